@@ -1,0 +1,1 @@
+"""Command-line adapter (typer + rich) around the domain core."""

@@ -1,0 +1,50 @@
+"""Every exception thyref raises, in one tree (the httpx habit).
+
+ThyrefError
+├── CaseError                 input that is not a usable case
+│   ├── CaseFormatError       not JSON, too large, not an object: one line, no path
+│   └── CaseValidationError   a case with problems; each problem names its dotted path
+└── RulesError                the rules data file is missing or inconsistent
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a case, at a dotted path such as ``rai[0].activity``."""
+
+    path: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"path": self.path, "message": self.message}
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class ThyrefError(Exception):
+    """Base of every error thyref raises on purpose."""
+
+
+class CaseError(ThyrefError):
+    """The input cannot be assessed."""
+
+
+class CaseFormatError(CaseError):
+    """The input is not a JSON object of acceptable size."""
+
+
+class CaseValidationError(CaseError):
+    """The case breaks the ``thyref-case/1`` contract; ``problems`` lists every breach."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: p.path)
+        super().__init__("; ".join(str(p) for p in self.problems))
+
+
+class RulesError(ThyrefError):
+    """The rules data file cannot be read or is inconsistent."""
