@@ -1,0 +1,237 @@
+"""The ``thyref`` command line.
+
+Exit status: 0 success, 2 invalid input (every problem on stderr, one per line, with its
+dotted path), 1 internal error. Never a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from thyref import __version__
+from thyref.cli import ask_commands, web_commands
+from thyref.domain import assess, load_case, parse_case
+from thyref.domain.case import MAX_BYTES
+from thyref.domain.messages import Lang
+from thyref.domain.rules import DEFAULT_RULES, load_rules, rules_text
+from thyref.errors import CaseFormatError, CaseValidationError, RulesError, ThyrefError
+
+EXIT_INVALID = 2
+EXIT_INTERNAL = 1
+
+app = typer.Typer(
+    name="thyref",
+    help=(
+        "Decision support for refractory thyroid cancer tumour boards (RCP).\n\n"
+        "Reads a case in the thyref-case/1 JSON format and tells whether the cancer is "
+        "refractory (and by which TuThyRef criterion), the RECIST 1.1 response at each "
+        "imaging date, tumour-marker doubling times, the cumulative I-131 activity and the "
+        "options the board should discuss, each with its reason and source.\n\n"
+        "Examples:\n\n"
+        "  thyref assess case.json                 readable report (French)\n\n"
+        "  thyref assess case.json --lang en       in English\n\n"
+        "  thyref assess case.json --format json   the JSON contract\n\n"
+        "  cat case.json | thyref assess -         read from standard input\n\n"
+        "  thyref validate case.json               check a case, list every problem\n\n"
+        "  thyref rules                            thresholds, windows and sources in force"
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False)
+
+
+class OutputFormat(StrEnum):
+    json = "json"
+    text = "text"
+    markdown = "markdown"
+
+
+class Language(StrEnum):
+    fr = "fr"
+    en = "en"
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"thyref {__version__} (rules {DEFAULT_RULES})")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """thyref: refractory thyroid cancer decision support."""
+
+
+def _fail_invalid(exc: CaseValidationError | CaseFormatError, source: str) -> NoReturn:
+    if isinstance(exc, CaseValidationError):
+        err.print(f"thyref: {source}: invalid case, {len(exc.problems)} problem(s):")
+        for problem in exc.problems:
+            err.print(f"  {problem.path}: {problem.message}", markup=False)
+    else:
+        err.print(f"thyref: {source}: {exc}", markup=False)
+    raise typer.Exit(EXIT_INVALID)
+
+
+def _read(path: str) -> tuple[bytes, str]:
+    if path == "-":
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        return data, "<stdin>"
+    p = Path(path)
+    try:
+        if p.stat().st_size > MAX_BYTES:
+            raise CaseFormatError(f"file is larger than {MAX_BYTES} bytes (5 MB)")
+        return p.read_bytes(), path
+    except FileNotFoundError:
+        err.print(f"thyref: {path}: no such file")
+        raise typer.Exit(EXIT_INVALID) from None
+    except IsADirectoryError:
+        err.print(f"thyref: {path}: is a directory, expected a JSON file")
+        raise typer.Exit(EXIT_INVALID) from None
+    except CaseFormatError as exc:
+        _fail_invalid(exc, path)
+
+
+PathArg = Annotated[str, typer.Argument(help="Case file (thyref-case/1 JSON), or - for stdin.")]
+
+
+@app.command("assess")
+def assess_cmd(
+    path: PathArg,
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option("--format", "-f", help="json (the contract), text (terminal) or markdown."),
+    ] = OutputFormat.text,
+    lang: Annotated[
+        Language, typer.Option("--lang", "-l", help="Language of titles and reasons.")
+    ] = Language.fr,
+) -> None:
+    """Assess a case: refractoriness, RECIST 1.1, kinetics, I-131 activity, options."""
+    data, source = _read(path)
+    try:
+        case = load_case(data)
+    except (CaseValidationError, CaseFormatError) as exc:
+        _fail_invalid(exc, source)
+    language: Lang = "en" if lang is Language.en else "fr"
+    result = assess(case, language)
+    if fmt is OutputFormat.json:
+        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+    elif fmt is OutputFormat.markdown:
+        from thyref.report import render_markdown
+
+        sys.stdout.write(render_markdown(result, language))
+    else:
+        from thyref.report import render_rich
+
+        out.print(render_rich(result, language))
+
+
+@app.command()
+def validate(path: PathArg) -> None:
+    """Check a case against the thyref-case/1 format; list every problem with its path."""
+    data, source = _read(path)
+    try:
+        case = load_case(data)
+    except (CaseValidationError, CaseFormatError) as exc:
+        _fail_invalid(exc, source)
+    out.print(
+        f"[green]✓[/green] {source}: valid case [bold]{case.id}[/bold] "
+        f"({len(case.raw.lesions)} lesions, {len(case.raw.imaging)} imaging dates, "
+        f"{len(case.raw.labs)} lab values, {len(case.raw.rai)} I-131 administrations)"
+    )
+
+
+@app.command()
+def rules(
+    raw: Annotated[bool, typer.Option("--raw", help="Print the data file itself.")] = False,
+) -> None:
+    """Print the rule set in force: thresholds, windows, drug lists and sources."""
+    if raw:
+        sys.stdout.write(rules_text())
+        return
+    r = load_rules()
+    table = Table(title=f"{r.id}: {r.title}", title_justify="left")
+    table.add_column("section")
+    table.add_column("setting")
+    table.add_column("value")
+    for section in ("refractoriness", "recist", "kinetics", "options"):
+        block = getattr(r, section).model_dump()
+        for key, value in block.items():
+            if isinstance(value, dict) and section in ("refractoriness", "options"):
+                for sub, v in value.items():
+                    table.add_row(section, f"{key}.{sub}", _show(v))
+            else:
+                table.add_row(section, key, _show(value))
+    for name, group in r.drugs.items():
+        table.add_row("drugs", name, f"{', '.join(group.drugs)} — {group.status}")
+    for key, cite in r.sources.items():
+        table.add_row("sources", key, cite)
+    out.print(table)
+
+
+def _show(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, default=str)
+    return str(value)
+
+
+@app.command()
+def demo(
+    lang: Annotated[Language, typer.Option("--lang", "-l")] = Language.fr,
+) -> None:
+    """Assess the demo cases shipped with thyref and print their summaries."""
+    from thyref.demo import demo_cases
+
+    language: Lang = "en" if lang is Language.en else "fr"
+    table = Table(title="thyref demo cases", title_justify="left")
+    for col in ("case", "status", "criteria", "RECIST", "I-131 (GBq)", "options"):
+        table.add_column(col)
+    for raw in demo_cases():
+        a = assess(parse_case(raw), language)
+        rc = a.recist
+        table.add_row(
+            a.case_id,
+            a.refractory.status,
+            ", ".join(a.refractory.criteria_met) or "–",
+            " → ".join(t.overall_response for t in rc.timepoints) if rc else "–",
+            f"{a.rai.cumulative_gbq:g}",
+            ", ".join(r.id for r in a.recommendations),
+        )
+    out.print(table)
+    out.print("Details: thyref assess <case.json>   ·   thyref --help")
+
+
+ask_commands.register(app)
+web_commands.register(app)
+
+
+def run() -> None:
+    """Console entry point: maps unexpected errors to exit 1 without a traceback."""
+    try:
+        app()
+    except (RulesError, ThyrefError) as exc:
+        err.print(f"thyref: {exc}", markup=False)
+        sys.exit(EXIT_INTERNAL)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # last resort: never a traceback for the user
+        err.print(f"thyref: internal error: {type(exc).__name__}: {exc}", markup=False)
+        sys.exit(EXIT_INTERNAL)

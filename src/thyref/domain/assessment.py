@@ -1,0 +1,274 @@
+"""The assessment: one call that runs every rule on a case and explains the result.
+
+``assess(case)`` returns an ``Assessment`` whose ``to_json()`` is the output object of
+``case-format.md``. The pydantic models below document that contract (the web API
+publishes them in its OpenAPI schema).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from thyref import __version__
+from thyref.domain import kinetics as kinetics_mod
+from thyref.domain import options as options_mod
+from thyref.domain import rai as rai_mod
+from thyref.domain import recist as recist_mod
+from thyref.domain import refractoriness as refractoriness_mod
+from thyref.domain.case import Case
+from thyref.domain.messages import Lang, text
+from thyref.domain.rules import Rules, load_rules
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class EvidenceOut(_Out):
+    criterion: str
+    detail: str
+    sources: list[str]
+    lesions: list[str] = []
+    dates: list[str] = []
+
+
+class RefractoryOut(_Out):
+    status: str
+    category: str
+    extent: str | None
+    criteria_met: list[str]
+    evidence: list[EvidenceOut]
+    missing_data: list[str]
+    missing_data_labels: list[str]
+    notes: list[str]
+
+
+class AdministrationOut(_Out):
+    date: str
+    gbq: float
+    cumulative_gbq: float
+
+
+class RaiOut(_Out):
+    cumulative_gbq: float
+    cumulative_mci: float
+    cumulative_mbq: float
+    administrations: int
+    threshold_gbq: float
+    threshold_reached_on: str | None
+    history: list[AdministrationOut]
+
+
+class TimepointOut(_Out):
+    date: str
+    sum_mm: float | None
+    change_from_baseline_pct: float | None
+    change_from_nadir_pct: float | None
+    nadir_mm: float | None
+    target_response: str | None
+    non_target_response: str | None
+    new_lesions: bool
+    overall_response: str
+    asserted: bool
+    missing_targets: list[str]
+    reasons: list[str]
+
+
+class RecistOut(_Out):
+    baseline_date: str
+    baseline_sum_mm: float | None
+    targets: list[str]
+    non_targets: list[str]
+    target_selection: str
+    timepoints: list[TimepointOut]
+    best_overall_response: str | None
+    warnings: list[str]
+
+
+class KineticsOut(_Out):
+    doubling_time_days: float | None
+    halving_time_days: float | None
+    points: int
+    r2: float | None
+    status: str
+    band: str | None
+    unit: str
+    warnings: list[str]
+    warning_text: list[str]
+    first_date: str | None
+    last_date: str | None
+    series: list[tuple[str, float]]
+
+
+class RecommendationOut(_Out):
+    id: str
+    priority: str
+    title: str
+    rationale: str
+    sources: list[str]
+    lesions: list[str] = []
+    drugs: list[str] = []
+
+
+class EngineOut(_Out):
+    version: str
+    rules: str
+    lang: str
+    as_of: str
+
+
+class Assessment(_Out):
+    case_id: str
+    refractory: RefractoryOut
+    rai: RaiOut
+    recist: RecistOut | None
+    kinetics: dict[str, KineticsOut]
+    recommendations: list[RecommendationOut]
+    engine: EngineOut
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+def _f(value: Decimal | None, places: int = 1) -> float | None:
+    return None if value is None else round(float(value), places)
+
+
+def _rai_out(summary: rai_mod.RaiSummary) -> RaiOut:
+    return RaiOut(
+        cumulative_gbq=round(float(summary.cumulative_gbq), 3),
+        cumulative_mci=round(float(summary.cumulative_mci), 1),
+        cumulative_mbq=round(float(summary.cumulative_mbq), 1),
+        administrations=summary.count,
+        threshold_gbq=float(summary.threshold_mbq / 1000),
+        threshold_reached_on=(
+            summary.threshold_reached_on.isoformat() if summary.threshold_reached_on else None
+        ),
+        history=[
+            AdministrationOut(
+                date=a.date.isoformat(),
+                gbq=round(float(a.mbq / 1000), 3),
+                cumulative_gbq=round(float(a.cumulative_mbq / 1000), 3),
+            )
+            for a in summary.administrations
+        ],
+    )
+
+
+def _recist_out(result: recist_mod.RecistResult | None) -> RecistOut | None:
+    if result is None:
+        return None
+    return RecistOut(
+        baseline_date=result.baseline_date.isoformat(),
+        baseline_sum_mm=_f(result.baseline_sum_mm),
+        targets=list(result.targets),
+        non_targets=list(result.non_targets),
+        target_selection=result.target_selection,
+        timepoints=[
+            TimepointOut(
+                date=tp.date.isoformat(),
+                sum_mm=_f(tp.sum_mm),
+                change_from_baseline_pct=_f(tp.change_from_baseline_pct),
+                change_from_nadir_pct=_f(tp.change_from_nadir_pct),
+                nadir_mm=_f(tp.nadir_mm),
+                target_response=tp.target_response,
+                non_target_response=tp.non_target_response,
+                new_lesions=tp.new_lesions,
+                overall_response=tp.overall_response,
+                asserted=tp.asserted,
+                missing_targets=list(tp.missing_targets),
+                reasons=list(tp.reasons),
+            )
+            for tp in result.timepoints
+        ],
+        best_overall_response=result.best_overall_response,
+        warnings=list(result.warnings),
+    )
+
+
+def _kinetics_out(k: kinetics_mod.Kinetics, lang: Lang) -> KineticsOut:
+    return KineticsOut(
+        doubling_time_days=k.doubling_time_days,
+        halving_time_days=k.halving_time_days,
+        points=k.points,
+        r2=k.r2,
+        status=k.status,
+        band=k.band,
+        unit=k.unit,
+        warnings=list(k.warnings),
+        warning_text=[text(f"warning.{w}", lang) for w in k.warnings],
+        first_date=k.first_date.isoformat() if k.first_date else None,
+        last_date=k.last_date.isoformat() if k.last_date else None,
+        series=[(d.isoformat(), v) for d, v in k.series],
+    )
+
+
+def _option_out(opt: options_mod.Option, rules: Rules, lang: Lang) -> RecommendationOut:
+    summary_params: dict[str, Any] = {
+        "per_month": rules.options.national_rcp_per_month,
+        "panel": ", ".join(rules.options.molecular_panel),
+        "target": str(rules.options.tsh_target_mu_l),
+        "status": "; ".join(
+            g.status for g in rules.drugs.values() if set(g.drugs) & set(opt.drugs)
+        ),
+    }
+    rationale = text(f"summary.{opt.id}", lang, summary_params)
+    rationale += " " + text(opt.reason, lang, opt.params)
+    return RecommendationOut(
+        id=opt.id,
+        priority=opt.priority,
+        title=text(f"title.{opt.id}", lang),
+        rationale=rationale,
+        sources=list(opt.sources),
+        lesions=list(opt.lesions),
+        drugs=list(opt.drugs),
+    )
+
+
+def assess(
+    case: Case,
+    lang: Lang = "fr",
+    *,
+    rules: Rules | None = None,
+    today: date | None = None,
+) -> Assessment:
+    """Run every rule on ``case``; text in ``lang`` (``fr`` or ``en``)."""
+    rules = rules or load_rules()
+    today = today or date.today()
+    rai = rai_mod.summarise(case, rules)
+    recist = recist_mod.evaluate(case, rules)
+    refractory = refractoriness_mod.evaluate(case, rai, recist, rules)
+    kinetics = kinetics_mod.evaluate(case, rules, rai.latest)
+    ctx = options_mod.Context(case, rules, rai, recist, refractory, kinetics, today)
+    options = options_mod.recommend(ctx)
+    return Assessment(
+        case_id=case.id,
+        refractory=RefractoryOut(
+            status=refractory.status,
+            category=refractory.category.value,
+            extent=refractory.extent.value if refractory.extent else None,
+            criteria_met=list(refractory.criteria_met),
+            evidence=[
+                EvidenceOut(
+                    criterion=ev.criterion,
+                    detail=text(ev.message, lang, ev.params),
+                    sources=list(ev.sources),
+                    lesions=list(ev.lesions),
+                    dates=[d.isoformat() for d in ev.dates],
+                )
+                for ev in refractory.evidence
+            ],
+            missing_data=list(refractory.missing_data),
+            missing_data_labels=[text(f"missing.{m}", lang) for m in refractory.missing_data],
+            notes=[text(n, lang) for n in refractory.notes],
+        ),
+        rai=_rai_out(rai),
+        recist=_recist_out(recist),
+        kinetics={m: _kinetics_out(k, lang) for m, k in kinetics.items()},
+        recommendations=[_option_out(o, rules, lang) for o in options],
+        engine=EngineOut(version=__version__, rules=rules.id, lang=lang, as_of=today.isoformat()),
+    )

@@ -1,0 +1,469 @@
+"""The case model: a patient's thyroid-cancer history in the ``thyref-case/1`` format.
+
+Validation reports every problem at once, each at a dotted path such as
+``rai[0].activity`` or ``imaging[1].measurements.L9``; nothing is half-applied.
+Lab values are converted to canonical units on the way in (see the rules data file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
+
+from thyref.domain.rules import Rules, load_rules
+from thyref.errors import CaseFormatError, CaseValidationError, Problem
+
+FORMAT = "thyref-case/1"
+MAX_BYTES = 5 * 1024 * 1024
+ID_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
+
+
+class Histology(StrEnum):
+    papillary = "papillary"
+    follicular = "follicular"
+    oncocytic = "oncocytic"
+    poorly_differentiated = "poorly_differentiated"
+    anaplastic = "anaplastic"
+    medullary = "medullary"
+
+
+class Category(StrEnum):
+    differentiated = "differentiated"
+    anaplastic = "anaplastic"
+    medullary = "medullary"
+
+
+class Extent(StrEnum):
+    locoregional = "locoregional"
+    locally_advanced = "locally_advanced"
+    metastatic = "metastatic"
+
+
+class Site(StrEnum):
+    thyroid_bed = "thyroid_bed"
+    lymph_node_cervical_central = "lymph_node_cervical_central"
+    lymph_node_cervical_lateral = "lymph_node_cervical_lateral"
+    lymph_node_mediastinal_upper = "lymph_node_mediastinal_upper"
+    lymph_node_mediastinal_lower = "lymph_node_mediastinal_lower"
+    lung = "lung"
+    pleura = "pleura"
+    bone = "bone"
+    brain = "brain"
+    liver = "liver"
+    skin = "skin"
+    soft_tissue = "soft_tissue"
+    other = "other"
+
+
+LabTest = Literal["thyroglobulin", "tg_antibodies", "tsh", "calcitonin", "cea"]
+LabUnit = Literal[
+    "ng/mL", "ug/L", "pg/mL", "ng/L", "mU/L", "mUI/L", "m[IU]/L", "IU/mL", "UI/mL", "[IU]/mL"
+]
+NonTargetStatus = Literal["present", "absent", "unequivocal_progression"]
+Response = Literal["CR", "PR", "SD", "PD", "NE"]
+
+CaseId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+LesionId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Millimetres = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+_CATEGORY = {
+    Histology.papillary: Category.differentiated,
+    Histology.follicular: Category.differentiated,
+    Histology.oncocytic: Category.differentiated,
+    Histology.poorly_differentiated: Category.differentiated,
+    Histology.anaplastic: Category.anaplastic,
+    Histology.medullary: Category.medullary,
+}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore", use_enum_values=False)
+
+
+class Patient(_Model):
+    sex: Literal["female", "male", "other", "unknown"] | None = None
+    birth_year: int | None = None
+
+
+class Diagnosis(_Model):
+    histology: Histology
+    date: dt.date
+    extent: Extent | None = None
+    primary_sample_date: dt.date | None = None
+
+
+class RaiAdministration(_Model):
+    date: dt.date
+    activity: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    unit: Literal["mCi", "GBq", "MBq"]
+    response: Literal["regressing", "stable", "progressing", "unknown"] | None = None
+
+
+class Lesion(_Model):
+    id: LesionId
+    site: Site
+    rai_uptake: Literal["yes", "no", "unknown"] = "unknown"
+    recist_role: Literal["target", "non_target"] | None = None
+    innumerable: bool = False
+    symptomatic: bool | None = None
+    locally_treatable: bool | None = None
+    confirmed: bool = False
+
+    @property
+    def is_node(self) -> bool:
+        return self.site.value.startswith("lymph_node_")
+
+
+class Imaging(_Model):
+    date: dt.date
+    measurements: dict[str, Millimetres] = Field(default_factory=dict)
+    non_target: dict[str, NonTargetStatus] = Field(default_factory=dict)
+    new_lesions: bool = False
+    assessed_response: Response | None = None
+
+
+class Lab(_Model):
+    date: dt.date
+    test: LabTest
+    value: Annotated[float, Field(ge=0, allow_inf_nan=False)]
+    unit: LabUnit
+    positive: bool | None = None
+    below_detection: bool = False
+    upper_limit: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+
+
+class Molecular(_Model):
+    gene: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$")]
+    alteration: str | None = None
+    kind: Literal["mutation", "fusion", "amplification"] | None = None
+    origin: Literal["somatic", "germline"] | None = None
+    sample: Literal["primary", "metastasis", "blood"] | None = None
+    date: dt.date | None = None
+
+    @property
+    def gene_upper(self) -> str:
+        return self.gene.upper()
+
+    def matches(self, gene: str, alteration: str | None = None) -> bool:
+        """Gene (case-insensitive) and, when given, alteration (``*`` = any)."""
+        if self.gene_upper != gene.upper():
+            return False
+        if alteration is None or alteration == "*":
+            return True
+        return (self.alteration or "").replace(" ", "").upper() == alteration.upper()
+
+
+class Clinical(_Model):
+    symptomatic: bool | None = None
+    locally_treatable: bool | None = None
+    standard_treatment_possible: bool | None = None
+    brain_metastases_bleeding_risk: bool | None = None
+    on_systemic_therapy: str | None = None
+
+
+class RawCase(_Model):
+    """The structure of a case as received (units not yet converted)."""
+
+    format: str
+    id: CaseId
+    patient: Patient = Field(default_factory=Patient)
+    diagnosis: Diagnosis
+    rai: list[RaiAdministration] = Field(default_factory=list)
+    lesions: list[Lesion] = Field(default_factory=list)
+    imaging: list[Imaging] = Field(default_factory=list)
+    labs: list[Lab] = Field(default_factory=list)
+    molecular: list[Molecular] = Field(default_factory=list)
+    clinical: Clinical = Field(default_factory=Clinical)
+
+
+class LabValue(_Model):
+    """A lab result in its canonical unit (``value`` as an exact decimal)."""
+
+    index: int
+    date: dt.date
+    test: LabTest
+    value: Decimal
+    unit: str
+    positive: bool | None
+    below_detection: bool
+    upper_limit: Decimal | None
+
+
+class Case(_Model):
+    """A validated case; ``labs`` holds canonical values, ``raw`` the input structure."""
+
+    raw: RawCase
+    labs: tuple[LabValue, ...]
+    source: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return self.raw.id
+
+    @property
+    def category(self) -> Category:
+        return _CATEGORY[self.raw.diagnosis.histology]
+
+    @property
+    def histology(self) -> Histology:
+        return self.raw.diagnosis.histology
+
+    def is_distant(self, lesion: Lesion, rules: Rules) -> bool:
+        return lesion.site.value not in rules.refractoriness.locoregional_sites
+
+    def extent(self, rules: Rules) -> Extent | None:
+        """The override if given, else derived from the lesions (None when no lesion)."""
+        if self.raw.diagnosis.extent is not None:
+            return self.raw.diagnosis.extent
+        if any(self.is_distant(lesion, rules) for lesion in self.raw.lesions):
+            return Extent.metastatic
+        return Extent.locoregional if self.raw.lesions else None
+
+    def extent_is_derived(self) -> bool:
+        return self.raw.diagnosis.extent is None
+
+    def imaging_sorted(self) -> list[Imaging]:
+        return sorted(self.raw.imaging, key=lambda i: i.date)
+
+    def rai_sorted(self) -> list[RaiAdministration]:
+        return sorted(self.raw.rai, key=lambda r: r.date)
+
+    def lesion(self, lesion_id: str) -> Lesion:
+        return next(lesion for lesion in self.raw.lesions if lesion.id == lesion_id)
+
+    def measurement_series(self, lesion_id: str) -> list[tuple[dt.date, Decimal]]:
+        """Every measurement of a lesion, in date order, as exact decimals (mm)."""
+        return [
+            (shot.date, Decimal(repr(shot.measurements[lesion_id])))
+            for shot in self.imaging_sorted()
+            if lesion_id in shot.measurements
+        ]
+
+    def latest_measurement(self, lesion_id: str) -> Decimal | None:
+        series = self.measurement_series(lesion_id)
+        return series[-1][1] if series else None
+
+    def to_json(self) -> dict[str, Any]:
+        """The case as ``thyref-case/1`` JSON, as it was received."""
+        return dict(self.source)
+
+
+# --------------------------------------------------------------------------------------
+# Loading and validation
+
+
+def _path(loc: Iterable[int | str]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _message(err: Mapping[str, Any]) -> str:
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return "required field is missing"
+    if kind in ("enum", "literal_error"):
+        expected = ctx.get("expected", "")
+        return f"unknown value {err.get('input')!r}; expected one of {expected}"
+    if kind == "string_pattern_mismatch":
+        return f"{err.get('input')!r} does not match the pattern {ctx.get('pattern', '')}"
+    return str(err.get("msg", "invalid value"))
+
+
+def _structure_problems(exc: ValidationError) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        # pydantic adds the tag of a union branch, e.g. 'int' or 'float'; drop it
+        problems.append(Problem(_path(loc), _message(err)))
+    return problems
+
+
+def _items(obj: Mapping[str, Any], key: str) -> list[tuple[int, Mapping[str, Any]]]:
+    value = obj.get(key)
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, Mapping)]
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _semantic_problems(obj: Mapping[str, Any], rules: Rules, today: date) -> list[Problem]:
+    """Cross-field checks, run on the raw JSON so they report even when the structure fails."""
+    problems: list[Problem] = []
+
+    fmt = obj.get("format")
+    if fmt is not None and fmt != FORMAT:
+        problems.append(Problem("format", f"unsupported format {fmt!r}; expected {FORMAT!r}"))
+
+    patient = obj.get("patient")
+    if isinstance(patient, Mapping):
+        year = patient.get("birth_year")
+        in_range = isinstance(year, bool) or not isinstance(year, int) or 1900 <= year <= today.year
+        if not in_range:
+            problems.append(Problem("patient.birth_year", f"must be between 1900 and {today.year}"))
+
+    def check_date(path: str, value: Any) -> None:
+        day = _as_date(value)
+        if day is not None and day > today:
+            problems.append(Problem(path, f"date {day.isoformat()} is in the future"))
+
+    diagnosis = obj.get("diagnosis")
+    if isinstance(diagnosis, Mapping):
+        check_date("diagnosis.date", diagnosis.get("date"))
+        check_date("diagnosis.primary_sample_date", diagnosis.get("primary_sample_date"))
+    for key in ("rai", "imaging", "labs", "molecular"):
+        for i, item in _items(obj, key):
+            check_date(f"{key}[{i}].date", item.get("date"))
+
+    declared: dict[str, int] = {}
+    for i, lesion in _items(obj, "lesions"):
+        lid = lesion.get("id")
+        if isinstance(lid, str):
+            if lid in declared:
+                problems.append(
+                    Problem(
+                        f"lesions[{i}].id",
+                        f"duplicate lesion id {lid!r} (also lesions[{declared[lid]}])",
+                    )
+                )
+            else:
+                declared[lid] = i
+        if lesion.get("innumerable") is True and lesion.get("recist_role") == "target":
+            problems.append(
+                Problem(f"lesions[{i}].recist_role", "an innumerable group cannot be a target")
+            )
+
+    imaging = _items(obj, "imaging")
+    if imaging and not declared:
+        problems.append(Problem("lesions", "imaging is given but no lesion is declared"))
+    seen_dates: dict[str, int] = {}
+    for i, item in imaging:
+        day = item.get("date")
+        if isinstance(day, str):
+            if day in seen_dates:
+                problems.append(
+                    Problem(
+                        f"imaging[{i}].date",
+                        f"two imaging timepoints on {day} (also imaging[{seen_dates[day]}])",
+                    )
+                )
+            else:
+                seen_dates[day] = i
+        for field in ("measurements", "non_target"):
+            mapping = item.get(field)
+            if isinstance(mapping, Mapping) and declared:
+                for lid in mapping:
+                    if lid not in declared:
+                        problems.append(
+                            Problem(
+                                f"imaging[{i}].{field}.{lid}",
+                                f"lesion {lid!r} is not declared in lesions",
+                            )
+                        )
+
+    for i, lab in _items(obj, "labs"):
+        test, unit = lab.get("test"), lab.get("unit")
+        if isinstance(test, str) and isinstance(unit, str) and test in rules.labs:
+            allowed = rules.labs[test].factors
+            known_units = {u for spec in rules.labs.values() for u in spec.factors}
+            if unit in known_units and unit not in allowed:
+                problems.append(
+                    Problem(
+                        f"labs[{i}].unit",
+                        f"unit {unit!r} does not fit the test {test!r}; "
+                        f"use one of {', '.join(allowed)}",
+                    )
+                )
+    return problems
+
+
+def _canonical_labs(raw: RawCase, rules: Rules) -> tuple[LabValue, ...]:
+    out = []
+    for i, lab in enumerate(raw.labs):
+        spec = rules.labs[lab.test]
+        factor = spec.factors[lab.unit]
+        value = Decimal(repr(lab.value)) * factor
+        upper = None if lab.upper_limit is None else Decimal(repr(lab.upper_limit)) * factor
+        out.append(
+            LabValue(
+                index=i,
+                date=lab.date,
+                test=lab.test,
+                value=value,
+                unit=spec.canonical,
+                positive=lab.positive,
+                below_detection=lab.below_detection,
+                upper_limit=upper,
+            )
+        )
+    return tuple(out)
+
+
+def parse_case(obj: object, *, today: date | None = None, rules: Rules | None = None) -> Case:
+    """Validate a decoded JSON object as a case; raise with every problem at once."""
+    if not isinstance(obj, Mapping):
+        raise CaseFormatError("a case must be a JSON object")
+    rules = rules or load_rules()
+    today = today or date.today()
+    problems = _semantic_problems(obj, rules, today)
+    raw: RawCase | None = None
+    try:
+        raw = RawCase.model_validate(obj)
+    except ValidationError as exc:
+        problems.extend(_structure_problems(exc))
+    if problems:
+        unique = list(dict.fromkeys(problems))
+        raise CaseValidationError(unique)
+    assert raw is not None
+    try:
+        labs = _canonical_labs(raw, rules)
+    except (InvalidOperation, KeyError) as exc:  # pragma: no cover - guarded above
+        raise CaseValidationError([Problem("labs", f"cannot convert units: {exc}")]) from exc
+    return Case(raw=raw, labs=labs, source=dict(obj))
+
+
+def load_case(text: str | bytes, *, today: date | None = None, rules: Rules | None = None) -> Case:
+    """Parse JSON text (at most 5 MB) into a validated case."""
+    size = len(text.encode("utf-8")) if isinstance(text, str) else len(text)
+    if size > MAX_BYTES:
+        raise CaseFormatError(f"input is {size} bytes; the limit is {MAX_BYTES} bytes (5 MB)")
+    try:
+        obj = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CaseFormatError(f"input is not valid JSON: {exc}") from exc
+    return parse_case(obj, today=today, rules=rules)
+
+
+def category_of(histology: Histology) -> Category:
+    return _CATEGORY[histology]
+
+
+def is_lesion_id(value: str) -> bool:
+    return re.fullmatch(ID_PATTERN, value) is not None

@@ -1,0 +1,142 @@
+"""Tumour-marker kinetics: doubling or halving time by log-linear least squares.
+
+Thyroglobulin follows Miyauchi et al. 2011 (values after the last I-131, antibodies make
+it unreliable, TSH should be suppressed); calcitonin and CEA follow ATA-MTC 2015 bands.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from thyref.domain.case import Case, LabValue
+from thyref.domain.rules import Rules
+
+MARKERS = ("thyroglobulin", "calcitonin", "cea")
+
+
+@dataclass(frozen=True, slots=True)
+class Kinetics:
+    marker: str
+    status: str  # rising falling stable insufficient_data unreliable
+    points: int
+    doubling_time_days: float | None
+    halving_time_days: float | None
+    r2: float | None
+    band: str | None
+    warnings: tuple[str, ...]  # warning codes, see WARNING_CODES
+    first_date: date | None
+    last_date: date | None
+    series: tuple[tuple[date, float], ...]  # points used (canonical unit)
+    unit: str
+
+
+def fit_log_linear(series: list[tuple[date, float]]) -> tuple[float, float | None]:
+    """Slope (per day) of ln(value) on time, and r² (None when the values do not vary)."""
+    t0 = series[0][0]
+    xs = [float((d - t0).days) for d, _ in series]
+    ys = [math.log(v) for _, v in series]
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    syy = sum((y - my) ** 2 for y in ys)
+    slope = sxy / sxx
+    r2 = None if syy == 0 else (sxy * sxy) / (sxx * syy)
+    return slope, r2
+
+
+def _antibodies_positive(lab: LabValue) -> bool:
+    if lab.positive is not None:
+        return lab.positive
+    return lab.upper_limit is not None and lab.value > lab.upper_limit
+
+
+def _band(marker: str, doubling_days: float, rules: Rules) -> str:
+    kr = rules.kinetics
+    if marker == "thyroglobulin":
+        tg = kr.bands.thyroglobulin
+        years = doubling_days / float(kr.days_per_year)
+        if years < float(tg.edges_years[0]):
+            return tg.labels[0]
+        return tg.labels[1] if years < float(tg.edges_years[1]) else tg.labels[2]
+    mtc = kr.bands.mtc
+    months = doubling_days / float(kr.days_per_month)
+    if months < float(mtc.edges_months[0]):
+        return mtc.labels[0]
+    return mtc.labels[1] if months <= float(mtc.edges_months[1]) else mtc.labels[2]
+
+
+def marker_kinetics(case: Case, marker: str, rules: Rules, last_rai: date | None) -> Kinetics:
+    kr = rules.kinetics
+    values = [lab for lab in case.labs if lab.test == marker]
+    warnings: list[str] = []
+    unreliable = False
+    if marker == "thyroglobulin" and last_rai is not None:
+        values = [lab for lab in values if lab.date > last_rai]
+    if marker == "thyroglobulin":
+        window = [
+            lab
+            for lab in case.labs
+            if lab.test == "tg_antibodies" and (last_rai is None or lab.date > last_rai)
+        ]
+        if any(_antibodies_positive(lab) for lab in window):
+            unreliable = True
+            warnings.append("tg_antibodies_positive")
+    used = [lab for lab in values if not lab.below_detection and lab.value > 0]
+    if len(used) < len(values):
+        warnings.append("below_detection_excluded")
+    # one value per day: the mean of same-day values would hide a typo; keep them all
+    used.sort(key=lambda lab: (lab.date, lab.index))
+    series = [(lab.date, float(lab.value)) for lab in used]
+    if marker == "thyroglobulin":
+        tsh_by_day: dict[date, Decimal] = {}
+        for lab in case.labs:
+            if lab.test == "tsh":
+                tsh_by_day[lab.date] = max(lab.value, tsh_by_day.get(lab.date, Decimal(0)))
+        if any(tsh_by_day.get(lab.date, Decimal(0)) >= kr.tsh_unsuppressed_mu_l for lab in used):
+            warnings.append("tsh_not_suppressed")
+    span_days = (series[-1][0] - series[0][0]).days if series else 0
+    if marker != "thyroglobulin" and series:
+        min_span = float(kr.bands.mtc.min_span_years * kr.days_per_year)
+        if span_days < min_span:
+            warnings.append("span_under_2_years")
+    unit = rules.labs[marker].canonical
+    distinct_days = len({d for d, _ in series})
+    if len(series) < kr.min_points or distinct_days < 2:
+        return Kinetics(
+            marker, "insufficient_data", len(series), None, None, None, None,
+            tuple(warnings), series[0][0] if series else None,
+            series[-1][0] if series else None, tuple(series), unit,
+        )  # fmt: skip
+    slope, r2 = fit_log_linear(series)
+    doubling = math.log(2) / slope if slope > 0 else None
+    halving = math.log(2) / -slope if slope < 0 else None
+    stable_beyond = float(kr.stable_beyond_days)
+    if slope == 0 or (doubling or halving or math.inf) > stable_beyond:
+        status = "stable"
+    else:
+        status = "rising" if slope > 0 else "falling"
+    if unreliable:
+        status = "unreliable"
+    band = _band(marker, doubling, rules) if doubling is not None else None
+    return Kinetics(
+        marker=marker,
+        status=status,
+        points=len(series),
+        doubling_time_days=None if doubling is None else round(doubling, 1),
+        halving_time_days=None if halving is None else round(halving, 1),
+        r2=None if r2 is None else round(r2, 3),
+        band=band,
+        warnings=tuple(warnings),
+        first_date=series[0][0],
+        last_date=series[-1][0],
+        series=tuple(series),
+        unit=unit,
+    )
+
+
+def evaluate(case: Case, rules: Rules, last_rai: date | None) -> dict[str, Kinetics]:
+    return {m: marker_kinetics(case, m, rules, last_rai) for m in MARKERS}

@@ -1,0 +1,45 @@
+"""Product text in French (default) and English, read from ``data/messages.toml``."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+Lang = Literal["fr", "en"]
+LANGS: tuple[Lang, ...] = ("fr", "en")
+
+
+class _Safe(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    text = resources.files("thyref.data").joinpath("messages.toml").read_text(encoding="utf-8")
+    data: dict[str, dict[str, str]] = tomllib.loads(text)
+    return data
+
+
+def has(key: str, lang: Lang = "fr") -> bool:
+    return key in catalogue()[lang]
+
+
+def text(key: str, lang: Lang = "fr", params: dict[str, Any] | None = None) -> str:
+    """The message ``key`` in ``lang`` with its placeholders filled.
+
+    For every boolean parameter that is true, the message ``key.<param>`` (if any) is
+    appended: this keeps conditional sentences in the data file, not in code.
+    """
+    table = catalogue()[lang]
+    template = table.get(key)
+    if template is None:
+        template = catalogue()["fr"].get(key, key)
+    params = params or {}
+    out = template.format_map(_Safe(params))
+    for name, value in params.items():
+        if value is True and f"{key}.{name}" in table:
+            out += table[f"{key}.{name}"].format_map(_Safe(params))
+    return out

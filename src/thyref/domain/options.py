@@ -1,0 +1,472 @@
+"""Options for the tumour board (RCP): each with priority, reason, data and sources.
+
+Decision support only: every option is something for the board to discuss, never an
+order. The triggers follow ``clinical-rules.md`` section 4; numbers come from the rules
+data file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from thyref.domain.case import Case, Category, Extent, Lesion, Site
+from thyref.domain.dates import add_months
+from thyref.domain.kinetics import Kinetics
+from thyref.domain.rai import RaiSummary
+from thyref.domain.recist import RecistResult
+from thyref.domain.refractoriness import Refractoriness
+from thyref.domain.rules import Rules
+
+PRIORITY_ORDER = {"urgent": 0, "high": 1, "routine": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    id: str
+    priority: str
+    reason: str  # message key of the specific reason
+    params: dict[str, Any]
+    sources: tuple[str, ...]
+    lesions: tuple[str, ...] = ()
+    drugs: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    case: Case
+    rules: Rules
+    rai: RaiSummary
+    recist: RecistResult | None
+    refractory: Refractoriness
+    kinetics: dict[str, Kinetics]
+    today: date
+
+    @property
+    def anaplastic(self) -> bool:
+        return self.case.category is Category.anaplastic
+
+    @property
+    def is_refractory(self) -> bool:
+        return self.refractory.status == "refractory"
+
+    def progressive_on(self) -> date | None:
+        """The latest PD within the progression window before the latest imaging date."""
+        if self.recist is None:
+            return None
+        latest = self.recist.latest_date
+        start = add_months(latest, -self.rules.options.progressive_window_months)
+        pds = [d for d in self.recist.dates_with("PD") if start <= d <= latest]
+        return pds[-1] if pds else None
+
+    def alterations(
+        self, gene: str, alteration: str | None = None, kind: str | None = None
+    ) -> bool:
+        return any(
+            m.matches(gene, alteration) and (kind is None or m.kind == kind)
+            for m in self.case.raw.molecular
+        )
+
+    def ras(self) -> list[str]:
+        return [
+            f"{m.gene_upper} {m.alteration or ''}".strip()
+            for m in self.case.raw.molecular
+            if m.gene_upper in self.rules.options.ras_genes and m.kind in (None, "mutation")
+        ]
+
+
+def _src(ctx: Context, option_id: str) -> tuple[str, ...]:
+    return tuple(ctx.rules.option_sources(option_id))
+
+
+def _targeted(ctx: Context) -> Option | None:
+    found: list[tuple[str, list[str]]] = []
+    rules = ctx.rules
+    if ctx.anaplastic and ctx.alterations("BRAF", "V600E"):
+        found.append(("BRAF V600E", rules.drug_names("braf_atc")))
+    if ctx.alterations("RET", kind="fusion"):
+        found.append(("RET fusion", rules.drug_names("ret")))
+    elif ctx.case.category is Category.medullary and ctx.alterations("RET", kind="mutation"):
+        found.append(("RET mutation", rules.drug_names("ret")))
+    if any(ctx.alterations(g, kind="fusion") for g in ("NTRK1", "NTRK2", "NTRK3", "NTRK")):
+        found.append(("NTRK fusion", rules.drug_names("ntrk")))
+    if ctx.alterations("ALK", kind="fusion"):
+        found.append(("ALK fusion", rules.drug_names("alk")))
+    if not found:
+        return None
+    drugs = tuple(d for _, names in found for d in names)
+    return Option(
+        "TARGETED-THERAPY",
+        "urgent" if ctx.anaplastic else "high",
+        "reason.targeted",
+        {
+            "alterations": "; ".join(f"{alt} -> {' + '.join(names)}" for alt, names in found),
+        },
+        _src(ctx, "TARGETED-THERAPY"),
+        drugs=drugs,
+    )
+
+
+def _systemic(ctx: Context) -> Option | None:
+    clinical = ctx.case.raw.clinical
+    if not ctx.is_refractory or ctx.anaplastic:
+        return None
+    progressive = ctx.progressive_on()
+    if clinical.locally_treatable is not False or clinical.symptomatic is not True:
+        return None
+    if progressive is None:
+        return None
+    rules = ctx.rules
+    current = (clinical.on_systemic_therapy or "").strip().lower()
+    if ctx.case.category is Category.medullary:
+        drugs = list(rules.drug_names("mtc"))
+        if ctx.alterations("RET"):
+            drugs = [*rules.drug_names("ret"), *drugs]
+    elif current in rules.options.vegfr_inhibitors:
+        drugs = list(rules.drug_names("dtc_after_vegfr"))
+    else:
+        drugs = list(rules.drug_names("dtc_first_line"))
+    return Option(
+        "SYSTEMIC-THERAPY",
+        "high",
+        "reason.systemic",
+        {"pd_date": progressive.isoformat(), "drugs": ", ".join(drugs), "current": current},
+        _src(ctx, "SYSTEMIC-THERAPY"),
+        drugs=tuple(drugs),
+    )
+
+
+def _local(ctx: Context) -> Option | None:
+    if not ctx.is_refractory:
+        return None
+    progressive = ctx.progressive_on()
+    if progressive is None and ctx.case.raw.clinical.symptomatic is not True:
+        return None
+    opts = ctx.rules.options
+    by_site: dict[Site, list[Lesion]] = {}
+    for lesion in ctx.case.raw.lesions:
+        if ctx.case.is_distant(lesion, ctx.rules):
+            by_site.setdefault(lesion.site, []).append(lesion)
+    eligible = []
+    for site, lesions in by_site.items():
+        if not opts.local_min_lesions <= len(lesions) <= opts.local_max_lesions:
+            continue
+        if any(lesion.innumerable or lesion.locally_treatable is False for lesion in lesions):
+            continue
+        sizes = [ctx.case.latest_measurement(lesion.id) for lesion in lesions]
+        if all(size is not None and size >= opts.local_min_size_mm for size in sizes):
+            eligible.append((site, lesions))
+    if not eligible:
+        return None
+    return Option(
+        "LOCAL-TREATMENT",
+        "high",
+        "reason.local",
+        {
+            "sites": "; ".join(
+                f"{site.value}: {', '.join(lesion.id for lesion in lesions)}"
+                for site, lesions in eligible
+            ),
+            "why": "progression" if progressive else "symptoms",
+            "bone": any(site is Site.bone for site, _ in eligible),
+        },
+        _src(ctx, "LOCAL-TREATMENT"),
+        lesions=tuple(lesion.id for _, lesions in eligible for lesion in lesions),
+    )
+
+
+def _redifferentiation(ctx: Context) -> Option | None:
+    if ctx.case.category is not Category.differentiated:
+        return None
+    if "DTC-NO-UPTAKE" not in ctx.refractory.criteria_met:
+        return None
+    if ctx.case.raw.clinical.symptomatic is True:
+        return None
+    opts = ctx.rules.options
+    braf = ctx.alterations("BRAF", "V600E")
+    ras = ctx.ras()
+    if not braf and not ras:
+        return None
+    lesions = ctx.case.raw.lesions
+    if len(lesions) < opts.redifferentiation_min_lesions:
+        return None
+    sizes = [ctx.case.latest_measurement(lesion.id) for lesion in lesions]
+    largest = max((s for s in sizes if s is not None), default=None)
+    if largest is not None and largest > opts.redifferentiation_max_size_mm:
+        return None
+    group = "redifferentiation_braf" if braf else "redifferentiation_ras"
+    return Option(
+        "REDIFFERENTIATION",
+        "high",
+        "reason.redifferentiation",
+        {
+            "alteration": "BRAF V600E" if braf else ", ".join(ras),
+            "lesions": len(lesions),
+            "largest": "" if largest is None else str(largest),
+            "drugs": " + ".join(ctx.rules.drug_names(group)),
+        },
+        _src(ctx, "REDIFFERENTIATION"),
+        drugs=tuple(ctx.rules.drug_names(group)),
+    )
+
+
+def _molecular(ctx: Context) -> Option | None:
+    if ctx.case.raw.molecular:
+        return None
+    extent = ctx.refractory.extent
+    if not (ctx.anaplastic or ctx.is_refractory or extent is Extent.metastatic):
+        return None
+    diagnosis = ctx.case.raw.diagnosis
+    sample = diagnosis.primary_sample_date or diagnosis.date
+    old = add_months(sample, 12 * ctx.rules.options.primary_sample_max_age_years) < ctx.today
+    return Option(
+        "MOLECULAR-TESTING",
+        "urgent" if ctx.anaplastic else "high",
+        "reason.molecular.anaplastic" if ctx.anaplastic else "reason.molecular",
+        {
+            "panel": ", ".join(ctx.rules.options.molecular_panel),
+            "sample_date": sample.isoformat(),
+            "old_sample": old,
+            "years": ctx.rules.options.primary_sample_max_age_years,
+        },
+        _src(ctx, "MOLECULAR-TESTING"),
+    )
+
+
+def _additional_rai(ctx: Context) -> Option | None:
+    if "DTC-CUMULATIVE-ACTIVITY" not in ctx.refractory.criteria_met:
+        return None
+    lesions = ctx.case.raw.lesions
+    if any(lesion.rai_uptake == "no" for lesion in lesions):
+        return None
+    if not any(lesion.rai_uptake == "yes" for lesion in lesions):
+        return None
+    responses = [r.response for r in ctx.case.rai_sorted() if r.response is not None]
+    regressing = bool(responses) and responses[-1] == "regressing"
+    shrinking = False
+    if ctx.recist is not None:
+        sums = ctx.recist.sums()
+        shrinking = len(sums) >= 2 and sums[-1][1] < sums[-2][1]
+    if not (regressing or shrinking):
+        return None
+    return Option(
+        "ADDITIONAL-RAI",
+        "routine",
+        "reason.additional_rai",
+        {
+            "gbq": f"{ctx.rai.cumulative_gbq:.2f}",
+            "count": ctx.rai.count,
+            "max": ctx.rules.options.additional_rai_max_administrations,
+            "why": "response" if regressing else "sums",
+        },
+        _src(ctx, "ADDITIONAL-RAI"),
+    )
+
+
+def _latest_tsh(ctx: Context) -> tuple[date, Decimal] | None:
+    tsh = sorted((lab.date, lab.value) for lab in ctx.case.labs if lab.test == "tsh")
+    return tsh[-1] if tsh else None
+
+
+def _tsh(ctx: Context) -> Option | None:
+    if ctx.case.category is not Category.differentiated or not ctx.case.raw.lesions:
+        return None
+    opts = ctx.rules.options
+    latest = _latest_tsh(ctx)
+    high = latest is not None and latest[1] >= opts.tsh_high_priority_mu_l
+    if latest is None:
+        key = "reason.tsh.unknown"
+    elif latest[1] < opts.tsh_target_mu_l:
+        key = "reason.tsh.on_target"
+    else:
+        key = "reason.tsh.above"
+    return Option(
+        "TSH-SUPPRESSION",
+        "high" if high else "routine",
+        key,
+        {
+            "target": str(opts.tsh_target_mu_l),
+            "value": "" if latest is None else f"{latest[1].normalize():f}",
+            "date": "" if latest is None else latest[0].isoformat(),
+        },
+        _src(ctx, "TSH-SUPPRESSION"),
+    )
+
+
+def _growth(ctx: Context, lesion: Lesion) -> tuple[Decimal | None, Decimal | None]:
+    series = ctx.case.measurement_series(lesion.id)
+    latest = series[-1][1] if series else None
+    growth = series[-1][1] - series[-2][1] if len(series) >= 2 else None
+    return latest, growth
+
+
+def _node_options(ctx: Context) -> list[Option]:
+    opts = ctx.rules.options
+    Row = tuple[str, Decimal | None, Decimal | None]
+    workup: list[Row] = []
+    neck_surgery: list[Row] = []
+    mediastinal: list[Row] = []
+    for lesion in ctx.case.raw.lesions:
+        site = lesion.site.value
+        latest, growth = _growth(ctx, lesion)
+        big = latest is not None and latest >= opts.node_surgery_size_mm
+        growing = growth is not None and growth >= opts.node_surgery_growth_mm
+        if site.startswith("lymph_node_cervical_"):
+            limit = (
+                opts.neck_node_workup_central_mm
+                if lesion.site is Site.lymph_node_cervical_central
+                else opts.neck_node_workup_lateral_mm
+            )
+            if not lesion.confirmed and latest is not None and latest >= limit:
+                workup.append((lesion.id, latest, growth))
+            if lesion.confirmed and (big or growing):
+                neck_surgery.append((lesion.id, latest, growth))
+        elif site.startswith("lymph_node_mediastinal_") and (big or growing):
+            mediastinal.append((lesion.id, latest, growth))
+    out = []
+
+    def describe(rows: list[tuple[str, Decimal | None, Decimal | None]]) -> str:
+        parts = []
+        for lid, latest, growth in rows:
+            grow = f", +{growth} mm" if growth is not None and growth > 0 else ""
+            parts.append(f"{lid} {latest} mm{grow}")
+        return "; ".join(parts)
+
+    for option_id, priority, rows in (
+        ("NECK-NODE-WORKUP", "routine", workup),
+        ("NECK-NODE-SURGERY", "high", neck_surgery),
+        ("MEDIASTINAL-NODE-SURGERY", "high", mediastinal),
+    ):
+        if rows:
+            out.append(
+                Option(
+                    option_id,
+                    priority,
+                    "reason." + option_id.lower().replace("-", "_"),
+                    {"nodes": describe(rows)},
+                    _src(ctx, option_id),
+                    lesions=tuple(r[0] for r in rows),
+                )
+            )
+    return out
+
+
+def _trial(ctx: Context) -> Option | None:
+    if not ctx.is_refractory:
+        return None
+    progressive = ctx.progressive_on()
+    current = ctx.case.raw.clinical.on_systemic_therapy
+    on_drug = bool(current and current.strip())
+    ras = ctx.ras()
+    alk = ctx.alterations("ALK")
+    if progressive is not None and on_drug:
+        key, params = "reason.trial.on_drug", {"drug": current, "pd_date": progressive.isoformat()}
+    elif ras or alk:
+        key, params = (
+            "reason.trial.alteration",
+            {"alteration": ", ".join([*ras, *(["ALK"] if alk else [])])},
+        )
+    else:
+        return None
+    return Option("CLINICAL-TRIAL", "high", key, params, _src(ctx, "CLINICAL-TRIAL"))
+
+
+def recommend(ctx: Context) -> list[Option]:
+    """Every option whose trigger holds, most urgent first, then by id."""
+    found: list[Option] = []
+    targeted = _targeted(ctx)
+    systemic = _systemic(ctx)
+    redifferentiation = _redifferentiation(ctx)
+    trial = _trial(ctx)
+    for opt in (targeted, systemic, redifferentiation, trial, _local(ctx), _molecular(ctx)):
+        if opt is not None:
+            found.append(opt)
+    found.extend(_node_options(ctx))
+    for opt in (_additional_rai(ctx), _tsh(ctx)):
+        if opt is not None:
+            found.append(opt)
+    category = ctx.case.category
+    clinical = ctx.case.raw.clinical
+
+    national = ctx.anaplastic or any(
+        o is not None for o in (systemic, redifferentiation, targeted, trial)
+    )
+    if national:
+        because = [o.id for o in (targeted, systemic, redifferentiation, trial) if o is not None]
+        found.append(
+            Option(
+                "RCP-NATIONAL",
+                "urgent" if ctx.anaplastic else "high",
+                "reason.rcp_national.anaplastic" if ctx.anaplastic else "reason.rcp_national",
+                {
+                    "because": ", ".join(because),
+                    "per_month": ctx.rules.options.national_rcp_per_month,
+                },
+                _src(ctx, "RCP-NATIONAL"),
+            )
+        )
+    elif ctx.refractory.status in ("refractory", "indeterminate"):
+        found.append(
+            Option(
+                "RCP-REGIONAL",
+                "high",
+                "reason.rcp_regional." + ctx.refractory.status,
+                {"missing": ", ".join(ctx.refractory.missing_data)},
+                _src(ctx, "RCP-REGIONAL"),
+            )
+        )
+    drug_proposed = systemic is not None or targeted is not None
+    if drug_proposed and clinical.brain_metastases_bleeding_risk is True:
+        brain = [lesion.id for lesion in ctx.case.raw.lesions if lesion.site is Site.brain]
+        if brain:
+            found.append(
+                Option(
+                    "SYSTEMIC-THERAPY-CAUTION",
+                    "urgent",
+                    "reason.caution",
+                    {"lesions": ", ".join(brain)},
+                    _src(ctx, "SYSTEMIC-THERAPY-CAUTION"),
+                    lesions=tuple(brain),
+                )
+            )
+    if (
+        ctx.is_refractory
+        and category in (Category.differentiated, Category.medullary)
+        and systemic is None
+    ):
+        found.append(
+            Option(
+                "ACTIVE-SURVEILLANCE",
+                "routine",
+                "reason.surveillance." + category.value,
+                {},
+                _src(ctx, "ACTIVE-SURVEILLANCE"),
+            )
+        )
+    current = clinical.on_systemic_therapy
+    if systemic is not None or (current and current.strip()):
+        found.append(
+            Option(
+                "TKI-SKIN-CARE",
+                "routine",
+                "reason.skin.proposed" if systemic is not None else "reason.skin.current",
+                {"drug": current or ""},
+                _src(ctx, "TKI-SKIN-CARE"),
+            )
+        )
+    tg = ctx.kinetics.get("thyroglobulin")
+    if tg is not None and tg.status == "rising" and not ctx.refractory.criteria_met:
+        found.append(
+            Option(
+                "NOTE-TG-NOT-CRITERION",
+                "routine",
+                "reason.tg_note",
+                {"doubling": tg.doubling_time_days},
+                _src(ctx, "NOTE-TG-NOT-CRITERION"),
+            )
+        )
+    found.sort(key=lambda o: (PRIORITY_ORDER[o.priority], o.id))
+    return found

@@ -1,0 +1,289 @@
+"""RECIST 1.1 (Eisenhauer et al. 2009): targets, sums, nadir and responses per timepoint.
+
+All comparisons are exact: measurements become ``Decimal`` from their shortest repr, so
+25.5 -> 30.6 mm is exactly +20 % and 3.2 -> 8.2 mm exactly +5.0 mm (both PD).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from thyref.domain.case import Case, Imaging, Lesion
+from thyref.domain.rules import RecistRules, Rules
+
+NODE_ORGAN = "lymph_node"
+
+
+@dataclass(frozen=True, slots=True)
+class Timepoint:
+    date: date
+    sum_mm: Decimal | None
+    change_from_baseline_pct: Decimal | None
+    change_from_nadir_pct: Decimal | None
+    nadir_mm: Decimal | None
+    target_response: str | None
+    non_target_response: str | None
+    new_lesions: bool
+    overall_response: str
+    asserted: bool = False
+    missing_targets: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RecistResult:
+    baseline_date: date
+    baseline_sum_mm: Decimal | None
+    targets: tuple[str, ...]
+    non_targets: tuple[str, ...]
+    target_selection: str  # "declared" or "selected"
+    timepoints: tuple[Timepoint, ...]
+    best_overall_response: str | None
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    def dates_with(self, response: str) -> list[date]:
+        return [t.date for t in self.timepoints if t.overall_response == response]
+
+    @property
+    def latest_date(self) -> date:
+        return self.timepoints[-1].date if self.timepoints else self.baseline_date
+
+    def sums(self) -> list[tuple[date, Decimal]]:
+        """Complete sums of diameters, baseline included, in date order."""
+        out = []
+        if self.baseline_sum_mm is not None and self.targets:
+            out.append((self.baseline_date, self.baseline_sum_mm))
+        for tp in self.timepoints:
+            if tp.sum_mm is not None and not tp.missing_targets and not tp.asserted:
+                out.append((tp.date, tp.sum_mm))
+        return out
+
+
+def _mm(value: float) -> Decimal:
+    return Decimal(repr(value))
+
+
+def pct(part: Decimal, whole: Decimal) -> Decimal | None:
+    """(part / whole) x 100 rounded half-up to one decimal; None when whole is 0."""
+    if whole == 0:
+        return None
+    return (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def is_measurable(lesion: Lesion, size: Decimal, rules: RecistRules) -> bool:
+    if lesion.innumerable:
+        return False
+    if lesion.is_node:
+        return size >= rules.measurable_nodal_short_axis_mm
+    return size >= rules.measurable_non_nodal_mm
+
+
+def organ_of(lesion: Lesion) -> str:
+    return NODE_ORGAN if lesion.is_node else lesion.site.value
+
+
+def select_targets(case: Case, baseline: Imaging, rules: RecistRules) -> tuple[list[str], str]:
+    """Declared targets if any; else the largest measurable lesions (<= 5, <= 2 per organ)."""
+    declared = [lesion.id for lesion in case.raw.lesions if lesion.recist_role == "target"]
+    if declared:
+        return declared, "declared"
+    candidates = []
+    for lesion in case.raw.lesions:
+        if lesion.recist_role == "non_target" or lesion.id not in baseline.measurements:
+            continue
+        size = _mm(baseline.measurements[lesion.id])
+        if is_measurable(lesion, size, rules):
+            candidates.append((-size, lesion.id, lesion))
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    chosen: list[str] = []
+    per_organ: dict[str, int] = {}
+    for _, lesion_id, lesion in candidates:
+        organ = organ_of(lesion)
+        if len(chosen) >= rules.max_targets:
+            break
+        if per_organ.get(organ, 0) >= rules.max_targets_per_organ:
+            continue
+        per_organ[organ] = per_organ.get(organ, 0) + 1
+        chosen.append(lesion_id)
+    order = {lesion.id: i for i, lesion in enumerate(case.raw.lesions)}
+    return sorted(chosen, key=order.__getitem__), "selected"
+
+
+def _non_target_status(lesion: Lesion, shot: Imaging, rules: RecistRules) -> str | None:
+    if lesion.id in shot.non_target:
+        return shot.non_target[lesion.id]
+    if lesion.id in shot.measurements:
+        size = _mm(shot.measurements[lesion.id])
+        if lesion.is_node:
+            return "absent" if size < rules.pathological_nodal_short_axis_mm else "present"
+        return "absent" if size == 0 else "present"
+    return None
+
+
+def non_target_response(lesions: list[Lesion], shot: Imaging, rules: RecistRules) -> str:
+    if not lesions:
+        return "ND"
+    statuses = [_non_target_status(lesion, shot, rules) for lesion in lesions]
+    if "unequivocal_progression" in statuses:
+        return "PD"
+    if None in statuses:
+        return "NE"
+    if all(s == "absent" for s in statuses):
+        return "CR"
+    return "NON_CR_NON_PD"
+
+
+def overall_response(target: str | None, non_target: str, new_lesions: bool) -> str:
+    """RECIST 1.1 table 1 (with targets) and table 2 (non-target disease only)."""
+    if new_lesions or target == "PD" or non_target == "PD":
+        return "PD"
+    if target is None:
+        return {"CR": "CR", "NON_CR_NON_PD": "NON_CR_NON_PD"}.get(non_target, "NE")
+    if target == "CR":
+        return "CR" if non_target in ("CR", "ND") else "PR"
+    return target  # PR, SD or NE, with non-target not PD
+
+
+def _target_response(
+    sizes: dict[str, Decimal],
+    missing: list[str],
+    nodal: dict[str, bool],
+    nadir: Decimal,
+    baseline: Decimal,
+    history: list[str],
+    rules: RecistRules,
+) -> tuple[str, list[str]]:
+    total = sum(sizes.values(), Decimal(0))
+    if sizes and (
+        total >= nadir * (1 + rules.pd_increase) and total - nadir >= rules.pd_absolute_mm
+    ):
+        return "PD", [f"sum {total} mm >= nadir {nadir} mm x {1 + rules.pd_increase} and +5 mm"]
+    if "CR" in history:
+        back = [
+            lid
+            for lid, size in sizes.items()
+            if (size >= rules.cr_nodal_short_axis_mm if nodal[lid] else size > 0)
+        ]
+        if back:
+            return "PD", [f"reappearance after CR: {', '.join(back)}"]
+    if missing:
+        return "NE", [f"target not measured: {', '.join(missing)}"]
+    if all(
+        (size < rules.cr_nodal_short_axis_mm if nodal[lid] else size == 0)
+        for lid, size in sizes.items()
+    ):
+        return "CR", ["every target has disappeared (nodes < 10 mm)"]
+    if total <= baseline * (1 - rules.pr_decrease):
+        return "PR", [f"sum {total} mm <= baseline {baseline} mm x {1 - rules.pr_decrease}"]
+    if "PR" in history or "CR" in history:
+        return "PR", ["earlier response kept until progression (EORTC RECIST FAQ)"]
+    return "SD", []
+
+
+def evaluate(case: Case, rules: Rules) -> RecistResult | None:
+    """RECIST 1.1 over all imaging dates; None when there is no imaging."""
+    shots = case.imaging_sorted()
+    if not shots:
+        return None
+    rr = rules.recist
+    baseline = shots[0]
+    targets, how = select_targets(case, baseline, rr)
+    warnings = []
+    unmeasured = [t for t in targets if t not in baseline.measurements]
+    if unmeasured:
+        warnings.append(
+            "declared target(s) without a baseline measurement, left out of the sum: "
+            + ", ".join(unmeasured)
+        )
+        targets = [t for t in targets if t not in unmeasured]
+    target_set = set(targets)
+    non_targets = [
+        lesion
+        for lesion in case.raw.lesions
+        if lesion.id not in target_set
+        and lesion.id not in unmeasured
+        and (
+            lesion.recist_role == "non_target"
+            or lesion.innumerable
+            or lesion.id in baseline.measurements
+            or lesion.id in baseline.non_target
+        )
+    ]
+    nodal = {t: case.lesion(t).is_node for t in targets}
+    base_sum = sum((_mm(baseline.measurements[t]) for t in targets), Decimal(0))
+    complete_sums = [base_sum]
+    history: list[str] = []
+    timepoints: list[Timepoint] = []
+    for shot in shots[1:]:
+        nt = non_target_response(non_targets, shot, rr)
+        if shot.assessed_response is not None and not shot.measurements:
+            timepoints.append(
+                Timepoint(
+                    shot.date, None, None, None, None, None, nt, shot.new_lesions,
+                    shot.assessed_response, asserted=True,
+                    reasons=("response asserted by the radiologist (no measurements)",),
+                )
+            )  # fmt: skip
+            if shot.assessed_response in ("PR", "CR"):
+                history.append("PR")
+            continue
+        nadir = min(complete_sums)
+        sizes = {t: _mm(shot.measurements[t]) for t in targets if t in shot.measurements}
+        missing = [t for t in targets if t not in shot.measurements]
+        if targets:
+            target, reasons = _target_response(sizes, missing, nodal, nadir, base_sum, history, rr)
+        else:
+            target, reasons = None, []
+        total = sum(sizes.values(), Decimal(0)) if sizes else None
+        overall = overall_response(target, nt, shot.new_lesions)
+        asserted = False
+        if overall == "NE" and shot.assessed_response is not None:
+            overall, asserted = shot.assessed_response, True
+            reasons = [*reasons, "incomplete measurements: radiologist's response used"]
+        if shot.new_lesions:
+            reasons = [*reasons, "new lesion(s)"]
+        if nt == "PD":
+            reasons = [*reasons, "unequivocal progression of non-target disease"]
+        complete = bool(targets) and not missing and total is not None
+        timepoints.append(
+            Timepoint(
+                date=shot.date,
+                sum_mm=total if targets else None,
+                change_from_baseline_pct=pct(total - base_sum, base_sum)
+                if complete and total is not None
+                else None,
+                change_from_nadir_pct=pct(total - nadir, nadir)
+                if complete and total is not None
+                else None,
+                nadir_mm=nadir if targets else None,
+                target_response=target if targets else "ND",
+                non_target_response=nt,
+                new_lesions=shot.new_lesions,
+                overall_response=overall,
+                asserted=asserted,
+                missing_targets=tuple(missing),
+                reasons=tuple(reasons),
+            )
+        )
+        if target is not None:
+            history.append(target)
+        if complete and total is not None:
+            complete_sums.append(total)
+    rank = {r: i for i, r in enumerate(rr.best_response_rank)}
+    best = (
+        min((t.overall_response for t in timepoints), key=lambda r: rank.get(r, len(rank)))
+        if timepoints
+        else None
+    )
+    return RecistResult(
+        baseline_date=baseline.date,
+        baseline_sum_mm=base_sum if targets else None,
+        targets=tuple(targets),
+        non_targets=tuple(lesion.id for lesion in non_targets),
+        target_selection=how,
+        timepoints=tuple(timepoints),
+        best_overall_response=best,
+        warnings=tuple(warnings),
+    )
