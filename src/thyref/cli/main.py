@@ -10,11 +10,9 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from thyref import __version__
 from thyref.cli import ask_commands, web_commands
@@ -23,6 +21,9 @@ from thyref.domain.case import MAX_BYTES
 from thyref.domain.messages import Lang
 from thyref.domain.rules import DEFAULT_RULES, load_rules, rules_text
 from thyref.errors import CaseFormatError, CaseValidationError, RulesError, ThyrefError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 EXIT_INVALID = 2
 EXIT_INTERNAL = 1
@@ -48,8 +49,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False)
+
+def _console(stderr: bool = False) -> Console:
+    """A rich console, imported lazily: the JSON path stays fast to start."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=stderr)
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(message + "\n")
 
 
 class OutputFormat(StrEnum):
@@ -81,11 +90,11 @@ def main(
 
 def _fail_invalid(exc: CaseValidationError | CaseFormatError, source: str) -> NoReturn:
     if isinstance(exc, CaseValidationError):
-        err.print(f"thyref: {source}: invalid case, {len(exc.problems)} problem(s):")
+        _error(f"thyref: {source}: invalid case, {len(exc.problems)} problem(s):")
         for problem in exc.problems:
-            err.print(f"  {problem.path}: {problem.message}", markup=False)
+            _error(f"  {problem.path}: {problem.message}")
     else:
-        err.print(f"thyref: {source}: {exc}", markup=False)
+        _error(f"thyref: {source}: {exc}")
     raise typer.Exit(EXIT_INVALID)
 
 
@@ -99,10 +108,10 @@ def _read(path: str) -> tuple[bytes, str]:
             raise CaseFormatError(f"file is larger than {MAX_BYTES} bytes (5 MB)")
         return p.read_bytes(), path
     except FileNotFoundError:
-        err.print(f"thyref: {path}: no such file")
+        _error(f"thyref: {path}: no such file")
         raise typer.Exit(EXIT_INVALID) from None
     except IsADirectoryError:
-        err.print(f"thyref: {path}: is a directory, expected a JSON file")
+        _error(f"thyref: {path}: is a directory, expected a JSON file")
         raise typer.Exit(EXIT_INVALID) from None
     except CaseFormatError as exc:
         _fail_invalid(exc, path)
@@ -139,7 +148,7 @@ def assess_cmd(
     else:
         from thyref.report import render_rich
 
-        out.print(render_rich(result, language))
+        _console().print(render_rich(result, language))
 
 
 @app.command()
@@ -150,7 +159,7 @@ def validate(path: PathArg) -> None:
         case = load_case(data)
     except (CaseValidationError, CaseFormatError) as exc:
         _fail_invalid(exc, source)
-    out.print(
+    _console().print(
         f"[green]✓[/green] {source}: valid case [bold]{case.id}[/bold] "
         f"({len(case.raw.lesions)} lesions, {len(case.raw.imaging)} imaging dates, "
         f"{len(case.raw.labs)} lab values, {len(case.raw.rai)} I-131 administrations)"
@@ -165,6 +174,8 @@ def rules(
     if raw:
         sys.stdout.write(rules_text())
         return
+    from rich.table import Table
+
     r = load_rules()
     table = Table(title=f"{r.id}: {r.title}", title_justify="left")
     table.add_column("section")
@@ -182,7 +193,7 @@ def rules(
         table.add_row("drugs", name, f"{', '.join(group.drugs)} — {group.status}")
     for key, cite in r.sources.items():
         table.add_row("sources", key, cite)
-    out.print(table)
+    _console().print(table)
 
 
 def _show(value: object) -> str:
@@ -198,6 +209,8 @@ def demo(
     lang: Annotated[Language, typer.Option("--lang", "-l")] = Language.fr,
 ) -> None:
     """Assess the demo cases shipped with thyref and print their summaries."""
+    from rich.table import Table
+
     from thyref.demo import demo_cases
 
     language: Lang = "en" if lang is Language.en else "fr"
@@ -215,6 +228,7 @@ def demo(
             f"{a.rai.cumulative_gbq:g}",
             ", ".join(r.id for r in a.recommendations),
         )
+    out = _console()
     out.print(table)
     out.print("Details: thyref assess <case.json>   ·   thyref --help")
 
@@ -228,10 +242,10 @@ def run() -> None:
     try:
         app()
     except (RulesError, ThyrefError) as exc:
-        err.print(f"thyref: {exc}", markup=False)
+        _error(f"thyref: {exc}")
         sys.exit(EXIT_INTERNAL)
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # last resort: never a traceback for the user
-        err.print(f"thyref: internal error: {type(exc).__name__}: {exc}", markup=False)
+        _error(f"thyref: internal error: {type(exc).__name__}: {exc}")
         sys.exit(EXIT_INTERNAL)

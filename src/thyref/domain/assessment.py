@@ -1,17 +1,16 @@
 """The assessment: one call that runs every rule on a case and explains the result.
 
 ``assess(case)`` returns an ``Assessment`` whose ``to_json()`` is the output object of
-``case-format.md``. The pydantic models below document that contract (the web API
-publishes them in its OpenAPI schema).
+``case-format.md``. The dataclasses below document that contract; pydantic reads them
+(``pydantic.TypeAdapter(Assessment)``) to publish the schema in the web API.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict
 
 from thyref import __version__
 from thyref.domain import kinetics as kinetics_mod
@@ -23,20 +22,36 @@ from thyref.domain.case import Case
 from thyref.domain.messages import Lang, text
 from thyref.domain.rules import Rules, load_rules
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
+
+def _plain(value: Any) -> Any:
+    """JSON-ready copy of an output dataclass tree (faster than dataclasses.asdict)."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is list or kind is tuple:
+        return [_plain(v) for v in value]
+    if kind is dict:
+        return {k: _plain(v) for k, v in value.items()}
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in fields(value))
+    return {name: _plain(getattr(value, name)) for name in names}
 
 
-class EvidenceOut(_Out):
+@dataclass(slots=True)
+class EvidenceOut:
     criterion: str
     detail: str
     sources: list[str]
-    lesions: list[str] = []
-    dates: list[str] = []
+    lesions: list[str] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)
 
 
-class RefractoryOut(_Out):
+@dataclass(slots=True)
+class RefractoryOut:
     status: str
     category: str
     extent: str | None
@@ -47,13 +62,15 @@ class RefractoryOut(_Out):
     notes: list[str]
 
 
-class AdministrationOut(_Out):
+@dataclass(slots=True)
+class AdministrationOut:
     date: str
     gbq: float
     cumulative_gbq: float
 
 
-class RaiOut(_Out):
+@dataclass(slots=True)
+class RaiOut:
     cumulative_gbq: float
     cumulative_mci: float
     cumulative_mbq: float
@@ -63,7 +80,8 @@ class RaiOut(_Out):
     history: list[AdministrationOut]
 
 
-class TimepointOut(_Out):
+@dataclass(slots=True)
+class TimepointOut:
     date: str
     sum_mm: float | None
     change_from_baseline_pct: float | None
@@ -78,7 +96,8 @@ class TimepointOut(_Out):
     reasons: list[str]
 
 
-class RecistOut(_Out):
+@dataclass(slots=True)
+class RecistOut:
     baseline_date: str
     baseline_sum_mm: float | None
     targets: list[str]
@@ -89,7 +108,8 @@ class RecistOut(_Out):
     warnings: list[str]
 
 
-class KineticsOut(_Out):
+@dataclass(slots=True)
+class KineticsOut:
     doubling_time_days: float | None
     halving_time_days: float | None
     points: int
@@ -104,24 +124,27 @@ class KineticsOut(_Out):
     series: list[tuple[str, float]]
 
 
-class RecommendationOut(_Out):
+@dataclass(slots=True)
+class RecommendationOut:
     id: str
     priority: str
     title: str
     rationale: str
     sources: list[str]
-    lesions: list[str] = []
-    drugs: list[str] = []
+    lesions: list[str] = field(default_factory=list)
+    drugs: list[str] = field(default_factory=list)
 
 
-class EngineOut(_Out):
+@dataclass(slots=True)
+class EngineOut:
     version: str
     rules: str
     lang: str
     as_of: str
 
 
-class Assessment(_Out):
+@dataclass(slots=True)
+class Assessment:
     case_id: str
     refractory: RefractoryOut
     rai: RaiOut
@@ -131,7 +154,9 @@ class Assessment(_Out):
     engine: EngineOut
 
     def to_json(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+        """The output object of ``case-format.md`` (plain JSON types)."""
+        out: dict[str, Any] = _plain(self)
+        return out
 
 
 def _f(value: Decimal | None, places: int = 1) -> float | None:
@@ -207,17 +232,29 @@ def _kinetics_out(k: kinetics_mod.Kinetics, lang: Lang) -> KineticsOut:
     )
 
 
-def _option_out(opt: options_mod.Option, rules: Rules, lang: Lang) -> RecommendationOut:
-    summary_params: dict[str, Any] = {
+# keyed by id(rules); the entry keeps the rules alive so that id cannot be reused
+_SUMMARIES: dict[tuple[int, str, tuple[str, ...], str], tuple[Rules, str]] = {}
+
+
+def _summary(option_id: str, drugs: tuple[str, ...], rules: Rules, lang: Lang) -> str:
+    """The general part of an option's rationale (depends only on the rules): cached."""
+    key = (id(rules), option_id, drugs, lang)
+    cached = _SUMMARIES.get(key)
+    if cached is not None:
+        return cached[1]
+    params: dict[str, Any] = {
         "per_month": rules.options.national_rcp_per_month,
         "panel": ", ".join(rules.options.molecular_panel),
         "target": str(rules.options.tsh_target_mu_l),
-        "status": "; ".join(
-            g.status for g in rules.drugs.values() if set(g.drugs) & set(opt.drugs)
-        ),
+        "status": "; ".join(g.status for g in rules.drugs.values() if set(g.drugs) & set(drugs)),
     }
-    rationale = text(f"summary.{opt.id}", lang, summary_params)
-    rationale += " " + text(opt.reason, lang, opt.params)
+    summary = text(f"summary.{option_id}", lang, params)
+    _SUMMARIES[key] = (rules, summary)
+    return summary
+
+
+def _option_out(opt: options_mod.Option, rules: Rules, lang: Lang) -> RecommendationOut:
+    rationale = _summary(opt.id, opt.drugs, rules, lang) + " " + text(opt.reason, lang, opt.params)
     return RecommendationOut(
         id=opt.id,
         priority=opt.priority,

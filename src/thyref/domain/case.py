@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -190,12 +191,13 @@ class RawCase(_Model):
     clinical: Clinical = Field(default_factory=Clinical)
 
 
-class LabValue(_Model):
+@dataclass(frozen=True, slots=True)
+class LabValue:
     """A lab result in its canonical unit (``value`` as an exact decimal)."""
 
     index: int
     date: dt.date
-    test: LabTest
+    test: str
     value: Decimal
     unit: str
     positive: bool | None
@@ -203,12 +205,42 @@ class LabValue(_Model):
     upper_limit: Decimal | None
 
 
-class Case(_Model):
-    """A validated case; ``labs`` holds canonical values, ``raw`` the input structure."""
+@dataclass(frozen=True, eq=False)
+class Case:
+    """A validated case: ``raw`` is the input structure, ``labs`` the canonical values.
+
+    Derived views (sorted imaging, per-lesion series) are computed once, at load time.
+    """
 
     raw: RawCase
     labs: tuple[LabValue, ...]
     source: dict[str, Any]
+    shots: tuple[Imaging, ...] = field(init=False)
+    _series: dict[str, list[tuple[dt.date, Decimal]]] = field(init=False, repr=False)
+    _lesions: dict[str, Lesion] = field(init=False, repr=False)
+    shot_mm: tuple[dict[str, Decimal], ...] = field(init=False, repr=False)
+    nodes: frozenset[str] = field(init=False, repr=False)
+    _labs_by_test: dict[str, list[LabValue]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        shots = tuple(sorted(self.raw.imaging, key=lambda i: i.date))
+        series: dict[str, list[tuple[dt.date, Decimal]]] = {}
+        shot_mm = []
+        for shot in shots:
+            sizes = {lid: Decimal(repr(size)) for lid, size in shot.measurements.items()}
+            shot_mm.append(sizes)
+            for lesion_id, size in sizes.items():
+                series.setdefault(lesion_id, []).append((shot.date, size))
+        object.__setattr__(self, "shots", shots)
+        object.__setattr__(self, "shot_mm", tuple(shot_mm))
+        nodes = frozenset(lesion.id for lesion in self.raw.lesions if lesion.is_node)
+        object.__setattr__(self, "nodes", nodes)
+        by_test: dict[str, list[LabValue]] = {}
+        for lab in self.labs:
+            by_test.setdefault(lab.test, []).append(lab)
+        object.__setattr__(self, "_labs_by_test", by_test)
+        object.__setattr__(self, "_series", series)
+        object.__setattr__(self, "_lesions", {lesion.id: lesion for lesion in self.raw.lesions})
 
     @property
     def id(self) -> str:
@@ -236,25 +268,25 @@ class Case(_Model):
     def extent_is_derived(self) -> bool:
         return self.raw.diagnosis.extent is None
 
-    def imaging_sorted(self) -> list[Imaging]:
-        return sorted(self.raw.imaging, key=lambda i: i.date)
+    def imaging_sorted(self) -> tuple[Imaging, ...]:
+        return self.shots
 
     def rai_sorted(self) -> list[RaiAdministration]:
         return sorted(self.raw.rai, key=lambda r: r.date)
 
     def lesion(self, lesion_id: str) -> Lesion:
-        return next(lesion for lesion in self.raw.lesions if lesion.id == lesion_id)
+        return self._lesions[lesion_id]
 
     def measurement_series(self, lesion_id: str) -> list[tuple[dt.date, Decimal]]:
         """Every measurement of a lesion, in date order, as exact decimals (mm)."""
-        return [
-            (shot.date, Decimal(repr(shot.measurements[lesion_id])))
-            for shot in self.imaging_sorted()
-            if lesion_id in shot.measurements
-        ]
+        return self._series.get(lesion_id, [])
+
+    def labs_of(self, test: str) -> list[LabValue]:
+        """The values of one test (canonical units), in input order."""
+        return self._labs_by_test.get(test, [])
 
     def latest_measurement(self, lesion_id: str) -> Decimal | None:
-        series = self.measurement_series(lesion_id)
+        series = self._series.get(lesion_id)
         return series[-1][1] if series else None
 
     def to_json(self) -> dict[str, Any]:
@@ -376,23 +408,23 @@ def _semantic_problems(obj: Mapping[str, Any], rules: Rules, today: date) -> lis
                 )
             else:
                 seen_dates[day] = i
-        for field in ("measurements", "non_target"):
-            mapping = item.get(field)
+        for key in ("measurements", "non_target"):
+            mapping = item.get(key)
             if isinstance(mapping, Mapping) and declared:
                 for lid in mapping:
                     if lid not in declared:
                         problems.append(
                             Problem(
-                                f"imaging[{i}].{field}.{lid}",
+                                f"imaging[{i}].{key}.{lid}",
                                 f"lesion {lid!r} is not declared in lesions",
                             )
                         )
 
+    known_units = {u for spec in rules.labs.values() for u in spec.factors}
     for i, lab in _items(obj, "labs"):
         test, unit = lab.get("test"), lab.get("unit")
         if isinstance(test, str) and isinstance(unit, str) and test in rules.labs:
             allowed = rules.labs[test].factors
-            known_units = {u for spec in rules.labs.values() for u in spec.factors}
             if unit in known_units and unit not in allowed:
                 problems.append(
                     Problem(
@@ -409,8 +441,11 @@ def _canonical_labs(raw: RawCase, rules: Rules) -> tuple[LabValue, ...]:
     for i, lab in enumerate(raw.labs):
         spec = rules.labs[lab.test]
         factor = spec.factors[lab.unit]
-        value = Decimal(repr(lab.value)) * factor
-        upper = None if lab.upper_limit is None else Decimal(repr(lab.upper_limit)) * factor
+        value = Decimal(repr(lab.value))
+        upper = None if lab.upper_limit is None else Decimal(repr(lab.upper_limit))
+        if factor != 1:
+            value *= factor
+            upper = None if upper is None else upper * factor
         out.append(
             LabValue(
                 index=i,

@@ -17,7 +17,7 @@ from thyref.domain.rules import Rules
 MARKERS = ("thyroglobulin", "calcitonin", "cea")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Kinetics:
     marker: str
     status: str  # rising falling stable insufficient_data unreliable
@@ -71,16 +71,14 @@ def _band(marker: str, doubling_days: float, rules: Rules) -> str:
 
 def marker_kinetics(case: Case, marker: str, rules: Rules, last_rai: date | None) -> Kinetics:
     kr = rules.kinetics
-    values = [lab for lab in case.labs if lab.test == marker]
+    values = case.labs_of(marker)
     warnings: list[str] = []
     unreliable = False
     if marker == "thyroglobulin" and last_rai is not None:
         values = [lab for lab in values if lab.date > last_rai]
     if marker == "thyroglobulin":
         window = [
-            lab
-            for lab in case.labs
-            if lab.test == "tg_antibodies" and (last_rai is None or lab.date > last_rai)
+            lab for lab in case.labs_of("tg_antibodies") if last_rai is None or lab.date > last_rai
         ]
         if any(_antibodies_positive(lab) for lab in window):
             unreliable = True
@@ -93,9 +91,8 @@ def marker_kinetics(case: Case, marker: str, rules: Rules, last_rai: date | None
     series = [(lab.date, float(lab.value)) for lab in used]
     if marker == "thyroglobulin":
         tsh_by_day: dict[date, Decimal] = {}
-        for lab in case.labs:
-            if lab.test == "tsh":
-                tsh_by_day[lab.date] = max(lab.value, tsh_by_day.get(lab.date, Decimal(0)))
+        for lab in case.labs_of("tsh"):
+            tsh_by_day[lab.date] = max(lab.value, tsh_by_day.get(lab.date, Decimal(0)))
         if any(tsh_by_day.get(lab.date, Decimal(0)) >= kr.tsh_unsuppressed_mu_l for lab in used):
             warnings.append("tsh_not_suppressed")
     span_days = (series[-1][0] - series[0][0]).days if series else 0

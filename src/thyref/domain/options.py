@@ -23,7 +23,7 @@ from thyref.domain.rules import Rules
 PRIORITY_ORDER = {"urgent": 0, "high": 1, "routine": 2}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Option:
     id: str
     priority: str
@@ -35,7 +35,7 @@ class Option:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Context:
     case: Case
     rules: Rules
@@ -267,7 +267,7 @@ def _additional_rai(ctx: Context) -> Option | None:
 
 
 def _latest_tsh(ctx: Context) -> tuple[date, Decimal] | None:
-    tsh = sorted((lab.date, lab.value) for lab in ctx.case.labs if lab.test == "tsh")
+    tsh = sorted((lab.date, lab.value) for lab in ctx.case.labs_of("tsh"))
     return tsh[-1] if tsh else None
 
 

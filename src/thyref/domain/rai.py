@@ -10,14 +10,14 @@ from thyref.domain.case import Case
 from thyref.domain.rules import Rules
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Administration:
     date: date
     mbq: Decimal
     cumulative_mbq: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RaiSummary:
     administrations: tuple[Administration, ...]
     cumulative_mbq: Decimal

@@ -16,7 +16,7 @@ from thyref.domain.rules import RecistRules, Rules
 NODE_ORGAN = "lymph_node"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Timepoint:
     date: date
     sum_mm: Decimal | None
@@ -32,7 +32,7 @@ class Timepoint:
     reasons: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RecistResult:
     baseline_date: date
     baseline_sum_mm: Decimal | None
@@ -184,7 +184,7 @@ def _target_response(
 
 def evaluate(case: Case, rules: Rules) -> RecistResult | None:
     """RECIST 1.1 over all imaging dates; None when there is no imaging."""
-    shots = case.imaging_sorted()
+    shots = case.shots
     if not shots:
         return None
     rr = rules.recist
@@ -211,12 +211,13 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
             or lesion.id in baseline.non_target
         )
     ]
-    nodal = {t: case.lesion(t).is_node for t in targets}
-    base_sum = sum((_mm(baseline.measurements[t]) for t in targets), Decimal(0))
+    nodal = {t: t in case.nodes for t in targets}
+    base_mm = case.shot_mm[0]
+    base_sum = sum((base_mm[t] for t in targets), Decimal(0))
     complete_sums = [base_sum]
     history: list[str] = []
     timepoints: list[Timepoint] = []
-    for shot in shots[1:]:
+    for index, shot in enumerate(shots[1:], start=1):
         nt = non_target_response(non_targets, shot, rr)
         if shot.assessed_response is not None and not shot.measurements:
             timepoints.append(
@@ -230,7 +231,8 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
                 history.append("PR")
             continue
         nadir = min(complete_sums)
-        sizes = {t: _mm(shot.measurements[t]) for t in targets if t in shot.measurements}
+        shot_mm = case.shot_mm[index]
+        sizes = {t: shot_mm[t] for t in targets if t in shot_mm}
         missing = [t for t in targets if t not in shot.measurements]
         if targets:
             target, reasons = _target_response(sizes, missing, nodal, nadir, base_sum, history, rr)

@@ -27,7 +27,7 @@ CRITERIA_ORDER = (
 ADVANCED = (Extent.locally_advanced, Extent.metastatic)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Evidence:
     """Why a criterion holds: a message key and the data it fired on."""
 
@@ -39,7 +39,7 @@ class Evidence:
     dates: tuple[date, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Refractoriness:
     status: str
     category: Category

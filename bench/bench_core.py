@@ -1,0 +1,115 @@
+"""Core benchmarks: in-process assessment throughput and CLI cold start.
+
+A "typical case" (issue 2): 8 lesions, 6 imaging dates, 20 lab values.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+from pathlib import Path
+from typing import Any
+
+from thyref.domain import assess, parse_case
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def typical_case() -> dict[str, Any]:
+    lesions = [
+        {"id": "L1", "site": "lung", "rai_uptake": "no"},
+        {"id": "L2", "site": "lung", "rai_uptake": "yes"},
+        {"id": "L3", "site": "lung", "rai_uptake": "no"},
+        {"id": "H1", "site": "liver", "rai_uptake": "unknown"},
+        {"id": "N1", "site": "lymph_node_mediastinal_upper", "rai_uptake": "unknown"},
+        {"id": "N2", "site": "lymph_node_cervical_lateral", "rai_uptake": "yes"},
+        {"id": "B1", "site": "bone", "recist_role": "non_target"},
+        {"id": "B2", "site": "bone", "recist_role": "non_target"},
+    ]
+    dates = ["2019-01-10", "2019-07-10", "2020-01-10", "2020-07-10", "2021-01-10", "2021-07-10"]
+    imaging = []
+    for i, d in enumerate(dates):
+        grow = 1 + 0.06 * i
+        imaging.append(
+            {
+                "date": d,
+                "measurements": {
+                    "L1": round(14 * grow, 1), "L2": round(12 * grow, 1), "L3": 11,
+                    "H1": round(20 * grow, 1), "N1": 17, "N2": 16,
+                },
+                "non_target": {"B1": "present", "B2": "present"},
+                "new_lesions": False,
+            }
+        )  # fmt: skip
+    labs = []
+    for i in range(10):
+        day = f"20{19 + i // 4}-{(i % 4) * 3 + 1:02d}-15"
+        labs.append(
+            {"date": day, "test": "thyroglobulin", "value": round(5 * 1.15**i, 2), "unit": "ng/mL"}
+        )
+        labs.append({"date": day, "test": "tsh", "value": 0.05, "unit": "mU/L"})
+    return {
+        "format": "thyref-case/1",
+        "id": "bench-typical",
+        "patient": {"sex": "female", "birth_year": 1960},
+        "diagnosis": {"histology": "papillary", "date": "2018-03-01"},
+        "rai": [
+            {"date": "2018-05-02", "activity": 100, "unit": "mCi"},
+            {"date": "2018-12-03", "activity": 3.7, "unit": "GBq"},
+        ],
+        "lesions": lesions,
+        "imaging": imaging,
+        "labs": labs,
+        "molecular": [{"gene": "BRAF", "alteration": "V600E", "kind": "mutation"}],
+        "clinical": {"symptomatic": False, "locally_treatable": False},
+    }
+
+
+def throughput(repeats: int = 7, number: int = 1000) -> dict[str, float]:
+    """Cases per second on one core: best and median of ``repeats`` runs of ``number``."""
+    raw = typical_case()
+    case = parse_case(raw)
+    assess(case)  # warm caches (rules, messages)
+    out: dict[str, float] = {}
+    for label, fn in (
+        ("assess", lambda: assess(case).to_json()),
+        ("parse_and_assess", lambda: assess(parse_case(raw)).to_json()),
+    ):
+        rates = [number / t for t in timeit.repeat(fn, repeat=repeats, number=number)]
+        out[f"{label}_per_s_best"] = max(rates)
+        out[f"{label}_per_s_median"] = statistics.median(rates)
+    return out
+
+
+def cold_start(runs: int = 7) -> dict[str, float]:
+    cli = ROOT / ".venv" / "bin" / "thyref"
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(typical_case(), f)
+    times = []
+    try:
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run(
+                [str(cli), "assess", f.name, "--format", "json"],
+                check=True, capture_output=True, env={**os.environ},
+            )  # fmt: skip
+            times.append(time.perf_counter() - start)
+    finally:
+        os.unlink(f.name)
+    return {"cli_cold_start_median_s": statistics.median(times), "cli_cold_start_max_s": max(times)}
+
+
+def run() -> dict[str, float]:
+    return {**throughput(), **cold_start()}
+
+
+if __name__ == "__main__":
+    for key, value in run().items():
+        print(f"{key}: {value:,.3f}")
+    sys.exit(0)

@@ -1,0 +1,76 @@
+"""The rules data file: complete, consistent, and what the spec says."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from thyref.domain.rules import load_rules, parse_rules, rules_text
+from thyref.errors import RulesError
+
+SPEC_OPTION_IDS = {
+    "RCP-NATIONAL", "RCP-REGIONAL", "MOLECULAR-TESTING", "TARGETED-THERAPY",
+    "SYSTEMIC-THERAPY", "SYSTEMIC-THERAPY-CAUTION", "LOCAL-TREATMENT", "REDIFFERENTIATION",
+    "ADDITIONAL-RAI", "ACTIVE-SURVEILLANCE", "TSH-SUPPRESSION", "NECK-NODE-WORKUP",
+    "NECK-NODE-SURGERY", "MEDIASTINAL-NODE-SURGERY", "CLINICAL-TRIAL", "TKI-SKIN-CARE",
+    "NOTE-TG-NOT-CRITERION",
+}  # fmt: skip
+SPEC_CRITERIA = {
+    "DTC-NO-UPTAKE", "DTC-PROGRESSION-12M", "DTC-CUMULATIVE-ACTIVITY", "ATC-ALWAYS",
+    "MTC-ADVANCED",
+}  # fmt: skip
+
+
+def test_every_option_of_the_spec_has_sources() -> None:
+    rules = load_rules()
+    assert set(rules.options.sources) == SPEC_OPTION_IDS
+    assert all(rules.options.sources[i] for i in SPEC_OPTION_IDS)
+
+
+def test_every_criterion_of_the_spec_has_sources() -> None:
+    assert set(load_rules().refractoriness.criteria) == SPEC_CRITERIA
+
+
+@pytest.mark.parametrize(
+    ("getter", "expected"),
+    [
+        # clinical-rules.md section 1: 22 GBq = 22,000 MBq
+        (lambda r: r.refractoriness.cumulative_activity_mbq, Decimal(22000)),
+        # section 1: 12 calendar months after I-131
+        (lambda r: r.refractoriness.progression_window_months, 12),
+        # section 2: PD at +20 % and +5 mm, PR at -30 %
+        (lambda r: r.recist.pd_increase, Decimal("0.20")),
+        (lambda r: r.recist.pd_absolute_mm, Decimal(5)),
+        (lambda r: r.recist.pr_decrease, Decimal("0.30")),
+        # section 2: measurable 10 mm non-nodal, 15 mm nodal short axis
+        (lambda r: r.recist.measurable_non_nodal_mm, Decimal(10)),
+        (lambda r: r.recist.measurable_nodal_short_axis_mm, Decimal(15)),
+        # section 3: at least 4 points
+        (lambda r: r.kinetics.min_points, 4),
+        # section 4: progressive = PD within 14 months before the latest imaging
+        (lambda r: r.options.progressive_window_months, 14),
+        # units: 1 mCi = 37 MBq exactly
+        (lambda r: r.units.mbq_per_mci, Decimal(37)),
+    ],
+)
+def test_thresholds_match_the_spec(getter: object, expected: object) -> None:
+    assert getter(load_rules()) == expected  # type: ignore[operator]
+
+
+def test_an_undefined_source_is_refused() -> None:
+    text = rules_text().replace(
+        'REDIFFERENTIATION = ["SEED", "MERAIODE"]', 'REDIFFERENTIATION = ["NOPE"]'
+    )
+    with pytest.raises(RulesError, match="NOPE"):
+        parse_rules(text)
+
+
+def test_a_broken_file_is_refused_with_a_clear_error() -> None:
+    with pytest.raises(RulesError, match="invalid rules file"):
+        parse_rules("id = 3")
+
+
+def test_an_unknown_rule_set_is_a_rules_error() -> None:
+    with pytest.raises(RulesError, match="no rule set"):
+        rules_text("no-such-rules")
