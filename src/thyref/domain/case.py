@@ -159,13 +159,53 @@ class Molecular(_Model):
     def gene_upper(self) -> str:
         return self.gene.upper()
 
+    @property
+    def protein_change(self) -> str:
+        """The alteration as a one-letter protein change (``p.Val600Glu`` -> ``V600E``)."""
+        return normalise_alteration(self.alteration or "")
+
+    @property
+    def is_fusion(self) -> bool:
+        alt = (self.alteration or "").lower()
+        return self.kind == "fusion" or "fusion" in alt or "::" in alt
+
+    @property
+    def is_mutation(self) -> bool:
+        return self.kind == "mutation" or (self.kind is None and not self.is_fusion)
+
+    def involves(self, gene: str) -> bool:
+        """The gene itself, or a fusion naming it as partner (``ETV6::NTRK3``)."""
+        gene = gene.upper()
+        if self.gene_upper == gene:
+            return True
+        return self.is_fusion and gene in re.split(r"[^A-Z0-9]+", (self.alteration or "").upper())
+
     def matches(self, gene: str, alteration: str | None = None) -> bool:
         """Gene (case-insensitive) and, when given, alteration (``*`` = any)."""
-        if self.gene_upper != gene.upper():
+        if not self.involves(gene):
             return False
         if alteration is None or alteration == "*":
             return True
-        return (self.alteration or "").replace(" ", "").upper() == alteration.upper()
+        return self.protein_change == normalise_alteration(alteration)
+
+
+_AMINO = {
+    "ALA": "A", "ARG": "R", "ASN": "N", "ASP": "D", "CYS": "C", "GLN": "Q", "GLU": "E",
+    "GLY": "G", "HIS": "H", "ILE": "I", "LEU": "L", "LYS": "K", "MET": "M", "PHE": "F",
+    "PRO": "P", "SER": "S", "THR": "T", "TRP": "W", "TYR": "Y", "VAL": "V", "TER": "*",
+}  # fmt: skip
+
+
+def normalise_alteration(alteration: str) -> str:
+    """Upper-case one-letter form of a protein change: ``p.Val600Glu`` -> ``V600E``."""
+    alt = alteration.strip().replace(" ", "")
+    if alt[:2].lower() == "p.":
+        alt = alt[2:]
+    alt = alt.strip("()")
+    three = re.fullmatch(r"([A-Za-z]{3})(\d+)([A-Za-z]{3})", alt)
+    if three and three.group(1).upper() in _AMINO and three.group(3).upper() in _AMINO:
+        return _AMINO[three.group(1).upper()] + three.group(2) + _AMINO[three.group(3).upper()]
+    return alt.upper()
 
 
 class Clinical(_Model):

@@ -85,13 +85,13 @@ def _src(ctx: Context, option_id: str) -> tuple[str, ...]:
 def _targeted(ctx: Context) -> Option | None:
     found: list[tuple[str, list[str]]] = []
     rules = ctx.rules
-    if ctx.anaplastic and ctx.alterations("BRAF", "V600E"):
+    if ctx.anaplastic and ctx.alterations("BRAF", "V600E", kind="mutation"):
         found.append(("BRAF V600E", rules.drug_names("braf_atc")))
     if ctx.alterations("RET", kind="fusion"):
         found.append(("RET fusion", rules.drug_names("ret")))
     elif ctx.case.category is Category.medullary and ctx.alterations("RET", kind="mutation"):
         found.append(("RET mutation", rules.drug_names("ret")))
-    if any(ctx.alterations(g, kind="fusion") for g in ("NTRK1", "NTRK2", "NTRK3", "NTRK")):
+    if any(ctx.alterations(g, kind="fusion") for g in ctx.rules.options.ntrk_genes):
         found.append(("NTRK fusion", rules.drug_names("ntrk")))
     if ctx.alterations("ALK", kind="fusion"):
         found.append(("ALK fusion", rules.drug_names("alk")))
@@ -186,10 +186,14 @@ def _redifferentiation(ctx: Context) -> Option | None:
     if ctx.case.raw.clinical.symptomatic is True:
         return None
     opts = ctx.rules.options
-    braf = ctx.alterations("BRAF", "V600E")
-    ras = ctx.ras()
-    if not braf and not ras:
+    found = []
+    for entry in opts.redifferentiation_genes:
+        gene, _, alteration = entry.partition(":")
+        if ctx.alterations(gene, alteration or "*", kind="mutation"):
+            found.append(gene if alteration in ("", "*") else f"{gene} {alteration}")
+    if not found:
         return None
+    braf = any(name.startswith("BRAF") for name in found)
     lesions = ctx.case.raw.lesions
     if len(lesions) < opts.redifferentiation_min_lesions:
         return None
@@ -203,7 +207,7 @@ def _redifferentiation(ctx: Context) -> Option | None:
         "high",
         "reason.redifferentiation",
         {
-            "alteration": "BRAF V600E" if braf else ", ".join(ras),
+            "alteration": ", ".join(found),
             "lesions": len(lesions),
             "largest": "" if largest is None else str(largest),
             "drugs": " + ".join(ctx.rules.drug_names(group)),
@@ -242,10 +246,8 @@ def _additional_rai(ctx: Context) -> Option | None:
     lesions = ctx.case.raw.lesions
     if any(lesion.rai_uptake == "no" for lesion in lesions):
         return None
-    if not any(lesion.rai_uptake == "yes" for lesion in lesions):
-        return None
-    responses = [r.response for r in ctx.case.rai_sorted() if r.response is not None]
-    regressing = bool(responses) and responses[-1] == "regressing"
+    given = ctx.case.rai_sorted()
+    regressing = bool(given) and given[-1].response == "regressing"
     shrinking = False
     if ctx.recist is not None:
         sums = ctx.recist.sums()

@@ -101,6 +101,7 @@ class OptionRules(_Frozen):
     node_surgery_size_mm: Decimal
     node_surgery_growth_mm: Decimal
     ras_genes: list[str]
+    ntrk_genes: list[str]
     vegfr_inhibitors: list[str]
     sources: dict[str, list[str]]
 
