@@ -54,7 +54,10 @@ def _console(stderr: bool = False) -> Console:
     """A rich console, imported lazily: the JSON path stays fast to start."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=stderr)
+    stream = sys.stderr if stderr else sys.stdout
+    # piped output is read by programs and grep: do not cut it at 80 columns
+    width = None if stream.isatty() else 200
+    return Console(stderr=stderr, highlight=False, soft_wrap=stderr, width=width)
 
 
 def _error(message: str) -> None:
@@ -178,9 +181,9 @@ def rules(
 
     r = load_rules()
     table = Table(title=f"{r.id}: {r.title}", title_justify="left")
-    table.add_column("section")
-    table.add_column("setting")
-    table.add_column("value")
+    table.add_column("section", overflow="fold")
+    table.add_column("setting", overflow="fold")
+    table.add_column("value", overflow="fold")
     for section in ("refractoriness", "recist", "kinetics", "options"):
         block = getattr(r, section).model_dump()
         for key, value in block.items():
@@ -216,7 +219,7 @@ def demo(
     language: Lang = "en" if lang is Language.en else "fr"
     table = Table(title="thyref demo cases", title_justify="left")
     for col in ("case", "status", "criteria", "RECIST", "I-131 (GBq)", "options"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for raw in demo_cases():
         a = assess(parse_case(raw), language)
         rc = a.recist
