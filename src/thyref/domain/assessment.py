@@ -32,7 +32,11 @@ def _plain(value: Any) -> Any:
     if kind in _SCALARS:
         return value
     if kind is list or kind is tuple:
-        return [_plain(v) for v in value]
+        scalars = _SCALARS
+        for v in value:
+            if type(v) not in scalars:
+                return [_plain(v) for v in value]
+        return list(value)
     if kind is dict:
         return {k: _plain(v) for k, v in value.items()}
     names = _FIELDS.get(kind)
@@ -45,6 +49,7 @@ def _plain(value: Any) -> Any:
 class EvidenceOut:
     criterion: str
     detail: str
+    rule: str
     sources: list[str]
     lesions: list[str] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
@@ -130,6 +135,7 @@ class RecommendationOut:
     priority: str
     title: str
     rationale: str
+    rule: str
     sources: list[str]
     lesions: list[str] = field(default_factory=list)
     drugs: list[str] = field(default_factory=list)
@@ -236,9 +242,9 @@ def _kinetics_out(k: kinetics_mod.Kinetics, lang: Lang) -> KineticsOut:
 _SUMMARIES: dict[tuple[int, str, tuple[str, ...], str], tuple[Rules, str]] = {}
 
 
-def _summary(option_id: str, drugs: tuple[str, ...], rules: Rules, lang: Lang) -> str:
-    """The general part of an option's rationale (depends only on the rules): cached."""
-    key = (id(rules), option_id, drugs, lang)
+def _summary(key_name: str, drugs: tuple[str, ...], rules: Rules, lang: Lang) -> str:
+    """Text that depends only on the rules (an option's general part, a rule): cached."""
+    key = (id(rules), key_name, drugs, lang)
     cached = _SUMMARIES.get(key)
     if cached is not None:
         return cached[1]
@@ -247,19 +253,40 @@ def _summary(option_id: str, drugs: tuple[str, ...], rules: Rules, lang: Lang) -
         "panel": ", ".join(rules.options.molecular_panel),
         "target": str(rules.options.tsh_target_mu_l),
         "status": "; ".join(g.status for g in rules.drugs.values() if set(g.drugs) & set(drugs)),
+        "months": rules.refractoriness.progression_window_months,
+        "gbq": f"{rules.refractoriness.cumulative_activity_mbq / 1000:g}",
+        **_thresholds(rules),
     }
-    summary = text(f"summary.{option_id}", lang, params)
+    summary = text(key_name, lang, params)
     _SUMMARIES[key] = (rules, summary)
     return summary
 
 
+def _thresholds(rules: Rules) -> dict[str, str]:
+    """Numbers quoted in rule texts, taken from the rules data file."""
+    o = rules.options
+    return {
+        "local_min": str(o.local_min_lesions),
+        "local_max": str(o.local_max_lesions),
+        "local_mm": str(o.local_min_size_mm),
+        "redif_min": str(o.redifferentiation_min_lesions),
+        "redif_mm": str(o.redifferentiation_max_size_mm),
+        "central_mm": str(o.neck_node_workup_central_mm),
+        "lateral_mm": str(o.neck_node_workup_lateral_mm),
+        "node_mm": str(o.node_surgery_size_mm),
+        "growth_mm": str(o.node_surgery_growth_mm),
+    }
+
+
 def _option_out(opt: options_mod.Option, rules: Rules, lang: Lang) -> RecommendationOut:
-    rationale = _summary(opt.id, opt.drugs, rules, lang) + " " + text(opt.reason, lang, opt.params)
+    general = _summary(f"summary.{opt.id}", opt.drugs, rules, lang)
+    rationale = general + " " + text(opt.reason, lang, opt.params)
     return RecommendationOut(
         id=opt.id,
         priority=opt.priority,
         title=text(f"title.{opt.id}", lang),
         rationale=rationale,
+        rule=_summary(f"rule.{opt.id}", (), rules, lang),
         sources=list(opt.sources),
         lesions=list(opt.lesions),
         drugs=list(opt.drugs),
@@ -293,6 +320,7 @@ def assess(
                 EvidenceOut(
                     criterion=ev.criterion,
                     detail=text(ev.message, lang, ev.params),
+                    rule=_summary(f"rule.{ev.criterion}", (), rules, lang),
                     sources=list(ev.sources),
                     lesions=list(ev.lesions),
                     dates=[d.isoformat() for d in ev.dates],

@@ -170,7 +170,9 @@ def _local(ctx: Context) -> Option | None:
                 f"{site.value}: {', '.join(lesion.id for lesion in lesions)}"
                 for site, lesions in eligible
             ),
-            "why": "progression" if progressive else "symptoms",
+            "progressive": progressive is not None,
+            "symptomatic": ctx.case.raw.clinical.symptomatic is True,
+            "local_mm": str(opts.local_min_size_mm),
             "bone": any(site is Site.bone for site, _ in eligible),
         },
         _src(ctx, "LOCAL-TREATMENT"),
@@ -262,7 +264,8 @@ def _additional_rai(ctx: Context) -> Option | None:
             "gbq": f"{ctx.rai.cumulative_gbq:.2f}",
             "count": ctx.rai.count,
             "max": ctx.rules.options.additional_rai_max_administrations,
-            "why": "response" if regressing else "sums",
+            "regressing": regressing,
+            "shrinking": shrinking,
         },
         _src(ctx, "ADDITIONAL-RAI"),
     )
