@@ -1,9 +1,231 @@
-"""`thyref ask` and `thyref faq`: the patient-questions commands (filled in by issue 3)."""
+"""`thyref ask` and `thyref faq`: the patient-questions commands (issue 3)."""
 
 from __future__ import annotations
 
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
 import typer
+
+from thyref.answers import Answer, AnswerEngine
+from thyref.answers.baseline import PlainBM25
+from thyref.answers.evaluation import (
+    EvalReport,
+    LabelError,
+    engine_predictor,
+    evaluate,
+    read_labelled,
+)
+from thyref.answers.text import Lang
+
+EXIT_INVALID = 2
+
+
+class AskLang(StrEnum):
+    fr = "fr"
+    en = "en"
+
+
+class AskFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+_LABELS: dict[str, dict[Lang, str]] = {
+    "sources": {"fr": "Sources", "en": "Sources"},
+    "reviewed": {"fr": "relu le", "en": "reviewed"},
+    "glossary": {"fr": "Glossaire", "en": "Glossary"},
+    "related": {"fr": "Questions proches", "en": "Related questions"},
+    "emergency": {"fr": "URGENCE", "en": "EMERGENCY"},
+}
+
+
+def _invalid(message: str) -> NoReturn:
+    sys.stderr.write(f"thyref: {message}\n")
+    raise typer.Exit(EXIT_INVALID)
+
+
+def _lang(value: AskLang | None) -> Lang | None:
+    if value is None:
+        return None
+    return "fr" if value is AskLang.fr else "en"
+
+
+def render_text(answer: Answer) -> str:
+    """The answer as readable text (Markdown body kept as is)."""
+    lang = answer.lang
+    parts: list[str] = []
+    if answer.emergency and answer.emergency_message:
+        parts.append(f"!! {_LABELS['emergency'][lang]} !! {answer.emergency_message}")
+    if answer.topic is None:
+        parts.append(answer.message or answer.care_team_reminder)
+    else:
+        parts.append(f"# {answer.title}\n\n{answer.body_markdown}")
+        parts.append(
+            f"{_LABELS['sources'][lang]}: {', '.join(answer.sources)} "
+            f"({_LABELS['reviewed'][lang]} {answer.review_date})"
+        )
+        if answer.glossary:
+            lines = [f"- {g.term}: {g.definition}" for g in answer.glossary]
+            parts.append(f"{_LABELS['glossary'][lang]}:\n" + "\n".join(lines))
+    if answer.related_topics:
+        lines = [f"- {t.title} [{t.id}]" for t in answer.related_topics]
+        parts.append(f"{_LABELS['related'][lang]}:\n" + "\n".join(lines))
+    return "\n\n".join(parts)
+
+
+def _read_batch(path: Path) -> list[tuple[str, Lang | None]]:
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+    except OSError as exc:
+        _invalid(f"{path}: cannot read ({exc.strerror})")
+    except UnicodeDecodeError:
+        _invalid(f"{path}: not UTF-8 text")
+    rows: list[tuple[str, Lang | None]] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            _invalid(f"{path}:{n}: not JSON ({exc.msg})")
+        if not isinstance(obj, dict) or not isinstance(obj.get("q"), str):
+            _invalid(f'{path}:{n}: expected an object {{"q": "question"}}')
+        lang = obj.get("lang")
+        if lang not in (None, "fr", "en"):
+            _invalid(f"{path}:{n}: lang must be fr or en")
+        rows.append((obj["q"], lang))
+    return rows
+
+
+def _batch(engine: AnswerEngine, path: Path, lang: Lang | None, fmt: AskFormat) -> None:
+    out: list[str] = []
+    for q, row_lang in _read_batch(path):
+        r = engine.rank(q, row_lang or lang)
+        if fmt is AskFormat.json:
+            record = {
+                "q": q,
+                "lang": r.lang,
+                "topic": r.topic,
+                "related": r.related,
+                "score": r.score,
+                "emergency": r.emergency,
+            }
+            out.append(json.dumps(record, ensure_ascii=False))
+        else:
+            out.append(f"{r.topic or '-'}\t{r.score:.3f}\t{q}")
+    if out:
+        sys.stdout.write("\n".join(out) + "\n")
+
+
+def _report_line(name: str, rep: EvalReport) -> str:
+    return f"{name:<22}{rep.top1:>8.3f}{rep.top3:>8.3f}{rep.abstention:>12.3f}"
 
 
 def register(app: typer.Typer) -> None:
     """Add the patient-question commands to the main app."""
+
+    @app.command(
+        "ask",
+        help=(
+            "Answer a patient's question from the knowledge base, in its language, or "
+            "decline and point to the care team.\n\n"
+            "Examples:\n\n"
+            '  thyref ask "combien de cures d\'iode max ?"\n\n'
+            '  thyref ask "what is hand-foot syndrome?" --format json\n\n'
+            '  thyref ask --batch questions.jsonl --format json   (lines {"q": ...})'
+        ),
+    )
+    def ask(
+        question: Annotated[
+            str | None, typer.Argument(help="The question, in French or English.")
+        ] = None,
+        lang: Annotated[
+            AskLang | None,
+            typer.Option("--lang", help="Answer language (default: the question's)."),
+        ] = None,
+        fmt: Annotated[AskFormat, typer.Option("--format", help="Output format.")] = (
+            AskFormat.text
+        ),
+        batch: Annotated[
+            Path | None,
+            typer.Option(
+                "--batch",
+                help='JSON-lines file of {"q": ...} (- for stdin); one result line each.',
+            ),
+        ] = None,
+    ) -> None:
+        if (question is None) == (batch is None):
+            _invalid("give either a question or --batch FILE")
+        engine = AnswerEngine.default()
+        if batch is not None:
+            _batch(engine, batch, _lang(lang), fmt)
+            return
+        assert question is not None
+        if not question.strip():
+            _invalid("the question is empty")
+        answer = engine.ask(question, _lang(lang))
+        if fmt is AskFormat.json:
+            typer.echo(answer.model_dump_json(indent=2))
+        else:
+            typer.echo(render_text(answer))
+
+    faq = typer.Typer(
+        help="The patient-questions knowledge base: evaluate the matcher, list topics.",
+        no_args_is_help=True,
+    )
+
+    @faq.command(
+        "eval",
+        help=(
+            'Accuracy on labelled questions (JSON lines {"q": ..., "topic": id or null}, '
+            "null = should decline): top-1, top-3 and correct abstention, for the engine and "
+            "for a plain BM25 baseline (no folding, stemming, lexicon or typo fixing)."
+        ),
+    )
+    def faq_eval(
+        file: Annotated[Path, typer.Argument(help="Labelled questions (JSON lines).")],
+        show_misses: Annotated[
+            bool, typer.Option("--show-misses", help="List the engine's mistakes.")
+        ] = False,
+    ) -> None:
+        try:
+            rows = read_labelled(file)
+        except OSError as exc:
+            _invalid(f"{file}: cannot read ({exc.strerror})")
+        except LabelError as exc:
+            _invalid(str(exc))
+        engine = AnswerEngine.default()
+        known = set(engine.topic_ids)
+        for row in rows:
+            if row.topic is not None and row.topic not in known:
+                _invalid(f"{file}: unknown topic {row.topic!r}")
+        baseline = PlainBM25(engine.kb, engine.settings.baseline_threshold)
+        ours = evaluate(rows, engine_predictor(engine))
+        plain = evaluate(rows, lambda q: baseline.predict(q)[:2])
+        typer.echo(f"{'':<22}{'top-1':>8}{'top-3':>8}{'abstention':>12}")
+        typer.echo(_report_line("engine", ours))
+        typer.echo(_report_line("plain BM25 baseline", plain))
+        typer.echo(f"{ours.n_answerable} answerable + {ours.n_decline} to decline")
+        if show_misses:
+            for q, expected, got in ours.misses:
+                typer.echo(f"- expected {expected or 'null'}, got {got or 'null'}: {q}")
+
+    @faq.command("topics", help="List the topics (id and title).")
+    def faq_topics(
+        lang: Annotated[AskLang, typer.Option("--lang", help="Title language.")] = AskLang.fr,
+    ) -> None:
+        for t in AnswerEngine.default().topics(_lang(lang) or "fr"):
+            typer.echo(f"{t.id}\t{t.title}")
+
+    @faq.command("glossary", help="Print the glossary.")
+    def faq_glossary(
+        lang: Annotated[AskLang, typer.Option("--lang", help="Language.")] = AskLang.fr,
+    ) -> None:
+        for g in AnswerEngine.default().glossary(_lang(lang) or "fr"):
+            typer.echo(f"{g.term}: {g.definition}")
+
+    app.add_typer(faq, name="faq")

@@ -79,7 +79,8 @@ Response = Literal["CR", "PR", "SD", "PD", "NE"]
 
 CaseId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 LesionId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-Millimetres = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Millimetres = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
+Flag = Annotated[bool, Field(strict=True)]
 
 _CATEGORY = {
     Histology.papillary: Category.differentiated,
@@ -97,7 +98,7 @@ class _Model(BaseModel):
 
 class Patient(_Model):
     sex: Literal["female", "male", "other", "unknown"] | None = None
-    birth_year: int | None = None
+    birth_year: Annotated[int, Field(strict=True)] | None = None
 
 
 class Diagnosis(_Model):
@@ -109,7 +110,7 @@ class Diagnosis(_Model):
 
 class RaiAdministration(_Model):
     date: dt.date
-    activity: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    activity: Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
     unit: Literal["mCi", "GBq", "MBq"]
     response: Literal["regressing", "stable", "progressing", "unknown"] | None = None
 
@@ -119,10 +120,10 @@ class Lesion(_Model):
     site: Site
     rai_uptake: Literal["yes", "no", "unknown"] = "unknown"
     recist_role: Literal["target", "non_target"] | None = None
-    innumerable: bool = False
-    symptomatic: bool | None = None
-    locally_treatable: bool | None = None
-    confirmed: bool = False
+    innumerable: Flag = False
+    symptomatic: Flag | None = None
+    locally_treatable: Flag | None = None
+    confirmed: Flag = False
 
     @property
     def is_node(self) -> bool:
@@ -133,18 +134,18 @@ class Imaging(_Model):
     date: dt.date
     measurements: dict[str, Millimetres] = Field(default_factory=dict)
     non_target: dict[str, NonTargetStatus] = Field(default_factory=dict)
-    new_lesions: bool = False
+    new_lesions: Flag = False
     assessed_response: Response | None = None
 
 
 class Lab(_Model):
     date: dt.date
     test: LabTest
-    value: Annotated[float, Field(ge=0, allow_inf_nan=False)]
+    value: Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
     unit: LabUnit
-    positive: bool | None = None
-    below_detection: bool = False
-    upper_limit: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    positive: Flag | None = None
+    below_detection: Flag = False
+    upper_limit: Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)] | None = None
 
 
 class Molecular(_Model):
@@ -209,10 +210,10 @@ def normalise_alteration(alteration: str) -> str:
 
 
 class Clinical(_Model):
-    symptomatic: bool | None = None
-    locally_treatable: bool | None = None
-    standard_treatment_possible: bool | None = None
-    brain_metastases_bleeding_risk: bool | None = None
+    symptomatic: Flag | None = None
+    locally_treatable: Flag | None = None
+    standard_treatment_possible: Flag | None = None
+    brain_metastases_bleeding_risk: Flag | None = None
     on_systemic_therapy: str | None = None
 
 

@@ -1,0 +1,276 @@
+"""The answer engine: matches a patient's question to a topic, or declines."""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import bm25s
+import numpy as np
+import numpy.typing as npt
+
+from thyref.answers.emergency import EmergencyGuard
+from thyref.answers.kb import KnowledgeBase, load_knowledge_base
+from thyref.answers.lexicon import CONCEPT_PREFIX, Lexicon, Tier, match_keys
+from thyref.answers.models import Answer, GlossaryEntry, TopicSummary
+from thyref.answers.text import (
+    LANGS,
+    Analyzer,
+    Lang,
+    LanguageDetector,
+    SpellingCorrector,
+    words,
+)
+
+Scores = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Ranking and abstention settings (from `kb/engine.toml`)."""
+
+    k1: float
+    b: float
+    field_weights: Mapping[str, int]
+    cross_language: float
+    threshold: Mapping[str, float]
+    min_matched_words: Mapping[str, int]
+    max_related: int
+    related_min_ratio: float
+    baseline_threshold: float
+    spelling_min_len: int
+    spelling_long_len: int
+
+    @classmethod
+    def from_config(cls, raw: Mapping[str, Any]) -> EngineSettings:
+        return cls(
+            k1=float(raw["bm25"]["k1"]),
+            b=float(raw["bm25"]["b"]),
+            field_weights={k: int(v) for k, v in raw["fields"].items()},
+            cross_language=float(raw["query"]["cross_language"]),
+            threshold={k: float(v) for k, v in raw["abstain"]["threshold"].items()},
+            min_matched_words={k: int(v) for k, v in raw["abstain"]["min_matched_words"].items()},
+            max_related=int(raw["related"]["max"]),
+            related_min_ratio=float(raw["related"]["min_ratio"]),
+            baseline_threshold=float(raw["baseline"]["threshold"]),
+            spelling_min_len=int(raw["spelling"]["min_len"]),
+            spelling_long_len=int(raw["spelling"]["long_len"]),
+        )
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """What the matcher found for one question, before the answer is assembled."""
+
+    lang: Lang
+    topic: str | None
+    related: list[str]
+    score: float
+    raw_score: float
+    anchor: Tier | None
+    emergency: bool
+    candidates: list[str]
+    matched_words: int
+    off_topic: bool
+
+
+class AnswerEngine:
+    """Answers patients' questions from the knowledge base, in French or English.
+
+    Build once (`AnswerEngine.default()` is cached) and call `ask` for each question.
+    """
+
+    def __init__(self, kb: KnowledgeBase, settings: EngineSettings | None = None) -> None:
+        self.kb = kb
+        self.settings = settings or EngineSettings.from_config(kb.engine)
+        self.topic_ids = kb.topic_ids
+        self.analyzers: dict[Lang, Analyzer] = {
+            lang: Analyzer(lang, kb.stopwords[lang]) for lang in LANGS
+        }
+        self.lexicon = Lexicon(kb.lexicon, self.analyzers)
+        self.guard = EmergencyGuard.from_config(kb.emergency)
+        counts: Counter[str] = Counter()
+        lang_vocab: dict[Lang, set[str]] = {lang: set() for lang in LANGS}
+        for by_lang in kb.topics.values():
+            for lang, text in by_lang.items():
+                toks = words(" ".join([text.title, *text.questions, text.body]))
+                counts.update(toks)
+                lang_vocab[lang].update(toks)
+        stopwords = kb.stopwords["fr"] | kb.stopwords["en"]
+        for w in self.lexicon.surface_words:
+            counts[w] += 1
+        for w in stopwords:
+            counts.pop(w, None)
+        self.speller = SpellingCorrector(
+            counts,
+            also_known=stopwords,
+            min_len=self.settings.spelling_min_len,
+            long_len=self.settings.spelling_long_len,
+        )
+        self.detector = LanguageDetector.build(kb.stopwords, lang_vocab)
+        self._glossary_links = {
+            (tid, lang): kb.linked_glossary(tid, lang) for tid in self.topic_ids for lang in LANGS
+        }
+        self.retrievers: dict[Lang, bm25s.BM25] = {}
+        self.doc_terms: dict[Lang, list[frozenset[str]]] = {}
+        for lang in LANGS:
+            corpus = [self._document_tokens(tid, lang) for tid in self.topic_ids]
+            self.doc_terms[lang] = [frozenset(doc) for doc in corpus]
+            retriever = bm25s.BM25(k1=self.settings.k1, b=self.settings.b)
+            retriever.index(corpus, show_progress=False)
+            self.retrievers[lang] = retriever
+
+    @classmethod
+    def default(cls) -> AnswerEngine:
+        """The engine on the packaged knowledge base, built once per process."""
+        return _default_engine()
+
+    # ------------------------------------------------------------------ indexing
+    def analyse(self, tokens: Sequence[str], lang: Lang) -> tuple[list[str], list[str]]:
+        """Index terms of folded tokens in `lang`: content stems, and concept ids matched."""
+        analyzer = self.analyzers[lang]
+        concepts = self.lexicon.match(match_keys(analyzer, tokens), lang)
+        return analyzer.content_stems(tokens), concepts
+
+    def _text_terms(self, text: str, lang: Lang) -> list[str]:
+        content, concepts = self.analyse(words(text), lang)
+        return content + [CONCEPT_PREFIX + c for c in concepts]
+
+    def _document_tokens(self, topic_id: str, lang: Lang) -> list[str]:
+        text = self.kb.topics[topic_id][lang]
+        weights = self.settings.field_weights
+        terms = self._text_terms(text.title, lang) * weights["title"]
+        for question in text.questions:
+            terms += self._text_terms(question, lang) * weights["questions"]
+        terms += self._text_terms(text.body, lang) * weights["body"]
+        return terms
+
+    # ------------------------------------------------------------------ matching
+    def _scores(self, terms: list[str], lang: Lang) -> Scores:
+        retriever = self.retrievers[lang]
+        ids = retriever.get_tokens_ids(terms)
+        if not ids:
+            return np.zeros(len(self.topic_ids), dtype=np.float32)
+        return np.asarray(retriever.get_scores_from_ids(ids), dtype=np.float32)
+
+    def rank(self, question: str, lang: Lang | None = None) -> Ranking:
+        """Best topic (or None), related topics and confidence for one question."""
+        raw_tokens = words(question)
+        q_lang: Lang = lang or self.detector.detect(question, raw_tokens)
+        tokens = [self.speller.correct(t) or t for t in raw_tokens]
+        other: Lang = "en" if q_lang == "fr" else "fr"
+        content, concepts = self.analyse(tokens, q_lang)
+        total = self._scores(content + [CONCEPT_PREFIX + c for c in concepts], q_lang)
+        o_content, o_concepts = self.analyse(tokens, other)
+        if self.settings.cross_language:
+            o_terms = o_content + [CONCEPT_PREFIX + c for c in o_concepts]
+            total = total + self.settings.cross_language * self._scores(o_terms, other)
+        emergency = self.guard.is_emergency(question)
+        tiers = self.lexicon.tiers(concepts)
+        anchor: Tier | None = next((t for t in ("strong", "weak") if t in tiers), None)
+        order = np.argsort(-total, kind="stable")
+        best = float(total[order[0]]) if len(order) else 0.0
+        threshold = self.settings.threshold[anchor or "none"]
+        # confidence in [0, 1): 0.5 exactly at the threshold
+        score = best / (best + threshold) if best > 0 else 0.0
+        # words of the question found in the best topic (either language's index)
+        top = int(order[0])
+        own, cross = self.doc_terms[q_lang][top], self.doc_terms[other][top]
+        q_an, o_an = self.analyzers[q_lang], self.analyzers[other]
+        matched_words = sum(
+            q_an.stem(t) in own or o_an.stem(t) in cross
+            for t in set(tokens)
+            if t not in q_an.stopwords
+        )
+        matched_concepts = sum(
+            CONCEPT_PREFIX + c in own
+            for c in set(concepts)
+            if self.lexicon.concepts[c].tier in ("strong", "weak")
+        )
+        matched = max(matched_words, matched_concepts)
+        off_topic = "offtopic" in tiers and anchor != "strong"
+        declined = (
+            best < threshold
+            or off_topic
+            or matched < self.settings.min_matched_words[anchor or "none"]
+        )
+        if declined:
+            score = min(score, 0.499)
+        floor = best * self.settings.related_min_ratio
+        ranked = [self.topic_ids[i] for i in order if total[i] > 0 and total[i] >= floor]
+        n = self.settings.max_related
+        topic = None if declined else ranked[0]
+        if declined:
+            related = ranked[:n] if anchor is not None and not off_topic else []
+        else:
+            related = ranked[1 : 1 + n]
+        return Ranking(
+            lang=q_lang,
+            topic=topic,
+            related=related,
+            score=round(score, 4),
+            raw_score=best,
+            anchor=anchor,
+            emergency=emergency,
+            candidates=ranked,
+            matched_words=matched,
+            off_topic=off_topic,
+        )
+
+    # ------------------------------------------------------------------ answers
+    def ask(self, question: str, lang: Lang | None = None) -> Answer:
+        """Answer one question in its language (or `lang` when given)."""
+        r = self.rank(question, lang)
+        reminder = self.kb.messages["care_team_reminder"][r.lang]
+        related_topics = [
+            TopicSummary(id=t, title=self.kb.topics[t][r.lang].title) for t in r.related
+        ]
+        common: dict[str, Any] = {
+            "q": question,
+            "lang": r.lang,
+            "related": r.related,
+            "related_topics": related_topics,
+            "score": r.score,
+            "emergency": r.emergency,
+            "emergency_message": self.guard.message(r.lang) if r.emergency else None,
+            "care_team_reminder": reminder,
+        }
+        if r.topic is None:
+            message = self.kb.messages["abstain"][r.lang]
+            return Answer(
+                topic=None,
+                title=None,
+                body_markdown=None,
+                sources=[],
+                review_date=None,
+                message=f"{message}\n\n{reminder}",
+                glossary=[],
+                **common,
+            )
+        text = self.kb.topics[r.topic][r.lang]
+        return Answer(
+            topic=r.topic,
+            title=text.title,
+            body_markdown=f"{text.body}\n\n{reminder}",
+            sources=list(text.sources),
+            review_date=text.review_date,
+            message=None,
+            glossary=self._glossary_links[(r.topic, r.lang)],
+            **common,
+        )
+
+    def topics(self, lang: Lang) -> list[TopicSummary]:
+        """Every topic with its title in `lang`."""
+        return [TopicSummary(id=t, title=self.kb.topics[t][lang].title) for t in self.topic_ids]
+
+    def glossary(self, lang: Lang) -> list[GlossaryEntry]:
+        """The whole glossary in `lang`, sorted by term."""
+        return sorted((g.entries[lang] for g in self.kb.glossary), key=lambda e: e.term.lower())
+
+
+@functools.cache
+def _default_engine() -> AnswerEngine:
+    return AnswerEngine(load_knowledge_base())

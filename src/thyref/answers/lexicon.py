@@ -1,0 +1,104 @@
+"""Domain lexicon: synonyms, abbreviations, brand names and misspellings as concepts.
+
+A concept (e.g. `sorafenib`) lists terms ("sorafenib", "Nexavar", "sorafénib"...). Terms
+are matched word by word on stems, so "crevasses" finds "crevasse"; words of up to
+`EXACT_MAX_LEN` letters must match exactly (stems of short words collide: "mets" and
+"métas"). Every match adds the concept token `@<id>` (plus the concepts it implies) to
+what is indexed or searched, so a question saying "Nexavar" meets an answer saying
+"sorafenib".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from thyref.answers.text import LANGS, Analyzer, Lang, words
+
+Tier = Literal["strong", "weak", "none", "offtopic"]
+TIERS: tuple[Tier, ...] = ("strong", "weak", "none", "offtopic")
+CONCEPT_PREFIX = "@"
+EXACT_MAX_LEN = 4
+
+
+def match_keys(analyzer: Analyzer, tokens: Sequence[str]) -> list[str]:
+    """What lexicon terms are matched on: the word itself when short, else its stem."""
+    return [t if len(t) <= EXACT_MAX_LEN else analyzer.stem(t) for t in tokens]
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    tier: Tier
+    implies: frozenset[str]
+
+    @property
+    def token(self) -> str:
+        return CONCEPT_PREFIX + self.id
+
+
+class LexiconError(ValueError):
+    """The lexicon data file is inconsistent."""
+
+
+class Lexicon:
+    """Concept matcher for both languages."""
+
+    def __init__(self, raw: Mapping[str, Any], analyzers: Mapping[Lang, Analyzer]) -> None:
+        self.concepts: dict[str, Concept] = {}
+        for cid, spec in raw.items():
+            tier = spec.get("tier", "none")
+            if tier not in TIERS:
+                raise LexiconError(f"concept {cid}: unknown tier {tier!r}")
+            self.concepts[cid] = Concept(cid, tier, frozenset(spec.get("implies", ())))
+        for c in self.concepts.values():
+            unknown = c.implies - self.concepts.keys()
+            if unknown:
+                raise LexiconError(f"concept {c.id}: implies unknown {sorted(unknown)}")
+        self._closure = {cid: self._implied(cid) for cid in self.concepts}
+        self._tables: dict[Lang, dict[tuple[str, ...], set[str]]] = {}
+        self.max_len = 1
+        self.surface_words: set[str] = set()
+        for lang in LANGS:
+            table: dict[tuple[str, ...], set[str]] = {}
+            for cid, spec in raw.items():
+                for term in [*spec.get("any", ()), *spec.get(lang, ())]:
+                    toks = words(term)
+                    if not toks:
+                        continue
+                    self.surface_words.update(toks)
+                    key = tuple(match_keys(analyzers[lang], toks))
+                    table.setdefault(key, set()).add(cid)
+                    self.max_len = max(self.max_len, len(key))
+            self._tables[lang] = table
+
+    def _implied(self, cid: str) -> frozenset[str]:
+        seen: set[str] = set()
+        todo = [cid]
+        while todo:
+            cur = todo.pop()
+            if cur in seen:
+                continue
+            seen.add(cur)
+            todo.extend(self.concepts[cur].implies)
+        return frozenset(seen)
+
+    def match(self, keys: Sequence[str], lang: Lang) -> list[str]:
+        """Concept ids found in a text given as its `match_keys`, one per match.
+
+        Overlapping matches all count ("iode 131" gives both `rai` and `iodine`).
+        """
+        table = self._tables[lang]
+        found: list[str] = []
+        n = len(keys)
+        for i in range(n):
+            for size in range(1, min(self.max_len, n - i) + 1):
+                hit = table.get(tuple(keys[i : i + size]))
+                if hit:
+                    for cid in sorted(hit):
+                        found.extend(sorted(self._closure[cid]))
+        return found
+
+    def tiers(self, concept_ids: Sequence[str]) -> set[Tier]:
+        return {self.concepts[c].tier for c in concept_ids}

@@ -1,0 +1,54 @@
+"""Public data models of the answer engine (what the CLI and the web app receive)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class GlossaryEntry(BaseModel):
+    """A term patients meet, with its plain-language definition, in one language."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    term: str
+    definition: str
+
+
+class TopicSummary(BaseModel):
+    """A topic id and its title (the question it answers) in one language."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    title: str
+
+
+class Answer(BaseModel):
+    """The engine's reply to one question.
+
+    `topic` is None when the engine declines (`message` then says so and points to the
+    care team). `body_markdown` is the answer in `lang` and always ends with
+    `care_team_reminder`. `emergency` is set whenever the question describes an
+    emergency, whatever topic it also matches.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    q: str
+    lang: Literal["fr", "en"]
+    topic: str | None
+    related: list[str]
+    related_topics: list[TopicSummary]
+    score: float
+    title: str | None
+    body_markdown: str | None
+    sources: list[str]
+    review_date: str | None
+    emergency: bool
+    emergency_message: str | None
+    care_team_reminder: str
+    message: str | None
+    glossary: list[GlossaryEntry]

@@ -1,0 +1,188 @@
+"""Text normalisation: accent folding, tokenising, stemming, language detection."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import Stemmer
+
+Lang = Literal["fr", "en"]
+LANGS: tuple[Lang, Lang] = ("fr", "en")
+
+_STEMMER_NAMES: Mapping[Lang, str] = {"fr": "french", "en": "english"}
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_ACCENTED = re.compile(r"[àâäçéèêëîïôöùûüÿœæ]", re.IGNORECASE)
+_FR_ELISION = re.compile(r"(?:^|[\s(])(?:[ldjcmnst]|qu)['’]\w", re.IGNORECASE)
+_EN_CONTRACTION = re.compile(r"\w['’](?:s|t|m|re|ve|ll|d)\b", re.IGNORECASE)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents: "Irathérapie, cœur" -> "iratherapie, coeur"."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.lower()
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens: letters and digits only, everything else separates words."""
+    return _NON_WORD.sub(" ", fold(text)).split()
+
+
+def normalised(text: str) -> str:
+    """The folded words joined by single spaces (what phrase patterns are matched on)."""
+    return " ".join(words(text))
+
+
+@dataclass
+class Analyzer:
+    """Stop words and a cached Snowball stemmer for one language."""
+
+    lang: Lang
+    stopwords: frozenset[str]
+    _stemmer: Stemmer.Stemmer = field(init=False, repr=False)
+    _cache: dict[str, str] = field(init=False, repr=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._stemmer = Stemmer.Stemmer(_STEMMER_NAMES[self.lang])
+
+    def stem(self, word: str) -> str:
+        """Stem of one folded word (cached: the vocabulary of questions is small)."""
+        cached = self._cache.get(word)
+        if cached is None:
+            cached = str(self._stemmer.stemWord(word))
+            self._cache[word] = cached
+        return cached
+
+    def content_stems(self, tokens: Iterable[str]) -> list[str]:
+        """Stems of the tokens that are not stop words."""
+        return [self.stem(t) for t in tokens if t not in self.stopwords]
+
+
+@dataclass(frozen=True)
+class LanguageDetector:
+    """Guesses French or English from function words, accents and known vocabulary.
+
+    `markers` are the function words found in only one language's list; `vocab` the
+    words that occur in only one language's knowledge-base texts (a weaker signal, used
+    to break ties). With no evidence at all the answer is French, the product's language.
+    """
+
+    markers: Mapping[Lang, frozenset[str]]
+    vocab: Mapping[Lang, frozenset[str]]
+
+    @classmethod
+    def build(
+        cls, stopwords: Mapping[Lang, frozenset[str]], vocab: Mapping[Lang, set[str]]
+    ) -> LanguageDetector:
+        fr, en = stopwords["fr"], stopwords["en"]
+        return cls(
+            markers={"fr": fr - en, "en": en - fr},
+            vocab={
+                "fr": frozenset(vocab["fr"] - vocab["en"]),
+                "en": frozenset(vocab["en"] - vocab["fr"]),
+            },
+        )
+
+    def detect(self, text: str, tokens: list[str] | None = None) -> Lang:
+        toks = words(text) if tokens is None else tokens
+        score = 0.0
+        for t in toks:
+            if t in self.markers["fr"]:
+                score += 1.0
+            elif t in self.markers["en"]:
+                score -= 1.0
+        if _ACCENTED.search(text):
+            score += 1.5
+        if _FR_ELISION.search(text):
+            score += 1.0
+        if _EN_CONTRACTION.search(text):
+            score -= 1.0
+        if score == 0:
+            for t in toks:
+                if t in self.vocab["fr"]:
+                    score += 0.5
+                elif t in self.vocab["en"]:
+                    score -= 0.5
+        return "en" if score < 0 else "fr"
+
+
+class SpellingCorrector:
+    """Fixes typos against a known vocabulary (deletion-neighbourhood search).
+
+    Words shorter than `min_len` and words already known (`vocab` or `also_known`, e.g.
+    stop words, which are never proposed as corrections) are left alone. A candidate
+    must be within Damerau-Levenshtein distance 1 (distance 2 for words of `long_len`
+    letters or more); ties go to the word most frequent in the knowledge base.
+    """
+
+    def __init__(
+        self,
+        vocab: Mapping[str, int],
+        also_known: Iterable[str] = (),
+        min_len: int = 5,
+        long_len: int = 8,
+    ) -> None:
+        self.vocab = dict(vocab)
+        self.known = frozenset(self.vocab) | frozenset(also_known)
+        self.min_len = min_len
+        self.long_len = long_len
+        self._deletes: dict[str, list[str]] = {}
+        for word in self.vocab:
+            if len(word) < min_len - 1:
+                continue
+            for variant in {word, *_deletes1(word)}:
+                self._deletes.setdefault(variant, []).append(word)
+        self._cache: dict[str, str | None] = {}
+
+    def correct(self, word: str) -> str | None:
+        """The vocabulary word meant by `word`, or None when unknown or not needed."""
+        if word in self.known or len(word) < self.min_len or not word.isalpha():
+            return None
+        if word in self._cache:
+            return self._cache[word]
+        max_dist = 2 if len(word) >= self.long_len else 1
+        candidates: set[str] = set(self._deletes.get(word, ()))
+        for variant in _deletes1(word):
+            candidates.update(self._deletes.get(variant, ()))
+        best: tuple[int, int, str] | None = None
+        for cand in candidates:
+            dist = osa_distance(word, cand, max_dist)
+            if dist > max_dist:
+                continue
+            key = (dist, -self.vocab[cand], cand)
+            if best is None or key < best:
+                best = key
+        result = best[2] if best is not None else None
+        self._cache[word] = result
+        return result
+
+
+def _deletes1(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def osa_distance(a: str, b: str, limit: int = 2) -> int:
+    """Optimal-string-alignment distance (Levenshtein plus adjacent transpositions).
+
+    Any distance above `limit` is reported as `limit + 1` (and found early when possible).
+    """
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return min(prev[len(b)], limit + 1)

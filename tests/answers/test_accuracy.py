@@ -1,0 +1,56 @@
+"""Accuracy on held-out questions (never used to build the knowledge base or the lexicon)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from thyref.answers import AnswerEngine
+from thyref.answers.baseline import PlainBM25
+from thyref.answers.evaluation import (
+    cross_validate,
+    engine_predictor,
+    evaluate,
+    read_labelled,
+)
+
+DATA = Path(__file__).parent / "data"
+DEV = Path(__file__).resolve().parents[3] / "shared" / "examples" / "faq-dev.jsonl"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        DATA / "heldout.jsonl",  # written before tuning
+        pytest.param(
+            DEV, marks=pytest.mark.skipif(not DEV.exists(), reason="../shared not present")
+        ),
+    ],
+)
+def test_accuracy_targets(engine: AnswerEngine, path: Path) -> None:
+    report = evaluate(read_labelled(path), engine_predictor(engine))
+    assert report.top1 >= 0.90, report.misses
+    assert report.top3 >= 0.98, report.misses
+    assert report.abstention >= 0.90, report.misses
+
+
+def test_engine_beats_plain_baseline(engine: AnswerEngine) -> None:
+    rows = read_labelled(DATA / "heldout.jsonl")
+    ours = evaluate(rows, engine_predictor(engine))
+    baseline = PlainBM25(engine.kb, engine.settings.baseline_threshold)
+    plain = evaluate(rows, lambda q: baseline.predict(q)[:2])
+    assert ours.top1 > plain.top1 + 0.05
+
+
+def test_tune_negatives_declined(engine: AnswerEngine) -> None:
+    report = evaluate(read_labelled(DATA / "tune.jsonl"), engine_predictor(engine))
+    assert report.abstention >= 0.9, report.misses
+
+
+def test_cross_validated_paraphrases(engine: AnswerEngine) -> None:
+    # the knowledge base's own paraphrases, each left out of the index while asked
+    report = cross_validate(engine.kb, engine.settings)
+    assert report.n_answerable > 500
+    assert report.top1 >= 0.80
+    assert report.top3 >= 0.93

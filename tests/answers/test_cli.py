@@ -1,0 +1,142 @@
+"""The `thyref ask` and `thyref faq` commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from thyref.cli.ask_commands import register
+
+HERE = Path(__file__).parent
+
+
+@pytest.fixture(scope="module")
+def app() -> typer.Typer:
+    app = typer.Typer()
+
+    @app.callback()
+    def main() -> None:
+        """Test app holding the patient-question commands."""
+
+    register(app)
+    return app
+
+
+runner = CliRunner()
+
+
+def test_batch_json_lines(app: typer.Typer, tmp_path: Path) -> None:
+    questions = [
+        "combien de cures d'iode max ?",  # French, on topic
+        "What is stereotactic radiotherapy?",  # English, on topic
+        "quelle est la recette des crêpes ?",  # off topic
+    ]
+    batch = tmp_path / "q.jsonl"
+    batch.write_text("\n".join(json.dumps({"q": q}) for q in questions) + "\n\n")
+    result = runner.invoke(app, ["ask", "--batch", str(batch), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(x) for x in result.stdout.splitlines()]
+    assert len(lines) == 3
+    for q, line in zip(questions, lines, strict=True):
+        assert {"q", "lang", "topic", "related", "score"} <= set(line)
+        assert line["q"] == q
+        assert isinstance(line["related"], list) and isinstance(line["score"], float)
+    assert [x["lang"] for x in lines] == ["fr", "en", "fr"]
+    assert [x["topic"] for x in lines] == ["rai-how-many", "stereotactic-radiotherapy", None]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json\n", "q.jsonl:1: not JSON"),  # broken line
+        ('{"question": "x"}\n', "q.jsonl:1: expected"),  # wrong key
+        ('{"q": "ok"}\n{"q": 3}\n', "q.jsonl:2: expected"),  # second line wrong type
+        ('{"q": "ok", "lang": "de"}\n', "lang must be fr or en"),  # unsupported language
+    ],
+)
+def test_batch_rejects_bad_lines(
+    app: typer.Typer, tmp_path: Path, content: str, message: str
+) -> None:
+    batch = tmp_path / "q.jsonl"
+    batch.write_text(content)
+    result = runner.invoke(app, ["ask", "--batch", str(batch), "--format", "json"])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_ask_text(app: typer.Typer) -> None:
+    result = runner.invoke(app, ["ask", "Qu'est-ce que le syndrome main-pied ?"])
+    assert result.exit_code == 0
+    assert "# Qu'est-ce que le syndrome main-pied ?" in result.stdout
+    assert "équipe soignante" in result.stdout
+    assert "Sources: SEED" in result.stdout
+
+
+def test_ask_json(app: typer.Typer) -> None:
+    result = runner.invoke(app, ["ask", "what is TuThyRef?", "--format", "json", "--lang", "fr"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["topic"] == "tuthyref-network" and data["lang"] == "fr"
+    assert data["body_markdown"].endswith(data["care_team_reminder"])
+
+
+def test_ask_emergency_text_comes_first(app: typer.Typer) -> None:
+    result = runner.invoke(app, ["ask", "I have chest pain and can't breathe"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("!! EMERGENCY !!")
+    assert "112" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["ask"],  # neither question nor batch
+        ["ask", "x", "--batch", "f.jsonl"],  # both
+        ["ask", "   "],  # blank question
+        ["ask", "x", "--lang", "de"],  # unsupported language
+    ],
+)
+def test_ask_usage_errors(app: typer.Typer, args: list[str]) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+
+
+def test_faq_eval_prints_engine_and_baseline(app: typer.Typer, tmp_path: Path) -> None:
+    rows = [
+        {"q": "combien de cures d'iode max ?", "topic": "rai-how-many"},
+        {
+            "q": "Nexavar : faut-il un essai clinique pour l'avoir ?",
+            "topic": "targeted-therapy-access",
+        },
+        {"q": "quel temps fera-t-il demain ?", "topic": None},
+    ]
+    f = tmp_path / "labelled.jsonl"
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
+    result = runner.invoke(app, ["faq", "eval", str(f)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "top-1" in lines[0] and "top-3" in lines[0] and "abstention" in lines[0]
+    engine_row = lines[1].split()
+    assert engine_row[0] == "engine"
+    assert [float(x) for x in engine_row[1:]] == [1.0, 1.0, 1.0]
+    assert lines[2].startswith("plain BM25 baseline")
+    assert "2 answerable + 1 to decline" in result.stdout
+
+
+def test_faq_eval_unknown_topic(app: typer.Typer, tmp_path: Path) -> None:
+    f = tmp_path / "labelled.jsonl"
+    f.write_text('{"q": "x", "topic": "not-a-topic"}\n')
+    result = runner.invoke(app, ["faq", "eval", str(f)])
+    assert result.exit_code == 2
+    assert "not-a-topic" in result.stderr
+
+
+def test_faq_topics_lists_27(app: typer.Typer) -> None:
+    result = runner.invoke(app, ["faq", "topics", "--lang", "en"])
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == 27

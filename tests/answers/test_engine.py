@@ -1,0 +1,171 @@
+"""Matching, abstention, the emergency guard and the shape of answers."""
+
+from __future__ import annotations
+
+import pydantic
+import pytest
+
+from thyref.answers import Answer, AnswerEngine
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # brand names stand for their molecule
+        (
+            "le Nexavar se prend-il seulement dans un protocole de recherche ?",
+            "targeted-therapy-access",
+        ),
+        ("Lenvima gave me blisters on my heels", "hand-foot-syndrome"),
+        # colloquial French for the iodine treatment
+        ("combien d'irathérapies on peut enchaîner ?", "rai-how-many"),
+        # abbreviations
+        (
+            "l'ITK est-il contre-indiqué si j'ai une métastase au cerveau qui saigne facilement ?",
+            "targeted-therapy-when",
+        ),
+        ("does the RCP decide my treatment?", "who-decides"),
+        # typos
+        ("c quoi la radioterapie stereotaxiqe", "stereotactic-radiotherapy"),
+        ("metastazes pulmonaires operation possible ?", "lung-metastases-treatment"),
+        ("vacin covid avec le lenvatinib ?", "covid-vaccine"),
+        # no accents, sms style
+        ("ganglions mediastin chirurgie sternum", "mediastinal-lymph-nodes"),
+        # English, plain
+        ("how many new patients each year in France have this cancer?", "epidemiology"),
+        ("is the tuthyref network national?", "tuthyref-network"),
+        ("my father has an anaplastic tumour with a BRAF mutation", "anaplastic-treatment"),
+    ],
+)
+def test_questions_find_their_topic(engine: AnswerEngine, question: str, topic: str) -> None:
+    answer = engine.ask(question)
+    assert topic in [answer.topic, *answer.related][:3]
+    assert answer.topic == topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Quel temps fait-il à Marseille ?",  # weather
+        "recette du bœuf bourguignon",  # recipe
+        "Who won the football world cup in 2018?",  # sport
+        "Le cancer du sein est-il héréditaire ?",  # another cancer
+        "How is type 2 diabetes treated?",  # another disease
+        "Mon chat ne mange plus",  # pets
+        "Faut-il prendre le Levothyrox le matin à jeun ?",  # thyroid, but not a topic
+        "bonjour",  # greeting
+        "",  # empty question
+        "???",  # punctuation only
+    ],
+)
+def test_off_topic_questions_are_declined(engine: AnswerEngine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.topic is None
+    assert answer.body_markdown is None
+    assert answer.message is not None and answer.care_team_reminder in answer.message
+    assert answer.score < 0.5
+
+
+@pytest.mark.parametrize(
+    ("question", "emergency"),
+    [
+        ("je saigne beaucoup de la bouche depuis ce matin", True),  # heavy bleeding
+        ("I'm coughing up blood, is it my lung mets?", True),  # haemoptysis
+        ("j'ai du mal à respirer depuis une heure", True),  # breathing difficulty
+        ("I can't breathe properly since this morning", True),  # breathing difficulty
+        ("douleur dans la poitrine sous lenvatinib", True),  # chest pain
+        ("sudden chest pain on sorafenib", True),  # chest pain
+        ("mon mari a perdu connaissance", True),  # loss of consciousness
+        ("je n'arrive plus à respirer", True),  # breathing difficulty, negative form
+        ("saignement de nez qui ne s'arrête pas sous lenvatinib", True),  # uncontrolled bleed
+        ("my wound is bleeding and won't stop", True),  # uncontrolled bleed
+        ("j'ai peur de mourir de ce cancer", False),  # fear, not an emergency
+        ("TKI et métastases cérébrales : quel risque de saignement ?", False),  # a risk question
+        ("is there a bleeding risk with brain metastases on TKIs?", False),  # a risk question
+        ("combien de cures d'iode maximum ?", False),  # ordinary question
+        ("what is hand-foot syndrome?", False),  # ordinary question
+    ],
+)
+def test_emergency_guard(engine: AnswerEngine, question: str, emergency: bool) -> None:
+    answer = engine.ask(question)
+    assert answer.emergency is emergency
+    if emergency:
+        assert answer.emergency_message is not None
+        assert "15" in answer.emergency_message and "112" in answer.emergency_message
+    else:
+        assert answer.emergency_message is None
+
+
+def test_emergency_does_not_hide_the_topic(engine: AnswerEngine) -> None:
+    # an emergency with a clear topic still gets its answer after the advice
+    answer = engine.ask("je crache du sang, j'ai des métastases pulmonaires : on peut les opérer ?")
+    assert answer.emergency
+    assert answer.topic == "lung-metastases-treatment"
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("Qu'est-ce que le syndrome main-pied ?", "fr"),  # French in, French out
+        ("What is hand-foot syndrome?", "en"),  # English in, English out
+    ],
+)
+def test_answer_in_the_question_language(engine: AnswerEngine, question: str, lang: str) -> None:
+    answer = engine.ask(question)
+    assert answer.lang == lang
+    assert answer.topic == "hand-foot-syndrome"
+    assert answer.body_markdown is not None
+    marker = "plante des pieds" if lang == "fr" else "soles of the feet"
+    assert marker in answer.body_markdown
+
+
+def test_lang_override(engine: AnswerEngine) -> None:
+    answer = engine.ask("What is hand-foot syndrome?", lang="fr")
+    assert answer.lang == "fr"
+    assert answer.body_markdown is not None and "plante des pieds" in answer.body_markdown
+
+
+@pytest.mark.parametrize("topic_id", sorted(AnswerEngine.default().topic_ids))
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_answer_ends_with_care_team_reminder(
+    engine: AnswerEngine, topic_id: str, lang: str
+) -> None:
+    # ask with the topic's own title: it must come back with the reminder last
+    title = engine.kb.topics[topic_id]["fr" if lang == "fr" else "en"].title
+    answer = engine.ask(title, lang="fr" if lang == "fr" else "en")
+    assert answer.topic == topic_id
+    assert answer.body_markdown is not None
+    assert answer.body_markdown.endswith(answer.care_team_reminder)
+    assert "équipe soignante" in answer.care_team_reminder or "care team" in (
+        answer.care_team_reminder
+    )
+    assert answer.sources and answer.review_date
+
+
+def test_related_topics(engine: AnswerEngine) -> None:
+    answer = engine.ask("rédifférenciation : qui peut en bénéficier ?")
+    assert answer.topic is not None
+    assert answer.topic not in answer.related
+    assert len(answer.related) <= 3
+    assert len(set(answer.related)) == len(answer.related)
+    assert [t.id for t in answer.related_topics] == answer.related
+    assert 0.5 <= answer.score < 1.0
+
+
+def test_answer_is_frozen(engine: AnswerEngine) -> None:
+    answer = engine.ask("c'est quoi TuThyRef ?")
+    assert isinstance(answer, Answer)
+    with pytest.raises(pydantic.ValidationError):
+        answer.topic = "epidemiology"  # type: ignore[misc]
+
+
+def test_default_engine_is_cached() -> None:
+    assert AnswerEngine.default() is AnswerEngine.default()
+
+
+def test_topics_and_glossary_listing(engine: AnswerEngine) -> None:
+    fr = engine.topics("fr")
+    en = engine.topics("en")
+    assert [t.id for t in fr] == [t.id for t in en] and len(fr) == 27
+    assert fr[0].title != en[0].title
+    assert all(g.definition for g in engine.glossary("en"))
