@@ -6,20 +6,17 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Literal, NoReturn
 
 import typer
 
-from thyref.answers import Answer, AnswerEngine
-from thyref.answers.baseline import PlainBM25
-from thyref.answers.evaluation import (
-    EvalReport,
-    LabelError,
-    engine_predictor,
-    evaluate,
-    read_labelled,
-)
-from thyref.answers.text import Lang
+# The answer engine (bm25s, numpy) is imported inside the commands, so that other
+# commands such as `thyref assess` start fast.
+if TYPE_CHECKING:
+    from thyref.answers import Answer, AnswerEngine
+    from thyref.answers.evaluation import EvalReport
+
+Lang = Literal["fr", "en"]
 
 EXIT_INVALID = 2
 
@@ -158,6 +155,8 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
     ) -> None:
+        from thyref.answers import AnswerEngine
+
         if (question is None) == (batch is None):
             _invalid("give either a question or --batch FILE")
         engine = AnswerEngine.default()
@@ -192,6 +191,15 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--show-misses", help="List the engine's mistakes.")
         ] = False,
     ) -> None:
+        from thyref.answers import AnswerEngine
+        from thyref.answers.baseline import PlainBM25
+        from thyref.answers.evaluation import (
+            LabelError,
+            engine_predictor,
+            evaluate,
+            read_labelled,
+        )
+
         try:
             rows = read_labelled(file)
         except OSError as exc:
@@ -218,6 +226,8 @@ def register(app: typer.Typer) -> None:
     def faq_topics(
         lang: Annotated[AskLang, typer.Option("--lang", help="Title language.")] = AskLang.fr,
     ) -> None:
+        from thyref.answers import AnswerEngine
+
         for t in AnswerEngine.default().topics(_lang(lang) or "fr"):
             typer.echo(f"{t.id}\t{t.title}")
 
@@ -225,6 +235,8 @@ def register(app: typer.Typer) -> None:
     def faq_glossary(
         lang: Annotated[AskLang, typer.Option("--lang", help="Language.")] = AskLang.fr,
     ) -> None:
+        from thyref.answers import AnswerEngine
+
         for g in AnswerEngine.default().glossary(_lang(lang) or "fr"):
             typer.echo(f"{g.term}: {g.definition}")
 
