@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from thyref.domain.case import Case, Category, Extent, Lesion, Site
@@ -35,7 +36,7 @@ class Option:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-@dataclass(slots=True)
+@dataclass
 class Context:
     case: Case
     rules: Rules
@@ -54,6 +55,10 @@ class Context:
         return self.refractory.status == "refractory"
 
     def progressive_on(self) -> date | None:
+        return self._progressive_on
+
+    @cached_property
+    def _progressive_on(self) -> date | None:
         """The latest PD within the progression window before the latest imaging date."""
         if self.recist is None:
             return None

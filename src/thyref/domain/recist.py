@@ -61,10 +61,6 @@ class RecistResult:
         return out
 
 
-def _mm(value: float) -> Decimal:
-    return Decimal(repr(value))
-
-
 def pct(part: Decimal, whole: Decimal) -> Decimal | None:
     """(part / whole) x 100 rounded half-up to one decimal; None when whole is 0."""
     if whole == 0:
@@ -93,7 +89,7 @@ def select_targets(case: Case, baseline: Imaging, rules: RecistRules) -> tuple[l
     for lesion in case.raw.lesions:
         if lesion.recist_role == "non_target" or lesion.id not in baseline.measurements:
             continue
-        size = _mm(baseline.measurements[lesion.id])
+        size = case.shot_mm[0][lesion.id]
         if is_measurable(lesion, size, rules):
             candidates.append((-size, lesion.id, lesion))
     candidates.sort(key=lambda c: (c[0], c[1]))
@@ -111,21 +107,26 @@ def select_targets(case: Case, baseline: Imaging, rules: RecistRules) -> tuple[l
     return sorted(chosen, key=order.__getitem__), "selected"
 
 
-def _non_target_status(lesion: Lesion, shot: Imaging, rules: RecistRules) -> str | None:
+def _non_target_status(
+    lesion: Lesion, shot: Imaging, sizes: dict[str, Decimal], rules: RecistRules
+) -> str | None:
+    """Reported status, else derived from a measurement (0 mm, or a node < 10 mm: absent)."""
     if lesion.id in shot.non_target:
         return shot.non_target[lesion.id]
-    if lesion.id in shot.measurements:
-        size = _mm(shot.measurements[lesion.id])
+    size = sizes.get(lesion.id)
+    if size is not None:
         if lesion.is_node:
             return "absent" if size < rules.pathological_nodal_short_axis_mm else "present"
         return "absent" if size == 0 else "present"
     return None
 
 
-def non_target_response(lesions: list[Lesion], shot: Imaging, rules: RecistRules) -> str:
+def non_target_response(
+    lesions: list[Lesion], shot: Imaging, sizes: dict[str, Decimal], rules: RecistRules
+) -> str:
     if not lesions:
         return "ND"
-    statuses = [_non_target_status(lesion, shot, rules) for lesion in lesions]
+    statuses = [_non_target_status(lesion, shot, sizes, rules) for lesion in lesions]
     if "unequivocal_progression" in statuses:
         return "PD"
     if None in statuses:
@@ -218,7 +219,8 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
     history: list[str] = []
     timepoints: list[Timepoint] = []
     for index, shot in enumerate(shots[1:], start=1):
-        nt = non_target_response(non_targets, shot, rr)
+        shot_mm = case.shot_mm[index]
+        nt = non_target_response(non_targets, shot, shot_mm, rr)
         if shot.assessed_response is not None and not shot.measurements:
             timepoints.append(
                 Timepoint(
@@ -231,7 +233,6 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
                 history.append("PR")
             continue
         nadir = min(complete_sums)
-        shot_mm = case.shot_mm[index]
         sizes = {t: shot_mm[t] for t in targets if t in shot_mm}
         missing = [t for t in targets if t not in shot.measurements]
         if targets:
