@@ -1,0 +1,118 @@
+"""A small case builder for the domain tests.
+
+Every expected value in this suite is derived by hand from ../shared/spec (case-format.md
+and clinical-rules.md), never read from the engine's output. The helpers only assemble
+`thyref-case/1` dictionaries and call the public facade (`parse_case`, `assess`).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+Json = dict[str, Any]
+
+BASE_DIAGNOSIS_DATE = "2005-01-15"
+
+
+def make_case(
+    *,
+    histology: str = "papillary",
+    extent: str | None = None,
+    diagnosis_date: str = BASE_DIAGNOSIS_DATE,
+    **fields: Any,
+) -> Json:
+    """A minimal valid case; keyword arguments set (or, with None, remove) top-level fields.
+
+    `histology` and `extent` go into `diagnosis`.
+    """
+    case: Json = {
+        "format": "thyref-case/1",
+        "id": "test-case",
+        "diagnosis": {"histology": histology, "date": diagnosis_date},
+    }
+    if extent is not None:
+        case["diagnosis"]["extent"] = extent
+    for key, value in fields.items():
+        if value is None:
+            case.pop(key, None)
+        else:
+            case[key] = copy.deepcopy(value)
+    return case
+
+
+def lesion(lesion_id: str, site: str = "lung", uptake: str | None = None, **extra: Any) -> Json:
+    """One `lesions[]` entry; `uptake` maps to `rai_uptake` (omitted when None)."""
+    out: Json = {"id": lesion_id, "site": site}
+    if uptake is not None:
+        out["rai_uptake"] = uptake
+    out.update(extra)
+    return out
+
+
+def scan(
+    date: str,
+    measurements: dict[str, float] | None = None,
+    non_target: dict[str, str] | None = None,
+    **extra: Any,
+) -> Json:
+    """One `imaging[]` timepoint."""
+    out: Json = {"date": date}
+    if measurements is not None:
+        out["measurements"] = dict(measurements)
+    if non_target is not None:
+        out["non_target"] = dict(non_target)
+    out.update(extra)
+    return out
+
+
+def rai(date: str, activity: float, unit: str = "mCi", **extra: Any) -> Json:
+    """One I-131 administration."""
+    return {"date": date, "activity": activity, "unit": unit, **extra}
+
+
+def lab(date: str, test: str, value: float, unit: str, **extra: Any) -> Json:
+    """One `labs[]` entry."""
+    return {"date": date, "test": test, "value": value, "unit": unit, **extra}
+
+
+def mol(gene: str, alteration: str, kind: str = "mutation", **extra: Any) -> Json:
+    """One `molecular[]` entry (somatic, on the primary, unless overridden)."""
+    return {
+        "gene": gene,
+        "alteration": alteration,
+        "kind": kind,
+        "origin": "somatic",
+        "sample": "primary",
+        "date": "2016-01-01",
+        **extra,
+    }
+
+
+def run(case: Json, lang: str = "fr") -> Json:
+    """parse_case + assess + to_json, through the public facade only."""
+    from thyref.domain import assess, parse_case
+
+    out = assess(parse_case(copy.deepcopy(case)), lang=lang).to_json()
+    # the output is strict JSON: no NaN / Infinity, only JSON types
+    json.dumps(out, allow_nan=False)
+    return out
+
+
+def series(case: Json) -> list[Json]:
+    """The RECIST timepoints (follow-ups) of the assessment of `case`."""
+    recist = run(case)["recist"]
+    assert recist is not None
+    return list(recist["timepoints"])
+
+
+def rec_ids(out: Json) -> list[str]:
+    return [r["id"] for r in out["recommendations"]]
+
+
+def rec(out: Json, rec_id: str) -> Json | None:
+    for r in out["recommendations"]:
+        if r["id"] == rec_id:
+            return r
+    return None

@@ -1,0 +1,227 @@
+"""The CLI contract (case-format.md; brief): `thyref assess PATH|- --format json|text|markdown
+--lang fr|en` exits 0 when fine, 2 on invalid input (every problem path on stderr, no
+traceback), 1 on an internal error; `thyref validate PATH`, `thyref rules`,
+`thyref --version`.
+
+Each CLI start costs about a second, so every invocation below runs once, concurrently,
+the first time a test needs it (`_results`), and the tests only read the outcomes.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from .conftest import lesion, make_case, rai, run, scan
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+CLI = ROOT / ".venv" / "bin" / "thyref"
+
+if not CLI.exists():
+    pytest.skip(f"CLI not installed at {CLI}", allow_module_level=True)
+
+Result = subprocess.CompletedProcess[str]
+
+VALID = make_case(
+    id="cli-demo",
+    lesions=[lesion("L1", "lung", "no"), lesion("L2", "lung", "yes")],
+    rai=[rai("2019-06-01", 100)],
+    imaging=[scan("2020-01-10", {"L1": 15, "L2": 12}), scan("2020-07-10", {"L1": 15, "L2": 12})],
+)
+
+INVALID = make_case(
+    id="cli-bad",
+    lesions=[lesion("L1", "lung", "no")],
+    rai=[rai("2019-06-01", -5)],
+    imaging=[scan("2020-01-10", {"L1": 15, "L9": 3})],
+)
+INVALID["diagnosis"]["histology"] = "papilary"
+INVALID_PATHS = ["diagnosis.histology", "rai[0].activity", "imaging[0].measurements.L9"]
+
+RULE_IDS = (
+    "DTC-NO-UPTAKE",
+    "DTC-PROGRESSION-12M",
+    "DTC-CUMULATIVE-ACTIVITY",
+    "ATC-ALWAYS",
+    "MTC-ADVANCED",
+)
+
+
+def _call(args: list[str], stdin: str | None = None, env: dict[str, str] | None = None) -> Result:
+    return subprocess.run(
+        [str(CLI), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env=None if env is None else {**os.environ, **env},
+    )
+
+
+@functools.cache
+def _results() -> dict[str, Result]:
+    tmp = pathlib.Path(tempfile.mkdtemp(prefix="thyref-cli-test-"))
+    atexit.register(shutil.rmtree, tmp, True)
+
+    def write(name: str, content: Any) -> str:
+        p = tmp / name
+        p.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
+        return str(p)
+
+    valid = write("valid.json", VALID)
+    invalid = write("invalid.json", INVALID)
+    calls: dict[str, tuple[list[str], str | None, dict[str, str] | None]] = {
+        "json-fr": (["assess", valid, "--format", "json", "--lang", "fr"], None, None),
+        "json-en": (["assess", valid, "--format", "json", "--lang", "en"], None, None),
+        "stdin": (["assess", "-", "--format", "json"], json.dumps(VALID), None),
+        "text-fr": (["assess", valid, "--format", "text", "--lang", "fr"], None, None),
+        "markdown-en": (["assess", valid, "--format", "markdown", "--lang", "en"], None, None),
+        "invalid-file": (["assess", invalid, "--format", "json"], None, None),
+        "not-json": (
+            ["assess", write("text.json", "this is not json"), "--format", "json"],
+            None,
+            None,
+        ),
+        "truncated": (
+            ["assess", write("trunc.json", '{"format": '), "--format", "json"],
+            None,
+            None,
+        ),
+        "array": (["assess", write("array.json", "[1, 2]"), "--format", "json"], None, None),
+        "big": (
+            [
+                "assess",
+                write("big.json", dict(VALID, padding="x" * (6 * 1024 * 1024))),
+                "--format",
+                "json",
+            ],
+            None,
+            None,
+        ),
+        "missing-file": (["assess", str(tmp / "nope.json"), "--format", "json"], None, None),
+        "validate-ok": (["validate", valid], None, None),
+        "validate-bad": (["validate", invalid], None, None),
+        "rules-piped": (["rules"], None, None),
+        "version": (["--version"], None, None),
+    }
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = {k: pool.submit(_call, *v) for k, v in calls.items()}
+        return {k: f.result() for k, f in futures.items()}
+
+
+def _no_traceback(p: Result) -> None:
+    assert "Traceback" not in p.stderr
+    assert "Traceback" not in p.stdout
+
+
+def _one_line_error(p: Result) -> None:
+    # invalid input -> exit 2, a single non-empty stderr line, no traceback
+    assert p.returncode == 2, (p.returncode, p.stderr[:500])
+    lines = [line for line in p.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, p.stderr[:500]
+    _no_traceback(p)
+
+
+def test_assess_json() -> None:
+    # DTC-NO-UPTAKE (L1 lung not avid, metastatic) -> refractory; 100 mCi = 3.7 GBq.
+    p = _results()["json-fr"]
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["case_id"] == "cli-demo"
+    assert out["refractory"]["status"] == "refractory"
+    assert out["refractory"]["criteria_met"] == ["DTC-NO-UPTAKE"]
+    assert out["rai"]["cumulative_gbq"] == pytest.approx(3.7, abs=0.006)
+    assert out["engine"]["rules"] == "tuthyref-2021"
+
+
+def test_assess_json_matches_the_domain() -> None:
+    # The CLI prints the same object as assess(...).to_json().
+    p = _results()["json-en"]
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout) == json.loads(json.dumps(run(VALID, "en")))
+
+
+def test_assess_stdin() -> None:
+    p = _results()["stdin"]
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["case_id"] == "cli-demo"
+
+
+@pytest.mark.parametrize("name", ["text-fr", "markdown-en"])
+def test_assess_readable_formats(name: str) -> None:
+    p = _results()[name]
+    assert p.returncode == 0, p.stderr
+    assert "cli-demo" in p.stdout
+    assert "DTC-NO-UPTAKE" in p.stdout
+    _no_traceback(p)
+
+
+def test_lang_en_gives_english_titles() -> None:
+    fr = json.loads(_results()["json-fr"].stdout)
+    en = json.loads(_results()["json-en"].stdout)
+    assert [r["id"] for r in fr["recommendations"]] == [r["id"] for r in en["recommendations"]]
+    fr_titles = [r["title"] for r in fr["recommendations"]]
+    en_titles = [r["title"] for r in en["recommendations"]]
+    assert en_titles and all(t.strip() for t in en_titles)
+    assert all(a != b for a, b in zip(fr_titles, en_titles, strict=True))
+    # no French function words or French accents left in the English titles
+    for title in en_titles:
+        padded = f" {title.lower()} "
+        assert not any(w in padded for w in (" de ", " des ", " du ", " la ", " les ", "é", "è")), (
+            title
+        )
+
+
+@pytest.mark.parametrize("name", ["invalid-file", "validate-bad"])
+def test_invalid_exits_2_with_every_path(name: str) -> None:
+    p = _results()[name]
+    assert p.returncode == 2, (p.returncode, p.stderr)
+    for path in INVALID_PATHS:
+        assert path in p.stderr, (path, p.stderr)
+    _no_traceback(p)
+    assert not p.stdout.strip().startswith("{"), "no assessment printed for an invalid case"
+
+
+@pytest.mark.parametrize("name", ["not-json", "array", "big"])
+def test_unreadable_input_is_one_line(name: str) -> None:
+    # Not-JSON, not an object, or over 5 MB: a one-line error, never a traceback (exit 2).
+    _one_line_error(_results()[name])
+
+
+def test_missing_file_is_not_a_traceback() -> None:
+    p = _results()["missing-file"]
+    assert p.returncode != 0
+    _no_traceback(p)
+
+
+def test_validate_valid() -> None:
+    p = _results()["validate-ok"]
+    assert p.returncode == 0, p.stderr
+    _no_traceback(p)
+
+
+def test_rules_lists_every_criterion() -> None:
+    # `thyref rules` lists the rules in force: every criterion id appears in full, also
+    # when piped (no 80-column cut: found by this suite, fixed by the lead in db5a138).
+    p = _results()["rules-piped"]
+    assert p.returncode == 0, p.stderr
+    for rule in RULE_IDS:
+        assert rule in p.stdout, rule
+
+
+def test_version_matches_the_engine() -> None:
+    p = _results()["version"]
+    assert p.returncode == 0
+    out = json.loads(_results()["json-fr"].stdout)
+    assert out["engine"]["version"] in p.stdout

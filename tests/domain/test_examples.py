@@ -1,0 +1,94 @@
+"""The shared worked examples (../shared/examples), through the domain facade.
+
+`cases/*.json` are `{"case": ..., "expect": ...}` with the status, criteria, cumulative
+activity, RECIST responses, sums, targets, kinetics and options that must (or must not)
+appear; `invalid/*.json` list the problem paths (`error_paths`). Hand checks of the
+expectations against the spec are in the comments of the other test files (e.g. the
+calcitonin doubling time of ex-mtc-calcitonin, 564.5 days, is the least-squares fit of
+ln(210, 260, 330, 400, 520) on days 0, 181, 365, 547, 731).
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+from typing import Any
+
+import pytest
+
+from thyref.errors import CaseValidationError
+
+from .conftest import rec_ids, run
+
+SHARED = pathlib.Path(__file__).resolve().parents[2] / ".." / "shared"
+EXAMPLES = SHARED / "examples"
+
+if not EXAMPLES.is_dir():
+    pytest.skip(f"shared examples not found at {EXAMPLES}", allow_module_level=True)
+
+CASES = sorted((EXAMPLES / "cases").glob("*.json"))
+INVALID = sorted((EXAMPLES / "invalid").glob("*.json"))
+
+
+def _load(path: pathlib.Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_case_example(path: pathlib.Path) -> None:
+    h = _load(path)
+    e = h["expect"]
+    out = run(h["case"])
+    assert out["case_id"] == h["case"]["id"]
+    r = out["refractory"]
+    assert r["status"] == e["status"]
+    assert r["criteria_met"] == e.get("criteria", [])
+    if "missing" in e:
+        assert sorted(set(r["missing_data"])) == sorted(e["missing"])
+    if "cumulative_gbq" in e:
+        assert out["rai"]["cumulative_gbq"] == pytest.approx(e["cumulative_gbq"], abs=0.011)
+    recist = out["recist"] or {}
+    tps = recist.get("timepoints") or []
+    if "recist" in e:
+        assert [t["overall_response"] for t in tps] == e["recist"]
+    if "sums" in e:
+        assert [t["sum_mm"] for t in tps] == pytest.approx(e["sums"], abs=0.05)
+    if "targets" in e:
+        assert sorted(recist["targets"]) == sorted(e["targets"])
+    if "best" in e:
+        assert recist["best_overall_response"] == e["best"]
+    for marker, k in e.get("kinetics", {}).items():
+        got = out["kinetics"][marker]
+        assert got["status"] == k["status"], marker
+        for field in ("doubling_time_days", "halving_time_days"):
+            if k.get(field) is not None:
+                assert got[field] == pytest.approx(k[field], rel=0.01), (marker, field)
+    ids = rec_ids(out)
+    for x in e.get("recs_include", []):
+        assert x in ids, f"missing {x}: {ids}"
+    for x in e.get("recs_exclude", []):
+        assert x not in ids, f"unexpected {x}: {ids}"
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_case_example_in_english(path: pathlib.Path) -> None:
+    # The language changes texts only, never a decision.
+    case = _load(path)["case"]
+    fr, en = run(case, "fr"), run(case, "en")
+    assert fr["refractory"]["status"] == en["refractory"]["status"]
+    assert fr["refractory"]["criteria_met"] == en["refractory"]["criteria_met"]
+    assert rec_ids(fr) == rec_ids(en)
+    assert fr["recist"] == en["recist"]
+    assert fr["rai"] == en["rai"]
+
+
+@pytest.mark.parametrize("path", INVALID, ids=[p.stem for p in INVALID])
+def test_invalid_example(path: pathlib.Path) -> None:
+    from thyref.domain import parse_case
+
+    h = _load(path)
+    with pytest.raises(CaseValidationError) as info:
+        parse_case(h["case"])
+    paths = [p.path for p in info.value.problems]
+    for expected in h["expect"]["error_paths"]:
+        assert expected in paths, (expected, paths)
