@@ -127,7 +127,7 @@ class Lesion(_Model):
 
     @property
     def is_node(self) -> bool:
-        return self.site.value.startswith("lymph_node_")
+        return self.site.startswith("lymph_node_")
 
 
 class Imaging(_Model):
@@ -296,7 +296,7 @@ class Case:
         return self.raw.diagnosis.histology
 
     def is_distant(self, lesion: Lesion, rules: Rules) -> bool:
-        return lesion.site.value not in rules.refractoriness.locoregional_sites
+        return lesion.site not in rules.refractoriness.locoregional_sites
 
     def extent(self, rules: Rules) -> Extent | None:
         """The override if given, else derived from the lesions (None when no lesion)."""

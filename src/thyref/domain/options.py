@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from thyref.domain.case import Case, Category, Extent, Lesion, Site
+from thyref.domain.case import Case, Category, Extent, Lesion, Molecular, Site
 from thyref.domain.dates import add_months
 from thyref.domain.kinetics import Kinetics
 from thyref.domain.rai import RaiSummary
@@ -67,19 +67,26 @@ class Context:
         pds = [d for d in self.recist.dates_with("PD") if start <= d <= latest]
         return pds[-1] if pds else None
 
+    @cached_property
+    def _molecular(self) -> list[tuple[Molecular, bool, bool]]:
+        return [(m, m.is_fusion, m.is_mutation) for m in self.case.raw.molecular]
+
     def alterations(
         self, gene: str, alteration: str | None = None, kind: str | None = None
     ) -> bool:
-        return any(
-            m.matches(gene, alteration) and (kind is None or m.kind == kind)
-            for m in self.case.raw.molecular
-        )
+        """Some molecular result on ``gene`` (``kind``: "fusion" or "mutation" if given)."""
+        for m, fusion, mutation in self._molecular:
+            if (kind == "fusion" and not fusion) or (kind == "mutation" and not mutation):
+                continue
+            if m.matches(gene, alteration):
+                return True
+        return False
 
     def ras(self) -> list[str]:
         return [
             f"{m.gene_upper} {m.alteration or ''}".strip()
-            for m in self.case.raw.molecular
-            if m.gene_upper in self.rules.options.ras_genes and m.kind in (None, "mutation")
+            for m, _, mutation in self._molecular
+            if m.gene_upper in self.rules.options.ras_genes and mutation
         ]
 
 
@@ -172,7 +179,7 @@ def _local(ctx: Context) -> Option | None:
         "reason.local",
         {
             "sites": "; ".join(
-                f"{site.value}: {', '.join(lesion.id for lesion in lesions)}"
+                f"{site}: {', '.join(lesion.id for lesion in lesions)}"
                 for site, lesions in eligible
             ),
             "progressive": progressive is not None,
@@ -320,7 +327,7 @@ def _node_options(ctx: Context) -> list[Option]:
     neck_surgery: list[Row] = []
     mediastinal: list[Row] = []
     for lesion in ctx.case.raw.lesions:
-        site = lesion.site.value
+        site = lesion.site
         latest, growth = _growth(ctx, lesion)
         big = latest is not None and latest >= opts.node_surgery_size_mm
         growing = growth is not None and growth >= opts.node_surgery_growth_mm

@@ -77,7 +77,7 @@ def is_measurable(lesion: Lesion, size: Decimal, rules: RecistRules) -> bool:
 
 
 def organ_of(lesion: Lesion) -> str:
-    return NODE_ORGAN if lesion.is_node else lesion.site.value
+    return NODE_ORGAN if lesion.is_node else lesion.site
 
 
 def select_targets(case: Case, baseline: Imaging, rules: RecistRules) -> tuple[list[str], str]:

@@ -59,7 +59,7 @@ def _no_uptake(case: Case, rules: Rules) -> Evidence | None:
         "DTC-NO-UPTAKE",
         "evidence.no_uptake.mixed" if avid else "evidence.no_uptake",
         {
-            "cold": ", ".join(f"{lesion.id} ({lesion.site.value})" for lesion in cold),
+            "cold": ", ".join(f"{lesion.id} ({lesion.site})" for lesion in cold),
             "avid": ", ".join(avid),
         },
         tuple(rules.criterion_sources("DTC-NO-UPTAKE")),
