@@ -35,6 +35,21 @@ from thyref.answers import Answer, AnswerEngine
         ("how many new patients each year in France have this cancer?", "epidemiology"),
         ("is the tuthyref network national?", "tuthyref-network"),
         ("my father has an anaplastic tumour with a BRAF mutation", "anaplastic-treatment"),
+        # an off-topic word does not hide the topic's own subject
+        ("diarrhée et crevasses aux pieds sous Lenvima", "hand-foot-syndrome"),
+        (
+            "TSH basse sous Levothyrox avec des nodules pulmonaires stables",
+            "lung-nodules-surveillance",
+        ),
+        # ...nor a subject the topic's own questions cover
+        ("la mutation se transmet-elle à mes enfants ?", "mutation-testing"),
+        # "recherche de mutation" is a test, not research
+        ("quand fait-on une recherche de mutation ?", "mutation-testing"),
+        # a typo is never corrected into an off-topic word ("kinds" is not "kids")
+        ("Which kinds of thyroid cancer are called refractory?", "refractory-definition"),
+        # EU brand name, French abbreviation
+        ("Retsevmo for an anaplastic tumour with a RET fusion?", "anaplastic-treatment"),
+        ("j'en suis à ma 5e IRA, y a-t-il un maximum ?", "rai-how-many"),
     ],
 )
 def test_questions_find_their_topic(engine: AnswerEngine, question: str, topic: str) -> None:
@@ -56,6 +71,19 @@ def test_questions_find_their_topic(engine: AnswerEngine, question: str, topic: 
         "bonjour",  # greeting
         "",  # empty question
         "???",  # punctuation only
+        # a drug or the iodine treatment named, but about a subject no topic covers
+        "puis-je boire de l'alcool sous Lenvima ?",  # alcohol
+        "diarrhée sous sorafenib",  # side effect other than the skin
+        "my blood pressure is high since I started lenvatinib",  # hypertension
+        "sushi avant l'iode ?",  # diet before iodine
+        "Can I take ibuprofen with Cabometyx?",  # drug interaction
+        "perte de cheveux sous Nexavar",  # hair loss
+        "can I hug my grandchildren after radioactive iodine?",  # radiation safety at home
+        "voix enrouée depuis ma thyroïdectomie",  # after-surgery complication
+        "arrêt de travail pendant le traitement par ITK",  # administrative
+        "traitement du mélanome avec mutation BRAF",  # another cancer with a shared gene
+        "vaccin contre la fièvre jaune sous Lenvima",  # another vaccine
+        "cytoponction d'un nodule thyroïdien bénin",  # general thyroid question
     ],
 )
 def test_off_topic_questions_are_declined(engine: AnswerEngine, question: str) -> None:

@@ -11,7 +11,8 @@ from thyref.answers.text import words
 
 def concepts(engine: AnswerEngine, text: str, lang: str) -> set[str]:
     lg = "fr" if lang == "fr" else "en"
-    return set(engine.lexicon.match(match_keys(engine.analyzers[lg], words(text)), lg))
+    toks = words(text)
+    return set(engine.lexicon.match(match_keys(engine.analyzers[lg], toks), lg, toks))
 
 
 @pytest.mark.parametrize(
@@ -46,6 +47,24 @@ def concepts(engine: AnswerEngine, text: str, lang: str) -> set[str]:
         ("dafrafenib", "fr", "dabrafenib"),  # misspelling found in the seed
         ("médiastin", "fr", "mediastinum"),  # accent
         ("cancer du sein", "fr", "other-cancer"),  # another disease
+        ("Retsevmo", "en", "ret-inhibitor"),  # EU brand name of selpercatinib
+        ("ma 5e IRA", "fr", "rai"),  # French abbreviation of irathérapie
+        ("recherche de mutation", "fr", "mutation-search"),  # the test, not research
+        ("tested for mutations", "en", "mutation-search"),  # English phrasing
+        ("c quoi", "fr", "definition"),  # SMS-style "what is"
+        ("what does it mean", "en", "definition"),  # asking for a definition
+        ("tout le monde", "fr", "eligibility"),  # who can have it
+        ("diarrhée sous sorafenib", "fr", "other-side-effect"),  # side effect no topic covers
+        ("blood pressure on Lenvima", "en", "other-side-effect"),  # side effect no topic covers
+        ("un verre de vin", "fr", "alcohol-tobacco"),  # alcohol
+        ("sushi avant l'iode", "fr", "diet"),  # food
+        ("pamplemousse", "fr", "drug-interaction"),  # interaction with a TKI
+        ("mon assurance", "fr", "admin"),  # exact-word term
+        ("go running", "en", "lifestyle"),  # sport
+        ("near my kids after iodine", "en", "radiation-contact"),  # radiation safety at home
+        ("voix enrouée", "fr", "after-surgery"),  # after thyroid surgery
+        ("nodule thyroïdien bénin", "fr", "other-disease"),  # general thyroid question
+        ("fièvre jaune", "fr", "other-disease"),  # another vaccine
     ],
 )
 def test_term_maps_to_concept(engine: AnswerEngine, text: str, lang: str, concept: str) -> None:
@@ -72,6 +91,12 @@ def test_implied_concepts(engine: AnswerEngine, text: str, lang: str, implied: s
         ("my main doctor", "en", "hands-feet"),  # English "main" is not French "main"
         ("ça me gêne", "fr", "mutation"),  # "gêne" (discomfort) is not "gène"
         ("je mets de la crème", "fr", "metastasis"),  # French verb "mets"
+        ("thyroid cancer", "en", "other-disease"),  # "thyroid" is not "thyroiditis"
+        ("au sein de l'équipe", "fr", "other-cancer"),  # "au sein de" means "within"
+        ("peut-on guérir", "fr", "rai-activity"),  # "cure" is not "curie"
+        ("qui assure le suivi ?", "fr", "admin"),  # verb "assurer", not "assurance"
+        ("metastases that grow fast", "en", "diet"),  # "fast" is not "fasting"
+        ("what allows it", "en", "admin"),  # "allows" is not "allowance"
     ],
 )
 def test_false_friends_not_matched(engine: AnswerEngine, text: str, lang: str, absent: str) -> None:
@@ -86,3 +111,37 @@ def test_lexicon_rejects_unknown_tier(engine: AnswerEngine) -> None:
 def test_lexicon_rejects_unknown_implied(engine: AnswerEngine) -> None:
     with pytest.raises(LexiconError):
         Lexicon({"x": {"tier": "none", "any": ["x"], "implies": ["nope"]}}, engine.analyzers)
+
+
+def test_lexicon_rejects_colliding_concepts(engine: AnswerEngine) -> None:
+    # "curies" and "cures" share the French stem "cur": the two would always co-occur
+    raw = {"a": {"tier": "none", "fr": ["curies"]}, "b": {"tier": "none", "fr": ["cures"]}}
+    with pytest.raises(LexiconError, match="share"):
+        Lexicon(raw, engine.analyzers)
+
+
+def test_lexicon_allows_shared_key_between_implied_concepts(engine: AnswerEngine) -> None:
+    # a concept may repeat a term of a concept it implies
+    raw = {"a": {"tier": "none", "any": ["iode"], "implies": ["b"]}, "b": {"any": ["iode"]}}
+    assert set(Lexicon(raw, engine.analyzers).match(["iode"], "fr")) == {"a", "b"}
+
+
+def test_exact_terms_need_the_tokens(engine: AnswerEngine) -> None:
+    lex = Lexicon({"a": {"tier": "offtopic", "exact": ["assurance"]}}, engine.analyzers)
+    assert lex.match(["assur"], "fr", ["assurance"]) == ["a"]  # the word itself
+    assert lex.match(["assur"], "fr", ["assure"]) == []  # same stem, other word
+    assert "assurance" in lex.offtopic_words and "assurance" not in lex.surface_words
+
+
+@pytest.mark.parametrize(
+    ("concept", "subject"),
+    [
+        ("hand-foot", True),  # names the hand-foot syndrome topic
+        ("mediastinum", True),  # names the mediastinal nodes topic
+        ("meraiode", True),  # names the MERAIODE topic
+        ("lenvatinib", False),  # a drug appears in many topics
+        ("fna", False),  # needle aspiration is common for benign thyroid nodules too
+    ],
+)
+def test_subject_concepts(engine: AnswerEngine, concept: str, subject: bool) -> None:
+    assert engine.lexicon.concepts[concept].subject is subject

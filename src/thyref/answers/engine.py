@@ -106,7 +106,7 @@ class AnswerEngine:
             counts.pop(w, None)
         self.speller = SpellingCorrector(
             counts,
-            also_known=stopwords,
+            also_known=stopwords | self.lexicon.offtopic_words,
             min_len=self.settings.spelling_min_len,
             long_len=self.settings.spelling_long_len,
         )
@@ -116,6 +116,16 @@ class AnswerEngine:
         }
         self.retrievers: dict[Lang, bm25s.BM25] = {}
         self.doc_terms: dict[Lang, list[frozenset[str]]] = {}
+        # concepts a topic is asked about (its title and questions, both languages)
+        self.asked_concepts: list[frozenset[str]] = [
+            frozenset(
+                c
+                for lang in LANGS
+                for part in (by_lang[lang].title, *by_lang[lang].questions)
+                for c in self.analyse(words(part), lang)[1]
+            )
+            for by_lang in (kb.topics[tid] for tid in self.topic_ids)
+        ]
         for lang in LANGS:
             corpus = [self._document_tokens(tid, lang) for tid in self.topic_ids]
             self.doc_terms[lang] = [frozenset(doc) for doc in corpus]
@@ -132,7 +142,7 @@ class AnswerEngine:
     def analyse(self, tokens: Sequence[str], lang: Lang) -> tuple[list[str], list[str]]:
         """Index terms of folded tokens in `lang`: content stems, and concept ids matched."""
         analyzer = self.analyzers[lang]
-        concepts = self.lexicon.match(match_keys(analyzer, tokens), lang)
+        concepts = self.lexicon.match(match_keys(analyzer, tokens), lang, tokens)
         return analyzer.content_stems(tokens), concepts
 
     def _text_terms(self, text: str, lang: Lang) -> list[str]:
@@ -191,7 +201,7 @@ class AnswerEngine:
             if self.lexicon.concepts[c].tier in ("strong", "weak")
         )
         matched = max(matched_words, matched_concepts)
-        off_topic = "offtopic" in tiers and anchor != "strong"
+        off_topic = self._off_topic(concepts, top)
         declined = (
             best < threshold
             or off_topic
@@ -219,6 +229,19 @@ class AnswerEngine:
             matched_words=matched,
             off_topic=off_topic,
         )
+
+    def _off_topic(self, concepts: Sequence[str], top: int) -> bool:
+        """Whether the question is about a subject the best topic does not cover.
+
+        It is when it names an off-topic concept (another disease, a side effect or a
+        practical matter the topics do not address) that the topic's own questions do not
+        mention, unless it also names a `subject` concept of that topic.
+        """
+        asked = self.asked_concepts[top]
+        uncovered = any(
+            self.lexicon.concepts[c].tier == "offtopic" and c not in asked for c in concepts
+        )
+        return uncovered and not (self.lexicon.subjects(concepts) & asked)
 
     # ------------------------------------------------------------------ answers
     def ask(self, question: str, lang: Lang | None = None) -> Answer:

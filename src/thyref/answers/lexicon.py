@@ -6,6 +6,12 @@ are matched word by word on stems, so "crevasses" finds "crevasse"; words of up 
 "métas"). Every match adds the concept token `@<id>` (plus the concepts it implies) to
 what is indexed or searched, so a question saying "Nexavar" meets an answer saying
 "sorafenib".
+
+A concept may be flagged `subject`: it names what one topic is about (hand-foot syndrome,
+the mediastinum, MERAIODE...), so a question naming it stays answerable even when it also
+mentions a subject the knowledge base does not cover (tier `offtopic`). Two concepts may
+not share a match key unless one implies the other (stems collide: "curie" and "cure");
+terms listed as `exact` are matched on whole words only ("assurance", not "assure").
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ class Concept:
     id: str
     tier: Tier
     implies: frozenset[str]
+    subject: bool = False
 
     @property
     def token(self) -> str:
@@ -51,15 +58,27 @@ class Lexicon:
             tier = spec.get("tier", "none")
             if tier not in TIERS:
                 raise LexiconError(f"concept {cid}: unknown tier {tier!r}")
-            self.concepts[cid] = Concept(cid, tier, frozenset(spec.get("implies", ())))
+            self.concepts[cid] = Concept(
+                cid, tier, frozenset(spec.get("implies", ())), bool(spec.get("subject", False))
+            )
         for c in self.concepts.values():
             unknown = c.implies - self.concepts.keys()
             if unknown:
                 raise LexiconError(f"concept {c.id}: implies unknown {sorted(unknown)}")
         self._closure = {cid: self._implied(cid) for cid in self.concepts}
         self._tables: dict[Lang, dict[tuple[str, ...], set[str]]] = {}
+        self._exact: dict[tuple[str, ...], set[str]] = {}
         self.max_len = 1
+        # words of the terms: spelling targets, except off-topic ones (only known words:
+        # a typo is never "corrected" into a reason to decline)
         self.surface_words: set[str] = set()
+        self.offtopic_words: set[str] = set()
+        for cid, spec in raw.items():
+            for term in spec.get("exact", ()):
+                toks = words(term)
+                self._exact.setdefault(tuple(toks), set()).add(cid)
+                self._add_surface(cid, toks)
+                self.max_len = max(self.max_len, len(toks))
         for lang in LANGS:
             table: dict[tuple[str, ...], set[str]] = {}
             for cid, spec in raw.items():
@@ -67,11 +86,27 @@ class Lexicon:
                     toks = words(term)
                     if not toks:
                         continue
-                    self.surface_words.update(toks)
+                    self._add_surface(cid, toks)
                     key = tuple(match_keys(analyzers[lang], toks))
                     table.setdefault(key, set()).add(cid)
                     self.max_len = max(self.max_len, len(key))
+            self._check_collisions(table, lang)
             self._tables[lang] = table
+
+    def _add_surface(self, cid: str, toks: Sequence[str]) -> None:
+        if self.concepts[cid].tier == "offtopic":
+            self.offtopic_words.update(toks)
+        else:
+            self.surface_words.update(toks)
+
+    def _check_collisions(self, table: Mapping[tuple[str, ...], set[str]], lang: Lang) -> None:
+        for key, cids in table.items():
+            for a in cids:
+                for b in cids:
+                    if a < b and b not in self._closure[a] and a not in self._closure[b]:
+                        raise LexiconError(
+                            f"concepts {a} and {b} share the {lang} match key {' '.join(key)!r}"
+                        )
 
     def _implied(self, cid: str) -> frozenset[str]:
         seen: set[str] = set()
@@ -84,21 +119,29 @@ class Lexicon:
             todo.extend(self.concepts[cur].implies)
         return frozenset(seen)
 
-    def match(self, keys: Sequence[str], lang: Lang) -> list[str]:
+    def match(
+        self, keys: Sequence[str], lang: Lang, tokens: Sequence[str] | None = None
+    ) -> list[str]:
         """Concept ids found in a text given as its `match_keys`, one per match.
 
-        Overlapping matches all count ("iode 131" gives both `rai` and `iodine`).
+        Overlapping matches all count ("iode 131" gives both `rai` and `iodine`). The
+        `exact` terms of a concept (matched on whole words, not stems: "assurance" but not
+        "assure") are only looked for when the folded `tokens` are given.
         """
-        table = self._tables[lang]
         found: list[str] = []
-        n = len(keys)
-        for i in range(n):
-            for size in range(1, min(self.max_len, n - i) + 1):
-                hit = table.get(tuple(keys[i : i + size]))
-                if hit:
-                    for cid in sorted(hit):
-                        found.extend(sorted(self._closure[cid]))
+        for table, seq in ((self._tables[lang], keys), (self._exact, tokens or ())):
+            n = len(seq)
+            for i in range(n):
+                for size in range(1, min(self.max_len, n - i) + 1):
+                    hit = table.get(tuple(seq[i : i + size]))
+                    if hit:
+                        for cid in sorted(hit):
+                            found.extend(sorted(self._closure[cid]))
         return found
+
+    def subjects(self, concept_ids: Sequence[str]) -> set[str]:
+        """The `subject` concepts among `concept_ids`."""
+        return {c for c in concept_ids if self.concepts[c].subject}
 
     def tiers(self, concept_ids: Sequence[str]) -> set[Tier]:
         return {self.concepts[c].tier for c in concept_ids}
