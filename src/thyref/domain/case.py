@@ -232,7 +232,7 @@ class RawCase(_Model):
     clinical: Clinical = Field(default_factory=Clinical)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LabValue:
     """A lab result in its canonical unit (``value`` as an exact decimal)."""
 
