@@ -11,6 +11,6 @@ def test_demo_cases_are_valid_and_distinct() -> None:
     assert len(cases) >= 5
     ids = [c["id"] for c in cases]
     assert len(set(ids)) == len(ids)
-    statuses = {assess(parse_case(c)).refractory.status for c in cases}
+    statuses = {assess(parse_case(c)).refractory["status"] for c in cases}
     # the demo shows every status a board meets
     assert statuses == {"refractory", "not_refractory", "indeterminate"}

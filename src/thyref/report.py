@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -38,8 +39,22 @@ def _fmt(value: Any, suffix: str = "") -> str:
     return f"{value}{suffix}"
 
 
-def render_rich(a: Assessment, lang: Lang) -> RenderableType:
+def _view(value: Any) -> Any:
+    """Attribute access over the assessment's dictionaries (``a.refractory.status``)."""
+    if isinstance(value, dict):
+        return SimpleNamespace(**{k: _view(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_view(v) for v in value]
+    return value
+
+
+def _kinetics(a: Any) -> list[tuple[str, Any]]:
+    return list(vars(a.kinetics).items())
+
+
+def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
     """A terminal report: status panel, RECIST table, markers, options."""
+    a = _view(assessment.to_json())
     lb = _Labels(lang)
     r = a.refractory
     head = Text()
@@ -88,7 +103,7 @@ def render_rich(a: Assessment, lang: Lang) -> RenderableType:
     for col in ("marker", "points", "dt", "ht", "status"):
         kin.add_column(lb[col])
     kin.add_column("r²")
-    for marker, k in a.kinetics.items():
+    for marker, k in _kinetics(a):
         if k.points == 0:
             continue
         status = k.status + (f" ({k.band})" if k.band else "")
@@ -123,8 +138,9 @@ def render_rich(a: Assessment, lang: Lang) -> RenderableType:
     return Group(*parts)
 
 
-def render_markdown(a: Assessment, lang: Lang) -> str:
+def render_markdown(assessment: Assessment, lang: Lang) -> str:
     """The same report as Markdown (for case sheets and notes)."""
+    a = _view(assessment.to_json())
     lb = _Labels(lang)
     r = a.refractory
     out = [f"# {lb['case']} {a.case_id}", ""]
@@ -168,7 +184,7 @@ def render_markdown(a: Assessment, lang: Lang) -> str:
                 f"| **{tp.overall_response}**{' (asserted)' if tp.asserted else ''} |"
             )
         out += ["", f"{lb['best']}: **{rc.best_overall_response or '–'}**"]
-    rows = [(m, k) for m, k in a.kinetics.items() if k.points]
+    rows = [(m, k) for m, k in _kinetics(a) if k.points]
     if rows:
         out += ["", f"## {lb['kinetics']}", "",
                 f"| {lb['marker']} | {lb['points']} | {lb['dt']} | {lb['ht']} | {lb['status']} |",

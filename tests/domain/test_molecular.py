@@ -32,7 +32,7 @@ def _anaplastic(molecular: list[dict[str, str]]) -> set[str]:
         "molecular": molecular,
     }
     recs = assess(parse_case(case)).recommendations
-    return {d for r in recs if r.id == "TARGETED-THERAPY" for d in r.drugs}
+    return {d for r in recs if r["id"] == "TARGETED-THERAPY" for d in r["drugs"]}
 
 
 @pytest.mark.parametrize(

@@ -50,13 +50,13 @@ app = typer.Typer(
 )
 
 
-def _console(stderr: bool = False) -> Console:
+def _console(stderr: bool = False, piped_width: int = 120) -> Console:
     """A rich console, imported lazily: the JSON path stays fast to start."""
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
     # piped output is read by programs and grep: do not cut it at 80 columns
-    width = None if stream.isatty() else 200
+    width = None if stream.isatty() else piped_width
     return Console(stderr=stderr, highlight=False, soft_wrap=stderr, width=width)
 
 
@@ -196,7 +196,7 @@ def rules(
         table.add_row("drugs", name, f"{', '.join(group.drugs)} — {group.status}")
     for key, cite in r.sources.items():
         table.add_row("sources", key, cite)
-    _console().print(table)
+    _console(piped_width=200).print(table)
 
 
 def _show(value: object) -> str:
@@ -225,11 +225,11 @@ def demo(
         rc = a.recist
         table.add_row(
             a.case_id,
-            a.refractory.status,
-            ", ".join(a.refractory.criteria_met) or "–",
-            " → ".join(t.overall_response for t in rc.timepoints) if rc else "–",
-            f"{a.rai.cumulative_gbq:g}",
-            ", ".join(r.id for r in a.recommendations),
+            a.refractory["status"],
+            ", ".join(a.refractory["criteria_met"]) or "–",
+            " → ".join(t["overall_response"] for t in rc["timepoints"]) if rc else "–",
+            f"{a.rai['cumulative_gbq']:g}",
+            ", ".join(r["id"] for r in a.recommendations),
         )
     out = _console()
     out.print(table)

@@ -1,16 +1,15 @@
 """The assessment: one call that runs every rule on a case and explains the result.
 
 ``assess(case)`` returns an ``Assessment`` whose ``to_json()`` is the output object of
-``case-format.md``. The dataclasses below document that contract; pydantic reads them
-(``pydantic.TypeAdapter(Assessment)``) to publish the schema in the web API.
+``case-format.md``. The typed dictionaries below document that contract; pydantic reads them
+(``pydantic.TypeAdapter(AssessmentJSON)``) to publish its schema.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from thyref import __version__
 from thyref.domain import kinetics as kinetics_mod
@@ -22,41 +21,17 @@ from thyref.domain.case import Case
 from thyref.domain.messages import Lang, text
 from thyref.domain.rules import Rules, load_rules
 
-_SCALARS = frozenset({str, int, float, bool, type(None)})
-_FIELDS: dict[type, tuple[str, ...]] = {}
 
-
-def _plain(value: Any) -> Any:
-    """JSON-ready copy of an output dataclass tree (faster than dataclasses.asdict)."""
-    kind = type(value)
-    if kind in _SCALARS:
-        return value
-    if kind is list or kind is tuple:
-        scalars = _SCALARS
-        for v in value:
-            if type(v) not in scalars:
-                return [_plain(v) for v in value]
-        return list(value)
-    if kind is dict:
-        return {k: _plain(v) for k, v in value.items()}
-    names = _FIELDS.get(kind)
-    if names is None:
-        names = _FIELDS[kind] = tuple(f.name for f in fields(value))
-    return {name: _plain(getattr(value, name)) for name in names}
-
-
-@dataclass(slots=True)
-class EvidenceOut:
+class EvidenceOut(TypedDict):
     criterion: str
     detail: str
     rule: str
     sources: list[str]
-    lesions: list[str] = field(default_factory=list)
-    dates: list[str] = field(default_factory=list)
+    lesions: list[str]
+    dates: list[str]
 
 
-@dataclass(slots=True)
-class RefractoryOut:
+class RefractoryOut(TypedDict):
     status: str
     category: str
     extent: str | None
@@ -67,15 +42,13 @@ class RefractoryOut:
     notes: list[str]
 
 
-@dataclass(slots=True)
-class AdministrationOut:
+class AdministrationOut(TypedDict):
     date: str
     gbq: float
     cumulative_gbq: float
 
 
-@dataclass(slots=True)
-class RaiOut:
+class RaiOut(TypedDict):
     cumulative_gbq: float
     cumulative_mci: float
     cumulative_mbq: float
@@ -85,8 +58,7 @@ class RaiOut:
     history: list[AdministrationOut]
 
 
-@dataclass(slots=True)
-class TimepointOut:
+class TimepointOut(TypedDict):
     date: str
     sum_mm: float | None
     change_from_baseline_pct: float | None
@@ -101,8 +73,7 @@ class TimepointOut:
     reasons: list[str]
 
 
-@dataclass(slots=True)
-class RecistOut:
+class RecistOut(TypedDict):
     baseline_date: str
     baseline_sum_mm: float | None
     targets: list[str]
@@ -113,8 +84,7 @@ class RecistOut:
     warnings: list[str]
 
 
-@dataclass(slots=True)
-class KineticsOut:
+class KineticsOut(TypedDict):
     doubling_time_days: float | None
     halving_time_days: float | None
     points: int
@@ -126,31 +96,30 @@ class KineticsOut:
     warning_text: list[str]
     first_date: str | None
     last_date: str | None
-    series: list[tuple[str, float]]
+    series: list[list[str | float]]
 
 
-@dataclass(slots=True)
-class RecommendationOut:
+class RecommendationOut(TypedDict):
     id: str
     priority: str
     title: str
     rationale: str
     rule: str
     sources: list[str]
-    lesions: list[str] = field(default_factory=list)
-    drugs: list[str] = field(default_factory=list)
+    lesions: list[str]
+    drugs: list[str]
 
 
-@dataclass(slots=True)
-class EngineOut:
+class EngineOut(TypedDict):
     version: str
     rules: str
     lang: str
     as_of: str
 
 
-@dataclass(slots=True)
-class Assessment:
+class AssessmentJSON(TypedDict):
+    """The assessment object of ``case-format.md``."""
+
     case_id: str
     refractory: RefractoryOut
     rai: RaiOut
@@ -159,10 +128,49 @@ class Assessment:
     recommendations: list[RecommendationOut]
     engine: EngineOut
 
+
+class Assessment:
+    """The result of ``assess``: the contract object, built once as plain JSON types.
+
+    The parts are typed dictionaries (``TypedDict``): ``a.refractory["status"]``.
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: AssessmentJSON) -> None:
+        self._data = data
+
     def to_json(self) -> dict[str, Any]:
-        """The output object of ``case-format.md`` (plain JSON types)."""
-        out: dict[str, Any] = _plain(self)
-        return out
+        """The output object (shared: copy it before changing it)."""
+        return cast(dict[str, Any], self._data)
+
+    @property
+    def case_id(self) -> str:
+        return self._data["case_id"]
+
+    @property
+    def refractory(self) -> RefractoryOut:
+        return self._data["refractory"]
+
+    @property
+    def rai(self) -> RaiOut:
+        return self._data["rai"]
+
+    @property
+    def recist(self) -> RecistOut | None:
+        return self._data["recist"]
+
+    @property
+    def kinetics(self) -> dict[str, KineticsOut]:
+        return self._data["kinetics"]
+
+    @property
+    def recommendations(self) -> list[RecommendationOut]:
+        return self._data["recommendations"]
+
+    @property
+    def engine(self) -> EngineOut:
+        return self._data["engine"]
 
 
 def _f(value: Decimal | None, places: int = 1) -> float | None:
@@ -234,7 +242,7 @@ def _kinetics_out(k: kinetics_mod.Kinetics, lang: Lang) -> KineticsOut:
         warning_text=[text(f"warning.{w}", lang) for w in k.warnings],
         first_date=k.first_date.isoformat() if k.first_date else None,
         last_date=k.last_date.isoformat() if k.last_date else None,
-        series=[(d.isoformat(), v) for d, v in k.series],
+        series=[[d.isoformat(), v] for d, v in k.series],
     )
 
 
@@ -309,7 +317,7 @@ def assess(
     kinetics = kinetics_mod.evaluate(case, rules, rai.latest)
     ctx = options_mod.Context(case, rules, rai, recist, refractory, kinetics, today)
     options = options_mod.recommend(ctx)
-    return Assessment(
+    data = AssessmentJSON(
         case_id=case.id,
         refractory=RefractoryOut(
             status=refractory.status,
@@ -337,3 +345,4 @@ def assess(
         recommendations=[_option_out(o, rules, lang) for o in options],
         engine=EngineOut(version=__version__, rules=rules.id, lang=lang, as_of=today.isoformat()),
     )
+    return Assessment(data)
