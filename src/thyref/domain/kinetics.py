@@ -72,6 +72,11 @@ def _band(marker: str, doubling_days: float, rules: Rules) -> str:
 def marker_kinetics(case: Case, marker: str, rules: Rules, last_rai: date | None) -> Kinetics:
     kr = rules.kinetics
     values = case.labs_of(marker)
+    if not values and marker != "thyroglobulin":
+        unit = rules.labs[marker].canonical
+        return Kinetics(
+            marker, "insufficient_data", 0, None, None, None, None, (), None, None, (), unit
+        )
     warnings: list[str] = []
     unreliable = False
     if marker == "thyroglobulin" and last_rai is not None:
@@ -86,7 +91,7 @@ def marker_kinetics(case: Case, marker: str, rules: Rules, last_rai: date | None
     used = [lab for lab in values if not lab.below_detection and lab.value > 0]
     if len(used) < len(values):
         warnings.append("below_detection_excluded")
-    # one value per day: the mean of same-day values would hide a typo; keep them all
+    # same-day values are all kept: averaging them would hide a typing error
     used.sort(key=lambda lab: (lab.date, lab.index))
     series = [(lab.date, float(lab.value)) for lab in used]
     if marker == "thyroglobulin":
