@@ -17,7 +17,7 @@ install: $(UV)
 	@test -x $(BIN)/thyref
 
 run: install
-	$(BIN)/thyref demo
+	$(BIN)/thyref serve
 
 system-deps:
 	bash scripts/system-deps.sh

@@ -1,0 +1,201 @@
+"""Web benchmark: ``POST /api/v1/assess`` under concurrent load, and the case page time.
+
+Starts ``uvicorn`` (as ``thyref serve`` does: one worker, no access log) on 127.0.0.1 on a
+free port, in a subprocess, on a fresh SQLite database with the demo cases, then:
+
+- 50 concurrent clients (httpx, asyncio) post a demo case to ``/api/v1/assess`` in a
+  closed loop, bounded by a request count and a time limit: p50/p99 latency, req/s;
+- one signed-in client opens a case page repeatedly: the server's own time (the
+  ``Server-Timing`` header) p50/p95, and the client-side time.
+
+Targets (issue 4, 2-core machine): assess p99 < 50 ms at 50 clients; case page p95 < 100 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+CLIENTS = 50
+REQUESTS = 4000
+TIME_LIMIT_S = 30.0
+WARMUP = 200
+PAGE_REQUESTS = 200
+CASE_ID = "demo-003"
+# Server worker processes (``thyref serve --workers``); 1 is what ``make run`` starts.
+WORKERS = int(os.environ.get("THYREF_BENCH_WORKERS", "1"))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def _prepare(folder: Path) -> tuple[str, str]:
+    """A migrated database with the demo cases; returns (url, demo password)."""
+    from thyref.storage import Database
+    from thyref.web.bootstrap import ensure_demo
+
+    url = f"sqlite:///{folder / 'bench.db'}"
+    db = Database(url)
+    db.migrate()
+    account = ensure_demo(db)
+    db.dispose()
+    return url, account.password
+
+
+def _start(url: str, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "THYREF_DATABASE_URL": url, "THYREF_SECRET_KEY": "bench"}
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "thyref.web.server:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        "--workers",
+        str(WORKERS),
+        "--factory",
+    ]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the server did not start")
+
+
+async def _load(base: str, body: bytes) -> dict[str, float]:
+    """50 clients, each with its own connection (one httpx client each: a shared pool of 50
+    connections costs httpx itself more than the server's work)."""
+    headers = {"content-type": "application/json"}
+    latencies: list[float] = []
+    server: list[float] = []
+    errors = 0
+    remaining = REQUESTS
+    deadline = time.monotonic() + TIME_LIMIT_S
+
+    async def worker() -> None:
+        nonlocal remaining, errors
+        async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+            for _ in range(WARMUP // CLIENTS):
+                await client.post("/api/v1/assess", content=body, headers=headers)
+            await ready.wait()
+            while remaining > 0 and time.monotonic() < deadline:
+                remaining -= 1
+                start = time.perf_counter()
+                response = await client.post("/api/v1/assess", content=body, headers=headers)
+                latencies.append((time.perf_counter() - start) * 1000)
+                timing = re.search(r"dur=([0-9.]+)", response.headers.get("server-timing", ""))
+                if timing:
+                    server.append(float(timing.group(1)))
+                if response.status_code != 200:
+                    errors += 1
+
+    ready = asyncio.Event()
+    tasks = [asyncio.create_task(worker()) for _ in range(CLIENTS)]
+    await asyncio.sleep(2.0)  # let every client warm up before the clock starts
+    began = time.perf_counter()
+    ready.set()
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - began
+    single: list[float] = []
+    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+        for _ in range(300):
+            start = time.perf_counter()
+            await client.post("/api/v1/assess", content=body, headers=headers)
+            single.append((time.perf_counter() - start) * 1000)
+    return {
+        "server_workers": float(WORKERS),
+        "assess_clients": float(CLIENTS),
+        "assess_requests": float(len(latencies)),
+        "assess_errors": float(errors),
+        "assess_p50_ms": round(_percentile(latencies, 50), 2),
+        "assess_p99_ms": round(_percentile(latencies, 99), 2),
+        "assess_rps": round(len(latencies) / elapsed, 1),
+        "assess_server_p99_ms": round(_percentile(server, 99), 2),
+        "assess_one_client_p50_ms": round(_percentile(single, 50), 2),
+        "assess_one_client_p99_ms": round(_percentile(single, 99), 2),
+    }
+
+
+def _case_page(base: str, password: str) -> dict[str, float]:
+    server: list[float] = []
+    client_side: list[float] = []
+    with httpx.Client(base_url=base, timeout=10, follow_redirects=True) as client:
+        form = client.get("/login").text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
+        assert csrf, "no CSRF token on the sign-in page"
+        signed = client.post(
+            "/login",
+            data={"username": "demo", "password": password, "csrf_token": csrf.group(1)},
+        )
+        assert signed.status_code == 200, signed.status_code
+        for _ in range(20):
+            client.get(f"/cases/{CASE_ID}")
+        for _ in range(PAGE_REQUESTS):
+            start = time.perf_counter()
+            response = client.get(f"/cases/{CASE_ID}")
+            client_side.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200
+            timing = re.search(r"dur=([0-9.]+)", response.headers.get("server-timing", ""))
+            if timing:
+                server.append(float(timing.group(1)))
+    return {
+        "case_page_server_p50_ms": round(_percentile(server, 50), 2),
+        "case_page_server_p95_ms": round(_percentile(server, 95), 2),
+        "case_page_client_p95_ms": round(_percentile(client_side, 95), 2),
+    }
+
+
+def run() -> dict[str, float]:
+    """Run both measurements on a fresh server; figures in ms and requests per second."""
+    from thyref.demo import demo_cases
+
+    case = next(c for c in demo_cases() if c.get("id") == CASE_ID)
+    body = json.dumps(case).encode()
+    with tempfile.TemporaryDirectory(prefix="thyref-bench-") as folder:
+        url, password = _prepare(Path(folder))
+        port = _free_port()
+        process = _start(url, port)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            results = asyncio.run(_load(base, body))
+            results.update(_case_page(base, password))
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    return results
+
+
+if __name__ == "__main__":
+    for name, value in run().items():
+        print(f"{name:28s} {value:g}")

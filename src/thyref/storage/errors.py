@@ -1,0 +1,37 @@
+"""Storage errors: each maps to one HTTP status in the web layer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from thyref.errors import ThyrefError
+
+
+class StorageError(ThyrefError):
+    """Base of the errors the repository raises on purpose."""
+
+
+class CaseNotFound(StorageError):
+    """No such case, or not one the user may see (the same answer, to leak nothing)."""
+
+
+class CaseExists(StorageError):
+    """A case with this id is already stored."""
+
+
+class UserExists(StorageError):
+    """A user with this name is already stored."""
+
+
+class Forbidden(StorageError):
+    """The user may see the case but not do this to it."""
+
+
+class StaleVersion(StorageError):
+    """The save was based on an older version than the stored one; nothing was written."""
+
+    def __init__(self, current_version: int, updated_by: str | None, updated_at: datetime) -> None:
+        self.current_version = current_version
+        self.updated_by = updated_by
+        self.updated_at = updated_at
+        super().__init__(f"stale version: the stored case is at version {current_version}")

@@ -1,0 +1,502 @@
+"""What the application does with the database, one function per operation.
+
+Access rule: a clinician sees and edits the cases of their centre, an admin all of them.
+A case outside the user's reach is reported as not found, so its existence does not leak.
+Each save is a new ``CaseVersion``; a save based on an older version raises
+``StaleVersion`` and writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, true, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from thyref.storage.errors import CaseExists, CaseNotFound, Forbidden, StaleVersion, UserExists
+from thyref.storage.models import (
+    ROLES,
+    AuditEvent,
+    CaseRecord,
+    CaseVersion,
+    Centre,
+    SessionToken,
+    User,
+    utcnow,
+)
+
+JsonObject = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The signed-in user as the repository needs it."""
+
+    user_id: int
+    username: str
+    role: str
+    centre_id: int
+    centre_name: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSummary:
+    case_id: str
+    version: int
+    status: str
+    category: str
+    criteria: list[str]
+    histology: str
+    centre: str
+    updated_at: datetime
+    updated_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVersion:
+    case_id: str
+    version: int
+    case: JsonObject
+    assessment: dict[str, JsonObject]  # by language
+    engine_version: str
+    rules_version: str
+    status: str
+    author: str
+    note: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCase:
+    summary: CaseSummary
+    current: StoredVersion
+
+
+@dataclass(frozen=True, slots=True)
+class VersionInfo:
+    version: int
+    status: str
+    engine_version: str
+    rules_version: str
+    author: str
+    note: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at: datetime
+    username: str
+    action: str
+    case_id: str | None
+    detail: str
+
+
+def _dumps(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def _aware(value: datetime) -> datetime:
+    """Stored times are naive UTC; what leaves the repository says so."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def _actor(user: User) -> Actor:
+    return Actor(user.id, user.username, user.role, user.centre_id, user.centre.name)
+
+
+# ---------------------------------------------------------------- centres and users
+
+
+def get_or_create_centre(db: Session, name: str) -> Centre:
+    centre = db.scalar(select(Centre).where(Centre.name == name))
+    if centre is None:
+        centre = Centre(name=name)
+        db.add(centre)
+        db.flush()
+    return centre
+
+
+def add_user(db: Session, username: str, password_hash: str, role: str, centre: str) -> Actor:
+    """Create a user in ``centre`` (created when new). Raises ``UserExists``."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if db.scalar(select(User.id).where(User.username == username)) is not None:
+        raise UserExists(username)
+    user = User(
+        username=username,
+        password_hash=password_hash,
+        role=role,
+        centre=get_or_create_centre(db, centre),
+    )
+    db.add(user)
+    db.flush()
+    return _actor(user)
+
+
+def find_user(db: Session, username: str) -> tuple[Actor, str] | None:
+    """The active user and their password hash, or None."""
+    user = db.scalar(select(User).where(User.username == username, User.active.is_(True)))
+    return None if user is None else (_actor(user), user.password_hash)
+
+
+def set_password_hash(db: Session, user_id: int, password_hash: str) -> None:
+    db.execute(update(User).where(User.id == user_id).values(password_hash=password_hash))
+
+
+# ---------------------------------------------------------------- sessions
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_session(db: Session, user_id: int, kind: str, lifetime: timedelta) -> tuple[str, str]:
+    """A new session; returns (token, csrf token). Only the token's hash is stored."""
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.add(
+        SessionToken(
+            token_hash=_token_hash(token),
+            user_id=user_id,
+            kind=kind,
+            csrf_token=csrf,
+            created_at=now,
+            expires_at=now + lifetime,
+        )
+    )
+    db.flush()
+    return token, csrf
+
+
+def session_user(db: Session, token: str, kind: str) -> tuple[Actor, str] | None:
+    """(actor, csrf token) for a live session token of this kind, else None."""
+    row = db.scalar(
+        select(SessionToken).where(
+            SessionToken.token_hash == _token_hash(token), SessionToken.kind == kind
+        )
+    )
+    if row is None or row.expires_at <= utcnow() or not row.user.active:
+        return None
+    return _actor(row.user), row.csrf_token
+
+
+def end_session(db: Session, token: str) -> None:
+    db.execute(delete(SessionToken).where(SessionToken.token_hash == _token_hash(token)))
+
+
+def purge_expired_sessions(db: Session) -> int:
+    result = db.execute(delete(SessionToken).where(SessionToken.expires_at <= utcnow()))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+# ---------------------------------------------------------------- cases
+
+
+def _summary(record: CaseRecord) -> CaseSummary:
+    return CaseSummary(
+        case_id=record.case_id,
+        version=record.version,
+        status=record.status,
+        category=record.category,
+        criteria=[c for c in record.criteria.split(",") if c],
+        histology=record.histology,
+        centre=record.centre.name,
+        updated_at=_aware(record.updated_at),
+        updated_by=record.updated_by.username if record.updated_by else None,
+    )
+
+
+def _stored_version(case_id: str, row: CaseVersion) -> StoredVersion:
+    return StoredVersion(
+        case_id=case_id,
+        version=row.version,
+        case=json.loads(row.case_json),
+        assessment={"fr": json.loads(row.assessment_fr), "en": json.loads(row.assessment_en)},
+        engine_version=row.engine_version,
+        rules_version=row.rules_version,
+        status=row.status,
+        author=row.author_name,
+        note=row.note,
+        created_at=_aware(row.created_at),
+    )
+
+
+def _visible(actor: Actor) -> Any:
+    return true() if actor.is_admin else CaseRecord.centre_id == actor.centre_id
+
+
+def _record(db: Session, actor: Actor, case_id: str, *, lock: bool = False) -> CaseRecord:
+    query = select(CaseRecord).where(CaseRecord.case_id == case_id, _visible(actor))
+    if lock and db.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=CaseRecord)
+    record = db.scalar(query)
+    if record is None:
+        raise CaseNotFound(case_id)
+    return record
+
+
+def list_cases(
+    db: Session,
+    actor: Actor,
+    *,
+    query: str = "",
+    status: str = "",
+    category: str = "",
+    limit: int = 500,
+) -> list[CaseSummary]:
+    """The cases the actor may see, most recently changed first."""
+    stmt = select(CaseRecord).where(_visible(actor))
+    if status:
+        stmt = stmt.where(CaseRecord.status == status)
+    if category:
+        stmt = stmt.where(CaseRecord.category == category)
+    text = query.strip().lower()
+    if text:
+        like = f"%{text.replace('%', '').replace('_', '')}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(CaseRecord.case_id).like(like),
+                func.lower(CaseRecord.criteria).like(like),
+                func.lower(CaseRecord.histology).like(like),
+            )
+        )
+    stmt = stmt.order_by(CaseRecord.updated_at.desc(), CaseRecord.case_id).limit(limit)
+    return [_summary(r) for r in db.scalars(stmt)]
+
+
+def count_cases(db: Session) -> int:
+    return int(db.scalar(select(func.count()).select_from(CaseRecord)) or 0)
+
+
+def _assessment_fields(assessments: Mapping[str, JsonObject]) -> dict[str, str]:
+    fr = assessments["fr"]
+    refractory = fr.get("refractory", {})
+    engine = fr.get("engine", {})
+    return {
+        "status": str(refractory.get("status", "")),
+        "category": str(refractory.get("category", "")),
+        "criteria": ",".join(str(c) for c in refractory.get("criteria_met", []))[:255],
+        "engine_version": str(engine.get("version", ""))[:32],
+        "rules_version": str(engine.get("rules", ""))[:64],
+    }
+
+
+def _add_version(
+    db: Session,
+    record: CaseRecord,
+    actor: Actor,
+    case: JsonObject,
+    assessments: Mapping[str, JsonObject],
+    note: str,
+) -> StoredVersion:
+    fields = _assessment_fields(assessments)
+    row = CaseVersion(
+        case_pk=record.id,
+        version=record.version,
+        case_json=_dumps(case),
+        assessment_fr=_dumps(assessments["fr"]),
+        assessment_en=_dumps(assessments.get("en", assessments["fr"])),
+        engine_version=fields["engine_version"],
+        rules_version=fields["rules_version"],
+        status=fields["status"],
+        author_id=actor.user_id,
+        author_name=actor.username,
+        note=note[:200],
+        created_at=record.updated_at,
+    )
+    db.add(row)
+    db.flush()
+    return _stored_version(record.case_id, row)
+
+
+def create_case(
+    db: Session,
+    actor: Actor,
+    case: JsonObject,
+    assessments: Mapping[str, JsonObject],
+    *,
+    note: str = "",
+    centre_id: int | None = None,
+) -> StoredCase:
+    """Store a new case at version 1 in the actor's centre. Raises ``CaseExists``."""
+    case_id = str(case["id"])
+    if db.scalar(select(CaseRecord.id).where(CaseRecord.case_id == case_id)) is not None:
+        raise CaseExists(case_id)
+    fields = _assessment_fields(assessments)
+    now = utcnow()
+    record = CaseRecord(
+        case_id=case_id,
+        centre_id=centre_id if (centre_id is not None and actor.is_admin) else actor.centre_id,
+        version=1,
+        status=fields["status"],
+        category=fields["category"],
+        criteria=fields["criteria"],
+        histology=str(case.get("diagnosis", {}).get("histology", ""))[:32],
+        created_at=now,
+        updated_at=now,
+        created_by_id=actor.user_id,
+        updated_by_id=actor.user_id,
+    )
+    db.add(record)
+    try:
+        db.flush()
+    except IntegrityError as exc:  # a concurrent create of the same id
+        raise CaseExists(case_id) from exc
+    version = _add_version(db, record, actor, case, assessments, note)
+    db.refresh(record)
+    return StoredCase(_summary(record), version)
+
+
+def update_case(
+    db: Session,
+    actor: Actor,
+    case_id: str,
+    base_version: int,
+    case: JsonObject,
+    assessments: Mapping[str, JsonObject],
+    *,
+    note: str = "",
+) -> StoredCase:
+    """Save a new version on top of ``base_version``; ``StaleVersion`` when it is not current."""
+    if str(case.get("id")) != case_id:
+        raise ValueError("the case id cannot change")
+    record = _record(db, actor, case_id, lock=True)
+    fields = _assessment_fields(assessments)
+    now = utcnow()
+    # Compare-and-set on the version: a concurrent save makes this update match no row.
+    result = db.execute(
+        update(CaseRecord)
+        .where(CaseRecord.id == record.id, CaseRecord.version == base_version)
+        .values(
+            version=base_version + 1,
+            status=fields["status"],
+            category=fields["category"],
+            criteria=fields["criteria"],
+            histology=str(case.get("diagnosis", {}).get("histology", ""))[:32],
+            updated_at=now,
+            updated_by_id=actor.user_id,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if int(getattr(result, "rowcount", 0) or 0) != 1:
+        db.refresh(record)
+        raise StaleVersion(
+            record.version,
+            record.updated_by.username if record.updated_by else None,
+            _aware(record.updated_at),
+        )
+    db.refresh(record)
+    version = _add_version(db, record, actor, case, assessments, note)
+    return StoredCase(_summary(record), version)
+
+
+def delete_case(db: Session, actor: Actor, case_id: str) -> None:
+    """Remove a case and its versions (admins only); the audit log keeps the trace."""
+    record = _record(db, actor, case_id)
+    if not actor.is_admin:
+        raise Forbidden("only an admin can delete a case")
+    db.delete(record)
+    db.flush()
+
+
+def get_case(db: Session, actor: Actor, case_id: str) -> StoredCase:
+    record = _record(db, actor, case_id)
+    row = db.scalar(
+        select(CaseVersion).where(
+            CaseVersion.case_pk == record.id, CaseVersion.version == record.version
+        )
+    )
+    assert row is not None, "a case always has its current version"
+    return StoredCase(_summary(record), _stored_version(case_id, row))
+
+
+def get_version(db: Session, actor: Actor, case_id: str, version: int) -> StoredVersion:
+    record = _record(db, actor, case_id)
+    row = db.scalar(
+        select(CaseVersion).where(CaseVersion.case_pk == record.id, CaseVersion.version == version)
+    )
+    if row is None:
+        raise CaseNotFound(f"{case_id} version {version}")
+    return _stored_version(case_id, row)
+
+
+def list_versions(db: Session, actor: Actor, case_id: str) -> list[VersionInfo]:
+    """Every version of a case, newest first."""
+    record = _record(db, actor, case_id)
+    rows = db.execute(
+        select(
+            CaseVersion.version,
+            CaseVersion.status,
+            CaseVersion.engine_version,
+            CaseVersion.rules_version,
+            CaseVersion.author_name,
+            CaseVersion.note,
+            CaseVersion.created_at,
+        )
+        .where(CaseVersion.case_pk == record.id)
+        .order_by(CaseVersion.version.desc())
+    )
+    return [VersionInfo(*row[:-1], _aware(row[-1])) for row in rows]
+
+
+# ---------------------------------------------------------------- audit
+
+
+def audit(
+    db: Session,
+    actor: Actor | None,
+    action: str,
+    case_id: str | None = None,
+    detail: str = "",
+    username: str | None = None,
+) -> None:
+    """Record an event. ``detail`` must carry no case content (ids and counts only)."""
+    db.add(
+        AuditEvent(
+            at=utcnow(),
+            user_id=actor.user_id if actor else None,
+            username=(actor.username if actor else (username or "-"))[:64],
+            action=action[:32],
+            case_id=case_id,
+            detail=detail[:200],
+        )
+    )
+
+
+def list_audit(
+    db: Session,
+    *,
+    case_id: str | None = None,
+    username: str | None = None,
+    actions: Sequence[str] = (),
+    limit: int = 200,
+    offset: int = 0,
+) -> list[AuditEntry]:
+    stmt = select(
+        AuditEvent.at,
+        AuditEvent.username,
+        AuditEvent.action,
+        AuditEvent.case_id,
+        AuditEvent.detail,
+    )
+    if case_id:
+        stmt = stmt.where(AuditEvent.case_id == case_id)
+    if username:
+        stmt = stmt.where(AuditEvent.username == username)
+    if actions:
+        stmt = stmt.where(AuditEvent.action.in_(list(actions)))
+    stmt = stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit).offset(offset)
+    return [AuditEntry(_aware(row[0]), *row[1:]) for row in db.execute(stmt)]

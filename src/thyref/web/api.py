@@ -1,0 +1,468 @@
+"""JSON API under /api/v1 (documented by OpenAPI at /api/v1/openapi.json).
+
+Case bodies are the ``thyref-case/1`` objects of ``case-format.md``; invalid input gets
+422 with ``problems``, the same path list as the CLI. Saves carry the version they were
+based on in ``If-Match``; a stale save gets 409 and stores nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+
+from thyref.storage import repository as repo
+from thyref.web import cases as case_ops
+from thyref.web.assessing import assess_one, engine_version, load_case
+from thyref.web.case_schema import CASE_SCHEMA
+from thyref.web.context import (
+    Auth,
+    CsrfFailed,
+    ForbiddenAction,
+    LoginRequired,
+    WebError,
+    app_state,
+    client_ip,
+    cookie_auth,
+)
+from thyref.web.patient import answer_engine, answer_json
+from thyref.web.security import (
+    CSRF_HEADER,
+    hash_password,
+    needs_rehash,
+    tokens_match,
+    verify_password,
+)
+
+CASE_ID_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
+Lang = Literal["fr", "en"]
+CaseId = Annotated[str, Path(pattern=CASE_ID_PATTERN, description="the case id (a pseudonym)")]
+_bearer = HTTPBearer(auto_error=False, description="token from POST /api/v1/auth/token")
+
+
+class ProblemOut(BaseModel):
+    path: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    detail: str
+    problems: list[ProblemOut] = []
+
+
+class StaleOut(BaseModel):
+    detail: str
+    current_version: int
+    updated_by: str | None
+    updated_at: datetime
+
+
+class CaseSummaryOut(BaseModel):
+    id: str
+    version: int
+    status: str
+    category: str
+    criteria: list[str]
+    histology: str
+    centre: str
+    updated_at: datetime
+    updated_by: str | None
+
+
+class CaseOut(BaseModel):
+    id: str
+    version: int
+    centre: str
+    updated_at: datetime
+    updated_by: str | None
+    case: dict[str, Any]
+    assessment: dict[str, Any]
+
+
+class VersionOut(BaseModel):
+    version: int
+    status: str
+    engine_version: str
+    rules_version: str
+    author: str
+    note: str
+    created_at: datetime
+
+
+class VersionDetailOut(VersionOut):
+    case: dict[str, Any]
+    assessment: dict[str, Any]
+
+
+class TokenIn(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class TokenOut(BaseModel):
+    token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+
+
+class AuditOut(BaseModel):
+    at: datetime
+    username: str
+    action: str
+    case_id: str | None
+    detail: str
+
+
+class HealthOut(BaseModel):
+    status: str
+    engine: str
+    rules: str
+
+
+class ApiError(WebError):
+    """A JSON error with a chosen status."""
+
+    def __init__(self, status: int, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.extra = extra
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "not signed in"},
+    403: {"model": ErrorOut, "description": "not allowed"},
+    404: {"model": ErrorOut, "description": "no such case (or not visible to you)"},
+    422: {"model": ErrorOut, "description": "invalid input: every problem with its path"},
+}
+CASE_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "a case in the thyref-case/1 format (5 MB at most)",
+        "content": {"application/json": {"schema": CASE_SCHEMA}},
+    }
+}
+
+router = APIRouter(prefix="/api/v1", tags=["thyref"])
+
+
+async def raw_body(request: Request) -> bytes:
+    return await request.body()
+
+
+def api_auth(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
+) -> Auth:
+    """A bearer token, or the browser session plus the X-CSRF-Token header on writes."""
+    if credentials is not None:
+        token = credentials.credentials
+        if len(token) < 200:
+            with app_state(request).db.session() as db:
+                found = repo.session_user(db, token, "api")
+            if found is not None:
+                return Auth(found[0], found[1], token, "bearer")
+        raise LoginRequired("invalid or expired token")
+    auth = cookie_auth(request)
+    if auth is None:
+        raise LoginRequired("authentication required")
+    if request.method not in {"GET", "HEAD", "OPTIONS"} and not tokens_match(
+        auth.csrf, request.headers.get(CSRF_HEADER)
+    ):
+        raise CsrfFailed("missing or wrong X-CSRF-Token header")
+    return auth
+
+
+def _json(obj: object, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode(),
+        status_code=status,
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+def _case_out(stored: repo.StoredCase, lang: str) -> dict[str, Any]:
+    s = stored.summary
+    return {
+        "id": s.case_id,
+        "version": s.version,
+        "centre": s.centre,
+        "updated_at": s.updated_at.isoformat(),
+        "updated_by": s.updated_by,
+        "case": stored.current.case,
+        "assessment": stored.current.assessment.get(lang) or stored.current.assessment["fr"],
+    }
+
+
+def _etag(version: int) -> dict[str, str]:
+    return {"ETag": f'"{version}"'}
+
+
+def _if_match(value: str | None) -> int:
+    if value is None:
+        raise ApiError(428, "If-Match header required: the version your change is based on")
+    text = value.strip()
+    if text.startswith("W/"):
+        text = text[2:]
+    text = text.strip('"')
+    if not text.isdigit() or len(text) > 9:
+        raise ApiError(
+            422,
+            "If-Match must be a version number",
+            problems=[{"path": "If-Match", "message": "not a version number"}],
+        )
+    return int(text)
+
+
+@router.get("/health", response_model=HealthOut)
+def health() -> dict[str, str]:
+    """Liveness, with the engine and rules versions."""
+    engine, rules = engine_version()
+    return {"status": "ok", "engine": engine, "rules": rules}
+
+
+@router.post(
+    "/assess",
+    openapi_extra=CASE_BODY,
+    responses={
+        200: {
+            "description": "the assessment (case-format.md output)",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        },
+        413: {"model": ErrorOut},
+        422: ERRORS[422],
+    },
+)
+async def assess_case(request: Request, lang: Lang = "fr") -> Response:
+    """Assess a case without storing anything (no sign-in needed)."""
+    # The work is a millisecond of CPU: done on the event loop, a thread hop costs more.
+    return _json(assess_one(load_case(await request.body()), lang))
+
+
+@router.get("/faq", responses={422: ERRORS[422]})
+def faq(
+    q: str = Query(min_length=1, max_length=500, description="the patient's question"),
+    lang: Lang | None = Query(None, description="answer language (default: the question's)"),
+) -> dict[str, Any]:
+    """Answer a patient question: the best topic, its text, sources and related topics."""
+    return answer_json(answer_engine().ask(q, lang=lang))
+
+
+@router.post(
+    "/auth/token",
+    response_model=TokenOut,
+    responses={401: ERRORS[401], 429: {"model": ErrorOut}, 422: ERRORS[422]},
+)
+def create_token(credentials: TokenIn, request: Request) -> TokenOut:
+    """Exchange a username and password for a bearer token (rate limited)."""
+    state = app_state(request)
+    ip = client_ip(request)
+    wait = state.limiter.retry_after(credentials.username, ip)
+    if wait:
+        raise ApiError(429, "too many attempts", retry_after=wait)
+    with state.db.session() as db:
+        found = repo.find_user(db, credentials.username)
+    if found is None or not verify_password(found[1], credentials.password):
+        state.limiter.failed(credentials.username, ip)
+        with state.db.session() as db:
+            repo.audit(db, None, "login_failed", username=credentials.username, detail="api")
+        raise LoginRequired("wrong username or password")
+    state.limiter.succeeded(credentials.username)
+    hours = state.settings.api_token_hours
+    with state.db.session() as db:
+        if needs_rehash(found[1]):
+            repo.set_password_hash(db, found[0].user_id, hash_password(credentials.password))
+        token, _ = repo.create_session(db, found[0].user_id, "api", timedelta(hours=hours))
+        repo.audit(db, found[0], "login", detail="api")
+    return TokenOut(token=token, expires_in=int(hours * 3600))
+
+
+@router.delete("/auth/token", status_code=204, responses={401: ERRORS[401]})
+def revoke_token(request: Request, auth: Auth = Depends(api_auth)) -> Response:
+    """Revoke the bearer token used for this request."""
+    if auth.via == "bearer":
+        with app_state(request).db.session() as db:
+            repo.end_session(db, auth.token)
+    return Response(status_code=204)
+
+
+@router.get("/cases", response_model=list[CaseSummaryOut], responses=ERRORS)
+def list_cases(
+    request: Request,
+    auth: Auth = Depends(api_auth),
+    q: str = Query("", max_length=100, description="search in id, criteria, histology"),
+    status: Literal["refractory", "not_refractory", "indeterminate"] | None = None,
+    category: Literal["differentiated", "anaplastic", "medullary"] | None = None,
+) -> list[dict[str, Any]]:
+    """The cases you may see (your centre's; every case for an admin)."""
+    with app_state(request).db.session() as db:
+        found = repo.list_cases(
+            db, auth.actor, query=q, status=status or "", category=category or ""
+        )
+    return [
+        {
+            "id": s.case_id,
+            "version": s.version,
+            "status": s.status,
+            "category": s.category,
+            "criteria": s.criteria,
+            "histology": s.histology,
+            "centre": s.centre,
+            "updated_at": s.updated_at,
+            "updated_by": s.updated_by,
+        }
+        for s in found
+    ]
+
+
+@router.post(
+    "/cases",
+    status_code=201,
+    openapi_extra=CASE_BODY,
+    response_model=CaseOut,
+    responses={
+        **ERRORS,
+        409: {"model": ErrorOut, "description": "a case with this id exists"},
+        413: {"model": ErrorOut},
+    },
+)
+def create_case(
+    request: Request,
+    body: bytes = Depends(raw_body),
+    auth: Auth = Depends(api_auth),
+    lang: Lang = "fr",
+) -> Response:
+    """Store a new case (version 1) in your centre; returns it with its assessment."""
+    case = load_case(body)
+    with app_state(request).db.session() as db:
+        stored = case_ops.create(db, auth.actor, case.to_json())
+    headers = {**_etag(1), "Location": f"/api/v1/cases/{stored.summary.case_id}"}
+    return _json(_case_out(stored, lang), 201, headers)
+
+
+@router.get("/cases/{case_id}", response_model=CaseOut, responses=ERRORS)
+def get_case(
+    case_id: CaseId, request: Request, auth: Auth = Depends(api_auth), lang: Lang = "fr"
+) -> Response:
+    """The current version of a case and its stored assessment; ETag is the version."""
+    with app_state(request).db.session() as db:
+        stored = case_ops.view(db, auth.actor, case_id)
+    return _json(_case_out(stored, lang), headers=_etag(stored.summary.version))
+
+
+@router.put(
+    "/cases/{case_id}",
+    openapi_extra=CASE_BODY,
+    response_model=CaseOut,
+    responses={
+        **ERRORS,
+        409: {"model": StaleOut, "description": "stale version: nothing was stored"},
+        413: {"model": ErrorOut},
+        428: {"model": ErrorOut, "description": "If-Match missing"},
+    },
+)
+def update_case(
+    case_id: CaseId,
+    request: Request,
+    body: bytes = Depends(raw_body),
+    auth: Auth = Depends(api_auth),
+    if_match: str | None = Header(None, description="the version the change is based on"),
+    lang: Lang = "fr",
+) -> Response:
+    """Save a new version. ``If-Match`` names the version you edited (the GET's ETag)."""
+    base = _if_match(if_match)
+    case = load_case(body)
+    with app_state(request).db.session() as db:
+        stored = case_ops.update(db, auth.actor, case_id, base, case.to_json())
+    return _json(_case_out(stored, lang), headers=_etag(stored.summary.version))
+
+
+@router.delete("/cases/{case_id}", status_code=204, responses=ERRORS)
+def delete_case(case_id: CaseId, request: Request, auth: Auth = Depends(api_auth)) -> Response:
+    """Delete a case and its versions (admins only; the audit log keeps the trace)."""
+    with app_state(request).db.session() as db:
+        repo.delete_case(db, auth.actor, case_id)
+        repo.audit(db, auth.actor, "delete", case_id)
+    return Response(status_code=204)
+
+
+@router.get("/cases/{case_id}/assessment", responses=ERRORS)
+def get_assessment(
+    case_id: CaseId, request: Request, auth: Auth = Depends(api_auth), lang: Lang = "fr"
+) -> Response:
+    """The stored assessment of the current version (with the engine and rules versions)."""
+    with app_state(request).db.session() as db:
+        stored = case_ops.view(db, auth.actor, case_id)
+    assessment = stored.current.assessment.get(lang) or stored.current.assessment["fr"]
+    return _json(assessment, headers=_etag(stored.summary.version))
+
+
+@router.get("/cases/{case_id}/versions", response_model=list[VersionOut], responses=ERRORS)
+def list_versions(
+    case_id: CaseId, request: Request, auth: Auth = Depends(api_auth)
+) -> list[repo.VersionInfo]:
+    """Every version of a case, newest first."""
+    with app_state(request).db.session() as db:
+        versions = repo.list_versions(db, auth.actor, case_id)
+        repo.audit(db, auth.actor, "view", case_id, "versions")
+    return versions
+
+
+@router.get(
+    "/cases/{case_id}/versions/{version}", response_model=VersionDetailOut, responses=ERRORS
+)
+def get_version(
+    case_id: CaseId,
+    request: Request,
+    version: int = Path(ge=1, le=1_000_000_000),
+    auth: Auth = Depends(api_auth),
+    lang: Lang = "fr",
+) -> dict[str, Any]:
+    """One version: the case as saved and the assessment stored with it."""
+    with app_state(request).db.session() as db:
+        stored = repo.get_version(db, auth.actor, case_id, version)
+        repo.audit(db, auth.actor, "view", case_id, f"version {version}")
+    return {
+        "version": stored.version,
+        "status": stored.status,
+        "engine_version": stored.engine_version,
+        "rules_version": stored.rules_version,
+        "author": stored.author,
+        "note": stored.note,
+        "created_at": stored.created_at,
+        "case": stored.case,
+        "assessment": stored.assessment.get(lang) or stored.assessment["fr"],
+    }
+
+
+@router.get("/audit", response_model=list[AuditOut], responses=ERRORS)
+def audit(
+    request: Request,
+    auth: Auth = Depends(api_auth),
+    case_id: str | None = Query(None, max_length=64),
+    username: str | None = Query(None, max_length=64),
+    limit: int = Query(200, ge=1, le=1000),
+    offset: int = Query(0, ge=0, le=1_000_000_000),
+) -> list[repo.AuditEntry]:
+    """The audit log, newest first (admins only)."""
+    if not auth.actor.is_admin:
+        raise ForbiddenAction("admins only")
+    with app_state(request).db.session() as db:
+        return repo.list_audit(db, case_id=case_id, username=username, limit=limit, offset=offset)
+
+
+def error_response(
+    status: int, detail: str, problems: list[dict[str, str]] | None = None, **extra: Any
+) -> JSONResponse:
+    headers = {}
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    if "retry_after" in extra:
+        headers["Retry-After"] = str(extra.pop("retry_after"))
+    body: dict[str, Any] = {"detail": detail, "problems": problems or [], **extra}
+    return JSONResponse(body, status_code=status, headers=headers)

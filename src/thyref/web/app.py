@@ -1,0 +1,250 @@
+"""The application factory: ``create_app(settings) -> FastAPI``."""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import thyref
+from thyref.errors import CaseFormatError, CaseValidationError
+from thyref.storage import CaseExists, CaseNotFound, Database, Forbidden, StaleVersion
+from thyref.web import api, pages, patient
+from thyref.web.context import TEMPLATES, AppState, LoginRequired, Page, WebError
+from thyref.web.plots import PlotCache
+from thyref.web.security import (
+    ASGIApp,
+    BodyTooLarge,
+    LoginLimiter,
+    Message,
+    Receive,
+    Scope,
+    SecurityMiddleware,
+    Send,
+)
+from thyref.web.settings import WebSettings
+
+log = logging.getLogger("thyref.web")
+STATIC = Path(__file__).parent / "static"
+
+
+class AccessLog:
+    """Logs method, route template, status and time: never a path value, query or body.
+
+    Also the last line of defence: an unexpected exception is logged by type and place
+    only (its message may quote case data) and answered with a bare 500.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+        started = False
+
+        async def send_status(message: Message) -> None:
+            nonlocal status, started
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                started = True
+                elapsed = (time.perf_counter() - start) * 1000
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"server-timing", f"app;dur={elapsed:.1f}".encode()),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        except Exception as exc:
+            frames = traceback.extract_tb(exc.__traceback__)
+            where = " <- ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in frames[-4:])
+            log.error("unhandled %s in %s (%s)", type(exc).__name__, _route(scope), where)
+            if not started:
+                await JSONResponse({"detail": "internal error", "problems": []}, 500)(
+                    scope, receive, send
+                )
+        finally:
+            elapsed = (time.perf_counter() - start) * 1000
+            log.info("%s %s %d %.1fms", scope.get("method"), _route(scope), status, elapsed)
+
+
+def _route(scope: Scope) -> str:
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    if isinstance(path, str):
+        return path
+    raw = str(scope.get("path", ""))
+    return "/static/*" if raw.startswith("/static/") else "(unrouted)"
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _html_error(request: Request, status: int, key: str) -> Response:
+    p = Page(request, None, check=False)
+    return p.render("error.html", status=status, message=p.t(key), status_code=status)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method routed at this path (Starlette only names the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(request.url.path):
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
+def _install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(WebError)
+    async def web_error(request: Request, exc: WebError) -> Response:
+        if _is_api(request):
+            extra = getattr(exc, "extra", {})
+            return api.error_response(exc.status, exc.detail or exc.key, **extra)
+        if isinstance(exc, LoginRequired):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            url = f"/login?next={quote(target)}"
+            if request.headers.get("hx-request"):
+                return Response(status_code=204, headers={"HX-Redirect": url})
+            return RedirectResponse(url, status_code=303)
+        return _html_error(request, exc.status, exc.key)
+
+    @app.exception_handler(CaseValidationError)
+    async def invalid_case(request: Request, exc: CaseValidationError) -> Response:
+        return api.error_response(422, "invalid case", [p.as_dict() for p in exc.problems])
+
+    @app.exception_handler(CaseFormatError)
+    async def bad_format(request: Request, exc: CaseFormatError) -> Response:
+        return api.error_response(422, str(exc), [{"path": "", "message": str(exc)}])
+
+    @app.exception_handler(CaseNotFound)
+    async def not_found(request: Request, exc: CaseNotFound) -> Response:
+        if not _is_api(request):
+            return _html_error(request, 404, "error.not_found")
+        return api.error_response(404, "no such case")
+
+    @app.exception_handler(CaseExists)
+    async def exists(request: Request, exc: CaseExists) -> Response:
+        return api.error_response(409, "a case with this id already exists")
+
+    @app.exception_handler(StaleVersion)
+    async def stale(request: Request, exc: StaleVersion) -> Response:
+        return api.error_response(
+            409,
+            "stale version: the case changed since the version you edited; nothing was stored",
+            current_version=exc.current_version,
+            updated_by=exc.updated_by,
+            updated_at=exc.updated_at.isoformat(),
+        )
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        if not _is_api(request):
+            return _html_error(request, 403, "error.forbidden")
+        return api.error_response(403, str(exc))
+
+    @app.exception_handler(BodyTooLarge)
+    async def too_large(request: Request, exc: BodyTooLarge) -> Response:
+        return api.error_response(413, "request body too large")
+
+    @app.exception_handler(RequestValidationError)
+    async def request_invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = []
+        for error in exc.errors():
+            loc = [str(part) for part in error.get("loc", ())]
+            path = ".".join(loc[1:]) if len(loc) > 1 else ".".join(loc)
+            problems.append({"path": path, "message": str(error.get("msg", "invalid"))})
+        if not _is_api(request):
+            return _html_error(request, 422, "error.not_found")
+        return api.error_response(422, "invalid request", problems)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = _allowed_methods(request)
+        if _is_api(request):
+            response: Response = api.error_response(exc.status_code, str(exc.detail))
+        else:
+            key = "error.not_found" if exc.status_code == 404 else "error.title"
+            response = _html_error(request, exc.status_code, key)
+        response.headers.update(headers)  # e.g. Allow on 405
+        return response
+
+
+def create_app(settings: WebSettings | None = None) -> FastAPI:
+    """The whole application on one database (migrated unless ``settings.migrate`` is off)."""
+    settings = settings or WebSettings()
+    db = Database(settings.database_url)
+    if settings.migrate:
+        db.migrate()
+    app = FastAPI(
+        title="thyref API",
+        version=thyref.__version__,
+        description=(
+            "Decision support for refractory thyroid cancer: stateless assessment, cases "
+            "with versions, patient questions. Cases use the `thyref-case/1` format."
+        ),
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    templates.env.globals["app_version"] = thyref.__version__
+    app.state.thyref = AppState(
+        settings=settings,
+        db=db,
+        templates=templates,
+        limiter=LoginLimiter(
+            settings.login_max_failures,
+            settings.login_max_failures_per_ip,
+            settings.login_window_seconds,
+        ),
+        plots=PlotCache(),
+    )
+    _install_handlers(app)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.include_router(patient.router)
+    app.include_router(apidocs_router())
+    app.add_middleware(AccessLog)
+    app.add_middleware(
+        SecurityMiddleware, max_body_bytes=settings.max_body_bytes, https=settings.https
+    )
+    return app
+
+
+def apidocs_router() -> Any:
+    from fastapi import APIRouter, Depends
+
+    from thyref.web.context import page
+
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/api/v1/docs")
+    def apidocs(p: Page = Depends(page)) -> HTMLResponse:
+        schema = p.request.app.openapi()
+        operations = []
+        for path, methods in schema.get("paths", {}).items():
+            for method, op in methods.items():
+                operations.append({"path": path, "method": method.upper(), **op})
+        return p.render("apidocs.html", operations=operations, schema=schema)
+
+    return router

@@ -1,0 +1,439 @@
+"""The case editor: form fields <-> ``thyref-case/1`` JSON, and problem paths -> fields.
+
+Field names are the case's own dotted paths (``rai[0].activity``), so a validation
+problem lands next to its field. Everything typed is kept as text in ``EditorState``
+and sent back as typed: a value that does not parse is passed to the validator as is,
+which reports it at its path, and the form shows it again unchanged.
+Imaging is a grid: ``imaging[i].cell[k]`` is the value of lesion row ``k`` at scan ``i``
+(a number in mm, or a non-target state).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+JsonObject = dict[str, Any]
+
+CASE_FORMAT = "thyref-case/1"
+SECTIONS = ("rai", "lesions", "imaging", "labs", "molecular")
+SCALARS = {
+    "patient": ("sex", "birth_year"),
+    "diagnosis": ("histology", "date", "extent", "primary_sample_date"),
+    "clinical": (
+        "symptomatic",
+        "locally_treatable",
+        "standard_treatment_possible",
+        "brain_metastases_bleeding_risk",
+        "on_systemic_therapy",
+    ),
+}
+ROW_FIELDS = {
+    "rai": ("date", "activity", "unit", "response"),
+    "lesions": (
+        "id",
+        "site",
+        "rai_uptake",
+        "recist_role",
+        "innumerable",
+        "symptomatic",
+        "locally_treatable",
+        "confirmed",
+    ),
+    "imaging": ("date", "new_lesions", "assessed_response"),
+    "labs": ("date", "test", "value", "unit", "positive", "below_detection", "upper_limit"),
+    "molecular": ("gene", "alteration", "kind", "origin", "sample", "date"),
+}
+# Fields holding a key: a row with all of them empty is an unused row and is skipped.
+ROW_KEYS = {
+    "rai": ("date", "activity"),
+    "lesions": ("id", "site"),
+    "imaging": ("date",),
+    "labs": ("date", "value"),
+    "molecular": ("gene", "alteration"),
+}
+NUMBERS = {
+    "patient.birth_year": int,
+    "rai.activity": float,
+    "labs.value": float,
+    "labs.upper_limit": float,
+}
+BOOLEANS = {  # tri-state selects ('' = not assessed) and checkboxes
+    "clinical.symptomatic",
+    "clinical.locally_treatable",
+    "clinical.standard_treatment_possible",
+    "clinical.brain_metastases_bleeding_risk",
+    "lesions.innumerable",
+    "lesions.symptomatic",
+    "lesions.locally_treatable",
+    "lesions.confirmed",
+    "imaging.new_lesions",
+    "labs.positive",
+    "labs.below_detection",
+}
+NON_TARGET_STATES = ("present", "absent", "unequivocal_progression")
+# What a clinician may type in a grid cell for a non-target lesion, in either language.
+NON_TARGET_WORDS = {
+    "present": "present",
+    "présent": "present",
+    "présente": "present",
+    "presente": "present",
+    "absent": "absent",
+    "absente": "absent",
+    "unequivocal_progression": "unequivocal_progression",
+    "progression": "unequivocal_progression",
+    "pd": "unequivocal_progression",
+}
+EXTRA = "_extra"
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+_TOKEN = re.compile(r"^([A-Za-z_]+)(?:\[(\d+)\])?$")
+
+
+def field_id(name: str) -> str:
+    """An HTML id for a field name (``rai[0].activity`` -> ``f-rai-0-activity``)."""
+    return "f-" + re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _number(text: str, kind: type) -> Any:
+    """``12,5`` -> 12.5; text that is not a number is returned as is (the validator says so)."""
+    clean = text.strip().replace("\u202f", "").replace(" ", "")
+    if not _NUMBER.match(clean):
+        return text
+    value = float(clean.replace(",", "."))
+    if kind is int and value.is_integer():
+        return int(value)
+    return int(value) if value.is_integer() and kind is not float else value
+
+
+def _bool(text: str) -> Any:
+    lowered = text.strip().lower()
+    if lowered in {"true", "on", "yes", "1"}:
+        return True
+    if lowered in {"false", "no", "0"}:
+        return False
+    return text
+
+
+@dataclass
+class EditorState:
+    """The editor's content: every field as typed, plus JSON it does not show."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SECTIONS, 0))
+    extra: JsonObject = field(default_factory=dict)
+
+    def get(self, name: str) -> str:
+        return self.values.get(name, "")
+
+    def rows(self, section: str) -> range:
+        return range(self.counts.get(section, 0))
+
+    def lesion_ids(self) -> list[str]:
+        return [self.get(f"lesions[{k}].id").strip() for k in self.rows("lesions")]
+
+    def lesion_uses_states(self, k: int) -> bool:
+        """Does the grid column of lesion row ``k`` hold non-target states (a select)?"""
+        if self.get(f"lesions[{k}].recist_role") == "non_target":
+            return True
+        if self.get(f"lesions[{k}].innumerable") == "true":
+            return True
+        cells = [self.get(f"imaging[{i}].cell[{k}]").strip() for i in self.rows("imaging")]
+        return any(c in NON_TARGET_STATES for c in cells) and not any(
+            c and c not in NON_TARGET_STATES for c in cells
+        )
+
+    def grid_signature(self) -> str:
+        """Changes when the grid's columns (lesion ids, widgets) must be redrawn."""
+        parts = [
+            f"{self.get(f'lesions[{k}].id')}:{int(self.lesion_uses_states(k))}"
+            for k in self.rows("lesions")
+        ]
+        return f"{self.counts.get('imaging', 0)}|" + ",".join(parts)
+
+    # ------------------------------------------------------------ rows
+
+    def add_row(self, section: str) -> int:
+        index = self.counts[section]
+        self.counts[section] = index + 1
+        if section == "rai":
+            self.values[f"rai[{index}].unit"] = self.get(f"rai[{index - 1}].unit") or "mCi"
+        return index
+
+    def remove_row(self, section: str, index: int) -> None:
+        if not 0 <= index < self.counts.get(section, 0):
+            return
+        prefix = re.compile(rf"^{section}\[(\d+)\](.*)$")
+        moved: dict[str, str] = {}
+        for name, value in self.values.items():
+            match = prefix.match(name)
+            if match is None:
+                moved[name] = value
+                continue
+            row = int(match.group(1))
+            if row == index:
+                continue
+            moved[f"{section}[{row - 1 if row > index else row}]{match.group(2)}"] = value
+        if section == "lesions":  # the lesion's grid column goes too
+            cell = re.compile(r"^(imaging\[\d+\]\.cell)\[(\d+)\]$")
+            shifted: dict[str, str] = {}
+            for name, value in moved.items():
+                match = cell.match(name)
+                if match is None:
+                    shifted[name] = value
+                elif int(match.group(2)) != index:
+                    column = int(match.group(2))
+                    shifted[f"{match.group(1)}[{column - 1 if column > index else column}]"] = value
+            moved = shifted
+        self.values = moved
+        self.counts[section] -= 1
+
+    # ------------------------------------------------------------ from JSON / form
+
+    @classmethod
+    def from_case(cls, case: Mapping[str, Any]) -> EditorState:
+        """The editor state of a (possibly invalid) case object."""
+        state = cls()
+        known_top = {"format", "id", *SCALARS, *SECTIONS}
+        state.extra = {k: v for k, v in case.items() if k not in known_top}
+        if "format" in case and case["format"] != CASE_FORMAT:
+            state.extra["format"] = case["format"]
+        state.values["id"] = _text(case.get("id"))
+        for group, names in SCALARS.items():
+            block = case.get(group)
+            if block is None:
+                continue
+            if not isinstance(block, Mapping):
+                state.extra[group] = block
+                continue
+            for name in names:
+                if name in block:
+                    state.values[f"{group}.{name}"] = _text(block[name])
+            rest = {k: v for k, v in block.items() if k not in names}
+            if rest:
+                state.values[f"{group}.{EXTRA}"] = json.dumps(rest, ensure_ascii=False)
+        lesion_rows: dict[str, int] = {}
+        for section in SECTIONS:
+            items = case.get(section)
+            if items is None:
+                continue
+            if not isinstance(items, list):
+                state.extra[section] = items
+                continue
+            for item in items:
+                if not isinstance(item, Mapping):
+                    continue
+                row = state.counts[section]
+                state.counts[section] += 1
+                base = f"{section}[{row}]"
+                for name in ROW_FIELDS[section]:
+                    if name in item:
+                        state.values[f"{base}.{name}"] = _text(item[name])
+                rest = {
+                    k: v
+                    for k, v in item.items()
+                    if k not in ROW_FIELDS[section] and k not in {"measurements", "non_target"}
+                }
+                if section == "lesions":
+                    lesion_rows.setdefault(_text(item.get("id")).strip(), row)
+                if section == "imaging":
+                    unplaced: JsonObject = {}
+                    for key in ("measurements", "non_target"):
+                        cells = item.get(key)
+                        if cells is None:
+                            continue
+                        if not isinstance(cells, Mapping):
+                            unplaced[key] = cells
+                            continue
+                        for lesion, value in cells.items():
+                            column = lesion_rows.get(str(lesion).strip())
+                            if column is None or f"{base}.cell[{column}]" in state.values:
+                                unplaced.setdefault(key, {})[lesion] = value
+                            else:
+                                state.values[f"{base}.cell[{column}]"] = _text(value)
+                    rest.update(unplaced)
+                if rest:
+                    state.values[f"{base}.{EXTRA}"] = json.dumps(rest, ensure_ascii=False)
+        return state
+
+    @classmethod
+    def from_form(cls, form: Iterable[tuple[str, Any]]) -> EditorState:
+        """The state posted by the editor form (unknown names are ignored)."""
+        state = cls()
+        row_name = re.compile(r"^(" + "|".join(SECTIONS) + r")\[(\d+)\]\.")
+        for name, raw in form:
+            if not isinstance(raw, str) or len(name) > 80:
+                continue
+            if name == "extra":
+                try:
+                    loaded = json.loads(raw) if raw else {}
+                except json.JSONDecodeError:
+                    loaded = {}
+                state.extra = loaded if isinstance(loaded, dict) else {}
+                continue
+            match = row_name.match(name)
+            if match:
+                section, row = match.group(1), int(match.group(2))
+                if row >= 500:
+                    continue
+                state.counts[section] = max(state.counts[section], row + 1)
+                state.values[name] = raw
+            elif name == "id" or name.split(".", 1)[0] in SCALARS:
+                state.values[name] = raw
+        return state
+
+    # ------------------------------------------------------------ to JSON
+
+    def to_case(self) -> tuple[JsonObject, dict[str, dict[int, int]]]:
+        """The case object, and for each section the map case index -> form row."""
+        case: JsonObject = {"format": CASE_FORMAT}
+        if self.get("id").strip():
+            case["id"] = self.get("id").strip()
+        for group, names in SCALARS.items():
+            block: JsonObject = _load_extra(self.get(f"{group}.{EXTRA}"))
+            for name in names:
+                value = self._convert(group, name, self.get(f"{group}.{name}"))
+                if value is not None:
+                    block[name] = value
+            if block:
+                case[group] = block
+        index_maps: dict[str, dict[int, int]] = {}
+        lesion_ids = self.lesion_ids()
+        for section in SECTIONS:
+            items: list[JsonObject] = []
+            index_maps[section] = {}
+            for row in self.rows(section):
+                base = f"{section}[{row}]"
+                if self._row_is_empty(section, row):
+                    continue
+                item: JsonObject = _load_extra(self.get(f"{base}.{EXTRA}"))
+                for name in ROW_FIELDS[section]:
+                    value = self._convert(section, name, self.get(f"{base}.{name}"))
+                    if value is not None:
+                        item[name] = value
+                if section == "imaging":
+                    self._grid_cells(row, lesion_ids, item)
+                index_maps[section][len(items)] = row
+                items.append(item)
+            if items:
+                case[section] = items
+            elif section in self.extra:
+                case[section] = self.extra[section]
+        for key, value in self.extra.items():
+            if key not in case and key not in SECTIONS:
+                case[key] = value
+        return case, index_maps
+
+    def _row_is_empty(self, section: str, row: int) -> bool:
+        base = f"{section}[{row}]"
+        if any(self.get(f"{base}.{name}").strip() for name in ROW_KEYS[section]):
+            return False
+        if self.get(f"{base}.{EXTRA}"):
+            return False
+        if section == "imaging":
+            return not any(self.get(f"{base}.cell[{k}]").strip() for k in self.rows("lesions"))
+        return True
+
+    def _grid_cells(self, row: int, lesion_ids: list[str], item: JsonObject) -> None:
+        measurements: JsonObject = dict(item.pop("measurements", None) or {})
+        non_target: JsonObject = dict(item.pop("non_target", None) or {})
+        for k, lesion in enumerate(lesion_ids):
+            raw = self.get(f"imaging[{row}].cell[{k}]").strip()
+            if not raw or not lesion:
+                continue
+            state = NON_TARGET_WORDS.get(raw.lower())
+            if state is not None:
+                non_target[lesion] = state
+            else:
+                measurements[lesion] = _number(raw, float)
+        if measurements:
+            item["measurements"] = measurements
+        if non_target:
+            item["non_target"] = non_target
+
+    @staticmethod
+    def _convert(group: str, name: str, raw: str) -> Any:
+        text = raw.strip()
+        if not text:
+            return None
+        key = f"{group}.{name}"
+        if key in BOOLEANS:
+            return _bool(text)
+        kind = NUMBERS.get(key)
+        if kind is not None:
+            return _number(text, kind)
+        return text
+
+    def extra_json(self) -> str:
+        return json.dumps(self.extra, ensure_ascii=False) if self.extra else ""
+
+
+def _load_extra(text: str) -> JsonObject:
+    if not text:
+        return {}
+    try:
+        loaded = json.loads(text)
+    except json.JSONDecodeError:
+        return {}
+    return dict(loaded) if isinstance(loaded, dict) else {}
+
+
+def problem_field(
+    path: str, state: EditorState, index_maps: Mapping[str, Mapping[int, int]]
+) -> str:
+    """The form name a problem belongs to: a field, a row (``rai[2]``), a section, or ''."""
+    tokens = [t for t in path.split(".") if t]
+    if not tokens:
+        return ""
+    match = _TOKEN.match(tokens[0])
+    if match is None:
+        return ""
+    head, index = match.group(1), match.group(2)
+    if head in SECTIONS:
+        if index is None:
+            return head
+        row = index_maps.get(head, {}).get(int(index))
+        if row is None:
+            return head
+        base = f"{head}[{row}]"
+        rest = tokens[1:]
+        if head == "imaging" and len(rest) >= 2 and rest[0] in {"measurements", "non_target"}:
+            lesion = ".".join(rest[1:])
+            ids = state.lesion_ids()
+            return f"{base}.cell[{ids.index(lesion)}]" if lesion in ids else base
+        if rest and rest[0] in ROW_FIELDS[head]:
+            return f"{base}.{rest[0]}"
+        return base
+    if head == "id" and index is None:
+        return "id"
+    if head in SCALARS:
+        if len(tokens) > 1 and tokens[1] in SCALARS[head]:
+            return f"{head}.{tokens[1]}"
+        return head
+    return ""
+
+
+def problems_by_field(
+    problems: Iterable[Any], state: EditorState, index_maps: Mapping[str, Mapping[int, int]]
+) -> dict[str, list[str]]:
+    """Problem messages grouped by the form name they belong to ('' = the whole case)."""
+    grouped: dict[str, list[str]] = {}
+    for problem in problems:
+        name = problem_field(problem.path, state, index_maps)
+        message = problem.message if name else str(problem)
+        grouped.setdefault(name, []).append(message)
+    return grouped

@@ -1,0 +1,592 @@
+"""Server-rendered pages: sign-in, case list, case page, editor, import, history, audit."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from datetime import timedelta
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from thyref.storage import CaseExists, CaseNotFound, Forbidden, StaleVersion
+from thyref.storage import repository as repo
+from thyref.web import cases as case_ops
+from thyref.web import plots
+from thyref.web.assessing import (
+    CaseFormatError,
+    CaseValidationError,
+    assess_one,
+    engine_version,
+    load_case,
+    parse_case,
+    plot_rules,
+)
+from thyref.web.context import (
+    ForbiddenAction,
+    NotFound,
+    Page,
+    admin_page,
+    client_ip,
+    clinician_page,
+    page,
+)
+from thyref.web.forms import SECTIONS, EditorState, field_id, problems_by_field
+from thyref.web.i18n import VOCAB
+from thyref.web.security import SESSION_COOKIE, hash_password, needs_rehash, verify_password
+
+router = APIRouter(include_in_schema=False)
+CASE_ID = r"^[A-Za-z0-9._-]{1,64}$"
+STATUSES = ("refractory", "not_refractory", "indeterminate")
+CATEGORIES = ("differentiated", "anaplastic", "medullary")
+PRIORITY_ORDER = {"urgent": 0, "high": 1, "routine": 2}
+# Editor anchors for the missing-data calls to action.
+MISSING_ANCHORS = {
+    "lesions.rai_uptake": "lesions",
+    "imaging_after_rai": "imaging",
+    "rai": "rai",
+    "clinical.standard_treatment_possible": "clinical",
+}
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _safe_next(target: str) -> str:
+    """Only same-site paths (no scheme, no //host) are followed after sign-in."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/cases"
+
+
+# ---------------------------------------------------------------- public
+
+
+@router.get("/")
+def home(p: Page = Depends(page)) -> HTMLResponse:
+    return p.render("home.html")
+
+
+@router.get("/favicon.ico")
+def favicon() -> RedirectResponse:
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
+@router.get("/login")
+def login_form(p: Page = Depends(page), next: str = "/cases") -> Response:
+    if p.auth is not None:
+        return _redirect(_safe_next(next))
+    return p.render("login.html", next=_safe_next(next))
+
+
+@router.post("/login")
+def login(p: Page = Depends(page)) -> Response:
+    username = p.field("username").strip()[:64]
+    password = p.field("password")[:1024]
+    target = _safe_next(p.field("next") or "/cases")
+    limiter = p.state.limiter
+    ip = client_ip(p.request)
+    wait = limiter.retry_after(username, ip)
+    if wait:
+        return p.render(
+            "login.html",
+            status=429,
+            headers={"Retry-After": str(wait)},
+            next=target,
+            username=username,
+            error=p.t("login.limited", seconds=wait),
+        )
+    with p.state.db.session() as db:
+        found = repo.find_user(db, username) if username else None
+    if not verify_password(found[1] if found else None, password) or found is None:
+        limiter.failed(username, ip)
+        with p.state.db.session() as db:
+            repo.audit(db, None, "login_failed", username=username or "-")
+        return p.render(
+            "login.html",
+            status=401,
+            next=target,
+            username=username,
+            error=p.t("login.failed"),
+        )
+    actor, password_hash = found
+    limiter.succeeded(username)
+    settings = p.state.settings
+    with p.state.db.session() as db:
+        if needs_rehash(password_hash):
+            repo.set_password_hash(db, actor.user_id, hash_password(password))
+        token, _ = repo.create_session(
+            db, actor.user_id, "web", timedelta(hours=settings.session_hours)
+        )
+        repo.audit(db, actor, "login")
+    response = _redirect(target)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(settings.session_hours * 3600),
+        httponly=True,
+        samesite="lax",
+        secure=settings.https,
+        path="/",
+    )
+    p.finish(response)
+    return response
+
+
+@router.post("/logout")
+def logout(p: Page = Depends(page)) -> Response:
+    if p.auth is not None:
+        with p.state.db.session() as db:
+            repo.end_session(db, p.auth.token)
+            repo.audit(db, p.auth.actor, "logout")
+    response = _redirect("/")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# ---------------------------------------------------------------- case list
+
+
+@router.get("/cases")
+def case_list(
+    p: Page = Depends(clinician_page),
+    q: str = Query("", max_length=100),
+    status: str = Query("", max_length=32),
+    category: str = Query("", max_length=32),
+) -> HTMLResponse:
+    status = status if status in STATUSES else ""
+    category = category if category in CATEGORIES else ""
+    with p.state.db.session() as db:
+        summaries = repo.list_cases(db, p.actor, query=q, status=status, category=category)
+    return p.render(
+        "cases.html",
+        cases=summaries,
+        q=q,
+        status_filter=status,
+        category=category,
+        statuses=STATUSES,
+        categories=CATEGORIES,
+    )
+
+
+# ---------------------------------------------------------------- case page
+
+
+def _assessment_view(assessment: dict[str, Any]) -> dict[str, Any]:
+    """What the templates need beyond the raw assessment: options grouped by priority."""
+    recs = sorted(
+        assessment.get("recommendations") or [],
+        key=lambda r: (PRIORITY_ORDER.get(str(r.get("priority")), 9), str(r.get("id"))),
+    )
+    return {"options": recs, "missing_anchors": MISSING_ANCHORS}
+
+
+def _case_page(
+    p: Page, stored: repo.StoredCase, version: repo.StoredVersion, *, current: bool
+) -> HTMLResponse:
+    assessment = version.assessment.get(p.lang) or version.assessment["fr"]
+    rules = plot_rules()
+    engine_now, rules_now = engine_version()
+    plot_list = [
+        {
+            "name": name,
+            "title": p.t(f"case.plot_{name}"),
+            "url": f"/cases/{quote(version.case_id)}/v{version.version}/{name}.svg?lang={p.lang}",
+            "alt": plots.alt_text(name, version.case, assessment, p.t, rules.threshold_gbq),
+        }
+        for name in plots.PLOTS
+    ]
+    return p.render(
+        "case.html",
+        summary=stored.summary,
+        version=version,
+        case=version.case,
+        a=assessment,
+        view=_assessment_view(assessment),
+        plots=plot_list,
+        is_current=current,
+        engine_changed=(version.engine_version, version.rules_version) != (engine_now, rules_now),
+        engine_now=engine_now,
+        saved=p.request.query_params.get("saved"),
+    )
+
+
+@router.get("/cases/new")
+def new_case(p: Page = Depends(clinician_page)) -> HTMLResponse:
+    state = EditorState()
+    return _render_editor(p, state, None, 0)
+
+
+@router.get("/cases/import")
+def import_form(p: Page = Depends(clinician_page)) -> HTMLResponse:
+    return p.render("import.html", text="")
+
+
+@router.get("/cases/{case_id}")
+def case_page(case_id: str, p: Page = Depends(clinician_page)) -> HTMLResponse:
+    with p.state.db.session() as db:
+        stored = _or_404(lambda: case_ops.view(db, p.actor, case_id))
+    return _case_page(p, stored, stored.current, current=True)
+
+
+@router.get("/cases/{case_id}/versions/{version}")
+def version_page(case_id: str, version: int, p: Page = Depends(clinician_page)) -> HTMLResponse:
+    with p.state.db.session() as db:
+        stored = _or_404(lambda: repo.get_case(db, p.actor, case_id))
+        old = _or_404(lambda: repo.get_version(db, p.actor, case_id, version))
+        repo.audit(db, p.actor, "view", case_id, f"version {version}")
+    return _case_page(p, stored, old, current=old.version == stored.summary.version)
+
+
+def _or_404(fetch: Any) -> Any:
+    try:
+        return fetch()
+    except CaseNotFound as exc:
+        raise NotFound() from exc
+
+
+@router.get("/cases/{case_id}/v{version}/{name}.svg")
+def plot(case_id: str, version: int, name: str, p: Page = Depends(clinician_page)) -> Response:
+    if name not in plots.PLOTS:
+        raise NotFound()
+    with p.state.db.session() as db:
+        stored = _or_404(lambda: repo.get_version(db, p.actor, case_id, version))
+    rules = plot_rules()
+    assessment = stored.assessment.get(p.lang) or stored.assessment["fr"]
+    svg = p.state.plots.get(
+        (case_id, version, name, p.lang),
+        lambda: plots.render(
+            name,
+            stored.case,
+            assessment,
+            p.lang,
+            threshold_gbq=rules.threshold_gbq,
+            pr_factor=rules.pr_factor,
+            pd_factor=rules.pd_factor,
+        ),
+    )
+    return Response(
+        svg,
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "private, max-age=86400, immutable"},
+    )
+
+
+def _download(obj: object, filename: str) -> Response:
+    body = json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+    return Response(
+        body.encode(),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("/cases/{case_id}/case.json")
+def download_case(
+    case_id: str, p: Page = Depends(clinician_page), version: int | None = None
+) -> Response:
+    with p.state.db.session() as db:
+        stored = _stored_version(db, p, case_id, version)
+        repo.audit(db, p.actor, "download", case_id, f"case version {stored.version}")
+    return _download(stored.case, f"{case_id}.json")
+
+
+@router.get("/cases/{case_id}/assessment.json")
+def download_assessment(
+    case_id: str, p: Page = Depends(clinician_page), version: int | None = None
+) -> Response:
+    with p.state.db.session() as db:
+        stored = _stored_version(db, p, case_id, version)
+        repo.audit(db, p.actor, "download", case_id, f"assessment version {stored.version}")
+    assessment = stored.assessment.get(p.lang) or stored.assessment["fr"]
+    return _download(assessment, f"{case_id}.assessment.{p.lang}.json")
+
+
+def _stored_version(db: Any, p: Page, case_id: str, version: int | None) -> repo.StoredVersion:
+    if version is None:
+        return _or_404(lambda: repo.get_case(db, p.actor, case_id)).current  # type: ignore[no-any-return]
+    return _or_404(lambda: repo.get_version(db, p.actor, case_id, version))  # type: ignore[no-any-return]
+
+
+@router.post("/cases/{case_id}/reassess")
+def reassess(case_id: str, p: Page = Depends(clinician_page)) -> Response:
+    with p.state.db.session() as db:
+        stored = _or_404(lambda: repo.get_case(db, p.actor, case_id))
+        # A concurrent save already carries the current engine: nothing to redo then.
+        with contextlib.suppress(StaleVersion):
+            case_ops.update(
+                db,
+                p.actor,
+                case_id,
+                stored.summary.version,
+                stored.current.case,
+                note="reassessed",
+                action="update",
+            )
+    return _redirect(f"/cases/{quote(case_id)}")
+
+
+@router.post("/cases/{case_id}/delete")
+def delete(case_id: str, p: Page = Depends(clinician_page)) -> Response:
+    with p.state.db.session() as db:
+        try:
+            repo.delete_case(db, p.actor, case_id)
+        except CaseNotFound as exc:
+            raise NotFound() from exc
+        except Forbidden as exc:
+            raise ForbiddenAction() from exc
+        repo.audit(db, p.actor, "delete", case_id)
+    return _redirect("/cases")
+
+
+# ---------------------------------------------------------------- history
+
+
+@router.get("/cases/{case_id}/history")
+def history(case_id: str, p: Page = Depends(clinician_page)) -> HTMLResponse:
+    with p.state.db.session() as db:
+        stored = _or_404(lambda: repo.get_case(db, p.actor, case_id))
+        versions = repo.list_versions(db, p.actor, case_id)
+        repo.audit(db, p.actor, "view", case_id, "history")
+    return p.render("history.html", summary=stored.summary, versions=versions)
+
+
+def _flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(obj, dict):
+        out: dict[str, Any] = {}
+        for key, value in obj.items():
+            out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return out or {prefix: {}}
+    if isinstance(obj, list):
+        out = {}
+        for index, value in enumerate(obj):
+            out.update(_flatten(value, f"{prefix}[{index}]"))
+        return out or {prefix: []}
+    return {prefix: obj}
+
+
+def case_diff(a: dict[str, Any], b: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """(path, value in a, value in b) for every leaf that differs; None = absent."""
+    flat_a, flat_b = _flatten(a), _flatten(b)
+    paths = sorted(set(flat_a) | set(flat_b))
+    return [
+        (path, flat_a.get(path), flat_b.get(path))
+        for path in paths
+        if flat_a.get(path) != flat_b.get(path)
+    ]
+
+
+@router.get("/cases/{case_id}/compare")
+def compare(
+    case_id: str,
+    p: Page = Depends(clinician_page),
+    a: int = Query(1, ge=1),
+    b: int = Query(1, ge=1),
+) -> HTMLResponse:
+    with p.state.db.session() as db:
+        stored = _or_404(lambda: repo.get_case(db, p.actor, case_id))
+        va = _or_404(lambda: repo.get_version(db, p.actor, case_id, a))
+        vb = _or_404(lambda: repo.get_version(db, p.actor, case_id, b))
+        repo.audit(db, p.actor, "view", case_id, f"compare {a} {b}")
+    ra = va.assessment.get(p.lang) or va.assessment["fr"]
+    rb = vb.assessment.get(p.lang) or vb.assessment["fr"]
+    opts_a = {r["id"]: r for r in ra.get("recommendations") or []}
+    opts_b = {r["id"]: r for r in rb.get("recommendations") or []}
+    return p.render(
+        "compare.html",
+        summary=stored.summary,
+        va=va,
+        vb=vb,
+        ra=ra,
+        rb=rb,
+        diff=case_diff(va.case, vb.case),
+        added=[opts_b[k] for k in opts_b if k not in opts_a],
+        removed=[opts_a[k] for k in opts_a if k not in opts_b],
+    )
+
+
+# ---------------------------------------------------------------- editor
+
+
+def _preview(state: EditorState, lang: str) -> dict[str, Any]:
+    """Validate and assess the editor's content: the assessment or the problems."""
+    obj, index_maps = state.to_case()
+    try:
+        case = parse_case(obj)
+    except CaseValidationError as exc:
+        errors = problems_by_field(exc.problems, state, index_maps)
+        return {"assessment": None, "errors": errors, "count": len(exc.problems)}
+    except CaseFormatError as exc:
+        return {"assessment": None, "errors": {"": [str(exc)]}, "count": 1}
+    return {"assessment": assess_one(case, lang), "errors": {}, "count": 0}
+
+
+def _render_editor(
+    p: Page,
+    state: EditorState,
+    case_id: str | None,
+    version: int,
+    *,
+    focus: str = "",
+    conflict: StaleVersion | None = None,
+    message: str = "",
+    show_errors: bool = True,
+) -> HTMLResponse:
+    preview = _preview(state, p.lang)
+    errors = preview["errors"] if show_errors else {}
+    return p.render(
+        "editor.html",
+        state=state,
+        case_id=case_id,
+        version=version,
+        preview=preview,
+        errors=errors,
+        focus=focus,
+        conflict=conflict,
+        message=message,
+        field_id=field_id,
+        vocab=VOCAB,
+        view=_assessment_view(preview["assessment"] or {}),
+    )
+
+
+def _editor_post(p: Page, case_id: str | None) -> Response:
+    state = EditorState.from_form(p.form.multi_items())
+    try:
+        version = int(p.field("version") or 0)
+    except ValueError:
+        version = 0
+    if case_id is not None:
+        state.values["id"] = case_id
+    action = p.field("action")
+    if action.startswith("add:") and action[4:] in SECTIONS:
+        section = action[4:]
+        row = state.add_row(section)
+        first = {
+            "rai": "date",
+            "lesions": "id",
+            "imaging": "date",
+            "labs": "date",
+            "molecular": "gene",
+        }[section]
+        return _render_editor(
+            p, state, case_id, version, focus=f"{section}[{row}].{first}", show_errors=False
+        )
+    if action.startswith("remove:"):
+        section, _, index = action[7:].partition(":")
+        if section in SECTIONS and index.isdigit():
+            state.remove_row(section, int(index))
+        return _render_editor(p, state, case_id, version, show_errors=False)
+    obj, _ = state.to_case()
+    note = p.field("note")[:200]
+    with p.state.db.session() as db:
+        try:
+            if case_id is None:
+                stored = case_ops.create(db, p.actor, obj, note=note)
+            else:
+                stored = case_ops.update(db, p.actor, case_id, version, obj, note=note)
+        except (CaseValidationError, CaseFormatError):
+            db.rollback()
+            return _render_editor(p, state, case_id, version)
+        except CaseExists:
+            db.rollback()
+            return _render_editor(p, state, case_id, version, message=p.t("editor.exists"))
+        except StaleVersion as stale:
+            db.rollback()
+            return _render_editor(p, state, case_id, stale.current_version, conflict=stale)
+        except CaseNotFound as exc:
+            raise NotFound() from exc
+    saved = stored.summary
+    return _redirect(f"/cases/{quote(saved.case_id)}?saved={saved.version}")
+
+
+@router.post("/cases/new")
+def new_case_post(p: Page = Depends(clinician_page)) -> Response:
+    return _editor_post(p, None)
+
+
+@router.get("/cases/{case_id}/edit")
+def edit_case(case_id: str, p: Page = Depends(clinician_page)) -> HTMLResponse:
+    with p.state.db.session() as db:
+        stored = _or_404(lambda: case_ops.view(db, p.actor, case_id))
+    state = EditorState.from_case(stored.current.case)
+    return _render_editor(p, state, case_id, stored.summary.version)
+
+
+@router.post("/cases/{case_id}/edit")
+def edit_case_post(case_id: str, p: Page = Depends(clinician_page)) -> Response:
+    return _editor_post(p, case_id)
+
+
+@router.post("/cases/preview")
+def preview(p: Page = Depends(clinician_page)) -> HTMLResponse:
+    """The live assessment panel (HTMX), with field errors and, if needed, a new grid."""
+    state = EditorState.from_form(p.form.multi_items())
+    case_id = p.field("case_id") or None
+    if case_id:
+        state.values["id"] = case_id
+    result = _preview(state, p.lang)
+    return p.render(
+        "_preview.html",
+        state=state,
+        preview=result,
+        errors=result["errors"],
+        view=_assessment_view(result["assessment"] or {}),
+        field_id=field_id,
+        vocab=VOCAB,
+        regrid=p.field("grid_signature") != state.grid_signature(),
+        case_id=case_id,
+    )
+
+
+# ---------------------------------------------------------------- import
+
+
+@router.post("/cases/import")
+def import_post(p: Page = Depends(clinician_page)) -> Response:
+    upload = p.form.get("file")
+    text = p.field("text")
+    data: bytes | str = text
+    if isinstance(upload, UploadFile) and upload.filename:
+        data = upload.file.read(5 * 1024 * 1024 + 1)
+    if not data or (isinstance(data, str) and not data.strip()):
+        return p.render("import.html", text=text, error=p.t("import.empty"))
+    try:
+        case = load_case(data)
+    except CaseFormatError as exc:
+        return p.render(
+            "import.html", text=text, error=p.t("import.format_error", message=str(exc))
+        )
+    except CaseValidationError:
+        raw = json.loads(data)
+        state = EditorState.from_case(raw)
+        return _render_editor(p, state, None, 0, message=p.t("import.invalid"))
+    with p.state.db.session() as db:
+        try:
+            stored = case_ops.create(db, p.actor, case.to_json(), action="import")
+        except CaseExists:
+            db.rollback()
+            state = EditorState.from_case(case.to_json())
+            return _render_editor(p, state, None, 0, message=p.t("editor.exists"))
+    return _redirect(f"/cases/{quote(stored.summary.case_id)}?saved=1")
+
+
+# ---------------------------------------------------------------- audit
+
+
+@router.get("/admin/audit")
+def audit_log(
+    p: Page = Depends(admin_page),
+    case: str = Query("", max_length=64),
+    user: str = Query("", max_length=64),
+    offset: int = Query(0, ge=0, le=1_000_000),
+) -> HTMLResponse:
+    with p.state.db.session() as db:
+        entries = repo.list_audit(
+            db, case_id=case or None, username=user or None, limit=200, offset=offset
+        )
+    return p.render("audit.html", entries=entries, case=case, user=user, offset=offset)

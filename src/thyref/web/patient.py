@@ -1,0 +1,58 @@
+"""The public patient page: questions answered by the answer engine, topics, glossary."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, cast
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from thyref.answers import AnswerEngine
+from thyref.web.context import Page, page
+
+router = APIRouter(include_in_schema=False)
+# CommonMark with raw HTML disabled: the answer text cannot inject markup.
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
+
+
+def answer_engine() -> AnswerEngine:
+    return AnswerEngine.default()  # built once per process by the answers package
+
+
+def markdown_html(text: str | None) -> Markup:
+    return Markup(_markdown.render(text or ""))
+
+
+def answer_json(answer: Any) -> dict[str, Any]:
+    dumped = answer.model_dump(mode="json") if hasattr(answer, "model_dump") else dict(answer)
+    return dict(dumped)
+
+
+@router.get("/patient")
+def patient(p: Page = Depends(page), q: str = Query("", max_length=500)) -> HTMLResponse:
+    engine = answer_engine()
+    lang = cast(Literal["fr", "en"], p.lang)
+    answer = engine.ask(q, lang=None) if q.strip() else None
+    sources = []
+    if answer is not None:
+        known = engine.kb.sources
+        sources = [
+            {
+                "name": s,
+                "title": known.get(s, {}).get("title", s),
+                "url": known.get(s, {}).get("url"),
+            }
+            for s in answer.sources
+        ]
+    return p.render(
+        "patient.html",
+        q=q,
+        answer=answer,
+        body=markdown_html(answer.body_markdown) if answer is not None else None,
+        message=markdown_html(answer.message) if answer is not None and answer.message else None,
+        sources=sources,
+        topics=engine.topics(lang),
+        glossary=engine.glossary(lang),
+    )

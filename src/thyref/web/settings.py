@@ -1,0 +1,36 @@
+"""Settings of the web application, from arguments or the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+
+from thyref.storage import database_url
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """Everything ``create_app`` needs. Defaults suit ``thyref serve`` on loopback."""
+
+    database_url: str = field(default_factory=database_url)
+    # Signs the anonymous CSRF token of the login form. Random per process unless set.
+    secret_key: str = field(
+        default_factory=lambda: os.environ.get("THYREF_SECRET_KEY") or secrets.token_urlsafe(32)
+    )
+    # Set when served over HTTPS (adds Secure to cookies and HSTS).
+    https: bool = field(default_factory=lambda: _env_bool("THYREF_HTTPS", False))
+    session_hours: float = 12.0
+    api_token_hours: float = 24.0
+    login_max_failures: int = 5
+    login_max_failures_per_ip: int = 30
+    login_window_seconds: float = 300.0
+    max_body_bytes: int = 6 * 1024 * 1024
+    migrate: bool = True

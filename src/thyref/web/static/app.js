@@ -1,0 +1,42 @@
+// thyref: small progressive enhancements (the pages work without JavaScript).
+(function () {
+  "use strict";
+
+  function fieldId(name) {
+    return "f-" + name.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "");
+  }
+
+  // After a live assessment, show each problem next to its field.
+  function applyFieldErrors(panel) {
+    var form = document.getElementById("editor-form");
+    var data = panel.querySelector("#field-errors");
+    if (!form || !data) { return; }
+    var errors;
+    try { errors = JSON.parse(data.getAttribute("data-errors") || "{}"); } catch (e) { return; }
+    form.querySelectorAll(".field-error").forEach(function (slot) { slot.textContent = ""; });
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+    Object.keys(errors).forEach(function (name) {
+      if (!name) { return; }
+      var id = fieldId(name);
+      var slot = document.getElementById("e-" + id);
+      if (slot) { slot.textContent = errors[name].join("; "); }
+      var input = document.getElementById(id);
+      if (input) { input.setAttribute("aria-invalid", "true"); }
+    });
+    var summary = document.getElementById("error-summary");
+    if (summary) { summary.remove(); }
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (target && target.id === "live-panel") { applyFieldErrors(target); }
+  });
+
+  // Forms that destroy something ask first.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form instanceof HTMLFormElement && form.dataset.confirm) {
+      if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+    }
+  });
+})();

@@ -1,0 +1,75 @@
+"""Helpers shared by the web tests: a demo case, sign-in, tokens, shared examples."""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+PASSWORD = "correct horse battery"
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def demo_case(case_id: str = "web-1") -> dict[str, Any]:
+    """A metastatic papillary case, refractory by DTC-NO-UPTAKE."""
+    return {
+        "format": "thyref-case/1",
+        "id": case_id,
+        "patient": {"sex": "female", "birth_year": 1957},
+        "diagnosis": {"histology": "papillary", "date": "2012-05-03"},
+        "rai": [{"date": "2012-07-02", "activity": 100, "unit": "mCi"}],
+        "lesions": [
+            {"id": "L1", "site": "lung", "rai_uptake": "no"},
+            {"id": "L2", "site": "lung", "rai_uptake": "yes"},
+        ],
+        "imaging": [
+            {"date": "2013-02-20", "measurements": {"L1": 14, "L2": 12}},
+            {"date": "2013-09-02", "measurements": {"L1": 15, "L2": 12}},
+        ],
+        "labs": [{"date": "2013-01-10", "test": "thyroglobulin", "value": 12.0, "unit": "ng/mL"}],
+    }
+
+
+def csrf_of(html: str) -> str:
+    match = CSRF.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def login(client: TestClient, username: str = "alice", password: str = PASSWORD) -> str:
+    """Sign in through the form; returns the session's CSRF token."""
+    page = client.get("/login")
+    response = client.post(
+        "/login",
+        data={
+            "username": username,
+            "password": password,
+            "csrf_token": csrf_of(page.text),
+            "next": "/cases",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text[:500]
+    return csrf_of(client.get("/cases").text)
+
+
+def token(client: TestClient, username: str = "alice", password: str = PASSWORD) -> dict[str, str]:
+    response = client.post("/api/v1/auth/token", json={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def shared_example(kind: str, name: str) -> dict[str, Any]:
+    path = SHARED / "examples" / kind / f"{name}.json"
+    if not path.exists():
+        pytest.skip(f"shared example {path} is not available")
+    return dict(json.loads(path.read_text(encoding="utf-8")))

@@ -1,0 +1,329 @@
+"""Browser tests: headless Debian chromium driven by Playwright against a live server.
+
+Each page visited is checked with axe-core (serious or critical violations fail) and
+for console errors; screenshots go to test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+USER, PASSWORD = "clinician", "browser-pass-123"
+
+if shutil.which(CHROMIUM) is None and not Path(CHROMIUM).exists():  # pragma: no cover
+    pytest.skip(
+        "Debian chromium is not installed (scripts/system-deps.sh)", allow_module_level=True
+    )
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import uvicorn
+
+    from thyref.storage import repository as repo
+    from thyref.web import WebSettings, create_app
+    from thyref.web.security import hash_password
+
+    folder = tmp_path_factory.mktemp("browser")
+    app = create_app(WebSettings(database_url=f"sqlite:///{folder / 'b.db'}"))
+    with app.state.thyref.db.session() as db:
+        repo.add_user(db, USER, hash_password(PASSWORD), "clinician", "Lyon")
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uv.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    uv.should_exit = True
+    thread.join(timeout=10)
+    app.state.thyref.db.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Checked:
+    """A page that records console errors and checks accessibility and screenshots."""
+
+    def __init__(self, page: Page, base: str) -> None:
+        self.page = page
+        self.base = base
+        self.errors: list[str] = []
+        self.auditing = False
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        page.set_default_timeout(15_000)
+
+    def _console(self, message: Any) -> None:
+        if self.auditing and "inline style" in message.text:
+            # axe-core itself restores style attributes after its checks; the page's CSP
+            # (rightly) refuses them. Not an error of the application.
+            return
+        if message.type == "error":
+            where = message.location
+            self.errors.append(
+                f"console: {message.text} at {self.page.url} "
+                f"({where.get('url')}:{where.get('lineNumber')})"
+            )
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.base + path)
+        self.page.wait_for_load_state("networkidle")
+
+    def audit(self, name: str) -> None:
+        """axe-core on the current page, then a full-page screenshot."""
+        self.page.wait_for_load_state("networkidle")
+        self.auditing = True
+        if not self.page.evaluate("typeof window.axe !== 'undefined'"):
+            # evaluate() is not subject to the page's CSP (add_script_tag would be).
+            self.page.evaluate(AXE.read_text(encoding="utf-8"))
+        result = self.page.evaluate(
+            "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
+            " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+            " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})); }"
+        )
+        self.page.wait_for_timeout(100)  # let the console catch up before judging again
+        self.auditing = False
+        serious = [v for v in result if v["impact"] in ("serious", "critical")]
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        assert not serious, f"{name}: axe violations {json.dumps(serious, indent=1)}"
+
+    def assert_clean(self) -> None:
+        assert not self.errors, self.errors
+
+
+@pytest.fixture
+def checked(browser: Browser, server: str) -> Iterator[Checked]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page = Checked(context.new_page(), server)
+    yield page
+    context.close()
+    page.assert_clean()
+
+
+def _login(c: Checked) -> None:
+    c.goto("/login")
+    c.audit("login")
+    c.page.fill("#username", USER)
+    c.page.fill("#password", PASSWORD)
+    c.page.keyboard.press("Enter")  # keyboard only
+    c.page.wait_for_url("**/cases")
+
+
+def _panel(c: Checked) -> Any:
+    return c.page.locator("#live-panel")
+
+
+def test_login_and_case_list(checked: Checked) -> None:
+    _login(checked)
+    expect(checked.page.locator("h1")).to_have_text("Dossiers")
+    checked.audit("case-list")
+    checked.page.click("text=English")
+    expect(checked.page.locator("h1")).to_have_text("Cases")
+    checked.page.click("text=Français")
+    expect(checked.page.locator("h1")).to_have_text("Dossiers")
+
+
+def test_create_case_and_become_refractory(checked: Checked) -> None:
+    page = checked.page
+    _login(checked)
+    checked.goto("/cases/new")
+    checked.audit("editor-new")
+    page.fill("#f-id", "br-new-1")
+    page.select_option("#f-diagnosis-histology", "papillary")
+    page.fill("#f-diagnosis-date", "2015-01-10")
+    page.click("button[value='add:rai']")
+    expect(page.locator("#f-rai-0-date")).to_be_focused()
+    page.fill("#f-rai-0-date", "2015-03-01")
+    page.fill("#f-rai-0-activity", "100")
+    page.click("button[value='add:lesions']")
+    page.fill("#f-lesions-0-id", "P1")
+    page.select_option("#f-lesions-0-site", "lung")
+    page.select_option("#f-lesions-0-rai_uptake", "yes")
+    expect(_panel(checked).locator(".badge.big")).to_have_text("Indéterminé")
+    # An invalid value shows next to its field, and what was typed stays.
+    page.fill("#f-rai-0-activity", "-5")
+    expect(page.locator("#e-f-rai-0-activity")).not_to_be_empty()
+    expect(page.locator("#f-rai-0-activity")).to_have_attribute("aria-invalid", "true")
+    page.fill("#f-rai-0-activity", "100")
+    expect(page.locator("#e-f-rai-0-activity")).to_be_empty()
+    # A non-avid lesion makes it refractory.
+    page.click("button[value='add:lesions']")
+    page.fill("#f-lesions-1-id", "P2")
+    page.select_option("#f-lesions-1-site", "bone")
+    page.select_option("#f-lesions-1-rai_uptake", "no")
+    expect(_panel(checked).locator(".badge.big")).to_have_text("Réfractaire")
+    expect(_panel(checked)).to_contain_text("DTC-NO-UPTAKE")
+    checked.audit("editor-refractory")
+    page.click("button[value='save']")
+    page.wait_for_url("**/cases/br-new-1?saved=1")
+    expect(page.locator("h1 .badge")).to_have_text("Réfractaire")
+    checked.audit("case-page-new")
+
+
+def test_progression_changes_status_and_options(checked: Checked) -> None:
+    page = checked.page
+    _login(checked)
+    case = {
+        "format": "thyref-case/1",
+        "id": "br-prog-1",
+        "diagnosis": {"histology": "follicular", "date": "2017-02-01"},
+        "rai": [{"date": "2017-05-02", "activity": 3.7, "unit": "GBq"}],
+        "lesions": [
+            {"id": "P1", "site": "lung", "rai_uptake": "yes"},
+            {"id": "P2", "site": "lung", "rai_uptake": "yes"},
+        ],
+        "imaging": [
+            {"date": "2017-04-20", "measurements": {"P1": 15, "P2": 11}},
+            {"date": "2017-10-01", "measurements": {"P1": 15, "P2": 11}},
+        ],
+        "labs": [
+            {"date": d, "test": "thyroglobulin", "value": v, "unit": "ng/mL"}
+            for d, v in [
+                ("2017-06-01", 2.0),
+                ("2017-09-01", 2.6),
+                ("2017-12-01", 3.5),
+                ("2018-01-15", 4.1),
+            ]
+        ],
+    }
+    csrf = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    created = page.request.post(
+        checked.base + "/api/v1/cases",
+        data=json.dumps(case),
+        headers={"Content-Type": "application/json", "X-CSRF-Token": csrf or ""},
+    )
+    assert created.status == 201, created.text()
+    checked.goto("/cases/br-prog-1")
+    expect(page.locator("h1 .badge")).to_have_text("Non réfractaire")
+    assert page.locator("text=LOCAL-TREATMENT").count() == 0
+    checked.audit("case-page-not-refractory")
+    page.click("text=Modifier")
+    page.click("button[value='add:imaging']")
+    expect(page.locator("#f-imaging-2-date")).to_be_focused()
+    page.fill("#f-imaging-2-date", "2018-02-01")
+    page.fill("#f-imaging-2-cell-0", "19")
+    page.fill("#f-imaging-2-cell-1", "14")
+    expect(_panel(checked).locator(".badge.big")).to_have_text("Réfractaire")
+    expect(_panel(checked)).to_contain_text("DTC-PROGRESSION-12M")
+    expect(_panel(checked)).to_contain_text("LOCAL-TREATMENT")
+    checked.audit("editor-progression")
+    page.fill("#note", "scanner février 2018")
+    page.click("button[value='save']")
+    page.wait_for_url("**/cases/br-prog-1?saved=2")
+    expect(page.locator("h1 .badge")).to_have_text("Réfractaire")
+    expect(page.locator("#h-options + ol")).to_contain_text("LOCAL-TREATMENT")
+    expect(page.locator("table").first).to_contain_text("PD")
+    for img in page.locator(".plot img").all():
+        img.scroll_into_view_if_needed()
+        img.evaluate("i => i.complete ? null : new Promise(ok => i.addEventListener('load', ok))")
+        assert img.evaluate("i => i.naturalWidth > 0"), img.get_attribute("src")
+    checked.audit("case-page-progression")
+    page.click("text=Historique")
+    checked.audit("history")
+    page.click("button:has-text('Comparer')")
+    expect(page.locator("table.diff")).to_contain_text("imaging[2].date")
+    checked.audit("compare")
+
+
+def test_import_json_case(checked: Checked, tmp_path: Path) -> None:
+    page = checked.page
+    _login(checked)
+    checked.goto("/cases/import")
+    checked.audit("import")
+    case = {
+        "format": "thyref-case/1",
+        "id": "br-imp-1",
+        "diagnosis": {"histology": "anaplastic", "date": "2021-03-01"},
+        "lesions": [{"id": "N1", "site": "lymph_node_cervical_lateral"}],
+    }
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case), encoding="utf-8")
+    page.set_input_files("#file", str(path))
+    page.click("button[type=submit].primary")
+    page.wait_for_url("**/cases/br-imp-1?saved=1")
+    expect(page.locator("h1 .badge")).to_have_text("Réfractaire")
+    expect(page.locator(".glance")).to_contain_text("ATC-ALWAYS")
+    download = page.locator("a[href*='case.json']")
+    with page.expect_download() as info:
+        download.click()
+    assert json.loads(Path(info.value.path()).read_text(encoding="utf-8"))["id"] == "br-imp-1"
+
+
+@pytest.mark.parametrize("width,height,name", [(390, 844, "mobile"), (1280, 900, "desktop")])
+def test_patient_page(browser: Browser, server: str, width: int, height: int, name: str) -> None:
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
+    checked = Checked(context.new_page(), server)
+    page = checked.page
+    checked.goto("/patient")
+    page.focus("#q")
+    page.keyboard.type("Qu'est-ce que le syndrome main-pied ?")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/patient?q=*")
+    expect(page.locator("section.answer")).to_have_attribute("data-topic", "hand-foot-syndrome")
+    expect(page.locator("section.answer")).to_contain_text("équipe")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    checked.audit(f"patient-{name}")
+    topic = page.locator(".topics a").nth(2)
+    title = topic.inner_text()
+    topic.click()
+    expect(page.locator("section.answer h2")).to_have_text(title)
+    page.click("text=English")
+    expect(page.locator("h1")).to_have_text("Your questions")
+    checked.audit(f"patient-{name}-en")
+    context.close()
+    checked.assert_clean()
+
+
+def test_case_page_on_a_phone(browser: Browser, server: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
+    checked = Checked(context.new_page(), server)
+    _login(checked)
+    checked.goto("/cases")
+    checked.audit("case-list-mobile")
+    context.close()
+    checked.assert_clean()

@@ -1,0 +1,105 @@
+"""The editor's form <-> case JSON mapping and problem paths -> fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from thyref.demo import demo_cases
+from thyref.domain import parse_case
+from thyref.errors import CaseValidationError, Problem
+from thyref.web.forms import EditorState, field_id, problem_field
+
+from .support import demo_case
+
+
+def _normalised(case: dict[str, Any]) -> dict[str, Any]:
+    return parse_case(case).to_json()
+
+
+@pytest.mark.parametrize("case", demo_cases(), ids=lambda c: str(c["id"]))
+def test_every_demo_case_round_trips_through_the_form(case: dict[str, Any]) -> None:
+    state = EditorState.from_case(case)
+    form = [(name, value) for name, value in state.values.items()]
+    form.append(("extra", state.extra_json()))
+    again, _ = EditorState.from_form(form).to_case()
+    assert _normalised(again) == _normalised(case)
+
+
+def test_unknown_fields_are_kept() -> None:
+    case = demo_case()
+    case["source_system"] = "X"
+    case["lesions"][1]["note"] = "keep me"
+    case["imaging"][0]["measurements"]["L9"] = 4  # undeclared: kept for the validator
+    state = EditorState.from_case(case)
+    form = [*state.values.items(), ("extra", state.extra_json())]
+    rebuilt, index_maps = EditorState.from_form(form).to_case()
+    assert rebuilt["source_system"] == "X"
+    assert rebuilt["lesions"][1]["note"] == "keep me"
+    assert rebuilt["imaging"][0]["measurements"]["L9"] == 4
+    with pytest.raises(CaseValidationError) as caught:
+        parse_case(rebuilt)
+    paths = [p.path for p in caught.value.problems]
+    assert paths == ["imaging[0].measurements.L9"]
+    assert problem_field(paths[0], EditorState.from_form(form), index_maps) == "imaging[0]"
+
+
+def test_typed_text_is_kept_and_converted() -> None:
+    state = EditorState.from_form(
+        [
+            ("id", "c-1"),
+            ("patient.birth_year", "1957"),
+            ("rai[0].activity", "3,7"),
+            ("rai[0].unit", "GBq"),
+            ("rai[1].date", ""),
+            ("rai[1].activity", ""),
+            ("rai[2].activity", "lots"),
+            ("lesions[0].id", "B1"),
+            ("lesions[0].site", "bone"),
+            ("lesions[0].symptomatic", "false"),
+            ("imaging[0].date", "2020-01-01"),
+            ("imaging[0].cell[0]", "présente"),
+            ("clinical.symptomatic", ""),
+        ]
+    )
+    case, index_maps = state.to_case()
+    assert case["patient"] == {"birth_year": 1957}
+    assert case["rai"] == [{"activity": 3.7, "unit": "GBq"}, {"activity": "lots"}]
+    assert index_maps["rai"] == {0: 0, 1: 2}  # the empty row 1 is skipped
+    assert case["lesions"] == [{"id": "B1", "site": "bone", "symptomatic": False}]
+    assert case["imaging"] == [{"date": "2020-01-01", "non_target": {"B1": "present"}}]
+    assert "clinical" not in case
+    assert state.get("rai[2].activity") == "lots"
+
+
+def test_problem_paths_map_to_fields() -> None:
+    state = EditorState.from_form(
+        [("lesions[0].id", "L1"), ("lesions[1].id", "L2"), ("imaging[0].date", "2020-01-01")]
+    )
+    maps = {"rai": {0: 0, 1: 2}, "imaging": {0: 0}, "lesions": {0: 0, 1: 1}}
+    assert problem_field("rai[1].activity", state, maps) == "rai[2].activity"
+    assert problem_field("rai[1]", state, maps) == "rai[2]"
+    assert problem_field("rai", state, maps) == "rai"
+    assert problem_field("imaging[0].measurements.L2", state, maps) == "imaging[0].cell[1]"
+    assert problem_field("imaging[0].non_target.L1", state, maps) == "imaging[0].cell[0]"
+    assert problem_field("diagnosis.histology", state, maps) == "diagnosis.histology"
+    assert problem_field("diagnosis", state, maps) == "diagnosis"
+    assert problem_field("id", state, maps) == "id"
+    assert problem_field("format", state, maps) == ""
+    assert problem_field("", state, maps) == ""
+    assert field_id("imaging[0].cell[1]") == "f-imaging-0-cell-1"
+    assert Problem("x", "y").as_dict() == {"path": "x", "message": "y"}
+
+
+def test_removing_a_lesion_shifts_its_grid_column() -> None:
+    state = EditorState.from_case(demo_case())
+    assert state.get("imaging[1].cell[1]") == "12"
+    state.remove_row("lesions", 0)
+    assert state.lesion_ids() == ["L2"]
+    assert state.get("imaging[1].cell[0]") == "12"
+    assert state.get("imaging[1].cell[1]") == ""
+    state.remove_row("imaging", 0)
+    assert state.counts["imaging"] == 1 and state.get("imaging[0].date") == "2013-09-02"
+    added = state.add_row("rai")
+    assert state.get(f"rai[{added}].unit") == "mCi"

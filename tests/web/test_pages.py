@@ -1,0 +1,337 @@
+"""Server-rendered pages, in process: sign-in, list, case page, editor, import, history."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+from .support import PASSWORD, TestClient, csrf_of, demo_case, login, token
+
+
+def _create(client: TestClient, case: dict[str, Any], who: str = "alice") -> None:
+    response = client.post("/api/v1/cases", json=case, headers=token(client, who))
+    assert response.status_code == 201, response.text
+
+
+def test_pages_need_a_session(anon: TestClient) -> None:
+    response = anon.get("/cases/x?y=1", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/cases/x%3Fy%3D1"
+    assert (
+        anon.get("/cases/new", headers={"HX-Request": "true"}, follow_redirects=False)
+        .headers["hx-redirect"]
+        .startswith("/login")
+    )
+    assert anon.get("/patient").status_code == 200
+    assert anon.get("/").status_code == 200
+
+
+def test_login_sets_a_safe_cookie_and_checks_csrf(client: TestClient) -> None:
+    page = client.get("/login")
+    forged = client.post(
+        "/login",
+        data={"username": "alice", "password": PASSWORD, "csrf_token": "forged"},
+        follow_redirects=False,
+    )
+    assert forged.status_code == 403
+    wrong = client.post(
+        "/login", data={"username": "alice", "password": "nope", "csrf_token": csrf_of(page.text)}
+    )
+    assert wrong.status_code == 401 and "incorrect" in wrong.text
+    ok = client.post(
+        "/login",
+        data={
+            "username": "alice",
+            "password": PASSWORD,
+            "csrf_token": csrf_of(page.text),
+            "next": "https://evil.example/",
+        },
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303 and ok.headers["location"] == "/cases"
+    cookie = ok.headers["set-cookie"]
+    assert "thyref_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert client.get("/cases").status_code == 200
+    csrf = csrf_of(client.get("/cases").text)
+    assert client.post("/logout", data={"csrf_token": "bad"}).status_code == 403
+    assert (
+        client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False).status_code == 303
+    )
+    assert client.get("/cases", follow_redirects=False).status_code == 303
+
+
+def test_login_rate_limit(client: TestClient) -> None:
+    csrf = csrf_of(client.get("/login").text)
+    statuses = [
+        client.post(
+            "/login", data={"username": "bob", "password": "x", "csrf_token": csrf}
+        ).status_code
+        for _ in range(6)
+    ]
+    assert statuses == [401] * 5 + [429]
+    blocked = client.post(
+        "/login", data={"username": "bob", "password": PASSWORD, "csrf_token": csrf}
+    )
+    assert blocked.status_code == 429 and blocked.headers["retry-after"]
+
+
+def test_security_headers(client: TestClient) -> None:
+    for url in ["/", "/login", "/patient", "/api/v1/health", "/static/app.css"]:
+        headers = client.get(url).headers
+        csp = headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["x-content-type-options"] == "nosniff"
+    assert client.get("/login").headers["cache-control"] == "no-store"
+    login(client)
+    html = client.get("/cases").text
+    assert "<script>" not in html and " on" + "click=" not in html
+
+
+def test_case_list_filters_and_search(client: TestClient) -> None:
+    _create(client, demo_case("lst-1"))
+    not_refractory = demo_case("lst-2")
+    not_refractory["lesions"][0]["rai_uptake"] = "yes"
+    not_refractory["lesions"] = not_refractory["lesions"][:1]
+    not_refractory["imaging"] = [{"date": "2012-09-01", "measurements": {"L1": 14}}]
+    _create(client, not_refractory)
+    _create(client, demo_case("other-centre"), who="bob")
+    login(client)
+    page = client.get("/cases").text
+    assert "lst-1" in page and "lst-2" in page and "other-centre" not in page
+    refractory = client.get("/cases?status=refractory").text
+    assert "lst-1" in refractory and "lst-2" not in refractory
+    assert "lst-2" in client.get("/cases?q=LST-2").text
+    assert "lst-1" not in client.get("/cases?category=medullary").text
+    assert 'class="badge badge-refractory"' in refractory
+
+
+def test_case_page_shows_assessment_tables_and_plots(client: TestClient) -> None:
+    _create(client, demo_case("pg-1"))
+    login(client)
+    page = client.get("/cases/pg-1")
+    assert page.status_code == 200
+    html = page.text
+    assert "DTC-NO-UPTAKE" in html and "Réfractaire" in html
+    assert "2013-09-02" in html  # RECIST table row
+    for name in ["markers", "recist", "rai", "timeline"]:
+        match = re.search(rf'src="(/cases/pg-1/v1/{name}\.svg\?lang=fr)" alt="([^"]+)"', html)
+        assert match, name
+        svg = client.get(match.group(1).replace("&amp;", "&"))
+        assert svg.status_code == 200 and svg.headers["content-type"] == "image/svg+xml"
+        assert svg.content.lstrip().startswith(b"<?xml") and b"<svg" in svg.content
+    english = client.get("/cases/pg-1?lang=en").text
+    assert "Refractory" in english and 'lang="en"' in english
+    assert client.get("/cases/pg-1").text.count('lang="en"') >= 1  # the choice is remembered
+    assert client.get("/cases/nope").status_code == 404
+    assert client.get("/cases/pg-1/v1/other.svg").status_code == 404
+
+
+def test_other_centre_cannot_open_a_case(client: TestClient) -> None:
+    _create(client, demo_case("own-1"))
+    login(client, "bob")
+    for url in [
+        "/cases/own-1",
+        "/cases/own-1/edit",
+        "/cases/own-1/v1/rai.svg",
+        "/cases/own-1/case.json",
+        "/cases/own-1/history",
+    ]:
+        assert client.get(url).status_code == 404, url
+
+
+def _editor_fields(csrf: str, **extra: str) -> dict[str, str]:
+    fields = {
+        "csrf_token": csrf,
+        "version": "0",
+        "id": "form-1",
+        "diagnosis.histology": "papillary",
+        "diagnosis.date": "2015-01-10",
+        "rai[0].date": "2015-03-01",
+        "rai[0].activity": "100",
+        "rai[0].unit": "mCi",
+        "lesions[0].id": "P1",
+        "lesions[0].site": "lung",
+        "lesions[0].rai_uptake": "yes",
+        "imaging[0].date": "2015-02-20",
+        "imaging[0].cell[0]": "12,5",
+        "action": "save",
+    }
+    fields.update(extra)
+    return fields
+
+
+def test_editor_creates_a_case_from_the_form(client: TestClient) -> None:
+    csrf = login(client)
+    assert client.get("/cases/new").status_code == 200
+    saved = client.post("/cases/new", data=_editor_fields(csrf), follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"] == "/cases/form-1?saved=1"
+    case = json.loads(client.get("/cases/form-1/case.json").text)
+    assert case["imaging"][0]["measurements"] == {"P1": 12.5}
+    assert case["rai"] == [{"date": "2015-03-01", "activity": 100, "unit": "mCi"}]
+    assert "form-1" in client.get("/cases").text
+
+
+def test_editor_keeps_typed_data_and_shows_errors_by_field(client: TestClient) -> None:
+    csrf = login(client)
+    response = client.post(
+        "/cases/new", data=_editor_fields(csrf, **{"rai[0].activity": "beaucoup"})
+    )
+    assert response.status_code == 200
+    body = response.text
+    assert 'value="beaucoup"' in body and 'value="12,5"' in body
+    slot = re.search(r'<span class="field-error" id="e-f-rai-0-activity">([^<]+)</span>', body)
+    assert slot and "number" in slot.group(1)
+    field = re.search(r'<input type="text" id="f-rai-0-activity"[^>]*>', body)
+    assert field and 'aria-describedby="e-f-rai-0-activity"' in field.group(0)
+    assert 'aria-invalid="true"' in field.group(0)
+    assert client.get("/cases/form-1").status_code == 404  # nothing stored
+
+
+def test_editor_add_and_remove_rows(client: TestClient) -> None:
+    csrf = login(client)
+    added = client.post("/cases/new", data=_editor_fields(csrf, action="add:lesions")).text
+    assert 'name="lesions[1].id"' in added and "autofocus" in added
+    assert 'name="imaging[0].cell[1]"' in added
+    removed = client.post(
+        "/cases/new",
+        data=_editor_fields(
+            csrf, action="remove:lesions:0", **{"lesions[1].id": "P2", "lesions[1].site": "bone"}
+        ),
+    ).text
+    assert 'name="lesions[1].id"' not in removed
+    assert re.search(r'name="lesions\[0\]\.id"[^>]*value="P2"', removed)
+
+
+def test_live_preview(client: TestClient) -> None:
+    csrf = login(client)
+    ok = client.post("/cases/preview", data=_editor_fields(csrf)).text
+    assert "badge-" in ok and '<div hidden id="field-errors" data-errors="{}"></div>' in ok
+    # A non-avid lesion makes it refractory.
+    refractory = client.post(
+        "/cases/preview",
+        data=_editor_fields(
+            csrf,
+            **{"lesions[1].id": "P2", "lesions[1].site": "bone", "lesions[1].rai_uptake": "no"},
+        ),
+    ).text
+    assert "badge-refractory" in refractory and "DTC-NO-UPTAKE" in refractory
+    assert 'hx-swap-oob="outerHTML"' in refractory  # a new lesion redraws the grid
+    bad = client.post(
+        "/cases/preview", data=_editor_fields(csrf, **{"diagnosis.date": "2999-01-01"})
+    )
+    found = re.search(r'id="field-errors" data-errors="([^"]*)"', bad.text)
+    assert found
+    errors = json.loads(html.unescape(found.group(1)))
+    assert list(errors) == ["diagnosis.date"]
+
+
+def test_stale_edit_keeps_the_typed_data(client: TestClient) -> None:
+    _create(client, demo_case("st-1"))
+    csrf = login(client)
+    client.put(
+        "/api/v1/cases/st-1",
+        json=demo_case("st-1"),
+        headers={**token(client, "root"), "If-Match": "1"},
+    )
+    form = _editor_fields(csrf, id="st-1", version="1", **{"rai[0].activity": "175"})
+    form.pop("lesions[0].rai_uptake")
+    response = client.post("/cases/st-1/edit", data=form)
+    assert response.status_code == 200
+    assert "root" in response.text and 'id="conflict"' in response.text
+    assert 'value="175"' in response.text and 'name="version" value="2"' in response.text
+    assert client.get("/api/v1/cases/st-1", headers=token(client)).json()["version"] == 2
+    saved = client.post("/cases/st-1/edit", data={**form, "version": "2"}, follow_redirects=False)
+    assert saved.status_code == 303
+    assert client.get("/api/v1/cases/st-1", headers=token(client)).json()["version"] == 3
+
+
+def test_edit_existing_case_round_trips(client: TestClient) -> None:
+    case = demo_case("rt-1")
+    case["custom_field"] = {"kept": True}
+    case["lesions"][0]["note"] = "kept too"
+    _create(client, case)
+    login(client)
+    page = client.get("/cases/rt-1/edit").text
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    assert "extra" in fields
+    assert client.get("/cases/rt-1/edit").status_code == 200
+
+
+def test_import_json(client: TestClient) -> None:
+    csrf = login(client)
+    text = json.dumps(demo_case("imp-1"))
+    imported = client.post(
+        "/cases/import", data={"csrf_token": csrf, "text": text}, follow_redirects=False
+    )
+    assert imported.status_code == 303 and imported.headers["location"].startswith("/cases/imp-1")
+    upload = client.post(
+        "/cases/import",
+        data={"csrf_token": csrf},
+        files={"file": ("c.json", json.dumps(demo_case("imp-2")).encode(), "application/json")},
+        follow_redirects=False,
+    )
+    assert upload.status_code == 303
+    broken = client.post("/cases/import", data={"csrf_token": csrf, "text": "{oops"})
+    assert broken.status_code == 200 and "{oops" in broken.text and "notice error" in broken.text
+    invalid_case = demo_case("imp-3")
+    invalid_case["imaging"][0]["measurements"]["L9"] = 4
+    invalid = client.post(
+        "/cases/import", data={"csrf_token": csrf, "text": json.dumps(invalid_case)}
+    )
+    assert 'id="editor-form"' in invalid.text and "L9" in invalid.text
+
+
+def test_downloads_history_and_compare(client: TestClient) -> None:
+    _create(client, demo_case("h-1"))
+    changed = demo_case("h-1")
+    changed["lesions"][0]["rai_uptake"] = "yes"
+    client.put("/api/v1/cases/h-1", json=changed, headers={**token(client), "If-Match": "1"})
+    login(client)
+    case = client.get("/cases/h-1/case.json")
+    assert "attachment" in case.headers["content-disposition"]
+    assert json.loads(case.text)["lesions"][0]["rai_uptake"] == "yes"
+    assessment = json.loads(client.get("/cases/h-1/assessment.json?version=1").text)
+    assert assessment["refractory"]["status"] == "refractory" and assessment["engine"]["version"]
+    history = client.get("/cases/h-1/history").text
+    assert "Version 2" in history and "Version 1" in history
+    compare = client.get("/cases/h-1/compare?a=1&b=2").text
+    assert "lesions[0].rai_uptake" in compare and "DTC-NO-UPTAKE" in compare
+    old = client.get("/cases/h-1/versions/1").text
+    assert "Version 1" in old and 'class="notice warn"' in old
+
+
+def test_audit_page_is_for_admins(client: TestClient) -> None:
+    _create(client, demo_case("a-1"))
+    login(client)
+    client.get("/cases/a-1")
+    assert client.get("/admin/audit").status_code == 403
+    admin = TestClient(client.app)
+    login(admin, "root")
+    page = admin.get("/admin/audit?case=a-1").text
+    assert "alice" in page and "Consultation" in page and "Création" in page
+
+
+def test_admin_delete_needs_csrf(client: TestClient) -> None:
+    _create(client, demo_case("del-1"))
+    csrf = login(client, "root")
+    assert client.post("/cases/del-1/delete", data={}).status_code == 403
+    assert (
+        client.post(
+            "/cases/del-1/delete", data={"csrf_token": csrf}, follow_redirects=False
+        ).status_code
+        == 303
+    )
+    assert client.get("/cases/del-1").status_code == 404
+
+
+def test_patient_page(anon: TestClient) -> None:
+    page = anon.get("/patient", params={"q": "Qu'est-ce que le syndrome main-pied ?"})
+    assert page.status_code == 200
+    assert 'data-topic="hand-foot-syndrome"' in page.text
+    assert "équipe soignante" in page.text  # plain-language disclaimer
+    english = anon.get("/patient?lang=en").text
+    assert "Glossary" in english and "All topics" in english
