@@ -36,6 +36,7 @@ test: install system-deps lint typecheck
 	$(BIN)/pytest
 
 bench: install
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python bench/run.py
 
 clean:

@@ -36,7 +36,10 @@ def serve(
             "(default: on for the default SQLite database).",
         ),
     ] = None,
-    workers: Annotated[int, typer.Option(min=1, max=16, help="Worker processes.")] = 1,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, max=16, help="Worker processes (default: one per core, at most 4)."),
+    ] = None,
 ) -> None:
     """Run the web application (migrates the database first)."""
     import os
@@ -64,6 +67,8 @@ def serve(
     os.environ.setdefault("THYREF_SECRET_KEY", secrets.token_urlsafe(32))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     typer.echo(f"thyref on http://{host}:{port}/ (patient page: /patient, API: /api/v1/docs)")
+    if workers is None:
+        workers = max(1, min(4, os.cpu_count() or 1))
     uvicorn.run(
         "thyref.web.server:app",
         host=host,
