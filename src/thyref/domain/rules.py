@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from thyref.errors import RulesError
 
@@ -124,6 +124,7 @@ class Rules(_Frozen):
     kinetics: KineticsRules
     options: OptionRules
     drugs: dict[str, DrugGroup] = Field(default_factory=dict)
+    _lab_units: dict[str, tuple[str, dict[str, Decimal | None]]] | None = PrivateAttr(None)
 
     def option_sources(self, option_id: str) -> list[str]:
         return list(self.options.sources.get(option_id, []))
@@ -133,6 +134,18 @@ class Rules(_Frozen):
 
     def drug_names(self, group: str) -> list[str]:
         return list(self.drugs[group].drugs)
+
+    def lab_units(self) -> dict[str, tuple[str, dict[str, Decimal | None]]]:
+        """Per test: canonical unit and factor per unit (None for a factor of 1)."""
+        if self._lab_units is None:
+            self._lab_units = {
+                test: (
+                    spec.canonical,
+                    {u: (None if f == 1 else f) for u, f in spec.factors.items()},
+                )
+                for test, spec in self.labs.items()
+            }
+        return self._lab_units
 
     def check(self) -> None:
         """Every source named anywhere must be defined in ``sources``."""
