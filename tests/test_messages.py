@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import re
 
-from thyref.domain.messages import catalogue, text
+import pytest
+
+from thyref.domain import parse_case
+from thyref.domain.messages import catalogue, problem_text, text
 from thyref.domain.rules import load_rules
+from thyref.errors import CaseValidationError, Problem
+
+_BASE: dict[str, object] = {
+    "format": "thyref-case/1",
+    "id": "msg",
+    "diagnosis": {"histology": "papillary", "date": "2020-01-01"},
+    "lesions": [{"id": "L1", "site": "lung"}],
+}
 
 
 def test_french_and_english_have_the_same_keys() -> None:
@@ -36,3 +47,48 @@ def test_conditional_sentence_is_appended_only_when_true() -> None:
 
 def test_unknown_placeholder_is_left_visible_not_crashing() -> None:
     assert "{sites}" in text("reason.local", "en", {})
+
+
+def _problems(case: dict[str, object]) -> list[Problem]:
+    with pytest.raises(CaseValidationError) as caught:
+        parse_case(case)
+    return caught.value.problems
+
+
+@pytest.mark.parametrize(
+    ("case", "path", "french", "english"),
+    [
+        # a cross-field check of ours, with its parameter quoted
+        (
+            {**_BASE, "imaging": [{"date": "2020-02-01", "measurements": {"Z9": 3}}]},
+            "imaging[0].measurements.Z9",
+            "la lésion Z9 n'est pas déclarée dans les lésions",
+            "lesion Z9 is not declared in lesions",
+        ),
+        # a structural error found by pydantic (missing field)
+        (
+            {k: v for k, v in _BASE.items() if k != "diagnosis"},
+            "diagnosis",
+            "champ obligatoire manquant",
+            "required field is missing",
+        ),
+        # a pydantic bound, with the bound quoted
+        (
+            {**_BASE, "rai": [{"date": "2020-01-01", "activity": 0, "unit": "mCi"}]},
+            "rai[0].activity",
+            "doit être supérieur à 0",
+            "must be greater than 0",
+        ),
+    ],
+)
+def test_problems_are_said_in_both_languages(
+    case: dict[str, object], path: str, french: str, english: str
+) -> None:
+    found = {p.path: p for p in _problems(case)}
+    assert problem_text(found[path], "fr").startswith(french)
+    assert problem_text(found[path], "en").startswith(english)
+
+
+def test_a_problem_without_translation_keeps_its_message() -> None:
+    problem = Problem("x", "something odd", "no_such_code")
+    assert problem_text(problem, "fr") == "something odd"

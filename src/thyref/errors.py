@@ -14,10 +14,16 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with a case, at a dotted path such as ``rai[0].activity``."""
+    """One thing wrong with a case, at a dotted path such as ``rai[0].activity``.
+
+    ``message`` is English; ``code`` and ``params`` let an adapter say it in another
+    language (``thyref.domain.messages.problem_text``).
+    """
 
     path: str
     message: str
+    code: str = ""
+    params: tuple[tuple[str, str], ...] = ()
 
     def as_dict(self) -> dict[str, str]:
         return {"path": self.path, "message": self.message}

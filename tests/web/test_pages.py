@@ -184,7 +184,7 @@ def test_editor_keeps_typed_data_and_shows_errors_by_field(client: TestClient) -
     body = response.text
     assert 'value="beaucoup"' in body and 'value="12,5"' in body
     slot = re.search(r'<span class="field-error" id="e-f-rai-0-activity">([^<]+)</span>', body)
-    assert slot and "number" in slot.group(1)
+    assert slot and "nombre" in slot.group(1)  # the French page says it in French
     field = re.search(r'<input type="text" id="f-rai-0-activity"[^>]*>', body)
     assert field and 'aria-describedby="e-f-rai-0-activity"' in field.group(0)
     assert 'aria-invalid="true"' in field.group(0)

@@ -18,7 +18,7 @@ from thyref import __version__
 from thyref.cli import ask_commands, web_commands
 from thyref.domain import assess, load_case, parse_case
 from thyref.domain.case import MAX_BYTES
-from thyref.domain.messages import Lang
+from thyref.domain.messages import Lang, problem_text
 from thyref.domain.rules import DEFAULT_RULES, load_rules, rules_text
 from thyref.errors import CaseFormatError, CaseValidationError, RulesError, ThyrefError
 
@@ -91,11 +91,19 @@ def main(
     """thyref: refractory thyroid cancer decision support."""
 
 
-def _fail_invalid(exc: CaseValidationError | CaseFormatError, source: str) -> NoReturn:
+def _fail_invalid(
+    exc: CaseValidationError | CaseFormatError, source: str, lang: Lang = "fr"
+) -> NoReturn:
     if isinstance(exc, CaseValidationError):
-        _error(f"thyref: {source}: invalid case, {len(exc.problems)} problem(s):")
+        count = len(exc.problems)
+        head = (
+            f"dossier invalide, {count} problème(s)"
+            if lang == "fr"
+            else (f"invalid case, {count} problem(s)")
+        )
+        _error(f"thyref: {source}: {head} :" if lang == "fr" else f"thyref: {source}: {head}:")
         for problem in exc.problems:
-            _error(f"  {problem.path}: {problem.message}")
+            _error(f"  {problem.path}: {problem_text(problem, lang)}")
     else:
         _error(f"thyref: {source}: {exc}")
     raise typer.Exit(EXIT_INVALID)
@@ -135,12 +143,12 @@ def assess_cmd(
     ] = Language.fr,
 ) -> None:
     """Assess a case: refractoriness, RECIST 1.1, kinetics, I-131 activity, options."""
+    language: Lang = "en" if lang is Language.en else "fr"
     data, source = _read(path)
     try:
         case = load_case(data)
     except (CaseValidationError, CaseFormatError) as exc:
-        _fail_invalid(exc, source)
-    language: Lang = "en" if lang is Language.en else "fr"
+        _fail_invalid(exc, source, language)
     result = assess(case, language)
     if fmt is OutputFormat.json:
         sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
@@ -155,13 +163,18 @@ def assess_cmd(
 
 
 @app.command()
-def validate(path: PathArg) -> None:
+def validate(
+    path: PathArg,
+    lang: Annotated[Language, typer.Option("--lang", "-l", help="Language of the problems.")] = (
+        Language.fr
+    ),
+) -> None:
     """Check a case against the thyref-case/1 format; list every problem with its path."""
     data, source = _read(path)
     try:
         case = load_case(data)
     except (CaseValidationError, CaseFormatError) as exc:
-        _fail_invalid(exc, source)
+        _fail_invalid(exc, source, "en" if lang is Language.en else "fr")
     _console().print(
         f"[green]✓[/green] {source}: valid case [bold]{case.id}[/bold] "
         f"({len(case.raw.lesions)} lesions, {len(case.raw.imaging)} imaging dates, "

@@ -362,12 +362,22 @@ def _message(err: Mapping[str, Any]) -> str:
     return str(err.get("msg", "invalid value"))
 
 
+def _params(err: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Values a translated message may quote: the input and the constraint."""
+    ctx = err.get("ctx") or {}
+    out = {k: str(v) for k, v in ctx.items()}
+    value = err.get("input")
+    if isinstance(value, str | int | float | bool):
+        out["input"] = repr(value)
+    return tuple(sorted(out.items()))
+
+
 def _structure_problems(exc: ValidationError) -> list[Problem]:
     problems = []
     for err in exc.errors():
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
         # pydantic adds the tag of a union branch, e.g. 'int' or 'float'; drop it
-        problems.append(Problem(_path(loc), _message(err)))
+        problems.append(Problem(_path(loc), _message(err), str(err["type"]), _params(err)))
     return problems
 
 
@@ -398,21 +408,42 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
 
     fmt = obj.get("format")
     if fmt is not None and fmt != FORMAT:
-        problems.append(Problem("format", f"unsupported format {fmt!r}; expected {FORMAT!r}"))
+        problems.append(
+            Problem(
+                "format",
+                f"unsupported format {fmt!r}; expected {FORMAT!r}",
+                "format_unsupported",
+                (("input", repr(fmt)), ("expected", FORMAT)),
+            )
+        )
 
     patient = obj.get("patient")
     if isinstance(patient, dict):
         year = patient.get("birth_year")
         in_range = isinstance(year, bool) or not isinstance(year, int) or 1900 <= year <= today.year
         if not in_range:
-            problems.append(Problem("patient.birth_year", f"must be between 1900 and {today.year}"))
+            problems.append(
+                Problem(
+                    "patient.birth_year",
+                    f"must be between 1900 and {today.year}",
+                    "birth_year_range",
+                    (("max", str(today.year)),),
+                )
+            )
 
     today_iso = today.isoformat()
 
     def check_date(path: str, value: Any) -> None:
         day = _future(value, today_iso)
         if day is not None:
-            problems.append(Problem(path, f"date {day.isoformat()} is in the future"))
+            problems.append(
+                Problem(
+                    path,
+                    f"date {day.isoformat()} is in the future",
+                    "future_date",
+                    (("date", day.isoformat()),),
+                )
+            )
 
     diagnosis = obj.get("diagnosis")
     if isinstance(diagnosis, dict):
@@ -431,18 +462,26 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
                     Problem(
                         f"lesions[{i}].id",
                         f"duplicate lesion id {lid!r} (also lesions[{declared[lid]}])",
+                        "duplicate_lesion",
+                        (("id", lid), ("other", str(declared[lid]))),
                     )
                 )
             else:
                 declared[lid] = i
         if lesion.get("innumerable") is True and lesion.get("recist_role") == "target":
             problems.append(
-                Problem(f"lesions[{i}].recist_role", "an innumerable group cannot be a target")
+                Problem(
+                    f"lesions[{i}].recist_role",
+                    "an innumerable group cannot be a target",
+                    "innumerable_target",
+                )
             )
 
     imaging = _items(obj, "imaging")
     if imaging and not declared:
-        problems.append(Problem("lesions", "imaging is given but no lesion is declared"))
+        problems.append(
+            Problem("lesions", "imaging is given but no lesion is declared", "no_lesions")
+        )
     seen_dates: dict[str, int] = {}
     for i, item in imaging:
         day = item.get("date")
@@ -452,6 +491,8 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
                     Problem(
                         f"imaging[{i}].date",
                         f"two imaging timepoints on {day} (also imaging[{seen_dates[day]}])",
+                        "duplicate_imaging_date",
+                        (("date", day), ("other", str(seen_dates[day]))),
                     )
                 )
             else:
@@ -465,6 +506,8 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
                             Problem(
                                 f"imaging[{i}].{key}.{lid}",
                                 f"lesion {lid!r} is not declared in lesions",
+                                "undeclared_lesion",
+                                (("id", str(lid)),),
                             )
                         )
 
@@ -479,6 +522,8 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
                         f"labs[{i}].unit",
                         f"unit {unit!r} does not fit the test {test!r}; "
                         f"use one of {', '.join(allowed)}",
+                        "unit_mismatch",
+                        (("unit", unit), ("test", test), ("allowed", ", ".join(allowed))),
                     )
                 )
     return problems

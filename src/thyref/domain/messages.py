@@ -7,6 +7,8 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+from thyref.errors import Problem
+
 Lang = Literal["fr", "en"]
 LANGS: tuple[Lang, ...] = ("fr", "en")
 
@@ -43,3 +45,11 @@ def text(key: str, lang: Lang = "fr", params: dict[str, Any] | None = None) -> s
         if value is True and f"{key}.{name}" in table:
             out += table[f"{key}.{name}"].format_map(_Safe(params))
     return out
+
+
+def problem_text(problem: Problem, lang: Lang = "fr") -> str:
+    """A validation problem in ``lang`` (its English message when no translation exists)."""
+    key = f"problem.{problem.code}"
+    if not problem.code or key not in catalogue()[lang]:
+        return problem.message
+    return text(key, lang, dict(problem.params))

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from thyref.domain.messages import Lang, problem_text
+
 JsonObject = dict[str, Any]
 
 CASE_FORMAT = "thyref-case/1"
@@ -428,12 +430,17 @@ def problem_field(
 
 
 def problems_by_field(
-    problems: Iterable[Any], state: EditorState, index_maps: Mapping[str, Mapping[int, int]]
+    problems: Iterable[Any],
+    state: EditorState,
+    index_maps: Mapping[str, Mapping[int, int]],
+    lang: str = "fr",
 ) -> dict[str, list[str]]:
-    """Problem messages grouped by the form name they belong to ('' = the whole case)."""
+    """Problem messages (in ``lang``) grouped by their form name ('' = the whole case)."""
     grouped: dict[str, list[str]] = {}
+    language: Lang = "en" if lang == "en" else "fr"
     for problem in problems:
         name = problem_field(problem.path, state, index_maps)
-        message = problem.message if name else str(problem)
+        said = problem_text(problem, language)
+        message = said if name else f"{problem.path}: {said}"
         grouped.setdefault(name, []).append(message)
     return grouped

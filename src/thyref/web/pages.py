@@ -418,7 +418,7 @@ def _preview(state: EditorState, lang: str) -> dict[str, Any]:
     try:
         case = parse_case(obj)
     except CaseValidationError as exc:
-        errors = problems_by_field(exc.problems, state, index_maps)
+        errors = problems_by_field(exc.problems, state, index_maps, lang)
         return {"assessment": None, "errors": errors, "count": len(exc.problems)}
     except CaseFormatError as exc:
         return {"assessment": None, "errors": {"": [str(exc)]}, "count": 1}
