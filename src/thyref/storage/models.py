@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -142,3 +143,18 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(32))
     case_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     detail: Mapped[str] = mapped_column(String(200), default="")
+
+
+class LoginFailure(Base):
+    """A failed sign-in, shared by every worker process for the rate limit.
+
+    ``key`` is ``u:<username>`` or ``i:<client address>``; rows older than the window are
+    deleted as new failures arrive. ``at`` is seconds since the epoch.
+    """
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    at: Mapped[float] = mapped_column(Float)

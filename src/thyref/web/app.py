@@ -212,6 +212,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         db=db,
         templates=templates,
         limiter=LoginLimiter(
+            db,
             settings.login_max_failures,
             settings.login_max_failures_per_ip,
             settings.login_window_seconds,

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import threading
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import delete, select
+
+from thyref.storage import Database
+from thyref.storage.models import LoginFailure
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -56,47 +58,50 @@ def tokens_match(expected: str | None, given: str | None) -> bool:
 
 
 class LoginLimiter:
-    """Failed sign-ins per username and per client address, in a sliding window."""
+    """Failed sign-ins per username and per client address, in a sliding window.
 
-    def __init__(self, max_per_user: int, max_per_ip: int, window_seconds: float) -> None:
+    Kept in the database (table ``login_failures``), so that the limit holds across the
+    worker processes of ``thyref serve``.
+    """
+
+    def __init__(
+        self, db: Database, max_per_user: int, max_per_ip: int, window_seconds: float
+    ) -> None:
+        self.db = db
         self.max_per_user = max_per_user
         self.max_per_ip = max_per_ip
         self.window = window_seconds
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures.setdefault(key, deque())
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        return times
+    @staticmethod
+    def _keys(username: str, ip: str) -> tuple[str, str]:
+        return f"u:{username.lower()[:150]}", f"i:{ip[:150]}"
 
     def retry_after(self, username: str, ip: str) -> int:
         """Seconds to wait before another attempt (0 = allowed)."""
-        now = time.monotonic()
+        now = time.time()
         wait = 0.0
-        with self._lock:
-            for key, limit in (
-                (f"u:{username.lower()}", self.max_per_user),
-                (f"i:{ip}", self.max_per_ip),
-            ):
-                times = self._recent(key, now)
+        user_key, ip_key = self._keys(username, ip)
+        with self.db.session() as session:
+            for key, limit in ((user_key, self.max_per_user), (ip_key, self.max_per_ip)):
+                times = session.scalars(
+                    select(LoginFailure.at)
+                    .where(LoginFailure.key == key, LoginFailure.at > now - self.window)
+                    .order_by(LoginFailure.at)
+                ).all()
                 if len(times) >= limit:
                     wait = max(wait, times[0] + self.window - now)
         return int(wait) + 1 if wait > 0 else 0
 
     def failed(self, username: str, ip: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in (f"u:{username.lower()}", f"i:{ip}"):
-                self._recent(key, now).append(now)
-            if len(self._failures) > 10_000:  # bound memory under a spray of names
-                for key in [k for k, v in self._failures.items() if not v]:
-                    del self._failures[key]
+        now = time.time()
+        with self.db.session() as session:
+            session.execute(delete(LoginFailure).where(LoginFailure.at <= now - self.window))
+            session.add_all([LoginFailure(key=key, at=now) for key in self._keys(username, ip)])
 
     def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop(f"u:{username.lower()}", None)
+        user_key = self._keys(username, "")[0]
+        with self.db.session() as session:
+            session.execute(delete(LoginFailure).where(LoginFailure.key == user_key))
 
 
 CSP = (
