@@ -2,16 +2,16 @@
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+UV := python3 -m uv
 
-.PHONY: install run test lint typecheck unit system-deps bench clean
+.PHONY: uv install run test lint typecheck unit system-deps bench clean
 
-$(UV):
-	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+uv:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 
 # Bytecode is compiled at install: this environment may set PYTHONDONTWRITEBYTECODE,
 # and without .pyc files every `thyref` start recompiles its imports (about 0.3 s).
-install: $(UV)
+install: uv
 	UV_COMPILE_BYTECODE=1 $(UV) sync --frozen
 	$(BIN)/python -m compileall -q src >/dev/null
 	@test -x $(BIN)/thyref
