@@ -12,7 +12,7 @@ uv:
 # Bytecode is compiled at install: this environment may set PYTHONDONTWRITEBYTECODE,
 # and without .pyc files every `thyref` start recompiles its imports (about 0.3 s).
 install: uv
-	UV_COMPILE_BYTECODE=1 $(UV) sync --frozen
+	UV_COMPILE_BYTECODE=1 UV_PYTHON_DOWNLOADS=never $(UV) sync --frozen --python python3
 	$(BIN)/python -m compileall -q src >/dev/null
 	@test -x $(BIN)/thyref
 
