@@ -327,3 +327,37 @@ def test_case_page_on_a_phone(browser: Browser, server: str) -> None:
     checked.audit("case-list-mobile")
     context.close()
     checked.assert_clean()
+
+
+def _focused(page: Page) -> str:
+    """What has the keyboard focus: its id, else its tag and text."""
+    return str(
+        page.evaluate(
+            "() => { const e = document.activeElement;"
+            " return e.id ? '#' + e.id : e.tagName.toLowerCase() + ':' + e.textContent.trim(); }"
+        )
+    )
+
+
+def test_keyboard_only_sign_in_and_skip_link(checked: Checked) -> None:
+    page = checked.page
+    checked.goto("/login")
+    # the username field has the focus on arrival; Tab goes on to the password
+    assert _focused(page) == "#username"
+    page.keyboard.type(USER)
+    page.keyboard.press("Tab")
+    assert _focused(page) == "#password"
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/cases")
+    page.wait_for_load_state("networkidle")
+    # on a page, the first Tab reaches the skip link, which moves the focus to the content
+    page.keyboard.press("Tab")
+    assert _focused(page).startswith("a:Aller au contenu")
+    page.keyboard.press("Enter")
+    assert _focused(page) == "#main"
+    # the next Tab lands inside the content (the page's own actions), not back in the menu
+    page.keyboard.press("Tab")
+    inside = page.evaluate("() => document.getElementById('main').contains(document.activeElement)")
+    assert inside, _focused(page)
+    checked.audit("keyboard-case-list")
