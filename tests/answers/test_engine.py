@@ -197,3 +197,54 @@ def test_topics_and_glossary_listing(engine: AnswerEngine) -> None:
     assert [t.id for t in fr] == [t.id for t in en] and len(fr) == 27
     assert fr[0].title != en[0].title
     assert all(g.definition for g in engine.glossary("en"))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Peut-on dormir dans le même lit que son conjoint après l'iode 131 ?",  # home contact
+        "should I keep away from my granddaughter after radioiodine?",  # home contact
+        "le cancer de la thyroïde est-il contagieux pour mes proches ?",  # contagion
+        "quel est le prix d'une boîte de Nexavar ?",  # money
+        "do I have to pay for lenvatinib myself?",  # money
+        "ma cicatrice au cou gonfle un peu, est-ce grave ?",  # surgical scar
+        "acne on my back since cabozantinib",  # other skin side effect
+        "bouche sèche et perte du goût après l'iode radioactif",  # salivary after-effects
+        "my eyes are watery since I started sorafenib",  # eyes
+        "douleurs musculaires sous Lenvima",  # muscles and joints
+        "engourdissement des lèvres après la thyroïdectomie",  # low calcium after surgery
+        "je suis déprimée depuis le début du traitement par ITK",  # mood
+        "j'ai oublié ma gélule de Lenvima ce matin",  # missed dose
+        "where should I store cabozantinib tablets?",  # storage of tablets
+        "puis-je garder mon travail sous sorafenib ?",  # work
+        "vie sexuelle pendant une thérapie ciblée",  # sexuality
+        "Fukushima can cause thyroid cancer?",  # causes
+        "can I be a blood donor after thyroid cancer?",  # donation
+        "régime sans sucre avec un cancer de la thyroïde",  # food
+    ],
+)
+def test_everyday_subjects_are_declined(engine: AnswerEngine, question: str) -> None:
+    # subjects of the broader off-topic lexicon (kb/lexicon.toml, "more subjects")
+    assert engine.ask(question).topic is None
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # cost is a subject of the topic's own questions (molecular tests are costly)
+        ("la recherche de mutation coûte-t-elle cher ?", "mutation-testing"),
+        # reimbursement is part of the marketing authorisation, not an off-topic money matter
+        ("le cabozantinib est-il remboursé hors essai ?", "targeted-therapy-access"),
+        # heredity is answered: tumour mutations are not passed on to the children
+        ("is this cancer hereditary, can my kids inherit the mutation?", "mutation-testing"),
+        # the scar named with the mediastinum stays answerable
+        (
+            "ganglion du médiastin retiré par la cicatrice de thyroïdectomie ?",
+            "mediastinal-lymph-nodes",
+        ),
+        # family members asking for a patient are not an off-topic subject
+        ("my husband's lung metastases, what local treatment?", "lung-metastases-treatment"),
+    ],
+)
+def test_everyday_words_do_not_hide_topics(engine: AnswerEngine, question: str, topic: str) -> None:
+    assert engine.ask(question).topic == topic
