@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from thyref.domain import parse_case
+from thyref.domain import assess, parse_case
 from thyref.domain.messages import catalogue, problem_text, text
 from thyref.domain.rules import load_rules
 from thyref.errors import CaseValidationError, Problem
@@ -92,3 +92,30 @@ def test_problems_are_said_in_both_languages(
 def test_a_problem_without_translation_keeps_its_message() -> None:
     problem = Problem("x", "something odd", "no_such_code")
     assert problem_text(problem, "fr") == "something odd"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("fr", "Lésion(s) sans fixation de l'iode 131 : L1 (poumon), B1 (os)."),  # sites in French
+        ("en", "Lesion(s) with no I-131 uptake: L1 (lung), B1 (bone)."),  # and in English
+    ],
+)
+def test_vocabulary_inside_a_sentence_follows_the_language(lang: str, expected: str) -> None:
+    case = {
+        **_BASE,
+        "lesions": [
+            {"id": "L1", "site": "lung", "rai_uptake": "no"},
+            {"id": "B1", "site": "bone", "rai_uptake": "no"},
+        ],
+    }
+    evidence = assess(parse_case(case), lang).refractory["evidence"]  # type: ignore[arg-type]
+    assert evidence[0]["detail"] == expected
+
+
+def test_every_site_has_a_name_in_both_languages() -> None:
+    from thyref.domain.case import Site
+
+    for site in Site:
+        assert text(f"site.{site}", "fr") != f"site.{site}"
+        assert text(f"site.{site}", "en") != f"site.{site}"

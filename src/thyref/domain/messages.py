@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from thyref.errors import Problem
 
@@ -29,17 +29,35 @@ def has(key: str, lang: Lang = "fr") -> bool:
     return key in catalogue()[lang]
 
 
+class Term(NamedTuple):
+    """A vocabulary word said in the reader's language (``Term("site.lung")``)."""
+
+    key: str
+
+
+Phrase = tuple[str | Term, ...]
+
+
+def _render(value: Any, lang: Lang) -> Any:
+    if isinstance(value, Term):
+        return text(value.key, lang)
+    if type(value) is tuple:  # a Phrase: words and Terms, said in order
+        return "".join(str(_render(part, lang)) for part in value)
+    return value
+
+
 def text(key: str, lang: Lang = "fr", params: dict[str, Any] | None = None) -> str:
     """The message ``key`` in ``lang`` with its placeholders filled.
 
-    For every boolean parameter that is true, the message ``key.<param>`` (if any) is
-    appended: this keeps conditional sentences in the data file, not in code.
+    A parameter may be a ``Term`` or a ``Phrase`` (tuple of strings and Terms): its
+    words are said in ``lang``. For every boolean parameter that is true, the message
+    ``key.<param>`` (if any) is appended: conditional sentences stay in the data file.
     """
     table = catalogue()[lang]
     template = table.get(key)
     if template is None:
         template = catalogue()["fr"].get(key, key)
-    params = params or {}
+    params = {k: _render(v, lang) for k, v in params.items()} if params else {}
     out = template.format_map(_Safe(params))
     for name, value in params.items():
         if value is True and f"{key}.{name}" in table:

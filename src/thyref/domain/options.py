@@ -16,6 +16,7 @@ from typing import Any
 from thyref.domain.case import Case, Category, Extent, Lesion, Molecular, Site
 from thyref.domain.dates import add_months
 from thyref.domain.kinetics import Kinetics
+from thyref.domain.messages import Phrase, Term
 from thyref.domain.rai import RaiSummary
 from thyref.domain.recist import RecistResult
 from thyref.domain.refractoriness import Refractoriness
@@ -151,6 +152,15 @@ def _systemic(ctx: Context) -> Option | None:
     )
 
 
+def _sites_phrase(groups: list[tuple[Site, list[Lesion]]]) -> Phrase:
+    """``poumon : P1, P2 ; os : B1`` with the organ said in the reader's language."""
+    parts: list[str | Term] = []
+    for i, (site, lesions) in enumerate(groups):
+        ids = ", ".join(lesion.id for lesion in lesions)
+        parts += ["; " if i else "", Term(f"site.{site}"), f": {ids}"]
+    return tuple(parts)
+
+
 def _local(ctx: Context) -> Option | None:
     if not ctx.is_refractory:
         return None
@@ -178,10 +188,7 @@ def _local(ctx: Context) -> Option | None:
         "high",
         "reason.local",
         {
-            "sites": "; ".join(
-                f"{site}: {', '.join(lesion.id for lesion in lesions)}"
-                for site, lesions in eligible
-            ),
+            "sites": _sites_phrase(eligible),
             "progressive": progressive is not None,
             "symptomatic": ctx.case.raw.clinical.symptomatic is True,
             "local_mm": str(opts.local_min_size_mm),

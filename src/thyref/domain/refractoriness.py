@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from thyref.domain.case import Case, Category, Extent
+from thyref.domain.case import Case, Category, Extent, Lesion
 from thyref.domain.dates import add_months
+from thyref.domain.messages import Phrase, Term
 from thyref.domain.rai import RaiSummary
 from thyref.domain.recist import RecistResult
 from thyref.domain.rules import Rules
@@ -50,6 +51,14 @@ class Refractoriness:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
+def _lesion_list(lesions: list[Lesion]) -> Phrase:
+    """``L1 (poumon), B1 (os)``: ids with their site said in the reader's language."""
+    parts: list[str | Term] = []
+    for i, lesion in enumerate(lesions):
+        parts += [", " if i else "", f"{lesion.id} (", Term(f"site.{lesion.site}"), ")"]
+    return tuple(parts)
+
+
 def _no_uptake(case: Case, rules: Rules) -> Evidence | None:
     cold = [lesion for lesion in case.raw.lesions if lesion.rai_uptake == "no"]
     if not cold:
@@ -59,7 +68,7 @@ def _no_uptake(case: Case, rules: Rules) -> Evidence | None:
         "DTC-NO-UPTAKE",
         "evidence.no_uptake.mixed" if avid else "evidence.no_uptake",
         {
-            "cold": ", ".join(f"{lesion.id} ({lesion.site})" for lesion in cold),
+            "cold": _lesion_list(cold),
             "avid": ", ".join(avid),
         },
         tuple(rules.criterion_sources("DTC-NO-UPTAKE")),
