@@ -57,3 +57,19 @@ def test_targeted_therapy_reads_lab_wording(
     molecular: list[dict[str, str]], drugs: set[str]
 ) -> None:
     assert _anaplastic(molecular) == drugs
+
+
+def test_an_innumerable_group_counts_as_many_lesions_for_redifferentiation() -> None:
+    # one miliary group that does not take up iodine, BRAF V600E, no symptoms: the seed's
+    # candidate for redifferentiation ("nombreuses mais relativement petites")
+    case = {
+        "format": "thyref-case/1",
+        "id": "miliary",
+        "diagnosis": {"histology": "papillary", "date": "2020-01-01"},
+        "rai": [{"date": "2020-03-01", "activity": 100, "unit": "mCi"}],
+        "lesions": [{"id": "M1", "site": "lung", "innumerable": True, "rai_uptake": "no"}],
+        "molecular": [{"gene": "BRAF", "alteration": "V600E", "kind": "mutation"}],
+        "clinical": {"symptomatic": False},
+    }
+    ids = [r["id"] for r in assess(parse_case(case)).recommendations]
+    assert "REDIFFERENTIATION" in ids

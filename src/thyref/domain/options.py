@@ -216,7 +216,10 @@ def _redifferentiation(ctx: Context) -> Option | None:
         return None
     braf = any(name.startswith("BRAF") for name in found)
     lesions = ctx.case.raw.lesions
-    if len(lesions) < opts.redifferentiation_min_lesions:
+    # an innumerable group (miliary, micronodules) is many lesions by itself: the seed's
+    # "numerous but fairly small metastases" are the candidates for redifferentiation
+    many = any(lesion.innumerable for lesion in lesions)
+    if not many and len(lesions) < opts.redifferentiation_min_lesions:
         return None
     sizes = [ctx.case.latest_measurement(lesion.id) for lesion in lesions]
     largest = max((s for s in sizes if s is not None), default=None)
