@@ -6,37 +6,17 @@ The domain's validator stays the authority: it also checks what a schema cannot
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
+
+from thyref.domain.case import Extent, Histology, LabUnit, Site
 
 _DATE: dict[str, Any] = {"type": "string", "format": "date", "example": "2015-03-01"}
 _TRI: dict[str, Any] = {"type": ["boolean", "null"]}
-_SITES = [
-    "thyroid_bed",
-    "lymph_node_cervical_central",
-    "lymph_node_cervical_lateral",
-    "lymph_node_mediastinal_upper",
-    "lymph_node_mediastinal_lower",
-    "lung",
-    "pleura",
-    "bone",
-    "brain",
-    "liver",
-    "skin",
-    "soft_tissue",
-    "other",
-]
-_LAB_UNITS = [
-    "ng/mL",
-    "ug/L",
-    "pg/mL",
-    "ng/L",
-    "mU/L",
-    "mUI/L",
-    "m[IU]/L",
-    "IU/mL",
-    "UI/mL",
-    "[IU]/mL",
-]
+# Vocabularies come from the domain model, so the schema cannot drift from it.
+_SITES = [site.value for site in Site]
+_LAB_UNITS = list(get_args(LabUnit))
+_HISTOLOGIES = [h.value for h in Histology]
+_EXTENTS = [e.value for e in Extent]
 
 CASE_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -56,18 +36,9 @@ CASE_SCHEMA: dict[str, Any] = {
             "type": "object",
             "required": ["histology", "date"],
             "properties": {
-                "histology": {
-                    "enum": [
-                        "papillary",
-                        "follicular",
-                        "oncocytic",
-                        "poorly_differentiated",
-                        "anaplastic",
-                        "medullary",
-                    ]
-                },
+                "histology": {"enum": _HISTOLOGIES},
                 "date": _DATE,
-                "extent": {"enum": ["locoregional", "locally_advanced", "metastatic"]},
+                "extent": {"enum": _EXTENTS},
                 "primary_sample_date": _DATE,
             },
         },

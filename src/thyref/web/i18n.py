@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, get_args
+
+from thyref.domain.case import LabUnit
 
 LANGS: Final = ("fr", "en")
 DEFAULT_LANG: Final = "fr"
@@ -529,21 +531,7 @@ VOCAB: Final[dict[str, dict[str, tuple[str, str]]]] = {
         "calcitonin": ("Calcitonine", "Calcitonin"),
         "cea": ("ACE", "CEA"),
     },
-    "lab_unit": {
-        u: (u, u)
-        for u in (
-            "ng/mL",
-            "ug/L",
-            "pg/mL",
-            "ng/L",
-            "mU/L",
-            "mUI/L",
-            "m[IU]/L",
-            "IU/mL",
-            "UI/mL",
-            "[IU]/mL",
-        )
-    },
+    "lab_unit": {u: (u, u) for u in get_args(LabUnit)},
     "kind": {
         "mutation": ("Mutation", "Mutation"),
         "fusion": ("Fusion", "Fusion"),
