@@ -205,6 +205,15 @@ def rules(
                     table.add_row(section, f"{key}.{sub}", _show(v))
             else:
                 table.add_row(section, key, _show(value))
+    for row in r.targeted:
+        where = f" in {', '.join(row.histologies)}" if row.histologies else ""
+        kind = f" {row.kind}" if row.kind else ""
+        alteration = "" if row.alteration == "*" else f" {row.alteration}"
+        table.add_row(
+            "targeted",
+            row.label,
+            f"{'/'.join(row.genes)}{alteration}{kind}{where} -> drugs.{row.drugs}",
+        )
     for name, group in r.drugs.items():
         table.add_row("drugs", name, f"{', '.join(group.drugs)} — {group.status}")
     for key, cite in r.sources.items():

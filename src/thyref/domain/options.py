@@ -95,19 +95,23 @@ def _src(ctx: Context, option_id: str) -> tuple[str, ...]:
     return tuple(ctx.rules.option_sources(option_id))
 
 
+def _actionable(ctx: Context) -> list[tuple[str, str]]:
+    """(label, drug group) of every ``[[targeted]]`` row the case matches, groups once."""
+    found: list[tuple[str, str]] = []
+    histology = ctx.case.histology.value
+    for row in ctx.rules.targeted:
+        if row.histologies and histology not in row.histologies:
+            continue
+        if any(row.drugs == group for _, group in found):
+            continue
+        if any(ctx.alterations(gene, row.alteration, kind=row.kind) for gene in row.genes):
+            found.append((row.label, row.drugs))
+    return found
+
+
 def _targeted(ctx: Context) -> Option | None:
-    found: list[tuple[str, list[str]]] = []
     rules = ctx.rules
-    if ctx.anaplastic and ctx.alterations("BRAF", "V600E", kind="mutation"):
-        found.append(("BRAF V600E", rules.drug_names("braf_atc")))
-    if ctx.alterations("RET", kind="fusion"):
-        found.append(("RET fusion", rules.drug_names("ret")))
-    elif ctx.case.category is Category.medullary and ctx.alterations("RET", kind="mutation"):
-        found.append(("RET mutation", rules.drug_names("ret")))
-    if any(ctx.alterations(g, kind="fusion") for g in ctx.rules.options.ntrk_genes):
-        found.append(("NTRK fusion", rules.drug_names("ntrk")))
-    if ctx.alterations("ALK", kind="fusion"):
-        found.append(("ALK fusion", rules.drug_names("alk")))
+    found = [(label, rules.drug_names(group)) for label, group in _actionable(ctx)]
     if not found:
         return None
     drugs = tuple(d for _, names in found for d in names)
@@ -136,7 +140,7 @@ def _systemic(ctx: Context) -> Option | None:
     current = (clinical.on_systemic_therapy or "").strip().lower()
     if ctx.case.category is Category.medullary:
         drugs = list(rules.drug_names("mtc"))
-        if ctx.alterations("RET"):
+        if ctx.alterations(rules.options.mtc_ret_gene):
             drugs = [*rules.drug_names("ret"), *drugs]
     elif current in rules.options.vegfr_inhibitors:
         drugs = list(rules.drug_names("dtc_after_vegfr"))
@@ -207,14 +211,15 @@ def _redifferentiation(ctx: Context) -> Option | None:
     if ctx.case.raw.clinical.symptomatic is True:
         return None
     opts = ctx.rules.options
-    found = []
-    for entry in opts.redifferentiation_genes:
+    found: list[str] = []
+    group = ""
+    for entry in opts.redifferentiation_genes:  # in order of preference of the scheme
         gene, _, alteration = entry.partition(":")
         if ctx.alterations(gene, alteration or "*", kind="mutation"):
             found.append(gene if alteration in ("", "*") else f"{gene} {alteration}")
+            group = group or opts.redifferentiation_drugs[gene]
     if not found:
         return None
-    braf = any(name.startswith("BRAF") for name in found)
     lesions = ctx.case.raw.lesions
     # an innumerable group (miliary, micronodules) is many lesions by itself: the seed's
     # "numerous but fairly small metastases" are the candidates for redifferentiation
@@ -225,7 +230,6 @@ def _redifferentiation(ctx: Context) -> Option | None:
     largest = max((s for s in sizes if s is not None), default=None)
     if largest is not None and largest > opts.redifferentiation_max_size_mm:
         return None
-    group = "redifferentiation_braf" if braf else "redifferentiation_ras"
     return Option(
         "REDIFFERENTIATION",
         "high",
@@ -388,13 +392,14 @@ def _trial(ctx: Context) -> Option | None:
     current = ctx.case.raw.clinical.on_systemic_therapy
     on_drug = bool(current and current.strip())
     ras = ctx.ras()
-    alk = ctx.alterations("ALK")
+    others = [g for g in ctx.rules.options.trial_genes if g not in ctx.rules.options.ras_genes]
+    other = [g for g in others if ctx.alterations(g)]
     if progressive is not None and on_drug:
         key, params = "reason.trial.on_drug", {"drug": current, "pd_date": progressive.isoformat()}
-    elif ras or alk:
+    elif ras or other:
         key, params = (
             "reason.trial.alteration",
-            {"alteration": ", ".join([*ras, *(["ALK"] if alk else [])])},
+            {"alteration": ", ".join([*ras, *other])},
         )
     else:
         return None

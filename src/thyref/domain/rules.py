@@ -10,6 +10,7 @@ import tomllib
 from decimal import Decimal
 from functools import cache
 from importlib import resources
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
@@ -93,6 +94,7 @@ class OptionRules(_Frozen):
     redifferentiation_min_lesions: int
     redifferentiation_max_size_mm: Decimal
     redifferentiation_genes: list[str]
+    redifferentiation_drugs: dict[str, str]
     additional_rai_max_administrations: int
     tsh_target_mu_l: Decimal
     tsh_high_priority_mu_l: Decimal
@@ -101,9 +103,21 @@ class OptionRules(_Frozen):
     node_surgery_size_mm: Decimal
     node_surgery_growth_mm: Decimal
     ras_genes: list[str]
-    ntrk_genes: list[str]
+    trial_genes: list[str]
+    mtc_ret_gene: str
     vegfr_inhibitors: list[str]
     sources: dict[str, list[str]]
+
+
+class Actionable(_Frozen):
+    """An alteration that opens a targeted therapy (``[[targeted]]`` rows)."""
+
+    label: str
+    genes: list[str]
+    alteration: str = "*"
+    kind: Literal["mutation", "fusion"] | None = None
+    histologies: list[str] = Field(default_factory=list)
+    drugs: str
 
 
 class DrugGroup(_Frozen):
@@ -124,6 +138,7 @@ class Rules(_Frozen):
     kinetics: KineticsRules
     options: OptionRules
     drugs: dict[str, DrugGroup] = Field(default_factory=dict)
+    targeted: list[Actionable] = Field(default_factory=list)
     _lab_units: dict[str, tuple[str, dict[str, Decimal | None]]] | None = PrivateAttr(None)
 
     def option_sources(self, option_id: str) -> list[str]:
@@ -158,6 +173,11 @@ class Rules(_Frozen):
         unknown = sorted(named - set(self.sources))
         if unknown:
             raise RulesError(f"rules {self.id}: undefined sources {', '.join(unknown)}")
+        wanted = {row.drugs for row in self.targeted}
+        wanted |= set(self.options.redifferentiation_drugs.values())
+        groups = sorted(wanted - set(self.drugs))
+        if groups:
+            raise RulesError(f"rules {self.id}: undefined drug groups {', '.join(groups)}")
 
 
 def rules_text(rules_id: str = DEFAULT_RULES) -> str:
