@@ -188,11 +188,11 @@ def _rai_out(summary: rai_mod.RaiSummary) -> RaiOut:
             summary.threshold_reached_on.isoformat() if summary.threshold_reached_on else None
         ),
         history=[
-            AdministrationOut(
-                date=a.date.isoformat(),
-                gbq=round(float(a.mbq / 1000), 3),
-                cumulative_gbq=round(float(a.cumulative_mbq / 1000), 3),
-            )
+            {
+                "date": a.date.isoformat(),
+                "gbq": round(float(a.mbq / 1000), 3),
+                "cumulative_gbq": round(float(a.cumulative_mbq / 1000), 3),
+            }
             for a in summary.administrations
         ],
     )
@@ -208,20 +208,20 @@ def _recist_out(result: recist_mod.RecistResult | None) -> RecistOut | None:
         non_targets=list(result.non_targets),
         target_selection=result.target_selection,
         timepoints=[
-            TimepointOut(
-                date=tp.date.isoformat(),
-                sum_mm=_f(tp.sum_mm),
-                change_from_baseline_pct=_f(tp.change_from_baseline_pct),
-                change_from_nadir_pct=_f(tp.change_from_nadir_pct),
-                nadir_mm=_f(tp.nadir_mm),
-                target_response=tp.target_response,
-                non_target_response=tp.non_target_response,
-                new_lesions=tp.new_lesions,
-                overall_response=tp.overall_response,
-                asserted=tp.asserted,
-                missing_targets=list(tp.missing_targets),
-                reasons=list(tp.reasons),
-            )
+            {
+                "date": tp.date.isoformat(),
+                "sum_mm": _f(tp.sum_mm),
+                "change_from_baseline_pct": _f(tp.change_from_baseline_pct),
+                "change_from_nadir_pct": _f(tp.change_from_nadir_pct),
+                "nadir_mm": _f(tp.nadir_mm),
+                "target_response": tp.target_response,
+                "non_target_response": tp.non_target_response,
+                "new_lesions": tp.new_lesions,
+                "overall_response": tp.overall_response,
+                "asserted": tp.asserted,
+                "missing_targets": list(tp.missing_targets),
+                "reasons": list(tp.reasons),
+            }
             for tp in result.timepoints
         ],
         best_overall_response=result.best_overall_response,
@@ -230,20 +230,20 @@ def _recist_out(result: recist_mod.RecistResult | None) -> RecistOut | None:
 
 
 def _kinetics_out(k: kinetics_mod.Kinetics, lang: Lang) -> KineticsOut:
-    return KineticsOut(
-        doubling_time_days=k.doubling_time_days,
-        halving_time_days=k.halving_time_days,
-        points=k.points,
-        r2=k.r2,
-        status=k.status,
-        band=k.band,
-        unit=k.unit,
-        warnings=list(k.warnings),
-        warning_text=[text(f"warning.{w}", lang) for w in k.warnings],
-        first_date=k.first_date.isoformat() if k.first_date else None,
-        last_date=k.last_date.isoformat() if k.last_date else None,
-        series=[[d.isoformat(), v] for d, v in k.series],
-    )
+    return {
+        "doubling_time_days": k.doubling_time_days,
+        "halving_time_days": k.halving_time_days,
+        "points": k.points,
+        "r2": k.r2,
+        "status": k.status,
+        "band": k.band,
+        "unit": k.unit,
+        "warnings": list(k.warnings),
+        "warning_text": [text(f"warning.{w}", lang) for w in k.warnings],
+        "first_date": k.first_date.isoformat() if k.first_date else None,
+        "last_date": k.last_date.isoformat() if k.last_date else None,
+        "series": [[d.isoformat(), v] for d, v in k.series],
+    }
 
 
 # keyed by id(rules); the entry keeps the rules alive so that id cannot be reused
@@ -289,16 +289,16 @@ def _thresholds(rules: Rules) -> dict[str, str]:
 def _option_out(opt: options_mod.Option, rules: Rules, lang: Lang) -> RecommendationOut:
     general = _summary(f"summary.{opt.id}", opt.drugs, rules, lang)
     rationale = general + " " + text(opt.reason, lang, opt.params)
-    return RecommendationOut(
-        id=opt.id,
-        priority=opt.priority,
-        title=text(f"title.{opt.id}", lang),
-        rationale=rationale,
-        rule=_summary(f"rule.{opt.id}", (), rules, lang),
-        sources=list(opt.sources),
-        lesions=list(opt.lesions),
-        drugs=list(opt.drugs),
-    )
+    return {
+        "id": opt.id,
+        "priority": opt.priority,
+        "title": text(f"title.{opt.id}", lang),
+        "rationale": rationale,
+        "rule": _summary(f"rule.{opt.id}", (), rules, lang),
+        "sources": list(opt.sources),
+        "lesions": list(opt.lesions),
+        "drugs": list(opt.drugs),
+    }
 
 
 def assess(
@@ -325,14 +325,14 @@ def assess(
             extent=refractory.extent.value if refractory.extent else None,
             criteria_met=list(refractory.criteria_met),
             evidence=[
-                EvidenceOut(
-                    criterion=ev.criterion,
-                    detail=text(ev.message, lang, ev.params),
-                    rule=_summary(f"rule.{ev.criterion}", (), rules, lang),
-                    sources=list(ev.sources),
-                    lesions=list(ev.lesions),
-                    dates=[d.isoformat() for d in ev.dates],
-                )
+                {
+                    "criterion": ev.criterion,
+                    "detail": text(ev.message, lang, ev.params),
+                    "rule": _summary(f"rule.{ev.criterion}", (), rules, lang),
+                    "sources": list(ev.sources),
+                    "lesions": list(ev.lesions),
+                    "dates": [d.isoformat() for d in ev.dates],
+                }
                 for ev in refractory.evidence
             ],
             missing_data=list(refractory.missing_data),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any, Literal, NamedTuple
@@ -35,14 +37,37 @@ class Term(NamedTuple):
     key: str
 
 
-Phrase = tuple[str | Term, ...]
+class Num(NamedTuple):
+    """A number inside a Phrase, written the reader's way (``0,35`` in French)."""
+
+    value: Decimal | float | int
+
+
+Phrase = tuple[str | Term | Num, ...]
+_NUMBER = re.compile(r"-?\d+\.\d+")
+
+
+def number(value: Decimal | float | int | str, lang: Lang) -> str:
+    """``32.0`` -> ``32``, ``0.35`` -> ``0,35`` in French: no useless zero, local comma."""
+    if isinstance(value, int):
+        return str(value)
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    out = f"{exact.normalize():f}"
+    return out.replace(".", ",") if lang == "fr" else out
 
 
 def _render(value: Any, lang: Lang) -> Any:
-    if isinstance(value, Term):
+    kind = type(value)
+    if kind is str:  # the common case: plain text, or a number written as text
+        return number(value, lang) if "." in value and _NUMBER.fullmatch(value) else value
+    if kind is Term:
         return text(value.key, lang)
-    if type(value) is tuple:  # a Phrase: words and Terms, said in order
+    if kind is Num:
+        return number(value.value, lang)
+    if kind is tuple:  # a Phrase: words, Terms and Nums, said in order
         return "".join(str(_render(part, lang)) for part in value)
+    if kind is Decimal or kind is float:
+        return number(value, lang)
     return value
 
 
@@ -57,7 +82,12 @@ def text(key: str, lang: Lang = "fr", params: dict[str, Any] | None = None) -> s
     template = table.get(key)
     if template is None:
         template = catalogue()["fr"].get(key, key)
-    params = {k: _render(v, lang) for k, v in params.items()} if params else {}
+    if params:  # plain words pass as they are; numbers, Terms and Phrases are rendered
+        params = {
+            k: v if type(v) is str and "." not in v else _render(v, lang) for k, v in params.items()
+        }
+    else:
+        params = {}
     out = template.format_map(_Safe(params))
     for name, value in params.items():
         if value is True and f"{key}.{name}" in table:

@@ -16,7 +16,7 @@ from typing import Any
 from thyref.domain.case import Case, Category, Extent, Lesion, Molecular, Site
 from thyref.domain.dates import add_months
 from thyref.domain.kinetics import Kinetics
-from thyref.domain.messages import Phrase, Term
+from thyref.domain.messages import Num, Phrase, Term
 from thyref.domain.rai import RaiSummary
 from thyref.domain.recist import RecistResult
 from thyref.domain.refractoriness import Refractoriness
@@ -359,12 +359,14 @@ def _node_options(ctx: Context) -> list[Option]:
             mediastinal.append((lesion.id, latest, growth))
     out = []
 
-    def describe(rows: list[tuple[str, Decimal | None, Decimal | None]]) -> str:
-        parts = []
-        for lid, latest, growth in rows:
-            grow = f", +{growth} mm" if growth is not None and growth > 0 else ""
-            parts.append(f"{lid} {latest} mm{grow}")
-        return "; ".join(parts)
+    def describe(rows: list[tuple[str, Decimal | None, Decimal | None]]) -> Phrase:
+        parts: list[str | Term | Num] = []
+        for i, (lid, latest, growth) in enumerate(rows):
+            parts += ["; " if i else "", f"{lid} "]
+            parts += [Num(latest), " mm"] if latest is not None else ["–"]
+            if growth is not None and growth > 0:
+                parts += [", +", Num(growth), " mm"]
+        return tuple(parts)
 
     for option_id, priority, rows in (
         ("NECK-NODE-WORKUP", "routine", workup),
