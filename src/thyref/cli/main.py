@@ -42,7 +42,9 @@ app = typer.Typer(
         "  thyref assess case.json --format json   the JSON contract\n\n"
         "  cat case.json | thyref assess -         read from standard input\n\n"
         "  thyref validate case.json               check a case, list every problem\n\n"
-        "  thyref rules                            thresholds, windows and sources in force"
+        "  thyref rules                            thresholds, windows and sources in force\n\n"
+        '  thyref ask "combien de cures d\'iode ?"   a patient question, answered or declined\n\n'
+        "  thyref serve                            the web application on 127.0.0.1:8000"
     ),
     no_args_is_help=True,
     rich_markup_mode="rich",
