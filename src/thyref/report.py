@@ -62,7 +62,7 @@ def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
     head.append(text(f"status.{r.status}", lang), STATUS_STYLE.get(r.status, ""))
     head.append(f"  ·  {text(f'category.{r.category}', lang)}")
     if r.extent:
-        head.append(f"  ·  {r.extent}")
+        head.append(f"  ·  {text(f'extent.{r.extent}', lang)}")
     head.append(f"\n{lb['criteria']}: {', '.join(r.criteria_met) or lb['none']}")
     for ev in r.evidence:
         head.append(f"\n  • {ev.criterion}: {ev.detail} [{', '.join(ev.sources)}]")
@@ -146,7 +146,8 @@ def render_markdown(assessment: Assessment, lang: Lang) -> str:
     out = [f"# {lb['case']} {a.case_id}", ""]
     out.append(
         f"**{lb['status']}**: {text(f'status.{r.status}', lang)} · "
-        f"{text(f'category.{r.category}', lang)}" + (f" · {r.extent}" if r.extent else "")
+        f"{text(f'category.{r.category}', lang)}"
+        + (f" · {text(f'extent.{r.extent}', lang)}" if r.extent else "")
     )
     out.append("")
     out.append(f"**{lb['criteria']}**: {', '.join(r.criteria_met) or lb['none']}")
