@@ -74,3 +74,17 @@ def test_a_broken_file_is_refused_with_a_clear_error() -> None:
 def test_an_unknown_rule_set_is_a_rules_error() -> None:
     with pytest.raises(RulesError, match="no rule set"):
         rules_text("no-such-rules")
+
+
+def test_rules_explain_lists_every_rule_in_words() -> None:
+    import subprocess
+    from pathlib import Path
+
+    cli = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "thyref"
+    done = subprocess.run(
+        [str(cli), "rules", "--explain", "--lang", "en"], capture_output=True, text=True, check=True
+    )
+    for rule_id in SPEC_OPTION_IDS | SPEC_CRITERIA:
+        assert rule_id in done.stdout
+    # the numbers in the words come from the data file
+    assert "22 GBq" in done.stdout

@@ -128,15 +128,24 @@ class Lexicon:
         `exact` terms of a concept (matched on whole words, not stems: "assurance" but not
         "assure") are only looked for when the folded `tokens` are given.
         """
-        found: list[str] = []
+        hits: list[tuple[int, int, str]] = []
         for table, seq in ((self._tables[lang], keys), (self._exact, tokens or ())):
             n = len(seq)
             for i in range(n):
                 for size in range(1, min(self.max_len, n - i) + 1):
                     hit = table.get(tuple(seq[i : i + size]))
                     if hit:
-                        for cid in sorted(hit):
-                            found.extend(sorted(self._closure[cid]))
+                        hits.extend((i, size, cid) for cid in sorted(hit))
+        # an off-topic word inside a longer in-domain phrase is not off-topic ("keep an
+        # eye on" the nodules is not about the eyes)
+        covers = [(i, i + size) for i, size, cid in hits if self.concepts[cid].tier != "offtopic"]
+        found: list[str] = []
+        for i, size, cid in hits:
+            if self.concepts[cid].tier == "offtopic" and any(
+                a <= i and i + size <= b and b - a > size for a, b in covers
+            ):
+                continue
+            found.extend(sorted(self._closure[cid]))
         return found
 
     def subjects(self, concept_ids: Sequence[str]) -> set[str]:

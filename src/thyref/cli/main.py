@@ -187,10 +187,18 @@ def validate(
 @app.command()
 def rules(
     raw: Annotated[bool, typer.Option("--raw", help="Print the data file itself.")] = False,
+    explain: Annotated[
+        bool,
+        typer.Option("--explain", help="Each criterion and option: its rule in words, sources."),
+    ] = False,
+    lang: Annotated[Language, typer.Option("--lang", "-l")] = Language.fr,
 ) -> None:
     """Print the rule set in force: thresholds, windows, drug lists and sources."""
     if raw:
         sys.stdout.write(rules_text())
+        return
+    if explain:
+        _explain("en" if lang is Language.en else "fr")
         return
     from rich.table import Table
 
@@ -221,6 +229,23 @@ def rules(
     for key, cite in r.sources.items():
         table.add_row("sources", key, cite)
     _console(piped_width=200).print(table)
+
+
+def _explain(lang: Lang) -> None:
+    """Every criterion and option of the rule set, said in words, with its sources."""
+    from rich.table import Table
+
+    from thyref.domain.assessment import rule_text
+
+    r = load_rules()
+    table = Table(title=f"{r.id}", title_justify="left", show_lines=True)
+    for column in ("id", "rule" if lang == "en" else "règle", "sources"):
+        table.add_column(column, overflow="fold")
+    for criterion, sources in r.refractoriness.criteria.items():
+        table.add_row(criterion, rule_text(criterion, lang, r), ", ".join(sources))
+    for option, sources in r.options.sources.items():
+        table.add_row(option, rule_text(option, lang, r), ", ".join(sources))
+    _console(piped_width=160).print(table)
 
 
 def _show(value: object) -> str:

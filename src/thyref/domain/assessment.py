@@ -270,6 +270,11 @@ def _summary(key_name: str, drugs: tuple[str, ...], rules: Rules, lang: Lang) ->
     return summary
 
 
+def rule_text(rule_id: str, lang: Lang = "fr", rules: Rules | None = None) -> str:
+    """The rule of a criterion or option in words, with the numbers of the rule set."""
+    return _summary(f"rule.{rule_id}", (), rules or load_rules(), lang)
+
+
 def _thresholds(rules: Rules) -> dict[str, str]:
     """Numbers quoted in rule texts, taken from the rules data file."""
     o = rules.options
