@@ -497,7 +497,10 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
             return _render_editor(p, state, case_id, version, message=p.t("editor.exists"))
         except StaleVersion as stale:
             db.rollback()
-            return _render_editor(p, state, case_id, stale.current_version, conflict=stale)
+            # 409 as in the API; the page still shows what was typed, now on the new version
+            page = _render_editor(p, state, case_id, stale.current_version, conflict=stale)
+            page.status_code = 409
+            return page
         except CaseNotFound as exc:
             raise NotFound() from exc
     saved = stored.summary
