@@ -247,3 +247,23 @@ def test_no_patient_data_in_logs(client: TestClient, caplog: pytest.LogCaptureFi
     text = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in server)
     assert "/api/v1/cases/{case_id}" in text  # the access log is there, by route template
     assert marker not in text and "lenvatinib-unique-marker" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "la lésion L9 n'est pas déclarée dans les lésions"),  # French by default
+        ("en", "lesion L9 is not declared in lesions"),  # English on request
+    ],
+)
+def test_problems_are_also_said_in_the_request_language(
+    client: TestClient, lang: str, said: str
+) -> None:
+    case = demo_case()
+    case["imaging"][0]["measurements"]["L9"] = 12
+    response = client.post(f"/api/v1/assess?lang={lang}", json=case)
+    assert response.status_code == 422
+    found = {p["path"]: p for p in response.json()["problems"]}
+    problem = found["imaging[0].measurements.L9"]
+    assert problem["text"] == said
+    assert problem["message"] == "lesion 'L9' is not declared in lesions"  # the CLI's text

@@ -48,6 +48,7 @@ _bearer = HTTPBearer(auto_error=False, description="token from POST /api/v1/auth
 class ProblemOut(BaseModel):
     path: str
     message: str
+    text: str | None = None  # the message in the request's language (case problems)
 
 
 class ErrorOut(BaseModel):

@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import thyref
+from thyref.domain.messages import Lang, problem_text
 from thyref.errors import CaseFormatError, CaseValidationError
 from thyref.storage import CaseExists, CaseNotFound, Database, Forbidden, StaleVersion
 from thyref.web import api, pages, patient
@@ -127,7 +128,10 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(CaseValidationError)
     async def invalid_case(request: Request, exc: CaseValidationError) -> Response:
-        return api.error_response(422, "invalid case", [p.as_dict() for p in exc.problems])
+        # `message` is the CLI's English text; `text` says it in the request's language
+        lang: Lang = "en" if request.query_params.get("lang") == "en" else "fr"
+        problems = [{**p.as_dict(), "text": problem_text(p, lang)} for p in exc.problems]
+        return api.error_response(422, "invalid case", problems)
 
     @app.exception_handler(CaseFormatError)
     async def bad_format(request: Request, exc: CaseFormatError) -> Response:
