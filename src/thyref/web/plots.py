@@ -71,7 +71,14 @@ def _svg(fig: Any) -> bytes:
 def _date_axis(ax: Any, mdates: Any, span: tuple[date, date] | None) -> None:
     locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    # numeric months: month names would be English on the French page (strftime %b)
+    formatter = mdates.ConciseDateFormatter(
+        locator,
+        formats=["%Y", "%m/%Y", "%d/%m", "%H:%M", "%H:%M", "%S"],
+        zero_formats=["", "%Y", "%m/%Y", "%d/%m", "%H:%M", "%H:%M"],
+        offset_formats=["", "%Y", "%m/%Y", "%d/%m/%Y", "%d/%m/%Y", "%d/%m/%Y %H:%M"],
+    )
+    ax.xaxis.set_major_formatter(formatter)
     if span is not None:
         ax.set_xlim(span[0], span[1])
 
