@@ -78,8 +78,16 @@ def test_case_example_in_english(path: pathlib.Path) -> None:
     assert fr["refractory"]["status"] == en["refractory"]["status"]
     assert fr["refractory"]["criteria_met"] == en["refractory"]["criteria_met"]
     assert rec_ids(fr) == rec_ids(en)
-    assert fr["recist"] == en["recist"]
+    assert _decisions(fr["recist"]) == _decisions(en["recist"])
     assert fr["rai"] == en["rai"]
+
+
+def _decisions(recist: dict | None) -> dict | None:
+    """RECIST without its sentences (reasons, warnings), which follow the language."""
+    if recist is None:
+        return None
+    points = [{k: v for k, v in tp.items() if k != "reasons"} for tp in recist["timepoints"]]
+    return {**{k: v for k, v in recist.items() if k != "warnings"}, "timepoints": points}
 
 
 @pytest.mark.parametrize("path", INVALID, ids=[p.stem for p in INVALID])

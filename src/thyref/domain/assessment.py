@@ -198,7 +198,7 @@ def _rai_out(summary: rai_mod.RaiSummary) -> RaiOut:
     )
 
 
-def _recist_out(result: recist_mod.RecistResult | None) -> RecistOut | None:
+def _recist_out(result: recist_mod.RecistResult | None, lang: Lang) -> RecistOut | None:
     if result is None:
         return None
     return RecistOut(
@@ -220,12 +220,12 @@ def _recist_out(result: recist_mod.RecistResult | None) -> RecistOut | None:
                 "overall_response": tp.overall_response,
                 "asserted": tp.asserted,
                 "missing_targets": list(tp.missing_targets),
-                "reasons": list(tp.reasons),
+                "reasons": [r.text(lang) for r in tp.reasons],
             }
             for tp in result.timepoints
         ],
         best_overall_response=result.best_overall_response,
-        warnings=list(result.warnings),
+        warnings=[w.text(lang) for w in result.warnings],
     )
 
 
@@ -345,7 +345,7 @@ def assess(
             notes=[text(n, lang) for n in refractory.notes],
         ),
         rai=_rai_out(rai),
-        recist=_recist_out(recist),
+        recist=_recist_out(recist, lang),
         kinetics={m: _kinetics_out(k, lang) for m, k in kinetics.items()},
         recommendations=[_option_out(o, rules, lang) for o in options],
         engine=EngineOut(version=__version__, rules=rules.id, lang=lang, as_of=today.isoformat()),

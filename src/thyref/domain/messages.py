@@ -37,6 +37,16 @@ class Term(NamedTuple):
     key: str
 
 
+class Said(NamedTuple):
+    """A sentence to say later, in the reader's language: message key and its data."""
+
+    key: str
+    params: dict[str, Any] | None = None
+
+    def text(self, lang: Lang = "fr") -> str:
+        return text(self.key, lang, self.params)
+
+
 class Num(NamedTuple):
     """A number inside a Phrase, written the reader's way (``0,35`` in French)."""
 

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from thyref.domain.case import Case, Imaging, Lesion
+from thyref.domain.messages import Said
 from thyref.domain.rules import RecistRules, Rules
 
 NODE_ORGAN = "lymph_node"
@@ -29,7 +30,7 @@ class Timepoint:
     overall_response: str
     asserted: bool = False
     missing_targets: tuple[str, ...] = ()
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Said, ...] = ()
 
 
 @dataclass(slots=True)
@@ -41,7 +42,7 @@ class RecistResult:
     target_selection: str  # "declared" or "selected"
     timepoints: tuple[Timepoint, ...]
     best_overall_response: str | None
-    warnings: tuple[str, ...] = field(default_factory=tuple)
+    warnings: tuple[Said, ...] = field(default_factory=tuple)
 
     def dates_with(self, response: str) -> list[date]:
         return [t.date for t in self.timepoints if t.overall_response == response]
@@ -155,12 +156,13 @@ def _target_response(
     baseline: Decimal,
     history: list[str],
     rules: RecistRules,
-) -> tuple[str, list[str]]:
+) -> tuple[str, list[Said]]:
     total = sum(sizes.values(), Decimal(0))
     if sizes and (
         total >= nadir * (1 + rules.pd_increase) and total - nadir >= rules.pd_absolute_mm
     ):
-        return "PD", [f"sum {total} mm >= nadir {nadir} mm x {1 + rules.pd_increase} and +5 mm"]
+        growth = {"pct": rules.pd_increase * 100, "mm": rules.pd_absolute_mm}
+        return "PD", [Said("recist.pd", {"sum": total, "nadir": nadir, **growth})]
     if "CR" in history:
         back = [
             lid
@@ -168,18 +170,19 @@ def _target_response(
             if (size >= rules.cr_nodal_short_axis_mm if nodal[lid] else size > 0)
         ]
         if back:
-            return "PD", [f"reappearance after CR: {', '.join(back)}"]
+            return "PD", [Said("recist.reappearance", {"lesions": ", ".join(back)})]
     if missing:
-        return "NE", [f"target not measured: {', '.join(missing)}"]
+        return "NE", [Said("recist.missing", {"lesions": ", ".join(missing)})]
     if all(
         (size < rules.cr_nodal_short_axis_mm if nodal[lid] else size == 0)
         for lid, size in sizes.items()
     ):
-        return "CR", ["every target has disappeared (nodes < 10 mm)"]
+        return "CR", [Said("recist.cr", {"mm": rules.cr_nodal_short_axis_mm})]
     if total <= baseline * (1 - rules.pr_decrease):
-        return "PR", [f"sum {total} mm <= baseline {baseline} mm x {1 - rules.pr_decrease}"]
+        shrink = {"pct": rules.pr_decrease * 100}
+        return "PR", [Said("recist.pr", {"sum": total, "baseline": baseline, **shrink})]
     if "PR" in history or "CR" in history:
-        return "PR", ["earlier response kept until progression (EORTC RECIST FAQ)"]
+        return "PR", [Said("recist.sticky")]
     return "SD", []
 
 
@@ -191,13 +194,10 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
     rr = rules.recist
     baseline = shots[0]
     targets, how = select_targets(case, baseline, rr)
-    warnings = []
+    warnings: list[Said] = []
     unmeasured = [t for t in targets if t not in baseline.measurements]
     if unmeasured:
-        warnings.append(
-            "declared target(s) without a baseline measurement, left out of the sum: "
-            + ", ".join(unmeasured)
-        )
+        warnings.append(Said("recist.unmeasured_targets", {"lesions": ", ".join(unmeasured)}))
         targets = [t for t in targets if t not in unmeasured]
     target_set = set(targets)
     non_targets = [
@@ -226,7 +226,7 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
                 Timepoint(
                     shot.date, None, None, None, None, None, nt, shot.new_lesions,
                     shot.assessed_response, asserted=True,
-                    reasons=("response asserted by the radiologist (no measurements)",),
+                    reasons=(Said("recist.asserted"),),
                 )
             )  # fmt: skip
             if shot.assessed_response in ("PR", "CR"):
@@ -244,11 +244,11 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
         asserted = False
         if overall == "NE" and shot.assessed_response is not None:
             overall, asserted = shot.assessed_response, True
-            reasons = [*reasons, "incomplete measurements: radiologist's response used"]
+            reasons = [*reasons, Said("recist.asserted_incomplete")]
         if shot.new_lesions:
-            reasons = [*reasons, "new lesion(s)"]
+            reasons = [*reasons, Said("recist.new_lesions")]
         if nt == "PD":
-            reasons = [*reasons, "unequivocal progression of non-target disease"]
+            reasons = [*reasons, Said("recist.non_target_pd")]
         complete = bool(targets) and not missing and total is not None
         timepoints.append(
             Timepoint(
