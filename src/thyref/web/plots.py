@@ -83,20 +83,20 @@ def _date_axis(ax: Any, mdates: Any, span: tuple[date, date] | None) -> None:
         ax.set_xlim(span[0], span[1])
 
 
+def _no_data(ax: Any, t: Translator) -> None:
+    """The "not enough data" notice in the middle of a plot."""
+    ax.text(
+        0.5, 0.5, t("plot.no_data"), ha="center", va="center", transform=ax.transAxes,
+        color="#555555",
+    )  # fmt: skip
+
+
 def _empty(ax: Any, t: Translator, mdates: Any, span: tuple[date, date] | None) -> None:
     if span is not None:
         _date_axis(ax, mdates, span)
     else:
         ax.set_xticks([])
-    ax.text(
-        0.5,
-        0.5,
-        t("plot.no_data"),
-        ha="center",
-        va="center",
-        transform=ax.transAxes,
-        color="#555555",
-    )
+    _no_data(ax, t)
     ax.set_yticks([])
 
 
@@ -240,15 +240,7 @@ def plot_rai(
         top = max(threshold_gbq, max(ys))
     else:
         top = threshold_gbq
-        ax.text(
-            0.5,
-            0.5,
-            t("plot.no_data"),
-            ha="center",
-            va="center",
-            transform=ax.transAxes,
-            color="#555555",
-        )
+        _no_data(ax, t)
     ax.set_ylim(0, top * 1.15)
     ax.set_ylabel("GBq")
     ax.legend(loc="best", fontsize=8, frameon=True, framealpha=0.9, edgecolor="none")
