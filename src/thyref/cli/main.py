@@ -18,7 +18,7 @@ from thyref import __version__
 from thyref.cli import ask_commands, web_commands
 from thyref.domain import assess, load_case, parse_case
 from thyref.domain.case import MAX_BYTES
-from thyref.domain.messages import Lang, problem_text
+from thyref.domain.messages import Lang, problem_text, text
 from thyref.domain.rules import DEFAULT_RULES, load_rules, rules_text
 from thyref.errors import CaseFormatError, CaseValidationError, RulesError, ThyrefError
 
@@ -97,13 +97,8 @@ def _fail_invalid(
     exc: CaseValidationError | CaseFormatError, source: str, lang: Lang = "fr"
 ) -> NoReturn:
     if isinstance(exc, CaseValidationError):
-        count = len(exc.problems)
-        head = (
-            f"dossier invalide, {count} problème(s)"
-            if lang == "fr"
-            else (f"invalid case, {count} problem(s)")
-        )
-        _error(f"thyref: {source}: {head} :" if lang == "fr" else f"thyref: {source}: {head}:")
+        head = text("cli.invalid_case", lang, {"count": len(exc.problems)})
+        _error(f"thyref: {source}: {head}")
         for problem in exc.problems:
             _error(f"  {problem.path}: {problem_text(problem, lang)}")
     else:
@@ -177,11 +172,13 @@ def validate(
         case = load_case(data)
     except (CaseValidationError, CaseFormatError) as exc:
         _fail_invalid(exc, source, "en" if lang is Language.en else "fr")
-    _console().print(
-        f"[green]✓[/green] {source}: valid case [bold]{case.id}[/bold] "
-        f"({len(case.raw.lesions)} lesions, {len(case.raw.imaging)} imaging dates, "
-        f"{len(case.raw.labs)} lab values, {len(case.raw.rai)} I-131 administrations)"
-    )
+    raw = case.raw
+    counts = {
+        "id": case.id, "lesions": len(raw.lesions), "imaging": len(raw.imaging),
+        "labs": len(raw.labs), "rai": len(raw.rai),
+    }  # fmt: skip
+    language: Lang = "en" if lang is Language.en else "fr"
+    _console().print(f"[green]✓[/green] {source}: " + text("cli.valid_case", language, counts))
 
 
 @app.command()
