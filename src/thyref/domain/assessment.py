@@ -229,7 +229,11 @@ def _recist_out(result: recist_mod.RecistResult | None, lang: Lang) -> RecistOut
     )
 
 
-def _kinetics_out(k: kinetics_mod.Kinetics, lang: Lang) -> KineticsOut:
+def _kinetics_out(k: kinetics_mod.Kinetics, rules: Rules, lang: Lang) -> KineticsOut:
+    limits = {
+        "tsh": rules.kinetics.tsh_unsuppressed_mu_l,
+        "years": rules.kinetics.bands.mtc.min_span_years,
+    }
     return {
         "doubling_time_days": k.doubling_time_days,
         "halving_time_days": k.halving_time_days,
@@ -239,7 +243,7 @@ def _kinetics_out(k: kinetics_mod.Kinetics, lang: Lang) -> KineticsOut:
         "band": k.band,
         "unit": k.unit,
         "warnings": list(k.warnings),
-        "warning_text": [text(f"warning.{w}", lang) for w in k.warnings],
+        "warning_text": [text(f"warning.{w}", lang, limits) for w in k.warnings],
         "first_date": k.first_date.isoformat() if k.first_date else None,
         "last_date": k.last_date.isoformat() if k.last_date else None,
         "series": [[d.isoformat(), v] for d, v in k.series],
@@ -346,7 +350,7 @@ def assess(
         ),
         rai=_rai_out(rai),
         recist=_recist_out(recist, lang),
-        kinetics={m: _kinetics_out(k, lang) for m, k in kinetics.items()},
+        kinetics={m: _kinetics_out(k, rules, lang) for m, k in kinetics.items()},
         recommendations=[_option_out(o, rules, lang) for o in options],
         engine=EngineOut(version=__version__, rules=rules.id, lang=lang, as_of=today.isoformat()),
     )

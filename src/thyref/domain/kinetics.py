@@ -104,7 +104,7 @@ def marker_kinetics(case: Case, marker: str, rules: Rules, last_rai: date | None
     if marker != "thyroglobulin" and series:
         min_span = float(kr.bands.mtc.min_span_years * kr.days_per_year)
         if span_days < min_span:
-            warnings.append("span_under_2_years")
+            warnings.append("short_span")
     unit = rules.labs[marker].canonical
     distinct_days = len({d for d, _ in series})
     if len(series) < kr.min_points or distinct_days < 2:
