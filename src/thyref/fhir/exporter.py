@@ -1,0 +1,617 @@
+"""A ``thyref-case/1`` case (and its assessment) -> a FHIR R4 collection Bundle (mCODE STU4).
+
+Inputs are written with the standard codes of ``fhir-codes.md``; what has no standard code
+uses the project's CodeSystem and extensions (docs/fhir-mapping.md). The assessment, when
+given, is added as resources tagged ``assessment-output`` (the importer skips them):
+the refractory status with its evidence, one mCODE CancerDiseaseStatus per RECIST
+timepoint, marker doubling times, and the options as a draft CarePlan of intent proposal.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from thyref.domain.case import normalise_alteration
+from thyref.fhir import codes as c
+from thyref.fhir.importer import variant_of
+
+Json = dict[str, Any]
+_NAMESPACE = uuid.UUID("4f1b9c1e-5d43-4c1e-9a57-3c2c5bd0a8f1")
+_ONE_LETTER = {
+    "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu",
+    "G": "Gly", "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe",
+    "P": "Pro", "S": "Ser", "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "Ter",
+}  # fmt: skip
+_MARKER_NAMES = {
+    "thyroglobulin": "Thyroglobulin",
+    "tg_antibodies": "Anti-thyroglobulin antibodies",
+    "calcitonin": "Calcitonin",
+    "cea": "CEA",
+    "tsh": "TSH",
+}
+
+
+def _concept(system: str, code: str, display: str | None = None, text: str | None = None) -> Json:
+    coding: Json = {"system": system, "code": code}
+    if display:
+        coding["display"] = display
+    out: Json = {"coding": [coding]}
+    if text:
+        out["text"] = text
+    return out
+
+
+def _own(code: str, text: str | None = None) -> Json:
+    return _concept(c.THYREF, code, c.THYREF_DISPLAY.get(code), text)
+
+
+def _ext(name: str, **value: Any) -> Json:
+    return {"url": c.extension_url(name), **value}
+
+
+def hgvs_protein(alteration: str) -> str | None:
+    """``V600E`` -> ``p.Val600Glu`` (None when not a one-letter substitution)."""
+    one = normalise_alteration(alteration)
+    match = re.fullmatch(r"([A-Z])(\d+)([A-Z*])", one)
+    if not match or match.group(1) not in _ONE_LETTER or match.group(3) not in _ONE_LETTER:
+        return None
+    return f"p.{_ONE_LETTER[match.group(1)]}{match.group(2)}{_ONE_LETTER[match.group(3)]}"
+
+
+class _Writer:
+    def __init__(self, case: Json) -> None:
+        self.case = case
+        self.case_id = str(case.get("id", "case"))
+        self.entries: list[Json] = []
+        self.lesion_refs: dict[str, str] = {}
+
+    def add(self, key: str, res: Json, output: bool = False) -> str:
+        rid = str(uuid.uuid5(_NAMESPACE, f"{self.case_id}/{key}"))
+        res = {"resourceType": res.pop("resourceType"), "id": rid, **res}
+        if output:
+            meta = res.setdefault("meta", {})
+            meta["tag"] = [
+                {"system": c.THYREF, "code": c.ASSESSMENT_TAG, "display": "Computed by thyref"}
+            ]
+        url = f"urn:uuid:{rid}"
+        self.entries.append({"fullUrl": url, "resource": res})
+        return url
+
+    @property
+    def subject(self) -> Json:
+        return {"reference": self.patient}
+
+    # -- inputs ----------------------------------------------------------------------
+    def patient_and_diagnosis(self) -> None:
+        patient = self.case.get("patient") or {}
+        res: Json = {
+            "resourceType": "Patient",
+            "meta": {"profile": [c.PROFILE_PATIENT]},
+            "identifier": [{"system": c.CASE_ID_SYSTEM, "value": self.case_id}],
+        }
+        if patient.get("sex"):
+            res["gender"] = patient["sex"]
+        if patient.get("birth_year") is not None:
+            res["birthDate"] = f"{int(patient['birth_year']):04d}"
+        self.patient = self.add("patient", res)
+
+        diagnosis = self.case["diagnosis"]
+        code, display = c.HISTOLOGY_EXPORT[diagnosis["histology"]]
+        extensions: list[Json] = [
+            {
+                "url": c.HISTOLOGY_EXTENSION,
+                "valueCodeableConcept": _concept(c.ICDO3, code, display),
+            }
+        ]
+        if diagnosis.get("extent"):
+            extensions.append(_ext("extent", valueCode=diagnosis["extent"]))
+        if diagnosis.get("primary_sample_date"):
+            extensions.append(
+                _ext("primary-sample-date", valueDate=diagnosis["primary_sample_date"])
+            )
+        self.condition = self.add(
+            "condition/primary",
+            {
+                "resourceType": "Condition",
+                "meta": {"profile": [c.PROFILE_PRIMARY]},
+                "extension": extensions,
+                "verificationStatus": _concept(c.VERIFICATION_STATUS, "confirmed"),
+                "code": {
+                    "coding": [
+                        {
+                            "system": c.SNOMED,
+                            "code": c.THYROID_CANCER_SNOMED,
+                            "display": "Malignant tumor of thyroid gland",
+                        },
+                        {"system": c.ICD10, "code": "C73"},
+                    ]
+                },
+                "bodySite": [_concept(c.SNOMED, "69748006", "Thyroid structure")],
+                "subject": self.subject,
+                "onsetDateTime": diagnosis["date"],
+            },
+        )
+
+    def lesions(self) -> None:
+        secondary_sites: list[str] = []
+        for i, lesion in enumerate(self.case.get("lesions") or []):
+            site = lesion["site"]
+            res: Json = {
+                "resourceType": "BodyStructure",
+                "meta": {"profile": [c.PROFILE_TUMOR]},
+                "identifier": [
+                    {"system": f"{c.BASE}/NamingSystem/lesion-id", "value": lesion["id"]}
+                ],
+                "patient": self.subject,
+            }
+            extensions = []
+            if lesion.get("recist_role"):
+                extensions.append(_ext("recist-role", valueCode=lesion["recist_role"]))
+            for key in ("innumerable", "confirmed"):
+                if lesion.get(key) is not None:
+                    extensions.append(_ext(key, valueBoolean=lesion[key]))
+            if extensions:
+                res["extension"] = extensions
+            if site in c.SITE_EXPORT:
+                code, display, qualifier = c.SITE_EXPORT[site]
+                res["location"] = _concept(c.SNOMED, code, display)
+                if qualifier:
+                    res["locationQualifier"] = [
+                        _concept(c.SNOMED, qualifier, c.QUALIFIER_DISPLAY[qualifier])
+                    ]
+            self.lesion_refs[lesion["id"]] = self.add(f"lesion/{i}", res)
+            if site in c.SITE_EXPORT and site != "thyroid_bed" and site not in secondary_sites:
+                secondary_sites.append(site)
+        for site in secondary_sites:
+            code, display, qualifier = c.SITE_EXPORT[site]
+            body = _concept(c.SNOMED, code, display)
+            if qualifier:
+                body["extension"] = [
+                    {
+                        "url": c.LOCATION_QUALIFIER_EXTENSION,
+                        "valueCodeableConcept": _concept(
+                            c.SNOMED, qualifier, c.QUALIFIER_DISPLAY[qualifier]
+                        ),
+                    }
+                ]
+            self.add(
+                f"condition/secondary/{site}",
+                {
+                    "resourceType": "Condition",
+                    "meta": {"profile": [c.PROFILE_SECONDARY]},
+                    "verificationStatus": _concept(c.VERIFICATION_STATUS, "confirmed"),
+                    "code": _concept(
+                        c.SNOMED, c.SECONDARY_SNOMED, "Secondary malignant neoplastic disease"
+                    ),
+                    "bodySite": [body],
+                    "subject": self.subject,
+                },
+            )
+        for i, lesion in enumerate(self.case.get("lesions") or []):
+            ref = {"reference": self.lesion_refs[lesion["id"]]}
+            uptake = lesion.get("rai_uptake", "unknown")
+            if uptake in ("yes", "no"):
+                self.add(
+                    f"uptake/{i}",
+                    self.observation(c.RAI_UPTAKE, focus=[ref], valueBoolean=uptake == "yes"),
+                )
+            for code, key in c.LESION_FLAGS.items():
+                if lesion.get(key) is not None:
+                    self.add(
+                        f"lesion-flag/{i}/{code}",
+                        self.observation(code, focus=[ref], valueBoolean=lesion[key]),
+                    )
+
+    def observation(self, code: str, **fields: Any) -> Json:
+        return {
+            "resourceType": "Observation",
+            "status": "final",
+            "code": _own(code),
+            "subject": self.subject,
+            **fields,
+        }
+
+    def rai(self) -> None:
+        for i, rai in enumerate(self.case.get("rai") or []):
+            res: Json = {
+                "resourceType": "MedicationAdministration",
+                "status": "completed",
+                "medicationCodeableConcept": _concept(
+                    c.ATC, c.I131_ATC, "sodium iodide (131I)", "Iodine-131 (sodium iodide)"
+                ),
+                "subject": self.subject,
+                "effectiveDateTime": rai["date"],
+                "dosage": {
+                    "dose": {
+                        "value": rai["activity"],
+                        "unit": rai["unit"],
+                        "system": c.UCUM,
+                        "code": rai["unit"],
+                    }
+                },
+            }
+            if rai.get("response"):
+                res["extension"] = [_ext("rai-response", valueCode=rai["response"])]
+            self.add(f"rai/{i}", res)
+
+    def imaging(self) -> None:
+        for i, shot in enumerate(self.case.get("imaging") or []):
+            day = shot["date"]
+            study = self.add(
+                f"imaging/{i}",
+                {
+                    "resourceType": "ImagingStudy",
+                    "status": "available",
+                    "subject": self.subject,
+                    "started": day,
+                },
+            )
+            part_of = [{"reference": study}]
+            for lid, size in (shot.get("measurements") or {}).items():
+                self.add(
+                    f"imaging/{i}/size/{lid}",
+                    {
+                        "resourceType": "Observation",
+                        "meta": {"profile": [c.PROFILE_TUMOR_SIZE]},
+                        "partOf": part_of,
+                        "status": "final",
+                        "category": [_concept(c.OBSERVATION_CATEGORY, "imaging", "Imaging")],
+                        "code": _concept(c.LOINC, c.TUMOR_SIZE, "Tumor size"),
+                        "subject": self.subject,
+                        "focus": [{"reference": self.lesion_refs[lid]}],
+                        "effectiveDateTime": day,
+                        "component": [
+                            {
+                                "code": _concept(
+                                    c.LOINC, c.LONGEST_DIMENSION, "Longest tumor dimension"
+                                ),
+                                "valueQuantity": {
+                                    "value": size,
+                                    "unit": "mm",
+                                    "system": c.UCUM,
+                                    "code": "mm",
+                                },
+                            }
+                        ],
+                    },
+                )
+            for lid, status in (shot.get("non_target") or {}).items():
+                value = _own(status.replace("_", "-"))
+                value["coding"][0]["display"] = status.replace("_", " ")
+                self.add(
+                    f"imaging/{i}/non-target/{lid}",
+                    self.observation(
+                        c.NON_TARGET_STATUS,
+                        partOf=part_of,
+                        focus=[{"reference": self.lesion_refs[lid]}],
+                        effectiveDateTime=day,
+                        valueCodeableConcept=value,
+                    ),
+                )
+            if shot.get("new_lesions"):
+                self.add(
+                    f"imaging/{i}/new",
+                    self.observation(
+                        c.NEW_LESIONS, partOf=part_of, effectiveDateTime=day, valueBoolean=True
+                    ),
+                )
+            if shot.get("assessed_response"):
+                response = shot["assessed_response"]
+                self.add(
+                    f"imaging/{i}/asserted",
+                    self.observation(
+                        c.ASSESSED_RESPONSE,
+                        partOf=part_of,
+                        effectiveDateTime=day,
+                        valueCodeableConcept=_concept(c.THYREF, response, response),
+                    ),
+                )
+
+    def labs(self) -> None:
+        self.lab_refs: dict[str, list[Json]] = {}
+        for i, lab in enumerate(self.case.get("labs") or []):
+            code, display = c.LAB_EXPORT[lab["test"]]
+            ucum = c.UCUM_OF_CASE_UNIT.get(lab["unit"], lab["unit"])
+            quantity: Json = {
+                "value": lab["value"],
+                "unit": lab["unit"],
+                "system": c.UCUM,
+                "code": ucum,
+            }
+            if lab.get("below_detection"):
+                quantity["comparator"] = "<"
+            res: Json = {
+                "resourceType": "Observation",
+                "status": "final",
+                "category": [_concept(c.OBSERVATION_CATEGORY, "laboratory", "Laboratory")],
+                "code": _concept(c.LOINC, code, display),
+                "subject": self.subject,
+                "effectiveDateTime": lab["date"],
+                "valueQuantity": quantity,
+            }
+            if lab.get("positive") is not None:
+                flag = "POS" if lab["positive"] else "NEG"
+                res["interpretation"] = [
+                    _concept(c.INTERPRETATION, flag, "Positive" if lab["positive"] else "Negative")
+                ]
+            if lab.get("upper_limit") is not None:
+                res["referenceRange"] = [
+                    {
+                        "high": {
+                            "value": lab["upper_limit"],
+                            "unit": lab["unit"],
+                            "system": c.UCUM,
+                            "code": ucum,
+                        }
+                    }
+                ]
+            url = self.add(f"lab/{i}", res)
+            self.lab_refs.setdefault(lab["test"], []).append({"reference": url})
+
+    def molecular(self) -> None:
+        for i, item in enumerate(self.case.get("molecular") or []):
+            res = genomic_variant(item, self.subject)
+            self.add(f"molecular/{i}", res)
+
+    def clinical(self) -> None:
+        clinical = self.case.get("clinical") or {}
+        for code, key in c.CLINICAL_FLAGS.items():
+            if clinical.get(key) is not None:
+                self.add(f"clinical/{code}", self.observation(code, valueBoolean=clinical[key]))
+        drug = clinical.get("on_systemic_therapy")
+        if drug:
+            self.add(
+                "clinical/systemic-therapy",
+                {
+                    "resourceType": "MedicationStatement",
+                    "status": "active",
+                    "medicationCodeableConcept": {"text": drug},
+                    "subject": self.subject,
+                },
+            )
+
+    # -- assessment ------------------------------------------------------------------------
+    def assessment(self, a: Json) -> None:
+        as_of = (a.get("engine") or {}).get("as_of")
+        when = {"effectiveDateTime": as_of} if as_of else {}
+        refractory = a["refractory"]
+        focus = [{"reference": self.condition}]
+        for ev in refractory.get("evidence") or []:
+            for lid in ev.get("lesions") or []:
+                ref = {"reference": self.lesion_refs[lid]} if lid in self.lesion_refs else None
+                if ref and ref not in focus:
+                    focus.append(ref)
+        components = [
+            {
+                "code": _own(c.CRITERION_MET),
+                "valueCodeableConcept": _concept(
+                    c.THYREF, ev["criterion"], ev["criterion"], ev.get("detail")
+                ),
+            }
+            for ev in refractory.get("evidence") or []
+        ]
+        evidenced = {ev["criterion"] for ev in refractory.get("evidence") or []}
+        components += [
+            {"code": _own(c.CRITERION_MET), "valueCodeableConcept": _concept(c.THYREF, crit, crit)}
+            for crit in refractory.get("criteria_met") or []
+            if crit not in evidenced
+        ]
+        labels = refractory.get("missing_data_labels") or []
+        for j, missing in enumerate(refractory.get("missing_data") or []):
+            label = labels[j] if j < len(labels) else None
+            components.append(
+                {
+                    "code": _own(c.MISSING_DATA),
+                    "valueCodeableConcept": _concept(c.THYREF, missing, None, label),
+                }
+            )
+        status = refractory["status"]
+        res: Json = self.observation(
+            c.REFRACTORY_STATUS,
+            focus=focus,
+            **when,
+            valueCodeableConcept=_concept(
+                c.THYREF, status.replace("_", "-"), status.replace("_", " ")
+            ),
+        )
+        if components:
+            res["component"] = components
+        notes = [ev["detail"] for ev in refractory.get("evidence") or [] if ev.get("detail")]
+        notes += list(refractory.get("notes") or [])
+        if notes:
+            res["note"] = [{"text": n} for n in notes]
+        self.add("assessment/refractory", res, output=True)
+
+        recist = a.get("recist") or {}
+        for i, tp in enumerate(recist.get("timepoints") or []):
+            overall = tp["overall_response"]
+            code, display = c.DISEASE_STATUS_SNOMED.get(overall, c.DISEASE_STATUS_UNDETERMINED)
+            self.add(
+                f"assessment/disease-status/{i}",
+                {
+                    "resourceType": "Observation",
+                    "meta": {"profile": [c.PROFILE_DISEASE_STATUS]},
+                    "extension": [
+                        {
+                            "url": c.EVIDENCE_TYPE_EXTENSION,
+                            "valueCodeableConcept": _concept(
+                                c.SNOMED, c.IMAGING_EVIDENCE_SNOMED, "Imaging"
+                            ),
+                        }
+                    ],
+                    "status": "final",
+                    "category": [_concept(c.OBSERVATION_CATEGORY, "survey", "Survey")],
+                    "code": _concept(c.LOINC, c.DISEASE_STATUS, "Tumor disease status"),
+                    "subject": self.subject,
+                    "focus": [{"reference": self.condition}],
+                    "effectiveDateTime": tp["date"],
+                    "valueCodeableConcept": _concept(c.SNOMED, code, display),
+                    "component": [
+                        {
+                            "code": _own(c.RECIST_RESPONSE),
+                            "valueCodeableConcept": _concept(c.THYREF, overall, overall),
+                        }
+                    ],
+                },
+                output=True,
+            )
+
+        for marker, k in (a.get("kinetics") or {}).items():
+            name = _MARKER_NAMES.get(marker, marker)
+            components = [
+                {
+                    "code": _own(c.KINETICS_STATUS),
+                    "valueCodeableConcept": _concept(c.THYREF, k["status"], k["status"]),
+                }
+            ]
+            if k.get("halving_time_days") is not None:
+                components.append(
+                    {"code": _own(c.HALVING_TIME), "valueQuantity": _days(k["halving_time_days"])}
+                )
+            res = self.observation(c.DOUBLING_TIME, **when, component=components)
+            res["code"] = _own(c.DOUBLING_TIME, f"{name} doubling time")
+            if marker in c.LAB_EXPORT:
+                loinc, display = c.LAB_EXPORT[marker]
+                res["code"]["coding"].append({"system": c.LOINC, "code": loinc, "display": display})
+            if k.get("doubling_time_days") is not None:
+                res["valueQuantity"] = _days(k["doubling_time_days"])
+            else:
+                res["dataAbsentReason"] = _concept(
+                    "http://terminology.hl7.org/CodeSystem/data-absent-reason",
+                    "not-applicable",
+                    "Not Applicable",
+                )
+            refs = getattr(self, "lab_refs", {}).get(marker)
+            if refs:
+                res["derivedFrom"] = refs
+            self.add(f"assessment/kinetics/{marker}", res, output=True)
+
+        recommendations = a.get("recommendations") or []
+        if recommendations:
+            self.add(
+                "assessment/options",
+                {
+                    "resourceType": "CarePlan",
+                    "status": "draft",
+                    "intent": "proposal",
+                    "title": "Options for the tumour board (thyref)",
+                    "description": (
+                        "Options for the multidisciplinary tumour board to discuss; "
+                        "a proposal, not an order."
+                    ),
+                    "subject": self.subject,
+                    "addresses": [{"reference": self.condition}],
+                    "activity": [
+                        {
+                            "detail": {
+                                "code": _concept(c.THYREF, r["id"], r.get("title") or r["id"]),
+                                "status": "not-started",
+                                "description": r.get("rationale") or r.get("title") or r["id"],
+                                "extension": [_ext("priority", valueCode=r["priority"])],
+                            }
+                        }
+                        for r in recommendations
+                    ],
+                },
+                output=True,
+            )
+
+
+def _days(value: float) -> Json:
+    return {"value": value, "unit": "d", "system": c.UCUM, "code": "d"}
+
+
+def genomic_variant(item: Json, subject: Json) -> Json:
+    """One ``molecular[]`` item as an mCODE GenomicVariant; extensions only where needed."""
+    gene = str(item["gene"])
+    alteration = item.get("alteration")
+    kind = item.get("kind")
+    genes = [gene]
+    if kind == "fusion" and isinstance(alteration, str) and "::" in alteration:
+        parts = [p.strip().upper() for p in alteration.split("::") if p.strip()]
+        if gene.upper() in parts and all(re.fullmatch(r"[A-Z0-9][A-Z0-9-]*", p) for p in parts):
+            genes = parts
+    components: list[Json] = []
+    for symbol in genes:
+        hgnc = c.HGNC_IDS.get(symbol.upper())
+        concept = _concept(c.HGNC, hgnc, symbol.upper()) if hgnc else {"text": symbol}
+        components.append(
+            {
+                "code": _concept(c.LOINC, c.GENE_STUDIED, "Gene studied"),
+                "valueCodeableConcept": concept,
+            }
+        )
+    hgvs = hgvs_protein(alteration) if isinstance(alteration, str) and len(genes) == 1 else None
+    if hgvs is not None:
+        value = _concept(c.HGVS, hgvs, None, alteration)
+        components.append(
+            {
+                "code": _concept(c.LOINC, c.PROTEIN_CHANGE, "Amino acid change"),
+                "valueCodeableConcept": value,
+            }
+        )
+    if kind:
+        so, display = c.KIND_SO[kind]
+        components.append(
+            {
+                "code": _concept(c.LOINC, c.DNA_CHANGE_TYPE, "DNA change type"),
+                "valueCodeableConcept": _concept(c.SEQUENCE_ONTOLOGY, so, display),
+            }
+        )
+    if item.get("origin"):
+        code, display = c.ORIGIN_EXPORT[item["origin"]]
+        components.append(
+            {
+                "code": _concept(c.LOINC, c.GENOMIC_SOURCE, "Genomic source class"),
+                "valueCodeableConcept": _concept(c.LOINC, code, display),
+            }
+        )
+    res: Json = {
+        "resourceType": "Observation",
+        "meta": {"profile": [c.PROFILE_GENOMIC_VARIANT]},
+        "status": "final",
+        "category": [_concept(c.OBSERVATION_CATEGORY, "laboratory", "Laboratory")],
+        "code": _concept(c.LOINC, c.GENOMIC_VARIANT, "Genetic variant assessment"),
+        "subject": subject,
+        "valueCodeableConcept": _concept(c.LOINC, "LA9633-4", "Present"),
+        "component": components,
+    }
+    if item.get("date"):
+        res["effectiveDateTime"] = item["date"]
+    # what the standard codes alone would give back; extensions say the rest
+    read = variant_of(res) or {}
+    extensions = []
+    if read.get("gene") != gene:
+        extensions.append(_ext("gene", valueString=gene))
+    if read.get("alteration") != alteration and alteration is not None:
+        extensions.append(_ext("alteration", valueString=alteration))
+    if read.get("kind") != kind and kind is not None:
+        extensions.append(_ext("variant-kind", valueCode=kind))
+    if item.get("sample"):
+        extensions.append(_ext("sample", valueCode=item["sample"]))
+    if extensions:
+        res["extension"] = extensions
+    return res
+
+
+def case_to_bundle(case: Json, assessment: Json | None = None) -> Json:
+    """A FHIR R4 collection Bundle of the case inputs and, when given, its assessment."""
+    writer = _Writer(case)
+    writer.patient_and_diagnosis()
+    writer.lesions()
+    writer.rai()
+    writer.imaging()
+    writer.labs()
+    writer.molecular()
+    writer.clinical()
+    if assessment is not None:
+        writer.assessment(assessment)
+    bundle_id = str(uuid.uuid5(_NAMESPACE, f"{writer.case_id}/bundle"))
+    return {
+        "resourceType": "Bundle",
+        "id": bundle_id,
+        "type": "collection",
+        "entry": writer.entries,
+    }

@@ -1,0 +1,914 @@
+"""FHIR R4 (mCODE STU4) -> a ``thyref-case/1`` case.
+
+``bundle_to_case(bundle)`` reads a Bundle (collection, searchset, transaction...) or a list
+of one patient's resources; ``ndjson_to_case(lines)`` reads per-patient NDJSON. Each
+resource is checked against the R4 structure (``fhir.resources.R4B``), then mapped by its
+standard codes (docs/fhir-mapping.md). What cannot be used is listed in
+``ImportResult.unmapped`` with the resource's path, never dropped silently; assumptions
+(e.g. a lymph node with no region taken as lateral cervical) are listed in ``notes``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pydantic import ValidationError
+
+from thyref.domain.case import FORMAT, ID_PATTERN, normalise_alteration
+from thyref.domain.rules import load_rules
+from thyref.errors import CaseFormatError, CaseValidationError, Problem
+from thyref.fhir import codes as c
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Unmapped:
+    """A resource (or part of one) that was not used, and why."""
+
+    path: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"path": self.path, "reason": self.reason}
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """``case`` is a ``thyref-case/1`` dict ready for ``parse_case``."""
+
+    case: Json
+    unmapped: list[Unmapped] = field(default_factory=list)
+    notes: list[Unmapped] = field(default_factory=list)
+    # thyref's own assessment outputs found in the input: recomputed, never read back
+    skipped: list[Unmapped] = field(default_factory=list)
+
+
+class FhirImportError(CaseValidationError):
+    """The resources hold no usable case (e.g. no primary cancer); problems name what is missing."""
+
+
+# --------------------------------------------------------------------------------------
+# small readers of FHIR JSON
+
+
+def _codings(concept: Any) -> list[Json]:
+    if not isinstance(concept, dict):
+        return []
+    return [x for x in concept.get("coding") or [] if isinstance(x, dict)]
+
+
+def _code_in(concept: Any, system: str) -> list[str]:
+    return [str(x["code"]) for x in _codings(concept) if x.get("system") == system and "code" in x]
+
+
+def _has_code(concept: Any, system: str, code: str) -> bool:
+    return code in _code_in(concept, system)
+
+
+def _profiles(res: Json) -> list[str]:
+    meta = res.get("meta") or {}
+    return [str(p).split("|")[0] for p in meta.get("profile") or []]
+
+
+def _tagged_output(res: Json) -> bool:
+    meta = res.get("meta") or {}
+    return any(
+        isinstance(t, dict) and t.get("system") == c.THYREF and t.get("code") == c.ASSESSMENT_TAG
+        for t in meta.get("tag") or []
+    )
+
+
+def _extension(res: Json, name: str) -> Json | None:
+    url = c.extension_url(name)
+    for ext in res.get("extension") or []:
+        if isinstance(ext, dict) and ext.get("url") == url:
+            return ext
+    return None
+
+
+def _day(value: Any) -> str | None:
+    """The calendar date of a FHIR date or dateTime; None when partial or invalid."""
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        return None
+
+
+def _effective(res: Json) -> str | None:
+    day = _day(res.get("effectiveDateTime"))
+    if day is None and isinstance(res.get("effectivePeriod"), dict):
+        day = _day(res["effectivePeriod"].get("start"))
+    return day or _day(res.get("effectiveInstant"))
+
+
+def _number(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _plain(number: Decimal) -> int | float:
+    """A JSON number: an int when whole, else a float."""
+    if number == number.to_integral_value():
+        return int(number)
+    return float(number)
+
+
+# --------------------------------------------------------------------------------------
+# structure check (fhir.resources R4B)
+
+
+def _structure_error(res: Json) -> str | None:
+    """Why ``res`` is not a valid R4 resource, or None."""
+    from fhir.resources.R4B import get_fhir_model_class
+
+    kind = res.get("resourceType")
+    if not isinstance(kind, str):
+        return "no resourceType"
+    try:
+        model = get_fhir_model_class(kind)
+    except KeyError:
+        return f"unknown resource type {kind!r} in FHIR R4"
+    try:
+        model.model_validate(res)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()) if not str(p).startswith("function"))
+        return f"not a valid FHIR R4 {kind}: {where or kind}: {first.get('msg', 'invalid')}"
+    return None
+
+
+# --------------------------------------------------------------------------------------
+# the import
+
+
+@dataclass(slots=True)
+class _Entry:
+    path: str
+    res: Json
+    full_url: str | None
+
+
+@dataclass(slots=True)
+class _LesionRef:
+    lesion_id: str
+    site: str
+
+
+class _Importer:
+    def __init__(self, entries: list[_Entry], case_id: str | None) -> None:
+        self.entries = entries
+        self.case_id = case_id
+        self.unmapped: list[Unmapped] = []
+        self.notes: list[Unmapped] = []
+        self.skipped: list[Unmapped] = []
+        self.index: dict[str, _Entry] = {}
+        self.lesions: list[Json] = []
+        self.lesion_of: dict[int, _LesionRef] = {}  # id(resource) -> lesion
+        self.imaging: dict[str, Json] = {}
+        self.uptake: dict[str, tuple[str, str]] = {}  # lesion -> (date or "", value)
+        self.rai: list[Json] = []
+        self.labs: list[Json] = []
+        self.molecular: list[Json] = []
+        self.clinical: Json = {}
+        self.patient: Json = {}
+
+    # -- helpers --------------------------------------------------------------
+    def skip(self, entry: _Entry, reason: str) -> None:
+        self.unmapped.append(Unmapped(entry.path, reason))
+
+    def note(self, entry: _Entry, reason: str) -> None:
+        self.notes.append(Unmapped(entry.path, reason))
+
+    def resolve(self, ref: Any) -> _Entry | None:
+        if not isinstance(ref, dict) or not isinstance(ref.get("reference"), str):
+            return None
+        target = ref["reference"]
+        if target in self.index:
+            return self.index[target]
+        parts = target.split("/_history/")[0].rstrip("/").split("/")
+        return self.index.get("/".join(parts[-2:])) if len(parts) >= 2 else None
+
+    def shot(self, day: str) -> Json:
+        return self.imaging.setdefault(day, {"date": day})
+
+    def focus_lesion(self, entry: _Entry) -> _LesionRef | None:
+        for ref in entry.res.get("focus") or []:
+            target = self.resolve(ref)
+            if target is not None and id(target.res) in self.lesion_of:
+                return self.lesion_of[id(target.res)]
+        return None
+
+    # -- run -----------------------------------------------------------------
+    def run(self) -> ImportResult:
+        valid: list[_Entry] = []
+        for entry in self.entries:
+            problem = _structure_error(entry.res)
+            if problem is not None:
+                self.skip(entry, problem)
+                continue
+            valid.append(entry)
+            rid = entry.res.get("id")
+            if entry.full_url:
+                self.index[entry.full_url] = entry
+            if isinstance(rid, str):
+                self.index[f"{entry.res['resourceType']}/{rid}"] = entry
+        self.entries = valid
+
+        self.read_patients()
+        diagnosis = self.read_conditions()
+        for entry in self.entries:
+            if entry.res["resourceType"] == "BodyStructure":
+                self.read_body_structure(entry)
+        self.add_secondary_lesions()
+        handlers = {
+            "Observation": self.read_observation,
+            "MedicationAdministration": self.read_administration,
+            "MedicationStatement": self.read_statement,
+            "ImagingStudy": self.read_imaging_study,
+        }
+        done = {"Patient", "Condition", "BodyStructure", "Medication"}
+        for entry in self.entries:
+            kind = entry.res["resourceType"]
+            if _tagged_output(entry.res):
+                self.skipped.append(
+                    Unmapped(entry.path, "thyref assessment output: recomputed, not read back")
+                )
+            elif kind in handlers:
+                handlers[kind](entry)
+            elif kind not in done:
+                self.skip(entry, f"resource type {kind} is not used by thyref")
+        for lesion in self.lesions:
+            found = self.uptake.get(lesion["id"])
+            if found is not None:
+                lesion["rai_uptake"] = found[1]
+
+        case: Json = {"format": FORMAT, "id": self.pick_case_id(), "diagnosis": diagnosis}
+        if self.patient:
+            case["patient"] = self.patient
+        for key, items in (
+            ("rai", self.rai),
+            ("lesions", self.lesions),
+            ("imaging", list(self.imaging.values())),
+            ("labs", self.labs),
+            ("molecular", self.molecular),
+        ):
+            if items:
+                case[key] = items
+        if self.clinical:
+            case["clinical"] = self.clinical
+        return ImportResult(case, self.unmapped, self.notes, self.skipped)
+
+    # -- patient -------------------------------------------------------------------
+    def read_patients(self) -> None:
+        patients = [e for e in self.entries if e.res["resourceType"] == "Patient"]
+        if len(patients) > 1:
+            raise FhirImportError(
+                [
+                    Problem(
+                        "Bundle",
+                        f"the resources describe {len(patients)} patients; "
+                        "import one patient at a time",
+                        "fhir_many_patients",
+                    )
+                ]
+            )
+        if not patients:
+            return
+        res = patients[0].res
+        gender = res.get("gender")
+        if gender in ("female", "male", "other", "unknown"):
+            self.patient["sex"] = gender
+        birth = res.get("birthDate")
+        if isinstance(birth, str) and re.match(r"^\d{4}", birth):
+            self.patient["birth_year"] = int(birth[:4])
+        self.patient_res = res
+
+    def pick_case_id(self) -> str:
+        if self.case_id:
+            return self.case_id
+        res: Json = getattr(self, "patient_res", {})
+        for ident in res.get("identifier") or []:
+            if isinstance(ident, dict) and ident.get("system") == c.CASE_ID_SYSTEM:
+                value = ident.get("value")
+                if isinstance(value, str) and re.fullmatch(ID_PATTERN, value):
+                    return value
+        rid = res.get("id")
+        if isinstance(rid, str) and re.fullmatch(ID_PATTERN, rid):
+            return rid
+        return "fhir-import"
+
+    # -- conditions ------------------------------------------------------------------
+    def read_conditions(self) -> Json:
+        primaries: list[tuple[_Entry, str | None]] = []
+        self.secondaries: list[_Entry] = []
+        for entry in self.entries:
+            res = entry.res
+            if res["resourceType"] != "Condition" or _tagged_output(res):
+                continue
+            status = _code_in(res.get("verificationStatus"), c.VERIFICATION_STATUS)
+            if {"entered-in-error", "refuted"} & set(status):
+                self.skip(entry, f"verification status {status[0]}")
+                continue
+            histology = _histology(res)
+            if _is_secondary(res):
+                self.secondaries.append(entry)
+            elif histology is not None or _is_primary(res):
+                primaries.append((entry, histology))
+            else:
+                self.skip(entry, "not a thyroid cancer Condition (no mCODE profile or code)")
+        usable = [(e, h) for e, h in primaries if h is not None]
+        if not usable:
+            if primaries:
+                entry = primaries[0][0]
+                path = f"{entry.path}.extension[mcode-histology-morphology-behavior]"
+                raise FhirImportError(
+                    [
+                        Problem(
+                            path,
+                            "primary cancer Condition has no thyroid histology: expected an "
+                            "ICD-O-3 morphology code such as 8260/3 (papillary) in the mCODE "
+                            "histology-morphology-behavior extension",
+                            "fhir_no_histology",
+                        )
+                    ]
+                )
+            raise FhirImportError(
+                [
+                    Problem(
+                        "Bundle",
+                        "no usable primary cancer: expected a Condition (mCODE "
+                        "PrimaryCancerCondition) with an ICD-O-3 histology such as 8260/3",
+                        "fhir_no_primary",
+                    )
+                ]
+            )
+        entry, histology = usable[0]
+        for other, _ in primaries:
+            if other is not entry:
+                self.skip(other, "a second primary cancer Condition; only the first is assessed")
+        res = entry.res
+        day = _day(res.get("onsetDateTime"))
+        if day is None and isinstance(res.get("onsetPeriod"), dict):
+            day = _day(res["onsetPeriod"].get("start"))
+        day = day or _day(res.get("recordedDate"))
+        if day is None:
+            raise FhirImportError(
+                [
+                    Problem(
+                        f"{entry.path}.onsetDateTime",
+                        "primary cancer Condition has no diagnosis date "
+                        "(onsetDateTime or recordedDate as a full date)",
+                        "fhir_no_diagnosis_date",
+                    )
+                ]
+            )
+        diagnosis: Json = {"histology": histology, "date": day}
+        extent = _extension(res, "extent")
+        if extent is not None and isinstance(extent.get("valueCode"), str):
+            diagnosis["extent"] = extent["valueCode"]
+        sample = _extension(res, "primary-sample-date")
+        if sample is not None and _day(sample.get("valueDate")):
+            diagnosis["primary_sample_date"] = _day(sample.get("valueDate"))
+        return diagnosis
+
+    # -- lesions ---------------------------------------------------------------------
+    def site_of(self, entry: _Entry, location: Any, qualifiers: Any) -> str:
+        codes = _code_in(location, c.SNOMED)
+        found = next((c.SITE_SNOMED[x] for x in codes if x in c.SITE_SNOMED), None)
+        words: set[str] = set()
+        for q in qualifiers or []:
+            words |= {
+                c.QUALIFIER_SNOMED[x] for x in _code_in(q, c.SNOMED) if x in c.QUALIFIER_SNOMED
+            }
+            words |= {x for x in _code_in(q, c.THYREF) if x in c.QUALIFIER_THYREF}
+        if found is None:
+            told = ", ".join(f"{x.get('system')}|{x.get('code')}" for x in _codings(location))
+            self.note(entry, f"body site {told or '(none)'} not recognised: site taken as 'other'")
+            return "other"
+        if found == "lymph_node_cervical_lateral":
+            return "lymph_node_cervical_central" if "central" in words else found
+        if found == "lymph_node_mediastinal_upper":
+            return "lymph_node_mediastinal_lower" if "lower" in words else found
+        if found == "lymph_node_unspecified":
+            for word, site in (
+                ("central", "lymph_node_cervical_central"),
+                ("lateral", "lymph_node_cervical_lateral"),
+                ("upper", "lymph_node_mediastinal_upper"),
+                ("lower", "lymph_node_mediastinal_lower"),
+            ):
+                if word in words:
+                    return site
+            self.note(entry, "lymph node with no region: taken as lateral cervical")
+            return "lymph_node_cervical_lateral"
+        return found
+
+    def add_lesion(self, entry: _Entry, lesion_id: str, site: str) -> Json | None:
+        if any(lesion["id"] == lesion_id for lesion in self.lesions):
+            self.skip(entry, f"lesion id {lesion_id!r} is used twice")
+            return None
+        lesion: Json = {"id": lesion_id, "site": site}
+        self.lesions.append(lesion)
+        self.lesion_of[id(entry.res)] = _LesionRef(lesion_id, site)
+        return lesion
+
+    def read_body_structure(self, entry: _Entry) -> None:
+        res = entry.res
+        lesion_id = None
+        for ident in res.get("identifier") or []:
+            if isinstance(ident, dict) and isinstance(ident.get("value"), str):
+                lesion_id = ident["value"]
+                break
+        lesion_id = lesion_id or res.get("id") or f"T{len(self.lesions) + 1}"
+        site = self.site_of(entry, res.get("location"), res.get("locationQualifier"))
+        lesion = self.add_lesion(entry, str(lesion_id)[:64], site)
+        if lesion is None:
+            return
+        role = _extension(res, "recist-role")
+        if role is not None and role.get("valueCode") in ("target", "non_target"):
+            lesion["recist_role"] = role["valueCode"]
+        for name, key in (("innumerable", "innumerable"), ("confirmed", "confirmed")):
+            ext = _extension(res, name)
+            if ext is not None and isinstance(ext.get("valueBoolean"), bool):
+                lesion[key] = ext["valueBoolean"]
+
+    def add_secondary_lesions(self) -> None:
+        """A metastasis Condition whose site no lesion covers becomes a lesion of its own."""
+        for entry in self.secondaries:
+            sites = entry.res.get("bodySite") or []
+            if not sites:
+                self.skip(entry, "secondary cancer Condition without bodySite")
+                continue
+            qualifiers = [
+                ext.get("valueCodeableConcept")
+                for ext in (sites[0].get("extension") or [] if isinstance(sites[0], dict) else [])
+                if isinstance(ext, dict) and ext.get("url") == c.LOCATION_QUALIFIER_EXTENSION
+            ]
+            site = self.site_of(entry, sites[0], qualifiers)
+            if any(lesion["site"] == site for lesion in self.lesions):
+                continue
+            ident = [
+                i.get("value") for i in entry.res.get("identifier") or [] if isinstance(i, dict)
+            ]
+            lesion_id = ident[0] if ident and isinstance(ident[0], str) else None
+            lesion_id = lesion_id or f"M-{entry.res.get('id') or len(self.lesions) + 1}"
+            self.add_lesion(entry, str(lesion_id)[:64], site)
+            self.note(entry, f"metastasis with no tumour record: lesion {lesion_id!r} ({site})")
+
+    # -- observations ----------------------------------------------------------------
+    def read_observation(self, entry: _Entry) -> None:
+        res = entry.res
+        status = res.get("status")
+        if status in ("entered-in-error", "cancelled"):
+            self.skip(entry, f"status {status}")
+            return
+        if res.get("dataAbsentReason"):
+            self.skip(entry, "no value (dataAbsentReason)")
+            return
+        code = res.get("code")
+        loinc = _code_in(code, c.LOINC)
+        own = _code_in(code, c.THYREF)
+        if c.TUMOR_SIZE in loinc or c.LONGEST_DIMENSION in loinc:
+            self.read_size(entry)
+        elif lab := next((c.LAB_LOINC[x] for x in loinc if x in c.LAB_LOINC), None):
+            self.read_lab(entry, lab)
+        elif (
+            c.GENOMIC_VARIANT in loinc
+            or c.PROFILE_GENOMIC_VARIANT in _profiles(res)
+            or any(_has_code(x.get("code"), c.LOINC, c.GENE_STUDIED) for x in _components(res))
+        ):
+            self.read_variant(entry)
+        elif c.DISEASE_STATUS in loinc:
+            self.skip(entry, "disease status is computed by thyref from the measurements")
+        elif own:
+            self.read_own(entry, own[0])
+        else:
+            told = ", ".join(f"{x.get('system')}|{x.get('code')}" for x in _codings(code))
+            self.skip(entry, f"observation code {told or '(none)'} not recognised")
+
+    def read_size(self, entry: _Entry) -> None:
+        res = entry.res
+        day = _effective(res)
+        lesion = self.focus_lesion(entry)
+        if day is None:
+            self.skip(entry, "tumour size without a full effectiveDateTime")
+            return
+        if lesion is None:
+            self.skip(entry, "tumour size whose focus is not a known BodyStructure (lesion)")
+            return
+        quantity = None
+        for comp in _components(res):
+            if _has_code(comp.get("code"), c.LOINC, c.LONGEST_DIMENSION):
+                quantity = comp.get("valueQuantity")
+        if quantity is None:
+            quantity = res.get("valueQuantity")
+        size = _millimetres(quantity)
+        if size is None:
+            self.skip(entry, "tumour size without a longest dimension (33728-7) in mm or cm")
+            return
+        measurements = self.shot(day).setdefault("measurements", {})
+        if lesion.lesion_id in measurements:
+            self.skip(entry, f"a second size of lesion {lesion.lesion_id!r} on {day}")
+            return
+        measurements[lesion.lesion_id] = size
+
+    def read_lab(self, entry: _Entry, test: str) -> None:
+        res = entry.res
+        day = _effective(res)
+        if day is None:
+            self.skip(entry, f"{test} result without a full effectiveDateTime")
+            return
+        quantity = res.get("valueQuantity")
+        if not isinstance(quantity, dict) or _number(quantity.get("value")) is None:
+            self.skip(entry, f"{test} result without a numeric valueQuantity")
+            return
+        value = _number(quantity.get("value"))
+        assert value is not None
+        converted = _lab_unit(test, quantity)
+        if converted is None:
+            told = quantity.get("code") or quantity.get("unit")
+            self.skip(entry, f"{test} unit {told!r} not recognised")
+            return
+        unit, factor = converted
+        lab: Json = {"date": day, "test": test, "value": _plain(value * factor), "unit": unit}
+        comparator = quantity.get("comparator")
+        if comparator in ("<", "<="):
+            lab["below_detection"] = True
+        elif comparator is not None:
+            self.note(entry, f"comparator {comparator!r} ignored: value taken as measured")
+        flags = {x for i in res.get("interpretation") or [] for x in _code_in(i, c.INTERPRETATION)}
+        if flags & c.POSITIVE_INTERPRETATION:
+            lab["positive"] = True
+        elif flags & c.NEGATIVE_INTERPRETATION:
+            lab["positive"] = False
+        for band in res.get("referenceRange") or []:
+            high = band.get("high") if isinstance(band, dict) else None
+            if isinstance(high, dict) and _number(high.get("value")) is not None:
+                high_unit = (
+                    _lab_unit(test, high) if (high.get("code") or high.get("unit")) else None
+                )
+                high_factor = high_unit[1] if high_unit else factor
+                upper = _number(high.get("value"))
+                assert upper is not None
+                lab["upper_limit"] = _plain(upper * high_factor)
+                break
+        self.labs.append(lab)
+
+    def read_variant(self, entry: _Entry) -> None:
+        res = entry.res
+        presence = _code_in(res.get("valueCodeableConcept"), c.LOINC)
+        if "LA9634-2" in presence:
+            self.skip(entry, "negative result (variant absent) is not held in a thyref case")
+            return
+        found = variant_of(res)
+        if found is None:
+            self.skip(entry, "genomic variant without a gene studied (48018-6, HGNC)")
+            return
+        day = _effective(res)
+        if day is not None:
+            found["date"] = day
+        sample = _extension(res, "sample")
+        if sample is not None and sample.get("valueCode") in ("primary", "metastasis", "blood"):
+            found["sample"] = sample["valueCode"]
+        self.molecular.append(found)
+
+    def read_own(self, entry: _Entry, code: str) -> None:
+        res = entry.res
+        lesion = self.focus_lesion(entry)
+        day = _effective(res)
+        value_codes = _code_in(res.get("valueCodeableConcept"), c.THYREF)
+        boolean = res.get("valueBoolean")
+        if code == c.RAI_UPTAKE and lesion is not None:
+            value = _uptake(res)
+            if value is None:
+                self.skip(entry, "iodine uptake without a yes/no value")
+                return
+            previous = self.uptake.get(lesion.lesion_id)
+            if previous is None or (day or "") >= previous[0]:
+                self.uptake[lesion.lesion_id] = (day or "", value)
+        elif code in c.LESION_FLAGS and lesion is not None and isinstance(boolean, bool):
+            target = next(x for x in self.lesions if x["id"] == lesion.lesion_id)
+            target[c.LESION_FLAGS[code]] = boolean
+        elif code in c.CLINICAL_FLAGS and lesion is None and isinstance(boolean, bool):
+            self.clinical[c.CLINICAL_FLAGS[code]] = boolean
+        elif code == c.NON_TARGET_STATUS and lesion is not None and day and value_codes:
+            status = value_codes[0].replace("-", "_")
+            if status not in ("present", "absent", "unequivocal_progression"):
+                self.skip(entry, f"non-target status {value_codes[0]!r} not recognised")
+                return
+            self.shot(day).setdefault("non_target", {})[lesion.lesion_id] = status
+        elif code == c.NEW_LESIONS and day and isinstance(boolean, bool):
+            self.shot(day)["new_lesions"] = boolean
+        elif code == c.ASSESSED_RESPONSE and day and value_codes:
+            if value_codes[0] not in ("CR", "PR", "SD", "PD", "NE"):
+                self.skip(entry, f"response {value_codes[0]!r} not recognised")
+                return
+            self.shot(day)["assessed_response"] = value_codes[0]
+        else:
+            self.skip(entry, f"thyref code {code!r} with a missing focus, date or value")
+
+    # -- medication ------------------------------------------------------------------
+    def medication_concept(self, res: Json) -> Any:
+        if "medicationCodeableConcept" in res:
+            return res["medicationCodeableConcept"]
+        target = self.resolve(res.get("medicationReference"))
+        return target.res.get("code") if target is not None else None
+
+    def read_administration(self, entry: _Entry) -> None:
+        res = entry.res
+        concept = self.medication_concept(res)
+        if not _has_code(concept, c.ATC, c.I131_ATC):
+            self.skip(entry, "administration of a medicine other than I-131 (ATC V10XA01)")
+            return
+        if res.get("status") in ("entered-in-error", "not-done", "stopped"):
+            self.skip(entry, f"status {res.get('status')}")
+            return
+        day = _effective(res)
+        dose = (res.get("dosage") or {}).get("dose")
+        activity = _number(dose.get("value")) if isinstance(dose, dict) else None
+        unit = (dose.get("code") or dose.get("unit")) if isinstance(dose, dict) else None
+        if day is None or activity is None or unit not in c.ACTIVITY_UNITS:
+            self.skip(entry, "I-131 without a full date or an activity in MBq, GBq or mCi")
+            return
+        rai: Json = {"date": day, "activity": _plain(activity), "unit": unit}
+        response = _extension(res, "rai-response")
+        if response is not None and isinstance(response.get("valueCode"), str):
+            rai["response"] = response["valueCode"]
+        self.rai.append(rai)
+
+    def read_statement(self, entry: _Entry) -> None:
+        res = entry.res
+        concept = self.medication_concept(res)
+        name = concept.get("text") if isinstance(concept, dict) else None
+        if not name:
+            name = next((x.get("display") for x in _codings(concept) if x.get("display")), None)
+        if res.get("status") not in ("active", "intended") or not name:
+            self.skip(entry, "medicine statement that is not active or has no name")
+            return
+        if "on_systemic_therapy" in self.clinical:
+            self.skip(entry, "a second current medicine; only the first is kept")
+            return
+        self.clinical["on_systemic_therapy"] = str(name)
+
+    def read_imaging_study(self, entry: _Entry) -> None:
+        day = _day(entry.res.get("started"))
+        if day is None:
+            self.skip(entry, "imaging study without a full start date")
+            return
+        self.shot(day)
+
+
+# --------------------------------------------------------------------------------------
+# mappings shared with the exporter
+
+
+def _components(res: Json) -> list[Json]:
+    return [x for x in res.get("component") or [] if isinstance(x, dict)]
+
+
+def _histology(res: Json) -> str | None:
+    concepts = [
+        ext.get("valueCodeableConcept")
+        for ext in res.get("extension") or []
+        if isinstance(ext, dict) and ext.get("url") == c.HISTOLOGY_EXTENSION
+    ]
+    concepts.append(res.get("code"))
+    for concept in concepts:
+        for coding in _codings(concept):
+            if coding.get("system") in (c.ICDO3, None) and coding.get("code") in c.HISTOLOGY_ICDO3:
+                return c.HISTOLOGY_ICDO3[str(coding["code"])]
+    return None
+
+
+def _is_secondary(res: Json) -> bool:
+    if c.PROFILE_SECONDARY in _profiles(res):
+        return True
+    code = res.get("code")
+    if _has_code(code, c.SNOMED, c.SECONDARY_SNOMED):
+        return True
+    icd = _code_in(code, c.ICD10) + _code_in(code, c.ICD10CM)
+    return any(x.startswith(("C77", "C78", "C79")) for x in icd)
+
+
+def _is_primary(res: Json) -> bool:
+    if c.PROFILE_PRIMARY in _profiles(res):
+        return True
+    code = res.get("code")
+    icd = _code_in(code, c.ICD10) + _code_in(code, c.ICD10CM)
+    return _has_code(code, c.SNOMED, c.THYROID_CANCER_SNOMED) or any(
+        x.startswith("C73") for x in icd
+    )
+
+
+def _millimetres(quantity: Any) -> int | float | None:
+    if not isinstance(quantity, dict):
+        return None
+    value = _number(quantity.get("value"))
+    unit = quantity.get("code") or quantity.get("unit")
+    if value is None or value < 0:
+        return None
+    if unit == "mm":
+        return _plain(value)
+    if unit == "cm":
+        return _plain(value * 10)
+    return None
+
+
+def _lab_unit(test: str, quantity: Json) -> tuple[str, Decimal] | None:
+    """The case unit and conversion factor of a UCUM quantity for ``test``."""
+    allowed = load_rules().labs[test].factors
+    human, code = quantity.get("unit"), quantity.get("code")
+    # keep the sender's spelling when it is a case unit meaning the same UCUM code
+    if isinstance(human, str) and human in allowed and c.UCUM_OF_CASE_UNIT.get(human) == code:
+        return human, c.ONE
+    for candidate in (code, human):
+        if isinstance(candidate, str) and candidate in allowed:
+            return candidate, c.ONE
+        extra = c.LAB_UNIT_CONVERSIONS.get(test, {})
+        if isinstance(candidate, str) and candidate in extra:
+            return extra[candidate]
+    return None
+
+
+def _uptake(res: Json) -> str | None:
+    boolean = res.get("valueBoolean")
+    if isinstance(boolean, bool):
+        return "yes" if boolean else "no"
+    concept = res.get("valueCodeableConcept")
+    own = _code_in(concept, c.THYREF)
+    if own and own[0] in ("yes", "no", "unknown"):
+        return own[0]
+    snomed = _code_in(concept, c.SNOMED)
+    if c.POSITIVE_SNOMED in snomed:
+        return "yes"
+    if c.NEGATIVE_SNOMED in snomed:
+        return "no"
+    return None
+
+
+def _gene_symbol(concept: Any) -> str | None:
+    for coding in _codings(concept):
+        code = coding.get("code")
+        if coding.get("system") == c.HGNC and isinstance(code, str):
+            if code in c.GENE_OF_HGNC:
+                return c.GENE_OF_HGNC[code]
+            if code.isdigit() and f"HGNC:{code}" in c.GENE_OF_HGNC:
+                return c.GENE_OF_HGNC[f"HGNC:{code}"]
+        display = coding.get("display")
+        if isinstance(display, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]*", display):
+            return display.upper()
+    text = concept.get("text") if isinstance(concept, dict) else None
+    if isinstance(text, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]*", text):
+        return text.upper()
+    return None
+
+
+def variant_of(res: Json) -> Json | None:
+    """gene, alteration, kind and origin of a GenomicVariant (without date and sample)."""
+    genes: list[str] = []
+    change: str | None = None
+    kind: str | None = None
+    origin: str | None = None
+    for comp in _components(res):
+        code = comp.get("code")
+        value = comp.get("valueCodeableConcept")
+        if _has_code(code, c.LOINC, c.GENE_STUDIED):
+            symbol = _gene_symbol(value)
+            if symbol and symbol not in genes:
+                genes.append(symbol)
+        elif _has_code(code, c.LOINC, c.PROTEIN_CHANGE):
+            raw = next((x.get("code") for x in _codings(value) if x.get("code")), None)
+            text = value.get("text") if isinstance(value, dict) else None
+            raw = raw or text
+            if isinstance(raw, str):
+                # keep the sender's text when it says the same change
+                same = isinstance(text, str) and normalise_alteration(text) == normalise_alteration(
+                    raw
+                )
+                change = text if same and isinstance(text, str) else normalise_alteration(raw)
+        elif _has_code(code, c.LOINC, c.DNA_CHANGE_TYPE):
+            kind = next(
+                (
+                    c.KIND_OF_SO[x]
+                    for x in _code_in(value, c.SEQUENCE_ONTOLOGY)
+                    if x in c.KIND_OF_SO
+                ),
+                kind,
+            )
+        elif _has_code(code, c.LOINC, c.GENOMIC_SOURCE):
+            origin = next(
+                (c.ORIGIN_LOINC[x] for x in _code_in(value, c.LOINC) if x in c.ORIGIN_LOINC), origin
+            )
+    gene_ext = _extension(res, "gene")
+    if gene_ext is not None and isinstance(gene_ext.get("valueString"), str):
+        genes = [gene_ext["valueString"], *[g for g in genes if g != gene_ext["valueString"]]]
+    if not genes:
+        return None
+    found: Json = {"gene": genes[0]}
+    if len(genes) >= 2 and gene_ext is None:
+        found["gene"] = next((g for g in c.FUSION_DRIVERS if g in genes), genes[0])
+    if len(genes) >= 2 and change is None:
+        change = "::".join(genes)
+        kind = kind or "fusion"
+    alteration = _extension(res, "alteration")
+    if alteration is not None and "valueString" in alteration:
+        change = alteration["valueString"]
+    if change is not None:
+        found["alteration"] = change
+    kind_ext = _extension(res, "variant-kind")
+    if kind_ext is not None and isinstance(kind_ext.get("valueCode"), str):
+        kind = kind_ext["valueCode"]
+    if kind is not None:
+        found["kind"] = kind
+    if origin is not None:
+        found["origin"] = origin
+    return found
+
+
+# --------------------------------------------------------------------------------------
+# public entry points
+
+
+def _label(base: str, res: Json) -> str:
+    kind = res.get("resourceType", "?")
+    rid = res.get("id")
+    return f"{base}.resource({kind}/{rid})" if rid else f"{base}.resource({kind})"
+
+
+def _entries(data: Json | list[Json]) -> list[_Entry]:
+    resources: list[tuple[str, Any, Any]]
+    if isinstance(data, list):
+        resources = [(f"[{i}]", r, None) for i, r in enumerate(data)]
+    elif isinstance(data, dict) and data.get("resourceType") == "Bundle":
+        resources = []
+        for i, item in enumerate(data.get("entry") or []):
+            if not isinstance(item, dict):
+                continue
+            search = item.get("search")
+            if isinstance(search, dict) and search.get("mode") == "outcome":
+                continue
+            full = item.get("fullUrl")
+            resources.append((f"Bundle.entry[{i}]", item.get("resource"), full))
+    elif isinstance(data, dict) and "resourceType" in data:
+        resources = [("", data, None)]
+    else:
+        raise CaseFormatError("expected a FHIR Bundle or a list of FHIR resources")
+    out = []
+    for base, res, full in resources:
+        if not isinstance(res, dict):
+            raise FhirImportError([Problem(base or "Bundle", "entry without a resource object")])
+        path = (
+            _label(base, res)
+            if base.startswith("Bundle")
+            else f"{base}({res.get('resourceType')}/{res.get('id')})"
+        )
+        out.append(_Entry(path, res, full if isinstance(full, str) else None))
+    return out
+
+
+def bundle_to_case(data: Json | list[Json], *, case_id: str | None = None) -> ImportResult:
+    """A Bundle (or one patient's resources) -> a ``thyref-case/1`` dict and what was not used.
+
+    Raises ``FhirImportError`` (a ``CaseValidationError``) when no usable primary cancer is
+    found, naming what is missing; ``CaseFormatError`` when the input is not FHIR at all.
+    """
+    return _Importer(_entries(data), case_id).run()
+
+
+def ndjson_to_case(lines: Iterable[str], *, case_id: str | None = None) -> ImportResult:
+    """Per-patient NDJSON (one resource per line) -> a case; blank lines are ignored."""
+    resources: list[Json] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            res = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CaseFormatError(f"line {number} is not JSON: {exc.msg}") from exc
+        if not isinstance(res, dict):
+            raise CaseFormatError(f"line {number} is not a JSON object")
+        resources.append(res)
+    return bundle_to_case(resources, case_id=case_id)
+
+
+def is_fhir(data: Any) -> bool:
+    """True for a decoded FHIR resource (or list of them), False for a thyref case."""
+    if isinstance(data, list):
+        return bool(data) and all(isinstance(x, dict) and "resourceType" in x for x in data)
+    return isinstance(data, dict) and "resourceType" in data
