@@ -1,0 +1,124 @@
+"""The exported Bundle: inputs with standard codes, the assessment as mCODE resources."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+
+from thyref.domain import assess, parse_case
+from thyref.fhir.exporter import case_to_bundle, hgvs_protein
+
+Json = dict[str, Any]
+TODAY = date(2026, 11, 28)
+
+
+def _case(sizes: list[float]) -> Json:
+    dates = ["2015-01-10", "2015-07-10", "2016-01-10"]
+    return {
+        "format": "thyref-case/1",
+        "id": "exp-1",
+        "diagnosis": {"histology": "papillary", "date": "2010-03-01"},
+        "rai": [{"date": "2010-06-01", "activity": 100, "unit": "mCi"}],
+        "lesions": [{"id": "L1", "site": "lung", "rai_uptake": "no"}],
+        "imaging": [
+            {"date": d, "measurements": {"L1": s}} for d, s in zip(dates, sizes, strict=False)
+        ],
+        "labs": [{"date": "2015-01-10", "test": "tsh", "value": 0.2, "unit": "mU/L"}],
+        "molecular": [{"gene": "BRAF", "alteration": "V600E", "kind": "mutation"}],
+    }
+
+
+def _resources(bundle: Json, kind: str) -> list[Json]:
+    return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
+
+
+def _exported(case: Json) -> Json:
+    a = assess(parse_case(case, today=TODAY), "en", today=TODAY).to_json()
+    bundle = case_to_bundle(case, a)
+    Bundle.model_validate(bundle)
+    return bundle
+
+
+@pytest.mark.parametrize(
+    ("sizes", "snomed"),
+    [
+        # 20 -> 30 mm: +50 % and +10 mm: PD -> worsened
+        ([20, 30], "271299001"),
+        # 20 -> 21 mm: SD -> stable
+        ([20, 21], "359746009"),
+        # 20 -> 10 mm: -50 %: PR -> improved
+        ([20, 10], "268910001"),
+        # 20 -> 0 mm: CR -> improved
+        ([20, 0], "268910001"),
+    ],
+)
+def test_disease_status_per_recist_timepoint(sizes: list[float], snomed: str) -> None:
+    bundle = _exported(_case(sizes))
+    statuses = [
+        r
+        for r in _resources(bundle, "Observation")
+        if r["code"]["coding"][0] == {"system": "http://loinc.org", "code": "97509-4",
+                                      "display": "Tumor disease status"}
+    ]  # fmt: skip
+    assert len(statuses) == 1  # one follow-up timepoint after the baseline
+    assert statuses[0]["valueCodeableConcept"]["coding"][0]["code"] == snomed
+    assert statuses[0]["effectiveDateTime"] == "2015-07-10"
+
+
+def test_options_are_a_draft_proposal_care_plan() -> None:
+    case = _case([20, 30])
+    a = assess(parse_case(case, today=TODAY), "en", today=TODAY).to_json()
+    (plan,) = _resources(case_to_bundle(case, a), "CarePlan")
+    assert (plan["status"], plan["intent"]) == ("draft", "proposal")
+    codes = [x["detail"]["code"]["coding"][0]["code"] for x in plan["activity"]]
+    # one activity per option, in the engine's order (most urgent first)
+    assert codes == [r["id"] for r in a["recommendations"]]
+    assert {x["detail"]["status"] for x in plan["activity"]} == {"not-started"}
+
+
+def test_refractory_status_with_evidence() -> None:
+    bundle = _exported(_case([20, 30]))
+    (status,) = [
+        r
+        for r in _resources(bundle, "Observation")
+        if r["code"]["coding"][0]["code"] == "refractory-status"
+    ]
+    assert status["valueCodeableConcept"]["coding"][0]["code"] == "refractory"
+    criteria = [c["valueCodeableConcept"]["coding"][0]["code"] for c in status["component"]]
+    # L1 shows no uptake: DTC-NO-UPTAKE (clinical-rules.md)
+    assert "DTC-NO-UPTAKE" in criteria
+    assert status["meta"]["tag"][0]["code"] == "assessment-output"
+
+
+def test_standard_codes_of_the_inputs() -> None:
+    bundle = _exported(_case([20, 30]))
+    (condition,) = [r for r in _resources(bundle, "Condition") if "extension" in r]
+    histology = condition["extension"][0]["valueCodeableConcept"]["coding"][0]
+    assert (histology["system"], histology["code"]) == (
+        "http://terminology.hl7.org/CodeSystem/icd-o-3",
+        "8260/3",
+    )
+    (tsh,) = [
+        r for r in _resources(bundle, "Observation") if r["code"]["coding"][0]["code"] == "3016-3"
+    ]
+    # mU/L is written with its UCUM code m[IU]/L (machine.md: mU/L is not the same unit)
+    assert tsh["valueQuantity"]["code"] == "m[IU]/L"
+    (dose,) = [r["dosage"]["dose"] for r in _resources(bundle, "MedicationAdministration")]
+    assert (dose["value"], dose["code"]) == (100, "mCi")
+
+
+@pytest.mark.parametrize(
+    ("alteration", "hgvs"),
+    [
+        ("V600E", "p.Val600Glu"),  # fhir-codes.md
+        ("p.Val600Glu", "p.Val600Glu"),
+        ("M918T", "p.Met918Thr"),
+        ("Q61R", "p.Gln61Arg"),
+        ("fusion", None),  # not a protein change
+    ],
+)
+def test_protein_change_in_hgvs(alteration: str, hgvs: str | None) -> None:
+    assert hgvs_protein(alteration) == hgvs

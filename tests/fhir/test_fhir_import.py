@@ -1,0 +1,476 @@
+"""Hand-written FHIR bundles with only the standard codes of fhir-codes.md map as documented.
+
+Every expected value is read from ../shared/spec/fhir-codes.md and case-format.md.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from thyref.domain import assess, parse_case
+from thyref.domain.rules import load_rules
+from thyref.errors import CaseFormatError, CaseValidationError
+from thyref.fhir.importer import FhirImportError, bundle_to_case, ndjson_to_case
+
+Json = dict[str, Any]
+LOINC = "http://loinc.org"
+SCT = "http://snomed.info/sct"
+UCUM = "http://unitsofmeasure.org"
+HISTOLOGY = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior"
+ICDO3 = "http://terminology.hl7.org/CodeSystem/icd-o-3"
+INTERP = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+
+
+def cc(system: str, code: str) -> Json:
+    return {"coding": [{"system": system, "code": code}]}
+
+
+def primary(morphology: str = "8260/3", **extra: Any) -> Json:
+    return {
+        "resourceType": "Condition",
+        "id": "primary",
+        "extension": [{"url": HISTOLOGY, "valueCodeableConcept": cc(ICDO3, morphology)}],
+        "code": cc(SCT, "363478007"),
+        "subject": {"reference": "Patient/p1"},
+        "onsetDateTime": "2012-05-03",
+        **extra,
+    }
+
+
+def patient() -> Json:
+    return {"resourceType": "Patient", "id": "p1", "gender": "female", "birthDate": "1957-06-01"}
+
+
+def tumour(lid: str, site: str | None, *qualifiers: str) -> Json:
+    res: Json = {
+        "resourceType": "BodyStructure",
+        "id": f"bs-{lid}",
+        "identifier": [{"value": lid}],
+        "patient": {"reference": "Patient/p1"},
+    }
+    if site:
+        res["location"] = cc(SCT, site)
+    if qualifiers:
+        res["locationQualifier"] = [cc(SCT, q) for q in qualifiers]
+    return res
+
+
+def size(lid: str, day: str, value: float, unit: str) -> Json:
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": cc(LOINC, "21889-1"),
+        "subject": {"reference": "Patient/p1"},
+        "focus": [{"reference": f"BodyStructure/bs-{lid}"}],
+        "effectiveDateTime": day,
+        "component": [
+            {
+                "code": cc(LOINC, "33728-7"),
+                "valueQuantity": {"value": value, "unit": unit, "system": UCUM, "code": unit},
+            }
+        ],
+    }
+
+
+def lab(loinc: str, day: str, value: float, unit: str, **extra: Any) -> Json:
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": cc(LOINC, loinc),
+        "subject": {"reference": "Patient/p1"},
+        "effectiveDateTime": day,
+        "valueQuantity": {"value": value, "unit": unit, "system": UCUM, "code": unit},
+        **extra,
+    }
+
+
+def iodine(day: str, value: float, unit: str) -> Json:
+    return {
+        "resourceType": "MedicationAdministration",
+        "status": "completed",
+        "medicationCodeableConcept": cc("http://www.whocc.no/atc", "V10XA01"),
+        "subject": {"reference": "Patient/p1"},
+        "effectiveDateTime": day,
+        "dosage": {"dose": {"value": value, "unit": unit, "system": UCUM, "code": unit}},
+    }
+
+
+def variant(*components: tuple[str, Json]) -> Json:
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": cc(LOINC, "69548-6"),
+        "subject": {"reference": "Patient/p1"},
+        "effectiveDateTime": "2013-04-01",
+        "component": [
+            {"code": cc(LOINC, code), "valueCodeableConcept": v} for code, v in components
+        ],
+    }
+
+
+def gene(hgnc: str) -> Json:
+    return cc("http://www.genenames.org/geneId", hgnc)
+
+
+def bundle(*resources: Json, kind: str = "collection") -> Json:
+    return {
+        "resourceType": "Bundle",
+        "type": kind,
+        "entry": [{"resource": r} for r in resources],
+    }
+
+
+def imported(*resources: Json) -> Json:
+    return bundle_to_case(bundle(patient(), primary(), *resources)).case
+
+
+# --------------------------------------------------------------------------------------
+# histology
+
+
+@pytest.mark.parametrize(
+    ("morphology", "histology"),
+    [
+        ("8260/3", "papillary"),  # papillary carcinoma
+        ("8050/3", "papillary"),  # papillary carcinoma NOS
+        ("8340/3", "papillary"),  # follicular variant of papillary
+        ("8344/3", "papillary"),  # columnar cell variant
+        ("8350/3", "papillary"),  # sclerosing papillary
+        ("8330/3", "follicular"),
+        ("8335/3", "follicular"),  # minimally invasive follicular
+        ("8290/3", "oncocytic"),
+        ("8337/3", "poorly_differentiated"),  # insular
+        ("8020/3", "anaplastic"),
+        ("8032/3", "anaplastic"),  # spindle cell
+        ("8345/3", "medullary"),
+        ("8510/3", "medullary"),
+    ],
+)
+def test_icdo3_histology(morphology: str, histology: str) -> None:
+    case = bundle_to_case(bundle(primary(morphology))).case
+    assert case["diagnosis"] == {"histology": histology, "date": "2012-05-03"}
+
+
+def test_diagnosis_date_falls_back_on_recorded_date() -> None:
+    condition = primary()
+    del condition["onsetDateTime"]
+    condition["recordedDate"] = "2012-06-10T09:30:00+02:00"
+    assert bundle_to_case(bundle(condition)).case["diagnosis"]["date"] == "2012-06-10"
+
+
+def test_no_primary_cancer_is_a_clear_error() -> None:
+    with pytest.raises(FhirImportError) as caught:
+        bundle_to_case(bundle(patient(), lab("3013-0", "2013-01-10", 12, "ng/mL")))
+    assert isinstance(caught.value, CaseValidationError)
+    assert caught.value.problems[0].path == "Bundle"
+    assert "primary cancer" in caught.value.problems[0].message
+
+
+def test_primary_without_histology_names_the_extension() -> None:
+    condition = primary()
+    condition["extension"] = []
+    condition["meta"] = {
+        "profile": [
+            "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-primary-cancer-condition"
+        ]
+    }
+    with pytest.raises(FhirImportError) as caught:
+        bundle_to_case(bundle(condition))
+    assert caught.value.problems[0].path == (
+        "Bundle.entry[0].resource(Condition/primary).extension[mcode-histology-morphology-behavior]"
+    )
+
+
+def test_not_fhir_at_all_is_a_format_error() -> None:
+    with pytest.raises(CaseFormatError):
+        bundle_to_case({"format": "thyref-case/1"})
+
+
+# --------------------------------------------------------------------------------------
+# lesions, sites and sizes
+
+
+@pytest.mark.parametrize(
+    ("site", "qualifiers", "expected"),
+    [
+        ("39607008", (), "lung"),
+        ("3120008", (), "pleura"),
+        ("10200004", (), "liver"),
+        ("272673000", (), "bone"),
+        ("12738006", (), "brain"),
+        ("39937001", (), "skin"),
+        ("69748006", (), "thyroid_bed"),
+        ("81105003", (), "lymph_node_cervical_lateral"),  # generic cervical node: lateral
+        ("81105003", ("26216008",), "lymph_node_cervical_central"),  # qualifier central
+        ("62683002", (), "lymph_node_mediastinal_upper"),  # generic mediastinal node: upper
+        ("62683002", ("261122009",), "lymph_node_mediastinal_lower"),  # qualifier lower
+        ("59441001", ("26216008",), "lymph_node_cervical_central"),  # any node + central
+        ("59441001", ("261183002",), "lymph_node_mediastinal_upper"),  # any node + upper
+        (None, (), "other"),  # no location
+        ("123456789", (), "other"),  # unknown code
+    ],
+)
+def test_body_sites(site: str | None, qualifiers: tuple[str, ...], expected: str) -> None:
+    case = imported(tumour("L1", site, *qualifiers))
+    assert case["lesions"] == [{"id": "L1", "site": expected}]
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "mm"),
+    [
+        (14, "mm", 14),  # millimetres kept
+        (1.4, "cm", 14),  # centimetres x 10
+        (2.35, "cm", 23.5),
+        (0, "mm", 0),  # disappeared
+    ],
+)
+def test_tumour_size_in_mm_or_cm(value: float, unit: str, mm: float) -> None:
+    case = imported(tumour("L1", "39607008"), size("L1", "2013-02-20", value, unit))
+    assert case["imaging"] == [{"date": "2013-02-20", "measurements": {"L1": mm}}]
+
+
+def test_sizes_are_grouped_by_imaging_date() -> None:
+    case = imported(
+        tumour("L1", "39607008"),
+        tumour("N1", "62683002"),
+        size("L1", "2013-02-20", 14, "mm"),
+        size("N1", "2013-02-20T10:00:00Z", 1.7, "cm"),
+        size("L1", "2013-09-02", 18, "mm"),
+    )
+    assert case["imaging"] == [
+        {"date": "2013-02-20", "measurements": {"L1": 14, "N1": 17}},
+        {"date": "2013-09-02", "measurements": {"L1": 18}},
+    ]
+
+
+def test_size_in_inches_is_reported_not_guessed() -> None:
+    result = bundle_to_case(
+        bundle(primary(), tumour("L1", "39607008"), size("L1", "2013-02-20", 1, "[in_i]"))
+    )
+    assert "imaging" not in result.case
+    assert [u.path for u in result.unmapped] == ["Bundle.entry[2].resource(Observation)"]
+    assert "33728-7" in result.unmapped[0].reason
+
+
+def test_secondary_condition_without_tumour_becomes_a_lesion() -> None:
+    secondary = {
+        "resourceType": "Condition",
+        "id": "met-bone",
+        "meta": {
+            "profile": [
+                "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-secondary-cancer-condition"
+            ]
+        },
+        "code": cc(SCT, "128462008"),
+        "bodySite": [cc(SCT, "272673000")],
+        "subject": {"reference": "Patient/p1"},
+    }
+    result = bundle_to_case(bundle(primary(), secondary))
+    assert result.case["lesions"] == [{"id": "M-met-bone", "site": "bone"}]
+    # derived extent: a distant lesion makes the disease metastatic
+    assert parse_case(result.case).extent(load_rules()) == "metastatic"
+
+
+# --------------------------------------------------------------------------------------
+# I-131
+
+
+@pytest.mark.parametrize(
+    ("value", "unit"),
+    [(100, "mCi"), (3.7, "GBq"), (5550, "MBq")],
+)
+def test_iodine_131_activity_units(value: float, unit: str) -> None:
+    case = imported(iodine("2012-07-02", value, unit))
+    assert case["rai"] == [{"date": "2012-07-02", "activity": value, "unit": unit}]
+
+
+def test_cumulative_activity_from_fhir() -> None:
+    # 100 mCi = 3.7 GBq; 3.7 GBq; total 7.4 GBq (case-format.md: 1 mCi = 37 MBq)
+    case = imported(iodine("2012-07-02", 100, "mCi"), iodine("2013-03-11", 3.7, "GBq"))
+    assert assess(parse_case(case)).rai["cumulative_gbq"] == pytest.approx(7.4)
+
+
+def test_other_medicine_is_reported() -> None:
+    drug = iodine("2012-07-02", 10, "mg")
+    drug["medicationCodeableConcept"] = cc("http://www.whocc.no/atc", "L01EX08")  # lenvatinib
+    result = bundle_to_case(bundle(primary(), drug))
+    assert "rai" not in result.case
+    assert "V10XA01" in result.unmapped[0].reason
+
+
+# --------------------------------------------------------------------------------------
+# labs
+
+
+@pytest.mark.parametrize(
+    ("loinc", "value", "unit", "expected"),
+    [
+        ("3013-0", 12.0, "ng/mL", {"test": "thyroglobulin", "value": 12.0, "unit": "ng/mL"}),
+        ("3016-3", 0.35, "m[IU]/L", {"test": "tsh", "value": 0.35, "unit": "m[IU]/L"}),
+        # 1 uIU/mL = 1 mIU/L
+        ("3016-3", 0.35, "u[IU]/mL", {"test": "tsh", "value": 0.35, "unit": "m[IU]/L"}),
+        ("8098-6", 40, "[IU]/mL", {"test": "tg_antibodies", "value": 40, "unit": "[IU]/mL"}),
+        ("1992-7", 210, "pg/mL", {"test": "calcitonin", "value": 210, "unit": "pg/mL"}),
+        ("1992-7", 210, "ng/L", {"test": "calcitonin", "value": 210, "unit": "ng/L"}),
+        ("2039-6", 8, "ng/mL", {"test": "cea", "value": 8, "unit": "ng/mL"}),
+        ("2039-6", 8, "ug/L", {"test": "cea", "value": 8, "unit": "ug/L"}),
+    ],
+)
+def test_labs_by_loinc_and_ucum(loinc: str, value: float, unit: str, expected: Json) -> None:
+    case = imported(lab(loinc, "2013-01-10", value, unit))
+    assert case["labs"] == [{"date": "2013-01-10", **expected}]
+    parse_case(case)  # a valid case
+
+
+@pytest.mark.parametrize(
+    ("extra", "positive", "upper"),
+    [
+        # interpretation POS: positive
+        ({"interpretation": [cc(INTERP, "POS")]}, True, None),
+        # interpretation H (high): positive
+        ({"interpretation": [cc(INTERP, "H")]}, True, None),
+        # interpretation N: negative
+        ({"interpretation": [cc(INTERP, "N")]}, False, None),
+        # reference range only: the engine judges against upper_limit
+        ({"referenceRange": [{"high": {"value": 4, "code": "[IU]/mL"}}]}, None, 4),
+    ],
+)  # fmt: skip
+def test_antibody_positivity(extra: Json, positive: bool | None, upper: float | None) -> None:
+    case = imported(lab("8098-6", "2013-01-10", 40, "[IU]/mL", **extra))
+    item = case["labs"][0]
+    assert item.get("positive") == positive
+    assert item.get("upper_limit") == upper
+
+
+def test_antibodies_above_reference_make_thyroglobulin_unreliable() -> None:
+    # Tg kinetics are unreliable when anti-Tg antibodies are positive (40 > 4 IU/mL)
+    high = {"referenceRange": [{"high": {"value": 4, "unit": "[IU]/mL", "code": "[IU]/mL"}}]}
+    case = imported(
+        lab("3013-0", "2013-01-10", 10, "ng/mL"),
+        lab("3013-0", "2013-07-10", 20, "ng/mL"),
+        lab("3013-0", "2014-01-10", 40, "ng/mL"),
+        lab("3013-0", "2014-07-10", 80, "ng/mL"),  # four points: enough for a doubling time
+        lab("8098-6", "2013-07-10", 40, "[IU]/mL", **high),
+    )
+    assert assess(parse_case(case)).kinetics["thyroglobulin"]["status"] == "unreliable"
+
+
+def test_value_below_detection_from_comparator() -> None:
+    obs = lab("3013-0", "2013-01-10", 0.1, "ng/mL")
+    obs["valueQuantity"]["comparator"] = "<"
+    assert imported(obs)["labs"][0]["below_detection"] is True
+
+
+def test_unknown_unit_is_reported() -> None:
+    result = bundle_to_case(bundle(primary(), lab("3016-3", "2013-01-10", 1, "mg/dL")))
+    assert "labs" not in result.case
+    assert result.unmapped[0].path == "Bundle.entry[1].resource(Observation)"
+
+
+# --------------------------------------------------------------------------------------
+# genomics
+
+
+def test_braf_v600e() -> None:
+    hgvs = cc("http://varnomen.hgvs.org", "p.Val600Glu")
+    case = imported(variant(("48018-6", gene("HGNC:1097")), ("48005-3", hgvs)))
+    assert case["molecular"] == [{"gene": "BRAF", "alteration": "V600E", "date": "2013-04-01"}]
+    assert parse_case(case).raw.molecular[0].matches("BRAF", "V600E")
+
+
+def test_fusion_as_two_genes() -> None:
+    case = imported(variant(("48018-6", gene("HGNC:18782")), ("48018-6", gene("HGNC:9967"))))
+    item = case["molecular"][0]
+    assert (item["gene"], item["alteration"], item["kind"]) == ("RET", "CCDC6::RET", "fusion")
+    assert parse_case(case).raw.molecular[0].involves("CCDC6")
+
+
+def test_negative_variant_result_is_reported() -> None:
+    absent = variant(("48018-6", gene("HGNC:1097")))
+    absent["valueCodeableConcept"] = cc(LOINC, "LA9634-2")
+    result = bundle_to_case(bundle(primary(), absent))
+    assert "molecular" not in result.case
+    assert "absent" in result.unmapped[0].reason
+
+
+# --------------------------------------------------------------------------------------
+# bundles, lists, NDJSON, nothing silently dropped
+
+
+def test_unused_resources_are_listed_with_their_path() -> None:
+    allergy = {
+        "resourceType": "AllergyIntolerance",
+        "id": "a1",
+        "patient": {"reference": "Patient/p1"},
+    }
+    bmi = lab("39156-5", "2013-01-10", 22, "kg/m2")
+    bmi["id"] = "obs-7"
+    result = bundle_to_case(bundle(patient(), primary(), allergy, bmi))
+    assert [u.path for u in result.unmapped] == [
+        "Bundle.entry[2].resource(AllergyIntolerance/a1)",
+        "Bundle.entry[3].resource(Observation/obs-7)",
+    ]
+
+
+def test_invalid_resource_is_listed_not_fatal() -> None:
+    broken = {"resourceType": "Observation", "status": "final"}  # no code: invalid in R4
+    result = bundle_to_case(bundle(primary(), broken))
+    assert "not a valid FHIR R4 Observation" in result.unmapped[0].reason
+
+
+@pytest.mark.parametrize("kind", ["collection", "searchset", "transaction"])
+def test_bundle_types(kind: str) -> None:
+    data = bundle(patient(), primary(), kind=kind)
+    if kind == "transaction":
+        for entry in data["entry"]:
+            entry["request"] = {"method": "POST", "url": entry["resource"]["resourceType"]}
+    case = bundle_to_case(data).case
+    assert case["patient"] == {"sex": "female", "birth_year": 1957}
+    assert case["id"] == "p1"
+
+
+def test_list_of_resources_and_ndjson_give_the_same_case() -> None:
+    resources = [patient(), primary(), iodine("2012-07-02", 100, "mCi")]
+    from_list = bundle_to_case(resources).case
+    from_ndjson = ndjson_to_case([json.dumps(r) + "\n" for r in resources] + ["\n"]).case
+    assert from_list == from_ndjson
+    assert from_list["rai"] == [{"date": "2012-07-02", "activity": 100, "unit": "mCi"}]
+
+
+def test_ndjson_line_that_is_not_json() -> None:
+    with pytest.raises(CaseFormatError, match="line 2"):
+        ndjson_to_case([json.dumps(primary()), "{oops"])
+
+
+def test_two_patients_are_refused() -> None:
+    other = {**patient(), "id": "p2"}
+    with pytest.raises(FhirImportError, match="2 patients"):
+        bundle_to_case(bundle(patient(), other, primary()))
+
+
+def test_case_id_argument_wins() -> None:
+    assert bundle_to_case(bundle(primary()), case_id="rcp-12").case["id"] == "rcp-12"
+
+
+def test_whole_standard_bundle_is_assessed() -> None:
+    """A demo-003-like history written only with standard codes: refractory (DTC-NO-UPTAKE
+    cannot be read without the uptake code, so only cumulative activity and RECIST count)."""
+    case = imported(
+        tumour("L1", "39607008"),
+        tumour("N1", "62683002"),
+        iodine("2012-07-02", 100, "mCi"),
+        iodine("2013-03-11", 3.7, "GBq"),
+        size("L1", "2013-02-20", 14, "mm"),
+        size("N1", "2013-02-20", 17, "mm"),
+        size("L1", "2013-09-02", 1.8, "cm"),
+        size("N1", "2013-09-02", 19, "mm"),
+    )
+    result = assess(parse_case(case))
+    # sums: 14 + 17 = 31 at baseline, 18 + 19 = 37 (+19.4 %): SD (RECIST 1.1, < 20 %)
+    assert result.recist is not None
+    assert result.recist["timepoints"][0]["sum_mm"] == 37.0
+    assert result.recist["timepoints"][0]["overall_response"] == "SD"
+    assert result.rai["cumulative_gbq"] == pytest.approx(7.4)
