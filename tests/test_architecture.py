@@ -23,7 +23,12 @@ def _modules_after(statement: str) -> set[str]:
             {"fastapi", "sqlalchemy", "typer", "rich", "starlette", "fhir", "bm25s", "jinja2"},
         ),
         # the CLI entry point loads adapters lazily: `thyref assess` must start fast
-        ("import thyref.cli.main", {"fastapi", "sqlalchemy", "bm25s", "numpy", "matplotlib"}),
+        (
+            "import thyref.cli.main",
+            {"fastapi", "sqlalchemy", "bm25s", "numpy", "matplotlib", "fhir", "jwt", "httpx"},
+        ),
+        # the FHIR adapter reads and writes the case model, never the web or storage layers
+        ("import thyref.fhir.importer, thyref.fhir.exporter", {"fastapi", "sqlalchemy", "typer"}),
     ],
 )
 def test_layers_do_not_import_adapters(statement: str, forbidden: set[str]) -> None:
@@ -48,3 +53,11 @@ def test_domain_modules_only_import_the_domain_and_errors() -> None:
                 allowed = node.module.startswith(("thyref.domain", "thyref.errors"))
                 allowed = allowed or node.module == "thyref"
                 assert allowed, f"{path.name} imports {node.module}"
+
+
+def test_domain_never_loads_the_fhir_adapter() -> None:
+    code = (
+        "import thyref.domain, sys; print([m for m in sys.modules if m.startswith('thyref.fhir')])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert done.stdout.strip() == "[]"

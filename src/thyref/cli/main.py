@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from thyref import __version__
-from thyref.cli import ask_commands, web_commands
+from thyref.cli import ask_commands, fhir_commands, web_commands
 from thyref.domain import assess, load_case, parse_case
 from thyref.domain.case import MAX_BYTES
 from thyref.domain.messages import Lang, problem_text, text
@@ -126,11 +126,14 @@ def _read(path: str) -> tuple[bytes, str]:
 
 
 PathArg = Annotated[str, typer.Argument(help="Case file (thyref-case/1 JSON), or - for stdin.")]
+AssessArg = Annotated[
+    str, typer.Argument(help="Case (thyref-case/1 JSON), FHIR Bundle or NDJSON, or - for stdin.")
+]
 
 
 @app.command("assess")
 def assess_cmd(
-    path: PathArg,
+    path: AssessArg,
     fmt: Annotated[
         OutputFormat,
         typer.Option("--format", "-f", help="json (the contract), text (terminal) or markdown."),
@@ -143,7 +146,7 @@ def assess_cmd(
     language: Lang = "en" if lang is Language.en else "fr"
     data, source = _read(path)
     try:
-        case = load_case(data)
+        case = fhir_commands.load_any(data, source, language)  # a case, or FHIR
     except (CaseValidationError, CaseFormatError) as exc:
         _fail_invalid(exc, source, language)
     result = assess(case, language)
@@ -284,6 +287,7 @@ def demo(
 
 ask_commands.register(app)
 web_commands.register(app)
+fhir_commands.register(app)
 
 
 def run() -> None:

@@ -229,6 +229,8 @@ class _Importer:
                 self.index[entry.full_url] = entry
             if isinstance(rid, str):
                 self.index[f"{entry.res['resourceType']}/{rid}"] = entry
+                # NDJSON has no fullUrl: a urn:uuid reference names the resource id
+                self.index.setdefault(f"urn:uuid:{rid}", entry)
         self.entries = valid
 
         self.read_patients()

@@ -1,0 +1,148 @@
+"""`thyref fhir import BUNDLE` and `thyref fhir export CASE`; FHIR input for `thyref assess`.
+
+FHIR is recognised by its ``resourceType`` (a Bundle, a list of resources, or NDJSON with
+one resource a line). What the importer could not use is listed on stderr, never dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from thyref.domain.messages import Lang, text
+
+if TYPE_CHECKING:
+    from thyref.domain.case import Case
+    from thyref.fhir.importer import ImportResult
+
+fhir_app = typer.Typer(
+    help="FHIR R4 / mCODE: import a Bundle as a case, export a case as a Bundle.",
+    no_args_is_help=True,
+)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `thyref fhir ...` to the main app."""
+    app.add_typer(fhir_app, name="fhir")
+
+
+def _decode(data: bytes) -> Any:
+    """JSON, or NDJSON (a list of resources); raises CaseFormatError for anything else."""
+    from thyref.errors import CaseFormatError
+
+    try:
+        return json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        lines = data.decode("utf-8", errors="replace").splitlines()
+        first = next((line for line in lines if line.strip()), "")
+        try:
+            head = json.loads(first)
+        except json.JSONDecodeError:
+            raise CaseFormatError(f"input is not valid JSON: {exc}") from exc
+        if isinstance(head, dict) and "resourceType" in head:
+            from thyref.fhir.importer import ndjson_to_case
+
+            return ndjson_to_case(lines)
+        raise CaseFormatError(f"input is not valid JSON: {exc}") from exc
+
+
+def import_any(data: bytes, case_id: str | None = None) -> ImportResult | None:
+    """The import of FHIR input (Bundle, resources, NDJSON); None when it is not FHIR."""
+    from thyref.fhir.importer import ImportResult, bundle_to_case, is_fhir
+
+    decoded = _decode(data)
+    if isinstance(decoded, ImportResult):
+        return decoded
+    if not is_fhir(decoded):
+        return None
+    return bundle_to_case(decoded, case_id=case_id)
+
+
+def report_unmapped(result: ImportResult, source: str, lang: Lang) -> None:
+    """Every resource (or part) not used, on stderr, with its path."""
+    if not result.unmapped:
+        return
+    head = text("cli.fhir_unmapped", lang, {"count": len(result.unmapped)})
+    sys.stderr.write(f"thyref: {source}: {head}\n")
+    for item in result.unmapped:
+        sys.stderr.write(f"  {item.path}: {item.reason}\n")
+
+
+def load_any(data: bytes, source: str, lang: Lang = "fr") -> Case:
+    """A case from thyref-case/1 JSON or from FHIR (unused FHIR parts listed on stderr)."""
+    from thyref.domain import load_case, parse_case
+
+    result = import_any(data) if b"resourceType" in data else None
+    if result is None:
+        return load_case(data)
+    report_unmapped(result, source, lang)
+    return parse_case(result.case)
+
+
+@fhir_app.command("import")
+def import_cmd(
+    path: Annotated[str, typer.Argument(help="FHIR Bundle (JSON) or NDJSON file, or - for stdin.")],
+    case_id: Annotated[
+        str | None, typer.Option("--case-id", help="Case id (default: from the Patient).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the case here instead of stdout.")
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", "-l", help="fr or en.")] = "fr",
+) -> None:
+    """Read a FHIR R4 Bundle (or NDJSON) and print the thyref-case/1 case it holds."""
+    from thyref.cli.main import _fail_invalid, _read
+    from thyref.domain import parse_case
+    from thyref.errors import CaseFormatError, CaseValidationError
+
+    language: Lang = "en" if lang == "en" else "fr"
+    data, source = _read(path)
+    try:
+        result = import_any(data, case_id)
+        if result is None:
+            raise CaseFormatError("not FHIR: expected a Bundle, a list of resources or NDJSON")
+        parse_case(result.case)  # the case must be valid before it is written
+    except (CaseValidationError, CaseFormatError) as exc:
+        _fail_invalid(exc, source, language)
+    report_unmapped(result, source, language)
+    payload = json.dumps(result.case, ensure_ascii=False, indent=2) + "\n"
+    if out is None:
+        sys.stdout.write(payload)
+    else:
+        out.write_text(payload, encoding="utf-8")
+
+
+@fhir_app.command("export")
+def export_cmd(
+    path: Annotated[str, typer.Argument(help="Case file (thyref-case/1 JSON), or - for stdin.")],
+    assessment: Annotated[
+        bool,
+        typer.Option("--assessment/--no-assessment", help="Add the assessment resources."),
+    ] = True,
+    lang: Annotated[str, typer.Option("--lang", "-l", help="Language of texts: fr or en.")] = "fr",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the Bundle here instead of stdout.")
+    ] = None,
+) -> None:
+    """Write a case (and its assessment) as a FHIR R4 collection Bundle (mCODE STU4)."""
+    from thyref.cli.main import _fail_invalid, _read
+    from thyref.domain import assess, load_case
+    from thyref.errors import CaseFormatError, CaseValidationError
+    from thyref.fhir.exporter import case_to_bundle
+
+    language: Lang = "en" if lang == "en" else "fr"
+    data, source = _read(path)
+    try:
+        case = load_case(data)
+    except (CaseValidationError, CaseFormatError) as exc:
+        _fail_invalid(exc, source, language)
+    result = assess(case, language).to_json() if assessment else None
+    payload = json.dumps(case_to_bundle(case.to_json(), result), ensure_ascii=False, indent=2)
+    if out is None:
+        sys.stdout.write(payload + "\n")
+    else:
+        out.write_text(payload + "\n", encoding="utf-8")

@@ -1,0 +1,63 @@
+"""`thyref fhir import|export` and `thyref assess` on a Bundle or NDJSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from thyref.cli.main import app
+from thyref.demo import demo_cases
+from thyref.fhir.exporter import case_to_bundle
+
+runner = CliRunner()
+
+
+def _write(tmp_path: Path, name: str, data: Any) -> str:
+    path = tmp_path / name
+    path.write_text(data if isinstance(data, str) else json.dumps(data))
+    return str(path)
+
+
+def test_assess_accepts_a_bundle_and_ndjson(tmp_path: Path) -> None:
+    case = demo_cases()[0]
+    bundle = case_to_bundle(case)
+    direct = runner.invoke(app, ["assess", _write(tmp_path, "c.json", case), "-f", "json"])
+    via_bundle = runner.invoke(app, ["assess", _write(tmp_path, "b.json", bundle), "-f", "json"])
+    ndjson = "\n".join(json.dumps(e["resource"]) for e in bundle["entry"]) + "\n"
+    via_ndjson = runner.invoke(app, ["assess", _write(tmp_path, "b.ndjson", ndjson), "-f", "json"])
+    assert direct.exit_code == via_bundle.exit_code == via_ndjson.exit_code == 0
+    assert json.loads(via_bundle.stdout) == json.loads(direct.stdout)
+    assert json.loads(via_ndjson.stdout) == json.loads(direct.stdout)
+
+
+def test_import_lists_unused_resources_on_stderr(tmp_path: Path) -> None:
+    bundle = case_to_bundle(demo_cases()[0])
+    bundle["entry"].append({"resource": {"resourceType": "Encounter", "id": "e1",
+                                         "status": "finished",
+                                         "class": {"code": "AMB"}}})  # fmt: skip
+    done = runner.invoke(app, ["fhir", "import", _write(tmp_path, "b.json", bundle), "-l", "en"])
+    assert done.exit_code == 0
+    assert json.loads(done.stdout)["id"] == demo_cases()[0]["id"]
+    last = len(bundle["entry"]) - 1
+    assert f"Bundle.entry[{last}].resource(Encounter/e1)" in done.stderr
+
+
+def test_import_without_primary_cancer_exits_2(tmp_path: Path) -> None:
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": []}
+    done = runner.invoke(app, ["fhir", "import", _write(tmp_path, "b.json", bundle)])
+    assert done.exit_code == 2
+    assert "Bundle" in done.stderr and "primary cancer" in done.stderr
+
+
+def test_export_writes_a_bundle(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    case = _write(tmp_path, "c.json", demo_cases()[0])
+    done = runner.invoke(app, ["fhir", "export", case, "-o", str(out), "--lang", "en"])
+    assert done.exit_code == 0
+    bundle = json.loads(out.read_text())
+    assert (bundle["resourceType"], bundle["type"]) == ("Bundle", "collection")
+    kinds = {e["resource"]["resourceType"] for e in bundle["entry"]}
+    assert {"Patient", "Condition", "CarePlan"} <= kinds
