@@ -158,3 +158,33 @@ class LoginFailure(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(200))
     at: Mapped[float] = mapped_column(Float)
+
+
+class CdsFeedback(Base):
+    """What a clinician did with a CDS Hooks card (accepted or overridden). No patient data."""
+
+    __tablename__ = "cds_feedback"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('accepted', 'overridden')", name="outcome"),
+        Index("ix_cds_feedback_service_at", "service_id", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    service_id: Mapped[str] = mapped_column(String(64))
+    card_uuid: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16))
+    accepted_suggestions: Mapped[str] = mapped_column(String(400), default="")
+    override_reason: Mapped[str] = mapped_column(String(200), default="")
+    outcome_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    client: Mapped[str] = mapped_column(String(200), default="")
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CdsTokenId(Base):
+    """The ``jti`` of every accepted CDS Hooks JWT until it expires: a replay is refused."""
+
+    __tablename__ = "cds_token_ids"
+
+    jti: Mapped[str] = mapped_column(String(200), primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[float] = mapped_column(Float, index=True)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from dataclasses import dataclass, field
+from typing import Any
 
 from thyref.storage import database_url
 
@@ -34,3 +36,11 @@ class WebSettings:
     login_window_seconds: float = 300.0
     max_body_bytes: int = 6 * 1024 * 1024
     migrate: bool = True
+    # CDS Hooks: allowed JWT issuers -> their JWKS URL (or the JWKS itself), from
+    # THYREF_CDS_ISSUERS as JSON; open mode (no JWT) only when THYREF_CDS_OPEN=1.
+    cds_issuers: dict[str, Any] = field(
+        default_factory=lambda: dict(json.loads(os.environ.get("THYREF_CDS_ISSUERS") or "{}"))
+    )
+    cds_open: bool = field(default_factory=lambda: _env_bool("THYREF_CDS_OPEN", False))
+    # the public base URL (behind a proxy) that JWT audiences name; default: the request's
+    cds_public_url: str | None = field(default_factory=lambda: os.environ.get("THYREF_CDS_URL"))

@@ -1,0 +1,678 @@
+"""CDS Hooks 2.0: discovery, ``patient-view``, ``order-select`` / ``order-sign``, feedback.
+
+The EHR (CDS client) sends FHIR data (prefetch, or a FHIR server and token to fetch it);
+the FHIR adapter turns it into a case, the domain assesses it and the answer is a list of
+cards (https://cds-hooks.hl7.org/2.0/). Every call but discovery carries a JWT signed by
+an allowed issuer (ES384 or RS384, checked against the issuer's JWKS, ``aud`` = the URL
+called, ``exp``, ``jti`` never reused); ``open`` mode, without JWT, is for local testing
+only and must be switched on explicitly (``THYREF_CDS_OPEN=1``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Literal
+
+import httpx
+import jwt
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from starlette.concurrency import run_in_threadpool
+
+from thyref.domain import assess, parse_case
+from thyref.domain.case import ID_PATTERN
+from thyref.domain.messages import Lang, text
+from thyref.domain.rules import load_rules
+from thyref.errors import CaseError
+from thyref.fhir.exporter import case_to_bundle
+from thyref.fhir.importer import bundle_to_case
+from thyref.storage import Database
+from thyref.storage.models import CdsFeedback, CdsTokenId, utcnow
+
+log = logging.getLogger("thyref.cds")
+router = APIRouter(prefix="/cds-services", include_in_schema=False)
+
+ALGORITHMS = ("ES384", "RS384")
+MAX_LIFETIME_SECONDS = 300  # the spec asks for tokens that expire within five minutes
+LEEWAY_SECONDS = 60
+SUMMARY_LIMIT = 140
+JWKS_TTL_SECONDS = 600.0
+
+_PATIENT = "{{context.patientId}}"
+PREFETCH = {
+    "patient": f"Patient/{_PATIENT}",
+    "conditions": f"Condition?patient={_PATIENT}",
+    "bodyStructures": f"BodyStructure?patient={_PATIENT}",
+    "observations": f"Observation?patient={_PATIENT}",
+    "iodine": f"MedicationAdministration?patient={_PATIENT}",
+    "medications": f"MedicationStatement?patient={_PATIENT}&status=active",
+}
+SERVICES: dict[str, str] = {  # id -> hook
+    "thyref-patient-view": "patient-view",
+    "thyref-order-select": "order-select",
+    "thyref-order-sign": "order-sign",
+}
+# kinase inhibitors of the rules file, and their ATC codes (WHO ATC 2024)
+KINASE_INHIBITOR_ATC = {
+    "L01EX08": "lenvatinib",
+    "L01EX02": "sorafenib",
+    "L01EX07": "cabozantinib",
+    "L01EX04": "vandetanib",
+    "L01EX22": "selpercatinib",
+    "L01EX23": "pralsetinib",
+    "L01EC02": "dabrafenib",
+    "L01EE01": "trametinib",
+    "L01EX12": "larotrectinib",
+    "L01EX14": "entrectinib",
+}
+ATC = "http://www.whocc.no/atc"
+THYREF_OVERRIDE = "https://thyref.org/fhir/CodeSystem/cds-override"
+
+
+# --------------------------------------------------------------------------------------
+# request bodies
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class FhirAuthorization(_Body):
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"
+    expires_in: int | None = None
+    scope: str | None = None
+    subject: str | None = None
+
+
+class HookRequest(_Body):
+    hook: str
+    hookInstance: str = Field(min_length=1, max_length=200)
+    fhirServer: str | None = None
+    fhirAuthorization: FhirAuthorization | None = None
+    context: dict[str, Any]
+    prefetch: dict[str, Any] | None = None
+
+
+class Coding(_Body):
+    code: str = Field(max_length=100)
+    system: str | None = Field(default=None, max_length=200)
+    display: str | None = None
+
+
+class OverrideReason(_Body):
+    reason: Coding | None = None
+    userComment: str | None = None
+
+
+class AcceptedSuggestion(_Body):
+    id: str = Field(max_length=64)
+
+
+class FeedbackItem(_Body):
+    card: str = Field(min_length=1, max_length=64)
+    outcome: Literal["accepted", "overridden"]
+    acceptedSuggestions: list[AcceptedSuggestion] = Field(default_factory=list)
+    overrideReason: OverrideReason | None = None
+    outcomeTimestamp: datetime | None = None
+
+
+class FeedbackRequest(_Body):
+    feedback: list[FeedbackItem] = Field(min_length=1, max_length=100)
+
+
+def _error(status: int, detail: str) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status)
+
+
+# --------------------------------------------------------------------------------------
+# JWT authentication
+
+
+class CdsAuthError(Exception):
+    """The bearer JWT is missing or not acceptable; the message says why (no secrets)."""
+
+
+class JwksCache:
+    """The JWKS of each allowed issuer: inline in the settings, or fetched (cached) by URL."""
+
+    def __init__(self) -> None:
+        self._fetched: dict[str, tuple[float, dict[str, Any]]] = {}
+
+    async def get(self, source: str | Mapping[str, Any], client: httpx.AsyncClient) -> Any:
+        if not isinstance(source, str):
+            return dict(source)
+        cached = self._fetched.get(source)
+        if cached is not None and time.monotonic() - cached[0] < JWKS_TTL_SECONDS:
+            return cached[1]
+        try:
+            response = await client.get(source, headers={"Accept": "application/json"})
+            response.raise_for_status()
+            jwks = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise CdsAuthError("the issuer's JWKS cannot be fetched") from exc
+        self._fetched[source] = (time.monotonic(), jwks)
+        return jwks
+
+
+def _signing_key(jwks: Any, kid: str | None) -> Any:
+    try:
+        keys = jwt.PyJWKSet.from_dict(jwks).keys
+    except (jwt.PyJWKSetError, jwt.InvalidKeyError, TypeError, KeyError) as exc:
+        raise CdsAuthError("the issuer's JWKS is not usable") from exc
+    if kid is not None:
+        keys = [k for k in keys if k.key_id == kid]
+    if len(keys) != 1:
+        raise CdsAuthError("no single key of the issuer's JWKS matches the token's kid")
+    return keys[0].key
+
+
+async def verify_token(
+    authorization: str | None,
+    *,
+    issuers: Mapping[str, str | Mapping[str, Any]],
+    audience: str,
+    jwks: JwksCache,
+    client: httpx.AsyncClient,
+) -> dict[str, Any]:
+    """The claims of a valid CDS Hooks JWT; raises ``CdsAuthError`` otherwise."""
+    if not authorization or not authorization.startswith("Bearer "):
+        raise CdsAuthError("a Bearer JWT is required")
+    token = authorization[len("Bearer ") :].strip()
+    try:
+        header = jwt.get_unverified_header(token)
+        unverified = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError as exc:
+        raise CdsAuthError("the token is not a JWT") from exc
+    if header.get("alg") not in ALGORITHMS:
+        raise CdsAuthError(f"algorithm must be one of {', '.join(ALGORITHMS)}")
+    issuer = unverified.get("iss")
+    if not isinstance(issuer, str) or issuer not in issuers:
+        raise CdsAuthError("issuer not allowed")
+    key = _signing_key(await jwks.get(issuers[issuer], client), header.get("kid"))
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            key,
+            algorithms=[header["alg"]],
+            audience=audience,
+            issuer=issuer,
+            leeway=LEEWAY_SECONDS,
+            options={"require": ["iss", "aud", "exp", "iat", "jti"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise CdsAuthError("token expired") from exc
+    except jwt.InvalidAudienceError as exc:
+        raise CdsAuthError("audience is not this service's URL") from exc
+    except jwt.InvalidSignatureError as exc:
+        raise CdsAuthError("bad signature") from exc
+    except jwt.PyJWTError as exc:
+        raise CdsAuthError(f"invalid token: {exc}") from exc
+    if float(claims["exp"]) > time.time() + MAX_LIFETIME_SECONDS + LEEWAY_SECONDS:
+        raise CdsAuthError("token lives longer than five minutes")
+    return claims
+
+
+def remember_jti(db: Database, claims: Mapping[str, Any]) -> None:
+    """Store the token id until it expires; a second use raises ``CdsAuthError``."""
+    now = time.time()
+    jti = str(claims["jti"])[:200]
+    try:
+        with db.session() as session:
+            session.execute(delete(CdsTokenId).where(CdsTokenId.expires_at < now))
+            session.add(
+                CdsTokenId(jti=jti, issuer=str(claims["iss"])[:200], expires_at=claims["exp"])
+            )
+    except IntegrityError as exc:
+        raise CdsAuthError("token already used (jti replay)") from exc
+
+
+def _state(request: Request) -> Any:
+    return request.app.state.thyref
+
+
+def _client(request: Request) -> httpx.AsyncClient:
+    """One HTTP client per app; tests put an ``httpx.MockTransport`` in ``cds_transport``."""
+    client: httpx.AsyncClient | None = getattr(request.app.state, "cds_client", None)
+    if client is None:
+        transport = getattr(request.app.state, "cds_transport", None)
+        client = httpx.AsyncClient(transport=transport, timeout=10.0, follow_redirects=False)
+        request.app.state.cds_client = client
+    return client
+
+
+def _public_url(request: Request) -> str:
+    base = _state(request).settings.cds_public_url
+    if base:
+        return str(base).rstrip("/") + request.url.path
+    return str(request.url.replace(query=None, fragment=None))
+
+
+async def _authenticate(request: Request) -> str | JSONResponse:
+    """The client's issuer (or ``open``), or the 401 answer."""
+    settings = _state(request).settings
+    authorization = request.headers.get("authorization")
+    if settings.cds_open and not authorization:
+        return "open"
+    if not hasattr(request.app.state, "cds_jwks"):
+        request.app.state.cds_jwks = JwksCache()
+    try:
+        claims = await verify_token(
+            authorization,
+            issuers=settings.cds_issuers,
+            audience=_public_url(request),
+            jwks=request.app.state.cds_jwks,
+            client=_client(request),
+        )
+        await run_in_threadpool(remember_jti, _state(request).db, claims)
+    except CdsAuthError as exc:
+        log.info("CDS Hooks call refused: %s", exc)
+        return JSONResponse(
+            {"detail": f"unauthorized: {exc}"},
+            status_code=401,
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
+    return str(claims["iss"])
+
+
+def _lang(request: Request) -> Lang:
+    return "en" if request.headers.get("accept-language", "").lower().startswith("en") else "fr"
+
+
+# --------------------------------------------------------------------------------------
+# discovery
+
+
+@router.get("")
+def discovery(request: Request) -> dict[str, Any]:
+    lang = _lang(request)
+    services = []
+    for service_id, hook in SERVICES.items():
+        key = "patient-view" if hook == "patient-view" else "order"
+        services.append(
+            {
+                "hook": hook,
+                "id": service_id,
+                "title": text(f"cds.service.{key}.title", lang),
+                "description": text(f"cds.service.{key}.description", lang),
+                "prefetch": PREFETCH,
+                "usageRequirements": "SMART on FHIR read access to the patient's record",
+            }
+        )
+    return {"services": services}
+
+
+# --------------------------------------------------------------------------------------
+# data: prefetch, else the FHIR server with the client's token, else 412
+
+
+class PrefetchMissing(Exception):
+    """Data is missing and cannot be fetched: the answer is 412."""
+
+
+def _fill(template: str, context: Mapping[str, Any]) -> str:
+    def value(match: re.Match[str]) -> str:
+        found = context.get(match.group(1))
+        if not isinstance(found, str) or not re.fullmatch(r"[A-Za-z0-9\-.]{1,64}", found):
+            raise PrefetchMissing(f"context.{match.group(1)} is missing or not a FHIR id")
+        return found
+
+    return re.sub(r"\{\{context\.(\w+)\}\}", value, template)
+
+
+def _resources_of(value: Any) -> list[dict[str, Any]]:
+    if not isinstance(value, dict):
+        return []
+    if value.get("resourceType") == "Bundle":
+        return [
+            e["resource"]
+            for e in value.get("entry") or []
+            if isinstance(e, dict) and isinstance(e.get("resource"), dict)
+        ]
+    return [value]
+
+
+async def _fetch(request: Request, hook: HookRequest, query: str) -> list[dict[str, Any]]:
+    assert hook.fhirServer is not None and hook.fhirAuthorization is not None
+    client = _client(request)
+    headers = {
+        "Accept": "application/fhir+json",
+        "Authorization": f"Bearer {hook.fhirAuthorization.access_token}",
+    }
+    url: str | None = hook.fhirServer.rstrip("/") + "/" + query
+    found: list[dict[str, Any]] = []
+    for _page in range(10):
+        if url is None:
+            break
+        try:
+            response = await client.get(url, headers=headers)
+        except httpx.HTTPError as exc:
+            raise PrefetchMissing("the FHIR server cannot be reached") from exc
+        if response.status_code == 404 and "?" not in query:
+            return found
+        if response.status_code != 200:
+            raise PrefetchMissing(f"the FHIR server answered {response.status_code}")
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise PrefetchMissing("the FHIR server answer is not JSON") from exc
+        found += _resources_of(body)
+        links = body.get("link") if isinstance(body, dict) else None
+        url = next(
+            (
+                link.get("url")
+                for link in links or []
+                if isinstance(link, dict) and link.get("relation") == "next"
+            ),
+            None,
+        )
+    return found
+
+
+async def _patient_data(request: Request, hook: HookRequest) -> list[dict[str, Any]]:
+    prefetch = hook.prefetch or {}
+    resources: list[dict[str, Any]] = []
+    for key, template in PREFETCH.items():
+        if key in prefetch:  # given, possibly null (nothing found by the client)
+            resources += _resources_of(prefetch[key])
+            continue
+        if not hook.fhirServer or hook.fhirAuthorization is None:
+            raise PrefetchMissing(f"prefetch {key!r} is missing and no FHIR server access is given")
+        resources += await _fetch(request, hook, _fill(template, hook.context))
+    # searches by patient may return the same resource twice (e.g. paging): keep one
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for res in resources:
+        ident = (str(res.get("resourceType")), str(res.get("id")))
+        if res.get("id") is not None and ident in seen:
+            continue
+        seen.add(ident)
+        unique.append(res)
+    return unique
+
+
+# --------------------------------------------------------------------------------------
+# cards
+
+
+def _summary(sentence: str) -> str:
+    return sentence if len(sentence) < SUMMARY_LIMIT else sentence[: SUMMARY_LIMIT - 2] + "…"
+
+
+def _card(
+    request: Request, lang: Lang, summary: str, indicator: str, detail: str, **extra: Any
+) -> dict[str, Any]:
+    source = {"label": text("cds.source", lang), "url": str(request.base_url)}
+    return {
+        "uuid": str(uuid.uuid4()),
+        "summary": _summary(summary),
+        "indicator": indicator,
+        "detail": detail,
+        "source": source,
+        **extra,
+    }
+
+
+def _case_id(context: Mapping[str, Any]) -> str:
+    patient = context.get("patientId")
+    if isinstance(patient, str) and re.fullmatch(ID_PATTERN, patient):
+        return patient
+    return "cds-" + uuid.uuid5(uuid.NAMESPACE_URL, str(patient)).hex[:12]
+
+
+def _case_link(request: Request, case_id: str, lang: Lang) -> dict[str, Any]:
+    base = str(request.base_url).rstrip("/")
+    return {
+        "label": text("cds.link.case", lang),
+        "url": f"{base}/cases/{case_id}",
+        "type": "absolute",
+    }
+
+
+def _status_card(
+    request: Request, lang: Lang, case: dict[str, Any], a: dict[str, Any], unmapped: int
+) -> dict[str, Any]:
+    refractory = a["refractory"]
+    status = refractory["status"]
+    summary = text(
+        f"cds.status.{status}",
+        lang,
+        {
+            "criteria": ", ".join(refractory["criteria_met"]),
+            "missing": ", ".join(refractory.get("missing_data_labels") or [])
+            or ", ".join(refractory["missing_data"]),
+        },
+    )
+    lines: list[str] = []
+    if refractory["evidence"]:
+        lines.append(f"**{text('cds.detail.evidence', lang)}**")
+        lines += [f"- {ev['criterion']}: {ev['detail']}" for ev in refractory["evidence"]]
+    if refractory["missing_data"]:
+        lines.append(f"**{text('cds.detail.missing', lang)}**")
+        labels = refractory.get("missing_data_labels") or refractory["missing_data"]
+        lines += [f"- {label}" for label in labels]
+    if a["recommendations"]:
+        lines.append(f"**{text('cds.detail.options', lang)}**")
+        lines += [f"- {r['title']} ({r['id']})" for r in a["recommendations"]]
+    if unmapped:
+        lines.append(text("cds.detail.unmapped", lang, {"count": unmapped}))
+    lines.append(f"_{text('cds.detail.proposal', lang)}_")
+    extra: dict[str, Any] = {"links": [_case_link(request, case["id"], lang)]}
+    plan = [
+        e["resource"]
+        for e in case_to_bundle(case, a)["entry"]
+        if e["resource"]["resourceType"] == "CarePlan"
+    ]
+    if plan:
+        resource = dict(plan[0])
+        resource.pop("id", None)
+        resource["subject"] = {"reference": f"Patient/{case['id']}"}
+        resource.pop("addresses", None)
+        suggestion = {
+            "label": text("cds.suggestion.careplan", lang),
+            "uuid": str(uuid.uuid4()),
+            "isRecommended": False,
+            "actions": [
+                {
+                    "type": "create",
+                    "description": text("cds.suggestion.careplan", lang),
+                    "resource": resource,
+                }
+            ],
+        }
+        extra |= {"suggestions": [suggestion], "selectionBehavior": "at-most-one"}
+    indicator = "warning" if status == "refractory" else "info"
+    return _card(request, lang, summary, indicator, "\n".join(lines), **extra)
+
+
+def _kinase_orders(hook: HookRequest) -> list[tuple[str, str]]:
+    """(reference, drug) of every kinase-inhibitor MedicationRequest among the orders."""
+    drugs = {d.lower() for group in load_rules().drugs.values() for d in group.drugs}
+    drugs |= set(KINASE_INHIBITOR_ATC.values())
+    orders = _resources_of(hook.context.get("draftOrders"))
+    selections = hook.context.get("selections")
+    found = []
+    for res in orders:
+        if res.get("resourceType") != "MedicationRequest":
+            continue
+        ref = f"MedicationRequest/{res.get('id')}"
+        if hook.hook == "order-select" and isinstance(selections, list) and ref not in selections:
+            continue
+        concept = res.get("medicationCodeableConcept") or {}
+        drug = None
+        for coding in concept.get("coding") or []:
+            if coding.get("system") == ATC and coding.get("code") in KINASE_INHIBITOR_ATC:
+                drug = KINASE_INHIBITOR_ATC[coding["code"]]
+            elif str(coding.get("display", "")).lower() in drugs:
+                drug = str(coding["display"]).lower()
+        words = re.findall(r"[a-z]+", str(concept.get("text", "")).lower())
+        drug = drug or next((w for w in words if w in drugs), None)
+        if drug:
+            found.append((ref, drug))
+    return found
+
+
+def _order_cards(
+    request: Request, lang: Lang, hook: HookRequest, case: dict[str, Any]
+) -> list[dict[str, Any]]:
+    cards = []
+    rules = load_rules()
+    clinical = case.get("clinical") or {}
+    for ref, drug in _kinase_orders(hook):
+        if clinical.get("brain_metastases_bleeding_risk") is True:
+            reasons = [
+                {
+                    "system": THYREF_OVERRIDE,
+                    "code": code,
+                    "display": text(f"cds.override.{code}", lang),
+                }
+                for code in ("local-treatment-done", "board-decision")
+            ]
+            cards.append(
+                _card(
+                    request,
+                    lang,
+                    text("cds.bleeding.summary", lang, {"drug": drug}),
+                    "critical",
+                    text("cds.bleeding.detail", lang),
+                    suggestions=[
+                        {
+                            "label": text("cds.bleeding.suggestion", lang, {"drug": drug}),
+                            "uuid": str(uuid.uuid4()),
+                            "isRecommended": True,
+                            "actions": [
+                                {
+                                    "type": "delete",
+                                    "description": text(
+                                        "cds.bleeding.suggestion", lang, {"drug": drug}
+                                    ),
+                                    "resourceId": [ref],
+                                }
+                            ],
+                        }
+                    ],
+                    selectionBehavior="at-most-one",
+                    overrideReasons=reasons,
+                    links=[_case_link(request, case["id"], lang)],
+                )
+            )
+        if not case.get("molecular"):
+            panel = ", ".join(rules.options.molecular_panel)
+            reasons = [
+                {
+                    "system": THYREF_OVERRIDE,
+                    "code": "molecular-pending",
+                    "display": text("cds.override.molecular-pending", lang),
+                }
+            ]
+            cards.append(
+                _card(
+                    request,
+                    lang,
+                    text("cds.molecular.summary", lang, {"drug": drug}),
+                    "info",
+                    text("cds.molecular.detail", lang, {"panel": panel}),
+                    overrideReasons=reasons,
+                    links=[_case_link(request, case["id"], lang)],
+                )
+            )
+    return cards
+
+
+# --------------------------------------------------------------------------------------
+# hooks and feedback
+
+
+async def _read_json(request: Request) -> Any:
+    try:
+        return json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+
+
+@router.post("/{service_id}")
+async def call_service(service_id: str, request: Request) -> JSONResponse:
+    if service_id not in SERVICES:
+        return _error(404, "no such CDS service")
+    caller = await _authenticate(request)
+    if isinstance(caller, JSONResponse):
+        return caller
+    try:
+        hook = HookRequest.model_validate(await _read_json(request))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return _error(400, f"invalid hook request: {where}: {first['msg']}")
+    if hook.hook != SERVICES[service_id]:
+        return _error(400, f"this service answers the {SERVICES[service_id]} hook")
+    try:
+        resources = await _patient_data(request, hook)
+    except PrefetchMissing as exc:
+        return _error(412, str(exc))
+    lang = _lang(request)
+    # order hooks: nothing to say unless a kinase inhibitor is being ordered
+    if hook.hook != "patient-view" and not _kinase_orders(hook):
+        return JSONResponse({"cards": []})
+    try:
+        imported = bundle_to_case(resources, case_id=_case_id(hook.context))
+        case = parse_case(imported.case)
+    except CaseError as exc:
+        # not a thyroid cancer record we can read: no card (the spec's empty answer)
+        log.info("CDS %s: no usable case (%s)", service_id, type(exc).__name__)
+        return JSONResponse({"cards": []})
+    if hook.hook == "patient-view":
+        a = assess(case, lang).to_json()
+        cards = [_status_card(request, lang, imported.case, a, len(imported.unmapped))]
+    else:
+        cards = _order_cards(request, lang, hook, imported.case)
+    return JSONResponse({"cards": cards})
+
+
+def _store_feedback(db: Database, service_id: str, client: str, body: FeedbackRequest) -> None:
+    with db.session() as session:
+        for item in body.feedback:
+            reason = item.overrideReason.reason if item.overrideReason else None
+            when = item.outcomeTimestamp
+            if when is not None and when.tzinfo is not None:
+                when = when.astimezone(tz=None).replace(tzinfo=None)
+            session.add(
+                CdsFeedback(
+                    service_id=service_id,
+                    card_uuid=item.card,
+                    outcome=item.outcome,
+                    accepted_suggestions=",".join(s.id for s in item.acceptedSuggestions)[:400],
+                    # the code only: a free-text comment could name the patient
+                    override_reason=(f"{reason.system or ''}|{reason.code}" if reason else "")[
+                        :200
+                    ],
+                    outcome_at=when,
+                    client=client[:200],
+                    received_at=utcnow(),
+                )
+            )
+
+
+@router.post("/{service_id}/feedback")
+async def feedback(service_id: str, request: Request) -> JSONResponse:
+    if service_id not in SERVICES:
+        return _error(404, "no such CDS service")
+    caller = await _authenticate(request)
+    if isinstance(caller, JSONResponse):
+        return caller
+    try:
+        body = FeedbackRequest.model_validate(await _read_json(request))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return _error(400, f"invalid feedback: {where}: {first['msg']}")
+    await run_in_threadpool(_store_feedback, _state(request).db, service_id, caller, body)
+    return JSONResponse({"stored": len(body.feedback)})
