@@ -1,0 +1,383 @@
+"""A CDS Hooks 2.0 client against the service: discovery, hooks, cards, 412, JWT, feedback.
+
+The card rules are those of https://cds-hooks.hl7.org/2.0/ (Card attributes): summary under
+140 characters, indicator info|warning|critical, source with a label, suggestions with a
+selectionBehavior, links with label, url and type.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from thyref.fhir.exporter import case_to_bundle
+from thyref.storage.models import CdsFeedback
+
+from .support import TestClient, demo_case
+
+ISSUER = "https://ehr.example.org"
+EC_KEY = ec.generate_private_key(ec.SECP384R1())
+RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+OTHER_KEY = ec.generate_private_key(ec.SECP384R1())
+
+
+def _jwks() -> dict[str, Any]:
+    ec_jwk = jwt.algorithms.ECAlgorithm.to_jwk(EC_KEY.public_key(), as_dict=True)
+    rsa_jwk = jwt.algorithms.RSAAlgorithm.to_jwk(RSA_KEY.public_key(), as_dict=True)
+    return {
+        "keys": [
+            {**ec_jwk, "kid": "ec-1", "alg": "ES384", "use": "sig"},
+            {**rsa_jwk, "kid": "rsa-1", "alg": "RS384", "use": "sig"},
+        ]
+    }
+
+
+JWKS = _jwks()
+BASE = "http://testserver/cds-services"
+
+
+def token(
+    aud: str,
+    *,
+    iss: str = ISSUER,
+    key: Any = EC_KEY,
+    kid: str = "ec-1",
+    alg: str = "ES384",
+    lifetime: int = 240,
+    jti: str | None = None,
+) -> str:
+    now = int(time.time())
+    claims = {
+        "iss": iss,
+        "sub": "ehr-client",
+        "aud": aud,
+        "iat": now,
+        "exp": now + lifetime,
+        "jti": jti or str(uuid.uuid4()),
+    }
+    return jwt.encode(claims, key, algorithm=alg, headers={"kid": kid, "typ": "JWT"})
+
+
+def bearer(aud: str, **kw: Any) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(aud, **kw)}"}
+
+
+@pytest.fixture
+def cds_app(make_app: Callable[..., FastAPI]) -> FastAPI:
+    return make_app(cds_issuers={ISSUER: JWKS})
+
+
+@pytest.fixture
+def ehr(cds_app: FastAPI) -> TestClient:
+    return TestClient(cds_app)
+
+
+def _record(**clinical: Any) -> tuple[str, dict[str, Any]]:
+    """The demo case as FHIR: the patient id and the prefetch the EHR would send."""
+    case = demo_case("cds-1")
+    if clinical:
+        case["clinical"] = clinical
+    resources = [e["resource"] for e in case_to_bundle(case)["entry"]]
+    patient = next(r for r in resources if r["resourceType"] == "Patient")
+
+    def search(*kinds: str) -> dict[str, Any]:
+        found = [r for r in resources if r["resourceType"] in kinds]
+        return {
+            "resourceType": "Bundle",
+            "type": "searchset",
+            "entry": [{"resource": r} for r in found],
+        }
+
+    prefetch = {
+        "patient": patient,
+        "conditions": search("Condition"),
+        "bodyStructures": search("BodyStructure"),
+        "observations": search("Observation"),
+        "iodine": search("MedicationAdministration"),
+        "medications": search("MedicationStatement"),
+    }
+    return patient["id"], prefetch
+
+
+def _hook(
+    hook: str, patient_id: str, prefetch: dict[str, Any] | None, **context: Any
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "hook": hook,
+        "hookInstance": str(uuid.uuid4()),
+        "context": {"userId": "Practitioner/dr-1", "patientId": patient_id, **context},
+    }
+    if prefetch is not None:
+        body["prefetch"] = prefetch
+    return body
+
+
+def _order(drug: str, atc: str | None = None) -> dict[str, Any]:
+    concept: dict[str, Any] = {"text": drug}
+    if atc:
+        concept["coding"] = [{"system": "http://www.whocc.no/atc", "code": atc, "display": drug}]
+    request = {
+        "resourceType": "MedicationRequest",
+        "id": "rx-1",
+        "status": "draft",
+        "intent": "order",
+        "medicationCodeableConcept": concept,
+        "subject": {"reference": "Patient/x"},
+    }
+    return {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": request}]}
+
+
+def check_card(card: dict[str, Any]) -> None:
+    """Every rule of the CDS Hooks 2.0 Card."""
+    assert isinstance(card["summary"], str) and 0 < len(card["summary"]) < 140
+    assert card["indicator"] in ("info", "warning", "critical")
+    assert isinstance(card["source"]["label"], str) and card["source"]["label"]
+    assert card["source"]["url"].startswith("http")
+    uuid.UUID(card["uuid"])
+    if "suggestions" in card:
+        assert card["selectionBehavior"] in ("at-most-one", "any")
+        for suggestion in card["suggestions"]:
+            assert suggestion["label"]
+            uuid.UUID(suggestion["uuid"])
+            for action in suggestion["actions"]:
+                assert action["type"] in ("create", "update", "delete")
+                assert action["description"]
+    for link in card.get("links", []):
+        assert link["label"] and link["url"].startswith("http")
+        assert link["type"] in ("absolute", "smart")
+    for reason in card.get("overrideReasons", []):
+        assert reason["code"] and reason["display"]
+
+
+# --------------------------------------------------------------------------------------
+
+
+def test_discovery(ehr: TestClient) -> None:
+    services = ehr.get("/cds-services").json()["services"]
+    hooks = {s["hook"]: s for s in services}
+    assert set(hooks) == {"patient-view", "order-select", "order-sign"}
+    for service in services:
+        assert service["id"] and service["description"] and service["title"]
+        assert service["prefetch"]["patient"] == "Patient/{{context.patientId}}"
+
+
+def test_patient_view_with_prefetch(ehr: TestClient) -> None:
+    patient_id, prefetch = _record()
+    url = f"{BASE}/thyref-patient-view"
+    answer = ehr.post(url, json=_hook("patient-view", patient_id, prefetch), headers=bearer(url))
+    assert answer.status_code == 200, answer.text
+    (card,) = answer.json()["cards"]
+    check_card(card)
+    # L1 shows no uptake (support.demo_case): refractory by DTC-NO-UPTAKE
+    assert card["indicator"] == "warning"
+    assert "DTC-NO-UPTAKE" in card["summary"]
+    assert card["links"][0]["url"].endswith(f"/cases/{patient_id}")
+    (plan,) = [a["resource"] for s in card["suggestions"] for a in s["actions"]]
+    assert (plan["resourceType"], plan["status"], plan["intent"]) == (
+        "CarePlan",
+        "draft",
+        "proposal",
+    )
+
+
+def test_patient_view_in_english(ehr: TestClient) -> None:
+    patient_id, prefetch = _record()
+    url = f"{BASE}/thyref-patient-view"
+    headers = {**bearer(url), "Accept-Language": "en"}
+    card = ehr.post(url, json=_hook("patient-view", patient_id, prefetch), headers=headers).json()[
+        "cards"
+    ][0]
+    assert card["summary"].startswith("Radioiodine-refractory")
+
+
+def test_missing_prefetch_without_fhir_server_is_412(ehr: TestClient) -> None:
+    url = f"{BASE}/thyref-patient-view"
+    answer = ehr.post(url, json=_hook("patient-view", "p-1", None), headers=bearer(url))
+    assert answer.status_code == 412
+
+
+def test_missing_prefetch_is_fetched_with_the_given_token(cds_app: FastAPI) -> None:
+    patient_id, prefetch = _record()
+    seen: list[str] = []
+
+    def fhir_server(request: httpx.Request) -> httpx.Response:
+        assert request.headers["authorization"] == "Bearer ehr-access-token"
+        path = request.url.path.removeprefix("/fhir/")
+        seen.append(path)
+        kind = path.split("/")[0]
+        key = {
+            "Patient": "patient", "Condition": "conditions", "BodyStructure": "bodyStructures",
+            "Observation": "observations", "MedicationAdministration": "iodine",
+            "MedicationStatement": "medications",
+        }[kind]  # fmt: skip
+        assert kind == "Patient" or request.url.params["patient"] == patient_id
+        return httpx.Response(200, json=prefetch[key])
+
+    cds_app.state.cds_transport = httpx.MockTransport(fhir_server)
+    body = _hook("patient-view", patient_id, {"patient": prefetch["patient"]})
+    body["fhirServer"] = "https://ehr.example.org/fhir"
+    body["fhirAuthorization"] = {
+        "access_token": "ehr-access-token",
+        "token_type": "Bearer",
+        "expires_in": 300,
+        "scope": "patient/*.read",
+        "subject": "thyref",
+    }
+    url = f"{BASE}/thyref-patient-view"
+    answer = TestClient(cds_app).post(url, json=body, headers=bearer(url))
+    assert answer.status_code == 200, answer.text
+    assert "DTC-NO-UPTAKE" in answer.json()["cards"][0]["summary"]
+    # the patient came in the prefetch; the five searches were fetched
+    assert len(seen) == 5 and "Patient" not in {p.split("/")[0] for p in seen}
+
+
+def test_fhir_server_failure_is_412(cds_app: FastAPI) -> None:
+    cds_app.state.cds_transport = httpx.MockTransport(lambda r: httpx.Response(401))
+    body = _hook("patient-view", "p-1", None)
+    body["fhirServer"] = "https://ehr.example.org/fhir"
+    body["fhirAuthorization"] = {"access_token": "t", "token_type": "Bearer"}
+    url = f"{BASE}/thyref-patient-view"
+    assert TestClient(cds_app).post(url, json=body, headers=bearer(url)).status_code == 412
+
+
+def test_order_sign_kinase_inhibitor_with_brain_bleeding_risk(ehr: TestClient) -> None:
+    patient_id, prefetch = _record(brain_metastases_bleeding_risk=True)
+    url = f"{BASE}/thyref-order-sign"
+    body = _hook("order-sign", patient_id, prefetch, draftOrders=_order("lenvatinib", "L01EX08"))
+    answer = ehr.post(url, json=body, headers=bearer(url))
+    assert answer.status_code == 200, answer.text
+    cards = answer.json()["cards"]
+    for card in cards:
+        check_card(card)
+    indicators = [c["indicator"] for c in cards]
+    # bleeding risk: critical; the demo case has no molecular result: info
+    assert indicators == ["critical", "info"]
+    action = cards[0]["suggestions"][0]["actions"][0]
+    assert (action["type"], action["resourceId"]) == ("delete", ["MedicationRequest/rx-1"])
+
+
+def test_order_select_by_drug_name(ehr: TestClient) -> None:
+    patient_id, prefetch = _record()
+    url = f"{BASE}/thyref-order-select"
+    body = _hook(
+        "order-select",
+        patient_id,
+        prefetch,
+        draftOrders=_order("Sorafenib 200 mg tablet"),
+        selections=["MedicationRequest/rx-1"],
+    )
+    cards = ehr.post(url, json=body, headers=bearer(url)).json()["cards"]
+    # no bleeding flag: only the missing molecular result
+    assert [c["indicator"] for c in cards] == ["info"]
+    assert "sorafenib" in cards[0]["summary"]
+
+
+def test_order_sign_other_drug_gives_no_card(ehr: TestClient) -> None:
+    patient_id, prefetch = _record(brain_metastases_bleeding_risk=True)
+    url = f"{BASE}/thyref-order-sign"
+    body = _hook("order-sign", patient_id, prefetch, draftOrders=_order("paracetamol"))
+    assert ehr.post(url, json=body, headers=bearer(url)).json() == {"cards": []}
+
+
+def test_feedback_is_stored(ehr: TestClient, cds_app: FastAPI) -> None:
+    url = f"{BASE}/thyref-order-sign/feedback"
+    card = str(uuid.uuid4())
+    body = {
+        "feedback": [
+            {
+                "card": card,
+                "outcome": "overridden",
+                "overrideReason": {
+                    "reason": {"code": "board-decision", "system": "https://thyref.org/x"},
+                    "userComment": "patient-identifying text must not be stored",
+                },
+                "outcomeTimestamp": "2026-11-28T10:00:00Z",
+            }
+        ]
+    }
+    assert ehr.post(url, json=body, headers=bearer(url)).status_code == 200
+    with cds_app.state.thyref.db.session() as db:
+        (row,) = db.scalars(select(CdsFeedback)).all()
+        assert (row.card_uuid, row.outcome, row.service_id) == (
+            card,
+            "overridden",
+            "thyref-order-sign",
+        )
+        assert row.override_reason == "https://thyref.org/x|board-decision"
+        assert "identifying" not in row.override_reason
+
+
+# --------------------------------------------------------------------------------------
+# JWT
+
+
+def _call(ehr: TestClient, headers: dict[str, str]) -> httpx.Response:
+    patient_id, prefetch = _record()
+    url = f"{BASE}/thyref-patient-view"
+    return ehr.post(url, json=_hook("patient-view", patient_id, prefetch), headers=headers)
+
+
+URL = f"{BASE}/thyref-patient-view"
+
+
+@pytest.mark.parametrize(
+    ("headers", "why"),
+    [
+        ({}, "Bearer JWT is required"),  # no token at all
+        (bearer(URL, iss="https://intruder.example"), "issuer not allowed"),  # wrong issuer
+        (bearer(URL, lifetime=-600), "expired"),  # expired ten minutes ago
+        (bearer(URL, key=OTHER_KEY), "bad signature"),  # signed with another key
+        (bearer(f"{BASE}/thyref-order-sign"), "audience"),  # token for another service
+        (bearer(URL, lifetime=3600), "five minutes"),  # lives too long
+        ({"Authorization": "Bearer " + jwt.encode(  # HS256: not an allowed algorithm
+            {"iss": ISSUER, "aud": URL}, "secret-key-of-32-bytes-at-least!", algorithm="HS256")},
+         "algorithm"),
+    ],
+)  # fmt: skip
+def test_jwt_failures_are_401(ehr: TestClient, headers: dict[str, str], why: str) -> None:
+    answer = _call(ehr, headers)
+    assert answer.status_code == 401
+    assert why in answer.json()["detail"]
+
+
+def test_replayed_jti_is_refused(ehr: TestClient) -> None:
+    headers = bearer(URL, jti="same-jti")
+    assert _call(ehr, headers).status_code == 200
+    again = _call(ehr, headers)
+    assert again.status_code == 401
+    assert "replay" in again.json()["detail"]
+
+
+def test_rs384_is_accepted(ehr: TestClient) -> None:
+    assert _call(ehr, bearer(URL, key=RSA_KEY, kid="rsa-1", alg="RS384")).status_code == 200
+
+
+def test_jwks_fetched_from_the_issuer_url(make_app: Callable[..., FastAPI]) -> None:
+    app = make_app(cds_issuers={ISSUER: "https://ehr.example.org/.well-known/jwks.json"})
+    fetched: list[str] = []
+
+    def serve(request: httpx.Request) -> httpx.Response:
+        fetched.append(str(request.url))
+        return httpx.Response(200, json=JWKS)
+
+    app.state.cds_transport = httpx.MockTransport(serve)
+    client = TestClient(app)
+    assert _call(client, bearer(URL)).status_code == 200
+    assert _call(client, bearer(URL)).status_code == 200
+    assert fetched == ["https://ehr.example.org/.well-known/jwks.json"]  # cached
+
+
+def test_open_mode_only_when_configured(make_app: Callable[..., FastAPI]) -> None:
+    closed = TestClient(make_app())
+    assert _call(closed, {}).status_code == 401
+    opened = TestClient(make_app(cds_open=True))
+    assert _call(opened, {}).status_code == 200
