@@ -14,6 +14,7 @@ import uuid
 from typing import Any
 
 from thyref.domain.case import normalise_alteration
+from thyref.domain.messages import Lang, text
 from thyref.fhir import codes as c
 from thyref.fhir.importer import variant_of
 
@@ -375,6 +376,7 @@ class _Writer:
     # -- assessment ------------------------------------------------------------------------
     def assessment(self, a: Json) -> None:
         as_of = (a.get("engine") or {}).get("as_of")
+        lang: Lang = "en" if (a.get("engine") or {}).get("lang") == "en" else "fr"
         when = {"effectiveDateTime": as_of} if as_of else {}
         refractory = a["refractory"]
         focus = [{"reference": self.condition}]
@@ -492,31 +494,37 @@ class _Writer:
         if recommendations:
             self.add(
                 "assessment/options",
-                {
-                    "resourceType": "CarePlan",
-                    "status": "draft",
-                    "intent": "proposal",
-                    "title": "Options for the tumour board (thyref)",
-                    "description": (
-                        "Options for the multidisciplinary tumour board to discuss; "
-                        "a proposal, not an order."
-                    ),
-                    "subject": self.subject,
-                    "addresses": [{"reference": self.condition}],
-                    "activity": [
-                        {
-                            "detail": {
-                                "code": _concept(c.THYREF, r["id"], r.get("title") or r["id"]),
-                                "status": "not-started",
-                                "description": r.get("rationale") or r.get("title") or r["id"],
-                                "extension": [_ext("priority", valueCode=r["priority"])],
-                            }
-                        }
-                        for r in recommendations
-                    ],
-                },
+                options_care_plan(recommendations, self.subject, self.condition, lang),
                 output=True,
             )
+
+
+def options_care_plan(
+    recommendations: list[Json], subject: Json, condition: str | None = None, lang: Lang = "fr"
+) -> Json:
+    """The options as a CarePlan: status draft, intent proposal (the tumour board decides)."""
+    plan: Json = {
+        "resourceType": "CarePlan",
+        "status": "draft",
+        "intent": "proposal",
+        "title": text("fhir.careplan.title", lang),
+        "description": text("fhir.careplan.description", lang),
+        "subject": subject,
+        "activity": [
+            {
+                "detail": {
+                    "code": _concept(c.THYREF, r["id"], r.get("title") or r["id"]),
+                    "status": "not-started",
+                    "description": r.get("rationale") or r.get("title") or r["id"],
+                    "extension": [_ext("priority", valueCode=r["priority"])],
+                }
+            }
+            for r in recommendations
+        ],
+    }
+    if condition is not None:
+        plan["addresses"] = [{"reference": condition}]
+    return plan
 
 
 def _days(value: float) -> Json:

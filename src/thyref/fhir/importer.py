@@ -16,8 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from thyref.domain.case import FORMAT, ID_PATTERN, normalise_alteration
@@ -135,9 +137,20 @@ def _plain(number: Decimal) -> int | float:
 
 
 def _structure_error(res: Json) -> str | None:
-    """Why ``res`` is not a valid R4 resource, or None."""
+    """Why ``res`` is not a valid R4 resource, or None (cached by content)."""
+    try:
+        key = orjson.dumps(res, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        return "not JSON data"
+    return _checked(key)
+
+
+@lru_cache(maxsize=8192)
+def _checked(key: bytes) -> str | None:
+    """An EHR sends the same resources at every chart opening: each is checked once."""
     from fhir.resources.R4B import get_fhir_model_class
 
+    res = orjson.loads(key)
     kind = res.get("resourceType")
     if not isinstance(kind, str):
         return "no resourceType"
@@ -817,17 +830,18 @@ def variant_of(res: Json) -> Json | None:
             origin = next(
                 (c.ORIGIN_LOINC[x] for x in _code_in(value, c.LOINC) if x in c.ORIGIN_LOINC), origin
             )
-    gene_ext = _extension(res, "gene")
-    if gene_ext is not None and isinstance(gene_ext.get("valueString"), str):
-        genes = [gene_ext["valueString"], *[g for g in genes if g != gene_ext["valueString"]]]
     if not genes:
         return None
-    found: Json = {"gene": genes[0]}
-    if len(genes) >= 2 and gene_ext is None:
-        found["gene"] = next((g for g in c.FUSION_DRIVERS if g in genes), genes[0])
-    if len(genes) >= 2 and change is None:
+    # a fusion reads 5' partner first, in the order of the components
+    found: Json = {"gene": next((g for g in c.FUSION_DRIVERS if g in genes), genes[0])}
+    if len(genes) == 1:
+        found["gene"] = genes[0]
+    elif change is None:
         change = "::".join(genes)
         kind = kind or "fusion"
+    gene_ext = _extension(res, "gene")
+    if gene_ext is not None and isinstance(gene_ext.get("valueString"), str):
+        found["gene"] = gene_ext["valueString"]
     alteration = _extension(res, "alteration")
     if alteration is not None and "valueString" in alteration:
         change = alteration["valueString"]

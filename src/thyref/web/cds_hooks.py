@@ -33,7 +33,7 @@ from thyref.domain.case import ID_PATTERN
 from thyref.domain.messages import Lang, text
 from thyref.domain.rules import load_rules
 from thyref.errors import CaseError
-from thyref.fhir.exporter import case_to_bundle
+from thyref.fhir.exporter import options_care_plan
 from thyref.fhir.importer import bundle_to_case
 from thyref.storage import Database
 from thyref.storage.models import CdsFeedback, CdsTokenId, utcnow
@@ -439,7 +439,12 @@ def _case_link(request: Request, case_id: str, lang: Lang) -> dict[str, Any]:
 
 
 def _status_card(
-    request: Request, lang: Lang, case: dict[str, Any], a: dict[str, Any], unmapped: int
+    request: Request,
+    lang: Lang,
+    case: dict[str, Any],
+    a: dict[str, Any],
+    unmapped: int,
+    patient_id: str,
 ) -> dict[str, Any]:
     refractory = a["refractory"]
     status = refractory["status"]
@@ -467,16 +472,9 @@ def _status_card(
         lines.append(text("cds.detail.unmapped", lang, {"count": unmapped}))
     lines.append(f"_{text('cds.detail.proposal', lang)}_")
     extra: dict[str, Any] = {"links": [_case_link(request, case["id"], lang)]}
-    plan = [
-        e["resource"]
-        for e in case_to_bundle(case, a)["entry"]
-        if e["resource"]["resourceType"] == "CarePlan"
-    ]
-    if plan:
-        resource = dict(plan[0])
-        resource.pop("id", None)
-        resource["subject"] = {"reference": f"Patient/{case['id']}"}
-        resource.pop("addresses", None)
+    if a["recommendations"]:
+        subject = {"reference": f"Patient/{patient_id}"}
+        resource = options_care_plan(a["recommendations"], subject, None, lang)
         suggestion = {
             "label": text("cds.suggestion.careplan", lang),
             "uuid": str(uuid.uuid4()),
@@ -631,7 +629,8 @@ async def call_service(service_id: str, request: Request) -> JSONResponse:
         return JSONResponse({"cards": []})
     if hook.hook == "patient-view":
         a = assess(case, lang).to_json()
-        cards = [_status_card(request, lang, imported.case, a, len(imported.unmapped))]
+        patient_id = str(hook.context.get("patientId"))
+        cards = [_status_card(request, lang, imported.case, a, len(imported.unmapped), patient_id)]
     else:
         cards = _order_cards(request, lang, hook, imported.case)
     return JSONResponse({"cards": cards})
