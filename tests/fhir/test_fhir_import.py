@@ -147,11 +147,18 @@ def imported(*resources: Json) -> Json:
         ("8032/3", "anaplastic"),  # spindle cell
         ("8345/3", "medullary"),
         ("8510/3", "medullary"),
+        ("M-8260/3", "papillary"),  # written with the M- prefix of ICD-O
+        ("8330", "follicular"),  # behaviour omitted: malignant assumed
     ],
 )
 def test_icdo3_histology(morphology: str, histology: str) -> None:
     case = bundle_to_case(bundle(primary(morphology))).case
     assert case["diagnosis"] == {"histology": histology, "date": "2012-05-03"}
+
+
+def test_benign_morphology_is_not_a_thyroid_cancer() -> None:
+    with pytest.raises(FhirImportError):
+        bundle_to_case(bundle(primary("8330/0")))  # follicular adenoma: behaviour /0
 
 
 def test_diagnosis_date_falls_back_on_recorded_date() -> None:
@@ -474,3 +481,16 @@ def test_whole_standard_bundle_is_assessed() -> None:
     assert result.recist["timepoints"][0]["sum_mm"] == 37.0
     assert result.recist["timepoints"][0]["overall_response"] == "SD"
     assert result.rai["cumulative_gbq"] == pytest.approx(7.4)
+
+
+def test_assumptions_are_listed_as_notes() -> None:
+    result = bundle_to_case(bundle(primary(), tumour("N1", "59441001"), tumour("X1", None)))
+    assert [lesion["site"] for lesion in result.case["lesions"]] == [
+        "lymph_node_cervical_lateral",  # a node with no region: lateral cervical, said
+        "other",  # no location: other, said
+    ]
+    assert [n.path for n in result.notes] == [
+        "Bundle.entry[1].resource(BodyStructure/bs-N1)",
+        "Bundle.entry[2].resource(BodyStructure/bs-X1)",
+    ]
+    assert result.unmapped == []

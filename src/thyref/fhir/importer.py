@@ -706,9 +706,21 @@ def _histology(res: Json) -> str | None:
     concepts.append(res.get("code"))
     for concept in concepts:
         for coding in _codings(concept):
-            if coding.get("system") in (c.ICDO3, None) and coding.get("code") in c.HISTOLOGY_ICDO3:
-                return c.HISTOLOGY_ICDO3[str(coding["code"])]
+            code = _morphology(coding.get("code"))
+            if coding.get("system") in (c.ICDO3, None) and code in c.HISTOLOGY_ICDO3:
+                return c.HISTOLOGY_ICDO3[code]
     return None
+
+
+def _morphology(code: Any) -> str | None:
+    """An ICD-O-3 morphology as ``8260/3``: also read ``M-8260/3``, ``M8260/3``, ``82603``
+    and a bare ``8260`` (malignant behaviour assumed)."""
+    if not isinstance(code, str):
+        return None
+    match = re.fullmatch(r"(?:M-?)?(\d{4})(?:/?(\d))?", code.strip())
+    if match is None:
+        return None
+    return f"{match.group(1)}/{match.group(2) or '3'}"
 
 
 def _is_secondary(res: Json) -> bool:
