@@ -18,6 +18,18 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_issuers() -> dict[str, Any]:
+    """THYREF_CDS_ISSUERS: a JSON object, issuer -> JWKS URL (or the JWKS itself)."""
+    raw = os.environ.get("THYREF_CDS_ISSUERS") or "{}"
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"THYREF_CDS_ISSUERS is not JSON: {exc.msg}") from None
+    if not isinstance(value, dict):
+        raise ValueError("THYREF_CDS_ISSUERS must be a JSON object: issuer -> JWKS URL")
+    return value
+
+
 @dataclass(frozen=True)
 class WebSettings:
     """Everything ``create_app`` needs. Defaults suit ``thyref serve`` on loopback."""
@@ -38,9 +50,7 @@ class WebSettings:
     migrate: bool = True
     # CDS Hooks: allowed JWT issuers -> their JWKS URL (or the JWKS itself), from
     # THYREF_CDS_ISSUERS as JSON; open mode (no JWT) only when THYREF_CDS_OPEN=1.
-    cds_issuers: dict[str, Any] = field(
-        default_factory=lambda: dict(json.loads(os.environ.get("THYREF_CDS_ISSUERS") or "{}"))
-    )
+    cds_issuers: dict[str, Any] = field(default_factory=_env_issuers)
     cds_open: bool = field(default_factory=lambda: _env_bool("THYREF_CDS_OPEN", False))
     # the public base URL (behind a proxy) that JWT audiences name; default: the request's
     cds_public_url: str | None = field(default_factory=lambda: os.environ.get("THYREF_CDS_URL"))
