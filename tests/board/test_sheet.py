@@ -83,7 +83,7 @@ def test_sheet_pages_render_to_images(name: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_sheet_html_is_standalone_and_says_the_same(lang: str) -> None:
-    case, expect = load_example("demo-003")
+    case, _ = load_example("demo-003")
     html = render_html(build_sheet(case, assessed(case, lang), lang, question="<b>Q</b>"))
     assert html.startswith("<!doctype html>") and f'lang="{lang}"' in html
     assert "&lt;b&gt;Q&lt;/b&gt;" in html  # the question is text, never markup
