@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
+import socket
 import subprocess
+import threading
+import time
+from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -200,3 +206,136 @@ def test_careplan_needs_a_decision(client: TestClient) -> None:
     meeting = _meeting(client, csrf)
     item = _add(client, csrf, meeting, "rcp-none", "Q")
     assert client.get(f"/meetings/{meeting}/items/{item}/careplan.json").status_code == 404
+
+
+# ---------------------------------------------------------------- in a real browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import uvicorn
+
+    from thyref.storage import repository as repo
+    from thyref.web import WebSettings, create_app
+    from thyref.web.security import hash_password
+
+    folder = tmp_path_factory.mktemp("board-browser")
+    app = create_app(WebSettings(database_url=f"sqlite:///{folder / 'b.db'}"))
+    with app.state.thyref.db.session() as db:
+        repo.add_user(db, "coord", hash_password("board-pass-123"), "clinician", "Lyon")
+    client = TestClient(app)
+    response = client.post(
+        "/api/v1/cases",
+        json=demo_case("br-rcp-1"),
+        headers=token(client, "coord", "board-pass-123"),
+    )
+    assert response.status_code == 201
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the test server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    app.state.thyref.db.dispose()
+
+
+@pytest.mark.browser
+def test_board_in_the_browser(live_server: str, tmp_path: Path) -> None:
+    """Create a meeting, add a case with its question, decide, amend, download both PDFs."""
+    if not Path(CHROMIUM).exists():  # pragma: no cover
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian chromium is required in CI")
+        pytest.skip("Debian chromium is not installed (scripts/system-deps.sh)")
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 768}, locale="fr-FR", accept_downloads=True
+        )
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.set_default_timeout(20_000)
+        page.goto(f"{live_server}/login?next=/meetings")
+        page.fill("#username", "coord")
+        page.fill("#password", "board-pass-123")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/meetings")
+        expect(page.locator("#h-waiting")).to_be_visible()
+        expect(page.locator("section", has=page.locator("#h-waiting"))).to_contain_text("br-rcp-1")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "coordinator-1366.png"), full_page=True)
+
+        # a national meeting on the first proposed date
+        page.select_option("#m-kind", "national")
+        page.fill("#m-title", "RCP nationale de décembre")
+        page.click("form[action='/meetings'] button[type=submit]")
+        page.wait_for_url("**/meetings/*")
+        expect(page.locator("h1")).to_contain_text("RCP nationale TuThyRef")
+
+        # the case and its question
+        page.select_option("#a-case", "br-rcp-1")
+        page.fill("#a-question", "Biologie moléculaire avant traitement systémique ?")
+        page.click("form[action='/meetings/agenda'] button[type=submit]")
+        expect(page.locator(".board-item")).to_contain_text("Biologie moléculaire avant")
+
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "meeting-1366-form.png"), full_page=True)
+        # the decision: one proposed option, two specialties (warned), a follow-up
+        item = page.locator(".board-item").first
+        item.locator("input[name=options][value=MOLECULAR-TESTING]").check()
+        item.locator("input[name=specialties][value=endocrinology]").check()
+        item.locator("input[name=specialties][value=nuclear_medicine]").check()
+        item.locator("input[name=follow_up]").fill("2027-03-01")
+        item.locator("button[type=submit]").click()
+        expect(page.locator(".board-decision .notice.warn")).to_contain_text("Seulement 2")
+        page.screenshot(path=str(SHOTS / "meeting-1366.png"), full_page=False)
+
+        # the amendment: a new record pointing to the first
+        item = page.locator(".board-item").first
+        item.locator("summary").last.click()
+        item.locator("textarea[name=free_text]").fill("Analyse sur la métastase pulmonaire")
+        item.locator("input[name=specialties][value=medical_oncology]").check()
+        item.locator("button[type=submit]").click()
+        expect(page.locator(".board-decision h4")).to_contain_text("modifie la décision")
+        expect(page.locator(".board-decision")).not_to_contain_text("Seulement")
+
+        for link, name in (
+            ("Fiche RCP (PDF)", "sheet.pdf"),
+            ("Courrier au patient (PDF)", "letter.pdf"),
+        ):
+            with page.expect_download() as info:
+                page.get_by_role("link", name=link).first.click()
+            target = tmp_path / name
+            info.value.save_as(str(target))
+            assert target.read_bytes().startswith(b"%PDF")
+        sheet_text = _pdf_text((tmp_path / "sheet.pdf").read_bytes())
+        assert "Analyse sur la métastase pulmonaire" in sheet_text
+        assert "Biologie moléculaire avant" in sheet_text
+        assert "Votre dossier" in _pdf_text((tmp_path / "letter.pdf").read_bytes())
+
+        page.screenshot(path=str(SHOTS / "meeting-1366-amended.png"), full_page=True)
+        page.set_viewport_size({"width": 1024, "height": 768})
+        page.screenshot(path=str(SHOTS / "meeting-1024.png"), full_page=True)
+        # the page fits the tablet's width: nothing scrolls sideways
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+        context.close()
+        browser.close()
+    assert not errors, errors
