@@ -36,7 +36,9 @@ def _figure() -> tuple[Any, Any]:
     matplotlib.rcParams["svg.hashsalt"] = "thyref-board"
     matplotlib.rcParams["font.family"] = "DejaVu Sans"
     matplotlib.rcParams["font.size"] = 6.5
-    fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=100, layout="constrained")
+    # fixed margins: a layout engine would draw every figure twice (half the time)
+    fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=100)
+    fig.subplots_adjust(left=0.2, right=0.97, top=0.95, bottom=0.16)
     ax = fig.add_subplot()
     ax.grid(True, color="#dddddd", linewidth=0.5)
     ax.spines[["top", "right"]].set_visible(False)
@@ -114,10 +116,18 @@ def markers(assessment: JsonObject, lang: Lang) -> str:
     if not drawn:
         _empty(ax, bt("plot.no_markers", lang))
         return _svg(fig)
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+
     ax.set_yscale("log")
+    # labelled ticks at 1, 2, 5 x 10^n written as plain numbers; no minor ticks
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0), numticks=8))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: num(v, lang, 3)))
+    ax.yaxis.set_minor_locator(NullLocator())
+    low, high = ax.get_ylim()
+    ax.set_ylim(low, high * 3**drawn)  # headroom for the legend above the lines
     ax.set_ylabel(bt("plot.log_scale", lang))
     _date_axis(ax)
-    ax.legend(loc="best", fontsize=5.5, frameon=False)
+    ax.legend(loc="upper left", fontsize=5.5, frameon=False)
     return _svg(fig)
 
 
@@ -140,7 +150,14 @@ def diameters(assessment: JsonObject, case: JsonObject, lang: Lang) -> str:
     ax.plot(xs, ys, marker="o", markersize=3, color=COLOURS[0], linewidth=1.2)
     base = float(rc["baseline_sum_mm"])
     ax.axhline(base, color="#777", linestyle="--", linewidth=0.7)
-    ax.annotate(bt("plot.baseline", lang), (xs[0], base), textcoords="offset points", xytext=(2, 3))
+    ax.annotate(
+        bt("plot.baseline", lang),
+        (xs[-1], base),
+        textcoords="offset points",
+        xytext=(0, -9),
+        ha="right",
+        color="#555",
+    )
     for tp in rc.get("timepoints") or []:
         if tp.get("sum_mm") is not None:
             ax.annotate(
@@ -192,15 +209,17 @@ def activity(assessment: JsonObject, case: JsonObject, lang: Lang) -> str:
         )
     if diagnosis:
         ax.axvline(start, color="#777", linestyle=":", linewidth=0.8)
+    top = max(threshold, totals[-1]) * 1.2
+    if diagnosis:
         ax.annotate(
             bt("plot.diagnosis", lang),
-            (start, 0),
+            (start, top),
             textcoords="offset points",
-            xytext=(2, 2),
+            xytext=(2, -8),
             color="#555",
             fontsize=6,
         )
     ax.set_ylabel(bt("plot.gbq", lang))
-    ax.set_ylim(0, max(threshold, totals[-1]) * 1.15)
+    ax.set_ylim(0, top)
     _date_axis(ax)
     return _svg(fig)

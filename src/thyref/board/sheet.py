@@ -103,18 +103,19 @@ def _timeline(case: JsonObject, assessment: JsonObject, lang: Lang) -> list[list
 
 
 def _molecular(case: JsonObject, lang: Lang) -> list[list[str]]:
+    """Rows: gene, alteration, what is known of kind/origin/sample, date."""
     out = []
     for m in case.get("molecular") or []:
-        kind = str(m.get("kind") or "")
-        origin = str(m.get("origin") or "")
-        sample = str(m.get("sample") or "")
+        known = [
+            bt_or(f"{field}.{m[field]}", str(m[field]), lang)
+            for field in ("kind", "origin", "sample")
+            if m.get(field)
+        ]
         out.append(
             [
                 str(m.get("gene", "")),
                 str(m.get("alteration") or "–"),
-                bt_or(f"kind.{kind}", kind, lang) if kind else "–",
-                bt_or(f"origin.{origin}", origin, lang) if origin else "–",
-                bt_or(f"sample.{sample}", sample, lang) if sample else "–",
+                ", ".join(known) or "–",
                 str(m.get("date") or "–"),
             ]
         )
