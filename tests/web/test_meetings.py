@@ -216,6 +216,21 @@ ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+def _axe(page: Any, name: str) -> None:
+    """axe-core on the page (serious or critical violations fail), then a screenshot."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))  # evaluate() is not bound by the CSP
+    found = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))"
+    )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    assert not found, f"{name}: {found}"
 
 
 @pytest.fixture(scope="module")
@@ -270,7 +285,14 @@ def test_board_in_the_browser(live_server: str, tmp_path: Path) -> None:
         )
         page = context.new_page()
         errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on(
+            "console",
+            lambda m: (
+                errors.append(m.text)
+                if m.type == "error" and "inline style" not in m.text  # axe restoring styles
+                else None
+            ),
+        )
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.set_default_timeout(20_000)
         page.goto(f"{live_server}/login?next=/meetings")
@@ -280,8 +302,7 @@ def test_board_in_the_browser(live_server: str, tmp_path: Path) -> None:
         page.wait_for_url("**/meetings")
         expect(page.locator("#h-waiting")).to_be_visible()
         expect(page.locator("section", has=page.locator("#h-waiting"))).to_contain_text("br-rcp-1")
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / "coordinator-1366.png"), full_page=True)
+        _axe(page, "coordinator-1366")
 
         # a national meeting on the first proposed date
         page.select_option("#m-kind", "national")
@@ -296,8 +317,7 @@ def test_board_in_the_browser(live_server: str, tmp_path: Path) -> None:
         page.click("form[action='/meetings/agenda'] button[type=submit]")
         expect(page.locator(".board-item")).to_contain_text("Biologie moléculaire avant")
 
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / "meeting-1366-form.png"), full_page=True)
+        _axe(page, "meeting-1366-form")
         # the decision: one proposed option, two specialties (warned), a follow-up
         item = page.locator(".board-item").first
         item.locator("input[name=options][value=MOLECULAR-TESTING]").check()
@@ -331,11 +351,21 @@ def test_board_in_the_browser(live_server: str, tmp_path: Path) -> None:
         assert "Biologie moléculaire avant" in sheet_text
         assert "Votre dossier" in _pdf_text((tmp_path / "letter.pdf").read_bytes())
 
-        page.screenshot(path=str(SHOTS / "meeting-1366-amended.png"), full_page=True)
+        _axe(page, "meeting-1366-amended")
         page.set_viewport_size({"width": 1024, "height": 768})
         page.screenshot(path=str(SHOTS / "meeting-1024.png"), full_page=True)
         # the page fits the tablet's width: nothing scrolls sideways
         assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+
+        # the print view of the case page: no navigation, buttons or forms on paper
+        page.set_viewport_size({"width": 1366, "height": 768})
+        page.goto(f"{live_server}/cases/br-rcp-1")
+        expect(page.get_by_role("link", name="Fiche RCP (PDF)")).to_be_visible()
+        page.emulate_media(media="print")
+        expect(page.locator("header.top nav")).to_be_hidden()
+        expect(page.locator(".page-head .actions")).to_be_hidden()
+        expect(page.locator("h1")).to_be_visible()
+        page.screenshot(path=str(SHOTS / "case-print.png"), full_page=True)
         context.close()
         browser.close()
     assert not errors, errors
