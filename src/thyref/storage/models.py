@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -205,6 +206,16 @@ class BoardDecision(Base):
     so the history is a chain and two concurrent amendments cannot both win)."""
 
     __tablename__ = "board_decisions"
+    __table_args__ = (
+        # one first decision per agenda item (the others are amendments of it)
+        Index(
+            "uq_board_decisions_first",
+            "item_id",
+            unique=True,
+            sqlite_where=text("amends_id IS NULL"),
+            postgresql_where=text("amends_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(

@@ -105,9 +105,18 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_board_decisions_item_id"), "board_decisions", ["item_id"], unique=False
     )
+    op.create_index(
+        "uq_board_decisions_first",
+        "board_decisions",
+        ["item_id"],
+        unique=True,
+        sqlite_where=sa.text("amends_id IS NULL"),
+        postgresql_where=sa.text("amends_id IS NULL"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("uq_board_decisions_first", table_name="board_decisions")
     op.drop_index(op.f("ix_board_decisions_item_id"), table_name="board_decisions")
     op.drop_table("board_decisions")
     op.drop_index(op.f("ix_meeting_cases_case_pk"), table_name="meeting_cases")
