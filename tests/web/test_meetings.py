@@ -108,6 +108,10 @@ def test_meeting_agenda_decision_amendment_and_documents(client: TestClient) -> 
     text = _pdf_text(sheet.content)
     assert "Surveillance, TEP dans 3 mois" in text  # the decision in force
     assert "Rédifférenciation ou surveillance ?" in text  # the question
+    # the case page's sheet carries the question of the case's latest agenda item
+    assert "Rédifférenciation ou surveillance ?" in _pdf_text(
+        client.get("/cases/rcp-1/sheet.pdf").content
+    )
     plan = client.get(f"{base}/careplan.json").json()
     assert plan["resourceType"] == "CarePlan"
     assert plan["replaces"][0]["reference"].endswith(f"-rcp-{decision_ids[0]}")

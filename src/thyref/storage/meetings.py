@@ -267,6 +267,19 @@ def record_decision(
     return _decision(row)
 
 
+def latest_question(db: Session, actor: Actor, case_id: str) -> str:
+    """The question of the case's most recent agenda item within reach ("" if none)."""
+    record = _record(db, actor, case_id)
+    question = db.scalar(
+        select(AgendaItem.question)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(AgendaItem.case_pk == record.id, _visible(actor))
+        .order_by(Meeting.held_on.desc(), AgendaItem.id.desc())
+        .limit(1)
+    )
+    return question or ""
+
+
 def waiting_cases(db: Session, actor: Actor, today: date) -> list[CaseSummary]:
     """Cases within reach that wait for a board: on no meeting from ``today`` on, and
     with no decision recorded since they last changed."""

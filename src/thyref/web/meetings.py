@@ -346,7 +346,8 @@ def careplan_json(meeting_id: int, item_id: int, p: Page = Depends(clinician_pag
 def case_sheet(
     case_id: str, p: Page = Depends(clinician_page), version: int | None = None
 ) -> Response:
-    """The board sheet of a case version (the current one by default), no decision."""
+    """The board sheet of a case version (the current one by default), with the question
+    of its latest agenda item, without a decision."""
     from thyref.board.sheet import build_sheet, render_pdf
 
     with p.state.db.session() as db:
@@ -358,7 +359,8 @@ def case_sheet(
             )
         except CaseNotFound as exc:
             raise NotFound() from exc
+        question = store.latest_question(db, p.actor, case_id)
         repo.audit(db, p.actor, "download", case_id, f"board sheet version {stored.version}")
     assessment = stored.assessment.get(p.lang) or stored.assessment["fr"]
-    sheet = build_sheet(stored.case, assessment, _lang(p))
+    sheet = build_sheet(stored.case, assessment, _lang(p), question=question)
     return _pdf(render_pdf(sheet), f"{quote(case_id)}.sheet.{p.lang}.pdf")
