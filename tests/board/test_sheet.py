@@ -123,3 +123,26 @@ def test_sheet_timeline_lists_each_administration_with_the_running_total() -> No
     ]
     dates = [row[0] for row in sheet["timeline"]]
     assert dates == sorted(dates)
+
+
+def test_case_text_is_shown_as_text_never_read_as_typst_markup() -> None:
+    case, _ = load_example("demo-003")
+    question = 'Dose #let x = 1 *bold* $x^2$ ] ) " \\ @ref <label> = heading'
+    text = _flat(
+        pdf_text(render_pdf(build_sheet(case, assessed(case, "en"), "en", question=question)))
+    )
+    assert 'Dose #let x = 1 *bold* $x^2$ ] ) " \\ @ref <label> = heading' in text
+
+
+def test_sheets_render_from_several_threads_at_once() -> None:
+    """The web renders in a thread pool: the shared typst compiler is guarded."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    case, _ = load_example("ex-ptc-cumulative")
+    a = assessed(case, "fr")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        pdfs = list(
+            pool.map(lambda i: render_pdf(build_sheet(case, a, "fr", question=f"Q{i}")), range(4))
+        )
+    for i, pdf in enumerate(pdfs):
+        assert f"Q{i}" in pdf_text(pdf)

@@ -13,6 +13,7 @@ They read only the case JSON and its assessment JSON; labels come from the catal
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -24,6 +25,7 @@ JsonObject = Mapping[str, Any]
 # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00")
 MARKERS = ("o", "s", "^", "D", "v")
+_LOCK = threading.Lock()
 WIDTH_IN = 2.45  # three plots side by side on an A4 page, drawn at their printed size
 HEIGHT_IN = 1.8
 
@@ -64,7 +66,8 @@ def _date_axis(ax: Any) -> None:
 
 def _svg(fig: Any) -> str:
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    with _LOCK:  # rcParams and the text cache are process-wide: one drawing at a time
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()
 
 

@@ -9,6 +9,7 @@ template ``templates/sheet.typ``; ``render_html`` with ``templates/sheet.html``.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import cache
@@ -382,6 +383,9 @@ def template_text(name: str) -> str:
     return resources.files("thyref.board").joinpath("templates", name).read_text("utf-8")
 
 
+_TYPST_LOCK = threading.Lock()
+
+
 @cache
 def _compiler() -> Any:
     """One typst compiler for the process: fonts are scanned once (about 0.3 s)."""
@@ -393,11 +397,12 @@ def _compiler() -> Any:
 def typst_pdf(template: str, data: Mapping[str, Any]) -> bytes:
     """Compile a packaged typst template with ``data`` (JSON) as ``sys.inputs.data``."""
     source = template_text(template).encode()
-    pdf = _compiler().compile(
-        input=source,
-        format="pdf",
-        sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
-    )
+    with _TYPST_LOCK:  # one compiler, shared: web requests run in threads
+        pdf = _compiler().compile(
+            input=source,
+            format="pdf",
+            sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
+        )
     assert isinstance(pdf, bytes)
     return pdf
 
