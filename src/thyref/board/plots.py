@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from thyref.board.text import bt, num
@@ -224,5 +224,7 @@ def activity(assessment: JsonObject, case: JsonObject, lang: Lang) -> str:
         )
     ax.set_ylabel(bt("plot.gbq", lang))
     ax.set_ylim(0, top)
+    pad = max((end - start) * 0.08, timedelta(days=20))  # room for the last label
+    ax.set_xlim(start - pad, end + pad)
     _date_axis(ax)
     return _svg(fig)
