@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -188,3 +190,78 @@ class CdsTokenId(Base):
     jti: Mapped[str] = mapped_column(String(200), primary_key=True)
     issuer: Mapped[str] = mapped_column(String(200))
     expires_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+# ---------------------------------------------------------------- tumour board (issue 12)
+
+
+class Meeting(Base):
+    """A tumour-board meeting of a centre: regional or national, on a date."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (CheckConstraint("kind IN ('regional', 'national')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    title: Mapped[str] = mapped_column(String(120), default="")
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AgendaItem(Base):
+    """A case on a meeting's agenda, with the question put to the board."""
+
+    __tablename__ = "meeting_cases"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "case_pk", name="uq_meeting_cases_meeting_case"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    case_pk: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    question: Mapped[str] = mapped_column(String(500), default="")
+    added_by: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class BoardDecision(Base):
+    """A decision on an agenda item. Append-only: an amendment is a new row whose
+    ``amends_id`` names the decision it replaces (unique: one amendment per decision,
+    so the history is a chain and two concurrent amendments cannot both win)."""
+
+    __tablename__ = "board_decisions"
+    __table_args__ = (
+        # one first decision per agenda item (the others are amendments of it)
+        Index(
+            "uq_board_decisions_first",
+            "item_id",
+            unique=True,
+            sqlite_where=text("amends_id IS NULL"),
+            postgresql_where=text("amends_id IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting_cases.id", ondelete="CASCADE"), index=True
+    )
+    amends_id: Mapped[int | None] = mapped_column(
+        ForeignKey("board_decisions.id", ondelete="CASCADE"), nullable=True, unique=True
+    )
+    case_version: Mapped[int] = mapped_column(Integer)
+    options: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of option ids
+    free_text: Mapped[str] = mapped_column(Text, default="")
+    specialties: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
+    follow_up: Mapped[date | None] = mapped_column(Date, nullable=True)
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    author_name: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -20,7 +20,7 @@ import thyref
 from thyref.domain.messages import Lang, problem_text
 from thyref.errors import CaseFormatError, CaseValidationError
 from thyref.storage import CaseExists, CaseNotFound, Database, Forbidden, StaleVersion
-from thyref.web import api, cds_hooks, pages, patient
+from thyref.web import api, cds_hooks, meetings, pages, patient
 from thyref.web.context import TEMPLATES, AppState, LoginRequired, Page, WebError
 from thyref.web.plots import PlotCache
 from thyref.web.security import (
@@ -228,6 +228,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(patient.router)
+    meetings.install(app)
     app.include_router(apidocs_router())
     app.include_router(cds_hooks.router)
     app.add_middleware(AccessLog)

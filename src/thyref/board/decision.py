@@ -1,0 +1,161 @@
+"""What a tumour board decides for one case, and the meeting it was taken in.
+
+A decision is options chosen among those the engine proposed (by id), and/or free text,
+with the specialties present and a follow-up date. Decisions are append-only: an
+amendment is a new decision whose ``amends`` names the previous one.
+
+``load_decision`` reads the JSON form the CLI takes (``--decision FILE``)::
+
+    {"meeting": {"kind": "national", "date": "2026-12-03"},
+     "question": "Redifferentiation or surveillance?",
+     "options": ["REDIFFERENTIATION"], "free_text": "...",
+     "specialties": ["endocrinology", "nuclear_medicine", "medical_oncology"],
+     "follow_up": "2027-03-01", "contact": "Endocrinology day unit, 04 00 00 00 00"}
+
+Every problem is reported with its dotted path, all at once, nothing half-read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from thyref.errors import CaseValidationError, Problem
+
+MEETING_KINDS = ("regional", "national")
+SPECIALTIES = (
+    "endocrinology",
+    "nuclear_medicine",
+    "surgery",
+    "thoracic_surgery",
+    "medical_oncology",
+    "radiotherapy",
+    "radiology",
+    "interventional_radiology",
+    "pathology",
+    "molecular_biology",
+    "nursing",
+    "other",
+)
+MIN_SPECIALTIES = 3  # a multidisciplinary board: at least three specialties present
+MAX_TEXT = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One decision record (a first decision or an amendment)."""
+
+    options: tuple[str, ...] = ()
+    free_text: str = ""
+    specialties: tuple[str, ...] = ()
+    follow_up: date | None = None
+    meeting_kind: str = "regional"
+    meeting_date: date | None = None
+    question: str = ""
+    contact: str = ""
+    amends: int | None = None
+    author: str = ""
+    record_id: int | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def quorum_ok(self) -> bool:
+        return len(set(self.specialties)) >= MIN_SPECIALTIES
+
+
+def quorum_warnings(specialties: Iterable[str]) -> tuple[str, ...]:
+    """``("few_specialties",)`` when fewer than three specialties were present."""
+    return () if len(set(specialties)) >= MIN_SPECIALTIES else ("few_specialties",)
+
+
+def _date(value: object, path: str, problems: list[Problem]) -> date | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        problems.append(Problem(path, "must be a date written YYYY-MM-DD", "board_date"))
+        return None
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        problems.append(Problem(path, "must be a date written YYYY-MM-DD", "board_date"))
+        return None
+    if len(value) != 10 or parsed.year < 1900:
+        problems.append(Problem(path, "must be a date written YYYY-MM-DD", "board_date"))
+        return None
+    return parsed
+
+
+def _text(value: object, path: str, problems: list[Problem]) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        problems.append(Problem(path, "must be text", "board_text"))
+        return ""
+    if len(value) > MAX_TEXT:
+        problems.append(Problem(path, f"is longer than {MAX_TEXT} characters", "board_long"))
+        return ""
+    return value.strip()
+
+
+def _ids(
+    value: object, path: str, allowed: Sequence[str] | None, problems: list[Problem]
+) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        problems.append(Problem(path, "must be a list", "board_list"))
+        return ()
+    out: list[str] = []
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or (allowed is not None and item not in allowed):
+            problems.append(Problem(f"{path}[{i}]", f"unknown value {item!r}", "board_unknown"))
+        elif item not in out:
+            out.append(item)
+    return tuple(out)
+
+
+def decision_from_json(
+    data: Mapping[str, Any],
+    *,
+    proposed: Sequence[str] | None = None,
+) -> Decision:
+    """A ``Decision`` from its JSON form; ``proposed`` limits ``options`` to those ids."""
+    problems: list[Problem] = []
+    if not isinstance(data, Mapping):
+        raise CaseValidationError([Problem("", "a decision must be a JSON object", "board_obj")])
+    meeting = data.get("meeting") or {}
+    if not isinstance(meeting, Mapping):
+        problems.append(Problem("meeting", "must be an object", "board_obj"))
+        meeting = {}
+    kind = meeting.get("kind", "regional")
+    if kind not in MEETING_KINDS:
+        problems.append(Problem("meeting.kind", f"unknown value {kind!r}", "board_unknown"))
+    decision = Decision(
+        options=_ids(data.get("options"), "options", proposed, problems),
+        free_text=_text(data.get("free_text"), "free_text", problems),
+        specialties=_ids(data.get("specialties"), "specialties", SPECIALTIES, problems),
+        follow_up=_date(data.get("follow_up"), "follow_up", problems),
+        meeting_kind=str(kind) if kind in MEETING_KINDS else "regional",
+        meeting_date=_date(meeting.get("date"), "meeting.date", problems),
+        question=_text(data.get("question"), "question", problems),
+        contact=_text(data.get("contact"), "contact", problems),
+    )
+    if not decision.options and not decision.free_text and not problems:
+        problems.append(
+            Problem("options", "choose at least one option or write the decision", "board_empty")
+        )
+    if problems:
+        raise CaseValidationError(problems)
+    return replace(decision, warnings=quorum_warnings(decision.specialties))
+
+
+def load_decision(raw: bytes | str, *, proposed: Sequence[str] | None = None) -> Decision:
+    """Parse a decision file; not-JSON gets a one-problem error, never a traceback."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise CaseValidationError([Problem("", f"not JSON: {exc}", "board_json")]) from None
+    return decision_from_json(data, proposed=proposed)

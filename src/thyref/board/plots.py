@@ -1,0 +1,230 @@
+"""Small plots for the board sheet, as SVG text that typst and HTML both embed.
+
+Three figures, drawn with matplotlib's object API (no pyplot state, safe in threads):
+
+- ``markers``: tumour markers on a log scale, the doubling time of each in its legend;
+- ``diameters``: RECIST sum of target diameters, with the baseline and nadir;
+- ``activity``: cumulative I-131 activity as steps on a time axis, each administration
+  marked, the diagnosis date, and the threshold of the rules file.
+
+They read only the case JSON and its assessment JSON; labels come from the catalogue.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from thyref.board.text import bt, num
+from thyref.domain.messages import Lang
+
+JsonObject = Mapping[str, Any]
+# Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
+COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00")
+MARKERS = ("o", "s", "^", "D", "v")
+_LOCK = threading.Lock()
+WIDTH_IN = 2.45  # three plots side by side on an A4 page, drawn at their printed size
+HEIGHT_IN = 1.8
+
+
+def _figure() -> tuple[Any, Any]:
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: searchable in the PDF
+    matplotlib.rcParams["svg.hashsalt"] = "thyref-board"
+    matplotlib.rcParams["font.family"] = "DejaVu Sans"
+    matplotlib.rcParams["font.size"] = 6.5
+    # fixed margins: a layout engine would draw every figure twice (half the time)
+    fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=100)
+    fig.subplots_adjust(left=0.2, right=0.97, top=0.95, bottom=0.16)
+    ax = fig.add_subplot()
+    ax.grid(True, color="#dddddd", linewidth=0.5)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig, ax
+
+
+def _date_axis(ax: Any) -> None:
+    from matplotlib import dates
+
+    mdates: Any = dates  # untyped module
+    locator = mdates.AutoDateLocator(minticks=2, maxticks=4)
+    ax.xaxis.set_major_locator(locator)
+    # numeric dates only: month names would be English on a French sheet
+    ax.xaxis.set_major_formatter(
+        mdates.ConciseDateFormatter(
+            locator,
+            formats=["%Y", "%m/%Y", "%d/%m", "%H:%M", "%H:%M", "%S"],
+            zero_formats=["", "%Y", "%m/%Y", "%d/%m", "%H:%M", "%H:%M"],
+            offset_formats=["", "%Y", "%m/%Y", "%d/%m/%Y", "%d/%m/%Y", "%d/%m/%Y"],
+        )
+    )
+
+
+def _svg(fig: Any) -> str:
+    buffer = io.StringIO()
+    with _LOCK:  # rcParams and the text cache are process-wide: one drawing at a time
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
+def _empty(ax: Any, message: str) -> None:
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#555")
+
+
+def _day(value: object) -> date:
+    return date.fromisoformat(str(value)[:10])
+
+
+def has_markers(assessment: JsonObject) -> bool:
+    return any(k.get("series") for k in (assessment.get("kinetics") or {}).values())
+
+
+def has_diameters(assessment: JsonObject) -> bool:
+    rc = assessment.get("recist")
+    return bool(rc and rc.get("baseline_sum_mm") is not None)
+
+
+def has_activity(assessment: JsonObject) -> bool:
+    return bool((assessment.get("rai") or {}).get("history"))
+
+
+def markers(assessment: JsonObject, lang: Lang) -> str:
+    """Markers over time on a log scale; the legend gives each doubling time."""
+    fig, ax = _figure()
+    drawn = 0
+    for i, (name, k) in enumerate((assessment.get("kinetics") or {}).items()):
+        points = [(_day(d), float(v)) for d, v in k.get("series") or [] if float(v) > 0]
+        if not points:
+            continue
+        label = f"{bt(f'marker.{name}', lang)} ({k.get('unit', '')})"
+        if k.get("doubling_time_days") is not None:
+            label += " · " + bt(
+                "plot.doubling", lang, days=num(k["doubling_time_days"], lang, places=0)
+            )
+        elif k.get("halving_time_days") is not None:
+            label += " · " + bt(
+                "plot.halving", lang, days=num(k["halving_time_days"], lang, places=0)
+            )
+        xs, ys = zip(*points, strict=True)
+        colour = COLOURS[i % len(COLOURS)]
+        marker = MARKERS[i % len(MARKERS)]
+        ax.plot(xs, ys, marker=marker, markersize=3, color=colour, linewidth=1, label=label)
+        drawn += 1
+    if not drawn:
+        _empty(ax, bt("plot.no_markers", lang))
+        return _svg(fig)
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+
+    ax.set_yscale("log")
+    # labelled ticks at 1, 2, 5 x 10^n written as plain numbers; no minor ticks
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0), numticks=8))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: num(v, lang, 3)))
+    ax.yaxis.set_minor_locator(NullLocator())
+    low, high = ax.get_ylim()
+    ax.set_ylim(low, high * 3**drawn)  # headroom for the legend above the lines
+    ax.set_ylabel(bt("plot.log_scale", lang))
+    _date_axis(ax)
+    ax.legend(loc="upper left", fontsize=5.5, frameon=False)
+    return _svg(fig)
+
+
+def diameters(assessment: JsonObject, case: JsonObject, lang: Lang) -> str:
+    """Sum of target diameters at each timepoint, with the baseline and nadir lines."""
+    fig, ax = _figure()
+    rc = assessment.get("recist")
+    points: list[tuple[date, float]] = []
+    if rc and rc.get("baseline_sum_mm") is not None:
+        points.append((_day(rc["baseline_date"]), float(rc["baseline_sum_mm"])))
+        points += [
+            (_day(tp["date"]), float(tp["sum_mm"]))
+            for tp in rc.get("timepoints") or []
+            if tp.get("sum_mm") is not None
+        ]
+    if len(points) < 1 or rc is None:
+        _empty(ax, bt("plot.no_recist", lang))
+        return _svg(fig)
+    xs, ys = zip(*points, strict=True)
+    ax.plot(xs, ys, marker="o", markersize=3, color=COLOURS[0], linewidth=1.2)
+    base = float(rc["baseline_sum_mm"])
+    ax.axhline(base, color="#777", linestyle="--", linewidth=0.7)
+    ax.annotate(
+        bt("plot.baseline", lang),
+        (xs[-1], base),
+        textcoords="offset points",
+        xytext=(0, -9),
+        ha="right",
+        color="#555",
+    )
+    for tp in rc.get("timepoints") or []:
+        if tp.get("sum_mm") is not None:
+            ax.annotate(
+                str(tp.get("overall_response") or ""),
+                (_day(tp["date"]), float(tp["sum_mm"])),
+                textcoords="offset points",
+                xytext=(0, 5),
+                ha="center",
+                color=COLOURS[1] if tp.get("overall_response") == "PD" else "#333",
+                fontweight="bold",
+            )
+    ax.set_ylabel(bt("plot.sum_mm", lang))
+    ax.set_ylim(0, max(ys) * 1.3)
+    ax.margins(x=0.12)
+    _date_axis(ax)
+    return _svg(fig)
+
+
+def activity(assessment: JsonObject, case: JsonObject, lang: Lang) -> str:
+    """Cumulative I-131 activity as steps, each administration marked, with the threshold."""
+    fig, ax = _figure()
+    rai = assessment.get("rai") or {}
+    history = rai.get("history") or []
+    diagnosis = (case.get("diagnosis") or {}).get("date")
+    if not history:
+        _empty(ax, bt("plot.no_rai", lang))
+        return _svg(fig)
+    days = [_day(h["date"]) for h in history]
+    totals = [float(h["cumulative_gbq"]) for h in history]
+    start = _day(diagnosis) if diagnosis else days[0]
+    seen = [_day(x["date"]) for x in (*(case.get("imaging") or []), *(case.get("labs") or []))]
+    end = max([days[-1], *seen])
+    ax.step([start, *days, end], [0.0, *totals, totals[-1]], where="post", color=COLOURS[0])
+    ax.plot(days, totals, "o", markersize=3.5, color=COLOURS[0])
+    for d, total in zip(days, totals, strict=True):
+        ax.annotate(
+            num(total, lang), (d, total), textcoords="offset points", xytext=(2, 3), fontsize=6
+        )
+    threshold = float(rai.get("threshold_gbq") or 0)
+    if threshold:
+        ax.axhline(threshold, color=COLOURS[1], linestyle="--", linewidth=0.8)
+        ax.annotate(
+            bt("plot.threshold", lang, gbq=num(threshold, lang)),
+            (start, threshold),
+            textcoords="offset points",
+            xytext=(2, -8),
+            color=COLOURS[1],
+            fontsize=6,
+        )
+    if diagnosis:
+        ax.axvline(start, color="#777", linestyle=":", linewidth=0.8)
+    top = max(threshold, totals[-1]) * 1.2
+    if diagnosis:
+        ax.annotate(
+            bt("plot.diagnosis", lang),
+            (start, top),
+            textcoords="offset points",
+            xytext=(2, -8),
+            color="#555",
+            fontsize=6,
+        )
+    ax.set_ylabel(bt("plot.gbq", lang))
+    ax.set_ylim(0, top)
+    pad = max((end - start) * 0.08, timedelta(days=20))  # room for the last label
+    ax.set_xlim(start - pad, end + pad)
+    _date_axis(ax)
+    return _svg(fig)

@@ -1,0 +1,39 @@
+"""Board text from the catalogue (``board.*`` keys of ``data/messages.toml``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from thyref.domain.messages import Lang, has, number, text
+
+
+def bt(key: str, lang: Lang, **params: Any) -> str:
+    """The catalogue sentence ``board.<key>`` in ``lang``, placeholders filled."""
+    return text(f"board.{key}", lang, params or None)
+
+
+def bt_or(key: str, fallback: str, lang: Lang) -> str:
+    """``board.<key>`` when the catalogue has it, else ``fallback`` (an unknown code)."""
+    return bt(key, lang) if has(f"board.{key}", lang) else fallback
+
+
+def num(value: float | int | str, lang: Lang, places: int = 2) -> str:
+    """A number written the reader's way, at most ``places`` decimals (``7,4`` in French)."""
+    exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return number(exact.normalize() if exact != 0 else Decimal(0), lang)
+
+
+_MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def human_date(value: date | str, lang: Lang) -> str:
+    """A date for a patient: ``03/12/2026`` in French, ``3 December 2026`` in English."""
+    d = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    if lang == "fr":
+        return d.strftime("%d/%m/%Y")
+    return f"{d.day} {_MONTHS_EN[d.month - 1]} {d.year}"

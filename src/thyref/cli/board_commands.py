@@ -1,0 +1,146 @@
+"""`thyref sheet` and `thyref letter`: the tumour-board sheet and the patient letter.
+
+Heavy libraries (typst, matplotlib, the answer engine's glossary) are imported only when
+a command runs, so `thyref assess` keeps starting fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from thyref.errors import CaseFormatError, CaseValidationError
+
+if TYPE_CHECKING:
+    from thyref.board.decision import Decision
+    from thyref.domain.messages import Lang
+
+
+class SheetFormat(StrEnum):
+    pdf = "pdf"
+    html = "html"
+
+
+class Language(StrEnum):
+    fr = "fr"
+    en = "en"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the board commands to the main app."""
+    app.command("sheet")(sheet)
+    app.command("letter")(letter)
+
+
+CaseArg = Annotated[str, typer.Argument(help="Case file (thyref-case/1 JSON), or - for stdin.")]
+LangOpt = Annotated[Language, typer.Option("--lang", "-l", help="Language of the document.")]
+DecisionOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--decision",
+        help="Decision of the board (JSON: meeting, question, options, free_text, "
+        "specialties, follow_up, contact); see docs/board.md.",
+    ),
+]
+OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")]
+
+
+def _case_and_assessment(path: str, lang: Lang) -> tuple[dict[str, Any], dict[str, Any]]:
+    from thyref.cli import main as cli
+    from thyref.domain import assess, load_case
+
+    data, source = cli._read(path)
+    try:
+        case = load_case(data)
+    except (CaseValidationError, CaseFormatError) as exc:
+        cli._fail_invalid(exc, source, lang)
+    raw: dict[str, Any] = json.loads(data)  # the case as written (it parsed above)
+    return raw, assess(case, lang).to_json()
+
+
+def _decision(path: Path | None, assessment: dict[str, Any], lang: Lang) -> Decision | None:
+    from thyref.board.decision import load_decision
+    from thyref.board.sheet import option_ids
+    from thyref.cli import main as cli
+
+    if path is None:
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        sys.stderr.write(f"thyref: {path}: {exc.strerror or 'cannot read'}\n")
+        raise typer.Exit(cli.EXIT_INVALID) from None
+    try:
+        return load_decision(raw, proposed=option_ids(assessment))
+    except CaseValidationError as exc:
+        from thyref.board.text import bt
+
+        sys.stderr.write(
+            f"thyref: {path}: {bt('invalid_decision', lang, count=len(exc.problems))}\n"
+        )
+        for problem in exc.problems:
+            sys.stderr.write(f"  {problem.path}: {problem.message}\n")
+        raise typer.Exit(cli.EXIT_INVALID) from None
+
+
+def _write(output: Path | None, payload: bytes) -> None:
+    if output is None:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+    else:
+        output.write_bytes(payload)
+
+
+def sheet(
+    path: CaseArg,
+    fmt: Annotated[
+        SheetFormat, typer.Option("--format", "-f", help="pdf (typst) or html.")
+    ] = SheetFormat.pdf,
+    lang: LangOpt = Language.fr,
+    output: OutOpt = None,
+    question: Annotated[
+        str, typer.Option("--question", "-q", help="The question put to the board.")
+    ] = "",
+    decision: DecisionOpt = None,
+) -> None:
+    """The tumour-board sheet of a case (1-2 pages): PDF or HTML, French or English."""
+    from thyref.board.sheet import build_sheet, render_html, render_pdf
+
+    language: Lang = "en" if lang is Language.en else "fr"
+    if fmt is SheetFormat.pdf and output is None and sys.stdout.isatty():
+        sys.stderr.write("thyref: a PDF needs --output FILE (or a pipe)\n")
+        raise typer.Exit(2)
+    case, assessment = _case_and_assessment(path, language)
+    chosen = _decision(decision, assessment, language)
+    data = build_sheet(case, assessment, language, question=question, decision=chosen)
+    if fmt is SheetFormat.pdf:
+        _write(output, render_pdf(data))
+    else:
+        _write(output, render_html(data).encode())
+
+
+def letter(
+    path: CaseArg,
+    lang: LangOpt = Language.fr,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write: .pdf for a PDF, else plain text."),
+    ] = None,
+    decision: DecisionOpt = None,
+) -> None:
+    """The letter to the patient after the board, in plain words (one page)."""
+    from thyref.board.letter import build_letter, render_letter_pdf, render_letter_text
+
+    language: Lang = "en" if lang is Language.en else "fr"
+    case, assessment = _case_and_assessment(path, language)
+    chosen = _decision(decision, assessment, language)
+    content = build_letter(case, assessment, language, decision=chosen)
+    if output is not None and output.suffix.lower() == ".pdf":
+        _write(output, render_letter_pdf(content))
+    else:
+        _write(output, render_letter_text(content).encode())

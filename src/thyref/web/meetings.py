@@ -1,0 +1,366 @@
+"""Tumour-board pages: coordinator view, meetings, agenda, decisions, sheet and letter.
+
+Access is the application's: a clinician sees the meetings and cases of their centre,
+an admin all of them; anything out of reach answers 404. Decisions are append-only
+(``thyref.storage.meetings``). The documents come from ``thyref.board``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from thyref.board.decision import (
+    MEETING_KINDS,
+    SPECIALTIES,
+    Decision,
+    decision_from_json,
+)
+from thyref.board.meeting import national_dates
+from thyref.board.text import bt, human_date
+from thyref.domain.messages import Lang
+from thyref.errors import CaseValidationError
+from thyref.storage import CaseNotFound
+from thyref.storage import meetings as store
+from thyref.storage import repository as repo
+from thyref.web.context import NotFound, Page, clinician_page
+
+router = APIRouter(include_in_schema=False)
+PER_MONTH_ENV = "THYREF_NATIONAL_RCP_PER_MONTH"
+
+
+def install(app: FastAPI) -> None:
+    """Add the board pages to the app, and the two words other templates show
+    (the navigation link, the sheet button of the case page)."""
+    app.include_router(router)
+    env = app.state.thyref.templates.env
+    env.globals["board_nav"] = lambda lang: bt("web.nav", "en" if lang == "en" else "fr")
+    env.globals["board_sheet"] = lambda lang: bt("web.sheet_pdf", "en" if lang == "en" else "fr")
+
+
+def _lang(p: Page) -> Lang:
+    return "en" if p.lang == "en" else "fr"
+
+
+def national_per_month() -> int:
+    """National boards per month: ``THYREF_NATIONAL_RCP_PER_MONTH``, else the rules file."""
+    from thyref.domain.rules import load_rules
+
+    raw = os.environ.get(PER_MONTH_ENV, "")
+    if raw.isdigit() and 1 <= int(raw) <= 4:
+        return int(raw)
+    return int(load_rules().options.national_rcp_per_month)
+
+
+def _render(p: Page, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    lang = _lang(p)
+
+    def b(key: str, **params: Any) -> str:
+        return bt(key, lang, **params)
+
+    return p.render(
+        template,
+        status=status,
+        b=b,
+        human_date=lambda d: human_date(d, lang),
+        kinds=MEETING_KINDS,
+        specialties=SPECIALTIES,
+        **context,
+    )
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- coordinator
+
+
+@router.get("/meetings")
+def coordinator(p: Page = Depends(clinician_page), error: str = "") -> HTMLResponse:
+    today = date.today()
+    with p.state.db.session() as db:
+        upcoming = store.list_meetings(db, p.actor, since=today)
+        waiting = store.waiting_cases(db, p.actor, today)
+    per_month = national_per_month()
+    return _render(
+        p,
+        "coordinator.html",
+        upcoming=upcoming,
+        waiting=waiting,
+        national=national_dates(today, 4, per_month),
+        per_month=per_month,
+        today=today.isoformat(),
+        error=error if error in ("date", "kind") else "",
+    )
+
+
+@router.post("/meetings")
+def create_meeting(p: Page = Depends(clinician_page)) -> Response:
+    kind = p.field("kind")
+    held_on = _date(p.field("held_on"))
+    if kind not in MEETING_KINDS:
+        return _redirect("/meetings?error=kind")
+    if held_on is None:
+        return _redirect("/meetings?error=date")
+    with p.state.db.session() as db:
+        meeting_id = store.create_meeting(db, p.actor, kind, held_on, p.field("title"))
+        repo.audit(db, p.actor, "meeting_create", None, f"meeting {meeting_id}")
+    return _redirect(f"/meetings/{meeting_id}")
+
+
+@router.post("/meetings/agenda")
+def add_to_agenda(p: Page = Depends(clinician_page)) -> Response:
+    """Put a case on a meeting's agenda with its question (from either page)."""
+    raw_id = p.field("meeting_id")
+    case_id = p.field("case_id").strip()
+    if not raw_id.isdigit():
+        raise NotFound()
+    meeting_id = int(raw_id)
+    status = "added"
+    with p.state.db.session() as db:
+        try:
+            item = store.add_case(db, p.actor, meeting_id, case_id, p.field("question"))
+            repo.audit(db, p.actor, "agenda_add", case_id, f"meeting {meeting_id} item {item}")
+        except store.MeetingNotFound as exc:
+            raise NotFound() from exc
+        except CaseNotFound as exc:
+            raise NotFound() from exc
+        except store.AlreadyOnAgenda:
+            status = "already"
+    return _redirect(f"/meetings/{meeting_id}?notice={status}")
+
+
+# ---------------------------------------------------------------- one meeting
+
+
+def _proposals(db: Any, p: Page, case_id: str) -> list[dict[str, str]]:
+    """The options of the case's current assessment, in the page's language."""
+    stored = repo.get_case(db, p.actor, case_id)
+    assessment = stored.current.assessment.get(p.lang) or stored.current.assessment["fr"]
+    return [
+        {"id": str(r["id"]), "title": str(r["title"]), "priority": str(r["priority"])}
+        for r in assessment.get("recommendations") or []
+    ]
+
+
+def _meeting_page(
+    p: Page,
+    meeting_id: int,
+    *,
+    status: int = 200,
+    errors: dict[int, list[str]] | None = None,
+    posted: dict[int, dict[str, Any]] | None = None,
+    notice: str = "",
+) -> HTMLResponse:
+    with p.state.db.session() as db:
+        try:
+            meeting = store.get_meeting(db, p.actor, meeting_id)
+            entries = store.agenda(db, p.actor, meeting_id)
+        except store.MeetingNotFound as exc:
+            raise NotFound() from exc
+        proposals = {e.item_id: _proposals(db, p, e.case_id) for e in entries}
+        on_agenda = {e.case_id for e in entries}
+        addable = [c for c in repo.list_cases(db, p.actor) if c.case_id not in on_agenda]
+    return _render(
+        p,
+        "meeting.html",
+        status=status,
+        meeting=meeting,
+        entries=entries,
+        proposals=proposals,
+        addable=addable,
+        errors=errors or {},
+        posted=posted or {},
+        notice=notice if notice in ("added", "already", "recorded", "conflict") else "",
+    )
+
+
+@router.get("/meetings/{meeting_id}")
+def meeting_page(meeting_id: int, p: Page = Depends(clinician_page)) -> HTMLResponse:
+    return _meeting_page(p, meeting_id, notice=p.request.query_params.get("notice", ""))
+
+
+@router.post("/meetings/{meeting_id}/items/{item_id}/decision")
+def record_decision(meeting_id: int, item_id: int, p: Page = Depends(clinician_page)) -> Response:
+    form = p.form
+    amends_raw = p.field("amends")
+    data = {
+        "meeting": {"kind": "regional"},
+        "options": [v for v in form.getlist("options") if isinstance(v, str)],
+        "free_text": p.field("free_text"),
+        "specialties": [v for v in form.getlist("specialties") if isinstance(v, str)],
+        "follow_up": p.field("follow_up") or None,
+        "contact": p.field("contact"),
+    }
+    with p.state.db.session() as db:
+        try:
+            entry = store.agenda_entry(db, p.actor, meeting_id, item_id)
+        except store.MeetingNotFound as exc:
+            raise NotFound() from exc
+        proposed = [o["id"] for o in _proposals(db, p, entry.case_id)]
+    try:
+        decision = decision_from_json(data, proposed=proposed)
+    except CaseValidationError as exc:
+        messages = [f"{_field_label(pr.path, _lang(p))}: {pr.message}" for pr in exc.problems]
+        return _meeting_page(
+            p, meeting_id, status=422, errors={item_id: messages}, posted={item_id: data}
+        )
+    with p.state.db.session() as db:
+        try:
+            record = store.record_decision(
+                db,
+                p.actor,
+                meeting_id,
+                item_id,
+                options=decision.options,
+                free_text=decision.free_text,
+                specialties=decision.specialties,
+                follow_up=decision.follow_up,
+                contact=decision.contact,
+                amends=int(amends_raw) if amends_raw.isdigit() else None,
+            )
+            repo.audit(
+                db,
+                p.actor,
+                "board_decision",
+                entry.case_id,
+                f"meeting {meeting_id} decision {record.id}"
+                + (f" amends {record.amends_id}" if record.amends_id else ""),
+            )
+        except store.DecisionConflict:
+            return _meeting_page(p, meeting_id, status=409, notice="conflict")
+    return _redirect(f"/meetings/{meeting_id}?notice=recorded#item-{item_id}")
+
+
+def _field_label(path: str, lang: Lang) -> str:
+    head = path.split("[", 1)[0].split(".", 1)[0]
+    key = {
+        "options": "label.d.options",
+        "free_text": "label.d.free_text",
+        "specialties": "label.d.specialties",
+        "follow_up": "label.d.follow_up",
+        "contact": "web.contact",
+    }.get(head)
+    return bt(key, lang) if key else path
+
+
+# ---------------------------------------------------------------- documents
+
+
+def _document_inputs(
+    db: Any, p: Page, meeting_id: int, item_id: int
+) -> tuple[repo.StoredVersion, dict[str, Any], Decision | None, str]:
+    """The case version the decision was taken on (else current), its assessment,
+    the decision in force as a ``Decision``, and the question."""
+    try:
+        meeting = store.get_meeting(db, p.actor, meeting_id)
+        entry = store.agenda_entry(db, p.actor, meeting_id, item_id)
+    except store.MeetingNotFound as exc:
+        raise NotFound() from exc
+    latest = entry.latest
+    if latest is not None:
+        version = repo.get_version(db, p.actor, entry.case_id, latest.case_version)
+    else:
+        version = repo.get_case(db, p.actor, entry.case_id).current
+    assessment = version.assessment.get(p.lang) or version.assessment["fr"]
+    decision = None
+    if latest is not None:
+        decision = Decision(
+            options=tuple(latest.options),
+            free_text=latest.free_text,
+            specialties=tuple(latest.specialties),
+            follow_up=latest.follow_up,
+            meeting_kind=meeting.kind,
+            meeting_date=meeting.held_on,
+            question=entry.question,
+            contact=latest.contact,
+            amends=latest.amends_id,
+            author=latest.author,
+            record_id=latest.id,
+        )
+    return version, assessment, decision, entry.question
+
+
+def _pdf(body: bytes, filename: str) -> Response:
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("/meetings/{meeting_id}/items/{item_id}/sheet.pdf")
+def decision_sheet(meeting_id: int, item_id: int, p: Page = Depends(clinician_page)) -> Response:
+    from thyref.board.sheet import build_sheet, render_pdf
+
+    with p.state.db.session() as db:
+        version, assessment, decision, question = _document_inputs(db, p, meeting_id, item_id)
+        repo.audit(db, p.actor, "download", version.case_id, f"board sheet item {item_id}")
+    sheet = build_sheet(version.case, assessment, _lang(p), question=question, decision=decision)
+    return _pdf(render_pdf(sheet), f"{version.case_id}.rcp.{p.lang}.pdf")
+
+
+@router.get("/meetings/{meeting_id}/items/{item_id}/letter.pdf")
+def patient_letter(meeting_id: int, item_id: int, p: Page = Depends(clinician_page)) -> Response:
+    from thyref.board.letter import build_letter, render_letter_pdf
+
+    with p.state.db.session() as db:
+        version, assessment, decision, _ = _document_inputs(db, p, meeting_id, item_id)
+        repo.audit(db, p.actor, "download", version.case_id, f"patient letter item {item_id}")
+    letter = build_letter(version.case, assessment, _lang(p), decision=decision)
+    return _pdf(render_letter_pdf(letter), f"{version.case_id}.letter.{p.lang}.pdf")
+
+
+@router.get("/meetings/{meeting_id}/items/{item_id}/careplan.json")
+def careplan_json(meeting_id: int, item_id: int, p: Page = Depends(clinician_page)) -> Response:
+    from thyref.board.careplan import careplan
+
+    with p.state.db.session() as db:
+        version, assessment, decision, _ = _document_inputs(db, p, meeting_id, item_id)
+        if decision is None:
+            raise NotFound()
+        repo.audit(db, p.actor, "download", version.case_id, f"careplan item {item_id}")
+    body = json.dumps(careplan(version.case_id, decision, assessment, _lang(p)), indent=2)
+    return Response(
+        body.encode(),
+        media_type="application/fhir+json",
+        headers={"Content-Disposition": f'attachment; filename="{version.case_id}.careplan.json"'},
+    )
+
+
+@router.get("/cases/{case_id}/sheet.pdf")
+def case_sheet(
+    case_id: str, p: Page = Depends(clinician_page), version: int | None = None
+) -> Response:
+    """The board sheet of a case version (the current one by default), with the question
+    of its latest agenda item, without a decision."""
+    from thyref.board.sheet import build_sheet, render_pdf
+
+    with p.state.db.session() as db:
+        try:
+            stored = (
+                repo.get_case(db, p.actor, case_id).current
+                if version is None
+                else repo.get_version(db, p.actor, case_id, version)
+            )
+        except CaseNotFound as exc:
+            raise NotFound() from exc
+        question = store.latest_question(db, p.actor, case_id)
+        repo.audit(db, p.actor, "download", case_id, f"board sheet version {stored.version}")
+    assessment = stored.assessment.get(p.lang) or stored.assessment["fr"]
+    sheet = build_sheet(stored.case, assessment, _lang(p), question=question)
+    return _pdf(render_pdf(sheet), f"{quote(case_id)}.sheet.{p.lang}.pdf")

@@ -1,0 +1,76 @@
+"""Reading a decision: every problem named by its path, all at once, nothing half-read."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from thyref.board.decision import decision_from_json, load_decision, quorum_warnings
+from thyref.errors import CaseValidationError
+
+PROPOSED = ["REDIFFERENTIATION", "TSH-SUPPRESSION"]
+
+
+@pytest.mark.parametrize(
+    ("data", "paths"),
+    [
+        # an option the engine did not propose
+        ({"options": ["SYSTEMIC-THERAPY"]}, ["options[0]"]),
+        # neither an option nor words: the decision says nothing
+        ({"options": [], "free_text": "  "}, ["options"]),
+        # a follow-up that is not a calendar date, and a timestamp for the meeting
+        (
+            {"options": ["TSH-SUPPRESSION"], "follow_up": "2027-02-30",
+             "meeting": {"date": "2026-12-03T10:00"}},
+            ["follow_up", "meeting.date"],
+        ),
+        # an unknown meeting kind and an unknown specialty
+        (
+            {"free_text": "x", "meeting": {"kind": "global"}, "specialties": ["oncology", 3]},
+            ["meeting.kind", "specialties[0]", "specialties[1]"],
+        ),
+        # options given as a string rather than a list
+        ({"options": "TSH-SUPPRESSION"}, ["options"]),
+    ],
+)  # fmt: skip
+def test_bad_decisions_name_every_field(data: dict[str, Any], paths: list[str]) -> None:
+    with pytest.raises(CaseValidationError) as caught:
+        decision_from_json(data, proposed=PROPOSED)
+    assert sorted(p.path for p in caught.value.problems) == sorted(paths)
+
+
+def test_not_json_is_one_clear_problem() -> None:
+    with pytest.raises(CaseValidationError) as caught:
+        load_decision(b"{oops")
+    assert len(caught.value.problems) == 1
+    assert "not JSON" in caught.value.problems[0].message
+
+
+def test_a_good_decision_reads_whole() -> None:
+    d = load_decision(
+        b'{"meeting": {"kind": "national", "date": "2026-12-03"}, "question": " Q? ",'
+        b' "options": ["REDIFFERENTIATION", "REDIFFERENTIATION"], "free_text": "ok",'
+        b' "specialties": ["endocrinology", "nuclear_medicine", "radiology"],'
+        b' "follow_up": "2027-03-01", "contact": "Day unit"}',
+        proposed=PROPOSED,
+    )
+    assert d.options == ("REDIFFERENTIATION",)  # a repeated option counts once
+    assert (d.meeting_kind, d.meeting_date, d.follow_up) == (
+        "national", date(2026, 12, 3), date(2027, 3, 1),
+    )  # fmt: skip
+    assert d.question == "Q?" and d.contact == "Day unit"
+    assert d.quorum_ok and d.warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("specialties", "warned"),
+    [
+        ([], True),  # nobody recorded
+        (["endocrinology", "endocrinology", "surgery"], True),  # two distinct specialties
+        (["endocrinology", "surgery", "radiology"], False),  # three: a real board
+    ],
+)
+def test_fewer_than_three_specialties_is_warned(specialties: list[str], warned: bool) -> None:
+    assert bool(quorum_warnings(specialties)) is warned

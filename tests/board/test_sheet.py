@@ -1,0 +1,148 @@
+"""The board sheet of every worked example, in both languages, read back from the PDF."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from thyref.board.decision import Decision
+from thyref.board.sheet import build_sheet, render_html, render_pdf
+
+from .conftest import assessed, example_names, load_example, need_poppler, pdf_pages, pdf_text
+
+# Status words of the catalogue, as the spec's vocabulary says them (case-format.md).
+STATUS_WORDS = {
+    ("refractory", "fr"): "réfractaire",
+    ("refractory", "en"): "refractory",
+    ("not_refractory", "fr"): "non réfractaire",
+    ("not_refractory", "en"): "not refractory",
+    ("indeterminate", "fr"): "indéterminé",
+    ("indeterminate", "en"): "indeterminate",
+}
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-artifacts" / "board"
+
+
+def _flat(text: str) -> str:
+    """pdftotext breaks lines inside table cells: compare on single spaces."""
+    return re.sub(r"\s+", " ", text)
+
+
+def _gbq(value: float, lang: str) -> str:
+    written = f"{value:g}"
+    return (written.replace(".", ",") if lang == "fr" else written) + " GBq"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("name", example_names())
+def test_sheet_pdf_carries_the_key_facts(name: str, lang: str, tmp_path: Path) -> None:
+    case, expect = load_example(name)
+    a = assessed(case, lang)
+    sheet = build_sheet(case, a, lang, question="Q-board-42", today=date(2026, 11, 28))
+    pdf = render_pdf(sheet)
+    text = _flat(pdf_text(pdf))
+    lowered = text.lower()
+    # one or two pages for a worked example
+    assert 1 <= pdf_pages(pdf, tmp_path) <= 2
+    assert case["id"] in text and "Q-board-42" in text
+    status = expect.get("status") or a["refractory"]["status"]
+    assert STATUS_WORDS[(status, lang)] in lowered
+    for criterion in expect.get("criteria", []):
+        assert criterion in text
+    if "cumulative_gbq" in expect:
+        assert _gbq(expect["cumulative_gbq"], lang) in text
+    for option in expect.get("recs_include", []):
+        assert option in text
+    for missing in expect.get("missing", []):
+        assert missing in text
+    # the footer: date, engine and rules versions
+    assert "2026-11-28" in text and "tuthyref-2021" in text
+
+
+@pytest.mark.parametrize("name", example_names())
+def test_sheet_pages_render_to_images(name: str, tmp_path: Path) -> None:
+    """pdftoppm -r 60 renders every page (the PNGs are kept for a human look)."""
+    need_poppler()
+    case, _ = load_example(name)
+    pdf = render_pdf(build_sheet(case, assessed(case, "fr"), "fr"))
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(pdf)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", str(path), str(SHOTS / name)],
+        check=True,
+        capture_output=True,
+    )
+    pngs = sorted(SHOTS.glob(f"{name}-*.png"))
+    assert pngs and all(p.stat().st_size > 2000 for p in pngs)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_sheet_html_is_standalone_and_says_the_same(lang: str) -> None:
+    case, _ = load_example("demo-003")
+    html = render_html(build_sheet(case, assessed(case, lang), lang, question="<b>Q</b>"))
+    assert html.startswith("<!doctype html>") and f'lang="{lang}"' in html
+    assert "&lt;b&gt;Q&lt;/b&gt;" in html  # the question is text, never markup
+    assert "DTC-NO-UPTAKE" in html and html.count("<svg") == 2  # diameters and I-131
+    # nothing fetched from elsewhere: no stylesheet link, script or remote image
+    assert not re.search(r"<link|<script|<img|(src|href)=\"https?:", html)
+
+
+def test_sheet_with_a_decision_shows_it_and_warns_on_a_thin_board() -> None:
+    case, _ = load_example("demo-003")
+    a = assessed(case, "en")
+    decision = Decision(
+        options=("REDIFFERENTIATION",),
+        free_text="Start after the PET scan",
+        specialties=("endocrinology", "nuclear_medicine"),
+        follow_up=date(2027, 3, 1),
+        meeting_kind="national",
+        meeting_date=date(2026, 12, 3),
+        amends=7,
+    )
+    text = _flat(pdf_text(render_pdf(build_sheet(case, a, "en", decision=decision))))
+    assert "Board decision" in text and "National TuThyRef tumour board · 2026-12-03" in text
+    assert "Start after the PET scan" in text and "2027-03-01" in text
+    assert "amends decision no. 7" in text
+    assert "Only 2 specialty(ies) present" in text
+    assert "no decision recorded yet" not in text
+
+
+def test_sheet_timeline_lists_each_administration_with_the_running_total() -> None:
+    case, _ = load_example("demo-003")
+    sheet = build_sheet(case, assessed(case, "en"), "en", with_plots=False)
+    rai_rows = [row for row in sheet["timeline"] if row[1].startswith("I-131")]
+    # 100 mCi = 3.7 GBq, then 3.7 GBq: 3.7 then 7.4 GBq in all (1 mCi = 37 MBq)
+    assert rai_rows == [
+        ["2012-07-02", "I-131, administration 1", "100 mCi = 3.7 GBq · cumulative 3.7 GBq"],
+        ["2013-03-11", "I-131, administration 2", "3.7 GBq · cumulative 7.4 GBq"],
+    ]
+    dates = [row[0] for row in sheet["timeline"]]
+    assert dates == sorted(dates)
+
+
+def test_case_text_is_shown_as_text_never_read_as_typst_markup() -> None:
+    case, _ = load_example("demo-003")
+    question = 'Dose #let x = 1 *bold* $x^2$ ] ) " \\ @ref <label> = heading'
+    text = _flat(
+        pdf_text(render_pdf(build_sheet(case, assessed(case, "en"), "en", question=question)))
+    )
+    assert 'Dose #let x = 1 *bold* $x^2$ ] ) " \\ @ref <label> = heading' in text
+
+
+def test_sheets_render_from_several_threads_at_once() -> None:
+    """The web renders in a thread pool: the shared typst compiler is guarded."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    case, _ = load_example("ex-ptc-cumulative")
+    a = assessed(case, "fr")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        pdfs = list(
+            pool.map(lambda i: render_pdf(build_sheet(case, a, "fr", question=f"Q{i}")), range(4))
+        )
+    for i, pdf in enumerate(pdfs):
+        assert f"Q{i}" in pdf_text(pdf)

@@ -1,0 +1,148 @@
+"""Meetings storage on SQLite and PostgreSQL: agenda, append-only decisions, access."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from thyref.storage import CaseNotFound, Database
+from thyref.storage import meetings as store
+from thyref.storage import repository as repo
+
+from .test_repository import assessment, case
+
+TODAY = date(2026, 11, 28)
+
+
+@dataclass
+class Setup:
+    alice: repo.Actor
+    bob: repo.Actor
+    root: repo.Actor
+    meeting: int
+    item: int
+
+
+@pytest.fixture
+def setup(database: Database) -> Setup:
+    with database.session() as db:
+        alice = repo.add_user(db, "alice", "h1", "clinician", "Lyon")
+        bob = repo.add_user(db, "bob", "h2", "clinician", "Lille")
+        root = repo.add_user(db, "root", "h3", "admin", "Paris")
+        repo.create_case(db, alice, case("m-1"), assessment("refractory", ["DTC-NO-UPTAKE"]))
+        repo.create_case(db, alice, case("m-2"), assessment("indeterminate", []))
+        meeting = store.create_meeting(db, alice, "national", TODAY + timedelta(days=5), "Dec")
+        item = store.add_case(db, alice, meeting, "m-1", "Which option?")
+    return Setup(alice, bob, root, meeting, item)
+
+
+def _decide(db: Any, who: repo.Actor, s: Setup, amends: int | None, **kw: Any) -> Any:
+    return store.record_decision(
+        db,
+        who,
+        s.meeting,
+        s.item,
+        options=kw.get("options", ["RCP-REGIONAL"]),
+        free_text=str(kw.get("free_text", "")),
+        specialties=kw.get("specialties", ["endocrinology"]),
+        follow_up=date(2027, 3, 1),
+        amends=amends,
+    )
+
+
+def test_decisions_are_a_chain_newest_first(database: Database, setup: Setup) -> None:
+    alice = setup.alice
+    with database.session() as db:
+        first = _decide(db, alice, setup, None)
+    with database.session() as db:
+        second = _decide(db, alice, setup, first.id, free_text="amended")
+    with database.session() as db:
+        entry = store.agenda_entry(db, alice, setup.meeting, setup.item)
+    assert [d.id for d in entry.decisions] == [second.id, first.id]
+    assert entry.latest is not None and entry.latest.amends_id == first.id
+    assert entry.decisions[1].free_text == ""  # the first record is unchanged
+    assert entry.question == "Which option?" and entry.case_id == "m-1"
+    assert entry.latest.case_version == 1
+
+
+@pytest.mark.parametrize(
+    "amends_first",
+    [
+        # a second "first" decision while one is in force
+        False,
+        # an amendment of a decision that was already amended
+        True,
+    ],
+)
+def test_only_the_decision_in_force_can_be_amended(
+    database: Database, setup: Setup, amends_first: bool
+) -> None:
+    alice = setup.alice
+    with database.session() as db:
+        first = _decide(db, alice, setup, None)
+        _decide(db, alice, setup, first.id)
+    with pytest.raises(store.DecisionConflict), database.session() as db:
+        _decide(db, alice, setup, first.id if amends_first else None)
+    with database.session() as db:
+        entry = store.agenda_entry(db, alice, setup.meeting, setup.item)
+    assert len(entry.decisions) == 2
+
+
+@pytest.mark.parametrize("amend", [False, True])
+def test_concurrent_decisions_one_wins(database: Database, setup: Setup, amend: bool) -> None:
+    alice = setup.alice
+    base = None
+    if amend:
+        with database.session() as db:
+            base = _decide(db, alice, setup, None).id
+    outcomes: list[str] = []
+    barrier = threading.Barrier(3)
+
+    def decide(n: int) -> None:
+        barrier.wait()
+        try:
+            with database.session() as db:
+                _decide(db, alice, setup, base, free_text=f"t{n}")
+            outcomes.append("ok")
+        except store.DecisionConflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=decide, args=(i,)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "conflict", "ok"]
+
+
+def test_access_follows_the_centre(database: Database, setup: Setup) -> None:
+    alice, bob, root = setup.alice, setup.bob, setup.root
+    meeting = setup.meeting
+    with database.session() as db:
+        assert [m.id for m in store.list_meetings(db, bob)] == []
+        with pytest.raises(store.MeetingNotFound):
+            store.agenda(db, bob, meeting)
+        assert [m.id for m in store.list_meetings(db, root)] == [meeting]
+        own = store.create_meeting(db, bob, "regional", TODAY)
+        with pytest.raises(CaseNotFound):  # alice's case is out of bob's reach
+            store.add_case(db, bob, own, "m-1", "?")
+        with pytest.raises(store.AlreadyOnAgenda):
+            store.add_case(db, alice, meeting, "m-1", "again")
+
+
+def test_waiting_cases(database: Database, setup: Setup) -> None:
+    alice = setup.alice
+    with database.session() as db:
+        waiting = [c.case_id for c in store.waiting_cases(db, alice, TODAY)]
+    assert waiting == ["m-2"]  # m-1 is on an upcoming meeting
+    with database.session() as db:  # after the meeting, decided: not waiting
+        _decide(db, alice, setup, None)
+        later = TODAY + timedelta(days=10)
+        assert [c.case_id for c in store.waiting_cases(db, alice, later)] == ["m-2"]
+    with database.session() as db:  # the case changes after the decision: waiting again
+        repo.update_case(db, alice, "m-1", 1, case("m-1", activity=150), assessment("x", []))
+        assert {c.case_id for c in store.waiting_cases(db, alice, later)} == {"m-1", "m-2"}

@@ -1,0 +1,375 @@
+"""Tumour-board pages: meetings, agenda, append-only decisions, documents, access."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .support import TestClient, demo_case, login, token
+
+
+def _store(client: TestClient, case_id: str, who: str = "alice") -> None:
+    response = client.post("/api/v1/cases", json=demo_case(case_id), headers=token(client, who))
+    assert response.status_code == 201, response.text
+
+
+def _meeting(client: TestClient, csrf: str, kind: str = "regional", days: int = 7) -> int:
+    held_on = (date.today() + timedelta(days=days)).isoformat()
+    response = client.post(
+        "/meetings",
+        data={"csrf_token": csrf, "kind": kind, "held_on": held_on, "title": "T"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    match = re.fullmatch(r"/meetings/(\d+)", response.headers["location"])
+    assert match, response.headers["location"]
+    return int(match.group(1))
+
+
+def _add(client: TestClient, csrf: str, meeting: int, case_id: str, question: str) -> int:
+    response = client.post(
+        "/meetings/agenda",
+        data={"csrf_token": csrf, "meeting_id": str(meeting), "case_id": case_id,
+              "question": question},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert response.status_code == 303, response.text[:300]
+    page = client.get(f"/meetings/{meeting}").text
+    items = re.findall(r'id="item-(\d+)"', page)
+    assert items
+    return int(items[-1])
+
+
+def _decide(client: TestClient, csrf: str, meeting: int, item: int, **fields: Any) -> Any:
+    data: dict[str, Any] = {"csrf_token": csrf, **fields}
+    return client.post(
+        f"/meetings/{meeting}/items/{item}/decision", data=data, follow_redirects=False
+    )
+
+
+def test_meeting_agenda_decision_amendment_and_documents(client: TestClient) -> None:
+    _store(client, "rcp-1")
+    csrf = login(client)
+    meeting = _meeting(client, csrf, "national")
+    item = _add(client, csrf, meeting, "rcp-1", "Rédifférenciation ou surveillance ?")
+    page = client.get(f"/meetings/{meeting}").text
+    assert "Rédifférenciation ou surveillance ?" in page
+    # the options offered are the current proposals: refractory with no molecular result
+    assert 'value="MOLECULAR-TESTING"' in page
+
+    # a first decision with two specialties only: recorded, with the quorum warning
+    first = _decide(
+        client, csrf, meeting, item,
+        options=["MOLECULAR-TESTING"], specialties=["endocrinology", "nuclear_medicine"],
+        follow_up="2027-03-01",
+    )  # fmt: skip
+    assert first.status_code == 303
+    page = client.get(f"/meetings/{meeting}").text
+    assert "Seulement 2 spécialité(s)" in page
+
+    # a second "first" decision is refused: one must amend the one in force
+    again = _decide(client, csrf, meeting, item, free_text="autre", specialties=[])
+    assert again.status_code == 409
+    decision_ids = [int(x) for x in re.findall(r'name="amends" value="(\d+)"', again.text)]
+    assert len(decision_ids) == 1
+
+    # the amendment is a new record pointing to the first one
+    amended = _decide(
+        client, csrf, meeting, item, amends=str(decision_ids[0]),
+        free_text="Surveillance, TEP dans 3 mois",
+        specialties=["endocrinology", "nuclear_medicine", "medical_oncology"],
+    )  # fmt: skip
+    assert amended.status_code == 303
+    page = client.get(f"/meetings/{meeting}").text
+    assert f"modifie la décision n° {decision_ids[0]}" in page
+    assert "Décisions antérieures (1)" in page
+    assert "Seulement" not in page.split("Décisions antérieures")[0].split("Ordre du jour")[1]
+
+    # an amendment of a decision that is no longer the latest is refused, nothing stored
+    stale = _decide(client, csrf, meeting, item, amends=str(decision_ids[0]), free_text="x")
+    assert stale.status_code == 409
+    assert client.get(f"/meetings/{meeting}").text.count("décision n°") >= 2
+
+    base = f"/meetings/{meeting}/items/{item}"
+    sheet = client.get(f"{base}/sheet.pdf?lang=en")
+    assert sheet.status_code == 200 and sheet.content.startswith(b"%PDF")
+    letter = client.get(f"{base}/letter.pdf")
+    assert letter.status_code == 200 and letter.content.startswith(b"%PDF")
+    text = _pdf_text(sheet.content)
+    assert "Surveillance, TEP dans 3 mois" in text  # the decision in force
+    assert "Rédifférenciation ou surveillance ?" in text  # the question
+    # the case page's sheet carries the question of the case's latest agenda item
+    assert "Rédifférenciation ou surveillance ?" in _pdf_text(
+        client.get("/cases/rcp-1/sheet.pdf").content
+    )
+    plan = client.get(f"{base}/careplan.json").json()
+    assert plan["resourceType"] == "CarePlan"
+    assert plan["replaces"][0]["reference"].endswith(f"-rcp-{decision_ids[0]}")
+    assert plan["note"][0]["text"] == "Surveillance, TEP dans 3 mois"
+
+
+def _pdf_text(pdf: bytes) -> str:
+    done = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    )
+    return done.stdout.decode()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        # nothing chosen and nothing written: a decision must say something
+        {"options": [], "free_text": ""},
+        # an option the engine did not propose for this case
+        {"options": ["NOT-AN-OPTION"]},
+        # a follow-up that is not a calendar date
+        {"options": ["MOLECULAR-TESTING"], "follow_up": "2027-02-30"},
+        # an unknown specialty
+        {"options": ["MOLECULAR-TESTING"], "specialties": ["astrology"]},
+    ],
+)
+def test_bad_decision_is_refused_with_its_field_and_nothing_stored(
+    client: TestClient, fields: dict[str, Any]
+) -> None:
+    _store(client, "rcp-bad")
+    csrf = login(client)
+    meeting = _meeting(client, csrf)
+    item = _add(client, csrf, meeting, "rcp-bad", "Q")
+    response = _decide(client, csrf, meeting, item, **fields)
+    assert response.status_code == 422
+    assert 'class="error-summary"' in response.text
+    assert 'name="amends"' not in client.get(f"/meetings/{meeting}").text
+
+
+def test_other_centre_sees_neither_meetings_nor_documents(client: TestClient) -> None:
+    _store(client, "rcp-lyon")
+    csrf = login(client)
+    meeting = _meeting(client, csrf)
+    item = _add(client, csrf, meeting, "rcp-lyon", "Q")
+    _decide(client, csrf, meeting, item, options=["MOLECULAR-TESTING"])
+    other = TestClient(client.app)
+    login(other, "bob")
+    assert other.get(f"/meetings/{meeting}").status_code == 404
+    assert other.get(f"/meetings/{meeting}/items/{item}/sheet.pdf").status_code == 404
+    assert other.get(f"/meetings/{meeting}/items/{item}/letter.pdf").status_code == 404
+    assert other.get("/cases/rcp-lyon/sheet.pdf").status_code == 404
+    assert "rcp-lyon" not in other.get("/meetings").text
+    # nor can bob put alice's case on a meeting of his own
+    bob_csrf = login(other, "bob")
+    bob_meeting = _meeting(other, bob_csrf)
+    refused = other.post(
+        "/meetings/agenda",
+        data={"csrf_token": bob_csrf, "meeting_id": str(bob_meeting), "case_id": "rcp-lyon"},
+    )
+    assert refused.status_code == 404
+
+
+def test_coordinator_lists_upcoming_meetings_and_waiting_cases(client: TestClient) -> None:
+    _store(client, "wait-1")
+    _store(client, "wait-2")
+    csrf = login(client)
+    page = client.get("/meetings").text
+    assert "wait-1" in page and "wait-2" in page
+    meeting = _meeting(client, csrf, days=3)
+    _add(client, csrf, meeting, "wait-1", "Q")
+    page = client.get("/meetings").text
+    waiting = page.split('id="h-waiting"')[1]
+    assert "wait-2" in waiting and "wait-1" not in waiting
+    # the national calendar: twice a month by default (rules file), Thursdays
+    chips = re.findall(r'<span class="chip">([^<]+)</span>', page)
+    assert len(chips) == 4
+
+
+def test_case_page_has_a_sheet_button_and_the_pdf_has_the_key_facts(client: TestClient) -> None:
+    _store(client, "rcp-sheet")
+    login(client)
+    page = client.get("/cases/rcp-sheet").text
+    assert "/cases/rcp-sheet/sheet.pdf?version=1" in page
+    assert 'href="/static/print.css" media="print"' in page
+    pdf = client.get("/cases/rcp-sheet/sheet.pdf?version=1&lang=en")
+    assert pdf.headers["content-type"] == "application/pdf"
+    text = _pdf_text(pdf.content)
+    assert "REFRACTORY" in text and "DTC-NO-UPTAKE" in text
+    # 100 mCi = 3.7 GBq (1 mCi = 37 MBq)
+    assert "3.7 GBq = 100 mCi" in text
+
+
+def test_careplan_needs_a_decision(client: TestClient) -> None:
+    _store(client, "rcp-none")
+    csrf = login(client)
+    meeting = _meeting(client, csrf)
+    item = _add(client, csrf, meeting, "rcp-none", "Q")
+    assert client.get(f"/meetings/{meeting}/items/{item}/careplan.json").status_code == 404
+
+
+# ---------------------------------------------------------------- in a real browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+def _axe(page: Any, name: str) -> None:
+    """axe-core on the page (serious or critical violations fail), then a screenshot."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))  # evaluate() is not bound by the CSP
+    found = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))"
+    )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    assert not found, f"{name}: {found}"
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import uvicorn
+
+    from thyref.storage import repository as repo
+    from thyref.web import WebSettings, create_app
+    from thyref.web.security import hash_password
+
+    folder = tmp_path_factory.mktemp("board-browser")
+    app = create_app(WebSettings(database_url=f"sqlite:///{folder / 'b.db'}"))
+    with app.state.thyref.db.session() as db:
+        repo.add_user(db, "coord", hash_password("board-pass-123"), "clinician", "Lyon")
+    client = TestClient(app)
+    response = client.post(
+        "/api/v1/cases",
+        json=demo_case("br-rcp-1"),
+        headers=token(client, "coord", "board-pass-123"),
+    )
+    assert response.status_code == 201
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the test server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    app.state.thyref.db.dispose()
+
+
+@pytest.mark.browser
+def test_board_in_the_browser(live_server: str, tmp_path: Path) -> None:
+    """Create a meeting, add a case with its question, decide, amend, download both PDFs."""
+    if not Path(CHROMIUM).exists():  # pragma: no cover
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian chromium is required in CI")
+        pytest.skip("Debian chromium is not installed (scripts/system-deps.sh)")
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 768}, locale="fr-FR", accept_downloads=True
+        )
+        page = context.new_page()
+        errors: list[str] = []
+        page.on(
+            "console",
+            lambda m: (
+                errors.append(m.text)
+                if m.type == "error" and "inline style" not in m.text  # axe restoring styles
+                else None
+            ),
+        )
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.set_default_timeout(20_000)
+        page.goto(f"{live_server}/login?next=/meetings")
+        page.fill("#username", "coord")
+        page.fill("#password", "board-pass-123")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/meetings")
+        expect(page.locator("#h-waiting")).to_be_visible()
+        expect(page.locator("section", has=page.locator("#h-waiting"))).to_contain_text("br-rcp-1")
+        _axe(page, "coordinator-1366")
+
+        # a national meeting on the first proposed date
+        page.select_option("#m-kind", "national")
+        page.fill("#m-title", "RCP nationale de décembre")
+        page.click("form[action='/meetings'] button[type=submit]")
+        page.wait_for_url("**/meetings/*")
+        expect(page.locator("h1")).to_contain_text("RCP nationale TuThyRef")
+
+        # the case and its question
+        page.select_option("#a-case", "br-rcp-1")
+        page.fill("#a-question", "Biologie moléculaire avant traitement systémique ?")
+        page.click("form[action='/meetings/agenda'] button[type=submit]")
+        expect(page.locator(".board-item")).to_contain_text("Biologie moléculaire avant")
+
+        _axe(page, "meeting-1366-form")
+        # the decision: one proposed option, two specialties (warned), a follow-up
+        item = page.locator(".board-item").first
+        item.locator("input[name=options][value=MOLECULAR-TESTING]").check()
+        item.locator("input[name=specialties][value=endocrinology]").check()
+        item.locator("input[name=specialties][value=nuclear_medicine]").check()
+        item.locator("input[name=follow_up]").fill("2027-03-01")
+        item.locator("button[type=submit]").click()
+        expect(page.locator(".board-decision .notice.warn")).to_contain_text("Seulement 2")
+        page.screenshot(path=str(SHOTS / "meeting-1366.png"), full_page=False)
+
+        # the amendment: a new record pointing to the first
+        item = page.locator(".board-item").first
+        item.locator("summary").last.click()
+        item.locator("textarea[name=free_text]").fill("Analyse sur la métastase pulmonaire")
+        item.locator("input[name=specialties][value=medical_oncology]").check()
+        item.locator("button[type=submit]").click()
+        expect(page.locator(".board-decision h4")).to_contain_text("modifie la décision")
+        expect(page.locator(".board-decision")).not_to_contain_text("Seulement")
+
+        for link, name in (
+            ("Fiche RCP (PDF)", "sheet.pdf"),
+            ("Courrier au patient (PDF)", "letter.pdf"),
+        ):
+            with page.expect_download() as info:
+                page.get_by_role("link", name=link).first.click()
+            target = tmp_path / name
+            info.value.save_as(str(target))
+            assert target.read_bytes().startswith(b"%PDF")
+        sheet_text = _pdf_text((tmp_path / "sheet.pdf").read_bytes())
+        assert "Analyse sur la métastase pulmonaire" in sheet_text
+        assert "Biologie moléculaire avant" in sheet_text
+        assert "Votre dossier" in _pdf_text((tmp_path / "letter.pdf").read_bytes())
+
+        _axe(page, "meeting-1366-amended")
+        page.set_viewport_size({"width": 1024, "height": 768})
+        page.screenshot(path=str(SHOTS / "meeting-1024.png"), full_page=True)
+        # the page fits the tablet's width: nothing scrolls sideways
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+
+        # the print view of the case page: no navigation, buttons or forms on paper
+        page.set_viewport_size({"width": 1366, "height": 768})
+        page.goto(f"{live_server}/cases/br-rcp-1")
+        expect(page.get_by_role("link", name="Fiche RCP (PDF)")).to_be_visible()
+        page.emulate_media(media="print")
+        expect(page.locator("header.top nav")).to_be_hidden()
+        expect(page.locator(".page-head .actions")).to_be_hidden()
+        expect(page.locator("h1")).to_be_visible()
+        page.screenshot(path=str(SHOTS / "case-print.png"), full_page=True)
+        context.close()
+        browser.close()
+    assert not errors, errors
