@@ -1,0 +1,87 @@
+"""The emergency guard: current signs fire; negated, past and general mentions do not."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from thyref.answers import AnswerEngine
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "tension 22/12 et mal de tête terrible",  # very high BP (cmHg) with headache
+        "BP 210/120 and worst headache of my life",  # very high BP (mmHg), thunderclap headache
+        "ma tension est à 19/11 et je vois flou",  # very high BP with blurred vision
+        "hypertension très forte avec maux de tête",  # high BP in words, headache
+        "j'ai des selles noires depuis hier",  # black stools (digestive bleed)
+        "there's blood in my stool today",  # blood in stools
+        "my stool is black since I started lenvima",  # black stools, other word order
+        "tight pressure in my chest",  # chest tightness
+        "nose wont stop bleeding",  # uncontrolled bleed, no apostrophe
+        "mon père saigne du nez sans arrêt",  # uncontrolled bleed
+        "thinking about ending my life",  # suicidal ideation
+        "j'ai envie de me foutre en l'air",  # suicidal ideation, colloquial French
+        "je n'ai plus envie de vivre",  # suicidal ideation with a French negation form
+        "no chest pain but I'm coughing up blood right now",  # negation elsewhere, sign reported
+        "j'ai eu une hémorragie en 2010 et là je saigne beaucoup du nez",  # past, then current
+        "is it normal to have chest pain on lenvatinib?",  # in doubt: fire
+        "can lenvatinib cause bleeding? my nose has been bleeding for 2 hours",  # report after
+        "I'm coughing up blood, is it my lung mets?",  # report, then a question
+    ],
+)
+def test_fires_on_current_signs(engine: AnswerEngine, question: str) -> None:
+    assert engine.guard.is_emergency(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "no chest pain, no shortness of breath, just wondering how mets are treated",  # negated
+        "I'm not suicidal, just tired of the treatment",  # negated
+        "je ne suis pas suicidaire, juste fatiguée",  # negated (French)
+        "j'ai eu une hémorragie digestive en 2010, puis-je prendre du lenvatinib ?",  # past (year)
+        "du sang dans les selles il y a 5 ans, des hémorroïdes",  # past (years ago)
+        "les thérapies ciblées peuvent donner des hémorragies ?",  # general question on a risk
+        "is chest pain a known side effect of sorafenib?",  # general question on a risk
+        "can targeted therapies cause high blood pressure?",  # a risk, no symptom
+        "ma tension est bien contrôlée sous traitement",  # BP mentioned, nothing high
+        "I've never had a seizure, can I have radiotherapy on a brain met?",  # negated
+        "j'ai peur de mourir de ce cancer",  # fear, not an emergency
+    ],
+)
+def test_does_not_fire_on_negated_past_or_general_mentions(
+    engine: AnswerEngine, question: str
+) -> None:
+    assert not engine.guard.is_emergency(question)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_message_names_high_blood_pressure_and_numbers(engine: AnswerEngine, lang: str) -> None:
+    message = engine.guard.message("fr" if lang == "fr" else "en")
+    assert "15" in message and "112" in message
+    assert ("tension artérielle très élevée" if lang == "fr" else "high blood pressure") in message
+
+
+def test_english_message_gives_the_local_number_first(engine: AnswerEngine) -> None:
+    # a reader outside France must not be given only French numbers
+    assert "your local emergency number (15 or 112 in France)" in engine.guard.message("en")
+
+
+def _probes(split: str) -> list[tuple[str, bool]]:
+    rows = [json.loads(line) for line in (DATA / "emergency.jsonl").read_text().splitlines()]
+    return [(r["q"], r["emergency"]) for r in rows if r["split"] == split]
+
+
+@pytest.mark.parametrize("split", ["tune", "holdout"])
+def test_probe_sets(engine: AnswerEngine, split: str) -> None:
+    # 40 emergencies and 40 near misses written before the guard was changed, split in halves
+    probes = _probes(split)
+    assert len(probes) >= 40
+    wrong = [(q, want) for q, want in probes if engine.guard.is_emergency(q) is not want]
+    assert wrong == []
