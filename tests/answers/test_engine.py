@@ -47,8 +47,9 @@ from thyref.answers import Answer, AnswerEngine
         ("quand fait-on une recherche de mutation ?", "mutation-testing"),
         # a typo is never corrected into an off-topic word ("kinds" is not "kids")
         ("Which kinds of thyroid cancer are called refractory?", "refractory-definition"),
-        # EU brand name, French abbreviation
-        ("Retsevmo for an anaplastic tumour with a RET fusion?", "anaplastic-treatment"),
+        # EU brand name: the drug's status is in the access answer (issue 8)
+        ("Retsevmo for an anaplastic tumour with a RET fusion?", "targeted-therapy-access"),
+        # French abbreviation
         ("j'en suis à ma 5e IRA, y a-t-il un maximum ?", "rai-how-many"),
     ],
 )
