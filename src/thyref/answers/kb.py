@@ -22,7 +22,7 @@ from typing import Any, cast
 
 from thyref.answers.models import GlossaryEntry
 from thyref.answers.text import LANGS, Lang, normalised
-from thyref.answers.therapy_text import TherapyPlaceholderError, render_therapies
+from thyref.answers.therapy_text import TherapyPlaceholderError, render_therapies, therapy_names
 from thyref.domain.therapies import Therapy, load_therapies
 
 _FRONT_MATTER = re.compile(r"\A\+\+\+\s*\n(.*?)\n\+\+\+\s*\n(.*)\Z", re.DOTALL)
@@ -44,6 +44,13 @@ class TopicText:
     review_date: str
     questions: tuple[str, ...]
     body: str
+    # what is indexed: the body with each therapy placeholder reduced to the drug's name
+    # and brands (its rendered status sentence would drown the answer's own words)
+    search_body: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.search_body:
+            object.__setattr__(self, "search_body", self.body)
 
 
 @dataclass(frozen=True)
@@ -172,7 +179,9 @@ def load_knowledge_base(
                 body = render_therapies(text.body, lang, drugs, messages)
             except TherapyPlaceholderError as exc:
                 raise KnowledgeBaseError(f"topic {tid}.{lang}: {exc}") from exc
-            by_lang[lang] = dataclasses.replace(text, body=body)
+            by_lang[lang] = dataclasses.replace(
+                text, body=body, search_body=therapy_names(text.body, drugs)
+            )
     stop = _toml(base, "stopwords.toml")
     return KnowledgeBase(
         topics=topics,

@@ -77,3 +77,15 @@ def render_therapies(
         return therapy_sentence(therapy, lang, messages, m.group(2))
 
     return PLACEHOLDER.sub(replace, body)
+
+
+def therapy_names(body: str, therapies: Mapping[str, Therapy]) -> str:
+    """`body` with every placeholder replaced by the drug's name and brands only."""
+
+    def replace(m: re.Match[str]) -> str:
+        therapy = therapies.get(m.group(1))
+        if therapy is None:
+            raise TherapyPlaceholderError(f"unknown therapy {m.group(1)!r}")
+        return " ".join([therapy.name, *therapy.brands])
+
+    return PLACEHOLDER.sub(replace, body)
