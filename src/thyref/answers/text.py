@@ -142,7 +142,7 @@ class SpellingCorrector:
         for word in self.vocab:
             if len(word) < min_len - 1:
                 continue
-            for variant in {word, *_deletes1(word)}:
+            for variant in _variants(word, 2 if len(word) >= long_len - 1 else 1):
                 self._deletes.setdefault(variant, []).append(word)
         self._cache: dict[str, str | None] = {}
 
@@ -156,8 +156,8 @@ class SpellingCorrector:
             self._cache[word] = None
             return None
         max_dist = 2 if len(word) >= self.long_len else 1
-        candidates: set[str] = set(self._deletes.get(word, ()))
-        for variant in _deletes1(word):
+        candidates: set[str] = set()
+        for variant in _variants(word, max_dist):
             candidates.update(self._deletes.get(variant, ()))
         best: tuple[int, int, str] | None = None
         swapped = word[1::-1]
@@ -177,6 +177,16 @@ class SpellingCorrector:
 
 def _deletes1(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _variants(word: str, depth: int) -> set[str]:
+    """The word and every string made by deleting up to `depth` of its letters."""
+    out = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {d for w in frontier for d in _deletes1(w)}
+        out |= frontier
+    return out
 
 
 def osa_distance(a: str, b: str, limit: int = 2) -> int:
