@@ -72,9 +72,29 @@ def test_batch_rejects_bad_lines(
 def test_ask_text(app: typer.Typer) -> None:
     result = runner.invoke(app, ["ask", "Qu'est-ce que le syndrome main-pied ?"])
     assert result.exit_code == 0
-    assert "# Qu'est-ce que le syndrome main-pied ?" in result.stdout
+    assert result.stdout.startswith("Qu'est-ce que le syndrome main-pied ?")
     assert "équipe soignante" in result.stdout
-    assert "Sources: SEED" in result.stdout
+    assert "Sources : SEED" in result.stdout  # French typography: a space before the colon
+
+
+@pytest.mark.parametrize(
+    ("question", "labels"),
+    [
+        ("Qu'est-ce que le syndrome main-pied ?", ["Glossaire", "Sources :"]),  # fr
+        ("What is hand-foot syndrome?", ["Glossary", "Sources: "]),  # en
+    ],
+)
+def test_ask_text_has_no_raw_markdown(app: typer.Typer, question: str, labels: list[str]) -> None:
+    # issue 10: the terminal shows the answer, not its Markdown source
+    result = runner.invoke(app, ["ask", question])
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "**" not in out and "# " not in out
+    assert not any(line.startswith("- ") for line in out.splitlines())
+    assert "•" in out  # lists rendered as bullets
+    for label in labels:
+        assert label in out
+    assert all(line == line.rstrip() for line in out.splitlines())
 
 
 def test_ask_json(app: typer.Typer) -> None:
