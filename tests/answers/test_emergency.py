@@ -85,3 +85,31 @@ def test_probe_sets(engine: AnswerEngine, split: str) -> None:
     assert len(probes) >= 40
     wrong = [(q, want) for q, want in probes if engine.guard.is_emergency(q) is not want]
     assert wrong == []
+
+
+def test_no_ordinary_question_raises_an_emergency(engine: AnswerEngine) -> None:
+    # every example question of the knowledge base and of the labelled sets is ordinary
+    questions = [
+        q for by_lang in engine.kb.topics.values() for t in by_lang.values() for q in t.questions
+    ]
+    for path in sorted(DATA.glob("*.jsonl")):
+        if path.name == "emergency.jsonl":
+            continue
+        questions += [json.loads(line)["q"] for line in path.read_text().splitlines() if line]
+    assert len(questions) > 1000
+    assert [q for q in questions if engine.guard.is_emergency(q)] == []
+
+
+@pytest.mark.parametrize(
+    ("question", "emergency"),
+    [
+        ("mon cancer ne répond plus à l'iode, que faire ?", False),  # the disease, not a person
+        ("mon père ne répond plus", True),  # a person who does not respond
+        ("I had a seizure as a child, can I have radioiodine?", False),  # childhood: past
+        ("hémorragie cérébrale et thérapie ciblée, est-ce compatible ?", False),  # a risk
+        ("BP is 220 over 130 and my head is pounding", True),  # reading said with "over"
+        ("je crois que je fais un AVC, ma bouche est de travers", True),  # stroke signs
+    ],
+)
+def test_subjects_and_readings(engine: AnswerEngine, question: str, emergency: bool) -> None:
+    assert engine.guard.is_emergency(question) is emergency

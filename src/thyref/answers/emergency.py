@@ -7,9 +7,9 @@ does not count when:
 
 - a negation word stands just before it ("no chest pain", "je ne suis pas suicidaire");
 - the clause dates it to the past ("une hémorragie en 2010", "il y a 5 ans");
-- the clause is a general question about a risk ("les thérapies ciblées peuvent donner
+- its sentence is a general question about a risk ("les thérapies ciblées peuvent donner
   des hémorragies ?"), that is a question with a word of risk or possibility and no
-  word of a current report ("je", "since", "ce matin"...).
+  word of a current, personal report ("je", "since", "ce matin"...).
 
 Some signs count only together (very high blood pressure *and* a headache or blurred
 vision), anywhere in the question. In doubt the guard fires: a sign reported in one
@@ -38,6 +38,7 @@ class Clause:
 
     text: str
     question: bool
+    sentence: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class EmergencyGuard:
             if not sentence.strip():
                 continue
             is_question = "?" in end
+            whole = normalised(sentence)
             for part in re.split(r"[,:()\[\]]", sentence):
                 text = normalised(part)
                 if self.ignore is not None:
@@ -91,7 +93,7 @@ class EmergencyGuard:
                 for piece in self.clause_breaks.split(f" {text} "):
                     piece = piece.strip()
                     if piece:
-                        out.append(Clause(piece, is_question))
+                        out.append(Clause(piece, is_question, whole))
         return out
 
     def _counts(self, pattern: re.Pattern[str], clause: Clause) -> bool:
@@ -108,11 +110,14 @@ class EmergencyGuard:
         return False
 
     def _general_question(self, clause: Clause) -> bool:
+        """A question about a risk in general: the sentence asks, names a risk or a
+        possibility, and has no word of a personal, current report."""
+        sentence = clause.sentence or clause.text
         asked = clause.question or self.interrogative.search(clause.text) is not None
         return (
             asked
-            and self.risk_words.search(clause.text) is not None
-            and self.report_words.search(clause.text) is None
+            and self.risk_words.search(sentence) is not None
+            and self.report_words.search(sentence) is None
         )
 
     # ------------------------------------------------------------------ verdict
