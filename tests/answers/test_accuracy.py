@@ -117,3 +117,20 @@ def test_confusable_halves(
     assert report.n_answerable >= 30
     assert report.top1 >= min_top1, report.misses
     assert report.top3 >= min_top3, report.misses
+
+
+@pytest.mark.parametrize(
+    "split",
+    [
+        "tune",  # forum-style questions used while fixing issue 8
+        "holdout",  # the other half, only measured
+    ],
+)
+def test_forum_halves(engine: AnswerEngine, split: str) -> None:
+    # issue 8 targets: top-1 >= 0.95, top-3 >= 0.98, correct declines >= 0.93 (the holdout
+    # half has only 9 questions to decline: one miss is 0.889, so its floor is lower)
+    report = evaluate(read_labelled(DATA / "forum.jsonl", split), engine_predictor(engine))
+    assert report.n_answerable >= 40
+    assert report.top1 >= 0.95, report.misses
+    assert report.top3 >= 0.98, report.misses
+    assert report.abstention >= (0.93 if split == "tune" else 0.88), report.misses

@@ -160,3 +160,17 @@ def test_faq_topics_lists_27(app: typer.Typer) -> None:
     result = runner.invoke(app, ["faq", "topics", "--lang", "en"])
     assert result.exit_code == 0
     assert len(result.stdout.splitlines()) == 27
+
+
+def test_faq_eval_reads_emergency_probes(app: typer.Typer, tmp_path: Path) -> None:
+    rows = [
+        {"q": "je crache du sang depuis ce matin", "emergency": True, "split": "a"},
+        {"q": "what is hand-foot syndrome?", "emergency": False, "split": "a"},
+        {"q": "combien de cures d'iode ?", "emergency": False, "split": "b"},
+    ]
+    f = tmp_path / "probes.jsonl"
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
+    result = runner.invoke(app, ["faq", "eval", str(f), "--split", "a"])
+    assert result.exit_code == 0, result.output
+    assert "emergency guard          1.000         0.000" in result.stdout
+    assert "1 emergencies + 1 ordinary" in result.stdout

@@ -228,7 +228,9 @@ def register(app: typer.Typer) -> None:
         help=(
             'Accuracy on labelled questions (JSON lines {"q": ..., "topic": id or null}, '
             "null = should decline): top-1, top-3 and correct abstention, for the engine and "
-            "for a plain BM25 baseline (no folding, stemming, lexicon or typo fixing)."
+            "for a plain BM25 baseline (no folding, stemming, lexicon or typo fixing). "
+            'A file of emergency probes ({"q": ..., "emergency": true|false}) gives the '
+            "emergency guard's catch rate and false alarms instead."
         ),
     )
     def faq_eval(
@@ -236,6 +238,10 @@ def register(app: typer.Typer) -> None:
         show_misses: Annotated[
             bool, typer.Option("--show-misses", help="List the engine's mistakes.")
         ] = False,
+        split: Annotated[
+            str | None,
+            typer.Option("--split", help='Only the lines whose "split" is this (tune, holdout).'),
+        ] = None,
     ) -> None:
         from thyref.answers import AnswerEngine
         from thyref.answers.baseline import PlainBM25
@@ -243,11 +249,25 @@ def register(app: typer.Typer) -> None:
             LabelError,
             engine_predictor,
             evaluate,
+            evaluate_guard,
+            is_probe_file,
             read_labelled,
+            read_probes,
         )
 
         try:
-            rows = read_labelled(file)
+            if is_probe_file(file):
+                probes = read_probes(file, split)
+                guard = AnswerEngine.default().guard
+                rep = evaluate_guard(probes, guard.is_emergency)
+                typer.echo(f"{'':<22}{'caught':>8}{'false alarms':>14}")
+                typer.echo(f"{'emergency guard':<22}{rep.caught:>8.3f}{rep.false_alarms:>14.3f}")
+                typer.echo(f"{rep.n_emergency} emergencies + {rep.n_ordinary} ordinary")
+                if show_misses:
+                    for q, want in rep.misses:
+                        typer.echo(f"- expected {'emergency' if want else 'ordinary'}: {q}")
+                return
+            rows = read_labelled(file, split)
         except OSError as exc:
             _invalid(f"{file}: cannot read ({exc.strerror})")
         except LabelError as exc:
