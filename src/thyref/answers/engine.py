@@ -209,7 +209,9 @@ class AnswerEngine:
             if self.lexicon.concepts[c].tier in ("strong", "weak")
         )
         matched = max(matched_words, matched_concepts)
-        off_topic = self._off_topic(concepts, top, self._in_passing(question, q_lang))
+        has_offtopic = any(self.lexicon.concepts[c].tier == "offtopic" for c in concepts)
+        passing = self._in_passing(question, q_lang) if has_offtopic else frozenset()
+        off_topic = self._off_topic(concepts, top, passing)
         declined = (
             best < threshold
             or off_topic
