@@ -73,15 +73,23 @@ def test_english_message_gives_the_local_number_first(engine: AnswerEngine) -> N
     assert "your local emergency number (15 or 112 in France)" in engine.guard.message("en")
 
 
-def _probes(split: str) -> list[tuple[str, bool]]:
-    rows = [json.loads(line) for line in (DATA / "emergency.jsonl").read_text().splitlines()]
+def _probes(name: str, split: str) -> list[tuple[str, bool]]:
+    rows = [json.loads(line) for line in (DATA / name).read_text().splitlines()]
     return [(r["q"], r["emergency"]) for r in rows if r["split"] == split]
 
 
-@pytest.mark.parametrize("split", ["tune", "holdout"])
-def test_probe_sets(engine: AnswerEngine, split: str) -> None:
-    # 40 emergencies and 40 near misses written before the guard was changed, split in halves
-    probes = _probes(split)
+@pytest.mark.parametrize(
+    ("name", "split"),
+    [
+        # 40 emergencies and 40 near misses written before the guard was changed, in halves
+        ("emergency.jsonl", "tune"),
+        ("emergency.jsonl", "holdout"),
+        # 75 + 53 more written while the guard was being changed (all tuning)
+        ("emergency-tune2.jsonl", "tune"),
+    ],
+)
+def test_probe_sets(engine: AnswerEngine, name: str, split: str) -> None:
+    probes = _probes(name, split)
     assert len(probes) >= 40
     wrong = [(q, want) for q, want in probes if engine.guard.is_emergency(q) is not want]
     assert wrong == []
@@ -93,7 +101,7 @@ def test_no_ordinary_question_raises_an_emergency(engine: AnswerEngine) -> None:
         q for by_lang in engine.kb.topics.values() for t in by_lang.values() for q in t.questions
     ]
     for path in sorted(DATA.glob("*.jsonl")):
-        if path.name == "emergency.jsonl":
+        if path.name.startswith("emergency"):
             continue
         questions += [json.loads(line)["q"] for line in path.read_text().splitlines() if line]
     assert len(questions) > 1000
