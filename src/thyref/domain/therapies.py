@@ -130,11 +130,16 @@ def parse_therapies(raw: Mapping[str, Any]) -> dict[str, Therapy]:
 
 
 @cache
-def load_therapies() -> dict[str, Therapy]:
-    """The packaged therapy file (``thyref/data/therapies.toml``), parsed once."""
+def _packaged() -> dict[str, Therapy]:
     text = (resources.files("thyref.data") / "therapies.toml").read_text(encoding="utf-8")
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TherapyDataError(f"therapies.toml: {exc}") from exc
     return parse_therapies(raw)
+
+
+def load_therapies() -> dict[str, Therapy]:
+    """The packaged therapy file (``thyref/data/therapies.toml``): ``{drug id: Therapy}``,
+    parsed once (each call returns a new dict of the same frozen entries)."""
+    return dict(_packaged())
