@@ -44,6 +44,7 @@ class Concept:
     subject: bool = False
     context: bool = False
     decisive: bool = False
+    needs_context: bool = False
 
     @property
     def token(self) -> str:
@@ -70,6 +71,7 @@ class Lexicon:
                 subject=bool(spec.get("subject", False)),
                 context=bool(spec.get("context", False)),
                 decisive=bool(spec.get("decisive", False)),
+                needs_context=bool(spec.get("needs_context", False)),
             )
         for c in self.concepts.values():
             unknown = c.implies - self.concepts.keys()
@@ -159,8 +161,14 @@ class Lexicon:
         return found
 
     def subjects(self, concept_ids: Sequence[str]) -> set[str]:
-        """The `subject` concepts among `concept_ids`."""
-        return {c for c in concept_ids if self.concepts[c].subject}
+        """The `subject` concepts among `concept_ids` (those that `need_context` only when
+        a context concept is among them too)."""
+        in_care = self.has_context(concept_ids)
+        return {
+            c
+            for c in concept_ids
+            if self.concepts[c].subject and (in_care or not self.concepts[c].needs_context)
+        }
 
     def has_context(self, concept_ids: Sequence[str]) -> bool:
         """Whether one of `concept_ids` places the question in thyroid-cancer care."""
