@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from thyref.answers import AnswerEngine
 
@@ -121,3 +123,39 @@ def test_no_ordinary_question_raises_an_emergency(engine: AnswerEngine) -> None:
 )
 def test_subjects_and_readings(engine: AnswerEngine, question: str, emergency: bool) -> None:
     assert engine.guard.is_emergency(question) is emergency
+
+
+def _kb_questions() -> list[str]:
+    from thyref.answers import AnswerEngine
+
+    kb = AnswerEngine.default().kb
+    return sorted(
+        {q for by_lang in kb.topics.values() for t in by_lang.values() for q in t.questions}
+    )
+
+
+_EMERGENCIES = [q for q, want in _probes("emergency.jsonl", "holdout") if want]
+_NEGATED = [
+    "no chest pain, no bleeding",  # negated signs
+    "pas de douleur dans la poitrine, pas de saignement",  # negated signs (French)
+    "I'm not suicidal",  # negated ideation
+    "j'ai eu une hémorragie en 2010",  # past sign
+]
+
+
+@given(question=st.sampled_from(_kb_questions()), prefix=st.sampled_from(_NEGATED))
+@settings(max_examples=60, deadline=None)
+def test_negated_or_past_signs_never_make_a_question_urgent(question: str, prefix: str) -> None:
+    from thyref.answers import AnswerEngine
+
+    assert not AnswerEngine.default().guard.is_emergency(f"{prefix}. {question}")
+
+
+@given(question=st.sampled_from(_kb_questions()), sign=st.sampled_from(_EMERGENCIES))
+@settings(max_examples=60, deadline=None)
+def test_a_reported_sign_fires_wherever_it_stands(question: str, sign: str) -> None:
+    from thyref.answers import AnswerEngine
+
+    guard = AnswerEngine.default().guard
+    assert guard.is_emergency(f"{question} {sign}")
+    assert guard.is_emergency(f"{sign}. {question}")
