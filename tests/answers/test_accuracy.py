@@ -117,3 +117,21 @@ def test_confusable_halves(
     assert report.n_answerable >= 30
     assert report.top1 >= min_top1, report.misses
     assert report.top3 >= min_top3, report.misses
+
+
+@pytest.mark.parametrize(
+    ("name", "split"),
+    [
+        ("forum.jsonl", "tune"),  # forum-style questions used while fixing issue 8
+        ("forum.jsonl", "holdout"),  # the other half, only measured
+        ("forum-tune2.jsonl", "tune"),  # more, written while fixing (all tuning)
+    ],
+)
+def test_forum_sets(engine: AnswerEngine, name: str, split: str) -> None:
+    # issue 8 targets: top-1 >= 0.95, top-3 >= 0.98, correct declines >= 0.93 (the holdout
+    # half has only 9 questions to decline: one miss is 0.889, so its floor is lower)
+    report = evaluate(read_labelled(DATA / name, split), engine_predictor(engine))
+    assert report.n_answerable >= 40
+    assert report.top1 >= 0.95, report.misses
+    assert report.top3 >= 0.98, report.misses
+    assert report.abstention >= (0.93 if split == "tune" else 0.88), report.misses

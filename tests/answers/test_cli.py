@@ -72,9 +72,29 @@ def test_batch_rejects_bad_lines(
 def test_ask_text(app: typer.Typer) -> None:
     result = runner.invoke(app, ["ask", "Qu'est-ce que le syndrome main-pied ?"])
     assert result.exit_code == 0
-    assert "# Qu'est-ce que le syndrome main-pied ?" in result.stdout
+    assert result.stdout.startswith("Qu'est-ce que le syndrome main-pied ?")
     assert "équipe soignante" in result.stdout
-    assert "Sources: SEED" in result.stdout
+    assert "Sources : SEED" in result.stdout  # French typography: a space before the colon
+
+
+@pytest.mark.parametrize(
+    ("question", "labels"),
+    [
+        ("Qu'est-ce que le syndrome main-pied ?", ["Glossaire", "Sources :"]),  # fr
+        ("What is hand-foot syndrome?", ["Glossary", "Sources: "]),  # en
+    ],
+)
+def test_ask_text_has_no_raw_markdown(app: typer.Typer, question: str, labels: list[str]) -> None:
+    # issue 10: the terminal shows the answer, not its Markdown source
+    result = runner.invoke(app, ["ask", question])
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "**" not in out and "# " not in out
+    assert not any(line.startswith("- ") for line in out.splitlines())
+    assert "•" in out  # lists rendered as bullets
+    for label in labels:
+        assert label in out
+    assert all(line == line.rstrip() for line in out.splitlines())
 
 
 def test_ask_json(app: typer.Typer) -> None:
@@ -140,3 +160,17 @@ def test_faq_topics_lists_27(app: typer.Typer) -> None:
     result = runner.invoke(app, ["faq", "topics", "--lang", "en"])
     assert result.exit_code == 0
     assert len(result.stdout.splitlines()) == 27
+
+
+def test_faq_eval_reads_emergency_probes(app: typer.Typer, tmp_path: Path) -> None:
+    rows = [
+        {"q": "je crache du sang depuis ce matin", "emergency": True, "split": "a"},
+        {"q": "what is hand-foot syndrome?", "emergency": False, "split": "a"},
+        {"q": "combien de cures d'iode ?", "emergency": False, "split": "b"},
+    ]
+    f = tmp_path / "probes.jsonl"
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
+    result = runner.invoke(app, ["faq", "eval", str(f), "--split", "a"])
+    assert result.exit_code == 0, result.output
+    assert "emergency guard          1.000         0.000" in result.stdout
+    assert "1 emergencies + 1 ordinary" in result.stdout

@@ -47,8 +47,9 @@ from thyref.answers import Answer, AnswerEngine
         ("quand fait-on une recherche de mutation ?", "mutation-testing"),
         # a typo is never corrected into an off-topic word ("kinds" is not "kids")
         ("Which kinds of thyroid cancer are called refractory?", "refractory-definition"),
-        # EU brand name, French abbreviation
-        ("Retsevmo for an anaplastic tumour with a RET fusion?", "anaplastic-treatment"),
+        # EU brand name: the drug's status is in the access answer (issue 8)
+        ("Retsevmo for an anaplastic tumour with a RET fusion?", "targeted-therapy-access"),
+        # French abbreviation
         ("j'en suis à ma 5e IRA, y a-t-il un maximum ?", "rai-how-many"),
     ],
 )
@@ -248,3 +249,51 @@ def test_everyday_subjects_are_declined(engine: AnswerEngine, question: str) -> 
 )
 def test_everyday_words_do_not_hide_topics(engine: AnswerEngine, question: str, topic: str) -> None:
     assert engine.ask(question).topic == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # an off-topic subject said to be fine, or negated, does not make it decline
+        (
+            "my blood pressure is fine, but when should a targeted therapy be started?",
+            "targeted-therapy-when",
+        ),
+        (
+            "pas de fatigue, juste une question : quand commencer une thérapie ciblée ?",
+            "targeted-therapy-when",
+        ),
+        # "report" is an English noun, not the French verb "reporter" (to postpone)
+        (
+            "the report of my last CT says lung nodules stable, can I live with that for years?",
+            "lung-nodules-surveillance",
+        ),
+        # a brand name of a RET inhibitor goes to the answer that gives its status
+        ("Retsevmo c'est autorisé pour la thyroïde ?", "targeted-therapy-access"),
+        # medullary cancer is part of the refractory definition
+        ("is medullary considered refractory?", "refractory-definition"),
+        # a smoker who has thyroid-cancer lung metastases is still asking about them
+        (
+            "je suis fumeur, mes métastases pulmonaires peuvent-elles être opérées ?",
+            "lung-metastases-treatment",
+        ),
+    ],
+)
+def test_passing_words_do_not_derail(engine: AnswerEngine, question: str, topic: str) -> None:
+    assert engine.rank(question).topic == topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ma TSH est à 3,2 et je vais très bien, c'est normal ?",  # a healthy person's TSH
+        "my healthy husband had a TSH of 4.5 at his checkup, should he worry?",  # healthy
+        "je fume un paquet par jour, on m'a trouvé un nodule au poumon, c'est grave ?",  # smoker
+        "smoker for 30 years, CT found a lung nodule, do I have cancer?",  # smoker
+        "can I drink alcohol on lenvatinib?",  # an off-topic subject in care is still declined
+    ],
+)
+def test_people_outside_thyroid_cancer_care_are_declined(
+    engine: AnswerEngine, question: str
+) -> None:
+    assert engine.rank(question).topic is None

@@ -151,3 +151,11 @@ def test_parse_topic_ok() -> None:
         "2026-01-02",
         "Body **here**.",
     )
+
+
+def test_unknown_therapy_placeholder_names_the_topic() -> None:
+    from thyref.answers.kb import KnowledgeBaseError, load_knowledge_base
+
+    # with no therapy data, the first topic that names a drug cannot be rendered
+    with pytest.raises(KnowledgeBaseError, match=r"topic [a-z-]+\.(fr|en): unknown therapy"):
+        load_knowledge_base(therapies={})

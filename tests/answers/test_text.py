@@ -128,3 +128,30 @@ def test_spelling_leaves_alone(engine: AnswerEngine, word: str) -> None:
 )
 def test_language_detection(engine: AnswerEngine, question: str, lang: str) -> None:
     assert engine.detector.detect(question) == lang
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "fumeur",  # French "smoker", not "tumeur" (issue 8)
+        "light",  # English, not "right" (issue 8)
+        "pains",  # English plural / French "breads", not "mains"
+        "wound",  # English, not "found"
+        "mince",  # French and English, not "since"
+        "fumeurs",  # plural of a known word: its stem is known
+    ],
+)
+def test_real_words_are_not_corrected(engine: AnswerEngine, word: str) -> None:
+    assert engine.speller.correct(word) is None
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [
+        ("lenvatnib", "lenvatinib"),  # a letter dropped
+        ("metastses", "metastases"),  # a letter dropped in a long word
+        ("refractaiire", "refractaire"),  # a letter doubled
+    ],
+)
+def test_typos_are_still_corrected(engine: AnswerEngine, typo: str, meant: str) -> None:
+    assert engine.speller.correct(typo) == meant

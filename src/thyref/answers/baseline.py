@@ -31,7 +31,7 @@ class PlainBM25:
         corpus = []
         for tid in self.topic_ids:
             text = " ".join(
-                " ".join([t.title, *t.questions, t.body]) for t in kb.topics[tid].values()
+                " ".join([t.title, *t.questions, t.search_body]) for t in kb.topics[tid].values()
             )
             corpus.append(plain_tokens(text))
         self.retriever = bm25s.BM25()

@@ -1,35 +1,134 @@
-"""Emergency guard: questions describing an emergency first get the 15 / 112 advice."""
+"""Emergency guard: questions reporting an emergency first get the emergency-number advice.
+
+The question is cut into clauses (at sentence ends, commas and words such as "mais",
+"but", "just"); each clause is folded (lower case, no accents, single spaces between
+words) and searched for the patterns of `kb/emergency.toml`. A sign found in a clause
+does not count when:
+
+- a negation word stands just before it ("no chest pain", "je ne suis pas suicidaire");
+- the clause dates it to the past ("une hémorragie en 2010", "il y a 5 ans");
+- its sentence is a general question about a risk ("les thérapies ciblées peuvent donner
+  des hémorragies ?"), that is a question with a word of risk or possibility and no
+  word of a current, personal report ("je", "since", "ce matin"...).
+
+Some signs count only together (very high blood pressure *and* a headache or blurred
+vision), anywhere in the question. In doubt the guard fires: a sign reported in one
+clause fires even when another clause negates something else.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from thyref.answers.text import Lang, normalised
+from thyref.answers.text import Lang, fold, normalised
+
+_SENTENCE = re.compile(r"([^.!?;\n]*)([.!?;\n]*)")
+
+
+def _alternation(patterns: Sequence[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One folded clause of a question, and whether its sentence is a question."""
+
+    text: str
+    question: bool
+    sentence: str = ""
 
 
 @dataclass(frozen=True)
 class EmergencyGuard:
     patterns: re.Pattern[str]
+    combinations: tuple[tuple[re.Pattern[str], ...], ...]
     ignore: re.Pattern[str] | None
+    clause_breaks: re.Pattern[str]
+    negation: re.Pattern[str]
+    negation_window: int
+    past: re.Pattern[str]
+    risk_words: re.Pattern[str]
+    interrogative: re.Pattern[str]
+    report_words: re.Pattern[str]
     messages: Mapping[Lang, str]
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> EmergencyGuard:
         ignore = list(config.get("ignore", ()))
+        context = config["context"]
         return cls(
-            patterns=re.compile("|".join(f"(?:{p})" for p in config["patterns"])),
-            ignore=re.compile("|".join(f"(?:{p})" for p in ignore)) if ignore else None,
+            patterns=_alternation(config["patterns"]),
+            combinations=tuple(
+                tuple(_alternation(group) for group in combo["all"])
+                for combo in config.get("combinations", ())
+            ),
+            ignore=_alternation(ignore) if ignore else None,
+            clause_breaks=_alternation(context["clause_breaks"]),
+            negation=re.compile(r"\b(?:" + "|".join(context["negations"]) + r")\b"),
+            negation_window=int(context["negation_window"]),
+            past=_alternation(context["past"]),
+            risk_words=_alternation(context["risk_words"]),
+            interrogative=_alternation(context["interrogative"]),
+            report_words=_alternation(context["report_words"]),
             messages={"fr": config["message"]["fr"], "en": config["message"]["en"]},
         )
 
+    # ------------------------------------------------------------------ clauses
+    def clauses(self, question: str) -> list[Clause]:
+        """The folded clauses of `question` (see the module docstring)."""
+        out: list[Clause] = []
+        for m in _SENTENCE.finditer(fold(question)):
+            sentence, end = m.group(1), m.group(2)
+            if not sentence.strip():
+                continue
+            is_question = "?" in end
+            whole = normalised(sentence)
+            for part in re.split(r"[,:()\[\]]", sentence):
+                text = normalised(part)
+                if self.ignore is not None:
+                    text = normalised(self.ignore.sub(" ", text))
+                for piece in self.clause_breaks.split(f" {text} "):
+                    piece = piece.strip()
+                    if piece:
+                        out.append(Clause(piece, is_question, whole))
+        return out
+
+    def _counts(self, pattern: re.Pattern[str], clause: Clause) -> bool:
+        """Whether `pattern` reports a current sign in `clause` (not negated, not past,
+        not a general question about a risk)."""
+        if self.past.search(clause.text):
+            return False
+        if self._general_question(clause):
+            return False
+        for m in pattern.finditer(clause.text):
+            before = clause.text[: m.start()].split()[-self.negation_window :]
+            if not self.negation.search(" ".join(before)):
+                return True
+        return False
+
+    def _general_question(self, clause: Clause) -> bool:
+        """A question about a risk in general: the sentence asks, names a risk or a
+        possibility, and has no word of a personal, current report."""
+        sentence = clause.sentence or clause.text
+        asked = clause.question or self.interrogative.search(clause.text) is not None
+        return (
+            asked
+            and self.risk_words.search(sentence) is not None
+            and self.report_words.search(sentence) is None
+        )
+
+    # ------------------------------------------------------------------ verdict
     def is_emergency(self, question: str) -> bool:
-        text = normalised(question)
-        if self.ignore is not None:
-            text = self.ignore.sub(" ", text)
-        return self.patterns.search(text) is not None
+        clauses = self.clauses(question)
+        if any(self._counts(self.patterns, c) for c in clauses):
+            return True
+        return any(
+            all(any(self._counts(group, c) for c in clauses) for group in combo)
+            for combo in self.combinations
+        )
 
     def message(self, lang: Lang) -> str:
         return self.messages[lang]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from thyref.answers.text import (
     Lang,
     LanguageDetector,
     SpellingCorrector,
+    fold,
+    normalised,
     words,
 )
 
@@ -43,6 +46,8 @@ class EngineSettings:
     baseline_threshold: float
     spelling_min_len: int
     spelling_long_len: int
+    passing_breaks: re.Pattern[str]
+    passing_markers: re.Pattern[str]
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> EngineSettings:
@@ -58,6 +63,8 @@ class EngineSettings:
             baseline_threshold=float(raw["baseline"]["threshold"]),
             spelling_min_len=int(raw["spelling"]["min_len"]),
             spelling_long_len=int(raw["spelling"]["long_len"]),
+            passing_breaks=re.compile(raw["passing"]["clause_breaks"]),
+            passing_markers=re.compile("|".join(f"(?:{m})" for m in raw["passing"]["markers"])),
         )
 
 
@@ -96,7 +103,7 @@ class AnswerEngine:
         lang_vocab: dict[Lang, set[str]] = {lang: set() for lang in LANGS}
         for by_lang in kb.topics.values():
             for lang, text in by_lang.items():
-                toks = words(" ".join([text.title, *text.questions, text.body]))
+                toks = words(" ".join([text.title, *text.questions, text.search_body]))
                 counts.update(toks)
                 lang_vocab[lang].update(toks)
         stopwords = kb.stopwords["fr"] | kb.stopwords["en"]
@@ -109,6 +116,7 @@ class AnswerEngine:
             also_known=stopwords | self.lexicon.offtopic_words,
             min_len=self.settings.spelling_min_len,
             long_len=self.settings.spelling_long_len,
+            analyzers=self.analyzers.values(),
         )
         self.detector = LanguageDetector.build(kb.stopwords, lang_vocab)
         self._glossary_links = {
@@ -155,7 +163,7 @@ class AnswerEngine:
         terms = self._text_terms(text.title, lang) * weights["title"]
         for question in text.questions:
             terms += self._text_terms(question, lang) * weights["questions"]
-        terms += self._text_terms(text.body, lang) * weights["body"]
+        terms += self._text_terms(text.search_body, lang) * weights["body"]
         return terms
 
     # ------------------------------------------------------------------ matching
@@ -201,7 +209,9 @@ class AnswerEngine:
             if self.lexicon.concepts[c].tier in ("strong", "weak")
         )
         matched = max(matched_words, matched_concepts)
-        off_topic = self._off_topic(concepts, top)
+        has_offtopic = any(self.lexicon.concepts[c].tier == "offtopic" for c in concepts)
+        passing = self._in_passing(question, q_lang) if has_offtopic else frozenset()
+        off_topic = self._off_topic(concepts, top, passing)
         declined = (
             best < threshold
             or off_topic
@@ -230,18 +240,49 @@ class AnswerEngine:
             off_topic=off_topic,
         )
 
-    def _off_topic(self, concepts: Sequence[str], top: int) -> bool:
+    def _in_passing(self, question: str, lang: Lang) -> frozenset[str]:
+        """Off-topic concepts the question names only in passing: in clauses that negate
+        them or say they are fine, and nowhere else."""
+        passing: set[str] = set()
+        live: set[str] = set()
+        for part in re.split(r"[.,;:!?()\n]", fold(question)):
+            for clause in self.settings.passing_breaks.split(f" {normalised(part)} "):
+                tokens = [self.speller.correct(t) or t for t in clause.split()]
+                found = {
+                    c
+                    for c in self.analyse(tokens, lang)[1]
+                    if self.lexicon.concepts[c].tier == "offtopic"
+                    and not self.lexicon.concepts[c].decisive
+                }
+                if self.settings.passing_markers.search(" ".join(tokens)):
+                    passing |= found
+                else:
+                    live |= found
+        return frozenset(passing - live)
+
+    def _off_topic(self, concepts: Sequence[str], top: int, passing: frozenset[str]) -> bool:
         """Whether the question is about a subject the best topic does not cover.
 
         It is when it names an off-topic concept (another disease, a side effect or a
         practical matter the topics do not address) that the topic's own questions do not
-        mention, unless it also names a `subject` concept of that topic.
+        mention, other than in passing, unless it also names a `subject` concept of that
+        topic. A `decisive` off-topic concept (a healthy person, a smoker) declines the
+        question whatever its subjects, unless a `context` concept places it in
+        thyroid-cancer care, in which case it is ignored.
         """
         asked = self.asked_concepts[top]
-        uncovered = any(
-            self.lexicon.concepts[c].tier == "offtopic" and c not in asked for c in concepts
-        )
-        return uncovered and not (self.lexicon.subjects(concepts) & asked)
+        named = [
+            c
+            for c in concepts
+            if self.lexicon.concepts[c].tier == "offtopic" and c not in asked and c not in passing
+        ]
+        if not named:
+            return False
+        in_care = self.lexicon.has_context(concepts)
+        if any(self.lexicon.concepts[c].decisive for c in named) and not in_care:
+            return True
+        uncovered = [c for c in named if not self.lexicon.concepts[c].decisive]
+        return bool(uncovered) and not (self.lexicon.subjects(concepts) & asked)
 
     # ------------------------------------------------------------------ answers
     def ask(self, question: str, lang: Lang | None = None) -> Answer:

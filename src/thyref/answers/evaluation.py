@@ -40,9 +40,8 @@ class LabelError(ValueError):
     """A labelled-questions file line is not valid."""
 
 
-def read_labelled(path: Path) -> list[Labelled]:
-    """Lines `{"q": ..., "topic": id or null}`; raises LabelError naming the line."""
-    rows: list[Labelled] = []
+def _objects(path: Path, split: str | None) -> list[tuple[int, dict[str, object]]]:
+    out: list[tuple[int, dict[str, object]]] = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
@@ -50,13 +49,82 @@ def read_labelled(path: Path) -> list[Labelled]:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise LabelError(f"{path}:{n}: not JSON ({exc.msg})") from exc
-        if not isinstance(obj, dict) or not isinstance(obj.get("q"), str) or "topic" not in obj:
+        if not isinstance(obj, dict):
+            raise LabelError(f"{path}:{n}: expected a JSON object")
+        if split is not None and obj.get("split") != split:
+            continue
+        out.append((n, obj))
+    return out
+
+
+def is_probe_file(path: Path) -> bool:
+    """Whether the file holds emergency probes (`"emergency": true|false` lines)."""
+    rows = _objects(path, None)
+    return bool(rows) and "emergency" in rows[0][1] and "topic" not in rows[0][1]
+
+
+def read_labelled(path: Path, split: str | None = None) -> list[Labelled]:
+    """Lines `{"q": ..., "topic": id or null}` (only those of `split` when given, from
+    their `"split"` key); raises LabelError naming the line."""
+    rows: list[Labelled] = []
+    for n, obj in _objects(path, split):
+        if not isinstance(obj.get("q"), str) or "topic" not in obj:
             raise LabelError(f'{path}:{n}: expected {{"q": "...", "topic": id or null}}')
         topic = obj["topic"]
         if topic is not None and not isinstance(topic, str):
             raise LabelError(f"{path}:{n}: topic must be a string or null")
-        rows.append(Labelled(obj["q"], topic))
+        rows.append(Labelled(str(obj["q"]), topic))
     return rows
+
+
+@dataclass(frozen=True)
+class Probe:
+    q: str
+    emergency: bool
+
+
+@dataclass(frozen=True)
+class GuardReport:
+    """How the emergency guard did: `caught` over the emergencies, `false_alarms` over the
+    ordinary questions, and the questions it got wrong."""
+
+    n_emergency: int
+    n_ordinary: int
+    caught: float
+    false_alarms: float
+    misses: tuple[tuple[str, bool], ...]
+
+
+def read_probes(path: Path, split: str | None = None) -> list[Probe]:
+    """Lines `{"q": ..., "emergency": true|false}`; raises LabelError naming the line."""
+    rows: list[Probe] = []
+    for n, obj in _objects(path, split):
+        if not isinstance(obj.get("q"), str) or not isinstance(obj.get("emergency"), bool):
+            raise LabelError(f'{path}:{n}: expected {{"q": "...", "emergency": true|false}}')
+        rows.append(Probe(str(obj["q"]), bool(obj["emergency"])))
+    return rows
+
+
+def evaluate_guard(rows: Iterable[Probe], is_emergency: Callable[[str], bool]) -> GuardReport:
+    n_em = n_ok = caught = false = 0
+    misses: list[tuple[str, bool]] = []
+    for row in rows:
+        got = is_emergency(row.q)
+        if row.emergency:
+            n_em += 1
+            caught += got
+        else:
+            n_ok += 1
+            false += got
+        if got is not row.emergency:
+            misses.append((row.q, row.emergency))
+    return GuardReport(
+        n_emergency=n_em,
+        n_ordinary=n_ok,
+        caught=caught / n_em if n_em else 1.0,
+        false_alarms=false / n_ok if n_ok else 0.0,
+        misses=tuple(misses),
+    )
 
 
 def engine_predictor(engine: AnswerEngine) -> Predict:

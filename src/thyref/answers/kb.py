@@ -10,6 +10,7 @@ Everything lives under `kb/` inside the package, so it ships in the wheel:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from collections.abc import Mapping
@@ -21,6 +22,8 @@ from typing import Any, cast
 
 from thyref.answers.models import GlossaryEntry
 from thyref.answers.text import LANGS, Lang, normalised
+from thyref.answers.therapy_text import TherapyPlaceholderError, render_therapies, therapy_names
+from thyref.domain.therapies import Therapy, load_therapies
 
 _FRONT_MATTER = re.compile(r"\A\+\+\+\s*\n(.*?)\n\+\+\+\s*\n(.*)\Z", re.DOTALL)
 _FILE_NAME = re.compile(r"^(?P<id>[a-z0-9-]+)\.(?P<lang>fr|en)\.md$")
@@ -41,6 +44,13 @@ class TopicText:
     review_date: str
     questions: tuple[str, ...]
     body: str
+    # what is indexed: the body with each therapy placeholder reduced to the drug's name
+    # and brands (its rendered status sentence would drown the answer's own words)
+    search_body: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.search_body:
+            object.__setattr__(self, "search_body", self.body)
 
 
 @dataclass(frozen=True)
@@ -124,8 +134,11 @@ def _toml(root: Traversable, name: str) -> dict[str, Any]:
     return tomllib.loads((root / name).read_text(encoding="utf-8"))
 
 
-def load_knowledge_base(root: Traversable | None = None) -> KnowledgeBase:
-    """Read and check the whole knowledge base."""
+def load_knowledge_base(
+    root: Traversable | None = None, therapies: Mapping[str, Therapy] | None = None
+) -> KnowledgeBase:
+    """Read and check the whole knowledge base; therapy placeholders are rendered from
+    `therapies` (default: the packaged `thyref/data/therapies.toml`)."""
     base = kb_root() if root is None else root
     topics: dict[str, dict[Lang, TopicText]] = {}
     for entry in sorted((base / "topics").iterdir(), key=lambda t: t.name):
@@ -159,6 +172,16 @@ def load_knowledge_base(root: Traversable | None = None) -> KnowledgeBase:
         key: {cast(Lang, lang): str(text) for lang, text in by_lang.items()}
         for key, by_lang in _toml(base, "messages.toml").items()
     }
+    drugs = load_therapies() if therapies is None else therapies
+    for tid, by_lang in topics.items():
+        for lang, text in list(by_lang.items()):
+            try:
+                body = render_therapies(text.body, lang, drugs, messages)
+            except TherapyPlaceholderError as exc:
+                raise KnowledgeBaseError(f"topic {tid}.{lang}: {exc}") from exc
+            by_lang[lang] = dataclasses.replace(
+                text, body=body, search_body=therapy_names(text.body, drugs)
+            )
     stop = _toml(base, "stopwords.toml")
     return KnowledgeBase(
         topics=topics,

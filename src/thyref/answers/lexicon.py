@@ -9,7 +9,10 @@ what is indexed or searched, so a question saying "Nexavar" meets an answer sayi
 
 A concept may be flagged `subject`: it names what one topic is about (hand-foot syndrome,
 the mediastinum, MERAIODE...), so a question naming it stays answerable even when it also
-mentions a subject the knowledge base does not cover (tier `offtopic`). Two concepts may
+mentions a subject the knowledge base does not cover (tier `offtopic`), unless that
+off-topic concept is `decisive` (a healthy person, a smoker's lung) and no `context`
+concept (metastases, refractory, radioactive iodine, a targeted drug...) places the
+question in thyroid-cancer care. Two concepts may
 not share a match key unless one implies the other (stems collide: "curie" and "cure");
 terms listed as `exact` are matched on whole words only ("assurance", not "assure").
 """
@@ -39,6 +42,9 @@ class Concept:
     tier: Tier
     implies: frozenset[str]
     subject: bool = False
+    context: bool = False
+    decisive: bool = False
+    needs_context: bool = False
 
     @property
     def token(self) -> str:
@@ -59,7 +65,13 @@ class Lexicon:
             if tier not in TIERS:
                 raise LexiconError(f"concept {cid}: unknown tier {tier!r}")
             self.concepts[cid] = Concept(
-                cid, tier, frozenset(spec.get("implies", ())), bool(spec.get("subject", False))
+                cid,
+                tier,
+                frozenset(spec.get("implies", ())),
+                subject=bool(spec.get("subject", False)),
+                context=bool(spec.get("context", False)),
+                decisive=bool(spec.get("decisive", False)),
+                needs_context=bool(spec.get("needs_context", False)),
             )
         for c in self.concepts.values():
             unknown = c.implies - self.concepts.keys()
@@ -149,8 +161,18 @@ class Lexicon:
         return found
 
     def subjects(self, concept_ids: Sequence[str]) -> set[str]:
-        """The `subject` concepts among `concept_ids`."""
-        return {c for c in concept_ids if self.concepts[c].subject}
+        """The `subject` concepts among `concept_ids` (those that `need_context` only when
+        a context concept is among them too)."""
+        in_care = self.has_context(concept_ids)
+        return {
+            c
+            for c in concept_ids
+            if self.concepts[c].subject and (in_care or not self.concepts[c].needs_context)
+        }
+
+    def has_context(self, concept_ids: Sequence[str]) -> bool:
+        """Whether one of `concept_ids` places the question in thyroid-cancer care."""
+        return any(self.concepts[c].context for c in concept_ids)
 
     def tiers(self, concept_ids: Sequence[str]) -> set[Tier]:
         return {self.concepts[c].tier for c in concept_ids}

@@ -115,9 +115,13 @@ class SpellingCorrector:
     """Fixes typos against a known vocabulary (deletion-neighbourhood search).
 
     Words shorter than `min_len` and words already known (`vocab` or `also_known`, e.g.
-    stop words, which are never proposed as corrections) are left alone. A candidate
-    must be within Damerau-Levenshtein distance 1 (distance 2 for words of `long_len`
-    letters or more); ties go to the word most frequent in the knowledge base.
+    stop words, which are never proposed as corrections) are left alone, and so are words
+    whose French or English stem is the stem of a known word (an inflected form of a known
+    word: "fumeurs", "lives"). A candidate must be within Damerau-Levenshtein distance 1
+    (distance 2 for words of `long_len` letters or more) and keep the word's first letter
+    (people rarely mistype it; swapping the first two letters is allowed): a real word
+    such as "light" or "pains" is not turned into "right" or "mains". Ties go to the word
+    most frequent in the knowledge base.
     """
 
     def __init__(
@@ -126,16 +130,19 @@ class SpellingCorrector:
         also_known: Iterable[str] = (),
         min_len: int = 5,
         long_len: int = 8,
+        analyzers: Iterable[Analyzer] = (),
     ) -> None:
         self.vocab = dict(vocab)
         self.known = frozenset(self.vocab) | frozenset(also_known)
+        self.analyzers = tuple(analyzers)
+        self.known_stems = frozenset(a.stem(w) for a in self.analyzers for w in self.known)
         self.min_len = min_len
         self.long_len = long_len
         self._deletes: dict[str, list[str]] = {}
         for word in self.vocab:
             if len(word) < min_len - 1:
                 continue
-            for variant in {word, *_deletes1(word)}:
+            for variant in _variants(word, 2 if len(word) >= long_len - 1 else 1):
                 self._deletes.setdefault(variant, []).append(word)
         self._cache: dict[str, str | None] = {}
 
@@ -145,12 +152,18 @@ class SpellingCorrector:
             return None
         if word in self._cache:
             return self._cache[word]
+        if any(a.stem(word) in self.known_stems for a in self.analyzers):
+            self._cache[word] = None
+            return None
         max_dist = 2 if len(word) >= self.long_len else 1
-        candidates: set[str] = set(self._deletes.get(word, ()))
-        for variant in _deletes1(word):
+        candidates: set[str] = set()
+        for variant in _variants(word, max_dist):
             candidates.update(self._deletes.get(variant, ()))
         best: tuple[int, int, str] | None = None
+        swapped = word[1::-1]
         for cand in candidates:
+            if cand[0] != word[0] and cand[:2] != swapped:
+                continue
             dist = osa_distance(word, cand, max_dist)
             if dist > max_dist:
                 continue
@@ -164,6 +177,16 @@ class SpellingCorrector:
 
 def _deletes1(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _variants(word: str, depth: int) -> set[str]:
+    """The word and every string made by deleting up to `depth` of its letters."""
+    out = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {d for w in frontier for d in _deletes1(w)}
+        out |= frontier
+    return out
 
 
 def osa_distance(a: str, b: str, limit: int = 2) -> int:

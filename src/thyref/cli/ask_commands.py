@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -13,6 +15,8 @@ import typer
 # The answer engine (bm25s, numpy) is imported inside the commands, so that other
 # commands such as `thyref assess` start fast.
 if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
     from thyref.answers import Answer, AnswerEngine
     from thyref.answers.evaluation import EvalReport
 
@@ -51,27 +55,69 @@ def _lang(value: AskLang | None) -> Lang | None:
     return "fr" if value is AskLang.fr else "en"
 
 
-def render_text(answer: Answer) -> str:
-    """The answer as readable text (Markdown body kept as is)."""
+def _colon(lang: Lang) -> str:
+    return " : " if lang == "fr" else ": "
+
+
+def _renderables(answer: Answer) -> list[RenderableType]:
+    """The parts of an answer for rich: the Markdown body is rendered, never shown raw."""
+    from rich.markdown import Markdown
+    from rich.text import Text
+
     lang = answer.lang
-    parts: list[str] = []
+    colon = _colon(lang)
+    parts: list[RenderableType] = []
     if answer.emergency and answer.emergency_message:
-        parts.append(f"!! {_LABELS['emergency'][lang]} !! {answer.emergency_message}")
+        label = f"!! {_LABELS['emergency'][lang]} !! "
+        parts.append(Text(label + answer.emergency_message, style="bold red"))
     if answer.topic is None:
-        parts.append(answer.message or answer.care_team_reminder)
+        parts.append(Markdown(answer.message or answer.care_team_reminder))
     else:
-        parts.append(f"# {answer.title}\n\n{answer.body_markdown}")
-        parts.append(
-            f"{_LABELS['sources'][lang]}: {', '.join(answer.sources)} "
+        parts.append(Text(answer.title or "", style="bold underline"))
+        parts.append(Markdown(answer.body_markdown or ""))
+        sources = (
+            f"{_LABELS['sources'][lang]}{colon}{', '.join(answer.sources)} "
             f"({_LABELS['reviewed'][lang]} {answer.review_date})"
         )
+        parts.append(Text(sources, style="dim"))
         if answer.glossary:
-            lines = [f"- {g.term}: {g.definition}" for g in answer.glossary]
-            parts.append(f"{_LABELS['glossary'][lang]}:\n" + "\n".join(lines))
+            parts.append(Text(_LABELS["glossary"][lang], style="bold"))
+            lines = [f"- **{g.term}**{colon}{g.definition}" for g in answer.glossary]
+            parts.append(Markdown("\n".join(lines)))
     if answer.related_topics:
+        parts.append(Text(_LABELS["related"][lang], style="bold"))
         lines = [f"- {t.title} [{t.id}]" for t in answer.related_topics]
-        parts.append(f"{_LABELS['related'][lang]}:\n" + "\n".join(lines))
-    return "\n\n".join(parts)
+        parts.append(Markdown("\n".join(lines)))
+    return parts
+
+
+def _print_parts(console: Console, parts: list[RenderableType]) -> None:
+    for i, part in enumerate(parts):
+        if i:
+            console.print()
+        console.print(part)
+
+
+def render_text(answer: Answer, width: int = 88) -> str:
+    """The answer as plain text: Markdown rendered by rich (lists as bullets, no `**` or
+    `#` marks), labels in the answer's language."""
+    from rich.console import Console
+
+    console = Console(width=width, file=io.StringIO(), record=True, color_system=None)
+    _print_parts(console, _renderables(answer))
+    text = "\n".join(line.rstrip() for line in console.export_text().splitlines())
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
+
+
+def _print_answer(answer: Answer) -> None:
+    """Styled on a terminal; the same words as plain text when piped."""
+    from rich.console import Console
+
+    console = Console()
+    if console.is_terminal:
+        _print_parts(console, _renderables(answer))
+    else:
+        sys.stdout.write(render_text(answer))
 
 
 def _read_batch(path: Path) -> list[tuple[str, Lang | None]]:
@@ -170,7 +216,7 @@ def register(app: typer.Typer) -> None:
         if fmt is AskFormat.json:
             typer.echo(answer.model_dump_json(indent=2))
         else:
-            typer.echo(render_text(answer))
+            _print_answer(answer)
 
     faq = typer.Typer(
         help="The patient-questions knowledge base: evaluate the matcher, list topics.",
@@ -182,7 +228,9 @@ def register(app: typer.Typer) -> None:
         help=(
             'Accuracy on labelled questions (JSON lines {"q": ..., "topic": id or null}, '
             "null = should decline): top-1, top-3 and correct abstention, for the engine and "
-            "for a plain BM25 baseline (no folding, stemming, lexicon or typo fixing)."
+            "for a plain BM25 baseline (no folding, stemming, lexicon or typo fixing). "
+            'A file of emergency probes ({"q": ..., "emergency": true|false}) gives the '
+            "emergency guard's catch rate and false alarms instead."
         ),
     )
     def faq_eval(
@@ -190,6 +238,10 @@ def register(app: typer.Typer) -> None:
         show_misses: Annotated[
             bool, typer.Option("--show-misses", help="List the engine's mistakes.")
         ] = False,
+        split: Annotated[
+            str | None,
+            typer.Option("--split", help='Only the lines whose "split" is this (tune, holdout).'),
+        ] = None,
     ) -> None:
         from thyref.answers import AnswerEngine
         from thyref.answers.baseline import PlainBM25
@@ -197,11 +249,25 @@ def register(app: typer.Typer) -> None:
             LabelError,
             engine_predictor,
             evaluate,
+            evaluate_guard,
+            is_probe_file,
             read_labelled,
+            read_probes,
         )
 
         try:
-            rows = read_labelled(file)
+            if is_probe_file(file):
+                probes = read_probes(file, split)
+                guard = AnswerEngine.default().guard
+                rep = evaluate_guard(probes, guard.is_emergency)
+                typer.echo(f"{'':<22}{'caught':>8}{'false alarms':>14}")
+                typer.echo(f"{'emergency guard':<22}{rep.caught:>8.3f}{rep.false_alarms:>14.3f}")
+                typer.echo(f"{rep.n_emergency} emergencies + {rep.n_ordinary} ordinary")
+                if show_misses:
+                    for q, want in rep.misses:
+                        typer.echo(f"- expected {'emergency' if want else 'ordinary'}: {q}")
+                return
+            rows = read_labelled(file, split)
         except OSError as exc:
             _invalid(f"{file}: cannot read ({exc.strerror})")
         except LabelError as exc:

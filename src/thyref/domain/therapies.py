@@ -1,0 +1,145 @@
+"""Therapies and their EU regulatory status, read from ``thyref/data/therapies.toml``.
+
+Pure and typed: ``load_therapies()`` returns ``{drug id: Therapy}``. Each indication
+(``differentiated``, ``medullary``, ``anaplastic``, ``tumour-agnostic``) carries its
+status, the year of the EU decision when known, the source it was read from, the date it
+was checked and whether that source confirmed it (``verified``; unverified rows are for a
+clinician to confirm). A malformed file raises ``TherapyDataError`` naming the field.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any, Literal, cast, get_args
+
+Status = Literal["authorised", "opinion", "not_authorised", "unknown"]
+IndicationId = Literal["differentiated", "medullary", "anaplastic", "tumour-agnostic"]
+
+STATUSES: tuple[str, ...] = get_args(Status)
+INDICATIONS: tuple[str, ...] = get_args(IndicationId)
+
+
+class TherapyDataError(ValueError):
+    """The therapy data file is malformed; the message names the field (dotted path)."""
+
+
+@dataclass(frozen=True)
+class IndicationStatus:
+    """The EU status of one drug for one kind of thyroid cancer."""
+
+    indication: IndicationId
+    status: Status
+    since: str
+    scope: Mapping[str, str]
+    source: str
+    checked: date
+    verified: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Therapy:
+    """One drug (or fixed combination) used in refractory thyroid cancer."""
+
+    id: str
+    name: str
+    brands: tuple[str, ...]
+    classes: tuple[str, ...]
+    indications: Mapping[str, IndicationStatus]
+
+    @property
+    def verified(self) -> bool:
+        """True when every indication's status was confirmed by its source."""
+        return all(i.verified for i in self.indications.values())
+
+    @property
+    def checked(self) -> date:
+        """The oldest check date of its indications (how fresh the whole entry is)."""
+        return min(i.checked for i in self.indications.values())
+
+
+def _field(table: Mapping[str, Any], key: str, path: str, kind: type) -> Any:
+    if key not in table:
+        raise TherapyDataError(f"{path}.{key}: missing")
+    value = table[key]
+    if not isinstance(value, kind):
+        raise TherapyDataError(f"{path}.{key}: expected {kind.__name__}")
+    return value
+
+
+def _strings(table: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
+    values = _field(table, key, path, list)
+    if not all(isinstance(v, str) for v in values):
+        raise TherapyDataError(f"{path}.{key}: expected a list of strings")
+    return tuple(values)
+
+
+def _indication(raw: Mapping[str, Any], ind: str, path: str) -> IndicationStatus:
+    if ind not in INDICATIONS:
+        raise TherapyDataError(f"{path}: unknown indication (expected one of {INDICATIONS})")
+    status = _field(raw, "status", path, str)
+    if status not in STATUSES:
+        raise TherapyDataError(f"{path}.status: {status!r} is not one of {STATUSES}")
+    since = _field(raw, "since", path, str)
+    if since and not (since.isdigit() and len(since) == 4):
+        raise TherapyDataError(f"{path}.since: expected a year (YYYY) or an empty string")
+    return IndicationStatus(
+        indication=cast(IndicationId, ind),
+        status=cast(Status, status),
+        since=since,
+        scope={
+            "fr": _field(raw, "scope_fr", path, str),
+            "en": _field(raw, "scope_en", path, str),
+        },
+        source=_field(raw, "source", path, str),
+        checked=_field(raw, "checked", path, date),
+        verified=_field(raw, "verified", path, bool),
+        note=str(raw.get("note", "")),
+    )
+
+
+def parse_therapies(raw: Mapping[str, Any]) -> dict[str, Therapy]:
+    """Check a decoded therapy file and build the typed entries."""
+    out: dict[str, Therapy] = {}
+    for tid, entry in raw.items():
+        if not isinstance(entry, dict):
+            raise TherapyDataError(f"{tid}: expected a table")
+        inds = _field(entry, "indications", tid, dict)
+        if not inds:
+            raise TherapyDataError(f"{tid}.indications: empty")
+        out[tid] = Therapy(
+            id=tid,
+            name=_field(entry, "name", tid, str),
+            brands=_strings(entry, "brands", tid),
+            classes=_strings(entry, "classes", tid),
+            indications={
+                ind: _indication(
+                    _field(inds, ind, f"{tid}.indications", dict),
+                    ind,
+                    f"{tid}.indications.{ind}",
+                )
+                for ind in inds
+            },
+        )
+    return out
+
+
+@cache
+def _packaged() -> dict[str, Therapy]:
+    text = (resources.files("thyref.data") / "therapies.toml").read_text(encoding="utf-8")
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TherapyDataError(f"therapies.toml: {exc}") from exc
+    return parse_therapies(raw)
+
+
+def load_therapies() -> dict[str, Therapy]:
+    """The packaged therapy file (``thyref/data/therapies.toml``): ``{drug id: Therapy}``,
+    parsed once (each call returns a new dict of the same frozen entries)."""
+    return dict(_packaged())

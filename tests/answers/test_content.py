@@ -1,0 +1,128 @@
+"""What the answers say (issue 8): heredity, medicines, current treatments, jargon."""
+
+from __future__ import annotations
+
+import pytest
+
+from thyref.answers import AnswerEngine
+from thyref.answers.text import normalised
+from thyref.domain.therapies import load_therapies
+
+
+def _body(engine: AnswerEngine, topic: str, lang: str) -> str:
+    return engine.kb.topics[topic]["fr" if lang == "fr" else "en"].body
+
+
+@pytest.mark.parametrize(
+    ("lang", "quarter", "germline", "family"),
+    [
+        ("fr", "1 cancer médullaire sur 4", "germinale", "enquête familiale"),  # ATA-MTC 2015
+        ("en", "1 medullary cancer in 4", "germline", "family testing"),  # ATA-MTC 2015
+    ],
+)
+def test_mutation_testing_says_when_mutations_are_inherited(
+    engine: AnswerEngine, lang: str, quarter: str, germline: str, family: str
+) -> None:
+    body = _body(engine, "mutation-testing", lang)
+    assert quarter in body and germline in body and family in body
+    assert "RET" in body
+    # somatic mutations of the other cancers are said not to be inherited
+    assert ("pas héréditaires" if lang == "fr" else "not inherited") in body
+    assert "ATA_MTC2015" in engine.kb.topics["mutation-testing"]["fr"].sources
+
+
+def test_glossary_does_not_call_ret_never_inherited(engine: AnswerEngine) -> None:
+    for lang in ("fr", "en"):
+        entries = {g.id: g for g in engine.glossary(lang)}  # type: ignore[arg-type]
+        somatic = entries["somatic-mutation"].definition
+        # RET is named only to say it can be inherited in medullary cancer
+        assert "RET" not in somatic.split("(")[1].split(")")[0]
+        germline = entries["germline-mutation"].definition
+        assert "RET" in germline and ("1" in germline and "4" in germline)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "dois-je arrêter mon lenvatinib, j'ai très mal aux pieds",  # issue 8, verbatim
+        "should I stop sorafenib? my feet are so sore",  # the same in English
+    ],
+)
+def test_stopping_a_medicine_reaches_side_effect_answer(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer = engine.ask(question)
+    assert answer.topic == "hand-foot-syndrome"
+    text = normalised(answer.body_markdown or "")
+    assert "n arretez pas votre traitement" in text or "do not stop your treatment" in text
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_answer_says_never_to_change_a_medicine_alone(
+    engine: AnswerEngine, lang: str
+) -> None:
+    reminder = engine.kb.messages["care_team_reminder"]["fr" if lang == "fr" else "en"]
+    assert (
+        ("n'arrêtez" in reminder or "jamais" in reminder) if lang == "fr" else "never" in reminder
+    )
+    answer = engine.ask(
+        "c'est quoi le syndrome main pied" if lang == "fr" else "hand-foot syndrome?"
+    )
+    assert answer.body_markdown is not None and answer.body_markdown.endswith(reminder)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_access_answer_renders_current_statuses(engine: AnswerEngine, lang: str) -> None:
+    body = _body(engine, "targeted-therapy-access", lang)
+    assert "{{" not in body
+    for drug in ("selpercatinib", "cabozantinib", "lenvatinib", "sorafenib", "vandetanib"):
+        assert f"**{drug}**" in body
+    sel = load_therapies()["selpercatinib"].indications["differentiated"]
+    assert sel.since in body  # the year comes from the data file
+    checked = sel.checked.strftime("%d/%m/%Y") if lang == "fr" else sel.checked.isoformat()
+    assert checked in body
+
+
+def test_anaplastic_answer_dates_dabrafenib_trametinib(engine: AnswerEngine) -> None:
+    body = _body(engine, "anaplastic-treatment", "en")
+    assert "dabrafenib + trametinib" in body
+    assert "to be confirmed by your care team" in body  # unverified in the data file
+    assert engine.kb.topics["anaplastic-treatment"]["en"].review_date >= "2026-11-28"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_meraiode_results_are_no_longer_pending(engine: AnswerEngine, lang: str) -> None:
+    body = _body(engine, "meraiode-results", lang)
+    assert "ESMO" in body and "2021" in body
+    assert ("présentés" if lang == "fr" else "presented") in body
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_cure_after_removal_separates_initial_treatment(engine: AnswerEngine, lang: str) -> None:
+    body = _body(engine, "cure-after-removal", lang)
+    # the reassurance of the seed is about the initial treatment, not removed metastases
+    assert ("traitement initial" if lang == "fr" else "initial treatment") in body
+    assert ("promettre" if lang == "fr" else "promise") in body
+
+
+@pytest.mark.parametrize(
+    ("topic", "lang", "term"),
+    [
+        ("refractory-definition", "fr", "Lésion cible"),  # jargon named in issue 8
+        ("iodine-124-scan", "fr", "Histologie"),  # jargon named in issue 8
+        ("hand-foot-syndrome", "fr", "Crème kératolytique"),  # jargon named in issue 8
+    ],
+)
+def test_jargon_is_linked_to_the_glossary(
+    engine: AnswerEngine, topic: str, lang: str, term: str
+) -> None:
+    assert term in [g.term for g in engine.kb.linked_glossary(topic, "fr")]
+
+
+def test_dosage_is_a_blood_test_wherever_it_is_used(engine: AnswerEngine) -> None:
+    # "dosage" means a blood measurement in French: every answer using it links the entry
+    for tid in engine.topic_ids:
+        if " dosage" in normalised(_body(engine, tid, "fr")):
+            assert "Dosage" in [g.term for g in engine.kb.linked_glossary(tid, "fr")], tid
+    entry = {g.id: g for g in engine.glossary("fr")}["blood-test"]
+    assert "prise de sang" in entry.definition

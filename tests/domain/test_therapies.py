@@ -1,0 +1,73 @@
+"""The therapy data file and its loader (EU status per indication, source, check date)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from thyref.domain.therapies import TherapyDataError, load_therapies, parse_therapies
+
+
+def test_issue_8_drugs_and_statuses() -> None:
+    # the statuses issue 8 asks for, each with a source and a check date
+    drugs = load_therapies()
+    sel = drugs["selpercatinib"]
+    assert sel.indications["differentiated"].status == "authorised"
+    assert sel.indications["differentiated"].since == "2021"  # EU since 2021 (issue 8)
+    assert sel.indications["medullary"].status == "authorised"
+    assert "Retsevmo" in sel.brands
+    cabo = drugs["cabozantinib"].indications["differentiated"]
+    assert cabo.status == "authorised"  # iodine-refractory DTC after prior therapy
+    assert "antérieur" in cabo.scope["fr"] and "previous" in cabo.scope["en"]
+    assert "anaplastic" in drugs["dabrafenib-trametinib"].indications
+
+
+def test_every_row_is_sourced_and_dated() -> None:
+    for therapy in load_therapies().values():
+        for ind in therapy.indications.values():
+            assert ind.source.strip(), therapy.id
+            assert ind.checked <= date.today()
+            # an unverified row never claims a verified check
+            assert isinstance(ind.verified, bool)
+
+
+def test_therapy_verified_means_all_indications_verified() -> None:
+    dt = load_therapies()["dabrafenib-trametinib"]
+    assert not dt.verified  # the anaplastic EU status could not be confirmed
+
+
+def _row(**over: Any) -> dict[str, Any]:
+    ind = {
+        "status": "authorised",
+        "since": "2021",
+        "scope_fr": "x",
+        "scope_en": "x",
+        "source": "s",
+        "checked": date(2026, 1, 1),
+        "verified": True,
+    }
+    ind.update(over)
+    return {"d": {"name": "d", "brands": [], "classes": [], "indications": {"medullary": ind}}}
+
+
+@pytest.mark.parametrize(
+    ("over", "path"),
+    [
+        ({"status": "approved"}, "d.indications.medullary.status"),  # unknown status word
+        ({"since": "21"}, "d.indications.medullary.since"),  # not a year
+        ({"checked": "2026-01-01"}, "d.indications.medullary.checked"),  # string, not a date
+        ({"verified": "yes"}, "d.indications.medullary.verified"),  # not a boolean
+    ],
+)
+def test_bad_rows_name_the_field(over: dict[str, Any], path: str) -> None:
+    with pytest.raises(TherapyDataError, match=path.replace(".", r"\.")):
+        parse_therapies(_row(**over))
+
+
+def test_missing_field_is_named() -> None:
+    raw = _row()
+    del raw["d"]["indications"]["medullary"]["source"]
+    with pytest.raises(TherapyDataError, match=r"d\.indications\.medullary\.source: missing"):
+        parse_therapies(raw)
