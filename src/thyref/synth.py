@@ -14,11 +14,13 @@ the engine alone decides the status: a scenario is an intent, never a label.
 
 from __future__ import annotations
 
+import importlib
 import math
 import random
 from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 FIRST_YEAR = 2005
 LAST_YEAR = 2024
@@ -247,7 +249,9 @@ class _History:
 # -------------------------------------------------------------------- differentiated
 
 
-def _distant_lesions(h: _History, *, uptake: str, mixed: bool) -> tuple[dict[str, float], dict[str, str]]:
+def _distant_lesions(
+    h: _History, *, uptake: str, mixed: bool
+) -> tuple[dict[str, float], dict[str, str]]:
     """Lung (and sometimes bone, mediastinal, brain) metastases: measured sizes, non-targets."""
     rng = h.rng
     sizes: dict[str, float] = {}
@@ -494,3 +498,56 @@ def synth_cases(n: int, seed: int, start: int = 0) -> Iterator[Case]:
     """Patients ``start`` to ``start + n - 1`` of the cohort ``seed``."""
     for index in range(start, start + n):
         yield synth_case(seed, index)
+
+
+# -------------------------------------------------------------------- writing
+
+
+def _dumps(obj: Any) -> bytes:
+    import orjson
+
+    return orjson.dumps(obj)
+
+
+def _bundles(n: int, seed: int) -> Iterator[dict[str, Any]]:
+    """FHIR R4 Bundles from the FHIR adapter (imported lazily: cases need none of it)."""
+    exporter = importlib.import_module("thyref.fhir.exporter")
+    for case in synth_cases(n, seed):
+        bundle: dict[str, Any] = exporter.case_to_bundle(case)
+        yield bundle
+
+
+def write(n: int, seed: int, fmt: str, out: Path) -> int:
+    """Write ``n`` patients; returns how many files were written.
+
+    - ``case`` to ``FILE.ndjson``: one case a line; to a folder: ``<id>.json`` each;
+    - ``fhir`` to ``FILE.ndjson``: one Bundle a line; to a folder: a FHIR Bulk Data export
+      (``<ResourceType>.ndjson``, every resource of every patient, patients in order).
+    """
+    if out.suffix == ".ndjson":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        items: Iterator[dict[str, Any]] = (
+            synth_cases(n, seed) if fmt == "case" else _bundles(n, seed)
+        )
+        with out.open("wb") as f:
+            for item in items:
+                f.write(_dumps(item) + b"\n")
+        return 1
+    out.mkdir(parents=True, exist_ok=True)
+    if fmt == "case":
+        for case in synth_cases(n, seed):
+            (out / f"{case['id']}.json").write_bytes(_dumps(case) + b"\n")
+        return n
+    files: dict[str, BinaryIO] = {}
+    try:
+        for bundle in _bundles(n, seed):
+            for entry in bundle.get("entry", []):
+                resource = entry.get("resource") or {}
+                kind = str(resource.get("resourceType", "Unknown"))
+                if kind not in files:
+                    files[kind] = open(out / f"{kind}.ndjson", "wb")  # noqa: SIM115
+                files[kind].write(_dumps(resource) + b"\n")
+    finally:
+        for handle in files.values():
+            handle.close()
+    return len(files)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from thyref import __version__
-from thyref.cli import ask_commands, web_commands
+from thyref.cli import ask_commands, cohort_commands, web_commands
 from thyref.domain import assess, load_case, parse_case
 from thyref.domain.case import MAX_BYTES
 from thyref.domain.messages import Lang, problem_text, text
@@ -284,6 +284,7 @@ def demo(
 
 ask_commands.register(app)
 web_commands.register(app)
+cohort_commands.register(app)
 
 
 def run() -> None:
