@@ -80,8 +80,12 @@ def process_chunk(chunk: Chunk, out: str, today: str) -> ChunkDone:
                 batch.add_line(data, source)
     else:
         for key, lines in sources.bucket_patients(chunk):
-            if key.startswith("!"):
-                message = "FHIR resource without a subject or patient reference"
+            if key.startswith("!"):  # a line that names no patient
+                try:
+                    orjson.loads(lines[0])
+                    message = "FHIR resource without a subject or patient reference"
+                except orjson.JSONDecodeError as exc:
+                    message = f"not valid JSON: {exc}"
                 batch.error(None, key[1:], [{"path": "", "message": message}])
                 continue
             resources: list[Any] = []

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from thyref.domain.messages import Lang, text
+from thyref.domain.messages import Lang, number, text
 
 # New refractory cases a year in France, by category (seed document: about 250
 # differentiated, 50 medullary and 100 anaplastic; TuThyRef network presentation).
@@ -99,8 +99,8 @@ def summarise(out: Path) -> Summary:
     return summary
 
 
-def _pct(n: int, total: int) -> str:
-    return f"{100 * n / total:.1f} %" if total else "–"
+def _pct(n: int, total: int, lang: Lang) -> str:
+    return f"{number(round(100 * n / total, 1), lang)} %" if total else "–"
 
 
 def _reference_sentence(summary: Summary, lang: Lang) -> str:
@@ -135,7 +135,7 @@ def _tables(summary: Summary, lang: Lang) -> list[tuple[str, list[str], list[lis
         (
             text("cohort.by_status", lang),
             [col("status"), col("patients"), col("share")],
-            [[word("status", s), str(n), _pct(n, total)] for s, n in summary.by_status],
+            [[word("status", s), str(n), _pct(n, total, lang)] for s, n in summary.by_status],
         ),
         (
             text("cohort.by_category", lang),
@@ -145,7 +145,7 @@ def _tables(summary: Summary, lang: Lang) -> list[tuple[str, list[str], list[lis
         (
             text("cohort.by_criterion", lang),
             [col("criterion"), col("patients"), col("share")],
-            [[c, str(n), _pct(n, refractory)] for c, n in summary.by_criterion],
+            [[c, str(n), _pct(n, refractory, lang)] for c, n in summary.by_criterion],
         ),
         (
             text("cohort.per_year", lang),
@@ -155,7 +155,7 @@ def _tables(summary: Summary, lang: Lang) -> list[tuple[str, list[str], list[lis
         (
             text("cohort.options", lang),
             [col("option"), col("patients"), col("share")],
-            [[f"{text(f'title.{o}', lang)} ({o})", str(n), _pct(n, total)]
+            [[f"{text(f'title.{o}', lang)} ({o})", str(n), _pct(n, total, lang)]
              for o, n in summary.options],
         ),
     ]  # fmt: skip
