@@ -90,39 +90,56 @@ def _named(pair: tuple[str, str]) -> tuple[str, str]:
 
 
 def run_spark(
-    source: Path, out: Path, *, spark: SparkSession | None = None, today: date | None = None
+    source: Path | str,
+    out: Path | str,
+    *,
+    spark: SparkSession | None = None,
+    today: date | None = None,
 ) -> RunReport:
-    """Assess every record of ``source`` with Spark; write Parquet into ``out``."""
+    """Assess every record of ``source`` with Spark; write Parquet into ``out``.
+
+    Local paths are checked here; URIs (``hdfs://``, ``s3a://``...) go to Spark as they are
+    and are read as NDJSON.
+    """
     from pyspark.sql import functions as F
 
     started = time.perf_counter()
-    if not source.exists():
+    remote = "://" in str(source) or "://" in str(out)
+    local_source = Path(source)
+    if not remote and not local_source.exists():
         raise CohortInputError(f"{source}: no such file or folder")
     spark = spark or session()
     sc = spark.sparkContext
     today_iso = (today or date.today()).isoformat()
-    if source.is_dir() and any(source.glob("*.json")):
-        records = sc.wholeTextFiles(str(source / "*.json")).map(_named)
+    name = str(source).rstrip("/").rsplit("/", 1)[-1]
+    if not remote and local_source.is_dir() and any(local_source.glob("*.json")):
+        records = sc.wholeTextFiles(str(local_source / "*.json")).map(_named)
         kind = "folder"
-    elif source.is_dir() and any(source.glob("*.ndjson")) and _looks_like_bulk(source):
+    elif not remote and local_source.is_dir() and _looks_like_bulk(local_source):
         raise CohortInputError(
             f"{source}: FHIR Bulk Data exports run on the local engine (--engine local)"
         )
     else:
-        target = str(source / "*.ndjson") if source.is_dir() else str(source)
-        lines = sc.textFile(target).zipWithIndex()
-        records = lines.map(partial(_numbered, source.name))
+        target = (
+            str(local_source / "*.ndjson")
+            if not remote and local_source.is_dir()
+            else (str(source))
+        )
+        records = sc.textFile(target).zipWithIndex().map(partial(_numbered, name))
         kind = "ndjson"
     rdd = records.mapPartitions(partial(assess_partition, today_iso))
     frame = spark.createDataFrame(rdd, schema=spark_schema()).persist()
-    out.mkdir(parents=True, exist_ok=True)
+    if not remote:
+        Path(out).mkdir(parents=True, exist_ok=True)
+    base = str(out).rstrip("/")
     patients = frame.filter(F.col("ok")).drop("ok", "problems")
-    patients.write.mode("overwrite").parquet(str(out / "patients"))
+    patients.write.mode("overwrite").parquet(f"{base}/patients")
     errors = frame.filter(~F.col("ok")).select("patient_id", "source", "problems")
-    errors.write.mode("overwrite").parquet(str(out / "errors"))
+    errors.write.mode("overwrite").parquet(f"{base}/errors")
     counts = {bool(r["ok"]): int(r["count"]) for r in frame.groupBy("ok").count().collect()}
     frame.unpersist()
-    _errors_ndjson(out)
+    if not remote:
+        _errors_ndjson(Path(out))
     return RunReport(
         kind=f"spark-{kind}",
         chunks=rdd.getNumPartitions(),
@@ -130,7 +147,7 @@ def run_spark(
         rows=counts.get(True, 0),
         errors=counts.get(False, 0),
         seconds=time.perf_counter() - started,
-        out=out,
+        out=Path(out),
     )
 
 
@@ -156,3 +173,23 @@ def _errors_ndjson(out: Path) -> None:
         for part in sorted((out / "errors").glob("*.parquet")):
             for entry in pq.read_table(part).to_pylist():
                 f.write(orjson.dumps(entry) + b"\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``spark-submit .../thyref/cohort/spark.py INPUT OUT``: the driver for a cluster."""
+    import argparse
+
+    # the functions shipped to executors must come from the installed package, not __main__
+    from thyref.cohort.spark import run_spark as run
+
+    parser = argparse.ArgumentParser(prog="thyref-cohort-spark")
+    parser.add_argument("source", help="NDJSON of cases, a folder of them, or a URI")
+    parser.add_argument("out", help="output folder or URI (Parquet)")
+    args = parser.parse_args(argv)
+    report = run(args.source, args.out)
+    print(f"{report.rows} patients assessed, {report.errors} rejected, in {report.seconds:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
