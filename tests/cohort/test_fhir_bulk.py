@@ -136,3 +136,17 @@ def test_missing_resource_type_does_not_stop_the_run(tmp_path: Path) -> None:
     assert report.rows + report.errors == 40
     for entry in read_errors(tmp_path / "out"):
         assert entry["problems"] and all(p["message"] for p in entry["problems"])
+
+
+def test_without_the_fhir_adapter_the_run_stops_with_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from thyref.cohort.record import FhirAdapterMissing
+
+    # a None entry in sys.modules makes the import fail, as in a build without thyref.fhir
+    monkeypatch.setitem(sys.modules, "thyref.fhir.importer", None)
+    _bulk(tmp_path / "bulk", {"Patient": [{"resourceType": "Patient", "id": "p1"}]})
+    with pytest.raises(FhirAdapterMissing, match="FHIR adapter"):
+        run_cohort(tmp_path / "bulk", tmp_path / "out", workers=1, today=TODAY)

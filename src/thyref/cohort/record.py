@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from thyref.cohort.sources import CohortInputError
 from thyref.domain import assess, parse_case
+from thyref.domain.case import MAX_BYTES
 from thyref.domain.rules import Rules, load_rules
 from thyref.errors import CaseFormatError, CaseValidationError, ThyrefError
 
@@ -107,6 +109,9 @@ class Batch:
         """One NDJSON line; blank lines are skipped, anything else is a row or an error."""
         if not line.strip():
             return
+        if len(line) > MAX_BYTES:
+            self.error(None, source, [{"path": "", "message": "record is larger than 5 MB"}])
+            return
         try:
             obj = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
@@ -121,6 +126,8 @@ class Batch:
         except CaseValidationError as exc:
             self.error(None, source, [p.as_dict() for p in exc.problems])
             return
+        except FhirAdapterMissing:
+            raise
         except (ThyrefError, ValueError, KeyError, TypeError) as exc:
             self.error(None, source, [{"path": "", "message": str(exc)}])
             return
@@ -169,12 +176,21 @@ class Batch:
         return rows, errors
 
 
+class FhirAdapterMissing(CohortInputError):
+    """``thyref.fhir`` is not installed: a FHIR input cannot be read at all."""
+
+
 def fhir_to_case(resources: list[Any]) -> dict[str, Any]:
     """A ``thyref-case/1`` object from one patient's FHIR resources (the FHIR adapter's job).
 
     ``thyref.fhir`` is imported here, lazily: cohorts of plain cases never load it.
     """
-    importer = importlib.import_module("thyref.fhir.importer")
+    try:
+        importer = importlib.import_module("thyref.fhir.importer")
+    except ImportError as exc:  # the whole run needs it: not one record's problem
+        raise FhirAdapterMissing(
+            "FHIR input needs the FHIR adapter (thyref.fhir.importer), absent from this build"
+        ) from exc
     result: Any = importer.bundle_to_case(resources)
     if isinstance(result, tuple):  # (case, unmapped) or similar
         result = result[0]
