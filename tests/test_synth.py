@@ -9,6 +9,8 @@ from typing import Any
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from thyref import synth
 from thyref.domain import assess, parse_case
@@ -126,3 +128,12 @@ def test_fhir_format_writes_bundles(tmp_path: Path) -> None:
     synth.write(5, 1, "fhir", tmp_path / "bulk")
     patients = (tmp_path / "bulk" / "Patient.ndjson").read_bytes().splitlines()
     assert len(patients) == 5
+
+
+@settings(max_examples=150, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), index=st.integers(0, 10_000_000))
+def test_any_seed_and_index_give_a_valid_deterministic_case(seed: int, index: int) -> None:
+    case = synth.synth_case(seed, index)
+    parse_case(case, today=TODAY)  # raises with every problem if the case were invalid
+    assert case["id"] == f"syn-{seed}-{index:07d}"
+    assert orjson.dumps(synth.synth_case(seed, index)) == orjson.dumps(case)
