@@ -59,3 +59,17 @@ def test_help_does_not_load_the_cohort_libraries() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
+
+
+def test_as_of_day_is_used_and_kept(tmp_path: Path) -> None:
+    import orjson
+
+    cases = tmp_path / "cases.ndjson"
+    assert runner.invoke(app, ["synth", "--n", "3", "--out", str(cases)]).exit_code == 0
+    out = tmp_path / "out"
+    args = ["cohort", "run", str(cases), "--out", str(out), "--workers", "1", "--no-progress"]
+    assert runner.invoke(app, [*args, "--as-of", "2026-01-31"]).exit_code == 0
+    assert orjson.loads((out / "run.json").read_bytes())["as_of"] == "2026-01-31"
+    bad = runner.invoke(app, [*args, "--as-of", "31/01/2026"])
+    assert bad.exit_code == 2
+    assert "--as-of" in bad.output

@@ -7,6 +7,7 @@ the commands: `thyref --help` and `thyref assess` never load them.
 from __future__ import annotations
 
 import sys
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -128,6 +129,14 @@ def run(
         bool, typer.Option(help="Discard an earlier run in --out instead of resuming it.")
     ] = False,
     progress: Annotated[bool, typer.Option(help="Show the progress bar.")] = True,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Assess as of this day (YYYY-MM-DD; default today). A resumed run keeps "
+            "the day it started with.",
+        ),
+    ] = None,
     lang: Annotated[Language, typer.Option("--lang", "-l")] = Language.fr,
 ) -> None:
     """Assess every patient: one Parquet row each, rejected records in errors.ndjson.
@@ -135,12 +144,17 @@ def run(
     A bad record never stops the run; an interrupted run resumes where it stopped.
     """
     language = _lang(lang)
+    try:
+        day = date.fromisoformat(as_of) if as_of else date.today()
+    except ValueError:
+        sys.stderr.write(f"thyref: --as-of: {as_of!r} is not a date written YYYY-MM-DD\n")
+        raise typer.Exit(2) from None
     if engine is Engine.spark:
         from thyref.cohort.spark import run_spark
 
-        report = run_spark(source, out)
+        report = run_spark(source, out, today=day)
     else:
-        report = _run_local(source, out, workers, chunk_size, restart, progress, language)
+        report = _run_local(source, out, workers, chunk_size, restart, progress, day, language)
     rate = report.rows / report.seconds if report.seconds else 0.0
     params = {
         "rows": report.rows, "errors": report.errors, "chunks": report.chunks,
@@ -157,13 +171,16 @@ def _run_local(
     chunk_size: int,
     restart: bool,
     show: bool,
+    day: date,
     lang: Lang,
 ) -> RunReport:
     from thyref.cohort.runner import ChunkDone, run_cohort
     from thyref.cohort.sources import Plan
 
     if not show:
-        return run_cohort(source, out, workers=workers, chunk_size=chunk_size, restart=restart)
+        return run_cohort(
+            source, out, workers=workers, chunk_size=chunk_size, restart=restart, today=day
+        )
     bar = _progress(lang)
     task = bar.add_task(text("cohort.progress", lang), total=None)
 
@@ -176,7 +193,7 @@ def _run_local(
 
     with bar:
         return run_cohort(
-            source, out, workers=workers, chunk_size=chunk_size, restart=restart,
+            source, out, workers=workers, chunk_size=chunk_size, restart=restart, today=day,
             on_plan=on_plan, on_chunk=on_chunk,
         )  # fmt: skip
 
