@@ -142,7 +142,7 @@ def test_interrupted_process_resumes_without_redoing_finished_chunks(tmp_path: P
     proc.wait()
     finished = manifest.read_bytes().count(b"\n")
     assert 2 <= finished < 15
-    done = subprocess.run([*cmd[:-1], "--no-progress"], capture_output=True, text=True)
+    done = subprocess.run(cmd, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     entries = [orjson.loads(line) for line in manifest.read_bytes().splitlines()]
     # every chunk listed exactly once: nothing finished before the kill was redone

@@ -53,3 +53,23 @@ def test_spark_rows_equal_single_case_assessment(spark: SparkSession, tmp_path: 
     assert [p["path"] for p in errors["cases.ndjson:152"]["problems"]] == ["diagnosis"]
     # the summary reads Spark's output like the local engine's
     assert summarise(tmp_path / "out").rows == 150
+
+
+def test_spark_reads_a_folder_of_case_files(spark: SparkSession, tmp_path: Path) -> None:
+    import orjson
+
+    from thyref.cohort.spark import run_spark
+    from thyref.synth import synth_cases
+
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    lines = []
+    for case in synth_cases(20, seed=3):
+        line = orjson.dumps(case)
+        (folder / f"{case['id']}.json").write_bytes(line)
+        lines.append(line)
+    (folder / "broken.json").write_bytes(b"{")
+    report = run_spark(folder, tmp_path / "out", spark=spark, today=TODAY)
+    assert (report.rows, report.errors) == (20, 1)
+    assert_same_as_single_case(tmp_path / "out", lines, TODAY)
+    assert [e["source"] for e in read_errors(tmp_path / "out")] == ["broken.json"]
