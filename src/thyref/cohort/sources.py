@@ -80,23 +80,20 @@ def _signature(paths: list[Path]) -> dict[str, Any]:
 
 def plan_ndjson(path: Path, size: int) -> Plan:
     """Chunks of ``size`` lines; the line count comes from one streaming pass."""
+    import numpy as np
+
     starts = [0]
     lines = 0
     pos = 0
-    cut = size
     last = b"\n"
     with path.open("rb") as f:
         while block := f.read(BLOCK):
-            count = block.count(b"\n")
-            if lines + count < cut:
-                lines += count
-            else:
-                i = -1
-                while (i := block.find(b"\n", i + 1)) >= 0:
-                    lines += 1
-                    if lines == cut:
-                        starts.append(pos + i + 1)
-                        cut += size
+            newlines = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
+            # the line numbered k * size + 1 starts after the (k * size)-th newline
+            first = -lines % size or size
+            cuts = newlines[first - 1 :: size]
+            starts.extend(int(pos + i + 1) for i in cuts)
+            lines += len(newlines)
             pos += len(block)
             last = block[-1:]
     if pos and last != b"\n":
