@@ -125,7 +125,8 @@ def test_resume_from_a_partial_output_redoes_only_missing_chunks(tmp_path: Path)
 
 def test_interrupted_process_resumes_without_redoing_finished_chunks(tmp_path: Path) -> None:
     source = tmp_path / "cases.ndjson"
-    lines = write_ndjson(source, 300, seed=8)
+    # 150 chunks: far more work than the time it takes to see two of them finish
+    lines = write_ndjson(source, 3000, seed=8)
     out = tmp_path / "out"
     thyref = Path(sys.executable).parent / "thyref"
     cmd = [str(thyref), "cohort", "run", str(source), "--out", str(out), "--workers", "1",
@@ -136,17 +137,17 @@ def test_interrupted_process_resumes_without_redoing_finished_chunks(tmp_path: P
     while time.monotonic() < deadline and proc.poll() is None:
         if manifest.exists() and manifest.read_bytes().count(b"\n") >= 2:
             break
-        time.sleep(0.05)
+        time.sleep(0.005)
     assert proc.poll() is None, "the run finished before it could be interrupted"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     finished = manifest.read_bytes().count(b"\n")
-    assert 2 <= finished < 15
+    assert 2 <= finished < 150
     done = subprocess.run(cmd, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     entries = [orjson.loads(line) for line in manifest.read_bytes().splitlines()]
     # every chunk listed exactly once: nothing finished before the kill was redone
-    assert sorted(e["chunk"] for e in entries) == list(range(15))
+    assert sorted(e["chunk"] for e in entries) == list(range(150))
     run_day = date.fromisoformat(orjson.loads((out / "run.json").read_bytes())["as_of"])
     assert_same_as_single_case(out, lines, run_day)
 
