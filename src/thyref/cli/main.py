@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from thyref import __version__
-from thyref.cli import ask_commands, board_commands, fhir_commands, web_commands
+from thyref.cli import ask_commands, board_commands, cohort_commands, fhir_commands, web_commands
 from thyref.domain import assess, load_case, parse_case
 from thyref.domain.case import MAX_BYTES
 from thyref.domain.messages import Lang, problem_text, text
@@ -289,6 +289,7 @@ ask_commands.register(app)
 web_commands.register(app)
 fhir_commands.register(app)
 board_commands.register(app)
+cohort_commands.register(app)
 
 
 def run() -> None:

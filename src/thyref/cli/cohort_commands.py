@@ -1,0 +1,229 @@
+"""`thyref synth` and `thyref cohort run|summary`: synthetic patients and whole cohorts.
+
+Heavy modules (pyarrow, duckdb, matplotlib, pyspark, the FHIR adapter) are imported inside
+the commands: `thyref --help` and `thyref assess` never load them.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from thyref.domain.messages import Lang, number, text
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, Task
+    from rich.text import Text
+
+cohort_app = typer.Typer(
+    help="Assess whole cohorts (Parquet output) and summarise them.", no_args_is_help=True
+)
+
+
+class SynthFormat(StrEnum):
+    case = "case"
+    fhir = "fhir"
+
+
+class Engine(StrEnum):
+    local = "local"
+    spark = "spark"
+
+
+class SummaryFormat(StrEnum):
+    text = "text"
+    html = "html"
+
+
+class Language(StrEnum):
+    fr = "fr"
+    en = "en"
+
+
+def register(app: typer.Typer) -> None:
+    """Add `synth` and `cohort` to the main app."""
+    app.command("synth")(synth)
+    app.add_typer(cohort_app, name="cohort")
+
+
+def _lang(lang: Language) -> Lang:
+    return "en" if lang is Language.en else "fr"
+
+
+def synth(
+    n: Annotated[int, typer.Option("--n", min=1, help="How many patients.")] = 100,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Same seed, same patients.")] = 1,
+    fmt: Annotated[
+        SynthFormat, typer.Option("--format", "-f", help="case (thyref-case/1) or fhir (R4).")
+    ] = SynthFormat.case,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="FILE.ndjson (one case or Bundle a line) or a folder (one case file each; "
+            "for fhir, a FHIR Bulk Data export: one NDJSON file per resource type).",
+        ),
+    ] = Path("synth.ndjson"),
+    lang: Annotated[Language, typer.Option("--lang", "-l")] = Language.fr,
+) -> None:
+    """Write synthetic patients: varied, plausible histories, deterministic for a seed."""
+    from thyref.synth import write
+
+    write(n, seed, fmt.value, out)
+    params = {"n": n, "out": str(out), "seed": seed, "format": fmt.value}
+    sys.stderr.write(text("cohort.synth_done", _lang(lang), params) + "\n")
+
+
+def _progress(lang: Lang) -> Progress:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class Throughput(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text("– patients/s" if speed is None else f"{speed:,.0f} patients/s")
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        Throughput(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=False,
+    )
+
+
+@cohort_app.command("run")
+def run(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="NDJSON of cases, a folder of case files (*.json), or a FHIR Bulk Data "
+            "export folder (one NDJSON file per resource type)."
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (Parquet).")],
+    engine: Annotated[Engine, typer.Option(help="local (process pool) or spark.")] = Engine.local,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Processes (default: one per core).")
+    ] = None,
+    chunk_size: Annotated[int, typer.Option(min=1, help="Records per chunk.")] = 2000,
+    restart: Annotated[
+        bool, typer.Option(help="Discard an earlier run in --out instead of resuming it.")
+    ] = False,
+    progress: Annotated[bool, typer.Option(help="Show the progress bar.")] = True,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Assess as of this day (YYYY-MM-DD; default today). A resumed run keeps "
+            "the day it started with.",
+        ),
+    ] = None,
+    lang: Annotated[Language, typer.Option("--lang", "-l")] = Language.fr,
+) -> None:
+    """Assess every patient: one Parquet row each, rejected records in errors.ndjson.
+
+    A bad record never stops the run; an interrupted run resumes where it stopped.
+    """
+    language = _lang(lang)
+    try:
+        day = date.fromisoformat(as_of) if as_of else date.today()
+    except ValueError:
+        sys.stderr.write(f"thyref: --as-of: {as_of!r} is not a date written YYYY-MM-DD\n")
+        raise typer.Exit(2) from None
+    if engine is Engine.spark:
+        from thyref.cohort.spark import run_spark
+
+        report = run_spark(source, out, today=day)
+    else:
+        report = _run_local(source, out, workers, chunk_size, restart, progress, day, language)
+    rate = report.rows / report.seconds if report.seconds else 0.0
+    params = {
+        "rows": report.rows, "errors": report.errors, "chunks": report.chunks,
+        "skipped": report.skipped, "seconds": number(round(report.seconds, 1), language),
+        "rate": f"{rate:,.0f}", "out": str(out),
+    }  # fmt: skip
+    sys.stderr.write(text("cohort.run_done", language, params) + "\n")
+
+
+def _run_local(
+    source: Path,
+    out: Path,
+    workers: int | None,
+    chunk_size: int,
+    restart: bool,
+    show: bool,
+    day: date,
+    lang: Lang,
+) -> RunReport:
+    from thyref.cohort.runner import ChunkDone, run_cohort
+    from thyref.cohort.sources import Plan
+
+    if not show:
+        return run_cohort(
+            source, out, workers=workers, chunk_size=chunk_size, restart=restart, today=day
+        )
+    bar = _progress(lang)
+    task = bar.add_task(text("cohort.progress", lang), total=None)
+
+    def on_plan(plan: Plan, already: int) -> None:
+        bar.update(task, total=max(plan.records, already), completed=already)
+        bar.start_task(task)
+
+    def on_chunk(done: ChunkDone) -> None:
+        bar.advance(task, done.rows + done.errors)
+
+    with bar:
+        return run_cohort(
+            source, out, workers=workers, chunk_size=chunk_size, restart=restart, today=day,
+            on_plan=on_plan, on_chunk=on_chunk,
+        )  # fmt: skip
+
+
+@cohort_app.command("summary")
+def summary(
+    folder: Annotated[Path, typer.Argument(help="Output folder of `thyref cohort run`.")],
+    fmt: Annotated[
+        SummaryFormat, typer.Option("--format", "-f", help="text or html (with plots).")
+    ] = SummaryFormat.text,
+    lang: Annotated[Language, typer.Option("--lang", "-l")] = Language.fr,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Counts by status, category and criterion, new refractory cases a year, options."""
+    from thyref.cohort.summary import render_html, render_text, summarise
+
+    language = _lang(lang)
+    figures = summarise(folder)
+    page = (
+        render_html(figures, language)
+        if fmt is SummaryFormat.html
+        else render_text(figures, language)
+    )
+    if output is not None:
+        output.write_text(page, encoding="utf-8")
+    else:
+        sys.stdout.write(page)
+
+
+if TYPE_CHECKING:
+    from thyref.cohort.runner import RunReport

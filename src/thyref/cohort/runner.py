@@ -1,0 +1,265 @@
+"""The local cohort engine: chunks in a process pool, Parquet parts, a manifest to resume.
+
+Output folder::
+
+    run.json               what was run: input, its signature, chunk size, engine, as-of date
+    manifest.ndjson        one line per finished chunk (appended after its parts are in place)
+    patients/part-NNNNN.parquet   one row per assessed patient
+    errors/part-NNNNN.parquet     one entry per rejected record: source, problems (path, message)
+    errors.ndjson          every rejected record, readable, written at the end
+    .work/                 FHIR buckets (removed at the end)
+
+Workers read their chunk themselves and write their parts themselves (temporary name, then
+an atomic rename): only chunk descriptions and counts cross process boundaries. A chunk
+listed in the manifest is never redone; a part without a manifest line is simply redone.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from thyref import __version__
+from thyref.cohort import sources
+from thyref.cohort.record import Batch
+from thyref.cohort.sources import Chunk, CohortInputError, Plan
+from thyref.domain.rules import load_rules
+
+DEFAULT_CHUNK = 2000
+Progress = Callable[[int, int], None]  # (records done in a chunk, errors in it)
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkDone:
+    chunk: int
+    rows: int
+    errors: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    kind: str
+    chunks: int
+    skipped: int
+    rows: int
+    errors: int
+    seconds: float
+    out: Path
+
+
+def part_name(chunk_id: int) -> str:
+    return f"part-{chunk_id:05d}.parquet"
+
+
+def process_chunk(chunk: Chunk, out: str, today: str) -> ChunkDone:
+    """Assess every record of ``chunk``; write its row and error parts into ``out``."""
+    import pyarrow.parquet as pq
+
+    started = time.process_time()
+    batch = Batch(date.fromisoformat(today))
+    if chunk.kind == "ndjson":
+        for line, source in sources.ndjson_lines(chunk):
+            batch.add_line(line, source)
+    elif chunk.kind == "files":
+        for data, source in sources.case_files(chunk):
+            if data is None:
+                message = "file is larger than 5 MB"
+                batch.error(None, source, [{"path": "", "message": message}])
+            else:
+                batch.add_line(data, source)
+    else:
+        for key, lines in sources.bucket_patients(chunk):
+            if key.startswith("!"):  # a line that names no patient
+                try:
+                    orjson.loads(lines[0])
+                    message = "FHIR resource without a subject or patient reference"
+                except orjson.JSONDecodeError as exc:
+                    message = f"not valid JSON: {exc}"
+                batch.error(None, key[1:], [{"path": "", "message": message}])
+                continue
+            resources: list[Any] = []
+            for line in lines:
+                try:
+                    resources.append(orjson.loads(line))
+                except orjson.JSONDecodeError as exc:
+                    batch.error(None, key, [{"path": "", "message": f"not valid JSON: {exc}"}])
+            batch.add_fhir(resources, key)
+    rows, errors = batch.tables()
+    folder = Path(out)
+    for sub, table in (("patients", rows), ("errors", errors)):
+        final = folder / sub / part_name(chunk.id)
+        tmp = final.with_suffix(".parquet.tmp")
+        pq.write_table(table, tmp)
+        os.replace(tmp, final)
+    return ChunkDone(chunk.id, rows.num_rows, errors.num_rows, time.process_time() - started)
+
+
+def _read_manifest(path: Path) -> dict[int, dict[str, Any]]:
+    done: dict[int, dict[str, Any]] = {}
+    if not path.exists():
+        return done
+    for line in path.read_bytes().splitlines():
+        try:
+            entry = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue  # a line cut by the interruption: that chunk is redone
+        if isinstance(entry, dict) and isinstance(entry.get("chunk"), int):
+            done[entry["chunk"]] = entry
+    return done
+
+
+def _prepare(
+    source: Path, out: Path, chunk_size: int, today: date, restart: bool
+) -> dict[str, Any]:
+    """Check or write ``run.json``; a different input or setting needs ``restart``."""
+    run_file = out / "run.json"
+    wanted = {
+        "input": str(source.resolve()),
+        "chunk_size": chunk_size,
+        "engine": __version__,
+        "rules": load_rules().id,
+    }
+    if run_file.exists() and not restart:
+        previous = orjson.loads(run_file.read_bytes())
+        same = {k: previous.get(k) for k in wanted} == wanted
+        if not same:
+            raise CohortInputError(
+                f"{out} holds a run with other settings or input; "
+                "use --restart to discard it, or another --out folder"
+            )
+        return dict(previous)
+    if restart and out.exists():
+        for name in ("patients", "errors", ".work"):
+            shutil.rmtree(out / name, ignore_errors=True)
+        for name in ("run.json", "manifest.ndjson", "errors.ndjson"):
+            (out / name).unlink(missing_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
+    state = {**wanted, "as_of": today.isoformat()}
+    run_file.write_bytes(orjson.dumps(state, option=orjson.OPT_INDENT_2))
+    return state
+
+
+def run_cohort(
+    source: Path,
+    out: Path,
+    *,
+    workers: int | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    restart: bool = False,
+    today: date | None = None,
+    on_plan: Callable[[Plan, int], None] | None = None,
+    on_chunk: Callable[[ChunkDone], None] | None = None,
+    max_chunks: int | None = None,
+) -> RunReport:
+    """Assess every patient of ``source`` into ``out``; resumes a run left unfinished.
+
+    ``max_chunks`` stops after that many chunks (to test an interruption).
+    """
+    started = time.perf_counter()
+    state = _prepare(source, out, chunk_size, today or date.today(), restart)
+    if state.get("signature") is not None and not source.exists():
+        raise CohortInputError(f"{source}: no such file or folder")
+    the_plan = sources.plan(source, chunk_size, out / ".work")
+    if state.get("signature") not in (None, the_plan.signature):
+        raise CohortInputError(
+            f"{source} changed since this run started; use --restart to start again"
+        )
+    if state.get("signature") is None:
+        state["signature"] = the_plan.signature
+        (out / "run.json").write_bytes(orjson.dumps(state, option=orjson.OPT_INDENT_2))
+    for sub in ("patients", "errors"):
+        (out / sub).mkdir(exist_ok=True)
+        for stale in (out / sub).glob("*.tmp"):
+            stale.unlink()
+    manifest = out / "manifest.ndjson"
+    finished = _read_manifest(manifest)
+    todo = [c for c in the_plan.chunks if c.id not in finished]
+    if max_chunks is not None:
+        todo = todo[:max_chunks]
+    if on_plan:
+        on_plan(
+            the_plan,
+            sum(int(e.get("rows", 0)) + int(e.get("errors", 0)) for e in finished.values()),
+        )
+    workers = workers or os.cpu_count() or 1
+    with manifest.open("ab") as log:
+
+        def record(done: ChunkDone) -> None:
+            entry = {"chunk": done.chunk, "rows": done.rows, "errors": done.errors}
+            log.write(orjson.dumps(entry) + b"\n")
+            log.flush()
+            os.fsync(log.fileno())
+            finished[done.chunk] = entry
+            if on_chunk:
+                on_chunk(done)
+
+        today_iso = str(state["as_of"])
+        if workers == 1 or len(todo) <= 1:
+            for chunk in todo:
+                record(process_chunk(chunk, str(out), today_iso))
+        else:
+            _pool(todo, str(out), today_iso, workers, record)
+    complete = all(c.id in finished for c in the_plan.chunks)
+    if complete:
+        _write_errors(out, [c.id for c in the_plan.chunks])
+        shutil.rmtree(out / ".work", ignore_errors=True)
+    return RunReport(
+        kind=the_plan.kind,
+        chunks=len(the_plan.chunks),
+        skipped=len(the_plan.chunks) - len(todo),
+        rows=sum(int(e["rows"]) for e in finished.values()),
+        errors=sum(int(e["errors"]) for e in finished.values()),
+        seconds=time.perf_counter() - started,
+        out=out,
+    )
+
+
+def _pool(
+    todo: list[Chunk], out: str, today: str, workers: int, record: Callable[[ChunkDone], None]
+) -> None:
+    """At most two chunks per worker in flight: memory stays flat whatever the input size."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["thyref.cohort.runner"])
+    pending: set[Future[ChunkDone]] = set()
+    queue = iter(todo)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        try:
+            for chunk in queue:
+                pending.add(pool.submit(process_chunk, chunk, out, today))
+                if len(pending) >= 2 * workers:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        record(future.result())
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    record(future.result())
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _write_errors(out: Path, chunk_ids: list[int]) -> None:
+    """``errors.ndjson``: every rejected record, chunk after chunk, readable with any tool."""
+    import pyarrow.parquet as pq
+
+    tmp = out / "errors.ndjson.tmp"
+    with tmp.open("wb") as f:
+        for chunk_id in chunk_ids:
+            part = out / "errors" / part_name(chunk_id)
+            if not part.exists():
+                continue
+            for entry in pq.read_table(part).to_pylist():
+                f.write(orjson.dumps(entry) + b"\n")
+    os.replace(tmp, out / "errors.ndjson")

@@ -1,0 +1,230 @@
+"""Cohort inputs cut into numbered chunks: NDJSON of cases, a folder of case files, FHIR Bulk.
+
+A chunk is a small picklable description (a byte range of an NDJSON file, a list of case
+files, a bucket of FHIR resources); any process can read it, in any order, which makes the
+run parallel and resumable. Chunk numbers depend only on the input and the chunk size.
+
+- NDJSON: one pass counts the lines and notes where every ``size``-th line starts;
+- folder: the ``*.json`` files in name order, ``size`` per chunk;
+- FHIR Bulk Data export (a folder of ``<ResourceType>.ndjson`` files): one pass sends
+  every resource line to a bucket file chosen by its patient (``subject`` or ``patient``
+  reference), so a bucket holds whole patients and memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from thyref.domain.case import MAX_BYTES
+from thyref.errors import ThyrefError
+
+BLOCK = 1 << 24
+BUCKET_BYTES = 8 << 20
+BUCKETS_DONE = "_BUCKETS_DONE"
+
+
+class CohortInputError(ThyrefError):
+    """The cohort input cannot be read (missing, empty, of an unknown kind)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """One unit of work: ``kind`` says how to read ``path`` (and ``files``)."""
+
+    id: int
+    kind: str  # ndjson | files | bucket
+    path: str
+    start: int = 0
+    end: int = 0
+    first_line: int = 1
+    files: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    kind: str  # ndjson | folder | fhir-bulk
+    chunks: tuple[Chunk, ...]
+    records: int  # patients expected (lines, files or Patient resources)
+    signature: dict[str, Any]
+
+
+def detect(path: Path) -> str:
+    """``ndjson``, ``folder`` (case files) or ``fhir-bulk``."""
+    if not path.exists():
+        raise CohortInputError(f"{path}: no such file or folder")
+    if path.is_file():
+        return "ndjson"
+    names = [p.name for p in path.iterdir() if p.is_file()]
+    if any(n.endswith(".json") for n in names):
+        return "folder"
+    if any(n.endswith(".ndjson") for n in names):
+        return "fhir-bulk"
+    raise CohortInputError(f"{path}: holds neither case files (*.json) nor FHIR NDJSON files")
+
+
+def _signature(paths: list[Path]) -> dict[str, Any]:
+    stats = [p.stat() for p in paths]
+    return {
+        "files": len(paths),
+        "bytes": sum(s.st_size for s in stats),
+        "mtime_ns": max((s.st_mtime_ns for s in stats), default=0),
+    }
+
+
+def plan_ndjson(path: Path, size: int) -> Plan:
+    """Chunks of ``size`` lines; the line count comes from one streaming pass."""
+    import numpy as np
+
+    starts = [0]
+    lines = 0
+    pos = 0
+    last = b"\n"
+    with path.open("rb") as f:
+        while block := f.read(BLOCK):
+            newlines = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
+            # the line numbered k * size + 1 starts after the (k * size)-th newline
+            first = -lines % size or size
+            cuts = newlines[first - 1 :: size]
+            starts.extend(int(pos + i + 1) for i in cuts)
+            lines += len(newlines)
+            pos += len(block)
+            last = block[-1:]
+    if pos and last != b"\n":
+        lines += 1
+    if len(starts) > 1 and starts[-1] >= pos:
+        starts.pop()
+    ends = [*starts[1:], pos]
+    chunks = tuple(
+        Chunk(k, "ndjson", str(path), s, e, k * size + 1)
+        for k, (s, e) in enumerate(zip(starts, ends, strict=True))
+    )
+    return Plan("ndjson", chunks, lines, _signature([path]))
+
+
+def plan_folder(path: Path, size: int) -> Plan:
+    files = sorted(p for p in path.iterdir() if p.is_file() and p.name.endswith(".json"))
+    names = [p.name for p in files]
+    chunks = tuple(
+        Chunk(k, "files", str(path), files=tuple(names[i : i + size]))
+        for k, i in enumerate(range(0, len(names), size))
+    )
+    return Plan("folder", chunks, len(files), _signature(files))
+
+
+def patient_key(resource: dict[str, Any]) -> str:
+    """``Patient/<id>`` for a Patient or a resource pointing at one; ``""`` when none."""
+    if resource.get("resourceType") == "Patient":
+        rid = resource.get("id")
+        return f"Patient/{rid}" if isinstance(rid, str) else ""
+    for name in ("subject", "patient", "beneficiary"):
+        ref = resource.get(name)
+        if isinstance(ref, dict) and isinstance(ref.get("reference"), str):
+            reference: str = ref["reference"]
+            parts = reference.rstrip("/").split("/")
+            if len(parts) >= 2 and parts[-2] == "Patient":
+                return f"Patient/{parts[-1]}"
+            return reference
+    return ""
+
+
+def plan_fhir_bulk(path: Path, work: Path) -> Plan:
+    """Partition the resources by patient into bucket files under ``work`` (once)."""
+    files = sorted(p for p in path.iterdir() if p.is_file() and p.name.endswith(".ndjson"))
+    signature = _signature(files)
+    total = signature["bytes"]
+    buckets = max(1, total // BUCKET_BYTES + (1 if total % BUCKET_BYTES else 0))
+    folder = work / "buckets"
+    done = folder / BUCKETS_DONE
+    if done.exists():
+        patients = int(done.read_text().strip() or 0)
+    else:
+        patients = _partition(files, folder, buckets)
+        done.write_text(str(patients))
+    chunks = tuple(
+        Chunk(k, "bucket", str(folder / f"bucket-{k:05d}.ndjson")) for k in range(buckets)
+    )
+    return Plan("fhir-bulk", chunks, patients, signature)
+
+
+def _partition(files: list[Path], folder: Path, buckets: int) -> int:
+    """Each resource line goes to ``bucket-<crc32(patient) % buckets>`` as ``key<TAB>json``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    outs = [(folder / f"bucket-{k:05d}.ndjson").open("wb") for k in range(buckets)]
+    patients = 0
+    try:
+        for file in files:
+            with file.open("rb") as f:
+                for number, line in enumerate(f, 1):
+                    if not line.strip():
+                        continue
+                    try:
+                        resource = orjson.loads(line)
+                        key = patient_key(resource) if isinstance(resource, dict) else ""
+                    except orjson.JSONDecodeError:
+                        resource, key = None, ""
+                    if isinstance(resource, dict) and resource.get("resourceType") == "Patient":
+                        patients += 1
+                    if not key:  # kept, to be reported as an error with where it came from
+                        key = f"!{file.name}:{number}"
+                    k = zlib.crc32(key.encode()) % buckets
+                    outs[k].write(key.encode() + b"\t" + line.rstrip(b"\r\n") + b"\n")
+    finally:
+        for out in outs:
+            out.close()
+    return patients
+
+
+def plan(path: Path, size: int, work: Path) -> Plan:
+    kind = detect(path)
+    if kind == "ndjson":
+        return plan_ndjson(path, size)
+    if kind == "folder":
+        return plan_folder(path, size)
+    return plan_fhir_bulk(path, work)
+
+
+# ------------------------------------------------------------------------ reading a chunk
+
+
+def ndjson_lines(chunk: Chunk) -> Iterator[tuple[bytes, str]]:
+    name = Path(chunk.path).name
+    with open(chunk.path, "rb") as f:
+        f.seek(chunk.start)
+        data = f.read(chunk.end - chunk.start)
+    lines = data.split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    for i, line in enumerate(lines):
+        yield line, f"{name}:{chunk.first_line + i}"
+
+
+def case_files(chunk: Chunk) -> Iterator[tuple[bytes | None, str]]:
+    """Each file's bytes, or None when it is over the 5 MB limit."""
+    folder = Path(chunk.path)
+    for name in chunk.files:
+        file = folder / name
+        if os.path.getsize(file) > MAX_BYTES:
+            yield None, name
+        else:
+            yield file.read_bytes(), name
+
+
+def bucket_patients(chunk: Chunk) -> Iterator[tuple[str, list[bytes]]]:
+    """The resource lines of each patient of a bucket, patients in key order."""
+    groups: dict[str, list[bytes]] = {}
+    try:
+        with open(chunk.path, "rb") as f:
+            for line in f:
+                raw_key, _, body = line.rstrip(b"\n").partition(b"\t")
+                groups.setdefault(raw_key.decode(), []).append(body)
+    except FileNotFoundError:
+        return
+    for key in sorted(groups):
+        yield key, groups[key]

@@ -1,0 +1,264 @@
+"""What a registry reads from a cohort run: counts with DuckDB over the Parquet output.
+
+``summarise(out)`` queries ``out/patients/*.parquet`` (and ``out/errors/*.parquet``) and
+returns plain figures; ``render_text`` and ``render_html`` say them in French or English
+(sentences from the catalogue, ``cohort.*`` keys), the HTML with inline SVG plots.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from thyref.domain.messages import Lang, number, text
+
+# New refractory cases a year in France, by category (seed document: about 250
+# differentiated, 50 medullary and 100 anaplastic; TuThyRef network presentation).
+FRENCH_NEW_REFRACTORY_PER_YEAR: dict[str, int] = {
+    "differentiated": 250,
+    "medullary": 50,
+    "anaplastic": 100,
+}
+CATEGORIES = tuple(FRENCH_NEW_REFRACTORY_PER_YEAR)
+
+
+@dataclass
+class Summary:
+    rows: int = 0
+    errors: int = 0
+    by_status: list[tuple[str, int]] = field(default_factory=list)
+    by_category: list[tuple[str, str, int]] = field(default_factory=list)
+    by_criterion: list[tuple[str, int]] = field(default_factory=list)
+    per_year: list[tuple[int, dict[str, int]]] = field(default_factory=list)
+    options: list[tuple[str, int]] = field(default_factory=list)
+
+    def refractory_share(self) -> dict[str, float]:
+        """Each category's share (%) of the new refractory cases, all years together."""
+        totals = {c: sum(counts.get(c, 0) for _, counts in self.per_year) for c in CATEGORIES}
+        whole = sum(totals.values())
+        return {c: round(100 * n / whole, 1) if whole else 0.0 for c, n in totals.items()}
+
+
+def _glob(folder: Path) -> str:
+    return str(folder / "*.parquet").replace("'", "''")
+
+
+def summarise(out: Path) -> Summary:
+    import duckdb
+
+    summary = Summary()
+    patients = out / "patients"
+    if not patients.is_dir() or not any(patients.glob("*.parquet")):
+        return summary
+    con = duckdb.connect()
+    try:
+        con.execute(f"CREATE VIEW p AS SELECT * FROM read_parquet('{_glob(patients)}')")
+        errors = out / "errors"
+        if errors.is_dir() and any(errors.glob("*.parquet")):
+            row = con.execute(f"SELECT count(*) FROM read_parquet('{_glob(errors)}')").fetchone()
+            summary.errors = int(row[0]) if row else 0
+        row = con.execute("SELECT count(*) FROM p").fetchone()
+        summary.rows = int(row[0]) if row else 0
+        summary.by_status = [
+            (str(s), int(n))
+            for s, n in con.execute(
+                "SELECT status, count(*) AS n FROM p GROUP BY status ORDER BY n DESC, status"
+            ).fetchall()
+        ]
+        summary.by_category = [
+            (str(c), str(s), int(n))
+            for c, s, n in con.execute(
+                "SELECT category, status, count(*) FROM p GROUP BY ALL ORDER BY category, status"
+            ).fetchall()
+        ]
+        summary.by_criterion = [
+            (str(c), int(n))
+            for c, n in con.execute(
+                "SELECT c, count(*) AS n FROM (SELECT unnest(criteria) AS c FROM p) "
+                "GROUP BY c ORDER BY n DESC, c"
+            ).fetchall()
+        ]
+        years: dict[int, dict[str, int]] = {}
+        for year, category, n in con.execute(
+            "SELECT diagnosis_year, category, count(*) FROM p WHERE status = 'refractory' "
+            "GROUP BY ALL ORDER BY diagnosis_year, category"
+        ).fetchall():
+            years.setdefault(int(year), {})[str(category)] = int(n)
+        summary.per_year = sorted(years.items())
+        summary.options = [
+            (str(o), int(n))
+            for o, n in con.execute(
+                "SELECT o, count(*) AS n FROM (SELECT unnest(options) AS o FROM p) "
+                "GROUP BY o ORDER BY n DESC, o"
+            ).fetchall()
+        ]
+    finally:
+        con.close()
+    return summary
+
+
+def _pct(n: int, total: int, lang: Lang) -> str:
+    return f"{number(round(100 * n / total, 1), lang)} %" if total else "–"
+
+
+def _reference_sentence(summary: Summary, lang: Lang) -> str:
+    ref = FRENCH_NEW_REFRACTORY_PER_YEAR
+    whole = sum(ref.values())
+    share = summary.refractory_share()
+    params: dict[str, Any] = {c: ref[c] for c in CATEGORIES}
+    params.update({f"share_{c}": round(100 * ref[c] / whole, 1) for c in CATEGORIES})
+    params.update({f"cohort_{c}": share[c] for c in CATEGORIES})
+    return text("cohort.reference", lang, params)
+
+
+def _tables(summary: Summary, lang: Lang) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(title, header, rows) of every table, in the reader's language."""
+
+    def col(key: str) -> str:
+        return text(f"cohort.col.{key}", lang)
+
+    def word(kind: str, value: str) -> str:
+        said = text(f"{kind}.{value}", lang)
+        return value if said == f"{kind}.{value}" else f"{said} ({value})"
+
+    total = summary.rows
+    refractory = dict(summary.by_status).get("refractory", 0)
+    ref = FRENCH_NEW_REFRACTORY_PER_YEAR
+    years = [
+        [str(year), *(str(counts.get(c, 0)) for c in CATEGORIES), str(sum(counts.values()))]
+        for year, counts in summary.per_year
+    ]
+    years.append([col("reference"), *(str(ref[c]) for c in CATEGORIES), str(sum(ref.values()))])
+    return [
+        (
+            text("cohort.by_status", lang),
+            [col("status"), col("patients"), col("share")],
+            [[word("status", s), str(n), _pct(n, total, lang)] for s, n in summary.by_status],
+        ),
+        (
+            text("cohort.by_category", lang),
+            [col("category"), col("status"), col("patients")],
+            [[word("category", c), word("status", s), str(n)] for c, s, n in summary.by_category],
+        ),
+        (
+            text("cohort.by_criterion", lang),
+            [col("criterion"), col("patients"), col("share")],
+            [[c, str(n), _pct(n, refractory, lang)] for c, n in summary.by_criterion],
+        ),
+        (
+            text("cohort.per_year", lang),
+            [col("year"), *(word("category", c) for c in CATEGORIES), col("total")],
+            years,
+        ),
+        (
+            text("cohort.options", lang),
+            [col("option"), col("patients"), col("share")],
+            [[f"{text(f'title.{o}', lang)} ({o})", str(n), _pct(n, total, lang)]
+             for o, n in summary.options],
+        ),
+    ]  # fmt: skip
+
+
+def render_text(summary: Summary, lang: Lang = "fr", width: int = 110) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, highlight=False, color_system=None)
+    console.print(text("cohort.title", lang), style="bold")
+    if not summary.rows:
+        console.print(text("cohort.empty", lang))
+        return buffer.getvalue()
+    console.print(text("cohort.totals", lang, {"rows": summary.rows, "errors": summary.errors}))
+    for title, header, rows in _tables(summary, lang):
+        table = Table(title=title, title_justify="left")
+        for name in header:
+            table.add_column(name, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+    console.print(_reference_sentence(summary, lang))
+    return buffer.getvalue()
+
+
+def _svg(figure: Any) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight")
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg") :]
+
+
+def _plots(summary: Summary, lang: Lang) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plots = []
+    fig, ax = plt.subplots(figsize=(6, 2.6))
+    ax.barh([text(f"status.{s}", lang) for s, _ in summary.by_status],
+            [n for _, n in summary.by_status], color="#4a6fa5")  # fmt: skip
+    ax.set_title(text("cohort.by_status", lang))
+    ax.invert_yaxis()
+    plots.append(_svg(fig))
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    years = [year for year, _ in summary.per_year]
+    bottom = [0] * len(years)
+    for category, colour in zip(CATEGORIES, ("#4a6fa5", "#e0a030", "#c0504d"), strict=True):
+        counts = [counts.get(category, 0) for _, counts in summary.per_year]
+        ax.bar(years, counts, bottom=bottom, label=text(f"category.{category}", lang),
+               color=colour)  # fmt: skip
+        bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
+    ax.set_title(text("cohort.per_year", lang))
+    ax.legend(loc="upper left", fontsize="small")
+    plots.append(_svg(fig))
+    plt.close(fig)
+
+    top = summary.options[:12]
+    fig, ax = plt.subplots(figsize=(7, 0.35 * len(top) + 1))
+    ax.barh([o for o, _ in top], [n for _, n in top], color="#4a6fa5")
+    ax.set_title(text("cohort.options", lang))
+    ax.invert_yaxis()
+    plots.append(_svg(fig))
+    plt.close(fig)
+    return plots
+
+
+_PAGE = """<!doctype html>
+<html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ title }}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
+table{border-collapse:collapse;margin:0.5rem 0 1.5rem}td,th{border:1px solid #ccc;
+padding:0.2rem 0.6rem;text-align:left}th{background:#f2f2f2}svg{max-width:100%;height:auto}</style>
+</head><body>
+<h1>{{ title }}</h1>
+<p>{{ totals }}</p>
+{% for plot in plots %}<figure>{{ plot | safe }}</figure>
+{% endfor %}
+{% for table_title, header, rows in tables %}<h2>{{ table_title }}</h2>
+<table><thead><tr>{% for h in header %}<th>{{ h }}</th>{% endfor %}</tr></thead><tbody>
+{% for row in rows %}<tr>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>
+{% endfor %}</tbody></table>
+{% endfor %}<p>{{ reference }}</p>
+</body></html>
+"""
+
+
+def render_html(summary: Summary, lang: Lang = "fr") -> str:
+    import jinja2
+
+    env = jinja2.Environment(autoescape=True)
+    empty = not summary.rows
+    return env.from_string(_PAGE).render(
+        lang=lang,
+        title=text("cohort.title", lang),
+        totals=text("cohort.empty", lang)
+        if empty
+        else text("cohort.totals", lang, {"rows": summary.rows, "errors": summary.errors}),
+        plots=[] if empty else _plots(summary, lang),
+        tables=[] if empty else _tables(summary, lang),
+        reference="" if empty else _reference_sentence(summary, lang),
+    )

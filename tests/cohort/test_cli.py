@@ -1,0 +1,75 @@
+"""The commands: `thyref synth`, `thyref cohort run`, `thyref cohort summary`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from thyref.cli.main import app
+
+from .support import read_errors, read_rows
+
+runner = CliRunner()
+
+
+def test_synth_then_run_then_summary(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.ndjson"
+    done = runner.invoke(app, ["synth", "--n", "40", "--seed", "9", "--out", str(cases)])
+    assert done.exit_code == 0, done.output
+    assert len(cases.read_bytes().splitlines()) == 40
+    out = tmp_path / "out"
+    args = ["cohort", "run", str(cases), "--out", str(out), "--workers", "1", "--no-progress"]
+    done = runner.invoke(app, [*args, "--lang", "en"])
+    assert done.exit_code == 0, done.output
+    assert "40 patients assessed, 0 record(s) rejected" in done.output
+    assert len(read_rows(out)) == 40
+    assert read_errors(out) == []
+    done = runner.invoke(app, ["cohort", "summary", str(out), "--lang", "en"])
+    assert done.exit_code == 0
+    assert "Patients by status" in done.output
+    page = tmp_path / "summary.html"
+    args = ["cohort", "summary", str(out), "--format", "html", "--output", str(page)]
+    assert runner.invoke(app, args).exit_code == 0
+    assert "<svg" in page.read_text()
+
+
+def test_synth_folder_writes_one_file_per_patient(tmp_path: Path) -> None:
+    done = runner.invoke(app, ["synth", "--n", "7", "--out", str(tmp_path / "cases")])
+    assert done.exit_code == 0
+    assert len(list((tmp_path / "cases").glob("*.json"))) == 7
+
+
+def test_bad_input_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    thyref = Path(sys.executable).parent / "thyref"
+    cmd = [str(thyref), "cohort", "run", str(tmp_path / "none.ndjson"), "--out", str(tmp_path)]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    assert "none.ndjson: no such file or folder" in done.stderr
+
+
+def test_help_does_not_load_the_cohort_libraries() -> None:
+    code = (
+        "import sys; import thyref.cli.main; "
+        "print(' '.join(m for m in ('pyarrow', 'duckdb', 'pyspark', 'pandas', 'thyref.synth') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
+
+
+def test_as_of_day_is_used_and_kept(tmp_path: Path) -> None:
+    import orjson
+
+    cases = tmp_path / "cases.ndjson"
+    assert runner.invoke(app, ["synth", "--n", "3", "--out", str(cases)]).exit_code == 0
+    out = tmp_path / "out"
+    args = ["cohort", "run", str(cases), "--out", str(out), "--workers", "1", "--no-progress"]
+    assert runner.invoke(app, [*args, "--as-of", "2026-01-31"]).exit_code == 0
+    assert orjson.loads((out / "run.json").read_bytes())["as_of"] == "2026-01-31"
+    bad = runner.invoke(app, [*args, "--as-of", "31/01/2026"])
+    assert bad.exit_code == 2
+    assert "--as-of" in bad.output

@@ -1,0 +1,159 @@
+"""FHIR Bulk Data exports: resources grouped by patient, and the run through the FHIR adapter."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from thyref.cohort import sources
+from thyref.cohort.runner import run_cohort
+from thyref.synth import synth_cases
+
+from .support import expected_row, read_errors, read_rows
+
+TODAY = date(2026, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("resource", "key"),
+    [
+        # a Patient is its own key
+        ({"resourceType": "Patient", "id": "p1"}, "Patient/p1"),
+        # most clinical resources point at the patient with `subject`
+        ({"resourceType": "Condition", "subject": {"reference": "Patient/p1"}}, "Patient/p1"),
+        # an absolute URL to the same patient
+        (
+            {"resourceType": "Observation", "subject": {"reference": "https://h/fhir/Patient/p2"}},
+            "Patient/p2",
+        ),
+        # some resources use `patient` (AllergyIntolerance, Immunization...)
+        (
+            {"resourceType": "AllergyIntolerance", "patient": {"reference": "Patient/p3"}},
+            "Patient/p3",
+        ),
+        # a reference that is not a Patient one is kept as it is
+        ({"resourceType": "Observation", "subject": {"reference": "Group/g1"}}, "Group/g1"),
+        # no reference at all: no key
+        ({"resourceType": "Observation", "code": {}}, ""),
+        # a Patient without an id: no key
+        ({"resourceType": "Patient"}, ""),
+    ],
+)
+def test_patient_key(resource: dict[str, Any], key: str) -> None:
+    assert sources.patient_key(resource) == key
+
+
+def _bulk(folder: Path, by_type: dict[str, list[Any]]) -> None:
+    folder.mkdir()
+    for kind, resources in by_type.items():
+        body = b"".join((r if isinstance(r, bytes) else orjson.dumps(r)) + b"\n" for r in resources)
+        (folder / f"{kind}.ndjson").write_bytes(body)
+
+
+def test_partition_keeps_each_patient_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sources, "BUCKET_BYTES", 300)  # many small buckets
+    patients = [f"p{k}" for k in range(12)]
+    _bulk(
+        tmp_path / "bulk",
+        {
+            "Patient": [{"resourceType": "Patient", "id": p} for p in patients],
+            "Condition": [
+                {"resourceType": "Condition", "id": f"c-{p}",
+                 "subject": {"reference": f"Patient/{p}"}}
+                for p in patients
+            ],
+            "Observation": [
+                {"resourceType": "Observation", "id": f"o{k}-{p}",
+                 "subject": {"reference": f"Patient/{p}"}}
+                for p in patients for k in range(3)
+            ] + [{"resourceType": "Observation", "id": "orphan"}, b"{not json"],
+        },
+    )  # fmt: skip
+    plan = sources.plan(tmp_path / "bulk", 100, tmp_path / "work")
+    assert plan.kind == "fhir-bulk"
+    assert plan.records == 12
+    assert len(plan.chunks) > 1
+    groups: dict[str, list[bytes]] = {}
+    for chunk in plan.chunks:
+        for key, lines in sources.bucket_patients(chunk):
+            assert key not in groups, f"{key} split over two buckets"
+            groups[key] = lines
+    for p in patients:
+        ids = sorted(orjson.loads(line)["id"] for line in groups[f"Patient/{p}"])
+        assert ids == sorted([p, f"c-{p}", f"o0-{p}", f"o1-{p}", f"o2-{p}"])
+    # the orphan and the broken line are kept, keyed by where they came from
+    assert {k for k in groups if k.startswith("!")} == {
+        "!Observation.ndjson:37",
+        "!Observation.ndjson:38",
+    }
+
+
+def test_resources_without_a_patient_are_errors_not_crashes(tmp_path: Path) -> None:
+    _bulk(tmp_path / "bulk", {"Observation": [{"resourceType": "Observation", "id": "x"}, b"{"]})
+    report = run_cohort(tmp_path / "bulk", tmp_path / "out", workers=1, today=TODAY)
+    assert (report.rows, report.errors) == (0, 2)
+    errors = read_errors(tmp_path / "out")
+    assert [e["source"] for e in errors] == ["Observation.ndjson:1", "Observation.ndjson:2"]
+    assert "subject or patient reference" in errors[0]["problems"][0]["message"]
+    assert errors[1]["problems"][0]["message"].startswith("not valid JSON")
+    assert not (tmp_path / "out" / ".work").exists()
+
+
+def _synth_bulk(folder: Path, n: int) -> list[bytes]:
+    from thyref.synth import write
+
+    write(n, 21, "fhir", folder)
+    return [orjson.dumps(c) for c in synth_cases(n, 21)]
+
+
+def test_bulk_export_gives_the_same_answers_as_the_cases(tmp_path: Path) -> None:
+    lines = _synth_bulk(tmp_path / "bulk", 60)
+    report = run_cohort(tmp_path / "bulk", tmp_path / "out", workers=2, today=TODAY)
+    assert (report.rows, report.errors) == (60, 0), read_errors(tmp_path / "out")[:3]
+    rows = read_rows(tmp_path / "out")
+    for line in lines:
+        want = expected_row(line, TODAY)
+        got = rows[want["patient_id"]]
+        for key, value in want.items():
+            assert got[key] == value, f"{want['patient_id']}.{key}"
+
+
+def test_missing_resource_type_does_not_stop_the_run(tmp_path: Path) -> None:
+    _synth_bulk(tmp_path / "bulk", 40)
+    observations = tmp_path / "bulk" / "Observation.ndjson"
+    assert observations.exists()
+    observations.unlink()  # an export without any Observation (no labs, no measurements)
+    report = run_cohort(tmp_path / "bulk", tmp_path / "out", workers=1, today=TODAY)
+    # every patient is accounted for: assessed with what is there, or listed with its problems
+    assert report.rows + report.errors == 40
+    for entry in read_errors(tmp_path / "out"):
+        assert entry["problems"] and all(p["message"] for p in entry["problems"])
+
+
+def test_ndjson_of_bundles_gives_the_same_answers_as_the_cases(tmp_path: Path) -> None:
+    from thyref.synth import write
+
+    write(30, 22, "fhir", tmp_path / "bundles.ndjson")
+    report = run_cohort(tmp_path / "bundles.ndjson", tmp_path / "out", workers=1, today=TODAY)
+    assert (report.rows, report.errors) == (30, 0), read_errors(tmp_path / "out")[:3]
+    rows = read_rows(tmp_path / "out")
+    for case in synth_cases(30, 22):
+        want = expected_row(orjson.dumps(case), TODAY)
+        got = rows[want["patient_id"]]
+        for key, value in want.items():
+            assert got[key] == value, f"{want['patient_id']}.{key}"
+
+
+def test_synthetic_fhir_is_byte_identical_for_a_seed(tmp_path: Path) -> None:
+    from thyref.synth import write
+
+    write(20, 4, "fhir", tmp_path / "a.ndjson")
+    write(20, 4, "fhir", tmp_path / "b.ndjson")
+    # resource ids and fullUrls must come from the case, never from a random uuid
+    assert (tmp_path / "a.ndjson").read_bytes() == (tmp_path / "b.ndjson").read_bytes()

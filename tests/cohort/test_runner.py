@@ -1,0 +1,178 @@
+"""`thyref cohort run` on the local engine: same answers as `thyref assess`, faults, resume."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import orjson
+import pytest
+
+from thyref.cohort.runner import run_cohort
+from thyref.cohort.sources import CohortInputError
+from thyref.synth import synth_cases
+
+from .support import (
+    assert_same_as_single_case,
+    read_errors,
+    read_rows,
+    write_ndjson,
+)
+
+TODAY = date(2026, 6, 1)
+
+
+def test_rows_equal_single_case_assessment_with_a_process_pool(tmp_path: Path) -> None:
+    source = tmp_path / "cases.ndjson"
+    lines = write_ndjson(source, 400, seed=11)
+    report = run_cohort(source, tmp_path / "out", workers=2, chunk_size=60, today=TODAY)
+    # 400 lines in chunks of 60: 7 chunks, the last one with 40
+    assert (report.chunks, report.rows, report.errors) == (7, 400, 0)
+    assert_same_as_single_case(tmp_path / "out", lines, TODAY)
+    assert sorted(p.name for p in (tmp_path / "out" / "patients").iterdir()) == [
+        f"part-{k:05d}.parquet" for k in range(7)
+    ]
+
+
+def test_folder_of_case_files(tmp_path: Path) -> None:
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    lines = []
+    for case in synth_cases(30, seed=5):
+        line = orjson.dumps(case)
+        (folder / f"{case['id']}.json").write_bytes(line)
+        lines.append(line)
+    (folder / "broken.json").write_bytes(b'{"format": "thyref-case/1", "id": ')
+    report = run_cohort(folder, tmp_path / "out", workers=1, chunk_size=8, today=TODAY)
+    # 31 files in chunks of 8: 4 chunks; the broken file is the only error
+    assert (report.chunks, report.rows, report.errors) == (4, 30, 1)
+    assert_same_as_single_case(tmp_path / "out", lines, TODAY)
+    assert read_errors(tmp_path / "out")[0]["source"] == "broken.json"
+
+
+BAD_LINES = [
+    # not JSON at all
+    b"this is not json",
+    # a line cut in the middle (a truncated export)
+    b'{"format": "thyref-case/1", "id": "cut-1", "diagnosis": {"histol',
+    # JSON, but not an object
+    b"[1, 2, 3]",
+    # an unknown histology and a negative activity: both problems, with their paths
+    b'{"format": "thyref-case/1", "id": "bad-2", "diagnosis": {"histology": "papilary",'
+    b' "date": "2020-01-01"}, "rai": [{"date": "2020-03-01", "activity": -1, "unit": "GBq"}]}',
+    # a measurement of an undeclared lesion
+    b'{"format": "thyref-case/1", "id": "bad-3", "diagnosis": {"histology": "follicular",'
+    b' "date": "2020-01-01"}, "lesions": [{"id": "L1", "site": "lung"}],'
+    b' "imaging": [{"date": "2020-02-01", "measurements": {"L9": 12}}]}',
+]
+
+
+def test_malformed_lines_are_reported_and_never_stop_the_run(tmp_path: Path) -> None:
+    source = tmp_path / "cases.ndjson"
+    good = write_ndjson(source, 50, seed=2)
+    # bad lines in the middle of the file, plus a blank line (skipped, not an error)
+    raw = source.read_bytes().splitlines()
+    mixed = raw[:20] + BAD_LINES[:3] + [b""] + raw[20:] + BAD_LINES[3:]
+    source.write_bytes(b"\n".join(mixed) + b"\n")
+    report = run_cohort(source, tmp_path / "out", workers=2, chunk_size=16, today=TODAY)
+    assert (report.rows, report.errors) == (50, 5)
+    assert_same_as_single_case(tmp_path / "out", good, TODAY)
+    errors = {e["source"]: e for e in read_errors(tmp_path / "out")}
+    # 1-based line numbers: 20 good lines, bad 21-23, blank 24, good 25-54, bad 55-56
+    assert errors["cases.ndjson:21"]["problems"][0]["message"].startswith("not valid JSON")
+    assert errors["cases.ndjson:22"]["patient_id"] is None
+    assert errors["cases.ndjson:23"]["problems"][0]["message"] == "a case must be a JSON object"
+    bad2 = errors["cases.ndjson:55"]
+    assert bad2["patient_id"] == "bad-2"
+    assert {p["path"] for p in bad2["problems"]} == {"diagnosis.histology", "rai[0].activity"}
+    bad3 = errors["cases.ndjson:56"]
+    assert [p["path"] for p in bad3["problems"]] == ["imaging[0].measurements.L9"]
+
+
+def _parts(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in (folder / "patients").glob("*.parquet")}
+
+
+def test_resume_from_a_partial_output_redoes_only_missing_chunks(tmp_path: Path) -> None:
+    source = tmp_path / "cases.ndjson"
+    lines = write_ndjson(source, 120, seed=4)
+    out = tmp_path / "out"
+    run_cohort(source, out, workers=1, chunk_size=20, today=TODAY)  # 6 chunks
+    # simulate an interruption: the last two chunks never reached the manifest, one of
+    # them left a temporary part, and the manifest ends with a half-written line
+    manifest = (out / "manifest.ndjson").read_bytes().splitlines()
+    kept = [line for line in manifest if orjson.loads(line)["chunk"] < 4]
+    (out / "manifest.ndjson").write_bytes(b"\n".join(kept) + b'\n{"chunk": 4, "ro')
+    (out / "patients" / "part-00005.parquet").unlink()
+    (out / "patients" / "part-00005.parquet.tmp").write_bytes(b"partial")
+    (out / "errors.ndjson").unlink()
+    before = _parts(out)
+    report = run_cohort(source, out, workers=1, chunk_size=20, today=date(2030, 1, 1))
+    assert (report.chunks, report.skipped, report.rows) == (6, 4, 120)
+    after = _parts(out)
+    # the four finished parts were not rewritten; 4 (present, unlisted) and 5 were redone
+    assert all(after[f"part-{k:05d}.parquet"] == before[f"part-{k:05d}.parquet"] for k in range(4))
+    assert not list((out / "patients").glob("*.tmp"))
+    # the resumed chunks use the first run's as-of date, not the new one
+    assert_same_as_single_case(out, lines, TODAY)
+    assert (out / "errors.ndjson").exists()
+
+
+def test_interrupted_process_resumes_without_redoing_finished_chunks(tmp_path: Path) -> None:
+    source = tmp_path / "cases.ndjson"
+    # 150 chunks: far more work than the time it takes to see two of them finish
+    lines = write_ndjson(source, 3000, seed=8)
+    out = tmp_path / "out"
+    thyref = Path(sys.executable).parent / "thyref"
+    cmd = [str(thyref), "cohort", "run", str(source), "--out", str(out), "--workers", "1",
+           "--chunk-size", "20", "--no-progress"]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    manifest = out / "manifest.ndjson"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if manifest.exists() and manifest.read_bytes().count(b"\n") >= 2:
+            break
+        time.sleep(0.005)
+    assert proc.poll() is None, "the run finished before it could be interrupted"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    finished = manifest.read_bytes().count(b"\n")
+    assert 2 <= finished < 150
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    entries = [orjson.loads(line) for line in manifest.read_bytes().splitlines()]
+    # every chunk listed exactly once: nothing finished before the kill was redone
+    assert sorted(e["chunk"] for e in entries) == list(range(150))
+    run_day = date.fromisoformat(orjson.loads((out / "run.json").read_bytes())["as_of"])
+    assert_same_as_single_case(out, lines, run_day)
+
+
+def test_another_input_in_the_same_folder_needs_restart(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.ndjson", tmp_path / "b.ndjson"
+    write_ndjson(first, 5, seed=1)
+    write_ndjson(second, 7, seed=2)
+    run_cohort(first, tmp_path / "out", workers=1, today=TODAY)
+    with pytest.raises(CohortInputError, match="--restart"):
+        run_cohort(second, tmp_path / "out", workers=1, today=TODAY)
+    report = run_cohort(second, tmp_path / "out", workers=1, restart=True, today=TODAY)
+    assert report.rows == 7
+    assert len(read_rows(tmp_path / "out")) == 7
+
+
+def test_changed_input_is_not_mixed_with_earlier_parts(tmp_path: Path) -> None:
+    source = tmp_path / "cases.ndjson"
+    write_ndjson(source, 10, seed=1)
+    run_cohort(source, tmp_path / "out", workers=1, today=TODAY)
+    write_ndjson(source, 12, seed=1)
+    with pytest.raises(CohortInputError, match="changed"):
+        run_cohort(source, tmp_path / "out", workers=1, today=TODAY)
+
+
+def test_missing_input_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(CohortInputError, match="no such file"):
+        run_cohort(tmp_path / "nope.ndjson", tmp_path / "out", workers=1)

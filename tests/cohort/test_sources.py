@@ -1,0 +1,42 @@
+"""Cutting an NDJSON file into chunks: every line once, in order, with its line number."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from thyref.cohort import sources
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lengths=st.lists(st.integers(0, 40), max_size=60),
+    size=st.integers(1, 9),
+    block=st.integers(1, 64),
+    trailing_newline=st.booleans(),
+)
+def test_chunks_cover_every_line_once(
+    lengths: list[int], size: int, block: int, trailing_newline: bool
+) -> None:
+    lines = [b"x" * n for n in lengths]
+    body = b"\n".join(lines) + (b"\n" if trailing_newline and lines else b"")
+    with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sources, "BLOCK", block)  # cuts falling inside and across blocks
+        path = Path(tmp) / "c.ndjson"
+        path.write_bytes(body)
+        plan = sources.plan_ndjson(path, size)
+        seen = [item for chunk in plan.chunks for item in sources.ndjson_lines(chunk)]
+    # a file's lines: what lies between newlines, the piece after the last newline only
+    # when it is not empty ("a\nb" and "a\nb\n" both hold two lines)
+    pieces = body.split(b"\n")
+    expected = pieces[:-1] if pieces[-1] == b"" else pieces
+    assert [line for line, _ in seen] == expected
+    assert [source for _, source in seen] == [f"c.ndjson:{i + 1}" for i in range(len(expected))]
+    assert plan.records == len(expected)
+    # every chunk but the last holds exactly `size` lines
+    assert all(c.first_line == c.id * size + 1 for c in plan.chunks)
+    assert len(plan.chunks) == max(1, -(-len(expected) // size))

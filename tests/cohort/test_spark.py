@@ -1,0 +1,75 @@
+"""`--engine spark`: the same rows as `thyref assess`, through PySpark in local mode."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from thyref.cohort.summary import summarise
+
+from .support import assert_same_as_single_case, read_errors, write_ndjson
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+TODAY = date(2026, 6, 1)
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[SparkSession]:
+    """One local session for every Spark test (it takes several seconds to start)."""
+    if shutil.which("java") is None and os.environ.get("CI") != "true":
+        pytest.skip("Spark needs Java: apt-get install -y openjdk-17-jre-headless")
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    os.environ["THYREF_SPARK_MASTER"] = "local[2]"
+    from thyref.cohort.spark import session
+
+    spark = session()
+    spark.sparkContext.setLogLevel("ERROR")
+    yield spark
+    spark.stop()
+
+
+def test_spark_rows_equal_single_case_assessment(spark: SparkSession, tmp_path: Path) -> None:
+    from thyref.cohort.spark import run_spark
+
+    source = tmp_path / "cases.ndjson"
+    bad = [b"not json", b'{"format": "thyref-case/1", "id": "x"}']
+    lines = write_ndjson(source, 150, seed=17, extra=bad)
+    report = run_spark(source, tmp_path / "out", spark=spark, today=TODAY)
+    assert (report.rows, report.errors) == (150, 2)
+    assert_same_as_single_case(tmp_path / "out", lines[:-2], TODAY)
+    errors = {e["source"]: e for e in read_errors(tmp_path / "out")}
+    assert set(errors) == {"cases.ndjson:151", "cases.ndjson:152"}
+    # the case without a diagnosis names the missing field
+    assert [p["path"] for p in errors["cases.ndjson:152"]["problems"]] == ["diagnosis"]
+    # the summary reads Spark's output like the local engine's
+    assert summarise(tmp_path / "out").rows == 150
+
+
+def test_spark_reads_a_folder_of_case_files(spark: SparkSession, tmp_path: Path) -> None:
+    import orjson
+
+    from thyref.cohort.spark import run_spark
+    from thyref.synth import synth_cases
+
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    lines = []
+    for case in synth_cases(20, seed=3):
+        line = orjson.dumps(case)
+        (folder / f"{case['id']}.json").write_bytes(line)
+        lines.append(line)
+    (folder / "broken.json").write_bytes(b"{")
+    report = run_spark(folder, tmp_path / "out", spark=spark, today=TODAY)
+    assert (report.rows, report.errors) == (20, 1)
+    assert_same_as_single_case(tmp_path / "out", lines, TODAY)
+    assert [e["source"] for e in read_errors(tmp_path / "out")] == ["broken.json"]
