@@ -557,7 +557,20 @@ ROWS: list[tuple[str, dict[str, Any], str, str | None]] = [
         "high",
     ),
     ("trial-ras", _b(molecular=[NRAS]), "CLINICAL-TRIAL", "high"),
-    ("trial-alk", _b(molecular=[ALK_FUSION]), "CLINICAL-TRIAL", "high"),
+    # an ALK alteration of any kind leads to a trial, but only while TARGETED-THERAPY is not
+    # triggered (clinical-rules.md section 4, CLINICAL-TRIAL row): an ALK fusion opens the
+    # ALK row of TARGETED-THERAPY, so no trial; another ALK alteration (a mutation) does
+    ("trial-not-alk-fusion-targeted", _b(molecular=[ALK_FUSION]), "CLINICAL-TRIAL", None),
+    ("trial-alk-mutation", _b(molecular=[mol("ALK", "F1174L")]), "CLINICAL-TRIAL", "high"),
+    # a RAS mutation beside a RET fusion (approved RET inhibitor): no trial
+    ("trial-not-ras-with-ret-fusion", _b(molecular=[NRAS, RET_FUSION]), "CLINICAL-TRIAL", None),
+    # progressive on a drug still leads to a trial whatever the targeted options
+    (
+        "trial-on-tki-with-ret-fusion",
+        _b(progressive=True, on_systemic_therapy="lenvatinib", molecular=[RET_FUSION]),
+        "CLINICAL-TRIAL",
+        "high",
+    ),
     ("trial-not-stable-on-tki", _b(on_systemic_therapy="lenvatinib"), "CLINICAL-TRIAL", None),
     ("trial-not-progressive-no-tki", _b(progressive=True), "CLINICAL-TRIAL", None),
     ("trial-not-not-refractory", _n(molecular=[NRAS]), "CLINICAL-TRIAL", None),
@@ -689,10 +702,12 @@ def test_french_and_english_texts(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(RICH))
 def test_sources_present(name: str) -> None:
-    # Every recommendation names its sources; every row of section 4 cites SEED.
+    # Every recommendation names its sources; every row of section 4 cites SEED except
+    # GERMLINE-RET-TESTING, whose only source is ATA-MTC2015.
     for r in run(RICH[name])["recommendations"]:
         assert r["sources"], r["id"]
-        assert "SEED" in r["sources"], (r["id"], r["sources"])
+        expected = "ATA-MTC2015" if r["id"] == "GERMLINE-RET-TESTING" else "SEED"
+        assert expected in r["sources"], (r["id"], r["sources"])
         for s in r["sources"]:
             assert s.startswith(KNOWN_SOURCES), (r["id"], s)
 

@@ -273,10 +273,20 @@ def test_differentiated_without_lesion_is_not_refractory() -> None:
     assert out["missing_data"] == []
 
 
-def test_no_uptake_needs_no_rai_under_tuthyref_2021() -> None:
-    # DTC-NO-UPTAKE has no I-131 prerequisite in tuthyref-2021 (only the later ata-2025
-    # set requires a therapeutic administration, section 5).
+def test_no_uptake_needs_an_i131_administration() -> None:
+    # clinical-rules.md section 1, DTC-NO-UPTAKE: "at least one I-131 administration in
+    # `rai`"; "A non-avid lesion with no I-131 given yet is not enough: `indeterminate`,
+    # missing `rai`". (The earlier reading, with no I-131 prerequisite, is withdrawn.)
     out = _refr(make_case(lesions=[lesion("P1", "lung", "no")]))
+    assert out["status"] == "indeterminate"
+    assert out["criteria_met"] == []
+    assert out["missing_data"] == ["rai"]
+
+
+def test_no_uptake_holds_after_one_administration() -> None:
+    # the same lesion once one I-131 administration is recorded: DTC-NO-UPTAKE
+    case = make_case(lesions=[lesion("P1", "lung", "no")], rai=[rai_("2019-01-01", 100)])
+    out = _refr(case)
     assert out["status"] == "refractory"
     assert out["criteria_met"] == ["DTC-NO-UPTAKE"]
 

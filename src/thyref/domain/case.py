@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -19,11 +20,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
     ValidationError,
 )
+from pydantic_core import PydanticCustomError
 
 from thyref.domain.rules import Rules, load_rules
 from thyref.errors import CaseFormatError, CaseValidationError, Problem
@@ -77,6 +80,25 @@ LabUnit = Literal[
 NonTargetStatus = Literal["present", "absent", "unequivocal_progression"]
 Response = Literal["CR", "PR", "SD", "PD", "NE"]
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> date:
+    """An ISO calendar date written ``YYYY-MM-DD``; no number, timestamp or date-time."""
+    if type(value) is str and len(value) == 10 and _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise PydanticCustomError(
+        "date_format",
+        "invalid date {input}: an ISO calendar date YYYY-MM-DD is expected",
+        {"input": repr(value)[:40]},
+    )
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+
 CaseId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 LesionId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Millimetres = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
@@ -103,13 +125,13 @@ class Patient(_Model):
 
 class Diagnosis(_Model):
     histology: Histology
-    date: dt.date
+    date: IsoDate
     extent: Extent | None = None
-    primary_sample_date: dt.date | None = None
+    primary_sample_date: IsoDate | None = None
 
 
 class RaiAdministration(_Model):
-    date: dt.date
+    date: IsoDate
     activity: Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
     unit: Literal["mCi", "GBq", "MBq"]
     response: Literal["regressing", "stable", "progressing", "unknown"] | None = None
@@ -131,7 +153,7 @@ class Lesion(_Model):
 
 
 class Imaging(_Model):
-    date: dt.date
+    date: IsoDate
     measurements: dict[str, Millimetres] = Field(default_factory=dict)
     non_target: dict[str, NonTargetStatus] = Field(default_factory=dict)
     new_lesions: Flag = False
@@ -139,7 +161,7 @@ class Imaging(_Model):
 
 
 class Lab(_Model):
-    date: dt.date
+    date: IsoDate
     test: LabTest
     value: Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
     unit: LabUnit
@@ -154,7 +176,7 @@ class Molecular(_Model):
     kind: Literal["mutation", "fusion", "amplification"] | None = None
     origin: Literal["somatic", "germline"] | None = None
     sample: Literal["primary", "metastasis", "blood"] | None = None
-    date: dt.date | None = None
+    date: IsoDate | None = None
 
     @property
     def gene_upper(self) -> str:
@@ -392,14 +414,20 @@ def _items(obj: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
     return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
 
 
-def _future(value: Any, today_iso: str) -> date | None:
-    """The date if ``value`` is an ISO date after today (ISO strings sort as dates)."""
-    if type(value) is str and value[:10] > today_iso:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
+def _number(value: Any) -> Decimal | None:
+    """A JSON number as an exact decimal; None for anything else (booleans, NaN, infinity)."""
+    kind = type(value)
+    if kind is int:
+        return Decimal(value)
+    if kind is float and math.isfinite(value):
+        return Decimal(repr(value))
     return None
+
+
+def _shown(value: Any) -> str:
+    """A number as typed, cut short when it is absurdly long."""
+    out = repr(value)
+    return out if len(out) <= 24 else out[:20] + "..."
 
 
 def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[Problem]:
@@ -432,16 +460,25 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
             )
 
     today_iso = today.isoformat()
+    bounds = rules.input
+    min_iso = bounds.min_date.isoformat()
 
     def check_date(path: str, value: Any) -> None:
-        day = _future(value, today_iso)
-        if day is not None:
+        """Future or too-early dates; a malformed one is reported by the structure check."""
+        if type(value) is not str or len(value) != 10 or _ISO_DATE.fullmatch(value) is None:
+            return
+        # ISO YYYY-MM-DD strings sort as the dates they name
+        if value > today_iso:
+            problems.append(
+                Problem(path, f"date {value} is in the future", "future_date", (("date", value),))
+            )
+        elif value < min_iso:
             problems.append(
                 Problem(
                     path,
-                    f"date {day.isoformat()} is in the future",
-                    "future_date",
-                    (("date", day.isoformat()),),
+                    f"date {value} is before {min_iso}",
+                    "date_too_early",
+                    (("date", value), ("min", min_iso)),
                 )
             )
 
@@ -449,9 +486,30 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
     if isinstance(diagnosis, dict):
         check_date("diagnosis.date", diagnosis.get("date"))
         check_date("diagnosis.primary_sample_date", diagnosis.get("primary_sample_date"))
-    for key in ("rai", "imaging", "labs", "molecular"):
+    for key in ("rai", "imaging", "labs", "molecular", "scans"):
         for i, item in _items(obj, key):
             check_date(f"{key}[{i}].date", item.get("date"))
+    for i, item in _items(obj, "scans"):
+        check_date(f"scans[{i}].rai_date", item.get("rai_date"))
+
+    per_unit = {"mCi": rules.units.mbq_per_mci, "GBq": rules.units.mbq_per_gbq, "MBq": Decimal(1)}
+    max_mbq = bounds.max_rai_activity_mbq
+    for i, item in _items(obj, "rai"):
+        activity, unit = item.get("activity"), item.get("unit")
+        factor = per_unit.get(unit) if type(unit) is str else None
+        amount = _number(activity)
+        if factor is not None and amount is not None and amount * factor > max_mbq:
+            gbq = f"{(max_mbq / rules.units.mbq_per_gbq).normalize():f}"
+            mci = f"{max_mbq / rules.units.mbq_per_mci:.0f}"
+            problems.append(
+                Problem(
+                    f"rai[{i}].activity",
+                    f"{_shown(activity)} {unit} is above the plausible bound of {gbq} GBq "
+                    f"({mci} mCi) for one administration",
+                    "activity_too_high",
+                    (("input", f"{_shown(activity)} {unit}"), ("gbq", gbq), ("mci", mci)),
+                )
+            )
 
     declared: dict[str, int] = {}
     for i, lesion in _items(obj, "lesions"):
@@ -497,6 +555,20 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
                 )
             else:
                 seen_dates[day] = i
+        sizes = item.get("measurements")
+        if isinstance(sizes, dict):
+            limit = bounds.max_measurement_mm
+            for lid, size in sizes.items():
+                amount = _number(size)
+                if amount is not None and amount > limit:
+                    problems.append(
+                        Problem(
+                            f"imaging[{i}].measurements.{lid}",
+                            f"{_shown(size)} mm is above the plausible bound of {limit} mm",
+                            "measurement_too_high",
+                            (("input", _shown(size)), ("max", str(limit))),
+                        )
+                    )
         for key in ("measurements", "non_target"):
             mapping = item.get(key)
             if isinstance(mapping, dict) and declared:
@@ -527,6 +599,16 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
                     )
                 )
     return problems
+
+
+def _unrepresentable_labs(labs: tuple[LabValue, ...]) -> list[Problem]:
+    """Lab values whose canonical value overflows a float (reported, never turned to inf)."""
+    return [
+        Problem(f"labs[{lab.index}].value", "a finite number is expected", "finite_number")
+        for lab in labs
+        if not math.isfinite(float(lab.value))
+        or (lab.upper_limit is not None and not math.isfinite(float(lab.upper_limit)))
+    ]
 
 
 def _canonical_labs(raw: RawCase, rules: Rules) -> tuple[LabValue, ...]:
@@ -571,6 +653,9 @@ def parse_case(obj: object, *, today: date | None = None, rules: Rules | None = 
         labs = _canonical_labs(raw, rules)
     except (InvalidOperation, KeyError) as exc:  # pragma: no cover - guarded above
         raise CaseValidationError([Problem("labs", f"cannot convert units: {exc}")]) from exc
+    overflow = _unrepresentable_labs(labs)
+    if overflow:
+        raise CaseValidationError(overflow)
     return Case(raw=raw, labs=labs, source=dict(data))
 
 

@@ -59,9 +59,10 @@ def _lesion_list(lesions: list[Lesion]) -> Phrase:
     return tuple(parts)
 
 
-def _no_uptake(case: Case, rules: Rules) -> Evidence | None:
+def _no_uptake(case: Case, rai: RaiSummary, rules: Rules) -> Evidence | None:
+    """A lesion with no uptake, once some I-131 was given (SEED; ATA2025 R59A)."""
     cold = [lesion for lesion in case.raw.lesions if lesion.rai_uptake == "no"]
-    if not cold:
+    if not cold or not rai.administrations:
         return None
     avid = [lesion.id for lesion in case.raw.lesions if lesion.rai_uptake == "yes"]
     return Evidence(
@@ -190,7 +191,7 @@ def evaluate(
     found = [
         ev
         for ev in (
-            _no_uptake(case, rules),
+            _no_uptake(case, rai, rules),
             _progression(rai, recist, rules),
             _cumulative(case, rai, recist, rules),
         )

@@ -7,6 +7,7 @@ The engine never hard-codes a clinical number: it reads them from
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -21,6 +22,15 @@ DEFAULT_RULES = "tuthyref-2021"
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class InputBounds(_Frozen):
+    """Plausibility bounds of the case format: beyond them a value is a typing error."""
+
+    min_date: date
+    max_rai_activity_mbq: Decimal
+    max_measurement_mm: Decimal
+    reasons: dict[str, str]
 
 
 class Units(_Frozen):
@@ -88,6 +98,8 @@ class OptionRules(_Frozen):
     national_rcp_per_month: int
     primary_sample_max_age_years: int
     molecular_panel: list[str]
+    molecular_panel_medullary: list[str]
+    germline_gene: str
     local_min_lesions: int
     local_max_lesions: int
     local_min_size_mm: Decimal
@@ -131,6 +143,7 @@ class Rules(_Frozen):
     id: str
     title: str
     sources: dict[str, str]
+    input: InputBounds
     units: Units
     labs: dict[str, LabUnits]
     refractoriness: RefractorinessRules
