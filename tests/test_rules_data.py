@@ -52,6 +52,14 @@ def test_every_criterion_of_the_spec_has_sources() -> None:
         (lambda r: r.options.progressive_window_months, 14),
         # units: 1 mCi = 37 MBq exactly
         (lambda r: r.units.mbq_per_mci, Decimal(37)),
+        # case-format.md "Invalid input": dates from 1900-01-01, one I-131 administration
+        # up to 50 GBq (1,351 mCi), measurements up to 1,000 mm
+        (lambda r: r.input.min_date.isoformat(), "1900-01-01"),
+        (lambda r: r.input.max_rai_activity_mbq, Decimal(50000)),
+        (lambda r: r.input.max_measurement_mm, Decimal(1000)),
+        # section 4: GERMLINE-RET-TESTING is about RET; medullary testing names RET first
+        (lambda r: r.options.germline_gene, "RET"),
+        (lambda r: r.options.molecular_panel_medullary[0], "RET"),
     ],
 )
 def test_thresholds_match_the_spec(getter: object, expected: object) -> None:
@@ -88,3 +96,9 @@ def test_rules_explain_lists_every_rule_in_words() -> None:
         assert rule_id in done.stdout
     # the numbers in the words come from the data file
     assert "22 GBq" in done.stdout
+
+
+def test_every_input_bound_gives_its_reason() -> None:
+    bounds = load_rules().input
+    assert set(bounds.reasons) == {"min_date", "max_rai_activity_mbq", "max_measurement_mm"}
+    assert all("case-format.md" in reason for reason in bounds.reasons.values())

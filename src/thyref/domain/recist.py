@@ -6,9 +6,10 @@ All comparisons are exact: measurements become ``Decimal`` from their shortest r
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from thyref.domain.case import Case, Imaging, Lesion
 from thyref.domain.messages import Said
@@ -66,7 +67,11 @@ def pct(part: Decimal, whole: Decimal) -> Decimal | None:
     """(part / whole) x 100 rounded half-up to one decimal; None when whole is 0."""
     if whole == 0:
         return None
-    return (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    ratio = part * 100 / whole
+    try:
+        return ratio.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # beyond 28 digits (a sub-micrometre baseline): no decimals
+        return ratio if math.isfinite(float(ratio)) else None
 
 
 def is_measurable(lesion: Lesion, size: Decimal, rules: RecistRules) -> bool:
