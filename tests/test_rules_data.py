@@ -14,7 +14,7 @@ SPEC_OPTION_IDS = {
     "SYSTEMIC-THERAPY", "SYSTEMIC-THERAPY-CAUTION", "LOCAL-TREATMENT", "REDIFFERENTIATION",
     "ADDITIONAL-RAI", "ACTIVE-SURVEILLANCE", "TSH-SUPPRESSION", "NECK-NODE-WORKUP",
     "NECK-NODE-SURGERY", "MEDIASTINAL-NODE-SURGERY", "CLINICAL-TRIAL", "TKI-SKIN-CARE",
-    "NOTE-TG-NOT-CRITERION", "GERMLINE-RET-TESTING",
+    "NOTE-TG-NOT-CRITERION", "GERMLINE-RET-TESTING", "NOTE-DEFINITIONS-DIFFER",
 }  # fmt: skip
 SPEC_CRITERIA = {
     "DTC-NO-UPTAKE", "DTC-PROGRESSION-12M", "DTC-CUMULATIVE-ACTIVITY", "ATC-ALWAYS",
@@ -100,5 +100,10 @@ def test_rules_explain_lists_every_rule_in_words() -> None:
 
 def test_every_input_bound_gives_its_reason() -> None:
     bounds = load_rules().input
-    assert set(bounds.reasons) == {"min_date", "max_rai_activity_mbq", "max_measurement_mm"}
+    assert set(bounds.reasons) == {
+        "min_date",
+        "max_rai_activity_mbq",
+        "max_measurement_mm",
+        "post_therapy_scan_link_days",
+    }
     assert all("case-format.md" in reason for reason in bounds.reasons.values())

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeGuard
 
 from pydantic import (
     BaseModel,
@@ -170,6 +170,21 @@ class Lab(_Model):
     upper_limit: Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)] | None = None
 
 
+ScanFinding = Literal["yes", "no", "equivocal", "not_visualized"]
+
+
+class Scan(_Model):
+    """A whole-body iodine scan: its preparation and the finding for each lesion."""
+
+    date: IsoDate
+    kind: Literal["post_therapy", "diagnostic_i131", "diagnostic_i123", "i124_pet"]
+    rai_date: IsoDate | None = None
+    preparation: Literal["withdrawal", "rhtsh", "unknown"] | None = None
+    tsh: Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)] | None = None
+    iodine_contamination: Literal["none", "suspected", "confirmed", "unknown"] | None = None
+    findings: dict[str, ScanFinding] = Field(default_factory=dict)
+
+
 class Molecular(_Model):
     gene: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$")]
     alteration: str | None = None
@@ -252,6 +267,7 @@ class RawCase(_Model):
     labs: list[Lab] = Field(default_factory=list)
     molecular: list[Molecular] = Field(default_factory=list)
     clinical: Clinical = Field(default_factory=Clinical)
+    scans: list[Scan] = Field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -266,6 +282,15 @@ class LabValue:
     positive: bool | None
     below_detection: bool
     upper_limit: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class ScanRecord:
+    """A scan in date order: its index in ``scans[]`` and, after therapy, its administration."""
+
+    index: int
+    scan: Scan
+    rai_date: dt.date | None
 
 
 @dataclass(frozen=True, eq=False)
@@ -284,6 +309,7 @@ class Case:
     shot_mm: tuple[dict[str, Decimal], ...] = field(init=False, repr=False)
     nodes: frozenset[str] = field(init=False, repr=False)
     _labs_by_test: dict[str, list[LabValue]] = field(init=False, repr=False)
+    scan_history: tuple[ScanRecord, ...] = ()
 
     def __post_init__(self) -> None:
         shots = tuple(sorted(self.raw.imaging, key=lambda i: i.date))
@@ -308,6 +334,11 @@ class Case:
     @property
     def id(self) -> str:
         return self.raw.id
+
+    @property
+    def has_scans(self) -> bool:
+        """``scans[]`` given and not empty (an empty list is treated as absent)."""
+        return bool(self.scan_history)
 
     @property
     def category(self) -> Category:
@@ -422,6 +453,130 @@ def _number(value: Any) -> Decimal | None:
     if kind is float and math.isfinite(value):
         return Decimal(repr(value))
     return None
+
+
+def _is_iso(value: Any) -> TypeGuard[str]:
+    return type(value) is str and len(value) == 10 and _ISO_DATE.fullmatch(value) is not None
+
+
+def latest_findings(
+    scans: Iterable[tuple[int, str, Mapping[str, Any]]],
+) -> dict[str, tuple[str, str, int]]:
+    """Per lesion, its latest ``yes``/``no`` finding: (ISO date, finding, scan index).
+
+    By scan date; on one date ``no`` outweighs ``yes`` (case-format.md), then the first scan.
+    """
+    latest: dict[str, tuple[str, str, int]] = {}
+    for index, day, findings in scans:
+        for lesion_id, finding in findings.items():
+            if finding != "yes" and finding != "no":
+                continue
+            current = latest.get(lesion_id)
+            if (
+                current is None
+                or day > current[0]
+                or (day == current[0] and finding == "no" and current[1] == "yes")
+            ):
+                latest[lesion_id] = (day, finding, index)
+    return latest
+
+
+def link_administration(day: date, given: Iterable[date], days: int) -> date | None:
+    """The latest administration 0 to ``days`` days before ``day`` (a post-therapy scan's)."""
+    found = None
+    for rai_day in given:
+        if 0 <= (day - rai_day).days <= days and (found is None or rai_day > found):
+            found = rai_day
+    return found
+
+
+def _scan_problems(obj: dict[str, Any], declared: dict[str, int], rules: Rules) -> list[Problem]:
+    """``scans[]``: declared lesions only, an administration behind each post-therapy scan,
+    and no lesion ``rai_uptake`` contradicting its latest finding (case-format.md)."""
+    problems: list[Problem] = []
+    scans = _items(obj, "scans")
+    if not scans:
+        return problems
+    rai_days = {item["date"] for _, item in _items(obj, "rai") if _is_iso(item.get("date"))}
+    rai_dates = [date.fromisoformat(day) for day in rai_days if _valid_day(day)]
+    link_days = rules.input.post_therapy_scan_link_days
+    usable: list[tuple[int, str, Mapping[str, Any]]] = []
+    for i, item in scans:
+        findings = item.get("findings")
+        day = item.get("date")
+        if isinstance(findings, dict):
+            for lid in findings:
+                if lid not in declared:
+                    problems.append(
+                        Problem(
+                            f"scans[{i}].findings.{lid}",
+                            f"lesion {lid!r} is not declared in lesions",
+                            "undeclared_lesion",
+                            (("id", str(lid)),),
+                        )
+                    )
+            if _is_iso(day):
+                usable.append((i, day, findings))
+        if item.get("kind") != "post_therapy" or not (_is_iso(day) and _valid_day(day)):
+            continue
+        rai_date = item.get("rai_date")
+        if rai_date is not None:
+            if not _is_iso(rai_date):
+                continue  # reported by the structure check
+            if rai_date not in rai_days:
+                problems.append(
+                    Problem(
+                        f"scans[{i}].rai_date",
+                        f"no I-131 administration on {rai_date} in rai",
+                        "scan_rai_unknown",
+                        (("date", rai_date),),
+                    )
+                )
+            elif rai_date > day:
+                problems.append(
+                    Problem(
+                        f"scans[{i}].rai_date",
+                        f"a post-therapy scan on {day} cannot follow an administration "
+                        f"on {rai_date}",
+                        "scan_before_rai",
+                        (("date", day), ("rai_date", rai_date)),
+                    )
+                )
+        elif link_administration(date.fromisoformat(day), rai_dates, link_days) is None:
+            problems.append(
+                Problem(
+                    f"scans[{i}].rai_date",
+                    f"post-therapy scan on {day} with no I-131 administration 0 to "
+                    f"{link_days} days before it in rai (give rai_date)",
+                    "scan_without_rai",
+                    (("date", day), ("days", str(link_days))),
+                )
+            )
+    latest = latest_findings(usable)
+    for j, lesion in _items(obj, "lesions"):
+        lid, given = lesion.get("id"), lesion.get("rai_uptake")
+        if not isinstance(lid, str) or given not in ("yes", "no") or lid not in latest:
+            continue
+        day, finding, index = latest[lid]
+        if finding != given:
+            where = f"scans[{index}].findings.{lid}"
+            problems.append(
+                Problem(
+                    f"lesions[{j}].rai_uptake",
+                    f"{given!r} contradicts the latest scan finding {finding!r} ({where}, {day})",
+                    "uptake_contradiction",
+                    (("given", given), ("finding", finding), ("where", where), ("date", day)),
+                )
+            )
+    return problems
+
+
+def _valid_day(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _shown(value: Any) -> str:
@@ -583,6 +738,8 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
                             )
                         )
 
+    problems.extend(_scan_problems(obj, declared, rules))
+
     known_units = {u for spec in rules.labs.values() for u in spec.factors}
     for i, lab in _items(obj, "labs"):
         test, unit = lab.get("test"), lab.get("unit")
@@ -656,7 +813,33 @@ def parse_case(obj: object, *, today: date | None = None, rules: Rules | None = 
     overflow = _unrepresentable_labs(labs)
     if overflow:
         raise CaseValidationError(overflow)
-    return Case(raw=raw, labs=labs, source=dict(data))
+    history: tuple[ScanRecord, ...] = ()
+    if raw.scans:
+        raw, history = _with_scans(raw, rules)
+    return Case(raw=raw, labs=labs, source=dict(data), scan_history=history)
+
+
+def _with_scans(raw: RawCase, rules: Rules) -> tuple[RawCase, tuple[ScanRecord, ...]]:
+    """Scans in date order, each post-therapy one with its administration, and every
+    lesion of unknown uptake given its latest ``yes``/``no`` finding (case-format.md)."""
+    given = [item.date for item in raw.rai]
+    days = rules.input.post_therapy_scan_link_days
+    order = sorted(range(len(raw.scans)), key=lambda i: raw.scans[i].date)
+    history = []
+    for i in order:
+        scan = raw.scans[i]
+        linked = None
+        if scan.kind == "post_therapy":
+            linked = scan.rai_date or link_administration(scan.date, given, days)
+        history.append(ScanRecord(i, scan, linked))
+    latest = latest_findings((r.index, r.scan.date.isoformat(), r.scan.findings) for r in history)
+    lesions = [
+        lesion.model_copy(update={"rai_uptake": latest[lesion.id][1]})
+        if lesion.rai_uptake == "unknown" and lesion.id in latest
+        else lesion
+        for lesion in raw.lesions
+    ]
+    return raw.model_copy(update={"lesions": lesions}), tuple(history)
 
 
 def load_case(text: str | bytes, *, today: date | None = None, rules: Rules | None = None) -> Case:

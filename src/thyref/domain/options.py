@@ -46,6 +46,7 @@ class Context:
     refractory: Refractoriness
     kinetics: dict[str, Kinetics]
     today: date
+    verdicts: list[Refractoriness] = field(default_factory=list)  # every definition
 
     @property
     def anaplastic(self) -> bool:
@@ -206,7 +207,7 @@ def _local(ctx: Context) -> Option | None:
 def _redifferentiation(ctx: Context) -> Option | None:
     if ctx.case.category is not Category.differentiated:
         return None
-    if "DTC-NO-UPTAKE" not in ctx.refractory.criteria_met:
+    if "no_uptake" not in ctx.refractory.roles:  # DTC-NO-UPTAKE, or its kind in another set
         return None
     if ctx.case.raw.clinical.symptomatic is True:
         return None
@@ -294,7 +295,7 @@ def _germline_ret(ctx: Context) -> Option | None:
 
 
 def _additional_rai(ctx: Context) -> Option | None:
-    if "DTC-CUMULATIVE-ACTIVITY" not in ctx.refractory.criteria_met:
+    if "cumulative_activity" not in ctx.refractory.roles:  # DTC-CUMULATIVE-ACTIVITY
         return None
     uptake = {lesion.rai_uptake for lesion in ctx.case.raw.lesions}
     # at least one avid lesion and none that is not: never true of an empty set
@@ -434,6 +435,29 @@ def _trial(ctx: Context, targeted: Option | None) -> Option | None:
     return Option("CLINICAL-TRIAL", "high", key, params, _src(ctx, "CLINICAL-TRIAL"))
 
 
+def _definitions_differ(ctx: Context) -> Option | None:
+    """Two definitions give different verdicts (``not_applicable`` left out)."""
+    shown = [v for v in ctx.verdicts if v.status != "not_applicable"]
+    if len({v.status for v in shown}) < 2:
+        return None
+    parts: list[str | Term] = []
+    for i, v in enumerate(shown):
+        criteria = ", ".join(v.criteria_met) or "–"
+        parts += [
+            "; " if i else "",
+            f"{v.rule_set}: ",
+            Term(f"status.{v.status}"),
+            f" ({criteria})",
+        ]
+    return Option(
+        "NOTE-DEFINITIONS-DIFFER",
+        "routine",
+        "reason.definitions_differ",
+        {"verdicts": tuple(parts)},
+        _src(ctx, "NOTE-DEFINITIONS-DIFFER"),
+    )
+
+
 def recommend(ctx: Context) -> list[Option]:
     """Every option whose trigger holds, most urgent first, then by id."""
     found: list[Option] = []
@@ -445,7 +469,7 @@ def recommend(ctx: Context) -> list[Option]:
         if opt is not None:
             found.append(opt)
     found.extend(_node_options(ctx))
-    for opt in (_additional_rai(ctx), _tsh(ctx), _germline_ret(ctx)):
+    for opt in (_additional_rai(ctx), _tsh(ctx), _germline_ret(ctx), _definitions_differ(ctx)):
         if opt is not None:
             found.append(opt)
     category = ctx.case.category
