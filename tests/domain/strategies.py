@@ -166,3 +166,46 @@ def cases(draw: st.DrawFn, scans: st.SearchStrategy[Any] | None = None) -> dict[
     if scans is not None:
         case["scans"] = draw(scans(ids, given))  # type: ignore[operator]
     return case
+
+
+FINDINGS = st.sampled_from(["yes", "no", "equivocal", "not_visualized"])
+
+
+@st.composite
+def scan_lists(draw: st.DrawFn, ids: list[str], given: list[dict[str, Any]]) -> list[Any]:
+    """Valid ``scans[]``: declared lesions only, an administration behind every
+    post-therapy scan (named, or 0 to 14 days before it)."""
+    out = []
+    for _ in range(draw(st.integers(min_value=0, max_value=4))):
+        kinds = ["diagnostic_i131", "diagnostic_i123", "i124_pet"]
+        kind = draw(st.sampled_from(kinds + (["post_therapy"] * 2 if given else [])))
+        item: dict[str, Any] = {"kind": kind}
+        if kind == "post_therapy":
+            after = draw(st.sampled_from(given))
+            day = dt.date.fromisoformat(after["date"])
+            later = day + dt.timedelta(days=draw(st.integers(min_value=0, max_value=14)))
+            item["date"] = min(later, dt.date.today()).isoformat()
+            if draw(st.booleans()):
+                item["rai_date"] = after["date"]
+        else:
+            item["date"] = draw(recent).isoformat()
+        shown = draw(st.lists(st.sampled_from(ids), unique=True)) if ids else []
+        item["findings"] = {lid: draw(FINDINGS) for lid in shown}
+        tsh = draw(st.one_of(st.none(), st.floats(min_value=0, max_value=300, allow_nan=False)))
+        if tsh is not None:
+            item["tsh"] = tsh
+        contamination = draw(st.sampled_from([None, "none", "suspected", "confirmed", "unknown"]))
+        if contamination is not None:
+            item["iodine_contamination"] = contamination
+        out.append(item)
+    return out
+
+
+@st.composite
+def cases_with_scans(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid case with ``scans[]``; lesions' own ``rai_uptake`` left out (it would have
+    to agree with the latest finding)."""
+    case = draw(cases(scans=scan_lists))
+    for item in case["lesions"]:
+        item.pop("rai_uptake", None)
+    return case

@@ -26,8 +26,10 @@ EXAMPLES = SHARED / "examples"
 if not EXAMPLES.is_dir():
     pytest.skip(f"shared examples not found at {EXAMPLES}", allow_module_level=True)
 
-# cases/ and the clarified rules of issue 7 (pending/)
-CASES = sorted(p for folder in ("cases", "pending") for p in (EXAMPLES / folder).glob("*.json"))
+# cases/, the clarified rules of issue 7 (pending/) and definitions side by side
+CASES = sorted(
+    p for folder in ("cases", "pending", "definitions") for p in (EXAMPLES / folder).glob("*.json")
+)
 INVALID = sorted((EXAMPLES / "invalid").glob("*.json"))
 
 
