@@ -335,6 +335,9 @@ MISSING = [
     # imaging 5 years later still counts (no window): nothing missing
     ("imaging-late", [_post("2014-04-06", {"L1": "yes", "L2": "yes"})], (None, None),
      [scan("2014-03-01", {"L1": 13, "L2": 11}), scan("2020-06-01", {"L1": 13, "L2": 11})], []),
+    # no avid lesion: imaging after the I-131 is not asked for (only the uptake is)
+    ("imaging-not-asked-without-avid", None, ("unknown", "unknown"),
+     [scan("2014-03-01", {"L1": 13, "L2": 11})], ["lesions.rai_uptake"]),
     # without scans, rai_uptake yes is the avid lesion
     ("imaging-after-without-scans", None, ("yes", "yes"),
      [scan("2014-03-01", {"L1": 13, "L2": 11})], ["imaging_after_rai"]),

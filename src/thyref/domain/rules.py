@@ -191,11 +191,22 @@ class Definition(_Frozen):
     not_applicable_note: str | None = None
     checked: str = ""
 
+    def _index(self) -> tuple[dict[str, CriterionSpec], dict[str, ScopeSpec]]:
+        # kept beside the model (pydantic private attributes are slow to read)
+        found = _INDEX.get(id(self))
+        if found is None or found[0] is not self:
+            found = _INDEX[id(self)] = (
+                self,
+                {c.id: c for c in self.criteria},
+                {s.category: s for s in self.scope},
+            )
+        return found[1], found[2]
+
     def criterion(self, criterion_id: str) -> CriterionSpec:
-        return next(c for c in self.criteria if c.id == criterion_id)
+        return self._index()[0][criterion_id]
 
     def scope_of(self, category: str) -> ScopeSpec | None:
-        return next((s for s in self.scope if s.category == category), None)
+        return self._index()[1].get(category)
 
     def check(self, sources: dict[str, str]) -> None:
         """Sources named by the criteria are defined in the file; criteria exist."""
@@ -208,6 +219,11 @@ class Definition(_Frozen):
         listed = {cid for scope in self.scope for cid in scope.criteria}
         if listed - ids:
             raise RulesError(f"definition {self.id}: unknown criteria {sorted(listed - ids)}")
+
+
+# id(definition) -> (definition, criteria by id, scope by category); the entry keeps the
+# definition alive so that its id cannot be reused
+_INDEX: dict[int, tuple[Definition, dict[str, CriterionSpec], dict[str, ScopeSpec]]] = {}
 
 
 class DefinitionFile(_Frozen):
@@ -299,6 +315,11 @@ class Rules(_Frozen):
                 raise RulesError(f"rules {self.id}: {c.id} window differs from [refractoriness]")
             if c.block == "cumulative_activity" and c.threshold_mbq != r.cumulative_activity_mbq:
                 raise RulesError(f"rules {self.id}: {c.id} threshold differs from [refractoriness]")
+        windows = {m.window_months for scope in self.definition.scope for m in scope.missing} - {
+            None
+        }
+        if windows - {self.refractoriness.progression_window_months}:
+            raise RulesError(f"rules {self.id}: imaging_after_rai window differs")
         wanted = {row.drugs for row in self.targeted}
         wanted |= set(self.options.redifferentiation_drugs.values())
         groups = sorted(wanted - set(self.drugs))
@@ -331,14 +352,21 @@ def load_rules(rules_id: str = DEFAULT_RULES) -> Rules:
     return parse_rules(rules_text(rules_id))
 
 
+@cache
+def _shipped() -> tuple[str, ...]:
+    folder = resources.files("thyref.data").joinpath("rules")
+    return tuple(
+        sorted(
+            entry.name.removesuffix(".toml")
+            for entry in folder.iterdir()
+            if entry.name.endswith(".toml")
+        )
+    )
+
+
 def definition_ids(primary: str = DEFAULT_RULES) -> list[str]:
     """Every shipped definition (one rules file each), the primary first, then by name."""
-    folder = resources.files("thyref.data").joinpath("rules")
-    names = sorted(
-        entry.name.removesuffix(".toml")
-        for entry in folder.iterdir()
-        if entry.name.endswith(".toml")
-    )
+    names = _shipped()
     if primary not in names:
         raise RulesError(f"no rule set named {primary!r}; known: {', '.join(names)}")
     return [primary, *(name for name in names if name != primary)]
