@@ -349,6 +349,26 @@ def _definition_out(
     }
 
 
+def _missing_labels(
+    verdict: refractoriness_mod.Refractoriness, rules: Rules, lang: Lang
+) -> list[str]:
+    """Each missing item in words, with the imaging window of the verdict's definition."""
+    definition = (
+        rules.definition if verdict.rule_set == rules.id else load_definition(verdict.rule_set)
+    )
+    windows: dict[str, int | None] = {
+        m.item: m.window_months for scope in definition.scope for m in scope.missing
+    }
+    out = []
+    for item in verdict.missing_data:
+        months = windows.get(item)
+        key = f"missing.{item}" + (
+            ".any_time" if item == "imaging_after_rai" and not months else ""
+        )
+        out.append(text(key, lang, {"months": months or ""}))
+    return out
+
+
 def _thresholds(rules: Rules) -> dict[str, str]:
     """Numbers quoted in rule texts, taken from the rules data file."""
     o = rules.options
@@ -413,7 +433,7 @@ def assess(
             criteria_met=primary["criteria_met"],
             evidence=primary["evidence"],
             missing_data=primary["missing_data"],
-            missing_data_labels=[text(f"missing.{m}", lang) for m in refractory.missing_data],
+            missing_data_labels=_missing_labels(refractory, rules, lang),
             notes=primary["notes"],
         ),
         rai=_rai_out(rai),
