@@ -419,3 +419,47 @@ def test_note_definitions_differ(case: dict[str, Any], differs: bool) -> None:
         assert "tuthyref-2021: not refractory" in note["rationale"]
         assert "ata-2015: refractory (ATA2015-NON-AVID)" in note["rationale"]
         assert "board decides" in note["rationale"]
+
+
+def test_tuthyref_keeps_a_lesions_own_uptake_when_no_scan_shows_it() -> None:
+    # section 5.1: tuthyref-2021 reads each lesion's rai_uptake (from its latest finding
+    # when absent or unknown); L1 `no` by itself, not on the scan: still DTC-NO-UPTAKE, and
+    # nothing is missing about its uptake (ata-2015, which reads scans only, misses it)
+    case = _case([_post("2014-04-06", {"L2": "yes"})], uptake=("no", None))
+    defs = _defs(case)
+    assert defs["tuthyref-2021"]["criteria_met"] == ["DTC-NO-UPTAKE"]
+    assert defs["ata-2015"]["missing_data"] == ["lesions.rai_uptake"]
+    evidence = defs["tuthyref-2021"]["evidence"][0]
+    # clinical-rules.md section 1, DTC-NO-UPTAKE source column: "SEED ..., ATA2025"
+    assert evidence["sources"] == ["SEED", "ATA2025"]
+
+
+def test_options_follow_an_ata_primary_no_uptake_criterion() -> None:
+    # "the options then follow it": lost uptake (R91 B) is of the no-uptake kind, so with
+    # BRAF V600E, two lesions <= 30 mm and no symptoms, REDIFFERENTIATION is proposed when
+    # ata-2015 is primary
+    case = _case(
+        [
+            _post("2014-04-06", {"L1": "yes", "L2": "yes"}),
+            _post("2015-04-12", {"L1": "no", "L2": "no"}),
+        ]
+    )
+    case["molecular"] = [
+        {"gene": "BRAF", "alteration": "V600E", "kind": "mutation", "origin": "somatic"}
+    ]
+    out = _run_with(case, definition="ata-2015")
+    assert out["refractory"]["criteria_met"] == ["ATA2015-LOST-UPTAKE"]
+    assert "REDIFFERENTIATION" in rec_ids(out)
+
+
+def test_tuthyref_uptake_known_from_the_lesion_itself_with_scans() -> None:
+    # the same reading when nothing holds: L1 `yes` by itself, L2 yes on the scan, imaging
+    # 2015-10-01 within 12 months of the 2015-04-07 I-131 -> not refractory, nothing
+    # missing under tuthyref-2021; ata-2015 (scans only) misses L1's uptake
+    case = _case([_post("2014-04-06", {"L2": "yes"})], uptake=("yes", None))
+    defs = _defs(case)
+    assert (defs["tuthyref-2021"]["status"], defs["tuthyref-2021"]["missing_data"]) == (
+        "not_refractory",
+        [],
+    )
+    assert defs["ata-2015"]["missing_data"] == ["lesions.rai_uptake"]
