@@ -26,15 +26,6 @@ from thyref.domain.recist import RecistResult, Timepoint
 from thyref.domain.rules import CriterionSpec, Definition, MissingSpec, Rules
 from thyref.domain.uptake import UptakeHistory, history
 
-CRITERIA_ORDER = (
-    "DTC-NO-UPTAKE",
-    "DTC-PROGRESSION-12M",
-    "DTC-CUMULATIVE-ACTIVITY",
-    "ATC-ALWAYS",
-    "MTC-ADVANCED",
-)
-ADVANCED = (Extent.locally_advanced, Extent.metastatic)
-
 
 @dataclass(slots=True)
 class Evidence:
