@@ -16,19 +16,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Annotated, Any, Literal, TypeGuard
+from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
     StringConstraints,
     ValidationError,
 )
-from pydantic_core import PydanticCustomError
 
+from thyref.domain.fields import ISO_DATE, Flag, FrozenModel, IsoDate, items
 from thyref.domain.rules import Rules, load_rules
+from thyref.domain.scans import Scan, ScanRecord, scan_problems, with_scans
 from thyref.errors import CaseFormatError, CaseValidationError, Problem
 
 FORMAT = "thyref-case/1"
@@ -80,29 +78,9 @@ LabUnit = Literal[
 NonTargetStatus = Literal["present", "absent", "unequivocal_progression"]
 Response = Literal["CR", "PR", "SD", "PD", "NE"]
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _iso_date(value: Any) -> date:
-    """An ISO calendar date written ``YYYY-MM-DD``; no number, timestamp or date-time."""
-    if type(value) is str and len(value) == 10 and _ISO_DATE.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise PydanticCustomError(
-        "date_format",
-        "invalid date {input}: an ISO calendar date YYYY-MM-DD is expected",
-        {"input": repr(value)[:40]},
-    )
-
-
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
-
 CaseId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 LesionId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Millimetres = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
-Flag = Annotated[bool, Field(strict=True)]
 
 _CATEGORY = {
     Histology.papillary: Category.differentiated,
@@ -114,30 +92,26 @@ _CATEGORY = {
 }
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore", use_enum_values=False)
-
-
-class Patient(_Model):
+class Patient(FrozenModel):
     sex: Literal["female", "male", "other", "unknown"] | None = None
     birth_year: Annotated[int, Field(strict=True)] | None = None
 
 
-class Diagnosis(_Model):
+class Diagnosis(FrozenModel):
     histology: Histology
     date: IsoDate
     extent: Extent | None = None
     primary_sample_date: IsoDate | None = None
 
 
-class RaiAdministration(_Model):
+class RaiAdministration(FrozenModel):
     date: IsoDate
     activity: Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
     unit: Literal["mCi", "GBq", "MBq"]
     response: Literal["regressing", "stable", "progressing", "unknown"] | None = None
 
 
-class Lesion(_Model):
+class Lesion(FrozenModel):
     id: LesionId
     site: Site
     rai_uptake: Literal["yes", "no", "unknown"] = "unknown"
@@ -152,7 +126,7 @@ class Lesion(_Model):
         return self.site.startswith("lymph_node_")
 
 
-class Imaging(_Model):
+class Imaging(FrozenModel):
     date: IsoDate
     measurements: dict[str, Millimetres] = Field(default_factory=dict)
     non_target: dict[str, NonTargetStatus] = Field(default_factory=dict)
@@ -160,7 +134,7 @@ class Imaging(_Model):
     assessed_response: Response | None = None
 
 
-class Lab(_Model):
+class Lab(FrozenModel):
     date: IsoDate
     test: LabTest
     value: Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
@@ -170,22 +144,7 @@ class Lab(_Model):
     upper_limit: Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)] | None = None
 
 
-ScanFinding = Literal["yes", "no", "equivocal", "not_visualized"]
-
-
-class Scan(_Model):
-    """A whole-body iodine scan: its preparation and the finding for each lesion."""
-
-    date: IsoDate
-    kind: Literal["post_therapy", "diagnostic_i131", "diagnostic_i123", "i124_pet"]
-    rai_date: IsoDate | None = None
-    preparation: Literal["withdrawal", "rhtsh", "unknown"] | None = None
-    tsh: Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)] | None = None
-    iodine_contamination: Literal["none", "suspected", "confirmed", "unknown"] | None = None
-    findings: dict[str, ScanFinding] = Field(default_factory=dict)
-
-
-class Molecular(_Model):
+class Molecular(FrozenModel):
     gene: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$")]
     alteration: str | None = None
     kind: Literal["mutation", "fusion", "amplification"] | None = None
@@ -246,7 +205,7 @@ def normalise_alteration(alteration: str) -> str:
     return alt.upper()
 
 
-class Clinical(_Model):
+class Clinical(FrozenModel):
     symptomatic: Flag | None = None
     locally_treatable: Flag | None = None
     standard_treatment_possible: Flag | None = None
@@ -254,7 +213,7 @@ class Clinical(_Model):
     on_systemic_therapy: str | None = None
 
 
-class RawCase(_Model):
+class RawCase(FrozenModel):
     """The structure of a case as received (units not yet converted)."""
 
     format: str
@@ -282,15 +241,6 @@ class LabValue:
     positive: bool | None
     below_detection: bool
     upper_limit: Decimal | None
-
-
-@dataclass(frozen=True, slots=True)
-class ScanRecord:
-    """A scan in date order: its index in ``scans[]`` and, after therapy, its administration."""
-
-    index: int
-    scan: Scan
-    rai_date: dt.date | None
 
 
 @dataclass(frozen=True, eq=False)
@@ -438,13 +388,6 @@ def _structure_problems(exc: ValidationError) -> list[Problem]:
 # ``Mapping`` ABC check, and parse_case turns any other mapping into a dict first.
 
 
-def _items(obj: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
-    value = obj.get(key)
-    if type(value) is not list:
-        return []
-    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
-
-
 def _number(value: Any) -> Decimal | None:
     """A JSON number as an exact decimal; None for anything else (booleans, NaN, infinity)."""
     kind = type(value)
@@ -453,130 +396,6 @@ def _number(value: Any) -> Decimal | None:
     if kind is float and math.isfinite(value):
         return Decimal(repr(value))
     return None
-
-
-def _is_iso(value: Any) -> TypeGuard[str]:
-    return type(value) is str and len(value) == 10 and _ISO_DATE.fullmatch(value) is not None
-
-
-def latest_findings(
-    scans: Iterable[tuple[int, str, Mapping[str, Any]]],
-) -> dict[str, tuple[str, str, int]]:
-    """Per lesion, its latest ``yes``/``no`` finding: (ISO date, finding, scan index).
-
-    By scan date; on one date ``no`` outweighs ``yes`` (case-format.md), then the first scan.
-    """
-    latest: dict[str, tuple[str, str, int]] = {}
-    for index, day, findings in scans:
-        for lesion_id, finding in findings.items():
-            if finding != "yes" and finding != "no":
-                continue
-            current = latest.get(lesion_id)
-            if (
-                current is None
-                or day > current[0]
-                or (day == current[0] and finding == "no" and current[1] == "yes")
-            ):
-                latest[lesion_id] = (day, finding, index)
-    return latest
-
-
-def link_administration(day: date, given: Iterable[date], days: int) -> date | None:
-    """The latest administration 0 to ``days`` days before ``day`` (a post-therapy scan's)."""
-    found = None
-    for rai_day in given:
-        if 0 <= (day - rai_day).days <= days and (found is None or rai_day > found):
-            found = rai_day
-    return found
-
-
-def _scan_problems(obj: dict[str, Any], declared: dict[str, int], rules: Rules) -> list[Problem]:
-    """``scans[]``: declared lesions only, an administration behind each post-therapy scan,
-    and no lesion ``rai_uptake`` contradicting its latest finding (case-format.md)."""
-    problems: list[Problem] = []
-    scans = _items(obj, "scans")
-    if not scans:
-        return problems
-    rai_days = {item["date"] for _, item in _items(obj, "rai") if _is_iso(item.get("date"))}
-    rai_dates = [date.fromisoformat(day) for day in rai_days if _valid_day(day)]
-    link_days = rules.input.post_therapy_scan_link_days
-    usable: list[tuple[int, str, Mapping[str, Any]]] = []
-    for i, item in scans:
-        findings = item.get("findings")
-        day = item.get("date")
-        if isinstance(findings, dict):
-            for lid in findings:
-                if lid not in declared:
-                    problems.append(
-                        Problem(
-                            f"scans[{i}].findings.{lid}",
-                            f"lesion {lid!r} is not declared in lesions",
-                            "undeclared_lesion",
-                            (("id", str(lid)),),
-                        )
-                    )
-            if _is_iso(day):
-                usable.append((i, day, findings))
-        if item.get("kind") != "post_therapy" or not (_is_iso(day) and _valid_day(day)):
-            continue
-        rai_date = item.get("rai_date")
-        if rai_date is not None:
-            if not _is_iso(rai_date):
-                continue  # reported by the structure check
-            if rai_date not in rai_days:
-                problems.append(
-                    Problem(
-                        f"scans[{i}].rai_date",
-                        f"no I-131 administration on {rai_date} in rai",
-                        "scan_rai_unknown",
-                        (("date", rai_date),),
-                    )
-                )
-            elif rai_date > day:
-                problems.append(
-                    Problem(
-                        f"scans[{i}].rai_date",
-                        f"a post-therapy scan on {day} cannot follow an administration "
-                        f"on {rai_date}",
-                        "scan_before_rai",
-                        (("date", day), ("rai_date", rai_date)),
-                    )
-                )
-        elif link_administration(date.fromisoformat(day), rai_dates, link_days) is None:
-            problems.append(
-                Problem(
-                    f"scans[{i}].rai_date",
-                    f"post-therapy scan on {day} with no I-131 administration 0 to "
-                    f"{link_days} days before it in rai (give rai_date)",
-                    "scan_without_rai",
-                    (("date", day), ("days", str(link_days))),
-                )
-            )
-    latest = latest_findings(usable)
-    for j, lesion in _items(obj, "lesions"):
-        lid, given = lesion.get("id"), lesion.get("rai_uptake")
-        if not isinstance(lid, str) or given not in ("yes", "no") or lid not in latest:
-            continue
-        day, finding, index = latest[lid]
-        if finding != given:
-            where = f"scans[{index}].findings.{lid}"
-            problems.append(
-                Problem(
-                    f"lesions[{j}].rai_uptake",
-                    f"{given!r} contradicts the latest scan finding {finding!r} ({where}, {day})",
-                    "uptake_contradiction",
-                    (("given", given), ("finding", finding), ("where", where), ("date", day)),
-                )
-            )
-    return problems
-
-
-def _valid_day(value: str) -> bool:
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _shown(value: Any) -> str:
@@ -620,7 +439,7 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
 
     def check_date(path: str, value: Any) -> None:
         """Future or too-early dates; a malformed one is reported by the structure check."""
-        if type(value) is not str or len(value) != 10 or _ISO_DATE.fullmatch(value) is None:
+        if type(value) is not str or len(value) != 10 or ISO_DATE.fullmatch(value) is None:
             return
         # ISO YYYY-MM-DD strings sort as the dates they name
         if value > today_iso:
@@ -642,14 +461,14 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
         check_date("diagnosis.date", diagnosis.get("date"))
         check_date("diagnosis.primary_sample_date", diagnosis.get("primary_sample_date"))
     for key in ("rai", "imaging", "labs", "molecular", "scans"):
-        for i, item in _items(obj, key):
+        for i, item in items(obj, key):
             check_date(f"{key}[{i}].date", item.get("date"))
-    for i, item in _items(obj, "scans"):
+    for i, item in items(obj, "scans"):
         check_date(f"scans[{i}].rai_date", item.get("rai_date"))
 
     per_unit = {"mCi": rules.units.mbq_per_mci, "GBq": rules.units.mbq_per_gbq, "MBq": Decimal(1)}
     max_mbq = bounds.max_rai_activity_mbq
-    for i, item in _items(obj, "rai"):
+    for i, item in items(obj, "rai"):
         activity, unit = item.get("activity"), item.get("unit")
         factor = per_unit.get(unit) if type(unit) is str else None
         amount = _number(activity)
@@ -667,7 +486,7 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
             )
 
     declared: dict[str, int] = {}
-    for i, lesion in _items(obj, "lesions"):
+    for i, lesion in items(obj, "lesions"):
         lid = lesion.get("id")
         if isinstance(lid, str):
             if lid in declared:
@@ -690,7 +509,7 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
                 )
             )
 
-    imaging = _items(obj, "imaging")
+    imaging = items(obj, "imaging")
     if imaging and not declared:
         problems.append(
             Problem("lesions", "imaging is given but no lesion is declared", "no_lesions")
@@ -738,10 +557,10 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
                             )
                         )
 
-    problems.extend(_scan_problems(obj, declared, rules))
+    problems.extend(scan_problems(obj, declared, rules))
 
     known_units = {u for spec in rules.labs.values() for u in spec.factors}
-    for i, lab in _items(obj, "labs"):
+    for i, lab in items(obj, "labs"):
         test, unit = lab.get("test"), lab.get("unit")
         if isinstance(test, str) and isinstance(unit, str) and test in rules.labs:
             allowed = rules.labs[test].factors
@@ -815,31 +634,8 @@ def parse_case(obj: object, *, today: date | None = None, rules: Rules | None = 
         raise CaseValidationError(overflow)
     history: tuple[ScanRecord, ...] = ()
     if raw.scans:
-        raw, history = _with_scans(raw, rules)
+        raw, history = with_scans(raw, rules)
     return Case(raw=raw, labs=labs, source=dict(data), scan_history=history)
-
-
-def _with_scans(raw: RawCase, rules: Rules) -> tuple[RawCase, tuple[ScanRecord, ...]]:
-    """Scans in date order, each post-therapy one with its administration, and every
-    lesion of unknown uptake given its latest ``yes``/``no`` finding (case-format.md)."""
-    given = [item.date for item in raw.rai]
-    days = rules.input.post_therapy_scan_link_days
-    order = sorted(range(len(raw.scans)), key=lambda i: raw.scans[i].date)
-    history = []
-    for i in order:
-        scan = raw.scans[i]
-        linked = None
-        if scan.kind == "post_therapy":
-            linked = scan.rai_date or link_administration(scan.date, given, days)
-        history.append(ScanRecord(i, scan, linked))
-    latest = latest_findings((r.index, r.scan.date.isoformat(), r.scan.findings) for r in history)
-    lesions = [
-        lesion.model_copy(update={"rai_uptake": latest[lesion.id][1]})
-        if lesion.rai_uptake == "unknown" and lesion.id in latest
-        else lesion
-        for lesion in raw.lesions
-    ]
-    return raw.model_copy(update={"lesions": lesions}), tuple(history)
 
 
 def load_case(text: str | bytes, *, today: date | None = None, rules: Rules | None = None) -> Case:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from thyref.domain.case import Case, Scan
+from thyref.domain.case import Case
 from thyref.domain.messages import Said
 from thyref.domain.rules import CountingScans
+from thyref.domain.scans import Scan
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
-from thyref.domain.case import Extent, Histology, LabUnit, Scan, ScanFinding, Site
+from thyref.domain.case import Extent, Histology, LabUnit, Site
+from thyref.domain.scans import Scan, ScanFinding
 
 _DATE: dict[str, Any] = {"type": "string", "format": "date", "example": "2015-03-01"}
 _TRI: dict[str, Any] = {"type": ["boolean", "null"]}
