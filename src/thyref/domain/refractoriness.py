@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from typing import Any
 
-from thyref.domain.case import Case, Category, Extent, Lesion
+from thyref.domain.case import Case, Category, Extent, Lesion, Site
 from thyref.domain.dates import add_months
 from thyref.domain.messages import Phrase, Said, Term
 from thyref.domain.rai import RaiSummary
@@ -77,25 +76,37 @@ class Facts:
         self.recist = recist
         self.rules = rules
         self.definition = definition
+        self._uptake: UptakeHistory | None = None
+        self._order: dict[str, int] | None = None
 
-    @cached_property
+    @property
     def uptake(self) -> UptakeHistory:
-        return history(self.case, self.definition.counting_scans, self.definition.reads_scans)
+        """The definition's uptake history (built on first use)."""
+        if self._uptake is None:
+            d = self.definition
+            self._uptake = history(self.case, d.counting_scans, d.reads_scans)
+        return self._uptake
 
-    @cached_property
+    @property
     def order(self) -> dict[str, int]:
-        return {lesion.id: i for i, lesion in enumerate(self.case.raw.lesions)}
+        """Lesion id -> declaration index."""
+        if self._order is None:
+            self._order = {lesion.id: i for i, lesion in enumerate(self.case.raw.lesions)}
+        return self._order
 
     def lesions(self, ids: set[str] | list[str]) -> list[Lesion]:
         """Lesions of ``ids`` in declaration order."""
         return [self.case.lesion(lid) for lid in sorted(set(ids), key=self.order.__getitem__)]
 
 
+_SITE_TERMS = {site: Term(f"site.{site.value}") for site in Site}
+
+
 def _lesion_list(lesions: list[Lesion]) -> Phrase:
     """``L1 (poumon), B1 (os)``: ids with their site said in the reader's language."""
     parts: list[str | Term] = []
     for i, lesion in enumerate(lesions):
-        parts += [", " if i else "", f"{lesion.id} (", Term(f"site.{lesion.site}"), ")"]
+        parts += [", " if i else "", lesion.id + " (", _SITE_TERMS[lesion.site], ")"]
     return tuple(parts)
 
 
