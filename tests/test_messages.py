@@ -108,6 +108,8 @@ def test_vocabulary_inside_a_sentence_follows_the_language(lang: str, expected: 
             {"id": "L1", "site": "lung", "rai_uptake": "no"},
             {"id": "B1", "site": "bone", "rai_uptake": "no"},
         ],
+        # DTC-NO-UPTAKE needs one I-131 administration (clinical-rules.md section 1)
+        "rai": [{"date": "2020-02-01", "activity": 100, "unit": "mCi"}],
     }
     evidence = assess(parse_case(case), lang).refractory["evidence"]  # type: ignore[arg-type]
     assert evidence[0]["detail"] == expected

@@ -14,7 +14,7 @@ SPEC_OPTION_IDS = {
     "SYSTEMIC-THERAPY", "SYSTEMIC-THERAPY-CAUTION", "LOCAL-TREATMENT", "REDIFFERENTIATION",
     "ADDITIONAL-RAI", "ACTIVE-SURVEILLANCE", "TSH-SUPPRESSION", "NECK-NODE-WORKUP",
     "NECK-NODE-SURGERY", "MEDIASTINAL-NODE-SURGERY", "CLINICAL-TRIAL", "TKI-SKIN-CARE",
-    "NOTE-TG-NOT-CRITERION",
+    "NOTE-TG-NOT-CRITERION", "GERMLINE-RET-TESTING", "NOTE-DEFINITIONS-DIFFER",
 }  # fmt: skip
 SPEC_CRITERIA = {
     "DTC-NO-UPTAKE", "DTC-PROGRESSION-12M", "DTC-CUMULATIVE-ACTIVITY", "ATC-ALWAYS",
@@ -52,6 +52,14 @@ def test_every_criterion_of_the_spec_has_sources() -> None:
         (lambda r: r.options.progressive_window_months, 14),
         # units: 1 mCi = 37 MBq exactly
         (lambda r: r.units.mbq_per_mci, Decimal(37)),
+        # case-format.md "Invalid input": dates from 1900-01-01, one I-131 administration
+        # up to 50 GBq (1,351 mCi), measurements up to 1,000 mm
+        (lambda r: r.input.min_date.isoformat(), "1900-01-01"),
+        (lambda r: r.input.max_rai_activity_mbq, Decimal(50000)),
+        (lambda r: r.input.max_measurement_mm, Decimal(1000)),
+        # section 4: GERMLINE-RET-TESTING is about RET; medullary testing names RET first
+        (lambda r: r.options.germline_gene, "RET"),
+        (lambda r: r.options.molecular_panel_medullary[0], "RET"),
     ],
 )
 def test_thresholds_match_the_spec(getter: object, expected: object) -> None:
@@ -88,3 +96,97 @@ def test_rules_explain_lists_every_rule_in_words() -> None:
         assert rule_id in done.stdout
     # the numbers in the words come from the data file
     assert "22 GBq" in done.stdout
+
+
+def test_every_input_bound_gives_its_reason() -> None:
+    bounds = load_rules().input
+    assert set(bounds.reasons) == {
+        "min_date",
+        "max_rai_activity_mbq",
+        "max_measurement_mm",
+        "post_therapy_scan_link_days",
+    }
+    assert all("case-format.md" in reason for reason in bounds.reasons.values())
+
+
+def test_rules_explain_lists_every_definition() -> None:
+    # issue 14: "`thyref rules --explain` lists every set", each criterion in words
+    import subprocess
+    from pathlib import Path
+
+    cli = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "thyref"
+    done = subprocess.run(
+        [str(cli), "rules", "--explain", "--lang", "en"], capture_output=True, text=True, check=True
+    )
+    for rule_id in (
+        "tuthyref-2021",
+        "ata-2015",
+        "ATA2015-NEVER-AVID",
+        "ATA2015-LOST-UPTAKE",
+        "ATA2015-MIXED-UPTAKE",
+        "ATA2015-PROGRESSION-DESPITE-UPTAKE",
+        "ATA2015-NON-AVID",
+        "GERMLINE-RET-TESTING",
+    ):
+        assert rule_id in done.stdout
+    # the TSH level of the counting scans comes from ata-2015.toml (R53B)
+    assert "30 mU/L" in done.stdout
+
+
+def test_definitions_are_shipped_primary_first() -> None:
+    from thyref.domain.rules import definition_ids
+
+    assert definition_ids() == ["tuthyref-2021", "ata-2015"]
+    assert definition_ids("ata-2015") == ["ata-2015", "tuthyref-2021"]
+    with pytest.raises(RulesError, match="no rule set"):
+        definition_ids("ata-2025")  # not verified, not coded (clinical-rules.md 5.3)
+
+
+@pytest.mark.parametrize(
+    ("getter", "expected"),
+    [
+        # section 5.2: a scan counts unless its TSH is recorded and below 30 mU/L (R53B)
+        (lambda d: d.counting_scans.min_tsh_mu_l, Decimal(30)),
+        # ... or its contamination is suspected or confirmed
+        (lambda d: d.counting_scans.excluded_contamination, ["suspected", "confirmed"]),
+        # uptake from scans only when they are given
+        (lambda d: d.reads_scans, True),
+        # R91 D: no time window
+        (lambda d: d.criterion("ATA2015-PROGRESSION-DESPITE-UPTAKE").window_months, None),
+        # criteria in the spec's order
+        (
+            lambda d: [c.id for c in d.criteria],
+            [
+                "ATA2015-NEVER-AVID",
+                "ATA2015-LOST-UPTAKE",
+                "ATA2015-MIXED-UPTAKE",
+                "ATA2015-PROGRESSION-DESPITE-UPTAKE",
+                "ATA2015-NON-AVID",
+            ],
+        ),
+    ],
+)
+def test_ata_2015_matches_the_spec(getter: object, expected: object) -> None:
+    from thyref.domain.rules import load_definition
+
+    assert getter(load_definition("ata-2015")) == expected  # type: ignore[operator]
+
+
+def test_every_ata_criterion_cites_r91() -> None:
+    from thyref.domain.rules import load_definition
+
+    assert all("ATA2015-R91" in c.sources for c in load_definition("ata-2015").criteria)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("window_months = 12\nsources", "window_months = 13\nsources", "window differs"),
+        ('threshold_mbq = "22000"', 'threshold_mbq = "20000"', "threshold differs"),
+    ],
+)
+def test_definition_must_agree_with_refractoriness(old: str, new: str, message: str) -> None:
+    text = rules_text()
+    assert old in text
+    with pytest.raises(RulesError, match=message):
+        parse_rules(text.replace(old, new))

@@ -14,6 +14,7 @@ from thyref.domain.assessment import Assessment
 from thyref.domain.messages import Lang, text
 
 STATUS_STYLE = {
+    "not_applicable": "bold",
     "refractory": "bold red",
     "not_refractory": "bold green",
     "indeterminate": "bold yellow",
@@ -52,6 +53,19 @@ def _kinetics(a: Any) -> list[tuple[str, Any]]:
     return list(vars(a.kinetics).items())
 
 
+def _other_definitions(a: Any, lang: Lang) -> list[str]:
+    """One line per definition other than the primary: verdict, criteria, missing data."""
+    out = []
+    for d in getattr(a, "definitions", [])[1:]:
+        line = f"{d.rule_set}: {text(f'status.{d.status}', lang)}"
+        if d.criteria_met:
+            line += f" ({', '.join(d.criteria_met)})"
+        if d.missing_data:
+            line += f" — {text('label.missing', lang)}: {', '.join(d.missing_data)}"
+        out.append(line)
+    return out
+
+
 def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
     """A terminal report: status panel, RECIST table, markers, options."""
     a = _view(assessment.to_json())
@@ -72,6 +86,8 @@ def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
             head.append(f"\n  • {label} ({m})", "yellow")
     for note in r.notes:
         head.append(f"\n{note}", "italic")
+    for line in _other_definitions(a, lang):
+        head.append(f"\n{lb['other_definition']}: {line}")
     head.append(
         f"\n{lb['rai']}: {a.rai.cumulative_gbq:g} GBq = {a.rai.cumulative_mci:g} mCi "
         f"({a.rai.administrations} {lb['administrations']})"
@@ -160,6 +176,10 @@ def render_markdown(assessment: Assessment, lang: Lang) -> str:
             for m, label in zip(r.missing_data, r.missing_data_labels, strict=True)
         )
     out.extend(["", *(f"_{n}_" for n in r.notes)])
+    lines = _other_definitions(a, lang)
+    out.extend(
+        [*(f"**{lb['other_definition']}**: {line}  " for line in lines), *([""] if lines else [])]
+    )
     out.append(
         f"**{lb['rai']}**: {a.rai.cumulative_gbq:g} GBq = {a.rai.cumulative_mci:g} mCi "
         f"({a.rai.administrations} {lb['administrations']})"

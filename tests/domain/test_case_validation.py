@@ -467,3 +467,94 @@ def test_thousand_mbq_sum_is_exact() -> None:
     assert out["rai"]["cumulative_gbq"] == pytest.approx(22.0, abs=0.006)
     assert out["rai"]["cumulative_mci"] == pytest.approx(22000 / 37, abs=0.06)
     assert out["rai"]["administrations"] == 22
+
+
+# ---------------------------------------------------------------------------------------
+# Issue 7, strict input (case-format.md "Invalid input": "a date not written as an ISO
+# calendar date `YYYY-MM-DD` (a timestamp, a number, a date-time), a date before
+# 1900-01-01, a number that is not finite or beyond a plausible bound (an I-131
+# administration above 50 GBq = 1,351 mCi, a measurement above 1,000 mm)")
+
+STRICT_ROWS = [
+    # a Unix timestamp as a number (2015-03-01 00:00 UTC)
+    ("rai.0.date", 1425168000, "rai[0].date"),
+    # the same timestamp as a numeric string
+    ("rai.0.date", "1425168000", "rai[0].date"),
+    # a date-time, even at midnight
+    ("rai.0.date", "2015-03-01T00:00:00", "rai[0].date"),
+    # a date-time with a zone
+    ("imaging.1.date", "2015-09-01T10:00:00Z", "imaging[1].date"),
+    # a non-calendar day
+    ("diagnosis.date", "2015-02-29", "diagnosis.date"),
+    # another writing of a date
+    ("labs.0.date", "01/04/2015", "labs[0].date"),
+    # a float
+    ("molecular.0.date", 20150501.0, "molecular[0].date"),
+    # before 1900-01-01 (the bound is inclusive: 1900-01-01 itself is accepted, below)
+    ("diagnosis.date", "1899-12-31", "diagnosis.date"),
+    ("diagnosis.primary_sample_date", "1899-12-31", "diagnosis.primary_sample_date"),
+    # 50 GBq = 50,000 MBq is the largest administration: 1,352 mCi = 50,024 MBq is above
+    ("rai.0.activity", 1352, "rai[0].activity"),
+    # in GBq, just above 50
+    ("rai.0", {"date": "2015-03-01", "activity": 50.001, "unit": "GBq"}, "rai[0].activity"),
+    # in MBq, just above 50,000
+    ("rai.0", {"date": "2015-03-01", "activity": 50000.5, "unit": "MBq"}, "rai[0].activity"),
+    # a measurement above 1,000 mm
+    ("imaging.1.measurements.L1", 1000.5, "imaging[1].measurements.L1"),
+    # a huge integer (beyond a float) is a problem at its path, never a traceback
+    ("imaging.1.measurements.L1", 10**400, "imaging[1].measurements.L1"),
+    # a lab value that overflows once converted (calcitonin ng/mL x 1000 -> pg/mL)
+    ("labs.0", {"date": "2015-04-01", "test": "calcitonin", "value": 1e307, "unit": "ng/mL"},
+     "labs[0].value"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "value", "expected"), STRICT_ROWS)
+def test_strict_input_is_rejected_at_its_path(path: str, value: Any, expected: str) -> None:
+    assert expected in _paths(_set(path, value))
+
+
+ACCEPTED_EDGES = [
+    # the bounds are inclusive: exactly 1900-01-01
+    ("diagnosis.date", "1900-01-01"),
+    # exactly 1,351 mCi = 49,987 MBq (below 50 GBq)
+    ("rai.0.activity", 1351),
+    # exactly 50 GBq
+    ("rai.0", {"date": "2015-03-01", "activity": 50, "unit": "GBq"}),
+    # exactly 50,000 MBq
+    ("rai.0", {"date": "2015-03-01", "activity": 50000, "unit": "MBq"}),
+    # exactly 1,000 mm
+    ("imaging.1.measurements.L1", 1000),
+]
+
+
+@pytest.mark.parametrize(("path", "value"), ACCEPTED_EDGES)
+def test_values_at_the_bounds_are_accepted(path: str, value: Any) -> None:
+    run(_set(path, value))
+
+
+@pytest.mark.parametrize(
+    ("code_path", "value", "french", "english"),
+    [
+        ("rai.0.date", "1425168000", "date invalide", "invalid date"),
+        ("diagnosis.date", "1899-12-31", "la date 1899-12-31 est antérieure", "date 1899-12-31"),
+        ("rai.0.activity", 2000, "2000 mCi dépasse la limite plausible de 50 GBq", "2000 mCi is"),
+        ("imaging.1.measurements.L1", 1500, "1500 mm dépasse", "1500 mm is above"),
+    ],
+)
+def test_strict_input_problems_are_said_in_both_languages(
+    code_path: str, value: Any, french: str, english: str
+) -> None:
+    from thyref.domain import parse_case
+    from thyref.domain.messages import problem_text
+
+    with pytest.raises(CaseValidationError) as info:
+        parse_case(_set(code_path, value))
+    problem = info.value.problems[0]
+    assert problem_text(problem, "fr").startswith(french)
+    assert problem_text(problem, "en").startswith(english)
+
+
+def test_a_timestamp_does_not_slip_past_the_future_check() -> None:
+    # a timestamp in the future (2100-01-01) is rejected as a malformed date
+    assert "rai[0].date" in _paths(_set("rai.0.date", 4102444800))

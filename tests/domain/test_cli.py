@@ -113,6 +113,13 @@ def _results() -> dict[str, Result]:
         "validate-ok": (["validate", valid], None, None),
         "validate-bad": (["validate", invalid], None, None),
         "rules-piped": (["rules"], None, None),
+        "definition-ata": (
+            ["assess", valid, "--format", "json", "--definition", "ata-2015"],
+            None,
+            None,
+        ),
+        "definition-unknown": (["assess", valid, "--definition", "ata-2025"], None, None),
+        "markdown-definitions": (["assess", valid, "--format", "markdown"], None, None),
         "version": (["--version"], None, None),
     }
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -225,3 +232,29 @@ def test_version_matches_the_engine() -> None:
     assert p.returncode == 0
     out = json.loads(_results()["json-fr"].stdout)
     assert out["engine"]["version"] in p.stdout
+
+
+def test_definition_option_makes_ata_primary() -> None:
+    # case-format.md: "`thyref assess --definition ata-2015` makes another set primary".
+    # VALID: L1 no, L2 yes, no scans -> ata-2015 MIXED-UPTAKE and NON-AVID
+    p = _results()["definition-ata"]
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert [d["rule_set"] for d in out["definitions"]] == ["ata-2015", "tuthyref-2021"]
+    assert out["refractory"]["criteria_met"] == ["ATA2015-MIXED-UPTAKE", "ATA2015-NON-AVID"]
+
+
+def test_unknown_definition_exits_2_naming_the_known_ones() -> None:
+    p = _results()["definition-unknown"]
+    assert p.returncode == 2
+    assert "tuthyref-2021" in p.stderr and "ata-2015" in p.stderr
+    _no_traceback(p)
+
+
+def test_markdown_report_has_one_line_per_other_definition() -> None:
+    # issue 14: "text and Markdown reports add one line per other definition"
+    p = _results()["markdown-definitions"]
+    assert p.returncode == 0, p.stderr
+    lines = [line for line in p.stdout.splitlines() if "ata-2015" in line]
+    assert len(lines) == 1
+    assert "réfractaire" in lines[0] and "ATA2015-MIXED-UPTAKE" in lines[0]

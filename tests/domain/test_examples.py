@@ -26,7 +26,10 @@ EXAMPLES = SHARED / "examples"
 if not EXAMPLES.is_dir():
     pytest.skip(f"shared examples not found at {EXAMPLES}", allow_module_level=True)
 
-CASES = sorted((EXAMPLES / "cases").glob("*.json"))
+# cases/, the clarified rules of issue 7 (pending/) and definitions side by side
+CASES = sorted(
+    p for folder in ("cases", "pending", "definitions") for p in (EXAMPLES / folder).glob("*.json")
+)
 INVALID = sorted((EXAMPLES / "invalid").glob("*.json"))
 
 
@@ -63,6 +66,13 @@ def test_case_example(path: pathlib.Path) -> None:
         for field in ("doubling_time_days", "halving_time_days"):
             if k.get(field) is not None:
                 assert got[field] == pytest.approx(k[field], rel=0.01), (marker, field)
+    for rule_set, d in e.get("definitions", {}).items():
+        got = next(x for x in out["definitions"] if x["rule_set"] == rule_set)
+        assert got["status"] == d["status"], rule_set
+        if "criteria" in d:
+            assert got["criteria_met"] == d["criteria"], rule_set
+        if "missing" in d:
+            assert sorted(set(got["missing_data"])) == sorted(d["missing"]), rule_set
     ids = rec_ids(out)
     for x in e.get("recs_include", []):
         assert x in ids, f"missing {x}: {ids}"

@@ -790,3 +790,107 @@ def test_property_scaling_preserves_ratio_decided_responses(
     b = _recist(_targets_case(rows, k))["timepoints"]
     assert [t["target_response"] for t in a] == [t["target_response"] for t in b]
     assert [t["overall_response"] for t in a] == [t["overall_response"] for t in b]
+
+
+# ---------------------------------------------------------------------------------------
+# Issue 7: non-target scope and the radiologist's assessed response
+# ---------------------------------------------------------------------------------------
+
+
+def test_lesion_not_imaged_at_baseline_is_a_non_target() -> None:
+    # clinical-rules.md section 2: "Every other declared lesion is non-target: all known
+    # disease at baseline, including a lesion declared in `lesions` but not imaged at the
+    # baseline date". B1 never imaged: a non-target, not evaluated at follow-up (NE), so
+    # target CR (P1 15 -> 0) reads PR (table 1: "CR + NON_CR_NON_PD or NE -> PR").
+    out = _recist(_case([lesion("P1"), lesion("B1", "bone")], [{"P1": 15}, {"P1": 0}]))
+    assert out["targets"] == ["P1"]
+    assert out["non_targets"] == ["B1"]
+    tp = out["timepoints"][0]
+    assert (tp["target_response"], tp["non_target_response"]) == ("CR", "NE")
+    assert tp["overall_response"] == "PR"
+
+
+def test_lesion_not_imaged_at_baseline_counts_once_reported() -> None:
+    # the same B1 reported absent at follow-up: non-target CR, so target CR + CR -> CR
+    case = _case(
+        [lesion("P1"), lesion("B1", "bone")], [{"P1": 15}, {"P1": 0}], [None, {"B1": "absent"}]
+    )
+    assert _recist(case)["timepoints"][0]["overall_response"] == "CR"
+
+
+def test_declared_target_without_baseline_measurement_becomes_non_target() -> None:
+    # section 2: "A lesion given `recist_role: target` but not measured at baseline cannot
+    # be a target: it is kept as a non-target, with a warning naming it."
+    lesions = [lesion("P1", recist_role="target"), lesion("P2", recist_role="target")]
+    out = _recist(_case(lesions, [{"P1": 20}, {"P1": 20, "P2": 12}]))
+    assert out["targets"] == ["P1"]
+    assert out["non_targets"] == ["P2"]
+    assert any("P2" in w for w in out["warnings"])
+    # P2 measured 12 mm at follow-up: reported present -> NON_CR_NON_PD; target SD -> SD
+    tp = out["timepoints"][0]
+    assert (tp["non_target_response"], tp["overall_response"]) == ("NON_CR_NON_PD", "SD")
+
+
+def test_declared_target_never_measured_leaves_follow_up_not_evaluated() -> None:
+    # the same, P2 never reported again: not evaluated (NE); target CR -> overall PR
+    lesions = [lesion("P1", recist_role="target"), lesion("P2", recist_role="target")]
+    tp = _recist(_case(lesions, [{"P1": 20}, {"P1": 0}]))["timepoints"][0]
+    assert (tp["target_response"], tp["non_target_response"], tp["overall_response"]) == (
+        "CR",
+        "NE",
+        "PR",
+    )
+
+
+ASSERTED_ROWS = [
+    # (follow-up fields, expected overall, asserted flag) - clinical-rules.md section 2:
+    # "An `assessed_response` is used as the overall response ... only when the timepoint
+    # has no target measurement at all and reports neither a new lesion nor an unequivocal
+    # non-target progression (those make it `PD`); otherwise the response is computed"
+    # no target measurement, nothing else: the assertion is used
+    ({"assessed_response": "PR"}, "PR", True),
+    # a non-target measurement alone is not a target measurement: still asserted
+    ({"assessed_response": "SD", "measurements": {"B1": 12}}, "SD", True),
+    # a new lesion makes it PD whatever is asserted
+    ({"assessed_response": "SD", "new_lesions": True}, "PD", False),
+    # an unequivocal non-target progression makes it PD
+    ({"assessed_response": "PR", "non_target": {"B1": "unequivocal_progression"}}, "PD", False),
+    # one target measured (P2 missing): computed; P1 20 -> 20 with P2 missing is NE
+    ({"assessed_response": "SD", "measurements": {"P1": 20}}, "NE", False),
+    # both targets measured: 45 + 15 = 60 mm vs nadir 35 (+71 %, +25 mm) -> PD, computed
+    ({"assessed_response": "SD", "measurements": {"P1": 45, "P2": 15}}, "PD", False),
+]
+
+
+@pytest.mark.parametrize(("follow_up", "overall", "asserted"), ASSERTED_ROWS)
+def test_assessed_response_only_without_target_measurement(
+    follow_up: dict[str, Any], overall: str, asserted: bool
+) -> None:
+    # baseline: P1 20 + P2 15 = 35 mm (targets), B1 bone non-target present
+    base = scan("2020-01-10", {"P1": 20, "P2": 15}, {"B1": "present"})
+    later = {"non_target": {"B1": "present"}, **follow_up}
+    case = make_case(
+        lesions=[lesion("P1"), lesion("P2"), lesion("B1", "bone", recist_role="non_target")],
+        imaging=[base, {"date": "2020-06-10", **later}],
+    )
+    out = _recist(case)
+    tp = out["timepoints"][0]
+    assert tp["overall_response"] == overall
+    assert tp["asserted"] is asserted
+    differs = follow_up["assessed_response"] != overall
+    # "a differing `assessed_response` adds a warning" (naming the date)
+    assert any("2020-06-10" in w for w in out["warnings"]) is differs
+
+
+def test_asserted_pr_counts_for_the_sticky_pr_rule() -> None:
+    # section 2: "An asserted `PR` or `CR` counts as an earlier response for the sticky-PR
+    # rule": 20 -> asserted PR -> 18 (-10 %, not PR by size) stays PR
+    case = make_case(
+        lesions=[lesion("P1")],
+        imaging=[
+            scan("2020-01-10", {"P1": 20}),
+            scan("2020-06-10", assessed_response="PR"),
+            scan("2020-12-10", {"P1": 18}),
+        ],
+    )
+    assert [t["overall_response"] for t in _recist(case)["timepoints"]] == ["PR", "PR"]

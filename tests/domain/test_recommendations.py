@@ -200,6 +200,24 @@ ROWS: list[tuple[str, dict[str, Any], str, str | None]] = [
     ("molecular-metastatic-not-refractory", _n(), "MOLECULAR-TESTING", "high"),
     ("molecular-mtc", _mtc(), "MOLECULAR-TESTING", "high"),
     ("molecular-not-when-done", _b(molecular=[TERT]), "MOLECULAR-TESTING", None),
+    # --- GERMLINE-RET-TESTING: high; medullary and no molecular entry with gene RET and
+    # origin germline (a somatic RET result does not answer it; ATA-MTC2015)
+    ("germline-mtc-nothing", _mtc(), "GERMLINE-RET-TESTING", "high"),
+    ("germline-mtc-somatic-ret", _mtc(molecular=[RET_M918T]), "GERMLINE-RET-TESTING", "high"),
+    (
+        "germline-not-when-germline-ret",
+        _mtc(molecular=[mol("RET", "C634R", origin="germline", sample="blood")]),
+        "GERMLINE-RET-TESTING",
+        None,
+    ),
+    # a germline result on another gene does not answer the RET question
+    (
+        "germline-mtc-other-germline-gene",
+        _mtc(molecular=[mol("NF1", "R1276*", origin="germline", sample="blood")]),
+        "GERMLINE-RET-TESTING",
+        "high",
+    ),
+    ("germline-not-papillary", _b(), "GERMLINE-RET-TESTING", None),
     ("molecular-not-anaplastic-done", _atc([BRAF]), "MOLECULAR-TESTING", None),
     (
         "molecular-not-locoregional",
@@ -392,6 +410,11 @@ ROWS: list[tuple[str, dict[str, Any], str, str | None]] = [
         "routine",
     ),
     ("addrai-not-no-uptake", _cumul(uptake=("yes", "no")), "ADDITIONAL-RAI", None),
+    # section 4 (issue 7): "at least one lesion with `rai_uptake: yes` and none with `no`":
+    # uptake unknown everywhere is not "every known-uptake lesion avid" (empty set)
+    ("addrai-not-all-unknown", _cumul(uptake=("unknown", "unknown")), "ADDITIONAL-RAI", None),
+    # one avid and one unknown: at least one yes, none no -> proposed
+    ("addrai-yes-and-unknown", _cumul(uptake=("yes", "unknown")), "ADDITIONAL-RAI", "routine"),
     # the latest response (2019) is stable, an earlier one regressing; sums equal
     (
         "addrai-not-latest-stable",
@@ -557,7 +580,20 @@ ROWS: list[tuple[str, dict[str, Any], str, str | None]] = [
         "high",
     ),
     ("trial-ras", _b(molecular=[NRAS]), "CLINICAL-TRIAL", "high"),
-    ("trial-alk", _b(molecular=[ALK_FUSION]), "CLINICAL-TRIAL", "high"),
+    # an ALK alteration of any kind leads to a trial, but only while TARGETED-THERAPY is not
+    # triggered (clinical-rules.md section 4, CLINICAL-TRIAL row): an ALK fusion opens the
+    # ALK row of TARGETED-THERAPY, so no trial; another ALK alteration (a mutation) does
+    ("trial-not-alk-fusion-targeted", _b(molecular=[ALK_FUSION]), "CLINICAL-TRIAL", None),
+    ("trial-alk-mutation", _b(molecular=[mol("ALK", "F1174L")]), "CLINICAL-TRIAL", "high"),
+    # a RAS mutation beside a RET fusion (approved RET inhibitor): no trial
+    ("trial-not-ras-with-ret-fusion", _b(molecular=[NRAS, RET_FUSION]), "CLINICAL-TRIAL", None),
+    # progressive on a drug still leads to a trial whatever the targeted options
+    (
+        "trial-on-tki-with-ret-fusion",
+        _b(progressive=True, on_systemic_therapy="lenvatinib", molecular=[RET_FUSION]),
+        "CLINICAL-TRIAL",
+        "high",
+    ),
     ("trial-not-stable-on-tki", _b(on_systemic_therapy="lenvatinib"), "CLINICAL-TRIAL", None),
     ("trial-not-progressive-no-tki", _b(progressive=True), "CLINICAL-TRIAL", None),
     ("trial-not-not-refractory", _n(molecular=[NRAS]), "CLINICAL-TRIAL", None),
@@ -634,6 +670,7 @@ def test_every_section4_id_is_covered_both_ways() -> None:
         "CLINICAL-TRIAL",
         "TKI-SKIN-CARE",
         "NOTE-TG-NOT-CRITERION",
+        "GERMLINE-RET-TESTING",
     }
     assert {r[2] for r in ROWS if r[3]} == ids
     assert {r[2] for r in ROWS if not r[3]} == ids
@@ -689,10 +726,12 @@ def test_french_and_english_texts(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(RICH))
 def test_sources_present(name: str) -> None:
-    # Every recommendation names its sources; every row of section 4 cites SEED.
+    # Every recommendation names its sources; every row of section 4 cites SEED except
+    # GERMLINE-RET-TESTING, whose only source is ATA-MTC2015.
     for r in run(RICH[name])["recommendations"]:
         assert r["sources"], r["id"]
-        assert "SEED" in r["sources"], (r["id"], r["sources"])
+        expected = "ATA-MTC2015" if r["id"] == "GERMLINE-RET-TESTING" else "SEED"
+        assert expected in r["sources"], (r["id"], r["sources"])
         for s in r["sources"]:
             assert s.startswith(KNOWN_SOURCES), (r["id"], s)
 
@@ -789,3 +828,31 @@ def test_molecular_testing_mentions_metastasis_biopsy_for_old_primary(lang: str)
     r_recent = rec(run(recent, lang), "MOLECULAR-TESTING")
     assert r_old is not None and r_recent is not None
     assert r_old["rationale"] != r_recent["rationale"]
+
+
+@pytest.mark.parametrize(
+    ("case", "panel"),
+    [
+        # section 4, MOLECULAR-TESTING: "medullary: RET first, then RAS"
+        (_mtc(), "RET, RAS (HRAS, KRAS, NRAS)"),
+        # differentiated: the whole panel, BRAF V600E first
+        (_b(), "BRAF V600E, RAS (HRAS, KRAS, NRAS), RET, NTRK, ALK"),
+    ],
+    ids=["medullary", "papillary"],
+)
+def test_molecular_testing_names_ret_first_for_medullary(case: dict[str, Any], panel: str) -> None:
+    r = rec(run(case, "en"), "MOLECULAR-TESTING")
+    assert r is not None
+    medullary = "Medullary cancer: test RET first, then RAS" in r["rationale"]
+    assert medullary is panel.startswith("RET")
+    if medullary:
+        assert f"({panel})" in r["rationale"]
+
+
+def test_germline_ret_option_text_and_source() -> None:
+    # section 4: GERMLINE-RET-TESTING, high, source ATA-MTC2015; the somatic result is named
+    r = rec(run(_mtc(molecular=[RET_M918T]), "en"), "GERMLINE-RET-TESTING")
+    assert r is not None
+    assert r["sources"] == ["ATA-MTC2015"]
+    assert "genetic counselling" in r["rationale"]
+    assert "RET M918T" in r["rationale"]

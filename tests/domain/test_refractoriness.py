@@ -273,10 +273,20 @@ def test_differentiated_without_lesion_is_not_refractory() -> None:
     assert out["missing_data"] == []
 
 
-def test_no_uptake_needs_no_rai_under_tuthyref_2021() -> None:
-    # DTC-NO-UPTAKE has no I-131 prerequisite in tuthyref-2021 (only the later ata-2025
-    # set requires a therapeutic administration, section 5).
+def test_no_uptake_needs_an_i131_administration() -> None:
+    # clinical-rules.md section 1, DTC-NO-UPTAKE: "at least one I-131 administration in
+    # `rai`"; "A non-avid lesion with no I-131 given yet is not enough: `indeterminate`,
+    # missing `rai`". (The earlier reading, with no I-131 prerequisite, is withdrawn.)
     out = _refr(make_case(lesions=[lesion("P1", "lung", "no")]))
+    assert out["status"] == "indeterminate"
+    assert out["criteria_met"] == []
+    assert out["missing_data"] == ["rai"]
+
+
+def test_no_uptake_holds_after_one_administration() -> None:
+    # the same lesion once one I-131 administration is recorded: DTC-NO-UPTAKE
+    case = make_case(lesions=[lesion("P1", "lung", "no")], rai=[rai_("2019-01-01", 100)])
+    out = _refr(case)
     assert out["status"] == "refractory"
     assert out["criteria_met"] == ["DTC-NO-UPTAKE"]
 
@@ -685,3 +695,32 @@ def test_thyroglobulin_never_decides(
     out = run(case)
     assert out["refractory"]["status"] == status
     assert ("NOTE-TG-NOT-CRITERION" in rec_ids(out)) is note
+
+
+def test_cumulative_activity_with_a_bone_lesion_never_reimaged() -> None:
+    # clinical-rules.md section 2: a declared lesion not imaged at baseline is a
+    # non-target; not evaluated at follow-up, so target CR + NE -> PR (table 1), and
+    # section 1 DTC-CUMULATIVE-ACTIVITY: 3 x 7.4 = 22.2 GBq >= 22 GBq, latest imaging after
+    # the threshold (2013-12-01, PR) is not CR -> refractory (shared example
+    # ex-ftc-bone-not-reimaged, checked by hand).
+    case = make_case(
+        histology="follicular",
+        rai=[rai_(d, 7.4, "GBq") for d in ("2012-03-01", "2012-10-01", "2013-05-02")],
+        lesions=[lesion("P1", "lung", "yes"), lesion("P2", "lung", "yes"), lesion("B1", "bone")],
+        imaging=[scan("2013-04-15", {"P1": 15, "P2": 11}), scan("2013-12-01", {"P1": 0, "P2": 0})],
+    )
+    out = run(case)
+    assert [t["overall_response"] for t in out["recist"]["timepoints"]] == ["PR"]
+    assert out["refractory"]["criteria_met"] == ["DTC-CUMULATIVE-ACTIVITY"]
+
+
+def test_cold_lesion_before_any_i131_lists_rai_as_missing() -> None:
+    # section 1: "A non-avid lesion with no I-131 given yet is not enough: `indeterminate`,
+    # missing `rai`"; a lesion of unknown uptake adds `lesions.rai_uptake` (listed first)
+    case = make_case(
+        lesions=[lesion("L1", "lung", "no"), lesion("N1", "lymph_node_cervical_lateral")],
+        imaging=[scan("2025-02-01", {"L1": 12, "N1": 16})],
+    )
+    out = _refr(case)
+    assert out["status"] == "indeterminate"
+    assert out["missing_data"] == ["lesions.rai_uptake", "rai"]

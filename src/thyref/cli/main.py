@@ -19,7 +19,13 @@ from thyref.cli import ask_commands, board_commands, cohort_commands, fhir_comma
 from thyref.domain import assess, load_case, parse_case
 from thyref.domain.case import MAX_BYTES
 from thyref.domain.messages import Lang, problem_text, text
-from thyref.domain.rules import DEFAULT_RULES, load_rules, rules_text
+from thyref.domain.rules import (
+    DEFAULT_RULES,
+    definition_ids,
+    load_definition,
+    load_rules,
+    rules_text,
+)
 from thyref.errors import CaseFormatError, CaseValidationError, RulesError, ThyrefError
 
 if TYPE_CHECKING:
@@ -141,15 +147,28 @@ def assess_cmd(
     lang: Annotated[
         Language, typer.Option("--lang", "-l", help="Language of titles and reasons.")
     ] = Language.fr,
+    definition: Annotated[
+        str,
+        typer.Option(
+            "--definition",
+            "-d",
+            help="Primary definition of refractory disease (every one is shown): "
+            + ", ".join(definition_ids()),
+        ),
+    ] = DEFAULT_RULES,
 ) -> None:
     """Assess a case: refractoriness, RECIST 1.1, kinetics, I-131 activity, options."""
     language: Lang = "en" if lang is Language.en else "fr"
+    known = definition_ids()
+    if definition not in known:
+        _error(f"thyref: unknown definition {definition!r}; known: {', '.join(known)}")
+        raise typer.Exit(EXIT_INVALID)
     data, source = _read(path)
     try:
         case = fhir_commands.load_any(data, source, language)  # a case, or FHIR
     except (CaseValidationError, CaseFormatError) as exc:
         _fail_invalid(exc, source, language)
-    result = assess(case, language)
+    result = assess(case, language, definition=definition)
     if fmt is OutputFormat.json:
         sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
     elif fmt is OutputFormat.markdown:
@@ -246,6 +265,29 @@ def _explain(lang: Lang) -> None:
     for option, sources in r.options.sources.items():
         table.add_row(option, rule_text(option, lang, r), ", ".join(sources))
     _console(piped_width=160).print(table)
+    _explain_definitions(lang)
+
+
+def _explain_definitions(lang: Lang) -> None:
+    """Every definition of refractory disease (one rules file each): criteria in words."""
+    from rich.table import Table
+
+    from thyref.domain.assessment import criterion_text
+
+    for definition_id in definition_ids():
+        d = load_definition(definition_id)
+        table = Table(
+            title=f"{d.id}: {d.title}", caption=d.checked, title_justify="left", show_lines=True
+        )
+        for column in ("id", "rule" if lang == "en" else "règle", "sources"):
+            table.add_column(column, overflow="fold")
+        for scope in d.scope:
+            if not scope.applies:
+                words = text("status.not_applicable", lang)
+                table.add_row(scope.category, words, "")
+        for c in d.criteria:
+            table.add_row(c.id, criterion_text(d, c.id, lang), ", ".join(c.sources))
+        _console(piped_width=160).print(table)
 
 
 def _show(value: object) -> str:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, TypedDict, cast
 
 from thyref import __version__
+from thyref.domain import definitions as definitions_mod
 from thyref.domain import kinetics as kinetics_mod
 from thyref.domain import options as options_mod
 from thyref.domain import rai as rai_mod
@@ -19,7 +20,7 @@ from thyref.domain import recist as recist_mod
 from thyref.domain import refractoriness as refractoriness_mod
 from thyref.domain.case import Case
 from thyref.domain.messages import Lang, text
-from thyref.domain.rules import Rules, load_rules
+from thyref.domain.rules import Definition, Rules, load_definition, load_rules
 
 
 class EvidenceOut(TypedDict):
@@ -39,6 +40,18 @@ class RefractoryOut(TypedDict):
     evidence: list[EvidenceOut]
     missing_data: list[str]
     missing_data_labels: list[str]
+    notes: list[str]
+
+
+class DefinitionOut(TypedDict):
+    """One definition's verdict (case-format.md ``definitions``)."""
+
+    rule_set: str
+    primary: bool
+    status: str
+    criteria_met: list[str]
+    evidence: list[EvidenceOut]
+    missing_data: list[str]
     notes: list[str]
 
 
@@ -126,6 +139,7 @@ class AssessmentJSON(TypedDict):
     recist: RecistOut | None
     kinetics: dict[str, KineticsOut]
     recommendations: list[RecommendationOut]
+    definitions: list[DefinitionOut]
     engine: EngineOut
 
 
@@ -167,6 +181,10 @@ class Assessment:
     @property
     def recommendations(self) -> list[RecommendationOut]:
         return self._data["recommendations"]
+
+    @property
+    def definitions(self) -> list[DefinitionOut]:
+        return self._data["definitions"]
 
     @property
     def engine(self) -> EngineOut:
@@ -279,6 +297,78 @@ def rule_text(rule_id: str, lang: Lang = "fr", rules: Rules | None = None) -> st
     return _summary(f"rule.{rule_id}", (), rules or load_rules(), lang)
 
 
+_CRITERIA: dict[tuple[str, str, Lang], str] = {}
+
+
+def criterion_text(definition: Definition, criterion_id: str, lang: Lang = "fr") -> str:
+    """A criterion of a definition in words, with the numbers of its data file (cached)."""
+    key = (definition.id, criterion_id, lang)
+    cached = _CRITERIA.get(key)
+    if cached is None:
+        spec = definition.criterion(criterion_id)
+        tsh = definition.counting_scans.min_tsh_mu_l
+        params = {
+            "months": spec.window_months or "",
+            "gbq": "" if spec.threshold_mbq is None else f"{spec.threshold_mbq / 1000:g}",
+            "tsh": "" if tsh is None else str(tsh),
+        }
+        cached = _CRITERIA[key] = text(f"rule.{criterion_id}", lang, params)
+    return cached
+
+
+def _evidence_out(
+    verdict: refractoriness_mod.Refractoriness, definition: Definition, lang: Lang
+) -> list[EvidenceOut]:
+    return [
+        {
+            "criterion": ev.criterion,
+            "detail": text(ev.message, lang, ev.params),
+            "rule": criterion_text(definition, ev.criterion, lang),
+            "sources": list(ev.sources),
+            "lesions": list(ev.lesions),
+            "dates": [d.isoformat() for d in ev.dates],
+        }
+        for ev in verdict.evidence
+    ]
+
+
+def _definition_out(
+    verdict: refractoriness_mod.Refractoriness, primary: bool, rules: Rules, lang: Lang
+) -> DefinitionOut:
+    definition = (
+        rules.definition if verdict.rule_set == rules.id else load_definition(verdict.rule_set)
+    )
+    return {
+        "rule_set": verdict.rule_set,
+        "primary": primary,
+        "status": verdict.status,
+        "criteria_met": list(verdict.criteria_met),
+        "evidence": _evidence_out(verdict, definition, lang),
+        "missing_data": list(verdict.missing_data),
+        "notes": [n.text(lang) for n in verdict.notes],
+    }
+
+
+def _missing_labels(
+    verdict: refractoriness_mod.Refractoriness, rules: Rules, lang: Lang
+) -> list[str]:
+    """Each missing item in words, with the imaging window of the verdict's definition."""
+    definition = (
+        rules.definition if verdict.rule_set == rules.id else load_definition(verdict.rule_set)
+    )
+    windows: dict[str, int | None] = {
+        m.item: m.window_months for scope in definition.scope for m in scope.missing
+    }
+    out = []
+    for item in verdict.missing_data:
+        months = windows.get(item)
+        key = f"missing.{item}" + (
+            ".any_time" if item == "imaging_after_rai" and not months else ""
+        )
+        out.append(text(key, lang, {"months": months or ""}))
+    return out
+
+
 def _thresholds(rules: Rules) -> dict[str, str]:
     """Numbers quoted in rule texts, taken from the rules data file."""
     o = rules.options
@@ -316,42 +406,41 @@ def assess(
     *,
     rules: Rules | None = None,
     today: date | None = None,
+    definition: str | None = None,
 ) -> Assessment:
-    """Run every rule on ``case``; text in ``lang`` (``fr`` or ``en``)."""
+    """Run every rule on ``case``; text in ``lang`` (``fr`` or ``en``).
+
+    Every definition is judged; ``definition`` (default: the rules file's own) is the
+    primary one, whose verdict is ``refractory`` and drives the options.
+    """
     rules = rules or load_rules()
     today = today or date.today()
     rai = rai_mod.summarise(case, rules)
     recist = recist_mod.evaluate(case, rules)
-    refractory = refractoriness_mod.evaluate(case, rai, recist, rules)
+    verdicts = definitions_mod.judge_all(case, rai, recist, rules, definition or rules.id)
+    refractory = verdicts[0]
     kinetics = kinetics_mod.evaluate(case, rules, rai.latest)
-    ctx = options_mod.Context(case, rules, rai, recist, refractory, kinetics, today)
+    ctx = options_mod.Context(case, rules, rai, recist, refractory, kinetics, today, verdicts)
     options = options_mod.recommend(ctx)
+    defined = [_definition_out(v, i == 0, rules, lang) for i, v in enumerate(verdicts)]
+    primary = defined[0]
     data = AssessmentJSON(
         case_id=case.id,
         refractory=RefractoryOut(
             status=refractory.status,
             category=refractory.category.value,
             extent=refractory.extent.value if refractory.extent else None,
-            criteria_met=list(refractory.criteria_met),
-            evidence=[
-                {
-                    "criterion": ev.criterion,
-                    "detail": text(ev.message, lang, ev.params),
-                    "rule": _summary(f"rule.{ev.criterion}", (), rules, lang),
-                    "sources": list(ev.sources),
-                    "lesions": list(ev.lesions),
-                    "dates": [d.isoformat() for d in ev.dates],
-                }
-                for ev in refractory.evidence
-            ],
-            missing_data=list(refractory.missing_data),
-            missing_data_labels=[text(f"missing.{m}", lang) for m in refractory.missing_data],
-            notes=[text(n, lang) for n in refractory.notes],
+            criteria_met=primary["criteria_met"],
+            evidence=primary["evidence"],
+            missing_data=primary["missing_data"],
+            missing_data_labels=_missing_labels(refractory, rules, lang),
+            notes=primary["notes"],
         ),
         rai=_rai_out(rai),
         recist=_recist_out(recist, lang),
         kinetics={m: _kinetics_out(k, rules, lang) for m, k in kinetics.items()},
         recommendations=[_option_out(o, rules, lang) for o in options],
+        definitions=defined,
         engine=EngineOut(version=__version__, rules=rules.id, lang=lang, as_of=today.isoformat()),
     )
     return Assessment(data)

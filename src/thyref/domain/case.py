@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,14 +19,14 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     ValidationError,
 )
 
+from thyref.domain.fields import ISO_DATE, Flag, FrozenModel, IsoDate, items
 from thyref.domain.rules import Rules, load_rules
+from thyref.domain.scans import Scan, ScanRecord, scan_problems, with_scans
 from thyref.errors import CaseFormatError, CaseValidationError, Problem
 
 FORMAT = "thyref-case/1"
@@ -80,7 +81,6 @@ Response = Literal["CR", "PR", "SD", "PD", "NE"]
 CaseId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 LesionId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Millimetres = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
-Flag = Annotated[bool, Field(strict=True)]
 
 _CATEGORY = {
     Histology.papillary: Category.differentiated,
@@ -92,30 +92,26 @@ _CATEGORY = {
 }
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore", use_enum_values=False)
-
-
-class Patient(_Model):
+class Patient(FrozenModel):
     sex: Literal["female", "male", "other", "unknown"] | None = None
     birth_year: Annotated[int, Field(strict=True)] | None = None
 
 
-class Diagnosis(_Model):
+class Diagnosis(FrozenModel):
     histology: Histology
-    date: dt.date
+    date: IsoDate
     extent: Extent | None = None
-    primary_sample_date: dt.date | None = None
+    primary_sample_date: IsoDate | None = None
 
 
-class RaiAdministration(_Model):
-    date: dt.date
+class RaiAdministration(FrozenModel):
+    date: IsoDate
     activity: Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
     unit: Literal["mCi", "GBq", "MBq"]
     response: Literal["regressing", "stable", "progressing", "unknown"] | None = None
 
 
-class Lesion(_Model):
+class Lesion(FrozenModel):
     id: LesionId
     site: Site
     rai_uptake: Literal["yes", "no", "unknown"] = "unknown"
@@ -130,16 +126,16 @@ class Lesion(_Model):
         return self.site.startswith("lymph_node_")
 
 
-class Imaging(_Model):
-    date: dt.date
+class Imaging(FrozenModel):
+    date: IsoDate
     measurements: dict[str, Millimetres] = Field(default_factory=dict)
     non_target: dict[str, NonTargetStatus] = Field(default_factory=dict)
     new_lesions: Flag = False
     assessed_response: Response | None = None
 
 
-class Lab(_Model):
-    date: dt.date
+class Lab(FrozenModel):
+    date: IsoDate
     test: LabTest
     value: Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
     unit: LabUnit
@@ -148,13 +144,13 @@ class Lab(_Model):
     upper_limit: Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)] | None = None
 
 
-class Molecular(_Model):
+class Molecular(FrozenModel):
     gene: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$")]
     alteration: str | None = None
     kind: Literal["mutation", "fusion", "amplification"] | None = None
     origin: Literal["somatic", "germline"] | None = None
     sample: Literal["primary", "metastasis", "blood"] | None = None
-    date: dt.date | None = None
+    date: IsoDate | None = None
 
     @property
     def gene_upper(self) -> str:
@@ -209,7 +205,7 @@ def normalise_alteration(alteration: str) -> str:
     return alt.upper()
 
 
-class Clinical(_Model):
+class Clinical(FrozenModel):
     symptomatic: Flag | None = None
     locally_treatable: Flag | None = None
     standard_treatment_possible: Flag | None = None
@@ -217,7 +213,7 @@ class Clinical(_Model):
     on_systemic_therapy: str | None = None
 
 
-class RawCase(_Model):
+class RawCase(FrozenModel):
     """The structure of a case as received (units not yet converted)."""
 
     format: str
@@ -230,6 +226,7 @@ class RawCase(_Model):
     labs: list[Lab] = Field(default_factory=list)
     molecular: list[Molecular] = Field(default_factory=list)
     clinical: Clinical = Field(default_factory=Clinical)
+    scans: list[Scan] = Field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -262,6 +259,7 @@ class Case:
     shot_mm: tuple[dict[str, Decimal], ...] = field(init=False, repr=False)
     nodes: frozenset[str] = field(init=False, repr=False)
     _labs_by_test: dict[str, list[LabValue]] = field(init=False, repr=False)
+    scan_history: tuple[ScanRecord, ...] = ()
 
     def __post_init__(self) -> None:
         shots = tuple(sorted(self.raw.imaging, key=lambda i: i.date))
@@ -286,6 +284,11 @@ class Case:
     @property
     def id(self) -> str:
         return self.raw.id
+
+    @property
+    def has_scans(self) -> bool:
+        """``scans[]`` given and not empty (an empty list is treated as absent)."""
+        return bool(self.scan_history)
 
     @property
     def category(self) -> Category:
@@ -385,21 +388,20 @@ def _structure_problems(exc: ValidationError) -> list[Problem]:
 # ``Mapping`` ABC check, and parse_case turns any other mapping into a dict first.
 
 
-def _items(obj: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
-    value = obj.get(key)
-    if type(value) is not list:
-        return []
-    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
-
-
-def _future(value: Any, today_iso: str) -> date | None:
-    """The date if ``value`` is an ISO date after today (ISO strings sort as dates)."""
-    if type(value) is str and value[:10] > today_iso:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
+def _number(value: Any) -> Decimal | None:
+    """A JSON number as an exact decimal; None for anything else (booleans, NaN, infinity)."""
+    kind = type(value)
+    if kind is int:
+        return Decimal(value)
+    if kind is float and math.isfinite(value):
+        return Decimal(repr(value))
     return None
+
+
+def _shown(value: Any) -> str:
+    """A number as typed, cut short when it is absurdly long."""
+    out = repr(value)
+    return out if len(out) <= 24 else out[:20] + "..."
 
 
 def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[Problem]:
@@ -432,16 +434,25 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
             )
 
     today_iso = today.isoformat()
+    bounds = rules.input
+    min_iso = bounds.min_date.isoformat()
 
     def check_date(path: str, value: Any) -> None:
-        day = _future(value, today_iso)
-        if day is not None:
+        """Future or too-early dates; a malformed one is reported by the structure check."""
+        if type(value) is not str or len(value) != 10 or ISO_DATE.fullmatch(value) is None:
+            return
+        # ISO YYYY-MM-DD strings sort as the dates they name
+        if value > today_iso:
+            problems.append(
+                Problem(path, f"date {value} is in the future", "future_date", (("date", value),))
+            )
+        elif value < min_iso:
             problems.append(
                 Problem(
                     path,
-                    f"date {day.isoformat()} is in the future",
-                    "future_date",
-                    (("date", day.isoformat()),),
+                    f"date {value} is before {min_iso}",
+                    "date_too_early",
+                    (("date", value), ("min", min_iso)),
                 )
             )
 
@@ -449,12 +460,33 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
     if isinstance(diagnosis, dict):
         check_date("diagnosis.date", diagnosis.get("date"))
         check_date("diagnosis.primary_sample_date", diagnosis.get("primary_sample_date"))
-    for key in ("rai", "imaging", "labs", "molecular"):
-        for i, item in _items(obj, key):
+    for key in ("rai", "imaging", "labs", "molecular", "scans"):
+        for i, item in items(obj, key):
             check_date(f"{key}[{i}].date", item.get("date"))
+    for i, item in items(obj, "scans"):
+        check_date(f"scans[{i}].rai_date", item.get("rai_date"))
+
+    per_unit = {"mCi": rules.units.mbq_per_mci, "GBq": rules.units.mbq_per_gbq, "MBq": Decimal(1)}
+    max_mbq = bounds.max_rai_activity_mbq
+    for i, item in items(obj, "rai"):
+        activity, unit = item.get("activity"), item.get("unit")
+        factor = per_unit.get(unit) if type(unit) is str else None
+        amount = _number(activity)
+        if factor is not None and amount is not None and amount * factor > max_mbq:
+            gbq = f"{(max_mbq / rules.units.mbq_per_gbq).normalize():f}"
+            mci = f"{max_mbq / rules.units.mbq_per_mci:.0f}"
+            problems.append(
+                Problem(
+                    f"rai[{i}].activity",
+                    f"{_shown(activity)} {unit} is above the plausible bound of {gbq} GBq "
+                    f"({mci} mCi) for one administration",
+                    "activity_too_high",
+                    (("input", f"{_shown(activity)} {unit}"), ("gbq", gbq), ("mci", mci)),
+                )
+            )
 
     declared: dict[str, int] = {}
-    for i, lesion in _items(obj, "lesions"):
+    for i, lesion in items(obj, "lesions"):
         lid = lesion.get("id")
         if isinstance(lid, str):
             if lid in declared:
@@ -477,7 +509,7 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
                 )
             )
 
-    imaging = _items(obj, "imaging")
+    imaging = items(obj, "imaging")
     if imaging and not declared:
         problems.append(
             Problem("lesions", "imaging is given but no lesion is declared", "no_lesions")
@@ -497,6 +529,20 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
                 )
             else:
                 seen_dates[day] = i
+        sizes = item.get("measurements")
+        if isinstance(sizes, dict):
+            limit = bounds.max_measurement_mm
+            for lid, size in sizes.items():
+                amount = _number(size)
+                if amount is not None and amount > limit:
+                    problems.append(
+                        Problem(
+                            f"imaging[{i}].measurements.{lid}",
+                            f"{_shown(size)} mm is above the plausible bound of {limit} mm",
+                            "measurement_too_high",
+                            (("input", _shown(size)), ("max", str(limit))),
+                        )
+                    )
         for key in ("measurements", "non_target"):
             mapping = item.get(key)
             if isinstance(mapping, dict) and declared:
@@ -511,8 +557,10 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
                             )
                         )
 
+    problems.extend(scan_problems(obj, declared, rules))
+
     known_units = {u for spec in rules.labs.values() for u in spec.factors}
-    for i, lab in _items(obj, "labs"):
+    for i, lab in items(obj, "labs"):
         test, unit = lab.get("test"), lab.get("unit")
         if isinstance(test, str) and isinstance(unit, str) and test in rules.labs:
             allowed = rules.labs[test].factors
@@ -527,6 +575,16 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
                     )
                 )
     return problems
+
+
+def _unrepresentable_labs(labs: tuple[LabValue, ...]) -> list[Problem]:
+    """Lab values whose canonical value overflows a float (reported, never turned to inf)."""
+    return [
+        Problem(f"labs[{lab.index}].value", "a finite number is expected", "finite_number")
+        for lab in labs
+        if not math.isfinite(float(lab.value))
+        or (lab.upper_limit is not None and not math.isfinite(float(lab.upper_limit)))
+    ]
 
 
 def _canonical_labs(raw: RawCase, rules: Rules) -> tuple[LabValue, ...]:
@@ -571,7 +629,13 @@ def parse_case(obj: object, *, today: date | None = None, rules: Rules | None = 
         labs = _canonical_labs(raw, rules)
     except (InvalidOperation, KeyError) as exc:  # pragma: no cover - guarded above
         raise CaseValidationError([Problem("labs", f"cannot convert units: {exc}")]) from exc
-    return Case(raw=raw, labs=labs, source=dict(data))
+    overflow = _unrepresentable_labs(labs)
+    if overflow:
+        raise CaseValidationError(overflow)
+    history: tuple[ScanRecord, ...] = ()
+    if raw.scans:
+        raw, history = with_scans(raw, rules)
+    return Case(raw=raw, labs=labs, source=dict(data), scan_history=history)
 
 
 def load_case(text: str | bytes, *, today: date | None = None, rules: Rules | None = None) -> Case:

@@ -116,6 +116,9 @@ def marker_kinetics(case: Case, marker: str, rules: Rules, last_rai: date | None
     slope, r2 = fit_log_linear(series)
     doubling = math.log(2) / slope if slope > 0 else None
     halving = math.log(2) / -slope if slope < 0 else None
+    # a slope so close to 0 that its doubling time overflows: no time to report (stable)
+    doubling = doubling if doubling is not None and math.isfinite(doubling) else None
+    halving = halving if halving is not None and math.isfinite(halving) else None
     stable_beyond = float(kr.stable_beyond_days)
     if slope == 0 or (doubling or halving or math.inf) > stable_beyond:
         status = "stable"

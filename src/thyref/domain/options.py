@@ -46,6 +46,7 @@ class Context:
     refractory: Refractoriness
     kinetics: dict[str, Kinetics]
     today: date
+    verdicts: list[Refractoriness] = field(default_factory=list)  # every definition
 
     @property
     def anaplastic(self) -> bool:
@@ -206,7 +207,7 @@ def _local(ctx: Context) -> Option | None:
 def _redifferentiation(ctx: Context) -> Option | None:
     if ctx.case.category is not Category.differentiated:
         return None
-    if "DTC-NO-UPTAKE" not in ctx.refractory.criteria_met:
+    if "no_uptake" not in ctx.refractory.roles:  # DTC-NO-UPTAKE, or its kind in another set
         return None
     if ctx.case.raw.clinical.symptomatic is True:
         return None
@@ -254,12 +255,15 @@ def _molecular(ctx: Context) -> Option | None:
     diagnosis = ctx.case.raw.diagnosis
     sample = diagnosis.primary_sample_date or diagnosis.date
     old = add_months(sample, 12 * ctx.rules.options.primary_sample_max_age_years) < ctx.today
+    medullary = ctx.case.category is Category.medullary
+    panel = ctx.rules.options.molecular_panel_medullary if medullary else None
     return Option(
         "MOLECULAR-TESTING",
         "urgent" if ctx.anaplastic else "high",
         "reason.molecular.anaplastic" if ctx.anaplastic else "reason.molecular",
         {
-            "panel": ", ".join(ctx.rules.options.molecular_panel),
+            "panel": ", ".join(panel or ctx.rules.options.molecular_panel),
+            "medullary": medullary,
             "sample_date": sample.isoformat(),
             "old_sample": old,
             "years": ctx.rules.options.primary_sample_max_age_years,
@@ -268,11 +272,34 @@ def _molecular(ctx: Context) -> Option | None:
     )
 
 
-def _additional_rai(ctx: Context) -> Option | None:
-    if "DTC-CUMULATIVE-ACTIVITY" not in ctx.refractory.criteria_met:
+def _germline_ret(ctx: Context) -> Option | None:
+    """Medullary cancer with no germline RET result (ATA-MTC2015); a somatic one does not count."""
+    if ctx.case.category is not Category.medullary:
         return None
-    lesions = ctx.case.raw.lesions
-    if any(lesion.rai_uptake == "no" for lesion in lesions):
+    gene = ctx.rules.options.germline_gene.upper()
+    for m, _, _ in ctx._molecular:
+        if m.gene_upper == gene and m.origin == "germline":
+            return None
+    somatic = [
+        f"{m.gene_upper} {m.alteration or ''}".strip()
+        for m, _, _ in ctx._molecular
+        if m.gene_upper == gene
+    ]
+    return Option(
+        "GERMLINE-RET-TESTING",
+        "high",
+        "reason.germline_ret",
+        {"gene": gene, "somatic": bool(somatic), "found": ", ".join(somatic)},
+        _src(ctx, "GERMLINE-RET-TESTING"),
+    )
+
+
+def _additional_rai(ctx: Context) -> Option | None:
+    if "cumulative_activity" not in ctx.refractory.roles:  # DTC-CUMULATIVE-ACTIVITY
+        return None
+    uptake = {lesion.rai_uptake for lesion in ctx.case.raw.lesions}
+    # at least one avid lesion and none that is not: never true of an empty set
+    if "yes" not in uptake or "no" in uptake:
         return None
     given = ctx.case.rai_sorted()
     regressing = bool(given) and given[-1].response == "regressing"
@@ -387,7 +414,7 @@ def _node_options(ctx: Context) -> list[Option]:
     return out
 
 
-def _trial(ctx: Context) -> Option | None:
+def _trial(ctx: Context, targeted: Option | None) -> Option | None:
     if not ctx.is_refractory:
         return None
     progressive = ctx.progressive_on()
@@ -398,7 +425,7 @@ def _trial(ctx: Context) -> Option | None:
     other = [g for g in others if ctx.alterations(g)]
     if progressive is not None and on_drug:
         key, params = "reason.trial.on_drug", {"drug": current, "pd_date": progressive.isoformat()}
-    elif ras or other:
+    elif (ras or other) and targeted is None:  # an approved targeted option comes first
         key, params = (
             "reason.trial.alteration",
             {"alteration": ", ".join([*ras, *other])},
@@ -408,18 +435,41 @@ def _trial(ctx: Context) -> Option | None:
     return Option("CLINICAL-TRIAL", "high", key, params, _src(ctx, "CLINICAL-TRIAL"))
 
 
+def _definitions_differ(ctx: Context) -> Option | None:
+    """Two definitions give different verdicts (``not_applicable`` left out)."""
+    shown = [v for v in ctx.verdicts if v.status != "not_applicable"]
+    if len({v.status for v in shown}) < 2:
+        return None
+    parts: list[str | Term] = []
+    for i, v in enumerate(shown):
+        criteria = ", ".join(v.criteria_met) or "–"
+        parts += [
+            "; " if i else "",
+            f"{v.rule_set}: ",
+            Term(f"status.{v.status}"),
+            f" ({criteria})",
+        ]
+    return Option(
+        "NOTE-DEFINITIONS-DIFFER",
+        "routine",
+        "reason.definitions_differ",
+        {"verdicts": tuple(parts)},
+        _src(ctx, "NOTE-DEFINITIONS-DIFFER"),
+    )
+
+
 def recommend(ctx: Context) -> list[Option]:
     """Every option whose trigger holds, most urgent first, then by id."""
     found: list[Option] = []
     targeted = _targeted(ctx)
     systemic = _systemic(ctx)
     redifferentiation = _redifferentiation(ctx)
-    trial = _trial(ctx)
+    trial = _trial(ctx, targeted)
     for opt in (targeted, systemic, redifferentiation, trial, _local(ctx), _molecular(ctx)):
         if opt is not None:
             found.append(opt)
     found.extend(_node_options(ctx))
-    for opt in (_additional_rai(ctx), _tsh(ctx)):
+    for opt in (_additional_rai(ctx), _tsh(ctx), _germline_ret(ctx), _definitions_differ(ctx)):
         if opt is not None:
             found.append(opt)
     category = ctx.case.category

@@ -6,9 +6,10 @@ All comparisons are exact: measurements become ``Decimal`` from their shortest r
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from thyref.domain.case import Case, Imaging, Lesion
 from thyref.domain.messages import Said
@@ -66,7 +67,11 @@ def pct(part: Decimal, whole: Decimal) -> Decimal | None:
     """(part / whole) x 100 rounded half-up to one decimal; None when whole is 0."""
     if whole == 0:
         return None
-    return (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    ratio = part * 100 / whole
+    try:
+        return ratio.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # beyond 28 digits (a sub-micrometre baseline): no decimals
+        return ratio if math.isfinite(float(ratio)) else None
 
 
 def is_measurable(lesion: Lesion, size: Decimal, rules: RecistRules) -> bool:
@@ -195,23 +200,15 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
     baseline = shots[0]
     targets, how = select_targets(case, baseline, rr)
     warnings: list[Said] = []
+    # a declared target with no baseline measurement cannot be a target: it stays known
+    # disease, as a non-target (clinical-rules.md section 2)
     unmeasured = [t for t in targets if t not in baseline.measurements]
     if unmeasured:
         warnings.append(Said("recist.unmeasured_targets", {"lesions": ", ".join(unmeasured)}))
         targets = [t for t in targets if t not in unmeasured]
     target_set = set(targets)
-    non_targets = [
-        lesion
-        for lesion in case.raw.lesions
-        if lesion.id not in target_set
-        and lesion.id not in unmeasured
-        and (
-            lesion.recist_role == "non_target"
-            or lesion.innumerable
-            or lesion.id in baseline.measurements
-            or lesion.id in baseline.non_target
-        )
-    ]
+    # every declared lesion that is not a target is a non-target, imaged at baseline or not
+    non_targets = [lesion for lesion in case.raw.lesions if lesion.id not in target_set]
     nodal = {t: t in case.nodes for t in targets}
     base_mm = case.shot_mm[0]
     base_sum = sum((base_mm[t] for t in targets), Decimal(0))
@@ -221,15 +218,16 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
     for index, shot in enumerate(shots[1:], start=1):
         shot_mm = case.shot_mm[index]
         nt = non_target_response(non_targets, shot, shot_mm, rr)
-        if shot.assessed_response is not None and not shot.measurements:
+        claimed = shot.assessed_response
+        measured = any(t in shot_mm for t in targets)
+        if claimed is not None and not measured and not shot.new_lesions and nt != "PD":
             timepoints.append(
                 Timepoint(
                     shot.date, None, None, None, None, None, nt, shot.new_lesions,
-                    shot.assessed_response, asserted=True,
-                    reasons=(Said("recist.asserted"),),
+                    claimed, asserted=True, reasons=(Said("recist.asserted"),),
                 )
             )  # fmt: skip
-            if shot.assessed_response in ("PR", "CR"):
+            if claimed in ("PR", "CR"):
                 history.append("PR")
             continue
         nadir = min(complete_sums)
@@ -241,10 +239,9 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
             target, reasons = None, []
         total = sum(sizes.values(), Decimal(0)) if sizes else None
         overall = overall_response(target, nt, shot.new_lesions)
-        asserted = False
-        if overall == "NE" and shot.assessed_response is not None:
-            overall, asserted = shot.assessed_response, True
-            reasons = [*reasons, Said("recist.asserted_incomplete")]
+        if claimed is not None and claimed != overall:
+            said = {"date": shot.date.isoformat(), "asserted": claimed, "computed": overall}
+            warnings.append(Said("recist.asserted_differs", said))
         if shot.new_lesions:
             reasons = [*reasons, Said("recist.new_lesions")]
         if nt == "PD":
@@ -265,7 +262,7 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
                 non_target_response=nt,
                 new_lesions=shot.new_lesions,
                 overall_response=overall,
-                asserted=asserted,
+                asserted=False,
                 missing_targets=tuple(missing),
                 reasons=tuple(reasons),
             )

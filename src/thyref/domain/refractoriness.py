@@ -1,4 +1,9 @@
-"""Refractoriness under the TuThyRef definition (SEED): status, category, criteria, evidence.
+"""Refractoriness under a definition: status, category, criteria, evidence, missing data.
+
+One engine evaluates every definition (clinical-rules.md sections 1 and 5): a definition
+is data (``Definition``: scope per category, criteria naming shared building blocks with
+their parameters, missing-data items), and the blocks below are the only code. Adding a
+definition means a new rules file, not a new branch here.
 
 Thyroglobulin never decides (SEED: imaging by RECIST does). When no criterion holds but
 one could with the missing data, the status is ``indeterminate`` and ``missing_data``
@@ -7,25 +12,18 @@ names each missing item.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from thyref.domain.case import Case, Category, Extent, Lesion
+from thyref.domain.case import Case, Category, Extent, Lesion, Site
 from thyref.domain.dates import add_months
-from thyref.domain.messages import Phrase, Term
+from thyref.domain.messages import Phrase, Said, Term
 from thyref.domain.rai import RaiSummary
-from thyref.domain.recist import RecistResult
-from thyref.domain.rules import Rules
-
-CRITERIA_ORDER = (
-    "DTC-NO-UPTAKE",
-    "DTC-PROGRESSION-12M",
-    "DTC-CUMULATIVE-ACTIVITY",
-    "ATC-ALWAYS",
-    "MTC-ADVANCED",
-)
-ADVANCED = (Extent.locally_advanced, Extent.metastatic)
+from thyref.domain.recist import RecistResult, Timepoint
+from thyref.domain.rules import CriterionSpec, Definition, MissingSpec, Rules
+from thyref.domain.uptake import UptakeHistory, history
 
 
 @dataclass(slots=True)
@@ -48,72 +46,158 @@ class Refractoriness:
     criteria_met: tuple[str, ...]
     evidence: tuple[Evidence, ...]
     missing_data: tuple[str, ...]
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[Said, ...] = field(default_factory=tuple)
+    rule_set: str = ""
+    roles: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What a criterion block found: evidence when it holds, else what would decide it."""
+
+    evidence: Evidence | None = None
+    missing: tuple[str, ...] = ()
+    notes: tuple[Said, ...] = ()
+
+
+class Facts:
+    """The case as the blocks read it, each derived view computed once."""
+
+    def __init__(
+        self,
+        case: Case,
+        rai: RaiSummary,
+        recist: RecistResult | None,
+        rules: Rules,
+        definition: Definition,
+    ) -> None:
+        self.case = case
+        self.rai = rai
+        self.recist = recist
+        self.rules = rules
+        self.definition = definition
+        self._uptake: UptakeHistory | None = None
+        self._order: dict[str, int] | None = None
+
+    @property
+    def uptake(self) -> UptakeHistory:
+        """The definition's uptake history (built on first use)."""
+        if self._uptake is None:
+            d = self.definition
+            self._uptake = history(self.case, d.counting_scans, d.reads_scans)
+        return self._uptake
+
+    @property
+    def order(self) -> dict[str, int]:
+        """Lesion id -> declaration index."""
+        if self._order is None:
+            self._order = {lesion.id: i for i, lesion in enumerate(self.case.raw.lesions)}
+        return self._order
+
+    def lesions(self, ids: set[str] | list[str]) -> list[Lesion]:
+        """Lesions of ``ids`` in declaration order."""
+        return [self.case.lesion(lid) for lid in sorted(set(ids), key=self.order.__getitem__)]
+
+
+_SITE_TERMS = {site: Term(f"site.{site.value}") for site in Site}
 
 
 def _lesion_list(lesions: list[Lesion]) -> Phrase:
     """``L1 (poumon), B1 (os)``: ids with their site said in the reader's language."""
     parts: list[str | Term] = []
     for i, lesion in enumerate(lesions):
-        parts += [", " if i else "", f"{lesion.id} (", Term(f"site.{lesion.site}"), ")"]
+        parts += [", " if i else "", lesion.id + " (", _SITE_TERMS[lesion.site], ")"]
     return tuple(parts)
 
 
-def _no_uptake(case: Case, rules: Rules) -> Evidence | None:
-    cold = [lesion for lesion in case.raw.lesions if lesion.rai_uptake == "no"]
-    if not cold:
-        return None
-    avid = [lesion.id for lesion in case.raw.lesions if lesion.rai_uptake == "yes"]
-    return Evidence(
-        "DTC-NO-UPTAKE",
-        "evidence.no_uptake.mixed" if avid else "evidence.no_uptake",
-        {
-            "cold": _lesion_list(cold),
-            "avid": ", ".join(avid),
-        },
-        tuple(rules.criterion_sources("DTC-NO-UPTAKE")),
+def _evidence(spec: CriterionSpec, message: str, params: dict[str, Any], **kw: Any) -> Outcome:
+    return Outcome(Evidence(spec.id, message, params, tuple(spec.sources), **kw))
+
+
+# --------------------------------------------------------------------------------------
+# Criterion blocks
+
+
+def _always(facts: Facts, spec: CriterionSpec) -> Outcome:
+    return _evidence(spec, spec.message, {})
+
+
+def _no_standard_treatment(facts: Facts, spec: CriterionSpec) -> Outcome:
+    """Advanced medullary cancer: standard treatment no longer possible."""
+    possible = facts.case.raw.clinical.standard_treatment_possible
+    if possible is None:
+        return Outcome(missing=("clinical.standard_treatment_possible",))
+    if possible:
+        return Outcome(notes=(Said("note.mtc_standard_possible"),))
+    extent = facts.case.extent(facts.rules)
+    return _evidence(spec, spec.message, {"extent": extent.value if extent else ""})
+
+
+def _no_uptake(facts: Facts, spec: CriterionSpec) -> Outcome:
+    """A lesion with ``rai_uptake: no`` (after some I-131 when required: SEED, ATA2025)."""
+    lesions = facts.case.raw.lesions
+    cold = [lesion for lesion in lesions if lesion.rai_uptake == "no"]
+    if not cold or (spec.requires_rai and not facts.rai.administrations):
+        return Outcome()
+    avid = [lesion.id for lesion in lesions if lesion.rai_uptake == "yes"]
+    return _evidence(
+        spec,
+        spec.message + ".mixed" if avid else spec.message,
+        {"cold": _lesion_list(cold), "avid": ", ".join(avid)},
         lesions=tuple(lesion.id for lesion in cold),
     )
 
 
-def _progression(rai: RaiSummary, recist: RecistResult | None, rules: Rules) -> Evidence | None:
+def _progression_after_rai(facts: Facts, spec: CriterionSpec) -> Outcome:
+    """A RECIST PD at D after an administration R (R < D, within the window if any), R
+    followed by uptake when required; the earliest such PD, with the latest such R."""
+    recist, rai = facts.recist, facts.rai
     if recist is None or not rai.administrations:
-        return None
-    months = rules.refractoriness.progression_window_months
+        return Outcome()
+    months = spec.window_months
     for tp in recist.timepoints:
         if tp.overall_response != "PD":
             continue
         for given in reversed(rai.administrations):
-            if given.date < tp.date <= add_months(given.date, months):
-                return Evidence(
-                    "DTC-PROGRESSION-12M",
-                    "evidence.progression.asserted" if tp.asserted else "evidence.progression",
-                    {
-                        "pd_date": tp.date.isoformat(),
-                        "rai_date": given.date.isoformat(),
-                        "months": months,
-                        "days": (tp.date - given.date).days,
-                        "sum": "" if tp.sum_mm is None else str(tp.sum_mm),
-                        "nadir": "" if tp.nadir_mm is None else str(tp.nadir_mm),
-                    },
-                    tuple(rules.criterion_sources("DTC-PROGRESSION-12M")),
-                    dates=(given.date, tp.date),
-                )
-    return None
+            if not given.date < tp.date:
+                continue
+            if months is not None and tp.date > add_months(given.date, months):
+                continue
+            shown = facts.uptake.avid_after(given.date) if spec.avid_after_rai else None
+            if spec.avid_after_rai and shown is None:
+                continue
+            params = _pd_params(tp, given.date)
+            params["months"] = months or ""
+            if shown is not None:
+                params["scan_date"] = shown.date.isoformat() if shown.date else ""
+                params["avid"] = ", ".join(lesion.id for lesion in facts.lesions(list(shown.yes)))
+            message = spec.message + (".asserted" if tp.asserted else "")
+            return _evidence(spec, message, params, dates=(given.date, tp.date))
+    return Outcome()
 
 
-def _cumulative(
-    case: Case, rai: RaiSummary, recist: RecistResult | None, rules: Rules
-) -> Evidence | None:
+def _pd_params(tp: Timepoint, rai_date: date) -> dict[str, Any]:
+    return {
+        "pd_date": tp.date.isoformat(),
+        "rai_date": rai_date.isoformat(),
+        "days": (tp.date - rai_date).days,
+        "sum": "" if tp.sum_mm is None else str(tp.sum_mm),
+        "nadir": "" if tp.nadir_mm is None else str(tp.nadir_mm),
+    }
+
+
+def _cumulative_activity(facts: Facts, spec: CriterionSpec) -> Outcome:
+    """Cumulative activity at the threshold, and disease persisting after it."""
+    rai, case, recist = facts.rai, facts.case, facts.recist
     reached = rai.threshold_reached_on
     if reached is None or not case.raw.lesions:
-        return None
+        return Outcome()
     after = [tp for tp in (recist.timepoints if recist else ()) if tp.date > reached]
     if after and after[-1].overall_response == "CR":
-        return None
-    return Evidence(
-        "DTC-CUMULATIVE-ACTIVITY",
-        "evidence.cumulative.imaging" if after else "evidence.cumulative",
+        return Outcome()
+    return _evidence(
+        spec,
+        spec.message + ".imaging" if after else spec.message,
         {
             "gbq": f"{rai.cumulative_gbq:.2f}",
             "mci": f"{rai.cumulative_mci:.0f}",
@@ -123,83 +207,218 @@ def _cumulative(
             "latest_response": after[-1].overall_response if after else "",
             "lesions": len(case.raw.lesions),
         },
-        tuple(rules.criterion_sources("DTC-CUMULATIVE-ACTIVITY")),
         dates=(reached,),
     )
 
 
-def _missing(case: Case, rai: RaiSummary, recist: RecistResult | None, rules: Rules) -> list[str]:
-    missing = []
-    if any(lesion.rai_uptake == "unknown" for lesion in case.raw.lesions):
-        missing.append("lesions.rai_uptake")
-    if rai.latest is None:
-        missing.append("rai")
-    elif case.raw.lesions:
-        end = add_months(rai.latest, rules.refractoriness.progression_window_months)
-        latest = rai.latest
-        shots = [shot.date for shot in case.raw.imaging if latest < shot.date <= end]
-        if not shots:
-            missing.append("imaging_after_rai")
-    return missing
+def _never_avid(facts: Facts, spec: CriterionSpec) -> Outcome:
+    """A lesion ``no`` on a counting scan and never ``yes`` on one (R91 A)."""
+    up = facts.uptake
+    cold = [lid for lid in up.no_dates if lid not in up.yes_dates]
+    if not cold:
+        return Outcome()
+    lesions = facts.lesions(cold)
+    return _evidence(
+        spec,
+        spec.message,
+        {"lesions": _lesion_list(lesions)},
+        lesions=tuple(lesion.id for lesion in lesions),
+    )
+
+
+def _lost_uptake(facts: Facts, spec: CriterionSpec) -> Outcome:
+    """A lesion ``yes`` on a counting scan and ``no`` on a later one (R91 B)."""
+    up = facts.uptake
+    lost: dict[str, tuple[date, date]] = {}
+    for lid, no_days in up.no_dates.items():
+        yes_days = [d for d in up.yes_dates.get(lid, ()) if d is not None]
+        first_yes = min(yes_days, default=None)
+        later = [d for d in no_days if d is not None and first_yes is not None and d > first_yes]
+        if first_yes is not None and later:
+            lost[lid] = (first_yes, max(later))
+    if not lost:
+        return Outcome()
+    lesions = facts.lesions(list(lost))
+    first = lost[lesions[0].id]
+    return _evidence(
+        spec,
+        spec.message,
+        {
+            "lesions": _lesion_list(lesions),
+            "yes_date": first[0].isoformat(),
+            "no_date": first[1].isoformat(),
+        },
+        lesions=tuple(lesion.id for lesion in lesions),
+        dates=first,
+    )
+
+
+def _mixed_uptake(facts: Facts, spec: CriterionSpec) -> Outcome:
+    """On one counting scan, a lesion ``yes`` and another ``no`` (R91 C)."""
+    for scan in facts.uptake.counting:
+        if scan.yes and scan.no:
+            cold = facts.lesions(list(scan.no))
+            return _evidence(
+                spec,
+                spec.message + (".scan" if scan.date else ""),
+                {
+                    "cold": _lesion_list(cold),
+                    "avid": ", ".join(lesion.id for lesion in facts.lesions(list(scan.yes))),
+                    "date": scan.date.isoformat() if scan.date else "",
+                },
+                lesions=tuple(lesion.id for lesion in cold),
+                dates=(scan.date,) if scan.date else (),
+            )
+    return Outcome()
+
+
+def _non_avid(facts: Facts, spec: CriterionSpec) -> Outcome:
+    """Without scan history: a lesion with ``rai_uptake: no`` (R91 A or B)."""
+    cold = facts.lesions(list(facts.uptake.no_dates))
+    if not cold:
+        return Outcome()
+    return _evidence(
+        spec,
+        spec.message,
+        {"lesions": _lesion_list(cold)},
+        lesions=tuple(lesion.id for lesion in cold),
+    )
+
+
+BLOCKS: dict[str, Callable[[Facts, CriterionSpec], Outcome]] = {
+    "always": _always,
+    "no_standard_treatment": _no_standard_treatment,
+    "no_uptake": _no_uptake,
+    "progression_after_rai": _progression_after_rai,
+    "cumulative_activity": _cumulative_activity,
+    "never_avid": _never_avid,
+    "lost_uptake": _lost_uptake,
+    "mixed_uptake": _mixed_uptake,
+    "non_avid": _non_avid,
+}
+
+
+# --------------------------------------------------------------------------------------
+# Missing-data blocks
+
+
+def _uptake_unknown(facts: Facts, spec: MissingSpec) -> bool:
+    """A lesion whose uptake is not known (from scans only when the definition reads them)."""
+    lesions = facts.case.raw.lesions
+    if facts.definition.reads_scans and facts.case.has_scans:
+        seen = facts.uptake.seen
+        return any(lesion.id not in seen for lesion in lesions)
+    return any(lesion.rai_uptake == "unknown" for lesion in lesions)
+
+
+def _scans_inadequate(facts: Facts, spec: MissingSpec) -> bool:
+    """A lesion seen only on scans that do not count, or whose ``no`` findings all are."""
+    if not (facts.definition.reads_scans and facts.case.has_scans):
+        return False
+    up = facts.uptake
+    counted = set(up.yes_dates) | set(up.no_dates)
+    if any(lid not in counted for lid in up.seen):
+        return True
+    return any(lid not in up.no_dates for lid in up.ignored_no)
+
+
+def _imaging_after_rai(facts: Facts, spec: MissingSpec) -> bool:
+    """Lesions (avid ones when required), I-131 given, and no imaging after the latest
+    administration (within the window, if any)."""
+    latest = facts.rai.latest
+    if latest is None or not facts.case.raw.lesions:
+        return False
+    if spec.requires_avid_lesion and not facts.uptake.yes_dates:
+        return False
+    end = add_months(latest, spec.window_months) if spec.window_months is not None else None
+    return not any(
+        latest < shot.date and (end is None or shot.date <= end) for shot in facts.case.shots
+    )
+
+
+def _no_rai(facts: Facts, spec: MissingSpec) -> bool:
+    return facts.rai.latest is None
+
+
+MISSING: dict[str, Callable[[Facts, MissingSpec], bool]] = {
+    "lesions.rai_uptake": _uptake_unknown,
+    "scans.adequate": _scans_inadequate,
+    "imaging_after_rai": _imaging_after_rai,
+    "rai": _no_rai,
+}
+
+
+# --------------------------------------------------------------------------------------
+# The engine
+
+
+def judge(
+    definition: Definition,
+    case: Case,
+    rai: RaiSummary,
+    recist: RecistResult | None,
+    rules: Rules,
+) -> Refractoriness:
+    """The verdict of ``definition`` on ``case``."""
+    category = case.category
+    extent = case.extent(rules)
+    scope = definition.scope_of(category.value)
+
+    def verdict(
+        status: str,
+        found: list[Evidence] | None = None,
+        missing: list[str] | None = None,
+        notes: list[Said] | None = None,
+    ) -> Refractoriness:
+        evidence = tuple(found or ())
+        roles = frozenset(definition.criterion(ev.criterion).role or "" for ev in evidence)
+        return Refractoriness(
+            status,
+            category,
+            extent,
+            tuple(ev.criterion for ev in evidence),
+            evidence,
+            tuple(dict.fromkeys(missing or ())),
+            tuple(notes or ()),
+            definition.id,
+            roles - {""},
+        )
+
+    if scope is None or not scope.applies:
+        note = definition.not_applicable_note
+        return verdict("not_applicable", notes=[Said(note)] if note else [])
+    outside = (scope.extents and (extent is None or extent.value not in scope.extents)) or (
+        scope.requires_lesion and not case.raw.lesions
+    )
+    if outside:
+        return verdict(
+            "not_refractory", notes=[Said(scope.outside_note)] if scope.outside_note else []
+        )
+    facts = Facts(case, rai, recist, rules, definition)
+    found: list[Evidence] = []
+    missing: list[str] = []
+    notes: list[Said] = []
+    for criterion_id in scope.criteria:
+        spec = definition.criterion(criterion_id)
+        if spec.with_scans is not None and spec.with_scans != case.has_scans:
+            continue
+        outcome = BLOCKS[spec.block](facts, spec)
+        if outcome.evidence is not None:
+            found.append(outcome.evidence)
+            if spec.note:
+                notes.append(Said(spec.note))
+        missing.extend(outcome.missing)
+        notes.extend(outcome.notes)
+    if definition.reads_scans and case.has_scans:
+        notes.extend(facts.uptake.notes)
+    if found:
+        return verdict("refractory", found, notes=notes)
+    missing.extend(item.item for item in scope.missing if MISSING[item.item](facts, item))
+    return verdict("indeterminate" if missing else "not_refractory", missing=missing, notes=notes)
 
 
 def evaluate(
     case: Case, rai: RaiSummary, recist: RecistResult | None, rules: Rules
 ) -> Refractoriness:
-    category = case.category
-    extent = case.extent(rules)
-    if category is Category.anaplastic:
-        ev = Evidence(
-            "ATC-ALWAYS",
-            "evidence.atc",
-            {},
-            tuple(rules.criterion_sources("ATC-ALWAYS")),
-        )
-        return Refractoriness("refractory", category, extent, ("ATC-ALWAYS",), (ev,), ())
-    if category is Category.medullary:
-        if extent not in ADVANCED:
-            return Refractoriness(
-                "not_refractory", category, extent, (), (), (), ("note.mtc_not_advanced",)
-            )
-        possible = case.raw.clinical.standard_treatment_possible
-        if possible is None:
-            return Refractoriness(
-                "indeterminate",
-                category,
-                extent,
-                (),
-                (),
-                ("clinical.standard_treatment_possible",),
-            )
-        if possible:
-            return Refractoriness(
-                "not_refractory", category, extent, (), (), (), ("note.mtc_standard_possible",)
-            )
-        ev = Evidence(
-            "MTC-ADVANCED",
-            "evidence.mtc",
-            {"extent": extent.value if extent else ""},
-            tuple(rules.criterion_sources("MTC-ADVANCED")),
-        )
-        return Refractoriness("refractory", category, extent, ("MTC-ADVANCED",), (ev,), ())
-    # differentiated
-    if extent not in ADVANCED:
-        return Refractoriness(
-            "not_refractory", category, extent, (), (), (), ("note.dtc_locoregional",)
-        )
-    found = [
-        ev
-        for ev in (
-            _no_uptake(case, rules),
-            _progression(rai, recist, rules),
-            _cumulative(case, rai, recist, rules),
-        )
-        if ev is not None
-    ]
-    if found:
-        ids = tuple(ev.criterion for ev in found)
-        return Refractoriness("refractory", category, extent, ids, tuple(found), ())
-    missing = _missing(case, rai, recist, rules)
-    if missing:
-        return Refractoriness("indeterminate", category, extent, (), (), tuple(missing))
-    return Refractoriness("not_refractory", category, extent, (), (), ())
+    """The verdict of the rules file's own definition (``tuthyref-2021``)."""
+    return judge(rules.definition, case, rai, recist, rules)

@@ -7,6 +7,7 @@ The engine never hard-codes a clinical number: it reads them from
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -21,6 +22,16 @@ DEFAULT_RULES = "tuthyref-2021"
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class InputBounds(_Frozen):
+    """Plausibility bounds of the case format: beyond them a value is a typing error."""
+
+    min_date: date
+    max_rai_activity_mbq: Decimal
+    max_measurement_mm: Decimal
+    post_therapy_scan_link_days: int
+    reasons: dict[str, str]
 
 
 class Units(_Frozen):
@@ -88,6 +99,8 @@ class OptionRules(_Frozen):
     national_rcp_per_month: int
     primary_sample_max_age_years: int
     molecular_panel: list[str]
+    molecular_panel_medullary: list[str]
+    germline_gene: str
     local_min_lesions: int
     local_max_lesions: int
     local_min_size_mm: Decimal
@@ -107,6 +120,119 @@ class OptionRules(_Frozen):
     mtc_ret_gene: str
     vegfr_inhibitors: list[str]
     sources: dict[str, list[str]]
+
+
+Block = Literal[
+    "always",
+    "no_standard_treatment",
+    "no_uptake",
+    "progression_after_rai",
+    "cumulative_activity",
+    "never_avid",
+    "lost_uptake",
+    "mixed_uptake",
+    "non_avid",
+]
+MissingItem = Literal["lesions.rai_uptake", "scans.adequate", "imaging_after_rai", "rai"]
+
+
+class CriterionSpec(_Frozen):
+    """One criterion of a definition: a shared building block and its parameters."""
+
+    id: str
+    block: Block
+    sources: list[str]
+    # what the criterion stands for, read by the options (e.g. REDIFFERENTIATION wants a
+    # criterion of the ``no_uptake`` kind, ADDITIONAL-RAI one of ``cumulative_activity``)
+    role: Literal["no_uptake", "progression", "cumulative_activity", "always"] | None = None
+    message: str  # evidence sentence key in messages.toml
+    requires_rai: bool = False  # no_uptake: at least one I-131 administration
+    window_months: int | None = None  # progression_after_rai: None = no window
+    avid_after_rai: bool = False  # progression_after_rai: avid on a scan after that R
+    threshold_mbq: Decimal | None = None  # cumulative_activity
+    with_scans: bool | None = None  # True: only with scans[]; False: only without
+    note: str | None = None  # note key added when the criterion holds
+    checked: str = ""  # what was checked in the source, and where
+
+
+class MissingSpec(_Frozen):
+    item: MissingItem
+    window_months: int | None = None  # imaging_after_rai: None = any time after
+    requires_avid_lesion: bool = False  # imaging_after_rai: only for an avid lesion
+
+
+class ScopeSpec(_Frozen):
+    category: Literal["differentiated", "anaplastic", "medullary"]
+    applies: bool = True  # False: ``not_applicable``
+    extents: list[str] = Field(default_factory=list)  # required extent (empty: any)
+    requires_lesion: bool = False
+    outside_note: str | None = None
+    criteria: list[str] = Field(default_factory=list)
+    missing: list[MissingSpec] = Field(default_factory=list)
+
+
+class CountingScans(_Frozen):
+    """When a scan's findings count (a scan counts unless a condition below stops it)."""
+
+    min_tsh_mu_l: Decimal | None = None  # recorded TSH below this: does not count
+    excluded_contamination: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+
+
+class Definition(_Frozen):
+    """A definition of refractory disease: scope, criteria and missing data, as data."""
+
+    id: str
+    title: str
+    reads_scans: bool = False  # True: uptake from scans[] only (lesions' own ignored)
+    counting_scans: CountingScans = Field(default_factory=CountingScans)
+    scope: list[ScopeSpec]
+    criteria: list[CriterionSpec]
+    not_applicable_note: str | None = None
+    checked: str = ""
+
+    def _index(self) -> tuple[dict[str, CriterionSpec], dict[str, ScopeSpec]]:
+        # kept beside the model (pydantic private attributes are slow to read)
+        found = _INDEX.get(id(self))
+        if found is None or found[0] is not self:
+            found = _INDEX[id(self)] = (
+                self,
+                {c.id: c for c in self.criteria},
+                {s.category: s for s in self.scope},
+            )
+        return found[1], found[2]
+
+    def criterion(self, criterion_id: str) -> CriterionSpec:
+        return self._index()[0][criterion_id]
+
+    def scope_of(self, category: str) -> ScopeSpec | None:
+        return self._index()[1].get(category)
+
+    def check(self, sources: dict[str, str]) -> None:
+        """Sources named by the criteria are defined in the file; criteria exist."""
+        named = {src for c in self.criteria for src in c.sources}
+        named.update(self.counting_scans.sources)
+        unknown = sorted(named - set(sources))
+        if unknown:
+            raise RulesError(f"definition {self.id}: undefined sources {', '.join(unknown)}")
+        ids = {c.id for c in self.criteria}
+        listed = {cid for scope in self.scope for cid in scope.criteria}
+        if listed - ids:
+            raise RulesError(f"definition {self.id}: unknown criteria {sorted(listed - ids)}")
+
+
+# id(definition) -> (definition, criteria by id, scope by category); the entry keeps the
+# definition alive so that its id cannot be reused
+_INDEX: dict[int, tuple[Definition, dict[str, CriterionSpec], dict[str, ScopeSpec]]] = {}
+
+
+class DefinitionFile(_Frozen):
+    """A rules file holding only a definition (``ata-2015.toml``)."""
+
+    id: str
+    title: str
+    sources: dict[str, str]
+    definition: Definition
 
 
 class Actionable(_Frozen):
@@ -131,6 +257,7 @@ class Rules(_Frozen):
     id: str
     title: str
     sources: dict[str, str]
+    input: InputBounds
     units: Units
     labs: dict[str, LabUnits]
     refractoriness: RefractorinessRules
@@ -139,6 +266,7 @@ class Rules(_Frozen):
     options: OptionRules
     drugs: dict[str, DrugGroup] = Field(default_factory=dict)
     targeted: list[Actionable] = Field(default_factory=list)
+    definition: Definition
     _lab_units: dict[str, tuple[str, dict[str, Decimal | None]]] | None = PrivateAttr(None)
 
     def option_sources(self, option_id: str) -> list[str]:
@@ -173,6 +301,25 @@ class Rules(_Frozen):
         unknown = sorted(named - set(self.sources))
         if unknown:
             raise RulesError(f"rules {self.id}: undefined sources {', '.join(unknown)}")
+        self.definition.check(self.sources)
+        if self.definition.id != self.id:
+            raise RulesError(f"rules {self.id}: its definition is named {self.definition.id}")
+        # the definition's criteria carry the window, threshold and sources of [refractoriness]
+        for c in self.definition.criteria:
+            r = self.refractoriness
+            if r.criteria.get(c.id) != c.sources:
+                raise RulesError(f"rules {self.id}: {c.id} sources differ from [refractoriness]")
+            if c.block == "progression_after_rai" and c.window_months != (
+                r.progression_window_months
+            ):
+                raise RulesError(f"rules {self.id}: {c.id} window differs from [refractoriness]")
+            if c.block == "cumulative_activity" and c.threshold_mbq != r.cumulative_activity_mbq:
+                raise RulesError(f"rules {self.id}: {c.id} threshold differs from [refractoriness]")
+        windows = {m.window_months for scope in self.definition.scope for m in scope.missing} - {
+            None
+        }
+        if windows - {self.refractoriness.progression_window_months}:
+            raise RulesError(f"rules {self.id}: imaging_after_rai window differs")
         wanted = {row.drugs for row in self.targeted}
         wanted |= set(self.options.redifferentiation_drugs.values())
         groups = sorted(wanted - set(self.drugs))
@@ -203,3 +350,42 @@ def parse_rules(text: str) -> Rules:
 def load_rules(rules_id: str = DEFAULT_RULES) -> Rules:
     """The shipped rule set ``rules_id`` (read once per process)."""
     return parse_rules(rules_text(rules_id))
+
+
+@cache
+def _shipped() -> tuple[str, ...]:
+    folder = resources.files("thyref.data").joinpath("rules")
+    return tuple(
+        sorted(
+            entry.name.removesuffix(".toml")
+            for entry in folder.iterdir()
+            if entry.name.endswith(".toml")
+        )
+    )
+
+
+def definition_ids(primary: str = DEFAULT_RULES) -> list[str]:
+    """Every shipped definition (one rules file each), the primary first, then by name."""
+    names = _shipped()
+    if primary not in names:
+        raise RulesError(f"no rule set named {primary!r}; known: {', '.join(names)}")
+    return [primary, *(name for name in names if name != primary)]
+
+
+@cache
+def load_definition(definition_id: str) -> Definition:
+    """The definition of a shipped rule set (a full rules file, or a definition file)."""
+    if definition_id == DEFAULT_RULES:
+        return load_rules(definition_id).definition
+    text = rules_text(definition_id)
+    try:
+        data = tomllib.loads(text)
+        if "refractoriness" in data:
+            return load_rules(definition_id).definition
+        parsed = DefinitionFile.model_validate(data)
+    except (tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise RulesError(f"invalid rules file {definition_id}: {exc}") from exc
+    parsed.definition.check(parsed.sources)
+    if parsed.definition.id != parsed.id:
+        raise RulesError(f"rules {parsed.id}: its definition is named {parsed.definition.id}")
+    return parsed.definition

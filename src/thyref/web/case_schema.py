@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, get_args
 
 from thyref.domain.case import Extent, Histology, LabUnit, Site
+from thyref.domain.scans import Scan, ScanFinding
 
 _DATE: dict[str, Any] = {"type": "string", "format": "date", "example": "2015-03-01"}
 _TRI: dict[str, Any] = {"type": ["boolean", "null"]}
@@ -81,7 +82,7 @@ CASE_SCHEMA: dict[str, Any] = {
                     "date": _DATE,
                     "measurements": {
                         "type": "object",
-                        "additionalProperties": {"type": "number", "minimum": 0},
+                        "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1000},
                     },
                     "non_target": {
                         "type": "object",
@@ -124,6 +125,27 @@ CASE_SCHEMA: dict[str, Any] = {
                     "origin": {"enum": ["somatic", "germline"]},
                     "sample": {"enum": ["primary", "metastasis", "blood"]},
                     "date": _DATE,
+                },
+            },
+        },
+        "scans": {
+            "type": "array",
+            "description": "Whole-body iodine scans; a lesion's rai_uptake defaults to its "
+            "latest yes/no finding",
+            "items": {
+                "type": "object",
+                "required": ["date", "kind"],
+                "properties": {
+                    "date": _DATE,
+                    "kind": {"enum": list(get_args(Scan.model_fields["kind"].annotation))},
+                    "rai_date": _DATE,
+                    "preparation": {"enum": ["withdrawal", "rhtsh", "unknown"]},
+                    "tsh": {"type": "number", "minimum": 0},
+                    "iodine_contamination": {"enum": ["none", "suspected", "confirmed", "unknown"]},
+                    "findings": {
+                        "type": "object",
+                        "additionalProperties": {"enum": list(get_args(ScanFinding))},
+                    },
                 },
             },
         },

@@ -1,0 +1,57 @@
+"""Field types shared by the case model: strict ISO dates, flags, the frozen model base,
+and helpers for reading raw JSON before its structure is validated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from datetime import date
+from typing import Annotated, Any, TypeGuard
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> date:
+    """An ISO calendar date written ``YYYY-MM-DD``; no number, timestamp or date-time."""
+    if type(value) is str and len(value) == 10 and ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise PydanticCustomError(
+        "date_format",
+        "invalid date {input}: an ISO calendar date YYYY-MM-DD is expected",
+        {"input": repr(value)[:40]},
+    )
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+Flag = Annotated[bool, Field(strict=True)]
+
+
+class FrozenModel(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore", use_enum_values=False)
+
+
+def is_iso(value: Any) -> TypeGuard[str]:
+    """A ``YYYY-MM-DD`` string (the calendar day itself may still be invalid)."""
+    return type(value) is str and len(value) == 10 and ISO_DATE.fullmatch(value) is not None
+
+
+def valid_day(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def items(obj: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
+    """The object entries of the list ``obj[key]`` with their index (raw JSON)."""
+    value = obj.get(key)
+    if type(value) is not list:
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
