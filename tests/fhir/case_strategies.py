@@ -47,6 +47,23 @@ sizes = st.one_of(
 lab_values = st.one_of(st.integers(0, 5000), st.floats(0, 5000).map(lambda x: round(x, 3)))
 
 
+# Per unit, activities inside the plausible bound (50 GBq = 1,351 mCi per administration).
+_ACTIVITY_RANGE = {"mCi": (1, 300), "GBq": (0.5, 11), "MBq": (100, 11000)}
+
+
+@st.composite
+def activities(draw: st.DrawFn) -> dict[str, Any]:
+    unit = draw(st.sampled_from(sorted(_ACTIVITY_RANGE)))
+    low, high = _ACTIVITY_RANGE[unit]
+    value = draw(
+        st.one_of(
+            st.integers(int(low) if low >= 1 else 1, int(high)),
+            st.floats(low, high).map(lambda x: round(x, 2)),
+        )
+    )
+    return {"activity": value, "unit": unit}
+
+
 @st.composite
 def lesions(draw: st.DrawFn) -> list[Json]:
     count = draw(st.integers(0, 5))
@@ -168,12 +185,7 @@ def cases(draw: st.DrawFn) -> Json:
             _drop_none(
                 {
                     "date": draw(days()),
-                    "activity": draw(
-                        st.one_of(
-                            st.integers(1, 300), st.floats(0.5, 200).map(lambda x: round(x, 2))
-                        )
-                    ),
-                    "unit": draw(st.sampled_from(["mCi", "GBq", "MBq"])),
+                    **draw(activities()),
                     "response": draw(
                         maybe(st.sampled_from(["regressing", "stable", "progressing", "unknown"]))
                     ),
