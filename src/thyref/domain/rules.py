@@ -125,6 +125,19 @@ class DrugGroup(_Frozen):
     status: str
 
 
+class CaseLimits(_Frozen):
+    """Most items one case may hold (bounds on the work of one request, not clinical)."""
+
+    rai: int = 50
+    lesions: int = 50
+    imaging: int = 100
+    labs: int = 1000
+    molecular: int = 50
+    per_scan: int = 50
+    depth: int = 16
+    number_digits: int = 40
+
+
 class Rules(_Frozen):
     """A whole rule set, as read from its data file."""
 
@@ -139,6 +152,7 @@ class Rules(_Frozen):
     options: OptionRules
     drugs: dict[str, DrugGroup] = Field(default_factory=dict)
     targeted: list[Actionable] = Field(default_factory=list)
+    limits: CaseLimits = Field(default_factory=CaseLimits)
     _lab_units: dict[str, tuple[str, dict[str, Decimal | None]]] | None = PrivateAttr(None)
 
     def option_sources(self, option_id: str) -> list[str]:

@@ -239,10 +239,11 @@ def health() -> dict[str, str]:
         422: ERRORS[422],
     },
 )
-async def assess_case(request: Request, lang: Lang = "fr") -> Response:
+def assess_case(body: bytes = Depends(raw_body), lang: Lang = "fr") -> Response:
     """Assess a case without storing anything (no sign-in needed)."""
-    # The work is a millisecond of CPU: done on the event loop, a thread hop costs more.
-    return _json(assess_one(load_case(await request.body()), lang))
+    # A sync route: FastAPI runs it in its thread pool, so a large case (up to the limits
+    # of the rules file) never holds the event loop while other requests wait.
+    return _json(assess_one(load_case(body), lang))
 
 
 @router.get("/faq", responses={422: ERRORS[422]})
@@ -268,7 +269,9 @@ def create_token(credentials: TokenIn, request: Request) -> TokenOut:
         raise ApiError(429, "too many attempts", retry_after=wait)
     with state.db.session() as db:
         found = repo.find_user(db, credentials.username)
-    if found is None or not verify_password(found[1], credentials.password):
+    # Always one Argon2 verification (a dummy hash for an unknown user): the answer time
+    # does not tell which usernames exist.
+    if not verify_password(found[1] if found else None, credentials.password) or found is None:
         state.limiter.failed(credentials.username, ip)
         with state.db.session() as db:
             repo.audit(db, None, "login_failed", username=credentials.username, detail="api")
@@ -389,6 +392,7 @@ def delete_case(case_id: CaseId, request: Request, auth: Auth = Depends(api_auth
     with app_state(request).db.session() as db:
         repo.delete_case(db, auth.actor, case_id)
         repo.audit(db, auth.actor, "delete", case_id)
+    app_state(request).plots.clear()
     return Response(status_code=204)
 
 

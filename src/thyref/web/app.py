@@ -6,7 +6,7 @@ import logging
 import time
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -15,9 +15,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 import thyref
 from thyref.domain.messages import Lang, problem_text
+from thyref.domain.messages import text as say
 from thyref.errors import CaseFormatError, CaseValidationError
 from thyref.storage import CaseExists, CaseNotFound, Database, Forbidden, StaleVersion
 from thyref.web import api, pages, patient
@@ -97,19 +99,26 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _html_error(request: Request, status: int, key: str) -> Response:
+def _html_error(request: Request, status: int, key: str, **values: object) -> Response:
     p = Page(request, None, check=False)
-    return p.render("error.html", status=status, message=p.t(key), status_code=status)
+    message = p.t(key, **values)
+    if message == key:  # not a page string: a sentence of the messages catalogue
+        message = say(key, cast(Lang, p.lang), dict(values))
+    return p.render("error.html", status=status, message=message, status_code=status)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def _allowed_methods(request: Request) -> str:
-    """Every method routed at this path (Starlette only names the first route's)."""
-    methods: set[str] = set()
-    for route in request.app.routes:
-        regex = getattr(route, "path_regex", None)
-        if regex is not None and regex.match(request.url.path):
-            methods |= set(getattr(route, "methods", None) or ())
-    return ", ".join(sorted(methods))
+    """Every method routed at this path, asked of the router itself (routers included
+    into the app are matched lazily, so their routes are not in ``app.routes``)."""
+    allowed = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
 
 
 def _install_handlers(app: FastAPI) -> None:
@@ -175,7 +184,11 @@ def _install_handlers(app: FastAPI) -> None:
             path = ".".join(loc[1:]) if len(loc) > 1 else ".".join(loc)
             problems.append({"path": path, "message": str(error.get("msg", "invalid"))})
         if not _is_api(request):
-            return _html_error(request, 422, "error.not_found")
+            if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+                # e.g. a version number no version can have: that page does not exist
+                return _html_error(request, 404, "error.not_found")
+            fields = ", ".join(p["path"] for p in problems)
+            return _html_error(request, 422, "web.bad_request", fields=fields)
         return api.error_response(422, "invalid request", problems)
 
     @app.exception_handler(StarletteHTTPException)

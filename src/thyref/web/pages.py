@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
@@ -29,6 +29,7 @@ from thyref.web.context import (
     ForbiddenAction,
     NotFound,
     Page,
+    WebError,
     admin_page,
     client_ip,
     clinician_page,
@@ -42,6 +43,8 @@ router = APIRouter(include_in_schema=False)
 CASE_ID = r"^[A-Za-z0-9._-]{1,64}$"
 STATUSES = ("refractory", "not_refractory", "indeterminate")
 CATEGORIES = ("differentiated", "anaplastic", "medullary")
+# Version numbers are stored as 32-bit integers: larger ones cannot exist (404, not 500).
+MAX_VERSION = 2**31 - 1
 PRIORITY_ORDER = {"urgent": 0, "high": 1, "routine": 2}
 # Editor anchors for the missing-data calls to action.
 MISSING_ANCHORS = {
@@ -234,7 +237,11 @@ def case_page(case_id: str, p: Page = Depends(clinician_page)) -> HTMLResponse:
 
 
 @router.get("/cases/{case_id}/versions/{version}")
-def version_page(case_id: str, version: int, p: Page = Depends(clinician_page)) -> HTMLResponse:
+def version_page(
+    case_id: str,
+    version: int = Path(ge=1, le=MAX_VERSION),
+    p: Page = Depends(clinician_page),
+) -> HTMLResponse:
     with p.state.db.session() as db:
         stored = _or_404(lambda: repo.get_case(db, p.actor, case_id))
         old = _or_404(lambda: repo.get_version(db, p.actor, case_id, version))
@@ -249,17 +256,40 @@ def _or_404(fetch: Any) -> Any:
         raise NotFound() from exc
 
 
+class PlotFailed(WebError):
+    """The stored data cannot be drawn (the page still has the numbers in tables)."""
+
+    status = 422
+    key = "web.plot_failed"
+
+
 @router.get("/cases/{case_id}/v{version}/{name}.svg")
-def plot(case_id: str, version: int, name: str, p: Page = Depends(clinician_page)) -> Response:
+def plot(
+    case_id: str,
+    name: str,
+    version: int = Path(ge=1, le=MAX_VERSION),
+    p: Page = Depends(clinician_page),
+) -> Response:
+    """A plot of one stored version, cached by its content (never by the reusable case id).
+
+    Sent ``private, no-cache`` with an ETag: the browser asks again each time (the access
+    check runs) and gets 304 when nothing changed.
+    """
     if name not in plots.PLOTS:
         raise NotFound()
     with p.state.db.session() as db:
         stored = _or_404(lambda: repo.get_version(db, p.actor, case_id, version))
+        repo.audit(db, p.actor, "view", case_id, f"plot {name} version {version}")
     rules = plot_rules()
     assessment = stored.assessment.get(p.lang) or stored.assessment["fr"]
-    svg = p.state.plots.get(
-        (case_id, version, name, p.lang),
-        lambda: plots.render(
+    key = plots.content_key(name, p.lang, stored.case, assessment, rules)
+    etag = f'"{key[:40]}"'
+    headers = {"Cache-Control": "private, no-cache", "ETag": etag}
+    if etag in p.request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+
+    def draw() -> bytes:
+        return plots.render(
             name,
             stored.case,
             assessment,
@@ -267,13 +297,13 @@ def plot(case_id: str, version: int, name: str, p: Page = Depends(clinician_page
             threshold_gbq=rules.threshold_gbq,
             pr_factor=rules.pr_factor,
             pd_factor=rules.pd_factor,
-        ),
-    )
-    return Response(
-        svg,
-        media_type="image/svg+xml",
-        headers={"Cache-Control": "private, max-age=86400, immutable"},
-    )
+        )
+
+    try:
+        svg = p.state.plots.get(key, draw)
+    except (ValueError, OverflowError, ArithmeticError, TypeError, KeyError) as exc:
+        raise PlotFailed() from exc  # odd stored data (e.g. a date in year 1): a page, not 500
+    return Response(svg, media_type="image/svg+xml", headers=headers)
 
 
 def _download(obj: object, filename: str) -> Response:
@@ -287,7 +317,9 @@ def _download(obj: object, filename: str) -> Response:
 
 @router.get("/cases/{case_id}/case.json")
 def download_case(
-    case_id: str, p: Page = Depends(clinician_page), version: int | None = None
+    case_id: str,
+    p: Page = Depends(clinician_page),
+    version: int | None = Query(None, ge=1, le=MAX_VERSION),
 ) -> Response:
     with p.state.db.session() as db:
         stored = _stored_version(db, p, case_id, version)
@@ -297,7 +329,9 @@ def download_case(
 
 @router.get("/cases/{case_id}/assessment.json")
 def download_assessment(
-    case_id: str, p: Page = Depends(clinician_page), version: int | None = None
+    case_id: str,
+    p: Page = Depends(clinician_page),
+    version: int | None = Query(None, ge=1, le=MAX_VERSION),
 ) -> Response:
     with p.state.db.session() as db:
         stored = _stored_version(db, p, case_id, version)
@@ -340,6 +374,7 @@ def delete(case_id: str, p: Page = Depends(clinician_page)) -> Response:
         except Forbidden as exc:
             raise ForbiddenAction() from exc
         repo.audit(db, p.actor, "delete", case_id)
+    p.state.plots.clear()  # nothing drawn from a deleted case stays in memory
     return _redirect("/cases")
 
 
@@ -384,8 +419,8 @@ def case_diff(a: dict[str, Any], b: dict[str, Any]) -> list[tuple[str, Any, Any]
 def compare(
     case_id: str,
     p: Page = Depends(clinician_page),
-    a: int = Query(1, ge=1),
-    b: int = Query(1, ge=1),
+    a: int = Query(1, ge=1, le=MAX_VERSION),
+    b: int = Query(1, ge=1, le=MAX_VERSION),
 ) -> HTMLResponse:
     with p.state.db.session() as db:
         stored = _or_404(lambda: repo.get_case(db, p.actor, case_id))
@@ -562,7 +597,10 @@ def import_post(p: Page = Depends(clinician_page)) -> Response:
         case = load_case(data)
     except CaseFormatError as exc:
         return p.render(
-            "import.html", text=text, error=p.t("import.format_error", message=str(exc))
+            "import.html",
+            status=422,
+            text=text,
+            error=p.t("import.format_error", message=str(exc)),
         )
     except CaseValidationError:
         raw = json.loads(data)
