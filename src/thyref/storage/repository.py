@@ -16,17 +16,26 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import case as sql_case
 from sqlalchemy import delete, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from thyref.storage.errors import CaseExists, CaseNotFound, Forbidden, StaleVersion, UserExists
+from thyref.storage.errors import (
+    AmbiguousCase,
+    CaseExists,
+    CaseNotFound,
+    Forbidden,
+    StaleVersion,
+    UserExists,
+)
 from thyref.storage.models import (
     ROLES,
     AuditEvent,
     CaseRecord,
     CaseVersion,
     Centre,
+    LoginAttempt,
     SessionToken,
     User,
     utcnow,
@@ -61,6 +70,9 @@ class CaseSummary:
     centre: str
     updated_at: datetime
     updated_by: str | None
+    # How URLs name the case for the signed-in user: the case id in their own centre,
+    # ``<case id>~<centre number>`` for an admin looking at another centre's case.
+    ref: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +113,7 @@ class AuditEntry:
     action: str
     case_id: str | None
     detail: str
+    case_pk: int | None = None  # internal key: tells a deleted case from a reused id
 
 
 def _dumps(obj: object) -> str:
@@ -205,7 +218,20 @@ def purge_expired_sessions(db: Session) -> int:
 # ---------------------------------------------------------------- cases
 
 
-def _summary(record: CaseRecord) -> CaseSummary:
+def case_ref(actor: Actor, case_id: str, centre_id: int) -> str:
+    """The URL name of a case for ``actor`` (see ``CaseSummary.ref``)."""
+    return case_id if centre_id == actor.centre_id else f"{case_id}~{centre_id}"
+
+
+def split_ref(ref: str) -> tuple[str, int | None]:
+    """``"X~3"`` -> ("X", 3); ``"X"`` -> ("X", None). ``~`` never occurs in a case id."""
+    case_id, sep, centre = ref.partition("~")
+    if sep and centre.isdigit() and len(centre) <= 9:
+        return case_id, int(centre)
+    return ref, None
+
+
+def _summary(record: CaseRecord, actor: Actor) -> CaseSummary:
     return CaseSummary(
         case_id=record.case_id,
         version=record.version,
@@ -216,6 +242,7 @@ def _summary(record: CaseRecord) -> CaseSummary:
         centre=record.centre.name,
         updated_at=_aware(record.updated_at),
         updated_by=record.updated_by.username if record.updated_by else None,
+        ref=case_ref(actor, record.case_id, record.centre_id),
     )
 
 
@@ -238,14 +265,25 @@ def _visible(actor: Actor) -> Any:
     return true() if actor.is_admin else CaseRecord.centre_id == actor.centre_id
 
 
-def _record(db: Session, actor: Actor, case_id: str, *, lock: bool = False) -> CaseRecord:
+def _record(db: Session, actor: Actor, ref: str, *, lock: bool = False) -> CaseRecord:
+    """The case ``ref`` names for ``actor``: in their centre for a clinician; for an admin
+    their own centre's first, then the only match elsewhere (``id~centre`` otherwise)."""
+    case_id, centre_id = split_ref(ref)
     query = select(CaseRecord).where(CaseRecord.case_id == case_id, _visible(actor))
+    if centre_id is not None:
+        query = query.where(CaseRecord.centre_id == centre_id)
+    query = query.order_by((CaseRecord.centre_id == actor.centre_id).desc(), CaseRecord.id)
     if lock and db.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(of=CaseRecord)
-    record = db.scalar(query)
-    if record is None:
+    records = db.scalars(query.limit(2)).all()
+    if not records:
         raise CaseNotFound(case_id)
-    return record
+    first = records[0]
+    if len(records) > 1 and first.centre_id != actor.centre_id:
+        raise AmbiguousCase(
+            [case_ref(actor, r.case_id, r.centre_id) for r in records],
+        )
+    return first
 
 
 def list_cases(
@@ -274,7 +312,7 @@ def list_cases(
             )
         )
     stmt = stmt.order_by(CaseRecord.updated_at.desc(), CaseRecord.case_id).limit(limit)
-    return [_summary(r) for r in db.scalars(stmt)]
+    return [_summary(r, actor) for r in db.scalars(stmt)]
 
 
 def count_cases(db: Session) -> int:
@@ -331,15 +369,20 @@ def create_case(
     note: str = "",
     centre_id: int | None = None,
 ) -> StoredCase:
-    """Store a new case at version 1 in the actor's centre. Raises ``CaseExists``."""
+    """Store a new case at version 1 in the actor's centre. Raises ``CaseExists`` when the
+    centre already has this id (another centre's cases do not count)."""
     case_id = str(case["id"])
-    if db.scalar(select(CaseRecord.id).where(CaseRecord.case_id == case_id)) is not None:
+    centre = centre_id if (centre_id is not None and actor.is_admin) else actor.centre_id
+    taken = select(CaseRecord.id).where(
+        CaseRecord.case_id == case_id, CaseRecord.centre_id == centre
+    )
+    if db.scalar(taken) is not None:
         raise CaseExists(case_id)
     fields = _assessment_fields(assessments)
     now = utcnow()
     record = CaseRecord(
         case_id=case_id,
-        centre_id=centre_id if (centre_id is not None and actor.is_admin) else actor.centre_id,
+        centre_id=centre,
         version=1,
         status=fields["status"],
         category=fields["category"],
@@ -357,7 +400,7 @@ def create_case(
         raise CaseExists(case_id) from exc
     version = _add_version(db, record, actor, case, assessments, note)
     db.refresh(record)
-    return StoredCase(_summary(record), version)
+    return StoredCase(_summary(record, actor), version)
 
 
 def update_case(
@@ -370,8 +413,10 @@ def update_case(
     *,
     note: str = "",
 ) -> StoredCase:
-    """Save a new version on top of ``base_version``; ``StaleVersion`` when it is not current."""
-    if str(case.get("id")) != case_id:
+    """Save a new version on top of ``base_version``; ``StaleVersion`` when it is not current.
+
+    ``case_id`` may be a ref (``id~centre``, see ``CaseSummary.ref``)."""
+    if str(case.get("id")) != split_ref(case_id)[0]:
         raise ValueError("the case id cannot change")
     record = _record(db, actor, case_id, lock=True)
     fields = _assessment_fields(assessments)
@@ -400,7 +445,7 @@ def update_case(
         )
     db.refresh(record)
     version = _add_version(db, record, actor, case, assessments, note)
-    return StoredCase(_summary(record), version)
+    return StoredCase(_summary(record, actor), version)
 
 
 def delete_case(db: Session, actor: Actor, case_id: str) -> None:
@@ -420,7 +465,7 @@ def get_case(db: Session, actor: Actor, case_id: str) -> StoredCase:
         )
     )
     assert row is not None, "a case always has its current version"
-    return StoredCase(_summary(record), _stored_version(case_id, row))
+    return StoredCase(_summary(record, actor), _stored_version(record.case_id, row))
 
 
 def get_version(db: Session, actor: Actor, case_id: str, version: int) -> StoredVersion:
@@ -430,7 +475,7 @@ def get_version(db: Session, actor: Actor, case_id: str, version: int) -> Stored
     )
     if row is None:
         raise CaseNotFound(f"{case_id} version {version}")
-    return _stored_version(case_id, row)
+    return _stored_version(record.case_id, row)
 
 
 def list_versions(db: Session, actor: Actor, case_id: str) -> list[VersionInfo]:
@@ -463,14 +508,28 @@ def audit(
     detail: str = "",
     username: str | None = None,
 ) -> None:
-    """Record an event. ``detail`` must carry no case content (ids and counts only)."""
+    """Record an event. ``detail`` must carry no case content (ids and counts only).
+
+    ``case_id`` may be a ref; the entry keeps the plain case id and the internal key of
+    the case the actor reaches by it (none once deleted: audit a delete before it).
+    """
+    case_pk: int | None = None
+    plain = case_id
+    if case_id is not None:
+        plain = split_ref(case_id)[0]
+        if actor is not None:
+            try:
+                case_pk = _record(db, actor, case_id).id
+            except (CaseNotFound, AmbiguousCase):
+                case_pk = None
     db.add(
         AuditEvent(
             at=utcnow(),
             user_id=actor.user_id if actor else None,
             username=(actor.username if actor else (username or "-"))[:64],
             action=action[:32],
-            case_id=case_id,
+            case_id=plain[:64] if plain is not None else None,
+            case_pk=case_pk,
             detail=detail[:200],
         )
     )
@@ -491,6 +550,7 @@ def list_audit(
         AuditEvent.action,
         AuditEvent.case_id,
         AuditEvent.detail,
+        AuditEvent.case_pk,
     )
     if case_id:
         stmt = stmt.where(AuditEvent.case_id == case_id)
@@ -500,3 +560,56 @@ def list_audit(
         stmt = stmt.where(AuditEvent.action.in_(list(actions)))
     stmt = stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit).offset(offset)
     return [AuditEntry(_aware(row[0]), *row[1:]) for row in db.execute(stmt)]
+
+
+# ---------------------------------------------------------------- sign-in attempts
+
+
+def count_attempt(db: Session, key: str, now: float, window: float) -> tuple[int, float]:
+    """Count one attempt for ``key`` and return (attempts in the window, window start).
+
+    One statement (insert, or add one, or restart an expired window), so concurrent
+    attempts in any number of processes each get a distinct count.
+    """
+    dialect = db.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt: Any = pg_insert(LoginAttempt)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(LoginAttempt)
+    table = LoginAttempt.__table__
+    expired = table.c.window_start <= now - window
+    stmt = (
+        stmt.values(key=key, count=1, window_start=now)
+        .on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={
+                "count": sql_case((expired, 1), else_=table.c.count + 1),
+                "window_start": sql_case((expired, now), else_=table.c.window_start),
+            },
+        )
+        .returning(table.c.count, table.c.window_start)
+    )
+    row = db.execute(stmt).one()
+    return int(row[0]), float(row[1])
+
+
+def forget_attempts(db: Session, keys: Sequence[str]) -> None:
+    """Start counting afresh for these keys (after a successful sign-in)."""
+    db.execute(delete(LoginAttempt).where(LoginAttempt.key.in_(list(keys))))
+
+
+def give_back_attempt(db: Session, key: str) -> None:
+    """Uncount one attempt (a successful sign-in is not held against an address)."""
+    db.execute(
+        update(LoginAttempt)
+        .where(LoginAttempt.key == key, LoginAttempt.count > 0)
+        .values(count=LoginAttempt.count - 1)
+    )
+
+
+def purge_attempts(db: Session, now: float, window: float) -> None:
+    db.execute(delete(LoginAttempt).where(LoginAttempt.window_start <= now - window))

@@ -21,7 +21,14 @@ import thyref
 from thyref.domain.messages import Lang, problem_text
 from thyref.domain.messages import text as say
 from thyref.errors import CaseFormatError, CaseValidationError
-from thyref.storage import CaseExists, CaseNotFound, Database, Forbidden, StaleVersion
+from thyref.storage import (
+    AmbiguousCase,
+    CaseExists,
+    CaseNotFound,
+    Database,
+    Forbidden,
+    StaleVersion,
+)
 from thyref.web import api, pages, patient
 from thyref.web.context import TEMPLATES, AppState, LoginRequired, Page, WebError
 from thyref.web.plots import PlotCache
@@ -151,6 +158,14 @@ def _install_handlers(app: FastAPI) -> None:
         if not _is_api(request):
             return _html_error(request, 404, "error.not_found")
         return api.error_response(404, "no such case")
+
+    @app.exception_handler(AmbiguousCase)
+    async def ambiguous(request: Request, exc: AmbiguousCase) -> Response:
+        if not _is_api(request):
+            return _html_error(request, 409, "web.ambiguous_case", refs=", ".join(exc.refs))
+        return api.error_response(
+            409, "several centres use this case id: name one by its ref", refs=exc.refs
+        )
 
     @app.exception_handler(CaseExists)
     async def exists(request: Request, exc: CaseExists) -> Response:

@@ -31,13 +31,21 @@ from thyref.web.context import (
     Page,
     WebError,
     admin_page,
-    client_ip,
     clinician_page,
     page,
 )
 from thyref.web.forms import SECTIONS, EditorState, field_id, problems_by_field
 from thyref.web.i18n import VOCAB
-from thyref.web.security import SESSION_COOKIE, hash_password, needs_rehash, verify_password
+from thyref.web.security import (
+    SESSION_COOKIE,
+    hash_password,
+    needs_rehash,
+    request_address,
+    request_device,
+    request_source,
+    set_device_cookie,
+    verify_password,
+)
 
 router = APIRouter(include_in_schema=False)
 CASE_ID = r"^[A-Za-z0-9._-]{1,64}$"
@@ -91,24 +99,28 @@ def login(p: Page = Depends(page)) -> Response:
     username = p.field("username").strip()[:64]
     password = p.field("password")[:1024]
     target = _safe_next(p.field("next") or "/cases")
-    limiter = p.state.limiter
-    ip = client_ip(p.request)
-    wait = limiter.retry_after(username, ip)
-    if wait:
+    settings = p.state.settings
+    # counted before the password is checked (atomically, see LoginLimiter)
+    attempt = p.state.limiter.begin(
+        username,
+        request_address(p.request, settings.trusted_proxies),
+        request_device(p.request, settings.secret_key, username),
+    )
+    if attempt.wait:
         return p.render(
             "login.html",
             status=429,
-            headers={"Retry-After": str(wait)},
+            headers={"Retry-After": str(attempt.wait)},
             next=target,
             username=username,
-            error=p.t("login.limited", seconds=wait),
+            error=p.t("login.limited", seconds=attempt.wait),
         )
     with p.state.db.session() as db:
         found = repo.find_user(db, username) if username else None
     if not verify_password(found[1] if found else None, password) or found is None:
-        limiter.failed(username, ip)
+        source = request_source(p.request, settings.trusted_proxies)
         with p.state.db.session() as db:
-            repo.audit(db, None, "login_failed", username=username or "-")
+            repo.audit(db, None, "login_failed", username=username or "-", detail=f"web {source}")
         return p.render(
             "login.html",
             status=401,
@@ -117,8 +129,7 @@ def login(p: Page = Depends(page)) -> Response:
             error=p.t("login.failed"),
         )
     actor, password_hash = found
-    limiter.succeeded(username)
-    settings = p.state.settings
+    p.state.limiter.succeeded(attempt)
     with p.state.db.session() as db:
         if needs_rehash(password_hash):
             repo.set_password_hash(db, actor.user_id, hash_password(password))
@@ -136,6 +147,7 @@ def login(p: Page = Depends(page)) -> Response:
         secure=settings.https,
         path="/",
     )
+    set_device_cookie(response, settings, actor.username)
     p.finish(response)
     return response
 
@@ -367,13 +379,13 @@ def reassess(case_id: str, p: Page = Depends(clinician_page)) -> Response:
 @router.post("/cases/{case_id}/delete")
 def delete(case_id: str, p: Page = Depends(clinician_page)) -> Response:
     with p.state.db.session() as db:
+        repo.audit(db, p.actor, "delete", case_id)  # first: it keeps the internal key
         try:
             repo.delete_case(db, p.actor, case_id)
         except CaseNotFound as exc:
             raise NotFound() from exc
         except Forbidden as exc:
             raise ForbiddenAction() from exc
-        repo.audit(db, p.actor, "delete", case_id)
     p.state.plots.clear()  # nothing drawn from a deleted case stays in memory
     return _redirect("/cases")
 
@@ -496,7 +508,7 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
     except ValueError:
         version = 0
     if case_id is not None:
-        state.values["id"] = case_id
+        state.values["id"] = repo.split_ref(case_id)[0]  # the URL may name it "id~centre"
     action = p.field("action")
     if action.startswith("add:") and action[4:] in SECTIONS:
         section = action[4:]

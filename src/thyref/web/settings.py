@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from thyref.storage import database_url
+from thyref.web.security import Network, parse_networks
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -34,3 +35,8 @@ class WebSettings:
     login_window_seconds: float = 300.0
     max_body_bytes: int = 6 * 1024 * 1024
     migrate: bool = True
+    # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma
+    # separated). Without it the direct peer is the client address.
+    trusted_proxies: tuple[Network, ...] = field(
+        default_factory=lambda: parse_networks(os.environ.get("THYREF_TRUSTED_PROXIES", ""))
+    )
