@@ -83,12 +83,16 @@ class CaseRecord(Base):
     """One case: its current version number and a summary of its latest assessment.
 
     The case id (a pseudonym chosen by the centre) is unique within its centre only:
-    another centre's id neither leaks nor blocks. ``id`` is the internal key, never reused
-    in meaning (the audit log keeps it beside the case id).
+    another centre's id neither leaks nor blocks. ``id`` is the internal key, never given
+    twice (the audit log keeps it beside the case id).
     """
 
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("centre_id", "case_id", name="uq_cases_centre_case"),)
+    # AUTOINCREMENT on SQLite: without it a deleted last row's id is given again
+    __table_args__ = (
+        UniqueConstraint("centre_id", "case_id", name="uq_cases_centre_case"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[str] = mapped_column(String(64))

@@ -18,7 +18,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("cases") as batch:
+    # SQLite: the table is rebuilt with AUTOINCREMENT, so a deleted case's internal id is
+    # never given to a new case (PostgreSQL sequences never give an id twice).
+    with op.batch_alter_table(
+        "cases", recreate="auto", table_kwargs={"sqlite_autoincrement": True}
+    ) as batch:
         batch.drop_constraint("uq_cases_case_id", type_="unique")
         batch.create_unique_constraint("uq_cases_centre_case", ["centre_id", "case_id"])
     with op.batch_alter_table("audit_events") as batch:
