@@ -150,3 +150,24 @@ def test_405_names_the_allowed_methods(client: TestClient) -> None:
     page = client.request("PATCH", "/login")
     assert page.status_code == 405
     assert set(page.headers["allow"].split(", ")) == {"GET", "POST"}
+
+
+def test_a_large_paste_is_imported_and_a_too_large_one_kept(client: TestClient) -> None:
+    csrf = login(client)
+    # 2 MB of JSON (white space included): over Starlette's 1 MB part default, under 5 MB
+    big = json.dumps(demo_case("big-paste")) + " " * (2 * 1024 * 1024)
+    imported = client.post(
+        "/cases/import", data={"csrf_token": csrf, "text": big}, follow_redirects=False
+    )
+    assert imported.status_code == 303, imported.text[:300]
+    # over the 5 MB of a case, under the body limit: the page keeps what was pasted
+    over = json.dumps(demo_case("too-big")) + " " * (5 * 1024 * 1024)
+    kept = client.post("/cases/import", data={"csrf_token": csrf, "text": over})
+    assert kept.status_code == 422
+    assert "5 MB" in kept.text and '"too-big"' in kept.text.replace("&#34;", '"')
+    # over the body limit: a page saying so, not a bare 400 or a JSON answer
+    huge = "x" * (7 * 1024 * 1024)
+    refused = client.post("/cases/import", data={"csrf_token": csrf, "text": huge})
+    assert refused.status_code == 413
+    assert refused.headers["content-type"].startswith("text/html")
+    assert "5 Mo" in refused.text

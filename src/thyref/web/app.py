@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 import thyref
+from thyref.domain.case import MAX_BYTES
 from thyref.domain.messages import Lang, problem_text
 from thyref.domain.messages import text as say
 from thyref.errors import CaseFormatError, CaseValidationError
@@ -189,6 +190,8 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(BodyTooLarge)
     async def too_large(request: Request, exc: BodyTooLarge) -> Response:
+        if not _is_api(request):
+            return _html_error(request, 413, "web.too_large", limit=MAX_BYTES // 2**20)
         return api.error_response(413, "request body too large")
 
     @app.exception_handler(RequestValidationError)
