@@ -1,4 +1,6 @@
-"""Property-based API fuzzing from the OpenAPI schema: no input may cause a 5xx.
+"""Property-based API fuzzing from the OpenAPI schema: no input may cause a 5xx, what the
+schema forbids is refused (negative data), and what it allows is accepted (positive data)
+except where a case's cross-field rules go beyond what a schema can say.
 
 Runs in process (ASGI). Signed-in as an admin with a bearer token so the case endpoints
 are exercised beyond 401; hypothesis examples are bounded to keep CI time small.
@@ -14,10 +16,7 @@ import pytest
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import (
-    negative_data_rejection,
-    positive_data_acceptance,
-)
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from thyref.storage import repository as repo
 from thyref.web import WebSettings, create_app
@@ -41,6 +40,8 @@ def _fuzz_app() -> FastAPI:
         repo.add_user(db, "fuzz", hash_password("fuzz-password"), "admin", "Fuzz")
     return app
 
+
+CASE_BODIES = {"/api/v1/assess", "/api/v1/cases", "/api/v1/cases/{case_id}"}
 
 # Built at collection: schemathesis generates one test per operation from the schema.
 APP = _fuzz_app()
@@ -67,7 +68,10 @@ def bearer() -> dict[str, str]:
 def test_api_never_fails_with_5xx(case: schemathesis.Case, bearer: dict[str, str]) -> None:
     if case.operation.path == "/api/v1/auth/token" and case.method.upper() == "DELETE":
         return  # would revoke the shared token
-    case.call_and_validate(
-        headers=bearer,
-        excluded_checks=[positive_data_acceptance, negative_data_rejection],
-    )
+    excluded = []
+    if case.operation.method.upper() in {"POST", "PUT"} and case.operation.path in CASE_BODIES:
+        # a case body the schema allows may still break the format's cross-field rules
+        # (a date in the future, a measured lesion not declared, a unit that does not
+        # fit its test): the domain refuses those with 422, which is right
+        excluded.append(positive_data_acceptance)
+    case.call_and_validate(headers=bearer, excluded_checks=excluded)

@@ -214,8 +214,11 @@ def _install_handlers(app: FastAPI) -> None:
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             headers["Allow"] = _allowed_methods(request)
-        if _is_api(request):
-            response: Response = api.error_response(exc.status_code, str(exc.detail))
+        if _is_api(request) and exc.status_code == 400:
+            # FastAPI's answer to a body it cannot decode: the API says 422 for bad input
+            response: Response = api.error_response(422, "request body is not valid JSON")
+        elif _is_api(request):
+            response = api.error_response(exc.status_code, str(exc.detail))
         else:
             key = "error.not_found" if exc.status_code == 404 else "error.title"
             response = _html_error(request, exc.status_code, key)

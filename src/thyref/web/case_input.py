@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import unicodedata
 from collections.abc import Mapping
 from typing import Any
@@ -163,14 +164,56 @@ def check_bounds(obj: object) -> None:
         raise CaseValidationError(problems)
 
 
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Where a case holds dates: (list or object, field).
+_DATE_FIELDS = (
+    ("diagnosis", "date"),
+    ("diagnosis", "primary_sample_date"),
+    ("rai", "date"),
+    ("imaging", "date"),
+    ("labs", "date"),
+    ("molecular", "date"),
+)
+
+
+def _date_problems(obj: Mapping[str, Any]) -> list[Problem]:
+    """Dates written other than ``YYYY-MM-DD`` (a number of seconds, a date-time...).
+
+    The domain's parser is lenient there; the format (and the API's schema) says a date is
+    a ``YYYY-MM-DD`` string, so the web refuses anything else.
+    """
+    problems = []
+    for section, name in _DATE_FIELDS:
+        holder = obj.get(section)
+        items = holder if isinstance(holder, list) else [holder]
+        for index, item in enumerate(items):
+            if not isinstance(item, dict) or item.get(name) is None:
+                continue
+            value = item[name]
+            if not (isinstance(value, str) and _ISO_DAY.match(value)):
+                where = (
+                    f"{section}[{index}].{name}"
+                    if isinstance(holder, list)
+                    else (f"{section}.{name}")
+                )
+                problems.append(Problem(where, "invalid date (YYYY-MM-DD expected)", "date_type"))
+    return problems
+
+
 def read_case(data: str | bytes) -> Case:
     """JSON text to a validated case: bounded decoding, limits, then the domain's checks."""
-    obj = read_json(data)
-    check_bounds(obj)
-    return parse_case(obj)
+    return validate_case(read_json(data))
 
 
 def validate_case(obj: object) -> Case:
-    """An already decoded object (an editor form) to a validated case, with the limits."""
+    """A decoded object (JSON, an editor form) to a validated case, with the limits.
+
+    The domain's problems come first and alone (the same paths as the CLI); the web's
+    stricter date check only runs on a case the domain accepted.
+    """
     check_bounds(obj)
-    return parse_case(obj)
+    case = parse_case(obj)
+    problems = _date_problems(obj) if isinstance(obj, dict) else []
+    if problems:
+        raise CaseValidationError(problems)
+    return case
