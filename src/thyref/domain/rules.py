@@ -129,11 +129,11 @@ class CaseLimits(_Frozen):
     """Most items one case may hold (bounds on the work of one request, not clinical)."""
 
     rai: int = 50
-    lesions: int = 50
-    imaging: int = 100
-    labs: int = 1000
+    lesions: int = 30
+    imaging: int = 60
+    labs: int = 600
     molecular: int = 50
-    per_scan: int = 50
+    per_scan: int = 30
     depth: int = 16
     number_digits: int = 40
 
