@@ -120,3 +120,21 @@ def test_migration_0003_keeps_data_and_fills_audit_keys(tmp_path: Any) -> None:
         # the cases table is rebuilt on SQLite: its versions must survive (no cascade)
         assert session.scalar(select(func.count()).select_from(CaseVersion)) == 1
     db.dispose()
+
+
+def test_nul_in_request_text_is_not_a_database_error(
+    database: Database, people: dict[str, Any]
+) -> None:
+    # PostgreSQL refuses NUL in string parameters: a path like /cases/a%00b was a 500
+    alice = people["alice"]
+    with database.session() as db:
+        assert repo.find_user(db, "ali\x00ce") is None
+        with pytest.raises(CaseNotFound):
+            repo.get_case(db, alice, "a\x00b")
+        assert repo.list_cases(db, alice, query="\x00") == []
+        repo.audit(db, None, "login_failed", username="mal\x00lory", detail="web \x00")
+        assert repo.count_attempt(db, "u:\x00", 1.0, 300.0) == (1, 1.0)
+    with database.session() as db:
+        assert [e.username for e in repo.list_audit(db, username="mal\x00lory")] == [
+            "mal\ufffdlory"
+        ]

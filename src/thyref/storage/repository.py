@@ -116,6 +116,12 @@ class AuditEntry:
     case_pk: int | None = None  # internal key: tells a deleted case from a reused id
 
 
+def _text(value: str) -> str:
+    """Text from a request made storable: PostgreSQL refuses NUL in any string parameter
+    (a 500 for ``/cases/a%00b`` otherwise), and no stored name or id holds one."""
+    return value.replace("\x00", "\ufffd")
+
+
 def _dumps(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
@@ -160,6 +166,7 @@ def add_user(db: Session, username: str, password_hash: str, role: str, centre: 
 
 def find_user(db: Session, username: str) -> tuple[Actor, str] | None:
     """The active user and their password hash, or None."""
+    username = _text(username)
     user = db.scalar(select(User).where(User.username == username, User.active.is_(True)))
     return None if user is None else (_actor(user), user.password_hash)
 
@@ -268,7 +275,7 @@ def _visible(actor: Actor) -> Any:
 def _record(db: Session, actor: Actor, ref: str, *, lock: bool = False) -> CaseRecord:
     """The case ``ref`` names for ``actor``: in their centre for a clinician; for an admin
     their own centre's first, then the only match elsewhere (``id~centre`` otherwise)."""
-    case_id, centre_id = split_ref(ref)
+    case_id, centre_id = split_ref(_text(ref))
     query = select(CaseRecord).where(CaseRecord.case_id == case_id, _visible(actor))
     if centre_id is not None:
         query = query.where(CaseRecord.centre_id == centre_id)
@@ -301,7 +308,7 @@ def list_cases(
         stmt = stmt.where(CaseRecord.status == status)
     if category:
         stmt = stmt.where(CaseRecord.category == category)
-    text = query.strip().lower()
+    text = _text(query).strip().lower()
     if text:
         like = f"%{text.replace('%', '').replace('_', '')}%"
         stmt = stmt.where(
@@ -526,11 +533,11 @@ def audit(
         AuditEvent(
             at=utcnow(),
             user_id=actor.user_id if actor else None,
-            username=(actor.username if actor else (username or "-"))[:64],
+            username=_text(actor.username if actor else (username or "-"))[:64],
             action=action[:32],
-            case_id=plain[:64] if plain is not None else None,
+            case_id=_text(plain)[:64] if plain is not None else None,
             case_pk=case_pk,
-            detail=detail[:200],
+            detail=_text(detail)[:200],
         )
     )
 
@@ -553,9 +560,9 @@ def list_audit(
         AuditEvent.case_pk,
     )
     if case_id:
-        stmt = stmt.where(AuditEvent.case_id == case_id)
+        stmt = stmt.where(AuditEvent.case_id == _text(case_id))
     if username:
-        stmt = stmt.where(AuditEvent.username == username)
+        stmt = stmt.where(AuditEvent.username == _text(username))
     if actions:
         stmt = stmt.where(AuditEvent.action.in_(list(actions)))
     stmt = stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit).offset(offset)
@@ -583,7 +590,7 @@ def count_attempt(db: Session, key: str, now: float, window: float) -> tuple[int
     table = LoginAttempt.__table__
     expired = table.c.window_start <= now - window
     stmt = (
-        stmt.values(key=key, count=1, window_start=now)
+        stmt.values(key=_text(key), count=1, window_start=now)
         .on_conflict_do_update(
             index_elements=[table.c.key],
             set_={
