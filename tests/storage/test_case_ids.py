@@ -8,7 +8,7 @@ import pytest
 from alembic import command
 from sqlalchemy import func, select
 
-from thyref.storage import AmbiguousCase, CaseExists, CaseNotFound, Database
+from thyref.storage import AmbiguousCase, CaseExists, CaseNotFound, Database, StaleVersion
 from thyref.storage import repository as repo
 from thyref.storage.db import alembic_config
 from thyref.storage.models import CaseVersion
@@ -138,3 +138,17 @@ def test_nul_in_request_text_is_not_a_database_error(
         assert [e.username for e in repo.list_audit(db, username="mal\x00lory")] == [
             "mal\ufffdlory"
         ]
+
+
+def test_version_numbers_beyond_the_column_are_not_found_or_stale(
+    database: Database, people: dict[str, Any]
+) -> None:
+    alice = people["alice"]
+    _store(database, alice, "v", 100)
+    with database.session() as db:
+        for version in (0, -1, 2**31, 10**30):
+            with pytest.raises(CaseNotFound):
+                repo.get_version(db, alice, "v", version)
+        with pytest.raises(StaleVersion) as stale:
+            repo.update_case(db, alice, "v", 10**30, case("v"), assessment("x", []))
+        assert stale.value.current_version == 1

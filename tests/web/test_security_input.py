@@ -171,3 +171,20 @@ def test_a_large_paste_is_imported_and_a_too_large_one_kept(client: TestClient) 
     assert refused.status_code == 413
     assert refused.headers["content-type"].startswith("text/html")
     assert "5 Mo" in refused.text
+
+
+def test_an_editor_save_on_a_version_beyond_64_bits_is_a_conflict(lenient: TestClient) -> None:
+    lenient.post("/api/v1/cases", json=demo_case("big-v"), headers=token(lenient))
+    csrf = login(lenient)
+    form = {
+        "csrf_token": csrf,
+        "version": BEYOND_64_BITS,
+        "id": "big-v",
+        "diagnosis.histology": "papillary",
+        "diagnosis.date": "2015-01-10",
+        "action": "save",
+    }
+    response = lenient.post("/cases/big-v/edit", data=form)
+    # no version has that number: the save is stale (409, typed data kept), never a 500
+    assert response.status_code == 409
+    assert 'name="version" value="1"' in response.text

@@ -42,6 +42,9 @@ from thyref.storage.models import (
 )
 
 JsonObject = dict[str, Any]
+# Version numbers are 32-bit integer columns: a larger number names no version (and would
+# overflow the database driver).
+MAX_VERSION = 2**31 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,6 +429,12 @@ def update_case(
     if str(case.get("id")) != split_ref(case_id)[0]:
         raise ValueError("the case id cannot change")
     record = _record(db, actor, case_id, lock=True)
+    if not 0 <= base_version < MAX_VERSION:  # cannot be the current version
+        raise StaleVersion(
+            record.version,
+            record.updated_by.username if record.updated_by else None,
+            _aware(record.updated_at),
+        )
     fields = _assessment_fields(assessments)
     now = utcnow()
     # Compare-and-set on the version: a concurrent save makes this update match no row.
@@ -477,6 +486,8 @@ def get_case(db: Session, actor: Actor, case_id: str) -> StoredCase:
 
 def get_version(db: Session, actor: Actor, case_id: str, version: int) -> StoredVersion:
     record = _record(db, actor, case_id)
+    if not 1 <= version <= MAX_VERSION:
+        raise CaseNotFound(f"{case_id} version {version}")
     row = db.scalar(
         select(CaseVersion).where(CaseVersion.case_pk == record.id, CaseVersion.version == version)
     )

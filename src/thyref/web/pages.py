@@ -52,7 +52,7 @@ CASE_ID = r"^[A-Za-z0-9._-]{1,64}$"
 STATUSES = ("refractory", "not_refractory", "indeterminate")
 CATEGORIES = ("differentiated", "anaplastic", "medullary")
 # Version numbers are stored as 32-bit integers: larger ones cannot exist (404, not 500).
-MAX_VERSION = 2**31 - 1
+MAX_VERSION = repo.MAX_VERSION
 PRIORITY_ORDER = {"urgent": 0, "high": 1, "routine": 2}
 # Editor anchors for the missing-data calls to action.
 MISSING_ANCHORS = {
