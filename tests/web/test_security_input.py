@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from datetime import date, timedelta
 from typing import Any
 
@@ -188,3 +190,31 @@ def test_an_editor_save_on_a_version_beyond_64_bits_is_a_conflict(lenient: TestC
     # no version has that number: the save is stale (409, typed data kept), never a 500
     assert response.status_code == 409
     assert 'name="version" value="1"' in response.text
+
+
+def test_assessment_does_not_hold_the_event_loop(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from thyref.web import api
+
+    release = threading.Event()
+    started = threading.Event()
+    real = api.assess_one
+
+    def slow(case: Any, lang: str) -> Any:
+        started.set()
+        release.wait(timeout=20)  # stands for a long CPU-bound assessment
+        return real(case, lang)
+
+    monkeypatch.setattr(api, "assess_one", slow)
+    with TestClient(app) as shared:  # one event loop for every request
+        worker = threading.Thread(
+            target=lambda: shared.post("/api/v1/assess", json=demo_case()), daemon=True
+        )
+        worker.start()
+        assert started.wait(timeout=20)
+        begun = time.monotonic()
+        health = shared.get("/api/v1/health")
+        waited = time.monotonic() - begun
+        release.set()
+        worker.join(timeout=30)
+    assert health.status_code == 200
+    assert waited < 10  # answered while the assessment was still running
