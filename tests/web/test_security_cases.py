@@ -49,3 +49,7 @@ def test_deleted_then_reused_id_keeps_two_audit_keys(client: TestClient) -> None
         keys[entry["action"]].add(entry["case_pk"])
     assert None not in keys["view"] and len(keys["view"]) == 2
     assert keys["delete"] < keys["view"]  # the delete is of the first patient's case
+    first = next(iter(keys["delete"]))
+    only_first = client.get(f"/api/v1/audit?case_pk={first}", headers=root).json()
+    assert {e["case_pk"] for e in only_first} == {first}
+    assert {e["action"] for e in only_first} >= {"view", "delete", "create"}

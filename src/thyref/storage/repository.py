@@ -561,6 +561,7 @@ def list_audit(
     actions: Sequence[str] = (),
     limit: int = 200,
     offset: int = 0,
+    case_pk: int | None = None,
 ) -> list[AuditEntry]:
     stmt = select(
         AuditEvent.at,
@@ -574,6 +575,8 @@ def list_audit(
         stmt = stmt.where(AuditEvent.case_id == _text(case_id))
     if username:
         stmt = stmt.where(AuditEvent.username == _text(username))
+    if case_pk is not None:
+        stmt = stmt.where(AuditEvent.case_pk == case_pk)
     if actions:
         stmt = stmt.where(AuditEvent.action.in_(list(actions)))
     stmt = stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit).offset(offset)

@@ -482,12 +482,22 @@ def audit(
     username: str | None = Query(None, max_length=64),
     limit: int = Query(200, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=1_000_000_000),
+    case_pk: int | None = Query(
+        None, ge=1, le=repo.MAX_VERSION, description="one case by its internal key"
+    ),
 ) -> list[repo.AuditEntry]:
     """The audit log, newest first (admins only)."""
     if not auth.actor.is_admin:
         raise ForbiddenAction("admins only")
     with app_state(request).db.session() as db:
-        return repo.list_audit(db, case_id=case_id, username=username, limit=limit, offset=offset)
+        return repo.list_audit(
+            db,
+            case_id=case_id,
+            username=username,
+            limit=limit,
+            offset=offset,
+            case_pk=case_pk,
+        )
 
 
 def error_response(
