@@ -16,7 +16,10 @@ import pytest
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import (
+    negative_data_rejection,
+    positive_data_acceptance,
+)
 
 from thyref.storage import repository as repo
 from thyref.web import WebSettings, create_app
@@ -74,4 +77,13 @@ def test_api_never_fails_with_5xx(case: schemathesis.Case, bearer: dict[str, str
         # (a date in the future, a measured lesion not declared, a unit that does not
         # fit its test): the domain refuses those with 422, which is right
         excluded.append(positive_data_acceptance)
-    case.call_and_validate(headers=bearer, excluded_checks=excluded)
+    if case.operation.method.upper() in {"GET", "DELETE"}:
+        # No body: their negative cases only differ in the query string and headers, whose
+        # values have no type on the wire (a repeated key, "null"): FastAPI reads the last
+        # value as text, as HTTP allows, and schemathesis counts that as accepted invalid
+        # data. Bodies (assess, cases, sign-in) keep the negative check.
+        excluded.append(negative_data_rejection)
+    # The token replaces whatever Authorization header was generated; a case generated
+    # without one (a negative case that drops the required header) is sent without it.
+    headers = bearer if "authorization" in {k.lower() for k in case.headers or {}} else {}
+    case.call_and_validate(headers=headers, excluded_checks=excluded)
