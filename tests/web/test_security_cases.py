@@ -34,6 +34,11 @@ def test_the_same_id_in_two_centres(client: TestClient) -> None:
     login(client, "root")
     page = client.get(f"/cases/{refs['Lille']}")
     assert page.status_code == 200 and "Lille" in page.text
+    # its links (plots, history) keep naming Lille's case, and the list links to both
+    assert f"/cases/{refs['Lille']}/v1/markers.svg" in page.text
+    assert client.get(f"/cases/{refs['Lille']}/v1/markers.svg").status_code == 200
+    listing = client.get("/cases").text
+    assert f'href="/cases/{refs["Lille"]}"' in listing and 'href="/cases/shared"' in listing
 
 
 def test_deleted_then_reused_id_keeps_two_audit_keys(client: TestClient) -> None:

@@ -206,11 +206,12 @@ def _case_page(
     assessment = version.assessment.get(p.lang) or version.assessment["fr"]
     rules = plot_rules()
     engine_now, rules_now = engine_version()
+    case_url = f"/cases/{quote(stored.summary.ref)}"  # "id~centre" for another centre's case
     plot_list = [
         {
             "name": name,
             "title": p.t(f"case.plot_{name}"),
-            "url": f"/cases/{quote(version.case_id)}/v{version.version}/{name}.svg?lang={p.lang}",
+            "url": f"{case_url}/v{version.version}/{name}.svg?lang={p.lang}",
             "alt": plots.alt_text(name, version.case, assessment, p.t, rules.threshold_gbq),
         }
         for name in plots.PLOTS
@@ -551,7 +552,7 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
         except CaseNotFound as exc:
             raise NotFound() from exc
     saved = stored.summary
-    return _redirect(f"/cases/{quote(saved.case_id)}?saved={saved.version}")
+    return _redirect(f"/cases/{quote(saved.ref)}?saved={saved.version}")
 
 
 @router.post("/cases/new")
