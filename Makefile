@@ -16,8 +16,9 @@ install: uv
 	$(BIN)/python -m compileall -q src >/dev/null
 	@test -x $(BIN)/thyref
 
+# `make run PORT=8080 HOST=0.0.0.0` passes them on to `thyref serve`.
 run: install
-	$(BIN)/thyref serve
+	$(BIN)/thyref serve $(if $(PORT),--port $(PORT)) $(if $(HOST),--host $(HOST))
 
 system-deps:
 	bash scripts/system-deps.sh

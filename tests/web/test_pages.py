@@ -276,7 +276,7 @@ def test_import_json(client: TestClient) -> None:
     )
     assert upload.status_code == 303
     broken = client.post("/cases/import", data={"csrf_token": csrf, "text": "{oops"})
-    assert broken.status_code == 200 and "{oops" in broken.text and "notice error" in broken.text
+    assert broken.status_code == 422 and "{oops" in broken.text and "notice error" in broken.text
     invalid_case = demo_case("imp-3")
     invalid_case["imaging"][0]["measurements"]["L9"] = 4
     invalid = client.post(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import logging
 import secrets
 from typing import Annotated
 
@@ -48,7 +47,12 @@ def serve(
 
     from thyref.storage import Database, database_url
     from thyref.web.bootstrap import ensure_demo
+    from thyref.web.server import log_config
 
+    busy = _port_problem(host, port)  # before anything is printed or migrated
+    if busy:
+        typer.echo(f"error: cannot listen on {host}:{port}: {busy}", err=True)
+        raise typer.Exit(1)
     url = database_url(database)
     explicit = database is not None or bool(os.environ.get("THYREF_DATABASE_URL"))
     db = Database(url)
@@ -65,7 +69,6 @@ def serve(
     os.environ["THYREF_DATABASE_URL"] = url
     # One secret for every worker, so CSRF tokens of the sign-in form stay valid.
     os.environ.setdefault("THYREF_SECRET_KEY", secrets.token_urlsafe(32))
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     typer.echo(f"thyref on http://{host}:{port}/ (patient page: /patient, API: /api/v1/docs)")
     if workers is None:
         workers = max(1, min(4, os.cpu_count() or 1))
@@ -76,9 +79,31 @@ def serve(
         workers=workers,
         factory=True,
         access_log=False,  # our own access log names routes, never case ids or queries
+        log_config=log_config(),  # applied in every worker process
         log_level="info",
-        proxy_headers=False,
+        proxy_headers=False,  # THYREF_TRUSTED_PROXIES decides whom to believe (docs/web.md)
     )
+
+
+def _port_problem(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on (busy, not an address here), or None."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        return f"unknown host ({exc.strerror})"
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return "the port is already in use (another thyref? choose one with --port)"
+            return exc.strerror or str(exc)
+    return None
 
 
 @user_app.command("add")

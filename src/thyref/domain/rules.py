@@ -251,6 +251,20 @@ class DrugGroup(_Frozen):
     status: str
 
 
+class CaseLimits(_Frozen):
+    """Most items one case may hold (bounds on the work of one request, not clinical)."""
+
+    rai: int = 50
+    lesions: int = 30
+    imaging: int = 60
+    labs: int = 600
+    molecular: int = 50
+    scans: int = 60
+    per_scan: int = 30
+    depth: int = 16
+    number_digits: int = 40
+
+
 class Rules(_Frozen):
     """A whole rule set, as read from its data file."""
 
@@ -267,6 +281,7 @@ class Rules(_Frozen):
     drugs: dict[str, DrugGroup] = Field(default_factory=dict)
     targeted: list[Actionable] = Field(default_factory=list)
     definition: Definition
+    limits: CaseLimits = Field(default_factory=CaseLimits)
     _lab_units: dict[str, tuple[str, dict[str, Decimal | None]]] | None = PrivateAttr(None)
 
     def option_sources(self, option_id: str) -> list[str]:

@@ -7,6 +7,7 @@ assessments are stored as the JSON objects of ``case-format.md``.
 
 from thyref.storage.db import Database
 from thyref.storage.errors import (
+    AmbiguousCase,
     CaseExists,
     CaseNotFound,
     Forbidden,
@@ -18,6 +19,7 @@ from thyref.storage.settings import DEFAULT_DATABASE_URL, database_url, normalis
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
+    "AmbiguousCase",
     "CaseExists",
     "CaseNotFound",
     "Database",

@@ -64,9 +64,25 @@ class Database:
     def migrate(self) -> None:
         """Bring the schema to the latest Alembic revision."""
         cfg = alembic_config(self.url)
-        with self.engine.begin() as connection:
-            cfg.attributes["connection"] = connection
-            command.upgrade(cfg, "head")
+        with self.engine.connect() as connection:
+            if self.is_sqlite:
+                # SQLite changes a constraint by rebuilding the table; with foreign keys on,
+                # dropping the old table would cascade-delete its children (case versions).
+                # The pragma only takes effect outside a transaction.
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()
+            try:
+                with connection.begin():
+                    cfg.attributes["connection"] = connection
+                    command.upgrade(cfg, "head")
+                    if self.is_sqlite:
+                        broken = connection.exec_driver_sql("PRAGMA foreign_key_check")
+                        if broken.fetchall():
+                            raise RuntimeError("a migration left rows with broken foreign keys")
+            finally:
+                if self.is_sqlite:
+                    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    connection.commit()
 
     def is_empty(self) -> bool:
         """True before the first migration."""

@@ -19,6 +19,14 @@ class CaseExists(StorageError):
     """A case with this id is already stored."""
 
 
+class AmbiguousCase(StorageError):
+    """An admin named a case id that several other centres use; ``refs`` name each one."""
+
+    def __init__(self, refs: list[str]) -> None:
+        self.refs = refs
+        super().__init__(f"several centres use this case id: {', '.join(refs)}")
+
+
 class UserExists(StorageError):
     """A user with this name is already stored."""
 

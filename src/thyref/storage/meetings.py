@@ -302,4 +302,4 @@ def waiting_cases(db: Session, actor: Actor, today: date) -> list[CaseSummary]:
         .order_by(CaseRecord.updated_at.desc())
         .limit(200)
     )
-    return [_summary(r) for r in db.scalars(stmt)]
+    return [_summary(r, actor) for r in db.scalars(stmt)]

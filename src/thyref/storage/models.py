@@ -82,12 +82,22 @@ class SessionToken(Base):
 
 
 class CaseRecord(Base):
-    """One case: its current version number and a summary of its latest assessment."""
+    """One case: its current version number and a summary of its latest assessment.
+
+    The case id (a pseudonym chosen by the centre) is unique within its centre only:
+    another centre's id neither leaks nor blocks. ``id`` is the internal key, never given
+    twice (the audit log keeps it beside the case id).
+    """
 
     __tablename__ = "cases"
+    # AUTOINCREMENT on SQLite: without it a deleted last row's id is given again
+    __table_args__ = (
+        UniqueConstraint("centre_id", "case_id", name="uq_cases_centre_case"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[str] = mapped_column(String(64), unique=True)
+    case_id: Mapped[str] = mapped_column(String(64))
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
     version: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(32), index=True)
@@ -144,22 +154,26 @@ class AuditEvent(Base):
     username: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(32))
     case_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # the internal key of the case (no foreign key: the entry outlives a deleted case), so
+    # a case id deleted then reused does not mix two patients' histories
+    case_pk: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     detail: Mapped[str] = mapped_column(String(200), default="")
 
 
-class LoginFailure(Base):
-    """A failed sign-in, shared by every worker process for the rate limit.
+class LoginAttempt(Base):
+    """Sign-in attempts per key in a fixed window, shared by every worker process.
 
-    ``key`` is ``u:<username>`` or ``i:<client address>``; rows older than the window are
-    deleted as new failures arrive. ``at`` is seconds since the epoch.
+    ``key`` is ``u:<username>``, ``d:<username>:<device>`` or ``a:<client address>``.
+    Counting is one ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` statement, so
+    concurrent attempts cannot all read the same count. ``window_start`` is seconds since
+    the epoch.
     """
 
-    __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+    __tablename__ = "login_attempts"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(200))
-    at: Mapped[float] = mapped_column(Float)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[float] = mapped_column(Float)
 
 
 class CdsFeedback(Base):

@@ -16,23 +16,35 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import case as sql_case
 from sqlalchemy import delete, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from thyref.storage.errors import CaseExists, CaseNotFound, Forbidden, StaleVersion, UserExists
+from thyref.storage.errors import (
+    AmbiguousCase,
+    CaseExists,
+    CaseNotFound,
+    Forbidden,
+    StaleVersion,
+    UserExists,
+)
 from thyref.storage.models import (
     ROLES,
     AuditEvent,
     CaseRecord,
     CaseVersion,
     Centre,
+    LoginAttempt,
     SessionToken,
     User,
     utcnow,
 )
 
 JsonObject = dict[str, Any]
+# Version numbers are 32-bit integer columns: a larger number names no version (and would
+# overflow the database driver).
+MAX_VERSION = 2**31 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +73,9 @@ class CaseSummary:
     centre: str
     updated_at: datetime
     updated_by: str | None
+    # How URLs name the case for the signed-in user: the case id in their own centre,
+    # ``<case id>~<centre number>`` for an admin looking at another centre's case.
+    ref: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +116,13 @@ class AuditEntry:
     action: str
     case_id: str | None
     detail: str
+    case_pk: int | None = None  # internal key: tells a deleted case from a reused id
+
+
+def _text(value: str) -> str:
+    """Text from a request made storable: PostgreSQL refuses NUL in any string parameter
+    (a 500 for ``/cases/a%00b`` otherwise), and no stored name or id holds one."""
+    return value.replace("\x00", "\ufffd")
 
 
 def _dumps(obj: object) -> str:
@@ -147,6 +169,7 @@ def add_user(db: Session, username: str, password_hash: str, role: str, centre: 
 
 def find_user(db: Session, username: str) -> tuple[Actor, str] | None:
     """The active user and their password hash, or None."""
+    username = _text(username)
     user = db.scalar(select(User).where(User.username == username, User.active.is_(True)))
     return None if user is None else (_actor(user), user.password_hash)
 
@@ -205,7 +228,20 @@ def purge_expired_sessions(db: Session) -> int:
 # ---------------------------------------------------------------- cases
 
 
-def _summary(record: CaseRecord) -> CaseSummary:
+def case_ref(actor: Actor, case_id: str, centre_id: int) -> str:
+    """The URL name of a case for ``actor`` (see ``CaseSummary.ref``)."""
+    return case_id if centre_id == actor.centre_id else f"{case_id}~{centre_id}"
+
+
+def split_ref(ref: str) -> tuple[str, int | None]:
+    """``"X~3"`` -> ("X", 3); ``"X"`` -> ("X", None). ``~`` never occurs in a case id."""
+    case_id, sep, centre = ref.partition("~")
+    if sep and centre.isdigit() and len(centre) <= 9:
+        return case_id, int(centre)
+    return ref, None
+
+
+def _summary(record: CaseRecord, actor: Actor) -> CaseSummary:
     return CaseSummary(
         case_id=record.case_id,
         version=record.version,
@@ -216,6 +252,7 @@ def _summary(record: CaseRecord) -> CaseSummary:
         centre=record.centre.name,
         updated_at=_aware(record.updated_at),
         updated_by=record.updated_by.username if record.updated_by else None,
+        ref=case_ref(actor, record.case_id, record.centre_id),
     )
 
 
@@ -238,14 +275,25 @@ def _visible(actor: Actor) -> Any:
     return true() if actor.is_admin else CaseRecord.centre_id == actor.centre_id
 
 
-def _record(db: Session, actor: Actor, case_id: str, *, lock: bool = False) -> CaseRecord:
+def _record(db: Session, actor: Actor, ref: str, *, lock: bool = False) -> CaseRecord:
+    """The case ``ref`` names for ``actor``: in their centre for a clinician; for an admin
+    their own centre's first, then the only match elsewhere (``id~centre`` otherwise)."""
+    case_id, centre_id = split_ref(_text(ref))
     query = select(CaseRecord).where(CaseRecord.case_id == case_id, _visible(actor))
+    if centre_id is not None:
+        query = query.where(CaseRecord.centre_id == centre_id)
+    query = query.order_by((CaseRecord.centre_id == actor.centre_id).desc(), CaseRecord.id)
     if lock and db.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(of=CaseRecord)
-    record = db.scalar(query)
-    if record is None:
+    records = db.scalars(query.limit(2)).all()
+    if not records:
         raise CaseNotFound(case_id)
-    return record
+    first = records[0]
+    if len(records) > 1 and first.centre_id != actor.centre_id:
+        raise AmbiguousCase(
+            [case_ref(actor, r.case_id, r.centre_id) for r in records],
+        )
+    return first
 
 
 def list_cases(
@@ -263,7 +311,7 @@ def list_cases(
         stmt = stmt.where(CaseRecord.status == status)
     if category:
         stmt = stmt.where(CaseRecord.category == category)
-    text = query.strip().lower()
+    text = _text(query).strip().lower()
     if text:
         like = f"%{text.replace('%', '').replace('_', '')}%"
         stmt = stmt.where(
@@ -274,7 +322,7 @@ def list_cases(
             )
         )
     stmt = stmt.order_by(CaseRecord.updated_at.desc(), CaseRecord.case_id).limit(limit)
-    return [_summary(r) for r in db.scalars(stmt)]
+    return [_summary(r, actor) for r in db.scalars(stmt)]
 
 
 def count_cases(db: Session) -> int:
@@ -331,15 +379,20 @@ def create_case(
     note: str = "",
     centre_id: int | None = None,
 ) -> StoredCase:
-    """Store a new case at version 1 in the actor's centre. Raises ``CaseExists``."""
+    """Store a new case at version 1 in the actor's centre. Raises ``CaseExists`` when the
+    centre already has this id (another centre's cases do not count)."""
     case_id = str(case["id"])
-    if db.scalar(select(CaseRecord.id).where(CaseRecord.case_id == case_id)) is not None:
+    centre = centre_id if (centre_id is not None and actor.is_admin) else actor.centre_id
+    taken = select(CaseRecord.id).where(
+        CaseRecord.case_id == case_id, CaseRecord.centre_id == centre
+    )
+    if db.scalar(taken) is not None:
         raise CaseExists(case_id)
     fields = _assessment_fields(assessments)
     now = utcnow()
     record = CaseRecord(
         case_id=case_id,
-        centre_id=centre_id if (centre_id is not None and actor.is_admin) else actor.centre_id,
+        centre_id=centre,
         version=1,
         status=fields["status"],
         category=fields["category"],
@@ -357,7 +410,7 @@ def create_case(
         raise CaseExists(case_id) from exc
     version = _add_version(db, record, actor, case, assessments, note)
     db.refresh(record)
-    return StoredCase(_summary(record), version)
+    return StoredCase(_summary(record, actor), version)
 
 
 def update_case(
@@ -370,10 +423,18 @@ def update_case(
     *,
     note: str = "",
 ) -> StoredCase:
-    """Save a new version on top of ``base_version``; ``StaleVersion`` when it is not current."""
-    if str(case.get("id")) != case_id:
+    """Save a new version on top of ``base_version``; ``StaleVersion`` when it is not current.
+
+    ``case_id`` may be a ref (``id~centre``, see ``CaseSummary.ref``)."""
+    if str(case.get("id")) != split_ref(case_id)[0]:
         raise ValueError("the case id cannot change")
     record = _record(db, actor, case_id, lock=True)
+    if not 0 <= base_version < MAX_VERSION:  # cannot be the current version
+        raise StaleVersion(
+            record.version,
+            record.updated_by.username if record.updated_by else None,
+            _aware(record.updated_at),
+        )
     fields = _assessment_fields(assessments)
     now = utcnow()
     # Compare-and-set on the version: a concurrent save makes this update match no row.
@@ -400,7 +461,7 @@ def update_case(
         )
     db.refresh(record)
     version = _add_version(db, record, actor, case, assessments, note)
-    return StoredCase(_summary(record), version)
+    return StoredCase(_summary(record, actor), version)
 
 
 def delete_case(db: Session, actor: Actor, case_id: str) -> None:
@@ -420,17 +481,19 @@ def get_case(db: Session, actor: Actor, case_id: str) -> StoredCase:
         )
     )
     assert row is not None, "a case always has its current version"
-    return StoredCase(_summary(record), _stored_version(case_id, row))
+    return StoredCase(_summary(record, actor), _stored_version(record.case_id, row))
 
 
 def get_version(db: Session, actor: Actor, case_id: str, version: int) -> StoredVersion:
     record = _record(db, actor, case_id)
+    if not 1 <= version <= MAX_VERSION:
+        raise CaseNotFound(f"{case_id} version {version}")
     row = db.scalar(
         select(CaseVersion).where(CaseVersion.case_pk == record.id, CaseVersion.version == version)
     )
     if row is None:
         raise CaseNotFound(f"{case_id} version {version}")
-    return _stored_version(case_id, row)
+    return _stored_version(record.case_id, row)
 
 
 def list_versions(db: Session, actor: Actor, case_id: str) -> list[VersionInfo]:
@@ -463,15 +526,29 @@ def audit(
     detail: str = "",
     username: str | None = None,
 ) -> None:
-    """Record an event. ``detail`` must carry no case content (ids and counts only)."""
+    """Record an event. ``detail`` must carry no case content (ids and counts only).
+
+    ``case_id`` may be a ref; the entry keeps the plain case id and the internal key of
+    the case the actor reaches by it (none once deleted: audit a delete before it).
+    """
+    case_pk: int | None = None
+    plain = case_id
+    if case_id is not None:
+        plain = split_ref(case_id)[0]
+        if actor is not None:
+            try:
+                case_pk = _record(db, actor, case_id).id
+            except (CaseNotFound, AmbiguousCase):
+                case_pk = None
     db.add(
         AuditEvent(
             at=utcnow(),
             user_id=actor.user_id if actor else None,
-            username=(actor.username if actor else (username or "-"))[:64],
+            username=_text(actor.username if actor else (username or "-"))[:64],
             action=action[:32],
-            case_id=case_id,
-            detail=detail[:200],
+            case_id=_text(plain)[:64] if plain is not None else None,
+            case_pk=case_pk,
+            detail=_text(detail)[:200],
         )
     )
 
@@ -484,6 +561,7 @@ def list_audit(
     actions: Sequence[str] = (),
     limit: int = 200,
     offset: int = 0,
+    case_pk: int | None = None,
 ) -> list[AuditEntry]:
     stmt = select(
         AuditEvent.at,
@@ -491,12 +569,68 @@ def list_audit(
         AuditEvent.action,
         AuditEvent.case_id,
         AuditEvent.detail,
+        AuditEvent.case_pk,
     )
     if case_id:
-        stmt = stmt.where(AuditEvent.case_id == case_id)
+        stmt = stmt.where(AuditEvent.case_id == _text(case_id))
     if username:
-        stmt = stmt.where(AuditEvent.username == username)
+        stmt = stmt.where(AuditEvent.username == _text(username))
+    if case_pk is not None:
+        stmt = stmt.where(AuditEvent.case_pk == case_pk)
     if actions:
         stmt = stmt.where(AuditEvent.action.in_(list(actions)))
     stmt = stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit).offset(offset)
     return [AuditEntry(_aware(row[0]), *row[1:]) for row in db.execute(stmt)]
+
+
+# ---------------------------------------------------------------- sign-in attempts
+
+
+def count_attempt(db: Session, key: str, now: float, window: float) -> tuple[int, float]:
+    """Count one attempt for ``key`` and return (attempts in the window, window start).
+
+    One statement (insert, or add one, or restart an expired window), so concurrent
+    attempts in any number of processes each get a distinct count.
+    """
+    dialect = db.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt: Any = pg_insert(LoginAttempt)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(LoginAttempt)
+    table = LoginAttempt.__table__
+    expired = table.c.window_start <= now - window
+    stmt = (
+        stmt.values(key=_text(key), count=1, window_start=now)
+        .on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={
+                "count": sql_case((expired, 1), else_=table.c.count + 1),
+                "window_start": sql_case((expired, now), else_=table.c.window_start),
+            },
+        )
+        .returning(table.c.count, table.c.window_start)
+    )
+    row = db.execute(stmt).one()
+    return int(row[0]), float(row[1])
+
+
+def forget_attempts(db: Session, keys: Sequence[str]) -> None:
+    """Start counting afresh for these keys (after a successful sign-in)."""
+    db.execute(delete(LoginAttempt).where(LoginAttempt.key.in_(list(keys))))
+
+
+def give_back_attempt(db: Session, key: str) -> None:
+    """Uncount one attempt (a successful sign-in is not held against an address)."""
+    db.execute(
+        update(LoginAttempt)
+        .where(LoginAttempt.key == key, LoginAttempt.count > 0)
+        .values(count=LoginAttempt.count - 1)
+    )
+
+
+def purge_attempts(db: Session, now: float, window: float) -> None:
+    db.execute(delete(LoginAttempt).where(LoginAttempt.window_start <= now - window))

@@ -27,7 +27,6 @@ from thyref.web.context import (
     LoginRequired,
     WebError,
     app_state,
-    client_ip,
     cookie_auth,
 )
 from thyref.web.patient import answer_engine, answer_json
@@ -35,13 +34,25 @@ from thyref.web.security import (
     CSRF_HEADER,
     hash_password,
     needs_rehash,
+    request_address,
+    request_device,
+    request_source,
+    set_device_cookie,
     tokens_match,
     verify_password,
 )
 
-CASE_ID_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
+# A case id, or for an admin "<case id>~<centre number>" (the `ref` of the case list) when
+# several centres use the same id.
+CASE_ID_PATTERN = r"^[A-Za-z0-9._-]{1,64}(~[0-9]{1,9})?$"
 Lang = Literal["fr", "en"]
-CaseId = Annotated[str, Path(pattern=CASE_ID_PATTERN, description="the case id (a pseudonym)")]
+CaseId = Annotated[
+    str,
+    Path(
+        pattern=CASE_ID_PATTERN,
+        description="the case id (a pseudonym), or the case's `ref` from the list",
+    ),
+]
 _bearer = HTTPBearer(auto_error=False, description="token from POST /api/v1/auth/token")
 
 
@@ -65,6 +76,7 @@ class StaleOut(BaseModel):
 
 class CaseSummaryOut(BaseModel):
     id: str
+    ref: str = Field(description="how URLs name the case for you (id, or id~centre)")
     version: int
     status: str
     category: str
@@ -117,6 +129,9 @@ class AuditOut(BaseModel):
     action: str
     case_id: str | None
     detail: str
+    case_pk: int | None = Field(
+        None, description="internal key of the case: a deleted then reused id gets a new one"
+    )
 
 
 class HealthOut(BaseModel):
@@ -239,10 +254,11 @@ def health() -> dict[str, str]:
         422: ERRORS[422],
     },
 )
-async def assess_case(request: Request, lang: Lang = "fr") -> Response:
+def assess_case(body: bytes = Depends(raw_body), lang: Lang = "fr") -> Response:
     """Assess a case without storing anything (no sign-in needed)."""
-    # The work is a millisecond of CPU: done on the event loop, a thread hop costs more.
-    return _json(assess_one(load_case(await request.body()), lang))
+    # A sync route: FastAPI runs it in its thread pool, so a large case (up to the limits
+    # of the rules file) never holds the event loop while other requests wait.
+    return _json(assess_one(load_case(body), lang))
 
 
 @router.get("/faq", responses={422: ERRORS[422]})
@@ -259,28 +275,43 @@ def faq(
     response_model=TokenOut,
     responses={401: ERRORS[401], 429: {"model": ErrorOut}, 422: ERRORS[422]},
 )
-def create_token(credentials: TokenIn, request: Request) -> TokenOut:
-    """Exchange a username and password for a bearer token (rate limited)."""
+def create_token(credentials: TokenIn, request: Request) -> Response:
+    """Exchange a username and password for a bearer token (rate limited).
+
+    The answer also sets the device cookie of the sign-in limit (see docs/web.md): a
+    client that keeps it is counted on its own, so others' failures do not lock it out.
+    """
     state = app_state(request)
-    ip = client_ip(request)
-    wait = state.limiter.retry_after(credentials.username, ip)
-    if wait:
-        raise ApiError(429, "too many attempts", retry_after=wait)
+    settings = state.settings
+    attempt = state.limiter.begin(
+        credentials.username,
+        request_address(request, settings.trusted_proxies),
+        request_device(request, settings.secret_key, credentials.username),
+    )
+    if attempt.wait:
+        raise ApiError(429, "too many attempts", retry_after=attempt.wait)
     with state.db.session() as db:
         found = repo.find_user(db, credentials.username)
-    if found is None or not verify_password(found[1], credentials.password):
-        state.limiter.failed(credentials.username, ip)
+    # Always one Argon2 verification (a dummy hash for an unknown user): the answer time
+    # does not tell which usernames exist.
+    if not verify_password(found[1] if found else None, credentials.password) or found is None:
+        source = request_source(request, settings.trusted_proxies)
         with state.db.session() as db:
-            repo.audit(db, None, "login_failed", username=credentials.username, detail="api")
+            repo.audit(
+                db, None, "login_failed", username=credentials.username, detail=f"api {source}"
+            )
         raise LoginRequired("wrong username or password")
-    state.limiter.succeeded(credentials.username)
-    hours = state.settings.api_token_hours
+    state.limiter.succeeded(attempt)
+    hours = settings.api_token_hours
     with state.db.session() as db:
         if needs_rehash(found[1]):
             repo.set_password_hash(db, found[0].user_id, hash_password(credentials.password))
         token, _ = repo.create_session(db, found[0].user_id, "api", timedelta(hours=hours))
         repo.audit(db, found[0], "login", detail="api")
-    return TokenOut(token=token, expires_in=int(hours * 3600))
+    out = TokenOut(token=token, expires_in=int(hours * 3600))
+    response = _json(out.model_dump())
+    set_device_cookie(response, settings, found[0].username)
+    return response
 
 
 @router.delete("/auth/token", status_code=204, responses={401: ERRORS[401]})
@@ -308,6 +339,7 @@ def list_cases(
     return [
         {
             "id": s.case_id,
+            "ref": s.ref,
             "version": s.version,
             "status": s.status,
             "category": s.category,
@@ -342,7 +374,7 @@ def create_case(
     case = load_case(body)
     with app_state(request).db.session() as db:
         stored = case_ops.create(db, auth.actor, case.to_json())
-    headers = {**_etag(1), "Location": f"/api/v1/cases/{stored.summary.case_id}"}
+    headers = {**_etag(1), "Location": f"/api/v1/cases/{stored.summary.ref}"}
     return _json(_case_out(stored, lang), 201, headers)
 
 
@@ -387,8 +419,9 @@ def update_case(
 def delete_case(case_id: CaseId, request: Request, auth: Auth = Depends(api_auth)) -> Response:
     """Delete a case and its versions (admins only; the audit log keeps the trace)."""
     with app_state(request).db.session() as db:
+        repo.audit(db, auth.actor, "delete", case_id)  # first: it keeps the internal key
         repo.delete_case(db, auth.actor, case_id)
-        repo.audit(db, auth.actor, "delete", case_id)
+    app_state(request).plots.clear()
     return Response(status_code=204)
 
 
@@ -449,12 +482,22 @@ def audit(
     username: str | None = Query(None, max_length=64),
     limit: int = Query(200, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=1_000_000_000),
+    case_pk: int | None = Query(
+        None, ge=1, le=repo.MAX_VERSION, description="one case by its internal key"
+    ),
 ) -> list[repo.AuditEntry]:
     """The audit log, newest first (admins only)."""
     if not auth.actor.is_admin:
         raise ForbiddenAction("admins only")
     with app_state(request).db.session() as db:
-        return repo.list_audit(db, case_id=case_id, username=username, limit=limit, offset=offset)
+        return repo.list_audit(
+            db,
+            case_id=case_id,
+            username=username,
+            limit=limit,
+            offset=offset,
+            case_pk=case_pk,
+        )
 
 
 def error_response(

@@ -6,7 +6,7 @@ import logging
 import time
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -15,11 +15,21 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 import thyref
+from thyref.domain.case import MAX_BYTES
 from thyref.domain.messages import Lang, problem_text
+from thyref.domain.messages import text as say
 from thyref.errors import CaseFormatError, CaseValidationError
-from thyref.storage import CaseExists, CaseNotFound, Database, Forbidden, StaleVersion
+from thyref.storage import (
+    AmbiguousCase,
+    CaseExists,
+    CaseNotFound,
+    Database,
+    Forbidden,
+    StaleVersion,
+)
 from thyref.web import api, cds_hooks, meetings, pages, patient
 from thyref.web.context import TEMPLATES, AppState, LoginRequired, Page, WebError
 from thyref.web.plots import PlotCache
@@ -97,19 +107,26 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _html_error(request: Request, status: int, key: str) -> Response:
+def _html_error(request: Request, status: int, key: str, **values: object) -> Response:
     p = Page(request, None, check=False)
-    return p.render("error.html", status=status, message=p.t(key), status_code=status)
+    message = p.t(key, **values)
+    if message == key:  # not a page string: a sentence of the messages catalogue
+        message = say(key, cast(Lang, p.lang), dict(values))
+    return p.render("error.html", status=status, message=message, status_code=status)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def _allowed_methods(request: Request) -> str:
-    """Every method routed at this path (Starlette only names the first route's)."""
-    methods: set[str] = set()
-    for route in request.app.routes:
-        regex = getattr(route, "path_regex", None)
-        if regex is not None and regex.match(request.url.path):
-            methods |= set(getattr(route, "methods", None) or ())
-    return ", ".join(sorted(methods))
+    """Every method routed at this path, asked of the router itself (routers included
+    into the app are matched lazily, so their routes are not in ``app.routes``)."""
+    allowed = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
 
 
 def _install_handlers(app: FastAPI) -> None:
@@ -143,6 +160,14 @@ def _install_handlers(app: FastAPI) -> None:
             return _html_error(request, 404, "error.not_found")
         return api.error_response(404, "no such case")
 
+    @app.exception_handler(AmbiguousCase)
+    async def ambiguous(request: Request, exc: AmbiguousCase) -> Response:
+        if not _is_api(request):
+            return _html_error(request, 409, "web.ambiguous_case", refs=", ".join(exc.refs))
+        return api.error_response(
+            409, "several centres use this case id: name one by its ref", refs=exc.refs
+        )
+
     @app.exception_handler(CaseExists)
     async def exists(request: Request, exc: CaseExists) -> Response:
         return api.error_response(409, "a case with this id already exists")
@@ -165,6 +190,8 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(BodyTooLarge)
     async def too_large(request: Request, exc: BodyTooLarge) -> Response:
+        if not _is_api(request):
+            return _html_error(request, 413, "web.too_large", limit=MAX_BYTES // 2**20)
         return api.error_response(413, "request body too large")
 
     @app.exception_handler(RequestValidationError)
@@ -175,7 +202,11 @@ def _install_handlers(app: FastAPI) -> None:
             path = ".".join(loc[1:]) if len(loc) > 1 else ".".join(loc)
             problems.append({"path": path, "message": str(error.get("msg", "invalid"))})
         if not _is_api(request):
-            return _html_error(request, 422, "error.not_found")
+            if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+                # e.g. a version number no version can have: that page does not exist
+                return _html_error(request, 404, "error.not_found")
+            fields = ", ".join(p["path"] for p in problems)
+            return _html_error(request, 422, "web.bad_request", fields=fields)
         return api.error_response(422, "invalid request", problems)
 
     @app.exception_handler(StarletteHTTPException)
@@ -183,8 +214,11 @@ def _install_handlers(app: FastAPI) -> None:
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             headers["Allow"] = _allowed_methods(request)
-        if _is_api(request):
-            response: Response = api.error_response(exc.status_code, str(exc.detail))
+        if _is_api(request) and exc.status_code == 400:
+            # FastAPI's answer to a body it cannot decode: the API says 422 for bad input
+            response: Response = api.error_response(422, "request body is not valid JSON")
+        elif _is_api(request):
+            response = api.error_response(exc.status_code, str(exc.detail))
         else:
             key = "error.not_found" if exc.status_code == 404 else "error.title"
             response = _html_error(request, exc.status_code, key)

@@ -7,9 +7,11 @@ from functools import cache
 from typing import Any, Literal, cast
 
 import thyref
-from thyref.domain import Case, assess, load_case, parse_case
+from thyref.domain import Case, assess
 from thyref.domain.rules import DEFAULT_RULES, load_rules
 from thyref.errors import CaseFormatError, CaseValidationError, Problem
+from thyref.web.case_input import read_case as load_case
+from thyref.web.case_input import validate_case as parse_case
 from thyref.web.i18n import LANGS
 
 JsonObject = dict[str, Any]

@@ -35,8 +35,9 @@ def update(
 ) -> repo.StoredCase:
     """Validate and store a new version (raises the domain's errors or ``StaleVersion``)."""
     case = parse_case(obj)
-    if case.id != case_id:
-        raise CaseValidationError([Problem("id", f"must stay {case_id!r}")])
+    plain_id = repo.split_ref(case_id)[0]
+    if case.id != plain_id:
+        raise CaseValidationError([Problem("id", f"must stay {plain_id!r}")])
     stored = repo.update_case(
         db, actor, case_id, base_version, case.to_json(), assess_all(case), note=note
     )

@@ -122,7 +122,10 @@ async def posted_form(request: Request) -> FormData | None:
         return None
     content_type = request.headers.get("content-type", "")
     if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        return await request.form(max_files=2, max_fields=5000)
+        # Parts up to the body limit (a pasted 5 MB case; Starlette's default is 1 MB) and
+        # enough fields for the editor of the largest case the rules' [limits] allow.
+        limit = app_state(request).settings.max_body_bytes
+        return await request.form(max_files=2, max_fields=12_000, max_part_size=limit)
     return FormData()
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
@@ -29,19 +29,30 @@ from thyref.web.context import (
     ForbiddenAction,
     NotFound,
     Page,
+    WebError,
     admin_page,
-    client_ip,
     clinician_page,
     page,
 )
 from thyref.web.forms import SECTIONS, EditorState, field_id, problems_by_field
 from thyref.web.i18n import VOCAB
-from thyref.web.security import SESSION_COOKIE, hash_password, needs_rehash, verify_password
+from thyref.web.security import (
+    SESSION_COOKIE,
+    hash_password,
+    needs_rehash,
+    request_address,
+    request_device,
+    request_source,
+    set_device_cookie,
+    verify_password,
+)
 
 router = APIRouter(include_in_schema=False)
 CASE_ID = r"^[A-Za-z0-9._-]{1,64}$"
 STATUSES = ("refractory", "not_refractory", "indeterminate")
 CATEGORIES = ("differentiated", "anaplastic", "medullary")
+# Version numbers are stored as 32-bit integers: larger ones cannot exist (404, not 500).
+MAX_VERSION = repo.MAX_VERSION
 PRIORITY_ORDER = {"urgent": 0, "high": 1, "routine": 2}
 # Editor anchors for the missing-data calls to action.
 MISSING_ANCHORS = {
@@ -88,24 +99,28 @@ def login(p: Page = Depends(page)) -> Response:
     username = p.field("username").strip()[:64]
     password = p.field("password")[:1024]
     target = _safe_next(p.field("next") or "/cases")
-    limiter = p.state.limiter
-    ip = client_ip(p.request)
-    wait = limiter.retry_after(username, ip)
-    if wait:
+    settings = p.state.settings
+    # counted before the password is checked (atomically, see LoginLimiter)
+    attempt = p.state.limiter.begin(
+        username,
+        request_address(p.request, settings.trusted_proxies),
+        request_device(p.request, settings.secret_key, username),
+    )
+    if attempt.wait:
         return p.render(
             "login.html",
             status=429,
-            headers={"Retry-After": str(wait)},
+            headers={"Retry-After": str(attempt.wait)},
             next=target,
             username=username,
-            error=p.t("login.limited", seconds=wait),
+            error=p.t("login.limited", seconds=attempt.wait),
         )
     with p.state.db.session() as db:
         found = repo.find_user(db, username) if username else None
     if not verify_password(found[1] if found else None, password) or found is None:
-        limiter.failed(username, ip)
+        source = request_source(p.request, settings.trusted_proxies)
         with p.state.db.session() as db:
-            repo.audit(db, None, "login_failed", username=username or "-")
+            repo.audit(db, None, "login_failed", username=username or "-", detail=f"web {source}")
         return p.render(
             "login.html",
             status=401,
@@ -114,8 +129,7 @@ def login(p: Page = Depends(page)) -> Response:
             error=p.t("login.failed"),
         )
     actor, password_hash = found
-    limiter.succeeded(username)
-    settings = p.state.settings
+    p.state.limiter.succeeded(attempt)
     with p.state.db.session() as db:
         if needs_rehash(password_hash):
             repo.set_password_hash(db, actor.user_id, hash_password(password))
@@ -133,6 +147,7 @@ def login(p: Page = Depends(page)) -> Response:
         secure=settings.https,
         path="/",
     )
+    set_device_cookie(response, settings, actor.username)
     p.finish(response)
     return response
 
@@ -191,11 +206,12 @@ def _case_page(
     assessment = version.assessment.get(p.lang) or version.assessment["fr"]
     rules = plot_rules()
     engine_now, rules_now = engine_version()
+    case_url = f"/cases/{quote(stored.summary.ref)}"  # "id~centre" for another centre's case
     plot_list = [
         {
             "name": name,
             "title": p.t(f"case.plot_{name}"),
-            "url": f"/cases/{quote(version.case_id)}/v{version.version}/{name}.svg?lang={p.lang}",
+            "url": f"{case_url}/v{version.version}/{name}.svg?lang={p.lang}",
             "alt": plots.alt_text(name, version.case, assessment, p.t, rules.threshold_gbq),
         }
         for name in plots.PLOTS
@@ -234,7 +250,11 @@ def case_page(case_id: str, p: Page = Depends(clinician_page)) -> HTMLResponse:
 
 
 @router.get("/cases/{case_id}/versions/{version}")
-def version_page(case_id: str, version: int, p: Page = Depends(clinician_page)) -> HTMLResponse:
+def version_page(
+    case_id: str,
+    version: int = Path(ge=1, le=MAX_VERSION),
+    p: Page = Depends(clinician_page),
+) -> HTMLResponse:
     with p.state.db.session() as db:
         stored = _or_404(lambda: repo.get_case(db, p.actor, case_id))
         old = _or_404(lambda: repo.get_version(db, p.actor, case_id, version))
@@ -249,17 +269,40 @@ def _or_404(fetch: Any) -> Any:
         raise NotFound() from exc
 
 
+class PlotFailed(WebError):
+    """The stored data cannot be drawn (the page still has the numbers in tables)."""
+
+    status = 422
+    key = "web.plot_failed"
+
+
 @router.get("/cases/{case_id}/v{version}/{name}.svg")
-def plot(case_id: str, version: int, name: str, p: Page = Depends(clinician_page)) -> Response:
+def plot(
+    case_id: str,
+    name: str,
+    version: int = Path(ge=1, le=MAX_VERSION),
+    p: Page = Depends(clinician_page),
+) -> Response:
+    """A plot of one stored version, cached by its content (never by the reusable case id).
+
+    Sent ``private, no-cache`` with an ETag: the browser asks again each time (the access
+    check runs) and gets 304 when nothing changed.
+    """
     if name not in plots.PLOTS:
         raise NotFound()
     with p.state.db.session() as db:
         stored = _or_404(lambda: repo.get_version(db, p.actor, case_id, version))
+        repo.audit(db, p.actor, "view", case_id, f"plot {name} version {version}")
     rules = plot_rules()
     assessment = stored.assessment.get(p.lang) or stored.assessment["fr"]
-    svg = p.state.plots.get(
-        (case_id, version, name, p.lang),
-        lambda: plots.render(
+    key = plots.content_key(name, p.lang, stored.case, assessment, rules)
+    etag = f'"{key[:40]}"'
+    headers = {"Cache-Control": "private, no-cache", "ETag": etag}
+    if etag in p.request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+
+    def draw() -> bytes:
+        return plots.render(
             name,
             stored.case,
             assessment,
@@ -267,13 +310,13 @@ def plot(case_id: str, version: int, name: str, p: Page = Depends(clinician_page
             threshold_gbq=rules.threshold_gbq,
             pr_factor=rules.pr_factor,
             pd_factor=rules.pd_factor,
-        ),
-    )
-    return Response(
-        svg,
-        media_type="image/svg+xml",
-        headers={"Cache-Control": "private, max-age=86400, immutable"},
-    )
+        )
+
+    try:
+        svg = p.state.plots.get(key, draw)
+    except (ValueError, OverflowError, ArithmeticError, TypeError, KeyError) as exc:
+        raise PlotFailed() from exc  # odd stored data (e.g. a date in year 1): a page, not 500
+    return Response(svg, media_type="image/svg+xml", headers=headers)
 
 
 def _download(obj: object, filename: str) -> Response:
@@ -287,7 +330,9 @@ def _download(obj: object, filename: str) -> Response:
 
 @router.get("/cases/{case_id}/case.json")
 def download_case(
-    case_id: str, p: Page = Depends(clinician_page), version: int | None = None
+    case_id: str,
+    p: Page = Depends(clinician_page),
+    version: int | None = Query(None, ge=1, le=MAX_VERSION),
 ) -> Response:
     with p.state.db.session() as db:
         stored = _stored_version(db, p, case_id, version)
@@ -297,7 +342,9 @@ def download_case(
 
 @router.get("/cases/{case_id}/assessment.json")
 def download_assessment(
-    case_id: str, p: Page = Depends(clinician_page), version: int | None = None
+    case_id: str,
+    p: Page = Depends(clinician_page),
+    version: int | None = Query(None, ge=1, le=MAX_VERSION),
 ) -> Response:
     with p.state.db.session() as db:
         stored = _stored_version(db, p, case_id, version)
@@ -333,13 +380,14 @@ def reassess(case_id: str, p: Page = Depends(clinician_page)) -> Response:
 @router.post("/cases/{case_id}/delete")
 def delete(case_id: str, p: Page = Depends(clinician_page)) -> Response:
     with p.state.db.session() as db:
+        repo.audit(db, p.actor, "delete", case_id)  # first: it keeps the internal key
         try:
             repo.delete_case(db, p.actor, case_id)
         except CaseNotFound as exc:
             raise NotFound() from exc
         except Forbidden as exc:
             raise ForbiddenAction() from exc
-        repo.audit(db, p.actor, "delete", case_id)
+    p.state.plots.clear()  # nothing drawn from a deleted case stays in memory
     return _redirect("/cases")
 
 
@@ -384,8 +432,8 @@ def case_diff(a: dict[str, Any], b: dict[str, Any]) -> list[tuple[str, Any, Any]
 def compare(
     case_id: str,
     p: Page = Depends(clinician_page),
-    a: int = Query(1, ge=1),
-    b: int = Query(1, ge=1),
+    a: int = Query(1, ge=1, le=MAX_VERSION),
+    b: int = Query(1, ge=1, le=MAX_VERSION),
 ) -> HTMLResponse:
     with p.state.db.session() as db:
         stored = _or_404(lambda: repo.get_case(db, p.actor, case_id))
@@ -461,7 +509,7 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
     except ValueError:
         version = 0
     if case_id is not None:
-        state.values["id"] = case_id
+        state.values["id"] = repo.split_ref(case_id)[0]  # the URL may name it "id~centre"
     action = p.field("action")
     if action.startswith("add:") and action[4:] in SECTIONS:
         section = action[4:]
@@ -504,7 +552,7 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
         except CaseNotFound as exc:
             raise NotFound() from exc
     saved = stored.summary
-    return _redirect(f"/cases/{quote(saved.case_id)}?saved={saved.version}")
+    return _redirect(f"/cases/{quote(saved.ref)}?saved={saved.version}")
 
 
 @router.post("/cases/new")
@@ -562,7 +610,10 @@ def import_post(p: Page = Depends(clinician_page)) -> Response:
         case = load_case(data)
     except CaseFormatError as exc:
         return p.render(
-            "import.html", text=text, error=p.t("import.format_error", message=str(exc))
+            "import.html",
+            status=422,
+            text=text,
+            error=p.t("import.format_error", message=str(exc)),
         )
     except CaseValidationError:
         raw = json.loads(data)

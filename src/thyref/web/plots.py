@@ -1,13 +1,15 @@
 """Case plots as SVG (matplotlib, object API: no pyplot state, safe in threads).
 
 Every plot reads only the stored case JSON and its assessment JSON, so a plot of a
-version never changes: it is cached by (case, version, plot, language). Thresholds
+version never changes: it is cached by a hash of its content, plot and language. Thresholds
 (22 GBq, PR/PD factors) come from the rules data file, not from here.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import math
 import threading
 from collections import OrderedDict
@@ -313,14 +315,16 @@ def plot_timeline(case: JsonObject, assessment: JsonObject, t: Translator) -> by
 
 
 class PlotCache:
-    """A small LRU of rendered SVGs keyed by (case id, version, plot, language)."""
+    """A small LRU of rendered SVGs keyed by ``content_key``: the plot, the language and a
+    hash of the very data drawn, so a key can never name another patient's plot (a case
+    id, or a database row id, can be reused after a delete)."""
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[str, int, str, str], bytes] = OrderedDict()
+        self._items: OrderedDict[str, bytes] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, int, str, str], make: Callable[[], bytes]) -> bytes:
+    def get(self, key: str, make: Callable[[], bytes]) -> bytes:
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
@@ -331,6 +335,30 @@ class PlotCache:
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
         return svg
+
+    def clear(self) -> None:
+        """Forget every plot (after a delete: nothing of a deleted case stays in memory)."""
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def content_key(
+    name: str, lang: str, case: JsonObject, assessment: JsonObject, rules: object
+) -> str:
+    """SHA-256 of everything a plot is drawn from (and the code version drawing it)."""
+    from thyref import __version__
+
+    payload = json.dumps(
+        [__version__, name, lang, repr(rules), case, assessment],
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def render(

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
+import secrets
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, select
+from starlette.requests import Request
+from starlette.responses import Response
 
 from thyref.storage import Database
-from thyref.storage.models import LoginFailure
+from thyref.storage import repository as repo
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -24,6 +28,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 SESSION_COOKIE = "thyref_session"
 ANON_COOKIE = "thyref_anon"
 LANG_COOKIE = "thyref_lang"
+DEVICE_COOKIE = "thyref_device"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 
@@ -57,11 +62,127 @@ def tokens_match(expected: str | None, given: str | None) -> bool:
     return bool(expected) and bool(given) and hmac.compare_digest(str(expected), str(given))
 
 
-class LoginLimiter:
-    """Failed sign-ins per username and per client address, in a sliding window.
+def _device_mac(secret: str, username: str, nonce: str) -> str:
+    message = f"device:{username.lower()}:{nonce}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
-    Kept in the database (table ``login_failures``), so that the limit holds across the
-    worker processes of ``thyref serve``.
+
+def new_device_cookie(secret: str, username: str) -> str:
+    """The cookie a browser gets after a successful sign-in: a random device number signed
+    with the server's secret for this user (the username itself is not in it)."""
+    nonce = secrets.token_urlsafe(12)
+    return f"{nonce}.{_device_mac(secret, username, nonce)}"
+
+
+def set_device_cookie(response: Response, settings: Any, username: str) -> None:
+    """Remember this browser as one ``username`` signed in from (a year; HttpOnly)."""
+    response.set_cookie(
+        DEVICE_COOKIE,
+        new_device_cookie(settings.secret_key, username),
+        max_age=365 * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=bool(settings.https),
+        path="/",
+    )
+
+
+def known_device(secret: str, cookie: str | None, username: str) -> str | None:
+    """The device number when ``cookie`` was issued to ``username`` by this server."""
+    if not cookie or len(cookie) > 200:
+        return None
+    nonce, _, mac = cookie.partition(".")
+    if not nonce or not hmac.compare_digest(mac, _device_mac(secret, username, nonce)):
+        return None
+    return nonce
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(text: str) -> tuple[Network, ...]:
+    """``"10.0.0.1, 192.168.0.0/16"`` -> networks (a bad entry raises ``ValueError``)."""
+    return tuple(
+        ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip()
+    )
+
+
+def _within(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
+
+
+def client_address(
+    peer: str | None, forwarded_for: str | None, trusted: tuple[Network, ...]
+) -> str | None:
+    """The client's address when it can be trusted, else None.
+
+    A direct peer that is not a trusted proxy is the client. Through a trusted proxy, the
+    client is the last ``X-Forwarded-For`` entry that is not itself a trusted proxy (the
+    entries before it are written by the client and prove nothing). A trusted proxy
+    that names no client gives None: its own address is shared by every user.
+    """
+    if not peer:
+        return None
+    if not _within(peer, trusted):
+        return peer
+    for hop in reversed((forwarded_for or "").split(",")):
+        hop = hop.strip()
+        if hop and not _within(hop, trusted):
+            return hop if _is_address(hop) else None
+    return None
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def request_address(request: Request, trusted: tuple[Network, ...]) -> str | None:
+    """The client address of a request, when it can be trusted (see ``client_address``)."""
+    peer = request.client.host if request.client else None
+    return client_address(peer, request.headers.get("x-forwarded-for"), trusted)
+
+
+def request_source(request: Request, trusted: tuple[Network, ...]) -> str:
+    """Where a request came from, for the audit log: the client, or the proxy it came by."""
+    address = request_address(request, trusted)
+    if address:
+        return address
+    peer = request.client.host if request.client else "unknown"
+    return f"{peer} (proxy)"
+
+
+def request_device(request: Request, secret: str, username: str) -> str | None:
+    return known_device(secret, request.cookies.get(DEVICE_COOKIE), username)
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One sign-in attempt, already counted. ``wait`` > 0: refused, verify nothing."""
+
+    wait: int
+    forget: tuple[str, ...] = ()  # keys restarted by a success (user or device)
+    give_back: tuple[str, ...] = ()  # keys a success does not count against (address)
+
+
+class LoginLimiter:
+    """Sign-in attempts per user, per known device and per client address, in a window.
+
+    Kept in the database (table ``login_attempts``) so the limit holds across worker
+    processes; each attempt is counted *before* the password is checked, in one atomic
+    statement, so concurrent attempts cannot all pass a check that reads a stale count.
+
+    A browser that signed in as this user before (signed device cookie) is counted on its
+    own: someone guessing a user's password from elsewhere blocks other new clients, not
+    the user's own devices. The per-address count applies only to an address known to be
+    the client's (see ``client_address``).
     """
 
     def __init__(
@@ -72,36 +193,34 @@ class LoginLimiter:
         self.max_per_ip = max_per_ip
         self.window = window_seconds
 
-    @staticmethod
-    def _keys(username: str, ip: str) -> tuple[str, str]:
-        return f"u:{username.lower()[:150]}", f"i:{ip[:150]}"
-
-    def retry_after(self, username: str, ip: str) -> int:
-        """Seconds to wait before another attempt (0 = allowed)."""
+    def begin(self, username: str, address: str | None, device: str | None) -> Attempt:
+        """Count this attempt; ``Attempt.wait`` says whether it may go on (0) or not."""
+        user = username.strip().lower()[:100]
+        keys: list[tuple[str, int]]
+        if device is not None:
+            keys = [(f"d:{user}:{device[:40]}", self.max_per_user)]
+        else:
+            keys = [(f"u:{user}", self.max_per_user)]
+            if address:
+                keys.append((f"a:{address[:100]}", self.max_per_ip))
         now = time.time()
         wait = 0.0
-        user_key, ip_key = self._keys(username, ip)
         with self.db.session() as session:
-            for key, limit in ((user_key, self.max_per_user), (ip_key, self.max_per_ip)):
-                times = session.scalars(
-                    select(LoginFailure.at)
-                    .where(LoginFailure.key == key, LoginFailure.at > now - self.window)
-                    .order_by(LoginFailure.at)
-                ).all()
-                if len(times) >= limit:
-                    wait = max(wait, times[0] + self.window - now)
-        return int(wait) + 1 if wait > 0 else 0
+            if secrets.randbelow(100) == 0:
+                repo.purge_attempts(session, now, self.window)
+            for key, limit in keys:
+                count, start = repo.count_attempt(session, key, now, self.window)
+                if count > limit:
+                    wait = max(wait, start + self.window - now)
+        if wait > 0:
+            return Attempt(int(wait) + 1)
+        return Attempt(0, forget=(keys[0][0],), give_back=tuple(k for k, _ in keys[1:]))
 
-    def failed(self, username: str, ip: str) -> None:
-        now = time.time()
+    def succeeded(self, attempt: Attempt) -> None:
         with self.db.session() as session:
-            session.execute(delete(LoginFailure).where(LoginFailure.at <= now - self.window))
-            session.add_all([LoginFailure(key=key, at=now) for key in self._keys(username, ip)])
-
-    def succeeded(self, username: str) -> None:
-        user_key = self._keys(username, "")[0]
-        with self.db.session() as session:
-            session.execute(delete(LoginFailure).where(LoginFailure.key == user_key))
+            repo.forget_attempts(session, attempt.forget)
+            for key in attempt.give_back:
+                repo.give_back_attempt(session, key)
 
 
 CSP = (
@@ -135,7 +254,10 @@ class SecurityMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        for name, value in scope.get("headers", []):
+        # The API answers a declared oversize at once; pages read up to the limit and then
+        # answer with a page (BodyTooLarge -> the app's handler).
+        early = scope["path"].startswith("/api/")
+        for name, value in scope.get("headers", []) if early else ():
             if name == b"content-length":
                 try:
                     too_big = int(value) > self.max_body

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from thyref.storage import database_url
+from thyref.web.security import Network, parse_networks
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -54,3 +55,8 @@ class WebSettings:
     cds_open: bool = field(default_factory=lambda: _env_bool("THYREF_CDS_OPEN", False))
     # the public base URL (behind a proxy) that JWT audiences name; default: the request's
     cds_public_url: str | None = field(default_factory=lambda: os.environ.get("THYREF_CDS_URL"))
+    # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma
+    # separated). Without it the direct peer is the client address.
+    trusted_proxies: tuple[Network, ...] = field(
+        default_factory=lambda: parse_networks(os.environ.get("THYREF_TRUSTED_PROXIES", ""))
+    )

@@ -1,0 +1,226 @@
+"""Case input as the web receives it: JSON read with bounds, before the domain validates it.
+
+A request body is untrusted: deeply nested JSON makes the parser recurse, a number with
+thousands of digits costs quadratic time or fails to convert, ``1e999`` becomes infinity,
+a list of 40,000 lab values makes every later step (assessment, editor, plots) large.
+Here each of these is refused with a clear message before any of that work, using the
+bounds of the rules data file (``[limits]``). Strings may not hold control or format
+characters (NUL, right-to-left override U+202E...): ids are shown on pages and in files.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+from thyref.domain import Case, parse_case
+from thyref.domain.case import MAX_BYTES
+from thyref.domain.rules import CaseLimits, load_rules
+from thyref.errors import CaseFormatError, CaseValidationError, Problem
+
+# The lists of a case and the limit that bounds each.
+_LISTS = ("rai", "lesions", "imaging", "labs", "molecular", "scans")
+_PER_SCAN = ("measurements", "non_target")
+# Tab, line feed and carriage return are ordinary white space; every other Cc/Cf is not.
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+
+def limits() -> CaseLimits:
+    return load_rules().limits
+
+
+def _number(text: str) -> int | float:
+    bound = limits().number_digits
+    digits = sum(ch.isdigit() for ch in text)
+    if digits > bound:
+        raise CaseFormatError(f"a number has {digits} digits; at most {bound} are accepted")
+    value = float(text) if any(ch in text for ch in ".eE") else int(text)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise CaseFormatError(f"the number {text[:20]} is too large")
+    return value
+
+
+def _constant(name: str) -> Any:
+    raise CaseFormatError(f"{name} is not a JSON number")
+
+
+def read_json(data: str | bytes) -> object:
+    """Decode JSON text with the bounds above (``CaseFormatError`` names what is wrong)."""
+    size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
+    if size > MAX_BYTES:
+        raise CaseFormatError(f"input is {size} bytes; the limit is {MAX_BYTES} bytes (5 MB)")
+    try:
+        obj = json.loads(data, parse_int=_number, parse_float=_number, parse_constant=_constant)
+    except RecursionError:
+        raise CaseFormatError(
+            f"input is nested too deeply; at most {limits().depth} levels are accepted"
+        ) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CaseFormatError(f"input is not valid JSON: {exc}") from exc
+    except ValueError as exc:  # e.g. an integer over Python's digit limit
+        raise CaseFormatError(f"input is not valid JSON: {exc}") from exc
+    _check_depth(obj, limits().depth)
+    return obj
+
+
+def _check_depth(obj: object, bound: int) -> None:
+    """Nesting of arrays and objects, measured without recursion."""
+    stack: list[tuple[object, int]] = [(obj, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > bound:
+                raise CaseFormatError(
+                    f"input is nested too deeply; at most {bound} levels are accepted"
+                )
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+
+
+def _bad_character(text: str) -> str | None:
+    for ch in text:
+        if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cf", "Cs"):
+            return f"U+{ord(ch):04X}"
+    return None
+
+
+def _text_problems(obj: object) -> list[Problem]:
+    """Control and format characters anywhere in keys or string values, with their path."""
+    problems: list[Problem] = []
+    stack: list[tuple[object, str]] = [(obj, "")]
+    while stack and len(problems) < 20:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            bad = _bad_character(value)
+            if bad:
+                problems.append(_control_problem(path, bad))
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                child_path = f"{path}.{key}" if path else str(key)
+                bad = _bad_character(str(key))
+                if bad:
+                    shown = f"{path}.{key!r}" if path else repr(key)
+                    problems.append(_control_problem(shown, bad))
+                    continue
+                stack.append((child, child_path))
+        elif isinstance(value, list):
+            stack.extend((child, f"{path}[{i}]") for i, child in enumerate(value))
+    return problems
+
+
+def _control_problem(path: str, character: str) -> Problem:
+    return Problem(
+        path,
+        f"contains the control or format character {character}",
+        "control_character",
+        (("character", character),),
+    )
+
+
+def _size_problems(obj: Mapping[str, Any]) -> list[Problem]:
+    bounds = limits()
+    problems = []
+    for name in _LISTS:
+        items = obj.get(name)
+        bound = int(getattr(bounds, name))
+        if isinstance(items, list) and len(items) > bound:
+            problems.append(_size_problem(name, len(items), bound))
+    scans = obj.get("imaging")
+    if isinstance(scans, list):
+        for index, scan in enumerate(scans[: bounds.imaging]):
+            if not isinstance(scan, dict):
+                continue
+            for name in _PER_SCAN:
+                entries = scan.get(name)
+                if isinstance(entries, dict) and len(entries) > bounds.per_scan:
+                    path = f"imaging[{index}].{name}"
+                    problems.append(_size_problem(path, len(entries), bounds.per_scan))
+    iodine_scans = obj.get("scans")
+    if isinstance(iodine_scans, list):
+        for index, scan in enumerate(iodine_scans[: bounds.scans]):
+            findings = scan.get("findings") if isinstance(scan, dict) else None
+            if isinstance(findings, dict) and len(findings) > bounds.per_scan:
+                path = f"scans[{index}].findings"
+                problems.append(_size_problem(path, len(findings), bounds.per_scan))
+    return problems
+
+
+def _size_problem(path: str, count: int, bound: int) -> Problem:
+    return Problem(
+        path,
+        f"has {count} items; at most {bound} are accepted",
+        "too_many_items",
+        (("count", str(count)), ("limit", str(bound))),
+    )
+
+
+def check_bounds(obj: object) -> None:
+    """Refuse (``CaseValidationError``) a decoded case beyond the limits or with bad text."""
+    if not isinstance(obj, dict):
+        return  # the domain says "a case must be a JSON object"
+    problems = _size_problems(obj)
+    if problems:  # do not walk 40,000 items for the character check
+        raise CaseValidationError(problems)
+    _check_depth(obj, limits().depth)
+    problems = _text_problems(obj)
+    if problems:
+        raise CaseValidationError(problems)
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Where a case holds dates: (list or object, field).
+_DATE_FIELDS = (
+    ("diagnosis", "date"),
+    ("diagnosis", "primary_sample_date"),
+    ("rai", "date"),
+    ("imaging", "date"),
+    ("labs", "date"),
+    ("molecular", "date"),
+)
+
+
+def _date_problems(obj: Mapping[str, Any]) -> list[Problem]:
+    """Dates written other than ``YYYY-MM-DD`` (a number of seconds, a date-time...).
+
+    The domain's parser is lenient there; the format (and the API's schema) says a date is
+    a ``YYYY-MM-DD`` string, so the web refuses anything else.
+    """
+    problems = []
+    for section, name in _DATE_FIELDS:
+        holder = obj.get(section)
+        items = holder if isinstance(holder, list) else [holder]
+        for index, item in enumerate(items):
+            if not isinstance(item, dict) or item.get(name) is None:
+                continue
+            value = item[name]
+            if not (isinstance(value, str) and _ISO_DAY.match(value)):
+                where = (
+                    f"{section}[{index}].{name}"
+                    if isinstance(holder, list)
+                    else (f"{section}.{name}")
+                )
+                problems.append(Problem(where, "invalid date (YYYY-MM-DD expected)", "date_type"))
+    return problems
+
+
+def read_case(data: str | bytes) -> Case:
+    """JSON text to a validated case: bounded decoding, limits, then the domain's checks."""
+    return validate_case(read_json(data))
+
+
+def validate_case(obj: object) -> Case:
+    """A decoded object (JSON, an editor form) to a validated case, with the limits.
+
+    The domain's problems come first and alone (the same paths as the CLI); the web's
+    stricter date check only runs on a case the domain accepted.
+    """
+    check_bounds(obj)
+    case = parse_case(obj)
+    problems = _date_problems(obj) if isinstance(obj, dict) else []
+    if problems:
+        raise CaseValidationError(problems)
+    return case

@@ -1,0 +1,162 @@
+"""Against a real `thyref serve` with several workers: the sign-in limit holds under
+concurrency, every worker writes the access log, a busy port is one clear line."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .support import demo_case
+
+THYREF = str(Path(sys.executable).parent / "thyref")
+PASSWORD = "correct horse battery"
+LOG_LINE = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO \[(\d+)\] thyref\.web "
+    r"(GET|POST|PUT|DELETE) (\S+) (\d{3}) \d+\.\dms$"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def log_lines(self) -> list[str]:
+        return self.log.read_text(encoding="utf-8", errors="replace").splitlines()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("served")
+    url = f"sqlite:///{folder / 'served.db'}"
+    env = {**os.environ, "THYREF_DATABASE_URL": url}
+    for name, centre in (("alice", "Lyon"), ("victim", "Lyon")):
+        subprocess.run(
+            [THYREF, "user", "add", name, "--centre", centre, "--password", PASSWORD],
+            check=True,
+            env=env,
+            capture_output=True,
+            timeout=120,
+        )
+    port = _free_port()
+    log = folder / "serve.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [THYREF, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "3"],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("thyref serve did not start:\n" + log.read_text(errors="replace"))
+            time.sleep(0.3)
+        yield Server(base, process, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=30)
+
+
+def test_every_worker_logs_requests_without_case_data(server: Server) -> None:
+    token = httpx.post(
+        f"{server.url}/api/v1/auth/token",
+        json={"username": "alice", "password": PASSWORD},
+        timeout=60,
+    ).json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    created = httpx.post(
+        f"{server.url}/api/v1/cases", json=demo_case("secret-pseudonym-77"), headers=headers
+    )
+    assert created.status_code == 201
+
+    def read(_: int) -> int:
+        return httpx.get(
+            f"{server.url}/api/v1/cases/secret-pseudonym-77?lang=en", headers=headers, timeout=60
+        ).status_code
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        assert set(pool.map(read, range(24))) == {200}
+    time.sleep(0.5)
+    lines = server.log_lines()
+    requests = [m for m in map(LOG_LINE.match, lines) if m]
+    routes = {(m.group(2), m.group(3), m.group(4)) for m in requests}
+    assert ("GET", "/api/v1/cases/{case_id}", "200") in routes
+    assert ("POST", "/api/v1/cases", "201") in routes
+    # written by the workers, not by the parent process
+    assert server.process.pid not in {int(m.group(1)) for m in requests}
+    text = "\n".join(lines)
+    assert "secret-pseudonym-77" not in text and "lang=en" not in text
+    assert "1957" not in text  # the patient's birth year
+
+
+def test_forty_concurrent_wrong_passwords_check_at_most_five(server: Server) -> None:
+    def wrong(index: int) -> int:
+        response = httpx.post(
+            f"{server.url}/api/v1/auth/token",
+            json={"username": "victim", "password": f"guess-{index}"},
+            timeout=120,
+        )
+        return response.status_code
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        statuses = list(pool.map(wrong, range(40)))
+    # a 401 is a password that was checked; the rest were refused before any check
+    # (runs after the log test: these 40 failures also reach the per-address limit)
+    assert statuses.count(401) <= 5, statuses
+    assert statuses.count(401) + statuses.count(429) == 40
+    right = httpx.post(
+        f"{server.url}/api/v1/auth/token",
+        json={"username": "victim", "password": PASSWORD},
+        timeout=60,
+    )
+    assert right.status_code == 429
+
+
+def test_a_busy_port_is_one_clear_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [THYREF, "serve", "--host", "127.0.0.1", "--port", str(port), "--no-demo"],
+            env={**os.environ, "THYREF_DATABASE_URL": f"sqlite:///{tmp_path / 'b.db'}"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 1
+    assert "thyref on http" not in result.stdout
+    assert result.stderr.strip().splitlines() == [
+        f"error: cannot listen on 127.0.0.1:{port}: the port is already in use "
+        "(another thyref? choose one with --port)"
+    ]
