@@ -105,7 +105,10 @@ def test_no_ordinary_question_raises_an_emergency(engine: AnswerEngine) -> None:
     for path in sorted(DATA.glob("*.jsonl")):
         if path.name.startswith("emergency"):
             continue
-        questions += [json.loads(line)["q"] for line in path.read_text().splitlines() if line]
+        rows = [json.loads(line) for line in path.read_text().splitlines() if line]
+        # a topic-less question may still report an urgent sign (tingling after neck
+        # surgery: low calcium); such rows say so with "emergency": true
+        questions += [r["q"] for r in rows if not r.get("emergency")]
     assert len(questions) > 1000
     assert [q for q in questions if engine.guard.is_emergency(q)] == []
 

@@ -26,6 +26,7 @@ from typing import Any
 from thyref.answers.text import Lang, fold, normalised
 
 _SENTENCE = re.compile(r"([^.!?;\n]*)([.!?;\n]*)")
+_DECIMAL = re.compile(r"(\d)[.,](\d)")
 
 
 def _alternation(patterns: Sequence[str]) -> re.Pattern[str]:
@@ -80,7 +81,8 @@ class EmergencyGuard:
     def clauses(self, question: str) -> list[Clause]:
         """The folded clauses of `question` (see the module docstring)."""
         out: list[Clause] = []
-        for m in _SENTENCE.finditer(fold(question)):
+        # a decimal point or comma inside a number ("39,8", "39.5") does not end anything
+        for m in _SENTENCE.finditer(_DECIMAL.sub(r"\1 \2", fold(question))):
             sentence, end = m.group(1), m.group(2)
             if not sentence.strip():
                 continue
