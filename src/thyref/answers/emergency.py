@@ -11,6 +11,9 @@ does not count when:
   des hémorragies ?"), that is a question with a word of risk or possibility and no
   word of a current, personal report ("je", "since", "ce matin"...).
 
+Forum and SMS spellings are written out first (`[spelling]`: "jveux" -> "j veux",
+"g" -> "j ai", "ds" -> "dans").
+
 Some signs count only together (very high blood pressure *and* a headache or blurred
 vision), anywhere in the question. In doubt the guard fires: a sign reported in one
 clause fires even when another clause negates something else.
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from thyref.answers.text import Lang, fold, normalised
@@ -55,10 +58,13 @@ class EmergencyGuard:
     interrogative: re.Pattern[str]
     report_words: re.Pattern[str]
     messages: Mapping[Lang, str]
+    respellings: Mapping[str, str] = field(default_factory=dict)
+    glued: re.Pattern[str] | None = None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> EmergencyGuard:
         ignore = list(config.get("ignore", ()))
+        spelling = config.get("spelling", {})
         context = config["context"]
         return cls(
             patterns=_alternation(config["patterns"]),
@@ -75,6 +81,12 @@ class EmergencyGuard:
             interrogative=_alternation(context["interrogative"]),
             report_words=_alternation(context["report_words"]),
             messages={"fr": config["message"]["fr"], "en": config["message"]["en"]},
+            respellings=dict(spelling.get("words", {})),
+            glued=(
+                re.compile(r"\bj(" + "|".join(spelling["glued_j"]) + r")\b")
+                if spelling.get("glued_j")
+                else None
+            ),
         )
 
     # ------------------------------------------------------------------ clauses
@@ -87,9 +99,9 @@ class EmergencyGuard:
             if not sentence.strip():
                 continue
             is_question = "?" in end
-            whole = normalised(sentence)
+            whole = self.respell(normalised(sentence))
             for part in re.split(r"[,:()\[\]]", sentence):
-                text = normalised(part)
+                text = self.respell(normalised(part))
                 if self.ignore is not None:
                     text = normalised(self.ignore.sub(" ", text))
                 for piece in self.clause_breaks.split(f" {text} "):
@@ -97,6 +109,13 @@ class EmergencyGuard:
                     if piece:
                         out.append(Clause(piece, is_question, whole))
         return out
+
+    def respell(self, text: str) -> str:
+        """SMS and forum spellings written out ("jveux" -> "j veux", "g" -> "j ai",
+        "ds" -> "dans", "cant" -> "can t"), so that the patterns need one spelling."""
+        if self.glued is not None:
+            text = self.glued.sub(r"j \1", text)
+        return " ".join(self.respellings.get(w, w) for w in text.split())
 
     def _counts(self, pattern: re.Pattern[str], clause: Clause) -> bool:
         """Whether `pattern` reports a current sign in `clause` (not negated, not past,
