@@ -46,7 +46,8 @@ def test_blind_forum_halves(
     ],
 )
 def test_blind_emergency_halves(engine: AnswerEngine, split: str, min_caught: float) -> None:
-    report = evaluate_guard(read_probes(BLIND / "emergency.jsonl", split), engine.guard.is_emergency)
+    probes = read_probes(BLIND / "emergency.jsonl", split)
+    report = evaluate_guard(probes, engine.guard.is_emergency)
     assert report.n_emergency >= 10 and report.n_ordinary >= 5
     assert report.caught >= min_caught, report.misses
     # an ordinary question never raises an emergency
