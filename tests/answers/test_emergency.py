@@ -219,6 +219,22 @@ def test_a_reported_sign_fires_wherever_it_stands(question: str, sign: str) -> N
         "sudden severe abdominal pain",  # perforation
         "il est tres somnolent et confus",  # sudden confusion
         "palpitations tres fortes et malaise",  # racing heart with faintness
+        "crise hypertensive sous lenvatinib",  # hypertensive crisis named
+        "ma tension est a 8/5 et je suis tres faible",  # very low blood pressure
+        "saturation a 85%",  # low oxygen
+        "heart rate 160 and dizzy",  # very fast pulse
+        "il est dans le coma",  # coma
+        "i am vomiting dark brown stuff like coffee",  # haematemesis described
+        "je respire plus",  # not breathing, without "ne"
+        "je sens une douleur enorme dans la poitrine",  # chest pain with an adjective
+        "mal a la tete comme jamais avec tension 20/11",  # "comme jamais" is no negation
+        "je ne sens plus mon bras",  # stroke: lost feeling
+        "sa parole est bizarre depuis une heure",  # stroke: speech
+        "je me sens partir",  # collapse
+        "je ne supporte plus de vivre comme ca",  # suicidal
+        "j'ai avale tous mes comprimes",  # overdose
+        "je me suis scarifie",  # self-harm
+        "coughing up blood on lenvatinib, can it be the drug?",  # a report asked as a question
     ],
 )
 def test_fires_on_every_family_of_urgent_signs(engine: AnswerEngine, question: str) -> None:
@@ -255,6 +271,11 @@ def test_fires_on_every_family_of_urgent_signs(engine: AnswerEngine, question: s
         "I had tetany after my surgery in 2015, will it come back with RAI?",  # past
         "my neck node is growing fast on ultrasound",  # a node, not a haematoma
         "j'ai du mal a avaler les gros comprimes",  # big tablets
+        "I took all my pills this morning as prescribed",  # adherence, not an overdose
+        "je meurs d'envie de savoir mes resultats",  # an idiom
+        "i'm dying to know my results",  # an idiom
+        "my heart rate is 72",  # a normal pulse
+        "j'ai une petite boule sous la cicatrice, est-ce une recidive ?",  # a lump, not swelling
     ],
 )
 def test_does_not_fire_on_ordinary_wordings_of_the_same_words(
