@@ -235,6 +235,8 @@ def test_a_reported_sign_fires_wherever_it_stands(question: str, sign: str) -> N
         "j'ai avale tous mes comprimes",  # overdose
         "je me suis scarifie",  # self-harm
         "coughing up blood on lenvatinib, can it be the drug?",  # a report asked as a question
+        "no fever and chest pain since this morning",  # the negation stops at "and"
+        "pas de fievre et une douleur thoracique",  # the negation stops at "et"
     ],
 )
 def test_fires_on_every_family_of_urgent_signs(engine: AnswerEngine, question: str) -> None:
@@ -275,6 +277,8 @@ def test_fires_on_every_family_of_urgent_signs(engine: AnswerEngine, question: s
         "je meurs d'envie de savoir mes resultats",  # an idiom
         "i'm dying to know my results",  # an idiom
         "my heart rate is 72",  # a normal pulse
+        "no chest pain or shortness of breath",  # "or" carries the negation on
+        "pas de fievre ni de frissons",  # "ni" negates both
         "j'ai une petite boule sous la cicatrice, est-ce une recidive ?",  # a lump, not swelling
     ],
 )

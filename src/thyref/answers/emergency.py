@@ -5,7 +5,8 @@ The question is cut into clauses (at sentence ends, commas and words such as "ma
 words) and searched for the patterns of `kb/emergency.toml`. A sign found in a clause
 does not count when:
 
-- a negation word stands just before it ("no chest pain", "je ne suis pas suicidaire");
+- a negation word stands just before it ("no chest pain", "je ne suis pas suicidaire"),
+  with no "and"/"et"/"with" between ("no fever and chest pain" reports chest pain);
 - the clause dates it to the past ("une hémorragie en 2010", "il y a 5 ans");
 - its sentence is a general question about a risk ("les thérapies ciblées peuvent donner
   des hémorragies ?"), that is a question with a word of risk or possibility and no
@@ -29,6 +30,7 @@ from typing import Any
 from thyref.answers.text import Lang, fold, normalised
 
 _SENTENCE = re.compile(r"([^.!?;\n]*)([.!?;\n]*)")
+_CARRY = frozenset({"or", "nor", "ou", "ni"})
 _DECIMAL = re.compile(r"(\d)[.,](\d)")
 
 
@@ -53,6 +55,7 @@ class EmergencyGuard:
     clause_breaks: re.Pattern[str]
     negation: re.Pattern[str]
     negation_window: int
+    negation_ends: frozenset[str]
     past: re.Pattern[str]
     risk_words: re.Pattern[str]
     interrogative: re.Pattern[str]
@@ -76,6 +79,7 @@ class EmergencyGuard:
             clause_breaks=_alternation(context["clause_breaks"]),
             negation=re.compile(r"\b(?:" + "|".join(context["negations"]) + r")\b"),
             negation_window=int(context["negation_window"]),
+            negation_ends=frozenset(context.get("negation_ends", ())),
             past=_alternation(context["past"]),
             risk_words=_alternation(context["risk_words"]),
             interrogative=_alternation(context["interrogative"]),
@@ -125,7 +129,16 @@ class EmergencyGuard:
         if self._general_question(clause):
             return False
         for m in pattern.finditer(clause.text):
-            before = clause.text[: m.start()].split()[-self.negation_window :]
+            words = clause.text[: m.start()].split()
+            window = self.negation_window
+            # "no chest pain or shortness of breath": "or" carries the negation on
+            if _CARRY & set(words[-window - 1 :]):
+                window += 3
+            before = words[-window:]
+            # "no fever and chest pain": a negation does not reach past "and"
+            ends = [i for i, w in enumerate(before) if w in self.negation_ends]
+            if ends:
+                before = before[ends[-1] + 1 :]
             if not self.negation.search(" ".join(before)):
                 return True
         return False
