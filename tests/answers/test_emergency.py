@@ -236,6 +236,10 @@ def test_a_reported_sign_fires_wherever_it_stands(question: str, sign: str) -> N
         "je me suis scarifie",  # self-harm
         "coughing up blood on lenvatinib, can it be the drug?",  # a report asked as a question
         "no fever and chest pain since this morning",  # the negation stops at "and"
+        "hit my head this morning and now i'm throwing up and confused",  # head injury
+        "yeux jaunes et urines foncees depuis 3 jours sous lenvatinib",  # jaundice
+        "i keep fainting",  # repeated faints
+        "mon mari a des propos incoherents depuis ce matin",  # incoherent speech
         "pas de fievre et une douleur thoracique",  # the negation stops at "et"
     ],
 )
@@ -278,6 +282,8 @@ def test_fires_on_every_family_of_urgent_signs(engine: AnswerEngine, question: s
         "i'm dying to know my results",  # an idiom
         "my heart rate is 72",  # a normal pulse
         "no chest pain or shortness of breath",  # "or" carries the negation on
+        "this report is not making sense to me",  # a report, not a person
+        "les ITK peuvent-ils donner une jaunisse ?",  # a general question
         "pas de fievre ni de frissons",  # "ni" negates both
         "j'ai une petite boule sous la cicatrice, est-ce une recidive ?",  # a lump, not swelling
     ],
