@@ -105,7 +105,10 @@ def test_no_ordinary_question_raises_an_emergency(engine: AnswerEngine) -> None:
     for path in sorted(DATA.glob("*.jsonl")):
         if path.name.startswith("emergency"):
             continue
-        questions += [json.loads(line)["q"] for line in path.read_text().splitlines() if line]
+        rows = [json.loads(line) for line in path.read_text().splitlines() if line]
+        # a topic-less question may still report an urgent sign (tingling after neck
+        # surgery: low calcium); such rows say so with "emergency": true
+        questions += [r["q"] for r in rows if not r.get("emergency")]
     assert len(questions) > 1000
     assert [q for q in questions if engine.guard.is_emergency(q)] == []
 
@@ -159,3 +162,133 @@ def test_a_reported_sign_fires_wherever_it_stands(question: str, sign: str) -> N
     guard = AnswerEngine.default().guard
     assert guard.is_emergency(f"{question} {sign}")
     assert guard.is_emergency(f"{sign}. {question}")
+
+
+# Families of urgent signs for a patient on a kinase inhibitor or after thyroid surgery,
+# written while widening the guard (issue 8, second pass): one or more wordings each, in
+# French and English, with SMS spellings, typos and no accents.
+@pytest.mark.parametrize(
+    "question",
+    [
+        "tension a 230/130 ce matin",  # hypertensive crisis: a reading alone (mmHg)
+        "ma tenssion est monté a 21 sur 13 avec un mal de crane",  # typo, cmHg, headache
+        "bp is 190/110 and i feel dizzy and sick",  # high reading with dizziness
+        "douleur au thorax tres forte",  # chest pain: thorax
+        "jai mal o thorax depuis ce matin",  # chest pain, SMS "o" for "au"
+        "pain in chest spreading to my jaw",  # radiating chest pain
+        "it feels like an elephant is sitting on my chest",  # chest pressure image
+        "je suis a bout de souffle meme assis",  # breathlessness at rest
+        "je suis essouflee meme au repos",  # typo, at rest
+        "im out of breath just sitting",  # at rest, "just" does not cut the clause
+        "can barely breathe",  # a report, not a question starting with "can"
+        "jarrive pas a respirer",  # SMS glued "j"
+        "hemoptysie ce matin",  # coughing blood, medical word
+        "there's blood when i cough",  # blood with a route
+        "mon pere a vomi quelque chose qui ressemble a du marc de cafe",  # haematemesis
+        "caca tout noir depuis 2 jours et je suis tres fatigue",  # melaena, slang
+        "i have had black diarrhea since yesterday",  # melaena
+        "j'urine du sang",  # haematuria
+        "my incision is bleeding through the dressing",  # wound bleeding
+        "epistaxis qui ne s'arrete pas",  # nosebleed that will not stop
+        "j'arrive plus a parler correctement",  # stroke: speech
+        "tout le coté gauche faible",  # stroke: one-sided weakness
+        "numbness in my face and arm on the right side",  # stroke: one-sided numbness
+        "sudden loss of vision in one eye",  # stroke: vision
+        "il est tombe dans les pommes",  # fainting, French idiom
+        "i blacked out",  # fainting
+        "he won't wake up",  # unrousable
+        "i have hives everywhere and my throat feels tight",  # anaphylaxis
+        "fever of 40C and shaking chills on selpercatinib",  # high fever with chills
+        "j'ai 39,8 de temperature",  # decimal comma kept in the number
+        "fever 102F on vandetanib",  # Fahrenheit
+        "i can't keep any fluids down",  # dehydration
+        "diarrhee 10 fois par jour depuis 3 jours je tiens plus debout",  # severe diarrhoea
+        "je n'urine plus depuis hier",  # no urine
+        "j'ai envie d'en finir",  # suicidal
+        "je ne veux plus me reveiller",  # suicidal, indirect
+        "i'm going to overdose on my pills",  # suicidal, method
+        "i don't see the point of living anymore",  # suicidal, hopelessness
+        "jveux mourir",  # suicidal, SMS
+        "fourmillements autour de la bouche et crampes dans les mains apres l'operation",  # tetany
+        "my hands are spasming and curling after thyroidectomy",  # tetany
+        "tetanie",  # the word alone
+        "stridor",  # airway
+        "respiration sifflante et bruyante",  # airway noise
+        "hematome du cou qui grossit",  # neck haematoma after surgery
+        "my neck is swelling fast after surgery",  # neck haematoma
+        "sudden severe abdominal pain",  # perforation
+        "il est tres somnolent et confus",  # sudden confusion
+        "palpitations tres fortes et malaise",  # racing heart with faintness
+        "crise hypertensive sous lenvatinib",  # hypertensive crisis named
+        "ma tension est a 8/5 et je suis tres faible",  # very low blood pressure
+        "saturation a 85%",  # low oxygen
+        "heart rate 160 and dizzy",  # very fast pulse
+        "il est dans le coma",  # coma
+        "i am vomiting dark brown stuff like coffee",  # haematemesis described
+        "je respire plus",  # not breathing, without "ne"
+        "je sens une douleur enorme dans la poitrine",  # chest pain with an adjective
+        "mal a la tete comme jamais avec tension 20/11",  # "comme jamais" is no negation
+        "je ne sens plus mon bras",  # stroke: lost feeling
+        "sa parole est bizarre depuis une heure",  # stroke: speech
+        "je me sens partir",  # collapse
+        "je ne supporte plus de vivre comme ca",  # suicidal
+        "j'ai avale tous mes comprimes",  # overdose
+        "je me suis scarifie",  # self-harm
+        "coughing up blood on lenvatinib, can it be the drug?",  # a report asked as a question
+        "no fever and chest pain since this morning",  # the negation stops at "and"
+        "hit my head this morning and now i'm throwing up and confused",  # head injury
+        "yeux jaunes et urines foncees depuis 3 jours sous lenvatinib",  # jaundice
+        "i keep fainting",  # repeated faints
+        "mon mari a des propos incoherents depuis ce matin",  # incoherent speech
+        "pas de fievre et une douleur thoracique",  # the negation stops at "et"
+    ],
+)
+def test_fires_on_every_family_of_urgent_signs(engine: AnswerEngine, question: str) -> None:
+    assert engine.guard.is_emergency(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "comment prendre mes comprimés de lenvatinib ?",  # taking tablets is not an overdose
+        "je n'arrive pas a parler de mon cancer a mes enfants",  # talking about it
+        "I can't speak French, is there an English speaking specialist?",  # language
+        "in the end it was fine, the scan was clean",  # "end it" inside other words
+        "I want to end treatment with sorafenib, is there something else?",  # treatment
+        "je veux en finir avec ces effets secondaires",  # side effects, not life
+        "I don't want to live with this uncertainty, how do I cope?",  # coping
+        "est-ce que je vais mourir de ce cancer ?",  # fear of the disease
+        "fievre chez un homme de 40 ans sous lenvatinib, est ce grave ?",  # an age
+        "I'm really confused about my scan results",  # confused by something
+        "plaques rouges sur le visage sous lenvatinib",  # rash, not anaphylaxis
+        "essoufflée au moindre effort, est-ce a cause de mes metastases pulmonaires ?",  # effort
+        "antecedent d'AVC, puis-je prendre du lenvatinib ?",  # a history
+        "les ITK peuvent-ils provoquer des AVC ?",  # a general question
+        "j'ai des saignements de nez de temps en temps sous lenvatinib, c'est normal ?",  # mild
+        "tingling in my hands and feet on lenvatinib, is this hand-foot syndrome?",  # HFS
+        "my hands are peeling and stiff on lenvatinib",  # HFS
+        "j'ai une prise de sang demain pour la Tg",  # a blood test
+        "Le sang ne circule pas assez dans le ganglion ?",  # blood flow in a node
+        "le taux de Tg dans le sang a monte",  # a level in the blood
+        "je ne crache pas de sang",  # negated inside the phrase
+        "ma tension etait a 18/11 la semaine derniere",  # past reading
+        "ma Tg est passee de 25 a 12 mois apres l'ira",  # numbers that are not a pressure
+        "la diarrhee peut elle donner des vertiges ?",  # a general question
+        "I had tetany after my surgery in 2015, will it come back with RAI?",  # past
+        "my neck node is growing fast on ultrasound",  # a node, not a haematoma
+        "j'ai du mal a avaler les gros comprimes",  # big tablets
+        "I took all my pills this morning as prescribed",  # adherence, not an overdose
+        "je meurs d'envie de savoir mes resultats",  # an idiom
+        "i'm dying to know my results",  # an idiom
+        "my heart rate is 72",  # a normal pulse
+        "no chest pain or shortness of breath",  # "or" carries the negation on
+        "this report is not making sense to me",  # a report, not a person
+        "les ITK peuvent-ils donner une jaunisse ?",  # a general question
+        "pas de fievre ni de frissons",  # "ni" negates both
+        "j'ai une petite boule sous la cicatrice, est-ce une recidive ?",  # a lump, not swelling
+    ],
+)
+def test_does_not_fire_on_ordinary_wordings_of_the_same_words(
+    engine: AnswerEngine, question: str
+) -> None:
+    assert not engine.guard.is_emergency(question)

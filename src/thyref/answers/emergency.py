@@ -5,11 +5,15 @@ The question is cut into clauses (at sentence ends, commas and words such as "ma
 words) and searched for the patterns of `kb/emergency.toml`. A sign found in a clause
 does not count when:
 
-- a negation word stands just before it ("no chest pain", "je ne suis pas suicidaire");
+- a negation word stands just before it ("no chest pain", "je ne suis pas suicidaire"),
+  with no "and"/"et"/"with" between ("no fever and chest pain" reports chest pain);
 - the clause dates it to the past ("une hémorragie en 2010", "il y a 5 ans");
 - its sentence is a general question about a risk ("les thérapies ciblées peuvent donner
   des hémorragies ?"), that is a question with a word of risk or possibility and no
   word of a current, personal report ("je", "since", "ce matin"...).
+
+Forum and SMS spellings are written out first (`[spelling]`: "jveux" -> "j veux",
+"g" -> "j ai", "ds" -> "dans").
 
 Some signs count only together (very high blood pressure *and* a headache or blurred
 vision), anywhere in the question. In doubt the guard fires: a sign reported in one
@@ -20,12 +24,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from thyref.answers.text import Lang, fold, normalised
 
 _SENTENCE = re.compile(r"([^.!?;\n]*)([.!?;\n]*)")
+_CARRY = frozenset({"or", "nor", "ou", "ni"})
+_DECIMAL = re.compile(r"(\d)[.,](\d)")
 
 
 def _alternation(patterns: Sequence[str]) -> re.Pattern[str]:
@@ -49,15 +55,19 @@ class EmergencyGuard:
     clause_breaks: re.Pattern[str]
     negation: re.Pattern[str]
     negation_window: int
+    negation_ends: frozenset[str]
     past: re.Pattern[str]
     risk_words: re.Pattern[str]
     interrogative: re.Pattern[str]
     report_words: re.Pattern[str]
     messages: Mapping[Lang, str]
+    respellings: Mapping[str, str] = field(default_factory=dict)
+    glued: re.Pattern[str] | None = None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> EmergencyGuard:
         ignore = list(config.get("ignore", ()))
+        spelling = config.get("spelling", {})
         context = config["context"]
         return cls(
             patterns=_alternation(config["patterns"]),
@@ -69,25 +79,33 @@ class EmergencyGuard:
             clause_breaks=_alternation(context["clause_breaks"]),
             negation=re.compile(r"\b(?:" + "|".join(context["negations"]) + r")\b"),
             negation_window=int(context["negation_window"]),
+            negation_ends=frozenset(context.get("negation_ends", ())),
             past=_alternation(context["past"]),
             risk_words=_alternation(context["risk_words"]),
             interrogative=_alternation(context["interrogative"]),
             report_words=_alternation(context["report_words"]),
             messages={"fr": config["message"]["fr"], "en": config["message"]["en"]},
+            respellings=dict(spelling.get("words", {})),
+            glued=(
+                re.compile(r"\bj(" + "|".join(spelling["glued_j"]) + r")\b")
+                if spelling.get("glued_j")
+                else None
+            ),
         )
 
     # ------------------------------------------------------------------ clauses
     def clauses(self, question: str) -> list[Clause]:
         """The folded clauses of `question` (see the module docstring)."""
         out: list[Clause] = []
-        for m in _SENTENCE.finditer(fold(question)):
+        # a decimal point or comma inside a number ("39,8", "39.5") does not end anything
+        for m in _SENTENCE.finditer(_DECIMAL.sub(r"\1 \2", fold(question))):
             sentence, end = m.group(1), m.group(2)
             if not sentence.strip():
                 continue
             is_question = "?" in end
-            whole = normalised(sentence)
+            whole = self.respell(normalised(sentence))
             for part in re.split(r"[,:()\[\]]", sentence):
-                text = normalised(part)
+                text = self.respell(normalised(part))
                 if self.ignore is not None:
                     text = normalised(self.ignore.sub(" ", text))
                 for piece in self.clause_breaks.split(f" {text} "):
@@ -95,6 +113,13 @@ class EmergencyGuard:
                     if piece:
                         out.append(Clause(piece, is_question, whole))
         return out
+
+    def respell(self, text: str) -> str:
+        """SMS and forum spellings written out ("jveux" -> "j veux", "g" -> "j ai",
+        "ds" -> "dans", "cant" -> "can t"), so that the patterns need one spelling."""
+        if self.glued is not None:
+            text = self.glued.sub(r"j \1", text)
+        return " ".join(self.respellings.get(w, w) for w in text.split())
 
     def _counts(self, pattern: re.Pattern[str], clause: Clause) -> bool:
         """Whether `pattern` reports a current sign in `clause` (not negated, not past,
@@ -104,7 +129,16 @@ class EmergencyGuard:
         if self._general_question(clause):
             return False
         for m in pattern.finditer(clause.text):
-            before = clause.text[: m.start()].split()[-self.negation_window :]
+            words = clause.text[: m.start()].split()
+            window = self.negation_window
+            # "no chest pain or shortness of breath": "or" carries the negation on
+            if _CARRY & set(words[-window - 1 :]):
+                window += 3
+            before = words[-window:]
+            # "no fever and chest pain": a negation does not reach past "and"
+            ends = [i for i, w in enumerate(before) if w in self.negation_ends]
+            if ends:
+                before = before[ends[-1] + 1 :]
             if not self.negation.search(" ".join(before)):
                 return True
         return False

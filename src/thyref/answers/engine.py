@@ -29,6 +29,8 @@ from thyref.answers.text import (
 )
 
 Scores = npt.NDArray[np.float32]
+# a sentence and the punctuation that ends it (a decimal point does not end one)
+_SENTENCES = re.compile(r"((?:[^.!?\n]|(?<=\d)[.](?=\d))*)([.!?\n]*)")
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class EngineSettings:
     b: float
     field_weights: Mapping[str, int]
     cross_language: float
+    focus_weight: float
+    focus_min_words: int
     threshold: Mapping[str, float]
     min_matched_words: Mapping[str, int]
     max_related: int
@@ -56,6 +60,8 @@ class EngineSettings:
             b=float(raw["bm25"]["b"]),
             field_weights={k: int(v) for k, v in raw["fields"].items()},
             cross_language=float(raw["query"]["cross_language"]),
+            focus_weight=float(raw["query"].get("focus_weight", 0.0)),
+            focus_min_words=int(raw["query"].get("focus_min_words", 3)),
             threshold={k: float(v) for k, v in raw["abstain"]["threshold"].items()},
             min_matched_words={k: int(v) for k, v in raw["abstain"]["min_matched_words"].items()},
             max_related=int(raw["related"]["max"]),
@@ -187,9 +193,27 @@ class AnswerEngine:
             o_terms = o_content + [CONCEPT_PREFIX + c for c in o_concepts]
             total = total + self.settings.cross_language * self._scores(o_terms, other)
         emergency = self.guard.is_emergency(question)
+        # the question asked at the end of a story ranks the topics again, with the
+        # story's score (the abstention still reads the whole question's score)
+        ranking = total
+        focus = self._focus(question)
+        if focus is not None and self.settings.focus_weight:
+            f_tokens = [self.speller.correct(t) or t for t in words(focus)]
+            f_content, f_concepts = self.analyse(f_tokens, q_lang)
+            f_total = self._scores(f_content + [CONCEPT_PREFIX + c for c in f_concepts], q_lang)
+            if self.settings.cross_language:
+                fo_content, fo_concepts = self.analyse(f_tokens, other)
+                fo_terms = fo_content + [CONCEPT_PREFIX + c for c in fo_concepts]
+                f_total = f_total + self.settings.cross_language * self._scores(fo_terms, other)
+            # each part scaled to its own best score, so a long story does not drown
+            # the question
+            if float(f_total.max()) > 0 and float(total.max()) > 0:
+                ranking = total / float(total.max()) + self.settings.focus_weight * (
+                    f_total / float(f_total.max())
+                )
         tiers = self.lexicon.tiers(concepts)
         anchor: Tier | None = next((t for t in ("strong", "weak") if t in tiers), None)
-        order = np.argsort(-total, kind="stable")
+        order = np.argsort(-ranking, kind="stable")
         best = float(total[order[0]]) if len(order) else 0.0
         threshold = self.settings.threshold[anchor or "none"]
         # confidence in [0, 1): 0.5 exactly at the threshold
@@ -219,8 +243,9 @@ class AnswerEngine:
         )
         if declined:
             score = min(score, 0.499)
-        floor = best * self.settings.related_min_ratio
-        ranked = [self.topic_ids[i] for i in order if total[i] > 0 and total[i] >= floor]
+        top_rank = float(ranking[order[0]]) if len(order) else 0.0
+        floor = top_rank * self.settings.related_min_ratio
+        ranked = [self.topic_ids[i] for i in order if ranking[i] > 0 and ranking[i] >= floor]
         n = self.settings.max_related
         topic = None if declined else ranked[0]
         if declined:
@@ -239,6 +264,31 @@ class AnswerEngine:
             matched_words=matched,
             off_topic=off_topic,
         )
+
+    def _focus(self, question: str) -> str | None:
+        """The sentences that ask, in a question that also tells a story: those ending
+        with a question mark, each with the sentence before it when it is too short to
+        say what it asks about ("Ça existe vraiment ?"). None when every sentence asks
+        or none does."""
+        sentences = [
+            (m.group(1), "?" in m.group(2))
+            for m in _SENTENCES.finditer(question)
+            if m.group(1).strip()
+        ]
+        if len(sentences) < 2 or not any(asks for _, asks in sentences):
+            return None
+        if all(asks for _, asks in sentences):
+            return None
+        stop = self.analyzers["fr"].stopwords | self.analyzers["en"].stopwords
+        parts: list[str] = []
+        for i, (text, asks) in enumerate(sentences):
+            if not asks:
+                continue
+            content = [w for w in words(text) if w not in stop]
+            if len(content) < self.settings.focus_min_words and i > 0:
+                parts.append(sentences[i - 1][0])
+            parts.append(text)
+        return " ".join(parts)
 
     def _in_passing(self, question: str, lang: Lang) -> frozenset[str]:
         """Off-topic concepts the question names only in passing: in clauses that negate
