@@ -35,7 +35,6 @@ from thyref.web.context import (
     page,
 )
 from thyref.web.forms import SECTIONS, EditorState, field_id, problems_by_field
-from thyref.web.i18n import VOCAB
 from thyref.web.security import SESSION_COOKIE, hash_password, needs_rehash, verify_password
 
 router = APIRouter(include_in_schema=False)
@@ -449,7 +448,6 @@ def _render_editor(
         conflict=conflict,
         message=message,
         field_id=field_id,
-        vocab=VOCAB,
         view=_assessment_view(preview["assessment"] or {}),
     )
 
@@ -540,7 +538,6 @@ def preview(p: Page = Depends(clinician_page)) -> HTMLResponse:
         errors=result["errors"],
         view=_assessment_view(result["assessment"] or {}),
         field_id=field_id,
-        vocab=VOCAB,
         regrid=p.field("grid_signature") != state.grid_signature(),
         case_id=case_id,
     )
