@@ -448,7 +448,13 @@ def recommend(ctx: Context) -> list[Option]:
                 "RCP-REGIONAL",
                 "high",
                 "reason.rcp_regional." + ctx.refractory.status,
-                {"missing": ", ".join(ctx.refractory.missing_data)},
+                {  # each missing item in words, not its code
+                    "missing": tuple(
+                        part
+                        for i, item in enumerate(ctx.refractory.missing_data)
+                        for part in ("; " if i else "", Term(f"missing.{item}"))
+                    )
+                },
                 _src(ctx, "RCP-REGIONAL"),
             )
         )

@@ -120,7 +120,9 @@ def _cumulative(
             "threshold_gbq": f"{rai.threshold_mbq / 1000:g}",
             "reached": reached.isoformat(),
             "latest_date": after[-1].date.isoformat() if after else "",
-            "latest_response": after[-1].overall_response if after else "",
+            "latest_response": Term(f"vocab.response.{after[-1].overall_response}")
+            if after
+            else "",
             "lesions": len(case.raw.lesions),
         },
         tuple(rules.criterion_sources("DTC-CUMULATIVE-ACTIVITY")),
@@ -178,7 +180,7 @@ def evaluate(
         ev = Evidence(
             "MTC-ADVANCED",
             "evidence.mtc",
-            {"extent": extent.value if extent else ""},
+            {"extent": Term(f"extent.{extent.value}") if extent else ""},
             tuple(rules.criterion_sources("MTC-ADVANCED")),
         )
         return Refractoriness("refractory", category, extent, ("MTC-ADVANCED",), (ev,), ())

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from thyref.domain.messages import Lang, problem_text
+from thyref.domain.messages import Lang, problem_text, text
 
 JsonObject = dict[str, Any]
 
@@ -90,6 +90,7 @@ NON_TARGET_WORDS = {
     "pd": "unequivocal_progression",
 }
 EXTRA = "_extra"
+CHOICE_CODES = {"enum", "literal_error"}  # problems of a value outside a vocabulary
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 _TOKEN = re.compile(r"^([A-Za-z_]+)(?:\[(\d+)\])?$")
 
@@ -441,6 +442,9 @@ def problems_by_field(
     for problem in problems:
         name = problem_field(problem.path, state, index_maps)
         said = problem_text(problem, language)
+        if name and problem.code in CHOICE_CODES:  # the field is a list: no codes to read
+            given = dict(problem.params).get("input", "")
+            said = text("web.problem.choose", language, {"input": given})
         message = said if name else f"{problem.path}: {said}"
         grouped.setdefault(name, []).append(message)
     return grouped

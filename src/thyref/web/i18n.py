@@ -6,18 +6,14 @@ Page text lives under ``web.*`` keys and the words for the case format's codes u
 
 from __future__ import annotations
 
-from typing import Final, get_args
+from typing import Final
 
-from thyref.domain.case import LabUnit
 from thyref.domain.messages import Lang, catalogue, keys, text
 
 LANGS: Final = ("fr", "en")
 DEFAULT_LANG: Final = "fr"
 # Units are written the same way in every language: no words to translate.
-UNITS: Final[dict[str, tuple[str, ...]]] = {
-    "unit": ("mCi", "GBq", "MBq"),
-    "lab_unit": tuple(get_args(LabUnit)),
-}
+UNITS: Final[dict[str, tuple[str, ...]]] = {"unit": ("mCi", "GBq", "MBq")}
 
 
 def normalise_lang(value: str | None) -> str | None:
@@ -52,15 +48,19 @@ class Translator:
         table = catalogue()[self.lang]
         return table[key] if key in table else str(value)
 
-    def known(self, vocabulary: str, value: object) -> bool:
-        if vocabulary in UNITS:
-            return value in UNITS[vocabulary]
-        return f"vocab.{vocabulary}.{value}" in catalogue()[self.lang]
-
     def options(self, vocabulary: str) -> list[tuple[str, str]]:
-        """(value, word) pairs of a vocabulary, in the order of the data file."""
+        """(value, word) pairs of a vocabulary, in the order of the data file.
+
+        Values said with the same word (``IU/mL`` and ``UI/mL``) are offered once.
+        """
         if vocabulary in UNITS:
             return [(unit, unit) for unit in UNITS[vocabulary]]
         prefix = f"vocab.{vocabulary}."
         table = catalogue()[self.lang]
-        return [(key[len(prefix) :], table[key]) for key in keys(prefix, self.lang)]
+        seen: set[str] = set()
+        out: list[tuple[str, str]] = []
+        for key in keys(prefix, self.lang):
+            if table[key] not in seen:
+                seen.add(table[key])
+                out.append((key[len(prefix) :], table[key]))
+        return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
@@ -217,7 +218,7 @@ def _case_page(
 @router.get("/cases/new")
 def new_case(p: Page = Depends(clinician_page)) -> HTMLResponse:
     state = EditorState()
-    return _render_editor(p, state, None, 0)
+    return _render_editor(p, state, None, 0, show_errors=False)  # nothing typed yet
 
 
 @router.get("/cases/import")
@@ -559,7 +560,9 @@ def import_post(p: Page = Depends(clinician_page)) -> Response:
         case = load_case(data)
     except CaseFormatError as exc:
         return p.render(
-            "import.html", text=text, error=p.t("import.format_error", message=str(exc))
+            "import.html",
+            text=text,
+            error=p.t("import.format_error", message=format_error_text(exc, p)),
         )
     except CaseValidationError:
         raw = json.loads(data)
@@ -589,4 +592,43 @@ def audit_log(
         entries = repo.list_audit(
             db, case_id=case or None, username=user or None, limit=200, offset=offset
         )
-    return p.render("audit.html", entries=entries, case=case, user=user, offset=offset)
+    details = [audit_detail(e.detail or "", p) for e in entries]
+    return p.render(
+        "audit.html",
+        entries=list(zip(entries, details, strict=True)),
+        case_filter=case,
+        user_filter=user,
+        offset=offset,
+    )
+
+
+_AUDIT_DETAILS = (
+    (re.compile(r"^version (\d+)$"), "audit.d.version", ("n",)),
+    (re.compile(r"^compare (\d+) (\d+)$"), "audit.d.compare", ("a", "b")),
+    (re.compile(r"^history$"), "audit.d.history", ()),
+    (re.compile(r"^case version (\d+)$"), "audit.d.case_version", ("n",)),
+    (re.compile(r"^assessment version (\d+)$"), "audit.d.assessment_version", ("n",)),
+)
+
+
+def audit_detail(detail: str, p: Page) -> tuple[str, str]:
+    """(words, code): an audit detail said in the page's language, else kept as a code."""
+    for pattern, key, names in _AUDIT_DETAILS:
+        match = pattern.match(detail)
+        if match:
+            return p.t(key, **dict(zip(names, match.groups(), strict=True))), ""
+    return "", detail
+
+
+def format_error_text(exc: Exception, p: Page) -> str:
+    """Why a file is not a case, in the page's language (the domain says it in English)."""
+    message = str(exc)
+    if message.startswith("input is not valid JSON"):
+        where = re.search(r"line (\d+) column (\d+)", message)
+        place = p.t("import.where", line=where.group(1), column=where.group(2)) if where else ""
+        return p.t("import.not_json", where=place).replace(" ()", "")
+    if "must be a JSON object" in message:
+        return p.t("import.not_object")
+    if "limit is" in message or "larger than" in message:
+        return p.t("import.too_large")
+    return message

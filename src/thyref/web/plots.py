@@ -370,7 +370,11 @@ def alt_text(
         return t("plot.alt_markers", detail="; ".join(parts))
     if name == "recist":
         recist = assessment.get("recist") or {}
-        sums = [f"{tp.get('date')}: {tp.get('sum_mm')} mm" for tp in recist.get("timepoints") or []]
+        sums = [
+            f"{tp.get('date')}{t('colon')} {tp.get('sum_mm')} mm"
+            for tp in recist.get("timepoints") or []
+            if tp.get("sum_mm") is not None
+        ]
         return t("plot.alt_recist", detail="; ".join(sums))
     if name == "rai":
         rai = assessment.get("rai") or {}
