@@ -101,26 +101,28 @@ def field_id(name: str) -> str:
 
 
 def _text(value: Any) -> str:
+    """A JSON value as the form shows it: ``100`` stays ``100``, ``12.0`` stays ``12.0``."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 
 def _number(text: str, kind: type) -> Any:
-    """``12,5`` -> 12.5; text that is not a number is returned as is (the validator says so)."""
+    """``12,5`` -> 12.5, ``100`` -> 100, ``100.0`` -> 100.0: the number as typed.
+
+    Text that is not a number is returned as is (the validator says so).
+    """
     clean = text.strip().replace("\u202f", "").replace(" ", "")
     if not _NUMBER.match(clean):
         return text
+    if not any(mark in clean for mark in ".,eE"):
+        return int(clean)
     value = float(clean.replace(",", "."))
-    if kind is int and value.is_integer():
-        return int(value)
-    return int(value) if value.is_integer() and kind is not float else value
+    return int(value) if kind is int and value.is_integer() else value
 
 
 def _bool(text: str) -> Any:

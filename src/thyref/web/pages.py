@@ -212,6 +212,7 @@ def _case_page(
         engine_changed=(version.engine_version, version.rules_version) != (engine_now, rules_now),
         engine_now=engine_now,
         saved=p.request.query_params.get("saved"),
+        unchanged=bool(p.request.query_params.get("unchanged")),
     )
 
 
@@ -483,6 +484,10 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
     obj, _ = state.to_case()
     note = p.field("note")[:200]
     with p.state.db.session() as db:
+        if case_id is not None:
+            current = _or_404(lambda: repo.get_case(db, p.actor, case_id))
+            if _same_json(current.current.case, obj):  # nothing changed: no new version
+                return _redirect(f"/cases/{quote(case_id)}?unchanged=1")
         try:
             if case_id is None:
                 stored = case_ops.create(db, p.actor, obj, note=note)
@@ -504,6 +509,11 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
             raise NotFound() from exc
     saved = stored.summary
     return _redirect(f"/cases/{quote(saved.case_id)}?saved={saved.version}")
+
+
+def _same_json(a: object, b: object) -> bool:
+    """Equal as JSON, types included (``100`` and ``100.0`` differ, key order does not)."""
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
 @router.post("/cases/new")
