@@ -442,3 +442,41 @@ def test_new_case_form_opens_without_errors(client: TestClient) -> None:
     login(client)
     page = client.get("/cases/new").text
     assert 'id="error-summary"' not in page and "notice error" not in page
+
+
+@pytest.mark.parametrize(
+    ("query", "found", "not_found"),
+    [
+        ("papillaire", "demo-003", "ex-ftc-progression"),  # histology in French
+        ("papillary", "demo-003", "ex-atc"),  # and in English
+        ("réfractaire", "ex-atc", "ex-ptc-locoregional"),  # status word, not "non réfractaire"
+        ("refractaire", "ex-atc", "ex-ptc-indeterminate"),  # without the accent
+        ("BRAF", "demo-003", "ex-atc"),  # a gene of the molecular results
+        ("médullaire", "ex-mtc-calcitonin", "demo-003"),  # category
+        ("fixant pas", "demo-003", "ex-atc"),  # criterion in words
+        ("DTC-CUMULATIVE", "ex-ptc-cumulative", "demo-003"),  # criterion code
+    ],
+)
+def test_search_in_the_page_language(
+    client: TestClient, query: str, found: str, not_found: str
+) -> None:
+    for raw in demo_cases():
+        _create(client, raw)
+    login(client)
+    page = client.get("/cases", params={"q": query}).text
+    assert f">{found}<" in page
+    assert f">{not_found}<" not in page
+
+
+def test_audit_filter_shows_and_filters_by_user(client: TestClient) -> None:
+    _create(client, demo_case("au-1"))
+    login(client)
+    client.get("/cases/au-1")
+    login(client, "root")
+    page = client.get("/admin/audit", params={"user": "alice"}).text
+    assert 'id="user" name="user" value="alice"' in page
+    assert "Actor(" not in page
+    users = set(re.findall(r"<tr><td>[^<]*</td><td>([^<]*)</td>", page))
+    assert users == {"alice"}
+    empty = client.get("/admin/audit").text
+    assert 'id="user" name="user" value=""' in empty

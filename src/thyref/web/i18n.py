@@ -33,6 +33,11 @@ class Translator:
     def __call__(self, key: str, **values: object) -> str:
         return text(f"web.{key}", self.lang, dict(values) if values else None)
 
+    def plural(self, key: str, n: int, **values: object) -> str:
+        """``key.one`` or ``key.other`` by the count (0 and 1 are singular in French)."""
+        one = n == 1 or (n == 0 and self.lang == "fr")
+        return self(f"{key}.{'one' if one else 'other'}", n=n, **values)
+
     def has(self, key: str) -> bool:
         return f"web.{key}" in catalogue()[self.lang]
 

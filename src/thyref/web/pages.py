@@ -36,6 +36,8 @@ from thyref.web.context import (
     page,
 )
 from thyref.web.forms import SECTIONS, EditorState, field_id, problems_by_field
+from thyref.web.glance import key_figures
+from thyref.web.i18n import Translator
 from thyref.web.security import SESSION_COOKIE, hash_password, needs_rehash, verify_password
 
 router = APIRouter(include_in_schema=False)
@@ -161,7 +163,7 @@ def case_list(
     status = status if status in STATUSES else ""
     category = category if category in CATEGORIES else ""
     with p.state.db.session() as db:
-        summaries = repo.list_cases(db, p.actor, query=q, status=status, category=category)
+        summaries = case_ops.search(db, p.actor, q, status=status, category=category)
     return p.render(
         "cases.html",
         cases=summaries,
@@ -197,8 +199,9 @@ def _case_page(
             "title": p.t(f"case.plot_{name}"),
             "url": f"/cases/{quote(version.case_id)}/v{version.version}/{name}.svg?lang={p.lang}",
             "alt": plots.alt_text(name, version.case, assessment, p.t, rules.threshold_gbq),
+            "size": plots.size_px(name, version.case, assessment),
         }
-        for name in plots.PLOTS
+        for name in plots.plots_for(assessment)
     ]
     return p.render(
         "case.html",
@@ -207,6 +210,7 @@ def _case_page(
         case=version.case,
         a=assessment,
         view=_assessment_view(assessment),
+        figures=key_figures(version.case, assessment, p.t),
         plots=plot_list,
         is_current=current,
         engine_changed=(version.engine_version, version.rules_version) != (engine_now, rules_now),
@@ -423,7 +427,9 @@ def _preview(state: EditorState, lang: str) -> dict[str, Any]:
         return {"assessment": None, "errors": errors, "count": len(exc.problems)}
     except CaseFormatError as exc:
         return {"assessment": None, "errors": {"": [str(exc)]}, "count": 1}
-    return {"assessment": assess_one(case, lang), "errors": {}, "count": 0}
+    assessment = assess_one(case, lang)
+    figures = key_figures(obj, assessment, Translator(lang))
+    return {"assessment": assessment, "errors": {}, "count": 0, "figures": figures}
 
 
 def _render_editor(
