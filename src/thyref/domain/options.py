@@ -436,7 +436,11 @@ def recommend(ctx: Context) -> list[Option]:
                 "urgent" if ctx.anaplastic else "high",
                 "reason.rcp_national.anaplastic" if ctx.anaplastic else "reason.rcp_national",
                 {
-                    "because": ", ".join(because),
+                    "because": tuple(  # the options by their titles, not their codes
+                        part
+                        for i, option_id in enumerate(because)
+                        for part in ("; " if i else "", Term(f"title.{option_id}"))
+                    ),
                     "per_month": ctx.rules.options.national_rcp_per_month,
                 },
                 _src(ctx, "RCP-NATIONAL"),
