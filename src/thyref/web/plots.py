@@ -170,15 +170,22 @@ def _marker_groups(assessment: JsonObject) -> dict[str, list[tuple[str, JsonObje
     return groups
 
 
+def _no_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> str:
+    """Why there is no marker to draw: how many values are recorded, how many are needed."""
+    medullary = (assessment.get("refractory") or {}).get("category") == "medullary"
+    tests = ("calcitonin", "cea") if medullary else ("thyroglobulin", "calcitonin", "cea")
+    labs = [lab for lab in case.get("labs") or [] if isinstance(lab, Mapping)]
+    recorded = sum(1 for lab in labs if lab.get("test") in tests)
+    key = "plot.no_markers_mtc" if medullary else "plot.no_markers"
+    return t(key, n=recorded, need=load_rules().kinetics.min_points)
+
+
 def plot_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> bytes:
     groups = _marker_groups(assessment)
     span = time_span(case, assessment)
     fig, axes, mdates = _figure("markers", rows=max(1, len(groups)))
     if not groups:
-        medullary = (assessment.get("refractory") or {}).get("category") == "medullary"
-        _empty(
-            axes[0], t, mdates, span, t("plot.no_markers_mtc" if medullary else "plot.no_markers")
-        )
+        _empty(axes[0], t, mdates, span, _no_markers(case, assessment, t))
         return _svg(fig)
     from matplotlib.ticker import FuncFormatter, LogLocator
 
@@ -327,7 +334,7 @@ def plot_rai(
     ax.plot(xs, ys, linestyle="none", marker="o", color=COLOURS[0])
     ax.set_ylim(0, max(threshold_gbq, max(ys)) * 1.18)
     ax.set_ylabel(t("plot.gbq"))
-    ax.legend(loc="upper left", frameon=True, framealpha=0.9, edgecolor="none")
+    fig.legend(loc="outside lower center", ncol=2, frameon=False)
     _date_axis(ax, mdates, span, t)
     return _svg(fig)
 
@@ -461,7 +468,7 @@ def alt_text(
             for members in _marker_groups(assessment).values()
             for marker, info in members
         ]
-        return t("plot.alt_markers", detail="; ".join(parts) or t("plot.no_markers"))
+        return t("plot.alt_markers", detail="; ".join(parts) or _no_markers(case, assessment, t))
     if name == "recist":
         recist = assessment.get("recist") or {}
         sums = [
