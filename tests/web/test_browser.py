@@ -407,6 +407,8 @@ def test_no_page_scrolls_sideways(
 
     def look(name: str) -> None:
         page.wait_for_load_state("networkidle")
+        for img in page.locator("img").all():  # plots drawn before the picture is taken
+            img.evaluate("i => i.complete || new Promise(ok => i.addEventListener('load', ok))")
         wide = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
         if wide > 0:
             too_wide.append(f"{name}: {wide}px too wide")

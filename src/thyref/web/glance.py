@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from thyref.domain.rules import load_rules
 from thyref.web.i18n import Translator
 
 # Options that an alteration opens: shown beside the molecular result.
@@ -83,7 +84,9 @@ def _marker(a: Mapping[str, Any], t: Translator, medullary: bool) -> Figure:
     if halving:
         return Figure("marker", label, t("glance.halving", d=f"{halving:.0f}"), status)
     points = int(info.get("points") or 0)
-    return Figure("marker", label, t("glance.marker_missing", n=points), status, missing=True)
+    need = load_rules().kinetics.min_points
+    detail = t("glance.marker_missing_detail", n=points, need=need)
+    return Figure("marker", label, t("glance.marker_missing"), detail, missing=True)
 
 
 def _molecular(case: Mapping[str, Any], a: Mapping[str, Any], t: Translator) -> Figure:
