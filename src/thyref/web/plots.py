@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -34,24 +35,28 @@ RESPONSE_COLOURS = {
     "NE": "#999999",
 }
 _lock = threading.Lock()
+_PT_SIZE = re.compile(r'width="([\d.]+)pt" height="([\d.]+)pt"')
 
 
-# Plots are drawn at the size they are shown (CSS pixels: 96 per inch); text is 12 px.
-WIDTH_IN = 5.0
-HEIGHT_IN = {"markers": 3.1, "recist": 3.5, "rai": 3.1, "timeline": 2.7}
-MARKER_AXIS_IN = 2.3  # height of each marker panel (one unit per axis)
-FONT_PT = 9.0  # 12 px
-SMALL_PT = 8.5  # legends and ticks: about 11.3 px
+# Plots are drawn at the size they are shown. matplotlib lays out in points (72 per
+# inch); the SVG is written in CSS pixels with one pixel per point (``_svg``), so every
+# size below is in pixels on the page: 480 px wide, text 12 px, ticks and legends 11 px.
+UNIT = 72.0  # SVG units (= CSS pixels) per matplotlib inch
+WIDTH_PX = 480
+HEIGHT_PX = {"markers": 300, "recist": 340, "rai": 310, "timeline": 260}
+MARKER_AXIS_PX = 220  # height of each marker panel (one unit per axis)
+FONT_PT = 12.0
+SMALL_PT = 11.0
 
 
 def size_px(
     name: str, case: JsonObject | None = None, assessment: JsonObject | None = None
 ) -> tuple[int, int]:
     """(width, height) in CSS pixels at which plot ``name`` is drawn and shown."""
-    height = HEIGHT_IN[name]
+    height = HEIGHT_PX[name]
     if name == "markers" and assessment is not None:
-        height = max(height, MARKER_AXIS_IN * max(1, len(_marker_groups(assessment))) + 0.6)
-    return round(WIDTH_IN * 96), round(height * 96)
+        height = max(height, MARKER_AXIS_PX * max(1, len(_marker_groups(assessment))) + 60)
+    return WIDTH_PX, height
 
 
 def plots_for(assessment: JsonObject) -> tuple[str, ...]:
@@ -90,8 +95,8 @@ def _style(ax: Any) -> None:
 
 def _figure(name: str, rows: int = 1) -> tuple[Any, list[Any], Any]:
     Figure, mdates, _ = _mpl()
-    height = HEIGHT_IN[name] if rows == 1 else MARKER_AXIS_IN * rows + 0.6
-    fig = Figure(figsize=(WIDTH_IN, height), dpi=96, layout="constrained")
+    height = HEIGHT_PX[name] if rows == 1 else MARKER_AXIS_PX * rows + 60
+    fig = Figure(figsize=(WIDTH_PX / UNIT, height / UNIT), dpi=UNIT, layout="constrained")
     axes = list(fig.subplots(rows, 1, sharex=True, squeeze=False)[:, 0])
     for ax in axes:
         _style(ax)
@@ -99,9 +104,11 @@ def _figure(name: str, rows: int = 1) -> tuple[Any, list[Any], Any]:
 
 
 def _svg(fig: Any) -> bytes:
+    """The figure as SVG whose units are CSS pixels (``width="480"``, not ``"480pt"``)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue()
+    svg = _PT_SIZE.sub(r'width="\1" height="\2"', buffer.getvalue().decode(), count=1)
+    return svg.encode()
 
 
 def _date_axis(ax: Any, mdates: Any, span: tuple[date, date] | None, t: Translator) -> None:
@@ -232,6 +239,16 @@ def plot_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> byt
     return _svg(fig)
 
 
+def pd_limits(sums: list[float], pd_factor: float, pd_min_mm: float) -> list[float]:
+    """The sum that would be progression after each scan: +20 % AND +5 mm over the nadir.
+
+    The nadir is the smallest sum so far (baseline included), so the line steps down
+    when the disease shrinks.
+    """
+    nadirs = [min(sums[: i + 1]) for i in range(len(sums))]
+    return [max(n * pd_factor, n + pd_min_mm) for n in nadirs]
+
+
 def plot_recist(
     case: JsonObject,
     assessment: JsonObject,
@@ -288,8 +305,7 @@ def plot_recist(
         label=t("plot.pr_line", pct=f"{(1 - pr_factor) * 100:.0f}"),
     )
     # PD threshold at each scan: at least +20 % AND +5 mm above the nadir before it.
-    nadirs = [min(ys[: i + 1]) for i in range(len(ys))]
-    limits = [max(n * pd_factor, n + pd_min_mm) for n in nadirs]
+    limits = pd_limits(ys, pd_factor, pd_min_mm)
     ax.step(
         [*xs, end],
         [*limits, limits[-1]],
