@@ -201,9 +201,10 @@ def rules(
 
     r = load_rules()
     table = Table(title=f"{r.id}: {r.title}", title_justify="left")
-    table.add_column("section", overflow="fold")
-    table.add_column("setting", overflow="fold")
-    table.add_column("value", overflow="fold")
+    # names and codes are never cut mid-word: they do not wrap; values wrap between words
+    table.add_column("section", no_wrap=True)
+    table.add_column("setting", no_wrap=True)
+    table.add_column("value")
     for section in ("refractoriness", "recist", "kinetics", "options"):
         block = getattr(r, section).model_dump()
         for key, value in block.items():
@@ -237,7 +238,7 @@ def _explain(lang: Lang) -> None:
     r = load_rules()
     table = Table(title=f"{r.id}", title_justify="left", show_lines=True)
     for column in ("id", "rule" if lang == "en" else "règle", "sources"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column, no_wrap=column == "id")
     for criterion, sources in r.refractoriness.criteria.items():
         table.add_row(criterion, rule_text(criterion, lang, r), ", ".join(sources))
     for option, sources in r.options.sources.items():
