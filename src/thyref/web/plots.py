@@ -40,11 +40,11 @@ _PT_SIZE = re.compile(r'width="([\d.]+)pt" height="([\d.]+)pt"')
 
 # Plots are drawn at the size they are shown. matplotlib lays out in points (72 per
 # inch); the SVG is written in CSS pixels with one pixel per point (``_svg``), so every
-# size below is in pixels on the page: 480 px wide, text 12 px, ticks and legends 11 px.
+# size below is in pixels on the page: 400 px wide, text 12 px, ticks and legends 11 px.
 UNIT = 72.0  # SVG units (= CSS pixels) per matplotlib inch
-WIDTH_PX = 480
-HEIGHT_PX = {"markers": 300, "recist": 340, "rai": 310, "timeline": 260}
-MARKER_AXIS_PX = 220  # height of each marker panel (one unit per axis)
+WIDTH_PX = 400
+HEIGHT_PX = {"markers": 290, "recist": 330, "rai": 300, "timeline": 250}
+MARKER_AXIS_PX = 200  # height of each marker panel (one unit per axis)
 FONT_PT = 12.0
 SMALL_PT = 11.0
 
@@ -104,7 +104,7 @@ def _figure(name: str, rows: int = 1) -> tuple[Any, list[Any], Any]:
 
 
 def _svg(fig: Any) -> bytes:
-    """The figure as SVG whose units are CSS pixels (``width="480"``, not ``"480pt"``)."""
+    """The figure as SVG whose units are CSS pixels (``width="400"``, not ``"400pt"``)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = _PT_SIZE.sub(r'width="\1" height="\2"', buffer.getvalue().decode(), count=1)
