@@ -34,7 +34,15 @@ def demo_app(app: FastAPI) -> Iterator[FastAPI]:
 
 
 def _pages(client: TestClient) -> list[str]:
-    urls = ["/", "/patient", "/cases", "/cases/new", "/cases/import", "/cases?q=zzz"]
+    urls = [
+        "/",
+        "/patient",
+        "/cases",
+        "/cases/new",
+        "/cases/import",
+        "/cases?q=zzz",
+        "/api/v1/docs",
+    ]
     for raw in demo_cases():
         base = f"/cases/{raw['id']}"
         urls += [base, f"{base}/edit", f"{base}/history", f"{base}/versions/1"]
