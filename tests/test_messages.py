@@ -121,3 +121,64 @@ def test_every_site_has_a_name_in_both_languages() -> None:
     for site in Site:
         assert text(f"site.{site}", "fr") != f"site.{site}"
         assert text(f"site.{site}", "en") != f"site.{site}"
+
+
+def test_one_catalogue_for_engine_pages_and_reports() -> None:
+    """The web's and the CLI's words come from the same loader as the engine's."""
+    from thyref.domain.messages import CATALOGUE_FILES
+
+    cat = catalogue()
+    assert "messages-ui.toml" in CATALOGUE_FILES
+    assert "web.case.glance" in cat["fr"] and "title.RCP-NATIONAL" in cat["fr"]
+    assert "demo.title" in cat["en"] and "vocab.response.SD" in cat["en"]
+
+
+def test_every_key_a_template_names_exists() -> None:
+    from pathlib import Path
+
+    import thyref.web
+
+    folder = Path(thyref.web.__file__).parent / "templates"
+    named: set[str] = set()
+    for template in folder.glob("*.html"):
+        source = template.read_text(encoding="utf-8")
+        named |= {f"web.{k}" for k in re.findall(r"\bt\(['\"]([a-z_.]*[a-z_])['\"]", source)}
+        for key in re.findall(r"t\.plural\(['\"]([a-z_.]+)['\"]", source):
+            named |= {f"web.{key}.one", f"web.{key}.other"}
+    assert len(named) > 100
+    for lang in ("fr", "en"):
+        missing = sorted(k for k in named if k not in catalogue()[lang])
+        assert not missing, (lang, missing)
+
+
+@pytest.mark.parametrize(
+    ("vocabulary", "values"),
+    [
+        ("response", ("CR", "PR", "SD", "PD", "NE", "NON_CR_NON_PD")),  # RECIST responses
+        ("extent", ("locoregional", "locally_advanced", "metastatic")),  # disease extent
+        ("band", ("lt_1y", "1y_to_3y", "ge_3y", "lt_6m", "6m_to_24m", "gt_24m")),  # rules bands
+        ("test", ("thyroglobulin", "tg_antibodies", "tsh", "calcitonin", "cea")),  # lab tests
+    ],
+)
+def test_every_code_has_a_word_in_both_languages(vocabulary: str, values: tuple[str, ...]) -> None:
+    for value in values:
+        for lang in ("fr", "en"):
+            assert f"vocab.{vocabulary}.{value}" in catalogue()[lang], (vocabulary, value, lang)
+
+
+def test_doubling_bands_of_the_rules_have_words() -> None:
+    bands = load_rules().kinetics.bands
+    for label in [*bands.thyroglobulin.labels, *bands.mtc.labels]:
+        assert text(f"vocab.band.{label}", "fr") != text(f"vocab.band.{label}", "en")
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("fr", "Objectif : TSH"),  # French: a space before the colon
+        ("en", "Target: TSH"),  # English: none
+    ],
+)
+def test_colons_follow_the_language(lang: str, expected: str) -> None:
+    assert text("summary.TSH-SUPPRESSION", lang, {"target": "0.1"}).startswith(expected)
+    assert text("web.colon", lang) == (" :" if lang == "fr" else ":")

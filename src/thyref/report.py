@@ -10,8 +10,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from thyref.domain.assessment import Assessment
-from thyref.domain.messages import Lang, text
+from thyref.domain.assessment import Assessment, missing_label
+from thyref.domain.messages import Lang, number, text
 
 STATUS_STYLE = {
     "not_applicable": "bold",
@@ -32,12 +32,41 @@ class _Labels:
         return text(f"label.{key}", self.lang)
 
 
-def _fmt(value: Any, suffix: str = "") -> str:
+def _fmt(value: Any, suffix: str = "", lang: Lang = "en") -> str:
+    """A number the reader's way (``+12,5 %`` in French); a dash when there is none."""
     if value is None:
         return "–"
-    if isinstance(value, float):
-        return f"{value:+.1f}{suffix}" if suffix == "%" else f"{value:g}{suffix}"
+    if suffix == "%" and isinstance(value, (int, float)):
+        sign = "+" if value >= 0 else ""
+        return f"{sign}{number(round(float(value), 1), lang)}{' %' if lang == 'fr' else '%'}"
+    if isinstance(value, (int, float)):
+        return f"{number(value, lang)}{suffix}"
     return f"{value}{suffix}"
+
+
+def _response(code: Any, lang: Lang) -> str:
+    """A RECIST response in words (``MS`` in French for ``SD``)."""
+    return text(f"vocab.response.{code}", lang) if code else "–"
+
+
+def _marker(marker: str, lang: Lang) -> str:
+    return text(f"vocab.test.{marker}", lang)
+
+
+def _trend(k: Any, lang: Lang) -> str:
+    """A marker's trend in words, with its doubling-time band."""
+    out = text(f"web.kinetics.{k.status}", lang)
+    return out + (f" ({text(f'vocab.band.{k.band}', lang)})" if k.band else "")
+
+
+def _rai_line(a: Any, lb: _Labels, lang: Lang) -> str:
+    n = a.rai.administrations
+    one = n == 1 or (n == 0 and lang == "fr")  # "0 cure" in French, "0 administrations"
+    count = text("report.administrations." + ("one" if one else "other"), lang, {"n": n})
+    return (
+        f"{lb['rai']}{text('report.colon', lang)} {number(a.rai.cumulative_gbq, lang)} GBq = "
+        f"{number(a.rai.cumulative_mci, lang)} mCi ({count})"
+    )
 
 
 def _view(value: Any) -> Any:
@@ -55,13 +84,15 @@ def _kinetics(a: Any) -> list[tuple[str, Any]]:
 
 def _other_definitions(a: Any, lang: Lang) -> list[str]:
     """One line per definition other than the primary: verdict, criteria, missing data."""
+    c = text("report.colon", lang)
     out = []
     for d in getattr(a, "definitions", [])[1:]:
-        line = f"{d.rule_set}: {text(f'status.{d.status}', lang)}"
+        line = f"{d.rule_set}{c} {text(f'status.{d.status}', lang)}"
         if d.criteria_met:
             line += f" ({', '.join(d.criteria_met)})"
         if d.missing_data:
-            line += f" — {text('label.missing', lang)}: {', '.join(d.missing_data)}"
+            missing = "; ".join(missing_label(d.rule_set, item, lang) for item in d.missing_data)
+            line += f" — {text('label.missing', lang)}{c} {missing}"
         out.append(line)
     return out
 
@@ -71,34 +102,32 @@ def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
     a = _view(assessment.to_json())
     lb = _Labels(lang)
     r = a.refractory
+    c = text("report.colon", lang)
     head = Text()
-    head.append(f"{lb['status']}: ")
+    head.append(f"{lb['status']}{c} ")
     head.append(text(f"status.{r.status}", lang), STATUS_STYLE.get(r.status, ""))
     head.append(f"  ·  {text(f'category.{r.category}', lang)}")
     if r.extent:
         head.append(f"  ·  {text(f'extent.{r.extent}', lang)}")
-    head.append(f"\n{lb['criteria']}: {', '.join(r.criteria_met) or lb['none']}")
+    head.append(f"\n{lb['criteria']}{c} {', '.join(r.criteria_met) or lb['none']}")
     for ev in r.evidence:
-        head.append(f"\n  • {ev.criterion}: {ev.detail} [{', '.join(ev.sources)}]")
+        head.append(f"\n  • {ev.criterion}{c} {ev.detail} [{', '.join(ev.sources)}]")
     if r.missing_data:
-        head.append(f"\n{lb['missing']}:", "yellow")
-        for m, label in zip(r.missing_data, r.missing_data_labels, strict=True):
-            head.append(f"\n  • {label} ({m})", "yellow")
+        head.append(f"\n{lb['missing']}{c}", "yellow")
+        for label in r.missing_data_labels:
+            head.append(f"\n  • {label}", "yellow")
     for note in r.notes:
         head.append(f"\n{note}", "italic")
     for line in _other_definitions(a, lang):
-        head.append(f"\n{lb['other_definition']}: {line}")
-    head.append(
-        f"\n{lb['rai']}: {a.rai.cumulative_gbq:g} GBq = {a.rai.cumulative_mci:g} mCi "
-        f"({a.rai.administrations} {lb['administrations']})"
-    )
+        head.append(f"\n{lb['other_definition']}{c} {line}")
+    head.append("\n" + _rai_line(a, lb, lang))
     parts: list[RenderableType] = [Panel(head, title=f"{lb['case']} {a.case_id}")]
     if a.recist is not None:
         rc = a.recist
         table = Table(
             title=f"{lb['recist']} — {lb['baseline']} {rc.baseline_date}, "
-            f"{lb['targets']}: {', '.join(rc.targets) or lb['none']} "
-            f"({_fmt(rc.baseline_sum_mm)} mm)",
+            f"{lb['targets']}{c} {', '.join(rc.targets) or lb['none']} "
+            f"({_fmt(rc.baseline_sum_mm, lang=lang)} mm)",
             title_justify="left",
         )
         for col in ("date", "sum", "base", "nadir", "target", "non_target", "new", "overall"):
@@ -106,14 +135,16 @@ def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
                 lb[col], justify="right" if col in ("sum", "base", "nadir") else "left"
             )
         for tp in rc.timepoints:
-            overall = tp.overall_response + (" *" if tp.asserted else "")
+            overall = _response(tp.overall_response, lang) + (" *" if tp.asserted else "")
             table.add_row(
-                tp.date, _fmt(tp.sum_mm), _fmt(tp.change_from_baseline_pct, "%"),
-                _fmt(tp.change_from_nadir_pct, "%"), tp.target_response or "–",
-                tp.non_target_response or "–", lb["yes"] if tp.new_lesions else lb["no"],
+                tp.date, _fmt(tp.sum_mm, lang=lang), _fmt(tp.change_from_baseline_pct, "%", lang),
+                _fmt(tp.change_from_nadir_pct, "%", lang), _response(tp.target_response, lang),
+                _response(tp.non_target_response, lang), lb["yes"] if tp.new_lesions else lb["no"],
                 Text(overall, "bold red" if tp.overall_response == "PD" else "bold"),
             )  # fmt: skip
-        table.caption = f"{lb['best']}: {rc.best_overall_response or '–'}"
+        table.caption = f"{lb['best']}{c} {_response(rc.best_overall_response, lang)}"
+        if any(tp.asserted for tp in rc.timepoints):
+            table.caption += "  ·  " + text("report.asserted_note", lang)
         parts.append(table)
     kin = Table(title=lb["kinetics"], title_justify="left")
     for col in ("marker", "points", "dt", "ht", "status"):
@@ -122,12 +153,12 @@ def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
     for marker, k in _kinetics(a):
         if k.points == 0:
             continue
-        status = k.status + (f" ({k.band})" if k.band else "")
+        status = _trend(k, lang)
         if k.warning_text:
             status += " ⚠ " + "; ".join(k.warning_text)
         kin.add_row(
-            marker, str(k.points), _fmt(k.doubling_time_days), _fmt(k.halving_time_days),
-            status, _fmt(k.r2),
+            _marker(marker, lang), str(k.points), _fmt(k.doubling_time_days, lang=lang),
+            _fmt(k.halving_time_days, lang=lang), status, _fmt(k.r2, lang=lang),
         )  # fmt: skip
     if kin.row_count:
         parts.append(kin)
@@ -159,52 +190,52 @@ def render_markdown(assessment: Assessment, lang: Lang) -> str:
     a = _view(assessment.to_json())
     lb = _Labels(lang)
     r = a.refractory
+    c = text("report.colon", lang)
     out = [f"# {lb['case']} {a.case_id}", ""]
     out.append(
-        f"**{lb['status']}**: {text(f'status.{r.status}', lang)} · "
+        f"**{lb['status']}**{c} {text(f'status.{r.status}', lang)} · "
         f"{text(f'category.{r.category}', lang)}"
         + (f" · {text(f'extent.{r.extent}', lang)}" if r.extent else "")
     )
     out.append("")
-    out.append(f"**{lb['criteria']}**: {', '.join(r.criteria_met) or lb['none']}")
-    out.extend(f"- `{ev.criterion}`: {ev.detail} ({', '.join(ev.sources)})" for ev in r.evidence)
+    out.append(f"**{lb['criteria']}**{c} {', '.join(r.criteria_met) or lb['none']}")
+    out.extend(f"- `{ev.criterion}`{c} {ev.detail} ({', '.join(ev.sources)})" for ev in r.evidence)
     if r.missing_data:
         out.append("")
-        out.append(f"**{lb['missing']}**:")
-        out.extend(
-            f"- {label} (`{m}`)"
-            for m, label in zip(r.missing_data, r.missing_data_labels, strict=True)
-        )
+        out.append(f"**{lb['missing']}**{c}")
+        out.extend(f"- {label}" for label in r.missing_data_labels)
     out.extend(["", *(f"_{n}_" for n in r.notes)])
     lines = _other_definitions(a, lang)
     out.extend(
-        [*(f"**{lb['other_definition']}**: {line}  " for line in lines), *([""] if lines else [])]
+        [*(f"**{lb['other_definition']}**{c} {line}  " for line in lines), *([""] if lines else [])]
     )
-    out.append(
-        f"**{lb['rai']}**: {a.rai.cumulative_gbq:g} GBq = {a.rai.cumulative_mci:g} mCi "
-        f"({a.rai.administrations} {lb['administrations']})"
-    )
+    rai_label, _, rai_rest = _rai_line(a, lb, lang).partition(c + " ")
+    out.append(f"**{rai_label}**{c} {rai_rest}")
     if a.recist is not None:
         rc = a.recist
         out += [
             "",
             f"## {lb['recist']}",
             "",
-            f"{lb['baseline']}: {rc.baseline_date} · {lb['targets']}: "
-            f"{', '.join(rc.targets) or lb['none']} · {_fmt(rc.baseline_sum_mm)} mm",
+            f"{lb['baseline']}{c} {rc.baseline_date} · {lb['targets']}{c} "
+            f"{', '.join(rc.targets) or lb['none']} · {_fmt(rc.baseline_sum_mm, lang=lang)} mm",
             "",
             f"| {lb['date']} | {lb['sum']} | {lb['base']} | {lb['nadir']} | {lb['target']} "
             f"| {lb['non_target']} | {lb['new']} | {lb['overall']} |",
             "|---|---:|---:|---:|---|---|---|---|",
         ]
         for tp in rc.timepoints:
+            asserted = " " + text("report.asserted", lang) if tp.asserted else ""
             out.append(
-                f"| {tp.date} | {_fmt(tp.sum_mm)} | {_fmt(tp.change_from_baseline_pct, '%')} "
-                f"| {_fmt(tp.change_from_nadir_pct, '%')} | {tp.target_response or '–'} "
-                f"| {tp.non_target_response or '–'} | {lb['yes'] if tp.new_lesions else lb['no']} "
-                f"| **{tp.overall_response}**{' (asserted)' if tp.asserted else ''} |"
+                f"| {tp.date} | {_fmt(tp.sum_mm, lang=lang)} "
+                f"| {_fmt(tp.change_from_baseline_pct, '%', lang)} "
+                f"| {_fmt(tp.change_from_nadir_pct, '%', lang)} "
+                f"| {_response(tp.target_response, lang)} "
+                f"| {_response(tp.non_target_response, lang)} "
+                f"| {lb['yes'] if tp.new_lesions else lb['no']} "
+                f"| **{_response(tp.overall_response, lang)}**{asserted} |"
             )
-        out += ["", f"{lb['best']}: **{rc.best_overall_response or '–'}**"]
+        out += ["", f"{lb['best']}{c} **{_response(rc.best_overall_response, lang)}**"]
     rows = [(m, k) for m, k in _kinetics(a) if k.points]
     if rows:
         out += ["", f"## {lb['kinetics']}", "",
@@ -213,13 +244,13 @@ def render_markdown(assessment: Assessment, lang: Lang) -> str:
         for m, k in rows:
             warn = (" — " + "; ".join(k.warning_text)) if k.warning_text else ""
             out.append(
-                f"| {m} | {k.points} | {_fmt(k.doubling_time_days)} | {_fmt(k.halving_time_days)} "
-                f"| {k.status}{warn} |"
+                f"| {_marker(m, lang)} | {k.points} | {_fmt(k.doubling_time_days, lang=lang)} "
+                f"| {_fmt(k.halving_time_days, lang=lang)} | {_trend(k, lang)}{warn} |"
             )
     out += ["", f"## {lb['options']}", ""]
     for rec in a.recommendations:
         out.append(
-            f"- **{rec.title}** (`{rec.id}`, {text(f'priority.{rec.priority}', lang)}): "
+            f"- **{rec.title}** (`{rec.id}`, {text(f'priority.{rec.priority}', lang)}){c} "
             f"{rec.rationale} _[{', '.join(rec.sources)}]_"
         )
     out += ["", f"_{lb['disclaimer']} thyref {a.engine.version} · {a.engine.rules}_", ""]

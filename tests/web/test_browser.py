@@ -33,7 +33,7 @@ ARGS = [
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-USER, PASSWORD = "clinician", "browser-pass-123"
+USER, PASSWORD, ADMIN = "clinician", "browser-pass-123", "boss"
 
 if shutil.which(CHROMIUM) is None and not Path(CHROMIUM).exists():  # pragma: no cover
     pytest.skip(
@@ -53,14 +53,22 @@ def _free_port() -> int:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import uvicorn
 
+    from thyref.demo import demo_cases
     from thyref.storage import repository as repo
     from thyref.web import WebSettings, create_app
+    from thyref.web import cases as case_ops
     from thyref.web.security import hash_password
 
     folder = tmp_path_factory.mktemp("browser")
     app = create_app(WebSettings(database_url=f"sqlite:///{folder / 'b.db'}"))
     with app.state.thyref.db.session() as db:
-        repo.add_user(db, USER, hash_password(PASSWORD), "clinician", "Lyon")
+        clinician = repo.add_user(db, USER, hash_password(PASSWORD), "clinician", "Lyon")
+        repo.add_user(db, ADMIN, hash_password(PASSWORD), "admin", "Lyon")
+        for raw in demo_cases():  # every kind of case, for the layout checks
+            case_ops.create(db, clinician, raw, action="import", note="demo")
+        first = demo_cases()[0]
+        changed = {**first, "patient": {**first.get("patient", {}), "birth_year": 1960}}
+        case_ops.update(db, clinician, first["id"], 1, changed, note="année de naissance")
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
     uv = uvicorn.Server(config)
@@ -145,10 +153,11 @@ def checked(browser: Browser, server: str) -> Iterator[Checked]:
     page.assert_clean()
 
 
-def _login(c: Checked) -> None:
+def _login(c: Checked, user: str = USER, audit: bool = True) -> None:
     c.goto("/login")
-    c.audit("login")
-    c.page.fill("#username", USER)
+    if audit:
+        c.audit("login")
+    c.page.fill("#username", user)
     c.page.fill("#password", PASSWORD)
     c.page.keyboard.press("Enter")  # keyboard only
     c.page.wait_for_url("**/cases")
@@ -361,3 +370,56 @@ def test_keyboard_only_sign_in_and_skip_link(checked: Checked) -> None:
     inside = page.evaluate("() => document.getElementById('main').contains(document.activeElement)")
     assert inside, _focused(page)
     checked.audit("keyboard-case-list")
+
+
+def _layout_pages() -> list[tuple[str, str]]:
+    """(screenshot name, path) of every page a clinician or an admin sees."""
+    from thyref.demo import demo_cases
+
+    pages = [("home", "/"), ("patient", "/patient"), ("cases", "/cases"), ("new", "/cases/new")]
+    pages += [("import", "/cases/import"), ("search", "/cases?q=papillaire")]
+    for raw in demo_cases():
+        cid = raw["id"]
+        pages += [(f"case-{cid}", f"/cases/{cid}"), (f"edit-{cid}", f"/cases/{cid}/edit")]
+    first = demo_cases()[0]["id"]
+    pages += [
+        ("history", f"/cases/{first}/history"),
+        ("compare", f"/cases/{first}/compare?a=1&b=2"),
+    ]
+    pages += [("audit", "/admin/audit")]
+    return pages
+
+
+WIDTHS = [(1366, 768), (1024, 768), (390, 844)]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize(("width", "height"), WIDTHS, ids=[str(w) for w, _ in WIDTHS])
+def test_no_page_scrolls_sideways(
+    browser: Browser, server: str, width: int, height: int, lang: str
+) -> None:
+    """Every page fits its width: wide tables scroll inside their card, never the page."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
+    checked = Checked(context.new_page(), server)
+    page = checked.page
+    checked.goto(f"/login?lang={lang}")
+    too_wide: list[str] = []
+
+    def look(name: str) -> None:
+        page.wait_for_load_state("networkidle")
+        for img in page.locator("img").all():  # plots drawn before the picture is taken
+            img.evaluate("i => i.complete || new Promise(ok => i.addEventListener('load', ok))")
+        wide = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+        if wide > 0:
+            too_wide.append(f"{name}: {wide}px too wide")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{lang}-{width}-{name}.png"), full_page=True)
+
+    look("login")
+    _login(checked, ADMIN, audit=False)
+    for name, path in _layout_pages():
+        checked.goto(path)
+        look(name)
+    context.close()
+    assert not too_wide, too_wide
+    checked.assert_clean()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -103,3 +104,33 @@ def test_removing_a_lesion_shifts_its_grid_column() -> None:
     assert state.counts["imaging"] == 1 and state.get("imaging[0].date") == "2013-09-02"
     added = state.add_row("rai")
     assert state.get(f"rai[{added}].unit") == "mCi"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind", "stored"),
+    [
+        ("100", float, 100),  # an integer stays an integer, even for a decimal field
+        ("100.0", float, 100.0),  # a decimal stays a decimal
+        ("12,5", float, 12.5),  # French decimal comma
+        ("1957", int, 1957),  # a year
+        ("1e3", float, 1000.0),  # exponent: a decimal
+        ("beaucoup", float, "beaucoup"),  # not a number: passed on for the validator
+    ],
+)
+def test_numbers_are_stored_as_typed(typed: str, kind: type, stored: object) -> None:
+    from thyref.web.forms import _number
+
+    value = _number(typed, kind)
+    assert value == stored and type(value) is type(stored)
+
+
+@pytest.mark.parametrize("case", demo_cases(), ids=lambda c: str(c["id"]))
+def test_form_gives_back_the_exact_json(case: dict[str, Any]) -> None:
+    case = json.loads(json.dumps(case))
+    if case.get("imaging"):
+        case["imaging"][0]["new_lesions"] = False  # explicit false kept, not dropped
+    state = EditorState.from_case(case)
+    again, _ = EditorState.from_form(
+        [*state.values.items(), ("extra", state.extra_json())]
+    ).to_case()
+    assert json.dumps(again, sort_keys=True) == json.dumps(case, sort_keys=True)

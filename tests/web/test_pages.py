@@ -5,7 +5,13 @@ from __future__ import annotations
 import html
 import json
 import re
+from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+from thyref.demo import demo_cases
 
 from .support import PASSWORD, TestClient, csrf_of, demo_case, login, token
 
@@ -335,3 +341,143 @@ def test_patient_page(anon: TestClient) -> None:
     assert "équipe soignante" in page.text  # plain-language disclaimer
     english = anon.get("/patient?lang=en").text
     assert "Glossary" in english and "All topics" in english
+
+
+class _FormFields(HTMLParser):
+    """What a browser would post from ``form#editor-form`` (without pressing a button)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside = False
+        self.fields: list[tuple[str, str]] = []
+        self._select: str | None = None
+        self._options: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.inside = a.get("id") == "editor-form"
+        if not self.inside or ("name" not in a and tag != "option"):
+            return
+        if tag == "input":
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.fields.append((a["name"], a.get("value", "on")))
+            elif kind not in ("submit", "button", "file"):
+                self.fields.append((a["name"], a.get("value", "")))
+        elif tag == "select":
+            self._select, self._options = a["name"], []
+        elif tag == "option" and self._select is not None:
+            self._options.append((a.get("value", ""), "selected" in a))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        if tag == "select" and self._select is not None:
+            chosen = [v for v, selected in self._options if selected] or [self._options[0][0]]
+            self.fields.append((self._select, chosen[-1]))
+            self._select = None
+
+
+def _post_form(client: TestClient, url: str, fields: list[tuple[str, str]]) -> Any:
+    """Post repeated names in order, as a browser does."""
+    return client.post(
+        url,
+        content=urlencode(fields),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        follow_redirects=False,
+    )
+
+
+def _editor_form(html_text: str) -> list[tuple[str, str]]:
+    parser = _FormFields()
+    parser.feed(html_text)
+    return parser.fields
+
+
+def _versions(client: TestClient, case_id: str) -> list[dict[str, Any]]:
+    listing = client.get(f"/api/v1/cases/{case_id}/versions", headers=token(client)).json()
+    return list(listing if isinstance(listing, list) else listing.get("versions", listing))
+
+
+def _stored(client: TestClient, case_id: str, version: int) -> dict[str, Any]:
+    body = client.get(f"/api/v1/cases/{case_id}/versions/{version}", headers=token(client)).json()
+    return dict(body.get("case", body))
+
+
+@pytest.mark.parametrize("raw", demo_cases(), ids=lambda c: str(c["id"]))
+def test_editor_saves_what_changed_and_nothing_else(
+    client: TestClient, raw: dict[str, Any]
+) -> None:
+    case = json.loads(json.dumps(raw))
+    if case.get("imaging"):
+        case["imaging"][0]["new_lesions"] = False  # an explicit "no" must survive
+    if case.get("rai"):
+        # an integer stays an integer (inside the 50 GBq bound whatever the unit)
+        case["rai"][0]["activity"] = 4 if case["rai"][0]["unit"] == "GBq" else 100
+    _create(client, case)
+    csrf = login(client)
+    url = f"/cases/{case['id']}/edit"
+    form = _editor_form(client.get(url).text)
+    assert ("csrf_token", csrf) in form
+    # saved untouched: no new version
+    same = _post_form(client, url, [*form, ("action", "save")])
+    assert same.status_code == 303, same.text[:2000]
+    assert len(_versions(client, case["id"])) == 1
+    assert _stored(client, case["id"], 1) == case
+    # one field changed: only that field differs in the stored JSON
+    changed = [(k, "1961" if k == "patient.birth_year" else v) for k, v in form]
+    if ("patient.birth_year", "1961") not in changed:
+        changed.append(("patient.birth_year", "1961"))
+    saved = _post_form(client, url, [*changed, ("action", "save")])
+    assert saved.status_code == 303
+    assert len(_versions(client, case["id"])) == 2
+    expected = {**case, "patient": {**case.get("patient", {}), "birth_year": 1961}}
+    assert _stored(client, case["id"], 2) == expected
+    compare = client.get(f"/cases/{case['id']}/compare?a=1&b=2").text
+    assert compare.count("<code>") == 1 and "patient.birth_year" in compare
+
+
+def test_new_case_form_opens_without_errors(client: TestClient) -> None:
+    login(client)
+    page = client.get("/cases/new").text
+    assert 'id="error-summary"' not in page and "notice error" not in page
+
+
+@pytest.mark.parametrize(
+    ("query", "found", "not_found"),
+    [
+        ("papillaire", "demo-003", "ex-ftc-progression"),  # histology in French
+        ("papillary", "demo-003", "ex-atc"),  # and in English
+        ("réfractaire", "ex-atc", "ex-ptc-locoregional"),  # status word, not "non réfractaire"
+        ("refractaire", "ex-atc", "ex-ptc-indeterminate"),  # without the accent
+        ("BRAF", "demo-003", "ex-atc"),  # a gene of the molecular results
+        ("médullaire", "ex-mtc-calcitonin", "demo-003"),  # category
+        ("fixant pas", "demo-003", "ex-atc"),  # criterion in words
+        ("DTC-CUMULATIVE", "ex-ptc-cumulative", "demo-003"),  # criterion code
+    ],
+)
+def test_search_in_the_page_language(
+    client: TestClient, query: str, found: str, not_found: str
+) -> None:
+    for raw in demo_cases():
+        _create(client, raw)
+    login(client)
+    page = client.get("/cases", params={"q": query}).text
+    assert f">{found}<" in page
+    assert f">{not_found}<" not in page
+
+
+def test_audit_filter_shows_and_filters_by_user(client: TestClient) -> None:
+    _create(client, demo_case("au-1"))
+    login(client)
+    client.get("/cases/au-1")
+    login(client, "root")
+    page = client.get("/admin/audit", params={"user": "alice"}).text
+    assert 'id="user" name="user" value="alice"' in page
+    assert "Actor(" not in page
+    users = set(re.findall(r"<tr><td>[^<]*</td><td>([^<]*)</td>", page))
+    assert users == {"alice"}
+    empty = client.get("/admin/audit").text
+    assert 'id="user" name="user" value=""' in empty

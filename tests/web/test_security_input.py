@@ -166,7 +166,7 @@ def test_a_large_paste_is_imported_and_a_too_large_one_kept(client: TestClient) 
     over = json.dumps(demo_case("too-big")) + " " * (5 * 1024 * 1024)
     kept = client.post("/cases/import", data={"csrf_token": csrf, "text": over})
     assert kept.status_code == 422
-    assert "5 MB" in kept.text and '"too-big"' in kept.text.replace("&#34;", '"')
+    assert "5 Mo" in kept.text and '"too-big"' in kept.text.replace("&#34;", '"')
     # over the body limit: a page saying so, not a bare 400 or a JSON answer
     huge = "x" * (7 * 1024 * 1024)
     refused = client.post("/cases/import", data={"csrf_token": csrf, "text": huge})

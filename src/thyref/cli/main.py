@@ -18,7 +18,7 @@ from thyref import __version__
 from thyref.cli import ask_commands, board_commands, cohort_commands, fhir_commands, web_commands
 from thyref.domain import assess, load_case, parse_case
 from thyref.domain.case import MAX_BYTES
-from thyref.domain.messages import Lang, problem_text, text
+from thyref.domain.messages import Lang, number, problem_text, text
 from thyref.domain.rules import (
     DEFAULT_RULES,
     definition_ids,
@@ -223,9 +223,10 @@ def rules(
 
     r = load_rules()
     table = Table(title=f"{r.id}: {r.title}", title_justify="left")
-    table.add_column("section", overflow="fold")
-    table.add_column("setting", overflow="fold")
-    table.add_column("value", overflow="fold")
+    # names and codes are never cut mid-word: they do not wrap; values wrap between words
+    table.add_column("section", no_wrap=True)
+    table.add_column("setting", no_wrap=True)
+    table.add_column("value")
     for section in ("refractoriness", "recist", "kinetics", "options"):
         block = getattr(r, section).model_dump()
         for key, value in block.items():
@@ -259,7 +260,7 @@ def _explain(lang: Lang) -> None:
     r = load_rules()
     table = Table(title=f"{r.id}", title_justify="left", show_lines=True)
     for column in ("id", "rule" if lang == "en" else "règle", "sources"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column, no_wrap=column == "id")
     for criterion, sources in r.refractoriness.criteria.items():
         table.add_row(criterion, rule_text(criterion, lang, r), ", ".join(sources))
     for option, sources in r.options.sources.items():
@@ -308,23 +309,30 @@ def demo(
     from thyref.demo import demo_cases
 
     language: Lang = "en" if lang is Language.en else "fr"
-    table = Table(title="thyref demo cases", title_justify="left")
-    for col in ("case", "status", "criteria", "RECIST", "I-131 (GBq)", "options"):
-        table.add_column(col, overflow="fold")
+    table = Table(title=text("demo.title", language), title_justify="left", show_lines=True)
+    # Codes (case ids, criteria, options) are never cut mid-word: one per line, no wrapping.
+    for key in ("case", "status", "criteria", "recist", "gbq", "options"):
+        codes = key in ("case", "criteria", "options")
+        table.add_column(text(f"demo.{key}", language), no_wrap=codes, overflow="ellipsis")
     for raw in demo_cases():
         a = assess(parse_case(raw), language)
         rc = a.recist
+        responses = (
+            [text(f"vocab.response.{t['overall_response']}", language) for t in rc["timepoints"]]
+            if rc
+            else []
+        )
         table.add_row(
             a.case_id,
-            a.refractory["status"],
-            ", ".join(a.refractory["criteria_met"]) or "–",
-            " → ".join(t["overall_response"] for t in rc["timepoints"]) if rc else "–",
-            f"{a.rai['cumulative_gbq']:g}",
-            ", ".join(r["id"] for r in a.recommendations),
+            text(f"status.{a.refractory['status']}", language),
+            "\n".join(a.refractory["criteria_met"]) or "–",
+            " → ".join(responses) or "–",
+            number(a.rai["cumulative_gbq"], language),
+            "\n".join(r["id"] for r in a.recommendations),
         )
-    out = _console()
+    out = _console(piped_width=140)
     out.print(table)
-    out.print("Details: thyref assess <case.json>   ·   thyref --help")
+    out.print(text("demo.details", language))
 
 
 ask_commands.register(app)

@@ -349,24 +349,23 @@ def _definition_out(
     }
 
 
+def missing_label(rule_set: str, item: str, lang: Lang, rules: Rules | None = None) -> str:
+    """A missing item in words, with the imaging window of its definition (if any)."""
+    rules = rules or load_rules()
+    definition = rules.definition if rule_set == rules.id else load_definition(rule_set)
+    months = next(
+        (m.window_months for scope in definition.scope for m in scope.missing if m.item == item),
+        None,
+    )
+    key = f"missing.{item}" + (".any_time" if item == "imaging_after_rai" and not months else "")
+    return text(key, lang, {"months": months or ""})
+
+
 def _missing_labels(
     verdict: refractoriness_mod.Refractoriness, rules: Rules, lang: Lang
 ) -> list[str]:
-    """Each missing item in words, with the imaging window of the verdict's definition."""
-    definition = (
-        rules.definition if verdict.rule_set == rules.id else load_definition(verdict.rule_set)
-    )
-    windows: dict[str, int | None] = {
-        m.item: m.window_months for scope in definition.scope for m in scope.missing
-    }
-    out = []
-    for item in verdict.missing_data:
-        months = windows.get(item)
-        key = f"missing.{item}" + (
-            ".any_time" if item == "imaging_after_rai" and not months else ""
-        )
-        out.append(text(key, lang, {"months": months or ""}))
-    return out
+    """Each missing item of a verdict in words."""
+    return [missing_label(verdict.rule_set, item, lang, rules) for item in verdict.missing_data]
 
 
 def _thresholds(rules: Rules) -> dict[str, str]:

@@ -1,4 +1,8 @@
-"""Product text in French (default) and English, read from ``data/messages.toml``."""
+"""Product text in French (default) and English: one catalogue, read from the data files.
+
+``data/messages.toml`` holds the engine's sentences, ``data/messages-ui.toml`` those of the
+web pages, CLI tables and reports. Both are merged here; a key defined twice is an error.
+"""
 
 from __future__ import annotations
 
@@ -20,11 +24,28 @@ class _Safe(dict[str, Any]):
         return "{" + key + "}"
 
 
+CATALOGUE_FILES = ("messages.toml", "messages-ui.toml")
+
+
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
-    text = resources.files("thyref.data").joinpath("messages.toml").read_text(encoding="utf-8")
-    data: dict[str, dict[str, str]] = tomllib.loads(text)
-    return data
+    """Every message, by language then key (the files' order is kept)."""
+    merged: dict[str, dict[str, str]] = {lang: {} for lang in LANGS}
+    for name in CATALOGUE_FILES:
+        raw = resources.files("thyref.data").joinpath(name).read_text(encoding="utf-8")
+        data: dict[str, dict[str, str]] = tomllib.loads(raw)
+        for lang in LANGS:
+            table = data.get(lang, {})
+            twice = sorted(set(table) & set(merged[lang]))
+            if twice:
+                raise ValueError(f"{name}: keys already defined elsewhere: {', '.join(twice)}")
+            merged[lang].update(table)
+    return merged
+
+
+def keys(prefix: str, lang: Lang = "fr") -> list[str]:
+    """The keys starting with ``prefix``, in the order of the data file."""
+    return [key for key in catalogue()[lang] if key.startswith(prefix)]
 
 
 def has(key: str, lang: Lang = "fr") -> bool:

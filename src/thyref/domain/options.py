@@ -486,7 +486,11 @@ def recommend(ctx: Context) -> list[Option]:
                 "urgent" if ctx.anaplastic else "high",
                 "reason.rcp_national.anaplastic" if ctx.anaplastic else "reason.rcp_national",
                 {
-                    "because": ", ".join(because),
+                    "because": tuple(  # the options by their titles, not their codes
+                        part
+                        for i, option_id in enumerate(because)
+                        for part in ("; " if i else "", Term(f"title.{option_id}"))
+                    ),
                     "per_month": ctx.rules.options.national_rcp_per_month,
                 },
                 _src(ctx, "RCP-NATIONAL"),
@@ -498,7 +502,13 @@ def recommend(ctx: Context) -> list[Option]:
                 "RCP-REGIONAL",
                 "high",
                 "reason.rcp_regional." + ctx.refractory.status,
-                {"missing": ", ".join(ctx.refractory.missing_data)},
+                {  # each missing item in words, not its code
+                    "missing": tuple(
+                        part
+                        for i, item in enumerate(ctx.refractory.missing_data)
+                        for part in ("; " if i else "", Term(f"missing.{item}"))
+                    )
+                },
                 _src(ctx, "RCP-REGIONAL"),
             )
         )

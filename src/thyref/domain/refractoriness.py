@@ -130,7 +130,9 @@ def _no_standard_treatment(facts: Facts, spec: CriterionSpec) -> Outcome:
     if possible:
         return Outcome(notes=(Said("note.mtc_standard_possible"),))
     extent = facts.case.extent(facts.rules)
-    return _evidence(spec, spec.message, {"extent": extent.value if extent else ""})
+    return _evidence(
+        spec, spec.message, {"extent": Term(f"extent.{extent.value}") if extent else ""}
+    )
 
 
 def _no_uptake(facts: Facts, spec: CriterionSpec) -> Outcome:
@@ -204,7 +206,9 @@ def _cumulative_activity(facts: Facts, spec: CriterionSpec) -> Outcome:
             "threshold_gbq": f"{rai.threshold_mbq / 1000:g}",
             "reached": reached.isoformat(),
             "latest_date": after[-1].date.isoformat() if after else "",
-            "latest_response": after[-1].overall_response if after else "",
+            "latest_response": Term(f"vocab.response.{after[-1].overall_response}")
+            if after
+            else "",
             "lesions": len(case.raw.lesions),
         },
         dates=(reached,),

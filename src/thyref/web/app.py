@@ -109,9 +109,9 @@ def _is_api(request: Request) -> bool:
 
 def _html_error(request: Request, status: int, key: str, **values: object) -> Response:
     p = Page(request, None, check=False)
-    message = p.t(key, **values)
-    if message == key:  # not a page string: a sentence of the messages catalogue
-        message = say(key, cast(Lang, p.lang), dict(values))
+    # a page string (web.*), else a sentence of the engine's messages
+    lang = cast(Lang, p.lang)
+    message = p.t(key, **values) if p.t.has(key) else say(key, lang, dict(values))
     return p.render("error.html", status=status, message=message, status_code=status)
 
 
@@ -163,7 +163,7 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(AmbiguousCase)
     async def ambiguous(request: Request, exc: AmbiguousCase) -> Response:
         if not _is_api(request):
-            return _html_error(request, 409, "web.ambiguous_case", refs=", ".join(exc.refs))
+            return _html_error(request, 409, "ambiguous_case", refs=", ".join(exc.refs))
         return api.error_response(
             409, "several centres use this case id: name one by its ref", refs=exc.refs
         )
@@ -191,7 +191,7 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(BodyTooLarge)
     async def too_large(request: Request, exc: BodyTooLarge) -> Response:
         if not _is_api(request):
-            return _html_error(request, 413, "web.too_large", limit=MAX_BYTES // 2**20)
+            return _html_error(request, 413, "too_large", limit=MAX_BYTES // 2**20)
         return api.error_response(413, "request body too large")
 
     @app.exception_handler(RequestValidationError)
@@ -206,7 +206,7 @@ def _install_handlers(app: FastAPI) -> None:
                 # e.g. a version number no version can have: that page does not exist
                 return _html_error(request, 404, "error.not_found")
             fields = ", ".join(p["path"] for p in problems)
-            return _html_error(request, 422, "web.bad_request", fields=fields)
+            return _html_error(request, 422, "bad_request", fields=fields)
         return api.error_response(422, "invalid request", problems)
 
     @app.exception_handler(StarletteHTTPException)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import unicodedata
+from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from thyref.errors import CaseValidationError, Problem
 from thyref.storage import repository as repo
+from thyref.storage.models import CaseRecord, CaseVersion
 from thyref.web.assessing import assess_all, parse_case
+from thyref.web.i18n import LANGS, Translator
 
 JsonObject = dict[str, Any]
 
@@ -49,3 +55,65 @@ def view(db: Session, actor: repo.Actor, case_id: str) -> repo.StoredCase:
     stored = repo.get_case(db, actor, case_id)
     repo.audit(db, actor, "view", case_id, f"version {stored.summary.version}")
     return stored
+
+
+# ---------------------------------------------------------------- search
+
+
+def _plain(text: str) -> str:
+    """Lower case without accents: ``Réfractaire`` and ``refractaire`` match."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _words_of(summary: repo.CaseSummary, case: Mapping[str, Any]) -> str:
+    """Everything a clinician may type to find a case, in French and English."""
+    parts = [summary.case_id, *summary.criteria]
+    for lang in LANGS:
+        t = Translator(lang)
+        parts += [t(f"status.{summary.status}"), t(f"category.{summary.category}")]
+        parts += [t.label("histology", summary.histology)]
+        parts += [t.label("criterion", c) for c in summary.criteria]
+        diagnosis = case.get("diagnosis")
+        if isinstance(diagnosis, Mapping) and diagnosis.get("extent"):
+            parts.append(t.label("extent", diagnosis["extent"]))
+    for item in case.get("molecular") or []:
+        if isinstance(item, Mapping):
+            parts += [str(item.get("gene") or ""), str(item.get("alteration") or "")]
+    return _plain(" | ".join(parts))
+
+
+def _status_named(query: str) -> str | None:
+    """The status a query names exactly (``réfractaire`` is not ``non réfractaire``)."""
+    for status in ("refractory", "not_refractory", "indeterminate"):
+        if any(_plain(Translator(lang)(f"status.{status}")) == query for lang in LANGS):
+            return status
+    return None
+
+
+def search(
+    db: Session, actor: repo.Actor, query: str = "", status: str = "", category: str = ""
+) -> list[repo.CaseSummary]:
+    """The visible cases matching every word of ``query`` in either language.
+
+    Words are looked for in the id, status, category, histology, criteria (codes and
+    words), extent and molecular results (``papillaire``, ``réfractaire``, ``BRAF``).
+    """
+    summaries = repo.list_cases(db, actor, status=status, category=category)
+    wanted = _plain(query).strip()
+    if not wanted:
+        return summaries
+    named = _status_named(wanted)
+    if named is not None:
+        return [s for s in summaries if s.status == named]
+    rows = db.execute(
+        select(CaseRecord.case_id, CaseVersion.case_json)
+        .join(
+            CaseVersion,
+            (CaseVersion.case_pk == CaseRecord.id) & (CaseVersion.version == CaseRecord.version),
+        )
+        .where(CaseRecord.case_id.in_([s.case_id for s in summaries]))
+    )
+    cases = {case_id: json.loads(text) for case_id, text in rows}
+    words = wanted.split()
+    return [s for s in summaries if all(w in _words_of(s, cases.get(s.case_id, {})) for w in words)]

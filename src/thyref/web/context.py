@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
@@ -16,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
+from thyref.domain.messages import number
 from thyref.storage import Database
 from thyref.storage import repository as repo
 from thyref.web.i18n import DEFAULT_LANG, Translator, normalise_lang
@@ -166,6 +168,12 @@ class Page:
             return self.auth.csrf
         return anon_csrf_token(self.state.settings.secret_key, self.anon)
 
+    def num(self, value: object, none: str = "—") -> str:
+        """A number the reader's way (``12,5`` in French); ``none`` when there is none."""
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+            return none if value is None or value == "" else str(value)
+        return number(value, "en" if self.lang == "en" else "fr")
+
     def field(self, name: str) -> str:
         value = self.form.get(name)
         return value if isinstance(value, str) else ""
@@ -187,6 +195,7 @@ class Page:
             lang_url=_relative(self.request, "en" if self.lang == "fr" else "fr"),
             fmt_dt=fmt_datetime,
             json_attr=lambda obj: json.dumps(obj, ensure_ascii=False),
+            num=self.num,
         )
         response = self.state.templates.TemplateResponse(
             self.request, template, context, status_code=status, headers=dict(headers or {})

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from thyref.domain.messages import Lang, problem_text
+from thyref.domain.messages import Lang, problem_text, text
 
 JsonObject = dict[str, Any]
 
@@ -90,6 +90,7 @@ NON_TARGET_WORDS = {
     "pd": "unequivocal_progression",
 }
 EXTRA = "_extra"
+CHOICE_CODES = {"enum", "literal_error"}  # problems of a value outside a vocabulary
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 _TOKEN = re.compile(r"^([A-Za-z_]+)(?:\[(\d+)\])?$")
 
@@ -100,26 +101,28 @@ def field_id(name: str) -> str:
 
 
 def _text(value: Any) -> str:
+    """A JSON value as the form shows it: ``100`` stays ``100``, ``12.0`` stays ``12.0``."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 
 def _number(text: str, kind: type) -> Any:
-    """``12,5`` -> 12.5; text that is not a number is returned as is (the validator says so)."""
+    """``12,5`` -> 12.5, ``100`` -> 100, ``100.0`` -> 100.0: the number as typed.
+
+    Text that is not a number is returned as is (the validator says so).
+    """
     clean = text.strip().replace("\u202f", "").replace(" ", "")
     if not _NUMBER.match(clean):
         return text
+    if not any(mark in clean for mark in ".,eE"):
+        return int(clean)
     value = float(clean.replace(",", "."))
-    if kind is int and value.is_integer():
-        return int(value)
-    return int(value) if value.is_integer() and kind is not float else value
+    return int(value) if kind is int and value.is_integer() else value
 
 
 def _bool(text: str) -> Any:
@@ -441,6 +444,9 @@ def problems_by_field(
     for problem in problems:
         name = problem_field(problem.path, state, index_maps)
         said = problem_text(problem, language)
+        if name and problem.code in CHOICE_CODES:  # the field is a list: no codes to read
+            given = dict(problem.params).get("input", "")
+            said = text("web.problem.choose", language, {"input": given})
         message = said if name else f"{problem.path}: {said}"
         grouped.setdefault(name, []).append(message)
     return grouped

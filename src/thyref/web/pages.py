@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
@@ -35,7 +36,8 @@ from thyref.web.context import (
     page,
 )
 from thyref.web.forms import SECTIONS, EditorState, field_id, problems_by_field
-from thyref.web.i18n import VOCAB
+from thyref.web.glance import key_figures
+from thyref.web.i18n import Translator
 from thyref.web.security import (
     SESSION_COOKIE,
     hash_password,
@@ -176,7 +178,7 @@ def case_list(
     status = status if status in STATUSES else ""
     category = category if category in CATEGORIES else ""
     with p.state.db.session() as db:
-        summaries = repo.list_cases(db, p.actor, query=q, status=status, category=category)
+        summaries = case_ops.search(db, p.actor, q, status=status, category=category)
     return p.render(
         "cases.html",
         cases=summaries,
@@ -213,8 +215,9 @@ def _case_page(
             "title": p.t(f"case.plot_{name}"),
             "url": f"{case_url}/v{version.version}/{name}.svg?lang={p.lang}",
             "alt": plots.alt_text(name, version.case, assessment, p.t, rules.threshold_gbq),
+            "size": plots.size_px(name, version.case, assessment),
         }
-        for name in plots.PLOTS
+        for name in plots.plots_for(assessment)
     ]
     return p.render(
         "case.html",
@@ -223,18 +226,20 @@ def _case_page(
         case=version.case,
         a=assessment,
         view=_assessment_view(assessment),
+        figures=key_figures(version.case, assessment, p.t),
         plots=plot_list,
         is_current=current,
         engine_changed=(version.engine_version, version.rules_version) != (engine_now, rules_now),
         engine_now=engine_now,
         saved=p.request.query_params.get("saved"),
+        unchanged=bool(p.request.query_params.get("unchanged")),
     )
 
 
 @router.get("/cases/new")
 def new_case(p: Page = Depends(clinician_page)) -> HTMLResponse:
     state = EditorState()
-    return _render_editor(p, state, None, 0)
+    return _render_editor(p, state, None, 0, show_errors=False)  # nothing typed yet
 
 
 @router.get("/cases/import")
@@ -273,7 +278,7 @@ class PlotFailed(WebError):
     """The stored data cannot be drawn (the page still has the numbers in tables)."""
 
     status = 422
-    key = "web.plot_failed"
+    key = "plot_failed"
 
 
 @router.get("/cases/{case_id}/v{version}/{name}.svg")
@@ -470,7 +475,9 @@ def _preview(state: EditorState, lang: str) -> dict[str, Any]:
         return {"assessment": None, "errors": errors, "count": len(exc.problems)}
     except CaseFormatError as exc:
         return {"assessment": None, "errors": {"": [str(exc)]}, "count": 1}
-    return {"assessment": assess_one(case, lang), "errors": {}, "count": 0}
+    assessment = assess_one(case, lang)
+    figures = key_figures(obj, assessment, Translator(lang))
+    return {"assessment": assessment, "errors": {}, "count": 0, "figures": figures}
 
 
 def _render_editor(
@@ -497,7 +504,6 @@ def _render_editor(
         conflict=conflict,
         message=message,
         field_id=field_id,
-        vocab=VOCAB,
         view=_assessment_view(preview["assessment"] or {}),
     )
 
@@ -532,6 +538,10 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
     obj, _ = state.to_case()
     note = p.field("note")[:200]
     with p.state.db.session() as db:
+        if case_id is not None:
+            current = _or_404(lambda: repo.get_case(db, p.actor, case_id))
+            if _same_json(current.current.case, obj):  # nothing changed: no new version
+                return _redirect(f"/cases/{quote(case_id)}?unchanged=1")
         try:
             if case_id is None:
                 stored = case_ops.create(db, p.actor, obj, note=note)
@@ -553,6 +563,11 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
             raise NotFound() from exc
     saved = stored.summary
     return _redirect(f"/cases/{quote(saved.ref)}?saved={saved.version}")
+
+
+def _same_json(a: object, b: object) -> bool:
+    """Equal as JSON, types included (``100`` and ``100.0`` differ, key order does not)."""
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
 @router.post("/cases/new")
@@ -588,7 +603,6 @@ def preview(p: Page = Depends(clinician_page)) -> HTMLResponse:
         errors=result["errors"],
         view=_assessment_view(result["assessment"] or {}),
         field_id=field_id,
-        vocab=VOCAB,
         regrid=p.field("grid_signature") != state.grid_signature(),
         case_id=case_id,
     )
@@ -613,7 +627,7 @@ def import_post(p: Page = Depends(clinician_page)) -> Response:
             "import.html",
             status=422,
             text=text,
-            error=p.t("import.format_error", message=str(exc)),
+            error=p.t("import.format_error", message=format_error_text(exc, p)),
         )
     except CaseValidationError:
         raw = json.loads(data)
@@ -643,4 +657,43 @@ def audit_log(
         entries = repo.list_audit(
             db, case_id=case or None, username=user or None, limit=200, offset=offset
         )
-    return p.render("audit.html", entries=entries, case=case, user=user, offset=offset)
+    details = [audit_detail(e.detail or "", p) for e in entries]
+    return p.render(
+        "audit.html",
+        entries=list(zip(entries, details, strict=True)),
+        case_filter=case,
+        user_filter=user,
+        offset=offset,
+    )
+
+
+_AUDIT_DETAILS = (
+    (re.compile(r"^version (\d+)$"), "audit.d.version", ("n",)),
+    (re.compile(r"^compare (\d+) (\d+)$"), "audit.d.compare", ("a", "b")),
+    (re.compile(r"^history$"), "audit.d.history", ()),
+    (re.compile(r"^case version (\d+)$"), "audit.d.case_version", ("n",)),
+    (re.compile(r"^assessment version (\d+)$"), "audit.d.assessment_version", ("n",)),
+)
+
+
+def audit_detail(detail: str, p: Page) -> tuple[str, str]:
+    """(words, code): an audit detail said in the page's language, else kept as a code."""
+    for pattern, key, names in _AUDIT_DETAILS:
+        match = pattern.match(detail)
+        if match:
+            return p.t(key, **dict(zip(names, match.groups(), strict=True))), ""
+    return "", detail
+
+
+def format_error_text(exc: Exception, p: Page) -> str:
+    """Why a file is not a case, in the page's language (the domain says it in English)."""
+    message = str(exc)
+    if message.startswith("input is not valid JSON"):
+        where = re.search(r"line (\d+) column (\d+)", message)
+        place = p.t("import.where", line=where.group(1), column=where.group(2)) if where else ""
+        return p.t("import.not_json", where=place).replace(" ()", "")
+    if "must be a JSON object" in message:
+        return p.t("import.not_object")
+    if "limit is" in message or "larger than" in message:
+        return p.t("import.too_large")
+    return message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal, cast
 
 from fastapi import APIRouter, Depends, Query
@@ -25,6 +26,14 @@ def markdown_html(text: str | None) -> Markup:
     return Markup(_markdown.render(text or ""))
 
 
+_FRENCH_MARKS = re.compile(r"[éèêàçù«]|\b(?:de|la|le|les|des|du|et|sur)\b", re.IGNORECASE)
+
+
+def title_lang(title: str) -> str:
+    """The language a source's title is written in (cited as published), for ``lang=``."""
+    return "fr" if _FRENCH_MARKS.search(title) else "en"
+
+
 def answer_json(answer: Any) -> dict[str, Any]:
     dumped = answer.model_dump(mode="json") if hasattr(answer, "model_dump") else dict(answer)
     return dict(dumped)
@@ -43,6 +52,8 @@ def patient(p: Page = Depends(page), q: str = Query("", max_length=500)) -> HTML
                 "name": s,
                 "title": known.get(s, {}).get("title", s),
                 "url": known.get(s, {}).get("url"),
+                "lang": known.get(s, {}).get("lang")
+                or title_lang(known.get(s, {}).get("title", s)),
             }
             for s in answer.sources
         ]

@@ -2,7 +2,8 @@
 
 Every plot reads only the stored case JSON and its assessment JSON, so a plot of a
 version never changes: it is cached by a hash of its content, plot and language. Thresholds
-(22 GBq, PR/PD factors) come from the rules data file, not from here.
+(22 GBq, PR/PD lines) come from the rules data file, not from here. Plots are drawn at
+the size the page shows them (``size_px``), so their text is 11-12 px on screen.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ import hashlib
 import io
 import json
 import math
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from thyref.domain.rules import load_rules
 from thyref.web.i18n import Translator
 
 JsonObject = Mapping[str, Any]
@@ -34,6 +37,34 @@ RESPONSE_COLOURS = {
     "NE": "#999999",
 }
 _lock = threading.Lock()
+_PT_SIZE = re.compile(r'width="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+# Plots are drawn at the size they are shown. matplotlib lays out in points (72 per
+# inch); the SVG is written in CSS pixels with one pixel per point (``_svg``), so every
+# size below is in pixels on the page: 400 px wide, text 12 px, ticks and legends 11 px.
+UNIT = 72.0  # SVG units (= CSS pixels) per matplotlib inch
+WIDTH_PX = 400
+HEIGHT_PX = {"markers": 290, "recist": 330, "rai": 300, "timeline": 250}
+MARKER_AXIS_PX = 200  # height of each marker panel (one unit per axis)
+FONT_PT = 12.0
+SMALL_PT = 11.0
+
+
+def size_px(
+    name: str, case: JsonObject | None = None, assessment: JsonObject | None = None
+) -> tuple[int, int]:
+    """(width, height) in CSS pixels at which plot ``name`` is drawn and shown."""
+    height = HEIGHT_PX[name]
+    if name == "markers" and assessment is not None:
+        height = max(height, MARKER_AXIS_PX * max(1, len(_marker_groups(assessment))) + 60)
+    return WIDTH_PX, height
+
+
+def plots_for(assessment: JsonObject) -> tuple[str, ...]:
+    """The plots that apply: no I-131 plot for a medullary cancer (iodine does not apply)."""
+    category = (assessment.get("refractory") or {}).get("category")
+    return tuple(name for name in PLOTS if not (name == "rai" and category == "medullary"))
 
 
 def _mpl() -> tuple[Any, Any, Any]:
@@ -44,7 +75,11 @@ def _mpl() -> tuple[Any, Any, Any]:
 
     matplotlib.rcParams["svg.fonttype"] = "none"
     matplotlib.rcParams["svg.hashsalt"] = "thyref"
-    matplotlib.rcParams["font.size"] = 10
+    matplotlib.rcParams["font.size"] = FONT_PT
+    matplotlib.rcParams["xtick.labelsize"] = SMALL_PT
+    matplotlib.rcParams["ytick.labelsize"] = SMALL_PT
+    matplotlib.rcParams["legend.fontsize"] = SMALL_PT
+    matplotlib.rcParams["axes.labelsize"] = FONT_PT
     return Figure, mdates, matplotlib
 
 
@@ -55,23 +90,31 @@ def _day(value: Any) -> date | None:
         return None
 
 
-def _figure(height: float = 3.0) -> tuple[Any, Any, Any]:
-    Figure, mdates, _ = _mpl()
-    fig = Figure(figsize=(7.2, height), dpi=100, layout="constrained")
-    ax = fig.add_subplot()
+def _style(ax: Any) -> None:
     ax.grid(True, color="#dddddd", linewidth=0.6)
     ax.spines[["top", "right"]].set_visible(False)
-    return fig, ax, mdates
+
+
+def _figure(name: str, rows: int = 1) -> tuple[Any, list[Any], Any]:
+    Figure, mdates, _ = _mpl()
+    height = HEIGHT_PX[name] if rows == 1 else MARKER_AXIS_PX * rows + 60
+    fig = Figure(figsize=(WIDTH_PX / UNIT, height / UNIT), dpi=UNIT, layout="constrained")
+    axes = list(fig.subplots(rows, 1, sharex=True, squeeze=False)[:, 0])
+    for ax in axes:
+        _style(ax)
+    return fig, axes, mdates
 
 
 def _svg(fig: Any) -> bytes:
+    """The figure as SVG whose units are CSS pixels (``width="400"``, not ``"400pt"``)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue()
+    svg = _PT_SIZE.sub(r'width="\1" height="\2"', buffer.getvalue().decode(), count=1)
+    return svg.encode()
 
 
-def _date_axis(ax: Any, mdates: Any, span: tuple[date, date] | None) -> None:
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+def _date_axis(ax: Any, mdates: Any, span: tuple[date, date] | None, t: Translator) -> None:
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
     ax.xaxis.set_major_locator(locator)
     # numeric months: month names would be English on the French page (strftime %b)
     formatter = mdates.ConciseDateFormatter(
@@ -81,24 +124,28 @@ def _date_axis(ax: Any, mdates: Any, span: tuple[date, date] | None) -> None:
         offset_formats=["", "%Y", "%m/%Y", "%d/%m/%Y", "%d/%m/%Y", "%d/%m/%Y %H:%M"],
     )
     ax.xaxis.set_major_formatter(formatter)
+    ax.set_xlabel(t("plot.date"))
     if span is not None:
         ax.set_xlim(span[0], span[1])
 
 
-def _no_data(ax: Any, t: Translator) -> None:
-    """The "not enough data" notice in the middle of a plot."""
+def _notice(ax: Any, message: str) -> None:
+    """A "not enough data" notice saying what is missing, in the middle of a plot."""
+    import textwrap
+
     ax.text(
-        0.5, 0.5, t("plot.no_data"), ha="center", va="center", transform=ax.transAxes,
-        color="#555555",
+        0.5, 0.5, "\n".join(textwrap.wrap(message, 52)), ha="center", va="center",
+        transform=ax.transAxes, color="#333333",
+        bbox={"boxstyle": "round,pad=0.5", "facecolor": "#f4f6f8", "edgecolor": "#d0d7de"},
     )  # fmt: skip
 
 
-def _empty(ax: Any, t: Translator, mdates: Any, span: tuple[date, date] | None) -> None:
+def _empty(ax: Any, t: Translator, mdates: Any, span: tuple[date, date] | None, why: str) -> None:
     if span is not None:
-        _date_axis(ax, mdates, span)
+        _date_axis(ax, mdates, span, t)
     else:
         ax.set_xticks([])
-    _no_data(ax, t)
+    _notice(ax, why)
     ax.set_yticks([])
 
 
@@ -120,105 +167,174 @@ def time_span(case: JsonObject, assessment: JsonObject) -> tuple[date, date] | N
     return first - timedelta(days=margin), last + timedelta(days=margin)
 
 
-def plot_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> bytes:
-    fig, ax, mdates = _figure()
-    kinetics = assessment.get("kinetics") or {}
-    drawn = 0
-    for index, (marker, info) in enumerate(kinetics.items()):
-        series = [(_day(d), float(v)) for d, v in info.get("series") or [] if v and v > 0]
-        points = [(d, v) for d, v in series if d is not None]
-        if not points:
-            continue
-        colour, symbol = COLOURS[index % len(COLOURS)], MARKERS[index % len(MARKERS)]
-        label = f"{t(f'marker.{marker}')} ({info.get('unit', '')})"
-        doubling, halving = info.get("doubling_time_days"), info.get("halving_time_days")
-        if doubling:
-            label += " · " + t("plot.doubling", d=f"{doubling:g}")
-        elif halving:
-            label += " · " + t("plot.halving", d=f"{halving:g}")
-        xs = [d for d, _ in points]
-        ys = [v for _, v in points]
-        ax.plot(xs, ys, linestyle="none", marker=symbol, color=colour, label=label)
-        rate = (math.log(2) / doubling) if doubling else (-math.log(2) / halving if halving else 0)
-        if rate and len(points) >= 2:
-            # The least-squares line passes through the mean of (day, ln value).
-            ordinals = [d.toordinal() for d in xs]
-            mean_x = sum(ordinals) / len(ordinals)
-            mean_y = sum(math.log(v) for v in ys) / len(ys)
-            fit = [math.exp(mean_y + rate * (x - mean_x)) for x in (ordinals[0], ordinals[-1])]
-            ax.plot([xs[0], xs[-1]], fit, color=colour, linestyle="--", linewidth=1.2)
-        drawn += 1
-    if drawn:
-        ax.set_yscale("log")
-        from matplotlib.ticker import FuncFormatter
+def _marker_groups(assessment: JsonObject) -> dict[str, list[tuple[str, JsonObject]]]:
+    """Markers with values to draw, grouped by unit: one axis per unit, never two units."""
+    category = (assessment.get("refractory") or {}).get("category")
+    groups: dict[str, list[tuple[str, JsonObject]]] = {}
+    for marker, info in (assessment.get("kinetics") or {}).items():
+        if category == "medullary" and marker in ("thyroglobulin", "tg_antibodies"):
+            continue  # thyroglobulin says nothing of a medullary cancer
+        if any(v and v > 0 for _, v in info.get("series") or []):
+            groups.setdefault(str(info.get("unit", "")), []).append((marker, info))
+    return groups
 
-        plain = FuncFormatter(lambda value, _pos: f"{value:g}")
+
+def _no_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> str:
+    """Why there is no marker to draw: how many values are recorded, how many are needed."""
+    medullary = (assessment.get("refractory") or {}).get("category") == "medullary"
+    tests = ("calcitonin", "cea") if medullary else ("thyroglobulin", "calcitonin", "cea")
+    labs = [lab for lab in case.get("labs") or [] if isinstance(lab, Mapping)]
+    recorded = sum(1 for lab in labs if lab.get("test") in tests)
+    key = "plot.no_markers_mtc" if medullary else "plot.no_markers"
+    return t(key, n=recorded, need=load_rules().kinetics.min_points)
+
+
+def plot_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> bytes:
+    groups = _marker_groups(assessment)
+    span = time_span(case, assessment)
+    fig, axes, mdates = _figure("markers", rows=max(1, len(groups)))
+    if not groups:
+        _empty(axes[0], t, mdates, span, _no_markers(case, assessment, t))
+        return _svg(fig)
+    from matplotlib.ticker import FuncFormatter, LogLocator
+
+    plain = FuncFormatter(lambda value, _pos: t.say("web.number", n=f"{value:g}"))
+    need = load_rules().kinetics.min_points
+    index = 0
+    for ax, (unit, members) in zip(axes, groups.items(), strict=True):
+        for marker, info in members:
+            series = [(_day(d), float(v)) for d, v in info.get("series") or [] if v and v > 0]
+            points = [(d, v) for d, v in series if d is not None]
+            colour, symbol = COLOURS[index % len(COLOURS)], MARKERS[index % len(MARKERS)]
+            index += 1
+            label = t.label("test", marker)
+            doubling, halving = info.get("doubling_time_days"), info.get("halving_time_days")
+            if doubling:
+                label += " · " + t("plot.doubling", d=f"{doubling:.0f}")
+            elif halving:
+                label += " · " + t("plot.halving", d=f"{halving:.0f}")
+            elif len(points) < need:
+                label += " · " + t("plot.too_few", n=len(points), need=need)
+            xs = [d for d, _ in points]
+            ys = [v for _, v in points]
+            ax.plot(xs, ys, linestyle="none", marker=symbol, color=colour, label=label)
+            rate = (
+                (math.log(2) / doubling) if doubling else (-math.log(2) / halving if halving else 0)
+            )
+            if rate and len(points) >= 2:
+                # The least-squares line passes through the mean of (day, ln value).
+                ordinals = [d.toordinal() for d in xs]
+                mean_x = sum(ordinals) / len(ordinals)
+                mean_y = sum(math.log(v) for v in ys) / len(ys)
+                fit = [math.exp(mean_y + rate * (x - mean_x)) for x in (ordinals[0], ordinals[-1])]
+                ax.plot([xs[0], xs[-1]], fit, color=colour, linestyle="--", linewidth=1.2)
+        ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0), numticks=8))
         ax.yaxis.set_major_formatter(plain)
-        ax.yaxis.set_minor_formatter(plain)
-        ax.tick_params(axis="y", which="minor", labelsize=7)
-        ax.legend(loc="best", fontsize=8, frameon=False)
-        _date_axis(ax, mdates, time_span(case, assessment))
-    else:
-        _empty(ax, t, mdates, time_span(case, assessment))
+        ax.yaxis.set_minor_formatter(FuncFormatter(lambda _v, _p: ""))
+        names = ", ".join(t.label("test", m) for m, _ in members)
+        ax.set_ylabel(t("plot.value_axis", what=names, unit=t.label("lab_unit", unit)))
+        ax.legend(loc="upper left", frameon=True, framealpha=0.9, edgecolor="none")
+    for ax in axes[:-1]:
+        ax.tick_params(labelbottom=False)
+    _date_axis(axes[-1], mdates, span, t)
     return _svg(fig)
 
 
+def pd_limits(sums: list[float], pd_factor: float, pd_min_mm: float) -> list[float]:
+    """The sum that would be progression after each scan: +20 % AND +5 mm over the nadir.
+
+    The nadir is the smallest sum so far (baseline included), so the line steps down
+    when the disease shrinks.
+    """
+    nadirs = [min(sums[: i + 1]) for i in range(len(sums))]
+    return [max(n * pd_factor, n + pd_min_mm) for n in nadirs]
+
+
 def plot_recist(
-    case: JsonObject, assessment: JsonObject, t: Translator, pr_factor: float, pd_factor: float
+    case: JsonObject,
+    assessment: JsonObject,
+    t: Translator,
+    pr_factor: float,
+    pd_factor: float,
+    pd_min_mm: float,
 ) -> bytes:
-    fig, ax, mdates = _figure()
+    fig, (ax,), mdates = _figure("recist")
     recist = assessment.get("recist") or {}
+    span = time_span(case, assessment)
     baseline_date = _day(recist.get("baseline_date"))
     baseline_sum = recist.get("baseline_sum_mm")
-    points: list[tuple[date, float, str]] = []
+    points: list[tuple[date, float, str, float | None]] = []
     if baseline_date is not None and baseline_sum is not None:
-        points.append((baseline_date, float(baseline_sum), ""))
+        points.append((baseline_date, float(baseline_sum), "", None))
     for tp in recist.get("timepoints") or []:
         day, total = _day(tp.get("date")), tp.get("sum_mm")
         if day is not None and total is not None:
-            points.append((day, float(total), str(tp.get("overall_response") or "")))
+            nadir = tp.get("nadir_mm")
+            points.append(
+                (
+                    day,
+                    float(total),
+                    str(tp.get("overall_response") or ""),
+                    None if nadir is None else float(nadir),
+                )
+            )
     if not points:
-        _empty(ax, t, mdates, time_span(case, assessment))
+        _empty(ax, t, mdates, span, t("plot.no_recist"))
         return _svg(fig)
     xs = [p[0] for p in points]
     ys = [p[1] for p in points]
-    ax.plot(xs, ys, color=COLOURS[0], marker="o", linewidth=1.8, label=t("plot.sum_mm"))
-    for day, total, response in points[1:]:
+    ax.plot(xs, ys, color=COLOURS[0], marker="o", linewidth=1.8, label=t("plot.sum_legend"))
+    for day, total, response, _ in points[1:]:
         ax.annotate(
             t.label("response", response),
             (day, total),
             textcoords="offset points",
             xytext=(0, 7),
             ha="center",
-            fontsize=8,
+            fontsize=SMALL_PT,
             color=RESPONSE_COLOURS.get(response, "#333333"),
             fontweight="bold",
         )
-    nadir = min(ys)
     first = ys[0]
+    end = span[1] if span else xs[-1]
     ax.axhline(first, color="#555555", linestyle=":", linewidth=1, label=t("plot.baseline"))
-    ax.axhline(nadir, color=COLOURS[2], linestyle="-.", linewidth=1, label=t("plot.nadir"))
     ax.axhline(
-        first * pr_factor, color=COLOURS[5], linestyle="--", linewidth=1, label=t("plot.pr_line")
+        first * pr_factor,
+        color=COLOURS[5],
+        linestyle="--",
+        linewidth=1,
+        label=t("plot.pr_line", pct=f"{(1 - pr_factor) * 100:.0f}"),
     )
-    ax.axhline(
-        nadir * pd_factor, color=COLOURS[1], linestyle="--", linewidth=1, label=t("plot.pd_line")
+    # PD threshold at each scan: at least +20 % AND +5 mm above the nadir before it.
+    limits = pd_limits(ys, pd_factor, pd_min_mm)
+    ax.step(
+        [*xs, end],
+        [*limits, limits[-1]],
+        where="post",
+        color=COLOURS[1],
+        linestyle="--",
+        linewidth=1.2,
+        label=t("plot.pd_line", pct=f"{(pd_factor - 1) * 100:.0f}", mm=f"{pd_min_mm:g}"),
     )
-    ax.set_ylabel("mm")
-    ax.set_ylim(bottom=0, top=max(max(ys), nadir * pd_factor) * 1.15)
-    ax.legend(loc="best", fontsize=8, frameon=False, ncol=2)
-    _date_axis(ax, mdates, time_span(case, assessment))
+    ax.set_ylabel(t("plot.sum_mm"))
+    ax.set_ylim(bottom=0, top=max(max(ys), max(limits)) * 1.18)
+    fig.legend(loc="outside lower center", ncol=2, frameon=False)
+    _date_axis(ax, mdates, span, t)
     return _svg(fig)
 
 
 def plot_rai(
     case: JsonObject, assessment: JsonObject, t: Translator, threshold_gbq: float
 ) -> bytes:
-    fig, ax, mdates = _figure()
+    fig, (ax,), mdates = _figure("rai")
     history = (assessment.get("rai") or {}).get("history") or []
     points = [(_day(h.get("date")), float(h.get("cumulative_gbq") or 0)) for h in history]
     steps = [(d, v) for d, v in points if d is not None]
     span = time_span(case, assessment)
+    if not steps:
+        _empty(ax, t, mdates, span, t("plot.no_rai"))
+        return _svg(fig)
     ax.axhline(
         threshold_gbq,
         color=COLOURS[1],
@@ -226,42 +342,35 @@ def plot_rai(
         linewidth=1.2,
         label=t("plot.threshold", gbq=f"{threshold_gbq:g}"),
     )
-    if steps:
-        xs = [d for d, _ in steps]
-        ys = [v for _, v in steps]
-        end = span[1] if span else xs[-1]
-        ax.step(
-            [*xs, end],
-            [*ys, ys[-1]],
-            where="post",
-            color=COLOURS[0],
-            linewidth=1.8,
-            label=t("plot.gbq"),
-        )
-        ax.plot(xs, ys, linestyle="none", marker="o", color=COLOURS[0])
-        top = max(threshold_gbq, max(ys))
-    else:
-        top = threshold_gbq
-        _no_data(ax, t)
-    ax.set_ylim(0, top * 1.15)
-    ax.set_ylabel("GBq")
-    ax.legend(loc="best", fontsize=8, frameon=True, framealpha=0.9, edgecolor="none")
-    _date_axis(ax, mdates, span)
+    xs = [d for d, _ in steps]
+    ys = [v for _, v in steps]
+    end = span[1] if span else xs[-1]
+    ax.step(
+        [*xs, end], [*ys, ys[-1]], where="post", color=COLOURS[0], linewidth=1.8,
+        label=t("plot.gbq_legend"),
+    )  # fmt: skip
+    ax.plot(xs, ys, linestyle="none", marker="o", color=COLOURS[0])
+    ax.set_ylim(0, max(threshold_gbq, max(ys)) * 1.18)
+    ax.set_ylabel(t("plot.gbq"))
+    fig.legend(loc="outside lower center", ncol=2, frameon=False)
+    _date_axis(ax, mdates, span, t)
     return _svg(fig)
 
 
 def plot_timeline(case: JsonObject, assessment: JsonObject, t: Translator) -> bytes:
-    fig, ax, mdates = _figure(height=2.6)
+    fig, (ax,), mdates = _figure("timeline")
+    medullary = (assessment.get("refractory") or {}).get("category") == "medullary"
     rows: list[tuple[str, list[tuple[date, str, str]]]] = []
     diagnosis = case.get("diagnosis") if isinstance(case.get("diagnosis"), Mapping) else {}
     diag_day = _day((diagnosis or {}).get("date"))
     rows.append((t("plot.diagnosis_row"), [(diag_day, "", COLOURS[6])] if diag_day else []))
-    rai = [
-        (d, f"{float(h.get('gbq') or 0):g}", COLOURS[0])
-        for h in (assessment.get("rai") or {}).get("history") or []
-        if (d := _day(h.get("date"))) is not None
-    ]
-    rows.append((t("plot.rai_row"), rai))
+    if not medullary:
+        rai = [
+            (d, t.say("web.number", n=f"{float(h.get('gbq') or 0):g}"), COLOURS[0])
+            for h in (assessment.get("rai") or {}).get("history") or []
+            if (d := _day(h.get("date"))) is not None
+        ]
+        rows.append((t("plot.rai_row"), rai))
     responses = {
         str(tp.get("date")): str(tp.get("overall_response") or "")
         for tp in (assessment.get("recist") or {}).get("timepoints") or []
@@ -298,17 +407,17 @@ def plot_timeline(case: JsonObject, assessment: JsonObject, t: Translator) -> by
                     text,
                     (day, y),
                     textcoords="offset points",
-                    xytext=(0, 7),
+                    xytext=(0, 6),
                     ha="center",
-                    fontsize=7.5,
+                    fontsize=SMALL_PT,
                     color="#222222",
                 )
     ax.set_yticks(range(len(rows)), [label for label, _ in reversed(rows)])
-    ax.set_ylim(-0.6, len(rows) - 0.3)
+    ax.set_ylim(-0.6, len(rows) - 0.2)
     ax.grid(True, axis="x", color="#dddddd", linewidth=0.6)
     ax.grid(False, axis="y")
     if span:
-        _date_axis(ax, mdates, span)
+        _date_axis(ax, mdates, span, t)
     else:
         ax.set_xticks([])
     return _svg(fig)
@@ -370,15 +479,22 @@ def render(
     threshold_gbq: float,
     pr_factor: float,
     pd_factor: float,
+    pd_min_mm: float | None = None,
 ) -> bytes:
-    """One plot as SVG bytes. ``name`` is one of ``PLOTS``."""
+    """One plot as SVG bytes. ``name`` is one of ``PLOTS``.
+
+    The PD line needs the absolute increase of the rule (+5 mm) besides the factor; it is
+    read from the rules data file when not given.
+    """
     t = Translator(lang)
+    if pd_min_mm is None:
+        pd_min_mm = float(load_rules().recist.pd_absolute_mm)
     # matplotlib's text layout is not guaranteed thread-safe: one figure at a time.
     with _lock:
         if name == "markers":
             return plot_markers(case, assessment, t)
         if name == "recist":
-            return plot_recist(case, assessment, t, pr_factor, pd_factor)
+            return plot_recist(case, assessment, t, pr_factor, pd_factor, pd_min_mm)
         if name == "rai":
             return plot_rai(case, assessment, t, threshold_gbq)
         if name == "timeline":
@@ -391,21 +507,27 @@ def alt_text(
 ) -> str:
     """A text alternative for each plot (the page also has the numbers in tables)."""
     if name == "markers":
-        parts = []
-        for marker, info in (assessment.get("kinetics") or {}).items():
-            if info.get("series"):
-                parts.append(f"{t(f'marker.{marker}')}: {t('kinetics.' + str(info.get('status')))}")
-        return t("plot.alt_markers", detail="; ".join(parts))
+        parts = [
+            f"{t.label('test', marker)}{t('colon')} {t('kinetics.' + str(info.get('status')))}"
+            for members in _marker_groups(assessment).values()
+            for marker, info in members
+        ]
+        return t("plot.alt_markers", detail="; ".join(parts) or _no_markers(case, assessment, t))
     if name == "recist":
         recist = assessment.get("recist") or {}
-        sums = [f"{tp.get('date')}: {tp.get('sum_mm')} mm" for tp in recist.get("timepoints") or []]
-        return t("plot.alt_recist", detail="; ".join(sums))
+        sums = [
+            f"{tp.get('date')}{t('colon')} {t.say('web.number', n=str(tp.get('sum_mm')))} mm"
+            for tp in recist.get("timepoints") or []
+            if tp.get("sum_mm") is not None
+        ]
+        return t("plot.alt_recist", detail="; ".join(sums) or t("plot.no_recist"))
     if name == "rai":
         rai = assessment.get("rai") or {}
-        return t(
+        n = int(rai.get("administrations", 0) or 0)
+        return t.plural(
             "plot.alt_rai",
-            gbq=rai.get("cumulative_gbq", 0),
-            n=rai.get("administrations", 0),
+            n,
+            gbq=str(rai.get("cumulative_gbq", 0)),
             limit=f"{threshold_gbq:g}",
         )
     return t("plot.alt_timeline")

@@ -1,0 +1,75 @@
+"""Plots: the PD line of RECIST 1.1, sizes, notices and units."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from thyref.demo import demo_cases
+from thyref.domain import assess, parse_case
+from thyref.web import plots
+from thyref.web.assessing import plot_rules
+
+
+@pytest.mark.parametrize(
+    ("sums", "expected"),
+    [
+        ([10.0], [15.0]),  # small nadir: +5 mm decides (1.2 x 10 = 12 is not enough)
+        ([40.0], [48.0]),  # large nadir: +20 % decides (40 + 5 = 45 is not enough)
+        ([50.0, 30.0, 35.0], [60.0, 36.0, 36.0]),  # the nadir falls, then stays at 30
+        ([25.0, 25.0], [30.0, 30.0]),  # 1.2 x 25 = 30 = 25 + 5: both at once
+    ],
+)
+def test_pd_line_is_twenty_percent_and_five_mm_over_the_nadir(
+    sums: list[float], expected: list[float]
+) -> None:
+    assert plots.pd_limits(sums, 1.2, 5.0) == pytest.approx(expected)
+
+
+def _svg(name: str, case_id: str, lang: str = "fr") -> str:
+    raw = next(c for c in demo_cases() if c["id"] == case_id)
+    assessment = assess(parse_case(raw), lang).to_json()  # type: ignore[arg-type]
+    rules = plot_rules()
+    return plots.render(
+        name,
+        raw,
+        assessment,
+        lang,
+        threshold_gbq=rules.threshold_gbq,
+        pr_factor=rules.pr_factor,
+        pd_factor=rules.pd_factor,
+    ).decode()
+
+
+@pytest.mark.parametrize("name", plots.PLOTS)
+def test_plots_are_drawn_at_the_size_shown_with_readable_text(name: str) -> None:
+    svg = _svg(name, "ex-ftc-progression")
+    head = re.search(r'<svg[^>]* width="([\d.]+)" height="([\d.]+)" viewBox="0 0 ([\d.]+) ', svg)
+    assert head, svg[:300]  # sizes in CSS pixels, one SVG unit per pixel
+    width, _, view_width = (float(g) for g in head.groups())
+    assert width == view_width == plots.size_px(name)[0]  # shown as drawn: no shrinking
+    sizes = [float(s) for s in re.findall(r"font-size:\s*([\d.]+)px", svg)]
+    assert sizes and min(sizes) >= 11  # text of at least 11 CSS pixels
+
+
+def test_markers_of_different_units_get_their_own_axis() -> None:
+    svg = _svg("markers", "ex-mtc-calcitonin", "en")
+    assert "Calcitonin (pg/mL)" in svg and "CEA (ng/mL)" in svg
+
+
+@pytest.mark.parametrize(
+    ("name", "case_id", "says"),
+    [
+        ("recist", "ex-mtc-calcitonin", "baseline scan with measured target lesions"),
+        ("markers", "demo-003", "needed for a doubling time"),
+    ],
+)
+def test_empty_plots_say_what_is_missing(name: str, case_id: str, says: str) -> None:
+    assert says in " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", _svg(name, case_id, "en")))
+
+
+def test_a_medullary_case_has_no_iodine_plot() -> None:
+    raw = next(c for c in demo_cases() if c["id"] == "ex-mtc-calcitonin")
+    assessment = assess(parse_case(raw), "fr").to_json()
+    assert "rai" not in plots.plots_for(assessment)
