@@ -33,7 +33,7 @@ Flag = Annotated[bool, Field(strict=True)]
 
 
 class FrozenModel(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore", use_enum_values=False)
+    model_config = ConfigDict(frozen=True, extra="ignore", use_enum_values=False, defer_build=True)
 
 
 def is_iso(value: Any) -> TypeGuard[str]:
