@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -175,7 +176,7 @@ class Molecular(FrozenModel):
         gene = gene.upper()
         if self.gene_upper == gene:
             return True
-        return self.is_fusion and gene in re.split(r"[^A-Z0-9]+", (self.alteration or "").upper())
+        return self.is_fusion and gene in _partners(self.alteration or "")
 
     def matches(self, gene: str, alteration: str | None = None) -> bool:
         """Gene (case-insensitive) and, when given, alteration (``*`` = any)."""
@@ -193,6 +194,13 @@ _AMINO = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=4096)
+def _partners(alteration: str) -> tuple[str, ...]:
+    """The gene names in a fusion text (``ETV6::NTRK3`` -> ETV6, NTRK3), upper-case."""
+    return tuple(re.split(r"[^A-Z0-9]+", alteration.upper()))
+
+
+@lru_cache(maxsize=4096)  # a pure function of a short text; cases repeat the same ones
 def normalise_alteration(alteration: str) -> str:
     """Upper-case one-letter form of a protein change: ``p.Val600Glu`` -> ``V600E``."""
     alt = alteration.strip().replace(" ", "")
