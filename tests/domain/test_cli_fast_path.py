@@ -117,3 +117,27 @@ def test_app_names_stay_importable_from_main() -> None:
     from thyref.cli.main import _read, app
 
     assert callable(_read) and app.info.name == "thyref"
+
+
+@pytest.mark.parametrize(
+    ("module", "forbidden"),
+    [
+        # the entry point alone loads neither typer nor the domain: `thyref assess` decides
+        ("thyref.cli.main", {"typer", "rich", "click", "pydantic", "thyref.domain"}),
+        # the full app keeps its adapters lazy (the guards of tests/test_architecture.py and
+        # tests/cohort, which import thyref.cli.main, now apply to thyref.cli.app)
+        (
+            "thyref.cli.app",
+            {"fastapi", "sqlalchemy", "bm25s", "numpy", "matplotlib", "fhir", "jwt", "httpx"}
+            | {"pyarrow", "duckdb", "pyspark", "pandas", "thyref.synth"},
+        ),
+    ],
+)
+def test_start_up_imports(module: str, forbidden: set[str]) -> None:
+    import subprocess
+
+    code = f"import sys, {module}; print('\\n'.join(sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(done.stdout.split())
+    loaded |= {name.split(".")[0] for name in loaded}
+    assert loaded & forbidden == set()
