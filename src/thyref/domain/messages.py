@@ -75,7 +75,12 @@ def _render(value: Any, lang: Lang) -> Any:
     if kind is Num:
         return number(value.value, lang)
     if kind is tuple:  # a Phrase: words, Terms and Nums, said in order
-        return "".join(str(_render(part, lang)) for part in value)
+        return "".join(
+            [
+                part if type(part) is str and "." not in part else str(_render(part, lang))
+                for part in value
+            ]
+        )
     if kind is Decimal or kind is float:
         return number(value, lang)
     return value
