@@ -17,6 +17,7 @@ import json
 import pathlib
 import random
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from thyref.demo import demo_cases
@@ -28,6 +29,9 @@ from thyref.synth import synth_case
 
 GOLDEN = pathlib.Path(__file__).parent / "data" / "golden_outputs.jsonl.gz"
 EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / ".." / "shared" / "examples"
+# the day the references were written: validation (future dates) and the output's as_of
+# depend on "today", so the comparison runs as on that day
+AS_OF = date(2026, 11, 28)
 SYNTH_SEED = 2026
 SYNTH_COUNT = 300
 MUTATED_COUNT = 60
@@ -86,7 +90,7 @@ def outputs(raw: Any, full: bool) -> dict[str, Any]:
     """What the core says about ``raw``: the CLI's JSON text per language and definition,
     or the problems (path, English message, French and English sentences)."""
     try:
-        case = parse_case(raw)
+        case = parse_case(raw, today=AS_OF)
     except CaseValidationError as exc:
         return {
             "problems": [
@@ -95,14 +99,14 @@ def outputs(raw: Any, full: bool) -> dict[str, Any]:
             ]
         }
     # load_case from text must agree with parse_case from the object
-    again = load_case(json.dumps(raw))
+    again = load_case(json.dumps(raw), today=AS_OF)
     assert again.id == case.id
     out: dict[str, Any] = {}
     langs = ("fr", "en") if full else ("fr",)
     definitions = definition_ids() if full else [None]
     for lang in langs:
         for definition in definitions:
-            result = assess(case, lang, definition=definition)
+            result = assess(case, lang, definition=definition, today=AS_OF)
             key = f"{lang}/{definition or 'default'}"
             out[key] = json.dumps(result.to_json(), ensure_ascii=False, indent=2)
     return out
@@ -110,7 +114,7 @@ def outputs(raw: Any, full: bool) -> dict[str, Any]:
 
 def format_error(raw: Any) -> str:
     try:
-        load_case(raw)
+        load_case(raw, today=AS_OF)
     except (CaseFormatError, CaseValidationError) as exc:
         return str(exc)
     return "accepted"
