@@ -1,61 +1,35 @@
-"""The ``thyref`` command line.
+"""The ``thyref`` console entry point, with a fast path for ``thyref assess``.
 
-Exit status: 0 success, 2 invalid input (every problem on stderr, one per line, with its
-dotted path), 1 internal error. Never a traceback for bad input.
+The full command line (typer app, every command) lives in ``thyref.cli.app``; building
+it costs more start-up time than assessing a case. ``run()`` first tries the common
+shape ``thyref assess FILE [--format json|markdown] [--lang fr|en] [--definition ID]``
+on a valid ``thyref-case/1`` file: it assesses the case without loading typer. Anything
+else (help, stdin, FHIR input, an invalid case, an unknown option, the text format) goes
+to the full app, which reads the input again and answers, or reports, exactly as before.
+
+``from thyref.cli.main import app`` (and the other names of ``thyref.cli.app``) still work.
 """
 
 from __future__ import annotations
 
-import json
+import os
 import sys
-from enum import StrEnum
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
-
-import typer
-
-from thyref import __version__
-from thyref.cli import ask_commands, board_commands, cohort_commands, fhir_commands, web_commands
-from thyref.domain import assess, load_case, parse_case
-from thyref.domain.case import MAX_BYTES
-from thyref.domain.messages import Lang, number, problem_text, text
-from thyref.domain.rules import (
-    DEFAULT_RULES,
-    definition_ids,
-    load_definition,
-    load_rules,
-    rules_text,
-)
-from thyref.errors import CaseFormatError, CaseValidationError, RulesError, ThyrefError
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-EXIT_INVALID = 2
-EXIT_INTERNAL = 1
+    from thyref.cli.app import _fail_invalid as _fail_invalid
+    from thyref.cli.app import _read as _read
+    from thyref.cli.app import app as app
 
-app = typer.Typer(
-    name="thyref",
-    help=(
-        "Decision support for refractory thyroid cancer tumour boards (RCP).\n\n"
-        "Reads a case in the thyref-case/1 JSON format and tells whether the cancer is "
-        "refractory (and by which TuThyRef criterion), the RECIST 1.1 response at each "
-        "imaging date, tumour-marker doubling times, the cumulative I-131 activity and the "
-        "options the board should discuss, each with its reason and source.\n\n"
-        "Examples:\n\n"
-        "  thyref assess case.json                 readable report (French)\n\n"
-        "  thyref assess case.json --lang en       in English\n\n"
-        "  thyref assess case.json --format json   the JSON contract\n\n"
-        "  cat case.json | thyref assess -         read from standard input\n\n"
-        "  thyref validate case.json               check a case, list every problem\n\n"
-        "  thyref rules                            thresholds, windows and sources in force\n\n"
-        '  thyref ask "combien de cures d\'iode ?"   a patient question, answered or declined\n\n'
-        "  thyref serve                            the web application on 127.0.0.1:8000"
-    ),
-    no_args_is_help=True,
-    rich_markup_mode="rich",
-    pretty_exceptions_enable=False,
-)
+_OPTIONS = {
+    "--format": "format", "-f": "format",
+    "--lang": "lang", "-l": "lang",
+    "--definition": "definition", "-d": "definition",
+}  # fmt: skip
+_CHOICES = {"format": ("text", "json", "markdown"), "lang": ("fr", "en")}
 
 
 def _console(stderr: bool = False, piped_width: int = 120) -> Console:
@@ -68,289 +42,99 @@ def _console(stderr: bool = False, piped_width: int = 120) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=stderr, width=width)
 
 
-def _error(message: str) -> None:
-    sys.stderr.write(message + "\n")
+def _fast_arguments(argv: list[str]) -> dict[str, str] | None:
+    """The arguments of a plain ``assess`` call, or None when the full app must answer."""
+    if len(argv) < 2 or argv[0] != "assess":
+        return None
+    found: dict[str, str] = {}
+    rest = iter(argv[1:])
+    for token in rest:
+        name, value = token, None
+        if token.startswith("--") and "=" in token:
+            name, value = token.split("=", 1)
+        if name in _OPTIONS:
+            key = _OPTIONS[name]
+            value = next(rest, None) if value is None else value
+            if value is None or key in found:
+                return None
+            found[key] = value
+        elif token.startswith("-") or "path" in found:
+            return None  # stdin, help, an unknown option or a second path
+        else:
+            found["path"] = token
+    if "path" not in found:
+        return None
+    for key, allowed in _CHOICES.items():
+        if found.setdefault(key, "fr" if key == "lang" else "text") not in allowed:
+            return None
+    return found
 
 
-class OutputFormat(StrEnum):
-    json = "json"
-    text = "text"
-    markdown = "markdown"
+def _fast_assess(argv: list[str]) -> Callable[[], object] | None:
+    """The printing step of a plain call on a valid case; None to fall back to the app."""
+    args = _fast_arguments(argv)
+    if args is None:
+        return None
+    from thyref.domain.case import MAX_BYTES
 
-
-class Language(StrEnum):
-    fr = "fr"
-    en = "en"
-
-
-def _version(value: bool) -> None:
-    if value:
-        print(f"thyref {__version__} (rules {DEFAULT_RULES})")
-        raise typer.Exit()
-
-
-@app.callback()
-def main(
-    version: Annotated[
-        bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
-    ] = False,
-) -> None:
-    """thyref: refractory thyroid cancer decision support."""
-
-
-def _fail_invalid(
-    exc: CaseValidationError | CaseFormatError, source: str, lang: Lang = "fr"
-) -> NoReturn:
-    if isinstance(exc, CaseValidationError):
-        head = text("cli.invalid_case", lang, {"count": len(exc.problems)})
-        _error(f"thyref: {source}: {head}")
-        for problem in exc.problems:
-            _error(f"  {problem.path}: {problem_text(problem, lang)}")
-    else:
-        _error(f"thyref: {source}: {exc}")
-    raise typer.Exit(EXIT_INVALID)
-
-
-def _read(path: str) -> tuple[bytes, str]:
-    if path == "-":
-        data = sys.stdin.buffer.read(MAX_BYTES + 1)
-        return data, "<stdin>"
-    p = Path(path)
+    path = args["path"]
     try:
-        if p.stat().st_size > MAX_BYTES:
-            raise CaseFormatError(f"file is larger than {MAX_BYTES} bytes (5 MB)")
-        return p.read_bytes(), path
-    except FileNotFoundError:
-        _error(f"thyref: {path}: no such file")
-        raise typer.Exit(EXIT_INVALID) from None
-    except IsADirectoryError:
-        _error(f"thyref: {path}: is a directory, expected a JSON file")
-        raise typer.Exit(EXIT_INVALID) from None
-    except CaseFormatError as exc:
-        _fail_invalid(exc, path)
+        if not os.path.isfile(path) or os.path.getsize(path) > MAX_BYTES:
+            return None
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    if b"resourceType" in data:
+        return None  # FHIR: the full app lists the unmapped parts
+    from thyref.domain import assess, load_case
+    from thyref.domain.messages import Lang
+    from thyref.domain.rules import DEFAULT_RULES, definition_ids
+    from thyref.errors import CaseFormatError, CaseValidationError
 
-
-PathArg = Annotated[str, typer.Argument(help="Case file (thyref-case/1 JSON), or - for stdin.")]
-AssessArg = Annotated[
-    str, typer.Argument(help="Case (thyref-case/1 JSON), FHIR Bundle or NDJSON, or - for stdin.")
-]
-
-
-@app.command("assess")
-def assess_cmd(
-    path: AssessArg,
-    fmt: Annotated[
-        OutputFormat,
-        typer.Option("--format", "-f", help="json (the contract), text (terminal) or markdown."),
-    ] = OutputFormat.text,
-    lang: Annotated[
-        Language, typer.Option("--lang", "-l", help="Language of titles and reasons.")
-    ] = Language.fr,
-    definition: Annotated[
-        str,
-        typer.Option(
-            "--definition",
-            "-d",
-            help="Primary definition of refractory disease (every one is shown): "
-            + ", ".join(definition_ids()),
-        ),
-    ] = DEFAULT_RULES,
-) -> None:
-    """Assess a case: refractoriness, RECIST 1.1, kinetics, I-131 activity, options."""
-    language: Lang = "en" if lang is Language.en else "fr"
-    known = definition_ids()
-    if definition not in known:
-        _error(f"thyref: unknown definition {definition!r}; known: {', '.join(known)}")
-        raise typer.Exit(EXIT_INVALID)
-    data, source = _read(path)
-    try:
-        case = fhir_commands.load_any(data, source, language)  # a case, or FHIR
-    except (CaseValidationError, CaseFormatError) as exc:
-        _fail_invalid(exc, source, language)
-    result = assess(case, language, definition=definition)
-    if fmt is OutputFormat.json:
-        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
-    elif fmt is OutputFormat.markdown:
-        from thyref.report import render_markdown
-
-        sys.stdout.write(render_markdown(result, language))
-    else:
-        from thyref.report import render_rich
-
-        _console().print(render_rich(result, language))
-
-
-@app.command()
-def validate(
-    path: PathArg,
-    lang: Annotated[Language, typer.Option("--lang", "-l", help="Language of the problems.")] = (
-        Language.fr
-    ),
-) -> None:
-    """Check a case against the thyref-case/1 format; list every problem with its path."""
-    data, source = _read(path)
+    definition = args.get("definition", DEFAULT_RULES)
+    if definition not in definition_ids():
+        return None
     try:
         case = load_case(data)
-    except (CaseValidationError, CaseFormatError) as exc:
-        _fail_invalid(exc, source, "en" if lang is Language.en else "fr")
-    raw = case.raw
-    counts = {
-        "id": case.id, "lesions": len(raw.lesions), "imaging": len(raw.imaging),
-        "labs": len(raw.labs), "rai": len(raw.rai),
-    }  # fmt: skip
-    language: Lang = "en" if lang is Language.en else "fr"
-    _console().print(f"[green]✓[/green] {source}: " + text("cli.valid_case", language, counts))
+    except (CaseValidationError, CaseFormatError):
+        return None
+    language: Lang = "en" if args["lang"] == "en" else "fr"
+    result = assess(case, language, definition=definition)
+    if args["format"] == "json":
+        import json
 
+        out = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
+        return lambda: sys.stdout.write(out)
+    if args["format"] == "markdown":
+        from thyref.report import render_markdown
 
-@app.command()
-def rules(
-    raw: Annotated[bool, typer.Option("--raw", help="Print the data file itself.")] = False,
-    explain: Annotated[
-        bool,
-        typer.Option("--explain", help="Each criterion and option: its rule in words, sources."),
-    ] = False,
-    lang: Annotated[Language, typer.Option("--lang", "-l")] = Language.fr,
-) -> None:
-    """Print the rule set in force: thresholds, windows, drug lists and sources."""
-    if raw:
-        sys.stdout.write(rules_text())
-        return
-    if explain:
-        _explain("en" if lang is Language.en else "fr")
-        return
-    from rich.table import Table
+        markdown = render_markdown(result, language)
+        return lambda: sys.stdout.write(markdown)
+    from thyref.report import render_rich
 
-    r = load_rules()
-    table = Table(title=f"{r.id}: {r.title}", title_justify="left")
-    # names and codes are never cut mid-word: they do not wrap; values wrap between words
-    table.add_column("section", no_wrap=True)
-    table.add_column("setting", no_wrap=True)
-    table.add_column("value")
-    for section in ("refractoriness", "recist", "kinetics", "options"):
-        block = getattr(r, section).model_dump()
-        for key, value in block.items():
-            if isinstance(value, dict) and section in ("refractoriness", "options"):
-                for sub, v in value.items():
-                    table.add_row(section, f"{key}.{sub}", _show(v))
-            else:
-                table.add_row(section, key, _show(value))
-    for row in r.targeted:
-        where = f" in {', '.join(row.histologies)}" if row.histologies else ""
-        kind = f" {row.kind}" if row.kind else ""
-        alteration = "" if row.alteration == "*" else f" {row.alteration}"
-        table.add_row(
-            "targeted",
-            row.label,
-            f"{'/'.join(row.genes)}{alteration}{kind}{where} -> drugs.{row.drugs}",
-        )
-    for name, group in r.drugs.items():
-        table.add_row("drugs", name, f"{', '.join(group.drugs)} — {group.status}")
-    for key, cite in r.sources.items():
-        table.add_row("sources", key, cite)
-    _console(piped_width=200).print(table)
-
-
-def _explain(lang: Lang) -> None:
-    """Every criterion and option of the rule set, said in words, with its sources."""
-    from rich.table import Table
-
-    from thyref.domain.assessment import rule_text
-
-    r = load_rules()
-    table = Table(title=f"{r.id}", title_justify="left", show_lines=True)
-    for column in ("id", "rule" if lang == "en" else "règle", "sources"):
-        table.add_column(column, no_wrap=column == "id")
-    for criterion, sources in r.refractoriness.criteria.items():
-        table.add_row(criterion, rule_text(criterion, lang, r), ", ".join(sources))
-    for option, sources in r.options.sources.items():
-        table.add_row(option, rule_text(option, lang, r), ", ".join(sources))
-    _console(piped_width=160).print(table)
-    _explain_definitions(lang)
-
-
-def _explain_definitions(lang: Lang) -> None:
-    """Every definition of refractory disease (one rules file each): criteria in words."""
-    from rich.table import Table
-
-    from thyref.domain.assessment import criterion_text
-
-    for definition_id in definition_ids():
-        d = load_definition(definition_id)
-        table = Table(
-            title=f"{d.id}: {d.title}", caption=d.checked, title_justify="left", show_lines=True
-        )
-        for column in ("id", "rule" if lang == "en" else "règle", "sources"):
-            table.add_column(column, overflow="fold")
-        for scope in d.scope:
-            if not scope.applies:
-                words = text("status.not_applicable", lang)
-                table.add_row(scope.category, words, "")
-        for c in d.criteria:
-            table.add_row(c.id, criterion_text(d, c.id, lang), ", ".join(c.sources))
-        _console(piped_width=160).print(table)
-
-
-def _show(value: object) -> str:
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, default=str)
-    return str(value)
-
-
-@app.command()
-def demo(
-    lang: Annotated[Language, typer.Option("--lang", "-l")] = Language.fr,
-) -> None:
-    """Assess the demo cases shipped with thyref and print their summaries."""
-    from rich.table import Table
-
-    from thyref.demo import demo_cases
-
-    language: Lang = "en" if lang is Language.en else "fr"
-    table = Table(title=text("demo.title", language), title_justify="left", show_lines=True)
-    # Codes (case ids, criteria, options) are never cut mid-word: one per line, no wrapping.
-    for key in ("case", "status", "criteria", "recist", "gbq", "options"):
-        codes = key in ("case", "criteria", "options")
-        table.add_column(text(f"demo.{key}", language), no_wrap=codes, overflow="ellipsis")
-    for raw in demo_cases():
-        a = assess(parse_case(raw), language)
-        rc = a.recist
-        responses = (
-            [text(f"vocab.response.{t['overall_response']}", language) for t in rc["timepoints"]]
-            if rc
-            else []
-        )
-        table.add_row(
-            a.case_id,
-            text(f"status.{a.refractory['status']}", language),
-            "\n".join(a.refractory["criteria_met"]) or "–",
-            " → ".join(responses) or "–",
-            number(a.rai["cumulative_gbq"], language),
-            "\n".join(r["id"] for r in a.recommendations),
-        )
-    out = _console(piped_width=140)
-    out.print(table)
-    out.print(text("demo.details", language))
-
-
-ask_commands.register(app)
-web_commands.register(app)
-fhir_commands.register(app)
-board_commands.register(app)
-cohort_commands.register(app)
+    rendered = render_rich(result, language)
+    return lambda: _console().print(rendered)
 
 
 def run() -> None:
-    """Console entry point: maps unexpected errors to exit 1 without a traceback."""
+    """Console entry point: the fast path, else the full app (exit codes unchanged)."""
     try:
-        app()
-    except (RulesError, ThyrefError) as exc:
-        _error(f"thyref: {exc}")
-        sys.exit(EXIT_INTERNAL)
+        write = _fast_assess(sys.argv[1:])
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:  # last resort: never a traceback for the user
-        _error(f"thyref: internal error: {type(exc).__name__}: {exc}")
-        sys.exit(EXIT_INTERNAL)
+    except Exception:  # any surprise: the full app answers and reports it
+        write = None
+    if write is not None:
+        write()  # printing happens once, outside the fallback
+        return
+    from thyref.cli.app import run as run_app
+
+    run_app()
+
+
+def __getattr__(name: str) -> Any:
+    """The names of the full app (``app``, ``_read``...), loaded on first use."""
+    from thyref.cli import app
+
+    return getattr(app, name)

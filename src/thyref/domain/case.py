@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -175,7 +176,7 @@ class Molecular(FrozenModel):
         gene = gene.upper()
         if self.gene_upper == gene:
             return True
-        return self.is_fusion and gene in re.split(r"[^A-Z0-9]+", (self.alteration or "").upper())
+        return self.is_fusion and gene in _partners(self.alteration or "")
 
     def matches(self, gene: str, alteration: str | None = None) -> bool:
         """Gene (case-insensitive) and, when given, alteration (``*`` = any)."""
@@ -193,6 +194,13 @@ _AMINO = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=4096)
+def _partners(alteration: str) -> tuple[str, ...]:
+    """The gene names in a fusion text (``ETV6::NTRK3`` -> ETV6, NTRK3), upper-case."""
+    return tuple(re.split(r"[^A-Z0-9]+", alteration.upper()))
+
+
+@lru_cache(maxsize=4096)  # a pure function of a short text; cases repeat the same ones
 def normalise_alteration(alteration: str) -> str:
     """Upper-case one-letter form of a protein change: ``p.Val600Glu`` -> ``V600E``."""
     alt = alteration.strip().replace(" ", "")
@@ -243,6 +251,27 @@ class LabValue:
     upper_limit: Decimal | None
 
 
+# Measurements and lab values repeat a lot across a case and a cohort: their exact
+# decimals are kept (bounded). Only non-zero finite floats are kept: 0.0 and -0.0 are
+# equal keys with different decimals, an int and its float too (``11`` and ``11.0``).
+_EXACT: dict[float, Decimal] = {}
+_EXACT_MAX = 65536
+
+
+def exact(value: float | int) -> Decimal:
+    """``Decimal(repr(value))``: the number as written in JSON, remembered for floats."""
+    if type(value) is not float:
+        return Decimal(repr(value))
+    out = _EXACT.get(value)
+    if out is None:
+        out = Decimal(repr(value))
+        if value and math.isfinite(value):
+            if len(_EXACT) >= _EXACT_MAX:
+                _EXACT.clear()
+            _EXACT[value] = out
+    return out
+
+
 @dataclass(frozen=True, eq=False)
 class Case:
     """A validated case: ``raw`` is the input structure, ``labs`` the canonical values.
@@ -266,7 +295,7 @@ class Case:
         series: dict[str, list[tuple[dt.date, Decimal]]] = {}
         shot_mm = []
         for shot in shots:
-            sizes = {lid: Decimal(repr(size)) for lid, size in shot.measurements.items()}
+            sizes = {lid: exact(size) for lid, size in shot.measurements.items()}
             shot_mm.append(sizes)
             for lesion_id, size in sizes.items():
                 series.setdefault(lesion_id, []).append((shot.date, size))
@@ -404,6 +433,19 @@ def _shown(value: Any) -> str:
     return out if len(out) <= 24 else out[:20] + "..."
 
 
+# keyed by id(rules); the entry keeps the rules alive so that id cannot be reused
+_UNITS: dict[int, tuple[Rules, frozenset[str]]] = {}
+
+
+def _known_units(rules: Rules) -> frozenset[str]:
+    """Every lab unit the rules know, for any test (computed once per rule set)."""
+    cached = _UNITS.get(id(rules))
+    if cached is None:
+        units = frozenset(u for spec in rules.labs.values() for u in spec.factors)
+        cached = _UNITS[id(rules)] = (rules, units)
+    return cached[1]
+
+
 def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[Problem]:
     """Cross-field checks, run on the raw JSON so they report even when the structure fails."""
     problems: list[Problem] = []
@@ -439,9 +481,12 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
 
     def check_date(path: str, value: Any) -> None:
         """Future or too-early dates; a malformed one is reported by the structure check."""
-        if type(value) is not str or len(value) != 10 or ISO_DATE.fullmatch(value) is None:
+        # ISO YYYY-MM-DD strings sort as the dates they name; a date inside the bounds
+        # needs no further look (the pattern is checked only for one that is outside)
+        if type(value) is not str or min_iso <= value <= today_iso:
             return
-        # ISO YYYY-MM-DD strings sort as the dates they name
+        if len(value) != 10 or ISO_DATE.fullmatch(value) is None:
+            return
         if value > today_iso:
             problems.append(
                 Problem(path, f"date {value} is in the future", "future_date", (("date", value),))
@@ -515,6 +560,7 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
             Problem("lesions", "imaging is given but no lesion is declared", "no_lesions")
         )
     seen_dates: dict[str, int] = {}
+    near_limit = float(bounds.max_measurement_mm) * 0.999
     for i, item in imaging:
         day = item.get("date")
         if isinstance(day, str):
@@ -533,6 +579,8 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
         if isinstance(sizes, dict):
             limit = bounds.max_measurement_mm
             for lid, size in sizes.items():
+                if type(size) is float and size <= near_limit:
+                    continue  # well below the bound: the exact decimal cannot exceed it
                 amount = _number(size)
                 if amount is not None and amount > limit:
                     problems.append(
@@ -559,7 +607,7 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
 
     problems.extend(scan_problems(obj, declared, rules))
 
-    known_units = {u for spec in rules.labs.values() for u in spec.factors}
+    known_units = _known_units(rules)
     for i, lab in items(obj, "labs"):
         test, unit = lab.get("test"), lab.get("unit")
         if isinstance(test, str) and isinstance(unit, str) and test in rules.labs:
@@ -593,8 +641,8 @@ def _canonical_labs(raw: RawCase, rules: Rules) -> tuple[LabValue, ...]:
     for i, lab in enumerate(raw.labs):
         canonical, factors = units[lab.test]
         factor = factors[lab.unit]
-        value = Decimal(repr(lab.value))
-        upper = None if lab.upper_limit is None else Decimal(repr(lab.upper_limit))
+        value = exact(lab.value)
+        upper = None if lab.upper_limit is None else exact(lab.upper_limit)
         if factor is not None:
             value *= factor
             upper = None if upper is None else upper * factor

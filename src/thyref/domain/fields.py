@@ -14,13 +14,27 @@ from pydantic_core import PydanticCustomError
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+# valid date texts already read (bounded): a cohort repeats the same days many times
+_DAYS: dict[str, date] = {}
+_DAYS_MAX = 65536
+
+
 def _iso_date(value: Any) -> date:
     """An ISO calendar date written ``YYYY-MM-DD``; no number, timestamp or date-time."""
-    if type(value) is str and len(value) == 10 and ISO_DATE.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
+    if type(value) is str:
+        day = _DAYS.get(value)
+        if day is not None:
+            return day
+        if len(value) == 10 and ISO_DATE.fullmatch(value):
+            try:
+                day = date.fromisoformat(value)
+            except ValueError:
+                pass
+            else:
+                if len(_DAYS) >= _DAYS_MAX:
+                    _DAYS.clear()
+                _DAYS[value] = day
+                return day
     raise PydanticCustomError(
         "date_format",
         "invalid date {input}: an ISO calendar date YYYY-MM-DD is expected",
@@ -33,7 +47,7 @@ Flag = Annotated[bool, Field(strict=True)]
 
 
 class FrozenModel(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore", use_enum_values=False)
+    model_config = ConfigDict(frozen=True, extra="ignore", use_enum_values=False, defer_build=True)
 
 
 def is_iso(value: Any) -> TypeGuard[str]:

@@ -96,10 +96,19 @@ def _render(value: Any, lang: Lang) -> Any:
     if kind is Num:
         return number(value.value, lang)
     if kind is tuple:  # a Phrase: words, Terms and Nums, said in order
-        return "".join(str(_render(part, lang)) for part in value)
+        return "".join(
+            [
+                part if type(part) is str and "." not in part else str(_render(part, lang))
+                for part in value
+            ]
+        )
     if kind is Decimal or kind is float:
         return number(value, lang)
     return value
+
+
+# (key, lang) -> (catalogue, text) of messages said without parameters
+_PLAIN: dict[tuple[str, str], tuple[dict[str, dict[str, str]], str]] = {}
 
 
 def text(key: str, lang: Lang = "fr", params: dict[str, Any] | None = None) -> str:
@@ -109,16 +118,23 @@ def text(key: str, lang: Lang = "fr", params: dict[str, Any] | None = None) -> s
     words are said in ``lang``. For every boolean parameter that is true, the message
     ``key.<param>`` (if any) is appended: conditional sentences stay in the data file.
     """
-    table = catalogue()[lang]
+    texts = catalogue()
+    if not params:  # titles and fixed sentences: rendered once per catalogue
+        hit = _PLAIN.get((key, lang))
+        if hit is not None and hit[0] is texts:
+            return hit[1]
+    table = texts[lang]
     template = table.get(key)
     if template is None:
-        template = catalogue()["fr"].get(key, key)
-    if params:  # plain words pass as they are; numbers, Terms and Phrases are rendered
-        params = {
-            k: v if type(v) is str and "." not in v else _render(v, lang) for k, v in params.items()
-        }
-    else:
-        params = {}
+        template = texts["fr"].get(key, key)
+    if not params:
+        plain = template.format_map(_Safe())
+        _PLAIN[(key, lang)] = (texts, plain)
+        return plain
+    # plain words pass as they are; numbers, Terms and Phrases are rendered
+    params = {
+        k: v if type(v) is str and "." not in v else _render(v, lang) for k, v in params.items()
+    }
     out = template.format_map(_Safe(params))
     for name, value in params.items():
         if value is True and f"{key}.{name}" in table:

@@ -21,7 +21,7 @@ DEFAULT_RULES = "tuthyref-2021"
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class InputBounds(_Frozen):
