@@ -11,7 +11,6 @@ only and must be switched on explicitly (``THYREF_CDS_OPEN=1``).
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
 import time
@@ -698,8 +697,8 @@ def _outcomes(request: Request) -> OutcomeCache:
 
 async def _read_json(request: Request) -> Any:
     try:
-        return json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        return orjson.loads(await request.body())
+    except orjson.JSONDecodeError:  # also invalid UTF-8
         return None
 
 
