@@ -7,6 +7,13 @@ FHIR and sent as prefetch) in a closed loop, each with a fresh signed JWT (signe
 the clock starts, so the client's signing does not count). Figures: client latency p50 and
 p95, the server's own time (``Server-Timing``) p95, requests per second.
 
+Two runs: ``warm`` sends the same chart data every time (an EHR re-opening a chart: the
+server imports and assesses it once, then only checks the JWT and builds the card) and
+``cold`` gives every request another ``patientId`` (a new case each time: FHIR import,
+validation and assessment on every request). ``THYREF_BENCH_REQUESTS`` sets the number of
+requests per run (default 1000), ``THYREF_BENCH_WORKERS`` the server's workers (default
+as ``thyref serve``: one per core, at most 4).
+
 Target (issue 11): p95 < 50 ms at 20 concurrent clients. The client runs in this process
 on the same cores as the server: on a 2-core machine the figures are pessimistic.
 """
@@ -31,7 +38,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import ec
 
 CLIENTS = 20
-REQUESTS = 1000
+REQUESTS = int(os.environ.get("THYREF_BENCH_REQUESTS", "1000"))
 WARMUP = 40
 CASE_ID = "demo-003"
 ISSUER = "https://bench-ehr.example"
@@ -103,17 +110,28 @@ def _start(url: str, port: int, jwks: dict[str, Any]) -> subprocess.Popen[bytes]
     raise RuntimeError("the server did not start")
 
 
-async def _load(url: str, body: bytes, tokens: list[str]) -> dict[str, float]:
+def _bodies(body: dict[str, Any], count: int, cold: bool) -> list[bytes]:
+    """The request bodies: one, repeated (warm), or one per request with its own patient."""
+    if not cold:
+        return [json.dumps(body).encode()] * count
+    out = []
+    for i in range(count):
+        other = {**body, "context": {**body["context"], "patientId": f"bench-{i}"}}
+        out.append(json.dumps(other).encode())
+    return out
+
+
+async def _load(url: str, bodies: list[bytes], tokens: list[str]) -> dict[str, float]:
     latencies: list[float] = []
     server: list[float] = []
     failures = 0
-    queue = list(reversed(tokens))
+    queue = list(reversed(list(zip(tokens, bodies, strict=True))))
 
     async def worker() -> None:
         nonlocal failures
         async with httpx.AsyncClient(timeout=30) as client:
             while queue:
-                token = queue.pop()
+                token, body = queue.pop()
                 headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
                 start = time.perf_counter()
                 response = await client.post(url, content=body, headers=headers)
@@ -140,12 +158,13 @@ async def _load(url: str, body: bytes, tokens: list[str]) -> dict[str, float]:
 
 
 def run() -> dict[str, float]:
+    """Warm then cold figures, keys prefixed ``warm_`` and ``cold_``."""
     from thyref.storage import Database
 
     key = ec.generate_private_key(ec.SECP384R1())
     public = jwt.algorithms.ECAlgorithm.to_jwk(key.public_key(), as_dict=True)
     jwks = {"keys": [{**public, "kid": "bench", "alg": "ES384"}]}
-    body = json.dumps(_request_body()).encode()
+    body = _request_body()
     with tempfile.TemporaryDirectory(prefix="thyref-bench-cds-") as folder:
         db_url = f"sqlite:///{Path(folder) / 'cds.db'}"
         db = Database(db_url)
@@ -164,9 +183,12 @@ def run() -> dict[str, float]:
             ]  # fmt: skip
 
         process = _start(db_url, port, jwks)
+        results: dict[str, float] = {"workers": float(WORKERS)}
         try:
-            asyncio.run(_load(url, body, tokens(WARMUP)))
-            results = asyncio.run(_load(url, body, tokens(REQUESTS)))
+            asyncio.run(_load(url, _bodies(body, WARMUP, False), tokens(WARMUP)))
+            for name, cold in (("warm", False), ("cold", True)):
+                found = asyncio.run(_load(url, _bodies(body, REQUESTS, cold), tokens(REQUESTS)))
+                results |= {f"{name}_{key}": value for key, value in found.items()}
         finally:
             process.terminate()
             process.wait(timeout=10)

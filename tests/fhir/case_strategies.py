@@ -152,10 +152,84 @@ def molecular(draw: st.DrawFn) -> list[Json]:
     return out
 
 
+SCAN_FINDINGS = ["yes", "no", "equivocal", "not_visualized"]
+DIAGNOSTIC_KINDS = ["diagnostic_i131", "diagnostic_i123", "i124_pet"]
+
+
+@st.composite
+def scans(draw: st.DrawFn, lesion_ids: list[str], rai_dates: list[str]) -> list[Json]:
+    """Valid ``scans[]``: a post-therapy scan 0 to 14 days after one of ``rai_dates``
+    (its ``rai_date`` given or left to be derived), findings for declared lesions only."""
+    out = []
+    for _ in range(draw(st.integers(0, 3))):
+        kinds = DIAGNOSTIC_KINDS + (["post_therapy"] if rai_dates else [])
+        kind = draw(st.sampled_from(kinds))
+        rai_date = None
+        if kind == "post_therapy":
+            given = draw(st.sampled_from(rai_dates))
+            day = (date.fromisoformat(given) + timedelta(days=draw(st.integers(0, 14)))).isoformat()
+            rai_date = draw(maybe(st.just(given)))
+        else:
+            day = draw(days())
+        findings = {}
+        if lesion_ids:
+            seen = draw(st.lists(st.sampled_from(lesion_ids), unique=True))
+            findings = {lid: draw(st.sampled_from(SCAN_FINDINGS)) for lid in seen}
+        scan = {
+            "date": day,
+            "kind": kind,
+            "rai_date": rai_date,
+            "preparation": draw(maybe(st.sampled_from(["withdrawal", "rhtsh", "unknown"]))),
+            "tsh": draw(
+                maybe(st.one_of(st.integers(0, 300), st.floats(0, 300).map(lambda x: round(x, 2))))
+            ),
+            "iodine_contamination": draw(
+                maybe(st.sampled_from(["none", "suspected", "confirmed", "unknown"]))
+            ),
+            "findings": findings or draw(maybe(st.just({}))),
+        }
+        out.append(_drop_none(scan))
+    return out
+
+
+def latest_uptake(scan_list: list[Json]) -> dict[str, str]:
+    """Per lesion, its latest yes/no finding; on one date ``no`` outweighs ``yes``
+    (case-format.md, scans[])."""
+    best: dict[str, tuple[str, str]] = {}
+    for scan in scan_list:
+        for lid, finding in (scan.get("findings") or {}).items():
+            if finding not in ("yes", "no"):
+                continue
+            key = (scan["date"], "1" if finding == "no" else "0")
+            if lid not in best or key > (best[lid][0], "1" if best[lid][1] == "no" else "0"):
+                best[lid] = (scan["date"], finding)
+    return {lid: finding for lid, (_, finding) in best.items()}
+
+
 @st.composite
 def cases(draw: st.DrawFn) -> Json:
     declared = draw(lesions())
     ids = [x["id"] for x in declared]
+    rai = [
+        _drop_none(
+            {
+                "date": draw(days()),
+                **draw(activities()),
+                "response": draw(
+                    maybe(st.sampled_from(["regressing", "stable", "progressing", "unknown"]))
+                ),
+            }
+        )
+        for _ in range(draw(st.integers(0, 3)))
+    ]
+    scan_list = draw(scans(ids, [x["date"] for x in rai]))
+    # a lesion's rai_uptake agrees with its latest finding, or is left to be derived
+    for lesion, latest in ((x, latest_uptake(scan_list).get(x["id"])) for x in declared):
+        if latest is not None:
+            lesion.pop("rai_uptake", None)
+            uptake = draw(maybe(st.sampled_from(["unknown", latest])))
+            if uptake is not None:
+                lesion["rai_uptake"] = uptake
     histology = draw(
         st.sampled_from(
             ["papillary", "follicular", "oncocytic", "poorly_differentiated", "anaplastic",
@@ -181,18 +255,7 @@ def cases(draw: st.DrawFn) -> Json:
                 "primary_sample_date": draw(maybe(days())),
             }
         ),
-        "rai": [
-            _drop_none(
-                {
-                    "date": draw(days()),
-                    **draw(activities()),
-                    "response": draw(
-                        maybe(st.sampled_from(["regressing", "stable", "progressing", "unknown"]))
-                    ),
-                }
-            )
-            for _ in range(draw(st.integers(0, 3)))
-        ],
+        "rai": rai,
         "lesions": declared,
         "imaging": draw(imaging(ids)),
         "labs": draw(labs()),
@@ -207,4 +270,6 @@ def cases(draw: st.DrawFn) -> Json:
             }
         ),
     }
+    if scan_list or draw(st.booleans()):
+        case["scans"] = scan_list
     return case

@@ -21,7 +21,9 @@ from thyref.domain import assess, parse_case
 from thyref.fhir.exporter import case_to_bundle
 from thyref.fhir.importer import bundle_to_case
 
-EXAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "examples" / "cases"
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "examples"
+EXAMPLES = SHARED / "cases"
+DEFINITIONS = SHARED / "definitions"  # issue 14: scans[] and definitions side by side
 TODAY = date(2026, 11, 28)
 
 
@@ -29,7 +31,7 @@ def _examples() -> list[Any]:
     """The shared worked examples and the demo cases shipped with thyref."""
     found: list[Any] = [
         pytest.param(json.loads(p.read_text())["case"], id=p.stem)
-        for p in sorted(EXAMPLES.glob("*.json"))
+        for p in sorted(EXAMPLES.glob("*.json")) + sorted(DEFINITIONS.glob("*.json"))
     ]
     if not found and os.environ.get("CI") == "true":  # pragma: no cover
         raise RuntimeError(f"worked examples not found at {EXAMPLES}")

@@ -7,6 +7,7 @@ selectionBehavior, links with label, url and type.
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Callable
@@ -20,7 +21,9 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from thyref.fhir.exporter import case_to_bundle
-from thyref.storage.models import CdsFeedback
+from thyref.storage.models import CdsFeedback, CdsTokenId
+from thyref.web import cds_hooks
+from thyref.web.cds_hooks import CdsAuthError, JwksCache, OutcomeCache, remember_jti
 
 from .support import TestClient, demo_case
 
@@ -381,3 +384,54 @@ def test_open_mode_only_when_configured(make_app: Callable[..., FastAPI]) -> Non
     assert _call(closed, {}).status_code == 401
     opened = TestClient(make_app(cds_open=True))
     assert _call(opened, {}).status_code == 200
+
+
+# --------------------------------------------------------------------------------------
+# what is done once (issue 11 latency): JWKS parsing, jti store, identical chart data
+
+
+def test_inline_jwks_is_parsed_once_and_again_when_it_changes() -> None:
+    cache = JwksCache()
+    client = httpx.AsyncClient()
+    first = asyncio.run(cache.keys(ISSUER, JWKS, client))
+    assert asyncio.run(cache.keys(ISSUER, JWKS, client)) is first  # not parsed again
+    rotated = {"keys": [JWKS["keys"][1]]}  # the settings now hold the RSA key only
+    keys = asyncio.run(cache.keys(ISSUER, rotated, client))
+    assert [k.key_id for k in keys] == ["rsa-1"]
+
+
+def test_jti_store_one_insert_and_expired_ids_purged_later(cds_app: FastAPI) -> None:
+    db = cds_app.state.thyref.db
+    now = time.time()
+    old = {"jti": "old", "iss": ISSUER, "exp": now - 10}  # already expired
+    remember_jti(db, old)
+    with pytest.raises(CdsAuthError, match="replay"):
+        remember_jti(db, old)  # not purged yet: still refused (stricter, never looser)
+    cds_hooks._purged_at[db.url] = 0.0  # the purge interval has passed
+    remember_jti(db, {"jti": "new", "iss": ISSUER, "exp": now + 200})
+    with db.session() as session:
+        assert session.scalars(select(CdsTokenId.jti)).all() == ["new"]
+
+
+def test_identical_chart_data_is_assessed_once(ehr: TestClient, cds_app: FastAPI) -> None:
+    patient_id, prefetch = _record()
+    body = _hook("patient-view", patient_id, prefetch)
+    first = ehr.post(URL, json=body, headers=bearer(URL)).json()["cards"][0]
+    second = ehr.post(URL, json=body, headers=bearer(URL)).json()["cards"][0]
+    held = cds_app.state.cds_outcomes._held
+    assert len(held) == 1  # one import, validation and assessment for both calls
+    assert first["uuid"] != second["uuid"]  # cards are still new for every call
+    assert {k: v for k, v in first.items() if k not in ("uuid", "suggestions")} == {
+        k: v for k, v in second.items() if k not in ("uuid", "suggestions")
+    }
+    ehr.post(URL, json=_hook("patient-view", "other-patient", prefetch), headers=bearer(URL))
+    assert len(held) == 2  # another patient id: another case
+
+
+def test_outcome_cache_is_bounded() -> None:
+    cache = OutcomeCache(size=2)
+    _, prefetch = _record()
+    resources = [e["resource"] for e in prefetch["conditions"]["entry"]]
+    for case_id in ("a-1", "a-2", "a-3"):
+        cache.outcome([prefetch["patient"], *resources], case_id)
+    assert len(cache._held) == 2

@@ -117,6 +117,8 @@ GENE_STUDIED: Final = "48018-6"
 PROTEIN_CHANGE: Final = "48005-3"
 DNA_CHANGE_TYPE: Final = "48019-4"
 GENOMIC_SOURCE: Final = "48002-0"
+# "Radionuclide scan of whole body" (LOINC, as listed in DICOM PS3.16 CID 646)
+WHOLE_BODY_SCAN: Final = "42175-0"
 LAB_LOINC: Final[dict[str, str]] = {
     "3013-0": "thyroglobulin",
     "8098-6": "tg_antibodies",
@@ -221,6 +223,17 @@ RAI_UPTAKE: Final = "rai-uptake"
 NON_TARGET_STATUS: Final = "non-target-status"
 NEW_LESIONS: Final = "new-lesions"
 ASSESSED_RESPONSE: Final = "assessed-response"
+# whole-body iodine scans (case ``scans[]``): the scan, its parts, one finding per lesion
+IODINE_SCAN: Final = "iodine-scan"
+SCAN_KIND: Final = "scan-kind"
+SCAN_PREPARATION: Final = "scan-preparation"
+IODINE_CONTAMINATION: Final = "iodine-contamination"
+SCAN_FINDING: Final = "scan-finding"
+SCAN_RAI_DERIVED: Final = "scan-rai-derived"  # extension: the link was derived, not given
+SCAN_KINDS: Final = frozenset({"post_therapy", "diagnostic_i131", "diagnostic_i123", "i124_pet"})
+SCAN_PREPARATIONS: Final = frozenset({"withdrawal", "rhtsh", "unknown"})
+CONTAMINATIONS: Final = frozenset({"none", "suspected", "confirmed", "unknown"})
+SCAN_FINDINGS: Final = frozenset({"yes", "no", "equivocal", "not_visualized"})
 CLINICAL_FLAGS: Final[dict[str, str]] = {
     "symptomatic": "symptomatic",
     "locally-treatable": "locally_treatable",
@@ -247,6 +260,25 @@ THYREF_DISPLAY: Final[dict[str, str]] = {
     NON_TARGET_STATUS: "RECIST non-target lesion status",
     NEW_LESIONS: "New lesions at a RECIST timepoint",
     ASSESSED_RESPONSE: "RECIST overall response asserted by the radiologist",
+    IODINE_SCAN: "Whole-body iodine scan",
+    SCAN_KIND: "Kind of whole-body iodine scan",
+    SCAN_PREPARATION: "Preparation for the scan (TSH stimulation)",
+    IODINE_CONTAMINATION: "Iodine contamination before the scan",
+    SCAN_FINDING: "Iodine uptake of a lesion on one whole-body scan",
+    "post-therapy": "Post-therapy scan (after an I-131 administration)",
+    "diagnostic-i131": "Diagnostic I-131 scan",
+    "diagnostic-i123": "Diagnostic I-123 scan",
+    "i124-pet": "I-124 PET",
+    "withdrawal": "Thyroid hormone withdrawal",
+    "rhtsh": "Recombinant human TSH",
+    "none": "None",
+    "suspected": "Suspected",
+    "confirmed": "Confirmed",
+    "unknown": "Unknown",
+    "yes": "Uptake seen",
+    "no": "No uptake",
+    "equivocal": "Equivocal uptake",
+    "not-visualized": "Lesion not visualised on the scan",
     "symptomatic": "Disease-related symptoms",
     "locally-treatable": "Progressing disease treatable locally",
     "standard-treatment-possible": "Standard treatment still possible (medullary)",

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import date
 from typing import Any
 
 from thyref.domain.case import normalise_alteration
 from thyref.domain.messages import Lang, text
+from thyref.domain.rules import load_rules
+from thyref.domain.scans import link_administration
 from thyref.fhir import codes as c
 from thyref.fhir.importer import variant_of
 
@@ -67,6 +70,10 @@ class _Writer:
         self.case_id = str(case.get("id", "case"))
         self.entries: list[Json] = []
         self.lesion_refs: dict[str, str] = {}
+
+    def url(self, key: str) -> str:
+        """The fullUrl the resource added under ``key`` gets (known before adding it)."""
+        return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{self.case_id}/{key}')}"
 
     def add(self, key: str, res: Json, output: bool = False) -> str:
         rid = str(uuid.uuid5(_NAMESPACE, f"{self.case_id}/{key}"))
@@ -215,6 +222,7 @@ class _Writer:
         }
 
     def rai(self) -> None:
+        self.rai_refs: dict[str, str] = {}
         for i, rai in enumerate(self.case.get("rai") or []):
             res: Json = {
                 "resourceType": "MedicationAdministration",
@@ -235,7 +243,99 @@ class _Writer:
             }
             if rai.get("response"):
                 res["extension"] = [_ext("rai-response", valueCode=rai["response"])]
-            self.add(f"rai/{i}", res)
+            self.rai_refs.setdefault(rai["date"], self.add(f"rai/{i}", res))
+
+    def scans(self) -> None:
+        """Each whole-body scan as an Observation (LOINC 42175-0) whose ``hasMember`` are
+        its findings, one Observation per lesion (``focus`` -> the BodyStructure)."""
+        link_days = load_rules().input.post_therapy_scan_link_days
+        given = [date.fromisoformat(day) for day in self.rai_refs]
+        for i, scan in enumerate(self.case.get("scans") or []):
+            day = scan["date"]
+            findings = scan.get("findings") or {}
+            members = [f"scans/{i}/finding/{lid}" for lid in findings]
+            components: list[Json] = [
+                {"code": _own(c.SCAN_KIND), "valueCodeableConcept": _own(_dash(scan["kind"]))}
+            ]
+            if scan.get("preparation"):
+                components.append(
+                    {
+                        "code": _own(c.SCAN_PREPARATION),
+                        "valueCodeableConcept": _own(scan["preparation"]),
+                    }
+                )
+            if scan.get("tsh") is not None:
+                code, display = c.LAB_EXPORT["tsh"]
+                components.append(
+                    {
+                        "code": _concept(c.LOINC, code, display),
+                        "valueQuantity": {
+                            "value": scan["tsh"],
+                            "unit": "mU/L",
+                            "system": c.UCUM,
+                            "code": "m[IU]/L",
+                        },
+                    }
+                )
+            if scan.get("iodine_contamination"):
+                components.append(
+                    {
+                        "code": _own(c.IODINE_CONTAMINATION),
+                        "valueCodeableConcept": _own(scan["iodine_contamination"]),
+                    }
+                )
+            scan_code = _concept(c.LOINC, c.WHOLE_BODY_SCAN, "Radionuclide scan of whole body")
+            scan_code["coding"].append(
+                {"system": c.THYREF, "code": c.IODINE_SCAN, "display": "Whole-body iodine scan"}
+            )
+            res: Json = {
+                "resourceType": "Observation",
+                "status": "final",
+                "category": [_concept(c.OBSERVATION_CATEGORY, "imaging", "Imaging")],
+                "code": scan_code,
+                "subject": self.subject,
+                "effectiveDateTime": day,
+                "component": components,
+            }
+            rai_date = scan.get("rai_date")
+            derived = False
+            if rai_date is None and scan["kind"] == "post_therapy":
+                linked = link_administration(date.fromisoformat(day), given, link_days)
+                rai_date, derived = (linked.isoformat() if linked else None), True
+            if rai_date is not None and rai_date in self.rai_refs:
+                res["partOf"] = [{"reference": self.rai_refs[rai_date]}]
+                if derived:
+                    res["extension"] = [_ext(c.SCAN_RAI_DERIVED, valueBoolean=True)]
+            elif rai_date is not None and not derived:
+                res["extension"] = [_ext("scan-rai-date", valueDate=rai_date)]
+            if members:
+                res["hasMember"] = [{"reference": self.url(key)} for key in members]
+            scan_url = self.add(f"scans/{i}", res)
+            for key, (lid, finding) in zip(members, findings.items(), strict=True):
+                value = _own(_dash(finding))
+                if finding in ("yes", "no"):
+                    positive = finding == "yes"
+                    value["coding"].append(
+                        {
+                            "system": c.SNOMED,
+                            "code": c.POSITIVE_SNOMED if positive else c.NEGATIVE_SNOMED,
+                            "display": "Positive" if positive else "Negative",
+                        }
+                    )
+                self.add(
+                    key,
+                    {
+                        "resourceType": "Observation",
+                        "status": "final",
+                        "category": [_concept(c.OBSERVATION_CATEGORY, "imaging", "Imaging")],
+                        "code": _own(c.SCAN_FINDING),
+                        "subject": self.subject,
+                        "focus": [{"reference": self.lesion_refs[lid]}],
+                        "effectiveDateTime": day,
+                        "derivedFrom": [{"reference": scan_url}],
+                        "valueCodeableConcept": value,
+                    },
+                )
 
     def imaging(self) -> None:
         for i, shot in enumerate(self.case.get("imaging") or []):
@@ -527,6 +627,11 @@ def options_care_plan(
     return plan
 
 
+def _dash(code: str) -> str:
+    """A case vocabulary word as a CodeSystem code: ``post_therapy`` -> ``post-therapy``."""
+    return code.replace("_", "-")
+
+
 def _days(value: float) -> Json:
     return {"value": value, "unit": "d", "system": c.UCUM, "code": "d"}
 
@@ -610,6 +715,7 @@ def case_to_bundle(case: Json, assessment: Json | None = None) -> Json:
     writer.patient_and_diagnosis()
     writer.lesions()
     writer.rai()
+    writer.scans()
     writer.imaging()
     writer.labs()
     writer.molecular()

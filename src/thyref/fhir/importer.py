@@ -201,6 +201,10 @@ class _Importer:
         self.molecular: list[Json] = []
         self.clinical: Json = {}
         self.patient: Json = {}
+        self.scans: list[Json] = []
+        self.scan_of: dict[int, Json] = {}  # id(scan resource) -> scan
+        self.scan_member: dict[int, Json] = {}  # id(finding resource) -> its scan
+        self.findings: list[_Entry] = []  # read once every scan is known
 
     # -- helpers --------------------------------------------------------------
     def skip(self, entry: _Entry, reason: str) -> None:
@@ -269,6 +273,8 @@ class _Importer:
                 handlers[kind](entry)
             elif kind not in done:
                 self.skip(entry, f"resource type {kind} is not used by thyref")
+        for entry in self.findings:
+            self.read_finding(entry)
         for lesion in self.lesions:
             found = self.uptake.get(lesion["id"])
             if found is not None:
@@ -283,6 +289,7 @@ class _Importer:
             ("imaging", list(self.imaging.values())),
             ("labs", self.labs),
             ("molecular", self.molecular),
+            ("scans", self.scans),
         ):
             if items:
                 case[key] = items
@@ -499,7 +506,11 @@ class _Importer:
         code = res.get("code")
         loinc = _code_in(code, c.LOINC)
         own = _code_in(code, c.THYREF)
-        if c.TUMOR_SIZE in loinc or c.LONGEST_DIMENSION in loinc:
+        if c.WHOLE_BODY_SCAN in loinc or c.IODINE_SCAN in own:
+            self.read_scan(entry)
+        elif c.SCAN_FINDING in own:
+            self.findings.append(entry)
+        elif c.TUMOR_SIZE in loinc or c.LONGEST_DIMENSION in loinc:
             self.read_size(entry)
         elif lab := next((c.LAB_LOINC[x] for x in loinc if x in c.LAB_LOINC), None):
             self.read_lab(entry, lab)
@@ -542,6 +553,82 @@ class _Importer:
             self.skip(entry, f"a second size of lesion {lesion.lesion_id!r} on {day}")
             return
         measurements[lesion.lesion_id] = size
+
+    def read_scan(self, entry: _Entry) -> None:
+        """A whole-body iodine scan: kind, preparation, TSH, contamination, administration."""
+        res = entry.res
+        day = _effective(res)
+        if day is None:
+            self.skip(entry, "whole-body scan without a full effectiveDateTime")
+            return
+        scan: Json = {"date": day}
+        for comp in _components(res):
+            code, value = comp.get("code"), comp.get("valueCodeableConcept")
+            words = [x.replace("-", "_") for x in _code_in(value, c.THYREF)]
+            for name, key, allowed in (
+                (c.SCAN_KIND, "kind", c.SCAN_KINDS),
+                (c.SCAN_PREPARATION, "preparation", c.SCAN_PREPARATIONS),
+                (c.IODINE_CONTAMINATION, "iodine_contamination", c.CONTAMINATIONS),
+            ):
+                if _has_code(code, c.THYREF, name):
+                    word = next((w for w in words if w in allowed), None)
+                    if word is None:
+                        self.skip(
+                            entry, f"{name} value {words[0] if words else '(none)'} not recognised"
+                        )
+                        return
+                    scan[key] = word
+            quantity = comp.get("valueQuantity")
+            if _has_code(code, c.LOINC, "3016-3") and isinstance(quantity, dict):
+                value_tsh = _number(quantity.get("value"))
+                unit = _lab_unit("tsh", quantity)
+                if value_tsh is None or unit is None:
+                    self.skip(entry, "TSH of the scan without a value in m[IU]/L")
+                    return
+                scan["tsh"] = _plain(value_tsh * unit[1])
+        if "kind" not in scan:
+            self.skip(entry, f"whole-body scan without a {c.SCAN_KIND} component")
+            return
+        derived = _extension(res, c.SCAN_RAI_DERIVED)
+        given = _extension(res, "scan-rai-date")
+        if given is not None and _day(given.get("valueDate")):
+            scan["rai_date"] = _day(given.get("valueDate"))
+        elif derived is None or derived.get("valueBoolean") is not True:
+            for ref in res.get("partOf") or []:
+                target = self.resolve(ref)
+                if target is None or target.res.get("resourceType") != "MedicationAdministration":
+                    continue
+                if _has_code(self.medication_concept(target.res), c.ATC, c.I131_ATC):
+                    scan["rai_date"] = _effective(target.res)
+                    break
+        scan["findings"] = {}
+        self.scans.append(scan)
+        self.scan_of[id(res)] = scan
+        for ref in res.get("hasMember") or []:
+            target = self.resolve(ref)
+            if target is not None:
+                self.scan_member[id(target.res)] = scan
+
+    def read_finding(self, entry: _Entry) -> None:
+        """One lesion's finding on a scan (``derivedFrom`` or ``hasMember`` link the two)."""
+        res = entry.res
+        scan = self.scan_member.get(id(res))
+        for ref in res.get("derivedFrom") or []:
+            target = self.resolve(ref)
+            if scan is None and target is not None:
+                scan = self.scan_of.get(id(target.res))
+        lesion = self.focus_lesion(entry)
+        if scan is None or lesion is None:
+            self.skip(entry, "scan finding without its whole-body scan or its lesion (focus)")
+            return
+        value = _finding(res)
+        if value is None:
+            self.skip(entry, "scan finding without a yes/no/equivocal/not-visualized value")
+            return
+        if lesion.lesion_id in scan["findings"]:
+            self.skip(entry, f"a second finding for lesion {lesion.lesion_id!r} on one scan")
+            return
+        scan["findings"][lesion.lesion_id] = value
 
     def read_lab(self, entry: _Entry, test: str) -> None:
         res = entry.res
@@ -787,6 +874,17 @@ def _uptake(res: Json) -> str | None:
     if c.NEGATIVE_SNOMED in snomed:
         return "no"
     return None
+
+
+def _finding(res: Json) -> str | None:
+    """A scan finding: thyref's four words, else SNOMED positive/negative, else a boolean."""
+    concept = res.get("valueCodeableConcept")
+    own = [x.replace("-", "_") for x in _code_in(concept, c.THYREF)]
+    word = next((x for x in own if x in c.SCAN_FINDINGS), None)
+    if word is not None:
+        return word
+    found = _uptake(res)
+    return found if found in ("yes", "no") else None
 
 
 def _gene_symbol(concept: Any) -> str | None:

@@ -10,26 +10,29 @@ only and must be switched on explicitly (``THYREF_CDS_OPEN=1``).
 
 from __future__ import annotations
 
-import json
+import hashlib
 import logging
 import re
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Mapping
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, Literal
 
 import httpx
 import jwt
+import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from starlette.concurrency import run_in_threadpool
 
 from thyref.domain import assess, parse_case
-from thyref.domain.case import ID_PATTERN
+from thyref.domain.case import ID_PATTERN, Case
 from thyref.domain.messages import Lang, text
 from thyref.domain.rules import load_rules
 from thyref.errors import CaseError
@@ -46,6 +49,8 @@ MAX_LIFETIME_SECONDS = 300  # the spec asks for tokens that expire within five m
 LEEWAY_SECONDS = 60
 SUMMARY_LIMIT = 140
 JWKS_TTL_SECONDS = 600.0
+JTI_PURGE_SECONDS = 60.0  # expired token ids are deleted at most this often (per process)
+OUTCOMES_KEPT = 256  # assessments kept for identical chart data (per process)
 
 _PATIENT = "{{context.patientId}}"
 PREFETCH = {
@@ -143,14 +148,28 @@ class CdsAuthError(Exception):
 
 
 class JwksCache:
-    """The JWKS of each allowed issuer: inline in the settings, or fetched (cached) by URL."""
+    """The signing keys of each allowed issuer, parsed once: from the JWKS inline in the
+    settings (parsed again only if the settings change), or fetched by URL (kept
+    ``JWKS_TTL_SECONDS``)."""
 
     def __init__(self) -> None:
-        self._fetched: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._fetched: dict[str, tuple[float, list[jwt.PyJWK]]] = {}
+        self._inline: dict[str, tuple[bytes, list[jwt.PyJWK]]] = {}
 
-    async def get(self, source: str | Mapping[str, Any], client: httpx.AsyncClient) -> Any:
+    async def keys(
+        self, issuer: str, source: str | Mapping[str, Any], client: httpx.AsyncClient
+    ) -> list[jwt.PyJWK]:
         if not isinstance(source, str):
-            return dict(source)
+            try:
+                fingerprint = orjson.dumps(source, option=orjson.OPT_SORT_KEYS)
+            except TypeError as exc:
+                raise CdsAuthError("the issuer's JWKS is not usable") from exc
+            held = self._inline.get(issuer)
+            if held is not None and held[0] == fingerprint:
+                return held[1]
+            parsed = _parse_jwks(dict(source))
+            self._inline[issuer] = (fingerprint, parsed)
+            return parsed
         cached = self._fetched.get(source)
         if cached is not None and time.monotonic() - cached[0] < JWKS_TTL_SECONDS:
             return cached[1]
@@ -160,15 +179,19 @@ class JwksCache:
             jwks = response.json()
         except (httpx.HTTPError, ValueError) as exc:
             raise CdsAuthError("the issuer's JWKS cannot be fetched") from exc
-        self._fetched[source] = (time.monotonic(), jwks)
-        return jwks
+        parsed = _parse_jwks(jwks)
+        self._fetched[source] = (time.monotonic(), parsed)
+        return parsed
 
 
-def _signing_key(jwks: Any, kid: str | None) -> Any:
+def _parse_jwks(jwks: Any) -> list[jwt.PyJWK]:
     try:
-        keys = jwt.PyJWKSet.from_dict(jwks).keys
-    except (jwt.PyJWKSetError, jwt.InvalidKeyError, TypeError, KeyError) as exc:
+        return list(jwt.PyJWKSet.from_dict(jwks).keys)
+    except (jwt.PyJWKSetError, jwt.InvalidKeyError, TypeError, KeyError, AttributeError) as exc:
         raise CdsAuthError("the issuer's JWKS is not usable") from exc
+
+
+def _signing_key(keys: list[jwt.PyJWK], kid: str | None) -> Any:
     if kid is not None:
         keys = [k for k in keys if k.key_id == kid]
     if len(keys) != 1:
@@ -189,16 +212,17 @@ async def verify_token(
         raise CdsAuthError("a Bearer JWT is required")
     token = authorization[len("Bearer ") :].strip()
     try:
-        header = jwt.get_unverified_header(token)
-        unverified = jwt.decode(token, options={"verify_signature": False})
+        # read once, unverified, only to choose the issuer's key; verified in full below
+        unverified = _UNVERIFIED.decode_complete(token, options={"verify_signature": False})
     except jwt.PyJWTError as exc:
         raise CdsAuthError("the token is not a JWT") from exc
+    header, payload = unverified["header"], unverified["payload"]
     if header.get("alg") not in ALGORITHMS:
         raise CdsAuthError(f"algorithm must be one of {', '.join(ALGORITHMS)}")
-    issuer = unverified.get("iss")
+    issuer = payload.get("iss") if isinstance(payload, dict) else None
     if not isinstance(issuer, str) or issuer not in issuers:
         raise CdsAuthError("issuer not allowed")
-    key = _signing_key(await jwks.get(issuers[issuer], client), header.get("kid"))
+    key = _signing_key(await jwks.keys(issuer, issuers[issuer], client), header.get("kid"))
     try:
         claims: dict[str, Any] = jwt.decode(
             token,
@@ -222,18 +246,35 @@ async def verify_token(
     return claims
 
 
+_UNVERIFIED = jwt.PyJWT()
+_purged_at: dict[str, float] = {}  # database URL -> when expired ids were last deleted
+
+
 def remember_jti(db: Database, claims: Mapping[str, Any]) -> None:
-    """Store the token id until it expires; a second use raises ``CdsAuthError``."""
+    """Store the token id until it expires; a second use raises ``CdsAuthError``.
+
+    One ``INSERT ... ON CONFLICT DO NOTHING`` per token: no row inserted means the id was
+    seen (by any worker sharing the database). Expired ids are deleted at most every
+    ``JTI_PURGE_SECONDS``; until then an expired id still counts as used (stricter).
+    """
     now = time.time()
-    jti = str(claims["jti"])[:200]
-    try:
-        with db.session() as session:
-            session.execute(delete(CdsTokenId).where(CdsTokenId.expires_at < now))
-            session.add(
-                CdsTokenId(jti=jti, issuer=str(claims["iss"])[:200], expires_at=claims["exp"])
-            )
-    except IntegrityError as exc:
-        raise CdsAuthError("token already used (jti replay)") from exc
+    row = {
+        "jti": str(claims["jti"])[:200],
+        "issuer": str(claims["iss"])[:200],
+        "expires_at": float(claims["exp"]),
+    }
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(CdsTokenId).values(**row).on_conflict_do_nothing(index_elements=["jti"])
+    )
+    purge = now - _purged_at.get(db.url, 0.0) >= JTI_PURGE_SECONDS
+    with db.engine.begin() as connection:
+        if purge:
+            connection.execute(delete(CdsTokenId).where(CdsTokenId.expires_at < now))
+            _purged_at[db.url] = now
+        inserted = connection.execute(statement).rowcount
+    if inserted != 1:
+        raise CdsAuthError("token already used (jti replay)")
 
 
 def _state(request: Request) -> Any:
@@ -273,7 +314,13 @@ async def _authenticate(request: Request) -> str | JSONResponse:
             jwks=request.app.state.cds_jwks,
             client=_client(request),
         )
-        await run_in_threadpool(remember_jti, _state(request).db, claims)
+        db = _state(request).db
+        if db.is_sqlite:
+            # one INSERT in a local WAL file (well under a millisecond): cheaper here than
+            # the hop to a worker thread, which costs more than the write on a busy machine
+            remember_jti(db, claims)
+        else:
+            await run_in_threadpool(remember_jti, db, claims)
     except CdsAuthError as exc:
         log.info("CDS Hooks call refused: %s", exc)
         return JSONResponse(
@@ -590,10 +637,74 @@ def _order_cards(
 # hooks and feedback
 
 
+@dataclass(slots=True)
+class _Outcome:
+    """What thyref made of one chart's data: the imported case (None: not a record thyref
+    can read) and, per language, its assessment."""
+
+    case: dict[str, Any] | None
+    day: date
+    unmapped: int = 0
+    parsed: Case | None = None
+    assessments: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+class OutcomeCache:
+    """An EHR sends the same chart data at every opening: the import, validation and
+    assessment of identical data (same resources, case id and day) are done once.
+
+    Keyed by a SHA-256 of the data; bounded (least recently used dropped). The cards
+    themselves (fresh uuids) are built for every request.
+    """
+
+    def __init__(self, size: int = OUTCOMES_KEPT) -> None:
+        self.size = size
+        self._held: OrderedDict[bytes, _Outcome] = OrderedDict()
+
+    def outcome(self, resources: list[dict[str, Any]], case_id: str) -> _Outcome:
+        today = date.today()
+        try:
+            data = orjson.dumps(
+                [case_id, today.isoformat(), resources], option=orjson.OPT_SORT_KEYS
+            )
+        except TypeError:
+            data = None
+        key = hashlib.sha256(data).digest() if data is not None else None
+        if key is not None and key in self._held:
+            self._held.move_to_end(key)
+            return self._held[key]
+        try:
+            imported = bundle_to_case(resources, case_id=case_id)
+            parsed = parse_case(imported.case, today=today)
+            found = _Outcome(imported.case, today, len(imported.unmapped), parsed)
+        except CaseError as exc:
+            log.info("CDS: no usable case (%s)", type(exc).__name__)
+            found = _Outcome(None, today)
+        if key is not None:
+            self._held[key] = found
+            while len(self._held) > self.size:
+                self._held.popitem(last=False)
+        return found
+
+    @staticmethod
+    def assessment(found: _Outcome, lang: Lang) -> dict[str, Any]:
+        if lang not in found.assessments:
+            assert found.parsed is not None
+            found.assessments[lang] = assess(found.parsed, lang, today=found.day).to_json()
+        return found.assessments[lang]
+
+
+def _outcomes(request: Request) -> OutcomeCache:
+    cache: OutcomeCache | None = getattr(request.app.state, "cds_outcomes", None)
+    if cache is None:
+        cache = request.app.state.cds_outcomes = OutcomeCache()
+    return cache
+
+
 async def _read_json(request: Request) -> Any:
     try:
-        return json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        return orjson.loads(await request.body())
+    except orjson.JSONDecodeError:  # also invalid UTF-8
         return None
 
 
@@ -620,19 +731,17 @@ async def call_service(service_id: str, request: Request) -> JSONResponse:
     # order hooks: nothing to say unless a kinase inhibitor is being ordered
     if hook.hook != "patient-view" and not _kinase_orders(hook):
         return JSONResponse({"cards": []})
-    try:
-        imported = bundle_to_case(resources, case_id=_case_id(hook.context))
-        case = parse_case(imported.case)
-    except CaseError as exc:
+    outcomes = _outcomes(request)
+    found = outcomes.outcome(resources, _case_id(hook.context))
+    if found.case is None:
         # not a thyroid cancer record we can read: no card (the spec's empty answer)
-        log.info("CDS %s: no usable case (%s)", service_id, type(exc).__name__)
         return JSONResponse({"cards": []})
     if hook.hook == "patient-view":
-        a = assess(case, lang).to_json()
+        a = outcomes.assessment(found, lang)
         patient_id = str(hook.context.get("patientId"))
-        cards = [_status_card(request, lang, imported.case, a, len(imported.unmapped), patient_id)]
+        cards = [_status_card(request, lang, found.case, a, found.unmapped, patient_id)]
     else:
-        cards = _order_cards(request, lang, hook, imported.case)
+        cards = _order_cards(request, lang, hook, found.case)
     return JSONResponse({"cards": cards})
 
 
