@@ -71,3 +71,43 @@ def test_missing_field_is_named() -> None:
     del raw["d"]["indications"]["medullary"]["source"]
     with pytest.raises(TherapyDataError, match=r"d\.indications\.medullary\.source: missing"):
         parse_therapies(raw)
+
+
+# The engine's TARGETED-THERAPY text reads the drug status from the therapy data file
+# (issue 8: answers and options read the same facts).
+@pytest.mark.parametrize(
+    ("drugs", "category", "lang", "expected", "absent"),
+    [
+        # RET-mutant medullary cancer: selpercatinib's medullary row (EU 2021, verified)
+        (
+            ("selpercatinib",),
+            "medullary",
+            "en",
+            "selpercatinib: EU authorised since 2021",
+            "to be confirmed",
+        ),
+        # BRAF V600E anaplastic: the combination entry, its anaplastic row, unverified
+        (("dabrafenib", "trametinib"), "anaplastic", "fr", "dabrafenib + trametinib :", None),
+        # NTRK fusion in a differentiated cancer: the tumour-agnostic rows
+        (("larotrectinib",), "differentiated", "en", "larotrectinib: EU authorised", None),
+        # a drug the therapy file does not hold: said as recorded nowhere, never invented
+        (("crizotinib",), "differentiated", "en", "crizotinib: no authorisation recorded", "since"),
+    ],
+)
+def test_option_text_reads_the_therapy_file(
+    drugs: tuple[str, ...], category: str, lang: str, expected: str, absent: str | None
+) -> None:
+    from thyref.domain.assessment import therapy_status
+
+    said = therapy_status(drugs, category, lang)  # type: ignore[arg-type]
+    assert expected in said
+    if absent:
+        assert absent not in said
+
+
+def test_unverified_rows_are_marked_for_a_clinician() -> None:
+    from thyref.domain.assessment import therapy_status
+
+    # dabrafenib + trametinib for anaplastic cancer is `verified = false` in the file
+    assert "(to be confirmed)" in therapy_status(("dabrafenib", "trametinib"), "anaplastic", "en")
+    assert "(à confirmer)" in therapy_status(("dabrafenib", "trametinib"), "anaplastic", "fr")

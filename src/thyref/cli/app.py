@@ -233,7 +233,7 @@ def rules(
             f"{'/'.join(row.genes)}{alteration}{kind}{where} -> drugs.{row.drugs}",
         )
     for name, group in r.drugs.items():
-        table.add_row("drugs", name, f"{', '.join(group.drugs)} — {group.status}")
+        table.add_row("drugs", name, ", ".join(group.drugs))
     for key, cite in r.sources.items():
         table.add_row("sources", key, cite)
     _console(piped_width=200).print(table)

@@ -18,6 +18,7 @@ from thyref.domain import options as options_mod
 from thyref.domain import rai as rai_mod
 from thyref.domain import recist as recist_mod
 from thyref.domain import refractoriness as refractoriness_mod
+from thyref.domain import therapies as therapies_mod
 from thyref.domain.case import Case
 from thyref.domain.messages import Lang, text
 from thyref.domain.rules import Definition, Rules, load_definition, load_rules
@@ -269,12 +270,40 @@ def _kinetics_out(k: kinetics_mod.Kinetics, rules: Rules, lang: Lang) -> Kinetic
 
 
 # keyed by id(rules); the entry keeps the rules alive so that id cannot be reused
-_SUMMARIES: dict[tuple[int, str, tuple[str, ...], str], tuple[Rules, str]] = {}
+_SUMMARIES: dict[tuple[int, str, tuple[str, ...], str, str], tuple[Rules, str]] = {}
 
 
-def _summary(key_name: str, drugs: tuple[str, ...], rules: Rules, lang: Lang) -> str:
+def therapy_status(drugs: tuple[str, ...], category: str, lang: Lang) -> str:
+    """The EU status of each drug for this category of cancer, from the therapy data file
+    (``data/therapies.toml``, the same facts as the patient answers), with its check date."""
+    if not drugs:
+        return ""
+    parts: list[str] = []
+    checked: list[date] = []
+    entries = therapies_mod.entries_for(drugs)
+    named = {p for t in entries for p in t.id.split("-")}
+    for therapy in entries:
+        ind = therapies_mod.indication_for(therapy, category)
+        if ind is None:
+            parts.append(text("therapy.status.none", lang, {"name": therapy.name}))
+            continue
+        since = text("therapy.since", lang, {"year": ind.since}) if ind.since else ""
+        said = text(f"therapy.status.{ind.status}", lang, {"name": therapy.name, "since": since})
+        parts.append(said + ("" if ind.verified else text("therapy.unverified", lang)))
+        checked.append(ind.checked)
+    parts.extend(
+        text("therapy.status.none", lang, {"name": d}) for d in drugs if d.lower() not in named
+    )
+    if checked:
+        parts.append(text("therapy.checked", lang, {"date": min(checked).isoformat()}))
+    return text("therapy.separator", lang).join(parts)
+
+
+def _summary(
+    key_name: str, drugs: tuple[str, ...], rules: Rules, lang: Lang, category: str = ""
+) -> str:
     """Text that depends only on the rules (an option's general part, a rule): cached."""
-    key = (id(rules), key_name, drugs, lang)
+    key = (id(rules), key_name, drugs, lang, category)
     cached = _SUMMARIES.get(key)
     if cached is not None:
         return cached[1]
@@ -282,7 +311,7 @@ def _summary(key_name: str, drugs: tuple[str, ...], rules: Rules, lang: Lang) ->
         "per_month": rules.options.national_rcp_per_month,
         "panel": ", ".join(rules.options.molecular_panel),
         "target": str(rules.options.tsh_target_mu_l),
-        "status": "; ".join(g.status for g in rules.drugs.values() if set(g.drugs) & set(drugs)),
+        "status": therapy_status(drugs, category, lang),
         "months": rules.refractoriness.progression_window_months,
         "gbq": f"{rules.refractoriness.cumulative_activity_mbq / 1000:g}",
         **_thresholds(rules),
@@ -384,8 +413,10 @@ def _thresholds(rules: Rules) -> dict[str, str]:
     }
 
 
-def _option_out(opt: options_mod.Option, rules: Rules, lang: Lang) -> RecommendationOut:
-    general = _summary(f"summary.{opt.id}", opt.drugs, rules, lang)
+def _option_out(
+    opt: options_mod.Option, rules: Rules, lang: Lang, category: str
+) -> RecommendationOut:
+    general = _summary(f"summary.{opt.id}", opt.drugs, rules, lang, category)
     rationale = general + " " + text(opt.reason, lang, opt.params)
     return {
         "id": opt.id,
@@ -438,7 +469,7 @@ def assess(
         rai=_rai_out(rai),
         recist=_recist_out(recist, lang),
         kinetics={m: _kinetics_out(k, rules, lang) for m, k in kinetics.items()},
-        recommendations=[_option_out(o, rules, lang) for o in options],
+        recommendations=[_option_out(o, rules, lang, case.category.value) for o in options],
         definitions=defined,
         engine=EngineOut(version=__version__, rules=rules.id, lang=lang, as_of=today.isoformat()),
     )

@@ -248,7 +248,6 @@ class Actionable(_Frozen):
 
 class DrugGroup(_Frozen):
     drugs: list[str]
-    status: str
 
 
 class CaseLimits(_Frozen):

@@ -143,3 +143,23 @@ def load_therapies() -> dict[str, Therapy]:
     """The packaged therapy file (``thyref/data/therapies.toml``): ``{drug id: Therapy}``,
     parsed once (each call returns a new dict of the same frozen entries)."""
     return dict(_packaged())
+
+
+def entries_for(drugs: tuple[str, ...] | list[str]) -> list[Therapy]:
+    """The therapy entries that name ``drugs``: a drug's own entry, or the fixed combination
+    whose drugs are all in ``drugs`` (``dabrafenib`` + ``trametinib``), in ``drugs`` order."""
+    known = _packaged()
+    wanted = [d.lower() for d in drugs]
+    out: list[Therapy] = []
+    for combo in known.values():  # combinations first: their drugs are then covered
+        parts = combo.id.split("-")
+        if len(parts) > 1 and all(p in wanted for p in parts):
+            out.append(combo)
+            wanted = [d for d in wanted if d not in parts]
+    out.extend(known[d] for d in wanted if d in known)
+    return out
+
+
+def indication_for(therapy: Therapy, category: str) -> IndicationStatus | None:
+    """The status for a category of cancer, else the tumour-agnostic one, else none."""
+    return therapy.indications.get(category) or therapy.indications.get("tumour-agnostic")
