@@ -63,9 +63,35 @@ def _paths(case: Any) -> list[str]:
 
 
 def test_the_base_case_is_valid() -> None:
+    from decimal import Decimal
+
     from thyref.domain import parse_case
 
-    parse_case(_valid())
+    case = parse_case(_valid())
+    # what was parsed, field by field, as _valid() wrote it
+    assert case.id == "test-case"
+    assert case.raw.diagnosis.histology.value == "papillary"
+    assert case.raw.diagnosis.date == dt.date(2005, 1, 15)
+    assert case.raw.patient.sex == "female"
+    assert case.raw.patient.birth_year == 1960
+    assert [(r.date, r.activity, r.unit) for r in case.raw.rai] == [
+        (dt.date(2015, 3, 1), 100, "mCi")
+    ]
+    assert [(x.id, x.site.value, x.rai_uptake) for x in case.raw.lesions] == [
+        ("L1", "lung", "no"),
+        ("B1", "bone", "unknown"),  # case-format.md: rai_uptake defaults to unknown
+    ]
+    assert case.measurement_series("L1") == [
+        (dt.date(2015, 2, 1), Decimal(12)),
+        (dt.date(2015, 9, 1), Decimal(13)),
+    ]
+    assert [(v.test, v.value, v.unit) for v in case.labs] == [
+        ("thyroglobulin", Decimal("3.0"), "ng/mL"),
+        ("tsh", Decimal("0.05"), "mU/L"),
+    ]
+    assert [(m.gene, m.alteration) for m in case.raw.molecular] == [("BRAF", "V600E")]
+    assert case.raw.clinical.symptomatic is False
+    assert case.raw.clinical.locally_treatable is False
 
 
 def _set(path: str, value: Any) -> dict[str, Any]:
@@ -250,7 +276,7 @@ def test_birth_year_bounds_are_inclusive(year: int) -> None:
     # patient.birth_year: 1900..current year, both ends valid.
     from thyref.domain import parse_case
 
-    parse_case(make_case(patient={"birth_year": year}))
+    assert parse_case(make_case(patient={"birth_year": year})).raw.patient.birth_year == year
 
 
 @pytest.mark.parametrize(
@@ -260,14 +286,15 @@ def test_valid_ids(case_id: str) -> None:
     # 1-64 chars of [A-Za-z0-9._-] are accepted.
     from thyref.domain import parse_case
 
-    parse_case(make_case(id=case_id))
+    assert parse_case(make_case(id=case_id)).id == case_id
 
 
 def test_today_is_not_the_future() -> None:
     # Only dates after today are "in the future".
     from thyref.domain import parse_case
 
-    parse_case(make_case(rai=[rai(TODAY.isoformat(), 100)]))
+    case = parse_case(make_case(rai=[rai(TODAY.isoformat(), 100)]))
+    assert [r.date for r in case.raw.rai] == [TODAY]
 
 
 def test_several_problems_are_all_reported() -> None:
