@@ -39,6 +39,7 @@ import fnmatch
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -243,32 +244,74 @@ def dumps(data: dict[str, Any]) -> str:
     return "".join(f"{json.dumps(k)} = {value(v)}\n" for k, v in data.items())
 
 
+# A small fork server: imports pytest and the engine once, then runs each pytest session
+# in a forked child (a fresh pytest run costs several seconds of imports on its own).
+SERVER = r"""
+import json, os, sys
+import pytest, hypothesis, pydantic
+import thyref.domain, thyref.domain.rules, thyref.domain.messages
+for line in sys.stdin:
+    job = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        fd = os.open(job["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        thyref.domain.rules.load_rules.cache_clear()
+        thyref.domain.messages.catalogue.cache_clear()
+        try:
+            code = int(pytest.main(job["args"]))
+        except BaseException:
+            code = 99
+        sys.stdout.flush()
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    print(os.waitstatus_to_exitcode(status), flush=True)
+"""
+
+
 class Sandbox:
-    """A private copy of ``src/`` whose rules files can be replaced."""
+    """A private copy of ``src/`` whose rules files can be replaced, with its fork server."""
 
     def __init__(self, base: Path) -> None:
+        self.base = base
         self.src = base / "src"
         shutil.copytree(ROOT / "src", self.src)
         self.rules = self.src / "thyref" / "data" / "rules"
+        env = {**os.environ, "PYTHONPATH": str(self.src)}
+        env.pop("CI", None)
+        self.server = subprocess.Popen(
+            [sys.executable, "-c", SERVER],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
 
-    def run(self, file: str, text: str, tests: list[str], timeout: int) -> tuple[bool, str]:
+    def close(self) -> None:
+        assert self.server.stdin is not None
+        self.server.stdin.close()
+        try:
+            self.server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.server.kill()
+
+    def run(self, file: str, text: str, tests: list[str]) -> tuple[bool, str]:
         target = self.rules / file
         original = target.read_text(encoding="utf-8")
         target.write_text(text, encoding="utf-8")
-        env = {**os.environ, "PYTHONPATH": str(self.src)}
-        env.pop("CI", None)
-        cmd = [sys.executable, "-m", "pytest", *tests, "-x", "-q", "-p", "no:randomly"]
-        cmd += ["-p", "no:cacheprovider", "--no-header", "-o", "addopts="]
+        out = self.base / "pytest.out"
+        args = [*tests, "-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider"]
+        args += ["--no-header", "-o", "addopts="]
         try:
-            done = subprocess.run(
-                cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
-            )
-            caught = done.returncode != 0
-            lines = done.stdout.splitlines()
+            assert self.server.stdin is not None and self.server.stdout is not None
+            self.server.stdin.write(json.dumps({"out": str(out), "args": args}) + "\n")
+            self.server.stdin.flush()
+            code = int(self.server.stdout.readline().strip() or 99)
+            lines = out.read_text(encoding="utf-8", errors="replace").splitlines()
             first = [ln for ln in lines if ln.startswith(("FAILED", "ERROR"))][:1]
-            return caught, (first or lines[-1:] or [""])[0][:160]
-        except subprocess.TimeoutExpired:
-            return True, "timeout"
+            return code != 0, (first or lines[-1:] or [""])[0][:160]
         finally:
             target.write_text(original, encoding="utf-8")
 
@@ -278,28 +321,34 @@ def main() -> int:
     parser.add_argument("-j", "--jobs", type=int, default=2, help="parallel pytest runs")
     parser.add_argument("--only", default="", help="perturb only paths starting with this")
     parser.add_argument("--list", action="store_true", help="list the perturbations and stop")
+    parser.add_argument(
+        "--kinds", default="", help="only these kinds, comma-separated (e.g. +1,x1.1,drop)"
+    )
     parser.add_argument("--with-cli", action="store_true", help="also run tests/domain/test_cli.py")
-    parser.add_argument("--timeout", type=int, default=600)
     parser.add_argument(
         "--behaviour",
         action="store_true",
         help="leave out the value table of test_rules_pinned: boundary rows only",
     )
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the fork servers too
 
-    tests = [str(PINNED_TESTS.relative_to(ROOT))] if PINNED_TESTS.exists() else []
-    quick = list(tests) if not args.behaviour else []
-    tests.append("tests/domain")
-    if not args.with_cli:
-        tests.append("--ignore=tests/domain/test_cli.py")
+    pinned = str(PINNED_TESTS.relative_to(ROOT))
+    extra = []
     if args.behaviour:
         # without the value table: which values only the table pins
-        tests.append(f"--deselect={tests[0]}::test_rules_file_holds_the_values_of_the_spec")
+        extra.append(f"--deselect={pinned}::test_rules_file_holds_the_values_of_the_spec")
+    quick = [pinned, *extra] if PINNED_TESTS.exists() else []
+    tests = [*quick, "tests/domain", *extra]
+    if not args.with_cli:
+        tests.append("--ignore=tests/domain/test_cli.py")
 
     todo: list[Perturbation] = []
     for path in sorted(RULES_DIR.glob("*.toml")):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         for p in perturbations(path.name, data):
+            if args.kinds and p.kind not in args.kinds.split(","):
+                continue
             if p.path.startswith(args.only) and not _matches(f"{p.path} {p.kind}", EQUIVALENT):
                 todo.append(p)
     print("not perturbed (not read by the engine):")
@@ -343,28 +392,33 @@ def main() -> int:
                 # the pinned tests first (quick); the whole domain suite only if they pass
                 caught, why = (False, "")
                 if quick:
-                    caught, why = box.run(p.file, text, quick, args.timeout)
+                    caught, why = box.run(p.file, text, quick)
                 if not caught:
-                    caught, why = box.run(p.file, text, tests, args.timeout)
+                    caught, why = box.run(p.file, text, tests)
             finally:
                 free.append(box)
             return p, caught, why
 
-        # sanity: the unperturbed rules, written by the same writer, must pass
-        for path in sorted(RULES_DIR.glob("*.toml")):
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-            ok, why = sandboxes[0].run(path.name, dumps(data), tests, args.timeout)
-            if ok:
-                print(f"the domain tests fail on the unchanged {path.name}: {why}")
-                return 2
-        with ThreadPoolExecutor(max_workers=len(sandboxes)) as pool:
-            for n, (p, caught, why) in enumerate(pool.map(one, todo), 1):
-                verdict = "caught  " if caught else "SURVIVED"
-                print(
-                    f"[{n}/{len(todo)}] {verdict} {p.label}   {why if caught else ''}", flush=True
-                )
-                if not caught:
-                    survivors.append(p)
+        try:
+            # sanity: the unperturbed rules, written by the same writer, must pass
+            for path in sorted(RULES_DIR.glob("*.toml")):
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+                failed, why = sandboxes[0].run(path.name, dumps(data), tests)
+                if failed:
+                    print(f"the domain tests fail on the unchanged {path.name}: {why}")
+                    return 2
+            with ThreadPoolExecutor(max_workers=len(sandboxes)) as pool:
+                for n, (p, caught, why) in enumerate(pool.map(one, todo), 1):
+                    verdict = "caught  " if caught else "SURVIVED"
+                    print(
+                        f"[{n}/{len(todo)}] {verdict} {p.label}   {why if caught else ''}",
+                        flush=True,
+                    )
+                    if not caught:
+                        survivors.append(p)
+        finally:
+            for box in sandboxes:
+                box.close()
     minutes = (time.monotonic() - start) / 60
     print(f"\n{len(todo)} perturbations, {len(survivors)} survived ({minutes:.1f} min)")
     for p in survivors:
