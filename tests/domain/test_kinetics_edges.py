@@ -8,13 +8,14 @@ their upper limit, every warning by its code.
 from __future__ import annotations
 
 import copy
+import math
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
 from thyref.domain import parse_case
-from thyref.domain.kinetics import Kinetics, evaluate
+from thyref.domain.kinetics import Kinetics, evaluate, fit_log_linear
 from thyref.domain.rules import load_rules
 
 from .conftest import Json, lab, make_case, rai
@@ -146,3 +147,23 @@ def test_every_warning_by_its_code() -> None:
     assert out["cea"].warnings == ()
     assert out["calcitonin"].series[0] == (START, 10.0)
     assert Decimal(str(out["calcitonin"].series[-1][1])) == Decimal(310)
+
+
+def test_exactly_ten_years_is_not_stable() -> None:
+    # doubling exactly 3652.5 days (2 doublings every 7305 days): "stable" needs more
+    first = date(1958, 1, 1)
+    labs = [
+        lab((first + timedelta(days=i * 7305)).isoformat(), "thyroglobulin", 4.0**i, "ng/mL")
+        for i in range(4)
+    ]
+    k = _kinetics(make_case(diagnosis_date="1957-06-01", labs=labs))["thyroglobulin"]
+    assert k.doubling_time_days == 3652.5
+    assert (k.status, k.band) == ("rising", "ge_3y")
+
+
+def test_a_slope_of_one_per_day_is_rising() -> None:
+    # ln(value) = day: slope exactly 1 per day, doubling ln 2 = 0.693 days -> 0.7
+    labs = [lab(_day(d), "thyroglobulin", math.exp(d), "ng/mL") for d in range(4)]
+    k = _kinetics(make_case(labs=labs))["thyroglobulin"]
+    assert fit_log_linear(list(k.series))[0] == 1.0
+    assert (k.status, k.doubling_time_days, k.band) == ("rising", 0.7, "lt_1y")
