@@ -74,6 +74,8 @@ EQUIVALENT: dict[str, str] = {
     "options.vegfr_inhibitors swap": "a set of drugs, membership only",
     "targeted[*].genes swap": "a set of genes, membership only",
     "targeted[*].histologies swap": "a set of histologies, membership only",
+    "recist.best_response_rank swap [[]2]*": "SD and NON_CR_NON_PD never meet in one "
+    "series: SD needs target lesions, an overall NON_CR_NON_PD needs none",
     "options.local_min_lesions -1": "0: an organ is only counted when it holds a lesion",
     "options.local_min_lesions x0.5": "0: an organ is only counted when it holds a lesion",
 }
@@ -349,7 +351,10 @@ def main() -> int:
         for p in perturbations(path.name, data):
             if args.kinds and p.kind not in args.kinds.split(","):
                 continue
-            if p.path.startswith(args.only) and not _matches(f"{p.path} {p.kind}", EQUIVALENT):
+            equivalent = _matches(f"{p.path} {p.kind}", EQUIVALENT) or _matches(
+                f"{p.path} {p.kind} {p.before}", EQUIVALENT
+            )
+            if p.path.startswith(args.only) and not equivalent:
                 todo.append(p)
     print("not perturbed (not read by the engine):")
     for pattern, reason in NOT_READ.items():

@@ -845,3 +845,47 @@ def test_targeted_rows(histology: str, molecular: list[Json], drugs: Any) -> Non
     else:
         assert r is not None
         assert r["drugs"] == drugs
+
+
+def _best(case_imaging: list[Json], lesions: list[Json]) -> str:
+    case = make_case(
+        extent="metastatic", lesions=lesions, rai=[rai("2018-01-01", 100)], imaging=case_imaging
+    )
+    best: str = _assess(case)["recist"]["best_overall_response"]
+    return best
+
+
+@pytest.mark.parametrize(
+    ("sizes", "best"),
+    [
+        ([20, 14, 0], "CR"),  # PR then CR: CR ranks above PR
+        ([20, 19, 14], "PR"),  # SD then PR: PR ranks above SD
+    ],
+)
+def test_best_response_between_neighbours(sizes: list[float], best: str) -> None:
+    dates = ["2019-01-10", "2019-04-10", "2019-07-10"]
+    imaging = [scan(d, {"L1": s}) for d, s in zip(dates, sizes, strict=True)]
+    assert _best(imaging, [lesion("L1", "lung", "no")]) == best
+
+
+def test_best_response_non_cr_non_pd_above_pd() -> None:
+    # no target at all: present (NON_CR_NON_PD), then unequivocal progression (PD)
+    imaging = [
+        scan("2019-01-10", non_target={"B1": "present"}),
+        scan("2019-04-10", non_target={"B1": "present"}),
+        scan("2019-07-10", non_target={"B1": "unequivocal_progression"}),
+    ]
+    assert _best(imaging, [lesion("B1", "bone", "no", recist_role="non_target")]) == (
+        "NON_CR_NON_PD"
+    )
+
+
+def test_best_response_pd_above_ne() -> None:
+    # L2 not measured (NE), then L1 doubles (PD): PD ranks above NE
+    imaging = [
+        scan("2019-01-10", {"L1": 20, "L2": 20}),
+        scan("2019-04-10", {"L1": 20}),
+        scan("2019-07-10", {"L1": 40, "L2": 20}),
+    ]
+    lesions = [lesion("L1", "lung", "no"), lesion("L2", "liver", "no")]
+    assert _best(imaging, lesions) == "PD"
