@@ -889,3 +889,14 @@ def test_best_response_pd_above_ne() -> None:
     ]
     lesions = [lesion("L1", "lung", "no"), lesion("L2", "liver", "no")]
     assert _best(imaging, lesions) == "PD"
+
+
+def test_redifferentiation_scheme_order() -> None:
+    # every gene of the scheme at once, given in reverse: the scheme's order decides the
+    # drugs (BRAF V600E first) and the order the alterations are named in
+    molecular = [mol("NRAS", "Q61K"), mol("KRAS", "G12V"), mol("HRAS", "Q61R")]
+    molecular.append(mol("BRAF", "V600E"))
+    r = rec(_assess(_rediff_case([12, 12], molecular)), "REDIFFERENTIATION")
+    assert r is not None
+    assert r["drugs"] == ["dabrafenib", "trametinib"]
+    assert "BRAF V600E, HRAS, KRAS, NRAS" in r["rationale"]
