@@ -49,6 +49,7 @@ check-rules: install
 # MUTANTS="thyref.domain.kinetics*" limits the run; results are cached in mutants/.
 mutation: install
 	$(BIN)/mutmut run --max-children 2 $(MUTANTS)
+	$(BIN)/python scripts/mutation_recheck.py kinetics rai dates rules refractoriness recist case options assessment messages
 	$(BIN)/python scripts/mutation_score.py
 
 clean:
