@@ -72,8 +72,8 @@ EQUIVALENT: dict[str, str] = {
     "options.ras_genes swap": "a set of genes, membership only",
     "options.trial_genes swap": "a set of genes, membership only",
     "options.vegfr_inhibitors swap": "a set of drugs, membership only",
-    "targeted[*].genes swap": "a set of genes, membership only",
-    "targeted[*].histologies swap": "a set of histologies, membership only",
+    "targeted[[]*].genes swap": "a set of genes, membership only",
+    "targeted[[]*].histologies swap": "a set of histologies, membership only",
     "recist.best_response_rank swap [[]2]*": "SD and NON_CR_NON_PD never meet in one "
     "series: SD needs target lesions, an overall NON_CR_NON_PD needs none",
     "options.local_min_lesions -1": "0: an organ is only counted when it holds a lesion",

@@ -917,3 +917,75 @@ def test_redifferentiation_scheme_order() -> None:
     assert r is not None
     assert r["drugs"] == ["dabrafenib", "trametinib"]
     assert "BRAF V600E, HRAS, KRAS, NRAS" in r["rationale"]
+
+
+@pytest.mark.parametrize(
+    ("histology", "molecular", "drugs", "label"),
+    [
+        # anaplastic, every row it can match, given in reverse: the rows' order decides
+        (
+            "anaplastic",
+            [
+                mol("ALK", "EML4-ALK", kind="fusion"),
+                mol("NTRK1", "TPM3-NTRK1", kind="fusion"),
+                mol("RET", "CCDC6-RET", kind="fusion"),
+                mol("BRAF", "V600E"),
+            ],
+            ["dabrafenib", "trametinib", "selpercatinib", *NTRK, *ALK],
+            "BRAF V600E",
+        ),
+        # medullary: the RET mutation row comes before NTRK
+        (
+            "medullary",
+            [mol("NTRK1", "TPM3-NTRK1", kind="fusion"), mol("RET", "M918T")],
+            ["selpercatinib", *NTRK],
+            "RET mutation",
+        ),
+        # RET fusion and mutation: one drug group, named by the first row (RET fusion)
+        (
+            "medullary",
+            [mol("RET", "M918T"), mol("RET", "CCDC6-RET", kind="fusion")],
+            ["selpercatinib"],
+            "RET fusion -> selpercatinib",
+        ),
+    ],
+)
+def test_targeted_rows_order(
+    histology: str, molecular: list[Json], drugs: list[str], label: str
+) -> None:
+    case = make_case(
+        histology=histology,
+        extent="metastatic",
+        lesions=[lesion("L1", "lung", "no")],
+        rai=[rai("2018-01-01", 100)],
+        molecular=molecular,
+    )
+    r = rec(_assess(case), "TARGETED-THERAPY")
+    assert r is not None
+    assert r["drugs"] == drugs
+    assert label in r["rationale"]
+    assert "RET mutation ->" not in r["rationale"] or label == "RET mutation"
+
+
+def test_systemic_drug_lists_in_order() -> None:
+    # differentiated: lenvatinib then sorafenib; after a VEGFR inhibitor: cabozantinib
+    out = _assess(_systemic_case("2020-01-15", "2021-03-15"))
+    r = rec(out, "SYSTEMIC-THERAPY")
+    assert r is not None
+    assert r["drugs"] == ["lenvatinib", "sorafenib"]
+    # medullary with a RET mutation: the RET inhibitor first, then vandetanib, cabozantinib
+    case = make_case(
+        histology="medullary",
+        extent="metastatic",
+        lesions=[lesion("L1", "lung")],
+        imaging=[scan("2019-01-15", {"L1": 20}), scan("2019-07-15", {"L1": 30})],
+        clinical={
+            "symptomatic": True,
+            "locally_treatable": False,
+            "standard_treatment_possible": False,
+        },
+        molecular=[mol("RET", "M918T")],
+    )
+    r = rec(_assess(case), "SYSTEMIC-THERAPY")
+    assert r is not None
+    assert r["drugs"] == ["selpercatinib", "vandetanib", "cabozantinib"]
