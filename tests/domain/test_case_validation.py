@@ -457,6 +457,30 @@ def test_mass_units_with_factor_one(test: str, units: list[str]) -> None:
     assert k["r2"] == pytest.approx(1.0, abs=1e-3)
 
 
+# Mass units with a factor other than 1: 1000 pg/mL = 1000 ng/L = 1 ng/mL = 1 ug/L for Tg
+# and CEA; 1 ng/mL = 1 ug/L = 1000 pg/mL for calcitonin. The same perfect doubling, each
+# point in another unit: 100 days, r2 = 1 and the canonical values 1, 2, 4, 8 only if every
+# factor is right (a 1000-fold error on one point breaks the line).
+@pytest.mark.parametrize(
+    ("test", "points", "canonical"),
+    [
+        ("thyroglobulin", [(1, "ng/mL"), (2000, "pg/mL"), (4000, "ng/L"), (8, "ug/L")], "ng/mL"),
+        ("cea", [(1000, "pg/mL"), (2, "ug/L"), (4000, "ng/L"), (8, "ng/mL")], "ng/mL"),
+        ("calcitonin", [(0.001, "ng/mL"), (2, "ng/L"), (0.004, "ug/L"), (8, "pg/mL")], "pg/mL"),
+    ],
+)
+def test_mass_units_with_other_factors(
+    test: str, points: list[tuple[float, str]], canonical: str
+) -> None:
+    dates = ["2015-01-01", "2015-04-11", "2015-07-20", "2015-10-28"]  # 100 days apart
+    labs = [lab(d, test, v, u) for d, (v, u) in zip(dates, points, strict=True)]
+    k = run(make_case(labs=labs))["kinetics"][test]
+    assert k["unit"] == canonical
+    assert [v for _, v in k["series"]] == pytest.approx([1.0, 2.0, 4.0, 8.0])
+    assert k["doubling_time_days"] == pytest.approx(100.0, abs=0.051)
+    assert k["r2"] == pytest.approx(1.0, abs=1e-3)
+
+
 # TSH: mU/L = mUI/L = m[IU]/L. TSH-SUPPRESSION is `high` when the latest TSH >= 0.5 mU/L,
 # else `routine` (clinical-rules.md section 4), so 0.6 in any spelling -> high and 0.3 ->
 # routine; a wrong factor (e.g. 1000) would flip 0.3 to high.
