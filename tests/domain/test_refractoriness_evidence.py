@@ -115,3 +115,25 @@ def test_cumulative_activity_evidence(imaging: list[Json], detail: str) -> None:
     ev = _evidence(case, "DTC-CUMULATIVE-ACTIVITY")
     assert ev["detail"] == detail
     assert ev["sources"] == ["SEED", "TUTHYREF"]
+
+
+@pytest.mark.parametrize(
+    ("imaging_date", "missing"),
+    [
+        ("2019-06-01", ["imaging_after_rai"]),  # on the I-131 day: not after it
+        ("2019-06-02", []),  # the day after: imaging after I-131 exists
+        ("2020-06-01", []),  # 12 months after: still in the window
+        ("2020-06-02", ["imaging_after_rai"]),  # one day beyond 12 months
+    ],
+)
+def test_imaging_after_rai_window(imaging_date: str, missing: list[str]) -> None:
+    # avid lesion, low activity: only a PD within 12 months could still make it refractory
+    case = make_case(
+        extent="metastatic",
+        lesions=[lesion("L1", "lung", "yes")],
+        rai=[rai("2019-06-01", 100)],
+        imaging=[scan(imaging_date, {"L1": 20})],
+    )
+    refractory = run(case)["refractory"]
+    assert refractory["missing_data"] == missing
+    assert refractory["status"] == ("indeterminate" if missing else "not_refractory")
