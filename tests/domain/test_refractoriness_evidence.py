@@ -137,3 +137,19 @@ def test_imaging_after_rai_window(imaging_date: str, missing: list[str]) -> None
     refractory = run(case)["refractory"]
     assert refractory["missing_data"] == missing
     assert refractory["status"] == ("indeterminate" if missing else "not_refractory")
+
+
+def test_progression_after_a_stable_scan() -> None:
+    # baseline, SD, then PD: the PD is found past the SD (16 days short of 9 months)
+    case = make_case(
+        extent="metastatic",
+        lesions=[lesion("L1", "lung", "yes")],
+        rai=[rai("2019-06-01", 100)],
+        imaging=[
+            scan("2019-05-01", {"L1": 20}),
+            scan("2019-09-01", {"L1": 21}),
+            scan("2020-02-15", {"L1": 30}),
+        ],
+    )
+    ev = _evidence(case, "DTC-PROGRESSION-12M")
+    assert ev["dates"] == ["2019-06-01", "2020-02-15"]
