@@ -346,6 +346,9 @@ def test_activity_units(activity: float, unit: str, mbq: float) -> None:
     out = _assess(make_case(rai=[rai("2019-01-01", activity, unit)]))
     assert out["rai"]["cumulative_mbq"] == pytest.approx(mbq)
     assert out["rai"]["threshold_gbq"] == 22.0
+    # each administration converted too, not only the total
+    (row,) = out["rai"]["history"]
+    assert (row["gbq"], row["cumulative_gbq"]) == pytest.approx((mbq / 1000, mbq / 1000))
 
 
 @pytest.mark.parametrize(
