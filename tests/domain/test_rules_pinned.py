@@ -272,8 +272,44 @@ def test_every_rules_file_is_pinned() -> None:
 TODAY = date(2026, 6, 1)
 
 
+# clinical-rules.md: the source column of sections 1 and 4 (an option the spec adds later
+# is not checked here)
+SPEC_SOURCES = {
+    "ATC-ALWAYS": ["SEED", "TUTHYREF"],
+    "MTC-ADVANCED": ["SEED", "TUTHYREF"],
+    "DTC-NO-UPTAKE": ["SEED"],
+    "DTC-PROGRESSION-12M": ["SEED"],
+    "DTC-CUMULATIVE-ACTIVITY": ["SEED", "TUTHYREF"],
+    "RCP-NATIONAL": ["SEED"],
+    "RCP-REGIONAL": ["SEED"],
+    "MOLECULAR-TESTING": ["SEED", "ATA2025"],
+    "TARGETED-THERAPY": ["SEED", "ATA2025"],
+    "SYSTEMIC-THERAPY": ["SEED", "ATA2025"],
+    "SYSTEMIC-THERAPY-CAUTION": ["SEED"],
+    "LOCAL-TREATMENT": ["SEED", "ATA2015"],
+    "REDIFFERENTIATION": ["SEED", "MERAIODE"],
+    "ADDITIONAL-RAI": ["SEED"],
+    "ACTIVE-SURVEILLANCE": ["SEED", "ATA2015"],
+    "TSH-SUPPRESSION": ["SEED", "ATA2015"],
+    "NECK-NODE-WORKUP": ["SEED", "ATA2015"],
+    "NECK-NODE-SURGERY": ["SEED"],
+    "MEDIASTINAL-NODE-SURGERY": ["SEED"],
+    "CLINICAL-TRIAL": ["SEED"],
+    "TKI-SKIN-CARE": ["SEED"],
+    "NOTE-TG-NOT-CRITERION": ["SEED"],
+}
+SEEN: set[str] = set()
+
+
 def _assess(case: Json, today: date = TODAY, lang: str = "en") -> Json:
     out: Json = assess(parse_case(copy.deepcopy(case)), lang=lang, today=today).to_json()  # type: ignore[arg-type]
+    # every criterion and option met on the way cites the spec's sources
+    cited = [(e["criterion"], e["sources"]) for e in out["refractory"]["evidence"]]
+    cited += [(r["id"], r["sources"]) for r in out["recommendations"]]
+    for rule_id, sources in cited:
+        if rule_id in SPEC_SOURCES:
+            assert sources == SPEC_SOURCES[rule_id], rule_id
+            SEEN.add(rule_id)
     return out
 
 
@@ -992,3 +1028,59 @@ def test_systemic_drug_lists_in_order() -> None:
     r = rec(_assess(case), "SYSTEMIC-THERAPY")
     assert r is not None
     assert r["drugs"] == ["selpercatinib", "vandetanib", "cabozantinib"]
+
+
+@pytest.mark.parametrize(
+    ("case", "rule_id"),
+    [
+        (make_case(histology="anaplastic", lesions=[lesion("L1", "lung")]), "ATC-ALWAYS"),
+        (
+            make_case(
+                histology="medullary",
+                extent="metastatic",
+                lesions=[lesion("H1", "liver")],
+                clinical={"standard_treatment_possible": False},
+            ),
+            "MTC-ADVANCED",
+        ),
+        # refractory, no national option: the regional board, and surveillance
+        (_local_case([12] * 6), "RCP-REGIONAL"),
+        (_local_case([12] * 6), "ACTIVE-SURVEILLANCE"),
+        # refractory with a RAS mutation and no approved targeted option
+        (_rediff_case([12, 40], [mol("NRAS", "Q61K")]), "CLINICAL-TRIAL"),
+        # brain lesion with a bleeding risk while a kinase inhibitor is proposed
+        (
+            make_case(
+                extent="metastatic",
+                lesions=[lesion("L1", "lung", "no"), lesion("C1", "brain", "no")],
+                rai=[rai("2018-01-01", 100)],
+                imaging=[scan("2019-01-15", {"L1": 20}), scan("2019-07-15", {"L1": 30})],
+                clinical={
+                    "symptomatic": True,
+                    "locally_treatable": False,
+                    "brain_metastases_bleeding_risk": True,
+                },
+            ),
+            "SYSTEMIC-THERAPY-CAUTION",
+        ),
+        # 600 mCi, avid lesions only, regressing after the last administration
+        (
+            make_case(
+                extent="metastatic",
+                lesions=[lesion("L1", "lung", "yes")],
+                rai=[rai("2018-01-01", 300), rai("2019-01-01", 300, response="regressing")],
+            ),
+            "ADDITIONAL-RAI",
+        ),
+        # rising thyroglobulin, no criterion met
+        (
+            make_case(labs=_doubling_series("thyroglobulin", 200)),
+            "NOTE-TG-NOT-CRITERION",
+        ),
+    ],
+)
+def test_rare_rules_cite_their_sources(case: Json, rule_id: str) -> None:
+    out = _assess(case)
+    ids = [e["criterion"] for e in out["refractory"]["evidence"]] + rec_ids(out)
+    assert rule_id in ids
+    assert rule_id in SEEN  # its sources were checked against the spec by _assess
