@@ -1084,3 +1084,26 @@ def test_rare_rules_cite_their_sources(case: Json, rule_id: str) -> None:
     ids = [e["criterion"] for e in out["refractory"]["evidence"]] + rec_ids(out)
     assert rule_id in ids
     assert rule_id in SEEN  # its sources were checked against the spec by _assess
+
+
+@pytest.mark.parametrize(
+    ("molecular", "named"),
+    [
+        # a RAS mutation is named with its alteration; other trial genes by the gene
+        (mol("HRAS", "Q61R"), "no approved option: HRAS Q61R."),
+        (mol("KRAS", "G12V"), "no approved option: KRAS G12V."),
+        (mol("NRAS", "Q61K"), "no approved option: NRAS Q61K."),
+        (mol("ALK", "F1174L"), "no approved option: ALK."),  # an ALK mutation, not a fusion
+    ],
+)
+def test_trial_genes(molecular: Json, named: str) -> None:
+    r = rec(_assess(_rediff_case([12, 40], [molecular])), "CLINICAL-TRIAL")
+    assert r is not None
+    assert named in r["rationale"]
+
+
+def test_best_response_of_unevaluable_scans_only() -> None:
+    # L2 never measured again: every follow-up NE, the best response is NE
+    imaging = [scan("2019-01-10", {"L1": 20, "L2": 20}), scan("2019-04-10", {"L1": 20})]
+    lesions = [lesion("L1", "lung", "no"), lesion("L2", "liver", "no")]
+    assert _best(imaging, lesions) == "NE"
