@@ -143,6 +143,7 @@ def test_every_warning_by_its_code() -> None:
     out = _kinetics(make_case(histology="medullary", labs=labs))
     assert out["thyroglobulin"].warnings == ("below_detection_excluded", "tsh_not_suppressed")
     assert out["thyroglobulin"].points == 4
+    assert [k.marker for k in out.values()] == ["thyroglobulin", "calcitonin", "cea"]
     assert out["calcitonin"].warnings == ("short_span",)
     assert out["cea"].warnings == ()
     assert out["calcitonin"].series[0] == (START, 10.0)
