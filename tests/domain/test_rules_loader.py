@@ -6,8 +6,11 @@ domain tests, so `make mutation` sees them.)
 
 from __future__ import annotations
 
+import copy
+import json
 import tomllib
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -15,11 +18,34 @@ from thyref.domain.rules import load_rules, parse_rules, rules_text
 from thyref.errors import RulesError
 
 TEXT = rules_text("tuthyref-2021")
+DATA: dict[str, Any] = tomllib.loads(TEXT)
 
 
-def _with(old: str, new: str) -> str:
-    assert old in TEXT
-    return TEXT.replace(old, new, 1)
+def _toml(data: dict[str, Any]) -> str:
+    """TOML text for `data` (one inline value per top-level key; JSON strings are TOML)."""
+
+    def value(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, int | float):
+            return repr(v)
+        if isinstance(v, str):
+            return json.dumps(v)
+        if isinstance(v, list):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        return "{" + ", ".join(f"{json.dumps(k)} = {value(x)}" for k, x in v.items()) + "}"
+
+    return "".join(f"{json.dumps(k)} = {value(v)}\n" for k, v in data.items())
+
+
+def _with(*path: str | int, value: Any) -> str:
+    """The shipped rule set with one value changed (whatever the file's layout)."""
+    data = copy.deepcopy(DATA)
+    node: Any = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return _toml(data)
 
 
 @pytest.mark.parametrize(
@@ -27,31 +53,37 @@ def _with(old: str, new: str) -> str:
     [
         # a criterion citing a source [sources] does not define
         (
-            _with('ATC-ALWAYS = ["SEED", "TUTHYREF"]', 'ATC-ALWAYS = ["SEED", "NOPE", "ZZZ"]'),
+            _with("refractoriness", "criteria", "ATC-ALWAYS", value=["SEED", "NOPE", "ZZZ"]),
             "rules tuthyref-2021: undefined sources NOPE, ZZZ",
         ),
         # the RECIST, Miyauchi and ATA-MTC sources are checked too
-        (_with('source = "RECIST11"', 'source = "NOPE"'), "undefined sources NOPE"),
-        (_with('source = "MIYAUCHI2011"', 'source = "NOPE"'), "undefined sources NOPE"),
-        (_with('source = "ATA-MTC2015"', 'source = "NOPE"'), "undefined sources NOPE"),
-        (_with('sources = ["MIYAUCHI2011"]', 'sources = ["NOPE"]'), "undefined sources NOPE"),
+        (_with("recist", "source", value="NOPE"), "undefined sources NOPE"),
         (
-            _with('sources_definition = ["SEED", "TUTHYREF"]', 'sources_definition = ["NOPE"]'),
+            _with("kinetics", "bands", "thyroglobulin", "source", value="NOPE"),
             "undefined sources NOPE",
         ),
-        (_with('RCP-NATIONAL = ["SEED"]', 'RCP-NATIONAL = ["NOPE"]'), "undefined sources NOPE"),
+        (_with("kinetics", "bands", "mtc", "source", value="NOPE"), "undefined sources NOPE"),
+        (_with("kinetics", "sources", value=["NOPE"]), "undefined sources NOPE"),
+        (
+            _with("refractoriness", "sources_definition", value=["NOPE"]),
+            "undefined sources NOPE",
+        ),
+        (
+            _with("options", "sources", "RCP-NATIONAL", value=["NOPE"]),
+            "undefined sources NOPE",
+        ),
         # a targeted row or a redifferentiation gene naming a missing drug group
         (
-            _with('drugs = "ntrk"', 'drugs = "nope"'),
+            _with("targeted", 3, "drugs", value="nope"),
             "rules tuthyref-2021: undefined drug groups nope",
         ),
         (
-            _with('BRAF = "redifferentiation_braf"', 'BRAF = "nope"'),
+            _with("options", "redifferentiation_drugs", "BRAF", value="nope"),
             "undefined drug groups nope",
         ),
         # not TOML, or a field of the wrong type
         ("id = ", "invalid rules file"),
-        (_with("max_targets = 5", 'max_targets = "five"'), "invalid rules file"),
+        (_with("recist", "max_targets", value="five"), "invalid rules file"),
     ],
 )
 def test_broken_rule_sets_are_refused(text: str, message: str) -> None:
@@ -68,8 +100,7 @@ def test_unknown_rule_set() -> None:
 def test_the_shipped_rule_set_loads_as_written() -> None:
     rules = load_rules()
     assert rules is load_rules()  # read once
-    raw = tomllib.loads(TEXT)
-    assert rules.id == raw["id"] == "tuthyref-2021"
+    assert rules.id == DATA["id"] == "tuthyref-2021"
     assert rules.option_sources("LOCAL-TREATMENT") == ["SEED", "ATA2015"]
     assert rules.option_sources("NO-SUCH-OPTION") == []
     assert rules.criterion_sources("DTC-CUMULATIVE-ACTIVITY") == ["SEED", "TUTHYREF"]
