@@ -76,6 +76,8 @@ EQUIVALENT: dict[str, str] = {
     "targeted[[]*].histologies swap": "a set of histologies, membership only",
     "recist.best_response_rank swap [[]2]*": "SD and NON_CR_NON_PD never meet in one "
     "series: SD needs target lesions, an overall NON_CR_NON_PD needs none",
+    "recist.best_response_rank[[]5] drop": "NE is last: a response missing from the ranking "
+    "ranks last anyway",
     "options.local_min_lesions -1": "0: an organ is only counted when it holds a lesion",
     "options.local_min_lesions x0.5": "0: an organ is only counted when it holds a lesion",
 }
