@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV := python3 -m uv
 
-.PHONY: uv install run test lint typecheck unit system-deps bench clean
+.PHONY: uv install run test lint typecheck unit system-deps bench clean check-rules mutation
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -40,5 +40,18 @@ bench: install
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python bench/run.py
 
+# Every value of the rules data files, perturbed one at a time, must fail a domain test
+# (scripts/check_rules.py; slow: one pytest run per change, out of `make test`).
+check-rules: install
+	$(BIN)/python scripts/check_rules.py -j 2
+
+# Mutation testing of the domain core with the domain tests ([tool.mutmut] in
+# pyproject.toml; long, out of `make test`; score and survivors in docs/quality.md).
+# MUTANTS="thyref.domain.kinetics*" limits the run; results are cached in mutants/.
+mutation: install
+	$(BIN)/mutmut run --max-children 2 $(MUTANTS)
+	$(BIN)/python scripts/mutation_recheck.py kinetics rai dates rules refractoriness recist case options assessment messages
+	$(BIN)/python scripts/mutation_score.py
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis mutants

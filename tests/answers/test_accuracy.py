@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from prereq import SHARED, SHARED_HOW, require
 from thyref.answers import AnswerEngine
 from thyref.answers.baseline import PlainBM25
 from thyref.answers.evaluation import (
@@ -17,19 +18,18 @@ from thyref.answers.evaluation import (
 )
 
 DATA = Path(__file__).parent / "data"
-DEV = Path(__file__).resolve().parents[3] / "shared" / "examples" / "faq-dev.jsonl"
+DEV = SHARED / "examples" / "faq-dev.jsonl"
 
 
 @pytest.mark.parametrize(
     "path",
     [
         DATA / "heldout.jsonl",  # written before tuning
-        pytest.param(
-            DEV, marks=pytest.mark.skipif(not DEV.exists(), reason="../shared not present")
-        ),
+        DEV,  # the shared development set (../shared/examples)
     ],
 )
 def test_accuracy_targets(engine: AnswerEngine, path: Path) -> None:
+    require(path.exists(), f"the answer set {path}", SHARED_HOW)
     report = evaluate(read_labelled(path), engine_predictor(engine))
     assert report.top1 >= 0.90, report.misses
     assert report.top3 >= 0.98, report.misses

@@ -9,9 +9,29 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
+
 Json = dict[str, Any]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches_under_mutmut() -> Iterator[None]:
+    """Under mutmut (`make mutation`), forget the cached rule set and message catalogue.
+
+    mutmut forks every mutant from a process that has already loaded them; without this,
+    a mutant of the loader would never run and would "survive" for no reason.
+    """
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        from thyref.domain import messages, rules
+
+        rules.load_rules.cache_clear()
+        messages.catalogue.cache_clear()
+    yield
+
 
 BASE_DIAGNOSIS_DATE = "2005-01-15"
 

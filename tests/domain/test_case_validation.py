@@ -63,9 +63,35 @@ def _paths(case: Any) -> list[str]:
 
 
 def test_the_base_case_is_valid() -> None:
+    from decimal import Decimal
+
     from thyref.domain import parse_case
 
-    parse_case(_valid())
+    case = parse_case(_valid())
+    # what was parsed, field by field, as _valid() wrote it
+    assert case.id == "test-case"
+    assert case.raw.diagnosis.histology.value == "papillary"
+    assert case.raw.diagnosis.date == dt.date(2005, 1, 15)
+    assert case.raw.patient.sex == "female"
+    assert case.raw.patient.birth_year == 1960
+    assert [(r.date, r.activity, r.unit) for r in case.raw.rai] == [
+        (dt.date(2015, 3, 1), 100, "mCi")
+    ]
+    assert [(x.id, x.site.value, x.rai_uptake) for x in case.raw.lesions] == [
+        ("L1", "lung", "no"),
+        ("B1", "bone", "unknown"),  # case-format.md: rai_uptake defaults to unknown
+    ]
+    assert case.measurement_series("L1") == [
+        (dt.date(2015, 2, 1), Decimal(12)),
+        (dt.date(2015, 9, 1), Decimal(13)),
+    ]
+    assert [(v.test, v.value, v.unit) for v in case.labs] == [
+        ("thyroglobulin", Decimal("3.0"), "ng/mL"),
+        ("tsh", Decimal("0.05"), "mU/L"),
+    ]
+    assert [(m.gene, m.alteration) for m in case.raw.molecular] == [("BRAF", "V600E")]
+    assert case.raw.clinical.symptomatic is False
+    assert case.raw.clinical.locally_treatable is False
 
 
 def _set(path: str, value: Any) -> dict[str, Any]:
@@ -250,7 +276,7 @@ def test_birth_year_bounds_are_inclusive(year: int) -> None:
     # patient.birth_year: 1900..current year, both ends valid.
     from thyref.domain import parse_case
 
-    parse_case(make_case(patient={"birth_year": year}))
+    assert parse_case(make_case(patient={"birth_year": year})).raw.patient.birth_year == year
 
 
 @pytest.mark.parametrize(
@@ -260,14 +286,15 @@ def test_valid_ids(case_id: str) -> None:
     # 1-64 chars of [A-Za-z0-9._-] are accepted.
     from thyref.domain import parse_case
 
-    parse_case(make_case(id=case_id))
+    assert parse_case(make_case(id=case_id)).id == case_id
 
 
 def test_today_is_not_the_future() -> None:
     # Only dates after today are "in the future".
     from thyref.domain import parse_case
 
-    parse_case(make_case(rai=[rai(TODAY.isoformat(), 100)]))
+    case = parse_case(make_case(rai=[rai(TODAY.isoformat(), 100)]))
+    assert [r.date for r in case.raw.rai] == [TODAY]
 
 
 def test_several_problems_are_all_reported() -> None:
@@ -426,6 +453,30 @@ def test_mass_units_with_factor_one(test: str, units: list[str]) -> None:
     k = run(make_case(labs=labs))["kinetics"][test]
     assert k["points"] == 4
     assert k["status"] == "rising"
+    assert k["doubling_time_days"] == pytest.approx(100.0, abs=0.051)
+    assert k["r2"] == pytest.approx(1.0, abs=1e-3)
+
+
+# Mass units with a factor other than 1: 1000 pg/mL = 1000 ng/L = 1 ng/mL = 1 ug/L for Tg
+# and CEA; 1 ng/mL = 1 ug/L = 1000 pg/mL for calcitonin. The same perfect doubling, each
+# point in another unit: 100 days, r2 = 1 and the canonical values 1, 2, 4, 8 only if every
+# factor is right (a 1000-fold error on one point breaks the line).
+@pytest.mark.parametrize(
+    ("test", "points", "canonical"),
+    [
+        ("thyroglobulin", [(1, "ng/mL"), (2000, "pg/mL"), (4000, "ng/L"), (8, "ug/L")], "ng/mL"),
+        ("cea", [(1000, "pg/mL"), (2, "ug/L"), (4000, "ng/L"), (8, "ng/mL")], "ng/mL"),
+        ("calcitonin", [(0.001, "ng/mL"), (2, "ng/L"), (0.004, "ug/L"), (8, "pg/mL")], "pg/mL"),
+    ],
+)
+def test_mass_units_with_other_factors(
+    test: str, points: list[tuple[float, str]], canonical: str
+) -> None:
+    dates = ["2015-01-01", "2015-04-11", "2015-07-20", "2015-10-28"]  # 100 days apart
+    labs = [lab(d, test, v, u) for d, (v, u) in zip(dates, points, strict=True)]
+    k = run(make_case(labs=labs))["kinetics"][test]
+    assert k["unit"] == canonical
+    assert [v for _, v in k["series"]] == pytest.approx([1.0, 2.0, 4.0, 8.0])
     assert k["doubling_time_days"] == pytest.approx(100.0, abs=0.051)
     assert k["r2"] == pytest.approx(1.0, abs=1e-3)
 

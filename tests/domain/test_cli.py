@@ -22,13 +22,14 @@ from typing import Any
 
 import pytest
 
+from prereq import require
+
 from .conftest import lesion, make_case, rai, run, scan
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CLI = ROOT / ".venv" / "bin" / "thyref"
 
-if not CLI.exists():
-    pytest.skip(f"CLI not installed at {CLI}", allow_module_level=True)
+require(CLI.exists(), f"the CLI {CLI}", "run `make install`", module=True)
 
 Result = subprocess.CompletedProcess[str]
 

@@ -16,15 +16,12 @@ from typing import Any
 
 import pytest
 
+from prereq import require_shared
 from thyref.errors import CaseValidationError
 
 from .conftest import rec_ids, run
 
-SHARED = pathlib.Path(__file__).resolve().parents[2] / ".." / "shared"
-EXAMPLES = SHARED / "examples"
-
-if not EXAMPLES.is_dir():
-    pytest.skip(f"shared examples not found at {EXAMPLES}", allow_module_level=True)
+EXAMPLES = require_shared("examples", module=True)
 
 # cases/, the clarified rules of issue 7 (pending/) and definitions side by side
 CASES = sorted(

@@ -1,4 +1,9 @@
-"""Web fixtures: an app on a temporary SQLite database, users in two centres."""
+"""Web fixtures: an app on a fresh database, SQLite and PostgreSQL, users in two centres.
+
+Every test that uses `make_app` (and so `app`, `client`, `anon`) runs once per backend:
+a hospital deployment runs PostgreSQL. The PostgreSQL server is one per session
+(tests/conftest.py); each test gets its own database.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
+from dbserver import BACKENDS, backend_url
 from thyref.storage import repository as repo
 from thyref.web import WebSettings, create_app
 from thyref.web.security import hash_password
@@ -21,12 +27,18 @@ def password_hash() -> str:
     return hash_password(PASSWORD)
 
 
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database for one test, on each backend."""
+    return backend_url(request, request.param, tmp_path)
+
+
 @pytest.fixture
-def make_app(tmp_path: Path, password_hash: str) -> Callable[..., FastAPI]:
+def make_app(database_url: str, password_hash: str) -> Callable[..., FastAPI]:
+    """Apps on the test's database (two calls: two workers sharing one database)."""
+
     def make(**overrides: Any) -> FastAPI:
-        settings = WebSettings(
-            database_url=f"sqlite:///{tmp_path / 'web.db'}", secret_key="test-secret", **overrides
-        )
+        settings = WebSettings(database_url=database_url, secret_key="test-secret", **overrides)
         app = create_app(settings)
         with app.state.thyref.db.session() as db:
             if repo.find_user(db, "alice") is None:

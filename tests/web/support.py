@@ -5,17 +5,15 @@ from __future__ import annotations
 import json
 import re
 import warnings
-from pathlib import Path
 from typing import Any
 
-import pytest
+from prereq import require_shared
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
 PASSWORD = "correct horse battery"
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -69,7 +67,5 @@ def token(client: TestClient, username: str = "alice", password: str = PASSWORD)
 
 
 def shared_example(kind: str, name: str) -> dict[str, Any]:
-    path = SHARED / "examples" / kind / f"{name}.json"
-    if not path.exists():
-        pytest.skip(f"shared example {path} is not available")
+    path = require_shared("examples", kind, f"{name}.json")
     return dict(json.loads(path.read_text(encoding="utf-8")))

@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from prereq import require
+
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
@@ -35,10 +37,12 @@ SHOTS = ROOT / "test-artifacts" / "screenshots"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 USER, PASSWORD, ADMIN = "clinician", "browser-pass-123", "boss"
 
-if shutil.which(CHROMIUM) is None and not Path(CHROMIUM).exists():  # pragma: no cover
-    pytest.skip(
-        "Debian chromium is not installed (scripts/system-deps.sh)", allow_module_level=True
-    )
+require(
+    shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists(),
+    f"Debian chromium ({CHROMIUM})",
+    "run `make system-deps` (scripts/system-deps.sh)",
+    module=True,
+)
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 

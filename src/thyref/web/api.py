@@ -112,9 +112,14 @@ class VersionDetailOut(VersionOut):
     assessment: dict[str, Any]
 
 
+# No control character (NUL, ...) in credentials: no account has one, and PostgreSQL
+# refuses NUL in text (it would be a 500 instead of a 422).
+_NO_CONTROL = r"^[^\x00-\x1f\x7f]+$"
+
+
 class TokenIn(BaseModel):
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=1024)
+    username: str = Field(min_length=1, max_length=64, pattern=_NO_CONTROL)
+    password: str = Field(min_length=1, max_length=1024, pattern=_NO_CONTROL)
 
 
 class TokenOut(BaseModel):

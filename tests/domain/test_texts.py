@@ -1,0 +1,49 @@
+"""Rule texts and validation problems said in the reader's language, with the rule set's
+numbers (the CLI and the web show them; clinical-rules.md sections 1 and 4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from thyref.domain.assessment import rule_text
+from thyref.domain.messages import has, problem_text
+from thyref.errors import Problem
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "lang", "words"),
+    [
+        # section 4: 1 to 5 lesions of at least 10 mm
+        ("LOCAL-TREATMENT", "en", "holding 1 to 5 lesions of at least 10 mm"),
+        ("LOCAL-TREATMENT", "fr", "portant 1 à 5 lésions d'au moins 10 mm"),
+        # section 1: 12 months after I-131
+        ("DTC-PROGRESSION-12M", "en", "within 12 months after an I-131 administration"),
+    ],
+)
+def test_rule_texts_quote_the_rule_set(rule_id: str, lang: str, words: str) -> None:
+    assert words in rule_text(rule_id, lang)  # type: ignore[arg-type]
+
+
+def test_problems_in_each_language() -> None:
+    problem = Problem(
+        "diagnosis.histology",
+        "unknown value 'papilary'",
+        "enum",
+        (("input", "'papilary'"), ("expected", "papillary, follicular")),
+    )
+    assert problem_text(problem, "en") == (
+        "unknown value 'papilary'; expected one of papillary, follicular"
+    )
+    assert problem_text(problem, "fr") == (
+        "valeur inconnue 'papilary' ; valeurs possibles : papillary, follicular"
+    )
+    # no code, or a code with no sentence: the English message as it is
+    assert problem_text(Problem("x", "as written"), "fr") == "as written"
+    assert problem_text(Problem("x", "as written", "no-such-code"), "fr") == "as written"
+    # a missing parameter is left visible rather than failing
+    assert "{expected}" in problem_text(Problem("x", "m", "enum", (("input", "1"),)), "en")
+
+
+def test_catalogue_keys() -> None:
+    assert has("problem.enum", "fr") and has("problem.enum", "en")
+    assert not has("problem.no-such-code", "en")
