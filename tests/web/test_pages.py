@@ -481,3 +481,115 @@ def test_audit_filter_shows_and_filters_by_user(client: TestClient) -> None:
     assert users == {"alice"}
     empty = client.get("/admin/audit").text
     assert 'id="user" name="user" value=""' in empty
+
+
+# ---------------------------------------------------------------- definitions and scans
+
+
+def _scans_case(case_id: str = "web-scans") -> dict[str, Any]:
+    """Two lung lesions avid on the first post-therapy scan and not on the second (the
+    shared example ex-def-lost-uptake): TuThyRef and ATA 2015 both say refractory, by
+    DTC-NO-UPTAKE and ATA2015-LOST-UPTAKE; a third, diagnostic scan at TSH 12 mU/L is
+    below the 30 mU/L of ATA 2015 R53B and does not count."""
+    return {
+        "format": "thyref-case/1",
+        "id": case_id,
+        "diagnosis": {"histology": "papillary", "date": "2014-02-01"},
+        "rai": [
+            {"date": "2014-04-01", "activity": 3.7, "unit": "GBq"},
+            {"date": "2015-04-07", "activity": 5.55, "unit": "GBq"},
+        ],
+        "lesions": [{"id": "L1", "site": "lung"}, {"id": "L2", "site": "lung"}],
+        "scans": [
+            {
+                "date": "2014-04-06",
+                "kind": "post_therapy",
+                "preparation": "withdrawal",
+                "tsh": 70,
+                "iodine_contamination": "none",
+                "findings": {"L1": "yes", "L2": "yes"},
+            },
+            {
+                "date": "2015-04-12",
+                "kind": "post_therapy",
+                "preparation": "rhtsh",
+                "tsh": 110,
+                "iodine_contamination": "none",
+                "findings": {"L1": "no", "L2": "no"},
+            },
+            {
+                "date": "2015-09-01",
+                "kind": "diagnostic_i123",
+                "tsh": 12,
+                "findings": {"L1": "equivocal", "L2": "not_visualized"},
+            },
+        ],
+        "imaging": [
+            {"date": "2015-03-01", "measurements": {"L1": 13, "L2": 11}},
+            {"date": "2015-10-01", "measurements": {"L1": 14, "L2": 11}},
+        ],
+    }
+
+
+def _section(page: str, heading_id: str) -> str:
+    start = page.index(f'id="{heading_id}"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_case_page_compares_the_definitions(client: TestClient) -> None:
+    _create(client, _scans_case())
+    login(client)
+    page = html.unescape(client.get("/cases/web-scans?lang=en").text)
+    table = _section(page, "h-definitions")
+    # one row per definition, the primary (TuThyRef) first
+    assert table.index("TuThyRef 2021") < table.index("ATA 2015 (recommendation 91)")
+    assert "reference definition" in table
+    # criteria in words, codes beside them as labels
+    assert "A lesion without I-131 uptake" in table and "<code" in table
+    assert "Lesion no longer avid" in table and "ATA2015-LOST-UPTAKE" in table
+    assert table.count("Refractory") == 2
+    assert "do not give the same verdict" not in page  # both refractory
+    fr = html.unescape(client.get("/cases/web-scans?lang=fr").text)
+    assert "Lésion qui ne fixe plus l'iode" in _section(fr, "h-definitions")
+
+
+def test_case_page_says_not_applicable_and_differ(client: TestClient) -> None:
+    # medullary: ATA 2015 R91 covers differentiated cancer only -> outside the definition
+    case = {
+        "format": "thyref-case/1",
+        "id": "web-mtc",
+        "diagnosis": {"histology": "medullary", "date": "2018-01-01"},
+        "lesions": [{"id": "L1", "site": "liver"}],
+        "clinical": {"standard_treatment_possible": False},
+    }
+    _create(client, case)
+    login(client)
+    page = html.unescape(client.get("/cases/web-mtc?lang=en").text)
+    assert "Outside the definition" in _section(page, "h-definitions")
+    assert 'id="h-scans"' not in page  # medullary without scans: no scan panel
+    assert "No scan recorded" not in page
+    fr = html.unescape(client.get("/cases/web-mtc?lang=fr").text)
+    assert "Hors champ de la définition" in fr
+
+
+def test_case_page_shows_uptake_per_lesion_over_time(client: TestClient) -> None:
+    _create(client, _scans_case())
+    login(client)
+    page = html.unescape(client.get("/cases/web-scans?lang=en").text)
+    table = _section(page, "h-scans")
+    # scans as columns in date order, lesions as rows, findings in words
+    assert table.index("2014-04-06") < table.index("2015-04-12") < table.index("2015-09-01")
+    row_l1 = table[table.index(">L1<") : table.index("</tr>", table.index(">L1<"))]
+    assert [w for w in ("Avid", "Not avid", "Equivocal") if w in row_l1] == [
+        "Avid",
+        "Not avid",
+        "Equivocal",
+    ]
+    assert "Not visualised" in table
+    # the TSH 12 mU/L scan is marked as not counted, with the reason
+    assert table.count("(not counted)") == 1
+    assert "TSH 12 mU/L, below 30 mU/L" in table
+    # scans on the I-131 timeline, between the administrations
+    rai = _section(page, "h-rai")
+    assert rai.index("2014-04-01") < rai.index("2014-04-06") < rai.index("2015-04-07")
+    assert "post-therapy scan" in rai

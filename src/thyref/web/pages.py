@@ -48,6 +48,7 @@ from thyref.web.security import (
     set_device_cookie,
     verify_password,
 )
+from thyref.web.uptake_view import definitions_differ, definitions_view, scan_table, timeline
 
 router = APIRouter(include_in_schema=False)
 CASE_ID = r"^[A-Za-z0-9._-]{1,64}$"
@@ -227,6 +228,10 @@ def _case_page(
         a=assessment,
         view=_assessment_view(assessment),
         figures=key_figures(version.case, assessment, p.t),
+        definitions=definitions_view(assessment, p.t),
+        differ=definitions_differ(assessment),
+        scans=scan_table(version.case, p.t),
+        timeline=timeline(version.case),
         plots=plot_list,
         is_current=current,
         engine_changed=(version.engine_version, version.rules_version) != (engine_now, rules_now),
