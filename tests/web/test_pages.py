@@ -593,3 +593,56 @@ def test_case_page_shows_uptake_per_lesion_over_time(client: TestClient) -> None
     rai = _section(page, "h-rai")
     assert rai.index("2014-04-01") < rai.index("2014-04-06") < rai.index("2015-04-07")
     assert "post-therapy scan" in rai
+
+
+def _differing_case(case_id: str) -> dict[str, Any]:
+    """Progression 15 months after I-131 in avid lesions (shared example
+    ex-def-pd-after-window): outside TuThyRef's 12-month window (not refractory), inside
+    ATA 2015 R91 D (refractory): the definitions differ."""
+    return {
+        "format": "thyref-case/1",
+        "id": case_id,
+        "diagnosis": {"histology": "follicular", "date": "2017-09-01"},
+        "rai": [{"date": "2018-01-10", "activity": 150, "unit": "mCi"}],
+        "lesions": [
+            {"id": "B1", "site": "bone", "rai_uptake": "yes"},
+            {"id": "P1", "site": "lung", "rai_uptake": "yes"},
+        ],
+        "imaging": [
+            {"date": "2017-12-15", "measurements": {"B1": 30, "P1": 14}},
+            {"date": "2018-07-01", "measurements": {"B1": 30, "P1": 13}},
+            {"date": "2019-04-20", "measurements": {"B1": 38, "P1": 18}},
+        ],
+    }
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_case_list_filters_on_definitions_differ(client: TestClient, lang: str) -> None:
+    _create(client, _differing_case("dd-1"))
+    _create(client, _scans_case("dd-same"))  # both definitions: refractory
+    mtc = {  # refractory under TuThyRef, outside ATA 2015: not_applicable is left out
+        "format": "thyref-case/1",
+        "id": "dd-mtc",
+        "diagnosis": {"histology": "medullary", "date": "2018-01-01"},
+        "lesions": [{"id": "L1", "site": "liver"}],
+        "clinical": {"standard_treatment_possible": False},
+    }
+    _create(client, mtc)
+    login(client)
+    everything = client.get(f"/cases?lang={lang}").text
+    assert all(c in everything for c in ("dd-1", "dd-same", "dd-mtc"))
+    label = {"fr": "Seulement les dossiers où les définitions divergent", "en": "Only cases"}
+    assert label[lang] in html.unescape(everything)
+    # without JS: the form's GET; with JS: the same URL asked by HTMX for #case-results
+    for headers in ({}, {"HX-Request": "true"}):
+        page = client.get(f"/cases?differ=1&lang={lang}", headers=headers).text
+        assert "dd-1" in page
+        assert "dd-same" not in page and "dd-mtc" not in page
+        assert 'name="differ" type="checkbox" value="1" checked' in page
+    mark = {"fr": "définitions divergentes", "en": "definitions differ"}[lang]
+    listed = html.unescape(everything)
+    row = listed[listed.index(">dd-1<") : listed.index("</tr>", listed.index(">dd-1<"))]
+    assert mark in row
+    # combined with another filter
+    assert "dd-1" not in client.get("/cases?differ=1&status=refractory").text
+    assert "dd-1" in client.get("/cases?differ=1&status=not_refractory&q=dd").text

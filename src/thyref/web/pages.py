@@ -48,7 +48,7 @@ from thyref.web.security import (
     set_device_cookie,
     verify_password,
 )
-from thyref.web.uptake_view import definitions_differ, definitions_view, scan_table, timeline
+from thyref.web.uptake_view import definitions_view, scan_table, timeline
 
 router = APIRouter(include_in_schema=False)
 CASE_ID = r"^[A-Za-z0-9._-]{1,64}$"
@@ -175,17 +175,22 @@ def case_list(
     q: str = Query("", max_length=100),
     status: str = Query("", max_length=32),
     category: str = Query("", max_length=32),
+    differ: str = Query("", max_length=8),
 ) -> HTMLResponse:
     status = status if status in STATUSES else ""
     category = category if category in CATEGORIES else ""
+    only_differ = differ == "1"
     with p.state.db.session() as db:
-        summaries = case_ops.search(db, p.actor, q, status=status, category=category)
+        summaries = case_ops.search(
+            db, p.actor, q, status=status, category=category, differ=only_differ
+        )
     return p.render(
         "cases.html",
         cases=summaries,
         q=q,
         status_filter=status,
         category=category,
+        differ=only_differ,
         statuses=STATUSES,
         categories=CATEGORIES,
     )
@@ -229,7 +234,7 @@ def _case_page(
         view=_assessment_view(assessment),
         figures=key_figures(version.case, assessment, p.t),
         definitions=definitions_view(assessment, p.t),
-        differ=definitions_differ(assessment),
+        differ=repo.definitions_differ(assessment),
         scans=scan_table(version.case, p.t),
         timeline=timeline(version.case),
         plots=plot_list,

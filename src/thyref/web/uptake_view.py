@@ -73,16 +73,6 @@ def definitions_view(a: Mapping[str, Any], t: Translator) -> list[DefinitionRow]
     return rows
 
 
-def definitions_differ(a: Mapping[str, Any]) -> bool:
-    """Two definitions give different statuses (``not_applicable`` left out)."""
-    statuses = {
-        d.get("status")
-        for d in a.get("definitions") or []
-        if isinstance(d, Mapping) and d.get("status") != "not_applicable"
-    }
-    return len(statuses) > 1
-
-
 def _not_counted(scan: Mapping[str, Any], t: Translator) -> str:
     try:
         counting = load_definition(COUNTING_DEFINITION).counting_scans
