@@ -10,7 +10,7 @@ import pytest
 
 from thyref.domain import assess, parse_case
 
-from .support import PASSWORD, TestClient, demo_case, login, shared_example, token
+from .support import PASSWORD, TestClient, demo_case, login, scans_case, shared_example, token
 
 
 def test_assess_is_stateless_and_matches_the_domain(client: TestClient) -> None:
@@ -267,3 +267,25 @@ def test_problems_are_also_said_in_the_request_language(
     problem = found["imaging[0].measurements.L9"]
     assert problem["text"] == said
     assert problem["message"] == "lesion 'L9' is not declared in lesions"  # the CLI's text
+
+
+def test_assess_and_store_a_case_with_scans(client: TestClient) -> None:
+    case = scans_case("api-scans")
+    assessed = client.post("/api/v1/assess?lang=en", json=case)
+    assert assessed.status_code == 200, assessed.text
+    body = assessed.json()
+    # the lesions take their rai_uptake from their latest finding ("no" on 2015-04-12)
+    ata = next(d for d in body["definitions"] if d["rule_set"] == "ata-2015")
+    assert ata["criteria_met"] == ["ATA2015-LOST-UPTAKE"]
+    assert "unmapped" not in body  # plain cases keep the plain response
+    alice = token(client)
+    created = client.post("/api/v1/cases", json=case, headers=alice)
+    assert created.status_code == 201, created.text
+    stored = client.get("/api/v1/cases/api-scans", headers=alice).json()
+    assert stored["case"]["scans"] == case["scans"]
+    # a finding for an undeclared lesion: 422 naming the path
+    bad = scans_case("api-bad")
+    bad["scans"][0]["findings"]["L9"] = "yes"
+    refused = client.post("/api/v1/assess", json=bad)
+    assert refused.status_code == 422
+    assert any(p["path"].startswith("scans[0].findings") for p in refused.json()["problems"])

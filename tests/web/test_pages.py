@@ -13,7 +13,7 @@ import pytest
 
 from thyref.demo import demo_cases
 
-from .support import PASSWORD, TestClient, csrf_of, demo_case, login, token
+from .support import PASSWORD, TestClient, csrf_of, demo_case, login, scans_case, token
 
 
 def _create(client: TestClient, case: dict[str, Any], who: str = "alice") -> None:
@@ -486,58 +486,13 @@ def test_audit_filter_shows_and_filters_by_user(client: TestClient) -> None:
 # ---------------------------------------------------------------- definitions and scans
 
 
-def _scans_case(case_id: str = "web-scans") -> dict[str, Any]:
-    """Two lung lesions avid on the first post-therapy scan and not on the second (the
-    shared example ex-def-lost-uptake): TuThyRef and ATA 2015 both say refractory, by
-    DTC-NO-UPTAKE and ATA2015-LOST-UPTAKE; a third, diagnostic scan at TSH 12 mU/L is
-    below the 30 mU/L of ATA 2015 R53B and does not count."""
-    return {
-        "format": "thyref-case/1",
-        "id": case_id,
-        "diagnosis": {"histology": "papillary", "date": "2014-02-01"},
-        "rai": [
-            {"date": "2014-04-01", "activity": 3.7, "unit": "GBq"},
-            {"date": "2015-04-07", "activity": 5.55, "unit": "GBq"},
-        ],
-        "lesions": [{"id": "L1", "site": "lung"}, {"id": "L2", "site": "lung"}],
-        "scans": [
-            {
-                "date": "2014-04-06",
-                "kind": "post_therapy",
-                "preparation": "withdrawal",
-                "tsh": 70,
-                "iodine_contamination": "none",
-                "findings": {"L1": "yes", "L2": "yes"},
-            },
-            {
-                "date": "2015-04-12",
-                "kind": "post_therapy",
-                "preparation": "rhtsh",
-                "tsh": 110,
-                "iodine_contamination": "none",
-                "findings": {"L1": "no", "L2": "no"},
-            },
-            {
-                "date": "2015-09-01",
-                "kind": "diagnostic_i123",
-                "tsh": 12,
-                "findings": {"L1": "equivocal", "L2": "not_visualized"},
-            },
-        ],
-        "imaging": [
-            {"date": "2015-03-01", "measurements": {"L1": 13, "L2": 11}},
-            {"date": "2015-10-01", "measurements": {"L1": 14, "L2": 11}},
-        ],
-    }
-
-
 def _section(page: str, heading_id: str) -> str:
     start = page.index(f'id="{heading_id}"')
     return page[start : page.index("</section>", start)]
 
 
 def test_case_page_compares_the_definitions(client: TestClient) -> None:
-    _create(client, _scans_case())
+    _create(client, scans_case())
     login(client)
     page = html.unescape(client.get("/cases/web-scans?lang=en").text)
     table = _section(page, "h-definitions")
@@ -573,7 +528,7 @@ def test_case_page_says_not_applicable_and_differ(client: TestClient) -> None:
 
 
 def test_case_page_shows_uptake_per_lesion_over_time(client: TestClient) -> None:
-    _create(client, _scans_case())
+    _create(client, scans_case())
     login(client)
     page = html.unescape(client.get("/cases/web-scans?lang=en").text)
     table = _section(page, "h-scans")
@@ -619,7 +574,7 @@ def _differing_case(case_id: str) -> dict[str, Any]:
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_case_list_filters_on_definitions_differ(client: TestClient, lang: str) -> None:
     _create(client, _differing_case("dd-1"))
-    _create(client, _scans_case("dd-same"))  # both definitions: refractory
+    _create(client, scans_case("dd-same"))  # both definitions: refractory
     mtc = {  # refractory under TuThyRef, outside ATA 2015: not_applicable is left out
         "format": "thyref-case/1",
         "id": "dd-mtc",
@@ -646,3 +601,79 @@ def test_case_list_filters_on_definitions_differ(client: TestClient, lang: str) 
     # combined with another filter
     assert "dd-1" not in client.get("/cases?differ=1&status=refractory").text
     assert "dd-1" in client.get("/cases?differ=1&status=not_refractory&q=dd").text
+
+
+def test_editor_round_trips_a_case_with_scans(client: TestClient) -> None:
+    # the same check as for the demo cases, on a case with scans[]
+    test_editor_saves_what_changed_and_nothing_else(client, scans_case("web-rt-scans"))
+
+
+def test_editor_adds_a_scan_with_a_finding_per_lesion(client: TestClient) -> None:
+    csrf = login(client)
+    base = [
+        ("csrf_token", csrf),
+        ("id", "web-new-scan"),
+        ("diagnosis.histology", "papillary"),
+        ("diagnosis.date", "2014-02-01"),
+        ("rai[0].date", "2014-04-01"),
+        ("rai[0].activity", "3.7"),
+        ("rai[0].unit", "GBq"),
+        ("lesions[0].id", "L1"),
+        ("lesions[0].site", "lung"),
+    ]
+    added = _post_form(client, "/cases/new", [*base, ("action", "add:scans")])
+    assert added.status_code == 200
+    page = html.unescape(added.text)
+    assert 'name="scans[0].finding[0]"' in page and "Fixation de L1" in page
+    assert 'name="scans[0].date"' in page and "autofocus" in page
+    saved = _post_form(
+        client,
+        "/cases/new",
+        [
+            *base,
+            ("scans[0].date", "2014-04-06"),
+            ("scans[0].kind", "post_therapy"),
+            ("scans[0].tsh", "70"),
+            ("scans[0].finding[0]", "no"),
+            ("action", "save"),
+        ],
+    )
+    assert saved.status_code == 303, saved.text[:1500]
+    stored = _stored(client, "web-new-scan", 1)
+    assert stored["scans"] == [
+        {"date": "2014-04-06", "kind": "post_therapy", "tsh": 70, "findings": {"L1": "no"}}
+    ]
+    # a finding for a lesion contradicting its own rai_uptake: the error lands on the field
+    bad = _post_form(
+        client,
+        "/cases/new",
+        [
+            *base,
+            ("id", "web-bad-scan"),
+            ("lesions[0].rai_uptake", "yes"),
+            ("scans[0].date", "2014-04-06"),
+            ("scans[0].kind", "post_therapy"),
+            ("scans[0].finding[0]", "no"),
+            ("action", "save"),
+        ],
+    )
+    assert bad.status_code == 200
+    assert 'id="error-summary"' in bad.text
+
+
+def test_import_a_case_with_scans(client: TestClient) -> None:
+    csrf = login(client)
+    case = scans_case("imp-scans")
+    imported = client.post(
+        "/cases/import",
+        data={"csrf_token": csrf, "text": json.dumps(case)},
+        follow_redirects=False,
+    )
+    assert imported.status_code == 303, imported.text[:1000]
+    assert _stored(client, "imp-scans", 1)["scans"] == case["scans"]
+    # an invalid scan opens the editor with the error on the scan's field
+    bad = scans_case("imp-bad-scan")
+    bad["scans"][1]["kind"] = "pet_ct"
+    invalid = client.post("/cases/import", data={"csrf_token": csrf, "text": json.dumps(bad)})
+    assert 'id="editor-form"' in invalid.text
+    assert 'id="f-scans-1-kind"' in invalid.text and 'aria-invalid="true"' in invalid.text

@@ -533,6 +533,7 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
         first = {
             "rai": "date",
             "lesions": "id",
+            "scans": "date",
             "imaging": "date",
             "labs": "date",
             "molecular": "gene",
