@@ -118,3 +118,31 @@ def shared_example(kind: str, name: str) -> dict[str, Any]:
     if not path.exists():
         pytest.skip(f"shared example {path} is not available")
     return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def fhir_bundle(case_id: str, *, extra_observation: bool = True) -> dict[str, Any]:
+    """``scans_case(case_id)`` as a FHIR Bundle by the adapter, plus (by default) an
+    Observation with a code the adapter does not know (body weight, LOINC 29463-7): it
+    must come back in ``unmapped``."""
+    from thyref.fhir.exporter import case_to_bundle
+
+    bundle = case_to_bundle(scans_case(case_id))
+    if extra_observation:
+        patient = next(
+            e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"
+        )
+        bundle["entry"].append(
+            {
+                "fullUrl": "urn:uuid:8d0f7a4e-5b36-4c31-9d7e-0c1f2a3b4c5d",
+                "resource": {
+                    "resourceType": "Observation",
+                    "id": "weight-1",
+                    "status": "final",
+                    "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7"}]},
+                    "subject": {"reference": patient},
+                    "effectiveDateTime": "2015-01-01",
+                    "valueQuantity": {"value": 61, "unit": "kg"},
+                },
+            }
+        )
+    return bundle

@@ -13,7 +13,16 @@ import pytest
 
 from thyref.demo import demo_cases
 
-from .support import PASSWORD, TestClient, csrf_of, demo_case, login, scans_case, token
+from .support import (
+    PASSWORD,
+    TestClient,
+    csrf_of,
+    demo_case,
+    fhir_bundle,
+    login,
+    scans_case,
+    token,
+)
 
 
 def _create(client: TestClient, case: dict[str, Any], who: str = "alice") -> None:
@@ -677,3 +686,75 @@ def test_import_a_case_with_scans(client: TestClient) -> None:
     invalid = client.post("/cases/import", data={"csrf_token": csrf, "text": json.dumps(bad)})
     assert 'id="editor-form"' in invalid.text
     assert 'id="f-scans-1-kind"' in invalid.text and 'aria-invalid="true"' in invalid.text
+
+
+# ---------------------------------------------------------------- FHIR
+
+
+def test_import_page_reads_a_fhir_bundle_and_lists_what_it_left(client: TestClient) -> None:
+    csrf = login(client)
+    bundle = fhir_bundle("fhir-imp")
+    page = client.post(
+        "/cases/import?lang=en", data={"csrf_token": csrf, "text": json.dumps(bundle)}
+    )
+    assert page.status_code == 200, page.text[:1500]
+    shown = html.unescape(page.text)
+    assert "Case imported from FHIR" in shown and 'href="/cases/fhir-imp?saved=1"' in shown
+    assert "FHIR elements not taken into the case" in shown
+    assert "Observation/weight-1" in shown and "29463-7" in shown
+    stored = _stored(client, "fhir-imp", 1)
+    assert stored["scans"] == scans_case("fhir-imp")["scans"]
+    # the same upload again: the id is taken, the editor says so and keeps the data
+    again = client.post("/cases/import", data={"csrf_token": csrf, "text": json.dumps(bundle)})
+    assert 'id="editor-form"' in again.text and 'value="2014-04-06"' in again.text
+
+
+def test_import_page_reads_fhir_ndjson_as_a_file(client: TestClient) -> None:
+    csrf = login(client)
+    lines = [json.dumps(e["resource"]) for e in fhir_bundle("fhir-nd")["entry"]]
+    page = client.post(
+        "/cases/import?lang=fr",
+        data={"csrf_token": csrf},
+        files={"file": ("p.ndjson", "\n".join(lines).encode(), "application/x-ndjson")},
+    )
+    assert page.status_code == 200, page.text[:1500]
+    shown = html.unescape(page.text)
+    assert "Dossier importé depuis FHIR" in shown
+    assert "Éléments FHIR non repris dans le dossier" in shown
+    assert _stored(client, "fhir-nd", 1)["lesions"][0]["id"] == "L1"
+
+
+def test_import_page_says_why_a_bundle_holds_no_case(client: TestClient) -> None:
+    csrf = login(client)
+    bundle = fhir_bundle("fhir-none", extra_observation=False)
+    bundle["entry"] = [e for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"]
+    page = client.post(
+        "/cases/import?lang=en", data={"csrf_token": csrf, "text": json.dumps(bundle)}
+    )
+    assert page.status_code == 422
+    assert "Cannot import FHIR" in html.unescape(page.text)
+    assert client.get("/cases/fhir-none").status_code == 404
+
+
+def test_export_fhir_is_a_download_checked_and_audited(client: TestClient) -> None:
+    _create(client, scans_case("fhir-exp"))
+    _create(client, demo_case("fhir-other"), who="bob")
+    login(client)
+    page = html.unescape(client.get("/cases/fhir-exp?lang=en").text)
+    assert 'href="/cases/fhir-exp/fhir.json?version=1&lang=en"' in page
+    assert "Export FHIR" in page
+    exported = client.get("/cases/fhir-exp/fhir.json?version=1")
+    assert exported.status_code == 200
+    assert exported.headers["content-disposition"] == 'attachment; filename="fhir-exp.fhir.json"'
+    assert exported.headers["content-type"].startswith("application/fhir+json")
+    bundle = exported.json()
+    assert bundle["resourceType"] == "Bundle" and bundle["type"] == "collection"
+    # the round trip gives the case back
+    from thyref.fhir.importer import bundle_to_case
+
+    assert bundle_to_case(bundle).case["scans"] == scans_case("fhir-exp")["scans"]
+    assert client.get("/cases/fhir-other/fhir.json").status_code == 404  # another centre
+    assert client.get("/cases/fhir-exp/fhir.json?version=9").status_code == 404
+    audit = client.get("/api/v1/audit?case=fhir-exp", headers=token(client, "root"))
+    actions = [e["action"] for e in audit.json()]
+    assert "fhir_export" in actions

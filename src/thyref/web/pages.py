@@ -13,6 +13,9 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from thyref.domain.messages import problem_text
+from thyref.fhir.exporter import case_to_bundle
+from thyref.fhir.importer import FhirImportError, ImportResult
 from thyref.storage import CaseExists, CaseNotFound, Forbidden, StaleVersion
 from thyref.storage import repository as repo
 from thyref.web import cases as case_ops
@@ -35,6 +38,7 @@ from thyref.web.context import (
     clinician_page,
     page,
 )
+from thyref.web.fhir_input import read_fhir
 from thyref.web.forms import SECTIONS, EditorState, field_id, problems_by_field
 from thyref.web.glance import key_figures
 from thyref.web.i18n import Translator
@@ -374,6 +378,24 @@ def _stored_version(db: Any, p: Page, case_id: str, version: int | None) -> repo
     return _or_404(lambda: repo.get_version(db, p.actor, case_id, version))  # type: ignore[no-any-return]
 
 
+@router.get("/cases/{case_id}/fhir.json")
+def download_fhir(
+    case_id: str,
+    p: Page = Depends(clinician_page),
+    version: int | None = Query(None, ge=1, le=MAX_VERSION),
+) -> Response:
+    """The case and its assessment as a FHIR R4 collection Bundle (docs/fhir-mapping.md)."""
+    with p.state.db.session() as db:
+        stored = _stored_version(db, p, case_id, version)
+        repo.audit(db, p.actor, "fhir_export", case_id, f"fhir version {stored.version}")
+    assessment = stored.assessment.get(p.lang) or stored.assessment["fr"]
+    bundle = case_to_bundle(stored.case, assessment)
+    response = _download(bundle, f"{case_id}.fhir.json")
+    response.media_type = "application/fhir+json"
+    response.headers["content-type"] = "application/fhir+json"
+    return response
+
+
 @router.post("/cases/{case_id}/reassess")
 def reassess(case_id: str, p: Page = Depends(clinician_page)) -> Response:
     with p.state.db.session() as db:
@@ -632,6 +654,22 @@ def import_post(p: Page = Depends(clinician_page)) -> Response:
     if not data or (isinstance(data, str) and not data.strip()):
         return p.render("import.html", text=text, error=p.t("import.empty"))
     try:
+        fhir = read_fhir(data)
+    except FhirImportError as exc:
+        said = "; ".join(f"{pr.path}: {problem_text(pr, p.t.lang)}" for pr in exc.problems)
+        return p.render(
+            "import.html", status=422, text=text, error=p.t("import.fhir_error", message=said)
+        )
+    except CaseFormatError as exc:
+        return p.render(
+            "import.html",
+            status=422,
+            text=text,
+            error=p.t("import.fhir_error", message=format_error_text(exc, p)),
+        )
+    if fhir is not None:
+        return _import_fhir(p, fhir, text)
+    try:
         case = load_case(data)
     except CaseFormatError as exc:
         return p.render(
@@ -652,6 +690,28 @@ def import_post(p: Page = Depends(clinician_page)) -> Response:
             state = EditorState.from_case(case.to_json())
             return _render_editor(p, state, None, 0, message=p.t("editor.exists"))
     return _redirect(f"/cases/{quote(stored.summary.case_id)}?saved=1")
+
+
+def _import_fhir(p: Page, fhir: ImportResult, text: str) -> Response:
+    """Store the case read from FHIR and show what was not taken into it."""
+    try:
+        case = parse_case(fhir.case)
+    except (CaseValidationError, CaseFormatError):
+        state = EditorState.from_case(fhir.case)
+        return _render_editor(p, state, None, 0, message=p.t("import.invalid"))
+    with p.state.db.session() as db:
+        try:
+            stored = case_ops.create(db, p.actor, case.to_json(), action="import")
+        except CaseExists:
+            db.rollback()
+            state = EditorState.from_case(case.to_json())
+            return _render_editor(p, state, None, 0, message=p.t("editor.exists"))
+    return p.render(
+        "import.html",
+        text="",
+        imported=stored.summary,
+        unmapped=[(u.path, u.reason) for u in fhir.unmapped],
+    )
 
 
 # ---------------------------------------------------------------- audit
