@@ -758,3 +758,59 @@ def test_export_fhir_is_a_download_checked_and_audited(client: TestClient) -> No
     audit = client.get("/api/v1/audit?case=fhir-exp", headers=token(client, "root"))
     actions = [e["action"] for e in audit.json()]
     assert "fhir_export" in actions
+
+
+# ---------------------------------------------------------------- audit words
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "fr",
+            [
+                "Création d'une réunion",  # meeting_create
+                "Ajout à l'ordre du jour",  # agenda_add
+                "Décision de la réunion",  # board_decision
+                "Export FHIR",  # fhir_export
+                "réunion 3, point 7",
+                "réunion 3, décision 9 (corrige la décision 8)",
+                "graphique « Somme des diamètres », version 1",
+                "FHIR, version 1",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Meeting created",
+                "Added to an agenda",
+                "Board decision",
+                "FHIR export",
+                "meeting 3, item 7",
+                "meeting 3, decision 9 (amends decision 8)",
+                'plot "Sum of diameters", version 1',
+                "FHIR, version 1",
+            ],
+        ),
+    ],
+)
+def test_audit_page_says_the_new_actions_in_words(
+    client: TestClient, app: Any, lang: str, expected: list[str]
+) -> None:
+    from thyref.storage import repository as repo
+
+    _create(client, scans_case("au-new"))
+    login(client)
+    assert client.get("/cases/au-new/v1/recist.svg").status_code == 200
+    assert client.get("/cases/au-new/fhir.json").status_code == 200
+    with app.state.thyref.db.session() as db:
+        actor = repo.find_user(db, "alice")[0]
+        repo.audit(db, actor, "meeting_create", None, "meeting 3")
+        repo.audit(db, actor, "agenda_add", "au-new", "meeting 3 item 7")
+        repo.audit(db, actor, "board_decision", "au-new", "meeting 3 decision 9 amends 8")
+    login(client, "root")
+    page = html.unescape(client.get(f"/admin/audit?lang={lang}").text)
+    for words in expected:
+        assert words in page, words
+    for code in ("meeting_create", "agenda_add", "board_decision", "fhir_export", "plot recist"):
+        assert code not in page  # said in words, not as a code

@@ -744,6 +744,20 @@ _AUDIT_DETAILS = (
     (re.compile(r"^history$"), "audit.d.history", ()),
     (re.compile(r"^case version (\d+)$"), "audit.d.case_version", ("n",)),
     (re.compile(r"^assessment version (\d+)$"), "audit.d.assessment_version", ("n",)),
+    (re.compile(r"^fhir version (\d+)$"), "audit.d.fhir_version", ("n",)),
+    (re.compile(r"^plot ([a-z_]+) version (\d+)$"), "audit.d.plot", ("name", "n")),
+    (re.compile(r"^meeting (\d+)$"), "audit.d.meeting", ("m",)),
+    (re.compile(r"^meeting (\d+) item (\d+)$"), "audit.d.agenda", ("m", "item")),
+    (re.compile(r"^meeting (\d+) decision (\d+)$"), "audit.d.decision", ("m", "d")),
+    (
+        re.compile(r"^meeting (\d+) decision (\d+) amends (\d+)$"),
+        "audit.d.decision_amends",
+        ("m", "d", "a"),
+    ),
+    (re.compile(r"^board sheet version (\d+)$"), "audit.d.board_sheet_version", ("n",)),
+    (re.compile(r"^board sheet item (\d+)$"), "audit.d.board_sheet_item", ("item",)),
+    (re.compile(r"^careplan item (\d+)$"), "audit.d.careplan_item", ("item",)),
+    (re.compile(r"^patient letter item (\d+)$"), "audit.d.patient_letter_item", ("item",)),
 )
 
 
@@ -752,7 +766,10 @@ def audit_detail(detail: str, p: Page) -> tuple[str, str]:
     for pattern, key, names in _AUDIT_DETAILS:
         match = pattern.match(detail)
         if match:
-            return p.t(key, **dict(zip(names, match.groups(), strict=True))), ""
+            values = dict(zip(names, match.groups(), strict=True))
+            if "name" in values and p.t.has(f"case.plot_{values['name']}"):
+                values["name"] = p.t(f"case.plot_{values['name']}")  # the plot's title
+            return p.t(key, **values), ""
     return "", detail
 
 
