@@ -814,3 +814,19 @@ def test_audit_page_says_the_new_actions_in_words(
         assert words in page, words
     for code in ("meeting_create", "agenda_add", "board_decision", "fhir_export", "plot recist"):
         assert code not in page  # said in words, not as a code
+
+
+def test_live_preview_redraws_the_scan_findings_when_lesions_change(client: TestClient) -> None:
+    csrf = login(client)
+    fields = {
+        **_editor_fields(csrf),
+        "lesions[1].id": "P2",
+        "lesions[1].site": "bone",
+        "scans[0].date": "2012-07-08",
+        "scans[0].kind": "post_therapy",
+        "scans[0].finding[1]": "no",
+    }
+    preview = html.unescape(client.post("/cases/preview?lang=en", data=fields).text)
+    assert '<div id="scan-rows" hx-swap-oob="outerHTML">' in preview
+    assert "Uptake of P2" in preview  # the new lesion's finding, with what was chosen
+    assert re.search(r'name="scans\[0\]\.finding\[1\]"[^>]*>.*?value="no" selected', preview, re.S)
