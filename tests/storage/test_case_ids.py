@@ -152,3 +152,43 @@ def test_version_numbers_beyond_the_column_are_not_found_or_stale(
         with pytest.raises(StaleVersion) as stale:
             repo.update_case(db, alice, "v", 10**30, case("v"), assessment("x", []))
         assert stale.value.current_version == 1
+
+
+def test_migration_0006_fills_definitions_differ_from_stored_assessments(tmp_path: Any) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    db = Database(url)
+    differ = '{"definitions": [{"status": "not_refractory"}, {"status": "refractory"}]}'
+    same = '{"definitions": [{"status": "refractory"}, {"status": "refractory"}]}'
+    # a definition outside its scope does not count as a different verdict
+    outside = '{"definitions": [{"status": "refractory"}, {"status": "not_applicable"}]}'
+    with db.engine.begin() as connection:
+        cfg = alembic_config(url)
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "0005")
+        connection.exec_driver_sql(
+            "INSERT INTO centres (id, name, created_at) VALUES (1, 'Lyon', '2026-01-01')"
+        )
+        for pk, name, old, current in (
+            (1, "a", same, differ),  # the current version (2) differs
+            (2, "b", differ, same),  # only an old version differed
+            (3, "c", outside, outside),
+            (4, "d", "{}", "{}"),  # stored before the definitions existed
+        ):
+            connection.exec_driver_sql(
+                "INSERT INTO cases (id, case_id, centre_id, version, status, category, "
+                "criteria, histology, created_at, updated_at) VALUES "
+                f"({pk}, '{name}', 1, 2, 'x', 'y', '', '', '2026-01-01', '2026-01-01')"
+            )
+            for version, text in ((1, old), (2, current)):
+                connection.exec_driver_sql(
+                    "INSERT INTO case_versions (case_pk, version, case_json, assessment_fr, "
+                    "assessment_en, engine_version, rules_version, status, author_name, "
+                    f"note, created_at) VALUES ({pk}, {version}, '{{}}', '{text}', '{{}}', "
+                    "'1', 'r', 'x', 'alice', '', '2026-01-01')"
+                )
+    db.migrate()
+    with db.session() as session:
+        admin = repo.add_user(session, "root", "h", "admin", "Lyon")
+        assert [s.case_id for s in repo.list_cases(session, admin, differ=True)] == ["a"]
+        assert len(repo.list_cases(session, admin)) == 4
+    db.dispose()

@@ -37,6 +37,51 @@ def demo_case(case_id: str = "web-1") -> dict[str, Any]:
     }
 
 
+def scans_case(case_id: str = "web-scans") -> dict[str, Any]:
+    """Two lung lesions avid on the first post-therapy scan and not on the second (the
+    shared example ex-def-lost-uptake): TuThyRef and ATA 2015 both say refractory, by
+    DTC-NO-UPTAKE and ATA2015-LOST-UPTAKE; a third, diagnostic scan at TSH 12 mU/L is
+    below the 30 mU/L of ATA 2015 R53B and does not count."""
+    return {
+        "format": "thyref-case/1",
+        "id": case_id,
+        "diagnosis": {"histology": "papillary", "date": "2014-02-01"},
+        "rai": [
+            {"date": "2014-04-01", "activity": 3.7, "unit": "GBq"},
+            {"date": "2015-04-07", "activity": 5.55, "unit": "GBq"},
+        ],
+        "lesions": [{"id": "L1", "site": "lung"}, {"id": "L2", "site": "lung"}],
+        "scans": [
+            {
+                "date": "2014-04-06",
+                "kind": "post_therapy",
+                "preparation": "withdrawal",
+                "tsh": 70,
+                "iodine_contamination": "none",
+                "findings": {"L1": "yes", "L2": "yes"},
+            },
+            {
+                "date": "2015-04-12",
+                "kind": "post_therapy",
+                "preparation": "rhtsh",
+                "tsh": 110,
+                "iodine_contamination": "none",
+                "findings": {"L1": "no", "L2": "no"},
+            },
+            {
+                "date": "2015-09-01",
+                "kind": "diagnostic_i123",
+                "tsh": 12,
+                "findings": {"L1": "equivocal", "L2": "not_visualized"},
+            },
+        ],
+        "imaging": [
+            {"date": "2015-03-01", "measurements": {"L1": 13, "L2": 11}},
+            {"date": "2015-10-01", "measurements": {"L1": 14, "L2": 11}},
+        ],
+    }
+
+
 def csrf_of(html: str) -> str:
     match = CSRF.search(html)
     assert match, "no CSRF token in the page"
@@ -69,3 +114,31 @@ def token(client: TestClient, username: str = "alice", password: str = PASSWORD)
 def shared_example(kind: str, name: str) -> dict[str, Any]:
     path = require_shared("examples", kind, f"{name}.json")
     return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def fhir_bundle(case_id: str, *, extra_observation: bool = True) -> dict[str, Any]:
+    """``scans_case(case_id)`` as a FHIR Bundle by the adapter, plus (by default) an
+    Observation with a code the adapter does not know (body weight, LOINC 29463-7): it
+    must come back in ``unmapped``."""
+    from thyref.fhir.exporter import case_to_bundle
+
+    bundle = case_to_bundle(scans_case(case_id))
+    if extra_observation:
+        patient = next(
+            e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"
+        )
+        bundle["entry"].append(
+            {
+                "fullUrl": "urn:uuid:8d0f7a4e-5b36-4c31-9d7e-0c1f2a3b4c5d",
+                "resource": {
+                    "resourceType": "Observation",
+                    "id": "weight-1",
+                    "status": "final",
+                    "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7"}]},
+                    "subject": {"reference": patient},
+                    "effectiveDateTime": "2015-01-01",
+                    "valueQuantity": {"value": 61, "unit": "kg"},
+                },
+            }
+        )
+    return bundle

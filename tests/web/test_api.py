@@ -10,7 +10,16 @@ import pytest
 
 from thyref.domain import assess, parse_case
 
-from .support import PASSWORD, TestClient, demo_case, login, shared_example, token
+from .support import (
+    PASSWORD,
+    TestClient,
+    demo_case,
+    fhir_bundle,
+    login,
+    scans_case,
+    shared_example,
+    token,
+)
 
 
 def test_assess_is_stateless_and_matches_the_domain(client: TestClient) -> None:
@@ -267,3 +276,52 @@ def test_problems_are_also_said_in_the_request_language(
     problem = found["imaging[0].measurements.L9"]
     assert problem["text"] == said
     assert problem["message"] == "lesion 'L9' is not declared in lesions"  # the CLI's text
+
+
+def test_assess_and_store_a_case_with_scans(client: TestClient) -> None:
+    case = scans_case("api-scans")
+    assessed = client.post("/api/v1/assess?lang=en", json=case)
+    assert assessed.status_code == 200, assessed.text
+    body = assessed.json()
+    # the lesions take their rai_uptake from their latest finding ("no" on 2015-04-12)
+    ata = next(d for d in body["definitions"] if d["rule_set"] == "ata-2015")
+    assert ata["criteria_met"] == ["ATA2015-LOST-UPTAKE"]
+    assert "unmapped" not in body  # plain cases keep the plain response
+    alice = token(client)
+    created = client.post("/api/v1/cases", json=case, headers=alice)
+    assert created.status_code == 201, created.text
+    stored = client.get("/api/v1/cases/api-scans", headers=alice).json()
+    assert stored["case"]["scans"] == case["scans"]
+    # a finding for an undeclared lesion: 422 naming the path
+    bad = scans_case("api-bad")
+    bad["scans"][0]["findings"]["L9"] = "yes"
+    refused = client.post("/api/v1/assess", json=bad)
+    assert refused.status_code == 422
+    assert any(p["path"].startswith("scans[0].findings") for p in refused.json()["problems"])
+
+
+def test_assess_takes_a_fhir_bundle_and_says_what_it_left(client: TestClient) -> None:
+    bundle = fhir_bundle("api-fhir")
+    response = client.post("/api/v1/assess?lang=en", json=bundle)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    plain = client.post("/api/v1/assess?lang=en", json=scans_case("api-fhir")).json()
+    # the same assessment as the case itself, plus what was not used
+    assert {k: v for k, v in body.items() if k != "unmapped"} == plain
+    assert [u["path"] for u in body["unmapped"]] == [
+        u for u in (x["path"] for x in body["unmapped"]) if "Observation/weight-1" in u
+    ]
+    assert len(body["unmapped"]) == 1 and "29463-7" in body["unmapped"][0]["reason"]
+    # NDJSON too
+    lines = "\n".join(json.dumps(e["resource"]) for e in bundle["entry"])
+    nd = client.post("/api/v1/assess", content=lines.encode())
+    assert nd.status_code == 200 and len(nd.json()["unmapped"]) == 1
+    # no usable primary cancer: 422 with problems, nothing assessed
+    bundle["entry"] = [e for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"]
+    refused = client.post("/api/v1/assess", json=bundle)
+    assert refused.status_code == 422
+    assert refused.json()["problems"]
+    schema = client.get("/api/v1/openapi.json").json()
+    assess_doc = schema["paths"]["/api/v1/assess"]["post"]
+    assert "FHIR R4" in assess_doc["requestBody"]["description"]
+    assert "unmapped" in assess_doc["responses"]["200"]["description"]

@@ -19,6 +19,8 @@ import pytest
 
 from prereq import require
 
+from .support import scans_case
+
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
@@ -70,6 +72,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         repo.add_user(db, ADMIN, hash_password(PASSWORD), "admin", "Lyon")
         for raw in demo_cases():  # every kind of case, for the layout checks
             case_ops.create(db, clinician, raw, action="import", note="demo")
+        # iodine scans and two definitions side by side (case page and editor)
+        case_ops.create(db, clinician, scans_case("web-scans"), action="import", note="scans")
         first = demo_cases()[0]
         changed = {**first, "patient": {**first.get("patient", {}), "birth_year": 1960}}
         case_ops.update(db, clinician, first["id"], 1, changed, note="année de naissance")
@@ -385,6 +389,8 @@ def _layout_pages() -> list[tuple[str, str]]:
     for raw in demo_cases():
         cid = raw["id"]
         pages += [(f"case-{cid}", f"/cases/{cid}"), (f"edit-{cid}", f"/cases/{cid}/edit")]
+    pages += [("case-web-scans", "/cases/web-scans"), ("edit-web-scans", "/cases/web-scans/edit")]
+    pages += [("cases-differ", "/cases?differ=1")]
     first = demo_cases()[0]["id"]
     pages += [
         ("history", f"/cases/{first}/history"),

@@ -134,3 +134,93 @@ def test_form_gives_back_the_exact_json(case: dict[str, Any]) -> None:
         [*state.values.items(), ("extra", state.extra_json())]
     ).to_case()
     assert json.dumps(again, sort_keys=True) == json.dumps(case, sort_keys=True)
+
+
+def _scans_case() -> dict[str, Any]:
+    """Three lesions and three scans: every scan field, one finding per vocabulary value,
+    an integer and a decimal TSH, a finding left out (L3 on the second scan)."""
+    return {
+        "format": "thyref-case/1",
+        "id": "form-scans",
+        "diagnosis": {"histology": "papillary", "date": "2014-02-01"},
+        "rai": [
+            {"date": "2014-04-01", "activity": 3.7, "unit": "GBq"},
+            {"date": "2015-04-07", "activity": 5.55, "unit": "GBq"},
+        ],
+        "lesions": [
+            {"id": "L1", "site": "lung"},
+            {"id": "L2", "site": "lung"},
+            {"id": "L3", "site": "bone"},
+        ],
+        "scans": [
+            {
+                "date": "2014-04-06",
+                "kind": "post_therapy",
+                "rai_date": "2014-04-01",
+                "preparation": "withdrawal",
+                "tsh": 70,
+                "iodine_contamination": "none",
+                "findings": {"L1": "yes", "L2": "yes", "L3": "equivocal"},
+            },
+            {
+                "date": "2015-04-12",
+                "kind": "post_therapy",
+                "preparation": "rhtsh",
+                "tsh": 110.5,
+                "iodine_contamination": "unknown",
+                "findings": {"L1": "no", "L2": "not_visualized"},
+            },
+            {"date": "2015-09-01", "kind": "diagnostic_i123", "findings": {}},
+        ],
+    }
+
+
+def test_scans_round_trip_exactly_through_the_form() -> None:
+    case = _scans_case()
+    parse_case(case)  # the case is valid
+    state = EditorState.from_case(case)
+    assert state.get("scans[0].finding[2]") == "equivocal"
+    assert state.get("scans[1].finding[2]") == ""  # no finding stays no finding
+    assert state.get("scans[1].tsh") == "110.5"
+    again, _ = EditorState.from_form(
+        [*state.values.items(), ("extra", state.extra_json())]
+    ).to_case()
+    assert json.dumps(again, sort_keys=True) == json.dumps(case, sort_keys=True)
+
+
+def test_scan_findings_follow_their_lesion_and_errors_their_field() -> None:
+    state = EditorState.from_case(_scans_case())
+    state.remove_row("lesions", 0)  # L1 goes: its findings go, L2 and L3 shift left
+    assert state.get("scans[0].finding[0]") == "yes"  # L2
+    assert state.get("scans[0].finding[1]") == "equivocal"  # L3
+    case, maps = state.to_case()
+    assert case["scans"][0]["findings"] == {"L2": "yes", "L3": "equivocal"}
+    assert problem_field("scans[1].findings.L3", state, maps) == "scans[1].finding[1]"
+    assert problem_field("scans[0].tsh", state, maps) == "scans[0].tsh"
+    assert problem_field("scans[0].findings.L9", state, maps) == "scans[0]"
+
+
+def test_typed_scan_values_are_kept_for_the_validator() -> None:
+    state = EditorState.from_form(
+        [
+            ("lesions[0].id", "L1"),
+            ("lesions[0].site", "lung"),
+            ("scans[0].date", "2020-01-01"),
+            ("scans[0].kind", "post_therapy"),
+            ("scans[0].tsh", "12,5"),  # French decimal comma
+            ("scans[1].tsh", "haut"),  # not a number: sent as typed
+            ("scans[1].date", "2020-02-01"),
+            ("scans[0].finding[0]", "no"),
+        ]
+    )
+    case, _ = state.to_case()
+    assert case["scans"][0] == {
+        "date": "2020-01-01",
+        "kind": "post_therapy",
+        "tsh": 12.5,
+        "findings": {"L1": "no"},
+    }
+    assert case["scans"][1]["tsh"] == "haut"
+    with pytest.raises(CaseValidationError) as caught:
+        parse_case({**case, "diagnosis": {"histology": "papillary", "date": "2019-01-01"}})
+    assert any(p.path.startswith("scans[1]") for p in caught.value.problems)

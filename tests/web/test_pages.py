@@ -13,7 +13,16 @@ import pytest
 
 from thyref.demo import demo_cases
 
-from .support import PASSWORD, TestClient, csrf_of, demo_case, login, token
+from .support import (
+    PASSWORD,
+    TestClient,
+    csrf_of,
+    demo_case,
+    fhir_bundle,
+    login,
+    scans_case,
+    token,
+)
 
 
 def _create(client: TestClient, case: dict[str, Any], who: str = "alice") -> None:
@@ -551,3 +560,343 @@ def test_audit_filter_shows_and_filters_by_user(client: TestClient) -> None:
     assert users == {"alice"}
     empty = client.get("/admin/audit").text
     assert 'id="user" name="user" value=""' in empty
+
+
+# ---------------------------------------------------------------- definitions and scans
+
+
+def _section(page: str, heading_id: str) -> str:
+    start = page.index(f'id="{heading_id}"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_case_page_compares_the_definitions(client: TestClient) -> None:
+    _create(client, scans_case())
+    login(client)
+    page = html.unescape(client.get("/cases/web-scans?lang=en").text)
+    table = _section(page, "h-definitions")
+    # one row per definition, the primary (TuThyRef) first
+    assert table.index("TuThyRef 2021") < table.index("ATA 2015 (recommendation 91)")
+    assert "reference definition" in table
+    # criteria in words, codes beside them as labels
+    assert "A lesion without I-131 uptake" in table and "<code" in table
+    assert "Lesion no longer avid" in table and "ATA2015-LOST-UPTAKE" in table
+    assert table.count("Refractory") == 2
+    assert "do not give the same verdict" not in page  # both refractory
+    fr = html.unescape(client.get("/cases/web-scans?lang=fr").text)
+    assert "Lésion qui ne fixe plus l'iode" in _section(fr, "h-definitions")
+
+
+def test_case_page_says_not_applicable_and_differ(client: TestClient) -> None:
+    # medullary: ATA 2015 R91 covers differentiated cancer only -> outside the definition
+    case = {
+        "format": "thyref-case/1",
+        "id": "web-mtc",
+        "diagnosis": {"histology": "medullary", "date": "2018-01-01"},
+        "lesions": [{"id": "L1", "site": "liver"}],
+        "clinical": {"standard_treatment_possible": False},
+    }
+    _create(client, case)
+    login(client)
+    page = html.unescape(client.get("/cases/web-mtc?lang=en").text)
+    assert "Outside the definition" in _section(page, "h-definitions")
+    assert 'id="h-scans"' not in page  # medullary without scans: no scan panel
+    assert "No scan recorded" not in page
+    fr = html.unescape(client.get("/cases/web-mtc?lang=fr").text)
+    assert "Hors champ de la définition" in fr
+
+
+def test_case_page_shows_uptake_per_lesion_over_time(client: TestClient) -> None:
+    _create(client, scans_case())
+    login(client)
+    page = html.unescape(client.get("/cases/web-scans?lang=en").text)
+    table = _section(page, "h-scans")
+    # scans as columns in date order, lesions as rows, findings in words
+    assert table.index("2014-04-06") < table.index("2015-04-12") < table.index("2015-09-01")
+    row_l1 = table[table.index(">L1<") : table.index("</tr>", table.index(">L1<"))]
+    assert [w for w in ("Avid", "Not avid", "Equivocal") if w in row_l1] == [
+        "Avid",
+        "Not avid",
+        "Equivocal",
+    ]
+    assert "Not visualised" in table
+    # the TSH 12 mU/L scan is marked as not counted, with the reason
+    assert table.count("(not counted)") == 1
+    assert "TSH 12 mU/L, below 30 mU/L" in table
+    # scans on the I-131 timeline, between the administrations
+    rai = _section(page, "h-rai")
+    assert rai.index("2014-04-01") < rai.index("2014-04-06") < rai.index("2015-04-07")
+    assert "post-therapy scan" in rai
+
+
+def _differing_case(case_id: str) -> dict[str, Any]:
+    """Progression 15 months after I-131 in avid lesions (shared example
+    ex-def-pd-after-window): outside TuThyRef's 12-month window (not refractory), inside
+    ATA 2015 R91 D (refractory): the definitions differ."""
+    return {
+        "format": "thyref-case/1",
+        "id": case_id,
+        "diagnosis": {"histology": "follicular", "date": "2017-09-01"},
+        "rai": [{"date": "2018-01-10", "activity": 150, "unit": "mCi"}],
+        "lesions": [
+            {"id": "B1", "site": "bone", "rai_uptake": "yes"},
+            {"id": "P1", "site": "lung", "rai_uptake": "yes"},
+        ],
+        "imaging": [
+            {"date": "2017-12-15", "measurements": {"B1": 30, "P1": 14}},
+            {"date": "2018-07-01", "measurements": {"B1": 30, "P1": 13}},
+            {"date": "2019-04-20", "measurements": {"B1": 38, "P1": 18}},
+        ],
+    }
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_case_list_filters_on_definitions_differ(client: TestClient, lang: str) -> None:
+    _create(client, _differing_case("dd-1"))
+    _create(client, scans_case("dd-same"))  # both definitions: refractory
+    mtc = {  # refractory under TuThyRef, outside ATA 2015: not_applicable is left out
+        "format": "thyref-case/1",
+        "id": "dd-mtc",
+        "diagnosis": {"histology": "medullary", "date": "2018-01-01"},
+        "lesions": [{"id": "L1", "site": "liver"}],
+        "clinical": {"standard_treatment_possible": False},
+    }
+    _create(client, mtc)
+    login(client)
+    everything = client.get(f"/cases?lang={lang}").text
+    assert all(c in everything for c in ("dd-1", "dd-same", "dd-mtc"))
+    label = {"fr": "Seulement les dossiers où les définitions divergent", "en": "Only cases"}
+    assert label[lang] in html.unescape(everything)
+    # without JS: the form's GET; with JS: the same URL asked by HTMX for #case-results
+    for headers in ({}, {"HX-Request": "true"}):
+        page = client.get(f"/cases?differ=1&lang={lang}", headers=headers).text
+        assert "dd-1" in page
+        assert "dd-same" not in page and "dd-mtc" not in page
+        assert 'name="differ" type="checkbox" value="1" checked' in page
+    mark = {"fr": "définitions divergentes", "en": "definitions differ"}[lang]
+    listed = html.unescape(everything)
+    row = listed[listed.index(">dd-1<") : listed.index("</tr>", listed.index(">dd-1<"))]
+    assert mark in row
+    # combined with another filter
+    assert "dd-1" not in client.get("/cases?differ=1&status=refractory").text
+    assert "dd-1" in client.get("/cases?differ=1&status=not_refractory&q=dd").text
+
+
+def test_editor_round_trips_a_case_with_scans(client: TestClient) -> None:
+    # the same check as for the demo cases, on a case with scans[]
+    test_editor_saves_what_changed_and_nothing_else(client, scans_case("web-rt-scans"))
+
+
+def test_editor_adds_a_scan_with_a_finding_per_lesion(client: TestClient) -> None:
+    csrf = login(client)
+    base = [
+        ("csrf_token", csrf),
+        ("id", "web-new-scan"),
+        ("diagnosis.histology", "papillary"),
+        ("diagnosis.date", "2014-02-01"),
+        ("rai[0].date", "2014-04-01"),
+        ("rai[0].activity", "3.7"),
+        ("rai[0].unit", "GBq"),
+        ("lesions[0].id", "L1"),
+        ("lesions[0].site", "lung"),
+    ]
+    added = _post_form(client, "/cases/new", [*base, ("action", "add:scans")])
+    assert added.status_code == 200
+    page = html.unescape(added.text)
+    assert 'name="scans[0].finding[0]"' in page and "Fixation de L1" in page
+    assert 'name="scans[0].date"' in page and "autofocus" in page
+    saved = _post_form(
+        client,
+        "/cases/new",
+        [
+            *base,
+            ("scans[0].date", "2014-04-06"),
+            ("scans[0].kind", "post_therapy"),
+            ("scans[0].tsh", "70"),
+            ("scans[0].finding[0]", "no"),
+            ("action", "save"),
+        ],
+    )
+    assert saved.status_code == 303, saved.text[:1500]
+    stored = _stored(client, "web-new-scan", 1)
+    assert stored["scans"] == [
+        {"date": "2014-04-06", "kind": "post_therapy", "tsh": 70, "findings": {"L1": "no"}}
+    ]
+    # a finding for a lesion contradicting its own rai_uptake: the error lands on the field
+    bad = _post_form(
+        client,
+        "/cases/new",
+        [
+            *base,
+            ("id", "web-bad-scan"),
+            ("lesions[0].rai_uptake", "yes"),
+            ("scans[0].date", "2014-04-06"),
+            ("scans[0].kind", "post_therapy"),
+            ("scans[0].finding[0]", "no"),
+            ("action", "save"),
+        ],
+    )
+    assert bad.status_code == 200
+    assert 'id="error-summary"' in bad.text
+
+
+def test_import_a_case_with_scans(client: TestClient) -> None:
+    csrf = login(client)
+    case = scans_case("imp-scans")
+    imported = client.post(
+        "/cases/import",
+        data={"csrf_token": csrf, "text": json.dumps(case)},
+        follow_redirects=False,
+    )
+    assert imported.status_code == 303, imported.text[:1000]
+    assert _stored(client, "imp-scans", 1)["scans"] == case["scans"]
+    # an invalid scan opens the editor with the error on the scan's field
+    bad = scans_case("imp-bad-scan")
+    bad["scans"][1]["kind"] = "pet_ct"
+    invalid = client.post("/cases/import", data={"csrf_token": csrf, "text": json.dumps(bad)})
+    assert 'id="editor-form"' in invalid.text
+    assert 'id="f-scans-1-kind"' in invalid.text and 'aria-invalid="true"' in invalid.text
+
+
+# ---------------------------------------------------------------- FHIR
+
+
+def test_import_page_reads_a_fhir_bundle_and_lists_what_it_left(client: TestClient) -> None:
+    csrf = login(client)
+    bundle = fhir_bundle("fhir-imp")
+    page = client.post(
+        "/cases/import?lang=en", data={"csrf_token": csrf, "text": json.dumps(bundle)}
+    )
+    assert page.status_code == 200, page.text[:1500]
+    shown = html.unescape(page.text)
+    assert "Case imported from FHIR" in shown and 'href="/cases/fhir-imp?saved=1"' in shown
+    assert "FHIR elements not taken into the case" in shown
+    assert "Observation/weight-1" in shown and "29463-7" in shown
+    stored = _stored(client, "fhir-imp", 1)
+    assert stored["scans"] == scans_case("fhir-imp")["scans"]
+    # the same upload again: the id is taken, the editor says so and keeps the data
+    again = client.post("/cases/import", data={"csrf_token": csrf, "text": json.dumps(bundle)})
+    assert 'id="editor-form"' in again.text and 'value="2014-04-06"' in again.text
+
+
+def test_import_page_reads_fhir_ndjson_as_a_file(client: TestClient) -> None:
+    csrf = login(client)
+    lines = [json.dumps(e["resource"]) for e in fhir_bundle("fhir-nd")["entry"]]
+    page = client.post(
+        "/cases/import?lang=fr",
+        data={"csrf_token": csrf},
+        files={"file": ("p.ndjson", "\n".join(lines).encode(), "application/x-ndjson")},
+    )
+    assert page.status_code == 200, page.text[:1500]
+    shown = html.unescape(page.text)
+    assert "Dossier importé depuis FHIR" in shown
+    assert "Éléments FHIR non repris dans le dossier" in shown
+    assert _stored(client, "fhir-nd", 1)["lesions"][0]["id"] == "L1"
+
+
+def test_import_page_says_why_a_bundle_holds_no_case(client: TestClient) -> None:
+    csrf = login(client)
+    bundle = fhir_bundle("fhir-none", extra_observation=False)
+    bundle["entry"] = [e for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"]
+    page = client.post(
+        "/cases/import?lang=en", data={"csrf_token": csrf, "text": json.dumps(bundle)}
+    )
+    assert page.status_code == 422
+    assert "Cannot import FHIR" in html.unescape(page.text)
+    assert client.get("/cases/fhir-none").status_code == 404
+
+
+def test_export_fhir_is_a_download_checked_and_audited(client: TestClient) -> None:
+    _create(client, scans_case("fhir-exp"))
+    _create(client, demo_case("fhir-other"), who="bob")
+    login(client)
+    page = html.unescape(client.get("/cases/fhir-exp?lang=en").text)
+    assert 'href="/cases/fhir-exp/fhir.json?version=1&lang=en"' in page
+    assert "Export FHIR" in page
+    exported = client.get("/cases/fhir-exp/fhir.json?version=1")
+    assert exported.status_code == 200
+    assert exported.headers["content-disposition"] == 'attachment; filename="fhir-exp.fhir.json"'
+    assert exported.headers["content-type"].startswith("application/fhir+json")
+    bundle = exported.json()
+    assert bundle["resourceType"] == "Bundle" and bundle["type"] == "collection"
+    # the round trip gives the case back
+    from thyref.fhir.importer import bundle_to_case
+
+    assert bundle_to_case(bundle).case["scans"] == scans_case("fhir-exp")["scans"]
+    assert client.get("/cases/fhir-other/fhir.json").status_code == 404  # another centre
+    assert client.get("/cases/fhir-exp/fhir.json?version=9").status_code == 404
+    audit = client.get("/api/v1/audit?case=fhir-exp", headers=token(client, "root"))
+    actions = [e["action"] for e in audit.json()]
+    assert "fhir_export" in actions
+
+
+# ---------------------------------------------------------------- audit words
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "fr",
+            [
+                "Création d'une réunion",  # meeting_create
+                "Ajout à l'ordre du jour",  # agenda_add
+                "Décision de la réunion",  # board_decision
+                "Export FHIR",  # fhir_export
+                "réunion 3, point 7",
+                "réunion 3, décision 9 (corrige la décision 8)",
+                "graphique « Somme des diamètres », version 1",
+                "FHIR, version 1",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Meeting created",
+                "Added to an agenda",
+                "Board decision",
+                "FHIR export",
+                "meeting 3, item 7",
+                "meeting 3, decision 9 (amends decision 8)",
+                'plot "Sum of diameters", version 1',
+                "FHIR, version 1",
+            ],
+        ),
+    ],
+)
+def test_audit_page_says_the_new_actions_in_words(
+    client: TestClient, app: Any, lang: str, expected: list[str]
+) -> None:
+    from thyref.storage import repository as repo
+
+    _create(client, scans_case("au-new"))
+    login(client)
+    assert client.get("/cases/au-new/v1/recist.svg").status_code == 200
+    assert client.get("/cases/au-new/fhir.json").status_code == 200
+    with app.state.thyref.db.session() as db:
+        actor = repo.find_user(db, "alice")[0]
+        repo.audit(db, actor, "meeting_create", None, "meeting 3")
+        repo.audit(db, actor, "agenda_add", "au-new", "meeting 3 item 7")
+        repo.audit(db, actor, "board_decision", "au-new", "meeting 3 decision 9 amends 8")
+    login(client, "root")
+    page = html.unescape(client.get(f"/admin/audit?lang={lang}").text)
+    for words in expected:
+        assert words in page, words
+    for code in ("meeting_create", "agenda_add", "board_decision", "fhir_export", "plot recist"):
+        assert code not in page  # said in words, not as a code
+
+
+def test_live_preview_redraws_the_scan_findings_when_lesions_change(client: TestClient) -> None:
+    csrf = login(client)
+    fields = {
+        **_editor_fields(csrf),
+        "lesions[1].id": "P2",
+        "lesions[1].site": "bone",
+        "scans[0].date": "2012-07-08",
+        "scans[0].kind": "post_therapy",
+        "scans[0].finding[1]": "no",
+    }
+    preview = html.unescape(client.post("/cases/preview?lang=en", data=fields).text)
+    assert '<div id="scan-rows" hx-swap-oob="outerHTML">' in preview
+    assert "Uptake of P2" in preview  # the new lesion's finding, with what was chosen
+    assert re.search(r'name="scans\[0\]\.finding\[1\]"[^>]*>.*?value="no" selected', preview, re.S)

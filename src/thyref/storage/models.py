@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -104,6 +105,10 @@ class CaseRecord(Base):
     category: Mapped[str] = mapped_column(String(32), index=True)
     criteria: Mapped[str] = mapped_column(String(255), default="")
     histology: Mapped[str] = mapped_column(String(32), default="")
+    # the definitions of refractory disease give different verdicts (not_applicable aside)
+    definitions_differ: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(

@@ -73,6 +73,7 @@ class CaseSummary:
     centre: str
     updated_at: datetime
     updated_by: str | None
+    definitions_differ: bool = False
     # How URLs name the case for the signed-in user: the case id in their own centre,
     # ``<case id>~<centre number>`` for an admin looking at another centre's case.
     ref: str = ""
@@ -252,6 +253,7 @@ def _summary(record: CaseRecord, actor: Actor) -> CaseSummary:
         centre=record.centre.name,
         updated_at=_aware(record.updated_at),
         updated_by=record.updated_by.username if record.updated_by else None,
+        definitions_differ=bool(record.definitions_differ),
         ref=case_ref(actor, record.case_id, record.centre_id),
     )
 
@@ -303,10 +305,14 @@ def list_cases(
     query: str = "",
     status: str = "",
     category: str = "",
+    differ: bool = False,
     limit: int = 500,
 ) -> list[CaseSummary]:
-    """The cases the actor may see, most recently changed first."""
+    """The cases the actor may see, most recently changed first (``differ``: only those
+    whose definitions of refractory disease give different verdicts)."""
     stmt = select(CaseRecord).where(_visible(actor))
+    if differ:
+        stmt = stmt.where(CaseRecord.definitions_differ.is_(True))
     if status:
         stmt = stmt.where(CaseRecord.status == status)
     if category:
@@ -327,6 +333,16 @@ def list_cases(
 
 def count_cases(db: Session) -> int:
     return int(db.scalar(select(func.count()).select_from(CaseRecord)) or 0)
+
+
+def definitions_differ(assessment: Mapping[str, Any]) -> bool:
+    """Two definitions give different statuses (``not_applicable`` left out)."""
+    statuses = {
+        d.get("status")
+        for d in assessment.get("definitions") or []
+        if isinstance(d, Mapping) and d.get("status") != "not_applicable"
+    }
+    return len(statuses) > 1
 
 
 def _assessment_fields(assessments: Mapping[str, JsonObject]) -> dict[str, str]:
@@ -398,6 +414,7 @@ def create_case(
         category=fields["category"],
         criteria=fields["criteria"],
         histology=str(case.get("diagnosis", {}).get("histology", ""))[:32],
+        definitions_differ=definitions_differ(assessments["fr"]),
         created_at=now,
         updated_at=now,
         created_by_id=actor.user_id,
@@ -447,6 +464,7 @@ def update_case(
             category=fields["category"],
             criteria=fields["criteria"],
             histology=str(case.get("diagnosis", {}).get("histology", ""))[:32],
+            definitions_differ=definitions_differ(assessments["fr"]),
             updated_at=now,
             updated_by_id=actor.user_id,
         )

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from thyref.storage import repository as repo
 from thyref.web import cases as case_ops
-from thyref.web.assessing import assess_one, engine_version, load_case
+from thyref.web.assessing import assess_one, engine_version, load_case, parse_case
 from thyref.web.case_schema import CASE_SCHEMA
 from thyref.web.context import (
     Auth,
@@ -29,6 +29,7 @@ from thyref.web.context import (
     app_state,
     cookie_auth,
 )
+from thyref.web.fhir_input import read_fhir
 from thyref.web.patient import answer_engine, answer_json
 from thyref.web.security import (
     CSRF_HEADER,
@@ -168,6 +169,18 @@ CASE_BODY: dict[str, Any] = {
     }
 }
 
+ASSESS_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": (
+            "a case in the thyref-case/1 format, or FHIR R4 (mCODE): a Bundle of one "
+            "patient's resources (JSON, `resourceType` Bundle) or the resources as NDJSON, "
+            "one per line (docs/fhir-mapping.md); 5 MB at most"
+        ),
+        "content": {"application/json": {"schema": CASE_SCHEMA}},
+    }
+}
+
 router = APIRouter(prefix="/api/v1", tags=["thyref"])
 
 
@@ -249,10 +262,13 @@ def health() -> dict[str, str]:
 
 @router.post(
     "/assess",
-    openapi_extra=CASE_BODY,
+    openapi_extra=ASSESS_BODY,
     responses={
         200: {
-            "description": "the assessment (case-format.md output)",
+            "description": (
+                "the assessment (case-format.md output); for FHIR input, with `unmapped`: "
+                "the resources (or parts) not taken into the case, each with its path and why"
+            ),
             "content": {"application/json": {"schema": {"type": "object"}}},
         },
         413: {"model": ErrorOut},
@@ -260,10 +276,20 @@ def health() -> dict[str, str]:
     },
 )
 def assess_case(body: bytes = Depends(raw_body), lang: Lang = "fr") -> Response:
-    """Assess a case without storing anything (no sign-in needed)."""
+    """Assess a case without storing anything (no sign-in needed).
+
+    The body is a `thyref-case/1` case, or FHIR R4: a Bundle (collection, searchset,
+    transaction) or one patient's resources as NDJSON, read as in docs/fhir-mapping.md.
+    For FHIR input the answer adds `unmapped` (what was not used, with the resource path);
+    a Bundle with no usable primary cancer is a 422 naming what is missing.
+    """
     # A sync route: FastAPI runs it in its thread pool, so a large case (up to the limits
     # of the rules file) never holds the event loop while other requests wait.
-    return _json(assess_one(load_case(body), lang))
+    fhir = read_fhir(body)
+    if fhir is None:
+        return _json(assess_one(load_case(body), lang))
+    assessment = assess_one(parse_case(fhir.case), lang)
+    return _json({**assessment, "unmapped": [u.as_dict() for u in fhir.unmapped]})
 
 
 @router.get("/faq", responses={422: ERRORS[422]})

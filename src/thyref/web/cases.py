@@ -92,14 +92,20 @@ def _status_named(query: str) -> str | None:
 
 
 def search(
-    db: Session, actor: repo.Actor, query: str = "", status: str = "", category: str = ""
+    db: Session,
+    actor: repo.Actor,
+    query: str = "",
+    status: str = "",
+    category: str = "",
+    *,
+    differ: bool = False,
 ) -> list[repo.CaseSummary]:
     """The visible cases matching every word of ``query`` in either language.
 
     Words are looked for in the id, status, category, histology, criteria (codes and
     words), extent and molecular results (``papillaire``, ``réfractaire``, ``BRAF``).
     """
-    summaries = repo.list_cases(db, actor, status=status, category=category)
+    summaries = repo.list_cases(db, actor, status=status, category=category, differ=differ)
     wanted = _plain(query).strip()
     if not wanted:
         return summaries

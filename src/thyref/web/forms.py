@@ -5,7 +5,8 @@ problem lands next to its field. Everything typed is kept as text in ``EditorSta
 and sent back as typed: a value that does not parse is passed to the validator as is,
 which reports it at its path, and the form shows it again unchanged.
 Imaging is a grid: ``imaging[i].cell[k]`` is the value of lesion row ``k`` at scan ``i``
-(a number in mm, or a non-target state).
+(a number in mm, or a non-target state). Iodine scans likewise: ``scans[i].finding[k]`` is
+the finding for lesion row ``k`` on scan ``i`` (``findings`` in the case).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from thyref.domain.messages import Lang, problem_text, text
 JsonObject = dict[str, Any]
 
 CASE_FORMAT = "thyref-case/1"
-SECTIONS = ("rai", "lesions", "imaging", "labs", "molecular")
+SECTIONS = ("rai", "lesions", "scans", "imaging", "labs", "molecular")
 SCALARS = {
     "patient": ("sex", "birth_year"),
     "diagnosis": ("histology", "date", "extent", "primary_sample_date"),
@@ -45,6 +46,7 @@ ROW_FIELDS = {
         "locally_treatable",
         "confirmed",
     ),
+    "scans": ("date", "kind", "rai_date", "preparation", "tsh", "iodine_contamination"),
     "imaging": ("date", "new_lesions", "assessed_response"),
     "labs": ("date", "test", "value", "unit", "positive", "below_detection", "upper_limit"),
     "molecular": ("gene", "alteration", "kind", "origin", "sample", "date"),
@@ -53,6 +55,7 @@ ROW_FIELDS = {
 ROW_KEYS = {
     "rai": ("date", "activity"),
     "lesions": ("id", "site"),
+    "scans": ("date", "kind"),
     "imaging": ("date",),
     "labs": ("date", "value"),
     "molecular": ("gene", "alteration"),
@@ -62,7 +65,10 @@ NUMBERS = {
     "rai.activity": float,
     "labs.value": float,
     "labs.upper_limit": float,
+    "scans.tsh": float,
 }
+# Per-lesion cells of a row: imaging measurements or states, scan findings.
+CELL = {"imaging": "cell", "scans": "finding"}
 BOOLEANS = {  # tri-state selects ('' = not assessed) and checkboxes
     "clinical.symptomatic",
     "clinical.locally_treatable",
@@ -194,7 +200,7 @@ class EditorState:
                 continue
             moved[f"{section}[{row - 1 if row > index else row}]{match.group(2)}"] = value
         if section == "lesions":  # the lesion's grid column goes too
-            cell = re.compile(r"^(imaging\[\d+\]\.cell)\[(\d+)\]$")
+            cell = re.compile(r"^((?:imaging\[\d+\]\.cell)|(?:scans\[\d+\]\.finding))\[(\d+)\]$")
             shifted: dict[str, str] = {}
             for name, value in moved.items():
                 match = cell.match(name)
@@ -251,7 +257,8 @@ class EditorState:
                 rest = {
                     k: v
                     for k, v in item.items()
-                    if k not in ROW_FIELDS[section] and k not in {"measurements", "non_target"}
+                    if k not in ROW_FIELDS[section]
+                    and k not in {"measurements", "non_target", "findings"}
                 }
                 if section == "lesions":
                     lesion_rows.setdefault(_text(item.get("id")).strip(), row)
@@ -271,6 +278,8 @@ class EditorState:
                             else:
                                 state.values[f"{base}.cell[{column}]"] = _text(value)
                     rest.update(unplaced)
+                if section == "scans":
+                    rest.update(_place_findings(state, base, item.get("findings"), lesion_rows))
                 if rest:
                     state.values[f"{base}.{EXTRA}"] = json.dumps(rest, ensure_ascii=False)
         return state
@@ -332,6 +341,8 @@ class EditorState:
                         item[name] = value
                 if section == "imaging":
                     self._grid_cells(row, lesion_ids, item)
+                if section == "scans":
+                    self._finding_cells(row, lesion_ids, item)
                 index_maps[section][len(items)] = row
                 items.append(item)
             if items:
@@ -349,8 +360,9 @@ class EditorState:
             return False
         if self.get(f"{base}.{EXTRA}"):
             return False
-        if section == "imaging":
-            return not any(self.get(f"{base}.cell[{k}]").strip() for k in self.rows("lesions"))
+        if section in CELL:
+            cell = CELL[section]
+            return not any(self.get(f"{base}.{cell}[{k}]").strip() for k in self.rows("lesions"))
         return True
 
     def _grid_cells(self, row: int, lesion_ids: list[str], item: JsonObject) -> None:
@@ -370,6 +382,16 @@ class EditorState:
         if non_target:
             item["non_target"] = non_target
 
+    def _finding_cells(self, row: int, lesion_ids: list[str], item: JsonObject) -> None:
+        extra = item.pop("findings", None)
+        findings: JsonObject = dict(extra) if isinstance(extra, Mapping) else {}
+        for k, lesion in enumerate(lesion_ids):
+            raw = self.get(f"scans[{row}].finding[{k}]").strip()
+            if raw and lesion:
+                findings[lesion] = raw
+        if findings or extra is not None:
+            item["findings"] = findings if findings or isinstance(extra, Mapping) else extra
+
     @staticmethod
     def _convert(group: str, name: str, raw: str) -> Any:
         text = raw.strip()
@@ -385,6 +407,27 @@ class EditorState:
 
     def extra_json(self) -> str:
         return json.dumps(self.extra, ensure_ascii=False) if self.extra else ""
+
+
+def _place_findings(
+    state: EditorState, base: str, findings: Any, lesion_rows: Mapping[str, int]
+) -> JsonObject:
+    """A scan's findings into its lesion cells; what has no cell is returned (kept as is)."""
+    if findings is None:
+        return {}
+    if not isinstance(findings, Mapping):
+        return {"findings": findings}
+    unplaced: JsonObject = {}
+    for lesion, value in findings.items():
+        column = lesion_rows.get(str(lesion).strip())
+        name = f"{base}.finding[{column}]"
+        if column is None or name in state.values or not isinstance(value, str):
+            unplaced[lesion] = value
+        else:
+            state.values[name] = value
+    if not findings:
+        return {"findings": {}}  # an empty object stays as typed
+    return {"findings": unplaced} if unplaced else {}
 
 
 def _load_extra(text: str) -> JsonObject:
@@ -420,6 +463,10 @@ def problem_field(
             lesion = ".".join(rest[1:])
             ids = state.lesion_ids()
             return f"{base}.cell[{ids.index(lesion)}]" if lesion in ids else base
+        if head == "scans" and len(rest) >= 2 and rest[0] == "findings":
+            lesion = ".".join(rest[1:])
+            ids = state.lesion_ids()
+            return f"{base}.finding[{ids.index(lesion)}]" if lesion in ids else base
         if rest and rest[0] in ROW_FIELDS[head]:
             return f"{base}.{rest[0]}"
         return base

@@ -13,6 +13,9 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from thyref.domain.messages import problem_text
+from thyref.fhir.exporter import case_to_bundle
+from thyref.fhir.importer import FhirImportError, ImportResult
 from thyref.storage import CaseExists, CaseNotFound, Forbidden, StaleVersion
 from thyref.storage import repository as repo
 from thyref.web import cases as case_ops
@@ -35,6 +38,7 @@ from thyref.web.context import (
     clinician_page,
     page,
 )
+from thyref.web.fhir_input import read_fhir
 from thyref.web.forms import SECTIONS, EditorState, field_id, problems_by_field
 from thyref.web.glance import key_figures
 from thyref.web.i18n import Translator
@@ -48,6 +52,7 @@ from thyref.web.security import (
     set_device_cookie,
     verify_password,
 )
+from thyref.web.uptake_view import definitions_view, scan_table, timeline
 
 router = APIRouter(include_in_schema=False)
 CASE_ID = r"^[A-Za-z0-9._-]{1,64}$"
@@ -174,17 +179,22 @@ def case_list(
     q: str = Query("", max_length=100),
     status: str = Query("", max_length=32),
     category: str = Query("", max_length=32),
+    differ: str = Query("", max_length=8),
 ) -> HTMLResponse:
     status = status if status in STATUSES else ""
     category = category if category in CATEGORIES else ""
+    only_differ = differ == "1"
     with p.state.db.session() as db:
-        summaries = case_ops.search(db, p.actor, q, status=status, category=category)
+        summaries = case_ops.search(
+            db, p.actor, q, status=status, category=category, differ=only_differ
+        )
     return p.render(
         "cases.html",
         cases=summaries,
         q=q,
         status_filter=status,
         category=category,
+        differ=only_differ,
         statuses=STATUSES,
         categories=CATEGORIES,
     )
@@ -227,6 +237,10 @@ def _case_page(
         a=assessment,
         view=_assessment_view(assessment),
         figures=key_figures(version.case, assessment, p.t),
+        definitions=definitions_view(assessment, p.t),
+        differ=repo.definitions_differ(assessment),
+        scans=scan_table(version.case, p.t),
+        timeline=timeline(version.case),
         plots=plot_list,
         is_current=current,
         engine_changed=(version.engine_version, version.rules_version) != (engine_now, rules_now),
@@ -362,6 +376,24 @@ def _stored_version(db: Any, p: Page, case_id: str, version: int | None) -> repo
     if version is None:
         return _or_404(lambda: repo.get_case(db, p.actor, case_id)).current  # type: ignore[no-any-return]
     return _or_404(lambda: repo.get_version(db, p.actor, case_id, version))  # type: ignore[no-any-return]
+
+
+@router.get("/cases/{case_id}/fhir.json")
+def download_fhir(
+    case_id: str,
+    p: Page = Depends(clinician_page),
+    version: int | None = Query(None, ge=1, le=MAX_VERSION),
+) -> Response:
+    """The case and its assessment as a FHIR R4 collection Bundle (docs/fhir-mapping.md)."""
+    with p.state.db.session() as db:
+        stored = _stored_version(db, p, case_id, version)
+        repo.audit(db, p.actor, "fhir_export", case_id, f"fhir version {stored.version}")
+    assessment = stored.assessment.get(p.lang) or stored.assessment["fr"]
+    bundle = case_to_bundle(stored.case, assessment)
+    response = _download(bundle, f"{case_id}.fhir.json")
+    response.media_type = "application/fhir+json"
+    response.headers["content-type"] = "application/fhir+json"
+    return response
 
 
 @router.post("/cases/{case_id}/reassess")
@@ -523,6 +555,7 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
         first = {
             "rai": "date",
             "lesions": "id",
+            "scans": "date",
             "imaging": "date",
             "labs": "date",
             "molecular": "gene",
@@ -621,6 +654,22 @@ def import_post(p: Page = Depends(clinician_page)) -> Response:
     if not data or (isinstance(data, str) and not data.strip()):
         return p.render("import.html", text=text, error=p.t("import.empty"))
     try:
+        fhir = read_fhir(data)
+    except FhirImportError as exc:
+        said = "; ".join(f"{pr.path}: {problem_text(pr, p.t.lang)}" for pr in exc.problems)
+        return p.render(
+            "import.html", status=422, text=text, error=p.t("import.fhir_error", message=said)
+        )
+    except CaseFormatError as exc:
+        return p.render(
+            "import.html",
+            status=422,
+            text=text,
+            error=p.t("import.fhir_error", message=format_error_text(exc, p)),
+        )
+    if fhir is not None:
+        return _import_fhir(p, fhir, text)
+    try:
         case = load_case(data)
     except CaseFormatError as exc:
         return p.render(
@@ -641,6 +690,28 @@ def import_post(p: Page = Depends(clinician_page)) -> Response:
             state = EditorState.from_case(case.to_json())
             return _render_editor(p, state, None, 0, message=p.t("editor.exists"))
     return _redirect(f"/cases/{quote(stored.summary.case_id)}?saved=1")
+
+
+def _import_fhir(p: Page, fhir: ImportResult, text: str) -> Response:
+    """Store the case read from FHIR and show what was not taken into it."""
+    try:
+        case = parse_case(fhir.case)
+    except (CaseValidationError, CaseFormatError):
+        state = EditorState.from_case(fhir.case)
+        return _render_editor(p, state, None, 0, message=p.t("import.invalid"))
+    with p.state.db.session() as db:
+        try:
+            stored = case_ops.create(db, p.actor, case.to_json(), action="import")
+        except CaseExists:
+            db.rollback()
+            state = EditorState.from_case(case.to_json())
+            return _render_editor(p, state, None, 0, message=p.t("editor.exists"))
+    return p.render(
+        "import.html",
+        text="",
+        imported=stored.summary,
+        unmapped=[(u.path, u.reason) for u in fhir.unmapped],
+    )
 
 
 # ---------------------------------------------------------------- audit
@@ -673,6 +744,20 @@ _AUDIT_DETAILS = (
     (re.compile(r"^history$"), "audit.d.history", ()),
     (re.compile(r"^case version (\d+)$"), "audit.d.case_version", ("n",)),
     (re.compile(r"^assessment version (\d+)$"), "audit.d.assessment_version", ("n",)),
+    (re.compile(r"^fhir version (\d+)$"), "audit.d.fhir_version", ("n",)),
+    (re.compile(r"^plot ([a-z_]+) version (\d+)$"), "audit.d.plot", ("name", "n")),
+    (re.compile(r"^meeting (\d+)$"), "audit.d.meeting", ("m",)),
+    (re.compile(r"^meeting (\d+) item (\d+)$"), "audit.d.agenda", ("m", "item")),
+    (re.compile(r"^meeting (\d+) decision (\d+)$"), "audit.d.decision", ("m", "d")),
+    (
+        re.compile(r"^meeting (\d+) decision (\d+) amends (\d+)$"),
+        "audit.d.decision_amends",
+        ("m", "d", "a"),
+    ),
+    (re.compile(r"^board sheet version (\d+)$"), "audit.d.board_sheet_version", ("n",)),
+    (re.compile(r"^board sheet item (\d+)$"), "audit.d.board_sheet_item", ("item",)),
+    (re.compile(r"^careplan item (\d+)$"), "audit.d.careplan_item", ("item",)),
+    (re.compile(r"^patient letter item (\d+)$"), "audit.d.patient_letter_item", ("item",)),
 )
 
 
@@ -681,7 +766,10 @@ def audit_detail(detail: str, p: Page) -> tuple[str, str]:
     for pattern, key, names in _AUDIT_DETAILS:
         match = pattern.match(detail)
         if match:
-            return p.t(key, **dict(zip(names, match.groups(), strict=True))), ""
+            values = dict(zip(names, match.groups(), strict=True))
+            if "name" in values and p.t.has(f"case.plot_{values['name']}"):
+                values["name"] = p.t(f"case.plot_{values['name']}")  # the plot's title
+            return p.t(key, **values), ""
     return "", detail
 
 

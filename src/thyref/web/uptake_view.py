@@ -1,0 +1,114 @@
+"""What the case page shows of the definitions and of the iodine scans.
+
+The definitions side by side (verdict, criteria in words, what is missing) read from the
+assessment's ``definitions``; each lesion's uptake scan by scan (lesions as rows, scans as
+columns), with the scans a definition does not count marked; I-131 administrations and
+scans on one timeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from thyref.domain.assessment import missing_label
+from thyref.domain.rules import load_definition
+from thyref.domain.scans import Scan
+from thyref.domain.uptake import why_not_counting
+from thyref.errors import RulesError
+from thyref.web.i18n import Translator
+
+# the definition whose counting-scan conditions mark the scan table (the one that has any)
+COUNTING_DEFINITION = "ata-2015"
+
+
+@dataclass(frozen=True, slots=True)
+class DefinitionRow:
+    rule_set: str
+    name: str
+    primary: bool
+    status: str
+    criteria: list[tuple[str, str]]  # (code, words)
+    missing: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ScanColumn:
+    date: str
+    kind: str
+    not_counted: str  # why the counting definition leaves it out ("" when it counts)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanTable:
+    columns: list[ScanColumn]
+    rows: list[tuple[str, list[str]]]  # (lesion id, finding per column, "" when none)
+
+
+def definitions_view(a: Mapping[str, Any], t: Translator) -> list[DefinitionRow]:
+    """One row per definition, the primary first (the order of the assessment)."""
+    rows = []
+    for d in a.get("definitions") or []:
+        rule_set = str(d.get("rule_set") or "")
+        name_key = f"definition.{rule_set}"
+        missing = []
+        for item in d.get("missing_data") or []:
+            try:
+                missing.append(missing_label(rule_set, str(item), t.lang))
+            except (RulesError, KeyError, OSError):
+                missing.append(str(item))
+        rows.append(
+            DefinitionRow(
+                rule_set=rule_set,
+                name=t(name_key) if t.has(name_key) else rule_set,
+                primary=bool(d.get("primary")),
+                status=str(d.get("status") or "indeterminate"),
+                criteria=[(str(c), t.label("criterion", c)) for c in d.get("criteria_met") or []],
+                missing=missing,
+            )
+        )
+    return rows
+
+
+def _not_counted(scan: Mapping[str, Any], t: Translator) -> str:
+    try:
+        counting = load_definition(COUNTING_DEFINITION).counting_scans
+        why = why_not_counting(Scan.model_validate(scan), counting)
+    except (RulesError, ValidationError):
+        return ""
+    return why.text(t.lang) if why is not None else ""
+
+
+def scan_table(case: Mapping[str, Any], t: Translator) -> ScanTable | None:
+    """Each declared lesion's finding on each scan, scans by date; None without scans."""
+    scans = [s for s in case.get("scans") or [] if isinstance(s, Mapping)]
+    if not scans:
+        return None
+    scans.sort(key=lambda s: str(s.get("date") or ""))
+    columns = [
+        ScanColumn(str(s.get("date") or ""), str(s.get("kind") or ""), _not_counted(s, t))
+        for s in scans
+    ]
+    lesions = [str(le.get("id")) for le in case.get("lesions") or [] if isinstance(le, Mapping)]
+    rows = [
+        (lid, [str((s.get("findings") or {}).get(lid) or "") for s in scans]) for lid in lesions
+    ]
+    return ScanTable(columns, rows)
+
+
+def timeline(case: Mapping[str, Any]) -> list[tuple[str, str, Mapping[str, Any]]]:
+    """I-131 administrations and scans by date: (date, "rai" | "scan", the entry)."""
+    items: list[tuple[str, str, Mapping[str, Any]]] = [
+        (str(r.get("date") or ""), "rai", r)
+        for r in case.get("rai") or []
+        if isinstance(r, Mapping)
+    ]
+    items += [
+        (str(s.get("date") or ""), "scan", s)
+        for s in case.get("scans") or []
+        if isinstance(s, Mapping)
+    ]
+    return sorted(items, key=lambda item: (item[0], item[1]))
