@@ -342,7 +342,8 @@ def test_edit_existing_case_round_trips(client: TestClient) -> None:
     assert saved.status_code == 303, saved.text[:2000]
     assert saved.headers["location"].startswith("/cases/rt-1")
     stored = client.get("/api/v1/cases/rt-1", headers=token(client)).json()
-    assert stored["version"] == 2  # a new version, saved from the form
+    # saved untouched: the case is the same and no version is made (issue 10)
+    assert stored["version"] == 1
     assert stored["case"] == case
 
 

@@ -265,15 +265,18 @@ def remember_jti(db: Database, claims: Mapping[str, Any]) -> None:
     }
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     statement = (
-        dialect.insert(CdsTokenId).values(**row).on_conflict_do_nothing(index_elements=["jti"])
+        dialect.insert(CdsTokenId)
+        .values(**row)
+        .on_conflict_do_nothing(index_elements=["jti"])
+        .returning(CdsTokenId.jti)  # rowcount is not reliable here (-1 on psycopg)
     )
     purge = now - _purged_at.get(db.url, 0.0) >= JTI_PURGE_SECONDS
     with db.engine.begin() as connection:
         if purge:
             connection.execute(delete(CdsTokenId).where(CdsTokenId.expires_at < now))
             _purged_at[db.url] = now
-        inserted = connection.execute(statement).rowcount
-    if inserted != 1:
+        inserted = connection.execute(statement).first()
+    if inserted is None:
         raise CdsAuthError("token already used (jti replay)")
 
 
