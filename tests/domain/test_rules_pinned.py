@@ -36,10 +36,96 @@ SOURCE_IDS = [
     "MERAIODE",
 ]  # fmt: skip
 MASS = {"ng/mL": "1", "ug/L": "1", "pg/mL": "0.001", "ng/L": "0.001"}  # 1 ng/mL = 1000 pg/mL
-REDIFF_STATUS = "redifferentiation before I-131: trial (MERAIODE) or RCP decision"
 
 EXPECTED: Json = {
     "id": "tuthyref-2021",
+    # case-format.md "Invalid input": dates from 1900-01-01, one I-131 administration up to
+    # 50 GBq (= 1,351 mCi), a measurement up to 1,000 mm; scans[].rai_date: a post-therapy
+    # scan belongs to the latest administration 0 to 14 days before it. The reasons are
+    # prose for the reader (not read by the engine).
+    "input": {
+        "min_date": "1900-01-01",
+        "max_rai_activity_mbq": "50000",
+        "max_measurement_mm": "1000",
+        "post_therapy_scan_link_days": 14,
+    },
+    # bounds of the work one request causes (read by the web adapter, web tests)
+    "limits": {
+        "rai": 50,
+        "lesions": 30,
+        "imaging": 60,
+        "labs": 600,
+        "molecular": 50,
+        "scans": 60,
+        "per_scan": 30,
+        "depth": 16,
+        "number_digits": 40,
+    },
+    # clinical-rules.md sections 1 and 5.1: the definition the shared engine evaluates
+    "definition": {
+        "id": "tuthyref-2021",
+        "reads_scans": False,  # 5.1: uptake from the lesions (scans only fill gaps)
+        "scope": [
+            {"category": "anaplastic", "criteria": ["ATC-ALWAYS"]},
+            {
+                "category": "medullary",
+                "extents": ["locally_advanced", "metastatic"],
+                "outside_note": "note.mtc_not_advanced",
+                "criteria": ["MTC-ADVANCED"],
+            },
+            {
+                "category": "differentiated",
+                "extents": ["locally_advanced", "metastatic"],
+                "outside_note": "note.dtc_locoregional",
+                "criteria": ["DTC-NO-UPTAKE", "DTC-PROGRESSION-12M", "DTC-CUMULATIVE-ACTIVITY"],
+                # section 1: missing items in this order
+                "missing": [
+                    {"item": "lesions.rai_uptake"},
+                    {"item": "imaging_after_rai", "window_months": 12},
+                    {"item": "rai"},
+                ],
+            },
+        ],
+        "criteria": [
+            {
+                "id": "DTC-NO-UPTAKE",
+                "block": "no_uptake",
+                "role": "no_uptake",
+                "requires_rai": True,  # at least one I-131 administration
+                "sources": ["SEED", "ATA2025"],
+                "message": "evidence.no_uptake",
+            },
+            {
+                "id": "DTC-PROGRESSION-12M",
+                "block": "progression_after_rai",
+                "role": "progression",
+                "window_months": 12,
+                "sources": ["SEED"],
+                "message": "evidence.progression",
+            },
+            {
+                "id": "DTC-CUMULATIVE-ACTIVITY",
+                "block": "cumulative_activity",
+                "role": "cumulative_activity",
+                "threshold_mbq": "22000",
+                "sources": ["SEED", "TUTHYREF"],
+                "message": "evidence.cumulative",
+            },
+            {
+                "id": "ATC-ALWAYS",
+                "block": "always",
+                "role": "always",
+                "sources": ["SEED", "TUTHYREF"],
+                "message": "evidence.atc",
+            },
+            {
+                "id": "MTC-ADVANCED",
+                "block": "no_standard_treatment",
+                "sources": ["SEED", "TUTHYREF"],
+                "message": "evidence.mtc",
+            },
+        ],
+    },
     # case-format / clinical-rules "Units: 1 mCi = 37 MBq exactly"; 1 GBq = 1000 MBq
     "units": {"mbq_per_mci": 37, "mbq_per_gbq": 1000},
     "labs": {
@@ -71,7 +157,8 @@ EXPECTED: Json = {
         "criteria": {
             "ATC-ALWAYS": ["SEED", "TUTHYREF"],
             "MTC-ADVANCED": ["SEED", "TUTHYREF"],
-            "DTC-NO-UPTAKE": ["SEED"],
+            # section 1: SEED criteria 1 and 3, ATA2025 R59A (no I-131 yet: indeterminate)
+            "DTC-NO-UPTAKE": ["SEED", "ATA2025"],
             "DTC-PROGRESSION-12M": ["SEED"],
             "DTC-CUMULATIVE-ACTIVITY": ["SEED", "TUTHYREF"],
         },
@@ -118,6 +205,10 @@ EXPECTED: Json = {
         "national_rcp_per_month": 2,
         "primary_sample_max_age_years": 10,
         "molecular_panel": ["BRAF V600E", "RAS (HRAS, KRAS, NRAS)", "RET", "NTRK", "ALK"],
+        # MOLECULAR-TESTING, medullary: RET first, then RAS
+        "molecular_panel_medullary": ["RET", "RAS (HRAS, KRAS, NRAS)"],
+        # GERMLINE-RET-TESTING: a germline RET result answers it, a somatic one does not
+        "germline_gene": "RET",
         "local_min_lesions": 1,
         "local_max_lesions": 5,
         "local_min_size_mm": "10",
@@ -168,6 +259,8 @@ EXPECTED: Json = {
             "CLINICAL-TRIAL": ["SEED"],
             "TKI-SKIN-CARE": ["SEED"],
             "NOTE-TG-NOT-CRITERION": ["SEED"],
+            "GERMLINE-RET-TESTING": ["ATA-MTC2015"],  # section 4
+            "NOTE-DEFINITIONS-DIFFER": ["SEED", "ATA2015"],  # section 5.3
         },
     },
     # section 4, TARGETED-THERAPY
@@ -196,40 +289,18 @@ EXPECTED: Json = {
         },
         {"label": "ALK fusion", "genes": ["ALK"], "kind": "fusion", "drugs": "alk"},
     ],
-    # section 4, SYSTEMIC-THERAPY and TARGETED-THERAPY drug lists with their status
+    # section 4, SYSTEMIC-THERAPY and TARGETED-THERAPY drug lists (their regulatory status
+    # lives in data/therapies.toml, pinned by test_therapies.py)
     "drugs": {
-        "dtc_first_line": {
-            "drugs": ["lenvatinib", "sorafenib"],
-            "status": "EU authorised for progressive RAI-refractory differentiated thyroid cancer",
-        },
-        "dtc_after_vegfr": {
-            "drugs": ["cabozantinib"],
-            "status": "EU authorised after prior VEGFR-targeted therapy",
-        },
-        "mtc": {
-            "drugs": ["vandetanib", "cabozantinib"],
-            "status": "EU authorised for progressive, symptomatic medullary thyroid cancer",
-        },
-        "ret": {
-            "drugs": ["selpercatinib"],
-            "status": "EU authorised for RET-altered thyroid cancer (RET fusion; RET-mutant "
-            "medullary)",
-        },
-        "braf_atc": {
-            "drugs": ["dabrafenib", "trametinib"],
-            "status": "combination used for BRAF V600E anaplastic cancer; check current "
-            "authorisation",
-        },
-        "ntrk": {
-            "drugs": ["larotrectinib", "entrectinib"],
-            "status": "EU authorised tumour-agnostic for NTRK fusion-positive solid tumours",
-        },
-        "alk": {
-            "drugs": ["ALK inhibitor (crizotinib, alectinib...)"],
-            "status": "no thyroid authorisation: within a clinical trial",
-        },
-        "redifferentiation_braf": {"drugs": ["dabrafenib", "trametinib"], "status": REDIFF_STATUS},
-        "redifferentiation_ras": {"drugs": ["trametinib"], "status": REDIFF_STATUS},
+        "dtc_first_line": {"drugs": ["lenvatinib", "sorafenib"]},
+        "dtc_after_vegfr": {"drugs": ["cabozantinib"]},
+        "mtc": {"drugs": ["vandetanib", "cabozantinib"]},
+        "ret": {"drugs": ["selpercatinib"]},
+        "braf_atc": {"drugs": ["dabrafenib", "trametinib"]},
+        "ntrk": {"drugs": ["larotrectinib", "entrectinib"]},
+        "alk": {"drugs": ["ALK inhibitor (crizotinib, alectinib...)"]},
+        "redifferentiation_braf": {"drugs": ["dabrafenib", "trametinib"]},
+        "redifferentiation_ras": {"drugs": ["trametinib"]},
     },
 }
 
@@ -237,10 +308,17 @@ EXPECTED: Json = {
 PINNED = {"tuthyref-2021": EXPECTED}  # rule set id -> its hand-written table
 
 
-def _read_file() -> Json:
-    data = tomllib.loads(rules_text("tuthyref-2021"))
+def _read_file(rule_set: str = "tuthyref-2021") -> Json:
+    """The parsed file without its prose: titles, citation text, `checked` and reasons."""
+    data = tomllib.loads(rules_text(rule_set))
     data.pop("title", None)
     data["sources"] = sorted(data.get("sources", {}))
+    data.get("input", {}).pop("reasons", None)
+    definition = data.get("definition", {})
+    definition.pop("title", None)
+    definition.pop("checked", None)
+    for criterion in definition.get("criteria", []):
+        criterion.pop("checked", None)
     return data
 
 
@@ -277,7 +355,7 @@ TODAY = date(2026, 6, 1)
 SPEC_SOURCES = {
     "ATC-ALWAYS": ["SEED", "TUTHYREF"],
     "MTC-ADVANCED": ["SEED", "TUTHYREF"],
-    "DTC-NO-UPTAKE": ["SEED"],
+    "DTC-NO-UPTAKE": ["SEED", "ATA2025"],
     "DTC-PROGRESSION-12M": ["SEED"],
     "DTC-CUMULATIVE-ACTIVITY": ["SEED", "TUTHYREF"],
     "RCP-NATIONAL": ["SEED"],
@@ -297,6 +375,8 @@ SPEC_SOURCES = {
     "CLINICAL-TRIAL": ["SEED"],
     "TKI-SKIN-CARE": ["SEED"],
     "NOTE-TG-NOT-CRITERION": ["SEED"],
+    "GERMLINE-RET-TESTING": ["ATA-MTC2015"],
+    "NOTE-DEFINITIONS-DIFFER": ["SEED", "ATA2015"],
 }
 SEEN: set[str] = set()
 
