@@ -305,7 +305,96 @@ EXPECTED: Json = {
 }
 
 
-PINNED = {"tuthyref-2021": EXPECTED}  # rule set id -> its hand-written table
+# clinical-rules.md section 5.2 (ATA 2015 recommendation 91, checked on the ATA pocket
+# guide; R53B for the TSH goal). Prose (titles, `checked`, citation text) is left out.
+R91_R53B = ["ATA2015-R91", "ATA2015-R53B"]
+EXPECTED_ATA2015: Json = {
+    "id": "ata-2015",
+    "sources": ["ATA2015-R53B", "ATA2015-R91"],
+    "definition": {
+        "id": "ata-2015",
+        "reads_scans": True,  # with scans[], the lesions' own rai_uptake is not read
+        "not_applicable_note": "note.ata.not_applicable",
+        "counting_scans": {
+            # a scan counts unless its TSH is recorded and below 30 mU/L (R53B) or its
+            # iodine contamination is suspected or confirmed
+            "min_tsh_mu_l": "30",
+            "excluded_contamination": ["suspected", "confirmed"],
+            "sources": ["ATA2015-R53B", "ATA2015-R91"],
+        },
+        "scope": [
+            {
+                # differentiated with at least one lesion (locoregional included)
+                "category": "differentiated",
+                "requires_lesion": True,
+                "outside_note": "note.ata.no_lesion",
+                # ids in the order of the spec's table
+                "criteria": [
+                    "ATA2015-NEVER-AVID",
+                    "ATA2015-LOST-UPTAKE",
+                    "ATA2015-MIXED-UPTAKE",
+                    "ATA2015-PROGRESSION-DESPITE-UPTAKE",
+                    "ATA2015-NON-AVID",
+                ],
+                # "Status": missing_data in this order; imaging_after_rai at any interval,
+                # only for an avid lesion
+                "missing": [
+                    {"item": "lesions.rai_uptake"},
+                    {"item": "scans.adequate"},
+                    {"item": "imaging_after_rai", "requires_avid_lesion": True},
+                ],
+            },
+            # anaplastic or medullary: not_applicable (R91 is about differentiated cancer)
+            {"category": "anaplastic", "applies": False},
+            {"category": "medullary", "applies": False},
+        ],
+        "criteria": [
+            {
+                "id": "ATA2015-NEVER-AVID",  # R91 A, from the scan history
+                "block": "never_avid",
+                "role": "no_uptake",
+                "with_scans": True,
+                "sources": R91_R53B,
+                "message": "evidence.ata.never_avid",
+            },
+            {
+                "id": "ATA2015-LOST-UPTAKE",  # R91 B
+                "block": "lost_uptake",
+                "role": "no_uptake",
+                "with_scans": True,
+                "sources": R91_R53B,
+                "message": "evidence.ata.lost_uptake",
+            },
+            {
+                "id": "ATA2015-MIXED-UPTAKE",  # R91 C, with or without scans[]
+                "block": "mixed_uptake",
+                "role": "no_uptake",
+                "sources": R91_R53B,
+                "message": "evidence.ata.mixed",
+            },
+            {
+                "id": "ATA2015-PROGRESSION-DESPITE-UPTAKE",  # R91 D: no time window
+                "block": "progression_after_rai",
+                "role": "progression",
+                "avid_after_rai": True,
+                "sources": R91_R53B,
+                "message": "evidence.ata.progression",
+            },
+            {
+                "id": "ATA2015-NON-AVID",  # only without scans[]: A and B together
+                "block": "non_avid",
+                "role": "no_uptake",
+                "with_scans": False,
+                "sources": ["ATA2015-R91"],
+                "message": "evidence.ata.non_avid",
+                "note": "note.ata.history_unknown",
+            },
+        ],
+    },
+}
+
+# rule set id -> its hand-written table
+PINNED = {"tuthyref-2021": EXPECTED, "ata-2015": EXPECTED_ATA2015}
 
 
 def _read_file(rule_set: str = "tuthyref-2021") -> Json:
@@ -328,6 +417,13 @@ def test_rules_file_holds_the_values_of_the_spec() -> None:
     assert sorted(got) == sorted(expected), "top-level tables"
     for key in expected:
         assert got[key] == expected[key], key
+
+
+def test_ata_2015_file_holds_the_values_of_the_spec() -> None:
+    got = _read_file("ata-2015")
+    assert sorted(got) == sorted(EXPECTED_ATA2015), "top-level tables"
+    for key in EXPECTED_ATA2015:
+        assert got[key] == EXPECTED_ATA2015[key], key
 
 
 def test_every_rules_file_is_pinned() -> None:
