@@ -1283,3 +1283,238 @@ def test_best_response_of_unevaluable_scans_only() -> None:
     imaging = [scan("2019-01-10", {"L1": 20, "L2": 20}), scan("2019-04-10", {"L1": 20})]
     lesions = [lesion("L1", "lung", "no"), lesion("L2", "liver", "no")]
     assert _best(imaging, lesions) == "NE"
+
+
+# --- ata-2015 (clinical-rules.md section 5.2) ------------------------------------------
+
+ATA_SOURCES = {
+    "ATA2015-NEVER-AVID": R91_R53B,
+    "ATA2015-LOST-UPTAKE": R91_R53B,
+    "ATA2015-MIXED-UPTAKE": R91_R53B,
+    "ATA2015-PROGRESSION-DESPITE-UPTAKE": R91_R53B,
+    "ATA2015-NON-AVID": ["ATA2015-R91"],
+}
+
+
+def _ata(case: Json) -> Json:
+    out = _assess(case)
+    (verdict,) = [d for d in out["definitions"] if d["rule_set"] == "ata-2015"]
+    for ev in verdict["evidence"]:
+        assert ev["sources"] == ATA_SOURCES[ev["criterion"]], ev["criterion"]
+    return dict(verdict)
+
+
+def _ata_case(scans: list[Json] | None, lesions: list[Json] | None = None, **fields: Any) -> Json:
+    return make_case(
+        lesions=lesions or [lesion("L1", "lung")],
+        rai=[rai("2019-01-01", 100)],
+        scans=scans,
+        **fields,
+    )
+
+
+def _post(day: str, findings: dict[str, str], **extra: Any) -> Json:
+    return {"date": day, "kind": "post_therapy", "findings": findings, **extra}
+
+
+@pytest.mark.parametrize(
+    ("extra", "counts"),
+    [
+        ({"tsh": 30}, True),  # TSH at 30 mU/L: counts (R53B, "below 30" does not)
+        ({"tsh": 29.9}, False),  # just below 30 mU/L: ignored
+        ({}, True),  # TSH not recorded: does not stop it counting
+        ({"iodine_contamination": "none"}, True),
+        ({"iodine_contamination": "unknown"}, True),  # unknown does not stop it
+        ({"iodine_contamination": "suspected"}, False),
+        ({"iodine_contamination": "confirmed"}, False),
+        ({"tsh": 45, "iodine_contamination": "suspected"}, False),  # either condition stops
+    ],
+)
+def test_ata_counting_scans(extra: Json, counts: bool) -> None:
+    verdict = _ata(_ata_case([_post("2019-01-05", {"L1": "no"}, **extra)]))
+    if counts:
+        assert verdict["status"] == "refractory"
+        assert verdict["criteria_met"] == ["ATA2015-NEVER-AVID"]
+    else:
+        # the only finding is on a scan that does not count
+        assert verdict["status"] == "indeterminate"
+        assert verdict["missing_data"] == ["scans.adequate"]
+        assert any("2019-01-05" in n for n in verdict["notes"])  # names the scan's date
+
+
+def test_ata_lost_and_mixed_uptake() -> None:
+    lesions = [lesion("L1", "lung"), lesion("L2", "bone")]
+    scans = [_post("2019-01-05", {"L1": "yes", "L2": "yes"}), _post("2019-01-10", {"L1": "no"})]
+    # L1 yes then no (B); the first scan has no 'no', the second only one finding
+    assert _ata(_ata_case(scans, lesions))["criteria_met"] == ["ATA2015-LOST-UPTAKE"]
+    mixed = [_post("2019-01-05", {"L1": "yes", "L2": "no"})]
+    # L2 first seen 'no' and never 'yes' (A); L1 yes beside L2 no on one scan (C)
+    assert _ata(_ata_case(mixed, lesions))["criteria_met"] == [
+        "ATA2015-NEVER-AVID",
+        "ATA2015-MIXED-UPTAKE",
+    ]
+
+
+def test_ata_equivocal_and_not_visualized_decide_nothing() -> None:
+    scans = [
+        _post("2019-01-05", {"L1": "equivocal"}),
+        _post("2019-01-10", {"L1": "not_visualized"}),
+    ]
+    verdict = _ata(_ata_case(scans))
+    assert verdict["status"] == "indeterminate"
+    assert verdict["missing_data"] == ["lesions.rai_uptake"]
+
+
+def test_ata_without_scans_reads_the_lesions() -> None:
+    # one counting scan after the latest I-131: no -> NON-AVID (A and B together)
+    verdict = _ata(_ata_case(None, [lesion("L1", "lung", "no")]))
+    assert verdict["criteria_met"] == ["ATA2015-NON-AVID"]
+    both = [lesion("L1", "lung", "no"), lesion("L2", "lung", "yes")]
+    assert _ata(_ata_case(None, both))["criteria_met"] == [
+        "ATA2015-MIXED-UPTAKE",
+        "ATA2015-NON-AVID",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("scan_day", "met"),
+    [
+        ("2019-01-15", True),  # 14 days after the I-131 of 2019-01-01: linked to it
+        ("2019-01-01", True),  # on the day (0 days): linked
+    ],
+)
+def test_ata_progression_despite_uptake(scan_day: str, met: bool) -> None:
+    # PD on 2024-06-01, five years after the I-131: R91 D has no time window
+    case = _ata_case(
+        [_post(scan_day, {"L1": "yes"})],
+        imaging=[scan("2019-03-01", {"L1": 20}), scan("2024-06-01", {"L1": 30})],
+    )
+    verdict = _ata(case)
+    assert ("ATA2015-PROGRESSION-DESPITE-UPTAKE" in verdict["criteria_met"]) is met
+
+
+def test_ata_avid_scan_on_a_diagnostic_scan_is_not_post_therapy() -> None:
+    # R91 D needs a post-therapy scan linked to the administration
+    diagnostic = {"date": "2019-01-05", "kind": "diagnostic_i131", "findings": {"L1": "yes"}}
+    case = _ata_case(
+        [diagnostic], imaging=[scan("2019-03-01", {"L1": 20}), scan("2024-06-01", {"L1": 30})]
+    )
+    assert "ATA2015-PROGRESSION-DESPITE-UPTAKE" not in _ata(case)["criteria_met"]
+
+
+def test_ata_imaging_after_rai_at_any_interval() -> None:
+    # avid lesion, I-131 given, no imaging after it: missing imaging_after_rai
+    case = _ata_case([_post("2019-01-05", {"L1": "yes"})])
+    verdict = _ata(case)
+    assert (verdict["status"], verdict["missing_data"]) == ("indeterminate", ["imaging_after_rai"])
+    # imaging six years later still answers it (no window): no PD, not refractory
+    case["imaging"] = [scan("2019-03-01", {"L1": 20}), scan("2025-03-01", {"L1": 20})]
+    assert _ata(case)["status"] == "not_refractory"
+
+
+@pytest.mark.parametrize(
+    ("histology", "lesions", "status"),
+    [
+        ("anaplastic", [lesion("L1", "lung", "no")], "not_applicable"),
+        ("medullary", [lesion("L1", "lung", "no")], "not_applicable"),
+        ("papillary", [], "not_refractory"),  # differentiated without any lesion
+        # locoregional disease is in scope (no extent limit): a cold thyroid-bed lesion
+        ("papillary", [lesion("T1", "thyroid_bed", "no")], "refractory"),
+    ],
+)
+def test_ata_scope(histology: str, lesions: list[Json], status: str) -> None:
+    case = make_case(histology=histology, lesions=lesions or None, rai=[rai("2019-01-01", 100)])
+    assert _ata(case)["status"] == status
+
+
+# --- input bounds (case-format.md "Invalid input"; [input] of tuthyref-2021) -------------
+
+
+def _problem_paths(case: Json) -> list[str]:
+    from thyref.errors import CaseValidationError
+
+    try:
+        parse_case(case)
+    except CaseValidationError as error:
+        return [p.path for p in error.problems]
+    return []
+
+
+@pytest.mark.parametrize(
+    ("activity", "unit", "valid"),
+    [
+        (50, "GBq", True),  # 50 GBq, inclusive
+        (50.001, "GBq", False),
+        (50000, "MBq", True),
+        (50001, "MBq", False),
+        (1351, "mCi", True),  # 1351 x 37 = 49,987 MBq
+        (1352, "mCi", False),  # 50,024 MBq
+    ],
+)
+def test_largest_rai_activity(activity: float, unit: str, valid: bool) -> None:
+    paths = _problem_paths(make_case(rai=[rai("2019-01-01", activity, unit)]))
+    assert paths == ([] if valid else ["rai[0].activity"])
+
+
+@pytest.mark.parametrize(("mm", "valid"), [(1000, True), (1000.1, False)])
+def test_largest_measurement(mm: float, valid: bool) -> None:
+    case = make_case(lesions=[lesion("L1")], imaging=[scan("2019-01-01", {"L1": mm})])
+    assert _problem_paths(case) == ([] if valid else ["imaging[0].measurements.L1"])
+
+
+@pytest.mark.parametrize(("day", "valid"), [("1900-01-01", True), ("1899-12-31", False)])
+def test_earliest_date(day: str, valid: bool) -> None:
+    paths = _problem_paths(make_case(diagnosis_date=day))
+    assert paths == ([] if valid else ["diagnosis.date"])
+
+
+# --- section 1 and 4 preconditions of the clarified spec ---------------------------------
+
+
+def test_no_uptake_needs_an_administration() -> None:
+    # "A non-avid lesion with no I-131 given yet is not enough: indeterminate, missing rai"
+    case = make_case(extent="metastatic", lesions=[lesion("L1", "lung", "no")])
+    got = _assess(case)["refractory"]
+    assert (got["status"], got["criteria_met"], got["missing_data"]) == (
+        "indeterminate",
+        [],
+        ["rai"],
+    )
+    case["rai"] = [rai("2019-01-01", 100)]
+    assert _assess(case)["refractory"]["criteria_met"] == ["DTC-NO-UPTAKE"]
+
+
+@pytest.mark.parametrize(
+    ("molecular", "trial"),
+    [
+        # ALK fusion: TARGETED-THERAPY (ALK inhibitor within a trial), so no CLINICAL-TRIAL
+        (mol("ALK", "EML4-ALK", "fusion"), False),
+        # ALK mutation: no targeted row, so CLINICAL-TRIAL
+        (mol("ALK", "F1174L"), True),
+    ],
+)
+def test_trial_only_when_targeted_therapy_is_not_triggered(molecular: Json, trial: bool) -> None:
+    case = make_case(
+        extent="metastatic",
+        lesions=[lesion("L1", "lung", "no")],
+        rai=[rai("2019-01-01", 100)],
+        molecular=[molecular],
+    )
+    ids = rec_ids(_assess(case))
+    assert ("TARGETED-THERAPY" in ids) is not trial
+    assert ("CLINICAL-TRIAL" in ids) is trial
+
+
+@pytest.mark.parametrize(
+    ("origin", "proposed"),
+    [
+        ("somatic", True),  # "A somatic RET result does not answer this question"
+        ("germline", False),
+    ],
+)
+def test_germline_ret_testing(origin: str, proposed: bool) -> None:
+    case = make_case(histology="medullary", molecular=[mol("RET", "C634R", origin=origin)])
+    out = _assess(case)
+    assert ("GERMLINE-RET-TESTING" in rec_ids(out)) is proposed
+    if proposed:
+        assert "GERMLINE-RET-TESTING" in SEEN  # sources checked by _assess
