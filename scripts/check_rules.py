@@ -28,7 +28,8 @@ first (``tests/domain/test_rules_pinned.py``, quick) and the whole domain suite 
 they pass. ``--behaviour`` leaves out the value table of the pinned tests, to see which
 values only the table pins (no boundary row yet).
 
-Usage: ``python scripts/check_rules.py [-j N] [--only PREFIX] [--list] [--with-cli] [--behaviour]``
+Usage: ``python scripts/check_rules.py [-j N] [--file NAME,...] [--only PREFIX,...] [--list]
+[--with-cli] [--behaviour]`` (``--file ata-2015 --only definition`` limits the run).
 (``make check-rules``). Slow: one pytest run per perturbation (a few seconds each).
 """
 
@@ -61,6 +62,10 @@ NOT_READ: dict[str, str] = {
     "title": "display title: printed by `thyref rules`, never used by a decision",
     "sources.*": "citation prose: printed by `thyref rules`; the engine reads only the ids "
     "(the keys, which are perturbed)",
+    "definition.title": "display title of a definition: printed by `thyref rules`, no decision",
+    "definition.checked": "what was checked in the source: prose for the reader",
+    "definition.criteria[[]*].checked": "what was checked in the source: prose for the reader",
+    "input.reasons.*": "why each input bound: prose for the reader (the keys are perturbed)",
 }
 # Perturbations that cannot change a result: "<path> <kind>" patterns.
 EQUIVALENT: dict[str, str] = {
@@ -323,7 +328,14 @@ class Sandbox:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-j", "--jobs", type=int, default=2, help="parallel pytest runs")
-    parser.add_argument("--only", default="", help="perturb only paths starting with this")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="perturb only paths starting with one of these (comma-separated)",
+    )
+    parser.add_argument(
+        "--file", default="", help="perturb only these rules files (comma-separated, e.g. ata-2015)"
+    )
     parser.add_argument("--list", action="store_true", help="list the perturbations and stop")
     parser.add_argument(
         "--kinds", default="", help="only these kinds, comma-separated (e.g. +1,x1.1,drop)"
@@ -348,7 +360,11 @@ def main() -> int:
         tests.append("--ignore=tests/domain/test_cli.py")
 
     todo: list[Perturbation] = []
+    only = tuple(args.only.split(","))
+    files = {f.removesuffix(".toml") for f in args.file.split(",") if f}
     for path in sorted(RULES_DIR.glob("*.toml")):
+        if files and path.stem not in files:
+            continue
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         for p in perturbations(path.name, data):
             if args.kinds and p.kind not in args.kinds.split(","):
@@ -356,7 +372,7 @@ def main() -> int:
             equivalent = _matches(f"{p.path} {p.kind}", EQUIVALENT) or _matches(
                 f"{p.path} {p.kind} {p.before}", EQUIVALENT
             )
-            if p.path.startswith(args.only) and not equivalent:
+            if p.path.startswith(only) and not equivalent:
                 todo.append(p)
     print("not perturbed (not read by the engine):")
     for pattern, reason in NOT_READ.items():
