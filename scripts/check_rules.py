@@ -83,6 +83,9 @@ EQUIVALENT: dict[str, str] = {
     "series: SD needs target lesions, an overall NON_CR_NON_PD needs none",
     "recist.best_response_rank[[]5] drop": "NE is last: a response missing from the ranking "
     "ranks last anyway",
+    "definition.checked drop-key": "prose for the reader, optional (empty by default)",
+    "definition.criteria[[]*].checked drop-key": "prose for the reader, optional (empty by "
+    "default)",
     "options.local_min_lesions -1": "0: an organ is only counted when it holds a lesion",
     "options.local_min_lesions x0.5": "0: an organ is only counted when it holds a lesion",
 }
