@@ -357,6 +357,7 @@ def main() -> int:
     if args.behaviour:
         # without the value table: which values only the table pins
         extra.append(f"--deselect={pinned}::test_rules_file_holds_the_values_of_the_spec")
+        extra.append(f"--deselect={pinned}::test_ata_2015_file_holds_the_values_of_the_spec")
     quick = [pinned, *extra] if PINNED_TESTS.exists() else []
     tests = [*quick, "tests/domain", *extra]
     if not args.with_cli:
