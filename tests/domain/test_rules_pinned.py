@@ -1335,6 +1335,12 @@ def test_ata_counting_scans(extra: Json, counts: bool) -> None:
     if counts:
         assert verdict["status"] == "refractory"
         assert verdict["criteria_met"] == ["ATA2015-NEVER-AVID"]
+        # the sentence of `evidence.ata.never_avid` (messages.toml), naming the lesion
+        (ev,) = verdict["evidence"]
+        assert ev["detail"].startswith(
+            "Lesion(s) with no uptake on every scan that counts, never avid: "
+        )
+        assert "L1" in ev["detail"]
     else:
         # the only finding is on a scan that does not count
         assert verdict["status"] == "indeterminate"
