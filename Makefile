@@ -42,8 +42,9 @@ bench: install
 
 # Every value of the rules data files, perturbed one at a time, must fail a domain test
 # (scripts/check_rules.py; slow: one pytest run per change, out of `make test`).
+# RULES="--file ata-2015 --only definition" limits the run.
 check-rules: install
-	$(BIN)/python scripts/check_rules.py -j 2
+	$(BIN)/python scripts/check_rules.py -j 2 $(RULES)
 
 # Mutation testing of the domain core with the domain tests ([tool.mutmut] in
 # pyproject.toml; long, out of `make test`; score and survivors in docs/quality.md).

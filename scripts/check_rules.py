@@ -28,7 +28,8 @@ first (``tests/domain/test_rules_pinned.py``, quick) and the whole domain suite 
 they pass. ``--behaviour`` leaves out the value table of the pinned tests, to see which
 values only the table pins (no boundary row yet).
 
-Usage: ``python scripts/check_rules.py [-j N] [--only PREFIX] [--list] [--with-cli] [--behaviour]``
+Usage: ``python scripts/check_rules.py [-j N] [--file NAME,...] [--only PREFIX,...] [--list]
+[--with-cli] [--behaviour]`` (``--file ata-2015 --only definition`` limits the run).
 (``make check-rules``). Slow: one pytest run per perturbation (a few seconds each).
 """
 
@@ -61,6 +62,10 @@ NOT_READ: dict[str, str] = {
     "title": "display title: printed by `thyref rules`, never used by a decision",
     "sources.*": "citation prose: printed by `thyref rules`; the engine reads only the ids "
     "(the keys, which are perturbed)",
+    "definition.title": "display title of a definition: printed by `thyref rules`, no decision",
+    "definition.checked": "what was checked in the source: prose for the reader",
+    "definition.criteria[[]*].checked": "what was checked in the source: prose for the reader",
+    "input.reasons": "why each input bound: prose for the reader, no decision reads it",
 }
 # Perturbations that cannot change a result: "<path> <kind>" patterns.
 EQUIVALENT: dict[str, str] = {
@@ -78,6 +83,9 @@ EQUIVALENT: dict[str, str] = {
     "series: SD needs target lesions, an overall NON_CR_NON_PD needs none",
     "recist.best_response_rank[[]5] drop": "NE is last: a response missing from the ranking "
     "ranks last anyway",
+    "definition.checked drop-key": "prose for the reader, optional (empty by default)",
+    "definition.criteria[[]*].checked drop-key": "prose for the reader, optional (empty by "
+    "default)",
     "options.local_min_lesions -1": "0: an organ is only counted when it holds a lesion",
     "options.local_min_lesions x0.5": "0: an organ is only counted when it holds a lesion",
 }
@@ -323,7 +331,14 @@ class Sandbox:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-j", "--jobs", type=int, default=2, help="parallel pytest runs")
-    parser.add_argument("--only", default="", help="perturb only paths starting with this")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="perturb only paths starting with one of these (comma-separated)",
+    )
+    parser.add_argument(
+        "--file", default="", help="perturb only these rules files (comma-separated, e.g. ata-2015)"
+    )
     parser.add_argument("--list", action="store_true", help="list the perturbations and stop")
     parser.add_argument(
         "--kinds", default="", help="only these kinds, comma-separated (e.g. +1,x1.1,drop)"
@@ -342,13 +357,18 @@ def main() -> int:
     if args.behaviour:
         # without the value table: which values only the table pins
         extra.append(f"--deselect={pinned}::test_rules_file_holds_the_values_of_the_spec")
+        extra.append(f"--deselect={pinned}::test_ata_2015_file_holds_the_values_of_the_spec")
     quick = [pinned, *extra] if PINNED_TESTS.exists() else []
     tests = [*quick, "tests/domain", *extra]
     if not args.with_cli:
         tests.append("--ignore=tests/domain/test_cli.py")
 
     todo: list[Perturbation] = []
+    only = tuple(args.only.split(","))
+    files = {f.removesuffix(".toml") for f in args.file.split(",") if f}
     for path in sorted(RULES_DIR.glob("*.toml")):
+        if files and path.stem not in files:
+            continue
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         for p in perturbations(path.name, data):
             if args.kinds and p.kind not in args.kinds.split(","):
@@ -356,7 +376,7 @@ def main() -> int:
             equivalent = _matches(f"{p.path} {p.kind}", EQUIVALENT) or _matches(
                 f"{p.path} {p.kind} {p.before}", EQUIVALENT
             )
-            if p.path.startswith(args.only) and not equivalent:
+            if p.path.startswith(only) and not equivalent:
                 todo.append(p)
     print("not perturbed (not read by the engine):")
     for pattern, reason in NOT_READ.items():
@@ -372,15 +392,23 @@ def main() -> int:
 
     # a file the loader rejects fails every domain test: no pytest run needed for it
     sys.path.insert(0, str(ROOT / "src"))
-    from thyref.domain.rules import parse_rules
+    from pydantic import ValidationError
+
+    from thyref.domain.rules import DefinitionFile, parse_rules
     from thyref.errors import RulesError
 
     def rejected(p: Perturbation) -> bool:
+        # as the engine loads it: a full rule set, or a file holding only a definition
+        # (ata-2015.toml; `load_definition`)
         try:
-            parse_rules(dumps(p.data))
-        except RulesError:
+            if "refractoriness" in p.data or "definition" not in p.data:
+                parse_rules(dumps(p.data))
+                return False
+            parsed = DefinitionFile.model_validate(tomllib.loads(dumps(p.data)))
+            parsed.definition.check(parsed.sources)
+            return parsed.definition.id != parsed.id
+        except (RulesError, ValidationError):
             return True
-        return False
 
     by_loader = [p for p in todo if rejected(p)]
     todo = [p for p in todo if p not in by_loader]

@@ -39,7 +39,8 @@ def test_no_uptake_names_cold_and_avid_lesions() -> None:
         "others take it up (B1, N1): mixed uptake."
     )
     assert ev["lesions"] == ["L1", "L2"]
-    assert ev["sources"] == ["SEED"]
+    # clinical-rules.md section 1: SEED (criteria 1 and 3), ATA2025 (R59A)
+    assert ev["sources"] == ["SEED", "ATA2025"]
 
 
 def test_no_uptake_without_avid_lesions() -> None:

@@ -36,10 +36,96 @@ SOURCE_IDS = [
     "MERAIODE",
 ]  # fmt: skip
 MASS = {"ng/mL": "1", "ug/L": "1", "pg/mL": "0.001", "ng/L": "0.001"}  # 1 ng/mL = 1000 pg/mL
-REDIFF_STATUS = "redifferentiation before I-131: trial (MERAIODE) or RCP decision"
 
 EXPECTED: Json = {
     "id": "tuthyref-2021",
+    # case-format.md "Invalid input": dates from 1900-01-01, one I-131 administration up to
+    # 50 GBq (= 1,351 mCi), a measurement up to 1,000 mm; scans[].rai_date: a post-therapy
+    # scan belongs to the latest administration 0 to 14 days before it. The reasons are
+    # prose for the reader (not read by the engine).
+    "input": {
+        "min_date": "1900-01-01",
+        "max_rai_activity_mbq": "50000",
+        "max_measurement_mm": "1000",
+        "post_therapy_scan_link_days": 14,
+    },
+    # bounds of the work one request causes (read by the web adapter, web tests)
+    "limits": {
+        "rai": 50,
+        "lesions": 30,
+        "imaging": 60,
+        "labs": 600,
+        "molecular": 50,
+        "scans": 60,
+        "per_scan": 30,
+        "depth": 16,
+        "number_digits": 40,
+    },
+    # clinical-rules.md sections 1 and 5.1: the definition the shared engine evaluates
+    "definition": {
+        "id": "tuthyref-2021",
+        "reads_scans": False,  # 5.1: uptake from the lesions (scans only fill gaps)
+        "scope": [
+            {"category": "anaplastic", "criteria": ["ATC-ALWAYS"]},
+            {
+                "category": "medullary",
+                "extents": ["locally_advanced", "metastatic"],
+                "outside_note": "note.mtc_not_advanced",
+                "criteria": ["MTC-ADVANCED"],
+            },
+            {
+                "category": "differentiated",
+                "extents": ["locally_advanced", "metastatic"],
+                "outside_note": "note.dtc_locoregional",
+                "criteria": ["DTC-NO-UPTAKE", "DTC-PROGRESSION-12M", "DTC-CUMULATIVE-ACTIVITY"],
+                # section 1: missing items in this order
+                "missing": [
+                    {"item": "lesions.rai_uptake"},
+                    {"item": "imaging_after_rai", "window_months": 12},
+                    {"item": "rai"},
+                ],
+            },
+        ],
+        "criteria": [
+            {
+                "id": "DTC-NO-UPTAKE",
+                "block": "no_uptake",
+                "role": "no_uptake",
+                "requires_rai": True,  # at least one I-131 administration
+                "sources": ["SEED", "ATA2025"],
+                "message": "evidence.no_uptake",
+            },
+            {
+                "id": "DTC-PROGRESSION-12M",
+                "block": "progression_after_rai",
+                "role": "progression",
+                "window_months": 12,
+                "sources": ["SEED"],
+                "message": "evidence.progression",
+            },
+            {
+                "id": "DTC-CUMULATIVE-ACTIVITY",
+                "block": "cumulative_activity",
+                "role": "cumulative_activity",
+                "threshold_mbq": "22000",
+                "sources": ["SEED", "TUTHYREF"],
+                "message": "evidence.cumulative",
+            },
+            {
+                "id": "ATC-ALWAYS",
+                "block": "always",
+                "role": "always",
+                "sources": ["SEED", "TUTHYREF"],
+                "message": "evidence.atc",
+            },
+            {
+                "id": "MTC-ADVANCED",
+                "block": "no_standard_treatment",
+                "sources": ["SEED", "TUTHYREF"],
+                "message": "evidence.mtc",
+            },
+        ],
+    },
     # case-format / clinical-rules "Units: 1 mCi = 37 MBq exactly"; 1 GBq = 1000 MBq
     "units": {"mbq_per_mci": 37, "mbq_per_gbq": 1000},
     "labs": {
@@ -71,7 +157,8 @@ EXPECTED: Json = {
         "criteria": {
             "ATC-ALWAYS": ["SEED", "TUTHYREF"],
             "MTC-ADVANCED": ["SEED", "TUTHYREF"],
-            "DTC-NO-UPTAKE": ["SEED"],
+            # section 1: SEED criteria 1 and 3, ATA2025 R59A (no I-131 yet: indeterminate)
+            "DTC-NO-UPTAKE": ["SEED", "ATA2025"],
             "DTC-PROGRESSION-12M": ["SEED"],
             "DTC-CUMULATIVE-ACTIVITY": ["SEED", "TUTHYREF"],
         },
@@ -118,6 +205,10 @@ EXPECTED: Json = {
         "national_rcp_per_month": 2,
         "primary_sample_max_age_years": 10,
         "molecular_panel": ["BRAF V600E", "RAS (HRAS, KRAS, NRAS)", "RET", "NTRK", "ALK"],
+        # MOLECULAR-TESTING, medullary: RET first, then RAS
+        "molecular_panel_medullary": ["RET", "RAS (HRAS, KRAS, NRAS)"],
+        # GERMLINE-RET-TESTING: a germline RET result answers it, a somatic one does not
+        "germline_gene": "RET",
         "local_min_lesions": 1,
         "local_max_lesions": 5,
         "local_min_size_mm": "10",
@@ -168,6 +259,8 @@ EXPECTED: Json = {
             "CLINICAL-TRIAL": ["SEED"],
             "TKI-SKIN-CARE": ["SEED"],
             "NOTE-TG-NOT-CRITERION": ["SEED"],
+            "GERMLINE-RET-TESTING": ["ATA-MTC2015"],  # section 4
+            "NOTE-DEFINITIONS-DIFFER": ["SEED", "ATA2015"],  # section 5.3
         },
     },
     # section 4, TARGETED-THERAPY
@@ -196,51 +289,125 @@ EXPECTED: Json = {
         },
         {"label": "ALK fusion", "genes": ["ALK"], "kind": "fusion", "drugs": "alk"},
     ],
-    # section 4, SYSTEMIC-THERAPY and TARGETED-THERAPY drug lists with their status
+    # section 4, SYSTEMIC-THERAPY and TARGETED-THERAPY drug lists (their regulatory status
+    # lives in data/therapies.toml, pinned by test_therapies.py)
     "drugs": {
-        "dtc_first_line": {
-            "drugs": ["lenvatinib", "sorafenib"],
-            "status": "EU authorised for progressive RAI-refractory differentiated thyroid cancer",
-        },
-        "dtc_after_vegfr": {
-            "drugs": ["cabozantinib"],
-            "status": "EU authorised after prior VEGFR-targeted therapy",
-        },
-        "mtc": {
-            "drugs": ["vandetanib", "cabozantinib"],
-            "status": "EU authorised for progressive, symptomatic medullary thyroid cancer",
-        },
-        "ret": {
-            "drugs": ["selpercatinib"],
-            "status": "EU authorised for RET-altered thyroid cancer (RET fusion; RET-mutant "
-            "medullary)",
-        },
-        "braf_atc": {
-            "drugs": ["dabrafenib", "trametinib"],
-            "status": "combination used for BRAF V600E anaplastic cancer; check current "
-            "authorisation",
-        },
-        "ntrk": {
-            "drugs": ["larotrectinib", "entrectinib"],
-            "status": "EU authorised tumour-agnostic for NTRK fusion-positive solid tumours",
-        },
-        "alk": {
-            "drugs": ["ALK inhibitor (crizotinib, alectinib...)"],
-            "status": "no thyroid authorisation: within a clinical trial",
-        },
-        "redifferentiation_braf": {"drugs": ["dabrafenib", "trametinib"], "status": REDIFF_STATUS},
-        "redifferentiation_ras": {"drugs": ["trametinib"], "status": REDIFF_STATUS},
+        "dtc_first_line": {"drugs": ["lenvatinib", "sorafenib"]},
+        "dtc_after_vegfr": {"drugs": ["cabozantinib"]},
+        "mtc": {"drugs": ["vandetanib", "cabozantinib"]},
+        "ret": {"drugs": ["selpercatinib"]},
+        "braf_atc": {"drugs": ["dabrafenib", "trametinib"]},
+        "ntrk": {"drugs": ["larotrectinib", "entrectinib"]},
+        "alk": {"drugs": ["ALK inhibitor (crizotinib, alectinib...)"]},
+        "redifferentiation_braf": {"drugs": ["dabrafenib", "trametinib"]},
+        "redifferentiation_ras": {"drugs": ["trametinib"]},
     },
 }
 
 
-PINNED = {"tuthyref-2021": EXPECTED}  # rule set id -> its hand-written table
+# clinical-rules.md section 5.2 (ATA 2015 recommendation 91, checked on the ATA pocket
+# guide; R53B for the TSH goal). Prose (titles, `checked`, citation text) is left out.
+R91_R53B = ["ATA2015-R91", "ATA2015-R53B"]
+EXPECTED_ATA2015: Json = {
+    "id": "ata-2015",
+    "sources": ["ATA2015-R53B", "ATA2015-R91"],
+    "definition": {
+        "id": "ata-2015",
+        "reads_scans": True,  # with scans[], the lesions' own rai_uptake is not read
+        "not_applicable_note": "note.ata.not_applicable",
+        "counting_scans": {
+            # a scan counts unless its TSH is recorded and below 30 mU/L (R53B) or its
+            # iodine contamination is suspected or confirmed
+            "min_tsh_mu_l": "30",
+            "excluded_contamination": ["suspected", "confirmed"],
+            "sources": ["ATA2015-R53B", "ATA2015-R91"],
+        },
+        "scope": [
+            {
+                # differentiated with at least one lesion (locoregional included)
+                "category": "differentiated",
+                "requires_lesion": True,
+                "outside_note": "note.ata.no_lesion",
+                # ids in the order of the spec's table
+                "criteria": [
+                    "ATA2015-NEVER-AVID",
+                    "ATA2015-LOST-UPTAKE",
+                    "ATA2015-MIXED-UPTAKE",
+                    "ATA2015-PROGRESSION-DESPITE-UPTAKE",
+                    "ATA2015-NON-AVID",
+                ],
+                # "Status": missing_data in this order; imaging_after_rai at any interval,
+                # only for an avid lesion
+                "missing": [
+                    {"item": "lesions.rai_uptake"},
+                    {"item": "scans.adequate"},
+                    {"item": "imaging_after_rai", "requires_avid_lesion": True},
+                ],
+            },
+            # anaplastic or medullary: not_applicable (R91 is about differentiated cancer)
+            {"category": "anaplastic", "applies": False},
+            {"category": "medullary", "applies": False},
+        ],
+        "criteria": [
+            {
+                "id": "ATA2015-NEVER-AVID",  # R91 A, from the scan history
+                "block": "never_avid",
+                "role": "no_uptake",
+                "with_scans": True,
+                "sources": R91_R53B,
+                "message": "evidence.ata.never_avid",
+            },
+            {
+                "id": "ATA2015-LOST-UPTAKE",  # R91 B
+                "block": "lost_uptake",
+                "role": "no_uptake",
+                "with_scans": True,
+                "sources": R91_R53B,
+                "message": "evidence.ata.lost_uptake",
+            },
+            {
+                "id": "ATA2015-MIXED-UPTAKE",  # R91 C, with or without scans[]
+                "block": "mixed_uptake",
+                "role": "no_uptake",
+                "sources": R91_R53B,
+                "message": "evidence.ata.mixed",
+            },
+            {
+                "id": "ATA2015-PROGRESSION-DESPITE-UPTAKE",  # R91 D: no time window
+                "block": "progression_after_rai",
+                "role": "progression",
+                "avid_after_rai": True,
+                "sources": R91_R53B,
+                "message": "evidence.ata.progression",
+            },
+            {
+                "id": "ATA2015-NON-AVID",  # only without scans[]: A and B together
+                "block": "non_avid",
+                "role": "no_uptake",
+                "with_scans": False,
+                "sources": ["ATA2015-R91"],
+                "message": "evidence.ata.non_avid",
+                "note": "note.ata.history_unknown",
+            },
+        ],
+    },
+}
+
+# rule set id -> its hand-written table
+PINNED = {"tuthyref-2021": EXPECTED, "ata-2015": EXPECTED_ATA2015}
 
 
-def _read_file() -> Json:
-    data = tomllib.loads(rules_text("tuthyref-2021"))
+def _read_file(rule_set: str = "tuthyref-2021") -> Json:
+    """The parsed file without its prose: titles, citation text, `checked` and reasons."""
+    data = tomllib.loads(rules_text(rule_set))
     data.pop("title", None)
     data["sources"] = sorted(data.get("sources", {}))
+    data.get("input", {}).pop("reasons", None)
+    definition = data.get("definition", {})
+    definition.pop("title", None)
+    definition.pop("checked", None)
+    for criterion in definition.get("criteria", []):
+        criterion.pop("checked", None)
     return data
 
 
@@ -250,6 +417,13 @@ def test_rules_file_holds_the_values_of_the_spec() -> None:
     assert sorted(got) == sorted(expected), "top-level tables"
     for key in expected:
         assert got[key] == expected[key], key
+
+
+def test_ata_2015_file_holds_the_values_of_the_spec() -> None:
+    got = _read_file("ata-2015")
+    assert sorted(got) == sorted(EXPECTED_ATA2015), "top-level tables"
+    for key in EXPECTED_ATA2015:
+        assert got[key] == EXPECTED_ATA2015[key], key
 
 
 def test_every_rules_file_is_pinned() -> None:
@@ -277,7 +451,7 @@ TODAY = date(2026, 6, 1)
 SPEC_SOURCES = {
     "ATC-ALWAYS": ["SEED", "TUTHYREF"],
     "MTC-ADVANCED": ["SEED", "TUTHYREF"],
-    "DTC-NO-UPTAKE": ["SEED"],
+    "DTC-NO-UPTAKE": ["SEED", "ATA2025"],
     "DTC-PROGRESSION-12M": ["SEED"],
     "DTC-CUMULATIVE-ACTIVITY": ["SEED", "TUTHYREF"],
     "RCP-NATIONAL": ["SEED"],
@@ -297,6 +471,8 @@ SPEC_SOURCES = {
     "CLINICAL-TRIAL": ["SEED"],
     "TKI-SKIN-CARE": ["SEED"],
     "NOTE-TG-NOT-CRITERION": ["SEED"],
+    "GERMLINE-RET-TESTING": ["ATA-MTC2015"],
+    "NOTE-DEFINITIONS-DIFFER": ["SEED", "ATA2015"],
 }
 SEEN: set[str] = set()
 
@@ -1107,3 +1283,244 @@ def test_best_response_of_unevaluable_scans_only() -> None:
     imaging = [scan("2019-01-10", {"L1": 20, "L2": 20}), scan("2019-04-10", {"L1": 20})]
     lesions = [lesion("L1", "lung", "no"), lesion("L2", "liver", "no")]
     assert _best(imaging, lesions) == "NE"
+
+
+# --- ata-2015 (clinical-rules.md section 5.2) ------------------------------------------
+
+ATA_SOURCES = {
+    "ATA2015-NEVER-AVID": R91_R53B,
+    "ATA2015-LOST-UPTAKE": R91_R53B,
+    "ATA2015-MIXED-UPTAKE": R91_R53B,
+    "ATA2015-PROGRESSION-DESPITE-UPTAKE": R91_R53B,
+    "ATA2015-NON-AVID": ["ATA2015-R91"],
+}
+
+
+def _ata(case: Json) -> Json:
+    out = _assess(case)
+    (verdict,) = [d for d in out["definitions"] if d["rule_set"] == "ata-2015"]
+    for ev in verdict["evidence"]:
+        assert ev["sources"] == ATA_SOURCES[ev["criterion"]], ev["criterion"]
+    return dict(verdict)
+
+
+def _ata_case(scans: list[Json] | None, lesions: list[Json] | None = None, **fields: Any) -> Json:
+    return make_case(
+        lesions=lesions or [lesion("L1", "lung")],
+        rai=[rai("2019-01-01", 100)],
+        scans=scans,
+        **fields,
+    )
+
+
+def _post(day: str, findings: dict[str, str], **extra: Any) -> Json:
+    return {"date": day, "kind": "post_therapy", "findings": findings, **extra}
+
+
+@pytest.mark.parametrize(
+    ("extra", "counts"),
+    [
+        ({"tsh": 30}, True),  # TSH at 30 mU/L: counts (R53B, "below 30" does not)
+        ({"tsh": 29.9}, False),  # just below 30 mU/L: ignored
+        ({}, True),  # TSH not recorded: does not stop it counting
+        ({"iodine_contamination": "none"}, True),
+        ({"iodine_contamination": "unknown"}, True),  # unknown does not stop it
+        ({"iodine_contamination": "suspected"}, False),
+        ({"iodine_contamination": "confirmed"}, False),
+        ({"tsh": 45, "iodine_contamination": "suspected"}, False),  # either condition stops
+    ],
+)
+def test_ata_counting_scans(extra: Json, counts: bool) -> None:
+    verdict = _ata(_ata_case([_post("2019-01-05", {"L1": "no"}, **extra)]))
+    if counts:
+        assert verdict["status"] == "refractory"
+        assert verdict["criteria_met"] == ["ATA2015-NEVER-AVID"]
+        # the sentence of `evidence.ata.never_avid` (messages.toml), naming the lesion
+        (ev,) = verdict["evidence"]
+        assert ev["detail"].startswith(
+            "Lesion(s) with no uptake on every scan that counts, never avid: "
+        )
+        assert "L1" in ev["detail"]
+    else:
+        # the only finding is on a scan that does not count
+        assert verdict["status"] == "indeterminate"
+        assert verdict["missing_data"] == ["scans.adequate"]
+        assert any("2019-01-05" in n for n in verdict["notes"])  # names the scan's date
+
+
+def test_ata_lost_and_mixed_uptake() -> None:
+    lesions = [lesion("L1", "lung"), lesion("L2", "bone")]
+    scans = [_post("2019-01-05", {"L1": "yes", "L2": "yes"}), _post("2019-01-10", {"L1": "no"})]
+    # L1 yes then no (B); the first scan has no 'no', the second only one finding
+    assert _ata(_ata_case(scans, lesions))["criteria_met"] == ["ATA2015-LOST-UPTAKE"]
+    mixed = [_post("2019-01-05", {"L1": "yes", "L2": "no"})]
+    # L2 first seen 'no' and never 'yes' (A); L1 yes beside L2 no on one scan (C)
+    assert _ata(_ata_case(mixed, lesions))["criteria_met"] == [
+        "ATA2015-NEVER-AVID",
+        "ATA2015-MIXED-UPTAKE",
+    ]
+
+
+def test_ata_equivocal_and_not_visualized_decide_nothing() -> None:
+    scans = [
+        _post("2019-01-05", {"L1": "equivocal"}),
+        _post("2019-01-10", {"L1": "not_visualized"}),
+    ]
+    verdict = _ata(_ata_case(scans))
+    assert verdict["status"] == "indeterminate"
+    assert verdict["missing_data"] == ["lesions.rai_uptake"]
+
+
+def test_ata_without_scans_reads_the_lesions() -> None:
+    # one counting scan after the latest I-131: no -> NON-AVID (A and B together)
+    verdict = _ata(_ata_case(None, [lesion("L1", "lung", "no")]))
+    assert verdict["criteria_met"] == ["ATA2015-NON-AVID"]
+    both = [lesion("L1", "lung", "no"), lesion("L2", "lung", "yes")]
+    assert _ata(_ata_case(None, both))["criteria_met"] == [
+        "ATA2015-MIXED-UPTAKE",
+        "ATA2015-NON-AVID",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("scan_day", "met"),
+    [
+        ("2019-01-15", True),  # 14 days after the I-131 of 2019-01-01: linked to it
+        ("2019-01-01", True),  # on the day (0 days): linked
+    ],
+)
+def test_ata_progression_despite_uptake(scan_day: str, met: bool) -> None:
+    # PD on 2024-06-01, five years after the I-131: R91 D has no time window
+    case = _ata_case(
+        [_post(scan_day, {"L1": "yes"})],
+        imaging=[scan("2019-03-01", {"L1": 20}), scan("2024-06-01", {"L1": 30})],
+    )
+    verdict = _ata(case)
+    assert ("ATA2015-PROGRESSION-DESPITE-UPTAKE" in verdict["criteria_met"]) is met
+
+
+def test_ata_avid_scan_on_a_diagnostic_scan_is_not_post_therapy() -> None:
+    # R91 D needs a post-therapy scan linked to the administration
+    diagnostic = {"date": "2019-01-05", "kind": "diagnostic_i131", "findings": {"L1": "yes"}}
+    case = _ata_case(
+        [diagnostic], imaging=[scan("2019-03-01", {"L1": 20}), scan("2024-06-01", {"L1": 30})]
+    )
+    assert "ATA2015-PROGRESSION-DESPITE-UPTAKE" not in _ata(case)["criteria_met"]
+
+
+def test_ata_imaging_after_rai_at_any_interval() -> None:
+    # avid lesion, I-131 given, no imaging after it: missing imaging_after_rai
+    case = _ata_case([_post("2019-01-05", {"L1": "yes"})])
+    verdict = _ata(case)
+    assert (verdict["status"], verdict["missing_data"]) == ("indeterminate", ["imaging_after_rai"])
+    # imaging six years later still answers it (no window): no PD, not refractory
+    case["imaging"] = [scan("2019-03-01", {"L1": 20}), scan("2025-03-01", {"L1": 20})]
+    assert _ata(case)["status"] == "not_refractory"
+
+
+@pytest.mark.parametrize(
+    ("histology", "lesions", "status"),
+    [
+        ("anaplastic", [lesion("L1", "lung", "no")], "not_applicable"),
+        ("medullary", [lesion("L1", "lung", "no")], "not_applicable"),
+        ("papillary", [], "not_refractory"),  # differentiated without any lesion
+        # locoregional disease is in scope (no extent limit): a cold thyroid-bed lesion
+        ("papillary", [lesion("T1", "thyroid_bed", "no")], "refractory"),
+    ],
+)
+def test_ata_scope(histology: str, lesions: list[Json], status: str) -> None:
+    case = make_case(histology=histology, lesions=lesions or None, rai=[rai("2019-01-01", 100)])
+    assert _ata(case)["status"] == status
+
+
+# --- input bounds (case-format.md "Invalid input"; [input] of tuthyref-2021) -------------
+
+
+def _problem_paths(case: Json) -> list[str]:
+    from thyref.errors import CaseValidationError
+
+    try:
+        parse_case(case)
+    except CaseValidationError as error:
+        return [p.path for p in error.problems]
+    return []
+
+
+@pytest.mark.parametrize(
+    ("activity", "unit", "valid"),
+    [
+        (50, "GBq", True),  # 50 GBq, inclusive
+        (50.001, "GBq", False),
+        (50000, "MBq", True),
+        (50001, "MBq", False),
+        (1351, "mCi", True),  # 1351 x 37 = 49,987 MBq
+        (1352, "mCi", False),  # 50,024 MBq
+    ],
+)
+def test_largest_rai_activity(activity: float, unit: str, valid: bool) -> None:
+    paths = _problem_paths(make_case(rai=[rai("2019-01-01", activity, unit)]))
+    assert paths == ([] if valid else ["rai[0].activity"])
+
+
+@pytest.mark.parametrize(("mm", "valid"), [(1000, True), (1000.1, False)])
+def test_largest_measurement(mm: float, valid: bool) -> None:
+    case = make_case(lesions=[lesion("L1")], imaging=[scan("2019-01-01", {"L1": mm})])
+    assert _problem_paths(case) == ([] if valid else ["imaging[0].measurements.L1"])
+
+
+@pytest.mark.parametrize(("day", "valid"), [("1900-01-01", True), ("1899-12-31", False)])
+def test_earliest_date(day: str, valid: bool) -> None:
+    paths = _problem_paths(make_case(diagnosis_date=day))
+    assert paths == ([] if valid else ["diagnosis.date"])
+
+
+# --- section 1 and 4 preconditions of the clarified spec ---------------------------------
+
+
+def test_no_uptake_needs_an_administration() -> None:
+    # "A non-avid lesion with no I-131 given yet is not enough: indeterminate, missing rai"
+    case = make_case(extent="metastatic", lesions=[lesion("L1", "lung", "no")])
+    got = _assess(case)["refractory"]
+    assert (got["status"], got["criteria_met"], got["missing_data"]) == (
+        "indeterminate",
+        [],
+        ["rai"],
+    )
+    case["rai"] = [rai("2019-01-01", 100)]
+    assert _assess(case)["refractory"]["criteria_met"] == ["DTC-NO-UPTAKE"]
+
+
+@pytest.mark.parametrize(
+    ("molecular", "trial"),
+    [
+        # ALK fusion: TARGETED-THERAPY (ALK inhibitor within a trial), so no CLINICAL-TRIAL
+        (mol("ALK", "EML4-ALK", "fusion"), False),
+        # ALK mutation: no targeted row, so CLINICAL-TRIAL
+        (mol("ALK", "F1174L"), True),
+    ],
+)
+def test_trial_only_when_targeted_therapy_is_not_triggered(molecular: Json, trial: bool) -> None:
+    case = make_case(
+        extent="metastatic",
+        lesions=[lesion("L1", "lung", "no")],
+        rai=[rai("2019-01-01", 100)],
+        molecular=[molecular],
+    )
+    ids = rec_ids(_assess(case))
+    assert ("TARGETED-THERAPY" in ids) is not trial
+    assert ("CLINICAL-TRIAL" in ids) is trial
+
+
+@pytest.mark.parametrize(
+    ("origin", "proposed"),
+    [
+        ("somatic", True),  # "A somatic RET result does not answer this question"
+        ("germline", False),
+    ],
+)
+def test_germline_ret_testing(origin: str, proposed: bool) -> None:
+    case = make_case(histology="medullary", molecular=[mol("RET", "C634R", origin=origin)])
+    out = _assess(case)
+    assert ("GERMLINE-RET-TESTING" in rec_ids(out)) is proposed
+    if proposed:
+        assert "GERMLINE-RET-TESTING" in SEEN  # sources checked by _assess
