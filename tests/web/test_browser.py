@@ -274,7 +274,8 @@ def test_progression_changes_status_and_options(checked: Checked) -> None:
     page.wait_for_url("**/cases/br-prog-1?saved=2")
     expect(page.locator("h1 .badge")).to_have_text("Réfractaire")
     expect(page.locator("#h-options + ol")).to_contain_text("LOCAL-TREATMENT")
-    expect(page.locator("table").first).to_contain_text("PD")
+    # the RECIST table says the progression in French words: MP (maladie progressive)
+    expect(page.locator("section[aria-labelledby=h-recist] table").first).to_contain_text("MP")
     for img in page.locator(".plot img").all():
         img.scroll_into_view_if_needed()
         img.evaluate("i => i.complete ? null : new Promise(ok => i.addEventListener('load', ok))")
