@@ -135,6 +135,10 @@ def run() -> None:
 
 def __getattr__(name: str) -> Any:
     """The names of the full app (``app``, ``_read``...), loaded on first use."""
+    if name.startswith("__"):
+        # `from thyref.cli.main import run` (the console script) asks for `__path__`:
+        # answering it must not load the whole app, or the fast path is lost
+        raise AttributeError(name)
     from thyref.cli import app
 
     return getattr(app, name)
