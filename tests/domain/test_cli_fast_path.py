@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import pathlib
+import subprocess
 import sys
 from contextlib import redirect_stdout
 
@@ -141,3 +142,15 @@ def test_start_up_imports(module: str, forbidden: set[str]) -> None:
     loaded = set(done.stdout.split())
     loaded |= {name.split(".")[0] for name in loaded}
     assert loaded & forbidden == set()
+
+
+def test_the_console_script_import_does_not_load_the_app() -> None:
+    # the console script does `from thyref.cli.main import run`; the import system then
+    # asks the module for `__path__`, which must not load typer and the whole app
+    code = (
+        "import sys\n"
+        "from thyref.cli.main import run\n"
+        "print('thyref.cli.app' in sys.modules, 'typer' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
