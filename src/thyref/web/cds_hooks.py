@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import httpx
 import jwt
@@ -711,19 +711,32 @@ async def _read_json(request: Request) -> Any:
         return None
 
 
-@router.post("/{service_id}")
-async def call_service(service_id: str, request: Request) -> JSONResponse:
+BodyT = TypeVar("BodyT", bound=BaseModel)
+
+
+async def _checked_call(
+    service_id: str, request: Request, model: type[BodyT], what: str
+) -> tuple[str, BodyT] | JSONResponse:
+    """A known service, an authenticated caller and a body of ``model``; else the answer."""
     if service_id not in SERVICES:
         return _error(404, "no such CDS service")
     caller = await _authenticate(request)
     if isinstance(caller, JSONResponse):
         return caller
     try:
-        hook = HookRequest.model_validate(await _read_json(request))
+        return caller, model.model_validate(await _read_json(request))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        return _error(400, f"invalid hook request: {where}: {first['msg']}")
+        return _error(400, f"{what}: {where}: {first['msg']}")
+
+
+@router.post("/{service_id}")
+async def call_service(service_id: str, request: Request) -> JSONResponse:
+    checked = await _checked_call(service_id, request, HookRequest, "invalid hook request")
+    if isinstance(checked, JSONResponse):
+        return checked
+    _, hook = checked
     if hook.hook != SERVICES[service_id]:
         return _error(400, f"this service answers the {SERVICES[service_id]} hook")
     try:
@@ -774,16 +787,9 @@ def _store_feedback(db: Database, service_id: str, client: str, body: FeedbackRe
 
 @router.post("/{service_id}/feedback")
 async def feedback(service_id: str, request: Request) -> JSONResponse:
-    if service_id not in SERVICES:
-        return _error(404, "no such CDS service")
-    caller = await _authenticate(request)
-    if isinstance(caller, JSONResponse):
-        return caller
-    try:
-        body = FeedbackRequest.model_validate(await _read_json(request))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        return _error(400, f"invalid feedback: {where}: {first['msg']}")
+    checked = await _checked_call(service_id, request, FeedbackRequest, "invalid feedback")
+    if isinstance(checked, JSONResponse):
+        return checked
+    caller, body = checked
     await run_in_threadpool(_store_feedback, _state(request).db, service_id, caller, body)
     return JSONResponse({"stored": len(body.feedback)})
