@@ -344,6 +344,12 @@ URL = f"{BASE}/thyref-patient-view"
         ({"Authorization": "Bearer " + jwt.encode(  # HS256: not an allowed algorithm
             {"iss": ISSUER, "aud": URL}, "secret-key-of-32-bytes-at-least!", algorithm="HS256")},
          "algorithm"),
+        ({"Authorization": "Bearer not-a-token"}, "not a JWT"),  # no dots at all
+        ({"Authorization": "Bearer a.b.c.d"}, "not a JWT"),  # four segments
+        ({"Authorization": "Bearer %%%.%%%.sig"}, "not a JWT"),  # not base64url
+        ({"Authorization": "Bearer WzFd.e30.sig"}, "not a JWT"),  # header is a JSON list
+        ({"Authorization": "Bearer e30.bm90IGpzb24.sig"}, "not a JWT"),  # payload not JSON
+        ({"Authorization": "Bearer eyJhbGciOiJFUzM4NCJ9.W10.sig"}, "issuer not allowed"),  # a list
     ],
 )  # fmt: skip
 def test_jwt_failures_are_401(ehr: TestClient, headers: dict[str, str], why: str) -> None:

@@ -259,12 +259,14 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     )
     _install_handlers(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    # CDS Hooks first: EHR calls are the latency-critical ones and their paths
+    # (/cds-services/...) meet no other route, so matching them stops here
+    app.include_router(cds_hooks.router)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(patient.router)
     meetings.install(app)
     app.include_router(apidocs_router())
-    app.include_router(cds_hooks.router)
     app.add_middleware(AccessLog)
     app.add_middleware(
         SecurityMiddleware, max_body_bytes=settings.max_body_bytes, https=settings.https

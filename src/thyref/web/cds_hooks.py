@@ -10,6 +10,8 @@ only and must be switched on explicitly (``THYREF_CDS_OPEN=1``).
 
 from __future__ import annotations
 
+import base64
+import functools
 import hashlib
 import logging
 import re
@@ -211,12 +213,9 @@ async def verify_token(
     if not authorization or not authorization.startswith("Bearer "):
         raise CdsAuthError("a Bearer JWT is required")
     token = authorization[len("Bearer ") :].strip()
-    try:
-        # read once, unverified, only to choose the issuer's key; verified in full below
-        unverified = _UNVERIFIED.decode_complete(token, options={"verify_signature": False})
-    except jwt.PyJWTError as exc:
-        raise CdsAuthError("the token is not a JWT") from exc
-    header, payload = unverified["header"], unverified["payload"]
+    # header and payload read unverified, only to choose the issuer's key: the full check
+    # (signature, audience, issuer, expiry) is pyjwt's, below
+    header, payload = _peek(token)
     if header.get("alg") not in ALGORITHMS:
         raise CdsAuthError(f"algorithm must be one of {', '.join(ALGORITHMS)}")
     issuer = payload.get("iss") if isinstance(payload, dict) else None
@@ -246,8 +245,36 @@ async def verify_token(
     return claims
 
 
-_UNVERIFIED = jwt.PyJWT()
+def _peek(token: str) -> tuple[dict[str, Any], Any]:
+    """The header and payload of a compact JWS, not verified; ``CdsAuthError`` if it is
+    not one."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise CdsAuthError("the token is not a JWT")
+    try:
+        header, payload = (
+            orjson.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+            for part in parts[:2]
+        )
+    except (ValueError, orjson.JSONDecodeError) as exc:  # binascii.Error is a ValueError
+        raise CdsAuthError("the token is not a JWT") from exc
+    if not isinstance(header, dict):
+        raise CdsAuthError("the token is not a JWT")
+    return header, payload
+
+
 _purged_at: dict[str, float] = {}  # database URL -> when expired ids were last deleted
+
+
+@functools.cache
+def _jti_insert(dialect_name: str) -> Any:
+    """The token-id insert for one dialect, built once (values bound at each call)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (
+        dialect.insert(CdsTokenId)
+        .on_conflict_do_nothing(index_elements=["jti"])
+        .returning(CdsTokenId.jti)  # rowcount is not reliable here (-1 on psycopg)
+    )
 
 
 def remember_jti(db: Database, claims: Mapping[str, Any]) -> None:
@@ -263,19 +290,13 @@ def remember_jti(db: Database, claims: Mapping[str, Any]) -> None:
         "issuer": str(claims["iss"])[:200],
         "expires_at": float(claims["exp"]),
     }
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(CdsTokenId)
-        .values(**row)
-        .on_conflict_do_nothing(index_elements=["jti"])
-        .returning(CdsTokenId.jti)  # rowcount is not reliable here (-1 on psycopg)
-    )
+    statement = _jti_insert(db.engine.dialect.name)
     purge = now - _purged_at.get(db.url, 0.0) >= JTI_PURGE_SECONDS
     with db.engine.begin() as connection:
         if purge:
             connection.execute(delete(CdsTokenId).where(CdsTokenId.expires_at < now))
             _purged_at[db.url] = now
-        inserted = connection.execute(statement).first()
+        inserted = connection.execute(statement, row).first()
     if inserted is None:
         raise CdsAuthError("token already used (jti replay)")
 
