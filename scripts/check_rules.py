@@ -15,9 +15,9 @@ against it (``PYTHONPATH`` puts the copy first, so no engine change is needed); 
 the tests do not notice "survives". The script lists every survivor and exits 1 when one
 survives.
 
-Values the engine does not read are not perturbed; ``NOT_READ`` lists them with the reason
-(the rule: citation prose and titles, which no decision and no assessment sentence uses;
-their keys are still perturbed, since the engine reads source ids). Perturbations that
+Every value is perturbed, prose included (titles, citations, ``checked`` notes and
+``[input.reasons]``, pinned by ``tests/domain/test_rules_prose.py``); ``NOT_READ`` is the
+place for a value no output reads, with the reason (empty today). Perturbations that
 cannot change any result (the order of a list the engine only tests membership in) are
 listed in ``EQUIVALENT`` with the reason. A new value added to a rules file is therefore
 perturbed, and must be pinned, unless it is added to one of these two tables with a reason.
@@ -56,16 +56,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 RULES_DIR = ROOT / "src" / "thyref" / "data" / "rules"
 PINNED_TESTS = ROOT / "tests" / "domain" / "test_rules_pinned.py"
+PROSE_TESTS = ROOT / "tests" / "domain" / "test_rules_prose.py"
 
 # Paths are dotted, list items as [i]; '*' matches any one segment (fnmatch).
 NOT_READ: dict[str, str] = {
-    "title": "display title: printed by `thyref rules`, never used by a decision",
-    "sources.*": "citation prose: printed by `thyref rules`; the engine reads only the ids "
-    "(the keys, which are perturbed)",
-    "definition.title": "display title of a definition: printed by `thyref rules`, no decision",
-    "definition.checked": "what was checked in the source: prose for the reader",
-    "definition.criteria[[]*].checked": "what was checked in the source: prose for the reader",
-    "input.reasons": "why each input bound: prose for the reader, no decision reads it",
+    # empty since the prose (titles, citations, `checked` notes, `[input.reasons]`) is
+    # pinned by tests/domain/test_rules_prose.py: `thyref rules` and the sheet show it
 }
 # Perturbations that cannot change a result: "<path> <kind>" patterns.
 EQUIVALENT: dict[str, str] = {
@@ -83,9 +79,6 @@ EQUIVALENT: dict[str, str] = {
     "series: SD needs target lesions, an overall NON_CR_NON_PD needs none",
     "recist.best_response_rank[[]5] drop": "NE is last: a response missing from the ranking "
     "ranks last anyway",
-    "definition.checked drop-key": "prose for the reader, optional (empty by default)",
-    "definition.criteria[[]*].checked drop-key": "prose for the reader, optional (empty by "
-    "default)",
     "options.local_min_lesions -1": "0: an organ is only counted when it holds a lesion",
     "options.local_min_lesions x0.5": "0: an organ is only counted when it holds a lesion",
 }
@@ -359,6 +352,8 @@ def main() -> int:
         extra.append(f"--deselect={pinned}::test_rules_file_holds_the_values_of_the_spec")
         extra.append(f"--deselect={pinned}::test_ata_2015_file_holds_the_values_of_the_spec")
     quick = [pinned, *extra] if PINNED_TESTS.exists() else []
+    if quick and PROSE_TESTS.exists():
+        quick.insert(1, str(PROSE_TESTS.relative_to(ROOT)))
     tests = [*quick, "tests/domain", *extra]
     if not args.with_cli:
         tests.append("--ignore=tests/domain/test_cli.py")
