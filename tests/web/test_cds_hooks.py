@@ -441,3 +441,83 @@ def test_outcome_cache_is_bounded() -> None:
     for case_id in ("a-1", "a-2", "a-3"):
         cache.outcome([prefetch["patient"], *resources], case_id)
     assert len(cache._held) == 2
+
+
+# --------------------------------------------------------------------------------------
+# the EHR's access token goes to its own FHIR server only
+
+
+def _fetching_hook(server: str) -> dict[str, Any]:
+    patient_id, prefetch = _record()
+    body = _hook("patient-view", patient_id, {"patient": prefetch["patient"]})
+    body["fhirServer"] = server
+    body["fhirAuthorization"] = {"access_token": "ehr-access-token", "token_type": "Bearer"}
+    return body
+
+
+@pytest.mark.parametrize(
+    ("next_link", "status", "hosts"),
+    [
+        # a next page on the same server is followed (relative links too)
+        ("https://ehr.example.org/fhir/page-2", 200, {"ehr.example.org"}),
+        ("page-2", 200, {"ehr.example.org"}),
+        # a next page elsewhere would receive the token: refused, never called
+        ("https://collector.example.net/fhir/page-2", 412, {"ehr.example.org"}),
+        ("http://ehr.example.org/fhir/page-2", 412, {"ehr.example.org"}),  # https -> http
+    ],
+)  # fmt: skip
+def test_next_pages_stay_on_the_fhir_server(
+    cds_app: FastAPI, next_link: str, status: int, hosts: set[str]
+) -> None:
+    _, prefetch = _record()
+    called: set[str] = set()
+
+    def fhir_server(request: httpx.Request) -> httpx.Response:
+        called.add(request.url.host)
+        if request.url.path.endswith("page-2"):
+            return httpx.Response(200, json={"resourceType": "Bundle", "type": "searchset"})
+        kind = request.url.path.removeprefix("/fhir/").split("/")[0]
+        key = {
+            "Condition": "conditions", "BodyStructure": "bodyStructures",
+            "Observation": "observations", "MedicationAdministration": "iodine",
+            "MedicationStatement": "medications",
+        }[kind]  # fmt: skip
+        page = dict(prefetch[key] or {"resourceType": "Bundle", "type": "searchset"})
+        page["link"] = [{"relation": "next", "url": next_link}]
+        return httpx.Response(200, json=page)
+
+    cds_app.state.cds_transport = httpx.MockTransport(fhir_server)
+    url = f"{BASE}/thyref-patient-view"
+    body = _fetching_hook("https://ehr.example.org/fhir")
+    answer = TestClient(cds_app).post(url, json=body, headers=bearer(url))
+    assert answer.status_code == status, answer.text
+    assert called == hosts
+
+
+@pytest.mark.parametrize(
+    ("server", "status"),
+    [
+        ("https://ehr.example.org/fhir", 412),  # open mode: not a server on this machine
+        ("http://127.0.0.1:8080/fhir", 200),  # loopback: allowed for local testing
+        ("file:///etc/passwd", 412),  # not http(s)
+    ],
+)  # fmt: skip
+def test_open_mode_fetches_only_from_this_machine(
+    make_app: Callable[..., FastAPI], server: str, status: int
+) -> None:
+    _, prefetch = _record()
+    app = make_app(cds_open=True)
+
+    def fhir_server(request: httpx.Request) -> httpx.Response:
+        kind = request.url.path.removeprefix("/fhir/").split("/")[0]
+        key = {
+            "Condition": "conditions", "BodyStructure": "bodyStructures",
+            "Observation": "observations", "MedicationAdministration": "iodine",
+            "MedicationStatement": "medications",
+        }[kind]  # fmt: skip
+        return httpx.Response(200, json=prefetch[key])
+
+    app.state.cds_transport = httpx.MockTransport(fhir_server)
+    body = _fetching_hook(server)
+    answer = TestClient(app).post(f"{BASE}/thyref-patient-view", json=body)
+    assert answer.status_code == status, answer.text

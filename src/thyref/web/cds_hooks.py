@@ -412,8 +412,30 @@ def _resources_of(value: Any) -> list[dict[str, Any]]:
     return [value]
 
 
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = httpx.URL(url)
+    return parts.scheme, parts.host, parts.port
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
 async def _fetch(request: Request, hook: HookRequest, query: str) -> list[dict[str, Any]]:
+    """The resources of one query on the EHR's FHIR server, following its ``next`` pages.
+
+    The access token goes only to the ``fhirServer`` the (authenticated) EHR named: a page
+    link to another origin is refused, not followed. In open mode (no JWT: local testing)
+    only a FHIR server on this machine is called.
+    """
     assert hook.fhirServer is not None and hook.fhirAuthorization is not None
+    try:
+        origin = _origin(hook.fhirServer)
+    except httpx.InvalidURL as exc:
+        raise PrefetchMissing("fhirServer is not a URL") from exc
+    if origin[0] not in ("http", "https"):
+        raise PrefetchMissing("fhirServer is not an http(s) URL")
+    if request.state.cds_caller == "open" and origin[1] not in LOOPBACK_HOSTS:
+        raise PrefetchMissing("open mode (no JWT) calls only a FHIR server on this machine")
     client = _client(request)
     headers = {
         "Accept": "application/fhir+json",
@@ -425,8 +447,10 @@ async def _fetch(request: Request, hook: HookRequest, query: str) -> list[dict[s
         if url is None:
             break
         try:
+            if _origin(url) != origin:
+                raise PrefetchMissing("the FHIR server's next page is on another server")
             response = await client.get(url, headers=headers)
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise PrefetchMissing("the FHIR server cannot be reached") from exc
         if response.status_code == 404 and "?" not in query:
             return found
@@ -438,7 +462,7 @@ async def _fetch(request: Request, hook: HookRequest, query: str) -> list[dict[s
             raise PrefetchMissing("the FHIR server answer is not JSON") from exc
         found += _resources_of(body)
         links = body.get("link") if isinstance(body, dict) else None
-        url = next(
+        following = next(
             (
                 link.get("url")
                 for link in links or []
@@ -446,6 +470,8 @@ async def _fetch(request: Request, hook: HookRequest, query: str) -> list[dict[s
             ),
             None,
         )
+        # a relative link is read against the page it came from
+        url = str(httpx.URL(url).join(following)) if isinstance(following, str) else None
     return found
 
 
@@ -744,6 +770,7 @@ async def _checked_call(
     caller = await _authenticate(request)
     if isinstance(caller, JSONResponse):
         return caller
+    request.state.cds_caller = caller
     try:
         return caller, model.model_validate(await _read_json(request))
     except ValidationError as exc:
