@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from operator import itemgetter
 
 from thyref.domain.case import Case, Imaging, Lesion
 from thyref.domain.messages import Said
@@ -18,6 +19,7 @@ from thyref.domain.rules import RecistRules, Rules
 NODE_ORGAN = "lymph_node"
 _ZERO = Decimal(0)
 _TENTH = Decimal("0.1")
+_SIZE_THEN_ID = itemgetter(0, 1)  # (-size, lesion id): largest first, then by id
 
 
 @dataclass(slots=True)
@@ -94,22 +96,25 @@ def select_targets(case: Case, baseline: Imaging, rules: RecistRules) -> tuple[l
     if declared:
         return declared, "declared"
     candidates = []
+    base_mm = case.shot_mm[0]  # the keys of baseline.measurements
     for lesion in case.raw.lesions:
-        if lesion.recist_role == "non_target" or lesion.id not in baseline.measurements:
+        if lesion.recist_role == "non_target":
             continue
-        size = case.shot_mm[0][lesion.id]
-        if is_measurable(lesion, size, rules):
+        size = base_mm.get(lesion.id)
+        if size is not None and is_measurable(lesion, size, rules):
             candidates.append((-size, lesion.id, lesion))
-    candidates.sort(key=lambda c: (c[0], c[1]))
+    candidates.sort(key=_SIZE_THEN_ID)
     chosen: list[str] = []
     per_organ: dict[str, int] = {}
+    max_targets, per_organ_max = rules.max_targets, rules.max_targets_per_organ
     for _, lesion_id, lesion in candidates:
         organ = organ_of(lesion)
-        if len(chosen) >= rules.max_targets:
+        if len(chosen) >= max_targets:
             break
-        if per_organ.get(organ, 0) >= rules.max_targets_per_organ:
+        count = per_organ.get(organ, 0)
+        if count >= per_organ_max:
             continue
-        per_organ[organ] = per_organ.get(organ, 0) + 1
+        per_organ[organ] = count + 1
         chosen.append(lesion_id)
     order = {lesion.id: i for i, lesion in enumerate(case.raw.lesions)}
     return sorted(chosen, key=order.__getitem__), "selected"
