@@ -110,6 +110,30 @@ def _render(value: Any, lang: Lang) -> Any:
 # (key, lang) -> (catalogue, text) of messages said without parameters
 _PLAIN: dict[tuple[str, str], tuple[dict[str, dict[str, str]], str]] = {}
 
+# (key, lang, signature of the parameters) -> (catalogue, text), bounded: sentences whose
+# parameters are words, whole numbers, flags, Terms and Phrases of words and Terms (lesion
+# lists, option titles). Numbers written the reader's way (Decimal, float, Num) are left
+# out: equal values may be written differently (0 and -0).
+_SAID: dict[tuple[str, str, tuple[Any, ...]], tuple[dict[str, dict[str, str]], str]] = {}
+_SAID_MAX = 4096
+_KEYED = (str, int, bool, Term)
+
+
+def _signature(params: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The parameters as a key whose equality means an equal sentence; None when some
+    value is not of a kind listed above."""
+    out: list[Any] = []
+    for name, value in params.items():
+        kind = type(value)
+        if kind is tuple:
+            for part in value:
+                if type(part) is not str and type(part) is not Term:
+                    return None
+        elif kind not in _KEYED:
+            return None
+        out.append((name, kind, value))  # the type tells True from 1 and Term from tuple
+    return tuple(out)
+
 
 def text(key: str, lang: Lang = "fr", params: dict[str, Any] | None = None) -> str:
     """The message ``key`` in ``lang`` with its placeholders filled.
@@ -131,6 +155,11 @@ def text(key: str, lang: Lang = "fr", params: dict[str, Any] | None = None) -> s
         plain = template.format_map(_Safe())
         _PLAIN[(key, lang)] = (texts, plain)
         return plain
+    signature = _signature(params)
+    if signature is not None:
+        said = _SAID.get((key, lang, signature))
+        if said is not None and said[0] is texts:
+            return said[1]
     # plain words pass as they are; numbers, Terms and Phrases are rendered
     params = {
         k: v if type(v) is str and "." not in v else _render(v, lang) for k, v in params.items()
@@ -139,6 +168,10 @@ def text(key: str, lang: Lang = "fr", params: dict[str, Any] | None = None) -> s
     for name, value in params.items():
         if value is True and f"{key}.{name}" in table:
             out += table[f"{key}.{name}"].format_map(_Safe(params))
+    if signature is not None:
+        if len(_SAID) >= _SAID_MAX:
+            _SAID.clear()
+        _SAID[(key, lang, signature)] = (texts, out)
     return out
 
 
