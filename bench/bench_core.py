@@ -1,6 +1,8 @@
 """Core benchmarks: in-process assessment throughput and CLI cold start.
 
 A "typical case" (issue 2): 8 lesions, 6 imaging dates, 20 lab values.
+``python bench/bench_core.py`` prints throughput and cold start; ``... stages`` the CPU
+of each stage of parse and assess.
 """
 
 from __future__ import annotations
