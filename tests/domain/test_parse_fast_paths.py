@@ -89,3 +89,27 @@ def test_every_dated_list_is_checked() -> None:
     )
     dated = [path for path, code in _codes(case) if code == "future_date"]
     assert dated == ["imaging[0].date", "labs[0].date", "molecular[0].date", "rai[0].date"]
+
+
+# calcitonin in ng/mL is multiplied by 1,000 (rules file, [labs.calcitonin]); the largest
+# float (IEEE 754 double) is about 1.7977e308
+@pytest.mark.parametrize(
+    ("lab", "fits"),
+    [
+        ({"value": 1e304}, True),  # 1e307 pg/mL
+        ({"value": 1.7e305}, True),  # 1.7e308: above 1e308, still a float
+        ({"value": 1.8e305}, False),  # 1.8e308: beyond the largest float
+        ({"value": 1e306}, False),  # 1e309
+        ({"value": 1.0, "upper_limit": 1e306}, False),  # the upper limit overflows
+        ({"value": 1.0, "upper_limit": 1.7e305}, True),
+    ],
+)
+def test_converted_lab_values_beyond_a_float_are_reported(lab: dict[str, Any], fits: bool) -> None:
+    case = make_case(
+        labs=[{"date": "2020-01-10", "test": "calcitonin", "unit": "ng/mL", **lab}],
+    )
+    if fits:
+        parsed = parse_case(case, today=TODAY)
+        assert parsed.labs_of("calcitonin")[0].unit == "pg/mL"
+    else:
+        assert _codes(case) == [("labs[0].value", "finite_number")]

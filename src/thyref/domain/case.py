@@ -648,9 +648,15 @@ def _unrepresentable_labs(labs: tuple[LabValue, ...]) -> list[Problem]:
     return [
         Problem(f"labs[{lab.index}].value", "a finite number is expected", "finite_number")
         for lab in labs
-        if not math.isfinite(float(lab.value))
-        or (lab.upper_limit is not None and not math.isfinite(float(lab.upper_limit)))
+        if not _fits_float(lab.value)
+        or (lab.upper_limit is not None and not _fits_float(lab.upper_limit))
     ]
+
+
+def _fits_float(value: Decimal) -> bool:
+    """The finite decimal ``value`` is a finite float. Below 10**308 it always is (the
+    largest float is about 1.8e308), which spares the conversion (through text)."""
+    return value.adjusted() < 308 or math.isfinite(float(value))
 
 
 def _canonical_labs(raw: RawCase, rules: Rules) -> tuple[LabValue, ...]:
