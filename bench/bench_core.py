@@ -2,7 +2,7 @@
 
 A "typical case" (issue 2): 8 lesions, 6 imaging dates, 20 lab values.
 ``python bench/bench_core.py`` prints throughput and cold start; ``... stages`` the CPU
-of each stage of parse and assess.
+of each stage of parse and assess; ``... varied`` the CPU per case over different cases.
 """
 
 from __future__ import annotations
@@ -137,6 +137,35 @@ def stages(repeats: int = 15, number: int = 1000) -> dict[str, float]:
     return out
 
 
+def varied(n: int = 2000, passes: int = 5, seed: int = 7) -> dict[str, float]:
+    """µs of CPU per case over ``n`` different synthetic cases (best of ``passes``): the
+    typical case repeated hits every cache, a cohort of different patients does not."""
+    from thyref.synth import synth_case
+
+    today = date(2026, 11, 28)
+    raws = [synth_case(seed, i) for i in range(n)]
+    cases = [parse_case(raw, today=today) for raw in raws]
+    for case in cases[:50]:
+        assess(case, today=today)
+
+    def assess_all() -> None:
+        for case in cases:
+            assess(case, today=today).to_json()
+
+    def parse_and_assess_all() -> None:
+        for raw in raws:
+            assess(parse_case(raw, today=today), today=today).to_json()
+
+    out: dict[str, float] = {}
+    for label, fn in (
+        ("varied_assess", assess_all),
+        ("varied_parse_and_assess", parse_and_assess_all),
+    ):
+        timings = timeit.repeat(fn, repeat=passes, number=1, timer=time.process_time)
+        out[f"{label}_us"] = min(timings) / n * 1e6
+    return out
+
+
 def _child_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -174,8 +203,8 @@ def run() -> dict[str, float]:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["stages"]:
-        for key, value in stages().items():
+    if sys.argv[1:] in (["stages"], ["varied"]):
+        for key, value in (stages() if sys.argv[1] == "stages" else varied()).items():
             print(f"{key}: {value:,.1f}")
         sys.exit(0)
     for key, value in run().items():
