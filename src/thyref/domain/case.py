@@ -626,11 +626,13 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
     problems.extend(scan_problems(obj, declared, rules))
 
     known_units = _known_units(rules)
+    specs = rules.labs
     for i, lab in listed["labs"]:
         test, unit = lab.get("test"), lab.get("unit")
-        if isinstance(test, str) and isinstance(unit, str) and test in rules.labs:
-            allowed = rules.labs[test].factors
-            if unit in known_units and unit not in allowed:
+        if isinstance(unit, str) and unit in known_units and isinstance(test, str):
+            spec = specs.get(test)
+            allowed = spec.factors if spec is not None else None
+            if allowed is not None and unit not in allowed:
                 problems.append(
                     Problem(
                         f"labs[{i}].unit",
