@@ -105,3 +105,14 @@ def test_an_edited_catalogue_gets_a_new_cache_file(
     messages._write_cached(path, messages._merge(texts))
     assert messages._read_cached(path) == {"fr": {"a": "un"}, "en": {"a": "one"}}
     assert list(cache_dir.glob("messages-*.json")) == [path]  # the older file removed
+
+
+def test_no_cache_without_a_home_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # without HOME nor a password entry, Python 3.11 leaves "~" as it is: a relative path
+    monkeypatch.delenv(messages.CACHE_ENV, raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: Path("~")))
+    assert messages._cache_path(["x"]) is None
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = messages._cache_path(["x"])
+    assert path is not None and path.parent == tmp_path / "thyref"

@@ -81,6 +81,8 @@ def _cache_path(texts: list[str]) -> Path | None:
             base = Path(xdg) if xdg else Path.home() / ".cache"
         except RuntimeError:  # no home folder
             return None
+        if not base.is_absolute():  # "~" left as it is: no home folder known
+            return None
         folder = str(base / "thyref")
     if not folder:
         return None
