@@ -1,6 +1,8 @@
 """Core benchmarks: in-process assessment throughput and CLI cold start.
 
 A "typical case" (issue 2): 8 lesions, 6 imaging dates, 20 lab values.
+``python bench/bench_core.py`` prints throughput and cold start; ``... stages`` the CPU
+of each stage of parse and assess; ``... varied`` the CPU per case over different cases.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import sys
 import tempfile
 import time
 import timeit
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +93,79 @@ def throughput(repeats: int = 7, number: int = 1000) -> dict[str, float]:
     return out
 
 
+def stages(repeats: int = 15, number: int = 1000) -> dict[str, float]:
+    """µs of CPU per typical case for each stage of load + validate + assess (best of
+    ``repeats`` runs of ``number`` calls): where the time goes, stage by stage."""
+    from thyref.domain import case as case_mod
+    from thyref.domain import definitions, kinetics, options, rai, recist
+    from thyref.domain.rules import load_rules
+
+    raw = typical_case()
+    rules = load_rules()
+    today = date.today()
+    structure = case_mod.RawCase.model_validate(raw)
+    labs = case_mod._canonical_labs(structure, rules)
+    case = parse_case(raw)
+    summary = rai.summarise(case, rules)
+    result = recist.evaluate(case, rules)
+    verdicts = definitions.judge_all(case, summary, result, rules, rules.id)
+    markers = kinetics.evaluate(case, rules, summary.latest)
+    assess(case)  # warm caches (rules, messages)
+
+    def context() -> options.Context:
+        return options.Context(
+            case, rules, summary, result, verdicts[0], markers, today, verdicts
+        )  # fmt: skip
+
+    steps: dict[str, Callable[[], object]] = {
+        "parse_case": lambda: parse_case(raw),
+        "parse.cross_field_checks": lambda: case_mod._semantic_problems(raw, rules, today),
+        "parse.model_validate": lambda: case_mod.RawCase.model_validate(raw),
+        "parse.canonical_labs": lambda: case_mod._canonical_labs(structure, rules),
+        "parse.case_views": lambda: case_mod.Case(raw=structure, labs=labs, source=dict(raw)),
+        "assess": lambda: assess(case),
+        "assess.rai": lambda: rai.summarise(case, rules),
+        "assess.recist": lambda: recist.evaluate(case, rules),
+        "assess.definitions": lambda: definitions.judge_all(case, summary, result, rules, rules.id),
+        "assess.kinetics": lambda: kinetics.evaluate(case, rules, summary.latest),
+        "assess.options": lambda: options.recommend(context()),
+    }
+    out: dict[str, float] = {}
+    for label, fn in steps.items():
+        timings = timeit.repeat(fn, repeat=repeats, number=number, timer=time.process_time)
+        out[f"{label}_us"] = min(timings) / number * 1e6
+    return out
+
+
+def varied(n: int = 2000, passes: int = 5, seed: int = 7) -> dict[str, float]:
+    """µs of CPU per case over ``n`` different synthetic cases (best of ``passes``): the
+    typical case repeated hits every cache, a cohort of different patients does not."""
+    from thyref.synth import synth_case
+
+    today = date(2026, 11, 28)
+    raws = [synth_case(seed, i) for i in range(n)]
+    cases = [parse_case(raw, today=today) for raw in raws]
+    for case in cases[:50]:
+        assess(case, today=today)
+
+    def assess_all() -> None:
+        for case in cases:
+            assess(case, today=today).to_json()
+
+    def parse_and_assess_all() -> None:
+        for raw in raws:
+            assess(parse_case(raw, today=today), today=today).to_json()
+
+    out: dict[str, float] = {}
+    for label, fn in (
+        ("varied_assess", assess_all),
+        ("varied_parse_and_assess", parse_and_assess_all),
+    ):
+        timings = timeit.repeat(fn, repeat=passes, number=1, timer=time.process_time)
+        out[f"{label}_us"] = min(timings) / n * 1e6
+    return out
+
+
 def _child_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -126,6 +203,10 @@ def run() -> dict[str, float]:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] in (["stages"], ["varied"]):
+        for key, value in (stages() if sys.argv[1] == "stages" else varied()).items():
+            print(f"{key}: {value:,.1f}")
+        sys.exit(0)
     for key, value in run().items():
         print(f"{key}: {value:,.3f}")
     sys.exit(0)

@@ -294,11 +294,22 @@ class Case:
         shots = tuple(sorted(self.raw.imaging, key=lambda i: i.date))
         series: dict[str, list[tuple[dt.date, Decimal]]] = {}
         shot_mm = []
+        known = _EXACT.get
         for shot in shots:
-            sizes = {lid: exact(size) for lid, size in shot.measurements.items()}
+            day = shot.date
+            sizes: dict[str, Decimal] = {}
+            for lesion_id, size in shot.measurements.items():
+                # exact(size), with the lookup of a remembered float inlined
+                mm = known(size) if type(size) is float else None
+                if mm is None:
+                    mm = exact(size)
+                sizes[lesion_id] = mm
+                run = series.get(lesion_id)
+                if run is None:
+                    series[lesion_id] = [(day, mm)]
+                else:
+                    run.append((day, mm))
             shot_mm.append(sizes)
-            for lesion_id, size in sizes.items():
-                series.setdefault(lesion_id, []).append((shot.date, size))
         object.__setattr__(self, "shots", shots)
         object.__setattr__(self, "shot_mm", tuple(shot_mm))
         nodes = frozenset(lesion.id for lesion in self.raw.lesions if lesion.is_node)
@@ -505,15 +516,19 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
     if isinstance(diagnosis, dict):
         check_date("diagnosis.date", diagnosis.get("date"))
         check_date("diagnosis.primary_sample_date", diagnosis.get("primary_sample_date"))
-    for key in ("rai", "imaging", "labs", "molecular", "scans"):
-        for i, item in items(obj, key):
-            check_date(f"{key}[{i}].date", item.get("date"))
-    for i, item in items(obj, "scans"):
+    listed = {key: items(obj, key) for key in ("rai", "imaging", "labs", "molecular", "scans")}
+    for key, entries in listed.items():
+        for i, item in entries:
+            day = item.get("date")
+            # the common case (a date text inside the bounds) without a call
+            if type(day) is not str or not min_iso <= day <= today_iso:
+                check_date(f"{key}[{i}].date", day)
+    for i, item in listed["scans"]:
         check_date(f"scans[{i}].rai_date", item.get("rai_date"))
 
     per_unit = {"mCi": rules.units.mbq_per_mci, "GBq": rules.units.mbq_per_gbq, "MBq": Decimal(1)}
     max_mbq = bounds.max_rai_activity_mbq
-    for i, item in items(obj, "rai"):
+    for i, item in listed["rai"]:
         activity, unit = item.get("activity"), item.get("unit")
         factor = per_unit.get(unit) if type(unit) is str else None
         amount = _number(activity)
@@ -554,7 +569,7 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
                 )
             )
 
-    imaging = items(obj, "imaging")
+    imaging = listed["imaging"]
     if imaging and not declared:
         problems.append(
             Problem("lesions", "imaging is given but no lesion is declared", "no_lesions")
@@ -579,8 +594,11 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
         if isinstance(sizes, dict):
             limit = bounds.max_measurement_mm
             for lid, size in sizes.items():
-                if type(size) is float and size <= near_limit:
-                    continue  # well below the bound: the exact decimal cannot exceed it
+                kind = type(size)
+                if (kind is float or kind is int) and size <= near_limit:
+                    # well below the bound (int and float compare exactly): the exact
+                    # decimal cannot exceed it
+                    continue
                 amount = _number(size)
                 if amount is not None and amount > limit:
                     problems.append(
@@ -608,11 +626,13 @@ def _semantic_problems(obj: dict[str, Any], rules: Rules, today: date) -> list[P
     problems.extend(scan_problems(obj, declared, rules))
 
     known_units = _known_units(rules)
-    for i, lab in items(obj, "labs"):
+    specs = rules.labs
+    for i, lab in listed["labs"]:
         test, unit = lab.get("test"), lab.get("unit")
-        if isinstance(test, str) and isinstance(unit, str) and test in rules.labs:
-            allowed = rules.labs[test].factors
-            if unit in known_units and unit not in allowed:
+        if isinstance(unit, str) and unit in known_units and isinstance(test, str):
+            spec = specs.get(test)
+            allowed = spec.factors if spec is not None else None
+            if allowed is not None and unit not in allowed:
                 problems.append(
                     Problem(
                         f"labs[{i}].unit",
@@ -630,9 +650,15 @@ def _unrepresentable_labs(labs: tuple[LabValue, ...]) -> list[Problem]:
     return [
         Problem(f"labs[{lab.index}].value", "a finite number is expected", "finite_number")
         for lab in labs
-        if not math.isfinite(float(lab.value))
-        or (lab.upper_limit is not None and not math.isfinite(float(lab.upper_limit)))
+        if not _fits_float(lab.value)
+        or (lab.upper_limit is not None and not _fits_float(lab.upper_limit))
     ]
+
+
+def _fits_float(value: Decimal) -> bool:
+    """The finite decimal ``value`` is a finite float. Below 10**308 it always is (the
+    largest float is about 1.8e308), which spares the conversion (through text)."""
+    return value.adjusted() < 308 or math.isfinite(float(value))
 
 
 def _canonical_labs(raw: RawCase, rules: Rules) -> tuple[LabValue, ...]:

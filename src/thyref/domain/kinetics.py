@@ -10,11 +10,14 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 
 from thyref.domain.case import Case, LabValue
 from thyref.domain.rules import Rules
 
 MARKERS = ("thyroglobulin", "calcitonin", "cea")
+_ZERO = Decimal(0)
+_BY_DATE = attrgetter("date")
 
 
 @dataclass(slots=True)
@@ -92,13 +95,16 @@ def marker_kinetics(case: Case, marker: str, rules: Rules, last_rai: date | None
     if len(used) < len(values):
         warnings.append("below_detection_excluded")
     # same-day values are all kept: averaging them would hide a typing error
-    used.sort(key=lambda lab: (lab.date, lab.index))
+    # (``used`` is in input order, so a stable sort by date is by (date, index))
+    used.sort(key=_BY_DATE)
     series = [(lab.date, float(lab.value)) for lab in used]
     if marker == "thyroglobulin":
+        # the highest TSH of each day; a day is unsuppressed when it reaches the level
         tsh_by_day: dict[date, Decimal] = {}
         for lab in case.labs_of("tsh"):
-            tsh_by_day[lab.date] = max(lab.value, tsh_by_day.get(lab.date, Decimal(0)))
-        if any(tsh_by_day.get(lab.date, Decimal(0)) >= kr.tsh_unsuppressed_mu_l for lab in used):
+            tsh_by_day[lab.date] = max(lab.value, tsh_by_day.get(lab.date, _ZERO))
+        level = kr.tsh_unsuppressed_mu_l
+        if any(tsh_by_day.get(lab.date, _ZERO) >= level for lab in used):
             warnings.append("tsh_not_suppressed")
     span_days = (series[-1][0] - series[0][0]).days if series else 0
     if marker != "thyroglobulin" and series:

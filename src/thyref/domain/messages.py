@@ -6,11 +6,17 @@ web pages, CLI tables and reports. Both are merged here; a key defined twice is 
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
 import re
+import tempfile
 import tomllib
 from decimal import Decimal
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from thyref.errors import Problem
@@ -30,9 +36,25 @@ CATALOGUE_FILES = ("messages.toml", "messages-ui.toml")
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
     """Every message, by language then key (the files' order is kept)."""
+    texts = [
+        resources.files("thyref.data").joinpath(name).read_text(encoding="utf-8")
+        for name in CATALOGUE_FILES
+    ]
+    cached = _cache_path(texts)
+    if cached is not None:
+        merged = _read_cached(cached)
+        if merged is not None:
+            return merged
+    merged = _merge(texts)
+    if cached is not None:
+        _write_cached(cached, merged)
+    return merged
+
+
+def _merge(texts: list[str]) -> dict[str, dict[str, str]]:
+    """The catalogue files (``CATALOGUE_FILES`` order) merged; a key defined twice is an error."""
     merged: dict[str, dict[str, str]] = {lang: {} for lang in LANGS}
-    for name in CATALOGUE_FILES:
-        raw = resources.files("thyref.data").joinpath(name).read_text(encoding="utf-8")
+    for name, raw in zip(CATALOGUE_FILES, texts, strict=True):
         data: dict[str, dict[str, str]] = tomllib.loads(raw)
         for lang in LANGS:
             table = data.get(lang, {})
@@ -41,6 +63,68 @@ def catalogue() -> dict[str, dict[str, str]]:
                 raise ValueError(f"{name}: keys already defined elsewhere: {', '.join(twice)}")
             merged[lang].update(table)
     return merged
+
+
+# The merged catalogue is also kept as JSON in a cache folder, named by a hash of the TOML
+# texts it was read from: reading TOML costs about 15 ms of each start, JSON about 1 ms.
+# A changed file gets a new name; an unreadable, foreign or damaged cache file is ignored
+# and the TOML read. ``THYREF_CACHE_DIR`` chooses the folder (empty: no cache); else
+# ``$XDG_CACHE_HOME/thyref`` or ``~/.cache/thyref``.
+CACHE_ENV = "THYREF_CACHE_DIR"
+
+
+def _cache_path(texts: list[str]) -> Path | None:
+    folder = os.environ.get(CACHE_ENV)
+    if folder is None:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        try:
+            base = Path(xdg) if xdg else Path.home() / ".cache"
+        except RuntimeError:  # no home folder
+            return None
+        if not base.is_absolute():  # "~" left as it is: no home folder known
+            return None
+        folder = str(base / "thyref")
+    if not folder:
+        return None
+    digest = hashlib.sha256("\0".join(texts).encode("utf-8")).hexdigest()[:32]
+    return Path(folder) / f"messages-{digest}.json"
+
+
+def _read_cached(path: Path) -> dict[str, dict[str, str]] | None:
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if type(data) is not dict or list(data) != list(LANGS):
+        return None
+    for table in data.values():
+        if type(table) is not dict:
+            return None
+        for value in table.values():
+            if type(value) is not str:
+                return None
+    return data
+
+
+def _write_cached(path: Path, merged: dict[str, dict[str, str]]) -> None:
+    """Written whole then renamed, so a reader never sees half a file; failures are ignored."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(merged, out, ensure_ascii=False)
+        os.replace(name, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        return
+    for older in path.parent.glob("messages-*.json"):  # catalogues edited since
+        if older != path:
+            with contextlib.suppress(OSError):
+                older.unlink()
 
 
 def keys(prefix: str, lang: Lang = "fr") -> list[str]:
@@ -110,6 +194,30 @@ def _render(value: Any, lang: Lang) -> Any:
 # (key, lang) -> (catalogue, text) of messages said without parameters
 _PLAIN: dict[tuple[str, str], tuple[dict[str, dict[str, str]], str]] = {}
 
+# (key, lang, signature of the parameters) -> (catalogue, text), bounded: sentences whose
+# parameters are words, whole numbers, flags, Terms and Phrases of words and Terms (lesion
+# lists, option titles). Numbers written the reader's way (Decimal, float, Num) are left
+# out: equal values may be written differently (0 and -0).
+_SAID: dict[tuple[str, str, tuple[Any, ...]], tuple[dict[str, dict[str, str]], str]] = {}
+_SAID_MAX = 4096
+_KEYED = (str, int, bool, Term)
+
+
+def _signature(params: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The parameters as a key whose equality means an equal sentence; None when some
+    value is not of a kind listed above."""
+    out: list[Any] = []
+    for name, value in params.items():
+        kind = type(value)
+        if kind is tuple:
+            for part in value:
+                if type(part) is not str and type(part) is not Term:
+                    return None
+        elif kind not in _KEYED:
+            return None
+        out.append((name, kind, value))  # the type tells True from 1 and Term from tuple
+    return tuple(out)
+
 
 def text(key: str, lang: Lang = "fr", params: dict[str, Any] | None = None) -> str:
     """The message ``key`` in ``lang`` with its placeholders filled.
@@ -131,6 +239,11 @@ def text(key: str, lang: Lang = "fr", params: dict[str, Any] | None = None) -> s
         plain = template.format_map(_Safe())
         _PLAIN[(key, lang)] = (texts, plain)
         return plain
+    signature = _signature(params)
+    if signature is not None:
+        said = _SAID.get((key, lang, signature))
+        if said is not None and said[0] is texts:
+            return said[1]
     # plain words pass as they are; numbers, Terms and Phrases are rendered
     params = {
         k: v if type(v) is str and "." not in v else _render(v, lang) for k, v in params.items()
@@ -139,6 +252,10 @@ def text(key: str, lang: Lang = "fr", params: dict[str, Any] | None = None) -> s
     for name, value in params.items():
         if value is True and f"{key}.{name}" in table:
             out += table[f"{key}.{name}"].format_map(_Safe(params))
+    if signature is not None:
+        if len(_SAID) >= _SAID_MAX:
+            _SAID.clear()
+        _SAID[(key, lang, signature)] = (texts, out)
     return out
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cached_property
 from typing import Any
 
 from thyref.domain.case import Case, Category, Extent, Lesion, Molecular, Site
@@ -47,6 +46,13 @@ class Context:
     kinetics: dict[str, Kinetics]
     today: date
     verdicts: list[Refractoriness] = field(default_factory=list)  # every definition
+    # derived views, without cached_property (whose lock costs more than the work here)
+    _molecular: list[tuple[Molecular, bool, bool]] = field(init=False, repr=False)
+    _pd: date | None = field(default=None, init=False, repr=False)
+    _pd_known: bool = field(default=False, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._molecular = [(m, m.is_fusion, m.is_mutation) for m in self.case.raw.molecular]
 
     @property
     def anaplastic(self) -> bool:
@@ -57,21 +63,19 @@ class Context:
         return self.refractory.status == "refractory"
 
     def progressive_on(self) -> date | None:
-        return self._progressive_on
-
-    @cached_property
-    def _progressive_on(self) -> date | None:
         """The latest PD within the progression window before the latest imaging date."""
+        if not self._pd_known:
+            self._pd = self._progressive_on()
+            self._pd_known = True
+        return self._pd
+
+    def _progressive_on(self) -> date | None:
         if self.recist is None:
             return None
         latest = self.recist.latest_date
         start = add_months(latest, -self.rules.options.progressive_window_months)
         pds = [d for d in self.recist.dates_with("PD") if start <= d <= latest]
         return pds[-1] if pds else None
-
-    @cached_property
-    def _molecular(self) -> list[tuple[Molecular, bool, bool]]:
-        return [(m, m.is_fusion, m.is_mutation) for m in self.case.raw.molecular]
 
     def alterations(
         self, gene: str, alteration: str | None = None, kind: str | None = None
@@ -369,10 +373,13 @@ def _node_options(ctx: Context) -> list[Option]:
     mediastinal: list[Row] = []
     for lesion in ctx.case.raw.lesions:
         site = lesion.site
+        cervical = site.startswith("lymph_node_cervical_")
+        if not cervical and not site.startswith("lymph_node_mediastinal_"):
+            continue  # not a node: nothing below applies
         latest, growth = _growth(ctx, lesion)
         big = latest is not None and latest >= opts.node_surgery_size_mm
         growing = growth is not None and growth >= opts.node_surgery_growth_mm
-        if site.startswith("lymph_node_cervical_"):
+        if cervical:
             limit = (
                 opts.neck_node_workup_central_mm
                 if lesion.site is Site.lymph_node_cervical_central
@@ -382,7 +389,7 @@ def _node_options(ctx: Context) -> list[Option]:
                 workup.append((lesion.id, latest, growth))
             if lesion.confirmed and (big or growing):
                 neck_surgery.append((lesion.id, latest, growth))
-        elif site.startswith("lymph_node_mediastinal_") and (big or growing):
+        elif big or growing:  # a mediastinal node
             mediastinal.append((lesion.id, latest, growth))
     out = []
 

@@ -10,12 +10,16 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from operator import itemgetter
 
 from thyref.domain.case import Case, Imaging, Lesion
 from thyref.domain.messages import Said
 from thyref.domain.rules import RecistRules, Rules
 
 NODE_ORGAN = "lymph_node"
+_ZERO = Decimal(0)
+_TENTH = Decimal("0.1")
+_SIZE_THEN_ID = itemgetter(0, 1)  # (-size, lesion id): largest first, then by id
 
 
 @dataclass(slots=True)
@@ -69,7 +73,7 @@ def pct(part: Decimal, whole: Decimal) -> Decimal | None:
         return None
     ratio = part * 100 / whole
     try:
-        return ratio.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return ratio.quantize(_TENTH, rounding=ROUND_HALF_UP)
     except InvalidOperation:  # beyond 28 digits (a sub-micrometre baseline): no decimals
         return ratio if math.isfinite(float(ratio)) else None
 
@@ -92,22 +96,25 @@ def select_targets(case: Case, baseline: Imaging, rules: RecistRules) -> tuple[l
     if declared:
         return declared, "declared"
     candidates = []
+    base_mm = case.shot_mm[0]  # the keys of baseline.measurements
     for lesion in case.raw.lesions:
-        if lesion.recist_role == "non_target" or lesion.id not in baseline.measurements:
+        if lesion.recist_role == "non_target":
             continue
-        size = case.shot_mm[0][lesion.id]
-        if is_measurable(lesion, size, rules):
+        size = base_mm.get(lesion.id)
+        if size is not None and is_measurable(lesion, size, rules):
             candidates.append((-size, lesion.id, lesion))
-    candidates.sort(key=lambda c: (c[0], c[1]))
+    candidates.sort(key=_SIZE_THEN_ID)
     chosen: list[str] = []
     per_organ: dict[str, int] = {}
+    max_targets, per_organ_max = rules.max_targets, rules.max_targets_per_organ
     for _, lesion_id, lesion in candidates:
         organ = organ_of(lesion)
-        if len(chosen) >= rules.max_targets:
+        if len(chosen) >= max_targets:
             break
-        if per_organ.get(organ, 0) >= rules.max_targets_per_organ:
+        count = per_organ.get(organ, 0)
+        if count >= per_organ_max:
             continue
-        per_organ[organ] = per_organ.get(organ, 0) + 1
+        per_organ[organ] = count + 1
         chosen.append(lesion_id)
     order = {lesion.id: i for i, lesion in enumerate(case.raw.lesions)}
     return sorted(chosen, key=order.__getitem__), "selected"
@@ -155,6 +162,7 @@ def overall_response(target: str | None, non_target: str, new_lesions: bool) -> 
 
 def _target_response(
     sizes: dict[str, Decimal],
+    total: Decimal,
     missing: list[str],
     nodal: dict[str, bool],
     nadir: Decimal,
@@ -162,7 +170,7 @@ def _target_response(
     history: list[str],
     rules: RecistRules,
 ) -> tuple[str, list[Said]]:
-    total = sum(sizes.values(), Decimal(0))
+    """``total`` is the sum of ``sizes`` (``Decimal(0)`` plus each size, in order)."""
     if sizes and (
         total >= nadir * (1 + rules.pd_increase) and total - nadir >= rules.pd_absolute_mm
     ):
@@ -211,66 +219,78 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
     non_targets = [lesion for lesion in case.raw.lesions if lesion.id not in target_set]
     nodal = {t: t in case.nodes for t in targets}
     base_mm = case.shot_mm[0]
-    base_sum = sum((base_mm[t] for t in targets), Decimal(0))
-    complete_sums = [base_sum]
+    base_sum = sum((base_mm[t] for t in targets), _ZERO)
+    nadir = base_sum  # the smallest complete sum so far (the first one among equals)
     history: list[str] = []
     timepoints: list[Timepoint] = []
-    for index, shot in enumerate(shots[1:], start=1):
-        shot_mm = case.shot_mm[index]
+    all_shot_mm = case.shot_mm
+    for index in range(1, len(shots)):
+        shot = shots[index]
+        shot_mm = all_shot_mm[index]
         nt = non_target_response(non_targets, shot, shot_mm, rr)
         claimed = shot.assessed_response
-        measured = any(t in shot_mm for t in targets)
-        if claimed is not None and not measured and not shot.new_lesions and nt != "PD":
+        new_lesions = shot.new_lesions
+        if (
+            claimed is not None
+            and not new_lesions
+            and nt != "PD"
+            and not any(t in shot_mm for t in targets)
+        ):
             timepoints.append(
                 Timepoint(
-                    shot.date, None, None, None, None, None, nt, shot.new_lesions,
+                    shot.date, None, None, None, None, None, nt, new_lesions,
                     claimed, asserted=True, reasons=(Said("recist.asserted"),),
                 )
             )  # fmt: skip
             if claimed in ("PR", "CR"):
                 history.append("PR")
             continue
-        nadir = min(complete_sums)
         sizes = {t: shot_mm[t] for t in targets if t in shot_mm}
-        missing = [t for t in targets if t not in shot.measurements]
+        # shot_mm has the keys of shot.measurements
+        missing = [t for t in targets if t not in shot_mm] if len(sizes) < len(targets) else []
+        total = sum(sizes.values(), _ZERO) if sizes else None
         if targets:
-            target, reasons = _target_response(sizes, missing, nodal, nadir, base_sum, history, rr)
+            target, reasons = _target_response(
+                sizes,
+                _ZERO if total is None else total,
+                missing,
+                nodal,
+                nadir,
+                base_sum,
+                history,
+                rr,
+            )
         else:
             target, reasons = None, []
-        total = sum(sizes.values(), Decimal(0)) if sizes else None
-        overall = overall_response(target, nt, shot.new_lesions)
+        overall = overall_response(target, nt, new_lesions)
         if claimed is not None and claimed != overall:
             said = {"date": shot.date.isoformat(), "asserted": claimed, "computed": overall}
             warnings.append(Said("recist.asserted_differs", said))
-        if shot.new_lesions:
+        if new_lesions:
             reasons = [*reasons, Said("recist.new_lesions")]
         if nt == "PD":
             reasons = [*reasons, Said("recist.non_target_pd")]
         complete = bool(targets) and not missing and total is not None
         timepoints.append(
             Timepoint(
-                date=shot.date,
-                sum_mm=total if targets else None,
-                change_from_baseline_pct=pct(total - base_sum, base_sum)
-                if complete and total is not None
-                else None,
-                change_from_nadir_pct=pct(total - nadir, nadir)
-                if complete and total is not None
-                else None,
-                nadir_mm=nadir if targets else None,
-                target_response=target if targets else "ND",
-                non_target_response=nt,
-                new_lesions=shot.new_lesions,
-                overall_response=overall,
-                asserted=False,
-                missing_targets=tuple(missing),
-                reasons=tuple(reasons),
+                shot.date,
+                total if targets else None,
+                pct(total - base_sum, base_sum) if complete and total is not None else None,
+                pct(total - nadir, nadir) if complete and total is not None else None,
+                nadir if targets else None,
+                target if targets else "ND",
+                nt,
+                new_lesions,
+                overall,
+                False,
+                tuple(missing),
+                tuple(reasons),
             )
         )
         if target is not None:
             history.append(target)
-        if complete and total is not None:
-            complete_sums.append(total)
+        if complete and total is not None and total < nadir:
+            nadir = total
     rank = {r: i for i, r in enumerate(rr.best_response_rank)}
     best = (
         min((t.overall_response for t in timepoints), key=lambda r: rank.get(r, len(rank)))

@@ -367,6 +367,7 @@ def judge(
     category = case.category
     extent = case.extent(rules)
     scope = definition.scope_of(category.value)
+    criteria = definition.criteria_by_id()  # looked up once for the loop and the verdict
 
     def verdict(
         status: str,
@@ -375,7 +376,7 @@ def judge(
         notes: list[Said] | None = None,
     ) -> Refractoriness:
         evidence = tuple(found or ())
-        roles = frozenset(definition.criterion(ev.criterion).role or "" for ev in evidence)
+        roles = frozenset(criteria[ev.criterion].role or "" for ev in evidence)
         return Refractoriness(
             status,
             category,
@@ -403,7 +404,7 @@ def judge(
     missing: list[str] = []
     notes: list[Said] = []
     for criterion_id in scope.criteria:
-        spec = definition.criterion(criterion_id)
+        spec = criteria[criterion_id]
         if spec.with_scans is not None and spec.with_scans != case.has_scans:
             continue
         outcome = BLOCKS[spec.block](facts, spec)

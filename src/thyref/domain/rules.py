@@ -205,6 +205,10 @@ class Definition(_Frozen):
     def criterion(self, criterion_id: str) -> CriterionSpec:
         return self._index()[0][criterion_id]
 
+    def criteria_by_id(self) -> dict[str, CriterionSpec]:
+        """Every criterion by id (shared: do not change it)."""
+        return self._index()[0]
+
     def scope_of(self, category: str) -> ScopeSpec | None:
         return self._index()[1].get(category)
 
