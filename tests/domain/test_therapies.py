@@ -49,7 +49,8 @@ def _row(**over: Any) -> dict[str, Any]:
         "verified": True,
     }
     ind.update(over)
-    return {"d": {"name": "d", "brands": [], "classes": [], "indications": {"medullary": ind}}}
+    entry = {"name": "d", "brands": [], "classes": [], "atc": {"d": "L01EX99"}}
+    return {"d": {**entry, "indications": {"medullary": ind}}}
 
 
 @pytest.mark.parametrize(
@@ -64,6 +65,36 @@ def _row(**over: Any) -> dict[str, Any]:
 def test_bad_rows_name_the_field(over: dict[str, Any], path: str) -> None:
     with pytest.raises(TherapyDataError, match=path.replace(".", r"\.")):
         parse_therapies(_row(**over))
+
+
+# WHO ATC/DDD Index 2024, typed from the index (L01E: protein kinase inhibitors)
+ATC_2024 = {
+    "L01EX02": "sorafenib", "L01EX08": "lenvatinib", "L01EX04": "vandetanib",
+    "L01EX07": "cabozantinib", "L01EX22": "selpercatinib", "L01EX23": "pralsetinib",
+    "L01EC02": "dabrafenib", "L01EE01": "trametinib", "L01EX12": "larotrectinib",
+    "L01EX14": "entrectinib",
+}  # fmt: skip
+
+
+def test_atc_codes_of_every_substance() -> None:
+    found = {code: s for t in load_therapies().values() for s, code in t.atc.items()}
+    assert found == ATC_2024
+
+
+@pytest.mark.parametrize(
+    "atc",
+    [
+        {},  # a therapy with no code: an EHR order could not name it
+        {"d": "L01EX8"},  # six characters, not a level-5 code
+        {"d": "l01ex08"},  # lower case
+        {"d": 1},  # not a string
+    ],
+)
+def test_bad_atc_is_named(atc: dict[str, Any]) -> None:
+    raw = _row()
+    raw["d"]["atc"] = atc
+    with pytest.raises(TherapyDataError, match=r"d\.atc"):
+        parse_therapies(raw)
 
 
 def test_missing_field_is_named() -> None:

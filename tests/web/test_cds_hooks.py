@@ -284,6 +284,26 @@ def test_order_select_by_drug_name(ehr: TestClient) -> None:
     assert "sorafenib" in cards[0]["summary"]
 
 
+@pytest.mark.parametrize(
+    ("atc", "drug"),
+    [
+        ("L01EX23", "pralsetinib"),  # in no drug list of the rules: known by its ATC code
+        ("L01EE01", "trametinib"),  # one substance of the dabrafenib + trametinib row
+        ("L01EX14", "entrectinib"),
+    ],
+)  # fmt: skip
+def test_order_by_atc_code_only(ehr: TestClient, atc: str, drug: str) -> None:
+    # the order carries the code and an unrelated label: only the ATC code names the drug
+    patient_id, prefetch = _record()
+    url = f"{BASE}/thyref-order-sign"
+    order = _order("Rx 40 mg", atc)
+    order["entry"][0]["resource"]["medicationCodeableConcept"]["coding"][0]["display"] = "Rx"
+    body = _hook("order-sign", patient_id, prefetch, draftOrders=order)
+    cards = ehr.post(url, json=body, headers=bearer(url)).json()["cards"]
+    assert [c["indicator"] for c in cards] == ["info"]
+    assert drug in cards[0]["summary"]
+
+
 def test_order_sign_other_drug_gives_no_card(ehr: TestClient) -> None:
     patient_id, prefetch = _record(brain_metastases_bleeding_risk=True)
     url = f"{BASE}/thyref-order-sign"

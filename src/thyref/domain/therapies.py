@@ -9,6 +9,7 @@ clinician to confirm). A malformed file raises ``TherapyDataError`` naming the f
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ class Therapy:
     brands: tuple[str, ...]
     classes: tuple[str, ...]
     indications: Mapping[str, IndicationStatus]
+    atc: Mapping[str, str]  # active substance (INN) -> WHO ATC code
 
     @property
     def verified(self) -> bool:
@@ -77,6 +79,19 @@ def _strings(table: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
     if not all(isinstance(v, str) for v in values):
         raise TherapyDataError(f"{path}.{key}: expected a list of strings")
     return tuple(values)
+
+
+ATC_CODE = re.compile(r"[A-Z][0-9]{2}[A-Z]{2}[0-9]{2}")  # a level-5 ATC code: L01EX08
+
+
+def _atc(table: Mapping[str, Any], path: str) -> dict[str, str]:
+    codes = _field(table, "atc", path, dict)
+    if not codes:
+        raise TherapyDataError(f"{path}.atc: empty")
+    for substance, code in codes.items():
+        if not isinstance(code, str) or not ATC_CODE.fullmatch(code):
+            raise TherapyDataError(f"{path}.atc.{substance}: expected a level-5 ATC code")
+    return dict(codes)
 
 
 def _indication(raw: Mapping[str, Any], ind: str, path: str) -> IndicationStatus:
@@ -117,6 +132,7 @@ def parse_therapies(raw: Mapping[str, Any]) -> dict[str, Therapy]:
             name=_field(entry, "name", tid, str),
             brands=_strings(entry, "brands", tid),
             classes=_strings(entry, "classes", tid),
+            atc=_atc(entry, tid),
             indications={
                 ind: _indication(
                     _field(inds, ind, f"{tid}.indications", dict),

@@ -37,6 +37,7 @@ from thyref.domain import assess, parse_case
 from thyref.domain.case import ID_PATTERN, Case
 from thyref.domain.messages import Lang, text
 from thyref.domain.rules import load_rules
+from thyref.domain.therapies import load_therapies
 from thyref.errors import CaseError
 from thyref.fhir.exporter import options_care_plan
 from thyref.fhir.importer import bundle_to_case
@@ -67,19 +68,6 @@ SERVICES: dict[str, str] = {  # id -> hook
     "thyref-patient-view": "patient-view",
     "thyref-order-select": "order-select",
     "thyref-order-sign": "order-sign",
-}
-# kinase inhibitors of the rules file, and their ATC codes (WHO ATC 2024)
-KINASE_INHIBITOR_ATC = {
-    "L01EX08": "lenvatinib",
-    "L01EX02": "sorafenib",
-    "L01EX07": "cabozantinib",
-    "L01EX04": "vandetanib",
-    "L01EX22": "selpercatinib",
-    "L01EX23": "pralsetinib",
-    "L01EC02": "dabrafenib",
-    "L01EE01": "trametinib",
-    "L01EX12": "larotrectinib",
-    "L01EX14": "entrectinib",
 }
 ATC = "http://www.whocc.no/atc"
 THYREF_OVERRIDE = "https://thyref.org/fhir/CodeSystem/cds-override"
@@ -592,7 +580,13 @@ def _status_card(
 def _kinase_orders(hook: HookRequest) -> list[tuple[str, str]]:
     """(reference, drug) of every kinase-inhibitor MedicationRequest among the orders."""
     drugs = {d.lower() for group in load_rules().drugs.values() for d in group.drugs}
-    drugs |= set(KINASE_INHIBITOR_ATC.values())
+    by_atc = {  # data/therapies.toml: each kinase inhibitor's active substances by ATC code
+        code: substance
+        for therapy in load_therapies().values()
+        if any("inhibitor" in kind for kind in therapy.classes)
+        for substance, code in therapy.atc.items()
+    }
+    drugs |= set(by_atc.values())
     orders = _resources_of(hook.context.get("draftOrders"))
     selections = hook.context.get("selections")
     found = []
@@ -605,8 +599,8 @@ def _kinase_orders(hook: HookRequest) -> list[tuple[str, str]]:
         concept = res.get("medicationCodeableConcept") or {}
         drug = None
         for coding in concept.get("coding") or []:
-            if coding.get("system") == ATC and coding.get("code") in KINASE_INHIBITOR_ATC:
-                drug = KINASE_INHIBITOR_ATC[coding["code"]]
+            if coding.get("system") == ATC and coding.get("code") in by_atc:
+                drug = by_atc[coding["code"]]
             elif str(coding.get("display", "")).lower() in drugs:
                 drug = str(coding["display"]).lower()
         words = re.findall(r"[a-z]+", str(concept.get("text", "")).lower())
