@@ -159,6 +159,17 @@ class AnswerEngine:
         concepts = self.lexicon.match(match_keys(analyzer, tokens), lang, tokens)
         return analyzer.content_stems(tokens), concepts
 
+    def _analyse_other(
+        self, tokens: Sequence[str], lang: Lang, other: Lang
+    ) -> tuple[list[str], list[str]]:
+        """Index terms of a `lang` question in the `other` language's index: the words
+        that are stop words of the question's own language ("an", "the", "de") are not
+        searched as content there (the English "an" is not the French "an", a year);
+        concepts still see every word."""
+        own_stop = self.analyzers[lang].stopwords
+        content = self.analyzers[other].content_stems([t for t in tokens if t not in own_stop])
+        return content, self.analyse(tokens, other)[1]
+
     def _text_terms(self, text: str, lang: Lang) -> list[str]:
         content, concepts = self.analyse(words(text), lang)
         return content + [CONCEPT_PREFIX + c for c in concepts]
@@ -188,7 +199,7 @@ class AnswerEngine:
         other: Lang = "en" if q_lang == "fr" else "fr"
         content, concepts = self.analyse(tokens, q_lang)
         total = self._scores(content + [CONCEPT_PREFIX + c for c in concepts], q_lang)
-        o_content, o_concepts = self.analyse(tokens, other)
+        o_content, o_concepts = self._analyse_other(tokens, q_lang, other)
         if self.settings.cross_language:
             o_terms = o_content + [CONCEPT_PREFIX + c for c in o_concepts]
             total = total + self.settings.cross_language * self._scores(o_terms, other)
@@ -202,7 +213,7 @@ class AnswerEngine:
             f_content, f_concepts = self.analyse(f_tokens, q_lang)
             f_total = self._scores(f_content + [CONCEPT_PREFIX + c for c in f_concepts], q_lang)
             if self.settings.cross_language:
-                fo_content, fo_concepts = self.analyse(f_tokens, other)
+                fo_content, fo_concepts = self._analyse_other(f_tokens, q_lang, other)
                 fo_terms = fo_content + [CONCEPT_PREFIX + c for c in fo_concepts]
                 f_total = f_total + self.settings.cross_language * self._scores(fo_terms, other)
             # each part scaled to its own best score, so a long story does not drown
