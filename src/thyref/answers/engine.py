@@ -208,6 +208,7 @@ class AnswerEngine:
         # story's score (the abstention still reads the whole question's score)
         ranking = total
         focus = self._focus(question)
+        f_concepts: list[str] | None = None
         if focus is not None and self.settings.focus_weight:
             f_tokens = [self.speller.correct(t) or t for t in words(focus)]
             f_content, f_concepts = self.analyse(f_tokens, q_lang)
@@ -246,6 +247,17 @@ class AnswerEngine:
         matched = max(matched_words, matched_concepts)
         has_offtopic = any(self.lexicon.concepts[c].tier == "offtopic" for c in concepts)
         passing = self._in_passing(question, q_lang) if has_offtopic else frozenset()
+        if f_concepts is not None:
+            # a story told before the question: a subject it names (the children, the
+            # blood pressure, sleep) is told in passing unless the asked sentences name it
+            # too; a decisive one (a healthy person, a smoker) still counts
+            passing = passing | frozenset(
+                c
+                for c in concepts
+                if self.lexicon.concepts[c].tier == "offtopic"
+                and not self.lexicon.concepts[c].decisive
+                and c not in f_concepts
+            )
         off_topic = self._off_topic(concepts, top, passing)
         declined = (
             best < threshold
@@ -279,8 +291,8 @@ class AnswerEngine:
     def _focus(self, question: str) -> str | None:
         """The sentences that ask, in a question that also tells a story: those ending
         with a question mark, each with the sentence before it when it is too short to
-        say what it asks about ("Ça existe vraiment ?"). None when every sentence asks
-        or none does."""
+        say what it asks about ("Ça existe vraiment ?"), or the one after it when it
+        comes first. None when every sentence asks or none does."""
         sentences = [
             (m.group(1), "?" in m.group(2))
             for m in _SENTENCES.finditer(question)
@@ -296,9 +308,15 @@ class AnswerEngine:
             if not asks:
                 continue
             content = [w for w in words(text) if w not in stop]
-            if len(content) < self.settings.focus_min_words and i > 0:
-                parts.append(sentences[i - 1][0])
             parts.append(text)
+            if len(content) < self.settings.focus_min_words:
+                # too short to say what it asks about: the sentence before it is taken
+                # along, or the one after it when it comes first ("Should I stop my
+                # Lenvima? My feet hurt so much...")
+                if i > 0:
+                    parts.insert(len(parts) - 1, sentences[i - 1][0])
+                elif len(sentences) > 1:
+                    parts.append(sentences[1][0])
         return " ".join(parts)
 
     def _in_passing(self, question: str, lang: Lang) -> frozenset[str]:
