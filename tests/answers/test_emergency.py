@@ -88,6 +88,9 @@ def _probes(name: str, split: str) -> list[tuple[str, bool]]:
         ("emergency.jsonl", "holdout"),
         # 75 + 53 more written while the guard was being changed (all tuning)
         ("emergency-tune2.jsonl", "tune"),
+        # third pass: six batches of own wordings, each put to the guard before the
+        # changes it prompted (first figures in docs/answers.md)
+        ("emergency-tune3.jsonl", "tune"),
     ],
 )
 def test_probe_sets(engine: AnswerEngine, name: str, split: str) -> None:
@@ -291,4 +294,50 @@ def test_fires_on_every_family_of_urgent_signs(engine: AnswerEngine, question: s
 def test_does_not_fire_on_ordinary_wordings_of_the_same_words(
     engine: AnswerEngine, question: str
 ) -> None:
+    assert not engine.guard.is_emergency(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "21 de tension et je vois trouble",  # French reading (cmHg) before the word
+        "sa tension a grimpe jusqu a 225 et il a mal au crane",  # words between reading
+        "home bp monitor shows 195/125 and my head is pounding",  # mmHg, headache
+        "elle repond plus quand on lui parle",  # SMS French drops the "ne"
+        "he barely responds when we call his name",  # barely responsive
+        "son bras pend et il bafouille",  # stroke signs in plain words
+        "my gums have been bleeding nonstop since lunch",  # "gums bleed" inside "bleeding"
+        "the cut keeps bleeding through the bandage",  # bleeding that goes on
+        "je vais me flinguer",  # slang for suicide
+        "i've written a goodbye note",  # farewell letter
+        "vomiting everything since last night, so dizzy",  # dehydration across clauses
+        "opere hier, le cou gonfle, ca serre",  # neck swelling after surgery
+        "lips swelling after the contrast injection",  # allergy cue with face swelling
+        "ma jambe est devenue engourdie d un coup",  # sudden onset fallback
+        "should i go to the ER? i feel awful",  # asks whether to go now
+    ],
+)
+def test_fires_on_third_pass_families(engine: AnswerEngine, question: str) -> None:
+    assert engine.guard.is_emergency(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what should I do if I get chest pain on cabozantinib?",  # imagined, not reported
+        "quand faut-il aller aux urgences sous lenvatinib ?",  # a general question
+        "should i go to the ER if i get a fever?",  # hypothetical
+        "la tumeur ne repond plus au sorafenib",  # the disease, not a person
+        "mon moral est tombe d un coup apres l annonce",  # a mood that falls
+        "scinti post-tt blanche, question de resolution ?",  # "tt" is "traitement"
+        "je suis toute blanche de peau depuis toujours",  # a skin type
+        "the surgeon said my neck might swell a little after the operation, normal?",  # told
+        "I was breathless before the treatment, it is better now",  # past
+        "i get a bit breathless walking uphill",  # mild, on effort
+        "est-ce qu'un saignement de nez sous lenvatinib est grave ?",  # a question on a risk
+        "mon oncologue m a dit d un coup que j etais refractaire",  # sudden news, no sign
+        "je fume depuis 30 ans, un nodule au poumon, je n'ai pas de cancer de la thyroide",
+    ],
+)
+def test_does_not_fire_on_third_pass_near_misses(engine: AnswerEngine, question: str) -> None:
     assert not engine.guard.is_emergency(question)
