@@ -23,15 +23,25 @@ clause fires even when another clause negates something else.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from thyref.answers.text import Lang, fold, normalised
+from thyref.answers.text import Analyzer, Lang, SpellingCorrector, fold, normalised
 
 _SENTENCE = re.compile(r"([^.!?;\n]*)([.!?;\n]*)")
 _CARRY = frozenset({"or", "nor", "ou", "ni"})
 _DECIMAL = re.compile(r"(\d)[.,](\d)")
+
+
+def _first_by_stem(signs: Iterable[str], analyzers: Iterable[Analyzer]) -> dict[str, str]:
+    """Each stem of the sign words mapped to the first sign word listed with it."""
+    out: dict[str, str] = {}
+    for w in signs:
+        if len(w) >= 5:
+            for a in analyzers:
+                out.setdefault(a.stem(w), w)
+    return out
 
 
 def _alternation(patterns: Sequence[str]) -> re.Pattern[str]:
@@ -63,10 +73,24 @@ class EmergencyGuard:
     messages: Mapping[Lang, str]
     respellings: Mapping[str, str] = field(default_factory=dict)
     glued: re.Pattern[str] | None = None
+    speller: SpellingCorrector | None = None
+    # stem -> sign word, for sign words cut short ("respir" -> "respire")
+    sign_stems: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> EmergencyGuard:
+    def from_config(
+        cls,
+        config: Mapping[str, Any],
+        known: Iterable[str] = (),
+        analyzers: Iterable[Analyzer] = (),
+    ) -> EmergencyGuard:
+        """The guard of `config` (`kb/emergency.toml`). Words of the `spelling.signs`
+        list are also found misspelt ("respir", "bleding", "epilepsi") in words that are
+        not `known` (the knowledge base's vocabulary: a real word such as "signe" is
+        never turned into "saigne")."""
         ignore = list(config.get("ignore", ()))
+        analyzers = tuple(analyzers)
+        known = frozenset(known)
         spelling = config.get("spelling", {})
         context = config["context"]
         return cls(
@@ -89,6 +113,18 @@ class EmergencyGuard:
             glued=(
                 re.compile(r"\bj(" + "|".join(spelling["glued_j"]) + r")\b")
                 if spelling.get("glued_j")
+                else None
+            ),
+            sign_stems=_first_by_stem(spelling.get("signs", ()), analyzers),
+            speller=(
+                SpellingCorrector(
+                    dict.fromkeys(spelling["signs"], 1),
+                    also_known=known,
+                    min_len=int(spelling.get("signs_min_len", 5)),
+                    long_len=int(spelling.get("signs_long_len", 9)),
+                    analyzers=analyzers,
+                )
+                if spelling.get("signs")
                 else None
             ),
         )
@@ -116,10 +152,33 @@ class EmergencyGuard:
 
     def respell(self, text: str) -> str:
         """SMS and forum spellings written out ("jveux" -> "j veux", "g" -> "j ai",
-        "ds" -> "dans", "cant" -> "can t"), so that the patterns need one spelling."""
+        "ds" -> "dans", "cant" -> "can t"), and misspelt sign words fixed ("respir" ->
+        "respire"), so that the patterns need one spelling."""
         if self.glued is not None:
             text = self.glued.sub(r"j \1", text)
-        return " ".join(self.respellings.get(w, w) for w in text.split())
+        out: list[str] = []
+        for w in text.split():
+            if w in self.respellings:
+                out.append(self.respellings[w])
+            elif (
+                self.speller is not None
+                and w not in self.speller.known
+                and w not in self.speller.vocab
+                and len(w) >= 5
+            ):
+                # a sign word cut short ("respir", "epilepsi", "killin")
+                stemmed = next(
+                    (
+                        self.sign_stems[a.stem(w)]
+                        for a in self.speller.analyzers
+                        if a.stem(w) in self.sign_stems and self.sign_stems[a.stem(w)].startswith(w)
+                    ),
+                    None,
+                )
+                out.append(stemmed or self.speller.correct(w) or w)
+            else:
+                out.append(w)
+        return " ".join(out)
 
     def _counts(self, pattern: re.Pattern[str], clause: Clause) -> bool:
         """Whether `pattern` reports a current sign in `clause` (not negated, not past,

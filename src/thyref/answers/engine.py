@@ -104,7 +104,6 @@ class AnswerEngine:
             lang: Analyzer(lang, kb.stopwords[lang]) for lang in LANGS
         }
         self.lexicon = Lexicon(kb.lexicon, self.analyzers)
-        self.guard = EmergencyGuard.from_config(kb.emergency)
         counts: Counter[str] = Counter()
         lang_vocab: dict[Lang, set[str]] = {lang: set() for lang in LANGS}
         for by_lang in kb.topics.values():
@@ -123,6 +122,9 @@ class AnswerEngine:
             min_len=self.settings.spelling_min_len,
             long_len=self.settings.spelling_long_len,
             analyzers=self.analyzers.values(),
+        )
+        self.guard = EmergencyGuard.from_config(
+            kb.emergency, known=self.speller.known, analyzers=self.analyzers.values()
         )
         self.detector = LanguageDetector.build(kb.stopwords, lang_vocab)
         self._glossary_links = {
