@@ -315,6 +315,8 @@ def test_does_not_fire_on_ordinary_wordings_of_the_same_words(
         "lips swelling after the contrast injection",  # allergy cue with face swelling
         "ma jambe est devenue engourdie d un coup",  # sudden onset fallback
         "should i go to the ER? i feel awful",  # asks whether to go now
+        "ca serre dans la poitrine, ca passe pas",  # "ca passe pas" is not "it is over"
+        "i want to be dead",  # a wish to die in other words
     ],
 )
 def test_fires_on_third_pass_families(engine: AnswerEngine, question: str) -> None:
@@ -337,6 +339,11 @@ def test_fires_on_third_pass_families(engine: AnswerEngine, question: str) -> No
         "est-ce qu'un saignement de nez sous lenvatinib est grave ?",  # a question on a risk
         "mon oncologue m a dit d un coup que j etais refractaire",  # sudden news, no sign
         "je fume depuis 30 ans, un nodule au poumon, je n'ai pas de cancer de la thyroide",
+        "hier soir j'ai eu des crampes aux mains, c'est passé",  # over (the next clause)
+        "que faire si je vomis du sang sous cabozantinib ?",  # hypothetical "si je"
+        "when should i call an ambulance on lenvima?",  # a general "when" question
+        "un peu mal a la tete ce soir, tension 12/8",  # mild, said so
+        "my aunt died of a heart attack, is lenvatinib risky for me?",  # a relative's death
     ],
 )
 def test_does_not_fire_on_third_pass_near_misses(engine: AnswerEngine, question: str) -> None:

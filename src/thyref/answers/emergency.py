@@ -55,6 +55,8 @@ class Clause:
     text: str
     question: bool
     sentence: str = ""
+    # the clause itself or the next one of its sentence says the sign is over
+    resolved: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class EmergencyGuard:
     interrogative: re.Pattern[str]
     report_words: re.Pattern[str]
     messages: Mapping[Lang, str]
+    resolved: re.Pattern[str] | None = None
     respellings: Mapping[str, str] = field(default_factory=dict)
     glued: re.Pattern[str] | None = None
     speller: SpellingCorrector | None = None
@@ -109,6 +112,7 @@ class EmergencyGuard:
             interrogative=_alternation(context["interrogative"]),
             report_words=_alternation(context["report_words"]),
             messages={"fr": config["message"]["fr"], "en": config["message"]["en"]},
+            resolved=_alternation(context["resolved"]) if context.get("resolved") else None,
             respellings=dict(spelling.get("words", {})),
             glued=(
                 re.compile(r"\bj(" + "|".join(spelling["glued_j"]) + r")\b")
@@ -140,6 +144,7 @@ class EmergencyGuard:
                 continue
             is_question = "?" in end
             whole = self.respell(normalised(sentence))
+            pieces: list[str] = []
             for part in re.split(r"[,:()\[\]]", sentence):
                 text = self.respell(normalised(part))
                 if self.ignore is not None:
@@ -147,7 +152,11 @@ class EmergencyGuard:
                 for piece in self.clause_breaks.split(f" {text} "):
                     piece = piece.strip()
                     if piece:
-                        out.append(Clause(piece, is_question, whole))
+                        pieces.append(piece)
+            over = [self.resolved is not None and bool(self.resolved.search(p)) for p in pieces]
+            for i, piece in enumerate(pieces):
+                resolved = over[i] or (i + 1 < len(pieces) and over[i + 1])
+                out.append(Clause(piece, is_question, whole, resolved))
         return out
 
     def respell(self, text: str) -> str:
@@ -183,7 +192,7 @@ class EmergencyGuard:
     def _counts(self, pattern: re.Pattern[str], clause: Clause) -> bool:
         """Whether `pattern` reports a current sign in `clause` (not negated, not past,
         not a general question about a risk)."""
-        if self.past.search(clause.text):
+        if clause.resolved or self.past.search(clause.text):
             return False
         if self._general_question(clause):
             return False
