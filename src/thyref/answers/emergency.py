@@ -61,7 +61,9 @@ class Clause:
 
 @dataclass(frozen=True)
 class EmergencyGuard:
-    patterns: re.Pattern[str]
+    # searched one by one: Python's regex engine is several times slower on one
+    # alternation of a few hundred patterns than on the patterns in turn
+    patterns: tuple[re.Pattern[str], ...]
     combinations: tuple[tuple[re.Pattern[str], ...], ...]
     ignore: re.Pattern[str] | None
     clause_breaks: re.Pattern[str]
@@ -97,7 +99,7 @@ class EmergencyGuard:
         spelling = config.get("spelling", {})
         context = config["context"]
         return cls(
-            patterns=_alternation(config["patterns"]),
+            patterns=tuple(re.compile(p) for p in config["patterns"]),
             combinations=tuple(
                 tuple(_alternation(group) for group in combo["all"])
                 for combo in config.get("combinations", ())
@@ -189,13 +191,15 @@ class EmergencyGuard:
                 out.append(w)
         return " ".join(out)
 
+    def _live(self, clause: Clause) -> bool:
+        """Whether `clause` can report a current sign: not over, not dated to the past,
+        not a general question about a risk."""
+        return not (
+            clause.resolved or self.past.search(clause.text) or self._general_question(clause)
+        )
+
     def _counts(self, pattern: re.Pattern[str], clause: Clause) -> bool:
-        """Whether `pattern` reports a current sign in `clause` (not negated, not past,
-        not a general question about a risk)."""
-        if clause.resolved or self.past.search(clause.text):
-            return False
-        if self._general_question(clause):
-            return False
+        """Whether `pattern` reports a current sign in a live `clause` (not negated)."""
         for m in pattern.finditer(clause.text):
             words = clause.text[: m.start()].split()
             window = self.negation_window
@@ -224,9 +228,12 @@ class EmergencyGuard:
 
     # ------------------------------------------------------------------ verdict
     def is_emergency(self, question: str) -> bool:
-        clauses = self.clauses(question)
-        if any(self._counts(self.patterns, c) for c in clauses):
-            return True
+        clauses = [c for c in self.clauses(question) if self._live(c)]
+        for c in clauses:
+            text = c.text
+            # a plain search first (fast); the negation check only on a hit
+            if any(p.search(text) and self._counts(p, c) for p in self.patterns):
+                return True
         return any(
             all(any(self._counts(group, c) for c in clauses) for group in combo)
             for combo in self.combinations
