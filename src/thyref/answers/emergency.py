@@ -76,6 +76,7 @@ class EmergencyGuard:
     report_words: re.Pattern[str]
     messages: Mapping[Lang, str]
     resolved: re.Pattern[str] | None = None
+    report_now: re.Pattern[str] | None = None
     respellings: Mapping[str, str] = field(default_factory=dict)
     glued: re.Pattern[str] | None = None
     speller: SpellingCorrector | None = None
@@ -115,6 +116,7 @@ class EmergencyGuard:
             report_words=_alternation(context["report_words"]),
             messages={"fr": config["message"]["fr"], "en": config["message"]["en"]},
             resolved=_alternation(context["resolved"]) if context.get("resolved") else None,
+            report_now=(_alternation(context["report_now"]) if context.get("report_now") else None),
             respellings=dict(spelling.get("words", {})),
             glued=(
                 re.compile(r"\bj(" + "|".join(spelling["glued_j"]) + r")\b")
@@ -191,12 +193,13 @@ class EmergencyGuard:
                 out.append(w)
         return " ".join(out)
 
-    def _live(self, clause: Clause) -> bool:
+    def _live(self, clause: Clause, now: bool = False) -> bool:
         """Whether `clause` can report a current sign: not over, not dated to the past,
-        not a general question about a risk."""
-        return not (
-            clause.resolved or self.past.search(clause.text) or self._general_question(clause)
-        )
+        not a general question about a risk (unless the question says "right now"
+        somewhere: `now`)."""
+        if clause.resolved or self.past.search(clause.text):
+            return False
+        return now or not self._general_question(clause)
 
     def _counts(self, pattern: re.Pattern[str], clause: Clause) -> bool:
         """Whether `pattern` reports a current sign in a live `clause` (not negated)."""
@@ -228,7 +231,12 @@ class EmergencyGuard:
 
     # ------------------------------------------------------------------ verdict
     def is_emergency(self, question: str) -> bool:
-        clauses = [c for c in self.clauses(question) if self._live(c)]
+        all_clauses = self.clauses(question)
+        now = (
+            self.report_now is not None
+            and self.report_now.search(self.respell(normalised(fold(question)))) is not None
+        )
+        clauses = [c for c in all_clauses if self._live(c, now)]
         for c in clauses:
             text = c.text
             # a plain search first (fast); the negation check only on a hit
