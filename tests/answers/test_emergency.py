@@ -348,3 +348,26 @@ def test_fires_on_third_pass_families(engine: AnswerEngine, question: str) -> No
 )
 def test_does_not_fire_on_third_pass_near_misses(engine: AnswerEngine, question: str) -> None:
     assert not engine.guard.is_emergency(question)
+
+
+# story openings that name a time of today, a call for help or a mild, said-so sign: an
+# ordinary question after them stays ordinary (the fallback of a body sign with a recent
+# onset looks inside one clause only)
+_STORY_OPENINGS = [
+    "depuis ce matin je me pose la question",  # a time of today, no sign
+    "tonight i was reading about it",  # a time of today, no sign
+    "au secours je comprends rien",  # a call for help about understanding
+    "what do i do now with these results",  # a call for help about results
+    "j'ai la tete qui tourne avec tout ca",  # a figure of speech
+    "un peu essoufflée a l'effort",  # mild, on effort
+    "ma tension est bonne, 13/8",  # a normal reading
+    "mes pieds me font mal sous lenvima",  # hand-foot syndrome
+]
+
+
+@pytest.mark.parametrize("opening", _STORY_OPENINGS)
+def test_story_openings_do_not_make_ordinary_questions_urgent(
+    engine: AnswerEngine, opening: str
+) -> None:
+    urgent = [q for q in _kb_questions() if engine.guard.is_emergency(f"{opening}. {q}")]
+    assert urgent == []
