@@ -33,6 +33,13 @@ Scores = npt.NDArray[np.float32]
 _SENTENCES = re.compile(r"((?:[^.!?\n]|(?<=\d)[.](?=\d))*)([.!?\n]*)")
 
 
+_POINTS_BACK = re.compile(
+    r"(is that|is this|is it|was that|does that|does this|does it|would that|can that|"
+    r"c est ca|c est cela|c est ce|ca veut|cela veut|ca peut|ca se|est ce ca|est ce que ca|"
+    r"c est normal|c est grave|ce serait|ca existe)\b"
+)
+
+
 @dataclass(frozen=True)
 class EngineSettings:
     """Ranking and abstention settings (from `kb/engine.toml`)."""
@@ -311,7 +318,10 @@ class AnswerEngine:
                 continue
             content = [w for w in words(text) if w not in stop]
             parts.append(text)
-            if len(content) < self.settings.focus_min_words:
+            # a sentence that points back ("Is that safe?", "C'est ça la définition ?")
+            # asks about the sentence before it
+            points_back = i > 0 and _POINTS_BACK.match(fold(text).strip()) is not None
+            if points_back or len(content) < self.settings.focus_min_words:
                 # too short to say what it asks about: the sentence before it is taken
                 # along, or the one after it when it comes first ("Should I stop my
                 # Lenvima? My feet hurt so much...")
