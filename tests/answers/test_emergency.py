@@ -344,6 +344,9 @@ def test_fires_on_third_pass_families(engine: AnswerEngine, question: str) -> No
         "when should i call an ambulance on lenvima?",  # a general "when" question
         "un peu mal a la tete ce soir, tension 12/8",  # mild, said so
         "my aunt died of a heart attack, is lenvatinib risky for me?",  # a relative's death
+        "currently on lenvima, can it cause chest pain?",  # on a drug is not a sign now
+        "actuellement sous lenvima, est-ce que ca peut donner des hemorragies ?",  # idem
+        "tonight I am wondering whether lenvatinib can cause bleeding?",  # a risk
     ],
 )
 def test_does_not_fire_on_third_pass_near_misses(engine: AnswerEngine, question: str) -> None:
