@@ -374,3 +374,54 @@ def test_story_openings_do_not_make_ordinary_questions_urgent(
 ) -> None:
     urgent = [q for q in _kb_questions() if engine.guard.is_emergency(f"{opening}. {q}")]
     assert urgent == []
+
+
+# general questions about a risk, built from forms x drugs x signs: none is a report
+_RISK_FORMS = {
+    "fr": [
+        "{drug} peut-il donner {sign} ?",  # can the drug give
+        "{sign}, est-ce un effet secondaire connu de {drug} ?",  # a known side effect
+        "actuellement sous {drug}, y a-t-il un risque de {sign} ?",  # on the drug now
+        "{sign} sous {drug}, c'est frequent ?",  # how frequent
+    ],
+    "en": [
+        "can {drug} cause {sign}?",  # can the drug cause
+        "is {sign} a known side effect of {drug}?",  # a known side effect
+        "currently on {drug}, what is the risk of {sign}?",  # on the drug now
+        "how common is {sign} with {drug}?",  # how common
+    ],
+}
+_RISK_SIGNS = {
+    "fr": [
+        "des saignements",
+        "des hemorragies",
+        "des douleurs thoraciques",
+        "des AVC",
+        "des convulsions",
+        "des selles noires",
+        "des idees suicidaires",
+        "une forte fievre",
+    ],
+    "en": [
+        "bleeding",
+        "chest pain",
+        "strokes",
+        "seizures",
+        "black stools",
+        "suicidal thoughts",
+        "high fever",
+        "breathing problems",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_general_questions_about_a_risk_are_not_reports(engine: AnswerEngine, lang: str) -> None:
+    drugs = ["le lenvatinib", "les ITK"] if lang == "fr" else ["lenvatinib", "TKIs"]
+    questions = [
+        form.format(drug=drug, sign=sign)
+        for form in _RISK_FORMS[lang]
+        for drug in drugs
+        for sign in _RISK_SIGNS[lang]
+    ]
+    assert [q for q in questions if engine.guard.is_emergency(q)] == []
