@@ -52,3 +52,32 @@ def test_blind_emergency_halves(engine: AnswerEngine, split: str, min_caught: fl
     assert report.caught >= min_caught, report.misses
     # an ordinary question never raises an emergency
     assert report.false_alarms == 0.0, report.misses
+
+
+BLIND3 = Path(__file__).parent / "data" / "blind3"
+
+
+def test_blind3_forum_tune_half(engine: AnswerEngine) -> None:
+    # blind3 (written blind to the engine, issue 8 third pass): only the tune half is read
+    # here; the holdout half is measured by the lead. Before the third pass's changes:
+    # 0.898 / 0.977 / 0.955; reached 0.961 / 1.000 / 1.000 (128 + 22)
+    report = evaluate(read_labelled(BLIND3 / "forum.jsonl", "tune"), engine_predictor(engine))
+    assert report.n_answerable >= 120 and report.n_decline >= 20
+    assert report.top1 >= 0.93, report.misses
+    assert report.top3 >= 0.98, report.misses
+    assert report.abstention >= 0.95, report.misses
+
+
+def test_blind3_emergency_tune_half(engine: AnswerEngine) -> None:
+    # 37 of 41 emergencies caught before the third pass's changes; every one now
+    probes = read_probes(BLIND3 / "emergency.jsonl", "tune")
+    report = evaluate_guard(probes, engine.guard.is_emergency)
+    assert report.n_emergency >= 40 and report.n_ordinary >= 25
+    assert report.caught == 1.0, report.misses
+    assert report.false_alarms == 0.0, report.misses
+
+
+def test_blind3_forum_tune_half_raises_no_emergency(engine: AnswerEngine) -> None:
+    # the forum lines are ordinary questions: none may raise the emergency message
+    rows = read_labelled(BLIND3 / "forum.jsonl", "tune")
+    assert [r.q for r in rows if engine.guard.is_emergency(r.q)] == []

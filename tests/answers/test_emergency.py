@@ -88,6 +88,9 @@ def _probes(name: str, split: str) -> list[tuple[str, bool]]:
         ("emergency.jsonl", "holdout"),
         # 75 + 53 more written while the guard was being changed (all tuning)
         ("emergency-tune2.jsonl", "tune"),
+        # third pass: six batches of own wordings, each put to the guard before the
+        # changes it prompted (first figures in docs/answers.md)
+        ("emergency-tune3.jsonl", "tune"),
     ],
 )
 def test_probe_sets(engine: AnswerEngine, name: str, split: str) -> None:
@@ -292,3 +295,133 @@ def test_does_not_fire_on_ordinary_wordings_of_the_same_words(
     engine: AnswerEngine, question: str
 ) -> None:
     assert not engine.guard.is_emergency(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "21 de tension et je vois trouble",  # French reading (cmHg) before the word
+        "sa tension a grimpe jusqu a 225 et il a mal au crane",  # words between reading
+        "home bp monitor shows 195/125 and my head is pounding",  # mmHg, headache
+        "elle repond plus quand on lui parle",  # SMS French drops the "ne"
+        "he barely responds when we call his name",  # barely responsive
+        "son bras pend et il bafouille",  # stroke signs in plain words
+        "my gums have been bleeding nonstop since lunch",  # "gums bleed" inside "bleeding"
+        "the cut keeps bleeding through the bandage",  # bleeding that goes on
+        "je vais me flinguer",  # slang for suicide
+        "i've written a goodbye note",  # farewell letter
+        "vomiting everything since last night, so dizzy",  # dehydration across clauses
+        "opere hier, le cou gonfle, ca serre",  # neck swelling after surgery
+        "lips swelling after the contrast injection",  # allergy cue with face swelling
+        "ma jambe est devenue engourdie d un coup",  # sudden onset fallback
+        "should i go to the ER? i feel awful",  # asks whether to go now
+        "ca serre dans la poitrine, ca passe pas",  # "ca passe pas" is not "it is over"
+        "i want to be dead",  # a wish to die in other words
+    ],
+)
+def test_fires_on_third_pass_families(engine: AnswerEngine, question: str) -> None:
+    assert engine.guard.is_emergency(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what should I do if I get chest pain on cabozantinib?",  # imagined, not reported
+        "quand faut-il aller aux urgences sous lenvatinib ?",  # a general question
+        "should i go to the ER if i get a fever?",  # hypothetical
+        "la tumeur ne repond plus au sorafenib",  # the disease, not a person
+        "mon moral est tombe d un coup apres l annonce",  # a mood that falls
+        "scinti post-tt blanche, question de resolution ?",  # "tt" is "traitement"
+        "je suis toute blanche de peau depuis toujours",  # a skin type
+        "the surgeon said my neck might swell a little after the operation, normal?",  # told
+        "I was breathless before the treatment, it is better now",  # past
+        "i get a bit breathless walking uphill",  # mild, on effort
+        "est-ce qu'un saignement de nez sous lenvatinib est grave ?",  # a question on a risk
+        "mon oncologue m a dit d un coup que j etais refractaire",  # sudden news, no sign
+        "je fume depuis 30 ans, un nodule au poumon, je n'ai pas de cancer de la thyroide",
+        "hier soir j'ai eu des crampes aux mains, c'est passé",  # over (the next clause)
+        "que faire si je vomis du sang sous cabozantinib ?",  # hypothetical "si je"
+        "when should i call an ambulance on lenvima?",  # a general "when" question
+        "un peu mal a la tete ce soir, tension 12/8",  # mild, said so
+        "my aunt died of a heart attack, is lenvatinib risky for me?",  # a relative's death
+        "currently on lenvima, can it cause chest pain?",  # on a drug is not a sign now
+        "actuellement sous lenvima, est-ce que ca peut donner des hemorragies ?",  # idem
+        "tonight I am wondering whether lenvatinib can cause bleeding?",  # a risk
+    ],
+)
+def test_does_not_fire_on_third_pass_near_misses(engine: AnswerEngine, question: str) -> None:
+    assert not engine.guard.is_emergency(question)
+
+
+# story openings that name a time of today, a call for help or a mild, said-so sign: an
+# ordinary question after them stays ordinary (the fallback of a body sign with a recent
+# onset looks inside one clause only)
+_STORY_OPENINGS = [
+    "depuis ce matin je me pose la question",  # a time of today, no sign
+    "tonight i was reading about it",  # a time of today, no sign
+    "au secours je comprends rien",  # a call for help about understanding
+    "what do i do now with these results",  # a call for help about results
+    "j'ai la tete qui tourne avec tout ca",  # a figure of speech
+    "un peu essoufflée a l'effort",  # mild, on effort
+    "ma tension est bonne, 13/8",  # a normal reading
+    "mes pieds me font mal sous lenvima",  # hand-foot syndrome
+]
+
+
+@pytest.mark.parametrize("opening", _STORY_OPENINGS)
+def test_story_openings_do_not_make_ordinary_questions_urgent(
+    engine: AnswerEngine, opening: str
+) -> None:
+    urgent = [q for q in _kb_questions() if engine.guard.is_emergency(f"{opening}. {q}")]
+    assert urgent == []
+
+
+# general questions about a risk, built from forms x drugs x signs: none is a report
+_RISK_FORMS = {
+    "fr": [
+        "{drug} peut-il donner {sign} ?",  # can the drug give
+        "{sign}, est-ce un effet secondaire connu de {drug} ?",  # a known side effect
+        "actuellement sous {drug}, y a-t-il un risque de {sign} ?",  # on the drug now
+        "{sign} sous {drug}, c'est frequent ?",  # how frequent
+    ],
+    "en": [
+        "can {drug} cause {sign}?",  # can the drug cause
+        "is {sign} a known side effect of {drug}?",  # a known side effect
+        "currently on {drug}, what is the risk of {sign}?",  # on the drug now
+        "how common is {sign} with {drug}?",  # how common
+    ],
+}
+_RISK_SIGNS = {
+    "fr": [
+        "des saignements",
+        "des hemorragies",
+        "des douleurs thoraciques",
+        "des AVC",
+        "des convulsions",
+        "des selles noires",
+        "des idees suicidaires",
+        "une forte fievre",
+    ],
+    "en": [
+        "bleeding",
+        "chest pain",
+        "strokes",
+        "seizures",
+        "black stools",
+        "suicidal thoughts",
+        "high fever",
+        "breathing problems",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_general_questions_about_a_risk_are_not_reports(engine: AnswerEngine, lang: str) -> None:
+    drugs = ["le lenvatinib", "les ITK"] if lang == "fr" else ["lenvatinib", "TKIs"]
+    questions = [
+        form.format(drug=drug, sign=sign)
+        for form in _RISK_FORMS[lang]
+        for drug in drugs
+        for sign in _RISK_SIGNS[lang]
+    ]
+    assert [q for q in questions if engine.guard.is_emergency(q)] == []

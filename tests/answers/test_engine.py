@@ -284,6 +284,27 @@ def test_passing_words_do_not_derail(engine: AnswerEngine, question: str, topic:
 
 
 @pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # a story's asides (children, blood pressure, mood) are told in passing when the
+        # asked sentence does not name them
+        (
+            "J'ai 50 ans et 3 enfants. Ma tension va bien, le moral aussi. Métastases "
+            "pulmonaires réfractaires stables sous lenvatinib : combien de temps peut-on "
+            "vivre comme ça ?",
+            "life-expectancy",
+        ),
+        # a short first question takes the sentence after it
+        ("Should I stop my Lenvima? My feet hurt so much and blister.", "hand-foot-syndrome"),
+        # an English article is not searched as the French "an" (year)
+        ("what's an MDT and does my case go to one?", "who-decides"),
+    ],
+)
+def test_story_and_short_questions(engine: AnswerEngine, question: str, topic: str) -> None:
+    assert engine.rank(question).topic == topic
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "ma TSH est à 3,2 et je vais très bien, c'est normal ?",  # a healthy person's TSH

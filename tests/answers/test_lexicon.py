@@ -97,6 +97,11 @@ def test_implied_concepts(engine: AnswerEngine, text: str, lang: str, implied: s
         ("qui assure le suivi ?", "fr", "admin"),  # verb "assurer", not "assurance"
         ("metastases that grow fast", "en", "diet"),  # "fast" is not "fasting"
         ("what allows it", "en", "admin"),  # "allows" is not "allowance"
+        ("je n'ai pas de cancer de la thyroïde", "fr", "thyroid-cancer"),  # masked: negated
+        ("I don't have thyroid cancer", "en", "thyroid-cancer"),  # masked: negated
+        ("what if they start to grow", "en", "start"),  # growth, not starting a drug
+        ("the lesions lit up on the scan", "en", "home-contact"),  # "lit" is a bed in French
+        ("dans ce genre de cas", "fr", "genetics"),  # "genre" is not "gene"
     ],
 )
 def test_false_friends_not_matched(engine: AnswerEngine, text: str, lang: str, absent: str) -> None:

@@ -23,15 +23,25 @@ clause fires even when another clause negates something else.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from thyref.answers.text import Lang, fold, normalised
+from thyref.answers.text import Analyzer, Lang, SpellingCorrector, fold, normalised
 
 _SENTENCE = re.compile(r"([^.!?;\n]*)([.!?;\n]*)")
 _CARRY = frozenset({"or", "nor", "ou", "ni"})
 _DECIMAL = re.compile(r"(\d)[.,](\d)")
+
+
+def _first_by_stem(signs: Iterable[str], analyzers: Iterable[Analyzer]) -> dict[str, str]:
+    """Each stem of the sign words mapped to the first sign word listed with it."""
+    out: dict[str, str] = {}
+    for w in signs:
+        if len(w) >= 5:
+            for a in analyzers:
+                out.setdefault(a.stem(w), w)
+    return out
 
 
 def _alternation(patterns: Sequence[str]) -> re.Pattern[str]:
@@ -45,11 +55,15 @@ class Clause:
     text: str
     question: bool
     sentence: str = ""
+    # the clause itself or the next one of its sentence says the sign is over
+    resolved: bool = False
 
 
 @dataclass(frozen=True)
 class EmergencyGuard:
-    patterns: re.Pattern[str]
+    # searched one by one: Python's regex engine is several times slower on one
+    # alternation of a few hundred patterns than on the patterns in turn
+    patterns: tuple[re.Pattern[str], ...]
     combinations: tuple[tuple[re.Pattern[str], ...], ...]
     ignore: re.Pattern[str] | None
     clause_breaks: re.Pattern[str]
@@ -61,16 +75,32 @@ class EmergencyGuard:
     interrogative: re.Pattern[str]
     report_words: re.Pattern[str]
     messages: Mapping[Lang, str]
+    resolved: re.Pattern[str] | None = None
+    report_now: re.Pattern[str] | None = None
     respellings: Mapping[str, str] = field(default_factory=dict)
     glued: re.Pattern[str] | None = None
+    speller: SpellingCorrector | None = None
+    # stem -> sign word, for sign words cut short ("respir" -> "respire")
+    sign_stems: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> EmergencyGuard:
+    def from_config(
+        cls,
+        config: Mapping[str, Any],
+        known: Iterable[str] = (),
+        analyzers: Iterable[Analyzer] = (),
+    ) -> EmergencyGuard:
+        """The guard of `config` (`kb/emergency.toml`). Words of the `spelling.signs`
+        list are also found misspelt ("respir", "bleding", "epilepsi") in words that are
+        not `known` (the knowledge base's vocabulary: a real word such as "signe" is
+        never turned into "saigne")."""
         ignore = list(config.get("ignore", ()))
+        analyzers = tuple(analyzers)
+        known = frozenset(known)
         spelling = config.get("spelling", {})
         context = config["context"]
         return cls(
-            patterns=_alternation(config["patterns"]),
+            patterns=tuple(re.compile(p) for p in config["patterns"]),
             combinations=tuple(
                 tuple(_alternation(group) for group in combo["all"])
                 for combo in config.get("combinations", ())
@@ -85,10 +115,24 @@ class EmergencyGuard:
             interrogative=_alternation(context["interrogative"]),
             report_words=_alternation(context["report_words"]),
             messages={"fr": config["message"]["fr"], "en": config["message"]["en"]},
+            resolved=_alternation(context["resolved"]) if context.get("resolved") else None,
+            report_now=(_alternation(context["report_now"]) if context.get("report_now") else None),
             respellings=dict(spelling.get("words", {})),
             glued=(
                 re.compile(r"\bj(" + "|".join(spelling["glued_j"]) + r")\b")
                 if spelling.get("glued_j")
+                else None
+            ),
+            sign_stems=_first_by_stem(spelling.get("signs", ()), analyzers),
+            speller=(
+                SpellingCorrector(
+                    dict.fromkeys(spelling["signs"], 1),
+                    also_known=known,
+                    min_len=int(spelling.get("signs_min_len", 5)),
+                    long_len=int(spelling.get("signs_long_len", 9)),
+                    analyzers=analyzers,
+                )
+                if spelling.get("signs")
                 else None
             ),
         )
@@ -104,6 +148,7 @@ class EmergencyGuard:
                 continue
             is_question = "?" in end
             whole = self.respell(normalised(sentence))
+            pieces: list[str] = []
             for part in re.split(r"[,:()\[\]]", sentence):
                 text = self.respell(normalised(part))
                 if self.ignore is not None:
@@ -111,23 +156,53 @@ class EmergencyGuard:
                 for piece in self.clause_breaks.split(f" {text} "):
                     piece = piece.strip()
                     if piece:
-                        out.append(Clause(piece, is_question, whole))
+                        pieces.append(piece)
+            over = [self.resolved is not None and bool(self.resolved.search(p)) for p in pieces]
+            for i, piece in enumerate(pieces):
+                resolved = over[i] or (i + 1 < len(pieces) and over[i + 1])
+                out.append(Clause(piece, is_question, whole, resolved))
         return out
 
     def respell(self, text: str) -> str:
         """SMS and forum spellings written out ("jveux" -> "j veux", "g" -> "j ai",
-        "ds" -> "dans", "cant" -> "can t"), so that the patterns need one spelling."""
+        "ds" -> "dans", "cant" -> "can t"), and misspelt sign words fixed ("respir" ->
+        "respire"), so that the patterns need one spelling."""
         if self.glued is not None:
             text = self.glued.sub(r"j \1", text)
-        return " ".join(self.respellings.get(w, w) for w in text.split())
+        out: list[str] = []
+        for w in text.split():
+            if w in self.respellings:
+                out.append(self.respellings[w])
+            elif (
+                self.speller is not None
+                and w not in self.speller.known
+                and w not in self.speller.vocab
+                and len(w) >= 5
+            ):
+                # a sign word cut short ("respir", "epilepsi", "killin")
+                stemmed = next(
+                    (
+                        self.sign_stems[a.stem(w)]
+                        for a in self.speller.analyzers
+                        if a.stem(w) in self.sign_stems and self.sign_stems[a.stem(w)].startswith(w)
+                    ),
+                    None,
+                )
+                out.append(stemmed or self.speller.correct(w) or w)
+            else:
+                out.append(w)
+        return " ".join(out)
+
+    def _live(self, clause: Clause, now: bool = False) -> bool:
+        """Whether `clause` can report a current sign: not over, not dated to the past,
+        not a general question about a risk (unless the question says "right now"
+        somewhere: `now`)."""
+        if clause.resolved or self.past.search(clause.text):
+            return False
+        return now or not self._general_question(clause)
 
     def _counts(self, pattern: re.Pattern[str], clause: Clause) -> bool:
-        """Whether `pattern` reports a current sign in `clause` (not negated, not past,
-        not a general question about a risk)."""
-        if self.past.search(clause.text):
-            return False
-        if self._general_question(clause):
-            return False
+        """Whether `pattern` reports a current sign in a live `clause` (not negated)."""
         for m in pattern.finditer(clause.text):
             words = clause.text[: m.start()].split()
             window = self.negation_window
@@ -156,9 +231,17 @@ class EmergencyGuard:
 
     # ------------------------------------------------------------------ verdict
     def is_emergency(self, question: str) -> bool:
-        clauses = self.clauses(question)
-        if any(self._counts(self.patterns, c) for c in clauses):
-            return True
+        all_clauses = self.clauses(question)
+        now = (
+            self.report_now is not None
+            and self.report_now.search(self.respell(normalised(fold(question)))) is not None
+        )
+        clauses = [c for c in all_clauses if self._live(c, now)]
+        for c in clauses:
+            text = c.text
+            # a plain search first (fast); the negation check only on a hit
+            if any(p.search(text) and self._counts(p, c) for p in self.patterns):
+                return True
         return any(
             all(any(self._counts(group, c) for c in clauses) for group in combo)
             for combo in self.combinations

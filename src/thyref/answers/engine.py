@@ -33,6 +33,13 @@ Scores = npt.NDArray[np.float32]
 _SENTENCES = re.compile(r"((?:[^.!?\n]|(?<=\d)[.](?=\d))*)([.!?\n]*)")
 
 
+_POINTS_BACK = re.compile(
+    r"(is that|is this|is it|was that|does that|does this|does it|would that|can that|"
+    r"c est ca|c est cela|c est ce|ca veut|cela veut|ca peut|ca se|est ce ca|est ce que ca|"
+    r"c est normal|c est grave|ce serait|ca existe)\b"
+)
+
+
 @dataclass(frozen=True)
 class EngineSettings:
     """Ranking and abstention settings (from `kb/engine.toml`)."""
@@ -104,7 +111,6 @@ class AnswerEngine:
             lang: Analyzer(lang, kb.stopwords[lang]) for lang in LANGS
         }
         self.lexicon = Lexicon(kb.lexicon, self.analyzers)
-        self.guard = EmergencyGuard.from_config(kb.emergency)
         counts: Counter[str] = Counter()
         lang_vocab: dict[Lang, set[str]] = {lang: set() for lang in LANGS}
         for by_lang in kb.topics.values():
@@ -123,6 +129,9 @@ class AnswerEngine:
             min_len=self.settings.spelling_min_len,
             long_len=self.settings.spelling_long_len,
             analyzers=self.analyzers.values(),
+        )
+        self.guard = EmergencyGuard.from_config(
+            kb.emergency, known=self.speller.known, analyzers=self.analyzers.values()
         )
         self.detector = LanguageDetector.build(kb.stopwords, lang_vocab)
         self._glossary_links = {
@@ -159,6 +168,17 @@ class AnswerEngine:
         concepts = self.lexicon.match(match_keys(analyzer, tokens), lang, tokens)
         return analyzer.content_stems(tokens), concepts
 
+    def _analyse_other(
+        self, tokens: Sequence[str], lang: Lang, other: Lang
+    ) -> tuple[list[str], list[str]]:
+        """Index terms of a `lang` question in the `other` language's index: the words
+        that are stop words of the question's own language ("an", "the", "de") are not
+        searched as content there (the English "an" is not the French "an", a year);
+        concepts still see every word."""
+        own_stop = self.analyzers[lang].stopwords
+        content = self.analyzers[other].content_stems([t for t in tokens if t not in own_stop])
+        return content, self.analyse(tokens, other)[1]
+
     def _text_terms(self, text: str, lang: Lang) -> list[str]:
         content, concepts = self.analyse(words(text), lang)
         return content + [CONCEPT_PREFIX + c for c in concepts]
@@ -188,7 +208,7 @@ class AnswerEngine:
         other: Lang = "en" if q_lang == "fr" else "fr"
         content, concepts = self.analyse(tokens, q_lang)
         total = self._scores(content + [CONCEPT_PREFIX + c for c in concepts], q_lang)
-        o_content, o_concepts = self.analyse(tokens, other)
+        o_content, o_concepts = self._analyse_other(tokens, q_lang, other)
         if self.settings.cross_language:
             o_terms = o_content + [CONCEPT_PREFIX + c for c in o_concepts]
             total = total + self.settings.cross_language * self._scores(o_terms, other)
@@ -197,12 +217,13 @@ class AnswerEngine:
         # story's score (the abstention still reads the whole question's score)
         ranking = total
         focus = self._focus(question)
+        f_concepts: list[str] | None = None
         if focus is not None and self.settings.focus_weight:
             f_tokens = [self.speller.correct(t) or t for t in words(focus)]
             f_content, f_concepts = self.analyse(f_tokens, q_lang)
             f_total = self._scores(f_content + [CONCEPT_PREFIX + c for c in f_concepts], q_lang)
             if self.settings.cross_language:
-                fo_content, fo_concepts = self.analyse(f_tokens, other)
+                fo_content, fo_concepts = self._analyse_other(f_tokens, q_lang, other)
                 fo_terms = fo_content + [CONCEPT_PREFIX + c for c in fo_concepts]
                 f_total = f_total + self.settings.cross_language * self._scores(fo_terms, other)
             # each part scaled to its own best score, so a long story does not drown
@@ -235,6 +256,17 @@ class AnswerEngine:
         matched = max(matched_words, matched_concepts)
         has_offtopic = any(self.lexicon.concepts[c].tier == "offtopic" for c in concepts)
         passing = self._in_passing(question, q_lang) if has_offtopic else frozenset()
+        if f_concepts is not None:
+            # a story told before the question: a subject it names (the children, the
+            # blood pressure, sleep) is told in passing unless the asked sentences name it
+            # too; a decisive one (a healthy person, a smoker) still counts
+            passing = passing | frozenset(
+                c
+                for c in concepts
+                if self.lexicon.concepts[c].tier == "offtopic"
+                and not self.lexicon.concepts[c].decisive
+                and c not in f_concepts
+            )
         off_topic = self._off_topic(concepts, top, passing)
         declined = (
             best < threshold
@@ -268,8 +300,8 @@ class AnswerEngine:
     def _focus(self, question: str) -> str | None:
         """The sentences that ask, in a question that also tells a story: those ending
         with a question mark, each with the sentence before it when it is too short to
-        say what it asks about ("Ça existe vraiment ?"). None when every sentence asks
-        or none does."""
+        say what it asks about ("Ça existe vraiment ?"), or the one after it when it
+        comes first. None when every sentence asks or none does."""
         sentences = [
             (m.group(1), "?" in m.group(2))
             for m in _SENTENCES.finditer(question)
@@ -285,9 +317,18 @@ class AnswerEngine:
             if not asks:
                 continue
             content = [w for w in words(text) if w not in stop]
-            if len(content) < self.settings.focus_min_words and i > 0:
-                parts.append(sentences[i - 1][0])
             parts.append(text)
+            # a sentence that points back ("Is that safe?", "C'est ça la définition ?")
+            # asks about the sentence before it
+            points_back = i > 0 and _POINTS_BACK.match(fold(text).strip()) is not None
+            if points_back or len(content) < self.settings.focus_min_words:
+                # too short to say what it asks about: the sentence before it is taken
+                # along, or the one after it when it comes first ("Should I stop my
+                # Lenvima? My feet hurt so much...")
+                if i > 0:
+                    parts.insert(len(parts) - 1, sentences[i - 1][0])
+                elif len(sentences) > 1:
+                    parts.append(sentences[1][0])
         return " ".join(parts)
 
     def _in_passing(self, question: str, lang: Lang) -> frozenset[str]:

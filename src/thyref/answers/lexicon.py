@@ -45,6 +45,9 @@ class Concept:
     context: bool = False
     decisive: bool = False
     needs_context: bool = False
+    # concepts this one's phrase overrides inside its own span ("pas de cancer de la
+    # thyroïde" is not a thyroid-cancer mention; "start to grow" is not "start" a drug)
+    masks: frozenset[str] = frozenset()
 
     @property
     def token(self) -> str:
@@ -72,11 +75,15 @@ class Lexicon:
                 context=bool(spec.get("context", False)),
                 decisive=bool(spec.get("decisive", False)),
                 needs_context=bool(spec.get("needs_context", False)),
+                masks=frozenset(spec.get("masks", ())),
             )
         for c in self.concepts.values():
             unknown = c.implies - self.concepts.keys()
             if unknown:
                 raise LexiconError(f"concept {c.id}: implies unknown {sorted(unknown)}")
+            unknown = c.masks - self.concepts.keys()
+            if unknown:
+                raise LexiconError(f"concept {c.id}: masks unknown {sorted(unknown)}")
         self._closure = {cid: self._implied(cid) for cid in self.concepts}
         self._tables: dict[Lang, dict[tuple[str, ...], set[str]]] = {}
         self._exact: dict[tuple[str, ...], set[str]] = {}
@@ -151,11 +158,19 @@ class Lexicon:
         # an off-topic word inside a longer in-domain phrase is not off-topic ("keep an
         # eye on" the nodules is not about the eyes)
         covers = [(i, i + size) for i, size, cid in hits if self.concepts[cid].tier != "offtopic"]
+        # a concept's phrase overrides the concepts it `masks` found inside it
+        masked = [
+            (i, i + size, self.concepts[cid].masks)
+            for i, size, cid in hits
+            if self.concepts[cid].masks
+        ]
         found: list[str] = []
         for i, size, cid in hits:
             if self.concepts[cid].tier == "offtopic" and any(
                 a <= i and i + size <= b and b - a > size for a, b in covers
             ):
+                continue
+            if any(cid in m and a <= i and i + size <= b for a, b, m in masked):
                 continue
             found.extend(sorted(self._closure[cid]))
         return found
