@@ -125,7 +125,7 @@ class AnswerEngine:
             counts.pop(w, None)
         self.speller = SpellingCorrector(
             counts,
-            also_known=stopwords | self.lexicon.offtopic_words,
+            also_known=stopwords | self.lexicon.offtopic_words | kb.real_words,
             min_len=self.settings.spelling_min_len,
             long_len=self.settings.spelling_long_len,
             analyzers=self.analyzers.values(),

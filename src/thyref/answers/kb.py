@@ -72,6 +72,8 @@ class KnowledgeBase:
     lexicon: Mapping[str, Any]
     emergency: Mapping[str, Any]
     engine: Mapping[str, Any]
+    # real words the spelling corrector leaves alone (kb/real_words.txt)
+    real_words: frozenset[str] = frozenset()
 
     @property
     def topic_ids(self) -> list[str]:
@@ -192,4 +194,14 @@ def load_knowledge_base(
         lexicon=_toml(base, "lexicon.toml"),
         emergency=_toml(base, "emergency.toml"),
         engine=_toml(base, "engine.toml"),
+        real_words=_real_words(base),
     )
+
+
+def _real_words(base: Traversable) -> frozenset[str]:
+    """The words of ``real_words.txt`` (one per line, ``#`` comments); none if absent."""
+    path = base / "real_words.txt"
+    if not path.is_file():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
