@@ -67,3 +67,143 @@ def test_trial_names_a_ras_mutation_without_its_alteration_by_the_gene_alone() -
     trial = rec(out, "CLINICAL-TRIAL")
     assert trial is not None
     assert trial["rationale"].endswith("Alteration with no approved option: NRAS.")
+
+
+def _progressive_dtc(
+    molecular: list[dict[str, Any]] | None = None, **clinical: Any
+) -> dict[str, Any]:
+    # the same refractory case, progressive: 15 + 12 = 27 -> 20 + 15 = 35 (+29.6 %, +8 mm:
+    # PD on 2020-07-10, the latest imaging), symptomatic and not locally treatable
+    case = _refractory_dtc(molecular or [], symptomatic=True, **clinical)
+    case["imaging"] = [
+        scan("2020-01-10", {"P1": 15, "P2": 12}),
+        scan("2020-07-10", {"P1": 20, "P2": 15}),
+    ]
+    return case
+
+
+def test_a_prior_vegfr_inhibitor_is_read_whatever_its_case_and_spaces() -> None:
+    # " Lenvatinib " is lenvatinib, a VEGFR inhibitor: the drug after it is cabozantinib
+    out = run(_progressive_dtc(on_systemic_therapy=" Lenvatinib "), "en")
+    systemic = rec(out, "SYSTEMIC-THERAPY")
+    assert systemic is not None
+    assert systemic["drugs"] == ["cabozantinib"]
+    assert "RECIST progression on 2020-07-10" in systemic["rationale"]
+
+
+def test_first_line_drugs_without_a_prior_vegfr_inhibitor() -> None:
+    # no current drug: lenvatinib or sorafenib, in the order of the drug group
+    systemic = rec(run(_progressive_dtc(), "en"), "SYSTEMIC-THERAPY")
+    assert systemic is not None
+    assert systemic["drugs"] == ["lenvatinib", "sorafenib"]
+    assert "Drugs to discuss: lenvatinib, sorafenib." in systemic["rationale"]
+
+
+def test_redifferentiation_scheme_follows_the_first_gene_of_the_list() -> None:
+    # BRAF V600E and NRAS Q61R: both found, in the scheme's order (BRAF first, NRAS by
+    # its gene alone, the rule being "NRAS:*"); the drugs are BRAF's (dabrafenib +
+    # trametinib), not RAS's (trametinib alone)
+    out = run(_refractory_dtc([mol("BRAF", "V600E"), mol("NRAS", "Q61R")]), "en")
+    redif = rec(out, "REDIFFERENTIATION")
+    assert redif is not None
+    assert redif["drugs"] == ["dabrafenib", "trametinib"]
+    assert (
+        "Non-avid lesion(s), BRAF V600E, NRAS, 2 lesions, largest 15 mm, no reported symptoms."
+        " Scheme: dabrafenib + trametinib then I-131." in redif["rationale"]
+    )
+
+
+def test_redifferentiation_for_a_ras_mutation_alone() -> None:
+    redif = rec(run(_refractory_dtc([mol("KRAS", "G12V")]), "en"), "REDIFFERENTIATION")
+    assert redif is not None
+    assert redif["drugs"] == ["trametinib"]
+    assert "KRAS, 2 lesions" in redif["rationale"]
+
+
+def test_node_options_describe_each_node_with_its_growth() -> None:
+    # N1 central, unconfirmed, 8 -> 8 mm: work-up (>= 8 mm central), no growth to say;
+    # N4 lateral, unconfirmed, 9 -> 10 mm: work-up (>= 10 mm lateral), +1 mm;
+    # N2 lateral, confirmed, 12 -> 15 mm: neck surgery (>= 15 mm and +3 mm);
+    # N3 upper mediastinal, 20 -> 18 mm: mediastinal surgery (>= 15 mm), shrinking: no "+"
+    case = make_case(
+        lesions=[
+            lesion("N1", "lymph_node_cervical_central"),
+            lesion("N2", "lymph_node_cervical_lateral", confirmed=True),
+            lesion("N3", "lymph_node_mediastinal_upper"),
+            lesion("N4", "lymph_node_cervical_lateral"),
+        ],
+        imaging=[
+            scan("2020-01-10", {"N1": 8, "N2": 12, "N3": 20, "N4": 9}),
+            scan("2020-07-10", {"N1": 8, "N2": 15, "N3": 18, "N4": 10}),
+        ],
+    )
+    out = run(case, "en")
+    workup = rec(out, "NECK-NODE-WORKUP")
+    surgery = rec(out, "NECK-NODE-SURGERY")
+    mediastinal = rec(out, "MEDIASTINAL-NODE-SURGERY")
+    assert workup is not None and surgery is not None and mediastinal is not None
+    assert workup["rationale"].endswith(
+        "Unconfirmed neck node(s) above the threshold: N1 8 mm; N4 10 mm, +1 mm."
+    )
+    assert workup["lesions"] == ["N1", "N4"]
+    assert surgery["rationale"].endswith(
+        "Confirmed neck node(s), large or growing: N2 15 mm, +3 mm."
+    )
+    assert surgery["lesions"] == ["N2"]
+    assert mediastinal["rationale"].endswith("Mediastinal node(s), large or growing: N3 18 mm.")
+    assert mediastinal["lesions"] == ["N3"]
+
+
+def _cumulative(latest_p1: float, responses: tuple[str, str, str] | None = None) -> dict[str, Any]:
+    # papillary, one avid lung lesion, 3 x 200 mCi = 600 mCi = 22.2 GBq (>= 22 GBq), given
+    # in reverse order; imaging after the last one, P1 15 mm then `latest_p1`, not CR:
+    # DTC-CUMULATIVE-ACTIVITY (refractory under tuthyref-2021). ata-2015 (no scans): the
+    # lesion is avid, no PD and imaging after the I-131: not refractory.
+    given = [rai_("2019-01-01", 200), rai_("2018-01-01", 200), rai_("2017-01-01", 200)]
+    if responses is not None:
+        for entry, response in zip(given, responses, strict=True):
+            entry["response"] = response
+    return make_case(
+        lesions=[lesion("P1", "lung", "yes")],
+        rai=given,
+        imaging=[scan("2019-06-01", {"P1": 15}), scan("2020-01-01", {"P1": latest_p1})],
+    )
+
+
+def test_definitions_differ_names_each_verdict_and_its_criteria() -> None:
+    out = run(_cumulative(15), "en")
+    assert out["refractory"]["criteria_met"] == ["DTC-CUMULATIVE-ACTIVITY"]
+    note = rec(out, "NOTE-DEFINITIONS-DIFFER")
+    assert note is not None
+    assert note["rationale"].endswith(
+        "Verdicts: tuthyref-2021: refractory (DTC-CUMULATIVE-ACTIVITY);"
+        " ata-2015: not refractory (–)."
+    )
+
+
+def test_additional_rai_when_the_sum_shrinks_at_the_latest_imaging() -> None:
+    # 15 -> 14 mm: the latest sum is smaller than the one before it (the baseline)
+    out = run(_cumulative(14), "en")
+    more = rec(out, "ADDITIONAL-RAI")
+    assert more is not None
+    assert more["priority"] == "routine"
+    assert more["rationale"].endswith(
+        "Cumulative activity 22.2 GBq over 3 administrations, avid lesions regressing."
+        " The sum of diameters fell at the latest imaging."
+    )
+
+
+def test_no_additional_rai_when_the_sum_stays_equal() -> None:
+    # 15 -> 15 mm: not smaller; no response recorded
+    assert rec(run(_cumulative(15)), "ADDITIONAL-RAI") is None
+
+
+def test_additional_rai_reads_the_response_of_the_latest_administration() -> None:
+    # listed latest first: 2019 regressing, 2018 and 2017 stable -> regressing (sum equal)
+    more = rec(run(_cumulative(15, ("regressing", "stable", "stable")), "en"), "ADDITIONAL-RAI")
+    assert more is not None
+    assert more["rationale"].endswith(
+        "avid lesions regressing. Response recorded after the latest administration: regressing."
+    )
+    # the 2017 one regressing, the latest (2019) stable -> not regressing
+    assert rec(run(_cumulative(15, ("stable", "stable", "regressing"))), "ADDITIONAL-RAI") is None
