@@ -74,7 +74,7 @@ def _progressive_dtc(
 ) -> dict[str, Any]:
     # the same refractory case, progressive: 15 + 12 = 27 -> 20 + 15 = 35 (+29.6 %, +8 mm:
     # PD on 2020-07-10, the latest imaging), symptomatic and not locally treatable
-    case = _refractory_dtc(molecular or [], symptomatic=True, **clinical)
+    case = _refractory_dtc(molecular or [], **{"symptomatic": True, **clinical})
     case["imaging"] = [
         scan("2020-01-10", {"P1": 15, "P2": 12}),
         scan("2020-07-10", {"P1": 20, "P2": 15}),
@@ -207,3 +207,67 @@ def test_additional_rai_reads_the_response_of_the_latest_administration() -> Non
     )
     # the 2017 one regressing, the latest (2019) stable -> not regressing
     assert rec(run(_cumulative(15, ("stable", "stable", "regressing"))), "ADDITIONAL-RAI") is None
+
+
+def test_redifferentiation_needs_braf_v600e_not_any_braf_mutation() -> None:
+    # the scheme's entry is "BRAF:V600E": BRAF K601E is another mutation (no RAS either)
+    assert rec(run(_refractory_dtc([mol("BRAF", "K601E")])), "REDIFFERENTIATION") is None
+
+
+def test_a_confirmed_neck_node_large_but_not_growing_goes_to_surgery() -> None:
+    # N2 lateral, confirmed, 16 -> 16 mm: >= 15 mm is enough, without growth
+    case = make_case(
+        lesions=[lesion("N2", "lymph_node_cervical_lateral", confirmed=True)],
+        imaging=[scan("2020-01-10", {"N2": 16}), scan("2020-07-10", {"N2": 16})],
+    )
+    surgery = rec(run(case, "en"), "NECK-NODE-SURGERY")
+    assert surgery is not None
+    assert surgery["rationale"].endswith("Confirmed neck node(s), large or growing: N2 16 mm.")
+
+
+def test_a_blank_current_drug_is_no_drug() -> None:
+    # on_systemic_therapy "  " (blank) with progression: no "progression on a drug" trial,
+    # no skin care for a current drug (the systemic option itself brings skin care)
+    out = run(_progressive_dtc(on_systemic_therapy="  ", symptomatic=False), "en")
+    assert rec(out, "CLINICAL-TRIAL") is None
+    assert rec(out, "SYSTEMIC-THERAPY") is None  # not symptomatic
+    assert rec(out, "TKI-SKIN-CARE") is None
+
+
+def _local_case(
+    lung: list[dict[str, Any]], base: dict[str, float], last: dict[str, float]
+) -> dict[str, Any]:
+    # refractory (P1 lung without uptake after 100 mCi), progressive by the caller's
+    # measurements, not symptomatic; the lung lesions come first, then the liver H1 12 mm
+    return make_case(
+        lesions=[*lung, lesion("H1", "liver")],
+        rai=[rai_("2019-06-01", 100)],
+        imaging=[scan("2020-01-10", {**base, "H1": 12}), scan("2020-07-10", {**last, "H1": 12})],
+        clinical={"symptomatic": False},
+    )
+
+
+def test_local_treatment_looks_at_every_organ_after_one_with_too_many_lesions() -> None:
+    # six lung lesions (more than 5: not for local treatment), then the liver with one
+    # 12 mm lesion: the liver is proposed. Targets P1, P2 (2 per organ) + H1: 10 + 10 + 12
+    # = 32 -> 20 + 10 + 12 = 42 (+31 %, +10 mm): PD at the latest imaging.
+    lung = [lesion("P1", "lung", "no")] + [lesion(f"P{i}", "lung") for i in range(2, 7)]
+    base = {f"P{i}": 10.0 for i in range(1, 7)}
+    out = run(_local_case(lung, base, {**base, "P1": 20}), "en")
+    local = rec(out, "LOCAL-TREATMENT")
+    assert local is not None
+    assert local["lesions"] == ["H1"]
+    assert (
+        "Few lesions of at least 10 mm: liver: H1. The disease is progressing (RECIST)."
+        in (local["rationale"])
+    )
+
+
+def test_local_treatment_looks_at_every_organ_after_one_not_treatable() -> None:
+    # lung P1 (not locally treatable) and P2, then the liver: 15 + 12 + 12 = 39 -> 20 + 15
+    # + 12 = 47 (+20.5 %, +8 mm): PD; the lung is out, the liver is proposed
+    lung = [lesion("P1", "lung", "no", locally_treatable=False), lesion("P2", "lung")]
+    out = run(_local_case(lung, {"P1": 15, "P2": 12}, {"P1": 20, "P2": 15}), "en")
+    local = rec(out, "LOCAL-TREATMENT")
+    assert local is not None
+    assert local["lesions"] == ["H1"]
