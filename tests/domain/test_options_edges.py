@@ -271,3 +271,39 @@ def test_local_treatment_looks_at_every_organ_after_one_not_treatable() -> None:
     local = rec(out, "LOCAL-TREATMENT")
     assert local is not None
     assert local["lesions"] == ["H1"]
+
+
+def _cumulative_two(*follow_ups: dict[str, Any], size: float = 15) -> dict[str, Any]:
+    # 600 mCi (22.2 GBq) over 2017-2019, two avid lung lesions P1 and P2, baseline after
+    # the last I-131: DTC-CUMULATIVE-ACTIVITY; `size` mm each at baseline
+    return make_case(
+        lesions=[lesion("P1", "lung", "yes"), lesion("P2", "lung", "yes")],
+        rai=[rai_("2017-01-01", 200), rai_("2018-01-01", 200), rai_("2019-01-01", 200)],
+        imaging=[scan("2019-06-01", {"P1": size, "P2": size}), *follow_ups],
+    )
+
+
+def test_a_partial_sum_is_not_a_shrinking_sum() -> None:
+    # 15 + 15 = 30, then P1 alone 14 (P2 not measured): 14 is not a complete sum, so the
+    # sum did not fall: no further I-131 option
+    case = _cumulative_two(scan("2020-01-01", {"P1": 14}))
+    out = run(case)
+    assert out["refractory"]["criteria_met"] == ["DTC-CUMULATIVE-ACTIVITY"]
+    assert rec(out, "ADDITIONAL-RAI") is None
+
+
+def test_an_asserted_response_is_not_a_sum() -> None:
+    # an asserted PR (no measurements) after the baseline: no sum to compare
+    case = _cumulative_two(scan("2020-01-01", assessed_response="PR"))
+    assert rec(run(case), "ADDITIONAL-RAI") is None
+
+
+def test_without_targets_there_is_no_sum() -> None:
+    # two 8 mm lesions (not measurable: no target), measured twice then smaller: no sums,
+    # so no shrinking (the lesions are non-targets)
+    case = _cumulative_two(
+        scan("2020-01-01", {"P1": 7, "P2": 7}), scan("2020-06-01", {"P1": 6, "P2": 6}), size=8
+    )
+    out = run(case)
+    assert out["recist"]["targets"] == []
+    assert rec(out, "ADDITIONAL-RAI") is None
