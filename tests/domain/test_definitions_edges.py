@@ -149,3 +149,56 @@ def test_yes_and_no_on_the_same_day_is_not_lost_uptake() -> None:
         ],
     )
     assert _ata(case)["criteria_met"] == []
+
+
+def test_notes_of_scans_that_do_not_count_say_why() -> None:
+    # 2019-01-05: TSH 12.5 mU/L (below 30: not counted); 2019-06-01: contamination
+    # suspected (not counted); the lesion's only findings are on them
+    case = make_case(
+        lesions=[lesion("L1", "lung")],
+        rai=[rai_("2019-01-01", 100)],
+        scans=[
+            {**_post("2019-01-05", {"L1": "no"}), "tsh": 12.5},
+            {
+                "date": "2019-06-01",
+                "kind": "diagnostic_i123",
+                "findings": {"L1": "no"},
+                "iodine_contamination": "suspected",
+            },
+        ],
+    )
+    ata = _ata(case)
+    assert ata["status"] == "indeterminate"
+    assert ata["missing_data"] == ["scans.adequate"]
+    assert "Scan of 2019-01-05 not counted: TSH 12.5 mU/L, below 30 mU/L." in ata["notes"]
+    assert "Scan of 2019-06-01 not counted: iodine contamination (suspected)." in ata["notes"]
+
+
+def test_progression_despite_uptake_looks_past_a_scan_without_uptake() -> None:
+    # a diagnostic scan first (2018-12-01, L1 no), then the post-therapy scan of the
+    # 2019-01-01 I-131 (L1 yes): the uptake after that administration is found; PD on
+    # 2020-06-01 (20 -> 30 mm)
+    case = make_case(
+        lesions=[lesion("L1", "lung")],
+        rai=[rai_("2019-01-01", 100)],
+        scans=[
+            {"date": "2018-12-01", "kind": "diagnostic_i123", "findings": {"L1": "no"}},
+            _post("2019-01-05", {"L1": "yes"}),
+        ],
+        imaging=[scan("2019-06-01", {"L1": 20}), scan("2020-06-01", {"L1": 30})],
+    )
+    assert _ata(case)["criteria_met"] == ["ATA2015-PROGRESSION-DESPITE-UPTAKE"]
+
+
+def test_progression_despite_uptake_needs_the_scan_of_that_administration() -> None:
+    # I-131 on 2019-01-01 (its post-therapy scan 2019-01-05: L1 yes) and 2020-01-01 (no
+    # scan); PD on 2020-06-01: the latest administration has no scan showing uptake, so
+    # the progression is dated from the 2019 one
+    case = make_case(
+        lesions=[lesion("L1", "lung")],
+        rai=[rai_("2019-01-01", 100), rai_("2020-01-01", 100)],
+        scans=[_post("2019-01-05", {"L1": "yes"})],
+        imaging=[scan("2020-02-01", {"L1": 20}), scan("2020-06-01", {"L1": 30})],
+    )
+    ev = _evidence(_ata(case))["ATA2015-PROGRESSION-DESPITE-UPTAKE"]
+    assert ev["dates"] == ["2019-01-01", "2020-06-01"]

@@ -307,3 +307,9 @@ def test_without_targets_there_is_no_sum() -> None:
     out = run(case)
     assert out["recist"]["targets"] == []
     assert rec(out, "ADDITIONAL-RAI") is None
+
+
+def test_redifferentiation_needs_a_mutation_not_an_amplification() -> None:
+    # the scheme reads mutations (BRAF V600E, RAS): a KRAS amplification is not one
+    case = _refractory_dtc([mol("KRAS", "amplification", kind="amplification")])
+    assert rec(run(case), "REDIFFERENTIATION") is None
