@@ -45,9 +45,8 @@ def check(name: str) -> int:
     env = {**os.environ, "MUTANT_UNDER_TEST": name, "PYTHONPATH": str(MUTANTS / "src")}
     env.pop("CI", None)
     # the quick, sharp files first: a killed mutant stops at its first failure (-x)
-    first = ["test_options_edges.py", "test_recist_edges.py", "test_rules_pinned.py"]
-    first += ["test_definitions_edges.py", "test_kinetics_edges.py"]
-    first += ["test_refractoriness_evidence.py"]
+    first = sorted(p.name for p in (ROOT / "tests" / "domain").glob("test_*_edges.py"))
+    first += ["test_rules_pinned.py", "test_refractoriness_evidence.py"]
     cmd = [sys.executable, "-m", "pytest", *(f"tests/domain/{f}" for f in first)]
     cmd += ["tests/domain", "--ignore=tests/domain/test_cli.py"]
     cmd += ["-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-o", "addopts="]
