@@ -313,3 +313,27 @@ def test_redifferentiation_needs_a_mutation_not_an_amplification() -> None:
     # the scheme reads mutations (BRAF V600E, RAS): a KRAS amplification is not one
     case = _refractory_dtc([mol("KRAS", "amplification", kind="amplification")])
     assert rec(run(case), "REDIFFERENTIATION") is None
+
+
+def test_germline_ret_names_every_somatic_ret_result() -> None:
+    # two somatic RET results, one without its alteration: both named, joined by ", "
+    out = run(_medullary([{"gene": "RET", "kind": "mutation"}, mol("RET", "M918T")]), "en")
+    germline = rec(out, "GERMLINE-RET-TESTING")
+    assert germline is not None
+    assert germline["rationale"].endswith(
+        "Medullary cancer with no germline RET result recorded. The tumour (somatic) result"
+        " (RET, RET M918T) does not tell whether the cancer is hereditary."
+    )
+
+
+def test_redifferentiation_without_any_measurement_gives_no_size() -> None:
+    # no imaging: no lesion has a latest size, so no size is said (the sentence keeps an
+    # empty place: "largest  mm", a wording to improve, see docs/quality.md)
+    case = _refractory_dtc([mol("BRAF", "V600E")])
+    case.pop("imaging")
+    redif = rec(run(case, "en"), "REDIFFERENTIATION")
+    assert redif is not None
+    assert (
+        "Non-avid lesion(s), BRAF V600E, 2 lesions, largest  mm, no reported symptoms."
+        in (redif["rationale"])
+    )
