@@ -337,3 +337,13 @@ def test_redifferentiation_without_any_measurement_gives_no_size() -> None:
         "Non-avid lesion(s), BRAF V600E, 2 lesions, largest  mm, no reported symptoms."
         in (redif["rationale"])
     )
+
+
+def test_no_additional_rai_without_imaging_or_response() -> None:
+    # 600 mCi, an avid lesion, no imaging and no response recorded: the criterion holds
+    # (no imaging after the threshold), but nothing shows the lesions regressing
+    case = _cumulative(15)
+    case.pop("imaging")
+    out = run(case)
+    assert out["refractory"]["criteria_met"] == ["DTC-CUMULATIVE-ACTIVITY"]
+    assert rec(out, "ADDITIONAL-RAI") is None
