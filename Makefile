@@ -48,10 +48,12 @@ check-rules: install
 
 # Mutation testing of the domain core with the domain tests ([tool.mutmut] in
 # pyproject.toml; long, out of `make test`; score and survivors in docs/quality.md).
-# MUTANTS="thyref.domain.kinetics*" limits the run; results are cached in mutants/.
+# MUTANTS="thyref.domain.kinetics*" limits the run, MUTATION_JOBS=1 leaves a core free;
+# results are cached in mutants/.
+MUTATION_JOBS ?= 2
 mutation: install
-	$(BIN)/mutmut run --max-children 2 $(MUTANTS)
-	$(BIN)/python scripts/mutation_recheck.py kinetics rai dates rules refractoriness recist case options assessment messages
+	$(BIN)/mutmut run --max-children $(MUTATION_JOBS) $(MUTANTS)
+	$(BIN)/python scripts/mutation_recheck.py -j $(MUTATION_JOBS)
 	$(BIN)/python scripts/mutation_score.py
 
 clean:

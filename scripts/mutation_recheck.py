@@ -8,7 +8,8 @@ tests in `mutants/` with ``MUTANT_UNDER_TEST`` set (exactly what mutmut's trampo
 reads) and records the exit code in ``mutants/recheck.json``;
 `scripts/mutation_score.py` then counts a mutant killed when either run killed it.
 
-Usage: ``python scripts/mutation_recheck.py [-j N] MODULE...`` (e.g. ``kinetics rules``).
+Usage: ``python scripts/mutation_recheck.py [-j N] [MODULE...]`` (e.g. ``kinetics rules``;
+no module: every module of the domain that mutmut has results for).
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ def check(name: str) -> int:
     env = {**os.environ, "MUTANT_UNDER_TEST": name, "PYTHONPATH": str(MUTANTS / "src")}
     env.pop("CI", None)
     # the quick, sharp files first: a killed mutant stops at its first failure (-x)
-    first = ["test_rules_pinned.py", "test_kinetics_edges.py", "test_refractoriness_evidence.py"]
+    first = sorted(p.name for p in (ROOT / "tests" / "domain").glob("test_*_edges.py"))
+    first += ["test_rules_pinned.py", "test_refractoriness_evidence.py"]
     cmd = [sys.executable, "-m", "pytest", *(f"tests/domain/{f}" for f in first)]
     cmd += ["tests/domain", "--ignore=tests/domain/test_cli.py"]
     cmd += ["-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-o", "addopts="]
@@ -58,10 +60,12 @@ def check(name: str) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-j", "--jobs", type=int, default=2)
-    parser.add_argument("modules", nargs="+")
+    parser.add_argument("modules", nargs="*")
     args = parser.parse_args()
     results: dict[str, int] = json.loads(RECHECK.read_text()) if RECHECK.exists() else {}
     skip = equivalents()
+    if not args.modules:
+        args.modules = sorted(p.name.removesuffix(".py.meta") for p in META.glob("*.py.meta"))
     todo = [n for m in args.modules for n in alive(m) if n not in results and n not in skip]
     print(f"{len(todo)} mutants to re-check", flush=True)
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
