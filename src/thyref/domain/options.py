@@ -235,16 +235,19 @@ def _redifferentiation(ctx: Context) -> Option | None:
     largest = max((s for s in sizes if s is not None), default=None)
     if largest is not None and largest > opts.redifferentiation_max_size_mm:
         return None
+    params: dict[str, Any] = {
+        "alteration": ", ".join(found),
+        "lesions": len(lesions),
+        "drugs": " + ".join(ctx.rules.drug_names(group)),
+    }
+    if largest is not None:
+        params["largest"] = str(largest)
     return Option(
         "REDIFFERENTIATION",
         "high",
-        "reason.redifferentiation",
-        {
-            "alteration": ", ".join(found),
-            "lesions": len(lesions),
-            "largest": "" if largest is None else str(largest),
-            "drugs": " + ".join(ctx.rules.drug_names(group)),
-        },
+        # no lesion measured yet: no lesion is above the limit, and the sentence says so
+        "reason.redifferentiation_unmeasured" if largest is None else "reason.redifferentiation",
+        params,
         _src(ctx, "REDIFFERENTIATION"),
         drugs=tuple(ctx.rules.drug_names(group)),
     )
