@@ -51,10 +51,9 @@ check-rules: install
 # MUTANTS="thyref.domain.kinetics*" limits the run, MUTATION_JOBS=1 leaves a core free;
 # results are cached in mutants/.
 MUTATION_JOBS ?= 2
-# THYREF_CACHE_DIR empty: no catalogue file cache, so mutants of the catalogue loader run
 mutation: install
-	THYREF_CACHE_DIR= $(BIN)/mutmut run --max-children $(MUTATION_JOBS) $(MUTANTS)
-	THYREF_CACHE_DIR= $(BIN)/python scripts/mutation_recheck.py -j $(MUTATION_JOBS)
+	$(BIN)/mutmut run --max-children $(MUTATION_JOBS) $(MUTANTS)
+	$(BIN)/python scripts/mutation_recheck.py -j $(MUTATION_JOBS)
 	$(BIN)/python scripts/mutation_score.py
 
 clean:
