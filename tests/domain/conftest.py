@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -164,13 +163,4 @@ def rec(out: Json, rec_id: str) -> Json | None:
     for r in out["recommendations"]:
         if r["id"] == rec_id:
             return r
-    return None
-
-
-def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
-    """Plain test ids (letters, digits, ``. = - _``): mutmut cannot select a test whose id
-    holds a space, a slash or an escape, and `make mutation` then stops at its clean run
-    (docs/quality.md, section 3)."""
-    if isinstance(val, str) and re.search(r"[^A-Za-z0-9._=-]", val):
-        return re.sub(r"[^A-Za-z0-9._=-]", "_", val)
     return None

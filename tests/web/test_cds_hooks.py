@@ -353,14 +353,14 @@ URL = f"{BASE}/thyref-patient-view"
 
 
 @pytest.mark.parametrize(
-    ("headers", "why"),
+    ("make", "why"),
     [
         ({}, "Bearer JWT is required"),  # no token at all
-        (bearer(URL, iss="https://intruder.example"), "issuer not allowed"),  # wrong issuer
-        (bearer(URL, lifetime=-600), "expired"),  # expired ten minutes ago
-        (bearer(URL, key=OTHER_KEY), "bad signature"),  # signed with another key
-        (bearer(f"{BASE}/thyref-order-sign"), "audience"),  # token for another service
-        (bearer(URL, lifetime=3600), "five minutes"),  # lives too long
+        (lambda: bearer(URL, iss="https://intruder.example"), "issuer not allowed"),  # wrong issuer
+        (lambda: bearer(URL, lifetime=-600), "expired"),  # expired ten minutes ago
+        (lambda: bearer(URL, key=OTHER_KEY), "bad signature"),  # signed with another key
+        (lambda: bearer(f"{BASE}/thyref-order-sign"), "audience"),  # token for another service
+        (lambda: bearer(URL, lifetime=3600), "five minutes"),  # lives too long
         ({"Authorization": "Bearer " + jwt.encode(  # HS256: not an allowed algorithm
             {"iss": ISSUER, "aud": URL}, "secret-key-of-32-bytes-at-least!", algorithm="HS256")},
          "algorithm"),
@@ -372,7 +372,12 @@ URL = f"{BASE}/thyref-patient-view"
         ({"Authorization": "Bearer eyJhbGciOiJFUzM4NCJ9.W10.sig"}, "issuer not allowed"),  # a list
     ],
 )  # fmt: skip
-def test_jwt_failures_are_401(ehr: TestClient, headers: dict[str, str], why: str) -> None:
+def test_jwt_failures_are_401(
+    ehr: TestClient, make: dict[str, str] | Callable[[], dict[str, str]], why: str
+) -> None:
+    # signed tokens are made when the test runs, not at collection: a long suite would
+    # otherwise see them expire first
+    headers = make() if callable(make) else make
     answer = _call(ehr, headers)
     assert answer.status_code == 401
     assert why in answer.json()["detail"]
