@@ -29,7 +29,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,6 +40,7 @@ from typing import Any
 import httpx
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec
+from loadhelp import free_port, percentile
 
 CLIENTS = 20
 REQUESTS = int(os.environ.get("THYREF_BENCH_REQUESTS", "1000"))
@@ -48,20 +48,6 @@ WARMUP = 40
 CASE_ID = "demo-003"
 ISSUER = "https://bench-ehr.example"
 WORKERS = int(os.environ.get("THYREF_BENCH_WORKERS", str(max(1, min(4, os.cpu_count() or 1)))))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
 
 
 def _request_body() -> dict[str, Any]:
@@ -153,9 +139,9 @@ async def _load(url: str, bodies: list[bytes], tokens: list[str]) -> dict[str, f
     await asyncio.gather(*(worker() for _ in range(CLIENTS)))
     wall = time.perf_counter() - started
     return {
-        "patient_view_p50_ms": _percentile(latencies, 50),
-        "patient_view_p95_ms": _percentile(latencies, 95),
-        "patient_view_server_p95_ms": _percentile(server, 95),
+        "patient_view_p50_ms": percentile(latencies, 50),
+        "patient_view_p95_ms": percentile(latencies, 95),
+        "patient_view_server_p95_ms": percentile(server, 95),
         "patient_view_req_per_s": len(latencies) / wall,
         "patient_view_failures": float(failures),
         "clients": float(CLIENTS),
@@ -267,7 +253,7 @@ def run() -> dict[str, float]:
         db = Database(db_url)
         db.migrate()
         db.dispose()
-        port = _free_port()
+        port = free_port()
         url = f"http://127.0.0.1:{port}/cds-services/thyref-patient-view"
 
         def tokens(count: int) -> list[str]:

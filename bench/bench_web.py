@@ -20,7 +20,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,7 @@ import time
 from pathlib import Path
 
 import httpx
+from loadhelp import free_port, percentile
 
 CLIENTS = 50
 REQUESTS = 4000
@@ -86,20 +86,6 @@ def _load_wrk(base: str, body: bytes) -> dict[str, float]:
         "assess_p99_ms": round(_ms(p99.group(1)), 2),
         "assess_rps": round(float(rps.group(1)), 1),
     }
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
 
 
 def _prepare(folder: Path) -> tuple[str, str]:
@@ -190,12 +176,12 @@ async def _load(base: str, body: bytes) -> dict[str, float]:
         "assess_clients": float(CLIENTS),
         "assess_requests": float(len(latencies)),
         "assess_errors": float(errors),
-        "assess_p50_ms": round(_percentile(latencies, 50), 2),
-        "assess_p99_ms": round(_percentile(latencies, 99), 2),
+        "assess_p50_ms": round(percentile(latencies, 50), 2),
+        "assess_p99_ms": round(percentile(latencies, 99), 2),
         "assess_rps": round(len(latencies) / elapsed, 1),
-        "assess_server_p99_ms": round(_percentile(server, 99), 2),
-        "assess_one_client_p50_ms": round(_percentile(single, 50), 2),
-        "assess_one_client_p99_ms": round(_percentile(single, 99), 2),
+        "assess_server_p99_ms": round(percentile(server, 99), 2),
+        "assess_one_client_p50_ms": round(percentile(single, 50), 2),
+        "assess_one_client_p99_ms": round(percentile(single, 99), 2),
     }
 
 
@@ -222,9 +208,9 @@ def _case_page(base: str, password: str) -> dict[str, float]:
             if timing:
                 server.append(float(timing.group(1)))
     return {
-        "case_page_server_p50_ms": round(_percentile(server, 50), 2),
-        "case_page_server_p95_ms": round(_percentile(server, 95), 2),
-        "case_page_client_p95_ms": round(_percentile(client_side, 95), 2),
+        "case_page_server_p50_ms": round(percentile(server, 50), 2),
+        "case_page_server_p95_ms": round(percentile(server, 95), 2),
+        "case_page_client_p95_ms": round(percentile(client_side, 95), 2),
     }
 
 
@@ -236,7 +222,7 @@ def run() -> dict[str, float]:
     body = json.dumps(case).encode()
     with tempfile.TemporaryDirectory(prefix="thyref-bench-") as folder:
         url, password = _prepare(Path(folder))
-        port = _free_port()
+        port = free_port()
         process = _start(url, port)
         base = f"http://127.0.0.1:{port}"
         try:
