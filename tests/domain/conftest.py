@@ -19,16 +19,20 @@ Json = dict[str, Any]
 
 
 @pytest.fixture(autouse=True)
-def _fresh_caches_under_mutmut() -> Iterator[None]:
-    """Under mutmut (`make mutation`), forget the cached rule set and message catalogue.
+def _fresh_caches_under_mutmut(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Under mutmut (`make mutation`), forget the cached rule sets and message catalogue,
+    and keep no cache file (``THYREF_CACHE_DIR`` empty).
 
-    mutmut forks every mutant from a process that has already loaded them; without this,
-    a mutant of the loader would never run and would "survive" for no reason.
+    mutmut forks every mutant from a process that has already loaded them, and a cache
+    file would be read instead of the data files; either way a mutant of the loaders
+    would never run and would "survive" for no reason.
     """
     if os.environ.get("MUTANT_UNDER_TEST"):
-        from thyref.domain import messages, rules
+        from thyref.domain import filecache, messages, rules
 
+        monkeypatch.setenv(filecache.CACHE_ENV, "")
         rules.load_rules.cache_clear()
+        rules.load_definition.cache_clear()
         messages.catalogue.cache_clear()
     yield
 

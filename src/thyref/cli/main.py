@@ -96,7 +96,7 @@ def _fast_assess(argv: list[str]) -> Callable[[], object] | None:
     if definition not in definition_ids():
         return None
     try:
-        case = load_case(data)
+        case = load_case(data, one_shot=True)
     except (CaseValidationError, CaseFormatError):
         return None
     language: Lang = "en" if args["lang"] == "en" else "fr"

@@ -25,6 +25,7 @@ from pydantic import (
     ValidationError,
 )
 
+from thyref.domain.construct import construct
 from thyref.domain.fields import ISO_DATE, Flag, FrozenModel, IsoDate, items
 from thyref.domain.rules import Rules, load_rules
 from thyref.domain.scans import Scan, ScanRecord, scan_problems, with_scans
@@ -680,8 +681,18 @@ def _canonical_labs(raw: RawCase, rules: Rules) -> tuple[LabValue, ...]:
     return tuple(out)
 
 
-def parse_case(obj: object, *, today: date | None = None, rules: Rules | None = None) -> Case:
-    """Validate a decoded JSON object as a case; raise with every problem at once."""
+def parse_case(
+    obj: object,
+    *,
+    today: date | None = None,
+    rules: Rules | None = None,
+    one_shot: bool = False,
+) -> Case:
+    """Validate a decoded JSON object as a case; raise with every problem at once.
+
+    ``one_shot``: the process checks this one case and exits (``thyref assess FILE``); a
+    valid case is then built without making pydantic build its validator (``construct``),
+    which would cost more than the whole rest of the work. Same result either way."""
     if not isinstance(obj, Mapping):
         raise CaseFormatError("a case must be a JSON object")
     data: dict[str, Any] = (
@@ -691,10 +702,13 @@ def parse_case(obj: object, *, today: date | None = None, rules: Rules | None = 
     today = today or date.today()
     problems = _semantic_problems(data, rules, today)
     raw: RawCase | None = None
-    try:
-        raw = RawCase.model_validate(data)
-    except ValidationError as exc:
-        problems.extend(_structure_problems(exc))
+    if one_shot and not problems:
+        raw = construct(RawCase, data)
+    if raw is None:
+        try:
+            raw = RawCase.model_validate(data)
+        except ValidationError as exc:
+            problems.extend(_structure_problems(exc))
     if problems:
         unique = list(dict.fromkeys(problems))
         raise CaseValidationError(unique)
@@ -712,8 +726,14 @@ def parse_case(obj: object, *, today: date | None = None, rules: Rules | None = 
     return Case(raw=raw, labs=labs, source=dict(data), scan_history=history)
 
 
-def load_case(text: str | bytes, *, today: date | None = None, rules: Rules | None = None) -> Case:
-    """Parse JSON text (at most 5 MB) into a validated case."""
+def load_case(
+    text: str | bytes,
+    *,
+    today: date | None = None,
+    rules: Rules | None = None,
+    one_shot: bool = False,
+) -> Case:
+    """Parse JSON text (at most 5 MB) into a validated case (``one_shot``: see parse_case)."""
     size = len(text.encode("utf-8")) if isinstance(text, str) else len(text)
     if size > MAX_BYTES:
         raise CaseFormatError(f"input is {size} bytes; the limit is {MAX_BYTES} bytes (5 MB)")
@@ -721,7 +741,7 @@ def load_case(text: str | bytes, *, today: date | None = None, rules: Rules | No
         obj = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise CaseFormatError(f"input is not valid JSON: {exc}") from exc
-    return parse_case(obj, today=today, rules=rules)
+    return parse_case(obj, today=today, rules=rules, one_shot=one_shot)
 
 
 def category_of(histology: Histology) -> Category:

@@ -6,15 +6,22 @@ The engine never hard-codes a clinical number: it reads them from
 
 from __future__ import annotations
 
+import os
+import pickle
+import sys
 import tomllib
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from functools import cache
 from importlib import resources
-from typing import Literal
+from pathlib import Path
+from typing import Literal, TypeVar
 
+import pydantic
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
+from thyref.domain import filecache
 from thyref.errors import RulesError
 
 DEFAULT_RULES = "tuthyref-2021"
@@ -366,8 +373,44 @@ def parse_rules(text: str) -> Rules:
 
 @cache
 def load_rules(rules_id: str = DEFAULT_RULES) -> Rules:
-    """The shipped rule set ``rules_id`` (read once per process)."""
-    return parse_rules(rules_text(rules_id))
+    """The shipped rule set ``rules_id`` (read once per process; kept in the cache folder)."""
+    text = rules_text(rules_id)
+    return _cached(f"rules-{rules_id}", text, Rules, lambda: parse_rules(text))
+
+
+# Validating a rules file makes pydantic build the validator of the rules models first:
+# about 20 ms of every start of the CLI, more than all the rest of an assessment. The
+# checked result is kept as a pickle in the user's private cache folder (``filecache``),
+# named by a hash of the file's text, of this module's code and of the pydantic and Python
+# versions; any change of one gives a new name. Whatever is read must be exactly the
+# expected model class, or the file is read and validated again.
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def _cached(kind: str, text: str, model: type[_Model], build: Callable[[], _Model]) -> _Model:
+    path = filecache.path_for(kind, (text, *_code_stamp()), ".pickle")
+    if path is not None:
+        data = filecache.read_private(path)
+        if data is not None:
+            try:
+                found = pickle.loads(data)
+            except Exception:  # a damaged or foreign file: read the rules again
+                found = None
+            if type(found) is model:
+                return found
+    built = build()
+    if path is not None:
+        filecache.write(path, pickle.dumps(built, pickle.HIGHEST_PROTOCOL), f"{kind}-*.pickle")
+    return built
+
+
+@cache
+def _code_stamp() -> tuple[bytes, str, str]:
+    try:
+        code = Path(__file__).read_bytes()
+    except OSError:  # installed without its source: a stamp that never matches twice
+        code = os.urandom(16)
+    return code, pydantic.VERSION, sys.version
 
 
 @cache
@@ -398,12 +441,21 @@ def load_definition(definition_id: str) -> Definition:
     text = rules_text(definition_id)
     try:
         data = tomllib.loads(text)
-        if "refractoriness" in data:
-            return load_rules(definition_id).definition
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(f"invalid rules file {definition_id}: {exc}") from exc
+    if "refractoriness" in data:
+        return load_rules(definition_id).definition
+    kind = f"definition-{definition_id}"
+    build = lambda: _definition_file(definition_id, data)  # noqa: E731
+    return _cached(kind, text, DefinitionFile, build).definition
+
+
+def _definition_file(definition_id: str, data: dict[str, object]) -> DefinitionFile:
+    try:
         parsed = DefinitionFile.model_validate(data)
-    except (tomllib.TOMLDecodeError, ValidationError) as exc:
+    except ValidationError as exc:
         raise RulesError(f"invalid rules file {definition_id}: {exc}") from exc
     parsed.definition.check(parsed.sources)
     if parsed.definition.id != parsed.id:
         raise RulesError(f"rules {parsed.id}: its definition is named {parsed.definition.id}")
-    return parsed.definition
+    return parsed
