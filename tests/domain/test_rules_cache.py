@@ -128,9 +128,11 @@ def test_an_edited_rules_file_gets_a_new_name(cache_dir: Path) -> None:
     first = _one(cache_dir, "rules-*.pickle")
     text = rules.rules_text()
     other = filecache.path_for(
-        "rules-tuthyref-2021", (text + "\n", *rules._code_stamp()), ".pickle"
+        "rules-tuthyref-2021", (text + "\n", *filecache._stamp(rules.__file__)), ".pickle"
     )
-    same = filecache.path_for("rules-tuthyref-2021", (text, *rules._code_stamp()), ".pickle")
+    same = filecache.path_for(
+        "rules-tuthyref-2021", (text, *filecache._stamp(rules.__file__)), ".pickle"
+    )
     assert same == first and other is not None and other != first
 
 

@@ -18,10 +18,16 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import pickle
 import stat
+import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 CACHE_ENV = "THYREF_CACHE_DIR"
 
@@ -94,3 +100,41 @@ def write(path: Path, data: bytes, pattern: str) -> None:
         if older != path:
             with contextlib.suppress(OSError):
                 older.unlink()
+
+
+def pickled(
+    kind: str,
+    parts: Iterable[str | bytes],
+    code: str,
+    accept: Callable[[Any], bool],
+    build: Callable[[], _T],
+) -> _T:
+    """What ``build()`` returns, kept as a pickle named by ``parts`` (the data it is built
+    from), the source of the module ``code`` (the file whose classes are pickled) and the
+    versions of Python and pydantic. A file is used only if :func:`read_private` trusts
+    it and ``accept`` recognises what it holds; anything else is built again."""
+    path = path_for(kind, (*parts, *_stamp(code)), ".pickle")
+    if path is not None:
+        data = read_private(path)
+        if data is not None:
+            try:
+                found = pickle.loads(data)
+            except Exception:  # a damaged or foreign file: built again
+                found = None
+            if found is not None and accept(found):
+                return found  # type: ignore[no-any-return]
+    built = build()
+    if path is not None:
+        write(path, pickle.dumps(built, pickle.HIGHEST_PROTOCOL), f"{kind}-*.pickle")
+    return built
+
+
+@cache
+def _stamp(code: str) -> tuple[bytes, str, str]:
+    try:
+        source = Path(code).read_bytes()
+    except OSError:  # installed without its source: a stamp that never matches twice
+        source = os.urandom(16)
+    from pydantic import VERSION
+
+    return source, VERSION, sys.version

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from thyref import data
 from thyref.domain import filecache
 from thyref.errors import Problem
 
@@ -33,10 +32,7 @@ CATALOGUE_FILES = ("messages.toml", "messages-ui.toml")
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
     """Every message, by language then key (the files' order is kept)."""
-    texts = [
-        resources.files("thyref.data").joinpath(name).read_text(encoding="utf-8")
-        for name in CATALOGUE_FILES
-    ]
+    texts = [data.text(name) for name in CATALOGUE_FILES]
     cached = _cache_path(texts)
     if cached is not None:
         merged = _read_cached(cached)
@@ -50,11 +46,13 @@ def catalogue() -> dict[str, dict[str, str]]:
 
 def _merge(texts: list[str]) -> dict[str, dict[str, str]]:
     """The catalogue files (``CATALOGUE_FILES`` order) merged; a key defined twice is an error."""
+    import tomllib  # only when the cache folder has no copy
+
     merged: dict[str, dict[str, str]] = {lang: {} for lang in LANGS}
     for name, raw in zip(CATALOGUE_FILES, texts, strict=True):
-        data: dict[str, dict[str, str]] = tomllib.loads(raw)
+        tables: dict[str, dict[str, str]] = tomllib.loads(raw)
         for lang in LANGS:
-            table = data.get(lang, {})
+            table = tables.get(lang, {})
             twice = sorted(set(table) & set(merged[lang]))
             if twice:
                 raise ValueError(f"{name}: keys already defined elsewhere: {', '.join(twice)}")

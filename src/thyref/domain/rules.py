@@ -6,21 +6,15 @@ The engine never hard-codes a clinical number: it reads them from
 
 from __future__ import annotations
 
-import os
-import pickle
-import sys
-import tomllib
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import Literal, TypeVar
 
-import pydantic
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
+from thyref import data
 from thyref.domain import filecache
 from thyref.errors import RulesError
 
@@ -354,15 +348,16 @@ class Rules(_Frozen):
 
 def rules_text(rules_id: str = DEFAULT_RULES) -> str:
     """The raw text of a shipped rule set."""
-    ref = resources.files("thyref.data").joinpath("rules", f"{rules_id}.toml")
     try:
-        return ref.read_text(encoding="utf-8")
+        return data.text("rules", f"{rules_id}.toml")
     except FileNotFoundError as exc:
         raise RulesError(f"no rule set named {rules_id!r}") from exc
 
 
 def parse_rules(text: str) -> Rules:
     """Parse and check a rule set from TOML text."""
+    import tomllib  # only when the cache folder has no checked copy
+
     try:
         rules = Rules.model_validate(tomllib.loads(text))
     except (tomllib.TOMLDecodeError, ValidationError) as exc:
@@ -383,46 +378,17 @@ def load_rules(rules_id: str = DEFAULT_RULES) -> Rules:
 # checked result is kept as a pickle in the user's private cache folder (``filecache``),
 # named by a hash of the file's text, of this module's code and of the pydantic and Python
 # versions; any change of one gives a new name. Whatever is read must be exactly the
-# expected model class, or the file is read and validated again.
+# expected class, or the file is read and validated again.
 _Model = TypeVar("_Model", bound=BaseModel)
 
 
 def _cached(kind: str, text: str, model: type[_Model], build: Callable[[], _Model]) -> _Model:
-    path = filecache.path_for(kind, (text, *_code_stamp()), ".pickle")
-    if path is not None:
-        data = filecache.read_private(path)
-        if data is not None:
-            try:
-                found = pickle.loads(data)
-            except Exception:  # a damaged or foreign file: read the rules again
-                found = None
-            if type(found) is model:
-                return found
-    built = build()
-    if path is not None:
-        filecache.write(path, pickle.dumps(built, pickle.HIGHEST_PROTOCOL), f"{kind}-*.pickle")
-    return built
-
-
-@cache
-def _code_stamp() -> tuple[bytes, str, str]:
-    try:
-        code = Path(__file__).read_bytes()
-    except OSError:  # installed without its source: a stamp that never matches twice
-        code = os.urandom(16)
-    return code, pydantic.VERSION, sys.version
+    return filecache.pickled(kind, (text,), __file__, lambda found: type(found) is model, build)
 
 
 @cache
 def _shipped() -> tuple[str, ...]:
-    folder = resources.files("thyref.data").joinpath("rules")
-    return tuple(
-        sorted(
-            entry.name.removesuffix(".toml")
-            for entry in folder.iterdir()
-            if entry.name.endswith(".toml")
-        )
-    )
+    return tuple(sorted(name.removesuffix(".toml") for name in data.names("rules", ".toml")))
 
 
 def definition_ids(primary: str = DEFAULT_RULES) -> list[str]:
@@ -439,23 +405,21 @@ def load_definition(definition_id: str) -> Definition:
     if definition_id == DEFAULT_RULES:
         return load_rules(definition_id).definition
     text = rules_text(definition_id)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"invalid rules file {definition_id}: {exc}") from exc
-    if "refractoriness" in data:
-        return load_rules(definition_id).definition
-    kind = f"definition-{definition_id}"
-    build = lambda: _definition_file(definition_id, data)  # noqa: E731
-    return _cached(kind, text, DefinitionFile, build).definition
+    build = lambda: _definition(definition_id, text)  # noqa: E731
+    return _cached(f"definition-{definition_id}", text, Definition, build)
 
 
-def _definition_file(definition_id: str, data: dict[str, object]) -> DefinitionFile:
+def _definition(definition_id: str, text: str) -> Definition:
+    import tomllib
+
     try:
-        parsed = DefinitionFile.model_validate(data)
-    except ValidationError as exc:
+        table = tomllib.loads(text)
+        if "refractoriness" in table:
+            return load_rules(definition_id).definition
+        parsed = DefinitionFile.model_validate(table)
+    except (tomllib.TOMLDecodeError, ValidationError) as exc:
         raise RulesError(f"invalid rules file {definition_id}: {exc}") from exc
     parsed.definition.check(parsed.sources)
     if parsed.definition.id != parsed.id:
         raise RulesError(f"rules {parsed.id}: its definition is named {parsed.definition.id}")
-    return parsed
+    return parsed.definition

@@ -10,13 +10,14 @@ clinician to confirm). A malformed file raises ``TherapyDataError`` naming the f
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Any, Literal, cast, get_args
+
+from thyref import data
+from thyref.domain import filecache
 
 Status = Literal["authorised", "opinion", "not_authorised", "unknown"]
 IndicationId = Literal["differentiated", "medullary", "anaplastic", "tumour-agnostic"]
@@ -147,12 +148,25 @@ def parse_therapies(raw: Mapping[str, Any]) -> dict[str, Therapy]:
 
 @cache
 def _packaged() -> dict[str, Therapy]:
-    text = (resources.files("thyref.data") / "therapies.toml").read_text(encoding="utf-8")
+    """Parsed once per process, and kept checked in the cache folder between runs."""
+    text = data.text("therapies.toml")
+    return filecache.pickled("therapies", (text,), __file__, _is_table, lambda: _parse(text))
+
+
+def _parse(text: str) -> dict[str, Therapy]:
+    import tomllib  # only when the cache folder has no checked copy
+
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TherapyDataError(f"therapies.toml: {exc}") from exc
     return parse_therapies(raw)
+
+
+def _is_table(found: object) -> bool:
+    return type(found) is dict and all(
+        type(k) is str and type(v) is Therapy for k, v in found.items()
+    )
 
 
 def load_therapies() -> dict[str, Therapy]:
