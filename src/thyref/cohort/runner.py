@@ -230,7 +230,7 @@ def _pool(
 ) -> None:
     """At most two chunks per worker in flight: memory stays flat whatever the input size."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["thyref.cohort.runner"])
+    context.set_forkserver_preload(["thyref.cohort.worker"])
     pending: set[Future[ChunkDone]] = set()
     queue = iter(todo)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
