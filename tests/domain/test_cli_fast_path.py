@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import pathlib
 import subprocess
 import sys
@@ -154,3 +155,36 @@ def test_the_console_script_import_does_not_load_the_app() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_a_warm_start_builds_no_validator_and_reads_no_toml(tmp_path: pathlib.Path) -> None:
+    """Issue 13, cold start: once the cache folder holds the checked rules, therapies and
+    catalogue, `thyref assess FILE -f json` on a valid case reads no TOML, makes pydantic
+    build no validator (nor load its plugin machinery) and still prints the same JSON."""
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(CASE), encoding="utf-8")
+    code = (
+        "import sys, io, contextlib\n"
+        "from thyref.cli.main import run\n"
+        f"sys.argv = ['thyref', 'assess', {str(case)!r}, '-f', 'json']\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        "    run()\n"
+        "from thyref.domain.case import RawCase\n"
+        "from thyref.domain.rules import Rules\n"
+        "print(out.getvalue())\n"
+        "print('LOADED', *sorted(sys.modules))\n"
+        "print('BUILT', RawCase.__pydantic_complete__, Rules.__pydantic_complete__)\n"
+    )
+    env = {**os.environ, "THYREF_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+        ).stdout
+        for _ in range(2)
+    ]
+    first, second = (run.split("\nLOADED ") for run in runs)
+    assert first[0] == second[0] and json.loads(second[0])["case_id"] == "fast-path"
+    loaded = set(second[1].split("\n")[0].split())
+    assert loaded & {"tomllib", "importlib.metadata", "pydantic.plugin._loader"} == set()
+    assert second[1].split("\n")[1] == "BUILT False False"
