@@ -190,3 +190,32 @@ def test_definition_must_agree_with_refractoriness(old: str, new: str, message: 
     assert old in text
     with pytest.raises(RulesError, match=message):
         parse_rules(text.replace(old, new))
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "first_line"),
+    [
+        # the rule set in force, then another definition's own file
+        (["rules", "--raw"], 0, 'id = "tuthyref-2021"'),
+        (["rules", "--raw", "-d", "ata-2015"], 0, 'id = "ata-2015"'),
+        (["rules", "--raw", "--definition", "tuthyref-2021"], 0, 'id = "tuthyref-2021"'),
+        # an unknown name, and a definition without --raw: an error naming the way out
+        (["rules", "--raw", "-d", "nope"], 2, None),
+        (["rules", "-d", "ata-2015"], 2, None),
+    ],
+)
+def test_rules_raw_prints_any_shipped_file(
+    argv: list[str], code: int, first_line: str | None
+) -> None:
+    from typer.testing import CliRunner
+
+    from thyref.cli.app import app
+
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == code, result.output
+    if first_line is None:
+        assert "thyref:" in result.output
+    else:
+        name = "ata-2015" if "ata-2015" in argv else "tuthyref-2021"
+        assert result.output == rules_text(name)
+        assert first_line in result.output

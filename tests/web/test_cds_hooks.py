@@ -546,3 +546,21 @@ def test_open_mode_fetches_only_from_this_machine(
     body = _fetching_hook(server)
     answer = TestClient(app).post(f"{BASE}/thyref-patient-view", json=body)
     assert answer.status_code == status, answer.text
+
+
+def test_the_fhir_client_is_closed_when_the_app_stops(cds_app: FastAPI) -> None:
+    # a prefetch fetched from the EHR opens the app's HTTP client; shutting the app
+    # down (the lifespan's end) closes it, instead of leaving its connections open
+    patient_id, prefetch = _record()
+    cds_app.state.cds_transport = httpx.MockTransport(
+        lambda request: httpx.Response(200, json=prefetch["patient"])
+    )
+    body = _hook("patient-view", patient_id, None)
+    body["fhirServer"] = "https://ehr.example.org/fhir"
+    body["fhirAuthorization"] = {"access_token": "t", "token_type": "Bearer"}
+    url = f"{BASE}/thyref-patient-view"
+    with TestClient(cds_app) as client:
+        client.post(url, json=body, headers=bearer(url))
+        opened = cds_app.state.cds_client
+        assert not opened.is_closed
+    assert opened.is_closed

@@ -199,10 +199,28 @@ def rules(
         typer.Option("--explain", help="Each criterion and option: its rule in words, sources."),
     ] = False,
     lang: Annotated[Language, typer.Option("--lang", "-l")] = Language.fr,
+    definition: Annotated[
+        str | None,
+        typer.Option(
+            "--definition",
+            "-d",
+            help="With --raw: the data file of this definition instead ("
+            + ", ".join(definition_ids())
+            + ").",
+        ),
+    ] = None,
 ) -> None:
     """Print the rule set in force: thresholds, windows, drug lists and sources."""
+    if definition is not None:
+        known = definition_ids()
+        if definition not in known:
+            _error(f"thyref: unknown definition {definition!r}; known: {', '.join(known)}")
+            raise typer.Exit(EXIT_INVALID)
+        if not raw:
+            _error("thyref: --definition goes with --raw (`thyref rules --explain` shows them all)")
+            raise typer.Exit(EXIT_INVALID)
     if raw:
-        sys.stdout.write(rules_text())
+        sys.stdout.write(rules_text(definition or DEFAULT_RULES))
         return
     if explain:
         _explain("en" if lang is Language.en else "fr")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 import traceback
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import quote
@@ -226,6 +228,17 @@ def _install_handlers(app: FastAPI) -> None:
         return response
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """On shutdown: close the CDS Hooks HTTP client (if one was opened) and release the
+    database connections."""
+    yield
+    client = getattr(app.state, "cds_client", None)
+    if client is not None:
+        await client.aclose()
+    app.state.thyref.db.dispose()
+
+
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     """The whole application on one database (migrated unless ``settings.migrate`` is off)."""
     settings = settings or WebSettings()
@@ -242,6 +255,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=_lifespan,
     )
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.globals["app_version"] = thyref.__version__
