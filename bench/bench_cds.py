@@ -30,7 +30,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -40,7 +39,7 @@ from typing import Any
 import httpx
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec
-from loadhelp import free_port, percentile
+from loadhelp import free_port, percentile, start_server
 
 CLIENTS = 20
 REQUESTS = int(os.environ.get("THYREF_BENCH_REQUESTS", "1000"))
@@ -78,27 +77,8 @@ def _request_body() -> dict[str, Any]:
 
 
 def _start(url: str, port: int, jwks: dict[str, Any]) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "THYREF_DATABASE_URL": url,
-        "THYREF_SECRET_KEY": "bench",
-        "THYREF_CDS_ISSUERS": json.dumps({ISSUER: jwks}),
-    }
-    command = [
-        sys.executable, "-m", "uvicorn", "thyref.web.server:app", "--host", "127.0.0.1",
-        "--port", str(port), "--no-access-log", "--log-level", "warning",
-        "--workers", str(WORKERS), "--factory",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/cds-services", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("the server did not start")
+    issuers = json.dumps({ISSUER: jwks})
+    return start_server(url, port, "/cds-services", WORKERS, THYREF_CDS_ISSUERS=issuers)
 
 
 def _bodies(body: dict[str, Any], count: int, cold: bool) -> list[bytes]:

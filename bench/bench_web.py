@@ -21,13 +21,12 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
-from loadhelp import free_port, percentile
+from loadhelp import free_port, percentile, start_server
 
 CLIENTS = 50
 REQUESTS = 4000
@@ -102,33 +101,7 @@ def _prepare(folder: Path) -> tuple[str, str]:
 
 
 def _start(url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "THYREF_DATABASE_URL": url, "THYREF_SECRET_KEY": "bench"}
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "thyref.web.server:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-access-log",
-        "--log-level",
-        "warning",
-        "--workers",
-        str(WORKERS),
-        "--factory",
-    ]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("the server did not start")
+    return start_server(url, port, "/api/v1/health", WORKERS)
 
 
 async def _load(base: str, body: bytes) -> dict[str, float]:
