@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
-
-from rich.console import Group, RenderableType
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from thyref.domain.assessment import Assessment, missing_label
 from thyref.domain.messages import Lang, number, text
+
+if TYPE_CHECKING:  # rich is loaded by the terminal report only: not for Markdown
+    from rich.console import RenderableType
 
 STATUS_STYLE = {
     "not_applicable": "bold",
@@ -99,6 +97,11 @@ def _other_definitions(a: Any, lang: Lang) -> list[str]:
 
 def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
     """A terminal report: status panel, RECIST table, markers, options."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
     a = _view(assessment.to_json())
     lb = _Labels(lang)
     r = a.refractory

@@ -188,3 +188,19 @@ def test_a_warm_start_builds_no_validator_and_reads_no_toml(tmp_path: pathlib.Pa
     loaded = set(second[1].split("\n")[0].split())
     assert loaded & {"tomllib", "importlib.metadata", "pydantic.plugin._loader"} == set()
     assert second[1].split("\n")[1] == "BUILT False False"
+
+
+def test_markdown_output_does_not_load_rich(tmp_path: pathlib.Path) -> None:
+    # rich draws the terminal report only; Markdown is plain text (issue 13, start-up)
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(CASE), encoding="utf-8")
+    code = (
+        "import sys, io, contextlib\n"
+        "from thyref.cli.main import run\n"
+        f"sys.argv = ['thyref', 'assess', {str(case)!r}, '-f', 'markdown']\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    run()\n"
+        "print('rich' in sys.modules, 'thyref.report' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]
