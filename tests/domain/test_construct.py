@@ -11,6 +11,7 @@ by an arbitrary JSON value, and on a table of values near each rule of the valid
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import math
 from datetime import date
@@ -232,3 +233,41 @@ def test_one_field_replaced_by_any_json_value(case: dict[str, Any], data: st.Dat
     else:
         node[path[-1]] = value
     agree(mutated)
+
+
+def _one(value: Any) -> Any:
+    return value
+
+
+def _with_info(value: Any, info: Any) -> Any:
+    return value
+
+
+def _info_optional(value: Any, info: Any = None) -> Any:
+    return value
+
+
+def _anything(*args: Any, **kwargs: Any) -> Any:
+    return args[0]
+
+
+@functools.wraps(_one)
+def _wrapped(*args: Any, **kwargs: Any) -> Any:  # as mutmut's trampolines are
+    return _one(*args, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("function", "value_only"),
+    [
+        (_one, True),  # the value alone
+        (_with_info, False),  # pydantic would pass `info` too
+        (_info_optional, True),  # a second parameter with a default is not counted
+        (_anything, False),  # no positional parameter at all: pydantic refuses it
+        (_wrapped, True),  # read through __wrapped__, as pydantic reads it
+        (float, True),  # a builtin: (x=0, /), the first default counts
+    ],
+)
+def test_which_before_validators_are_followed(function: Any, value_only: bool) -> None:
+    from thyref.domain.construct import _value_only
+
+    assert _value_only(function) is value_only

@@ -19,6 +19,7 @@ In a long-running process the validator, once built, is faster than this module 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import math
 import re
 import types
@@ -156,8 +157,7 @@ def _check(annotation: Any, metadata: list[Any]) -> Check:
 def _collect(items: list[Any], before: list[Callable[[Any], Any]], limits: dict[str, Any]) -> None:
     for item in items:
         if isinstance(item, BeforeValidator):
-            code = getattr(item.func, "__code__", None)
-            if code is None or code.co_argcount != 1:  # a validator given `info` too
+            if not _value_only(item.func):  # a validator given `info` too
                 raise _Refused
             before.append(item.func)  # type: ignore[arg-type]
         elif isinstance(item, annotated_types.Ge):
@@ -186,6 +186,23 @@ def _collect(items: list[Any], before: list[Callable[[Any], Any]], limits: dict[
                 limits["max_length"] = item.max_length
         else:
             raise _Refused
+
+
+def _value_only(function: Any) -> bool:
+    """The function takes the value alone, as pydantic reads a validator's signature: one
+    positional parameter without a default, the first one's default aside. The signature
+    is read through ``__wrapped__`` (a decorated function counts as the one it wraps)."""
+    try:
+        parameters = list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):
+        return False
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    required = [
+        p
+        for p in parameters
+        if p.kind in positional and (p.default is p.empty or p is parameters[0])
+    ]
+    return len(required) == 1
 
 
 def _base_check(annotation: Any, origin: Any, limits: dict[str, Any]) -> Check:
