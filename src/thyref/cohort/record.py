@@ -2,8 +2,10 @@
 
 The row holds what a registry counts: ids, category, status, criteria, cumulative I-131,
 RECIST responses, marker doubling times, option ids, and the engine and rules versions.
-Every value is read from the single-case assessment (``thyref.domain.assess``), so a
-cohort row always agrees with ``thyref assess`` on the same case.
+Every value is read from the single-case evaluation (``thyref.domain.assessment.evaluate``,
+the part of ``assess`` that runs the rules, before the explanations are written), so a
+cohort row always agrees with ``thyref assess`` on the same case
+(``tests/cohort/test_record.py`` compares them patient by patient).
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from thyref.domain import assess, parse_case
-from thyref.domain.case import MAX_BYTES
+from thyref import __version__
+from thyref.domain import parse_case
+from thyref.domain.assessment import Evaluation, evaluate
+from thyref.domain.case import MAX_BYTES, Case
 from thyref.domain.rules import Rules, load_rules
 from thyref.errors import CaseFormatError, CaseValidationError, ThyrefError
 
@@ -54,39 +58,39 @@ ERROR_NAMES = ("patient_id", "source", "problems")
 MARKER_COLUMNS = (("thyroglobulin", "tg"), ("calcitonin", "calcitonin"), ("cea", "cea"))
 
 
-def row_of(result: dict[str, Any], histology: str, diagnosis: date, source: str) -> list[Any]:
-    """The output row (values in ``NAMES`` order) of an assessment's JSON object."""
-    refractory = result["refractory"]
-    recist = result["recist"]
-    timepoints = recist["timepoints"] if recist else []
-    latest = timepoints[-1] if timepoints else None
-    kinetics = result["kinetics"]
+def row_of(found: Evaluation, case: Case, source: str) -> list[Any]:
+    """The output row (values in ``NAMES`` order) of a case's evaluation: the same figures
+    as its ``thyref assess`` output (``assessment.py`` rounds the cumulative activity to
+    3 decimals there too), read before any sentence is written."""
+    refractory = found.refractory
+    recist = found.recist
+    latest = recist.timepoints[-1] if recist and recist.timepoints else None
     markers: list[Any] = []
     for marker, _ in MARKER_COLUMNS:
-        k = kinetics.get(marker)
-        markers.append(k["doubling_time_days"] if k else None)
-        markers.append(k["status"] if k else None)
-    engine = result["engine"]
+        k = found.kinetics.get(marker)
+        markers.append(k.doubling_time_days if k else None)
+        markers.append(k.status if k else None)
+    diagnosis = case.raw.diagnosis
     return [
-        result["case_id"],
+        case.id,
         source,
-        histology,
-        refractory["category"],
-        diagnosis,
-        diagnosis.year,
-        refractory["extent"],
-        refractory["status"],
-        list(refractory["criteria_met"]),
-        list(refractory["missing_data"]),
-        result["rai"]["cumulative_gbq"],
-        result["rai"]["administrations"],
-        latest["overall_response"] if latest else None,
-        date.fromisoformat(latest["date"]) if latest else None,
-        recist["best_overall_response"] if recist else None,
+        diagnosis.histology.value,
+        refractory.category.value,
+        diagnosis.date,
+        diagnosis.date.year,
+        refractory.extent.value if refractory.extent else None,
+        refractory.status,
+        list(refractory.criteria_met),
+        list(refractory.missing_data),
+        round(float(found.rai.cumulative_gbq), 3),
+        found.rai.count,
+        latest.overall_response if latest else None,
+        latest.date if latest else None,
+        recist.best_overall_response if recist else None,
         *markers,
-        [r["id"] for r in result["recommendations"]],
-        engine["version"],
-        engine["rules"],
+        [option.id for option in found.options],
+        __version__,
+        found.rules.id,
     ]
 
 
@@ -150,13 +154,13 @@ class Batch:
             self.error(case_id, source, [{"path": "", "message": str(exc)}])
             return
         try:
-            result = assess(case, rules=self.rules, today=self.today).to_json()
+            # the rules' results without their explanations: a row holds none of them
+            found = evaluate(case, rules=self.rules, today=self.today)
         except Exception as exc:  # a bug in one record must never stop a cohort
             message = f"internal error: {type(exc).__name__}: {exc}"
             self.error(case_id, source, [{"path": "", "message": message}])
             return
-        diagnosis = case.raw.diagnosis
-        row = row_of(result, diagnosis.histology.value, diagnosis.date, source)
+        row = row_of(found, case, source)
         for column, value in zip(self.columns, row, strict=True):
             column.append(value)
 

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, TypedDict, cast
@@ -430,6 +431,44 @@ def _option_out(
     }
 
 
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """Every rule's result on a case, before any sentence is written: what ``assess``
+    turns into the output object, and all a caller needs that counts or filters cases
+    without reading them (a cohort row: ids, statuses, responses, doubling times)."""
+
+    rules: Rules
+    today: date
+    rai: rai_mod.RaiSummary
+    recist: recist_mod.RecistResult | None
+    verdicts: list[refractoriness_mod.Refractoriness]
+    kinetics: dict[str, kinetics_mod.Kinetics]
+    options: list[options_mod.Option]
+
+    @property
+    def refractory(self) -> refractoriness_mod.Refractoriness:
+        """The primary definition's verdict (the one that drives the options)."""
+        return self.verdicts[0]
+
+
+def evaluate(
+    case: Case,
+    *,
+    rules: Rules | None = None,
+    today: date | None = None,
+    definition: str | None = None,
+) -> Evaluation:
+    """Run every rule on ``case`` (see ``assess``), without writing the explanations."""
+    rules = rules or load_rules()
+    today = today or date.today()
+    rai = rai_mod.summarise(case, rules)
+    recist = recist_mod.evaluate(case, rules)
+    verdicts = definitions_mod.judge_all(case, rai, recist, rules, definition or rules.id)
+    kinetics = kinetics_mod.evaluate(case, rules, rai.latest)
+    ctx = options_mod.Context(case, rules, rai, recist, verdicts[0], kinetics, today, verdicts)
+    return Evaluation(rules, today, rai, recist, verdicts, kinetics, options_mod.recommend(ctx))
+
+
 def assess(
     case: Case,
     lang: Lang = "fr",
@@ -443,15 +482,10 @@ def assess(
     Every definition is judged; ``definition`` (default: the rules file's own) is the
     primary one, whose verdict is ``refractory`` and drives the options.
     """
-    rules = rules or load_rules()
-    today = today or date.today()
-    rai = rai_mod.summarise(case, rules)
-    recist = recist_mod.evaluate(case, rules)
-    verdicts = definitions_mod.judge_all(case, rai, recist, rules, definition or rules.id)
+    found = evaluate(case, rules=rules, today=today, definition=definition)
+    rules, today, rai, recist = found.rules, found.today, found.rai, found.recist
+    verdicts, kinetics, options = found.verdicts, found.kinetics, found.options
     refractory = verdicts[0]
-    kinetics = kinetics_mod.evaluate(case, rules, rai.latest)
-    ctx = options_mod.Context(case, rules, rai, recist, refractory, kinetics, today, verdicts)
-    options = options_mod.recommend(ctx)
     defined = [_definition_out(v, i == 0, rules, lang) for i, v in enumerate(verdicts)]
     primary = defined[0]
     data = AssessmentJSON(
