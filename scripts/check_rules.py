@@ -285,6 +285,7 @@ class Sandbox:
         self.rules = self.src / "thyref" / "data" / "rules"
         env = {**os.environ, "PYTHONPATH": str(self.src)}
         env.pop("CI", None)
+        env["THYREF_CACHE_DIR"] = ""  # each perturbed file read and checked, never a cached copy
         self.server = subprocess.Popen(
             [sys.executable, "-c", SERVER],
             cwd=ROOT,
