@@ -20,16 +20,18 @@ Json = dict[str, Any]
 
 @pytest.fixture(autouse=True)
 def _fresh_caches_under_mutmut() -> Iterator[None]:
-    """Under mutmut (`make mutation`), forget the cached rule set and message catalogue.
+    """Under mutmut (`make mutation`), forget the cached rule set, message catalogue and
+    therapy file.
 
     mutmut forks every mutant from a process that has already loaded them; without this,
     a mutant of the loader would never run and would "survive" for no reason.
     """
     if os.environ.get("MUTANT_UNDER_TEST"):
-        from thyref.domain import messages, rules
+        from thyref.domain import messages, rules, therapies
 
         rules.load_rules.cache_clear()
         messages.catalogue.cache_clear()
+        therapies._packaged.cache_clear()
     yield
 
 
