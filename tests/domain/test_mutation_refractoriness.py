@@ -1,0 +1,107 @@
+"""``refractoriness.py``: what the mutation run found unpinned (issue 15, session 4).
+
+Expected values come from clinical-rules.md section 1 (``MTC-ADVANCED``,
+``DTC-PROGRESSION-12M``), case-format.md (``clinical.standard_treatment_possible``,
+``imaging[].new_lesions``) and the sentences of messages.toml; never from the engine's
+output.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from thyref.domain import parse_case
+from thyref.domain import rai as rai_mod
+from thyref.domain import recist as recist_mod
+from thyref.domain.refractoriness import Refractoriness, evaluate, judge
+from thyref.domain.rules import load_rules
+
+from .conftest import Json, lesion, make_case, rai, run
+
+
+def _verdict(case: Json, definition: Any = None) -> Refractoriness:
+    rules = load_rules()
+    parsed = parse_case(case)
+    summary = rai_mod.summarise(parsed, rules)
+    recist = recist_mod.evaluate(parsed, rules)
+    if definition is None:
+        return evaluate(parsed, summary, recist, rules)
+    return judge(definition, parsed, summary, recist, rules)
+
+
+# a bone lesion followed as a non-target, I-131 on 2019-06-01; a new lesion on 2020-03-01:
+# RECIST PD (new lesion) 274 days later, within 12 months, with no target lesion at all
+PD_WITHOUT_TARGETS = make_case(
+    lesions=[lesion("B1", "bone", "yes", recist_role="non_target")],
+    rai=[rai("2019-06-01", 100)],
+    imaging=[
+        {"date": "2019-09-01", "non_target": {"B1": "present"}},
+        {"date": "2020-03-01", "non_target": {"B1": "present"}, "new_lesions": True},
+    ],
+)
+
+
+def test_progression_without_target_lesions_states_no_sum() -> None:
+    # no target lesion: no sum of diameters and no nadir exist; the sentence must not
+    # invent one (neither "None" nor any other word or figure between "sum" and "mm")
+    (ev,) = run(PD_WITHOUT_TARGETS, "en")["refractory"]["evidence"]
+    assert ev["criterion"] == "DTC-PROGRESSION-12M"
+    detail = ev["detail"]
+    # 2019-06-01 -> 2020-03-01: 30+31+31+30+31+30+31+31+29 = 274 days (2020 is a leap year)
+    assert detail.startswith(
+        "RECIST progression on 2020-03-01, 274 days after I-131 on 2019-06-01 (12-month window;"
+    )
+    assert re.search(r"; sum\s+mm, nadir\s+mm\)\.$", detail), detail
+
+
+def test_evaluate_is_the_rules_files_own_definition() -> None:
+    # evaluate() judges with tuthyref-2021: the PD above is DTC-PROGRESSION-12M
+    verdict = _verdict(PD_WITHOUT_TARGETS)
+    assert verdict.rule_set == "tuthyref-2021"
+    assert (verdict.status, verdict.criteria_met) == ("refractory", ("DTC-PROGRESSION-12M",))
+    assert verdict.evidence[0].params["days"] == 274
+    assert verdict.roles == frozenset({"progression"})
+
+
+def test_evaluate_on_an_anaplastic_cancer() -> None:
+    # clinical-rules.md: every anaplastic cancer is refractory (ATC-ALWAYS)
+    verdict = _verdict(make_case(histology="anaplastic"))
+    assert (verdict.status, verdict.criteria_met, verdict.missing_data) == (
+        "refractory",
+        ("ATC-ALWAYS",),
+        (),
+    )
+
+
+def test_medullary_with_a_standard_treatment_still_possible_says_so() -> None:
+    # advanced (lung: metastatic) medullary cancer, standard treatment possible: not
+    # refractory, and the note says why (note.mtc_standard_possible)
+    case = make_case(
+        histology="medullary",
+        lesions=[lesion("L1", "lung")],
+        clinical={"standard_treatment_possible": True},
+    )
+    out = run(case, "en")["refractory"]
+    assert (out["status"], out["notes"]) == (
+        "not_refractory",
+        ["A standard treatment is still possible."],
+    )
+    fr = run(case, "fr")["refractory"]
+    assert fr["notes"] == ["Un traitement standard reste possible."]
+
+
+def test_mtc_advanced_under_a_definition_without_an_extent_condition() -> None:
+    # a definition is data: one whose medullary scope asks no extent judges a medullary
+    # cancer without any lesion (no extent); MTC-ADVANCED then holds with an empty extent
+    rules = load_rules()
+    own = rules.definition
+    scope = [
+        s.model_copy(update={"extents": []}) if s.category == "medullary" else s for s in own.scope
+    ]
+    custom = own.model_copy(update={"scope": scope})
+    case = make_case(histology="medullary", clinical={"standard_treatment_possible": False})
+    verdict = _verdict(case, custom)
+    assert (verdict.status, verdict.extent) == ("refractory", None)
+    (ev,) = verdict.evidence
+    assert (ev.criterion, ev.params) == ("MTC-ADVANCED", {"extent": ""})
