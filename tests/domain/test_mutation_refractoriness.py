@@ -105,3 +105,34 @@ def test_mtc_advanced_under_a_definition_without_an_extent_condition() -> None:
     assert (verdict.status, verdict.extent) == ("refractory", None)
     (ev,) = verdict.evidence
     assert (ev.criterion, ev.params) == ("MTC-ADVANCED", {"extent": ""})
+
+
+def _cumulative(follow_up: str) -> dict[str, Any]:
+    # 300 + 300 mCi: 600 mCi = 22,200 MBq >= 22,000 MBq, threshold reached on 2020-01-01;
+    # L1 (lung, avid) 20 mm at baseline, gone (0 mm: complete response) at `follow_up`
+    case = make_case(
+        lesions=[lesion("L1", "lung", "yes")],
+        rai=[rai("2019-01-01", 300), rai("2020-01-01", 300)],
+        imaging=[
+            {"date": "2019-06-01", "measurements": {"L1": 20}},
+            {"date": follow_up, "measurements": {"L1": 0}},
+        ],
+    )
+    evidence = run(case, "en")["refractory"]["evidence"]
+    return {ev["criterion"]: ev["detail"] for ev in evidence}
+
+
+def test_imaging_on_the_day_the_threshold_is_reached_is_not_after_it() -> None:
+    # clinical-rules.md: "the latest imaging after that date, if any, is not CR"; a CR on
+    # the very day of the administration is not after it: no imaging after, one lesion
+    # still declared, the criterion holds (22,200 MBq = 22.2 GBq: numbers are said without
+    # a useless zero, messages.number)
+    assert _cumulative("2020-01-01") == {
+        "DTC-CUMULATIVE-ACTIVITY": "Cumulative activity 22.2 GBq (600 mCi), 22 GBq threshold "
+        "reached on 2020-01-01; 1 lesion(s) still declared."
+    }
+
+
+def test_a_complete_response_the_day_after_the_threshold_ends_it() -> None:
+    # the same CR one day later is after the threshold: the disease does not persist
+    assert _cumulative("2020-01-02") == {}
