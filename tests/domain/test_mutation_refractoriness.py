@@ -136,3 +136,44 @@ def test_imaging_on_the_day_the_threshold_is_reached_is_not_after_it() -> None:
 def test_a_complete_response_the_day_after_the_threshold_ends_it() -> None:
     # the same CR one day later is after the threshold: the disease does not persist
     assert _cumulative("2020-01-02") == {}
+
+
+def test_a_criterion_without_a_role_gives_no_role() -> None:
+    # MTC-ADVANCED has no `role` in tuthyref-2021.toml: a refractory medullary cancer
+    # stands for none of the option roles (no empty or invented role)
+    case = make_case(
+        histology="medullary",
+        lesions=[lesion("L1", "lung")],
+        clinical={"standard_treatment_possible": False},
+    )
+    verdict = _verdict(case)
+    assert (verdict.status, verdict.criteria_met, verdict.roles) == (
+        "refractory",
+        ("MTC-ADVANCED",),
+        frozenset(),
+    )
+
+
+def test_scopes_without_a_note_add_none() -> None:
+    # a definition is data: without `not_applicable_note` / `outside_note`, a verdict
+    # outside the definition carries no note at all
+    from thyref.domain.rules import load_definition
+
+    ata = load_definition("ata-2015")
+    bare = ata.model_copy(
+        update={
+            "not_applicable_note": None,
+            "scope": [s.model_copy(update={"outside_note": None}) for s in ata.scope],
+        }
+    )
+    # anaplastic: ata-2015 does not apply to it
+    anaplastic = _verdict(make_case(histology="anaplastic"), bare)
+    assert (anaplastic.status, anaplastic.notes) == ("not_applicable", ())
+    # differentiated without any lesion: outside (the scope requires a lesion)
+    outside = _verdict(make_case(), bare)
+    assert (outside.status, outside.notes) == ("not_refractory", ())
+    # with the shipped notes, both verdicts say why (the same cases, ata-2015 as shipped)
+    assert [n.key for n in _verdict(make_case(histology="anaplastic"), ata).notes] == [
+        "note.ata.not_applicable"
+    ]
+    assert [n.key for n in _verdict(make_case(), ata).notes] == ["note.ata.no_lesion"]
