@@ -81,6 +81,11 @@ ERRORS = [
     ({"d": _entry(indications={"thyroid": _ind()})},
      "d.indications.thyroid: unknown indication (expected one of ('differentiated', "
      "'medullary', 'anaplastic', 'tumour-agnostic'))"),
+    # status and since missing, or not strings
+    ({"d": _entry(indications={"medullary": _ind(status=None)})},
+     "d.indications.medullary.status: missing"),
+    ({"d": _entry(indications={"medullary": _ind(since=2021)})},
+     "d.indications.medullary.since: expected str"),
     # a status outside the four words
     ({"d": _entry(indications={"medullary": _ind(status="approved")})},
      "d.indications.medullary.status: 'approved' is not one of ('authorised', 'opinion', "
