@@ -44,7 +44,9 @@ PD_WITHOUT_TARGETS = make_case(
 
 def test_progression_without_target_lesions_states_no_sum() -> None:
     # no target lesion: no sum of diameters and no nadir exist; the sentence must not
-    # invent one (neither "None" nor any other word or figure between "sum" and "mm")
+    # invent one (no word or figure as the sum or the nadir). Today it says "sum  mm,
+    # nadir  mm" (empty): a wording defect noted in docs/quality.md; a fix that drops the
+    # clause passes this test too.
     (ev,) = run(PD_WITHOUT_TARGETS, "en")["refractory"]["evidence"]
     assert ev["criterion"] == "DTC-PROGRESSION-12M"
     detail = ev["detail"]
@@ -52,7 +54,7 @@ def test_progression_without_target_lesions_states_no_sum() -> None:
     assert detail.startswith(
         "RECIST progression on 2020-03-01, 274 days after I-131 on 2019-06-01 (12-month window;"
     )
-    assert re.search(r"; sum\s+mm, nadir\s+mm\)\.$", detail), detail
+    assert not re.search(r"(sum|nadir) +[^ ,;)]+ +mm", detail), detail
 
 
 def test_evaluate_is_the_rules_files_own_definition() -> None:
