@@ -20,27 +20,28 @@ Json = dict[str, Any]
 
 @pytest.fixture(autouse=True)
 def _fresh_caches_under_mutmut(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Under mutmut (`make mutation`), forget the cached rule sets and message catalogue,
-    and keep no cache file (``THYREF_CACHE_DIR`` empty).
+    """Under mutmut (`make mutation`), forget the cached rule sets, message catalogue and
+    therapy table, and keep no cache file (``THYREF_CACHE_DIR`` empty).
 
     mutmut forks every mutant from a process that has already loaded them, and a cache
     file would be read instead of the data files; either way a mutant of the loaders
     would never run and would "survive" for no reason.
     """
     if os.environ.get("MUTANT_UNDER_TEST"):
-        from thyref.domain import filecache, messages, rules
+        from thyref.domain import filecache, messages, rules, therapies
 
         monkeypatch.setenv(filecache.CACHE_ENV, "")
         rules.load_rules.cache_clear()
         rules.load_definition.cache_clear()
         messages.catalogue.cache_clear()
+        therapies._packaged.cache_clear()
     yield
 
 
 # Under mutmut, the order in which a mutant's tests run: the short, sharp files first
-# (edge rows, pinned rule values), then the byte-for-byte golden outputs, then the rest,
-# the slow property and start-up tests last. Only the time to the first failure changes:
-# every selected test still runs on a surviving mutant.
+# (edge rows and the test_mutation_* files, pinned rule values), then the byte-for-byte
+# golden outputs, then the rest, the slow property and start-up tests last. Only the time
+# to the first failure changes: every selected test still runs on a surviving mutant.
 _MUTANT_ORDER_FIRST = ("test_rules_pinned.py",)
 _MUTANT_ORDER_SECOND = ("test_golden.py",)
 _MUTANT_ORDER_LAST = ("test_properties.py", "test_cli_fast_path.py", "test_examples.py")
@@ -51,7 +52,7 @@ def _mutant_rank(item: pytest.Item) -> int:
     slow = hasattr(getattr(item, "obj", None), "hypothesis")  # a property test
     if name in _MUTANT_ORDER_LAST or slow:
         return 4
-    if name.endswith("_edges.py"):
+    if name.endswith("_edges.py") or name.startswith("test_mutation_"):
         return 0
     if name in _MUTANT_ORDER_FIRST:
         return 1
