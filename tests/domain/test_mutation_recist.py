@@ -1,0 +1,66 @@
+"""RECIST 1.1 (clinical-rules.md section 2): edges the mutation run of
+`thyref.domain.recist` left unpinned (docs/quality.md section 3, session 4).
+
+Expected values are worked out by hand from clinical-rules.md section 2 and the English
+sentences of messages.toml (`recist.*`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .conftest import lesion, make_case, run, scan
+
+DATES = ["2020-01-10", "2020-07-10", "2021-01-10", "2021-07-10"]
+
+
+def _recist(case: dict[str, Any]) -> dict[str, Any]:
+    out = run(case, "en")["recist"]
+    assert out is not None
+    return dict(out)
+
+
+@pytest.mark.parametrize(
+    ("site", "later", "response"),
+    [
+        # a non-nodal non-target measured 0 mm: absent (normal) -> non-target CR
+        ("lung", 0, "CR"),
+        # measured 1 mm: any other measurement is present -> NON_CR_NON_PD
+        ("lung", 1, "NON_CR_NON_PD"),
+        # measured 0.5 mm: present too (only 0 is absent for a non-nodal lesion)
+        ("lung", 0.5, "NON_CR_NON_PD"),
+        # a node measured 9.9 mm short axis: below 10 mm, absent (normal) -> CR
+        ("lymph_node_cervical_lateral", 9.9, "CR"),
+        # a node measured 10 mm: present -> NON_CR_NON_PD
+        ("lymph_node_cervical_lateral", 10, "NON_CR_NON_PD"),
+    ],
+)
+def test_a_measured_non_target_is_absent_or_present(site: str, later: float, response: str) -> None:
+    # one lesion declared non-target, 8 mm at baseline, measured again 6 months later; no
+    # target at all: the overall response follows RECIST table 2 (CR or NON_CR_NON_PD)
+    case = make_case(
+        lesions=[lesion("N1", site, recist_role="non_target")],
+        imaging=[scan(DATES[0], {"N1": 8}), scan(DATES[1], {"N1": later})],
+    )
+    (tp,) = _recist(case)["timepoints"]
+    assert tp["non_target_response"] == response
+    assert tp["overall_response"] == response
+
+
+def test_two_targets_back_after_cr_are_both_named() -> None:
+    # two lung targets 20 + 15 mm -> both 0 (CR) -> 1 and 2 mm: the sum, 3 mm over a 0 mm
+    # nadir, is short of the 5 mm rule, but both reappear after CR -> PD; the reason names
+    # them in declaration order, separated by ", "
+    case = make_case(
+        lesions=[lesion("L1", "lung"), lesion("L2", "lung")],
+        imaging=[
+            scan(DATES[0], {"L1": 20, "L2": 15}),
+            scan(DATES[1], {"L1": 0, "L2": 0}),
+            scan(DATES[2], {"L1": 1, "L2": 2}),
+        ],
+    )
+    tps = _recist(case)["timepoints"]
+    assert [tp["target_response"] for tp in tps] == ["CR", "PD"]
+    assert tps[1]["reasons"] == ["reappearance after complete response: L1, L2"]
