@@ -64,3 +64,54 @@ def test_two_targets_back_after_cr_are_both_named() -> None:
     tps = _recist(case)["timepoints"]
     assert [tp["target_response"] for tp in tps] == ["CR", "PD"]
     assert tps[1]["reasons"] == ["reappearance after complete response: L1, L2"]
+
+
+def test_two_declared_targets_without_baseline_measurement_are_both_named() -> None:
+    # L1, L2 and L3 declared targets, only L1 measured at baseline: L2 and L3 cannot be
+    # targets, they are followed as non-targets; the warning names both, ", " between
+    case = make_case(
+        lesions=[
+            lesion("L1", "lung", recist_role="target"),
+            lesion("L2", "lung", recist_role="target"),
+            lesion("L3", "liver", recist_role="target"),
+        ],
+        imaging=[scan(DATES[0], {"L1": 20}), scan(DATES[1], {"L1": 20, "L2": 5, "L3": 5})],
+    )
+    out = _recist(case)
+    assert out["targets"] == ["L1"]
+    assert out["non_targets"] == ["L2", "L3"]
+    assert out["warnings"] == [
+        "declared target(s) without a baseline measurement, followed as non-target"
+        " lesion(s): L2, L3"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("asserted", "target", "reasons"),
+    [
+        # an asserted CR counts as an earlier response: 20 -> (CR asserted) -> 18 mm, not
+        # a 30 % decrease, not PD -> PR kept until progression (sticky)
+        ("CR", "PR", ["the earlier response is kept until progression (EORTC RECIST FAQ)"]),
+        # an asserted PR: the same
+        ("PR", "PR", ["the earlier response is kept until progression (EORTC RECIST FAQ)"]),
+        # an asserted SD is no response: 18 mm is SD, nothing to say
+        ("SD", "SD", []),
+    ],
+)
+def test_an_asserted_response_counts_for_the_sticky_pr(
+    asserted: str, target: str, reasons: list[str]
+) -> None:
+    # one lung target 20 mm; 6 months later no measurement, the radiologist's response
+    # only (asserted); 6 months later 18 mm (-10 % from baseline)
+    case = make_case(
+        lesions=[lesion("L1", "lung")],
+        imaging=[
+            scan(DATES[0], {"L1": 20}),
+            scan(DATES[1], assessed_response=asserted),
+            scan(DATES[2], {"L1": 18}),
+        ],
+    )
+    asserted_tp, computed = _recist(case)["timepoints"]
+    assert asserted_tp["overall_response"] == asserted
+    assert computed["target_response"] == target
+    assert computed["reasons"] == reasons
