@@ -115,3 +115,45 @@ def test_an_asserted_response_counts_for_the_sticky_pr(
     assert asserted_tp["overall_response"] == asserted
     assert computed["target_response"] == target
     assert computed["reasons"] == reasons
+
+
+def test_a_response_missing_from_the_rank_comes_last() -> None:
+    from thyref.domain import parse_case
+    from thyref.domain.recist import evaluate
+    from thyref.domain.rules import load_rules
+
+    # a rule set whose best-response rank leaves NE out: 20 mm -> not measured (NE) ->
+    # 30 mm (+50 %, +10 mm: PD); NE, unranked, comes after every ranked response -> PD
+    rules = load_rules()
+    rank = [r for r in rules.recist.best_response_rank if r != "NE"]
+    changed = rules.model_copy(
+        update={"recist": rules.recist.model_copy(update={"best_response_rank": rank})}
+    )
+    case = make_case(
+        lesions=[lesion("L1", "lung")],
+        imaging=[scan(DATES[0], {"L1": 20}), scan(DATES[1], {}), scan(DATES[2], {"L1": 30})],
+    )
+    result = evaluate(parse_case(case), changed)
+    assert result is not None
+    assert [tp.overall_response for tp in result.timepoints] == ["NE", "PD"]
+    assert result.best_overall_response == "PD"
+
+
+@pytest.mark.parametrize(
+    ("role", "how"),
+    [
+        # L1 declared a target: the targets are exactly the declared ones -> "declared"
+        ("target", "declared"),
+        # no role given: the largest measurable lesions are chosen -> "selected"
+        (None, "selected"),
+    ],
+)
+def test_the_output_says_how_the_targets_were_chosen(role: str | None, how: str) -> None:
+    extra = {"recist_role": role} if role else {}
+    case = make_case(
+        lesions=[lesion("L1", "lung", **extra)],
+        imaging=[scan(DATES[0], {"L1": 20}), scan(DATES[1], {"L1": 20})],
+    )
+    out = _recist(case)
+    assert out["targets"] == ["L1"]
+    assert out["target_selection"] == how
