@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
+from thyref.domain import fields
 from thyref.domain.case import RawCase, load_case, parse_case
 from thyref.domain.construct import construct
 from thyref.errors import CaseValidationError
@@ -51,6 +52,14 @@ def same(a: Any, b: Any, path: str = "") -> None:
         assert a == b, path
 
 
+# Under mutmut (`make mutation`) every function of the domain is wrapped in a trampoline
+# taking ``(*args, **kwargs)``: construct cannot see that the date validator takes one
+# value, so it refuses every model with a date, as designed (the caller then validates).
+# The checks that it *builds* a model hold for the plain functions only; the checks that
+# what it builds is the validator's result hold in both.
+BUILDS = fields._iso_date.__code__.co_argcount == 1
+
+
 def validated(data: Any) -> RawCase | None:
     try:
         return RawCase.model_validate(data)
@@ -74,7 +83,7 @@ REFERENCE = list(inputs())
 @pytest.mark.parametrize("raw", [r for _, r in REFERENCE], ids=[n for n, _ in REFERENCE])
 def test_reference_inputs(raw: Any) -> None:
     built = agree(raw)
-    if validated(raw) is not None and "\\n" not in json.dumps(raw):
+    if BUILDS and validated(raw) is not None and "\\n" not in json.dumps(raw):
         # every valid reference case is in the plain shapes construct handles
         assert built is not None
 
@@ -165,7 +174,7 @@ _DROP = object()
 )
 def test_values_near_each_rule(path: str, value: Any, built: bool) -> None:
     data = _with(path, value)
-    assert (agree(data) is not None) is built
+    assert (agree(data) is not None) is (built and BUILDS)
 
 
 @pytest.mark.parametrize("key", ["format", "id", "diagnosis"])
@@ -178,6 +187,9 @@ def test_a_missing_required_field_is_refused(key: str) -> None:
 def test_defaults_are_those_of_the_validator() -> None:
     data = {"format": "thyref-case/1", "id": "T-2", "diagnosis": _base()["diagnosis"]}
     built = agree(data)
+    if not BUILDS:
+        assert built is None
+        return
     assert built is not None
     assert built.model_fields_set == {"format", "id", "diagnosis"}
     assert built.patient.model_fields_set == set()
@@ -186,6 +198,9 @@ def test_defaults_are_those_of_the_validator() -> None:
 
 def test_the_built_floats_and_dates_have_their_types() -> None:
     built = agree(_base())
+    if not BUILDS:
+        assert built is None
+        return
     assert built is not None
     assert type(built.rai[0].activity) is float and built.rai[0].activity == 100.0
     assert built.diagnosis.date == date(2018, 3, 1)
