@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 
+from thyref.domain import assess, parse_case
 from thyref.domain.assessment import (
     criterion_text,
     missing_label,
@@ -19,6 +20,8 @@ from thyref.domain.assessment import (
     therapy_status,
 )
 from thyref.domain.rules import load_definition, load_rules
+
+from .conftest import lesion, make_case, rai, scan
 
 CHECKED = "2026-11-28"  # the `checked` date of every row of data/therapies.toml
 
@@ -239,3 +242,32 @@ def test_missing_label_reads_the_definition_of_the_rules_given() -> None:
     swapped = shipped.model_copy(update={"definition": load_definition("ata-2015")})
     assert missing_label("tuthyref-2021", "imaging_after_rai", "en", swapped) == IMAGING_ANY_EN
     assert missing_label("tuthyref-2021", "imaging_after_rai", "en", shipped) == IMAGING_12M_EN
+
+
+def test_assess_says_missing_items_with_the_rules_it_is_given() -> None:
+    """``assess(rules=...)``: the missing items are said from that rule set's definition.
+    An avid lesion, one I-131 administration (2015-04-07) and imaging only before it: the
+    imaging after the I-131 is missing; with the imaging window taken out of the
+    definition it is asked for at any time."""
+    case = parse_case(
+        make_case(
+            extent="metastatic",
+            lesions=[lesion("L1", uptake="yes")],
+            rai=[rai("2015-04-07", 100)],
+            imaging=[scan("2014-03-01", {"L1": 13})],
+        )
+    )
+    shipped = load_rules()
+    scope = [
+        s.model_copy(
+            update={"missing": [m.model_copy(update={"window_months": None}) for m in s.missing]}
+        )
+        for s in shipped.definition.scope
+    ]
+    no_window = shipped.model_copy(
+        update={"definition": shipped.definition.model_copy(update={"scope": scope})}
+    )
+    for rules, label in ((shipped, IMAGING_12M_EN), (no_window, IMAGING_ANY_EN)):
+        refractory = assess(case, "en", rules=rules).refractory
+        assert refractory["missing_data"] == ["imaging_after_rai"]
+        assert refractory["missing_data_labels"] == [label]
