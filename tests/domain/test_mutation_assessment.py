@@ -21,7 +21,7 @@ from thyref.domain.assessment import (
 )
 from thyref.domain.rules import load_definition, load_rules
 
-from .conftest import lesion, make_case, rai, scan
+from .conftest import lesion, make_case, rai, run, scan
 
 CHECKED = "2026-11-28"  # the `checked` date of every row of data/therapies.toml
 
@@ -271,3 +271,49 @@ def test_assess_says_missing_items_with_the_rules_it_is_given() -> None:
         refractory = assess(case, "en", rules=rules).refractory
         assert refractory["missing_data"] == ["imaging_after_rai"]
         assert refractory["missing_data_labels"] == [label]
+
+
+def test_activities_are_rounded_as_the_output_states() -> None:
+    """GBq to three decimals (one MBq), MBq and mCi to one (1 mCi = 37 MBq exactly):
+    1,234.56 MBq then 1,000 MBq; 2,234.56 MBq / 37 = 60.39... mCi."""
+    out = run(
+        make_case(
+            rai=[rai("2015-01-10", 1234.56, "MBq"), rai("2016-01-10", 1000, "MBq")],
+        )
+    )["rai"]
+    assert out["history"] == [
+        {"date": "2015-01-10", "gbq": 1.235, "cumulative_gbq": 1.235},
+        {"date": "2016-01-10", "gbq": 1.0, "cumulative_gbq": 2.235},
+    ]
+    assert (out["cumulative_gbq"], out["cumulative_mbq"], out["cumulative_mci"]) == (
+        2.235,
+        2234.6,
+        60.4,
+    )
+    assert (out["administrations"], out["threshold_gbq"], out["threshold_reached_on"]) == (
+        2,
+        22.0,
+        None,
+    )
+
+
+def test_sums_of_diameters_are_rounded_to_a_tenth_of_a_millimetre() -> None:
+    """12.34 + 10 mm = 22.34 mm, said 22.3 mm (like the percentages, one decimal)."""
+    recist = run(
+        make_case(
+            extent="metastatic",
+            lesions=[lesion("L1"), lesion("L2")],
+            imaging=[
+                scan("2014-03-01", {"L1": 12.34, "L2": 10}),
+                scan("2014-09-01", {"L1": 12.34, "L2": 10}),
+            ],
+        )
+    )["recist"]
+    assert recist is not None
+    assert recist["baseline_sum_mm"] == 22.3
+    (follow_up,) = recist["timepoints"]
+    assert (follow_up["sum_mm"], follow_up["nadir_mm"], follow_up["change_from_baseline_pct"]) == (
+        22.3,
+        22.3,
+        0.0,
+    )
