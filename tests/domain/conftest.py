@@ -28,13 +28,16 @@ def _fresh_caches_under_mutmut(monkeypatch: pytest.MonkeyPatch) -> Iterator[None
     would never run and would "survive" for no reason.
     """
     if os.environ.get("MUTANT_UNDER_TEST"):
-        from thyref.domain import filecache, messages, rules, therapies
+        from thyref.domain import assessment, filecache, messages, rules, therapies
 
         monkeypatch.setenv(filecache.CACHE_ENV, "")
         rules.load_rules.cache_clear()
         rules.load_definition.cache_clear()
         messages.catalogue.cache_clear()
         therapies._packaged.cache_clear()
+        # the criterion sentences are cached by name, not by rule set: clear them too
+        assessment._CRITERIA.clear()
+        assessment._SUMMARIES.clear()
     yield
 
 
