@@ -21,7 +21,6 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
@@ -83,6 +82,8 @@ def write(path: Path, data: bytes, pattern: str) -> None:
     """Write ``data`` whole then rename it into place (a reader never sees half a file),
     then drop the older files of the same ``pattern`` (built from data edited since).
     Failures are ignored: the cache only saves time."""
+    import tempfile  # only when a file is written: most starts only read
+
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
