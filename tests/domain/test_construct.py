@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
+from thyref.domain import fields
 from thyref.domain.case import RawCase, load_case, parse_case
 from thyref.domain.construct import construct
 from thyref.errors import CaseValidationError
@@ -70,11 +71,18 @@ def agree(data: Any) -> RawCase | None:
 
 REFERENCE = list(inputs())
 
+# Under mutmut (`make mutation`) every function of the domain is replaced by a trampoline
+# taking ``(*args, **kwargs)``; construct runs only one-argument validators, so it then
+# refuses every date field (allowed: the validator builds the case). A valid case is
+# expected to be built only outside mutmut; agree() still checks every build.
+# tests/domain/test_mutation_construct.py checks construct on models of its own.
+BUILDS_DATES = fields._iso_date.__code__.co_argcount == 1
+
 
 @pytest.mark.parametrize("raw", [r for _, r in REFERENCE], ids=[n for n, _ in REFERENCE])
 def test_reference_inputs(raw: Any) -> None:
     built = agree(raw)
-    if validated(raw) is not None and "\\n" not in json.dumps(raw):
+    if BUILDS_DATES and validated(raw) is not None and "\\n" not in json.dumps(raw):
         # every valid reference case is in the plain shapes construct handles
         assert built is not None
 
@@ -165,7 +173,7 @@ _DROP = object()
 )
 def test_values_near_each_rule(path: str, value: Any, built: bool) -> None:
     data = _with(path, value)
-    assert (agree(data) is not None) is built
+    assert (agree(data) is not None) is (built and BUILDS_DATES)
 
 
 @pytest.mark.parametrize("key", ["format", "id", "diagnosis"])
@@ -178,6 +186,9 @@ def test_a_missing_required_field_is_refused(key: str) -> None:
 def test_defaults_are_those_of_the_validator() -> None:
     data = {"format": "thyref-case/1", "id": "T-2", "diagnosis": _base()["diagnosis"]}
     built = agree(data)
+    if not BUILDS_DATES:
+        assert built is None
+        return
     assert built is not None
     assert built.model_fields_set == {"format", "id", "diagnosis"}
     assert built.patient.model_fields_set == set()
@@ -186,6 +197,9 @@ def test_defaults_are_those_of_the_validator() -> None:
 
 def test_the_built_floats_and_dates_have_their_types() -> None:
     built = agree(_base())
+    if not BUILDS_DATES:
+        assert built is None
+        return
     assert built is not None
     assert type(built.rai[0].activity) is float and built.rai[0].activity == 100.0
     assert built.diagnosis.date == date(2018, 3, 1)
