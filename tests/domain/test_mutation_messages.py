@@ -251,7 +251,7 @@ def test_merge_names_the_keys_defined_twice() -> None:
     with pytest.raises(ValueError) as error:
         messages._merge([_toml({"z": "1", "y": "2", "x": "3"}, {}), _toml({"z": "", "y": ""}, {})])
     assert str(error.value) == "messages-ui.toml: keys already defined elsewhere: y, z"
-    with pytest.raises(ValueError, match="messages-ui.toml: .*: e$"):
+    with pytest.raises(ValueError, match=r"messages-ui\.toml: .*: e$"):
         messages._merge([_toml({}, {"e": "1"}), _toml({}, {"e": "2"})])
 
 
