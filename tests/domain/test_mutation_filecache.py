@@ -317,3 +317,51 @@ def test_the_stamp_without_source_never_matches_twice(tmp_path: Path) -> None:
     second = filecache._stamp.__wrapped__(missing)
     assert len(first[0]) == 16 and first[0] != second[0]  # 16 random bytes each time
     assert first[1:] == (pydantic.VERSION, sys.version)
+
+
+def test_write_renames_a_temporary_file_of_the_same_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole file is written beside its final name (a rename is atomic only within
+    one file system), under a name no pattern of cache files matches."""
+    renamed: list[tuple[Path, Path]] = []
+    real = os.replace
+
+    def spy(src: Any, dst: Any) -> None:
+        renamed.append((Path(src), Path(dst)))
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", spy)
+    path = tmp_path / "c" / "k-1.json"
+    filecache.write(path, b"data", "k-*.json")
+    ((src, dst),) = renamed
+    assert dst == path and src.parent == path.parent
+    assert src.name.endswith(".tmp") and src != path
+
+
+def test_write_ignores_a_temporary_file_it_cannot_remove(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*args: Any) -> None:
+        raise OSError("refused")
+
+    monkeypatch.setattr(os, "replace", fail)
+    monkeypatch.setattr(os, "unlink", fail)
+    filecache.write(tmp_path / "c" / "k-1.json", b"data", "k-*.json")  # no exception
+    assert not (tmp_path / "c" / "k-1.json").exists()
+
+
+def test_write_ignores_an_older_file_it_cannot_remove(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "k-0.json").write_bytes(b"older")
+
+    def fail(self: Path, missing_ok: bool = False) -> None:
+        raise OSError("refused")
+
+    monkeypatch.setattr(Path, "unlink", fail)
+    filecache.write(folder / "k-1.json", b"data", "k-*.json")  # no exception
+    assert (folder / "k-1.json").read_bytes() == b"data"
+    assert (folder / "k-0.json").exists()
