@@ -38,8 +38,8 @@ def _fresh_caches_under_mutmut(monkeypatch: pytest.MonkeyPatch) -> Iterator[None
 
 
 # Under mutmut, the order in which a mutant's tests run: the short, sharp files first
-# (edge rows, pinned rule values), then the byte-for-byte golden outputs, then the rest,
-# the slow property and start-up tests last. Only the time to the first failure changes:
+# (edge rows, the per-module `test_mutation_*.py` files, pinned rule values), then the
+# byte-for-byte golden outputs, then the rest, the slow property and start-up tests last. Only the time to the first failure changes:
 # every selected test still runs on a surviving mutant.
 _MUTANT_ORDER_FIRST = ("test_rules_pinned.py",)
 _MUTANT_ORDER_SECOND = ("test_golden.py",)
@@ -51,7 +51,7 @@ def _mutant_rank(item: pytest.Item) -> int:
     slow = hasattr(getattr(item, "obj", None), "hypothesis")  # a property test
     if name in _MUTANT_ORDER_LAST or slow:
         return 4
-    if name.endswith("_edges.py"):
+    if name.endswith("_edges.py") or name.startswith("test_mutation_"):
         return 0
     if name in _MUTANT_ORDER_FIRST:
         return 1
