@@ -39,8 +39,9 @@ def _fresh_caches_under_mutmut(monkeypatch: pytest.MonkeyPatch) -> Iterator[None
 
 # Under mutmut, the order in which a mutant's tests run: the short, sharp files first
 # (edge rows, the per-module `test_mutation_*.py` files, pinned rule values), then the
-# byte-for-byte golden outputs, then the rest, the slow property and start-up tests last. Only the time to the first failure changes:
-# every selected test still runs on a surviving mutant.
+# byte-for-byte golden outputs, then the rest, the slow property and start-up tests last.
+# Only the time to the first failure changes: every selected test still runs on a
+# surviving mutant.
 _MUTANT_ORDER_FIRST = ("test_rules_pinned.py",)
 _MUTANT_ORDER_SECOND = ("test_golden.py",)
 _MUTANT_ORDER_LAST = ("test_properties.py", "test_cli_fast_path.py", "test_examples.py")
