@@ -298,3 +298,11 @@ def test_lab_units_are_computed_once() -> None:
     first = parsed.lab_units()
     assert parsed.lab_units() is first
     assert first["tsh"][0] == parsed.labs["tsh"].canonical
+
+
+def test_the_index_of_a_definition_is_built_once() -> None:
+    # criteria_by_id() is shared (its docstring): the same dictionary at every call
+    definition = parse_rules(TEXT).definition
+    first = definition.criteria_by_id()
+    assert definition.criteria_by_id() is first
+    assert definition.criterion("ATC-ALWAYS") is first["ATC-ALWAYS"]
