@@ -320,3 +320,29 @@ def test_the_shipped_catalogue(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
         assert messages.catalogue() == merged
     finally:
         messages.catalogue.cache_clear()
+
+
+def test_remembered_sentences_are_looked_up(
+    small: dict[str, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sentence said once is remembered under its key, language (and parameters), for
+    this catalogue, and given back from there: a planted entry shows the look-up."""
+    monkeypatch.setattr(messages, "_PLAIN", {})
+    monkeypatch.setattr(messages, "_SAID", {})
+    assert text("a.flag", "en") == "flag"
+    assert {("a.flag", "en"): (small, "flag")} == messages._PLAIN
+    messages._PLAIN[("a.flag", "en")] = (small, "planted")
+    assert text("a.flag", "en") == "planted"
+    assert text("a.flag", "fr") == "drapeau"  # another language: its own entry
+    # an entry of another catalogue object is not used, and is replaced
+    messages._PLAIN[("a.flag", "fr")] = ({"fr": {}, "en": {}}, "stale")
+    assert text("a.flag", "fr") == "drapeau"
+    assert messages._PLAIN[("a.flag", "fr")] == (small, "drapeau")
+
+    assert text("a.say", "en", {"x": "w"}) == "says: w"
+    key = ("a.say", "en", (("x", str, "w"),))
+    assert {key: (small, "says: w")} == messages._SAID
+    messages._SAID[key] = (small, "planted")
+    assert text("a.say", "en", {"x": "w"}) == "planted"
+    messages._SAID[key] = ({"fr": {}, "en": {}}, "stale")
+    assert text("a.say", "en", {"x": "w"}) == "says: w"
