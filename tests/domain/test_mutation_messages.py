@@ -346,3 +346,11 @@ def test_remembered_sentences_are_looked_up(
     assert text("a.say", "en", {"x": "w"}) == "planted"
     messages._SAID[key] = ({"fr": {}, "en": {}}, "stale")
     assert text("a.say", "en", {"x": "w"}) == "says: w"
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_merge_wants_one_text_per_catalogue_file(count: int) -> None:
+    # one text for each of CATALOGUE_FILES (two): a missing or extra text is an error,
+    # never a catalogue silently missing a file
+    with pytest.raises(ValueError):
+        messages._merge([_toml({f"k{i}": "v"}, {}) for i in range(count)])
