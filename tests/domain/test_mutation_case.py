@@ -841,3 +841,49 @@ def test_load_case_limits_and_errors() -> None:
     data = _case(id="B-1")
     assert load_case(json.dumps(data).encode(), today=TODAY).id == "B-1"
     assert load_case(json.dumps(data), today=TODAY, one_shot=True).id == "B-1"
+
+
+def test_load_case_takes_exactly_5_mb() -> None:
+    data = json.dumps(_case(id="F-1"))
+    text = data + " " * (MAX_BYTES - len(data))  # 5,242,880 bytes: at the limit, allowed
+    assert load_case(text, today=TODAY).id == "F-1"
+    assert load_case(text.encode(), today=TODAY).id == "F-1"
+
+
+def test_load_case_passes_today_and_the_rules_on() -> None:
+    data = _case(lesions=[L1], imaging=[{"date": "2020-06-01", "measurements": {"L1": 11}}])
+    # the imaging is after the given "today": a date in the future
+    with pytest.raises(CaseValidationError) as info:
+        load_case(json.dumps(data), today=TODAY)
+    assert [p.code for p in info.value.problems] == ["future_date"]
+    # a rule set whose plausible size bound is 10 mm: 11 mm is beyond it
+    shipped = load_rules()
+    small = shipped.model_copy(
+        update={"input": shipped.input.model_copy(update={"max_measurement_mm": Decimal(10)})}
+    )
+    with pytest.raises(CaseValidationError) as info:
+        load_case(json.dumps(data), today=dt.date(2021, 1, 1), rules=small)
+    assert [p.code for p in info.value.problems] == ["measurement_too_high"]
+    assert load_case(json.dumps(data), today=dt.date(2021, 1, 1)).id == "T-1"
+
+
+@pytest.mark.parametrize("one_shot", [False, True])
+def test_load_case_builds_with_construct_only_when_one_shot(
+    monkeypatch: pytest.MonkeyPatch, one_shot: bool
+) -> None:
+    # construct is for a process that checks one case and exits; by default (a server,
+    # a batch) the validator is used
+    calls: list[Any] = []
+    real = case_module.construct
+
+    def spy(model: Any, data: Any) -> Any:
+        calls.append(data)
+        return real(model, data)
+
+    monkeypatch.setattr(case_module, "construct", spy)
+    text = json.dumps(_case())
+    if one_shot:
+        load_case(text, today=TODAY, one_shot=True)
+    else:
+        load_case(text, today=TODAY)
+    assert len(calls) == (1 if one_shot else 0)
