@@ -771,6 +771,9 @@ def test_fusion_or_mutation(finding: dict[str, Any], fusion: bool, mutation: boo
         ({"gene": "NTRK3", "alteration": "ETV6::NTRK3"}, "NTRK3", "*", True),
         ({"gene": "RET", "alteration": "ccdc6-ret fusion", "kind": "fusion"}, "CCDC6", None, True),
         ({"gene": "RET", "alteration": "ccdc6-ret fusion", "kind": "fusion"}, "CCDC", None, False),
+        # a fusion without its text names no partner, whatever the gene asked
+        ({"gene": "RET", "kind": "fusion"}, "XXXX", None, False),
+        ({"gene": "RET", "kind": "fusion"}, "RET", None, True),
         # a mutation does not name partners
         ({"gene": "BRAF", "alteration": "ETV6", "kind": "mutation"}, "ETV6", None, False),
     ],
