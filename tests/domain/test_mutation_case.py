@@ -551,6 +551,8 @@ def test_exact_numbers_are_remembered_within_a_bound(monkeypatch: pytest.MonkeyP
     assert len(case_module._EXACT) == 3  # full
     exact(3.5)
     assert {3.5: Decimal("3.5")} == case_module._EXACT  # emptied, then the new one kept
+    case_module._EXACT[3.5] = Decimal("9")  # planted: the remembered value is given back
+    assert exact(3.5) == Decimal("9")
 
 
 @pytest.mark.parametrize(
