@@ -892,3 +892,13 @@ def test_load_case_builds_with_construct_only_when_one_shot(
     else:
         load_case(text, today=TODAY)
     assert len(calls) == (1 if one_shot else 0)
+
+
+def test_known_units_are_computed_once_per_rule_set() -> None:
+    shipped = load_rules()
+    first = case_module._known_units(shipped)
+    # every unit of the rules file's [labs.*] tables, for any test
+    assert first == {
+        "ng/mL", "ug/L", "pg/mL", "ng/L", "mU/L", "mUI/L", "m[IU]/L", "IU/mL", "UI/mL", "[IU]/mL"
+    }  # fmt: skip
+    assert case_module._known_units(shipped) is first  # remembered for this rule set
