@@ -902,18 +902,3 @@ def test_known_units_are_computed_once_per_rule_set() -> None:
         "ng/mL", "ug/L", "pg/mL", "ng/L", "mU/L", "mUI/L", "m[IU]/L", "IU/mL", "UI/mL", "[IU]/mL"
     }  # fmt: skip
     assert case_module._known_units(shipped) is first  # remembered for this rule set
-
-
-def test_a_whole_number_and_its_float_stay_as_written() -> None:
-    # 11.0 mm then 11 mm: equal sizes, each kept as written (a remembered 11.0 is never
-    # given for the whole number 11)
-    data = _case(
-        lesions=[L1],
-        imaging=[
-            {"date": "2019-01-01", "measurements": {"L1": 11.0}},
-            {"date": "2019-06-01", "measurements": {"L1": 11}},
-        ],
-    )
-    case = parse_case(data, today=TODAY)
-    assert [str(mm) for _, mm in case.measurement_series("L1")] == ["11.0", "11"]
-    assert [str(shot["L1"]) for shot in case.shot_mm] == ["11.0", "11"]
