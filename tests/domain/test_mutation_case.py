@@ -902,3 +902,28 @@ def test_known_units_are_computed_once_per_rule_set() -> None:
         "ng/mL", "ug/L", "pg/mL", "ng/L", "mU/L", "mUI/L", "m[IU]/L", "IU/mL", "UI/mL", "[IU]/mL"
     }  # fmt: skip
     assert case_module._known_units(shipped) is first  # remembered for this rule set
+
+
+def test_a_plain_dict_is_read_as_it_is() -> None:
+    # only a mapping of another kind goes through JSON text (dates as their text); a
+    # plain dict holding a date object is not JSON: the date is refused, not read as text
+    data = _case(diagnosis={"histology": "papillary", "date": dt.date(2018, 1, 1)})
+    assert [p.code for p in _problems(data)] == ["date_format"]
+    assert parse_case(MappingProxyType(data), today=TODAY).raw.diagnosis.date == dt.date(2018, 1, 1)
+
+
+def test_parse_case_builds_with_construct_only_when_one_shot(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[Any] = []
+    real = case_module.construct
+
+    def spy(model: Any, data: Any) -> Any:
+        calls.append(data)
+        return real(model, data)
+
+    monkeypatch.setattr(case_module, "construct", spy)
+    parse_case(_case(), today=TODAY)
+    assert calls == []
+    parse_case(_case(), today=TODAY, one_shot=True)
+    assert len(calls) == 1
