@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
+
 from thyref.domain import parse_case
 from thyref.domain import rai as rai_mod
 from thyref.domain import recist as recist_mod
@@ -42,19 +44,32 @@ PD_WITHOUT_TARGETS = make_case(
 )
 
 
-def test_progression_without_target_lesions_states_no_sum() -> None:
-    # no target lesion: no sum of diameters and no nadir exist; the sentence must not
-    # invent one (no word or figure as the sum or the nadir). Today it says "sum  mm,
-    # nadir  mm" (empty): a wording defect noted in docs/quality.md; a fix that drops the
-    # clause passes this test too.
-    (ev,) = run(PD_WITHOUT_TARGETS, "en")["refractory"]["evidence"]
-    assert ev["criterion"] == "DTC-PROGRESSION-12M"
-    detail = ev["detail"]
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        # the window sentence without a sum or a nadir: none exists without targets
+        (
+            "en",
+            "RECIST progression on 2020-03-01, 274 days after I-131 on 2019-06-01 "
+            "(12-month window; no measured target lesion: a new lesion or progression of "
+            "non-target lesions).",
+        ),
+        (
+            "fr",
+            "Progression RECIST le 2020-03-01, 274 jours après l'iode 131 du 2019-06-01 "
+            "(fenêtre de 12 mois ; sans lésion cible mesurée : nouvelle lésion ou "
+            "progression des lésions non cibles).",
+        ),
+    ],
+)
+def test_progression_without_target_lesions_states_no_sum(lang: str, expected: str) -> None:
+    # no target lesion: no sum of diameters and no nadir exist. The sentence said
+    # "sum  mm, nadir  mm" (empty figures) until session 4; it now says why there is none.
     # 2019-06-01 -> 2020-03-01: 30+31+31+30+31+30+31+31+29 = 274 days (2020 is a leap year)
-    assert detail.startswith(
-        "RECIST progression on 2020-03-01, 274 days after I-131 on 2019-06-01 (12-month window;"
-    )
-    assert not re.search(r"(sum|nadir) +[^ ,;)]+ +mm", detail), detail
+    (ev,) = run(PD_WITHOUT_TARGETS, lang)["refractory"]["evidence"]
+    assert ev["criterion"] == "DTC-PROGRESSION-12M"
+    assert ev["detail"] == expected
+    assert not re.search(r"(sum|somme|nadir) +[^ ,;)]* *mm", ev["detail"])
 
 
 def test_evaluate_is_the_rules_files_own_definition() -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from thyref.domain.case import Case, Category, Extent, Lesion, Site
 from thyref.domain.dates import add_months
-from thyref.domain.messages import Phrase, Said, Term
+from thyref.domain.messages import Phrase, Said, Term, has
 from thyref.domain.rai import RaiSummary
 from thyref.domain.recist import RecistResult, Timepoint
 from thyref.domain.rules import CriterionSpec, Definition, MissingSpec, Rules
@@ -174,6 +174,8 @@ def _progression_after_rai(facts: Facts, spec: CriterionSpec) -> Outcome:
                 params["scan_date"] = shown.date.isoformat() if shown.date else ""
                 params["avid"] = ", ".join(lesion.id for lesion in facts.lesions(list(shown.yes)))
             message = spec.message + (".asserted" if tp.asserted else "")
+            if tp.sum_mm is None and not tp.asserted and has(message + ".no_target"):
+                message += ".no_target"  # a new lesion or non-targets only: no sum to state
             return _evidence(spec, message, params, dates=(given.date, tp.date))
     return Outcome()
 
