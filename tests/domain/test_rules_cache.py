@@ -151,3 +151,47 @@ def test_an_invalid_rules_file_is_still_an_error(cache_dir: Path) -> None:
         rules.parse_rules("[recist]\npd_percent = 'twenty'\n")
     with pytest.raises(RulesError):
         rules.load_rules("no-such-rules")
+
+
+def _therapies_fresh() -> dict[str, object]:
+    from thyref.domain import therapies
+
+    therapies._packaged.cache_clear()
+    return dict(therapies.load_therapies())
+
+
+@pytest.mark.parametrize(
+    ("planted", "read"),
+    [
+        # a table of the right shape, private to the user: read as it is
+        ("same-shape", True),
+        # not a dict at all
+        ("list", False),
+        # a value that is not a Therapy
+        ("bad-value", False),
+        # a key that is not text
+        ("bad-key", False),
+    ],
+)
+def test_the_therapy_table_cache_reads_only_its_own_shape(
+    cache_dir: Path, planted: str, read: bool
+) -> None:
+    from thyref.domain import therapies
+
+    reference = _therapies_fresh()
+    path = _one(cache_dir, "therapies-*.pickle")
+    first = next(iter(reference.values()))
+    renamed = {"planted-drug": first}
+    content: object = {
+        "same-shape": renamed,
+        "list": [first],
+        "bad-value": {"planted-drug": "sorafenib"},
+        "bad-key": {1: first},
+    }[planted]
+    path.write_bytes(pickle.dumps(content))
+    os.chmod(path, 0o600)
+    got = _therapies_fresh()
+    assert (got == renamed) is read
+    if not read:
+        assert got == reference
+    therapies._packaged.cache_clear()
