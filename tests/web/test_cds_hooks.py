@@ -46,6 +46,14 @@ def _jwks() -> dict[str, Any]:
 
 JWKS = _jwks()
 BASE = "http://testserver/cds-services"
+# the prefetch key a FHIR search for each resource type answers (the service's templates)
+SEARCH_KEYS = {
+    "Condition": "conditions",
+    "BodyStructure": "bodyStructures",
+    "Observation": "observations",
+    "MedicationAdministration": "iodine",
+    "MedicationStatement": "medications",
+}
 
 
 def token(
@@ -217,11 +225,7 @@ def test_missing_prefetch_is_fetched_with_the_given_token(cds_app: FastAPI) -> N
         path = request.url.path.removeprefix("/fhir/")
         seen.append(path)
         kind = path.split("/")[0]
-        key = {
-            "Patient": "patient", "Condition": "conditions", "BodyStructure": "bodyStructures",
-            "Observation": "observations", "MedicationAdministration": "iodine",
-            "MedicationStatement": "medications",
-        }[kind]  # fmt: skip
+        key = {"Patient": "patient", **SEARCH_KEYS}[kind]
         assert kind == "Patient" or request.url.params["patient"] == patient_id
         return httpx.Response(200, json=prefetch[key])
 
@@ -502,11 +506,7 @@ def test_next_pages_stay_on_the_fhir_server(
         if request.url.path.endswith("page-2"):
             return httpx.Response(200, json={"resourceType": "Bundle", "type": "searchset"})
         kind = request.url.path.removeprefix("/fhir/").split("/")[0]
-        key = {
-            "Condition": "conditions", "BodyStructure": "bodyStructures",
-            "Observation": "observations", "MedicationAdministration": "iodine",
-            "MedicationStatement": "medications",
-        }[kind]  # fmt: skip
+        key = SEARCH_KEYS[kind]
         page = dict(prefetch[key] or {"resourceType": "Bundle", "type": "searchset"})
         page["link"] = [{"relation": "next", "url": next_link}]
         return httpx.Response(200, json=page)
@@ -535,11 +535,7 @@ def test_open_mode_fetches_only_from_this_machine(
 
     def fhir_server(request: httpx.Request) -> httpx.Response:
         kind = request.url.path.removeprefix("/fhir/").split("/")[0]
-        key = {
-            "Condition": "conditions", "BodyStructure": "bodyStructures",
-            "Observation": "observations", "MedicationAdministration": "iodine",
-            "MedicationStatement": "medications",
-        }[kind]  # fmt: skip
+        key = SEARCH_KEYS[kind]
         return httpx.Response(200, json=prefetch[key])
 
     app.state.cds_transport = httpx.MockTransport(fhir_server)

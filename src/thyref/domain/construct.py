@@ -260,10 +260,8 @@ def _base_check(annotation: Any, origin: Any, limits: dict[str, Any]) -> Check:
         return _model_check(annotation)
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         return _enum_check(annotation, limits)
-    if annotation is bool:
-        return _bool_check(limits)
-    if annotation is int:
-        return _int_check(limits)
+    if annotation is bool or annotation is int:
+        return _exact_check(annotation, limits)
     if annotation is float:
         return _float_check(limits)
     if annotation is str:
@@ -300,28 +298,17 @@ def _enum_check(enum: type[Enum], limits: dict[str, Any]) -> Check:
     return member
 
 
-def _bool_check(limits: dict[str, Any]) -> Check:
+def _exact_check(kind: type, limits: dict[str, Any]) -> Check:
+    """A flag or a whole number: exactly that type (a flag is no number), strict or not."""
     if set(limits) - {"strict"}:
         raise _Refused
 
-    def flag(value: Any) -> Any:
-        if type(value) is bool:
+    def exact(value: Any) -> Any:
+        if type(value) is kind:
             return value
         raise _Refused
 
-    return flag
-
-
-def _int_check(limits: dict[str, Any]) -> Check:
-    if set(limits) - {"strict"}:
-        raise _Refused
-
-    def whole(value: Any) -> Any:
-        if type(value) is int:
-            return value
-        raise _Refused
-
-    return whole
+    return exact
 
 
 def _float_check(limits: dict[str, Any]) -> Check:
