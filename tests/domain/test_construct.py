@@ -265,6 +265,7 @@ def _wrapped(*args: Any, **kwargs: Any) -> Any:  # as mutmut's trampolines are
         (_anything, False),  # no positional parameter at all: pydantic refuses it
         (_wrapped, True),  # read through __wrapped__, as pydantic reads it
         (float, True),  # a builtin: (x=0, /), the first default counts
+        (int, False),  # no readable signature: refused, pydantic validates instead
     ],
 )
 def test_which_before_validators_are_followed(function: Any, value_only: bool) -> None:

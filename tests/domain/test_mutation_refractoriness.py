@@ -72,6 +72,17 @@ def test_progression_without_target_lesions_states_no_sum(lang: str, expected: s
     assert not re.search(r"(sum|somme|nadir) +[^ ,;)]* *mm", ev["detail"])
 
 
+def test_an_administration_after_the_progression_does_not_hide_an_earlier_one() -> None:
+    # the same PD of 2020-03-01, with a second I-131 on 2020-06-01, after it: that one
+    # cannot precede the PD, the 2019-06-01 one still does (274 days, within 12 months);
+    # the administrations are read from the latest back, so a later one must be passed
+    # over, not end the search
+    case = dict(PD_WITHOUT_TARGETS, rai=[rai("2019-06-01", 100), rai("2020-06-01", 100)])
+    (ev,) = run(case, "en")["refractory"]["evidence"]
+    assert ev["criterion"] == "DTC-PROGRESSION-12M"
+    assert "274 days after I-131 on 2019-06-01" in ev["detail"]
+
+
 def test_evaluate_is_the_rules_files_own_definition() -> None:
     # evaluate() judges with tuthyref-2021: the PD above is DTC-PROGRESSION-12M
     verdict = _verdict(PD_WITHOUT_TARGETS)
