@@ -168,3 +168,23 @@ def test_a_slope_of_one_per_day_is_rising() -> None:
     k = _kinetics(make_case(labs=labs))["thyroglobulin"]
     assert fit_log_linear(list(k.series))[0] == 1.0
     assert (k.status, k.doubling_time_days, k.band) == ("rising", 0.7, "lt_1y")
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "used"),
+    [
+        # 1e-321 pg/mL is 1e-324 ng/mL, below the smallest float (about 4.9e-324): it is 0
+        # as a float, has no logarithm, and is left out like a 0 (found by hypothesis:
+        # `math domain error` in the fit)
+        (1e-321, "pg/mL", False),
+        # 1e-300 ng/mL is a (tiny) float: it is used, its logarithm exists
+        (1e-300, "ng/mL", True),
+    ],
+)
+def test_a_value_that_underflows_a_float_is_left_out(value: float, unit: str, used: bool) -> None:
+    # four thyroglobulin points a year apart, the first being the tiny one
+    labs = [lab(_day(0), "thyroglobulin", value, unit)]
+    labs += [lab(_day(365 * n), "thyroglobulin", 1.0 * n, "ng/mL") for n in (1, 2, 3)]
+    k = _kinetics(make_case(labs=labs))["thyroglobulin"]
+    assert k.points == (4 if used else 3)
+    assert ("below_detection_excluded" in k.warnings) is not used

@@ -91,7 +91,9 @@ def marker_kinetics(case: Case, marker: str, rules: Rules, last_rai: date | None
         if any(_antibodies_positive(lab) for lab in window):
             unreliable = True
             warnings.append("tg_antibodies_positive")
-    used = [lab for lab in values if not lab.below_detection and lab.value > 0]
+    # a value that is 0 as a float has no logarithm: 0 itself, or one so small that it
+    # underflows (1e-321 pg/mL of thyroglobulin is 1e-324 ng/mL): both are left out
+    used = [lab for lab in values if not lab.below_detection and float(lab.value) > 0]
     if len(used) < len(values):
         warnings.append("below_detection_excluded")
     # same-day values are all kept: averaging them would hide a typing error
