@@ -1,0 +1,71 @@
+"""Options read from a changed rules file: what the shipped file does not exercise.
+
+The shipped scheme lists every redifferentiation gene with an alteration (``BRAF:V600E``,
+``NRAS:*``...). The rules file may also name a gene alone (``NRAS``: any mutation of it),
+and the code reads it so; these tests pin that reading with a rules object changed in
+memory (nothing written), each expectation worked out from clinical-rules.md section 4 and
+the sentence ``reason.redifferentiation`` of messages.toml.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from thyref.domain import assess, parse_case
+from thyref.domain.rules import Rules, load_rules
+
+from .conftest import lesion, make_case, mol, rec, scan
+from .conftest import rai as rai_
+
+
+def _with_genes(genes: list[str]) -> Rules:
+    shipped = load_rules()
+    options = shipped.options.model_copy(update={"redifferentiation_genes": genes})
+    return shipped.model_copy(update={"options": options})
+
+
+def _redifferentiation(molecular: list[dict[str, Any]], rules: Rules) -> dict[str, Any] | None:
+    # papillary, two lung lesions without uptake after 100 mCi -> DTC-NO-UPTAKE
+    # (refractory), 15 and 12 mm, no symptoms: REDIFFERENTIATION if a listed gene is found
+    case = make_case(
+        lesions=[lesion("P1", "lung", "no"), lesion("P2", "lung", "no")],
+        rai=[rai_("2019-06-01", 100)],
+        imaging=[
+            scan("2020-01-10", {"P1": 15, "P2": 12}),
+            scan("2020-07-10", {"P1": 15, "P2": 12}),
+        ],
+        molecular=molecular,
+        clinical={"symptomatic": False, "locally_treatable": False},
+    )
+    out = assess(parse_case(case, rules=rules), "en", rules=rules).to_json()
+    return rec(out, "REDIFFERENTIATION")
+
+
+@pytest.mark.parametrize(
+    ("genes", "said"),
+    [
+        # a gene alone: any mutation of it counts, and the sentence names the gene alone
+        (["NRAS"], "NRAS"),
+        # a gene with an empty alteration after the colon: the same reading
+        (["NRAS:"], "NRAS"),
+        # the shipped form, for comparison
+        (["NRAS:*"], "NRAS"),
+        # a named alteration is said with it
+        (["NRAS:Q61R"], "NRAS Q61R"),
+    ],
+)
+def test_a_gene_listed_alone_means_any_mutation_of_it(genes: list[str], said: str) -> None:
+    redif = _redifferentiation([mol("NRAS", "Q61R")], _with_genes(genes))
+    assert redif is not None
+    assert redif["drugs"] == ["trametinib"]  # NRAS -> redifferentiation_ras
+    assert redif["rationale"].endswith(
+        f"Non-avid lesion(s), {said}, 2 lesions, largest 15 mm, no reported symptoms."
+        " Scheme: trametinib then I-131."
+    )
+
+
+def test_a_gene_alone_is_not_read_as_an_alteration() -> None:
+    # "NRAS" names the gene: a KRAS mutation (another gene) is not a match
+    assert _redifferentiation([mol("KRAS", "G12V")], _with_genes(["NRAS"])) is None
