@@ -69,3 +69,43 @@ def test_a_gene_listed_alone_means_any_mutation_of_it(genes: list[str], said: st
 def test_a_gene_alone_is_not_read_as_an_alteration() -> None:
     # "NRAS" names the gene: a KRAS mutation (another gene) is not a match
     assert _redifferentiation([mol("KRAS", "G12V")], _with_genes(["NRAS"])) is None
+
+
+def _shipped_run(case: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = assess(parse_case(case), "en").to_json()
+    return out
+
+
+def test_a_trial_names_every_alteration_without_an_approved_option() -> None:
+    # refractory papillary cancer (DTC-NO-UPTAKE) with two RAS mutations: RAS has no
+    # approved targeted option, so CLINICAL-TRIAL names both, in the order given
+    case = make_case(
+        lesions=[lesion("P1", "lung", "no"), lesion("P2", "lung", "no")],
+        rai=[rai_("2019-06-01", 100)],
+        imaging=[scan("2020-01-10", {"P1": 15, "P2": 12})],
+        molecular=[mol("NRAS", "Q61R"), mol("HRAS", "G13R")],
+        clinical={"symptomatic": False, "locally_treatable": False},
+    )
+    trial = rec(_shipped_run(case), "CLINICAL-TRIAL")
+    assert trial is not None
+    assert trial["rationale"].endswith("Alteration with no approved option: NRAS Q61R, HRAS G13R.")
+
+
+def test_definitions_differ_lists_every_criterion_of_a_verdict() -> None:
+    # a cold cervical node and an avid thyroid-bed lesion, no scan history, no imaging:
+    # locoregional disease, not refractory under tuthyref-2021; under ata-2015 the cold
+    # and the avid lesion give MIXED-UPTAKE and NON-AVID (clinical-rules.md section 5):
+    # both criteria are named, joined by a comma
+    case = make_case(
+        lesions=[
+            lesion("L1", "lymph_node_cervical_lateral", "no"),
+            lesion("L2", "thyroid_bed", "yes"),
+        ],
+        rai=[rai_("2013-06-01", 100)],
+    )
+    note = rec(_shipped_run(case), "NOTE-DEFINITIONS-DIFFER")
+    assert note is not None
+    assert note["rationale"].endswith(
+        "Verdicts: tuthyref-2021: not refractory (–);"
+        " ata-2015: refractory (ATA2015-MIXED-UPTAKE, ATA2015-NON-AVID)."
+    )
