@@ -109,3 +109,16 @@ def test_definitions_differ_lists_every_criterion_of_a_verdict() -> None:
         "Verdicts: tuthyref-2021: not refractory (–);"
         " ata-2015: refractory (ATA2015-MIXED-UPTAKE, ATA2015-NON-AVID)."
     )
+
+
+def test_the_caution_names_every_brain_lesion() -> None:
+    # a targeted option (RET fusion) is proposed, the bleeding risk is reported and two
+    # brain lesions are declared: SYSTEMIC-THERAPY-CAUTION names both, comma-separated
+    from .test_recommendations import RET_FUSION, _b
+
+    brain = [lesion(k, "brain", "yes", recist_role="non_target") for k in ("K1", "K2")]
+    case = _b(extra_lesions=brain, molecular=[RET_FUSION], brain_metastases_bleeding_risk=True)
+    caution = rec(_shipped_run(case), "SYSTEMIC-THERAPY-CAUTION")
+    assert caution is not None
+    assert caution["lesions"] == ["K1", "K2"]
+    assert caution["rationale"].endswith("Brain lesion(s) K1, K2 with a reported bleeding risk.")
