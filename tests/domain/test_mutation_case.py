@@ -448,6 +448,18 @@ def test_every_problem_once_by_path() -> None:
                 (("expected", "'female', 'male', 'other' or 'unknown'"),),
             ),
         ),
+        # an I-131 unit given as a list: reported as a unit outside the list, and the
+        # cross-field check (activity x unit above the plausible bound) does not trip on
+        # a value that cannot be looked up
+        (
+            _case(rai=[{"date": "2018-01-01", "activity": 100, "unit": ["mCi"]}]),
+            Problem(
+                "rai[0].unit",
+                "unknown value ['mCi']; expected one of 'mCi', 'GBq' or 'MBq'",
+                "literal_error",
+                (("expected", "'mCi', 'GBq' or 'MBq'"),),
+            ),
+        ),
     ],
 )
 def test_structure_problem(data: dict[str, Any], problem: Problem) -> None:
