@@ -276,6 +276,20 @@ N1 = {"id": "N1", "site": "lymph_node_cervical_lateral"}
                 (("input", "1001"), ("max", "1000")),
             ),
         ),
+        # the second size of a timepoint beyond the bound, after one well below it: every
+        # size of a timepoint is checked, not only up to the first small one
+        (
+            _case(
+                lesions=[L1, {"id": "L2", "site": "liver"}],
+                imaging=[{"date": "2019-01-01", "measurements": {"L1": 10, "L2": 1001}}],
+            ),
+            Problem(
+                "imaging[0].measurements.L2",
+                "1001 mm is above the plausible bound of 1000 mm",
+                "measurement_too_high",
+                (("input", "1001"), ("max", "1000")),
+            ),
+        ),
         # a measurement or a non-target status of a lesion not declared
         (
             _case(lesions=[L1], imaging=[{"date": "2019-01-01", "measurements": {"X9": 3}}]),
@@ -939,3 +953,19 @@ def test_parse_case_builds_with_construct_only_when_one_shot(
     assert calls == []
     parse_case(_case(), today=TODAY, one_shot=True)
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    "size",
+    [
+        "12",  # a number typed as text
+        None,  # null
+        [12],  # a list
+    ],
+)
+def test_a_size_that_is_not_a_number_is_a_type_problem(size: Any) -> None:
+    # the bound check (1,000 mm) runs on the raw JSON, before the structure check: a size
+    # that is no number is left to the structure check, which reports it at its path
+    data = _case(lesions=[L1], imaging=[{"date": "2019-01-01", "measurements": {"L1": size}}])
+    paths = [p.path for p in _problems(data)]
+    assert paths == ["imaging[0].measurements.L1"]
