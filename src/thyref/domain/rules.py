@@ -403,7 +403,7 @@ def definition_ids(primary: str = DEFAULT_RULES) -> list[str]:
 def load_definition(definition_id: str) -> Definition:
     """The definition of a shipped rule set (a full rules file, or a definition file)."""
     if definition_id == DEFAULT_RULES:
-        return load_rules(definition_id).definition
+        return load_rules().definition  # the same cache entry as load_rules()
     text = rules_text(definition_id)
     build = lambda: _definition(definition_id, text)  # noqa: E731
     return _cached(f"definition-{definition_id}", text, Definition, build)
