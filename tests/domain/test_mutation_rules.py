@@ -187,9 +187,10 @@ def test_definition_ids_primary_first_then_by_name() -> None:
 def test_load_definition_of_each_file() -> None:
     load_definition.cache_clear()
     primary = load_definition("tuthyref-2021")
-    # a full rules file: its [definition] (load_rules() and load_rules(id) are two entries
-    # of its cache, hence the id given here)
-    assert primary is load_rules(DEFAULT_RULES).definition
+    # a full rules file: its [definition], from the very object every caller of
+    # load_rules() holds (load_rules() and load_rules(id) are two entries of its cache:
+    # taking the second read and held the default rules twice in a process)
+    assert primary is load_rules().definition
     ata = load_definition("ata-2015")
     assert ata.id == "ata-2015" and ata.reads_scans is True
     assert ata.counting_scans.min_tsh_mu_l == Decimal(30)  # ATA 2015 R53B: TSH above 30

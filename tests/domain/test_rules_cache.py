@@ -195,12 +195,3 @@ def test_the_therapy_table_cache_reads_only_its_own_shape(
     if not read:
         assert got == reference
     therapies._packaged.cache_clear()
-
-
-def test_the_default_definition_is_that_of_the_default_rules() -> None:
-    # load_rules() and load_rules("tuthyref-2021") are two entries of its cache: the
-    # default definition must come from the first, or the default rules are read (and
-    # held) twice in a process, as two objects
-    from thyref.domain.rules import DEFAULT_RULES, load_definition, load_rules
-
-    assert load_definition(DEFAULT_RULES) is load_rules().definition
