@@ -16,8 +16,9 @@ import pytest
 from thyref.domain import assess, parse_case
 from thyref.domain.rules import Rules, load_rules
 
-from .conftest import lesion, make_case, mol, rec, scan
+from .conftest import lesion, make_case, mol, rec, run
 from .conftest import rai as rai_
+from .test_options_edges import _refractory_dtc
 
 
 def _with_genes(genes: list[str]) -> Rules:
@@ -29,16 +30,7 @@ def _with_genes(genes: list[str]) -> Rules:
 def _redifferentiation(molecular: list[dict[str, Any]], rules: Rules) -> dict[str, Any] | None:
     # papillary, two lung lesions without uptake after 100 mCi -> DTC-NO-UPTAKE
     # (refractory), 15 and 12 mm, no symptoms: REDIFFERENTIATION if a listed gene is found
-    case = make_case(
-        lesions=[lesion("P1", "lung", "no"), lesion("P2", "lung", "no")],
-        rai=[rai_("2019-06-01", 100)],
-        imaging=[
-            scan("2020-01-10", {"P1": 15, "P2": 12}),
-            scan("2020-07-10", {"P1": 15, "P2": 12}),
-        ],
-        molecular=molecular,
-        clinical={"symptomatic": False, "locally_treatable": False},
-    )
+    case = _refractory_dtc(molecular)
     out = assess(parse_case(case, rules=rules), "en", rules=rules).to_json()
     return rec(out, "REDIFFERENTIATION")
 
@@ -71,22 +63,11 @@ def test_a_gene_alone_is_not_read_as_an_alteration() -> None:
     assert _redifferentiation([mol("KRAS", "G12V")], _with_genes(["NRAS"])) is None
 
 
-def _shipped_run(case: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = assess(parse_case(case), "en").to_json()
-    return out
-
-
 def test_a_trial_names_every_alteration_without_an_approved_option() -> None:
     # refractory papillary cancer (DTC-NO-UPTAKE) with two RAS mutations: RAS has no
     # approved targeted option, so CLINICAL-TRIAL names both, in the order given
-    case = make_case(
-        lesions=[lesion("P1", "lung", "no"), lesion("P2", "lung", "no")],
-        rai=[rai_("2019-06-01", 100)],
-        imaging=[scan("2020-01-10", {"P1": 15, "P2": 12})],
-        molecular=[mol("NRAS", "Q61R"), mol("HRAS", "G13R")],
-        clinical={"symptomatic": False, "locally_treatable": False},
-    )
-    trial = rec(_shipped_run(case), "CLINICAL-TRIAL")
+    case = _refractory_dtc([mol("NRAS", "Q61R"), mol("HRAS", "G13R")])
+    trial = rec(run(case, "en"), "CLINICAL-TRIAL")
     assert trial is not None
     assert trial["rationale"].endswith("Alteration with no approved option: NRAS Q61R, HRAS G13R.")
 
@@ -103,7 +84,7 @@ def test_definitions_differ_lists_every_criterion_of_a_verdict() -> None:
         ],
         rai=[rai_("2013-06-01", 100)],
     )
-    note = rec(_shipped_run(case), "NOTE-DEFINITIONS-DIFFER")
+    note = rec(run(case, "en"), "NOTE-DEFINITIONS-DIFFER")
     assert note is not None
     assert note["rationale"].endswith(
         "Verdicts: tuthyref-2021: not refractory (–);"
@@ -118,7 +99,7 @@ def test_the_caution_names_every_brain_lesion() -> None:
 
     brain = [lesion(k, "brain", "yes", recist_role="non_target") for k in ("K1", "K2")]
     case = _b(extra_lesions=brain, molecular=[RET_FUSION], brain_metastases_bleeding_risk=True)
-    caution = rec(_shipped_run(case), "SYSTEMIC-THERAPY-CAUTION")
+    caution = rec(run(case, "en"), "SYSTEMIC-THERAPY-CAUTION")
     assert caution is not None
     assert caution["lesions"] == ["K1", "K2"]
     assert caution["rationale"].endswith("Brain lesion(s) K1, K2 with a reported bleeding risk.")
