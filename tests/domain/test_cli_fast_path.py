@@ -157,6 +157,19 @@ def test_the_console_script_import_does_not_load_the_app() -> None:
     assert out.stdout.split() == ["False", "False"]
 
 
+def _assess_in_child(case: pathlib.Path, output: str) -> str:
+    """Python code for a child process: `thyref assess CASE -f OUTPUT` through the CLI's
+    entry point, its output kept in `out`; the caller's lines follow it."""
+    return (
+        "import sys, io, contextlib\n"
+        "from thyref.cli.main import run\n"
+        f"sys.argv = ['thyref', 'assess', {str(case)!r}, '-f', {output!r}]\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        "    run()\n"
+    )
+
+
 def test_a_warm_start_builds_no_validator_and_reads_no_toml(tmp_path: pathlib.Path) -> None:
     """Issue 13, cold start: once the cache folder holds the checked rules, therapies and
     catalogue, `thyref assess FILE -f json` on a valid case reads no TOML, makes pydantic
@@ -168,13 +181,7 @@ def test_a_warm_start_builds_no_validator_and_reads_no_toml(tmp_path: pathlib.Pa
         pytest.skip("under mutmut: mutated modules import mutmut's own machinery")
     case = tmp_path / "case.json"
     case.write_text(json.dumps(CASE), encoding="utf-8")
-    code = (
-        "import sys, io, contextlib\n"
-        "from thyref.cli.main import run\n"
-        f"sys.argv = ['thyref', 'assess', {str(case)!r}, '-f', 'json']\n"
-        "out = io.StringIO()\n"
-        "with contextlib.redirect_stdout(out):\n"
-        "    run()\n"
+    code = _assess_in_child(case, "json") + (
         "from thyref.domain.case import RawCase\n"
         "from thyref.domain.rules import Rules\n"
         "print(out.getvalue())\n"
@@ -199,12 +206,7 @@ def test_markdown_output_does_not_load_rich(tmp_path: pathlib.Path) -> None:
     # rich draws the terminal report only; Markdown is plain text (issue 13, start-up)
     case = tmp_path / "case.json"
     case.write_text(json.dumps(CASE), encoding="utf-8")
-    code = (
-        "import sys, io, contextlib\n"
-        "from thyref.cli.main import run\n"
-        f"sys.argv = ['thyref', 'assess', {str(case)!r}, '-f', 'markdown']\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    run()\n"
+    code = _assess_in_child(case, "markdown") + (
         "print('rich' in sys.modules, 'thyref.report' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -898,12 +898,9 @@ def test_load_case_passes_today_and_the_rules_on() -> None:
     assert load_case(json.dumps(data), today=dt.date(2021, 1, 1)).id == "T-1"
 
 
-@pytest.mark.parametrize("one_shot", [False, True])
-def test_load_case_builds_with_construct_only_when_one_shot(
-    monkeypatch: pytest.MonkeyPatch, one_shot: bool
-) -> None:
-    # construct is for a process that checks one case and exits; by default (a server,
-    # a batch) the validator is used
+@pytest.fixture
+def construct_calls(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The data each call of ``case.construct`` was given (the real one still runs)."""
     calls: list[Any] = []
     real = case_module.construct
 
@@ -912,6 +909,16 @@ def test_load_case_builds_with_construct_only_when_one_shot(
         return real(model, data)
 
     monkeypatch.setattr(case_module, "construct", spy)
+    return calls
+
+
+@pytest.mark.parametrize("one_shot", [False, True])
+def test_load_case_builds_with_construct_only_when_one_shot(
+    construct_calls: list[Any], one_shot: bool
+) -> None:
+    # construct is for a process that checks one case and exits; by default (a server,
+    # a batch) the validator is used
+    calls = construct_calls
     text = json.dumps(_case())
     if one_shot:
         load_case(text, today=TODAY, one_shot=True)
@@ -939,16 +946,9 @@ def test_a_plain_dict_is_read_as_it_is() -> None:
 
 
 def test_parse_case_builds_with_construct_only_when_one_shot(
-    monkeypatch: pytest.MonkeyPatch,
+    construct_calls: list[Any],
 ) -> None:
-    calls: list[Any] = []
-    real = case_module.construct
-
-    def spy(model: Any, data: Any) -> Any:
-        calls.append(data)
-        return real(model, data)
-
-    monkeypatch.setattr(case_module, "construct", spy)
+    calls = construct_calls
     parse_case(_case(), today=TODAY)
     assert calls == []
     parse_case(_case(), today=TODAY, one_shot=True)
