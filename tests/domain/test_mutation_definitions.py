@@ -3,9 +3,8 @@ with the caller's own rule set, and ``differ`` (section 5.3: two definitions giv
 different statuses, ``not_applicable`` left out).
 
 Written for the mutants of `thyref.domain.definitions` the mutation run left alive
-(docs/quality.md section 3). ``definitions.differ`` is called by nothing in ``src/``
-(``options._definitions_differ`` decides the note on its own): dead code, tested here so
-that it says what its docstring says while it stays.
+(docs/quality.md section 3). ``definitions.differ`` decides whether the
+NOTE-DEFINITIONS-DIFFER option is listed (``options._definitions_differ``).
 """
 
 from __future__ import annotations

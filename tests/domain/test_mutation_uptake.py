@@ -4,8 +4,9 @@ scan (index -1, kind ``virtual``) built from the lesions' own ``rai_uptake``.
 
 Written for the mutants the mutation run left alive (docs/quality.md section 3). In
 ``src/`` nothing reads ``ScanUptake.index``, nor the ``virtual`` kind (``avid_after``
-reads the kind only for a history taken from scans), nor ``UptakeHistory.avid()``: they
-are pinned here from the docstrings, and listed as unread in docs/quality.md.
+reads the kind only for a history taken from scans): they are pinned here from the
+docstrings, and listed as unread in docs/quality.md. ``yes_dates`` lists the avid lesions in
+the order of their first ``yes`` on a counting scan.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def test_without_scans_one_virtual_scan_holds_the_lesions_own_uptake() -> None:
     assert out.yes_dates == {"L1": [None]}
     assert out.no_dates == {"L2": [None]}
     assert out.seen == {"L1", "L2"}
-    assert out.avid() == ["L1"]
+    assert list(out.yes_dates) == ["L1"]
 
 
 def _post(day: str, findings: dict[str, str], **extra: Any) -> dict[str, Any]:
@@ -64,8 +65,8 @@ def test_scans_count_in_date_order_with_their_index_in_scans() -> None:
         ScanUptake(1, dt.date(2019, 1, 5), "post_therapy", dt.date(2019, 1, 1), ("L1",), ()),
         ScanUptake(0, dt.date(2020, 1, 6), "post_therapy", dt.date(2020, 1, 1), ("L2",), ("L1",)),
     ]
-    # avid() lists the lesions in the order of their first yes on a counting scan
-    assert out.avid() == ["L1", "L2"]
+    # the avid lesions in the order of their first yes on a counting scan
+    assert list(out.yes_dates) == ["L1", "L2"]
     assert out.yes_dates == {"L1": [dt.date(2019, 1, 5)], "L2": [dt.date(2020, 1, 6)]}
     assert out.no_dates == {"L1": [dt.date(2020, 1, 6)]}
 
@@ -88,4 +89,4 @@ def test_avid_follows_what_the_definition_reads(read_scans: bool, avid: list[str
     )
     out = _history(case, read_scans=read_scans)
     assert out.from_scans is read_scans
-    assert out.avid() == avid
+    assert list(out.yes_dates) == avid

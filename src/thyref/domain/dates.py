@@ -12,8 +12,3 @@ def add_months(day: date, months: int) -> date:
     year, month0 = divmod(index, 12)
     last = calendar.monthrange(year, month0 + 1)[1]
     return date(year, month0 + 1, min(day.day, last))
-
-
-def years_between(start: date, end: date) -> float:
-    """Whole-calendar aware years from ``start`` to ``end`` (fractional)."""
-    return (end - start).days / 365.25

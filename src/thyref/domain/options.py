@@ -14,6 +14,7 @@ from typing import Any
 
 from thyref.domain.case import Case, Category, Extent, Lesion, Molecular, Site
 from thyref.domain.dates import add_months
+from thyref.domain.definitions import differ
 from thyref.domain.kinetics import Kinetics
 from thyref.domain.messages import Num, Phrase, Term
 from thyref.domain.rai import RaiSummary
@@ -447,9 +448,9 @@ def _trial(ctx: Context, targeted: Option | None) -> Option | None:
 
 def _definitions_differ(ctx: Context) -> Option | None:
     """Two definitions give different verdicts (``not_applicable`` left out)."""
-    shown = [v for v in ctx.verdicts if v.status != "not_applicable"]
-    if len({v.status for v in shown}) < 2:
+    if not differ(ctx.verdicts):
         return None
+    shown = [v for v in ctx.verdicts if v.status != "not_applicable"]
     parts: list[str | Term] = []
     for i, v in enumerate(shown):
         criteria = ", ".join(v.criteria_met) or "–"

@@ -43,10 +43,6 @@ class UptakeHistory:
     ignored_no: set[str] = field(default_factory=set)
     notes: list[Said] = field(default_factory=list)
 
-    def avid(self) -> list[str]:
-        """Lesions with a ``yes`` on a counting scan (declaration order is the caller's)."""
-        return list(self.yes_dates)
-
     def avid_after(self, rai_date: dt.date) -> ScanUptake | None:
         """The counting scan showing uptake after the administration of ``rai_date``.
 
