@@ -10,14 +10,14 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from operator import attrgetter
+from operator import itemgetter
 
 from thyref.domain.case import Case, LabValue
 from thyref.domain.rules import Rules
 
 MARKERS = ("thyroglobulin", "calcitonin", "cea")
 _ZERO = Decimal(0)
-_BY_DATE = attrgetter("date")
+_DAY = itemgetter(0)  # a (date, value) point's date
 
 
 @dataclass(slots=True)
@@ -93,20 +93,24 @@ def marker_kinetics(case: Case, marker: str, rules: Rules, last_rai: date | None
             warnings.append("tg_antibodies_positive")
     # a value that is 0 as a float has no logarithm: 0 itself, or one so small that it
     # underflows (1e-321 pg/mL of thyroglobulin is 1e-324 ng/mL): both are left out
-    used = [lab for lab in values if not lab.below_detection and float(lab.value) > 0]
-    if len(used) < len(values):
+    series: list[tuple[date, float]] = []
+    for lab in values:
+        if not lab.below_detection:
+            value = float(lab.value)
+            if value > 0:
+                series.append((lab.date, value))
+    if len(series) < len(values):
         warnings.append("below_detection_excluded")
     # same-day values are all kept: averaging them would hide a typing error
-    # (``used`` is in input order, so a stable sort by date is by (date, index))
-    used.sort(key=_BY_DATE)
-    series = [(lab.date, float(lab.value)) for lab in used]
+    # (``series`` is in input order, so a stable sort by date is by (date, index))
+    series.sort(key=_DAY)
     if marker == "thyroglobulin":
         # the highest TSH of each day; a day is unsuppressed when it reaches the level
         tsh_by_day: dict[date, Decimal] = {}
         for lab in case.labs_of("tsh"):
             tsh_by_day[lab.date] = max(lab.value, tsh_by_day.get(lab.date, _ZERO))
         level = kr.tsh_unsuppressed_mu_l
-        if any(tsh_by_day.get(lab.date, _ZERO) >= level for lab in used):
+        if any(tsh_by_day.get(day, _ZERO) >= level for day, _ in series):
             warnings.append("tsh_not_suppressed")
     span_days = (series[-1][0] - series[0][0]).days if series else 0
     if marker != "thyroglobulin" and series:
