@@ -92,6 +92,10 @@ class StoredVersion:
     note: str
     created_at: datetime
 
+    def assessment_in(self, lang: str) -> JsonObject:
+        """The stored assessment in ``lang``, the French one when there is none in it."""
+        return self.assessment.get(lang) or self.assessment["fr"]
+
 
 @dataclass(frozen=True, slots=True)
 class StoredCase:

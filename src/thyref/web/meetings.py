@@ -361,6 +361,5 @@ def case_sheet(
             raise NotFound() from exc
         question = store.latest_question(db, p.actor, case_id)
         repo.audit(db, p.actor, "download", case_id, f"board sheet version {stored.version}")
-    assessment = stored.assessment.get(p.lang) or stored.assessment["fr"]
-    sheet = build_sheet(stored.case, assessment, _lang(p), question=question)
+    sheet = build_sheet(stored.case, stored.assessment_in(p.lang), _lang(p), question=question)
     return _pdf(render_pdf(sheet), f"{quote(case_id)}.sheet.{p.lang}.pdf")

@@ -313,7 +313,7 @@ def plot(
         stored = _or_404(lambda: repo.get_version(db, p.actor, case_id, version))
         repo.audit(db, p.actor, "view", case_id, f"plot {name} version {version}")
     rules = plot_rules()
-    assessment = stored.assessment.get(p.lang) or stored.assessment["fr"]
+    assessment = stored.assessment_in(p.lang)
     key = plots.content_key(name, p.lang, stored.case, assessment, rules)
     etag = f'"{key[:40]}"'
     headers = {"Cache-Control": "private, no-cache", "ETag": etag}
@@ -347,15 +347,28 @@ def _download(obj: object, filename: str) -> Response:
     )
 
 
+def _audited_version(
+    p: Page, case_id: str, version: int | None, action: str, what: str
+) -> repo.StoredVersion:
+    """Version ``version`` of the case (its current one when None), its reading audited as
+    ``action`` ("<what> version N")."""
+    stored: repo.StoredVersion
+    with p.state.db.session() as db:
+        if version is None:
+            stored = _or_404(lambda: repo.get_case(db, p.actor, case_id)).current
+        else:
+            stored = _or_404(lambda: repo.get_version(db, p.actor, case_id, version))
+        repo.audit(db, p.actor, action, case_id, f"{what} version {stored.version}")
+    return stored
+
+
 @router.get("/cases/{case_id}/case.json")
 def download_case(
     case_id: str,
     p: Page = Depends(clinician_page),
     version: int | None = Query(None, ge=1, le=MAX_VERSION),
 ) -> Response:
-    with p.state.db.session() as db:
-        stored = _stored_version(db, p, case_id, version)
-        repo.audit(db, p.actor, "download", case_id, f"case version {stored.version}")
+    stored = _audited_version(p, case_id, version, "download", "case")
     return _download(stored.case, f"{case_id}.json")
 
 
@@ -365,17 +378,8 @@ def download_assessment(
     p: Page = Depends(clinician_page),
     version: int | None = Query(None, ge=1, le=MAX_VERSION),
 ) -> Response:
-    with p.state.db.session() as db:
-        stored = _stored_version(db, p, case_id, version)
-        repo.audit(db, p.actor, "download", case_id, f"assessment version {stored.version}")
-    assessment = stored.assessment.get(p.lang) or stored.assessment["fr"]
-    return _download(assessment, f"{case_id}.assessment.{p.lang}.json")
-
-
-def _stored_version(db: Any, p: Page, case_id: str, version: int | None) -> repo.StoredVersion:
-    if version is None:
-        return _or_404(lambda: repo.get_case(db, p.actor, case_id)).current  # type: ignore[no-any-return]
-    return _or_404(lambda: repo.get_version(db, p.actor, case_id, version))  # type: ignore[no-any-return]
+    stored = _audited_version(p, case_id, version, "download", "assessment")
+    return _download(stored.assessment_in(p.lang), f"{case_id}.assessment.{p.lang}.json")
 
 
 @router.get("/cases/{case_id}/fhir.json")
@@ -385,11 +389,8 @@ def download_fhir(
     version: int | None = Query(None, ge=1, le=MAX_VERSION),
 ) -> Response:
     """The case and its assessment as a FHIR R4 collection Bundle (docs/fhir-mapping.md)."""
-    with p.state.db.session() as db:
-        stored = _stored_version(db, p, case_id, version)
-        repo.audit(db, p.actor, "fhir_export", case_id, f"fhir version {stored.version}")
-    assessment = stored.assessment.get(p.lang) or stored.assessment["fr"]
-    bundle = case_to_bundle(stored.case, assessment)
+    stored = _audited_version(p, case_id, version, "fhir_export", "fhir")
+    bundle = case_to_bundle(stored.case, stored.assessment_in(p.lang))
     response = _download(bundle, f"{case_id}.fhir.json")
     response.media_type = "application/fhir+json"
     response.headers["content-type"] = "application/fhir+json"
