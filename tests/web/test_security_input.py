@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from datetime import date, timedelta
@@ -147,11 +148,51 @@ def test_405_names_the_allowed_methods(client: TestClient) -> None:
     alice = token(client)
     api = client.request("PATCH", "/api/v1/cases/web-1", headers=alice)
     assert api.status_code == 405
-    assert set(api.headers["allow"].split(", ")) == {"GET", "PUT", "DELETE"}
+    # HEAD is answered wherever GET is (RFC 9110 section 9.3.2)
+    assert set(api.headers["allow"].split(", ")) == {"GET", "HEAD", "PUT", "DELETE"}
     login(client)
     page = client.request("PATCH", "/login")
     assert page.status_code == 405
-    assert set(page.headers["allow"].split(", ")) == {"GET", "POST"}
+    assert set(page.headers["allow"].split(", ")) == {"GET", "HEAD", "POST"}
+    # a POST-only path does not gain HEAD
+    post_only = client.request("PATCH", "/api/v1/assess")
+    assert post_only.status_code == 405
+    assert post_only.headers["allow"] == "POST"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/health",  # an uptime probe's target
+        "/login",  # a page
+        "/static/app.css",  # a static file
+    ],
+)
+def test_head_answers_as_get_without_a_body(client: TestClient, path: str) -> None:
+    got = client.get(path)
+    head = client.head(path)
+    assert got.status_code == head.status_code == 200
+    assert got.content and head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers["content-length"] == str(len(got.content))
+
+
+def test_head_is_logged_as_head_with_its_route(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="thyref.web")
+    client.head("/api/v1/health")
+    lines = [r.getMessage() for r in caplog.records if r.name == "thyref.web"]
+    assert any(line.startswith("HEAD /api/v1/health 200 ") for line in lines), lines
+
+
+def test_head_of_a_case_needs_the_same_rights_as_its_get(client: TestClient) -> None:
+    # no session: the page redirects to the login form, as its GET does
+    got = client.get("/cases", follow_redirects=False)
+    head = client.head("/cases", follow_redirects=False)
+    assert head.status_code == got.status_code
+    assert head.headers.get("location") == got.headers.get("location")
+    assert head.content == b""
 
 
 def test_a_large_paste_is_imported_and_a_too_large_one_kept(client: TestClient) -> None:

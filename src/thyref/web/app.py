@@ -96,6 +96,43 @@ class AccessLog:
             log.info("%s %s %d %.1fms", scope.get("method"), _route(scope), status, elapsed)
 
 
+class HeadAsGet:
+    """Pure ASGI: a HEAD request is answered as the GET of the same URL, without its body
+    (RFC 9110 section 9.3.2; load balancers and uptime probes send HEAD). ``Allow`` names
+    HEAD wherever it names GET. Placed inside ``AccessLog``, which logs the method as sent."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        head = scope["method"] == "HEAD"
+
+        async def send_head(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [
+                    (name, value + b", HEAD")
+                    if name.lower() == b"allow" and b"GET" in value.split(b", ")
+                    else (name, value)
+                    for name, value in message.get("headers", [])
+                ]
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        if not head:
+            await self.app(scope, receive, send_head)
+            return
+        inner = {**scope, "method": "GET"}
+        try:
+            await self.app(inner, receive, send_head)
+        finally:
+            if "route" in inner:  # the route template, for the access log
+                scope["route"] = inner["route"]
+
+
 def _route(scope: Scope) -> str:
     route = scope.get("route")
     path = getattr(route, "path", None)
@@ -281,6 +318,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.include_router(patient.router)
     meetings.install(app)
     app.include_router(apidocs_router())
+    app.add_middleware(HeadAsGet)
     app.add_middleware(AccessLog)
     app.add_middleware(
         SecurityMiddleware, max_body_bytes=settings.max_body_bytes, https=settings.https
