@@ -17,6 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ports import free_port
+
 from .support import demo_case
 
 THYREF = str(Path(sys.executable).parent / "thyref")
@@ -25,12 +27,6 @@ LOG_LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO \[(\d+)\] thyref\.web "
     r"(GET|POST|PUT|DELETE) (\S+) (\d{3}) \d+\.\dms$"
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -56,7 +52,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             capture_output=True,
             timeout=120,
         )
-    port = _free_port()
+    port = free_port()
     log = folder / "serve.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
