@@ -172,3 +172,17 @@ def rec(out: Json, rec_id: str) -> Json | None:
         if r["id"] == rec_id:
             return r
     return None
+
+
+def anaplastic_drugs(molecular: list[Json]) -> list[str]:
+    """The drugs of the TARGETED-THERAPY option of an anaplastic case with these
+    ``molecular[]`` results, in the option's order (none when the option is not listed)."""
+    case = {
+        "format": "thyref-case/1",
+        "id": "mol",
+        "diagnosis": {"histology": "anaplastic", "date": "2024-01-01"},
+        "lesions": [{"id": "T1", "site": "thyroid_bed"}],
+        "molecular": molecular,
+    }
+    found = rec(run(case), "TARGETED-THERAPY")
+    return list(found["drugs"]) if found else []

@@ -7,6 +7,8 @@ import pytest
 from thyref.domain import assess, parse_case
 from thyref.domain.case import normalise_alteration
 
+from .conftest import anaplastic_drugs
+
 
 @pytest.mark.parametrize(
     ("written", "expected"),
@@ -21,18 +23,6 @@ from thyref.domain.case import normalise_alteration
 )
 def test_protein_changes_are_normalised(written: str, expected: str) -> None:
     assert normalise_alteration(written) == expected
-
-
-def _anaplastic(molecular: list[dict[str, str]]) -> set[str]:
-    case = {
-        "format": "thyref-case/1",
-        "id": "mol",
-        "diagnosis": {"histology": "anaplastic", "date": "2024-01-01"},
-        "lesions": [{"id": "T1", "site": "thyroid_bed"}],
-        "molecular": molecular,
-    }
-    recs = assess(parse_case(case)).recommendations
-    return {d for r in recs if r["id"] == "TARGETED-THERAPY" for d in r["drugs"]}
 
 
 @pytest.mark.parametrize(
@@ -56,7 +46,7 @@ def _anaplastic(molecular: list[dict[str, str]]) -> set[str]:
 def test_targeted_therapy_reads_lab_wording(
     molecular: list[dict[str, str]], drugs: set[str]
 ) -> None:
-    assert _anaplastic(molecular) == drugs
+    assert set(anaplastic_drugs(molecular)) == drugs
 
 
 def test_an_innumerable_group_counts_as_many_lesions_for_redifferentiation() -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from thyref.domain import assess, parse_case
 from thyref.domain.case import normalise_alteration
+
+from .conftest import anaplastic_drugs
 
 
 @pytest.mark.parametrize(
@@ -22,21 +23,7 @@ def test_protein_change_forms(written: str, expected: str) -> None:
     assert normalise_alteration(written) == expected
 
 
-def _anaplastic_drugs(molecular: list[dict[str, str]]) -> list[str]:
-    case = {
-        "format": "thyref-case/1",
-        "id": "mol",
-        "diagnosis": {"histology": "anaplastic", "date": "2024-01-01"},
-        "lesions": [{"id": "T1", "site": "thyroid_bed"}],
-        "molecular": molecular,
-    }
-    for rec in assess(parse_case(case)).recommendations:
-        if rec["id"] == "TARGETED-THERAPY":
-            return list(rec["drugs"])
-    return []
-
-
 def test_a_fusion_written_with_a_double_colon_is_a_fusion() -> None:
     # "CCDC6::RET", kind omitted, no word "fusion": the "::" says it is one (RET fusion
     # -> selpercatinib, in any histology)
-    assert _anaplastic_drugs([{"gene": "RET", "alteration": "CCDC6::RET"}]) == ["selpercatinib"]
+    assert anaplastic_drugs([{"gene": "RET", "alteration": "CCDC6::RET"}]) == ["selpercatinib"]
