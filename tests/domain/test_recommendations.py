@@ -44,6 +44,13 @@ RET_M918T = mol("RET", "M918T")
 NTRK3_FUSION = mol("NTRK3", "fusion", kind="fusion")
 ALK_FUSION = mol("ALK", "fusion", kind="fusion")
 TERT = mol("TERT", "C228T")  # a molecular entry with nothing actionable
+# thyroglobulin doubling every 100 days after the I-131 (1, 2, 4, 8 ng/mL)
+TG_DOUBLING_EVERY_100_DAYS = [
+    lab(day, "thyroglobulin", value, "ng/mL")
+    for day, value in zip(
+        ["2019-07-01", "2019-10-09", "2020-01-17", "2020-04-26"], [1, 2, 4, 8], strict=True
+    )
+]
 
 
 def _b(
@@ -606,32 +613,14 @@ ROWS: list[tuple[str, dict[str, Any], str, str | None]] = [
     # every 100 days after the I-131)
     (
         "note-tg",
-        _n(
-            labs=[
-                lab(d, "thyroglobulin", v, "ng/mL")
-                for d, v in zip(
-                    ["2019-07-01", "2019-10-09", "2020-01-17", "2020-04-26"],
-                    [1, 2, 4, 8],
-                    strict=True,
-                )
-            ]
-        ),
+        _n(labs=TG_DOUBLING_EVERY_100_DAYS),
         "NOTE-TG-NOT-CRITERION",
         "routine",
     ),
     ("note-not-without-tg", _n(), "NOTE-TG-NOT-CRITERION", None),
     (
         "note-not-refractory",
-        _b(
-            labs=[
-                lab(d, "thyroglobulin", v, "ng/mL")
-                for d, v in zip(
-                    ["2019-07-01", "2019-10-09", "2020-01-17", "2020-04-26"],
-                    [1, 2, 4, 8],
-                    strict=True,
-                )
-            ]
-        ),
+        _b(labs=TG_DOUBLING_EVERY_100_DAYS),
         "NOTE-TG-NOT-CRITERION",
         None,
     ),
