@@ -39,3 +39,17 @@ def test_several_tsh_values_on_one_day(tsh: list[float], warnings: list[str]) ->
     # a warning does not change the figure: rising, doubling every 100 days
     assert out["status"] == "rising"
     assert out["doubling_time_days"] == pytest.approx(100.0, abs=0.051)
+
+
+def test_same_day_values_keep_their_input_order_in_the_series() -> None:
+    # 25 then 20 ng/mL on 2010-04-11: both are kept (none averaged: that would hide a
+    # typing error), in the order given, between the days before and after
+    labs = [TG[0], lab("2010-04-11", "thyroglobulin", 25, "ng/mL"), *TG[1:]]
+    out = run(make_case(labs=labs))["kinetics"]["thyroglobulin"]
+    assert out["series"] == [
+        ["2010-01-01", 10.0],
+        ["2010-04-11", 25.0],
+        ["2010-04-11", 20.0],
+        ["2010-07-20", 40.0],
+        ["2010-10-28", 80.0],
+    ]

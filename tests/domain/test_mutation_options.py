@@ -92,6 +92,41 @@ def test_definitions_differ_lists_every_criterion_of_a_verdict() -> None:
     )
 
 
+def test_definitions_differ_leaves_a_definition_that_does_not_apply_out() -> None:
+    import dataclasses
+    from datetime import date
+
+    from thyref.domain import options
+    from thyref.domain.assessment import evaluate
+    from thyref.domain.messages import text
+
+    # the case above (tuthyref-2021 not refractory, ata-2015 refractory), judged with a
+    # third definition that does not apply to it: clinical-rules.md section 5.3 leaves a
+    # not_applicable verdict out of the comparison, and so out of the note's list
+    case = parse_case(
+        make_case(
+            lesions=[
+                lesion("L1", "lymph_node_cervical_lateral", "no"),
+                lesion("L2", "thyroid_bed", "yes"),
+            ],
+            rai=[rai_("2013-06-01", 100)],
+        )
+    )
+    found = evaluate(case, today=date(2026, 11, 28))
+    tuthyref, ata = found.verdicts
+    absent = dataclasses.replace(ata, status="not_applicable", rule_set="other-2020")
+    verdicts = [tuthyref, absent, ata]
+    ctx = options.Context(
+        case, found.rules, found.rai, found.recist, tuthyref, found.kinetics, found.today, verdicts
+    )
+    note = options._definitions_differ(ctx)
+    assert note is not None
+    assert text(note.reason, "en", note.params).endswith(
+        "Verdicts: tuthyref-2021: not refractory (–);"
+        " ata-2015: refractory (ATA2015-MIXED-UPTAKE, ATA2015-NON-AVID)."
+    )
+
+
 def test_the_caution_names_every_brain_lesion() -> None:
     # a targeted option (RET fusion) is proposed, the bleeding risk is reported and two
     # brain lesions are declared: SYSTEMIC-THERAPY-CAUTION names both, comma-separated
