@@ -193,7 +193,7 @@ def test_rule_text_reads_the_rules_it_is_given() -> None:
     )
     assert rule_text("DTC-CUMULATIVE-ACTIVITY", "en", other) == (
         "Advanced differentiated cancer persisting after a cumulative activity of at least "
-        "30 GBq (600 mCi)."
+        "30 GBq (800 mCi)."
     )
 
 

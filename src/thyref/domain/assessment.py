@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypedDict, cast
 
 from thyref import __version__
@@ -22,7 +22,7 @@ from thyref.domain import refractoriness as refractoriness_mod
 from thyref.domain import therapies as therapies_mod
 from thyref.domain.case import Case
 from thyref.domain.messages import Lang, text
-from thyref.domain.rules import Definition, Rules, load_definition, load_rules
+from thyref.domain.rules import Definition, Rules, load_rules
 
 
 class EvidenceOut(TypedDict):
@@ -315,6 +315,7 @@ def _summary(
         "status": therapy_status(drugs, category, lang),
         "months": rules.refractoriness.progression_window_months,
         "gbq": f"{rules.refractoriness.cumulative_activity_mbq / 1000:g}",
+        "mci": mci_figure(rules.refractoriness.cumulative_activity_mbq, rules),
         **_thresholds(rules),
     }
     summary = text(key_name, lang, params)
@@ -327,6 +328,14 @@ def rule_text(rule_id: str, lang: Lang = "fr", rules: Rules | None = None) -> st
     return _summary(f"rule.{rule_id}", (), rules or load_rules(), lang)
 
 
+def mci_figure(mbq: Decimal, rules: Rules) -> str:
+    """An activity threshold in mCi as the sources round it: to the nearest hundred from
+    100 mCi up (22 GBq is 594.6 mCi, written "600 mCi"), to the unit below."""
+    mci = mbq / rules.units.mbq_per_mci
+    step = Decimal("1E2") if mci >= 100 else Decimal(1)
+    return f"{mci.quantize(step, rounding=ROUND_HALF_UP):f}"
+
+
 _CRITERIA: dict[tuple[str, str, Lang], str] = {}
 
 
@@ -337,9 +346,11 @@ def criterion_text(definition: Definition, criterion_id: str, lang: Lang = "fr")
     if cached is None:
         spec = definition.criterion(criterion_id)
         tsh = definition.counting_scans.min_tsh_mu_l
+        threshold = spec.threshold_mbq
         params = {
             "months": spec.window_months or "",
-            "gbq": "" if spec.threshold_mbq is None else f"{spec.threshold_mbq / 1000:g}",
+            "gbq": "" if threshold is None else f"{threshold / 1000:g}",
+            "mci": "" if threshold is None else mci_figure(threshold, load_rules()),
             "tsh": "" if tsh is None else str(tsh),
         }
         cached = _CRITERIA[key] = text(f"rule.{criterion_id}", lang, params)
@@ -365,9 +376,7 @@ def _evidence_out(
 def _definition_out(
     verdict: refractoriness_mod.Refractoriness, primary: bool, rules: Rules, lang: Lang
 ) -> DefinitionOut:
-    definition = (
-        rules.definition if verdict.rule_set == rules.id else load_definition(verdict.rule_set)
-    )
+    definition = definitions_mod.definition_of(verdict.rule_set, rules)
     return {
         "rule_set": verdict.rule_set,
         "primary": primary,
@@ -380,15 +389,10 @@ def _definition_out(
 
 
 def missing_label(rule_set: str, item: str, lang: Lang, rules: Rules | None = None) -> str:
-    """A missing item in words, with the imaging window of its definition (if any)."""
-    rules = rules or load_rules()
-    definition = rules.definition if rule_set == rules.id else load_definition(rule_set)
-    months = next(
-        (m.window_months for scope in definition.scope for m in scope.missing if m.item == item),
-        None,
-    )
-    key = f"missing.{item}" + (".any_time" if item == "imaging_after_rai" and not months else "")
-    return text(key, lang, {"months": months or ""})
+    """A missing item in words, with the numbers its definition sets (imaging window,
+    scan TSH)."""
+    definition = definitions_mod.definition_of(rule_set, rules or load_rules())
+    return refractoriness_mod.missing_term(definition, item).text(lang)
 
 
 def _missing_labels(

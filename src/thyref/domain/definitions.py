@@ -7,7 +7,13 @@ from thyref.domain.case import Case
 from thyref.domain.rai import RaiSummary
 from thyref.domain.recist import RecistResult
 from thyref.domain.refractoriness import Refractoriness, judge
-from thyref.domain.rules import DEFAULT_RULES, Rules, definition_ids, load_definition
+from thyref.domain.rules import (
+    DEFAULT_RULES,
+    Definition,
+    Rules,
+    definition_ids,
+    load_definition,
+)
 
 
 def judge_all(
@@ -18,13 +24,16 @@ def judge_all(
     primary: str = DEFAULT_RULES,
 ) -> list[Refractoriness]:
     """One verdict per definition, the primary first, then the others by name."""
-    out = []
-    for definition_id in definition_ids(primary):
-        definition = (
-            rules.definition if definition_id == rules.id else load_definition(definition_id)
-        )
-        out.append(judge(definition, case, rai, recist, rules))
-    return out
+    return [
+        judge(definition_of(name, rules), case, rai, recist, rules)
+        for name in definition_ids(primary)
+    ]
+
+
+def definition_of(rule_set: str, rules: Rules) -> Definition:
+    """The definition named ``rule_set``: that of ``rules`` itself when it has that name
+    (a rule set given by the caller), else the shipped file's."""
+    return rules.definition if rule_set == rules.id else load_definition(rule_set)
 
 
 def differ(verdicts: list[Refractoriness]) -> bool:

@@ -101,9 +101,14 @@ def has(key: str, lang: Lang = "fr") -> bool:
 
 
 class Term(NamedTuple):
-    """A vocabulary word said in the reader's language (``Term("site.lung")``)."""
+    """A vocabulary word said in the reader's language (``Term("site.lung")``); a label
+    that quotes numbers of the rules carries them (``Term(key, (("months", 12),))``)."""
 
     key: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def text(self, lang: Lang = "fr") -> str:
+        return text(self.key, lang, dict(self.params) if self.params else None)
 
 
 class Said(NamedTuple):
@@ -140,7 +145,7 @@ def _render(value: Any, lang: Lang) -> Any:
     if kind is str:  # the common case: plain text, or a number written as text
         return number(value, lang) if "." in value and _NUMBER.fullmatch(value) else value
     if kind is Term:
-        return text(value.key, lang)
+        return value.text(lang)
     if kind is Num:
         return number(value.value, lang)
     if kind is tuple:  # a Phrase: words, Terms and Nums, said in order

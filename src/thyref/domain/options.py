@@ -14,12 +14,12 @@ from typing import Any
 
 from thyref.domain.case import Case, Category, Extent, Lesion, Molecular, Site
 from thyref.domain.dates import add_months
-from thyref.domain.definitions import differ
+from thyref.domain.definitions import definition_of, differ
 from thyref.domain.kinetics import Kinetics
 from thyref.domain.messages import Num, Phrase, Term
 from thyref.domain.rai import RaiSummary
 from thyref.domain.recist import RecistResult
-from thyref.domain.refractoriness import Refractoriness
+from thyref.domain.refractoriness import Refractoriness, missing_term
 from thyref.domain.rules import Rules
 
 PRIORITY_ORDER = {"urgent": 0, "high": 1, "routine": 2}
@@ -508,16 +508,17 @@ def recommend(ctx: Context) -> list[Option]:
             )
         )
     elif ctx.refractory.status in ("refractory", "indeterminate"):
+        definition = definition_of(ctx.refractory.rule_set, ctx.rules)
         found.append(
             Option(
                 "RCP-REGIONAL",
                 "high",
                 "reason.rcp_regional." + ctx.refractory.status,
-                {  # each missing item in words, not its code
+                {  # each missing item in words (with its definition's numbers), not its code
                     "missing": tuple(
                         part
                         for i, item in enumerate(ctx.refractory.missing_data)
-                        for part in ("; " if i else "", Term(f"missing.{item}"))
+                        for part in ("; " if i else "", missing_term(definition, item))
                     )
                 },
                 _src(ctx, "RCP-REGIONAL"),

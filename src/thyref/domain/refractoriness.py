@@ -354,6 +354,25 @@ MISSING: dict[str, Callable[[Facts, MissingSpec], bool]] = {
 }
 
 
+def missing_term(definition: Definition, item: str) -> Term:
+    """A missing item in words, with the numbers ``definition`` sets for it: the imaging
+    window of the item (``missing.imaging_after_rai.any_time`` when it has none) and the
+    TSH a scan needs to count."""
+    months = next(
+        (m.window_months for scope in definition.scope for m in scope.missing if m.item == item),
+        None,
+    )
+    if item == "imaging_after_rai" and not months:
+        return Term("missing.imaging_after_rai.any_time")
+    params: list[tuple[str, Any]] = []
+    if months:
+        params.append(("months", months))
+    tsh = definition.counting_scans.min_tsh_mu_l
+    if tsh is not None:
+        params.append(("tsh", str(tsh)))
+    return Term(f"missing.{item}", tuple(params))
+
+
 # --------------------------------------------------------------------------------------
 # The engine
 

@@ -52,7 +52,7 @@ from thyref.web.security import (
     set_device_cookie,
     verify_password,
 )
-from thyref.web.uptake_view import definitions_view, scan_table, timeline
+from thyref.web.uptake_view import definitions_view, missing_actions, scan_table, timeline
 
 router = APIRouter(include_in_schema=False)
 CASE_ID = r"^[A-Za-z0-9._-]{1,64}$"
@@ -203,13 +203,18 @@ def case_list(
 # ---------------------------------------------------------------- case page
 
 
-def _assessment_view(assessment: dict[str, Any]) -> dict[str, Any]:
-    """What the templates need beyond the raw assessment: options grouped by priority."""
+def _assessment_view(assessment: dict[str, Any], t: Translator) -> dict[str, Any]:
+    """What the templates need beyond the raw assessment: options grouped by priority,
+    what to complete for each missing item, in the page's language."""
     recs = sorted(
         assessment.get("recommendations") or [],
         key=lambda r: (PRIORITY_ORDER.get(str(r.get("priority")), 9), str(r.get("id"))),
     )
-    return {"options": recs, "missing_anchors": MISSING_ANCHORS}
+    return {
+        "options": recs,
+        "missing_anchors": MISSING_ANCHORS,
+        "missing": missing_actions(assessment, t),
+    }
 
 
 def _case_page(
@@ -235,7 +240,7 @@ def _case_page(
         version=version,
         case=version.case,
         a=assessment,
-        view=_assessment_view(assessment),
+        view=_assessment_view(assessment, p.t),
         figures=key_figures(version.case, assessment, p.t),
         definitions=definitions_view(assessment, p.t),
         differ=repo.definitions_differ(assessment),
@@ -537,7 +542,7 @@ def _render_editor(
         conflict=conflict,
         message=message,
         field_id=field_id,
-        view=_assessment_view(preview["assessment"] or {}),
+        view=_assessment_view(preview["assessment"] or {}, p.t),
     )
 
 
@@ -635,7 +640,7 @@ def preview(p: Page = Depends(clinician_page)) -> HTMLResponse:
         state=state,
         preview=result,
         errors=result["errors"],
-        view=_assessment_view(result["assessment"] or {}),
+        view=_assessment_view(result["assessment"] or {}, p.t),
         field_id=field_id,
         regrid=p.field("grid_signature") != state.grid_signature(),
         case_id=case_id,

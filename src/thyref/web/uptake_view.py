@@ -15,7 +15,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from thyref.domain.assessment import missing_label
-from thyref.domain.rules import load_definition
+from thyref.domain.definitions import definition_of
+from thyref.domain.refractoriness import missing_term
+from thyref.domain.rules import load_definition, load_rules
 from thyref.domain.scans import Scan
 from thyref.domain.uptake import why_not_counting
 from thyref.errors import RulesError
@@ -46,6 +48,24 @@ class ScanColumn:
 class ScanTable:
     columns: list[ScanColumn]
     rows: list[tuple[str, list[str]]]  # (lesion id, finding per column, "" when none)
+
+
+def missing_actions(a: Mapping[str, Any], t: Translator) -> list[str]:
+    """What to complete, for each missing item of the primary verdict: the page's wording
+    with the numbers of the definition that asks for it (the imaging window...), else the
+    engine's label, else the item's code in a sentence."""
+    refractory = a.get("refractory") or {}
+    primary = (a.get("definitions") or [{}])[0].get("rule_set")
+    rule_set = str(primary or (a.get("engine") or {}).get("rules") or "")
+    out = []
+    for item in refractory.get("missing_data") or []:
+        try:
+            term = missing_term(definition_of(rule_set, load_rules()), str(item))
+        except (RulesError, KeyError, OSError):
+            out.append(t("missing.other", item=item))
+            continue
+        out.append(t(term.key, **dict(term.params)) if t.has(term.key) else term.text(t.lang))
+    return out
 
 
 def definitions_view(a: Mapping[str, Any], t: Translator) -> list[DefinitionRow]:
