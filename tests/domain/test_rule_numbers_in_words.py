@@ -52,6 +52,29 @@ def test_the_rule_says_the_mci_of_its_own_threshold() -> None:
     )
 
 
+def test_a_criterion_says_the_numbers_of_the_definition_given() -> None:
+    """A definition given by the caller under the shipped name, with another threshold,
+    is said with its own numbers, even after the shipped one was said (the sentence is
+    cached per definition object, not per name)."""
+    from thyref.domain.assessment import criterion_text
+
+    shipped = load_rules().definition
+    assert criterion_text(shipped, "DTC-CUMULATIVE-ACTIVITY", "en").endswith(
+        "at least 22 GBq (600 mCi)."
+    )
+    criteria = [
+        c.model_copy(update={"threshold_mbq": Decimal(30000)})
+        if c.id == "DTC-CUMULATIVE-ACTIVITY"
+        else c
+        for c in shipped.criteria
+    ]
+    other = shipped.model_copy(update={"criteria": criteria})
+    assert other.id == shipped.id
+    assert criterion_text(other, "DTC-CUMULATIVE-ACTIVITY", "en").endswith(
+        "at least 30 GBq (800 mCi)."
+    )
+
+
 def test_additional_rai_is_discussed_beyond_the_threshold_of_the_rules() -> None:
     # papillary, one avid lung lesion, 5 x 200 mCi (37 GBq, over a 30 GBq threshold), the
     # latest one regressing, imaging after it: DTC-CUMULATIVE-ACTIVITY, then ADDITIONAL-RAI

@@ -336,25 +336,29 @@ def mci_figure(mbq: Decimal, rules: Rules) -> str:
     return f"{mci.quantize(step, rounding=ROUND_HALF_UP):f}"
 
 
-_CRITERIA: dict[tuple[str, str, Lang], str] = {}
+# keyed by id(definition), as _SUMMARIES: a definition given by the caller under a shipped
+# name, with other numbers, is said with its own numbers
+_CRITERIA: dict[tuple[int, str, Lang], tuple[Definition, str]] = {}
 
 
 def criterion_text(definition: Definition, criterion_id: str, lang: Lang = "fr") -> str:
     """A criterion of a definition in words, with the numbers of its data file (cached)."""
-    key = (definition.id, criterion_id, lang)
-    cached = _CRITERIA.get(key)
-    if cached is None:
-        spec = definition.criterion(criterion_id)
-        tsh = definition.counting_scans.min_tsh_mu_l
-        threshold = spec.threshold_mbq
-        params = {
-            "months": spec.window_months or "",
-            "gbq": "" if threshold is None else f"{threshold / 1000:g}",
-            "mci": "" if threshold is None else mci_figure(threshold, load_rules()),
-            "tsh": "" if tsh is None else str(tsh),
-        }
-        cached = _CRITERIA[key] = text(f"rule.{criterion_id}", lang, params)
-    return cached
+    key = (id(definition), criterion_id, lang)
+    hit = _CRITERIA.get(key)
+    if hit is not None:
+        return hit[1]
+    spec = definition.criterion(criterion_id)
+    tsh = definition.counting_scans.min_tsh_mu_l
+    threshold = spec.threshold_mbq
+    params = {
+        "months": spec.window_months or "",
+        "gbq": "" if threshold is None else f"{threshold / 1000:g}",
+        "mci": "" if threshold is None else mci_figure(threshold, load_rules()),
+        "tsh": "" if tsh is None else str(tsh),
+    }
+    said = text(f"rule.{criterion_id}", lang, params)
+    _CRITERIA[key] = (definition, said)
+    return said
 
 
 def _evidence_out(
