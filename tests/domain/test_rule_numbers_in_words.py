@@ -26,6 +26,7 @@ from .conftest import lesion, make_case, rai, rec, scan
         ("30000", "800"),  # 810.8 mCi
         ("24050", "700"),  # exactly 650 mCi: half a hundred rounds up
         ("3700", "100"),  # exactly 100 mCi: hundreds from there
+        ("3718.5", "100"),  # 100.5 mCi: to the hundred, not to the unit (101)
         ("3681.5", "100"),  # 99.5 mCi: below 100, to the unit, half up
         ("1850", "50"),  # exactly 50 mCi
         ("100", "3"),  # 2.7 mCi
@@ -33,6 +34,15 @@ from .conftest import lesion, make_case, rai, rec, scan
 )
 def test_an_activity_threshold_in_mci(mbq: str, said: str) -> None:
     assert mci_figure(Decimal(mbq), load_rules()) == said
+
+
+def test_a_term_says_its_numbers_in_the_language_asked_french_by_default() -> None:
+    from thyref.domain.messages import Term
+
+    assert Term("missing.rai").text() == "Cures d'iode 131 (aucune enregistrée)"
+    assert Term("missing.imaging_after_rai", (("months", 6),)).text("en") == (
+        "Imaging within 6 months after the latest I-131 administration"
+    )
 
 
 def _with_threshold(mbq: int) -> Rules:
