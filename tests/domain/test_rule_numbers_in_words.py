@@ -165,3 +165,19 @@ def test_the_regional_board_option_names_the_window_of_the_rules(
     option = rec(out, "RCP-REGIONAL")
     assert option is not None
     assert option["rationale"].endswith(f"({label}).")
+
+
+def test_with_ata_2015_as_primary_the_regional_board_asks_for_imaging_at_any_time() -> None:
+    # `thyref assess -d ata-2015`: ATA 2015 sets no imaging window; the option used to say
+    # the TuThyRef label ("within 12 months") whatever the primary definition
+    case = make_case(
+        extent="metastatic",
+        lesions=[lesion("L1", uptake="yes")],
+        rai=[rai("2015-04-07", 100)],
+        imaging=[scan("2014-03-01", {"L1": 13})],
+    )
+    out = assess(parse_case(case), "en", definition="ata-2015").to_json()
+    assert out["refractory"]["status"] == "indeterminate"
+    option = rec(out, "RCP-REGIONAL")
+    assert option is not None
+    assert option["rationale"].endswith("(Imaging after the latest I-131 administration).")
