@@ -149,6 +149,16 @@ def run(
     """Assess every patient: one Parquet row each, rejected records in errors.ndjson.
 
     A bad record never stops the run; an interrupted run resumes where it stopped.
+
+    Examples:
+
+      thyref synth --n 10000 --out cases.ndjson       synthetic patients to try it on
+
+      thyref cohort run cases.ndjson --out run/        every core, resumable
+
+      thyref cohort run export/ --out run/ --restart   a FHIR Bulk Data export, from scratch
+
+      thyref cohort run cases.ndjson --out run/ --engine spark   through PySpark
     """
     language = _lang(lang)
     try:
@@ -216,7 +226,18 @@ def summary(
         Path | None, typer.Option("--output", help="Write to this file instead of stdout.")
     ] = None,
 ) -> None:
-    """Counts by status, category and criterion, new refractory cases a year, options."""
+    """Counts by status, category and criterion, new refractory cases a year, options.
+
+    Read from the Parquet output with DuckDB; the HTML form adds the plots.
+
+    Examples:
+
+      thyref cohort summary run/                             tables in the terminal
+
+      thyref cohort summary run/ -f html --output run.html   the same with plots
+
+      duckdb -c "select status, count(*) from 'run/patients/*.parquet' group by 1"
+    """
     from thyref.cohort.summary import render_html, render_text, summarise
 
     language = _lang(lang)
