@@ -51,12 +51,8 @@ log = logging.getLogger("thyref.web")
 STATIC = Path(__file__).parent / "static"
 
 
-class AccessLog:
-    """Logs method, route template, status and time: never a path value, query or body.
-
-    Also the last line of defence: an unexpected exception is logged by type and place
-    only (its message may quote case data) and answered with a bare 500.
-    """
+class _HttpMiddleware:
+    """A pure ASGI middleware of HTTP requests (``http``); other scopes (lifespan) pass."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -65,6 +61,20 @@ class AccessLog:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class AccessLog(_HttpMiddleware):
+    """Logs method, route template, status and time: never a path value, query or body.
+
+    Also the last line of defence: an unexpected exception is logged by type and place
+    only (its message may quote case data) and answered with a bare 500.
+    """
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         start = time.perf_counter()
         status = 500
         started = False
@@ -96,18 +106,12 @@ class AccessLog:
             log.info("%s %s %d %.1fms", scope.get("method"), _route(scope), status, elapsed)
 
 
-class HeadAsGet:
-    """Pure ASGI: a HEAD request is answered as the GET of the same URL, without its body
-    (RFC 9110 section 9.3.2; load balancers and uptime probes send HEAD). ``Allow`` names
-    HEAD wherever it names GET. Placed inside ``AccessLog``, which logs the method as sent."""
+class HeadAsGet(_HttpMiddleware):
+    """A HEAD request is answered as the GET of the same URL, without its body (RFC 9110
+    section 9.3.2; load balancers and uptime probes send HEAD). ``Allow`` names HEAD
+    wherever it names GET. Placed inside ``AccessLog``, which logs the method as sent."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         head = scope["method"] == "HEAD"
 
         async def send_head(message: Message) -> None:
