@@ -156,7 +156,7 @@ def _systemic(ctx: Context) -> Option | None:
         "SYSTEMIC-THERAPY",
         "high",
         "reason.systemic",
-        {"pd_date": progressive.isoformat(), "drugs": ", ".join(drugs), "current": current},
+        {"pd_date": progressive.isoformat(), "drugs": ", ".join(drugs)},
         _src(ctx, "SYSTEMIC-THERAPY"),
         drugs=tuple(drugs),
     )
@@ -570,7 +570,7 @@ def recommend(ctx: Context) -> list[Option]:
                 "NOTE-TG-NOT-CRITERION",
                 "routine",
                 "reason.tg_note",
-                {"doubling": tg.doubling_time_days},
+                {},
                 _src(ctx, "NOTE-TG-NOT-CRITERION"),
             )
         )

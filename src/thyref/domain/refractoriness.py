@@ -171,7 +171,6 @@ def _progression_after_rai(facts: Facts, spec: CriterionSpec) -> Outcome:
             params = _pd_params(tp, given.date)
             params["months"] = months or ""
             if shown is not None:
-                params["scan_date"] = shown.date.isoformat() if shown.date else ""
                 params["avid"] = ", ".join(lesion.id for lesion in facts.lesions(list(shown.yes)))
             message = spec.message + (".asserted" if tp.asserted else "")
             if tp.sum_mm is None and not tp.asserted and has(message + ".no_target"):
