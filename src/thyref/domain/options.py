@@ -502,7 +502,6 @@ def recommend(ctx: Context) -> list[Option]:
                         for i, option_id in enumerate(because)
                         for part in ("; " if i else "", Term(f"title.{option_id}"))
                     ),
-                    "per_month": ctx.rules.options.national_rcp_per_month,
                 },
                 _src(ctx, "RCP-NATIONAL"),
             )
