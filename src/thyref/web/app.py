@@ -115,7 +115,7 @@ class HeadAsGet(_HttpMiddleware):
         head = scope["method"] == "HEAD"
 
         async def send_head(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            if message["type"] == "http.response.start" and message["status"] == 405:
                 message["headers"] = [
                     (name, value + b", HEAD")
                     if name.lower() == b"allow" and b"GET" in value.split(b", ")

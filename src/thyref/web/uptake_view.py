@@ -57,13 +57,14 @@ def missing_actions(a: Mapping[str, Any], t: Translator) -> list[str]:
     refractory = a.get("refractory") or {}
     primary = (a.get("definitions") or [{}])[0].get("rule_set")
     rule_set = str(primary or (a.get("engine") or {}).get("rules") or "")
+    items = refractory.get("missing_data") or []
+    try:
+        definition = definition_of(rule_set, load_rules())
+    except (RulesError, KeyError, OSError):  # a rule set this version does not know
+        return [t("missing.other", item=item) for item in items]
     out = []
-    for item in refractory.get("missing_data") or []:
-        try:
-            term = missing_term(definition_of(rule_set, load_rules()), str(item))
-        except (RulesError, KeyError, OSError):
-            out.append(t("missing.other", item=item))
-            continue
+    for item in items:
+        term = missing_term(definition, str(item))
         out.append(t(term.key, **dict(term.params)) if t.has(term.key) else term.text(t.lang))
     return out
 
