@@ -186,3 +186,30 @@ def anaplastic_drugs(molecular: list[Json]) -> list[str]:
     }
     found = rec(run(case), "TARGETED-THERAPY")
     return list(found["drugs"]) if found else []
+
+
+def imaging_missing_case() -> Json:
+    """An avid lesion (metastatic), one I-131 administration (2015-04-07) and imaging only
+    before it: the imaging after the I-131 is missing."""
+    return make_case(
+        extent="metastatic",
+        lesions=[lesion("L1", uptake="yes")],
+        rai=[rai("2015-04-07", 100)],
+        imaging=[scan("2014-03-01", {"L1": 13})],
+    )
+
+
+def rules_with_imaging_window(months: int | None) -> Any:
+    """The shipped rules whose definition asks for imaging within ``months`` after the
+    latest I-131 (None: at any time), changed in memory (nothing written)."""
+    from thyref.domain.rules import load_rules
+
+    shipped = load_rules()
+    scope = [
+        s.model_copy(
+            update={"missing": [m.model_copy(update={"window_months": months}) for m in s.missing]}
+        )
+        for s in shipped.definition.scope
+    ]
+    definition = shipped.definition.model_copy(update={"scope": scope})
+    return shipped.model_copy(update={"definition": definition})

@@ -21,7 +21,15 @@ from thyref.domain.assessment import (
 )
 from thyref.domain.rules import load_definition, load_rules
 
-from .conftest import lesion, make_case, rai, run, scan
+from .conftest import (
+    imaging_missing_case,
+    lesion,
+    make_case,
+    rai,
+    rules_with_imaging_window,
+    run,
+    scan,
+)
 
 CHECKED = "2026-11-28"  # the `checked` date of every row of data/therapies.toml
 
@@ -249,24 +257,8 @@ def test_assess_says_missing_items_with_the_rules_it_is_given() -> None:
     An avid lesion, one I-131 administration (2015-04-07) and imaging only before it: the
     imaging after the I-131 is missing; with the imaging window taken out of the
     definition it is asked for at any time."""
-    case = parse_case(
-        make_case(
-            extent="metastatic",
-            lesions=[lesion("L1", uptake="yes")],
-            rai=[rai("2015-04-07", 100)],
-            imaging=[scan("2014-03-01", {"L1": 13})],
-        )
-    )
-    shipped = load_rules()
-    scope = [
-        s.model_copy(
-            update={"missing": [m.model_copy(update={"window_months": None}) for m in s.missing]}
-        )
-        for s in shipped.definition.scope
-    ]
-    no_window = shipped.model_copy(
-        update={"definition": shipped.definition.model_copy(update={"scope": scope})}
-    )
+    case = parse_case(imaging_missing_case())
+    shipped, no_window = load_rules(), rules_with_imaging_window(None)
     for rules, label in ((shipped, IMAGING_12M_EN), (no_window, IMAGING_ANY_EN)):
         refractory = assess(case, "en", rules=rules).refractory
         assert refractory["missing_data"] == ["imaging_after_rai"]

@@ -72,19 +72,23 @@ def test_a_trial_names_every_alteration_without_an_approved_option() -> None:
     assert trial["rationale"].endswith("Alteration with no approved option: NRAS Q61R, HRAS G13R.")
 
 
-def test_definitions_differ_lists_every_criterion_of_a_verdict() -> None:
-    # a cold cervical node and an avid thyroid-bed lesion, no scan history, no imaging:
-    # locoregional disease, not refractory under tuthyref-2021; under ata-2015 the cold
-    # and the avid lesion give MIXED-UPTAKE and NON-AVID (clinical-rules.md section 5):
-    # both criteria are named, joined by a comma
-    case = make_case(
+def _definitions_differ_case() -> dict[str, Any]:
+    """A cold cervical node and an avid thyroid-bed lesion, one I-131, no imaging."""
+    return make_case(
         lesions=[
             lesion("L1", "lymph_node_cervical_lateral", "no"),
             lesion("L2", "thyroid_bed", "yes"),
         ],
         rai=[rai_("2013-06-01", 100)],
     )
-    note = rec(run(case, "en"), "NOTE-DEFINITIONS-DIFFER")
+
+
+def test_definitions_differ_lists_every_criterion_of_a_verdict() -> None:
+    # a cold cervical node and an avid thyroid-bed lesion, no scan history, no imaging:
+    # locoregional disease, not refractory under tuthyref-2021; under ata-2015 the cold
+    # and the avid lesion give MIXED-UPTAKE and NON-AVID (clinical-rules.md section 5):
+    # both criteria are named, joined by a comma
+    note = rec(run(_definitions_differ_case(), "en"), "NOTE-DEFINITIONS-DIFFER")
     assert note is not None
     assert note["rationale"].endswith(
         "Verdicts: tuthyref-2021: not refractory (–);"
@@ -103,15 +107,7 @@ def test_definitions_differ_leaves_a_definition_that_does_not_apply_out() -> Non
     # the case above (tuthyref-2021 not refractory, ata-2015 refractory), judged with a
     # third definition that does not apply to it: clinical-rules.md section 5.3 leaves a
     # not_applicable verdict out of the comparison, and so out of the note's list
-    case = parse_case(
-        make_case(
-            lesions=[
-                lesion("L1", "lymph_node_cervical_lateral", "no"),
-                lesion("L2", "thyroid_bed", "yes"),
-            ],
-            rai=[rai_("2013-06-01", 100)],
-        )
-    )
+    case = parse_case(_definitions_differ_case())
     found = evaluate(case, today=date(2026, 11, 28))
     tuthyref, ata = found.verdicts
     absent = dataclasses.replace(ata, status="not_applicable", rule_set="other-2020")

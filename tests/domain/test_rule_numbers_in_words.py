@@ -16,7 +16,15 @@ from thyref.domain import assess, parse_case
 from thyref.domain.assessment import mci_figure, missing_label, rule_text
 from thyref.domain.rules import Rules, definition_ids, load_definition, load_rules
 
-from .conftest import lesion, make_case, rai, rec, scan
+from .conftest import (
+    imaging_missing_case,
+    lesion,
+    make_case,
+    rai,
+    rec,
+    rules_with_imaging_window,
+    scan,
+)
 
 
 @pytest.mark.parametrize(
@@ -126,18 +134,6 @@ def test_every_missing_item_is_said_in_full(definition_id: str, item: str, lang:
         assert tsh is not None and f" {tsh} mU/L" in label
 
 
-def _with_window(months: int | None) -> Rules:
-    shipped = load_rules()
-    scope = [
-        s.model_copy(
-            update={"missing": [m.model_copy(update={"window_months": months}) for m in s.missing]}
-        )
-        for s in shipped.definition.scope
-    ]
-    definition = shipped.definition.model_copy(update={"scope": scope})
-    return shipped.model_copy(update={"definition": definition})
-
-
 @pytest.mark.parametrize(
     ("months", "label"),
     [
@@ -154,13 +150,8 @@ def test_the_regional_board_option_names_the_window_of_the_rules(
 ) -> None:
     # an avid lesion, one I-131 (2015-04-07), imaging only before it: indeterminate, the
     # imaging after the I-131 missing; the regional board is asked to complete it
-    case = make_case(
-        extent="metastatic",
-        lesions=[lesion("L1", uptake="yes")],
-        rai=[rai("2015-04-07", 100)],
-        imaging=[scan("2014-03-01", {"L1": 13})],
-    )
-    out = assess(parse_case(case), "en", rules=_with_window(months)).to_json()
+    case = imaging_missing_case()
+    out = assess(parse_case(case), "en", rules=rules_with_imaging_window(months)).to_json()
     assert out["refractory"]["missing_data_labels"] == [label]
     option = rec(out, "RCP-REGIONAL")
     assert option is not None
@@ -170,12 +161,7 @@ def test_the_regional_board_option_names_the_window_of_the_rules(
 def test_with_ata_2015_as_primary_the_regional_board_asks_for_imaging_at_any_time() -> None:
     # `thyref assess -d ata-2015`: ATA 2015 sets no imaging window; the option used to say
     # the TuThyRef label ("within 12 months") whatever the primary definition
-    case = make_case(
-        extent="metastatic",
-        lesions=[lesion("L1", uptake="yes")],
-        rai=[rai("2015-04-07", 100)],
-        imaging=[scan("2014-03-01", {"L1": 13})],
-    )
+    case = imaging_missing_case()
     out = assess(parse_case(case), "en", definition="ata-2015").to_json()
     assert out["refractory"]["status"] == "indeterminate"
     option = rec(out, "RCP-REGIONAL")
