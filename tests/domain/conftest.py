@@ -31,7 +31,7 @@ def _fresh_caches_under_mutmut(monkeypatch: pytest.MonkeyPatch) -> Iterator[None
         from thyref.domain import assessment, filecache, messages, rules, therapies
 
         monkeypatch.setenv(filecache.CACHE_ENV, "")
-        rules.load_rules.cache_clear()
+        rules._load.cache_clear()
         rules.load_definition.cache_clear()
         messages.catalogue.cache_clear()
         therapies._packaged.cache_clear()

@@ -29,7 +29,7 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
 
 
 def _forget() -> None:
-    rules.load_rules.cache_clear()
+    rules._load.cache_clear()
     rules.load_definition.cache_clear()
 
 

@@ -100,6 +100,9 @@ def test_unknown_rule_set() -> None:
 def test_the_shipped_rule_set_loads_as_written() -> None:
     rules = load_rules()
     assert rules is load_rules()  # read once
+    # the default named or not is one rule set, one object (definitions and their cached
+    # sentences are looked up by identity)
+    assert rules is load_rules("tuthyref-2021")
     assert rules.id == DATA["id"] == "tuthyref-2021"
     assert rules.option_sources("LOCAL-TREATMENT") == ["SEED", "ATA2015"]
     assert rules.option_sources("NO-SUCH-OPTION") == []

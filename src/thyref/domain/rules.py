@@ -366,9 +366,16 @@ def parse_rules(text: str) -> Rules:
     return rules
 
 
-@cache
 def load_rules(rules_id: str = DEFAULT_RULES) -> Rules:
-    """The shipped rule set ``rules_id`` (read once per process; kept in the cache folder)."""
+    """The shipped rule set ``rules_id`` (read once per process; kept in the cache folder).
+
+    ``load_rules()`` and ``load_rules("tuthyref-2021")`` give the same object: the cache is
+    keyed by the rule set, not by how the call was spelt."""
+    return _load(rules_id)
+
+
+@cache
+def _load(rules_id: str) -> Rules:
     text = rules_text(rules_id)
     return _cached(f"rules-{rules_id}", text, Rules, lambda: parse_rules(text))
 
