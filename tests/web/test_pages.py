@@ -354,6 +354,10 @@ def test_import_json(client: TestClient) -> None:
         "/cases/import", data={"csrf_token": csrf, "text": text}, follow_redirects=False
     )
     assert imported.status_code == 303 and imported.headers["location"].startswith("/cases/imp-1")
+    # the same case again: its id is taken, the editor opens on it and says so
+    again = client.post("/cases/import?lang=en", data={"csrf_token": csrf, "text": text})
+    assert 'id="editor-form"' in again.text and 'value="imp-1"' in again.text
+    assert "A case with this identifier exists." in html.unescape(again.text)
     upload = client.post(
         "/cases/import",
         data={"csrf_token": csrf},

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from thyref.domain import Case
 from thyref.domain.messages import problem_text
 from thyref.fhir.exporter import case_to_bundle
 from thyref.fhir.importer import FhirImportError, ImportResult
@@ -688,6 +689,14 @@ def import_post(p: Page = Depends(clinician_page)) -> Response:
         raw = json.loads(data)
         state = EditorState.from_case(raw)
         return _render_editor(p, state, None, 0, message=p.t("import.invalid"))
+    stored = _store_import(p, case)
+    if isinstance(stored, Response):
+        return stored
+    return _redirect(f"/cases/{quote(stored.summary.case_id)}?saved=1")
+
+
+def _store_import(p: Page, case: Case) -> repo.StoredCase | Response:
+    """Store an imported case; an id already taken opens the editor on it instead."""
     with p.state.db.session() as db:
         try:
             stored = case_ops.create(db, p.actor, case.to_json(), action="import")
@@ -695,7 +704,7 @@ def import_post(p: Page = Depends(clinician_page)) -> Response:
             db.rollback()
             state = EditorState.from_case(case.to_json())
             return _render_editor(p, state, None, 0, message=p.t("editor.exists"))
-    return _redirect(f"/cases/{quote(stored.summary.case_id)}?saved=1")
+    return stored
 
 
 def _import_fhir(p: Page, fhir: ImportResult, text: str) -> Response:
@@ -705,13 +714,9 @@ def _import_fhir(p: Page, fhir: ImportResult, text: str) -> Response:
     except (CaseValidationError, CaseFormatError):
         state = EditorState.from_case(fhir.case)
         return _render_editor(p, state, None, 0, message=p.t("import.invalid"))
-    with p.state.db.session() as db:
-        try:
-            stored = case_ops.create(db, p.actor, case.to_json(), action="import")
-        except CaseExists:
-            db.rollback()
-            state = EditorState.from_case(case.to_json())
-            return _render_editor(p, state, None, 0, message=p.t("editor.exists"))
+    stored = _store_import(p, case)
+    if isinstance(stored, Response):
+        return stored
     return p.render(
         "import.html",
         text="",
