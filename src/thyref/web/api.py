@@ -229,7 +229,7 @@ def _case_out(stored: repo.StoredCase, lang: str) -> dict[str, Any]:
         "updated_at": s.updated_at.isoformat(),
         "updated_by": s.updated_by,
         "case": stored.current.case,
-        "assessment": stored.current.assessment.get(lang) or stored.current.assessment["fr"],
+        "assessment": stored.current.assessment_in(lang),
     }
 
 
@@ -463,7 +463,7 @@ def get_assessment(
     """The stored assessment of the current version (with the engine and rules versions)."""
     with app_state(request).db.session() as db:
         stored = case_ops.view(db, auth.actor, case_id)
-    assessment = stored.current.assessment.get(lang) or stored.current.assessment["fr"]
+    assessment = stored.current.assessment_in(lang)
     return _json(assessment, headers=_etag(stored.summary.version))
 
 
@@ -501,7 +501,7 @@ def get_version(
         "note": stored.note,
         "created_at": stored.created_at,
         "case": stored.case,
-        "assessment": stored.assessment.get(lang) or stored.assessment["fr"],
+        "assessment": stored.assessment_in(lang),
     }
 
 

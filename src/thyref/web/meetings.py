@@ -150,7 +150,7 @@ def add_to_agenda(p: Page = Depends(clinician_page)) -> Response:
 def _proposals(db: Any, p: Page, case_id: str) -> list[dict[str, str]]:
     """The options of the case's current assessment, in the page's language."""
     stored = repo.get_case(db, p.actor, case_id)
-    assessment = stored.current.assessment.get(p.lang) or stored.current.assessment["fr"]
+    assessment = stored.current.assessment_in(p.lang)
     return [
         {"id": str(r["id"]), "title": str(r["title"]), "priority": str(r["priority"])}
         for r in assessment.get("recommendations") or []
@@ -276,7 +276,7 @@ def _document_inputs(
         version = repo.get_version(db, p.actor, entry.case_id, latest.case_version)
     else:
         version = repo.get_case(db, p.actor, entry.case_id).current
-    assessment = version.assessment.get(p.lang) or version.assessment["fr"]
+    assessment = version.assessment_in(p.lang)
     decision = None
     if latest is not None:
         decision = Decision(

@@ -221,7 +221,7 @@ def _assessment_view(assessment: dict[str, Any], t: Translator) -> dict[str, Any
 def _case_page(
     p: Page, stored: repo.StoredCase, version: repo.StoredVersion, *, current: bool
 ) -> HTMLResponse:
-    assessment = version.assessment.get(p.lang) or version.assessment["fr"]
+    assessment = version.assessment_in(p.lang)
     rules = plot_rules()
     engine_now, rules_now = engine_version()
     case_url = f"/cases/{quote(stored.summary.ref)}"  # "id~centre" for another centre's case
@@ -484,8 +484,8 @@ def compare(
         va = _or_404(lambda: repo.get_version(db, p.actor, case_id, a))
         vb = _or_404(lambda: repo.get_version(db, p.actor, case_id, b))
         repo.audit(db, p.actor, "view", case_id, f"compare {a} {b}")
-    ra = va.assessment.get(p.lang) or va.assessment["fr"]
-    rb = vb.assessment.get(p.lang) or vb.assessment["fr"]
+    ra = va.assessment_in(p.lang)
+    rb = vb.assessment_in(p.lang)
     opts_a = {r["id"]: r for r in ra.get("recommendations") or []}
     opts_b = {r["id"]: r for r in rb.get("recommendations") or []}
     return p.render(
