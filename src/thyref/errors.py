@@ -9,6 +9,7 @@ ThyrefError
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 
@@ -41,7 +42,35 @@ class CaseError(ThyrefError):
 
 
 class CaseFormatError(CaseError):
-    """The input is not a JSON object of acceptable size."""
+    """The input is not a JSON object of acceptable size.
+
+    ``str()`` is the English message (logs, the API's ``message``); ``code`` names the
+    reason for the message catalogue (``format.<code>``) and ``params`` the values its
+    sentence quotes, so that an adapter says it in the reader's language
+    (``thyref.domain.messages.format_error_text``)."""
+
+    def __init__(self, message: str, code: str = "", **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = {name: str(value) for name, value in params.items()}
+
+    @classmethod
+    def not_json(cls, exc: ValueError) -> CaseFormatError:
+        """The text does not decode as JSON (``exc``: the decoder's error); the place of
+        the fault is kept when the decoder gives it."""
+        if isinstance(exc, json.JSONDecodeError):
+            return cls(
+                f"input is not valid JSON: {exc}", "not_json", line=exc.lineno, column=exc.colno
+            )
+        return cls(f"input is not valid JSON: {exc}", "not_json")
+
+    @classmethod
+    def too_large(cls, size: int, limit: int) -> CaseFormatError:
+        return cls(
+            f"input is {size} bytes; the limit is {limit} bytes ({limit // 2**20} MB)",
+            "too_large",
+            megabytes=limit // 2**20,
+        )
 
 
 class CaseValidationError(CaseError):

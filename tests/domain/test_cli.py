@@ -111,6 +111,17 @@ def _results() -> dict[str, Result]:
             None,
         ),
         "missing-file": (["assess", str(tmp / "nope.json"), "--format", "json"], None, None),
+        "missing-file-en": (["assess", str(tmp / "nope.json"), "--lang", "en"], None, None),
+        "folder": (["validate", str(tmp)], None, None),
+        "folder-en": (["validate", str(tmp), "--lang", "en"], None, None),
+        "truncated-en": (["assess", str(tmp / "trunc.json"), "--lang", "en"], None, None),
+        "array-en": (["assess", str(tmp / "array.json"), "--lang", "en"], None, None),
+        "big-en": (["assess", str(tmp / "big.json"), "--lang", "en"], None, None),
+        "definition-unknown-en": (
+            ["assess", valid, "--definition", "ata-2025", "--lang", "en"],
+            None,
+            None,
+        ),
         "validate-ok": (["validate", valid], None, None),
         "validate-bad": (["validate", invalid], None, None),
         "rules-piped": (["rules"], None, None),
@@ -205,6 +216,32 @@ def test_invalid_exits_2_with_every_path(name: str) -> None:
 def test_unreadable_input_is_one_line(name: str) -> None:
     # Not-JSON, not an object, or over 5 MB: a one-line error, never a traceback (exit 2).
     _one_line_error(_results()[name])
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        # French is the default: the reason is said in French, with the place of the fault
+        ("missing-file", "nope.json : fichier introuvable"),
+        ("truncated", "n'est pas du JSON valide (ligne 1, colonne 12)"),
+        ("array", "un dossier doit être un objet JSON"),
+        ("big", "fichier trop volumineux (5 Mo au plus)"),
+        ("folder", "est un dossier ; un fichier JSON est attendu"),
+        ("definition-unknown", "définition inconnue 'ata-2025' ; définitions connues :"),
+        # --lang en: the same reasons in English
+        ("missing-file-en", "nope.json: no such file"),
+        ("truncated-en", "not valid JSON (line 1, column 12)"),
+        ("array-en", "a case must be a JSON object"),
+        ("big-en", "file too large (5 MB at most)"),
+        ("folder-en", "is a folder; a JSON file is expected"),
+        ("definition-unknown-en", "unknown definition 'ata-2025'; known definitions:"),
+    ],
+)
+def test_input_errors_speak_the_chosen_language(name: str, said: str) -> None:
+    p = _results()[name]
+    assert p.returncode == 2, (p.returncode, p.stderr)
+    assert said in p.stderr, p.stderr
+    _no_traceback(p)
 
 
 def test_missing_file_is_not_a_traceback() -> None:

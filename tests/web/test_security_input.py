@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import threading
@@ -34,30 +35,54 @@ def lenient(client: TestClient) -> TestClient:
 
 
 @pytest.mark.parametrize(
-    ("text", "words"),
+    ("text", "words", "mots"),
     [
         # 100,000 nested arrays made the JSON parser raise RecursionError
-        (NESTED, "nested too deeply"),
+        (NESTED, "nested too deeply", "JSON trop imbriqué"),
         # deep but parseable: refused before the domain walks it
-        ('{"format": "thyref-case/1", "x": ' + "[" * 40 + "]" * 40 + "}", "nested too deeply"),
+        (
+            '{"format": "thyref-case/1", "x": ' + "[" * 40 + "]" * 40 + "}",
+            "nested too deeply",
+            "JSON trop imbriqué",
+        ),
         # a 5,000-digit integer is over Python's conversion limit
-        (json.dumps(demo_case()).replace('"value": 12.0', f'"value": {HUGE}'), "5000 digits"),
+        (
+            json.dumps(demo_case()).replace('"value": 12.0', f'"value": {HUGE}'),
+            "5000 digits",
+            "un nombre a 5000 chiffres",
+        ),
         # 1e999 would be read as infinity
-        (json.dumps(demo_case()).replace('"value": 12.0', '"value": 1e999'), "too large"),
+        (
+            json.dumps(demo_case()).replace('"value": 12.0', '"value": 1e999'),
+            "too large",
+            "trop grand",
+        ),
         # NaN is not JSON at all
-        (json.dumps(demo_case()).replace('"value": 12.0', '"value": NaN'), "NaN"),
+        (
+            json.dumps(demo_case()).replace('"value": 12.0', '"value": NaN'),
+            "NaN is not a JSON number",
+            "NaN n'est pas un nombre JSON",
+        ),
     ],
 )
-def test_hostile_json_is_refused_on_every_entry(lenient: TestClient, text: str, words: str) -> None:
+def test_hostile_json_is_refused_on_every_entry(
+    lenient: TestClient, text: str, words: str, mots: str
+) -> None:
     alice = token(lenient)
     for path in ("/api/v1/assess", "/api/v1/cases"):
         response = _post_json(lenient, path, text, **alice)
         assert response.status_code == 422, (path, response.text[:200])
-        assert words in response.json()["detail"]
+        assert words in response.json()["detail"]  # the API's message stays English
+        # the problem also says it in the request's language
+        assert mots in response.json()["problems"][0]["text"]
     csrf = login(lenient)
-    page = lenient.post("/cases/import", data={"csrf_token": csrf, "text": text[:200_000]})
-    assert page.status_code == 422 and words in page.text
-    assert page.headers["content-type"].startswith("text/html")
+    # the import page says why in its own language, not in the API's English
+    for lang, said in (("fr", mots), ("en", words)):
+        page = lenient.post(
+            f"/cases/import?lang={lang}", data={"csrf_token": csrf, "text": text[:200_000]}
+        )
+        assert page.status_code == 422 and said in html.unescape(page.text), lang
+        assert page.headers["content-type"].startswith("text/html")
 
 
 def _too_many(section: str) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from thyref.cli import ask_commands, board_commands, cohort_commands, fhir_comma
 from thyref.cli.main import _console
 from thyref.domain import assess, load_case, parse_case
 from thyref.domain.case import MAX_BYTES
-from thyref.domain.messages import Lang, number, problem_text, text
+from thyref.domain.messages import Lang, format_error_text, number, problem_text, text
 from thyref.domain.rules import (
     DEFAULT_RULES,
     definition_ids,
@@ -96,27 +96,36 @@ def _fail_invalid(
         for problem in exc.problems:
             _error(f"  {problem.path}: {problem_text(problem, lang)}")
     else:
-        _error(f"thyref: {source}: {exc}")
+        _error(f"thyref: {source}: {format_error_text(exc, lang)}")
     raise typer.Exit(EXIT_INVALID)
 
 
-def _read(path: str) -> tuple[bytes, str]:
+def _read(path: str, lang: Lang = "fr") -> tuple[bytes, str]:
+    """The bytes of a case file, or of stdin for ``-``; a missing or oversized file ends
+    the command with its reason in ``lang``."""
     if path == "-":
         data = sys.stdin.buffer.read(MAX_BYTES + 1)
         return data, "<stdin>"
     p = Path(path)
     try:
-        if p.stat().st_size > MAX_BYTES:
-            raise CaseFormatError(f"file is larger than {MAX_BYTES} bytes (5 MB)")
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise CaseFormatError.too_large(size, MAX_BYTES)
         return p.read_bytes(), path
     except FileNotFoundError:
-        _error(f"thyref: {path}: no such file")
+        _error("thyref: " + text("cli.no_such_file", lang, {"path": path}))
         raise typer.Exit(EXIT_INVALID) from None
     except IsADirectoryError:
-        _error(f"thyref: {path}: is a directory, expected a JSON file")
+        _error("thyref: " + text("cli.is_directory", lang, {"path": path}))
         raise typer.Exit(EXIT_INVALID) from None
     except CaseFormatError as exc:
-        _fail_invalid(exc, path)
+        _fail_invalid(exc, path, lang)
+
+
+def _unknown_definition(name: str, lang: Lang) -> NoReturn:
+    known = ", ".join(definition_ids())
+    _error("thyref: " + text("cli.unknown_definition", lang, {"name": repr(name), "known": known}))
+    raise typer.Exit(EXIT_INVALID)
 
 
 PathArg = Annotated[str, typer.Argument(help="Case file (thyref-case/1 JSON), or - for stdin.")]
@@ -147,11 +156,9 @@ def assess_cmd(
 ) -> None:
     """Assess a case: refractoriness, RECIST 1.1, kinetics, I-131 activity, options."""
     language: Lang = "en" if lang is Language.en else "fr"
-    known = definition_ids()
-    if definition not in known:
-        _error(f"thyref: unknown definition {definition!r}; known: {', '.join(known)}")
-        raise typer.Exit(EXIT_INVALID)
-    data, source = _read(path)
+    if definition not in definition_ids():
+        _unknown_definition(definition, language)
+    data, source = _read(path, language)
     try:
         case = fhir_commands.load_any(data, source, language)  # a case, or FHIR
     except (CaseValidationError, CaseFormatError) as exc:
@@ -177,17 +184,17 @@ def validate(
     ),
 ) -> None:
     """Check a case against the thyref-case/1 format; list every problem with its path."""
-    data, source = _read(path)
+    language: Lang = "en" if lang is Language.en else "fr"
+    data, source = _read(path, language)
     try:
         case = load_case(data)
     except (CaseValidationError, CaseFormatError) as exc:
-        _fail_invalid(exc, source, "en" if lang is Language.en else "fr")
+        _fail_invalid(exc, source, language)
     raw = case.raw
     counts = {
         "id": case.id, "lesions": len(raw.lesions), "imaging": len(raw.imaging),
         "labs": len(raw.labs), "rai": len(raw.rai),
     }  # fmt: skip
-    language: Lang = "en" if lang is Language.en else "fr"
     _console().print(f"[green]✓[/green] {source}: " + text("cli.valid_case", language, counts))
 
 
@@ -212,10 +219,8 @@ def rules(
 ) -> None:
     """Print the rule set in force: thresholds, windows, drug lists and sources."""
     if definition is not None:
-        known = definition_ids()
-        if definition not in known:
-            _error(f"thyref: unknown definition {definition!r}; known: {', '.join(known)}")
-            raise typer.Exit(EXIT_INVALID)
+        if definition not in definition_ids():
+            _unknown_definition(definition, "en" if lang is Language.en else "fr")
         if not raw:
             _error("thyref: --definition goes with --raw (`thyref rules --explain` shows them all)")
             raise typer.Exit(EXIT_INVALID)

@@ -54,7 +54,7 @@ def _case_and_assessment(path: str, lang: Lang) -> tuple[dict[str, Any], dict[st
     from thyref.cli import main as cli
     from thyref.domain import assess, load_case
 
-    data, source = cli._read(path)
+    data, source = cli._read(path, lang)
     try:
         case = load_case(data)
     except (CaseValidationError, CaseFormatError) as exc:

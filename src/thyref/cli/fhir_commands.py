@@ -42,12 +42,12 @@ def _decode(data: bytes) -> Any:
         try:
             head = json.loads(first)
         except json.JSONDecodeError:
-            raise CaseFormatError(f"input is not valid JSON: {exc}") from exc
+            raise CaseFormatError.not_json(exc) from exc
         if isinstance(head, dict) and "resourceType" in head:
             from thyref.fhir.importer import ndjson_to_case
 
             return ndjson_to_case(lines)
-        raise CaseFormatError(f"input is not valid JSON: {exc}") from exc
+        raise CaseFormatError.not_json(exc) from exc
 
 
 def import_any(data: bytes, case_id: str | None = None) -> ImportResult | None:
@@ -100,11 +100,13 @@ def import_cmd(
     from thyref.errors import CaseFormatError, CaseValidationError
 
     language: Lang = "en" if lang == "en" else "fr"
-    data, source = _read(path)
+    data, source = _read(path, language)
     try:
         result = import_any(data, case_id)
         if result is None:
-            raise CaseFormatError("not FHIR: expected a Bundle, a list of resources or NDJSON")
+            raise CaseFormatError(
+                "not FHIR: expected a Bundle, a list of resources or NDJSON", "not_fhir"
+            )
         parse_case(result.case)  # the case must be valid before it is written
     except (CaseValidationError, CaseFormatError) as exc:
         _fail_invalid(exc, source, language)
@@ -135,7 +137,7 @@ def export_cmd(
     from thyref.fhir.exporter import case_to_bundle
 
     language: Lang = "en" if lang == "en" else "fr"
-    data, source = _read(path)
+    data, source = _read(path, language)
     try:
         case = load_case(data)
     except (CaseValidationError, CaseFormatError) as exc:

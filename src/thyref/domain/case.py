@@ -694,7 +694,7 @@ def parse_case(
     valid case is then built without making pydantic build its validator (``construct``),
     which would cost more than the whole rest of the work. Same result either way."""
     if not isinstance(obj, Mapping):
-        raise CaseFormatError("a case must be a JSON object")
+        raise CaseFormatError("a case must be a JSON object", "not_object")
     data: dict[str, Any] = (
         obj if isinstance(obj, dict) else json.loads(json.dumps(dict(obj), default=str))
     )
@@ -736,11 +736,11 @@ def load_case(
     """Parse JSON text (at most 5 MB) into a validated case (``one_shot``: see parse_case)."""
     size = len(text.encode("utf-8")) if isinstance(text, str) else len(text)
     if size > MAX_BYTES:
-        raise CaseFormatError(f"input is {size} bytes; the limit is {MAX_BYTES} bytes (5 MB)")
+        raise CaseFormatError.too_large(size, MAX_BYTES)
     try:
         obj = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise CaseFormatError(f"input is not valid JSON: {exc}") from exc
+        raise CaseFormatError.not_json(exc) from exc
     return parse_case(obj, today=today, rules=rules, one_shot=one_shot)
 
 

@@ -15,7 +15,7 @@ from typing import Any, Literal, NamedTuple
 
 from thyref import data
 from thyref.domain import filecache
-from thyref.errors import Problem
+from thyref.errors import CaseFormatError, Problem
 
 Lang = Literal["fr", "en"]
 LANGS: tuple[Lang, ...] = ("fr", "en")
@@ -234,3 +234,15 @@ def problem_text(problem: Problem, lang: Lang = "fr") -> str:
     if not problem.code or key not in catalogue()[lang]:
         return problem.message
     return text(key, lang, dict(problem.params))
+
+
+def format_error_text(error: CaseFormatError, lang: Lang = "fr") -> str:
+    """Why an input is not a case, in ``lang`` (its English message when the error has no
+    code in the catalogue). A JSON fault names its line and column when they are known."""
+    key = f"format.{error.code}"
+    table = catalogue()[lang]
+    if not error.code or key not in table:
+        return str(error)
+    if "line" in error.params and f"{key}.at" in table:
+        key = f"{key}.at"
+    return text(key, lang, dict(error.params))

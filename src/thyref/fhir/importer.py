@@ -994,7 +994,7 @@ def _entries(data: Json | list[Json]) -> list[_Entry]:
     elif isinstance(data, dict) and "resourceType" in data:
         resources = [("", data, None)]
     else:
-        raise CaseFormatError("expected a FHIR Bundle or a list of FHIR resources")
+        raise CaseFormatError("expected a FHIR Bundle or a list of FHIR resources", "not_fhir")
     out = []
     for base, res, full in resources:
         if not isinstance(res, dict):
@@ -1026,9 +1026,13 @@ def ndjson_to_case(lines: Iterable[str], *, case_id: str | None = None) -> Impor
         try:
             res = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise CaseFormatError(f"line {number} is not JSON: {exc.msg}") from exc
+            raise CaseFormatError(
+                f"line {number} is not JSON: {exc.msg}", "line_not_json", line=number
+            ) from exc
         if not isinstance(res, dict):
-            raise CaseFormatError(f"line {number} is not a JSON object")
+            raise CaseFormatError(
+                f"line {number} is not a JSON object", "line_not_object", line=number
+            )
         resources.append(res)
     return bundle_to_case(resources, case_id=case_id)
 

@@ -37,32 +37,33 @@ def _number(text: str) -> int | float:
     bound = limits().number_digits
     digits = sum(ch.isdigit() for ch in text)
     if digits > bound:
-        raise CaseFormatError(f"a number has {digits} digits; at most {bound} are accepted")
+        raise CaseFormatError(
+            f"a number has {digits} digits; at most {bound} are accepted",
+            "number_digits",
+            digits=digits,
+            bound=bound,
+        )
     value = float(text) if any(ch in text for ch in ".eE") else int(text)
     if isinstance(value, float) and not math.isfinite(value):
-        raise CaseFormatError(f"the number {text[:20]} is too large")
+        raise CaseFormatError(f"the number {text[:20]} is too large", "number_too_large")
     return value
 
 
 def _constant(name: str) -> Any:
-    raise CaseFormatError(f"{name} is not a JSON number")
+    raise CaseFormatError(f"{name} is not a JSON number", "not_a_number", name=name)
 
 
 def read_json(data: str | bytes) -> object:
     """Decode JSON text with the bounds above (``CaseFormatError`` names what is wrong)."""
     size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
     if size > MAX_BYTES:
-        raise CaseFormatError(f"input is {size} bytes; the limit is {MAX_BYTES} bytes (5 MB)")
+        raise CaseFormatError.too_large(size, MAX_BYTES)
     try:
         obj = json.loads(data, parse_int=_number, parse_float=_number, parse_constant=_constant)
     except RecursionError:
-        raise CaseFormatError(
-            f"input is nested too deeply; at most {limits().depth} levels are accepted"
-        ) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise CaseFormatError(f"input is not valid JSON: {exc}") from exc
-    except ValueError as exc:  # e.g. an integer over Python's digit limit
-        raise CaseFormatError(f"input is not valid JSON: {exc}") from exc
+        raise _too_deep(limits().depth) from None
+    except ValueError as exc:  # not JSON (JSONDecodeError, UnicodeDecodeError), or e.g.
+        raise CaseFormatError.not_json(exc) from exc  # an integer over Python's digit limit
     _check_depth(obj, limits().depth)
     return obj
 
@@ -74,11 +75,15 @@ def _check_depth(obj: object, bound: int) -> None:
         value, depth = stack.pop()
         if isinstance(value, dict | list):
             if depth > bound:
-                raise CaseFormatError(
-                    f"input is nested too deeply; at most {bound} levels are accepted"
-                )
+                raise _too_deep(bound)
             children = value.values() if isinstance(value, dict) else value
             stack.extend((child, depth + 1) for child in children)
+
+
+def _too_deep(bound: int) -> CaseFormatError:
+    return CaseFormatError(
+        f"input is nested too deeply; at most {bound} levels are accepted", "too_deep", bound=bound
+    )
 
 
 def _bad_character(text: str) -> str | None:

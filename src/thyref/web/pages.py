@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from thyref.domain import Case
-from thyref.domain.messages import problem_text
+from thyref.domain.messages import format_error_text, problem_text
 from thyref.fhir.exporter import case_to_bundle
 from thyref.fhir.importer import FhirImportError, ImportResult
 from thyref.storage import CaseExists, CaseNotFound, Forbidden, StaleVersion
@@ -513,7 +513,8 @@ def _preview(state: EditorState, lang: str) -> dict[str, Any]:
         errors = problems_by_field(exc.problems, state, index_maps, lang)
         return {"assessment": None, "errors": errors, "count": len(exc.problems)}
     except CaseFormatError as exc:
-        return {"assessment": None, "errors": {"": [str(exc)]}, "count": 1}
+        errors = {"": [format_error_text(exc, Translator(lang).lang)]}
+        return {"assessment": None, "errors": errors, "count": 1}
     assessment = assess_one(case, lang)
     figures = key_figures(obj, assessment, Translator(lang))
     return {"assessment": assessment, "errors": {}, "count": 0, "figures": figures}
@@ -672,7 +673,7 @@ def import_post(p: Page = Depends(clinician_page)) -> Response:
             "import.html",
             status=422,
             text=text,
-            error=p.t("import.fhir_error", message=format_error_text(exc, p)),
+            error=p.t("import.fhir_error", message=format_error_text(exc, p.t.lang)),
         )
     if fhir is not None:
         return _import_fhir(p, fhir, text)
@@ -683,7 +684,7 @@ def import_post(p: Page = Depends(clinician_page)) -> Response:
             "import.html",
             status=422,
             text=text,
-            error=p.t("import.format_error", message=format_error_text(exc, p)),
+            error=p.t("import.format_error", message=format_error_text(exc, p.t.lang)),
         )
     except CaseValidationError:
         raw = json.loads(data)
@@ -782,17 +783,3 @@ def audit_detail(detail: str, p: Page) -> tuple[str, str]:
                 values["name"] = p.t(f"case.plot_{values['name']}")  # the plot's title
             return p.t(key, **values), ""
     return "", detail
-
-
-def format_error_text(exc: Exception, p: Page) -> str:
-    """Why a file is not a case, in the page's language (the domain says it in English)."""
-    message = str(exc)
-    if message.startswith("input is not valid JSON"):
-        where = re.search(r"line (\d+) column (\d+)", message)
-        place = p.t("import.where", line=where.group(1), column=where.group(2)) if where else ""
-        return p.t("import.not_json", where=place).replace(" ()", "")
-    if "must be a JSON object" in message:
-        return p.t("import.not_object")
-    if "limit is" in message or "larger than" in message:
-        return p.t("import.too_large")
-    return message

@@ -1,0 +1,83 @@
+"""Why an input is not a case at all (``CaseFormatError``), said in the reader's language.
+
+The English message stays the error's ``str()`` (logs, the API's ``message``); ``code``
+and ``params`` let every adapter say it in French or English from the catalogue."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from thyref.domain import load_case
+from thyref.domain.case import MAX_BYTES
+from thyref.domain.messages import catalogue, format_error_text
+from thyref.errors import CaseFormatError
+
+# Every code raised in src/ (domain, web input, FHIR import, CLI) and values for its
+# parameters; a code missing from this table fails test_every_raised_code_is_listed.
+CODES: dict[str, dict[str, object]] = {
+    "not_json": {},
+    "not_object": {},
+    "too_large": {"megabytes": 5},
+    "too_deep": {"bound": 32},
+    "number_digits": {"digits": 5000, "bound": 30},
+    "number_too_large": {},
+    "not_a_number": {"name": "NaN"},
+    "not_fhir": {},
+    "line_not_json": {"line": 3},
+    "line_not_object": {"line": 3},
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "fr", "en"),
+    [
+        # a JSON fault names its line and column, in words of the reader's language
+        ('{"id": 1,\n  "format": }', "not_json", "(ligne 2, colonne 13)", "(line 2, column 13)"),
+        # bytes that are not UTF-8: no place to give, the reason alone
+        (b'{"id": "\xff"}', "not_json", "le texte n'est pas du JSON valide", "not valid JSON"),
+        # valid JSON that is not an object
+        ("[1, 2]", "not_object", "un dossier doit être un objet JSON", "must be a JSON object"),
+        # over the size limit, said in the unit people read (MB, not bytes)
+        (" " * (MAX_BYTES + 1), "too_large", "(5 Mo au plus)", "(5 MB at most)"),
+    ],
+)
+def test_load_case_says_why_in_each_language(
+    text: str | bytes, code: str, fr: str, en: str
+) -> None:
+    with pytest.raises(CaseFormatError) as info:
+        load_case(text)
+    assert info.value.code == code
+    assert fr in format_error_text(info.value, "fr")
+    assert en in format_error_text(info.value, "en")
+    assert fr not in str(info.value)  # the error's own message stays English
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_code_is_said_in_both_languages(code: str, lang: str) -> None:
+    assert f"format.{code}" in catalogue()[lang]
+    said = format_error_text(CaseFormatError("English", code, **CODES[code]), lang)
+    assert said != "English"
+    assert "{" not in said.replace("{ … }", ""), said  # every placeholder filled
+    for value in CODES[code].values():
+        assert str(value) in said
+
+
+def test_an_error_without_a_code_keeps_its_english_message() -> None:
+    assert format_error_text(CaseFormatError("odd input"), "fr") == "odd input"
+    assert format_error_text(CaseFormatError("odd input", "no-such-code"), "fr") == "odd input"
+
+
+def test_every_raised_code_is_listed() -> None:
+    # the codes raised in src/ (``CaseFormatError("...", "code")`` and the two builders
+    # ``CaseFormatError.not_json`` / ``.too_large``) are exactly the table above
+    src = Path(__file__).resolve().parents[2] / "src" / "thyref"
+    raised: set[str] = set()
+    for path in src.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        raised |= set(re.findall(r'CaseFormatError\(\s*f?"[^"]*",\s*"([a-z_]+)"', text))
+        raised |= set(re.findall(r"CaseFormatError\.([a-z_]+)\(", text))
+    assert raised == set(CODES)
