@@ -1,6 +1,6 @@
 """Every exception thyref raises, in one tree (the httpx habit).
 
-ThyrefError
+ThyrefError                   (an English message; a catalogue code for what users cause)
 ├── CaseError                 input that is not a usable case
 │   ├── CaseFormatError       not JSON, too large, not an object: one line, no path
 │   └── CaseValidationError   a case with problems; each problem names its dotted path
@@ -34,7 +34,20 @@ class Problem:
 
 
 class ThyrefError(Exception):
-    """Base of every error thyref raises on purpose."""
+    """Base of every error thyref raises on purpose.
+
+    ``str()`` is the English message (logs, the API's ``message``). An error a user can
+    cause may also carry a ``code``, the key of its sentence in the message catalogue
+    (``<prefix>.<code>``, the prefix set by its class), and ``params``, the values that
+    sentence quotes, so that an adapter says it in the reader's language
+    (``thyref.domain.messages.error_text``)."""
+
+    prefix = "error"
+
+    def __init__(self, message: str = "", code: str = "", **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = {name: str(value) for name, value in params.items()}
 
 
 class CaseError(ThyrefError):
@@ -42,17 +55,9 @@ class CaseError(ThyrefError):
 
 
 class CaseFormatError(CaseError):
-    """The input is not a JSON object of acceptable size.
+    """The input is not a JSON object of acceptable size (catalogue: ``format.<code>``)."""
 
-    ``str()`` is the English message (logs, the API's ``message``); ``code`` names the
-    reason for the message catalogue (``format.<code>``) and ``params`` the values its
-    sentence quotes, so that an adapter says it in the reader's language
-    (``thyref.domain.messages.format_error_text``)."""
-
-    def __init__(self, message: str, code: str = "", **params: object) -> None:
-        super().__init__(message)
-        self.code = code
-        self.params = {name: str(value) for name, value in params.items()}
+    prefix = "format"
 
     @classmethod
     def not_json(cls, exc: ValueError) -> CaseFormatError:

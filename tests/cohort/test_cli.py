@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from thyref.cli.main import app
+from thyref.synth import synth_case
 
 from .support import read_errors, read_rows
 
@@ -43,13 +45,45 @@ def test_synth_folder_writes_one_file_per_patient(tmp_path: Path) -> None:
     assert len(list((tmp_path / "cases").glob("*.json"))) == 7
 
 
-def test_bad_input_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "none.ndjson : fichier ou dossier introuvable"),  # French by default
+        ("en", "none.ndjson: no such file or folder"),
+    ],
+)
+def test_bad_input_is_one_line_not_a_traceback(tmp_path: Path, lang: str, said: str) -> None:
     thyref = Path(sys.executable).parent / "thyref"
-    cmd = [str(thyref), "cohort", "run", str(tmp_path / "none.ndjson"), "--out", str(tmp_path)]
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    assert done.returncode != 0
+    out = tmp_path / "run"
+    cmd = [str(thyref), "cohort", "run", str(tmp_path / "none.ndjson"), "--out", str(out)]
+    done = subprocess.run([*cmd, "--lang", lang], capture_output=True, text=True)
+    assert done.returncode == 2  # bad input, as for a case (1 is thyref's own failure)
     assert "Traceback" not in done.stderr
-    assert "none.ndjson: no such file or folder" in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert lines == [f"thyref: {tmp_path}/{said}"]  # one line: no progress bar drawn before it
+    assert not out.exists()  # nothing written for an input that does not exist
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        # a folder with neither case files nor FHIR NDJSON
+        (["EMPTY"], "ne contient ni dossiers de patients (*.json) ni fichiers NDJSON FHIR"),
+        # a day that does not exist
+        (["CASES", "--as-of", "2020-13-01"], "--as-of : '2020-13-01' n'est pas une date"),
+    ],
+)
+def test_other_input_errors_are_said_in_french(tmp_path: Path, args: list[str], said: str) -> None:
+    (tmp_path / "empty").mkdir()
+    cases = tmp_path / "cases.ndjson"
+    cases.write_text(json.dumps(synth_case(1, 0)) + "\n", encoding="utf-8")
+    names = {"EMPTY": str(tmp_path / "empty"), "CASES": str(cases)}
+    source, *rest = args
+    done = runner.invoke(
+        app, ["cohort", "run", names[source], "--out", str(tmp_path / "run"), *rest]
+    )
+    assert done.exit_code == 2, done.output
+    assert said in done.output
 
 
 def test_help_does_not_load_the_cohort_libraries() -> None:

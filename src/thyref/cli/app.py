@@ -19,7 +19,7 @@ from thyref.cli import ask_commands, board_commands, cohort_commands, fhir_comma
 from thyref.cli.main import _console
 from thyref.domain import assess, load_case, parse_case
 from thyref.domain.case import MAX_BYTES
-from thyref.domain.messages import Lang, format_error_text, number, problem_text, text
+from thyref.domain.messages import Lang, error_text, number, problem_text, text
 from thyref.domain.rules import (
     DEFAULT_RULES,
     definition_ids,
@@ -96,7 +96,7 @@ def _fail_invalid(
         for problem in exc.problems:
             _error(f"  {problem.path}: {problem_text(problem, lang)}")
     else:
-        _error(f"thyref: {source}: {format_error_text(exc, lang)}")
+        _error(f"thyref: {source}: {error_text(exc, lang)}")
     raise typer.Exit(EXIT_INVALID)
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from thyref.domain.messages import Lang, number, text
+from thyref.domain.messages import Lang, error_text, number, text
 
 if TYPE_CHECKING:
     from rich.progress import Progress, Task
@@ -160,18 +160,25 @@ def run(
 
       thyref cohort run cases.ndjson --out run/ --engine spark   through PySpark
     """
+    from thyref.cohort.sources import CohortInputError
+
     language = _lang(lang)
     try:
         day = date.fromisoformat(as_of) if as_of else date.today()
     except ValueError:
-        sys.stderr.write(f"thyref: --as-of: {as_of!r} is not a date written YYYY-MM-DD\n")
+        said = text("cohort.error.as_of", language, {"value": repr(as_of)})
+        sys.stderr.write(f"thyref: {said}\n")
         raise typer.Exit(2) from None
-    if engine is Engine.spark:
-        from thyref.cohort.spark import run_spark
+    try:
+        if engine is Engine.spark:
+            from thyref.cohort.spark import run_spark
 
-        report = run_spark(source, out, today=day)
-    else:
-        report = _run_local(source, out, workers, chunk_size, restart, progress, day, language)
+            report = run_spark(source, out, today=day)
+        else:
+            report = _run_local(source, out, workers, chunk_size, restart, progress, day, language)
+    except CohortInputError as exc:  # the input or --out, not thyref: exit 2 as for a case
+        sys.stderr.write(f"thyref: {error_text(exc, language)}\n")
+        raise typer.Exit(2) from None
     rate = report.rows / report.seconds if report.seconds else 0.0
     params = {
         "rows": report.rows, "errors": report.errors, "chunks": report.chunks,
@@ -204,15 +211,18 @@ def _run_local(
     def on_plan(plan: Plan, already: int) -> None:
         bar.update(task, total=max(plan.records, already), completed=already)
         bar.start_task(task)
+        bar.start()  # drawn once the input is read: an unreadable input draws no bar
 
     def on_chunk(done: ChunkDone) -> None:
         bar.advance(task, done.rows + done.errors)
 
-    with bar:
+    try:
         return run_cohort(
             source, out, workers=workers, chunk_size=chunk_size, restart=restart, today=day,
             on_plan=on_plan, on_chunk=on_chunk,
         )  # fmt: skip
+    finally:
+        bar.stop()
 
 
 @cohort_app.command("summary")

@@ -136,7 +136,9 @@ def _prepare(
         if not same:
             raise CohortInputError(
                 f"{out} holds a run with other settings or input; "
-                "use --restart to discard it, or another --out folder"
+                "use --restart to discard it, or another --out folder",
+                "other_run",
+                out=out,
             )
         return dict(previous)
     if restart and out.exists():
@@ -167,13 +169,15 @@ def run_cohort(
     ``max_chunks`` stops after that many chunks (to test an interruption).
     """
     started = time.perf_counter()
+    if not source.exists():  # before anything is written to ``out``
+        raise CohortInputError.no_such_input(source)
     state = _prepare(source, out, chunk_size, today or date.today(), restart)
-    if state.get("signature") is not None and not source.exists():
-        raise CohortInputError(f"{source}: no such file or folder")
     the_plan = sources.plan(source, chunk_size, out / ".work")
     if state.get("signature") not in (None, the_plan.signature):
         raise CohortInputError(
-            f"{source} changed since this run started; use --restart to start again"
+            f"{source} changed since this run started; use --restart to start again",
+            "input_changed",
+            source=source,
         )
     if state.get("signature") is None:
         state["signature"] = the_plan.signature

@@ -31,7 +31,14 @@ BUCKETS_DONE = "_BUCKETS_DONE"
 
 
 class CohortInputError(ThyrefError):
-    """The cohort input cannot be read (missing, empty, of an unknown kind)."""
+    """The cohort input cannot be read (missing, empty, of an unknown kind), or the output
+    folder holds another run (catalogue: ``cohort.error.<code>``)."""
+
+    prefix = "cohort.error"
+
+    @classmethod
+    def no_such_input(cls, path: object) -> CohortInputError:
+        return cls(f"{path}: no such file or folder", "no_such_input", path=path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +65,7 @@ class Plan:
 def detect(path: Path) -> str:
     """``ndjson``, ``folder`` (case files) or ``fhir-bulk``."""
     if not path.exists():
-        raise CohortInputError(f"{path}: no such file or folder")
+        raise CohortInputError.no_such_input(path)
     if path.is_file():
         return "ndjson"
     names = [p.name for p in path.iterdir() if p.is_file()]
@@ -66,7 +73,11 @@ def detect(path: Path) -> str:
         return "folder"
     if any(n.endswith(".ndjson") for n in names):
         return "fhir-bulk"
-    raise CohortInputError(f"{path}: holds neither case files (*.json) nor FHIR NDJSON files")
+    raise CohortInputError(
+        f"{path}: holds neither case files (*.json) nor FHIR NDJSON files",
+        "unknown_folder",
+        path=path,
+    )
 
 
 def _signature(paths: list[Path]) -> dict[str, Any]:

@@ -107,7 +107,7 @@ def run_spark(
     remote = "://" in str(source) or "://" in str(out)
     local_source = Path(source)
     if not remote and not local_source.exists():
-        raise CohortInputError(f"{source}: no such file or folder")
+        raise CohortInputError.no_such_input(source)
     spark = spark or session()
     sc = spark.sparkContext
     today_iso = (today or date.today()).isoformat()
@@ -117,7 +117,9 @@ def run_spark(
         kind = "folder"
     elif not remote and local_source.is_dir() and _looks_like_bulk(local_source):
         raise CohortInputError(
-            f"{source}: FHIR Bulk Data exports run on the local engine (--engine local)"
+            f"{source}: FHIR Bulk Data exports run on the local engine (--engine local)",
+            "bulk_needs_local",
+            source=source,
         )
     else:
         target = (

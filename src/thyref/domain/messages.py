@@ -15,7 +15,7 @@ from typing import Any, Literal, NamedTuple
 
 from thyref import data
 from thyref.domain import filecache
-from thyref.errors import CaseFormatError, Problem
+from thyref.errors import Problem, ThyrefError
 
 Lang = Literal["fr", "en"]
 LANGS: tuple[Lang, ...] = ("fr", "en")
@@ -236,10 +236,11 @@ def problem_text(problem: Problem, lang: Lang = "fr") -> str:
     return text(key, lang, dict(problem.params))
 
 
-def format_error_text(error: CaseFormatError, lang: Lang = "fr") -> str:
-    """Why an input is not a case, in ``lang`` (its English message when the error has no
-    code in the catalogue). A JSON fault names its line and column when they are known."""
-    key = f"format.{error.code}"
+def error_text(error: ThyrefError, lang: Lang = "fr") -> str:
+    """An error in ``lang``: the catalogue's ``<prefix>.<code>`` sentence with the error's
+    values (``.at`` when the error names a line and the catalogue has that form, e.g. the
+    line and column of a JSON fault); its English message when it has no code there."""
+    key = f"{error.prefix}.{error.code}"
     table = catalogue()[lang]
     if not error.code or key not in table:
         return str(error)

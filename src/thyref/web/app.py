@@ -21,7 +21,7 @@ from starlette.routing import Match
 
 import thyref
 from thyref.domain.case import MAX_BYTES
-from thyref.domain.messages import Lang, format_error_text, problem_text
+from thyref.domain.messages import Lang, error_text, problem_text
 from thyref.domain.messages import text as say
 from thyref.errors import CaseFormatError, CaseValidationError
 from thyref.storage import (
@@ -196,7 +196,7 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(CaseFormatError)
     async def bad_format(request: Request, exc: CaseFormatError) -> Response:
         lang: Lang = "en" if request.query_params.get("lang") == "en" else "fr"
-        problem = {"path": "", "message": str(exc), "text": format_error_text(exc, lang)}
+        problem = {"path": "", "message": str(exc), "text": error_text(exc, lang)}
         return api.error_response(422, str(exc), [problem])
 
     @app.exception_handler(CaseNotFound)

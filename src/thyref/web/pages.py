@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from thyref.domain import Case
-from thyref.domain.messages import format_error_text, problem_text
+from thyref.domain.messages import error_text, problem_text
 from thyref.fhir.exporter import case_to_bundle
 from thyref.fhir.importer import FhirImportError, ImportResult
 from thyref.storage import CaseExists, CaseNotFound, Forbidden, StaleVersion
@@ -513,7 +513,7 @@ def _preview(state: EditorState, lang: str) -> dict[str, Any]:
         errors = problems_by_field(exc.problems, state, index_maps, lang)
         return {"assessment": None, "errors": errors, "count": len(exc.problems)}
     except CaseFormatError as exc:
-        errors = {"": [format_error_text(exc, Translator(lang).lang)]}
+        errors = {"": [error_text(exc, Translator(lang).lang)]}
         return {"assessment": None, "errors": errors, "count": 1}
     assessment = assess_one(case, lang)
     figures = key_figures(obj, assessment, Translator(lang))
@@ -673,7 +673,7 @@ def import_post(p: Page = Depends(clinician_page)) -> Response:
             "import.html",
             status=422,
             text=text,
-            error=p.t("import.fhir_error", message=format_error_text(exc, p.t.lang)),
+            error=p.t("import.fhir_error", message=error_text(exc, p.t.lang)),
         )
     if fhir is not None:
         return _import_fhir(p, fhir, text)
@@ -684,7 +684,7 @@ def import_post(p: Page = Depends(clinician_page)) -> Response:
             "import.html",
             status=422,
             text=text,
-            error=p.t("import.format_error", message=format_error_text(exc, p.t.lang)),
+            error=p.t("import.format_error", message=error_text(exc, p.t.lang)),
         )
     except CaseValidationError:
         raw = json.loads(data)

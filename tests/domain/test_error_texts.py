@@ -1,4 +1,5 @@
-"""Why an input is not a case at all (``CaseFormatError``), said in the reader's language.
+"""Why an input is not a case at all (``CaseFormatError``), or not a cohort
+(``CohortInputError``), said in the reader's language.
 
 The English message stays the error's ``str()`` (logs, the API's ``message``); ``code``
 and ``params`` let every adapter say it in French or English from the catalogue."""
@@ -12,7 +13,7 @@ import pytest
 
 from thyref.domain import load_case
 from thyref.domain.case import MAX_BYTES
-from thyref.domain.messages import catalogue, format_error_text
+from thyref.domain.messages import catalogue, error_text
 from thyref.errors import CaseFormatError
 
 # Every code raised in src/ (domain, web input, FHIR import, CLI) and values for its
@@ -50,8 +51,8 @@ def test_load_case_says_why_in_each_language(
     with pytest.raises(CaseFormatError) as info:
         load_case(text)
     assert info.value.code == code
-    assert fr in format_error_text(info.value, "fr")
-    assert en in format_error_text(info.value, "en")
+    assert fr in error_text(info.value, "fr")
+    assert en in error_text(info.value, "en")
     assert fr not in str(info.value)  # the error's own message stays English
 
 
@@ -59,7 +60,7 @@ def test_load_case_says_why_in_each_language(
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_every_code_is_said_in_both_languages(code: str, lang: str) -> None:
     assert f"format.{code}" in catalogue()[lang]
-    said = format_error_text(CaseFormatError("English", code, **CODES[code]), lang)
+    said = error_text(CaseFormatError("English", code, **CODES[code]), lang)
     assert said != "English"
     assert "{" not in said.replace("{ … }", ""), said  # every placeholder filled
     for value in CODES[code].values():
@@ -67,17 +68,47 @@ def test_every_code_is_said_in_both_languages(code: str, lang: str) -> None:
 
 
 def test_an_error_without_a_code_keeps_its_english_message() -> None:
-    assert format_error_text(CaseFormatError("odd input"), "fr") == "odd input"
-    assert format_error_text(CaseFormatError("odd input", "no-such-code"), "fr") == "odd input"
+    assert error_text(CaseFormatError("odd input"), "fr") == "odd input"
+    assert error_text(CaseFormatError("odd input", "no-such-code"), "fr") == "odd input"
 
 
-def test_every_raised_code_is_listed() -> None:
-    # the codes raised in src/ (``CaseFormatError("...", "code")`` and the two builders
-    # ``CaseFormatError.not_json`` / ``.too_large``) are exactly the table above
+def _raised(error: str) -> set[str]:
+    """The codes src/ raises ``error`` with: ``Error("...", "code"`` and ``Error.code(``."""
     src = Path(__file__).resolve().parents[2] / "src" / "thyref"
     raised: set[str] = set()
     for path in src.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
-        raised |= set(re.findall(r'CaseFormatError\(\s*f?"[^"]*",\s*"([a-z_]+)"', text))
-        raised |= set(re.findall(r"CaseFormatError\.([a-z_]+)\(", text))
-    assert raised == set(CODES)
+        # the message may be several literals in a row ("..." "..."), then the code
+        raised |= set(re.findall(error + r'\(\s*(?:f?"[^"]*"\s*)+,\s*"([a-z_]+)"', text))
+        raised |= set(re.findall(error + r"\.([a-z_]+)\(", text))
+    return raised
+
+
+def test_every_raised_code_is_listed() -> None:
+    # the codes raised in src/ (the two builders included) are exactly the table above
+    assert _raised("CaseFormatError") == set(CODES)
+
+
+# The cohort's input errors (cohort/sources.py), with values for their parameters.
+COHORT_CODES: dict[str, dict[str, object]] = {
+    "no_such_input": {"path": "cases.ndjson"},
+    "unknown_folder": {"path": "export/"},
+    "other_run": {"out": "run/"},
+    "input_changed": {"source": "cases.ndjson"},
+    "bulk_needs_local": {"source": "export/"},
+}
+
+
+def test_every_cohort_code_is_listed() -> None:
+    assert _raised("CohortInputError") == set(COHORT_CODES)
+
+
+@pytest.mark.parametrize("code", sorted(COHORT_CODES))
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_cohort_code_is_said_in_both_languages(code: str, lang: str) -> None:
+    from thyref.cohort.sources import CohortInputError
+
+    said = error_text(CohortInputError("English", code, **COHORT_CODES[code]), lang)
+    assert said != "English" and "{" not in said, said
+    for value in COHORT_CODES[code].values():
+        assert str(value) in said
