@@ -50,23 +50,48 @@ def test_batch_json_lines(app: typer.Typer, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("content", "message"),
+    ("content", "fr", "en"),
     [
-        ("not json\n", "q.jsonl:1: not JSON"),  # broken line
-        ('{"question": "x"}\n', "q.jsonl:1: expected"),  # wrong key
-        ('{"q": "ok"}\n{"q": 3}\n', "q.jsonl:2: expected"),  # second line wrong type
-        ('{"q": "ok", "lang": "de"}\n', "lang must be fr or en"),  # unsupported language
+        # broken line
+        ("not json\n", "q.jsonl:1: ce n'est pas du JSON", "q.jsonl:1: not JSON"),
+        # wrong key
+        ('{"question": "x"}\n', 'q.jsonl:1: un objet {"q": "question"}', "q.jsonl:1: expected"),
+        # second line of the wrong type
+        ('{"q": "ok"}\n{"q": 3}\n', "q.jsonl:2: un objet", "q.jsonl:2: expected"),
+        # unsupported language
+        ('{"q": "ok", "lang": "de"}\n', "lang doit valoir fr ou en", "lang must be fr or en"),
     ],
 )
 def test_batch_rejects_bad_lines(
-    app: typer.Typer, tmp_path: Path, content: str, message: str
+    app: typer.Typer, tmp_path: Path, content: str, fr: str, en: str
 ) -> None:
     batch = tmp_path / "q.jsonl"
     batch.write_text(content)
-    result = runner.invoke(app, ["ask", "--batch", str(batch), "--format", "json"])
-    assert result.exit_code == 2
-    assert message in result.stderr
-    assert "Traceback" not in result.output
+    # French unless --lang says otherwise, as every command
+    for extra, message in (([], fr), (["--lang", "en"], en)):
+        args = ["ask", "--batch", str(batch), "--format", "json", *extra]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2
+        assert message in result.stderr
+        assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        ([], "donner soit une question, soit --batch FICHIER"),  # nothing to answer
+        (["  "], "la question est vide"),  # a blank question
+        (["  ", "--lang", "en"], "the question is empty"),
+        (["--batch", "NOPE"], "nope.jsonl : fichier introuvable"),  # a batch file missing
+    ],
+)
+def test_ask_refuses_bad_input_in_its_language(
+    app: typer.Typer, tmp_path: Path, args: list[str], said: str
+) -> None:
+    args = [str(tmp_path / "nope.jsonl") if a == "NOPE" else a for a in args]
+    result = runner.invoke(app, ["ask", *args])
+    assert result.exit_code == 2, result.output
+    assert said in result.stderr
 
 
 def test_ask_text(app: typer.Typer) -> None:

@@ -52,6 +52,20 @@ def test_bad_decision_exits_2_naming_the_fields(tmp_path: Path) -> None:
     assert done.exit_code == 2
     assert "options[0]" in done.output and "follow_up" in done.output
     assert "Traceback" not in done.output
+    # each problem said in the command's language (French by default), not in English
+    assert "must be a date" not in done.output, done.output
+    english = runner.invoke(app, ["letter", str(case), "--decision", str(decision), "-l", "en"])
+    assert "follow_up: must be a date written YYYY-MM-DD" in english.output
+
+
+def test_a_missing_decision_file_is_named_in_the_commands_language(tmp_path: Path) -> None:
+    case = _case_file(tmp_path)
+    missing = str(tmp_path / "none.json")
+    done = runner.invoke(app, ["letter", str(case), "--decision", missing])
+    assert done.exit_code == 2
+    assert "none.json : fichier introuvable" in done.output
+    done = runner.invoke(app, ["letter", str(case), "--decision", missing, "--lang", "en"])
+    assert "none.json: no such file" in done.output
 
 
 def test_invalid_case_exits_2(tmp_path: Path) -> None:

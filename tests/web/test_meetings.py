@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import socket
@@ -126,20 +127,26 @@ def _pdf_text(pdf: bytes) -> str:
 
 
 @pytest.mark.parametrize(
-    "fields",
+    ("fields", "said"),
     [
         # nothing chosen and nothing written: a decision must say something
-        {"options": [], "free_text": ""},
+        ({"options": [], "free_text": ""}, "choisir au moins une option ou écrire la décision"),
         # an option the engine did not propose for this case
-        {"options": ["NOT-AN-OPTION"]},
+        ({"options": ["NOT-AN-OPTION"]}, "valeur inconnue 'NOT-AN-OPTION'"),
         # a follow-up that is not a calendar date
-        {"options": ["MOLECULAR-TESTING"], "follow_up": "2027-02-30"},
+        (
+            {"options": ["MOLECULAR-TESTING"], "follow_up": "2027-02-30"},
+            "doit être une date écrite AAAA-MM-JJ",
+        ),
         # an unknown specialty
-        {"options": ["MOLECULAR-TESTING"], "specialties": ["astrology"]},
+        (
+            {"options": ["MOLECULAR-TESTING"], "specialties": ["astrology"]},
+            "valeur inconnue 'astrology'",
+        ),
     ],
 )
 def test_bad_decision_is_refused_with_its_field_and_nothing_stored(
-    client: TestClient, fields: dict[str, Any]
+    client: TestClient, fields: dict[str, Any], said: str
 ) -> None:
     _store(client, "rcp-bad")
     csrf = login(client)
@@ -148,6 +155,7 @@ def test_bad_decision_is_refused_with_its_field_and_nothing_stored(
     response = _decide(client, csrf, meeting, item, **fields)
     assert response.status_code == 422
     assert 'class="error-summary"' in response.text
+    assert said in html.unescape(response.text)  # said in the page's language (French)
     assert 'name="amends"' not in client.get(f"/meetings/{meeting}").text
 
 

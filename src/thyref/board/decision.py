@@ -95,9 +95,20 @@ def _text(value: object, path: str, problems: list[Problem]) -> str:
         problems.append(Problem(path, "must be text", "board_text"))
         return ""
     if len(value) > MAX_TEXT:
-        problems.append(Problem(path, f"is longer than {MAX_TEXT} characters", "board_long"))
+        problems.append(
+            Problem(
+                path,
+                f"is longer than {MAX_TEXT} characters",
+                "board_long",
+                (("max", str(MAX_TEXT)),),
+            )
+        )
         return ""
     return value.strip()
+
+
+def _unknown(path: str, value: object) -> Problem:
+    return Problem(path, f"unknown value {value!r}", "board_unknown", (("input", repr(value)),))
 
 
 def _ids(
@@ -111,7 +122,7 @@ def _ids(
     out: list[str] = []
     for i, item in enumerate(value):
         if not isinstance(item, str) or (allowed is not None and item not in allowed):
-            problems.append(Problem(f"{path}[{i}]", f"unknown value {item!r}", "board_unknown"))
+            problems.append(_unknown(f"{path}[{i}]", item))
         elif item not in out:
             out.append(item)
     return tuple(out)
@@ -132,7 +143,7 @@ def decision_from_json(
         meeting = {}
     kind = meeting.get("kind", "regional")
     if kind not in MEETING_KINDS:
-        problems.append(Problem("meeting.kind", f"unknown value {kind!r}", "board_unknown"))
+        problems.append(_unknown("meeting.kind", kind))
     decision = Decision(
         options=_ids(data.get("options"), "options", proposed, problems),
         free_text=_text(data.get("free_text"), "free_text", problems),

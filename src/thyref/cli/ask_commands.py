@@ -49,6 +49,22 @@ def _invalid(message: str) -> NoReturn:
     raise typer.Exit(EXIT_INVALID)
 
 
+def _refuse(key: str, lang: Lang | None, **params: object) -> NoReturn:
+    """Stop on bad input, said in ``lang`` (French when the language is left to each
+    question)."""
+    from thyref.domain.messages import text
+
+    _invalid(text(key, lang or "fr", dict(params) if params else None))
+
+
+def _unreadable(path: Path, exc: OSError, lang: Lang | None) -> NoReturn:
+    if isinstance(exc, FileNotFoundError):
+        _refuse("cli.no_such_file", lang, path=path)
+    if isinstance(exc, IsADirectoryError):
+        _refuse("cli.is_directory", lang, path=path)
+    _refuse("cli.unreadable", lang, path=path, reason=exc.strerror or type(exc).__name__)
+
+
 def _lang(value: AskLang | None) -> Lang | None:
     if value is None:
         return None
@@ -120,33 +136,33 @@ def _print_answer(answer: Answer) -> None:
         sys.stdout.write(render_text(answer))
 
 
-def _read_batch(path: Path) -> list[tuple[str, Lang | None]]:
+def _read_batch(path: Path, said_in: Lang | None) -> list[tuple[str, Lang | None]]:
     try:
         text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
     except OSError as exc:
-        _invalid(f"{path}: cannot read ({exc.strerror})")
+        _unreadable(path, exc, said_in)
     except UnicodeDecodeError:
-        _invalid(f"{path}: not UTF-8 text")
+        _refuse("cli.batch.not_utf8", said_in, path=path)
     rows: list[tuple[str, Lang | None]] = []
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            _invalid(f"{path}:{n}: not JSON ({exc.msg})")
+        except json.JSONDecodeError:
+            _refuse("cli.batch.not_json", said_in, path=path, line=n)
         if not isinstance(obj, dict) or not isinstance(obj.get("q"), str):
-            _invalid(f'{path}:{n}: expected an object {{"q": "question"}}')
+            _refuse("cli.batch.not_question", said_in, path=path, line=n)
         lang = obj.get("lang")
         if lang not in (None, "fr", "en"):
-            _invalid(f"{path}:{n}: lang must be fr or en")
+            _refuse("cli.batch.bad_lang", said_in, path=path, line=n)
         rows.append((obj["q"], lang))
     return rows
 
 
 def _batch(engine: AnswerEngine, path: Path, lang: Lang | None, fmt: AskFormat) -> None:
     out: list[str] = []
-    for q, row_lang in _read_batch(path):
+    for q, row_lang in _read_batch(path, lang):
         r = engine.rank(q, row_lang or lang)
         if fmt is AskFormat.json:
             record = {
@@ -204,14 +220,14 @@ def register(app: typer.Typer) -> None:
         from thyref.answers import AnswerEngine
 
         if (question is None) == (batch is None):
-            _invalid("give either a question or --batch FILE")
+            _refuse("cli.ask.question_or_batch", _lang(lang))
         engine = AnswerEngine.default()
         if batch is not None:
             _batch(engine, batch, _lang(lang), fmt)
             return
         assert question is not None
         if not question.strip():
-            _invalid("the question is empty")
+            _refuse("cli.ask.empty_question", _lang(lang))
         answer = engine.ask(question, _lang(lang))
         if fmt is AskFormat.json:
             typer.echo(answer.model_dump_json(indent=2))

@@ -67,13 +67,22 @@ def _decision(path: Path | None, assessment: dict[str, Any], lang: Lang) -> Deci
     from thyref.board.decision import load_decision
     from thyref.board.sheet import option_ids
     from thyref.cli import main as cli
+    from thyref.domain.messages import problem_text, text
 
     if path is None:
         return None
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        sys.stderr.write(f"thyref: {path}: {exc.strerror or 'cannot read'}\n")
+        key = (
+            "cli.no_such_file"
+            if isinstance(exc, FileNotFoundError)
+            else "cli.is_directory"
+            if isinstance(exc, IsADirectoryError)
+            else "cli.unreadable"
+        )
+        params = {"path": path, "reason": exc.strerror or type(exc).__name__}
+        sys.stderr.write(f"thyref: {text(key, lang, params)}\n")
         raise typer.Exit(cli.EXIT_INVALID) from None
     try:
         return load_decision(raw, proposed=option_ids(assessment))
@@ -84,7 +93,7 @@ def _decision(path: Path | None, assessment: dict[str, Any], lang: Lang) -> Deci
             f"thyref: {path}: {bt('invalid_decision', lang, count=len(exc.problems))}\n"
         )
         for problem in exc.problems:
-            sys.stderr.write(f"  {problem.path}: {problem.message}\n")
+            sys.stderr.write(f"  {problem.path}: {problem_text(problem, lang)}\n")
         raise typer.Exit(cli.EXIT_INVALID) from None
 
 
@@ -110,10 +119,11 @@ def sheet(
 ) -> None:
     """The tumour-board sheet of a case (1-2 pages): PDF or HTML, French or English."""
     from thyref.board.sheet import build_sheet, render_html, render_pdf
+    from thyref.domain.messages import text
 
     language: Lang = "en" if lang is Language.en else "fr"
     if fmt is SheetFormat.pdf and output is None and sys.stdout.isatty():
-        sys.stderr.write("thyref: a PDF needs --output FILE (or a pipe)\n")
+        sys.stderr.write(f"thyref: {text('cli.pdf_needs_output', language)}\n")
         raise typer.Exit(2)
     case, assessment = _case_and_assessment(path, language)
     chosen = _decision(decision, assessment, language)

@@ -24,7 +24,7 @@ from thyref.board.decision import (
 )
 from thyref.board.meeting import national_dates
 from thyref.board.text import bt, human_date
-from thyref.domain.messages import Lang
+from thyref.domain.messages import Lang, problem_text
 from thyref.errors import CaseValidationError
 from thyref.storage import CaseNotFound
 from thyref.storage import meetings as store
@@ -215,7 +215,10 @@ def record_decision(meeting_id: int, item_id: int, p: Page = Depends(clinician_p
     try:
         decision = decision_from_json(data, proposed=proposed)
     except CaseValidationError as exc:
-        messages = [f"{_field_label(pr.path, _lang(p))}: {pr.message}" for pr in exc.problems]
+        lang = _lang(p)
+        messages = [
+            f"{_field_label(pr.path, lang)}: {problem_text(pr, lang)}" for pr in exc.problems
+        ]
         return _meeting_page(
             p, meeting_id, status=422, errors={item_id: messages}, posted={item_id: data}
         )
