@@ -67,6 +67,12 @@ def test_every_code_is_said_in_both_languages(code: str, lang: str) -> None:
         assert str(value) in said
 
 
+def test_french_is_the_default_language() -> None:
+    assert error_text(CaseFormatError("English", "not_object")) == (
+        "un dossier doit être un objet JSON ({ … })"
+    )
+
+
 def test_an_error_without_a_code_keeps_its_english_message() -> None:
     assert error_text(CaseFormatError("odd input"), "fr") == "odd input"
     assert error_text(CaseFormatError("odd input", "no-such-code"), "fr") == "odd input"
