@@ -119,6 +119,21 @@ def test_a_checker_complaint_is_said_in_french_when_the_catalogue_knows_it() -> 
     )
 
 
+def test_a_checker_sentence_missing_a_value_falls_back_to_the_checker_words() -> None:
+    told = {"kind": "Patient", "where": "gender", "detail": "Input should be 'male'"}
+    full = Unmapped.of("x", "invalid_resource", **told, problem="enum", input="'zz'",
+                       expected="'male', 'female'")  # fmt: skip
+    assert unmapped_text(full, "fr") == (
+        "ressource Patient non conforme à FHIR R4 : gender : "
+        "valeur inconnue 'zz' ; valeurs possibles : 'male', 'female'"
+    )
+    # problem.enum quotes {input} and {expected}: without them, no placeholder is shown
+    short = Unmapped.of("x", "invalid_resource", **told, problem="enum")
+    assert unmapped_text(short, "fr") == (
+        "ressource Patient non conforme à FHIR R4 : gender : Input should be 'male'"
+    )
+
+
 def test_the_french_of_some_reasons_reads_as_written() -> None:
     # worked out by hand from the catalogue sentences and the importer's values
     cases = [

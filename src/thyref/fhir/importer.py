@@ -155,6 +155,8 @@ def _checked(key: bytes) -> _Why | None:
         where = ".".join(str(p) for p in first.get("loc", ()) if not str(p).startswith("function"))
         # the checker's own English words, and its error type for a translated sentence
         values = {str(k): str(v) for k, v in (first.get("ctx") or {}).items()}
+        if isinstance(first.get("input"), str | int | float | bool):
+            values["input"] = repr(first["input"])
         values |= {
             "kind": kind,
             "where": where or kind,

@@ -122,5 +122,7 @@ def _detail(params: dict[str, str], lang: Lang) -> str:
     """The structure checker's complaint: ours when the catalogue has it, else its own words."""
     for key in (f"{PREFIX}detail.{params['problem']}", f"problem.{params['problem']}"):
         if key in catalogue()[lang]:
-            return text(key, lang, params)
+            said = text(key, lang, params)
+            if "{" not in said:  # a value that sentence quotes is missing: the checker's words
+                return said
     return params.get("detail", "")
