@@ -43,6 +43,22 @@ def test_import_lists_unused_resources_on_stderr(tmp_path: Path) -> None:
     assert json.loads(done.stdout)["id"] == demo_cases()[0]["id"]
     last = len(bundle["entry"]) - 1
     assert f"Bundle.entry[{last}].resource(Encounter/e1)" in done.stderr
+    assert "1 FHIR item(s) not used:" in done.stderr
+    assert "resource type Encounter is not used by thyref" in done.stderr
+
+
+def test_import_says_why_in_french_by_default(tmp_path: Path) -> None:
+    bundle = case_to_bundle(demo_cases()[0])
+    bundle["entry"].append({"resource": {"resourceType": "Encounter", "id": "e1",
+                                         "status": "finished",
+                                         "class": {"code": "AMB"}}})  # fmt: skip
+    done = runner.invoke(app, ["fhir", "import", _write(tmp_path, "b.json", bundle)])
+    assert done.exit_code == 0
+    last = len(bundle["entry"]) - 1
+    assert "1 élément(s) FHIR non utilisé(s) :" in done.stderr
+    said = f"Bundle.entry[{last}].resource(Encounter/e1): ressource Encounter : type non exploité"
+    assert said in done.stderr
+    assert "not used by thyref" not in done.stderr
 
 
 def test_import_without_primary_cancer_exits_2(tmp_path: Path) -> None:

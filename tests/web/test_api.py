@@ -312,6 +312,12 @@ def test_assess_takes_a_fhir_bundle_and_says_what_it_left(client: TestClient) ->
         u for u in (x["path"] for x in body["unmapped"]) if "Observation/weight-1" in u
     ]
     assert len(body["unmapped"]) == 1 and "29463-7" in body["unmapped"][0]["reason"]
+    # the English reason stays; `text` says it in the request's language
+    said = "observation code http://loinc.org|29463-7 not recognised"
+    assert body["unmapped"][0]["reason"] == body["unmapped"][0]["text"] == said
+    french = client.post("/api/v1/assess?lang=fr", json=bundle).json()["unmapped"][0]
+    assert french["reason"] == said
+    assert french["text"] == "code d'observation http://loinc.org|29463-7 non reconnu"
     # NDJSON too
     lines = "\n".join(json.dumps(e["resource"]) for e in bundle["entry"])
     nd = client.post("/api/v1/assess", content=lines.encode())

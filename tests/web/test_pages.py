@@ -777,11 +777,28 @@ def test_import_page_reads_a_fhir_bundle_and_lists_what_it_left(client: TestClie
     assert "Case imported from FHIR" in shown and 'href="/cases/fhir-imp?saved=1"' in shown
     assert "FHIR elements not taken into the case" in shown
     assert "Observation/weight-1" in shown and "29463-7" in shown
+    assert "observation code http://loinc.org|29463-7 not recognised" in shown
     stored = _stored(client, "fhir-imp", 1)
     assert stored["scans"] == scans_case("fhir-imp")["scans"]
     # the same upload again: the id is taken, the editor says so and keeps the data
     again = client.post("/cases/import", data={"csrf_token": csrf, "text": json.dumps(bundle)})
     assert 'id="editor-form"' in again.text and 'value="2014-04-06"' in again.text
+
+
+def test_import_page_says_why_in_french_on_a_french_page(client: TestClient) -> None:
+    csrf = login(client)
+    bundle = fhir_bundle("fhir-fr")
+    page = client.post(
+        "/cases/import?lang=fr", data={"csrf_token": csrf, "text": json.dumps(bundle)}
+    )
+    assert page.status_code == 200, page.text[:1500]
+    shown = html.unescape(page.text)
+    assert "Éléments FHIR non repris dans le dossier" in shown
+    # the unused body weight (LOINC 29463-7): its code beside French words, no English left
+    row = shown[shown.index("Observation/weight-1") :]
+    row = row[: row.index("</tr>")]
+    assert "code d'observation http://loinc.org|29463-7 non reconnu" in row
+    assert "not recognised" not in shown
 
 
 def test_import_page_reads_fhir_ndjson_as_a_file(client: TestClient) -> None:

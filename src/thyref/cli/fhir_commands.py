@@ -68,8 +68,10 @@ def report_unmapped(result: ImportResult, source: str, lang: Lang) -> None:
         return
     head = text("cli.fhir_unmapped", lang, {"count": len(result.unmapped)})
     sys.stderr.write(f"thyref: {source}: {head}\n")
+    from thyref.fhir.unused import unmapped_text
+
     for item in result.unmapped:
-        sys.stderr.write(f"  {item.path}: {item.reason}\n")
+        sys.stderr.write(f"  {item.path}: {unmapped_text(item, lang)}\n")
 
 
 def load_any(data: bytes, source: str, lang: Lang = "fr") -> Case:

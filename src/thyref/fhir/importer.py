@@ -26,22 +26,9 @@ from thyref.domain.case import FORMAT, ID_PATTERN, normalise_alteration
 from thyref.domain.rules import load_rules
 from thyref.errors import CaseFormatError, CaseValidationError, Problem
 from thyref.fhir import codes as c
+from thyref.fhir.unused import Unmapped, Unused
 
 Json = dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Unmapped:
-    """A resource (or part of one) that was not used, and why."""
-
-    path: str
-    reason: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"path": self.path, "reason": self.reason}
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
 
 
 @dataclass(slots=True)
@@ -136,34 +123,47 @@ def _plain(number: Decimal) -> int | float:
 # structure check (fhir.resources R4B)
 
 
-def _structure_error(res: Json) -> str | None:
-    """Why ``res`` is not a valid R4 resource, or None (cached by content)."""
+_Why = tuple[Unused, tuple[tuple[str, str], ...]]
+
+
+def _structure_error(res: Json) -> _Why | None:
+    """Why ``res`` is not a valid R4 resource (code and values), or None (cached by content)."""
     try:
         key = orjson.dumps(res, option=orjson.OPT_SORT_KEYS)
     except TypeError:
-        return "not JSON data"
+        return "not_json", ()
     return _checked(key)
 
 
 @lru_cache(maxsize=8192)
-def _checked(key: bytes) -> str | None:
+def _checked(key: bytes) -> _Why | None:
     """An EHR sends the same resources at every chart opening: each is checked once."""
     from fhir.resources.R4B import get_fhir_model_class
 
     res = orjson.loads(key)
     kind = res.get("resourceType")
     if not isinstance(kind, str):
-        return "no resourceType"
+        return "no_resource_type", ()
     try:
         model = get_fhir_model_class(kind)
     except KeyError:
-        return f"unknown resource type {kind!r} in FHIR R4"
+        return "unknown_resource_type", (("kind", kind),)
     try:
         model.model_validate(res)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()) if not str(p).startswith("function"))
-        return f"not a valid FHIR R4 {kind}: {where or kind}: {first.get('msg', 'invalid')}"
+        # the checker's own English words, and its error type for a translated sentence
+        values = {str(k): str(v) for k, v in (first.get("ctx") or {}).items()}
+        if isinstance(first.get("input"), str | int | float | bool):
+            values["input"] = repr(first["input"])
+        values |= {
+            "kind": kind,
+            "where": where or kind,
+            "detail": str(first.get("msg", "invalid")),
+            "problem": str(first.get("type", "")),
+        }
+        return "invalid_resource", tuple(values.items())
     return None
 
 
@@ -207,11 +207,13 @@ class _Importer:
         self.findings: list[_Entry] = []  # read once every scan is known
 
     # -- helpers --------------------------------------------------------------
-    def skip(self, entry: _Entry, reason: str) -> None:
-        self.unmapped.append(Unmapped(entry.path, reason))
+    def skip(self, entry: _Entry, why: Unused, /, **values: object) -> None:
+        """``entry`` (or a part of it) is not used: ``why`` is its catalogue code."""
+        self.unmapped.append(Unmapped.of(entry.path, why, **values))
 
-    def note(self, entry: _Entry, reason: str) -> None:
-        self.notes.append(Unmapped(entry.path, reason))
+    def note(self, entry: _Entry, why: Unused, /, **values: object) -> None:
+        """``entry`` is used under an assumption, said by ``why`` and ``values``."""
+        self.notes.append(Unmapped.of(entry.path, why, **values))
 
     def resolve(self, ref: Any) -> _Entry | None:
         if not isinstance(ref, dict) or not isinstance(ref.get("reference"), str):
@@ -238,7 +240,7 @@ class _Importer:
         for entry in self.entries:
             problem = _structure_error(entry.res)
             if problem is not None:
-                self.skip(entry, problem)
+                self.unmapped.append(Unmapped.of(entry.path, problem[0], **dict(problem[1])))
                 continue
             valid.append(entry)
             rid = entry.res.get("id")
@@ -266,13 +268,11 @@ class _Importer:
         for entry in self.entries:
             kind = entry.res["resourceType"]
             if _tagged_output(entry.res):
-                self.skipped.append(
-                    Unmapped(entry.path, "thyref assessment output: recomputed, not read back")
-                )
+                self.skipped.append(Unmapped.of(entry.path, "assessment_output"))
             elif kind in handlers:
                 handlers[kind](entry)
             elif kind not in done:
-                self.skip(entry, f"resource type {kind} is not used by thyref")
+                self.skip(entry, "resource_type", kind=kind)
         for entry in self.findings:
             self.read_finding(entry)
         for lesion in self.lesions:
@@ -346,7 +346,7 @@ class _Importer:
                 continue
             status = _code_in(res.get("verificationStatus"), c.VERIFICATION_STATUS)
             if {"entered-in-error", "refuted"} & set(status):
-                self.skip(entry, f"verification status {status[0]}")
+                self.skip(entry, "verification_status", status=status[0])
                 continue
             histology = _histology(res)
             if _is_secondary(res):
@@ -354,7 +354,7 @@ class _Importer:
             elif histology is not None or _is_primary(res):
                 primaries.append((entry, histology))
             else:
-                self.skip(entry, "not a thyroid cancer Condition (no mCODE profile or code)")
+                self.skip(entry, "not_thyroid_cancer")
         usable = [(e, h) for e, h in primaries if h is not None]
         if not usable:
             if primaries:
@@ -384,7 +384,7 @@ class _Importer:
         entry, histology = usable[0]
         for other, _ in primaries:
             if other is not entry:
-                self.skip(other, "a second primary cancer Condition; only the first is assessed")
+                self.skip(other, "second_primary")
         res = entry.res
         day = _day(res.get("onsetDateTime"))
         if day is None and isinstance(res.get("onsetPeriod"), dict):
@@ -422,7 +422,10 @@ class _Importer:
             words |= {x for x in _code_in(q, c.THYREF) if x in c.QUALIFIER_THYREF}
         if found is None:
             told = ", ".join(f"{x.get('system')}|{x.get('code')}" for x in _codings(location))
-            self.note(entry, f"body site {told or '(none)'} not recognised: site taken as 'other'")
+            if told:
+                self.note(entry, "body_site_unknown", code=told)
+            else:
+                self.note(entry, "body_site_missing")
             return "other"
         if found == "lymph_node_cervical_lateral":
             return "lymph_node_cervical_central" if "central" in words else found
@@ -437,13 +440,13 @@ class _Importer:
             ):
                 if word in words:
                     return site
-            self.note(entry, "lymph node with no region: taken as lateral cervical")
+            self.note(entry, "lymph_node_region")
             return "lymph_node_cervical_lateral"
         return found
 
     def add_lesion(self, entry: _Entry, lesion_id: str, site: str) -> Json | None:
         if any(lesion["id"] == lesion_id for lesion in self.lesions):
-            self.skip(entry, f"lesion id {lesion_id!r} is used twice")
+            self.skip(entry, "lesion_id_twice", lesion=lesion_id)
             return None
         lesion: Json = {"id": lesion_id, "site": site}
         self.lesions.append(lesion)
@@ -475,7 +478,7 @@ class _Importer:
         for entry in self.secondaries:
             sites = entry.res.get("bodySite") or []
             if not sites:
-                self.skip(entry, "secondary cancer Condition without bodySite")
+                self.skip(entry, "secondary_without_site")
                 continue
             qualifiers = [
                 ext.get("valueCodeableConcept")
@@ -491,17 +494,17 @@ class _Importer:
             lesion_id = ident[0] if ident and isinstance(ident[0], str) else None
             lesion_id = lesion_id or f"M-{entry.res.get('id') or len(self.lesions) + 1}"
             self.add_lesion(entry, str(lesion_id)[:64], site)
-            self.note(entry, f"metastasis with no tumour record: lesion {lesion_id!r} ({site})")
+            self.note(entry, "metastasis_as_lesion", lesion=lesion_id, site=site)
 
     # -- observations ----------------------------------------------------------------
     def read_observation(self, entry: _Entry) -> None:
         res = entry.res
         status = res.get("status")
         if status in ("entered-in-error", "cancelled"):
-            self.skip(entry, f"status {status}")
+            self.skip(entry, "status", status=status)
             return
         if res.get("dataAbsentReason"):
-            self.skip(entry, "no value (dataAbsentReason)")
+            self.skip(entry, "data_absent")
             return
         code = res.get("code")
         loinc = _code_in(code, c.LOINC)
@@ -521,22 +524,25 @@ class _Importer:
         ):
             self.read_variant(entry)
         elif c.DISEASE_STATUS in loinc:
-            self.skip(entry, "disease status is computed by thyref from the measurements")
+            self.skip(entry, "disease_status")
         elif own:
             self.read_own(entry, own[0])
         else:
             told = ", ".join(f"{x.get('system')}|{x.get('code')}" for x in _codings(code))
-            self.skip(entry, f"observation code {told or '(none)'} not recognised")
+            if told:
+                self.skip(entry, "observation_code", code=told)
+            else:
+                self.skip(entry, "observation_no_code")
 
     def read_size(self, entry: _Entry) -> None:
         res = entry.res
         day = _effective(res)
         lesion = self.focus_lesion(entry)
         if day is None:
-            self.skip(entry, "tumour size without a full effectiveDateTime")
+            self.skip(entry, "size_no_date")
             return
         if lesion is None:
-            self.skip(entry, "tumour size whose focus is not a known BodyStructure (lesion)")
+            self.skip(entry, "size_no_lesion")
             return
         quantity = None
         for comp in _components(res):
@@ -546,11 +552,11 @@ class _Importer:
             quantity = res.get("valueQuantity")
         size = _millimetres(quantity)
         if size is None:
-            self.skip(entry, "tumour size without a longest dimension (33728-7) in mm or cm")
+            self.skip(entry, "size_no_value")
             return
         measurements = self.shot(day).setdefault("measurements", {})
         if lesion.lesion_id in measurements:
-            self.skip(entry, f"a second size of lesion {lesion.lesion_id!r} on {day}")
+            self.skip(entry, "size_twice", lesion=lesion.lesion_id, date=day)
             return
         measurements[lesion.lesion_id] = size
 
@@ -559,7 +565,7 @@ class _Importer:
         res = entry.res
         day = _effective(res)
         if day is None:
-            self.skip(entry, "whole-body scan without a full effectiveDateTime")
+            self.skip(entry, "scan_no_date")
             return
         scan: Json = {"date": day}
         for comp in _components(res):
@@ -573,9 +579,10 @@ class _Importer:
                 if _has_code(code, c.THYREF, name):
                     word = next((w for w in words if w in allowed), None)
                     if word is None:
-                        self.skip(
-                            entry, f"{name} value {words[0] if words else '(none)'} not recognised"
-                        )
+                        if words:
+                            self.skip(entry, "scan_value_unknown", component=name, value=words[0])
+                        else:
+                            self.skip(entry, "scan_value_missing", component=name)
                         return
                     scan[key] = word
             quantity = comp.get("valueQuantity")
@@ -583,11 +590,11 @@ class _Importer:
                 value_tsh = _number(quantity.get("value"))
                 unit = _lab_unit("tsh", quantity)
                 if value_tsh is None or unit is None:
-                    self.skip(entry, "TSH of the scan without a value in m[IU]/L")
+                    self.skip(entry, "scan_tsh")
                     return
                 scan["tsh"] = _plain(value_tsh * unit[1])
         if "kind" not in scan:
-            self.skip(entry, f"whole-body scan without a {c.SCAN_KIND} component")
+            self.skip(entry, "scan_no_kind", component=c.SCAN_KIND)
             return
         derived = _extension(res, c.SCAN_RAI_DERIVED)
         given = _extension(res, "scan-rai-date")
@@ -619,14 +626,14 @@ class _Importer:
                 scan = self.scan_of.get(id(target.res))
         lesion = self.focus_lesion(entry)
         if scan is None or lesion is None:
-            self.skip(entry, "scan finding without its whole-body scan or its lesion (focus)")
+            self.skip(entry, "finding_unlinked")
             return
         value = _finding(res)
         if value is None:
-            self.skip(entry, "scan finding without a yes/no/equivocal/not-visualized value")
+            self.skip(entry, "finding_no_value")
             return
         if lesion.lesion_id in scan["findings"]:
-            self.skip(entry, f"a second finding for lesion {lesion.lesion_id!r} on one scan")
+            self.skip(entry, "finding_twice", lesion=lesion.lesion_id)
             return
         scan["findings"][lesion.lesion_id] = value
 
@@ -634,18 +641,21 @@ class _Importer:
         res = entry.res
         day = _effective(res)
         if day is None:
-            self.skip(entry, f"{test} result without a full effectiveDateTime")
+            self.skip(entry, "lab_no_date", test=test)
             return
         quantity = res.get("valueQuantity")
         if not isinstance(quantity, dict) or _number(quantity.get("value")) is None:
-            self.skip(entry, f"{test} result without a numeric valueQuantity")
+            self.skip(entry, "lab_no_value", test=test)
             return
         value = _number(quantity.get("value"))
         assert value is not None
         converted = _lab_unit(test, quantity)
         if converted is None:
             told = quantity.get("code") or quantity.get("unit")
-            self.skip(entry, f"{test} unit {told!r} not recognised")
+            if told:
+                self.skip(entry, "lab_unit_unknown", test=test, unit=told)
+            else:
+                self.skip(entry, "lab_unit_missing", test=test)
             return
         unit, factor = converted
         lab: Json = {"date": day, "test": test, "value": _plain(value * factor), "unit": unit}
@@ -653,7 +663,7 @@ class _Importer:
         if comparator in ("<", "<="):
             lab["below_detection"] = True
         elif comparator is not None:
-            self.note(entry, f"comparator {comparator!r} ignored: value taken as measured")
+            self.note(entry, "comparator", comparator=comparator)
         flags = {x for i in res.get("interpretation") or [] for x in _code_in(i, c.INTERPRETATION)}
         if flags & c.POSITIVE_INTERPRETATION:
             lab["positive"] = True
@@ -676,11 +686,11 @@ class _Importer:
         res = entry.res
         presence = _code_in(res.get("valueCodeableConcept"), c.LOINC)
         if "LA9634-2" in presence:
-            self.skip(entry, "negative result (variant absent) is not held in a thyref case")
+            self.skip(entry, "variant_absent")
             return
         found = variant_of(res)
         if found is None:
-            self.skip(entry, "genomic variant without a gene studied (48018-6, HGNC)")
+            self.skip(entry, "variant_no_gene")
             return
         day = _effective(res)
         if day is not None:
@@ -699,7 +709,7 @@ class _Importer:
         if code == c.RAI_UPTAKE and lesion is not None:
             value = _uptake(res)
             if value is None:
-                self.skip(entry, "iodine uptake without a yes/no value")
+                self.skip(entry, "uptake_no_value")
                 return
             previous = self.uptake.get(lesion.lesion_id)
             if previous is None or (day or "") >= previous[0]:
@@ -712,18 +722,18 @@ class _Importer:
         elif code == c.NON_TARGET_STATUS and lesion is not None and day and value_codes:
             status = value_codes[0].replace("-", "_")
             if status not in ("present", "absent", "unequivocal_progression"):
-                self.skip(entry, f"non-target status {value_codes[0]!r} not recognised")
+                self.skip(entry, "non_target_status", status=value_codes[0])
                 return
             self.shot(day).setdefault("non_target", {})[lesion.lesion_id] = status
         elif code == c.NEW_LESIONS and day and isinstance(boolean, bool):
             self.shot(day)["new_lesions"] = boolean
         elif code == c.ASSESSED_RESPONSE and day and value_codes:
             if value_codes[0] not in ("CR", "PR", "SD", "PD", "NE"):
-                self.skip(entry, f"response {value_codes[0]!r} not recognised")
+                self.skip(entry, "response", response=value_codes[0])
                 return
             self.shot(day)["assessed_response"] = value_codes[0]
         else:
-            self.skip(entry, f"thyref code {code!r} with a missing focus, date or value")
+            self.skip(entry, "own_code_incomplete", code=code)
 
     # -- medication ------------------------------------------------------------------
     def medication_concept(self, res: Json) -> Any:
@@ -736,17 +746,17 @@ class _Importer:
         res = entry.res
         concept = self.medication_concept(res)
         if not _has_code(concept, c.ATC, c.I131_ATC):
-            self.skip(entry, "administration of a medicine other than I-131 (ATC V10XA01)")
+            self.skip(entry, "not_iodine")
             return
         if res.get("status") in ("entered-in-error", "not-done", "stopped"):
-            self.skip(entry, f"status {res.get('status')}")
+            self.skip(entry, "status", status=res.get("status"))
             return
         day = _effective(res)
         dose = (res.get("dosage") or {}).get("dose")
         activity = _number(dose.get("value")) if isinstance(dose, dict) else None
         unit = (dose.get("code") or dose.get("unit")) if isinstance(dose, dict) else None
         if day is None or activity is None or unit not in c.ACTIVITY_UNITS:
-            self.skip(entry, "I-131 without a full date or an activity in MBq, GBq or mCi")
+            self.skip(entry, "rai_incomplete")
             return
         rai: Json = {"date": day, "activity": _plain(activity), "unit": unit}
         response = _extension(res, "rai-response")
@@ -761,17 +771,17 @@ class _Importer:
         if not name:
             name = next((x.get("display") for x in _codings(concept) if x.get("display")), None)
         if res.get("status") not in ("active", "intended") or not name:
-            self.skip(entry, "medicine statement that is not active or has no name")
+            self.skip(entry, "statement_unusable")
             return
         if "on_systemic_therapy" in self.clinical:
-            self.skip(entry, "a second current medicine; only the first is kept")
+            self.skip(entry, "second_medicine")
             return
         self.clinical["on_systemic_therapy"] = str(name)
 
     def read_imaging_study(self, entry: _Entry) -> None:
         day = _day(entry.res.get("started"))
         if day is None:
-            self.skip(entry, "imaging study without a full start date")
+            self.skip(entry, "imaging_no_date")
             return
         self.shot(day)
 

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
+from thyref.fhir.unused import unmapped_text
 from thyref.storage import repository as repo
 from thyref.web import cases as case_ops
 from thyref.web.assessing import assess_one, engine_version, load_case, parse_case
@@ -267,7 +268,8 @@ def health() -> dict[str, str]:
         200: {
             "description": (
                 "the assessment (case-format.md output); for FHIR input, with `unmapped`: "
-                "the resources (or parts) not taken into the case, each with its path and why"
+                "the resources (or parts) not taken into the case, each with its path, why "
+                "(`reason`, English) and `text` (why, in the request's language)"
             ),
             "content": {"application/json": {"schema": {"type": "object"}}},
         },
@@ -280,7 +282,8 @@ def assess_case(body: bytes = Depends(raw_body), lang: Lang = "fr") -> Response:
 
     The body is a `thyref-case/1` case, or FHIR R4: a Bundle (collection, searchset,
     transaction) or one patient's resources as NDJSON, read as in docs/fhir-mapping.md.
-    For FHIR input the answer adds `unmapped` (what was not used, with the resource path);
+    For FHIR input the answer adds `unmapped` (what was not used, with the resource path,
+    the English `reason` and its `text` in `lang`);
     a Bundle with no usable primary cancer is a 422 naming what is missing.
     """
     # A sync route: FastAPI runs it in its thread pool, so a large case (up to the limits
@@ -289,7 +292,8 @@ def assess_case(body: bytes = Depends(raw_body), lang: Lang = "fr") -> Response:
     if fhir is None:
         return _json(assess_one(load_case(body), lang))
     assessment = assess_one(parse_case(fhir.case), lang)
-    return _json({**assessment, "unmapped": [u.as_dict() for u in fhir.unmapped]})
+    unmapped = [{**u.as_dict(), "text": unmapped_text(u, lang)} for u in fhir.unmapped]
+    return _json({**assessment, "unmapped": unmapped})
 
 
 @router.get("/faq", responses={422: ERRORS[422]})

@@ -17,6 +17,7 @@ from thyref.domain import Case
 from thyref.domain.messages import error_text, problem_text
 from thyref.fhir.exporter import case_to_bundle
 from thyref.fhir.importer import FhirImportError, ImportResult
+from thyref.fhir.unused import unmapped_text
 from thyref.storage import CaseExists, CaseNotFound, Forbidden, StaleVersion
 from thyref.storage import repository as repo
 from thyref.web import cases as case_ops
@@ -722,7 +723,7 @@ def _import_fhir(p: Page, fhir: ImportResult, text: str) -> Response:
         "import.html",
         text="",
         imported=stored.summary,
-        unmapped=[(u.path, u.reason) for u in fhir.unmapped],
+        unmapped=[(u.path, unmapped_text(u, p.t.lang)) for u in fhir.unmapped],
     )
 
 

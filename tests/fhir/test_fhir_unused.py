@@ -1,0 +1,204 @@
+"""Why a FHIR part was not used: every code said in French and English from the catalogue."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_fhir_import import bundle, primary
+
+from thyref.domain.messages import LANGS, Lang, catalogue, text
+from thyref.fhir import importer
+from thyref.fhir.importer import bundle_to_case
+from thyref.fhir.unused import PREFIX, UNUSED, Unmapped, unmapped_text
+
+# one example of the values each code quotes (as the importer passes them)
+SAMPLES: dict[str, dict[str, str]] = {
+    "not_json": {},  # a resource orjson cannot write
+    "no_resource_type": {},  # {"id": "x"} with no resourceType
+    "unknown_resource_type": {"kind": "Foo"},  # not an R4 type
+    "invalid_resource": {  # the checker's English words kept when no translation exists
+        "kind": "Patient",
+        "where": "birthDate",
+        "detail": "Date value string does not match spec regex.",
+        "problem": "date_not_known",
+    },
+    "resource_type": {"kind": "Encounter"},  # a valid resource thyref does not read
+    "assessment_output": {},  # thyref's own output, tagged
+    "status": {"status": "entered-in-error"},  # Observation or MedicationAdministration
+    "verification_status": {"status": "refuted"},  # a Condition ruled out
+    "not_thyroid_cancer": {},  # e.g. a diabetes Condition
+    "second_primary": {},  # two primary thyroid cancers
+    "secondary_without_site": {},  # metastasis Condition, no bodySite
+    "body_site_unknown": {"code": "http://snomed.info/sct|12345"},  # unknown SNOMED site
+    "body_site_missing": {},  # a site with no coding at all
+    "lymph_node_region": {},  # node with no central/lateral/upper/lower qualifier
+    "lesion_id_twice": {"lesion": "T1"},  # two BodyStructures with one identifier
+    "metastasis_as_lesion": {"lesion": "M-c9", "site": "lung"},  # lesion made from a Condition
+    "data_absent": {},  # Observation with dataAbsentReason
+    "disease_status": {},  # LOINC 97509-4, computed by thyref
+    "observation_code": {"code": "http://loinc.org|29463-7"},  # body weight
+    "observation_no_code": {},  # code with no coding (text only)
+    "size_no_date": {},  # tumour size without effectiveDateTime
+    "size_no_lesion": {},  # tumour size whose focus is unknown
+    "size_no_value": {},  # tumour size in inches
+    "size_twice": {"lesion": "T1", "date": "2014-04-06"},  # two sizes, one lesion, one day
+    "scan_no_date": {},  # whole-body scan without date
+    "scan_value_unknown": {"component": "scan-kind", "value": "pet"},  # unknown scan kind
+    "scan_value_missing": {"component": "scan-preparation"},  # component with no value
+    "scan_tsh": {},  # TSH in the scan in ng/mL
+    "scan_no_kind": {"component": "scan-kind"},  # scan without its kind
+    "finding_unlinked": {},  # finding with no scan
+    "finding_no_value": {},  # finding with an unknown value
+    "finding_twice": {"lesion": "L1"},  # two findings for L1 on one scan
+    "lab_no_date": {"test": "thyroglobulin"},  # Tg without date
+    "lab_no_value": {"test": "tsh"},  # TSH without a number
+    "lab_unit_unknown": {"test": "calcitonin", "unit": "mmol/L"},  # calcitonin in mmol/L
+    "lab_unit_missing": {"test": "cea"},  # CEA without unit
+    "comparator": {"comparator": ">"},  # "> 300": taken as 300
+    "variant_absent": {},  # LA9634-2: absent
+    "variant_no_gene": {},  # variant without 48018-6
+    "uptake_no_value": {},  # uptake Observation with no yes/no
+    "non_target_status": {"status": "gone"},  # not present/absent/unequivocal-progression
+    "response": {"response": "MR"},  # not CR/PR/SD/PD/NE
+    "own_code_incomplete": {"code": "lesion-resected"},  # thyref flag without a focus
+    "not_iodine": {},  # an administration of another medicine
+    "rai_incomplete": {},  # I-131 in mL
+    "statement_unusable": {},  # a stopped MedicationStatement
+    "second_medicine": {},  # two current medicines
+    "imaging_no_date": {},  # ImagingStudy without started
+}
+
+# what a value is said as when it is a thyref word (site, lab test), per language
+WORDS: dict[tuple[str, str], dict[Lang, str]] = {
+    ("site", "lung"): {"fr": "poumon", "en": "lung"},
+    ("test", "thyroglobulin"): {"fr": "Thyroglobuline", "en": "Thyroglobulin"},
+    ("test", "tsh"): {"fr": "TSH", "en": "TSH"},
+    ("test", "calcitonin"): {"fr": "Calcitonine", "en": "Calcitonin"},
+    ("test", "cea"): {"fr": "ACE", "en": "CEA"},
+}
+
+
+def test_the_table_covers_every_code() -> None:
+    assert set(SAMPLES) == set(UNUSED)
+
+
+@pytest.mark.parametrize("code", UNUSED)
+def test_every_code_is_said_in_french_and_english_with_its_values(code: Any) -> None:
+    params = SAMPLES[code]
+    item = Unmapped.of("Bundle.entry[3].resource(Observation/o1)", code, **params)
+    said = {lang: unmapped_text(item, lang) for lang in LANGS}
+    for lang in LANGS:
+        assert PREFIX + code in catalogue()[lang], lang
+        assert "{" not in said[lang] and "}" not in said[lang], said[lang]
+        for name, value in params.items():
+            if name == "problem":  # the checker's error type: it picks a sentence, not quoted
+                continue
+            shown = WORDS.get((name, value), {}).get(lang, value)
+            assert shown in said[lang], (lang, name, shown)
+    assert said["fr"] != said["en"]  # written in French, not left in English
+    assert item.reason == said["en"]  # logs and JSON keep the English sentence
+    assert item.as_dict() == {"path": item.path, "reason": said["en"]}
+
+
+def test_a_checker_complaint_is_said_in_french_when_the_catalogue_knows_it() -> None:
+    missing = {"resourceType": "Observation", "id": "o1", "status": "final"}  # no code
+    extra = {"resourceType": "Patient", "id": "p1", "foo": 1}  # no such element in R4
+    result = bundle_to_case(bundle(primary(), missing, extra))
+    first, second = result.unmapped
+    assert unmapped_text(first, "fr") == (
+        "ressource Observation non conforme à FHIR R4 : code : champ obligatoire manquant"
+    )
+    assert unmapped_text(first, "en") == (
+        "not a valid FHIR R4 Observation: code: required field is missing"
+    )
+    assert unmapped_text(second, "fr") == (
+        "ressource Patient non conforme à FHIR R4 : foo : élément non prévu par FHIR R4"
+    )
+
+
+def test_a_checker_sentence_missing_a_value_falls_back_to_the_checker_words() -> None:
+    told = {"kind": "Patient", "where": "gender", "detail": "Input should be 'male'"}
+    full = Unmapped.of("x", "invalid_resource", **told, problem="enum", input="'zz'",
+                       expected="'male', 'female'")  # fmt: skip
+    assert unmapped_text(full, "fr") == (
+        "ressource Patient non conforme à FHIR R4 : gender : "
+        "valeur inconnue 'zz' ; valeurs possibles : 'male', 'female'"
+    )
+    # problem.enum quotes {input} and {expected}: without them, no placeholder is shown
+    short = Unmapped.of("x", "invalid_resource", **told, problem="enum")
+    assert unmapped_text(short, "fr") == (
+        "ressource Patient non conforme à FHIR R4 : gender : Input should be 'male'"
+    )
+
+
+def test_the_french_of_some_reasons_reads_as_written() -> None:
+    # worked out by hand from the catalogue sentences and the importer's values
+    cases = [
+        (
+            Unmapped.of("x", "observation_code", code="http://loinc.org|29463-7"),
+            "code d'observation http://loinc.org|29463-7 non reconnu",
+        ),
+        (
+            Unmapped.of("x", "lab_unit_unknown", test="tg_antibodies", unit="mmol/L"),
+            "Anticorps anti-Tg : unité « mmol/L » non reconnue",
+        ),
+        (
+            Unmapped.of("x", "metastasis_as_lesion", lesion="M-c9", site="bone"),
+            "métastase sans lésion décrite : lésion « M-c9 » créée (os)",
+        ),
+    ]
+    for item, french in cases:
+        assert unmapped_text(item, "fr") == french
+
+
+def test_an_item_without_a_code_is_said_by_its_reason() -> None:
+    item = Unmapped("Bundle.entry[0]", "some English reason")
+    assert unmapped_text(item, "fr") == "some English reason"
+    assert item.text("en") == "some English reason"
+
+
+def test_checker_detail_sentences_exist_in_both_languages() -> None:
+    details = [k for k in catalogue()["fr"] if k.startswith(PREFIX + "detail.")]
+    assert details  # extra_forbidden, value_error
+    for key in details:
+        assert key in catalogue()["en"]
+        assert text(key, "fr", {"detail": "d"}) != text(key, "en", {"detail": "d"})
+
+
+# ---------------------------------------------------------------- the importer's calls
+
+
+def _calls() -> list[tuple[str, ast.Call]]:
+    tree = ast.parse(Path(importer.__file__).read_text(encoding="utf-8"))
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in ("skip", "note", "of", "Unmapped"):
+                out.append((name, node))
+    return out
+
+
+def test_the_importer_says_why_by_a_catalogue_code_only() -> None:
+    calls = _calls()
+    assert len(calls) > 40
+    used: set[str] = set()
+    for name, call in calls:
+        where = f"importer.py line {call.lineno}"
+        assert name != "Unmapped", f"{where}: build items with Unmapped.of(path, code, ...)"
+        why = call.args[1]
+        if isinstance(why, ast.Constant):
+            assert why.value in UNUSED, f"{where}: {why.value!r} is not an Unused code"
+            used.add(why.value)
+        else:  # skip/note pass their typed code on; the structure check returns its own
+            assert name == "of" and ast.unparse(why) in ("why", "problem[0]"), where
+        assert not any(isinstance(a, ast.JoinedStr) for a in call.args), where
+    # _checked returns the structure codes as the first item of a tuple
+    source = Path(importer.__file__).read_text(encoding="utf-8")
+    structure = {"not_json", "no_resource_type", "unknown_resource_type", "invalid_resource"}
+    assert all(f'return "{code}", ' in source for code in structure)
+    assert used | structure == set(UNUSED)  # no code left unused
