@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from thyref.domain import assess, parse_case
+from thyref.domain.messages import problem_text
 from thyref.domain.rules import load_rules
 from thyref.errors import CaseFormatError, CaseValidationError
 from thyref.fhir.importer import FhirImportError, bundle_to_case, ndjson_to_case
@@ -189,6 +190,60 @@ def test_primary_without_histology_names_the_extension() -> None:
     assert caught.value.problems[0].path == (
         "Bundle.entry[0].resource(Condition/primary).extension[mcode-histology-morphology-behavior]"
     )
+
+
+def _no_date() -> Json:
+    condition = primary()
+    del condition["onsetDateTime"]
+    return condition
+
+
+def _two_patients() -> list[Json]:
+    other = dict(primary(), id="primary-2", subject={"reference": "Patient/p2"})
+    return [patient(), primary(), dict(patient(), id="p2"), other]
+
+
+@pytest.mark.parametrize(
+    ("resources", "code", "fr", "en"),
+    [
+        # only a lab value: no primary cancer to assess
+        (
+            [patient(), lab("3013-0", "2013-01-10", 12, "ng/mL")],
+            "fhir_no_primary",
+            "aucun cancer primitif exploitable",
+            "no usable primary cancer",
+        ),
+        # a primary cancer without a diagnosis date
+        (
+            [_no_date()],
+            "fhir_no_diagnosis_date",
+            "pas de date de diagnostic",
+            "has no diagnosis date",
+        ),
+        # two patients in one Bundle: the count is said
+        (
+            _two_patients(),
+            "fhir_many_patients",
+            "les ressources décrivent 2 patients",
+            "the resources describe 2 patients",
+        ),
+    ],
+)
+def test_import_refusals_are_said_in_each_language(
+    resources: list[Json], code: str, fr: str, en: str
+) -> None:
+    with pytest.raises(FhirImportError) as caught:
+        bundle_to_case(bundle(*resources))
+    problem = caught.value.problems[0]
+    assert problem.code == code
+    assert fr in problem_text(problem, "fr") and "{" not in problem_text(problem, "fr")
+    assert en in problem_text(problem, "en")
+
+
+def test_an_entry_without_a_resource_is_said_in_french() -> None:
+    with pytest.raises(FhirImportError) as caught:
+        bundle_to_case({"resourceType": "Bundle", "type": "collection", "entry": [{}]})
+    assert problem_text(caught.value.problems[0], "fr") == "entrée sans objet resource"
 
 
 def test_not_fhir_at_all_is_a_format_error() -> None:

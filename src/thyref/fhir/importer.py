@@ -308,6 +308,7 @@ class _Importer:
                         f"the resources describe {len(patients)} patients; "
                         "import one patient at a time",
                         "fhir_many_patients",
+                        (("count", str(len(patients))),),
                     )
                 ]
             )
@@ -1008,7 +1009,9 @@ def _entries(data: Json | list[Json]) -> list[_Entry]:
     out = []
     for base, res, full in resources:
         if not isinstance(res, dict):
-            raise FhirImportError([Problem(base or "Bundle", "entry without a resource object")])
+            raise FhirImportError(
+                [Problem(base or "Bundle", "entry without a resource object", "fhir_entry")]
+            )
         path = (
             _label(base, res)
             if base.startswith("Bundle")
