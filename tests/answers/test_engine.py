@@ -85,6 +85,15 @@ def test_questions_find_their_topic(engine: AnswerEngine, question: str, topic: 
         "traitement du mélanome avec mutation BRAF",  # another cancer with a shared gene
         "vaccin contre la fièvre jaune sous Lenvima",  # another vaccine
         "cytoponction d'un nodule thyroïdien bénin",  # general thyroid question
+        # fever, chills, an infection or a cough on treatment: were answered with the
+        # list of approved drugs (the drug name matched, the symptom was unknown)
+        "j'ai de la fièvre sous lenvatinib que faire",  # fever on a kinase inhibitor
+        "I have a fever on sorafenib what should I do",  # the same, in English
+        "j'ai des frissons sous lenvatinib",  # chills
+        "j'ai une infection urinaire, je continue le lenvatinib ?",  # an infection
+        "I have an infection can I keep taking sorafenib",  # the same, in English
+        "je tousse beaucoup depuis une semaine sous sorafenib",  # a cough
+        "j'ai mal à la gorge depuis l'iode",  # sore throat after iodine
     ],
 )
 def test_off_topic_questions_are_declined(engine: AnswerEngine, question: str) -> None:
