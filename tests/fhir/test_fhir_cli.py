@@ -63,9 +63,14 @@ def test_import_says_why_in_french_by_default(tmp_path: Path) -> None:
 
 def test_import_without_primary_cancer_exits_2(tmp_path: Path) -> None:
     bundle = {"resourceType": "Bundle", "type": "collection", "entry": []}
-    done = runner.invoke(app, ["fhir", "import", _write(tmp_path, "b.json", bundle)])
+    path = _write(tmp_path, "b.json", bundle)
+    done = runner.invoke(app, ["fhir", "import", path])
     assert done.exit_code == 2
-    assert "Bundle" in done.stderr and "primary cancer" in done.stderr
+    # the problem's path, then why, in the command's language (French by default)
+    assert "  Bundle: aucun cancer primitif exploitable" in done.stderr, done.stderr
+    english = runner.invoke(app, ["fhir", "import", path, "--lang", "en"])
+    assert english.exit_code == 2
+    assert "  Bundle: no usable primary cancer" in english.stderr, english.stderr
 
 
 def test_export_writes_a_bundle(tmp_path: Path) -> None:
