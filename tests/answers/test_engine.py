@@ -94,6 +94,20 @@ def test_questions_find_their_topic(engine: AnswerEngine, question: str, topic: 
         "I have an infection can I keep taking sorafenib",  # the same, in English
         "je tousse beaucoup depuis une semaine sous sorafenib",  # a cough
         "j'ai mal à la gorge depuis l'iode",  # sore throat after iodine
+        # how much of a drug to take: only the prescriber answers (were matched to the
+        # Covid vaccine or hand-foot syndrome topics by the word "dose" or the drug)
+        "quelle dose de lenvatinib dois-je prendre",  # a dose asked
+        "what dose of sorafenib should I take",  # the same, in English
+        "puis-je augmenter ma dose de lenvatinib moi-même",  # changing one's dose
+        # side effects no topic covers, named with a drug (were answered with the list of
+        # approved drugs)
+        "j'ai des vertiges sous Lenvima",  # dizziness
+        "I feel dizzy on lenvatinib",  # the same, in English
+        "mes jambes gonflent sous sorafenib",  # oedema
+        "my ankles are swollen since starting cabozantinib",  # the same, in English
+        "j'ai mal au foie sous lenvatinib",  # the liver
+        "la lenvatinib peut-elle abîmer les reins ?",  # the kidneys
+        "est-ce que l'iode 131 rend stérile",  # fertility (was the scan-resolution topic)
     ],
 )
 def test_off_topic_questions_are_declined(engine: AnswerEngine, question: str) -> None:
@@ -102,6 +116,30 @@ def test_off_topic_questions_are_declined(engine: AnswerEngine, question: str) -
     assert answer.body_markdown is None
     assert answer.message is not None and answer.care_team_reminder in answer.message
     assert answer.score < 0.5
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # the dose of radioactive iodine is a topic: "dose" alone does not decline
+        ("quelle dose d'iode 131 maximum peut-on recevoir", "rai-how-many"),
+        ("what dose of radioactive iodine can I receive in total", "rai-how-many"),
+        # a French "dosage" is a lab measurement, not a drug dose
+        (
+            "Quel rôle joue le dosage de thyroglobuline dans le diagnostic ?",
+            "refractory-criteria-tg",
+        ),
+        # swollen neck nodes are a topic: only swollen legs or ankles are off-topic
+        ("les ganglions gonflés dans le cou sont-ils des métastases ?", "neck-lymph-nodes"),
+        ("swollen lymph nodes in my neck after thyroid cancer", "neck-lymph-nodes"),
+        # a fever after the Covid vaccine is the vaccine topic's own question
+        ("le vaccin covid donne de la fièvre ?", "covid-vaccine"),
+    ],
+)
+def test_words_of_declined_subjects_leave_covered_questions_answered(
+    engine: AnswerEngine, question: str, topic: str
+) -> None:
+    assert engine.ask(question).topic == topic
 
 
 @pytest.mark.parametrize(
