@@ -108,6 +108,12 @@ def test_questions_find_their_topic(engine: AnswerEngine, question: str, topic: 
         "j'ai mal au foie sous lenvatinib",  # the liver
         "la lenvatinib peut-elle abîmer les reins ?",  # the kidneys
         "est-ce que l'iode 131 rend stérile",  # fertility (was the scan-resolution topic)
+        # getting ready for iodine: decided by the nuclear medicine team
+        "should I stop levothyroxine before my iodine treatment",  # was lung nodules
+        # remedies outside medicine (was the cure-after-removal topic)
+        "les plantes peuvent-elles guérir mon cancer de la thyroïde ?",
+        # radiation safety of the family (was the heredity answer of mutation-testing)
+        "l'iode radioactif est-il dangereux pour mes enfants",
     ],
 )
 def test_off_topic_questions_are_declined(engine: AnswerEngine, question: str) -> None:
@@ -134,6 +140,8 @@ def test_off_topic_questions_are_declined(engine: AnswerEngine, question: str) -
         ("swollen lymph nodes in my neck after thyroid cancer", "neck-lymph-nodes"),
         # a fever after the Covid vaccine is the vaccine topic's own question
         ("le vaccin covid donne de la fièvre ?", "covid-vaccine"),
+        # whether one's children inherit the cancer is the mutation-testing topic's
+        ("mes enfants risquent-ils d'hériter de mon cancer de la thyroïde ?", "mutation-testing"),
     ],
 )
 def test_words_of_declined_subjects_leave_covered_questions_answered(
