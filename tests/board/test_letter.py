@@ -93,3 +93,19 @@ def test_letter_before_the_meeting_says_nothing_is_decided() -> None:
     text = render_letter_text(build_letter(case, assessed(case, "fr"), "fr"))
     assert "rien n'est encore décidé" in text
     assert "Ce qu'ils vont discuter" in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "glossary_line"),
+    [
+        # French typography: a no-break space before the colon
+        ("fr", "  RCP\u00a0: Réunion de concertation pluridisciplinaire"),
+        # English: none (the PDF had " : " in English, the text ": " in French)
+        ("en", "  RCP (tumour board): Multidisciplinary team meeting"),
+    ],
+)
+def test_the_glossary_colon_is_written_the_readers_way(lang: str, glossary_line: str) -> None:
+    case, _ = load_example("demo-003")
+    a = assessed(case, lang)
+    letter = build_letter(case, a, lang, decision=_decision_of_everything(a))
+    assert glossary_line in render_letter_text(letter)

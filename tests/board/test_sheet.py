@@ -146,3 +146,22 @@ def test_sheets_render_from_several_threads_at_once() -> None:
         )
     for i, pdf in enumerate(pdfs):
         assert f"Q{i}" in pdf_text(pdf)
+
+
+@pytest.mark.parametrize(
+    ("lang", "asked"),
+    [
+        # French typography: a no-break space before the colon (was a plain space in the
+        # HTML and no space at all in the PDF)
+        ("fr", "<strong>Question</strong>\u00a0: Q ?"),
+        # English: no space before it (was " : " in the HTML)
+        ("en", "<strong>Question</strong>: Q ?"),
+    ],
+)
+def test_the_question_is_introduced_with_the_readers_colon(lang: str, asked: str) -> None:
+    case, _ = load_example("demo-003")
+    sheet = build_sheet(case, assessed(case, lang), lang, question="Q ?")
+    assert asked in render_html(sheet)
+    # in the PDF too (the text extractor may give the no-break space as a space)
+    pattern = r"Question[\u00a0 ]: Q \?" if lang == "fr" else r"Question: Q \?"
+    assert re.search(pattern, pdf_text(render_pdf(sheet)))

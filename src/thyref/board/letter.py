@@ -127,6 +127,7 @@ def build_letter(
         "intro": intro,
         "sections": sections,
         "glossary_title": bt("letter.h.words", lang),
+        "colon": bt("label.colon", lang),  # "\u00a0: " in French, ": " in English
         "glossary": explained_terms(body, lang),
         "closing": bt("letter.closing", lang),
         "footer": bt("letter.footer", lang),
@@ -148,7 +149,7 @@ def render_letter_text(letter: Letter) -> str:
         out.append("")
     if letter["glossary"]:
         out.append(letter["glossary_title"])
-        out += [f"  {g['term']}: {g['definition']}" for g in letter["glossary"]]
+        out += [f"  {g['term']}{letter['colon']}{g['definition']}" for g in letter["glossary"]]
         out.append("")
     out += [letter["closing"], "", letter["footer"], ""]
     return "\n".join(out)

@@ -363,7 +363,7 @@ LABEL_KEYS = (
     "c.halving", "c.status", "c.priority", "c.option", "c.sources", "c.criterion",
     "c.evidence", "c.rule", "d.meeting", "d.options", "d.free_text", "d.specialties", "d.follow_up",
     "d.author", "no_molecular", "no_imaging", "no_markers", "no_missing", "no_options",
-    "draft",
+    "draft", "colon",
 )  # fmt: skip
 
 
