@@ -140,6 +140,10 @@ def test_off_topic_questions_are_declined(engine: AnswerEngine, question: str) -
         ("swollen lymph nodes in my neck after thyroid cancer", "neck-lymph-nodes"),
         # a fever after the Covid vaccine is the vaccine topic's own question
         ("le vaccin covid donne de la fièvre ?", "covid-vaccine"),
+        # whether one's own medullary cancer is refractory (was the epidemiology topic,
+        # whose questions count refractory medullary cancers)
+        ("j'ai un cancer médullaire, suis-je réfractaire ?", "refractory-definition"),
+        ("I have medullary thyroid cancer, am I refractory?", "refractory-definition"),
         # whether one's children inherit the cancer is the mutation-testing topic's
         ("mes enfants risquent-ils d'hériter de mon cancer de la thyroïde ?", "mutation-testing"),
     ],
