@@ -108,25 +108,3 @@ def test_as_of_day_is_used_and_kept(tmp_path: Path) -> None:
     bad = runner.invoke(app, [*args, "--as-of", "31/01/2026"])
     assert bad.exit_code == 2
     assert "--as-of" in bad.output
-
-
-@pytest.mark.parametrize(
-    ("value", "lang", "said"),
-    [
-        # English groups thousands with a comma
-        (1085.4, "en", "1,085"),
-        # French with a narrow no-break space: "1,085" would read 1.085 there
-        (1085.4, "fr", "1\u202f085"),
-        (7763.5, "fr", "7\u202f764"),  # rounded to the unit
-        (1_234_567, "fr", "1\u202f234\u202f567"),
-        # below a thousand: nothing to group
-        (999, "fr", "999"),
-        (0.0, "en", "0"),
-    ],
-)
-def test_rates_are_whole_numbers_grouped_the_readers_way(
-    value: float, lang: str, said: str
-) -> None:
-    from thyref.cli.cohort_commands import whole
-
-    assert whole(value, lang) == said  # type: ignore[arg-type]

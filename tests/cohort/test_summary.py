@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -9,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from thyref.cohort.runner import run_cohort
-from thyref.cohort.summary import render_html, render_text, summarise
+from thyref.cohort.summary import Summary, render_html, render_text, summarise
+from thyref.domain.messages import text
 
 from .support import expected_row, write_ndjson
 
@@ -64,6 +67,31 @@ def test_html_has_inline_svg_plots_and_escapes_text(
     assert page.count("<svg") == 3
     assert '<html lang="en">' in page
     assert "New refractory cases by year of diagnosis and category" in page
+
+
+def test_plots_say_words_beside_codes_and_whole_years(
+    run: tuple[Path, list[dict[str, object]]],
+) -> None:
+    out, _ = run
+    summary = summarise(out)
+    page = render_html(summary, "fr")
+    plots = page[page.index("<svg") : page.rindex("</svg>")]
+    # each option in words with its code beside them (the plot showed codes alone)
+    best = summary.options[0][0]
+    said = html.unescape(plots)
+    assert f"({best})" in said
+    assert text(f"title.{best}", "fr").split(" ")[0] in said
+    # years on the axis are whole years (the axis read 2007.5)
+    ticks = re.findall(r">(\d{4}(?:[.,]\d)?)<", said)
+    assert ticks and all(re.fullmatch(r"\d{4}", t) for t in ticks), ticks
+
+
+def test_large_counts_are_grouped_the_readers_way() -> None:
+    summary = Summary(rows=12_345, errors=1_002)
+    assert "12\u202f345 patients évalués, 1\u202f002 dossier(s) rejeté(s)" in render_text(
+        summary, "fr"
+    )
+    assert "12,345 patients assessed, 1,002 record(s) rejected" in render_text(summary, "en")
 
 
 def test_empty_folder_says_so(tmp_path: Path) -> None:

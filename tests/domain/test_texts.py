@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from thyref.domain.assessment import rule_text
-from thyref.domain.messages import has, problem_text
+from thyref.domain.messages import has, problem_text, whole
 from thyref.errors import Problem
 
 
@@ -47,3 +47,23 @@ def test_problems_in_each_language() -> None:
 def test_catalogue_keys() -> None:
     assert has("problem.enum", "fr") and has("problem.enum", "en")
     assert not has("problem.no-such-code", "en")
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "said"),
+    [
+        # English groups thousands with a comma
+        (1085.4, "en", "1,085"),
+        # French with a narrow no-break space: "1,085" would read 1.085 there
+        (1085.4, "fr", "1\u202f085"),
+        (7763.5, "fr", "7\u202f764"),  # rounded to the unit
+        (1_234_567, "fr", "1\u202f234\u202f567"),
+        # below a thousand: nothing to group
+        (999, "fr", "999"),
+        (0.0, "en", "0"),
+    ],
+)
+def test_counts_and_rates_are_whole_numbers_grouped_the_readers_way(
+    value: float, lang: str, said: str
+) -> None:
+    assert whole(value, lang) == said  # type: ignore[arg-type]

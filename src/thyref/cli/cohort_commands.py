@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from thyref.domain.messages import Lang, error_text, number, text
+from thyref.domain.messages import Lang, error_text, number, text, whole
 
 if TYPE_CHECKING:
     from rich.progress import Progress, Task
@@ -78,13 +78,6 @@ def synth(
     write(n, seed, fmt.value, out)
     params = {"n": n, "out": str(out), "seed": seed, "format": fmt.value}
     sys.stderr.write(text("cohort.synth_done", _lang(lang), params) + "\n")
-
-
-def whole(value: float, lang: Lang) -> str:
-    """A count or a rate as a whole number, thousands grouped the reader's way: "1,085" in
-    English, "1 085" in French (a narrow no-break space: "1,085" reads 1.085 there)."""
-    out = f"{value:,.0f}"
-    return out.replace(",", "\u202f") if lang == "fr" else out
 
 
 def _progress(lang: Lang) -> Progress:

@@ -8,11 +8,12 @@ returns plain figures; ``render_text`` and ``render_html`` say them in French or
 from __future__ import annotations
 
 import io
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from thyref.domain.messages import Lang, number, text
+from thyref.domain.messages import Lang, number, text, whole
 
 # New refractory cases a year in France, by category (seed document: about 250
 # differentiated, 50 medullary and 100 anaplastic; TuThyRef network presentation).
@@ -113,6 +114,11 @@ def _reference_sentence(summary: Summary, lang: Lang) -> str:
     return text("cohort.reference", lang, params)
 
 
+def _totals(summary: Summary, lang: Lang) -> str:
+    counts = {"rows": whole(summary.rows, lang), "errors": whole(summary.errors, lang)}
+    return text("cohort.totals", lang, counts)
+
+
 def _tables(summary: Summary, lang: Lang) -> list[tuple[str, list[str], list[list[str]]]]:
     """(title, header, rows) of every table, in the reader's language."""
 
@@ -126,26 +132,33 @@ def _tables(summary: Summary, lang: Lang) -> list[tuple[str, list[str], list[lis
     total = summary.rows
     refractory = dict(summary.by_status).get("refractory", 0)
     ref = FRENCH_NEW_REFRACTORY_PER_YEAR
+
+    def n(count: int) -> str:
+        return whole(count, lang)
+
     years = [
-        [str(year), *(str(counts.get(c, 0)) for c in CATEGORIES), str(sum(counts.values()))]
+        [str(year), *(n(counts.get(c, 0)) for c in CATEGORIES), n(sum(counts.values()))]
         for year, counts in summary.per_year
     ]
-    years.append([col("reference"), *(str(ref[c]) for c in CATEGORIES), str(sum(ref.values()))])
+    years.append([col("reference"), *(n(ref[c]) for c in CATEGORIES), n(sum(ref.values()))])
     return [
         (
             text("cohort.by_status", lang),
             [col("status"), col("patients"), col("share")],
-            [[word("status", s), str(n), _pct(n, total, lang)] for s, n in summary.by_status],
+            [[word("status", s), n(k), _pct(k, total, lang)] for s, k in summary.by_status],
         ),
         (
             text("cohort.by_category", lang),
             [col("category"), col("status"), col("patients")],
-            [[word("category", c), word("status", s), str(n)] for c, s, n in summary.by_category],
+            [[word("category", c), word("status", s), n(k)] for c, s, k in summary.by_category],
         ),
         (
             text("cohort.by_criterion", lang),
             [col("criterion"), col("patients"), col("share")],
-            [[c, str(n), _pct(n, refractory, lang)] for c, n in summary.by_criterion],
+            [
+                [word("vocab.criterion", c), n(k), _pct(k, refractory, lang)]
+                for c, k in summary.by_criterion
+            ],
         ),
         (
             text("cohort.per_year", lang),
@@ -155,8 +168,8 @@ def _tables(summary: Summary, lang: Lang) -> list[tuple[str, list[str], list[lis
         (
             text("cohort.options", lang),
             [col("option"), col("patients"), col("share")],
-            [[f"{text(f'title.{o}', lang)} ({o})", str(n), _pct(n, total, lang)]
-             for o, n in summary.options],
+            [[f"{text(f'title.{o}', lang)} ({o})", n(k), _pct(k, total, lang)]
+             for o, k in summary.options],
         ),
     ]  # fmt: skip
 
@@ -171,7 +184,7 @@ def render_text(summary: Summary, lang: Lang = "fr", width: int = 110) -> str:
     if not summary.rows:
         console.print(text("cohort.empty", lang))
         return buffer.getvalue()
-    console.print(text("cohort.totals", lang, {"rows": summary.rows, "errors": summary.errors}))
+    console.print(_totals(summary, lang))
     for title, header, rows in _tables(summary, lang):
         table = Table(title=title, title_justify="left")
         for name in header:
@@ -184,8 +197,12 @@ def render_text(summary: Summary, lang: Lang = "fr", width: int = 110) -> str:
 
 
 def _svg(figure: Any) -> str:
+    import matplotlib
+
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight")
+    # words stay text (searchable, read by screen readers, smaller), not drawn outlines
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        figure.savefig(buffer, format="svg", bbox_inches="tight")
     svg = buffer.getvalue()
     return svg[svg.index("<svg") :]
 
@@ -195,12 +212,15 @@ def _plots(summary: Summary, lang: Lang) -> list[str]:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+    grouped = FuncFormatter(lambda value, _: whole(value, lang))  # "1 200" in French
     plots = []
     fig, ax = plt.subplots(figsize=(6, 2.6))
     ax.barh([text(f"status.{s}", lang) for s, _ in summary.by_status],
             [n for _, n in summary.by_status], color="#4a6fa5")  # fmt: skip
     ax.set_title(text("cohort.by_status", lang))
+    ax.xaxis.set_major_formatter(grouped)
     ax.invert_yaxis()
     plots.append(_svg(fig))
     plt.close(fig)
@@ -214,14 +234,25 @@ def _plots(summary: Summary, lang: Lang) -> list[str]:
                color=colour)  # fmt: skip
         bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
     ax.set_title(text("cohort.per_year", lang))
-    ax.legend(loc="upper left", fontsize="small")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # years, never 2007.5
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0f}"))
+    ax.yaxis.set_major_formatter(grouped)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")  # off the bars
     plots.append(_svg(fig))
     plt.close(fig)
 
     top = summary.options[:12]
-    fig, ax = plt.subplots(figsize=(7, 0.35 * len(top) + 1))
-    ax.barh([o for o, _ in top], [n for _, n in top], color="#4a6fa5")
+    # each option in words with its code beside them, as in the table
+    labels = [
+        textwrap.fill(f"{text(f'title.{o}', lang)} ({o})", 48, break_long_words=False)
+        for o, _ in top
+    ]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig, ax = plt.subplots(figsize=(8, 0.3 * lines + 0.2 * len(top) + 1))
+    ax.barh(labels, [k for _, k in top], color="#4a6fa5")
     ax.set_title(text("cohort.options", lang))
+    ax.tick_params(axis="y", labelsize="small")
+    ax.xaxis.set_major_formatter(grouped)
     ax.invert_yaxis()
     plots.append(_svg(fig))
     plt.close(fig)
@@ -255,9 +286,7 @@ def render_html(summary: Summary, lang: Lang = "fr") -> str:
     return env.from_string(_PAGE).render(
         lang=lang,
         title=text("cohort.title", lang),
-        totals=text("cohort.empty", lang)
-        if empty
-        else text("cohort.totals", lang, {"rows": summary.rows, "errors": summary.errors}),
+        totals=text("cohort.empty", lang) if empty else _totals(summary, lang),
         plots=[] if empty else _plots(summary, lang),
         tables=[] if empty else _tables(summary, lang),
         reference="" if empty else _reference_sentence(summary, lang),

@@ -140,6 +140,13 @@ def number(value: Decimal | float | int | str, lang: Lang) -> str:
     return out.replace(".", ",") if lang == "fr" else out
 
 
+def whole(value: float, lang: Lang) -> str:
+    """A count or a rate as a whole number, thousands grouped the reader's way: "1,085" in
+    English, "1 085" in French (a narrow no-break space: "1,085" reads 1.085 there)."""
+    out = f"{value:,.0f}"
+    return out.replace(",", "\u202f") if lang == "fr" else out
+
+
 def _render(value: Any, lang: Lang) -> Any:
     kind = type(value)
     if kind is str:  # the common case: plain text, or a number written as text
