@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -159,3 +163,40 @@ def test_unknown_therapy_placeholder_names_the_topic() -> None:
     # with no therapy data, the first topic that names a drug cannot be rendered
     with pytest.raises(KnowledgeBaseError, match=r"topic [a-z-]+\.(fr|en): unknown therapy"):
         load_knowledge_base(therapies={})
+
+
+def test_every_topic_is_in_exactly_one_theme_in_display_order() -> None:
+    placed = [t for g in KB.groups for t in g.topics]
+    assert sorted(placed) == sorted(KB.topics)  # each once, none left out
+    assert placed[0] == "refractory-definition"  # the page starts with the definition
+    for group in KB.groups:
+        assert (
+            group.titles["fr"] and group.titles["en"] and group.titles["fr"] != group.titles["en"]
+        )
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        # a topic left out of every theme
+        (lambda t: t.replace(', "covid-vaccine"', ""), "topics in no group ['covid-vaccine']"),
+        # a topic in two themes
+        (
+            lambda t: t.replace('"who-decides"', '"who-decides", "epidemiology"'),
+            "topics in two groups ['epidemiology']",
+        ),
+        # a theme naming a topic that does not exist
+        (lambda t: t.replace('"who-decides"', '"who-decides", "nope"'), "unknown topics ['nope']"),
+    ],
+)
+def test_themes_that_miss_or_repeat_a_topic_are_refused(
+    tmp_path: Path, change: Callable[[str], str], complaint: str
+) -> None:
+    from thyref.answers.kb import kb_root
+
+    root = tmp_path / "kb"
+    shutil.copytree(str(kb_root()), root)
+    groups = root / "groups.toml"
+    groups.write_text(change(groups.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match=re.escape(complaint)):
+        load_knowledge_base(root)

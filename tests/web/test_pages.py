@@ -427,6 +427,30 @@ def test_patient_page(anon: TestClient) -> None:
     assert "Glossary" in english and "All topics" in english
 
 
+@pytest.mark.parametrize(
+    ("lang", "themes", "first"),
+    [
+        # the topics by theme, starting with what "refractory" means (they were listed in
+        # the alphabetical order of their ids, anaplastic cancers first)
+        (
+            "fr",
+            ["Comprendre la maladie", "L'iode radioactif et les scintigraphies", "Qui vous soigne"],
+            "Qu'appelle-t-on un cancer de la thyroïde « réfractaire » ?",
+        ),
+        ("en", ["Understanding the disease", "Who looks after you"], "refractory"),
+    ],
+)
+def test_patient_topics_are_listed_by_theme(
+    anon: TestClient, lang: str, themes: list[str], first: str
+) -> None:
+    page = html.unescape(anon.get(f"/patient?lang={lang}").text)
+    headings = re.findall(r'<h3 class="theme">([^<]+)</h3>', page)
+    assert [h for h in headings if h in themes] == themes  # in this order
+    after = page[page.index(headings[0]) :]
+    first_topic = re.search(r'<li><a href="/patient\?q=[^"]+">([^<]+)</a>', after)
+    assert first_topic is not None and first in first_topic.group(1)
+
+
 class _FormFields(HTMLParser):
     """What a browser would post from ``form#editor-form`` (without pressing a button)."""
 

@@ -16,7 +16,7 @@ import numpy.typing as npt
 from thyref.answers.emergency import EmergencyGuard
 from thyref.answers.kb import KnowledgeBase, load_knowledge_base
 from thyref.answers.lexicon import CONCEPT_PREFIX, Lexicon, Tier, match_keys
-from thyref.answers.models import Answer, GlossaryEntry, TopicSummary
+from thyref.answers.models import Answer, GlossaryEntry, TopicSummary, TopicTheme
 from thyref.answers.text import (
     LANGS,
     Analyzer,
@@ -420,6 +420,17 @@ class AnswerEngine:
     def topics(self, lang: Lang) -> list[TopicSummary]:
         """Every topic with its title in `lang`."""
         return [TopicSummary(id=t, title=self.kb.topics[t][lang].title) for t in self.topic_ids]
+
+    def themes(self, lang: Lang) -> list[TopicTheme]:
+        """The topics by theme, in the order of the knowledge base, titles in `lang`."""
+        return [
+            TopicTheme(
+                id=g.id,
+                title=g.titles[lang],
+                topics=[TopicSummary(id=t, title=self.kb.topics[t][lang].title) for t in g.topics],
+            )
+            for g in self.kb.groups
+        ]
 
     def glossary(self, lang: Lang) -> list[GlossaryEntry]:
         """The whole glossary in `lang`, sorted by term."""

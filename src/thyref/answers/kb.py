@@ -63,6 +63,15 @@ class GlossaryTerm:
 
 
 @dataclass(frozen=True)
+class TopicGroup:
+    """A theme of the patient page: its title in each language and its topics, in order."""
+
+    id: str
+    titles: Mapping[Lang, str]
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     topics: Mapping[str, Mapping[Lang, TopicText]]
     glossary: tuple[GlossaryTerm, ...]
@@ -74,6 +83,8 @@ class KnowledgeBase:
     engine: Mapping[str, Any]
     # real words the spelling corrector leaves alone (kb/real_words.txt)
     real_words: frozenset[str] = frozenset()
+    # the topics by theme, in display order (kb/groups.toml)
+    groups: tuple[TopicGroup, ...] = ()
 
     @property
     def topic_ids(self) -> list[str]:
@@ -195,7 +206,30 @@ def load_knowledge_base(
         emergency=_toml(base, "emergency.toml"),
         engine=_toml(base, "engine.toml"),
         real_words=_real_words(base),
+        groups=_groups(base, topics),
     )
+
+
+def _groups(base: Traversable, topics: Mapping[str, object]) -> tuple[TopicGroup, ...]:
+    """The themes of ``groups.toml``; every topic must be in exactly one of them."""
+    groups = tuple(
+        TopicGroup(
+            id=str(g["id"]),
+            titles={lang: str(g[lang]) for lang in LANGS},
+            topics=tuple(str(t) for t in g["topics"]),
+        )
+        for g in _toml(base, "groups.toml")["group"]
+    )
+    placed = [t for g in groups for t in g.topics]
+    unknown = sorted(set(placed) - set(topics))
+    twice = sorted({t for t in placed if placed.count(t) > 1})
+    missing = sorted(set(topics) - set(placed))
+    if unknown or twice or missing:
+        raise KnowledgeBaseError(
+            f"groups.toml: unknown topics {unknown}, topics in two groups {twice}, "
+            f"topics in no group {missing}"
+        )
+    return groups
 
 
 def _real_words(base: Traversable) -> frozenset[str]:

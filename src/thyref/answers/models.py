@@ -26,6 +26,16 @@ class TopicSummary(BaseModel):
     title: str
 
 
+class TopicTheme(BaseModel):
+    """A theme of the patient page with its topics, in one language."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    title: str
+    topics: list[TopicSummary]
+
+
 class Answer(BaseModel):
     """The engine's reply to one question.
 

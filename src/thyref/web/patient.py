@@ -64,6 +64,6 @@ def patient(p: Page = Depends(page), q: str = Query("", max_length=500)) -> HTML
         body=markdown_html(answer.body_markdown) if answer is not None else None,
         message=markdown_html(answer.message) if answer is not None and answer.message else None,
         sources=sources,
-        topics=engine.topics(lang),
+        themes=engine.themes(lang),
         glossary=engine.glossary(lang),
     )
