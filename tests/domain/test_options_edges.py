@@ -275,6 +275,27 @@ def test_local_treatment_looks_at_every_organ_after_one_not_treatable() -> None:
     assert local["lesions"] == ["H1"]
 
 
+@pytest.mark.parametrize(
+    ("lang", "sites"),
+    [
+        # French typography: a no-break space before ":" and ";" (was "poumon: P1, P2; foie")
+        ("fr", "poumon\u00a0: P1, P2\u00a0; foie\u00a0: H1."),
+        # English: none before them
+        ("en", "lung: P1, P2; liver: H1."),
+    ],
+)
+def test_local_treatment_names_each_organ_with_the_readers_punctuation(
+    lang: str, sites: str
+) -> None:
+    # two lung lesions (15 and 12 mm) and the liver H1 (12 mm), all locally treatable:
+    # 15 + 12 + 12 = 39 -> 20 + 15 + 12 = 47 (+20.5 %, +8 mm): PD, both organs proposed
+    lung = [lesion("P1", "lung", "no"), lesion("P2", "lung")]
+    out = run(_local_case(lung, {"P1": 15, "P2": 12}, {"P1": 20, "P2": 15}), lang)
+    local = rec(out, "LOCAL-TREATMENT")
+    assert local is not None and local["lesions"] == ["P1", "P2", "H1"]
+    assert sites in local["rationale"]
+
+
 def _cumulative_two(*follow_ups: dict[str, Any], size: float = 15) -> dict[str, Any]:
     # 600 mCi (22.2 GBq) over 2017-2019, two avid lung lesions P1 and P2, baseline after
     # the last I-131: DTC-CUMULATIVE-ACTIVITY; `size` mm each at baseline

@@ -17,7 +17,7 @@ from typing import Any
 from thyref.board.decision import Decision
 from thyref.board.sheet import typst_pdf
 from thyref.board.text import bt, human_date
-from thyref.domain.messages import Lang, has
+from thyref.domain.messages import Lang, has, text
 
 JsonObject = Mapping[str, Any]
 Letter = dict[str, Any]
@@ -127,7 +127,7 @@ def build_letter(
         "intro": intro,
         "sections": sections,
         "glossary_title": bt("letter.h.words", lang),
-        "colon": bt("label.colon", lang),  # "\u00a0: " in French, ": " in English
+        "colon": text("punct.colon", lang),  # "\u00a0: " in French, ": " in English
         "glossary": explained_terms(body, lang),
         "closing": bt("letter.closing", lang),
         "footer": bt("letter.footer", lang),

@@ -363,7 +363,7 @@ LABEL_KEYS = (
     "c.halving", "c.status", "c.priority", "c.option", "c.sources", "c.criterion",
     "c.evidence", "c.rule", "d.meeting", "d.options", "d.free_text", "d.specialties", "d.follow_up",
     "d.author", "no_molecular", "no_imaging", "no_markers", "no_missing", "no_options",
-    "draft", "colon",
+    "draft",
 )  # fmt: skip
 
 
@@ -373,7 +373,7 @@ def _labels_cached(lang: Lang) -> tuple[tuple[str, str], ...]:
 
 
 def _labels(lang: Lang) -> dict[str, str]:
-    return dict(_labels_cached(lang))
+    return {**dict(_labels_cached(lang)), "colon": text("punct.colon", lang)}
 
 
 # ---------------------------------------------------------------- rendering

@@ -163,11 +163,13 @@ def _systemic(ctx: Context) -> Option | None:
 
 
 def _sites_phrase(groups: list[tuple[Site, list[Lesion]]]) -> Phrase:
-    """``poumon : P1, P2 ; os : B1`` with the organ said in the reader's language."""
+    """``poumon : P1, P2 ; os : B1`` with the organ and the colon said the reader's way."""
     parts: list[str | Term] = []
     for i, (site, lesions) in enumerate(groups):
         ids = ", ".join(lesion.id for lesion in lesions)
-        parts += ["; " if i else "", Term(f"site.{site}"), f": {ids}"]
+        if i:
+            parts.append(Term("punct.semicolon"))
+        parts += [Term(f"site.{site}"), Term("punct.colon"), ids]
     return tuple(parts)
 
 
