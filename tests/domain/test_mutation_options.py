@@ -96,6 +96,29 @@ def test_definitions_differ_lists_every_criterion_of_a_verdict() -> None:
     )
 
 
+def test_definitions_differ_says_its_verdicts_with_french_punctuation() -> None:
+    # the same case in French: a no-break space before ":" and ";" (was
+    # "tuthyref-2021: non réfractaire (–); ata-2015: ...")
+    note = rec(run(_definitions_differ_case(), "fr"), "NOTE-DEFINITIONS-DIFFER")
+    assert note is not None
+    assert note["rationale"].endswith(
+        "Verdicts : tuthyref-2021\u00a0: non réfractaire (–)\u00a0;"
+        " ata-2015\u00a0: réfractaire (ATA2015-MIXED-UPTAKE, ATA2015-NON-AVID)."
+    )
+
+
+def test_regional_board_lists_missing_items_with_french_punctuation() -> None:
+    # a lung lesion of unknown uptake after one I-131 and no imaging: indeterminate, two
+    # items missing, said in French joined by a no-break space and ";" (was "lésion; ")
+    case = make_case(lesions=[lesion("P1", "lung", "unknown")], rai=[rai_("2019-06-01", 100)])
+    regional = rec(run(case, "fr"), "RCP-REGIONAL")
+    assert regional is not None
+    assert regional["rationale"].endswith(
+        "(Statut de fixation de l'iode 131 d'au moins une lésion\u00a0; Imagerie dans les 12"
+        " mois suivant la dernière cure d'iode 131)."
+    )
+
+
 def test_definitions_differ_leaves_a_definition_that_does_not_apply_out() -> None:
     import dataclasses
     from datetime import date

@@ -60,6 +60,14 @@ def test_targeted_rows_after_a_group_already_found_are_still_read() -> None:
         "RET fusion -> selpercatinib; NTRK fusion -> larotrectinib + entrectinib"
         in targeted["rationale"]
     )
+    # in French a no-break space comes before the ";"
+    french = rec(run(_medullary([mol("RET", "fusion", kind="fusion"), mol("NTRK3", "fusion",
+                 kind="fusion")]), "fr"), "TARGETED-THERAPY")  # fmt: skip
+    assert french is not None
+    assert (
+        "RET fusion -> selpercatinib\u00a0; NTRK fusion -> larotrectinib + entrectinib"
+        in french["rationale"]
+    )
 
 
 def test_trial_names_a_ras_mutation_without_its_alteration_by_the_gene_alone() -> None:
@@ -147,6 +155,9 @@ def test_node_options_describe_each_node_with_its_growth() -> None:
     assert workup["rationale"].endswith(
         "Unconfirmed neck node(s) above the threshold: N1 8 mm; N4 10 mm, +1 mm."
     )
+    # in French: "8 mm ; N4" with a no-break space before the ";"
+    french = rec(run(case, "fr"), "NECK-NODE-WORKUP")
+    assert french is not None and "N1 8 mm\u00a0; N4 10 mm, +1 mm." in french["rationale"]
     assert workup["lesions"] == ["N1", "N4"]
     assert surgery["rationale"].endswith(
         "Confirmed neck node(s), large or growing: N2 15 mm, +3 mm."

@@ -97,6 +97,11 @@ class Context:
         ]
 
 
+# ":" and ";" inside a sentence, written the reader's way ("poumon : P1" in French)
+_COLON = Term("punct.colon")
+_SEMICOLON = Term("punct.semicolon")
+
+
 def _src(ctx: Context, option_id: str) -> tuple[str, ...]:
     return tuple(ctx.rules.option_sources(option_id))
 
@@ -126,7 +131,11 @@ def _targeted(ctx: Context) -> Option | None:
         "urgent" if ctx.anaplastic else "high",
         "reason.targeted",
         {
-            "alterations": "; ".join(f"{alt} -> {' + '.join(names)}" for alt, names in found),
+            "alterations": tuple(
+                part
+                for i, (alt, names) in enumerate(found)
+                for part in (_SEMICOLON if i else "", f"{alt} -> {' + '.join(names)}")
+            ),
         },
         _src(ctx, "TARGETED-THERAPY"),
         drugs=drugs,
@@ -168,8 +177,8 @@ def _sites_phrase(groups: list[tuple[Site, list[Lesion]]]) -> Phrase:
     for i, (site, lesions) in enumerate(groups):
         ids = ", ".join(lesion.id for lesion in lesions)
         if i:
-            parts.append(Term("punct.semicolon"))
-        parts += [Term(f"site.{site}"), Term("punct.colon"), ids]
+            parts.append(_SEMICOLON)
+        parts += [Term(f"site.{site}"), _COLON, ids]
     return tuple(parts)
 
 
@@ -402,7 +411,7 @@ def _node_options(ctx: Context) -> list[Option]:
     def describe(rows: list[tuple[str, Decimal | None, Decimal | None]]) -> Phrase:
         parts: list[str | Term | Num] = []
         for i, (lid, latest, growth) in enumerate(rows):
-            parts += ["; " if i else "", f"{lid} "]
+            parts += [_SEMICOLON if i else "", f"{lid} "]
             parts += [Num(latest), " mm"] if latest is not None else ["–"]
             if growth is not None and growth > 0:
                 parts += [", +", Num(growth), " mm"]
@@ -457,8 +466,9 @@ def _definitions_differ(ctx: Context) -> Option | None:
     for i, v in enumerate(shown):
         criteria = ", ".join(v.criteria_met) or "–"
         parts += [
-            "; " if i else "",
-            f"{v.rule_set}: ",
+            _SEMICOLON if i else "",
+            v.rule_set,
+            _COLON,
             Term(f"status.{v.status}"),
             f" ({criteria})",
         ]
@@ -502,7 +512,7 @@ def recommend(ctx: Context) -> list[Option]:
                     "because": tuple(  # the options by their titles, not their codes
                         part
                         for i, option_id in enumerate(because)
-                        for part in ("; " if i else "", Term(f"title.{option_id}"))
+                        for part in (_SEMICOLON if i else "", Term(f"title.{option_id}"))
                     ),
                 },
                 _src(ctx, "RCP-NATIONAL"),
@@ -519,7 +529,7 @@ def recommend(ctx: Context) -> list[Option]:
                     "missing": tuple(
                         part
                         for i, item in enumerate(ctx.refractory.missing_data)
-                        for part in ("; " if i else "", missing_term(definition, item))
+                        for part in (_SEMICOLON if i else "", missing_term(definition, item))
                     )
                 },
                 _src(ctx, "RCP-REGIONAL"),
