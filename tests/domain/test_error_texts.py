@@ -118,3 +118,24 @@ def test_every_cohort_code_is_said_in_both_languages(code: str, lang: str) -> No
     assert said != "English" and "{" not in said, said
     for value in COHORT_CODES[code].values():
         assert str(value) in said
+
+
+@pytest.mark.parametrize(
+    ("exc", "fr", "en"),
+    [
+        # missing, a folder, or the system's own reason (a file the user may not read: was
+        # "internal error: PermissionError" from `thyref assess`)
+        (FileNotFoundError(2, "No such file"), "c.json : fichier introuvable", "c.json: no such"),
+        (IsADirectoryError(21, "Is a dir"), "c.json est un dossier", "c.json is a folder"),
+        (
+            PermissionError(13, "Permission denied"),
+            "c.json : lecture impossible (Permission denied)",
+            "c.json: cannot read (Permission denied)",
+        ),
+    ],
+)
+def test_an_unreadable_file_is_said_in_each_language(exc: OSError, fr: str, en: str) -> None:
+    from thyref.cli.app import unreadable
+
+    assert fr in unreadable("c.json", exc, "fr")
+    assert en in unreadable("c.json", exc, "en")

@@ -112,14 +112,22 @@ def _read(path: str, lang: Lang = "fr") -> tuple[bytes, str]:
         if size > MAX_BYTES:
             raise CaseFormatError.too_large(size, MAX_BYTES)
         return p.read_bytes(), path
-    except FileNotFoundError:
-        _error("thyref: " + text("cli.no_such_file", lang, {"path": path}))
-        raise typer.Exit(EXIT_INVALID) from None
-    except IsADirectoryError:
-        _error("thyref: " + text("cli.is_directory", lang, {"path": path}))
+    except OSError as exc:
+        _error("thyref: " + unreadable(path, exc, lang))
         raise typer.Exit(EXIT_INVALID) from None
     except CaseFormatError as exc:
         _fail_invalid(exc, path, lang)
+
+
+def unreadable(path: str | Path, exc: OSError, lang: Lang) -> str:
+    """Why a file given on the command line cannot be read, in ``lang``: missing, a
+    folder, or the system's reason (permission...)."""
+    if isinstance(exc, FileNotFoundError):
+        return text("cli.no_such_file", lang, {"path": path})
+    if isinstance(exc, IsADirectoryError):
+        return text("cli.is_directory", lang, {"path": path})
+    reason = exc.strerror or type(exc).__name__
+    return text("cli.unreadable", lang, {"path": path, "reason": reason})
 
 
 def _unknown_definition(name: str, lang: Lang) -> NoReturn:

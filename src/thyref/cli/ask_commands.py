@@ -57,14 +57,6 @@ def _refuse(key: str, lang: Lang | None, **params: object) -> NoReturn:
     _invalid(text(key, lang or "fr", dict(params) if params else None))
 
 
-def _unreadable(path: Path, exc: OSError, lang: Lang | None) -> NoReturn:
-    if isinstance(exc, FileNotFoundError):
-        _refuse("cli.no_such_file", lang, path=path)
-    if isinstance(exc, IsADirectoryError):
-        _refuse("cli.is_directory", lang, path=path)
-    _refuse("cli.unreadable", lang, path=path, reason=exc.strerror or type(exc).__name__)
-
-
 def _lang(value: AskLang | None) -> Lang | None:
     if value is None:
         return None
@@ -140,7 +132,9 @@ def _read_batch(path: Path, said_in: Lang | None) -> list[tuple[str, Lang | None
     try:
         text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
     except OSError as exc:
-        _unreadable(path, exc, said_in)
+        from thyref.cli.app import unreadable
+
+        _invalid(unreadable(path, exc, said_in or "fr"))
     except UnicodeDecodeError:
         _refuse("cli.batch.not_utf8", said_in, path=path)
     rows: list[tuple[str, Lang | None]] = []

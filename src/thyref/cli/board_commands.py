@@ -67,22 +67,16 @@ def _decision(path: Path | None, assessment: dict[str, Any], lang: Lang) -> Deci
     from thyref.board.decision import load_decision
     from thyref.board.sheet import option_ids
     from thyref.cli import main as cli
-    from thyref.domain.messages import problem_text, text
+    from thyref.domain.messages import problem_text
 
     if path is None:
         return None
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        key = (
-            "cli.no_such_file"
-            if isinstance(exc, FileNotFoundError)
-            else "cli.is_directory"
-            if isinstance(exc, IsADirectoryError)
-            else "cli.unreadable"
-        )
-        params = {"path": path, "reason": exc.strerror or type(exc).__name__}
-        sys.stderr.write(f"thyref: {text(key, lang, params)}\n")
+        from thyref.cli.app import unreadable
+
+        sys.stderr.write(f"thyref: {unreadable(path, exc, lang)}\n")
         raise typer.Exit(cli.EXIT_INVALID) from None
     try:
         return load_decision(raw, proposed=option_ids(assessment))
