@@ -157,7 +157,7 @@ def test_the_french_of_some_reasons_reads_as_written() -> None:
 def test_an_item_without_a_code_is_said_by_its_reason() -> None:
     item = Unmapped("Bundle.entry[0]", "some English reason")
     assert unmapped_text(item, "fr") == "some English reason"
-    assert item.text("en") == "some English reason"
+    assert unmapped_text(item, "en") == "some English reason"
 
 
 def test_checker_detail_sentences_exist_in_both_languages() -> None:

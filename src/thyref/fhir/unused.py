@@ -96,9 +96,6 @@ class Unmapped:
     def as_dict(self) -> dict[str, str]:
         return {"path": self.path, "reason": self.reason}
 
-    def text(self, lang: Lang = "fr") -> str:
-        return unmapped_text(self, lang)
-
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
 

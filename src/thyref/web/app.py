@@ -186,18 +186,20 @@ def _install_handlers(app: FastAPI) -> None:
             return RedirectResponse(url, status_code=303)
         return _html_error(request, exc.status, exc.key)
 
+    # `message` is the CLI's English text; `text` says it in the request's `lang`
+    def asked_lang(request: Request) -> Lang:
+        return "en" if request.query_params.get("lang") == "en" else "fr"
+
     @app.exception_handler(CaseValidationError)
     async def invalid_case(request: Request, exc: CaseValidationError) -> Response:
-        # `message` is the CLI's English text; `text` says it in the request's language
-        lang: Lang = "en" if request.query_params.get("lang") == "en" else "fr"
+        lang = asked_lang(request)
         problems = [{**p.as_dict(), "text": problem_text(p, lang)} for p in exc.problems]
         return api.error_response(422, "invalid case", problems)
 
     @app.exception_handler(CaseFormatError)
     async def bad_format(request: Request, exc: CaseFormatError) -> Response:
-        lang: Lang = "en" if request.query_params.get("lang") == "en" else "fr"
-        problem = {"path": "", "message": str(exc), "text": error_text(exc, lang)}
-        return api.error_response(422, str(exc), [problem])
+        text = error_text(exc, asked_lang(request))
+        return api.error_response(422, str(exc), [{"path": "", "message": str(exc), "text": text}])
 
     @app.exception_handler(CaseNotFound)
     async def not_found(request: Request, exc: CaseNotFound) -> Response:
