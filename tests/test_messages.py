@@ -7,7 +7,7 @@ import re
 import pytest
 
 from thyref.domain import assess, parse_case
-from thyref.domain.messages import catalogue, problem_text, text
+from thyref.domain.messages import catalogue, colon, problem_text, text
 from thyref.domain.rules import load_rules
 from thyref.errors import CaseValidationError, Problem
 
@@ -181,4 +181,6 @@ def test_doubling_bands_of_the_rules_have_words() -> None:
 )
 def test_colons_follow_the_language(lang: str, expected: str) -> None:
     assert text("summary.TSH-SUPPRESSION", lang, {"target": "0.1"}).startswith(expected)
-    assert text("web.colon", lang) == (" :" if lang == "fr" else ":")
+    # the mark alone, for "label{colon} value": a no-break space before it in French
+    assert colon(lang) == ("\u00a0:" if lang == "fr" else ":")
+    assert colon(lang) + " " == text("punct.colon", lang)

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from thyref.domain.assessment import Assessment, missing_label
-from thyref.domain.messages import Lang, number, text
+from thyref.domain.messages import Lang, colon, number, semicolon, text
 
 if TYPE_CHECKING:  # rich is loaded by the terminal report only: not for Markdown
     from rich.console import RenderableType
@@ -62,7 +62,7 @@ def _rai_line(a: Any, lb: _Labels, lang: Lang) -> str:
     one = n == 1 or (n == 0 and lang == "fr")  # "0 cure" in French, "0 administrations"
     count = text("report.administrations." + ("one" if one else "other"), lang, {"n": n})
     return (
-        f"{lb['rai']}{text('report.colon', lang)} {number(a.rai.cumulative_gbq, lang)} GBq = "
+        f"{lb['rai']}{colon(lang)} {number(a.rai.cumulative_gbq, lang)} GBq = "
         f"{number(a.rai.cumulative_mci, lang)} mCi ({count})"
     )
 
@@ -82,14 +82,16 @@ def _kinetics(a: Any) -> list[tuple[str, Any]]:
 
 def _other_definitions(a: Any, lang: Lang) -> list[str]:
     """One line per definition other than the primary: verdict, criteria, missing data."""
-    c = text("report.colon", lang)
+    c = colon(lang)
     out = []
     for d in getattr(a, "definitions", [])[1:]:
         line = f"{d.rule_set}{c} {text(f'status.{d.status}', lang)}"
         if d.criteria_met:
             line += f" ({', '.join(d.criteria_met)})"
         if d.missing_data:
-            missing = "; ".join(missing_label(d.rule_set, item, lang) for item in d.missing_data)
+            missing = semicolon(lang).join(
+                missing_label(d.rule_set, item, lang) for item in d.missing_data
+            )
             line += f" — {text('label.missing', lang)}{c} {missing}"
         out.append(line)
     return out
@@ -105,7 +107,7 @@ def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
     a = _view(assessment.to_json())
     lb = _Labels(lang)
     r = a.refractory
-    c = text("report.colon", lang)
+    c = colon(lang)
     head = Text()
     head.append(f"{lb['status']}{c} ")
     head.append(text(f"status.{r.status}", lang), STATUS_STYLE.get(r.status, ""))
@@ -158,7 +160,7 @@ def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
             continue
         status = _trend(k, lang)
         if k.warning_text:
-            status += " ⚠ " + "; ".join(k.warning_text)
+            status += " ⚠ " + semicolon(lang).join(k.warning_text)
         kin.add_row(
             _marker(marker, lang), str(k.points), _fmt(k.doubling_time_days, lang=lang),
             _fmt(k.halving_time_days, lang=lang), status, _fmt(k.r2, lang=lang),
@@ -193,7 +195,7 @@ def render_markdown(assessment: Assessment, lang: Lang) -> str:
     a = _view(assessment.to_json())
     lb = _Labels(lang)
     r = a.refractory
-    c = text("report.colon", lang)
+    c = colon(lang)
     out = [f"# {lb['case']} {a.case_id}", ""]
     out.append(
         f"**{lb['status']}**{c} {text(f'status.{r.status}', lang)} · "
@@ -245,7 +247,7 @@ def render_markdown(assessment: Assessment, lang: Lang) -> str:
                 f"| {lb['marker']} | {lb['points']} | {lb['dt']} | {lb['ht']} | {lb['status']} |",
                 "|---|---:|---:|---:|---|"]  # fmt: skip
         for m, k in rows:
-            warn = (" — " + "; ".join(k.warning_text)) if k.warning_text else ""
+            warn = (" — " + semicolon(lang).join(k.warning_text)) if k.warning_text else ""
             out.append(
                 f"| {_marker(m, lang)} | {k.points} | {_fmt(k.doubling_time_days, lang=lang)} "
                 f"| {_fmt(k.halving_time_days, lang=lang)} | {_trend(k, lang)}{warn} |"

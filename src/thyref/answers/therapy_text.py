@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from thyref.answers.text import Lang
+from thyref.domain.messages import semicolon, text
 from thyref.domain.therapies import IndicationStatus, Therapy
 
 PLACEHOLDER = re.compile(r"\{\{therapy:([a-z0-9-]+)(?::([a-z-]+))?\}\}")
@@ -50,7 +51,7 @@ def therapy_sentence(
         raise TherapyPlaceholderError(f"{therapy.id}: no indication {indication!r}")
     inds = [therapy.indications[indication]] if indication else list(therapy.indications.values())
     brands = f" ({', '.join(therapy.brands)})" if therapy.brands else ""
-    colon = " : " if lang == "fr" else ": "
+    colon = text("punct.colon", lang)
     checks = {(i.checked, i.verified) for i in inds}
     if len(checks) == 1:
         parts = [_status(i, lang, messages) for i in inds]
@@ -58,7 +59,7 @@ def therapy_sentence(
     else:
         parts = [f"{_status(i, lang, messages)} ({_checked(i, lang, messages)})" for i in inds]
         tail = ""
-    sep = " ; " if lang == "fr" else "; "
+    sep = semicolon(lang)
     return f"**{therapy.name}**{brands}{colon}" + sep.join(parts) + tail
 
 

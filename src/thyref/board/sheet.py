@@ -19,7 +19,7 @@ from typing import Any
 from thyref.board import plots
 from thyref.board.decision import Decision
 from thyref.board.text import bt, bt_or, num
-from thyref.domain.messages import Lang, text
+from thyref.domain.messages import Lang, semicolon, text
 
 JsonObject = Mapping[str, Any]
 Sheet = dict[str, Any]
@@ -196,7 +196,7 @@ def _kinetics(assessment: JsonObject, lang: Lang) -> list[list[str]]:
         status = str(k.get("status", ""))
         said = bt_or(f"kinetics.{status}", status, lang)
         if k.get("warning_text"):
-            said += " — " + "; ".join(k["warning_text"])
+            said += " — " + semicolon(lang).join(k["warning_text"])
         out.append(
             [
                 bt(f"marker.{name}", lang),
@@ -373,7 +373,11 @@ def _labels_cached(lang: Lang) -> tuple[tuple[str, str], ...]:
 
 
 def _labels(lang: Lang) -> dict[str, str]:
-    return {**dict(_labels_cached(lang)), "colon": text("punct.colon", lang)}
+    return {
+        **dict(_labels_cached(lang)),
+        "colon": text("punct.colon", lang),
+        "semicolon": semicolon(lang),
+    }
 
 
 # ---------------------------------------------------------------- rendering

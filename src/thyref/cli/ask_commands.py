@@ -63,17 +63,15 @@ def _lang(value: AskLang | None) -> Lang | None:
     return "fr" if value is AskLang.fr else "en"
 
 
-def _colon(lang: Lang) -> str:
-    return " : " if lang == "fr" else ": "
-
-
 def _renderables(answer: Answer) -> list[RenderableType]:
     """The parts of an answer for rich: the Markdown body is rendered, never shown raw."""
     from rich.markdown import Markdown
     from rich.text import Text
 
+    from thyref.domain.messages import text
+
     lang = answer.lang
-    colon = _colon(lang)
+    colon = text("punct.colon", lang)
     parts: list[RenderableType] = []
     if answer.emergency and answer.emergency_message:
         label = f"!! {_LABELS['emergency'][lang]} !! "

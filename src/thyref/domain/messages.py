@@ -147,6 +147,18 @@ def whole(value: float, lang: Lang) -> str:
     return out.replace(",", "\u202f") if lang == "fr" else out
 
 
+def colon(lang: Lang) -> str:
+    """The colon written the reader's way, without the space after it: "\u00a0:" in
+    French (a no-break space, so a line never starts with the mark), ":" in English.
+    Callers write ``f"{label}{colon(lang)} {value}"``; ``punct.colon`` holds the whole."""
+    return text("punct.colon", lang).rstrip(" ")
+
+
+def semicolon(lang: Lang) -> str:
+    """The separator of a list of clauses, with its space: "\u00a0; " in French."""
+    return text("punct.semicolon", lang)
+
+
 def _render(value: Any, lang: Lang) -> Any:
     kind = type(value)
     if kind is str:  # the common case: plain text, or a number written as text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from thyref.domain.messages import Lang, catalogue, keys, text
+from thyref.domain.messages import Lang, catalogue, colon, keys, semicolon, text
 
 LANGS: Final = ("fr", "en")
 DEFAULT_LANG: Final = "fr"
@@ -37,6 +37,16 @@ class Translator:
         """``key.one`` or ``key.other`` by the count (0 and 1 are singular in French)."""
         one = n == 1 or (n == 0 and self.lang == "fr")
         return self(f"{key}.{'one' if one else 'other'}", n=n, **values)
+
+    @property
+    def colon(self) -> str:
+        """The colon mark of the page's language, the space after it left to the template."""
+        return colon(self.lang)
+
+    @property
+    def semicolon(self) -> str:
+        """The separator of a list of clauses, with its space."""
+        return semicolon(self.lang)
 
     def has(self, key: str) -> bool:
         return f"web.{key}" in catalogue()[self.lang]

@@ -508,7 +508,7 @@ def alt_text(
     """A text alternative for each plot (the page also has the numbers in tables)."""
     if name == "markers":
         parts = [
-            f"{t.label('test', marker)}{t('colon')} {t('kinetics.' + str(info.get('status')))}"
+            f"{t.label('test', marker)}{t.colon} {t('kinetics.' + str(info.get('status')))}"
             for members in _marker_groups(assessment).values()
             for marker, info in members
         ]
@@ -516,7 +516,7 @@ def alt_text(
     if name == "recist":
         recist = assessment.get("recist") or {}
         sums = [
-            f"{tp.get('date')}{t('colon')} {t.say('web.number', n=str(tp.get('sum_mm')))} mm"
+            f"{tp.get('date')}{t.colon} {t.say('web.number', n=str(tp.get('sum_mm')))} mm"
             for tp in recist.get("timepoints") or []
             if tp.get("sum_mm") is not None
         ]
