@@ -151,6 +151,7 @@ def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
         if any(tp.asserted for tp in rc.timepoints):
             table.caption += "  ·  " + text("report.asserted_note", lang)
         parts.append(table)
+        parts.extend(Text("⚠ " + w, "yellow") for w in rc.warnings)
     kin = Table(title=lb["kinetics"], title_justify="left")
     for col in ("marker", "points", "dt", "ht", "status"):
         kin.add_column(lb[col])
@@ -241,6 +242,7 @@ def render_markdown(assessment: Assessment, lang: Lang) -> str:
                 f"| **{_response(tp.overall_response, lang)}**{asserted} |"
             )
         out += ["", f"{lb['best']}{c} **{_response(rc.best_overall_response, lang)}**"]
+        out += [f"\n> ⚠ {w}" for w in rc.warnings]
     rows = [(m, k) for m, k in _kinetics(a) if k.points]
     if rows:
         out += ["", f"## {lb['kinetics']}", "",

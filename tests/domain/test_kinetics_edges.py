@@ -188,3 +188,29 @@ def test_a_value_that_underflows_a_float_is_left_out(value: float, unit: str, us
     k = _kinetics(make_case(labs=labs))["thyroglobulin"]
     assert k.points == (4 if used else 3)
     assert ("below_detection_excluded" in k.warnings) is not used
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "short"),
+    [
+        # exactly two calendar years, no 29 February between (730 days): not short (it was
+        # warned, 730 < 2 x 365.25)
+        ("2021-01-01", "2023-01-01", False),
+        # one day less: short
+        ("2021-01-02", "2023-01-01", True),
+        # exactly two calendar years over a 29 February (731 days): not short
+        ("2019-03-01", "2021-03-01", False),
+        # 730 days over a 29 February, one day short of two calendar years: short
+        ("2019-03-02", "2021-03-01", True),
+    ],
+)
+def test_the_medullary_span_is_counted_in_calendar_years(
+    first: str, last: str, short: bool
+) -> None:
+    # four calcitonin values, the middle two between the first and the last
+    days = [date.fromisoformat(first), date.fromisoformat(last)]
+    middle = [days[0] + (days[1] - days[0]) * i // 3 for i in (1, 2)]
+    dates = [days[0], *middle, days[1]]
+    labs = [lab(d.isoformat(), "calcitonin", 10 * 2**i, "pg/mL") for i, d in enumerate(dates)]
+    out = _kinetics(make_case(histology="medullary", labs=labs))
+    assert ("short_span" in out["calcitonin"].warnings) is short

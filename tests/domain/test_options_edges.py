@@ -388,3 +388,162 @@ def test_no_additional_rai_without_imaging_or_response() -> None:
     out = run(case)
     assert out["refractory"]["criteria_met"] == ["DTC-CUMULATIVE-ACTIVITY"]
     assert rec(out, "ADDITIONAL-RAI") is None
+
+
+# ---------------------------------------------------------------- review of session 8
+# (an audit of section 4 against cases nobody had tried; each test fails on the code
+# before the fix)
+
+
+def test_an_incomplete_latest_imaging_is_not_a_shrinking_sum() -> None:
+    # 20 + 15 = 35 -> 19 + 15 = 34 (smaller), then the latest imaging: P1 38 mm, P2 not
+    # measured (NE, and growing). The sums before it fell, but the latest imaging has no
+    # complete sum: nothing says the disease shrinks now, so no further I-131 option
+    case = _cumulative_two(
+        scan("2017-12-01", {"P1": 19, "P2": 15}),
+        scan("2018-06-01", {"P1": 38}),
+    )
+    case["imaging"][0] = scan("2017-06-01", {"P1": 20, "P2": 15})
+    case["rai"] = [rai_("2015-01-01", 200), rai_("2016-01-01", 200), rai_("2017-01-01", 200)]
+    out = run(case, "en")
+    assert out["refractory"]["criteria_met"] == ["DTC-CUMULATIVE-ACTIVITY"]
+    assert [tp["overall_response"] for tp in out["recist"]["timepoints"]] == ["SD", "NE"]
+    assert rec(out, "ADDITIONAL-RAI") is None
+    # the same case whose latest imaging is complete and smaller (34 -> 33) keeps it
+    case["imaging"][2] = scan("2018-06-01", {"P1": 18, "P2": 15})
+    assert rec(run(case), "ADDITIONAL-RAI") is not None
+
+
+def _anaplastic_untested(diagnosis_date: str) -> dict[str, Any]:
+    return make_case(histology="anaplastic", diagnosis_date=diagnosis_date)
+
+
+@pytest.mark.parametrize(
+    ("lang", "diagnosis_date", "ends"),
+    [
+        # a primary sample more than 10 years old: the anaplastic sentence, then the advice
+        # to biopsy a metastasis (it was dropped for anaplastic cancer)
+        ("en", "2010-01-01", "Anaplastic cancer: test BRAF V600E at once. The primary tumour"
+         " sample (2010-01-01) is more than 10 years old: prefer a biopsy of a metastasis."),
+        ("fr", "2010-01-01", "Cancer anaplasique\u00a0: rechercher BRAF V600E sans attendre."
+         " Le prélèvement de la tumeur primitive (2010-01-01) a plus de 10 ans : préférer la"
+         " biopsie d'une métastase."),
+        # a recent sample: the anaplastic sentence ends the rationale
+        ("en", "2020-01-01", "No molecular result recorded while the disease is refractory or"
+         " metastatic. Anaplastic cancer: test BRAF V600E at once."),
+    ],
+)  # fmt: skip
+def test_anaplastic_molecular_testing_says_when_the_primary_sample_is_old(
+    lang: str, diagnosis_date: str, ends: str
+) -> None:
+    testing = rec(run(_anaplastic_untested(diagnosis_date), lang), "MOLECULAR-TESTING")
+    assert testing is not None and testing["priority"] == "urgent"
+    assert testing["rationale"].replace("\u00a0", " ").endswith(ends.replace("\u00a0", " "))
+
+
+@pytest.mark.parametrize(
+    ("definition", "lang", "ends"),
+    [
+        # the regional board's reason names the primary definition, whichever it is
+        ("tuthyref-2021", "en", "Refractory cancer under the TuThyRef 2021 definition."),
+        ("tuthyref-2021", "fr", "Cancer réfractaire selon la définition TuThyRef 2021."),
+        ("ata-2015", "en", "Refractory cancer under the ATA 2015 (recommendation 91) definition."),
+        ("ata-2015", "fr", "Cancer réfractaire selon la définition ATA 2015 (recommandation 91)."),
+    ],
+)
+def test_regional_board_names_the_primary_definition(definition: str, lang: str, ends: str) -> None:
+    from thyref.domain import assess, parse_case
+
+    # a lung lesion without uptake and no I-131: ata-2015 refractory (NON-AVID),
+    # tuthyref-2021 indeterminate (rai missing); each is primary in turn
+    case = make_case(lesions=[lesion("P1", "lung", "no")])
+    out = assess(parse_case(case), lang=lang, definition=definition).to_json()  # type: ignore[arg-type]
+    regional = rec(out, "RCP-REGIONAL")
+    assert regional is not None
+    if definition == "ata-2015":
+        assert regional["rationale"].endswith(ends)
+    else:  # tuthyref-2021 is indeterminate here: its missing data are listed instead
+        assert out["refractory"]["status"] == "indeterminate"
+        assert "TuThyRef" not in regional["rationale"]
+        refractory = run(_refractory_dtc([]), lang)
+        regional = rec(refractory, "RCP-REGIONAL")
+        assert regional is not None and regional["rationale"].endswith(ends)
+
+
+def _progressive_mtc(molecular: list[dict[str, Any]]) -> dict[str, Any]:
+    # medullary, standard treatment not possible, PD (20 -> 30 mm), symptomatic, not
+    # locally treatable: SYSTEMIC-THERAPY
+    return make_case(
+        histology="medullary",
+        lesions=[lesion("H1", "liver")],
+        imaging=[scan("2020-01-10", {"H1": 20}), scan("2020-07-10", {"H1": 30})],
+        molecular=molecular,
+        clinical={
+            "standard_treatment_possible": False,
+            "symptomatic": True,
+            "locally_treatable": False,
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("molecular", "drugs"),
+    [
+        # no RET result: vandetanib or cabozantinib
+        ([], ["vandetanib", "cabozantinib"]),
+        # a RET mutation puts the RET inhibitor first ("RET-mutated: selpercatinib")
+        ([mol("RET", "M918T")], ["selpercatinib", "vandetanib", "cabozantinib"]),
+        # a RET amplification is not a RET mutation (it was read as one)
+        ([mol("RET", "amplification", kind="amplification")], ["vandetanib", "cabozantinib"]),
+        # a negative RET result neither
+        ([mol("RET", "wild-type")], ["vandetanib", "cabozantinib"]),
+    ],
+)
+def test_medullary_systemic_drugs_put_selpercatinib_first_for_a_ret_mutation_only(
+    molecular: list[dict[str, Any]], drugs: list[str]
+) -> None:
+    systemic = rec(run(_progressive_mtc(molecular), "en"), "SYSTEMIC-THERAPY")
+    assert systemic is not None
+    assert systemic["drugs"] == drugs
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        # a negative result recorded as an alteration is no alteration (it was read as an
+        # NRAS mutation: redifferentiation and a trial were proposed)
+        {"gene": "NRAS", "alteration": "wild-type"},
+        {"gene": "NRAS", "alteration": "Wild Type", "kind": "mutation"},
+        {"gene": "KRAS", "alteration": "WT"},
+        {"gene": "HRAS", "alteration": "not_detected"},
+        {"gene": "HRAS", "alteration": "négatif"},
+        {"gene": "NRAS", "alteration": "non muté"},
+        {"gene": "NRAS", "alteration": " type  sauvage "},
+    ],
+)
+def test_a_negative_molecular_result_opens_no_option(entry: dict[str, Any]) -> None:
+    out = run(_refractory_dtc([entry]), "en")
+    ids = [r["id"] for r in out["recommendations"]]
+    for option in ("REDIFFERENTIATION", "CLINICAL-TRIAL", "TARGETED-THERAPY"):
+        assert option not in ids, (entry, option)
+    # the gene was tested: no call for molecular testing either
+    assert "MOLECULAR-TESTING" not in ids
+    # the same gene with a real mutation does open them (the test can fail)
+    positive = run(_refractory_dtc([{"gene": "NRAS", "alteration": "Q61R"}]), "en")
+    assert {"REDIFFERENTIATION", "CLINICAL-TRIAL"} <= {r["id"] for r in positive["recommendations"]}
+
+
+def test_a_negative_germline_ret_result_answers_germline_testing() -> None:
+    # germline RET tested and negative: the question is answered; a somatic negative
+    # result is not a germline test
+    germline = mol("RET", "wild-type", origin="germline", sample="blood")
+    assert rec(run(_medullary([germline])), "GERMLINE-RET-TESTING") is None
+    assert rec(run(_medullary([mol("RET", "wild-type")])), "GERMLINE-RET-TESTING") is not None
+
+
+def test_every_negative_result_word_is_written_as_compared() -> None:
+    from thyref.domain.options import _words
+    from thyref.domain.rules import load_rules
+
+    words = load_rules().options.negative_results
+    assert words and all(_words(w) == w for w in words)

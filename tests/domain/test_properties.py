@@ -100,7 +100,10 @@ def _section1(case: dict[str, Any], timepoints: list[dict[str, Any]]) -> tuple[A
     if "unknown" in uptake:
         missing.append("lesions.rai_uptake")
     if not given:
-        missing.append("rai")
+        # "indeterminate when a criterion could still hold with the missing data": with no
+        # lesion, none could once I-131 is given (each needs a lesion or imaging of one)
+        if lesions:
+            missing.append("rai")
     elif lesions:
         latest = days[-1]
         shots = [dt.date.fromisoformat(s["date"]) for s in case.get("imaging", [])]

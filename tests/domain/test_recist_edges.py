@@ -198,3 +198,75 @@ def test_declared_target_without_baseline_measurement_warning_text() -> None:
     assert out["warnings"] == [
         "declared target(s) without a baseline measurement, followed as non-target lesion(s): L2"
     ]
+
+
+# ---------------------------------------------------------------- review of session 8
+
+
+@pytest.mark.parametrize(
+    ("imaging", "targets", "overall"),
+    [
+        # 100 -> 60 (PR) -> 75 (+25 % over the nadir 60, +15 mm: PD) -> 71 (+18.3 %: not
+        # PD; -29 % from baseline: not PR). The response was lost at the PD: SD, not a
+        # PR "kept until progression" (it was PR)
+        (
+            [{"L1": 100}, {"L1": 60}, {"L1": 75}, {"L1": 71}],
+            ["PR", "PD", "SD"],
+            ["PR", "PD", "SD"],
+        ),
+        # the same with the progression by new lesions (target PR at 60): the response is
+        # lost there too, so 71 is SD
+        (
+            [{"L1": 100}, {"L1": 60}, ({"L1": 60}, True), {"L1": 71}],
+            ["PR", "PR", "SD"],
+            ["PR", "PD", "SD"],
+        ),
+        # a PR after the PD is kept again: 100 -> 60 -> 75 (PD) -> 70 (PR: -30 %) -> 71 (below
+        # 72 = 1.2 x the nadir 60: not PD; above 70: PR only because it is kept)
+        (
+            [{"L1": 100}, {"L1": 60}, {"L1": 75}, {"L1": 70}, {"L1": 71}],
+            ["PR", "PD", "PR", "PR"],
+            ["PR", "PD", "PR", "PR"],
+        ),
+    ],
+)
+def test_a_response_is_kept_until_progression_and_not_after(
+    imaging: list[Any], targets: list[str], overall: list[str]
+) -> None:
+    dates = ["2020-01-10", "2020-04-10", "2020-07-10", "2020-10-10", "2021-01-10"]
+    shots = []
+    for day, entry in zip(dates, imaging, strict=False):
+        sizes, new = entry if isinstance(entry, tuple) else (entry, False)
+        shots.append(scan(day, sizes, new_lesions=new))
+    out = _recist(make_case(lesions=[lesion("L1", "lung")], imaging=shots))
+    assert [tp["target_response"] for tp in out["timepoints"]] == targets
+    assert [tp["overall_response"] for tp in out["timepoints"]] == overall
+
+
+def test_an_asserted_progression_ends_the_kept_response() -> None:
+    # 100 -> 60 (PR) -> asserted PD (no measurement) -> 71: SD (71 > 70, not PD over 60)
+    shots = [
+        scan("2020-01-10", {"L1": 100}),
+        scan("2020-04-10", {"L1": 60}),
+        scan("2020-07-10", assessed_response="PD"),
+        scan("2020-10-10", {"L1": 71}),
+    ]
+    out = _recist(make_case(lesions=[lesion("L1", "lung")], imaging=shots))
+    assert [tp["overall_response"] for tp in out["timepoints"]] == ["PR", "PD", "SD"]
+
+
+def test_without_target_lesions_the_target_response_is_null() -> None:
+    # only non-target disease (table 2): no target response at all, not "ND" (a value of
+    # the non-target vocabulary only, case-format.md)
+    case = make_case(
+        lesions=[lesion("B1", "bone", recist_role="non_target")],
+        imaging=[
+            scan("2020-01-10", None, {"B1": "present"}),
+            scan("2020-07-10", None, {"B1": "present"}),
+        ],
+    )
+    out = _recist(case)
+    assert out["targets"] == []
+    assert [(tp["target_response"], tp["overall_response"]) for tp in out["timepoints"]] == [
+        (None, "NON_CR_NON_PD")
+    ]

@@ -59,3 +59,18 @@ def test_ata_progression_follows_the_administration_whose_scan_showed_uptake() -
     )
     ev = _criteria(case, "ata-2015")["ATA2015-PROGRESSION-DESPITE-UPTAKE"]
     assert ev["dates"] == ["2019-01-01", "2020-06-01"]
+
+
+def test_no_lesion_and_no_iodine_is_not_indeterminate() -> None:
+    # papillary, metastatic by the extent override, no lesion declared, no I-131: every
+    # differentiated criterion needs a lesion (no uptake, cumulative activity) or imaging
+    # (progression, which needs lesions), so giving I-131 could decide nothing: not
+    # refractory, nothing missing (it was indeterminate, `rai` missing)
+    out = run(make_case(extent="metastatic"), "en")
+    assert out["refractory"]["status"] == "not_refractory"
+    assert out["refractory"]["missing_data"] == []
+    assert "RCP-REGIONAL" not in [r["id"] for r in out["recommendations"]]
+    # with a lesion of unknown uptake, I-131 is what would decide: `rai` is missing
+    out = run(make_case(lesions=[lesion("P1", "lung", "no")]), "en")
+    assert out["refractory"]["status"] == "indeterminate"
+    assert out["refractory"]["missing_data"] == ["rai"]

@@ -13,6 +13,7 @@ from decimal import Decimal
 from operator import itemgetter
 
 from thyref.domain.case import Case, LabValue
+from thyref.domain.dates import add_months
 from thyref.domain.rules import Rules
 
 MARKERS = ("thyroglobulin", "calcitonin", "cea")
@@ -112,10 +113,11 @@ def marker_kinetics(case: Case, marker: str, rules: Rules, last_rai: date | None
         level = kr.tsh_unsuppressed_mu_l
         if any(tsh_by_day.get(day, _ZERO) >= level for day, _ in series):
             warnings.append("tsh_not_suppressed")
-    span_days = (series[-1][0] - series[0][0]).days if series else 0
     if marker != "thyroglobulin" and series:
-        min_span = float(kr.bands.mtc.min_span_years * kr.days_per_year)
-        if span_days < min_span:
+        # in calendar months, as every window of the rules: 2021-01-01 to 2023-01-01 spans
+        # two years whether or not a 29 February falls between them
+        months = int((kr.bands.mtc.min_span_years * 12).to_integral_value())
+        if series[-1][0] < add_months(series[0][0], months):
             warnings.append("short_span")
     unit = rules.labs[marker].canonical
     distinct_days = len({d for d, _ in series})

@@ -53,7 +53,13 @@ class Context:
     _pd_known: bool = field(default=False, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._molecular = [(m, m.is_fusion, m.is_mutation) for m in self.case.raw.molecular]
+        # positive findings only: a negative result ("NRAS wild-type") opens no option
+        negative = self.rules.options.negative_results  # written as _words() gives them
+        self._molecular = [
+            (m, m.is_fusion, m.is_mutation)
+            for m in self.case.raw.molecular
+            if _words(m.alteration) not in negative
+        ]
 
     @property
     def anaplastic(self) -> bool:
@@ -95,6 +101,11 @@ class Context:
             for m, _, mutation in self._molecular
             if m.gene_upper in self.rules.options.ras_genes and mutation
         ]
+
+
+def _words(text: str | None) -> str:
+    """``"Wild-Type"`` -> ``"wild type"``: lower case, one space for spaces, - and _."""
+    return " ".join((text or "").lower().replace("-", " ").replace("_", " ").split())
 
 
 # ":" and ";" inside a sentence, written the reader's way ("poumon : P1" in French)
@@ -155,7 +166,7 @@ def _systemic(ctx: Context) -> Option | None:
     current = (clinical.on_systemic_therapy or "").strip().lower()
     if ctx.case.category is Category.medullary:
         drugs = list(rules.drug_names("mtc"))
-        if ctx.alterations(rules.options.mtc_ret_gene):
+        if ctx.alterations(rules.options.mtc_ret_gene, kind="mutation"):
             drugs = [*rules.drug_names("ret"), *drugs]
     elif current in rules.options.vegfr_inhibitors:
         drugs = list(rules.drug_names("dtc_after_vegfr"))
@@ -279,10 +290,11 @@ def _molecular(ctx: Context) -> Option | None:
     return Option(
         "MOLECULAR-TESTING",
         "urgent" if ctx.anaplastic else "high",
-        "reason.molecular.anaplastic" if ctx.anaplastic else "reason.molecular",
-        {
+        "reason.molecular",
+        {  # each true flag adds its sentence, in this order
             "panel": ", ".join(panel or ctx.rules.options.molecular_panel),
             "medullary": medullary,
+            "anaplastic": ctx.anaplastic,
             "sample_date": sample.isoformat(),
             "old_sample": old,
             "years": ctx.rules.options.primary_sample_max_age_years,
@@ -296,13 +308,12 @@ def _germline_ret(ctx: Context) -> Option | None:
     if ctx.case.category is not Category.medullary:
         return None
     gene = ctx.rules.options.germline_gene.upper()
-    for m, _, _ in ctx._molecular:
+    tested = ctx.case.raw.molecular  # a negative germline result answers the question too
+    for m in tested:
         if m.gene_upper == gene and m.origin == "germline":
             return None
     somatic = [
-        f"{m.gene_upper} {m.alteration or ''}".strip()
-        for m, _, _ in ctx._molecular
-        if m.gene_upper == gene
+        f"{m.gene_upper} {m.alteration or ''}".strip() for m in tested if m.gene_upper == gene
     ]
     return Option(
         "GERMLINE-RET-TESTING",
@@ -323,9 +334,12 @@ def _additional_rai(ctx: Context) -> Option | None:
     given = ctx.case.rai_sorted()
     regressing = bool(given) and given[-1].response == "regressing"
     shrinking = False
-    if ctx.recist is not None:
+    if ctx.recist is not None and ctx.recist.timepoints:
+        # the latest imaging itself must have a complete sum, smaller than the one before
+        # it: an incomplete or asserted latest imaging says nothing of shrinking
         sums = ctx.recist.sums()
-        shrinking = len(sums) >= 2 and sums[-1][1] < sums[-2][1]
+        latest = ctx.recist.timepoints[-1].date
+        shrinking = len(sums) >= 2 and sums[-1][0] == latest and sums[-1][1] < sums[-2][1]
     if not (regressing or shrinking):
         return None
     return Option(
@@ -526,11 +540,12 @@ def recommend(ctx: Context) -> list[Option]:
                 "high",
                 "reason.rcp_regional." + ctx.refractory.status,
                 {  # each missing item in words (with its definition's numbers), not its code
+                    "definition": Term(f"vocab.definition.{ctx.refractory.rule_set}"),
                     "missing": tuple(
                         part
                         for i, item in enumerate(ctx.refractory.missing_data)
                         for part in (_SEMICOLON if i else "", missing_term(definition, item))
-                    )
+                    ),
                 },
                 _src(ctx, "RCP-REGIONAL"),
             )

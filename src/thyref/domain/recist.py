@@ -194,9 +194,20 @@ def _target_response(
     if total <= baseline * (1 - rules.pr_decrease):
         shrink = {"pct": rules.pr_decrease * 100}
         return "PR", [Said("recist.pr", {"sum": total, "baseline": baseline, **shrink})]
-    if "PR" in history or "CR" in history:
+    if _responding(history):
         return "PR", [Said("recist.sticky")]
     return "SD", []
+
+
+def _responding(history: list[str]) -> bool:
+    """A PR or CR since the latest progression: a response is kept until progression
+    (EORTC RECIST FAQ), and none is left to keep after one (100 -> 60 -> 75 PD -> 71 is SD)."""
+    for response in reversed(history):
+        if response == "PD":
+            return False
+        if response in ("PR", "CR"):
+            return True
+    return False
 
 
 def evaluate(case: Case, rules: Rules) -> RecistResult | None:
@@ -242,8 +253,8 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
                     claimed, asserted=True, reasons=(Said("recist.asserted"),),
                 )
             )  # fmt: skip
-            if claimed in ("PR", "CR"):
-                history.append("PR")
+            if claimed in ("PR", "CR", "PD"):
+                history.append("PD" if claimed == "PD" else "PR")
             continue
         sizes = {t: shot_mm[t] for t in targets if t in shot_mm}
         # shot_mm has the keys of shot.measurements
@@ -278,7 +289,7 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
                 pct(total - base_sum, base_sum) if complete and total is not None else None,
                 pct(total - nadir, nadir) if complete and total is not None else None,
                 nadir if targets else None,
-                target if targets else "ND",
+                target if targets else None,
                 nt,
                 new_lesions,
                 overall,
@@ -289,6 +300,8 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
         )
         if target is not None:
             history.append(target)
+            if overall == "PD" and target != "PD":
+                history.append("PD")  # progression by new lesions or non-targets
         if complete and total is not None and total < nadir:
             nadir = total
     rank = {r: i for i, r in enumerate(rr.best_response_rank)}

@@ -342,7 +342,8 @@ def _imaging_after_rai(facts: Facts, spec: MissingSpec) -> bool:
 
 
 def _no_rai(facts: Facts, spec: MissingSpec) -> bool:
-    return facts.rai.latest is None
+    # with no lesion declared, no criterion that needs I-131 could hold once it is given
+    return facts.rai.latest is None and bool(facts.case.raw.lesions)
 
 
 MISSING: dict[str, Callable[[Facts, MissingSpec], bool]] = {

@@ -119,6 +119,7 @@ class OptionRules(_Frozen):
     ras_genes: list[str]
     trial_genes: list[str]
     mtc_ret_gene: str
+    negative_results: list[str]
     vegfr_inhibitors: list[str]
     sources: dict[str, list[str]]
 

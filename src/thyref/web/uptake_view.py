@@ -74,7 +74,6 @@ def definitions_view(a: Mapping[str, Any], t: Translator) -> list[DefinitionRow]
     rows = []
     for d in a.get("definitions") or []:
         rule_set = str(d.get("rule_set") or "")
-        name_key = f"definition.{rule_set}"
         missing = []
         for item in d.get("missing_data") or []:
             try:
@@ -84,7 +83,7 @@ def definitions_view(a: Mapping[str, Any], t: Translator) -> list[DefinitionRow]
         rows.append(
             DefinitionRow(
                 rule_set=rule_set,
-                name=t(name_key) if t.has(name_key) else rule_set,
+                name=t.label("definition", rule_set),
                 primary=bool(d.get("primary")),
                 status=str(d.get("status") or "indeterminate"),
                 criteria=[(str(c), t.label("criterion", c)) for c in d.get("criteria_met") or []],

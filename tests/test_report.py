@@ -1,0 +1,66 @@
+"""The text and Markdown reports (``thyref assess -f text|markdown``): what they show
+beside the JSON contract."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from rich.console import Console
+
+from thyref.domain import assess, parse_case
+from thyref.domain.messages import Lang
+from thyref.report import render_markdown, render_rich
+
+# L1 declared a target but not measured at baseline (kept as a non-target, with a
+# warning), and a radiologist's CR where the computed response is PD (new lesions)
+CASE: dict[str, Any] = {
+    "format": "thyref-case/1",
+    "id": "report-warnings",
+    "diagnosis": {"histology": "papillary", "date": "2019-01-01"},
+    "lesions": [
+        {"id": "L1", "site": "lung", "recist_role": "target"},
+        {"id": "L2", "site": "lung", "recist_role": "target"},
+    ],
+    "imaging": [
+        {"date": "2020-01-10", "measurements": {"L2": 20}},
+        {
+            "date": "2020-07-10",
+            "measurements": {"L1": 5, "L2": 10},
+            "new_lesions": True,
+            "assessed_response": "CR",
+        },
+    ],
+}
+
+
+def _text(lang: Lang) -> str:
+    out = io.StringIO()
+    Console(file=out, width=200, color_system=None).print(
+        render_rich(assess(parse_case(CASE), lang), lang)
+    )
+    return out.getvalue()
+
+
+def _markdown(lang: Lang) -> str:
+    return render_markdown(assess(parse_case(CASE), lang), lang)
+
+
+@pytest.mark.parametrize("render", [_text, _markdown])
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        # the two RECIST warnings of the JSON output, said in each report (they were left
+        # out of both, while the kinetics warnings were shown)
+        ("en", ["L1", "(CR)", "(PD)"]),
+        ("fr", ["L1", "(CR)", "(PD)"]),
+    ],
+)
+def test_recist_warnings_are_shown(render: Any, lang: Lang, said: list[str]) -> None:
+    warnings = assess(parse_case(CASE), lang).to_json()["recist"]["warnings"]
+    assert len(warnings) == 2
+    report = " ".join(render(lang).split())
+    for warning in warnings:
+        assert " ".join(warning.split()) in report
+    assert all(word in report for word in said)
