@@ -351,7 +351,10 @@ def test_redifferentiation_needs_a_mutation_not_an_amplification() -> None:
 
 def test_germline_ret_names_every_somatic_ret_result() -> None:
     # two somatic RET results, one without its alteration: both named, joined by ", "
-    out = run(_medullary([{"gene": "RET", "kind": "mutation"}, mol("RET", "M918T")]), "en")
+    out = run(
+        _medullary([{"gene": "RET", "kind": "mutation", "origin": "somatic"}, mol("RET", "M918T")]),
+        "en",
+    )
     germline = rec(out, "GERMLINE-RET-TESTING")
     assert germline is not None
     assert germline["rationale"].endswith(
@@ -547,3 +550,56 @@ def test_every_negative_result_word_is_written_as_compared() -> None:
 
     words = load_rules().options.negative_results
     assert words and all(_words(w) == w for w in words)
+
+
+@pytest.mark.parametrize(
+    ("entry", "ends"),
+    [
+        # a RET result whose origin is not recorded may be a blood test or not: said so
+        # (it was called a tumour, somatic, result)
+        (
+            {"gene": "RET", "alteration": "M918T"},
+            "The result recorded without its origin (RET M918T) does not say whether it was a"
+            " blood (germline) test: to be checked.",
+        ),
+        # a somatic result: the tumour result does not tell heredity
+        (
+            mol("RET", "M918T"),
+            "The tumour (somatic) result (RET M918T) does not tell whether the cancer is"
+            " hereditary.",
+        ),
+    ],
+)
+def test_germline_testing_says_what_the_recorded_ret_result_is(
+    entry: dict[str, Any], ends: str
+) -> None:
+    germline = rec(run(_medullary([entry]), "en"), "GERMLINE-RET-TESTING")
+    assert germline is not None
+    assert germline["rationale"].endswith(ends)
+
+
+@pytest.mark.parametrize(
+    ("lesions", "said"),
+    [
+        # one innumerable group (miliary): "numerous lesions", never "1 lesions"
+        ([lesion("M1", "lung", "no", innumerable=True)], "NRAS, numerous lesions (an"
+         " innumerable group), no size measured yet"),
+        # two lesions: counted
+        ([lesion("P1", "lung", "no"), lesion("P2", "lung", "no")], "NRAS, 2 lesions,"),
+        # a lesion and a group: counted, the group said
+        ([lesion("P1", "lung", "no"), lesion("M1", "lung", "no", innumerable=True)],
+         "NRAS, 2 lesions including an innumerable group,"),
+    ],
+)  # fmt: skip
+def test_redifferentiation_counts_lesions_or_says_a_group(
+    lesions: list[dict[str, Any]], said: str
+) -> None:
+    case = make_case(
+        lesions=lesions,
+        rai=[rai_("2019-06-01", 100)],
+        molecular=[mol("NRAS", "Q61R")],
+        clinical={"symptomatic": False},
+    )
+    redifferentiation = rec(run(case, "en"), "REDIFFERENTIATION")
+    assert redifferentiation is not None
+    assert said in redifferentiation["rationale"]

@@ -270,3 +270,57 @@ def test_without_target_lesions_the_target_response_is_null() -> None:
     assert [(tp["target_response"], tp["overall_response"]) for tp in out["timepoints"]] == [
         (None, "NON_CR_NON_PD")
     ]
+
+
+@pytest.mark.parametrize(
+    ("lesions", "baseline", "warning"),
+    [
+        # a declared target of 5 mm (below 10 mm) and a declared node of 12 mm short axis
+        # (below 15 mm): kept as targets ("the targets are exactly those"), and said
+        (
+            [lesion("L1", "lung", recist_role="target"),
+             lesion("N1", "lymph_node_mediastinal_lower", recist_role="target")],
+            {"L1": 5, "N1": 12},
+            "declared target(s) below the measurable size at baseline (10 mm, 15 mm short axis"
+            " for a node), kept as target(s): L1, N1",
+        ),
+        # measurable declared targets: nothing to say
+        (
+            [lesion("L1", "lung", recist_role="target"),
+             lesion("N1", "lymph_node_mediastinal_lower", recist_role="target")],
+            {"L1": 10, "N1": 15},
+            None,
+        ),
+        # a 5 mm lesion not declared: not selected, no warning (selection is silent)
+        ([lesion("L1", "lung"), lesion("L2", "lung")], {"L1": 5, "L2": 20}, None),
+    ],
+)  # fmt: skip
+def test_a_declared_target_below_the_measurable_size_is_said(
+    lesions: list[dict[str, Any]], baseline: dict[str, float], warning: str | None
+) -> None:
+    case = make_case(
+        lesions=lesions, imaging=[scan("2020-01-10", baseline), scan("2020-07-10", baseline)]
+    )
+    out = _recist(case)
+    assert out["targets"] == [
+        x["id"] for x in lesions if x.get("recist_role") or baseline[x["id"]] >= 10
+    ]
+    assert out["warnings"] == ([warning] if warning else [])
+
+
+def test_a_response_given_at_the_baseline_is_said_unused() -> None:
+    # the baseline has no earlier examination: its asserted PD is not used (it was dropped
+    # without a word), and the next timepoint is computed as usual
+    case = make_case(
+        lesions=[lesion("L1", "lung")],
+        imaging=[
+            scan("2020-01-10", {"L1": 20}, assessed_response="PD"),
+            scan("2020-07-10", {"L1": 20}),
+        ],
+    )
+    out = _recist(case)
+    assert out["warnings"] == [
+        "on 2020-01-10, the baseline: the radiologist's response (PD) is not used, a response"
+        " is judged against an earlier examination"
+    ]
+    assert [tp["overall_response"] for tp in out["timepoints"]] == ["SD"]

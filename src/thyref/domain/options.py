@@ -103,6 +103,11 @@ class Context:
         ]
 
 
+def _named(m: Molecular) -> str:
+    """``RET M918T``: the gene and its alteration, if any."""
+    return f"{m.gene_upper} {m.alteration or ''}".strip()
+
+
 def _words(text: str | None) -> str:
     """``"Wild-Type"`` -> ``"wild type"``: lower case, one space for spaces, - and _."""
     return " ".join((text or "").lower().replace("-", " ").replace("_", " ").split())
@@ -111,6 +116,9 @@ def _words(text: str | None) -> str:
 # ":" and ";" inside a sentence, written the reader's way ("poumon : P1" in French)
 _COLON = Term("punct.colon")
 _SEMICOLON = Term("punct.semicolon")
+_LESIONS = "word.lesions"
+_MANY = "word.innumerable_lesions"
+_WITH_GROUP = "word.including_a_group"
 
 
 def _src(ctx: Context, option_id: str) -> tuple[str, ...]:
@@ -260,7 +268,7 @@ def _redifferentiation(ctx: Context) -> Option | None:
         return None
     params: dict[str, Any] = {
         "alteration": ", ".join(found),
-        "lesions": len(lesions),
+        "lesions": _lesion_count(lesions, many),
         "drugs": " + ".join(ctx.rules.drug_names(group)),
     }
     if largest is not None:
@@ -274,6 +282,15 @@ def _redifferentiation(ctx: Context) -> Option | None:
         _src(ctx, "REDIFFERENTIATION"),
         drugs=tuple(ctx.rules.drug_names(group)),
     )
+
+
+def _lesion_count(lesions: list[Lesion], many: bool) -> Phrase:
+    """"5 lesions", "5 lesions including an innumerable group", or "numerous lesions (an
+    innumerable group)" for the group alone (never "1 lesions")."""
+    if many and len(lesions) == 1:
+        return (Term(_MANY),)
+    counted: Phrase = (f"{len(lesions)} ", Term(_LESIONS))
+    return (*counted, Term(_WITH_GROUP)) if many else counted
 
 
 def _molecular(ctx: Context) -> Option | None:
@@ -312,14 +329,20 @@ def _germline_ret(ctx: Context) -> Option | None:
     for m in tested:
         if m.gene_upper == gene and m.origin == "germline":
             return None
-    somatic = [
-        f"{m.gene_upper} {m.alteration or ''}".strip() for m in tested if m.gene_upper == gene
-    ]
+    # the other results on the gene: tumour (somatic) ones, and ones of unrecorded origin
+    somatic = [_named(m) for m in tested if m.gene_upper == gene and m.origin == "somatic"]
+    unknown = [_named(m) for m in tested if m.gene_upper == gene and m.origin is None]
     return Option(
         "GERMLINE-RET-TESTING",
         "high",
         "reason.germline_ret",
-        {"gene": gene, "somatic": bool(somatic), "found": ", ".join(somatic)},
+        {
+            "gene": gene,
+            "somatic": bool(somatic),
+            "found": ", ".join(somatic),
+            "unknown_origin": bool(unknown),
+            "unknown": ", ".join(unknown),
+        },
         _src(ctx, "GERMLINE-RET-TESTING"),
     )
 

@@ -225,6 +225,20 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
     if unmeasured:
         warnings.append(Said("recist.unmeasured_targets", {"lesions": ", ".join(unmeasured)}))
         targets = [t for t in targets if t not in unmeasured]
+    if how == "declared":
+        # the declared targets are kept as they are; one below the measurable size is said
+        small = [
+            lesion.id
+            for lesion in case.raw.lesions
+            if lesion.id in targets and not is_measurable(lesion, case.shot_mm[0][lesion.id], rr)
+        ]
+        if small:
+            sizes = {"mm": rr.measurable_non_nodal_mm, "nodal": rr.measurable_nodal_short_axis_mm}
+            warnings.append(Said("recist.small_targets", {"lesions": ", ".join(small), **sizes}))
+    if baseline.assessed_response is not None:
+        # a response needs an earlier examination: the baseline's is not used
+        said = {"date": baseline.date.isoformat(), "asserted": baseline.assessed_response}
+        warnings.append(Said("recist.baseline_response", said))
     target_set = set(targets)
     # every declared lesion that is not a target is a non-target, imaged at baseline or not
     non_targets = [lesion for lesion in case.raw.lesions if lesion.id not in target_set]
