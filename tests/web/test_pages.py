@@ -946,3 +946,38 @@ def test_live_preview_redraws_the_scan_findings_when_lesions_change(client: Test
     assert '<div id="scan-rows" hx-swap-oob="outerHTML">' in preview
     assert "Uptake of P2" in preview  # the new lesion's finding, with what was chosen
     assert re.search(r'name="scans\[0\]\.finding\[1\]"[^>]*>.*?value="no" selected', preview, re.S)
+
+
+def test_case_page_shows_the_recist_warnings(client: TestClient) -> None:
+    # a declared target not measured at baseline and a radiologist's response that differs
+    # from the computed one: the two warnings of the JSON output are on the page (they
+    # were left out), in the page's language
+    case = {
+        "format": "thyref-case/1",
+        "id": "web-recist-warnings",
+        "diagnosis": {"histology": "papillary", "date": "2019-01-01"},
+        "lesions": [
+            {"id": "L1", "site": "lung", "recist_role": "target"},
+            {"id": "L2", "site": "lung", "recist_role": "target"},
+        ],
+        "imaging": [
+            {"date": "2020-01-10", "measurements": {"L2": 20}},
+            {
+                "date": "2020-07-10",
+                "measurements": {"L1": 5, "L2": 10},
+                "new_lesions": True,
+                "assessed_response": "CR",
+            },
+        ],
+    }
+    _create(client, case)
+    login(client)
+    for lang, said in [
+        ("en", ["without a baseline measurement", "differs from the computed response"]),
+        ("fr", ["sans mesure à l'examen de référence", "diffère de la réponse calculée"]),
+    ]:
+        section = _section(
+            html.unescape(client.get(f"/cases/web-recist-warnings?lang={lang}").text), "h-recist"
+        )
+        for words in said:
+            assert words in section, (lang, words)
