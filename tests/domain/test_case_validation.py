@@ -615,3 +615,29 @@ def test_strict_input_problems_are_said_in_both_languages(
 def test_a_timestamp_does_not_slip_past_the_future_check() -> None:
     # a timestamp in the future (2100-01-01) is rejected as a malformed date
     assert "rai[0].date" in _paths(_set("rai.0.date", 4102444800))
+
+
+# Digits of other scripts look like a date to `\d` but are no ISO date: one problem, the
+# malformed date, and no "date in the future" beside it (the text sorted after today).
+@pytest.mark.parametrize(
+    ("path", "value", "where"),
+    [
+        # Arabic-Indic digits in the diagnosis date
+        ("diagnosis.date", "\u0662\u0660\u0661\u0660-\u0660\u0665-\u0660\u0663", "diagnosis.date"),
+        # fullwidth digits in an imaging date
+        ("imaging.0.date", "\uff12\uff10\uff11\uff15-\uff10\uff12-\uff10\uff11", "imaging[0].date"),
+        # Devanagari digits in a lab date
+        ("labs.0.date", "\u0968\u0966\u0967\u096b-\u0966\u096a-\u0966\u0967", "labs[0].date"),
+        # Arabic-Indic digits in an I-131 administration date
+        ("rai.0.date", "\u0662\u0660\u0661\u0665-\u0660\u0663-\u0660\u0661", "rai[0].date"),
+    ],
+    ids=["arabic-diagnosis", "fullwidth-imaging", "devanagari-lab", "arabic-rai"],
+)
+def test_non_ascii_digits_are_a_malformed_date_not_a_future_one(
+    path: str, value: str, where: str
+) -> None:
+    from thyref.domain import parse_case
+
+    with pytest.raises(CaseValidationError) as info:
+        parse_case(_set(path, value))
+    assert [(p.path, p.code) for p in info.value.problems] == [(where, "date_format")]

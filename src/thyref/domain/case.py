@@ -208,7 +208,7 @@ def normalise_alteration(alteration: str) -> str:
     if alt[:2].lower() == "p.":
         alt = alt[2:]
     alt = alt.strip("()")
-    three = re.fullmatch(r"([A-Za-z]{3})(\d+)([A-Za-z]{3})", alt)
+    three = re.fullmatch(r"([A-Za-z]{3})([0-9]+)([A-Za-z]{3})", alt)
     if three and three.group(1).upper() in _AMINO and three.group(3).upper() in _AMINO:
         return _AMINO[three.group(1).upper()] + three.group(2) + _AMINO[three.group(3).upper()]
     return alt.upper()

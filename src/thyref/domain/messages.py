@@ -128,7 +128,7 @@ class Num(NamedTuple):
 
 
 Phrase = tuple[str | Term | Num, ...]
-_NUMBER = re.compile(r"-?\d+\.\d+")
+_NUMBER = re.compile(r"-?[0-9]+\.[0-9]+")  # ASCII digits: `\d` takes any script's
 
 
 def number(value: Decimal | float | int | str, lang: Lang) -> str:

@@ -319,7 +319,7 @@ class _Importer:
         if gender in ("female", "male", "other", "unknown"):
             self.patient["sex"] = gender
         birth = res.get("birthDate")
-        if isinstance(birth, str) and re.match(r"^\d{4}", birth):
+        if isinstance(birth, str) and re.match(r"^[0-9]{4}", birth):
             self.patient["birth_year"] = int(birth[:4])
         self.patient_res = res
 
@@ -815,7 +815,7 @@ def _morphology(code: Any) -> str | None:
     and a bare ``8260`` (malignant behaviour assumed)."""
     if not isinstance(code, str):
         return None
-    match = re.fullmatch(r"(?:M-?)?(\d{4})(?:/?(\d))?", code.strip())
+    match = re.fullmatch(r"(?:M-?)?([0-9]{4})(?:/?([0-9]))?", code.strip())
     if match is None:
         return None
     return f"{match.group(1)}/{match.group(2) or '3'}"
@@ -904,7 +904,7 @@ def _gene_symbol(concept: Any) -> str | None:
         if coding.get("system") == c.HGNC and isinstance(code, str):
             if code in c.GENE_OF_HGNC:
                 return c.GENE_OF_HGNC[code]
-            if code.isdigit() and f"HGNC:{code}" in c.GENE_OF_HGNC:
+            if code.isascii() and code.isdigit() and f"HGNC:{code}" in c.GENE_OF_HGNC:
                 return c.GENE_OF_HGNC[f"HGNC:{code}"]
         display = coding.get("display")
         if isinstance(display, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]*", display):

@@ -176,7 +176,7 @@ def check_bounds(obj: object) -> None:
         raise CaseValidationError(problems)
 
 
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Where a case holds dates: (list or object, field).
 _DATE_FIELDS = (
     ("diagnosis", "date"),
