@@ -641,3 +641,38 @@ def test_non_ascii_digits_are_a_malformed_date_not_a_future_one(
     with pytest.raises(CaseValidationError) as info:
         parse_case(_set(path, value))
     assert [(p.path, p.code) for p in info.value.problems] == [(where, "date_format")]
+
+
+# A vocabulary field given something else than a word: the sentence quotes the value in a
+# short readable form (was "unknown value {input}", the placeholder left unfilled), and
+# French joins the allowed values with "ou" (was the validator's English "or").
+@pytest.mark.parametrize(
+    ("path", "value", "shown", "where"),
+    [
+        # null in an enum field
+        ("lesions.0.rai_uptake", None, "null", "lesions[0].rai_uptake"),
+        # a list in a Literal field
+        ("patient.sex", ["female"], '["female"]', "patient.sex"),
+        # an object in an enum field
+        ("diagnosis.histology", {"a": 1}, '{"a": 1}', "diagnosis.histology"),
+        # a long list, cut short
+        ("rai.0.unit", ["mCi"] * 20, '["mCi", "mCi", "mCi", "mCi", "mCi", "...', "rai[0].unit"),
+        # a word outside the list, quoted as before
+        ("labs.0.test", "ft4", "'ft4'", "labs[0].test"),
+    ],
+    ids=["null", "list", "object", "long-list", "word"],
+)
+def test_a_value_outside_a_vocabulary_is_quoted_in_each_language(
+    path: str, value: Any, shown: str, where: str
+) -> None:
+    from thyref.domain import parse_case
+    from thyref.domain.messages import problem_text
+
+    with pytest.raises(CaseValidationError) as info:
+        parse_case(_set(path, value))
+    (problem,) = [p for p in info.value.problems if p.path == where]
+    fr, en = problem_text(problem, "fr"), problem_text(problem, "en")
+    assert f"valeur inconnue {shown} ;" in fr and "{input}" not in fr
+    assert f"unknown value {shown};" in en and "{input}" not in en
+    assert " ou '" in fr and " or " not in fr
+    assert " or '" in en

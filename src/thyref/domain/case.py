@@ -400,20 +400,55 @@ def _message(err: Mapping[str, Any]) -> str:
         return "required field is missing"
     if kind in ("enum", "literal_error"):
         expected = ctx.get("expected", "")
-        return f"unknown value {err.get('input')!r}; expected one of {expected}"
+        return f"unknown value {shown_input(err.get('input'))}; expected one of {expected}"
     if kind == "string_pattern_mismatch":
-        return f"{err.get('input')!r} does not match the pattern {ctx.get('pattern', '')}"
+        pattern = ctx.get("pattern", "")
+        return f"{shown_input(err.get('input'))} does not match the pattern {pattern}"
     return str(err.get("msg", "invalid value"))
+
+
+_SHOWN_MAX = 40
+
+
+def shown_input(value: Any) -> str:
+    """A short readable form of a value as received: a text, number or flag as Python
+    quotes it (``'F'``, ``12.5``), anything else as JSON (``null``, ``["f"]``, ``{}``);
+    cut at 40 characters."""
+    if isinstance(value, str | int | float | bool):
+        out = repr(value)
+    else:
+        try:
+            out = json.dumps(value, ensure_ascii=False, default=str)
+        except (ValueError, RecursionError):  # pragma: no cover - decoded JSON dumps
+            out = type(value).__name__
+    if len(out) > _SHOWN_MAX:
+        out = out[: _SHOWN_MAX - 3] + "..."
+    # a lone surrogate cannot be printed: written as its escape
+    return out.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def choices(expected: str) -> str:
+    """The validator's list of allowed values without its English "or" (``'a', 'b' or
+    'c'`` -> ``'a', 'b', 'c'``): the catalogue's sentence says it in the reader's words."""
+    head, sep, last = expected.rpartition(" or ")
+    return f"{head}, {last}" if sep else expected
+
+
+def validator_params(err: Mapping[str, Any]) -> dict[str, str]:
+    """Values a translated message may quote from a validator's error: its constraint
+    (``expected`` as a plain list of values) and the input as received (``shown_input``)."""
+    ctx = err.get("ctx") or {}
+    out = {str(k): str(v) for k, v in ctx.items()}
+    if "expected" in out and err.get("type") in ("enum", "literal_error"):
+        out["expected"] = choices(out["expected"])
+    if "input" in err and err.get("type") != "missing":  # a missing field's is its parent
+        out["input"] = shown_input(err["input"])
+    return out
 
 
 def _params(err: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     """Values a translated message may quote: the input and the constraint."""
-    ctx = err.get("ctx") or {}
-    out = {k: str(v) for k, v in ctx.items()}
-    value = err.get("input")
-    if isinstance(value, str | int | float | bool):
-        out["input"] = repr(value)
-    return tuple(sorted(out.items()))
+    return tuple(sorted(validator_params(err).items()))
 
 
 def _structure_problems(exc: ValidationError) -> list[Problem]:

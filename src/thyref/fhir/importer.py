@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
-from thyref.domain.case import FORMAT, ID_PATTERN, normalise_alteration
+from thyref.domain.case import FORMAT, ID_PATTERN, normalise_alteration, validator_params
 from thyref.domain.rules import load_rules
 from thyref.errors import CaseFormatError, CaseValidationError, Problem
 from thyref.fhir import codes as c
@@ -154,9 +154,7 @@ def _checked(key: bytes) -> _Why | None:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()) if not str(p).startswith("function"))
         # the checker's own English words, and its error type for a translated sentence
-        values = {str(k): str(v) for k, v in (first.get("ctx") or {}).items()}
-        if isinstance(first.get("input"), str | int | float | bool):
-            values["input"] = repr(first["input"])
+        values = validator_params(first)
         values |= {
             "kind": kind,
             "where": where or kind,
