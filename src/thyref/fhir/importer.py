@@ -1049,7 +1049,8 @@ def ndjson_to_case(lines: Iterable[str], *, case_id: str | None = None) -> Impor
 
 
 def is_fhir(data: Any) -> bool:
-    """True for a decoded FHIR resource (or list of them), False for a thyref case."""
+    """True for a decoded FHIR resource (or list of them), False for a thyref case: an
+    object whose ``format`` is ``thyref-case/1`` is a case, whatever other keys it has."""
     if isinstance(data, list):
         return bool(data) and all(isinstance(x, dict) and "resourceType" in x for x in data)
-    return isinstance(data, dict) and "resourceType" in data
+    return isinstance(data, dict) and "resourceType" in data and data.get("format") != FORMAT
