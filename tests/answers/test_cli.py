@@ -99,13 +99,18 @@ def test_ask_text(app: typer.Typer) -> None:
     assert result.exit_code == 0
     assert result.stdout.startswith("Qu'est-ce que le syndrome main-pied ?")
     assert "équipe soignante" in result.stdout
-    assert "Sources\u00a0: SEED" in result.stdout  # French typography: a no-break space before the colon
+    assert (
+        "Sources\u00a0: SEED" in result.stdout
+    )  # French typography: a no-break space before the colon
 
 
 @pytest.mark.parametrize(
     ("question", "labels"),
     [
-        ("Qu'est-ce que le syndrome main-pied ?", ["Glossaire", "Sources\u00a0:"]),  # fr (a no-break space before the colon)
+        (
+            "Qu'est-ce que le syndrome main-pied ?",
+            ["Glossaire", "Sources\u00a0:"],
+        ),  # fr (a no-break space before the colon)
         ("What is hand-foot syndrome?", ["Glossary", "Sources: "]),  # en
     ],
 )

@@ -676,3 +676,42 @@ def test_a_value_outside_a_vocabulary_is_quoted_in_each_language(
     assert f"unknown value {shown};" in en and "{input}" not in en
     assert " ou '" in fr and " or " not in fr
     assert " or '" in en
+
+
+# A lone surrogate (half of a UTF-16 pair, written "\\ud800" in JSON) cannot be printed or
+# stored: refused in any key or text, at its path, before any other check.
+@pytest.mark.parametrize(
+    ("path", "value", "where"),
+    [
+        # a free text field (was accepted, then a traceback when printed)
+        ("clinical.on_systemic_therapy", "lenva\ud800", "clinical.on_systemic_therapy"),
+        # a lesion id: the id alone is named, not the measurements' keys
+        ("lesions.1.id", "B\udfff", "lesions[1].id"),
+        # a molecular alteration (was accepted, not even shown)
+        ("molecular.0.alteration", "V600\udc00", "molecular[0].alteration"),
+        # a field the format does not know (extra fields are kept in the stored case)
+        ("note", ["ok", "x\ud800"], "note[1]"),
+        # a key: named escaped, so that the path can be printed
+        ("imaging.0.measurements.L\ud800", 3, "imaging[0].measurements.'L\\ud800'"),
+    ],
+    ids=["therapy", "lesion-id", "alteration", "extra-list", "key"],
+)
+def test_a_lone_surrogate_is_refused_at_its_path(path: str, value: Any, where: str) -> None:
+    from thyref.domain import parse_case
+    from thyref.domain.messages import problem_text
+
+    with pytest.raises(CaseValidationError) as info:
+        parse_case(_set(path, value))
+    assert [(p.path, p.code) for p in info.value.problems] == [(where, "lone_surrogate")]
+    problem = info.value.problems[0]
+    assert "contient U+D" in problem_text(problem, "fr")
+    assert "contains U+D" in problem_text(problem, "en")
+    for said in (problem.path, problem_text(problem, "fr"), str(info.value)):
+        said.encode("utf-8")  # printable
+
+
+def test_a_surrogate_pair_is_one_character_and_accepted() -> None:
+    from thyref.domain import load_case
+
+    text = json.dumps(_valid()).replace('"V600E"', '"V600E \\ud83d\\ude00"')
+    assert load_case(text).raw.molecular[0].alteration == "V600E \U0001f600"

@@ -145,6 +145,32 @@ def test_control_characters_in_ids_are_refused(
     assert name in problems[0]["message"]
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "path"),
+    [
+        # a lone surrogate escape in a lesion id
+        ('"id": "L1"', '"id": "L\\ud800"', "lesions[0].id"),
+        # in a free text: the same rule as the CLI's, from the domain
+        (
+            '"format"',
+            '"clinical": {"on_systemic_therapy": "lenva\\udfff"}, "format"',
+            "clinical.on_systemic_therapy",
+        ),
+    ],
+    ids=["lesion-id", "therapy"],
+)
+def test_a_lone_surrogate_is_named_like_the_cli_names_it(
+    client: TestClient, old: str, new: str, path: str
+) -> None:
+    text = json.dumps(demo_case())
+    assert old in text
+    response = _post_json(client, "/api/v1/assess", text.replace(old, new, 1))
+    assert response.status_code == 422
+    (problem,) = response.json()["problems"]
+    assert problem["path"] == path
+    assert "U+D" in problem["text"] and "moitié de caractère isolée" in problem["text"]
+
+
 def test_accented_text_is_still_accepted(client: TestClient) -> None:
     case = demo_case()
     case["molecular"] = [{"gene": "BRAF", "alteration": "V600E (réf. é)"}]

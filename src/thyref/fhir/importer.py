@@ -10,7 +10,6 @@ standard codes (docs/fhir-mapping.md). What cannot be used is listed in
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,7 +21,13 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
-from thyref.domain.case import FORMAT, ID_PATTERN, normalise_alteration, validator_params
+from thyref.domain.case import (
+    FORMAT,
+    ID_PATTERN,
+    decode_json,
+    normalise_alteration,
+    validator_params,
+)
 from thyref.domain.rules import load_rules
 from thyref.errors import CaseFormatError, CaseValidationError, Problem
 from thyref.fhir import codes as c
@@ -1035,10 +1040,12 @@ def ndjson_to_case(lines: Iterable[str], *, case_id: str | None = None) -> Impor
         if not line.strip():
             continue
         try:
-            res = json.loads(line)
-        except json.JSONDecodeError as exc:
+            res = decode_json(line)
+        except CaseFormatError as exc:
+            if exc.code != "not_json":  # too deep, too many digits: said as such
+                raise
             raise CaseFormatError(
-                f"line {number} is not JSON: {exc.msg}", "line_not_json", line=number
+                f"line {number} is not JSON: {exc.__cause__ or exc}", "line_not_json", line=number
             ) from exc
         if not isinstance(res, dict):
             raise CaseFormatError(

@@ -37,12 +37,7 @@ def _number(text: str) -> int | float:
     bound = limits().number_digits
     digits = sum(ch.isdigit() for ch in text)
     if digits > bound:
-        raise CaseFormatError(
-            f"a number has {digits} digits; at most {bound} are accepted",
-            "number_digits",
-            digits=digits,
-            bound=bound,
-        )
+        raise CaseFormatError.number_digits(digits, bound)
     value = float(text) if any(ch in text for ch in ".eE") else int(text)
     if isinstance(value, float) and not math.isfinite(value):
         raise CaseFormatError(f"the number {text[:20]} is too large", "number_too_large")
@@ -81,14 +76,13 @@ def _check_depth(obj: object, bound: int) -> None:
 
 
 def _too_deep(bound: int) -> CaseFormatError:
-    return CaseFormatError(
-        f"input is nested too deeply; at most {bound} levels are accepted", "too_deep", bound=bound
-    )
+    return CaseFormatError.too_deep(bound)
 
 
 def _bad_character(text: str) -> str | None:
+    # a lone surrogate (Cs) is the domain's rule: parse_case refuses it at its path
     for ch in text:
-        if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cf", "Cs"):
+        if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cf"):
             return f"U+{ord(ch):04X}"
     return None
 
