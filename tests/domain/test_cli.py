@@ -350,3 +350,33 @@ def test_text_and_json_beyond_what_python_handles_exit_2(name: str, said: str) -
     assert said in p.stderr, p.stderr[:500]
     assert p.stdout == ""
     _no_traceback(p)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--format", "json"],  # the fast path (was a BrokenPipeError traceback)
+        ["--format", "markdown", "--lang", "en"],  # the fast path, another writer
+        ["-", "--format", "json"],  # standard input: the full app writes
+    ],
+    ids=["json", "markdown", "full-app"],
+)
+def test_a_closed_output_pipe_is_no_traceback(tmp_path: pathlib.Path, args: list[str]) -> None:
+    case = tmp_path / "c.json"
+    case.write_text(json.dumps(VALID), encoding="utf-8")
+    read, write = os.pipe()
+    os.close(read)  # the reader (`| head -c 1`) is gone before anything is written
+    try:
+        source = [] if args[0] == "-" else [str(case)]
+        done = subprocess.run(
+            [str(CLI), "assess", *source, *args],
+            stdin=case.open("rb"),
+            stdout=write,
+            stderr=subprocess.PIPE,
+            timeout=120,
+            cwd=ROOT,
+        )
+    finally:
+        os.close(write)
+    said = done.stderr.decode()
+    assert "Traceback" not in said and "BrokenPipe" not in said and "internal" not in said, said
