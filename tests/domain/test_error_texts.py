@@ -24,8 +24,6 @@ CODES: dict[str, dict[str, object]] = {
     "too_large": {"megabytes": 5},
     "too_deep": {"bound": 32},
     "number_digits": {"digits": 5000, "bound": 30},
-    "number_too_large": {},
-    "not_a_number": {"name": "NaN"},
     "not_fhir": {},
     "line_not_json": {"line": 3},
     "line_not_object": {"line": 3},

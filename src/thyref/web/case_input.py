@@ -38,14 +38,15 @@ def _number(text: str) -> int | float:
     digits = sum(ch.isdigit() for ch in text)
     if digits > bound:
         raise CaseFormatError.number_digits(digits, bound)
-    value = float(text) if any(ch in text for ch in ".eE") else int(text)
-    if isinstance(value, float) and not math.isfinite(value):
-        raise CaseFormatError(f"the number {text[:20]} is too large", "number_too_large")
-    return value
+    # a float beyond the largest (1e400) is read as infinity, as NaN below: the domain
+    # then names the field (``rai[0].activity: a finite number is expected``), as in the
+    # CLI; one left in a field the domain does not read is refused after it (_non_finite)
+    return float(text) if any(ch in text for ch in ".eE") else int(text)
 
 
-def _constant(name: str) -> Any:
-    raise CaseFormatError(f"{name} is not a JSON number", "not_a_number", name=name)
+def _constant(name: str) -> float:
+    """``NaN``, ``Infinity``, ``-Infinity``: not JSON numbers, reported at their field."""
+    return float(name)
 
 
 def read_json(data: str | bytes) -> object:
@@ -220,6 +221,25 @@ def validate_case(obj: object) -> Case:
     check_bounds(obj)
     case = parse_case(obj)
     problems = _date_problems(obj) if isinstance(obj, dict) else []
+    problems = problems or _non_finite(obj)
     if problems:
         raise CaseValidationError(problems)
     return case
+
+
+def _non_finite(obj: object) -> list[Problem]:
+    """Infinity or NaN left where the domain does not look (a field it ignores): the case
+    is stored as received, and JSON cannot write them."""
+    problems: list[Problem] = []
+    stack: list[tuple[object, str]] = [(obj, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            problems.append(Problem(path, "a finite number is expected", "finite_number"))
+        elif isinstance(value, dict):
+            stack.extend(
+                (child, f"{path}.{key}" if path else str(key)) for key, child in value.items()
+            )
+        elif isinstance(value, list):
+            stack.extend((child, f"{path}[{i}]") for i, child in enumerate(value))
+    return problems
