@@ -70,6 +70,25 @@ class CaseFormatError(CaseError):
         return cls(f"input is not valid JSON: {exc}", "not_json")
 
     @classmethod
+    def too_deep(cls, bound: int) -> CaseFormatError:
+        """Arrays and objects nested deeper than ``bound`` levels."""
+        return cls(
+            f"input is nested too deeply; at most {bound} levels are accepted",
+            "too_deep",
+            bound=bound,
+        )
+
+    @classmethod
+    def number_digits(cls, digits: int, bound: int) -> CaseFormatError:
+        """A number written with more than ``bound`` digits."""
+        return cls(
+            f"a number has {digits} digits; at most {bound} are accepted",
+            "number_digits",
+            digits=digits,
+            bound=bound,
+        )
+
+    @classmethod
     def too_large(cls, size: int, limit: int) -> CaseFormatError:
         return cls(
             f"input is {size} bytes; the limit is {limit} bytes ({limit // 2**20} MB)",

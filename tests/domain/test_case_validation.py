@@ -615,3 +615,103 @@ def test_strict_input_problems_are_said_in_both_languages(
 def test_a_timestamp_does_not_slip_past_the_future_check() -> None:
     # a timestamp in the future (2100-01-01) is rejected as a malformed date
     assert "rai[0].date" in _paths(_set("rai.0.date", 4102444800))
+
+
+# Digits of other scripts look like a date to `\d` but are no ISO date: one problem, the
+# malformed date, and no "date in the future" beside it (the text sorted after today).
+@pytest.mark.parametrize(
+    ("path", "value", "where"),
+    [
+        # Arabic-Indic digits in the diagnosis date
+        ("diagnosis.date", "\u0662\u0660\u0661\u0660-\u0660\u0665-\u0660\u0663", "diagnosis.date"),
+        # fullwidth digits in an imaging date
+        ("imaging.0.date", "\uff12\uff10\uff11\uff15-\uff10\uff12-\uff10\uff11", "imaging[0].date"),
+        # Devanagari digits in a lab date
+        ("labs.0.date", "\u0968\u0966\u0967\u096b-\u0966\u096a-\u0966\u0967", "labs[0].date"),
+        # Arabic-Indic digits in an I-131 administration date
+        ("rai.0.date", "\u0662\u0660\u0661\u0665-\u0660\u0663-\u0660\u0661", "rai[0].date"),
+    ],
+    ids=["arabic-diagnosis", "fullwidth-imaging", "devanagari-lab", "arabic-rai"],
+)
+def test_non_ascii_digits_are_a_malformed_date_not_a_future_one(
+    path: str, value: str, where: str
+) -> None:
+    from thyref.domain import parse_case
+
+    with pytest.raises(CaseValidationError) as info:
+        parse_case(_set(path, value))
+    assert [(p.path, p.code) for p in info.value.problems] == [(where, "date_format")]
+
+
+# A vocabulary field given something else than a word: the sentence quotes the value in a
+# short readable form (was "unknown value {input}", the placeholder left unfilled), and
+# French joins the allowed values with "ou" (was the validator's English "or").
+@pytest.mark.parametrize(
+    ("path", "value", "shown", "where"),
+    [
+        # null in an enum field
+        ("lesions.0.rai_uptake", None, "null", "lesions[0].rai_uptake"),
+        # a list in a Literal field
+        ("patient.sex", ["female"], '["female"]', "patient.sex"),
+        # an object in an enum field
+        ("diagnosis.histology", {"a": 1}, '{"a": 1}', "diagnosis.histology"),
+        # a long list, cut short
+        ("rai.0.unit", ["mCi"] * 20, '["mCi", "mCi", "mCi", "mCi", "mCi", "...', "rai[0].unit"),
+        # a word outside the list, quoted as before
+        ("labs.0.test", "ft4", "'ft4'", "labs[0].test"),
+    ],
+    ids=["null", "list", "object", "long-list", "word"],
+)
+def test_a_value_outside_a_vocabulary_is_quoted_in_each_language(
+    path: str, value: Any, shown: str, where: str
+) -> None:
+    from thyref.domain import parse_case
+    from thyref.domain.messages import problem_text
+
+    with pytest.raises(CaseValidationError) as info:
+        parse_case(_set(path, value))
+    (problem,) = [p for p in info.value.problems if p.path == where]
+    fr, en = problem_text(problem, "fr"), problem_text(problem, "en")
+    assert f"valeur inconnue {shown} ;" in fr and "{input}" not in fr
+    assert f"unknown value {shown};" in en and "{input}" not in en
+    assert " ou '" in fr and " or " not in fr
+    assert " or '" in en
+
+
+# A lone surrogate (half of a UTF-16 pair, written "\\ud800" in JSON) cannot be printed or
+# stored: refused in any key or text, at its path, before any other check.
+@pytest.mark.parametrize(
+    ("path", "value", "where"),
+    [
+        # a free text field (was accepted, then a traceback when printed)
+        ("clinical.on_systemic_therapy", "lenva\ud800", "clinical.on_systemic_therapy"),
+        # a lesion id: the id alone is named, not the measurements' keys
+        ("lesions.1.id", "B\udfff", "lesions[1].id"),
+        # a molecular alteration (was accepted, not even shown)
+        ("molecular.0.alteration", "V600\udc00", "molecular[0].alteration"),
+        # a field the format does not know (extra fields are kept in the stored case)
+        ("note", ["ok", "x\ud800"], "note[1]"),
+        # a key: named escaped, so that the path can be printed
+        ("imaging.0.measurements.L\ud800", 3, "imaging[0].measurements.'L\\ud800'"),
+    ],
+    ids=["therapy", "lesion-id", "alteration", "extra-list", "key"],
+)
+def test_a_lone_surrogate_is_refused_at_its_path(path: str, value: Any, where: str) -> None:
+    from thyref.domain import parse_case
+    from thyref.domain.messages import problem_text
+
+    with pytest.raises(CaseValidationError) as info:
+        parse_case(_set(path, value))
+    assert [(p.path, p.code) for p in info.value.problems] == [(where, "lone_surrogate")]
+    problem = info.value.problems[0]
+    assert "contient U+D" in problem_text(problem, "fr")
+    assert "contains U+D" in problem_text(problem, "en")
+    for said in (problem.path, problem_text(problem, "fr"), str(info.value)):
+        said.encode("utf-8")  # printable
+
+
+def test_a_surrogate_pair_is_one_character_and_accepted() -> None:
+    from thyref.domain import load_case
+
+    text = json.dumps(_valid()).replace('"V600E"', '"V600E \\ud83d\\ude00"')
+    assert load_case(text).raw.molecular[0].alteration == "V600E \U0001f600"

@@ -49,6 +49,17 @@ INVALID = make_case(
 INVALID["diagnosis"]["histology"] = "papilary"
 INVALID_PATHS = ["diagnosis.histology", "rai[0].activity", "imaging[0].measurements.L9"]
 
+# JSON texts with what json.dumps cannot write: a lone surrogate escape, deep nesting, a
+# 5,001-digit integer
+SURROGATE = json.dumps(VALID).replace(
+    '"format"', '"clinical": {"on_systemic_therapy": "lenva\\ud800"}, "format"'
+)
+SURROGATE_ID = json.dumps(VALID).replace('"L2"', '"L\\ud800"')
+DEEP = json.dumps(VALID).replace('"format"', '"extra": ' + "[" * 2000 + "]" * 2000 + ', "format"')
+DIGITS = json.dumps(VALID).replace(
+    '"format"', '"patient": {"birth_year": 1' + "0" * 5000 + '}, "format"'
+)
+
 RULE_IDS = (
     "DTC-NO-UPTAKE",
     "DTC-PROGRESSION-12M",
@@ -133,6 +144,18 @@ def _results() -> dict[str, Result]:
         "definition-unknown": (["assess", valid, "--definition", "ata-2025"], None, None),
         "markdown-definitions": (["assess", valid, "--format", "markdown"], None, None),
         "version": (["--version"], None, None),
+        # a lone surrogate escape (was a UnicodeEncodeError traceback at output, "internal
+        # error" from stdin, and "valid" from validate)
+        "surrogate": (["assess", write("sur.json", SURROGATE), "-f", "json"], None, None),
+        "surrogate-en": (["assess", str(tmp / "sur.json"), "--lang", "en"], None, None),
+        "surrogate-stdin": (["assess", "-", "-f", "json"], SURROGATE, None),
+        "surrogate-validate": (["validate", str(tmp / "sur.json")], None, None),
+        "surrogate-id": (["assess", write("sid.json", SURROGATE_ID), "-f", "json"], None, None),
+        # 2,000 nested arrays and a 5,001-digit integer (were "internal error", exit 1)
+        "deep": (["assess", write("deep.json", DEEP), "-f", "json"], None, None),
+        "deep-validate": (["validate", str(tmp / "deep.json"), "--lang", "en"], None, None),
+        "digits": (["assess", write("digits.json", DIGITS), "-f", "json"], None, None),
+        "digits-validate": (["validate", str(tmp / "digits.json"), "--lang", "en"], None, None),
     }
     with ThreadPoolExecutor(max_workers=4) as pool:
         futures = {k: pool.submit(_call, *v) for k, v in calls.items()}
@@ -296,3 +319,64 @@ def test_markdown_report_has_one_line_per_other_definition() -> None:
     lines = [line for line in p.stdout.splitlines() if "ata-2015" in line]
     assert len(lines) == 1
     assert "réfractaire" in lines[0] and "ATA2015-MIXED-UPTAKE" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        # a lone surrogate in a text field, named by its path (file, French)
+        ("surrogate", "clinical.on_systemic_therapy: contient U+D800"),
+        # the same in English
+        ("surrogate-en", "clinical.on_systemic_therapy: contains U+D800"),
+        # from standard input (was "internal error", exit 1)
+        ("surrogate-stdin", "clinical.on_systemic_therapy: contient U+D800"),
+        # validate says it too (was "valid case")
+        ("surrogate-validate", "clinical.on_systemic_therapy: contient U+D800"),
+        # in a lesion id, which imaging refers to: the id, and the measurement keys
+        ("surrogate-id", "lesions[1].id: contient U+D800"),
+        # JSON nested 2,000 levels deep
+        ("deep", "JSON trop imbriqué (100 niveaux au plus)"),
+        # the same from validate, in English
+        ("deep-validate", "JSON nested too deeply (100 levels at most)"),
+        # an integer of 5,001 digits, over Python's conversion limit
+        ("digits", "un nombre a 5001 chiffres ; 4300 au plus sont acceptés"),
+        # the same from validate, in English
+        ("digits-validate", "a number has 5001 digits; at most 4300 are accepted"),
+    ],
+)
+def test_text_and_json_beyond_what_python_handles_exit_2(name: str, said: str) -> None:
+    p = _results()[name]
+    assert p.returncode == 2, (p.returncode, p.stderr[:500])
+    assert said in p.stderr, p.stderr[:500]
+    assert p.stdout == ""
+    _no_traceback(p)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--format", "json"],  # the fast path (was a BrokenPipeError traceback)
+        ["--format", "markdown", "--lang", "en"],  # the fast path, another writer
+        ["-", "--format", "json"],  # standard input: the full app writes
+    ],
+    ids=["json", "markdown", "full-app"],
+)
+def test_a_closed_output_pipe_is_no_traceback(tmp_path: pathlib.Path, args: list[str]) -> None:
+    case = tmp_path / "c.json"
+    case.write_text(json.dumps(VALID), encoding="utf-8")
+    read, write = os.pipe()
+    os.close(read)  # the reader (`| head -c 1`) is gone before anything is written
+    try:
+        source = [] if args[0] == "-" else [str(case)]
+        done = subprocess.run(
+            [str(CLI), "assess", *source, *args],
+            stdin=case.open("rb"),
+            stdout=write,
+            stderr=subprocess.PIPE,
+            timeout=120,
+            cwd=ROOT,
+        )
+    finally:
+        os.close(write)
+    said = done.stderr.decode()
+    assert "Traceback" not in said and "BrokenPipe" not in said and "internal" not in said, said

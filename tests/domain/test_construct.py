@@ -162,6 +162,9 @@ _DROP = object()
         ("molecular.0.gene", "-BRAF", False),  # gene pattern: no leading dash
         ("patient", None, False),  # null for an object
         ("unknown_key", {"any": 1}, True),  # extra keys are ignored, as by the validator
+        ("lesions.0.id", "L\ud800", False),  # a lone surrogate: the validator refuses it
+        ("clinical.on_systemic_therapy", "lenva\ud800", False),  # in any text: left to it
+        ("clinical.on_systemic_therapy", "l\u00e9nva", True),  # other non-ASCII text is built
     ],
 )
 def test_values_near_each_rule(path: str, value: Any, built: bool) -> None:

@@ -24,8 +24,6 @@ CODES: dict[str, dict[str, object]] = {
     "too_large": {"megabytes": 5},
     "too_deep": {"bound": 32},
     "number_digits": {"digits": 5000, "bound": 30},
-    "number_too_large": {},
-    "not_a_number": {"name": "NaN"},
     "not_fhir": {},
     "line_not_json": {"line": 3},
     "line_not_object": {"line": 3},
@@ -43,6 +41,12 @@ CODES: dict[str, dict[str, object]] = {
         ("[1, 2]", "not_object", "un dossier doit être un objet JSON", "must be a JSON object"),
         # over the size limit, said in the unit people read (MB, not bytes)
         (" " * (MAX_BYTES + 1), "too_large", "(5 Mo au plus)", "(5 MB at most)"),
+        # nested deeper than the decoder recurses (was RecursionError, "internal error")
+        ('{"x": ' + "[" * 2000 + "]" * 2000 + "}", "too_deep", "(100 niveaux", "(100 levels"),
+        # decoded, but deeper than a case may be
+        ('{"x": ' + "[" * 100 + "]" * 100 + "}", "too_deep", "(100 niveaux", "(100 levels"),
+        # an integer over Python's 4,300-digit conversion limit (was ValueError)
+        ('{"x": -' + "9" * 4301 + "}", "number_digits", "4301 chiffres", "4301 digits"),
     ],
 )
 def test_load_case_says_why_in_each_language(

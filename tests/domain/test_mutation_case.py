@@ -403,10 +403,10 @@ def test_every_problem_once_by_path() -> None:
                 "'poorly_differentiated', 'anaplastic' or 'medullary'",
                 "enum",
                 (
-                    (
+                    (  # the values alone: the catalogue's sentence joins them in its language
                         "expected",
                         "'papillary', 'follicular', 'oncocytic', 'poorly_differentiated', "
-                        "'anaplastic' or 'medullary'",
+                        "'anaplastic', 'medullary'",
                     ),
                     ("input", "'x'"),
                 ),
@@ -419,7 +419,7 @@ def test_every_problem_once_by_path() -> None:
                 "patient.sex",
                 "unknown value 'f'; expected one of 'female', 'male', 'other' or 'unknown'",
                 "literal_error",
-                (("expected", "'female', 'male', 'other' or 'unknown'"), ("input", "'f'")),
+                (("expected", "'female', 'male', 'other', 'unknown'"), ("input", "'f'")),
             ),
         ),
         # an id outside its pattern
@@ -452,14 +452,14 @@ def test_every_problem_once_by_path() -> None:
                 (("input", "'yes'"),),
             ),
         ),
-        # a list is not quoted
+        # a list is quoted as JSON
         (
             _case(patient={"sex": ["f"]}),
             Problem(
                 "patient.sex",
-                "unknown value ['f']; expected one of 'female', 'male', 'other' or 'unknown'",
+                """unknown value ["f"]; expected one of 'female', 'male', 'other' or 'unknown'""",
                 "literal_error",
-                (("expected", "'female', 'male', 'other' or 'unknown'"),),
+                (("expected", "'female', 'male', 'other', 'unknown'"), ("input", '["f"]')),
             ),
         ),
         # an I-131 unit given as a list: reported as a unit outside the list, and the
@@ -469,9 +469,9 @@ def test_every_problem_once_by_path() -> None:
             _case(rai=[{"date": "2018-01-01", "activity": 100, "unit": ["mCi"]}]),
             Problem(
                 "rai[0].unit",
-                "unknown value ['mCi']; expected one of 'mCi', 'GBq' or 'MBq'",
+                """unknown value ["mCi"]; expected one of 'mCi', 'GBq' or 'MBq'""",
                 "literal_error",
-                (("expected", "'mCi', 'GBq' or 'MBq'"),),
+                (("expected", "'mCi', 'GBq', 'MBq'"), ("input", '["mCi"]')),
             ),
         ),
     ],
@@ -522,8 +522,23 @@ def test_message(err: dict[str, Any], message: str) -> None:
         ({"input": 1.5}, (("input", "1.5"),)),  # a float
         ({"input": 2}, (("input", "2"),)),  # a whole number
         ({"input": False}, (("input", "False"),)),  # a flag
-        ({"input": None}, ()),  # null is not quoted
-        ({"input": {"a": 1}, "ctx": None}, ()),  # nor an object
+        ({"input": None}, (("input", "null"),)),  # null quoted as JSON (was left out)
+        ({"input": {"a": 1}, "ctx": None}, (("input", '{"a": 1}'),)),  # an object as JSON
+        ({"input": [1, 2]}, (("input", "[1, 2]"),)),  # a list as JSON
+        ({"input": "x" * 50}, (("input", "'" + "x" * 36 + "..."),)),  # cut at 40 characters
+        ({"type": "missing", "input": {"id": 1}}, ()),  # a missing field's input: its parent
+        (  # a vocabulary's values without the validator's English "or"
+            {"type": "enum", "input": "c", "ctx": {"expected": "'a', 'b' or 'c d'"}},
+            (("expected", "'a', 'b', 'c d'"), ("input", "'c'")),
+        ),
+        (  # one value alone
+            {"type": "literal_error", "input": "c", "ctx": {"expected": "'a'"}},
+            (("expected", "'a'"), ("input", "'c'")),
+        ),
+        (  # another error's expected is left as it is
+            {"type": "other", "ctx": {"expected": "x or y"}},
+            (("expected", "x or y"),),
+        ),
     ],
 )
 def test_params(err: dict[str, Any], params: tuple[tuple[str, str], ...]) -> None:

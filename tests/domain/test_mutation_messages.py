@@ -83,6 +83,8 @@ def test_number(value: Any, lang: messages.Lang, said: str) -> None:
         ("v1.5", "fr", "dit: v1.5"),  # not only a number: left as it is
         ("site.lung", "fr", "dit: site.lung"),  # a key as text is not translated
         ("150", "fr", "dit: 150"),  # no point: left as it is
+        ("\u0661.\u0665", "fr", "dit: \u0661.\u0665"),  # Arabic-Indic digits: text, not 1,5
+        ("\uff11.\uff15", "en", "says: \uff11.\uff15"),  # fullwidth digits: text, not 1.5
         (Term("site.lung"), "fr", "dit: poumon"),  # a Term said in French
         (Term("site.lung"), "en", "says: lung"),  # and in English
         (Num(Decimal("0.50")), "fr", "dit: 0,5"),  # a Num the French way

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from thyref.cli.main import app
@@ -82,3 +83,40 @@ def test_export_writes_a_bundle(tmp_path: Path) -> None:
     assert (bundle["resourceType"], bundle["type"]) == ("Bundle", "collection")
     kinds = {e["resource"]["resourceType"] for e in bundle["entry"]}
     assert {"Patient", "Condition", "CarePlan"} <= kinds
+
+
+def _with(case: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {**case, **extra}
+
+
+@pytest.mark.parametrize(
+    ("extra", "fhir"),
+    [
+        # a thyref case with an extra top-level resourceType: still a case (was read as FHIR
+        # and refused as "no usable primary cancer")
+        ({"resourceType": "Bundle"}, False),
+        # the same with resourceType naming a single resource
+        ({"resourceType": "Patient"}, False),
+        # a case whose format is wrong but has resourceType: FHIR, as before
+        ({"format": "other", "resourceType": "Bundle"}, True),
+        # a case without format but with resourceType: FHIR, as before
+        ({"format": None, "resourceType": "Bundle"}, True),
+    ],
+    ids=["bundle", "patient", "other-format", "no-format"],
+)
+def test_an_object_in_the_case_format_is_never_fhir(extra: dict[str, Any], fhir: bool) -> None:
+    from thyref.fhir.importer import is_fhir
+
+    case = _with(demo_cases()[0], **extra)
+    if case["format"] is None:
+        del case["format"]
+    assert is_fhir(case) is fhir
+
+
+def test_assess_takes_a_case_with_a_resource_type_key_as_a_case(tmp_path: Path) -> None:
+    case = demo_cases()[0]
+    direct = runner.invoke(app, ["assess", _write(tmp_path, "c.json", case), "-f", "json"])
+    odd = _with(case, resourceType="Bundle")
+    extra = runner.invoke(app, ["assess", _write(tmp_path, "r.json", odd), "-f", "json"])
+    assert extra.exit_code == 0, extra.stderr
+    assert json.loads(extra.stdout) == json.loads(direct.stdout)

@@ -125,7 +125,7 @@ def test_a_checker_sentence_missing_a_value_falls_back_to_the_checker_words() ->
                        expected="'male', 'female'")  # fmt: skip
     assert unmapped_text(full, "fr") == (
         "ressource Patient non conforme à FHIR R4 : gender : "
-        "valeur inconnue 'zz' ; valeurs possibles : 'male', 'female'"
+        "valeur inconnue 'zz' ; valeurs possibles : 'male' ou 'female'"
     )
     # problem.enum quotes {input} and {expected}: without them, no placeholder is shown
     short = Unmapped.of("x", "invalid_resource", **told, problem="enum")

@@ -51,18 +51,6 @@ def lenient(client: TestClient) -> TestClient:
             "5000 digits",
             "un nombre a 5000 chiffres",
         ),
-        # 1e999 would be read as infinity
-        (
-            json.dumps(demo_case()).replace('"value": 12.0', '"value": 1e999'),
-            "too large",
-            "trop grand",
-        ),
-        # NaN is not JSON at all
-        (
-            json.dumps(demo_case()).replace('"value": 12.0', '"value": NaN'),
-            "NaN is not a JSON number",
-            "NaN n'est pas un nombre JSON",
-        ),
     ],
 )
 def test_hostile_json_is_refused_on_every_entry(
@@ -83,6 +71,34 @@ def test_hostile_json_is_refused_on_every_entry(
         )
         assert page.status_code == 422 and said in html.unescape(page.text), lang
         assert page.headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path"),
+    [
+        # 1e400 is read as infinity: the field is named, as the CLI names it (was path "")
+        ('"value": 12.0', '"value": 1e400', "labs[0].value"),
+        # NaN, not JSON: the same
+        ('"activity": 100', '"activity": NaN', "rai[0].activity"),
+        # -Infinity in a measurement
+        ('"L1": 14', '"L1": -Infinity', "imaging[0].measurements.L1"),
+        # in a field the format does not know (kept in the stored case): still refused
+        ('"format"', '"note": [1, Infinity], "format"', "note[1]"),
+    ],
+    ids=["1e400", "nan", "minus-infinity", "extra-field"],
+)
+def test_a_non_finite_number_is_named_like_the_cli_names_it(
+    lenient: TestClient, old: str, new: str, path: str
+) -> None:
+    text = json.dumps(demo_case())
+    assert old in text
+    alice = token(lenient)
+    for route in ("/api/v1/assess", "/api/v1/cases"):
+        response = _post_json(lenient, route, text.replace(old, new, 1), **alice)
+        assert response.status_code == 422, (route, response.text[:300])
+        (problem,) = response.json()["problems"]
+        assert problem["path"] == path
+        assert problem["text"] == "nombre fini attendu"
 
 
 def _too_many(section: str) -> dict[str, Any]:
@@ -143,6 +159,32 @@ def test_control_characters_in_ids_are_refused(
     problems = response.json()["problems"]
     assert problems[0]["path"] == "lesions[0].id"
     assert name in problems[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path"),
+    [
+        # a lone surrogate escape in a lesion id
+        ('"id": "L1"', '"id": "L\\ud800"', "lesions[0].id"),
+        # in a free text: the same rule as the CLI's, from the domain
+        (
+            '"format"',
+            '"clinical": {"on_systemic_therapy": "lenva\\udfff"}, "format"',
+            "clinical.on_systemic_therapy",
+        ),
+    ],
+    ids=["lesion-id", "therapy"],
+)
+def test_a_lone_surrogate_is_named_like_the_cli_names_it(
+    client: TestClient, old: str, new: str, path: str
+) -> None:
+    text = json.dumps(demo_case())
+    assert old in text
+    response = _post_json(client, "/api/v1/assess", text.replace(old, new, 1))
+    assert response.status_code == 422
+    (problem,) = response.json()["problems"]
+    assert problem["path"] == path
+    assert "U+D" in problem["text"] and "moitié de caractère isolée" in problem["text"]
 
 
 def test_accented_text_is_still_accepted(client: TestClient) -> None:

@@ -32,22 +32,25 @@ def register(app: typer.Typer) -> None:
 
 def _decode(data: bytes) -> Any:
     """JSON, or NDJSON (a list of resources); raises CaseFormatError for anything else."""
+    from thyref.domain.case import decode_json
     from thyref.errors import CaseFormatError
 
     try:
-        return json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return decode_json(data)
+    except CaseFormatError as exc:
+        if exc.code != "not_json":  # too deep, too many digits: said as such
+            raise
         lines = data.decode("utf-8", errors="replace").splitlines()
         first = next((line for line in lines if line.strip()), "")
         try:
-            head = json.loads(first)
-        except json.JSONDecodeError:
-            raise CaseFormatError.not_json(exc) from exc
+            head = decode_json(first)
+        except CaseFormatError:
+            raise exc from None
         if isinstance(head, dict) and "resourceType" in head:
             from thyref.fhir.importer import ndjson_to_case
 
             return ndjson_to_case(lines)
-        raise CaseFormatError.not_json(exc) from exc
+        raise
 
 
 def import_any(data: bytes, case_id: str | None = None) -> ImportResult | None:

@@ -117,6 +117,15 @@ def _fast_assess(argv: list[str]) -> Callable[[], object] | None:
     return lambda: _console().print(rendered)
 
 
+def _reader_gone() -> None:
+    """The output's reader has closed the pipe (``| head -c 1``): stop quietly, with the
+    status click gives the full app in that case. Standard output is pointed at the null
+    device so that the interpreter's last flush does not print the error again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(1)
+
+
 def run() -> None:
     """Console entry point: the fast path, else the full app (exit codes unchanged)."""
     try:
@@ -126,7 +135,11 @@ def run() -> None:
     except Exception:  # any surprise: the full app answers and reports it
         write = None
     if write is not None:
-        write()  # printing happens once, outside the fallback
+        try:
+            write()  # printing happens once, outside the fallback
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _reader_gone()
         return
     from thyref.cli.app import run as run_app
 

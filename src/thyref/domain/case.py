@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import math
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,6 +34,9 @@ from thyref.errors import CaseFormatError, CaseValidationError, Problem
 
 FORMAT = "thyref-case/1"
 MAX_BYTES = 5 * 1024 * 1024
+# Nesting of arrays and objects a case may have (a valid case needs 4; extra fields may
+# hold more). Deeper JSON is refused as a whole: Python's decoder fails near 1,000 levels.
+MAX_DEPTH = 100
 ID_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
 
 
@@ -208,7 +212,7 @@ def normalise_alteration(alteration: str) -> str:
     if alt[:2].lower() == "p.":
         alt = alt[2:]
     alt = alt.strip("()")
-    three = re.fullmatch(r"([A-Za-z]{3})(\d+)([A-Za-z]{3})", alt)
+    three = re.fullmatch(r"([A-Za-z]{3})([0-9]+)([A-Za-z]{3})", alt)
     if three and three.group(1).upper() in _AMINO and three.group(3).upper() in _AMINO:
         return _AMINO[three.group(1).upper()] + three.group(2) + _AMINO[three.group(3).upper()]
     return alt.upper()
@@ -400,20 +404,55 @@ def _message(err: Mapping[str, Any]) -> str:
         return "required field is missing"
     if kind in ("enum", "literal_error"):
         expected = ctx.get("expected", "")
-        return f"unknown value {err.get('input')!r}; expected one of {expected}"
+        return f"unknown value {shown_input(err.get('input'))}; expected one of {expected}"
     if kind == "string_pattern_mismatch":
-        return f"{err.get('input')!r} does not match the pattern {ctx.get('pattern', '')}"
+        pattern = ctx.get("pattern", "")
+        return f"{shown_input(err.get('input'))} does not match the pattern {pattern}"
     return str(err.get("msg", "invalid value"))
+
+
+_SHOWN_MAX = 40
+
+
+def shown_input(value: Any) -> str:
+    """A short readable form of a value as received: a text, number or flag as Python
+    quotes it (``'F'``, ``12.5``), anything else as JSON (``null``, ``["f"]``, ``{}``);
+    cut at 40 characters."""
+    if isinstance(value, str | int | float | bool):
+        out = repr(value)
+    else:
+        try:
+            out = json.dumps(value, ensure_ascii=False, default=str)
+        except (ValueError, RecursionError):  # pragma: no cover - decoded JSON dumps
+            out = type(value).__name__
+    if len(out) > _SHOWN_MAX:
+        out = out[: _SHOWN_MAX - 3] + "..."
+    # a lone surrogate cannot be printed: written as its escape
+    return out.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def choices(expected: str) -> str:
+    """The validator's list of allowed values without its English "or" (``'a', 'b' or
+    'c'`` -> ``'a', 'b', 'c'``): the catalogue's sentence says it in the reader's words."""
+    head, sep, last = expected.rpartition(" or ")
+    return f"{head}, {last}" if sep else expected
+
+
+def validator_params(err: Mapping[str, Any]) -> dict[str, str]:
+    """Values a translated message may quote from a validator's error: its constraint
+    (``expected`` as a plain list of values) and the input as received (``shown_input``)."""
+    ctx = err.get("ctx") or {}
+    out = {str(k): str(v) for k, v in ctx.items()}
+    if "expected" in out and err.get("type") in ("enum", "literal_error"):
+        out["expected"] = choices(out["expected"])
+    if "input" in err and err.get("type") != "missing":  # a missing field's is its parent
+        out["input"] = shown_input(err["input"])
+    return out
 
 
 def _params(err: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     """Values a translated message may quote: the input and the constraint."""
-    ctx = err.get("ctx") or {}
-    out = {k: str(v) for k, v in ctx.items()}
-    value = err.get("input")
-    if isinstance(value, str | int | float | bool):
-        out["input"] = repr(value)
-    return tuple(sorted(out.items()))
+    return tuple(sorted(validator_params(err).items()))
 
 
 def _structure_problems(exc: ValidationError) -> list[Problem]:
@@ -681,6 +720,75 @@ def _canonical_labs(raw: RawCase, rules: Rules) -> tuple[LabValue, ...]:
     return tuple(out)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(text: str) -> bool:
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def _check_text_and_depth(obj: dict[str, Any]) -> None:
+    """Refuse a case nested deeper than MAX_DEPTH (``CaseFormatError``) or holding a lone
+    surrogate (U+D800..U+DFFF, half of a UTF-16 pair that JSON's ``\\ud800`` escape can
+    write) in any key or text (``CaseValidationError``, each at its path): such a text
+    cannot be printed, stored or sent on. Checked without recursion."""
+    found = False
+    stack: list[tuple[Any, int]] = [(obj, 1)]
+    while stack:
+        value, depth = stack.pop()
+        kind = type(value)
+        if kind is str:
+            found = found or _has_surrogate(value)
+        elif kind is dict:
+            if depth > MAX_DEPTH:
+                raise CaseFormatError.too_deep(MAX_DEPTH)
+            for key, child in value.items():
+                found = found or (type(key) is str and _has_surrogate(key))
+                stack.append((child, depth + 1))
+        elif kind is list:
+            if depth > MAX_DEPTH:
+                raise CaseFormatError.too_deep(MAX_DEPTH)
+            stack.extend((child, depth + 1) for child in value)
+    if found:
+        raise CaseValidationError(_surrogate_problems(obj))
+
+
+def _surrogate_problems(obj: dict[str, Any]) -> list[Problem]:
+    """Every key or text holding a lone surrogate, at its path (a key written escaped)."""
+    problems: list[Problem] = []
+    stack: list[tuple[Any, str]] = [(obj, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            match = _SURROGATE.search(value)
+            if match:
+                problems.append(_surrogate_problem(path, match.group()))
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                name = str(key)
+                match = _SURROGATE.search(name)
+                if match:
+                    shown = ascii(name)
+                    problems.append(
+                        _surrogate_problem(f"{path}.{shown}" if path else shown, match.group())
+                    )
+                    continue
+                stack.append((child, f"{path}.{name}" if path else name))
+        elif isinstance(value, list):
+            stack.extend((child, f"{path}[{i}]") for i, child in enumerate(value))
+    return problems
+
+
+def _surrogate_problem(path: str, character: str) -> Problem:
+    code = f"U+{ord(character):04X}"
+    return Problem(
+        path,
+        f"contains {code}, a lone half of a character (Unicode surrogate), which is not allowed",
+        "lone_surrogate",
+        (("character", code),),
+    )
+
+
 def parse_case(
     obj: object,
     *,
@@ -698,6 +806,7 @@ def parse_case(
     data: dict[str, Any] = (
         obj if isinstance(obj, dict) else json.loads(json.dumps(dict(obj), default=str))
     )
+    _check_text_and_depth(data)
     rules = rules or load_rules()
     today = today or date.today()
     problems = _semantic_problems(data, rules, today)
@@ -734,14 +843,30 @@ def load_case(
     one_shot: bool = False,
 ) -> Case:
     """Parse JSON text (at most 5 MB) into a validated case (``one_shot``: see parse_case)."""
-    size = len(text.encode("utf-8")) if isinstance(text, str) else len(text)
+    size = len(text.encode("utf-8", "surrogatepass")) if isinstance(text, str) else len(text)
     if size > MAX_BYTES:
         raise CaseFormatError.too_large(size, MAX_BYTES)
+    return parse_case(decode_json(text), today=today, rules=rules, one_shot=one_shot)
+
+
+def _whole_number(text: str) -> int:
+    """A JSON integer; one longer than Python converts (4,300 digits) is a format error."""
+    bound = sys.get_int_max_str_digits()
+    digits = len(text) - text.startswith("-")
+    if bound and digits > bound:
+        raise CaseFormatError.number_digits(digits, bound)
+    return int(text)
+
+
+def decode_json(text: str | bytes) -> Any:
+    """JSON text decoded; ``CaseFormatError`` when it is not JSON, nested too deeply for
+    the decoder, or holds an integer too long to convert (never another exception)."""
     try:
-        obj = json.loads(text)
+        return json.loads(text, parse_int=_whole_number)
+    except RecursionError:
+        raise CaseFormatError.too_deep(MAX_DEPTH) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise CaseFormatError.not_json(exc) from exc
-    return parse_case(obj, today=today, rules=rules, one_shot=one_shot)
 
 
 def category_of(histology: Histology) -> Category:

@@ -11,7 +11,9 @@ from typing import Annotated, Any, TypeGuard
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only: `\d` also matches Arabic-Indic or fullwidth digits, which the
+# date parser refuses (a date that reads as a digit string yet is no date)
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 # valid date texts already read (bounded): a cohort repeats the same days many times

@@ -128,7 +128,7 @@ class Num(NamedTuple):
 
 
 Phrase = tuple[str | Term | Num, ...]
-_NUMBER = re.compile(r"-?\d+\.\d+")
+_NUMBER = re.compile(r"-?[0-9]+\.[0-9]+")  # ASCII digits: `\d` takes any script's
 
 
 def number(value: Decimal | float | int | str, lang: Lang) -> str:
@@ -247,12 +247,33 @@ def text(key: str, lang: Lang = "fr", params: dict[str, Any] | None = None) -> s
     return out
 
 
+# problems of a value outside a vocabulary: their ``expected`` lists the allowed values
+CHOICE_CODES = frozenset({"enum", "literal_error"})
+
+
+def either(values: str, lang: Lang = "fr") -> str:
+    """Quoted values listed with commas, the last one joined the reader's way:
+    ``'a', 'b', 'c'`` -> ``'a', 'b' ou 'c'`` in French (``punct.or``)."""
+    head, sep, last = values.rpartition(", '")
+    if not sep:
+        return values
+    return text("punct.or", lang, {"head": head, "last": "'" + last})
+
+
+def quoted(params: dict[str, str], code: str, lang: Lang) -> dict[str, str]:
+    """A problem's values as its sentence quotes them (the allowed values of a vocabulary
+    joined by the reader's "or")."""
+    if code in CHOICE_CODES and "expected" in params:
+        return {**params, "expected": either(params["expected"], lang)}
+    return params
+
+
 def problem_text(problem: Problem, lang: Lang = "fr") -> str:
     """A validation problem in ``lang`` (its English message when no translation exists)."""
     key = f"problem.{problem.code}"
     if not problem.code or key not in catalogue()[lang]:
         return problem.message
-    return text(key, lang, dict(problem.params))
+    return text(key, lang, quoted(dict(problem.params), problem.code, lang))
 
 
 def error_text(error: ThyrefError, lang: Lang = "fr") -> str:

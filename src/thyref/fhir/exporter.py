@@ -58,7 +58,7 @@ def _ext(name: str, **value: Any) -> Json:
 def hgvs_protein(alteration: str) -> str | None:
     """``V600E`` -> ``p.Val600Glu`` (None when not a one-letter substitution)."""
     one = normalise_alteration(alteration)
-    match = re.fullmatch(r"([A-Z])(\d+)([A-Z*])", one)
+    match = re.fullmatch(r"([A-Z])([0-9]+)([A-Z*])", one)
     if not match or match.group(1) not in _ONE_LETTER or match.group(3) not in _ONE_LETTER:
         return None
     return f"p.{_ONE_LETTER[match.group(1)]}{match.group(2)}{_ONE_LETTER[match.group(3)]}"

@@ -10,7 +10,6 @@ standard codes (docs/fhir-mapping.md). What cannot be used is listed in
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,7 +21,13 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
-from thyref.domain.case import FORMAT, ID_PATTERN, normalise_alteration
+from thyref.domain.case import (
+    FORMAT,
+    ID_PATTERN,
+    decode_json,
+    normalise_alteration,
+    validator_params,
+)
 from thyref.domain.rules import load_rules
 from thyref.errors import CaseFormatError, CaseValidationError, Problem
 from thyref.fhir import codes as c
@@ -154,9 +159,7 @@ def _checked(key: bytes) -> _Why | None:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()) if not str(p).startswith("function"))
         # the checker's own English words, and its error type for a translated sentence
-        values = {str(k): str(v) for k, v in (first.get("ctx") or {}).items()}
-        if isinstance(first.get("input"), str | int | float | bool):
-            values["input"] = repr(first["input"])
+        values = validator_params(first)
         values |= {
             "kind": kind,
             "where": where or kind,
@@ -319,7 +322,7 @@ class _Importer:
         if gender in ("female", "male", "other", "unknown"):
             self.patient["sex"] = gender
         birth = res.get("birthDate")
-        if isinstance(birth, str) and re.match(r"^\d{4}", birth):
+        if isinstance(birth, str) and re.match(r"^[0-9]{4}", birth):
             self.patient["birth_year"] = int(birth[:4])
         self.patient_res = res
 
@@ -815,7 +818,7 @@ def _morphology(code: Any) -> str | None:
     and a bare ``8260`` (malignant behaviour assumed)."""
     if not isinstance(code, str):
         return None
-    match = re.fullmatch(r"(?:M-?)?(\d{4})(?:/?(\d))?", code.strip())
+    match = re.fullmatch(r"(?:M-?)?([0-9]{4})(?:/?([0-9]))?", code.strip())
     if match is None:
         return None
     return f"{match.group(1)}/{match.group(2) or '3'}"
@@ -904,7 +907,7 @@ def _gene_symbol(concept: Any) -> str | None:
         if coding.get("system") == c.HGNC and isinstance(code, str):
             if code in c.GENE_OF_HGNC:
                 return c.GENE_OF_HGNC[code]
-            if code.isdigit() and f"HGNC:{code}" in c.GENE_OF_HGNC:
+            if code.isascii() and code.isdigit() and f"HGNC:{code}" in c.GENE_OF_HGNC:
                 return c.GENE_OF_HGNC[f"HGNC:{code}"]
         display = coding.get("display")
         if isinstance(display, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]*", display):
@@ -1037,10 +1040,12 @@ def ndjson_to_case(lines: Iterable[str], *, case_id: str | None = None) -> Impor
         if not line.strip():
             continue
         try:
-            res = json.loads(line)
-        except json.JSONDecodeError as exc:
+            res = decode_json(line)
+        except CaseFormatError as exc:
+            if exc.code != "not_json":  # too deep, too many digits: said as such
+                raise
             raise CaseFormatError(
-                f"line {number} is not JSON: {exc.msg}", "line_not_json", line=number
+                f"line {number} is not JSON: {exc.__cause__ or exc}", "line_not_json", line=number
             ) from exc
         if not isinstance(res, dict):
             raise CaseFormatError(
@@ -1051,7 +1056,8 @@ def ndjson_to_case(lines: Iterable[str], *, case_id: str | None = None) -> Impor
 
 
 def is_fhir(data: Any) -> bool:
-    """True for a decoded FHIR resource (or list of them), False for a thyref case."""
+    """True for a decoded FHIR resource (or list of them), False for a thyref case: an
+    object whose ``format`` is ``thyref-case/1`` is a case, whatever other keys it has."""
     if isinstance(data, list):
         return bool(data) and all(isinstance(x, dict) and "resourceType" in x for x in data)
-    return isinstance(data, dict) and "resourceType" in data
+    return isinstance(data, dict) and "resourceType" in data and data.get("format") != FORMAT

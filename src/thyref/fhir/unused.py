@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal, get_args
 
-from thyref.domain.messages import Lang, catalogue, has, text
+from thyref.domain.messages import Lang, catalogue, has, quoted, text
 
 Unused = Literal[
     # the resource itself
@@ -119,7 +119,7 @@ def _detail(params: dict[str, str], lang: Lang) -> str:
     """The structure checker's complaint: ours when the catalogue has it, else its own words."""
     for key in (f"{PREFIX}detail.{params['problem']}", f"problem.{params['problem']}"):
         if key in catalogue()[lang]:
-            said = text(key, lang, params)
+            said = text(key, lang, quoted(params, params["problem"], lang))
             if "{" not in said:  # a value that sentence quotes is missing: the checker's words
                 return said
     return params.get("detail", "")

@@ -97,8 +97,8 @@ NON_TARGET_WORDS = {
 }
 EXTRA = "_extra"
 CHOICE_CODES = {"enum", "literal_error"}  # problems of a value outside a vocabulary
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
-_TOKEN = re.compile(r"^([A-Za-z_]+)(?:\[(\d+)\])?$")
+_NUMBER = re.compile(r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)([eE][+-]?[0-9]+)?$")
+_TOKEN = re.compile(r"^([A-Za-z_]+)(?:\[([0-9]+)\])?$")
 
 
 def field_id(name: str) -> str:
@@ -188,7 +188,7 @@ class EditorState:
     def remove_row(self, section: str, index: int) -> None:
         if not 0 <= index < self.counts.get(section, 0):
             return
-        prefix = re.compile(rf"^{section}\[(\d+)\](.*)$")
+        prefix = re.compile(rf"^{section}\[([0-9]+)\](.*)$")
         moved: dict[str, str] = {}
         for name, value in self.values.items():
             match = prefix.match(name)
@@ -200,7 +200,9 @@ class EditorState:
                 continue
             moved[f"{section}[{row - 1 if row > index else row}]{match.group(2)}"] = value
         if section == "lesions":  # the lesion's grid column goes too
-            cell = re.compile(r"^((?:imaging\[\d+\]\.cell)|(?:scans\[\d+\]\.finding))\[(\d+)\]$")
+            cell = re.compile(
+                r"^((?:imaging\[[0-9]+\]\.cell)|(?:scans\[[0-9]+\]\.finding))\[([0-9]+)\]$"
+            )
             shifted: dict[str, str] = {}
             for name, value in moved.items():
                 match = cell.match(name)
@@ -288,7 +290,7 @@ class EditorState:
     def from_form(cls, form: Iterable[tuple[str, Any]]) -> EditorState:
         """The state posted by the editor form (unknown names are ignored)."""
         state = cls()
-        row_name = re.compile(r"^(" + "|".join(SECTIONS) + r")\[(\d+)\]\.")
+        row_name = re.compile(r"^(" + "|".join(SECTIONS) + r")\[([0-9]+)\]\.")
         for name, raw in form:
             if not isinstance(raw, str) or len(name) > 80:
                 continue
