@@ -285,8 +285,8 @@ def _redifferentiation(ctx: Context) -> Option | None:
 
 
 def _lesion_count(lesions: list[Lesion], many: bool) -> Phrase:
-    """ "5 lesions", "5 lesions including an innumerable group", or "numerous lesions (an
-    innumerable group)" for the group alone (never "1 lesions")."""
+    """The lesions counted ("5 lesions", "5 lesions including an innumerable group"), or
+    "numerous lesions (an innumerable group)" for a group alone (never "1 lesions")."""
     if many and len(lesions) == 1:
         return (Term(_MANY),)
     counted: Phrase = (f"{len(lesions)} ", Term(_LESIONS))
