@@ -549,3 +549,35 @@ def test_assumptions_are_listed_as_notes() -> None:
         "Bundle.entry[2].resource(BodyStructure/bs-X1)",
     ]
     assert result.unmapped == []
+
+
+# --------------------------------------------------------------------------------------
+# imaging studies
+
+
+def study(status: str) -> Json:
+    return {
+        "resourceType": "ImagingStudy",
+        "id": f"is-{status}",
+        "status": status,
+        "subject": {"reference": "Patient/p1"},
+        "started": "2014-02-03T10:00:00Z",
+    }
+
+
+@pytest.mark.parametrize(
+    ("status", "imaging"),
+    [
+        ("available", [{"date": "2014-02-03"}]),  # images available: an imaging date
+        ("registered", [{"date": "2014-02-03"}]),  # registered, images to come: kept
+        ("entered-in-error", None),  # recorded by mistake: never an imaging date
+        ("cancelled", None),  # the study did not take place
+    ],
+)
+def test_imaging_study_status(status: str, imaging: list[Json] | None) -> None:
+    result = bundle_to_case(bundle(primary(), study(status)))
+    assert result.case.get("imaging") == imaging
+    if imaging is None:
+        assert [(u.path, u.code) for u in result.unmapped] == [
+            (f"Bundle.entry[1].resource(ImagingStudy/is-{status})", "status")
+        ]

@@ -780,6 +780,10 @@ class _Importer:
         self.clinical["on_systemic_therapy"] = str(name)
 
     def read_imaging_study(self, entry: _Entry) -> None:
+        status = entry.res.get("status")
+        if status in ("entered-in-error", "cancelled"):
+            self.skip(entry, "status", status=status)
+            return
         day = _day(entry.res.get("started"))
         if day is None:
             self.skip(entry, "imaging_no_date")
