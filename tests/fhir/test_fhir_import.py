@@ -581,3 +581,88 @@ def test_imaging_study_status(status: str, imaging: list[Json] | None) -> None:
         assert [(u.path, u.code) for u in result.unmapped] == [
             (f"Bundle.entry[1].resource(ImagingStudy/is-{status})", "status")
         ]
+
+
+# --------------------------------------------------------------------------------------
+# the same resource sent twice
+
+
+EARLY, LATE = "2012-07-03T01:00:00+04:00", "2012-07-02T22:00:00Z"  # 21:00Z, then 22:00Z
+
+
+def _with(res: Json, rid: str, **meta: str) -> Json:
+    return {**res, "id": rid, **({"meta": meta} if meta else {})}
+
+
+@pytest.mark.parametrize(
+    ("copies", "kept", "activity"),
+    [
+        # a searchset with the same administration as match and include: one administration
+        ([_with(iodine("2012-07-02", 3.7, "GBq"), "r1")] * 2, 1, 3.7),
+        # history: version 2 (corrected to 5.5 GBq) wins whatever the order
+        (
+            [
+                _with(iodine("2012-07-02", 5.5, "GBq"), "r1", versionId="2"),
+                _with(iodine("2012-07-02", 3.7, "GBq"), "r1", versionId="1"),
+            ],
+            1,
+            5.5,
+        ),
+        # versions compared as numbers: 10 is after 9
+        (
+            [
+                _with(iodine("2012-07-02", 3.7, "GBq"), "r1", versionId="9"),
+                _with(iodine("2012-07-02", 5.5, "GBq"), "r1", versionId="10"),
+            ],
+            2,
+            5.5,
+        ),
+        # no version: the latest lastUpdated wins (21:00Z before 22:00Z: time zones compared)
+        (
+            [
+                _with(iodine("2012-07-02", 5.5, "GBq"), "r1", lastUpdated=EARLY),
+                _with(iodine("2012-07-02", 3.7, "GBq"), "r1", lastUpdated=LATE),
+            ],
+            2,
+            3.7,
+        ),
+        # no version, no date: the first copy is used
+        (
+            [
+                _with(iodine("2012-07-02", 3.7, "GBq"), "r1"),
+                _with(iodine("2012-07-02", 5.5, "GBq"), "r1"),
+            ],
+            1,
+            3.7,
+        ),
+    ],
+)  # fmt: skip
+def test_a_resource_sent_twice_is_used_once(copies: list[Json], kept: int, activity: float) -> None:
+    result = bundle_to_case(bundle(primary(), *copies))
+    assert result.case["rai"] == [{"date": "2012-07-02", "activity": activity, "unit": "GBq"}]
+    dropped = 2 if kept == 1 else 1
+    assert [(u.path, u.code) for u in result.unmapped] == [
+        (f"Bundle.entry[{dropped}].resource(MedicationAdministration/r1)", "duplicate")
+    ]
+    assert dict(result.unmapped[0].params) == {
+        "kind": "MedicationAdministration",
+        "id": "r1",
+        "kept": f"Bundle.entry[{kept}].resource(MedicationAdministration/r1)",
+    }
+
+
+def test_a_lab_sent_twice_is_one_point() -> None:
+    tg = _with(lab("3013-0", "2013-01-10", 12, "ng/mL"), "tg1")
+    case = imported(tg, tg)
+    assert case["labs"] == [
+        {"date": "2013-01-10", "test": "thyroglobulin", "value": 12, "unit": "ng/mL"}
+    ]
+
+
+def test_a_tumour_sent_twice_keeps_its_sizes() -> None:
+    # the second copy used to replace the first in the reference index: sizes lost
+    case = imported(
+        tumour("L1", "39607008"), tumour("L1", "39607008"), size("L1", "2013-02-20", 14, "mm")
+    )
+    assert case["lesions"] == [{"id": "L1", "site": "lung"}]
+    assert case["imaging"] == [{"date": "2013-02-20", "measurements": {"L1": 14}}]

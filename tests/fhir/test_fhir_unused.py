@@ -28,6 +28,8 @@ SAMPLES: dict[str, dict[str, str]] = {
     "resource_type": {"kind": "Encounter"},  # a valid resource thyref does not read
     "assessment_output": {},  # thyref's own output, tagged
     "status": {"status": "entered-in-error"},  # Observation or MedicationAdministration
+    # the same resource twice (searchset match + include, history): one copy is used
+    "duplicate": {"kind": "Observation", "id": "o1", "kept": "Bundle.entry[4]"},
     "verification_status": {"status": "refuted"},  # a Condition ruled out
     "not_thyroid_cancer": {},  # e.g. a diabetes Condition
     "second_primary": {},  # two primary thyroid cancers

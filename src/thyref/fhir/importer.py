@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -93,6 +93,30 @@ def _day(value: Any) -> str | None:
         return date.fromisoformat(value[:10]).isoformat()
     except ValueError:
         return None
+
+
+def _version(res: Json) -> tuple[tuple[int, int, str], float]:
+    """How recent a copy of a resource is: ``meta.versionId`` (as a number when it is
+    one), then ``meta.lastUpdated``; a copy without them ranks lowest."""
+    meta = res.get("meta")
+    if not isinstance(meta, dict):
+        meta = {}
+    vid = meta.get("versionId")
+    version = (0, 0, "")
+    if isinstance(vid, str) and vid:
+        version = (1, int(vid), "") if vid.isdigit() else (1, -1, vid)
+    updated = meta.get("lastUpdated")
+    stamp = float("-inf")
+    if isinstance(updated, str):
+        try:
+            when = datetime.fromisoformat(updated.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        else:
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+            stamp = when.timestamp()
+    return version, stamp
 
 
 def _effective(res: Json) -> str | None:
@@ -235,7 +259,34 @@ class _Importer:
         return None
 
     # -- run -----------------------------------------------------------------
+    def dedupe(self) -> list[tuple[str, _Entry]]:
+        """One copy of each resource (resourceType/id): a searchset with match and include,
+        or a history, sends some twice. The highest ``meta.versionId`` is kept, else the
+        latest ``meta.lastUpdated``, else the first; each other copy is listed. Returns the
+        dropped copies' fullUrls with the copy kept, for references."""
+        copies: dict[tuple[str, str], list[tuple[int, _Entry]]] = {}
+        for position, entry in enumerate(self.entries):
+            kind, rid = entry.res.get("resourceType"), entry.res.get("id")
+            if isinstance(kind, str) and isinstance(rid, str):
+                copies.setdefault((kind, rid), []).append((position, entry))
+        dropped: set[int] = set()
+        aliases: list[tuple[str, _Entry]] = []
+        for (kind, rid), found in copies.items():
+            if len(found) < 2:
+                continue
+            kept = max(found, key=lambda x: (*_version(x[1].res), -x[0]))[1]
+            for _, entry in found:
+                if entry is kept:
+                    continue
+                dropped.add(id(entry))
+                self.skip(entry, "duplicate", kind=kind, id=rid, kept=kept.path)
+                if entry.full_url:
+                    aliases.append((entry.full_url, kept))
+        self.entries = [e for e in self.entries if id(e) not in dropped]
+        return aliases
+
     def run(self) -> ImportResult:
+        aliases = self.dedupe()
         valid: list[_Entry] = []
         for entry in self.entries:
             problem = _structure_error(entry.res)
@@ -251,6 +302,9 @@ class _Importer:
                 # NDJSON has no fullUrl: a urn:uuid reference names the resource id
                 self.index.setdefault(f"urn:uuid:{rid}", entry)
         self.entries = valid
+        for full_url, kept in aliases:
+            if any(e is kept for e in valid):
+                self.index.setdefault(full_url, kept)
 
         self.read_patients()
         diagnosis = self.read_conditions()

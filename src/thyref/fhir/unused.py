@@ -22,6 +22,7 @@ Unused = Literal[
     "resource_type",
     "assessment_output",
     "status",
+    "duplicate",
     # conditions and lesions
     "verification_status",
     "not_thyroid_cancer",
