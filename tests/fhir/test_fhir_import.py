@@ -336,6 +336,67 @@ def test_secondary_condition_without_tumour_becomes_a_lesion() -> None:
     assert parse_case(result.case).extent(load_rules()) == "metastatic"
 
 
+def metastasis(clinical: str | None) -> Json:
+    res: Json = {
+        "resourceType": "Condition",
+        "id": "met-lung",
+        "code": cc(SCT, "128462008"),
+        "bodySite": [cc(SCT, "39607008")],
+        "subject": {"reference": "Patient/p1"},
+    }
+    if clinical is not None:
+        system = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+        res["clinicalStatus"] = cc(system, clinical)
+    return res
+
+
+@pytest.mark.parametrize(
+    ("clinical", "lesions"),
+    [
+        (None, [{"id": "M-met-lung", "site": "lung"}]),  # no status: a current metastasis
+        ("active", [{"id": "M-met-lung", "site": "lung"}]),
+        ("recurrence", [{"id": "M-met-lung", "site": "lung"}]),  # back again: current
+        ("resolved", None),  # gone: not a lesion
+        ("inactive", None),
+        ("remission", None),
+    ],
+)
+def test_a_metastasis_no_longer_present_is_not_a_lesion(
+    clinical: str | None, lesions: list[Json] | None
+) -> None:
+    result = bundle_to_case(bundle(primary(), metastasis(clinical)))
+    assert result.case.get("lesions") == lesions
+    if lesions is None:
+        assert [(u.path, u.code, u.params) for u in result.unmapped] == [
+            ("Bundle.entry[1].resource(Condition/met-lung)", "clinical_status",
+             (("status", clinical),))
+        ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("active", "lesions"),
+    [
+        (None, [{"id": "L1", "site": "lung"}]),  # active not said: a current lesion
+        (True, [{"id": "L1", "site": "lung"}]),
+        (False, None),  # no longer active (resected, an error...): not a lesion
+    ],
+)
+def test_an_inactive_tumour_is_not_a_lesion(
+    active: bool | None, lesions: list[Json] | None
+) -> None:
+    res = tumour("L1", "39607008")
+    if active is not None:
+        res["active"] = active
+    result = bundle_to_case(bundle(primary(), res, size("L1", "2013-02-20", 14, "mm")))
+    assert result.case.get("lesions") == lesions
+    if lesions is None:
+        # the tumour is listed, and its size cannot find it: listed too
+        assert [(u.path, u.code) for u in result.unmapped] == [
+            ("Bundle.entry[1].resource(BodyStructure/bs-L1)", "lesion_inactive"),
+            ("Bundle.entry[2].resource(Observation)", "size_no_lesion"),
+        ]
+
+
 # --------------------------------------------------------------------------------------
 # I-131
 

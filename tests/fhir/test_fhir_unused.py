@@ -34,6 +34,8 @@ SAMPLES: dict[str, dict[str, str]] = {
     "not_thyroid_cancer": {},  # e.g. a diabetes Condition
     "second_primary": {},  # two primary thyroid cancers
     "secondary_without_site": {},  # metastasis Condition, no bodySite
+    "clinical_status": {"status": "resolved"},  # a metastasis no longer present
+    "lesion_inactive": {},  # BodyStructure.active false
     "body_site_unknown": {"code": "http://snomed.info/sct|12345"},  # unknown SNOMED site
     "body_site_missing": {},  # a site with no coding at all
     "lymph_node_region": {},  # node with no central/lateral/upper/lower qualifier

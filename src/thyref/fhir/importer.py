@@ -510,6 +510,9 @@ class _Importer:
 
     def read_body_structure(self, entry: _Entry) -> None:
         res = entry.res
+        if res.get("active") is False:
+            self.skip(entry, "lesion_inactive")
+            return
         lesion_id = None
         for ident in res.get("identifier") or []:
             if isinstance(ident, dict) and isinstance(ident.get("value"), str):
@@ -531,6 +534,10 @@ class _Importer:
     def add_secondary_lesions(self) -> None:
         """A metastasis Condition whose site no lesion covers becomes a lesion of its own."""
         for entry in self.secondaries:
+            ended = _code_in(entry.res.get("clinicalStatus"), c.CONDITION_CLINICAL)
+            if {"inactive", "remission", "resolved"} & set(ended):
+                self.skip(entry, "clinical_status", status=ended[0])
+                continue
             sites = entry.res.get("bodySite") or []
             if not sites:
                 self.skip(entry, "secondary_without_site")

@@ -28,6 +28,8 @@ Unused = Literal[
     "not_thyroid_cancer",
     "second_primary",
     "secondary_without_site",
+    "clinical_status",
+    "lesion_inactive",
     "body_site_unknown",
     "body_site_missing",
     "lymph_node_region",
