@@ -504,6 +504,55 @@ def test_braf_v600e() -> None:
     assert parse_case(case).raw.molecular[0].matches("BRAF", "V600E")
 
 
+HGVS = "http://varnomen.hgvs.org"
+
+
+@pytest.mark.parametrize(
+    ("change", "alteration"),
+    [
+        (cc(HGVS, "p.Val600Glu"), "V600E"),  # plain HGVS
+        (cc(HGVS, "NP_004324.2:p.Val600Glu"), "V600E"),  # with its RefSeq protein
+        (cc(HGVS, "NP_004324:p.(Val600Glu)"), "V600E"),  # no version, predicted change
+        ({"text": "NP_004324.2:p.V600E"}, "V600E"),  # text only, one-letter codes
+        # the sender's text is kept when it says the same change
+        ({**cc(HGVS, "NP_004324.2:p.Val600Glu"), "text": "V600E"}, "V600E"),
+        ({**cc(HGVS, "p.Val600Glu"), "text": "BRAF V600E"}, "V600E"),  # another text: the code
+    ],
+)
+def test_protein_change_without_its_reference_sequence(change: Json, alteration: str) -> None:
+    result = bundle_to_case(
+        bundle(primary(), variant(("48018-6", gene("HGNC:1097")), ("48005-3", change)))
+    )
+    assert result.case["molecular"] == [
+        {"gene": "BRAF", "alteration": alteration, "date": "2013-04-01"}
+    ]
+    assert result.unmapped == []
+
+
+def test_components_not_read_are_listed() -> None:
+    result = bundle_to_case(
+        bundle(
+            primary(),
+            variant(
+                ("48018-6", gene("HGNC:1097")),
+                ("48004-6", cc(HGVS, "NM_004333.6:c.1799T>A")),  # DNA change only
+                ("48002-0", cc(LOINC, "LA18198-4")),  # genomic source not known to thyref
+                ("81258-6", cc(LOINC, "LA-x")),  # allelic frequency: another component
+            ),
+        )
+    )
+    # BRAF without a protein change: no alteration is guessed from the DNA change
+    assert result.case["molecular"] == [{"gene": "BRAF", "date": "2013-04-01"}]
+    said = [(u.path.split(".")[-1], u.code, dict(u.params)) for u in result.unmapped]
+    assert said == [
+        ("component[1]", "variant_dna_change", {"change": "NM_004333.6:c.1799T>A"}),
+        ("component[2]", "variant_component",
+         {"code": f"{LOINC}|48002-0", "value": f"{LOINC}|LA18198-4"}),
+        ("component[3]", "variant_component",
+         {"code": f"{LOINC}|81258-6", "value": f"{LOINC}|LA-x"}),
+    ]  # fmt: skip
+
+
 def test_fusion_as_two_genes() -> None:
     case = imported(variant(("48018-6", gene("HGNC:18782")), ("48018-6", gene("HGNC:9967"))))
     item = case["molecular"][0]

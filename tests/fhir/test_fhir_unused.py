@@ -64,6 +64,9 @@ SAMPLES: dict[str, dict[str, str]] = {
     "comparator": {"comparator": ">"},  # "> 300": taken as 300
     "variant_absent": {},  # LA9634-2: absent
     "variant_no_gene": {},  # variant without 48018-6
+    "variant_dna_change": {"change": "c.1799T>A"},  # 48004-6: the DNA change is not read
+    # a component with nothing the reader knows (here an unknown genomic source)
+    "variant_component": {"code": "http://loinc.org|48002-0", "value": "http://loinc.org|LA-x"},
     "uptake_no_value": {},  # uptake Observation with no yes/no
     "non_target_status": {"status": "gone"},  # not present/absent/unequivocal-progression
     "response": {"response": "MR"},  # not CR/PR/SD/PD/NE

@@ -115,6 +115,7 @@ DISEASE_STATUS: Final = "97509-4"
 GENOMIC_VARIANT: Final = "69548-6"
 GENE_STUDIED: Final = "48018-6"
 PROTEIN_CHANGE: Final = "48005-3"
+DNA_CHANGE: Final = "48004-6"  # c. HGVS: not read (the protein change says the variant)
 DNA_CHANGE_TYPE: Final = "48019-4"
 GENOMIC_SOURCE: Final = "48002-0"
 # "Radionuclide scan of whole body" (LOINC, as listed in DICOM PS3.16 CID 646)

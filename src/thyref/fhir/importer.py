@@ -750,10 +750,17 @@ class _Importer:
         if "LA9634-2" in presence:
             self.skip(entry, "variant_absent")
             return
-        found = variant_of(res)
+        unread: Unread = []
+        found = variant_of(res, unread)
         if found is None:
             self.skip(entry, "variant_no_gene")
             return
+        for index, what, code, value in unread:
+            part = _Entry(f"{entry.path}.component[{index}]", res, entry.full_url)
+            if what == "dna":
+                self.skip(part, "variant_dna_change", change=value)
+            else:
+                self.skip(part, "variant_component", code=code, value=value)
         day = _effective(res)
         if day is not None:
             found["date"] = day
@@ -980,42 +987,90 @@ def _gene_symbol(concept: Any) -> str | None:
     return None
 
 
-def variant_of(res: Json) -> Json | None:
-    """gene, alteration, kind and origin of a GenomicVariant (without date and sample)."""
+_REFSEQ = re.compile(r"^[A-Z]{2}_\d+(\.\d+)?:")
+
+
+def _protein_change(value: Any) -> str | None:
+    """A 48005-3 value: the HGVS code (else the text) without its reference sequence
+    (``NP_004324.2:p.Val600Glu`` -> ``V600E``); the sender's text when it says the same."""
+    raw = next((x.get("code") for x in _codings(value) if x.get("code")), None)
+    text = value.get("text") if isinstance(value, dict) else None
+    raw = raw or text
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    change = normalise_alteration(_REFSEQ.sub("", raw.strip()))
+    if isinstance(text, str) and normalise_alteration(_REFSEQ.sub("", text.strip())) == change:
+        return text if _REFSEQ.match(text.strip()) is None else change
+    return change
+
+
+def _said(concept: Any) -> str:
+    """What a component's code or value says, for the list of what was not read."""
+    told = ", ".join(f"{x.get('system')}|{x.get('code')}" for x in _codings(concept))
+    if told:
+        return told
+    text = concept.get("text") if isinstance(concept, dict) else None
+    return str(text) if isinstance(text, str) else "?"
+
+
+def _value_said(comp: Json) -> str:
+    if "valueCodeableConcept" in comp:
+        return _said(comp["valueCodeableConcept"])
+    for key, value in comp.items():
+        if key.startswith("value") and isinstance(value, str | int | float | bool):
+            return str(value)
+    return "?"
+
+
+# a component the variant reader did not use: (its index, the part it would have given
+# -- gene, alteration, kind, dna (a DNA change, never read) or "" --, its code and its
+# value as sent)
+Unread = list[tuple[int, str, str, str]]
+
+
+def variant_of(res: Json, unread: Unread | None = None) -> Json | None:
+    """gene, alteration, kind and origin of a GenomicVariant (without date and sample).
+
+    ``unread`` (when given) receives each component that said nothing the reader could use.
+    """
     genes: list[str] = []
     change: str | None = None
     kind: str | None = None
     origin: str | None = None
-    for comp in _components(res):
+    left: Unread = []
+    for index, comp in enumerate(_components(res)):
         code = comp.get("code")
         value = comp.get("valueCodeableConcept")
+        part = ""
         if _has_code(code, c.LOINC, c.GENE_STUDIED):
-            symbol = _gene_symbol(value)
+            symbol, part = _gene_symbol(value), "gene"
             if symbol and symbol not in genes:
                 genes.append(symbol)
+            if symbol:
+                continue
         elif _has_code(code, c.LOINC, c.PROTEIN_CHANGE):
-            raw = next((x.get("code") for x in _codings(value) if x.get("code")), None)
-            text = value.get("text") if isinstance(value, dict) else None
-            raw = raw or text
-            if isinstance(raw, str):
-                # keep the sender's text when it says the same change
-                same = isinstance(text, str) and normalise_alteration(text) == normalise_alteration(
-                    raw
-                )
-                change = text if same and isinstance(text, str) else normalise_alteration(raw)
+            read, part = _protein_change(value), "alteration"
+            if read is not None:
+                change = read
+                continue
         elif _has_code(code, c.LOINC, c.DNA_CHANGE_TYPE):
-            kind = next(
-                (
-                    c.KIND_OF_SO[x]
-                    for x in _code_in(value, c.SEQUENCE_ONTOLOGY)
-                    if x in c.KIND_OF_SO
-                ),
-                kind,
-            )
+            so = _code_in(value, c.SEQUENCE_ONTOLOGY)
+            kinds = [c.KIND_OF_SO[x] for x in so if x in c.KIND_OF_SO]
+            part = "kind"
+            if kinds:
+                kind = kinds[0]
+                continue
+        elif _has_code(code, c.LOINC, c.DNA_CHANGE):
+            dna = next((x.get("code") for x in _codings(value) if x.get("code")), None)
+            dna = dna or (value.get("text") if isinstance(value, dict) else None)
+            left.append((index, "dna", _said(code), str(dna) if dna else _value_said(comp)))
+            continue
         elif _has_code(code, c.LOINC, c.GENOMIC_SOURCE):
-            origin = next(
-                (c.ORIGIN_LOINC[x] for x in _code_in(value, c.LOINC) if x in c.ORIGIN_LOINC), origin
-            )
+            origins = [c.ORIGIN_LOINC[x] for x in _code_in(value, c.LOINC) if x in c.ORIGIN_LOINC]
+            if origins:
+                origin = origins[0]
+                continue
+        left.append((index, part, _said(code), _value_said(comp)))
     if not genes:
         return None
     # a fusion reads 5' partner first, in the order of the components
@@ -1040,6 +1095,10 @@ def variant_of(res: Json) -> Json | None:
         found["kind"] = kind
     if origin is not None:
         found["origin"] = origin
+    if unread is not None:
+        # a part an extension of thyref gives is read there
+        given = {"gene": gene_ext, "alteration": alteration, "kind": kind_ext}
+        unread.extend(x for x in left if given.get(x[1]) is None)
     return found
 
 

@@ -59,6 +59,8 @@ Unused = Literal[
     "comparator",
     "variant_absent",
     "variant_no_gene",
+    "variant_dna_change",
+    "variant_component",
     "uptake_no_value",
     "non_target_status",
     "response",
