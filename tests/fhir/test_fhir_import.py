@@ -468,6 +468,69 @@ def test_antibody_positivity(extra: Json, positive: bool | None, upper: float | 
     assert item.get("upper_limit") == upper
 
 
+V2 = "http://terminology.hl7.org/CodeSystem/v2-0078"
+
+
+def _high(value: float, unit: str | None) -> Json:
+    high: Json = {"value": value}
+    if unit is not None:
+        high |= {"unit": unit, "system": UCUM, "code": unit}
+    return {"referenceRange": [{"high": high}]}
+
+
+@pytest.mark.parametrize(
+    ("value", "extra", "positive", "upper", "unused", "notes"),
+    [
+        # a high in m[IU]/mL: 4000 mIU/mL = 4 IU/mL (was read as 4000 IU/mL: negative)
+        (40, _high(4000, "m[IU]/mL"), None, 4, [], []),
+        (40, _high(4000, "mIU/mL"), None, 4, [], []),
+        # a high in kIU/L (x 1) beside a value in IU/mL
+        (40, _high(4, "k[IU]/L"), None, 4, [], []),
+        # a high in a unit that cannot be converted: no limit, and said
+        (40, _high(4, "U/mL"), None, None, ["reference_high_unit"], []),
+        # a high with no unit: read in the value's unit, and said
+        (40, _high(4, None), None, 4, [], ["reference_high_no_unit"]),
+        # v2-0078 interpretation codes: H and POS positive, N and NEG negative
+        (40, {"interpretation": [cc(V2, "H")]}, True, None, [], []),
+        (40, {"interpretation": [cc(V2, "POS")]}, True, None, [], []),
+        (2, {"interpretation": [cc(V2, "N")]}, False, None, [], []),
+        (2, {"interpretation": [cc(V2, "NEG")]}, False, None, [], []),
+        # an interpretation thyref cannot read: said, positivity left to the engine
+        (40, {"interpretation": [cc("http://example.org", "pos")]}, None, None,
+         ["interpretation"], []),
+        (40, {"interpretation": [cc(INTERP, "IND")]}, None, None, ["interpretation"], []),
+    ],
+)  # fmt: skip
+def test_antibody_limits_and_interpretations(
+    value: float,
+    extra: Json,
+    positive: bool | None,
+    upper: float | None,
+    unused: list[str],
+    notes: list[str],
+) -> None:
+    result = bundle_to_case(
+        bundle(primary(), lab("8098-6", "2013-01-10", value, "[IU]/mL", **extra))
+    )
+    item = result.case["labs"][0]
+    assert (item.get("positive"), item.get("upper_limit")) == (positive, upper)
+    assert [u.code for u in result.unmapped] == unused
+    assert [n.code for n in result.notes] == notes
+    for said in result.unmapped + result.notes:
+        assert said.path.startswith("Bundle.entry[1].resource(Observation).")
+
+
+def test_a_high_in_milli_units_makes_thyroglobulin_unreliable() -> None:
+    case = imported(
+        lab("3013-0", "2013-01-10", 10, "ng/mL"),
+        lab("3013-0", "2013-07-10", 20, "ng/mL"),
+        lab("3013-0", "2014-01-10", 40, "ng/mL"),
+        lab("3013-0", "2014-07-10", 80, "ng/mL"),
+        lab("8098-6", "2013-07-10", 40, "[IU]/mL", **_high(4000, "m[IU]/mL")),  # 40 > 4 IU/mL
+    )
+    assert assess(parse_case(case)).kinetics["thyroglobulin"]["status"] == "unreliable"
+
+
 def test_antibodies_above_reference_make_thyroglobulin_unreliable() -> None:
     # Tg kinetics are unreliable when anti-Tg antibodies are positive (40 > 4 IU/mL)
     high = {"referenceRange": [{"high": {"value": 4, "unit": "[IU]/mL", "code": "[IU]/mL"}}]}

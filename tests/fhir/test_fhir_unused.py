@@ -62,6 +62,10 @@ SAMPLES: dict[str, dict[str, str]] = {
     "lab_unit_unknown": {"test": "calcitonin", "unit": "mmol/L"},  # calcitonin in mmol/L
     "lab_unit_missing": {"test": "cea"},  # CEA without unit
     "comparator": {"comparator": ">"},  # "> 300": taken as 300
+    # an interpretation in neither v3 nor v2-0078 (or a code of neither list)
+    "interpretation": {"test": "tg_antibodies", "code": "http://example.org|pos"},
+    "reference_high_unit": {"test": "tg_antibodies", "unit": "U/mL"},  # not convertible
+    "reference_high_no_unit": {"test": "tg_antibodies", "unit": "[IU]/mL"},  # value's unit
     "variant_absent": {},  # LA9634-2: absent
     "variant_no_gene": {},  # variant without 48018-6
     "variant_dna_change": {"change": "c.1799T>A"},  # 48004-6: the DNA change is not read
@@ -85,6 +89,7 @@ WORDS: dict[tuple[str, str], dict[Lang, str]] = {
     ("test", "tsh"): {"fr": "TSH", "en": "TSH"},
     ("test", "calcitonin"): {"fr": "Calcitonine", "en": "Calcitonin"},
     ("test", "cea"): {"fr": "ACE", "en": "CEA"},
+    ("test", "tg_antibodies"): {"fr": "Anticorps anti-Tg", "en": "Tg antibodies"},
 }
 
 

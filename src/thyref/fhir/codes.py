@@ -18,6 +18,7 @@ HGNC: Final = "http://www.genenames.org/geneId"
 HGVS: Final = "http://varnomen.hgvs.org"
 SEQUENCE_ONTOLOGY: Final = "http://www.sequenceontology.org"
 INTERPRETATION: Final = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+INTERPRETATION_V2: Final = "http://terminology.hl7.org/CodeSystem/v2-0078"  # same codes
 OBSERVATION_CATEGORY: Final = "http://terminology.hl7.org/CodeSystem/observation-category"
 CONDITION_CLINICAL: Final = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 
@@ -149,6 +150,8 @@ LAB_UNIT_CONVERSIONS: Final[dict[str, dict[str, tuple[str, Decimal]]]] = {
         "k[IU]/L": ("[IU]/mL", ONE),
         "[IU]/L": ("[IU]/mL", Decimal("0.001")),
         "kIU/L": ("[IU]/mL", ONE),
+        "m[IU]/mL": ("[IU]/mL", Decimal("0.001")),
+        "mIU/mL": ("[IU]/mL", Decimal("0.001")),
     },
 }
 # case unit -> UCUM code written on export (the human unit string keeps the case's spelling)

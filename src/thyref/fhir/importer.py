@@ -726,22 +726,38 @@ class _Importer:
             lab["below_detection"] = True
         elif comparator is not None:
             self.note(entry, "comparator", comparator=comparator)
-        flags = {x for i in res.get("interpretation") or [] for x in _code_in(i, c.INTERPRETATION)}
+        flags: set[str] = set()
+        for index, concept in enumerate(res.get("interpretation") or []):
+            read = set(_code_in(concept, c.INTERPRETATION) + _code_in(concept, c.INTERPRETATION_V2))
+            if read & (c.POSITIVE_INTERPRETATION | c.NEGATIVE_INTERPRETATION):
+                flags |= read
+            else:
+                part = _Entry(f"{entry.path}.interpretation[{index}]", res, entry.full_url)
+                self.skip(part, "interpretation", test=test, code=_said(concept))
         if flags & c.POSITIVE_INTERPRETATION:
             lab["positive"] = True
         elif flags & c.NEGATIVE_INTERPRETATION:
             lab["positive"] = False
-        for band in res.get("referenceRange") or []:
+        for index, band in enumerate(res.get("referenceRange") or []):
             high = band.get("high") if isinstance(band, dict) else None
-            if isinstance(high, dict) and _number(high.get("value")) is not None:
-                high_unit = (
-                    _lab_unit(test, high) if (high.get("code") or high.get("unit")) else None
-                )
-                high_factor = high_unit[1] if high_unit else factor
-                upper = _number(high.get("value"))
-                assert upper is not None
-                lab["upper_limit"] = _plain(upper * high_factor)
+            upper = _number(high.get("value")) if isinstance(high, dict) else None
+            if high is None or upper is None:
+                continue
+            part = _Entry(f"{entry.path}.referenceRange[{index}].high", res, entry.full_url)
+            told = high.get("code") or high.get("unit")
+            if not told:  # a high without a unit is read in the value's unit, and said
+                self.note(part, "reference_high_no_unit", test=test, unit=unit)
+                lab["upper_limit"] = _plain(upper * factor)
                 break
+            high_unit = _lab_unit(test, high)
+            if high_unit is None:
+                self.skip(part, "reference_high_unit", test=test, unit=told)
+                break
+            # the limit in the value's unit: through the case units' common base
+            factors = load_rules().labs[test].factors
+            base = upper * high_unit[1] * factors[high_unit[0]]
+            lab["upper_limit"] = _plain(base / factors[unit])
+            break
         self.labs.append(lab)
 
     def read_variant(self, entry: _Entry) -> None:
