@@ -544,10 +544,29 @@ def test_antibodies_above_reference_make_thyroglobulin_unreliable() -> None:
     assert assess(parse_case(case)).kinetics["thyroglobulin"]["status"] == "unreliable"
 
 
-def test_value_below_detection_from_comparator() -> None:
+@pytest.mark.parametrize(
+    ("comparator", "labs", "unused", "notes"),
+    [
+        # below the detection limit: the limit, flagged
+        ("<", [{"value": 0.1, "below_detection": True}], [], []),
+        ("<=", [{"value": 0.1, "below_detection": True}], [], []),
+        # above the measurable range: not a value, listed (was a note, value taken as is)
+        (">", [], ["comparator_above"], []),
+        (">=", [], ["comparator_above"], []),
+        # 'ad' (sufficient to achieve): taken as measured, said
+        ("ad", [{"value": 0.1}], [], ["comparator"]),
+    ],
+)
+def test_lab_comparators(
+    comparator: str, labs: list[Json], unused: list[str], notes: list[str]
+) -> None:
     obs = lab("3013-0", "2013-01-10", 0.1, "ng/mL")
-    obs["valueQuantity"]["comparator"] = "<"
-    assert imported(obs)["labs"][0]["below_detection"] is True
+    obs["valueQuantity"]["comparator"] = comparator
+    result = bundle_to_case(bundle(primary(), obs))
+    base = {"date": "2013-01-10", "test": "thyroglobulin", "unit": "ng/mL"}
+    assert result.case.get("labs", []) == [base | x for x in labs]
+    assert [u.code for u in result.unmapped] == unused
+    assert [n.code for n in result.notes] == notes
 
 
 def test_unknown_unit_is_reported() -> None:

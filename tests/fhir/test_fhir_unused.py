@@ -61,7 +61,14 @@ SAMPLES: dict[str, dict[str, str]] = {
     "lab_no_value": {"test": "tsh"},  # TSH without a number
     "lab_unit_unknown": {"test": "calcitonin", "unit": "mmol/L"},  # calcitonin in mmol/L
     "lab_unit_missing": {"test": "cea"},  # CEA without unit
-    "comparator": {"comparator": ">"},  # "> 300": taken as 300
+    "comparator": {"comparator": "ad"},  # "ad 300" (FHIR's 'sufficient to achieve')
+    # "> 300 ng/mL": above the measurable range, not a value
+    "comparator_above": {
+        "test": "thyroglobulin",
+        "comparator": ">",
+        "value": "300",
+        "unit": "ng/mL",
+    },
     # an interpretation in neither v3 nor v2-0078 (or a code of neither list)
     "interpretation": {"test": "tg_antibodies", "code": "http://example.org|pos"},
     "reference_high_unit": {"test": "tg_antibodies", "unit": "U/mL"},  # not convertible

@@ -720,8 +720,13 @@ class _Importer:
                 self.skip(entry, "lab_unit_missing", test=test)
             return
         unit, factor = converted
-        lab: Json = {"date": day, "test": test, "value": _plain(value * factor), "unit": unit}
         comparator = quantity.get("comparator")
+        if comparator in (">", ">="):  # above the measurable range: no value to use
+            told = quantity.get("code") or quantity.get("unit")
+            self.skip(entry, "comparator_above", test=test, comparator=comparator,
+                      value=_plain(value), unit=told)  # fmt: skip
+            return
+        lab: Json = {"date": day, "test": test, "value": _plain(value * factor), "unit": unit}
         if comparator in ("<", "<="):
             lab["below_detection"] = True
         elif comparator is not None:

@@ -57,6 +57,7 @@ Unused = Literal[
     "lab_unit_unknown",
     "lab_unit_missing",
     "comparator",
+    "comparator_above",
     "interpretation",
     "reference_high_unit",
     "reference_high_no_unit",
