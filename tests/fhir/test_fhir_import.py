@@ -169,6 +169,33 @@ def test_diagnosis_date_falls_back_on_recorded_date() -> None:
     assert bundle_to_case(bundle(condition)).case["diagnosis"]["date"] == "2012-06-10"
 
 
+@pytest.mark.parametrize(
+    ("dates", "diagnosis", "notes"),
+    [
+        # a full onset wins over recordedDate, silently
+        ({"onsetDateTime": "2009-03-17"}, "2009-03-17", []),
+        # a month or a year: its first day, said (was recordedDate, silently)
+        ({"onsetDateTime": "2009-03"}, "2009-03-01", [("2009-03", "2009-03-01")]),
+        ({"onsetDateTime": "2009"}, "2009-01-01", [("2009", "2009-01-01")]),
+        ({"onsetPeriod": {"start": "2009-03"}}, "2009-03-01", [("2009-03", "2009-03-01")]),
+        # no onset at all: recordedDate, as before
+        ({}, "2021-11-05", []),
+    ],
+)
+def test_partial_onset_is_its_first_day_and_said(
+    dates: Json, diagnosis: str, notes: list[tuple[str, str]]
+) -> None:
+    condition = primary(recordedDate="2021-11-05", **dates)
+    if "onsetDateTime" not in dates:
+        del condition["onsetDateTime"]
+    result = bundle_to_case(bundle(condition))
+    assert result.case["diagnosis"]["date"] == diagnosis
+    assert [(n.path, n.code, dict(n.params)) for n in result.notes] == [
+        ("Bundle.entry[0].resource(Condition/primary)", "onset_partial", {"onset": o, "date": d})
+        for o, d in notes
+    ]
+
+
 def test_no_primary_cancer_is_a_clear_error() -> None:
     with pytest.raises(FhirImportError) as caught:
         bundle_to_case(bundle(patient(), lab("3013-0", "2013-01-10", 12, "ng/mL")))

@@ -33,6 +33,7 @@ SAMPLES: dict[str, dict[str, str]] = {
     "verification_status": {"status": "refuted"},  # a Condition ruled out
     "not_thyroid_cancer": {},  # e.g. a diabetes Condition
     "second_primary": {},  # two primary thyroid cancers
+    "onset_partial": {"onset": "2009-03", "date": "2009-03-01"},  # a month: its first day
     "secondary_without_site": {},  # metastasis Condition, no bodySite
     "clinical_status": {"status": "resolved"},  # a metastasis no longer present
     "lesion_inactive": {},  # BodyStructure.active false

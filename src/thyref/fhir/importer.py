@@ -95,6 +95,19 @@ def _day(value: Any) -> str | None:
         return None
 
 
+def _partial_day(value: Any) -> str | None:
+    """The first day of a FHIR partial date (``2009-03``, ``2009``); None otherwise."""
+    if not isinstance(value, str):
+        return None
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?", value.strip())
+    if match is None:
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(2) or 1), 1).isoformat()
+    except ValueError:
+        return None
+
+
 def _version(res: Json) -> tuple[tuple[int, int, str], float]:
     """How recent a copy of a resource is: ``meta.versionId`` (as a number when it is
     one), then ``meta.lastUpdated``; a copy without them ranks lowest."""
@@ -441,9 +454,14 @@ class _Importer:
             if other is not entry:
                 self.skip(other, "second_primary")
         res = entry.res
-        day = _day(res.get("onsetDateTime"))
-        if day is None and isinstance(res.get("onsetPeriod"), dict):
-            day = _day(res["onsetPeriod"].get("start"))
+        onset = res.get("onsetDateTime")
+        if onset is None and isinstance(res.get("onsetPeriod"), dict):
+            onset = res["onsetPeriod"].get("start")
+        day = _day(onset)
+        if day is None and (partial := _partial_day(onset)) is not None:
+            # a month or a year: its first day, said (never the later recordedDate)
+            day = partial
+            self.note(entry, "onset_partial", onset=onset, date=day)
         day = day or _day(res.get("recordedDate"))
         if day is None:
             raise FhirImportError(

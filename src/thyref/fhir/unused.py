@@ -27,6 +27,7 @@ Unused = Literal[
     "verification_status",
     "not_thyroid_cancer",
     "second_primary",
+    "onset_partial",
     "secondary_without_site",
     "clinical_status",
     "lesion_inactive",
