@@ -443,6 +443,39 @@ def test_cumulative_activity_from_fhir() -> None:
     assert assess(parse_case(case)).rai["cumulative_gbq"] == pytest.approx(7.4)
 
 
+ATC = "http://www.whocc.no/atc"
+
+
+def _by_reference(ref: str, contained: str | None) -> Json:
+    res = iodine("2012-07-02", 3.7, "GBq")
+    del res["medicationCodeableConcept"]
+    res["medicationReference"] = {"reference": ref}
+    if contained is not None:
+        res["contained"] = [{"resourceType": "Medication", "id": "m1", "code": cc(ATC, contained)}]
+    return res
+
+
+@pytest.mark.parametrize(
+    ("administration", "rai", "unused"),
+    [
+        # a contained Medication, I-131: used (was 'a medicine other than I-131')
+        (_by_reference("#m1", "V10XA01"), [{"date": "2012-07-02", "activity": 3.7, "unit": "GBq"}],
+         []),
+        # a contained Medication of another medicine (lenvatinib): listed
+        (_by_reference("#m1", "L01EX08"), None, ["not_iodine"]),
+        # '#m2' names no contained resource, 'Medication/m9' no resource sent: listed as such
+        (_by_reference("#m2", "V10XA01"), None, ["medication_unresolved"]),
+        (_by_reference("Medication/m9", None), None, ["medication_unresolved"]),
+    ],
+)  # fmt: skip
+def test_contained_medication(
+    administration: Json, rai: list[Json] | None, unused: list[str]
+) -> None:
+    result = bundle_to_case(bundle(primary(), administration))
+    assert result.case.get("rai") == rai
+    assert [u.code for u in result.unmapped] == unused
+
+
 def test_other_medicine_is_reported() -> None:
     drug = iodine("2012-07-02", 10, "mg")
     drug["medicationCodeableConcept"] = cc("http://www.whocc.no/atc", "L01EX08")  # lenvatinib

@@ -84,6 +84,7 @@ SAMPLES: dict[str, dict[str, str]] = {
     "response": {"response": "MR"},  # not CR/PR/SD/PD/NE
     "own_code_incomplete": {"code": "lesion-resected"},  # thyref flag without a focus
     "not_iodine": {},  # an administration of another medicine
+    "medication_unresolved": {"reference": "#m2"},  # no such Medication (or no code)
     "rai_incomplete": {},  # I-131 in mL
     "statement_unusable": {},  # a stopped MedicationStatement
     "second_medicine": {},  # two current medicines

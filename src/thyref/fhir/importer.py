@@ -847,12 +847,23 @@ class _Importer:
     def medication_concept(self, res: Json) -> Any:
         if "medicationCodeableConcept" in res:
             return res["medicationCodeableConcept"]
-        target = self.resolve(res.get("medicationReference"))
-        return target.res.get("code") if target is not None else None
+        ref = res.get("medicationReference")
+        target = ref.get("reference") if isinstance(ref, dict) else None
+        if isinstance(target, str) and target.startswith("#"):  # a contained Medication
+            for inner in res.get("contained") or []:
+                if isinstance(inner, dict) and inner.get("id") == target[1:]:
+                    return inner.get("code")
+            return None
+        found = self.resolve(ref)
+        return found.res.get("code") if found is not None else None
 
     def read_administration(self, entry: _Entry) -> None:
         res = entry.res
         concept = self.medication_concept(res)
+        ref = res.get("medicationReference")
+        if concept is None and isinstance(ref, dict):
+            self.skip(entry, "medication_unresolved", reference=ref.get("reference"))
+            return
         if not _has_code(concept, c.ATC, c.I131_ATC):
             self.skip(entry, "not_iodine")
             return

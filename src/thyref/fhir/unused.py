@@ -72,6 +72,7 @@ Unused = Literal[
     "own_code_incomplete",
     # medicines and imaging
     "not_iodine",
+    "medication_unresolved",
     "rai_incomplete",
     "statement_unusable",
     "second_medicine",
