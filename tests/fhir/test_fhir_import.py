@@ -746,6 +746,18 @@ def test_bundle_types(kind: str) -> None:
     assert case["id"] == "p1"
 
 
+def test_a_delete_entry_of_a_transaction_is_listed_not_fatal() -> None:
+    data = bundle(patient(), primary(), iodine("2012-07-02", 3.7, "GBq"), kind="transaction")
+    for entry in data["entry"]:
+        entry["request"] = {"method": "POST", "url": entry["resource"]["resourceType"]}
+    data["entry"].append({"request": {"method": "DELETE", "url": "MedicationAdministration/r0"}})
+    result = bundle_to_case(data)
+    assert result.case["rai"] == [{"date": "2012-07-02", "activity": 3.7, "unit": "GBq"}]
+    assert [(u.path, u.code, dict(u.params)) for u in result.unmapped] == [
+        ("Bundle.entry[3]", "deleted_entry", {"url": "MedicationAdministration/r0"})
+    ]
+
+
 def test_list_of_resources_and_ndjson_give_the_same_case() -> None:
     resources = [patient(), primary(), iodine("2012-07-02", 100, "mCi")]
     from_list = bundle_to_case(resources).case

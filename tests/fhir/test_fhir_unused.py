@@ -29,6 +29,7 @@ SAMPLES: dict[str, dict[str, str]] = {
     "assessment_output": {},  # thyref's own output, tagged
     "status": {"status": "entered-in-error"},  # Observation or MedicationAdministration
     # the same resource twice (searchset match + include, history): one copy is used
+    "deleted_entry": {"url": "MedicationAdministration/r0"},  # a transaction's DELETE
     "duplicate": {"kind": "Observation", "id": "o1", "kept": "Bundle.entry[4]"},
     "verification_status": {"status": "refuted"},  # a Condition ruled out
     "not_thyroid_cancer": {},  # e.g. a diabetes Condition

@@ -1162,8 +1162,10 @@ def _label(base: str, res: Json) -> str:
     return f"{base}.resource({kind}/{rid})" if rid else f"{base}.resource({kind})"
 
 
-def _entries(data: Json | list[Json]) -> list[_Entry]:
+def _entries(data: Json | list[Json]) -> tuple[list[_Entry], list[Unmapped]]:
+    """The entries with a resource, and the DELETE entries of a transaction (listed)."""
     resources: list[tuple[str, Any, Any]]
+    deleted: list[Unmapped] = []
     if isinstance(data, list):
         resources = [(f"[{i}]", r, None) for i, r in enumerate(data)]
     elif isinstance(data, dict) and data.get("resourceType") == "Bundle":
@@ -1175,6 +1177,15 @@ def _entries(data: Json | list[Json]) -> list[_Entry]:
             if isinstance(search, dict) and search.get("mode") == "outcome":
                 continue
             full = item.get("fullUrl")
+            request = item.get("request")
+            if (
+                "resource" not in item
+                and isinstance(request, dict)
+                and request.get("method") == "DELETE"
+            ):
+                base = f"Bundle.entry[{i}]"
+                deleted.append(Unmapped.of(base, "deleted_entry", url=request.get("url")))
+                continue
             resources.append((f"Bundle.entry[{i}]", item.get("resource"), full))
     elif isinstance(data, dict) and "resourceType" in data:
         resources = [("", data, None)]
@@ -1192,7 +1203,7 @@ def _entries(data: Json | list[Json]) -> list[_Entry]:
             else f"{base}({res.get('resourceType')}/{res.get('id')})"
         )
         out.append(_Entry(path, res, full if isinstance(full, str) else None))
-    return out
+    return out, deleted
 
 
 def bundle_to_case(data: Json | list[Json], *, case_id: str | None = None) -> ImportResult:
@@ -1201,7 +1212,10 @@ def bundle_to_case(data: Json | list[Json], *, case_id: str | None = None) -> Im
     Raises ``FhirImportError`` (a ``CaseValidationError``) when no usable primary cancer is
     found, naming what is missing; ``CaseFormatError`` when the input is not FHIR at all.
     """
-    return _Importer(_entries(data), case_id).run()
+    entries, deleted = _entries(data)
+    importer = _Importer(entries, case_id)
+    importer.unmapped.extend(deleted)
+    return importer.run()
 
 
 def ndjson_to_case(lines: Iterable[str], *, case_id: str | None = None) -> ImportResult:

@@ -23,6 +23,7 @@ Unused = Literal[
     "assessment_output",
     "status",
     "duplicate",
+    "deleted_entry",
     # conditions and lesions
     "verification_status",
     "not_thyroid_cancer",
