@@ -629,6 +629,36 @@ def test_lab_comparators(
     assert [n.code for n in result.notes] == notes
 
 
+@pytest.mark.parametrize(
+    ("status", "used", "unused", "notes"),
+    [
+        ("final", True, [], []),  # a final result: used, nothing to say
+        ("amended", True, [], []),
+        ("corrected", True, [], []),
+        ("preliminary", True, [], ["observation_not_final"]),  # used, and said
+        ("unknown", True, [], ["observation_not_final"]),  # status not known: used, said
+        ("registered", False, ["status"], []),  # no result yet: not used
+        ("entered-in-error", False, ["status"], []),
+        ("cancelled", False, ["status"], []),
+    ],
+)
+def test_observation_status(status: str, used: bool, unused: list[str], notes: list[str]) -> None:
+    result = bundle_to_case(
+        bundle(primary(), lab("3013-0", "2013-01-10", 12, "ng/mL", status=status))
+    )
+    assert ("labs" in result.case) is used
+    assert [u.code for u in result.unmapped] == unused
+    assert [n.code for n in result.notes] == notes
+
+
+def test_a_preliminary_observation_not_used_gets_no_note() -> None:
+    # not used for another reason (an unknown unit): listed once, no 'used' note beside it
+    obs = lab("3016-3", "2013-01-10", 1, "mg/dL", status="preliminary")
+    result = bundle_to_case(bundle(primary(), obs))
+    assert [u.code for u in result.unmapped] == ["lab_unit_unknown"]
+    assert result.notes == []
+
+
 def test_unknown_unit_is_reported() -> None:
     result = bundle_to_case(bundle(primary(), lab("3016-3", "2013-01-10", 1, "mg/dL")))
     assert "labs" not in result.case

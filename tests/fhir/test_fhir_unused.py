@@ -43,6 +43,7 @@ SAMPLES: dict[str, dict[str, str]] = {
     "lymph_node_region": {},  # node with no central/lateral/upper/lower qualifier
     "lesion_id_twice": {"lesion": "T1"},  # two BodyStructures with one identifier
     "metastasis_as_lesion": {"lesion": "M-c9", "site": "lung"},  # lesion made from a Condition
+    "observation_not_final": {"status": "preliminary"},  # used, but said
     "data_absent": {},  # Observation with dataAbsentReason
     "disease_status": {},  # LOINC 97509-4, computed by thyref
     "observation_code": {"code": "http://loinc.org|29463-7"},  # body weight

@@ -242,6 +242,7 @@ class _Importer:
         self.scan_of: dict[int, Json] = {}  # id(scan resource) -> scan
         self.scan_member: dict[int, Json] = {}  # id(finding resource) -> its scan
         self.findings: list[_Entry] = []  # read once every scan is known
+        self.unfinal: list[_Entry] = []  # Observations used although not final
 
     # -- helpers --------------------------------------------------------------
     def skip(self, entry: _Entry, why: Unused, /, **values: object) -> None:
@@ -342,6 +343,10 @@ class _Importer:
                 self.skip(entry, "resource_type", kind=kind)
         for entry in self.findings:
             self.read_finding(entry)
+        left = {u.path for u in self.unmapped}
+        for entry in self.unfinal:
+            if entry.path not in left:
+                self.note(entry, "observation_not_final", status=entry.res.get("status"))
         for lesion in self.lesions:
             found = self.uptake.get(lesion["id"])
             if found is not None:
@@ -580,9 +585,11 @@ class _Importer:
     def read_observation(self, entry: _Entry) -> None:
         res = entry.res
         status = res.get("status")
-        if status in ("entered-in-error", "cancelled"):
+        if status in ("entered-in-error", "cancelled", "registered"):  # registered: no result yet
             self.skip(entry, "status", status=status)
             return
+        if status in ("preliminary", "unknown"):
+            self.unfinal.append(entry)  # said once the entry is known to be used
         if res.get("dataAbsentReason"):
             self.skip(entry, "data_absent")
             return

@@ -38,6 +38,7 @@ Unused = Literal[
     "lesion_id_twice",
     "metastasis_as_lesion",
     # observations
+    "observation_not_final",
     "data_absent",
     "disease_status",
     "observation_code",
