@@ -120,3 +120,43 @@ def test_assess_takes_a_case_with_a_resource_type_key_as_a_case(tmp_path: Path) 
     extra = runner.invoke(app, ["assess", _write(tmp_path, "r.json", odd), "-f", "json"])
     assert extra.exit_code == 0, extra.stderr
     assert json.loads(extra.stdout) == json.loads(direct.stdout)
+
+
+def _with_a_note_and_an_unused_item() -> dict[str, Any]:
+    bundle = case_to_bundle(demo_cases()[0])
+    bundle["entry"] += [
+        {"resource": {"resourceType": "Encounter", "id": "e1", "status": "finished",
+                      "class": {"code": "AMB"}}},  # not used
+        {"resource": {"resourceType": "BodyStructure", "id": "bs-x",
+                      "identifier": [{"value": "X9"}],
+                      "patient": {"reference": "Patient/p1"}}},  # no location: site 'other'
+    ]  # fmt: skip
+    return bundle
+
+
+@pytest.mark.parametrize(
+    ("command", "lang", "head", "note"),
+    [
+        # the notes follow the unused list, in the reader's language
+        (["fhir", "import"], "en", "1 note(s) on FHIR items used:",
+         "body site without a code: site taken as 'other'"),
+        (["fhir", "import"], "fr", "1 remarque(s) sur des éléments FHIR utilisés :",
+         "localisation sans code : site classé « autre »"),
+        # assess of a Bundle says them too
+        (["assess"], "en", "1 note(s) on FHIR items used:",
+         "body site without a code: site taken as 'other'"),
+        (["assess"], "fr", "1 remarque(s) sur des éléments FHIR utilisés :",
+         "localisation sans code : site classé « autre »"),
+    ],
+)  # fmt: skip
+def test_notes_are_printed_after_the_unused_items(
+    tmp_path: Path, command: list[str], lang: str, head: str, note: str
+) -> None:
+    bundle = _with_a_note_and_an_unused_item()
+    path = _write(tmp_path, "b.json", bundle)
+    done = runner.invoke(app, [*command, path, "-l", lang])
+    assert done.exit_code == 0, done.stderr
+    last = len(bundle["entry"]) - 1
+    said = f"  Bundle.entry[{last}].resource(BodyStructure/bs-x): {note}\n"
+    assert f"thyref: {path}: {head}\n{said}" in done.stderr
+    assert done.stderr.index("Encounter/e1") < done.stderr.index(head)

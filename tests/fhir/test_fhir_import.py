@@ -169,6 +169,33 @@ def test_diagnosis_date_falls_back_on_recorded_date() -> None:
     assert bundle_to_case(bundle(condition)).case["diagnosis"]["date"] == "2012-06-10"
 
 
+@pytest.mark.parametrize(
+    ("dates", "diagnosis", "notes"),
+    [
+        # a full onset wins over recordedDate, silently
+        ({"onsetDateTime": "2009-03-17"}, "2009-03-17", []),
+        # a month or a year: its first day, said (was recordedDate, silently)
+        ({"onsetDateTime": "2009-03"}, "2009-03-01", [("2009-03", "2009-03-01")]),
+        ({"onsetDateTime": "2009"}, "2009-01-01", [("2009", "2009-01-01")]),
+        ({"onsetPeriod": {"start": "2009-03"}}, "2009-03-01", [("2009-03", "2009-03-01")]),
+        # no onset at all: recordedDate, as before
+        ({}, "2021-11-05", []),
+    ],
+)
+def test_partial_onset_is_its_first_day_and_said(
+    dates: Json, diagnosis: str, notes: list[tuple[str, str]]
+) -> None:
+    condition = primary(recordedDate="2021-11-05", **dates)
+    if "onsetDateTime" not in dates:
+        del condition["onsetDateTime"]
+    result = bundle_to_case(bundle(condition))
+    assert result.case["diagnosis"]["date"] == diagnosis
+    assert [(n.path, n.code, dict(n.params)) for n in result.notes] == [
+        ("Bundle.entry[0].resource(Condition/primary)", "onset_partial", {"onset": o, "date": d})
+        for o, d in notes
+    ]
+
+
 def test_no_primary_cancer_is_a_clear_error() -> None:
     with pytest.raises(FhirImportError) as caught:
         bundle_to_case(bundle(patient(), lab("3013-0", "2013-01-10", 12, "ng/mL")))
@@ -336,6 +363,67 @@ def test_secondary_condition_without_tumour_becomes_a_lesion() -> None:
     assert parse_case(result.case).extent(load_rules()) == "metastatic"
 
 
+def metastasis(clinical: str | None) -> Json:
+    res: Json = {
+        "resourceType": "Condition",
+        "id": "met-lung",
+        "code": cc(SCT, "128462008"),
+        "bodySite": [cc(SCT, "39607008")],
+        "subject": {"reference": "Patient/p1"},
+    }
+    if clinical is not None:
+        system = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+        res["clinicalStatus"] = cc(system, clinical)
+    return res
+
+
+@pytest.mark.parametrize(
+    ("clinical", "lesions"),
+    [
+        (None, [{"id": "M-met-lung", "site": "lung"}]),  # no status: a current metastasis
+        ("active", [{"id": "M-met-lung", "site": "lung"}]),
+        ("recurrence", [{"id": "M-met-lung", "site": "lung"}]),  # back again: current
+        ("resolved", None),  # gone: not a lesion
+        ("inactive", None),
+        ("remission", None),
+    ],
+)
+def test_a_metastasis_no_longer_present_is_not_a_lesion(
+    clinical: str | None, lesions: list[Json] | None
+) -> None:
+    result = bundle_to_case(bundle(primary(), metastasis(clinical)))
+    assert result.case.get("lesions") == lesions
+    if lesions is None:
+        assert [(u.path, u.code, u.params) for u in result.unmapped] == [
+            ("Bundle.entry[1].resource(Condition/met-lung)", "clinical_status",
+             (("status", clinical),))
+        ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("active", "lesions"),
+    [
+        (None, [{"id": "L1", "site": "lung"}]),  # active not said: a current lesion
+        (True, [{"id": "L1", "site": "lung"}]),
+        (False, None),  # no longer active (resected, an error...): not a lesion
+    ],
+)
+def test_an_inactive_tumour_is_not_a_lesion(
+    active: bool | None, lesions: list[Json] | None
+) -> None:
+    res = tumour("L1", "39607008")
+    if active is not None:
+        res["active"] = active
+    result = bundle_to_case(bundle(primary(), res, size("L1", "2013-02-20", 14, "mm")))
+    assert result.case.get("lesions") == lesions
+    if lesions is None:
+        # the tumour is listed, and its size cannot find it: listed too
+        assert [(u.path, u.code) for u in result.unmapped] == [
+            ("Bundle.entry[1].resource(BodyStructure/bs-L1)", "lesion_inactive"),
+            ("Bundle.entry[2].resource(Observation)", "size_no_lesion"),
+        ]
+
+
 # --------------------------------------------------------------------------------------
 # I-131
 
@@ -353,6 +441,39 @@ def test_cumulative_activity_from_fhir() -> None:
     # 100 mCi = 3.7 GBq; 3.7 GBq; total 7.4 GBq (case-format.md: 1 mCi = 37 MBq)
     case = imported(iodine("2012-07-02", 100, "mCi"), iodine("2013-03-11", 3.7, "GBq"))
     assert assess(parse_case(case)).rai["cumulative_gbq"] == pytest.approx(7.4)
+
+
+ATC = "http://www.whocc.no/atc"
+
+
+def _by_reference(ref: str, contained: str | None) -> Json:
+    res = iodine("2012-07-02", 3.7, "GBq")
+    del res["medicationCodeableConcept"]
+    res["medicationReference"] = {"reference": ref}
+    if contained is not None:
+        res["contained"] = [{"resourceType": "Medication", "id": "m1", "code": cc(ATC, contained)}]
+    return res
+
+
+@pytest.mark.parametrize(
+    ("administration", "rai", "unused"),
+    [
+        # a contained Medication, I-131: used (was 'a medicine other than I-131')
+        (_by_reference("#m1", "V10XA01"), [{"date": "2012-07-02", "activity": 3.7, "unit": "GBq"}],
+         []),
+        # a contained Medication of another medicine (lenvatinib): listed
+        (_by_reference("#m1", "L01EX08"), None, ["not_iodine"]),
+        # '#m2' names no contained resource, 'Medication/m9' no resource sent: listed as such
+        (_by_reference("#m2", "V10XA01"), None, ["medication_unresolved"]),
+        (_by_reference("Medication/m9", None), None, ["medication_unresolved"]),
+    ],
+)  # fmt: skip
+def test_contained_medication(
+    administration: Json, rai: list[Json] | None, unused: list[str]
+) -> None:
+    result = bundle_to_case(bundle(primary(), administration))
+    assert result.case.get("rai") == rai
+    assert [u.code for u in result.unmapped] == unused
 
 
 def test_other_medicine_is_reported() -> None:
@@ -407,6 +528,69 @@ def test_antibody_positivity(extra: Json, positive: bool | None, upper: float | 
     assert item.get("upper_limit") == upper
 
 
+V2 = "http://terminology.hl7.org/CodeSystem/v2-0078"
+
+
+def _high(value: float, unit: str | None) -> Json:
+    high: Json = {"value": value}
+    if unit is not None:
+        high |= {"unit": unit, "system": UCUM, "code": unit}
+    return {"referenceRange": [{"high": high}]}
+
+
+@pytest.mark.parametrize(
+    ("value", "extra", "positive", "upper", "unused", "notes"),
+    [
+        # a high in m[IU]/mL: 4000 mIU/mL = 4 IU/mL (was read as 4000 IU/mL: negative)
+        (40, _high(4000, "m[IU]/mL"), None, 4, [], []),
+        (40, _high(4000, "mIU/mL"), None, 4, [], []),
+        # a high in kIU/L (x 1) beside a value in IU/mL
+        (40, _high(4, "k[IU]/L"), None, 4, [], []),
+        # a high in a unit that cannot be converted: no limit, and said
+        (40, _high(4, "U/mL"), None, None, ["reference_high_unit"], []),
+        # a high with no unit: read in the value's unit, and said
+        (40, _high(4, None), None, 4, [], ["reference_high_no_unit"]),
+        # v2-0078 interpretation codes: H and POS positive, N and NEG negative
+        (40, {"interpretation": [cc(V2, "H")]}, True, None, [], []),
+        (40, {"interpretation": [cc(V2, "POS")]}, True, None, [], []),
+        (2, {"interpretation": [cc(V2, "N")]}, False, None, [], []),
+        (2, {"interpretation": [cc(V2, "NEG")]}, False, None, [], []),
+        # an interpretation thyref cannot read: said, positivity left to the engine
+        (40, {"interpretation": [cc("http://example.org", "pos")]}, None, None,
+         ["interpretation"], []),
+        (40, {"interpretation": [cc(INTERP, "IND")]}, None, None, ["interpretation"], []),
+    ],
+)  # fmt: skip
+def test_antibody_limits_and_interpretations(
+    value: float,
+    extra: Json,
+    positive: bool | None,
+    upper: float | None,
+    unused: list[str],
+    notes: list[str],
+) -> None:
+    result = bundle_to_case(
+        bundle(primary(), lab("8098-6", "2013-01-10", value, "[IU]/mL", **extra))
+    )
+    item = result.case["labs"][0]
+    assert (item.get("positive"), item.get("upper_limit")) == (positive, upper)
+    assert [u.code for u in result.unmapped] == unused
+    assert [n.code for n in result.notes] == notes
+    for said in result.unmapped + result.notes:
+        assert said.path.startswith("Bundle.entry[1].resource(Observation).")
+
+
+def test_a_high_in_milli_units_makes_thyroglobulin_unreliable() -> None:
+    case = imported(
+        lab("3013-0", "2013-01-10", 10, "ng/mL"),
+        lab("3013-0", "2013-07-10", 20, "ng/mL"),
+        lab("3013-0", "2014-01-10", 40, "ng/mL"),
+        lab("3013-0", "2014-07-10", 80, "ng/mL"),
+        lab("8098-6", "2013-07-10", 40, "[IU]/mL", **_high(4000, "m[IU]/mL")),  # 40 > 4 IU/mL
+    )
+    assert assess(parse_case(case)).kinetics["thyroglobulin"]["status"] == "unreliable"
+
+
 def test_antibodies_above_reference_make_thyroglobulin_unreliable() -> None:
     # Tg kinetics are unreliable when anti-Tg antibodies are positive (40 > 4 IU/mL)
     high = {"referenceRange": [{"high": {"value": 4, "unit": "[IU]/mL", "code": "[IU]/mL"}}]}
@@ -420,10 +604,59 @@ def test_antibodies_above_reference_make_thyroglobulin_unreliable() -> None:
     assert assess(parse_case(case)).kinetics["thyroglobulin"]["status"] == "unreliable"
 
 
-def test_value_below_detection_from_comparator() -> None:
+@pytest.mark.parametrize(
+    ("comparator", "labs", "unused", "notes"),
+    [
+        # below the detection limit: the limit, flagged
+        ("<", [{"value": 0.1, "below_detection": True}], [], []),
+        ("<=", [{"value": 0.1, "below_detection": True}], [], []),
+        # above the measurable range: not a value, listed (was a note, value taken as is)
+        (">", [], ["comparator_above"], []),
+        (">=", [], ["comparator_above"], []),
+        # 'ad' (sufficient to achieve): taken as measured, said
+        ("ad", [{"value": 0.1}], [], ["comparator"]),
+    ],
+)
+def test_lab_comparators(
+    comparator: str, labs: list[Json], unused: list[str], notes: list[str]
+) -> None:
     obs = lab("3013-0", "2013-01-10", 0.1, "ng/mL")
-    obs["valueQuantity"]["comparator"] = "<"
-    assert imported(obs)["labs"][0]["below_detection"] is True
+    obs["valueQuantity"]["comparator"] = comparator
+    result = bundle_to_case(bundle(primary(), obs))
+    base = {"date": "2013-01-10", "test": "thyroglobulin", "unit": "ng/mL"}
+    assert result.case.get("labs", []) == [base | x for x in labs]
+    assert [u.code for u in result.unmapped] == unused
+    assert [n.code for n in result.notes] == notes
+
+
+@pytest.mark.parametrize(
+    ("status", "used", "unused", "notes"),
+    [
+        ("final", True, [], []),  # a final result: used, nothing to say
+        ("amended", True, [], []),
+        ("corrected", True, [], []),
+        ("preliminary", True, [], ["observation_not_final"]),  # used, and said
+        ("unknown", True, [], ["observation_not_final"]),  # status not known: used, said
+        ("registered", False, ["status"], []),  # no result yet: not used
+        ("entered-in-error", False, ["status"], []),
+        ("cancelled", False, ["status"], []),
+    ],
+)
+def test_observation_status(status: str, used: bool, unused: list[str], notes: list[str]) -> None:
+    result = bundle_to_case(
+        bundle(primary(), lab("3013-0", "2013-01-10", 12, "ng/mL", status=status))
+    )
+    assert ("labs" in result.case) is used
+    assert [u.code for u in result.unmapped] == unused
+    assert [n.code for n in result.notes] == notes
+
+
+def test_a_preliminary_observation_not_used_gets_no_note() -> None:
+    # not used for another reason (an unknown unit): listed once, no 'used' note beside it
+    obs = lab("3016-3", "2013-01-10", 1, "mg/dL", status="preliminary")
+    result = bundle_to_case(bundle(primary(), obs))
+    assert [u.code for u in result.unmapped] == ["lab_unit_unknown"]
+    assert result.notes == []
 
 
 def test_unknown_unit_is_reported() -> None:
@@ -441,6 +674,55 @@ def test_braf_v600e() -> None:
     case = imported(variant(("48018-6", gene("HGNC:1097")), ("48005-3", hgvs)))
     assert case["molecular"] == [{"gene": "BRAF", "alteration": "V600E", "date": "2013-04-01"}]
     assert parse_case(case).raw.molecular[0].matches("BRAF", "V600E")
+
+
+HGVS = "http://varnomen.hgvs.org"
+
+
+@pytest.mark.parametrize(
+    ("change", "alteration"),
+    [
+        (cc(HGVS, "p.Val600Glu"), "V600E"),  # plain HGVS
+        (cc(HGVS, "NP_004324.2:p.Val600Glu"), "V600E"),  # with its RefSeq protein
+        (cc(HGVS, "NP_004324:p.(Val600Glu)"), "V600E"),  # no version, predicted change
+        ({"text": "NP_004324.2:p.V600E"}, "V600E"),  # text only, one-letter codes
+        # the sender's text is kept when it says the same change
+        ({**cc(HGVS, "NP_004324.2:p.Val600Glu"), "text": "V600E"}, "V600E"),
+        ({**cc(HGVS, "p.Val600Glu"), "text": "BRAF V600E"}, "V600E"),  # another text: the code
+    ],
+)
+def test_protein_change_without_its_reference_sequence(change: Json, alteration: str) -> None:
+    result = bundle_to_case(
+        bundle(primary(), variant(("48018-6", gene("HGNC:1097")), ("48005-3", change)))
+    )
+    assert result.case["molecular"] == [
+        {"gene": "BRAF", "alteration": alteration, "date": "2013-04-01"}
+    ]
+    assert result.unmapped == []
+
+
+def test_components_not_read_are_listed() -> None:
+    result = bundle_to_case(
+        bundle(
+            primary(),
+            variant(
+                ("48018-6", gene("HGNC:1097")),
+                ("48004-6", cc(HGVS, "NM_004333.6:c.1799T>A")),  # DNA change only
+                ("48002-0", cc(LOINC, "LA18198-4")),  # genomic source not known to thyref
+                ("81258-6", cc(LOINC, "LA-x")),  # allelic frequency: another component
+            ),
+        )
+    )
+    # BRAF without a protein change: no alteration is guessed from the DNA change
+    assert result.case["molecular"] == [{"gene": "BRAF", "date": "2013-04-01"}]
+    said = [(u.path.split(".")[-1], u.code, dict(u.params)) for u in result.unmapped]
+    assert said == [
+        ("component[1]", "variant_dna_change", {"change": "NM_004333.6:c.1799T>A"}),
+        ("component[2]", "variant_component",
+         {"code": f"{LOINC}|48002-0", "value": f"{LOINC}|LA18198-4"}),
+        ("component[3]", "variant_component",
+         {"code": f"{LOINC}|81258-6", "value": f"{LOINC}|LA-x"}),
+    ]  # fmt: skip
 
 
 def test_fusion_as_two_genes() -> None:
@@ -492,6 +774,18 @@ def test_bundle_types(kind: str) -> None:
     case = bundle_to_case(data).case
     assert case["patient"] == {"sex": "female", "birth_year": 1957}
     assert case["id"] == "p1"
+
+
+def test_a_delete_entry_of_a_transaction_is_listed_not_fatal() -> None:
+    data = bundle(patient(), primary(), iodine("2012-07-02", 3.7, "GBq"), kind="transaction")
+    for entry in data["entry"]:
+        entry["request"] = {"method": "POST", "url": entry["resource"]["resourceType"]}
+    data["entry"].append({"request": {"method": "DELETE", "url": "MedicationAdministration/r0"}})
+    result = bundle_to_case(data)
+    assert result.case["rai"] == [{"date": "2012-07-02", "activity": 3.7, "unit": "GBq"}]
+    assert [(u.path, u.code, dict(u.params)) for u in result.unmapped] == [
+        ("Bundle.entry[3]", "deleted_entry", {"url": "MedicationAdministration/r0"})
+    ]
 
 
 def test_list_of_resources_and_ndjson_give_the_same_case() -> None:
@@ -549,3 +843,120 @@ def test_assumptions_are_listed_as_notes() -> None:
         "Bundle.entry[2].resource(BodyStructure/bs-X1)",
     ]
     assert result.unmapped == []
+
+
+# --------------------------------------------------------------------------------------
+# imaging studies
+
+
+def study(status: str) -> Json:
+    return {
+        "resourceType": "ImagingStudy",
+        "id": f"is-{status}",
+        "status": status,
+        "subject": {"reference": "Patient/p1"},
+        "started": "2014-02-03T10:00:00Z",
+    }
+
+
+@pytest.mark.parametrize(
+    ("status", "imaging"),
+    [
+        ("available", [{"date": "2014-02-03"}]),  # images available: an imaging date
+        ("registered", [{"date": "2014-02-03"}]),  # registered, images to come: kept
+        ("entered-in-error", None),  # recorded by mistake: never an imaging date
+        ("cancelled", None),  # the study did not take place
+    ],
+)
+def test_imaging_study_status(status: str, imaging: list[Json] | None) -> None:
+    result = bundle_to_case(bundle(primary(), study(status)))
+    assert result.case.get("imaging") == imaging
+    if imaging is None:
+        assert [(u.path, u.code) for u in result.unmapped] == [
+            (f"Bundle.entry[1].resource(ImagingStudy/is-{status})", "status")
+        ]
+
+
+# --------------------------------------------------------------------------------------
+# the same resource sent twice
+
+
+EARLY, LATE = "2012-07-03T01:00:00+04:00", "2012-07-02T22:00:00Z"  # 21:00Z, then 22:00Z
+
+
+def _with(res: Json, rid: str, **meta: str) -> Json:
+    return {**res, "id": rid, **({"meta": meta} if meta else {})}
+
+
+@pytest.mark.parametrize(
+    ("copies", "kept", "activity"),
+    [
+        # a searchset with the same administration as match and include: one administration
+        ([_with(iodine("2012-07-02", 3.7, "GBq"), "r1")] * 2, 1, 3.7),
+        # history: version 2 (corrected to 5.5 GBq) wins whatever the order
+        (
+            [
+                _with(iodine("2012-07-02", 5.5, "GBq"), "r1", versionId="2"),
+                _with(iodine("2012-07-02", 3.7, "GBq"), "r1", versionId="1"),
+            ],
+            1,
+            5.5,
+        ),
+        # versions compared as numbers: 10 is after 9
+        (
+            [
+                _with(iodine("2012-07-02", 3.7, "GBq"), "r1", versionId="9"),
+                _with(iodine("2012-07-02", 5.5, "GBq"), "r1", versionId="10"),
+            ],
+            2,
+            5.5,
+        ),
+        # no version: the latest lastUpdated wins (21:00Z before 22:00Z: time zones compared)
+        (
+            [
+                _with(iodine("2012-07-02", 5.5, "GBq"), "r1", lastUpdated=EARLY),
+                _with(iodine("2012-07-02", 3.7, "GBq"), "r1", lastUpdated=LATE),
+            ],
+            2,
+            3.7,
+        ),
+        # no version, no date: the first copy is used
+        (
+            [
+                _with(iodine("2012-07-02", 3.7, "GBq"), "r1"),
+                _with(iodine("2012-07-02", 5.5, "GBq"), "r1"),
+            ],
+            1,
+            3.7,
+        ),
+    ],
+)  # fmt: skip
+def test_a_resource_sent_twice_is_used_once(copies: list[Json], kept: int, activity: float) -> None:
+    result = bundle_to_case(bundle(primary(), *copies))
+    assert result.case["rai"] == [{"date": "2012-07-02", "activity": activity, "unit": "GBq"}]
+    dropped = 2 if kept == 1 else 1
+    assert [(u.path, u.code) for u in result.unmapped] == [
+        (f"Bundle.entry[{dropped}].resource(MedicationAdministration/r1)", "duplicate")
+    ]
+    assert dict(result.unmapped[0].params) == {
+        "kind": "MedicationAdministration",
+        "id": "r1",
+        "kept": f"Bundle.entry[{kept}].resource(MedicationAdministration/r1)",
+    }
+
+
+def test_a_lab_sent_twice_is_one_point() -> None:
+    tg = _with(lab("3013-0", "2013-01-10", 12, "ng/mL"), "tg1")
+    case = imported(tg, tg)
+    assert case["labs"] == [
+        {"date": "2013-01-10", "test": "thyroglobulin", "value": 12, "unit": "ng/mL"}
+    ]
+
+
+def test_a_tumour_sent_twice_keeps_its_sizes() -> None:
+    # the second copy used to replace the first in the reference index: sizes lost
+    case = imported(
+        tumour("L1", "39607008"), tumour("L1", "39607008"), size("L1", "2013-02-20", 14, "mm")
+    )
+    assert case["lesions"] == [{"id": "L1", "site": "lung"}]
+    assert case["imaging"] == [{"date": "2013-02-20", "measurements": {"L1": 14}}]

@@ -28,15 +28,22 @@ SAMPLES: dict[str, dict[str, str]] = {
     "resource_type": {"kind": "Encounter"},  # a valid resource thyref does not read
     "assessment_output": {},  # thyref's own output, tagged
     "status": {"status": "entered-in-error"},  # Observation or MedicationAdministration
+    # the same resource twice (searchset match + include, history): one copy is used
+    "deleted_entry": {"url": "MedicationAdministration/r0"},  # a transaction's DELETE
+    "duplicate": {"kind": "Observation", "id": "o1", "kept": "Bundle.entry[4]"},
     "verification_status": {"status": "refuted"},  # a Condition ruled out
     "not_thyroid_cancer": {},  # e.g. a diabetes Condition
     "second_primary": {},  # two primary thyroid cancers
+    "onset_partial": {"onset": "2009-03", "date": "2009-03-01"},  # a month: its first day
     "secondary_without_site": {},  # metastasis Condition, no bodySite
+    "clinical_status": {"status": "resolved"},  # a metastasis no longer present
+    "lesion_inactive": {},  # BodyStructure.active false
     "body_site_unknown": {"code": "http://snomed.info/sct|12345"},  # unknown SNOMED site
     "body_site_missing": {},  # a site with no coding at all
     "lymph_node_region": {},  # node with no central/lateral/upper/lower qualifier
     "lesion_id_twice": {"lesion": "T1"},  # two BodyStructures with one identifier
     "metastasis_as_lesion": {"lesion": "M-c9", "site": "lung"},  # lesion made from a Condition
+    "observation_not_final": {"status": "preliminary"},  # used, but said
     "data_absent": {},  # Observation with dataAbsentReason
     "disease_status": {},  # LOINC 97509-4, computed by thyref
     "observation_code": {"code": "http://loinc.org|29463-7"},  # body weight
@@ -57,14 +64,29 @@ SAMPLES: dict[str, dict[str, str]] = {
     "lab_no_value": {"test": "tsh"},  # TSH without a number
     "lab_unit_unknown": {"test": "calcitonin", "unit": "mmol/L"},  # calcitonin in mmol/L
     "lab_unit_missing": {"test": "cea"},  # CEA without unit
-    "comparator": {"comparator": ">"},  # "> 300": taken as 300
+    "comparator": {"comparator": "ad"},  # "ad 300" (FHIR's 'sufficient to achieve')
+    # "> 300 ng/mL": above the measurable range, not a value
+    "comparator_above": {
+        "test": "thyroglobulin",
+        "comparator": ">",
+        "value": "300",
+        "unit": "ng/mL",
+    },
+    # an interpretation in neither v3 nor v2-0078 (or a code of neither list)
+    "interpretation": {"test": "tg_antibodies", "code": "http://example.org|pos"},
+    "reference_high_unit": {"test": "tg_antibodies", "unit": "U/mL"},  # not convertible
+    "reference_high_no_unit": {"test": "tg_antibodies", "unit": "[IU]/mL"},  # value's unit
     "variant_absent": {},  # LA9634-2: absent
     "variant_no_gene": {},  # variant without 48018-6
+    "variant_dna_change": {"change": "c.1799T>A"},  # 48004-6: the DNA change is not read
+    # a component with nothing the reader knows (here an unknown genomic source)
+    "variant_component": {"code": "http://loinc.org|48002-0", "value": "http://loinc.org|LA-x"},
     "uptake_no_value": {},  # uptake Observation with no yes/no
     "non_target_status": {"status": "gone"},  # not present/absent/unequivocal-progression
     "response": {"response": "MR"},  # not CR/PR/SD/PD/NE
     "own_code_incomplete": {"code": "lesion-resected"},  # thyref flag without a focus
     "not_iodine": {},  # an administration of another medicine
+    "medication_unresolved": {"reference": "#m2"},  # no such Medication (or no code)
     "rai_incomplete": {},  # I-131 in mL
     "statement_unusable": {},  # a stopped MedicationStatement
     "second_medicine": {},  # two current medicines
@@ -78,6 +100,7 @@ WORDS: dict[tuple[str, str], dict[Lang, str]] = {
     ("test", "tsh"): {"fr": "TSH", "en": "TSH"},
     ("test", "calcitonin"): {"fr": "Calcitonine", "en": "Calcitonin"},
     ("test", "cea"): {"fr": "ACE", "en": "CEA"},
+    ("test", "tg_antibodies"): {"fr": "Anticorps anti-Tg", "en": "Tg antibodies"},
 }
 
 

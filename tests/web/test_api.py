@@ -306,8 +306,9 @@ def test_assess_takes_a_fhir_bundle_and_says_what_it_left(client: TestClient) ->
     assert response.status_code == 200, response.text
     body = response.json()
     plain = client.post("/api/v1/assess?lang=en", json=scans_case("api-fhir")).json()
-    # the same assessment as the case itself, plus what was not used
-    assert {k: v for k, v in body.items() if k != "unmapped"} == plain
+    # the same assessment as the case itself, plus what was not used (and no note)
+    assert {k: v for k, v in body.items() if k not in ("unmapped", "notes")} == plain
+    assert body["notes"] == []
     assert [u["path"] for u in body["unmapped"]] == [
         u for u in (x["path"] for x in body["unmapped"]) if "Observation/weight-1" in u
     ]
@@ -331,3 +332,24 @@ def test_assess_takes_a_fhir_bundle_and_says_what_it_left(client: TestClient) ->
     assess_doc = schema["paths"]["/api/v1/assess"]["post"]
     assert "FHIR R4" in assess_doc["requestBody"]["description"]
     assert "unmapped" in assess_doc["responses"]["200"]["description"]
+    assert "`notes`" in assess_doc["responses"]["200"]["description"]
+
+
+def test_assess_of_a_fhir_bundle_returns_its_notes(client: TestClient) -> None:
+    bundle = fhir_bundle("api-notes")
+    bundle["entry"].append(
+        {"resource": {"resourceType": "BodyStructure", "id": "bs-x",
+                      "identifier": [{"value": "X9"}],
+                      "patient": {"reference": "Patient/p1"}}}  # no location: 'other', said
+    )  # fmt: skip
+    path = f"Bundle.entry[{len(bundle['entry']) - 1}].resource(BodyStructure/bs-x)"
+    english = client.post("/api/v1/assess?lang=en", json=bundle).json()
+    said = "body site without a code: site taken as 'other'"
+    assert english["notes"] == [{"path": path, "reason": said, "text": said}]
+    french = client.post("/api/v1/assess?lang=fr", json=bundle).json()
+    assert french["notes"] == [
+        {"path": path, "reason": said, "text": "localisation sans code : site classé « autre »"}
+    ]
+    assert [u["path"] for u in french["unmapped"]] == [
+        u["path"] for u in english["unmapped"]
+    ]  # the body weight, not used, is still listed apart

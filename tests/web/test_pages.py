@@ -825,6 +825,36 @@ def test_import_page_says_why_in_french_on_a_french_page(client: TestClient) -> 
     assert "not recognised" not in shown
 
 
+@pytest.mark.parametrize(
+    ("lang", "title", "note"),
+    [
+        ("en", "Notes on the FHIR elements taken into the case",
+         "body site without a code: site taken as 'other'"),
+        ("fr", "Remarques sur les éléments FHIR repris",
+         "localisation sans code : site classé « autre »"),
+    ],
+)  # fmt: skip
+def test_import_page_shows_the_notes_beside_the_unused_items(
+    client: TestClient, lang: str, title: str, note: str
+) -> None:
+    csrf = login(client)
+    bundle = fhir_bundle(f"fhir-notes-{lang}")
+    bundle["entry"].append(
+        {"resource": {"resourceType": "BodyStructure", "id": "bs-x",
+                      "identifier": [{"value": "X9"}],
+                      "patient": {"reference": "Patient/p1"}}}  # no location: 'other', said
+    )  # fmt: skip
+    page = client.post(
+        f"/cases/import?lang={lang}", data={"csrf_token": csrf, "text": json.dumps(bundle)}
+    )
+    assert page.status_code == 200, page.text[:1500]
+    shown = html.unescape(page.text)
+    # after the unused items (the body weight), the notes, each with its path
+    assert shown.index("Observation/weight-1") < shown.index(title)
+    row = shown[shown.index("BodyStructure/bs-x") :]
+    assert note in row[: row.index("</tr>")]
+
+
 def test_import_page_reads_fhir_ndjson_as_a_file(client: TestClient) -> None:
     csrf = login(client)
     lines = [json.dumps(e["resource"]) for e in fhir_bundle("fhir-nd")["entry"]]

@@ -1,7 +1,8 @@
 """`thyref fhir import BUNDLE` and `thyref fhir export CASE`; FHIR input for `thyref assess`.
 
 FHIR is recognised by its ``resourceType`` (a Bundle, a list of resources, or NDJSON with
-one resource a line). What the importer could not use is listed on stderr, never dropped.
+one resource a line). What the importer could not use is listed on stderr, never dropped,
+followed by its notes (what was used under an assumption).
 """
 
 from __future__ import annotations
@@ -66,15 +67,17 @@ def import_any(data: bytes, case_id: str | None = None) -> ImportResult | None:
 
 
 def report_unmapped(result: ImportResult, source: str, lang: Lang) -> None:
-    """Every resource (or part) not used, on stderr, with its path."""
-    if not result.unmapped:
-        return
-    head = text("cli.fhir_unmapped", lang, {"count": len(result.unmapped)})
-    sys.stderr.write(f"thyref: {source}: {head}\n")
+    """Every resource (or part) not used, then every note on what was used (an assumption,
+    a preliminary result...), on stderr, each with its path, in ``lang``."""
     from thyref.fhir.unused import unmapped_text
 
-    for item in result.unmapped:
-        sys.stderr.write(f"  {item.path}: {unmapped_text(item, lang)}\n")
+    for key, items in (("cli.fhir_unmapped", result.unmapped), ("cli.fhir_notes", result.notes)):
+        if not items:
+            continue
+        head = text(key, lang, {"count": len(items)})
+        sys.stderr.write(f"thyref: {source}: {head}\n")
+        for item in items:
+            sys.stderr.write(f"  {item.path}: {unmapped_text(item, lang)}\n")
 
 
 def load_any(data: bytes, source: str, lang: Lang = "fr") -> Case:

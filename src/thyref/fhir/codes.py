@@ -18,6 +18,7 @@ HGNC: Final = "http://www.genenames.org/geneId"
 HGVS: Final = "http://varnomen.hgvs.org"
 SEQUENCE_ONTOLOGY: Final = "http://www.sequenceontology.org"
 INTERPRETATION: Final = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+INTERPRETATION_V2: Final = "http://terminology.hl7.org/CodeSystem/v2-0078"  # same codes
 OBSERVATION_CATEGORY: Final = "http://terminology.hl7.org/CodeSystem/observation-category"
 CONDITION_CLINICAL: Final = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 
@@ -115,6 +116,7 @@ DISEASE_STATUS: Final = "97509-4"
 GENOMIC_VARIANT: Final = "69548-6"
 GENE_STUDIED: Final = "48018-6"
 PROTEIN_CHANGE: Final = "48005-3"
+DNA_CHANGE: Final = "48004-6"  # c. HGVS: not read (the protein change says the variant)
 DNA_CHANGE_TYPE: Final = "48019-4"
 GENOMIC_SOURCE: Final = "48002-0"
 # "Radionuclide scan of whole body" (LOINC, as listed in DICOM PS3.16 CID 646)
@@ -148,6 +150,8 @@ LAB_UNIT_CONVERSIONS: Final[dict[str, dict[str, tuple[str, Decimal]]]] = {
         "k[IU]/L": ("[IU]/mL", ONE),
         "[IU]/L": ("[IU]/mL", Decimal("0.001")),
         "kIU/L": ("[IU]/mL", ONE),
+        "m[IU]/mL": ("[IU]/mL", Decimal("0.001")),
+        "mIU/mL": ("[IU]/mL", Decimal("0.001")),
     },
 }
 # case unit -> UCUM code written on export (the human unit string keeps the case's spelling)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -98,6 +98,43 @@ def _day(value: Any) -> str | None:
         return date.fromisoformat(value[:10]).isoformat()
     except ValueError:
         return None
+
+
+def _partial_day(value: Any) -> str | None:
+    """The first day of a FHIR partial date (``2009-03``, ``2009``); None otherwise."""
+    if not isinstance(value, str):
+        return None
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?", value.strip())
+    if match is None:
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(2) or 1), 1).isoformat()
+    except ValueError:
+        return None
+
+
+def _version(res: Json) -> tuple[tuple[int, int, str], float]:
+    """How recent a copy of a resource is: ``meta.versionId`` (as a number when it is
+    one), then ``meta.lastUpdated``; a copy without them ranks lowest."""
+    meta = res.get("meta")
+    if not isinstance(meta, dict):
+        meta = {}
+    vid = meta.get("versionId")
+    version = (0, 0, "")
+    if isinstance(vid, str) and vid:
+        version = (1, int(vid), "") if vid.isdigit() else (1, -1, vid)
+    updated = meta.get("lastUpdated")
+    stamp = float("-inf")
+    if isinstance(updated, str):
+        try:
+            when = datetime.fromisoformat(updated.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        else:
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+            stamp = when.timestamp()
+    return version, stamp
 
 
 def _effective(res: Json) -> str | None:
@@ -208,6 +245,7 @@ class _Importer:
         self.scan_of: dict[int, Json] = {}  # id(scan resource) -> scan
         self.scan_member: dict[int, Json] = {}  # id(finding resource) -> its scan
         self.findings: list[_Entry] = []  # read once every scan is known
+        self.unfinal: list[_Entry] = []  # Observations used although not final
 
     # -- helpers --------------------------------------------------------------
     def skip(self, entry: _Entry, why: Unused, /, **values: object) -> None:
@@ -238,7 +276,34 @@ class _Importer:
         return None
 
     # -- run -----------------------------------------------------------------
+    def dedupe(self) -> list[tuple[str, _Entry]]:
+        """One copy of each resource (resourceType/id): a searchset with match and include,
+        or a history, sends some twice. The highest ``meta.versionId`` is kept, else the
+        latest ``meta.lastUpdated``, else the first; each other copy is listed. Returns the
+        dropped copies' fullUrls with the copy kept, for references."""
+        copies: dict[tuple[str, str], list[tuple[int, _Entry]]] = {}
+        for position, entry in enumerate(self.entries):
+            kind, rid = entry.res.get("resourceType"), entry.res.get("id")
+            if isinstance(kind, str) and isinstance(rid, str):
+                copies.setdefault((kind, rid), []).append((position, entry))
+        dropped: set[int] = set()
+        aliases: list[tuple[str, _Entry]] = []
+        for (kind, rid), found in copies.items():
+            if len(found) < 2:
+                continue
+            kept = max(found, key=lambda x: (*_version(x[1].res), -x[0]))[1]
+            for _, entry in found:
+                if entry is kept:
+                    continue
+                dropped.add(id(entry))
+                self.skip(entry, "duplicate", kind=kind, id=rid, kept=kept.path)
+                if entry.full_url:
+                    aliases.append((entry.full_url, kept))
+        self.entries = [e for e in self.entries if id(e) not in dropped]
+        return aliases
+
     def run(self) -> ImportResult:
+        aliases = self.dedupe()
         valid: list[_Entry] = []
         for entry in self.entries:
             problem = _structure_error(entry.res)
@@ -254,6 +319,9 @@ class _Importer:
                 # NDJSON has no fullUrl: a urn:uuid reference names the resource id
                 self.index.setdefault(f"urn:uuid:{rid}", entry)
         self.entries = valid
+        for full_url, kept in aliases:
+            if any(e is kept for e in valid):
+                self.index.setdefault(full_url, kept)
 
         self.read_patients()
         diagnosis = self.read_conditions()
@@ -278,6 +346,10 @@ class _Importer:
                 self.skip(entry, "resource_type", kind=kind)
         for entry in self.findings:
             self.read_finding(entry)
+        left = {u.path for u in self.unmapped}
+        for entry in self.unfinal:
+            if entry.path not in left:
+                self.note(entry, "observation_not_final", status=entry.res.get("status"))
         for lesion in self.lesions:
             found = self.uptake.get(lesion["id"])
             if found is not None:
@@ -390,9 +462,14 @@ class _Importer:
             if other is not entry:
                 self.skip(other, "second_primary")
         res = entry.res
-        day = _day(res.get("onsetDateTime"))
-        if day is None and isinstance(res.get("onsetPeriod"), dict):
-            day = _day(res["onsetPeriod"].get("start"))
+        onset = res.get("onsetDateTime")
+        if onset is None and isinstance(res.get("onsetPeriod"), dict):
+            onset = res["onsetPeriod"].get("start")
+        day = _day(onset)
+        if day is None and (partial := _partial_day(onset)) is not None:
+            # a month or a year: its first day, said (never the later recordedDate)
+            day = partial
+            self.note(entry, "onset_partial", onset=onset, date=day)
         day = day or _day(res.get("recordedDate"))
         if day is None:
             raise FhirImportError(
@@ -459,6 +536,9 @@ class _Importer:
 
     def read_body_structure(self, entry: _Entry) -> None:
         res = entry.res
+        if res.get("active") is False:
+            self.skip(entry, "lesion_inactive")
+            return
         lesion_id = None
         for ident in res.get("identifier") or []:
             if isinstance(ident, dict) and isinstance(ident.get("value"), str):
@@ -480,6 +560,10 @@ class _Importer:
     def add_secondary_lesions(self) -> None:
         """A metastasis Condition whose site no lesion covers becomes a lesion of its own."""
         for entry in self.secondaries:
+            ended = _code_in(entry.res.get("clinicalStatus"), c.CONDITION_CLINICAL)
+            if {"inactive", "remission", "resolved"} & set(ended):
+                self.skip(entry, "clinical_status", status=ended[0])
+                continue
             sites = entry.res.get("bodySite") or []
             if not sites:
                 self.skip(entry, "secondary_without_site")
@@ -504,9 +588,11 @@ class _Importer:
     def read_observation(self, entry: _Entry) -> None:
         res = entry.res
         status = res.get("status")
-        if status in ("entered-in-error", "cancelled"):
+        if status in ("entered-in-error", "cancelled", "registered"):  # registered: no result yet
             self.skip(entry, "status", status=status)
             return
+        if status in ("preliminary", "unknown"):
+            self.unfinal.append(entry)  # said once the entry is known to be used
         if res.get("dataAbsentReason"):
             self.skip(entry, "data_absent")
             return
@@ -662,28 +748,49 @@ class _Importer:
                 self.skip(entry, "lab_unit_missing", test=test)
             return
         unit, factor = converted
-        lab: Json = {"date": day, "test": test, "value": _plain(value * factor), "unit": unit}
         comparator = quantity.get("comparator")
+        if comparator in (">", ">="):  # above the measurable range: no value to use
+            told = quantity.get("code") or quantity.get("unit")
+            self.skip(entry, "comparator_above", test=test, comparator=comparator,
+                      value=_plain(value), unit=told)  # fmt: skip
+            return
+        lab: Json = {"date": day, "test": test, "value": _plain(value * factor), "unit": unit}
         if comparator in ("<", "<="):
             lab["below_detection"] = True
         elif comparator is not None:
             self.note(entry, "comparator", comparator=comparator)
-        flags = {x for i in res.get("interpretation") or [] for x in _code_in(i, c.INTERPRETATION)}
+        flags: set[str] = set()
+        for index, concept in enumerate(res.get("interpretation") or []):
+            read = set(_code_in(concept, c.INTERPRETATION) + _code_in(concept, c.INTERPRETATION_V2))
+            if read & (c.POSITIVE_INTERPRETATION | c.NEGATIVE_INTERPRETATION):
+                flags |= read
+            else:
+                part = _Entry(f"{entry.path}.interpretation[{index}]", res, entry.full_url)
+                self.skip(part, "interpretation", test=test, code=_said(concept))
         if flags & c.POSITIVE_INTERPRETATION:
             lab["positive"] = True
         elif flags & c.NEGATIVE_INTERPRETATION:
             lab["positive"] = False
-        for band in res.get("referenceRange") or []:
+        for index, band in enumerate(res.get("referenceRange") or []):
             high = band.get("high") if isinstance(band, dict) else None
-            if isinstance(high, dict) and _number(high.get("value")) is not None:
-                high_unit = (
-                    _lab_unit(test, high) if (high.get("code") or high.get("unit")) else None
-                )
-                high_factor = high_unit[1] if high_unit else factor
-                upper = _number(high.get("value"))
-                assert upper is not None
-                lab["upper_limit"] = _plain(upper * high_factor)
+            upper = _number(high.get("value")) if isinstance(high, dict) else None
+            if high is None or upper is None:
+                continue
+            part = _Entry(f"{entry.path}.referenceRange[{index}].high", res, entry.full_url)
+            told = high.get("code") or high.get("unit")
+            if not told:  # a high without a unit is read in the value's unit, and said
+                self.note(part, "reference_high_no_unit", test=test, unit=unit)
+                lab["upper_limit"] = _plain(upper * factor)
                 break
+            high_unit = _lab_unit(test, high)
+            if high_unit is None:
+                self.skip(part, "reference_high_unit", test=test, unit=told)
+                break
+            # the limit in the value's unit: through the case units' common base
+            factors = load_rules().labs[test].factors
+            base = upper * high_unit[1] * factors[high_unit[0]]
+            lab["upper_limit"] = _plain(base / factors[unit])
+            break
         self.labs.append(lab)
 
     def read_variant(self, entry: _Entry) -> None:
@@ -692,10 +799,17 @@ class _Importer:
         if "LA9634-2" in presence:
             self.skip(entry, "variant_absent")
             return
-        found = variant_of(res)
+        unread: Unread = []
+        found = variant_of(res, unread)
         if found is None:
             self.skip(entry, "variant_no_gene")
             return
+        for index, what, code, value in unread:
+            part = _Entry(f"{entry.path}.component[{index}]", res, entry.full_url)
+            if what == "dna":
+                self.skip(part, "variant_dna_change", change=value)
+            else:
+                self.skip(part, "variant_component", code=code, value=value)
         day = _effective(res)
         if day is not None:
             found["date"] = day
@@ -743,12 +857,23 @@ class _Importer:
     def medication_concept(self, res: Json) -> Any:
         if "medicationCodeableConcept" in res:
             return res["medicationCodeableConcept"]
-        target = self.resolve(res.get("medicationReference"))
-        return target.res.get("code") if target is not None else None
+        ref = res.get("medicationReference")
+        target = ref.get("reference") if isinstance(ref, dict) else None
+        if isinstance(target, str) and target.startswith("#"):  # a contained Medication
+            for inner in res.get("contained") or []:
+                if isinstance(inner, dict) and inner.get("id") == target[1:]:
+                    return inner.get("code")
+            return None
+        found = self.resolve(ref)
+        return found.res.get("code") if found is not None else None
 
     def read_administration(self, entry: _Entry) -> None:
         res = entry.res
         concept = self.medication_concept(res)
+        ref = res.get("medicationReference")
+        if concept is None and isinstance(ref, dict):
+            self.skip(entry, "medication_unresolved", reference=ref.get("reference"))
+            return
         if not _has_code(concept, c.ATC, c.I131_ATC):
             self.skip(entry, "not_iodine")
             return
@@ -783,6 +908,10 @@ class _Importer:
         self.clinical["on_systemic_therapy"] = str(name)
 
     def read_imaging_study(self, entry: _Entry) -> None:
+        status = entry.res.get("status")
+        if status in ("entered-in-error", "cancelled"):
+            self.skip(entry, "status", status=status)
+            return
         day = _day(entry.res.get("started"))
         if day is None:
             self.skip(entry, "imaging_no_date")
@@ -918,42 +1047,90 @@ def _gene_symbol(concept: Any) -> str | None:
     return None
 
 
-def variant_of(res: Json) -> Json | None:
-    """gene, alteration, kind and origin of a GenomicVariant (without date and sample)."""
+_REFSEQ = re.compile(r"^[A-Z]{2}_\d+(\.\d+)?:")
+
+
+def _protein_change(value: Any) -> str | None:
+    """A 48005-3 value: the HGVS code (else the text) without its reference sequence
+    (``NP_004324.2:p.Val600Glu`` -> ``V600E``); the sender's text when it says the same."""
+    raw = next((x.get("code") for x in _codings(value) if x.get("code")), None)
+    text = value.get("text") if isinstance(value, dict) else None
+    raw = raw or text
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    change = normalise_alteration(_REFSEQ.sub("", raw.strip()))
+    if isinstance(text, str) and normalise_alteration(_REFSEQ.sub("", text.strip())) == change:
+        return text if _REFSEQ.match(text.strip()) is None else change
+    return change
+
+
+def _said(concept: Any) -> str:
+    """What a component's code or value says, for the list of what was not read."""
+    told = ", ".join(f"{x.get('system')}|{x.get('code')}" for x in _codings(concept))
+    if told:
+        return told
+    text = concept.get("text") if isinstance(concept, dict) else None
+    return str(text) if isinstance(text, str) else "?"
+
+
+def _value_said(comp: Json) -> str:
+    if "valueCodeableConcept" in comp:
+        return _said(comp["valueCodeableConcept"])
+    for key, value in comp.items():
+        if key.startswith("value") and isinstance(value, str | int | float | bool):
+            return str(value)
+    return "?"
+
+
+# a component the variant reader did not use: (its index, the part it would have given
+# -- gene, alteration, kind, dna (a DNA change, never read) or "" --, its code and its
+# value as sent)
+Unread = list[tuple[int, str, str, str]]
+
+
+def variant_of(res: Json, unread: Unread | None = None) -> Json | None:
+    """gene, alteration, kind and origin of a GenomicVariant (without date and sample).
+
+    ``unread`` (when given) receives each component that said nothing the reader could use.
+    """
     genes: list[str] = []
     change: str | None = None
     kind: str | None = None
     origin: str | None = None
-    for comp in _components(res):
+    left: Unread = []
+    for index, comp in enumerate(_components(res)):
         code = comp.get("code")
         value = comp.get("valueCodeableConcept")
+        part = ""
         if _has_code(code, c.LOINC, c.GENE_STUDIED):
-            symbol = _gene_symbol(value)
+            symbol, part = _gene_symbol(value), "gene"
             if symbol and symbol not in genes:
                 genes.append(symbol)
+            if symbol:
+                continue
         elif _has_code(code, c.LOINC, c.PROTEIN_CHANGE):
-            raw = next((x.get("code") for x in _codings(value) if x.get("code")), None)
-            text = value.get("text") if isinstance(value, dict) else None
-            raw = raw or text
-            if isinstance(raw, str):
-                # keep the sender's text when it says the same change
-                same = isinstance(text, str) and normalise_alteration(text) == normalise_alteration(
-                    raw
-                )
-                change = text if same and isinstance(text, str) else normalise_alteration(raw)
+            read, part = _protein_change(value), "alteration"
+            if read is not None:
+                change = read
+                continue
         elif _has_code(code, c.LOINC, c.DNA_CHANGE_TYPE):
-            kind = next(
-                (
-                    c.KIND_OF_SO[x]
-                    for x in _code_in(value, c.SEQUENCE_ONTOLOGY)
-                    if x in c.KIND_OF_SO
-                ),
-                kind,
-            )
+            so = _code_in(value, c.SEQUENCE_ONTOLOGY)
+            kinds = [c.KIND_OF_SO[x] for x in so if x in c.KIND_OF_SO]
+            part = "kind"
+            if kinds:
+                kind = kinds[0]
+                continue
+        elif _has_code(code, c.LOINC, c.DNA_CHANGE):
+            dna = next((x.get("code") for x in _codings(value) if x.get("code")), None)
+            dna = dna or (value.get("text") if isinstance(value, dict) else None)
+            left.append((index, "dna", _said(code), str(dna) if dna else _value_said(comp)))
+            continue
         elif _has_code(code, c.LOINC, c.GENOMIC_SOURCE):
-            origin = next(
-                (c.ORIGIN_LOINC[x] for x in _code_in(value, c.LOINC) if x in c.ORIGIN_LOINC), origin
-            )
+            origins = [c.ORIGIN_LOINC[x] for x in _code_in(value, c.LOINC) if x in c.ORIGIN_LOINC]
+            if origins:
+                origin = origins[0]
+                continue
+        left.append((index, part, _said(code), _value_said(comp)))
     if not genes:
         return None
     # a fusion reads 5' partner first, in the order of the components
@@ -978,6 +1155,10 @@ def variant_of(res: Json) -> Json | None:
         found["kind"] = kind
     if origin is not None:
         found["origin"] = origin
+    if unread is not None:
+        # a part an extension of thyref gives is read there
+        given = {"gene": gene_ext, "alteration": alteration, "kind": kind_ext}
+        unread.extend(x for x in left if given.get(x[1]) is None)
     return found
 
 
@@ -991,8 +1172,10 @@ def _label(base: str, res: Json) -> str:
     return f"{base}.resource({kind}/{rid})" if rid else f"{base}.resource({kind})"
 
 
-def _entries(data: Json | list[Json]) -> list[_Entry]:
+def _entries(data: Json | list[Json]) -> tuple[list[_Entry], list[Unmapped]]:
+    """The entries with a resource, and the DELETE entries of a transaction (listed)."""
     resources: list[tuple[str, Any, Any]]
+    deleted: list[Unmapped] = []
     if isinstance(data, list):
         resources = [(f"[{i}]", r, None) for i, r in enumerate(data)]
     elif isinstance(data, dict) and data.get("resourceType") == "Bundle":
@@ -1004,6 +1187,15 @@ def _entries(data: Json | list[Json]) -> list[_Entry]:
             if isinstance(search, dict) and search.get("mode") == "outcome":
                 continue
             full = item.get("fullUrl")
+            request = item.get("request")
+            if (
+                "resource" not in item
+                and isinstance(request, dict)
+                and request.get("method") == "DELETE"
+            ):
+                base = f"Bundle.entry[{i}]"
+                deleted.append(Unmapped.of(base, "deleted_entry", url=request.get("url")))
+                continue
             resources.append((f"Bundle.entry[{i}]", item.get("resource"), full))
     elif isinstance(data, dict) and "resourceType" in data:
         resources = [("", data, None)]
@@ -1021,7 +1213,7 @@ def _entries(data: Json | list[Json]) -> list[_Entry]:
             else f"{base}({res.get('resourceType')}/{res.get('id')})"
         )
         out.append(_Entry(path, res, full if isinstance(full, str) else None))
-    return out
+    return out, deleted
 
 
 def bundle_to_case(data: Json | list[Json], *, case_id: str | None = None) -> ImportResult:
@@ -1030,7 +1222,10 @@ def bundle_to_case(data: Json | list[Json], *, case_id: str | None = None) -> Im
     Raises ``FhirImportError`` (a ``CaseValidationError``) when no usable primary cancer is
     found, naming what is missing; ``CaseFormatError`` when the input is not FHIR at all.
     """
-    return _Importer(_entries(data), case_id).run()
+    entries, deleted = _entries(data)
+    importer = _Importer(entries, case_id)
+    importer.unmapped.extend(deleted)
+    return importer.run()
 
 
 def ndjson_to_case(lines: Iterable[str], *, case_id: str | None = None) -> ImportResult:

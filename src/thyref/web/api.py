@@ -269,7 +269,9 @@ def health() -> dict[str, str]:
             "description": (
                 "the assessment (case-format.md output); for FHIR input, with `unmapped`: "
                 "the resources (or parts) not taken into the case, each with its path, why "
-                "(`reason`, English) and `text` (why, in the request's language)"
+                "(`reason`, English) and `text` (why, in the request's language); and "
+                "`notes`: what was used under an assumption (a lymph node with no region "
+                "taken as lateral cervical, a preliminary result...), in the same form"
             ),
             "content": {"application/json": {"schema": {"type": "object"}}},
         },
@@ -283,7 +285,8 @@ def assess_case(body: bytes = Depends(raw_body), lang: Lang = "fr") -> Response:
     The body is a `thyref-case/1` case, or FHIR R4: a Bundle (collection, searchset,
     transaction) or one patient's resources as NDJSON, read as in docs/fhir-mapping.md.
     For FHIR input the answer adds `unmapped` (what was not used, with the resource path,
-    the English `reason` and its `text` in `lang`);
+    the English `reason` and its `text` in `lang`) and `notes` (what was used under an
+    assumption, in the same form);
     a Bundle with no usable primary cancer is a 422 naming what is missing.
     """
     # A sync route: FastAPI runs it in its thread pool, so a large case (up to the limits
@@ -293,7 +296,8 @@ def assess_case(body: bytes = Depends(raw_body), lang: Lang = "fr") -> Response:
         return _json(assess_one(load_case(body), lang))
     assessment = assess_one(parse_case(fhir.case), lang)
     unmapped = [{**u.as_dict(), "text": unmapped_text(u, lang)} for u in fhir.unmapped]
-    return _json({**assessment, "unmapped": unmapped})
+    notes = [{**u.as_dict(), "text": unmapped_text(u, lang)} for u in fhir.notes]
+    return _json({**assessment, "unmapped": unmapped, "notes": notes})
 
 
 @router.get("/faq", responses={422: ERRORS[422]})

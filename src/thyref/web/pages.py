@@ -710,7 +710,8 @@ def _store_import(p: Page, case: Case) -> repo.StoredCase | Response:
 
 
 def _import_fhir(p: Page, fhir: ImportResult, text: str) -> Response:
-    """Store the case read from FHIR and show what was not taken into it."""
+    """Store the case read from FHIR and show what was not taken into it, and the notes
+    on what was (assumptions, preliminary results)."""
     try:
         case = parse_case(fhir.case)
     except (CaseValidationError, CaseFormatError):
@@ -724,6 +725,7 @@ def _import_fhir(p: Page, fhir: ImportResult, text: str) -> Response:
         text="",
         imported=stored.summary,
         unmapped=[(u.path, unmapped_text(u, p.t.lang)) for u in fhir.unmapped],
+        notes=[(u.path, unmapped_text(u, p.t.lang)) for u in fhir.notes],
     )
 
 
