@@ -326,3 +326,36 @@ def test_assessment_does_not_hold_the_event_loop(app: Any, monkeypatch: pytest.M
         worker.join(timeout=30)
     assert health.status_code == 200
     assert waited < 10  # answered while the assessment was still running
+
+
+@pytest.mark.parametrize(
+    ("bad", "status"),
+    [
+        # a later NDJSON line nested 5,000 deep: only the first line was read with the
+        # guarded reader, the others gave a 500 (RecursionError)
+        ('{"resourceType":"Observation","id":"d","x":' + "[" * 5000 + "]" * 5000 + "}", 422),
+        # a later line with a 5,000-digit integer (was a 500: ValueError)
+        ('{"resourceType":"Observation","id":"d","x":' + "9" * 5000 + "}", 422),
+        # a later line that is not JSON
+        ("{not json", 422),
+    ],
+    ids=["deep", "huge-integer", "not-json"],
+)
+def test_every_ndjson_line_is_read_with_the_guards(
+    lenient: TestClient, bad: str, status: int
+) -> None:
+    from thyref.fhir.exporter import case_to_bundle
+
+    lines = [json.dumps(e["resource"]) for e in case_to_bundle(demo_case("nd1"))["entry"]]
+    body = "\n".join([*lines, bad]).encode()
+    response = lenient.post(
+        "/api/v1/assess", content=body, headers={"content-type": "application/x-ndjson"}
+    )
+    assert response.status_code == status, response.text[:300]
+    # the same lines without the bad one are assessed
+    good = lenient.post(
+        "/api/v1/assess",
+        content="\n".join(lines).encode(),
+        headers={"content-type": "application/x-ndjson"},
+    )
+    assert good.status_code == 200, good.text[:300]
