@@ -52,12 +52,12 @@ EXPECTED: Json = {
     # bounds of the work one request causes (read by the web adapter, web tests)
     "limits": {
         "rai": 50,
-        "lesions": 30,
-        "imaging": 60,
-        "labs": 600,
+        "lesions": 60,
+        "imaging": 120,
+        "labs": 1200,
         "molecular": 50,
         "scans": 60,
-        "per_scan": 30,
+        "per_scan": 60,
         "depth": 16,
         "number_digits": 40,
     },
