@@ -285,7 +285,7 @@ def _redifferentiation(ctx: Context) -> Option | None:
 
 
 def _lesion_count(lesions: list[Lesion], many: bool) -> Phrase:
-    """"5 lesions", "5 lesions including an innumerable group", or "numerous lesions (an
+    """ "5 lesions", "5 lesions including an innumerable group", or "numerous lesions (an
     innumerable group)" for the group alone (never "1 lesions")."""
     if many and len(lesions) == 1:
         return (Term(_MANY),)
