@@ -182,6 +182,55 @@ def test_other_centre_sees_neither_meetings_nor_documents(client: TestClient) ->
     assert refused.status_code == 404
 
 
+def test_an_agenda_item_is_the_record_it_was_given_never_a_namesake(client: TestClient) -> None:
+    """PT-9 in Lyon (born 1950) and in Lille (born 1990): no one puts one centre's case on
+    another centre's meeting, and an item shows, prints and links its own record."""
+    lyon = demo_case("PT-9")
+    lyon["patient"]["birth_year"] = 1950
+    lille = demo_case("PT-9")
+    lille["patient"]["birth_year"] = 1990
+    for who, body in (("alice", lyon), ("bob", lille)):
+        response = client.post("/api/v1/cases", json=body, headers=token(client, who))
+        assert response.status_code == 201, response.text
+    _store(client, "lille-only", "bob")
+    root = TestClient(client.app)
+    root_csrf = login(root, "root")  # an admin of Lyon
+    lyon_meeting = _meeting(root, root_csrf)
+    for ref in ("PT-9~2", "lille-only~2", "lille-only"):
+        refused = root.post(
+            "/meetings/agenda",
+            data={"csrf_token": root_csrf, "meeting_id": str(lyon_meeting), "case_id": ref,
+                  "question": "Q"},
+            follow_redirects=False,
+        )  # fmt: skip
+        assert refused.status_code == 404, ref
+    page = root.get(f"/meetings/{lyon_meeting}").text
+    assert 'id="item-' not in page
+    assert 'value="PT-9"' in page and "~2" not in page  # only Lyon's cases to add
+    alice_csrf = login(client)
+    assert client.get(f"/meetings/{lyon_meeting}").status_code == 200
+
+    bob = TestClient(client.app)
+    lille_meeting = _meeting(bob, login(bob, "bob"))
+    page = root.get(f"/meetings/{lille_meeting}").text
+    assert 'value="PT-9~2"' in page and 'value="PT-9"' not in page
+    item = _add(root, root_csrf, lille_meeting, "PT-9~2", "Lille's question")
+    page = root.get(f"/meetings/{lille_meeting}").text
+    assert 'href="/cases/PT-9~2"' in page
+    sheet = _pdf_text(root.get(f"/meetings/{lille_meeting}/items/{item}/sheet.pdf").content)
+    assert "1990" in sheet and "1950" not in sheet
+    decided = _decide(root, root_csrf, lille_meeting, item, options=["MOLECULAR-TESTING"],
+                      specialties=["surgery", "nuclear_medicine", "medical_oncology"])  # fmt: skip
+    assert decided.status_code == 303, decided.text[:300]
+    letter = _pdf_text(root.get(f"/meetings/{lille_meeting}/items/{item}/letter.pdf").content)
+    assert "1950" not in letter
+    plan = root.get(f"/meetings/{lille_meeting}/items/{item}/careplan.json").json()
+    assert plan["resourceType"] == "CarePlan"
+    # alice (Lyon) reaches neither the Lille meeting nor its item
+    assert client.get(f"/meetings/{lille_meeting}").status_code == 404
+    assert alice_csrf
+
+
 def test_coordinator_lists_upcoming_meetings_and_waiting_cases(client: TestClient) -> None:
     _store(client, "wait-1")
     _store(client, "wait-2")

@@ -77,6 +77,8 @@ class CaseSummary:
     # How URLs name the case for the signed-in user: the case id in their own centre,
     # ``<case id>~<centre number>`` for an admin looking at another centre's case.
     ref: str = ""
+    # The record's internal key: the same case id may name a record in another centre.
+    pk: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +261,7 @@ def _summary(record: CaseRecord, actor: Actor) -> CaseSummary:
         updated_by=record.updated_by.username if record.updated_by else None,
         definitions_differ=bool(record.definitions_differ),
         ref=case_ref(actor, record.case_id, record.centre_id),
+        pk=record.id,
     )
 
 
@@ -310,11 +313,15 @@ def list_cases(
     status: str = "",
     category: str = "",
     differ: bool = False,
+    centre_id: int | None = None,
     limit: int = 500,
 ) -> list[CaseSummary]:
     """The cases the actor may see, most recently changed first (``differ``: only those
-    whose definitions of refractory disease give different verdicts)."""
+    whose definitions of refractory disease give different verdicts; ``centre_id``: only
+    that centre's)."""
     stmt = select(CaseRecord).where(_visible(actor))
+    if centre_id is not None:
+        stmt = stmt.where(CaseRecord.centre_id == centre_id)
     if differ:
         stmt = stmt.where(CaseRecord.definitions_differ.is_(True))
     if status:
@@ -495,8 +502,14 @@ def delete_case(db: Session, actor: Actor, case_id: str) -> None:
     db.flush()
 
 
-def get_case(db: Session, actor: Actor, case_id: str) -> StoredCase:
-    record = _record(db, actor, case_id)
+def _record_by_pk(db: Session, actor: Actor, pk: int) -> CaseRecord:
+    record = db.scalar(select(CaseRecord).where(CaseRecord.id == pk, _visible(actor)))
+    if record is None:
+        raise CaseNotFound(f"#{pk}")
+    return record
+
+
+def _stored_case(db: Session, actor: Actor, record: CaseRecord) -> StoredCase:
     row = db.scalar(
         select(CaseVersion).where(
             CaseVersion.case_pk == record.id, CaseVersion.version == record.version
@@ -506,16 +519,32 @@ def get_case(db: Session, actor: Actor, case_id: str) -> StoredCase:
     return StoredCase(_summary(record, actor), _stored_version(record.case_id, row))
 
 
-def get_version(db: Session, actor: Actor, case_id: str, version: int) -> StoredVersion:
-    record = _record(db, actor, case_id)
+def _version_of(db: Session, record: CaseRecord, version: int) -> StoredVersion:
     if not 1 <= version <= MAX_VERSION:
-        raise CaseNotFound(f"{case_id} version {version}")
+        raise CaseNotFound(f"{record.case_id} version {version}")
     row = db.scalar(
         select(CaseVersion).where(CaseVersion.case_pk == record.id, CaseVersion.version == version)
     )
     if row is None:
-        raise CaseNotFound(f"{case_id} version {version}")
+        raise CaseNotFound(f"{record.case_id} version {version}")
     return _stored_version(record.case_id, row)
+
+
+def get_case(db: Session, actor: Actor, case_id: str) -> StoredCase:
+    return _stored_case(db, actor, _record(db, actor, case_id))
+
+
+def get_case_by_pk(db: Session, actor: Actor, pk: int) -> StoredCase:
+    """The case of this internal key (``CaseSummary.pk``), within the actor's reach."""
+    return _stored_case(db, actor, _record_by_pk(db, actor, pk))
+
+
+def get_version(db: Session, actor: Actor, case_id: str, version: int) -> StoredVersion:
+    return _version_of(db, _record(db, actor, case_id), version)
+
+
+def get_version_by_pk(db: Session, actor: Actor, pk: int, version: int) -> StoredVersion:
+    return _version_of(db, _record_by_pk(db, actor, pk), version)
 
 
 def list_versions(db: Session, actor: Actor, case_id: str) -> list[VersionInfo]:
