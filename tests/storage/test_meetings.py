@@ -200,3 +200,15 @@ def test_an_item_of_a_case_out_of_reach_is_left_out_of_the_agenda(
             "m-1",
             "lille-only",
         ]
+
+
+@pytest.mark.parametrize("meeting_id", [0, -1, 2**31, 2**63, 10**30])
+def test_a_meeting_id_no_row_can_have_is_not_found(
+    database: Database, setup: Setup, meeting_id: int
+) -> None:
+    """Not an OverflowError (SQLite) or an out-of-range error (PostgreSQL) from the driver."""
+    with database.session() as db:
+        with pytest.raises(store.MeetingNotFound):
+            store.get_meeting(db, setup.root, meeting_id)
+        with pytest.raises(store.MeetingNotFound):
+            store.add_case(db, setup.root, meeting_id, "m-1", "?")

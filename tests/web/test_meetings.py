@@ -231,6 +231,39 @@ def test_an_agenda_item_is_the_record_it_was_given_never_a_namesake(client: Test
     assert alice_csrf
 
 
+@pytest.mark.parametrize("big", ["9" * 30, str(2**63), str(2**31)])
+def test_ids_no_row_can_have_are_not_found(client: TestClient, big: str) -> None:
+    """Meeting, item and decision ids past the 32-bit columns: 404, not a 500 from the
+    driver (OverflowError on SQLite, out of range on PostgreSQL)."""
+    _store(client, "rcp-big")
+    csrf = login(client)
+    meeting = _meeting(client, csrf)
+    item = _add(client, csrf, meeting, "rcp-big", "Q")
+    decision = {"options": ["MOLECULAR-TESTING"], "specialties": ["surgery"]}
+    for path in (
+        f"/meetings/{big}",
+        f"/meetings/{big}/items/1/letter.pdf",
+        f"/meetings/{big}/items/1/sheet.pdf",
+        f"/meetings/{meeting}/items/{big}/sheet.pdf",
+        f"/meetings/{meeting}/items/{big}/careplan.json",
+    ):
+        assert client.get(path).status_code == 404, path
+    for path in (f"/meetings/{big}/items/1/decision", f"/meetings/{meeting}/items/{big}/decision"):
+        answer = client.post(path, data={"csrf_token": csrf, **decision})
+        assert answer.status_code == 404, path
+    for raw in (big, "²", "-1", "0"):
+        added = client.post(
+            "/meetings/agenda",
+            data={"csrf_token": csrf, "meeting_id": raw, "case_id": "rcp-big", "question": "Q"},
+            follow_redirects=False,
+        )
+        assert added.status_code == 404, raw
+    # an amended decision no row can have: the decision in force was not the one amended
+    amended = _decide(client, csrf, meeting, item, amends=big, **decision)
+    assert amended.status_code == 409
+    assert _decide(client, csrf, meeting, item, amends="²", **decision).status_code == 409
+
+
 def test_coordinator_lists_upcoming_meetings_and_waiting_cases(client: TestClient) -> None:
     _store(client, "wait-1")
     _store(client, "wait-2")

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from thyref.storage.errors import CaseNotFound, StorageError
 from thyref.storage.models import AgendaItem, BoardDecision, CaseRecord, Meeting, utcnow
 from thyref.storage.repository import (
+    MAX_ID,
     Actor,
     CaseSummary,
     _aware,
@@ -111,6 +112,8 @@ def _visible(actor: Actor) -> Any:
 
 
 def _meeting(db: Session, actor: Actor, meeting_id: int) -> Meeting:
+    if not 1 <= meeting_id <= MAX_ID:  # no row has it (and the driver would overflow)
+        raise MeetingNotFound(str(meeting_id))
     row = db.scalar(select(Meeting).where(Meeting.id == meeting_id, _visible(actor)))
     if row is None:
         raise MeetingNotFound(str(meeting_id))

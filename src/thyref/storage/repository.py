@@ -45,6 +45,8 @@ JsonObject = dict[str, Any]
 # Version numbers are 32-bit integer columns: a larger number names no version (and would
 # overflow the database driver).
 MAX_VERSION = 2**31 - 1
+# Row ids (meetings, agenda items, decisions, ...) are 32-bit integer columns too.
+MAX_ID = 2**31 - 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import os
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Path
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from thyref.board.decision import (
@@ -32,6 +32,9 @@ from thyref.storage import repository as repo
 from thyref.web.context import NotFound, Page, clinician_page
 
 router = APIRouter(include_in_schema=False)
+# Meeting and item ids in paths: beyond the 32-bit columns no row has them (404).
+MeetingId = Annotated[int, Path(ge=1, le=repo.MAX_ID)]
+ItemId = Annotated[int, Path(ge=1, le=repo.MAX_ID)]
 PER_MONTH_ENV = "THYREF_NATIONAL_RCP_PER_MONTH"
 
 
@@ -77,6 +80,14 @@ def _render(p: Page, template: str, status: int = 200, **context: Any) -> HTMLRe
 
 def _redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
+
+
+def _form_id(raw: str) -> int | None:
+    """A row id typed in a form: ASCII digits within the 32-bit columns, else None."""
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
+        return None
+    value = int(raw)
+    return value if 1 <= value <= repo.MAX_ID else None
 
 
 def _date(value: str) -> date | None:
@@ -125,11 +136,10 @@ def create_meeting(p: Page = Depends(clinician_page)) -> Response:
 @router.post("/meetings/agenda")
 def add_to_agenda(p: Page = Depends(clinician_page)) -> Response:
     """Put a case on a meeting's agenda with its question (from either page)."""
-    raw_id = p.field("meeting_id")
+    meeting_id = _form_id(p.field("meeting_id"))
     case_id = p.field("case_id").strip()
-    if not raw_id.isdigit():
+    if meeting_id is None:
         raise NotFound()
-    meeting_id = int(raw_id)
     status = "added"
     with p.state.db.session() as db:
         try:
@@ -196,12 +206,14 @@ def _meeting_page(
 
 
 @router.get("/meetings/{meeting_id}")
-def meeting_page(meeting_id: int, p: Page = Depends(clinician_page)) -> HTMLResponse:
+def meeting_page(meeting_id: MeetingId, p: Page = Depends(clinician_page)) -> HTMLResponse:
     return _meeting_page(p, meeting_id, notice=p.request.query_params.get("notice", ""))
 
 
 @router.post("/meetings/{meeting_id}/items/{item_id}/decision")
-def record_decision(meeting_id: int, item_id: int, p: Page = Depends(clinician_page)) -> Response:
+def record_decision(
+    meeting_id: MeetingId, item_id: ItemId, p: Page = Depends(clinician_page)
+) -> Response:
     form = p.form
     amends_raw = p.field("amends")
     data = {
@@ -240,7 +252,8 @@ def record_decision(meeting_id: int, item_id: int, p: Page = Depends(clinician_p
                 specialties=decision.specialties,
                 follow_up=decision.follow_up,
                 contact=decision.contact,
-                amends=int(amends_raw) if amends_raw.isdigit() else None,
+                # an id no decision can have is not the latest decision: a conflict
+                amends=None if not amends_raw else (_form_id(amends_raw) or 0),
             )
             repo.audit(
                 db,
@@ -314,7 +327,9 @@ def _pdf(body: bytes, filename: str) -> Response:
 
 
 @router.get("/meetings/{meeting_id}/items/{item_id}/sheet.pdf")
-def decision_sheet(meeting_id: int, item_id: int, p: Page = Depends(clinician_page)) -> Response:
+def decision_sheet(
+    meeting_id: MeetingId, item_id: ItemId, p: Page = Depends(clinician_page)
+) -> Response:
     from thyref.board.sheet import build_sheet, render_pdf
 
     with p.state.db.session() as db:
@@ -327,7 +342,9 @@ def decision_sheet(meeting_id: int, item_id: int, p: Page = Depends(clinician_pa
 
 
 @router.get("/meetings/{meeting_id}/items/{item_id}/letter.pdf")
-def patient_letter(meeting_id: int, item_id: int, p: Page = Depends(clinician_page)) -> Response:
+def patient_letter(
+    meeting_id: MeetingId, item_id: ItemId, p: Page = Depends(clinician_page)
+) -> Response:
     from thyref.board.letter import build_letter, render_letter_pdf
 
     with p.state.db.session() as db:
@@ -338,7 +355,9 @@ def patient_letter(meeting_id: int, item_id: int, p: Page = Depends(clinician_pa
 
 
 @router.get("/meetings/{meeting_id}/items/{item_id}/careplan.json")
-def careplan_json(meeting_id: int, item_id: int, p: Page = Depends(clinician_page)) -> Response:
+def careplan_json(
+    meeting_id: MeetingId, item_id: ItemId, p: Page = Depends(clinician_page)
+) -> Response:
     from thyref.board.careplan import careplan
 
     with p.state.db.session() as db:
