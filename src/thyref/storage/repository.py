@@ -606,6 +606,19 @@ def audit(
     )
 
 
+# What a failed sign-in's entry names when the typed username is nobody's: what was typed
+# may be a mistyped password, or someone else's secret, and must not be kept.
+UNKNOWN_USER = "(unknown user)"
+
+
+def audit_failed_login(db: Session, username: str, detail: str = "") -> None:
+    """Record a failed sign-in under the typed username only if it names a user (active
+    or not), else under ``UNKNOWN_USER``."""
+    name = _text(username)[:64]
+    known = bool(name) and db.scalar(select(User.id).where(User.username == name)) is not None
+    audit(db, None, "login_failed", detail=detail, username=name if known else UNKNOWN_USER)
+
+
 def list_audit(
     db: Session,
     *,
