@@ -36,6 +36,7 @@ def start_server(
         **os.environ,
         "THYREF_DATABASE_URL": database_url,
         "THYREF_SECRET_KEY": "bench",
+        "THYREF_SERVER_TIMING": "1",  # the benches read the server's own time from it
         **env,
     }
     command = [

@@ -146,3 +146,69 @@ def test_waiting_cases(database: Database, setup: Setup) -> None:
     with database.session() as db:  # the case changes after the decision: waiting again
         repo.update_case(db, alice, "m-1", 1, case("m-1", activity=150), assessment("x", []))
         assert {c.case_id for c in store.waiting_cases(db, alice, later)} == {"m-1", "m-2"}
+
+
+def test_a_meeting_takes_only_its_own_centres_cases_and_keeps_the_record(
+    database: Database, setup: Setup
+) -> None:
+    """The same case id in two centres: an agenda item names the record it was given,
+    and no one (not even an admin) puts another centre's case on a meeting."""
+    alice, bob, root = setup.alice, setup.bob, setup.root
+    with database.session() as db:
+        lyon = repo.create_case(db, alice, case("PT-9"), assessment("refractory", []))
+        lille = repo.create_case(
+            db, bob, case("PT-9", "follicular"), assessment("indeterminate", [])
+        )
+        repo.create_case(db, bob, case("lille-only"), assessment("indeterminate", []))
+        lille_centre = repo._record(db, bob, "PT-9").centre_id
+        for ref in (f"PT-9~{lille_centre}", f"lille-only~{lille_centre}", "lille-only"):
+            with pytest.raises(store.CaseOfOtherCentre):
+                store.add_case(db, root, setup.meeting, ref, "?")
+        # on a Lille meeting, the admin's bare id names Lille's record, not Lyon's
+        lille_meeting = store.create_meeting(db, bob, "regional", TODAY)
+        item = store.add_case(db, root, lille_meeting, "PT-9", "?")
+        with pytest.raises(store.CaseOfOtherCentre):
+            store.add_case(db, root, lille_meeting, "m-1", "?")
+        entry = store.agenda_entry(db, root, lille_meeting, item)
+        lille_pk = repo._record(db, bob, "PT-9").id
+        assert entry.case_pk == lille_pk != repo._record(db, alice, "PT-9").id
+        assert entry.case_ref == f"PT-9~{lille_centre}"  # how the admin's links name it
+        assert store.agenda_entry(db, bob, lille_meeting, item).case_ref == "PT-9"
+        assert repo.get_case_by_pk(db, root, lille_pk).current.case == lille.current.case
+        assert repo.get_case_by_pk(db, root, lille_pk).current.case != lyon.current.case
+        with pytest.raises(CaseNotFound):  # by key, the reach is still the centre's
+            repo.get_case_by_pk(db, alice, lille_pk)
+        assert repo.get_version_by_pk(db, bob, lille_pk, 1).case == lille.current.case
+
+
+def test_an_item_of_a_case_out_of_reach_is_left_out_of_the_agenda(
+    database: Database, setup: Setup
+) -> None:
+    """An item whose case the user cannot see (one put there before the centre check)
+    is not shown to them, and the rest of the agenda is."""
+    from thyref.storage.models import AgendaItem, utcnow
+
+    alice, bob, root = setup.alice, setup.bob, setup.root
+    with database.session() as db:
+        repo.create_case(db, bob, case("lille-only"), assessment("indeterminate", []))
+        pk = repo._record(db, bob, "lille-only").id
+        db.add(AgendaItem(meeting_id=setup.meeting, case_pk=pk, question="x",
+                          added_by="root", added_at=utcnow()))  # fmt: skip
+    with database.session() as db:
+        assert [e.case_id for e in store.agenda(db, alice, setup.meeting)] == ["m-1"]
+        assert [e.case_id for e in store.agenda(db, root, setup.meeting)] == [
+            "m-1",
+            "lille-only",
+        ]
+
+
+@pytest.mark.parametrize("meeting_id", [0, -1, 2**31, 2**63, 10**30])
+def test_a_meeting_id_no_row_can_have_is_not_found(
+    database: Database, setup: Setup, meeting_id: int
+) -> None:
+    """Not an OverflowError (SQLite) or an out-of-range error (PostgreSQL) from the driver."""
+    with database.session() as db:
+        with pytest.raises(store.MeetingNotFound):
+            store.get_meeting(db, setup.root, meeting_id)
+        with pytest.raises(store.MeetingNotFound):
+            store.add_case(db, setup.root, meeting_id, "m-1", "?")

@@ -220,6 +220,21 @@ def test_delete_is_admin_only_and_cascades(
         assert db.scalar(select(func.count()).select_from(CaseVersion)) == 0
 
 
+def test_a_failed_sign_in_keeps_the_typed_name_only_when_it_is_a_user(
+    database: Database, actors: dict[str, repo.Actor]
+) -> None:
+    with database.session() as db:
+        for typed in ("alice", "bob", "my-secret-password", "", "ali\x00ce", "a" * 500):
+            repo.audit_failed_login(db, typed, "web 192.0.2.1")
+    with database.session() as db:
+        entries = repo.list_audit(db, actions=["login_failed"])
+    assert sorted(e.username for e in entries) == [
+        *[repo.UNKNOWN_USER] * 4,
+        "alice",
+        "bob",
+    ]
+
+
 def test_audit_log(database: Database, actors: dict[str, repo.Actor]) -> None:
     alice = actors["alice"]
     with database.session() as db:

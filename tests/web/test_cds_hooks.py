@@ -395,6 +395,20 @@ def test_replayed_jti_is_refused(ehr: TestClient) -> None:
     assert "replay" in again.json()["detail"]
 
 
+def test_a_token_in_its_leeway_is_not_accepted_again_after_the_purge(
+    ehr: TestClient, cds_app: FastAPI
+) -> None:
+    """Tokens are accepted until ``exp`` + the leeway: their ids are kept as long (they
+    were purged at ``exp``, and the same token was then accepted a second time)."""
+    late = bearer(URL, lifetime=-(cds_hooks.LEEWAY_SECONDS // 2))  # expired, in the leeway
+    assert _call(ehr, late).status_code == 200
+    cds_hooks._purged_at[cds_app.state.thyref.db.url] = 0.0  # the purge interval is over
+    assert _call(ehr, bearer(URL)).status_code == 200  # another call purges expired ids
+    again = _call(ehr, late)
+    assert again.status_code == 401
+    assert "replay" in again.json()["detail"]
+
+
 def test_rs384_is_accepted(ehr: TestClient) -> None:
     assert _call(ehr, bearer(URL, key=RSA_KEY, kid="rsa-1", alg="RS384")).status_code == 200
 
@@ -438,7 +452,8 @@ def test_inline_jwks_is_parsed_once_and_again_when_it_changes() -> None:
 def test_jti_store_one_insert_and_expired_ids_purged_later(cds_app: FastAPI) -> None:
     db = cds_app.state.thyref.db
     now = time.time()
-    old = {"jti": "old", "iss": ISSUER, "exp": now - 10}  # already expired
+    # expired, and its leeway over
+    old = {"jti": "old", "iss": ISSUER, "exp": now - cds_hooks.LEEWAY_SECONDS - 10}
     remember_jti(db, old)
     with pytest.raises(CdsAuthError, match="replay"):
         remember_jti(db, old)  # not purged yet: still refused (stricter, never looser)

@@ -182,6 +182,88 @@ def test_other_centre_sees_neither_meetings_nor_documents(client: TestClient) ->
     assert refused.status_code == 404
 
 
+def test_an_agenda_item_is_the_record_it_was_given_never_a_namesake(client: TestClient) -> None:
+    """PT-9 in Lyon (born 1950) and in Lille (born 1990): no one puts one centre's case on
+    another centre's meeting, and an item shows, prints and links its own record."""
+    lyon = demo_case("PT-9")
+    lyon["patient"]["birth_year"] = 1950
+    lille = demo_case("PT-9")
+    lille["patient"]["birth_year"] = 1990
+    for who, body in (("alice", lyon), ("bob", lille)):
+        response = client.post("/api/v1/cases", json=body, headers=token(client, who))
+        assert response.status_code == 201, response.text
+    _store(client, "lille-only", "bob")
+    root = TestClient(client.app)
+    root_csrf = login(root, "root")  # an admin of Lyon
+    lyon_meeting = _meeting(root, root_csrf)
+    for ref in ("PT-9~2", "lille-only~2", "lille-only"):
+        refused = root.post(
+            "/meetings/agenda",
+            data={"csrf_token": root_csrf, "meeting_id": str(lyon_meeting), "case_id": ref,
+                  "question": "Q"},
+            follow_redirects=False,
+        )  # fmt: skip
+        assert refused.status_code == 404, ref
+    page = root.get(f"/meetings/{lyon_meeting}").text
+    assert 'id="item-' not in page
+    assert 'value="PT-9"' in page and "~2" not in page  # only Lyon's cases to add
+    alice_csrf = login(client)
+    assert client.get(f"/meetings/{lyon_meeting}").status_code == 200
+
+    bob = TestClient(client.app)
+    lille_meeting = _meeting(bob, login(bob, "bob"))
+    page = root.get(f"/meetings/{lille_meeting}").text
+    assert 'value="PT-9~2"' in page and 'value="PT-9"' not in page
+    item = _add(root, root_csrf, lille_meeting, "PT-9~2", "Lille's question")
+    page = root.get(f"/meetings/{lille_meeting}").text
+    assert 'href="/cases/PT-9~2"' in page
+    sheet = _pdf_text(root.get(f"/meetings/{lille_meeting}/items/{item}/sheet.pdf").content)
+    assert "1990" in sheet and "1950" not in sheet
+    decided = _decide(root, root_csrf, lille_meeting, item, options=["MOLECULAR-TESTING"],
+                      specialties=["surgery", "nuclear_medicine", "medical_oncology"])  # fmt: skip
+    assert decided.status_code == 303, decided.text[:300]
+    letter = _pdf_text(root.get(f"/meetings/{lille_meeting}/items/{item}/letter.pdf").content)
+    assert "1950" not in letter
+    plan = root.get(f"/meetings/{lille_meeting}/items/{item}/careplan.json").json()
+    assert plan["resourceType"] == "CarePlan"
+    # alice (Lyon) reaches neither the Lille meeting nor its item
+    assert client.get(f"/meetings/{lille_meeting}").status_code == 404
+    assert alice_csrf
+
+
+@pytest.mark.parametrize("big", ["9" * 30, str(2**63), str(2**31)])
+def test_ids_no_row_can_have_are_not_found(client: TestClient, big: str) -> None:
+    """Meeting, item and decision ids past the 32-bit columns: 404, not a 500 from the
+    driver (OverflowError on SQLite, out of range on PostgreSQL)."""
+    _store(client, "rcp-big")
+    csrf = login(client)
+    meeting = _meeting(client, csrf)
+    item = _add(client, csrf, meeting, "rcp-big", "Q")
+    decision = {"options": ["MOLECULAR-TESTING"], "specialties": ["surgery"]}
+    for path in (
+        f"/meetings/{big}",
+        f"/meetings/{big}/items/1/letter.pdf",
+        f"/meetings/{big}/items/1/sheet.pdf",
+        f"/meetings/{meeting}/items/{big}/sheet.pdf",
+        f"/meetings/{meeting}/items/{big}/careplan.json",
+    ):
+        assert client.get(path).status_code == 404, path
+    for path in (f"/meetings/{big}/items/1/decision", f"/meetings/{meeting}/items/{big}/decision"):
+        answer = client.post(path, data={"csrf_token": csrf, **decision})
+        assert answer.status_code == 404, path
+    for raw in (big, "²", "-1", "0"):
+        added = client.post(
+            "/meetings/agenda",
+            data={"csrf_token": csrf, "meeting_id": raw, "case_id": "rcp-big", "question": "Q"},
+            follow_redirects=False,
+        )
+        assert added.status_code == 404, raw
+    # an amended decision no row can have: the decision in force was not the one amended
+    amended = _decide(client, csrf, meeting, item, amends=big, **decision)
+    assert amended.status_code == 409
+    assert _decide(client, csrf, meeting, item, amends="²", **decision).status_code == 409
+
+
 def test_coordinator_lists_upcoming_meetings_and_waiting_cases(client: TestClient) -> None:
     _store(client, "wait-1")
     _store(client, "wait-2")

@@ -58,3 +58,24 @@ def test_deleted_then_reused_id_keeps_two_audit_keys(client: TestClient) -> None
     only_first = client.get(f"/api/v1/audit?case_pk={first}", headers=root).json()
     assert {e["case_pk"] for e in only_first} == {first}
     assert {e["action"] for e in only_first} >= {"view", "delete", "create"}
+
+
+def test_search_reads_each_listed_case_not_its_namesakes(client: TestClient) -> None:
+    """PT-7 in Lille (no molecular result) and in Lyon (BRAF V600E): searching for BRAF
+    does not list Lille's PT-7 (that told Lille a Lyon patient's result), and the admin's
+    search finds Lyon's PT-7 only."""
+    lille = demo_case("PT-7")
+    lyon = demo_case("PT-7")
+    lyon["molecular"] = [{"gene": "BRAF", "alteration": "V600E"}]
+    assert client.post("/api/v1/cases", json=lille, headers=token(client, "bob")).status_code == 201
+    assert client.post("/api/v1/cases", json=lyon, headers=token(client)).status_code == 201
+    login(client, "bob")
+    for query in ("BRAF", "V600E", "braf papillaire"):
+        assert "/cases/PT-7" not in client.get("/cases", params={"q": query}).text, query
+    assert 'href="/cases/PT-7"' in client.get("/cases", params={"q": "PT-7"}).text
+    login(client, "alice")
+    assert 'href="/cases/PT-7"' in client.get("/cases", params={"q": "BRAF"}).text
+    login(client, "root")  # an admin of Lyon: both records listed, one matches
+    assert "/cases/PT-7~" in client.get("/cases").text
+    found = client.get("/cases", params={"q": "BRAF"}).text
+    assert 'href="/cases/PT-7"' in found and "/cases/PT-7~" not in found

@@ -1,25 +1,35 @@
 """Against a real `thyref serve` with several workers: the sign-in limit holds under
-concurrency, every worker writes the access log, a busy port is one clear line."""
+concurrency, every worker writes the access log, a busy port is one clear line, no
+response names the server or its timing; and in process: what `thyref serve` gives
+uvicorn, a client that leaves before its body is sent."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import re
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import typer
+import uvicorn
+from fastapi import FastAPI
+from typer.testing import CliRunner
 
 from ports import free_port
+from thyref.cli.web_commands import DEFAULT_LIMIT_CONCURRENCY, serve
 
-from .support import demo_case
+from .support import TestClient, demo_case
 
 THYREF = str(Path(sys.executable).parent / "thyref")
 PASSWORD = "correct horse battery"
@@ -156,3 +166,68 @@ def test_a_busy_port_is_one_clear_line(tmp_path: Path) -> None:
         f"error: cannot listen on 127.0.0.1:{port}: the port is already in use "
         "(another thyref? choose one with --port)"
     ]
+
+
+def test_no_response_names_the_server_or_its_timing(server: Server) -> None:
+    for path in ("/api/v1/health", "/login", "/no-such-page"):
+        response = httpx.get(f"{server.url}{path}", timeout=60)
+        assert "server" not in response.headers, path  # uvicorn's "server: uvicorn"
+        assert "server-timing" not in response.headers, path
+
+
+def test_server_timing_only_when_turned_on(make_app: Callable[..., FastAPI]) -> None:
+    assert "server-timing" not in TestClient(make_app()).get("/api/v1/health").headers
+    timed = TestClient(make_app(server_timing=True)).get("/api/v1/health")
+    assert re.fullmatch(r"app;dur=\d+\.\d", timed.headers["server-timing"])
+
+
+def test_serve_hides_the_server_and_bounds_concurrency(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    given: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: given.append(options))
+    monkeypatch.setenv("THYREF_DATABASE_URL", f"sqlite:///{tmp_path / 's.db'}")
+    monkeypatch.delenv("THYREF_LIMIT_CONCURRENCY", raising=False)
+    cli = typer.Typer()
+    cli.command()(serve)
+    runner = CliRunner()
+    args = ["--port", str(free_port()), "--no-demo", "--workers", "1"]
+    assert runner.invoke(cli, args).exit_code == 0
+    monkeypatch.setenv("THYREF_LIMIT_CONCURRENCY", "40")
+    assert runner.invoke(cli, args).exit_code == 0
+    assert runner.invoke(cli, [*args, "--limit-concurrency", "7"]).exit_code == 0
+    assert [o["server_header"] for o in given] == [False, False, False]
+    assert [o["limit_concurrency"] for o in given] == [DEFAULT_LIMIT_CONCURRENCY, 40, 7]
+    assert runner.invoke(cli, [*args, "--limit-concurrency", "0"]).exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [("/api/v1/assess", b"application/json"), ("/login", b"application/x-www-form-urlencoded")],
+)
+def test_a_client_gone_before_its_body_is_logged_as_499(
+    make_app: Callable[..., FastAPI], caplog: pytest.LogCaptureFixture, path: str, kind: bytes
+) -> None:
+    """Not an "unhandled ClientDisconnect" error and a 500 (nobody is there to read it)."""
+    app = make_app()
+    caplog.set_level(logging.INFO, logger="thyref.web")
+    messages = [{"type": "http.request", "body": b"{", "more_body": True}]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+        "root_path": "", "client": ("127.0.0.1", 1234), "server": ("testserver", 80),
+        "headers": [(b"host", b"testserver"), (b"content-type", kind),
+                    (b"content-length", b"1000")],
+    }  # fmt: skip
+    asyncio.run(app(scope, receive, send))
+    assert sent == []
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert f"POST {path} 499" in [r.getMessage().rsplit(" ", 1)[0] for r in caplog.records]

@@ -8,6 +8,10 @@ from typing import Annotated
 
 import typer
 
+# Connections (open, keep-alive included) and tasks per worker beyond which uvicorn
+# answers 503: a flood of slow clients cannot hold every worker (docs/web.md).
+DEFAULT_LIMIT_CONCURRENCY = 200
+
 user_app = typer.Typer(help="Manage user accounts of the web application.", no_args_is_help=True)
 
 
@@ -39,6 +43,14 @@ def serve(
         int | None,
         typer.Option(min=1, max=16, help="Worker processes (default: one per core, at most 4)."),
     ] = None,
+    limit_concurrency: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            envvar="THYREF_LIMIT_CONCURRENCY",
+            help="Connections per worker beyond which new requests get 503.",
+        ),
+    ] = DEFAULT_LIMIT_CONCURRENCY,
 ) -> None:
     """Run the web application (migrates the database first)."""
     import os
@@ -82,6 +94,8 @@ def serve(
         log_config=log_config(),  # applied in every worker process
         log_level="info",
         proxy_headers=False,  # THYREF_TRUSTED_PROXIES decides whom to believe (docs/web.md)
+        server_header=False,  # no "server: uvicorn" on every response
+        limit_concurrency=limit_concurrency,
     )
 
 

@@ -4,6 +4,11 @@ Access follows the rest of the application: a clinician sees the meetings of the
 centre and adds only cases they can see (``repository._record``); an admin sees all.
 A meeting, an agenda item or a decision out of reach is reported as not found.
 
+A meeting takes only its own centre's cases, whoever adds them: the same case id may
+name another patient in another centre. An agenda item keeps the record's internal key
+(``AgendaEntry.case_pk``), and whatever reads the case of an item loads it by that key,
+never by the bare case id (which would find the reader's own centre's namesake).
+
 Decisions are never changed or deleted here: an amendment is a new row pointing to
 the decision it amends, and only the latest decision of an item can be amended (the
 unique ``amends_id`` makes two concurrent amendments fail, one of them cleanly).
@@ -21,9 +26,20 @@ from sqlalchemy import and_, exists, func, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from thyref.storage.errors import StorageError
+from thyref.storage.errors import CaseNotFound, StorageError
 from thyref.storage.models import AgendaItem, BoardDecision, CaseRecord, Meeting, utcnow
-from thyref.storage.repository import Actor, CaseSummary, _aware, _record, _summary
+from thyref.storage.repository import (
+    MAX_ID,
+    Actor,
+    CaseSummary,
+    _aware,
+    _record,
+    _summary,
+    _text,
+    case_ref,
+    split_ref,
+)
+from thyref.storage.repository import _visible as _case_visible
 
 KINDS = ("regional", "national")
 
@@ -34,6 +50,10 @@ class MeetingNotFound(StorageError):
 
 class AlreadyOnAgenda(StorageError):
     """The case is already on this meeting's agenda."""
+
+
+class CaseOfOtherCentre(CaseNotFound):
+    """The case belongs to another centre than the meeting's (not found, for the web)."""
 
 
 class DecisionConflict(StorageError):
@@ -53,6 +73,7 @@ class MeetingInfo:
     centre: str
     cases: int
     decided: int
+    centre_id: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +95,8 @@ class AgendaEntry:
     item_id: int
     meeting_id: int
     case_id: str
+    case_pk: int  # the record: load the case by it, never by ``case_id``
+    case_ref: str  # how URLs name the record for the user (``CaseSummary.ref``)
     question: str
     added_by: str
     added_at: datetime
@@ -89,6 +112,8 @@ def _visible(actor: Actor) -> Any:
 
 
 def _meeting(db: Session, actor: Actor, meeting_id: int) -> Meeting:
+    if not 1 <= meeting_id <= MAX_ID:  # no row has it (and the driver would overflow)
+        raise MeetingNotFound(str(meeting_id))
     row = db.scalar(select(Meeting).where(Meeting.id == meeting_id, _visible(actor)))
     if row is None:
         raise MeetingNotFound(str(meeting_id))
@@ -109,7 +134,14 @@ def _info(db: Session, row: Meeting) -> MeetingInfo:
     )
     centre = db.get(Centre, row.centre_id)
     return MeetingInfo(
-        row.id, row.kind, row.held_on, row.title, centre.name if centre else "", cases, decided
+        row.id,
+        row.kind,
+        row.held_on,
+        row.title,
+        centre.name if centre else "",
+        cases,
+        decided,
+        row.centre_id,
     )
 
 
@@ -159,15 +191,16 @@ def get_meeting(db: Session, actor: Actor, meeting_id: int) -> MeetingInfo:
 
 
 def agenda(db: Session, actor: Actor, meeting_id: int) -> list[AgendaEntry]:
-    """The meeting's cases in the order they were added, each with its decisions."""
+    """The meeting's cases in the order they were added, each with its decisions (an
+    item whose case is out of the actor's reach is left out)."""
     _meeting(db, actor, meeting_id)
     rows = db.execute(
-        select(AgendaItem, CaseRecord.case_id)
+        select(AgendaItem, CaseRecord.case_id, CaseRecord.centre_id)
         .join(CaseRecord, CaseRecord.id == AgendaItem.case_pk)
-        .where(AgendaItem.meeting_id == meeting_id)
+        .where(AgendaItem.meeting_id == meeting_id, _case_visible(actor))
         .order_by(AgendaItem.id)
     ).all()
-    ids = [item.id for item, _ in rows]
+    ids = [item.id for item, _, _ in rows]
     decisions: dict[int, list[DecisionRecord]] = {i: [] for i in ids}
     if ids:
         for d in db.scalars(
@@ -181,12 +214,14 @@ def agenda(db: Session, actor: Actor, meeting_id: int) -> list[AgendaEntry]:
             item.id,
             item.meeting_id,
             case_id,
+            item.case_pk,
+            case_ref(actor, case_id, centre_id),
             item.question,
             item.added_by,
             _aware(item.added_at),
             decisions[item.id],
         )
-        for item, case_id in rows
+        for item, case_id, centre_id in rows
     ]
 
 
@@ -198,9 +233,26 @@ def agenda_entry(db: Session, actor: Actor, meeting_id: int, item_id: int) -> Ag
 
 
 def add_case(db: Session, actor: Actor, meeting_id: int, case_id: str, question: str) -> int:
-    """Put a case the actor can see on the agenda, with its question; returns the item id."""
+    """Put a case of the meeting's centre the actor can see on the agenda, with its
+    question; returns the item id. ``case_id`` may be a ref (``id~centre``); a bare id
+    names the meeting centre's case. ``CaseOfOtherCentre`` for another centre's case
+    (even for an admin), ``CaseNotFound`` when out of reach."""
     meeting = _meeting(db, actor, meeting_id)
-    record = _record(db, actor, case_id)  # CaseNotFound when out of reach
+    plain, centre = split_ref(case_id)
+    if centre is not None and centre != meeting.centre_id:
+        raise CaseOfOtherCentre(case_id)
+    record = db.scalar(
+        select(CaseRecord).where(
+            CaseRecord.case_id == _text(plain),
+            CaseRecord.centre_id == meeting.centre_id,
+            _case_visible(actor),
+        )
+    )
+    if record is None:
+        elsewhere = db.scalar(
+            select(CaseRecord.id).where(CaseRecord.case_id == _text(plain), _case_visible(actor))
+        )
+        raise (CaseNotFound if elsewhere is None else CaseOfOtherCentre)(case_id)
     taken = db.scalar(
         select(AgendaItem.id).where(
             AgendaItem.meeting_id == meeting.id, AgendaItem.case_pk == record.id

@@ -202,7 +202,8 @@ class CdsFeedback(Base):
 
 
 class CdsTokenId(Base):
-    """The ``jti`` of every accepted CDS Hooks JWT until it expires: a replay is refused."""
+    """The ``jti`` of every accepted CDS Hooks JWT until it can no longer be accepted
+    (``expires_at``: its ``exp`` plus the leeway): a replay is refused."""
 
     __tablename__ = "cds_token_ids"
 

@@ -45,6 +45,8 @@ JsonObject = dict[str, Any]
 # Version numbers are 32-bit integer columns: a larger number names no version (and would
 # overflow the database driver).
 MAX_VERSION = 2**31 - 1
+# Row ids (meetings, agenda items, decisions, ...) are 32-bit integer columns too.
+MAX_ID = 2**31 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,8 @@ class CaseSummary:
     # How URLs name the case for the signed-in user: the case id in their own centre,
     # ``<case id>~<centre number>`` for an admin looking at another centre's case.
     ref: str = ""
+    # The record's internal key: the same case id may name a record in another centre.
+    pk: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +263,7 @@ def _summary(record: CaseRecord, actor: Actor) -> CaseSummary:
         updated_by=record.updated_by.username if record.updated_by else None,
         definitions_differ=bool(record.definitions_differ),
         ref=case_ref(actor, record.case_id, record.centre_id),
+        pk=record.id,
     )
 
 
@@ -310,11 +315,15 @@ def list_cases(
     status: str = "",
     category: str = "",
     differ: bool = False,
+    centre_id: int | None = None,
     limit: int = 500,
 ) -> list[CaseSummary]:
     """The cases the actor may see, most recently changed first (``differ``: only those
-    whose definitions of refractory disease give different verdicts)."""
+    whose definitions of refractory disease give different verdicts; ``centre_id``: only
+    that centre's)."""
     stmt = select(CaseRecord).where(_visible(actor))
+    if centre_id is not None:
+        stmt = stmt.where(CaseRecord.centre_id == centre_id)
     if differ:
         stmt = stmt.where(CaseRecord.definitions_differ.is_(True))
     if status:
@@ -495,8 +504,14 @@ def delete_case(db: Session, actor: Actor, case_id: str) -> None:
     db.flush()
 
 
-def get_case(db: Session, actor: Actor, case_id: str) -> StoredCase:
-    record = _record(db, actor, case_id)
+def _record_by_pk(db: Session, actor: Actor, pk: int) -> CaseRecord:
+    record = db.scalar(select(CaseRecord).where(CaseRecord.id == pk, _visible(actor)))
+    if record is None:
+        raise CaseNotFound(f"#{pk}")
+    return record
+
+
+def _stored_case(db: Session, actor: Actor, record: CaseRecord) -> StoredCase:
     row = db.scalar(
         select(CaseVersion).where(
             CaseVersion.case_pk == record.id, CaseVersion.version == record.version
@@ -506,16 +521,32 @@ def get_case(db: Session, actor: Actor, case_id: str) -> StoredCase:
     return StoredCase(_summary(record, actor), _stored_version(record.case_id, row))
 
 
-def get_version(db: Session, actor: Actor, case_id: str, version: int) -> StoredVersion:
-    record = _record(db, actor, case_id)
+def _version_of(db: Session, record: CaseRecord, version: int) -> StoredVersion:
     if not 1 <= version <= MAX_VERSION:
-        raise CaseNotFound(f"{case_id} version {version}")
+        raise CaseNotFound(f"{record.case_id} version {version}")
     row = db.scalar(
         select(CaseVersion).where(CaseVersion.case_pk == record.id, CaseVersion.version == version)
     )
     if row is None:
-        raise CaseNotFound(f"{case_id} version {version}")
+        raise CaseNotFound(f"{record.case_id} version {version}")
     return _stored_version(record.case_id, row)
+
+
+def get_case(db: Session, actor: Actor, case_id: str) -> StoredCase:
+    return _stored_case(db, actor, _record(db, actor, case_id))
+
+
+def get_case_by_pk(db: Session, actor: Actor, pk: int) -> StoredCase:
+    """The case of this internal key (``CaseSummary.pk``), within the actor's reach."""
+    return _stored_case(db, actor, _record_by_pk(db, actor, pk))
+
+
+def get_version(db: Session, actor: Actor, case_id: str, version: int) -> StoredVersion:
+    return _version_of(db, _record(db, actor, case_id), version)
+
+
+def get_version_by_pk(db: Session, actor: Actor, pk: int, version: int) -> StoredVersion:
+    return _version_of(db, _record_by_pk(db, actor, pk), version)
 
 
 def list_versions(db: Session, actor: Actor, case_id: str) -> list[VersionInfo]:
@@ -573,6 +604,19 @@ def audit(
             detail=_text(detail)[:200],
         )
     )
+
+
+# What a failed sign-in's entry names when the typed username is nobody's: what was typed
+# may be a mistyped password, or someone else's secret, and must not be kept.
+UNKNOWN_USER = "(unknown user)"
+
+
+def audit_failed_login(db: Session, username: str, detail: str = "") -> None:
+    """Record a failed sign-in under the typed username only if it names a user (active
+    or not), else under ``UNKNOWN_USER``."""
+    name = _text(username)[:64]
+    known = bool(name) and db.scalar(select(User.id).where(User.username == name)) is not None
+    audit(db, None, "login_failed", detail=detail, username=name if known else UNKNOWN_USER)
 
 
 def list_audit(

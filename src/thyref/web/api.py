@@ -336,9 +336,7 @@ def create_token(credentials: TokenIn, request: Request) -> Response:
     if not verify_password(found[1] if found else None, credentials.password) or found is None:
         source = request_source(request, settings.trusted_proxies)
         with state.db.session() as db:
-            repo.audit(
-                db, None, "login_failed", username=credentials.username, detail=f"api {source}"
-            )
+            repo.audit_failed_login(db, credentials.username, detail=f"api {source}")
         raise LoginRequired("wrong username or password")
     state.limiter.succeeded(attempt)
     hours = settings.api_token_hours

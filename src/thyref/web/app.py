@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.routing import Match
 
 import thyref
@@ -71,8 +72,14 @@ class AccessLog(_HttpMiddleware):
     """Logs method, route template, status and time: never a path value, query or body.
 
     Also the last line of defence: an unexpected exception is logged by type and place
-    only (its message may quote case data) and answered with a bare 500.
+    only (its message may quote case data) and answered with a bare 500. A client gone
+    before its request body arrived is logged as 499 (nginx's "client closed request"),
+    with no answer. ``timing``: add a ``Server-Timing`` header (``WebSettings``).
     """
+
+    def __init__(self, app: ASGIApp, timing: bool = False) -> None:
+        super().__init__(app)
+        self.timing = timing
 
     async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         start = time.perf_counter()
@@ -84,15 +91,18 @@ class AccessLog(_HttpMiddleware):
             if message["type"] == "http.response.start":
                 status = int(message["status"])
                 started = True
-                elapsed = (time.perf_counter() - start) * 1000
-                message["headers"] = [
-                    *message.get("headers", []),
-                    (b"server-timing", f"app;dur={elapsed:.1f}".encode()),
-                ]
+                if self.timing:
+                    elapsed = (time.perf_counter() - start) * 1000
+                    message["headers"] = [
+                        *message.get("headers", []),
+                        (b"server-timing", f"app;dur={elapsed:.1f}".encode()),
+                    ]
             await send(message)
 
         try:
             await self.app(scope, receive, send_status)
+        except ClientDisconnect:
+            status = 499  # nobody is there to read an answer
         except Exception as exc:
             frames = traceback.extract_tb(exc.__traceback__)
             where = " <- ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in frames[-4:])
@@ -327,7 +337,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     meetings.install(app)
     app.include_router(apidocs_router())
     app.add_middleware(HeadAsGet)
-    app.add_middleware(AccessLog)
+    app.add_middleware(AccessLog, timing=settings.server_timing)
     app.add_middleware(
         SecurityMiddleware, max_body_bytes=settings.max_body_bytes, https=settings.https
     )

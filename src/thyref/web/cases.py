@@ -112,14 +112,15 @@ def search(
     named = _status_named(wanted)
     if named is not None:
         return [s for s in summaries if s.status == named]
+    # The listed records themselves, by key: a case id may name another centre's patient.
     rows = db.execute(
-        select(CaseRecord.case_id, CaseVersion.case_json)
+        select(CaseRecord.id, CaseVersion.case_json)
         .join(
             CaseVersion,
             (CaseVersion.case_pk == CaseRecord.id) & (CaseVersion.version == CaseRecord.version),
         )
-        .where(CaseRecord.case_id.in_([s.case_id for s in summaries]))
+        .where(CaseRecord.id.in_([s.pk for s in summaries]))
     )
-    cases = {case_id: json.loads(text) for case_id, text in rows}
+    cases = {pk: json.loads(text) for pk, text in rows}
     words = wanted.split()
-    return [s for s in summaries if all(w in _words_of(s, cases.get(s.case_id, {})) for w in words)]
+    return [s for s in summaries if all(w in _words_of(s, cases.get(s.pk, {})) for w in words)]

@@ -266,7 +266,9 @@ def _jti_insert(dialect_name: str) -> Any:
 
 
 def remember_jti(db: Database, claims: Mapping[str, Any]) -> None:
-    """Store the token id until it expires; a second use raises ``CdsAuthError``.
+    """Store the token id until it can no longer be accepted (``exp`` + the leeway
+    ``verify_jwt`` grants: purged at ``exp``, a token was accepted again in its leeway);
+    a second use raises ``CdsAuthError``.
 
     One ``INSERT ... ON CONFLICT DO NOTHING`` per token: no row inserted means the id was
     seen (by any worker sharing the database). Expired ids are deleted at most every
@@ -276,7 +278,7 @@ def remember_jti(db: Database, claims: Mapping[str, Any]) -> None:
     row = {
         "jti": str(claims["jti"])[:200],
         "issuer": str(claims["iss"])[:200],
-        "expires_at": float(claims["exp"]),
+        "expires_at": float(claims["exp"]) + LEEWAY_SECONDS,
     }
     statement = _jti_insert(db.engine.dialect.name)
     purge = now - _purged_at.get(db.url, 0.0) >= JTI_PURGE_SECONDS

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import os
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Path
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from thyref.board.decision import (
@@ -32,6 +32,9 @@ from thyref.storage import repository as repo
 from thyref.web.context import NotFound, Page, clinician_page
 
 router = APIRouter(include_in_schema=False)
+# Meeting and item ids in paths: beyond the 32-bit columns no row has them (404).
+MeetingId = Annotated[int, Path(ge=1, le=repo.MAX_ID)]
+ItemId = Annotated[int, Path(ge=1, le=repo.MAX_ID)]
 PER_MONTH_ENV = "THYREF_NATIONAL_RCP_PER_MONTH"
 
 
@@ -77,6 +80,14 @@ def _render(p: Page, template: str, status: int = 200, **context: Any) -> HTMLRe
 
 def _redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
+
+
+def _form_id(raw: str) -> int | None:
+    """A row id typed in a form: ASCII digits within the 32-bit columns, else None."""
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
+        return None
+    value = int(raw)
+    return value if 1 <= value <= repo.MAX_ID else None
 
 
 def _date(value: str) -> date | None:
@@ -125,16 +136,16 @@ def create_meeting(p: Page = Depends(clinician_page)) -> Response:
 @router.post("/meetings/agenda")
 def add_to_agenda(p: Page = Depends(clinician_page)) -> Response:
     """Put a case on a meeting's agenda with its question (from either page)."""
-    raw_id = p.field("meeting_id")
+    meeting_id = _form_id(p.field("meeting_id"))
     case_id = p.field("case_id").strip()
-    if not raw_id.isdigit():
+    if meeting_id is None:
         raise NotFound()
-    meeting_id = int(raw_id)
     status = "added"
     with p.state.db.session() as db:
         try:
             item = store.add_case(db, p.actor, meeting_id, case_id, p.field("question"))
-            repo.audit(db, p.actor, "agenda_add", case_id, f"meeting {meeting_id} item {item}")
+            ref = store.agenda_entry(db, p.actor, meeting_id, item).case_ref
+            repo.audit(db, p.actor, "agenda_add", ref, f"meeting {meeting_id} item {item}")
         except store.MeetingNotFound as exc:
             raise NotFound() from exc
         except CaseNotFound as exc:
@@ -147,9 +158,10 @@ def add_to_agenda(p: Page = Depends(clinician_page)) -> Response:
 # ---------------------------------------------------------------- one meeting
 
 
-def _proposals(db: Any, p: Page, case_id: str) -> list[dict[str, str]]:
-    """The options of the case's current assessment, in the page's language."""
-    stored = repo.get_case(db, p.actor, case_id)
+def _proposals(db: Any, p: Page, case_pk: int) -> list[dict[str, str]]:
+    """The options of the current assessment of the case (its record's key: the case id
+    may name another centre's patient), in the page's language."""
+    stored = repo.get_case_by_pk(db, p.actor, case_pk)
     assessment = stored.current.assessment_in(p.lang)
     return [
         {"id": str(r["id"]), "title": str(r["title"]), "priority": str(r["priority"])}
@@ -172,9 +184,13 @@ def _meeting_page(
             entries = store.agenda(db, p.actor, meeting_id)
         except store.MeetingNotFound as exc:
             raise NotFound() from exc
-        proposals = {e.item_id: _proposals(db, p, e.case_id) for e in entries}
-        on_agenda = {e.case_id for e in entries}
-        addable = [c for c in repo.list_cases(db, p.actor) if c.case_id not in on_agenda]
+        proposals = {e.item_id: _proposals(db, p, e.case_pk) for e in entries}
+        on_agenda = {e.case_pk for e in entries}
+        addable = [  # the meeting's centre's cases only (``store.add_case``)
+            c
+            for c in repo.list_cases(db, p.actor, centre_id=meeting.centre_id)
+            if c.pk not in on_agenda
+        ]
     return _render(
         p,
         "meeting.html",
@@ -190,12 +206,14 @@ def _meeting_page(
 
 
 @router.get("/meetings/{meeting_id}")
-def meeting_page(meeting_id: int, p: Page = Depends(clinician_page)) -> HTMLResponse:
+def meeting_page(meeting_id: MeetingId, p: Page = Depends(clinician_page)) -> HTMLResponse:
     return _meeting_page(p, meeting_id, notice=p.request.query_params.get("notice", ""))
 
 
 @router.post("/meetings/{meeting_id}/items/{item_id}/decision")
-def record_decision(meeting_id: int, item_id: int, p: Page = Depends(clinician_page)) -> Response:
+def record_decision(
+    meeting_id: MeetingId, item_id: ItemId, p: Page = Depends(clinician_page)
+) -> Response:
     form = p.form
     amends_raw = p.field("amends")
     data = {
@@ -211,7 +229,7 @@ def record_decision(meeting_id: int, item_id: int, p: Page = Depends(clinician_p
             entry = store.agenda_entry(db, p.actor, meeting_id, item_id)
         except store.MeetingNotFound as exc:
             raise NotFound() from exc
-        proposed = [o["id"] for o in _proposals(db, p, entry.case_id)]
+        proposed = [o["id"] for o in _proposals(db, p, entry.case_pk)]
     try:
         decision = decision_from_json(data, proposed=proposed)
     except CaseValidationError as exc:
@@ -234,13 +252,14 @@ def record_decision(meeting_id: int, item_id: int, p: Page = Depends(clinician_p
                 specialties=decision.specialties,
                 follow_up=decision.follow_up,
                 contact=decision.contact,
-                amends=int(amends_raw) if amends_raw.isdigit() else None,
+                # an id no decision can have is not the latest decision: a conflict
+                amends=None if not amends_raw else (_form_id(amends_raw) or 0),
             )
             repo.audit(
                 db,
                 p.actor,
                 "board_decision",
-                entry.case_id,
+                entry.case_ref,
                 f"meeting {meeting_id} decision {record.id}"
                 + (f" amends {record.amends_id}" if record.amends_id else ""),
             )
@@ -266,9 +285,10 @@ def _field_label(path: str, lang: Lang) -> str:
 
 def _document_inputs(
     db: Any, p: Page, meeting_id: int, item_id: int
-) -> tuple[repo.StoredVersion, dict[str, Any], Decision | None, str]:
+) -> tuple[repo.StoredVersion, dict[str, Any], Decision | None, store.AgendaEntry]:
     """The case version the decision was taken on (else current), its assessment,
-    the decision in force as a ``Decision``, and the question."""
+    the decision in force as a ``Decision``, and the agenda entry (its question, and
+    ``case_ref`` to audit by). The case is the item's record, loaded by its key."""
     try:
         meeting = store.get_meeting(db, p.actor, meeting_id)
         entry = store.agenda_entry(db, p.actor, meeting_id, item_id)
@@ -276,9 +296,9 @@ def _document_inputs(
         raise NotFound() from exc
     latest = entry.latest
     if latest is not None:
-        version = repo.get_version(db, p.actor, entry.case_id, latest.case_version)
+        version = repo.get_version_by_pk(db, p.actor, entry.case_pk, latest.case_version)
     else:
-        version = repo.get_case(db, p.actor, entry.case_id).current
+        version = repo.get_case_by_pk(db, p.actor, entry.case_pk).current
     assessment = version.assessment_in(p.lang)
     decision = None
     if latest is not None:
@@ -295,7 +315,7 @@ def _document_inputs(
             author=latest.author,
             record_id=latest.id,
         )
-    return version, assessment, decision, entry.question
+    return version, assessment, decision, entry
 
 
 def _pdf(body: bytes, filename: str) -> Response:
@@ -307,36 +327,44 @@ def _pdf(body: bytes, filename: str) -> Response:
 
 
 @router.get("/meetings/{meeting_id}/items/{item_id}/sheet.pdf")
-def decision_sheet(meeting_id: int, item_id: int, p: Page = Depends(clinician_page)) -> Response:
+def decision_sheet(
+    meeting_id: MeetingId, item_id: ItemId, p: Page = Depends(clinician_page)
+) -> Response:
     from thyref.board.sheet import build_sheet, render_pdf
 
     with p.state.db.session() as db:
-        version, assessment, decision, question = _document_inputs(db, p, meeting_id, item_id)
-        repo.audit(db, p.actor, "download", version.case_id, f"board sheet item {item_id}")
-    sheet = build_sheet(version.case, assessment, _lang(p), question=question, decision=decision)
+        version, assessment, decision, entry = _document_inputs(db, p, meeting_id, item_id)
+        repo.audit(db, p.actor, "download", entry.case_ref, f"board sheet item {item_id}")
+    sheet = build_sheet(
+        version.case, assessment, _lang(p), question=entry.question, decision=decision
+    )
     return _pdf(render_pdf(sheet), f"{version.case_id}.rcp.{p.lang}.pdf")
 
 
 @router.get("/meetings/{meeting_id}/items/{item_id}/letter.pdf")
-def patient_letter(meeting_id: int, item_id: int, p: Page = Depends(clinician_page)) -> Response:
+def patient_letter(
+    meeting_id: MeetingId, item_id: ItemId, p: Page = Depends(clinician_page)
+) -> Response:
     from thyref.board.letter import build_letter, render_letter_pdf
 
     with p.state.db.session() as db:
-        version, assessment, decision, _ = _document_inputs(db, p, meeting_id, item_id)
-        repo.audit(db, p.actor, "download", version.case_id, f"patient letter item {item_id}")
+        version, assessment, decision, entry = _document_inputs(db, p, meeting_id, item_id)
+        repo.audit(db, p.actor, "download", entry.case_ref, f"patient letter item {item_id}")
     letter = build_letter(version.case, assessment, _lang(p), decision=decision)
     return _pdf(render_letter_pdf(letter), f"{version.case_id}.letter.{p.lang}.pdf")
 
 
 @router.get("/meetings/{meeting_id}/items/{item_id}/careplan.json")
-def careplan_json(meeting_id: int, item_id: int, p: Page = Depends(clinician_page)) -> Response:
+def careplan_json(
+    meeting_id: MeetingId, item_id: ItemId, p: Page = Depends(clinician_page)
+) -> Response:
     from thyref.board.careplan import careplan
 
     with p.state.db.session() as db:
-        version, assessment, decision, _ = _document_inputs(db, p, meeting_id, item_id)
+        version, assessment, decision, entry = _document_inputs(db, p, meeting_id, item_id)
         if decision is None:
             raise NotFound()
-        repo.audit(db, p.actor, "download", version.case_id, f"careplan item {item_id}")
+        repo.audit(db, p.actor, "download", entry.case_ref, f"careplan item {item_id}")
     body = json.dumps(careplan(version.case_id, decision, assessment, _lang(p)), indent=2)
     return Response(
         body.encode(),

@@ -129,7 +129,7 @@ def login(p: Page = Depends(page)) -> Response:
     if not verify_password(found[1] if found else None, password) or found is None:
         source = request_source(p.request, settings.trusted_proxies)
         with p.state.db.session() as db:
-            repo.audit(db, None, "login_failed", username=username or "-", detail=f"web {source}")
+            repo.audit_failed_login(db, username, detail=f"web {source}")
         return p.render(
             "login.html",
             status=401,

@@ -55,6 +55,10 @@ class WebSettings:
     cds_open: bool = field(default_factory=lambda: _env_bool("THYREF_CDS_OPEN", False))
     # the public base URL (behind a proxy) that JWT audiences name; default: the request's
     cds_public_url: str | None = field(default_factory=lambda: os.environ.get("THYREF_CDS_URL"))
+    # Debugging and benchmarks only (THYREF_SERVER_TIMING=1): a Server-Timing header with
+    # the time spent in the application on every response. Off by default: it tells any
+    # client how much work a request costs (a timing oracle).
+    server_timing: bool = field(default_factory=lambda: _env_bool("THYREF_SERVER_TIMING", False))
     # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma
     # separated). Without it the direct peer is the client address.
     trusted_proxies: tuple[Network, ...] = field(
