@@ -172,6 +172,43 @@ def test_words_of_declined_subjects_leave_covered_questions_answered(
         ("is there a bleeding risk with brain metastases on TKIs?", False),  # a risk question
         ("combien de cures d'iode maximum ?", False),  # ordinary question
         ("what is hand-foot syndrome?", False),  # ordinary question
+        # audit probe (session 8): missed emergencies
+        # suicide told as a farewell (letters to the children, "time to go", no strength)
+        (
+            "j ai preparé des lettres pour mes enfants, je crois que c est le moment de "
+            "partir, je n ai plus la force",
+            True,
+        ),
+        ("I wrote letters to my kids, I think it's my time to go", True),  # the same, English
+        # noisy breathing (stridor) with a neck mass
+        (
+            "mon pere anaplasique fait un bruit en respirant comme un sifflement, la masse "
+            "dans le cou grossit vite",
+            True,
+        ),
+        ("he makes a whistling sound when he breathes", True),  # stridor, English
+        # one leg swollen and painful with breathlessness (clot in the leg, then the lung)
+        (
+            "je suis essoufflee au moindre effort depuis 3 jours et ma jambe gauche est "
+            "gonflee et douloureuse",
+            True,
+        ),
+        ("j ai le mollet gonfle, rouge et chaud depuis hier et je suis sous lenvima", True),
+        ("my left calf is swollen and red since yesterday", True),  # leg clot, English
+        # near misses of the same words: not emergencies
+        ("mes jambes gonflent sous sorafenib, c est grave ?", False),  # both legs: oedema
+        ("est-ce que le lenvima peut faire gonfler une jambe ?", False),  # a general question
+        ("il y a 2 ans mon mollet etait gonfle et douloureux", False),  # past
+        ("c est le moment de partir en vacances ?", False),  # a trip
+        ("I have no strength left after the iodine, is fatigue normal?", False),  # fatigue
+        # a general question about a sign
+        ("est-ce que les metastases pulmonaires donnent un sifflement en respirant ?", False),
+        # a letter to explain the illness
+        (
+            "j ai ecrit une lettre a ma famille pour leur expliquer ma maladie, comment leur "
+            "annoncer ?",
+            False,
+        ),
     ],
 )
 def test_emergency_guard(engine: AnswerEngine, question: str, emergency: bool) -> None:
