@@ -209,6 +209,16 @@ def test_words_of_declined_subjects_leave_covered_questions_answered(
             "annoncer ?",
             False,
         ),
+        # a neck that swells just after an operation (haematoma) is an emergency...
+        ("mon cou gonfle, operee il y a 3 jours", True),
+        ("my neck is swelling, I had surgery 2 days ago", True),
+        # ...a neck node growing for months, with an operation asked about, is not
+        ("mon ganglion dans le cou grossit malgre le lenvima, operation possible ?", False),
+        (
+            "le ganglion dans mon cou grossit doucement depuis 1 an, faut il une nouvelle "
+            "operation ?",
+            False,
+        ),
     ],
 )
 def test_emergency_guard(engine: AnswerEngine, question: str, emergency: bool) -> None:
