@@ -231,11 +231,37 @@ def test_emergency_guard(engine: AnswerEngine, question: str, emergency: bool) -
         assert answer.emergency_message is None
 
 
-def test_emergency_does_not_hide_the_topic(engine: AnswerEngine) -> None:
-    # an emergency with a clear topic still gets its answer after the advice
-    answer = engine.ask("je crache du sang, j'ai des métastases pulmonaires : on peut les opérer ?")
-    assert answer.emergency
-    assert answer.topic == "lung-metastases-treatment"
+@pytest.mark.parametrize(
+    "question",
+    [
+        # an emergency gets the emergency advice and the care-team reminder only, even
+        # with a clear topic beside it (session 8: it used to be followed by the topic)
+        "je crache du sang, j'ai des métastases pulmonaires : on peut les opérer ?",
+        # suicidal thoughts were followed by the hand-foot syndrome answer
+        "a quoi bon vivre comme ca avec tous ces effets secondaires, parfois j ai envie de "
+        "tout arreter, la vie aussi",
+        # ...and by the list of approved drugs
+        "I have been thinking that my family would be better off without me, the lenvima "
+        "is destroying me",
+        # a chest pain was followed by "a common side effect of targeted therapies"
+        "depuis ce matin j ai une douleur dans la poitrine qui serre et irradie dans le "
+        "bras gauche, je suis sous lenvima, c est un effet secondaire ?",
+        "pressure in my chest and sweating right now, on cabozantinib",
+        # a brother's threat of suicide was followed by the Tg criteria
+        "mon frere 40 ans, cancer refractaire, il dit qu il va se jeter sous un train si le "
+        "scanner est mauvais",
+    ],
+)
+def test_emergency_shows_only_the_advice_and_the_reminder(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer = engine.ask(question)
+    assert answer.emergency and answer.emergency_message
+    assert answer.topic is None and answer.title is None and answer.body_markdown is None
+    assert answer.related == [] and answer.related_topics == []
+    assert answer.sources == [] and answer.glossary == []
+    assert answer.message == answer.care_team_reminder
+    assert answer.score < 0.5
 
 
 @pytest.mark.parametrize(

@@ -393,6 +393,21 @@ class AnswerEngine:
             "emergency_message": self.guard.message(r.lang) if r.emergency else None,
             "care_team_reminder": reminder,
         }
+        if r.emergency:
+            # the emergency advice and the care-team reminder only: a topic matched on
+            # the question's other words ("a common side effect of targeted therapies"
+            # after a chest pain) would read as an answer to the emergency
+            common.update(related=[], related_topics=[], score=min(r.score, 0.499))
+            return Answer(
+                topic=None,
+                title=None,
+                body_markdown=None,
+                sources=[],
+                review_date=None,
+                message=reminder,
+                glossary=[],
+                **common,
+            )
         if r.topic is None:
             message = self.kb.messages["abstain"][r.lang]
             return Answer(
