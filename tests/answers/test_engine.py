@@ -114,6 +114,32 @@ def test_questions_find_their_topic(engine: AnswerEngine, question: str, topic: 
         "les plantes peuvent-elles guérir mon cancer de la thyroïde ?",
         # radiation safety of the family (was the heredity answer of mutation-testing)
         "l'iode radioactif est-il dangereux pour mes enfants",
+        # audit probe (session 8): changing one's own thyroid hormone dose or believing
+        # one doctor over another is for the care team (were lung-nodules-surveillance,
+        # whose TSH subject rescued them)
+        "Should I lower my levothyroxine myself?",
+        "My TSH is 0.02 and my heart races all the time, cardiologist says afib risk. "
+        "Should I lower my levothyroxine myself to get TSH up a bit?",
+        "my tsh is 4.5 and my oncologist says fine but the internet says it should be "
+        "below 0.1 for mets, should I take extra pills?",  # extra pills
+        "mon endocrino veut baisser mon levothyrox car osteoporose, mais la fiche dit tsh "
+        "basse, qui croire ?",  # which doctor to believe
+        # skipping, pausing or stopping a drug before a procedure or a treatment (were
+        # targeted-therapy-access, targeted-therapy-when, redifferentiation, covid-vaccine)
+        "depuis que je suis sous cabometyx je suis a plat, est ce que je peux sauter les "
+        "week ends ?",  # skipping weekends
+        "operation de la hanche programmee, le chirurgien demande d arreter le cabometyx, "
+        "combien de jours avant ?",  # stopping before surgery
+        "iode radioactif sous lenvima, faut-il l'arrêter avant ?",  # before iodine
+        "j ai eu une chirurgie dentaire prevue, faut il arreter le lenvima avant "
+        "l extraction ?",  # before a tooth extraction
+        "rappel covid sous cabozantinib, je dois faire une pause du traitement avant ?",
+        # lowering one's own dose, even with hand-foot syndrome named (was hand-foot)
+        "j ai les pieds en sang avec des ampoules sous nexavar, est ce que je peux diminuer "
+        "la dose moi meme a 1 comprime au lieu de 2 ?",
+        # stopping a drug one cannot bear any more, told in a story
+        "Il est sous lenvima 14 mg depuis 8 mois. Il veut tout arreter. Est ce qu on peut "
+        "arreter le lenvima si on ne le supporte plus ?",
     ],
 )
 def test_off_topic_questions_are_declined(engine: AnswerEngine, question: str) -> None:
@@ -146,6 +172,11 @@ def test_off_topic_questions_are_declined(engine: AnswerEngine, question: str) -
         ("I have medullary thyroid cancer, am I refractory?", "refractory-definition"),
         # whether one's children inherit the cancer is the mutation-testing topic's
         ("mes enfants risquent-ils d'hériter de mon cancer de la thyroïde ?", "mutation-testing"),
+        # stopping a drug asked by a topic's own questions stays answered (session 8)
+        ("Faut-il arrêter le lenvatinib pour se faire vacciner ?", "covid-vaccine"),
+        ("should I stop sorafenib? my feet are so sore I can barely walk", "hand-foot-syndrome"),
+        # the TSH target itself stays the lung-nodules topic's
+        ("What TSH level should I aim for with lung metastases?", "lung-nodules-surveillance"),
     ],
 )
 def test_words_of_declined_subjects_leave_covered_questions_answered(

@@ -259,12 +259,13 @@ class AnswerEngine:
         if f_concepts is not None:
             # a story told before the question: a subject it names (the children, the
             # blood pressure, sleep) is told in passing unless the asked sentences name it
-            # too; a decisive one (a healthy person, a smoker) still counts
+            # too; a decisive one (a healthy person, a smoker) or one for the care team
+            # (changing one's own dose) still counts
             passing = passing | frozenset(
                 c
                 for c in concepts
                 if self.lexicon.concepts[c].tier == "offtopic"
-                and not self.lexicon.concepts[c].decisive
+                and not self._always_counts(c)
                 and c not in f_concepts
             )
         off_topic = self._off_topic(concepts, top, passing)
@@ -342,14 +343,19 @@ class AnswerEngine:
                 found = {
                     c
                     for c in self.analyse(tokens, lang)[1]
-                    if self.lexicon.concepts[c].tier == "offtopic"
-                    and not self.lexicon.concepts[c].decisive
+                    if self.lexicon.concepts[c].tier == "offtopic" and not self._always_counts(c)
                 }
                 if self.settings.passing_markers.search(" ".join(tokens)):
                     passing |= found
                 else:
                     live |= found
         return frozenset(passing - live)
+
+    def _always_counts(self, concept: str) -> bool:
+        """Whether an off-topic concept counts even when named in passing or in a story
+        (a healthy person, a smoker; a question for the care team)."""
+        c = self.lexicon.concepts[concept]
+        return c.decisive or c.care_team
 
     def _off_topic(self, concepts: Sequence[str], top: int, passing: frozenset[str]) -> bool:
         """Whether the question is about a subject the best topic does not cover.
@@ -359,7 +365,9 @@ class AnswerEngine:
         mention, other than in passing, unless it also names a `subject` concept of that
         topic. A `decisive` off-topic concept (a healthy person, a smoker) declines the
         question whatever its subjects, unless a `context` concept places it in
-        thyroid-cancer care, in which case it is ignored.
+        thyroid-cancer care, in which case it is ignored. A `care_team` one (changing
+        one's own dose, stopping a drug before a procedure, which doctor to believe)
+        declines the question whatever its subjects or context.
         """
         asked = self.asked_concepts[top]
         named = [
@@ -369,6 +377,8 @@ class AnswerEngine:
         ]
         if not named:
             return False
+        if any(self.lexicon.concepts[c].care_team for c in named):
+            return True
         in_care = self.lexicon.has_context(concepts)
         if any(self.lexicon.concepts[c].decisive for c in named) and not in_care:
             return True
