@@ -140,6 +140,20 @@ def test_questions_find_their_topic(engine: AnswerEngine, question: str, topic: 
         # stopping a drug one cannot bear any more, told in a story
         "Il est sous lenvima 14 mg depuis 8 mois. Il veut tout arreter. Est ce qu on peut "
         "arreter le lenvima si on ne le supporte plus ?",
+        # drug interactions (session 8): blood thinners, heart-rhythm drugs and the QT,
+        # acid reducers (were targeted-therapy-access or targeted-therapy-when)
+        "je prends du kardegic pour le coeur, est ce compatible avec le cabometyx ?",
+        "mon pere est sous vandetanib, son cardiologue veut lui donner de l amiodarone, il y "
+        "a un souci avec le qt ?",  # antiarrhythmic and QT
+        "Im on sorafenib and my doctor wants to start me on warfarin for a clot, is that safe?",
+        "lenvima et xarelto en meme temps, risque ?",  # rivaroxaban
+        "eliquis et cabometyx, mon cardiologue et mon oncologue ne sont pas d accord",
+        "Previscan avec nexavar ?",  # fluindione
+        "Lovenox sous cabometyx ?",  # heparin
+        "Cordarone et vandetanib",  # amiodarone brand
+        "Can I take omeprazole with my lenvima for heartburn?",  # acid reducer
+        "Inexium avec cabometyx",  # esomeprazole brand
+        "IPP sous lenvima",  # proton pump inhibitor
     ],
 )
 def test_off_topic_questions_are_declined(engine: AnswerEngine, question: str) -> None:
