@@ -154,6 +154,20 @@ def test_questions_find_their_topic(engine: AnswerEngine, question: str, topic: 
         "Can I take omeprazole with my lenvima for heartburn?",  # acid reducer
         "Inexium avec cabometyx",  # esomeprazole brand
         "IPP sous lenvima",  # proton pump inhibitor
+        # children named without heredity no longer reach mutation-testing (session 8)
+        "apres ma cure d iode je peux prendre mes petits enfants dans les bras ?",  # contact
+        "Si je fais une scinti a l iode 124 est ce que je serais radioactive pour mes "
+        "enfants ?",  # radiation to others, even with the iodine-124 subject named
+        "est ce que je suis radioactif pour ma famille avec le lenvima ?",  # the same
+        "mama has lung mets from thyroid cancer, can she still breastfeed my newborn "
+        "sister? can she hold the baby after RAI?",  # breastfeeding, holding a baby
+        "apres combien de temps apres une cure d iode on peut essayer d avoir un enfant",
+        "j ai 3 enfants, est ce que mon cancer refractaire change quelque chose pour eux ?",
+        "combien coute le lenvima par mois, c est rembourse a 100% ?",  # a drug's price
+        # a relative's own risk or screening (were life-expectancy)
+        "my dad has refractory thyroid cancer, am I going to get it too? I'm 16",
+        "Ma mère est morte d'un cancer de la thyroïde anaplasique, est-ce que je dois me "
+        "faire surveiller ?",
     ],
 )
 def test_off_topic_questions_are_declined(engine: AnswerEngine, question: str) -> None:
@@ -189,6 +203,24 @@ def test_off_topic_questions_are_declined(engine: AnswerEngine, question: str) -
         # stopping a drug asked by a topic's own questions stays answered (session 8)
         ("Faut-il arrêter le lenvatinib pour se faire vacciner ?", "covid-vaccine"),
         ("should I stop sorafenib? my feet are so sore I can barely walk", "hand-foot-syndrome"),
+        # heredity beside the children stays mutation-testing's (session 8)
+        (
+            "la mutation BRAF de ma tumeur, est ce que mes enfants peuvent l'avoir ?",
+            "mutation-testing",
+        ),
+        ("is RET testing useful for my medullary cancer and my kids?", "mutation-testing"),
+        (
+            "est ce que mes enfants risquent d avoir le meme cancer que moi (papillaire "
+            "refractaire) ?",
+            "mutation-testing",
+        ),
+        # ...and so does what a tumour test costs
+        ("why isn't everyone tested for tumour mutations, is it expensive?", "mutation-testing"),
+        # seeing one's children grow up is a question of time left (was mutation-testing)
+        (
+            "est ce que j aurai le temps de voir mes enfants grandir avec des metas pulmonaires ?",
+            "life-expectancy",
+        ),
         # the TSH target itself stays the lung-nodules topic's
         ("What TSH level should I aim for with lung metastases?", "lung-nodules-surveillance"),
     ],

@@ -149,12 +149,35 @@ class AnswerEngine:
             )
             for by_lang in (kb.topics[tid] for tid in self.topic_ids)
         ]
+        # each off-topic concept a topic's questions name, with the strong concepts named
+        # beside it in those questions: the question covers it only when it names one of
+        # them too (None: a topic question names it with no strong concept, covered
+        # always). "Ces mutations se transmettent-elles à mes enfants ?" covers the
+        # children beside a mutation, not "j'ai 3 enfants, ça change quoi pour eux ?"
+        self.covered_offtopic: list[dict[str, frozenset[str] | None]] = [
+            self._covered_offtopic(kb.topics[tid]) for tid in self.topic_ids
+        ]
         for lang in LANGS:
             corpus = [self._document_tokens(tid, lang) for tid in self.topic_ids]
             self.doc_terms[lang] = [frozenset(doc) for doc in corpus]
             retriever = bm25s.BM25(k1=self.settings.k1, b=self.settings.b)
             retriever.index(corpus, show_progress=False)
             self.retrievers[lang] = retriever
+
+    def _covered_offtopic(self, by_lang: Mapping[Lang, Any]) -> dict[str, frozenset[str] | None]:
+        out: dict[str, frozenset[str] | None] = {}
+        for lang in LANGS:
+            for part in (by_lang[lang].title, *by_lang[lang].questions):
+                found = set(self.analyse(words(part), lang)[1])
+                strong = frozenset(
+                    c for c in found if self.lexicon.concepts[c].tier in ("strong", "weak")
+                )
+                for c in found:
+                    if self.lexicon.concepts[c].tier != "offtopic" or (c in out and out[c] is None):
+                        continue
+                    before = out.get(c)
+                    out[c] = None if not strong else strong | (before or frozenset())
+        return out
 
     @classmethod
     def default(cls) -> AnswerEngine:
@@ -370,10 +393,14 @@ class AnswerEngine:
         declines the question whatever its subjects or context.
         """
         asked = self.asked_concepts[top]
+        covered = self.covered_offtopic[top]
+        here = frozenset(concepts)
         named = [
             c
             for c in concepts
-            if self.lexicon.concepts[c].tier == "offtopic" and c not in asked and c not in passing
+            if self.lexicon.concepts[c].tier == "offtopic"
+            and c not in passing
+            and not (c in covered and (covered[c] is None or covered[c] & here))
         ]
         if not named:
             return False
