@@ -385,22 +385,28 @@ class AnswerEngine:
 
         It is when it names an off-topic concept (another disease, a side effect or a
         practical matter the topics do not address) that the topic's own questions do not
-        mention, other than in passing, unless it also names a `subject` concept of that
-        topic. A `decisive` off-topic concept (a healthy person, a smoker) declines the
-        question whatever its subjects, unless a `context` concept places it in
-        thyroid-cancer care, in which case it is ignored. A `care_team` one (changing
+        mention beside one of the concepts the question also names (`covered_offtopic`),
+        other than in passing, unless it also names a `subject` concept of that topic.
+        A `decisive` off-topic concept (a healthy person, a smoker) declines the question
+        whatever its subjects, unless a `context` concept places it in thyroid-cancer
+        care, in which case it is ignored. A `care_team` one (changing
         one's own dose, stopping a drug before a procedure, which doctor to believe)
         declines the question whatever its subjects or context.
         """
         asked = self.asked_concepts[top]
         covered = self.covered_offtopic[top]
         here = frozenset(concepts)
+
+        def is_covered(c: str) -> bool:
+            beside = covered.get(c, frozenset())
+            return c in covered and (beside is None or bool(beside & here))
+
         named = [
             c
             for c in concepts
             if self.lexicon.concepts[c].tier == "offtopic"
             and c not in passing
-            and not (c in covered and (covered[c] is None or covered[c] & here))
+            and not is_covered(c)
         ]
         if not named:
             return False
