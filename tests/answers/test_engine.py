@@ -168,6 +168,19 @@ def test_questions_find_their_topic(engine: AnswerEngine, question: str, topic: 
         "my dad has refractory thyroid cancer, am I going to get it too? I'm 16",
         "Ma mère est morte d'un cancer de la thyroïde anaplasique, est-ce que je dois me "
         "faire surveiller ?",
+        # other confident wrong topics of the audit probe (session 8)
+        # a sister's thyroid nodule (was lung-nodules-surveillance)
+        "nodule thyroide decouvert chez ma soeur, est ce que ca peut etre refractaire ?",
+        # a pain read as a metastasis (was targeted-therapy-when)
+        "douleur dans la hanche depuis 2 semaines, est ce une metastase ?",
+        "j ai mal partout aux os, est ce que les metas osseuses ca fait mal et quoi prendre",
+        # iodinated contrast before an iodine treatment (was scan-resolution)
+        "can I have a CT scan with contrast dye, does the iodine in it ruin my next RAI?",
+        "scanner injecte avant ma cure d iode, c est un probleme ?",
+        # the voice after the operation, even with the neck dissection named (was
+        # neck-lymph-nodes)
+        "Après ma thyroïdectomie totale et curage, ma voix est restée cassée, et maintenant "
+        "on parle de refractaire, est-ce que la voix peut revenir ?",
     ],
 )
 def test_off_topic_questions_are_declined(engine: AnswerEngine, question: str) -> None:
@@ -221,6 +234,19 @@ def test_off_topic_questions_are_declined(engine: AnswerEngine, question: str) -
             "est ce que j aurai le temps de voir mes enfants grandir avec des metas pulmonaires ?",
             "life-expectancy",
         ),
+        # whether a refractory cancer can still be treated is the definition's answer
+        # ("réfractaire ne veut pas dire qu'il n'existe plus de traitement"; was
+        # tuthyref-network)
+        ("est ce que le cancer refractaire se soigne ou c est fini ?", "refractory-definition"),
+        ("is refractory curable?", "refractory-definition"),
+        # a painful spine metastasis treated by radiotherapy stays answered
+        (
+            "on m a parle de radiotherapie pour ma meta vertebrale qui fait mal, c est la "
+            "stereotaxie ?",
+            "stereotactic-radiotherapy",
+        ),
+        # "lung nodules thyroid cancer" is not a thyroid nodule
+        ("active surveillance lung nodules thyroid cancer", "lung-nodules-surveillance"),
         # the TSH target itself stays the lung-nodules topic's
         ("What TSH level should I aim for with lung metastases?", "lung-nodules-surveillance"),
     ],
