@@ -139,6 +139,23 @@ def test_ask_emergency_text_comes_first(app: typer.Typer) -> None:
     assert "112" in result.stdout
 
 
+def test_ask_emergency_gives_no_topic(app: typer.Typer, tmp_path: Path) -> None:
+    # the emergency advice and the care-team reminder only, no topic answer after it
+    q = "pressure in my chest and sweating right now, on cabozantinib"
+    result = runner.invoke(app, ["ask", q])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("!! EMERGENCY !!")
+    assert "care team" in result.stdout and "Related questions" not in result.stdout
+    data = json.loads(runner.invoke(app, ["ask", q, "--format", "json"]).stdout)
+    assert data["emergency"] and data["topic"] is None and data["related"] == []
+    # the batch says the same
+    batch = tmp_path / "q.jsonl"
+    batch.write_text(json.dumps({"q": q}) + "\n", encoding="utf-8")
+    out = runner.invoke(app, ["ask", "--batch", str(batch), "--format", "json"])
+    row = json.loads(out.stdout)
+    assert row["emergency"] and row["topic"] is None and row["related"] == []
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -126,3 +126,16 @@ def test_dosage_is_a_blood_test_wherever_it_is_used(engine: AnswerEngine) -> Non
             assert "Dosage" in [g.term for g in engine.kb.linked_glossary(tid, "fr")], tid
     entry = {g.id: g for g in engine.glossary("fr")}["blood-test"]
     assert "prise de sang" in entry.definition
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("fr", "ajustee par le medecin"), ("en", "adjusted by the doctor")],
+)
+def test_tsh_dose_is_the_doctors_in_both_languages(
+    engine: AnswerEngine, lang: str, words: str
+) -> None:
+    # the English text said "by adjusting the thyroid hormone dose", which a reader could
+    # take as an invitation to adjust it (session 8); both now say the doctor adjusts it
+    body = engine.kb.topics["lung-nodules-surveillance"]["fr" if lang == "fr" else "en"].body
+    assert words in normalised(body)

@@ -114,6 +114,73 @@ def test_questions_find_their_topic(engine: AnswerEngine, question: str, topic: 
         "les plantes peuvent-elles guérir mon cancer de la thyroïde ?",
         # radiation safety of the family (was the heredity answer of mutation-testing)
         "l'iode radioactif est-il dangereux pour mes enfants",
+        # audit probe (session 8): changing one's own thyroid hormone dose or believing
+        # one doctor over another is for the care team (were lung-nodules-surveillance,
+        # whose TSH subject rescued them)
+        "Should I lower my levothyroxine myself?",
+        "My TSH is 0.02 and my heart races all the time, cardiologist says afib risk. "
+        "Should I lower my levothyroxine myself to get TSH up a bit?",
+        "my tsh is 4.5 and my oncologist says fine but the internet says it should be "
+        "below 0.1 for mets, should I take extra pills?",  # extra pills
+        "mon endocrino veut baisser mon levothyrox car osteoporose, mais la fiche dit tsh "
+        "basse, qui croire ?",  # which doctor to believe
+        # skipping, pausing or stopping a drug before a procedure or a treatment (were
+        # targeted-therapy-access, targeted-therapy-when, redifferentiation, covid-vaccine)
+        "depuis que je suis sous cabometyx je suis a plat, est ce que je peux sauter les "
+        "week ends ?",  # skipping weekends
+        "operation de la hanche programmee, le chirurgien demande d arreter le cabometyx, "
+        "combien de jours avant ?",  # stopping before surgery
+        "iode radioactif sous lenvima, faut-il l'arrêter avant ?",  # before iodine
+        "j ai eu une chirurgie dentaire prevue, faut il arreter le lenvima avant "
+        "l extraction ?",  # before a tooth extraction
+        "rappel covid sous cabozantinib, je dois faire une pause du traitement avant ?",
+        # lowering one's own dose, even with hand-foot syndrome named (was hand-foot)
+        "j ai les pieds en sang avec des ampoules sous nexavar, est ce que je peux diminuer "
+        "la dose moi meme a 1 comprime au lieu de 2 ?",
+        # stopping a drug one cannot bear any more, told in a story
+        "Il est sous lenvima 14 mg depuis 8 mois. Il veut tout arreter. Est ce qu on peut "
+        "arreter le lenvima si on ne le supporte plus ?",
+        # drug interactions (session 8): blood thinners, heart-rhythm drugs and the QT,
+        # acid reducers (were targeted-therapy-access or targeted-therapy-when)
+        "je prends du kardegic pour le coeur, est ce compatible avec le cabometyx ?",
+        "mon pere est sous vandetanib, son cardiologue veut lui donner de l amiodarone, il y "
+        "a un souci avec le qt ?",  # antiarrhythmic and QT
+        "Im on sorafenib and my doctor wants to start me on warfarin for a clot, is that safe?",
+        "lenvima et xarelto en meme temps, risque ?",  # rivaroxaban
+        "eliquis et cabometyx, mon cardiologue et mon oncologue ne sont pas d accord",
+        "Previscan avec nexavar ?",  # fluindione
+        "Lovenox sous cabometyx ?",  # heparin
+        "Cordarone et vandetanib",  # amiodarone brand
+        "Can I take omeprazole with my lenvima for heartburn?",  # acid reducer
+        "Inexium avec cabometyx",  # esomeprazole brand
+        "IPP sous lenvima",  # proton pump inhibitor
+        # children named without heredity no longer reach mutation-testing (session 8)
+        "apres ma cure d iode je peux prendre mes petits enfants dans les bras ?",  # contact
+        "Si je fais une scinti a l iode 124 est ce que je serais radioactive pour mes "
+        "enfants ?",  # radiation to others, even with the iodine-124 subject named
+        "est ce que je suis radioactif pour ma famille avec le lenvima ?",  # the same
+        "mama has lung mets from thyroid cancer, can she still breastfeed my newborn "
+        "sister? can she hold the baby after RAI?",  # breastfeeding, holding a baby
+        "apres combien de temps apres une cure d iode on peut essayer d avoir un enfant",
+        "j ai 3 enfants, est ce que mon cancer refractaire change quelque chose pour eux ?",
+        "combien coute le lenvima par mois, c est rembourse a 100% ?",  # a drug's price
+        # a relative's own risk or screening (were life-expectancy)
+        "my dad has refractory thyroid cancer, am I going to get it too? I'm 16",
+        "Ma mère est morte d'un cancer de la thyroïde anaplasique, est-ce que je dois me "
+        "faire surveiller ?",
+        # other confident wrong topics of the audit probe (session 8)
+        # a sister's thyroid nodule (was lung-nodules-surveillance)
+        "nodule thyroide decouvert chez ma soeur, est ce que ca peut etre refractaire ?",
+        # a pain read as a metastasis (was targeted-therapy-when)
+        "douleur dans la hanche depuis 2 semaines, est ce une metastase ?",
+        "j ai mal partout aux os, est ce que les metas osseuses ca fait mal et quoi prendre",
+        # iodinated contrast before an iodine treatment (was scan-resolution)
+        "can I have a CT scan with contrast dye, does the iodine in it ruin my next RAI?",
+        "scanner injecte avant ma cure d iode, c est un probleme ?",
+        # the voice after the operation, even with the neck dissection named (was
+        # neck-lymph-nodes)
+        "Après ma thyroïdectomie totale et curage, ma voix est restée cassée, et maintenant "
+        "on parle de refractaire, est-ce que la voix peut revenir ?",
     ],
 )
 def test_off_topic_questions_are_declined(engine: AnswerEngine, question: str) -> None:
@@ -146,6 +213,42 @@ def test_off_topic_questions_are_declined(engine: AnswerEngine, question: str) -
         ("I have medullary thyroid cancer, am I refractory?", "refractory-definition"),
         # whether one's children inherit the cancer is the mutation-testing topic's
         ("mes enfants risquent-ils d'hériter de mon cancer de la thyroïde ?", "mutation-testing"),
+        # stopping a drug asked by a topic's own questions stays answered (session 8)
+        ("Faut-il arrêter le lenvatinib pour se faire vacciner ?", "covid-vaccine"),
+        ("should I stop sorafenib? my feet are so sore I can barely walk", "hand-foot-syndrome"),
+        # heredity beside the children stays mutation-testing's (session 8)
+        (
+            "la mutation BRAF de ma tumeur, est ce que mes enfants peuvent l'avoir ?",
+            "mutation-testing",
+        ),
+        ("is RET testing useful for my medullary cancer and my kids?", "mutation-testing"),
+        (
+            "est ce que mes enfants risquent d avoir le meme cancer que moi (papillaire "
+            "refractaire) ?",
+            "mutation-testing",
+        ),
+        # ...and so does what a tumour test costs
+        ("why isn't everyone tested for tumour mutations, is it expensive?", "mutation-testing"),
+        # seeing one's children grow up is a question of time left (was mutation-testing)
+        (
+            "est ce que j aurai le temps de voir mes enfants grandir avec des metas pulmonaires ?",
+            "life-expectancy",
+        ),
+        # whether a refractory cancer can still be treated is the definition's answer
+        # ("réfractaire ne veut pas dire qu'il n'existe plus de traitement"; was
+        # tuthyref-network)
+        ("est ce que le cancer refractaire se soigne ou c est fini ?", "refractory-definition"),
+        ("is refractory curable?", "refractory-definition"),
+        # a painful spine metastasis treated by radiotherapy stays answered
+        (
+            "on m a parle de radiotherapie pour ma meta vertebrale qui fait mal, c est la "
+            "stereotaxie ?",
+            "stereotactic-radiotherapy",
+        ),
+        # "lung nodules thyroid cancer" is not a thyroid nodule
+        ("active surveillance lung nodules thyroid cancer", "lung-nodules-surveillance"),
+        # the TSH target itself stays the lung-nodules topic's
+        ("What TSH level should I aim for with lung metastases?", "lung-nodules-surveillance"),
     ],
 )
 def test_words_of_declined_subjects_leave_covered_questions_answered(
@@ -172,6 +275,53 @@ def test_words_of_declined_subjects_leave_covered_questions_answered(
         ("is there a bleeding risk with brain metastases on TKIs?", False),  # a risk question
         ("combien de cures d'iode maximum ?", False),  # ordinary question
         ("what is hand-foot syndrome?", False),  # ordinary question
+        # audit probe (session 8): missed emergencies
+        # suicide told as a farewell (letters to the children, "time to go", no strength)
+        (
+            "j ai preparé des lettres pour mes enfants, je crois que c est le moment de "
+            "partir, je n ai plus la force",
+            True,
+        ),
+        ("I wrote letters to my kids, I think it's my time to go", True),  # the same, English
+        # noisy breathing (stridor) with a neck mass
+        (
+            "mon pere anaplasique fait un bruit en respirant comme un sifflement, la masse "
+            "dans le cou grossit vite",
+            True,
+        ),
+        ("he makes a whistling sound when he breathes", True),  # stridor, English
+        # one leg swollen and painful with breathlessness (clot in the leg, then the lung)
+        (
+            "je suis essoufflee au moindre effort depuis 3 jours et ma jambe gauche est "
+            "gonflee et douloureuse",
+            True,
+        ),
+        ("j ai le mollet gonfle, rouge et chaud depuis hier et je suis sous lenvima", True),
+        ("my left calf is swollen and red since yesterday", True),  # leg clot, English
+        # near misses of the same words: not emergencies
+        ("mes jambes gonflent sous sorafenib, c est grave ?", False),  # both legs: oedema
+        ("est-ce que le lenvima peut faire gonfler une jambe ?", False),  # a general question
+        ("il y a 2 ans mon mollet etait gonfle et douloureux", False),  # past
+        ("c est le moment de partir en vacances ?", False),  # a trip
+        ("I have no strength left after the iodine, is fatigue normal?", False),  # fatigue
+        # a general question about a sign
+        ("est-ce que les metastases pulmonaires donnent un sifflement en respirant ?", False),
+        # a letter to explain the illness
+        (
+            "j ai ecrit une lettre a ma famille pour leur expliquer ma maladie, comment leur "
+            "annoncer ?",
+            False,
+        ),
+        # a neck that swells just after an operation (haematoma) is an emergency...
+        ("mon cou gonfle, operee il y a 3 jours", True),
+        ("my neck is swelling, I had surgery 2 days ago", True),
+        # ...a neck node growing for months, with an operation asked about, is not
+        ("mon ganglion dans le cou grossit malgre le lenvima, operation possible ?", False),
+        (
+            "le ganglion dans mon cou grossit doucement depuis 1 an, faut il une nouvelle "
+            "operation ?",
+            False,
+        ),
     ],
 )
 def test_emergency_guard(engine: AnswerEngine, question: str, emergency: bool) -> None:
@@ -184,11 +334,37 @@ def test_emergency_guard(engine: AnswerEngine, question: str, emergency: bool) -
         assert answer.emergency_message is None
 
 
-def test_emergency_does_not_hide_the_topic(engine: AnswerEngine) -> None:
-    # an emergency with a clear topic still gets its answer after the advice
-    answer = engine.ask("je crache du sang, j'ai des métastases pulmonaires : on peut les opérer ?")
-    assert answer.emergency
-    assert answer.topic == "lung-metastases-treatment"
+@pytest.mark.parametrize(
+    "question",
+    [
+        # an emergency gets the emergency advice and the care-team reminder only, even
+        # with a clear topic beside it (session 8: it used to be followed by the topic)
+        "je crache du sang, j'ai des métastases pulmonaires : on peut les opérer ?",
+        # suicidal thoughts were followed by the hand-foot syndrome answer
+        "a quoi bon vivre comme ca avec tous ces effets secondaires, parfois j ai envie de "
+        "tout arreter, la vie aussi",
+        # ...and by the list of approved drugs
+        "I have been thinking that my family would be better off without me, the lenvima "
+        "is destroying me",
+        # a chest pain was followed by "a common side effect of targeted therapies"
+        "depuis ce matin j ai une douleur dans la poitrine qui serre et irradie dans le "
+        "bras gauche, je suis sous lenvima, c est un effet secondaire ?",
+        "pressure in my chest and sweating right now, on cabozantinib",
+        # a brother's threat of suicide was followed by the Tg criteria
+        "mon frere 40 ans, cancer refractaire, il dit qu il va se jeter sous un train si le "
+        "scanner est mauvais",
+    ],
+)
+def test_emergency_shows_only_the_advice_and_the_reminder(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer = engine.ask(question)
+    assert answer.emergency and answer.emergency_message
+    assert answer.topic is None and answer.title is None and answer.body_markdown is None
+    assert answer.related == [] and answer.related_topics == []
+    assert answer.sources == [] and answer.glossary == []
+    assert answer.message == answer.care_team_reminder
+    assert answer.score < 0.5
 
 
 @pytest.mark.parametrize(

@@ -61,7 +61,12 @@ def concepts(engine: AnswerEngine, text: str, lang: str) -> set[str]:
         ("pamplemousse", "fr", "drug-interaction"),  # interaction with a TKI
         ("mon assurance", "fr", "admin"),  # exact-word term
         ("go running", "en", "lifestyle"),  # sport
-        ("near my kids after iodine", "en", "radiation-contact"),  # radiation safety at home
+        # one's children: their own concept (a topic covers them beside a mutation)
+        ("near my kids after iodine", "en", "children"),
+        ("hug my grandchildren after iodine", "en", "radiation-contact"),  # at home
+        ("radioactive pour mes enfants", "fr", "home-contact"),  # radiation to others
+        ("voir mes enfants grandir", "fr", "life-expectancy"),  # time left
+        ("mes enfants risquent-ils d'hériter", "fr", "heredity"),  # heredity
         ("voix enrouée", "fr", "after-surgery"),  # after thyroid surgery
         ("nodule thyroïdien bénin", "fr", "other-disease"),  # general thyroid question
         ("fièvre jaune", "fr", "other-disease"),  # another vaccine

@@ -149,12 +149,35 @@ class AnswerEngine:
             )
             for by_lang in (kb.topics[tid] for tid in self.topic_ids)
         ]
+        # each off-topic concept a topic's questions name, with the strong concepts named
+        # beside it in those questions: the question covers it only when it names one of
+        # them too (None: a topic question names it with no strong concept, covered
+        # always). "Ces mutations se transmettent-elles à mes enfants ?" covers the
+        # children beside a mutation, not "j'ai 3 enfants, ça change quoi pour eux ?"
+        self.covered_offtopic: list[dict[str, frozenset[str] | None]] = [
+            self._covered_offtopic(kb.topics[tid]) for tid in self.topic_ids
+        ]
         for lang in LANGS:
             corpus = [self._document_tokens(tid, lang) for tid in self.topic_ids]
             self.doc_terms[lang] = [frozenset(doc) for doc in corpus]
             retriever = bm25s.BM25(k1=self.settings.k1, b=self.settings.b)
             retriever.index(corpus, show_progress=False)
             self.retrievers[lang] = retriever
+
+    def _covered_offtopic(self, by_lang: Mapping[Lang, Any]) -> dict[str, frozenset[str] | None]:
+        out: dict[str, frozenset[str] | None] = {}
+        for lang in LANGS:
+            for part in (by_lang[lang].title, *by_lang[lang].questions):
+                found = set(self.analyse(words(part), lang)[1])
+                strong = frozenset(
+                    c for c in found if self.lexicon.concepts[c].tier in ("strong", "weak")
+                )
+                for c in found:
+                    if self.lexicon.concepts[c].tier != "offtopic" or (c in out and out[c] is None):
+                        continue
+                    before = out.get(c)
+                    out[c] = None if not strong else strong | (before or frozenset())
+        return out
 
     @classmethod
     def default(cls) -> AnswerEngine:
@@ -259,12 +282,13 @@ class AnswerEngine:
         if f_concepts is not None:
             # a story told before the question: a subject it names (the children, the
             # blood pressure, sleep) is told in passing unless the asked sentences name it
-            # too; a decisive one (a healthy person, a smoker) still counts
+            # too; a decisive one (a healthy person, a smoker) or one for the care team
+            # (changing one's own dose) still counts
             passing = passing | frozenset(
                 c
                 for c in concepts
                 if self.lexicon.concepts[c].tier == "offtopic"
-                and not self.lexicon.concepts[c].decisive
+                and not self._always_counts(c)
                 and c not in f_concepts
             )
         off_topic = self._off_topic(concepts, top, passing)
@@ -342,8 +366,7 @@ class AnswerEngine:
                 found = {
                     c
                     for c in self.analyse(tokens, lang)[1]
-                    if self.lexicon.concepts[c].tier == "offtopic"
-                    and not self.lexicon.concepts[c].decisive
+                    if self.lexicon.concepts[c].tier == "offtopic" and not self._always_counts(c)
                 }
                 if self.settings.passing_markers.search(" ".join(tokens)):
                     passing |= found
@@ -351,24 +374,44 @@ class AnswerEngine:
                     live |= found
         return frozenset(passing - live)
 
+    def _always_counts(self, concept: str) -> bool:
+        """Whether an off-topic concept counts even when named in passing or in a story
+        (a healthy person, a smoker; a question for the care team)."""
+        c = self.lexicon.concepts[concept]
+        return c.decisive or c.care_team
+
     def _off_topic(self, concepts: Sequence[str], top: int, passing: frozenset[str]) -> bool:
         """Whether the question is about a subject the best topic does not cover.
 
         It is when it names an off-topic concept (another disease, a side effect or a
         practical matter the topics do not address) that the topic's own questions do not
-        mention, other than in passing, unless it also names a `subject` concept of that
-        topic. A `decisive` off-topic concept (a healthy person, a smoker) declines the
-        question whatever its subjects, unless a `context` concept places it in
-        thyroid-cancer care, in which case it is ignored.
+        mention beside one of the concepts the question also names (`covered_offtopic`),
+        other than in passing, unless it also names a `subject` concept of that topic.
+        A `decisive` off-topic concept (a healthy person, a smoker) declines the question
+        whatever its subjects, unless a `context` concept places it in thyroid-cancer
+        care, in which case it is ignored. A `care_team` one (changing
+        one's own dose, stopping a drug before a procedure, which doctor to believe)
+        declines the question whatever its subjects or context.
         """
         asked = self.asked_concepts[top]
+        covered = self.covered_offtopic[top]
+        here = frozenset(concepts)
+
+        def is_covered(c: str) -> bool:
+            beside = covered.get(c, frozenset())
+            return c in covered and (beside is None or bool(beside & here))
+
         named = [
             c
             for c in concepts
-            if self.lexicon.concepts[c].tier == "offtopic" and c not in asked and c not in passing
+            if self.lexicon.concepts[c].tier == "offtopic"
+            and c not in passing
+            and not is_covered(c)
         ]
         if not named:
             return False
+        if any(self.lexicon.concepts[c].care_team for c in named):
+            return True
         in_care = self.lexicon.has_context(concepts)
         if any(self.lexicon.concepts[c].decisive for c in named) and not in_care:
             return True
@@ -393,6 +436,21 @@ class AnswerEngine:
             "emergency_message": self.guard.message(r.lang) if r.emergency else None,
             "care_team_reminder": reminder,
         }
+        if r.emergency:
+            # the emergency advice and the care-team reminder only: a topic matched on
+            # the question's other words ("a common side effect of targeted therapies"
+            # after a chest pain) would read as an answer to the emergency
+            common.update(related=[], related_topics=[], score=min(r.score, 0.499))
+            return Answer(
+                topic=None,
+                title=None,
+                body_markdown=None,
+                sources=[],
+                review_date=None,
+                message=reminder,
+                glossary=[],
+                **common,
+            )
         if r.topic is None:
             message = self.kb.messages["abstain"][r.lang]
             return Answer(

@@ -12,7 +12,9 @@ the mediastinum, MERAIODE...), so a question naming it stays answerable even whe
 mentions a subject the knowledge base does not cover (tier `offtopic`), unless that
 off-topic concept is `decisive` (a healthy person, a smoker's lung) and no `context`
 concept (metastases, refractory, radioactive iodine, a targeted drug...) places the
-question in thyroid-cancer care. Two concepts may
+question in thyroid-cancer care. A `care_team` off-topic concept (changing one's own dose,
+skipping or stopping a drug before a procedure, which doctor to believe) declines the
+question whatever subject or context it names. Two concepts may
 not share a match key unless one implies the other (stems collide: "curie" and "cure");
 terms listed as `exact` are matched on whole words only ("assurance", not "assure").
 """
@@ -44,6 +46,10 @@ class Concept:
     subject: bool = False
     context: bool = False
     decisive: bool = False
+    # the question asks for the care team's own decision (changing one's own dose,
+    # stopping a drug before a procedure, which doctor to believe): declined whatever
+    # subject or context it also names, unless the best topic's own questions name it
+    care_team: bool = False
     needs_context: bool = False
     # concepts this one's phrase overrides inside its own span ("pas de cancer de la
     # thyroïde" is not a thyroid-cancer mention; "start to grow" is not "start" a drug)
@@ -74,6 +80,7 @@ class Lexicon:
                 subject=bool(spec.get("subject", False)),
                 context=bool(spec.get("context", False)),
                 decisive=bool(spec.get("decisive", False)),
+                care_team=bool(spec.get("care_team", False)),
                 needs_context=bool(spec.get("needs_context", False)),
                 masks=frozenset(spec.get("masks", ())),
             )

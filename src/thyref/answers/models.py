@@ -42,7 +42,8 @@ class Answer(BaseModel):
     `topic` is None when the engine declines (`message` then says so and points to the
     care team). `body_markdown` is the answer in `lang` and always ends with
     `care_team_reminder`. `emergency` is set whenever the question describes an
-    emergency, whatever topic it also matches.
+    emergency; the answer is then `emergency_message` and `message` (the care-team
+    reminder) only: no topic, no related topics, whatever the other words match.
     """
 
     model_config = ConfigDict(frozen=True)

@@ -156,18 +156,22 @@ def _batch(engine: AnswerEngine, path: Path, lang: Lang | None, fmt: AskFormat) 
     out: list[str] = []
     for q, row_lang in _read_batch(path, lang):
         r = engine.rank(q, row_lang or lang)
+        # an emergency is answered with the emergency advice only, as `ask` does
+        topic = None if r.emergency else r.topic
+        related = [] if r.emergency else r.related
+        score = min(r.score, 0.499) if r.emergency else r.score
         if fmt is AskFormat.json:
             record = {
                 "q": q,
                 "lang": r.lang,
-                "topic": r.topic,
-                "related": r.related,
-                "score": r.score,
+                "topic": topic,
+                "related": related,
+                "score": score,
                 "emergency": r.emergency,
             }
             out.append(json.dumps(record, ensure_ascii=False))
         else:
-            out.append(f"{r.topic or '-'}\t{r.score:.3f}\t{q}")
+            out.append(f"{topic or '-'}\t{score:.3f}\t{q}")
     if out:
         sys.stdout.write("\n".join(out) + "\n")
 
