@@ -179,8 +179,9 @@ def test_new_lesions_and_non_target_progression_are_said() -> None:
     assert tp["target_response"] == "SD"
     assert tp["reasons"] == ["new lesion(s)", "unequivocal progression of non-target disease"]
     assert out["warnings"] == [
-        "on 2020-07-10, the radiologist's response (SD) differs from the computed response"
-        " (PD), which is used"
+        # each response in words with its code beside them (the codes alone before)
+        "on 2020-07-10, the radiologist's response, stable disease (SD), differs from the"
+        " computed response, progression (PD), which is used"
     ]
 
 
@@ -320,7 +321,7 @@ def test_a_response_given_at_the_baseline_is_said_unused() -> None:
     )
     out = _recist(case)
     assert out["warnings"] == [
-        "on 2020-01-10, the baseline: the radiologist's response (PD) is not used, a response"
-        " is judged against an earlier examination"
+        "on 2020-01-10, the baseline: the radiologist's response, progression (PD), is not"
+        " used: a response is judged against an earlier examination"
     ]
     assert [tp["overall_response"] for tp in out["timepoints"]] == ["SD"]

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from operator import itemgetter
 
 from thyref.domain.case import Case, Imaging, Lesion
-from thyref.domain.messages import Said
+from thyref.domain.messages import Phrase, Said, Term
 from thyref.domain.rules import RecistRules, Rules
 
 NODE_ORGAN = "lymph_node"
@@ -199,6 +199,11 @@ def _target_response(
     return "SD", []
 
 
+def _said(response: str) -> Phrase:
+    """A response in words with its code beside them: "complete response (CR)"."""
+    return (Term(f"board.response.{response}"), f" ({response})")
+
+
 def _responding(history: list[str]) -> bool:
     """A PR or CR since the latest progression: a response is kept until progression
     (EORTC RECIST FAQ), and none is left to keep after one (100 -> 60 -> 75 PD -> 71 is SD)."""
@@ -237,7 +242,7 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
             warnings.append(Said("recist.small_targets", {"lesions": ", ".join(small), **sizes}))
     if baseline.assessed_response is not None:
         # a response needs an earlier examination: the baseline's is not used
-        said = {"date": baseline.date.isoformat(), "asserted": baseline.assessed_response}
+        said = {"date": baseline.date.isoformat(), "asserted": _said(baseline.assessed_response)}
         warnings.append(Said("recist.baseline_response", said))
     target_set = set(targets)
     # every declared lesion that is not a target is a non-target, imaged at baseline or not
@@ -289,7 +294,11 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
             target, reasons = None, []
         overall = overall_response(target, nt, new_lesions)
         if claimed is not None and claimed != overall:
-            said = {"date": shot.date.isoformat(), "asserted": claimed, "computed": overall}
+            said = {
+                "date": shot.date.isoformat(),
+                "asserted": _said(claimed),
+                "computed": _said(overall),
+            }
             warnings.append(Said("recist.asserted_differs", said))
         if new_lesions:
             reasons = [*reasons, Said("recist.new_lesions")]
