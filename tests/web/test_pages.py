@@ -1011,3 +1011,25 @@ def test_case_page_shows_the_recist_warnings(client: TestClient) -> None:
         )
         for words in said:
             assert words in section, (lang, words)
+
+
+@pytest.mark.parametrize(
+    ("query", "page_lang", "said"),
+    [
+        # a French question on a page last seen in English: the whole page follows the
+        # answer (French), not English labels around a French answer
+        ("q=Qu'est-ce que le syndrome main-pied ?", "fr", ["Vos questions", "syndrome main-pied"]),
+        # the language switch (an explicit lang) answers the same question in English
+        ("q=Qu'est-ce que le syndrome main-pied ?&lang=en", "en", ["Your questions", "hand-foot"]),
+        # an English question on the French page: English throughout
+        ("q=What is hand-foot syndrome?&lang=", "en", ["Your questions", "hand-foot"]),
+    ],
+)
+def test_patient_page_speaks_the_language_of_its_answer(
+    anon: TestClient, query: str, page_lang: str, said: list[str]
+) -> None:
+    anon.cookies.set("thyref_lang", "en" if "Qu'est" in query else "fr")
+    page = html.unescape(anon.get(f"/patient?{query}").text)
+    assert f'<html lang="{page_lang}">' in page
+    for words in said:
+        assert words in page, words

@@ -11,7 +11,9 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from thyref.answers import AnswerEngine
+from thyref.answers.text import Lang
 from thyref.web.context import Page, page
+from thyref.web.i18n import Translator, normalise_lang
 
 router = APIRouter(include_in_schema=False)
 # CommonMark with raw HTML disabled: the answer text cannot inject markup.
@@ -42,8 +44,14 @@ def answer_json(answer: Any) -> dict[str, Any]:
 @router.get("/patient")
 def patient(p: Page = Depends(page), q: str = Query("", max_length=500)) -> HTMLResponse:
     engine = answer_engine()
+    # one language per page: a question is answered in the language asked for in the URL
+    # (the language switch), else in its own, and the whole page follows the answer
+    chosen = normalise_lang(p.request.query_params.get("lang"))
+    answer = engine.ask(q, lang=cast(Lang | None, chosen)) if q.strip() else None
+    if answer is not None and answer.lang != p.lang:
+        p.lang = answer.lang
+        p.t = Translator(answer.lang)
     lang = cast(Literal["fr", "en"], p.lang)
-    answer = engine.ask(q, lang=None) if q.strip() else None
     sources = []
     if answer is not None:
         known = engine.kb.sources
