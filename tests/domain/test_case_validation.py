@@ -715,3 +715,27 @@ def test_a_surrogate_pair_is_one_character_and_accepted() -> None:
 
     text = json.dumps(_valid()).replace('"V600E"', '"V600E \\ud83d\\ude00"')
     assert load_case(text).raw.molecular[0].alteration == "V600E \U0001f600"
+
+
+@pytest.mark.parametrize(
+    ("lists", "refused"),
+    [
+        # the case object and 253 nested lists in an extra field: 254 levels, accepted
+        (253, False),
+        # one more: 255 levels, refused as too deep (the bound orjson checks for free)
+        (254, True),
+    ],
+)
+def test_the_depth_bound_is_exact(lists: int, refused: bool) -> None:
+    from thyref.domain import parse_case
+
+    nested: Any = "x"
+    for _ in range(lists):
+        nested = [nested]
+    case = {**make_case(), "extra": nested}
+    if refused:
+        with pytest.raises(CaseFormatError) as info:
+            parse_case(case)
+        assert info.value.code == "too_deep"
+    else:
+        assert parse_case(case).raw.id == "test-case"

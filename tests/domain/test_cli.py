@@ -335,9 +335,9 @@ def test_markdown_report_has_one_line_per_other_definition() -> None:
         # in a lesion id, which imaging refers to: the id, and the measurement keys
         ("surrogate-id", "lesions[1].id: contient U+D800"),
         # JSON nested 2,000 levels deep
-        ("deep", "JSON trop imbriqué (100 niveaux au plus)"),
+        ("deep", "JSON trop imbriqué (254 niveaux au plus)"),
         # the same from validate, in English
-        ("deep-validate", "JSON nested too deeply (100 levels at most)"),
+        ("deep-validate", "JSON nested too deeply (254 levels at most)"),
         # an integer of 5,001 digits, over Python's conversion limit
         ("digits", "un nombre a 5001 chiffres ; 4300 au plus sont acceptés"),
         # the same from validate, in English

@@ -42,9 +42,9 @@ CODES: dict[str, dict[str, object]] = {
         # over the size limit, said in the unit people read (MB, not bytes)
         (" " * (MAX_BYTES + 1), "too_large", "(5 Mo au plus)", "(5 MB at most)"),
         # nested deeper than the decoder recurses (was RecursionError, "internal error")
-        ('{"x": ' + "[" * 2000 + "]" * 2000 + "}", "too_deep", "(100 niveaux", "(100 levels"),
-        # decoded, but deeper than a case may be
-        ('{"x": ' + "[" * 100 + "]" * 100 + "}", "too_deep", "(100 niveaux", "(100 levels"),
+        ('{"x": ' + "[" * 2000 + "]" * 2000 + "}", "too_deep", "(254 niveaux", "(254 levels"),
+        # decoded, but deeper than a case may be: 255 levels (the object and 254 lists)
+        ('{"x": ' + "[" * 254 + "]" * 254 + "}", "too_deep", "(254 niveaux", "(254 levels"),
         # an integer over Python's 4,300-digit conversion limit (was ValueError)
         ('{"x": -' + "9" * 4301 + "}", "number_digits", "4301 chiffres", "4301 digits"),
     ],
