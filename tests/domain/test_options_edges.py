@@ -562,6 +562,12 @@ def test_every_negative_result_word_is_written_as_compared() -> None:
             "The result recorded without its origin (RET M918T) does not say whether it was a"
             " blood (germline) test: to be checked.",
         ),
+        # two such results: both named, joined by ", "
+        (
+            [{"gene": "RET", "alteration": "M918T"}, {"gene": "RET", "alteration": "C634R"}],
+            "The result recorded without its origin (RET M918T, RET C634R) does not say"
+            " whether it was a blood (germline) test: to be checked.",
+        ),
         # a somatic result: the tumour result does not tell heredity
         (
             mol("RET", "M918T"),
@@ -571,9 +577,10 @@ def test_every_negative_result_word_is_written_as_compared() -> None:
     ],
 )
 def test_germline_testing_says_what_the_recorded_ret_result_is(
-    entry: dict[str, Any], ends: str
+    entry: dict[str, Any] | list[dict[str, Any]], ends: str
 ) -> None:
-    germline = rec(run(_medullary([entry]), "en"), "GERMLINE-RET-TESTING")
+    entries = entry if isinstance(entry, list) else [entry]
+    germline = rec(run(_medullary(entries), "en"), "GERMLINE-RET-TESTING")
     assert germline is not None
     assert germline["rationale"].endswith(ends)
 
