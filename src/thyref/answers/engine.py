@@ -436,30 +436,22 @@ class AnswerEngine:
             "emergency_message": self.guard.message(r.lang) if r.emergency else None,
             "care_team_reminder": reminder,
         }
-        if r.emergency:
-            # the emergency advice and the care-team reminder only: a topic matched on
-            # the question's other words ("a common side effect of targeted therapies"
-            # after a chest pain) would read as an answer to the emergency
-            common.update(related=[], related_topics=[], score=min(r.score, 0.499))
+        if r.emergency or r.topic is None:
+            if r.emergency:
+                # the emergency advice and the care-team reminder only: a topic matched on
+                # the question's other words ("a common side effect of targeted therapies"
+                # after a chest pain) would read as an answer to the emergency
+                common.update(related=[], related_topics=[], score=min(r.score, 0.499))
+                message = reminder
+            else:
+                message = f"{self.kb.messages['abstain'][r.lang]}\n\n{reminder}"
             return Answer(
                 topic=None,
                 title=None,
                 body_markdown=None,
                 sources=[],
                 review_date=None,
-                message=reminder,
-                glossary=[],
-                **common,
-            )
-        if r.topic is None:
-            message = self.kb.messages["abstain"][r.lang]
-            return Answer(
-                topic=None,
-                title=None,
-                body_markdown=None,
-                sources=[],
-                review_date=None,
-                message=f"{message}\n\n{reminder}",
+                message=message,
                 glossary=[],
                 **common,
             )
