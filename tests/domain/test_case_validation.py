@@ -739,3 +739,72 @@ def test_the_depth_bound_is_exact(lists: int, refused: bool) -> None:
         assert info.value.code == "too_deep"
     else:
         assert parse_case(case).raw.id == "test-case"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        # a list as JSON, accented text kept as it is (not \u00e9)
+        (["é"], '["é"]'),
+        # a value JSON cannot write (a date) written as text, not an error
+        ([dt.date(2020, 1, 2)], '["2020-01-02"]'),
+        # exactly 40 characters: shown whole
+        ("x" * 38, "'" + "x" * 38 + "'"),
+        # 41: cut, with "..."
+        ("x" * 39, "'" + "x" * 36 + "..."),
+        # a lone surrogate inside a list: written as its escape, printable
+        (["\ud800"], '["\\ud800"]'),
+    ],
+)
+def test_a_value_is_shown_short_and_printable(value: Any, shown: str) -> None:
+    from thyref.domain.case import shown_input
+
+    assert shown_input(value) == shown
+    shown.encode("utf-8")  # printable
+
+
+def test_what_orjson_refuses_for_another_reason_is_not_called_a_surrogate() -> None:
+    from thyref.domain import parse_case
+
+    # an integer beyond 64 bits in an extra field and an accented text: orjson cannot
+    # write the case, so it is walked; neither is a lone surrogate, nor too deep
+    case = {**make_case(), "extra": {"n": 2**70, "note": "é"}}
+    assert parse_case(case).raw.id == "test-case"
+
+
+def test_a_lone_surrogate_at_254_levels_is_said_as_a_surrogate() -> None:
+    from thyref.domain import parse_case
+
+    # 254 levels (the bound, accepted) holding a lone surrogate: orjson refuses it, the
+    # walk finds the surrogate, not a depth problem
+    nested: Any = "\ud800"
+    for _ in range(253):
+        nested = [nested]
+    with pytest.raises(CaseValidationError) as info:
+        parse_case({**make_case(), "extra": nested})
+    assert [p.code for p in info.value.problems] == ["lone_surrogate"]
+
+
+def test_every_surrogate_key_of_one_object_is_named_at_its_path() -> None:
+    from thyref.domain import parse_case
+
+    # two keys of the top object: each named, without a leading dot
+    case = {**make_case(), "a\ud800": 1, "b\udc00": 2}
+    with pytest.raises(CaseValidationError) as info:
+        parse_case(case)
+    paths = sorted(p.path for p in info.value.problems)
+    assert paths == ["'a\\ud800'", "'b\\udc00'"]
+    assert all("surrogate" in p.message for p in info.value.problems)
+
+
+def test_the_digit_bound_of_decoding_is_exact() -> None:
+    import sys
+
+    from thyref.domain.case import decode_json
+    from thyref.domain.messages import error_text
+
+    bound = sys.get_int_max_str_digits()
+    assert decode_json('{"x": ' + "9" * bound + "}")["x"] > 0  # at the bound: read
+    with pytest.raises(CaseFormatError) as info:
+        decode_json('{"x": ' + "9" * (bound + 1) + "}")
+    assert f"{bound}" in error_text(info.value, "en").replace(",", "")

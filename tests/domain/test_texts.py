@@ -67,3 +67,22 @@ def test_counts_and_rates_are_whole_numbers_grouped_the_readers_way(
     value: float, lang: str, said: str
 ) -> None:
     assert whole(value, lang) == said  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("lang", "colon_mark", "semicolon_mark"),
+    [
+        # French: a no-break space before each mark (a line never starts with it)
+        ("fr", "\u00a0:", "\u00a0; "),
+        # English: none
+        ("en", ":", "; "),
+    ],
+)
+def test_the_colon_and_semicolon_of_each_language(
+    lang: str, colon_mark: str, semicolon_mark: str
+) -> None:
+    from thyref.domain.messages import colon, semicolon, text
+
+    assert colon(lang) == colon_mark  # type: ignore[arg-type]
+    assert semicolon(lang) == semicolon_mark  # type: ignore[arg-type]
+    assert colon(lang) + " " == text("punct.colon", lang)  # type: ignore[arg-type]
