@@ -808,3 +808,25 @@ def test_the_digit_bound_of_decoding_is_exact() -> None:
     with pytest.raises(CaseFormatError) as info:
         decode_json('{"x": ' + "9" * (bound + 1) + "}")
     assert f"{bound}" in error_text(info.value, "en").replace(",", "")
+
+
+@pytest.mark.parametrize("surrogate", [True, False])
+def test_the_depth_bound_holds_for_objects_too(surrogate: bool) -> None:
+    from thyref.domain import parse_case
+    from thyref.domain.messages import error_text
+
+    # objects nested in objects: 254 levels holding a lone surrogate is a surrogate
+    # problem (the bound is accepted); 255 levels is too deep, the bound said
+    nested: Any = "\ud800" if surrogate else "x"
+    for _ in range(253 if surrogate else 254):
+        nested = {"a": nested}
+    case = {**make_case(), "extra": nested}
+    if surrogate:
+        with pytest.raises(CaseValidationError) as problems:
+            parse_case(case)
+        assert [p.code for p in problems.value.problems] == ["lone_surrogate"]
+    else:
+        with pytest.raises(CaseFormatError) as info:
+            parse_case(case)
+        assert info.value.code == "too_deep"
+        assert "254" in error_text(info.value, "en")
