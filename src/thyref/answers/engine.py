@@ -6,7 +6,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import bm25s
@@ -95,6 +95,18 @@ class Ranking:
     candidates: list[str]
     matched_words: int
     off_topic: bool
+
+    def shown(self) -> Ranking:
+        """What is shown of it: for an emergency, no topic, no related questions and a
+        declined score (a topic matched on the question's other words, "a common side
+        effect of targeted therapies" after a chest pain, would read as an answer)."""
+        if not self.emergency:
+            return self
+        return replace(self, topic=None, related=[], score=min(self.score, DECLINED_MAX))
+
+
+# a declined question's score stays below the 0.5 of a confident answer
+DECLINED_MAX = 0.499
 
 
 class AnswerEngine:
@@ -298,7 +310,7 @@ class AnswerEngine:
             or matched < self.settings.min_matched_words[anchor or "none"]
         )
         if declined:
-            score = min(score, 0.499)
+            score = min(score, DECLINED_MAX)
         top_rank = float(ranking[order[0]]) if len(order) else 0.0
         floor = top_rank * self.settings.related_min_ratio
         ranked = [self.topic_ids[i] for i in order if ranking[i] > 0 and ranking[i] >= floor]
@@ -421,7 +433,7 @@ class AnswerEngine:
     # ------------------------------------------------------------------ answers
     def ask(self, question: str, lang: Lang | None = None) -> Answer:
         """Answer one question in its language (or `lang` when given)."""
-        r = self.rank(question, lang)
+        r = self.rank(question, lang).shown()
         reminder = self.kb.messages["care_team_reminder"][r.lang]
         related_topics = [
             TopicSummary(id=t, title=self.kb.topics[t][r.lang].title) for t in r.related
@@ -437,11 +449,7 @@ class AnswerEngine:
             "care_team_reminder": reminder,
         }
         if r.emergency or r.topic is None:
-            if r.emergency:
-                # the emergency advice and the care-team reminder only: a topic matched on
-                # the question's other words ("a common side effect of targeted therapies"
-                # after a chest pain) would read as an answer to the emergency
-                common.update(related=[], related_topics=[], score=min(r.score, 0.499))
+            if r.emergency:  # the emergency advice and the care-team reminder only
                 message = reminder
             else:
                 message = f"{self.kb.messages['abstain'][r.lang]}\n\n{reminder}"

@@ -155,23 +155,19 @@ def _read_batch(path: Path, said_in: Lang | None) -> list[tuple[str, Lang | None
 def _batch(engine: AnswerEngine, path: Path, lang: Lang | None, fmt: AskFormat) -> None:
     out: list[str] = []
     for q, row_lang in _read_batch(path, lang):
-        r = engine.rank(q, row_lang or lang)
-        # an emergency is answered with the emergency advice only, as `ask` does
-        topic = None if r.emergency else r.topic
-        related = [] if r.emergency else r.related
-        score = min(r.score, 0.499) if r.emergency else r.score
+        r = engine.rank(q, row_lang or lang).shown()  # an emergency: its advice only
         if fmt is AskFormat.json:
             record = {
                 "q": q,
                 "lang": r.lang,
-                "topic": topic,
-                "related": related,
-                "score": score,
+                "topic": r.topic,
+                "related": r.related,
+                "score": r.score,
                 "emergency": r.emergency,
             }
             out.append(json.dumps(record, ensure_ascii=False))
         else:
-            out.append(f"{topic or '-'}\t{score:.3f}\t{q}")
+            out.append(f"{r.topic or '-'}\t{r.score:.3f}\t{q}")
     if out:
         sys.stdout.write("\n".join(out) + "\n")
 
