@@ -27,7 +27,7 @@ from pydantic import (
     ValidationError,
 )
 
-from thyref.domain.construct import construct
+from thyref.domain.construct import SURROGATE, construct
 from thyref.domain.fields import ISO_DATE, Flag, FrozenModel, IsoDate, items
 from thyref.domain.rules import Rules, load_rules
 from thyref.domain.scans import Scan, ScanRecord, scan_problems, with_scans
@@ -721,11 +721,10 @@ def _canonical_labs(raw: RawCase, rules: Rules) -> tuple[LabValue, ...]:
     return tuple(out)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _has_surrogate(text: str) -> bool:
-    return not text.isascii() and _SURROGATE.search(text) is not None
+    return not text.isascii() and SURROGATE.search(text) is not None
 
 
 def _check_text_and_depth(obj: dict[str, Any]) -> None:
@@ -770,13 +769,13 @@ def _surrogate_problems(obj: dict[str, Any]) -> list[Problem]:
     while stack:
         value, path = stack.pop()
         if isinstance(value, str):
-            match = _SURROGATE.search(value)
+            match = SURROGATE.search(value)
             if match:
                 problems.append(_surrogate_problem(path, match.group()))
         elif isinstance(value, dict):
             for key, child in value.items():
                 name = str(key)
-                match = _SURROGATE.search(name)
+                match = SURROGATE.search(name)
                 if match:
                     shown = ascii(name)
                     problems.append(

@@ -279,11 +279,12 @@ def _base_check(annotation: Any, origin: Any, limits: dict[str, Any]) -> Check:
     raise _Refused
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# a lone half of a UTF-16 pair (JSON can write one as "\\ud800"): never valid text
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _plain_key(key: Any) -> str:
-    if type(key) is not str or (not key.isascii() and _SURROGATE.search(key)):
+    if type(key) is not str or (not key.isascii() and SURROGATE.search(key)):
         raise _Refused
     return key
 
@@ -349,7 +350,7 @@ def _str_check(limits: dict[str, Any]) -> Check:
         if type(value) is not str:
             raise _Refused
         # a lone surrogate (half of a UTF-16 pair) is no text the validator accepts
-        if not value.isascii() and _SURROGATE.search(value):
+        if not value.isascii() and SURROGATE.search(value):
             raise _Refused
         if low is not None and len(value) < low:
             raise _Refused
