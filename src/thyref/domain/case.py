@@ -721,8 +721,6 @@ def _canonical_labs(raw: RawCase, rules: Rules) -> tuple[LabValue, ...]:
     return tuple(out)
 
 
-
-
 def _has_surrogate(text: str) -> bool:
     return not text.isascii() and SURROGATE.search(text) is not None
 
