@@ -52,9 +52,10 @@ def _markdown(lang: Lang) -> str:
     ("lang", "said"),
     [
         # the two RECIST warnings of the JSON output, said in each report (they were left
-        # out of both, while the kinetics warnings were shown)
-        ("en", ["L1", "(CR)", "(PD)"]),
-        ("fr", ["L1", "(CR)", "(PD)"]),
+        # out of both, while the kinetics warnings were shown), each response in words
+        # with its code in the report's language (French codes RC, MP on a French report)
+        ("en", ["L1", "complete response (CR)", "progression (PD)"]),
+        ("fr", ["L1", "réponse complète (RC)", "progression (MP)"]),
     ],
 )
 def test_recist_warnings_are_shown(render: Any, lang: Lang, said: list[str]) -> None:

@@ -97,11 +97,12 @@ def test_asserted_progression_says_who_reported_it() -> None:
             "Cumulative activity 22.2 GBq (600 mCi), 22 GBq threshold reached on "
             "2019-01-01; 2 lesion(s) still declared.",
         ),
-        # imaging after: its date and response (one scan: the baseline, no response)
+        # imaging after: its date and response, in words with the code beside them
+        # (the bare code "SD" was said alone)
         (
             [scan("2018-12-01", {"L1": 20}), scan("2019-08-01", {"L1": 21})],
             "Cumulative activity 22.2 GBq (600 mCi), 22 GBq threshold reached on "
-            "2019-01-01; imaging on 2019-08-01: SD, disease persists.",
+            "2019-01-01; imaging on 2019-08-01: stable disease (SD), disease persists.",
         ),
     ],
 )

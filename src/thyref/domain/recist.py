@@ -199,9 +199,10 @@ def _target_response(
     return "SD", []
 
 
-def _said(response: str) -> Phrase:
-    """A response in words with its code beside them: "complete response (CR)"."""
-    return (Term(f"board.response.{response}"), f" ({response})")
+def said(response: str) -> Phrase:
+    """A response in words with its code beside them, in the reader's language:
+    "complete response (CR)", "réponse complète (RC)"."""
+    return (Term(f"board.response.{response}"), " (", Term(f"vocab.response.{response}"), ")")
 
 
 def _responding(history: list[str]) -> bool:
@@ -242,8 +243,8 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
             warnings.append(Said("recist.small_targets", {"lesions": ", ".join(small), **sizes}))
     if baseline.assessed_response is not None:
         # a response needs an earlier examination: the baseline's is not used
-        said = {"date": baseline.date.isoformat(), "asserted": _said(baseline.assessed_response)}
-        warnings.append(Said("recist.baseline_response", said))
+        asserted = {"date": baseline.date.isoformat(), "asserted": said(baseline.assessed_response)}
+        warnings.append(Said("recist.baseline_response", asserted))
     target_set = set(targets)
     # every declared lesion that is not a target is a non-target, imaged at baseline or not
     non_targets = [lesion for lesion in case.raw.lesions if lesion.id not in target_set]
@@ -294,12 +295,12 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
             target, reasons = None, []
         overall = overall_response(target, nt, new_lesions)
         if claimed is not None and claimed != overall:
-            said = {
+            differs = {
                 "date": shot.date.isoformat(),
-                "asserted": _said(claimed),
-                "computed": _said(overall),
+                "asserted": said(claimed),
+                "computed": said(overall),
             }
-            warnings.append(Said("recist.asserted_differs", said))
+            warnings.append(Said("recist.asserted_differs", differs))
         if new_lesions:
             reasons = [*reasons, Said("recist.new_lesions")]
         if nt == "PD":

@@ -21,7 +21,7 @@ from thyref.domain.case import Case, Category, Extent, Lesion, Site
 from thyref.domain.dates import add_months
 from thyref.domain.messages import Phrase, Said, Term, has
 from thyref.domain.rai import RaiSummary
-from thyref.domain.recist import RecistResult, Timepoint
+from thyref.domain.recist import RecistResult, Timepoint, said
 from thyref.domain.rules import CriterionSpec, Definition, MissingSpec, Rules
 from thyref.domain.uptake import UptakeHistory, history
 
@@ -207,9 +207,7 @@ def _cumulative_activity(facts: Facts, spec: CriterionSpec) -> Outcome:
             "threshold_gbq": f"{rai.threshold_mbq / 1000:g}",
             "reached": reached.isoformat(),
             "latest_date": after[-1].date.isoformat() if after else "",
-            "latest_response": Term(f"vocab.response.{after[-1].overall_response}")
-            if after
-            else "",
+            "latest_response": said(after[-1].overall_response) if after else "",
             "lesions": len(case.raw.lesions),
         },
         dates=(reached,),

@@ -60,13 +60,10 @@ def _recist(a: Mapping[str, Any], t: Translator) -> Figure:
         why = "glance.recist_baseline_only" if recist.get("baseline_date") else "glance.recist_none"
         return Figure("recist", t("glance.recist"), t(why), missing=True)
     last = points[-1]
-    value = t(
-        "glance.recist_value",
-        latest=t.label("response", last.get("overall_response")),
-        date=last.get("date"),
-    )
-    best = t("glance.recist_best", best=t.label("response", recist.get("best_overall_response")))
-    return Figure("recist", t("glance.recist"), value, best)
+    value = t.response(last.get("overall_response"))
+    when = t("glance.recist_value", date=last.get("date"))
+    best = t("glance.recist_best", best=t.response(recist.get("best_overall_response")))
+    return Figure("recist", t("glance.recist"), value, f"{when} · {best}")
 
 
 def _marker(a: Mapping[str, Any], t: Translator, medullary: bool) -> Figure:

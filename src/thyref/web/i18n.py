@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from markupsafe import Markup, escape
+
 from thyref.domain.messages import Lang, catalogue, colon, keys, semicolon, text
 
 LANGS: Final = ("fr", "en")
@@ -62,6 +64,25 @@ class Translator:
         key = f"vocab.{vocabulary}.{value}"
         table = catalogue()[self.lang]
         return table[key] if key in table else str(value)
+
+    def response(self, code: object) -> str:
+        """A RECIST response in words with its code beside them: "progression (MP)";
+        "" when there is none. ``ND`` (no non-target lesion) is said in words only."""
+        if code is None or code == "":
+            return ""
+        words = self.say(f"board.response.{code}")
+        label = self.label("response", code)
+        return words if code == "ND" else f"{words} ({label})"
+
+    def response_abbr(self, code: object) -> Markup:
+        """A RECIST response code for a table cell, its words in the title (read aloud by
+        screen readers and shown on hover): ``<abbr title="progression">MP</abbr>``."""
+        if code is None or code == "":
+            return Markup("")
+        if code == "ND":
+            return escape(self.label("response", code))
+        words = self.say(f"board.response.{code}")
+        return Markup('<abbr title="{}">{}</abbr>').format(words, self.label("response", code))
 
     def options(self, vocabulary: str) -> list[tuple[str, str]]:
         """(value, word) pairs of a vocabulary, in the order of the data file.
