@@ -1014,6 +1014,49 @@ def test_case_page_shows_the_recist_warnings(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        # French: the French codes in the table, each in an abbr with its words, a legend
+        # under the table, and the best response in words with its code
+        (
+            "fr",
+            [
+                '<abbr title="progression">MP</abbr>',
+                "MP</abbr>\u00a0: progression",
+                "Meilleure réponse\u00a0: <strong>progression (MP)</strong>",
+            ],
+        ),
+        # English: the same with the international codes
+        (
+            "en",
+            [
+                '<abbr title="progression">PD</abbr>',
+                "PD</abbr>: progression",
+                "Best overall response: <strong>progression (PD)</strong>",
+            ],
+        ),
+    ],
+)
+def test_recist_codes_are_said_in_words(client: TestClient, lang: str, said: list[str]) -> None:
+    # the RECIST table showed bare codes ("MP", "PD") with no word anywhere on the page
+    case = {
+        "format": "thyref-case/1",
+        "id": "web-recist-words",
+        "diagnosis": {"histology": "papillary", "date": "2019-01-01"},
+        "lesions": [{"id": "L1", "site": "lung"}],
+        "imaging": [
+            {"date": "2020-01-10", "measurements": {"L1": 20}},
+            {"date": "2020-07-10", "measurements": {"L1": 30}},
+        ],
+    }
+    _create(client, case)
+    login(client)
+    section = _section(client.get(f"/cases/web-recist-words?lang={lang}").text, "h-recist")
+    for words in said:
+        assert words in section, (lang, words)
+
+
+@pytest.mark.parametrize(
     ("query", "page_lang", "said"),
     [
         # a French question on a page last seen in English: the whole page follows the
