@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import re
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -21,7 +24,126 @@ _BASE: dict[str, object] = {
 
 def test_french_and_english_have_the_same_keys() -> None:
     cat = catalogue()
-    assert set(cat["fr"]) == set(cat["en"])
+    assert sorted(set(cat["fr"]) - set(cat["en"])) == [], "keys without English"
+    assert sorted(set(cat["en"]) - set(cat["fr"])) == [], "keys without French"
+
+
+@pytest.mark.parametrize(
+    ("fr", "en", "lacking"),
+    [
+        # a key only in French: said missing in English
+        ('[fr]\n"a" = "un"\n"b" = "deux"\n[en]\n"a" = "one"\n', "", ["b"]),
+        # a key only in English: said missing in French
+        ('[fr]\n"a" = "un"\n[en]\n"a" = "one"\n"c" = "three"\n', "", ["c"]),
+    ],
+)
+def test_a_key_in_one_language_only_is_found(
+    monkeypatch: pytest.MonkeyPatch, fr: str, en: str, lacking: list[str]
+) -> None:
+    # the check above, run on a catalogue that lacks a key in one language, fails
+    from thyref.domain import messages
+
+    monkeypatch.setattr(messages, "catalogue", lambda: messages._merge([fr, en or "[fr]"]))
+    monkeypatch.setattr(sys.modules[__name__], "catalogue", messages.catalogue)
+    with pytest.raises(AssertionError):
+        test_french_and_english_have_the_same_keys()
+    cat = messages.catalogue()
+    assert sorted(set(cat["fr"]) ^ set(cat["en"])) == lacking
+
+
+def test_no_message_is_empty() -> None:
+    for lang, table in catalogue().items():
+        assert [k for k, v in table.items() if not v.strip()] == [], lang
+
+
+# The command line's own words (cli.*, the cohort commands' errors, the demo table):
+# French typography puts a no-break space before ":", ";", "!" and "?" (as punct.colon
+# does), so that a line never starts with the mark. Places written "path:line:" and JSON
+# shown as an example ({"q": ...}) are not sentences.
+_CLI_PREFIXES = ("cli.", "cohort.error.", "cohort.run_done", "cohort.synth_done", "demo.")
+_EXAMPLE = re.compile(r"\{\{.*?\}\}|\{path\}:\{line\}:")
+_BARE_MARK = re.compile(r"(?:^|[^\u00a0\u202f])[:;!?](?= |$)|[ ][:;!?]")
+
+
+def test_french_cli_messages_have_a_no_break_space_before_two_part_marks() -> None:
+    fr = catalogue()["fr"]
+    bad = {
+        key: value
+        for key, value in fr.items()
+        if key.startswith(_CLI_PREFIXES) and _BARE_MARK.search(_EXAMPLE.sub("", value))
+    }
+    assert bad == {}
+
+
+@pytest.mark.parametrize(
+    ("value", "bare"),
+    [
+        ("{path} : fichier introuvable", True),  # a plain space before the colon
+        ("{path}: fichier introuvable", True),  # no space at all
+        ("un autre thyref ? choisir", True),  # a plain space before "?"
+        ("{path}\u00a0: fichier introuvable", False),  # the no-break space
+        ('{path}:{line}: un objet {{"q": "..."}} est attendu', False),  # place and example
+        ("http://127.0.0.1:8000/", False),  # not a sentence mark
+    ],
+)
+def test_the_typography_check_tells_bare_marks(value: str, bare: bool) -> None:
+    assert bool(_BARE_MARK.search(_EXAMPLE.sub("", value))) is bare
+
+
+# Output calls of the command line whose argument is written in the code rather than
+# read from the catalogue: a string literal holding a word (two letters or more). The
+# version line is the one exception: `thyref --version` is read before any --lang.
+_OUTPUT_CALLS = {"echo", "write", "print", "_error", "_invalid", "getpass", "add_column"}
+_ALLOWED = {"thyref {__version__} (rules {DEFAULT_RULES})"}
+
+
+def _literal_words(node: ast.expr) -> str:
+    """The text a string argument writes itself (f-string parts outside braces)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(_literal_words(part) for part in node.values)
+    if isinstance(node, ast.BinOp):
+        return _literal_words(node.left) + _literal_words(node.right)
+    return ""
+
+
+def _hardcoded_output(source: str) -> list[str]:
+    found: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name not in _OUTPUT_CALLS:
+            continue
+        for arg in node.args:
+            # the program's name and rich's style tags ("[green]") are not words
+            words = re.sub(r"\[/?[a-z ]+\]", "", _literal_words(arg).replace("thyref", ""))
+            if re.search(r"[^\W\d_]{2}", words) and ast.unparse(arg).strip("f'\"") not in _ALLOWED:
+                found.append(f"{node.lineno}: {ast.unparse(arg)}")
+    return found
+
+
+def test_cli_output_comes_from_the_catalogue() -> None:
+    import thyref.cli
+
+    folder = Path(thyref.cli.__file__).parent
+    found = {m.name: _hardcoded_output(m.read_text(encoding="utf-8")) for m in folder.glob("*.py")}
+    assert {name: lines for name, lines in found.items() if lines} == {}
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ('typer.echo("error: the passwords differ", err=True)', 1),  # a sentence in code
+        ('typer.echo(f"Loaded {n} demo cases.")', 1),  # words around a value
+        ('sys.stderr.write(f"thyref: {said}\\n")', 0),  # the program's name and a value
+        ('typer.echo(text("cli.user.added", lang, params))', 0),  # from the catalogue
+    ],
+)
+def test_the_hardcoded_output_check_finds_sentences(source: str, found: int) -> None:
+    assert len(_hardcoded_output(source)) == found
 
 
 def test_same_placeholders_in_both_languages() -> None:

@@ -82,7 +82,7 @@ def test_batch_rejects_bad_lines(
         ([], "donner soit une question, soit --batch FICHIER"),  # nothing to answer
         (["  "], "la question est vide"),  # a blank question
         (["  ", "--lang", "en"], "the question is empty"),
-        (["--batch", "NOPE"], "nope.jsonl : fichier introuvable"),  # a batch file missing
+        (["--batch", "NOPE"], "nope.jsonl\u00a0: fichier introuvable"),  # a batch file missing
     ],
 )
 def test_ask_refuses_bad_input_in_its_language(
@@ -181,7 +181,7 @@ def test_faq_eval_prints_engine_and_baseline(app: typer.Typer, tmp_path: Path) -
     ]
     f = tmp_path / "labelled.jsonl"
     f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
-    result = runner.invoke(app, ["faq", "eval", str(f)])
+    result = runner.invoke(app, ["faq", "eval", str(f), "--lang", "en"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert "top-1" in lines[0] and "top-3" in lines[0] and "abstention" in lines[0]
@@ -214,7 +214,139 @@ def test_faq_eval_reads_emergency_probes(app: typer.Typer, tmp_path: Path) -> No
     ]
     f = tmp_path / "probes.jsonl"
     f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
-    result = runner.invoke(app, ["faq", "eval", str(f), "--split", "a"])
+    result = runner.invoke(app, ["faq", "eval", str(f), "--split", "a", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "emergency guard          1.000         0.000" in result.stdout
     assert "1 emergencies + 1 ordinary" in result.stdout
+
+
+# `thyref faq eval` answers in French by default and in English with --lang en, as every
+# command (the guide: one catalogue, French the default). Its file of labelled questions:
+# two to answer (one answered wrongly by the engine), one to decline.
+_LABELLED = [
+    {"q": "combien de cures d'iode max ?", "topic": "rai-how-many"},
+    {"q": "quel temps fera-t-il demain ?", "topic": None},
+    {"q": "what is hand-foot syndrome?", "topic": "rai-how-many"},  # a miss, on purpose
+]
+_PROBES = [
+    {"q": "je crache du sang depuis ce matin", "emergency": True},
+    {"q": "combien de cures d'iode ?", "emergency": False},
+]
+
+
+@pytest.mark.parametrize(
+    ("rows", "lang", "said"),
+    [
+        # French by default: names of rows, decimal comma, counts, a miss with the French
+        # colon (a no-break space before it)
+        (
+            _LABELLED,
+            None,
+            [
+                "moteur ",
+                "BM25 simple (témoin) ",
+                "0,500",
+                "2 question(s) avec réponse attendue + 1 à laisser sans réponse",
+                "- attendu rai-how-many, obtenu hand-foot-syndrome\u00a0: what is hand-foot",
+            ],
+        ),
+        # the same report in English
+        (
+            _LABELLED,
+            "en",
+            [
+                "engine ",
+                "plain BM25 baseline ",
+                "0.500",
+                "2 answerable + 1 to decline",
+                "- expected rai-how-many, got hand-foot-syndrome: what is hand-foot",
+            ],
+        ),
+        # emergency probes, French by default
+        (
+            _PROBES,
+            None,
+            ["détectées", "fausses alertes", "détection d'urgence", "1,000", "1 urgence(s) + 1"],
+        ),
+        # emergency probes in English
+        (_PROBES, "en", ["caught", "false alarms", "emergency guard", "1.000", "1 emergencies"]),
+    ],
+)
+def test_faq_eval_speaks_the_chosen_language(
+    app: typer.Typer,
+    tmp_path: Path,
+    rows: list[dict[str, object]],
+    lang: str | None,
+    said: list[str],
+) -> None:
+    f = tmp_path / "labelled.jsonl"
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    args = ["faq", "eval", str(f), "--show-misses", *(["--lang", lang] if lang else [])]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    for words in said:
+        assert words in result.stdout, (words, result.stdout)
+    other = ("engine", "answerable", "caught") if lang is None else ("moteur", "détectées")
+    assert not any(word in result.stdout for word in other)
+
+
+@pytest.mark.parametrize(
+    ("content", "lang", "said"),
+    [
+        # a line that is not an object {"q", "topic"}: said in French by default
+        ('{"q": 1}\n', None, 'labelled.jsonl:1: un objet {"q": "...", "topic": identifiant'),
+        ('{"q": 1}\n', "en", 'labelled.jsonl:1: expected {"q": "...", "topic": id or null}'),
+        # not JSON
+        ("not json\n", None, "labelled.jsonl:1: ce n'est pas du JSON"),
+        ("not json\n", "en", "labelled.jsonl:1: not JSON"),
+        # a topic that is not a string
+        ('{"q": "x", "topic": 3}\n', None, "labelled.jsonl:1: topic doit être un texte ou null"),
+        ('{"q": "x", "topic": 3}\n', "en", "labelled.jsonl:1: topic must be a string or null"),
+        # a probe line without its flag
+        ('{"q": "x", "emergency": "yes"}\n', None, 'un objet {"q": "...", "emergency"'),
+        (
+            '{"q": "x", "emergency": "yes"}\n',
+            "en",
+            'expected {"q": "...", "emergency": true|false}',
+        ),
+        # an unknown topic id
+        ('{"q": "x", "topic": "nope"}\n', None, "labelled.jsonl\u00a0: sujet inconnu 'nope'"),
+        ('{"q": "x", "topic": "nope"}\n', "en", "labelled.jsonl: unknown topic 'nope'"),
+        # bytes that are not UTF-8 (was a UnicodeDecodeError: "internal error", exit 1)
+        (b"\xff\xfe\n", None, "labelled.jsonl\u00a0: ce n'est pas du texte UTF-8"),
+        (b"\xff\xfe\n", "en", "labelled.jsonl: not UTF-8 text"),
+        # no such file
+        (None, None, "labelled.jsonl\u00a0: fichier introuvable"),
+        (None, "en", "labelled.jsonl: no such file"),
+    ],
+)
+def test_faq_eval_refuses_a_bad_file_in_its_language(
+    app: typer.Typer, tmp_path: Path, content: str | bytes | None, lang: str | None, said: str
+) -> None:
+    f = tmp_path / "labelled.jsonl"
+    if isinstance(content, str):
+        f.write_text(content, encoding="utf-8")
+    elif content is not None:
+        f.write_bytes(content)
+    result = runner.invoke(app, ["faq", "eval", str(f), *(["--lang", lang] if lang else [])])
+    assert result.exit_code == 2, result.output
+    assert said in result.stderr, result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("lang", "mark"),
+    [
+        (None, "\u00a0: "),  # French by default: a no-break space before the colon
+        ("en", ": "),  # English: none
+    ],
+)
+def test_faq_glossary_writes_the_colon_the_readers_way(
+    app: typer.Typer, lang: str | None, mark: str
+) -> None:
+    result = runner.invoke(app, ["faq", "glossary", *(["--lang", lang] if lang else [])])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines and all(mark in line for line in lines)
+    if lang == "en":
+        assert not any("\u00a0" in line for line in lines)

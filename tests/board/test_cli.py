@@ -63,7 +63,7 @@ def test_a_missing_decision_file_is_named_in_the_commands_language(tmp_path: Pat
     missing = str(tmp_path / "none.json")
     done = runner.invoke(app, ["letter", str(case), "--decision", missing])
     assert done.exit_code == 2
-    assert "none.json : fichier introuvable" in done.output
+    assert "none.json\u00a0: fichier introuvable" in done.output
     done = runner.invoke(app, ["letter", str(case), "--decision", missing, "--lang", "en"])
     assert "none.json: no such file" in done.output
 

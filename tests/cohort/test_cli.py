@@ -48,7 +48,7 @@ def test_synth_folder_writes_one_file_per_patient(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("fr", "none.ndjson : fichier ou dossier introuvable"),  # French by default
+        ("fr", "none.ndjson\u00a0: fichier ou dossier introuvable"),  # French by default
         ("en", "none.ndjson: no such file or folder"),
     ],
 )
@@ -70,7 +70,7 @@ def test_bad_input_is_one_line_not_a_traceback(tmp_path: Path, lang: str, said: 
         # a folder with neither case files nor FHIR NDJSON
         (["EMPTY"], "ne contient ni dossiers de patients (*.json) ni fichiers NDJSON FHIR"),
         # a day that does not exist
-        (["CASES", "--as-of", "2020-13-01"], "--as-of : '2020-13-01' n'est pas une date"),
+        (["CASES", "--as-of", "2020-13-01"], "--as-of\u00a0: '2020-13-01' n'est pas une date"),
     ],
 )
 def test_other_input_errors_are_said_in_french(tmp_path: Path, args: list[str], said: str) -> None:

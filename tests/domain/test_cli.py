@@ -136,6 +136,11 @@ def _results() -> dict[str, Result]:
         "validate-ok": (["validate", valid], None, None),
         "validate-bad": (["validate", invalid], None, None),
         "rules-piped": (["rules"], None, None),
+        "rules-piped-en": (["rules", "--lang", "en"], None, None),
+        "rules-no-raw": (["rules", "--definition", "ata-2015"], None, None),
+        "rules-no-raw-en": (["rules", "--definition", "ata-2015", "-l", "en"], None, None),
+        "fhir-import-de": (["fhir", "import", valid, "--lang", "de"], None, None),
+        "fhir-export-de": (["fhir", "export", valid, "--lang", "de"], None, None),
         "definition-ata": (
             ["assess", valid, "--format", "json", "--definition", "ata-2015"],
             None,
@@ -160,6 +165,12 @@ def _results() -> dict[str, Result]:
     with ThreadPoolExecutor(max_workers=4) as pool:
         futures = {k: pool.submit(_call, *v) for k, v in calls.items()}
         return {k: f.result() for k, f in futures.items()}
+
+
+def _not_fhir() -> Exception:
+    from thyref.errors import CaseFormatError
+
+    return CaseFormatError("not FHIR", "not_fhir")
 
 
 def _no_traceback(p: Result) -> None:
@@ -245,12 +256,12 @@ def test_unreadable_input_is_one_line(name: str) -> None:
     ("name", "said"),
     [
         # French is the default: the reason is said in French, with the place of the fault
-        ("missing-file", "nope.json : fichier introuvable"),
+        ("missing-file", "nope.json\u00a0: fichier introuvable"),
         ("truncated", "n'est pas du JSON valide (ligne 1, colonne 12)"),
         ("array", "un dossier doit être un objet JSON"),
         ("big", "fichier trop volumineux (5 Mo au plus)"),
-        ("folder", "est un dossier ; un fichier JSON est attendu"),
-        ("definition-unknown", "définition inconnue 'ata-2025' ; définitions connues :"),
+        ("folder", "est un dossier\u00a0; un fichier JSON est attendu"),
+        ("definition-unknown", "définition inconnue 'ata-2025'\u00a0; définitions connues\u00a0:"),
         # --lang en: the same reasons in English
         ("missing-file-en", "nope.json: no such file"),
         ("truncated-en", "not valid JSON (line 1, column 12)"),
@@ -380,3 +391,81 @@ def test_a_closed_output_pipe_is_no_traceback(tmp_path: pathlib.Path, args: list
         os.close(write)
     said = done.stderr.decode()
     assert "Traceback" not in said and "BrokenPipe" not in said and "internal" not in said, said
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        # French by default: the refusal, and the table's column names
+        ("rules-no-raw", "thyref: --definition s'emploie avec --raw"),
+        ("rules-piped", "réglage"),
+        # English with --lang en
+        ("rules-no-raw-en", "thyref: --definition goes with --raw"),
+        ("rules-piped-en", "setting"),
+    ],
+)
+def test_rules_speaks_the_chosen_language(name: str, said: str) -> None:
+    p = _results()[name]
+    assert said in p.stdout + p.stderr, (p.stdout[:300], p.stderr)
+    assert p.returncode == (2 if "no-raw" in name else 0)
+    other = "setting" if name.endswith(("raw", "piped")) else "réglage"
+    assert other not in p.stdout
+    _no_traceback(p)
+
+
+@pytest.mark.parametrize("name", ["fhir-import-de", "fhir-export-de"])
+def test_fhir_refuses_a_language_it_does_not_speak(name: str) -> None:
+    # --lang takes fr or en, as every other command (was: any value, read as French)
+    p = _results()[name]
+    assert p.returncode == 2
+    assert "--lang" in p.stderr
+    assert p.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "error", "said"),
+    [
+        # French by default, a no-break space before the colon
+        (
+            ["assess", "c.json"],
+            RuntimeError("boom"),
+            "thyref: erreur interne\u00a0: RuntimeError: boom",
+        ),
+        # the language asked for, in each spelling of the option
+        (
+            ["assess", "c.json", "--lang", "en"],
+            RuntimeError("boom"),
+            "thyref: internal error: RuntimeError: boom",
+        ),
+        (["demo", "-l", "en"], RuntimeError("boom"), "thyref: internal error: RuntimeError: boom"),
+        (
+            ["rules", "--lang=en"],
+            RuntimeError("boom"),
+            "thyref: internal error: RuntimeError: boom",
+        ),
+        # "en" that is not the value of --lang leaves French
+        (["ask", "en"], RuntimeError("boom"), "thyref: erreur interne\u00a0: RuntimeError: boom"),
+        # a thyref error with a catalogue code: its sentence in the language asked for
+        (["assess", "c.json"], _not_fhir(), "thyref: ce n'est pas du FHIR"),
+        (["assess", "c.json", "-l", "en"], _not_fhir(), "thyref: not FHIR: a Bundle"),
+    ],
+)
+def test_last_resort_errors_speak_the_chosen_language(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    error: Exception,
+    said: str,
+) -> None:
+    from thyref.cli import app as cli
+
+    def fail() -> None:
+        raise error
+
+    monkeypatch.setattr(cli, "app", fail)
+    monkeypatch.setattr("sys.argv", ["thyref", *argv])
+    with pytest.raises(SystemExit) as stopped:
+        cli.run()
+    assert stopped.value.code == 1
+    err = capsys.readouterr().err
+    assert err.startswith(said) and err.count("\n") == 1, err  # one line

@@ -129,11 +129,15 @@ def test_every_cohort_code_is_said_in_both_languages(code: str, lang: str) -> No
     [
         # missing, a folder, or the system's own reason (a file the user may not read: was
         # "internal error: PermissionError" from `thyref assess`)
-        (FileNotFoundError(2, "No such file"), "c.json : fichier introuvable", "c.json: no such"),
+        (
+            FileNotFoundError(2, "No such file"),
+            "c.json\u00a0: fichier introuvable",
+            "c.json: no such",
+        ),
         (IsADirectoryError(21, "Is a dir"), "c.json est un dossier", "c.json is a folder"),
         (
             PermissionError(13, "Permission denied"),
-            "c.json : lecture impossible (Permission denied)",
+            "c.json\u00a0: lecture impossible (Permission denied)",
             "c.json: cannot read (Permission denied)",
         ),
     ],

@@ -56,7 +56,7 @@ def test_import_says_why_in_french_by_default(tmp_path: Path) -> None:
     done = runner.invoke(app, ["fhir", "import", _write(tmp_path, "b.json", bundle)])
     assert done.exit_code == 0
     last = len(bundle["entry"]) - 1
-    assert "1 élément(s) FHIR non utilisé(s) :" in done.stderr
+    assert "1 élément(s) FHIR non utilisé(s)\u00a0:" in done.stderr
     said = f"Bundle.entry[{last}].resource(Encounter/e1): ressource Encounter : type non exploité"
     assert said in done.stderr
     assert "not used by thyref" not in done.stderr
@@ -140,12 +140,12 @@ def _with_a_note_and_an_unused_item() -> dict[str, Any]:
         # the notes follow the unused list, in the reader's language
         (["fhir", "import"], "en", "1 note(s) on FHIR items used:",
          "body site without a code: site taken as 'other'"),
-        (["fhir", "import"], "fr", "1 remarque(s) sur des éléments FHIR utilisés :",
+        (["fhir", "import"], "fr", "1 remarque(s) sur des éléments FHIR utilisés\u00a0:",
          "localisation sans code : site classé « autre »"),
         # assess of a Bundle says them too
         (["assess"], "en", "1 note(s) on FHIR items used:",
          "body site without a code: site taken as 'other'"),
-        (["assess"], "fr", "1 remarque(s) sur des éléments FHIR utilisés :",
+        (["assess"], "fr", "1 remarque(s) sur des éléments FHIR utilisés\u00a0:",
          "localisation sans code : site classé « autre »"),
     ],
 )  # fmt: skip

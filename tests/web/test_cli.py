@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import getpass
+import socket
 from pathlib import Path
+from typing import Any
 
+import pytest
 import typer
+import uvicorn
 from typer.testing import CliRunner
 
+from ports import free_port
 from thyref.cli.web_commands import register
 from thyref.storage import Database
 from thyref.storage import repository as repo
@@ -31,7 +37,7 @@ def test_user_add(tmp_path: Path) -> None:
     args = ["user", "add", "carol", "--centre", "Nantes", "--role", "admin", "--database", url]
     result = runner.invoke(_app(), [*args, "--password", "s3cret-enough"])
     assert result.exit_code == 0, result.output
-    again = runner.invoke(_app(), [*args, "--password", "s3cret-enough"])
+    again = runner.invoke(_app(), [*args, "--password", "s3cret-enough", "--lang", "en"])
     assert again.exit_code == 1 and "already exists" in again.output
     bad_role = runner.invoke(
         _app(),
@@ -57,7 +63,7 @@ def test_user_add(tmp_path: Path) -> None:
     generated = runner.invoke(
         _app(), ["user", "add", "erin", "--centre", "Nantes", "--generate", "--database", url]
     )
-    assert generated.exit_code == 0 and "Password: " in generated.output
+    assert generated.exit_code == 0 and "Mot de passe\u00a0: " in generated.output
     db = Database(url)
     with db.session() as session:
         found = repo.find_user(session, "carol")
@@ -82,3 +88,154 @@ def test_demo_setup_loads_cases_once_and_renews_the_password(tmp_path: Path) -> 
         assert found is not None and verify_password(found[1], second.password)
         assert len(repo.list_cases(session, found[0])) == first.cases_loaded
     db.dispose()
+
+
+# Every command answers in French by default and in English with --lang en (the guide:
+# one catalogue, French the default, a no-break space before ":" in French).
+@pytest.mark.parametrize(
+    ("args", "status", "said"),
+    [
+        # added: the role code beside the words
+        ([], 0, "Utilisateur 'carol' (rôle admin) ajouté au centre 'Nantes'."),
+        (["--lang", "en"], 0, "User 'carol' (admin) added to centre 'Nantes'."),
+        # the same name again
+        (["@again"], 1, "thyref: l'utilisateur 'carol' existe déjà"),
+        (["@again", "--lang", "en"], 1, "thyref: user 'carol' already exists"),
+        # a role that is neither clinician nor admin
+        (["--role", "boss"], 2, "thyref: --role doit valoir clinician ou admin"),
+        (["--role", "boss", "-l", "en"], 2, "thyref: --role must be clinician or admin"),
+        # a password under 8 characters
+        (["--password", "short"], 2, "thyref: le mot de passe doit compter au moins 8 caractères"),
+        (
+            ["--password", "short", "-l", "en"],
+            2,
+            "thyref: the password needs at least 8 characters",
+        ),
+        # a name of 65 characters
+        (["@long"], 2, "thyref: l'identifiant doit compter de 1 à 64 caractères"),
+        (["@long", "--lang", "en"], 2, "thyref: the username must have 1 to 64 characters"),
+        # a generated password, printed with its label
+        (["--generate"], 0, "Mot de passe\u00a0: "),
+        (["--generate", "--lang", "en"], 0, "Password: "),
+    ],
+)
+def test_user_add_speaks_the_chosen_language(
+    tmp_path: Path, args: list[str], status: int, said: str
+) -> None:
+    url = f"sqlite:///{tmp_path / 'u.db'}"
+    runner = CliRunner()
+    name = "c" * 65 if "@long" in args else "carol"
+    base = ["user", "add", name, "--centre", "Nantes", "--role", "admin", "--database", url]
+    if "@again" in args:
+        assert runner.invoke(_app(), [*base, "--password", "long-enough"]).exit_code == 0
+    options = [a for a in args if not a.startswith("@")]
+    if "--password" not in options and "--generate" not in options:
+        options += ["--password", "long-enough"]
+    result = runner.invoke(_app(), [*base, *options])
+    assert result.exit_code == status, result.output
+    assert said in result.output, result.output
+    # one language per answer: no word of the other one
+    english = "--lang" in args or "-l" in args
+    other = ("User ", "Password", "must", "needs") if not english else ("Utilisateur", "Mot de")
+    assert not any(word in result.output for word in other), result.output
+
+
+@pytest.mark.parametrize(
+    ("lang", "prompts", "said"),
+    [
+        # French by default: both prompts, then the refusal
+        (
+            None,
+            ["Mot de passe\u00a0: ", "Confirmer le mot de passe\u00a0: "],
+            "thyref: les deux mots de passe ne sont pas identiques",
+        ),
+        ("en", ["Password: ", "Again: "], "thyref: the passwords differ"),  # English
+    ],
+)
+def test_user_add_prompts_in_the_chosen_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str | None, prompts: list[str], said: str
+) -> None:
+    asked: list[str] = []
+
+    def fake_getpass(prompt: str = "") -> str:
+        asked.append(prompt)
+        return f"password-{len(asked)}"  # two different answers
+
+    monkeypatch.setattr(getpass, "getpass", fake_getpass)
+    url = f"sqlite:///{tmp_path / 'u.db'}"
+    args = ["user", "add", "dan", "--centre", "X", "--database", url]
+    result = CliRunner().invoke(_app(), [*args, *(["--lang", lang] if lang else [])])
+    assert result.exit_code == 2
+    assert asked == prompts
+    assert said in result.output
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        # French by default
+        (
+            None,
+            [
+                "dossiers de démonstration chargés.",
+                "Compte clinicien de démonstration\u00a0: identifiant 'demo', mot de passe '",
+                "thyref à l'adresse http://127.0.0.1:{port}/ (page patient\u00a0: /patient, "
+                "API\u00a0: /api/v1/docs)",
+            ],
+        ),
+        # English with --lang en
+        (
+            "en",
+            [
+                "Loaded ",
+                "Demo clinician account: username 'demo', password '",
+                "thyref on http://127.0.0.1:{port}/ (patient page: /patient, API: /api/v1/docs)",
+            ],
+        ),
+    ],
+)
+def test_serve_speaks_the_chosen_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str | None, said: list[str]
+) -> None:
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: None)  # not actually served
+    monkeypatch.delenv("THYREF_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)  # the default database: ./var/thyref.db, demo on
+    port = free_port()
+    args = ["serve", "--port", str(port), "--workers", "1", *(["--lang", lang] if lang else [])]
+    result = CliRunner().invoke(_app(), args)
+    assert result.exit_code == 0, result.output
+    for words in said:
+        assert words.format(port=port) in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        # French by default, a no-break space before ":" and "?"
+        (
+            None,
+            "thyref: impossible d'écouter sur 127.0.0.1:{port}\u00a0: le port est déjà pris "
+            "(un autre thyref\u00a0? en choisir un autre avec --port)",
+        ),
+        (
+            "en",
+            "thyref: cannot listen on 127.0.0.1:{port}: the port is already in use "
+            "(another thyref? choose one with --port)",
+        ),
+    ],
+)
+def test_serve_says_a_busy_port_in_the_chosen_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str | None, said: str
+) -> None:
+    served: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append(app))
+    monkeypatch.setenv("THYREF_DATABASE_URL", f"sqlite:///{tmp_path / 'b.db'}")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        args = ["serve", "--host", "127.0.0.1", "--port", str(port), "--no-demo"]
+        result = CliRunner().invoke(_app(), [*args, *(["--lang", lang] if lang else [])])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [said.format(port=port)]
+    assert result.stdout == "" and served == []

@@ -161,10 +161,11 @@ def test_a_busy_port_is_one_clear_line(tmp_path: Path) -> None:
             timeout=120,
         )
     assert result.returncode == 1
-    assert "thyref on http" not in result.stdout
+    assert "http://" not in result.stdout  # nothing said as if it were serving
+    # French by default (English with --lang en: tests/web/test_cli.py)
     assert result.stderr.strip().splitlines() == [
-        f"error: cannot listen on 127.0.0.1:{port}: the port is already in use "
-        "(another thyref? choose one with --port)"
+        f"thyref: impossible d'écouter sur 127.0.0.1:{port}\u00a0: le port est déjà pris "
+        "(un autre thyref\u00a0? en choisir un autre avec --port)"
     ]
 
 

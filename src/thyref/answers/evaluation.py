@@ -37,7 +37,16 @@ class EvalReport:
 
 
 class LabelError(ValueError):
-    """A labelled-questions file line is not valid."""
+    """A labelled-questions file line is not valid.
+
+    ``str()`` is the English message; ``code`` names its sentence in the catalogue
+    (``cli.label.<code>``) and ``params`` the values it quotes (path and line), so that
+    the command says it in the reader's language."""
+
+    def __init__(self, message: str, code: str, path: Path, line: int) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = {"path": str(path), "line": line}
 
 
 def _objects(path: Path, split: str | None) -> list[tuple[int, dict[str, object]]]:
@@ -48,9 +57,9 @@ def _objects(path: Path, split: str | None) -> list[tuple[int, dict[str, object]
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise LabelError(f"{path}:{n}: not JSON ({exc.msg})") from exc
+            raise LabelError(f"{path}:{n}: not JSON ({exc.msg})", "not_json", path, n) from exc
         if not isinstance(obj, dict):
-            raise LabelError(f"{path}:{n}: expected a JSON object")
+            raise LabelError(f"{path}:{n}: expected a JSON object", "not_object", path, n)
         if split is not None and obj.get("split") != split:
             continue
         out.append((n, obj))
@@ -69,10 +78,11 @@ def read_labelled(path: Path, split: str | None = None) -> list[Labelled]:
     rows: list[Labelled] = []
     for n, obj in _objects(path, split):
         if not isinstance(obj.get("q"), str) or "topic" not in obj:
-            raise LabelError(f'{path}:{n}: expected {{"q": "...", "topic": id or null}}')
+            message = f'{path}:{n}: expected {{"q": "...", "topic": id or null}}'
+            raise LabelError(message, "not_labelled", path, n)
         topic = obj["topic"]
         if topic is not None and not isinstance(topic, str):
-            raise LabelError(f"{path}:{n}: topic must be a string or null")
+            raise LabelError(f"{path}:{n}: topic must be a string or null", "bad_topic", path, n)
         rows.append(Labelled(str(obj["q"]), topic))
     return rows
 
@@ -100,7 +110,8 @@ def read_probes(path: Path, split: str | None = None) -> list[Probe]:
     rows: list[Probe] = []
     for n, obj in _objects(path, split):
         if not isinstance(obj.get("q"), str) or not isinstance(obj.get("emergency"), bool):
-            raise LabelError(f'{path}:{n}: expected {{"q": "...", "emergency": true|false}}')
+            message = f'{path}:{n}: expected {{"q": "...", "emergency": true|false}}'
+            raise LabelError(message, "not_probe", path, n)
         rows.append(Probe(str(obj["q"]), bool(obj["emergency"])))
     return rows
 

@@ -16,6 +16,7 @@ import typer
 
 from thyref import __version__
 from thyref.cli import ask_commands, board_commands, cohort_commands, fhir_commands, web_commands
+from thyref.cli.language import Language, lang_of
 from thyref.cli.main import _console
 from thyref.domain import assess, load_case, parse_case
 from thyref.domain.case import MAX_BYTES
@@ -64,11 +65,6 @@ class OutputFormat(StrEnum):
     json = "json"
     text = "text"
     markdown = "markdown"
-
-
-class Language(StrEnum):
-    fr = "fr"
-    en = "en"
 
 
 def _version(value: bool) -> None:
@@ -163,7 +159,7 @@ def assess_cmd(
     ] = DEFAULT_RULES,
 ) -> None:
     """Assess a case: refractoriness, RECIST 1.1, kinetics, I-131 activity, options."""
-    language: Lang = "en" if lang is Language.en else "fr"
+    language = lang_of(lang)
     if definition not in definition_ids():
         _unknown_definition(definition, language)
     data, source = _read(path, language)
@@ -192,7 +188,7 @@ def validate(
     ),
 ) -> None:
     """Check a case against the thyref-case/1 format; list every problem with its path."""
-    language: Lang = "en" if lang is Language.en else "fr"
+    language = lang_of(lang)
     data, source = _read(path, language)
     try:
         case = load_case(data)
@@ -226,26 +222,27 @@ def rules(
     ] = None,
 ) -> None:
     """Print the rule set in force: thresholds, windows, drug lists and sources."""
+    language = lang_of(lang)
     if definition is not None:
         if definition not in definition_ids():
-            _unknown_definition(definition, "en" if lang is Language.en else "fr")
+            _unknown_definition(definition, language)
         if not raw:
-            _error("thyref: --definition goes with --raw (`thyref rules --explain` shows them all)")
+            _error("thyref: " + text("cli.rules.definition_needs_raw", language))
             raise typer.Exit(EXIT_INVALID)
     if raw:
         sys.stdout.write(rules_text(definition or DEFAULT_RULES))
         return
     if explain:
-        _explain("en" if lang is Language.en else "fr")
+        _explain(language)
         return
     from rich.table import Table
 
     r = load_rules()
     table = Table(title=f"{r.id}: {r.title}", title_justify="left")
     # names and codes are never cut mid-word: they do not wrap; values wrap between words
-    table.add_column("section", no_wrap=True)
-    table.add_column("setting", no_wrap=True)
-    table.add_column("value")
+    table.add_column(text("cli.rules.section", language), no_wrap=True)
+    table.add_column(text("cli.rules.setting", language), no_wrap=True)
+    table.add_column(text("cli.rules.value", language))
     for section in ("refractoriness", "recist", "kinetics", "options"):
         block = getattr(r, section).model_dump()
         for key, value in block.items():
@@ -255,7 +252,8 @@ def rules(
             else:
                 table.add_row(section, key, _show(value))
     for row in r.targeted:
-        where = f" in {', '.join(row.histologies)}" if row.histologies else ""
+        where = ", ".join(row.histologies)
+        where = text("cli.rules.targeted_in", language, {"histologies": where}) if where else ""
         kind = f" {row.kind}" if row.kind else ""
         alteration = "" if row.alteration == "*" else f" {row.alteration}"
         table.add_row(
@@ -278,7 +276,7 @@ def _explain(lang: Lang) -> None:
 
     r = load_rules()
     table = Table(title=f"{r.id}", title_justify="left", show_lines=True)
-    for column in ("id", "rule" if lang == "en" else "règle", "sources"):
+    for column in ("id", text("cli.rules.rule", lang), "sources"):
         table.add_column(column, no_wrap=column == "id")
     for criterion, sources in r.refractoriness.criteria.items():
         table.add_row(criterion, rule_text(criterion, lang, r), ", ".join(sources))
@@ -299,7 +297,7 @@ def _explain_definitions(lang: Lang) -> None:
         table = Table(
             title=f"{d.id}: {d.title}", caption=d.checked, title_justify="left", show_lines=True
         )
-        for column in ("id", "rule" if lang == "en" else "règle", "sources"):
+        for column in ("id", text("cli.rules.rule", lang), "sources"):
             table.add_column(column, overflow="fold")
         for scope in d.scope:
             if not scope.applies:
@@ -327,7 +325,7 @@ def demo(
 
     from thyref.demo import demo_cases
 
-    language: Lang = "en" if lang is Language.en else "fr"
+    language = lang_of(lang)
     table = Table(title=text("demo.title", language), title_justify="left", show_lines=True)
     # Codes (case ids, criteria, options) are never cut mid-word: one per line, no wrapping.
     for key in ("case", "status", "criteria", "recist", "gbq", "options"):
@@ -361,15 +359,28 @@ board_commands.register(app)
 cohort_commands.register(app)
 
 
+def asked_lang(argv: list[str]) -> Lang:
+    """The language the command line asks for (``--lang en``, ``-l en``, ``--lang=en``),
+    French otherwise: what ``run`` says after a command gave up is said in it."""
+    for i, token in enumerate(argv):
+        if token in ("--lang", "-l") and argv[i + 1 : i + 2] == ["en"]:
+            return "en"
+        if token in ("--lang=en", "-len"):
+            return "en"
+    return "fr"
+
+
 def run() -> None:
-    """Console entry point: maps unexpected errors to exit 1 without a traceback."""
+    """Console entry point: maps unexpected errors to exit 1 without a traceback, said in
+    the language the command was asked for."""
     try:
         app()
     except (RulesError, ThyrefError) as exc:
-        _error(f"thyref: {exc}")
+        _error(f"thyref: {error_text(exc, asked_lang(sys.argv[1:]))}")
         sys.exit(EXIT_INTERNAL)
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # last resort: never a traceback for the user
-        _error(f"thyref: internal error: {type(exc).__name__}: {exc}")
+        said = {"error": f"{type(exc).__name__}: {exc}"}
+        _error("thyref: " + text("cli.internal_error", asked_lang(sys.argv[1:]), said))
         sys.exit(EXIT_INTERNAL)

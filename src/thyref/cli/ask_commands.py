@@ -6,6 +6,7 @@ import io
 import json
 import re
 import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, NoReturn
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from thyref.answers import Answer, AnswerEngine
-    from thyref.answers.evaluation import EvalReport
 
 Lang = Literal["fr", "en"]
 
@@ -33,15 +33,6 @@ class AskLang(StrEnum):
 class AskFormat(StrEnum):
     text = "text"
     json = "json"
-
-
-_LABELS: dict[str, dict[Lang, str]] = {
-    "sources": {"fr": "Sources", "en": "Sources"},
-    "reviewed": {"fr": "relu le", "en": "reviewed"},
-    "glossary": {"fr": "Glossaire", "en": "Glossary"},
-    "related": {"fr": "Questions proches", "en": "Related questions"},
-    "emergency": {"fr": "URGENCE", "en": "EMERGENCY"},
-}
 
 
 def _invalid(message: str) -> NoReturn:
@@ -71,27 +62,31 @@ def _renderables(answer: Answer) -> list[RenderableType]:
     from thyref.domain.messages import text
 
     lang = answer.lang
+
+    def label(name: str) -> str:  # the words around the answer, in its language
+        return text(f"cli.ask.{name}", lang)
+
     colon = text("punct.colon", lang)
     parts: list[RenderableType] = []
     if answer.emergency and answer.emergency_message:
-        label = f"!! {_LABELS['emergency'][lang]} !! "
-        parts.append(Text(label + answer.emergency_message, style="bold red"))
+        warning = f"!! {label('emergency')} !! "
+        parts.append(Text(warning + answer.emergency_message, style="bold red"))
     if answer.topic is None:
         parts.append(Markdown(answer.message or answer.care_team_reminder))
     else:
         parts.append(Text(answer.title or "", style="bold underline"))
         parts.append(Markdown(answer.body_markdown or ""))
         sources = (
-            f"{_LABELS['sources'][lang]}{colon}{', '.join(answer.sources)} "
-            f"({_LABELS['reviewed'][lang]} {answer.review_date})"
+            f"{label('sources')}{colon}{', '.join(answer.sources)} "
+            f"({label('reviewed')} {answer.review_date})"
         )
         parts.append(Text(sources, style="dim"))
         if answer.glossary:
-            parts.append(Text(_LABELS["glossary"][lang], style="bold"))
+            parts.append(Text(label("glossary"), style="bold"))
             lines = [f"- **{g.term}**{colon}{g.definition}" for g in answer.glossary]
             parts.append(Markdown("\n".join(lines)))
     if answer.related_topics:
-        parts.append(Text(_LABELS["related"][lang], style="bold"))
+        parts.append(Text(label("related"), style="bold"))
         lines = [f"- {t.title} [{t.id}]" for t in answer.related_topics]
         parts.append(Markdown("\n".join(lines)))
     return parts
@@ -172,8 +167,30 @@ def _batch(engine: AnswerEngine, path: Path, lang: Lang | None, fmt: AskFormat) 
         sys.stdout.write("\n".join(out) + "\n")
 
 
-def _report_line(name: str, rep: EvalReport) -> str:
-    return f"{name:<22}{rep.top1:>8.3f}{rep.top3:>8.3f}{rep.abstention:>12.3f}"
+def _score_table(
+    columns: tuple[tuple[str, int], ...],
+    rows: Sequence[tuple[str, Sequence[float]]],
+    lang: Lang,
+) -> list[str]:
+    """Scores of ``thyref faq eval`` as aligned lines: a header of column names, then one
+    line per row (its name, then each score to 3 decimals, with the reader's decimal
+    mark). Names come from the catalogue (``cli.faq.<key>``); a column is as wide as
+    given, or wider when its name needs it."""
+    from thyref.domain.messages import text
+
+    heads = [text(f"cli.faq.{key}", lang) for key, _ in columns]
+    widths = [max(width, len(head) + 2) for (_, width), head in zip(columns, heads, strict=True)]
+    names = [text(f"cli.faq.{key}", lang) for key, _ in rows]
+    first = max(22, *(len(name) + 2 for name in names))
+    lines = ["".ljust(first) + "".join(h.rjust(w) for h, w in zip(heads, widths, strict=True))]
+    for name, (_, scores) in zip(names, rows, strict=True):
+        cells = [f"{score:.3f}" for score in scores]
+        if lang == "fr":
+            cells = [cell.replace(".", ",") for cell in cells]
+        lines.append(
+            name.ljust(first) + "".join(c.rjust(w) for c, w in zip(cells, widths, strict=True))
+        )
+    return lines
 
 
 def register(app: typer.Typer) -> None:
@@ -196,7 +213,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         lang: Annotated[
             AskLang | None,
-            typer.Option("--lang", help="Answer language (default: the question's)."),
+            typer.Option("--lang", "-l", help="Answer language (default: the question's)."),
         ] = None,
         fmt: Annotated[AskFormat, typer.Option("--format", help="Output format.")] = (
             AskFormat.text
@@ -250,6 +267,9 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--split", help='Only the lines whose "split" is this (tune, holdout).'),
         ] = None,
+        lang: Annotated[
+            AskLang, typer.Option("--lang", "-l", help="Language of the report: fr or en.")
+        ] = AskLang.fr,
     ) -> None:
         from thyref.answers import AnswerEngine
         from thyref.answers.baseline import PlainBM25
@@ -262,43 +282,60 @@ def register(app: typer.Typer) -> None:
             read_labelled,
             read_probes,
         )
+        from thyref.domain.messages import text
+
+        language = _lang(lang) or "fr"
+
+        def say(key: str, **params: object) -> str:
+            return text(f"cli.faq.{key}", language, params or None)
 
         try:
             if is_probe_file(file):
                 probes = read_probes(file, split)
                 guard = AnswerEngine.default().guard
                 rep = evaluate_guard(probes, guard.is_emergency)
-                typer.echo(f"{'':<22}{'caught':>8}{'false alarms':>14}")
-                typer.echo(f"{'emergency guard':<22}{rep.caught:>8.3f}{rep.false_alarms:>14.3f}")
-                typer.echo(f"{rep.n_emergency} emergencies + {rep.n_ordinary} ordinary")
+                scores = [("guard", (rep.caught, rep.false_alarms))]
+                for line in _score_table((("caught", 8), ("false_alarms", 14)), scores, language):
+                    typer.echo(line)
+                typer.echo(
+                    say("guard_counts", emergencies=rep.n_emergency, ordinary=rep.n_ordinary)
+                )
                 if show_misses:
                     for q, want in rep.misses:
-                        typer.echo(f"- expected {'emergency' if want else 'ordinary'}: {q}")
+                        typer.echo(say("missed_emergency" if want else "missed_ordinary", q=q))
                 return
             rows = read_labelled(file, split)
         except OSError as exc:
-            _invalid(f"{file}: cannot read ({exc.strerror})")
+            from thyref.cli.app import unreadable
+
+            _invalid(unreadable(file, exc, language))
+        except UnicodeDecodeError:
+            _refuse("cli.batch.not_utf8", language, path=file)
         except LabelError as exc:
-            _invalid(str(exc))
+            _invalid(text(f"cli.label.{exc.code}", language, exc.params))
         engine = AnswerEngine.default()
         known = set(engine.topic_ids)
         for row in rows:
             if row.topic is not None and row.topic not in known:
-                _invalid(f"{file}: unknown topic {row.topic!r}")
+                _invalid(say("unknown_topic", path=file, topic=repr(row.topic)))
         baseline = PlainBM25(engine.kb, engine.settings.baseline_threshold)
         ours = evaluate(rows, engine_predictor(engine))
         plain = evaluate(rows, lambda q: baseline.predict(q)[:2])
-        typer.echo(f"{'':<22}{'top-1':>8}{'top-3':>8}{'abstention':>12}")
-        typer.echo(_report_line("engine", ours))
-        typer.echo(_report_line("plain BM25 baseline", plain))
-        typer.echo(f"{ours.n_answerable} answerable + {ours.n_decline} to decline")
+        columns = (("top1", 8), ("top3", 8), ("abstention", 12))
+        table = [
+            ("engine", (ours.top1, ours.top3, ours.abstention)),
+            ("baseline", (plain.top1, plain.top3, plain.abstention)),
+        ]
+        for line in _score_table(columns, table, language):
+            typer.echo(line)
+        typer.echo(say("counts", answerable=ours.n_answerable, decline=ours.n_decline))
         if show_misses:
             for q, expected, got in ours.misses:
-                typer.echo(f"- expected {expected or 'null'}, got {got or 'null'}: {q}")
+                typer.echo(say("miss", expected=expected or "null", got=got or "null", q=q))
 
     @faq.command("topics", help="List the topics (id and title).")
     def faq_topics(
-        lang: Annotated[AskLang, typer.Option("--lang", help="Title language.")] = AskLang.fr,
+        lang: Annotated[AskLang, typer.Option("--lang", "-l", help="Title language.")] = AskLang.fr,
     ) -> None:
         from thyref.answers import AnswerEngine
 
@@ -307,11 +344,13 @@ def register(app: typer.Typer) -> None:
 
     @faq.command("glossary", help="Print the glossary.")
     def faq_glossary(
-        lang: Annotated[AskLang, typer.Option("--lang", help="Language.")] = AskLang.fr,
+        lang: Annotated[AskLang, typer.Option("--lang", "-l", help="Language.")] = AskLang.fr,
     ) -> None:
         from thyref.answers import AnswerEngine
+        from thyref.domain.messages import colon
 
-        for g in AnswerEngine.default().glossary(_lang(lang) or "fr"):
-            typer.echo(f"{g.term}: {g.definition}")
+        language = _lang(lang) or "fr"
+        for g in AnswerEngine.default().glossary(language):
+            typer.echo(f"{g.term}{colon(language)} {g.definition}")
 
     app.add_typer(faq, name="faq")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from thyref.cli.language import Language, lang_of
 from thyref.errors import CaseFormatError, CaseValidationError
 
 if TYPE_CHECKING:
@@ -24,11 +25,6 @@ if TYPE_CHECKING:
 class SheetFormat(StrEnum):
     pdf = "pdf"
     html = "html"
-
-
-class Language(StrEnum):
-    fr = "fr"
-    en = "en"
 
 
 def register(app: typer.Typer) -> None:
@@ -115,7 +111,7 @@ def sheet(
     from thyref.board.sheet import build_sheet, render_html, render_pdf
     from thyref.domain.messages import text
 
-    language: Lang = "en" if lang is Language.en else "fr"
+    language = lang_of(lang)
     if fmt is SheetFormat.pdf and output is None and sys.stdout.isatty():
         sys.stderr.write(f"thyref: {text('cli.pdf_needs_output', language)}\n")
         raise typer.Exit(2)
@@ -140,7 +136,7 @@ def letter(
     """The letter to the patient after the board, in plain words (one page)."""
     from thyref.board.letter import build_letter, render_letter_pdf, render_letter_text
 
-    language: Lang = "en" if lang is Language.en else "fr"
+    language = lang_of(lang)
     case, assessment = _case_and_assessment(path, language)
     chosen = _decision(decision, assessment, language)
     content = build_letter(case, assessment, language, decision=chosen)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from thyref.cli.language import Language, lang_of
 from thyref.domain.messages import Lang, error_text, number, text, whole
 
 if TYPE_CHECKING:
@@ -40,19 +41,10 @@ class SummaryFormat(StrEnum):
     html = "html"
 
 
-class Language(StrEnum):
-    fr = "fr"
-    en = "en"
-
-
 def register(app: typer.Typer) -> None:
     """Add `synth` and `cohort` to the main app."""
     app.command("synth")(synth)
     app.add_typer(cohort_app, name="cohort")
-
-
-def _lang(lang: Language) -> Lang:
-    return "en" if lang is Language.en else "fr"
 
 
 def synth(
@@ -77,7 +69,7 @@ def synth(
 
     write(n, seed, fmt.value, out)
     params = {"n": n, "out": str(out), "seed": seed, "format": fmt.value}
-    sys.stderr.write(text("cohort.synth_done", _lang(lang), params) + "\n")
+    sys.stderr.write(text("cohort.synth_done", lang_of(lang), params) + "\n")
 
 
 def _progress(lang: Lang) -> Progress:
@@ -96,7 +88,8 @@ def _progress(lang: Lang) -> Progress:
     class Throughput(ProgressColumn):
         def render(self, task: Task) -> Text:
             speed = task.finished_speed or task.speed
-            return Text("– patients/s" if speed is None else f"{whole(speed, lang)} patients/s")
+            rate = "–" if speed is None else whole(speed, lang)
+            return Text(text("cohort.throughput", lang, {"rate": rate}))
 
     return Progress(
         TextColumn("{task.description}"),
@@ -155,7 +148,7 @@ def run(
     """
     from thyref.cohort.sources import CohortInputError
 
-    language = _lang(lang)
+    language = lang_of(lang)
     try:
         day = date.fromisoformat(as_of) if as_of else date.today()
     except ValueError:
@@ -243,7 +236,7 @@ def summary(
     """
     from thyref.cohort.summary import render_html, render_text, summarise
 
-    language = _lang(lang)
+    language = lang_of(lang)
     figures = summarise(folder)
     page = (
         render_html(figures, language)

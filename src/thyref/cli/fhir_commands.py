@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from thyref.cli.language import Language, lang_of
 from thyref.domain.messages import Lang, text
 
 if TYPE_CHECKING:
@@ -100,14 +101,16 @@ def import_cmd(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the case here instead of stdout.")
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", "-l", help="fr or en.")] = "fr",
+    lang: Annotated[
+        Language, typer.Option("--lang", "-l", help="Language of the messages: fr or en.")
+    ] = Language.fr,
 ) -> None:
     """Read a FHIR R4 Bundle (or NDJSON) and print the thyref-case/1 case it holds."""
     from thyref.cli.main import _fail_invalid, _read
     from thyref.domain import parse_case
     from thyref.errors import CaseFormatError, CaseValidationError
 
-    language: Lang = "en" if lang == "en" else "fr"
+    language = lang_of(lang)
     data, source = _read(path, language)
     try:
         result = import_any(data, case_id)
@@ -133,7 +136,9 @@ def export_cmd(
         bool,
         typer.Option("--assessment/--no-assessment", help="Add the assessment resources."),
     ] = True,
-    lang: Annotated[str, typer.Option("--lang", "-l", help="Language of texts: fr or en.")] = "fr",
+    lang: Annotated[
+        Language, typer.Option("--lang", "-l", help="Language of texts: fr or en.")
+    ] = Language.fr,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the Bundle here instead of stdout.")
     ] = None,
@@ -144,7 +149,7 @@ def export_cmd(
     from thyref.errors import CaseFormatError, CaseValidationError
     from thyref.fhir.exporter import case_to_bundle
 
-    language: Lang = "en" if lang == "en" else "fr"
+    language = lang_of(lang)
     data, source = _read(path, language)
     try:
         case = load_case(data)

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import getpass
 import secrets
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
+
+from thyref.cli.language import LangOption, Language, lang_of
+from thyref.domain.messages import Lang, text
 
 # Connections (open, keep-alive included) and tasks per worker beyond which uvicorn
 # answers 503: a flood of slow clients cannot hold every worker (docs/web.md).
 DEFAULT_LIMIT_CONCURRENCY = 200
+
+# Bounds of `thyref user add`: a login name of 1 to 64 characters, a password of 8 or more.
+USERNAME_MAX = 64
+PASSWORD_MIN = 8
 
 user_app = typer.Typer(help="Manage user accounts of the web application.", no_args_is_help=True)
 
@@ -51,6 +58,7 @@ def serve(
             help="Connections per worker beyond which new requests get 503.",
         ),
     ] = DEFAULT_LIMIT_CONCURRENCY,
+    lang: LangOption = Language.fr,
 ) -> None:
     """Run the web application (migrates the database first)."""
     import os
@@ -61,10 +69,10 @@ def serve(
     from thyref.web.bootstrap import ensure_demo
     from thyref.web.server import log_config
 
-    busy = _port_problem(host, port)  # before anything is printed or migrated
+    language = lang_of(lang)
+    busy = _port_problem(host, port, language)  # before anything is printed or migrated
     if busy:
-        typer.echo(f"error: cannot listen on {host}:{port}: {busy}", err=True)
-        raise typer.Exit(1)
+        _fail("cli.serve.cannot_listen", language, 1, address=f"{host}:{port}", reason=busy)
     url = database_url(database)
     explicit = database is not None or bool(os.environ.get("THYREF_DATABASE_URL"))
     db = Database(url)
@@ -72,16 +80,14 @@ def serve(
     if demo if demo is not None else not explicit:
         account = ensure_demo(db)
         if account.cases_loaded:
-            typer.echo(f"Loaded {account.cases_loaded} demo cases.")
-        typer.echo(
-            f"Demo clinician account: username {account.username!r}, "
-            f"password {account.password!r} (new at each start)."
-        )
+            typer.echo(text("cli.serve.demo_loaded", language, {"count": account.cases_loaded}))
+        said = {"username": repr(account.username), "password": repr(account.password)}
+        typer.echo(text("cli.serve.demo_account", language, said))
     db.dispose()
     os.environ["THYREF_DATABASE_URL"] = url
     # One secret for every worker, so CSRF tokens of the sign-in form stay valid.
     os.environ.setdefault("THYREF_SECRET_KEY", secrets.token_urlsafe(32))
-    typer.echo(f"thyref on http://{host}:{port}/ (patient page: /patient, API: /api/v1/docs)")
+    typer.echo(text("cli.serve.listening", language, {"url": f"http://{host}:{port}/"}))
     if workers is None:
         workers = max(1, min(4, os.cpu_count() or 1))
     uvicorn.run(
@@ -99,15 +105,22 @@ def serve(
     )
 
 
-def _port_problem(host: str, port: int) -> str | None:
-    """Why ``host:port`` cannot be listened on (busy, not an address here), or None."""
+def _fail(key: str, lang: Lang, status: int, **params: object) -> NoReturn:
+    """Stop with the catalogue's sentence ``key`` on stderr, in ``lang``."""
+    typer.echo("thyref: " + text(key, lang, params or None), err=True)
+    raise typer.Exit(status)
+
+
+def _port_problem(host: str, port: int, lang: Lang = "fr") -> str | None:
+    """Why ``host:port`` cannot be listened on (busy, not an address here), in ``lang``,
+    or None. The system's own reason (``strerror``) is quoted as it comes."""
     import errno
     import socket
 
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as exc:
-        return f"unknown host ({exc.strerror})"
+        return text("cli.serve.unknown_host", lang, {"reason": exc.strerror})
     family, kind, proto, _, address = infos[0]
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -115,7 +128,7 @@ def _port_problem(host: str, port: int) -> str | None:
             probe.bind(address)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
-                return "the port is already in use (another thyref? choose one with --port)"
+                return text("cli.serve.port_in_use", lang)
             return exc.strerror or str(exc)
     return None
 
@@ -133,38 +146,36 @@ def user_add(
         bool, typer.Option("--generate", help="Generate and print a password.")
     ] = False,
     database: Annotated[str | None, typer.Option("--database", help="Database URL.")] = None,
+    lang: LangOption = Language.fr,
 ) -> None:
     """Create a user in a centre, with the clinician or admin role."""
     from thyref.storage import Database, UserExists, database_url
     from thyref.storage import repository as repo
     from thyref.web.security import hash_password
 
+    language = lang_of(lang)
     if role not in ("clinician", "admin"):
-        typer.echo("error: --role must be clinician or admin", err=True)
-        raise typer.Exit(2)
-    if not username.strip() or len(username) > 64:
-        typer.echo("error: the username must have 1 to 64 characters", err=True)
-        raise typer.Exit(2)
+        _fail("cli.user.bad_role", language, 2)
+    if not username.strip() or len(username) > USERNAME_MAX:
+        _fail("cli.user.bad_username", language, 2, max=USERNAME_MAX)
     if generate:
         password = secrets.token_urlsafe(12)
     elif password is None:
-        password = getpass.getpass("Password: ")
-        if password != getpass.getpass("Again: "):
-            typer.echo("error: the passwords differ", err=True)
-            raise typer.Exit(2)
-    if len(password) < 8:
-        typer.echo("error: the password needs at least 8 characters", err=True)
-        raise typer.Exit(2)
+        password = getpass.getpass(text("cli.user.password_prompt", language))
+        if password != getpass.getpass(text("cli.user.password_again", language)):
+            _fail("cli.user.passwords_differ", language, 2)
+    if len(password) < PASSWORD_MIN:
+        _fail("cli.user.password_short", language, 2, min=PASSWORD_MIN)
     db = Database(database_url(database))
     db.migrate()
     try:
         with db.session() as session:
             repo.add_user(session, username.strip(), hash_password(password), role, centre)
     except UserExists:
-        typer.echo(f"error: user {username!r} already exists", err=True)
-        raise typer.Exit(1) from None
+        _fail("cli.user.exists", language, 1, username=repr(username))
     finally:
         db.dispose()
-    typer.echo(f"User {username!r} ({role}) added to centre {centre!r}.")
+    added = {"username": repr(username), "role": role, "centre": repr(centre)}
+    typer.echo(text("cli.user.added", language, added))
     if generate:
-        typer.echo(f"Password: {password}")
+        typer.echo(text("cli.user.password_shown", language, {"password": password}))
