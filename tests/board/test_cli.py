@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -56,6 +57,18 @@ def test_bad_decision_exits_2_naming_the_fields(tmp_path: Path) -> None:
     assert "must be a date" not in done.output, done.output
     english = runner.invoke(app, ["letter", str(case), "--decision", str(decision), "-l", "en"])
     assert "follow_up: must be a date written YYYY-MM-DD" in english.output
+
+
+def test_a_decision_dated_after_today_is_refused(tmp_path: Path) -> None:
+    """The letter would say the case "was presented" on a day still to come."""
+    case = _case_file(tmp_path)
+    decision = tmp_path / "d.json"
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    chosen = {"options": ["REDIFFERENTIATION"], "meeting": {"date": tomorrow}}
+    decision.write_text(json.dumps(chosen))
+    done = runner.invoke(app, ["letter", str(case), "--lang", "en", "--decision", str(decision)])
+    assert done.exit_code == 2
+    assert "meeting.date: is after today" in done.output
 
 
 def test_a_missing_decision_file_is_named_in_the_commands_language(tmp_path: Path) -> None:

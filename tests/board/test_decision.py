@@ -33,12 +33,54 @@ PROPOSED = ["REDIFFERENTIATION", "TSH-SUPPRESSION"]
         ),
         # options given as a string rather than a list
         ({"options": "TSH-SUPPRESSION"}, ["options"]),
+        # a meeting that is a list, not an object (an empty one too): not silently dropped
+        ({"free_text": "x", "meeting": []}, ["meeting"]),
+        # a lone surrogate (JSON "\\ud800") cannot be printed in the letter's PDF
+        ({"free_text": "a \ud800 b", "contact": "\udfff"}, ["free_text", "contact"]),
+        # a follow-up before the meeting it follows
+        (
+            {"free_text": "x", "meeting": {"date": "2026-12-03"}, "follow_up": "2026-12-02"},
+            ["follow_up"],
+        ),
     ],
 )  # fmt: skip
 def test_bad_decisions_name_every_field(data: dict[str, Any], paths: list[str]) -> None:
     with pytest.raises(CaseValidationError) as caught:
         decision_from_json(data, proposed=PROPOSED)
     assert sorted(p.path for p in caught.value.problems) == sorted(paths)
+
+
+def test_an_option_the_engine_did_not_list_is_named_as_such() -> None:
+    """The board may decide what the engine did not list, in its own words: the problem
+    says the option was not proposed for this case (not "unknown") and where to write it."""
+    with pytest.raises(CaseValidationError) as caught:
+        decision_from_json({"options": ["SYSTEMIC-THERAPY", None]}, proposed=PROPOSED)
+    first, second = caught.value.problems
+    assert (first.path, first.code) == ("options[0]", "board_not_proposed")
+    assert "free_text" in first.message and "SYSTEMIC-THERAPY" in first.message
+    # a value that is not an id at all is unknown, written as JSON (null), not Python (None)
+    assert (second.path, second.code) == ("options[1]", "board_unknown")
+    assert "null" in second.message and "None" not in second.message
+
+
+@pytest.mark.parametrize(
+    ("meeting_date", "refused"),
+    [
+        ("2026-11-28", False),  # the day before "today": a meeting that took place
+        ("2026-11-29", False),  # today: the board decides on its day
+        ("2026-11-30", True),  # tomorrow: no board has decided yet
+    ],
+)
+def test_a_decision_cannot_come_from_a_meeting_still_to_come(
+    meeting_date: str, refused: bool
+) -> None:
+    data = {"free_text": "x", "meeting": {"date": meeting_date}}
+    if not refused:
+        decision_from_json(data, today=date(2026, 11, 29))
+        return
+    with pytest.raises(CaseValidationError) as caught:
+        decision_from_json(data, today=date(2026, 11, 29))
+    assert [p.path for p in caught.value.problems] == ["meeting.date"]
 
 
 def test_not_json_is_one_clear_problem() -> None:

@@ -96,6 +96,51 @@ def test_letter_before_the_meeting_says_nothing_is_decided() -> None:
 
 
 @pytest.mark.parametrize(
+    ("lang", "meeting_date", "said", "never"),
+    [
+        # a dated meeting: the letter says its date, the patient's way (human_date)
+        ("fr", date(2026, 11, 19), "présenté le 19/11/2026 à la", None),
+        ("en", date(2026, 11, 19), "presented on 19 November 2026 at the", None),
+        # no meeting date in the record: no date at all, never the day the letter is printed
+        ("fr", None, "Votre dossier a été présenté à la", "28/11/2026"),
+        ("en", None, "Your case was presented at the", "28 November 2026"),
+    ],
+)
+def test_the_meeting_date_is_the_records_never_invented(
+    lang: str, meeting_date: date | None, said: str, never: str | None
+) -> None:
+    """Facts with dates (the guide): the letter's only date of the meeting is the record's."""
+    case, _ = load_example("demo-003")
+    decision = Decision(options=("REDIFFERENTIATION",), meeting_date=meeting_date)
+    letter = build_letter(case, assessed(case, lang), lang, decision=decision,
+                          today=date(2026, 11, 28))  # fmt: skip
+    assert said in letter["intro"]
+    if never:
+        assert never not in letter["intro"]
+
+
+@pytest.mark.parametrize(
+    ("specialties", "claims_several"),
+    [
+        # three specialties recorded: a multidisciplinary board, the letter may say so
+        (("endocrinology", "nuclear_medicine", "medical_oncology"), True),
+        # one specialty recorded (the quorum warning of the sheet): the letter does not
+        # claim doctors of several specialties studied the case
+        (("endocrinology",), False),
+        # nobody recorded
+        ((), False),
+    ],
+)
+def test_the_letter_claims_no_more_specialties_than_recorded(
+    specialties: tuple[str, ...], claims_several: bool
+) -> None:
+    case, _ = load_example("demo-003")
+    decision = Decision(options=("REDIFFERENTIATION",), specialties=specialties)
+    letter = build_letter(case, assessed(case, "en"), "en", decision=decision)
+    assert ("different specialties" in letter["intro"]) is claims_several
+
+
+@pytest.mark.parametrize(
     ("lang", "glossary_line"),
     [
         # French typography: a no-break space before the colon

@@ -165,3 +165,105 @@ def test_the_question_is_introduced_with_the_readers_colon(lang: str, asked: str
     # in the PDF too (the text extractor may give the no-break space as a space)
     pattern = r"Question[\u00a0 ]: Q \?" if lang == "fr" else r"Question: Q \?"
     assert re.search(pattern, pdf_text(render_pdf(sheet)))
+
+
+# Two worked examples of /work/shared/examples/definitions (their cases, as given there).
+# PD 15 months after I-131 with avid lesions: TuThyRef not refractory (12-month window),
+# ATA 2015 refractory (R91 D, no window): the definitions disagree.
+PD_AFTER_WINDOW = {
+    "format": "thyref-case/1", "id": "ex-def-pd-after-window",
+    "patient": {"sex": "male", "birth_year": 1950},
+    "diagnosis": {"histology": "follicular", "date": "2017-09-01"},
+    "rai": [{"date": "2018-01-10", "activity": 150, "unit": "mCi"}],
+    "lesions": [{"id": "B1", "site": "bone", "rai_uptake": "yes"},
+                {"id": "P1", "site": "lung", "rai_uptake": "yes"}],
+    "imaging": [{"date": "2017-12-15", "measurements": {"B1": 30, "P1": 14}},
+                {"date": "2018-07-01", "measurements": {"B1": 30, "P1": 13}},
+                {"date": "2019-04-20", "measurements": {"B1": 38, "P1": 18}}],
+}  # fmt: skip
+# Both lesions avid on the first post-therapy scan, not on the second: lesions without
+# their own rai_uptake take the latest finding (case-format.md), "no"; both refractory.
+LOST_UPTAKE = {
+    "format": "thyref-case/1", "id": "ex-def-lost-uptake",
+    "patient": {"sex": "female", "birth_year": 1961},
+    "diagnosis": {"histology": "papillary", "date": "2014-02-01"},
+    "rai": [{"date": "2014-04-01", "activity": 3.7, "unit": "GBq"},
+            {"date": "2015-04-07", "activity": 5.55, "unit": "GBq"}],
+    "lesions": [{"id": "L1", "site": "lung"}, {"id": "L2", "site": "lung"}],
+    "scans": [{"date": "2014-04-06", "kind": "post_therapy", "preparation": "withdrawal",
+               "tsh": 70, "iodine_contamination": "none", "findings": {"L1": "yes", "L2": "yes"}},
+              {"date": "2015-04-12", "kind": "post_therapy", "preparation": "rhtsh",
+               "tsh": 110, "iodine_contamination": "none", "findings": {"L1": "no", "L2": "no"}}],
+    "imaging": [{"date": "2015-03-01", "measurements": {"L1": 13, "L2": 11}},
+                {"date": "2015-10-01", "measurements": {"L1": 14, "L2": 11}}],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        # each verdict with its definition's name (clinical-rules.md section 5.3: the board
+        # needs to know where they part), the criterion by its id and in words
+        ("en", ["TuThyRef 2021", "not refractory", "ATA 2015", "refractory",
+                "ATA2015-PROGRESSION-DESPITE-UPTAKE"]),
+        ("fr", ["TuThyRef 2021", "non réfractaire", "ATA 2015", "réfractaire",
+                "ATA2015-PROGRESSION-DESPITE-UPTAKE"]),
+    ],
+)  # fmt: skip
+def test_definitions_that_disagree_are_side_by_side(lang: str, said: list[str]) -> None:
+    sheet = build_sheet(PD_AFTER_WINDOW, assessed(PD_AFTER_WINDOW, lang), lang)
+    rows = sheet["definitions"]
+    assert [r["rule_set"] for r in rows] == ["tuthyref-2021", "ata-2015"]  # primary first
+    shown = " ".join(str(v) for r in rows for v in r.values())
+    for words in said:
+        assert words in shown
+    # the ATA 2015 criterion with its rule in words (the evidence's rule)
+    ata = rows[1]["criteria"][0]
+    assert ata["id"] == "ATA2015-PROGRESSION-DESPITE-UPTAKE" and ata["rule"]
+    for rendered in (_flat(pdf_text(render_pdf(sheet))), render_html(sheet)):
+        assert "ATA2015-PROGRESSION-DESPITE-UPTAKE" in rendered
+        assert rows[1]["name"] in rendered
+
+
+def test_definitions_that_agree_are_not_repeated() -> None:
+    """Both refractory (the example's expectation): the primary verdict says it all."""
+    assert build_sheet(LOST_UPTAKE, assessed(LOST_UPTAKE, "en"), "en")["definitions"] == []
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_lesion_uptake_is_the_one_the_criteria_read(lang: str) -> None:
+    """Lesions without their own rai_uptake take their latest scan finding (case-format.md):
+    L1 and L2 are "no" there, as DTC-NO-UPTAKE says; the sheet must not call them unknown."""
+    sheet = build_sheet(LOST_UPTAKE, assessed(LOST_UPTAKE, lang), lang)
+    no_uptake = {"fr": "ne fixe pas", "en": "no uptake"}[lang]
+    assert [row[2] for row in sheet["lesions"]] == [no_uptake, no_uptake]
+
+
+def test_scans_are_on_the_timeline() -> None:
+    """The two post-therapy scans the uptake comes from are dated facts of the history."""
+    sheet = build_sheet(LOST_UPTAKE, assessed(LOST_UPTAKE, "en"), "en")
+    dated = {row[0]: row for row in sheet["timeline"]}
+    assert "2014-04-06" in dated and "2015-04-12" in dated
+    assert "L1, L2" in dated["2015-04-12"][2]
+
+
+def test_recist_notes_say_the_date_they_belong_to() -> None:
+    """A note of one timepoint (the reason of its response) is dated: several timepoints
+    have notes and the reader must know which one each explains."""
+    sheet = build_sheet(PD_AFTER_WINDOW, assessed(PD_AFTER_WINDOW, "en"), "en")
+    reasons = [n for n in sheet["recist"]["notes"] if "nadir" in n]
+    assert reasons and all(n.startswith("2019-04-20") for n in reasons)
+
+
+@pytest.mark.parametrize(
+    ("name", "lang", "said"),
+    [
+        # French: "cancer" is masculine, the category agrees with it
+        ("demo-003", "fr", "cancer différencié"),
+        ("ex-mtc-calcitonin", "fr", "cancer médullaire"),
+        ("demo-003", "en", "differentiated cancer"),
+    ],
+)
+def test_the_category_is_said_in_good_grammar(name: str, lang: str, said: str) -> None:
+    case, _ = load_example(name)
+    assert said in build_sheet(case, assessed(case, lang), lang)["diagnosis"]

@@ -131,8 +131,18 @@ def _pdf_text(pdf: bytes) -> str:
     [
         # nothing chosen and nothing written: a decision must say something
         ({"options": [], "free_text": ""}, "choisir au moins une option ou écrire la décision"),
-        # an option the engine did not propose for this case
-        ({"options": ["NOT-AN-OPTION"]}, "valeur inconnue 'NOT-AN-OPTION'"),
+        # an option the engine did not propose for this case: said as such, with where
+        # the board's own decision goes (the problem's wording of the catalogue)
+        (
+            {"options": ["NOT-AN-OPTION"]},
+            '"NOT-AN-OPTION" ne fait pas partie des options proposées pour ce dossier',
+        ),
+        # a follow-up before the meeting (held in 7 days by _meeting): the meeting's day
+        # reaches the check, named in the message
+        (
+            {"options": ["MOLECULAR-TESTING"], "follow_up": date.today().isoformat()},
+            "est avant la réunion (" + (date.today() + timedelta(days=7)).isoformat() + ")",
+        ),
         # a follow-up that is not a calendar date
         (
             {"options": ["MOLECULAR-TESTING"], "follow_up": "2027-02-30"},
@@ -141,7 +151,7 @@ def _pdf_text(pdf: bytes) -> str:
         # an unknown specialty
         (
             {"options": ["MOLECULAR-TESTING"], "specialties": ["astrology"]},
-            "valeur inconnue 'astrology'",
+            'valeur inconnue "astrology"',  # the value as JSON writes it
         ),
     ],
 )

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from thyref.domain.construct import SURROGATE
 from thyref.errors import CaseValidationError, Problem
 
 MEETING_KINDS = ("regional", "national")
@@ -94,6 +95,19 @@ def _text(value: object, path: str, problems: list[Problem]) -> str:
     if not isinstance(value, str):
         problems.append(Problem(path, "must be text", "board_text"))
         return ""
+    lone = SURROGATE.search(value)
+    if lone:  # JSON's "\ud800" escape: a text no PDF, page or database can hold
+        code = f"U+{ord(lone.group()):04X}"
+        problems.append(
+            Problem(
+                path,
+                f"contains {code}, a lone half of a character (Unicode surrogate), "
+                "which is not allowed",
+                "lone_surrogate",
+                (("character", code),),
+            )
+        )
+        return ""
     if len(value) > MAX_TEXT:
         problems.append(
             Problem(
@@ -107,12 +121,37 @@ def _text(value: object, path: str, problems: list[Problem]) -> str:
     return value.strip()
 
 
+def _shown(value: object) -> str:
+    """A value as the JSON the user wrote (``null``, ``3``, ``"x"``), never Python's repr."""
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
 def _unknown(path: str, value: object) -> Problem:
-    return Problem(path, f"unknown value {value!r}", "board_unknown", (("input", repr(value)),))
+    shown = _shown(value)
+    return Problem(path, f"unknown value {shown}", "board_unknown", (("input", shown),))
+
+
+def _not_proposed(path: str, value: str) -> Problem:
+    shown = _shown(value)
+    return Problem(
+        path,
+        f"{shown} is not among the options proposed for this case; "
+        "write another decision in free_text",
+        "board_not_proposed",
+        (("input", shown),),
+    )
 
 
 def _ids(
-    value: object, path: str, allowed: Sequence[str] | None, problems: list[Problem]
+    value: object,
+    path: str,
+    allowed: Sequence[str] | None,
+    problems: list[Problem],
+    *,
+    proposal: bool = False,
 ) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -121,7 +160,9 @@ def _ids(
         return ()
     out: list[str] = []
     for i, item in enumerate(value):
-        if not isinstance(item, str) or (allowed is not None and item not in allowed):
+        if proposal and isinstance(item, str) and allowed is not None and item not in allowed:
+            problems.append(_not_proposed(f"{path}[{i}]", item))
+        elif not isinstance(item, str) or (allowed is not None and item not in allowed):
             problems.append(_unknown(f"{path}[{i}]", item))
         elif item not in out:
             out.append(item)
@@ -132,20 +173,26 @@ def decision_from_json(
     data: Mapping[str, Any],
     *,
     proposed: Sequence[str] | None = None,
+    today: date | None = None,
 ) -> Decision:
-    """A ``Decision`` from its JSON form; ``proposed`` limits ``options`` to those ids."""
+    """A ``Decision`` from its JSON form; ``proposed`` limits ``options`` to those ids.
+
+    The follow-up cannot come before the meeting; with ``today``, the meeting cannot be
+    after it (a board decides on its day, not before)."""
     problems: list[Problem] = []
     if not isinstance(data, Mapping):
         raise CaseValidationError([Problem("", "a decision must be a JSON object", "board_obj")])
-    meeting = data.get("meeting") or {}
-    if not isinstance(meeting, Mapping):
+    meeting = data.get("meeting")
+    if meeting is None:
+        meeting = {}
+    elif not isinstance(meeting, Mapping):
         problems.append(Problem("meeting", "must be an object", "board_obj"))
         meeting = {}
     kind = meeting.get("kind", "regional")
     if kind not in MEETING_KINDS:
         problems.append(_unknown("meeting.kind", kind))
     decision = Decision(
-        options=_ids(data.get("options"), "options", proposed, problems),
+        options=_ids(data.get("options"), "options", proposed, problems, proposal=True),
         free_text=_text(data.get("free_text"), "free_text", problems),
         specialties=_ids(data.get("specialties"), "specialties", SPECIALTIES, problems),
         follow_up=_date(data.get("follow_up"), "follow_up", problems),
@@ -154,6 +201,26 @@ def decision_from_json(
         question=_text(data.get("question"), "question", problems),
         contact=_text(data.get("contact"), "contact", problems),
     )
+    held = decision.meeting_date
+    if held is not None and today is not None and held > today:
+        problems.append(
+            Problem(
+                "meeting.date",
+                f"is after today ({today.isoformat()}): a decision is recorded once the "
+                "board has met",
+                "board_future_meeting",
+                (("today", today.isoformat()),),
+            )
+        )
+    if held is not None and decision.follow_up is not None and decision.follow_up < held:
+        problems.append(
+            Problem(
+                "follow_up",
+                f"is before the meeting ({held.isoformat()})",
+                "board_follow_up_before",
+                (("meeting", held.isoformat()),),
+            )
+        )
     if not decision.options and not decision.free_text and not problems:
         problems.append(
             Problem("options", "choose at least one option or write the decision", "board_empty")
@@ -163,10 +230,12 @@ def decision_from_json(
     return replace(decision, warnings=quorum_warnings(decision.specialties))
 
 
-def load_decision(raw: bytes | str, *, proposed: Sequence[str] | None = None) -> Decision:
+def load_decision(
+    raw: bytes | str, *, proposed: Sequence[str] | None = None, today: date | None = None
+) -> Decision:
     """Parse a decision file; not-JSON gets a one-problem error, never a traceback."""
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise CaseValidationError([Problem("", f"not JSON: {exc}", "board_json")]) from None
-    return decision_from_json(data, proposed=proposed)
+    return decision_from_json(data, proposed=proposed, today=today)

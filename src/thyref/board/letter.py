@@ -74,6 +74,23 @@ def explained_terms(body: str, lang: Lang) -> list[dict[str, str]]:
     return found
 
 
+def _intro(decision: Decision | None, meeting: str, lang: Lang) -> str:
+    """Where and when the case was presented, as the record says: no date when the record
+    has none (never the day of printing), and "doctors of several specialties" only when
+    the record lists at least three (the quorum of the sheet and the CarePlan)."""
+    if decision is None:
+        return bt("letter.intro_pending", lang, meeting=meeting)
+    if decision.meeting_date is not None:
+        said = [bt("letter.intro_decided", lang, meeting=meeting,
+                   date=human_date(decision.meeting_date, lang))]  # fmt: skip
+    else:
+        said = [bt("letter.intro_undated", lang, meeting=meeting)]
+    if decision.quorum_ok:
+        said.append(bt("letter.intro_several", lang))
+    said.append(bt("letter.intro_plain", lang))
+    return " ".join(said)
+
+
 def build_letter(
     case: JsonObject,
     assessment: JsonObject,
@@ -86,12 +103,7 @@ def build_letter(
     today = today or date.today()
     kind = decision.meeting_kind if decision else "regional"
     meeting = bt(f"letter.meeting.{kind}", lang)
-    when = human_date(decision.meeting_date, lang) if decision and decision.meeting_date else ""
-    intro = (
-        bt("letter.intro_decided", lang, meeting=meeting, date=when or human_date(today, lang))
-        if decision
-        else bt("letter.intro_pending", lang, meeting=meeting)
-    )
+    intro = _intro(decision, meeting, lang)
     proposals = _proposals(decision, assessment, lang)
     if decision and decision.free_text:
         proposals.append(bt("letter.free_text", lang, text=decision.free_text))

@@ -20,6 +20,7 @@ from thyref.board import plots
 from thyref.board.decision import Decision
 from thyref.board.text import bt, bt_or, num
 from thyref.domain.messages import Lang, semicolon, text
+from thyref.domain.scans import latest_findings
 
 JsonObject = Mapping[str, Any]
 Sheet = dict[str, Any]
@@ -89,6 +90,23 @@ def _timeline(case: JsonObject, assessment: JsonObject, lang: Lang) -> list[list
         else:
             detail = ""
         rows.append((d, 2, bt("event.imaging", lang), detail))
+    for scan in case.get("scans") or []:
+        findings = scan.get("findings") or {}
+        seen = [
+            bt(f"scan.{key}", lang, lesions=", ".join(sorted(k for k, v in findings.items()
+                                                              if v == value)))
+            for key, value in (("avid", "yes"), ("cold", "no"))
+            if value in findings.values()
+        ]  # fmt: skip
+        kind = str(scan.get("kind", ""))
+        rows.append(
+            (
+                str(scan.get("date")),
+                1,
+                bt("event.scan", lang),
+                " · ".join([bt_or(f"scan_kind.{kind}", kind, lang), *seen]),
+            )
+        )
     for m in case.get("molecular") or []:
         if m.get("date"):
             rows.append(
@@ -124,10 +142,19 @@ def _molecular(case: JsonObject, lang: Lang) -> list[list[str]]:
 
 
 def _lesions(case: JsonObject, lang: Lang) -> list[list[str]]:
+    """Rows: id, site, uptake as the engine reads it: a lesion of unknown uptake takes
+    its latest ``yes``/``no`` scan finding (case-format.md, ``scans[]``)."""
+    scans = [
+        (i, str(s.get("date")), s.get("findings") or {})
+        for i, s in enumerate(case.get("scans") or [])
+    ]
+    latest = latest_findings(scans)
     out = []
     for lesion in case.get("lesions") or []:
         site = str(lesion.get("site", ""))
         uptake = str(lesion.get("rai_uptake") or "unknown")
+        if uptake == "unknown" and lesion.get("id") in latest:
+            uptake = latest[str(lesion["id"])][1]
         out.append(
             [
                 str(lesion.get("id", "")),
@@ -181,7 +208,12 @@ def _recist(assessment: JsonObject, lang: Lang) -> dict[str, Any] | None:
             best=_response(rc.get("best_overall_response"), lang),
         ),
         "rows": rows,
-        "notes": [r for tp in rc.get("timepoints") or [] for r in tp.get("reasons") or []]
+        # a timepoint's reasons are dated: several timepoints have some
+        "notes": [
+            f"{tp['date']}{text('punct.colon', lang)}{r}"
+            for tp in rc.get("timepoints") or []
+            for r in tp.get("reasons") or []
+        ]
         + list(rc.get("warnings") or []),
     }
 
@@ -225,6 +257,47 @@ def _options(assessment: JsonObject, lang: Lang) -> list[dict[str, str]]:
         }
         for r in recs
     ]
+
+
+def _definitions(assessment: JsonObject, lang: Lang) -> list[dict[str, Any]]:
+    """Every definition's verdict side by side, the primary first, when two of them give
+    different statuses (``not_applicable`` left out: clinical-rules.md section 5.3);
+    none when they agree (the primary verdict above says it)."""
+    from thyref.domain.assessment import missing_label
+    from thyref.errors import RulesError
+
+    entries = [d for d in assessment.get("definitions") or [] if isinstance(d, Mapping)]
+    if len({d.get("status") for d in entries if d.get("status") != "not_applicable"}) < 2:
+        return []
+    rows = []
+    for d in entries:
+        rule_set = str(d.get("rule_set", ""))
+        name = bt_or(f"definition.{rule_set}", rule_set, lang)
+        missing = []
+        for item in d.get("missing_data") or []:
+            try:
+                missing.append(f"{missing_label(rule_set, str(item), lang)} ({item})")
+            except (RulesError, KeyError, OSError):  # a rule set this version does not know
+                missing.append(str(item))
+        evidence = {str(ev.get("criterion")): ev for ev in d.get("evidence") or []}
+        rows.append(
+            {
+                "rule_set": rule_set,
+                "name": bt("definition.primary", lang, name=name) if d.get("primary") else name,
+                "status": text(f"status.{d.get('status')}", lang),
+                "criteria": [
+                    {
+                        "id": str(c),
+                        "rule": str(evidence.get(str(c), {}).get("rule", "")),
+                        "detail": str(evidence.get(str(c), {}).get("detail", "")),
+                    }
+                    for c in d.get("criteria_met") or []
+                ],
+                "missing": semicolon(lang).join(missing),
+                "notes": " ".join(str(n) for n in d.get("notes") or []),
+            }
+        )
+    return rows
 
 
 def _decision(decision: Decision, assessment: JsonObject, lang: Lang) -> dict[str, Any]:
@@ -339,6 +412,7 @@ def build_sheet(
         "recist": _recist(assessment, lang),
         "kinetics": _kinetics(assessment, lang),
         "options": _options(assessment, lang),
+        "definitions": _definitions(assessment, lang),
         "plots": figures,
         "decision": _decision(decision, assessment, lang) if decision else None,
         "draft_note": "" if decision else bt("label.draft", lang),
@@ -363,7 +437,7 @@ LABEL_KEYS = (
     "c.halving", "c.status", "c.priority", "c.option", "c.sources", "c.criterion",
     "c.evidence", "c.rule", "d.meeting", "d.options", "d.free_text", "d.specialties", "d.follow_up",
     "d.author", "no_molecular", "no_imaging", "no_markers", "no_missing", "no_options",
-    "draft",
+    "draft", "h.definitions", "c.definition", "c.verdict",
 )  # fmt: skip
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -75,7 +76,7 @@ def _decision(path: Path | None, assessment: dict[str, Any], lang: Lang) -> Deci
         sys.stderr.write(f"thyref: {unreadable(path, exc, lang)}\n")
         raise typer.Exit(cli.EXIT_INVALID) from None
     try:
-        return load_decision(raw, proposed=option_ids(assessment))
+        return load_decision(raw, proposed=option_ids(assessment), today=date.today())
     except CaseValidationError as exc:
         from thyref.board.text import bt
 

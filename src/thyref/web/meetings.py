@@ -227,9 +227,12 @@ def record_decision(
     with p.state.db.session() as db:
         try:
             entry = store.agenda_entry(db, p.actor, meeting_id, item_id)
+            held_on = store.get_meeting(db, p.actor, meeting_id).held_on
         except store.MeetingNotFound as exc:
             raise NotFound() from exc
         proposed = [o["id"] for o in _proposals(db, p, entry.case_pk)]
+    # the meeting's day: a follow-up before it is refused (the kind is the meeting's too)
+    data["meeting"] = {"kind": "regional", "date": held_on.isoformat()}
     try:
         decision = decision_from_json(data, proposed=proposed)
     except CaseValidationError as exc:
