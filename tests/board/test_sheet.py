@@ -267,3 +267,39 @@ def test_recist_notes_say_the_date_they_belong_to() -> None:
 def test_the_category_is_said_in_good_grammar(name: str, lang: str, said: str) -> None:
     case, _ = load_example(name)
     assert said in build_sheet(case, assessed(case, lang), lang)["diagnosis"]
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        # 19 months between the first and the last point: no default month step gives at
+        # most 4 ticks; matplotlib warned on stderr ("AutoDateLocator was unable to pick
+        # an appropriate interval") while `thyref sheet` ran
+        ("2017-09-01", "2019-04-20"),
+        # 24 months: three yearly ticks fit
+        ("2018-01-01", "2020-01-01"),
+        # 4 months: month steps fit
+        ("2020-01-01", "2020-05-01"),
+    ],
+)
+def test_the_curves_draw_without_a_warning(first: str, last: str) -> None:
+    import warnings
+
+    from thyref.board import plots
+
+    case = {
+        "format": "thyref-case/1",
+        "id": "plot-span",
+        "diagnosis": {"histology": "papillary", "date": first, "extent": "metastatic"},
+        "rai": [{"date": first, "activity": 3.7, "unit": "GBq"}],
+        "lesions": [{"id": "L1", "site": "lung"}],
+        "imaging": [
+            {"date": first, "measurements": {"L1": 20}},
+            {"date": last, "measurements": {"L1": 30}},
+        ],
+    }
+    assessment = assessed(case, "fr")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert "<svg" in plots.diameters(assessment, case, "fr")
+        assert "<svg" in plots.activity(assessment, case, "fr")
