@@ -24,7 +24,7 @@ def _store(client: TestClient, case_id: str, who: str = "alice") -> None:
     assert response.status_code == 201, response.text
 
 
-def _meeting(client: TestClient, csrf: str, kind: str = "regional", days: int = 7) -> int:
+def _meeting(client: TestClient, csrf: str, kind: str = "regional", days: int = 0) -> int:
     held_on = (date.today() + timedelta(days=days)).isoformat()
     response = client.post(
         "/meetings",
@@ -137,11 +137,14 @@ def _pdf_text(pdf: bytes) -> str:
             {"options": ["NOT-AN-OPTION"]},
             '"NOT-AN-OPTION" ne fait pas partie des options proposées pour ce dossier',
         ),
-        # a follow-up before the meeting (held in 7 days by _meeting): the meeting's day
+        # a follow-up before the meeting (held today by _meeting): the meeting's day
         # reaches the check, named in the message
         (
-            {"options": ["MOLECULAR-TESTING"], "follow_up": date.today().isoformat()},
-            "est avant la réunion (" + (date.today() + timedelta(days=7)).isoformat() + ")",
+            {
+                "options": ["MOLECULAR-TESTING"],
+                "follow_up": (date.today() - timedelta(days=1)).isoformat(),
+            },
+            "est avant la réunion (" + date.today().isoformat() + ")",
         ),
         # a follow-up that is not a calendar date
         (
@@ -167,6 +170,21 @@ def test_bad_decision_is_refused_with_its_field_and_nothing_stored(
     assert 'class="error-summary"' in response.text
     assert said in html.unescape(response.text)  # said in the page's language (French)
     assert 'name="amends"' not in client.get(f"/meetings/{meeting}").text
+
+
+def test_a_decision_waits_for_the_meeting(client: TestClient) -> None:
+    # a meeting in 7 days: a decision recorded now would make the patient letter say the
+    # case "was presented" on a day still to come; refused with the date, as the CLI does
+    _store(client, "rcp-early")
+    csrf = login(client)
+    meeting = _meeting(client, csrf, days=7)
+    item = _add(client, csrf, meeting, "rcp-early", "Q")
+    response = _decide(client, csrf, meeting, item, options=["MOLECULAR-TESTING"])
+    assert response.status_code == 422
+    said = html.unescape(response.text)
+    assert "une décision s'enregistre une fois la RCP tenue" in said
+    assert f"({date.today().isoformat()})" in said
+    assert 'name="amends"' not in client.get(f"/meetings/{meeting}").text  # nothing stored
 
 
 def test_other_centre_sees_neither_meetings_nor_documents(client: TestClient) -> None:

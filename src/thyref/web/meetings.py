@@ -231,10 +231,12 @@ def record_decision(
         except store.MeetingNotFound as exc:
             raise NotFound() from exc
         proposed = [o["id"] for o in _proposals(db, p, entry.case_pk)]
-    # the meeting's day: a follow-up before it is refused (the kind is the meeting's too)
+    # the meeting's day: a follow-up before it is refused, and so is a decision on a meeting
+    # still to come (the patient letter would say the case "was presented" on that day),
+    # as `thyref letter` refuses it
     data["meeting"] = {"kind": "regional", "date": held_on.isoformat()}
     try:
-        decision = decision_from_json(data, proposed=proposed)
+        decision = decision_from_json(data, proposed=proposed, today=date.today())
     except CaseValidationError as exc:
         lang = _lang(p)
         messages = [
