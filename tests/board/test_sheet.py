@@ -11,6 +11,7 @@ import pytest
 
 from thyref.board.decision import Decision
 from thyref.board.sheet import build_sheet, render_html, render_pdf
+from thyref.domain.messages import Lang
 
 from .conftest import assessed, example_names, load_example, need_poppler, pdf_pages, pdf_text
 
@@ -303,3 +304,22 @@ def test_the_curves_draw_without_a_warning(first: str, last: str) -> None:
         warnings.simplefilter("error")
         assert "<svg" in plots.diameters(assessment, case, "fr")
         assert "<svg" in plots.activity(assessment, case, "fr")
+
+
+@pytest.mark.parametrize(
+    ("sex", "lang", "said"),
+    [
+        # the sex is recorded: French agrees with it ("née ou né" was written for everyone)
+        ("female", "fr", "Femme, environ 66 ans (née en 1960)"),
+        ("male", "fr", "Homme, environ 66 ans (né en 1960)"),
+        # not recorded: both forms
+        ("unknown", "fr", "Sexe non renseigné, environ 66 ans (née ou né en 1960)"),
+        # English has one form
+        ("male", "en", "Male, about 66 years old (born 1960)"),
+    ],
+)
+def test_the_birth_year_agrees_with_the_recorded_sex(sex: str, lang: Lang, said: str) -> None:
+    from thyref.board.sheet import _identity
+
+    case = {"patient": {"sex": sex, "birth_year": 1960}}
+    assert _identity(case, date(2026, 11, 29), lang) == said

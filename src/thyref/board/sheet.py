@@ -34,7 +34,9 @@ def _identity(case: JsonObject, as_of: date, lang: Lang) -> str:
     out = bt_or(f"sex.{sex}", sex, lang)
     born = patient.get("birth_year")
     if isinstance(born, int):
-        out += ", " + bt("age", lang, age=as_of.year - born, year=born)
+        # "née" / "né" in French when the sex is recorded, "née ou né" otherwise
+        form = f"age.{sex}" if sex in ("female", "male") else "age"
+        out += ", " + bt(form, lang, age=as_of.year - born, year=born)
     return out
 
 
