@@ -76,10 +76,14 @@ def _marker(a: Mapping[str, Any], t: Translator, medullary: bool) -> Figure:
     if doubling:
         band = info.get("band")
         detail = status + (f" ({t.label('band', band)})" if band else "")
-        years = _num(t, round(float(doubling) / 365.25, 1))
-        return Figure("marker", label, t("glance.doubling", d=f"{doubling:.0f}", y=years), detail)
+        # the days as the kinetics table writes them (564,5 j, not a rounded 564 beside it);
+        # French says "an" below 2 ("1,5 an"), "ans" from 2 on
+        years = round(float(doubling) / 365.25, 1)
+        form = "glance.doubling.one" if years < 2 else "glance.doubling.other"
+        value = t(form, d=_num(t, doubling), y=_num(t, years))
+        return Figure("marker", label, value, detail)
     if halving:
-        return Figure("marker", label, t("glance.halving", d=f"{halving:.0f}"), status)
+        return Figure("marker", label, t("glance.halving", d=_num(t, halving)), status)
     points = int(info.get("points") or 0)
     need = load_rules().kinetics.min_points
     detail = t("glance.marker_missing_detail", n=points, need=need)
