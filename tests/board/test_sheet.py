@@ -6,6 +6,7 @@ import re
 import subprocess
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -323,3 +324,38 @@ def test_the_birth_year_agrees_with_the_recorded_sex(sex: str, lang: Lang, said:
 
     case = {"patient": {"sex": sex, "birth_year": 1960}}
     assert _identity(case, date(2026, 11, 29), lang) == said
+
+
+@pytest.mark.parametrize(
+    ("histology", "rai", "lang", "said"),
+    [
+        # medullary, no I-131 (not its treatment): the line "0 GBq = 0 mCi in 0
+        # administration(s) (threshold 22 GBq)" said nothing; none now
+        ("medullary", [], "fr", ""),
+        ("anaplastic", [], "en", ""),
+        # differentiated with none recorded: said in words
+        ("papillary", [], "fr", "Aucune cure d'iode 131 enregistrée."),
+        ("papillary", [], "en", "No I-131 administration recorded."),
+        # given: the figures (100 mCi = 3.7 GBq), as before
+        (
+            "papillary",
+            [{"date": "2020-01-01", "activity": 100, "unit": "mCi"}],
+            "en",
+            "Cumulative I-131 activity: 3.7 GBq = 100 mCi in 1 administration(s) "
+            "(threshold of the rules: 22 GBq).",
+        ),
+    ],
+)
+def test_the_cumulative_line_fits_the_cancer(
+    histology: str, rai: list[dict[str, Any]], lang: Lang, said: str
+) -> None:
+    case: dict[str, Any] = {
+        "format": "thyref-case/1",
+        "id": "sheet-rai",
+        "diagnosis": {"histology": histology, "date": "2019-01-01", "extent": "metastatic"},
+        "lesions": [{"id": "L1", "site": "lung"}],
+    }
+    if rai:
+        case["rai"] = rai
+    sheet = build_sheet(case, assessed(case, lang), lang, with_plots=False)
+    assert sheet["cumulative"] == said

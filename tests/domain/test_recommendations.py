@@ -832,10 +832,12 @@ def test_molecular_testing_mentions_metastasis_biopsy_for_old_primary(lang: str)
 def test_molecular_testing_names_ret_first_for_medullary(case: dict[str, Any], panel: str) -> None:
     r = rec(run(case, "en"), "MOLECULAR-TESTING")
     assert r is not None
-    medullary = "Medullary cancer: test RET first, then RAS" in r["rationale"]
+    medullary = "Medullary cancer: test in this order:" in r["rationale"]
     assert medullary is panel.startswith("RET")
     if medullary:
-        assert f"({panel})" in r["rationale"]
+        # the order of the rules file, said once (it was "RET first, then RAS (RET, RAS
+        # (HRAS, KRAS, NRAS))", the panel repeated in brackets after the words)
+        assert f"Medullary cancer: test in this order: {panel}." in r["rationale"]
 
 
 def test_germline_ret_option_text_and_source() -> None:

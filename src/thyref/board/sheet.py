@@ -40,6 +40,23 @@ def _identity(case: JsonObject, as_of: date, lang: Lang) -> str:
     return out
 
 
+def _cumulative(rai: JsonObject, category: object, threshold: object, lang: Lang) -> str:
+    """The cumulative I-131 line; none for a medullary or anaplastic cancer that received
+    none (I-131 is not their treatment: "0 GBq, threshold 22 GBq" said nothing), and "no
+    administration recorded" for a differentiated one."""
+    n = rai.get("administrations") or 0
+    if not n:
+        return "" if category in ("medullary", "anaplastic") else bt("cumulative_none", lang)
+    return bt(
+        "cumulative",
+        lang,
+        gbq=num(rai.get("cumulative_gbq", 0), lang),
+        mci=num(rai.get("cumulative_mci", 0), lang, 1),
+        n=n,
+        threshold=num(threshold, lang) if threshold is not None else "–",
+    )
+
+
 def _response(code: object, lang: Lang) -> str:
     if not code:
         return "–"
@@ -400,14 +417,7 @@ def build_sheet(
                 r.get("missing_data") or [], r.get("missing_data_labels") or [], strict=False
             )
         ],
-        "cumulative": bt(
-            "cumulative",
-            lang,
-            gbq=num(rai.get("cumulative_gbq", 0), lang),
-            mci=num(rai.get("cumulative_mci", 0), lang, 1),
-            n=rai.get("administrations", 0),
-            threshold=num(threshold, lang) if threshold is not None else "–",
-        ),
+        "cumulative": _cumulative(rai, r.get("category"), threshold, lang),
         "timeline": _timeline(case, assessment, lang),
         "lesions": _lesions(case, lang),
         "molecular": _molecular(case, lang),
