@@ -40,7 +40,7 @@ def _identity(case: JsonObject, as_of: date, lang: Lang) -> str:
     return out
 
 
-def _cumulative(rai: JsonObject, category: object, threshold: object, lang: Lang) -> str:
+def _cumulative(rai: JsonObject, category: object, threshold: Any, lang: Lang) -> str:
     """The cumulative I-131 line; none for a medullary or anaplastic cancer that received
     none (I-131 is not their treatment: "0 GBq, threshold 22 GBq" said nothing), and "no
     administration recorded" for a differentiated one."""
