@@ -705,3 +705,33 @@ def test_a_prefetch_the_client_could_not_fetch_is_fetched_or_412(cds_app: FastAP
     assert asked == ["/fhir/Observation"]
     # the uptake Observations came from the server: refractory by DTC-NO-UPTAKE
     assert "DTC-NO-UPTAKE" in answer.json()["cards"][0]["summary"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        # clinical-rules.md section 1: a lesion with rai_uptake unknown gives the missing
+        # item lesions.rai_uptake; the card names it in words, its code beside them
+        ("fr", "- Statut de fixation de l'iode 131 d'au moins une lésion (lesions.rai_uptake)"),
+        ("en", "- I-131 uptake status of at least one lesion (lesions.rai_uptake)"),
+    ],
+)  # fmt: skip
+def test_indeterminate_card_names_what_is_missing(ehr: TestClient, lang: str, line: str) -> None:
+    case = demo_case("cds-4")
+    for lesion in case["lesions"]:
+        lesion["rai_uptake"] = "unknown"
+    resources = [e["resource"] for e in case_to_bundle(case)["entry"]]
+    patient = next(r for r in resources if r["resourceType"] == "Patient")
+    url = f"{BASE}/thyref-patient-view"
+    body = _hook("patient-view", patient["id"], None)
+    body["prefetch"] = {key: None for key in cds_hooks.PREFETCH} | {
+        "patient": patient,
+        "conditions": {"resourceType": "Bundle", "type": "searchset", "entry": [
+            {"resource": r} for r in resources if r["resourceType"] != "Patient"
+        ]},
+    }  # fmt: skip
+    headers = {**bearer(url), "Accept-Language": lang}
+    (card,) = ehr.post(url, json=body, headers=headers).json()["cards"]
+    check_card(card)
+    assert card["indicator"] == "info"
+    assert line in card["detail"].splitlines()

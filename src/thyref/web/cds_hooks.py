@@ -622,8 +622,10 @@ def _status_card(
         lines += [f"- {ev['criterion']}: {ev['detail']}" for ev in refractory["evidence"]]
     if refractory["missing_data"]:
         lines.append(f"**{text('cds.detail.missing', lang)}**")
-        labels = refractory.get("missing_data_labels") or refractory["missing_data"]
-        lines += [f"- {label}" for label in labels]
+        # the words, with the code of clinical-rules.md beside them (as the options)
+        labels = refractory.get("missing_data_labels") or []
+        for j, code in enumerate(refractory["missing_data"]):
+            lines.append(f"- {labels[j]} ({code})" if j < len(labels) else f"- {code}")
     if a["recommendations"]:
         lines.append(f"**{text('cds.detail.options', lang)}**")
         lines += [f"- {r['title']} ({r['id']})" for r in a["recommendations"]]
