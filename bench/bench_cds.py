@@ -9,7 +9,8 @@ p95, the server's own time (``Server-Timing``) p95, requests per second.
 
 Two runs: ``warm`` sends the same chart data every time (an EHR re-opening a chart: the
 server imports and assesses it once, then only checks the JWT and builds the card) and
-``cold`` gives every request another ``patientId`` (a new case each time: FHIR import,
+``cold`` gives every request another patient (its ``patientId``, the Patient's id and the
+references to it: a new case each time: FHIR import,
 validation and assessment on every request). ``THYREF_BENCH_REQUESTS`` sets the number of
 requests per run (default 1000), ``THYREF_BENCH_WORKERS`` the server's workers (default
 as ``thyref serve``: one per core, at most 4).
@@ -85,11 +86,11 @@ def _bodies(body: dict[str, Any], count: int, cold: bool) -> list[bytes]:
     """The request bodies: one, repeated (warm), or one per request with its own patient."""
     if not cold:
         return [json.dumps(body).encode()] * count
-    out = []
-    for i in range(count):
-        other = {**body, "context": {**body["context"], "patientId": f"bench-{i}"}}
-        out.append(json.dumps(other).encode())
-    return out
+    # another patient: the Patient's id and every reference to it (the service uses only
+    # the resources of the patient in context)
+    text = json.dumps(body)
+    patient_id = body["context"]["patientId"]
+    return [text.replace(patient_id, f"bench-{i}").encode() for i in range(count)]
 
 
 async def _load(url: str, bodies: list[bytes], tokens: list[str]) -> dict[str, float]:

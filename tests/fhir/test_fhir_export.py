@@ -10,6 +10,7 @@ from fhir.resources.R4B.bundle import Bundle
 
 from thyref.domain import assess, parse_case
 from thyref.fhir.exporter import case_to_bundle, hgvs_protein
+from thyref.fhir.importer import bundle_to_case
 
 Json = dict[str, Any]
 TODAY = date(2026, 11, 28)
@@ -122,3 +123,58 @@ def test_standard_codes_of_the_inputs() -> None:
 )
 def test_protein_change_in_hgvs(alteration: str, hgvs: str | None) -> None:
     assert hgvs_protein(alteration) == hgvs
+
+
+def _variant_presence(item: Json) -> str:
+    case = {
+        "format": "thyref-case/1",
+        "id": "exp-neg",
+        "diagnosis": {"histology": "papillary", "date": "2010-03-01"},
+        "molecular": [item],
+    }
+    (variant,) = [
+        r
+        for r in _resources(case_to_bundle(case), "Observation")
+        if r["code"]["coding"][0]["code"] == "69548-6"
+    ]
+    return str(variant["valueCodeableConcept"]["coding"][0]["code"])
+
+
+@pytest.mark.parametrize(
+    ("item", "presence"),
+    [
+        # a negative result (its words in the rules' negative_results) is LOINC LA9634-2
+        # "Absent" (answer list LL1971-2 of 69548-6): never a variant "Present"
+        ({"gene": "BRAF", "alteration": "wild-type"}, "LA9634-2"),
+        ({"gene": "NRAS", "alteration": "Not detected", "date": "2014-01-01"}, "LA9634-2"),
+        ({"gene": "RET", "alteration": "negative", "kind": "fusion"}, "LA9634-2"),
+        ({"gene": "BRAF", "alteration": "type sauvage"}, "LA9634-2"),  # French
+        # a result naming an alteration is LA9633-4 "Present"
+        ({"gene": "BRAF", "alteration": "V600E"}, "LA9633-4"),
+        ({"gene": "RET", "alteration": "CCDC6::RET", "kind": "fusion"}, "LA9633-4"),
+        ({"gene": "TERT"}, "LA9633-4"),  # a gene alone: something was found on it
+    ],
+)  # fmt: skip
+def test_negative_molecular_result_is_exported_absent(item: Json, presence: str) -> None:
+    assert _variant_presence(item) == presence
+
+
+@pytest.mark.parametrize(
+    "alteration",
+    ["wild-type", "négatif", "no mutation"],  # words of negative_results (tuthyref-2021.toml)
+)
+def test_negative_molecular_result_round_trips(alteration: str) -> None:
+    case = {
+        "format": "thyref-case/1",
+        "id": "exp-neg",
+        "diagnosis": {"histology": "papillary", "date": "2010-03-01"},
+        "rai": [{"date": "2010-06-01", "activity": 100, "unit": "mCi"}],
+        "lesions": [{"id": "L1", "site": "lung", "rai_uptake": "no"}],
+        "molecular": [{"gene": "NRAS", "alteration": alteration, "sample": "primary"}],
+    }
+    before = assess(parse_case(case, today=TODAY), "en", today=TODAY).to_json()
+    result = bundle_to_case(_exported(case))
+    assert result.unmapped == []
+    again = parse_case(result.case, today=TODAY)
+    assert again.raw == parse_case(case, today=TODAY).raw
+    assert assess(again, "en", today=TODAY).to_json() == before

@@ -740,6 +740,36 @@ def test_negative_variant_result_is_reported() -> None:
     assert "absent" in result.unmapped[0].reason
 
 
+@pytest.mark.parametrize(
+    ("said", "kept"),
+    [
+        # thyref's own export of a negative result: absent, with the case's words in the
+        # thyref alteration extension (docs/fhir-mapping.md): read back as those words
+        ("wild-type", True),
+        ("non muté", True),
+        # an absent variant whose extension names an alteration: never read as present
+        ("V600E", False),
+        ("fusion", False),
+    ],
+)  # fmt: skip
+def test_absent_variant_is_read_only_as_a_negative_result(said: str, kept: bool) -> None:
+    absent = variant(("48018-6", gene("HGNC:1097")))
+    absent["valueCodeableConcept"] = cc(LOINC, "LA9634-2")
+    absent["extension"] = [
+        {"url": "https://thyref.org/fhir/StructureDefinition/alteration", "valueString": said}
+    ]
+    result = bundle_to_case(bundle(primary(), absent))
+    if kept:
+        # the date is the variant helper's effectiveDateTime
+        assert result.case["molecular"] == [
+            {"gene": "BRAF", "alteration": said, "date": "2013-04-01"}
+        ]
+        assert result.unmapped == []
+    else:
+        assert "molecular" not in result.case
+        assert [u.code for u in result.unmapped] == ["variant_absent"]
+
+
 # --------------------------------------------------------------------------------------
 # bundles, lists, NDJSON, nothing silently dropped
 

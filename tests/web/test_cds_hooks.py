@@ -92,9 +92,9 @@ def ehr(cds_app: FastAPI) -> TestClient:
     return TestClient(cds_app)
 
 
-def _record(**clinical: Any) -> tuple[str, dict[str, Any]]:
+def _record(case_id: str = "cds-1", **clinical: Any) -> tuple[str, dict[str, Any]]:
     """The demo case as FHIR: the patient id and the prefetch the EHR would send."""
-    case = demo_case("cds-1")
+    case = demo_case(case_id)
     if clinical:
         case["clinical"] = clinical
     resources = [e["resource"] for e in case_to_bundle(case)["entry"]]
@@ -474,8 +474,10 @@ def test_identical_chart_data_is_assessed_once(ehr: TestClient, cds_app: FastAPI
     assert {k: v for k, v in first.items() if k not in ("uuid", "suggestions")} == {
         k: v for k, v in second.items() if k not in ("uuid", "suggestions")
     }
-    ehr.post(URL, json=_hook("patient-view", "other-patient", prefetch), headers=bearer(URL))
-    assert len(held) == 2  # another patient id: another case
+    # another patient (same chart otherwise: another case id): another case
+    other_id, other = _record("cds-other")
+    ehr.post(URL, json=_hook("patient-view", other_id, other), headers=bearer(URL))
+    assert len(held) == 2
 
 
 def test_outcome_cache_is_bounded() -> None:
@@ -575,3 +577,161 @@ def test_the_fhir_client_is_closed_when_the_app_stops(cds_app: FastAPI) -> None:
         opened = cds_app.state.cds_client
         assert not opened.is_closed
     assert opened.is_closed
+
+
+# --------------------------------------------------------------------------------------
+# one patient's request never uses another patient's data (interop audit, session 9)
+
+_VARIANT = {
+    "resourceType": "Observation",
+    "id": "gv-1",
+    "status": "final",
+    "code": {"coding": [{"system": "http://loinc.org", "code": "69548-6"}]},
+    "valueCodeableConcept": {"coding": [{"system": "http://loinc.org", "code": "LA9633-4"}]},
+    "component": [
+        {
+            "code": {"coding": [{"system": "http://loinc.org", "code": "48018-6"}]},
+            "valueCodeableConcept": {
+                "coding": [{"system": "http://www.genenames.org/geneId", "code": "HGNC:1097"}]
+            },
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("subject", "used"),
+    [
+        # another patient's result in the search: never used for this one
+        ("Patient/someone-else", False),
+        # no subject: whose result it is cannot be told, not used
+        (None, False),
+        # a subject named only by identifier cannot be checked either
+        ({"identifier": {"value": "x"}}, False),
+        # the same patient, as an absolute URL or a versioned reference: used
+        ("https://ehr.example.org/fhir/Patient/{pid}", True),
+        ("Patient/{pid}/_history/3", True),
+    ],
+)  # fmt: skip
+def test_only_resources_of_the_context_patient_are_used(
+    ehr: TestClient, subject: Any, used: bool
+) -> None:
+    # the demo record has no molecular result, so MOLECULAR-TESTING is proposed
+    # (clinical-rules.md section 4: "no molecular entry and ... status refractory"); a
+    # BRAF result of this patient removes it, one of another patient must not
+    patient_id, prefetch = _record()
+    variant = dict(_VARIANT)
+    if isinstance(subject, str):
+        variant["subject"] = {"reference": subject.format(pid=patient_id)}
+    elif subject is not None:
+        variant["subject"] = subject
+    prefetch["observations"]["entry"].append({"resource": variant})
+    url = f"{BASE}/thyref-patient-view"
+    answer = ehr.post(url, json=_hook("patient-view", patient_id, prefetch), headers=bearer(url))
+    assert answer.status_code == 200, answer.text
+    (card,) = answer.json()["cards"]
+    assert ("(MOLECULAR-TESTING)" not in card["detail"]) is used
+    # a resource left out is counted with those not used (cds.detail.unmapped)
+    assert ("1 ressource(s) FHIR non utilisée(s)" in card["detail"]) is not used
+
+
+def test_a_record_of_another_patient_gives_no_card(ehr: TestClient) -> None:
+    # every search answered with another patient's resources: nothing is this patient's
+    patient_id, prefetch = _record()
+    _, others = _record("cds-2")
+    for resources in others.values():
+        for entry in resources.get("entry", []) if resources else []:
+            for key in ("subject", "patient"):
+                if key in entry["resource"]:
+                    entry["resource"][key] = {"reference": "Patient/someone-else"}
+    others["patient"] = prefetch["patient"]
+    url = f"{BASE}/thyref-patient-view"
+    answer = ehr.post(url, json=_hook("patient-view", patient_id, others), headers=bearer(url))
+    assert answer.json() == {"cards": []}
+
+
+@pytest.mark.parametrize(
+    ("context", "detail"),
+    [
+        # the prefetch Patient is not the patient in context: refused, not answered
+        ({"patientId": "someone-else"}, "prefetch.patient"),
+        # patientId is required by patient-view (CDS Hooks 2.0 hook context)
+        ({"patientId": None}, "context.patientId"),
+        ({"patientId": "../Practitioner/1"}, "context.patientId"),  # not a FHIR id
+        ({"patientId": 42}, "context.patientId"),
+    ],
+)  # fmt: skip
+def test_patient_in_context_is_checked(
+    ehr: TestClient, context: dict[str, Any], detail: str
+) -> None:
+    _, prefetch = _record()
+    body = _hook("patient-view", "unused", prefetch)
+    body["context"] |= context
+    if context["patientId"] is None:
+        del body["context"]["patientId"]
+    url = f"{BASE}/thyref-patient-view"
+    answer = ehr.post(url, json=body, headers=bearer(url))
+    assert answer.status_code == 400
+    assert detail in answer.json()["detail"]
+
+
+def test_a_prefetch_the_client_could_not_fetch_is_fetched_or_412(cds_app: FastAPI) -> None:
+    # CDS Hooks 2.0: a client that fails to prefetch a key may send an OperationOutcome in
+    # its place; that is no data (not "nothing found"): fetch it, else 412
+    patient_id, prefetch = _record()
+    failed = {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": "timeout"}],
+    }
+    prefetch["observations"] = failed
+    _, complete = _record()
+    asked: list[str] = []
+
+    def fhir_server(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        return httpx.Response(200, json=complete["observations"])
+
+    cds_app.state.cds_transport = httpx.MockTransport(fhir_server)
+    url = f"{BASE}/thyref-patient-view"
+    body = _hook("patient-view", patient_id, prefetch)
+    answer = TestClient(cds_app).post(url, json=body, headers=bearer(url))
+    assert answer.status_code == 412
+    assert "observations" in answer.json()["detail"]
+
+    body["fhirServer"] = "https://ehr.example.org/fhir"
+    body["fhirAuthorization"] = {"access_token": "t", "token_type": "Bearer"}
+    answer = TestClient(cds_app).post(url, json=body, headers=bearer(url))
+    assert answer.status_code == 200, answer.text
+    assert asked == ["/fhir/Observation"]
+    # the uptake Observations came from the server: refractory by DTC-NO-UPTAKE
+    assert "DTC-NO-UPTAKE" in answer.json()["cards"][0]["summary"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        # clinical-rules.md section 1: a lesion with rai_uptake unknown gives the missing
+        # item lesions.rai_uptake; the card names it in words, its code beside them
+        ("fr", "- Statut de fixation de l'iode 131 d'au moins une lésion (lesions.rai_uptake)"),
+        ("en", "- I-131 uptake status of at least one lesion (lesions.rai_uptake)"),
+    ],
+)  # fmt: skip
+def test_indeterminate_card_names_what_is_missing(ehr: TestClient, lang: str, line: str) -> None:
+    case = demo_case("cds-4")
+    for lesion in case["lesions"]:
+        lesion["rai_uptake"] = "unknown"
+    resources = [e["resource"] for e in case_to_bundle(case)["entry"]]
+    patient = next(r for r in resources if r["resourceType"] == "Patient")
+    url = f"{BASE}/thyref-patient-view"
+    body = _hook("patient-view", patient["id"], None)
+    body["prefetch"] = {key: None for key in cds_hooks.PREFETCH} | {
+        "patient": patient,
+        "conditions": {"resourceType": "Bundle", "type": "searchset", "entry": [
+            {"resource": r} for r in resources if r["resourceType"] != "Patient"
+        ]},
+    }  # fmt: skip
+    headers = {**bearer(url), "Accept-Language": lang}
+    (card,) = ehr.post(url, json=body, headers=headers).json()["cards"]
+    check_card(card)
+    assert card["indicator"] == "info"
+    assert line in card["detail"].splitlines()

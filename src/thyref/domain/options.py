@@ -54,11 +54,10 @@ class Context:
 
     def __post_init__(self) -> None:
         # positive findings only: a negative result ("NRAS wild-type") opens no option
-        negative = self.rules.options.negative_results  # written as _words() gives them
         self._molecular = [
             (m, m.is_fusion, m.is_mutation)
             for m in self.case.raw.molecular
-            if _words(m.alteration) not in negative
+            if not is_negative_result(m.alteration, self.rules)
         ]
 
     @property
@@ -111,6 +110,12 @@ def _named(m: Molecular) -> str:
 def _words(text: str | None) -> str:
     """``"Wild-Type"`` -> ``"wild type"``: lower case, one space for spaces, - and _."""
     return " ".join((text or "").lower().replace("-", " ").replace("_", " ").split())
+
+
+def is_negative_result(alteration: str | None, rules: Rules) -> bool:
+    """Whether a molecular ``alteration`` says the test found nothing (``"wild-type"``):
+    its words are one of the rules' ``negative_results``."""
+    return _words(alteration) in rules.options.negative_results
 
 
 # ":" and ";" inside a sentence, written the reader's way ("poumon : P1" in French)

@@ -119,6 +119,9 @@ PROTEIN_CHANGE: Final = "48005-3"
 DNA_CHANGE: Final = "48004-6"  # c. HGVS: not read (the protein change says the variant)
 DNA_CHANGE_TYPE: Final = "48019-4"
 GENOMIC_SOURCE: Final = "48002-0"
+# answers of 69548-6 (LOINC answer list LL1971-2)
+VARIANT_PRESENT: Final = "LA9633-4"
+VARIANT_ABSENT: Final = "LA9634-2"
 # "Radionuclide scan of whole body" (LOINC, as listed in DICOM PS3.16 CID 646)
 WHOLE_BODY_SCAN: Final = "42175-0"
 LAB_LOINC: Final[dict[str, str]] = {

@@ -16,6 +16,7 @@ from typing import Any
 
 from thyref.domain.case import normalise_alteration
 from thyref.domain.messages import Lang, text
+from thyref.domain.options import is_negative_result
 from thyref.domain.rules import load_rules
 from thyref.domain.scans import link_administration
 from thyref.fhir import codes as c
@@ -688,7 +689,10 @@ def genomic_variant(item: Json, subject: Json) -> Json:
         "category": [_concept(c.OBSERVATION_CATEGORY, "laboratory", "Laboratory")],
         "code": _concept(c.LOINC, c.GENOMIC_VARIANT, "Genetic variant assessment"),
         "subject": subject,
-        "valueCodeableConcept": _concept(c.LOINC, "LA9633-4", "Present"),
+        # a negative result ("wild-type") is LA9634-2 Absent, never a variant Present
+        "valueCodeableConcept": _concept(c.LOINC, c.VARIANT_ABSENT, "Absent")
+        if is_negative_result(alteration, load_rules())
+        else _concept(c.LOINC, c.VARIANT_PRESENT, "Present"),
         "component": components,
     }
     if item.get("date"):

@@ -28,6 +28,7 @@ from thyref.domain.case import (
     normalise_alteration,
     validator_params,
 )
+from thyref.domain.options import is_negative_result
 from thyref.domain.rules import load_rules
 from thyref.errors import CaseFormatError, CaseValidationError, Problem
 from thyref.fhir import codes as c
@@ -796,7 +797,12 @@ class _Importer:
     def read_variant(self, entry: _Entry) -> None:
         res = entry.res
         presence = _code_in(res.get("valueCodeableConcept"), c.LOINC)
-        if "LA9634-2" in presence:
+        said = _extension(res, "alteration") or {}
+        if c.VARIANT_ABSENT in presence and not is_negative_result(
+            said.get("valueString") if isinstance(said.get("valueString"), str) else None,
+            load_rules(),
+        ):
+            # the case holds a negative result only as its words (thyref's own export)
             self.skip(entry, "variant_absent")
             return
         unread: Unread = []

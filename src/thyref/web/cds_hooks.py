@@ -380,14 +380,67 @@ class PrefetchMissing(Exception):
     """Data is missing and cannot be fetched: the answer is 412."""
 
 
+class OtherPatient(Exception):
+    """The prefetch holds a Patient other than ``context.patientId``: the answer is 400."""
+
+
+FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")  # FHIR R4 id datatype
+# resource types without a patient of their own (a Medication a MedicationAdministration
+# leads to): every other resource must name the context's patient to be used
+NOT_PATIENT_DATA = frozenset({"Medication"})
+
+
 def _fill(template: str, context: Mapping[str, Any]) -> str:
     def value(match: re.Match[str]) -> str:
         found = context.get(match.group(1))
-        if not isinstance(found, str) or not re.fullmatch(r"[A-Za-z0-9\-.]{1,64}", found):
+        if not isinstance(found, str) or not FHIR_ID.fullmatch(found):
             raise PrefetchMissing(f"context.{match.group(1)} is missing or not a FHIR id")
         return found
 
     return re.sub(r"\{\{context\.(\w+)\}\}", value, template)
+
+
+def _failed(value: Any) -> bool:
+    """A prefetch value that says the client could not fetch it: an OperationOutcome
+    (CDS Hooks 2.0), alone or as an error entry of the search Bundle."""
+    if not isinstance(value, dict):
+        return False
+    outcomes = [value] if value.get("resourceType") == "OperationOutcome" else []
+    if value.get("resourceType") == "Bundle":
+        outcomes = [r for r in _resources_of(value) if r.get("resourceType") == "OperationOutcome"]
+        outcomes = [
+            r
+            for r in outcomes
+            if any(
+                isinstance(i, dict) and i.get("severity") in ("error", "fatal")
+                for i in r.get("issue") or []
+            )
+        ]
+    return bool(outcomes)
+
+
+def _names_patient(ref: Any, patient_id: str) -> bool:
+    """``Patient/<id>`` (relative, absolute or with a ``_history`` version), or
+    ``urn:uuid:<id>`` (a Patient whose id is that uuid, as thyref's own export writes)."""
+    if not isinstance(ref, dict) or not isinstance(ref.get("reference"), str):
+        return False
+    target = ref["reference"].split("/_history/")[0]
+    return target in (f"Patient/{patient_id}", f"urn:uuid:{patient_id}") or target.endswith(
+        f"/Patient/{patient_id}"
+    )
+
+
+def _of_patient(res: dict[str, Any], patient_id: str) -> bool:
+    """Whether a resource is the context's patient or names it (``subject``, ``patient``).
+
+    A resource of another patient, or of no patient we can tell, is never used: a card
+    for one patient is never built on another's data."""
+    kind = res.get("resourceType")
+    if kind == "Patient":
+        return res.get("id") == patient_id
+    if kind in NOT_PATIENT_DATA:
+        return True
+    return _names_patient(res.get("subject") or res.get("patient"), patient_id)
 
 
 def _resources_of(value: Any) -> list[dict[str, Any]]:
@@ -465,26 +518,45 @@ async def _fetch(request: Request, hook: HookRequest, query: str) -> list[dict[s
     return found
 
 
-async def _patient_data(request: Request, hook: HookRequest) -> list[dict[str, Any]]:
+async def _patient_data(
+    request: Request, hook: HookRequest, patient_id: str
+) -> tuple[list[dict[str, Any]], int]:
+    """The resources of the context's patient, and how many others were left out.
+
+    A prefetch key given as an OperationOutcome (the client could not fetch it) is
+    fetched as if absent. A Patient other than ``context.patientId`` in the prefetch
+    raises ``OtherPatient``; any other resource that does not name the patient is left
+    out (counted with the resources not used)."""
     prefetch = hook.prefetch or {}
     resources: list[dict[str, Any]] = []
     for key, template in PREFETCH.items():
-        if key in prefetch:  # given, possibly null (nothing found by the client)
-            resources += _resources_of(prefetch[key])
+        if key in prefetch and not _failed(prefetch[key]):
+            # given, possibly null (nothing found by the client)
+            given = _resources_of(prefetch[key])
+            if any(r.get("resourceType") == "Patient" and r.get("id") != patient_id for r in given):
+                raise OtherPatient(f"prefetch.{key} holds a Patient other than context.patientId")
+            resources += given
             continue
         if not hook.fhirServer or hook.fhirAuthorization is None:
-            raise PrefetchMissing(f"prefetch {key!r} is missing and no FHIR server access is given")
+            state = "could not be fetched by the client" if key in prefetch else "is missing"
+            raise PrefetchMissing(f"prefetch {key!r} {state} and no FHIR server access is given")
         resources += await _fetch(request, hook, _fill(template, hook.context))
     # searches by patient may return the same resource twice (e.g. paging): keep one
     seen: set[tuple[str, str]] = set()
     unique = []
+    others = 0
     for res in resources:
         ident = (str(res.get("resourceType")), str(res.get("id")))
         if res.get("id") is not None and ident in seen:
             continue
         seen.add(ident)
+        if not _of_patient(res, patient_id):
+            others += 1
+            continue
         unique.append(res)
-    return unique
+    if others:
+        log.info("CDS: %d resource(s) not of the context's patient left out", others)
+    return unique, others
 
 
 # --------------------------------------------------------------------------------------
@@ -550,8 +622,10 @@ def _status_card(
         lines += [f"- {ev['criterion']}: {ev['detail']}" for ev in refractory["evidence"]]
     if refractory["missing_data"]:
         lines.append(f"**{text('cds.detail.missing', lang)}**")
-        labels = refractory.get("missing_data_labels") or refractory["missing_data"]
-        lines += [f"- {label}" for label in labels]
+        # the words, with the code of clinical-rules.md beside them (as the options)
+        labels = refractory.get("missing_data_labels") or []
+        for j, code in enumerate(refractory["missing_data"]):
+            lines.append(f"- {labels[j]} ({code})" if j < len(labels) else f"- {code}")
     if a["recommendations"]:
         lines.append(f"**{text('cds.detail.options', lang)}**")
         lines += [f"- {r['title']} ({r['id']})" for r in a["recommendations"]]
@@ -783,10 +857,16 @@ async def call_service(service_id: str, request: Request) -> JSONResponse:
     _, hook = checked
     if hook.hook != SERVICES[service_id]:
         return _error(400, f"this service answers the {SERVICES[service_id]} hook")
+    patient_id = hook.context.get("patientId")
+    if not isinstance(patient_id, str) or not FHIR_ID.fullmatch(patient_id):
+        # required by patient-view, order-select and order-sign (CDS Hooks 2.0 contexts)
+        return _error(400, "invalid hook request: context.patientId: missing or not a FHIR id")
     try:
-        resources = await _patient_data(request, hook)
+        resources, others = await _patient_data(request, hook, patient_id)
     except PrefetchMissing as exc:
         return _error(412, str(exc))
+    except OtherPatient as exc:
+        return _error(400, f"invalid hook request: {exc}")
     lang = _lang(request)
     # order hooks: nothing to say unless a kinase inhibitor is being ordered
     if hook.hook != "patient-view" and not _kinase_orders(hook):
@@ -798,8 +878,8 @@ async def call_service(service_id: str, request: Request) -> JSONResponse:
         return JSONResponse({"cards": []})
     if hook.hook == "patient-view":
         a = outcomes.assessment(found, lang)
-        patient_id = str(hook.context.get("patientId"))
-        cards = [_status_card(request, lang, found.case, a, found.unmapped, patient_id)]
+        unused = found.unmapped + others
+        cards = [_status_card(request, lang, found.case, a, unused, patient_id)]
     else:
         cards = _order_cards(request, lang, hook, found.case)
     return JSONResponse({"cards": cards})
