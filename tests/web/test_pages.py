@@ -390,6 +390,11 @@ def test_downloads_history_and_compare(client: TestClient) -> None:
     assert "Version 2" in history and "Version 1" in history
     compare = client.get("/cases/h-1/compare?a=1&b=2").text
     assert "lesions[0].rai_uptake" in compare and "DTC-NO-UPTAKE" in compare
+    assert "comparée à elle-même" not in html.unescape(compare)
+    # a version compared with itself (the default of a one-version case) says so, instead
+    # of a bare "version 1 -> version 1" with no difference
+    itself = html.unescape(client.get("/cases/h-1/compare?a=2&b=2").text)
+    assert "La version 2 est comparée à elle-même" in itself
     old = client.get("/cases/h-1/versions/1").text
     assert "Version 1" in old and 'class="notice warn"' in old
 
