@@ -157,3 +157,22 @@ def test_synthetic_fhir_is_byte_identical_for_a_seed(tmp_path: Path) -> None:
     write(20, 4, "fhir", tmp_path / "b.ndjson")
     # resource ids and fullUrls must come from the case, never from a random uuid
     assert (tmp_path / "a.ndjson").read_bytes() == (tmp_path / "b.ndjson").read_bytes()
+
+
+def test_byte_order_marks_in_an_export_lose_nothing(tmp_path: Path) -> None:
+    # A file of the export that starts with a UTF-8 byte order mark (RFC 8259 section 8.1:
+    # a parser may ignore it; `thyref assess` does): its first resource must still be read.
+    # The Patient of the first line was reported as not JSON, and its other resources were
+    # assessed as a patient without a Patient, under the importer's fallback id.
+    lines = _synth_bulk(tmp_path / "bulk", 5)
+    for kind in ("Patient", "Condition"):
+        file = tmp_path / "bulk" / f"{kind}.ndjson"
+        file.write_bytes(b"\xef\xbb\xbf" + file.read_bytes())
+    report = run_cohort(tmp_path / "bulk", tmp_path / "out", workers=1, today=TODAY)
+    assert (report.rows, report.errors) == (5, 0), read_errors(tmp_path / "out")
+    rows = read_rows(tmp_path / "out")
+    for line in lines:
+        want = expected_row(line, TODAY)
+        got = rows[want["patient_id"]]
+        for key, value in want.items():
+            assert got[key] == value, f"{want['patient_id']}.{key}"

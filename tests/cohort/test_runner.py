@@ -176,3 +176,23 @@ def test_changed_input_is_not_mixed_with_earlier_parts(tmp_path: Path) -> None:
 def test_missing_input_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(CohortInputError, match="no such file"):
         run_cohort(tmp_path / "nope.ndjson", tmp_path / "out", workers=1)
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+def test_a_byte_order_mark_does_not_reject_a_patient(tmp_path: Path) -> None:
+    # Editors and spreadsheet exports on Windows start files with a UTF-8 byte order mark.
+    # `thyref assess` reads such a file (Python's json decodes bytes as utf-8-sig), and
+    # RFC 8259 section 8.1 lets parsers ignore the mark: the run must not reject the first
+    # patient of the file for it (it did: "BOM is not supported"), nor a case file.
+    source = tmp_path / "cases.ndjson"
+    lines = write_ndjson(source, 3, seed=6)
+    source.write_bytes(BOM + source.read_bytes())
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "a.json").write_bytes(BOM + lines[0])
+    for kind, given in (("ndjson", source), ("folder", folder)):
+        report = run_cohort(given, tmp_path / kind, workers=1, today=TODAY)
+        assert report.errors == 0, read_errors(tmp_path / kind)
+        assert_same_as_single_case(tmp_path / kind, lines if kind == "ndjson" else lines[:1], TODAY)

@@ -56,6 +56,10 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 NAMES = tuple(name for name, _ in COLUMNS)
 ERROR_NAMES = ("patient_id", "source", "problems")
 MARKER_COLUMNS = (("thyroglobulin", "tg"), ("calcitonin", "calcitonin"), ("cea", "cea"))
+# A UTF-8 byte order mark: `thyref assess` reads a file that starts with one (Python's json
+# decodes bytes as utf-8-sig) and RFC 8259 section 8.1 lets a parser ignore it; orjson
+# rejects it, so a record is read without it.
+BOM = b"\xef\xbb\xbf"
 
 
 def row_of(found: Evaluation, case: Case, source: str) -> list[Any]:
@@ -109,6 +113,7 @@ class Batch:
 
     def add_line(self, line: bytes, source: str) -> None:
         """One NDJSON line; blank lines are skipped, anything else is a row or an error."""
+        line = without_bom(line)
         if not line.strip():
             return
         if len(line) > MAX_BYTES:
@@ -174,6 +179,11 @@ class Batch:
         rows = pa.table(dict(zip(NAMES, self.columns, strict=True)), schema=arrow_schema())
         errors = pa.Table.from_pylist(self.errors, schema=arrow_error_schema())
         return rows, errors
+
+
+def without_bom(line: bytes) -> bytes:
+    """``line`` without a leading UTF-8 byte order mark."""
+    return line[len(BOM) :] if line.startswith(BOM) else line
 
 
 def fhir_to_case(resources: list[Any]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from typing import Any
 
 import orjson
 
+from thyref.cohort.record import without_bom
 from thyref.domain.case import MAX_BYTES
 from thyref.errors import ThyrefError
 
@@ -173,6 +174,7 @@ def _partition(files: list[Path], folder: Path, buckets: int) -> int:
         for file in files:
             with file.open("rb") as f:
                 for number, line in enumerate(f, 1):
+                    line = without_bom(line)
                     if not line.strip():
                         continue
                     try:
