@@ -83,7 +83,10 @@ def process_chunk(chunk: Chunk, out: str, today: str) -> ChunkDone:
             if key.startswith("!"):  # a line that names no patient
                 try:
                     orjson.loads(lines[0])
-                    message = "FHIR resource without a subject or patient reference"
+                    message = (
+                        "FHIR resource without a subject or patient reference to a Patient "
+                        "(Patient/<id>)"
+                    )
                 except orjson.JSONDecodeError as exc:
                     message = f"not valid JSON: {exc}"
                 batch.error(None, key[1:], [{"path": "", "message": message}])
@@ -94,7 +97,7 @@ def process_chunk(chunk: Chunk, out: str, today: str) -> ChunkDone:
                     resources.append(orjson.loads(line))
                 except orjson.JSONDecodeError as exc:
                     batch.error(None, key, [{"path": "", "message": f"not valid JSON: {exc}"}])
-            batch.add_fhir(resources, key)
+            batch.add_fhir(resources, key, patient_id=key.removeprefix("Patient/"))
     rows, errors = batch.tables()
     folder = Path(out)
     for sub, table in (("patients", rows), ("errors", errors)):
