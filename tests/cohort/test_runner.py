@@ -196,3 +196,17 @@ def test_a_byte_order_mark_does_not_reject_a_patient(tmp_path: Path) -> None:
         report = run_cohort(given, tmp_path / kind, workers=1, today=TODAY)
         assert report.errors == 0, read_errors(tmp_path / kind)
         assert_same_as_single_case(tmp_path / kind, lines if kind == "ndjson" else lines[:1], TODAY)
+
+
+def test_an_empty_case_file_is_an_error_not_a_lost_patient(tmp_path: Path) -> None:
+    # Every file of the folder is a patient (the plan counts it): an empty (or blank) file
+    # must be listed in the errors. It vanished: neither a row nor an error, so the
+    # progress total and the output disagreed and the registry lost track of a record.
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "empty.json").write_bytes(b"")
+    (folder / "blank.json").write_bytes(b" \n")
+    report = run_cohort(folder, tmp_path / "out", workers=1, today=TODAY)
+    assert (report.rows, report.errors) == (0, 2)
+    said = {e["source"]: e["problems"][0]["message"] for e in read_errors(tmp_path / "out")}
+    assert said == {"blank.json": "empty file", "empty.json": "empty file"}

@@ -31,7 +31,7 @@ import orjson
 
 from thyref import __version__
 from thyref.cohort import sources
-from thyref.cohort.record import Batch
+from thyref.cohort.record import Batch, without_bom
 from thyref.cohort.sources import Chunk, CohortInputError, Plan
 from thyref.domain.rules import load_rules
 
@@ -76,6 +76,8 @@ def process_chunk(chunk: Chunk, out: str, today: str) -> ChunkDone:
             if data is None:
                 message = "file is larger than 5 MB"
                 batch.error(None, source, [{"path": "", "message": message}])
+            elif not without_bom(data).strip():  # a file is a record: never skipped
+                batch.error(None, source, [{"path": "", "message": "empty file"}])
             else:
                 batch.add_line(data, source)
     else:
