@@ -20,8 +20,9 @@ import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -157,6 +158,19 @@ def _prepare(
     return state
 
 
+@contextmanager
+def writing(out: Path) -> Iterator[None]:
+    """An ``--out`` that cannot be written (read-only, no space, not allowed) is the
+    user's to fix: one clear error naming it, not an internal error."""
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise CohortInputError(
+            f"{out} cannot be written ({reason})", "out_unwritable", out=out, reason=reason
+        ) from exc
+
+
 def run_cohort(
     source: Path,
     out: Path,
@@ -176,7 +190,10 @@ def run_cohort(
     started = time.perf_counter()
     if not source.exists():  # before anything is written to ``out``
         raise CohortInputError.no_such_input(source)
-    state = _prepare(source, out, chunk_size, today or date.today(), restart)
+    if out.exists() and not out.is_dir():
+        raise CohortInputError(f"{out} is not a folder", "out_not_folder", out=out)
+    with writing(out):
+        state = _prepare(source, out, chunk_size, today or date.today(), restart)
     the_plan = sources.plan(source, chunk_size, out / ".work")
     if state.get("signature") not in (None, the_plan.signature):
         raise CohortInputError(
@@ -184,13 +201,14 @@ def run_cohort(
             "input_changed",
             source=source,
         )
-    if state.get("signature") is None:
-        state["signature"] = the_plan.signature
-        (out / "run.json").write_bytes(orjson.dumps(state, option=orjson.OPT_INDENT_2))
-    for sub in ("patients", "errors"):
-        (out / sub).mkdir(exist_ok=True)
-        for stale in (out / sub).glob("*.tmp"):
-            stale.unlink()
+    with writing(out):
+        if state.get("signature") is None:
+            state["signature"] = the_plan.signature
+            (out / "run.json").write_bytes(orjson.dumps(state, option=orjson.OPT_INDENT_2))
+        for sub in ("patients", "errors"):
+            (out / sub).mkdir(exist_ok=True)
+            for stale in (out / sub).glob("*.tmp"):
+                stale.unlink()
     manifest = out / "manifest.ndjson"
     finished = _read_manifest(manifest)
     todo = [c for c in the_plan.chunks if c.id not in finished]
@@ -202,7 +220,9 @@ def run_cohort(
             sum(int(e.get("rows", 0)) + int(e.get("errors", 0)) for e in finished.values()),
         )
     workers = workers or os.cpu_count() or 1
-    with manifest.open("ab") as log:
+    with writing(out):
+        log_file = manifest.open("ab")
+    with log_file as log:
 
         def record(done: ChunkDone) -> None:
             entry = {"chunk": done.chunk, "rows": done.rows, "errors": done.errors}
