@@ -202,8 +202,9 @@ def run_cohort(
             source=source,
         )
     with writing(out):
-        if state.get("signature") is None:
+        if state.get("signature") is None or state.get("chunks") != len(the_plan.chunks):
             state["signature"] = the_plan.signature
+            state["chunks"] = len(the_plan.chunks)  # the summary tells an unfinished run
             (out / "run.json").write_bytes(orjson.dumps(state, option=orjson.OPT_INDENT_2))
         for sub in ("patients", "errors"):
             (out / sub).mkdir(exist_ok=True)
