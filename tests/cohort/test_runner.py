@@ -210,3 +210,29 @@ def test_an_empty_case_file_is_an_error_not_a_lost_patient(tmp_path: Path) -> No
     assert (report.rows, report.errors) == (0, 2)
     said = {e["source"]: e["problems"][0]["message"] for e in read_errors(tmp_path / "out")}
     assert said == {"blank.json": "empty file", "empty.json": "empty file"}
+
+
+def test_records_sharing_a_patient_id_are_set_aside_not_counted_twice(tmp_path: Path) -> None:
+    # The output is one row per patient (issue 13), and the summary counts rows as
+    # patients: two records with one id were two rows, the patient counted twice. Which
+    # record is right cannot be told (never a guess), so every record of that id goes to
+    # the errors, each naming the others; here in two chunks, so no worker sees both.
+    source = tmp_path / "cases.ndjson"
+    lines = write_ndjson(source, 6, seed=9)
+    source.write_bytes(source.read_bytes() + lines[1] + b"\n")  # line 7 repeats line 2
+    out = tmp_path / "out"
+    report = run_cohort(source, out, workers=2, chunk_size=4, today=TODAY)
+    assert (report.rows, report.errors) == (5, 2)
+    rows = read_rows(out)  # fails on an id written twice
+    twice = orjson.loads(lines[1])["id"]
+    assert twice not in rows and len(rows) == 5
+    errors = {e["source"]: e for e in read_errors(out)}
+    assert set(errors) == {"cases.ndjson:2", "cases.ndjson:7"}
+    for here, there in (("cases.ndjson:2", "cases.ndjson:7"), ("cases.ndjson:7", "cases.ndjson:2")):
+        assert errors[here]["patient_id"] == twice
+        [problem] = errors[here]["problems"]
+        assert problem["path"] == "id" and there in problem["message"]
+    # a rerun of the finished run changes nothing and says the same
+    again = run_cohort(source, out, workers=1, chunk_size=4, today=TODAY)
+    assert (again.rows, again.errors) == (5, 2)
+    assert len(read_rows(out)) == 5 and len(read_errors(out)) == 2

@@ -241,15 +241,17 @@ def run_cohort(
         else:
             _pool(todo, str(out), today_iso, workers, record)
     complete = all(c.id in finished for c in the_plan.chunks)
+    duplicates = 0
     if complete:
+        duplicates = set_aside_duplicates(out)
         _write_errors(out, [c.id for c in the_plan.chunks])
         shutil.rmtree(out / ".work", ignore_errors=True)
     return RunReport(
         kind=the_plan.kind,
         chunks=len(the_plan.chunks),
         skipped=len(the_plan.chunks) - len(todo),
-        rows=sum(int(e["rows"]) for e in finished.values()),
-        errors=sum(int(e["errors"]) for e in finished.values()),
+        rows=sum(int(e["rows"]) for e in finished.values()) - duplicates,
+        errors=sum(int(e["errors"]) for e in finished.values()) + duplicates,
         seconds=time.perf_counter() - started,
         out=out,
     )
@@ -280,14 +282,76 @@ def _pool(
             raise
 
 
+DUPLICATES = "part-duplicates.parquet"
+
+
+def set_aside_duplicates(out: Path) -> int:
+    """Move every row whose ``patient_id`` is also another row's to the errors; returns
+    how many. The output is one row per patient, and which of two records with one id is
+    right cannot be told: each goes to ``errors/part-duplicates.parquet``, naming where the
+    others are. Chunks run apart, so this looks at the whole output once the last one is
+    done (the ids and sources only). The list is written before any part is rewritten, so
+    a run stopped in between finishes the same way when rerun."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from thyref.cohort.record import arrow_error_schema
+
+    listed = out / "errors" / DUPLICATES
+    parts = sorted((out / "patients").glob("*.parquet"))
+    if listed.exists():
+        entries = pq.read_table(listed).to_pylist()
+    elif not parts:
+        return 0
+    else:
+        import duckdb
+
+        glob = str(out / "patients" / "*.parquet").replace("'", "''")
+        with duckdb.connect() as con:  # DuckDB groups out of core: memory stays flat
+            shared = con.execute(
+                f"SELECT patient_id, list(source ORDER BY source) FROM read_parquet('{glob}') "
+                "GROUP BY patient_id HAVING count(*) > 1 ORDER BY patient_id"
+            ).fetchall()
+        entries = []
+        for patient, where in shared:
+            for here in where:
+                others = ", ".join(w for w in where if w != here) or here
+                message = (
+                    f"patient id {patient} is also given at {others}: every record of this "
+                    "id is set aside (one row per patient; which one is right cannot be told)"
+                )
+                entries.append(
+                    {"patient_id": patient, "source": here,
+                     "problems": [{"path": "id", "message": message}]}
+                )  # fmt: skip
+        if not entries:
+            return 0
+        table = pa.Table.from_pylist(entries, schema=arrow_error_schema())
+        tmp = listed.with_suffix(".parquet.tmp")
+        pq.write_table(table, tmp)
+        os.replace(tmp, listed)
+    dropped = pa.array(sorted({e["patient_id"] for e in entries}), pa.string())
+    for part in parts:
+        table = pq.read_table(part)
+        keep = pc.invert(pc.is_in(table["patient_id"], value_set=dropped))
+        if pc.all(keep).as_py() is not False:
+            continue
+        tmp = part.with_suffix(".parquet.tmp")
+        pq.write_table(table.filter(keep), tmp)
+        os.replace(tmp, part)
+    return len(entries)
+
+
 def _write_errors(out: Path, chunk_ids: list[int]) -> None:
-    """``errors.ndjson``: every rejected record, chunk after chunk, readable with any tool."""
+    """``errors.ndjson``: every rejected record, chunk after chunk (records sharing a
+    patient id last), readable with any tool."""
     import pyarrow.parquet as pq
 
     tmp = out / "errors.ndjson.tmp"
     with tmp.open("wb") as f:
-        for chunk_id in chunk_ids:
-            part = out / "errors" / part_name(chunk_id)
+        names = [*(part_name(k) for k in chunk_ids), DUPLICATES]
+        for part in (out / "errors" / name for name in names):
             if not part.exists():
                 continue
             for entry in pq.read_table(part).to_pylist():
