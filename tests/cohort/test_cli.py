@@ -108,3 +108,67 @@ def test_as_of_day_is_used_and_kept(tmp_path: Path) -> None:
     bad = runner.invoke(app, [*args, "--as-of", "31/01/2026"])
     assert bad.exit_code == 2
     assert "--as-of" in bad.output
+
+
+def _read_only(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make creating ``folder`` fail as on a read-only file system (the tests run as root,
+    which file modes do not stop)."""
+    import errno
+    import os
+
+    real_mkdir = Path.mkdir
+
+    def mkdir(self: Path, *args: object, **kwargs: object) -> None:
+        if str(self).startswith(str(folder)):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(self))
+        real_mkdir(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "mkdir", mkdir)
+
+
+@pytest.mark.parametrize(
+    ("case", "said_fr", "said_en"),
+    [
+        # --out names an existing file, not a folder (was "internal error: FileExistsError")
+        ("file", "n'est pas un dossier", "is not a folder"),
+        # --out cannot be written (a read-only disk; was "internal error: OSError", exit 1)
+        ("read-only", "écriture impossible", "cannot be written"),
+    ],
+)
+def test_an_unusable_out_folder_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str, said_fr: str, said_en: str
+) -> None:
+    cases = tmp_path / "cases.ndjson"
+    cases.write_text(json.dumps(synth_case(1, 0)) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    if case == "file":
+        out.write_text("someone's data", encoding="utf-8")
+    else:
+        _read_only(out, monkeypatch)
+    for lang, said in (("fr", said_fr), ("en", said_en)):
+        args = ["cohort", "run", str(cases), "--out", str(out), "--no-progress", "--lang", lang]
+        done = runner.invoke(app, args)
+        assert done.exit_code == 2, done.output  # the user's --out, not thyref's failure
+        assert said in done.output and str(out) in done.output
+        assert "internal error" not in done.output
+    if case == "file":
+        assert out.read_text(encoding="utf-8") == "someone's data"
+
+
+def test_summary_of_a_folder_that_does_not_exist_is_an_error(tmp_path: Path) -> None:
+    # was "No patient in this output folder." with exit status 0: a typo in the folder
+    # name read as an empty cohort
+    for lang, said in (("fr", "introuvable"), ("en", "no such file or folder")):
+        done = runner.invoke(app, ["cohort", "summary", str(tmp_path / "nope"), "-l", lang])
+        assert done.exit_code == 2
+        assert said in done.output
+
+
+def test_summary_to_a_file_that_cannot_be_written_is_an_error(tmp_path: Path) -> None:
+    # --output in a folder that does not exist (was "internal error: FileNotFoundError")
+    (tmp_path / "run").mkdir()
+    target = tmp_path / "no-such-folder" / "summary.html"
+    args = ["cohort", "summary", str(tmp_path / "run"), "--output", str(target), "-l", "en"]
+    done = runner.invoke(app, args)
+    assert done.exit_code == 2, done.output
+    assert "cannot be written" in done.output and "internal error" not in done.output

@@ -35,8 +35,12 @@ TODAY = date(2026, 6, 1)
             {"resourceType": "AllergyIntolerance", "patient": {"reference": "Patient/p3"}},
             "Patient/p3",
         ),
-        # a reference that is not a Patient one is kept as it is
-        ({"resourceType": "Observation", "subject": {"reference": "Group/g1"}}, "Group/g1"),
+        # a reference to something else than a Patient names no patient (it was taken as
+        # a patient of its own, assessed under the importer's fallback id "fhir-import");
+        # Bulk Data references are relative `Patient/<id>` or absolute URLs ending so
+        ({"resourceType": "Observation", "subject": {"reference": "Group/g1"}}, ""),
+        ({"resourceType": "Condition", "subject": {"reference": "urn:uuid:0c3a"}}, ""),
+        ({"resourceType": "Condition", "subject": {"reference": "Patient"}}, ""),
         # no reference at all: no key
         ({"resourceType": "Observation", "code": {}}, ""),
         # a Patient without an id: no key
@@ -157,3 +161,49 @@ def test_synthetic_fhir_is_byte_identical_for_a_seed(tmp_path: Path) -> None:
     write(20, 4, "fhir", tmp_path / "b.ndjson")
     # resource ids and fullUrls must come from the case, never from a random uuid
     assert (tmp_path / "a.ndjson").read_bytes() == (tmp_path / "b.ndjson").read_bytes()
+
+
+def test_byte_order_marks_in_an_export_lose_nothing(tmp_path: Path) -> None:
+    # A file of the export that starts with a UTF-8 byte order mark (RFC 8259 section 8.1:
+    # a parser may ignore it; `thyref assess` does): its first resource must still be read.
+    # The Patient of the first line was reported as not JSON, and its other resources were
+    # assessed as a patient without a Patient, under the importer's fallback id.
+    lines = _synth_bulk(tmp_path / "bulk", 5)
+    for kind in ("Patient", "Condition"):
+        file = tmp_path / "bulk" / f"{kind}.ndjson"
+        file.write_bytes(b"\xef\xbb\xbf" + file.read_bytes())
+    report = run_cohort(tmp_path / "bulk", tmp_path / "out", workers=1, today=TODAY)
+    assert (report.rows, report.errors) == (5, 0), read_errors(tmp_path / "out")
+    rows = read_rows(tmp_path / "out")
+    for line in lines:
+        want = expected_row(line, TODAY)
+        got = rows[want["patient_id"]]
+        for key, value in want.items():
+            assert got[key] == value, f"{want['patient_id']}.{key}"
+
+
+def test_an_export_without_patients_keeps_each_patient_apart(tmp_path: Path) -> None:
+    # No Patient.ndjson (a missing resource type): each patient is still assessed with what
+    # is there (docs/cohort.md), under the id its resources point at (Patient/<id>); they
+    # all came out as "fhir-import", one id for every patient of the registry.
+    _synth_bulk(tmp_path / "bulk", 6)
+    file = tmp_path / "bulk" / "Patient.ndjson"
+    patients = [orjson.loads(x) for x in file.read_bytes().splitlines()]
+    file.unlink()
+    report = run_cohort(tmp_path / "bulk", tmp_path / "out", workers=1, today=TODAY)
+    assert (report.rows, report.errors) == (6, 0), read_errors(tmp_path / "out")
+    rows = read_rows(tmp_path / "out")
+    assert set(rows) == {p["id"] for p in patients}
+    assert all(row["source"] == f"Patient/{pid}" for pid, row in rows.items())
+
+
+def test_a_resource_pointing_at_no_patient_is_an_error(tmp_path: Path) -> None:
+    # a Condition whose subject is not a Patient reference: listed with its file and line,
+    # never assessed as a patient of its own
+    condition = {"resourceType": "Condition", "id": "c1", "subject": {"reference": "urn:uuid:9"}}
+    _bulk(tmp_path / "bulk", {"Condition": [condition]})
+    report = run_cohort(tmp_path / "bulk", tmp_path / "out", workers=1, today=TODAY)
+    assert (report.rows, report.errors) == (0, 1)
+    [error] = read_errors(tmp_path / "out")
+    assert error["source"] == "Condition.ndjson:1"
+    assert "patient reference" in error["problems"][0]["message"]

@@ -176,3 +176,63 @@ def test_changed_input_is_not_mixed_with_earlier_parts(tmp_path: Path) -> None:
 def test_missing_input_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(CohortInputError, match="no such file"):
         run_cohort(tmp_path / "nope.ndjson", tmp_path / "out", workers=1)
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+def test_a_byte_order_mark_does_not_reject_a_patient(tmp_path: Path) -> None:
+    # Editors and spreadsheet exports on Windows start files with a UTF-8 byte order mark.
+    # `thyref assess` reads such a file (Python's json decodes bytes as utf-8-sig), and
+    # RFC 8259 section 8.1 lets parsers ignore the mark: the run must not reject the first
+    # patient of the file for it (it did: "BOM is not supported"), nor a case file.
+    source = tmp_path / "cases.ndjson"
+    lines = write_ndjson(source, 3, seed=6)
+    source.write_bytes(BOM + source.read_bytes())
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "a.json").write_bytes(BOM + lines[0])
+    for kind, given in (("ndjson", source), ("folder", folder)):
+        report = run_cohort(given, tmp_path / kind, workers=1, today=TODAY)
+        assert report.errors == 0, read_errors(tmp_path / kind)
+        assert_same_as_single_case(tmp_path / kind, lines if kind == "ndjson" else lines[:1], TODAY)
+
+
+def test_an_empty_case_file_is_an_error_not_a_lost_patient(tmp_path: Path) -> None:
+    # Every file of the folder is a patient (the plan counts it): an empty (or blank) file
+    # must be listed in the errors. It vanished: neither a row nor an error, so the
+    # progress total and the output disagreed and the registry lost track of a record.
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "empty.json").write_bytes(b"")
+    (folder / "blank.json").write_bytes(b" \n")
+    report = run_cohort(folder, tmp_path / "out", workers=1, today=TODAY)
+    assert (report.rows, report.errors) == (0, 2)
+    said = {e["source"]: e["problems"][0]["message"] for e in read_errors(tmp_path / "out")}
+    assert said == {"blank.json": "empty file", "empty.json": "empty file"}
+
+
+def test_records_sharing_a_patient_id_are_set_aside_not_counted_twice(tmp_path: Path) -> None:
+    # The output is one row per patient (issue 13), and the summary counts rows as
+    # patients: two records with one id were two rows, the patient counted twice. Which
+    # record is right cannot be told (never a guess), so every record of that id goes to
+    # the errors, each naming the others; here in two chunks, so no worker sees both.
+    source = tmp_path / "cases.ndjson"
+    lines = write_ndjson(source, 6, seed=9)
+    source.write_bytes(source.read_bytes() + lines[1] + b"\n")  # line 7 repeats line 2
+    out = tmp_path / "out"
+    report = run_cohort(source, out, workers=2, chunk_size=4, today=TODAY)
+    assert (report.rows, report.errors) == (5, 2)
+    rows = read_rows(out)  # fails on an id written twice
+    twice = orjson.loads(lines[1])["id"]
+    assert twice not in rows and len(rows) == 5
+    errors = {e["source"]: e for e in read_errors(out)}
+    assert set(errors) == {"cases.ndjson:2", "cases.ndjson:7"}
+    for here, there in (("cases.ndjson:2", "cases.ndjson:7"), ("cases.ndjson:7", "cases.ndjson:2")):
+        assert errors[here]["patient_id"] == twice
+        [problem] = errors[here]["problems"]
+        assert problem["path"] == "id" and there in problem["message"]
+    # a rerun of the finished run changes nothing and says the same
+    again = run_cohort(source, out, workers=1, chunk_size=4, today=TODAY)
+    assert (again.rows, again.errors) == (5, 2)
+    assert len(read_rows(out)) == 5 and len(read_errors(out)) == 2

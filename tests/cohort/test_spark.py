@@ -73,3 +73,22 @@ def test_spark_reads_a_folder_of_case_files(spark: SparkSession, tmp_path: Path)
     assert (report.rows, report.errors) == (20, 1)
     assert_same_as_single_case(tmp_path / "out", lines, TODAY)
     assert [e["source"] for e in read_errors(tmp_path / "out")] == ["broken.json"]
+
+
+def test_spark_sets_aside_records_sharing_a_patient_id(spark: SparkSession, tmp_path: Path) -> None:
+    # the same rule as the local engine (test_runner): one row per patient, so every
+    # record of an id given twice goes to the errors (it was two rows, counted twice)
+    import orjson
+
+    from thyref.cohort.spark import run_spark
+
+    source = tmp_path / "cases.ndjson"
+    lines = write_ndjson(source, 10, seed=5)
+    source.write_bytes(source.read_bytes() + lines[2] + b"\n")  # line 11 repeats line 3
+    report = run_spark(source, tmp_path / "out", spark=spark, today=TODAY)
+    assert (report.rows, report.errors) == (9, 2)
+    assert_same_as_single_case(tmp_path / "out", lines[:2] + lines[3:], TODAY)
+    errors = read_errors(tmp_path / "out")
+    assert {e["source"] for e in errors} == {"cases.ndjson:3", "cases.ndjson:11"}
+    assert {e["patient_id"] for e in errors} == {orjson.loads(lines[2])["id"]}
+    assert summarise(tmp_path / "out").rows == 9

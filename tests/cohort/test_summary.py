@@ -99,3 +99,74 @@ def test_empty_folder_says_so(tmp_path: Path) -> None:
     assert s.rows == 0
     assert "No patient" in render_text(s, "en")
     assert "Aucun patient" in render_html(s, "fr")
+
+
+def _case(case_id: str, histology: str, day: str) -> bytes:
+    import orjson
+
+    diagnosis = {"histology": histology, "date": day}
+    return orjson.dumps({"format": "thyref-case/1", "id": case_id, "diagnosis": diagnosis})
+
+
+def _run(tmp_path: Path, lines: list[bytes]) -> Path:
+    source = tmp_path / "cases.ndjson"
+    source.write_bytes(b"".join(line + b"\n" for line in lines))
+    run_cohort(source, tmp_path / "out", workers=1, chunk_size=2, today=TODAY)
+    return tmp_path / "out"
+
+
+def test_years_without_a_new_refractory_case_are_shown_as_zero(tmp_path: Path) -> None:
+    # anaplastic cancers are always refractory (ATC-ALWAYS, clinical-rules.md section 1); a
+    # papillary cancer with no lesion is not. Refractory cases in 2005 and 2008, a patient
+    # diagnosed in 2010: the years 2006, 2007, 2009 and 2010 had no new refractory case and
+    # read 0 (they were left out: the table jumped from 2005 to 2008)
+    out = _run(
+        tmp_path,
+        [
+            _case("a1", "anaplastic", "2005-02-01"),
+            _case("a2", "anaplastic", "2008-06-01"),
+            _case("p1", "papillary", "2010-03-03"),
+        ],
+    )
+    summary = summarise(out)
+    assert [year for year, _ in summary.per_year] == list(range(2005, 2011))
+    assert [sum(counts.values()) for _, counts in summary.per_year] == [1, 0, 0, 1, 0, 0]
+    said = render_text(summary, "en")
+    assert re.search(r"2007\s*│\s*0\s*│\s*0\s*│\s*0\s*│\s*0", said), said
+
+
+def test_no_refractory_case_gives_no_made_up_split(tmp_path: Path) -> None:
+    # with no refractory patient the cohort has no split between categories: it read
+    # "Here: 0 % / 0 % / 0 %", three shares that do not even sum to 100
+    out = _run(tmp_path, [_case("p1", "papillary", "2010-03-03")])
+    for lang, none in (("en", "no refractory case"), ("fr", "aucun cas réfractaire")):
+        said = render_text(summarise(out), lang)  # type: ignore[arg-type]
+        assert none in said
+        assert "0 % / 0 % / 0 %" not in said
+
+
+def test_rejected_records_are_said_when_no_patient_was_assessed(tmp_path: Path) -> None:
+    # every record rejected: the summary said only "No patient in this output folder",
+    # hiding the two records waiting in errors.ndjson
+    out = _run(tmp_path, [b"not json", b"{}"])
+    summary = summarise(out)
+    assert (summary.rows, summary.errors) == (0, 2)
+    assert "0 patients assessed, 2 record(s) rejected" in render_text(summary, "en")
+    assert "2 dossier(s) rejeté(s)" in render_html(summary, "fr")
+
+
+def test_an_unfinished_run_is_said_to_be_partial(tmp_path: Path) -> None:
+    # a run stopped after 2 of its 3 chunks (6 lines, chunks of 2): its figures cover only
+    # part of the input, and the summary must say so instead of passing them for the cohort
+    source = tmp_path / "cases.ndjson"
+    write_ndjson(source, 6, seed=3)
+    out = tmp_path / "out"
+    run_cohort(source, out, workers=1, chunk_size=2, today=TODAY, max_chunks=2)
+    summary = summarise(out)
+    assert summary.unfinished == (2, 3)
+    assert "2 of 3 chunks" in render_text(summary, "en")
+    assert "2 lots sur 3" in render_html(summary, "fr")
+    run_cohort(source, out, workers=1, chunk_size=2, today=TODAY)  # resumed to the end
+    finished = summarise(out)
+    assert finished.unfinished is None
+    assert "chunks" not in render_text(finished, "en")

@@ -234,18 +234,27 @@ def summary(
 
       duckdb -c "select status, count(*) from 'run/patients/*.parquet' group by 1"
     """
+    from thyref.cohort.runner import writing
+    from thyref.cohort.sources import CohortInputError
     from thyref.cohort.summary import render_html, render_text, summarise
 
     language = lang_of(lang)
-    figures = summarise(folder)
-    page = (
-        render_html(figures, language)
-        if fmt is SummaryFormat.html
-        else render_text(figures, language)
-    )
-    if output is not None:
-        output.write_text(page, encoding="utf-8")
-    else:
+    try:
+        if not folder.is_dir():  # a mistyped folder is not an empty cohort
+            raise CohortInputError.no_such_input(folder)
+        figures = summarise(folder)
+        page = (
+            render_html(figures, language)
+            if fmt is SummaryFormat.html
+            else render_text(figures, language)
+        )
+        if output is not None:
+            with writing(output):
+                output.write_text(page, encoding="utf-8")
+    except CohortInputError as exc:
+        sys.stderr.write(f"thyref: {error_text(exc, language)}\n")
+        raise typer.Exit(2) from None
+    if output is None:
         sys.stdout.write(page)
 
 

@@ -10,6 +10,7 @@ cohort row always agrees with ``thyref assess`` on the same case
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ import orjson
 from thyref import __version__
 from thyref.domain import parse_case
 from thyref.domain.assessment import Evaluation, evaluate
-from thyref.domain.case import MAX_BYTES, Case
+from thyref.domain.case import ID_PATTERN, MAX_BYTES, Case
 from thyref.domain.rules import Rules, load_rules
 from thyref.errors import CaseFormatError, CaseValidationError, ThyrefError
 
@@ -56,6 +57,10 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 NAMES = tuple(name for name, _ in COLUMNS)
 ERROR_NAMES = ("patient_id", "source", "problems")
 MARKER_COLUMNS = (("thyroglobulin", "tg"), ("calcitonin", "calcitonin"), ("cea", "cea"))
+# A UTF-8 byte order mark: `thyref assess` reads a file that starts with one (Python's json
+# decodes bytes as utf-8-sig) and RFC 8259 section 8.1 lets a parser ignore it; orjson
+# rejects it, so a record is read without it.
+BOM = b"\xef\xbb\xbf"
 
 
 def row_of(found: Evaluation, case: Case, source: str) -> list[Any]:
@@ -109,6 +114,7 @@ class Batch:
 
     def add_line(self, line: bytes, source: str) -> None:
         """One NDJSON line; blank lines are skipped, anything else is a row or an error."""
+        line = without_bom(line)
         if not line.strip():
             return
         if len(line) > MAX_BYTES:
@@ -121,15 +127,23 @@ class Batch:
             return
         self.add_object(obj, source)
 
-    def add_fhir(self, resources: list[Any], source: str) -> None:
-        """One patient's FHIR resources (a Bulk Data group or a Bundle's entries)."""
+    def add_fhir(self, resources: list[Any], source: str, *, patient_id: str | None = None) -> None:
+        """One patient's FHIR resources (a Bulk Data group or a Bundle's entries).
+
+        ``patient_id``: the id the resources point at (a Bulk Data group's ``Patient/<id>``);
+        it is the case id when the group has no Patient resource (else every such patient
+        would get the importer's one fallback id), and names a rejected patient.
+        """
+        case_id = None
+        if patient_id and not any(r.get("resourceType") == "Patient" for r in resources):
+            case_id = patient_id if re.fullmatch(ID_PATTERN, patient_id) else None
         try:
-            obj = fhir_to_case(resources)
+            obj = fhir_to_case(resources, case_id)
         except CaseValidationError as exc:
-            self.error(None, source, [p.as_dict() for p in exc.problems])
+            self.error(patient_id, source, [p.as_dict() for p in exc.problems])
             return
         except (ThyrefError, ValueError, KeyError, TypeError) as exc:
-            self.error(None, source, [{"path": "", "message": str(exc)}])
+            self.error(patient_id, source, [{"path": "", "message": str(exc)}])
             return
         self.add_object(obj, source)
 
@@ -176,12 +190,17 @@ class Batch:
         return rows, errors
 
 
-def fhir_to_case(resources: list[Any]) -> dict[str, Any]:
+def without_bom(line: bytes) -> bytes:
+    """``line`` without a leading UTF-8 byte order mark."""
+    return line[len(BOM) :] if line.startswith(BOM) else line
+
+
+def fhir_to_case(resources: list[Any], case_id: str | None = None) -> dict[str, Any]:
     """A ``thyref-case/1`` object from one patient's FHIR resources (imported lazily: cohorts
     of plain cases never load the FHIR models)."""
     from thyref.fhir.importer import bundle_to_case
 
-    return bundle_to_case(resources).case
+    return bundle_to_case(resources, case_id=case_id).case
 
 
 def arrow_schema() -> pa.Schema:

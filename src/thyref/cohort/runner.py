@@ -20,8 +20,9 @@ import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -31,7 +32,7 @@ import orjson
 
 from thyref import __version__
 from thyref.cohort import sources
-from thyref.cohort.record import Batch
+from thyref.cohort.record import Batch, without_bom
 from thyref.cohort.sources import Chunk, CohortInputError, Plan
 from thyref.domain.rules import load_rules
 
@@ -76,6 +77,8 @@ def process_chunk(chunk: Chunk, out: str, today: str) -> ChunkDone:
             if data is None:
                 message = "file is larger than 5 MB"
                 batch.error(None, source, [{"path": "", "message": message}])
+            elif not without_bom(data).strip():  # a file is a record: never skipped
+                batch.error(None, source, [{"path": "", "message": "empty file"}])
             else:
                 batch.add_line(data, source)
     else:
@@ -83,7 +86,10 @@ def process_chunk(chunk: Chunk, out: str, today: str) -> ChunkDone:
             if key.startswith("!"):  # a line that names no patient
                 try:
                     orjson.loads(lines[0])
-                    message = "FHIR resource without a subject or patient reference"
+                    message = (
+                        "FHIR resource without a subject or patient reference to a Patient "
+                        "(Patient/<id>)"
+                    )
                 except orjson.JSONDecodeError as exc:
                     message = f"not valid JSON: {exc}"
                 batch.error(None, key[1:], [{"path": "", "message": message}])
@@ -94,7 +100,7 @@ def process_chunk(chunk: Chunk, out: str, today: str) -> ChunkDone:
                     resources.append(orjson.loads(line))
                 except orjson.JSONDecodeError as exc:
                     batch.error(None, key, [{"path": "", "message": f"not valid JSON: {exc}"}])
-            batch.add_fhir(resources, key)
+            batch.add_fhir(resources, key, patient_id=key.removeprefix("Patient/"))
     rows, errors = batch.tables()
     folder = Path(out)
     for sub, table in (("patients", rows), ("errors", errors)):
@@ -152,6 +158,19 @@ def _prepare(
     return state
 
 
+@contextmanager
+def writing(out: Path) -> Iterator[None]:
+    """An ``--out`` that cannot be written (read-only, no space, not allowed) is the
+    user's to fix: one clear error naming it, not an internal error."""
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise CohortInputError(
+            f"{out} cannot be written ({reason})", "out_unwritable", out=out, reason=reason
+        ) from exc
+
+
 def run_cohort(
     source: Path,
     out: Path,
@@ -171,7 +190,10 @@ def run_cohort(
     started = time.perf_counter()
     if not source.exists():  # before anything is written to ``out``
         raise CohortInputError.no_such_input(source)
-    state = _prepare(source, out, chunk_size, today or date.today(), restart)
+    if out.exists() and not out.is_dir():
+        raise CohortInputError(f"{out} is not a folder", "out_not_folder", out=out)
+    with writing(out):
+        state = _prepare(source, out, chunk_size, today or date.today(), restart)
     the_plan = sources.plan(source, chunk_size, out / ".work")
     if state.get("signature") not in (None, the_plan.signature):
         raise CohortInputError(
@@ -179,13 +201,15 @@ def run_cohort(
             "input_changed",
             source=source,
         )
-    if state.get("signature") is None:
-        state["signature"] = the_plan.signature
-        (out / "run.json").write_bytes(orjson.dumps(state, option=orjson.OPT_INDENT_2))
-    for sub in ("patients", "errors"):
-        (out / sub).mkdir(exist_ok=True)
-        for stale in (out / sub).glob("*.tmp"):
-            stale.unlink()
+    with writing(out):
+        if state.get("signature") is None or state.get("chunks") != len(the_plan.chunks):
+            state["signature"] = the_plan.signature
+            state["chunks"] = len(the_plan.chunks)  # the summary tells an unfinished run
+            (out / "run.json").write_bytes(orjson.dumps(state, option=orjson.OPT_INDENT_2))
+        for sub in ("patients", "errors"):
+            (out / sub).mkdir(exist_ok=True)
+            for stale in (out / sub).glob("*.tmp"):
+                stale.unlink()
     manifest = out / "manifest.ndjson"
     finished = _read_manifest(manifest)
     todo = [c for c in the_plan.chunks if c.id not in finished]
@@ -197,7 +221,9 @@ def run_cohort(
             sum(int(e.get("rows", 0)) + int(e.get("errors", 0)) for e in finished.values()),
         )
     workers = workers or os.cpu_count() or 1
-    with manifest.open("ab") as log:
+    with writing(out):
+        log_file = manifest.open("ab")
+    with log_file as log:
 
         def record(done: ChunkDone) -> None:
             entry = {"chunk": done.chunk, "rows": done.rows, "errors": done.errors}
@@ -215,15 +241,17 @@ def run_cohort(
         else:
             _pool(todo, str(out), today_iso, workers, record)
     complete = all(c.id in finished for c in the_plan.chunks)
+    duplicates = 0
     if complete:
+        duplicates = set_aside_duplicates(out)
         _write_errors(out, [c.id for c in the_plan.chunks])
         shutil.rmtree(out / ".work", ignore_errors=True)
     return RunReport(
         kind=the_plan.kind,
         chunks=len(the_plan.chunks),
         skipped=len(the_plan.chunks) - len(todo),
-        rows=sum(int(e["rows"]) for e in finished.values()),
-        errors=sum(int(e["errors"]) for e in finished.values()),
+        rows=sum(int(e["rows"]) for e in finished.values()) - duplicates,
+        errors=sum(int(e["errors"]) for e in finished.values()) + duplicates,
         seconds=time.perf_counter() - started,
         out=out,
     )
@@ -254,14 +282,76 @@ def _pool(
             raise
 
 
+DUPLICATES = "part-duplicates.parquet"
+
+
+def set_aside_duplicates(out: Path) -> int:
+    """Move every row whose ``patient_id`` is also another row's to the errors; returns
+    how many. The output is one row per patient, and which of two records with one id is
+    right cannot be told: each goes to ``errors/part-duplicates.parquet``, naming where the
+    others are. Chunks run apart, so this looks at the whole output once the last one is
+    done (the ids and sources only). The list is written before any part is rewritten, so
+    a run stopped in between finishes the same way when rerun."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from thyref.cohort.record import arrow_error_schema
+
+    listed = out / "errors" / DUPLICATES
+    parts = sorted((out / "patients").glob("*.parquet"))
+    if listed.exists():
+        entries = pq.read_table(listed).to_pylist()
+    elif not parts:
+        return 0
+    else:
+        import duckdb
+
+        glob = str(out / "patients" / "*.parquet").replace("'", "''")
+        with duckdb.connect() as con:  # DuckDB groups out of core: memory stays flat
+            shared = con.execute(
+                f"SELECT patient_id, list(source ORDER BY source) FROM read_parquet('{glob}') "
+                "GROUP BY patient_id HAVING count(*) > 1 ORDER BY patient_id"
+            ).fetchall()
+        entries = []
+        for patient, where in shared:
+            for here in where:
+                others = ", ".join(w for w in where if w != here) or here
+                message = (
+                    f"patient id {patient} is also given at {others}: every record of this "
+                    "id is set aside (one row per patient; which one is right cannot be told)"
+                )
+                entries.append(
+                    {"patient_id": patient, "source": here,
+                     "problems": [{"path": "id", "message": message}]}
+                )  # fmt: skip
+        if not entries:
+            return 0
+        table = pa.Table.from_pylist(entries, schema=arrow_error_schema())
+        tmp = listed.with_suffix(".parquet.tmp")
+        pq.write_table(table, tmp)
+        os.replace(tmp, listed)
+    dropped = pa.array(sorted({e["patient_id"] for e in entries}), pa.string())
+    for part in parts:
+        table = pq.read_table(part)
+        keep = pc.invert(pc.is_in(table["patient_id"], value_set=dropped))
+        if pc.all(keep).as_py() is not False:
+            continue
+        tmp = part.with_suffix(".parquet.tmp")
+        pq.write_table(table.filter(keep), tmp)
+        os.replace(tmp, part)
+    return len(entries)
+
+
 def _write_errors(out: Path, chunk_ids: list[int]) -> None:
-    """``errors.ndjson``: every rejected record, chunk after chunk, readable with any tool."""
+    """``errors.ndjson``: every rejected record, chunk after chunk (records sharing a
+    patient id last), readable with any tool."""
     import pyarrow.parquet as pq
 
     tmp = out / "errors.ndjson.tmp"
     with tmp.open("wb") as f:
-        for chunk_id in chunk_ids:
-            part = out / "errors" / part_name(chunk_id)
+        names = [*(part_name(k) for k in chunk_ids), DUPLICATES]
+        for part in (out / "errors" / name for name in names):
             if not part.exists():
                 continue
             for entry in pq.read_table(part).to_pylist():

@@ -22,6 +22,7 @@ from typing import Any
 
 import orjson
 
+from thyref.cohort.record import without_bom
 from thyref.domain.case import MAX_BYTES
 from thyref.errors import ThyrefError
 
@@ -130,18 +131,21 @@ def plan_folder(path: Path, size: int) -> Plan:
 
 
 def patient_key(resource: dict[str, Any]) -> str:
-    """``Patient/<id>`` for a Patient or a resource pointing at one; ``""`` when none."""
+    """``Patient/<id>`` for a Patient or a resource pointing at one; ``""`` when none.
+
+    Only a reference to a Patient names a patient (Bulk Data: relative ``Patient/<id>``,
+    or an absolute URL ending so); a ``Group/...`` subject or a ``urn:uuid:`` reference
+    does not, and such a resource is reported rather than taken for a patient of its own.
+    """
     if resource.get("resourceType") == "Patient":
         rid = resource.get("id")
         return f"Patient/{rid}" if isinstance(rid, str) else ""
     for name in ("subject", "patient", "beneficiary"):
         ref = resource.get(name)
         if isinstance(ref, dict) and isinstance(ref.get("reference"), str):
-            reference: str = ref["reference"]
-            parts = reference.rstrip("/").split("/")
-            if len(parts) >= 2 and parts[-2] == "Patient":
+            parts = ref["reference"].rstrip("/").split("/")
+            if len(parts) >= 2 and parts[-2] == "Patient" and parts[-1]:
                 return f"Patient/{parts[-1]}"
-            return reference
     return ""
 
 
@@ -173,6 +177,7 @@ def _partition(files: list[Path], folder: Path, buckets: int) -> int:
         for file in files:
             with file.open("rb") as f:
                 for number, line in enumerate(f, 1):
+                    line = without_bom(line)
                     if not line.strip():
                         continue
                     try:

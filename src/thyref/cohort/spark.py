@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from thyref.cohort.record import COLUMNS, NAMES, Batch
-from thyref.cohort.runner import RunReport
+from thyref.cohort.runner import RunReport, set_aside_duplicates
 from thyref.cohort.sources import CohortInputError
 
 if TYPE_CHECKING:
@@ -141,6 +141,10 @@ def run_spark(
     counts = {bool(r["ok"]): int(r["count"]) for r in frame.groupBy("ok").count().collect()}
     frame.unpersist()
     if not remote:
+        # one row per patient: records sharing an id go to the errors, as on the local engine
+        duplicates = set_aside_duplicates(Path(out))
+        counts[True] = counts.get(True, 0) - duplicates
+        counts[False] = counts.get(False, 0) + duplicates
         _errors_ndjson(Path(out))
     return RunReport(
         kind=f"spark-{kind}",

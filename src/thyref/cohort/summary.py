@@ -34,12 +34,17 @@ class Summary:
     by_criterion: list[tuple[str, int]] = field(default_factory=list)
     per_year: list[tuple[int, dict[str, int]]] = field(default_factory=list)
     options: list[tuple[str, int]] = field(default_factory=list)
+    # (chunks done, chunks planned) of a local run stopped before its end, else None
+    unfinished: tuple[int, int] | None = None
 
-    def refractory_share(self) -> dict[str, float]:
-        """Each category's share (%) of the new refractory cases, all years together."""
+    def refractory_share(self) -> dict[str, float] | None:
+        """Each category's share (%) of the new refractory cases, all years together;
+        None when there is none (no split to give)."""
         totals = {c: sum(counts.get(c, 0) for _, counts in self.per_year) for c in CATEGORIES}
         whole = sum(totals.values())
-        return {c: round(100 * n / whole, 1) if whole else 0.0 for c, n in totals.items()}
+        if not whole:
+            return None
+        return {c: round(100 * n / whole, 1) for c, n in totals.items()}
 
 
 def _glob(folder: Path) -> str:
@@ -49,17 +54,16 @@ def _glob(folder: Path) -> str:
 def summarise(out: Path) -> Summary:
     import duckdb
 
-    summary = Summary()
-    patients = out / "patients"
-    if not patients.is_dir() or not any(patients.glob("*.parquet")):
-        return summary
+    summary = Summary(unfinished=_unfinished(out))
+    patients, errors = out / "patients", out / "errors"
     con = duckdb.connect()
     try:
-        con.execute(f"CREATE VIEW p AS SELECT * FROM read_parquet('{_glob(patients)}')")
-        errors = out / "errors"
         if errors.is_dir() and any(errors.glob("*.parquet")):
             row = con.execute(f"SELECT count(*) FROM read_parquet('{_glob(errors)}')").fetchone()
             summary.errors = int(row[0]) if row else 0
+        if not patients.is_dir() or not any(patients.glob("*.parquet")):
+            return summary
+        con.execute(f"CREATE VIEW p AS SELECT * FROM read_parquet('{_glob(patients)}')")
         row = con.execute("SELECT count(*) FROM p").fetchone()
         summary.rows = int(row[0]) if row else 0
         summary.by_status = [
@@ -87,6 +91,12 @@ def summarise(out: Path) -> Summary:
             "GROUP BY ALL ORDER BY diagnosis_year, category"
         ).fetchall():
             years.setdefault(int(year), {})[str(category)] = int(n)
+        # every year from the first diagnosis to the last, a year without a new
+        # refractory case included (as 0, not left out)
+        span = con.execute("SELECT min(diagnosis_year), max(diagnosis_year) FROM p").fetchone()
+        if span and span[0] is not None:
+            for year in range(int(span[0]), int(span[1]) + 1):
+                years.setdefault(year, {})
         summary.per_year = sorted(years.items())
         summary.options = [
             (str(o), int(n))
@@ -100,6 +110,30 @@ def summarise(out: Path) -> Summary:
     return summary
 
 
+def _unfinished(out: Path) -> tuple[int, int] | None:
+    """(chunks done, chunks planned) when ``run.json`` and the manifest show a local run
+    stopped before its end; None for a finished run or another kind of folder."""
+    import orjson
+
+    try:
+        planned = orjson.loads((out / "run.json").read_bytes()).get("chunks")
+    except (OSError, orjson.JSONDecodeError, AttributeError):
+        return None
+    if not isinstance(planned, int):
+        return None
+    done: set[int] = set()
+    manifest = out / "manifest.ndjson"
+    lines = manifest.read_bytes().splitlines() if manifest.is_file() else []
+    for line in lines:
+        try:
+            entry = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue  # a line cut by the interruption: that chunk is not done
+        if isinstance(entry, dict) and isinstance(entry.get("chunk"), int):
+            done.add(entry["chunk"])
+    return (len(done), planned) if len(done) < planned else None
+
+
 def _pct(n: int, total: int, lang: Lang) -> str:
     return f"{number(round(100 * n / total, 1), lang)} %" if total else "–"
 
@@ -110,13 +144,19 @@ def _reference_sentence(summary: Summary, lang: Lang) -> str:
     share = summary.refractory_share()
     params: dict[str, Any] = {c: ref[c] for c in CATEGORIES}
     params.update({f"share_{c}": round(100 * ref[c] / whole, 1) for c in CATEGORIES})
+    if share is None:  # no refractory case: no split to compare
+        return text("cohort.reference_none", lang, params)
     params.update({f"cohort_{c}": share[c] for c in CATEGORIES})
     return text("cohort.reference", lang, params)
 
 
 def _totals(summary: Summary, lang: Lang) -> str:
     counts = {"rows": whole(summary.rows, lang), "errors": whole(summary.errors, lang)}
-    return text("cohort.totals", lang, counts)
+    said = text("cohort.totals", lang, counts)
+    if summary.unfinished:
+        done, planned = summary.unfinished
+        said += " " + text("cohort.unfinished", lang, {"done": done, "chunks": planned})
+    return said
 
 
 def _tables(summary: Summary, lang: Lang) -> list[tuple[str, list[str], list[list[str]]]]:
@@ -183,6 +223,8 @@ def render_text(summary: Summary, lang: Lang = "fr", width: int = 110) -> str:
     console.print(text("cohort.title", lang), style="bold")
     if not summary.rows:
         console.print(text("cohort.empty", lang))
+        if summary.errors or summary.unfinished:  # rejected records are still said
+            console.print(_totals(summary, lang))
         return buffer.getvalue()
     console.print(_totals(summary, lang))
     for title, header, rows in _tables(summary, lang):
@@ -286,7 +328,13 @@ def render_html(summary: Summary, lang: Lang = "fr") -> str:
     return env.from_string(_PAGE).render(
         lang=lang,
         title=text("cohort.title", lang),
-        totals=text("cohort.empty", lang) if empty else _totals(summary, lang),
+        totals=(
+            " ".join((text("cohort.empty", lang), _totals(summary, lang)))
+            if empty and (summary.errors or summary.unfinished)
+            else text("cohort.empty", lang)
+            if empty
+            else _totals(summary, lang)
+        ),
         plots=[] if empty else _plots(summary, lang),
         tables=[] if empty else _tables(summary, lang),
         reference="" if empty else _reference_sentence(summary, lang),
