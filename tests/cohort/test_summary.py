@@ -170,3 +170,42 @@ def test_an_unfinished_run_is_said_to_be_partial(tmp_path: Path) -> None:
     finished = summarise(out)
     assert finished.unfinished is None
     assert "chunks" not in render_text(finished, "en")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        # the axes are labelled (they were bare numbers), statuses carry their code as the
+        # table does, and a plot of the 12 most frequent options out of more says so
+        (
+            "fr",
+            [
+                "année de diagnostic",
+                "nouveaux cas réfractaires",
+                "réfractaire (refractory)",
+                "les 12 plus fréquentes sur 13",
+            ],
+        ),
+        (
+            "en",
+            [
+                "year of diagnosis",
+                "new refractory cases",
+                "refractory (refractory)",
+                "the 12 most frequent of 13",
+            ],
+        ),
+    ],
+)
+def test_plots_are_labelled_and_say_what_they_leave_out(lang: str, said: list[str]) -> None:
+    options = [(f"OPT-{i}", 20 - i) for i in range(13)]
+    summary = Summary(
+        rows=30,
+        by_status=[("refractory", 20), ("not_refractory", 10)],
+        per_year=[(2020, {"differentiated": 3}), (2021, {"medullary": 1})],
+        options=options,
+    )
+    page = html.unescape(render_html(summary, lang))  # type: ignore[arg-type]
+    plots = page[page.index("<svg") : page.rindex("</svg>")]
+    for words in said:
+        assert words in plots, words

@@ -259,9 +259,11 @@ def _plots(summary: Summary, lang: Lang) -> list[str]:
     grouped = FuncFormatter(lambda value, _: whole(value, lang))  # "1 200" in French
     plots = []
     fig, ax = plt.subplots(figsize=(6, 2.6))
-    ax.barh([text(f"status.{s}", lang) for s, _ in summary.by_status],
+    # each status in words with its code beside them, as in the table
+    ax.barh([f"{text(f'status.{s}', lang)} ({s})" for s, _ in summary.by_status],
             [n for _, n in summary.by_status], color="#4a6fa5")  # fmt: skip
     ax.set_title(text("cohort.by_status", lang))
+    ax.set_xlabel(text("cohort.col.patients", lang))
     ax.xaxis.set_major_formatter(grouped)
     ax.invert_yaxis()
     plots.append(_svg(fig))
@@ -276,6 +278,8 @@ def _plots(summary: Summary, lang: Lang) -> list[str]:
                color=colour)  # fmt: skip
         bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
     ax.set_title(text("cohort.per_year", lang))
+    ax.set_xlabel(text("cohort.axis.year", lang))
+    ax.set_ylabel(text("cohort.axis.new_cases", lang))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # years, never 2007.5
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0f}"))
     ax.yaxis.set_major_formatter(grouped)
@@ -292,7 +296,12 @@ def _plots(summary: Summary, lang: Lang) -> list[str]:
     lines = sum(label.count("\n") + 1 for label in labels)
     fig, ax = plt.subplots(figsize=(8, 0.3 * lines + 0.2 * len(top) + 1))
     ax.barh(labels, [k for _, k in top], color="#4a6fa5")
-    ax.set_title(text("cohort.options", lang))
+    title = text("cohort.options", lang)
+    if len(summary.options) > len(top):  # the plot shows the most frequent: say so
+        more = {"shown": len(top), "all": len(summary.options)}
+        title += "\n" + text("cohort.options_top", lang, more)
+    ax.set_title(title)
+    ax.set_xlabel(text("cohort.col.patients", lang))
     ax.tick_params(axis="y", labelsize="small")
     ax.xaxis.set_major_formatter(grouped)
     ax.invert_yaxis()
