@@ -167,6 +167,9 @@ ROWS: list[tuple[str, Any, Any, bool]] = [
     ("dict", dict[str, int], {"a": 1}, True),  # text keys, whole values
     ("dict-bad-value", dict[str, int], {"a": "1"}, False),  # one value refused
     ("dict-int-key", dict[str, int], {1: 1}, False),  # a key that is not text
+    ("dict-accented-key", dict[str, int], {"Poumon-é": 1}, True),  # non-ASCII text key
+    ("dict-surrogate-key", dict[str, int], {"L\ud800": 1}, False),  # a lone surrogate key
+    ("dict-surrogate-ascii", dict[str, int], {"\udfff": 1}, False),  # the surrogate alone
     ("dict-list", dict[str, int], [("a", 1)], False),  # pairs are no object
     ("dict-int-keys", dict[int, int], {"1": 1}, False),  # keys declared as numbers
     ("dict-strict", Annotated[dict[str, int], Strict], {"a": 1}, False),  # constrained
