@@ -212,6 +212,31 @@ def test_an_empty_case_file_is_an_error_not_a_lost_patient(tmp_path: Path) -> No
     assert said == {"blank.json": "empty file", "empty.json": "empty file"}
 
 
+def test_a_case_file_that_cannot_be_read_is_an_error_not_the_end_of_the_run(
+    tmp_path: Path,
+) -> None:
+    # a file listed by the plan and gone (or unreadable) when its chunk runs: an OSError
+    # stopped the whole run ("a bad record never stops the run"); now a rejected record
+    from thyref.cohort.runner import process_chunk
+    from thyref.cohort.sources import Chunk
+
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    good = next(iter(synth_cases(1, seed=5)))
+    (folder / "ok.json").write_bytes(orjson.dumps(good))
+    chunk = Chunk(0, "files", str(folder), files=("gone.json", "ok.json"))
+    out = tmp_path / "out"
+    (out / "patients").mkdir(parents=True)
+    (out / "errors").mkdir()
+    done = process_chunk(chunk, str(out), TODAY.isoformat())
+    assert (done.rows, done.errors) == (1, 1)
+    import pyarrow.parquet as pq
+
+    errors = pq.read_table(out / "errors" / "part-00000.parquet").to_pylist()
+    said = {e["source"]: e["problems"][0]["message"] for e in errors}
+    assert said == {"gone.json": "cannot read the file: No such file or directory"}
+
+
 def test_records_sharing_a_patient_id_are_set_aside_not_counted_twice(tmp_path: Path) -> None:
     # The output is one row per patient (issue 13), and the summary counts rows as
     # patients: two records with one id were two rows, the patient counted twice. Which

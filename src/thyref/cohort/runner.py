@@ -73,10 +73,9 @@ def process_chunk(chunk: Chunk, out: str, today: str) -> ChunkDone:
         for line, source in sources.ndjson_lines(chunk):
             batch.add_line(line, source)
     elif chunk.kind == "files":
-        for data, source in sources.case_files(chunk):
+        for data, source, problem in sources.case_files(chunk):
             if data is None:
-                message = "file is larger than 5 MB"
-                batch.error(None, source, [{"path": "", "message": message}])
+                batch.error(None, source, [{"path": "", "message": problem}])
             elif not without_bom(data).strip():  # a file is a record: never skipped
                 batch.error(None, source, [{"path": "", "message": "empty file"}])
             else:

@@ -221,15 +221,19 @@ def ndjson_lines(chunk: Chunk) -> Iterator[tuple[bytes, str]]:
         yield line, f"{name}:{chunk.first_line + i}"
 
 
-def case_files(chunk: Chunk) -> Iterator[tuple[bytes | None, str]]:
-    """Each file's bytes, or None when it is over the 5 MB limit."""
+def case_files(chunk: Chunk) -> Iterator[tuple[bytes | None, str, str]]:
+    """Each file's bytes, or None and why not (over the 5 MB limit, unreadable: one file
+    that cannot be read is a rejected record, not the end of the run)."""
     folder = Path(chunk.path)
     for name in chunk.files:
         file = folder / name
-        if os.path.getsize(file) > MAX_BYTES:
-            yield None, name
-        else:
-            yield file.read_bytes(), name
+        try:
+            if os.path.getsize(file) > MAX_BYTES:
+                yield None, name, "file is larger than 5 MB"
+            else:
+                yield file.read_bytes(), name, ""
+        except OSError as exc:
+            yield None, name, f"cannot read the file: {exc.strerror or type(exc).__name__}"
 
 
 def bucket_patients(chunk: Chunk) -> Iterator[tuple[str, list[bytes]]]:
