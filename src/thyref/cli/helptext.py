@@ -14,8 +14,10 @@ The words typer and click add themselves ("Usage:", the panel titles, "Show this
 and exit.", "[default: ...]", the hint and title of an error) are said in it too, where
 typer lets them be set: its rich panels read module-level strings (``typer.rich_utils``),
 its help option and completion options are parameters like ours, and the usage line's
-prefix is an argument of the help formatter. Click's error sentences ("Missing argument",
-"No such option"...) are written in code in typer's copy of click; see ``_CLICK_ERRORS``.
+prefix is an argument of the help formatter. Click's error sentences inside the error
+frame ("Missing argument 'path'.", "No such option: -x", "Invalid value for ...") stay in
+English: typer 0.29 carries its own copy of click (``typer._click``) whose sentences are
+f-strings, without click's gettext hook.
 """
 
 from __future__ import annotations
