@@ -16,7 +16,15 @@ import typer
 
 from thyref import __version__
 from thyref.cli import ask_commands, board_commands, cohort_commands, fhir_commands, web_commands
-from thyref.cli.language import Language, lang_of
+from thyref.cli.helptext import ThyrefGroup
+from thyref.cli.language import (
+    GroupLangOption,
+    LangOption,
+    Language,
+    group_lang,
+    lang_in,
+    lang_of,
+)
 from thyref.cli.main import _console
 from thyref.domain import assess, load_case, parse_case
 from thyref.domain.case import MAX_BYTES
@@ -35,22 +43,8 @@ EXIT_INTERNAL = 1
 
 app = typer.Typer(
     name="thyref",
-    help=(
-        "Decision support for refractory thyroid cancer tumour boards (RCP).\n\n"
-        "Reads a case in the thyref-case/1 JSON format and tells whether the cancer is "
-        "refractory (and by which TuThyRef criterion), the RECIST 1.1 response at each "
-        "imaging date, tumour-marker doubling times, the cumulative I-131 activity and the "
-        "options the board should discuss, each with its reason and source.\n\n"
-        "Examples:\n\n"
-        "  thyref assess case.json                 readable report (French)\n\n"
-        "  thyref assess case.json --lang en       in English\n\n"
-        "  thyref assess case.json --format json   the JSON contract\n\n"
-        "  cat case.json | thyref assess -         read from standard input\n\n"
-        "  thyref validate case.json               check a case, list every problem\n\n"
-        "  thyref rules                            thresholds, windows and sources in force\n\n"
-        '  thyref ask "combien de cures d\'iode ?"   a patient question, answered or declined\n\n'
-        "  thyref serve                            the web application on 127.0.0.1:8000"
-    ),
+    cls=ThyrefGroup,  # help in the help language (thyref.cli.helptext)
+    help="cli.help.app",
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
@@ -75,12 +69,15 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+        typer.Option("--version", callback=_version, is_eager=True, help="cli.help.version"),
     ] = False,
+    lang: GroupLangOption = None,
 ) -> None:
     """thyref: refractory thyroid cancer decision support."""
+    group_lang(ctx, lang)  # `thyref -l en COMMAND`: the command's --lang defaults to en
 
 
 def _fail_invalid(
@@ -132,30 +129,23 @@ def _unknown_definition(name: str, lang: Lang) -> NoReturn:
     raise typer.Exit(EXIT_INVALID)
 
 
-PathArg = Annotated[str, typer.Argument(help="Case file (thyref-case/1 JSON), or - for stdin.")]
-AssessArg = Annotated[
-    str, typer.Argument(help="Case (thyref-case/1 JSON), FHIR Bundle or NDJSON, or - for stdin.")
-]
+PathArg = Annotated[str, typer.Argument(help="cli.help.case_file")]
+AssessArg = Annotated[str, typer.Argument(help="cli.help.assess.path")]
 
 
-@app.command("assess")
+@app.command("assess", help="cli.help.assess")
 def assess_cmd(
     path: AssessArg,
     fmt: Annotated[
         OutputFormat,
-        typer.Option("--format", "-f", help="json (the contract), text (terminal) or markdown."),
+        typer.Option("--format", "-f", help="cli.help.assess.format"),
     ] = OutputFormat.text,
-    lang: Annotated[
-        Language, typer.Option("--lang", "-l", help="Language of titles and reasons.")
-    ] = Language.fr,
+    lang: Annotated[Language, typer.Option("--lang", "-l", help="cli.help.assess.lang")] = (
+        Language.fr
+    ),
     definition: Annotated[
         str,
-        typer.Option(
-            "--definition",
-            "-d",
-            help="Primary definition of refractory disease (every one is shown): "
-            + ", ".join(definition_ids()),
-        ),
+        typer.Option("--definition", "-d", help="cli.help.assess.definition"),
     ] = DEFAULT_RULES,
 ) -> None:
     """Assess a case: refractoriness, RECIST 1.1, kinetics, I-131 activity, options."""
@@ -180,10 +170,10 @@ def assess_cmd(
         _console().print(render_rich(result, language))
 
 
-@app.command()
+@app.command(help="cli.help.validate")
 def validate(
     path: PathArg,
-    lang: Annotated[Language, typer.Option("--lang", "-l", help="Language of the problems.")] = (
+    lang: Annotated[Language, typer.Option("--lang", "-l", help="cli.help.validate.lang")] = (
         Language.fr
     ),
 ) -> None:
@@ -202,23 +192,17 @@ def validate(
     _console().print(f"[green]✓[/green] {source}: " + text("cli.valid_case", language, counts))
 
 
-@app.command()
+@app.command(help="cli.help.rules")
 def rules(
-    raw: Annotated[bool, typer.Option("--raw", help="Print the data file itself.")] = False,
+    raw: Annotated[bool, typer.Option("--raw", help="cli.help.rules.raw")] = False,
     explain: Annotated[
         bool,
-        typer.Option("--explain", help="Each criterion and option: its rule in words, sources."),
+        typer.Option("--explain", help="cli.help.rules.explain"),
     ] = False,
-    lang: Annotated[Language, typer.Option("--lang", "-l")] = Language.fr,
+    lang: LangOption = Language.fr,
     definition: Annotated[
         str | None,
-        typer.Option(
-            "--definition",
-            "-d",
-            help="With --raw: the data file of this definition instead ("
-            + ", ".join(definition_ids())
-            + ").",
-        ),
+        typer.Option("--definition", "-d", help="cli.help.rules.definition"),
     ] = None,
 ) -> None:
     """Print the rule set in force: thresholds, windows, drug lists and sources."""
@@ -316,9 +300,9 @@ def _show(value: object) -> str:
     return str(value)
 
 
-@app.command()
+@app.command(help="cli.help.demo")
 def demo(
-    lang: Annotated[Language, typer.Option("--lang", "-l")] = Language.fr,
+    lang: LangOption = Language.fr,
 ) -> None:
     """Assess the demo cases shipped with thyref and print their summaries."""
     from rich.table import Table
@@ -362,12 +346,7 @@ cohort_commands.register(app)
 def asked_lang(argv: list[str]) -> Lang:
     """The language the command line asks for (``--lang en``, ``-l en``, ``--lang=en``),
     French otherwise: what ``run`` says after a command gave up is said in it."""
-    for i, token in enumerate(argv):
-        if token in ("--lang", "-l") and argv[i + 1 : i + 2] == ["en"]:
-            return "en"
-        if token in ("--lang=en", "-len"):
-            return "en"
-    return "fr"
+    return lang_in(argv) or "fr"
 
 
 def run() -> None:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Literal, NoReturn
 
 import typer
 
+from thyref.cli.language import group_lang
+
 # The answer engine (bm25s, numpy) is imported inside the commands, so that other
 # commands such as `thyref assess` start fast.
 if TYPE_CHECKING:
@@ -196,34 +198,19 @@ def _score_table(
 def register(app: typer.Typer) -> None:
     """Add the patient-question commands to the main app."""
 
-    @app.command(
-        "ask",
-        help=(
-            "Answer a patient's question from the knowledge base, in its language, or "
-            "decline and point to the care team.\n\n"
-            "Examples:\n\n"
-            '  thyref ask "combien de cures d\'iode max ?"\n\n'
-            '  thyref ask "what is hand-foot syndrome?" --format json\n\n'
-            '  thyref ask --batch questions.jsonl --format json   (lines {"q": ...})'
-        ),
-    )
+    @app.command("ask", help="cli.help.ask")
     def ask(
-        question: Annotated[
-            str | None, typer.Argument(help="The question, in French or English.")
-        ] = None,
+        question: Annotated[str | None, typer.Argument(help="cli.help.ask.question")] = None,
         lang: Annotated[
             AskLang | None,
-            typer.Option("--lang", "-l", help="Answer language (default: the question's)."),
+            typer.Option("--lang", "-l", help="cli.help.ask.lang"),
         ] = None,
-        fmt: Annotated[AskFormat, typer.Option("--format", help="Output format.")] = (
+        fmt: Annotated[AskFormat, typer.Option("--format", help="cli.help.ask.format")] = (
             AskFormat.text
         ),
         batch: Annotated[
             Path | None,
-            typer.Option(
-                "--batch",
-                help='JSON-lines file of {"q": ...} (- for stdin); one result line each.',
-            ),
+            typer.Option("--batch", help="cli.help.ask.batch"),
         ] = None,
     ) -> None:
         from thyref.answers import AnswerEngine
@@ -243,32 +230,20 @@ def register(app: typer.Typer) -> None:
         else:
             _print_answer(answer)
 
-    faq = typer.Typer(
-        help="The patient-questions knowledge base: evaluate the matcher, list topics.",
-        no_args_is_help=True,
-    )
+    faq = typer.Typer(help="cli.help.faq", no_args_is_help=True, callback=group_lang)
 
-    @faq.command(
-        "eval",
-        help=(
-            'Accuracy on labelled questions (JSON lines {"q": ..., "topic": id or null}, '
-            "null = should decline): top-1, top-3 and correct abstention, for the engine and "
-            "for a plain BM25 baseline (no folding, stemming, lexicon or typo fixing). "
-            'A file of emergency probes ({"q": ..., "emergency": true|false}) gives the '
-            "emergency guard's catch rate and false alarms instead."
-        ),
-    )
+    @faq.command("eval", help="cli.help.faq.eval")
     def faq_eval(
-        file: Annotated[Path, typer.Argument(help="Labelled questions (JSON lines).")],
+        file: Annotated[Path, typer.Argument(help="cli.help.faq.eval.file")],
         show_misses: Annotated[
-            bool, typer.Option("--show-misses", help="List the engine's mistakes.")
+            bool, typer.Option("--show-misses", help="cli.help.faq.eval.show_misses")
         ] = False,
         split: Annotated[
             str | None,
-            typer.Option("--split", help='Only the lines whose "split" is this (tune, holdout).'),
+            typer.Option("--split", help="cli.help.faq.eval.split"),
         ] = None,
         lang: Annotated[
-            AskLang, typer.Option("--lang", "-l", help="Language of the report: fr or en.")
+            AskLang, typer.Option("--lang", "-l", help="cli.help.faq.eval.lang")
         ] = AskLang.fr,
     ) -> None:
         from thyref.answers import AnswerEngine
@@ -333,18 +308,22 @@ def register(app: typer.Typer) -> None:
             for q, expected, got in ours.misses:
                 typer.echo(say("miss", expected=expected or "null", got=got or "null", q=q))
 
-    @faq.command("topics", help="List the topics (id and title).")
+    @faq.command("topics", help="cli.help.faq.topics")
     def faq_topics(
-        lang: Annotated[AskLang, typer.Option("--lang", "-l", help="Title language.")] = AskLang.fr,
+        lang: Annotated[
+            AskLang, typer.Option("--lang", "-l", help="cli.help.faq.topics.lang")
+        ] = AskLang.fr,
     ) -> None:
         from thyref.answers import AnswerEngine
 
         for t in AnswerEngine.default().topics(_lang(lang) or "fr"):
             typer.echo(f"{t.id}\t{t.title}")
 
-    @faq.command("glossary", help="Print the glossary.")
+    @faq.command("glossary", help="cli.help.faq.glossary")
     def faq_glossary(
-        lang: Annotated[AskLang, typer.Option("--lang", "-l", help="Language.")] = AskLang.fr,
+        lang: Annotated[
+            AskLang, typer.Option("--lang", "-l", help="cli.help.faq.glossary.lang")
+        ] = AskLang.fr,
     ) -> None:
         from thyref.answers import AnswerEngine
         from thyref.domain.messages import colon

@@ -30,21 +30,14 @@ class SheetFormat(StrEnum):
 
 def register(app: typer.Typer) -> None:
     """Add the board commands to the main app."""
-    app.command("sheet")(sheet)
-    app.command("letter")(letter)
+    app.command("sheet", help="cli.help.sheet")(sheet)
+    app.command("letter", help="cli.help.letter")(letter)
 
 
-CaseArg = Annotated[str, typer.Argument(help="Case file (thyref-case/1 JSON), or - for stdin.")]
-LangOpt = Annotated[Language, typer.Option("--lang", "-l", help="Language of the document.")]
-DecisionOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--decision",
-        help="Decision of the board (JSON: meeting, question, options, free_text, "
-        "specialties, follow_up, contact); see docs/board.md.",
-    ),
-]
-OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")]
+CaseArg = Annotated[str, typer.Argument(help="cli.help.case_file")]
+LangOpt = Annotated[Language, typer.Option("--lang", "-l", help="cli.help.board.lang")]
+DecisionOpt = Annotated[Path | None, typer.Option("--decision", help="cli.help.board.decision")]
+OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="cli.help.board.output")]
 
 
 def _case_and_assessment(path: str, lang: Lang) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -99,13 +92,11 @@ def _write(output: Path | None, payload: bytes) -> None:
 def sheet(
     path: CaseArg,
     fmt: Annotated[
-        SheetFormat, typer.Option("--format", "-f", help="pdf (typst) or html.")
+        SheetFormat, typer.Option("--format", "-f", help="cli.help.sheet.format")
     ] = SheetFormat.pdf,
     lang: LangOpt = Language.fr,
     output: OutOpt = None,
-    question: Annotated[
-        str, typer.Option("--question", "-q", help="The question put to the board.")
-    ] = "",
+    question: Annotated[str, typer.Option("--question", "-q", help="cli.help.sheet.question")] = "",
     decision: DecisionOpt = None,
 ) -> None:
     """The tumour-board sheet of a case (1-2 pages): PDF or HTML, French or English."""
@@ -130,7 +121,7 @@ def letter(
     lang: LangOpt = Language.fr,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="File to write: .pdf for a PDF, else plain text."),
+        typer.Option("--output", "-o", help="cli.help.letter.output"),
     ] = None,
     decision: DecisionOpt = None,
 ) -> None:

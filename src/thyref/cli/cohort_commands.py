@@ -14,16 +14,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from thyref.cli.language import Language, lang_of
+from thyref.cli.language import LangOption, Language, group_lang, lang_of
 from thyref.domain.messages import Lang, error_text, number, text, whole
 
 if TYPE_CHECKING:
     from rich.progress import Progress, Task
     from rich.text import Text
 
-cohort_app = typer.Typer(
-    help="Assess whole cohorts (Parquet output) and summarise them.", no_args_is_help=True
-)
+cohort_app = typer.Typer(help="cli.help.cohort", no_args_is_help=True, callback=group_lang)
 
 
 class SynthFormat(StrEnum):
@@ -43,26 +41,21 @@ class SummaryFormat(StrEnum):
 
 def register(app: typer.Typer) -> None:
     """Add `synth` and `cohort` to the main app."""
-    app.command("synth")(synth)
+    app.command("synth", help="cli.help.synth")(synth)
     app.add_typer(cohort_app, name="cohort")
 
 
 def synth(
-    n: Annotated[int, typer.Option("--n", min=1, help="How many patients.")] = 100,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Same seed, same patients.")] = 1,
+    n: Annotated[int, typer.Option("--n", min=1, help="cli.help.synth.n")] = 100,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="cli.help.synth.seed")] = 1,
     fmt: Annotated[
-        SynthFormat, typer.Option("--format", "-f", help="case (thyref-case/1) or fhir (R4).")
+        SynthFormat, typer.Option("--format", "-f", help="cli.help.synth.format")
     ] = SynthFormat.case,
     out: Annotated[
         Path,
-        typer.Option(
-            "--out",
-            "-o",
-            help="FILE.ndjson (one case or Bundle a line) or a folder (one case file each; "
-            "for fhir, a FHIR Bulk Data export: one NDJSON file per resource type).",
-        ),
+        typer.Option("--out", "-o", help="cli.help.synth.out"),
     ] = Path("synth.ndjson"),
-    lang: Annotated[Language, typer.Option("--lang", "-l")] = Language.fr,
+    lang: LangOption = Language.fr,
 ) -> None:
     """Write synthetic patients: varied, plausible histories, deterministic for a seed."""
     from thyref.synth import write
@@ -103,49 +96,25 @@ def _progress(lang: Lang) -> Progress:
     )
 
 
-@cohort_app.command("run")
+@cohort_app.command("run", help="cli.help.cohort.run")
 def run(
     source: Annotated[
         Path,
-        typer.Argument(
-            help="NDJSON of cases, a folder of case files (*.json), or a FHIR Bulk Data "
-            "export folder (one NDJSON file per resource type)."
-        ),
+        typer.Argument(help="cli.help.cohort.run.source"),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (Parquet).")],
-    engine: Annotated[Engine, typer.Option(help="local (process pool) or spark.")] = Engine.local,
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="Processes (default: one per core).")
-    ] = None,
-    chunk_size: Annotated[int, typer.Option(min=1, help="Records per chunk.")] = 2000,
-    restart: Annotated[
-        bool, typer.Option(help="Discard an earlier run in --out instead of resuming it.")
-    ] = False,
-    progress: Annotated[bool, typer.Option(help="Show the progress bar.")] = True,
+    out: Annotated[Path, typer.Option("--out", "-o", help="cli.help.cohort.run.out")],
+    engine: Annotated[Engine, typer.Option(help="cli.help.cohort.run.engine")] = Engine.local,
+    workers: Annotated[int | None, typer.Option(min=1, help="cli.help.cohort.run.workers")] = None,
+    chunk_size: Annotated[int, typer.Option(min=1, help="cli.help.cohort.run.chunk_size")] = 2000,
+    restart: Annotated[bool, typer.Option(help="cli.help.cohort.run.restart")] = False,
+    progress: Annotated[bool, typer.Option(help="cli.help.cohort.run.progress")] = True,
     as_of: Annotated[
         str | None,
-        typer.Option(
-            "--as-of",
-            help="Assess as of this day (YYYY-MM-DD; default today). A resumed run keeps "
-            "the day it started with.",
-        ),
+        typer.Option("--as-of", help="cli.help.cohort.run.as_of"),
     ] = None,
-    lang: Annotated[Language, typer.Option("--lang", "-l")] = Language.fr,
+    lang: LangOption = Language.fr,
 ) -> None:
-    """Assess every patient: one Parquet row each, rejected records in errors.ndjson.
-
-    A bad record never stops the run; an interrupted run resumes where it stopped.
-
-    Examples:
-
-      thyref synth --n 10000 --out cases.ndjson       synthetic patients to try it on
-
-      thyref cohort run cases.ndjson --out run/        every core, resumable
-
-      thyref cohort run export/ --out run/ --restart   a FHIR Bulk Data export, from scratch
-
-      thyref cohort run cases.ndjson --out run/ --engine spark   through PySpark
-    """
+    """Assess every patient of a cohort (help: ``cli.help.cohort.run``)."""
     from thyref.cohort.sources import CohortInputError
 
     language = lang_of(lang)
@@ -211,29 +180,18 @@ def _run_local(
         bar.stop()
 
 
-@cohort_app.command("summary")
+@cohort_app.command("summary", help="cli.help.cohort.summary")
 def summary(
-    folder: Annotated[Path, typer.Argument(help="Output folder of `thyref cohort run`.")],
+    folder: Annotated[Path, typer.Argument(help="cli.help.cohort.summary.folder")],
     fmt: Annotated[
-        SummaryFormat, typer.Option("--format", "-f", help="text or html (with plots).")
+        SummaryFormat, typer.Option("--format", "-f", help="cli.help.cohort.summary.format")
     ] = SummaryFormat.text,
-    lang: Annotated[Language, typer.Option("--lang", "-l")] = Language.fr,
+    lang: LangOption = Language.fr,
     output: Annotated[
-        Path | None, typer.Option("--output", help="Write to this file instead of stdout.")
+        Path | None, typer.Option("--output", help="cli.help.cohort.summary.output")
     ] = None,
 ) -> None:
-    """Counts by status, category and criterion, new refractory cases a year, options.
-
-    Read from the Parquet output with DuckDB; the HTML form adds the plots.
-
-    Examples:
-
-      thyref cohort summary run/                             tables in the terminal
-
-      thyref cohort summary run/ -f html --output run.html   the same with plots
-
-      duckdb -c "select status, count(*) from 'run/patients/*.parquet' group by 1"
-    """
+    """Summarise a cohort run (help: ``cli.help.cohort.summary``)."""
     from thyref.cohort.runner import writing
     from thyref.cohort.sources import CohortInputError
     from thyref.cohort.summary import render_html, render_text, summarise

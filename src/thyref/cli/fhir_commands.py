@@ -14,17 +14,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from thyref.cli.language import Language, lang_of
+from thyref.cli.language import LangOption, Language, group_lang, lang_of
 from thyref.domain.messages import Lang, text
 
 if TYPE_CHECKING:
     from thyref.domain.case import Case
     from thyref.fhir.importer import ImportResult
 
-fhir_app = typer.Typer(
-    help="FHIR R4 / mCODE: import a Bundle as a case, export a case as a Bundle.",
-    no_args_is_help=True,
-)
+fhir_app = typer.Typer(help="cli.help.fhir", no_args_is_help=True, callback=group_lang)
 
 
 def register(app: typer.Typer) -> None:
@@ -92,18 +89,16 @@ def load_any(data: bytes, source: str, lang: Lang = "fr") -> Case:
     return parse_case(result.case)
 
 
-@fhir_app.command("import")
+@fhir_app.command("import", help="cli.help.fhir.import")
 def import_cmd(
-    path: Annotated[str, typer.Argument(help="FHIR Bundle (JSON) or NDJSON file, or - for stdin.")],
+    path: Annotated[str, typer.Argument(help="cli.help.fhir.import.path")],
     case_id: Annotated[
-        str | None, typer.Option("--case-id", help="Case id (default: from the Patient).")
+        str | None, typer.Option("--case-id", help="cli.help.fhir.import.case_id")
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write the case here instead of stdout.")
+        Path | None, typer.Option("--out", "-o", help="cli.help.fhir.import.out")
     ] = None,
-    lang: Annotated[
-        Language, typer.Option("--lang", "-l", help="Language of the messages: fr or en.")
-    ] = Language.fr,
+    lang: LangOption = Language.fr,
 ) -> None:
     """Read a FHIR R4 Bundle (or NDJSON) and print the thyref-case/1 case it holds."""
     from thyref.cli.main import _fail_invalid, _read
@@ -129,18 +124,18 @@ def import_cmd(
         out.write_text(payload, encoding="utf-8")
 
 
-@fhir_app.command("export")
+@fhir_app.command("export", help="cli.help.fhir.export")
 def export_cmd(
-    path: Annotated[str, typer.Argument(help="Case file (thyref-case/1 JSON), or - for stdin.")],
+    path: Annotated[str, typer.Argument(help="cli.help.case_file")],
     assessment: Annotated[
         bool,
-        typer.Option("--assessment/--no-assessment", help="Add the assessment resources."),
+        typer.Option("--assessment/--no-assessment", help="cli.help.fhir.export.assessment"),
     ] = True,
     lang: Annotated[
-        Language, typer.Option("--lang", "-l", help="Language of texts: fr or en.")
+        Language, typer.Option("--lang", "-l", help="cli.help.fhir.export.lang")
     ] = Language.fr,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write the Bundle here instead of stdout.")
+        Path | None, typer.Option("--out", "-o", help="cli.help.fhir.export.out")
     ] = None,
 ) -> None:
     """Write a case (and its assessment) as a FHIR R4 collection Bundle (mCODE STU4)."""

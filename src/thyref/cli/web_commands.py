@@ -8,7 +8,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from thyref.cli.language import LangOption, Language, lang_of
+from thyref.cli.language import LangOption, Language, group_lang, lang_of
 from thyref.domain.messages import Lang, text
 
 # Connections (open, keep-alive included) and tasks per worker beyond which uvicorn
@@ -19,43 +19,36 @@ DEFAULT_LIMIT_CONCURRENCY = 200
 USERNAME_MAX = 64
 PASSWORD_MIN = 8
 
-user_app = typer.Typer(help="Manage user accounts of the web application.", no_args_is_help=True)
+user_app = typer.Typer(help="cli.help.user", no_args_is_help=True, callback=group_lang)
 
 
 def register(app: typer.Typer) -> None:
     """Add the web application commands to the main app."""
-    app.command("serve")(serve)
+    app.command("serve", help="cli.help.serve")(serve)
     app.add_typer(user_app, name="user")
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: Annotated[str, typer.Option(help="cli.help.serve.host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="cli.help.serve.port")] = 8000,
     database: Annotated[
         str | None,
-        typer.Option(
-            "--database",
-            help="Database URL (default: THYREF_DATABASE_URL, else sqlite:///./var/thyref.db).",
-        ),
+        typer.Option("--database", help="cli.help.serve.database"),
     ] = None,
     demo: Annotated[
         bool | None,
-        typer.Option(
-            "--demo/--no-demo",
-            help="Load demo cases into an empty database and print a demo clinician account "
-            "(default: on for the default SQLite database).",
-        ),
+        typer.Option("--demo/--no-demo", help="cli.help.serve.demo"),
     ] = None,
     workers: Annotated[
         int | None,
-        typer.Option(min=1, max=16, help="Worker processes (default: one per core, at most 4)."),
+        typer.Option(min=1, max=16, help="cli.help.serve.workers"),
     ] = None,
     limit_concurrency: Annotated[
         int,
         typer.Option(
             min=1,
             envvar="THYREF_LIMIT_CONCURRENCY",
-            help="Connections per worker beyond which new requests get 503.",
+            help="cli.help.serve.limit_concurrency",
         ),
     ] = DEFAULT_LIMIT_CONCURRENCY,
     lang: LangOption = Language.fr,
@@ -133,19 +126,21 @@ def _port_problem(host: str, port: int, lang: Lang = "fr") -> str | None:
     return None
 
 
-@user_app.command("add")
+@user_app.command("add", help="cli.help.user.add")
 def user_add(
-    username: Annotated[str, typer.Argument(help="Login name.")],
-    centre: Annotated[str, typer.Option("--centre", help="The user's centre (created if new).")],
-    role: Annotated[str, typer.Option("--role", help="clinician or admin.")] = "clinician",
+    username: Annotated[str, typer.Argument(help="cli.help.user.add.username")],
+    centre: Annotated[str, typer.Option("--centre", help="cli.help.user.add.centre")],
+    role: Annotated[str, typer.Option("--role", help="cli.help.user.add.role")] = "clinician",
     password: Annotated[
         str | None,
-        typer.Option(help="Password (prompted when omitted; --generate makes one)."),
+        typer.Option(help="cli.help.user.add.password"),
     ] = None,
     generate: Annotated[
-        bool, typer.Option("--generate", help="Generate and print a password.")
+        bool, typer.Option("--generate", help="cli.help.user.add.generate")
     ] = False,
-    database: Annotated[str | None, typer.Option("--database", help="Database URL.")] = None,
+    database: Annotated[
+        str | None, typer.Option("--database", help="cli.help.user.add.database")
+    ] = None,
     lang: LangOption = Language.fr,
 ) -> None:
     """Create a user in a centre, with the clinician or admin role."""

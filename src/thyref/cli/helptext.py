@@ -1,0 +1,177 @@
+"""``--help`` in French (the default) or English.
+
+Every help text of the command line (of a command, an option, an argument) is written in
+the code as its catalogue key (``cli.help.*``). The app's group (``ThyrefGroup``) says them
+in the help language as soon as it is called, before the command line is parsed, so that
+every page drawn after (a help page, a usage error) is in one language:
+
+- English when the command line carries ``--lang en`` (``-l en``, ``--lang=en``; the last
+  one counts), French when it carries ``--lang fr``;
+- else the environment variable ``THYREF_LANG`` (``fr`` or ``en``);
+- else French.
+
+The words typer and click add themselves ("Usage:", the panel titles, "Show this message
+and exit.", "[default: ...]", the hint and title of an error) are said in it too, where
+typer lets them be set: its rich panels read module-level strings (``typer.rich_utils``),
+its help option and completion options are parameters like ours, and the usage line's
+prefix is an argument of the help formatter. Click's error sentences inside the error
+frame ("Missing argument 'path'.", "No such option: -x", "Invalid value for ...") stay in
+English: typer 0.29 carries its own copy of click (``typer._click``) whose sentences are
+f-strings, without click's gettext hook.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from functools import cache
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from thyref.cli.language import lang_in
+from thyref.domain.messages import Lang, text
+
+HELP_ENV = "THYREF_LANG"
+PREFIX = "cli.help."
+
+# help texts that typer writes itself, on parameters it adds: said from these keys
+_TYPER_PARAMS = {
+    "help": "cli.help.typer.help",
+    "install_completion": "cli.help.typer.install_completion",
+    "show_completion": "cli.help.typer.show_completion",
+}
+_FIELDS = ("help", "short_help", "epilog")
+_KEYS = "_thyref_help_keys"  # attribute: the keys an object's help texts were read from
+
+# module-level strings of typer's rich pages -> catalogue key ("{value}" stands for "{}")
+_RICH_WORDS = {
+    "ARGUMENTS_PANEL_TITLE": "cli.help.typer.arguments",
+    "OPTIONS_PANEL_TITLE": "cli.help.typer.options",
+    "COMMANDS_PANEL_TITLE": "cli.help.typer.commands",
+    "ERRORS_PANEL_TITLE": "cli.help.typer.error",
+    "ABORTED_TEXT": "cli.help.typer.aborted",
+    "RICH_HELP": "cli.help.typer.try_help",
+    "DEFAULT_STRING": "cli.help.typer.default",
+    "ENVVAR_STRING": "cli.help.typer.envvar",
+    "REQUIRED_LONG_STRING": "cli.help.typer.required",
+    "DEPRECATED_STRING": "cli.help.typer.deprecated",
+}
+
+
+def help_lang(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> Lang:
+    """The language of the help pages: ``--lang`` on the command line, else ``THYREF_LANG``,
+    else French."""
+    asked = lang_in(argv)
+    if asked is not None:
+        return asked
+    env = (os.environ if environ is None else environ).get(HELP_ENV, "").strip().lower()
+    return "en" if env == "en" else "fr"
+
+
+def _values() -> dict[str, str]:
+    """What help texts quote from the data files (the definitions of refractory disease)."""
+    from thyref.domain.rules import definition_ids
+
+    return {"definitions": ", ".join(definition_ids())}
+
+
+def _commands(command: Any) -> Iterator[Any]:
+    """The command and every command under it (groups included)."""
+    yield command
+    for sub in getattr(command, "commands", {}).values():
+        yield from _commands(sub)
+
+
+def _keys(obj: Any, typer_key: str | None = None) -> dict[str, str]:
+    """The catalogue keys of ``obj``'s help texts, read once (then kept on it, so that a
+    second call in the other language still finds them)."""
+    keys: dict[str, str] | None = getattr(obj, _KEYS, None)
+    if keys is None:
+        keys = {}
+        for field in _FIELDS:
+            value = getattr(obj, field, None)
+            if isinstance(value, str) and value.startswith(PREFIX):
+                keys[field] = value
+        if typer_key is not None and "help" not in keys:
+            keys["help"] = typer_key
+        setattr(obj, _KEYS, keys)
+    return keys
+
+
+def _say(obj: Any, lang: Lang, values: dict[str, str], typer_key: str | None = None) -> None:
+    for field, key in _keys(obj, typer_key).items():
+        setattr(obj, field, text(key, lang, values))
+
+
+def say_help(command: Any, lang: Lang) -> None:
+    """Every help text under ``command`` said in ``lang``; the usage line's prefix and
+    typer's own words too (when its pages are drawn)."""
+    values = _values()
+    for cmd in _commands(command):
+        _say(cmd, lang, values)
+        if hasattr(cmd, "subcommand_metavar"):  # a group: "COMMAND [ARGS]..." on its usage line
+            cmd.subcommand_metavar = text("cli.help.typer.command_args", lang)
+        helper = cmd.get_help_option(typer.Context(cmd))
+        params = [*cmd.params, *([helper] if helper is not None else [])]
+        for param in params:
+            _say(param, lang, values, _TYPER_PARAMS.get(param.name or ""))
+        base = getattr(cmd, "_thyref_context_base", None) or cmd.context_class
+        cmd._thyref_context_base = base
+        cmd.context_class = _context_class(base, lang)
+
+
+def _rich_words(lang: Lang) -> None:
+    """typer's own words on its rich pages, in ``lang`` (module-level strings it reads
+    each time it draws a page)."""
+    from typer import rich_utils
+
+    for name, key in _RICH_WORDS.items():
+        setattr(rich_utils, name, text(key, lang).replace("{value}", "{}"))
+
+
+@cache
+def _context_class(base: type[Any], lang: Lang) -> type[Any]:
+    """``base`` (a click context class) whose help formatter starts the usage line with
+    the word of ``lang`` and whose pages use typer's words in ``lang``."""
+    usage = text("cli.help.typer.usage", lang) + " "
+    formatter_base: type[Any] = base.formatter_class
+
+    def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        formatter_base.write_usage(self, prog, args, usage if prefix is None else prefix)
+
+    formatter = type("ThyrefHelpFormatter", (formatter_base,), {"write_usage": write_usage})
+
+    def make_formatter(self: Any) -> Any:
+        _rich_words(lang)  # a page is being drawn: rich_utils is loaded by now, or soon
+        return base.make_formatter(self)
+
+    attrs = {"formatter_class": formatter, "make_formatter": make_formatter}
+    return type("ThyrefContext", (base,), attrs)
+
+
+class ThyrefGroup(TyperGroup):
+    """The ``thyref`` group: says every help text in the help language before it parses
+    the command line (``args``, else ``sys.argv``), then runs as typer's group does."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = sys.argv[1:] if args is None else list(args)
+        say_help(self, help_lang(argv))
+        return super().main(
+            None if args is None else argv,
+            prog_name,
+            complete_var,
+            standalone_mode,
+            windows_expand_args,
+            **extra,
+        )
