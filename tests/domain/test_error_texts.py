@@ -147,3 +147,20 @@ def test_an_unreadable_file_is_said_in_each_language(exc: OSError, fr: str, en: 
 
     assert fr in unreadable("c.json", exc, "fr")
     assert en in unreadable("c.json", exc, "en")
+
+
+@pytest.mark.parametrize(
+    ("values", "said"),
+    [
+        # several allowed values: the last joined by the French "ou", French by default
+        ("'a', 'b', 'c'", "'a', 'b' ou 'c'"),
+        # two values
+        ("'a', 'b'", "'a' ou 'b'"),
+        # one value: as given
+        ("'a'", "'a'"),
+    ],
+)
+def test_either_is_french_by_default(values: str, said: str) -> None:
+    from thyref.domain.messages import either
+
+    assert either(values) == said
