@@ -106,6 +106,8 @@ COHORT_CODES: dict[str, dict[str, object]] = {
     "other_run": {"out": "run/"},
     "input_changed": {"source": "cases.ndjson"},
     "bulk_needs_local": {"source": "export/"},
+    "out_not_folder": {"out": "run.parquet"},
+    "out_unwritable": {"out": "run/", "reason": "Read-only file system"},
 }
 
 

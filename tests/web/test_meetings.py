@@ -426,8 +426,10 @@ def test_board_in_the_browser(live_server: str, tmp_path: Path) -> None:
         expect(page.locator("section", has=page.locator("#h-waiting"))).to_contain_text("br-rcp-1")
         _axe(page, "coordinator-1366")
 
-        # a national meeting on the first proposed date
+        # a national meeting held today (the form proposes the next national date; a
+        # decision is recorded once the meeting is held)
         page.select_option("#m-kind", "national")
+        page.fill("#m-date", date.today().isoformat())
         page.fill("#m-title", "RCP nationale de décembre")
         page.click("form[action='/meetings'] button[type=submit]")
         page.wait_for_url("**/meetings/*")
