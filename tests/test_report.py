@@ -65,3 +65,19 @@ def test_recist_warnings_are_shown(render: Any, lang: Lang, said: list[str]) -> 
     for warning in warnings:
         assert " ".join(warning.split()) in report
     assert all(word in report for word in said)
+
+
+@pytest.mark.parametrize("render", [_text, _markdown])
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        # the table's codes (PD; French MP) were said nowhere in words: the best response
+        # is said in words with its code, and a legend under the table gives each code used
+        ("en", ["progression (PD)", "PD: progression"]),
+        ("fr", ["progression (MP)", "MP\u00a0: progression"]),
+    ],
+)
+def test_recist_codes_are_said_in_words(render: Any, lang: Lang, said: list[str]) -> None:
+    report = render(lang)
+    for words in said:
+        assert words in report, words

@@ -43,8 +43,34 @@ def _fmt(value: Any, suffix: str = "", lang: Lang = "en") -> str:
 
 
 def _response(code: Any, lang: Lang) -> str:
-    """A RECIST response in words (``MS`` in French for ``SD``)."""
+    """A RECIST response's code in the reader's language (``MS`` in French for ``SD``),
+    for table cells; :func:`_legend` says each in words under the table."""
     return text(f"vocab.response.{code}", lang) if code else "–"
+
+
+def _response_words(code: Any, lang: Lang) -> str:
+    """A RECIST response in words with its code beside them: "stabilité (MS)"."""
+    if not code:
+        return "–"
+    return f"{text(f'board.response.{code}', lang)} ({_response(code, lang)})"
+
+
+_LEGEND_ORDER = ("CR", "PR", "SD", "PD", "NE", "NON_CR_NON_PD")
+
+
+def _legend(recist: Any, lang: Lang) -> str:
+    """The response codes of the table, each with its words: "MS : stabilité · MP : ..."."""
+    used = {
+        code
+        for tp in recist.timepoints
+        for code in (tp.target_response, tp.non_target_response, tp.overall_response)
+    }
+    c = colon(lang)
+    return " · ".join(
+        f"{_response(code, lang)}{c} {text(f'board.response.{code}', lang)}"
+        for code in _LEGEND_ORDER
+        if code in used
+    )
 
 
 def _marker(marker: str, lang: Lang) -> str:
@@ -147,9 +173,11 @@ def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
                 _response(tp.non_target_response, lang), lb["yes"] if tp.new_lesions else lb["no"],
                 Text(overall, "bold red" if tp.overall_response == "PD" else "bold"),
             )  # fmt: skip
-        table.caption = f"{lb['best']}{c} {_response(rc.best_overall_response, lang)}"
+        table.caption = f"{lb['best']}{c} {_response_words(rc.best_overall_response, lang)}"
         if any(tp.asserted for tp in rc.timepoints):
             table.caption += "  ·  " + text("report.asserted_note", lang)
+        if legend := _legend(rc, lang):
+            table.caption += "\n" + legend
         parts.append(table)
         parts.extend(Text("⚠ " + w, "yellow") for w in rc.warnings)
     kin = Table(title=lb["kinetics"], title_justify="left")
@@ -241,7 +269,9 @@ def render_markdown(assessment: Assessment, lang: Lang) -> str:
                 f"| {lb['yes'] if tp.new_lesions else lb['no']} "
                 f"| **{_response(tp.overall_response, lang)}**{asserted} |"
             )
-        out += ["", f"{lb['best']}{c} **{_response(rc.best_overall_response, lang)}**"]
+        out += ["", f"{lb['best']}{c} **{_response_words(rc.best_overall_response, lang)}**"]
+        if legend := _legend(rc, lang):
+            out += ["", legend]
         out += [f"\n> ⚠ {w}" for w in rc.warnings]
     rows = [(m, k) for m, k in _kinetics(a) if k.points]
     if rows:
