@@ -553,3 +553,30 @@ def test_people_outside_thyroid_cancer_care_are_declined(
     engine: AnswerEngine, question: str
 ) -> None:
     assert engine.rank(question).topic is None
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # a verdict asked from one's own results or report is personal: only the care
+        # team who knows the file can give it (brief of blind4: personal prognosis is
+        # declined with "ask your care team")
+        # (each was answered before: life-expectancy, or the MERAIODE trial's results)
+        ("avec mes resultats, quelle est mon esperance de vie ?", None),
+        ("selon mes resultats, est ce que je vais mourir de ce cancer ?", None),
+        ("D'après mon compte rendu de scanner, combien de temps vais-je vivre ?", None),
+        ("given my results, what are my chances of survival?", None),
+        ("Based on my last CT report, how long will I survive?", None),
+        # a report told in a story, then a general question, is still answered
+        (
+            "Le compte rendu dit ganglion suspect de 9 mm dans le cou. On opère ou on surveille ?",
+            "neck-lymph-nodes",
+        ),
+        # a general question on life expectancy is still answered
+        ("quelle est l'espérance de vie avec des métastases réfractaires ?", "life-expectancy"),
+    ],
+)
+def test_reading_ones_own_results_is_for_the_care_team(
+    engine: AnswerEngine, question: str, topic: str | None
+) -> None:
+    assert engine.rank(question).topic == topic
