@@ -558,6 +558,28 @@ def test_people_outside_thyroid_cancer_care_are_declined(
 @pytest.mark.parametrize(
     ("question", "topic"),
     [
+        # a question that is only a term is read as "what is it?" (faq-topics.md:
+        # refractory-definition answers "What is a refractory thyroid cancer?")
+        ("Réfractaire ?", "refractory-definition"),
+        ("refractory??", "refractory-definition"),
+        # a term that already reached its topic still does
+        ("tuthyref ?", "tuthyref-network"),
+        ("stéréotaxie", "stereotactic-radiotherapy"),
+        # a bare word that no topic defines is still declined to the care team
+        ("thyroïde ?", None),
+        ("fatigue", None),
+        ("bonjour", None),
+    ],
+)
+def test_a_bare_term_is_read_as_what_is_it(
+    engine: AnswerEngine, question: str, topic: str | None
+) -> None:
+    assert engine.rank(question).topic == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
         # a verdict asked from one's own results or report is personal: only the care
         # team who knows the file can give it (brief of blind4: personal prognosis is
         # declined with "ask your care team")
