@@ -589,6 +589,9 @@ def test_a_bare_term_is_read_as_what_is_it(
         ("D'après mon compte rendu de scanner, combien de temps vais-je vivre ?", None),
         ("given my results, what are my chances of survival?", None),
         ("Based on my last CT report, how long will I survive?", None),
+        # whatever topic subject the figures name (TSH: was lung-nodules-surveillance)
+        ("please interpret my results: TSH 0.03, Tg at 4, lung nodules stable", None),
+        ("vu mes derniers examens, est-ce que j'ai une chance de guérir ?", None),
         # a report told in a story, then a general question, is still answered
         (
             "Le compte rendu dit ganglion suspect de 9 mm dans le cou. On opère ou on surveille ?",
