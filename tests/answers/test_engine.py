@@ -533,6 +533,18 @@ def test_passing_words_do_not_derail(engine: AnswerEngine, question: str, topic:
         ("Should I stop my Lenvima? My feet hurt so much and blister.", "hand-foot-syndrome"),
         # an English article is not searched as the French "an" (year)
         ("what's an MDT and does my case go to one?", "who-decides"),
+        # an asked sentence that ends by pointing back ("... with that?") asks about the
+        # sentence before it (faq-topics.md: lung-nodules-surveillance answers "Can one
+        # live for years with lung nodules, just watched?"; was life-expectancy)
+        (
+            "The CT report said lung nodules unchanged. Can people live for years with that?",
+            "lung-nodules-surveillance",
+        ),
+        (
+            "The CT shows a few small lung nodules, not growing. Can you live a long time "
+            "like that?",
+            "lung-nodules-surveillance",
+        ),
     ],
 )
 def test_story_and_short_questions(engine: AnswerEngine, question: str, topic: str) -> None:

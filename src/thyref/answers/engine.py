@@ -38,6 +38,11 @@ _POINTS_BACK = re.compile(
     r"c est ca|c est cela|c est ce|ca veut|cela veut|ca peut|ca se|est ce ca|est ce que ca|"
     r"c est normal|c est grave|ce serait|ca existe)\b"
 )
+# ... or that ends by pointing back ("Can people live for years with that?")
+_POINTS_BACK_END = re.compile(
+    r"\b(with that|with this|with it|like that|like this|about that|about this|"
+    r"comme ca|comme cela|avec ca|avec cela)$"
+)
 
 
 @dataclass(frozen=True)
@@ -375,9 +380,18 @@ class AnswerEngine:
                 continue
             content = [w for w in words(text) if w not in stop]
             parts.append(text)
-            # a sentence that points back ("Is that safe?", "C'est ça la définition ?")
-            # asks about the sentence before it
-            points_back = i > 0 and _POINTS_BACK.match(fold(text).strip()) is not None
+            # a sentence that points back ("Is that safe?", "C'est ça la définition ?",
+            # "... for years with that?") asks about the sentence before it; matched on
+            # the normalised words ("c'est ça" is "c est ca")
+            said = normalised(text)
+            # (ending so, only a short sentence: a long one says itself what "comme ça" is)
+            points_back = i > 0 and (
+                _POINTS_BACK.match(said) is not None
+                or (
+                    _POINTS_BACK_END.search(said) is not None
+                    and len(content) < 2 * self.settings.focus_min_words
+                )
+            )
             if points_back or len(content) < self.settings.focus_min_words:
                 # too short to say what it asks about: the sentence before it is taken
                 # along, or the one after it when it comes first ("Should I stop my
