@@ -137,6 +137,12 @@ def test_questions_find_their_topic(engine: AnswerEngine, question: str, topic: 
         # lowering one's own dose, even with hand-foot syndrome named (was hand-foot)
         "j ai les pieds en sang avec des ampoules sous nexavar, est ce que je peux diminuer "
         "la dose moi meme a 1 comprime au lieu de 2 ?",
+        # halving one's own dose (blind4 holdout: "cut my ... dose in half myself" got
+        # targeted-therapy-access; these wordings are new)
+        "can I halve my Nexavar?",
+        "can I take half the dose of Retevmo",
+        "prendre une demi dose de lenvima, c'est possible ?",
+        "je voudrais diminuer de moitié le Cabometyx, je supporte mal",
         # stopping a drug one cannot bear any more, told in a story
         "Il est sous lenvima 14 mg depuis 8 mois. Il veut tout arreter. Est ce qu on peut "
         "arreter le lenvima si on ne le supporte plus ?",
