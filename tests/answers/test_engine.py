@@ -137,6 +137,12 @@ def test_questions_find_their_topic(engine: AnswerEngine, question: str, topic: 
         # lowering one's own dose, even with hand-foot syndrome named (was hand-foot)
         "j ai les pieds en sang avec des ampoules sous nexavar, est ce que je peux diminuer "
         "la dose moi meme a 1 comprime au lieu de 2 ?",
+        # halving one's own dose (blind4 holdout: "cut my ... dose in half myself" got
+        # targeted-therapy-access; these wordings are new)
+        "can I halve my Nexavar?",
+        "can I take half the dose of Retevmo",
+        "prendre une demi dose de lenvima, c'est possible ?",
+        "je voudrais diminuer de moitié le Cabometyx, je supporte mal",
         # stopping a drug one cannot bear any more, told in a story
         "Il est sous lenvima 14 mg depuis 8 mois. Il veut tout arreter. Est ce qu on peut "
         "arreter le lenvima si on ne le supporte plus ?",
@@ -533,6 +539,18 @@ def test_passing_words_do_not_derail(engine: AnswerEngine, question: str, topic:
         ("Should I stop my Lenvima? My feet hurt so much and blister.", "hand-foot-syndrome"),
         # an English article is not searched as the French "an" (year)
         ("what's an MDT and does my case go to one?", "who-decides"),
+        # an asked sentence that ends by pointing back ("... with that?") asks about the
+        # sentence before it (faq-topics.md: lung-nodules-surveillance answers "Can one
+        # live for years with lung nodules, just watched?"; was life-expectancy)
+        (
+            "The CT report said lung nodules unchanged. Can people live for years with that?",
+            "lung-nodules-surveillance",
+        ),
+        (
+            "The CT shows a few small lung nodules, not growing. Can you live a long time "
+            "like that?",
+            "lung-nodules-surveillance",
+        ),
     ],
 )
 def test_story_and_short_questions(engine: AnswerEngine, question: str, topic: str) -> None:
@@ -553,3 +571,55 @@ def test_people_outside_thyroid_cancer_care_are_declined(
     engine: AnswerEngine, question: str
 ) -> None:
     assert engine.rank(question).topic is None
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # a question that is only a term is read as "what is it?" (faq-topics.md:
+        # refractory-definition answers "What is a refractory thyroid cancer?")
+        ("Réfractaire ?", "refractory-definition"),
+        ("refractory??", "refractory-definition"),
+        # a term that already reached its topic still does
+        ("tuthyref ?", "tuthyref-network"),
+        ("stéréotaxie", "stereotactic-radiotherapy"),
+        # a bare word that no topic defines is still declined to the care team
+        ("thyroïde ?", None),
+        ("fatigue", None),
+        ("bonjour", None),
+    ],
+)
+def test_a_bare_term_is_read_as_what_is_it(
+    engine: AnswerEngine, question: str, topic: str | None
+) -> None:
+    assert engine.rank(question).topic == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # a verdict asked from one's own results or report is personal: only the care
+        # team who knows the file can give it (brief of blind4: personal prognosis is
+        # declined with "ask your care team")
+        # (each was answered before: life-expectancy, or the MERAIODE trial's results)
+        ("avec mes resultats, quelle est mon esperance de vie ?", None),
+        ("selon mes resultats, est ce que je vais mourir de ce cancer ?", None),
+        ("D'après mon compte rendu de scanner, combien de temps vais-je vivre ?", None),
+        ("given my results, what are my chances of survival?", None),
+        ("Based on my last CT report, how long will I survive?", None),
+        # whatever topic subject the figures name (TSH: was lung-nodules-surveillance)
+        ("please interpret my results: TSH 0.03, Tg at 4, lung nodules stable", None),
+        ("vu mes derniers examens, est-ce que j'ai une chance de guérir ?", None),
+        # a report told in a story, then a general question, is still answered
+        (
+            "Le compte rendu dit ganglion suspect de 9 mm dans le cou. On opère ou on surveille ?",
+            "neck-lymph-nodes",
+        ),
+        # a general question on life expectancy is still answered
+        ("quelle est l'espérance de vie avec des métastases réfractaires ?", "life-expectancy"),
+    ],
+)
+def test_reading_ones_own_results_is_for_the_care_team(
+    engine: AnswerEngine, question: str, topic: str | None
+) -> None:
+    assert engine.rank(question).topic == topic

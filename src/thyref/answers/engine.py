@@ -6,7 +6,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import bm25s
@@ -38,6 +38,11 @@ _POINTS_BACK = re.compile(
     r"c est ca|c est cela|c est ce|ca veut|cela veut|ca peut|ca se|est ce ca|est ce que ca|"
     r"c est normal|c est grave|ce serait|ca existe)\b"
 )
+# ... or that ends by pointing back ("Can people live for years with that?")
+_POINTS_BACK_END = re.compile(
+    r"\b(with that|with this|with it|like that|like this|about that|about this|"
+    r"comme ca|comme cela|avec ca|avec cela)$"
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,9 @@ class EngineSettings:
     spelling_long_len: int
     passing_breaks: re.Pattern[str]
     passing_markers: re.Pattern[str]
+    # a question of at most this many words is read as "what is it?"
+    bare_term_max_words: int = 0
+    bare_term_prefix: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> EngineSettings:
@@ -78,6 +86,8 @@ class EngineSettings:
             spelling_long_len=int(raw["spelling"]["long_len"]),
             passing_breaks=re.compile(raw["passing"]["clause_breaks"]),
             passing_markers=re.compile("|".join(f"(?:{m})" for m in raw["passing"]["markers"])),
+            bare_term_max_words=int(raw.get("bare_term", {}).get("max_words", 0)),
+            bare_term_prefix=dict(raw.get("bare_term", {}).get("prefix", {})),
         )
 
 
@@ -239,6 +249,9 @@ class AnswerEngine:
         """Best topic (or None), related topics and confidence for one question."""
         raw_tokens = words(question)
         q_lang: Lang = lang or self.detector.detect(question, raw_tokens)
+        if self._bare_term(raw_tokens):
+            # "réfractaire ?" asks what it is, like "c'est quoi réfractaire ?"
+            raw_tokens = words(self.settings.bare_term_prefix[q_lang]) + raw_tokens
         tokens = [self.speller.correct(t) or t for t in raw_tokens]
         other: Lang = "en" if q_lang == "fr" else "fr"
         content, concepts = self.analyse(tokens, q_lang)
@@ -333,6 +346,19 @@ class AnswerEngine:
             off_topic=off_topic,
         )
 
+    def _bare_term(self, tokens: Sequence[str]) -> bool:
+        """Whether a question is only a term: at most `bare_term_max_words` words in all
+        ("réfractaire ?", "la RCP"), one of them at least not a stop word of either
+        language, none a number. A longer question is not ("pourquoi la rédifférenciation
+        n'était pas pour moi ?" has one content word too, but asks something else)."""
+        stop = self.analyzers["fr"].stopwords | self.analyzers["en"].stopwords
+        content = [t for t in tokens if t not in stop]
+        return (
+            len(content) > 0
+            and len(tokens) <= self.settings.bare_term_max_words
+            and not any(t.isdigit() for t in tokens)
+        )
+
     def _focus(self, question: str) -> str | None:
         """The sentences that ask, in a question that also tells a story: those ending
         with a question mark, each with the sentence before it when it is too short to
@@ -354,9 +380,18 @@ class AnswerEngine:
                 continue
             content = [w for w in words(text) if w not in stop]
             parts.append(text)
-            # a sentence that points back ("Is that safe?", "C'est ça la définition ?")
-            # asks about the sentence before it
-            points_back = i > 0 and _POINTS_BACK.match(fold(text).strip()) is not None
+            # a sentence that points back ("Is that safe?", "C'est ça la définition ?",
+            # "... for years with that?") asks about the sentence before it; matched on
+            # the normalised words ("c'est ça" is "c est ca")
+            said = normalised(text)
+            # (ending so, only a short sentence: a long one says itself what "comme ça" is)
+            points_back = i > 0 and (
+                _POINTS_BACK.match(said) is not None
+                or (
+                    _POINTS_BACK_END.search(said) is not None
+                    and len(content) < 2 * self.settings.focus_min_words
+                )
+            )
             if points_back or len(content) < self.settings.focus_min_words:
                 # too short to say what it asks about: the sentence before it is taken
                 # along, or the one after it when it comes first ("Should I stop my
