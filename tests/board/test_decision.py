@@ -37,6 +37,13 @@ PROPOSED = ["REDIFFERENTIATION", "TSH-SUPPRESSION"]
         ({"free_text": "x", "meeting": []}, ["meeting"]),
         # a lone surrogate (JSON "\\ud800") cannot be printed in the letter's PDF
         ({"free_text": "a \ud800 b", "contact": "\udfff"}, ["free_text", "contact"]),
+        # invisible control characters: a right-to-left override that would show the
+        # contact's phone number reversed in the letter, a NUL, an escape
+        (
+            {"free_text": "x", "contact": "Tel \u202e00 00 40", "question": "a\x00b"},
+            ["contact", "question"],
+        ),
+        ({"free_text": "see \x1b[31m", "contact": "\u2066x\u2069"}, ["free_text", "contact"]),
         # a follow-up before the meeting it follows
         (
             {"free_text": "x", "meeting": {"date": "2026-12-03"}, "follow_up": "2026-12-02"},
@@ -116,3 +123,26 @@ def test_a_good_decision_reads_whole() -> None:
 )
 def test_fewer_than_three_specialties_is_warned(specialties: list[str], warned: bool) -> None:
     assert bool(quorum_warnings(specialties)) is warned
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        # line breaks and tabs are ordinary text in a decision
+        ("first line\nsecond line", True),
+        ("a\tb", True),
+        # accents, an apostrophe, a no-break space: ordinary text
+        ("Hôpital de jour d'endocrinologie,\u00a004 00 00 00 00", True),
+        # a bidi isolate and a C1 control: refused
+        ("x\u2067y", False),
+        ("x\x85y", False),
+    ],
+)
+def test_which_characters_a_decision_text_may_hold(value: str, kept: bool) -> None:
+    data = {"free_text": value}
+    if kept:
+        assert decision_from_json(data, proposed=PROPOSED).free_text == value.strip()
+    else:
+        with pytest.raises(CaseValidationError) as caught:
+            decision_from_json(data, proposed=PROPOSED)
+        assert [p.code for p in caught.value.problems] == ["board_control"]

@@ -18,6 +18,7 @@ Every problem is reported with its dotted path, all at once, nothing half-read.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -89,6 +90,11 @@ def _date(value: object, path: str, problems: list[Problem]) -> date | None:
     return parsed
 
 
+# control characters other than tab and line breaks, and the bidirectional embeddings,
+# overrides and isolates (U+202A-U+202E, U+2066-U+2069) that reorder the text around them
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def _text(value: object, path: str, problems: list[Problem]) -> str:
     if value is None:
         return ""
@@ -104,6 +110,18 @@ def _text(value: object, path: str, problems: list[Problem]) -> str:
                 f"contains {code}, a lone half of a character (Unicode surrogate), "
                 "which is not allowed",
                 "lone_surrogate",
+                (("character", code),),
+            )
+        )
+        return ""
+    hidden = _CONTROL.search(value)
+    if hidden:  # invisible in the letter, and a bidi override can reorder a phone number
+        code = f"U+{ord(hidden.group()):04X}"
+        problems.append(
+            Problem(
+                path,
+                f"contains {code}, an invisible control character, which is not allowed",
+                "board_control",
                 (("character", code),),
             )
         )
