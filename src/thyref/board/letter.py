@@ -147,7 +147,7 @@ def build_letter(
 
 
 def render_letter_pdf(letter: Letter) -> bytes:
-    """The letter as a one-page A4 PDF."""
+    """The letter as an A4 PDF: one page for an ordinary decision, more for long notes."""
     return typst_pdf("letter.typ", letter)
 
 
