@@ -208,6 +208,8 @@ def test_patient_view_in_english(ehr: TestClient) -> None:
         "cards"
     ][0]
     assert card["summary"].startswith("Radioiodine-refractory")
+    # the criterion in words with its code beside them (the summary gave the code alone)
+    assert "A lesion without I-131 uptake (DTC-NO-UPTAKE)" in card["summary"]
 
 
 def test_missing_prefetch_without_fhir_server_is_412(ehr: TestClient) -> None:
@@ -735,3 +737,29 @@ def test_indeterminate_card_names_what_is_missing(ehr: TestClient, lang: str, li
     check_card(card)
     assert card["indicator"] == "info"
     assert line in card["detail"].splitlines()
+
+
+@pytest.mark.parametrize(
+    ("met", "worded"),
+    [
+        # one criterion: its words and code fit in 140 characters
+        (["DTC-NO-UPTAKE"], True),
+        # three criteria in words would pass 140 characters: the codes alone, never cut
+        (["DTC-NO-UPTAKE", "DTC-PROGRESSION-12M", "DTC-CUMULATIVE-ACTIVITY"], False),
+    ],
+)
+def test_status_summary_says_criteria_in_words_when_they_fit(met: list[str], worded: bool) -> None:
+    from starlette.requests import Request
+
+    from thyref.web import cds_hooks
+
+    request = Request({"type": "http", "scheme": "http", "server": ("t", 80), "path": "/",
+                       "headers": [], "query_string": b"", "root_path": ""})  # fmt: skip
+    refractory = {"status": "refractory", "criteria_met": met, "missing_data": [],
+                  "evidence": []}  # fmt: skip
+    assessed = {"refractory": refractory, "recommendations": []}
+    card = cds_hooks._status_card(request, "en", {"id": "p1"}, assessed, 0, "p1")
+    summary = card["summary"]
+    assert len(summary) < 140 and "…" not in summary
+    assert ("A lesion without I-131 uptake (DTC-NO-UPTAKE)" in summary) is worded
+    assert all(code in summary for code in met)

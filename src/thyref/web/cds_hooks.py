@@ -607,15 +607,17 @@ def _status_card(
 ) -> dict[str, Any]:
     refractory = a["refractory"]
     status = refractory["status"]
-    summary = text(
-        f"cds.status.{status}",
-        lang,
-        {
-            "criteria": ", ".join(refractory["criteria_met"]),
-            "missing": ", ".join(refractory.get("missing_data_labels") or [])
-            or ", ".join(refractory["missing_data"]),
-        },
+    missing = ", ".join(refractory.get("missing_data_labels") or []) or ", ".join(
+        refractory["missing_data"]
     )
+    # each criterion in words with its code beside them when the summary keeps its 140
+    # characters (CDS Hooks), the codes alone otherwise (the detail says them in words)
+    met = refractory["criteria_met"]
+    worded = ", ".join(f"{text(f'vocab.criterion.{c}', lang)} ({c})" for c in met)
+    summary = text(f"cds.status.{status}", lang, {"criteria": worded, "missing": missing})
+    if len(summary) >= SUMMARY_LIMIT:
+        codes = ", ".join(met)
+        summary = text(f"cds.status.{status}", lang, {"criteria": codes, "missing": missing})
     lines: list[str] = []
     if refractory["evidence"]:
         lines.append(f"**{text('cds.detail.evidence', lang)}**")
