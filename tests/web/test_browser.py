@@ -428,3 +428,27 @@ def test_no_page_scrolls_sideways(
     context.close()
     assert not too_wide, too_wide
     checked.assert_clean()
+
+
+def test_enter_in_an_editor_field_removes_no_row(checked: Checked) -> None:
+    """Enter in a text field submits the form with its default button. The first submit
+    buttons of the editor are a row's "Remove" and "+ Add": Enter in "Birth year" removed
+    the first I-131 administration (found clicking through, session 9)."""
+    page = checked.page
+    _login(checked, audit=False)
+    checked.goto("/cases/new")
+    page.fill("#f-id", "br-enter-1")
+    for row, (day, activity) in enumerate([("2015-03-01", "100"), ("2016-02-01", "3.7")]):
+        page.click("button[value='add:rai']")
+        expect(page.locator(f"#f-rai-{row}-date")).to_be_focused()
+        page.fill(f"#f-rai-{row}-date", day)
+        page.fill(f"#f-rai-{row}-activity", activity)
+    for field in ("#f-patient-birth_year", "#f-rai-0-activity"):  # a scalar, then a row
+        page.click(field)
+        page.keyboard.press("Enter")
+        page.wait_for_load_state("networkidle")
+        # both rows are still there as typed, no row was added, nothing was saved
+        expect(page.locator("#f-rai-0-date")).to_have_value("2015-03-01")
+        expect(page.locator("#f-rai-1-date")).to_have_value("2016-02-01")
+        expect(page.locator("#f-rai-2-date")).to_have_count(0)
+        assert page.url.endswith("/cases/new")
