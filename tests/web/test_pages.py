@@ -1081,3 +1081,45 @@ def test_patient_page_speaks_the_language_of_its_answer(
     assert f'<html lang="{page_lang}">' in page
     for words in said:
         assert words in page, words
+
+
+def _summary_items(page: str) -> list[str]:
+    """The lines of the editor's error summary, tags dropped, entities read."""
+    box = re.search(r'<div class="error-summary"[^>]*id="error-summary">(.*?)</div>', page, re.S)
+    assert box, "no error summary"
+    items = re.findall(r"<li>(.*?)</li>", box.group(1), re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
+
+
+# Each field is named in the summary by the words of its label on the page (the
+# web.editor.* catalogue: the row's name, then the field's label; a grid cell by its
+# own label "{lesion} à l'examen {n}"), with its code beside them.
+SUMMARY_WORDS = [
+    # histology left empty: the select labelled "Histologie"
+    ("fr", {"diagnosis.histology": ""}, "Histologie diagnosis.histology"),
+    ("en", {"diagnosis.histology": ""}, "Histology diagnosis.histology"),
+    # a negative activity on the first I-131 row
+    ("fr", {"rai[0].activity": "-5"}, "Administration 1 — Activité rai[0].activity"),
+    ("en", {"rai[0].activity": "-5"}, "Administration 1 — Activity rai[0].activity"),
+    # a negative size in the grid: the cell of lesion P1 on the first imaging row
+    ("fr", {"imaging[0].cell[0]": "-4"}, "P1 à l'examen 1 imaging[0].cell[0]"),
+    ("en", {"imaging[0].cell[0]": "-4"}, "P1 on scan 1 imaging[0].cell[0]"),
+    # a second lesion with a site but no identifier
+    ("fr", {"lesions[1].site": "bone"}, "Lésion 2 — Identifiant lesions[1].id"),
+    ("en", {"lesions[1].site": "bone"}, "Lesion 2 — Identifier lesions[1].id"),
+]
+
+
+@pytest.mark.parametrize(("lang", "typed", "words"), SUMMARY_WORDS)
+def test_editor_error_summary_names_each_field_in_words(
+    client: TestClient, lang: str, typed: dict[str, str], words: str
+) -> None:
+    csrf = login(client)
+    client.get(f"/cases?lang={lang}")  # the language is remembered
+    page = client.post("/cases/new", data=_editor_fields(csrf, **typed)).text
+    items = _summary_items(page)
+    assert len(items) == 1, items
+    assert items[0].startswith(words), items
+    # the live panel says it the same way
+    live = client.post("/cases/preview", data=_editor_fields(csrf, **typed)).text
+    assert words in html.unescape(re.sub(r"<[^>]+>", "", live)), live

@@ -41,7 +41,7 @@ from thyref.web.context import (
     page,
 )
 from thyref.web.fhir_input import read_fhir
-from thyref.web.forms import SECTIONS, EditorState, field_id, problems_by_field
+from thyref.web.forms import SECTIONS, EditorState, field_id, field_label, problems_by_field
 from thyref.web.glance import key_figures
 from thyref.web.i18n import Translator
 from thyref.web.security import (
@@ -545,6 +545,7 @@ def _render_editor(
         conflict=conflict,
         message=message,
         field_id=field_id,
+        field_label=lambda name: field_label(name, state, p.lang),
         view=_assessment_view(preview["assessment"] or {}, p.t),
     )
 
@@ -645,6 +646,7 @@ def preview(p: Page = Depends(clinician_page)) -> HTMLResponse:
         errors=result["errors"],
         view=_assessment_view(result["assessment"] or {}, p.t),
         field_id=field_id,
+        field_label=lambda name: field_label(name, state, p.lang),
         regrid=p.field("grid_signature") != state.grid_signature(),
         case_id=case_id,
     )
