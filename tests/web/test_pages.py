@@ -1123,3 +1123,19 @@ def test_editor_error_summary_names_each_field_in_words(
     # the live panel says it the same way
     live = client.post("/cases/preview", data=_editor_fields(csrf, **typed)).text
     assert words in html.unescape(re.sub(r"<[^>]+>", "", live)), live
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_editor_buttons_of_imaging_and_iodine_scans_differ(client: TestClient, lang: str) -> None:
+    """A button's name says what it acts on (WCAG 2.4.6): the imaging rows (CT, MRI) and
+    the iodine scans are two sections, so "Remove: Scan 1" or "+ Add a scan" must not be
+    said by both (the English page did)."""
+    login(client)
+    _create(client, scans_case())  # imaging rows and iodine scans
+    page = html.unescape(client.get(f"/cases/web-scans/edit?lang={lang}").text)
+    removes = re.findall(r'value="remove:[a-z]+:[0-9]+"[^>]*aria-label="([^"]+)"', page, re.S)
+    adds = re.findall(r'value="add:[a-z]+"[^>]*>([^<]+)</button>', page, re.S)
+    assert any(":0" in v for v in re.findall(r'value="(remove:scans:[0-9]+)"', page))
+    assert any(":0" in v for v in re.findall(r'value="(remove:imaging:[0-9]+)"', page))
+    assert len(removes) == len(set(removes)), sorted(removes)
+    assert len(adds) == len(set(adds)), sorted(adds)
