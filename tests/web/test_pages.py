@@ -1139,3 +1139,30 @@ def test_editor_buttons_of_imaging_and_iodine_scans_differ(client: TestClient, l
     assert any(":0" in v for v in re.findall(r'value="(remove:imaging:[0-9]+)"', page))
     assert len(removes) == len(set(removes)), sorted(removes)
     assert len(adds) == len(set(adds)), sorted(adds)
+
+
+@pytest.mark.parametrize("way", ["editor", "import"])
+def test_an_id_already_taken_is_said_beside_the_id_field(client: TestClient, way: str) -> None:
+    """docs/web.md, editor: "errors next to their field; typed data is never lost". A
+    taken identifier was said only in a banner at the top, the field itself unmarked."""
+    csrf = login(client)
+    first = client.post("/cases/new", data=_editor_fields(csrf), follow_redirects=False)
+    assert first.status_code == 303
+    if way == "editor":
+        again = client.post("/cases/new", data=_editor_fields(csrf, **{"rai[0].activity": "150"}))
+    else:
+        case = {
+            **demo_case("form-1"),
+            "rai": [{"date": "2015-03-01", "activity": 150, "unit": "mCi"}],
+        }
+        again = client.post("/cases/import", data={"csrf_token": csrf, "text": json.dumps(case)})
+    page = html.unescape(again.text)
+    field = re.search(r'<input type="text" id="f-id"[^>]*>', page)
+    assert field, page
+    assert 'value="form-1"' in field.group(0) and 'aria-invalid="true"' in field.group(0)
+    assert "autofocus" in field.group(0)  # the cursor is where the change is needed
+    slot = re.search(r'<span class="field-error" id="e-f-id">([^<]*)</span>', page)
+    assert slot and slot.group(1) == "Un dossier avec cet identifiant existe déjà."
+    assert re.search(r'id="f-rai-0-activity"[^>]*value="150"', page)  # typed data kept
+    stored = json.loads(client.get("/cases/form-1/case.json").text)
+    assert stored["rai"][0]["activity"] == 100  # the first case is untouched
