@@ -452,3 +452,26 @@ def test_enter_in_an_editor_field_removes_no_row(checked: Checked) -> None:
         expect(page.locator("#f-rai-1-date")).to_have_value("2016-02-01")
         expect(page.locator("#f-rai-2-date")).to_have_count(0)
         assert page.url.endswith("/cases/new")
+
+
+def test_an_error_in_the_imaging_grid_does_not_push_its_columns_out(checked: Checked) -> None:
+    """An error is said under its grid cell: written on one line beside the field it made
+    the grid wider than its card, the "new lesions" and "response" columns out of sight
+    behind a sideways scroll (found clicking through at 1366 px, session 9)."""
+    page = checked.page
+    _login(checked, audit=False)
+    checked.goto("/cases/new")
+    page.fill("#f-id", "br-grid-1")
+    for row, (lesion, site) in enumerate([("P1", "lung"), ("N1", "lymph_node_cervical_lateral")]):
+        page.click("button[value='add:lesions']")
+        page.fill(f"#f-lesions-{row}-id", lesion)
+        page.select_option(f"#f-lesions-{row}-site", site)
+    page.click("button[value='add:imaging']")
+    page.fill("#f-imaging-0-cell-0", "-4")  # a negative size, and no date: two errors
+    page.fill("#f-imaging-0-cell-1", "12,5")
+    expect(page.locator("#e-f-imaging-0-cell-0")).not_to_be_empty()
+    expect(page.locator("#e-f-imaging-0-date")).not_to_be_empty()
+    wrap = page.locator("#imaging-grid .table-wrap")
+    overflow = wrap.evaluate("w => w.scrollWidth - w.clientWidth")
+    assert overflow <= 0, f"the grid scrolls sideways by {overflow}px"
+    expect(page.locator("#f-imaging-0-assessed_response")).to_be_in_viewport()
