@@ -464,11 +464,15 @@ def test_an_error_in_the_imaging_grid_does_not_push_its_columns_out(checked: Che
     page.fill("#f-id", "br-grid-1")
     for row, (lesion, site) in enumerate([("P1", "lung"), ("N1", "lymph_node_cervical_lateral")]):
         page.click("button[value='add:lesions']")
+        expect(page.locator(f"#f-lesions-{row}-id")).to_be_focused()
         page.fill(f"#f-lesions-{row}-id", lesion)
         page.select_option(f"#f-lesions-{row}-site", site)
+        page.wait_for_load_state("networkidle")
     page.click("button[value='add:imaging']")
+    expect(page.locator("#f-imaging-0-date")).to_be_focused()
     page.fill("#f-imaging-0-cell-0", "-4")  # a negative size, and no date: two errors
     page.fill("#f-imaging-0-cell-1", "12,5")
+    page.wait_for_load_state("networkidle")
     expect(page.locator("#e-f-imaging-0-cell-0")).not_to_be_empty()
     expect(page.locator("#e-f-imaging-0-date")).not_to_be_empty()
     wrap = page.locator("#imaging-grid .table-wrap")
