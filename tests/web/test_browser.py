@@ -428,3 +428,54 @@ def test_no_page_scrolls_sideways(
     context.close()
     assert not too_wide, too_wide
     checked.assert_clean()
+
+
+def test_enter_in_an_editor_field_removes_no_row(checked: Checked) -> None:
+    """Enter in a text field submits the form with its default button. The first submit
+    buttons of the editor are a row's "Remove" and "+ Add": Enter in "Birth year" removed
+    the first I-131 administration (found clicking through, session 9)."""
+    page = checked.page
+    _login(checked, audit=False)
+    checked.goto("/cases/new")
+    page.fill("#f-id", "br-enter-1")
+    for row, (day, activity) in enumerate([("2015-03-01", "100"), ("2016-02-01", "3.7")]):
+        page.click("button[value='add:rai']")
+        expect(page.locator(f"#f-rai-{row}-date")).to_be_focused()
+        page.fill(f"#f-rai-{row}-date", day)
+        page.fill(f"#f-rai-{row}-activity", activity)
+    for field in ("#f-patient-birth_year", "#f-rai-0-activity"):  # a scalar, then a row
+        page.click(field)
+        page.keyboard.press("Enter")
+        page.wait_for_load_state("networkidle")
+        # both rows are still there as typed, no row was added, nothing was saved
+        expect(page.locator("#f-rai-0-date")).to_have_value("2015-03-01")
+        expect(page.locator("#f-rai-1-date")).to_have_value("2016-02-01")
+        expect(page.locator("#f-rai-2-date")).to_have_count(0)
+        assert page.url.endswith("/cases/new")
+
+
+def test_an_error_in_the_imaging_grid_does_not_push_its_columns_out(checked: Checked) -> None:
+    """An error is said under its grid cell: written on one line beside the field it made
+    the grid wider than its card, the "new lesions" and "response" columns out of sight
+    behind a sideways scroll (found clicking through at 1366 px, session 9)."""
+    page = checked.page
+    _login(checked, audit=False)
+    checked.goto("/cases/new")
+    page.fill("#f-id", "br-grid-1")
+    for row, (lesion, site) in enumerate([("P1", "lung"), ("N1", "lymph_node_cervical_lateral")]):
+        page.click("button[value='add:lesions']")
+        expect(page.locator(f"#f-lesions-{row}-id")).to_be_focused()
+        page.fill(f"#f-lesions-{row}-id", lesion)
+        page.select_option(f"#f-lesions-{row}-site", site)
+        page.wait_for_load_state("networkidle")
+    page.click("button[value='add:imaging']")
+    expect(page.locator("#f-imaging-0-date")).to_be_focused()
+    page.fill("#f-imaging-0-cell-0", "-4")  # a negative size, and no date: two errors
+    page.fill("#f-imaging-0-cell-1", "12,5")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#e-f-imaging-0-cell-0")).not_to_be_empty()
+    expect(page.locator("#e-f-imaging-0-date")).not_to_be_empty()
+    wrap = page.locator("#imaging-grid .table-wrap")
+    overflow = wrap.evaluate("w => w.scrollWidth - w.clientWidth")
+    assert overflow <= 0, f"the grid scrolls sideways by {overflow}px"
+    expect(page.locator("#f-imaging-0-assessed_response")).to_be_in_viewport()

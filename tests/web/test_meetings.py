@@ -493,3 +493,24 @@ def test_board_in_the_browser(live_server: str, tmp_path: Path) -> None:
         context.close()
         browser.close()
     assert not errors, errors
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        # French typography: a no-break space before the colon (catalogue punct.colon)
+        ("fr", "Options retenues\u00a0: choisir au moins une option ou écrire la décision"),
+        ("en", "Options chosen: choose at least one option or write the decision"),
+    ],
+)
+def test_a_refused_decision_names_its_field_the_page_s_way(
+    client: TestClient, lang: str, said: str
+) -> None:
+    _store(client, "rcp-colon")
+    csrf = login(client)
+    client.get(f"/meetings?lang={lang}")  # the language is remembered
+    meeting = _meeting(client, csrf)
+    item = _add(client, csrf, meeting, "rcp-colon", "Q")
+    response = _decide(client, csrf, meeting, item, options=[], free_text="")
+    assert response.status_code == 422
+    assert said in html.unescape(response.text)

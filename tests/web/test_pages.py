@@ -1081,3 +1081,88 @@ def test_patient_page_speaks_the_language_of_its_answer(
     assert f'<html lang="{page_lang}">' in page
     for words in said:
         assert words in page, words
+
+
+def _summary_items(page: str) -> list[str]:
+    """The lines of the editor's error summary, tags dropped, entities read."""
+    box = re.search(r'<div class="error-summary"[^>]*id="error-summary">(.*?)</div>', page, re.S)
+    assert box, "no error summary"
+    items = re.findall(r"<li>(.*?)</li>", box.group(1), re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
+
+
+# Each field is named in the summary by the words of its label on the page (the
+# web.editor.* catalogue: the row's name, then the field's label; a grid cell by its
+# own label "{lesion} à l'examen {n}"), with its code beside them.
+SUMMARY_WORDS = [
+    # histology left empty: the select labelled "Histologie"
+    ("fr", {"diagnosis.histology": ""}, "Histologie diagnosis.histology"),
+    ("en", {"diagnosis.histology": ""}, "Histology diagnosis.histology"),
+    # a negative activity on the first I-131 row
+    ("fr", {"rai[0].activity": "-5"}, "Administration 1 — Activité rai[0].activity"),
+    ("en", {"rai[0].activity": "-5"}, "Administration 1 — Activity rai[0].activity"),
+    # a negative size in the grid: the cell of lesion P1 on the first imaging row
+    ("fr", {"imaging[0].cell[0]": "-4"}, "P1 à l'examen 1 imaging[0].cell[0]"),
+    ("en", {"imaging[0].cell[0]": "-4"}, "P1 on scan 1 imaging[0].cell[0]"),
+    # a second lesion with a site but no identifier
+    ("fr", {"lesions[1].site": "bone"}, "Lésion 2 — Identifiant lesions[1].id"),
+    ("en", {"lesions[1].site": "bone"}, "Lesion 2 — Identifier lesions[1].id"),
+]
+
+
+@pytest.mark.parametrize(("lang", "typed", "words"), SUMMARY_WORDS)
+def test_editor_error_summary_names_each_field_in_words(
+    client: TestClient, lang: str, typed: dict[str, str], words: str
+) -> None:
+    csrf = login(client)
+    client.get(f"/cases?lang={lang}")  # the language is remembered
+    page = client.post("/cases/new", data=_editor_fields(csrf, **typed)).text
+    items = _summary_items(page)
+    assert len(items) == 1, items
+    assert items[0].startswith(words), items
+    # the live panel says it the same way
+    live = client.post("/cases/preview", data=_editor_fields(csrf, **typed)).text
+    assert words in html.unescape(re.sub(r"<[^>]+>", "", live)), live
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_editor_buttons_of_imaging_and_iodine_scans_differ(client: TestClient, lang: str) -> None:
+    """A button's name says what it acts on (WCAG 2.4.6): the imaging rows (CT, MRI) and
+    the iodine scans are two sections, so "Remove: Scan 1" or "+ Add a scan" must not be
+    said by both (the English page did)."""
+    login(client)
+    _create(client, scans_case())  # imaging rows and iodine scans
+    page = html.unescape(client.get(f"/cases/web-scans/edit?lang={lang}").text)
+    removes = re.findall(r'value="remove:[a-z]+:[0-9]+"[^>]*aria-label="([^"]+)"', page, re.S)
+    adds = re.findall(r'value="add:[a-z]+"[^>]*>([^<]+)</button>', page, re.S)
+    assert any(":0" in v for v in re.findall(r'value="(remove:scans:[0-9]+)"', page))
+    assert any(":0" in v for v in re.findall(r'value="(remove:imaging:[0-9]+)"', page))
+    assert len(removes) == len(set(removes)), sorted(removes)
+    assert len(adds) == len(set(adds)), sorted(adds)
+
+
+@pytest.mark.parametrize("way", ["editor", "import"])
+def test_an_id_already_taken_is_said_beside_the_id_field(client: TestClient, way: str) -> None:
+    """docs/web.md, editor: "errors next to their field; typed data is never lost". A
+    taken identifier was said only in a banner at the top, the field itself unmarked."""
+    csrf = login(client)
+    first = client.post("/cases/new", data=_editor_fields(csrf), follow_redirects=False)
+    assert first.status_code == 303
+    if way == "editor":
+        again = client.post("/cases/new", data=_editor_fields(csrf, **{"rai[0].activity": "150"}))
+    else:
+        case = {
+            **demo_case("form-1"),
+            "rai": [{"date": "2015-03-01", "activity": 150, "unit": "mCi"}],
+        }
+        again = client.post("/cases/import", data={"csrf_token": csrf, "text": json.dumps(case)})
+    page = html.unescape(again.text)
+    field = re.search(r'<input type="text" id="f-id"[^>]*>', page)
+    assert field, page
+    assert 'value="form-1"' in field.group(0) and 'aria-invalid="true"' in field.group(0)
+    assert "autofocus" in field.group(0)  # the cursor is where the change is needed
+    slot = re.search(r'<span class="field-error" id="e-f-id">([^<]*)</span>', page)
+    assert slot and slot.group(1) == "Un dossier avec cet identifiant existe déjà."
+    assert re.search(r'id="f-rai-0-activity"[^>]*value="150"', page)  # typed data kept
+    stored = json.loads(client.get("/cases/form-1/case.json").text)
+    assert stored["rai"][0]["activity"] == 100  # the first case is untouched

@@ -499,3 +499,104 @@ def problems_by_field(
         message = said if name else f"{problem.path}: {said}"
         grouped.setdefault(name, []).append(message)
     return grouped
+
+
+# The words of each form field, as its label on the page says them (catalogue keys).
+SECTION_WORDS = {
+    "patient": "web.editor.identity",
+    "diagnosis": "web.editor.diagnosis",
+    "clinical": "web.editor.clinical",
+    "rai": "web.editor.rai",
+    "lesions": "web.editor.lesions",
+    "scans": "web.editor.scans",
+    "imaging": "web.editor.imaging",
+    "labs": "web.editor.labs",
+    "molecular": "web.editor.molecular",
+}
+ROW_WORDS = {
+    "rai": "web.editor.rai_row",
+    "lesions": "web.editor.lesion_row",
+    "scans": "web.editor.scan_row",
+    "imaging": "web.editor.imaging_row",
+    "labs": "web.editor.lab_row",
+    "molecular": "web.editor.molecular_row",
+}
+FIELD_WORDS = {
+    "id": "web.editor.id",
+    "patient.sex": "web.editor.sex",
+    "patient.birth_year": "web.editor.birth_year",
+    "diagnosis.histology": "web.editor.histology",
+    "diagnosis.date": "web.editor.diagnosis_date",
+    "diagnosis.extent": "web.editor.extent",
+    "diagnosis.primary_sample_date": "web.editor.primary_sample_date",
+    "clinical.symptomatic": "web.editor.symptomatic",
+    "clinical.locally_treatable": "web.editor.locally_treatable",
+    "clinical.standard_treatment_possible": "web.editor.standard_treatment_possible",
+    "clinical.brain_metastases_bleeding_risk": "web.editor.brain_bleeding",
+    "clinical.on_systemic_therapy": "web.editor.on_systemic_therapy",
+    "rai.date": "web.case.date",
+    "rai.activity": "web.editor.activity",
+    "rai.unit": "web.editor.unit",
+    "rai.response": "web.editor.response",
+    "lesions.id": "web.editor.lesion_id",
+    "lesions.site": "web.editor.site",
+    "lesions.rai_uptake": "web.editor.rai_uptake",
+    "lesions.recist_role": "web.editor.recist_role",
+    "lesions.innumerable": "web.editor.innumerable",
+    "lesions.symptomatic": "web.editor.lesion_symptomatic",
+    "lesions.locally_treatable": "web.editor.lesion_locally_treatable",
+    "lesions.confirmed": "web.editor.confirmed",
+    "scans.date": "web.case.date",
+    "scans.kind": "web.editor.scan_kind",
+    "scans.rai_date": "web.editor.scan_rai_date",
+    "scans.preparation": "web.editor.preparation",
+    "scans.tsh": "web.editor.tsh",
+    "scans.iodine_contamination": "web.editor.contamination",
+    "imaging.date": "web.case.date",
+    "imaging.new_lesions": "web.case.new_lesions",
+    "imaging.assessed_response": "web.editor.assessed_response",
+    "labs.date": "web.case.date",
+    "labs.test": "web.editor.test",
+    "labs.value": "web.editor.value",
+    "labs.unit": "web.editor.unit",
+    "labs.positive": "web.editor.positive",
+    "labs.below_detection": "web.editor.below_detection",
+    "labs.upper_limit": "web.editor.upper_limit",
+    "molecular.gene": "web.editor.gene",
+    "molecular.alteration": "web.editor.alteration",
+    "molecular.kind": "web.editor.kind",
+    "molecular.origin": "web.editor.origin",
+    "molecular.sample": "web.editor.sample",
+    "molecular.date": "web.case.date",
+}
+_FIELD_NAME = re.compile(r"^([a-z_]+)(?:\[([0-9]+)\])?(?:\.([a-z_]+)(?:\[([0-9]+)\])?)?$")
+
+
+def field_label(name: str, state: EditorState, lang: str = "fr") -> str:
+    """A form field in words, as the page labels it: ``lesions[1].id`` -> "Lésion 2 — Identifiant",
+    ``imaging[0].cell[2]`` -> "N1 à l'examen 1"; '' for a name the form does not show."""
+    language: Lang = "en" if lang == "en" else "fr"
+    match = _FIELD_NAME.match(name)
+    if match is None:
+        return ""
+    head, row, leaf, cell = match.groups()
+    if row is None:
+        key = FIELD_WORDS.get(name if leaf else head) or (
+            SECTION_WORDS.get(head) if not leaf else None
+        )
+        return text(key, language) if key and cell is None else ""
+    if head not in ROW_WORDS:
+        return ""
+    n = int(row) + 1
+    said_row = text(ROW_WORDS[head], language, {"n": n})
+    if leaf is None:
+        return said_row
+    if cell is not None and (head, leaf) in {("imaging", "cell"), ("scans", "finding")}:
+        k = int(cell)
+        ids = state.lesion_ids()
+        lesion = (ids[k] if k < len(ids) else "") or f"#{k + 1}"
+        if head == "imaging":
+            return text("web.editor.cell_label", language, {"lesion": lesion, "n": n})
+        return f"{said_row} — {text('web.editor.finding', language, {'lesion': lesion})}"
+    key = FIELD_WORDS.get(f"{head}.{leaf}")
+    return f"{said_row} — {text(key, language)}" if key and cell is None else ""

@@ -24,7 +24,7 @@ from thyref.board.decision import (
 )
 from thyref.board.meeting import national_dates
 from thyref.board.text import bt, human_date
-from thyref.domain.messages import Lang, problem_text
+from thyref.domain.messages import Lang, colon, problem_text
 from thyref.errors import CaseValidationError
 from thyref.storage import CaseNotFound
 from thyref.storage import meetings as store
@@ -240,7 +240,8 @@ def record_decision(
     except CaseValidationError as exc:
         lang = _lang(p)
         messages = [
-            f"{_field_label(pr.path, lang)}: {problem_text(pr, lang)}" for pr in exc.problems
+            f"{_field_label(pr.path, lang)}{colon(lang)} {problem_text(pr, lang)}"
+            for pr in exc.problems
         ]
         return _meeting_page(
             p, meeting_id, status=422, errors={item_id: messages}, posted={item_id: data}

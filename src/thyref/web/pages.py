@@ -41,7 +41,7 @@ from thyref.web.context import (
     page,
 )
 from thyref.web.fhir_input import read_fhir
-from thyref.web.forms import SECTIONS, EditorState, field_id, problems_by_field
+from thyref.web.forms import SECTIONS, EditorState, field_id, field_label, problems_by_field
 from thyref.web.glance import key_figures
 from thyref.web.i18n import Translator
 from thyref.web.security import (
@@ -531,9 +531,14 @@ def _render_editor(
     conflict: StaleVersion | None = None,
     message: str = "",
     show_errors: bool = True,
+    field_errors: dict[str, list[str]] | None = None,
 ) -> HTMLResponse:
     preview = _preview(state, p.lang)
     errors = preview["errors"] if show_errors else {}
+    if field_errors:  # problems the case alone does not show (an id already taken)
+        errors = {**field_errors, **errors}
+        preview["count"] += sum(len(msgs) for msgs in field_errors.values())
+        focus = focus or next(iter(field_errors))
     return p.render(
         "editor.html",
         state=state,
@@ -545,6 +550,7 @@ def _render_editor(
         conflict=conflict,
         message=message,
         field_id=field_id,
+        field_label=lambda name: field_label(name, state, p.lang),
         view=_assessment_view(preview["assessment"] or {}, p.t),
     )
 
@@ -594,7 +600,7 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
             return _render_editor(p, state, case_id, version)
         except CaseExists:
             db.rollback()
-            return _render_editor(p, state, case_id, version, message=p.t("editor.exists"))
+            return _id_taken(p, state)
         except StaleVersion as stale:
             db.rollback()
             # 409 as in the API; the page still shows what was typed, now on the new version
@@ -605,6 +611,11 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
             raise NotFound() from exc
     saved = stored.summary
     return _redirect(f"/cases/{quote(saved.ref)}?saved={saved.version}")
+
+
+def _id_taken(p: Page, state: EditorState) -> HTMLResponse:
+    """The editor again, what was typed kept, the identifier marked as taken beside it."""
+    return _render_editor(p, state, None, 0, field_errors={"id": [p.t("editor.exists")]})
 
 
 def _same_json(a: object, b: object) -> bool:
@@ -645,6 +656,7 @@ def preview(p: Page = Depends(clinician_page)) -> HTMLResponse:
         errors=result["errors"],
         view=_assessment_view(result["assessment"] or {}, p.t),
         field_id=field_id,
+        field_label=lambda name: field_label(name, state, p.lang),
         regrid=p.field("grid_signature") != state.grid_signature(),
         case_id=case_id,
     )
@@ -704,8 +716,7 @@ def _store_import(p: Page, case: Case) -> repo.StoredCase | Response:
             stored = case_ops.create(db, p.actor, case.to_json(), action="import")
         except CaseExists:
             db.rollback()
-            state = EditorState.from_case(case.to_json())
-            return _render_editor(p, state, None, 0, message=p.t("editor.exists"))
+            return _id_taken(p, EditorState.from_case(case.to_json()))
     return stored
 
 
