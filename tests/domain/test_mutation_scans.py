@@ -332,3 +332,38 @@ def test_lesions_take_their_latest_finding(own: str | None, expected: dict[str, 
         ("L2", "bone"),
         ("L3", "liver"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("case", "uptake"),
+    [
+        # no scans: the lesions' own values, absent read as unknown
+        (
+            {"lesions": [{"id": "L1", "rai_uptake": "yes"}, {"id": "L2"}]},
+            {"L1": "yes", "L2": "unknown"},
+        ),
+        # unknown or absent takes the latest yes/no finding (by date, not list order);
+        # equivocal decides nothing; a given yes/no is kept
+        (
+            {
+                "lesions": [
+                    {"id": "L1", "rai_uptake": "unknown"},
+                    {"id": "L2"},
+                    {"id": "L3", "rai_uptake": "yes"},
+                    {"id": "L4"},
+                ],
+                "scans": [
+                    {"date": "2021-01-01", "findings": {"L1": "no", "L2": "equivocal"}},
+                    {"date": "2020-01-01", "findings": {"L1": "yes", "L2": "yes", "L3": "no"}},
+                ],
+            },
+            {"L1": "no", "L2": "yes", "L3": "yes", "L4": "unknown"},
+        ),
+        # entries that are not lesions with a text id are left out
+        ({"lesions": [{"id": 3}, "L9", {"site": "lung"}], "scans": ["x"]}, {}),
+    ],
+)
+def test_uptake_by_lesion(case: dict[str, Any], uptake: dict[str, str]) -> None:
+    from thyref.domain.scans import uptake_by_lesion
+
+    assert uptake_by_lesion(case) == uptake

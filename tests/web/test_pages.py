@@ -1166,3 +1166,16 @@ def test_an_id_already_taken_is_said_beside_the_id_field(client: TestClient, way
     assert re.search(r'id="f-rai-0-activity"[^>]*value="150"', page)  # typed data kept
     stored = json.loads(client.get("/cases/form-1/case.json").text)
     assert stored["rai"][0]["activity"] == 100  # the first case is untouched
+
+
+def test_case_data_table_reads_lesion_uptake_as_the_engine_does(client: TestClient) -> None:
+    # L1 and L2 declare no uptake; their latest yes/no scan finding is "no" (2015-04-12;
+    # the later diagnostic scan says equivocal / not visualised, which decide nothing):
+    # the data table said "unknown" right below the scan panel and the criteria saying no
+    # uptake (case-format.md: a lesion of unknown uptake takes its latest finding)
+    _create(client, scans_case("web-uptake"))
+    login(client)
+    page = html.unescape(client.get("/cases/web-uptake?lang=en").text)
+    data = _section(page, "h-data")
+    rows = re.findall(r'<th scope="row">(L\d)</th><td>[^<]*</td><td>([^<]*)</td>', data)
+    assert rows == [("L1", "Not avid"), ("L2", "Not avid")], rows

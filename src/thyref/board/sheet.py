@@ -20,7 +20,7 @@ from thyref.board import plots
 from thyref.board.decision import Decision
 from thyref.board.text import bt, bt_or, num
 from thyref.domain.messages import Lang, semicolon, text
-from thyref.domain.scans import latest_findings
+from thyref.domain.scans import uptake_by_lesion
 
 JsonObject = Mapping[str, Any]
 Sheet = dict[str, Any]
@@ -163,17 +163,11 @@ def _molecular(case: JsonObject, lang: Lang) -> list[list[str]]:
 def _lesions(case: JsonObject, lang: Lang) -> list[list[str]]:
     """Rows: id, site, uptake as the engine reads it: a lesion of unknown uptake takes
     its latest ``yes``/``no`` scan finding (case-format.md, ``scans[]``)."""
-    scans = [
-        (i, str(s.get("date")), s.get("findings") or {})
-        for i, s in enumerate(case.get("scans") or [])
-    ]
-    latest = latest_findings(scans)
+    uptake_of = uptake_by_lesion(case)
     out = []
     for lesion in case.get("lesions") or []:
         site = str(lesion.get("site", ""))
-        uptake = str(lesion.get("rai_uptake") or "unknown")
-        if uptake == "unknown" and lesion.get("id") in latest:
-            uptake = latest[str(lesion["id"])][1]
+        uptake = uptake_of.get(str(lesion.get("id")), "unknown")
         out.append(
             [
                 str(lesion.get("id", "")),

@@ -155,6 +155,27 @@ def scan_problems(obj: dict[str, Any], declared: dict[str, int], rules: Rules) -
     return problems
 
 
+def uptake_by_lesion(case: Mapping[str, Any]) -> dict[str, str]:
+    """Each declared lesion's I-131 uptake as the engine reads it, from a case as JSON: its
+    ``rai_uptake``, or, when that is absent or ``unknown``, its latest ``yes``/``no``
+    scan finding (case-format.md, ``scans[]``); ``unknown`` when neither says."""
+    scans = case.get("scans") or []
+    latest = latest_findings(
+        (i, str(s.get("date")), s.get("findings") or {})
+        for i, s in enumerate(scans)
+        if isinstance(s, Mapping)
+    )
+    out: dict[str, str] = {}
+    for lesion in case.get("lesions") or []:
+        if not isinstance(lesion, Mapping) or not isinstance(lesion.get("id"), str):
+            continue
+        given = str(lesion.get("rai_uptake") or "unknown")
+        if given == "unknown" and lesion["id"] in latest:
+            given = latest[lesion["id"]][1]
+        out[lesion["id"]] = given
+    return out
+
+
 def with_scans(raw: RawCase, rules: Rules) -> tuple[RawCase, tuple[ScanRecord, ...]]:
     """Scans in date order, each post-therapy one with its administration, and every
     lesion of unknown uptake given its latest ``yes``/``no`` finding (case-format.md)."""

@@ -15,6 +15,7 @@ from starlette.datastructures import UploadFile
 
 from thyref.domain import Case
 from thyref.domain.messages import error_text, problem_text
+from thyref.domain.scans import uptake_by_lesion
 from thyref.fhir.exporter import case_to_bundle
 from thyref.fhir.importer import FhirImportError, ImportResult
 from thyref.fhir.unused import unmapped_text
@@ -247,6 +248,7 @@ def _case_page(
         definitions=definitions_view(assessment, p.t),
         differ=repo.definitions_differ(assessment),
         scans=scan_table(version.case, p.t),
+        uptake=uptake_by_lesion(version.case),
         timeline=timeline(version.case),
         plots=plot_list,
         is_current=current,
