@@ -1179,3 +1179,23 @@ def test_case_data_table_reads_lesion_uptake_as_the_engine_does(client: TestClie
     data = _section(page, "h-data")
     rows = re.findall(r'<th scope="row">(L\d)</th><td>[^<]*</td><td>([^<]*)</td>', data)
     assert rows == [("L1", "Not avid"), ("L2", "Not avid")], rows
+
+
+@pytest.mark.parametrize(
+    ("field", "lang", "said"),
+    [
+        # a date field left empty, or holding a day that does not exist (the browser then
+        # sends nothing): said as such, not "required field is missing" after typing
+        ("rai[0].date", "fr", "date manquante ou impossible"),
+        ("diagnosis.date", "en", "date missing or impossible"),
+    ],
+)
+def test_an_empty_date_field_says_a_date_may_be_impossible(
+    client: TestClient, field: str, lang: str, said: str
+) -> None:
+    csrf = login(client)
+    answer = client.post(f"/cases/new?lang={lang}", data=_editor_fields(csrf, **{field: ""}))
+    assert answer.status_code == 200 and 'id="error-summary"' in answer.text
+    page = html.unescape(answer.text)
+    assert said in page
+    assert client.get("/api/v1/cases/form-1", headers=token(client)).status_code == 404

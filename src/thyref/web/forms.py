@@ -496,6 +496,10 @@ def problems_by_field(
         if name and problem.code in CHOICE_CODES:  # the field is a list: no codes to read
             given = dict(problem.params).get("input", "")
             said = text("web.problem.choose", language, {"input": given})
+        elif name and problem.code == "missing" and problem.path.endswith("date"):
+            # a browser's date field sends nothing for a day that does not exist (31
+            # February): "required field is missing" read as if nothing had been typed
+            said = text("web.problem.date_missing", language)
         message = said if name else f"{problem.path}: {said}"
         grouped.setdefault(name, []).append(message)
     return grouped
