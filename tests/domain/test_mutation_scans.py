@@ -353,14 +353,18 @@ def test_lesions_take_their_latest_finding(own: str | None, expected: dict[str, 
                     {"id": "L4"},
                 ],
                 "scans": [
-                    {"date": "2021-01-01", "findings": {"L1": "no", "L2": "equivocal"}},
-                    {"date": "2020-01-01", "findings": {"L1": "yes", "L2": "yes", "L3": "no"}},
+                    {"date": "2021-01-01", "findings": {"L1": "yes", "L2": "equivocal"}},
+                    {"date": "2020-01-01", "findings": {"L1": "no", "L2": "yes", "L3": "no"}},
                 ],
             },
-            {"L1": "no", "L2": "yes", "L3": "yes", "L4": "unknown"},
+            # L1: "yes" in 2021 is later than "no" in 2020 (on one date "no" would win)
+            {"L1": "yes", "L2": "yes", "L3": "yes", "L4": "unknown"},
         ),
-        # entries that are not lesions with a text id are left out
-        ({"lesions": [{"id": 3}, "L9", {"site": "lung"}], "scans": ["x"]}, {}),
+        # entries that are not lesions with a text id are left out, the others still read
+        (
+            {"lesions": [{"id": 3}, "L9", {"site": "lung"}, {"id": "L1"}], "scans": ["x"]},
+            {"L1": "unknown"},
+        ),
     ],
 )
 def test_uptake_by_lesion(case: dict[str, Any], uptake: dict[str, str]) -> None:
