@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,28 @@ def test_forum_sets(engine: AnswerEngine, name: str, split: str) -> None:
     assert report.top1 >= 0.95, report.misses
     assert report.top3 >= 0.98, report.misses
     assert report.abstention >= (0.93 if split == "tune" else 0.88), report.misses
+
+
+def test_side_effect_probes(engine: AnswerEngine) -> None:
+    # sideeffects.jsonl (written before the change, then tuned on): side effects with no
+    # topic go to the care team, hand-foot syndrome and the targeted-therapy topics stay
+    # answered, and the emergencies get the emergency advice alone. Measured on the shown
+    # answer (`ask`), as a patient reads it; before the change 43 of 63 were declined.
+    rows = [json.loads(line) for line in (DATA / "sideeffects.jsonl").read_text().splitlines()]
+    declined = answered = 0
+    n_decline = n_answer = 0
+    for row in rows:
+        answer = engine.ask(row["q"])
+        if row.get("emergency"):
+            assert answer.emergency and answer.topic is None and not answer.related, row["q"]
+            continue
+        assert not answer.emergency, row["q"]
+        if row["topic"] is None:
+            n_decline += 1
+            declined += answer.topic is None
+        else:
+            n_answer += 1
+            answered += answer.topic == row["topic"]
+    assert n_decline >= 60 and n_answer >= 15
+    assert declined / n_decline >= 0.95
+    assert answered / n_answer >= 0.85

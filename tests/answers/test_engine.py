@@ -623,3 +623,77 @@ def test_reading_ones_own_results_is_for_the_care_team(
     engine: AnswerEngine, question: str, topic: str | None
 ) -> None:
     assert engine.rank(question).topic == topic
+
+
+# Side effects and symptoms that no topic answers (faq-topics.md: "a question that matches
+# nothing well says so and points to the care team, never to a wrong answer"); only
+# hand-foot syndrome is a side-effect topic. Rows from tests/answers/data/sideeffects.jsonl,
+# each answered with a topic before the change.
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the walkthrough question: "tension" alone is blood pressure in French
+        "le lenvatinib donne-t-il de la tension ?",
+        # "BP" in English
+        "my BP has gone up since starting Lenvima, is that the drug?",
+        # a symptom said with its own negation is a report, not an aside
+        "no appetite since starting cabometyx",
+        # a wound that will not heal
+        "does lenvatinib slow wound healing?",
+        # protein in the urine, in other words than "proteinuria"
+        "my urine test shows protein on lenvatinib, what does it mean?",
+        # a sore or a burning in the mouth is not hand-foot syndrome
+        "sore mouth and painful gums on lenvima",
+        "ma bouche me brûle et j'ai des plaies dans la bouche sous sorafenib",
+        # nor an itch of the scalp
+        "dry itchy scalp since starting sorafenib",
+        # the list of a drug's side effects: no topic lists them
+        "quels sont les effets secondaires du lenvatinib ?",
+        "what are the common side effects of TKIs?",
+        # "is it the drug?" about a symptom no topic covers
+        "my husband on lenvima has gone very pale and weak, is it the medicine?",
+    ],
+)
+def test_side_effects_without_a_topic_go_to_the_care_team(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer = engine.ask(question)
+    assert answer.topic is None, answer.topic
+    assert not answer.emergency
+    assert answer.message is not None
+    assert answer.care_team_reminder in answer.message
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # a sore on the soles is hand-foot syndrome (its answer: palms and soles)
+        (
+            "les plantes de mes pieds sont rouges et douloureuses sous lenvatinib, que faire ?",
+            "hand-foot-syndrome",
+        ),
+        # peeling palms, asked whether the drug causes it
+        ("my palms are peeling since I started sorafenib, is it the drug?", "hand-foot-syndrome"),
+        # a condition named as a contraindication: targeted-therapy-when names it
+        (
+            "quelles sont les contre-indications aux thérapies ciblées, par exemple une "
+            "tension mal contrôlée ?",
+            "targeted-therapy-when",
+        ),
+        # side effects named in passing before an on-topic question
+        (
+            "pas de fatigue, pas de tension, juste une question : combien de cures "
+            "d'iode peut-on faire au maximum ?",
+            "rai-how-many",
+        ),
+        # the side effects as the reason to wait (targeted-therapy-when's facts)
+        (
+            "why do doctors wait before starting a TKI, is it because of the side effects?",
+            "targeted-therapy-when",
+        ),
+    ],
+)
+def test_side_effect_questions_a_topic_answers(
+    engine: AnswerEngine, question: str, topic: str
+) -> None:
+    assert engine.ask(question).topic == topic

@@ -245,6 +245,11 @@ class AnswerEngine:
             return np.zeros(len(self.topic_ids), dtype=np.float32)
         return np.asarray(retriever.get_scores_from_ids(ids), dtype=np.float32)
 
+    def _concept_terms(self, concepts: Sequence[str]) -> list[str]:
+        """The concept tokens a question searches: not its off-topic ones, which name
+        what no topic answers and only decide whether to decline."""
+        return [CONCEPT_PREFIX + c for c in concepts if self.lexicon.concepts[c].tier != "offtopic"]
+
     def rank(self, question: str, lang: Lang | None = None) -> Ranking:
         """Best topic (or None), related topics and confidence for one question."""
         raw_tokens = words(question)
@@ -255,10 +260,10 @@ class AnswerEngine:
         tokens = [self.speller.correct(t) or t for t in raw_tokens]
         other: Lang = "en" if q_lang == "fr" else "fr"
         content, concepts = self.analyse(tokens, q_lang)
-        total = self._scores(content + [CONCEPT_PREFIX + c for c in concepts], q_lang)
+        total = self._scores(content + self._concept_terms(concepts), q_lang)
         o_content, o_concepts = self._analyse_other(tokens, q_lang, other)
         if self.settings.cross_language:
-            o_terms = o_content + [CONCEPT_PREFIX + c for c in o_concepts]
+            o_terms = o_content + self._concept_terms(o_concepts)
             total = total + self.settings.cross_language * self._scores(o_terms, other)
         emergency = self.guard.is_emergency(question)
         # the question asked at the end of a story ranks the topics again, with the
@@ -269,10 +274,10 @@ class AnswerEngine:
         if focus is not None and self.settings.focus_weight:
             f_tokens = [self.speller.correct(t) or t for t in words(focus)]
             f_content, f_concepts = self.analyse(f_tokens, q_lang)
-            f_total = self._scores(f_content + [CONCEPT_PREFIX + c for c in f_concepts], q_lang)
+            f_total = self._scores(f_content + self._concept_terms(f_concepts), q_lang)
             if self.settings.cross_language:
                 fo_content, fo_concepts = self._analyse_other(f_tokens, q_lang, other)
-                fo_terms = fo_content + [CONCEPT_PREFIX + c for c in fo_concepts]
+                fo_terms = fo_content + self._concept_terms(fo_concepts)
                 f_total = f_total + self.settings.cross_language * self._scores(fo_terms, other)
             # each part scaled to its own best score, so a long story does not drown
             # the question
@@ -415,8 +420,11 @@ class AnswerEngine:
                     for c in self.analyse(tokens, lang)[1]
                     if self.lexicon.concepts[c].tier == "offtopic" and not self._always_counts(c)
                 }
+                # a symptom said with its own negation ("no appetite") is a report
+                negated = {c for c in found if self.lexicon.concepts[c].negated}
                 if self.settings.passing_markers.search(" ".join(tokens)):
-                    passing |= found
+                    passing |= found - negated
+                    live |= negated
                 else:
                     live |= found
         return frozenset(passing - live)

@@ -14,7 +14,11 @@ off-topic concept is `decisive` (a healthy person, a smoker's lung) and no `cont
 concept (metastases, refractory, radioactive iodine, a targeted drug...) places the
 question in thyroid-cancer care. A `care_team` off-topic concept (changing one's own dose,
 skipping or stopping a drug before a procedure, which doctor to believe) declines the
-question whatever subject or context it names. Two concepts may
+question whatever subject or context it names. A subject concept may also `need` other
+concepts: it counts only when one of them is named too (a sore or a burning names the
+hand-foot syndrome with the hands, the feet or the skin, not in the mouth). A `negated`
+concept names a symptom with its own negation ("no appetite", "ne cicatrise pas"): it is
+never read as a subject named in passing. Two concepts may
 not share a match key unless one implies the other (stems collide: "curie" and "cure");
 terms listed as `exact` are matched on whole words only ("assurance", not "assure").
 """
@@ -51,6 +55,10 @@ class Concept:
     # subject or context it also names, unless the best topic's own questions name it
     care_team: bool = False
     needs_context: bool = False
+    # a subject that counts only when one of these concepts is named too
+    needs: frozenset[str] = frozenset()
+    # its terms carry their own negation ("no appetite"): a report, never "in passing"
+    negated: bool = False
     # concepts this one's phrase overrides inside its own span ("pas de cancer de la
     # thyroïde" is not a thyroid-cancer mention; "start to grow" is not "start" a drug)
     masks: frozenset[str] = frozenset()
@@ -82,6 +90,8 @@ class Lexicon:
                 decisive=bool(spec.get("decisive", False)),
                 care_team=bool(spec.get("care_team", False)),
                 needs_context=bool(spec.get("needs_context", False)),
+                needs=frozenset(spec.get("needs", ())),
+                negated=bool(spec.get("negated", False)),
                 masks=frozenset(spec.get("masks", ())),
             )
         for c in self.concepts.values():
@@ -91,6 +101,9 @@ class Lexicon:
             unknown = c.masks - self.concepts.keys()
             if unknown:
                 raise LexiconError(f"concept {c.id}: masks unknown {sorted(unknown)}")
+            unknown = c.needs - self.concepts.keys()
+            if unknown:
+                raise LexiconError(f"concept {c.id}: needs unknown {sorted(unknown)}")
         self._closure = {cid: self._implied(cid) for cid in self.concepts}
         self._tables: dict[Lang, dict[tuple[str, ...], set[str]]] = {}
         self._exact: dict[tuple[str, ...], set[str]] = {}
@@ -184,12 +197,16 @@ class Lexicon:
 
     def subjects(self, concept_ids: Sequence[str]) -> set[str]:
         """The `subject` concepts among `concept_ids` (those that `need_context` only when
-        a context concept is among them too)."""
+        a context concept is among them too, those that `need` others only when one of
+        these is among them too)."""
         in_care = self.has_context(concept_ids)
+        here = frozenset(concept_ids)
         return {
             c
-            for c in concept_ids
-            if self.concepts[c].subject and (in_care or not self.concepts[c].needs_context)
+            for c in here
+            if self.concepts[c].subject
+            and (in_care or not self.concepts[c].needs_context)
+            and (not self.concepts[c].needs or bool(self.concepts[c].needs & here))
         }
 
     def has_context(self, concept_ids: Sequence[str]) -> bool:
