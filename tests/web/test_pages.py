@@ -552,6 +552,176 @@ def test_editor_saves_what_changed_and_nothing_else(
     assert compare.count("<code>") == 1 and "patient.birth_year" in compare
 
 
+def _diff_table(page: str) -> dict[str, tuple[str, str, str]]:
+    """The comparison table: path -> (field as said, value in version a, in version b),
+    tags dropped and spaces collapsed."""
+
+    def said(cell: str) -> str:
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split())
+
+    rows = {}
+    for th, old, new in re.findall(
+        r'<tr><th scope="row">(.*?)</th>\s*<td class="old">(.*?)</td>\s*<td class="new">(.*?)</td>',
+        page,
+        re.S,
+    ):
+        path = re.findall(r"<code>([^<]+)</code>", th)[-1]
+        rows[html.unescape(path)] = (said(th), said(old), said(new))
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "fr",
+            {
+                # a measurement: the editor's grid cell ("{lesion} à l'examen {n}",
+                # web.editor.cell_label), in mm, with the scan's date; the path beside
+                "imaging[1].measurements.L1": (
+                    "L1 à l'examen 2 (mm) · 2013-09-02 imaging[1].measurements.L1", "15", "18"
+                ),
+                # a lab's test: row and field as the editor labels them ("Dosage {n}",
+                # "Dosage"), the values in the words of vocab.test with their code beside
+                "labs[0].test": (
+                    "Dosage 1 — Dosage · 2013-01-10 labs[0].test",
+                    "Thyroglobuline thyroglobulin",
+                    "ACE cea",
+                ),
+                # a lesion's field: the row named by the lesion's id; vocab.rai_uptake
+                "lesions[0].rai_uptake": (
+                    "Lésion 1 — Fixation de l'iode · L1 lesions[0].rai_uptake",
+                    "Ne fixe pas no",
+                    "Fixe yes",
+                ),
+                # a field added: absent before; a boolean in the editor's words
+                "clinical.symptomatic": (
+                    "Maladie symptomatique clinical.symptomatic", "(absent)", "Non"
+                ),
+                # a non-target state (vocab.non_target), as the grid cell says it
+                "imaging[1].non_target.B1": (
+                    "B1 à l'examen 2 · 2013-09-02 imaging[1].non_target.B1",
+                    "Présente present",
+                    "Progression franche unequivocal_progression",
+                ),
+            },
+        ),
+        (
+            "en",
+            {
+                "imaging[1].measurements.L1": (
+                    "L1 on scan 2 (mm) · 2013-09-02 imaging[1].measurements.L1", "15", "18"
+                ),
+                "labs[0].test": (
+                    "Test 1 — Test · 2013-01-10 labs[0].test",
+                    "Thyroglobulin thyroglobulin",
+                    "CEA cea",
+                ),
+                "lesions[0].rai_uptake": (
+                    "Lesion 1 — Iodine uptake · L1 lesions[0].rai_uptake", "Not avid no", "Avid yes"
+                ),
+                "clinical.symptomatic": (
+                    "Symptomatic disease clinical.symptomatic", "(absent)", "No"
+                ),
+                "imaging[1].non_target.B1": (
+                    "B1 on scan 2 · 2013-09-02 imaging[1].non_target.B1",
+                    "Present present",
+                    "Unequivocal progression unequivocal_progression",
+                ),
+            },
+        ),
+    ],
+)  # fmt: skip
+def test_compare_says_each_field_in_words_with_its_path(
+    client: TestClient, lang: str, expected: dict[str, tuple[str, str, str]]
+) -> None:
+    # House rule: codes beside words, never instead of them. The words
+    # are the editor's (web.editor.* of messages-ui.toml) and the vocabularies' (vocab.*).
+    case = demo_case("cmp-1")
+    case["lesions"].append({"id": "B1", "site": "bone", "recist_role": "non_target"})
+    for scan in case["imaging"]:
+        scan["non_target"] = {"B1": "present"}
+    _create(client, case)
+    changed = json.loads(json.dumps(case))
+    changed["imaging"][1]["measurements"]["L1"] = 18
+    changed["imaging"][1]["non_target"]["B1"] = "unequivocal_progression"
+    changed["labs"][0]["test"] = "cea"  # ng/mL fits CEA too (case-format.md, labs[].unit)
+    changed["lesions"][0]["rai_uptake"] = "yes"
+    changed["clinical"] = {"symptomatic": False}
+    response = client.put(
+        "/api/v1/cases/cmp-1", json=changed, headers={**token(client), "If-Match": "1"}
+    )
+    assert response.status_code == 200, response.text
+    login(client)
+    page = client.get(f"/cases/cmp-1/compare?a=1&b=2&lang={lang}")
+    assert page.status_code == 200
+    assert _diff_table(page.text) == expected
+
+
+class _Selects(HTMLParser):
+    """Every select of a page: name -> [(option value, option text)]."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.selects: dict[str, list[tuple[str, str]]] = {}
+        self._name: str | None = None
+        self._value: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "select":
+            self._name = a.get("name", "")
+            self.selects[self._name] = []
+        elif tag == "option" and self._name is not None:
+            self._value = a.get("value", "")
+
+    def handle_data(self, data: str) -> None:
+        if self._name is not None and self._value is not None:
+            self.selects[self._name].append((self._value, data.strip()))
+            self._value = None
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._name = None
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_compare_words_of_a_code_are_the_editor_s(client: TestClient, lang: str) -> None:
+    # One mapping field -> vocabulary (forms.FIELD_VOCABULARIES): the comparison page says
+    # a value with the words the editor's select offers for it, for every select that
+    # offers codes, and the mapping names no field the editor lacks.
+    from thyref.web.forms import FIELD_VOCABULARIES
+    from thyref.web.i18n import Translator
+
+    case = scans_case("voc-1")
+    case["patient"] = {"sex": "female"}
+    case["diagnosis"]["extent"] = "metastatic"
+    case["rai"][0]["response"] = "stable"
+    case["lesions"].append({"id": "B1", "site": "bone", "recist_role": "non_target"})
+    case["imaging"][0]["non_target"] = {"B1": "present"}
+    case["labs"] = [{"date": "2015-01-10", "test": "thyroglobulin", "value": 3, "unit": "ng/mL"}]
+    case["molecular"] = [
+        {"gene": "BRAF", "alteration": "V600E", "kind": "mutation", "origin": "somatic",
+         "sample": "primary"}
+    ]  # fmt: skip
+    _create(client, case)
+    login(client)
+    parser = _Selects()
+    parser.feed(client.get(f"/cases/voc-1/edit?lang={lang}").text)
+    t = Translator(lang)
+    seen = set()
+    for name, options in parser.selects.items():
+        field = re.sub(r"\[[0-9]+\]", "", name)
+        codes = [(value, said) for value, said in options if value not in ("", "true", "false")]
+        if field not in FIELD_VOCABULARIES:
+            assert not codes, f"{name} offers codes the comparison cannot say: {codes}"
+            continue
+        seen.add(field)
+        for value, said in codes:
+            assert said == t.label(FIELD_VOCABULARIES[field], value), (name, value)
+    assert seen == set(FIELD_VOCABULARIES)
+
+
 def test_new_case_form_opens_without_errors(client: TestClient) -> None:
     login(client)
     page = client.get("/cases/new").text

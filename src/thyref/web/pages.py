@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
@@ -42,7 +43,15 @@ from thyref.web.context import (
     page,
 )
 from thyref.web.fhir_input import read_fhir
-from thyref.web.forms import SECTIONS, EditorState, field_id, field_label, problems_by_field
+from thyref.web.forms import (
+    SECTIONS,
+    EditorState,
+    case_path_label,
+    case_path_vocabulary,
+    field_id,
+    field_label,
+    problems_by_field,
+)
 from thyref.web.glance import key_figures
 from thyref.web.i18n import Translator
 from thyref.web.security import (
@@ -475,6 +484,71 @@ def case_diff(a: dict[str, Any], b: dict[str, Any]) -> list[tuple[str, Any, Any]
     ]
 
 
+@dataclass(frozen=True)
+class DiffRow:
+    """One changed field of the comparison page: its path, the path in words (the editor's
+    words, '' when there are none), what names its row (a date, a lesion id), and each
+    version's value as (words, code beside them or '') or None when absent."""
+
+    path: str
+    words: str
+    row: str
+    old: tuple[str, str] | None
+    new: tuple[str, str] | None
+
+
+_ROW_PATH = re.compile(r"^([a-z_]+)\[([0-9]+)\]")
+
+
+def _row_key(path: str, a: dict[str, Any], b: dict[str, Any]) -> str:
+    """What names the row of ``path`` in each version: a lesion's id, another row's date;
+    both, with an arrow, when the row's changed."""
+    match = _ROW_PATH.match(path)
+    if match is None:
+        return ""
+    section, row = match.group(1), int(match.group(2))
+    key = "id" if section == "lesions" else "date"
+    said: list[str] = []
+    for case in (a, b):
+        items = case.get(section)
+        item = items[row] if isinstance(items, list) and row < len(items) else None
+        value = item.get(key) if isinstance(item, dict) else None
+        if isinstance(value, str) and value and value not in said:
+            said.append(value)
+    return " → ".join(said)
+
+
+def _said_value(value: Any, vocabulary: str | None, t: Translator) -> tuple[str, str] | None:
+    """A value of the case in words, its code beside them when they differ."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return (t("editor.yes") if value else t("editor.no"), "")
+    if vocabulary and isinstance(value, str):
+        word = t.label(vocabulary, value)
+        return (word, value if word != value else "")
+    if isinstance(value, (dict, list)):
+        return (json.dumps(value, ensure_ascii=False), "")
+    return (str(value), "")
+
+
+def diff_rows(a: dict[str, Any], b: dict[str, Any], t: Translator) -> list[DiffRow]:
+    """``case_diff`` in words: each path as the editor names its field, values in words."""
+    rows = []
+    for path, old, new in case_diff(a, b):
+        vocabulary = case_path_vocabulary(path)
+        rows.append(
+            DiffRow(
+                path=path,
+                words=case_path_label(path, t.lang),
+                row=_row_key(path, a, b),
+                old=_said_value(old, vocabulary, t),
+                new=_said_value(new, vocabulary, t),
+            )
+        )
+    return rows
+
+
 @router.get("/cases/{case_id}/compare")
 def compare(
     case_id: str,
@@ -498,7 +572,7 @@ def compare(
         vb=vb,
         ra=ra,
         rb=rb,
-        diff=case_diff(va.case, vb.case),
+        diff=diff_rows(va.case, vb.case, p.t),
         added=[opts_b[k] for k in opts_b if k not in opts_a],
         removed=[opts_a[k] for k in opts_a if k not in opts_b],
     )
