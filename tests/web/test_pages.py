@@ -984,6 +984,60 @@ def test_import_page_reads_a_fhir_bundle_and_lists_what_it_left(client: TestClie
     assert 'id="editor-form"' in again.text and 'value="2014-04-06"' in again.text
 
 
+def _fhir_left(page: str) -> str:
+    """The editor's panel of what a FHIR import left, as text ('' when there is none)."""
+    match = re.search(r'<section class="panel" id="fhir-left">(.*?)</section>', page, re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).split()) if match else ""
+
+
+def test_fhir_import_onto_a_taken_id_keeps_what_it_left_in_the_editor(
+    client: TestClient,
+) -> None:
+    csrf = login(client)
+    bundle = fhir_bundle("fhir-taken")
+    data = {"csrf_token": csrf, "text": json.dumps(bundle)}
+    assert client.post("/cases/import?lang=fr", data=data).status_code == 200
+    # the same Bundle again: the id is taken, the editor opens on the case; what the
+    # import did not take (the body weight, LOINC 29463-7, fhir_bundle) is still said,
+    # as the import page says it (web.md: "after a FHIR import the page lists ...")
+    again = client.post("/cases/import?lang=fr", data=data)
+    assert 'id="editor-form"' in again.text and "déjà" in html.unescape(again.text)
+    left = _fhir_left(again.text)
+    assert "Éléments FHIR non repris dans le dossier" in left
+    assert "(Observation/weight-1) code d'observation http://loinc.org|29463-7 non reconnu" in left
+    # the form carries them: a row added without JavaScript (a whole page), a save refused
+    # again (the id still taken) keep them; the save under a new id stores the case
+    form = _editor_form(again.text)
+    added = _post_form(client, "/cases/new", [*form, ("action", "add:labs")])
+    assert added.status_code == 200 and _fhir_left(added.text) == left
+    refused = _post_form(client, "/cases/new", [*form, ("action", "save")])
+    assert refused.status_code == 200 and _fhir_left(refused.text) == left
+    renamed = [(k, "fhir-taken-2" if k == "id" else v) for k, v in form]
+    saved = _post_form(client, "/cases/new", [*renamed, ("action", "save")])
+    assert saved.status_code == 303 and saved.headers["location"].startswith("/cases/fhir-taken-2")
+    # a case opened in the editor without an import has no such panel
+    assert _fhir_left(client.get("/cases/new").text) == ""
+
+
+def test_fhir_import_of_an_invalid_case_keeps_what_it_left_in_the_editor(
+    client: TestClient,
+) -> None:
+    csrf = login(client)
+    bundle = fhir_bundle("fhir-bad")
+    for entry in bundle["entry"]:
+        if entry["resource"]["resourceType"] == "MedicationAdministration":
+            # 99 GBq: above the 50 GBq bound of one administration (case-format.md)
+            entry["resource"]["dosage"]["dose"]["value"] = 99
+            break
+    page = client.post(
+        "/cases/import?lang=en", data={"csrf_token": csrf, "text": json.dumps(bundle)}
+    )
+    assert 'id="editor-form"' in page.text and 'id="f-rai-0-activity"' in page.text
+    left = _fhir_left(page.text)
+    assert "FHIR elements not taken into the case" in left
+    assert "(Observation/weight-1) observation code http://loinc.org|29463-7 not recognised" in left
+
+
 def test_import_page_says_why_in_french_on_a_french_page(client: TestClient) -> None:
     csrf = login(client)
     bundle = fhir_bundle("fhir-fr")
