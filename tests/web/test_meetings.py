@@ -172,6 +172,45 @@ def test_bad_decision_is_refused_with_its_field_and_nothing_stored(
     assert 'name="amends"' not in client.get(f"/meetings/{meeting}").text
 
 
+def _decision_block(page: str, item: int) -> str:
+    """The decision in force shown for agenda item ``item`` (not its form), as text."""
+    article = page[page.index(f'id="item-{item}"') :]
+    block = article[article.index('<div class="board-decision">') :]
+    block = block[: block.index("</div>")]
+    said = html.unescape(re.sub(r"<[^>]+>", " ", block))
+    return re.sub(r"[ \t\n]+", " ", said).strip()  # a no-break space stays what it is
+
+
+@pytest.mark.parametrize(
+    ("lang", "contact", "said"),
+    [
+        # the contact recorded: said with its label (board.web.contact), French colon
+        ("fr", "Hôpital de jour, 04 00 00 00 00",
+         "Contact pour le patient\u00a0: Hôpital de jour, 04 00 00 00 00"),
+        ("en", "Day unit, 04 00 00 00 00", "Contact for the patient: Day unit, 04 00 00 00 00"),
+        # none recorded: the letter sends the patient to the care team; the page says "–"
+        # as it does for a decision without a follow-up date
+        ("en", "", "Contact for the patient: –"),
+    ],
+)  # fmt: skip
+def test_meeting_page_shows_the_decision_s_contact(
+    client: TestClient, lang: str, contact: str, said: str
+) -> None:
+    # The contact is the decision's (board.md: "contact for the patient"), printed in the
+    # patient letter: the board page shows it with the decision, not only in the form.
+    _store(client, "rcp-contact")
+    csrf = login(client)
+    client.get(f"/meetings?lang={lang}")  # the language is remembered
+    meeting = _meeting(client, csrf)
+    item = _add(client, csrf, meeting, "rcp-contact", "Q")
+    recorded = _decide(
+        client, csrf, meeting, item, options=["MOLECULAR-TESTING"], contact=contact,
+        specialties=["endocrinology", "nuclear_medicine", "medical_oncology"],
+    )  # fmt: skip
+    assert recorded.status_code == 303
+    assert said in _decision_block(client.get(f"/meetings/{meeting}").text, item)
+
+
 def test_a_decision_waits_for_the_meeting(client: TestClient) -> None:
     # a meeting in 7 days: a decision recorded now would make the patient letter say the
     # case "was presented" on a day still to come; refused with the date, as the CLI does
