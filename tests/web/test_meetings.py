@@ -211,6 +211,34 @@ def test_meeting_page_shows_the_decision_s_contact(
     assert said in _decision_block(client.get(f"/meetings/{meeting}").text, item)
 
 
+@pytest.mark.parametrize(
+    ("lang", "lines"),
+    [
+        # French typography: a no-break space before the colon (catalogue punct.colon)
+        ("fr", ["Question posée à la RCP\u00a0: Q", "Prochain point\u00a0: –",
+                "Spécialités présentes\u00a0: endocrinologie"]),
+        # English: no space before it
+        ("en", ["Question put to the board: Q", "Follow-up: –",
+                "Specialties present: endocrinology"]),
+    ],
+)  # fmt: skip
+def test_meeting_page_writes_the_colon_the_page_s_way(
+    client: TestClient, lang: str, lines: list[str]
+) -> None:
+    _store(client, "rcp-colon-page")
+    csrf = login(client)
+    client.get(f"/meetings?lang={lang}")
+    meeting = _meeting(client, csrf)
+    item = _add(client, csrf, meeting, "rcp-colon-page", "Q")
+    assert _decide(client, csrf, meeting, item, options=["MOLECULAR-TESTING"],
+                   specialties=["endocrinology"]).status_code == 303  # fmt: skip
+    page = client.get(f"/meetings/{meeting}").text
+    article = page[page.index(f'id="item-{item}"') :]
+    said = re.sub(r"[ \t\n]+", " ", html.unescape(re.sub(r"<[^>]+>", " ", article)))
+    for line in lines:
+        assert line in said
+
+
 def test_a_decision_waits_for_the_meeting(client: TestClient) -> None:
     # a meeting in 7 days: a decision recorded now would make the patient letter say the
     # case "was presented" on a day still to come; refused with the date, as the CLI does
