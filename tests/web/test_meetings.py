@@ -239,6 +239,49 @@ def test_meeting_page_writes_the_colon_the_page_s_way(
         assert line in said
 
 
+def test_a_refused_decision_reloaded_or_reached_by_get_stores_nothing(
+    client: TestClient,
+) -> None:
+    _store(client, "rcp-reload")
+    csrf = login(client)
+    meeting = _meeting(client, csrf)
+    item = _add(client, csrf, meeting, "rcp-reload", "Q")
+    refused = _decide(client, csrf, meeting, item, options=[], free_text="", contact="x")
+    assert refused.status_code == 422
+
+    def summary(page: str) -> str:
+        return page[page.index('class="error-summary"') :].split("</div>", 1)[0]
+
+    # a reload sends the same form again: refused again, in the same words, nothing stored
+    again = _decide(client, csrf, meeting, item, options=[], free_text="", contact="x")
+    assert again.status_code == 422 and summary(again.text) == summary(refused.text)
+    assert 'name="amends"' not in client.get(f"/meetings/{meeting}").text
+    # the refused page stands at the form's address; its language link (like the address
+    # opened again from the history) asks for that address by GET:
+    # the meeting page at the item, in the language asked, not a 405 error page
+    link = re.search(r'class="lang" href="([^"]+)"', refused.text)
+    assert link is not None
+    assert html.unescape(link.group(1)) == f"/meetings/{meeting}/items/{item}/decision?lang=en"
+    got = client.get(html.unescape(link.group(1)), follow_redirects=False)
+    assert got.status_code == 303
+    assert got.headers["location"] == f"/meetings/{meeting}?lang=en#item-{item}"
+    page = client.get(got.headers["location"])
+    assert page.status_code == 200 and '<html lang="en">' in page.text
+    # a lang the app does not have is left out; a meeting that does not exist is a 404
+    plain = client.get(f"/meetings/{meeting}/items/{item}/decision?lang=xx",
+                       follow_redirects=False)  # fmt: skip
+    assert plain.headers["location"] == f"/meetings/{meeting}#item-{item}"
+    assert client.get(f"/meetings/{meeting + 1}/items/{item}/decision").status_code == 404
+    # a decision accepted, then its form sent again (back, resubmit): the second is a
+    # conflict (a decision is in force; one amends it), one decision stored
+    fields = {"options": ["MOLECULAR-TESTING"], "specialties": ["endocrinology"]}
+    assert _decide(client, csrf, meeting, item, **fields).status_code == 303
+    assert _decide(client, csrf, meeting, item, **fields).status_code == 409
+    shown = client.get(f"/meetings/{meeting}").text
+    assert len(re.findall(r'name="amends" value="(\d+)"', shown)) == 1
+    assert "web.history" not in shown and "Décisions antérieures" not in shown
+
+
 def test_a_decision_waits_for_the_meeting(client: TestClient) -> None:
     # a meeting in 7 days: a decision recorded now would make the patient letter say the
     # case "was presented" on a day still to come; refused with the date, as the CLI does
