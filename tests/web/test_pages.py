@@ -1038,6 +1038,40 @@ def test_fhir_import_of_an_invalid_case_keeps_what_it_left_in_the_editor(
     assert "(Observation/weight-1) observation code http://loinc.org|29463-7 not recognised" in left
 
 
+def _row_buttons(page: str) -> set[str]:
+    """Where the editor's add and remove buttons post (their hx-post)."""
+    return set(re.findall(r'value="(?:add|remove):[^"]*"[^>]*hx-post="([^"]*)"', page))
+
+
+def test_the_editor_s_row_buttons_post_to_the_editor_wherever_it_opens(
+    client: TestClient,
+) -> None:
+    # An add or remove button posts (HTMX) to the editor's address; an empty hx-post
+    # posts to the page's own address, /cases/import when an import opens the editor,
+    # which answered "choose a file" and the rows typed vanished from the page.
+    csrf = login(client)
+    bad = demo_case("imp-buttons")
+    bad["imaging"][0]["measurements"]["L9"] = 4  # invalid: the import opens the editor
+    opened = client.post("/cases/import", data={"csrf_token": csrf, "text": json.dumps(bad)})
+    assert 'id="editor-form"' in opened.text
+    assert _row_buttons(opened.text) == {"/cases/new"}
+    # the grid the live panel redraws (a lesion added) carries its remove buttons too
+    form = [(k, v) for k, v in _editor_form(opened.text) if k != "grid_signature"]
+    redrawn = _post_form(client, "/cases/preview", [*form, ("grid_signature", "x")])
+    assert 'id="imaging-grid"' in redrawn.text
+    assert _row_buttons(redrawn.text) == {"/cases/new"}
+    # and an adding row posted there gives the editor back, the rows kept
+    added = _post_form(client, "/cases/new", [*form, ("action", "add:labs")])
+    assert 'id="editor-form"' in added.text and 'name="labs[1].date"' in added.text
+    # a stored case's editor: its own address, the preview likewise (case_id field)
+    _create(client, demo_case("edit-buttons"))
+    edit = client.get("/cases/edit-buttons/edit").text
+    assert _row_buttons(edit) == {"/cases/edit-buttons/edit"}
+    form = [(k, v) for k, v in _editor_form(edit) if k != "grid_signature"]
+    redrawn = _post_form(client, "/cases/preview", [*form, ("grid_signature", "x")])
+    assert _row_buttons(redrawn.text) == {"/cases/edit-buttons/edit"}
+
+
 def test_import_page_says_why_in_french_on_a_french_page(client: TestClient) -> None:
     csrf = login(client)
     bundle = fhir_bundle("fhir-fr")

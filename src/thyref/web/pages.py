@@ -647,6 +647,12 @@ def _preview(state: EditorState, lang: str) -> dict[str, Any]:
     return {"assessment": assessment, "errors": {}, "count": 0, "figures": figures}
 
 
+def _form_action(case_id: str | None) -> str:
+    """Where the editor form posts (its add and remove buttons too): not the page's own
+    address, which is ``/cases/import`` when an import opens the editor."""
+    return "/cases/new" if not case_id else f"/cases/{quote(case_id, safe='')}/edit"
+
+
 def _render_editor(
     p: Page,
     state: EditorState,
@@ -680,6 +686,7 @@ def _render_editor(
         field_label=lambda name: field_label(name, state, p.lang),
         view=_assessment_view(preview["assessment"] or {}, p.t),
         fhir_left=fhir_left if case_id is None else None,
+        form_action=_form_action(case_id),
     )
 
 
@@ -796,6 +803,7 @@ def preview(p: Page = Depends(clinician_page)) -> HTMLResponse:
         field_label=lambda name: field_label(name, state, p.lang),
         regrid=p.field("grid_signature") != state.grid_signature(),
         case_id=case_id,
+        form_action=_form_action(case_id),
     )
 
 
