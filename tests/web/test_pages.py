@@ -1017,6 +1017,15 @@ def test_fhir_import_onto_a_taken_id_keeps_what_it_left_in_the_editor(
     assert saved.status_code == 303 and saved.headers["location"].startswith("/cases/fhir-taken-2")
     # a case opened in the editor without an import has no such panel
     assert _fhir_left(client.get("/cases/new").text) == ""
+    # nor has an import that left nothing out and noted nothing: no empty panel
+    clean = {
+        "csrf_token": csrf,
+        "text": json.dumps(fhir_bundle("fhir-clean", extra_observation=False)),
+    }
+    assert client.post("/cases/import", data=clean).status_code == 200
+    again = client.post("/cases/import", data=clean)
+    assert 'id="editor-form"' in again.text
+    assert 'id="fhir-left"' not in again.text and 'name="fhir_left"' not in again.text
 
 
 def test_fhir_import_of_an_invalid_case_keeps_what_it_left_in_the_editor(

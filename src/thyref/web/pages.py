@@ -622,7 +622,10 @@ class FhirLeft:
             )
 
         left = cls(pairs(data.get("unmapped")), pairs(data.get("notes")))
-        return left if left.unmapped or left.notes else None
+        return left or None
+
+    def __bool__(self) -> bool:  # nothing left and no note: nothing to show
+        return bool(self.unmapped or self.notes)
 
     def to_json(self) -> str:
         return json.dumps(
