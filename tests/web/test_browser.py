@@ -437,6 +437,9 @@ def test_enter_in_an_editor_field_removes_no_row(checked: Checked) -> None:
     page = checked.page
     _login(checked, audit=False)
     checked.goto("/cases/new")
+    # the guard is not seen: `hidden` beats `button { display: inline-block }` (it showed
+    # as an empty bordered box at the top of the form)
+    expect(page.locator("button.enter-guard")).to_be_hidden()
     page.fill("#f-id", "br-enter-1")
     for row, (day, activity) in enumerate([("2015-03-01", "100"), ("2016-02-01", "3.7")]):
         page.click("button[value='add:rai']")

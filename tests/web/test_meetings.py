@@ -172,6 +172,116 @@ def test_bad_decision_is_refused_with_its_field_and_nothing_stored(
     assert 'name="amends"' not in client.get(f"/meetings/{meeting}").text
 
 
+def _decision_block(page: str, item: int) -> str:
+    """The decision in force shown for agenda item ``item`` (not its form), as text."""
+    article = page[page.index(f'id="item-{item}"') :]
+    block = article[article.index('<div class="board-decision">') :]
+    block = block[: block.index("</div>")]
+    said = html.unescape(re.sub(r"<[^>]+>", " ", block))
+    return re.sub(r"[ \t\n]+", " ", said).strip()  # a no-break space stays what it is
+
+
+@pytest.mark.parametrize(
+    ("lang", "contact", "said"),
+    [
+        # the contact recorded: said with its label (board.web.contact), French colon
+        ("fr", "Hôpital de jour, 04 00 00 00 00",
+         "Contact pour le patient\u00a0: Hôpital de jour, 04 00 00 00 00"),
+        ("en", "Day unit, 04 00 00 00 00", "Contact for the patient: Day unit, 04 00 00 00 00"),
+        # none recorded: the letter sends the patient to the care team; the page says "–"
+        # as it does for a decision without a follow-up date
+        ("en", "", "Contact for the patient: –"),
+    ],
+)  # fmt: skip
+def test_meeting_page_shows_the_decision_s_contact(
+    client: TestClient, lang: str, contact: str, said: str
+) -> None:
+    # The contact is the decision's (board.md: "contact for the patient"), printed in the
+    # patient letter: the board page shows it with the decision, not only in the form.
+    _store(client, "rcp-contact")
+    csrf = login(client)
+    client.get(f"/meetings?lang={lang}")  # the language is remembered
+    meeting = _meeting(client, csrf)
+    item = _add(client, csrf, meeting, "rcp-contact", "Q")
+    recorded = _decide(
+        client, csrf, meeting, item, options=["MOLECULAR-TESTING"], contact=contact,
+        specialties=["endocrinology", "nuclear_medicine", "medical_oncology"],
+    )  # fmt: skip
+    assert recorded.status_code == 303
+    assert said in _decision_block(client.get(f"/meetings/{meeting}").text, item)
+
+
+@pytest.mark.parametrize(
+    ("lang", "lines"),
+    [
+        # French typography: a no-break space before the colon (catalogue punct.colon)
+        ("fr", ["Question posée à la RCP\u00a0: Q", "Prochain point\u00a0: –",
+                "Spécialités présentes\u00a0: endocrinologie"]),
+        # English: no space before it
+        ("en", ["Question put to the board: Q", "Follow-up: –",
+                "Specialties present: endocrinology"]),
+    ],
+)  # fmt: skip
+def test_meeting_page_writes_the_colon_the_page_s_way(
+    client: TestClient, lang: str, lines: list[str]
+) -> None:
+    _store(client, "rcp-colon-page")
+    csrf = login(client)
+    client.get(f"/meetings?lang={lang}")
+    meeting = _meeting(client, csrf)
+    item = _add(client, csrf, meeting, "rcp-colon-page", "Q")
+    assert _decide(client, csrf, meeting, item, options=["MOLECULAR-TESTING"],
+                   specialties=["endocrinology"]).status_code == 303  # fmt: skip
+    page = client.get(f"/meetings/{meeting}").text
+    article = page[page.index(f'id="item-{item}"') :]
+    said = re.sub(r"[ \t\n]+", " ", html.unescape(re.sub(r"<[^>]+>", " ", article)))
+    for line in lines:
+        assert line in said
+
+
+def test_a_refused_decision_reloaded_or_reached_by_get_stores_nothing(
+    client: TestClient,
+) -> None:
+    _store(client, "rcp-reload")
+    csrf = login(client)
+    meeting = _meeting(client, csrf)
+    item = _add(client, csrf, meeting, "rcp-reload", "Q")
+    refused = _decide(client, csrf, meeting, item, options=[], free_text="", contact="x")
+    assert refused.status_code == 422
+
+    def summary(page: str) -> str:
+        return page[page.index('class="error-summary"') :].split("</div>", 1)[0]
+
+    # a reload sends the same form again: refused again, in the same words, nothing stored
+    again = _decide(client, csrf, meeting, item, options=[], free_text="", contact="x")
+    assert again.status_code == 422 and summary(again.text) == summary(refused.text)
+    assert 'name="amends"' not in client.get(f"/meetings/{meeting}").text
+    # the refused page stands at the form's address; its language link (like the address
+    # opened again from the history) asks for that address by GET:
+    # the meeting page at the item, in the language asked, not a 405 error page
+    link = re.search(r'class="lang" href="([^"]+)"', refused.text)
+    assert link is not None
+    assert html.unescape(link.group(1)) == f"/meetings/{meeting}/items/{item}/decision?lang=en"
+    got = client.get(html.unescape(link.group(1)), follow_redirects=False)
+    assert got.status_code == 303
+    assert got.headers["location"] == f"/meetings/{meeting}?lang=en#item-{item}"
+    page = client.get(got.headers["location"])
+    assert page.status_code == 200 and '<html lang="en">' in page.text
+    # a lang the app does not have is left out; a meeting that does not exist is a 404
+    plain = client.get(f"/meetings/{meeting}/items/{item}/decision?lang=xx",
+                       follow_redirects=False)  # fmt: skip
+    assert plain.headers["location"] == f"/meetings/{meeting}#item-{item}"
+    assert client.get(f"/meetings/{meeting + 1}/items/{item}/decision").status_code == 404
+    # a decision accepted, then its form sent again (back, resubmit): the second is a
+    # conflict (a decision is in force; one amends it), one decision stored
+    fields = {"options": ["MOLECULAR-TESTING"], "specialties": ["endocrinology"]}
+    assert _decide(client, csrf, meeting, item, **fields).status_code == 303
+    assert _decide(client, csrf, meeting, item, **fields).status_code == 409
+    shown = client.get(f"/meetings/{meeting}").text
+    assert len(re.findall(r'name="amends" value="(\d+)"', shown)) == 1
+    assert "web.history" not in shown and "Décisions antérieures" not in shown
+
+
 def test_a_decision_waits_for_the_meeting(client: TestClient) -> None:
     # a meeting in 7 days: a decision recorded now would make the patient letter say the
     # case "was presented" on a day still to come; refused with the date, as the CLI does

@@ -552,6 +552,176 @@ def test_editor_saves_what_changed_and_nothing_else(
     assert compare.count("<code>") == 1 and "patient.birth_year" in compare
 
 
+def _diff_table(page: str) -> dict[str, tuple[str, str, str]]:
+    """The comparison table: path -> (field as said, value in version a, in version b),
+    tags dropped and spaces collapsed."""
+
+    def said(cell: str) -> str:
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split())
+
+    rows = {}
+    for th, old, new in re.findall(
+        r'<tr><th scope="row">(.*?)</th>\s*<td class="old">(.*?)</td>\s*<td class="new">(.*?)</td>',
+        page,
+        re.S,
+    ):
+        path = re.findall(r"<code>([^<]+)</code>", th)[-1]
+        rows[html.unescape(path)] = (said(th), said(old), said(new))
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "fr",
+            {
+                # a measurement: the editor's grid cell ("{lesion} à l'examen {n}",
+                # web.editor.cell_label), in mm, with the scan's date; the path beside
+                "imaging[1].measurements.L1": (
+                    "L1 à l'examen 2 (mm) · 2013-09-02 imaging[1].measurements.L1", "15", "18"
+                ),
+                # a lab's test: row and field as the editor labels them ("Dosage {n}",
+                # "Dosage"), the values in the words of vocab.test with their code beside
+                "labs[0].test": (
+                    "Dosage 1 — Dosage · 2013-01-10 labs[0].test",
+                    "Thyroglobuline thyroglobulin",
+                    "ACE cea",
+                ),
+                # a lesion's field: the row named by the lesion's id; vocab.rai_uptake
+                "lesions[0].rai_uptake": (
+                    "Lésion 1 — Fixation de l'iode · L1 lesions[0].rai_uptake",
+                    "Ne fixe pas no",
+                    "Fixe yes",
+                ),
+                # a field added: absent before; a boolean in the editor's words
+                "clinical.symptomatic": (
+                    "Maladie symptomatique clinical.symptomatic", "(absent)", "Non"
+                ),
+                # a non-target state (vocab.non_target), as the grid cell says it
+                "imaging[1].non_target.B1": (
+                    "B1 à l'examen 2 · 2013-09-02 imaging[1].non_target.B1",
+                    "Présente present",
+                    "Progression franche unequivocal_progression",
+                ),
+            },
+        ),
+        (
+            "en",
+            {
+                "imaging[1].measurements.L1": (
+                    "L1 on scan 2 (mm) · 2013-09-02 imaging[1].measurements.L1", "15", "18"
+                ),
+                "labs[0].test": (
+                    "Test 1 — Test · 2013-01-10 labs[0].test",
+                    "Thyroglobulin thyroglobulin",
+                    "CEA cea",
+                ),
+                "lesions[0].rai_uptake": (
+                    "Lesion 1 — Iodine uptake · L1 lesions[0].rai_uptake", "Not avid no", "Avid yes"
+                ),
+                "clinical.symptomatic": (
+                    "Symptomatic disease clinical.symptomatic", "(absent)", "No"
+                ),
+                "imaging[1].non_target.B1": (
+                    "B1 on scan 2 · 2013-09-02 imaging[1].non_target.B1",
+                    "Present present",
+                    "Unequivocal progression unequivocal_progression",
+                ),
+            },
+        ),
+    ],
+)  # fmt: skip
+def test_compare_says_each_field_in_words_with_its_path(
+    client: TestClient, lang: str, expected: dict[str, tuple[str, str, str]]
+) -> None:
+    # House rule: codes beside words, never instead of them. The words
+    # are the editor's (web.editor.* of messages-ui.toml) and the vocabularies' (vocab.*).
+    case = demo_case("cmp-1")
+    case["lesions"].append({"id": "B1", "site": "bone", "recist_role": "non_target"})
+    for scan in case["imaging"]:
+        scan["non_target"] = {"B1": "present"}
+    _create(client, case)
+    changed = json.loads(json.dumps(case))
+    changed["imaging"][1]["measurements"]["L1"] = 18
+    changed["imaging"][1]["non_target"]["B1"] = "unequivocal_progression"
+    changed["labs"][0]["test"] = "cea"  # ng/mL fits CEA too (case-format.md, labs[].unit)
+    changed["lesions"][0]["rai_uptake"] = "yes"
+    changed["clinical"] = {"symptomatic": False}
+    response = client.put(
+        "/api/v1/cases/cmp-1", json=changed, headers={**token(client), "If-Match": "1"}
+    )
+    assert response.status_code == 200, response.text
+    login(client)
+    page = client.get(f"/cases/cmp-1/compare?a=1&b=2&lang={lang}")
+    assert page.status_code == 200
+    assert _diff_table(page.text) == expected
+
+
+class _Selects(HTMLParser):
+    """Every select of a page: name -> [(option value, option text)]."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.selects: dict[str, list[tuple[str, str]]] = {}
+        self._name: str | None = None
+        self._value: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "select":
+            self._name = a.get("name", "")
+            self.selects[self._name] = []
+        elif tag == "option" and self._name is not None:
+            self._value = a.get("value", "")
+
+    def handle_data(self, data: str) -> None:
+        if self._name is not None and self._value is not None:
+            self.selects[self._name].append((self._value, data.strip()))
+            self._value = None
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._name = None
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_compare_words_of_a_code_are_the_editor_s(client: TestClient, lang: str) -> None:
+    # One mapping field -> vocabulary (forms.FIELD_VOCABULARIES): the comparison page says
+    # a value with the words the editor's select offers for it, for every select that
+    # offers codes, and the mapping names no field the editor lacks.
+    from thyref.web.forms import FIELD_VOCABULARIES
+    from thyref.web.i18n import Translator
+
+    case = scans_case("voc-1")
+    case["patient"] = {"sex": "female"}
+    case["diagnosis"]["extent"] = "metastatic"
+    case["rai"][0]["response"] = "stable"
+    case["lesions"].append({"id": "B1", "site": "bone", "recist_role": "non_target"})
+    case["imaging"][0]["non_target"] = {"B1": "present"}
+    case["labs"] = [{"date": "2015-01-10", "test": "thyroglobulin", "value": 3, "unit": "ng/mL"}]
+    case["molecular"] = [
+        {"gene": "BRAF", "alteration": "V600E", "kind": "mutation", "origin": "somatic",
+         "sample": "primary"}
+    ]  # fmt: skip
+    _create(client, case)
+    login(client)
+    parser = _Selects()
+    parser.feed(client.get(f"/cases/voc-1/edit?lang={lang}").text)
+    t = Translator(lang)
+    seen = set()
+    for name, options in parser.selects.items():
+        field = re.sub(r"\[[0-9]+\]", "", name)
+        codes = [(value, said) for value, said in options if value not in ("", "true", "false")]
+        if field not in FIELD_VOCABULARIES:
+            assert not codes, f"{name} offers codes the comparison cannot say: {codes}"
+            continue
+        seen.add(field)
+        for value, said in codes:
+            assert said == t.label(FIELD_VOCABULARIES[field], value), (name, value)
+    assert seen == set(FIELD_VOCABULARIES)
+
+
 def test_new_case_form_opens_without_errors(client: TestClient) -> None:
     login(client)
     page = client.get("/cases/new").text
@@ -812,6 +982,103 @@ def test_import_page_reads_a_fhir_bundle_and_lists_what_it_left(client: TestClie
     # the same upload again: the id is taken, the editor says so and keeps the data
     again = client.post("/cases/import", data={"csrf_token": csrf, "text": json.dumps(bundle)})
     assert 'id="editor-form"' in again.text and 'value="2014-04-06"' in again.text
+
+
+def _fhir_left(page: str) -> str:
+    """The editor's panel of what a FHIR import left, as text ('' when there is none)."""
+    match = re.search(r'<section class="panel" id="fhir-left">(.*?)</section>', page, re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).split()) if match else ""
+
+
+def test_fhir_import_onto_a_taken_id_keeps_what_it_left_in_the_editor(
+    client: TestClient,
+) -> None:
+    csrf = login(client)
+    bundle = fhir_bundle("fhir-taken")
+    data = {"csrf_token": csrf, "text": json.dumps(bundle)}
+    assert client.post("/cases/import?lang=fr", data=data).status_code == 200
+    # the same Bundle again: the id is taken, the editor opens on the case; what the
+    # import did not take (the body weight, LOINC 29463-7, fhir_bundle) is still said,
+    # as the import page says it (web.md: "after a FHIR import the page lists ...")
+    again = client.post("/cases/import?lang=fr", data=data)
+    assert 'id="editor-form"' in again.text and "déjà" in html.unescape(again.text)
+    left = _fhir_left(again.text)
+    assert "Éléments FHIR non repris dans le dossier" in left
+    assert "(Observation/weight-1) code d'observation http://loinc.org|29463-7 non reconnu" in left
+    # the form carries them: a row added without JavaScript (a whole page), a save refused
+    # again (the id still taken) keep them; the save under a new id stores the case
+    form = _editor_form(again.text)
+    added = _post_form(client, "/cases/new", [*form, ("action", "add:labs")])
+    assert added.status_code == 200 and _fhir_left(added.text) == left
+    refused = _post_form(client, "/cases/new", [*form, ("action", "save")])
+    assert refused.status_code == 200 and _fhir_left(refused.text) == left
+    renamed = [(k, "fhir-taken-2" if k == "id" else v) for k, v in form]
+    saved = _post_form(client, "/cases/new", [*renamed, ("action", "save")])
+    assert saved.status_code == 303 and saved.headers["location"].startswith("/cases/fhir-taken-2")
+    # a case opened in the editor without an import has no such panel
+    assert _fhir_left(client.get("/cases/new").text) == ""
+    # nor has an import that left nothing out and noted nothing: no empty panel
+    clean = {
+        "csrf_token": csrf,
+        "text": json.dumps(fhir_bundle("fhir-clean", extra_observation=False)),
+    }
+    assert client.post("/cases/import", data=clean).status_code == 200
+    again = client.post("/cases/import", data=clean)
+    assert 'id="editor-form"' in again.text
+    assert 'id="fhir-left"' not in again.text and 'name="fhir_left"' not in again.text
+
+
+def test_fhir_import_of_an_invalid_case_keeps_what_it_left_in_the_editor(
+    client: TestClient,
+) -> None:
+    csrf = login(client)
+    bundle = fhir_bundle("fhir-bad")
+    for entry in bundle["entry"]:
+        if entry["resource"]["resourceType"] == "MedicationAdministration":
+            # 99 GBq: above the 50 GBq bound of one administration (case-format.md)
+            entry["resource"]["dosage"]["dose"]["value"] = 99
+            break
+    page = client.post(
+        "/cases/import?lang=en", data={"csrf_token": csrf, "text": json.dumps(bundle)}
+    )
+    assert 'id="editor-form"' in page.text and 'id="f-rai-0-activity"' in page.text
+    left = _fhir_left(page.text)
+    assert "FHIR elements not taken into the case" in left
+    assert "(Observation/weight-1) observation code http://loinc.org|29463-7 not recognised" in left
+
+
+def _row_buttons(page: str) -> set[str]:
+    """Where the editor's add and remove buttons post (their hx-post)."""
+    return set(re.findall(r'value="(?:add|remove):[^"]*"[^>]*hx-post="([^"]*)"', page))
+
+
+def test_the_editor_s_row_buttons_post_to_the_editor_wherever_it_opens(
+    client: TestClient,
+) -> None:
+    # An add or remove button posts (HTMX) to the editor's address; an empty hx-post
+    # posts to the page's own address, /cases/import when an import opens the editor,
+    # which answered "choose a file" and the rows typed vanished from the page.
+    csrf = login(client)
+    bad = demo_case("imp-buttons")
+    bad["imaging"][0]["measurements"]["L9"] = 4  # invalid: the import opens the editor
+    opened = client.post("/cases/import", data={"csrf_token": csrf, "text": json.dumps(bad)})
+    assert 'id="editor-form"' in opened.text
+    assert _row_buttons(opened.text) == {"/cases/new"}
+    # the grid the live panel redraws (a lesion added) carries its remove buttons too
+    form = [(k, v) for k, v in _editor_form(opened.text) if k != "grid_signature"]
+    redrawn = _post_form(client, "/cases/preview", [*form, ("grid_signature", "x")])
+    assert 'id="imaging-grid"' in redrawn.text
+    assert _row_buttons(redrawn.text) == {"/cases/new"}
+    # and an adding row posted there gives the editor back, the rows kept
+    added = _post_form(client, "/cases/new", [*form, ("action", "add:labs")])
+    assert 'id="editor-form"' in added.text and 'name="labs[1].date"' in added.text
+    # a stored case's editor: its own address, the preview likewise (case_id field)
+    _create(client, demo_case("edit-buttons"))
+    edit = client.get("/cases/edit-buttons/edit").text
+    assert _row_buttons(edit) == {"/cases/edit-buttons/edit"}
+    form = [(k, v) for k, v in _editor_form(edit) if k != "grid_signature"]
+    redrawn = _post_form(client, "/cases/preview", [*form, ("grid_signature", "x")])
+    assert _row_buttons(redrawn.text) == {"/cases/edit-buttons/edit"}
 
 
 def test_import_page_says_why_in_french_on_a_french_page(client: TestClient) -> None:

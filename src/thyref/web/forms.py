@@ -573,6 +573,36 @@ FIELD_WORDS = {
     "molecular.sample": "web.editor.sample",
     "molecular.date": "web.case.date",
 }
+# The vocabulary of each field holding a code (``Translator.label``): the words its
+# select offers in the editor, and the words the comparison page says a value with.
+FIELD_VOCABULARIES = {
+    "patient.sex": "sex",
+    "diagnosis.histology": "histology",
+    "diagnosis.extent": "extent",
+    "rai.unit": "unit",
+    "rai.response": "rai_response",
+    "lesions.site": "site",
+    "lesions.rai_uptake": "rai_uptake",
+    "lesions.recist_role": "recist_role",
+    "scans.kind": "scan_kind",
+    "scans.preparation": "preparation",
+    "scans.iodine_contamination": "contamination",
+    "scans.finding": "scan_finding",
+    "imaging.cell": "non_target",
+    "imaging.assessed_response": "response",
+    "labs.test": "test",
+    "labs.unit": "lab_unit",
+    "molecular.kind": "kind",
+    "molecular.origin": "origin",
+    "molecular.sample": "sample",
+}
+# The case's per-lesion maps of a row (``imaging[3].measurements.L1``) and the editor's
+# cell that shows them (``imaging[3].cell[k]``).
+CASE_CELLS = {
+    ("imaging", "measurements"): "cell",
+    ("imaging", "non_target"): "cell",
+    ("scans", "findings"): "finding",
+}
 _FIELD_NAME = re.compile(r"^([a-z_]+)(?:\[([0-9]+)\])?(?:\.([a-z_]+)(?:\[([0-9]+)\])?)?$")
 
 
@@ -599,8 +629,61 @@ def field_label(name: str, state: EditorState, lang: str = "fr") -> str:
         k = int(cell)
         ids = state.lesion_ids()
         lesion = (ids[k] if k < len(ids) else "") or f"#{k + 1}"
-        if head == "imaging":
-            return text("web.editor.cell_label", language, {"lesion": lesion, "n": n})
-        return f"{said_row} — {text('web.editor.finding', language, {'lesion': lesion})}"
+        return _cell_label(head, int(row), lesion, language)
     key = FIELD_WORDS.get(f"{head}.{leaf}")
     return f"{said_row} — {text(key, language)}" if key and cell is None else ""
+
+
+def _cell_label(head: str, row: int, lesion: str, language: Lang) -> str:
+    """The words of the cell of ``lesion`` in row ``row`` of the imaging grid or of the
+    scans: "L1 à l'examen 4", "Scintigraphie 2 — Fixation de L1"."""
+    n = row + 1
+    if head == "imaging":
+        return text("web.editor.cell_label", language, {"lesion": lesion, "n": n})
+    said_row = text(ROW_WORDS[head], language, {"n": n})
+    return f"{said_row} — {text('web.editor.finding', language, {'lesion': lesion})}"
+
+
+_CASE_PATH = re.compile(r"^([a-z_]+)(?:\[([0-9]+)\])?(?:\.([a-z_]+)(?:\.(.+))?)?$")
+
+
+def case_path_label(path: str, lang: str = "fr") -> str:
+    """A path of the case JSON in the editor's words, as ``field_label`` says its field:
+    ``labs[2].test`` -> "Dosage 3 — Dosage", ``imaging[3].measurements.L1`` -> "L1 à
+    l'examen 4 (mm)", a field the editor does not show -> its row or section ("Lésion 1");
+    '' when there are no words for it (``format``, a name the case format does not know)."""
+    language: Lang = "en" if lang == "en" else "fr"
+    match = _CASE_PATH.match(path)
+    if match is None:
+        return ""
+    head, row, leaf, lesion = match.groups()
+    if lesion is not None:  # a per-lesion map: the lesion id is the rest of the path
+        if row is None or (head, leaf) not in CASE_CELLS:
+            return ""
+        said = _cell_label(head, int(row), lesion, language)
+        if leaf == "measurements":
+            return text("web.compare.in_mm", language, {"what": said})
+        return said
+    said = field_label(path, EditorState(), language)
+    if said or head not in SECTION_WORDS:
+        return said
+    if row is not None:
+        return text(ROW_WORDS[head], language, {"n": int(row) + 1}) if head in ROW_WORDS else ""
+    return text(SECTION_WORDS[head], language)
+
+
+def case_path_vocabulary(path: str) -> str | None:
+    """The vocabulary of the value at a path of the case JSON (``labs[2].test`` -> "test",
+    ``scans[0].findings.L1`` -> "scan_finding"); None for a value that is not a code."""
+    match = _CASE_PATH.match(path)
+    if match is None:
+        return None
+    head, _, leaf, lesion = match.groups()
+    if leaf is None:
+        return None
+    if lesion is not None:
+        if (head, leaf) == ("imaging", "measurements"):
+            return None
+        cell = CASE_CELLS.get((head, leaf))
+        return FIELD_VOCABULARIES.get(f"{head}.{cell}") if cell else None
+    return FIELD_VOCABULARIES.get(f"{head}.{leaf}")

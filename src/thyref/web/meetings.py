@@ -30,6 +30,7 @@ from thyref.storage import CaseNotFound
 from thyref.storage import meetings as store
 from thyref.storage import repository as repo
 from thyref.web.context import NotFound, Page, clinician_page
+from thyref.web.i18n import normalise_lang
 
 router = APIRouter(include_in_schema=False)
 # Meeting and item ids in paths: beyond the 32-bit columns no row has them (404).
@@ -208,6 +209,18 @@ def _meeting_page(
 @router.get("/meetings/{meeting_id}")
 def meeting_page(meeting_id: MeetingId, p: Page = Depends(clinician_page)) -> HTMLResponse:
     return _meeting_page(p, meeting_id, notice=p.request.query_params.get("notice", ""))
+
+
+@router.get("/meetings/{meeting_id}/items/{item_id}/decision")
+def decision_page(
+    meeting_id: MeetingId, item_id: ItemId, p: Page = Depends(clinician_page)
+) -> Response:
+    """A refused decision (422, 409) is answered at the form's address: its language link,
+    or that address opened again (from the history, a bookmark), asks for it by GET. They
+    get the meeting page at the item (in the language asked), not a 405."""
+    lang = normalise_lang(p.request.query_params.get("lang"))
+    query = f"?lang={lang}" if lang else ""
+    return _redirect(f"/meetings/{meeting_id}{query}#item-{item_id}")
 
 
 @router.post("/meetings/{meeting_id}/items/{item_id}/decision")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -14,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from thyref.domain import Case
-from thyref.domain.messages import error_text, problem_text
+from thyref.domain.messages import Lang, error_text, problem_text
 from thyref.domain.scans import uptake_by_lesion
 from thyref.fhir.exporter import case_to_bundle
 from thyref.fhir.importer import FhirImportError, ImportResult
@@ -42,7 +43,15 @@ from thyref.web.context import (
     page,
 )
 from thyref.web.fhir_input import read_fhir
-from thyref.web.forms import SECTIONS, EditorState, field_id, field_label, problems_by_field
+from thyref.web.forms import (
+    SECTIONS,
+    EditorState,
+    case_path_label,
+    case_path_vocabulary,
+    field_id,
+    field_label,
+    problems_by_field,
+)
 from thyref.web.glance import key_figures
 from thyref.web.i18n import Translator
 from thyref.web.security import (
@@ -475,6 +484,71 @@ def case_diff(a: dict[str, Any], b: dict[str, Any]) -> list[tuple[str, Any, Any]
     ]
 
 
+@dataclass(frozen=True)
+class DiffRow:
+    """One changed field of the comparison page: its path, the path in words (the editor's
+    words, '' when there are none), what names its row (a date, a lesion id), and each
+    version's value as (words, code beside them or '') or None when absent."""
+
+    path: str
+    words: str
+    row: str
+    old: tuple[str, str] | None
+    new: tuple[str, str] | None
+
+
+_ROW_PATH = re.compile(r"^([a-z_]+)\[([0-9]+)\]")
+
+
+def _row_key(path: str, a: dict[str, Any], b: dict[str, Any]) -> str:
+    """What names the row of ``path`` in each version: a lesion's id, another row's date;
+    both, with an arrow, when the row's changed."""
+    match = _ROW_PATH.match(path)
+    if match is None:
+        return ""
+    section, row = match.group(1), int(match.group(2))
+    key = "id" if section == "lesions" else "date"
+    said: list[str] = []
+    for case in (a, b):
+        items = case.get(section)
+        item = items[row] if isinstance(items, list) and row < len(items) else None
+        value = item.get(key) if isinstance(item, dict) else None
+        if isinstance(value, str) and value and value not in said:
+            said.append(value)
+    return " → ".join(said)
+
+
+def _said_value(value: Any, vocabulary: str | None, t: Translator) -> tuple[str, str] | None:
+    """A value of the case in words, its code beside them when they differ."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return (t("editor.yes") if value else t("editor.no"), "")
+    if vocabulary and isinstance(value, str):
+        word = t.label(vocabulary, value)
+        return (word, value if word != value else "")
+    if isinstance(value, (dict, list)):
+        return (json.dumps(value, ensure_ascii=False), "")
+    return (str(value), "")
+
+
+def diff_rows(a: dict[str, Any], b: dict[str, Any], t: Translator) -> list[DiffRow]:
+    """``case_diff`` in words: each path as the editor names its field, values in words."""
+    rows = []
+    for path, old, new in case_diff(a, b):
+        vocabulary = case_path_vocabulary(path)
+        rows.append(
+            DiffRow(
+                path=path,
+                words=case_path_label(path, t.lang),
+                row=_row_key(path, a, b),
+                old=_said_value(old, vocabulary, t),
+                new=_said_value(new, vocabulary, t),
+            )
+        )
+    return rows
+
+
 @router.get("/cases/{case_id}/compare")
 def compare(
     case_id: str,
@@ -498,13 +572,66 @@ def compare(
         vb=vb,
         ra=ra,
         rb=rb,
-        diff=case_diff(va.case, vb.case),
+        diff=diff_rows(va.case, vb.case, p.t),
         added=[opts_b[k] for k in opts_b if k not in opts_a],
         removed=[opts_a[k] for k in opts_a if k not in opts_b],
     )
 
 
 # ---------------------------------------------------------------- editor
+
+
+@dataclass(frozen=True)
+class FhirLeft:
+    """What a FHIR import did not take into the case (``unmapped``) and its notes on what
+    it took under an assumption, each as (path, said in the page's language). Shown after
+    the import, and on the editor when the case opens there (an id already taken, an
+    invalid case), where the form carries them (``fhir_left``) from one post to the next."""
+
+    unmapped: tuple[tuple[str, str], ...] = ()
+    notes: tuple[tuple[str, str], ...] = ()
+
+    FIELD: ClassVar[str] = "fhir_left"
+
+    @classmethod
+    def of(cls, result: ImportResult, lang: Lang) -> FhirLeft:
+        return cls(
+            unmapped=tuple((u.path, unmapped_text(u, lang)) for u in result.unmapped),
+            notes=tuple((u.path, unmapped_text(u, lang)) for u in result.notes),
+        )
+
+    @classmethod
+    def from_form(cls, raw: str) -> FhirLeft | None:
+        """The lists the editor form carried; None when there are none (or not readable)."""
+        try:
+            data = json.loads(raw) if raw else None
+        except json.JSONDecodeError:
+            return None
+        if not isinstance(data, dict):
+            return None
+
+        def pairs(items: Any) -> tuple[tuple[str, str], ...]:
+            if not isinstance(items, list):
+                return ()
+            return tuple(
+                (item[0], item[1])
+                for item in items
+                if isinstance(item, list)
+                and len(item) == 2
+                and all(isinstance(x, str) for x in item)
+            )
+
+        left = cls(pairs(data.get("unmapped")), pairs(data.get("notes")))
+        return left or None
+
+    def __bool__(self) -> bool:  # nothing left and no note: nothing to show
+        return bool(self.unmapped or self.notes)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"unmapped": [list(x) for x in self.unmapped], "notes": [list(x) for x in self.notes]},
+            ensure_ascii=False,
+        )
 
 
 def _preview(state: EditorState, lang: str) -> dict[str, Any]:
@@ -523,6 +650,12 @@ def _preview(state: EditorState, lang: str) -> dict[str, Any]:
     return {"assessment": assessment, "errors": {}, "count": 0, "figures": figures}
 
 
+def _form_action(case_id: str | None) -> str:
+    """Where the editor form posts (its add and remove buttons too): not the page's own
+    address, which is ``/cases/import`` when an import opens the editor."""
+    return "/cases/new" if not case_id else f"/cases/{quote(case_id, safe='')}/edit"
+
+
 def _render_editor(
     p: Page,
     state: EditorState,
@@ -534,6 +667,7 @@ def _render_editor(
     message: str = "",
     show_errors: bool = True,
     field_errors: dict[str, list[str]] | None = None,
+    fhir_left: FhirLeft | None = None,
 ) -> HTMLResponse:
     preview = _preview(state, p.lang)
     errors = preview["errors"] if show_errors else {}
@@ -554,6 +688,8 @@ def _render_editor(
         field_id=field_id,
         field_label=lambda name: field_label(name, state, p.lang),
         view=_assessment_view(preview["assessment"] or {}, p.t),
+        fhir_left=fhir_left if case_id is None else None,
+        form_action=_form_action(case_id),
     )
 
 
@@ -565,6 +701,7 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
         version = 0
     if case_id is not None:
         state.values["id"] = repo.split_ref(case_id)[0]  # the URL may name it "id~centre"
+    left = FhirLeft.from_form(p.field(FhirLeft.FIELD)) if case_id is None else None
     action = p.field("action")
     if action.startswith("add:") and action[4:] in SECTIONS:
         section = action[4:]
@@ -578,13 +715,19 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
             "molecular": "gene",
         }[section]
         return _render_editor(
-            p, state, case_id, version, focus=f"{section}[{row}].{first}", show_errors=False
+            p,
+            state,
+            case_id,
+            version,
+            focus=f"{section}[{row}].{first}",
+            show_errors=False,
+            fhir_left=left,
         )
     if action.startswith("remove:"):
         section, _, index = action[7:].partition(":")
         if section in SECTIONS and index.isdigit():
             state.remove_row(section, int(index))
-        return _render_editor(p, state, case_id, version, show_errors=False)
+        return _render_editor(p, state, case_id, version, show_errors=False, fhir_left=left)
     obj, _ = state.to_case()
     note = p.field("note")[:200]
     with p.state.db.session() as db:
@@ -599,10 +742,10 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
                 stored = case_ops.update(db, p.actor, case_id, version, obj, note=note)
         except (CaseValidationError, CaseFormatError):
             db.rollback()
-            return _render_editor(p, state, case_id, version)
+            return _render_editor(p, state, case_id, version, fhir_left=left)
         except CaseExists:
             db.rollback()
-            return _id_taken(p, state)
+            return _id_taken(p, state, left)
         except StaleVersion as stale:
             db.rollback()
             # 409 as in the API; the page still shows what was typed, now on the new version
@@ -615,9 +758,11 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
     return _redirect(f"/cases/{quote(saved.ref)}?saved={saved.version}")
 
 
-def _id_taken(p: Page, state: EditorState) -> HTMLResponse:
+def _id_taken(p: Page, state: EditorState, fhir_left: FhirLeft | None = None) -> HTMLResponse:
     """The editor again, what was typed kept, the identifier marked as taken beside it."""
-    return _render_editor(p, state, None, 0, field_errors={"id": [p.t("editor.exists")]})
+    return _render_editor(
+        p, state, None, 0, field_errors={"id": [p.t("editor.exists")]}, fhir_left=fhir_left
+    )
 
 
 def _same_json(a: object, b: object) -> bool:
@@ -661,6 +806,7 @@ def preview(p: Page = Depends(clinician_page)) -> HTMLResponse:
         field_label=lambda name: field_label(name, state, p.lang),
         regrid=p.field("grid_signature") != state.grid_signature(),
         case_id=case_id,
+        form_action=_form_action(case_id),
     )
 
 
@@ -711,35 +857,33 @@ def import_post(p: Page = Depends(clinician_page)) -> Response:
     return _redirect(f"/cases/{quote(stored.summary.case_id)}?saved=1")
 
 
-def _store_import(p: Page, case: Case) -> repo.StoredCase | Response:
-    """Store an imported case; an id already taken opens the editor on it instead."""
+def _store_import(
+    p: Page, case: Case, fhir_left: FhirLeft | None = None
+) -> repo.StoredCase | Response:
+    """Store an imported case; an id already taken opens the editor on it instead (with
+    what a FHIR import left out)."""
     with p.state.db.session() as db:
         try:
             stored = case_ops.create(db, p.actor, case.to_json(), action="import")
         except CaseExists:
             db.rollback()
-            return _id_taken(p, EditorState.from_case(case.to_json()))
+            return _id_taken(p, EditorState.from_case(case.to_json()), fhir_left)
     return stored
 
 
 def _import_fhir(p: Page, fhir: ImportResult, text: str) -> Response:
     """Store the case read from FHIR and show what was not taken into it, and the notes
     on what was (assumptions, preliminary results)."""
+    left = FhirLeft.of(fhir, p.t.lang)
     try:
         case = parse_case(fhir.case)
     except (CaseValidationError, CaseFormatError):
         state = EditorState.from_case(fhir.case)
-        return _render_editor(p, state, None, 0, message=p.t("import.invalid"))
-    stored = _store_import(p, case)
+        return _render_editor(p, state, None, 0, message=p.t("import.invalid"), fhir_left=left)
+    stored = _store_import(p, case, left)
     if isinstance(stored, Response):
         return stored
-    return p.render(
-        "import.html",
-        text="",
-        imported=stored.summary,
-        unmapped=[(u.path, unmapped_text(u, p.t.lang)) for u in fhir.unmapped],
-        notes=[(u.path, unmapped_text(u, p.t.lang)) for u in fhir.notes],
-    )
+    return p.render("import.html", text="", imported=stored.summary, fhir_left=left)
 
 
 # ---------------------------------------------------------------- audit
