@@ -43,3 +43,18 @@ def test_careplan_of_a_thin_board_carries_the_warning() -> None:
     plan = careplan("c1", decision, ASSESSMENT, "fr")
     assert "replaces" not in plan and "activity" not in plan
     assert any("Seulement 1 spécialité" in n["text"] for n in plan["note"])
+
+
+def test_careplan_notes_say_the_specialties_and_the_contact_the_page_s_way() -> None:
+    # the contact the letter gives the patient was left out of the CarePlan; the French
+    # note wrote "Spécialités présentes: ..." (the English colon)
+    decision = Decision(
+        free_text="Surveillance",
+        specialties=("endocrinology", "nuclear_medicine", "radiology"),
+        contact="Hôpital de jour, 04 00 00 00 00",
+    )
+    notes = [n["text"] for n in careplan("c1", decision, ASSESSMENT, "fr")["note"]]
+    assert notes[1].startswith("Spécialités présentes\u00a0: ")
+    assert notes[2] == "Contact pour le patient\u00a0: Hôpital de jour, 04 00 00 00 00"
+    english = [n["text"] for n in careplan("c1", decision, ASSESSMENT, "en")["note"]]
+    assert english[2] == "Contact for the patient: Hôpital de jour, 04 00 00 00 00"

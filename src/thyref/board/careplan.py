@@ -7,7 +7,8 @@
 - one ``activity`` per chosen option: ``detail.code`` in thyref's option CodeSystem
   (the rule ids of ``clinical-rules.md``), ``detail.description`` the option title,
   ``status`` ``not-started``; the follow-up date is an activity scheduled on that date;
-- the free text and the specialties present are ``note`` entries;
+- the free text, the specialties present and the contact for the patient are ``note``
+  entries;
 - an amendment ``replaces`` the CarePlan of the decision it amends.
 
 This is separate from the general FHIR exporter: it writes only what a decision holds.
@@ -21,7 +22,7 @@ from typing import Any
 
 from thyref.board.decision import Decision
 from thyref.board.text import bt, bt_or
-from thyref.domain.messages import Lang
+from thyref.domain.messages import Lang, colon
 
 BASE = "https://thyref.org/fhir"
 OPTION_SYSTEM = f"{BASE}/CodeSystem/rcp-option"
@@ -81,9 +82,11 @@ def careplan(
         notes.append({"text": decision.free_text})
     if decision.specialties:
         present = ", ".join(bt_or(f"specialty.{s}", s, lang) for s in decision.specialties)
-        notes.append({"text": f"{bt('label.d.specialties', lang)}: {present}"})
+        notes.append({"text": f"{bt('label.d.specialties', lang)}{colon(lang)} {present}"})
     if not decision.quorum_ok:
         notes.append({"text": bt("few_specialties", lang, n=len(set(decision.specialties)))})
+    if decision.contact:  # the contact the letter gives the patient
+        notes.append({"text": f"{bt('web.contact', lang)}{colon(lang)} {decision.contact}"})
     resource: dict[str, Any] = {
         "resourceType": "CarePlan",
         "id": _plan_id(case_id, decision.record_id),
