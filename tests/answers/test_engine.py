@@ -610,6 +610,16 @@ def test_a_bare_term_is_read_as_what_is_it(
         # whatever topic subject the figures name (TSH: was lung-nodules-surveillance)
         ("please interpret my results: TSH 0.03, Tg at 4, lung nodules stable", None),
         ("vu mes derniers examens, est-ce que j'ai une chance de guérir ?", None),
+        # "are my results good?" asked with the figures (session 9; was the lung-nodules
+        # TSH answer): a verdict on one's own figures
+        ("Est-ce que mes analyses sont bonnes ? TSH 0,2 et Tg 3", None),
+        ("do my results look ok? Tg 0.4, antibodies negative", None),
+        # "my results are good" told before another question is not one
+        (
+            "après la chirurgie et l'iode mes résultats sont bons à 6 mois, la récidive "
+            "est-elle fréquente après ça ?",
+            "cure-after-removal",
+        ),
         # a report told in a story, then a general question, is still answered
         (
             "Le compte rendu dit ganglion suspect de 9 mm dans le cou. On opère ou on surveille ?",
