@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from thyref.domain.assessment import Assessment, missing_label
 from thyref.domain.messages import Lang, colon, number, semicolon, text
+from thyref.domain.recist import legend_codes, said_text
 
 if TYPE_CHECKING:  # rich is loaded by the terminal report only: not for Markdown
     from rich.console import RenderableType
@@ -48,28 +49,16 @@ def _response(code: Any, lang: Lang) -> str:
     return text(f"vocab.response.{code}", lang) if code else "–"
 
 
-def _response_words(code: Any, lang: Lang) -> str:
-    """A RECIST response in words with its code beside them: "stabilité (MS)"."""
-    if not code:
-        return "–"
-    return f"{text(f'board.response.{code}', lang)} ({_response(code, lang)})"
-
-
-_LEGEND_ORDER = ("CR", "PR", "SD", "PD", "NE", "NON_CR_NON_PD")
-
-
 def _legend(recist: Any, lang: Lang) -> str:
     """The response codes of the table, each with its words: "MS : stabilité · MP : ..."."""
-    used = {
+    codes = legend_codes(
         code
         for tp in recist.timepoints
         for code in (tp.target_response, tp.non_target_response, tp.overall_response)
-    }
+    )
     c = colon(lang)
     return " · ".join(
-        f"{_response(code, lang)}{c} {text(f'board.response.{code}', lang)}"
-        for code in _LEGEND_ORDER
-        if code in used
+        f"{_response(code, lang)}{c} {text(f'board.response.{code}', lang)}" for code in codes
     )
 
 
@@ -173,7 +162,7 @@ def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
                 _response(tp.non_target_response, lang), lb["yes"] if tp.new_lesions else lb["no"],
                 Text(overall, "bold red" if tp.overall_response == "PD" else "bold"),
             )  # fmt: skip
-        table.caption = f"{lb['best']}{c} {_response_words(rc.best_overall_response, lang)}"
+        table.caption = f"{lb['best']}{c} {said_text(rc.best_overall_response, lang) or '–'}"
         if any(tp.asserted for tp in rc.timepoints):
             table.caption += "  ·  " + text("report.asserted_note", lang)
         if legend := _legend(rc, lang):
@@ -269,7 +258,7 @@ def render_markdown(assessment: Assessment, lang: Lang) -> str:
                 f"| {lb['yes'] if tp.new_lesions else lb['no']} "
                 f"| **{_response(tp.overall_response, lang)}**{asserted} |"
             )
-        out += ["", f"{lb['best']}{c} **{_response_words(rc.best_overall_response, lang)}**"]
+        out += ["", f"{lb['best']}{c} **{said_text(rc.best_overall_response, lang) or '–'}**"]
         if legend := _legend(rc, lang):
             out += ["", legend]
         out += [f"\n> ⚠ {w}" for w in rc.warnings]

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from thyref.domain.messages import Lang
+
 from .conftest import lesion, make_case, run, scan
 
 
@@ -325,3 +327,37 @@ def test_a_response_given_at_the_baseline_is_said_unused() -> None:
         " used: a response is judged against an earlier examination"
     ]
     assert [tp["overall_response"] for tp in out["timepoints"]] == ["SD"]
+
+
+@pytest.mark.parametrize(
+    ("code", "lang", "words"),
+    [
+        # words with the code of the reader's language beside them
+        ("SD", "fr", "stabilité (MS)"),
+        ("PD", "en", "progression (PD)"),
+        # ND (no non-target lesion) has no code to show: words only
+        ("ND", "en", "no non-target lesion"),
+        # no response: nothing
+        (None, "fr", ""),
+    ],
+)
+def test_a_response_said_as_text(code: str | None, lang: Lang, words: str) -> None:
+    from thyref.domain.recist import said_text
+
+    assert said_text(code, lang) == words
+
+
+@pytest.mark.parametrize(
+    ("codes", "legend"),
+    [
+        # each code once, in the legend's order (CR, PR, SD, PD, NE, NON_CR_NON_PD)
+        (["PD", "SD", "PD", "NON_CR_NON_PD"], ["SD", "PD", "NON_CR_NON_PD"]),
+        # ND and no response are not explained
+        (["ND", None, "CR"], ["CR"]),
+        ([], []),
+    ],
+)
+def test_legend_codes(codes: list[str | None], legend: list[str]) -> None:
+    from thyref.domain.recist import legend_codes
+
+    assert legend_codes(codes) == legend

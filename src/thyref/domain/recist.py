@@ -7,13 +7,14 @@ All comparisons are exact: measurements become ``Decimal`` from their shortest r
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from operator import itemgetter
 
 from thyref.domain.case import Case, Imaging, Lesion
-from thyref.domain.messages import Phrase, Said, Term
+from thyref.domain.messages import Lang, Phrase, Said, Term
 from thyref.domain.rules import RecistRules, Rules
 
 NODE_ORGAN = "lymph_node"
@@ -201,8 +202,30 @@ def _target_response(
 
 def said(response: str) -> Phrase:
     """A response in words with its code beside them, in the reader's language:
-    "complete response (CR)", "réponse complète (RC)"."""
+    "complete response (CR)", "réponse complète (RC)"; ``ND`` (no non-target lesion, no
+    code of its own to show) in words only."""
+    if response == "ND":
+        return (Term("board.response.ND"),)
     return (Term(f"board.response.{response}"), " (", Term(f"vocab.response.{response}"), ")")
+
+
+def said_text(response: str | None, lang: Lang) -> str:
+    """:func:`said` as text in ``lang`` ("" for no response): for the pages and reports."""
+    if not response:
+        return ""
+    parts = said(response)
+    return "".join(part.text(lang) if isinstance(part, Term) else str(part) for part in parts)
+
+
+# the response codes a legend explains, in the order it gives them
+LEGEND_ORDER = ("CR", "PR", "SD", "PD", "NE", "NON_CR_NON_PD")
+
+
+def legend_codes(codes: Iterable[str | None]) -> list[str]:
+    """The codes among ``codes`` that a legend under a response table explains, in
+    :data:`LEGEND_ORDER`, each once."""
+    used = set(codes)
+    return [code for code in LEGEND_ORDER if code in used]
 
 
 def _responding(history: list[str]) -> bool:

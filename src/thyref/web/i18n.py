@@ -6,11 +6,13 @@ Page text lives under ``web.*`` keys and the words for the case format's codes u
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
 
 from markupsafe import Markup, escape
 
 from thyref.domain.messages import Lang, catalogue, colon, keys, semicolon, text
+from thyref.domain.recist import legend_codes, said_text
 
 LANGS: Final = ("fr", "en")
 DEFAULT_LANG: Final = "fr"
@@ -65,24 +67,26 @@ class Translator:
         table = catalogue()[self.lang]
         return table[key] if key in table else str(value)
 
-    def response(self, code: object) -> str:
+    def response(self, code: str | None) -> str:
         """A RECIST response in words with its code beside them: "progression (MP)";
-        "" when there is none. ``ND`` (no non-target lesion) is said in words only."""
-        if code is None or code == "":
-            return ""
-        words = self.say(f"board.response.{code}")
-        label = self.label("response", code)
-        return words if code == "ND" else f"{words} ({label})"
+        "" when there is none (``recist.said``, as the engine's sentences say it)."""
+        return said_text(code, self.lang)
 
-    def response_abbr(self, code: object) -> Markup:
+    def response_abbr(self, code: str | None) -> Markup:
         """A RECIST response code for a table cell, its words in the title (read aloud by
         screen readers and shown on hover): ``<abbr title="progression">MP</abbr>``."""
-        if code is None or code == "":
+        if not code:
             return Markup("")
         if code == "ND":
             return escape(self.label("response", code))
         words = self.say(f"board.response.{code}")
         return Markup('<abbr title="{}">{}</abbr>').format(words, self.label("response", code))
+
+    def response_legend(self, timepoints: Iterable[Mapping[str, Any]]) -> list[str]:
+        """The response codes of a RECIST table (target, non-target, overall), in the
+        order a legend gives them."""
+        fields = ("target_response", "non_target_response", "overall_response")
+        return legend_codes(tp.get(f) for tp in timepoints for f in fields)
 
     def options(self, vocabulary: str) -> list[tuple[str, str]]:
         """(value, word) pairs of a vocabulary, in the order of the data file.
