@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from thyref.board.text import bt, num
-from thyref.domain.messages import Lang
+from thyref.domain.messages import Lang, text
 
 JsonObject = Mapping[str, Any]
 # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
@@ -166,8 +166,9 @@ def diameters(assessment: JsonObject, case: JsonObject, lang: Lang) -> str:
     )
     for tp in rc.get("timepoints") or []:
         if tp.get("sum_mm") is not None:
+            code = tp.get("overall_response")
             ax.annotate(
-                str(tp.get("overall_response") or ""),
+                text(f"vocab.response.{code}", lang) if code else "",  # MS, MP in French
                 (_day(tp["date"]), float(tp["sum_mm"])),
                 textcoords="offset points",
                 xytext=(0, 5),

@@ -20,6 +20,7 @@ from thyref.board import plots
 from thyref.board.decision import Decision
 from thyref.board.text import bt, bt_or, num
 from thyref.domain.messages import Lang, semicolon, text
+from thyref.domain.recist import said_text
 from thyref.domain.scans import uptake_by_lesion
 
 JsonObject = Mapping[str, Any]
@@ -58,9 +59,8 @@ def _cumulative(rai: JsonObject, category: object, threshold: Any, lang: Lang) -
 
 
 def _response(code: object, lang: Lang) -> str:
-    if not code:
-        return "–"
-    return f"{bt_or(f'response.{code}', str(code), lang)} ({code})"
+    """In words with the code of ``lang`` beside them, as the pages and reports say it."""
+    return said_text(str(code), lang) if code else "–"
 
 
 def _timeline(case: JsonObject, assessment: JsonObject, lang: Lang) -> list[list[str]]:
