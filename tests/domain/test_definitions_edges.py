@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from .conftest import lesion, make_case, run, scan
 from .conftest import rai as rai_
 
@@ -202,3 +204,22 @@ def test_progression_despite_uptake_needs_the_scan_of_that_administration() -> N
     )
     ev = _evidence(_ata(case))["ATA2015-PROGRESSION-DESPITE-UPTAKE"]
     assert ev["dates"] == ["2019-01-01", "2020-06-01"]
+
+
+@pytest.mark.parametrize(
+    ("statuses", "differ"),
+    [
+        # two verdicts that part
+        (["refractory", "not_refractory"], True),
+        # not_applicable is left out: nothing left to compare
+        (["refractory", "not_applicable"], False),
+        # the same verdict twice
+        (["indeterminate", "indeterminate"], False),
+        # none
+        ([], False),
+    ],
+)
+def test_statuses_differ(statuses: list[str], differ: bool) -> None:
+    from thyref.domain.definitions import statuses_differ
+
+    assert statuses_differ(statuses) is differ

@@ -19,6 +19,7 @@ from typing import Any
 from thyref.board import plots
 from thyref.board.decision import Decision
 from thyref.board.text import bt, bt_or, num
+from thyref.domain.definitions import statuses_differ
 from thyref.domain.messages import Lang, semicolon, text
 from thyref.domain.recist import said_text
 from thyref.domain.scans import uptake_by_lesion
@@ -280,7 +281,7 @@ def _definitions(assessment: JsonObject, lang: Lang) -> list[dict[str, Any]]:
     from thyref.errors import RulesError
 
     entries = [d for d in assessment.get("definitions") or [] if isinstance(d, Mapping)]
-    if len({d.get("status") for d in entries if d.get("status") != "not_applicable"}) < 2:
+    if not statuses_differ(d.get("status") for d in entries):
         return []
     rows = []
     for d in entries:

@@ -3,6 +3,8 @@ on one case, the primary first; the primary's verdict drives sections 1 and 4.""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from thyref.domain.case import Case
 from thyref.domain.rai import RaiSummary
 from thyref.domain.recist import RecistResult
@@ -38,4 +40,9 @@ def definition_of(rule_set: str, rules: Rules) -> Definition:
 
 def differ(verdicts: list[Refractoriness]) -> bool:
     """Two definitions give different statuses (``not_applicable`` left out)."""
-    return len({v.status for v in verdicts if v.status != "not_applicable"}) > 1
+    return statuses_differ(v.status for v in verdicts)
+
+
+def statuses_differ(statuses: Iterable[object]) -> bool:
+    """:func:`differ` on statuses as words (an assessment's JSON ``definitions``)."""
+    return len({s for s in statuses if s != "not_applicable"}) > 1

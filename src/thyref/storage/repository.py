@@ -21,6 +21,7 @@ from sqlalchemy import delete, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from thyref.domain.definitions import statuses_differ
 from thyref.storage.errors import (
     AmbiguousCase,
     CaseExists,
@@ -350,12 +351,8 @@ def count_cases(db: Session) -> int:
 
 def definitions_differ(assessment: Mapping[str, Any]) -> bool:
     """Two definitions give different statuses (``not_applicable`` left out)."""
-    statuses = {
-        d.get("status")
-        for d in assessment.get("definitions") or []
-        if isinstance(d, Mapping) and d.get("status") != "not_applicable"
-    }
-    return len(statuses) > 1
+    entries = assessment.get("definitions") or []
+    return statuses_differ(d.get("status") for d in entries if isinstance(d, Mapping))
 
 
 def _assessment_fields(assessments: Mapping[str, JsonObject]) -> dict[str, str]:
