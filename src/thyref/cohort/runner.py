@@ -34,6 +34,7 @@ from thyref import __version__
 from thyref.cohort import sources
 from thyref.cohort.record import Batch, without_bom
 from thyref.cohort.sources import Chunk, CohortInputError, Plan
+from thyref.cohort.watch import watch_run
 from thyref.domain.rules import load_rules
 
 DEFAULT_CHUNK = 2000
@@ -264,7 +265,9 @@ def _pool(
     context.set_forkserver_preload(["thyref.cohort.worker"])
     pending: set[Future[ChunkDone]] = set()
     queue = iter(todo)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=watch_run, initargs=(os.getpid(),)
+    ) as pool:
         try:
             for chunk in queue:
                 pending.add(pool.submit(process_chunk, chunk, out, today))
