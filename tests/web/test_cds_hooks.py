@@ -1079,6 +1079,53 @@ def test_patient_in_context_is_checked(
     assert detail in answer.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    ("value", "field"),
+    [
+        # CDS Hooks 2.0: each prefetch value is "a FHIR resource" (a searchset Bundle for a
+        # search) or null; another shape was read as "nothing found", and the card then
+        # said that uptake data were missing although the EHR had sent them
+        ([{"resourceType": "Observation"}], "prefetch.observations: not a FHIR resource"),
+        (5, "prefetch.observations: not a FHIR resource"),
+        ({"entry": []}, "prefetch.observations: not a FHIR resource"),
+        ({"resourceType": "Bundle", "entry": {"resource": {}}}, "prefetch.observations.entry:"),
+        ({"resourceType": "Bundle", "entry": [{"fullUrl": "urn:uuid:1"}]},
+         "prefetch.observations.entry[0].resource"),
+    ],
+)  # fmt: skip
+def test_a_prefetch_value_that_is_not_fhir_is_400(ehr: TestClient, value: Any, field: str) -> None:
+    patient_id, prefetch = _record()
+    prefetch["observations"] = value
+    url = f"{BASE}/thyref-patient-view"
+    answer = ehr.post(url, json=_hook("patient-view", patient_id, prefetch), headers=bearer(url))
+    assert answer.status_code == 400, answer.text
+    assert field in answer.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "access_token",
+    [
+        "jeton-é",  # not ASCII: was a 500 (UnicodeEncodeError building the header)
+        "t\r\nX-Injected: 1",  # a header injection attempt
+        "",  # RFC 6750 b64token: at least one character
+    ],
+)  # fmt: skip
+def test_an_access_token_that_is_no_bearer_token_is_400(
+    cds_app: FastAPI, access_token: str
+) -> None:
+    called: list[str] = []
+    cds_app.state.cds_transport = httpx.MockTransport(
+        lambda request: called.append(str(request.url)) or httpx.Response(200, json={})
+    )
+    body = _fetching_hook(FHIR_SERVER)
+    body["fhirAuthorization"]["access_token"] = access_token
+    url = f"{BASE}/thyref-patient-view"
+    answer = TestClient(cds_app).post(url, json=body, headers=bearer(url))
+    assert answer.status_code == 400
+    assert "fhirAuthorization.access_token" in answer.json()["detail"]
+    assert called == []
+
+
 def test_a_prefetch_the_client_could_not_fetch_is_fetched_or_412(cds_app: FastAPI) -> None:
     # CDS Hooks 2.0: a client that fails to prefetch a key may send an OperationOutcome in
     # its place; that is no data (not "nothing found"): fetch it, else 412

@@ -86,7 +86,9 @@ class _Body(BaseModel):
 
 
 class FhirAuthorization(_Body):
-    access_token: str
+    # RFC 6750 b64token: what an Authorization header can carry (a non-ASCII token was a
+    # 500, a CR LF one a header injection attempt)
+    access_token: str = Field(min_length=1, max_length=8192, pattern=r"^[A-Za-z0-9\-._~+/]+=*$")
     token_type: Literal["Bearer"] = "Bearer"
     expires_in: int | None = None
     scope: str | None = None
@@ -561,6 +563,29 @@ def _resources_of(value: Any) -> list[dict[str, Any]]:
     return [value]
 
 
+def _given_resources(value: Any, where: str) -> list[dict[str, Any]]:
+    """The resources of a prefetch value or a FHIR server's answer: ``null`` (nothing
+    found), one resource, or a Bundle whose every entry holds one; ``BadContext``
+    naming ``where`` otherwise. A value of another shape was read as "nothing found",
+    and the card then said data were missing that the EHR had, in fact, sent."""
+    if value is None:
+        return []
+    if not isinstance(value, dict) or not isinstance(value.get("resourceType"), str):
+        raise BadContext(f"{where}: not a FHIR resource or Bundle")
+    if value["resourceType"] != "Bundle":
+        return [value]
+    entries = value.get("entry", [])
+    if not isinstance(entries, list):
+        raise BadContext(f"{where}.entry: not a list")
+    found = []
+    for i, entry in enumerate(entries):
+        res = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(res, dict) or not isinstance(res.get("resourceType"), str):
+            raise BadContext(f"{where}.entry[{i}].resource: missing or not a FHIR resource")
+        found.append(res)
+    return found
+
+
 def _under(url: str, base: str) -> bool:
     """Whether ``url`` is ``base`` or below it: same scheme, host and port, its path
     ``base``'s or under it (segment by segment, no ``..``), no user, no fragment."""
@@ -642,7 +667,10 @@ async def _fetch(request: Request, hook: HookRequest, query: str) -> list[dict[s
             body = response.json()
         except ValueError as exc:
             raise PrefetchMissing("the FHIR server answer is not JSON") from exc
-        found += _resources_of(body)
+        try:
+            found += _given_resources(body, "answer")
+        except BadContext as exc:
+            raise PrefetchMissing(f"the FHIR server's {exc}") from None
         links = body.get("link") if isinstance(body, dict) else None
         following = next(
             (
@@ -671,7 +699,7 @@ async def _patient_data(
     for key, template in PREFETCH.items():
         if key in prefetch and not _failed(prefetch[key]):
             # given, possibly null (nothing found by the client)
-            given = _resources_of(prefetch[key])
+            given = _given_resources(prefetch[key], f"prefetch.{key}")
             if any(r.get("resourceType") == "Patient" and r.get("id") != patient_id for r in given):
                 raise OtherPatient(f"prefetch.{key} holds a Patient other than context.patientId")
             resources += given
@@ -1130,7 +1158,7 @@ async def call_service(service_id: str, request: Request) -> JSONResponse:
         resources, others = await _patient_data(request, hook, patient_id)
     except PrefetchMissing as exc:
         return _error(412, str(exc))
-    except OtherPatient as exc:
+    except (OtherPatient, BadContext) as exc:
         return _error(400, f"invalid hook request: {exc}")
     lang = _lang(request)
     outcomes = _outcomes(request)
