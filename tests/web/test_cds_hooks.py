@@ -8,6 +8,7 @@ selectionBehavior, links with label, url and type.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -517,7 +518,10 @@ def _bleeding_card(ehr: TestClient) -> dict[str, Any]:
     return card
 
 
-def test_feedback_is_stored(ehr: TestClient, cds_app: FastAPI) -> None:
+def test_feedback_is_stored(
+    ehr: TestClient, cds_app: FastAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     url = f"{BASE}/thyref-order-sign/feedback"
     card = _bleeding_card(ehr)["uuid"]
     body = {
@@ -543,6 +547,10 @@ def test_feedback_is_stored(ehr: TestClient, cds_app: FastAPI) -> None:
         )
         assert row.override_reason == "https://thyref.org/x|board-decision"
         assert "identifying" not in row.override_reason
+    # the comment is not logged either, nor when the same body is refused (no timestamp)
+    del body["feedback"][0]["outcomeTimestamp"]
+    assert ehr.post(url, json=body, headers=bearer(url)).status_code == 400
+    assert "identifying" not in caplog.text
 
 
 def test_accepted_suggestion_and_its_time_are_stored_in_utc(
