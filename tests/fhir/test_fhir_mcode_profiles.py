@@ -43,7 +43,10 @@ def _case(**patient: Any) -> Json:
             {"date": "2015-01-10", "measurements": {"L1": 20, "N1": 15}},
             {"date": "2015-07-10", "measurements": {"L1": 30, "N1": 15}},
         ],
-        "molecular": [{"gene": "BRAF", "alteration": "V600E", "kind": "mutation"}],
+        "molecular": [
+            {"gene": "BRAF", "alteration": "V600E", "kind": "mutation"},
+            {"gene": "RET", "alteration": "wild-type"},  # a negative result: Absent
+        ],
     }
     if patient:
         case["patient"] = patient
@@ -137,8 +140,14 @@ def _disease_status(res: Json) -> None:
 def _genomic_variant(res: Json) -> None:
     # GenomicVariant (SD_Genomics.fsh) on Genomics Reporting Variant: category[labCategory]
     # = observation-category#laboratory, code = LOINC 69548-6, subject 1..1, NotUsed
-    # (referenceRange, hasMember); gene-studied components hold a CodeableConcept
+    # (referenceRange, hasMember); gene-studied components hold a CodeableConcept; the
+    # value is bound (required) to LOINC LL1971-2 (Variant, Genomics Reporting 2.0.0
+    # CGFindings.fsh), of which the export writes LA9633-4 Present and LA9634-2 Absent
     cat = "http://terminology.hl7.org/CodeSystem/observation-category"
+    assert _codes(res["valueCodeableConcept"]) <= {
+        ("http://loinc.org", "LA9633-4"),
+        ("http://loinc.org", "LA9634-2"),
+    }
     assert any(_codes(c) == {(cat, "laboratory")} for c in res["category"])
     assert _codes(res["code"]) >= {("http://loinc.org", "69548-6")}
     assert res["subject"]["reference"]
