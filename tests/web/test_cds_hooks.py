@@ -8,13 +8,17 @@ selectionBehavior, links with label, url and type.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 from collections.abc import Callable
+from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
 import jwt
+import orjson
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from fastapi import FastAPI
@@ -23,7 +27,14 @@ from sqlalchemy import select
 from thyref.fhir.exporter import case_to_bundle
 from thyref.storage.models import CdsFeedback, CdsTokenId
 from thyref.web import cds_hooks
-from thyref.web.cds_hooks import CdsAuthError, JwksCache, OutcomeCache, remember_jti
+from thyref.web.cds_hooks import (
+    THYREF_OVERRIDE,
+    CdsAuthError,
+    JwksCache,
+    OutcomeCache,
+    remember_jti,
+)
+from thyref.web.settings import parse_fhir_servers
 
 from .support import TestClient, demo_case
 
@@ -46,6 +57,7 @@ def _jwks() -> dict[str, Any]:
 
 JWKS = _jwks()
 BASE = "http://testserver/cds-services"
+FHIR_SERVER = "https://ehr.example.org/fhir"  # the EHR's FHIR server, allowed in cds_app
 # the prefetch key a FHIR search for each resource type answers (the service's templates)
 SEARCH_KEYS = {
     "Condition": "conditions",
@@ -84,7 +96,7 @@ def bearer(aud: str, **kw: Any) -> dict[str, str]:
 
 @pytest.fixture
 def cds_app(make_app: Callable[..., FastAPI]) -> FastAPI:
-    return make_app(cds_issuers={ISSUER: JWKS})
+    return make_app(cds_issuers={ISSUER: JWKS}, cds_fhir_servers=(FHIR_SERVER,))
 
 
 @pytest.fixture
@@ -132,7 +144,8 @@ def _hook(
     return body
 
 
-def _order(drug: str, atc: str | None = None) -> dict[str, Any]:
+def _order(drug: str, atc: str | None = None, patient_id: str = "") -> dict[str, Any]:
+    """A draftOrders Bundle with one draft MedicationRequest for ``patient_id``."""
     concept: dict[str, Any] = {"text": drug}
     if atc:
         concept["coding"] = [{"system": "http://www.whocc.no/atc", "code": atc, "display": drug}]
@@ -142,7 +155,7 @@ def _order(drug: str, atc: str | None = None) -> dict[str, Any]:
         "status": "draft",
         "intent": "order",
         "medicationCodeableConcept": concept,
-        "subject": {"reference": "Patient/x"},
+        "subject": {"reference": f"Patient/{patient_id}"},
     }
     return {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": request}]}
 
@@ -261,7 +274,9 @@ def test_fhir_server_failure_is_412(cds_app: FastAPI) -> None:
 def test_order_sign_kinase_inhibitor_with_brain_bleeding_risk(ehr: TestClient) -> None:
     patient_id, prefetch = _record(brain_metastases_bleeding_risk=True)
     url = f"{BASE}/thyref-order-sign"
-    body = _hook("order-sign", patient_id, prefetch, draftOrders=_order("lenvatinib", "L01EX08"))
+    body = _hook(
+        "order-sign", patient_id, prefetch, draftOrders=_order("lenvatinib", "L01EX08", patient_id)
+    )
     answer = ehr.post(url, json=body, headers=bearer(url))
     assert answer.status_code == 200, answer.text
     cards = answer.json()["cards"]
@@ -281,7 +296,7 @@ def test_order_select_by_drug_name(ehr: TestClient) -> None:
         "order-select",
         patient_id,
         prefetch,
-        draftOrders=_order("Sorafenib 200 mg tablet"),
+        draftOrders=_order("Sorafenib 200 mg tablet", patient_id=patient_id),
         selections=["MedicationRequest/rx-1"],
     )
     cards = ehr.post(url, json=body, headers=bearer(url)).json()["cards"]
@@ -302,7 +317,7 @@ def test_order_by_atc_code_only(ehr: TestClient, atc: str, drug: str) -> None:
     # the order carries the code and an unrelated label: only the ATC code names the drug
     patient_id, prefetch = _record()
     url = f"{BASE}/thyref-order-sign"
-    order = _order("Rx 40 mg", atc)
+    order = _order("Rx 40 mg", atc, patient_id)
     order["entry"][0]["resource"]["medicationCodeableConcept"]["coding"][0]["display"] = "Rx"
     body = _hook("order-sign", patient_id, prefetch, draftOrders=order)
     cards = ehr.post(url, json=body, headers=bearer(url)).json()["cards"]
@@ -313,13 +328,202 @@ def test_order_by_atc_code_only(ehr: TestClient, atc: str, drug: str) -> None:
 def test_order_sign_other_drug_gives_no_card(ehr: TestClient) -> None:
     patient_id, prefetch = _record(brain_metastases_bleeding_risk=True)
     url = f"{BASE}/thyref-order-sign"
-    body = _hook("order-sign", patient_id, prefetch, draftOrders=_order("paracetamol"))
+    body = _hook(
+        "order-sign", patient_id, prefetch, draftOrders=_order("paracetamol", patient_id=patient_id)
+    )
     assert ehr.post(url, json=body, headers=bearer(url)).json() == {"cards": []}
 
 
-def test_feedback_is_stored(ehr: TestClient, cds_app: FastAPI) -> None:
+def _medication_request(ident: str, drug: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "resourceType": "MedicationRequest",
+        "id": ident,
+        "status": "draft",
+        "intent": "order",
+        "medicationCodeableConcept": {"text": drug},
+        **fields,
+    }
+
+
+def _bundle(*resources: Any) -> dict[str, Any]:
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": r} for r in resources],
+    }
+
+
+# order-select / order-sign context (CDS Hooks 2.0 hook definitions): draftOrders is
+# REQUIRED, "a Bundle of FHIR request resources"; selections (order-select) REQUIRED, "the
+# FHIR id of the newly selected order(s)", which "references FHIR resources in the
+# draftOrders Bundle". Each case: the hook, the context change, the field the 400 names.
+_LENVA = _medication_request("rx-1", "lenvatinib")
+_BAD_ORDER_CONTEXTS = [
+    # draftOrders missing, or not a Bundle (were: no card, 200, as if nothing were ordered)
+    ("order-sign", {"draftOrders": None}, "context.draftOrders: required"),
+    ("order-sign", {"draftOrders": [_LENVA]}, "context.draftOrders: not a FHIR Bundle"),
+    ("order-sign", {"draftOrders": _LENVA}, "context.draftOrders: not a FHIR Bundle"),
+    ("order-sign", {"draftOrders": {"resourceType": "Bundle", "entry": "x"}}, "draftOrders.entry:"),
+    # an entry without a resource: it could be the kinase inhibitor (was skipped)
+    (
+        "order-sign",
+        {"draftOrders": {"resourceType": "Bundle", "entry": [{"fullUrl": "urn:uuid:1"}]}},
+        "context.draftOrders.entry[0].resource",
+    ),
+    # a draft order of another patient (was: a card for this patient about it)
+    (
+        "order-sign",
+        {
+            "draftOrders": _bundle(
+                _medication_request("rx-1", "lenvatinib", subject={"reference": "Patient/other"})
+            )
+        },
+        "context.draftOrders.entry[0].resource.subject",
+    ),
+    # NutritionOrder names its patient in `patient`
+    (
+        "order-sign",
+        {
+            "draftOrders": _bundle(
+                _LENVA,
+                {
+                    "resourceType": "NutritionOrder",
+                    "id": "n1",
+                    "patient": {"reference": "Patient/other"},
+                },
+            )
+        },
+        "context.draftOrders.entry[1].resource.patient",
+    ),
+    # no id: the card's delete suggestion named "MedicationRequest/None"
+    (
+        "order-sign",
+        {"draftOrders": _bundle({k: v for k, v in _LENVA.items() if k != "id"})},
+        "context.draftOrders.entry[0].resource.id",
+    ),
+    # the same order twice: which one a suggestion deletes cannot be told
+    ("order-sign", {"draftOrders": _bundle(_LENVA, _LENVA)}, "entry[1].resource.id"),
+    # a medication that is not a CodeableConcept (was a 500: AttributeError)
+    (
+        "order-sign",
+        {"draftOrders": _bundle({**_LENVA, "medicationCodeableConcept": "lenvatinib"})},
+        "entry[0].resource.medicationCodeableConcept",
+    ),
+    (
+        "order-sign",
+        {"draftOrders": _bundle({**_LENVA, "medicationCodeableConcept": {"coding": ["L01EX08"]}})},
+        "medicationCodeableConcept.coding[0]",
+    ),
+    # more orders than any ordering session (was: two cards per order, 6,000 cards)
+    (
+        "order-sign",
+        {
+            "draftOrders": _bundle(
+                *(_medication_request(f"rx-{i}", "lenvatinib") for i in range(201))
+            )
+        },
+        "context.draftOrders.entry: more than 200",
+    ),
+    # order-select: selections missing, not a list, or naming no draft order (were: every
+    # order checked, or none, silently)
+    ("order-select", {"selections": None}, "context.selections"),
+    ("order-select", {"selections": "MedicationRequest/rx-1"}, "context.selections"),
+    ("order-select", {"selections": ["MedicationRequest/rx-2"]}, "context.selections[0]"),
+    ("order-select", {"selections": ["MedicationRequest/rx-1", 7]}, "context.selections[1]"),
+]
+
+
+@pytest.mark.parametrize(("hook", "change", "field"), _BAD_ORDER_CONTEXTS)
+def test_order_context_that_is_not_the_spec_is_400_naming_the_field(
+    ehr: TestClient, hook: str, change: dict[str, Any], field: str
+) -> None:
+    patient_id, prefetch = _record(brain_metastases_bleeding_risk=True)
+    context: dict[str, Any] = {"draftOrders": _bundle(_LENVA)}
+    if hook == "order-select":
+        context["selections"] = ["MedicationRequest/rx-1"]
+    for key, value in change.items():
+        if value is None:
+            context.pop(key)
+        else:
+            context[key] = value
+    url = f"{BASE}/thyref-{hook}"
+    answer = ehr.post(url, json=_hook(hook, patient_id, prefetch, **context), headers=bearer(url))
+    assert answer.status_code == 400, answer.text
+    assert field in answer.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        # the order names the patient as a relative, absolute or versioned reference
+        {"subject": {"reference": "Patient/{pid}"}},
+        {"subject": {"reference": "https://ehr.example.org/fhir/Patient/{pid}/_history/2"}},
+        # no subject: a draft order may leave details out (order-select: "CDS services
+        # should expect some of the order information to not yet be specified"); the
+        # hook's context names one patient
+        {},
+        # a kinase inhibitor by medicationReference to a contained Medication (was: no card)
+        {
+            "medicationCodeableConcept": None,
+            "medicationReference": {"reference": "#med"},
+            "contained": [{"resourceType": "Medication", "id": "med", "code": {
+                "coding": [{"system": "http://www.whocc.no/atc", "code": "L01EX08"}]}}],
+        },
+    ],
+)  # fmt: skip
+def test_order_of_the_context_patient_gets_its_cards(
+    ehr: TestClient, order: dict[str, Any]
+) -> None:
+    patient_id, prefetch = _record(brain_metastases_bleeding_risk=True)
+    request = dict(_LENVA)
+    for key, value in order.items():
+        if value is None:
+            request.pop(key)
+        else:
+            request[key] = orjson.loads(orjson.dumps(value).replace(b"{pid}", patient_id.encode()))
+    url = f"{BASE}/thyref-order-sign"
+    body = _hook("order-sign", patient_id, prefetch, draftOrders=_bundle(request))
+    answer = ehr.post(url, json=body, headers=bearer(url))
+    assert answer.status_code == 200, answer.text
+    found = answer.json()["cards"]
+    # brain metastases with bleeding risk: critical; no molecular result: info
+    assert [c["indicator"] for c in found] == ["critical", "info"]
+    assert found[0]["suggestions"][0]["actions"][0]["resourceId"] == ["MedicationRequest/rx-1"]
+
+
+def test_order_select_checks_only_the_selected_orders(ehr: TestClient) -> None:
+    # "Decision support should focus on the 'selected' orders" (order-select): a kinase
+    # inhibitor drafted earlier in the session, not selected now, gives no card
+    patient_id, prefetch = _record(brain_metastases_bleeding_risk=True)
+    orders = _bundle(_LENVA, _medication_request("rx-2", "paracetamol"))
+    url = f"{BASE}/thyref-order-select"
+    body = _hook(
+        "order-select",
+        patient_id,
+        prefetch,
+        draftOrders=orders,
+        selections=["MedicationRequest/rx-2"],
+    )
+    answer = ehr.post(url, json=body, headers=bearer(url))
+    assert answer.json() == {"cards": []}
+
+
+def _bleeding_card(ehr: TestClient) -> dict[str, Any]:
+    """A critical card thyref gave (order-sign, brain metastases with bleeding risk)."""
+    patient_id, prefetch = _record(brain_metastases_bleeding_risk=True)
+    url = f"{BASE}/thyref-order-sign"
+    order = _order("lenvatinib", "L01EX08", patient_id)
+    body = _hook("order-sign", patient_id, prefetch, draftOrders=order)
+    card: dict[str, Any] = ehr.post(url, json=body, headers=bearer(url)).json()["cards"][0]
+    return card
+
+
+def test_feedback_is_stored(
+    ehr: TestClient, cds_app: FastAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     url = f"{BASE}/thyref-order-sign/feedback"
-    card = str(uuid.uuid4())
+    card = _bleeding_card(ehr)["uuid"]
     body = {
         "feedback": [
             {
@@ -343,6 +547,134 @@ def test_feedback_is_stored(ehr: TestClient, cds_app: FastAPI) -> None:
         )
         assert row.override_reason == "https://thyref.org/x|board-decision"
         assert "identifying" not in row.override_reason
+    # the comment is not logged either, nor when the same body is refused (no timestamp)
+    del body["feedback"][0]["outcomeTimestamp"]
+    assert ehr.post(url, json=body, headers=bearer(url)).status_code == 400
+    assert "identifying" not in caplog.text
+
+
+def test_accepted_suggestion_and_its_time_are_stored_in_utc(
+    ehr: TestClient, cds_app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the server's local zone must not change the stored time: every DateTime column
+    # holds naive UTC (storage.models.utcnow); 10:00+02:00 is 08:00 UTC (RFC 3339 offset)
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        card = _bleeding_card(ehr)
+        suggestion = card["suggestions"][0]["uuid"]
+        url = f"{BASE}/thyref-order-sign/feedback"
+        item = {
+            "card": card["uuid"],
+            "outcome": "accepted",
+            "acceptedSuggestions": [{"id": suggestion}],
+            "outcomeTimestamp": "2026-11-28T10:00:00+02:00",
+        }
+        answer = ehr.post(url, json={"feedback": [item]}, headers=bearer(url))
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert answer.status_code == 200, answer.text
+    with cds_app.state.thyref.db.session() as db:
+        (row,) = db.scalars(select(CdsFeedback)).all()
+        assert row.accepted_suggestions == suggestion
+        assert row.outcome_at == datetime(2026, 11, 28, 8, 0)
+
+
+_FEEDBACK_CASES = [
+    # CDS Hooks 2.0 Feedback: outcomeTimestamp REQUIRED
+    ({"outcomeTimestamp": None}, "feedback.0.outcomeTimestamp"),
+    # RFC 3339 section 5.6 date-time: a date alone, no offset, a number are not one
+    ({"outcomeTimestamp": "2026-11-28"}, "feedback.0.outcomeTimestamp"),
+    ({"outcomeTimestamp": "2026-11-28T10:00:00"}, "feedback.0.outcomeTimestamp"),
+    ({"outcomeTimestamp": 1764324000}, "feedback.0.outcomeTimestamp"),
+    # dates that cannot be held (in UTC) were a 500 (OverflowError when stored)
+    ({"outcomeTimestamp": "9999-12-31T23:59:59-23:59"}, "feedback.0.outcomeTimestamp"),
+    ({"outcomeTimestamp": "0001-01-01T00:00:00+14:00"}, "feedback.0.outcomeTimestamp"),
+    ({"outcomeTimestamp": "2026-02-30T10:00:00Z"}, "feedback.0.outcomeTimestamp"),
+    # outcome: "accepted or overridden"
+    ({"outcome": "ignored"}, "feedback.0.outcome"),
+    # acceptedSuggestions: "Required for accepted outcomes"
+    ({"outcome": "accepted"}, "acceptedSuggestions: required"),
+    # a card is either accepted or overridden, not both
+    ({"acceptedSuggestions": [{"id": "{suggestion}"}]}, "acceptedSuggestions: only"),
+    # Coding: code and system REQUIRED (CDS Hooks 2.0 Coding)
+    ({"overrideReason": {"reason": {"code": "board-decision"}}}, "overrideReason.reason.system"),
+    ({"overrideReason": {"reason": {"code": "a\u0000b", "system": "s"}}}, "reason.code"),
+    ({"overrideReason": "the patient refuses"}, "feedback.0.overrideReason"),
+    # a uuid this service never gave, or not a uuid: unknown card
+    ({"card": "7c1a2b9e-5f4d-4c3b-9a8e-1d2c3b4a5f60"}, "feedback.0.card"),
+    ({"card": "Jean Dupont"}, "feedback.0.card"),
+    ({"card": "a\u0000b"}, "feedback.0.card"),
+    # a suggestion uuid of no suggestion of this card
+    (
+        {"outcome": "accepted", "acceptedSuggestions": [{"id": "{card}"}], "overrideReason": None},
+        "feedback.0.acceptedSuggestions.0.id",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "field"), _FEEDBACK_CASES)
+def test_malformed_feedback_is_400_naming_the_field(
+    ehr: TestClient, cds_app: FastAPI, change: dict[str, Any], field: str
+) -> None:
+    card = _bleeding_card(ehr)
+    item: dict[str, Any] = {
+        "card": card["uuid"],
+        "outcome": "overridden",
+        "overrideReason": {"reason": {"code": "board-decision", "system": THYREF_OVERRIDE}},
+        "outcomeTimestamp": "2026-11-28T10:00:00Z",
+    }
+    names = {"card": card["uuid"], "suggestion": card["suggestions"][0]["uuid"]}
+    for key, value in change.items():
+        if value is None:
+            item.pop(key, None)
+        elif key == "acceptedSuggestions":
+            item[key] = [{"id": v["id"].format(**names)} for v in value]
+        else:
+            item[key] = value
+    url = f"{BASE}/thyref-order-sign/feedback"
+    answer = ehr.post(url, json={"feedback": [item]}, headers=bearer(url))
+    assert answer.status_code == 400, answer.text
+    assert field in answer.json()["detail"]
+    with cds_app.state.thyref.db.session() as db:
+        assert db.scalars(select(CdsFeedback)).all() == []
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ([{"card": "x"}], "body"),  # an array, not the object the spec asks for
+        ({"feedback": []}, "feedback"),  # "an object containing an array" of Feedback
+        ({"feedback": "accepted"}, "feedback"),
+    ],
+)  # fmt: skip
+def test_feedback_body_that_is_not_the_spec_object_is_400(
+    ehr: TestClient, body: Any, field: str
+) -> None:
+    url = f"{BASE}/thyref-order-sign/feedback"
+    answer = ehr.post(url, json=body, headers=bearer(url))
+    assert answer.status_code == 400
+    assert answer.json()["detail"].startswith(f"invalid feedback: {field}:")
+
+
+def test_feedback_names_only_cards_of_that_service(ehr: TestClient) -> None:
+    # a card of thyref-order-sign is not a card of thyref-patient-view; the same card
+    # may be reported more than once (CDS Hooks 2.0: "multiple times for a card")
+    card = _bleeding_card(ehr)["uuid"]
+    item = {"card": card, "outcome": "overridden", "outcomeTimestamp": "2026-11-28T10:00:00Z"}
+    for service, status in [("thyref-patient-view", 400), ("thyref-order-sign", 200)] * 2:
+        url = f"{BASE}/{service}/feedback"
+        answer = ehr.post(url, json={"feedback": [item]}, headers=bearer(url))
+        assert answer.status_code == status, (service, answer.text)
+
+
+def test_huge_feedback_is_refused_before_it_is_read(ehr: TestClient) -> None:
+    # the body limit (settings.max_body_bytes, 6 MiB) answers 413, never 500
+    url = f"{BASE}/thyref-order-sign/feedback"
+    item = {"card": "x" * 1000, "outcome": "overridden", "outcomeTimestamp": "2026-11-28T10:00:00Z"}
+    answer = ehr.post(url, json={"feedback": [item] * 7000}, headers=bearer(url))
+    assert answer.status_code == 413
 
 
 # --------------------------------------------------------------------------------------
@@ -563,6 +895,84 @@ def test_open_mode_fetches_only_from_this_machine(
     assert answer.status_code == status, answer.text
 
 
+@pytest.mark.parametrize(
+    ("server", "status"),
+    [
+        # the allowed base (THYREF_CDS_FHIR_SERVERS), spelled otherwise, or a path below it
+        (FHIR_SERVER, 200),
+        ("https://EHR.example.org:443/fhir/", 200),
+        (FHIR_SERVER + "/r4", 200),
+        # cloud metadata, another internal host, a local file: never called (SSRF)
+        ("http://169.254.169.254/latest/meta-data", 412),
+        ("http://127.0.0.1:8080/fhir", 412),  # loopback: only in open mode
+        ("file:///etc/passwd", 412),
+        # look-alikes of the allowed server: another host, a user part, a sibling path, a
+        # dot segment, another scheme
+        ("https://ehr.example.org.collector.net/fhir", 412),
+        ("https://ehr.example.org@collector.net/fhir", 412),
+        ("https://ehr.example.org/fhir-admin", 412),
+        ("https://ehr.example.org/fhir/%2e%2e/admin", 412),
+        ("http://ehr.example.org/fhir", 412),
+    ],
+)  # fmt: skip
+def test_the_token_goes_only_to_an_allowed_fhir_server(
+    cds_app: FastAPI, server: str, status: int
+) -> None:
+    _, prefetch = _record()
+    called: list[str] = []
+
+    def fhir_server(request: httpx.Request) -> httpx.Response:
+        called.append(str(request.url))
+        kind = request.url.path.rsplit("/", 1)[-1]
+        return httpx.Response(200, json=prefetch[SEARCH_KEYS[kind]])
+
+    cds_app.state.cds_transport = httpx.MockTransport(fhir_server)
+    url = f"{BASE}/thyref-patient-view"
+    answer = TestClient(cds_app).post(url, json=_fetching_hook(server), headers=bearer(url))
+    assert answer.status_code == status, answer.text
+    if status == 412:
+        assert called == []  # the token was sent nowhere
+        assert "fhirServer" in answer.json()["detail"]
+
+
+def test_no_fhir_server_is_called_unless_configured(make_app: Callable[..., FastAPI]) -> None:
+    # the safe default: THYREF_CDS_FHIR_SERVERS empty, the token is sent to no server
+    app = make_app(cds_issuers={ISSUER: JWKS})
+    called: list[str] = []
+    app.state.cds_transport = httpx.MockTransport(
+        lambda request: called.append(str(request.url)) or httpx.Response(200, json={})
+    )
+    url = f"{BASE}/thyref-patient-view"
+    answer = TestClient(app).post(url, json=_fetching_hook(FHIR_SERVER), headers=bearer(url))
+    assert answer.status_code == 412
+    assert "THYREF_CDS_FHIR_SERVERS" in answer.json()["detail"]
+    assert called == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "allowed"),
+    [
+        ("", ()),  # the default: none
+        ("https://ehr.example.org/fhir/, https://b.example.org/r4",
+         ("https://ehr.example.org/fhir", "https://b.example.org/r4")),
+        ("http://localhost:8080/fhir", ("http://localhost:8080/fhir",)),  # this machine
+        # CDS Hooks 2.0: "The scheme MUST be https when production data is exchanged"
+        ("http://ehr.example.org/fhir", "must use https"),
+        ("ftp://ehr.example.org/fhir", "is not an http(s) URL"),
+        ("https://user:secret@ehr.example.org/fhir", "must be a base URL"),
+        ("https://ehr.example.org/fhir?x=1", "must be a base URL"),
+    ],
+)  # fmt: skip
+def test_fhir_servers_setting(raw: str, allowed: tuple[str, ...] | str) -> None:
+    if isinstance(allowed, tuple):
+        assert parse_fhir_servers(raw) == allowed
+    else:
+        with pytest.raises(ValueError, match="THYREF_CDS_FHIR_SERVERS") as raised:
+            parse_fhir_servers(raw)
+        assert allowed in str(raised.value)
+        assert "secret" not in str(raised.value)  # a password is never echoed
+
+
 def test_the_fhir_client_is_closed_when_the_app_stops(cds_app: FastAPI) -> None:
     # a prefetch fetched from the EHR opens the app's HTTP client; shutting the app
     # down (the lifespan's end) closes it, instead of leaving its connections open
@@ -677,6 +1087,53 @@ def test_patient_in_context_is_checked(
     assert detail in answer.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    ("value", "field"),
+    [
+        # CDS Hooks 2.0: each prefetch value is "a FHIR resource" (a searchset Bundle for a
+        # search) or null; another shape was read as "nothing found", and the card then
+        # said that uptake data were missing although the EHR had sent them
+        ([{"resourceType": "Observation"}], "prefetch.observations: not a FHIR resource"),
+        (5, "prefetch.observations: not a FHIR resource"),
+        ({"entry": []}, "prefetch.observations: not a FHIR resource"),
+        ({"resourceType": "Bundle", "entry": {"resource": {}}}, "prefetch.observations.entry:"),
+        ({"resourceType": "Bundle", "entry": [{"fullUrl": "urn:uuid:1"}]},
+         "prefetch.observations.entry[0].resource"),
+    ],
+)  # fmt: skip
+def test_a_prefetch_value_that_is_not_fhir_is_400(ehr: TestClient, value: Any, field: str) -> None:
+    patient_id, prefetch = _record()
+    prefetch["observations"] = value
+    url = f"{BASE}/thyref-patient-view"
+    answer = ehr.post(url, json=_hook("patient-view", patient_id, prefetch), headers=bearer(url))
+    assert answer.status_code == 400, answer.text
+    assert field in answer.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "access_token",
+    [
+        "jeton-é",  # not ASCII: was a 500 (UnicodeEncodeError building the header)
+        "t\r\nX-Injected: 1",  # a header injection attempt
+        "",  # RFC 6750 b64token: at least one character
+    ],
+)  # fmt: skip
+def test_an_access_token_that_is_no_bearer_token_is_400(
+    cds_app: FastAPI, access_token: str
+) -> None:
+    called: list[str] = []
+    cds_app.state.cds_transport = httpx.MockTransport(
+        lambda request: called.append(str(request.url)) or httpx.Response(200, json={})
+    )
+    body = _fetching_hook(FHIR_SERVER)
+    body["fhirAuthorization"]["access_token"] = access_token
+    url = f"{BASE}/thyref-patient-view"
+    answer = TestClient(cds_app).post(url, json=body, headers=bearer(url))
+    assert answer.status_code == 400
+    assert "fhirAuthorization.access_token" in answer.json()["detail"]
+    assert called == []
+
+
 def test_a_prefetch_the_client_could_not_fetch_is_fetched_or_412(cds_app: FastAPI) -> None:
     # CDS Hooks 2.0: a client that fails to prefetch a key may send an OperationOutcome in
     # its place; that is no data (not "nothing found"): fetch it, else 412
@@ -753,8 +1210,12 @@ def test_status_summary_says_criteria_in_words_when_they_fit(met: list[str], wor
 
     from thyref.web import cds_hooks
 
+    # the app's secret key signs the card's uuid (cds_hooks.new_card_uuid)
+    app = SimpleNamespace(state=SimpleNamespace(thyref=SimpleNamespace(
+        settings=SimpleNamespace(secret_key="k"))))  # fmt: skip
     request = Request({"type": "http", "scheme": "http", "server": ("t", 80), "path": "/",
-                       "headers": [], "query_string": b"", "root_path": ""})  # fmt: skip
+                       "headers": [], "query_string": b"", "root_path": "", "app": app,
+                       "path_params": {"service_id": "thyref-patient-view"}})  # fmt: skip
     refractory = {"status": "refractory", "criteria_met": met, "missing_data": [],
                   "evidence": []}  # fmt: skip
     assessed = {"refractory": refractory, "recommendations": []}

@@ -307,7 +307,13 @@ ICD10: Final = "http://hl7.org/fhir/sid/icd-10"
 ICD10CM: Final = "http://hl7.org/fhir/sid/icd-10-cm"
 THYROID_CANCER_SNOMED: Final = "363478007"  # malignant tumour of thyroid gland
 SECONDARY_SNOMED: Final = "128462008"  # secondary malignant neoplastic disease
-LOCATION_QUALIFIER_EXTENSION: Final = f"{MCODE}/mcode-location-qualifier"
+# mCODE STU4 BodyLocationQualifier (SD_Extensions.fsh, Id mcode-body-location-qualifier);
+# the URL written before session 10, which no mCODE release defines, is still read
+LOCATION_QUALIFIER_EXTENSION: Final = f"{MCODE}/mcode-body-location-qualifier"
+LOCATION_QUALIFIER_EXTENSION_OLD: Final = f"{MCODE}/mcode-location-qualifier"
+CONDITION_CATEGORY: Final = "http://terminology.hl7.org/CodeSystem/condition-category"
+RESOURCE_TYPES: Final = "http://hl7.org/fhir/resource-types"
+DATA_ABSENT_REASON: Final = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 POSITIVE_SNOMED: Final = "10828004"
 NEGATIVE_SNOMED: Final = "260385009"
 IMAGING_EVIDENCE_SNOMED: Final = "363679005"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 from thyref.domain.case import normalise_alteration
 from thyref.domain.messages import Lang, text
@@ -50,6 +50,16 @@ def _concept(system: str, code: str, display: str | None = None, text: str | Non
 
 def _own(code: str, text: str | None = None) -> Json:
     return _concept(c.THYREF, code, c.THYREF_DISPLAY.get(code), text)
+
+
+def _absent(reason: str) -> Json:
+    """The data-absent-reason extension (``masked``, ``unknown``...)."""
+    return {"url": c.DATA_ABSENT_REASON, "valueCode": reason}
+
+
+# US Core Condition Problems and Health Concerns (the parent of mCODE's cancer conditions):
+# category 1..*, one of problem-list-item or health-concern
+_PROBLEM_LIST: Final = _concept(c.CONDITION_CATEGORY, "problem-list-item", "Problem List Item")
 
 
 def _ext(name: str, **value: Any) -> Json:
@@ -99,9 +109,15 @@ class _Writer:
             "resourceType": "Patient",
             "meta": {"profile": [c.PROFILE_PATIENT]},
             "identifier": [{"system": c.CASE_ID_SYSTEM, "value": self.case_id}],
+            # CancerPatient is US Core Patient (name 1..*, us-core-6: a name or a
+            # data-absent-reason): thyref holds pseudonyms only, never a name
+            "name": [{"extension": [_absent("masked")]}],
         }
         if patient.get("sex"):
             res["gender"] = patient["sex"]
+        else:
+            # US Core Patient gender 1..1: not known to thyref (absent, not "unknown")
+            res["_gender"] = {"extension": [_absent("unknown")]}
         if patient.get("birth_year") is not None:
             res["birthDate"] = f"{int(patient['birth_year']):04d}"
         self.patient = self.add("patient", res)
@@ -126,6 +142,7 @@ class _Writer:
                 "resourceType": "Condition",
                 "meta": {"profile": [c.PROFILE_PRIMARY]},
                 "extension": extensions,
+                "category": [_PROBLEM_LIST],
                 "verificationStatus": _concept(c.VERIFICATION_STATUS, "confirmed"),
                 "code": {
                     "coding": [
@@ -149,12 +166,22 @@ class _Writer:
             site = lesion["site"]
             res: Json = {
                 "resourceType": "BodyStructure",
-                "meta": {"profile": [c.PROFILE_TUMOR]},
+                # mCODE Tumor: the bodyStructureIdentifier slice (BodyStructureIdentifier:
+                # type resource-types#BodyStructure, use usual, a value) 1..*
                 "identifier": [
-                    {"system": f"{c.BASE}/NamingSystem/lesion-id", "value": lesion["id"]}
+                    {
+                        "use": "usual",
+                        "type": _concept(c.RESOURCE_TYPES, "BodyStructure"),
+                        "system": f"{c.BASE}/NamingSystem/lesion-id",
+                        "value": lesion["id"],
+                    }
                 ],
                 "patient": self.subject,
             }
+            if site in c.SITE_EXPORT:
+                # Tumor's location is 1..1: a lesion of site "other" (no code) does not
+                # claim the profile
+                res["meta"] = {"profile": [c.PROFILE_TUMOR]}
             extensions = []
             if lesion.get("recist_role"):
                 extensions.append(_ext("recist-role", valueCode=lesion["recist_role"]))
@@ -190,6 +217,7 @@ class _Writer:
                 {
                     "resourceType": "Condition",
                     "meta": {"profile": [c.PROFILE_SECONDARY]},
+                    "category": [_PROBLEM_LIST],
                     "verificationStatus": _concept(c.VERIFICATION_STATUS, "confirmed"),
                     "code": _concept(
                         c.SNOMED, c.SECONDARY_SNOMED, "Secondary malignant neoplastic disease"
@@ -542,7 +570,13 @@ class _Writer:
                             "valueCodeableConcept": _concept(
                                 c.SNOMED, c.IMAGING_EVIDENCE_SNOMED, "Imaging"
                             ),
-                        }
+                        },
+                        # CancerDiseaseStatus has no component (NotUsed): the RECIST
+                        # response itself is a thyref extension
+                        _ext(
+                            c.RECIST_RESPONSE,
+                            valueCodeableConcept=_concept(c.THYREF, overall, overall),
+                        ),
                     ],
                     "status": "final",
                     "category": [_concept(c.OBSERVATION_CATEGORY, "survey", "Survey")],
@@ -551,12 +585,6 @@ class _Writer:
                     "focus": [{"reference": self.condition}],
                     "effectiveDateTime": tp["date"],
                     "valueCodeableConcept": _concept(c.SNOMED, code, display),
-                    "component": [
-                        {
-                            "code": _own(c.RECIST_RESPONSE),
-                            "valueCodeableConcept": _concept(c.THYREF, overall, overall),
-                        }
-                    ],
                 },
                 output=True,
             )

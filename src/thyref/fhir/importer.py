@@ -572,7 +572,9 @@ class _Importer:
             qualifiers = [
                 ext.get("valueCodeableConcept")
                 for ext in (sites[0].get("extension") or [] if isinstance(sites[0], dict) else [])
-                if isinstance(ext, dict) and ext.get("url") == c.LOCATION_QUALIFIER_EXTENSION
+                if isinstance(ext, dict)
+                and ext.get("url")
+                in (c.LOCATION_QUALIFIER_EXTENSION, c.LOCATION_QUALIFIER_EXTENSION_OLD)
             ]
             site = self.site_of(entry, sites[0], qualifiers)
             if any(lesion["site"] == site for lesion in self.lesions):

@@ -13,22 +13,25 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import hmac
 import logging
+import os
 import re
 import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal, TypeVar
+from urllib.parse import unquote
 
 import httpx
 import jwt
 import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from starlette.concurrency import run_in_threadpool
@@ -43,6 +46,7 @@ from thyref.fhir.exporter import options_care_plan
 from thyref.fhir.importer import bundle_to_case
 from thyref.storage import Database
 from thyref.storage.models import CdsFeedback, CdsTokenId, utcnow
+from thyref.web.settings import LOOPBACK_HOSTS
 
 log = logging.getLogger("thyref.cds")
 router = APIRouter(prefix="/cds-services", include_in_schema=False)
@@ -82,7 +86,9 @@ class _Body(BaseModel):
 
 
 class FhirAuthorization(_Body):
-    access_token: str
+    # RFC 6750 b64token: what an Authorization header can carry (a non-ASCII token was a
+    # 500, a CR LF one a header injection attempt)
+    access_token: str = Field(min_length=1, max_length=8192, pattern=r"^[A-Za-z0-9\-._~+/]+=*$")
     token_type: Literal["Bearer"] = "Bearer"
     expires_in: int | None = None
     scope: str | None = None
@@ -99,30 +105,132 @@ class HookRequest(_Body):
 
 
 class Coding(_Body):
-    code: str = Field(max_length=100)
-    system: str | None = Field(default=None, max_length=200)
+    """CDS Hooks 2.0 Coding: ``code`` and ``system`` REQUIRED (a FHIR code, a URI)."""
+
+    # FHIR code and uri, without control characters (PostgreSQL refuses a NUL in text)
+    code: str = Field(max_length=100, pattern=r"^[^\s\x00-\x1f\x7f]+( [^\s\x00-\x1f\x7f]+)*$")
+    system: str = Field(max_length=200, pattern=r"^[^\s\x00-\x1f\x7f]+$")
     display: str | None = None
 
 
 class OverrideReason(_Body):
     reason: Coding | None = None
-    userComment: str | None = None
+    userComment: str | None = None  # never stored nor logged: it could name the patient
 
 
 class AcceptedSuggestion(_Body):
     id: str = Field(max_length=64)
 
 
+# RFC 3339 section 5.6 date-time (CDS Hooks 2.0 outcomeTimestamp): a date, a time and an
+# offset (Z or +hh:mm); a date alone, a time without offset or a number is not one
+RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})")
+
+
 class FeedbackItem(_Body):
+    """One CDS Hooks 2.0 Feedback: ``card`` (the card's uuid), ``outcome``,
+    ``acceptedSuggestions`` (required for ``accepted``), ``overrideReason`` (for
+    ``overridden``), ``outcomeTimestamp`` (REQUIRED, RFC 3339)."""
+
     card: str = Field(min_length=1, max_length=64)
     outcome: Literal["accepted", "overridden"]
-    acceptedSuggestions: list[AcceptedSuggestion] = Field(default_factory=list)
+    acceptedSuggestions: list[AcceptedSuggestion] | None = Field(
+        default=None, min_length=1, max_length=20
+    )
     overrideReason: OverrideReason | None = None
-    outcomeTimestamp: datetime | None = None
+    outcomeTimestamp: str = Field(max_length=40)
+
+    @field_validator("outcomeTimestamp")
+    @classmethod
+    def _timestamp(cls, value: str) -> str:
+        if not RFC3339.fullmatch(value):
+            raise ValueError(
+                "not an RFC 3339 date-time with its offset (e.g. 2026-11-28T10:00:00Z)"
+            )
+        try:
+            datetime.fromisoformat(value.upper()).astimezone(UTC)
+        except (ValueError, OverflowError):
+            raise ValueError("not a date and time that exists") from None
+        return value
+
+    @model_validator(mode="after")
+    def _by_outcome(self) -> FeedbackItem:
+        if self.outcome == "accepted" and not self.acceptedSuggestions:
+            raise ValueError("acceptedSuggestions: required for an accepted outcome")
+        if self.outcome == "overridden" and self.acceptedSuggestions:
+            raise ValueError("acceptedSuggestions: only for an accepted outcome")
+        if self.outcome == "accepted" and self.overrideReason is not None:
+            raise ValueError("overrideReason: only for an overridden outcome")
+        return self
+
+    @property
+    def outcome_at(self) -> datetime:
+        """The outcome's time as naive UTC (what every DateTime column holds)."""
+        when = datetime.fromisoformat(self.outcomeTimestamp.upper())
+        return when.astimezone(UTC).replace(tzinfo=None)
 
 
 class FeedbackRequest(_Body):
     feedback: list[FeedbackItem] = Field(min_length=1, max_length=100)
+
+
+# --------------------------------------------------------------------------------------
+# card and suggestion uuids: signed, so that feedback names only cards thyref gave
+#
+# A card's uuid is an RFC 9562 version 8 (custom) UUID: 64 random bits, then 62 bits of an
+# HMAC-SHA256 (THYREF_SECRET_KEY) of them and the service id. Its suggestions' uuids are
+# HMACs of the card's uuid and their rank. The feedback endpoint checks both without
+# storing a row per card (the hook's latency budget): a uuid thyref did not give for this
+# service, or a suggestion of another card, is refused.
+
+MAX_SUGGESTIONS = 8  # ranks checked for a suggestion uuid (thyref's cards have one)
+
+
+def _mac(secret: str, message: str) -> bytes:
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest()
+
+
+def _uuid8(head: bytes, tail: bytes) -> uuid.UUID:
+    raw = bytearray(head[:8] + tail[:8])
+    raw[6] = (raw[6] & 0x0F) | 0x80  # version 8
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 9562 variant
+    return uuid.UUID(bytes=bytes(raw))
+
+
+def new_card_uuid(secret: str, service_id: str) -> str:
+    head = _uuid8(os.urandom(8), bytes(8)).bytes[:8]
+    return str(_uuid8(head, _mac(secret, f"cds-card|{service_id}|{head.hex()}")))
+
+
+def card_issued(secret: str, service_id: str, value: str) -> bool:
+    """Whether ``value`` is the uuid of a card this service gave (with this secret)."""
+    try:
+        given = uuid.UUID(value)
+    except ValueError:
+        return False
+    if str(given) != value.lower():
+        return False
+    head = given.bytes[:8]
+    expected = _uuid8(head, _mac(secret, f"cds-card|{service_id}|{head.hex()}"))
+    return hmac.compare_digest(expected.bytes, given.bytes)
+
+
+def suggestion_uuid(secret: str, service_id: str, card: str, rank: int) -> str:
+    mac = _mac(secret, f"cds-suggestion|{service_id}|{card.lower()}|{rank}")
+    return str(_uuid8(mac[:8], mac[8:16]))
+
+
+def feedback_problem(secret: str, service_id: str, body: FeedbackRequest) -> str | None:
+    """The first feedback entry naming a card or suggestion this service did not give
+    (``feedback.<i>.card: ...``), or None."""
+    for i, item in enumerate(body.feedback):
+        if not card_issued(secret, service_id, item.card):
+            return f"feedback.{i}.card: not the uuid of a card this service gave"
+        ranks = {suggestion_uuid(secret, service_id, item.card, r) for r in range(MAX_SUGGESTIONS)}
+        for j, accepted in enumerate(item.acceptedSuggestions or []):
+            if accepted.id.lower() not in ranks:
+                return f"feedback.{i}.acceptedSuggestions.{j}.id: not a suggestion of this card"
+    return None
 
 
 def _error(status: int, detail: str) -> JSONResponse:
@@ -455,30 +563,86 @@ def _resources_of(value: Any) -> list[dict[str, Any]]:
     return [value]
 
 
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = httpx.URL(url)
-    return parts.scheme, parts.host, parts.port
+def _given_resources(value: Any, where: str) -> list[dict[str, Any]]:
+    """The resources of a prefetch value or a FHIR server's answer: ``null`` (nothing
+    found), one resource, or a Bundle whose every entry holds one; ``BadContext``
+    naming ``where`` otherwise. A value of another shape was read as "nothing found",
+    and the card then said data were missing that the EHR had, in fact, sent."""
+    if value is None:
+        return []
+    if not isinstance(value, dict) or not isinstance(value.get("resourceType"), str):
+        raise BadContext(f"{where}: not a FHIR resource or Bundle")
+    if value["resourceType"] != "Bundle":
+        return [value]
+    entries = value.get("entry", [])
+    if not isinstance(entries, list):
+        raise BadContext(f"{where}.entry: not a list")
+    found = []
+    for i, entry in enumerate(entries):
+        res = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(res, dict) or not isinstance(res.get("resourceType"), str):
+            raise BadContext(f"{where}.entry[{i}].resource: missing or not a FHIR resource")
+        found.append(res)
+    return found
 
 
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+def _under(url: str, base: str) -> bool:
+    """Whether ``url`` is ``base`` or below it: same scheme, host and port, its path
+    ``base``'s or under it (segment by segment, no ``..``), no user, no fragment."""
+    try:
+        target, root = httpx.URL(url), httpx.URL(base)
+    except httpx.InvalidURL:
+        return False
+    if (
+        target.userinfo
+        or target.fragment
+        or (target.scheme, target.host, target.port)
+        != (
+            root.scheme,
+            root.host,
+            root.port,
+        )
+    ):
+        return False
+    if {".", ".."} & set(unquote(target.path).split("/")):
+        return False  # a dot segment the server would resolve outside the base
+    prefix = root.path.rstrip("/")
+    return target.path.rstrip("/") == prefix or target.path.startswith(prefix + "/")
+
+
+def _fhir_base(request: Request, server: str) -> str:
+    """The base URL thyref may send the EHR's token to for this ``fhirServer``: an entry
+    of ``THYREF_CDS_FHIR_SERVERS`` it lies under; in open mode (no JWT: local testing) the
+    server itself, when it is on this machine. ``PrefetchMissing`` otherwise: the token is
+    never sent elsewhere (token leakage; SSRF to internal addresses such as
+    169.254.169.254)."""
+    try:
+        parts = httpx.URL(server)
+    except httpx.InvalidURL as exc:
+        raise PrefetchMissing("fhirServer is not a URL") from exc
+    if parts.scheme not in ("http", "https"):
+        raise PrefetchMissing("fhirServer is not an http(s) URL")
+    if parts.query:
+        raise PrefetchMissing("fhirServer is a base URL: no query")
+    if request.state.cds_caller == "open":
+        if parts.host not in LOOPBACK_HOSTS:
+            raise PrefetchMissing("open mode (no JWT) calls only a FHIR server on this machine")
+        return server
+    allowed: tuple[str, ...] = _state(request).settings.cds_fhir_servers
+    base = next((b for b in allowed if _under(server, b)), None)
+    if base is None:
+        raise PrefetchMissing("fhirServer is not a FHIR server allowed by THYREF_CDS_FHIR_SERVERS")
+    return base
 
 
 async def _fetch(request: Request, hook: HookRequest, query: str) -> list[dict[str, Any]]:
     """The resources of one query on the EHR's FHIR server, following its ``next`` pages.
 
-    The access token goes only to the ``fhirServer`` the (authenticated) EHR named: a page
-    link to another origin is refused, not followed. In open mode (no JWT: local testing)
-    only a FHIR server on this machine is called.
+    The access token goes only to an allowed FHIR server (``_fhir_base``): a page link
+    outside it is refused, not followed; redirects are not followed.
     """
     assert hook.fhirServer is not None and hook.fhirAuthorization is not None
-    try:
-        origin = _origin(hook.fhirServer)
-    except httpx.InvalidURL as exc:
-        raise PrefetchMissing("fhirServer is not a URL") from exc
-    if origin[0] not in ("http", "https"):
-        raise PrefetchMissing("fhirServer is not an http(s) URL")
-    if request.state.cds_caller == "open" and origin[1] not in LOOPBACK_HOSTS:
-        raise PrefetchMissing("open mode (no JWT) calls only a FHIR server on this machine")
+    base = _fhir_base(request, hook.fhirServer)
     client = _client(request)
     headers = {
         "Accept": "application/fhir+json",
@@ -489,9 +653,9 @@ async def _fetch(request: Request, hook: HookRequest, query: str) -> list[dict[s
     for _page in range(10):
         if url is None:
             break
+        if not _under(url, base):
+            raise PrefetchMissing("the FHIR server's next page is outside the allowed server")
         try:
-            if _origin(url) != origin:
-                raise PrefetchMissing("the FHIR server's next page is on another server")
             response = await client.get(url, headers=headers)
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise PrefetchMissing("the FHIR server cannot be reached") from exc
@@ -503,7 +667,10 @@ async def _fetch(request: Request, hook: HookRequest, query: str) -> list[dict[s
             body = response.json()
         except ValueError as exc:
             raise PrefetchMissing("the FHIR server answer is not JSON") from exc
-        found += _resources_of(body)
+        try:
+            found += _given_resources(body, "answer")
+        except BadContext as exc:
+            raise PrefetchMissing(f"the FHIR server's {exc}") from None
         links = body.get("link") if isinstance(body, dict) else None
         following = next(
             (
@@ -532,7 +699,7 @@ async def _patient_data(
     for key, template in PREFETCH.items():
         if key in prefetch and not _failed(prefetch[key]):
             # given, possibly null (nothing found by the client)
-            given = _resources_of(prefetch[key])
+            given = _given_resources(prefetch[key], f"prefetch.{key}")
             if any(r.get("resourceType") == "Patient" and r.get("id") != patient_id for r in given):
                 raise OtherPatient(f"prefetch.{key} holds a Patient other than context.patientId")
             resources += given
@@ -571,8 +738,14 @@ def _card(
     request: Request, lang: Lang, summary: str, indicator: str, detail: str, **extra: Any
 ) -> dict[str, Any]:
     source = {"label": text("cds.source", lang), "url": str(request.base_url)}
+    secret = _state(request).settings.secret_key
+    service_id = request.path_params["service_id"]
+    card = new_card_uuid(secret, service_id)
+    for rank, suggestion in enumerate(extra.get("suggestions", [])):
+        # the uuid the EHR's feedback names when the user accepts it (tied to the card)
+        suggestion["uuid"] = suggestion_uuid(secret, service_id, card, rank)
     return {
-        "uuid": str(uuid.uuid4()),
+        "uuid": card,
         "summary": _summary(summary),
         "indicator": indicator,
         "detail": detail,
@@ -640,7 +813,6 @@ def _status_card(
         resource = options_care_plan(a["recommendations"], subject, None, lang)
         suggestion = {
             "label": text("cds.suggestion.careplan", lang),
-            "uuid": str(uuid.uuid4()),
             "isRecommended": False,
             "actions": [
                 {
@@ -655,8 +827,117 @@ def _status_card(
     return _card(request, lang, summary, indicator, "\n".join(lines), **extra)
 
 
-def _kinase_orders(hook: HookRequest) -> list[tuple[str, str]]:
-    """(reference, drug) of every kinase-inhibitor MedicationRequest among the orders."""
+class BadContext(Exception):
+    """The hook's context cannot be read as the spec defines it: the answer is 400, the
+    message naming the field."""
+
+
+MAX_DRAFT_ORDERS = 200  # an ordering session's unsigned orders; more is not a session
+
+
+def _draft_orders(hook: HookRequest, patient_id: str) -> list[dict[str, Any]]:
+    """The orders of ``context.draftOrders`` (and, for ``order-select``, those the
+    ``selections`` name), checked as CDS Hooks 2.0 defines them; ``BadContext`` naming
+    the field otherwise.
+
+    order-select and order-sign: ``draftOrders`` (REQUIRED) is "a Bundle of FHIR request
+    resources with a draft status"; order-select's ``selections`` (REQUIRED) are "the FHIR
+    id of the newly selected order(s)", which "references FHIR resources in the
+    ``draftOrders`` Bundle". An order's patient (``subject``, or ``patient`` as in
+    NutritionOrder), when given, must be ``context.patientId``: a card is never given for
+    another patient's order. Nothing is skipped silently: an order we cannot read could
+    be the kinase inhibitor whose card would be missing.
+    """
+    field = "context.draftOrders"
+    bundle = hook.context.get("draftOrders")
+    if bundle is None:
+        raise BadContext(f"{field}: required by the {hook.hook} hook")
+    if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
+        raise BadContext(f"{field}: not a FHIR Bundle")
+    entries = bundle.get("entry", [])
+    if not isinstance(entries, list):
+        raise BadContext(f"{field}.entry: not a list")
+    if len(entries) > MAX_DRAFT_ORDERS:
+        raise BadContext(f"{field}.entry: more than {MAX_DRAFT_ORDERS} orders")
+    orders: list[dict[str, Any]] = []
+    refs: set[str] = set()
+    for i, entry in enumerate(entries):
+        where = f"{field}.entry[{i}].resource"
+        res = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(res, dict) or not isinstance(res.get("resourceType"), str):
+            raise BadContext(f"{where}: missing or not a FHIR resource")
+        kind, ident = res["resourceType"], res.get("id")
+        if kind == "MedicationRequest" and not (
+            isinstance(ident, str) and FHIR_ID.fullmatch(ident)
+        ):
+            # the card's suggestion deletes the order by its id
+            raise BadContext(f"{where}.id: missing or not a FHIR id")
+        if isinstance(ident, str):
+            if f"{kind}/{ident}" in refs:
+                raise BadContext(f"{where}.id: {kind}/{ident} is in the Bundle twice")
+            refs.add(f"{kind}/{ident}")
+        for key in ("subject", "patient"):
+            if key in res and not _names_patient(res[key], patient_id):
+                raise BadContext(f"{where}.{key}: not the patient of context.patientId")
+        if kind == "MedicationRequest":
+            _check_concept(
+                res.get("medicationCodeableConcept"), f"{where}.medicationCodeableConcept"
+            )
+        orders.append(res)
+    if hook.hook != "order-select":
+        return orders
+    selections = hook.context.get("selections")
+    if not isinstance(selections, list) or not selections:
+        raise BadContext("context.selections: required by the order-select hook (a list of ids)")
+    for i, ref in enumerate(selections):
+        if not isinstance(ref, str) or ref not in refs:
+            raise BadContext(f"context.selections[{i}]: not an order of {field}")
+    chosen = set(selections)
+    return [r for r in orders if f"{r['resourceType']}/{r.get('id')}" in chosen]
+
+
+def _check_concept(concept: Any, where: str) -> None:
+    """A CodeableConcept, when given, is an object whose ``coding`` is a list of objects
+    (FHIR R4 datatypes): a drug we could not read would give no card, silently."""
+    if concept is None:
+        return
+    if not isinstance(concept, dict):
+        raise BadContext(f"{where}: not a CodeableConcept")
+    codings = concept.get("coding", [])
+    if not isinstance(codings, list):
+        raise BadContext(f"{where}.coding: not a list")
+    for j, coding in enumerate(codings):
+        if not isinstance(coding, dict):
+            raise BadContext(f"{where}.coding[{j}]: not a Coding")
+
+
+def _medication_concept(res: dict[str, Any], orders: list[dict[str, Any]]) -> Any:
+    """The medication of a MedicationRequest: its ``medicationCodeableConcept``, else the
+    ``code`` of the Medication its ``medicationReference`` leads to (``#id`` in its
+    ``contained``, or ``Medication/id`` among the draft orders)."""
+    if "medicationCodeableConcept" in res:
+        return res["medicationCodeableConcept"]
+    ref = res.get("medicationReference")
+    target = ref.get("reference") if isinstance(ref, dict) else None
+    if not isinstance(target, str):
+        return None
+    if target.startswith("#"):
+        pool = [c for c in res.get("contained") or [] if isinstance(c, dict)]
+        ident = target[1:]
+    else:
+        pool, ident = orders, target.removeprefix("Medication/")
+    found = next(
+        (m for m in pool if m.get("resourceType") == "Medication" and m.get("id") == ident),
+        None,
+    )
+    return found.get("code") if found else None
+
+
+def _kinase_orders(hook: HookRequest, orders: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(reference, drug) of every kinase-inhibitor MedicationRequest among the orders.
+
+    A medication that is not a CodeableConcept (object) with a list of codings is read
+    as naming no drug (the orders themselves were checked by ``_draft_orders``)."""
     drugs = {d.lower() for group in load_rules().drugs.values() for d in group.drugs}
     by_atc = {  # data/therapies.toml: each kinase inhibitor's active substances by ATC code
         code: substance
@@ -665,18 +946,19 @@ def _kinase_orders(hook: HookRequest) -> list[tuple[str, str]]:
         for substance, code in therapy.atc.items()
     }
     drugs |= set(by_atc.values())
-    orders = _resources_of(hook.context.get("draftOrders"))
-    selections = hook.context.get("selections")
     found = []
     for res in orders:
         if res.get("resourceType") != "MedicationRequest":
             continue
-        ref = f"MedicationRequest/{res.get('id')}"
-        if hook.hook == "order-select" and isinstance(selections, list) and ref not in selections:
+        ref = f"MedicationRequest/{res['id']}"
+        concept = _medication_concept(res, orders)
+        if not isinstance(concept, dict):
             continue
-        concept = res.get("medicationCodeableConcept") or {}
+        codings = concept.get("coding")
         drug = None
-        for coding in concept.get("coding") or []:
+        for coding in codings if isinstance(codings, list) else []:
+            if not isinstance(coding, dict):
+                continue
             if coding.get("system") == ATC and coding.get("code") in by_atc:
                 drug = by_atc[coding["code"]]
             elif str(coding.get("display", "")).lower() in drugs:
@@ -689,12 +971,12 @@ def _kinase_orders(hook: HookRequest) -> list[tuple[str, str]]:
 
 
 def _order_cards(
-    request: Request, lang: Lang, hook: HookRequest, case: dict[str, Any]
+    request: Request, lang: Lang, kinase: list[tuple[str, str]], case: dict[str, Any]
 ) -> list[dict[str, Any]]:
     cards = []
     rules = load_rules()
     clinical = case.get("clinical") or {}
-    for ref, drug in _kinase_orders(hook):
+    for ref, drug in kinase:
         if clinical.get("brain_metastases_bleeding_risk") is True:
             reasons = [
                 {
@@ -714,7 +996,6 @@ def _order_cards(
                     suggestions=[
                         {
                             "label": text("cds.bleeding.suggestion", lang, {"drug": drug}),
-                            "uuid": str(uuid.uuid4()),
                             "isRecommended": True,
                             "actions": [
                                 {
@@ -847,7 +1128,7 @@ async def _checked_call(
         return caller, model.model_validate(await _read_json(request))
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
+        where = ".".join(str(p) for p in first["loc"]) or "body"
         return _error(400, f"{what}: {where}: {first['msg']}")
 
 
@@ -863,16 +1144,23 @@ async def call_service(service_id: str, request: Request) -> JSONResponse:
     if not isinstance(patient_id, str) or not FHIR_ID.fullmatch(patient_id):
         # required by patient-view, order-select and order-sign (CDS Hooks 2.0 contexts)
         return _error(400, "invalid hook request: context.patientId: missing or not a FHIR id")
+    kinase: list[tuple[str, str]] = []
+    if hook.hook != "patient-view":
+        try:
+            kinase = _kinase_orders(hook, _draft_orders(hook, patient_id))
+        except BadContext as exc:
+            return _error(400, f"invalid hook request: {exc}")
+        if not kinase:
+            # nothing to say unless a kinase inhibitor is being ordered: the record is
+            # not read (nor fetched with the EHR's token)
+            return JSONResponse({"cards": []})
     try:
         resources, others = await _patient_data(request, hook, patient_id)
     except PrefetchMissing as exc:
         return _error(412, str(exc))
-    except OtherPatient as exc:
+    except (OtherPatient, BadContext) as exc:
         return _error(400, f"invalid hook request: {exc}")
     lang = _lang(request)
-    # order hooks: nothing to say unless a kinase inhibitor is being ordered
-    if hook.hook != "patient-view" and not _kinase_orders(hook):
-        return JSONResponse({"cards": []})
     outcomes = _outcomes(request)
     found = outcomes.outcome(resources, _case_id(hook.context))
     if found.case is None:
@@ -883,7 +1171,7 @@ async def call_service(service_id: str, request: Request) -> JSONResponse:
         unused = found.unmapped + others
         cards = [_status_card(request, lang, found.case, a, unused, patient_id)]
     else:
-        cards = _order_cards(request, lang, hook, found.case)
+        cards = _order_cards(request, lang, kinase, found.case)
     return JSONResponse({"cards": cards})
 
 
@@ -891,20 +1179,17 @@ def _store_feedback(db: Database, service_id: str, client: str, body: FeedbackRe
     with db.session() as session:
         for item in body.feedback:
             reason = item.overrideReason.reason if item.overrideReason else None
-            when = item.outcomeTimestamp
-            if when is not None and when.tzinfo is not None:
-                when = when.astimezone(tz=None).replace(tzinfo=None)
             session.add(
                 CdsFeedback(
                     service_id=service_id,
                     card_uuid=item.card,
                     outcome=item.outcome,
-                    accepted_suggestions=",".join(s.id for s in item.acceptedSuggestions)[:400],
-                    # the code only: a free-text comment could name the patient
-                    override_reason=(f"{reason.system or ''}|{reason.code}" if reason else "")[
-                        :200
+                    accepted_suggestions=",".join(s.id for s in item.acceptedSuggestions or [])[
+                        :400
                     ],
-                    outcome_at=when,
+                    # the code only: a free-text comment could name the patient
+                    override_reason=(f"{reason.system}|{reason.code}" if reason else "")[:200],
+                    outcome_at=item.outcome_at,  # naive UTC, as received_at
                     client=client[:200],
                     received_at=utcnow(),
                 )
@@ -917,5 +1202,8 @@ async def feedback(service_id: str, request: Request) -> JSONResponse:
     if isinstance(checked, JSONResponse):
         return checked
     caller, body = checked
+    problem = feedback_problem(_state(request).settings.secret_key, service_id, body)
+    if problem is not None:
+        return _error(400, f"invalid feedback: {problem}")
     await run_in_threadpool(_store_feedback, _state(request).db, service_id, caller, body)
     return JSONResponse({"stored": len(body.feedback)})

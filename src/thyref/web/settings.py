@@ -7,6 +7,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from thyref.storage import database_url
 from thyref.web.security import Network, parse_networks
@@ -29,6 +30,37 @@ def _env_issuers() -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValueError("THYREF_CDS_ISSUERS must be a JSON object: issuer -> JWKS URL")
     return value
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def parse_fhir_servers(raw: str) -> tuple[str, ...]:
+    """THYREF_CDS_FHIR_SERVERS: the FHIR servers (base URLs, space or comma separated)
+    that thyref may call with the access token an EHR gives in ``fhirAuthorization``.
+
+    Each must be an ``https`` URL (CDS Hooks 2.0: "The scheme MUST be https when
+    production data is exchanged"), or ``http`` on this machine, without user, query or
+    fragment; kept without the trailing ``/``. Empty (the default): no server is called.
+    """
+    servers = []
+    for item in raw.replace(",", " ").split():
+        parts = urlsplit(item)
+        host = (parts.hostname or "").lower()
+        shown = f"{parts.scheme}://{host}{parts.path}"  # never a password in a message
+        if parts.scheme not in ("https", "http") or not host:
+            raise ValueError(f"THYREF_CDS_FHIR_SERVERS: {shown!r} is not an http(s) URL")
+        if parts.scheme == "http" and host not in LOOPBACK_HOSTS:
+            raise ValueError(
+                f"THYREF_CDS_FHIR_SERVERS: {shown!r} must use https (http only on this machine)"
+            )
+        if parts.username is not None or parts.query or parts.fragment:
+            raise ValueError(
+                f"THYREF_CDS_FHIR_SERVERS: {shown!r} must be a base URL "
+                "(no user, query or fragment)"
+            )
+        servers.append(item.rstrip("/"))
+    return tuple(servers)
 
 
 @dataclass(frozen=True)
@@ -55,6 +87,11 @@ class WebSettings:
     cds_open: bool = field(default_factory=lambda: _env_bool("THYREF_CDS_OPEN", False))
     # the public base URL (behind a proxy) that JWT audiences name; default: the request's
     cds_public_url: str | None = field(default_factory=lambda: os.environ.get("THYREF_CDS_URL"))
+    # the FHIR servers an EHR's fhirServer may name (THYREF_CDS_FHIR_SERVERS): thyref sends
+    # the EHR's access token to no other (token leakage, SSRF); empty: none is called
+    cds_fhir_servers: tuple[str, ...] = field(
+        default_factory=lambda: parse_fhir_servers(os.environ.get("THYREF_CDS_FHIR_SERVERS", ""))
+    )
     # Debugging and benchmarks only (THYREF_SERVER_TIMING=1): a Server-Timing header with
     # the time spent in the application on every response. Off by default: it tells any
     # client how much work a request costs (a timing oracle).
