@@ -16,13 +16,12 @@ import typer
 
 from thyref import __version__
 from thyref.cli import ask_commands, board_commands, cohort_commands, fhir_commands, web_commands
-from thyref.cli.helptext import ThyrefGroup
+from thyref.cli.helptext import ThyrefGroup, context_lang, help_lang
 from thyref.cli.language import (
     GroupLangOption,
     LangOption,
     Language,
     group_lang,
-    lang_in,
     lang_of,
 )
 from thyref.cli.main import _console
@@ -61,9 +60,12 @@ class OutputFormat(StrEnum):
     markdown = "markdown"
 
 
-def _version(value: bool) -> None:
+def _version(ctx: typer.Context, value: bool) -> None:
+    """``--version``: the version line in the help language (``--lang``, else ``THYREF_LANG``;
+    the option is eager: it runs before ``--lang`` is parsed, so it reads the command line)."""
     if value:
-        print(f"thyref {__version__} (rules {DEFAULT_RULES})")
+        said = {"version": __version__, "rules": DEFAULT_RULES}
+        print(text("cli.version", context_lang(ctx), said))
         raise typer.Exit()
 
 
@@ -345,8 +347,9 @@ cohort_commands.register(app)
 
 def asked_lang(argv: list[str]) -> Lang:
     """The language the command line asks for (``--lang en``, ``-l en``, ``--lang=en``),
-    French otherwise: what ``run`` says after a command gave up is said in it."""
-    return lang_in(argv) or "fr"
+    else ``THYREF_LANG``, else French: what ``run`` says after a command gave up is said
+    in it."""
+    return help_lang(argv)
 
 
 def run() -> None:

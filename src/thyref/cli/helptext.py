@@ -15,9 +15,15 @@ and exit.", "[default: ...]", the hint and title of an error) are said in it too
 typer lets them be set: its rich panels read module-level strings (``typer.rich_utils``),
 its help option and completion options are parameters like ours, and the usage line's
 prefix is an argument of the help formatter. Click's error sentences inside the error
-frame ("Missing argument 'path'.", "No such option: -x", "Invalid value for ...") stay in
-English: typer 0.29 carries its own copy of click (``typer._click``) whose sentences are
-f-strings, without click's gettext hook.
+frame ("Missing argument 'path'.", "No such option: -x", "Invalid value for ...") are
+English f-strings in typer 0.29's own copy of click (``typer._click``): the group catches
+each usage error as it leaves parsing and raises it again said from the catalogue
+(``thyref.cli.usage``).
+
+``THYREF_LANG`` is also the default ``--lang`` of every command (a click ``default_map``
+given to the app's context); an explicit ``--lang`` (of the command, of its group, of
+the app) wins. A value other than ``fr``/``en`` (case and spaces aside; empty is unset)
+stops the command with a usage error naming the variable, said in ``--lang`` if given.
 """
 
 from __future__ import annotations
@@ -29,12 +35,15 @@ from functools import cache
 from typing import Any
 
 import typer
+from typer._click import exceptions as click_errors
 from typer.core import TyperGroup
 
-from thyref.cli.language import lang_in
+from thyref.cli import usage
+from thyref.cli.language import lang_defaults, lang_in
+from thyref.cli.main import LANG_ENV, LangEnvError, env_lang
 from thyref.domain.messages import Lang, text
 
-HELP_ENV = "THYREF_LANG"
+HELP_ENV = LANG_ENV
 PREFIX = "cli.help."
 
 # help texts that typer writes itself, on parameters it adds: said from these keys
@@ -62,13 +71,23 @@ _RICH_WORDS = {
 
 
 def help_lang(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> Lang:
-    """The language of the help pages: ``--lang`` on the command line, else ``THYREF_LANG``,
-    else French."""
+    """The language of the help pages and of what is said before a command runs (usage
+    errors, ``--version``): ``--lang`` on the command line, else ``THYREF_LANG``, else
+    French (also when the variable names no language: the error about it is in French)."""
     asked = lang_in(argv)
     if asked is not None:
         return asked
-    env = (os.environ if environ is None else environ).get(HELP_ENV, "").strip().lower()
-    return "en" if env == "en" else "fr"
+    try:
+        return env_lang(os.environ if environ is None else environ) or "fr"
+    except LangEnvError:
+        return "fr"
+
+
+def context_lang(ctx: Any) -> Lang:
+    """The help language of the command line ``ctx`` belongs to (French outside ``thyref``'s
+    group)."""
+    lang: Lang = getattr(ctx.find_root().command, "_thyref_lang", "fr")
+    return lang
 
 
 def _values() -> dict[str, str]:
@@ -154,7 +173,12 @@ def _context_class(base: type[Any], lang: Lang) -> type[Any]:
 
 class ThyrefGroup(TyperGroup):
     """The ``thyref`` group: says every help text in the help language before it parses
-    the command line (``args``, else ``sys.argv``), then runs as typer's group does."""
+    the command line (``args``, else ``sys.argv``), gives ``THYREF_LANG`` to every
+    ``--lang`` as its default, says usage errors from the catalogue, then runs as typer's
+    group does."""
+
+    _thyref_lang: Lang = "fr"
+    _thyref_bad_env: str | None = None
 
     def main(
         self,
@@ -166,7 +190,16 @@ class ThyrefGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         argv = sys.argv[1:] if args is None else list(args)
-        say_help(self, help_lang(argv))
+        self._thyref_lang = help_lang(argv)
+        say_help(self, self._thyref_lang)
+        self._thyref_bad_env = None
+        try:
+            default = env_lang()
+        except LangEnvError as exc:
+            self._thyref_bad_env = exc.value  # said once typer's error handling is in place
+        else:
+            if default is not None and "default_map" not in extra:
+                extra["default_map"] = lang_defaults(self, default)
         return super().main(
             None if args is None else argv,
             prog_name,
@@ -175,3 +208,35 @@ class ThyrefGroup(TyperGroup):
             windows_expand_args,
             **extra,
         )
+
+    def _said(self, error: click_errors.UsageError) -> click_errors.UsageError:
+        _rich_words(self._thyref_lang)  # the frame's title too, when no page was drawn
+        return usage.said(error, self._thyref_lang)
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: Any = None,
+        **extra: Any,
+    ) -> Any:
+        lang = self._thyref_lang
+        if self._thyref_bad_env is not None:
+            value = {"value": repr(self._thyref_bad_env)}
+            raise self._said(click_errors.UsageError(text("cli.usage.lang_env", lang, value)))
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click_errors.UsageError as exc:
+            said = self._said(exc)
+            if said is exc:
+                raise
+            raise said from exc
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click_errors.UsageError as exc:  # a command's or a group's, below this one
+            said = self._said(exc)
+            if said is exc:
+                raise
+            raise said from exc

@@ -3,7 +3,8 @@
 The full command line (typer app, every command) lives in ``thyref.cli.app``; building
 it costs more start-up time than assessing a case. ``run()`` first tries the common
 shape ``thyref assess FILE [--format json|markdown] [--lang fr|en] [--definition ID]``
-on a valid ``thyref-case/1`` file: it assesses the case without loading typer. Anything
+(``THYREF_LANG`` the default of ``--lang``) on a valid ``thyref-case/1`` file: it
+assesses the case without loading typer. Anything
 else (help, stdin, FHIR input, an invalid case, an unknown option, the text format) goes
 to the full app, which reads the input again and answers, or reports, exactly as before.
 
@@ -14,8 +15,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -30,6 +31,31 @@ _OPTIONS = {
     "--definition": "definition", "-d": "definition",
 }  # fmt: skip
 _CHOICES = {"format": ("text", "json", "markdown"), "lang": ("fr", "en")}
+
+LANG_ENV = "THYREF_LANG"
+
+
+class LangEnvError(ValueError):
+    """``THYREF_LANG`` names no language of the catalogue; ``value`` as it was set."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__(value)
+        self.value = value
+
+
+def env_lang(environ: Mapping[str, str] | None = None) -> Literal["fr", "en"] | None:
+    """The language ``THYREF_LANG`` sets as every command's default (``fr`` or ``en``,
+    whatever the case and spaces around), None when it is unset or empty; anything
+    else raises ``LangEnvError``. Read here, without typer: the fast path reads it too."""
+    raw = (os.environ if environ is None else environ).get(LANG_ENV, "")
+    value = raw.strip().lower()
+    if not value:
+        return None
+    if value == "fr":
+        return "fr"
+    if value == "en":
+        return "en"
+    raise LangEnvError(raw)
 
 
 def _console(stderr: bool = False, piped_width: int = 120) -> Console:
@@ -64,8 +90,12 @@ def _fast_arguments(argv: list[str]) -> dict[str, str] | None:
             found["path"] = token
     if "path" not in found:
         return None
+    try:
+        default_lang = env_lang() or "fr"
+    except LangEnvError:
+        return None  # the full app says what is wrong with THYREF_LANG
     for key, allowed in _CHOICES.items():
-        if found.setdefault(key, "fr" if key == "lang" else "text") not in allowed:
+        if found.setdefault(key, default_lang if key == "lang" else "text") not in allowed:
             return None
     return found
 
