@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from thyref.domain import assess, parse_case
-from thyref.domain.messages import catalogue, colon, problem_text, text
+from thyref.domain.messages import catalogue, colon, plural, problem_text, text
 from thyref.domain.rules import load_rules
 from thyref.errors import CaseValidationError, Problem
 
@@ -306,3 +306,19 @@ def test_colons_follow_the_language(lang: str, expected: str) -> None:
     # the mark alone, for "label{colon} value": a no-break space before it in French
     assert colon(lang) == ("\u00a0:" if lang == "fr" else ":")
     assert colon(lang) + " " == text("punct.colon", lang)
+
+
+@pytest.mark.parametrize(
+    ("n", "lang", "said"),
+    [
+        (0, "fr", "0 lot"),  # CLDR French: 0 takes the singular ("one": i = 0,1)
+        (1, "fr", "1 lot"),  # 1: singular
+        (2, "fr", "2 lots"),  # 2: plural
+        (1200, "fr", "1\u202f200 lots"),  # plural, thousands grouped the French way
+        (0, "en", "0 chunks"),  # CLDR English: 0 takes the plural ("one": i = 1)
+        (1, "en", "1 chunk"),  # 1: singular
+        (1200, "en", "1,200 chunks"),  # plural, grouped with a comma
+    ],
+)
+def test_plural_follows_the_cldr_rules(n: int, lang: str, said: str) -> None:
+    assert plural("cohort.count.chunks", n, lang) == said  # type: ignore[arg-type]

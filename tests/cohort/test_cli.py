@@ -27,7 +27,7 @@ def test_synth_then_run_then_summary(tmp_path: Path) -> None:
     args = ["cohort", "run", str(cases), "--out", str(out), "--workers", "1", "--no-progress"]
     done = runner.invoke(app, [*args, "--lang", "en"])
     assert done.exit_code == 0, done.output
-    assert "40 patients assessed, 0 record(s) rejected" in done.output
+    assert "40 patients assessed, 0 records rejected" in done.output
     assert len(read_rows(out)) == 40
     assert read_errors(out) == []
     done = runner.invoke(app, ["cohort", "summary", str(out), "--lang", "en"])
@@ -172,3 +172,21 @@ def test_summary_to_a_file_that_cannot_be_written_is_an_error(tmp_path: Path) ->
     done = runner.invoke(app, args)
     assert done.exit_code == 2, done.output
     assert "cannot be written" in done.output and "internal error" not in done.output
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "1 patient évalué, 0 dossier rejeté, 1 lot dont 0 déjà fait"),
+        # CLDR: French says 0 and 1 in the singular (the line read "1 patients évalués")
+        ("en", "1 patient assessed, 0 records rejected, 1 chunk of which 0 already done"),
+        # CLDR: English says 1 only in the singular
+    ],
+)
+def test_run_counts_follow_the_plural_rules(tmp_path: Path, lang: str, said: str) -> None:
+    cases = tmp_path / "cases.ndjson"
+    assert runner.invoke(app, ["synth", "--n", "1", "--out", str(cases)]).exit_code == 0
+    args = ["cohort", "run", str(cases), "--out", str(tmp_path / "out"), "--no-progress"]
+    done = runner.invoke(app, [*args, "--workers", "1", "--lang", lang])
+    assert done.exit_code == 0, done.output
+    assert said in done.output

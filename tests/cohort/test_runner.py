@@ -43,9 +43,10 @@ def test_folder_of_case_files(tmp_path: Path) -> None:
     folder = tmp_path / "cases"
     folder.mkdir()
     lines = []
-    for case in synth_cases(30, seed=5):
+    for i, case in enumerate(synth_cases(30, seed=5)):
         line = orjson.dumps(case)
-        (folder / f"{case['id']}.json").write_bytes(line)
+        # the ending in any case: "*.JSON" files were ignored
+        (folder / f"{case['id']}{'.JSON' if i % 2 else '.json'}").write_bytes(line)
         lines.append(line)
     (folder / "broken.json").write_bytes(b'{"format": "thyref-case/1", "id": ')
     report = run_cohort(folder, tmp_path / "out", workers=1, chunk_size=8, today=TODAY)

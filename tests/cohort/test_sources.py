@@ -40,3 +40,29 @@ def test_chunks_cover_every_line_once(
     # every chunk but the last holds exactly `size` lines
     assert all(c.first_line == c.id * size + 1 for c in plan.chunks)
     assert len(plan.chunks) == max(1, -(-len(expected) // size))
+
+
+@pytest.mark.parametrize(
+    ("names", "kind"),
+    [
+        (["a.json", "b.json"], "folder"),  # case files
+        (["A.JSON", "B.JSON"], "folder"),  # the same, named in upper case (were ignored)
+        (["a.Json"], "folder"),  # mixed case
+        (["Patient.ndjson", "Observation.ndjson"], "fhir-bulk"),  # a Bulk Data export
+        (["Patient.NDJSON"], "fhir-bulk"),  # the same in upper case
+    ],
+)
+def test_file_endings_are_read_in_any_case(tmp_path: Path, names: list[str], kind: str) -> None:
+    for name in names:
+        (tmp_path / name).write_bytes(b"{}\n")
+    assert sources.detect(tmp_path) == kind
+    if kind == "folder":
+        plan = sources.plan_folder(tmp_path, 10)
+        assert sorted(f for c in plan.chunks for f in c.files) == sorted(names)
+
+
+def test_a_folder_without_case_files_is_refused(tmp_path: Path) -> None:
+    # a folder of other files: neither case files nor NDJSON
+    (tmp_path / "notes.txt").write_bytes(b"")
+    with pytest.raises(sources.CohortInputError):
+        sources.detect(tmp_path)

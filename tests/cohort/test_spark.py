@@ -64,11 +64,14 @@ def test_spark_reads_a_folder_of_case_files(spark: SparkSession, tmp_path: Path)
     folder = tmp_path / "cases"
     folder.mkdir()
     lines = []
-    for case in synth_cases(20, seed=3):
+    for i, case in enumerate(synth_cases(20, seed=3)):
         line = orjson.dumps(case)
-        (folder / f"{case['id']}.json").write_bytes(line)
+        # the ending in any case: files from systems that write ".JSON" were left out
+        ending = (".json", ".JSON", ".Json")[i % 3]
+        (folder / f"{case['id']}{ending}").write_bytes(line)
         lines.append(line)
     (folder / "broken.json").write_bytes(b"{")
+    (folder / "notes.txt").write_bytes(b"not a case")  # another kind of file: not read
     report = run_spark(folder, tmp_path / "out", spark=spark, today=TODAY)
     assert (report.rows, report.errors) == (20, 1)
     assert_same_as_single_case(tmp_path / "out", lines, TODAY)

@@ -88,10 +88,23 @@ def test_plots_say_words_beside_codes_and_whole_years(
 
 def test_large_counts_are_grouped_the_readers_way() -> None:
     summary = Summary(rows=12_345, errors=1_002)
-    assert "12\u202f345 patients évalués, 1\u202f002 dossier(s) rejeté(s)" in render_text(
-        summary, "fr"
-    )
-    assert "12,345 patients assessed, 1,002 record(s) rejected" in render_text(summary, "en")
+    assert "12\u202f345 patients évalués, 1\u202f002 dossiers rejetés" in render_text(summary, "fr")
+    assert "12,345 patients assessed, 1,002 records rejected" in render_text(summary, "en")
+
+
+# Unicode CLDR plural rules: French "one" for 0 and 1, English "one" for 1 only
+@pytest.mark.parametrize(
+    ("rows", "errors", "lang", "said"),
+    [
+        (1, 0, "fr", "1 patient évalué, 0 dossier rejeté"),  # 1 and 0: singular in French
+        (1, 0, "en", "1 patient assessed, 0 records rejected"),  # 0 is plural in English
+        (2, 1, "fr", "2 patients évalués, 1 dossier rejeté"),  # 2: plural
+        (2, 1, "en", "2 patients assessed, 1 record rejected"),  # 1: singular
+    ],
+)
+def test_counts_follow_the_plural_rules(rows: int, errors: int, lang: str, said: str) -> None:
+    # the summary said "1 patients" and "record(s)"
+    assert said in render_text(Summary(rows=rows, errors=errors), lang)  # type: ignore[arg-type]
 
 
 def test_empty_folder_says_so(tmp_path: Path) -> None:
@@ -151,8 +164,8 @@ def test_rejected_records_are_said_when_no_patient_was_assessed(tmp_path: Path) 
     out = _run(tmp_path, [b"not json", b"{}"])
     summary = summarise(out)
     assert (summary.rows, summary.errors) == (0, 2)
-    assert "0 patients assessed, 2 record(s) rejected" in render_text(summary, "en")
-    assert "2 dossier(s) rejeté(s)" in render_html(summary, "fr")
+    assert "0 patients assessed, 2 records rejected" in render_text(summary, "en")
+    assert "2 dossiers rejetés" in render_html(summary, "fr")
 
 
 def test_an_unfinished_run_is_said_to_be_partial(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from thyref.cli.language import LangOption, Language, group_lang, lang_of
-from thyref.domain.messages import Lang, error_text, number, text, whole
+from thyref.domain.messages import Lang, error_text, number, plural, text, whole
 
 if TYPE_CHECKING:
     from rich.progress import Progress, Task
@@ -136,8 +136,11 @@ def run(
         raise typer.Exit(2) from None
     rate = report.rows / report.seconds if report.seconds else 0.0
     params = {
-        "rows": report.rows, "errors": report.errors, "chunks": report.chunks,
-        "skipped": report.skipped, "seconds": number(round(report.seconds, 1), language),
+        "patients": plural("cohort.count.patients", report.rows, language),
+        "rejected": plural("cohort.count.rejected", report.errors, language),
+        "chunks": plural("cohort.count.chunks", report.chunks, language),
+        "skipped": plural("cohort.count.skipped", report.skipped, language),
+        "seconds": number(round(report.seconds, 1), language),
         "rate": whole(rate, language), "out": str(out),
     }  # fmt: skip
     sys.stderr.write(text("cohort.run_done", language, params) + "\n")

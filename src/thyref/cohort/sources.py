@@ -27,6 +27,24 @@ from thyref.domain.case import MAX_BYTES
 from thyref.errors import ThyrefError
 
 BLOCK = 1 << 24
+# file name endings, whatever their case (``CASE.JSON`` from a system that writes upper case)
+CASE_FILE = ".json"
+NDJSON_FILE = ".ndjson"
+# the same as Hadoop globs, for Spark (no case-insensitive flag there)
+CASE_FILE_GLOB = "*.[jJ][sS][oO][nN]"
+NDJSON_FILE_GLOB = "*.[nN][dD][jJ][sS][oO][nN]"
+
+
+def is_case_file(name: str) -> bool:
+    """A case file of a folder input: named ``*.json``, in any case."""
+    return name.lower().endswith(CASE_FILE)
+
+
+def is_ndjson_file(name: str) -> bool:
+    """An NDJSON file of a folder input: named ``*.ndjson``, in any case."""
+    return name.lower().endswith(NDJSON_FILE)
+
+
 BUCKET_BYTES = 8 << 20
 BUCKETS_DONE = "_BUCKETS_DONE"
 
@@ -70,9 +88,9 @@ def detect(path: Path) -> str:
     if path.is_file():
         return "ndjson"
     names = [p.name for p in path.iterdir() if p.is_file()]
-    if any(n.endswith(".json") for n in names):
+    if any(is_case_file(n) for n in names):
         return "folder"
-    if any(n.endswith(".ndjson") for n in names):
+    if any(is_ndjson_file(n) for n in names):
         return "fhir-bulk"
     raise CohortInputError(
         f"{path}: holds neither case files (*.json) nor FHIR NDJSON files",
@@ -121,7 +139,7 @@ def plan_ndjson(path: Path, size: int) -> Plan:
 
 
 def plan_folder(path: Path, size: int) -> Plan:
-    files = sorted(p for p in path.iterdir() if p.is_file() and p.name.endswith(".json"))
+    files = sorted(p for p in path.iterdir() if p.is_file() and is_case_file(p.name))
     names = [p.name for p in files]
     chunks = tuple(
         Chunk(k, "files", str(path), files=tuple(names[i : i + size]))
@@ -151,7 +169,7 @@ def patient_key(resource: dict[str, Any]) -> str:
 
 def plan_fhir_bulk(path: Path, work: Path) -> Plan:
     """Partition the resources by patient into bucket files under ``work`` (once)."""
-    files = sorted(p for p in path.iterdir() if p.is_file() and p.name.endswith(".ndjson"))
+    files = sorted(p for p in path.iterdir() if p.is_file() and is_ndjson_file(p.name))
     signature = _signature(files)
     total = signature["bytes"]
     buckets = max(1, total // BUCKET_BYTES + (1 if total % BUCKET_BYTES else 0))

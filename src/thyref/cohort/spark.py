@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 from thyref.cohort.record import COLUMNS, NAMES, Batch
 from thyref.cohort.runner import RunReport, set_aside_duplicates
-from thyref.cohort.sources import CohortInputError
+from thyref.cohort.sources import (
+    CASE_FILE_GLOB,
+    NDJSON_FILE_GLOB,
+    CohortInputError,
+    is_case_file,
+    is_ndjson_file,
+)
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -112,8 +118,8 @@ def run_spark(
     sc = spark.sparkContext
     today_iso = (today or date.today()).isoformat()
     name = str(source).rstrip("/").rsplit("/", 1)[-1]
-    if not remote and local_source.is_dir() and any(local_source.glob("*.json")):
-        records = sc.wholeTextFiles(str(local_source / "*.json")).map(_named)
+    if not remote and local_source.is_dir() and _has_case_files(local_source):
+        records = sc.wholeTextFiles(str(local_source / CASE_FILE_GLOB)).map(_named)
         kind = "folder"
     elif not remote and local_source.is_dir() and _looks_like_bulk(local_source):
         raise CohortInputError(
@@ -123,7 +129,7 @@ def run_spark(
         )
     else:
         target = (
-            str(local_source / "*.ndjson")
+            str(local_source / NDJSON_FILE_GLOB)
             if not remote and local_source.is_dir()
             else (str(source))
         )
@@ -157,10 +163,14 @@ def run_spark(
     )
 
 
+def _has_case_files(folder: Path) -> bool:
+    return any(p.is_file() and is_case_file(p.name) for p in folder.iterdir())
+
+
 def _looks_like_bulk(folder: Path) -> bool:
     import orjson
 
-    for file in sorted(folder.glob("*.ndjson")):
+    for file in sorted(p for p in folder.iterdir() if p.is_file() and is_ndjson_file(p.name)):
         with file.open("rb") as f:
             first = f.readline()
         try:

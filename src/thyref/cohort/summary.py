@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from thyref.domain.messages import Lang, number, text, whole
+from thyref.domain.messages import Lang, number, plural, text, whole
 
 # New refractory cases a year in France, by category (seed document: about 250
 # differentiated, 50 medullary and 100 anaplastic; TuThyRef network presentation).
@@ -151,7 +151,10 @@ def _reference_sentence(summary: Summary, lang: Lang) -> str:
 
 
 def _totals(summary: Summary, lang: Lang) -> str:
-    counts = {"rows": whole(summary.rows, lang), "errors": whole(summary.errors, lang)}
+    counts = {
+        "patients": plural("cohort.count.patients", summary.rows, lang),
+        "rejected": plural("cohort.count.rejected", summary.errors, lang),
+    }
     said = text("cohort.totals", lang, counts)
     if summary.unfinished:
         done, planned = summary.unfinished

@@ -147,6 +147,15 @@ def whole(value: float, lang: Lang) -> str:
     return out.replace(",", "\u202f") if lang == "fr" else out
 
 
+def plural(key: str, n: int, lang: Lang, params: dict[str, Any] | None = None) -> str:
+    """The message ``key.one`` or ``key.other`` by the count ``n`` (Unicode CLDR plural
+    rules: French says 0 and 1 in the singular, English 1 only), ``{n}`` the count
+    written the reader's way (``whole``)."""
+    one = n == 1 or (n == 0 and lang == "fr")
+    said = {**(params or {}), "n": whole(n, lang)}
+    return text(f"{key}.{'one' if one else 'other'}", lang, said)
+
+
 def colon(lang: Lang) -> str:
     """The colon written the reader's way, without the space after it: "\u00a0:" in
     French (a no-break space, so a line never starts with the mark), ":" in English.
