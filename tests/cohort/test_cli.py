@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from thyref.cli.main import app
 from thyref.synth import synth_case
 
-from .support import read_errors, read_rows
+from .support import read_errors, read_rows, write_ndjson
 
 runner = CliRunner()
 
@@ -190,3 +190,52 @@ def test_run_counts_follow_the_plural_rules(tmp_path: Path, lang: str, said: str
     done = runner.invoke(app, [*args, "--workers", "1", "--lang", lang])
     assert done.exit_code == 0, done.output
     assert said in done.output
+
+
+# what errors.ndjson says of three bad records, in each language, with the code beside the
+# words: the catalogue's sentences of the format errors and of a case's problems (the
+# same as `thyref validate` says them; tests/test_messages.py)
+ERRORS_SAID = {
+    "fr": [
+        ("cases.ndjson:2", "", "not_json", "le texte n'est pas du JSON valide (ligne 1, colonne"),
+        ("cases.ndjson:3", "", "not_object", "un dossier doit être un objet JSON"),
+        ("cases.ndjson:4", "diagnosis", "missing", "champ obligatoire manquant"),
+    ],
+    "en": [
+        ("cases.ndjson:2", "", "not_json", "the text is not valid JSON (line 1, column 1)"),
+        ("cases.ndjson:3", "", "not_object", "a case must be a JSON object"),
+        ("cases.ndjson:4", "diagnosis", "missing", "required field is missing"),
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "lang"),
+    [
+        ([], "fr"),  # French by default (the file was English only)
+        (["--lang", "en"], "en"),  # English on request
+    ],
+)
+def test_the_errors_file_follows_lang(tmp_path: Path, args: list[str], lang: str) -> None:
+    cases = tmp_path / "cases.ndjson"
+    bad = [b"not json", b"[1, 2]", b'{"format": "thyref-case/1", "id": "x"}']
+    write_ndjson(cases, 1, seed=4, extra=bad)
+    out = tmp_path / "out"
+    run = ["cohort", "run", str(cases), "--out", str(out), "--workers", "1", "--no-progress"]
+    done = runner.invoke(app, [*run, *args], env={"THYREF_LANG": None})
+    assert done.exit_code == 0, done.output
+    said = [
+        (e["source"], p["path"], p["code"], p["message"])
+        for e in read_errors(out)
+        for p in e["problems"]
+    ]
+    assert len(said) == len(ERRORS_SAID[lang])
+    for (source, path, code, message), want in zip(said, ERRORS_SAID[lang], strict=True):
+        assert (source, path, code) == want[:3]
+        assert message.startswith(want[3]), message
+    # the Parquet parts keep the language-neutral record: English words, key and values
+    import pyarrow.parquet as pq
+
+    stored = pq.read_table(out / "errors" / "part-00000.parquet").to_pylist()
+    assert stored[0]["problems"][0]["key"] == "format.not_json"
+    assert stored[0]["problems"][0]["message"].startswith("input is not valid JSON")

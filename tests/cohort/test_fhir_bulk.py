@@ -100,12 +100,14 @@ def test_partition_keeps_each_patient_whole(
 
 def test_resources_without_a_patient_are_errors_not_crashes(tmp_path: Path) -> None:
     _bulk(tmp_path / "bulk", {"Observation": [{"resourceType": "Observation", "id": "x"}, b"{"]})
-    report = run_cohort(tmp_path / "bulk", tmp_path / "out", workers=1, today=TODAY)
+    report = run_cohort(tmp_path / "bulk", tmp_path / "out", workers=1, today=TODAY, lang="en")
     assert (report.rows, report.errors) == (0, 2)
     errors = read_errors(tmp_path / "out")
     assert [e["source"] for e in errors] == ["Observation.ndjson:1", "Observation.ndjson:2"]
     assert "subject or patient reference" in errors[0]["problems"][0]["message"]
-    assert errors[1]["problems"][0]["message"].startswith("not valid JSON")
+    assert errors[0]["problems"][0]["code"] == "no_patient"
+    assert errors[1]["problems"][0]["message"].startswith("the text is not valid JSON")
+    assert errors[1]["problems"][0]["code"] == "not_json"
     assert not (tmp_path / "out" / ".work").exists()
 
 
@@ -202,7 +204,7 @@ def test_a_resource_pointing_at_no_patient_is_an_error(tmp_path: Path) -> None:
     # never assessed as a patient of its own
     condition = {"resourceType": "Condition", "id": "c1", "subject": {"reference": "urn:uuid:9"}}
     _bulk(tmp_path / "bulk", {"Condition": [condition]})
-    report = run_cohort(tmp_path / "bulk", tmp_path / "out", workers=1, today=TODAY)
+    report = run_cohort(tmp_path / "bulk", tmp_path / "out", workers=1, today=TODAY, lang="en")
     assert (report.rows, report.errors) == (0, 1)
     [error] = read_errors(tmp_path / "out")
     assert error["source"] == "Condition.ndjson:1"

@@ -80,14 +80,17 @@ def test_malformed_lines_are_reported_and_never_stop_the_run(tmp_path: Path) -> 
     raw = source.read_bytes().splitlines()
     mixed = raw[:20] + BAD_LINES[:3] + [b""] + raw[20:] + BAD_LINES[3:]
     source.write_bytes(b"\n".join(mixed) + b"\n")
-    report = run_cohort(source, tmp_path / "out", workers=2, chunk_size=16, today=TODAY)
+    report = run_cohort(source, tmp_path / "out", workers=2, chunk_size=16, today=TODAY, lang="en")
     assert (report.rows, report.errors) == (50, 5)
     assert_same_as_single_case(tmp_path / "out", good, TODAY)
     errors = {e["source"]: e for e in read_errors(tmp_path / "out")}
     # 1-based line numbers: 20 good lines, bad 21-23, blank 24, good 25-54, bad 55-56
-    assert errors["cases.ndjson:21"]["problems"][0]["message"].startswith("not valid JSON")
+    said = errors["cases.ndjson:21"]["problems"][0]
+    assert said["message"].startswith("the text is not valid JSON") and said["code"] == "not_json"
     assert errors["cases.ndjson:22"]["patient_id"] is None
-    assert errors["cases.ndjson:23"]["problems"][0]["message"] == "a case must be a JSON object"
+    said = errors["cases.ndjson:23"]["problems"][0]
+    assert said["message"].startswith("a case must be a JSON object")
+    assert said["code"] == "not_object"
     bad2 = errors["cases.ndjson:55"]
     assert bad2["patient_id"] == "bad-2"
     assert {p["path"] for p in bad2["problems"]} == {"diagnosis.histology", "rai[0].activity"}
@@ -207,7 +210,7 @@ def test_an_empty_case_file_is_an_error_not_a_lost_patient(tmp_path: Path) -> No
     folder.mkdir()
     (folder / "empty.json").write_bytes(b"")
     (folder / "blank.json").write_bytes(b" \n")
-    report = run_cohort(folder, tmp_path / "out", workers=1, today=TODAY)
+    report = run_cohort(folder, tmp_path / "out", workers=1, today=TODAY, lang="en")
     assert (report.rows, report.errors) == (0, 2)
     said = {e["source"]: e["problems"][0]["message"] for e in read_errors(tmp_path / "out")}
     assert said == {"blank.json": "empty file", "empty.json": "empty file"}

@@ -51,6 +51,9 @@ def test_spark_rows_equal_single_case_assessment(spark: SparkSession, tmp_path: 
     assert set(errors) == {"cases.ndjson:151", "cases.ndjson:152"}
     # the case without a diagnosis names the missing field
     assert [p["path"] for p in errors["cases.ndjson:152"]["problems"]] == ["diagnosis"]
+    # said in French by default, its code beside the words (as the local engine)
+    [said] = errors["cases.ndjson:152"]["problems"]
+    assert (said["code"], said["message"]) == ("missing", "champ obligatoire manquant")
     # the summary reads Spark's output like the local engine's
     assert summarise(tmp_path / "out").rows == 150
 

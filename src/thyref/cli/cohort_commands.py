@@ -128,7 +128,7 @@ def run(
         if engine is Engine.spark:
             from thyref.cohort.spark import run_spark
 
-            report = run_spark(source, out, today=day)
+            report = run_spark(source, out, today=day, lang=language)
         else:
             report = _run_local(source, out, workers, chunk_size, restart, progress, day, language)
     except CohortInputError as exc:  # the input or --out, not thyref: exit 2 as for a case
@@ -161,8 +161,9 @@ def _run_local(
 
     if not show:
         return run_cohort(
-            source, out, workers=workers, chunk_size=chunk_size, restart=restart, today=day
-        )
+            source, out, workers=workers, chunk_size=chunk_size, restart=restart, today=day,
+            lang=lang,
+        )  # fmt: skip
     bar = _progress(lang)
     task = bar.add_task(text("cohort.progress", lang), total=None)
 
@@ -177,7 +178,7 @@ def _run_local(
     try:
         return run_cohort(
             source, out, workers=workers, chunk_size=chunk_size, restart=restart, today=day,
-            on_plan=on_plan, on_chunk=on_chunk,
+            on_plan=on_plan, on_chunk=on_chunk, lang=lang,
         )  # fmt: skip
     finally:
         bar.stop()

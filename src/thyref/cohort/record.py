@@ -11,6 +11,7 @@ cohort row always agrees with ``thyref assess`` on the same case
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -21,8 +22,9 @@ from thyref import __version__
 from thyref.domain import parse_case
 from thyref.domain.assessment import Evaluation, evaluate
 from thyref.domain.case import ID_PATTERN, MAX_BYTES, Case
+from thyref.domain.messages import Lang, catalogue, problem_text, text
 from thyref.domain.rules import Rules, load_rules
-from thyref.errors import CaseFormatError, CaseValidationError, ThyrefError
+from thyref.errors import CaseFormatError, CaseValidationError, Problem, ThyrefError
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -99,6 +101,58 @@ def row_of(found: Evaluation, case: Case, source: str) -> list[Any]:
     ]
 
 
+# A problem of a rejected record, as stored in the errors' Parquet parts: where (a dotted
+# path in the case, or ""), its English sentence, the catalogue key of its sentence and
+# the values it quotes (a JSON object): the language-neutral record. errors.ndjson says
+# it in the run's language, its code beside the words (``said_problem``).
+PROBLEM_FIELDS = ("path", "message", "key", "params")
+
+
+def problem(path: str, message: str, key: str = "", **params: object) -> dict[str, str]:
+    """One problem of a rejected record (``PROBLEM_FIELDS``)."""
+    values = {name: str(value) for name, value in params.items()}
+    return {"path": path, "message": message, "key": key, "params": orjson.dumps(values).decode()}
+
+
+def case_problem(found: Problem) -> dict[str, str]:
+    """A problem of the case's validation (catalogue: ``problem.<code>``)."""
+    key = f"problem.{found.code}" if found.code else ""
+    return problem(found.path, found.message, key, **dict(found.params))
+
+
+def error_problem(exc: ThyrefError) -> dict[str, str]:
+    """An error thyref raised on a record (catalogue: ``<prefix>.<code>``)."""
+    key = f"{exc.prefix}.{exc.code}" if exc.code else ""
+    return problem("", str(exc), key, **exc.params)
+
+
+def said_problem(stored: Mapping[str, Any], lang: Lang) -> dict[str, str]:
+    """A stored problem as errors.ndjson gives it: ``path``, ``code`` (the last part of
+    its catalogue key, "" when it has none) and ``message`` in ``lang`` (the English
+    sentence when the catalogue has none, as for parts written before keys were kept)."""
+    key = stored.get("key") or ""
+    english = str(stored.get("message") or "")
+    path = str(stored.get("path") or "")
+    params: dict[str, str] = orjson.loads(stored.get("params") or "{}")
+    code = key.rsplit(".", 1)[-1]
+    table = catalogue()[lang]
+    if key.startswith("problem."):
+        message = problem_text(Problem(path, english, code, tuple(params.items())), lang)
+    elif key in table:
+        if "line" in params and f"{key}.at" in table:
+            key = f"{key}.at"
+        message = text(key, lang, params)
+    else:
+        message = english
+    return {"path": path, "code": code, "message": message}
+
+
+def said_entry(entry: Mapping[str, Any], lang: Lang) -> dict[str, Any]:
+    """An entry of the errors' Parquet parts as errors.ndjson gives it (``said_problem``)."""
+    problems = [said_problem(p, lang) for p in entry.get("problems") or []]
+    return {**entry, "problems": problems}
+
+
 @dataclass(slots=True)
 class Batch:
     """Rows and errors of one chunk, built column by column (cheap to turn into Arrow)."""
@@ -118,12 +172,14 @@ class Batch:
         if not line.strip():
             return
         if len(line) > MAX_BYTES:
-            self.error(None, source, [{"path": "", "message": "record is larger than 5 MB"}])
+            self.error(
+                None, source, [error_problem(CaseFormatError.too_large(len(line), MAX_BYTES))]
+            )
             return
         try:
             obj = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            self.error(None, source, [{"path": "", "message": f"not valid JSON: {exc}"}])
+            self.error(None, source, [error_problem(CaseFormatError.not_json(exc))])
             return
         self.add_object(obj, source)
 
@@ -140,10 +196,14 @@ class Batch:
         try:
             obj = fhir_to_case(resources, case_id)
         except CaseValidationError as exc:
-            self.error(patient_id, source, [p.as_dict() for p in exc.problems])
+            self.error(patient_id, source, [case_problem(p) for p in exc.problems])
             return
-        except (ThyrefError, ValueError, KeyError, TypeError) as exc:
-            self.error(patient_id, source, [{"path": "", "message": str(exc)}])
+        except ThyrefError as exc:
+            self.error(patient_id, source, [error_problem(exc)])
+            return
+        except (ValueError, KeyError, TypeError) as exc:
+            said = f"{type(exc).__name__}: {exc}"
+            self.error(patient_id, source, [problem("", said, "cohort.problem.fhir", error=said)])
             return
         self.add_object(obj, source)
 
@@ -162,23 +222,27 @@ class Batch:
         try:
             case = parse_case(obj, today=self.today, rules=self.rules)
         except CaseValidationError as exc:
-            self.error(case_id, source, [p.as_dict() for p in exc.problems])
+            self.error(case_id, source, [case_problem(p) for p in exc.problems])
             return
         except CaseFormatError as exc:
-            self.error(case_id, source, [{"path": "", "message": str(exc)}])
+            self.error(case_id, source, [error_problem(exc)])
             return
         try:
             # the rules' results without their explanations: a row holds none of them
             found = evaluate(case, rules=self.rules, today=self.today)
         except Exception as exc:  # a bug in one record must never stop a cohort
-            message = f"internal error: {type(exc).__name__}: {exc}"
-            self.error(case_id, source, [{"path": "", "message": message}])
+            said = f"{type(exc).__name__}: {exc}"
+            message = f"internal error: {said}"
+            self.error(
+                case_id, source, [problem("", message, "cohort.problem.internal", error=said)]
+            )
             return
         row = row_of(found, case, source)
         for column, value in zip(self.columns, row, strict=True):
             column.append(value)
 
     def error(self, case_id: str | None, source: str, problems: list[dict[str, str]]) -> None:
+        """A rejected record: its problems made by ``problem`` (and the helpers below it)."""
         self.errors.append({"patient_id": case_id, "source": source, "problems": problems})
 
     def tables(self) -> tuple[pa.Table, pa.Table]:
@@ -219,7 +283,7 @@ def arrow_schema() -> pa.Schema:
 def arrow_error_schema() -> pa.Schema:
     import pyarrow as pa
 
-    problem = pa.struct([("path", pa.string()), ("message", pa.string())])
+    problem = pa.struct([(name, pa.string()) for name in PROBLEM_FIELDS])
     return pa.schema(
         [("patient_id", pa.string()), ("source", pa.string()), ("problems", pa.list_(problem))]
     )

@@ -32,10 +32,12 @@ import orjson
 
 from thyref import __version__
 from thyref.cohort import sources
-from thyref.cohort.record import Batch, without_bom
+from thyref.cohort.record import Batch, error_problem, problem, said_entry, without_bom
 from thyref.cohort.sources import Chunk, CohortInputError, Plan
 from thyref.cohort.watch import watch_run
+from thyref.domain.messages import Lang
 from thyref.domain.rules import load_rules
+from thyref.errors import CaseFormatError
 
 DEFAULT_CHUNK = 2000
 Progress = Callable[[int, int], None]  # (records done in a chunk, errors in it)
@@ -74,11 +76,11 @@ def process_chunk(chunk: Chunk, out: str, today: str) -> ChunkDone:
         for line, source in sources.ndjson_lines(chunk):
             batch.add_line(line, source)
     elif chunk.kind == "files":
-        for data, source, problem in sources.case_files(chunk):
+        for data, source, refused in sources.case_files(chunk):
             if data is None:
-                batch.error(None, source, [{"path": "", "message": problem}])
+                batch.error(None, source, [refused])
             elif not without_bom(data).strip():  # a file is a record: never skipped
-                batch.error(None, source, [{"path": "", "message": "empty file"}])
+                batch.error(None, source, [problem("", "empty file", "cohort.problem.empty")])
             else:
                 batch.add_line(data, source)
     else:
@@ -90,16 +92,17 @@ def process_chunk(chunk: Chunk, out: str, today: str) -> ChunkDone:
                         "FHIR resource without a subject or patient reference to a Patient "
                         "(Patient/<id>)"
                     )
+                    found = problem("", message, "cohort.problem.no_patient")
                 except orjson.JSONDecodeError as exc:
-                    message = f"not valid JSON: {exc}"
-                batch.error(None, key[1:], [{"path": "", "message": message}])
+                    found = error_problem(CaseFormatError.not_json(exc))
+                batch.error(None, key[1:], [found])
                 continue
             resources: list[Any] = []
             for line in lines:
                 try:
                     resources.append(orjson.loads(line))
                 except orjson.JSONDecodeError as exc:
-                    batch.error(None, key, [{"path": "", "message": f"not valid JSON: {exc}"}])
+                    batch.error(None, key, [error_problem(CaseFormatError.not_json(exc))])
             batch.add_fhir(resources, key, patient_id=key.removeprefix("Patient/"))
     rows, errors = batch.tables()
     folder = Path(out)
@@ -182,10 +185,12 @@ def run_cohort(
     on_plan: Callable[[Plan, int], None] | None = None,
     on_chunk: Callable[[ChunkDone], None] | None = None,
     max_chunks: int | None = None,
+    lang: Lang = "fr",
 ) -> RunReport:
     """Assess every patient of ``source`` into ``out``; resumes a run left unfinished.
 
-    ``max_chunks`` stops after that many chunks (to test an interruption).
+    ``max_chunks`` stops after that many chunks (to test an interruption); ``lang``: the
+    language of the problems in errors.ndjson (the Parquet parts keep them in both).
     """
     started = time.perf_counter()
     if not source.exists():  # before anything is written to ``out``
@@ -244,7 +249,7 @@ def run_cohort(
     duplicates = 0
     if complete:
         duplicates = set_aside_duplicates(out)
-        _write_errors(out, [c.id for c in the_plan.chunks])
+        _write_errors(out, [c.id for c in the_plan.chunks], lang)
         shutil.rmtree(out / ".work", ignore_errors=True)
     return RunReport(
         kind=the_plan.kind,
@@ -323,10 +328,8 @@ def set_aside_duplicates(out: Path) -> int:
                     f"patient id {patient} is also given at {others}: every record of this "
                     "id is set aside (one row per patient; which one is right cannot be told)"
                 )
-                entries.append(
-                    {"patient_id": patient, "source": here,
-                     "problems": [{"path": "id", "message": message}]}
-                )  # fmt: skip
+                said = problem("id", message, "cohort.problem.duplicate", id=patient, others=others)
+                entries.append({"patient_id": patient, "source": here, "problems": [said]})
         if not entries:
             return 0
         table = pa.Table.from_pylist(entries, schema=arrow_error_schema())
@@ -345,9 +348,9 @@ def set_aside_duplicates(out: Path) -> int:
     return len(entries)
 
 
-def _write_errors(out: Path, chunk_ids: list[int]) -> None:
+def _write_errors(out: Path, chunk_ids: list[int], lang: Lang = "fr") -> None:
     """``errors.ndjson``: every rejected record, chunk after chunk (records sharing a
-    patient id last), readable with any tool."""
+    patient id last), readable with any tool, its problems said in ``lang``."""
     import pyarrow.parquet as pq
 
     tmp = out / "errors.ndjson.tmp"
@@ -357,5 +360,5 @@ def _write_errors(out: Path, chunk_ids: list[int]) -> None:
             if not part.exists():
                 continue
             for entry in pq.read_table(part).to_pylist():
-                f.write(orjson.dumps(entry) + b"\n")
+                f.write(orjson.dumps(said_entry(entry, lang)) + b"\n")
     os.replace(tmp, out / "errors.ndjson")

@@ -22,9 +22,9 @@ from typing import Any
 
 import orjson
 
-from thyref.cohort.record import without_bom
+from thyref.cohort.record import error_problem, problem, without_bom
 from thyref.domain.case import MAX_BYTES
-from thyref.errors import ThyrefError
+from thyref.errors import CaseFormatError, ThyrefError
 
 BLOCK = 1 << 24
 # file name endings, whatever their case (``CASE.JSON`` from a system that writes upper case)
@@ -239,19 +239,23 @@ def ndjson_lines(chunk: Chunk) -> Iterator[tuple[bytes, str]]:
         yield line, f"{name}:{chunk.first_line + i}"
 
 
-def case_files(chunk: Chunk) -> Iterator[tuple[bytes | None, str, str]]:
-    """Each file's bytes, or None and why not (over the 5 MB limit, unreadable: one file
-    that cannot be read is a rejected record, not the end of the run)."""
+def case_files(chunk: Chunk) -> Iterator[tuple[bytes | None, str, dict[str, str]]]:
+    """Each file's bytes, or None and why not, as a problem of the errors (over the 5 MB
+    limit, unreadable: one file that cannot be read is a rejected record, not the end of
+    the run)."""
     folder = Path(chunk.path)
     for name in chunk.files:
         file = folder / name
         try:
-            if os.path.getsize(file) > MAX_BYTES:
-                yield None, name, "file is larger than 5 MB"
+            size = os.path.getsize(file)
+            if size > MAX_BYTES:
+                yield None, name, error_problem(CaseFormatError.too_large(size, MAX_BYTES))
             else:
-                yield file.read_bytes(), name, ""
+                yield file.read_bytes(), name, {}
         except OSError as exc:
-            yield None, name, f"cannot read the file: {exc.strerror or type(exc).__name__}"
+            reason = exc.strerror or type(exc).__name__
+            english = f"cannot read the file: {reason}"
+            yield None, name, problem("", english, "cohort.problem.unreadable", reason=reason)
 
 
 def bucket_patients(chunk: Chunk) -> Iterator[tuple[str, list[bytes]]]:

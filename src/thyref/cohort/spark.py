@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from thyref.cohort.record import COLUMNS, NAMES, Batch
+from thyref.cohort.record import COLUMNS, NAMES, PROBLEM_FIELDS, Batch, said_entry
 from thyref.cohort.runner import RunReport, set_aside_duplicates
 from thyref.cohort.sources import (
     CASE_FILE_GLOB,
@@ -29,6 +29,7 @@ from thyref.cohort.sources import (
     is_case_file,
     is_ndjson_file,
 )
+from thyref.domain.messages import Lang
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -61,9 +62,7 @@ def spark_schema() -> StructType:
         "double": T.DoubleType(),
         "list": T.ArrayType(T.StringType()),
     }
-    problem = T.StructType(
-        [T.StructField("path", T.StringType()), T.StructField("message", T.StringType())]
-    )
+    problem = T.StructType([T.StructField(name, T.StringType()) for name in PROBLEM_FIELDS])
     return T.StructType(
         [
             T.StructField("ok", T.BooleanType(), False),
@@ -101,11 +100,12 @@ def run_spark(
     *,
     spark: SparkSession | None = None,
     today: date | None = None,
+    lang: Lang = "fr",
 ) -> RunReport:
     """Assess every record of ``source`` with Spark; write Parquet into ``out``.
 
     Local paths are checked here; URIs (``hdfs://``, ``s3a://``...) go to Spark as they are
-    and are read as NDJSON.
+    and are read as NDJSON. ``lang``: the language of the problems in errors.ndjson.
     """
     from pyspark.sql import functions as F
 
@@ -151,7 +151,7 @@ def run_spark(
         duplicates = set_aside_duplicates(Path(out))
         counts[True] = counts.get(True, 0) - duplicates
         counts[False] = counts.get(False, 0) + duplicates
-        _errors_ndjson(Path(out))
+        _errors_ndjson(Path(out), lang)
     return RunReport(
         kind=f"spark-{kind}",
         chunks=rdd.getNumPartitions(),
@@ -181,14 +181,14 @@ def _looks_like_bulk(folder: Path) -> bool:
     return False
 
 
-def _errors_ndjson(out: Path) -> None:
+def _errors_ndjson(out: Path, lang: Lang) -> None:
     import orjson
     import pyarrow.parquet as pq
 
     with (out / "errors.ndjson").open("wb") as f:
         for part in sorted((out / "errors").glob("*.parquet")):
             for entry in pq.read_table(part).to_pylist():
-                f.write(orjson.dumps(entry) + b"\n")
+                f.write(orjson.dumps(said_entry(entry, lang)) + b"\n")
 
 
 def main(argv: list[str] | None = None) -> int:
