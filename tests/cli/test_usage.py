@@ -75,6 +75,11 @@ ERRORS: list[tuple[list[str], str, list[str], list[str], str]] = [
      ["Valeur invalide pour '--workers'", "inférieur ou égal à 16"],
      ["Invalid value for '--workers'", "less than or equal to 16"], "Input should be"),
     # over a maximum (max=16)
+    (["serve", "--port", "70000"], "BadParameter",
+     ["Valeur invalide pour '--port'", "inférieur ou égal à 65535"],
+     ["Invalid value for '--port'", "less than or equal to 65535"], "Input should be"),
+    # a port past the last TCP port (RFC 793: 16 bits): was accepted, the database
+    # migrated, then an internal error "OverflowError" in English
     (["serve", "--port", "abc"], "BadParameter",
      ["Valeur invalide pour '--port'", "nombre entier"],
      ["Invalid value for '--port'", "whole number"],

@@ -239,3 +239,20 @@ def test_the_errors_file_follows_lang(tmp_path: Path, args: list[str], lang: str
     stored = pq.read_table(out / "errors" / "part-00000.parquet").to_pylist()
     assert stored[0]["problems"][0]["key"] == "format.not_json"
     assert stored[0]["problems"][0]["message"].startswith("input is not valid JSON")
+
+
+@pytest.mark.parametrize(
+    ("n", "lang", "said"),
+    [
+        ("1", "fr", "1 patient synthétique écrit dans"),  # CLDR French: 1 singular
+        ("2", "fr", "2 patients synthétiques écrits dans"),  # plural
+        ("1", "en", "1 synthetic patient written to"),  # CLDR English: 1 singular
+    ],
+)
+def test_synth_says_its_count_with_the_plural_rules(
+    tmp_path: Path, n: str, lang: str, said: str
+) -> None:
+    out = tmp_path / "s.ndjson"
+    done = runner.invoke(app, ["synth", "--n", n, "--out", str(out), "--lang", lang])
+    assert done.exit_code == 0
+    assert said in done.output

@@ -27,7 +27,7 @@ from thyref.cli.language import (
 from thyref.cli.main import _console
 from thyref.domain import assess, load_case, parse_case
 from thyref.domain.case import MAX_BYTES
-from thyref.domain.messages import Lang, error_text, number, problem_text, text
+from thyref.domain.messages import Lang, error_text, number, plural, problem_text, text
 from thyref.domain.rules import (
     DEFAULT_RULES,
     definition_ids,
@@ -86,7 +86,8 @@ def _fail_invalid(
     exc: CaseValidationError | CaseFormatError, source: str, lang: Lang = "fr"
 ) -> NoReturn:
     if isinstance(exc, CaseValidationError):
-        head = text("cli.invalid_case", lang, {"count": len(exc.problems)})
+        said = {"problems": plural("cli.count.problems", len(exc.problems), lang)}
+        head = text("cli.invalid_case", lang, said)
         _error(f"thyref: {source}: {head}")
         for problem in exc.problems:
             _error(f"  {problem.path}: {problem_text(problem, lang)}")
@@ -188,9 +189,12 @@ def validate(
         _fail_invalid(exc, source, language)
     raw = case.raw
     counts = {
-        "id": case.id, "lesions": len(raw.lesions), "imaging": len(raw.imaging),
-        "labs": len(raw.labs), "rai": len(raw.rai),
-    }  # fmt: skip
+        "id": case.id,
+        **{
+            name: plural(f"cli.count.{name}", len(getattr(raw, name)), language)
+            for name in ("lesions", "imaging", "labs", "rai")
+        },
+    }
     _console().print(f"[green]✓[/green] {source}: " + text("cli.valid_case", language, counts))
 
 

@@ -61,8 +61,12 @@ def synth(
     from thyref.synth import write
 
     write(n, seed, fmt.value, out)
-    params = {"n": n, "out": str(out), "seed": seed, "format": fmt.value}
-    sys.stderr.write(text("cohort.synth_done", lang_of(lang), params) + "\n")
+    language = lang_of(lang)
+    params = {
+        "patients": plural("cohort.count.synthetic", n, language),
+        "out": str(out), "seed": seed, "format": fmt.value,
+    }  # fmt: skip
+    sys.stderr.write(text("cohort.synth_done", language, params) + "\n")
 
 
 def _progress(lang: Lang) -> Progress:

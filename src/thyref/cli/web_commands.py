@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
 
 def serve(
     host: Annotated[str, typer.Option(help="cli.help.serve.host")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="cli.help.serve.port")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="cli.help.serve.port")] = 8000,
     database: Annotated[
         str | None,
         typer.Option("--database", help="cli.help.serve.database"),
