@@ -92,6 +92,9 @@ ERRORS: list[tuple[list[str], str, list[str], list[str], str]] = [
     (["validate", "CASE", "-z"], "NoSuchOption",
      ["Option inconnue", "-z"], ["No such option: -z"], "No such option"),
     # an unknown short option, nothing close
+    (["validate", "CASE", "--\x1b[2Jx"], "NoSuchOption",
+     ["Option inconnue", "--\\x1b[2Jx"], ["No such option: --\\x1b[2Jx"], "No such option"),
+    # an option carrying a terminal control sequence: shown escaped, never sent raw
     (["assess", "--lang"], "BadOptionUsage",
      ["L'option '--lang' attend une valeur"], ["Option '--lang' needs a value"],
      "requires an argument"),
@@ -132,6 +135,7 @@ def test_usage_errors_are_french_by_default(
     assert all(words in said for words in french), said
     assert typer_said not in said, said
     assert "Erreur" in said and "Traceback" not in said
+    assert "\x1b" not in said  # no terminal control character sent as it is
 
 
 @pytest.mark.parametrize(("args", "kind", "french", "english", "typer_said"), ERRORS)

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from typer._click import exceptions as click_errors
+from typer._click.utils import _escape_control_characters
 
 from thyref.domain.messages import Lang, either, problem_text, text
 from thyref.errors import Problem
@@ -118,7 +119,9 @@ def message(error: click_errors.UsageError, lang: Lang) -> str:
             return text("cli.usage.invalid", lang, {"reason": reason})
         return text("cli.usage.invalid_for", lang, {"name": name, "reason": reason})
     if isinstance(error, click_errors.NoSuchOption):
-        out = text("cli.usage.no_such_option", lang, {"option": error.option_name})
+        # what the user typed: terminal control characters escaped, as typer does
+        option = _escape_control_characters(error.option_name)
+        out = text("cli.usage.no_such_option", lang, {"option": option})
         if error.possibilities:
             options = ", ".join(sorted(error.possibilities))
             out += text("cli.usage.possible_options", lang, {"options": options})
