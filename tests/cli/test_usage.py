@@ -186,6 +186,12 @@ def _pair(
     """Two values, as an argument and as an option."""
 
 
+@_toy.command("prompt")
+def _prompt() -> None:
+    """Reads a line: the input ends first."""
+    input()
+
+
 TOY_ERRORS: list[tuple[list[str], str, list[str], str]] = [
     (["paint"], "MissingParameter",
      ["Option manquante", "'--colour'", "Valeurs possibles : red, blue"], "Choose from"),
@@ -242,3 +248,19 @@ def test_a_help_page_error_is_left_alone() -> None:
     status, said = _run(["cohort"])
     assert status == 2
     assert "Utilisation : thyref cohort" in said and "Erreur" not in said
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "unsaid"),
+    [
+        (None, "Interrompu.", "Aborted."),  # French by default (was English)
+        ("en", "Aborted.", "Interrompu."),  # English on request
+    ],
+)
+def test_input_ending_at_a_prompt_is_said_in_the_language(
+    lang: str | None, said: str, unsaid: str
+) -> None:
+    # `thyref user add` reading its password from an empty stdin said "Aborted."
+    done = CliRunner().invoke(_toy, ["prompt"], input="", env={"THYREF_LANG": lang})
+    assert done.exit_code == 1
+    assert said in done.output and unsaid not in done.output

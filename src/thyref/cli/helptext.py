@@ -240,3 +240,6 @@ class ThyrefGroup(TyperGroup):
             if said is exc:
                 raise
             raise said from exc
+        except (EOFError, typer.Abort):  # input ended at a prompt: typer says "Aborted."
+            _rich_words(self._thyref_lang)
+            raise
