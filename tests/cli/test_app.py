@@ -48,3 +48,35 @@ def test_validate_counts_follow_the_plural_rules(
     done = CliRunner().invoke(app, ["validate", str(path), "--lang", lang], env={"COLUMNS": "300"})
     assert done.exit_code == status, done.output
     assert said in " ".join(done.output.split()), done.output
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "said"),
+    [
+        (["demo"], "en", "thyref: internal error: RuntimeError: boom"),
+        # THYREF_LANG is the language of the last-resort error too (was French)
+        (["demo", "-l", "fr"], "en", "thyref: erreur interne\u00a0: RuntimeError: boom"),
+        # --lang wins over it
+        (["demo"], "de", "thyref: erreur interne\u00a0: RuntimeError: boom"),
+        # an unknown language: French (the app reports the variable itself)
+    ],
+)
+def test_last_resort_errors_read_thyref_lang(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    env: str,
+    said: str,
+) -> None:
+    from thyref.cli import app as cli
+
+    def fail() -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "app", fail)
+    monkeypatch.setattr("sys.argv", ["thyref", *argv])
+    monkeypatch.setenv("THYREF_LANG", env)
+    with pytest.raises(SystemExit) as stopped:
+        cli.run()
+    assert stopped.value.code == 1
+    assert capsys.readouterr().err.startswith(said)
