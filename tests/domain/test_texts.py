@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from thyref.domain.assessment import rule_text
-from thyref.domain.messages import has, problem_text, whole
+from thyref.domain.messages import has, plural, plural_form, problem_text, whole
 from thyref.errors import Problem
 
 
@@ -86,3 +86,32 @@ def test_the_colon_and_semicolon_of_each_language(
     assert colon(lang) == colon_mark  # type: ignore[arg-type]
     assert semicolon(lang) == semicolon_mark  # type: ignore[arg-type]
     assert colon(lang) + " " == text("punct.colon", lang)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("n", "lang", "form"),
+    [
+        (0, "fr", "one"),  # CLDR French: i = 0,1 is "one" ("0 dossier rejeté")
+        (1, "fr", "one"),
+        (2, "fr", "other"),
+        (0, "en", "other"),  # CLDR English: only i = 1 is "one" ("0 records")
+        (1, "en", "one"),
+        (2, "en", "other"),
+        (-1, "fr", "other"),  # not a count: never singular by accident
+    ],
+)
+def test_plural_form_follows_cldr(n: int, lang: str, form: str) -> None:
+    assert plural_form(n, lang) == form  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("n", "lang", "said"),
+    [
+        (1, "fr", "1 lot"),  # catalogue cohort.count.chunks.one
+        (0, "en", "0 chunks"),  # .other
+        (2500, "fr", "2\u202f500 lots"),  # the count written the French way (whole)
+        (2500, "en", "2,500 chunks"),
+    ],
+)
+def test_plural_says_the_count_with_its_form(n: int, lang: str, said: str) -> None:
+    assert plural("cohort.count.chunks", n, lang) == said  # type: ignore[arg-type]

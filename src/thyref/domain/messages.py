@@ -147,13 +147,16 @@ def whole(value: float, lang: Lang) -> str:
     return out.replace(",", "\u202f") if lang == "fr" else out
 
 
-def plural(key: str, n: int, lang: Lang, params: dict[str, Any] | None = None) -> str:
-    """The message ``key.one`` or ``key.other`` by the count ``n`` (Unicode CLDR plural
-    rules: French says 0 and 1 in the singular, English 1 only), ``{n}`` the count
-    written the reader's way (``whole``)."""
-    one = n == 1 or (n == 0 and lang == "fr")
-    said = {**(params or {}), "n": whole(n, lang)}
-    return text(f"{key}.{'one' if one else 'other'}", lang, said)
+def plural_form(n: int, lang: Lang) -> str:
+    """``"one"`` or ``"other"``: the plural category of a whole count (Unicode CLDR:
+    French says 0 and 1 in the singular, English 1 only)."""
+    return "one" if n == 1 or (n == 0 and lang == "fr") else "other"
+
+
+def plural(key: str, n: int, lang: Lang) -> str:
+    """The message ``key.one`` or ``key.other`` by the count ``n`` (``plural_form``),
+    ``{n}`` the count written the reader's way (``whole``)."""
+    return text(f"{key}.{plural_form(n, lang)}", lang, {"n": whole(n, lang)})
 
 
 def colon(lang: Lang) -> str:

@@ -11,7 +11,7 @@ from typing import Any, Final
 
 from markupsafe import Markup, escape
 
-from thyref.domain.messages import Lang, catalogue, colon, keys, semicolon, text
+from thyref.domain.messages import Lang, catalogue, colon, keys, plural_form, semicolon, text
 from thyref.domain.recist import legend_codes, said_text
 
 LANGS: Final = ("fr", "en")
@@ -39,8 +39,7 @@ class Translator:
 
     def plural(self, key: str, n: int, **values: object) -> str:
         """``key.one`` or ``key.other`` by the count (0 and 1 are singular in French)."""
-        one = n == 1 or (n == 0 and self.lang == "fr")
-        return self(f"{key}.{'one' if one else 'other'}", n=n, **values)
+        return self(f"{key}.{plural_form(n, self.lang)}", n=n, **values)
 
     @property
     def colon(self) -> str:
