@@ -267,6 +267,13 @@ def test_every_key_a_template_names_exists() -> None:
         named |= {f"web.{k}" for k in re.findall(r"\bt\(['\"]([a-z_.]*[a-z_])['\"]", source)}
         for key in re.findall(r"t\.plural\(['\"]([a-z_.]+)['\"]", source):
             named |= {f"web.{key}.one", f"web.{key}.other"}
+        # the meeting pages' board sentences: b("key") and, with a count, bn("key", n)
+        # (b("web.error_" ~ code) builds its key: left out)
+        named |= {
+            f"board.{k}" for k in re.findall(r"\bb\(['\"]([a-z_.]*[a-z_])['\"]\s*[,)]", source)
+        }
+        for key in re.findall(r"\bbn\(['\"]([a-z_.]+)['\"]", source):
+            named |= {f"board.{key}.one", f"board.{key}.other"}
     assert len(named) > 100
     for lang in ("fr", "en"):
         missing = sorted(k for k in named if k not in catalogue()[lang])

@@ -110,7 +110,7 @@ def test_sheet_with_a_decision_shows_it_and_warns_on_a_thin_board() -> None:
     assert "Board decision" in text and "National TuThyRef tumour board · 2026-12-03" in text
     assert "Start after the PET scan" in text and "2027-03-01" in text
     assert "amends decision no. 7" in text
-    assert "Only 2 specialty(ies) present" in text
+    assert "Only 2 specialties present" in text
     assert "no decision recorded yet" not in text
 
 
@@ -341,8 +341,19 @@ def test_the_birth_year_agrees_with_the_recorded_sex(sex: str, lang: Lang, said:
             "papillary",
             [{"date": "2020-01-01", "activity": 100, "unit": "mCi"}],
             "en",
-            "Cumulative I-131 activity: 3.7 GBq = 100 mCi in 1 administration(s) "
+            "Cumulative I-131 activity: 3.7 GBq = 100 mCi in 1 administration "
             "(threshold of the rules: 22 GBq).",
+        ),
+        # two: the plural (CLDR), not "(s)"; 2 x 100 mCi = 7.4 GBq
+        (
+            "papillary",
+            [
+                {"date": "2020-01-01", "activity": 100, "unit": "mCi"},
+                {"date": "2021-01-01", "activity": 100, "unit": "mCi"},
+            ],
+            "fr",
+            "Activité cumulée d'iode 131 : 7,4 GBq = 200 mCi en 2 cures "
+            "(seuil des règles : 22 GBq).",
         ),
     ],
 )

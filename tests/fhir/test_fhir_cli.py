@@ -44,7 +44,7 @@ def test_import_lists_unused_resources_on_stderr(tmp_path: Path) -> None:
     assert json.loads(done.stdout)["id"] == demo_cases()[0]["id"]
     last = len(bundle["entry"]) - 1
     assert f"Bundle.entry[{last}].resource(Encounter/e1)" in done.stderr
-    assert "1 FHIR item(s) not used:" in done.stderr
+    assert "1 FHIR item not used:" in done.stderr
     assert "resource type Encounter is not used by thyref" in done.stderr
 
 
@@ -56,7 +56,7 @@ def test_import_says_why_in_french_by_default(tmp_path: Path) -> None:
     done = runner.invoke(app, ["fhir", "import", _write(tmp_path, "b.json", bundle)])
     assert done.exit_code == 0
     last = len(bundle["entry"]) - 1
-    assert "1 élément(s) FHIR non utilisé(s)\u00a0:" in done.stderr
+    assert "1 élément FHIR non utilisé\u00a0:" in done.stderr
     said = f"Bundle.entry[{last}].resource(Encounter/e1): ressource Encounter : type non exploité"
     assert said in done.stderr
     assert "not used by thyref" not in done.stderr
@@ -138,14 +138,14 @@ def _with_a_note_and_an_unused_item() -> dict[str, Any]:
     ("command", "lang", "head", "note"),
     [
         # the notes follow the unused list, in the reader's language
-        (["fhir", "import"], "en", "1 note(s) on FHIR items used:",
+        (["fhir", "import"], "en", "1 note on FHIR items used:",
          "body site without a code: site taken as 'other'"),
-        (["fhir", "import"], "fr", "1 remarque(s) sur des éléments FHIR utilisés\u00a0:",
+        (["fhir", "import"], "fr", "1 remarque sur des éléments FHIR utilisés\u00a0:",
          "localisation sans code : site classé « autre »"),
         # assess of a Bundle says them too
-        (["assess"], "en", "1 note(s) on FHIR items used:",
+        (["assess"], "en", "1 note on FHIR items used:",
          "body site without a code: site taken as 'other'"),
-        (["assess"], "fr", "1 remarque(s) sur des éléments FHIR utilisés\u00a0:",
+        (["assess"], "fr", "1 remarque sur des éléments FHIR utilisés\u00a0:",
          "localisation sans code : site classé « autre »"),
     ],
 )  # fmt: skip

@@ -1044,7 +1044,7 @@ def test_only_resources_of_the_context_patient_are_used(
     (card,) = answer.json()["cards"]
     assert ("(MOLECULAR-TESTING)" not in card["detail"]) is used
     # a resource left out is counted with those not used (cds.detail.unmapped)
-    assert ("1 ressource(s) FHIR non utilisée(s)" in card["detail"]) is not used
+    assert ("1 ressource FHIR non utilisée" in card["detail"]) is not used
 
 
 def test_a_record_of_another_patient_gives_no_card(ehr: TestClient) -> None:

@@ -76,7 +76,7 @@ def test_meeting_agenda_decision_amendment_and_documents(client: TestClient) -> 
     )  # fmt: skip
     assert first.status_code == 303
     page = client.get(f"/meetings/{meeting}").text
-    assert "Seulement 2 spécialité(s)" in page
+    assert "Seulement 2 spécialités présentes" in page
 
     # a second "first" decision is refused: one must amend the one in force
     again = _decide(client, csrf, meeting, item, free_text="autre", specialties=[])

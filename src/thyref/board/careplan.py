@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any
 
 from thyref.board.decision import Decision
-from thyref.board.text import bt, bt_or
+from thyref.board.text import bt, bt_n, bt_or
 from thyref.domain.messages import Lang, colon
 
 BASE = "https://thyref.org/fhir"
@@ -84,7 +84,7 @@ def careplan(
         present = ", ".join(bt_or(f"specialty.{s}", s, lang) for s in decision.specialties)
         notes.append({"text": f"{bt('label.d.specialties', lang)}{colon(lang)} {present}"})
     if not decision.quorum_ok:
-        notes.append({"text": bt("few_specialties", lang, n=len(set(decision.specialties)))})
+        notes.append({"text": bt_n("few_specialties", len(set(decision.specialties)), lang)})
     if decision.contact:  # the contact the letter gives the patient
         notes.append({"text": f"{bt('web.contact', lang)}{colon(lang)} {decision.contact}"})
     resource: dict[str, Any] = {

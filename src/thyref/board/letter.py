@@ -16,7 +16,7 @@ from typing import Any
 
 from thyref.board.decision import Decision
 from thyref.board.sheet import typst_pdf
-from thyref.board.text import bt, human_date
+from thyref.board.text import bt, bt_n, human_date
 from thyref.domain.messages import Lang, has, text
 
 JsonObject = Mapping[str, Any]
@@ -29,11 +29,11 @@ def _looked_at(case: JsonObject, lang: Lang) -> list[str]:
     imaging = sorted(str(i.get("date")) for i in case.get("imaging") or [])
     if imaging:
         out.append(
-            bt("letter.looked.imaging", lang, n=len(imaging), last=human_date(imaging[-1], lang))
+            bt_n("letter.looked.imaging", len(imaging), lang, last=human_date(imaging[-1], lang))
         )
     labs = sorted(str(x.get("date")) for x in case.get("labs") or [])
     if labs:
-        out.append(bt("letter.looked.labs", lang, n=len(labs), last=human_date(labs[-1], lang)))
+        out.append(bt_n("letter.looked.labs", len(labs), lang, last=human_date(labs[-1], lang)))
     if case.get("rai"):
         out.append(bt("letter.looked.rai", lang, n=len(case["rai"])))
     if case.get("molecular"):

@@ -18,7 +18,7 @@ from typing import Any
 
 from thyref.board import plots
 from thyref.board.decision import Decision
-from thyref.board.text import bt, bt_or, num
+from thyref.board.text import bt, bt_n, bt_or, num
 from thyref.domain.definitions import statuses_differ
 from thyref.domain.messages import Lang, semicolon, text
 from thyref.domain.recist import said_text
@@ -49,12 +49,12 @@ def _cumulative(rai: JsonObject, category: object, threshold: Any, lang: Lang) -
     n = rai.get("administrations") or 0
     if not n:
         return "" if category in ("medullary", "anaplastic") else bt("cumulative_none", lang)
-    return bt(
+    return bt_n(
         "cumulative",
+        int(n),
         lang,
         gbq=num(rai.get("cumulative_gbq", 0), lang),
         mci=num(rai.get("cumulative_mci", 0), lang, 1),
-        n=n,
         threshold=num(threshold, lang) if threshold is not None else "–",
     )
 
@@ -326,7 +326,7 @@ def _decision(decision: Decision, assessment: JsonObject, lang: Lang) -> dict[st
         "free_text": decision.free_text,
         "specialties": ", ".join(bt_or(f"specialty.{s}", s, lang) for s in decision.specialties)
         or "–",
-        "quorum_warning": bt("few_specialties", lang, n=len(set(decision.specialties)))
+        "quorum_warning": bt_n("few_specialties", len(set(decision.specialties)), lang)
         if not decision.quorum_ok
         else "",
         "follow_up": decision.follow_up.isoformat() if decision.follow_up else "–",

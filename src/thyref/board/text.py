@@ -6,12 +6,17 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from thyref.domain.messages import Lang, has, number, text
+from thyref.domain.messages import Lang, has, number, plural, text
 
 
 def bt(key: str, lang: Lang, **params: Any) -> str:
     """The catalogue sentence ``board.<key>`` in ``lang``, placeholders filled."""
     return text(f"board.{key}", lang, params or None)
+
+
+def bt_n(key: str, n: int, lang: Lang, **params: Any) -> str:
+    """``board.<key>.one`` or ``.other`` by the count ``n`` (``messages.plural``)."""
+    return plural(f"board.{key}", n, lang, **params)
 
 
 def bt_or(key: str, fallback: str, lang: Lang) -> str:

@@ -71,11 +71,9 @@ def _decision(path: Path | None, assessment: dict[str, Any], lang: Lang) -> Deci
     try:
         return load_decision(raw, proposed=option_ids(assessment), today=date.today())
     except CaseValidationError as exc:
-        from thyref.board.text import bt
+        from thyref.board.text import bt_n
 
-        sys.stderr.write(
-            f"thyref: {path}: {bt('invalid_decision', lang, count=len(exc.problems))}\n"
-        )
+        sys.stderr.write(f"thyref: {path}: {bt_n('invalid_decision', len(exc.problems), lang)}\n")
         for problem in exc.problems:
             sys.stderr.write(f"  {problem.path}: {problem_text(problem, lang)}\n")
         raise typer.Exit(cli.EXIT_INVALID) from None

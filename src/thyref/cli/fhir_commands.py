@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from thyref.cli.language import LangOption, Language, group_lang, lang_of
-from thyref.domain.messages import Lang, text
+from thyref.domain.messages import Lang, plural
 
 if TYPE_CHECKING:
     from thyref.domain.case import Case
@@ -72,7 +72,7 @@ def report_unmapped(result: ImportResult, source: str, lang: Lang) -> None:
     for key, items in (("cli.fhir_unmapped", result.unmapped), ("cli.fhir_notes", result.notes)):
         if not items:
             continue
-        head = text(key, lang, {"count": len(items)})
+        head = plural(key, len(items), lang)
         sys.stderr.write(f"thyref: {source}: {head}\n")
         for item in items:
             sys.stderr.write(f"  {item.path}: {unmapped_text(item, lang)}\n")

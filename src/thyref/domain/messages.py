@@ -153,10 +153,11 @@ def plural_form(n: int, lang: Lang) -> str:
     return "one" if n == 1 or (n == 0 and lang == "fr") else "other"
 
 
-def plural(key: str, n: int, lang: Lang) -> str:
+def plural(key: str, n: int, lang: Lang, **params: Any) -> str:
     """The message ``key.one`` or ``key.other`` by the count ``n`` (``plural_form``),
-    ``{n}`` the count written the reader's way (``whole``)."""
-    return text(f"{key}.{plural_form(n, lang)}", lang, {"n": whole(n, lang)})
+    ``{n}`` the count written the reader's way (``whole``), other placeholders from
+    ``params``."""
+    return text(f"{key}.{plural_form(n, lang)}", lang, {**params, "n": whole(n, lang)})
 
 
 def colon(lang: Lang) -> str:

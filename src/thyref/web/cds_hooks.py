@@ -38,7 +38,7 @@ from starlette.concurrency import run_in_threadpool
 
 from thyref.domain import assess, parse_case
 from thyref.domain.case import ID_PATTERN, Case
-from thyref.domain.messages import Lang, text
+from thyref.domain.messages import Lang, plural, text
 from thyref.domain.rules import load_rules
 from thyref.domain.therapies import load_therapies
 from thyref.errors import CaseError
@@ -805,7 +805,7 @@ def _status_card(
         lines.append(f"**{text('cds.detail.options', lang)}**")
         lines += [f"- {r['title']} ({r['id']})" for r in a["recommendations"]]
     if unmapped:
-        lines.append(text("cds.detail.unmapped", lang, {"count": unmapped}))
+        lines.append(plural("cds.detail.unmapped", unmapped, lang))
     lines.append(f"_{text('cds.detail.proposal', lang)}_")
     extra: dict[str, Any] = {"links": [_case_link(request, case["id"], lang)]}
     if a["recommendations"]:

@@ -23,7 +23,7 @@ from thyref.board.decision import (
     decision_from_json,
 )
 from thyref.board.meeting import national_dates
-from thyref.board.text import bt, human_date
+from thyref.board.text import bt, bt_n, human_date
 from thyref.domain.messages import Lang, colon, problem_text
 from thyref.errors import CaseValidationError
 from thyref.storage import CaseNotFound
@@ -68,10 +68,14 @@ def _render(p: Page, template: str, status: int = 200, **context: Any) -> HTMLRe
     def b(key: str, **params: Any) -> str:
         return bt(key, lang, **params)
 
+    def bn(key: str, n: int, **params: Any) -> str:
+        return bt_n(key, n, lang, **params)
+
     return p.render(
         template,
         status=status,
         b=b,
+        bn=bn,
         human_date=lambda d: human_date(d, lang),
         kinds=MEETING_KINDS,
         specialties=SPECIALTIES,
