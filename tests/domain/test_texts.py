@@ -115,3 +115,12 @@ def test_plural_form_follows_cldr(n: int, lang: str, form: str) -> None:
 )
 def test_plural_says_the_count_with_its_form(n: int, lang: str, said: str) -> None:
     assert plural("cohort.count.chunks", n, lang) == said  # type: ignore[arg-type]
+
+
+def test_plural_fills_the_other_placeholders() -> None:
+    # board.cumulative: 2 x 100 mCi = 7.4 GBq; the count picks "administrations"
+    said = plural("board.cumulative", 2, "en", gbq="7.4", mci="200", threshold="22")
+    assert said == (
+        "Cumulative I-131 activity: 7.4 GBq = 200 mCi in 2 administrations "
+        "(threshold of the rules: 22 GBq)."
+    )
