@@ -707,3 +707,56 @@ def test_side_effect_questions_a_topic_answers(
     engine: AnswerEngine, question: str, topic: str
 ) -> None:
     assert engine.ask(question).topic == topic
+
+
+# Blind set 5 (branch answers-blind5): questions that ask the care team's own reading or
+# choice. faq-topics.md: "a question that matches nothing well says so and points to the
+# care team, never to a wrong answer"; the brief of blind5: interpreting one's own
+# results, choosing between treatments and drugs or topics that faq-topics.md does not
+# list are declined. Each declined row got a topic before the change (shown after "was").
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # one's own marker asked about (was epidemiology: "350" met "350 to 400 patients")
+        ("is my calcitonin of 350 pg/ml high?", None),
+        # a verdict asked beside a marker's value (was lung-nodules / access answers)
+        ("calcitonine a 800 apres l'operation, c'est grave ?", None),
+        ("calcitonin at 120 six months after surgery, should I worry?", None),
+        # a report quoted, then what it means for oneself (was lung-nodules-surveillance)
+        ("mon scanner dit 'micronodules stables', ca veut dire quoi pour moi ?", None),
+        ("my CT report says 'progression of target lesions', what does this mean for me?", None),
+        # choosing between drugs or treatments for oneself (was targeted-therapy-access)
+        ("is cabozantinib better than lenvatinib for me?", None),
+        ("le sorafenib est il mieux que le lenvatinib ?", None),
+        # (was neck-lymph-nodes)
+        ("my mum has two neck nodes, should she go for surgery or the tablets?", None),
+        # a drug's list of side effects asked with "c'est quoi" (was targeted-therapy-access)
+        ("c'est quoi les effets secondaires du cabozantinib ?", None),
+        # still answered: a verdict word without a marker, "what it means for me" with no
+        # report quoted, a Tg told in a question about refractoriness (rows of other sets)
+        (
+            "certaines lesions fixent l'iode et d'autres non, ca veut dire quoi pour moi",
+            "refractory-criteria-tg",
+        ),
+        ("ma tg est a 50 mais rien au pet, refractaire ou pas ?", "refractory-criteria-tg"),
+        (
+            "tsh basse et scanner tous les 6 mois pour des petits nodules aux poumons, c normal ?",
+            "lung-nodules-surveillance",
+        ),
+        # answered now: how long one lives, in general (was declined, below the threshold)
+        ("en general on vit combien de temps avec ce cancer ?", "life-expectancy"),
+        # waiting before starting a drug is the when-to-start question (was
+        # lung-metastases-treatment)
+        (
+            "my dad has lung mets but his team wants to wait before starting tablets, "
+            "is that normal?",
+            "targeted-therapy-when",
+        ),
+    ],
+)
+def test_blind5_care_team_readings_and_choices(
+    engine: AnswerEngine, question: str, topic: str | None
+) -> None:
+    answer = engine.ask(question)
+    assert answer.topic == topic
+    assert not answer.emergency

@@ -462,6 +462,7 @@ class AnswerEngine:
             if self.lexicon.concepts[c].tier == "offtopic"
             and c not in passing
             and not is_covered(c)
+            and self.lexicon.needs_met(c, here)
         ]
         if not named:
             return False

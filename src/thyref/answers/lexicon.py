@@ -16,7 +16,9 @@ question in thyroid-cancer care. A `care_team` off-topic concept (changing one's
 skipping or stopping a drug before a procedure, which doctor to believe) declines the
 question whatever subject or context it names. A subject concept may also `need` other
 concepts: it counts only when one of them is named too (a sore or a burning names the
-hand-foot syndrome with the hands, the feet or the skin, not in the mouth). A `negated`
+hand-foot syndrome with the hands, the feet or the skin, not in the mouth); an off-topic
+concept that `needs` others declines a question only beside one of them (a verdict asked,
+"c'est grave ?", is a reading of one's own figures beside a marker such as the Tg). A `negated`
 concept names a symptom with its own negation ("no appetite", "ne cicatrise pas"): it is
 never read as a subject named in passing. Two concepts may
 not share a match key unless one implies the other (stems collide: "curie" and "cure");
@@ -206,8 +208,15 @@ class Lexicon:
             for c in here
             if self.concepts[c].subject
             and (in_care or not self.concepts[c].needs_context)
-            and (not self.concepts[c].needs or bool(self.concepts[c].needs & here))
+            and self.needs_met(c, here)
         }
+
+    def needs_met(self, concept_id: str, concept_ids: frozenset[str]) -> bool:
+        """Whether a concept that `needs` others has one of them among `concept_ids`
+        (a concept without `needs` always has): a verdict asked ("c'est grave ?") is about
+        one's own figures only beside a marker such as the Tg."""
+        needs = self.concepts[concept_id].needs
+        return not needs or bool(needs & concept_ids)
 
     def has_context(self, concept_ids: Sequence[str]) -> bool:
         """Whether one of `concept_ids` places the question in thyroid-cancer care."""
