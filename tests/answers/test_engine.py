@@ -760,3 +760,50 @@ def test_blind5_care_team_readings_and_choices(
     answer = engine.ask(question)
     assert answer.topic == topic
     assert not answer.emergency
+
+
+# Blind set 5, own probes written after the tune split's fixes (tuning material): asking
+# to stop a drug, which dose to take, a verdict on figures handed over, or whether a past
+# illness forbids a drug are the prescriber's (the developers' guide: never tell a patient
+# to stop, start or change a medicine; faq-topics.md: never a wrong answer). Each declined
+# row got a topic before the change (shown after "was").
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # stopping a drug (was targeted-therapy-access)
+        ("is it ok to stop cabozantinib now that my scan is stable?", None),
+        # which dose (was covid-vaccine: the vaccine's "dose")
+        ("what is the dose of lenvatinib for thyroid cancer?", None),
+        ("can I go back to the full dose of lenvatinib myself?", None),
+        # figures handed over for a verdict (was lung-nodules-surveillance)
+        ("here are my results Tg 8 TSH 0.1 what do you think", None),
+        # a calcitonin's meaning (was lung-nodules-surveillance)
+        ("my calcitonin doubled in 6 months, what does it mean?", None),
+        # a past illness before a drug (was lung-nodules-surveillance, "pulmonaire")
+        ("j'ai eu une embolie pulmonaire en 2019, puis-je prendre un ITK ?", None),
+        # (was targeted-therapy-access)
+        ("my dad had a stroke in 2015, can he take sorafenib?", None),
+        # still answered: stopping for sore feet is the hand-foot answer's own question,
+        # a dose told in a story is not a dose asked, a forum "what do you think?" about
+        # the vaccine is the vaccine question
+        ("can I stop my lenvima for a few days, my feet hurt so much", "hand-foot-syndrome"),
+        (
+            "sous Lenvima 14 mg depuis mai, j'ai des ampoules sous les pieds et les mains "
+            "qui craquent. Comment gérer le syndrome main pied ?",
+            "hand-foot-syndrome",
+        ),
+        (
+            "Mon pere est sous Nexavar. Son medecin hesite pour le vaccin covid. Vous en "
+            "pensez quoi, c'est compatible ?",
+            "covid-vaccine",
+        ),
+        # answered now: years left asked for a relative, in general (was epidemiology)
+        ("how many years does my dad have with anaplastic cancer?", "life-expectancy"),
+    ],
+)
+def test_blind5_probes_stop_dose_verdicts_and_past_illness(
+    engine: AnswerEngine, question: str, topic: str | None
+) -> None:
+    answer = engine.ask(question)
+    assert answer.topic == topic
+    assert not answer.emergency
