@@ -783,10 +783,19 @@ def test_blind5_care_team_readings_and_choices(
         ("j'ai eu une embolie pulmonaire en 2019, puis-je prendre un ITK ?", None),
         # (was targeted-therapy-access)
         ("my dad had a stroke in 2015, can he take sorafenib?", None),
+        # quitting a targeted drug because it is hard (was hand-foot-syndrome, and
+        # targeted-therapy-when: a drug named is not the hands or the vaccine)
+        ("my wife wants to quit her TKI, it is too hard for her, should she?", None),
+        ("mon mari veut arreter son traitement cible, c est trop dur, il a raison ?", None),
         # still answered: stopping for sore feet is the hand-foot answer's own question,
         # a dose told in a story is not a dose asked, a forum "what do you think?" about
         # the vaccine is the vaccine question
         ("can I stop my lenvima for a few days, my feet hurt so much", "hand-foot-syndrome"),
+        # stopping a drug for the vaccine is the Covid answer's own question
+        (
+            "faut-il arreter le lenvatinib quelques jours pour faire le vaccin covid ?",
+            "covid-vaccine",
+        ),
         (
             "sous Lenvima 14 mg depuis mai, j'ai des ampoules sous les pieds et les mains "
             "qui craquent. Comment gérer le syndrome main pied ?",

@@ -197,8 +197,9 @@ class AnswerEngine:
                 for c in found:
                     if self.lexicon.concepts[c].tier != "offtopic" or (c in out and out[c] is None):
                         continue
+                    beside = frozenset(x for x in strong if self.lexicon.counts_beside(x, c))
                     before = out.get(c)
-                    out[c] = None if not strong else strong | (before or frozenset())
+                    out[c] = None if not beside else beside | (before or frozenset())
         return out
 
     @classmethod

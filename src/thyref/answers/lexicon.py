@@ -64,6 +64,10 @@ class Concept:
     # concepts this one's phrase overrides inside its own span ("pas de cancer de la
     # thyroïde" is not a thyroid-cancer mention; "start to grow" is not "start" a drug)
     masks: frozenset[str] = frozenset()
+    # off-topic concepts: concepts (and those implying them) that never count as what a
+    # topic's own questions name beside this one ("stop the drug": the drug named is
+    # what is stopped, not the subject that makes the topic answer it)
+    not_beside: frozenset[str] = frozenset()
 
     @property
     def token(self) -> str:
@@ -95,6 +99,7 @@ class Lexicon:
                 needs=frozenset(spec.get("needs", ())),
                 negated=bool(spec.get("negated", False)),
                 masks=frozenset(spec.get("masks", ())),
+                not_beside=frozenset(spec.get("not_beside", ())),
             )
         for c in self.concepts.values():
             unknown = c.implies - self.concepts.keys()
@@ -106,6 +111,9 @@ class Lexicon:
             unknown = c.needs - self.concepts.keys()
             if unknown:
                 raise LexiconError(f"concept {c.id}: needs unknown {sorted(unknown)}")
+            unknown = c.not_beside - self.concepts.keys()
+            if unknown:
+                raise LexiconError(f"concept {c.id}: not_beside unknown {sorted(unknown)}")
         self._closure = {cid: self._implied(cid) for cid in self.concepts}
         self._tables: dict[Lang, dict[tuple[str, ...], set[str]]] = {}
         self._exact: dict[tuple[str, ...], set[str]] = {}
@@ -217,6 +225,12 @@ class Lexicon:
         one's own figures only beside a marker such as the Tg."""
         needs = self.concepts[concept_id].needs
         return not needs or bool(needs & concept_ids)
+
+    def counts_beside(self, concept_id: str, offtopic_id: str) -> bool:
+        """Whether `concept_id`, named in a topic's own question beside the off-topic
+        `offtopic_id`, counts as what makes that topic answer it (not when it is or
+        implies one of the off-topic concept's `not_beside`)."""
+        return not (self._closure[concept_id] & self.concepts[offtopic_id].not_beside)
 
     def has_context(self, concept_ids: Sequence[str]) -> bool:
         """Whether one of `concept_ids` places the question in thyroid-cancer care."""
