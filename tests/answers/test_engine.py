@@ -730,6 +730,13 @@ def test_side_effect_questions_a_topic_answers(
         ("le sorafenib est il mieux que le lenvatinib ?", None),
         # (was neck-lymph-nodes)
         ("my mum has two neck nodes, should she go for surgery or the tablets?", None),
+        # two techniques a topic describes, compared in general, are still answered (a
+        # comparison declines only with a targeted drug named)
+        (
+            "is stereotactic radiotherapy better than normal radiotherapy for bone mets?",
+            "stereotactic-radiotherapy",
+        ),
+        ("is surgery better than radiofrequency for lung metastases?", "lung-metastases-treatment"),
         # a drug's list of side effects asked with "c'est quoi" (was targeted-therapy-access)
         ("c'est quoi les effets secondaires du cabozantinib ?", None),
         # still answered: a verdict word without a marker, "what it means for me" with no
@@ -816,3 +823,37 @@ def test_blind5_probes_stop_dose_verdicts_and_past_illness(
     answer = engine.ask(question)
     assert answer.topic == topic
     assert not answer.emergency
+
+
+# A patient's figure is not a topic word (blind5: "is my calcitonin of 350 pg/ml high?"
+# got epidemiology, whose answer says "350 to 400 new patients"); a figure of a lexicon
+# term ("iodine 124", "I-131", "600 mCi") still is.
+@pytest.mark.parametrize(
+    ("content", "kept"),
+    [
+        (["calcitonin", "350", "high"], ["calcitonin", "high"]),  # a value: dropped
+        (["tg", "12", "anticorps"], ["tg", "anticorps"]),  # a Tg value: dropped
+        (["iodin", "124", "scan"], ["iodin", "124", "scan"]),  # "iodine 124": kept
+        (["600", "mci"], ["600", "mci"]),  # "600 mCi": kept
+    ],
+)
+def test_figures_are_searched_only_in_lexicon_terms(
+    engine: AnswerEngine, content: list[str], kept: list[str]
+) -> None:
+    assert engine._without_figures(content) == kept
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # "124" still tells the iodine-124 scan from the post-therapy scan
+        (
+            "is an iodine 124 scan better than the post-therapy scan to see uptake?",
+            "iodine-124-scan",
+        ),
+        # a figure of the answer asked in a general question is still found by its words
+        ("how common is it, 350 new cases a year?", "epidemiology"),
+    ],
+)
+def test_figures_of_terms_still_rank(engine: AnswerEngine, question: str, topic: str) -> None:
+    assert engine.ask(question).topic == topic

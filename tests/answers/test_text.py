@@ -71,31 +71,6 @@ def test_stopwords_dropped(engine: AnswerEngine) -> None:
 
 
 @pytest.mark.parametrize(
-    ("lang", "tokens", "kept"),
-    [
-        # a patient's figure is not a topic word: "350" (a calcitonin) must not meet the
-        # "350 to 400 new patients" of the epidemiology answer (blind5)
-        ("en", ["calcitonin", "350", "high"], ["calcitonin", "high"]),
-        ("fr", ["tg", "12", "anticorps"], ["tg", "anticorps"]),
-        # figures with units or names stay with the lexicon ("600 mCi", "I-131" are
-        # concepts), not with the plain words
-        ("en", ["600", "mci"], ["mci"]),
-    ],
-)
-def test_figures_are_not_content_words(
-    engine: AnswerEngine, lang: str, tokens: list[str], kept: list[str]
-) -> None:
-    analyzer = engine.analyzers[lang]  # type: ignore[index]
-    assert analyzer.content_stems(tokens) == [analyzer.stem(t) for t in kept]
-
-
-def test_a_figure_still_names_its_concept(engine: AnswerEngine) -> None:
-    # "600 mCi" and "iode 131" are still found by the lexicon (rai-activity, rai)
-    _, concepts = engine.analyse(["600", "mci", "iode", "131"], "fr")
-    assert {"rai-activity", "rai"} <= set(concepts)
-
-
-@pytest.mark.parametrize(
     ("a", "b", "dist"),
     [
         ("metastase", "metastase", 0),  # same

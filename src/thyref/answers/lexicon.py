@@ -122,6 +122,16 @@ class Lexicon:
         # a typo is never "corrected" into a reason to decline)
         self.surface_words: set[str] = set()
         self.offtopic_words: set[str] = set()
+        # the figures found in terms ("iode 124", "600 mci"): a question's figure is
+        # searched only when it is one of them
+        self.term_numbers: frozenset[str] = frozenset(
+            t
+            for spec in raw.values()
+            for key in ("any", "fr", "en", "exact")
+            for term in spec.get(key, ())
+            for t in words(term)
+            if t.isdigit()
+        )
         for cid, spec in raw.items():
             for term in spec.get("exact", ()):
                 toks = words(term)

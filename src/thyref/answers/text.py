@@ -60,7 +60,7 @@ class Analyzer:
 
     def content_stems(self, tokens: Iterable[str]) -> list[str]:
         """Stems of the tokens that are not stop words."""
-        return [self.stem(t) for t in tokens if t not in self.stopwords and not t.isdigit()]
+        return [self.stem(t) for t in tokens if t not in self.stopwords]
 
 
 @dataclass(frozen=True)
