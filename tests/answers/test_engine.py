@@ -813,6 +813,14 @@ def test_blind5_care_team_readings_and_choices(
             "pensez quoi, c'est compatible ?",
             "covid-vaccine",
         ),
+        # whether to take a drug offered (was targeted-therapy-access)
+        ("the hospital offered cabozantinib to my husband, should he take it?", None),
+        ("mon oncologue propose le lenvatinib, je dois accepter ?", None),
+        # a report quoted, then whether one will die (was life-expectancy: its own
+        # question "Am I going to die...?" quotes no report, so it does not cover this)
+        ("the CT report says the lung mets progressed, is she going to die?", None),
+        # still answered: the same fear asked in general (life-expectancy's own question)
+        ("Am I going to die of my thyroid cancer?", "life-expectancy"),
         # answered now: years left asked for a relative, in general (was epidemiology)
         ("how many years does my dad have with anaplastic cancer?", "life-expectancy"),
     ],

@@ -194,8 +194,13 @@ class AnswerEngine:
                 strong = frozenset(
                     c for c in found if self.lexicon.concepts[c].tier in ("strong", "weak")
                 )
+                here = frozenset(found)
                 for c in found:
                     if self.lexicon.concepts[c].tier != "offtopic" or (c in out and out[c] is None):
+                        continue
+                    # a concept that needs others is asked only beside one of them ("am I
+                    # going to die?" asks no verdict on a quoted report)
+                    if not self.lexicon.needs_met(c, here):
                         continue
                     beside = frozenset(x for x in strong if self.lexicon.counts_beside(x, c))
                     before = out.get(c)
