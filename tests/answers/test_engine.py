@@ -823,6 +823,8 @@ def test_blind5_care_team_readings_and_choices(
         ("Am I going to die of my thyroid cancer?", "life-expectancy"),
         # answered now: years left asked for a relative, in general (was epidemiology)
         ("how many years does my dad have with anaplastic cancer?", "life-expectancy"),
+        # months asked, read after the blind5 holdout (was anaplastic-treatment)
+        ("father, 75, anaplastic cancer, how many months does he have?", "life-expectancy"),
     ],
 )
 def test_blind5_probes_stop_dose_verdicts_and_past_illness(
