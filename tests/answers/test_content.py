@@ -139,3 +139,38 @@ def test_tsh_dose_is_the_doctors_in_both_languages(
     # take as an invitation to adjust it (session 8); both now say the doctor adjusts it
     body = engine.kb.topics["lung-nodules-surveillance"]["fr" if lang == "fr" else "en"].body
     assert words in normalised(body)
+
+
+# Dated facts say their date (developers' guide: "dated facts say their date"). These
+# figures come from the January 2021 web conference (the seed): the yearly number of
+# patients, the number of TuThyRef centres and how often the national RCP met, and the
+# research progress "of the last 10 to 15 years". Blind5 found them shown without a date.
+@pytest.mark.parametrize(
+    ("topic_id", "fact"),
+    [
+        ("epidemiology", "350"),  # new patients a year in France
+        ("tuthyref-network", "centres"),  # about thirty expert centres
+        ("who-decides", "RCP"),  # the national RCP twice a month
+        ("clinical-trials", "15"),  # progress over 10 to 15 years
+    ],
+)
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_figures_of_2021_say_their_date(
+    engine: AnswerEngine, topic_id: str, fact: str, lang: str
+) -> None:
+    body = engine.kb.topics[topic_id][lang].body
+    assert fact in body
+    assert "2021" in body
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_us_status_of_dabrafenib_trametinib_cites_its_source(
+    engine: AnswerEngine, lang: str
+) -> None:
+    # the anaplastic answer states the US approval since 2018 (therapies.toml: FDA,
+    # 4 May 2018): its sources name the FDA decision, with its date
+    text = engine.kb.topics["anaplastic-treatment"][lang]
+    assert "United States" in text.body or "États-Unis" in text.body
+    assert "FDA_ATC2018" in text.sources
+    assert "FDA" in engine.kb.sources["FDA_ATC2018"]["title"]
+    assert "2018" in engine.kb.sources["FDA_ATC2018"]["title"]

@@ -244,6 +244,14 @@ def test_a_reported_sign_fires_wherever_it_stands(question: str, sign: str) -> N
         "i keep fainting",  # repeated faints
         "mon mari a des propos incoherents depuis ce matin",  # incoherent speech
         "pas de fievre et une douleur thoracique",  # the negation stops at "et"
+        # a loss of sight still fires beside the examination wording (blind5)
+        "je ne vois plus rien de l'oeil droit depuis ce matin",  # one eye, now
+        "on ne voit plus rien sur le scanner mais ce matin je ne vois plus rien d'un oeil",
+        # legs that suddenly cannot be felt or moved: a spinal metastasis on the cord
+        # (blind5 holdout missed one; these are new wordings of the family)
+        "I have bone mets in my spine and suddenly I can't feel my legs",  # the missed one
+        "my mum can't feel her legs anymore and can't pee, she has spine mets",
+        "mon pere ne peut plus bouger ses jambes depuis ce midi",
     ],
 )
 def test_fires_on_every_family_of_urgent_signs(engine: AnswerEngine, question: str) -> None:
@@ -289,6 +297,15 @@ def test_fires_on_every_family_of_urgent_signs(engine: AnswerEngine, question: s
         "les ITK peuvent-ils donner une jaunisse ?",  # a general question
         "pas de fievre ni de frissons",  # "ni" negates both
         "j'ai une petite boule sous la cicatrice, est-ce une recidive ?",  # a lump, not swelling
+        # nothing seen on an examination is a result, not a loss of sight (blind5: this
+        # cure question got the emergency message)
+        "On ne voit plus rien sur les examens, ça veut dire guéri ?",
+        "le chirurgien dit qu on ne voit plus rien au scanner, je suis gueri ?",  # a scan
+        "they see nothing on my last scans anymore, is it gone for good?",  # English
+        "nothing shows on the PET now, can it come back?",  # "shows nothing" on a PET
+        # legs asked about in general, or numb for a harmless reason
+        "can spine mets make you unable to move your legs?",  # a general question
+        "can't feel my legs after sitting cross-legged lol",  # pins and needles
     ],
 )
 def test_does_not_fire_on_ordinary_wordings_of_the_same_words(

@@ -707,3 +707,163 @@ def test_side_effect_questions_a_topic_answers(
     engine: AnswerEngine, question: str, topic: str
 ) -> None:
     assert engine.ask(question).topic == topic
+
+
+# Blind set 5 (branch answers-blind5): questions that ask the care team's own reading or
+# choice. faq-topics.md: "a question that matches nothing well says so and points to the
+# care team, never to a wrong answer"; the brief of blind5: interpreting one's own
+# results, choosing between treatments and drugs or topics that faq-topics.md does not
+# list are declined. Each declined row got a topic before the change (shown after "was").
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # one's own marker asked about (was epidemiology: "350" met "350 to 400 patients")
+        ("is my calcitonin of 350 pg/ml high?", None),
+        # a verdict asked beside a marker's value (was lung-nodules / access answers)
+        ("calcitonine a 800 apres l'operation, c'est grave ?", None),
+        ("calcitonin at 120 six months after surgery, should I worry?", None),
+        # a report quoted, then what it means for oneself (was lung-nodules-surveillance)
+        ("mon scanner dit 'micronodules stables', ca veut dire quoi pour moi ?", None),
+        ("my CT report says 'progression of target lesions', what does this mean for me?", None),
+        # choosing between drugs or treatments for oneself (was targeted-therapy-access)
+        ("is cabozantinib better than lenvatinib for me?", None),
+        ("le sorafenib est il mieux que le lenvatinib ?", None),
+        # (was neck-lymph-nodes)
+        ("my mum has two neck nodes, should she go for surgery or the tablets?", None),
+        # two techniques a topic describes, compared in general, are still answered (a
+        # comparison declines only with a targeted drug named)
+        (
+            "is stereotactic radiotherapy better than normal radiotherapy for bone mets?",
+            "stereotactic-radiotherapy",
+        ),
+        ("is surgery better than radiofrequency for lung metastases?", "lung-metastases-treatment"),
+        # a drug's list of side effects asked with "c'est quoi" (was targeted-therapy-access)
+        ("c'est quoi les effets secondaires du cabozantinib ?", None),
+        # still answered: a verdict word without a marker, "what it means for me" with no
+        # report quoted, a Tg told in a question about refractoriness (rows of other sets)
+        (
+            "certaines lesions fixent l'iode et d'autres non, ca veut dire quoi pour moi",
+            "refractory-criteria-tg",
+        ),
+        ("ma tg est a 50 mais rien au pet, refractaire ou pas ?", "refractory-criteria-tg"),
+        (
+            "tsh basse et scanner tous les 6 mois pour des petits nodules aux poumons, c normal ?",
+            "lung-nodules-surveillance",
+        ),
+        # answered now: how long one lives, in general (was declined, below the threshold)
+        ("en general on vit combien de temps avec ce cancer ?", "life-expectancy"),
+        # waiting before starting a drug is the when-to-start question (was
+        # lung-metastases-treatment)
+        (
+            "my dad has lung mets but his team wants to wait before starting tablets, "
+            "is that normal?",
+            "targeted-therapy-when",
+        ),
+    ],
+)
+def test_blind5_care_team_readings_and_choices(
+    engine: AnswerEngine, question: str, topic: str | None
+) -> None:
+    answer = engine.ask(question)
+    assert answer.topic == topic
+    assert not answer.emergency
+
+
+# Blind set 5, own probes written after the tune split's fixes (tuning material): asking
+# to stop a drug, which dose to take, a verdict on figures handed over, or whether a past
+# illness forbids a drug are the prescriber's (the developers' guide: never tell a patient
+# to stop, start or change a medicine; faq-topics.md: never a wrong answer). Each declined
+# row got a topic before the change (shown after "was").
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # stopping a drug (was targeted-therapy-access)
+        ("is it ok to stop cabozantinib now that my scan is stable?", None),
+        # which dose (was covid-vaccine: the vaccine's "dose")
+        ("what is the dose of lenvatinib for thyroid cancer?", None),
+        ("can I go back to the full dose of lenvatinib myself?", None),
+        # figures handed over for a verdict (was lung-nodules-surveillance)
+        ("here are my results Tg 8 TSH 0.1 what do you think", None),
+        # a calcitonin's meaning (was lung-nodules-surveillance)
+        ("my calcitonin doubled in 6 months, what does it mean?", None),
+        # a past illness before a drug (was lung-nodules-surveillance, "pulmonaire")
+        ("j'ai eu une embolie pulmonaire en 2019, puis-je prendre un ITK ?", None),
+        # (was targeted-therapy-access)
+        ("my dad had a stroke in 2015, can he take sorafenib?", None),
+        # quitting a targeted drug because it is hard (was hand-foot-syndrome, and
+        # targeted-therapy-when: a drug named is not the hands or the vaccine)
+        ("my wife wants to quit her TKI, it is too hard for her, should she?", None),
+        ("mon mari veut arreter son traitement cible, c est trop dur, il a raison ?", None),
+        # still answered: stopping for sore feet is the hand-foot answer's own question,
+        # a dose told in a story is not a dose asked, a forum "what do you think?" about
+        # the vaccine is the vaccine question
+        ("can I stop my lenvima for a few days, my feet hurt so much", "hand-foot-syndrome"),
+        # stopping a drug for the vaccine is the Covid answer's own question
+        (
+            "faut-il arreter le lenvatinib quelques jours pour faire le vaccin covid ?",
+            "covid-vaccine",
+        ),
+        (
+            "sous Lenvima 14 mg depuis mai, j'ai des ampoules sous les pieds et les mains "
+            "qui craquent. Comment gérer le syndrome main pied ?",
+            "hand-foot-syndrome",
+        ),
+        (
+            "Mon pere est sous Nexavar. Son medecin hesite pour le vaccin covid. Vous en "
+            "pensez quoi, c'est compatible ?",
+            "covid-vaccine",
+        ),
+        # whether to take a drug offered (was targeted-therapy-access)
+        ("the hospital offered cabozantinib to my husband, should he take it?", None),
+        ("mon oncologue propose le lenvatinib, je dois accepter ?", None),
+        # a report quoted, then whether one will die (was life-expectancy: its own
+        # question "Am I going to die...?" quotes no report, so it does not cover this)
+        ("the CT report says the lung mets progressed, is she going to die?", None),
+        # still answered: the same fear asked in general (life-expectancy's own question)
+        ("Am I going to die of my thyroid cancer?", "life-expectancy"),
+        # answered now: years left asked for a relative, in general (was epidemiology)
+        ("how many years does my dad have with anaplastic cancer?", "life-expectancy"),
+        # months asked, read after the blind5 holdout (was anaplastic-treatment)
+        ("father, 75, anaplastic cancer, how many months does he have?", "life-expectancy"),
+    ],
+)
+def test_blind5_probes_stop_dose_verdicts_and_past_illness(
+    engine: AnswerEngine, question: str, topic: str | None
+) -> None:
+    answer = engine.ask(question)
+    assert answer.topic == topic
+    assert not answer.emergency
+
+
+# A patient's figure is not a topic word (blind5: "is my calcitonin of 350 pg/ml high?"
+# got epidemiology, whose answer says "350 to 400 new patients"); a figure of a lexicon
+# term ("iodine 124", "I-131", "600 mCi") still is.
+@pytest.mark.parametrize(
+    ("content", "kept"),
+    [
+        (["calcitonin", "350", "high"], ["calcitonin", "high"]),  # a value: dropped
+        (["tg", "12", "anticorps"], ["tg", "anticorps"]),  # a Tg value: dropped
+        (["iodin", "124", "scan"], ["iodin", "124", "scan"]),  # "iodine 124": kept
+        (["600", "mci"], ["600", "mci"]),  # "600 mCi": kept
+    ],
+)
+def test_figures_are_searched_only_in_lexicon_terms(
+    engine: AnswerEngine, content: list[str], kept: list[str]
+) -> None:
+    assert engine._without_figures(content) == kept
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # "124" still tells the iodine-124 scan from the post-therapy scan
+        (
+            "is an iodine 124 scan better than the post-therapy scan to see uptake?",
+            "iodine-124-scan",
+        ),
+        # a figure of the answer asked in a general question is still found by its words
+        ("how common is it, 350 new cases a year?", "epidemiology"),
+    ],
+)
+def test_figures_of_terms_still_rank(engine: AnswerEngine, question: str, topic: str) -> None:
+    assert engine.ask(question).topic == topic

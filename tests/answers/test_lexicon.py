@@ -123,6 +123,24 @@ def test_lexicon_rejects_unknown_implied(engine: AnswerEngine) -> None:
         Lexicon({"x": {"tier": "none", "any": ["x"], "implies": ["nope"]}}, engine.analyzers)
 
 
+def test_lexicon_rejects_unknown_not_beside(engine: AnswerEngine) -> None:
+    # a concept that `not_beside` names must exist, like one it implies
+    with pytest.raises(LexiconError, match="not_beside"):
+        Lexicon({"a": {"tier": "offtopic", "not_beside": ["nope"]}}, engine.analyzers)
+
+
+def test_a_drug_named_when_stopping_it_is_not_what_a_topic_answers(
+    engine: AnswerEngine,
+) -> None:
+    # stop-drug names `targeted-therapy` as not beside: the hand-foot answer takes a
+    # stop question for the hands or the feet, the Covid answer for the vaccine (blind5:
+    # "my dad wants to quit his TKI, should he?" got the hand-foot answer)
+    assert not engine.lexicon.counts_beside("lenvatinib", "stop-drug")
+    assert not engine.lexicon.counts_beside("targeted-therapy", "stop-drug")
+    assert engine.lexicon.counts_beside("hands-feet", "stop-drug")
+    assert engine.lexicon.counts_beside("vaccine", "stop-drug")
+
+
 def test_lexicon_rejects_colliding_concepts(engine: AnswerEngine) -> None:
     # "curies" and "cures" share the French stem "cur": the two would always co-occur
     raw = {"a": {"tier": "none", "fr": ["curies"]}, "b": {"tier": "none", "fr": ["cures"]}}

@@ -194,11 +194,17 @@ class AnswerEngine:
                 strong = frozenset(
                     c for c in found if self.lexicon.concepts[c].tier in ("strong", "weak")
                 )
+                here = frozenset(found)
                 for c in found:
                     if self.lexicon.concepts[c].tier != "offtopic" or (c in out and out[c] is None):
                         continue
+                    # a concept that needs others is asked only beside one of them ("am I
+                    # going to die?" asks no verdict on a quoted report)
+                    if not self.lexicon.needs_met(c, here):
+                        continue
+                    beside = frozenset(x for x in strong if self.lexicon.counts_beside(x, c))
                     before = out.get(c)
-                    out[c] = None if not strong else strong | (before or frozenset())
+                    out[c] = None if not beside else beside | (before or frozenset())
         return out
 
     @classmethod
@@ -245,6 +251,13 @@ class AnswerEngine:
             return np.zeros(len(self.topic_ids), dtype=np.float32)
         return np.asarray(retriever.get_scores_from_ids(ids), dtype=np.float32)
 
+    def _without_figures(self, content: list[str]) -> list[str]:
+        """A question's content words less its figures, except those of a lexicon term
+        ("iode 124", "I-131", "600 mCi"): a patient's value ("calcitonine à 350") must not
+        meet a figure of an answer ("350 à 400 nouveaux patients")."""
+        known = self.lexicon.term_numbers
+        return [t for t in content if not t.isdigit() or t in known]
+
     def _concept_terms(self, concepts: Sequence[str]) -> list[str]:
         """The concept tokens a question searches: not its off-topic ones, which name
         what no topic answers and only decide whether to decline."""
@@ -260,8 +273,10 @@ class AnswerEngine:
         tokens = [self.speller.correct(t) or t for t in raw_tokens]
         other: Lang = "en" if q_lang == "fr" else "fr"
         content, concepts = self.analyse(tokens, q_lang)
+        content = self._without_figures(content)
         total = self._scores(content + self._concept_terms(concepts), q_lang)
         o_content, o_concepts = self._analyse_other(tokens, q_lang, other)
+        o_content = self._without_figures(o_content)
         if self.settings.cross_language:
             o_terms = o_content + self._concept_terms(o_concepts)
             total = total + self.settings.cross_language * self._scores(o_terms, other)
@@ -274,9 +289,11 @@ class AnswerEngine:
         if focus is not None and self.settings.focus_weight:
             f_tokens = [self.speller.correct(t) or t for t in words(focus)]
             f_content, f_concepts = self.analyse(f_tokens, q_lang)
+            f_content = self._without_figures(f_content)
             f_total = self._scores(f_content + self._concept_terms(f_concepts), q_lang)
             if self.settings.cross_language:
                 fo_content, fo_concepts = self._analyse_other(f_tokens, q_lang, other)
+                fo_content = self._without_figures(fo_content)
                 fo_terms = fo_content + self._concept_terms(fo_concepts)
                 f_total = f_total + self.settings.cross_language * self._scores(fo_terms, other)
             # each part scaled to its own best score, so a long story does not drown
@@ -462,6 +479,7 @@ class AnswerEngine:
             if self.lexicon.concepts[c].tier == "offtopic"
             and c not in passing
             and not is_covered(c)
+            and self.lexicon.needs_met(c, here)
         ]
         if not named:
             return False

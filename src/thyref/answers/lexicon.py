@@ -16,7 +16,9 @@ question in thyroid-cancer care. A `care_team` off-topic concept (changing one's
 skipping or stopping a drug before a procedure, which doctor to believe) declines the
 question whatever subject or context it names. A subject concept may also `need` other
 concepts: it counts only when one of them is named too (a sore or a burning names the
-hand-foot syndrome with the hands, the feet or the skin, not in the mouth). A `negated`
+hand-foot syndrome with the hands, the feet or the skin, not in the mouth); an off-topic
+concept that `needs` others declines a question only beside one of them (a verdict asked,
+"c'est grave ?", is a reading of one's own figures beside a marker such as the Tg). A `negated`
 concept names a symptom with its own negation ("no appetite", "ne cicatrise pas"): it is
 never read as a subject named in passing. Two concepts may
 not share a match key unless one implies the other (stems collide: "curie" and "cure");
@@ -62,6 +64,10 @@ class Concept:
     # concepts this one's phrase overrides inside its own span ("pas de cancer de la
     # thyroïde" is not a thyroid-cancer mention; "start to grow" is not "start" a drug)
     masks: frozenset[str] = frozenset()
+    # off-topic concepts: concepts (and those implying them) that never count as what a
+    # topic's own questions name beside this one ("stop the drug": the drug named is
+    # what is stopped, not the subject that makes the topic answer it)
+    not_beside: frozenset[str] = frozenset()
 
     @property
     def token(self) -> str:
@@ -93,6 +99,7 @@ class Lexicon:
                 needs=frozenset(spec.get("needs", ())),
                 negated=bool(spec.get("negated", False)),
                 masks=frozenset(spec.get("masks", ())),
+                not_beside=frozenset(spec.get("not_beside", ())),
             )
         for c in self.concepts.values():
             unknown = c.implies - self.concepts.keys()
@@ -104,6 +111,9 @@ class Lexicon:
             unknown = c.needs - self.concepts.keys()
             if unknown:
                 raise LexiconError(f"concept {c.id}: needs unknown {sorted(unknown)}")
+            unknown = c.not_beside - self.concepts.keys()
+            if unknown:
+                raise LexiconError(f"concept {c.id}: not_beside unknown {sorted(unknown)}")
         self._closure = {cid: self._implied(cid) for cid in self.concepts}
         self._tables: dict[Lang, dict[tuple[str, ...], set[str]]] = {}
         self._exact: dict[tuple[str, ...], set[str]] = {}
@@ -112,6 +122,16 @@ class Lexicon:
         # a typo is never "corrected" into a reason to decline)
         self.surface_words: set[str] = set()
         self.offtopic_words: set[str] = set()
+        # the figures found in terms ("iode 124", "600 mci"): a question's figure is
+        # searched only when it is one of them
+        self.term_numbers: frozenset[str] = frozenset(
+            t
+            for spec in raw.values()
+            for key in ("any", "fr", "en", "exact")
+            for term in spec.get(key, ())
+            for t in words(term)
+            if t.isdigit()
+        )
         for cid, spec in raw.items():
             for term in spec.get("exact", ()):
                 toks = words(term)
@@ -206,8 +226,21 @@ class Lexicon:
             for c in here
             if self.concepts[c].subject
             and (in_care or not self.concepts[c].needs_context)
-            and (not self.concepts[c].needs or bool(self.concepts[c].needs & here))
+            and self.needs_met(c, here)
         }
+
+    def needs_met(self, concept_id: str, concept_ids: frozenset[str]) -> bool:
+        """Whether a concept that `needs` others has one of them among `concept_ids`
+        (a concept without `needs` always has): a verdict asked ("c'est grave ?") is about
+        one's own figures only beside a marker such as the Tg."""
+        needs = self.concepts[concept_id].needs
+        return not needs or bool(needs & concept_ids)
+
+    def counts_beside(self, concept_id: str, offtopic_id: str) -> bool:
+        """Whether `concept_id`, named in a topic's own question beside the off-topic
+        `offtopic_id`, counts as what makes that topic answer it (not when it is or
+        implies one of the off-topic concept's `not_beside`)."""
+        return not (self._closure[concept_id] & self.concepts[offtopic_id].not_beside)
 
     def has_context(self, concept_ids: Sequence[str]) -> bool:
         """Whether one of `concept_ids` places the question in thyroid-cancer care."""
