@@ -728,6 +728,8 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
         if section in SECTIONS and index.isdigit():
             state.remove_row(section, int(index))
         return _render_editor(p, state, case_id, version, show_errors=False, fhir_left=left)
+    if action == "lang":  # the header's language switch: the same form, in ``?lang=``
+        return _render_editor(p, state, case_id, version, show_errors=False, fhir_left=left)
     obj, _ = state.to_case()
     note = p.field("note")[:200]
     with p.state.db.session() as db:
