@@ -1553,3 +1553,32 @@ def test_the_language_switch_of_an_existing_case_s_editor_keeps_the_typing(
     assert re.search(r'name="patient\.birth_year"[^>]*value="1961"', answer.text)
     assert re.search(r'name="version" value="1"', answer.text)
     assert [v["version"] for v in _versions(client, "web-lang")] == [1]  # nothing saved
+
+
+@pytest.mark.parametrize(
+    ("lesions", "remove", "focused"),
+    [
+        # the first of two rows removed: the row that takes its place, its "Remove"
+        (2, 0, 'value="remove:lesions:0"'),
+        # the last of two rows removed: the row before it, its "Remove"
+        (2, 1, 'value="remove:lesions:0"'),
+        # the only row removed: the section's "+ Add a lesion"
+        (1, 0, 'value="add:lesions"'),
+    ],
+)
+def test_removing_a_row_leaves_the_focus_in_its_section(
+    client: TestClient, lesions: int, remove: int, focused: str
+) -> None:
+    """Keyboard walk, session 10: "Remove" pressed with the keyboard redrew the form
+    without the focused button, and the focus fell back to the page: the next Tab went
+    to the live panel, after the form. WCAG 2.2, 2.4.3 "Focus Order": the focus stays
+    where the user was, on the next row's "Remove" or the section's "Add". `autofocus`
+    is what HTMX focuses after a swap, and what a browser focuses on a new page."""
+    csrf = login(client)
+    rows = {f"lesions[{i}].id": f"P{i + 1}" for i in range(lesions)}
+    fields = {k: v for k, v in _editor_fields(csrf).items() if not k.startswith("lesions")}
+    answer = client.post(
+        "/cases/new", data={**fields, **rows, "action": f"remove:lesions:{remove}"}
+    ).text
+    autofocused = re.findall(r"<(?:input|select|button)\b[^>]*\bautofocus\b[^>]*>", answer)
+    assert len(autofocused) == 1 and focused in autofocused[0], autofocused

@@ -725,9 +725,20 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
         )
     if action.startswith("remove:"):
         section, _, index = action[7:].partition(":")
+        focus = ""
         if section in SECTIONS and index.isdigit():
             state.remove_row(section, int(index))
-        return _render_editor(p, state, case_id, version, show_errors=False, fhir_left=left)
+            # the focus stays in the section (the removed button is gone): on the "Remove"
+            # of the row now in its place, else of the row before, else on "Add"
+            left_rows = state.counts[section]
+            focus = (
+                f"remove:{section}:{min(int(index), left_rows - 1)}"
+                if left_rows
+                else f"add:{section}"
+            )
+        return _render_editor(
+            p, state, case_id, version, focus=focus, show_errors=False, fhir_left=left
+        )
     if action == "lang":  # the header's language switch: the same form, in ``?lang=``
         return _render_editor(p, state, case_id, version, show_errors=False, fhir_left=left)
     obj, _ = state.to_case()
