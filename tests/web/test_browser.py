@@ -621,3 +621,36 @@ def test_removing_a_row_with_the_keyboard_keeps_the_focus_there(checked: Checked
     page.keyboard.press("Space")
     expect(page.locator("#f-labs-0-date")).to_have_count(0)
     expect(page.locator("button[value='add:labs']")).to_be_focused()
+
+
+def _luminance(rgb: str) -> float:
+    """Relative luminance of a CSS `rgb(r, g, b)` colour (WCAG 2.2, definition)."""
+    channels = [int(c) / 255 for c in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_focus_ring_shows_on_the_dark_header(checked: Checked) -> None:
+    """Keyboard walk, session 10: the focus ring (orange #c2410c) on the header's dark
+    blue (#1f4e79) had a contrast of 1.7:1, hard to see where the focus was in the menu.
+    WCAG 2.2, 1.4.11 "Non-text Contrast": a focus indicator needs 3:1 against what is
+    beside it. Checked on the skip link, a menu link and the language switch."""
+    page = checked.page
+    _login(checked, audit=False)
+    checked.goto("/cases")
+    header = page.evaluate("getComputedStyle(document.querySelector('header.top')).backgroundColor")
+    seen = []
+    for _ in range(3):  # the skip link, the brand, the first menu link
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate("getComputedStyle(document.activeElement).outlineColor"))
+    page.focus("header a.lang")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # focused by the keyboard (:focus-visible)
+    seen.append(page.evaluate("getComputedStyle(document.activeElement).outlineColor"))
+    for ring in seen:
+        assert _contrast(ring, header) >= 3, (ring, header, round(_contrast(ring, header), 2))
