@@ -1,10 +1,10 @@
 """Accessibility of the main pages, in process (the HTML as sent, no browser).
 
 Every form control has an accessible name, every `aria-describedby` / `aria-labelledby`
-names elements that exist, a field marked invalid is described by a message, ids are
-unique, the page's `lang` is the page's language and its headings go down one level at a
-time. The keyboard walk itself (focus, Tab order) is
-in `test_browser.py`.
+names elements that exist, so does every in-page link (an error summary's), a field
+marked invalid is described by a message, ids are unique, the page's `lang` is the
+page's language and its headings go down one level at a time. The keyboard walk itself
+(focus, Tab order) is in `test_browser.py`.
 
 References: HTML Accessibility API Mappings 1.0 and Accessible Name and Description
 Computation 1.2 (W3C), for how a control gets its name: `aria-labelledby`, then
@@ -139,6 +139,9 @@ def problems(page: str, lang: str) -> list[str]:
                     found.append(
                         f"{attr}={ref!r} names nothing: <{node.tag} id={node.attrs.get('id')}>"
                     )
+        target = node.attrs.get("href", "") if node.tag == "a" else ""
+        if target.startswith("#") and len(target) > 1 and target[1:] not in ids:
+            found.append(f"link to {target}, which is not on the page")
         if node.attrs.get("aria-invalid") == "true":  # WCAG 3.3.1: the error is said
             said = [
                 ids[i][0].words()
@@ -243,6 +246,8 @@ def test_the_checker_finds_what_it_looks_for() -> None:
         (head + "<h3>x</h3>", "h1 followed by h3"),
         # a field marked invalid that no message describes
         (head + '<input aria-label="A" aria-invalid="true">', "no message describes it"),
+        # an in-page link (an error summary's) to a field that is not there
+        (head + '<a href="#f-gone">Date</a>', "not on the page"),
         # the same id twice
         (head + '<p id="d"></p><p id="d"></p>', "given 2 times"),
     ]
