@@ -1582,3 +1582,21 @@ def test_removing_a_row_leaves_the_focus_in_its_section(
     ).text
     autofocused = re.findall(r"<(?:input|select|button)\b[^>]*\bautofocus\b[^>]*>", answer)
     assert len(autofocused) == 1 and focused in autofocused[0], autofocused
+
+
+def test_the_import_page_s_language_switch_keeps_the_pasted_text(client: TestClient) -> None:
+    """The same as the editor's: pasted JSON was lost by the header's language link. The
+    switch posts the import form with `action=lang`: the page in the other language, the
+    text in place, nothing imported."""
+    csrf = login(client)
+    opened = client.get("/cases/import?lang=fr").text
+    switch = re.search(r'<button form="import-form" formaction="([^"]+)"[^>]*value="lang"', opened)
+    assert switch and switch.group(1) == "/cases/import?lang=en"
+    pasted = json.dumps(demo_case("web-paste"))
+    answer = client.post(
+        switch.group(1), data={"csrf_token": csrf, "text": pasted, "action": "lang"}
+    )
+    assert answer.status_code == 200 and '<html lang="en">' in answer.text
+    kept = re.search(r'<textarea id="text"[^>]*>([^<]*)</textarea>', answer.text)
+    assert kept and html.unescape(kept.group(1)) == pasted
+    assert client.get("/cases/web-paste").status_code == 404  # nothing imported

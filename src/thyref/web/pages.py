@@ -833,6 +833,8 @@ def preview(p: Page = Depends(clinician_page)) -> HTMLResponse:
 def import_post(p: Page = Depends(clinician_page)) -> Response:
     upload = p.form.get("file")
     text = p.field("text")
+    if p.field("action") == "lang":  # the header's language switch: the page again, in ?lang=
+        return p.render("import.html", text=text)
     data: bytes | str = text
     if isinstance(upload, UploadFile) and upload.filename:
         data = upload.file.read(5 * 1024 * 1024 + 1)
