@@ -98,6 +98,13 @@ class Tree(HTMLParser):
         return found
 
 
+def _within(node: Node, ancestor: Node) -> bool:
+    parent = node.parent
+    while parent is not None and parent is not ancestor:
+        parent = parent.parent
+    return parent is ancestor
+
+
 def accessible_name(node: Node, tree: Tree, ids: dict[str, list[Node]]) -> str:
     """The name of a control, the ways accname 1.2 gives one (simplified: no CSS)."""
     if node.attrs.get("aria-labelledby"):
@@ -139,6 +146,13 @@ def problems(page: str, lang: str) -> list[str]:
                     found.append(
                         f"{attr}={ref!r} names nothing: <{node.tag} id={node.attrs.get('id')}>"
                     )
+        if node.tag == "a" and "href" in node.attrs and not node.hidden():
+            alts = [
+                n.attrs.get("alt", "") for n in tree.nodes if n.tag == "img" and _within(n, node)
+            ]
+            said = node.words() or node.attrs.get("aria-label", "") or " ".join(alts)
+            if not said.strip():
+                found.append(f"a link with no words: <a {node.attrs}>")
         target = node.attrs.get("href", "") if node.tag == "a" else ""
         if target.startswith("#") and len(target) > 1 and target[1:] not in ids:
             found.append(f"link to {target}, which is not on the page")
@@ -193,7 +207,7 @@ def _meeting_with_a_case(client: TestClient, csrf: str) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_every_control_of_the_main_pages_has_a_name(board_app: FastAPI, lang: str) -> None:
+def test_the_main_pages_pass_the_accessibility_checks(board_app: FastAPI, lang: str) -> None:
     client = TestClient(board_app)
     found: dict[str, list[str]] = {}
     found["login"] = problems(client.get(f"/login?lang={lang}").text, lang)
@@ -202,7 +216,7 @@ def test_every_control_of_the_main_pages_has_a_name(board_app: FastAPI, lang: st
     first = demo_cases()[0]["id"]
     urls = ["/", "/cases", "/cases?q=papill", "/cases/new", "/cases/import", "/meetings"]
     urls += [f"/meetings/{meeting}", "/cases/web-scans", "/cases/web-scans/edit"]
-    urls += [f"/cases/{raw['id']}/edit" for raw in demo_cases()]
+    urls += [f"/cases/{raw['id']}{end}" for raw in demo_cases() for end in ("", "/edit")]
     urls += [f"/cases/{first}", f"/cases/{first}/history", f"/cases/{first}/compare?a=1&b=2"]
     for url in urls:
         sep = "&" if "?" in url else "?"
@@ -248,6 +262,8 @@ def test_the_checker_finds_what_it_looks_for() -> None:
         (head + '<input aria-label="A" aria-invalid="true">', "no message describes it"),
         # an in-page link (an error summary's) to a field that is not there
         (head + '<a href="#f-gone">Date</a>', "not on the page"),
+        # a link around a picture with no text alternative
+        (head + '<a href="/x.svg"><img src="/x.svg" alt=""></a>', "a link with no words"),
         # the same id twice
         (head + '<p id="d"></p><p id="d"></p>', "given 2 times"),
     ]
