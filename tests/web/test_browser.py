@@ -482,3 +482,175 @@ def test_an_error_in_the_imaging_grid_does_not_push_its_columns_out(checked: Che
     overflow = wrap.evaluate("w => w.scrollWidth - w.clientWidth")
     assert overflow <= 0, f"the grid scrolls sideways by {overflow}px"
     expect(page.locator("#f-imaging-0-assessed_response")).to_be_in_viewport()
+
+
+def test_the_editor_s_language_switch_keeps_what_was_typed(checked: Checked) -> None:
+    """Walkthrough, session 10: "English" in the editor's header was a link, and what was
+    typed and not saved was gone without a word. It posts the form now: the editor comes
+    back in English with every value in place, nothing saved."""
+    page = checked.page
+    _login(checked, audit=False)
+    checked.goto("/cases/new")
+    page.fill("#f-id", "br-lang-1")
+    page.select_option("#f-diagnosis-histology", "follicular")
+    page.click("button[value='add:rai']")
+    expect(page.locator("#f-rai-0-date")).to_be_focused()
+    page.fill("#f-rai-0-date", "2016-04-02")
+    page.fill("#f-rai-0-activity", "3,7")
+    page.wait_for_load_state("networkidle")
+    # Enter in a field presses the disabled guard, not the switch (before it in the page)
+    page.click("#f-rai-0-activity")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    # the focus on the switch while the live assessment is on its way sends nothing to
+    # the switch's address (HTMX would follow a `type="submit"` button's formaction)
+    page.fill("#f-rai-0-activity", "3,75")
+    page.focus("header button.lang")
+    page.wait_for_timeout(800)  # the live assessment waits 500 ms after typing
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#live-panel #editor-form")).to_have_count(0)
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    page.keyboard.press("Enter")  # keyboard only: the switch is a button
+    page.wait_for_url("**/cases/new?lang=en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text("New case")
+    expect(page.locator("#f-id")).to_have_value("br-lang-1")
+    expect(page.locator("#f-diagnosis-histology")).to_have_value("follicular")
+    expect(page.locator("#f-rai-0-date")).to_have_value("2016-04-02")
+    expect(page.locator("#f-rai-0-activity")).to_have_value("3,75")
+    checked.audit("editor-language-switched")
+    page.click("header button.lang")  # and back, still kept
+    page.wait_for_url("**/cases/new?lang=fr")
+    expect(page.locator("h1")).to_have_text("Nouveau dossier")
+    expect(page.locator("#f-rai-0-activity")).to_have_value("3,75")
+    assert page.request.get(checked.base + "/cases/br-lang-1").status == 404  # not saved
+
+
+def test_the_compare_radios_are_on_screen_on_a_phone(browser: Browser, server: str) -> None:
+    """Walkthrough, session 10: at 390 px the history table scrolls sideways inside its
+    card and the compare radios, its last columns, were out of sight. They come first:
+    each radio's box is inside the 390 px viewport with the table not scrolled, and the
+    keyboard alone picks two versions and compares them."""
+    from thyref.demo import demo_cases
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
+    checked = Checked(context.new_page(), server)
+    page = checked.page
+    _login(checked, audit=False)
+    checked.goto(f"/cases/{demo_cases()[0]['id']}/history")
+    assert page.locator(".table-wrap").evaluate("w => w.scrollLeft") == 0
+    radios = page.locator("input[type=radio]")
+    assert radios.count() == 4  # two versions, A and B
+    for radio in radios.all():
+        box = radio.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    # keyboard: Tab reaches group A (its checked radio), the arrows move within it
+    page.focus("#a-1")
+    page.keyboard.press("ArrowUp")  # version 2 in group A (the rows go newest first)
+    expect(page.locator("#a-2")).to_be_checked()
+    page.keyboard.press("Tab")  # to group B (version 2 checked)
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#b-1")).to_be_checked()
+    page.focus("form button[type=submit].primary")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/compare?a=2&b=1")
+    checked.audit("compare-phone")
+    context.close()
+    checked.assert_clean()
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 800)])
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_no_choice_of_the_editor_is_cut(
+    browser: Browser, server: str, width: int, height: int, lang: str
+) -> None:
+    """Walkthrough, session 10: long choices were cut in narrow lists ("Sevrage en
+    hormones thyroïd", "Ganglion cervical centr"). Each select is at least as wide as the
+    browser's own width for it (a copy with no width given, which fits its longest
+    choice), except where the screen itself is narrower."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
+    checked = Checked(context.new_page(), server)
+    page = checked.page
+    checked.goto(f"/login?lang={lang}")
+    _login(checked, audit=False)
+    checked.goto("/cases/web-scans/edit")
+    cut = page.evaluate(
+        """() => {
+          const out = [];
+          for (const s of document.querySelectorAll('#editor-form select')) {
+            const copy = s.cloneNode(true);
+            copy.removeAttribute('id');
+            copy.style.cssText = 'position:absolute;width:auto;max-width:none;visibility:hidden';
+            document.body.appendChild(copy);
+            const needed = copy.offsetWidth;
+            copy.remove();
+            const room = document.documentElement.clientWidth;
+            if (s.offsetWidth < Math.min(needed, room - 40))
+              out.push(`${s.id}: ${s.offsetWidth}px for ${needed}px`);
+          }
+          return out;
+        }"""
+    )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#section-scans").screenshot(path=str(SHOTS / f"scans-{lang}-{width}.png"))
+    context.close()
+    assert not cut, cut
+    checked.assert_clean()
+
+
+def test_removing_a_row_with_the_keyboard_keeps_the_focus_there(checked: Checked) -> None:
+    """Keyboard walk, session 10: Enter on a row's "Remove" redrew the form and the focus
+    fell to the page (the next Tab went to the live panel, after the form). It goes to
+    the "Remove" of the row now in that place, or to "Add" when none is left."""
+    page = checked.page
+    _login(checked, audit=False)
+    checked.goto("/cases/new")
+    page.fill("#f-id", "br-remove-1")
+    for row in range(2):
+        page.focus("button[value='add:labs']")
+        page.keyboard.press("Enter")
+        expect(page.locator(f"#f-labs-{row}-date")).to_be_focused()
+        page.keyboard.type(f"2020-0{row + 1}-01")
+    page.focus("button[value='remove:labs:0']")
+    page.keyboard.press("Enter")
+    expect(page.locator("#f-labs-1-date")).to_have_count(0)  # the form redrawn, then:
+    expect(page.locator("button[value='remove:labs:0']")).to_be_focused()
+    page.wait_for_load_state("networkidle")
+    page.keyboard.press("Space")
+    expect(page.locator("#f-labs-0-date")).to_have_count(0)
+    expect(page.locator("button[value='add:labs']")).to_be_focused()
+
+
+def _luminance(rgb: str) -> float:
+    """Relative luminance of a CSS `rgb(r, g, b)` colour (WCAG 2.2, definition)."""
+    channels = [int(c) / 255 for c in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_focus_ring_shows_on_the_dark_header(checked: Checked) -> None:
+    """Keyboard walk, session 10: the focus ring (orange #c2410c) on the header's dark
+    blue (#1f4e79) had a contrast of 1.7:1, hard to see where the focus was in the menu.
+    WCAG 2.2, 1.4.11 "Non-text Contrast": a focus indicator needs 3:1 against what is
+    beside it. Checked on the skip link, a menu link and the language switch."""
+    page = checked.page
+    _login(checked, audit=False)
+    checked.goto("/cases")
+    header = page.evaluate("getComputedStyle(document.querySelector('header.top')).backgroundColor")
+    seen = []
+    for _ in range(3):  # the skip link, the brand, the first menu link
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate("getComputedStyle(document.activeElement).outlineColor"))
+    page.focus("header a.lang")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # focused by the keyboard (:focus-visible)
+    seen.append(page.evaluate("getComputedStyle(document.activeElement).outlineColor"))
+    for ring in seen:
+        assert _contrast(ring, header) >= 3, (ring, header, round(_contrast(ring, header), 2))

@@ -10,7 +10,7 @@ import pytest
 from thyref.demo import demo_cases
 from thyref.domain import parse_case
 from thyref.errors import CaseValidationError, Problem
-from thyref.web.forms import EditorState, field_id, problem_field
+from thyref.web.forms import EditorState, error_anchor, field_id, problem_field
 
 from .support import demo_case
 
@@ -224,3 +224,26 @@ def test_typed_scan_values_are_kept_for_the_validator() -> None:
     with pytest.raises(CaseValidationError) as caught:
         parse_case({**case, "diagnosis": {"histology": "papillary", "date": "2019-01-01"}})
     assert any(p.path.startswith("scans[1]") for p in caught.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("name", "anchor"),
+    [
+        # a field: the field itself (its id, from the `attrs` macro)
+        ("rai[0].activity", "f-rai-0-activity"),
+        ("diagnosis.date", "f-diagnosis-date"),
+        ("imaging[1].cell[0]", "f-imaging-1-cell-0"),
+        ("id", "f-id"),
+        # a section: no field of that name; its message slot (`errs("diagnosis")`)
+        ("diagnosis", "e-f-diagnosis"),
+        ("lesions", "e-f-lesions"),
+        # a row: its message slot in the row's tools (`errs("rai[2]")`)
+        ("rai[2]", "e-f-rai-2"),
+        # the whole case: the form
+        ("", "editor-form"),
+    ],
+)
+def test_an_error_links_to_an_element_of_the_editor(name: str, anchor: str) -> None:
+    """The error summary linked "Diagnostic : champ obligatoire" to `#f-diagnosis`, an
+    id no element has (found by tests/web/test_accessibility.py, session 10)."""
+    assert error_anchor(name) == anchor

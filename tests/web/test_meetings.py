@@ -624,3 +624,72 @@ def test_a_refused_decision_names_its_field_the_page_s_way(
     response = _decide(client, csrf, meeting, item, options=[], free_text="")
     assert response.status_code == 422
     assert said in html.unescape(response.text)
+
+
+@pytest.mark.parametrize(
+    ("fields", "control"),
+    [
+        # nothing chosen and nothing written: the options' group (a fieldset) is named
+        ({"options": [], "free_text": ""}, "opts-{item}"),
+        # a follow-up before the meeting (held today): the date field
+        (
+            {
+                "options": ["MOLECULAR-TESTING"],
+                "follow_up": (date.today() - timedelta(days=1)).isoformat(),
+            },
+            "fu-{item}",
+        ),
+        # an unknown specialty: the specialties' group
+        ({"options": ["MOLECULAR-TESTING"], "specialties": ["astrology"]}, "spec-{item}"),
+    ],
+)
+def test_a_refused_decision_s_error_is_tied_to_its_field(
+    client: TestClient, fields: dict[str, Any], control: str
+) -> None:
+    """House rule: errors tied to their fields. The summary above a refused decision said
+    the problem, but the field was not marked: a screen reader on the field heard nothing
+    of it (walkthrough, session 10). WCAG 2.2, 3.3.1 "Error Identification": the item in
+    error is identified; the summary links to the field, and the field is `aria-invalid`
+    and described by the message (`aria-describedby`, WAI-ARIA 1.2)."""
+    _store(client, "rcp-tied")
+    csrf = login(client)
+    meeting = _meeting(client, csrf)
+    item = _add(client, csrf, meeting, "rcp-tied", "Q")
+    response = _decide(client, csrf, meeting, item, **fields)
+    assert response.status_code == 422
+    target = control.format(item=item)
+    tag = re.search(rf'<(?:input|fieldset|textarea)[^>]*\bid="{target}"[^>]*>', response.text)
+    assert tag, f"no control #{target}"
+    assert 'aria-invalid="true"' in tag.group(0)
+    described = re.search(r'aria-describedby="([^"]+)"', tag.group(0))
+    assert described, tag.group(0)
+    said = re.search(
+        rf'<li id="{described.group(1)}"><a href="#{target}">([^<]+)</a>', response.text
+    )
+    assert said and said.group(1).strip(), "the message is not the field's description"
+    # the other fields are not marked
+    assert response.text.count('aria-invalid="true"') == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "control"),
+    [
+        ({"kind": "regional", "held_on": "2027-02-30"}, "m-date"),  # not a calendar date
+        ({"kind": "weekly", "held_on": "2027-02-01"}, "m-kind"),  # not a kind of meeting
+    ],
+)
+def test_a_refused_meeting_s_error_is_tied_to_its_field(
+    client: TestClient, fields: dict[str, str], control: str
+) -> None:
+    """The same on the coordinator's page (WCAG 2.2, 3.3.1): the refused field is
+    `aria-invalid` and described by the notice that says why."""
+    csrf = login(client)
+    refused = client.post("/meetings", data={"csrf_token": csrf, **fields})
+    tag = re.search(rf'<(?:input|select)[^>]*\bid="{control}"[^>]*>', refused.text)
+    assert tag and 'aria-invalid="true"' in tag.group(0), tag
+    assert 'aria-describedby="meeting-error"' in tag.group(0)
+    notice = re.search(
+        r'<p class="notice warn" role="alert" id="meeting-error">([^<]+)</p>', refused.text
+    )
+    assert notice and notice.group(1).strip()
+    assert refused.text.count('aria-invalid="true"') == 1

@@ -1466,3 +1466,137 @@ def test_an_empty_date_field_says_a_date_may_be_impossible(
     page = html.unescape(answer.text)
     assert said in page
     assert client.get("/api/v1/cases/form-1", headers=token(client)).status_code == 404
+
+
+class _SubmitButtons(HTMLParser):
+    """The submit buttons that belong to ``form#editor-form``, in tree order: inside it,
+    or outside it with ``form="editor-form"`` (HTML, "form owner")."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside = False
+        self.buttons: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.inside = a.get("id") == "editor-form"
+        owned = a.get("form") == "editor-form" if "form" in a else self.inside
+        if tag == "button" and a.get("type", "submit") == "submit" and owned:
+            self.buttons.append(a)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+
+
+def _submit_buttons(page: str) -> list[dict[str, str]]:
+    parser = _SubmitButtons()
+    parser.feed(page)
+    return parser.buttons
+
+
+@pytest.mark.parametrize(
+    ("start", "to", "words"),
+    [
+        ("fr", "en", "Identifier"),  # the French editor switched to English (label of `id`)
+        ("en", "fr", "Identifiant"),  # and back: the French label of the same field
+    ],
+)
+def test_the_editor_s_language_switch_keeps_what_was_typed(
+    client: TestClient, start: str, to: str, words: str
+) -> None:
+    """Walkthrough, session 10: "English" in the editor's header was a link, so what was
+    typed and not saved was lost without a word. It is now a button of the editor's form
+    that posts it to the editor in the other language: the page comes back in that
+    language, every typed value in place (a value the case format refuses too), nothing
+    saved, the choice remembered (the language cookie)."""
+    csrf = login(client)
+    opened = client.get(f"/cases/new?lang={start}").text
+    switch = [b for b in _submit_buttons(opened) if b.get("value") == "lang"]
+    assert len(switch) == 1, "the language switch is not a button of the editor's form"
+    assert switch[0]["formaction"] == f"/cases/new?lang={to}"
+    assert 'hreflang="' not in opened  # no link that would leave the form behind
+    typed = _editor_fields(csrf, action="lang", **{"rai[0].activity": "beaucoup"})
+    answer = client.post(switch[0]["formaction"], data=typed, follow_redirects=False)
+    assert answer.status_code == 200
+    assert f'<html lang="{to}">' in answer.text
+    assert words in answer.text
+    for name in ("id", "rai[0].activity", "lesions[0].id", "imaging[0].cell[0]"):
+        assert re.search(
+            rf'name="{re.escape(name)}"[^>]*value="{re.escape(typed[name])}"', answer.text
+        ), name
+    assert re.search(r'<option value="lung" selected>', answer.text)
+    assert client.get("/cases/form-1").status_code == 404  # nothing stored
+    assert client.cookies.get("thyref_lang") == to
+    # Enter in a field must not switch the language: the form's default button (the first
+    # submit button it owns, in tree order) is still the disabled guard, though the switch
+    # sits in the header, before the form.
+    first = _submit_buttons(answer.text)[0]
+    assert "disabled" in first and first.get("class") == "enter-guard"
+
+
+def test_the_language_switch_of_an_existing_case_s_editor_keeps_the_typing(
+    client: TestClient,
+) -> None:
+    """The same on an existing case: the switch posts to that case's editor (its version
+    kept, so a later save is checked against the version that was opened)."""
+    csrf = login(client)
+    _create(client, demo_case("web-lang"))
+    opened = client.get("/cases/web-lang/edit").text
+    form = dict(_editor_form(opened))
+    switch = [b for b in _submit_buttons(opened) if b.get("value") == "lang"]
+    assert switch and switch[0]["formaction"] == "/cases/web-lang/edit?lang=en"
+    changed = {**form, "csrf_token": csrf, "patient.birth_year": "1961", "action": "lang"}
+    answer = client.post(switch[0]["formaction"], data=changed)
+    assert '<html lang="en">' in answer.text
+    assert re.search(r'name="patient\.birth_year"[^>]*value="1961"', answer.text)
+    assert re.search(r'name="version" value="1"', answer.text)
+    assert [v["version"] for v in _versions(client, "web-lang")] == [1]  # nothing saved
+
+
+@pytest.mark.parametrize(
+    ("lesions", "remove", "focused"),
+    [
+        # the first of two rows removed: the row that takes its place, its "Remove"
+        (2, 0, 'value="remove:lesions:0"'),
+        # the last of two rows removed: the row before it, its "Remove"
+        (2, 1, 'value="remove:lesions:0"'),
+        # the only row removed: the section's "+ Add a lesion"
+        (1, 0, 'value="add:lesions"'),
+    ],
+)
+def test_removing_a_row_leaves_the_focus_in_its_section(
+    client: TestClient, lesions: int, remove: int, focused: str
+) -> None:
+    """Keyboard walk, session 10: "Remove" pressed with the keyboard redrew the form
+    without the focused button, and the focus fell back to the page: the next Tab went
+    to the live panel, after the form. WCAG 2.2, 2.4.3 "Focus Order": the focus stays
+    where the user was, on the next row's "Remove" or the section's "Add". `autofocus`
+    is what HTMX focuses after a swap, and what a browser focuses on a new page."""
+    csrf = login(client)
+    rows = {f"lesions[{i}].id": f"P{i + 1}" for i in range(lesions)}
+    fields = {k: v for k, v in _editor_fields(csrf).items() if not k.startswith("lesions")}
+    answer = client.post(
+        "/cases/new", data={**fields, **rows, "action": f"remove:lesions:{remove}"}
+    ).text
+    autofocused = re.findall(r"<(?:input|select|button)\b[^>]*\bautofocus\b[^>]*>", answer)
+    assert len(autofocused) == 1 and focused in autofocused[0], autofocused
+
+
+def test_the_import_page_s_language_switch_keeps_the_pasted_text(client: TestClient) -> None:
+    """The same as the editor's: pasted JSON was lost by the header's language link. The
+    switch posts the import form with `action=lang`: the page in the other language, the
+    text in place, nothing imported."""
+    csrf = login(client)
+    opened = client.get("/cases/import?lang=fr").text
+    switch = re.search(r'<button form="import-form" formaction="([^"]+)"[^>]*value="lang"', opened)
+    assert switch and switch.group(1) == "/cases/import?lang=en"
+    pasted = json.dumps(demo_case("web-paste"))
+    answer = client.post(
+        switch.group(1), data={"csrf_token": csrf, "text": pasted, "action": "lang"}
+    )
+    assert answer.status_code == 200 and '<html lang="en">' in answer.text
+    kept = re.search(r'<textarea id="text"[^>]*>([^<]*)</textarea>', answer.text)
+    assert kept and html.unescape(kept.group(1)) == pasted
+    assert client.get("/cases/web-paste").status_code == 404  # nothing imported

@@ -106,6 +106,15 @@ def field_id(name: str) -> str:
     return "f-" + re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-")
 
 
+def error_anchor(name: str) -> str:
+    """The id an error summary's link goes to: the field itself; for a row (``rai[2]``) or
+    a section (``diagnosis``), which are no field, the slot where their message is said
+    (``e-f-rai-2``, from the ``errs`` macro); for the whole case, the form."""
+    if not name:
+        return "editor-form"
+    return field_id(name) if "." in name or name == "id" else f"e-{field_id(name)}"
+
+
 def _text(value: Any) -> str:
     """A JSON value as the form shows it: ``100`` stays ``100``, ``12.0`` stays ``12.0``."""
     if value is None:

@@ -179,7 +179,7 @@ def _meeting_page(
     meeting_id: int,
     *,
     status: int = 200,
-    errors: dict[int, list[str]] | None = None,
+    errors: dict[int, list[tuple[str, str]]] | None = None,
     posted: dict[int, dict[str, Any]] | None = None,
     notice: str = "",
 ) -> HTMLResponse:
@@ -204,7 +204,7 @@ def _meeting_page(
         entries=entries,
         proposals=proposals,
         addable=addable,
-        errors=errors or {},
+        errors={item: tied_errors(item, found) for item, found in (errors or {}).items()},
         posted=posted or {},
         notice=notice if notice in ("added", "already", "recorded", "conflict") else "",
     )
@@ -257,7 +257,7 @@ def record_decision(
     except CaseValidationError as exc:
         lang = _lang(p)
         messages = [
-            f"{_field_label(pr.path, lang)}{colon(lang)} {problem_text(pr, lang)}"
+            (pr.path, f"{_field_label(pr.path, lang)}{colon(lang)} {problem_text(pr, lang)}")
             for pr in exc.problems
         ]
         return _meeting_page(
@@ -289,6 +289,32 @@ def record_decision(
         except store.DecisionConflict:
             return _meeting_page(p, meeting_id, status=409, notice="conflict")
     return _redirect(f"/meetings/{meeting_id}?notice=recorded#item-{item_id}")
+
+
+# The control of the decision form that a problem's path names (its id, with the item's).
+_CONTROLS = {
+    "options": "opts",
+    "free_text": "t",
+    "specialties": "spec",
+    "follow_up": "fu",
+    "contact": "c",
+}
+
+
+def tied_errors(item_id: int, problems: list[tuple[str, str]]) -> dict[str, Any]:
+    """A refused decision's messages, each tied to its control: the summary's items
+    (``id``, the control's id to link to, the text) and, per control, the ids of the
+    messages that describe it (``aria-describedby``)."""
+    items: list[dict[str, str]] = []
+    described: dict[str, str] = {}
+    for n, (path, text) in enumerate(problems):
+        head = _CONTROLS.get(path.split("[", 1)[0].split(".", 1)[0])
+        control = f"{head}-{item_id}" if head else ""
+        message_id = f"err-{item_id}-{n}"
+        items.append({"id": message_id, "control": control, "text": text})
+        if control:
+            described[control] = " ".join(filter(None, [described.get(control), message_id]))
+    return {"items": items, "described": described}
 
 
 def _field_label(path: str, lang: Lang) -> str:

@@ -48,6 +48,7 @@ from thyref.web.forms import (
     EditorState,
     case_path_label,
     case_path_vocabulary,
+    error_anchor,
     field_id,
     field_label,
     problems_by_field,
@@ -686,6 +687,7 @@ def _render_editor(
         conflict=conflict,
         message=message,
         field_id=field_id,
+        error_anchor=error_anchor,
         field_label=lambda name: field_label(name, state, p.lang),
         view=_assessment_view(preview["assessment"] or {}, p.t),
         fhir_left=fhir_left if case_id is None else None,
@@ -725,8 +727,21 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
         )
     if action.startswith("remove:"):
         section, _, index = action[7:].partition(":")
+        focus = ""
         if section in SECTIONS and index.isdigit():
             state.remove_row(section, int(index))
+            # the focus stays in the section (the removed button is gone): on the "Remove"
+            # of the row now in its place, else of the row before, else on "Add"
+            left_rows = state.counts[section]
+            focus = (
+                f"remove:{section}:{min(int(index), left_rows - 1)}"
+                if left_rows
+                else f"add:{section}"
+            )
+        return _render_editor(
+            p, state, case_id, version, focus=focus, show_errors=False, fhir_left=left
+        )
+    if action == "lang":  # the header's language switch: the same form, in ``?lang=``
         return _render_editor(p, state, case_id, version, show_errors=False, fhir_left=left)
     obj, _ = state.to_case()
     note = p.field("note")[:200]
@@ -803,6 +818,7 @@ def preview(p: Page = Depends(clinician_page)) -> HTMLResponse:
         errors=result["errors"],
         view=_assessment_view(result["assessment"] or {}, p.t),
         field_id=field_id,
+        error_anchor=error_anchor,
         field_label=lambda name: field_label(name, state, p.lang),
         regrid=p.field("grid_signature") != state.grid_signature(),
         case_id=case_id,
@@ -817,6 +833,8 @@ def preview(p: Page = Depends(clinician_page)) -> HTMLResponse:
 def import_post(p: Page = Depends(clinician_page)) -> Response:
     upload = p.form.get("file")
     text = p.field("text")
+    if p.field("action") == "lang":  # the header's language switch: the page again, in ?lang=
+        return p.render("import.html", text=text)
     data: bytes | str = text
     if isinstance(upload, UploadFile) and upload.filename:
         data = upload.file.read(5 * 1024 * 1024 + 1)
