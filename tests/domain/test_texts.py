@@ -108,6 +108,7 @@ def test_plural_form_follows_cldr(n: int, lang: str, form: str) -> None:
     ("n", "lang", "said"),
     [
         (1, "fr", "1 lot"),  # catalogue cohort.count.chunks.one
+        (0, "fr", "0 lot"),  # French: 0 takes the singular too (the form of lang)
         (0, "en", "0 chunks"),  # .other
         (2500, "fr", "2\u202f500 lots"),  # the count written the French way (whole)
         (2500, "en", "2,500 chunks"),
