@@ -7,6 +7,9 @@ lists them; it never goes through ``thyref.cohort.record``.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -83,3 +86,26 @@ def assert_same_as_single_case(folder: Path, lines: list[bytes], today: date) ->
         got = rows[want["patient_id"]]
         for key, value in want.items():
             assert got[key] == value, f"{want['patient_id']}.{key}: {got[key]!r} != {value!r}"
+
+
+def cohort_command(source: Path, out: Path, workers: int) -> list[str]:
+    """``thyref cohort run`` of ``source`` in chunks of 20, without a progress bar."""
+    thyref = Path(sys.executable).parent / "thyref"
+    return [str(thyref), "cohort", "run", str(source), "--out", str(out), "--workers",
+            str(workers), "--chunk-size", "20", "--no-progress"]  # fmt: skip
+
+
+def start_and_wait(
+    cmd: list[str], out: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """Start ``cmd`` (a ``cohort_command``) and return once two chunks are finished
+    (listed in the manifest) while the run is still going: ready to be interrupted."""
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    manifest = out / "manifest.ndjson"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if manifest.exists() and manifest.read_bytes().count(b"\n") >= 2:
+            break
+        time.sleep(0.005)
+    assert proc.poll() is None, "the run finished before it could be interrupted"
+    return proc

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -19,8 +17,10 @@ from thyref.synth import synth_cases
 
 from .support import (
     assert_same_as_single_case,
+    cohort_command,
     read_errors,
     read_rows,
+    start_and_wait,
     write_ndjson,
 )
 
@@ -132,17 +132,9 @@ def test_interrupted_process_resumes_without_redoing_finished_chunks(tmp_path: P
     # 150 chunks: far more work than the time it takes to see two of them finish
     lines = write_ndjson(source, 3000, seed=8)
     out = tmp_path / "out"
-    thyref = Path(sys.executable).parent / "thyref"
-    cmd = [str(thyref), "cohort", "run", str(source), "--out", str(out), "--workers", "1",
-           "--chunk-size", "20", "--no-progress"]  # fmt: skip
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     manifest = out / "manifest.ndjson"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        if manifest.exists() and manifest.read_bytes().count(b"\n") >= 2:
-            break
-        time.sleep(0.005)
-    assert proc.poll() is None, "the run finished before it could be interrupted"
+    cmd = cohort_command(source, out, workers=1)
+    proc = start_and_wait(cmd, out)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     finished = manifest.read_bytes().count(b"\n")

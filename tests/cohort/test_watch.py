@@ -12,7 +12,7 @@ from pathlib import Path
 
 from thyref.cohort.watch import gone
 
-from .support import write_ndjson
+from .support import cohort_command, start_and_wait, write_ndjson
 
 
 def test_a_running_process_is_not_gone() -> None:
@@ -70,19 +70,9 @@ def test_no_worker_outlives_a_killed_run(tmp_path: Path) -> None:
     source = tmp_path / "cases.ndjson"
     write_ndjson(source, 3000, seed=8)
     out = tmp_path / "out"
-    thyref = Path(sys.executable).parent / "thyref"
     mark = f"THYREF_TEST_MARK={uuid.uuid4().hex}"
     env = {**os.environ, mark.split("=")[0]: mark.split("=")[1]}
-    cmd = [str(thyref), "cohort", "run", str(source), "--out", str(out), "--workers", "2",
-           "--chunk-size", "20", "--no-progress"]  # fmt: skip
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    manifest = out / "manifest.ndjson"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        if manifest.exists() and manifest.read_bytes().count(b"\n") >= 2:
-            break
-        time.sleep(0.005)
-    assert proc.poll() is None, "the run finished before it could be interrupted"
+    proc = start_and_wait(cohort_command(source, out, workers=2), out, env=env)
     # the pool is at work: the run, its forkserver and workers carry the mark
     assert len(_marked(mark)) >= 3
     os.kill(proc.pid, signal.SIGKILL)
