@@ -7,7 +7,12 @@ from typing import Any
 
 import pytest
 
-from thyref.board.decision import decision_from_json, load_decision, quorum_warnings
+from thyref.board.decision import (
+    decision_from_json,
+    hidden_character,
+    load_decision,
+    quorum_warnings,
+)
 from thyref.errors import CaseValidationError
 
 PROPOSED = ["REDIFFERENTIATION", "TSH-SUPPRESSION"]
@@ -146,3 +151,17 @@ def test_which_characters_a_decision_text_may_hold(value: str, kept: bool) -> No
         with pytest.raises(CaseValidationError) as caught:
             decision_from_json(data, proposed=PROPOSED)
         assert [p.code for p in caught.value.problems] == ["board_control"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ligne\nsuivante\tcolonne", None),  # line breaks and tabs are allowed (board.md)
+        ("avant\x00après", "U+0000"),  # NUL, a C0 control
+        ("tél. 06\u202e12345678", "U+202E"),  # right-to-left override: U+202A-U+202E
+        ("x\u2066y", "U+2066"),  # left-to-right isolate: U+2066-U+2069
+        ("x\x85y", "U+0085"),  # NEL, a C1 control
+    ],
+)
+def test_hidden_character_names_the_first_refused_one(text: str, expected: str | None) -> None:
+    assert hidden_character(text) == expected

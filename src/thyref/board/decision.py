@@ -95,6 +95,13 @@ def _date(value: object, path: str, problems: list[Problem]) -> date | None:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+def hidden_character(value: str) -> str | None:
+    """The first control character, bidirectional override or isolate of a board text
+    (``U+202E``), else None: line breaks and tabs are allowed (see ``_text``)."""
+    hidden = _CONTROL.search(value)
+    return f"U+{ord(hidden.group()):04X}" if hidden else None
+
+
 def _text(value: object, path: str, problems: list[Problem]) -> str:
     if value is None:
         return ""

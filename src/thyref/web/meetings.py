@@ -21,6 +21,7 @@ from thyref.board.decision import (
     SPECIALTIES,
     Decision,
     decision_from_json,
+    hidden_character,
 )
 from thyref.board.meeting import national_dates
 from thyref.board.text import bt, bt_n, human_date
@@ -120,7 +121,7 @@ def coordinator(p: Page = Depends(clinician_page), error: str = "") -> HTMLRespo
         national=national_dates(today, 4, per_month),
         per_month=per_month,
         today=today.isoformat(),
-        error=error if error in ("date", "kind") else "",
+        error=error if error in ("date", "kind", "title") else "",
     )
 
 
@@ -132,6 +133,8 @@ def create_meeting(p: Page = Depends(clinician_page)) -> Response:
         return _redirect("/meetings?error=kind")
     if held_on is None:
         return _redirect("/meetings?error=date")
+    if hidden_character(p.field("title")):  # the rule of the board's texts (docs/board.md)
+        return _redirect("/meetings?error=title")
     with p.state.db.session() as db:
         meeting_id = store.create_meeting(db, p.actor, kind, held_on, p.field("title"))
         repo.audit(db, p.actor, "meeting_create", None, f"meeting {meeting_id}")
@@ -145,6 +148,13 @@ def add_to_agenda(p: Page = Depends(clinician_page)) -> Response:
     case_id = p.field("case_id").strip()
     if meeting_id is None:
         raise NotFound()
+    if hidden_character(p.field("question")):  # refused as in a decision (docs/board.md)
+        with p.state.db.session() as db:
+            try:
+                store.get_meeting(db, p.actor, meeting_id)  # out of reach stays a 404
+            except store.MeetingNotFound as exc:
+                raise NotFound() from exc
+        return _redirect(f"/meetings/{meeting_id}?notice=question")
     status = "added"
     with p.state.db.session() as db:
         try:
@@ -206,7 +216,7 @@ def _meeting_page(
         addable=addable,
         errors={item: tied_errors(item, found) for item, found in (errors or {}).items()},
         posted=posted or {},
-        notice=notice if notice in ("added", "already", "recorded", "conflict") else "",
+        notice=notice if notice in ("added", "already", "recorded", "conflict", "question") else "",
     )
 
 
