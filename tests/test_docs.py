@@ -475,3 +475,39 @@ def test_the_code_reads_environment_variables() -> None:
 def test_every_env_var_of_the_code_is_documented(name: str, module: str) -> None:
     # named in README.md or docs/*.md, as a whole word
     assert re.search(rf"\b{name}\b", DOCS_TEXT), f"{name} ({module}) is in no doc"
+
+
+# ------------------------------------------------------------------ README's worked example
+
+_BOX = re.compile(r"[\u2500-\u257f]")
+
+
+def _plain(line: str) -> str:
+    """A line of rich's output without its box drawing, spaces collapsed."""
+    return " ".join(_BOX.sub(" ", line).split())
+
+
+def _worked_example() -> tuple[list[str], list[str]]:
+    """The command and the output lines of README.md's worked example."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("## A worked example", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    first, *shown = block.splitlines()
+    return _words(first.removeprefix("$ ").removeprefix(".venv/bin/"))[1:], shown
+
+
+def test_the_worked_example_is_what_thyref_prints(monkeypatch: pytest.MonkeyPatch) -> None:
+    # each line shown (up to its "...", where it is abridged) is in the real output, in order
+    monkeypatch.delenv("THYREF_LANG", raising=False)
+    monkeypatch.chdir(ROOT)
+    args, shown = _worked_example()
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    printed = [_plain(line) for line in result.output.splitlines()]
+    at = 0
+    for line in shown:
+        wanted = _plain(line.split("...")[0])
+        if not wanted:
+            continue
+        hits = [i for i in range(at, len(printed)) if wanted in printed[i]]
+        assert hits, f"README.md shows {line!r}, thyref prints no such line after line {at}"
+        at = hits[0] + 1
