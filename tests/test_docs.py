@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import enum
+import functools
 import re
 import shlex
 from collections.abc import Iterator
@@ -511,3 +512,23 @@ def test_the_worked_example_is_what_thyref_prints(monkeypatch: pytest.MonkeyPatc
         hits = [i for i in range(at, len(printed)) if wanted in printed[i]]
         assert hits, f"README.md shows {line!r}, thyref prints no such line after line {at}"
         at = hits[0] + 1
+
+
+@functools.cache
+def _code_text() -> str:
+    """Every file that may read an environment variable: the package, benches, tests
+    (their helpers, not this file), scripts and the Makefile."""
+    files = [ROOT / "Makefile"]
+    for folder in ("src", "bench", "tests", "scripts"):
+        files += [f for f in (ROOT / folder).rglob("*") if f.suffix in {".py", ".sh"}]
+    here = Path(__file__).resolve()
+    return "\n".join(f.read_text(encoding="utf-8") for f in files if f.resolve() != here)
+
+
+DOC_ENV = sorted(set(re.findall(r"\bTHYREF_[A-Z0-9_]+\b", DOCS_TEXT)))
+
+
+@pytest.mark.parametrize("name", DOC_ENV)
+def test_every_env_var_of_the_docs_is_read_somewhere(name: str) -> None:
+    # a variable the docs tell to set must still do something (not renamed, not removed)
+    assert re.search(rf"\b{name}\b", _code_text()), f"{name} is in the docs, in no code"
