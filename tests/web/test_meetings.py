@@ -172,6 +172,63 @@ def test_bad_decision_is_refused_with_its_field_and_nothing_stored(
     assert 'name="amends"' not in client.get(f"/meetings/{meeting}").text
 
 
+def test_a_decision_on_a_case_saved_again_since_the_page_is_refused(client: TestClient) -> None:
+    # the board typed its decision against version 1; the case was saved again (version
+    # 2, a lesion now avid: other options) before the decision was posted. Recording it on
+    # version 2 would tie the board to options it never saw: refused, nothing stored, the
+    # typing kept (the API's If-Match rule for a stale save, docs/web.md)
+    _store(client, "rcp-moved")
+    csrf = login(client)
+    meeting = _meeting(client, csrf)
+    item = _add(client, csrf, meeting, "rcp-moved", "Q")
+    page = client.get(f"/meetings/{meeting}").text
+    assert 'name="case_version" value="1"' in page
+    changed = demo_case("rcp-moved")
+    changed["lesions"][0]["rai_uptake"] = "yes"
+    moved = client.put(
+        "/api/v1/cases/rcp-moved", json=changed, headers={**token(client), "If-Match": '"1"'}
+    )
+    assert moved.status_code == 200, moved.text
+    stale = _decide(
+        client, csrf, meeting, item, case_version="1", options=["MOLECULAR-TESTING"],
+        specialties=["endocrinology", "nuclear_medicine", "surgery"], free_text="Vu en RCP",
+    )  # fmt: skip
+    assert stale.status_code == 409
+    assert "Le dossier a été modifié depuis l'affichage de cette page" in html.unescape(stale.text)
+    assert "Vu en RCP" in stale.text  # the typing is kept
+    assert 'name="case_version" value="2"' in stale.text  # to be posted again on version 2
+    assert 'name="amends"' not in client.get(f"/meetings/{meeting}").text  # nothing stored
+    again = _decide(
+        client, csrf, meeting, item, case_version="2", options=["MOLECULAR-TESTING"],
+        specialties=["endocrinology", "nuclear_medicine", "surgery"], free_text="Vu en RCP",
+    )  # fmt: skip
+    assert again.status_code == 303
+    assert 'name="amends"' in client.get(f"/meetings/{meeting}").text
+
+
+@pytest.mark.parametrize(
+    "seen",
+    [
+        "0",  # no case has version 0
+        "x",  # not a number
+        "99999999999",  # beyond the 32-bit column
+    ],
+)
+def test_a_case_version_no_case_can_have_is_not_the_current_one(
+    client: TestClient, seen: str
+) -> None:
+    _store(client, "rcp-seen")
+    csrf = login(client)
+    meeting = _meeting(client, csrf)
+    item = _add(client, csrf, meeting, "rcp-seen", "Q")
+    response = _decide(
+        client, csrf, meeting, item, case_version=seen, options=["MOLECULAR-TESTING"],
+        specialties=["endocrinology", "nuclear_medicine", "surgery"],
+    )  # fmt: skip
+    assert response.status_code == 409
+    assert 'name="amends"' not in client.get(f"/meetings/{meeting}").text
+
+
 def _decision_block(page: str, item: int) -> str:
     """The decision in force shown for agenda item ``item`` (not its form), as text."""
     article = page[page.index(f'id="item-{item}"') :]

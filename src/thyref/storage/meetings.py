@@ -64,6 +64,15 @@ class DecisionConflict(StorageError):
         self.latest_id = latest_id
 
 
+class CaseChanged(StorageError):
+    """The case was saved again after the page the decision was typed on was shown: the
+    board's options may have changed with it."""
+
+    def __init__(self, current: int) -> None:
+        super().__init__("the case changed since the page was shown")
+        self.current = current
+
+
 @dataclass(frozen=True, slots=True)
 class MeetingInfo:
     id: int
@@ -287,21 +296,29 @@ def record_decision(
     follow_up: date | None,
     contact: str = "",
     amends: int | None = None,
+    seen_version: int | None = None,
 ) -> DecisionRecord:
-    """Append a decision (``amends``: the id of the latest decision it replaces)."""
+    """Append a decision (``amends``: the id of the latest decision it replaces) on the
+    case's current version; ``seen_version``, the version the decision was typed against,
+    must still be the current one (``CaseChanged`` otherwise: nothing is stored)."""
     entry = agenda_entry(db, actor, meeting_id, item_id)
     latest = entry.latest
     if (latest.id if latest else None) != amends:
         raise DecisionConflict(latest.id if latest else None)
-    case_version = db.scalar(
-        select(CaseRecord.version)
-        .join(AgendaItem, AgendaItem.case_pk == CaseRecord.id)
-        .where(AgendaItem.id == item_id)
+    case_version = int(
+        db.scalar(
+            select(CaseRecord.version)
+            .join(AgendaItem, AgendaItem.case_pk == CaseRecord.id)
+            .where(AgendaItem.id == item_id)
+        )
+        or 0
     )
+    if seen_version is not None and seen_version != case_version:
+        raise CaseChanged(case_version)
     row = BoardDecision(
         item_id=item_id,
         amends_id=amends,
-        case_version=int(case_version or 0),
+        case_version=case_version,
         options=json.dumps(list(options)),
         free_text=free_text.strip(),
         specialties=json.dumps(list(specialties)),

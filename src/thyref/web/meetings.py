@@ -173,12 +173,12 @@ def add_to_agenda(p: Page = Depends(clinician_page)) -> Response:
 # ---------------------------------------------------------------- one meeting
 
 
-def _proposals(db: Any, p: Page, case_pk: int) -> list[dict[str, str]]:
-    """The options of the current assessment of the case (its record's key: the case id
-    may name another centre's patient), in the page's language."""
-    stored = repo.get_case_by_pk(db, p.actor, case_pk)
-    assessment = stored.current.assessment_in(p.lang)
-    return [
+def _proposals(db: Any, p: Page, case_pk: int) -> tuple[int, list[dict[str, str]]]:
+    """The current version of the case (its record's key: the case id may name another
+    centre's patient) and the options of its assessment, in the page's language."""
+    current = repo.get_case_by_pk(db, p.actor, case_pk).current
+    assessment = current.assessment_in(p.lang)
+    return current.version, [
         {"id": str(r["id"]), "title": str(r["title"]), "priority": str(r["priority"])}
         for r in assessment.get("recommendations") or []
     ]
@@ -199,7 +199,7 @@ def _meeting_page(
             entries = store.agenda(db, p.actor, meeting_id)
         except store.MeetingNotFound as exc:
             raise NotFound() from exc
-        proposals = {e.item_id: _proposals(db, p, e.case_pk) for e in entries}
+        shown = {e.item_id: _proposals(db, p, e.case_pk) for e in entries}
         on_agenda = {e.case_pk for e in entries}
         addable = [  # the meeting's centre's cases only (``store.add_case``)
             c
@@ -212,11 +212,18 @@ def _meeting_page(
         status=status,
         meeting=meeting,
         entries=entries,
-        proposals=proposals,
+        proposals={item: options for item, (_, options) in shown.items()},
+        # the version the options were proposed for: a decision posted after the case
+        # was saved again is refused (``store.CaseChanged``)
+        versions={item: version for item, (version, _) in shown.items()},
         addable=addable,
         errors={item: tied_errors(item, found) for item, found in (errors or {}).items()},
         posted=posted or {},
-        notice=notice if notice in ("added", "already", "recorded", "conflict", "question") else "",
+        notice=(
+            notice
+            if notice in ("added", "already", "recorded", "conflict", "question", "case_changed")
+            else ""
+        ),
     )
 
 
@@ -243,6 +250,7 @@ def record_decision(
 ) -> Response:
     form = p.form
     amends_raw = p.field("amends")
+    seen_raw = p.field("case_version")
     data = {
         "meeting": {"kind": "regional"},
         "options": [v for v in form.getlist("options") if isinstance(v, str)],
@@ -257,7 +265,7 @@ def record_decision(
             held_on = store.get_meeting(db, p.actor, meeting_id).held_on
         except store.MeetingNotFound as exc:
             raise NotFound() from exc
-        proposed = [o["id"] for o in _proposals(db, p, entry.case_pk)]
+        proposed = [o["id"] for o in _proposals(db, p, entry.case_pk)[1]]
     # the meeting's day: a follow-up before it is refused, and so is a decision on a meeting
     # still to come (the patient letter would say the case "was presented" on that day),
     # as `thyref letter` refuses it
@@ -287,6 +295,8 @@ def record_decision(
                 contact=decision.contact,
                 # an id no decision can have is not the latest decision: a conflict
                 amends=None if not amends_raw else (_form_id(amends_raw) or 0),
+                # the version the page showed; one no case can have is not the current one
+                seen_version=None if not seen_raw else (_form_id(seen_raw) or 0),
             )
             repo.audit(
                 db,
@@ -298,6 +308,11 @@ def record_decision(
             )
         except store.DecisionConflict:
             return _meeting_page(p, meeting_id, status=409, notice="conflict")
+        except store.CaseChanged:
+            # what was typed is kept, to be checked against the options of the new version
+            return _meeting_page(
+                p, meeting_id, status=409, notice="case_changed", posted={item_id: data}
+            )
     return _redirect(f"/meetings/{meeting_id}?notice=recorded#item-{item_id}")
 
 
