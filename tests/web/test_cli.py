@@ -239,3 +239,56 @@ def test_serve_says_a_busy_port_in_the_chosen_language(
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [said.format(port=port)]
     assert result.stdout == "" and served == []
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "lang", "said"),
+    [
+        # docs/board.md: the national board meets 1 to 4 times a month
+        ("THYREF_NATIONAL_RCP_PER_MONTH", "7", None,
+         "THYREF_NATIONAL_RCP_PER_MONTH\u00a0: 7 n'est pas un nombre de 1 à 4"),
+        ("THYREF_NATIONAL_RCP_PER_MONTH", "deux", "en",
+         "THYREF_NATIONAL_RCP_PER_MONTH: deux is not a number from 1 to 4"),
+        # CDS Hooks 2.0: https for production data; http only on this machine
+        ("THYREF_CDS_FHIR_SERVERS", "http://ehr.example.org/fhir", "en",
+         "THYREF_CDS_FHIR_SERVERS: http://ehr.example.org/fhir must use https"),
+        # an issuer -> JWKS object, not a list
+        ("THYREF_CDS_ISSUERS", "[1]", None,
+         "THYREF_CDS_ISSUERS doit être un objet JSON\u00a0: émetteur -> URL du JWKS"),
+        ("THYREF_CDS_ISSUERS", "{", "en", "THYREF_CDS_ISSUERS is not JSON"),
+        # addresses or networks
+        ("THYREF_TRUSTED_PROXIES", "banana", "en",
+         "THYREF_TRUSTED_PROXIES: banana is not a list of addresses or networks"),
+    ],
+)  # fmt: skip
+def test_serve_refuses_a_bad_setting_before_starting(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+    value: str,
+    lang: str | None,
+    said: str,
+) -> None:
+    # a worker would otherwise die on it with a traceback once uvicorn had started
+    served: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append(app))
+    database = tmp_path / "s.db"
+    monkeypatch.setenv("THYREF_DATABASE_URL", f"sqlite:///{database}")
+    monkeypatch.setenv(variable, value)
+    args = ["serve", "--port", str(free_port()), "--no-demo", *(["--lang", lang] if lang else [])]
+    result = CliRunner().invoke(_app(), args)
+    assert result.exit_code == 2
+    assert said in result.stderr
+    assert "Traceback" not in result.output
+    assert served == [] and not database.exists()  # nothing started, nothing migrated
+
+
+def test_a_good_per_month_setting_reaches_the_coordinator_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from thyref.web.settings import WebSettings
+
+    monkeypatch.setenv("THYREF_NATIONAL_RCP_PER_MONTH", " 4 ")
+    assert WebSettings(database_url="").national_rcp_per_month == 4
+    monkeypatch.setenv("THYREF_NATIONAL_RCP_PER_MONTH", "")
+    assert WebSettings(database_url="").national_rcp_per_month is None  # the rules file's

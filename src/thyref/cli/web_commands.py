@@ -61,11 +61,17 @@ def serve(
     from thyref.storage import Database, database_url
     from thyref.web.bootstrap import ensure_demo
     from thyref.web.server import log_config
+    from thyref.web.settings import SettingError, WebSettings
 
     language = lang_of(lang)
     busy = _port_problem(host, port, language)  # before anything is printed or migrated
     if busy:
         _fail("cli.serve.cannot_listen", language, 1, address=f"{host}:{port}", reason=busy)
+    try:  # the settings every worker reads from the environment, checked once here
+        WebSettings(database_url="")
+    except SettingError as exc:
+        _fail("cli.serve.bad_setting", language, 2, said=text(f"settings.{exc.key}", language,
+              exc.params))  # fmt: skip
     url = database_url(database)
     explicit = database is not None or bool(os.environ.get("THYREF_DATABASE_URL"))
     db = Database(url)

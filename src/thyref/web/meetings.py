@@ -8,7 +8,6 @@ an admin all of them; anything out of reach answers 404. Decisions are append-on
 from __future__ import annotations
 
 import json
-import os
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -37,7 +36,6 @@ router = APIRouter(include_in_schema=False)
 # Meeting and item ids in paths: beyond the 32-bit columns no row has them (404).
 MeetingId = Annotated[int, Path(ge=1, le=repo.MAX_ID)]
 ItemId = Annotated[int, Path(ge=1, le=repo.MAX_ID)]
-PER_MONTH_ENV = "THYREF_NATIONAL_RCP_PER_MONTH"
 
 
 def install(app: FastAPI) -> None:
@@ -53,14 +51,13 @@ def _lang(p: Page) -> Lang:
     return "en" if p.lang == "en" else "fr"
 
 
-def national_per_month() -> int:
-    """National boards per month: ``THYREF_NATIONAL_RCP_PER_MONTH``, else the rules file."""
+def national_per_month(p: Page) -> int:
+    """National boards per month: ``THYREF_NATIONAL_RCP_PER_MONTH`` (the app's settings,
+    checked at start), else the rules file."""
     from thyref.domain.rules import load_rules
 
-    raw = os.environ.get(PER_MONTH_ENV, "")
-    if raw.isdigit() and 1 <= int(raw) <= 4:
-        return int(raw)
-    return int(load_rules().options.national_rcp_per_month)
+    chosen = p.state.settings.national_rcp_per_month
+    return chosen if chosen is not None else int(load_rules().options.national_rcp_per_month)
 
 
 def _render(p: Page, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -112,7 +109,7 @@ def coordinator(p: Page = Depends(clinician_page), error: str = "") -> HTMLRespo
     with p.state.db.session() as db:
         upcoming = store.list_meetings(db, p.actor, since=today)
         waiting = store.waiting_cases(db, p.actor, today)
-    per_month = national_per_month()
+    per_month = national_per_month(p)
     return _render(
         p,
         "coordinator.html",

@@ -13,6 +13,18 @@ from thyref.storage import database_url
 from thyref.web.security import Network, parse_networks
 
 
+class SettingError(ValueError):
+    """An environment setting the web app cannot use: ``key`` names its sentence in the
+    catalogue (``settings.<key>``, placeholders ``params``), so ``thyref serve`` says it
+    in the user's language before starting; ``str()`` is the English one."""
+
+    def __init__(self, variable: str, key: str, message: str, **params: str) -> None:
+        super().__init__(f"{variable}: {message}")
+        self.variable = variable
+        self.key = key
+        self.params = {"variable": variable, **params}
+
+
 def _env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -26,10 +38,42 @@ def _env_issuers() -> dict[str, Any]:
     try:
         value = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"THYREF_CDS_ISSUERS is not JSON: {exc.msg}") from None
+        raise SettingError(
+            "THYREF_CDS_ISSUERS", "not_json", f"not JSON: {exc.msg}", reason=exc.msg
+        ) from None
     if not isinstance(value, dict):
-        raise ValueError("THYREF_CDS_ISSUERS must be a JSON object: issuer -> JWKS URL")
+        raise SettingError(
+            "THYREF_CDS_ISSUERS", "not_object", "must be a JSON object: issuer -> JWKS URL"
+        )
     return value
+
+
+def _env_proxies() -> tuple[Network, ...]:
+    """THYREF_TRUSTED_PROXIES: addresses or networks, comma separated."""
+    raw = os.environ.get("THYREF_TRUSTED_PROXIES", "")
+    try:
+        return parse_networks(raw)
+    except ValueError:
+        shown = raw[:60]
+        raise SettingError(
+            "THYREF_TRUSTED_PROXIES", "proxies", f"{shown!r} is not a list of addresses or "
+            "networks", value=shown,
+        ) from None  # fmt: skip
+
+
+PER_MONTH_ENV = "THYREF_NATIONAL_RCP_PER_MONTH"
+
+
+def _env_per_month() -> int | None:
+    """THYREF_NATIONAL_RCP_PER_MONTH: national boards a month, 1 to 4; unset or empty:
+    None (the rules file's figure)."""
+    raw = os.environ.get(PER_MONTH_ENV, "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= 4):
+        shown = raw[:20]
+        raise SettingError(PER_MONTH_ENV, "per_month", f"{shown!r} is not 1 to 4", value=shown)
+    return int(raw)
 
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -48,17 +92,19 @@ def parse_fhir_servers(raw: str) -> tuple[str, ...]:
         parts = urlsplit(item)
         host = (parts.hostname or "").lower()
         shown = f"{parts.scheme}://{host}{parts.path}"  # never a password in a message
+        variable = "THYREF_CDS_FHIR_SERVERS"
         if parts.scheme not in ("https", "http") or not host:
-            raise ValueError(f"THYREF_CDS_FHIR_SERVERS: {shown!r} is not an http(s) URL")
+            raise SettingError(variable, "not_url", f"{shown!r} is not an http(s) URL", url=shown)
         if parts.scheme == "http" and host not in LOOPBACK_HOSTS:
-            raise ValueError(
-                f"THYREF_CDS_FHIR_SERVERS: {shown!r} must use https (http only on this machine)"
-            )
+            raise SettingError(
+                variable, "not_https", f"{shown!r} must use https (http only on this machine)",
+                url=shown,
+            )  # fmt: skip
         if parts.username is not None or parts.query or parts.fragment:
-            raise ValueError(
-                f"THYREF_CDS_FHIR_SERVERS: {shown!r} must be a base URL "
-                "(no user, query or fragment)"
-            )
+            raise SettingError(
+                variable, "not_base", f"{shown!r} must be a base URL (no user, query or fragment)",
+                url=shown,
+            )  # fmt: skip
         servers.append(item.rstrip("/"))
     return tuple(servers)
 
@@ -92,12 +138,12 @@ class WebSettings:
     cds_fhir_servers: tuple[str, ...] = field(
         default_factory=lambda: parse_fhir_servers(os.environ.get("THYREF_CDS_FHIR_SERVERS", ""))
     )
+    # National boards a month (THYREF_NATIONAL_RCP_PER_MONTH, 1 to 4); None: the rules file
+    national_rcp_per_month: int | None = field(default_factory=_env_per_month)
     # Debugging and benchmarks only (THYREF_SERVER_TIMING=1): a Server-Timing header with
     # the time spent in the application on every response. Off by default: it tells any
     # client how much work a request costs (a timing oracle).
     server_timing: bool = field(default_factory=lambda: _env_bool("THYREF_SERVER_TIMING", False))
     # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma
     # separated). Without it the direct peer is the client address.
-    trusted_proxies: tuple[Network, ...] = field(
-        default_factory=lambda: parse_networks(os.environ.get("THYREF_TRUSTED_PROXIES", ""))
-    )
+    trusted_proxies: tuple[Network, ...] = field(default_factory=lambda: _env_proxies())
