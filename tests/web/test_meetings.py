@@ -229,6 +229,23 @@ def test_a_case_version_no_case_can_have_is_not_the_current_one(
     assert 'name="amends"' not in client.get(f"/meetings/{meeting}").text
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        # counts as figures after their words: no "dossier(s)" for one case
+        ("fr", "Dossiers à l'ordre du jour\u00a0: 1\u00a0; décidés\u00a0: 0"),
+        ("en", "Cases on the agenda: 1; decided: 0"),
+    ],
+)
+def test_the_meeting_counts_read_for_one_case(client: TestClient, lang: str, said: str) -> None:
+    _store(client, "rcp-count")
+    csrf = login(client)
+    meeting = _meeting(client, csrf)
+    _add(client, csrf, meeting, "rcp-count", "Q")
+    page = html.unescape(client.get(f"/meetings/{meeting}?lang={lang}").text)
+    assert said in page
+
+
 def _decision_block(page: str, item: int) -> str:
     """The decision in force shown for agenda item ``item`` (not its form), as text."""
     article = page[page.index(f'id="item-{item}"') :]
