@@ -602,9 +602,9 @@ def test_no_choice_of_the_editor_is_cut(
 
 def _live_settled(page: Page) -> None:
     """Wait for the live assessment a blur or typing starts (50 or 500 ms later) to come
-    back. A fresh-clone CI run once saw Enter on "Add" while one was on its way end at the
-    language switch's address; not reproduced in 20 runs, so the keyboard checks below
-    press keys only once it is back."""
+    back. A fresh-clone CI run once saw Enter on "Add" end at the language switch's
+    address (about 1 run in 35 of this test alone, cause not found: noted in session 10's
+    closing note), so the keyboard checks below press keys only once it is back."""
     page.wait_for_timeout(600)
     page.wait_for_load_state("networkidle")
 
@@ -618,14 +618,12 @@ def test_removing_a_row_with_the_keyboard_keeps_the_focus_there(checked: Checked
     checked.goto("/cases/new")
     page.fill("#f-id", "br-remove-1")
     for row in range(2):
-        page.focus("button[value='add:labs']")
         _live_settled(page)
-        page.keyboard.press("Enter")
+        page.locator("button[value='add:labs']").press("Enter")  # focus, then the key
         expect(page.locator(f"#f-labs-{row}-date")).to_be_focused()
-        page.keyboard.type(f"2020-0{row + 1}-01")
-    page.focus("button[value='remove:labs:0']")
+        page.fill(f"#f-labs-{row}-date", f"2020-0{row + 1}-01")
     _live_settled(page)
-    page.keyboard.press("Enter")
+    page.locator("button[value='remove:labs:0']").press("Enter")
     expect(page.locator("#f-labs-1-date")).to_have_count(0)  # the form redrawn, then:
     expect(page.locator("button[value='remove:labs:0']")).to_be_focused()
     page.wait_for_load_state("networkidle")
