@@ -11,6 +11,7 @@ PostgreSQL cannot store a NUL in a text column at all: it was a 500 there.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -56,10 +57,8 @@ def test_a_meeting_title_with_white_space_is_kept(client: TestClient, title: str
     assert _meeting(client, csrf, title) == "/meetings/1"
 
 
-@pytest.mark.parametrize("question", HOSTILE)
-def test_an_agenda_question_with_a_control_character_is_refused(
-    client: TestClient, question: str
-) -> None:
+def _ask(client: TestClient, question: str) -> tuple[str, Any]:
+    """Case a-1 put on a new meeting with ``question``: the meeting's address, the answer."""
     assert client.post("/api/v1/cases", json=demo_case("a-1"), headers=token(client)).is_success
     csrf = login(client)
     meeting = _meeting(client, csrf, "T")
@@ -69,6 +68,14 @@ def test_an_agenda_question_with_a_control_character_is_refused(
               "question": question},
         follow_redirects=False,
     )  # fmt: skip
+    return meeting, response
+
+
+@pytest.mark.parametrize("question", HOSTILE)
+def test_an_agenda_question_with_a_control_character_is_refused(
+    client: TestClient, question: str
+) -> None:
+    meeting, response = _ask(client, question)
     assert response.status_code == 303
     assert response.headers["location"] == f"{meeting}?notice=question"
     page = client.get(f"{meeting}?notice=question").text
@@ -79,13 +86,5 @@ def test_an_agenda_question_with_a_control_character_is_refused(
 
 @pytest.mark.parametrize("question", FINE)
 def test_an_agenda_question_with_white_space_is_kept(client: TestClient, question: str) -> None:
-    assert client.post("/api/v1/cases", json=demo_case("a-1"), headers=token(client)).is_success
-    csrf = login(client)
-    meeting = _meeting(client, csrf, "T")
-    response = client.post(
-        "/meetings/agenda",
-        data={"csrf_token": csrf, "meeting_id": meeting.rsplit("/", 1)[1], "case_id": "a-1",
-              "question": question},
-        follow_redirects=False,
-    )  # fmt: skip
+    meeting, response = _ask(client, question)
     assert response.headers["location"] == f"{meeting}?notice=added"

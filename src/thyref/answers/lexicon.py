@@ -102,18 +102,10 @@ class Lexicon:
                 not_beside=frozenset(spec.get("not_beside", ())),
             )
         for c in self.concepts.values():
-            unknown = c.implies - self.concepts.keys()
-            if unknown:
-                raise LexiconError(f"concept {c.id}: implies unknown {sorted(unknown)}")
-            unknown = c.masks - self.concepts.keys()
-            if unknown:
-                raise LexiconError(f"concept {c.id}: masks unknown {sorted(unknown)}")
-            unknown = c.needs - self.concepts.keys()
-            if unknown:
-                raise LexiconError(f"concept {c.id}: needs unknown {sorted(unknown)}")
-            unknown = c.not_beside - self.concepts.keys()
-            if unknown:
-                raise LexiconError(f"concept {c.id}: not_beside unknown {sorted(unknown)}")
+            for field in ("implies", "masks", "needs", "not_beside"):
+                unknown = getattr(c, field) - self.concepts.keys()
+                if unknown:
+                    raise LexiconError(f"concept {c.id}: {field} unknown {sorted(unknown)}")
         self._closure = {cid: self._implied(cid) for cid in self.concepts}
         self._tables: dict[Lang, dict[tuple[str, ...], set[str]]] = {}
         self._exact: dict[tuple[str, ...], set[str]] = {}
