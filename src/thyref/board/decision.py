@@ -121,9 +121,8 @@ def _text(value: object, path: str, problems: list[Problem]) -> str:
             )
         )
         return ""
-    hidden = _CONTROL.search(value)
-    if hidden:  # invisible in the letter, and a bidi override can reorder a phone number
-        code = f"U+{ord(hidden.group()):04X}"
+    code = hidden_character(value)
+    if code:  # invisible in the letter, and a bidi override can reorder a phone number
         problems.append(
             Problem(
                 path,
