@@ -121,14 +121,14 @@ def _text(value: object, path: str, problems: list[Problem]) -> str:
             )
         )
         return ""
-    code = hidden_character(value)
-    if code:  # invisible in the letter, and a bidi override can reorder a phone number
+    hidden = hidden_character(value)
+    if hidden:  # invisible in the letter, and a bidi override can reorder a phone number
         problems.append(
             Problem(
                 path,
-                f"contains {code}, an invisible control character, which is not allowed",
+                f"contains {hidden}, an invisible control character, which is not allowed",
                 "board_control",
-                (("character", code),),
+                (("character", hidden),),
             )
         )
         return ""
