@@ -22,7 +22,7 @@ from thyref import __version__
 from thyref.domain import parse_case
 from thyref.domain.assessment import Evaluation, evaluate
 from thyref.domain.case import ID_PATTERN, MAX_BYTES, Case
-from thyref.domain.messages import Lang, catalogue, problem_text, text
+from thyref.domain.messages import Lang, keyed_text, problem_text
 from thyref.domain.rules import Rules, load_rules
 from thyref.errors import CaseFormatError, CaseValidationError, Problem, ThyrefError
 
@@ -135,15 +135,10 @@ def said_problem(stored: Mapping[str, Any], lang: Lang) -> dict[str, str]:
     path = str(stored.get("path") or "")
     params: dict[str, str] = orjson.loads(stored.get("params") or "{}")
     code = key.rsplit(".", 1)[-1]
-    table = catalogue()[lang]
     if key.startswith("problem."):
         message = problem_text(Problem(path, english, code, tuple(params.items())), lang)
-    elif key in table:
-        if "line" in params and f"{key}.at" in table:
-            key = f"{key}.at"
-        message = text(key, lang, params)
     else:
-        message = english
+        message = keyed_text(key, dict(params), english, lang)
     return {"path": path, "code": code, "message": message}
 
 

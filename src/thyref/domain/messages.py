@@ -291,12 +291,19 @@ def problem_text(problem: Problem, lang: Lang = "fr") -> str:
 
 def error_text(error: ThyrefError, lang: Lang = "fr") -> str:
     """An error in ``lang``: the catalogue's ``<prefix>.<code>`` sentence with the error's
-    values (``.at`` when the error names a line and the catalogue has that form, e.g. the
-    line and column of a JSON fault); its English message when it has no code there."""
-    key = f"{error.prefix}.{error.code}"
+    values (``keyed_text``); its English message when it has no code there."""
+    key = f"{error.prefix}.{error.code}" if error.code else ""
+    return keyed_text(key, dict(error.params), str(error), lang)
+
+
+def keyed_text(key: str, params: dict[str, Any], english: str, lang: Lang) -> str:
+    """The catalogue's sentence ``key`` in ``lang`` with ``params`` (``.at`` when they
+    name a line and the catalogue has that form, e.g. the line and column of a JSON
+    fault); ``english`` when the catalogue has no such key (or ``key`` is empty). Errors
+    and the rejected records a cohort kept as key and values both read it."""
     table = catalogue()[lang]
-    if not error.code or key not in table:
-        return str(error)
-    if "line" in error.params and f"{key}.at" in table:
+    if not key or key not in table:
+        return english
+    if "line" in params and f"{key}.at" in table:
         key = f"{key}.at"
-    return text(key, lang, dict(error.params))
+    return text(key, lang, params)
