@@ -292,8 +292,7 @@ def problem_text(problem: Problem, lang: Lang = "fr") -> str:
 def error_text(error: ThyrefError, lang: Lang = "fr") -> str:
     """An error in ``lang``: the catalogue's ``<prefix>.<code>`` sentence with the error's
     values (``keyed_text``); its English message when it has no code there."""
-    key = f"{error.prefix}.{error.code}" if error.code else ""
-    return keyed_text(key, dict(error.params), str(error), lang)
+    return keyed_text(f"{error.prefix}.{error.code}", dict(error.params), str(error), lang)
 
 
 def keyed_text(key: str, params: dict[str, Any], english: str, lang: Lang) -> str:
