@@ -897,6 +897,21 @@ def test_figures_of_terms_still_rank(engine: AnswerEngine, question: str, topic:
         # another drug in its place (was targeted-therapy-access)
         ("I'm abroad and ran out of lenvatinib, can I take sorafenib instead?", None),
         ("my mum ran out of Lenvima, can she take her old Nexavar in its place?", None),
+        # own probes after the set: leave asked to take a drug on a schedule of one's own,
+        # from a neighbour, beside another (was targeted-therapy-access, -when, hand-foot)
+        ("je peux prendre 2 comprimés de lenvima au lieu d'un ?", None),
+        ("can I take my lenvatinib every other day to reduce side effects?", None),
+        ("je prends le sorafenib un jour sur deux pour les effets, c'est bien ?", None),
+        ("puis-je prendre le lenvatinib de mon voisin décédé ?", None),
+        ("is it safe to order Lenvima from an Indian website?", None),
+        (
+            "on m'a prescrit du cabozantinib, je peux le prendre avec mon ancien lenvatinib ?",
+            None,
+        ),
+        # still answered: taking the vaccine, or a drug outside a trial (their topics'
+        # own questions)
+        ("Can I take the Covid vaccine while on lenvatinib?", "covid-vaccine"),
+        ("je peux prendre le lenvatinib sans être dans un essai ?", "targeted-therapy-access"),
         # still answered: when to start, and a TKI chosen instead of redifferentiation
         # (that topic's own question), and a relative's access to a drug
         ("when do doctors start lenvatinib for thyroid cancer?", "targeted-therapy-when"),
