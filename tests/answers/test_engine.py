@@ -908,6 +908,11 @@ def test_figures_of_terms_still_rank(engine: AnswerEngine, question: str, topic:
             "on m'a prescrit du cabozantinib, je peux le prendre avec mon ancien lenvatinib ?",
             None,
         ),
+        # after the holdout's single measure (variants of its two misses, was
+        # targeted-therapy-access): a switch made alone, a drug from a pharmacy abroad
+        ("my wife wants to switch from lenvatinib to sorafenib herself, is that ok?", None),
+        ("mon père peut-il changer de traitement ciblé sans son médecin ?", None),
+        ("can I get cabozantinib from a pharmacy abroad without my doctor knowing?", None),
         # still answered: taking the vaccine, or a drug outside a trial (their topics'
         # own questions)
         ("Can I take the Covid vaccine while on lenvatinib?", "covid-vaccine"),
@@ -946,6 +951,10 @@ def test_blind6_acting_on_a_drug_goes_to_the_care_team(
         # a heart history before a drug (was hand-foot-syndrome)
         "I used to have chest pain years ago, is lenvatinib allowed for me?",
         "is chest pain a known side effect of sorafenib?",
+        # coughing blood imagined (a variant of a holdout miss, was targeted-therapy-access)
+        "et si je crache du sang un jour sous sorafenib ?",
+        # (already declined before: kept so that the new wording stays so)
+        "what happens if I start coughing up blood on lenvatinib one day?",
     ],
 )
 def test_blind6_imagined_signs_and_warning_lists_are_declined(
