@@ -913,6 +913,16 @@ def test_figures_of_terms_still_rank(engine: AnswerEngine, question: str, topic:
         ("my wife wants to switch from lenvatinib to sorafenib herself, is that ok?", None),
         ("mon père peut-il changer de traitement ciblé sans son médecin ?", None),
         ("can I get cabozantinib from a pharmacy abroad without my doctor knowing?", None),
+        # own probes after the holdout (15 of 20 declined on their first reading): a
+        # pause, a taper, one's drug given away, a time changed, a lowering by oneself
+        # (was targeted-therapy-access, hand-foot-syndrome)
+        ("can my husband pause cabozantinib while his feet heal?", None),
+        ("how do I taper off sorafenib?", None),
+        ("can I give my lenvatinib to my brother who has the same cancer?", None),
+        ("je prends le lenvima le soir au lieu du matin, c'est grave ?", None),
+        ("on peut baisser le cabozantinib soi-même quand on a mal aux pieds ?", None),
+        # still answered: a drug the team may give a relative
+        ("My mum's nodules grew, will they give her lenvatinib now?", "lung-nodules-surveillance"),
         # still answered: taking the vaccine, or a drug outside a trial (their topics'
         # own questions)
         ("Can I take the Covid vaccine while on lenvatinib?", "covid-vaccine"),
