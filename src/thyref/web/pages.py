@@ -62,6 +62,7 @@ from thyref.web.security import (
     request_address,
     request_device,
     request_source,
+    session_cookie_attributes,
     set_device_cookie,
     verify_password,
 )
@@ -162,10 +163,7 @@ def login(p: Page = Depends(page)) -> Response:
         SESSION_COOKIE,
         token,
         max_age=int(settings.session_hours * 3600),
-        httponly=True,
-        samesite="lax",
-        secure=settings.https,
-        path="/",
+        **session_cookie_attributes(settings),
     )
     set_device_cookie(response, settings, actor.username)
     p.finish(response)
@@ -179,7 +177,7 @@ def logout(p: Page = Depends(page)) -> Response:
             repo.end_session(db, p.auth.token)
             repo.audit(db, p.auth.actor, "logout")
     response = _redirect("/")
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(SESSION_COOKIE, **session_cookie_attributes(p.state.settings))
     return response
 
 
