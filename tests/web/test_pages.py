@@ -20,6 +20,7 @@ from .support import (
     csrf_of,
     demo_case,
     fhir_bundle,
+    form_fields,
     login,
     scans_case,
     token,
@@ -265,64 +266,6 @@ def test_stale_edit_keeps_the_typed_data(client: TestClient) -> None:
     assert client.get("/api/v1/cases/st-1", headers=token(client)).json()["version"] == 3
 
 
-def _form_fields(page: str, form_id: str = "editor-form") -> list[tuple[str, str]]:
-    """What a browser submits for the form `form_id` of `page`, unchanged by the user.
-
-    Inputs (text, hidden, number, date; checkboxes and radios only when checked), the
-    selected option of each select, textareas; buttons are left to the caller.
-    """
-    from html.parser import HTMLParser
-
-    class Form(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__(convert_charrefs=True)
-            self.inside = False
-            self.fields: list[tuple[str, str]] = []
-            self.select: str | None = None
-            self.options: list[tuple[str, bool]] = []
-            self.textarea: str | None = None
-            self.text = ""
-
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            a = {k: v or "" for k, v in attrs}
-            if tag == "form":
-                self.inside = a.get("id") == form_id
-            if not self.inside or ("name" not in a and tag != "option") or "disabled" in a:
-                return
-            if tag == "input":
-                kind = a.get("type", "text")
-                if kind in ("submit", "button", "image", "reset", "file"):
-                    return
-                if kind in ("checkbox", "radio") and "checked" not in a:
-                    return
-                self.fields.append((a["name"], a.get("value", "on" if kind == "checkbox" else "")))
-            elif tag == "select":
-                self.select, self.options = a["name"], []
-            elif tag == "option" and self.select is not None:
-                self.options.append((a.get("value", ""), "selected" in a))
-            elif tag == "textarea":
-                self.textarea, self.text = a["name"], ""
-
-        def handle_data(self, data: str) -> None:
-            if self.textarea is not None:
-                self.text += data
-
-        def handle_endtag(self, tag: str) -> None:
-            if tag == "form":
-                self.inside = False
-            elif tag == "select" and self.select is not None:
-                chosen = [v for v, on in self.options if on] or [v for v, _ in self.options[:1]]
-                self.fields += [(self.select, v) for v in chosen]
-                self.select = None
-            elif tag == "textarea" and self.textarea is not None:
-                self.fields.append((self.textarea, self.text.removeprefix("\n")))
-                self.textarea = None
-
-    parser = Form()
-    parser.feed(page)
-    return parser.fields
-
-
 def test_edit_existing_case_round_trips(client: TestClient) -> None:
     # open the editor on a saved case and save it back untouched: the case is the same,
     # fields the form does not show (a custom field, a lesion note) included
@@ -333,7 +276,7 @@ def test_edit_existing_case_round_trips(client: TestClient) -> None:
     login(client)
     page = client.get("/cases/rt-1/edit")
     assert page.status_code == 200
-    fields = _form_fields(page.text)
+    fields = form_fields(page.text, "editor-form")
     names = [name for name, _ in fields]
     assert "extra" in names and "csrf_token" in names and "version" in names
     form: dict[str, list[str]] = {}
