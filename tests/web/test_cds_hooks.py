@@ -395,6 +395,37 @@ _BAD_ORDER_CONTEXTS = [
         },
         "context.draftOrders.entry[1].resource.patient",
     ),
+    # the patient named by an identifier only: the reference form is asked for (was "not
+    # the patient of context.patientId", as if it were another patient)
+    (
+        "order-sign",
+        {
+            "draftOrders": _bundle(
+                _medication_request(
+                    "rx-1",
+                    "lenvatinib",
+                    subject={"identifier": {"system": "urn:oid:1.2.250.1.213.1.4.8", "value": "1"}},
+                )
+            )
+        },
+        "context.draftOrders.entry[0].resource.subject: an identifier alone cannot be matched "
+        "to context.patientId: a Reference with reference Patient/",
+    ),
+    # a display only, and a bare string: the same form asked for
+    (
+        "order-sign",
+        {
+            "draftOrders": _bundle(
+                _medication_request("rx-1", "lenvatinib", subject={"display": "A"})
+            )
+        },
+        "entry[0].resource.subject: no reference: a Reference with reference Patient/",
+    ),
+    (
+        "order-sign",
+        {"draftOrders": _bundle(_medication_request("rx-1", "lenvatinib", subject="Patient/x"))},
+        "entry[0].resource.subject: not a FHIR Reference: a Reference with reference Patient/",
+    ),
     # no id: the card's delete suggestion named "MedicationRequest/None"
     (
         "order-sign",

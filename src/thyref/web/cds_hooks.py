@@ -878,7 +878,7 @@ def _draft_orders(hook: HookRequest, patient_id: str) -> list[dict[str, Any]]:
             refs.add(f"{kind}/{ident}")
         for key in ("subject", "patient"):
             if key in res and not _names_patient(res[key], patient_id):
-                raise BadContext(f"{where}.{key}: not the patient of context.patientId")
+                raise BadContext(f"{where}.{key}: {_not_the_patient(res[key], patient_id)}")
         if kind == "MedicationRequest":
             _check_concept(
                 res.get("medicationCodeableConcept"), f"{where}.medicationCodeableConcept"
@@ -894,6 +894,20 @@ def _draft_orders(hook: HookRequest, patient_id: str) -> list[dict[str, Any]]:
             raise BadContext(f"context.selections[{i}]: not an order of {field}")
     chosen = set(selections)
     return [r for r in orders if f"{r['resourceType']}/{r.get('id')}" in chosen]
+
+
+def _not_the_patient(ref: Any, patient_id: str) -> str:
+    """Why an order's ``subject`` (or ``patient``) is not read as the context's patient:
+    a reference to another one, or no reference ``Patient/<id>`` at all (an identifier
+    alone cannot be matched to ``context.patientId``, which is a resource id)."""
+    expected = f"a Reference with reference Patient/{patient_id} (context.patientId)"
+    if not isinstance(ref, dict):
+        return f"not a FHIR Reference: {expected} is expected"
+    if isinstance(ref.get("reference"), str):
+        return "not the patient of context.patientId"
+    if "identifier" in ref:
+        return f"an identifier alone cannot be matched to context.patientId: {expected} is expected"
+    return f"no reference: {expected} is expected"
 
 
 def _check_concept(concept: Any, where: str) -> None:
