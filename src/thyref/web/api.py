@@ -37,6 +37,7 @@ from thyref.web.fhir_input import read_fhir
 from thyref.web.patient import answer_engine, answer_json
 from thyref.web.security import (
     CSRF_HEADER,
+    PASSWORD_MAX,
     hash_password,
     needs_rehash,
     request_address,
@@ -123,8 +124,8 @@ _NO_CONTROL = r"^[^\x00-\x1f\x7f]+$"
 
 
 class TokenIn(BaseModel):
-    username: str = Field(min_length=1, max_length=64, pattern=_NO_CONTROL)
-    password: str = Field(min_length=1, max_length=1024, pattern=_NO_CONTROL)
+    username: str = Field(min_length=1, max_length=repo.USERNAME_MAX, pattern=_NO_CONTROL)
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX, pattern=_NO_CONTROL)
 
 
 TOKEN_TYPES = ("application/json", "application/x-www-form-urlencoded")
@@ -419,8 +420,8 @@ def create_token(request: Request, credentials: TokenIn = Depends(token_credenti
     """Exchange a username and password for a bearer token (rate limited).
 
     The body is JSON or an HTML form (`application/x-www-form-urlencoded`) with the same
-    two fields and checks. This is not an OAuth2 token endpoint: it reads no `grant_type`
-    and answers `token`, not `access_token`.
+    two fields and checks. This is not an OAuth2 token endpoint: it ignores any grant type,
+    and its answer holds the token under `token`, where OAuth2 expects an access token.
 
     The answer also sets the device cookie of the sign-in limit (see docs/web.md): a
     client that keeps it is counted on its own, so others' failures do not lock it out.
