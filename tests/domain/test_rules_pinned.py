@@ -60,6 +60,7 @@ EXPECTED: Json = {
         "per_scan": 60,
         "depth": 16,
         "number_digits": 40,
+        "text": 2000,  # characters of one text of a case (session 11: was unbounded)
     },
     # clinical-rules.md sections 1 and 5.1: the definition the shared engine evaluates
     "definition": {

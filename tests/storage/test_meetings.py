@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from thyref.storage import CaseNotFound, Database
+from thyref.storage import CaseNotFound, Database, TextTooLong
 from thyref.storage import meetings as store
 from thyref.storage import repository as repo
 
@@ -212,3 +212,66 @@ def test_a_meeting_id_no_row_can_have_is_not_found(
             store.get_meeting(db, setup.root, meeting_id)
         with pytest.raises(store.MeetingNotFound):
             store.add_case(db, setup.root, meeting_id, "m-1", "?")
+
+
+@pytest.mark.parametrize(
+    ("what", "field"),
+    [
+        # a meeting title of 121 characters (was stored cut to 120)
+        ("title", "title"),
+        # an agenda question of 501 characters (was stored cut to 500)
+        ("question", "question"),
+        # a decision's contact of 201 characters (was stored cut to 200)
+        ("contact", "contact"),
+        # a version note of 201 characters (was stored cut to 200)
+        ("note", "note"),
+        # a centre name of 121 characters (SQLite stored it, PostgreSQL failed)
+        ("centre", "centre"),
+    ],
+)
+def test_a_text_longer_than_its_column_is_refused_not_cut(
+    database: Database, setup: Setup, what: str, field: str
+) -> None:
+    alice = setup.alice
+    with pytest.raises(TextTooLong) as refused, database.session() as db:
+        if what == "title":
+            store.create_meeting(db, alice, "regional", TODAY, "t" * 121)
+        elif what == "question":
+            store.add_case(db, alice, setup.meeting, "m-2", "q" * 501)
+        elif what == "contact":
+            store.record_decision(
+                db, alice, setup.meeting, setup.item, options=["RCP-REGIONAL"], free_text="",
+                specialties=[], follow_up=None, contact="c" * 201,
+            )  # fmt: skip
+        elif what == "note":
+            repo.create_case(db, alice, case("m-3"), assessment("refractory", []), note="n" * 201)
+        else:
+            repo.add_user(db, "carol", "h4", "clinician", "C" * 121)
+    assert refused.value.field == field
+    with database.session() as db:  # nothing stored
+        assert len(store.list_meetings(db, alice)) == 1
+        assert [e.case_id for e in store.agenda(db, alice, setup.meeting)] == ["m-1"]
+        assert store.agenda(db, alice, setup.meeting)[0].decisions == []
+        assert repo.find_user(db, "carol") is None
+        with pytest.raises(CaseNotFound):
+            repo.get_case(db, alice, "m-3")
+
+
+def test_texts_as_long_as_their_column_are_stored_whole(database: Database, setup: Setup) -> None:
+    alice = setup.alice
+    with database.session() as db:
+        meeting = store.create_meeting(db, alice, "regional", TODAY, "t" * 120)
+        store.add_case(db, alice, meeting, "m-2", "q" * 500)
+        decision = store.record_decision(
+            db, alice, setup.meeting, setup.item, options=["RCP-REGIONAL"], free_text="",
+            specialties=[], follow_up=None, contact="c" * 200,
+        )  # fmt: skip
+        stored = repo.create_case(
+            db, alice, case("m-3"), assessment("refractory", []), note="n" * 200
+        )
+    with database.session() as db:
+        assert store.get_meeting(db, alice, meeting).title == "t" * 120
+        assert store.agenda(db, alice, meeting)[0].question == "q" * 500
+        assert decision.contact == "c" * 200
+        assert repo.list_versions(db, alice, "m-3")[0].note == "n" * 200
+    assert stored.summary.case_id == "m-3"

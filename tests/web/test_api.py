@@ -100,6 +100,139 @@ def test_tokens_and_rate_limit(client: TestClient) -> None:
     assert client.get("/api/v1/cases", headers=headers).status_code == 401
 
 
+FORM = "application/x-www-form-urlencoded"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        # an HTML form, as `curl -d` and OAuth2 clients send it (was 422 "valid dictionary")
+        (FORM, f"username=alice&password={PASSWORD.replace(' ', '+')}"),
+        # the same with a charset parameter and percent-encoded spaces
+        (f"{FORM}; charset=UTF-8", f"username=alice&password={PASSWORD.replace(' ', '%20')}"),
+        # fields the endpoint does not read (an OAuth2 password grant's) are ignored
+        (FORM, f"grant_type=password&username=alice&password={PASSWORD}&scope="),
+        # JSON, as before
+        ("application/json", json.dumps({"username": "alice", "password": PASSWORD})),
+    ],
+)
+def test_a_token_for_json_or_a_form(client: TestClient, content_type: str, body: str) -> None:
+    response = client.post(
+        "/api/v1/auth/token", content=body.encode(), headers={"content-type": content_type}
+    )
+    assert response.status_code == 200, response.text
+    issued = {"Authorization": f"Bearer {response.json()['token']}"}
+    assert client.get("/api/v1/cases", headers=issued).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "problems"),
+    [
+        # a form without the password: the missing field is named
+        (FORM, b"username=alice", {"password": "Field required"}),
+        # an empty form: both are named
+        (FORM, b"", {"username": "Field required", "password": "Field required"}),
+        # empty values: the same bounds as JSON
+        (
+            FORM,
+            b"username=&password=",
+            {
+                "username": "String should have at least 1 character",
+                "password": "String should have at least 1 character",
+            },
+        ),
+        # a username over 64 characters: refused, not cut
+        (
+            FORM,
+            b"username=" + b"a" * 65 + b"&password=x",
+            {"username": "String should have at most 64 characters"},
+        ),
+        # NUL, percent-encoded: the control-character rule of the JSON body
+        (FORM, b"username=alice&password=x%00y", {"password": "String should match pattern"}),
+        # a field given twice: which one is meant is unclear
+        (FORM, b"username=alice&username=bob&password=x", {"username": "given more than once"}),
+        # bytes that are not UTF-8 once percent-decoded
+        (FORM, b"username=al%FFce&password=x", {"username": "not UTF-8 text"}),
+        # JSON without the password, and an empty JSON body
+        ("application/json", b'{"username": "alice"}', {"password": "Field required"}),
+        ("application/json", b"", {"username": "Field required", "password": "Field required"}),
+        # JSON with a number for the username: no conversion
+        (
+            "application/json",
+            b'{"username": 7, "password": "x"}',
+            {"username": "Input should be a valid string"},
+        ),
+    ],
+)
+def test_bad_token_requests_name_the_field(
+    client: TestClient, content_type: str, body: bytes, problems: dict[str, str]
+) -> None:
+    response = client.post(
+        "/api/v1/auth/token", content=body, headers={"content-type": content_type}
+    )
+    assert response.status_code == 422, response.text
+    answer = response.json()
+    assert answer["detail"] == "invalid request"
+    got = {p["path"]: p["message"] for p in answer["problems"]}
+    assert got.keys() == problems.keys()
+    for path, words in problems.items():
+        assert words in got[path]
+
+
+@pytest.mark.parametrize(
+    ("headers", "named"),
+    [
+        # multipart form data: not read here
+        ({"content-type": "multipart/form-data; boundary=x"}, "multipart/form-data"),
+        # plain text that looks like a form
+        ({"content-type": "text/plain"}, "text/plain"),
+        # no content type at all
+        ({}, "no Content-Type"),
+    ],
+)
+def test_other_token_bodies_get_415_naming_the_type(
+    client: TestClient, headers: dict[str, str], named: str
+) -> None:
+    response = client.post(
+        "/api/v1/auth/token", content=b"username=alice&password=x", headers=headers
+    )
+    assert response.status_code == 415, response.text
+    answer = response.json()
+    assert named in answer["detail"] and FORM in answer["detail"]
+    assert [p["path"] for p in answer["problems"]] == ["Content-Type"]
+    assert response.headers["accept-post"] == f"application/json, {FORM}"
+
+
+def test_a_bad_json_token_body_is_named_like_other_bodies(client: TestClient) -> None:
+    # was path "1", "JSON decode error"; now the line and column, as POST /assess says it
+    response = client.post(
+        "/api/v1/auth/token?lang=en",
+        content=b'{"username": "alice",',
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 422
+    problem = response.json()["problems"][0]
+    assert "not valid JSON" in problem["message"] and "line 1" in problem["text"]
+
+
+def test_a_form_sign_in_is_counted_by_the_limit(client: TestClient) -> None:
+    # the form is the same sign-in: five wrong passwords lock the user out for both
+    for _ in range(5):
+        bad = client.post("/api/v1/auth/token", data={"username": "bob", "password": "wrong"})
+        assert bad.status_code == 401
+    limited = client.post("/api/v1/auth/token", json={"username": "bob", "password": PASSWORD})
+    assert limited.status_code == 429
+
+
+def test_the_token_body_is_documented_in_both_encodings(client: TestClient) -> None:
+    operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/auth/token"]["post"]
+    content = operation["requestBody"]["content"]
+    assert set(content) == {"application/json", FORM}
+    for media in content.values():
+        assert media["schema"]["required"] == ["username", "password"]
+    assert "415" in operation["responses"]
+
+
 def test_case_crud_with_versions(client: TestClient) -> None:
     alice = token(client)
     created = client.post("/api/v1/cases", json=demo_case("api-1"), headers=alice)

@@ -396,6 +396,37 @@ _BAD_ORDER_CONTEXTS = [
         },
         "context.draftOrders.entry[1].resource.patient",
     ),
+    # the patient named by an identifier only: the reference form is asked for (was "not
+    # the patient of context.patientId", as if it were another patient)
+    (
+        "order-sign",
+        {
+            "draftOrders": _bundle(
+                _medication_request(
+                    "rx-1",
+                    "lenvatinib",
+                    subject={"identifier": {"system": "urn:oid:1.2.250.1.213.1.4.8", "value": "1"}},
+                )
+            )
+        },
+        "context.draftOrders.entry[0].resource.subject: an identifier alone cannot be matched "
+        "to context.patientId: a Reference with reference Patient/",
+    ),
+    # a display only, and a bare string: the same form asked for
+    (
+        "order-sign",
+        {
+            "draftOrders": _bundle(
+                _medication_request("rx-1", "lenvatinib", subject={"display": "A"})
+            )
+        },
+        "entry[0].resource.subject: no reference: a Reference with reference Patient/",
+    ),
+    (
+        "order-sign",
+        {"draftOrders": _bundle(_medication_request("rx-1", "lenvatinib", subject="Patient/x"))},
+        "entry[0].resource.subject: not a FHIR Reference: a Reference with reference Patient/",
+    ),
     # no id: the card's delete suggestion named "MedicationRequest/None"
     (
         "order-sign",
@@ -554,6 +585,27 @@ def test_feedback_is_stored(
     assert "identifying" not in caplog.text
 
 
+def test_a_suggestion_accepted_twenty_times_is_stored_once_whole(
+    ehr: TestClient, cds_app: FastAPI
+) -> None:
+    # the ids were joined and cut at 400 characters: 20 copies of one uuid (739 characters)
+    # were stored as 11 copies and a piece of one
+    card = _bleeding_card(ehr)
+    suggestion = card["suggestions"][0]["uuid"]
+    url = f"{BASE}/thyref-order-sign/feedback"
+    item = {
+        "card": card["uuid"],
+        "outcome": "accepted",
+        "acceptedSuggestions": [{"id": suggestion.upper()}] * 19 + [{"id": suggestion}],
+        "outcomeTimestamp": "2026-11-28T10:00:00Z",
+    }
+    answer = ehr.post(url, json={"feedback": [item]}, headers=bearer(url))
+    assert answer.status_code == 200, answer.text
+    with cds_app.state.thyref.db.session() as db:
+        (row,) = db.scalars(select(CdsFeedback)).all()
+        assert row.accepted_suggestions == suggestion.lower()
+
+
 def test_accepted_suggestion_and_its_time_are_stored_in_utc(
     ehr: TestClient, cds_app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -603,6 +655,12 @@ _FEEDBACK_CASES = [
     ({"overrideReason": {"reason": {"code": "board-decision"}}}, "overrideReason.reason.system"),
     ({"overrideReason": {"reason": {"code": "a\u0000b", "system": "s"}}}, "reason.code"),
     ({"overrideReason": "the patient refuses"}, "feedback.0.overrideReason"),
+    # system and code each within bounds, together beyond the 200 characters stored as
+    # "system|code" (was stored cut: a cut code is another code)
+    (
+        {"overrideReason": {"reason": {"code": "c" * 60, "system": "https://x.org/" + "s" * 126}}},
+        "feedback.0.overrideReason: Value error, reason.system and reason.code take 200",
+    ),
     # a uuid this service never gave, or not a uuid: unknown card
     ({"card": "7c1a2b9e-5f4d-4c3b-9a8e-1d2c3b4a5f60"}, "feedback.0.card"),
     ({"card": "Jean Dupont"}, "feedback.0.card"),
@@ -728,6 +786,15 @@ def test_replayed_jti_is_refused(ehr: TestClient) -> None:
     again = _call(ehr, headers)
     assert again.status_code == 401
     assert "replay" in again.json()["detail"]
+
+
+def test_a_jti_longer_than_stored_is_refused_not_cut(ehr: TestClient) -> None:
+    # two token ids alike in their first 200 characters were one id (cut when stored):
+    # the second token was refused as a replay of the first
+    first = _call(ehr, bearer(URL, jti="j" * 200 + "1"))
+    assert first.status_code == 401
+    assert "jti longer than 200 characters" in first.json()["detail"]
+    assert _call(ehr, bearer(URL, jti="j" * 200)).status_code == 200  # 200: accepted
 
 
 def test_a_token_in_its_leeway_is_not_accepted_again_after_the_purge(

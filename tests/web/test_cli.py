@@ -76,6 +76,32 @@ def test_user_add(tmp_path: Path) -> None:
     db.dispose()
 
 
+@pytest.mark.parametrize(
+    ("centre", "lang", "said"),
+    [
+        # 121 characters: the column holds 120 (stored whole on SQLite, a traceback on
+        # PostgreSQL)
+        ("C" * 121, "en", "the centre name (--centre) must have 1 to 120 characters"),
+        ("C" * 121, "fr", "le nom du centre (--centre) doit compter de 1 à 120 caractères"),
+        # blank
+        ("  ", "en", "the centre name (--centre) must have 1 to 120 characters"),
+    ],
+)
+def test_user_add_refuses_a_centre_name_that_does_not_fit(
+    tmp_path: Path, centre: str, lang: str, said: str
+) -> None:
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    args = ["user", "add", "dan", "--centre", centre, "--database", url, "--lang", lang]
+    result = CliRunner().invoke(_app(), [*args, "--password", "long-enough"])
+    assert result.exit_code == 2, result.output
+    assert said in result.output
+    db = Database(url)
+    db.migrate()
+    with db.session() as session:
+        assert repo.find_user(session, "dan") is None  # nothing stored
+    db.dispose()
+
+
 def test_demo_setup_loads_cases_once_and_renews_the_password(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'd.db'}")
     db.migrate()

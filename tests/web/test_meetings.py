@@ -946,6 +946,8 @@ def test_a_refused_decision_names_its_field_the_page_s_way(
         ),
         # an unknown specialty: the specialties' group
         ({"options": ["MOLECULAR-TESTING"], "specialties": ["astrology"]}, "spec-{item}"),
+        # a contact longer than the 200 characters stored (was stored cut, without a word)
+        ({"options": ["MOLECULAR-TESTING"], "contact": "Hôpital de jour " + "9" * 185}, "c-{item}"),
     ],
 )
 def test_a_refused_decision_s_error_is_tied_to_its_field(
@@ -998,3 +1000,23 @@ def test_a_refused_meeting_s_error_is_tied_to_its_field(
     )
     assert notice and notice.group(1).strip()
     assert refused.text.count('aria-invalid="true"') == 1
+
+
+def test_a_too_long_contact_is_refused_with_the_typing_kept(client: TestClient) -> None:
+    _store(client, "rcp-contact")
+    csrf = login(client)
+    meeting = _meeting(client, csrf)
+    item = _add(client, csrf, meeting, "rcp-contact", "Q")
+    contact = "Hôpital de jour d'endocrinologie, " + "0" * 167  # 201 characters
+    refused = _decide(client, csrf, meeting, item, options=["MOLECULAR-TESTING"], contact=contact)
+    assert refused.status_code == 422
+    said = html.unescape(refused.text)
+    assert "dépasse 200 caractères" in said  # the limit, from the catalogue
+    assert f'value="{contact}"' in said  # the typing comes back
+    assert "décision n°" not in said  # nothing recorded
+    # 200 characters: recorded whole
+    stored = _decide(
+        client, csrf, meeting, item, options=["MOLECULAR-TESTING"], contact=contact[:200]
+    )
+    assert stored.status_code == 303
+    assert contact[:200] in html.unescape(client.get(f"/meetings/{meeting}").text)

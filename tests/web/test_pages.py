@@ -1630,3 +1630,75 @@ def test_the_import_page_s_language_switch_keeps_the_pasted_text(client: TestCli
     kept = re.search(r'<textarea id="text"[^>]*>([^<]*)</textarea>', answer.text)
     assert kept and html.unescape(kept.group(1)) == pasted
     assert client.get("/cases/web-paste").status_code == 404  # nothing imported
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        # the length and the limit, from the catalogue, in the page's language
+        ("fr", "La note compte 201 caractères, 200 au plus sont acceptés"),
+        ("en", "The note is 201 characters long; at most 200 are accepted"),
+    ],
+)
+def test_a_too_long_version_note_is_refused_with_the_typing_kept(
+    client: TestClient, lang: str, said: str
+) -> None:
+    # the note was saved cut to its first 200 characters, without a word
+    csrf = login(client)
+    client.get(f"/cases?lang={lang}")
+    note = "Scanner de février relu en RCP, " + "n" * 169  # 201 characters
+    refused = client.post("/cases/new", data=_editor_fields(csrf, note=note))
+    assert refused.status_code == 422
+    page = html.unescape(refused.text)
+    field = re.search(r'<input id="note"[^>]*>', page)
+    assert field and f'value="{note}"' in field.group(0)  # the typing comes back
+    assert 'aria-invalid="true"' in field.group(0)
+    assert 'aria-describedby="e-f-version_note"' in field.group(0)
+    slot = re.search(r'<span class="field-error" id="e-f-version_note">([^<]+)</span>', page)
+    assert slot and said in slot.group(1)
+    assert any(said in item for item in _summary_items(refused.text))
+    assert 'value="12,5"' in page  # the case as typed too
+    assert client.get("/cases/form-1").status_code == 404  # nothing stored
+
+
+def test_a_version_note_of_200_characters_is_stored_whole(client: TestClient) -> None:
+    csrf = login(client)
+    note = "é" * 200
+    saved = client.post("/cases/new", data=_editor_fields(csrf, note=note), follow_redirects=False)
+    assert saved.status_code == 303
+    assert _versions(client, "form-1")[0]["note"] == note
+
+
+def test_the_version_note_is_kept_when_a_row_is_added(client: TestClient) -> None:
+    # "typed data is never lost": the note came back empty after any round trip
+    csrf = login(client)
+    page = client.post(
+        "/cases/new", data=_editor_fields(csrf, note="relu en RCP", action="add:labs")
+    ).text
+    field = re.search(r'<input id="note"[^>]*>', page)
+    assert field and 'value="relu en RCP"' in field.group(0)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "compte 2001 caractères\u00a0; 2000 au plus sont acceptés"),
+        ("en", "is 2001 characters long; at most 2000 are accepted"),
+    ],
+)
+def test_a_too_long_case_text_is_refused_beside_its_field(
+    client: TestClient, lang: str, said: str
+) -> None:
+    # a text of the case (here a molecular alteration) had no bound but the body's 5 MB
+    csrf = login(client)
+    client.get(f"/cases?lang={lang}")
+    alteration = "V600E " + "x" * 1995  # 2,001 characters
+    typed = {"molecular[0].gene": "BRAF", "molecular[0].alteration": alteration}
+    refused = client.post("/cases/new", data=_editor_fields(csrf, **typed))
+    page = html.unescape(refused.text)
+    slot = re.search(
+        r'<span class="field-error" id="e-f-molecular-0-alteration">([^<]+)</span>', page
+    )
+    assert slot and said in slot.group(1)
+    assert f'value="{alteration}"' in page
+    assert client.get("/cases/form-1").status_code == 404  # nothing stored

@@ -20,6 +20,7 @@ NESTED = "[" * 100_000 + "]" * 100_000
 HUGE = "9" * 5000
 BEYOND_64_BITS = str(2**64 + 1)
 LIMITS = load_rules().limits
+TEXT_MAX = 2000  # characters of one text of a case: the rules file's [limits] text
 
 
 def _post_json(client: TestClient, path: str, text: str, **headers: str) -> Any:
@@ -130,6 +131,50 @@ def test_a_case_at_the_limit_is_accepted(client: TestClient) -> None:
     ]
     response = client.post("/api/v1/assess", json=case)
     assert response.status_code == 200, response.text[:300]
+
+
+def _with_text(path: str, value: str) -> dict[str, Any]:
+    case = demo_case()
+    if path == "molecular[0].alteration":
+        case["molecular"] = [{"gene": "BRAF", "alteration": value}]
+    elif path == "clinical.on_systemic_therapy":
+        case["clinical"] = {"on_systemic_therapy": value}
+    else:  # a field the format does not define, kept as sent
+        case["lesions"][0]["note"] = value
+    return case
+
+
+TEXT_PATHS = [
+    # the texts of the format: an alteration, the current systemic treatment
+    "molecular[0].alteration",
+    "clinical.on_systemic_therapy",
+    # a field the format does not define: stored as sent, shown in the editor
+    "lesions[0].note",
+]
+
+
+@pytest.mark.parametrize("path", TEXT_PATHS)
+def test_a_case_text_beyond_the_limit_is_refused_naming_it(client: TestClient, path: str) -> None:
+    # was stored whole, up to the body's 5 MB (a 4 MB alteration in every page and export)
+    alice = token(client)
+    case = _with_text(path, "x" * (TEXT_MAX + 1))
+    for answer in (
+        client.post("/api/v1/assess", json=case),
+        client.post("/api/v1/cases?lang=en", json=case, headers=alice),
+    ):
+        assert answer.status_code == 422, answer.text[:300]
+        (problem,) = answer.json()["problems"]
+        assert problem["path"] == path
+        assert f"{TEXT_MAX + 1} characters long; at most {TEXT_MAX}" in problem["message"]
+    assert client.get("/api/v1/cases", headers=alice).json() == []  # nothing stored
+
+
+@pytest.mark.parametrize("path", TEXT_PATHS)
+def test_a_case_text_at_the_limit_is_stored_whole(client: TestClient, path: str) -> None:
+    text = "é" * TEXT_MAX
+    created = client.post("/api/v1/cases", json=_with_text(path, text), headers=token(client))
+    assert created.status_code == 201, created.text[:300]
+    assert text in json.dumps(created.json()["case"], ensure_ascii=False)
 
 
 def test_one_scan_with_too_many_measurements(client: TestClient) -> None:

@@ -229,3 +229,38 @@ def test_sign_out_deletes_the_session_cookie_with_its_attributes(
         assert said == expected, cookie
     assert "thyref_session" not in browser.cookies
     assert browser.get("/cases", follow_redirects=False).status_code == 303
+
+
+LONG_NAME = "dr." + "m" * 61  # 64 characters: the longest username an account may have
+LONG_PASSWORD = "p" * 1024  # the longest password a sign-in takes
+
+
+@pytest.mark.parametrize(
+    ("account", "typed"),
+    [
+        # a 65-character username: it was cut to its first 64 characters, which signed in
+        # as the account with that shorter name
+        ((LONG_NAME, PASSWORD), (LONG_NAME + "x", PASSWORD)),
+        # a password of 1,025 characters: it was cut to 1,024, which matched
+        (("alice-long", LONG_PASSWORD), ("alice-long", LONG_PASSWORD + "x")),
+    ],
+)
+def test_the_sign_in_form_cuts_nothing(
+    app: FastAPI,
+    client: TestClient,
+    verifications: list[str],
+    account: tuple[str, str],
+    typed: tuple[str, str],
+) -> None:
+    with app.state.thyref.db.session() as db:
+        repo.add_user(db, account[0], security.hash_password(account[1]), "clinician", "Lyon")
+    page = client.get("/login")
+    fields = {"username": typed[0], "password": typed[1], "csrf_token": csrf_of(page.text)}
+    refused = client.post("/login", data={**fields, "next": "/cases"}, follow_redirects=False)
+    assert refused.status_code == 401  # a failed sign-in, said as any other
+    assert len(verifications) == 1  # at the cost of one, as an unknown user's
+    assert f'value="{typed[0]}"' in refused.text  # the username as typed comes back
+    # as typed by the owner: signed in
+    fields = {"username": account[0], "password": account[1], "csrf_token": csrf_of(page.text)}
+    signed = client.post("/login", data={**fields, "next": "/cases"}, follow_redirects=False)
+    assert signed.status_code == 303

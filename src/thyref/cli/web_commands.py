@@ -17,6 +17,7 @@ DEFAULT_LIMIT_CONCURRENCY = 200
 
 # Bounds of `thyref user add`: a login name of 1 to 64 characters, a password of 8 or more.
 USERNAME_MAX = 64
+CENTRE_MAX = 120  # the centres.name column
 PASSWORD_MIN = 8
 
 user_app = typer.Typer(help="cli.help.user", no_args_is_help=True, callback=group_lang)
@@ -159,6 +160,8 @@ def user_add(
         _fail("cli.user.bad_role", language, 2)
     if not username.strip() or len(username) > USERNAME_MAX:
         _fail("cli.user.bad_username", language, 2, max=USERNAME_MAX)
+    if not centre.strip() or len(centre) > CENTRE_MAX:  # was stored whole, or a traceback
+        _fail("cli.user.bad_centre", language, 2, max=CENTRE_MAX)
     if generate:
         password = secrets.token_urlsafe(12)
     elif password is None:

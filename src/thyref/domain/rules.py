@@ -268,6 +268,7 @@ class CaseLimits(_Frozen):
     per_scan: int = 30
     depth: int = 16
     number_digits: int = 40
+    text: int = 2000
 
 
 class Rules(_Frozen):

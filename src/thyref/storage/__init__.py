@@ -13,6 +13,7 @@ from thyref.storage.errors import (
     Forbidden,
     StaleVersion,
     StorageError,
+    TextTooLong,
     UserExists,
 )
 from thyref.storage.settings import DEFAULT_DATABASE_URL, database_url, normalise_url
@@ -26,6 +27,7 @@ __all__ = [
     "Forbidden",
     "StaleVersion",
     "StorageError",
+    "TextTooLong",
     "UserExists",
     "database_url",
     "normalise_url",

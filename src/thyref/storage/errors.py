@@ -43,3 +43,21 @@ class StaleVersion(StorageError):
         self.updated_by = updated_by
         self.updated_at = updated_at
         super().__init__(f"stale version: the stored case is at version {current_version}")
+
+
+class TextTooLong(StorageError, ValueError):
+    """A text longer than its column: refused whole, never cut (the web and the CLI check
+    first and name the field; this is the last guard)."""
+
+    def __init__(self, field: str, length: int, limit: int) -> None:
+        self.field = field
+        self.length = length
+        self.limit = limit
+        super().__init__(f"{field}: {length} characters; at most {limit} are accepted")
+
+
+def check_length(field: str, value: str, limit: int) -> str:
+    """``value`` when it fits in ``limit`` characters, else ``TextTooLong``."""
+    if len(value) > limit:
+        raise TextTooLong(field, len(value), limit)
+    return value

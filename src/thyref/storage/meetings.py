@@ -26,7 +26,7 @@ from sqlalchemy import and_, exists, func, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from thyref.storage.errors import CaseNotFound, StorageError
+from thyref.storage.errors import CaseNotFound, StorageError, check_length
 from thyref.storage.models import AgendaItem, BoardDecision, CaseRecord, Meeting, utcnow
 from thyref.storage.repository import (
     MAX_ID,
@@ -42,6 +42,10 @@ from thyref.storage.repository import (
 from thyref.storage.repository import _visible as _case_visible
 
 KINDS = ("regional", "national")
+# Longest texts, in characters (the columns' sizes): longer is refused, never cut.
+TITLE_MAX = 120  # Meeting.title
+QUESTION_MAX = 500  # AgendaItem.question
+CONTACT_MAX = 200  # BoardDecision.contact
 
 
 class MeetingNotFound(StorageError):
@@ -177,7 +181,7 @@ def create_meeting(db: Session, actor: Actor, kind: str, held_on: date, title: s
         centre_id=actor.centre_id,
         kind=kind,
         held_on=held_on,
-        title=title.strip()[:120],
+        title=check_length("title", title.strip(), TITLE_MAX),
         created_by_id=actor.user_id,
         created_at=utcnow(),
     )
@@ -272,7 +276,7 @@ def add_case(db: Session, actor: Actor, meeting_id: int, case_id: str, question:
     item = AgendaItem(
         meeting_id=meeting.id,
         case_pk=record.id,
-        question=question.strip()[:500],
+        question=check_length("question", question.strip(), QUESTION_MAX),
         added_by=actor.username,
         added_at=utcnow(),
     )
@@ -323,7 +327,7 @@ def record_decision(
         free_text=free_text.strip(),
         specialties=json.dumps(list(specialties)),
         follow_up=follow_up,
-        contact=contact.strip()[:200],
+        contact=check_length("contact", contact.strip(), CONTACT_MAX),
         author_id=actor.user_id,
         author_name=actor.username,
         created_at=utcnow(),

@@ -29,6 +29,7 @@ from thyref.storage.errors import (
     Forbidden,
     StaleVersion,
     UserExists,
+    check_length,
 )
 from thyref.storage.models import (
     ROLES,
@@ -46,6 +47,9 @@ JsonObject = dict[str, Any]
 # Version numbers are 32-bit integer columns: a larger number names no version (and would
 # overflow the database driver).
 MAX_VERSION = 2**31 - 1
+NOTE_MAX = 200  # CaseVersion.note, in characters: longer is refused, never cut
+USERNAME_MAX = 64  # User.username
+CENTRE_MAX = 120  # Centre.name
 # Row ids (meetings, agenda items, decisions, ...) are 32-bit integer columns too.
 MAX_ID = 2**31 - 1
 
@@ -154,7 +158,7 @@ def _actor(user: User) -> Actor:
 def get_or_create_centre(db: Session, name: str) -> Centre:
     centre = db.scalar(select(Centre).where(Centre.name == name))
     if centre is None:
-        centre = Centre(name=name)
+        centre = Centre(name=check_length("centre", name, CENTRE_MAX))
         db.add(centre)
         db.flush()
     return centre
@@ -166,6 +170,7 @@ def add_user(db: Session, username: str, password_hash: str, role: str, centre: 
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if db.scalar(select(User.id).where(User.username == username)) is not None:
         raise UserExists(username)
+    check_length("username", username, USERNAME_MAX)
     user = User(
         username=username,
         password_hash=password_hash,
@@ -388,7 +393,7 @@ def _add_version(
         status=fields["status"],
         author_id=actor.user_id,
         author_name=actor.username,
-        note=note[:200],
+        note=check_length("note", note, NOTE_MAX),
         created_at=record.updated_at,
     )
     db.add(row)

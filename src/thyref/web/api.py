@@ -10,16 +10,19 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
+from urllib.parse import unquote_plus
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from thyref.fhir.unused import unmapped_text
 from thyref.storage import repository as repo
 from thyref.web import cases as case_ops
 from thyref.web.assessing import assess_one, engine_version, load_case, parse_case
+from thyref.web.case_input import read_json
 from thyref.web.case_schema import CASE_SCHEMA
 from thyref.web.context import (
     Auth,
@@ -34,6 +37,7 @@ from thyref.web.fhir_input import read_fhir
 from thyref.web.patient import answer_engine, answer_json
 from thyref.web.security import (
     CSRF_HEADER,
+    PASSWORD_MAX,
     hash_password,
     needs_rehash,
     request_address,
@@ -120,8 +124,28 @@ _NO_CONTROL = r"^[^\x00-\x1f\x7f]+$"
 
 
 class TokenIn(BaseModel):
-    username: str = Field(min_length=1, max_length=64, pattern=_NO_CONTROL)
-    password: str = Field(min_length=1, max_length=1024, pattern=_NO_CONTROL)
+    username: str = Field(min_length=1, max_length=repo.USERNAME_MAX, pattern=_NO_CONTROL)
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX, pattern=_NO_CONTROL)
+
+
+TOKEN_TYPES = ("application/json", "application/x-www-form-urlencoded")
+
+TOKEN_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": (
+            "`username` and `password`, as a JSON object or as an HTML form "
+            "(`application/x-www-form-urlencoded`, each field once); other fields are "
+            "ignored. Any other content type gets 415."
+        ),
+        "content": {
+            media: {
+                "schema": TokenIn.model_json_schema(ref_template="#/components/schemas/{model}")
+            }
+            for media in TOKEN_TYPES
+        },
+    }
+}
 
 
 class TokenOut(BaseModel):
@@ -187,6 +211,78 @@ router = APIRouter(prefix="/api/v1", tags=["thyref"])
 
 async def raw_body(request: Request) -> bytes:
     return await request.body()
+
+
+def _form_fields(body: bytes) -> dict[str, str]:
+    """The fields of an ``application/x-www-form-urlencoded`` body, UTF-8 as HTML and
+    RFC 6749 appendix B say; a field that is read (``TokenIn``) may come only once."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _invalid_body(("body",), "the form is not UTF-8 text") from None
+    fields: dict[str, str] = {}
+    errors: list[dict[str, Any]] = []
+    for pair in text.split("&"):
+        if not pair:
+            continue
+        raw_name, _, raw_value = pair.partition("=")
+        try:
+            name = unquote_plus(raw_name, errors="strict")
+        except UnicodeDecodeError:
+            errors.append(_error(("body",), "a field name is not UTF-8 once percent-decoded"))
+            continue
+        if name not in TokenIn.model_fields:
+            continue  # other fields (grant_type, scope...) are not read, as in JSON
+        if name in fields:
+            errors.append(_error(("body", name), "given more than once"))
+            continue
+        try:
+            fields[name] = unquote_plus(raw_value, errors="strict")
+        except UnicodeDecodeError:
+            errors.append(_error(("body", name), "not UTF-8 text once percent-decoded"))
+            fields[name] = ""
+    if errors:
+        raise RequestValidationError(errors)
+    return fields
+
+
+def _error(loc: tuple[str, ...], message: str) -> dict[str, Any]:
+    return {"loc": loc, "msg": message, "type": "value_error"}
+
+
+def _invalid_body(loc: tuple[str, ...], message: str) -> RequestValidationError:
+    return RequestValidationError([_error(loc, message)])
+
+
+async def token_credentials(request: Request) -> TokenIn:
+    """The credentials of ``POST /auth/token``: a JSON object (as always) or an HTML form
+    (``application/x-www-form-urlencoded``, what OAuth2 clients and ``curl -d`` send),
+    checked by the same model; any other content type is a 415 naming the two."""
+    content_type = request.headers.get("content-type", "")
+    media = content_type.partition(";")[0].strip().lower()
+    body = await request.body()
+    fields: object
+    if media == "application/x-www-form-urlencoded":
+        fields = _form_fields(body)
+    elif media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    ):
+        fields = read_json(body) if body.strip() else {}
+    else:
+        shown = f"Content-Type {media}" if media else "no Content-Type"
+        message = f"{shown}: send {' or '.join(TOKEN_TYPES)}"
+        raise ApiError(
+            415,
+            f"unsupported content type: {message}",
+            problems=[{"path": "Content-Type", "message": message}],
+            accept_post=", ".join(TOKEN_TYPES),
+        )
+    try:
+        return TokenIn.model_validate(fields)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**error, "loc": ("body", *error["loc"])} for error in exc.errors()]
+        ) from None
 
 
 def api_auth(
@@ -312,10 +408,20 @@ def faq(
 @router.post(
     "/auth/token",
     response_model=TokenOut,
-    responses={401: ERRORS[401], 429: {"model": ErrorOut}, 422: ERRORS[422]},
+    openapi_extra=TOKEN_BODY,
+    responses={
+        401: ERRORS[401],
+        415: {"model": ErrorOut, "description": "neither JSON nor a form"},
+        422: ERRORS[422],
+        429: {"model": ErrorOut},
+    },
 )
-def create_token(credentials: TokenIn, request: Request) -> Response:
+def create_token(request: Request, credentials: TokenIn = Depends(token_credentials)) -> Response:
     """Exchange a username and password for a bearer token (rate limited).
+
+    The body is JSON or an HTML form (`application/x-www-form-urlencoded`) with the same
+    two fields and checks. This is not an OAuth2 token endpoint: it ignores any grant type,
+    and its answer holds the token under `token`, where OAuth2 expects an access token.
 
     The answer also sets the device cookie of the sign-in limit (see docs/web.md): a
     client that keeps it is counted on its own, so others' failures do not lock it out.
@@ -545,5 +651,7 @@ def error_response(
         headers["WWW-Authenticate"] = "Bearer"
     if "retry_after" in extra:
         headers["Retry-After"] = str(extra.pop("retry_after"))
+    if "accept_post" in extra:  # a 415 names the media types accepted (RFC 9110 15.5.16)
+        headers["Accept-Post"] = str(extra.pop("accept_post"))
     body: dict[str, Any] = {"detail": detail, "problems": problems or [], **extra}
     return JSONResponse(body, status_code=status, headers=headers)

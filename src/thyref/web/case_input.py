@@ -89,8 +89,11 @@ def _bad_character(text: str) -> str | None:
 
 
 def _text_problems(obj: object) -> list[Problem]:
-    """Control and format characters anywhere in keys or string values, with their path."""
+    """Control and format characters anywhere in keys or string values, and string values
+    longer than the limit (a 4 MB alteration would be stored, shown and exported), with
+    their path."""
     problems: list[Problem] = []
+    longest = limits().text
     stack: list[tuple[object, str]] = [(obj, "")]
     while stack and len(problems) < 20:
         value, path = stack.pop()
@@ -98,6 +101,8 @@ def _text_problems(obj: object) -> list[Problem]:
             bad = _bad_character(value)
             if bad:
                 problems.append(_control_problem(path, bad))
+            elif len(value) > longest:
+                problems.append(_long_problem(path, len(value), longest))
         elif isinstance(value, dict):
             for key, child in value.items():
                 child_path = f"{path}.{key}" if path else str(key)
@@ -110,6 +115,15 @@ def _text_problems(obj: object) -> list[Problem]:
         elif isinstance(value, list):
             stack.extend((child, f"{path}[{i}]") for i, child in enumerate(value))
     return problems
+
+
+def _long_problem(path: str, length: int, bound: int) -> Problem:
+    return Problem(
+        path,
+        f"is {length} characters long; at most {bound} are accepted",
+        "text_too_long",
+        (("length", str(length)), ("limit", str(bound))),
+    )
 
 
 def _control_problem(path: str, character: str) -> Problem:

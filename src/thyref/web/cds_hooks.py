@@ -45,6 +45,7 @@ from thyref.errors import CaseError
 from thyref.fhir.exporter import options_care_plan
 from thyref.fhir.importer import bundle_to_case
 from thyref.storage import Database
+from thyref.storage.errors import check_length
 from thyref.storage.models import CdsFeedback, CdsTokenId, utcnow
 from thyref.web.settings import LOOPBACK_HOSTS
 
@@ -54,6 +55,7 @@ router = APIRouter(prefix="/cds-services", include_in_schema=False)
 ALGORITHMS = ("ES384", "RS384")
 MAX_LIFETIME_SECONDS = 300  # the spec asks for tokens that expire within five minutes
 LEEWAY_SECONDS = 60
+JTI_MAX = 200  # CdsTokenId.jti: a longer token id is refused, never cut
 SUMMARY_LIMIT = 140
 JWKS_TTL_SECONDS = 600.0
 JTI_PURGE_SECONDS = 60.0  # expired token ids are deleted at most this often (per process)
@@ -113,9 +115,23 @@ class Coding(_Body):
     display: str | None = None
 
 
+OVERRIDE_REASON_MAX = 200  # CdsFeedback.override_reason: "system|code", never cut
+
+
 class OverrideReason(_Body):
     reason: Coding | None = None
     userComment: str | None = None  # never stored nor logged: it could name the patient
+
+    @model_validator(mode="after")
+    def _fits(self) -> OverrideReason:
+        # stored as "system|code": refused whole rather than cut (a cut code is another)
+        size = len(self.reason.system) + 1 + len(self.reason.code) if self.reason else 0
+        if size > OVERRIDE_REASON_MAX:
+            raise ValueError(
+                f"reason.system and reason.code take {size - 1} characters together; "
+                f"at most {OVERRIDE_REASON_MAX - 1} are stored"
+            )
+        return self
 
 
 class AcceptedSuggestion(_Body):
@@ -184,6 +200,7 @@ class FeedbackRequest(_Body):
 # service, or a suggestion of another card, is refused.
 
 MAX_SUGGESTIONS = 8  # ranks checked for a suggestion uuid (thyref's cards have one)
+ACCEPTED_MAX = 400  # CdsFeedback.accepted_suggestions: MAX_SUGGESTIONS uuids fit
 
 
 def _mac(secret: str, message: str) -> bytes:
@@ -338,6 +355,8 @@ async def verify_token(
         raise CdsAuthError(f"invalid token: {exc}") from exc
     if float(claims["exp"]) > time.time() + MAX_LIFETIME_SECONDS + LEEWAY_SECONDS:
         raise CdsAuthError("token lives longer than five minutes")
+    if len(str(claims["jti"])) > JTI_MAX:  # stored whole to refuse a replay, never cut
+        raise CdsAuthError(f"jti longer than {JTI_MAX} characters")
     return claims
 
 
@@ -384,7 +403,7 @@ def remember_jti(db: Database, claims: Mapping[str, Any]) -> None:
     """
     now = time.time()
     row = {
-        "jti": str(claims["jti"])[:200],
+        "jti": str(claims["jti"]),  # at most JTI_MAX (verify_token)
         "issuer": str(claims["iss"])[:200],
         "expires_at": float(claims["exp"]) + LEEWAY_SECONDS,
     }
@@ -882,7 +901,7 @@ def _draft_orders(hook: HookRequest, patient_id: str) -> list[dict[str, Any]]:
             refs.add(f"{kind}/{ident}")
         for key in ("subject", "patient"):
             if key in res and not _names_patient(res[key], patient_id):
-                raise BadContext(f"{where}.{key}: not the patient of context.patientId")
+                raise BadContext(f"{where}.{key}: {_not_the_patient(res[key], patient_id)}")
         if kind == "MedicationRequest":
             _check_concept(
                 res.get("medicationCodeableConcept"), f"{where}.medicationCodeableConcept"
@@ -898,6 +917,20 @@ def _draft_orders(hook: HookRequest, patient_id: str) -> list[dict[str, Any]]:
             raise BadContext(f"context.selections[{i}]: not an order of {field}")
     chosen = set(selections)
     return [r for r in orders if f"{r['resourceType']}/{r.get('id')}" in chosen]
+
+
+def _not_the_patient(ref: Any, patient_id: str) -> str:
+    """Why an order's ``subject`` (or ``patient``) is not read as the context's patient:
+    a reference to another one, or no reference ``Patient/<id>`` at all (an identifier
+    alone cannot be matched to ``context.patientId``, which is a resource id)."""
+    expected = f"a Reference with reference Patient/{patient_id} (context.patientId)"
+    if not isinstance(ref, dict):
+        return f"not a FHIR Reference: {expected} is expected"
+    if isinstance(ref.get("reference"), str):
+        return "not the patient of context.patientId"
+    if "identifier" in ref:
+        return f"an identifier alone cannot be matched to context.patientId: {expected} is expected"
+    return f"no reference: {expected} is expected"
 
 
 def _check_concept(concept: Any, where: str) -> None:
@@ -1183,16 +1216,21 @@ def _store_feedback(db: Database, service_id: str, client: str, body: FeedbackRe
     with db.session() as session:
         for item in body.feedback:
             reason = item.overrideReason.reason if item.overrideReason else None
+            accepted = item.acceptedSuggestions or []
             session.add(
                 CdsFeedback(
                     service_id=service_id,
                     card_uuid=item.card,
                     outcome=item.outcome,
-                    accepted_suggestions=",".join(s.id for s in item.acceptedSuggestions or [])[
-                        :400
-                    ],
+                    # each suggestion once: a card has at most MAX_SUGGESTIONS, so they fit
+                    # the column (the list was cut at 400 characters)
+                    accepted_suggestions=check_length(
+                        "acceptedSuggestions",
+                        ",".join(dict.fromkeys(s.id.lower() for s in accepted)),
+                        ACCEPTED_MAX,
+                    ),
                     # the code only: a free-text comment could name the patient
-                    override_reason=(f"{reason.system}|{reason.code}" if reason else "")[:200],
+                    override_reason=f"{reason.system}|{reason.code}" if reason else "",
                     outcome_at=item.outcome_at,  # naive UTC, as received_at
                     client=client[:200],
                     received_at=utcnow(),

@@ -106,12 +106,18 @@ def field_id(name: str) -> str:
     return "f-" + re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-")
 
 
+# The errors key of the version note (the form's ``note`` field, no part of the case).
+NOTE_FIELD = "version_note"
+
+
 def error_anchor(name: str) -> str:
     """The id an error summary's link goes to: the field itself; for a row (``rai[2]``) or
     a section (``diagnosis``), which are no field, the slot where their message is said
     (``e-f-rai-2``, from the ``errs`` macro); for the whole case, the form."""
     if not name:
         return "editor-form"
+    if name == NOTE_FIELD:
+        return "note"
     return field_id(name) if "." in name or name == "id" else f"e-{field_id(name)}"
 
 
@@ -535,6 +541,7 @@ ROW_WORDS = {
     "molecular": "web.editor.molecular_row",
 }
 FIELD_WORDS = {
+    NOTE_FIELD: "web.editor.note",
     "id": "web.editor.id",
     "patient.sex": "web.editor.sex",
     "patient.birth_year": "web.editor.birth_year",

@@ -24,8 +24,8 @@ from thyref.board.decision import (
 )
 from thyref.board.meeting import national_dates
 from thyref.board.text import bt, bt_n, human_date
-from thyref.domain.messages import Lang, colon, problem_text
-from thyref.errors import CaseValidationError
+from thyref.domain.messages import Lang, colon, problem_text, whole
+from thyref.errors import CaseValidationError, Problem
 from thyref.storage import CaseNotFound
 from thyref.storage import meetings as store
 from thyref.storage import repository as repo
@@ -105,57 +105,100 @@ def _date(value: str) -> date | None:
 
 @router.get("/meetings")
 def coordinator(p: Page = Depends(clinician_page), error: str = "") -> HTMLResponse:
+    return _coordinator(p, error=error if error in ("date", "kind", "title") else "")
+
+
+def _coordinator(
+    p: Page, *, status: int = 200, error: str = "", typed: dict[str, str] | None = None
+) -> HTMLResponse:
+    """The coordinator's page; a refused meeting comes back with ``status`` 422, what was
+    typed (``typed``: kind, held_on, title) kept and ``error`` (a ``web.error_*`` key) tied
+    to its field."""
     today = date.today()
     with p.state.db.session() as db:
         upcoming = store.list_meetings(db, p.actor, since=today)
         waiting = store.waiting_cases(db, p.actor, today)
     per_month = national_per_month(p)
+    typed = typed or {}
     return _render(
         p,
         "coordinator.html",
+        status=status,
         upcoming=upcoming,
         waiting=waiting,
         national=national_dates(today, 4, per_month),
         per_month=per_month,
         today=today.isoformat(),
-        error=error if error in ("date", "kind", "title") else "",
+        error=error,
+        # the field the error is about (``title_long`` is the title's)
+        error_field=error.split("_", 1)[0],
+        error_text=_meeting_error(error, typed.get("title", ""), _lang(p)),
+        typed=typed,
     )
+
+
+def _meeting_error(error: str, title: str, lang: Lang) -> str:
+    if not error:
+        return ""
+    if error == "title_long":
+        return _too_long("web.error_title_long", title, store.TITLE_MAX, lang)
+    return bt(f"web.error_{error}", lang)
+
+
+def _too_long(key: str, typed: str, limit: int, lang: Lang) -> str:
+    """``key``'s sentence: the text's length (as stored: stripped) and the limit."""
+    return bt(key, lang, count=whole(len(typed.strip()), lang), max=whole(limit, lang))
 
 
 @router.post("/meetings")
 def create_meeting(p: Page = Depends(clinician_page)) -> Response:
     kind = p.field("kind")
     held_on = _date(p.field("held_on"))
+    title = p.field("title")
+    error = ""
     if kind not in MEETING_KINDS:
-        return _redirect("/meetings?error=kind")
-    if held_on is None:
-        return _redirect("/meetings?error=date")
-    if hidden_character(p.field("title")):  # the rule of the board's texts (docs/board.md)
-        return _redirect("/meetings?error=title")
+        error = "kind"
+    elif held_on is None:
+        error = "date"
+    elif hidden_character(title):  # the rule of the board's texts (docs/board.md)
+        error = "title"
+    elif len(title.strip()) > store.TITLE_MAX:  # refused whole, never cut
+        error = "title_long"
+    if error or held_on is None:
+        typed = {"kind": kind, "held_on": p.field("held_on"), "title": title}
+        return _coordinator(p, status=422, error=error, typed=typed)
     with p.state.db.session() as db:
-        meeting_id = store.create_meeting(db, p.actor, kind, held_on, p.field("title"))
+        meeting_id = store.create_meeting(db, p.actor, kind, held_on, title)
         repo.audit(db, p.actor, "meeting_create", None, f"meeting {meeting_id}")
     return _redirect(f"/meetings/{meeting_id}")
 
 
 @router.post("/meetings/agenda")
 def add_to_agenda(p: Page = Depends(clinician_page)) -> Response:
-    """Put a case on a meeting's agenda with its question (from either page)."""
+    """Put a case on a meeting's agenda with its question (from either page). A refused
+    question gives the meeting page (422) with the case and the question kept in its form,
+    the reason tied to the question's field."""
     meeting_id = _form_id(p.field("meeting_id"))
     case_id = p.field("case_id").strip()
+    question = p.field("question")
     if meeting_id is None:
         raise NotFound()
-    if hidden_character(p.field("question")):  # refused as in a decision (docs/board.md)
-        with p.state.db.session() as db:
-            try:
-                store.get_meeting(db, p.actor, meeting_id)  # out of reach stays a 404
-            except store.MeetingNotFound as exc:
-                raise NotFound() from exc
-        return _redirect(f"/meetings/{meeting_id}?notice=question")
+    refused = ""
+    if hidden_character(question):  # refused as in a decision (docs/board.md)
+        refused = bt("web.notice_question", _lang(p))
+    elif len(question.strip()) > store.QUESTION_MAX:  # refused whole, never cut
+        refused = _too_long("web.question_long", question, store.QUESTION_MAX, _lang(p))
+    if refused:
+        return _meeting_page(
+            p,
+            meeting_id,
+            status=422,
+            asked={"case_id": case_id, "question": question, "error": refused},
+        )
     status = "added"
     with p.state.db.session() as db:
         try:
-            item = store.add_case(db, p.actor, meeting_id, case_id, p.field("question"))
+            item = store.add_case(db, p.actor, meeting_id, case_id, question)
             ref = store.agenda_entry(db, p.actor, meeting_id, item).case_ref
             repo.audit(db, p.actor, "agenda_add", ref, f"meeting {meeting_id} item {item}")
         except store.MeetingNotFound as exc:
@@ -191,6 +234,7 @@ def _meeting_page(
     notice: str = "",
     keep_typing: bool = False,
     anew: int | None = None,
+    asked: dict[str, str] | None = None,
 ) -> HTMLResponse:
     """The meeting page. With ``keep_typing``, the decisions the posted meeting form holds
     come back as they were typed (``_typed``), but those of the items ``posted`` names and
@@ -230,6 +274,8 @@ def _meeting_page(
         addable=addable,
         errors={item: tied_errors(item, found) for item, found in (errors or {}).items()},
         posted=posted,
+        # a refused agenda question: the case and question typed, and why (``error``)
+        asked=asked or {},
         notice=(
             notice
             if notice in ("added", "already", "recorded", "conflict", "question", "case_changed")
@@ -327,13 +373,22 @@ def record_decision(
     # still to come (the patient letter would say the case "was presented" on that day),
     # as `thyref letter` refuses it
     data["meeting"] = {"kind": "regional", "date": held_on.isoformat()}
+    problems: list[Problem] = []
     try:
         decision = decision_from_json(data, proposed=proposed, today=date.today())
     except CaseValidationError as exc:
+        problems = list(exc.problems)
+    # the stored contact is shorter than a board text: refused whole, never cut
+    contact = str(data["contact"]).strip()
+    if len(contact) > store.CONTACT_MAX and not any(pr.path == "contact" for pr in problems):
+        limit = str(store.CONTACT_MAX)
+        said = f"is longer than {limit} characters"
+        problems.append(Problem("contact", said, "board_long", (("max", limit),)))
+    if problems:
         lang = _lang(p)
         messages = [
             (pr.path, f"{_field_label(pr.path, lang)}{colon(lang)} {problem_text(pr, lang)}")
-            for pr in exc.problems
+            for pr in problems
         ]
         return _meeting_page(
             p,

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from thyref.domain import Case
-from thyref.domain.messages import Lang, error_text, problem_text
+from thyref.domain.messages import Lang, error_text, problem_text, whole
 from thyref.domain.scans import uptake_by_lesion
 from thyref.fhir.exporter import case_to_bundle
 from thyref.fhir.importer import FhirImportError, ImportResult
@@ -44,6 +44,7 @@ from thyref.web.context import (
 )
 from thyref.web.fhir_input import read_fhir
 from thyref.web.forms import (
+    NOTE_FIELD,
     SECTIONS,
     EditorState,
     case_path_label,
@@ -56,6 +57,7 @@ from thyref.web.forms import (
 from thyref.web.glance import key_figures
 from thyref.web.i18n import Translator
 from thyref.web.security import (
+    PASSWORD_MAX,
     SESSION_COOKIE,
     hash_password,
     needs_rehash,
@@ -117,8 +119,12 @@ def login_form(p: Page = Depends(page), next: str = "/cases") -> Response:
 
 @router.post("/login")
 def login(p: Page = Depends(page)) -> Response:
-    username = p.field("username").strip()[:64]
-    password = p.field("password")[:1024]
+    # Never cut: a username over 64 characters (no account has one) or a password over
+    # 1,024 (as the API's limit) is a failed sign-in, counted, with one dummy verification;
+    # it was cut, and a prefix could sign in as the account with that shorter name.
+    username = p.field("username").strip()
+    password = p.field("password")
+    fits = len(username) <= repo.USERNAME_MAX and len(password) <= PASSWORD_MAX
     target = _safe_next(p.field("next") or "/cases")
     settings = p.state.settings
     # counted before the password is checked (atomically, see LoginLimiter)
@@ -137,8 +143,9 @@ def login(p: Page = Depends(page)) -> Response:
             error=p.t("login.limited", seconds=attempt.wait),
         )
     with p.state.db.session() as db:
-        found = repo.find_user(db, username) if username else None
-    if not verify_password(found[1] if found else None, password) or found is None:
+        found = repo.find_user(db, username) if username and fits else None
+    checked = password if fits else ""
+    if not verify_password(found[1] if found else None, checked) or found is None:
         source = request_source(p.request, settings.trusted_proxies)
         with p.state.db.session() as db:
             repo.audit_failed_login(db, username, detail=f"web {source}")
@@ -679,6 +686,7 @@ def _render_editor(
         state=state,
         case_id=case_id,
         version=version,
+        note=p.field("note"),  # the version note as typed, through every round trip
         preview=preview,
         errors=errors,
         focus=focus,
@@ -753,7 +761,14 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
             p, state, case_id, version, conflict=conflict, show_errors=False, fhir_left=left
         )
     obj, _ = state.to_case()
-    note = p.field("note")[:200]
+    note = p.field("note")
+    if len(note) > repo.NOTE_MAX:  # refused whole, never cut: the typing comes back
+        said = p.t("editor.note_long", count=whole(len(note), p.t.lang), max=repo.NOTE_MAX)
+        page = _render_editor(
+            p, state, case_id, version, field_errors={NOTE_FIELD: [said]}, fhir_left=left
+        )
+        page.status_code = 422
+        return page
     with p.state.db.session() as db:
         if case_id is not None:
             current = _or_404(lambda: repo.get_case(db, p.actor, case_id))

@@ -41,6 +41,10 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+# The longest password a sign-in takes (form and API): longer is a failed sign-in.
+PASSWORD_MAX = 1024
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Argon2 check; a missing user still pays for one verification."""
     try:
