@@ -33,7 +33,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from thyref.domain import assess, parse_case
@@ -180,9 +180,56 @@ def test_shifting_every_date_changes_only_the_dates(case: Json, days: int) -> No
     before = _unchecked(_out(case), _checked_phrases())
     shifted = shift_case(case, days)
     after = _out(shifted, today=today)
-    if not month_windows_kept([*dates, TODAY], days):
+    kept = month_windows_kept([*dates, TODAY], days)
+    event("month windows kept" if kept else "a month window crossed (not compared)")
+    if not kept:
         return  # a calendar-month window of the rules is crossed: a change is allowed
     assert _back(after, shifted, days, today) == before
+
+
+EDGE_DAYS = [
+    dt.date(2016, 2, 29), dt.date(2016, 2, 28), dt.date(2017, 2, 28), dt.date(2016, 3, 1),
+    dt.date(2017, 3, 1), dt.date(2015, 12, 31), dt.date(2016, 1, 1), dt.date(2016, 1, 31),
+    dt.date(2016, 4, 30), dt.date(2016, 5, 31), dt.date(2017, 4, 30), dt.date(2018, 2, 28),
+]  # fmt: skip
+
+
+@st.composite
+def edge_cases(draw: st.DrawFn) -> Json:
+    """Cases whose I-131, imaging and lab dates sit on month ends, 29 February and year
+    ends, a few days apart: where calendar-month windows are decided."""
+    case = draw(cases())
+    near = st.builds(
+        lambda day, k, d: add_months(day, k) + dt.timedelta(days=d),
+        st.sampled_from(EDGE_DAYS),
+        st.sampled_from([0, 12, 14, 24, -12]),
+        st.integers(-2, 2),
+    ).filter(lambda day: day <= TODAY)
+    for row in case["rai"]:
+        row["date"] = draw(near).isoformat()
+    days = draw(
+        st.lists(near, min_size=len(case["imaging"]), max_size=len(case["imaging"]), unique=True)
+    )
+    for shot, day in zip(case["imaging"], days, strict=True):
+        shot["date"] = day.isoformat()
+    for row in case["labs"]:
+        row["date"] = draw(near).isoformat()
+    return case
+
+
+@SETTINGS
+@given(case=edge_cases(), days=SHIFTS)
+def test_shifting_dates_at_month_ends_changes_only_the_dates(case: Json, days: int) -> None:
+    dates = _case_dates(case)
+    if min(dates) + dt.timedelta(days=days) < EARLIEST:
+        days = (EARLIEST - min(dates)).days
+    before = _unchecked(_out(case), _checked_phrases())
+    shifted, today = shift_case(case, days), TODAY + dt.timedelta(days=days)
+    after = _out(shifted, today=today)
+    kept = month_windows_kept([*dates, TODAY], days)
+    event("month windows kept" if kept else "a month window crossed (not compared)")
+    if kept:
+        assert _back(after, shifted, days, today) == before
 
 
 @SETTINGS
@@ -204,6 +251,30 @@ def test_shifting_by_28_years_changes_only_the_dates(case: Json, cycles: int) ->
     before = _unchecked(_out(case), _checked_phrases())
     shifted, today = shift_case(case, days), TODAY + dt.timedelta(days=days)
     assert _back(_out(shifted, today=today), shifted, days, today) == before
+
+
+def _without(out: Json, option_id: str, key: str) -> Json:
+    """The output with one parameter-dependent option's sentences and ``as_of`` left out."""
+    out = copy.deepcopy(out)
+    out["engine"].pop("as_of")
+    for rec in out["recommendations"]:
+        if rec["id"] == option_id:
+            rec.pop(key)
+    return out
+
+
+@SETTINGS
+@given(case=any_case, later=st.integers(min_value=1, max_value=20000))
+def test_a_later_today_changes_only_the_sample_age(case: Json, later: int) -> None:
+    """Only one rule reads the current date: MOLECULAR-TESTING's "primary sample more
+    than 10 years old" (clinical-rules.md section 4). Assessed on a later day, the
+    output differs only by ``engine.as_of`` and that option's rationale."""
+    before = _out(case)
+    after = _out(case, today=TODAY + dt.timedelta(days=later))
+    assert after["engine"]["as_of"] == (TODAY + dt.timedelta(days=later)).isoformat()
+    assert _without(after, "MOLECULAR-TESTING", "rationale") == _without(
+        before, "MOLECULAR-TESTING", "rationale"
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -361,11 +432,15 @@ def test_the_same_amounts_in_other_units_change_nothing(case: Json, data: st.Dat
 
 @st.composite
 def recist_cases(draw: st.DrawFn) -> Json:
-    """Declared non-nodal targets measured in whole millimetres at 2 to 5 timepoints."""
-    count = draw(st.integers(min_value=1, max_value=4))
+    """Non-nodal lesions measured in whole millimetres (at least 10 at baseline) at 2 to 5
+    timepoints: all declared targets, or none (then the engine selects up to 5, 2 per
+    organ, by size and id, the others being non-targets)."""
+    count = draw(st.integers(min_value=1, max_value=7))
     sites = ["lung", "liver", "bone", "pleura", "soft_tissue"]
+    declared = draw(st.booleans())
     lesions = [
-        {"id": f"T{i}", "site": draw(st.sampled_from(sites)), "recist_role": "target"}
+        {"id": f"T{i}", "site": draw(st.sampled_from(sites))}
+        | ({"recist_role": "target"} if declared else {})
         for i in range(count)
     ]
     days = draw(st.lists(st.integers(0, 3000), min_size=2, max_size=5, unique=True))
@@ -376,9 +451,10 @@ def recist_cases(draw: st.DrawFn) -> Json:
         sizes = {les["id"]: draw(st.integers(low, 80)) for les in lesions}
         if i and draw(st.integers(0, 5)) == 0:  # a missing measurement (NE) now and then
             sizes.pop(draw(st.sampled_from(sorted(sizes))))
-        imaging.append(
-            {"date": (start + dt.timedelta(days=day)).isoformat(), "measurements": sizes}
-        )
+        shot = {"date": (start + dt.timedelta(days=day)).isoformat(), "measurements": sizes}
+        if i and draw(st.integers(0, 5)) == 0:
+            shot["new_lesions"] = True
+        imaging.append(shot)
     return {
         "format": "thyref-case/1",
         "id": "scale",
@@ -389,11 +465,12 @@ def recist_cases(draw: st.DrawFn) -> Json:
 
 
 def _absolute_rule_binds(timepoints: list[Json]) -> bool:
-    """A timepoint at +20 % or more over the nadir but under +5 mm: only the absolute rule
-    keeps it from PD, and scaling the sizes changes that (clinical-rules.md section 2)."""
+    """A sum (complete or not) at +20 % or more over the nadir but under +5 mm: only the
+    absolute rule keeps it from PD, and scaling the sizes changes that (clinical-rules.md
+    section 2). Whole millimetres: the sums are exact."""
     return any(
-        t["change_from_nadir_pct"] is not None
-        and t["change_from_nadir_pct"] >= 20
+        t["sum_mm"] is not None
+        and t["sum_mm"] * 5 >= t["nadir_mm"] * 6
         and t["sum_mm"] - t["nadir_mm"] < 5
         for t in timepoints
     )
@@ -406,7 +483,8 @@ def test_scaling_the_targets_keeps_the_percentages(case: Json, factor: int) -> N
     for shot in scaled["imaging"]:
         shot["measurements"] = {k: v * factor for k, v in shot["measurements"].items()}
     before, after = _out(case)["recist"], _out(scaled)["recist"]
-    for key in ("change_from_baseline_pct", "change_from_nadir_pct"):
+    assert after["targets"] == before["targets"]
+    for key in ("change_from_baseline_pct", "change_from_nadir_pct", "non_target_response"):
         assert [t[key] for t in after["timepoints"]] == [t[key] for t in before["timepoints"]]
     if not _absolute_rule_binds(before["timepoints"]):
         for key in ("target_response", "overall_response"):
@@ -540,6 +618,31 @@ def test_whole_numbers_written_14_or_14_0_give_the_same_output(
         if "tsh" in item:
             item["tsh"] = _as_written(item["tsh"], data)
     assert _out(written) == _out(case)
+
+
+@SETTINGS
+@given(case=cases(), data=st.data())
+def test_thyroglobulin_up_to_the_latest_i131_is_not_read(case: Json, data: st.DataObject) -> None:
+    """clinical-rules.md section 3: thyroglobulin kinetics "use values after the last
+    I-131 administration" (antibodies in that window): values dated on or before it,
+    added, change nothing."""
+    if not case["rai"]:
+        return
+    last = max(dt.date.fromisoformat(r["date"]) for r in case["rai"])
+    more = copy.deepcopy(case)
+    for _ in range(data.draw(st.integers(1, 4), label="added")):
+        back = data.draw(st.integers(0, 3000), label="days before")
+        test = data.draw(st.sampled_from(["thyroglobulin", "tg_antibodies"]), label="test")
+        row = {
+            "date": max(last - dt.timedelta(days=back), EARLIEST).isoformat(),
+            "test": test,
+            "value": data.draw(st.integers(1, 1000), label="value"),
+            "unit": "ng/mL" if test == "thyroglobulin" else "IU/mL",
+        }
+        if test == "tg_antibodies":
+            row["positive"] = True
+        more["labs"].append(row)
+    assert _out(more)["kinetics"]["thyroglobulin"] == _out(case)["kinetics"]["thyroglobulin"]
 
 
 def _is_node(case: Json, lesion_id: str) -> bool:
