@@ -699,6 +699,33 @@ def test_english_and_french_differ_only_in_sentences(case: Json) -> None:
 
 
 @SETTINGS
+@given(case=any_case)
+def test_the_primary_definition_changes_no_verdict(case: Json) -> None:
+    """case-format.md: ``definitions`` holds every rule set, the primary first; ``thyref
+    assess --definition ata-2015`` makes another primary. Each rule set's verdict is the
+    same whichever is primary (only the options follow the primary one)."""
+    parsed = parse_case(copy.deepcopy(case), today=TODAY)
+    verdicts, differ = [], []
+    for primary in ("tuthyref-2021", "ata-2015"):
+        out = assess(parsed, "en", today=TODAY, definition=primary).to_json()
+        first = out["definitions"][0]
+        assert first["rule_set"] == primary
+        assert first["primary"] is True
+        for key in ("status", "criteria_met", "evidence", "missing_data", "notes"):
+            assert out["refractory"][key] == first[key]  # "repeats the primary entry"
+        # NOTE-DEFINITIONS-DIFFER: "whichever is primary" (clinical-rules.md 5.3)
+        differ.append(any(r["id"] == "NOTE-DEFINITIONS-DIFFER" for r in out["recommendations"]))
+        verdicts.append(
+            {
+                d["rule_set"]: {k: v for k, v in d.items() if k != "primary"}
+                for d in out["definitions"]
+            }
+        )
+    assert verdicts[0] == verdicts[1]
+    assert differ[0] == differ[1]
+
+
+@SETTINGS
 @given(case=any_case, other=any_case, lang=st.sampled_from(["en", "fr"]))
 def test_assessing_twice_gives_the_same_bytes(case: Json, other: Json, lang: str) -> None:
     first = json.dumps(_out(case, lang), ensure_ascii=False)
