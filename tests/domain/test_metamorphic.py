@@ -41,7 +41,7 @@ from thyref.domain.dates import add_months
 
 from .strategies import cases, cases_with_scans
 
-EXAMPLES = int(os.environ.get("THYREF_METAMORPHIC_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("THYREF_METAMORPHIC_EXAMPLES", "40"))
 SETTINGS = settings(
     max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
