@@ -560,6 +560,34 @@ def test_uptake_written_as_the_latest_scan_finding_changes_nothing(case: Json) -
     assert _out(written) == _out(case)
 
 
+@SETTINGS
+@given(case=cases_with_scans(), data=st.data())
+def test_scan_conditions_that_let_it_count_are_interchangeable(
+    case: Json, data: st.DataObject
+) -> None:
+    """clinical-rules.md 5.2: a scan counts unless its ``tsh`` is recorded and below 30
+    mU/L or its contamination is ``suspected``/``confirmed``; "an absent ``tsh`` or an
+    ``unknown`` contamination does not stop it counting", and a post-therapy scan without
+    ``rai_date`` belongs to "the latest administration 0 to 14 days before it"
+    (case-format.md). Written either way, the same verdicts and options."""
+    written = copy.deepcopy(case)
+    given = sorted(dt.date.fromisoformat(r["date"]) for r in case["rai"])
+    for item in written["scans"]:
+        if "tsh" not in item and data.draw(st.booleans(), label="tsh"):
+            item["tsh"] = data.draw(st.sampled_from([30, 30.0, 45.5, 120]), label="tsh value")
+        contamination = item.get("iodine_contamination")
+        if contamination in (None, "none", "unknown"):
+            choice = data.draw(st.sampled_from([None, "none", "unknown"]), label="contamination")
+            item.pop("iodine_contamination", None)
+            if choice is not None:
+                item["iodine_contamination"] = choice
+        if item["kind"] == "post_therapy" and "rai_date" not in item:
+            day = dt.date.fromisoformat(item["date"])
+            linked = [r for r in given if 0 <= (day - r).days <= 14]
+            item["rai_date"] = max(linked).isoformat()
+    assert _codes(_out(written)) == _codes(_out(case))
+
+
 DISTANT_FREE = {
     "thyroid_bed", "lymph_node_cervical_central", "lymph_node_cervical_lateral",
     "lymph_node_mediastinal_upper",
@@ -643,6 +671,27 @@ def test_thyroglobulin_up_to_the_latest_i131_is_not_read(case: Json, data: st.Da
             row["positive"] = True
         more["labs"].append(row)
     assert _out(more)["kinetics"]["thyroglobulin"] == _out(case)["kinetics"]["thyroglobulin"]
+
+
+@SETTINGS
+@given(case=cases())
+def test_an_unused_assessed_response_changes_no_code(case: Json) -> None:
+    """clinical-rules.md section 2: an ``assessed_response`` is used "only when the
+    timepoint has no target measurement at all and reports neither a new lesion nor an
+    unequivocal non-target progression"; the baseline's is not used either. Removed
+    where it is not used, only warnings (sentences) may change."""
+    before = _out(case)
+    recist = before["recist"]
+    if recist is None:
+        return
+    targets = set(recist["targets"])
+    plain = copy.deepcopy(case)
+    shots = sorted(plain["imaging"], key=lambda s: s["date"])
+    for i, shot in enumerate(shots):
+        measured = targets & set(shot["measurements"])
+        if i == 0 or measured or shot["new_lesions"]:
+            shot.pop("assessed_response", None)
+    assert _codes(_out(plain)) == _codes(before)
 
 
 def _is_node(case: Json, lesion_id: str) -> bool:
