@@ -41,15 +41,18 @@ def test_several_tsh_values_on_one_day(tsh: list[float], warnings: list[str]) ->
     assert out["doubling_time_days"] == pytest.approx(100.0, abs=0.051)
 
 
-def test_same_day_values_keep_their_input_order_in_the_series() -> None:
+def test_same_day_values_are_kept_in_value_order_in_the_series() -> None:
     # 25 then 20 ng/mL on 2010-04-11: both are kept (none averaged: that would hide a
-    # typing error), in the order given, between the days before and after
-    labs = [TG[0], lab("2010-04-11", "thyroglobulin", 25, "ng/mL"), *TG[1:]]
-    out = run(make_case(labs=labs))["kinetics"]["thyroglobulin"]
-    assert out["series"] == [
-        ["2010-01-01", 10.0],
-        ["2010-04-11", 25.0],
-        ["2010-04-11", 20.0],
-        ["2010-07-20", 40.0],
-        ["2010-10-28", 80.0],
-    ]
+    # typing error), between the days before and after, smaller first: the order given
+    # within a day must not show (labs are read by date; the least-squares fit has no
+    # order), so 20 then 25 in either input order
+    same_day = [lab("2010-04-11", "thyroglobulin", 25, "ng/mL"), TG[1]]
+    for labs in ([TG[0], *same_day, *TG[2:]], [TG[0], *reversed(same_day), *TG[2:]]):
+        out = run(make_case(labs=labs))["kinetics"]["thyroglobulin"]
+        assert out["series"] == [
+            ["2010-01-01", 10.0],
+            ["2010-04-11", 20.0],
+            ["2010-04-11", 25.0],
+            ["2010-07-20", 40.0],
+            ["2010-10-28", 80.0],
+        ]

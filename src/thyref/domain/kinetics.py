@@ -10,7 +10,6 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from operator import itemgetter
 
 from thyref.domain.case import Case, LabValue
 from thyref.domain.dates import add_months
@@ -18,7 +17,6 @@ from thyref.domain.rules import Rules
 
 MARKERS = ("thyroglobulin", "calcitonin", "cea")
 _ZERO = Decimal(0)
-_DAY = itemgetter(0)  # a (date, value) point's date
 
 
 @dataclass(slots=True)
@@ -102,9 +100,10 @@ def marker_kinetics(case: Case, marker: str, rules: Rules, last_rai: date | None
                 series.append((lab.date, value))
     if len(series) < len(values):
         warnings.append("below_detection_excluded")
-    # same-day values are all kept: averaging them would hide a typing error
-    # (``series`` is in input order, so a stable sort by date is by (date, index))
-    series.sort(key=_DAY)
+    # same-day values are all kept: averaging them would hide a typing error. Sorted by
+    # (date, value): labs come in any order, and neither the points listed nor the fit
+    # (a float sum) may follow the input order within a day
+    series.sort()
     if marker == "thyroglobulin":
         # the highest TSH of each day; a day is unsuppressed when it reaches the level
         tsh_by_day: dict[date, Decimal] = {}

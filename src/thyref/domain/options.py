@@ -372,8 +372,15 @@ def _additional_rai(ctx: Context) -> Option | None:
     # at least one avid lesion and none that is not: never true of an empty set
     if "yes" not in uptake or "no" in uptake:
         return None
-    given = ctx.case.rai_sorted()
-    regressing = bool(given) and given[-1].response == "regressing"
+    # the responses reported for the latest day's administrations (rai[] is in any order,
+    # so two on that day are read together): all of them "regressing"
+    latest_day = ctx.rai.latest
+    reported = {
+        given.response
+        for given in ctx.rai.administrations
+        if given.date == latest_day and given.response not in (None, "unknown")
+    }
+    regressing = reported == {"regressing"}
     shrinking = False
     if ctx.recist is not None and ctx.recist.timepoints:
         # the latest imaging itself must have a complete sum, smaller than the one before

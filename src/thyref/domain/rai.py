@@ -15,6 +15,7 @@ class Administration:
     date: date
     mbq: Decimal
     cumulative_mbq: Decimal
+    response: str | None = None
 
 
 @dataclass(slots=True)
@@ -56,14 +57,20 @@ def to_mbq(activity: float, unit: str, rules: Rules) -> Decimal:
 
 
 def summarise(case: Case, rules: Rules) -> RaiSummary:
-    """Administrations in date order with running totals, and when 22 GBq was reached."""
+    """Administrations in date order with running totals, and when 22 GBq was reached.
+
+    ``rai[]`` comes in any order (case-format.md): administrations of one day are put in
+    the order of their activity, then response, never in the order given."""
     total = Decimal(0)
     rows = []
     reached: date | None = None
     threshold = rules.refractoriness.cumulative_activity_mbq
-    for given in case.rai_sorted():
-        total += to_mbq(given.activity, given.unit, rules)
-        rows.append(Administration(given.date, to_mbq(given.activity, given.unit, rules), total))
+    given = sorted(
+        (g.date, to_mbq(g.activity, g.unit, rules), g.response or "") for g in case.raw.rai
+    )
+    for day, mbq, response in given:
+        total += mbq
+        rows.append(Administration(day, mbq, total, response or None))
         if reached is None and total >= threshold:
-            reached = given.date
+            reached = day
     return RaiSummary(tuple(rows), total, rules.units.mbq_per_mci, threshold, reached)

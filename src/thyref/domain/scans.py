@@ -5,6 +5,7 @@ its latest finding."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -176,12 +177,21 @@ def uptake_by_lesion(case: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
+def _content(scan: Scan) -> str:
+    """A scan's fields as sorted JSON text: an order for scans of the same day."""
+    return json.dumps(scan.model_dump(mode="json"), sort_keys=True)
+
+
 def with_scans(raw: RawCase, rules: Rules) -> tuple[RawCase, tuple[ScanRecord, ...]]:
     """Scans in date order, each post-therapy one with its administration, and every
     lesion of unknown uptake given its latest ``yes``/``no`` finding (case-format.md)."""
     given = [item.date for item in raw.rai]
     days = rules.input.post_therapy_scan_link_days
-    order = sorted(range(len(raw.scans)), key=lambda i: raw.scans[i].date)
+    # scans[] comes in any order: scans of one day are put in the order of what they say
+    # (kind, findings, conditions), never in the order given, so that a judgement "per
+    # scan record" (ATA2015-MIXED-UPTAKE's evidence) does not follow the input
+    content = [_content(scan) for scan in raw.scans]
+    order = sorted(range(len(raw.scans)), key=lambda i: (raw.scans[i].date, content[i]))
     history = []
     for i in order:
         scan = raw.scans[i]
