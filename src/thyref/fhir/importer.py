@@ -325,6 +325,7 @@ class _Importer:
                 self.index.setdefault(full_url, kept)
 
         self.read_patients()
+        self.check_one_patient()
         diagnosis = self.read_conditions()
         for entry in self.entries:
             if entry.res["resourceType"] == "BodyStructure":
@@ -398,6 +399,55 @@ class _Importer:
         if isinstance(birth, str) and re.match(r"^[0-9]{4}", birth):
             self.patient["birth_year"] = int(birth[:4])
         self.patient_res = res
+
+    def patient_named(self, ref: Any) -> str | None:
+        """The patient a ``subject``/``patient`` reference names: ``Patient/<id>`` (the
+        Patient entry it leads to, or read from a relative or absolute URL), else the
+        unresolved ``urn:``; None when it names no patient we can tell (a Group, a
+        contained resource, an identifier or display only)."""
+        if not isinstance(ref, dict) or not isinstance(ref.get("reference"), str):
+            return None
+        target = self.resolve(ref)
+        if target is not None:
+            if target.res.get("resourceType") != "Patient":
+                return None
+            rid = target.res.get("id")
+            return f"Patient/{rid}" if isinstance(rid, str) else target.full_url or target.path
+        said = str(ref["reference"]).split("/_history/")[0].rstrip("/")
+        if said.startswith("urn:"):
+            return said
+        parts = said.split("/")
+        return f"Patient/{parts[-1]}" if len(parts) >= 2 and parts[-2] == "Patient" else None
+
+    def check_one_patient(self) -> None:
+        """Refuse a Bundle whose resources name two patients (``subject``, ``patient``):
+        the Patient sent, else the first one named, is the record's; another patient's
+        result is never imported into it, nor silently left out."""
+        owner: str | None = None
+        patients = [e for e in self.entries if e.res["resourceType"] == "Patient"]
+        if patients:
+            rid = patients[0].res.get("id")
+            owner = f"Patient/{rid}" if isinstance(rid, str) else patients[0].full_url
+        for entry in self.entries:
+            for name in ("subject", "patient"):
+                ref = entry.res.get(name)
+                named = self.patient_named(ref)
+                if named is None:
+                    continue
+                owner = owner or named
+                if named != owner:
+                    said = str(entry.res[name]["reference"])  # named: a reference
+                    raise FhirImportError(
+                        [
+                            Problem(
+                                f"{entry.path}.{name}",
+                                f"names patient {said}, while the other resources are "
+                                f"those of {owner}; import one patient at a time",
+                                "fhir_other_patient",
+                                (("reference", said), ("patient", owner)),
+                            )
+                        ]
+                    )
 
     def pick_case_id(self) -> str:
         if self.case_id:
