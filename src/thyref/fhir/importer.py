@@ -787,6 +787,12 @@ class _Importer:
             self.skip(entry, "lab_no_date", test=test)
             return
         quantity = res.get("valueQuantity")
+        text = res.get("valueString")
+        if quantity is None and isinstance(text, str):  # "<0.1 ng/mL" sent as text
+            quantity = _quantity_of_text(text)
+            if quantity is None:
+                self.skip(entry, "lab_text", test=test, text=_clip(text))
+                return
         if not isinstance(quantity, dict) or _number(quantity.get("value")) is None:
             self.skip(entry, "lab_no_value", test=test)
             return
@@ -815,10 +821,12 @@ class _Importer:
         flags: set[str] = set()
         for index, concept in enumerate(res.get("interpretation") or []):
             read = set(_code_in(concept, c.INTERPRETATION) + _code_in(concept, c.INTERPRETATION_V2))
-            if read & (c.POSITIVE_INTERPRETATION | c.NEGATIVE_INTERPRETATION):
+            part = _Entry(f"{entry.path}.interpretation[{index}]", res, entry.full_url)
+            if test != "tg_antibodies" and read - c.STATED_INTERPRETATION:
+                self.skip(part, "interpretation_test", test=test, code=_said(concept))
+            elif read & (c.POSITIVE_INTERPRETATION | c.NEGATIVE_INTERPRETATION):
                 flags |= read
             else:
-                part = _Entry(f"{entry.path}.interpretation[{index}]", res, entry.full_url)
                 self.skip(part, "interpretation", test=test, code=_said(concept))
         if flags & c.POSITIVE_INTERPRETATION:
             lab["positive"] = True
@@ -844,6 +852,8 @@ class _Importer:
             base = upper * high_unit[1] * factors[high_unit[0]]
             lab["upper_limit"] = _plain(base / factors[unit])
             break
+        if "valueQuantity" not in res and isinstance(text, str):
+            self.note(entry, "lab_value_text", test=test, text=_clip(text))
         self.labs.append(lab)
 
     def read_variant(self, entry: _Entry) -> None:
@@ -942,8 +952,11 @@ class _Importer:
         dose = (res.get("dosage") or {}).get("dose")
         activity = _number(dose.get("value")) if isinstance(dose, dict) else None
         unit = (dose.get("code") or dose.get("unit")) if isinstance(dose, dict) else None
-        if day is None or activity is None or unit not in c.ACTIVITY_UNITS:
+        if day is None or activity is None or not isinstance(unit, str):
             self.skip(entry, "rai_incomplete")
+            return
+        if unit not in c.ACTIVITY_UNITS:
+            self.skip(entry, "rai_unit", unit=_clip(unit))
             return
         rai: Json = {"date": day, "activity": _plain(activity), "unit": unit}
         response = _extension(res, "rai-response")
@@ -1052,13 +1065,50 @@ def _lab_unit(test: str, quantity: Json) -> tuple[str, Decimal] | None:
     # keep the sender's spelling when it is a case unit meaning the same UCUM code
     if isinstance(human, str) and human in allowed and c.UCUM_OF_CASE_UNIT.get(human) == code:
         return human, c.ONE
-    for candidate in (code, human):
-        if isinstance(candidate, str) and candidate in allowed:
-            return candidate, c.ONE
-        extra = c.LAB_UNIT_CONVERSIONS.get(test, {})
-        if isinstance(candidate, str) and candidate in extra:
-            return extra[candidate]
+    extra = c.LAB_UNIT_CONVERSIONS.get(test, {})
+    for said in (code, human):
+        for candidate in _spellings(said):
+            if candidate in allowed:
+                return candidate, c.ONE
+            if candidate in extra:
+                return extra[candidate]
     return None
+
+
+# a value written as text: an optional comparator, a decimal number (point), a unit
+# (which starts with neither a digit nor a point: in "<0.1" the 1 is not a unit)
+_TEXT_VALUE = re.compile(r"\s*(<=|>=|<|>)?\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*([^\s0-9.,]\S*)\s*")
+
+
+def _quantity_of_text(text: str) -> Json | None:
+    """A ``valueString`` such as ``<0.1 ng/mL`` as the Quantity it says; None unless the
+    whole text is a comparator, a number and a unit (``<0.1`` alone has no unit, ``0,1``
+    no decimal point we would not be guessing, ``see comment`` no number)."""
+    match = _TEXT_VALUE.fullmatch(text)
+    if match is None:
+        return None
+    comparator, value, unit = match.groups()
+    quantity: Json = {"value": value, "unit": unit}
+    if comparator:
+        quantity["comparator"] = comparator
+    return quantity
+
+
+def _clip(text: Any, size: int = 80) -> str:
+    """A sender's text as quoted in a reason: on one line (a control character, such as
+    a newline or a terminal escape, becomes a space) and at most ``size`` characters."""
+    said = re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", str(text))
+    return said if len(said) <= size else said[: size - 1] + "…"
+
+
+def _spellings(unit: Any) -> list[str]:
+    """A unit as sent, then as UCUM writes it when a display spelling differs only by
+    the micro sign (µ U+00B5 or Greek μ U+03BC, UCUM's ``u``) or a lower-case litre
+    (``ng/ml``: UCUM's litre is ``l`` as well as ``L``)."""
+    if not isinstance(unit, str):
+        return []
+    ucum = re.sub(r"/(m?)l$", r"/\1L", unit.strip().replace("\u00b5", "u").replace("\u03bc", "u"))
+    return [unit] if ucum == unit else [unit, ucum]
 
 
 def _uptake(res: Json) -> str | None:
