@@ -30,6 +30,9 @@ SAMPLES: dict[str, dict[str, str]] = {
     "status": {"status": "entered-in-error"},  # Observation or MedicationAdministration
     # the same resource twice (searchset match + include, history): one copy is used
     "deleted_entry": {"url": "MedicationAdministration/r0"},  # a transaction's DELETE
+    # an OperationOutcome (a searchset's outcome entry): the server's words
+    "server_message": {"severity": "warning", "text": "some results were withheld"},
+    "next_page": {"url": "Observation?patient=p1&_page=2"},  # one page of a search
     "duplicate": {"kind": "Observation", "id": "o1", "kept": "Bundle.entry[4]"},
     "verification_status": {"status": "refuted"},  # a Condition ruled out
     "not_thyroid_cancer": {},  # e.g. a diabetes Condition

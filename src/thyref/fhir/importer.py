@@ -336,6 +336,7 @@ class _Importer:
             "MedicationAdministration": self.read_administration,
             "MedicationStatement": self.read_statement,
             "ImagingStudy": self.read_imaging_study,
+            "OperationOutcome": self.read_outcome,
         }
         done = {"Patient", "Condition", "BodyStructure", "Medication"}
         for entry in self.entries:
@@ -978,6 +979,22 @@ class _Importer:
             return
         self.clinical["on_systemic_therapy"] = str(name)
 
+    def read_outcome(self, entry: _Entry) -> None:
+        """An OperationOutcome (a searchset's ``outcome`` entry, or sent alone): the
+        server's own words are listed, e.g. that some results were withheld."""
+        said = []
+        for issue in entry.res.get("issue") or []:
+            details = issue.get("details") if isinstance(issue, dict) else None
+            words = details.get("text") if isinstance(details, dict) else None
+            words = words or next(
+                (x.get("display") for x in _codings(details) if x.get("display")), None
+            )
+            words = words or issue.get("diagnostics") or issue.get("code")
+            said.append((str(issue.get("severity")), str(words)))
+        severity = ", ".join(dict.fromkeys(x for x, _ in said)) or "?"
+        words = _clip("; ".join(t for _, t in said), 300)
+        self.skip(entry, "server_message", severity=_clip(severity), text=words)
+
     def read_imaging_study(self, entry: _Entry) -> None:
         status = entry.res.get("status")
         if status in ("entered-in-error", "cancelled"):
@@ -1291,9 +1308,6 @@ def _entries(data: Json | list[Json]) -> tuple[list[_Entry], list[Unmapped]]:
         for i, item in enumerate(data.get("entry") or []):
             if not isinstance(item, dict):
                 continue
-            search = item.get("search")
-            if isinstance(search, dict) and search.get("mode") == "outcome":
-                continue
             full = item.get("fullUrl")
             request = item.get("request")
             if (
@@ -1333,7 +1347,20 @@ def bundle_to_case(data: Json | list[Json], *, case_id: str | None = None) -> Im
     entries, deleted = _entries(data)
     importer = _Importer(entries, case_id)
     importer.unmapped.extend(deleted)
+    importer.unmapped.extend(_next_pages(data))
     return importer.run()
+
+
+def _next_pages(data: Json | list[Json]) -> list[Unmapped]:
+    """A searchset page's ``next`` link: the following pages were not sent, so the case
+    may lack results (a Tg series cut short); listed, never followed."""
+    links = data.get("link") if isinstance(data, dict) else None
+    found = []
+    for i, link in enumerate(links if isinstance(links, list) else []):
+        if isinstance(link, dict) and link.get("relation") == "next":
+            path = f"Bundle.link[{i}]"
+            found.append(Unmapped.of(path, "next_page", url=_clip(link.get("url"), 300)))
+    return found
 
 
 def ndjson_to_case(lines: Iterable[str], *, case_id: str | None = None) -> ImportResult:

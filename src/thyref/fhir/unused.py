@@ -24,6 +24,8 @@ Unused = Literal[
     "status",
     "duplicate",
     "deleted_entry",
+    "server_message",
+    "next_page",
     # conditions and lesions
     "verification_status",
     "not_thyroid_cancer",
