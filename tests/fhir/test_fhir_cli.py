@@ -88,6 +88,13 @@ def test_import_of_a_bundle_mixing_two_patients_exits_2() -> None:
     assert f"{where}names patient Patient/p2" in english.stderr, english.stderr
 
 
+def test_import_of_one_page_of_a_search_says_the_next_page_was_not_read() -> None:
+    done = runner.invoke(app, ["fhir", "import", str(DATA / "searchset-paged.json"), "-l", "en"])
+    assert done.exit_code == 0, done.stderr
+    assert "  Bundle.link[1]: next page of the search not read (" in done.stderr
+    assert "message from the FHIR server (warning): Some results were not" in done.stderr
+
+
 def test_export_writes_a_bundle(tmp_path: Path) -> None:
     out = tmp_path / "out.json"
     case = _write(tmp_path, "c.json", demo_cases()[0])
