@@ -74,6 +74,27 @@ def test_import_without_primary_cancer_exits_2(tmp_path: Path) -> None:
     assert "  Bundle: no usable primary cancer" in english.stderr, english.stderr
 
 
+DATA = Path(__file__).parent / "data"
+
+
+def test_import_of_a_bundle_mixing_two_patients_exits_2() -> None:
+    path = str(DATA / "other-patient.json")  # a Tg of Patient/p2 in Patient/p1's Bundle
+    done = runner.invoke(app, ["fhir", "import", path])
+    assert done.exit_code == 2
+    assert done.stdout == ""  # no case printed
+    where = "  Bundle.entry[3].resource(Observation/tg-other).subject: "
+    assert f"{where}désigne le patient Patient/p2" in done.stderr, done.stderr
+    english = runner.invoke(app, ["fhir", "import", path, "--lang", "en"])
+    assert f"{where}names patient Patient/p2" in english.stderr, english.stderr
+
+
+def test_import_of_one_page_of_a_search_says_the_next_page_was_not_read() -> None:
+    done = runner.invoke(app, ["fhir", "import", str(DATA / "searchset-paged.json"), "-l", "en"])
+    assert done.exit_code == 0, done.stderr
+    assert "  Bundle.link[1]: next page of the search not read (" in done.stderr
+    assert "message from the FHIR server (warning): Some results were not" in done.stderr
+
+
 def test_export_writes_a_bundle(tmp_path: Path) -> None:
     out = tmp_path / "out.json"
     case = _write(tmp_path, "c.json", demo_cases()[0])
@@ -124,12 +145,16 @@ def test_assess_takes_a_case_with_a_resource_type_key_as_a_case(tmp_path: Path) 
 
 def _with_a_note_and_an_unused_item() -> dict[str, Any]:
     bundle = case_to_bundle(demo_cases()[0])
+    # the Bundle's own patient (another patient's resource is refused)
+    patient = next(
+        e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"
+    )
     bundle["entry"] += [
         {"resource": {"resourceType": "Encounter", "id": "e1", "status": "finished",
                       "class": {"code": "AMB"}}},  # not used
         {"resource": {"resourceType": "BodyStructure", "id": "bs-x",
                       "identifier": [{"value": "X9"}],
-                      "patient": {"reference": "Patient/p1"}}},  # no location: site 'other'
+                      "patient": {"reference": patient}}},  # no location: site 'other'
     ]  # fmt: skip
     return bundle
 

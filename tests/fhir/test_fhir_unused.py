@@ -30,6 +30,9 @@ SAMPLES: dict[str, dict[str, str]] = {
     "status": {"status": "entered-in-error"},  # Observation or MedicationAdministration
     # the same resource twice (searchset match + include, history): one copy is used
     "deleted_entry": {"url": "MedicationAdministration/r0"},  # a transaction's DELETE
+    # an OperationOutcome (a searchset's outcome entry): the server's words
+    "server_message": {"severity": "warning", "text": "some results were withheld"},
+    "next_page": {"url": "Observation?patient=p1&_page=2"},  # one page of a search
     "duplicate": {"kind": "Observation", "id": "o1", "kept": "Bundle.entry[4]"},
     "verification_status": {"status": "refuted"},  # a Condition ruled out
     "not_thyroid_cancer": {},  # e.g. a diabetes Condition
@@ -62,6 +65,8 @@ SAMPLES: dict[str, dict[str, str]] = {
     "finding_twice": {"lesion": "L1"},  # two findings for L1 on one scan
     "lab_no_date": {"test": "thyroglobulin"},  # Tg without date
     "lab_no_value": {"test": "tsh"},  # TSH without a number
+    "lab_text": {"test": "thyroglobulin", "text": "<0.1"},  # valueString without a unit
+    "lab_value_text": {"test": "thyroglobulin", "text": "<0.1 ng/mL"},  # read from text
     "lab_unit_unknown": {"test": "calcitonin", "unit": "mmol/L"},  # calcitonin in mmol/L
     "lab_unit_missing": {"test": "cea"},  # CEA without unit
     "comparator": {"comparator": "ad"},  # "ad 300" (FHIR's 'sufficient to achieve')
@@ -74,6 +79,11 @@ SAMPLES: dict[str, dict[str, str]] = {
     },
     # an interpretation in neither v3 nor v2-0078 (or a code of neither list)
     "interpretation": {"test": "tg_antibodies", "code": "http://example.org|pos"},
+    # a range flag (H) on a test other than Tg antibodies
+    "interpretation_test": {
+        "test": "thyroglobulin",
+        "code": "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation|H",
+    },
     "reference_high_unit": {"test": "tg_antibodies", "unit": "U/mL"},  # not convertible
     "reference_high_no_unit": {"test": "tg_antibodies", "unit": "[IU]/mL"},  # value's unit
     "variant_absent": {},  # LA9634-2: absent
@@ -87,7 +97,8 @@ SAMPLES: dict[str, dict[str, str]] = {
     "own_code_incomplete": {"code": "lesion-resected"},  # thyref flag without a focus
     "not_iodine": {},  # an administration of another medicine
     "medication_unresolved": {"reference": "#m2"},  # no such Medication (or no code)
-    "rai_incomplete": {},  # I-131 in mL
+    "rai_incomplete": {},  # I-131 without a dose value
+    "rai_unit": {"unit": "kBq"},  # I-131 in kBq
     "statement_unusable": {},  # a stopped MedicationStatement
     "second_medicine": {},  # two current medicines
     "imaging_no_date": {},  # ImagingStudy without started

@@ -174,6 +174,14 @@ def shared_example(kind: str, name: str) -> dict[str, Any]:
     return dict(json.loads(path.read_text(encoding="utf-8")))
 
 
+def fhir_patient(bundle: dict[str, Any]) -> str:
+    """The fullUrl of the Bundle's Patient: what a resource added to it names as its
+    subject (a resource of another patient is refused)."""
+    return next(
+        str(e["fullUrl"]) for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"
+    )
+
+
 def fhir_bundle(case_id: str, *, extra_observation: bool = True) -> dict[str, Any]:
     """``scans_case(case_id)`` as a FHIR Bundle by the adapter, plus (by default) an
     Observation with a code the adapter does not know (body weight, LOINC 29463-7): it
@@ -182,9 +190,7 @@ def fhir_bundle(case_id: str, *, extra_observation: bool = True) -> dict[str, An
 
     bundle = case_to_bundle(scans_case(case_id))
     if extra_observation:
-        patient = next(
-            e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"
-        )
+        patient = fhir_patient(bundle)
         bundle["entry"].append(
             {
                 "fullUrl": "urn:uuid:8d0f7a4e-5b36-4c31-9d7e-0c1f2a3b4c5d",

@@ -15,6 +15,7 @@ from .support import (
     TestClient,
     demo_case,
     fhir_bundle,
+    fhir_patient,
     login,
     scans_case,
     shared_example,
@@ -473,7 +474,7 @@ def test_assess_of_a_fhir_bundle_returns_its_notes(client: TestClient) -> None:
     bundle["entry"].append(
         {"resource": {"resourceType": "BodyStructure", "id": "bs-x",
                       "identifier": [{"value": "X9"}],
-                      "patient": {"reference": "Patient/p1"}}}  # no location: 'other', said
+                      "patient": {"reference": fhir_patient(bundle)}}}  # no location: 'other', said
     )  # fmt: skip
     path = f"Bundle.entry[{len(bundle['entry']) - 1}].resource(BodyStructure/bs-x)"
     english = client.post("/api/v1/assess?lang=en", json=bundle).json()

@@ -20,6 +20,7 @@ from .support import (
     csrf_of,
     demo_case,
     fhir_bundle,
+    fhir_patient,
     form_fields,
     login,
     scans_case,
@@ -1058,7 +1059,7 @@ def test_import_page_shows_the_notes_beside_the_unused_items(
     bundle["entry"].append(
         {"resource": {"resourceType": "BodyStructure", "id": "bs-x",
                       "identifier": [{"value": "X9"}],
-                      "patient": {"reference": "Patient/p1"}}}  # no location: 'other', said
+                      "patient": {"reference": fhir_patient(bundle)}}}  # no location: 'other', said
     )  # fmt: skip
     page = client.post(
         f"/cases/import?lang={lang}", data={"csrf_token": csrf, "text": json.dumps(bundle)}

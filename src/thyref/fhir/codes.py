@@ -128,6 +128,7 @@ LAB_LOINC: Final[dict[str, str]] = {
     "3013-0": "thyroglobulin",
     "8098-6": "tg_antibodies",
     "3016-3": "tsh",
+    "11580-8": "tsh",  # TSH "by detection limit <= 0.005 mIU/L" (third generation)
     "1992-7": "calcitonin",
     "2039-6": "cea",
 }
@@ -148,6 +149,7 @@ LAB_UNIT_CONVERSIONS: Final[dict[str, dict[str, tuple[str, Decimal]]]] = {
         "u[IU]/mL": ("m[IU]/L", ONE),
         "[IU]/L": ("m[IU]/L", Decimal(1000)),
         "mIU/L": ("m[IU]/L", ONE),
+        "uIU/mL": ("m[IU]/L", ONE),  # the usual display of u[IU]/mL (also µIU/mL)
     },
     "tg_antibodies": {
         "k[IU]/L": ("[IU]/mL", ONE),
@@ -172,6 +174,10 @@ UCUM_OF_CASE_UNIT: Final[dict[str, str]] = {
 }
 POSITIVE_INTERPRETATION: Final = frozenset({"POS", "H", "HH", "HU", "A", "AA", "DET", "R"})
 NEGATIVE_INTERPRETATION: Final = frozenset({"NEG", "N", "L", "ND", "S"})
+# a result said positive or negative in words (what the export writes): read for every
+# test; the other codes above are range flags (H: above the reference range), read as
+# positive/negative for Tg antibodies only (a high thyroglobulin is not "positive")
+STATED_INTERPRETATION: Final = frozenset({"POS", "NEG"})
 
 # --- I-131 ---------------------------------------------------------------------------------
 I131_ATC: Final = "V10XA01"

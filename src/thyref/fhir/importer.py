@@ -325,6 +325,7 @@ class _Importer:
                 self.index.setdefault(full_url, kept)
 
         self.read_patients()
+        self.check_one_patient()
         diagnosis = self.read_conditions()
         for entry in self.entries:
             if entry.res["resourceType"] == "BodyStructure":
@@ -335,6 +336,7 @@ class _Importer:
             "MedicationAdministration": self.read_administration,
             "MedicationStatement": self.read_statement,
             "ImagingStudy": self.read_imaging_study,
+            "OperationOutcome": self.read_outcome,
         }
         done = {"Patient", "Condition", "BodyStructure", "Medication"}
         for entry in self.entries:
@@ -398,6 +400,55 @@ class _Importer:
         if isinstance(birth, str) and re.match(r"^[0-9]{4}", birth):
             self.patient["birth_year"] = int(birth[:4])
         self.patient_res = res
+
+    def patient_named(self, ref: Any) -> str | None:
+        """The patient a ``subject``/``patient`` reference names: ``Patient/<id>`` (the
+        Patient entry it leads to, or read from a relative or absolute URL), else the
+        unresolved ``urn:``; None when it names no patient we can tell (a Group, a
+        contained resource, an identifier or display only)."""
+        if not isinstance(ref, dict) or not isinstance(ref.get("reference"), str):
+            return None
+        target = self.resolve(ref)
+        if target is not None:
+            if target.res.get("resourceType") != "Patient":
+                return None
+            rid = target.res.get("id")
+            return f"Patient/{rid}" if isinstance(rid, str) else target.full_url or target.path
+        said = str(ref["reference"]).split("/_history/")[0].rstrip("/")
+        if said.startswith("urn:"):
+            return said
+        parts = said.split("/")
+        return f"Patient/{parts[-1]}" if len(parts) >= 2 and parts[-2] == "Patient" else None
+
+    def check_one_patient(self) -> None:
+        """Refuse a Bundle whose resources name two patients (``subject``, ``patient``):
+        the Patient sent, else the first one named, is the record's; another patient's
+        result is never imported into it, nor silently left out."""
+        owner: str | None = None
+        patients = [e for e in self.entries if e.res["resourceType"] == "Patient"]
+        if patients:
+            rid = patients[0].res.get("id")
+            owner = f"Patient/{rid}" if isinstance(rid, str) else patients[0].full_url
+        for entry in self.entries:
+            for name in ("subject", "patient"):
+                ref = entry.res.get(name)
+                named = self.patient_named(ref)
+                if named is None:
+                    continue
+                owner = owner or named
+                if named != owner:
+                    said = str(entry.res[name]["reference"])  # named: a reference
+                    raise FhirImportError(
+                        [
+                            Problem(
+                                f"{entry.path}.{name}",
+                                f"names patient {said}, while the other resources are "
+                                f"those of {owner}; import one patient at a time",
+                                "fhir_other_patient",
+                                (("reference", said), ("patient", owner)),
+                            )
+                        ]
+                    )
 
     def pick_case_id(self) -> str:
         if self.case_id:
@@ -737,6 +788,12 @@ class _Importer:
             self.skip(entry, "lab_no_date", test=test)
             return
         quantity = res.get("valueQuantity")
+        text = res.get("valueString")
+        if quantity is None and isinstance(text, str):  # "<0.1 ng/mL" sent as text
+            quantity = _quantity_of_text(text)
+            if quantity is None:
+                self.skip(entry, "lab_text", test=test, text=_clip(text))
+                return
         if not isinstance(quantity, dict) or _number(quantity.get("value")) is None:
             self.skip(entry, "lab_no_value", test=test)
             return
@@ -765,10 +822,12 @@ class _Importer:
         flags: set[str] = set()
         for index, concept in enumerate(res.get("interpretation") or []):
             read = set(_code_in(concept, c.INTERPRETATION) + _code_in(concept, c.INTERPRETATION_V2))
-            if read & (c.POSITIVE_INTERPRETATION | c.NEGATIVE_INTERPRETATION):
+            part = _Entry(f"{entry.path}.interpretation[{index}]", res, entry.full_url)
+            if test != "tg_antibodies" and read - c.STATED_INTERPRETATION:
+                self.skip(part, "interpretation_test", test=test, code=_said(concept))
+            elif read & (c.POSITIVE_INTERPRETATION | c.NEGATIVE_INTERPRETATION):
                 flags |= read
             else:
-                part = _Entry(f"{entry.path}.interpretation[{index}]", res, entry.full_url)
                 self.skip(part, "interpretation", test=test, code=_said(concept))
         if flags & c.POSITIVE_INTERPRETATION:
             lab["positive"] = True
@@ -794,6 +853,8 @@ class _Importer:
             base = upper * high_unit[1] * factors[high_unit[0]]
             lab["upper_limit"] = _plain(base / factors[unit])
             break
+        if "valueQuantity" not in res and isinstance(text, str):
+            self.note(entry, "lab_value_text", test=test, text=_clip(text))
         self.labs.append(lab)
 
     def read_variant(self, entry: _Entry) -> None:
@@ -892,8 +953,11 @@ class _Importer:
         dose = (res.get("dosage") or {}).get("dose")
         activity = _number(dose.get("value")) if isinstance(dose, dict) else None
         unit = (dose.get("code") or dose.get("unit")) if isinstance(dose, dict) else None
-        if day is None or activity is None or unit not in c.ACTIVITY_UNITS:
+        if day is None or activity is None or not isinstance(unit, str):
             self.skip(entry, "rai_incomplete")
+            return
+        if unit not in c.ACTIVITY_UNITS:
+            self.skip(entry, "rai_unit", unit=_clip(unit))
             return
         rai: Json = {"date": day, "activity": _plain(activity), "unit": unit}
         response = _extension(res, "rai-response")
@@ -914,6 +978,22 @@ class _Importer:
             self.skip(entry, "second_medicine")
             return
         self.clinical["on_systemic_therapy"] = str(name)
+
+    def read_outcome(self, entry: _Entry) -> None:
+        """An OperationOutcome (a searchset's ``outcome`` entry, or sent alone): the
+        server's own words are listed, e.g. that some results were withheld."""
+        said = []
+        for issue in entry.res.get("issue") or []:
+            details = issue.get("details") if isinstance(issue, dict) else None
+            words = details.get("text") if isinstance(details, dict) else None
+            words = words or next(
+                (x.get("display") for x in _codings(details) if x.get("display")), None
+            )
+            words = words or issue.get("diagnostics") or issue.get("code")
+            said.append((str(issue.get("severity")), str(words)))
+        severity = ", ".join(dict.fromkeys(x for x, _ in said)) or "?"
+        words = _clip("; ".join(t for _, t in said), 300)
+        self.skip(entry, "server_message", severity=_clip(severity), text=words)
 
     def read_imaging_study(self, entry: _Entry) -> None:
         status = entry.res.get("status")
@@ -1002,13 +1082,50 @@ def _lab_unit(test: str, quantity: Json) -> tuple[str, Decimal] | None:
     # keep the sender's spelling when it is a case unit meaning the same UCUM code
     if isinstance(human, str) and human in allowed and c.UCUM_OF_CASE_UNIT.get(human) == code:
         return human, c.ONE
-    for candidate in (code, human):
-        if isinstance(candidate, str) and candidate in allowed:
-            return candidate, c.ONE
-        extra = c.LAB_UNIT_CONVERSIONS.get(test, {})
-        if isinstance(candidate, str) and candidate in extra:
-            return extra[candidate]
+    extra = c.LAB_UNIT_CONVERSIONS.get(test, {})
+    for said in (code, human):
+        for candidate in _spellings(said):
+            if candidate in allowed:
+                return candidate, c.ONE
+            if candidate in extra:
+                return extra[candidate]
     return None
+
+
+# a value written as text: an optional comparator, a decimal number (point), a unit
+# (which starts with neither a digit nor a point: in "<0.1" the 1 is not a unit)
+_TEXT_VALUE = re.compile(r"\s*(<=|>=|<|>)?\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*([^\s0-9.,]\S*)\s*")
+
+
+def _quantity_of_text(text: str) -> Json | None:
+    """A ``valueString`` such as ``<0.1 ng/mL`` as the Quantity it says; None unless the
+    whole text is a comparator, a number and a unit (``<0.1`` alone has no unit, ``0,1``
+    no decimal point we would not be guessing, ``see comment`` no number)."""
+    match = _TEXT_VALUE.fullmatch(text)
+    if match is None:
+        return None
+    comparator, value, unit = match.groups()
+    quantity: Json = {"value": value, "unit": unit}
+    if comparator:
+        quantity["comparator"] = comparator
+    return quantity
+
+
+def _clip(text: Any, size: int = 80) -> str:
+    """A sender's text as quoted in a reason: on one line (a control character, such as
+    a newline or a terminal escape, becomes a space) and at most ``size`` characters."""
+    said = re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", str(text))
+    return said if len(said) <= size else said[: size - 1] + "…"
+
+
+def _spellings(unit: Any) -> list[str]:
+    """A unit as sent, then as UCUM writes it when a display spelling differs only by
+    the micro sign (µ U+00B5 or Greek μ U+03BC, UCUM's ``u``) or a lower-case litre
+    (``ng/ml``: UCUM's litre is ``l`` as well as ``L``)."""
+    if not isinstance(unit, str):
+        return []
+    ucum = re.sub(r"/(m?)l$", r"/\1L", unit.strip().replace("\u00b5", "u").replace("\u03bc", "u"))
+    return [unit] if ucum == unit else [unit, ucum]
 
 
 def _uptake(res: Json) -> str | None:
@@ -1191,9 +1308,6 @@ def _entries(data: Json | list[Json]) -> tuple[list[_Entry], list[Unmapped]]:
         for i, item in enumerate(data.get("entry") or []):
             if not isinstance(item, dict):
                 continue
-            search = item.get("search")
-            if isinstance(search, dict) and search.get("mode") == "outcome":
-                continue
             full = item.get("fullUrl")
             request = item.get("request")
             if (
@@ -1233,7 +1347,20 @@ def bundle_to_case(data: Json | list[Json], *, case_id: str | None = None) -> Im
     entries, deleted = _entries(data)
     importer = _Importer(entries, case_id)
     importer.unmapped.extend(deleted)
+    importer.unmapped.extend(_next_pages(data))
     return importer.run()
+
+
+def _next_pages(data: Json | list[Json]) -> list[Unmapped]:
+    """A searchset page's ``next`` link: the following pages were not sent, so the case
+    may lack results (a Tg series cut short); listed, never followed."""
+    links = data.get("link") if isinstance(data, dict) else None
+    found = []
+    for i, link in enumerate(links if isinstance(links, list) else []):
+        if isinstance(link, dict) and link.get("relation") == "next":
+            path = f"Bundle.link[{i}]"
+            found.append(Unmapped.of(path, "next_page", url=_clip(link.get("url"), 300)))
+    return found
 
 
 def ndjson_to_case(lines: Iterable[str], *, case_id: str | None = None) -> ImportResult:
