@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import secrets
+import sys
 from typing import Annotated, NoReturn
 
 import typer
@@ -18,6 +19,7 @@ DEFAULT_LIMIT_CONCURRENCY = 200
 # Bounds of `thyref user add`: a login name of 1 to 64 characters, a password of 8 or more.
 USERNAME_MAX = 64
 PASSWORD_MIN = 8
+PASSWORD_READ = 4096  # characters read from a line of standard input, at most
 
 user_app = typer.Typer(help="cli.help.user", no_args_is_help=True, callback=group_lang)
 
@@ -132,6 +134,29 @@ def _port_problem(host: str, port: int, lang: Lang = "fr") -> str | None:
     return None
 
 
+def _has_terminal() -> bool:
+    """Whether the password can be asked on a terminal (standard input is one)."""
+    return sys.stdin.isatty()
+
+
+def _asked_password(lang: Lang) -> str:
+    """The password of ``thyref user add`` without ``--password`` or ``--generate``: typed
+    twice on a terminal, else read from standard input (one line, or the same line twice:
+    ``printf 'p\\np\\n' | thyref user add ...``). Nothing to read (no terminal, empty
+    input) stops the command with the ways to give one, exit 2: a usage error."""
+    if _has_terminal():
+        password = getpass.getpass(text("cli.user.password_prompt", lang))
+        if password != getpass.getpass(text("cli.user.password_again", lang)):
+            _fail("cli.user.passwords_differ", lang, 2)
+        return password
+    first, again = (sys.stdin.readline(PASSWORD_READ).rstrip("\r\n") for _ in range(2))
+    if not first:
+        _fail("cli.user.password_needed", lang, 2)
+    if again and again != first:
+        _fail("cli.user.passwords_differ", lang, 2)
+    return first
+
+
 @user_app.command("add", help="cli.help.user.add")
 def user_add(
     username: Annotated[str, typer.Argument(help="cli.help.user.add.username")],
@@ -162,9 +187,7 @@ def user_add(
     if generate:
         password = secrets.token_urlsafe(12)
     elif password is None:
-        password = getpass.getpass(text("cli.user.password_prompt", language))
-        if password != getpass.getpass(text("cli.user.password_again", language)):
-            _fail("cli.user.passwords_differ", language, 2)
+        password = _asked_password(language)
     if len(password) < PASSWORD_MIN:
         _fail("cli.user.password_short", language, 2, min=PASSWORD_MIN)
     db = Database(database_url(database))
