@@ -132,8 +132,10 @@ def _unknown_definition(name: str, lang: Lang) -> NoReturn:
     raise typer.Exit(EXIT_INVALID)
 
 
-PathArg = Annotated[str, typer.Argument(help="cli.help.case_file")]
-AssessArg = Annotated[str, typer.Argument(help="cli.help.assess.path")]
+PathArg = Annotated[str, typer.Argument(metavar="cli.help.metavar.case", help="cli.help.case_file")]
+AssessArg = Annotated[
+    str, typer.Argument(metavar="cli.help.metavar.case", help="cli.help.assess.path")
+]
 
 
 @app.command("assess", help="cli.help.assess")
@@ -148,7 +150,12 @@ def assess_cmd(
     ),
     definition: Annotated[
         str,
-        typer.Option("--definition", "-d", help="cli.help.assess.definition"),
+        typer.Option(
+            "--definition",
+            "-d",
+            metavar="cli.help.metavar.definition",
+            help="cli.help.assess.definition",
+        ),
     ] = DEFAULT_RULES,
 ) -> None:
     """Assess a case: refractoriness, RECIST 1.1, kinetics, I-131 activity, options."""
@@ -208,7 +215,12 @@ def rules(
     lang: LangOption = Language.fr,
     definition: Annotated[
         str | None,
-        typer.Option("--definition", "-d", help="cli.help.rules.definition"),
+        typer.Option(
+            "--definition",
+            "-d",
+            metavar="cli.help.metavar.definition",
+            help="cli.help.rules.definition",
+        ),
     ] = None,
 ) -> None:
     """Print the rule set in force: thresholds, windows, drug lists and sources."""

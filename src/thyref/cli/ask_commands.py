@@ -200,7 +200,10 @@ def register(app: typer.Typer) -> None:
 
     @app.command("ask", help="cli.help.ask")
     def ask(
-        question: Annotated[str | None, typer.Argument(help="cli.help.ask.question")] = None,
+        question: Annotated[
+            str | None,
+            typer.Argument(metavar="cli.help.metavar.question", help="cli.help.ask.question"),
+        ] = None,
         lang: Annotated[
             AskLang | None,
             typer.Option("--lang", "-l", help="cli.help.ask.lang"),
@@ -210,7 +213,7 @@ def register(app: typer.Typer) -> None:
         ),
         batch: Annotated[
             Path | None,
-            typer.Option("--batch", help="cli.help.ask.batch"),
+            typer.Option("--batch", metavar="cli.help.metavar.file", help="cli.help.ask.batch"),
         ] = None,
     ) -> None:
         from thyref.answers import AnswerEngine
@@ -234,13 +237,17 @@ def register(app: typer.Typer) -> None:
 
     @faq.command("eval", help="cli.help.faq.eval")
     def faq_eval(
-        file: Annotated[Path, typer.Argument(help="cli.help.faq.eval.file")],
+        file: Annotated[
+            Path, typer.Argument(metavar="cli.help.metavar.file", help="cli.help.faq.eval.file")
+        ],
         show_misses: Annotated[
             bool, typer.Option("--show-misses", help="cli.help.faq.eval.show_misses")
         ] = False,
         split: Annotated[
             str | None,
-            typer.Option("--split", help="cli.help.faq.eval.split"),
+            typer.Option(
+                "--split", metavar="cli.help.metavar.split", help="cli.help.faq.eval.split"
+            ),
         ] = None,
         lang: Annotated[
             AskLang, typer.Option("--lang", "-l", help="cli.help.faq.eval.lang")

@@ -34,10 +34,16 @@ def register(app: typer.Typer) -> None:
     app.command("letter", help="cli.help.letter")(letter)
 
 
-CaseArg = Annotated[str, typer.Argument(help="cli.help.case_file")]
+CaseArg = Annotated[str, typer.Argument(metavar="cli.help.metavar.case", help="cli.help.case_file")]
 LangOpt = Annotated[Language, typer.Option("--lang", "-l", help="cli.help.board.lang")]
-DecisionOpt = Annotated[Path | None, typer.Option("--decision", help="cli.help.board.decision")]
-OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="cli.help.board.output")]
+DecisionOpt = Annotated[
+    Path | None,
+    typer.Option("--decision", metavar="cli.help.metavar.file", help="cli.help.board.decision"),
+]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="cli.help.metavar.file", help="cli.help.board.output"),
+]
 
 
 def _case_and_assessment(path: str, lang: Lang) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -94,7 +100,12 @@ def sheet(
     ] = SheetFormat.pdf,
     lang: LangOpt = Language.fr,
     output: OutOpt = None,
-    question: Annotated[str, typer.Option("--question", "-q", help="cli.help.sheet.question")] = "",
+    question: Annotated[
+        str,
+        typer.Option(
+            "--question", "-q", metavar="cli.help.metavar.text", help="cli.help.sheet.question"
+        ),
+    ] = "",
     decision: DecisionOpt = None,
 ) -> None:
     """The tumour-board sheet of a case (1-2 pages): PDF or HTML, French or English."""
@@ -119,7 +130,9 @@ def letter(
     lang: LangOpt = Language.fr,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="cli.help.letter.output"),
+        typer.Option(
+            "--output", "-o", metavar="cli.help.metavar.file", help="cli.help.letter.output"
+        ),
     ] = None,
     decision: DecisionOpt = None,
 ) -> None:

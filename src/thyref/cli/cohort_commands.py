@@ -46,14 +46,19 @@ def register(app: typer.Typer) -> None:
 
 
 def synth(
-    n: Annotated[int, typer.Option("--n", min=1, help="cli.help.synth.n")] = 100,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="cli.help.synth.seed")] = 1,
+    n: Annotated[
+        int, typer.Option("--n", min=1, metavar="cli.help.metavar.n", help="cli.help.synth.n")
+    ] = 100,
+    seed: Annotated[
+        int,
+        typer.Option("--seed", min=0, metavar="cli.help.metavar.seed", help="cli.help.synth.seed"),
+    ] = 1,
     fmt: Annotated[
         SynthFormat, typer.Option("--format", "-f", help="cli.help.synth.format")
     ] = SynthFormat.case,
     out: Annotated[
         Path,
-        typer.Option("--out", "-o", help="cli.help.synth.out"),
+        typer.Option("--out", "-o", metavar="cli.help.metavar.path", help="cli.help.synth.out"),
     ] = Path("synth.ndjson"),
     lang: LangOption = Language.fr,
 ) -> None:
@@ -104,17 +109,26 @@ def _progress(lang: Lang) -> Progress:
 def run(
     source: Annotated[
         Path,
-        typer.Argument(help="cli.help.cohort.run.source"),
+        typer.Argument(metavar="cli.help.metavar.source", help="cli.help.cohort.run.source"),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="cli.help.cohort.run.out")],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", metavar="cli.help.metavar.dir", help="cli.help.cohort.run.out"),
+    ],
     engine: Annotated[Engine, typer.Option(help="cli.help.cohort.run.engine")] = Engine.local,
-    workers: Annotated[int | None, typer.Option(min=1, help="cli.help.cohort.run.workers")] = None,
-    chunk_size: Annotated[int, typer.Option(min=1, help="cli.help.cohort.run.chunk_size")] = 2000,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, metavar="cli.help.metavar.n", help="cli.help.cohort.run.workers"),
+    ] = None,
+    chunk_size: Annotated[
+        int,
+        typer.Option(min=1, metavar="cli.help.metavar.n", help="cli.help.cohort.run.chunk_size"),
+    ] = 2000,
     restart: Annotated[bool, typer.Option(help="cli.help.cohort.run.restart")] = False,
     progress: Annotated[bool, typer.Option(help="cli.help.cohort.run.progress")] = True,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="cli.help.cohort.run.as_of"),
+        typer.Option("--as-of", metavar="cli.help.metavar.date", help="cli.help.cohort.run.as_of"),
     ] = None,
     lang: LangOption = Language.fr,
 ) -> None:
@@ -190,13 +204,18 @@ def _run_local(
 
 @cohort_app.command("summary", help="cli.help.cohort.summary")
 def summary(
-    folder: Annotated[Path, typer.Argument(help="cli.help.cohort.summary.folder")],
+    folder: Annotated[
+        Path, typer.Argument(metavar="cli.help.metavar.dir", help="cli.help.cohort.summary.folder")
+    ],
     fmt: Annotated[
         SummaryFormat, typer.Option("--format", "-f", help="cli.help.cohort.summary.format")
     ] = SummaryFormat.text,
     lang: LangOption = Language.fr,
     output: Annotated[
-        Path | None, typer.Option("--output", help="cli.help.cohort.summary.output")
+        Path | None,
+        typer.Option(
+            "--output", metavar="cli.help.metavar.file", help="cli.help.cohort.summary.output"
+        ),
     ] = None,
 ) -> None:
     """Summarise a cohort run (help: ``cli.help.cohort.summary``)."""

@@ -91,12 +91,20 @@ def load_any(data: bytes, source: str, lang: Lang = "fr") -> Case:
 
 @fhir_app.command("import", help="cli.help.fhir.import")
 def import_cmd(
-    path: Annotated[str, typer.Argument(help="cli.help.fhir.import.path")],
+    path: Annotated[
+        str, typer.Argument(metavar="cli.help.metavar.file", help="cli.help.fhir.import.path")
+    ],
     case_id: Annotated[
-        str | None, typer.Option("--case-id", help="cli.help.fhir.import.case_id")
+        str | None,
+        typer.Option(
+            "--case-id", metavar="cli.help.metavar.id", help="cli.help.fhir.import.case_id"
+        ),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="cli.help.fhir.import.out")
+        Path | None,
+        typer.Option(
+            "--out", "-o", metavar="cli.help.metavar.file", help="cli.help.fhir.import.out"
+        ),
     ] = None,
     lang: LangOption = Language.fr,
 ) -> None:
@@ -126,7 +134,9 @@ def import_cmd(
 
 @fhir_app.command("export", help="cli.help.fhir.export")
 def export_cmd(
-    path: Annotated[str, typer.Argument(help="cli.help.case_file")],
+    path: Annotated[
+        str, typer.Argument(metavar="cli.help.metavar.case", help="cli.help.case_file")
+    ],
     assessment: Annotated[
         bool,
         typer.Option("--assessment/--no-assessment", help="cli.help.fhir.export.assessment"),
@@ -135,7 +145,10 @@ def export_cmd(
         Language, typer.Option("--lang", "-l", help="cli.help.fhir.export.lang")
     ] = Language.fr,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="cli.help.fhir.export.out")
+        Path | None,
+        typer.Option(
+            "--out", "-o", metavar="cli.help.metavar.file", help="cli.help.fhir.export.out"
+        ),
     ] = None,
 ) -> None:
     """Write a case (and its assessment) as a FHIR R4 collection Bundle (mCODE STU4)."""

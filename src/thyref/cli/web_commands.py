@@ -31,11 +31,16 @@ def register(app: typer.Typer) -> None:
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="cli.help.serve.host")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, help="cli.help.serve.port")] = 8000,
+    host: Annotated[
+        str, typer.Option(metavar="cli.help.metavar.host", help="cli.help.serve.host")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int,
+        typer.Option(min=1, max=65535, metavar="cli.help.metavar.port", help="cli.help.serve.port"),
+    ] = 8000,
     database: Annotated[
         str | None,
-        typer.Option("--database", help="cli.help.serve.database"),
+        typer.Option("--database", metavar="cli.help.metavar.url", help="cli.help.serve.database"),
     ] = None,
     demo: Annotated[
         bool | None,
@@ -43,13 +48,14 @@ def serve(
     ] = None,
     workers: Annotated[
         int | None,
-        typer.Option(min=1, max=16, help="cli.help.serve.workers"),
+        typer.Option(min=1, max=16, metavar="cli.help.metavar.n", help="cli.help.serve.workers"),
     ] = None,
     limit_concurrency: Annotated[
         int,
         typer.Option(
             min=1,
             envvar="THYREF_LIMIT_CONCURRENCY",
+            metavar="cli.help.metavar.n",
             help="cli.help.serve.limit_concurrency",
         ),
     ] = DEFAULT_LIMIT_CONCURRENCY,
@@ -159,18 +165,30 @@ def _asked_password(lang: Lang) -> str:
 
 @user_app.command("add", help="cli.help.user.add")
 def user_add(
-    username: Annotated[str, typer.Argument(help="cli.help.user.add.username")],
-    centre: Annotated[str, typer.Option("--centre", help="cli.help.user.add.centre")],
-    role: Annotated[str, typer.Option("--role", help="cli.help.user.add.role")] = "clinician",
+    username: Annotated[
+        str, typer.Argument(metavar="cli.help.metavar.username", help="cli.help.user.add.username")
+    ],
+    centre: Annotated[
+        str,
+        typer.Option(
+            "--centre", metavar="cli.help.metavar.centre", help="cli.help.user.add.centre"
+        ),
+    ],
+    role: Annotated[
+        str, typer.Option("--role", metavar="cli.help.metavar.role", help="cli.help.user.add.role")
+    ] = "clinician",
     password: Annotated[
         str | None,
-        typer.Option(help="cli.help.user.add.password"),
+        typer.Option(metavar="cli.help.metavar.password", help="cli.help.user.add.password"),
     ] = None,
     generate: Annotated[
         bool, typer.Option("--generate", help="cli.help.user.add.generate")
     ] = False,
     database: Annotated[
-        str | None, typer.Option("--database", help="cli.help.user.add.database")
+        str | None,
+        typer.Option(
+            "--database", metavar="cli.help.metavar.url", help="cli.help.user.add.database"
+        ),
     ] = None,
     lang: LangOption = Language.fr,
 ) -> None:
