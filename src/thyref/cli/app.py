@@ -16,6 +16,7 @@ import typer
 
 from thyref import __version__
 from thyref.cli import ask_commands, board_commands, cohort_commands, fhir_commands, web_commands
+from thyref.cli.files import unreadable as unreadable
 from thyref.cli.helptext import ThyrefGroup, context_lang, help_lang
 from thyref.cli.language import (
     GroupLangOption,
@@ -113,17 +114,6 @@ def _read(path: str, lang: Lang = "fr") -> tuple[bytes, str]:
         raise typer.Exit(EXIT_INVALID) from None
     except CaseFormatError as exc:
         _fail_invalid(exc, path, lang)
-
-
-def unreadable(path: str | Path, exc: OSError, lang: Lang) -> str:
-    """Why a file given on the command line cannot be read, in ``lang``: missing, a
-    folder, or the system's reason (permission...)."""
-    if isinstance(exc, FileNotFoundError):
-        return text("cli.no_such_file", lang, {"path": path})
-    if isinstance(exc, IsADirectoryError):
-        return text("cli.is_directory", lang, {"path": path})
-    reason = exc.strerror or type(exc).__name__
-    return text("cli.unreadable", lang, {"path": path, "reason": reason})
 
 
 def _unknown_definition(name: str, lang: Lang) -> NoReturn:

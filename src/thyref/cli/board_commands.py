@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from thyref.cli import files
 from thyref.cli.language import Language, lang_of
 from thyref.errors import CaseFormatError, CaseValidationError
 
@@ -70,27 +71,28 @@ def _decision(path: Path | None, assessment: dict[str, Any], lang: Lang) -> Deci
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        from thyref.cli.app import unreadable
-
-        sys.stderr.write(f"thyref: {unreadable(path, exc, lang)}\n")
-        raise typer.Exit(cli.EXIT_INVALID) from None
+        files.fail(files.unreadable(path, exc, lang, "--decision"))
     try:
         return load_decision(raw, proposed=option_ids(assessment), today=date.today())
     except CaseValidationError as exc:
         from thyref.board.text import bt_n
 
-        sys.stderr.write(f"thyref: {path}: {bt_n('invalid_decision', len(exc.problems), lang)}\n")
+        where = files.shown(path, "--decision")
+        whole = [p for p in exc.problems if not p.path]
+        if whole:  # the file itself (not JSON...): one line, no field to name
+            files.fail(f"{where}: {problem_text(whole[0], lang)}")
+        sys.stderr.write(f"thyref: {where}: {bt_n('invalid_decision', len(exc.problems), lang)}\n")
         for problem in exc.problems:
             sys.stderr.write(f"  {problem.path}: {problem_text(problem, lang)}\n")
         raise typer.Exit(cli.EXIT_INVALID) from None
 
 
-def _write(output: Path | None, payload: bytes) -> None:
+def _write(output: Path | None, payload: bytes, lang: Lang) -> None:
     if output is None:
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()
     else:
-        output.write_bytes(payload)
+        files.write_output(output, payload, lang, "--output")
 
 
 def sheet(
@@ -120,9 +122,9 @@ def sheet(
     chosen = _decision(decision, assessment, language)
     data = build_sheet(case, assessment, language, question=question, decision=chosen)
     if fmt is SheetFormat.pdf:
-        _write(output, render_pdf(data))
+        _write(output, render_pdf(data), language)
     else:
-        _write(output, render_html(data).encode())
+        _write(output, render_html(data).encode(), language)
 
 
 def letter(
@@ -144,6 +146,6 @@ def letter(
     chosen = _decision(decision, assessment, language)
     content = build_letter(case, assessment, language, decision=chosen)
     if output is not None and output.suffix.lower() == ".pdf":
-        _write(output, render_letter_pdf(content))
+        _write(output, render_letter_pdf(content), language)
     else:
-        _write(output, render_letter_text(content).encode())
+        _write(output, render_letter_text(content).encode(), language)

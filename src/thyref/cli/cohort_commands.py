@@ -14,12 +14,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from thyref.cli import files
 from thyref.cli.language import LangOption, Language, group_lang, lang_of
 from thyref.domain.messages import Lang, error_text, number, plural, text, whole
 
 if TYPE_CHECKING:
     from rich.progress import Progress, Task
     from rich.text import Text
+
+# names of `synth --out` taken for a file the user meant, not a folder to create
+NOT_A_FOLDER = (".json", ".jsonl")
 
 cohort_app = typer.Typer(help="cli.help.cohort", no_args_is_help=True, callback=group_lang)
 
@@ -65,8 +69,14 @@ def synth(
     """Write synthetic patients: varied, plausible histories, deterministic for a seed."""
     from thyref.synth import write
 
-    write(n, seed, fmt.value, out)
     language = lang_of(lang)
+    if out.suffix.lower() in NOT_A_FOLDER and not out.is_dir():
+        # write() takes any name but .ndjson for a folder: "cases.json" would become one
+        files.fail(text("cli.synth.out_suffix", language, {"path": files.shown(out, "--out")}))
+    try:
+        write(n, seed, fmt.value, out)
+    except OSError as exc:
+        files.fail(files.unwritable(out, exc, language, "--out"))
     params = {
         "patients": plural("cohort.count.synthetic", n, language),
         "out": str(out), "seed": seed, "format": fmt.value,
@@ -219,11 +229,12 @@ def summary(
     ] = None,
 ) -> None:
     """Summarise a cohort run (help: ``cli.help.cohort.summary``)."""
-    from thyref.cohort.runner import writing
     from thyref.cohort.sources import CohortInputError
     from thyref.cohort.summary import render_html, render_text, summarise
 
     language = lang_of(lang)
+    if folder.exists() and not folder.is_dir():  # a file: not "no such file or folder"
+        files.fail(text("cli.cohort.summary_not_folder", language, {"path": folder}))
     try:
         if not folder.is_dir():  # a mistyped folder is not an empty cohort
             raise CohortInputError.no_such_input(folder)
@@ -233,14 +244,13 @@ def summary(
             if fmt is SummaryFormat.html
             else render_text(figures, language)
         )
-        if output is not None:
-            with writing(output):
-                output.write_text(page, encoding="utf-8")
     except CohortInputError as exc:
         sys.stderr.write(f"thyref: {error_text(exc, language)}\n")
         raise typer.Exit(2) from None
     if output is None:
         sys.stdout.write(page)
+    else:
+        files.write_output(output, page.encode(), language, "--output")
 
 
 if TYPE_CHECKING:

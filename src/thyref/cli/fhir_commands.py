@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from thyref.cli.files import write_output
 from thyref.cli.language import LangOption, Language, group_lang, lang_of
 from thyref.domain.messages import Lang, plural
 
@@ -129,7 +130,7 @@ def import_cmd(
     if out is None:
         sys.stdout.write(payload)
     else:
-        out.write_text(payload, encoding="utf-8")
+        write_output(out, payload.encode(), language, "--out")
 
 
 @fhir_app.command("export", help="cli.help.fhir.export")
@@ -168,4 +169,4 @@ def export_cmd(
     if out is None:
         sys.stdout.write(payload + "\n")
     else:
-        out.write_text(payload + "\n", encoding="utf-8")
+        write_output(out, (payload + "\n").encode(), language, "--out")
