@@ -193,3 +193,40 @@ def test_bad_files_are_said_clearly(
         assert words not in done.output, done.output
     assert "Traceback" not in done.output
     assert not (tmp_path / "dir" / "cases.json").exists()  # nothing made on a refusal
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        # a case the user may not read: the reason in French (was "(Permission denied)")
+        (["assess", "{case}"], "{case}\u00a0: lecture impossible (permission refusée)"),
+        # ... in English
+        (["validate", "{case}", "-l", "en"], "{case}: cannot read (permission denied)"),
+        # a decision file: named with its option
+        (
+            ["letter", "{case}", "--decision", "{decision}"],
+            "--decision {decision}\u00a0: lecture impossible (permission refusée)",
+        ),
+    ],
+)
+def test_a_file_the_user_may_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], said: str
+) -> None:
+    # the tests may run as root, who reads any file: the refusal is the system's, faked
+    case, decision = tmp_path / "case.json", tmp_path / "decision.json"
+    case.write_text(json.dumps(demo_cases()[0]), encoding="utf-8")
+    decision.write_text("{}", encoding="utf-8")
+    locked = case if "--decision" not in args else decision
+    read_bytes = Path.read_bytes
+
+    def refuse(path: Path) -> bytes:
+        if path == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    names = {"case": str(case), "decision": str(decision)}
+    args = [names.get(arg.strip("{}"), arg) for arg in args]
+    done = CliRunner().invoke(app, args, env={"THYREF_LANG": None})
+    assert done.exit_code == 2, done.output
+    assert said.format(**names) in done.output, done.output
