@@ -150,7 +150,7 @@ def say_help(command: Any, lang: Lang) -> None:
             _say(param, lang, values, _TYPER_PARAMS.get(param.name or ""))
             param.__class__ = _SHOWN_AS.get(type(param), type(param))
             bounds = _bounds(param, lang)
-            if bounds and param.help:
+            if bounds and "help" in _keys(param):  # said afresh above: added once
                 param.help = f"{param.help} {bounds}"
         base = getattr(cmd, "_thyref_context_base", None) or cmd.context_class
         cmd._thyref_context_base = base
@@ -165,23 +165,23 @@ def _kept_indent(said: str) -> str:
     after the summary, then indented lines, would lose the indentation. An empty line at
     the head of those paragraphs (dropped when drawn) gives them an unindented line."""
     first, sep, rest = said.partition("\n\n")
-    return f"{first}\n\n\n{rest}" if sep else said
+    return f"{first}\n\n\n{rest}" if sep and not rest.startswith("\n") else said
 
 
 def _bounds(param: Any, lang: Lang) -> str | None:
     """The bounds of a number option in words (``[de 1 à 16]``, ``[at least 1]``), or
     None: said in the help text, where typer 0.29 writes ``[1<=x<=16]`` beside the type
     (a formula, and a wide column that leaves the help column too narrow at 80 columns)."""
-    from rich.markup import escape  # help texts are rich markup: "[...]" would be a tag
-
     low, high = getattr(param, "min", None), getattr(param, "max", None)
     if getattr(param, "count", False) or (low is None and high is None):
         return None
     if high is None:
-        return escape(text("cli.help.typer.at_least", lang, {"min": low}))
-    if low is None:
-        return escape(text("cli.help.typer.at_most", lang, {"max": high}))
-    return escape(text("cli.help.typer.between", lang, {"min": low, "max": high}))
+        said = text("cli.help.typer.at_least", lang, {"min": low})
+    elif low is None:
+        said = text("cli.help.typer.at_most", lang, {"max": high})
+    else:
+        said = text("cli.help.typer.between", lang, {"min": low, "max": high})
+    return said.replace("[", "\\[")  # help texts are rich markup: "[...]" would be a tag
 
 
 class ShownArgument(TyperArgument):
