@@ -219,8 +219,8 @@ def test_a_problem_without_translation_keeps_its_message() -> None:
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("fr", "Lésion(s) sans fixation de l'iode 131 : L1 (poumon), B1 (os)."),  # sites in French
-        ("en", "Lesion(s) with no I-131 uptake: L1 (lung), B1 (bone)."),  # and in English
+        ("fr", "Lésions sans fixation de l'iode 131 : L1 (poumon), B1 (os)."),  # sites in French
+        ("en", "Lesions with no I-131 uptake: L1 (lung), B1 (bone)."),  # and in English
     ],
 )
 def test_vocabulary_inside_a_sentence_follows_the_language(lang: str, expected: str) -> None:
@@ -329,3 +329,65 @@ def test_colons_follow_the_language(lang: str, expected: str) -> None:
 )
 def test_plural_follows_the_cldr_rules(n: int, lang: str, said: str) -> None:
     assert plural("cohort.count.chunks", n, lang) == said  # type: ignore[arg-type]
+
+
+# A plural hedged in parentheses ("lésion(s)", "cervical(aux)", "fixe(nt)", "do(es)"):
+# the sentence is said with its count instead, by the forms ``key.one`` / ``key.other``
+# (``plural``, or ``text`` with the count ``n`` among its values). Also the patient
+# answers' fixed texts.
+_HEDGED = re.compile(r"[^\W\d_]\((?:s|es|x|e|nt|aux|le|ne)\)")
+# (key, what it contains): why the parentheses stay
+_HEDGE_ALLOWED = {
+    ("settings.not_url", "http(s)"): "the URL schemes http and https, not a plural",
+}
+
+
+def _hedged(value: str) -> list[str]:
+    return [m.group(0) for m in _HEDGED.finditer(value)]
+
+
+def _answer_texts() -> dict[str, str]:
+    """The patient answers' fixed texts (``answers/kb/messages.toml``), by table and lang."""
+    import tomllib
+
+    import thyref.answers
+
+    path = Path(thyref.answers.__file__).parent / "kb" / "messages.toml"
+    tables = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {f"{key}.{lang}": said for key, by in tables.items() for lang, said in by.items()}
+
+
+def test_no_catalogue_entry_hedges_a_plural() -> None:
+    found = {
+        (lang, key, hedge)
+        for lang, table in catalogue().items()
+        for key, value in table.items()
+        for hedge in _hedged(value)
+        if not any(key == k and hedge in allowed for k, allowed in _HEDGE_ALLOWED)
+    }
+    found |= {("kb", key, hedge) for key, v in _answer_texts().items() for hedge in _hedged(v)}
+    assert sorted(found) == []
+
+
+def test_every_allowed_hedge_is_still_there() -> None:
+    # an exception no longer needed is taken out of the table
+    for key, allowed in _HEDGE_ALLOWED:
+        for lang in ("fr", "en"):
+            assert allowed in catalogue()[lang][key], (lang, key)
+
+
+@pytest.mark.parametrize(
+    ("value", "hedges"),
+    [
+        ("Lésion(s) sans fixation : {lesions}", ["n(s)"]),  # the plural s in parentheses
+        ("Ganglion(s) cervical(aux)", ["n(s)", "l(aux)"]),  # and a French -aux plural
+        ("{cold} ne fixe(nt) pas", ["e(nt)"]),  # a verb's plural ending
+        ("{avid} do(es)", ["o(es)"]),  # an English one
+        ("déclaré(e)s", ["é(e)"]),  # a feminine plural
+        ("Lésions sans fixation : {lesions}", []),  # a proper plural
+        ("activité cumulée (GBq)", []),  # a unit in parentheses, after a space
+        ("{n} administration(s) en 2020 (3)", ["n(s)"]),  # a number in parentheses is fine
+    ],
+)
+def test_the_hedge_check_finds_plurals_in_parentheses(value: str, hedges: list[str]) -> None:
+    assert _hedged(value) == hedges

@@ -5,7 +5,9 @@ reached then, so that a change which loses ground on either half fails here."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -124,3 +126,62 @@ def test_blind4_questions_raise_no_emergency(engine: AnswerEngine) -> None:
     rows = [*read_labelled(BLIND4 / "questions.jsonl", "tune")]
     rows += read_labelled(BLIND4 / "questions.jsonl", "holdout")
     assert [r.q for r in rows if engine.guard.is_emergency(r.q)] == []
+
+
+# Blind set 6 (tests/answers/data/blind6/, README there): written before the engine was
+# run, then every row was used for tuning. The safety rows are checked one by one; the
+# topic rows as a whole, a little below the figures reached.
+BLIND6 = [
+    json.loads(line)
+    for line in (Path(__file__).parent / "data" / "blind6" / "questions.jsonl")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line.strip()
+]
+
+
+def _allowed(row: dict[str, Any]) -> list[str | None]:
+    return [row["topic"], *row["accept"]]
+
+
+@pytest.mark.parametrize("row", [r for r in BLIND6 if r["emergency"]], ids=lambda r: r["q"][:40])
+def test_blind6_emergencies_get_the_advice_alone(engine: AnswerEngine, row: dict[str, Any]) -> None:
+    answer = engine.ask(row["q"])
+    assert answer.emergency
+    assert answer.topic is None
+
+
+@pytest.mark.parametrize(
+    "row", [r for r in BLIND6 if r["kind"] in ("medicine", "near-miss")], ids=lambda r: r["q"][:40]
+)
+def test_blind6_medicine_and_near_misses(engine: AnswerEngine, row: dict[str, Any]) -> None:
+    # never an answer to stopping, starting, swapping, halving or buying a drug, and a
+    # sign imagined, past or asked in general is no emergency
+    answer = engine.ask(row["q"])
+    assert not answer.emergency
+    assert answer.topic in _allowed(row)
+
+
+def test_blind6_ordinary_rows_raise_no_emergency(engine: AnswerEngine) -> None:
+    rows = [r["q"] for r in BLIND6 if not r["emergency"]]
+    assert [q for q in rows if engine.guard.is_emergency(q)] == []
+
+
+def test_blind6_topics_and_declines(engine: AnswerEngine) -> None:
+    # before the blind6 changes: top-1 118 / 130, top-3 126 / 130, declines 37 / 47
+    # (and one false alarm); reached 129 / 131, 131 / 131, 46 / 47
+    rows = [r for r in BLIND6 if not r["emergency"]]
+    answers = {r["q"]: engine.ask(r["q"]) for r in rows}
+    on_topic = [r for r in rows if r["topic"] is not None]
+    top1 = [r for r in on_topic if answers[r["q"]].topic in _allowed(r)]
+    top3 = [
+        r
+        for r in on_topic
+        if {answers[r["q"]].topic, *answers[r["q"]].related[:2]} & set(_allowed(r))
+    ]
+    declines = [r for r in rows if r["topic"] is None]
+    declined = [r for r in declines if answers[r["q"]].topic in _allowed(r)]
+    assert len(on_topic) >= 130 and len(declines) >= 45
+    assert len(top1) / len(on_topic) >= 0.97, [r["q"] for r in on_topic if r not in top1]
+    assert len(top3) / len(on_topic) >= 0.99
+    assert len(declined) / len(declines) >= 0.97, [r["q"] for r in declines if r not in declined]

@@ -217,7 +217,7 @@ def test_faq_eval_reads_emergency_probes(app: typer.Typer, tmp_path: Path) -> No
     result = runner.invoke(app, ["faq", "eval", str(f), "--split", "a", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "emergency guard          1.000         0.000" in result.stdout
-    assert "1 emergencies + 1 ordinary" in result.stdout
+    assert "1 emergency + 1 ordinary" in result.stdout  # one of each: singular
 
 
 # `thyref faq eval` answers in French by default and in English with --lang en, as every
@@ -246,7 +246,7 @@ _PROBES = [
                 "moteur ",
                 "BM25 simple (témoin) ",
                 "0,500",
-                "2 question(s) avec réponse attendue + 1 à laisser sans réponse",
+                "2 questions avec réponse attendue + 1 à laisser sans réponse",
                 "- attendu rai-how-many, obtenu hand-foot-syndrome\u00a0: what is hand-foot",
             ],
         ),
@@ -266,10 +266,20 @@ _PROBES = [
         (
             _PROBES,
             None,
-            ["détectées", "fausses alertes", "détection d'urgence", "1,000", "1 urgence(s) + 1"],
+            [
+                "détectées",
+                "fausses alertes",
+                "détection d'urgence",
+                "1,000",
+                "1 urgence + 1 question ordinaire",
+            ],
         ),
         # emergency probes in English
-        (_PROBES, "en", ["caught", "false alarms", "emergency guard", "1.000", "1 emergencies"]),
+        (
+            _PROBES,
+            "en",
+            ["caught", "false alarms", "emergency guard", "1.000", "1 emergency + 1 ordinary"],
+        ),
     ],
 )
 def test_faq_eval_speaks_the_chosen_language(

@@ -334,6 +334,8 @@ def test_does_not_fire_on_ordinary_wordings_of_the_same_words(
         "should i go to the ER? i feel awful",  # asks whether to go now
         "ca serre dans la poitrine, ca passe pas",  # "ca passe pas" is not "it is over"
         "i want to be dead",  # a wish to die in other words
+        "I'm peeing blood since this morning",  # "pee" in its own forms still fires
+        "pooping blood tonight, feel faint",  # and "poo"
     ],
 )
 def test_fires_on_third_pass_families(engine: AnswerEngine, question: str) -> None:
@@ -364,6 +366,11 @@ def test_fires_on_third_pass_families(engine: AnswerEngine, question: str) -> No
         "currently on lenvima, can it cause chest pain?",  # on a drug is not a sign now
         "actuellement sous lenvima, est-ce que ca peut donner des hemorragies ?",  # idem
         "tonight I am wondering whether lenvatinib can cause bleeding?",  # a risk
+        # "peeling" is no "pee" (blind6: a hand-foot question raised the alarm)
+        "sorafinib gives me peeling red feet, what is this syndrome",
+        "my soles peel and are red on lenvatinib, normal?",
+        # "poor" is no "poo"
+        "poor blood flow to the nodule, does it escape the iodine?",
     ],
 )
 def test_does_not_fire_on_third_pass_near_misses(engine: AnswerEngine, question: str) -> None:

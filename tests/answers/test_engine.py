@@ -6,6 +6,7 @@ import pydantic
 import pytest
 
 from thyref.answers import Answer, AnswerEngine
+from thyref.answers.text import words
 
 
 @pytest.mark.parametrize(
@@ -866,4 +867,173 @@ def test_figures_are_searched_only_in_lexicon_terms(
     ],
 )
 def test_figures_of_terms_still_rank(engine: AnswerEngine, question: str, topic: str) -> None:
+    assert engine.ask(question).topic == topic
+
+
+# Blind set 6 (tests/answers/data/blind6/): acting on a drug by oneself or for a relative
+# is the prescriber's (the developers' guide: never tell a patient to stop, start or
+# change a medicine). Each declined row got a topic before the change ("was").
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # halving a tablet (was targeted-therapy-when)
+        ("Can I take half a lenvatinib tablet because of the side effects?", None),
+        ("je peux prendre la moitie de mon comprime de lenvima ?", None),
+        # buying a drug online (was targeted-therapy-access)
+        ("where can I buy cabozantinib online without a prescription?", None),
+        # taking it up again without asking (was targeted-therapy-when)
+        (
+            "est-ce que je peux reprendre le lenvatinib après une semaine d'arrêt sans demander ?",
+            None,
+        ),
+        # someone else's drug (was anaplastic-treatment)
+        ("can I start taking the dabrafenib a friend gave me?", None),
+        # keeping one drug against the plan (was targeted-therapy-access)
+        (
+            "mon oncologue veut passer au cabozantinib mais je préfère rester sous "
+            "lenvatinib, je peux garder l'ancien ?",
+            None,
+        ),
+        # another drug in its place (was targeted-therapy-access)
+        ("I'm abroad and ran out of lenvatinib, can I take sorafenib instead?", None),
+        ("my mum ran out of Lenvima, can she take her old Nexavar in its place?", None),
+        # own probes after the set: leave asked to take a drug on a schedule of one's own,
+        # from a neighbour, beside another (was targeted-therapy-access, -when, hand-foot)
+        ("je peux prendre 2 comprimés de lenvima au lieu d'un ?", None),
+        ("can I take my lenvatinib every other day to reduce side effects?", None),
+        ("je prends le sorafenib un jour sur deux pour les effets, c'est bien ?", None),
+        ("puis-je prendre le lenvatinib de mon voisin décédé ?", None),
+        ("is it safe to order Lenvima from an Indian website?", None),
+        (
+            "on m'a prescrit du cabozantinib, je peux le prendre avec mon ancien lenvatinib ?",
+            None,
+        ),
+        # after the holdout's single measure (variants of its two misses, was
+        # targeted-therapy-access): a switch made alone, a drug from a pharmacy abroad
+        ("my wife wants to switch from lenvatinib to sorafenib herself, is that ok?", None),
+        ("mon père peut-il changer de traitement ciblé sans son médecin ?", None),
+        ("can I get cabozantinib from a pharmacy abroad without my doctor knowing?", None),
+        # own probes after the holdout (15 of 20 declined on their first reading): a
+        # pause, a taper, one's drug given away, a time changed, a lowering by oneself
+        # (was targeted-therapy-access, hand-foot-syndrome)
+        ("can my husband pause cabozantinib while his feet heal?", None),
+        ("how do I taper off sorafenib?", None),
+        ("can I give my lenvatinib to my brother who has the same cancer?", None),
+        ("je prends le lenvima le soir au lieu du matin, c'est grave ?", None),
+        ("on peut baisser le cabozantinib soi-même quand on a mal aux pieds ?", None),
+        # still answered: a drug the team may give a relative
+        ("My mum's nodules grew, will they give her lenvatinib now?", "lung-nodules-surveillance"),
+        # still answered: taking the vaccine, or a drug outside a trial (their topics'
+        # own questions)
+        ("Can I take the Covid vaccine while on lenvatinib?", "covid-vaccine"),
+        ("je peux prendre le lenvatinib sans être dans un essai ?", "targeted-therapy-access"),
+        # still answered: when to start, and a TKI chosen instead of redifferentiation
+        # (that topic's own question), and a relative's access to a drug
+        ("when do doctors start lenvatinib for thyroid cancer?", "targeted-therapy-when"),
+        (
+            "Why did my doctor choose a TKI instead of redifferentiation?",
+            "redifferentiation-eligibility",
+        ),
+        (
+            "est-ce que mon père peut avoir une thérapie ciblée sans être dans un essai ?",
+            "targeted-therapy-access",
+        ),
+    ],
+)
+def test_blind6_acting_on_a_drug_goes_to_the_care_team(
+    engine: AnswerEngine, question: str, topic: str | None
+) -> None:
+    answer = engine.ask(question)
+    assert answer.topic == topic
+    assert not answer.emergency
+
+
+# Blind set 6: a sign imagined or past, and the warning signs to watch for, are no topic's
+# (the care team gives that list); before, they got a wrong answer ("was")
+@pytest.mark.parametrize(
+    "question",
+    [
+        # (was targeted-therapy-when)
+        "Que faire si un jour j'ai du mal à respirer sous lenvatinib ?",
+        # (was hand-foot-syndrome)
+        "what are the warning signs that should make me call an ambulance on a TKI?",
+        "quels signes d'alerte doivent me faire appeler le 15 sous sorafenib ?",
+        # a heart history before a drug (was hand-foot-syndrome)
+        "I used to have chest pain years ago, is lenvatinib allowed for me?",
+        "is chest pain a known side effect of sorafenib?",
+        # coughing blood imagined (a variant of a holdout miss, was targeted-therapy-access)
+        "et si je crache du sang un jour sous sorafenib ?",
+        # (already declined before: kept so that the new wording stays so)
+        "what happens if I start coughing up blood on lenvatinib one day?",
+    ],
+)
+def test_blind6_imagined_signs_and_warning_lists_are_declined(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer = engine.ask(question)
+    assert answer.topic is None
+    assert not answer.emergency
+
+
+# SMS and forum spellings are written out before matching; a French elision glued to its
+# word is split off only when the glued word is unknown and the rest is known
+@pytest.mark.parametrize(
+    ("question", "tokens"),
+    [
+        ("sa ve dir koi", ["ca", "veut", "dire", "quoi"]),  # SMS words
+        ("ya combien de gens ki", ["il", "y", "a", "combien", "de", "gens", "qui"]),
+        ("ke liode marche plu", ["que", "l", "iode", "marche", "plus"]),  # "l'iode" glued
+        ("apres loperation", ["apres", "l", "operation"]),
+        ("lesion depuis stable", ["lesion", "depuis", "stable"]),  # real words: left alone
+        ("wat is RAI", ["what", "is", "rai"]),  # English SMS
+    ],
+)
+def test_sms_spellings_are_written_out(
+    engine: AnswerEngine, question: str, tokens: list[str]
+) -> None:
+    assert engine.respelled(words(question)) == tokens
+
+
+# Blind set 6: questions in SMS spelling, from relatives, or told by a specialist, that
+# got no answer or a wrong one ("was")
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # (was declined)
+        ("sa ve dir koi refractere", "refractory-definition"),
+        ("comment ils savent ke liode marche plu", "refractory-criteria-tg"),
+        ("ya combien de gens ki ont ce cancer en france", "epidemiology"),
+        ("le cyberknif c koi ce truc", "stereotactic-radiotherapy"),
+        # "radio" of "iode radio actif" is no X-ray (was iodine-124-scan)
+        ("g deja eu 5 iode radio actif, on peu en refaire une 6eme ?", "rai-how-many"),
+        # only watching (was lung-metastases-treatment)
+        (
+            "ma femme a des métastases pulmonaires, on nous dit de juste surveiller, "
+            "c'est normal ?",
+            "lung-nodules-surveillance",
+        ),
+        # a relative cured (was lung-metastases-treatment)
+        ("my dad had his lung mets removed, does that mean he's cured?", "cure-after-removal"),
+        # a relative's eligibility (was redifferentiation)
+        (
+            "ma mère n'a plus de fixation sur ses métastases, peut-elle avoir la rediff ?",
+            "redifferentiation-eligibility",
+        ),
+        # the specialist who said it is not the subject (was specialist-service)
+        (
+            "my endocrinologue said my cancer is réfractaire, what does it mean",
+            "refractory-definition",
+        ),
+        # (was declined)
+        ("rediff ?", "redifferentiation"),
+        # still answered: which specialist follows the cancer
+        (
+            "kel service pr suivre un cancer de la thyroide, endoc ou medecine nucleaire ?",
+            "specialist-service",
+        ),
+    ],
+)
+def test_blind6_spellings_relatives_and_tellers(
+    engine: AnswerEngine, question: str, topic: str
+) -> None:
     assert engine.ask(question).topic == topic

@@ -249,6 +249,28 @@ def test_scans_are_on_the_timeline() -> None:
     assert "L1, L2" in dated["2015-04-12"][2]
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        # L1 avid, L2 and L3 not: the verb agrees with the lesions listed (the line said
+        # "fixe(nt) : L1 · ne fixe(nt) pas : L2, L3")
+        ("fr", "post-thérapeutique · fixe : L1 · ne fixent pas : L2, L3"),
+        ("en", "post-therapy · avid: L1 · no uptake: L2, L3"),  # English: no verb to agree
+    ],
+)
+def test_a_scan_line_agrees_with_the_count_of_lesions(lang: str, said: str) -> None:
+    case = {
+        **LOST_UPTAKE,
+        "lesions": [{"id": k, "site": "lung"} for k in ("L1", "L2", "L3")],
+        "scans": [{"date": "2015-04-12", "kind": "post_therapy",
+                   "findings": {"L2": "no", "L1": "yes", "L3": "no"}}],
+        "imaging": [],
+    }  # fmt: skip
+    sheet = build_sheet(case, assessed(case, lang), lang)
+    dated = {row[0]: row for row in sheet["timeline"]}
+    assert dated["2015-04-12"][2] == said
+
+
 def test_recist_notes_say_the_date_they_belong_to() -> None:
     """A note of one timepoint (the reason of its response) is dated: several timepoints
     have notes and the reader must know which one each explains."""

@@ -49,13 +49,13 @@ def test_lost_and_mixed_uptake_name_their_scans() -> None:
     ev = _evidence(ata)
     lost = ev["ATA2015-LOST-UPTAKE"]
     assert lost["detail"] == (
-        "Lesion(s) avid, then no longer: L1 (lung) (uptake on 2019-01-05, none on 2020-01-06)."
+        "Lesion avid, then no longer: L1 (lung) (uptake on 2019-01-05, none on 2020-01-06)."
     )
     assert lost["lesions"] == ["L1"]
     assert lost["dates"] == ["2019-01-05", "2020-01-06"]
     mixed = ev["ATA2015-MIXED-UPTAKE"]
     assert mixed["detail"] == (
-        "Mixed uptake on the scan of 2020-01-06: L1 (lung) take(s) up no iodine, L2 do(es)."
+        "Mixed uptake on the scan of 2020-01-06: L1 (lung) takes up no iodine, L2 does."
     )
     assert mixed["lesions"] == ["L1"]
     assert mixed["dates"] == ["2020-01-06"]
@@ -94,7 +94,7 @@ def test_never_avid_names_the_lesions_never_seen_taking_up_iodine() -> None:
     assert list(ev) == ["ATA2015-NEVER-AVID", "ATA2015-MIXED-UPTAKE"]
     never = ev["ATA2015-NEVER-AVID"]
     assert never["detail"] == (
-        "Lesion(s) with no uptake on every scan that counts, never avid: L1 (lung)."
+        "Lesion with no uptake on every scan that counts, never avid: L1 (lung)."
     )
     assert never["lesions"] == ["L1"]
     assert ev["ATA2015-MIXED-UPTAKE"]["dates"] == ["2019-01-05"]
@@ -130,10 +130,10 @@ def test_without_scans_non_avid_and_mixed_have_no_scan_date() -> None:
     ev = _evidence(ata)
     assert list(ev) == ["ATA2015-MIXED-UPTAKE", "ATA2015-NON-AVID"]
     assert ev["ATA2015-MIXED-UPTAKE"]["detail"] == (
-        "Mixed uptake: L1 (lung) take(s) up no iodine, L2 do(es)."
+        "Mixed uptake: L1 (lung) takes up no iodine, L2 does."
     )
     assert ev["ATA2015-MIXED-UPTAKE"]["dates"] == []
-    assert ev["ATA2015-NON-AVID"]["detail"] == "Lesion(s) with no I-131 uptake: L1 (lung)."
+    assert ev["ATA2015-NON-AVID"]["detail"] == "Lesion with no I-131 uptake: L1 (lung)."
     assert ev["ATA2015-NON-AVID"]["lesions"] == ["L1"]
     assert "Scan history would tell never-avid lesions from lost uptake." in ata["notes"]
 

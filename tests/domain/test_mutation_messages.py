@@ -356,3 +356,94 @@ def test_merge_wants_one_text_per_catalogue_file(count: int) -> None:
     # never a catalogue silently missing a file
     with pytest.raises(ValueError):
         messages._merge([_toml({f"k{i}": "v"}, {}) for i in range(count)])
+
+
+# ---------------------------------------------------------------------------------------
+# counted sentences: ``key.one`` / ``key.other`` picked by the count ``n``
+
+COUNTED: dict[str, dict[str, str]] = {
+    "fr": {
+        "c.cold.one": "{lesions} ne fixe pas",
+        "c.cold.other": "{lesions} ne fixent pas",
+        "c.cold.one.bone": " (os)",
+        "c.only_fr.one": "une seule",
+        "c.only_fr.other": "{n} plusieurs",
+        "c.plain": "phrase {n}",
+        "c.plain.one": "jamais lue",
+        "c.mixed": "mixte : {cold}",
+    },
+    "en": {
+        "c.cold.one": "{lesions} takes up no iodine",
+        "c.cold.other": "{lesions} take up no iodine",
+        "c.plain": "sentence {n}",
+        "c.plain.one": "never read",
+        "c.mixed": "mixed: {cold}",
+    },
+}
+
+
+@pytest.fixture()
+def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, dict[str, str]]:
+    fresh = {lang: dict(table) for lang, table in COUNTED.items()}
+    monkeypatch.setattr(messages, "catalogue", lambda: fresh)
+    return fresh
+
+
+@pytest.mark.usefixtures("counted")
+@pytest.mark.parametrize(
+    ("key", "lang", "params", "said"),
+    [
+        ("c.cold", "fr", {"lesions": "L1", "n": 1}, "L1 ne fixe pas"),  # one: singular
+        ("c.cold", "fr", {"lesions": "L1, L2", "n": 2}, "L1, L2 ne fixent pas"),  # plural
+        ("c.cold", "fr", {"lesions": "", "n": 0}, " ne fixe pas"),  # French 0: singular
+        ("c.cold", "en", {"lesions": "", "n": 0}, " take up no iodine"),  # English 0: plural
+        ("c.cold", "en", {"lesions": "L1", "n": 1}, "L1 takes up no iodine"),  # English one
+        ("c.cold", "en", {"lesions": "L1, L2", "n": 2}, "L1, L2 take up no iodine"),
+        ("c.only_fr", "en", {"n": 1}, "une seule"),  # no English form: the French one
+        ("c.only_fr", "en", {"n": 1200}, "1,200 plusieurs"),  # the count written by whole()
+        ("c.only_fr", "fr", {"n": 1200}, "1\u202f200 plusieurs"),  # the French way
+        ("c.plain", "en", {"n": 1}, "sentence 1"),  # a sentence of its own wins over forms
+        ("c.cold", "en", {"lesions": "L1"}, "c.cold"),  # no count: no form, the key
+        ("c.cold", "en", {"lesions": "L1", "n": "1"}, "c.cold"),  # a count is a whole number
+        ("c.cold", "en", {"lesions": "L1", "n": True}, "c.cold"),  # a flag is no count
+        ("c.cold", "fr", None, "c.cold"),  # no parameters at all
+        ("c.cold", "fr", {"lesions": "B1", "n": 1, "bone": True}, "B1 ne fixe pas (os)"),  # flag
+        ("c.cold", "fr", {"lesions": "B1", "n": 2, "bone": True}, "B1 ne fixent pas"),  # per form
+    ],
+)
+def test_a_counted_sentence_takes_the_form_of_its_count(
+    key: str, lang: messages.Lang, params: dict[str, Any] | None, said: str
+) -> None:
+    assert text(key, lang, params) == said
+    assert text(key, lang, params) == said  # the same again (remembered)
+
+
+@pytest.mark.usefixtures("counted")
+@pytest.mark.parametrize(
+    ("lang", "n", "said"),
+    [
+        ("fr", 1, "mixte : L1 ne fixe pas"),  # a counted clause inside a sentence
+        ("fr", 2, "mixte : L1 ne fixent pas"),
+        ("en", 1, "mixed: L1 takes up no iodine"),  # said in the reader's language
+        ("en", 2, "mixed: L1 take up no iodine"),
+    ],
+)
+def test_a_said_clause_is_said_in_the_readers_language(
+    lang: messages.Lang, n: int, said: str
+) -> None:
+    clause = Said("c.cold", {"lesions": "L1", "n": n})
+    assert text("c.mixed", lang, {"cold": clause}) == said
+
+
+def test_counted_sentences_are_remembered_by_language_and_count(
+    counted: dict[str, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(messages, "_SAID", {})
+    # 0 is singular in French and plural in English: each language keeps its own
+    assert text("c.cold", "fr", {"lesions": "L1", "n": 0}) == "L1 ne fixe pas"
+    assert text("c.cold", "en", {"lesions": "L1", "n": 0}) == "L1 take up no iodine"
+    assert text("c.cold", "fr", {"lesions": "L1", "n": 0}) == "L1 ne fixe pas"
+    assert len(messages._SAID) == 2
+    # a clause (a Said) is not remembered: its sentence is said afresh each time
+    assert text("c.mixed", "en", {"cold": Said("c.cold", {"lesions": "L1", "n": 1})})
+    assert len(messages._SAID) == 3  # the clause's own sentence only

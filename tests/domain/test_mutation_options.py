@@ -53,7 +53,7 @@ def test_a_gene_listed_alone_means_any_mutation_of_it(genes: list[str], said: st
     assert redif is not None
     assert redif["drugs"] == ["trametinib"]  # NRAS -> redifferentiation_ras
     assert redif["rationale"].endswith(
-        f"Non-avid lesion(s), {said}, 2 lesions, largest 15 mm, no reported symptoms."
+        f"Non-avid lesions, {said}, 2 lesions, largest 15 mm, no reported symptoms."
         " Scheme: trametinib then I-131."
     )
 
@@ -156,4 +156,4 @@ def test_the_caution_names_every_brain_lesion() -> None:
     caution = rec(run(case, "en"), "SYSTEMIC-THERAPY-CAUTION")
     assert caution is not None
     assert caution["lesions"] == ["K1", "K2"]
-    assert caution["rationale"].endswith("Brain lesion(s) K1, K2 with a reported bleeding risk.")
+    assert caution["rationale"].endswith("Brain lesions K1, K2 with a reported bleeding risk.")

@@ -81,8 +81,7 @@ def test_two_declared_targets_without_baseline_measurement_are_both_named() -> N
     assert out["targets"] == ["L1"]
     assert out["non_targets"] == ["L2", "L3"]
     assert out["warnings"] == [
-        "declared target(s) without a baseline measurement, followed as non-target"
-        " lesion(s): L2, L3"
+        "declared targets without a baseline measurement, followed as non-target lesions: L2, L3"
     ]
 
 

@@ -157,7 +157,7 @@ def test_imaging_on_the_day_the_threshold_is_reached_is_not_after_it() -> None:
     # a useless zero, messages.number)
     assert _cumulative("2020-01-01") == {
         "DTC-CUMULATIVE-ACTIVITY": "Cumulative activity 22.2 GBq (600 mCi), 22 GBq threshold "
-        "reached on 2020-01-01; 1 lesion(s) still declared."
+        "reached on 2020-01-01; 1 lesion still declared."
     }
 
 

@@ -118,7 +118,7 @@ def test_redifferentiation_scheme_follows_the_first_gene_of_the_list() -> None:
     assert redif is not None
     assert redif["drugs"] == ["dabrafenib", "trametinib"]
     assert (
-        "Non-avid lesion(s), BRAF V600E, NRAS, 2 lesions, largest 15 mm, no reported symptoms."
+        "Non-avid lesions, BRAF V600E, NRAS, 2 lesions, largest 15 mm, no reported symptoms."
         " Scheme: dabrafenib + trametinib then I-131." in redif["rationale"]
     )
 
@@ -153,17 +153,15 @@ def test_node_options_describe_each_node_with_its_growth() -> None:
     mediastinal = rec(out, "MEDIASTINAL-NODE-SURGERY")
     assert workup is not None and surgery is not None and mediastinal is not None
     assert workup["rationale"].endswith(
-        "Unconfirmed neck node(s) above the threshold: N1 8 mm; N4 10 mm, +1 mm."
+        "Unconfirmed neck nodes above the threshold: N1 8 mm; N4 10 mm, +1 mm."
     )
     # in French: "8 mm ; N4" with a no-break space before the ";"
     french = rec(run(case, "fr"), "NECK-NODE-WORKUP")
     assert french is not None and "N1 8 mm\u00a0; N4 10 mm, +1 mm." in french["rationale"]
     assert workup["lesions"] == ["N1", "N4"]
-    assert surgery["rationale"].endswith(
-        "Confirmed neck node(s), large or growing: N2 15 mm, +3 mm."
-    )
+    assert surgery["rationale"].endswith("Confirmed neck node, large or growing: N2 15 mm, +3 mm.")
     assert surgery["lesions"] == ["N2"]
-    assert mediastinal["rationale"].endswith("Mediastinal node(s), large or growing: N3 18 mm.")
+    assert mediastinal["rationale"].endswith("Mediastinal node, large or growing: N3 18 mm.")
     assert mediastinal["lesions"] == ["N3"]
 
 
@@ -235,7 +233,7 @@ def test_a_confirmed_neck_node_large_but_not_growing_goes_to_surgery() -> None:
     )
     surgery = rec(run(case, "en"), "NECK-NODE-SURGERY")
     assert surgery is not None
-    assert surgery["rationale"].endswith("Confirmed neck node(s), large or growing: N2 16 mm.")
+    assert surgery["rationale"].endswith("Confirmed neck node, large or growing: N2 16 mm.")
 
 
 def test_a_blank_current_drug_is_no_drug() -> None:
@@ -366,9 +364,9 @@ def test_germline_ret_names_every_somatic_ret_result() -> None:
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("en", "Non-avid lesion(s), BRAF V600E, 2 lesions, no size measured yet (to check on "
+        ("en", "Non-avid lesions, BRAF V600E, 2 lesions, no size measured yet (to check on "
          "imaging), no reported symptoms."),
-        ("fr", "Lésion(s) sans fixation, BRAF V600E, 2 lésions, aucune taille mesurée à ce jour "
+        ("fr", "Lésions sans fixation, BRAF V600E, 2 lésions, aucune taille mesurée à ce jour "
          "(à vérifier sur l'imagerie), pas de symptôme signalé."),
     ],
 )  # fmt: skip

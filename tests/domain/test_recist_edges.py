@@ -120,7 +120,7 @@ def test_timepoint_without_any_target_measurement_and_no_assertion() -> None:
     assert tp["change_from_baseline_pct"] is None and tp["change_from_nadir_pct"] is None
     assert tp["target_response"] == "NE"
     assert tp["missing_targets"] == ["L1", "H1"]
-    assert tp["reasons"] == ["target(s) not measured: L1, H1"]
+    assert tp["reasons"] == ["targets not measured: L1, H1"]
     assert tp["overall_response"] == "NE"
     assert tp["nadir_mm"] == 40.0
 
@@ -179,7 +179,10 @@ def test_new_lesions_and_non_target_progression_are_said() -> None:
     tp = out["timepoints"][0]
     assert tp["overall_response"] == "PD"
     assert tp["target_response"] == "SD"
-    assert tp["reasons"] == ["new lesion(s)", "unequivocal progression of non-target disease"]
+    assert tp["reasons"] == [
+        "one or more new lesions",
+        "unequivocal progression of non-target disease",
+    ]
     assert out["warnings"] == [
         # each response in words with its code beside them (the codes alone before)
         "on 2020-07-10, the radiologist's response, stable disease (SD), differs from the"
@@ -199,7 +202,7 @@ def test_declared_target_without_baseline_measurement_warning_text() -> None:
     assert out["targets"] == ["L1"]
     assert out["non_targets"] == ["L2"]
     assert out["warnings"] == [
-        "declared target(s) without a baseline measurement, followed as non-target lesion(s): L2"
+        "declared target without a baseline measurement, followed as a non-target lesion: L2"
     ]
 
 
@@ -284,8 +287,8 @@ def test_without_target_lesions_the_target_response_is_null() -> None:
             [lesion("L1", "lung", recist_role="target"),
              lesion("N1", "lymph_node_mediastinal_lower", recist_role="target")],
             {"L1": 5, "N1": 12},
-            "declared target(s) below the measurable size at baseline (10 mm, 15 mm short axis"
-            " for a node), kept as target(s): L1, N1",
+            "declared targets below the measurable size at baseline (10 mm, 15 mm short axis"
+            " for a node), kept as targets: L1, N1",
         ),
         # measurable declared targets: nothing to say
         (

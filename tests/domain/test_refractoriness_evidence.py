@@ -35,7 +35,7 @@ def test_no_uptake_names_cold_and_avid_lesions() -> None:
     )
     ev = _evidence(case, "DTC-NO-UPTAKE")
     assert ev["detail"] == (
-        "Lesion(s) with no I-131 uptake: L1 (lung), L2 (lung); "
+        "Lesions with no I-131 uptake: L1 (lung), L2 (lung); "
         "others take it up (B1, N1): mixed uptake."
     )
     assert ev["lesions"] == ["L1", "L2"]
@@ -48,7 +48,7 @@ def test_no_uptake_without_avid_lesions() -> None:
         extent="metastatic", lesions=[lesion("L1", "lung", "no")], rai=[rai("2019-06-01", 100)]
     )
     ev = _evidence(case, "DTC-NO-UPTAKE")
-    assert ev["detail"] == "Lesion(s) with no I-131 uptake: L1 (lung)."
+    assert ev["detail"] == "Lesion with no I-131 uptake: L1 (lung)."
     assert ev["lesions"] == ["L1"]
 
 
@@ -89,13 +89,13 @@ def test_asserted_progression_says_who_reported_it() -> None:
         (
             [],
             "Cumulative activity 22.2 GBq (600 mCi), 22 GBq threshold reached on "
-            "2019-01-01; 2 lesion(s) still declared.",
+            "2019-01-01; 2 lesions still declared.",
         ),
         # imaging on the day the threshold is reached is not "after" it
         (
             [scan("2019-01-01", {"L1": 20})],
             "Cumulative activity 22.2 GBq (600 mCi), 22 GBq threshold reached on "
-            "2019-01-01; 2 lesion(s) still declared.",
+            "2019-01-01; 2 lesions still declared.",
         ),
         # imaging after: its date and response, in words with the code beside them
         # (the bare code "SD" was said alone)

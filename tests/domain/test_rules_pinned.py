@@ -1362,7 +1362,7 @@ def test_ata_counting_scans(extra: Json, counts: bool) -> None:
         # the sentence of `evidence.ata.never_avid` (messages.toml), naming the lesion
         (ev,) = verdict["evidence"]
         assert ev["detail"].startswith(
-            "Lesion(s) with no uptake on every scan that counts, never avid: "
+            "Lesion with no uptake on every scan that counts, never avid: "
         )
         assert "L1" in ev["detail"]
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
+from html.parser import HTMLParser
 from typing import Any
 
 from prereq import require_shared
@@ -80,6 +81,63 @@ def scans_case(case_id: str = "web-scans") -> dict[str, Any]:
             {"date": "2015-10-01", "measurements": {"L1": 14, "L2": 11}},
         ],
     }
+
+
+def form_fields(page: str, form_id: str) -> list[tuple[str, str]]:
+    """What a browser submits for the form `form_id` of `page`, unchanged by the user.
+
+    Inputs (text, hidden, number, date; checkboxes and radios only when checked), the
+    selected option of each select, textareas; buttons are left to the caller.
+    """
+
+    class Form(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.inside = False
+            self.fields: list[tuple[str, str]] = []
+            self.select: str | None = None
+            self.options: list[tuple[str, bool]] = []
+            self.textarea: str | None = None
+            self.text = ""
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = {k: v or "" for k, v in attrs}
+            if tag == "form":
+                self.inside = a.get("id") == form_id
+            if not self.inside or ("name" not in a and tag != "option") or "disabled" in a:
+                return
+            if tag == "input":
+                kind = a.get("type", "text")
+                if kind in ("submit", "button", "image", "reset", "file"):
+                    return
+                if kind in ("checkbox", "radio") and "checked" not in a:
+                    return
+                self.fields.append((a["name"], a.get("value", "on" if kind == "checkbox" else "")))
+            elif tag == "select":
+                self.select, self.options = a["name"], []
+            elif tag == "option" and self.select is not None:
+                self.options.append((a.get("value", ""), "selected" in a))
+            elif tag == "textarea":
+                self.textarea, self.text = a["name"], ""
+
+        def handle_data(self, data: str) -> None:
+            if self.textarea is not None:
+                self.text += data
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "form":
+                self.inside = False
+            elif tag == "select" and self.select is not None:
+                chosen = [v for v, on in self.options if on] or [v for v, _ in self.options[:1]]
+                self.fields += [(self.select, v) for v in chosen]
+                self.select = None
+            elif tag == "textarea" and self.textarea is not None:
+                self.fields.append((self.textarea, self.text.removeprefix("\n")))
+                self.textarea = None
+
+    parser = Form()
+    parser.feed(page)
+    return parser.fields
 
 
 def csrf_of(html: str) -> str:

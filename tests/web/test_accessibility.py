@@ -226,7 +226,7 @@ def test_the_main_pages_pass_the_accessibility_checks(board_app: FastAPI, lang: 
     # pages after a refusal: errors shown beside their fields
     refused = client.post(
         f"/meetings/{meeting}/items/{item}/decision?lang={lang}",
-        data={"csrf_token": csrf, "follow_up": "2000-01-01"},
+        data={"csrf_token": csrf, f"item{item}.follow_up": "2000-01-01"},
     )
     assert refused.status_code == 422
     found["refused decision"] = problems(refused.text, lang)

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from thyref.domain.messages import Lang
 from thyref.fhir.exporter import case_to_bundle
 from thyref.storage.models import CdsFeedback, CdsTokenId
 from thyref.web import cds_hooks
@@ -1224,3 +1225,43 @@ def test_status_summary_says_criteria_in_words_when_they_fit(met: list[str], wor
     assert len(summary) < 140 and "…" not in summary
     assert ("A lesion without I-131 uptake (DTC-NO-UPTAKE)" in summary) is worded
     assert all(code in summary for code in met)
+
+
+@pytest.mark.parametrize(
+    ("missing", "lang", "expected"),
+    [
+        # one missing item in words fits in 140 characters: said in words
+        (["lesions.rai_uptake"], "en",
+         "Radioiodine-refractory? Undetermined, missing: "
+         "I-131 uptake status of at least one lesion"),
+        # three labels would pass 140 characters: their count, never a label cut midway
+        (["lesions.rai_uptake", "imaging_after_rai", "scans.adequate"], "en",
+         "Radioiodine-refractory? Undetermined: 3 items missing, see the details"),
+        # the same in French, the plural of the count
+        (["lesions.rai_uptake", "imaging_after_rai", "scans.adequate"], "fr",
+         "Réfractaire à l'iode 131 ? Indéterminé : 3 données manquantes, voir le détail"),
+    ],
+)  # fmt: skip
+def test_indeterminate_summary_never_cuts_a_missing_item(
+    missing: list[str], lang: Lang, expected: str
+) -> None:
+    from starlette.requests import Request
+
+    from thyref.domain.messages import text
+    from thyref.web import cds_hooks
+
+    app = SimpleNamespace(state=SimpleNamespace(thyref=SimpleNamespace(
+        settings=SimpleNamespace(secret_key="k"))))  # fmt: skip
+    request = Request({"type": "http", "scheme": "http", "server": ("t", 80), "path": "/",
+                       "headers": [], "query_string": b"", "root_path": "", "app": app,
+                       "path_params": {"service_id": "thyref-patient-view"}})  # fmt: skip
+    params = {"months": 12, "tsh": 30}
+    labels = [text(f"missing.{code}", lang, params) for code in missing]
+    refractory = {"status": "indeterminate", "criteria_met": [], "missing_data": missing,
+                  "missing_data_labels": labels, "evidence": []}  # fmt: skip
+    assessed = {"refractory": refractory, "recommendations": []}
+    card = cds_hooks._status_card(request, lang, {"id": "p1"}, assessed, 0, "p1")
+    assert card["summary"] == expected
+    # the detail still names each missing item in words with its code
+    for label, code in zip(labels, missing, strict=True):
+        assert f"- {label} ({code})" in card["detail"].splitlines()

@@ -69,3 +69,22 @@ def test_recist_figure_says_responses_in_words(lang: str, value: str, detail: st
     assert figure.value == value
     # the French colon has a no-break space before it
     assert figure.detail.replace("\u00a0", " ") == detail
+
+
+@pytest.mark.parametrize(
+    ("points", "lang", "detail"),
+    [
+        # usable values counted against the rules' minimum (4): the glance said
+        # "1 dosage(s) utilisable(s)" whatever the count
+        (1, "fr", "1 dosage utilisable, 4 nécessaires"),
+        (0, "fr", "0 dosage utilisable, 4 nécessaires"),  # French 0: singular
+        (2, "fr", "2 dosages utilisables, 4 nécessaires"),
+        (1, "en", "1 usable value, 4 needed"),
+        (0, "en", "0 usable values, 4 needed"),  # English 0: plural
+    ],
+)
+def test_a_marker_without_a_doubling_time_counts_its_values(
+    points: int, lang: str, detail: str
+) -> None:
+    figure = _figure(_kinetics(status="insufficient_data", points=points), "marker", lang)
+    assert figure.missing and figure.detail == detail

@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
-from .support import TestClient, demo_case, login, token
+from .support import TestClient, demo_case, form_fields, login, token
 
 
 def _store(client: TestClient, case_id: str, who: str = "alice") -> None:
@@ -52,7 +53,8 @@ def _add(client: TestClient, csrf: str, meeting: int, case_id: str, question: st
 
 
 def _decide(client: TestClient, csrf: str, meeting: int, item: int, **fields: Any) -> Any:
-    data: dict[str, Any] = {"csrf_token": csrf, **fields}
+    """Record a decision as the meeting form posts it: each field named after its item."""
+    data: dict[str, Any] = {"csrf_token": csrf, **{f"item{item}.{k}": v for k, v in fields.items()}}
     return client.post(
         f"/meetings/{meeting}/items/{item}/decision", data=data, follow_redirects=False
     )
@@ -81,7 +83,9 @@ def test_meeting_agenda_decision_amendment_and_documents(client: TestClient) -> 
     # a second "first" decision is refused: one must amend the one in force
     again = _decide(client, csrf, meeting, item, free_text="autre", specialties=[])
     assert again.status_code == 409
-    decision_ids = [int(x) for x in re.findall(r'name="amends" value="(\d+)"', again.text)]
+    decision_ids = [
+        int(x) for x in re.findall(rf'name="item{item}\.amends" value="(\d+)"', again.text)
+    ]
     assert len(decision_ids) == 1
 
     # the amendment is a new record pointing to the first one
@@ -169,7 +173,7 @@ def test_bad_decision_is_refused_with_its_field_and_nothing_stored(
     assert response.status_code == 422
     assert 'class="error-summary"' in response.text
     assert said in html.unescape(response.text)  # said in the page's language (French)
-    assert 'name="amends"' not in client.get(f"/meetings/{meeting}").text
+    assert f'name="item{item}.amends"' not in client.get(f"/meetings/{meeting}").text
 
 
 def test_a_decision_on_a_case_saved_again_since_the_page_is_refused(client: TestClient) -> None:
@@ -182,7 +186,7 @@ def test_a_decision_on_a_case_saved_again_since_the_page_is_refused(client: Test
     meeting = _meeting(client, csrf)
     item = _add(client, csrf, meeting, "rcp-moved", "Q")
     page = client.get(f"/meetings/{meeting}").text
-    assert 'name="case_version" value="1"' in page
+    assert f'name="item{item}.case_version" value="1"' in page
     changed = demo_case("rcp-moved")
     changed["lesions"][0]["rai_uptake"] = "yes"
     moved = client.put(
@@ -196,14 +200,18 @@ def test_a_decision_on_a_case_saved_again_since_the_page_is_refused(client: Test
     assert stale.status_code == 409
     assert "Le dossier a été modifié depuis l'affichage de cette page" in html.unescape(stale.text)
     assert "Vu en RCP" in stale.text  # the typing is kept
-    assert 'name="case_version" value="2"' in stale.text  # to be posted again on version 2
-    assert 'name="amends"' not in client.get(f"/meetings/{meeting}").text  # nothing stored
+    assert (
+        f'name="item{item}.case_version" value="2"' in stale.text
+    )  # to be posted again on version 2
+    assert (
+        f'name="item{item}.amends"' not in client.get(f"/meetings/{meeting}").text
+    )  # nothing stored
     again = _decide(
         client, csrf, meeting, item, case_version="2", options=["MOLECULAR-TESTING"],
         specialties=["endocrinology", "nuclear_medicine", "surgery"], free_text="Vu en RCP",
     )  # fmt: skip
     assert again.status_code == 303
-    assert 'name="amends"' in client.get(f"/meetings/{meeting}").text
+    assert f'name="item{item}.amends"' in client.get(f"/meetings/{meeting}").text
 
 
 @pytest.mark.parametrize(
@@ -226,7 +234,7 @@ def test_a_case_version_no_case_can_have_is_not_the_current_one(
         specialties=["endocrinology", "nuclear_medicine", "surgery"],
     )  # fmt: skip
     assert response.status_code == 409
-    assert 'name="amends"' not in client.get(f"/meetings/{meeting}").text
+    assert f'name="item{item}.amends"' not in client.get(f"/meetings/{meeting}").text
 
 
 @pytest.mark.parametrize(
@@ -329,14 +337,17 @@ def test_a_refused_decision_reloaded_or_reached_by_get_stores_nothing(
     # a reload sends the same form again: refused again, in the same words, nothing stored
     again = _decide(client, csrf, meeting, item, options=[], free_text="", contact="x")
     assert again.status_code == 422 and summary(again.text) == summary(refused.text)
-    assert 'name="amends"' not in client.get(f"/meetings/{meeting}").text
-    # the refused page stands at the form's address; its language link (like the address
-    # opened again from the history) asks for that address by GET:
-    # the meeting page at the item, in the language asked, not a 405 error page
-    link = re.search(r'class="lang" href="([^"]+)"', refused.text)
-    assert link is not None
-    assert html.unescape(link.group(1)) == f"/meetings/{meeting}/items/{item}/decision?lang=en"
-    got = client.get(html.unescape(link.group(1)), follow_redirects=False)
+    assert f'name="item{item}.amends"' not in client.get(f"/meetings/{meeting}").text
+    # the refused page stands at the form's address; its language switch posts the
+    # meeting form to the meeting page (what was typed kept, see
+    # test_the_meeting_page_s_language_switch_keeps_every_typed_decision); that address
+    # opened again from the history asks for it by GET: the meeting page at the item, in
+    # the language asked, not a 405 error page
+    switch = re.search(
+        r'<button form="meeting-form" formaction="([^"]+)"[^>]*value="lang"', refused.text
+    )
+    assert switch and html.unescape(switch.group(1)) == f"/meetings/{meeting}?lang=en"
+    got = client.get(f"/meetings/{meeting}/items/{item}/decision?lang=en", follow_redirects=False)
     assert got.status_code == 303
     assert got.headers["location"] == f"/meetings/{meeting}?lang=en#item-{item}"
     page = client.get(got.headers["location"])
@@ -352,8 +363,133 @@ def test_a_refused_decision_reloaded_or_reached_by_get_stores_nothing(
     assert _decide(client, csrf, meeting, item, **fields).status_code == 303
     assert _decide(client, csrf, meeting, item, **fields).status_code == 409
     shown = client.get(f"/meetings/{meeting}").text
-    assert len(re.findall(r'name="amends" value="(\d+)"', shown)) == 1
+    assert len(re.findall(rf'name="item{item}\.amends" value="(\d+)"', shown)) == 1
     assert "web.history" not in shown and "Décisions antérieures" not in shown
+
+
+def _item_fields(page: str, item: int) -> list[tuple[str, str]]:
+    """What the meeting form of ``page`` posts for agenda item ``item``, as a browser would."""
+    return [(k, v) for k, v in form_fields(page, "meeting-form") if k.startswith(f"item{item}.")]
+
+
+def _article(page: str, item: int) -> str:
+    start = page.index(f'id="item-{item}"')
+    return page[start : page.index("</article>", start)]
+
+
+@pytest.mark.parametrize(
+    ("start", "to", "heading"),
+    [
+        ("fr", "en", "<h2>Agenda</h2>"),  # the French page switched to English
+        ("en", "fr", "<h2>Ordre du jour</h2>"),  # and the English one to French
+    ],
+)
+def test_the_meeting_page_s_language_switch_keeps_every_typed_decision(
+    client: TestClient, start: str, to: str, heading: str
+) -> None:
+    """Walkthrough, session 11: "English" in the meeting page's header was a link, and the
+    decision being typed was lost without a word (one form per agenda item). The switch
+    is a button of the meeting form, which holds every item's decision fields: the page
+    comes back in the other language with what was typed in each item (an amendment of
+    the decision in force, a first decision), the items left alone as they were, the
+    page's notice, and nothing recorded."""
+    for case_id in ("rcp-sw-1", "rcp-sw-2", "rcp-sw-3"):
+        _store(client, case_id)
+    csrf = login(client)
+    meeting = _meeting(client, csrf)
+    first = _add(client, csrf, meeting, "rcp-sw-1", "Q1")
+    second = _add(client, csrf, meeting, "rcp-sw-2", "Q2")
+    third = _add(client, csrf, meeting, "rcp-sw-3", "Q3")
+    decided = {"options": ["MOLECULAR-TESTING"], "specialties": ["endocrinology"]}
+    assert _decide(client, csrf, meeting, first, **decided).status_code == 303
+    opened = client.get(f"/meetings/{meeting}?lang={start}&notice=already").text
+    in_force = re.findall(rf'name="item{first}\.amends" value="(\d+)"', opened)
+    assert len(in_force) == 1
+    switch = re.search(r'<button form="meeting-form" formaction="([^"]+)"[^>]*value="lang"', opened)
+    assert switch, "the language switch is not a button of the meeting form"
+    assert html.unescape(switch.group(1)) == f"/meetings/{meeting}?lang={to}"
+    assert 'hreflang="' not in opened  # no link that would leave the typing behind
+    # Enter in a field records nothing: the form's default button (the first submit button
+    # it owns, in tree order: the first of the page) is a disabled one
+    assert 'form="meeting-form" disabled' in re.findall(r"<button[^>]*>", opened)[0]
+    page_fields = form_fields(opened, "meeting-form")
+    kept = [(k, v) for k, v in page_fields if not k.startswith((f"item{first}.", f"item{second}."))]
+    typed_first = [  # an amendment: the text, a third specialty, a contact
+        (f"item{first}.amends", in_force[0]),
+        (f"item{first}.case_version", "1"),
+        (f"item{first}.options", "MOLECULAR-TESTING"),
+        (f"item{first}.free_text", "Revoir après la TEP <de mars> & décider"),
+        (f"item{first}.specialties", "endocrinology"),
+        (f"item{first}.specialties", "surgery"),
+        (f"item{first}.follow_up", ""),
+        (f"item{first}.contact", "Hôpital de jour"),
+    ]
+    typed_second = [  # a first decision: an option, two specialties, a follow-up date
+        (f"item{second}.case_version", "1"),
+        (f"item{second}.options", "MOLECULAR-TESTING"),
+        (f"item{second}.free_text", ""),
+        (f"item{second}.specialties", "nuclear_medicine"),
+        (f"item{second}.specialties", "medical_oncology"),
+        (f"item{second}.follow_up", "2027-01-15"),
+        (f"item{second}.contact", ""),
+    ]
+    answer = client.post(
+        switch.group(1).replace("&amp;", "&"),
+        content=urlencode([*kept, *typed_first, *typed_second, ("action", "lang")]),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 200
+    assert f'<html lang="{to}">' in answer.text and heading in answer.text
+    assert client.cookies.get("thyref_lang") == to
+    assert sorted(_item_fields(answer.text, first)) == sorted(typed_first)
+    assert sorted(_item_fields(answer.text, second)) == sorted(typed_second)
+    assert _item_fields(answer.text, third) == _item_fields(opened, third)  # as it was
+    # the forms typed in are open, the one left alone as it was (closed, had it a decision)
+    for item in (first, second):
+        assert '<details class="board-form-wrap" open>' in _article(answer.text, item)
+    assert 'class="notice warn"' in answer.text  # the page's notice ("already on the agenda")
+    # nothing recorded: item 1 has its one decision, items 2 and 3 none
+    after = client.get(f"/meetings/{meeting}").text
+    assert re.findall(rf'name="item{first}\.amends" value="(\d+)"', after) == in_force
+    assert f'name="item{second}.amends"' not in after and f'name="item{third}.amends"' not in after
+    # and what came back saves as it is: the second item's decision is recorded
+    saved = client.post(
+        f"/meetings/{meeting}/items/{second}/decision",
+        content=urlencode([("csrf_token", csrf), *_item_fields(answer.text, second)]),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    assert f'name="item{second}.amends"' in client.get(f"/meetings/{meeting}").text
+
+
+def test_a_refused_decision_keeps_what_the_other_items_hold(client: TestClient) -> None:
+    """One meeting form holds every item's decision: a decision refused in one item (422)
+    gives back what was typed in the others too (each item had its own form: it was lost)."""
+    _store(client, "rcp-other-1")
+    _store(client, "rcp-other-2")
+    csrf = login(client)
+    meeting = _meeting(client, csrf)
+    first = _add(client, csrf, meeting, "rcp-other-1", "Q1")
+    second = _add(client, csrf, meeting, "rcp-other-2", "Q2")
+    opened = client.get(f"/meetings/{meeting}").text
+    typed_second = [
+        (f"item{second}.case_version", "1"),
+        (f"item{second}.free_text", "Surveillance"),
+        (f"item{second}.follow_up", ""),
+        (f"item{second}.contact", ""),
+    ]
+    fields = [(k, v) for k, v in form_fields(opened, "meeting-form") if f"item{second}." not in k]
+    refused = client.post(  # the first item's decision, empty: refused
+        f"/meetings/{meeting}/items/{first}/decision",
+        content=urlencode([*fields, *typed_second]),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 422
+    assert sorted(_item_fields(refused.text, second)) == sorted(typed_second)
+    assert f'name="item{first}.amends"' not in client.get(f"/meetings/{meeting}").text
 
 
 def test_a_decision_waits_for_the_meeting(client: TestClient) -> None:
@@ -368,7 +504,9 @@ def test_a_decision_waits_for_the_meeting(client: TestClient) -> None:
     said = html.unescape(response.text)
     assert "une décision s'enregistre une fois la RCP tenue" in said
     assert f"({date.today().isoformat()})" in said
-    assert 'name="amends"' not in client.get(f"/meetings/{meeting}").text  # nothing stored
+    assert (
+        f'name="item{item}.amends"' not in client.get(f"/meetings/{meeting}").text
+    )  # nothing stored
 
 
 def test_other_centre_sees_neither_meetings_nor_documents(client: TestClient) -> None:
@@ -552,12 +690,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with app.state.thyref.db.session() as db:
         repo.add_user(db, "coord", hash_password("board-pass-123"), "clinician", "Lyon")
     client = TestClient(app)
-    response = client.post(
-        "/api/v1/cases",
-        json=demo_case("br-rcp-1"),
-        headers=token(client, "coord", "board-pass-123"),
-    )
-    assert response.status_code == 201
+    for case_id in ("br-rcp-1", "br-rcp-2", "br-rcp-3"):  # 2 and 3: the language switch
+        response = client.post(
+            "/api/v1/cases",
+            json=demo_case(case_id),
+            headers=token(client, "coord", "board-pass-123"),
+        )
+        assert response.status_code == 201
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
@@ -628,10 +767,10 @@ def test_board_in_the_browser(live_server: str, tmp_path: Path) -> None:
         _axe(page, "meeting-1366-form")
         # the decision: one proposed option, two specialties (warned), a follow-up
         item = page.locator(".board-item").first
-        item.locator("input[name=options][value=MOLECULAR-TESTING]").check()
-        item.locator("input[name=specialties][value=endocrinology]").check()
-        item.locator("input[name=specialties][value=nuclear_medicine]").check()
-        item.locator("input[name=follow_up]").fill("2027-03-01")
+        item.locator("input[name$='.options'][value=MOLECULAR-TESTING]").check()
+        item.locator("input[name$='.specialties'][value=endocrinology]").check()
+        item.locator("input[name$='.specialties'][value=nuclear_medicine]").check()
+        item.locator("input[name$='.follow_up']").fill("2027-03-01")
         item.locator("button[type=submit]").click()
         expect(page.locator(".board-decision .notice.warn")).to_contain_text("Seulement 2")
         page.screenshot(path=str(SHOTS / "meeting-1366.png"), full_page=False)
@@ -639,8 +778,8 @@ def test_board_in_the_browser(live_server: str, tmp_path: Path) -> None:
         # the amendment: a new record pointing to the first
         item = page.locator(".board-item").first
         item.locator("summary").last.click()
-        item.locator("textarea[name=free_text]").fill("Analyse sur la métastase pulmonaire")
-        item.locator("input[name=specialties][value=medical_oncology]").check()
+        item.locator("textarea[name$='.free_text']").fill("Analyse sur la métastase pulmonaire")
+        item.locator("input[name$='.specialties'][value=medical_oncology]").check()
         item.locator("button[type=submit]").click()
         expect(page.locator(".board-decision h4")).to_contain_text("modifie la décision")
         expect(page.locator(".board-decision")).not_to_contain_text("Seulement")
@@ -677,6 +816,98 @@ def test_board_in_the_browser(live_server: str, tmp_path: Path) -> None:
         context.close()
         browser.close()
     assert not errors, errors
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "javascript",
+    [
+        True,  # as the page is used, HTMX and app.js loaded
+        False,  # the switch is plain HTML: it keeps the typing without JavaScript too
+    ],
+)
+def test_the_meeting_page_s_language_switch_in_the_browser(
+    live_server: str, javascript: bool
+) -> None:
+    """Walkthrough, session 11: a decision typed in two agenda items, then "English" in
+    the header: the page comes back in English with both as they were typed, nothing
+    recorded. Enter in a decision field records nothing (the meeting form's default button
+    is a disabled one), and the agenda still prints (the print view hides forms)."""
+    if not Path(CHROMIUM).exists():  # pragma: no cover
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian chromium is required in CI")
+        pytest.skip("Debian chromium is not installed (scripts/system-deps.sh)")
+    from playwright.sync_api import expect, sync_playwright
+
+    suffix = "" if javascript else "-nojs"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 768}, locale="fr-FR", java_script_enabled=javascript
+        )
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.set_default_timeout(20_000)
+        page.goto(f"{live_server}/login?next=/meetings")
+        page.fill("#username", "coord")
+        page.fill("#password", "board-pass-123")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/meetings")
+        page.select_option("#m-kind", "regional")
+        page.fill("#m-date", date.today().isoformat())
+        page.fill("#m-title", f"RCP du jour{suffix}")
+        page.click("form[action='/meetings'] button[type=submit]")
+        page.wait_for_url("**/meetings/*")
+        for case_id in ("br-rcp-2", "br-rcp-3"):
+            page.select_option("#a-case", case_id)
+            page.fill("#a-question", f"Question {case_id}")
+            page.click("form[action='/meetings/agenda'] button[type=submit]")
+            expect(page.locator(".board-item", has_text=f"Question {case_id}")).to_have_count(1)
+        items = page.locator(".board-item")
+        expect(items).to_have_count(2)
+        a, b = (str(items.nth(i).get_attribute("id")).removeprefix("item-") for i in (0, 1))
+        # item A: a free text and two specialties; item B: an option, a date, a contact
+        page.fill(f"#t-{a}", "Revoir après la TEP de mars")
+        page.check(f"#s-{a}-endocrinology")
+        page.check(f"#s-{a}-surgery")
+        page.check(f"#o-{b}-1")
+        page.fill(f"#fu-{b}", "2027-01-15")
+        page.fill(f"#c-{b}", "Hôpital de jour")
+        page.press(f"#c-{b}", "Enter")  # Enter in a field: nothing recorded, no new page
+        page.wait_for_load_state("networkidle")
+        expect(page.locator(".board-decision")).to_have_count(0)
+        expect(page.locator(f"#c-{b}")).to_have_value("Hôpital de jour")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"meeting-switch-before{suffix}.png"), full_page=True)
+        page.locator("header .lang").click()
+        page.wait_for_url("**lang=en*")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        expect(page.locator("h2").first).to_have_text("Add a case")
+        page.screenshot(path=str(SHOTS / f"meeting-switch-after{suffix}.png"), full_page=True)
+        expect(page.locator(f"#t-{a}")).to_have_value("Revoir après la TEP de mars")
+        for checked in (f"#s-{a}-endocrinology", f"#s-{a}-surgery", f"#o-{b}-1"):
+            expect(page.locator(checked)).to_be_checked()
+        expect(page.locator(f"#s-{a}-nuclear_medicine")).not_to_be_checked()
+        expect(page.locator(f"#fu-{b}")).to_have_value("2027-01-15")
+        expect(page.locator(f"#c-{b}")).to_have_value("Hôpital de jour")
+        expect(page.locator(".board-decision")).to_have_count(0)  # nothing recorded
+        if javascript:
+            _axe(page, "meeting-switched")
+        # and back to French, still kept
+        page.locator("header .lang").click()
+        page.wait_for_url("**lang=fr*")
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+        expect(page.locator(f"#t-{a}")).to_have_value("Revoir après la TEP de mars")
+        expect(page.locator(f"#c-{b}")).to_have_value("Hôpital de jour")
+        # the agenda prints, though it is inside the meeting form (forms are hidden there)
+        page.emulate_media(media="print")
+        expect(page.locator(".board-item").first).to_be_visible()
+        expect(page.locator(f"#t-{a}")).to_be_hidden()
+        context.close()
+        browser.close()
+    assert not [e for e in errors if "inline style" not in e], errors
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from fastapi import FastAPI
 
 from thyref.demo import demo_cases
 
@@ -19,6 +20,7 @@ from .support import (
     csrf_of,
     demo_case,
     fhir_bundle,
+    form_fields,
     login,
     scans_case,
     token,
@@ -264,64 +266,6 @@ def test_stale_edit_keeps_the_typed_data(client: TestClient) -> None:
     assert client.get("/api/v1/cases/st-1", headers=token(client)).json()["version"] == 3
 
 
-def _form_fields(page: str, form_id: str = "editor-form") -> list[tuple[str, str]]:
-    """What a browser submits for the form `form_id` of `page`, unchanged by the user.
-
-    Inputs (text, hidden, number, date; checkboxes and radios only when checked), the
-    selected option of each select, textareas; buttons are left to the caller.
-    """
-    from html.parser import HTMLParser
-
-    class Form(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__(convert_charrefs=True)
-            self.inside = False
-            self.fields: list[tuple[str, str]] = []
-            self.select: str | None = None
-            self.options: list[tuple[str, bool]] = []
-            self.textarea: str | None = None
-            self.text = ""
-
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            a = {k: v or "" for k, v in attrs}
-            if tag == "form":
-                self.inside = a.get("id") == form_id
-            if not self.inside or ("name" not in a and tag != "option") or "disabled" in a:
-                return
-            if tag == "input":
-                kind = a.get("type", "text")
-                if kind in ("submit", "button", "image", "reset", "file"):
-                    return
-                if kind in ("checkbox", "radio") and "checked" not in a:
-                    return
-                self.fields.append((a["name"], a.get("value", "on" if kind == "checkbox" else "")))
-            elif tag == "select":
-                self.select, self.options = a["name"], []
-            elif tag == "option" and self.select is not None:
-                self.options.append((a.get("value", ""), "selected" in a))
-            elif tag == "textarea":
-                self.textarea, self.text = a["name"], ""
-
-        def handle_data(self, data: str) -> None:
-            if self.textarea is not None:
-                self.text += data
-
-        def handle_endtag(self, tag: str) -> None:
-            if tag == "form":
-                self.inside = False
-            elif tag == "select" and self.select is not None:
-                chosen = [v for v, on in self.options if on] or [v for v, _ in self.options[:1]]
-                self.fields += [(self.select, v) for v in chosen]
-                self.select = None
-            elif tag == "textarea" and self.textarea is not None:
-                self.fields.append((self.textarea, self.text.removeprefix("\n")))
-                self.textarea = None
-
-    parser = Form()
-    parser.feed(page)
-    return parser.fields
-
-
 def test_edit_existing_case_round_trips(client: TestClient) -> None:
     # open the editor on a saved case and save it back untouched: the case is the same,
     # fields the form does not show (a custom field, a lesion note) included
@@ -332,7 +276,7 @@ def test_edit_existing_case_round_trips(client: TestClient) -> None:
     login(client)
     page = client.get("/cases/rt-1/edit")
     assert page.status_code == 200
-    fields = _form_fields(page.text)
+    fields = form_fields(page.text, "editor-form")
     names = [name for name, _ in fields]
     assert "extra" in names and "csrf_token" in names and "version" in names
     form: dict[str, list[str]] = {}
@@ -1553,6 +1497,92 @@ def test_the_language_switch_of_an_existing_case_s_editor_keeps_the_typing(
     assert re.search(r'name="patient\.birth_year"[^>]*value="1961"', answer.text)
     assert re.search(r'name="version" value="1"', answer.text)
     assert [v["version"] for v in _versions(client, "web-lang")] == [1]  # nothing saved
+
+
+def _notice(page: str) -> str:
+    """The words of the editor's conflict notice ("" when there is none)."""
+    found = re.search(
+        r'<div class="notice error" role="alert" id="conflict">\s*<p>([^<]*)</p>', page
+    )
+    return html.unescape(found.group(1)) if found else ""
+
+
+@pytest.mark.parametrize(
+    ("action", "url"),
+    [
+        # the header's language switch (to English, then back to French)
+        ("lang", "/cases/cf-1/edit?lang=en"),
+        # a row added or removed without JavaScript: the whole page comes back
+        ("add:labs", "/cases/cf-1/edit"),
+        ("remove:rai:0", "/cases/cf-1/edit"),
+    ],
+)
+def test_the_conflict_notice_stays_until_the_form_is_saved(
+    app: FastAPI, action: str, url: str
+) -> None:
+    """Two pages saved the same case: the second got the "changed by someone else" notice,
+    and lost it on the language switch (the editor came back without it, and a save then
+    replaced the other's version without a word). The notice comes back with the form,
+    in the page's language, as long as it is not saved; the form still saves on top of
+    the version the notice names."""
+    alice, root = TestClient(app), TestClient(app)
+    csrf = login(alice)
+    _create(alice, demo_case("cf-1"))
+    root_csrf = login(root, "root")
+    mine = dict(_editor_form(alice.get("/cases/cf-1/edit?lang=fr").text))
+    theirs = dict(_editor_form(root.get("/cases/cf-1/edit").text))
+    saved = root.post(
+        "/cases/cf-1/edit",
+        data={**theirs, "csrf_token": root_csrf, "patient.birth_year": "1958", "action": "save"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    refused = alice.post(
+        "/cases/cf-1/edit",
+        data={**mine, "csrf_token": csrf, "patient.birth_year": "1959", "action": "save"},
+    )
+    assert refused.status_code == 409
+    said = _notice(refused.text)
+    assert "root" in said and "(version 2)" in said, said
+    form = [*_editor_form(refused.text), ("action", action)]
+    again = _post_form(alice, url, form)
+    assert again.status_code == 200
+    if action == "lang":
+        assert '<html lang="en">' in again.text
+        english = _notice(again.text)
+        assert english.startswith("This case was changed by root on "), english
+        assert "(version 2)" in english
+        back = [*_editor_form(again.text), ("action", "lang")]
+        again = _post_form(alice, "/cases/cf-1/edit?lang=fr", back)
+    assert _notice(again.text) == said
+    assert re.search(r'name="patient\.birth_year"[^>]*value="1959"', again.text)
+    assert re.search(r'name="version" value="2"', again.text)
+    assert [v["version"] for v in _versions(alice, "cf-1")] == [2, 1]  # nothing saved
+    # saved now, on top of version 2 (the one the notice names): no conflict again
+    last = [(k, v) for k, v in _editor_form(again.text) if k != "action"] + [("action", "save")]
+    assert _post_form(alice, "/cases/cf-1/edit", last).status_code == 303
+    assert [v["version"] for v in _versions(alice, "cf-1")] == [3, 2, 1]
+
+
+@pytest.mark.parametrize(
+    "carried",
+    [
+        "7",  # a version the case does not have
+        "2x",  # not a number
+        "99999999999",  # beyond the 32-bit column
+    ],
+)
+def test_a_conflict_the_form_carries_is_read_from_the_case(
+    client: TestClient, carried: str
+) -> None:
+    """The notice says who saved which version, read from that version of the case: a
+    form that names another one shows no notice."""
+    login(client)
+    _create(client, demo_case("cf-2"))
+    form = [*_editor_form(client.get("/cases/cf-2/edit").text), ("conflict", carried)]
+    answer = _post_form(client, "/cases/cf-2/edit?lang=en", [*form, ("action", "lang")])
+    assert answer.status_code == 200 and _notice(answer.text) == ""
+    assert 'name="conflict"' not in answer.text
 
 
 @pytest.mark.parametrize(

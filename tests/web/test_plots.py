@@ -73,3 +73,22 @@ def test_a_medullary_case_has_no_iodine_plot() -> None:
     raw = next(c for c in demo_cases() if c["id"] == "ex-mtc-calcitonin")
     assessment = assess(parse_case(raw), "fr").to_json()
     assert "rai" not in plots.plots_for(assessment)
+
+
+@pytest.mark.parametrize(
+    ("labs", "lang", "says"),
+    [
+        # one thyroglobulin value recorded, none usable for a curve: "1 enregistré" (the
+        # sentence said "1 enregistré(s)")
+        (1, "fr", "(1 enregistré ; 4 nécessaires pour un temps de doublement)"),
+        (2, "fr", "(2 enregistrés ; 4 nécessaires pour un temps de doublement)"),
+        (0, "fr", "(0 enregistré ; 4 nécessaires pour un temps de doublement)"),
+        (2, "en", "(2 recorded; 4 needed for a doubling time)"),
+    ],
+)
+def test_no_marker_curve_counts_the_values_recorded(labs: int, lang: str, says: str) -> None:
+    from thyref.web.i18n import Translator
+
+    case = {"labs": [{"test": "thyroglobulin", "value": 0} for _ in range(labs)]}
+    assessment = {"refractory": {"category": "differentiated"}}
+    assert plots._no_markers(case, assessment, Translator(lang)).endswith(says + ".")

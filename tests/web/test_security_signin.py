@@ -182,3 +182,50 @@ def test_failed_sign_ins_are_audited_with_their_source_and_a_known_name_only(
         ("alice", "web 203.0.113.5"),
         ("bob", "api 203.0.113.5"),
     ]
+
+
+def _session_cookie(response: Any) -> dict[str, str]:
+    """The attributes of the session cookie a response sets, names in lower case, with
+    ``value`` (a flag such as HttpOnly has the value "")."""
+    for header in response.headers.get_list("set-cookie"):
+        name, _, rest = header.partition("=")
+        if name == "thyref_session":
+            value, *parts = rest.split(";")
+            found = {"value": value}
+            for part in parts:
+                key, _, said = part.strip().partition("=")
+                found[key.lower()] = said
+            return found
+    raise AssertionError("no thyref_session cookie set")
+
+
+@pytest.mark.parametrize(
+    ("https", "base_url"),
+    [
+        # served over plain http: no Secure on either
+        (False, "http://testserver"),
+        # THYREF_HTTPS: Secure on both, or a browser may keep the signed-out session
+        (True, "https://testserver"),
+    ],
+)
+def test_sign_out_deletes_the_session_cookie_with_its_attributes(
+    make_app: Callable[..., FastAPI], https: bool, base_url: str
+) -> None:
+    """Sign-out deleted the session cookie naming its path only: a browser may keep a
+    cookie whose deletion does not match it (a ``Secure`` one from a deletion without)."""
+    browser = TestClient(make_app(https=https), base_url=base_url)
+    signed_in = _form(browser, "alice", PASSWORD)
+    assert signed_in.status_code == 303
+    set_at_sign_in = _session_cookie(signed_in)
+    signed_out = browser.post(
+        "/logout", data={"csrf_token": csrf_of(browser.get("/cases").text)}, follow_redirects=False
+    )
+    assert signed_out.status_code == 303
+    deleted = _session_cookie(signed_out)
+    assert deleted["value"] in ("", '""') and deleted["max-age"] == "0"
+    expected = {"path": "/", "httponly": "", "samesite": "lax"} | ({"secure": ""} if https else {})
+    for cookie in (set_at_sign_in, deleted):
+        said = {k: v for k, v in cookie.items() if k in ("path", "httponly", "samesite", "secure")}
+        assert said == expected, cookie
+    assert "thyref_session" not in browser.cookies
+    assert browser.get("/cases", follow_redirects=False).status_code == 303

@@ -67,9 +67,17 @@ class EngineSettings:
     # a question of at most this many words is read as "what is it?"
     bare_term_max_words: int = 0
     bare_term_prefix: Mapping[str, str] = field(default_factory=dict)
+    # SMS and forum spellings written out before matching ("koi" -> "quoi")
+    respellings: Mapping[str, str] = field(default_factory=dict)
+    # letters of a French elision found glued to the next word ("liode" -> "l iode")
+    elision_letters: str = ""
+    elision_min_len: int = 5
+    # one word written in two ("radio actif" -> "radioactif")
+    joined: frozenset[tuple[str, str]] = frozenset()
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> EngineSettings:
+        respell: Mapping[str, Any] = raw.get("respell", {})
         return cls(
             k1=float(raw["bm25"]["k1"]),
             b=float(raw["bm25"]["b"]),
@@ -88,6 +96,14 @@ class EngineSettings:
             passing_markers=re.compile("|".join(f"(?:{m})" for m in raw["passing"]["markers"])),
             bare_term_max_words=int(raw.get("bare_term", {}).get("max_words", 0)),
             bare_term_prefix=dict(raw.get("bare_term", {}).get("prefix", {})),
+            respellings={str(k): str(v) for k, v in respell.get("words", {}).items()},
+            elision_letters=str(respell.get("elision_letters", "")),
+            elision_min_len=int(respell.get("elision_min_len", 5)),
+            joined=frozenset(
+                (pair[0], pair[1])
+                for pair in (str(j).split() for j in respell.get("joined", ()))
+                if len(pair) == 2
+            ),
         )
 
 
@@ -265,7 +281,7 @@ class AnswerEngine:
 
     def rank(self, question: str, lang: Lang | None = None) -> Ranking:
         """Best topic (or None), related topics and confidence for one question."""
-        raw_tokens = words(question)
+        raw_tokens = self.respelled(words(question))
         q_lang: Lang = lang or self.detector.detect(question, raw_tokens)
         if self._bare_term(raw_tokens):
             # "réfractaire ?" asks what it is, like "c'est quoi réfractaire ?"
@@ -287,7 +303,7 @@ class AnswerEngine:
         focus = self._focus(question)
         f_concepts: list[str] | None = None
         if focus is not None and self.settings.focus_weight:
-            f_tokens = [self.speller.correct(t) or t for t in words(focus)]
+            f_tokens = [self.speller.correct(t) or t for t in self.respelled(words(focus))]
             f_content, f_concepts = self.analyse(f_tokens, q_lang)
             f_content = self._without_figures(f_content)
             f_total = self._scores(f_content + self._concept_terms(f_concepts), q_lang)
@@ -368,6 +384,37 @@ class AnswerEngine:
             off_topic=off_topic,
         )
 
+    def respelled(self, tokens: Sequence[str]) -> list[str]:
+        """Folded words with SMS and forum spellings written out (`[respell]` of
+        `kb/engine.toml`: "koi" -> "quoi", "ki" -> "qui", "ya" -> "il y a") and a French
+        elision glued to its word split off ("liode" -> "l iode", "loperation" ->
+        "l operation"): only when the glued word is unknown, and its stem too, and the
+        rest is a known word, so that a real word ("lesion", "depuis") is left alone. A
+        word written in two ("radio actif") is joined first."""
+        settings = self.settings
+        speller = self.speller
+        joined: list[str] = []
+        for w in tokens:
+            if joined and (joined[-1], w) in settings.joined:
+                joined[-1] += w
+            else:
+                joined.append(w)
+        out: list[str] = []
+        for w in joined:
+            if w in settings.respellings:
+                out.extend(settings.respellings[w].split())
+            elif (
+                len(w) >= settings.elision_min_len
+                and w[0] in settings.elision_letters
+                and w not in speller.known
+                and w[1:] in speller.known
+                and not any(a.stem(w) in speller.known_stems for a in speller.analyzers)
+            ):
+                out.extend((w[0], w[1:]))
+            else:
+                out.append(w)
+        return out
+
     def _bare_term(self, tokens: Sequence[str]) -> bool:
         """Whether a question is only a term: at most `bare_term_max_words` words in all
         ("réfractaire ?", "la RCP"), one of them at least not a stop word of either
@@ -431,7 +478,7 @@ class AnswerEngine:
         live: set[str] = set()
         for part in re.split(r"[.,;:!?()\n]", fold(question)):
             for clause in self.settings.passing_breaks.split(f" {normalised(part)} "):
-                tokens = [self.speller.correct(t) or t for t in clause.split()]
+                tokens = [self.speller.correct(t) or t for t in self.respelled(clause.split())]
                 found = {
                     c
                     for c in self.analyse(tokens, lang)[1]

@@ -112,12 +112,16 @@ def _timeline(case: JsonObject, assessment: JsonObject, lang: Lang) -> list[list
         rows.append((d, 2, bt("event.imaging", lang), detail))
     for scan in case.get("scans") or []:
         findings = scan.get("findings") or {}
-        seen = [
-            bt(f"scan.{key}", lang, lesions=", ".join(sorted(k for k, v in findings.items()
-                                                              if v == value)))
+        listed = {
+            key: sorted(k for k, v in findings.items() if v == value)
             for key, value in (("avid", "yes"), ("cold", "no"))
-            if value in findings.values()
-        ]  # fmt: skip
+        }
+        # "fixe : L1" / "fixent : L1, L2": the verb agrees with the lesions listed
+        seen = [
+            bt_n(f"scan.{key}", len(ids), lang, lesions=", ".join(ids))
+            for key, ids in listed.items()
+            if ids
+        ]
         kind = str(scan.get("kind", ""))
         rows.append(
             (

@@ -271,12 +271,15 @@ def register(app: typer.Typer) -> None:
             read_labelled,
             read_probes,
         )
-        from thyref.domain.messages import text
+        from thyref.domain.messages import plural, text
 
         language = _lang(lang) or "fr"
 
         def say(key: str, **params: object) -> str:
             return text(f"cli.faq.{key}", language, params or None)
+
+        def count(key: str, n: int, **params: object) -> str:
+            return plural(f"cli.faq.{key}", n, language, **params)
 
         def no_questions() -> NoReturn:  # scores over no question would read 1.000
             key = "no_questions" if split is None else "no_questions_split"
@@ -293,7 +296,11 @@ def register(app: typer.Typer) -> None:
                 for line in _score_table((("caught", 8), ("false_alarms", 14)), scores, language):
                     typer.echo(line)
                 typer.echo(
-                    say("guard_counts", emergencies=rep.n_emergency, ordinary=rep.n_ordinary)
+                    say(
+                        "guard_counts",
+                        emergencies=count("guard_emergencies", rep.n_emergency),
+                        ordinary=count("guard_ordinary", rep.n_ordinary),
+                    )
                 )
                 if show_misses:
                     for q, want in rep.misses:
@@ -325,7 +332,7 @@ def register(app: typer.Typer) -> None:
         ]
         for line in _score_table(columns, table, language):
             typer.echo(line)
-        typer.echo(say("counts", answerable=ours.n_answerable, decline=ours.n_decline))
+        typer.echo(count("counts", ours.n_answerable, decline=ours.n_decline))
         if show_misses:
             for q, expected, got in ours.misses:
                 typer.echo(say("miss", expected=expected or "null", got=got or "null", q=q))

@@ -180,6 +180,8 @@ def _render(value: Any, lang: Lang) -> Any:
         return value.text(lang)
     if kind is Num:
         return number(value.value, lang)
+    if kind is Said:  # a clause of the sentence (a counted one: "L2 fixe", "L2, L3 fixent")
+        return value.text(lang)
     if kind is tuple:  # a Phrase: words, Terms and Nums, said in order
         return "".join(
             [
@@ -223,9 +225,16 @@ def _signature(params: dict[str, Any]) -> tuple[Any, ...] | None:
 def text(key: str, lang: Lang = "fr", params: dict[str, Any] | None = None) -> str:
     """The message ``key`` in ``lang`` with its placeholders filled.
 
-    A parameter may be a ``Term`` or a ``Phrase`` (tuple of strings and Terms): its
-    words are said in ``lang``. For every boolean parameter that is true, the message
-    ``key.<param>`` (if any) is appended: conditional sentences stay in the data file.
+    A parameter may be a ``Term``, a ``Phrase`` (tuple of strings and Terms) or a
+    ``Said`` clause: its words are said in ``lang``. For every boolean parameter that is
+    true, the message ``key.<param>`` (if any) is appended: conditional sentences stay in
+    the data file.
+
+    A counted sentence has no ``key`` of its own but the forms ``key.one`` and
+    ``key.other`` (as for ``plural``): the whole number ``n`` among the parameters picks
+    the form by ``plural_form`` and is written by ``whole``. The engine's rules give the
+    count of the items a sentence lists (``Said("recist.missing", {"lesions": ..., "n":
+    2})``), and the reader's language says "cibles non mesurées" or "target not measured".
     """
     texts = catalogue()
     if not params:  # titles and fixed sentences: rendered once per catalogue
@@ -234,6 +243,13 @@ def text(key: str, lang: Lang = "fr", params: dict[str, Any] | None = None) -> s
             return hit[1]
     table = texts[lang]
     template = table.get(key)
+    if template is None and params:
+        count = params.get("n")
+        if type(count) is int and f"{key}.one" in texts["fr"]:
+            # a counted sentence (``key.one`` / ``key.other``, as ``plural`` says them)
+            key = f"{key}.{plural_form(count, lang)}"
+            template = table.get(key)
+            params = {**params, "n": whole(count, lang)}
     if template is None:
         template = texts["fr"].get(key, key)
     if not params:

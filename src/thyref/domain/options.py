@@ -160,6 +160,7 @@ def _targeted(ctx: Context) -> Option | None:
                 for i, (alt, names) in enumerate(found)
                 for part in (_SEMICOLON if i else "", f"{alt} -> {' + '.join(names)}")
             ),
+            "n": len(found),
         },
         _src(ctx, "TARGETED-THERAPY"),
         drugs=drugs,
@@ -275,6 +276,7 @@ def _redifferentiation(ctx: Context) -> Option | None:
         "alteration": ", ".join(found),
         "lesions": _lesion_count(lesions, many),
         "drugs": " + ".join(ctx.rules.drug_names(group)),
+        "n": len(_non_avid(ctx)),  # "non-avid lesion(s)": those the verdict found
     }
     if largest is not None:
         params["largest"] = str(largest)
@@ -287,6 +289,17 @@ def _redifferentiation(ctx: Context) -> Option | None:
         _src(ctx, "REDIFFERENTIATION"),
         drugs=tuple(ctx.rules.drug_names(group)),
     )
+
+
+def _non_avid(ctx: Context) -> set[str]:
+    """The lesions without uptake that the verdict's ``no_uptake`` criteria found."""
+    criteria = definition_of(ctx.refractory.rule_set, ctx.rules).criteria_by_id()
+    return {
+        lesion
+        for ev in ctx.refractory.evidence
+        if criteria[ev.criterion].role == "no_uptake"
+        for lesion in ev.lesions
+    }
 
 
 def _lesion_count(lesions: list[Lesion], many: bool) -> Phrase:
@@ -470,7 +483,7 @@ def _node_options(ctx: Context) -> list[Option]:
                     option_id,
                     priority,
                     "reason." + option_id.lower().replace("-", "_"),
-                    {"nodes": describe(rows)},
+                    {"nodes": describe(rows), "n": len(rows)},
                     _src(ctx, option_id),
                     lesions=tuple(r[0] for r in rows),
                 )
@@ -587,7 +600,7 @@ def recommend(ctx: Context) -> list[Option]:
                     "SYSTEMIC-THERAPY-CAUTION",
                     "urgent",
                     "reason.caution",
-                    {"lesions": ", ".join(brain)},
+                    {"lesions": ", ".join(brain), "n": len(brain)},
                     _src(ctx, "SYSTEMIC-THERAPY-CAUTION"),
                     lesions=tuple(brain),
                 )

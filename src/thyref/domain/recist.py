@@ -186,7 +186,7 @@ def _target_response(
         if back:
             return "PD", [Said("recist.reappearance", {"lesions": ", ".join(back)})]
     if missing:
-        return "NE", [Said("recist.missing", {"lesions": ", ".join(missing)})]
+        return "NE", [Said("recist.missing", {"lesions": ", ".join(missing), "n": len(missing)})]
     if all(
         (size < rules.cr_nodal_short_axis_mm if nodal[lid] else size == 0)
         for lid, size in sizes.items()
@@ -252,7 +252,8 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
     # disease, as a non-target (clinical-rules.md section 2)
     unmeasured = [t for t in targets if t not in baseline.measurements]
     if unmeasured:
-        warnings.append(Said("recist.unmeasured_targets", {"lesions": ", ".join(unmeasured)}))
+        listed = {"lesions": ", ".join(unmeasured), "n": len(unmeasured)}
+        warnings.append(Said("recist.unmeasured_targets", listed))
         targets = [t for t in targets if t not in unmeasured]
     if how == "declared":
         # the declared targets are kept as they are; one below the measurable size is said
@@ -263,7 +264,8 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
         ]
         if small:
             sizes = {"mm": rr.measurable_non_nodal_mm, "nodal": rr.measurable_nodal_short_axis_mm}
-            warnings.append(Said("recist.small_targets", {"lesions": ", ".join(small), **sizes}))
+            listed = {"lesions": ", ".join(small), "n": len(small), **sizes}
+            warnings.append(Said("recist.small_targets", listed))
     if baseline.assessed_response is not None:
         # a response needs an earlier examination: the baseline's is not used
         asserted = {"date": baseline.date.isoformat(), "asserted": said(baseline.assessed_response)}

@@ -110,6 +110,12 @@ def _lesion_list(lesions: list[Lesion]) -> Phrase:
     return tuple(parts)
 
 
+def _clause(kind: str, lesions: Phrase | str, n: int) -> Said:
+    """A clause of an uptake sentence, its verb agreeing with the ``n`` lesions it names
+    ("L2 fixe", "L2, L3 fixent"): the catalogue's ``evidence.clause.<kind>``."""
+    return Said(f"evidence.clause.{kind}", {"lesions": lesions, "n": n})
+
+
 def _evidence(spec: CriterionSpec, message: str, params: dict[str, Any], **kw: Any) -> Outcome:
     return Outcome(Evidence(spec.id, message, params, tuple(spec.sources), **kw))
 
@@ -142,10 +148,13 @@ def _no_uptake(facts: Facts, spec: CriterionSpec) -> Outcome:
     if not cold or (spec.requires_rai and not facts.rai.administrations):
         return Outcome()
     avid = [lesion.id for lesion in lesions if lesion.rai_uptake == "yes"]
+    params: dict[str, Any] = {"cold": _lesion_list(cold), "n": len(cold)}
+    if avid:  # "others take it up (L2, L3)", counted too
+        params["others"] = _clause("others_avid", ", ".join(avid), len(avid))
     return _evidence(
         spec,
         spec.message + ".mixed" if avid else spec.message,
-        {"cold": _lesion_list(cold), "avid": ", ".join(avid)},
+        params,
         lesions=tuple(lesion.id for lesion in cold),
     )
 
@@ -208,7 +217,7 @@ def _cumulative_activity(facts: Facts, spec: CriterionSpec) -> Outcome:
             "reached": reached.isoformat(),
             "latest_date": after[-1].date.isoformat() if after else "",
             "latest_response": said(after[-1].overall_response) if after else "",
-            "lesions": len(case.raw.lesions),
+            "n": len(case.raw.lesions),  # "n lesions still declared"
         },
         dates=(reached,),
     )
@@ -224,7 +233,7 @@ def _never_avid(facts: Facts, spec: CriterionSpec) -> Outcome:
     return _evidence(
         spec,
         spec.message,
-        {"lesions": _lesion_list(lesions)},
+        {"lesions": _lesion_list(lesions), "n": len(lesions)},
         lesions=tuple(lesion.id for lesion in lesions),
     )
 
@@ -248,6 +257,7 @@ def _lost_uptake(facts: Facts, spec: CriterionSpec) -> Outcome:
         spec.message,
         {
             "lesions": _lesion_list(lesions),
+            "n": len(lesions),
             "yes_date": first[0].isoformat(),
             "no_date": first[1].isoformat(),
         },
@@ -261,12 +271,13 @@ def _mixed_uptake(facts: Facts, spec: CriterionSpec) -> Outcome:
     for scan in facts.uptake.counting:
         if scan.yes and scan.no:
             cold = facts.lesions(list(scan.no))
+            avid = facts.lesions(list(scan.yes))
             return _evidence(
                 spec,
                 spec.message + (".scan" if scan.date else ""),
-                {
-                    "cold": _lesion_list(cold),
-                    "avid": ", ".join(lesion.id for lesion in facts.lesions(list(scan.yes))),
+                {  # "L1 (lung) takes up no iodine, L2 does": each clause counted
+                    "cold": _clause("cold", _lesion_list(cold), len(cold)),
+                    "avid": _clause("avid", ", ".join(lesion.id for lesion in avid), len(avid)),
                     "date": scan.date.isoformat() if scan.date else "",
                 },
                 lesions=tuple(lesion.id for lesion in cold),
@@ -283,7 +294,7 @@ def _non_avid(facts: Facts, spec: CriterionSpec) -> Outcome:
     return _evidence(
         spec,
         spec.message,
-        {"lesions": _lesion_list(cold)},
+        {"lesions": _lesion_list(cold), "n": len(cold)},
         lesions=tuple(lesion.id for lesion in cold),
     )
 

@@ -785,10 +785,14 @@ def _status_card(
     )
     # each criterion in words with its code beside them when the summary keeps its 140
     # characters (CDS Hooks), the codes alone otherwise (the detail says them in words)
+    # and the missing data in words when they fit, their count otherwise (never a label
+    # cut in the middle: the detail names each of them)
     met = refractory["criteria_met"]
     worded = ", ".join(f"{text(f'vocab.criterion.{c}', lang)} ({c})" for c in met)
     summary = text(f"cds.status.{status}", lang, {"criteria": worded, "missing": missing})
-    if len(summary) >= SUMMARY_LIMIT:
+    if len(summary) >= SUMMARY_LIMIT and status == "indeterminate":
+        summary = plural("cds.status.indeterminate_n", len(refractory["missing_data"]), lang)
+    elif len(summary) >= SUMMARY_LIMIT:
         codes = ", ".join(met)
         summary = text(f"cds.status.{status}", lang, {"criteria": codes, "missing": missing})
     lines: list[str] = []

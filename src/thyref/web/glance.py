@@ -86,7 +86,7 @@ def _marker(a: Mapping[str, Any], t: Translator, medullary: bool) -> Figure:
         return Figure("marker", label, t("glance.halving", d=_num(t, halving)), status)
     points = int(info.get("points") or 0)
     need = load_rules().kinetics.min_points
-    detail = t("glance.marker_missing_detail", n=points, need=need)
+    detail = t.plural("glance.marker_missing_detail", points, need=need)
     return Figure("marker", label, t("glance.marker_missing"), detail, missing=True)
 
 

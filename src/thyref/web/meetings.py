@@ -189,13 +189,27 @@ def _meeting_page(
     errors: dict[int, list[tuple[str, str]]] | None = None,
     posted: dict[int, dict[str, Any]] | None = None,
     notice: str = "",
+    keep_typing: bool = False,
+    anew: int | None = None,
 ) -> HTMLResponse:
+    """The meeting page. With ``keep_typing``, the decisions the posted meeting form holds
+    come back as they were typed (``_typed``), but those of the items ``posted`` names and
+    of item ``anew`` (its form shows the decision in force again)."""
     with p.state.db.session() as db:
         try:
             meeting = store.get_meeting(db, p.actor, meeting_id)
             entries = store.agenda(db, p.actor, meeting_id)
         except store.MeetingNotFound as exc:
             raise NotFound() from exc
+        posted = dict(posted or {})
+        for e in entries if keep_typing else ():
+            if e.item_id in posted or e.item_id == anew:
+                continue
+            if f"item{e.item_id}.case_version" not in p.form:
+                continue  # added to the agenda since the page was shown: nothing typed
+            typed = _typed(p, e.item_id)
+            if _differs(typed, e.latest):
+                posted[e.item_id] = typed
         shown = {e.item_id: _proposals(db, p, e.case_pk) for e in entries}
         on_agenda = {e.case_pk for e in entries}
         addable = [  # the meeting's centre's cases only (``store.add_case``)
@@ -215,7 +229,7 @@ def _meeting_page(
         versions={item: version for item, (version, _) in shown.items()},
         addable=addable,
         errors={item: tied_errors(item, found) for item, found in (errors or {}).items()},
-        posted=posted or {},
+        posted=posted,
         notice=(
             notice
             if notice in ("added", "already", "recorded", "conflict", "question", "case_changed")
@@ -227,6 +241,60 @@ def _meeting_page(
 @router.get("/meetings/{meeting_id}")
 def meeting_page(meeting_id: MeetingId, p: Page = Depends(clinician_page)) -> HTMLResponse:
     return _meeting_page(p, meeting_id, notice=p.request.query_params.get("notice", ""))
+
+
+@router.post("/meetings/{meeting_id}")
+def meeting_page_again(meeting_id: MeetingId, p: Page = Depends(clinician_page)) -> HTMLResponse:
+    """The meeting page again, the meeting form posted: the header's language switch posts
+    it here in the other language (``?lang=``), so the decisions typed and not recorded,
+    in every agenda item, come back (and the page's notice). Nothing is stored."""
+    return _meeting_page(p, meeting_id, notice=p.field("notice"), keep_typing=True)
+
+
+def _typed(p: Page, item_id: int) -> dict[str, Any]:
+    """The decision typed for agenda item ``item_id`` in the posted meeting form, where each
+    field is named after its item (``item<N>.options``), with the decision and the case
+    version its form was shown on (``amends``, ``case_version``)."""
+    prefix = f"item{item_id}."
+    return {
+        "options": [v for v in p.form.getlist(prefix + "options") if isinstance(v, str)],
+        "free_text": p.field(prefix + "free_text"),
+        "specialties": [v for v in p.form.getlist(prefix + "specialties") if isinstance(v, str)],
+        "follow_up": p.field(prefix + "follow_up") or None,
+        "contact": p.field(prefix + "contact"),
+        "amends": p.field(prefix + "amends"),
+        "case_version": p.field(prefix + "case_version"),
+    }
+
+
+def _differs(typed: dict[str, Any], latest: store.DecisionRecord | None) -> bool:
+    """Whether a decision form holds something else than the page shows in it unasked (the
+    decision in force, or nothing): the forms left as they were stay closed."""
+    shown = (
+        {
+            "options": set(latest.options),
+            "free_text": latest.free_text,
+            "specialties": set(latest.specialties),
+            "follow_up": latest.follow_up.isoformat() if latest.follow_up else None,
+            "contact": latest.contact,
+        }
+        if latest
+        else {
+            "options": set(),
+            "free_text": "",
+            "specialties": set(),
+            "follow_up": None,
+            "contact": "",
+        }
+    )
+    held = {
+        "options": set(typed["options"]),
+        "free_text": typed["free_text"].replace("\r\n", "\n"),  # a textarea posts CRLF
+        "specialties": set(typed["specialties"]),
+        "follow_up": typed["follow_up"],
+        "contact": typed["contact"],
+    }
+    return held != shown
 
 
 @router.get("/meetings/{meeting_id}/items/{item_id}/decision")
@@ -245,17 +313,9 @@ def decision_page(
 def record_decision(
     meeting_id: MeetingId, item_id: ItemId, p: Page = Depends(clinician_page)
 ) -> Response:
-    form = p.form
-    amends_raw = p.field("amends")
-    seen_raw = p.field("case_version")
-    data = {
-        "meeting": {"kind": "regional"},
-        "options": [v for v in form.getlist("options") if isinstance(v, str)],
-        "free_text": p.field("free_text"),
-        "specialties": [v for v in form.getlist("specialties") if isinstance(v, str)],
-        "follow_up": p.field("follow_up") or None,
-        "contact": p.field("contact"),
-    }
+    typed = _typed(p, item_id)
+    amends_raw, seen_raw = typed.pop("amends"), typed.pop("case_version")
+    data = {"meeting": {"kind": "regional"}, **typed}
     with p.state.db.session() as db:
         try:
             entry = store.agenda_entry(db, p.actor, meeting_id, item_id)
@@ -276,7 +336,12 @@ def record_decision(
             for pr in exc.problems
         ]
         return _meeting_page(
-            p, meeting_id, status=422, errors={item_id: messages}, posted={item_id: data}
+            p,
+            meeting_id,
+            status=422,
+            errors={item_id: messages},
+            posted={item_id: data},
+            keep_typing=True,  # what the other agenda items hold
         )
     with p.state.db.session() as db:
         try:
@@ -304,11 +369,19 @@ def record_decision(
                 + (f" amends {record.amends_id}" if record.amends_id else ""),
             )
         except store.DecisionConflict:
-            return _meeting_page(p, meeting_id, status=409, notice="conflict")
+            # this item's form shows the decision now in force; the others' typing is kept
+            return _meeting_page(
+                p, meeting_id, status=409, notice="conflict", keep_typing=True, anew=item_id
+            )
         except store.CaseChanged:
             # what was typed is kept, to be checked against the options of the new version
             return _meeting_page(
-                p, meeting_id, status=409, notice="case_changed", posted={item_id: data}
+                p,
+                meeting_id,
+                status=409,
+                notice="case_changed",
+                posted={item_id: data},
+                keep_typing=True,
             )
     return _redirect(f"/meetings/{meeting_id}?notice=recorded#item-{item_id}")
 

@@ -62,6 +62,7 @@ from thyref.web.security import (
     request_address,
     request_device,
     request_source,
+    session_cookie_attributes,
     set_device_cookie,
     verify_password,
 )
@@ -162,10 +163,7 @@ def login(p: Page = Depends(page)) -> Response:
         SESSION_COOKIE,
         token,
         max_age=int(settings.session_hours * 3600),
-        httponly=True,
-        samesite="lax",
-        secure=settings.https,
-        path="/",
+        **session_cookie_attributes(settings),
     )
     set_device_cookie(response, settings, actor.username)
     p.finish(response)
@@ -179,7 +177,7 @@ def logout(p: Page = Depends(page)) -> Response:
             repo.end_session(db, p.auth.token)
             repo.audit(db, p.auth.actor, "logout")
     response = _redirect("/")
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(SESSION_COOKIE, **session_cookie_attributes(p.state.settings))
     return response
 
 
@@ -704,6 +702,7 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
     if case_id is not None:
         state.values["id"] = repo.split_ref(case_id)[0]  # the URL may name it "id~centre"
     left = FhirLeft.from_form(p.field(FhirLeft.FIELD)) if case_id is None else None
+    conflict = _carried_conflict(p, case_id)
     action = p.field("action")
     if action.startswith("add:") and action[4:] in SECTIONS:
         section = action[4:]
@@ -722,6 +721,7 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
             case_id,
             version,
             focus=f"{section}[{row}].{first}",
+            conflict=conflict,
             show_errors=False,
             fhir_left=left,
         )
@@ -739,10 +739,19 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
                 else f"add:{section}"
             )
         return _render_editor(
-            p, state, case_id, version, focus=focus, show_errors=False, fhir_left=left
+            p,
+            state,
+            case_id,
+            version,
+            focus=focus,
+            conflict=conflict,
+            show_errors=False,
+            fhir_left=left,
         )
     if action == "lang":  # the header's language switch: the same form, in ``?lang=``
-        return _render_editor(p, state, case_id, version, show_errors=False, fhir_left=left)
+        return _render_editor(
+            p, state, case_id, version, conflict=conflict, show_errors=False, fhir_left=left
+        )
     obj, _ = state.to_case()
     note = p.field("note")[:200]
     with p.state.db.session() as db:
@@ -757,7 +766,7 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
                 stored = case_ops.update(db, p.actor, case_id, version, obj, note=note)
         except (CaseValidationError, CaseFormatError):
             db.rollback()
-            return _render_editor(p, state, case_id, version, fhir_left=left)
+            return _render_editor(p, state, case_id, version, conflict=conflict, fhir_left=left)
         except CaseExists:
             db.rollback()
             return _id_taken(p, state, left)
@@ -771,6 +780,22 @@ def _editor_post(p: Page, case_id: str | None) -> Response:
             raise NotFound() from exc
     saved = stored.summary
     return _redirect(f"/cases/{quote(saved.ref)}?saved={saved.version}")
+
+
+def _carried_conflict(p: Page, case_id: str | None) -> StaleVersion | None:
+    """The conflict notice of an editor form that comes back unsaved (the language switch,
+    a row added or removed, a refused save): the form carries the version someone else
+    saved (``conflict``, written under the notice), and who saved it and when are read
+    again from that version. None when there is none, or no such version of the case."""
+    raw = p.field("conflict")
+    if case_id is None or not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
+        return None
+    with p.state.db.session() as db:
+        try:
+            saved = repo.get_version(db, p.actor, case_id, int(raw))
+        except CaseNotFound:
+            return None
+    return StaleVersion(saved.version, saved.author, saved.created_at)
 
 
 def _id_taken(p: Page, state: EditorState, fhir_left: FhirLeft | None = None) -> HTMLResponse:

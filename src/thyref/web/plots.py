@@ -186,7 +186,7 @@ def _no_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> str:
     labs = [lab for lab in case.get("labs") or [] if isinstance(lab, Mapping)]
     recorded = sum(1 for lab in labs if lab.get("test") in tests)
     key = "plot.no_markers_mtc" if medullary else "plot.no_markers"
-    return t(key, n=recorded, need=load_rules().kinetics.min_points)
+    return t.plural(key, recorded, need=load_rules().kinetics.min_points)
 
 
 def plot_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> bytes:
@@ -214,7 +214,7 @@ def plot_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> byt
             elif halving:
                 label += " · " + t("plot.halving", d=f"{halving:.0f}")
             elif len(points) < need:
-                label += " · " + t("plot.too_few", n=len(points), need=need)
+                label += " · " + t.plural("plot.too_few", len(points), need=need)
             xs = [d for d, _ in points]
             ys = [v for _, v in points]
             ax.plot(xs, ys, linestyle="none", marker=symbol, color=colour, label=label)

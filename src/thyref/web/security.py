@@ -87,6 +87,15 @@ def set_device_cookie(response: Response, settings: Any, username: str) -> None:
     )
 
 
+def session_cookie_attributes(settings: Any) -> dict[str, Any]:
+    """The session cookie's attributes, written when sign-in sets it and again when
+    sign-out deletes it. A deletion is a cookie of the same name that has expired; a
+    browser takes it as the session cookie's replacement only when it names the same path
+    (RFC 6265bis, 5.7), and ignores a deletion without ``Secure`` on a plain-http page
+    while a ``Secure`` cookie of that name is stored (same section)."""
+    return {"httponly": True, "samesite": "lax", "secure": bool(settings.https), "path": "/"}
+
+
 def known_device(secret: str, cookie: str | None, username: str) -> str | None:
     """The device number when ``cookie`` was issued to ``username`` by this server."""
     if not cookie or len(cookie) > 200:

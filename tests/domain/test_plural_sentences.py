@@ -1,0 +1,164 @@
+"""The engine's sentences agree with the count of what they name (no "lésion(s)").
+
+Each rule passes the number of items its sentence lists, and the catalogue has the
+singular and plural forms (``key.one`` / ``key.other``, French 0 and 1 singular). The
+expected sentences are written from messages.toml's forms and the lesions each case gives;
+the rows pick the form the golden outputs do not already show in both languages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .conftest import lesion, make_case, mol, rec, run, scan
+from .conftest import rai as rai_
+
+Json = dict[str, Any]
+
+
+def _uptake(*findings: tuple[str, str, str]) -> Json:
+    """Papillary, metastatic, one I-131 course; lesions (id, site, rai_uptake), no scans:
+    the lesions' uptake is one counting scan without a date (ATA 2015)."""
+    return make_case(
+        extent="metastatic",
+        lesions=[lesion(lid, site, uptake) for lid, site, uptake in findings],
+        rai=[rai_("2019-06-01", 100)],
+    )
+
+
+def _detail(out: Json, criterion: str) -> str:
+    for verdict in [out["refractory"], *out["definitions"]]:
+        for ev in verdict["evidence"]:
+            if ev["criterion"] == criterion:
+                return str(ev["detail"])
+    raise AssertionError(f"{criterion} not met")
+
+
+TWO_COLD = _uptake(("L1", "lung", "no"), ("L2", "lung", "yes"), ("L3", "bone", "no"))
+TWO_AVID = _uptake(("L1", "lung", "no"), ("L2", "lung", "yes"), ("L3", "bone", "yes"))
+
+
+@pytest.mark.parametrize(
+    ("case", "lang", "criterion", "said"),
+    [
+        # two lesions without uptake, one with: "take up" / "ne fixent pas", then "does"
+        (TWO_COLD, "en", "ATA2015-MIXED-UPTAKE",
+         "Mixed uptake: L1 (lung), L3 (bone) take up no iodine, L2 does."),
+        (TWO_COLD, "fr", "ATA2015-MIXED-UPTAKE",
+         "Fixation hétérogène : L1 (poumon), L3 (os) ne fixent pas, L2 fixe."),
+        # one without, two with: "takes up" / "ne fixe pas", then "do" / "fixent"
+        (TWO_AVID, "en", "ATA2015-MIXED-UPTAKE",
+         "Mixed uptake: L1 (lung) takes up no iodine, L2, L3 do."),
+        (TWO_AVID, "fr", "ATA2015-MIXED-UPTAKE",
+         "Fixation hétérogène : L1 (poumon) ne fixe pas, L2, L3 fixent."),
+        # DTC-NO-UPTAKE: the cold lesions counted, and the avid ones ("another", "others")
+        (TWO_COLD, "fr", "DTC-NO-UPTAKE",
+         "Lésions sans fixation de l'iode 131 : L1 (poumon), L3 (os) ; une autre fixe (L2) :"
+         " fixation hétérogène."),
+        (TWO_COLD, "en", "DTC-NO-UPTAKE",
+         "Lesions with no I-131 uptake: L1 (lung), L3 (bone); another takes it up (L2):"
+         " mixed uptake."),
+        (TWO_AVID, "fr", "DTC-NO-UPTAKE",
+         "Lésion sans fixation de l'iode 131 : L1 (poumon) ; d'autres fixent (L2, L3) :"
+         " fixation hétérogène."),
+        # ATA 2015 without scan history: the cold lesions, one or two
+        (TWO_COLD, "fr", "ATA2015-NON-AVID",
+         "Lésions sans fixation de l'iode 131 : L1 (poumon), L3 (os)."),
+        (TWO_AVID, "fr", "ATA2015-NON-AVID", "Lésion sans fixation de l'iode 131 : L1 (poumon)."),
+    ],
+)  # fmt: skip
+def test_uptake_sentences_agree_with_the_lesions_they_name(
+    case: Json, lang: str, criterion: str, said: str
+) -> None:
+    assert _detail(run(case, lang), criterion) == said
+
+
+def test_the_lesions_still_declared_after_the_threshold_are_counted() -> None:
+    # one lesion, 600 mCi (22.2 GBq) reached on 2020-01-01, no imaging after: French
+    # "1 lésion toujours déclarée" (the sentence said "1 lésion(s) toujours déclarée(s)")
+    case = make_case(
+        extent="metastatic",
+        lesions=[lesion("L1", "lung", "yes")],
+        rai=[rai_("2019-01-01", 300), rai_("2020-01-01", 300)],
+    )
+    assert _detail(run(case, "fr"), "DTC-CUMULATIVE-ACTIVITY").endswith(
+        " ; 1 lésion toujours déclarée."
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "Non-avid lesion, BRAF V600E, 2 lesions, largest 15 mm, no reported symptoms."),
+        ("fr", "Lésion sans fixation, BRAF V600E, 2 lésions, la plus grande 15 mm, pas de "
+               "symptôme signalé."),
+    ],
+)  # fmt: skip
+def test_redifferentiation_counts_the_lesions_without_uptake(lang: str, said: str) -> None:
+    # P1 without uptake, P2 avid: one non-avid lesion (DTC-NO-UPTAKE names P1 alone) among
+    # the two lesions the scheme counts
+    case = make_case(
+        lesions=[lesion("P1", "lung", "no"), lesion("P2", "lung", "yes")],
+        rai=[rai_("2019-06-01", 100)],
+        imaging=[
+            scan("2020-01-10", {"P1": 15, "P2": 12}),
+            scan("2020-07-10", {"P1": 15, "P2": 12}),
+        ],
+        molecular=[mol("BRAF", "V600E")],
+        clinical={"symptomatic": False, "locally_treatable": False},
+    )
+    redif = rec(run(case, lang), "REDIFFERENTIATION")
+    assert redif is not None
+    assert said in redif["rationale"]
+
+
+def test_two_targeted_alterations_are_said_in_the_plural() -> None:
+    # medullary, RET fusion and NTRK3 fusion: two rows of [[targeted]], two drug groups
+    case = make_case(
+        histology="medullary",
+        lesions=[lesion("H1", "liver")],
+        imaging=[scan("2020-01-10", {"H1": 20}), scan("2020-07-10", {"H1": 20})],
+        molecular=[mol("RET", "fusion", kind="fusion"), mol("NTRK3", "fusion", kind="fusion")],
+        clinical={"standard_treatment_possible": False, "symptomatic": False},
+    )
+    targeted = rec(run(case, "fr"), "TARGETED-THERAPY")
+    assert targeted is not None
+    assert targeted["rationale"].endswith(
+        "Altérations trouvées : RET fusion -> selpercatinib\u00a0; "
+        "NTRK fusion -> larotrectinib + entrectinib."
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", ["target not measured: L1"]),  # one target missing: singular
+        ("fr", ["cible non mesurée : L1"]),
+    ],
+)
+def test_one_missing_target_is_said_in_the_singular(lang: str, said: list[str]) -> None:
+    case = make_case(
+        lesions=[lesion("L1", "lung", recist_role="target"), lesion("L2", "lung")],
+        imaging=[scan("2020-01-10", {"L1": 20, "L2": 20}), scan("2020-07-10", {"L2": 20})],
+    )
+    (tp,) = run(case, lang)["recist"]["timepoints"]
+    assert tp["reasons"] == said
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "declared target below the measurable size at baseline (10 mm, 15 mm short "
+               "axis for a node), kept as a target: L1"),
+        ("fr", "cible déclarée sous la taille mesurable à l'examen de référence (10 mm, 15 mm "
+               "de petit axe pour un ganglion), gardée comme cible : L1"),
+    ],
+)  # fmt: skip
+def test_one_small_declared_target_is_said_in_the_singular(lang: str, said: str) -> None:
+    case = make_case(
+        lesions=[lesion("L1", "lung", recist_role="target")],
+        imaging=[scan("2020-01-10", {"L1": 5}), scan("2020-07-10", {"L1": 5})],
+    )
+    assert run(case, lang)["recist"]["warnings"] == [said]
