@@ -29,6 +29,7 @@ import typer.main
 from typer.testing import CliRunner
 
 from thyref.cli.app import app
+from thyref.cli.helptext import placeholder
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -336,9 +337,11 @@ def _cli_params() -> list[tuple[str, Any]]:
 
 
 def _names(param: Any) -> list[str]:
+    """An option's spellings; an argument's placeholder as the English help shows it
+    (``CASE``, ``DIR``)."""
     if param.opts[0].startswith("-"):
         return [*param.opts, *param.secondary_opts]
-    return [param.name.upper()]
+    return [placeholder(param, "en") or param.name.upper()]
 
 
 TABLE = _table_rows()

@@ -272,12 +272,181 @@ def test_every_help_text_is_a_catalogue_key_in_both_languages() -> None:
     assert bad == {}
 
 
+def _placeholders(command: Any) -> Iterator[tuple[str, Any]]:
+    """(where, parameter) of every parameter of the app's tree, typer's own left out."""
+    for path in _commands(command):
+        cmd = command
+        for name in path:
+            cmd = cmd.commands[name]
+        for param in cmd.params:
+            if param.name not in ("install_completion", "show_completion"):
+                yield f"{' '.join(('thyref', *path))} {param.name}", param
+
+
 def test_every_help_key_is_used() -> None:
     # a key left in the catalogue after its option went would be translated for nothing
     tree = typer.main.get_command(app)
     used = {said for _, said in _help_texts(tree)}
+    used |= {param.metavar for _, param in _placeholders(tree) if param.metavar}
     from thyref.cli import helptext
 
     used |= set(helptext._TYPER_PARAMS.values()) | set(helptext._RICH_WORDS.values())
     used |= {"cli.help.typer.usage", "cli.help.typer.command_args"}
+    used |= {f"cli.help.typer.{bound}" for bound in ("between", "at_least", "at_most")}
     assert sorted(k for k in catalogue()["fr"] if k.startswith(PREFIX) and k not in used) == []
+
+
+# ------------------------------------------------------------ placeholders, usage lines
+
+# The brief: typer 0.29 writes "Usage: thyref ... [OPTIONS] {path}" and "<str>" beside
+# options, in both languages; usage lines and placeholders should read well in each
+# ("CAS"/"CASE", a folder "RÉPERTOIRE"/"DIR"). The words are this change's choice.
+
+
+def test_every_value_has_a_placeholder_in_both_languages() -> None:
+    # an option or argument taking a free value (not a flag, not a choice) is named by a
+    # catalogue key; typer would show "<str>", "<int>" or "<path>" in its place
+    tree = typer.main.get_command(app)  # built afresh: its placeholders are the code's keys
+    cat = catalogue()
+    bad = {
+        where: param.metavar
+        for where, param in _placeholders(tree)
+        if not getattr(param, "is_flag", False)
+        and not getattr(param.type_descriptor, "is_choice", False)
+        and not (param.metavar in cat["fr"] and param.metavar in cat["en"])
+    }
+    assert bad == {}
+
+
+@pytest.mark.parametrize(
+    ("path", "french", "english"),
+    [
+        (("assess",), "thyref assess [OPTIONS] CAS", "thyref assess [OPTIONS] CASE"),
+        # a required argument: its placeholder bare (typer wrote "{path}")
+        (("ask",), "thyref ask [OPTIONS] [QUESTION]", "thyref ask [OPTIONS] [QUESTION]"),
+        # an optional one: in brackets
+        (("faq", "eval"), "thyref faq eval [OPTIONS] FICHIER", "thyref faq eval [OPTIONS] FILE"),
+        # a file that is not a case
+        (("cohort", "summary"), "thyref cohort summary [OPTIONS] RÉPERTOIRE",
+         "thyref cohort summary [OPTIONS] DIR"),
+        # a folder ("dossier" is a patient's case on thyref's French pages)
+        (("user", "add"), "thyref user add [OPTIONS] IDENTIFIANT",
+         "thyref user add [OPTIONS] USERNAME"),
+        # a sign-in name
+        (("fhir",), "thyref fhir [OPTIONS] COMMANDE [ARGUMENTS]...",
+         "thyref fhir [OPTIONS] COMMAND [ARGS]..."),
+        # a group, as before
+    ],
+)  # fmt: skip
+def test_the_usage_line_reads_in_the_help_language(
+    path: tuple[str, ...], french: str, english: str
+) -> None:
+    assert f"Utilisation : {french} " in _help([*path, "--help"])
+    assert f"Usage: {english} " in _help([*path, "--help", "-l", "en"])
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["serve", "--help"], "--port PORT Port d'écoute. [de 1 à 65535]"),
+        # a number option: its placeholder, and its bounds in words (typer: "[1<=x<=65535]")
+        (["serve", "--help", "-l", "en"], "--port PORT Port to listen on. [1 to 65535]"),
+        # the same in English
+        (["synth", "--help"], "--n N Nombre de patients. [au moins 1]"),
+        # a lower bound only
+        (["cohort", "run", "--help", "-l", "en"], "--as-of YYYY-MM-DD Assess as of this day"),
+        # a date, written as the reader writes it
+        (["cohort", "run", "--help"], "--as-of AAAA-MM-JJ Évaluer à cette date"),
+        # ... in French
+        (["user", "add", "--help"], "--password MOT-DE-PASSE Mot de passe"),
+        # a free text
+        (["assess", "--help"], "--help Afficher cette aide et quitter."),
+        # a flag takes no value: nothing between it and its help (typer: "<bool>")
+        (["sheet", "--help", "-l", "en"], "--output -o FILE File to write."),
+        # a file to write
+    ],
+)
+def test_options_show_their_placeholder(args: list[str], words: str) -> None:
+    assert words in _help(args)
+
+
+def _page(args: list[str], columns: int = 80) -> str:
+    """A help page as a terminal of ``columns`` columns shows it (frames and lines kept)."""
+    done = CliRunner().invoke(app, args, env={"THYREF_LANG": None, "COLUMNS": str(columns)})
+    assert done.exit_code == 0, done.output
+    return done.output
+
+
+# what must not reach a help page (typer 0.29's own labels, words cut at the panel's edge)
+RAW = [
+    ("<str>", "typer's type label of a text value"),
+    ("<int", 'of a whole number ("<int>", "<int range>")'),
+    ("<path>", "of a path"),
+    ("<bool>", "beside a flag, which takes no value"),
+    ("<=x", "typer's bounds formula"),
+    ("x>=", "the same, a lower bound only"),
+    ("…", "a word cut at 80 columns"),
+]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize(("path", "french", "english"), COMMANDS)
+def test_no_raw_label_on_an_80_column_page(
+    path: tuple[str, ...], french: str, english: str, lang: str
+) -> None:
+    page = _page([*path, "--help", "-l", lang])
+    found = [(label, why) for label, why in RAW if label in page]
+    assert found == [], page
+    assert re.search(r"\{\w+\}", page) is None, page  # "{path}": typer's required argument
+
+
+# ------------------------------------------------------------------------- examples
+
+# The developers' guide: "--help that teaches": each command's help has a short example.
+
+
+def _examples(path: tuple[str, ...], lang: str) -> list[str]:
+    """The example lines of a command's help text, as the catalogue writes them."""
+    key = "cli.help." + (".".join(path) or "app")
+    said = catalogue()[lang][key].replace("{{", "{").replace("}}", "}")
+    head = "Exemples\u00a0:" if lang == "fr" else "Examples:"
+    if head not in said:
+        return []
+    block = said.split(head, 1)[1].split("\n\n", 1)[0]
+    return [line for line in block.split("\n") if line.strip()]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize(("path", "french", "english"), COMMANDS)
+def test_every_command_shows_examples_that_fit(
+    path: tuple[str, ...], french: str, english: str, lang: str
+) -> None:
+    examples = _examples(path, lang)
+    assert examples, f"thyref {' '.join(path)} ({lang}): no examples"
+    lines = [line.rstrip() for line in _page([*path, "--help", "-l", lang]).splitlines()]
+    for example in examples:
+        # drawn whole on one line of an 80-column terminal, indented under the heading
+        # (rich's margin of one column, then the example's own two spaces)
+        assert f" {example.rstrip()}" in lines, example
+
+
+def _example_commands() -> list[tuple[str, str]]:
+    found = []
+    for path, _, _ in COMMANDS:
+        for lang in ("fr", "en"):
+            for line in _examples(path, lang):
+                command = line.split("|")[-1].split("<")[0].strip()
+                command = re.split(r"\s{2,}", command)[0]  # the comment after the command
+                if command.startswith("thyref"):
+                    found.append((" ".join(("thyref", *path, lang)), command))
+    return found
+
+
+@pytest.mark.parametrize(("where", "command"), _example_commands())
+def test_every_example_is_a_command_line_of_the_cli(where: str, command: str) -> None:
+    # the checker of the docs' commands: commands, options and choices that exist
+    from test_docs import parse_args, problems_of
+
+    assert problems_of(command) == [], f"{where}: {command}"
+    done = CliRunner().invoke(app, parse_args(command), env={"THYREF_LANG": None})
+    assert done.exit_code == 0, f"{where}: {command}\n{done.output}"

@@ -53,8 +53,8 @@ def _run(args: list[str], env: dict[str, str | None] | None = None) -> tuple[int
 # in English, typer's English sentence)
 ERRORS: list[tuple[list[str], str, list[str], list[str], str]] = [
     (["assess"], "MissingParameter",
-     ["Argument manquant", "'path'"], ["Missing argument 'path'"], "Missing argument"),
-    # a required argument left out
+     ["Argument manquant", "'CAS'"], ["Missing argument 'CASE'"], "Missing argument"),
+    # a required argument left out, named by its placeholder in the help language
     (["cohort", "run", "CASE"], "MissingParameter",
      ["Option manquante", "'--out' / '-o'"], ["Missing option '--out' / '-o'"], "Missing option"),
     # a required option left out, with its short name

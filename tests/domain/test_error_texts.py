@@ -129,8 +129,8 @@ def test_every_cohort_code_is_said_in_both_languages(code: str, lang: str) -> No
 @pytest.mark.parametrize(
     ("exc", "fr", "en"),
     [
-        # missing, a folder, or the system's own reason (a file the user may not read: was
-        # "internal error: PermissionError" from `thyref assess`)
+        # missing, a folder, or a file the user may not read (was "internal error:
+        # PermissionError" from `thyref assess`; then the system's English reason)
         (
             FileNotFoundError(2, "No such file"),
             "c.json\u00a0: fichier introuvable",
@@ -139,8 +139,8 @@ def test_every_cohort_code_is_said_in_both_languages(code: str, lang: str) -> No
         (IsADirectoryError(21, "Is a dir"), "c.json est un dossier", "c.json is a folder"),
         (
             PermissionError(13, "Permission denied"),
-            "c.json\u00a0: lecture impossible (Permission denied)",
-            "c.json: cannot read (Permission denied)",
+            "c.json\u00a0: lecture impossible (permission refusée)",
+            "c.json: cannot read (permission denied)",
         ),
     ],
 )

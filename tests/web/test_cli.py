@@ -13,6 +13,7 @@ import uvicorn
 from typer.testing import CliRunner
 
 from ports import free_port
+from thyref.cli import web_commands
 from thyref.cli.web_commands import register
 from thyref.storage import Database
 from thyref.storage import repository as repo
@@ -188,12 +189,64 @@ def test_user_add_prompts_in_the_chosen_language(
         return f"password-{len(asked)}"  # two different answers
 
     monkeypatch.setattr(getpass, "getpass", fake_getpass)
+    monkeypatch.setattr(web_commands, "_has_terminal", lambda: True)  # typed on a terminal
     url = f"sqlite:///{tmp_path / 'u.db'}"
     args = ["user", "add", "dan", "--centre", "X", "--database", url]
     result = CliRunner().invoke(_app(), [*args, *(["--lang", lang] if lang else [])])
     assert result.exit_code == 2
     assert asked == prompts
     assert said in result.output
+
+
+# Without a terminal (a script, a pipe, `< /dev/null`) the password comes from standard
+# input; with nothing there the command says how to give one, as a usage error (exit 2),
+# instead of typer's "Interrompu." (exit 1) after getpass met the end of the input.
+@pytest.mark.parametrize(
+    ("stdin", "lang", "status", "said"),
+    [
+        # nothing to read: the three ways to give a password, in French by default
+        (
+            "",
+            None,
+            2,
+            "thyref: un mot de passe est nécessaire et aucun terminal ne permet de le "
+            "demander\u00a0: donnez-le avec --password, faites-en créer un avec --generate, "
+            "ou envoyez-le sur l'entrée standard",
+        ),
+        # the same in English
+        (
+            "",
+            "en",
+            2,
+            "thyref: a password is needed and there is no terminal to ask for it: give it "
+            "with --password, have one made with --generate, or send it on standard input",
+        ),
+        # an empty line is no password either
+        ("\n", "en", 2, "a password is needed"),
+        # one line: the password
+        ("long-enough\n", "en", 0, "User 'dan' (clinician) added"),
+        # the same line twice (what a script typing at both prompts sends)
+        ("long-enough\nlong-enough\n", "en", 0, "User 'dan' (clinician) added"),
+        # two different lines: refused as at the prompts
+        ("long-enough\nother-one\n", "en", 2, "thyref: the passwords differ"),
+        # a short one: the length rule still holds
+        ("short\n", "en", 2, "thyref: the password needs at least 8 characters"),
+    ],
+)
+def test_user_add_reads_the_password_from_stdin_without_a_terminal(
+    tmp_path: Path, stdin: str, lang: str | None, status: int, said: str
+) -> None:
+    url = f"sqlite:///{tmp_path / 'u.db'}"
+    args = ["user", "add", "dan", "--centre", "X", "--database", url]
+    result = CliRunner().invoke(_app(), [*args, *(["-l", lang] if lang else [])], input=stdin)
+    assert result.exit_code == status, result.output
+    assert said in result.output, result.output
+    assert "Interrompu" not in result.output and "Aborted" not in result.output
+    db = Database(url)
+    db.migrate()
+    with db.session() as session:  # a refusal saves nothing
+        assert (repo.find_user(session, "dan") is not None) == (status == 0)
+    db.dispose()
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,8 @@ class LabelError(ValueError):
 
 def _objects(path: Path, split: str | None) -> list[tuple[int, dict[str, object]]]:
     out: list[tuple[int, dict[str, object]]] = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    # utf-8-sig: a byte-order mark (Windows editors) is not part of the first line
+    for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
         if not line.strip():
             continue
         try:

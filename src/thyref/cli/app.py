@@ -16,6 +16,7 @@ import typer
 
 from thyref import __version__
 from thyref.cli import ask_commands, board_commands, cohort_commands, fhir_commands, web_commands
+from thyref.cli.files import unreadable as unreadable
 from thyref.cli.helptext import ThyrefGroup, context_lang, help_lang
 from thyref.cli.language import (
     GroupLangOption,
@@ -115,25 +116,16 @@ def _read(path: str, lang: Lang = "fr") -> tuple[bytes, str]:
         _fail_invalid(exc, path, lang)
 
 
-def unreadable(path: str | Path, exc: OSError, lang: Lang) -> str:
-    """Why a file given on the command line cannot be read, in ``lang``: missing, a
-    folder, or the system's reason (permission...)."""
-    if isinstance(exc, FileNotFoundError):
-        return text("cli.no_such_file", lang, {"path": path})
-    if isinstance(exc, IsADirectoryError):
-        return text("cli.is_directory", lang, {"path": path})
-    reason = exc.strerror or type(exc).__name__
-    return text("cli.unreadable", lang, {"path": path, "reason": reason})
-
-
 def _unknown_definition(name: str, lang: Lang) -> NoReturn:
     known = ", ".join(definition_ids())
     _error("thyref: " + text("cli.unknown_definition", lang, {"name": repr(name), "known": known}))
     raise typer.Exit(EXIT_INVALID)
 
 
-PathArg = Annotated[str, typer.Argument(help="cli.help.case_file")]
-AssessArg = Annotated[str, typer.Argument(help="cli.help.assess.path")]
+PathArg = Annotated[str, typer.Argument(metavar="cli.help.metavar.case", help="cli.help.case_file")]
+AssessArg = Annotated[
+    str, typer.Argument(metavar="cli.help.metavar.case", help="cli.help.assess.path")
+]
 
 
 @app.command("assess", help="cli.help.assess")
@@ -148,7 +140,12 @@ def assess_cmd(
     ),
     definition: Annotated[
         str,
-        typer.Option("--definition", "-d", help="cli.help.assess.definition"),
+        typer.Option(
+            "--definition",
+            "-d",
+            metavar="cli.help.metavar.definition",
+            help="cli.help.assess.definition",
+        ),
     ] = DEFAULT_RULES,
 ) -> None:
     """Assess a case: refractoriness, RECIST 1.1, kinetics, I-131 activity, options."""
@@ -208,7 +205,12 @@ def rules(
     lang: LangOption = Language.fr,
     definition: Annotated[
         str | None,
-        typer.Option("--definition", "-d", help="cli.help.rules.definition"),
+        typer.Option(
+            "--definition",
+            "-d",
+            metavar="cli.help.metavar.definition",
+            help="cli.help.rules.definition",
+        ),
     ] = None,
 ) -> None:
     """Print the rule set in force: thresholds, windows, drug lists and sources."""

@@ -124,14 +124,21 @@ def _print_answer(answer: Answer) -> None:
 
 
 def _read_batch(path: Path, said_in: Lang | None) -> list[tuple[str, Lang | None]]:
-    try:
-        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
-    except OSError as exc:
-        from thyref.cli.app import unreadable
+    """The questions of ``--batch``: a file, or standard input for ``-``, read as bytes
+    and decoded as UTF-8 (a byte-order mark allowed, as for a case file) whichever it is:
+    the system's encoding of stdin would take Latin-1 bytes for other letters."""
+    from thyref.cli import files
 
-        _invalid(unreadable(path, exc, said_in or "fr"))
+    stdin = str(path) == "-"
+    try:
+        data = sys.stdin.buffer.read() if stdin else path.read_bytes()
+        text = data.decode("utf-8-sig")
+    except OSError as exc:
+        _invalid(files.unreadable(path, exc, said_in or "fr", "--batch"))
     except UnicodeDecodeError:
-        _refuse("cli.batch.not_utf8", said_in, path=path)
+        _refuse("cli.batch.not_utf8", said_in, path=files.shown(path, "--batch"))
+    if stdin:
+        path = Path("<stdin>")  # as the case commands name it in their errors
     rows: list[tuple[str, Lang | None]] = []
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -200,7 +207,10 @@ def register(app: typer.Typer) -> None:
 
     @app.command("ask", help="cli.help.ask")
     def ask(
-        question: Annotated[str | None, typer.Argument(help="cli.help.ask.question")] = None,
+        question: Annotated[
+            str | None,
+            typer.Argument(metavar="cli.help.metavar.question", help="cli.help.ask.question"),
+        ] = None,
         lang: Annotated[
             AskLang | None,
             typer.Option("--lang", "-l", help="cli.help.ask.lang"),
@@ -210,7 +220,7 @@ def register(app: typer.Typer) -> None:
         ),
         batch: Annotated[
             Path | None,
-            typer.Option("--batch", help="cli.help.ask.batch"),
+            typer.Option("--batch", metavar="cli.help.metavar.file", help="cli.help.ask.batch"),
         ] = None,
     ) -> None:
         from thyref.answers import AnswerEngine
@@ -234,13 +244,17 @@ def register(app: typer.Typer) -> None:
 
     @faq.command("eval", help="cli.help.faq.eval")
     def faq_eval(
-        file: Annotated[Path, typer.Argument(help="cli.help.faq.eval.file")],
+        file: Annotated[
+            Path, typer.Argument(metavar="cli.help.metavar.file", help="cli.help.faq.eval.file")
+        ],
         show_misses: Annotated[
             bool, typer.Option("--show-misses", help="cli.help.faq.eval.show_misses")
         ] = False,
         split: Annotated[
             str | None,
-            typer.Option("--split", help="cli.help.faq.eval.split"),
+            typer.Option(
+                "--split", metavar="cli.help.metavar.split", help="cli.help.faq.eval.split"
+            ),
         ] = None,
         lang: Annotated[
             AskLang, typer.Option("--lang", "-l", help="cli.help.faq.eval.lang")
@@ -267,9 +281,15 @@ def register(app: typer.Typer) -> None:
         def count(key: str, n: int, **params: object) -> str:
             return plural(f"cli.faq.{key}", n, language, **params)
 
+        def no_questions() -> NoReturn:  # scores over no question would read 1.000
+            key = "no_questions" if split is None else "no_questions_split"
+            _invalid(say(key, path=file, split=split))
+
         try:
             if is_probe_file(file):
                 probes = read_probes(file, split)
+                if not probes:
+                    no_questions()
                 guard = AnswerEngine.default().guard
                 rep = evaluate_guard(probes, guard.is_emergency)
                 scores = [("guard", (rep.caught, rep.false_alarms))]
@@ -288,13 +308,15 @@ def register(app: typer.Typer) -> None:
                 return
             rows = read_labelled(file, split)
         except OSError as exc:
-            from thyref.cli.app import unreadable
+            from thyref.cli.files import unreadable
 
             _invalid(unreadable(file, exc, language))
         except UnicodeDecodeError:
             _refuse("cli.batch.not_utf8", language, path=file)
         except LabelError as exc:
             _invalid(text(f"cli.label.{exc.code}", language, exc.params))
+        if not rows:
+            no_questions()
         engine = AnswerEngine.default()
         known = set(engine.topic_ids)
         for row in rows:

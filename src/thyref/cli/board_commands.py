@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from thyref.cli import files
 from thyref.cli.language import Language, lang_of
 from thyref.errors import CaseFormatError, CaseValidationError
 
@@ -34,10 +35,16 @@ def register(app: typer.Typer) -> None:
     app.command("letter", help="cli.help.letter")(letter)
 
 
-CaseArg = Annotated[str, typer.Argument(help="cli.help.case_file")]
+CaseArg = Annotated[str, typer.Argument(metavar="cli.help.metavar.case", help="cli.help.case_file")]
 LangOpt = Annotated[Language, typer.Option("--lang", "-l", help="cli.help.board.lang")]
-DecisionOpt = Annotated[Path | None, typer.Option("--decision", help="cli.help.board.decision")]
-OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="cli.help.board.output")]
+DecisionOpt = Annotated[
+    Path | None,
+    typer.Option("--decision", metavar="cli.help.metavar.file", help="cli.help.board.decision"),
+]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="cli.help.metavar.file", help="cli.help.board.output"),
+]
 
 
 def _case_and_assessment(path: str, lang: Lang) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -64,27 +71,28 @@ def _decision(path: Path | None, assessment: dict[str, Any], lang: Lang) -> Deci
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        from thyref.cli.app import unreadable
-
-        sys.stderr.write(f"thyref: {unreadable(path, exc, lang)}\n")
-        raise typer.Exit(cli.EXIT_INVALID) from None
+        files.fail(files.unreadable(path, exc, lang, "--decision"))
     try:
         return load_decision(raw, proposed=option_ids(assessment), today=date.today())
     except CaseValidationError as exc:
         from thyref.board.text import bt_n
 
-        sys.stderr.write(f"thyref: {path}: {bt_n('invalid_decision', len(exc.problems), lang)}\n")
+        where = files.shown(path, "--decision")
+        whole = [p for p in exc.problems if not p.path]
+        if whole:  # the file itself (not JSON...): one line, no field to name
+            files.fail(f"{where}: {problem_text(whole[0], lang)}")
+        sys.stderr.write(f"thyref: {where}: {bt_n('invalid_decision', len(exc.problems), lang)}\n")
         for problem in exc.problems:
             sys.stderr.write(f"  {problem.path}: {problem_text(problem, lang)}\n")
         raise typer.Exit(cli.EXIT_INVALID) from None
 
 
-def _write(output: Path | None, payload: bytes) -> None:
+def _write(output: Path | None, payload: bytes, lang: Lang) -> None:
     if output is None:
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()
     else:
-        output.write_bytes(payload)
+        files.write_output(output, payload, lang, "--output")
 
 
 def sheet(
@@ -94,7 +102,12 @@ def sheet(
     ] = SheetFormat.pdf,
     lang: LangOpt = Language.fr,
     output: OutOpt = None,
-    question: Annotated[str, typer.Option("--question", "-q", help="cli.help.sheet.question")] = "",
+    question: Annotated[
+        str,
+        typer.Option(
+            "--question", "-q", metavar="cli.help.metavar.text", help="cli.help.sheet.question"
+        ),
+    ] = "",
     decision: DecisionOpt = None,
 ) -> None:
     """The tumour-board sheet of a case (1-2 pages): PDF or HTML, French or English."""
@@ -109,9 +122,9 @@ def sheet(
     chosen = _decision(decision, assessment, language)
     data = build_sheet(case, assessment, language, question=question, decision=chosen)
     if fmt is SheetFormat.pdf:
-        _write(output, render_pdf(data))
+        _write(output, render_pdf(data), language)
     else:
-        _write(output, render_html(data).encode())
+        _write(output, render_html(data).encode(), language)
 
 
 def letter(
@@ -119,7 +132,9 @@ def letter(
     lang: LangOpt = Language.fr,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="cli.help.letter.output"),
+        typer.Option(
+            "--output", "-o", metavar="cli.help.metavar.file", help="cli.help.letter.output"
+        ),
     ] = None,
     decision: DecisionOpt = None,
 ) -> None:
@@ -131,6 +146,6 @@ def letter(
     chosen = _decision(decision, assessment, language)
     content = build_letter(case, assessment, language, decision=chosen)
     if output is not None and output.suffix.lower() == ".pdf":
-        _write(output, render_letter_pdf(content))
+        _write(output, render_letter_pdf(content), language)
     else:
-        _write(output, render_letter_text(content).encode())
+        _write(output, render_letter_text(content).encode(), language)

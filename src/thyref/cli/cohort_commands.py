@@ -14,12 +14,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from thyref.cli import files
 from thyref.cli.language import LangOption, Language, group_lang, lang_of
 from thyref.domain.messages import Lang, error_text, number, plural, text, whole
 
 if TYPE_CHECKING:
     from rich.progress import Progress, Task
     from rich.text import Text
+
+# names of `synth --out` taken for a file the user meant, not a folder to create
+NOT_A_FOLDER = (".json", ".jsonl")
 
 cohort_app = typer.Typer(help="cli.help.cohort", no_args_is_help=True, callback=group_lang)
 
@@ -46,22 +50,33 @@ def register(app: typer.Typer) -> None:
 
 
 def synth(
-    n: Annotated[int, typer.Option("--n", min=1, help="cli.help.synth.n")] = 100,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="cli.help.synth.seed")] = 1,
+    n: Annotated[
+        int, typer.Option("--n", min=1, metavar="cli.help.metavar.n", help="cli.help.synth.n")
+    ] = 100,
+    seed: Annotated[
+        int,
+        typer.Option("--seed", min=0, metavar="cli.help.metavar.seed", help="cli.help.synth.seed"),
+    ] = 1,
     fmt: Annotated[
         SynthFormat, typer.Option("--format", "-f", help="cli.help.synth.format")
     ] = SynthFormat.case,
     out: Annotated[
         Path,
-        typer.Option("--out", "-o", help="cli.help.synth.out"),
+        typer.Option("--out", "-o", metavar="cli.help.metavar.path", help="cli.help.synth.out"),
     ] = Path("synth.ndjson"),
     lang: LangOption = Language.fr,
 ) -> None:
     """Write synthetic patients: varied, plausible histories, deterministic for a seed."""
     from thyref.synth import write
 
-    write(n, seed, fmt.value, out)
     language = lang_of(lang)
+    if out.suffix.lower() in NOT_A_FOLDER and not out.is_dir():
+        # write() takes any name but .ndjson for a folder: "cases.json" would become one
+        files.fail(text("cli.synth.out_suffix", language, {"path": files.shown(out, "--out")}))
+    try:
+        write(n, seed, fmt.value, out)
+    except OSError as exc:
+        files.fail(files.unwritable(out, exc, language, "--out"))
     params = {
         "patients": plural("cohort.count.synthetic", n, language),
         "out": str(out), "seed": seed, "format": fmt.value,
@@ -104,17 +119,26 @@ def _progress(lang: Lang) -> Progress:
 def run(
     source: Annotated[
         Path,
-        typer.Argument(help="cli.help.cohort.run.source"),
+        typer.Argument(metavar="cli.help.metavar.source", help="cli.help.cohort.run.source"),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="cli.help.cohort.run.out")],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", metavar="cli.help.metavar.dir", help="cli.help.cohort.run.out"),
+    ],
     engine: Annotated[Engine, typer.Option(help="cli.help.cohort.run.engine")] = Engine.local,
-    workers: Annotated[int | None, typer.Option(min=1, help="cli.help.cohort.run.workers")] = None,
-    chunk_size: Annotated[int, typer.Option(min=1, help="cli.help.cohort.run.chunk_size")] = 2000,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, metavar="cli.help.metavar.n", help="cli.help.cohort.run.workers"),
+    ] = None,
+    chunk_size: Annotated[
+        int,
+        typer.Option(min=1, metavar="cli.help.metavar.n", help="cli.help.cohort.run.chunk_size"),
+    ] = 2000,
     restart: Annotated[bool, typer.Option(help="cli.help.cohort.run.restart")] = False,
     progress: Annotated[bool, typer.Option(help="cli.help.cohort.run.progress")] = True,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="cli.help.cohort.run.as_of"),
+        typer.Option("--as-of", metavar="cli.help.metavar.date", help="cli.help.cohort.run.as_of"),
     ] = None,
     lang: LangOption = Language.fr,
 ) -> None:
@@ -190,21 +214,27 @@ def _run_local(
 
 @cohort_app.command("summary", help="cli.help.cohort.summary")
 def summary(
-    folder: Annotated[Path, typer.Argument(help="cli.help.cohort.summary.folder")],
+    folder: Annotated[
+        Path, typer.Argument(metavar="cli.help.metavar.dir", help="cli.help.cohort.summary.folder")
+    ],
     fmt: Annotated[
         SummaryFormat, typer.Option("--format", "-f", help="cli.help.cohort.summary.format")
     ] = SummaryFormat.text,
     lang: LangOption = Language.fr,
     output: Annotated[
-        Path | None, typer.Option("--output", help="cli.help.cohort.summary.output")
+        Path | None,
+        typer.Option(
+            "--output", metavar="cli.help.metavar.file", help="cli.help.cohort.summary.output"
+        ),
     ] = None,
 ) -> None:
     """Summarise a cohort run (help: ``cli.help.cohort.summary``)."""
-    from thyref.cohort.runner import writing
     from thyref.cohort.sources import CohortInputError
     from thyref.cohort.summary import render_html, render_text, summarise
 
     language = lang_of(lang)
+    if folder.exists() and not folder.is_dir():  # a file: not "no such file or folder"
+        files.fail(text("cli.cohort.summary_not_folder", language, {"path": folder}))
     try:
         if not folder.is_dir():  # a mistyped folder is not an empty cohort
             raise CohortInputError.no_such_input(folder)
@@ -214,14 +244,13 @@ def summary(
             if fmt is SummaryFormat.html
             else render_text(figures, language)
         )
-        if output is not None:
-            with writing(output):
-                output.write_text(page, encoding="utf-8")
     except CohortInputError as exc:
         sys.stderr.write(f"thyref: {error_text(exc, language)}\n")
         raise typer.Exit(2) from None
     if output is None:
         sys.stdout.write(page)
+    else:
+        files.write_output(output, page.encode(), language, "--output")
 
 
 if TYPE_CHECKING:

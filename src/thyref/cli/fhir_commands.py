@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from thyref.cli.files import write_output
 from thyref.cli.language import LangOption, Language, group_lang, lang_of
 from thyref.domain.messages import Lang, plural
 
@@ -91,12 +92,20 @@ def load_any(data: bytes, source: str, lang: Lang = "fr") -> Case:
 
 @fhir_app.command("import", help="cli.help.fhir.import")
 def import_cmd(
-    path: Annotated[str, typer.Argument(help="cli.help.fhir.import.path")],
+    path: Annotated[
+        str, typer.Argument(metavar="cli.help.metavar.file", help="cli.help.fhir.import.path")
+    ],
     case_id: Annotated[
-        str | None, typer.Option("--case-id", help="cli.help.fhir.import.case_id")
+        str | None,
+        typer.Option(
+            "--case-id", metavar="cli.help.metavar.id", help="cli.help.fhir.import.case_id"
+        ),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="cli.help.fhir.import.out")
+        Path | None,
+        typer.Option(
+            "--out", "-o", metavar="cli.help.metavar.file", help="cli.help.fhir.import.out"
+        ),
     ] = None,
     lang: LangOption = Language.fr,
 ) -> None:
@@ -121,12 +130,14 @@ def import_cmd(
     if out is None:
         sys.stdout.write(payload)
     else:
-        out.write_text(payload, encoding="utf-8")
+        write_output(out, payload.encode(), language, "--out")
 
 
 @fhir_app.command("export", help="cli.help.fhir.export")
 def export_cmd(
-    path: Annotated[str, typer.Argument(help="cli.help.case_file")],
+    path: Annotated[
+        str, typer.Argument(metavar="cli.help.metavar.case", help="cli.help.case_file")
+    ],
     assessment: Annotated[
         bool,
         typer.Option("--assessment/--no-assessment", help="cli.help.fhir.export.assessment"),
@@ -135,7 +146,10 @@ def export_cmd(
         Language, typer.Option("--lang", "-l", help="cli.help.fhir.export.lang")
     ] = Language.fr,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="cli.help.fhir.export.out")
+        Path | None,
+        typer.Option(
+            "--out", "-o", metavar="cli.help.metavar.file", help="cli.help.fhir.export.out"
+        ),
     ] = None,
 ) -> None:
     """Write a case (and its assessment) as a FHIR R4 collection Bundle (mCODE STU4)."""
@@ -155,4 +169,4 @@ def export_cmd(
     if out is None:
         sys.stdout.write(payload + "\n")
     else:
-        out.write_text(payload + "\n", encoding="utf-8")
+        write_output(out, (payload + "\n").encode(), language, "--out")

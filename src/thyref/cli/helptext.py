@@ -36,7 +36,7 @@ from typing import Any
 
 import typer
 from typer._click import exceptions as click_errors
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from thyref.cli import usage
 from thyref.cli.language import lang_defaults, lang_in
@@ -52,7 +52,9 @@ _TYPER_PARAMS = {
     "install_completion": "cli.help.typer.install_completion",
     "show_completion": "cli.help.typer.show_completion",
 }
-_FIELDS = ("help", "short_help", "epilog")
+# fields said from the catalogue: a command's texts, a parameter's help and its
+# placeholder (``metavar``: ``CAS``/``CASE`` on the usage line and beside an option)
+_FIELDS = ("help", "short_help", "epilog", "metavar")
 _KEYS = "_thyref_help_keys"  # attribute: the keys an object's help texts were read from
 
 # module-level strings of typer's rich pages -> catalogue key ("{value}" stands for "{}")
@@ -120,6 +122,13 @@ def _keys(obj: Any, typer_key: str | None = None) -> dict[str, str]:
     return keys
 
 
+def placeholder(param: Any, lang: Lang) -> str | None:
+    """What a parameter's value is called on the help pages in ``lang`` (``CAS``/``CASE``),
+    or None when it has no placeholder of the catalogue (a flag, a choice)."""
+    key = _keys(param).get("metavar")
+    return text(key, lang) if key else None
+
+
 def _say(obj: Any, lang: Lang, values: dict[str, str], typer_key: str | None = None) -> None:
     for field, key in _keys(obj, typer_key).items():
         setattr(obj, field, text(key, lang, values))
@@ -131,15 +140,82 @@ def say_help(command: Any, lang: Lang) -> None:
     values = _values()
     for cmd in _commands(command):
         _say(cmd, lang, values)
+        if cmd.help:
+            cmd.help = _kept_indent(cmd.help)
         if hasattr(cmd, "subcommand_metavar"):  # a group: "COMMAND [ARGS]..." on its usage line
             cmd.subcommand_metavar = text("cli.help.typer.command_args", lang)
         helper = cmd.get_help_option(typer.Context(cmd))
         params = [*cmd.params, *([helper] if helper is not None else [])]
         for param in params:
             _say(param, lang, values, _TYPER_PARAMS.get(param.name or ""))
+            param.__class__ = _SHOWN_AS.get(type(param), type(param))
+            bounds = _bounds(param, lang)
+            if bounds and "help" in _keys(param):  # said afresh above: added once
+                param.help = f"{param.help} {bounds}"
         base = getattr(cmd, "_thyref_context_base", None) or cmd.context_class
         cmd._thyref_context_base = base
         cmd.context_class = _context_class(base, lang)
+
+
+def _kept_indent(said: str) -> str:
+    """A command's help whose examples keep their indentation when typer draws it.
+
+    typer 0.29 dedents the paragraphs after the first by their common indentation
+    (``inspect.cleandoc`` over them: ``rich_utils._get_help_text``): "Exemples :" right
+    after the summary, then indented lines, would lose the indentation. An empty line at
+    the head of those paragraphs (dropped when drawn) gives them an unindented line."""
+    first, sep, rest = said.partition("\n\n")
+    return f"{first}\n\n\n{rest}" if sep and not rest.startswith("\n") else said
+
+
+def _bounds(param: Any, lang: Lang) -> str | None:
+    """The bounds of a number option in words (``[de 1 à 16]``, ``[at least 1]``), or
+    None: said in the help text, where typer 0.29 writes ``[1<=x<=16]`` beside the type
+    (a formula, and a wide column that leaves the help column too narrow at 80 columns)."""
+    low, high = getattr(param, "min", None), getattr(param, "max", None)
+    if getattr(param, "count", False) or (low is None and high is None):
+        return None
+    if high is None:
+        said = text("cli.help.typer.at_least", lang, {"min": low})
+    elif low is None:
+        said = text("cli.help.typer.at_most", lang, {"max": high})
+    else:
+        said = text("cli.help.typer.between", lang, {"min": low, "max": high})
+    return said.replace("[", "\\[")  # help texts are rich markup: "[...]" would be a tag
+
+
+class ShownArgument(TyperArgument):
+    """An argument as the help pages show it: its placeholder (``CAS`` in French,
+    ``CASE`` in English: its ``metavar``, a catalogue key) bare on the usage line when it
+    is required, in brackets when it is not (typer 0.29 writes ``{path}``), and no type
+    label (``<str>``) beside it: the placeholder says what to give."""
+
+    def _usage_display_name(self) -> str:
+        name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None if self.metavar is not None else super().display_type_rich(ctx)
+
+    def _get_number_range_help_str(self) -> str | None:
+        return None  # in words, in the help text (_bounds)
+
+
+class ShownOption(TyperOption):
+    """An option as the help pages show it: a flag takes no value, so it has no type
+    label (typer 0.29 writes ``<bool>`` beside ``--help``); an option taking a value shows
+    its placeholder (``FICHIER``/``FILE``) or its allowed values (``<fr|en>``)."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None if self.is_flag else super().display_type_rich(ctx)
+
+    def _get_number_range_help_str(self) -> str | None:
+        return None  # in words, in the help text (_bounds)
+
+
+# typer's parameter classes -> the same, drawn as above (``say_help`` swaps the class of
+# each parameter: typer builds them itself and takes no class of ours)
+_SHOWN_AS: dict[type[Any], type[Any]] = {TyperArgument: ShownArgument, TyperOption: ShownOption}
 
 
 def _rich_words(lang: Lang) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import secrets
+import sys
 from typing import Annotated, NoReturn
 
 import typer
@@ -19,6 +20,7 @@ DEFAULT_LIMIT_CONCURRENCY = 200
 USERNAME_MAX = 64
 CENTRE_MAX = 120  # the centres.name column
 PASSWORD_MIN = 8
+PASSWORD_READ = 4096  # characters read from a line of standard input, at most
 
 user_app = typer.Typer(help="cli.help.user", no_args_is_help=True, callback=group_lang)
 
@@ -30,11 +32,16 @@ def register(app: typer.Typer) -> None:
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="cli.help.serve.host")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, help="cli.help.serve.port")] = 8000,
+    host: Annotated[
+        str, typer.Option(metavar="cli.help.metavar.host", help="cli.help.serve.host")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int,
+        typer.Option(min=1, max=65535, metavar="cli.help.metavar.port", help="cli.help.serve.port"),
+    ] = 8000,
     database: Annotated[
         str | None,
-        typer.Option("--database", help="cli.help.serve.database"),
+        typer.Option("--database", metavar="cli.help.metavar.url", help="cli.help.serve.database"),
     ] = None,
     demo: Annotated[
         bool | None,
@@ -42,13 +49,14 @@ def serve(
     ] = None,
     workers: Annotated[
         int | None,
-        typer.Option(min=1, max=16, help="cli.help.serve.workers"),
+        typer.Option(min=1, max=16, metavar="cli.help.metavar.n", help="cli.help.serve.workers"),
     ] = None,
     limit_concurrency: Annotated[
         int,
         typer.Option(
             min=1,
             envvar="THYREF_LIMIT_CONCURRENCY",
+            metavar="cli.help.metavar.n",
             help="cli.help.serve.limit_concurrency",
         ),
     ] = DEFAULT_LIMIT_CONCURRENCY,
@@ -133,20 +141,55 @@ def _port_problem(host: str, port: int, lang: Lang = "fr") -> str | None:
     return None
 
 
+def _has_terminal() -> bool:
+    """Whether the password can be asked on a terminal (standard input is one)."""
+    return sys.stdin.isatty()
+
+
+def _asked_password(lang: Lang) -> str:
+    """The password of ``thyref user add`` without ``--password`` or ``--generate``: typed
+    twice on a terminal, else read from standard input (one line, or the same line twice:
+    ``printf 'p\\np\\n' | thyref user add ...``). Nothing to read (no terminal, empty
+    input) stops the command with the ways to give one, exit 2: a usage error."""
+    if _has_terminal():
+        password = getpass.getpass(text("cli.user.password_prompt", lang))
+        if password != getpass.getpass(text("cli.user.password_again", lang)):
+            _fail("cli.user.passwords_differ", lang, 2)
+        return password
+    first, again = (sys.stdin.readline(PASSWORD_READ).rstrip("\r\n") for _ in range(2))
+    if not first:
+        _fail("cli.user.password_needed", lang, 2)
+    if again and again != first:
+        _fail("cli.user.passwords_differ", lang, 2)
+    return first
+
+
 @user_app.command("add", help="cli.help.user.add")
 def user_add(
-    username: Annotated[str, typer.Argument(help="cli.help.user.add.username")],
-    centre: Annotated[str, typer.Option("--centre", help="cli.help.user.add.centre")],
-    role: Annotated[str, typer.Option("--role", help="cli.help.user.add.role")] = "clinician",
+    username: Annotated[
+        str, typer.Argument(metavar="cli.help.metavar.username", help="cli.help.user.add.username")
+    ],
+    centre: Annotated[
+        str,
+        typer.Option(
+            "--centre", metavar="cli.help.metavar.centre", help="cli.help.user.add.centre"
+        ),
+    ],
+    role: Annotated[
+        str, typer.Option("--role", metavar="cli.help.metavar.role", help="cli.help.user.add.role")
+    ] = "clinician",
     password: Annotated[
         str | None,
-        typer.Option(help="cli.help.user.add.password"),
+        typer.Option(metavar="cli.help.metavar.password", help="cli.help.user.add.password"),
     ] = None,
     generate: Annotated[
         bool, typer.Option("--generate", help="cli.help.user.add.generate")
     ] = False,
     database: Annotated[
-        str | None, typer.Option("--database", help="cli.help.user.add.database")
+        str | None,
+        typer.Option(
+            "--database", metavar="cli.help.metavar.url", help="cli.help.user.add.database"
+        ),
     ] = None,
     lang: LangOption = Language.fr,
 ) -> None:
@@ -165,9 +208,7 @@ def user_add(
     if generate:
         password = secrets.token_urlsafe(12)
     elif password is None:
-        password = getpass.getpass(text("cli.user.password_prompt", language))
-        if password != getpass.getpass(text("cli.user.password_again", language)):
-            _fail("cli.user.passwords_differ", language, 2)
+        password = _asked_password(language)
     if len(password) < PASSWORD_MIN:
         _fail("cli.user.password_short", language, 2, min=PASSWORD_MIN)
     db = Database(database_url(database))
