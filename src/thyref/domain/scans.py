@@ -190,8 +190,13 @@ def with_scans(raw: RawCase, rules: Rules) -> tuple[RawCase, tuple[ScanRecord, .
     # scans[] comes in any order: scans of one day are put in the order of what they say
     # (kind, findings, conditions), never in the order given, so that a judgement "per
     # scan record" (ATA2015-MIXED-UPTAKE's evidence) does not follow the input
-    content = [_content(scan) for scan in raw.scans]
-    order = sorted(range(len(raw.scans)), key=lambda i: (raw.scans[i].date, content[i]))
+    # (the content is written out only when two scans share a day: most cases have none)
+    days_given = [scan.date for scan in raw.scans]
+    if len(set(days_given)) == len(days_given):
+        order = sorted(range(len(raw.scans)), key=days_given.__getitem__)
+    else:
+        content = [_content(scan) for scan in raw.scans]
+        order = sorted(range(len(raw.scans)), key=lambda i: (days_given[i], content[i]))
     history = []
     for i in order:
         scan = raw.scans[i]
