@@ -444,6 +444,17 @@ def test_counted_sentences_are_remembered_by_language_and_count(
     assert text("c.cold", "en", {"lesions": "L1", "n": 0}) == "L1 take up no iodine"
     assert text("c.cold", "fr", {"lesions": "L1", "n": 0}) == "L1 ne fixe pas"
     assert len(messages._SAID) == 2
-    # a clause (a Said) is not remembered: its sentence is said afresh each time
-    assert text("c.mixed", "en", {"cold": Said("c.cold", {"lesions": "L1", "n": 1})})
-    assert len(messages._SAID) == 3  # the clause's own sentence only
+    # a sentence with a clause (a Said) is remembered by the clause's key and values
+    one = Said("c.cold", {"lesions": "L1", "n": 1})
+    assert text("c.mixed", "en", {"cold": one}) == "mixed: L1 takes up no iodine"
+    assert len(messages._SAID) == 4  # the clause's sentence and the whole one
+    assert text("c.mixed", "en", {"cold": one}) == "mixed: L1 takes up no iodine"
+    assert len(messages._SAID) == 4  # said again from memory
+    # another count in the clause is another sentence, never the one remembered
+    two = Said("c.cold", {"lesions": "L1, L2", "n": 2})
+    assert text("c.mixed", "en", {"cold": two}) == "mixed: L1, L2 take up no iodine"
+    # a clause whose values cannot be remembered leaves the whole sentence unremembered
+    odd = Said("c.cold", {"lesions": ["L1"], "n": 1})
+    before = len(messages._SAID)
+    text("c.mixed", "en", {"cold": odd})
+    assert len(messages._SAID) == before

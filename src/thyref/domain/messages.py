@@ -216,6 +216,12 @@ def _signature(params: dict[str, Any]) -> tuple[Any, ...] | None:
             for part in value:
                 if type(part) is not str and type(part) is not Term:
                     return None
+        elif kind is Said:  # a clause: its key and its own parameters' signature
+            inner = _signature(value.params) if value.params else ()
+            if inner is None:
+                return None
+            out.append((name, kind, value.key, inner))
+            continue
         elif kind not in _KEYED:
             return None
         out.append((name, kind, value))  # the type tells True from 1 and Term from tuple
@@ -241,6 +247,12 @@ def text(key: str, lang: Lang = "fr", params: dict[str, Any] | None = None) -> s
         hit = _PLAIN.get((key, lang))
         if hit is not None and hit[0] is texts:
             return hit[1]
+    signature = _signature(params) if params else None
+    asked = key  # the sentence is cached under the key asked (a counted one's too)
+    if signature is not None:
+        said = _SAID.get((asked, lang, signature))
+        if said is not None and said[0] is texts:
+            return said[1]
     table = texts[lang]
     template = table.get(key)
     if template is None and params:
@@ -256,11 +268,6 @@ def text(key: str, lang: Lang = "fr", params: dict[str, Any] | None = None) -> s
         plain = template.format_map(_Safe())
         _PLAIN[(key, lang)] = (texts, plain)
         return plain
-    signature = _signature(params)
-    if signature is not None:
-        said = _SAID.get((key, lang, signature))
-        if said is not None and said[0] is texts:
-            return said[1]
     # plain words pass as they are; numbers, Terms and Phrases are rendered
     params = {
         k: v if type(v) is str and "." not in v else _render(v, lang) for k, v in params.items()
@@ -272,7 +279,7 @@ def text(key: str, lang: Lang = "fr", params: dict[str, Any] | None = None) -> s
     if signature is not None:
         if len(_SAID) >= _SAID_MAX:
             _SAID.clear()
-        _SAID[(key, lang, signature)] = (texts, out)
+        _SAID[(asked, lang, signature)] = (texts, out)
     return out
 
 
