@@ -1274,16 +1274,7 @@ def test_indeterminate_card_names_what_is_missing(ehr: TestClient, lang: str, li
     ],
 )
 def test_status_summary_says_criteria_in_words_when_they_fit(met: list[str], worded: bool) -> None:
-    from starlette.requests import Request
-
-    from thyref.web import cds_hooks
-
-    # the app's secret key signs the card's uuid (cds_hooks.new_card_uuid)
-    app = SimpleNamespace(state=SimpleNamespace(thyref=SimpleNamespace(
-        settings=SimpleNamespace(secret_key="k"))))  # fmt: skip
-    request = Request({"type": "http", "scheme": "http", "server": ("t", 80), "path": "/",
-                       "headers": [], "query_string": b"", "root_path": "", "app": app,
-                       "path_params": {"service_id": "thyref-patient-view"}})  # fmt: skip
+    request = _status_request()
     refractory = {"status": "refractory", "criteria_met": met, "missing_data": [],
                   "evidence": []}  # fmt: skip
     assessed = {"refractory": refractory, "recommendations": []}
@@ -1312,16 +1303,9 @@ def test_status_summary_says_criteria_in_words_when_they_fit(met: list[str], wor
 def test_indeterminate_summary_never_cuts_a_missing_item(
     missing: list[str], lang: Lang, expected: str
 ) -> None:
-    from starlette.requests import Request
-
     from thyref.domain.messages import text
-    from thyref.web import cds_hooks
 
-    app = SimpleNamespace(state=SimpleNamespace(thyref=SimpleNamespace(
-        settings=SimpleNamespace(secret_key="k"))))  # fmt: skip
-    request = Request({"type": "http", "scheme": "http", "server": ("t", 80), "path": "/",
-                       "headers": [], "query_string": b"", "root_path": "", "app": app,
-                       "path_params": {"service_id": "thyref-patient-view"}})  # fmt: skip
+    request = _status_request()
     params = {"months": 12, "tsh": 30}
     labels = [text(f"missing.{code}", lang, params) for code in missing]
     refractory = {"status": "indeterminate", "criteria_met": [], "missing_data": missing,
@@ -1332,3 +1316,15 @@ def test_indeterminate_summary_never_cuts_a_missing_item(
     # the detail still names each missing item in words with its code
     for label, code in zip(labels, missing, strict=True):
         assert f"- {label} ({code})" in card["detail"].splitlines()
+
+
+def _status_request() -> Any:
+    """A request to the patient-view service of an app whose secret key ("k") signs the
+    card's uuid (cds_hooks.new_card_uuid), for ``cds_hooks._status_card`` alone."""
+    from starlette.requests import Request
+
+    app = SimpleNamespace(state=SimpleNamespace(thyref=SimpleNamespace(
+        settings=SimpleNamespace(secret_key="k"))))  # fmt: skip
+    return Request({"type": "http", "scheme": "http", "server": ("t", 80), "path": "/",
+                    "headers": [], "query_string": b"", "root_path": "", "app": app,
+                    "path_params": {"service_id": "thyref-patient-view"}})  # fmt: skip
