@@ -222,3 +222,30 @@ def test_plots_are_labelled_and_say_what_they_leave_out(lang: str, said: list[st
     plots = page[page.index("<svg") : page.rindex("</svg>")]
     for words in said:
         assert words in plots, words
+
+
+@pytest.mark.parametrize(
+    ("lang", "half", "whole_share"),
+    [
+        # French: decimal comma, one decimal even when it is zero
+        ("fr", "50,0 %", "100,0 %"),
+        # English: decimal point, same rule
+        ("en", "50.0 %", "100.0 %"),
+    ],
+)
+def test_shares_always_carry_one_decimal(
+    tmp_path: Path, lang: str, half: str, whole_share: str
+) -> None:
+    # one anaplastic (refractory, ATC-ALWAYS) and one papillary without lesion (not
+    # refractory) of two: 50 % each, and the one criterion holds for 100 % of the
+    # refractory. A whole share was written "50 %" beside "12,5 %" in the same column
+    out = _run(
+        tmp_path,
+        [_case("a1", "anaplastic", "2015-01-01"), _case("p1", "papillary", "2015-01-01")],
+    )
+    said = render_text(summarise(out), lang)  # type: ignore[arg-type]
+    page = render_html(summarise(out), lang)  # type: ignore[arg-type]
+    for shown in (said, page):
+        assert shown.count(half) >= 2, shown
+        assert whole_share in shown, shown
+        assert not re.search(r"[^0-9,.]50 %", shown), shown

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from thyref.domain.messages import Lang, number, plural, text, whole
+from thyref.domain.messages import Lang, plural, text, whole
 
 # New refractory cases a year in France, by category (seed document: about 250
 # differentiated, 50 medullary and 100 anaplastic; TuThyRef network presentation).
@@ -135,7 +135,12 @@ def _unfinished(out: Path) -> tuple[int, int] | None:
 
 
 def _pct(n: int, total: int, lang: Lang) -> str:
-    return f"{number(round(100 * n / total, 1), lang)} %" if total else "–"
+    """A share with one decimal always, so a column of shares lines up ("13,0 %", never
+    "13 %" beside "6,6 %")."""
+    if not total:
+        return "–"
+    out = f"{100 * n / total:.1f}"
+    return f"{out.replace('.', ',') if lang == 'fr' else out} %"
 
 
 def _reference_sentence(summary: Summary, lang: Lang) -> str:
