@@ -185,3 +185,78 @@ def test_blind6_topics_and_declines(engine: AnswerEngine) -> None:
     assert len(top1) / len(on_topic) >= 0.97, [r["q"] for r in on_topic if r not in top1]
     assert len(top3) / len(on_topic) >= 0.99
     assert len(declined) / len(declines) >= 0.97, [r["q"] for r in declines if r not in declined]
+
+
+# Blind set 7 (tests/answers/data/blind7/, README there): requests to act on a medicine
+# and information questions that look like them. The tune rows were used while writing the
+# medicine-request detector (kb/medicine.toml); the holdout rows were measured twice only,
+# before and after it.
+def _rows(name: str) -> list[dict[str, Any]]:
+    path = Path(__file__).parent / "data" / "blind7" / name
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+BLIND7_TUNE = _rows("tune.jsonl")
+BLIND7_HOLDOUT = _rows("holdout.jsonl")
+
+
+@pytest.mark.parametrize(
+    "row", [r for r in BLIND7_TUNE if r["kind"] == "drug-action"], ids=lambda r: r["q"][:40]
+)
+def test_blind7_tune_medicine_requests_are_declined(
+    engine: AnswerEngine, row: dict[str, Any]
+) -> None:
+    # stopping, skipping, halving, swapping, borrowing, buying, combining a medicine, or
+    # taking it at another time: no topic, the care team answers (12 of the 60 got a
+    # topic before the detector)
+    answer = engine.ask(row["q"])
+    assert not answer.emergency
+    assert answer.topic in _allowed(row)
+
+
+@pytest.mark.parametrize(
+    "row", [r for r in BLIND7_TUNE if r["emergency"]], ids=lambda r: r["q"][:40]
+)
+def test_blind7_tune_emergencies_beside_a_medicine(
+    engine: AnswerEngine, row: dict[str, Any]
+) -> None:
+    answer = engine.ask(row["q"])
+    assert answer.emergency
+    assert answer.topic is None
+
+
+def test_blind7_tune_look_alike_questions() -> None:
+    # information questions naming a drug, stopping or taking one: 24 / 32 right before
+    # and after the detector (the misses are rankings and earlier fixed wordings, see the
+    # README); the detector must not lose any
+    engine = AnswerEngine.default()
+    rows = [r for r in BLIND7_TUNE if r["kind"] == "trap"]
+    right = [r for r in rows if engine.ask(r["q"]).topic in _allowed(r)]
+    assert len(rows) >= 30
+    assert len(right) >= 24, [r["q"] for r in rows if r not in right]
+
+
+def test_blind7_rows_raise_no_false_alarm(engine: AnswerEngine) -> None:
+    rows = [r["q"] for r in BLIND7_TUNE + BLIND7_HOLDOUT if not r["emergency"]]
+    assert [q for q in rows if engine.guard.is_emergency(q)] == []
+
+
+def test_blind7_holdout_measured_once(engine: AnswerEngine) -> None:
+    # measured before the detector (main 8ffab43): 57 / 70 requests declined, 25 / 30
+    # look-alike questions right, 7 / 8 emergencies; after it: 66 / 70, 25 / 30, 7 / 8
+    # (the same five look-alike misses). Not tuned on: these are floors, not targets.
+    answers = {r["q"]: engine.ask(r["q"]) for r in BLIND7_HOLDOUT}
+
+    def right(r: dict[str, Any]) -> bool:
+        a = answers[r["q"]]
+        if r["emergency"]:
+            return a.emergency and a.topic is None
+        return not a.emergency and a.topic in _allowed(r)
+
+    by_kind = {
+        kind: [right(r) for r in BLIND7_HOLDOUT if r["kind"] == kind]
+        for kind in ("drug-action", "trap", "drug-emergency")
+    }
+    assert sum(by_kind["drug-action"]) >= 66 and len(by_kind["drug-action"]) == 70
+    assert sum(by_kind["trap"]) >= 25 and len(by_kind["trap"]) == 30
+    assert sum(by_kind["drug-emergency"]) >= 7 and len(by_kind["drug-emergency"]) == 8

@@ -16,6 +16,7 @@ import numpy.typing as npt
 from thyref.answers.emergency import EmergencyGuard
 from thyref.answers.kb import KnowledgeBase, load_knowledge_base
 from thyref.answers.lexicon import CONCEPT_PREFIX, Lexicon, Tier, match_keys
+from thyref.answers.medicine import MedicineActions
 from thyref.answers.models import Answer, GlossaryEntry, TopicSummary, TopicTheme
 from thyref.answers.text import (
     LANGS,
@@ -31,6 +32,8 @@ from thyref.answers.text import (
 Scores = npt.NDArray[np.float32]
 # a sentence and the punctuation that ends it (a decimal point does not end one)
 _SENTENCES = re.compile(r"((?:[^.!?\n]|(?<=\d)[.](?=\d))*)([.!?\n]*)")
+# where a sentence ends, for the medicine requests (not a decimal point)
+_SENTENCE_ENDS = re.compile(r"[!?;\n]|(?<!\d)[.]|[.](?!\d)")
 
 
 _POINTS_BACK = re.compile(
@@ -172,6 +175,14 @@ class AnswerEngine:
             kb.emergency, known=self.speller.known, analyzers=self.analyzers.values()
         )
         self.detector = LanguageDetector.build(kb.stopwords, lang_vocab)
+        # requests to act on a medicine (kb/medicine.toml), read before the topics'
+        # questions are (a topic may ask one: "should I stop my treatment because my
+        # feet hurt?")
+        self.medicine: MedicineActions | None = (
+            MedicineActions.from_config(kb.medicine, kb.lexicon, kb.drug_names)
+            if kb.medicine
+            else None
+        )
         self._glossary_links = {
             (tid, lang): kb.linked_glossary(tid, lang) for tid in self.topic_ids for lang in LANGS
         }
@@ -207,6 +218,7 @@ class AnswerEngine:
         for lang in LANGS:
             for part in (by_lang[lang].title, *by_lang[lang].questions):
                 found = set(self.analyse(words(part), lang)[1])
+                found.update(self.medicine_action(part))
                 strong = frozenset(
                     c for c in found if self.lexicon.concepts[c].tier in ("strong", "weak")
                 )
@@ -289,6 +301,7 @@ class AnswerEngine:
         tokens = [self.speller.correct(t) or t for t in raw_tokens]
         other: Lang = "en" if q_lang == "fr" else "fr"
         content, concepts = self.analyse(tokens, q_lang)
+        concepts = [*concepts, *self.medicine_action(question)]
         content = self._without_figures(content)
         total = self._scores(content + self._concept_terms(concepts), q_lang)
         o_content, o_concepts = self._analyse_other(tokens, q_lang, other)
@@ -383,6 +396,19 @@ class AnswerEngine:
             matched_words=matched,
             off_topic=off_topic,
         )
+
+    def medicine_action(self, text: str) -> list[str]:
+        """The lexicon concepts of a request to act on a medicine (`kb/medicine.toml`)
+        when `text` asks one ("je peux sauter mon Lenvima ce week-end ?", "thinking of
+        halving my tablets"), else nothing: read sentence by sentence on the respelled,
+        corrected words."""
+        if self.medicine is None:
+            return []
+        sentences = [
+            [self.speller.correct(t) or t for t in self.respelled(words(part))]
+            for part in _SENTENCE_ENDS.split(text)
+        ]
+        return self.medicine.asks([s for s in sentences if s])
 
     def respelled(self, tokens: Sequence[str]) -> list[str]:
         """Folded words with SMS and forum spellings written out (`[respell]` of

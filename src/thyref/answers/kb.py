@@ -5,7 +5,7 @@ Everything lives under `kb/` inside the package, so it ships in the wheel:
 - `topics/<id>.<lang>.md`: one answer per topic and language, front matter between `+++`
   lines (`id`, `title`, `sources`, `review_date`, `questions`), then the Markdown body;
 - `glossary.toml`, `sources.toml`, `messages.toml`, `stopwords.toml`, `lexicon.toml`,
-  `emergency.toml`.
+  `emergency.toml`, `medicine.toml`.
 """
 
 from __future__ import annotations
@@ -85,6 +85,10 @@ class KnowledgeBase:
     real_words: frozenset[str] = frozenset()
     # the topics by theme, in display order (kb/groups.toml)
     groups: tuple[TopicGroup, ...] = ()
+    # how a request to act on a medicine is read (kb/medicine.toml); none: not read
+    medicine: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    # the drugs' names and brands (thyref/data/therapies.toml)
+    drug_names: frozenset[str] = frozenset()
 
     @property
     def topic_ids(self) -> list[str]:
@@ -207,6 +211,8 @@ def load_knowledge_base(
         engine=_toml(base, "engine.toml"),
         real_words=_real_words(base),
         groups=_groups(base, topics),
+        medicine=_toml(base, "medicine.toml"),
+        drug_names=frozenset(n for d in drugs.values() for n in (d.name, *d.brands)),
     )
 
 
