@@ -449,3 +449,36 @@ def test_general_questions_about_a_risk_are_not_reports(engine: AnswerEngine, la
         for sign in _RISK_SIGNS[lang]
     ]
     assert [q for q in questions if engine.guard.is_emergency(q)] == []
+
+
+@pytest.mark.parametrize(
+    ("question", "emergency"),
+    [
+        # a small child who swallowed the patient's kinase inhibitor: a poisoning
+        ("mon fils de 3 ans a avalé un de mes comprimés de lenvatinib", True),
+        ("my toddler swallowed one of my sorafenib tablets", True),
+        # the patient's treatment named by a possessive, not by the drug
+        ("ma fille a mangé deux gélules de mon traitement", True),
+        ("my kid ate some of my pills", True),
+        ("my grandson got into my meds", True),
+        # a brand name, hyphenated relative, another verb
+        ("mon petit-fils a croqué un cachet de Lenvima", True),
+        ("mon bébé a avalé une pilule de ma plaquette", True),
+        # said not to have happened
+        ("mon fils n'a pas avalé de comprimé", False),
+        ("my son did not swallow any pills", False),
+        # a child taking their own medicine, well or with difficulty
+        ("mon fils avale mal ses comprimés", False),
+        ("my daughter swallowed her pills fine", False),
+        ("ma fille avale son Levothyrox le matin", False),
+        ("my son swallowed his levothyroxine", False),
+        # a question about giving a medicine, not an ingestion
+        ("can my child take my medicine", False),
+    ],
+)
+def test_someone_else_swallowing_the_patients_medicine(
+    engine: AnswerEngine, question: str, emergency: bool
+) -> None:
+    # "a child who swallowed tablets is not caught by the emergency guard" (session 12's
+    # blind7 report): it had no answer and no alarm, only "ask your care team"
+    assert engine.guard.is_emergency(question) is emergency
