@@ -171,6 +171,16 @@ def test_every_fixture_is_a_valid_r4_bundle_and_described(name: str) -> None:
                 {"date": "2023-06-01", "test": "tsh", "value": 0.05, "unit": "m[IU]/L"},
             ],
         ),
+        # a report whose result is a contained panel: its members (hasMember "#tg",
+        # "#tsh") are read; a panel entry's member sent as an entry is read
+        (
+            "report-panel.json",
+            [
+                {"date": "2023-10-02", "test": "thyroglobulin", "value": 0.6, "unit": "ng/mL"},
+                {"date": "2023-10-02", "test": "tsh", "value": 0.09, "unit": "m[IU]/L"},
+                {"date": "2023-11-06", "test": "thyroglobulin", "value": 0.5, "unit": "ng/mL"},
+            ],
+        ),
         # mcg is the clinical spelling of µg (UCUM ug); NG/ML and MIU/L are UCUM's
         # case-insensitive forms (capitals, as HL7 v2 labs send units); mcIU/mL and the
         # French µUI/mL are u[IU]/mL = m[IU]/L; kUI/L is k[IU]/L = [IU]/mL. U/mL and kU/L
@@ -306,6 +316,20 @@ def test_iodine_administrations_as_hospitals_send_them(name: str, rai: list[Json
                 (f"{DR_TSH}.presentedForm[0]", "report_document"),
                 # a report entered in error: neither it nor its contained Tg is read
                 (entry(5, "DiagnosticReport", "dr-error"), "status"),
+            ],
+            [],
+        ),
+        (
+            "report-panel.json",
+            [
+                # "#ct": a member the report does not contain
+                (
+                    f"{entry(2, 'DiagnosticReport', 'dr-panel')}"
+                    ".contained[0](Observation/panel).hasMember[2]",
+                    "member_missing",
+                ),
+                # Observation/cea-gone was not sent
+                (f"{obs(3, 'panel-2')}.hasMember[1]", "member_missing"),
             ],
             [],
         ),

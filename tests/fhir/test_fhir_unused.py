@@ -107,6 +107,7 @@ SAMPLES: dict[str, dict[str, str]] = {
     "report_contained": {"kind": "Specimen"},  # contained in a report, not a result
     "report_conclusion": {"text": "Thyroglobulin stable"},  # the report's own words
     "report_document": {"kind": "application/pdf"},  # the report as a document
+    "member_missing": {"reference": "Observation/tsh-2"},  # a panel's member not sent
     # a radioiodine Procedure with its activity in an EHR's own extension
     "procedure_activity": {
         "url": "https://ehr.example.org/fhir/StructureDefinition/administered-activity",

@@ -258,6 +258,7 @@ class _Importer:
         self.findings: list[_Entry] = []  # read once every scan is known
         self.unfinal: list[_Entry] = []  # Observations used although not final
         self.read_from_report: set[int] = set()  # id() of contained report results read
+        self.container: dict[int, _Entry] = {}  # id() of a contained result -> its report
 
     # -- helpers --------------------------------------------------------------
     def skip(self, entry: _Entry, why: Unused, /, **values: object) -> None:
@@ -708,12 +709,33 @@ class _Importer:
             set(_code_in(x.get("code"), c.LOINC)) & set(c.LAB_LOINC) for x in _components(res)
         ):
             self.read_lab_components(entry)
+        elif res.get("hasMember") and not _components(res) and not _has_value(res):
+            self.read_group(entry)
         else:
             told = ", ".join(f"{x.get('system')}|{x.get('code')}" for x in _codings(code))
             if told:
                 self.skip(entry, "observation_code", code=told)
             else:
                 self.skip(entry, "observation_no_code")
+
+    def read_group(self, entry: _Entry) -> None:
+        """A panel that only groups its members (``hasMember``, no value of its own): the
+        members are read where they are (entries of the Bundle, or results contained in
+        the same report); a member not sent is listed."""
+        res = entry.res
+        container = self.container.get(id(res))
+        siblings = {
+            inner.get("id")
+            for inner in (container.res.get("contained") or [] if container else [])
+            if isinstance(inner, dict) and id(inner) in self.read_from_report
+        }
+        for index, ref in enumerate(res.get("hasMember") or []):
+            local = _local(ref)
+            found = local in siblings if local is not None else self.resolve(ref) is not None
+            if not found:
+                target = ref.get("reference") if isinstance(ref, dict) else None
+                part = _Entry(f"{entry.path}.hasMember[{index}]", res, entry.full_url)
+                self.skip(part, "member_missing", reference=_clip(target))
 
     def read_lab_components(self, entry: _Entry) -> None:
         """A panel sent as one Observation whose components are the tests (code, value,
@@ -1060,20 +1082,29 @@ class _Importer:
 
     def contained_results(self, entry: _Entry) -> list[_Entry]:
         """The Observations a DiagnosticReport holds in ``contained`` and names in
-        ``result`` (``#id``): read as the report's patient's results, each with its own
-        path. A report entered in error or cancelled gives none (listed by
-        ``read_report``). Contained ids are local to the report: never indexed."""
+        ``result`` (``#id``), and the members (``hasMember`` ``#id``) of those that are
+        panels: read as the report's patient's results, each with its own path. A report
+        entered in error or cancelled gives none (listed by ``read_report``). Contained
+        ids are local to the report: never indexed."""
         res = entry.res
         if res.get("resourceType") != "DiagnosticReport" or res.get("status") in (
             "entered-in-error",
             "cancelled",
         ):
             return []
-        named = {
-            ref["reference"][1:]
-            for ref in res.get("result") or []
-            if isinstance(ref, dict) and str(ref.get("reference", "")).startswith("#")
+        inner_of = {
+            inner.get("id"): inner
+            for inner in res.get("contained") or []
+            if isinstance(inner, dict) and inner.get("resourceType") == "Observation"
         }
+        named: set[Any] = set()
+        todo = [_local(ref) for ref in res.get("result") or []]
+        while todo:
+            rid = todo.pop()
+            if rid is None or rid in named or rid not in inner_of:
+                continue
+            named.add(rid)
+            todo += [_local(ref) for ref in inner_of[rid].get("hasMember") or []]
         found = []
         for index, inner in enumerate(res.get("contained") or []):
             if (
@@ -1083,6 +1114,7 @@ class _Importer:
             ):
                 path = f"{entry.path}.contained[{index}](Observation/{inner['id']})"
                 self.read_from_report.add(id(inner))
+                self.container[id(inner)] = entry
                 found.append(_Entry(path, inner, None))
         return found
 
@@ -1185,6 +1217,16 @@ class _Importer:
 
 # --------------------------------------------------------------------------------------
 # mappings shared with the exporter
+
+
+def _local(ref: Any) -> str | None:
+    """The id a ``#id`` reference (to a contained resource) names; None for another."""
+    target = ref.get("reference") if isinstance(ref, dict) else None
+    return target[1:] if isinstance(target, str) and target.startswith("#") else None
+
+
+def _has_value(res: Json) -> bool:
+    return any(key.startswith("value") for key in res)
 
 
 def _components(res: Json) -> list[Json]:

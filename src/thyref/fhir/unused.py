@@ -91,6 +91,7 @@ Unused = Literal[
     "report_contained",
     "report_conclusion",
     "report_document",
+    "member_missing",
     "procedure_activity",
 ]
 UNUSED: tuple[Unused, ...] = get_args(Unused)
