@@ -47,6 +47,10 @@ def obs(index: int, rid: str) -> str:
     return entry(index, "Observation", rid)
 
 
+DR_THYROID = entry(2, "DiagnosticReport", "dr-thyroid")
+DR_TSH = entry(3, "DiagnosticReport", "dr-tsh")
+
+
 def codes(items: list[Any]) -> list[tuple[str, str]]:
     return [(u.path, u.code) for u in items]
 
@@ -151,6 +155,81 @@ def test_every_fixture_is_a_valid_r4_bundle_and_described(name: str) -> None:
             "duplicates.json",
             [{"date": "2023-05-04", "test": "thyroglobulin", "value": 1.6, "unit": "ng/mL"}],
         ),
+        # a Tg Observation contained in its DiagnosticReport (result "#tg")
+        (
+            "contained.json",
+            [{"date": "2023-05-04", "test": "thyroglobulin", "value": 0.7, "unit": "ng/mL"}],
+        ),
+        # contained results (no subject of their own: the report's patient), in the report's
+        # order, then a result the report names by reference; the report entered in error
+        # gives nothing (its Tg of 9.9 is not read)
+        (
+            "report-contained.json",
+            [
+                {"date": "2023-05-04", "test": "thyroglobulin", "value": 0.7, "unit": "ng/mL"},
+                {"date": "2023-05-04", "test": "tg_antibodies", "value": 18, "unit": "IU/mL"},
+                {"date": "2023-06-01", "test": "tsh", "value": 0.05, "unit": "m[IU]/L"},
+            ],
+        ),
+        # a report whose result is a contained panel: its members (hasMember "#tg",
+        # "#tsh") are read; a panel entry's member sent as an entry is read
+        (
+            "report-panel.json",
+            [
+                {"date": "2023-10-02", "test": "thyroglobulin", "value": 0.6, "unit": "ng/mL"},
+                {"date": "2023-10-02", "test": "tsh", "value": 0.09, "unit": "m[IU]/L"},
+                {"date": "2023-11-06", "test": "thyroglobulin", "value": 0.5, "unit": "ng/mL"},
+            ],
+        ),
+        # mcg is the clinical spelling of µg (UCUM ug); NG/ML and MIU/L are UCUM's
+        # case-insensitive forms (capitals, as HL7 v2 labs send units); mcIU/mL and the
+        # French µUI/mL are u[IU]/mL = m[IU]/L; kUI/L is k[IU]/L = [IU]/mL. U/mL and kU/L
+        # (an assay's own units, not international units) and mIU/mL for a TSH (a
+        # thousand times the usual mIU/L: a slip or not) are not read
+        (
+            "lab-units-spellings.json",
+            [
+                {"date": "2023-01-10", "test": "thyroglobulin", "value": 1.5, "unit": "ug/L"},
+                {"date": "2023-02-10", "test": "thyroglobulin", "value": 1.1, "unit": "ng/mL"},
+                {"date": "2023-01-10", "test": "cea", "value": 2.5, "unit": "ug/L"},
+                {"date": "2023-01-10", "test": "tsh", "value": 0.04, "unit": "m[IU]/L"},
+                {"date": "2023-02-10", "test": "tsh", "value": 0.06, "unit": "m[IU]/L"},
+                {"date": "2023-03-10", "test": "tsh", "value": 0.08, "unit": "m[IU]/L"},
+                {"date": "2023-01-10", "test": "tg_antibodies", "value": 25, "unit": "[IU]/mL"},
+            ],
+        ),
+        # LOINC given by its HL7 OID urn:oid:2.16.840.1.113883.6.1; a local OID with the
+        # same code is not LOINC
+        (
+            "code-system-oids.json",
+            [
+                {"date": "2023-05-04", "test": "thyroglobulin", "value": 1.3, "unit": "ng/mL"},
+                {"date": "2023-05-04", "test": "tsh", "value": 0.1, "unit": "m[IU]/L"},
+            ],
+        ),
+        # one page of a search: its results are read (and the next page is listed)
+        (
+            "prefetch-page.json",
+            [{"date": "2023-05-04", "test": "thyroglobulin", "value": 1.4, "unit": "ng/mL"}],
+        ),
+        # a decimal comma that cannot be a thousands separator ("1,5", "<0,1"); a
+        # preliminary result (used, said); a panel whose components are the tests
+        (
+            "ehr-conventions.json",
+            [
+                {"date": "2023-01-10", "test": "thyroglobulin", "value": 1.5, "unit": "ng/mL"},
+                {
+                    "date": "2023-02-10",
+                    "test": "thyroglobulin",
+                    "value": 0.1,
+                    "unit": "ng/mL",
+                    "below_detection": True,
+                },
+                {"date": "2023-04-10", "test": "thyroglobulin", "value": 0.9, "unit": "ng/mL"},
+                {"date": "2023-09-01", "test": "thyroglobulin", "value": 1.2, "unit": "ng/mL"},
+                {"date": "2023-09-01", "test": "tsh", "value": 0.1, "unit": "m[IU]/L"},
+            ],
+        ),
     ],
 )
 def test_labs_as_hospitals_send_them(name: str, labs: list[Json]) -> None:
@@ -173,6 +252,11 @@ def test_labs_as_hospitals_send_them(name: str, labs: list[Json]) -> None:
         ("contained.json", [{"date": "2016-03-01", "activity": 3.7, "unit": "GBq"}]),
         # medicationReference to a urn:uuid Medication entry
         ("transaction-urn-uuid.json", [{"date": "2016-03-01", "activity": 100, "unit": "mCi"}]),
+        # ATC given by its HL7 OID urn:oid:2.16.840.1.113883.6.73
+        ("code-system-oids.json", [{"date": "2016-03-01", "activity": 100, "unit": "mCi"}]),
+        # the administration that is part of the radioiodine Procedure; the activities in
+        # the Procedures' local extension are not read
+        ("procedure-activity.json", [{"date": "2019-06-03", "activity": 3.7, "unit": "GBq"}]),
     ],
 )
 def test_iodine_administrations_as_hospitals_send_them(name: str, rai: list[Json]) -> None:
@@ -215,18 +299,97 @@ def test_iodine_administrations_as_hospitals_send_them(name: str, rai: list[Json
             ],
             [],
         ),
-        # a DiagnosticReport (and the Observation it contains) is not read
-        ("contained.json", [(entry(3, "DiagnosticReport", "dr-1"), "resource_type")], []),
+        # the report's contained Observation is read; the report says nothing more
+        ("contained.json", [], []),
+        (
+            "report-contained.json",
+            [
+                # "#tsh": no such contained resource
+                (f"{DR_THYROID}.result[2]", "report_result_missing"),
+                # the contained Specimen is no result
+                (f"{DR_THYROID}.contained[2]", "report_contained"),
+                # the report's own words
+                (f"{DR_THYROID}.conclusion", "report_conclusion"),
+                # Observation/cea-9 was not sent
+                (f"{DR_TSH}.result[1]", "report_result_missing"),
+                # the report as a PDF
+                (f"{DR_TSH}.presentedForm[0]", "report_document"),
+                # a report entered in error: neither it nor its contained Tg is read
+                (entry(5, "DiagnosticReport", "dr-error"), "status"),
+            ],
+            [],
+        ),
+        (
+            "report-panel.json",
+            [
+                # "#ct": a member the report does not contain
+                (
+                    f"{entry(2, 'DiagnosticReport', 'dr-panel')}"
+                    ".contained[0](Observation/panel).hasMember[2]",
+                    "member_missing",
+                ),
+                # Observation/cea-gone was not sent
+                (f"{obs(3, 'panel-2')}.hasMember[1]", "member_missing"),
+            ],
+            [],
+        ),
         (
             "i131-doses.json",
             [
                 # kBq: not an activity unit of the case format
                 (entry(5, "MedicationAdministration", "rai-kbq"), "rai_unit"),
-                # a Procedure with the activity in a local extension: not read
-                (entry(6, "Procedure", "pr-1"), "resource_type"),
+                # a Procedure with the activity in a local extension: listed with it
+                (entry(6, "Procedure", "pr-1"), "procedure_activity"),
             ],
             [],
         ),
+        (
+            "procedure-activity.json",
+            [
+                # its activity is read from the MedicationAdministration partOf it
+                (entry(2, "Procedure", "rit-1"), "resource_type"),
+                # 100 mCi in a local extension only: listed, quoted
+                (entry(4, "Procedure", "rit-2"), "procedure_activity"),
+                # not done: no activity to enter
+                (entry(5, "Procedure", "rit-3"), "status"),
+                # a thyroidectomy: not in the case format
+                (entry(6, "Procedure", "surgery"), "resource_type"),
+            ],
+            [],
+        ),
+        (
+            "lab-units-spellings.json",
+            [
+                (obs(9, "tgab-u"), "lab_unit_unknown"),  # U/mL: an assay's own unit
+                (obs(10, "tgab-ku"), "lab_unit_unknown"),  # kU/L: UCUM U is no IU
+                (obs(11, "tsh-miu-ml"), "lab_unit_unknown"),  # mIU/mL for a TSH
+            ],
+            [],
+        ),
+        # a code of a local OID system is not LOINC, whatever the code
+        ("code-system-oids.json", [(obs(5, "tg-local"), "observation_code")], []),
+        ("prefetch-page.json", [("Bundle.link[1]", "next_page")], []),
+        (
+            "ehr-conventions.json",
+            [
+                # the case has no field for a death: said
+                (f"{entry(0, 'Patient', 'p1')}.deceasedDateTime", "patient_deceased"),
+                # "1,500": 1.5 or 1500
+                (obs(4, "tg-thousands"), "lab_text"),
+                (obs(6, "tg-cancelled"), "status"),
+                (obs(7, "tg-error"), "status"),
+                # a period with an end only: no collection date
+                (obs(8, "tg-period-end"), "lab_no_date"),
+                # the panel's comment component
+                (f"{obs(9, 'panel')}.component[2]", "observation_code"),
+            ],
+            [
+                (obs(2, "tg-comma"), "lab_value_text"),
+                (obs(3, "tg-comma-below"), "lab_value_text"),
+                (obs(5, "tg-prelim"), "observation_not_final"),
+            ],
+        ),
+        ("histology-codings.json", [], []),
         ("duplicates.json", [(obs(3, "tg-dup"), "duplicate")], []),
     ],
 )
@@ -268,6 +431,33 @@ def test_what_is_left_is_listed(
             entry(5, "MedicationAdministration", "rai-kbq"),
             "« kBq »",
             "'kBq'",
+        ),
+        # the activity of the local extension is quoted, with the extension and the date
+        (
+            "procedure-activity.json",
+            entry(4, "Procedure", "rit-2"),
+            "du 2020-01-15 avec une activité de 100 mCi dans l'extension locale "
+            "https://ehr.example.org/fhir/StructureDefinition/administered-activity",
+            "of 2020-01-15 with an activity of 100 mCi in the local extension "
+            "https://ehr.example.org/fhir/StructureDefinition/administered-activity",
+        ),
+        # the unit not read is quoted as the lab wrote it
+        ("lab-units-spellings.json", obs(9, "tgab-u"), "« U/mL »", "'U/mL'"),
+        # the report's conclusion is quoted
+        (
+            "report-contained.json",
+            f"{DR_THYROID}.conclusion",
+            "« Thyroglobuline stable, anticorps négatifs »",
+            "'Thyroglobuline stable, anticorps négatifs'",
+        ),
+        # the result not sent is named
+        ("report-contained.json", f"{DR_TSH}.result[1]", "Observation/cea-9", "Observation/cea-9"),
+        # the date of death is given
+        (
+            "ehr-conventions.json",
+            f"{entry(0, 'Patient', 'p1')}.deceasedDateTime",
+            "décédé (2024-02-11)",
+            "deceased (2024-02-11)",
         ),
     ],
 )
@@ -346,8 +536,12 @@ def _entry(res: Json) -> Json:
         ("1.4 \u00b5g/L", {"value": 1.4, "unit": "ug/L"}, None),
         # no unit: the 1 of "0.1" is not a unit
         ("<0.1", None, "lab_text"),
-        # a decimal comma: not read (no guessing between 0.1 and a thousands separator)
-        ("<0,1 ng/mL", None, "lab_text"),
+        # a decimal comma that cannot be a thousands separator (French labs)
+        ("<0,1 ng/mL", {"value": 0.1, "unit": "ng/mL", "below_detection": True}, None),
+        ("1,25 ng/mL", {"value": 1.25, "unit": "ng/mL"}, None),
+        ("0,125 ng/mL", {"value": 0.125, "unit": "ng/mL"}, None),  # "0," starts no thousand
+        # three digits after the comma: 1.5 or 1500, not read
+        ("1,500 ng/mL", None, "lab_text"),
         # words
         ("voir commentaire", None, "lab_text"),
         # more than a value: not read
@@ -408,3 +602,77 @@ def test_iodine_doses_that_are_not_read(dose: Json, code: str) -> None:
     }
     result = _with(administration)
     assert codes(result.unmapped) == [(entry(2, "MedicationAdministration", "rai"), code)]
+
+
+# --------------------------------------------------------------------------------------
+# contained results, code systems by OID, histologies
+
+
+def test_a_contained_result_of_another_patient_is_refused() -> None:
+    data = load("report-contained.json")
+    tg = data["entry"][2]["resource"]["contained"][0]
+    tg["subject"] = {"reference": "Patient/p2"}  # its own subject: another patient's Tg
+    with pytest.raises(FhirImportError) as caught:
+        bundle_to_case(data)
+    (problem,) = caught.value.problems
+    path = f"{DR_THYROID}.contained[0](Observation/tg).subject"
+    assert (problem.path, problem.code) == (path, "fhir_other_patient")
+
+
+def test_code_systems_given_by_their_oid() -> None:
+    case = imported("code-system-oids.json").case
+    # ICD-O-3 by urn:oid:2.16.840.1.113883.6.43.1, SNOMED CT by urn:oid:2.16.840.1.113883.6.96
+    assert case["diagnosis"] == {"histology": "papillary", "date": "2015-02-03"}
+    assert case["lesions"] == [{"id": "T1", "site": "lung"}]
+
+
+@pytest.mark.parametrize(
+    ("name", "histology", "codes"),
+    [
+        # 8260/3 and 8340/3 (follicular variant) are both papillary; a local coding beside
+        ("histology-codings.json", "papillary", None),
+        # 8260/3 papillary and 8345/3 medullary in one concept: refused, naming both
+        ("histology-conflict.json", None, "8260/3, 8345/3"),
+    ],
+)
+def test_a_histology_given_by_several_codings(
+    name: str, histology: str | None, codes: str | None
+) -> None:
+    if histology is not None:
+        assert imported(name).case["diagnosis"]["histology"] == histology
+        return
+    with pytest.raises(FhirImportError) as caught:
+        bundle_to_case(load(name))
+    (problem,) = caught.value.problems
+    path = f"{entry(1, 'Condition', 'c1')}.extension[mcode-histology-morphology-behavior]"
+    assert (problem.path, problem.code) == (path, "fhir_histology_conflict")
+    for lang in ("fr", "en"):
+        said = problem_text(problem, lang)
+        assert str(codes) in said and "{" not in said
+
+
+@pytest.mark.parametrize(
+    ("deceased", "listed"),
+    [
+        # a date of death: listed with it (the case has no field for a death)
+        ({"deceasedDateTime": "2024-02-11"}, ("deceasedDateTime", "2024-02-11")),
+        # death without a date
+        ({"deceasedBoolean": True}, ("deceasedBoolean", "deceasedBoolean true")),
+        # alive, said: nothing to list
+        ({"deceasedBoolean": False}, None),
+    ],
+)
+def test_a_deceased_patient_is_said(deceased: Json, listed: tuple[str, str] | None) -> None:
+    data = load("ehr-conventions.json")
+    patient = data["entry"][0]["resource"]
+    del patient["deceasedDateTime"]
+    patient.update(deceased)
+    result = bundle_to_case(data)
+    found = [u for u in result.unmapped if u.code == "patient_deceased"]
+    if listed is None:
+        assert found == []
+        return
+    (item,) = found
+    assert item.path == f"{entry(0, 'Patient', 'p1')}.{listed[0]}"
+    assert f"({listed[1]})" in unmapped_text(item, "fr")
+    assert f"({listed[1]})" in unmapped_text(item, "en")

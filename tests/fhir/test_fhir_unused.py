@@ -102,6 +102,19 @@ SAMPLES: dict[str, dict[str, str]] = {
     "statement_unusable": {},  # a stopped MedicationStatement
     "second_medicine": {},  # two current medicines
     "imaging_no_date": {},  # ImagingStudy without started
+    "patient_deceased": {"value": "2024-02-11"},  # Patient.deceasedDateTime
+    "report_result_missing": {"reference": "#tg2"},  # a report's result not sent
+    "report_contained": {"kind": "Specimen"},  # contained in a report, not a result
+    "report_conclusion": {"text": "Thyroglobulin stable"},  # the report's own words
+    "report_document": {"kind": "application/pdf"},  # the report as a document
+    "member_missing": {"reference": "Observation/tsh-2"},  # a panel's member not sent
+    # a radioiodine Procedure with its activity in an EHR's own extension
+    "procedure_activity": {
+        "url": "https://ehr.example.org/fhir/StructureDefinition/administered-activity",
+        "value": "100",
+        "unit": "mCi",
+        "date": "2019-06-03",
+    },
 }
 
 # what a value is said as when it is a thyref word (site, lab test), per language

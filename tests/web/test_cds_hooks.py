@@ -8,11 +8,13 @@ selectionBehavior, links with label, url and type.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -58,6 +60,7 @@ def _jwks() -> dict[str, Any]:
 
 JWKS = _jwks()
 BASE = "http://testserver/cds-services"
+DATA = Path(__file__).parents[1] / "fhir" / "data"  # EHR-shaped Bundles
 FHIR_SERVER = "https://ehr.example.org/fhir"  # the EHR's FHIR server, allowed in cds_app
 # the prefetch key a FHIR search for each resource type answers (the service's templates)
 SEARCH_KEYS = {
@@ -307,19 +310,25 @@ def test_order_select_by_drug_name(ehr: TestClient) -> None:
 
 
 @pytest.mark.parametrize(
-    ("atc", "drug"),
+    ("atc", "drug", "system"),
     [
-        ("L01EX23", "pralsetinib"),  # in no drug list of the rules: known by its ATC code
-        ("L01EE01", "trametinib"),  # one substance of the dabrafenib + trametinib row
-        ("L01EX14", "entrectinib"),
+        ("L01EX23", "pralsetinib", None),  # in no drug list of the rules: known by its ATC code
+        ("L01EE01", "trametinib", None),  # one substance of the dabrafenib + trametinib row
+        ("L01EX14", "entrectinib", None),
+        # ATC given by its HL7 OID (HL7 Terminology NamingSystem v3-WC), as systems
+        # converted from HL7 v2 send it
+        ("L01EX08", "lenvatinib", "urn:oid:2.16.840.1.113883.6.73"),
     ],
 )  # fmt: skip
-def test_order_by_atc_code_only(ehr: TestClient, atc: str, drug: str) -> None:
+def test_order_by_atc_code_only(ehr: TestClient, atc: str, drug: str, system: str | None) -> None:
     # the order carries the code and an unrelated label: only the ATC code names the drug
     patient_id, prefetch = _record()
     url = f"{BASE}/thyref-order-sign"
     order = _order("Rx 40 mg", atc, patient_id)
-    order["entry"][0]["resource"]["medicationCodeableConcept"]["coding"][0]["display"] = "Rx"
+    coding = order["entry"][0]["resource"]["medicationCodeableConcept"]["coding"][0]
+    coding["display"] = "Rx"
+    if system is not None:
+        coding["system"] = system
     body = _hook("order-sign", patient_id, prefetch, draftOrders=order)
     cards = ehr.post(url, json=body, headers=bearer(url)).json()["cards"]
     assert [c["indicator"] for c in cards] == ["info"]
@@ -1231,6 +1240,38 @@ def test_a_prefetch_the_client_could_not_fetch_is_fetched_or_412(cds_app: FastAP
     assert answer.status_code == 200, answer.text
     assert asked == ["/fhir/Observation"]
     # the uptake Observations came from the server: refractory by DTC-NO-UPTAKE
+    assert "DTC-NO-UPTAKE" in answer.json()["cards"][0]["summary"]
+
+
+def test_a_prefetch_that_is_one_page_is_fetched_whole_or_412(cds_app: FastAPI) -> None:
+    # CDS Hooks 2.0: prefetch data "MUST be submitted at once (e.g., no next page links
+    # allowed)". A page with a next link (tests/fhir/data/prefetch-page.json: 57 results,
+    # 20 a page) was read as the whole record: here the page holds no uptake Observation,
+    # so the card said "indeterminate" where the record is refractory
+    patient_id, prefetch = _record()
+    page = json.loads((DATA / "prefetch-page.json").read_text(encoding="utf-8"))
+    complete = prefetch["observations"]
+    first = [e for e in complete["entry"] if "rai-uptake" not in json.dumps(e)]
+    prefetch["observations"] = {**page, "entry": first}
+    asked: list[str] = []
+
+    def fhir_server(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        return httpx.Response(200, json=complete)
+
+    cds_app.state.cds_transport = httpx.MockTransport(fhir_server)
+    url = f"{BASE}/thyref-patient-view"
+    body = _hook("patient-view", patient_id, prefetch)
+    answer = TestClient(cds_app).post(url, json=body, headers=bearer(url))
+    assert answer.status_code == 412, answer.text
+    assert "'observations' is one page of the search" in answer.json()["detail"]
+
+    body["fhirServer"] = FHIR_SERVER
+    body["fhirAuthorization"] = {"access_token": "t", "token_type": "Bearer"}
+    answer = TestClient(cds_app).post(url, json=body, headers=bearer(url))
+    assert answer.status_code == 200, answer.text
+    # the search was run again from its start, on the EHR's server, for that key only
+    assert asked == ["/fhir/Observation"]
     assert "DTC-NO-UPTAKE" in answer.json()["cards"][0]["summary"]
 
 

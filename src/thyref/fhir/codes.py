@@ -22,6 +22,18 @@ INTERPRETATION_V2: Final = "http://terminology.hl7.org/CodeSystem/v2-0078"  # sa
 OBSERVATION_CATEGORY: Final = "http://terminology.hl7.org/CodeSystem/observation-category"
 CONDITION_CLINICAL: Final = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 
+# The same code systems named by their HL7 OID (``urn:oid:``), as systems converted from
+# HL7 v2 or CDA often send them; read as the FHIR URI. Only OIDs checked against a public
+# registry: FHIR R4 namingsystem-terminologies (LOINC, SNOMED CT, UCUM) and the HL7
+# Terminology NamingSystems icd-o-3 and v3-WC (WHO ATC).
+SYSTEM_OF_OID: Final[dict[str, str]] = {
+    "urn:oid:2.16.840.1.113883.6.1": LOINC,
+    "urn:oid:2.16.840.1.113883.6.96": SNOMED,
+    "urn:oid:2.16.840.1.113883.6.8": UCUM,
+    "urn:oid:2.16.840.1.113883.6.43.1": ICDO3,
+    "urn:oid:2.16.840.1.113883.6.73": ATC,
+}
+
 BASE: Final = "https://thyref.org/fhir"
 THYREF: Final = f"{BASE}/CodeSystem/thyref"
 CASE_ID_SYSTEM: Final = f"{BASE}/NamingSystem/case-id"
@@ -150,6 +162,8 @@ LAB_UNIT_CONVERSIONS: Final[dict[str, dict[str, tuple[str, Decimal]]]] = {
         "[IU]/L": ("m[IU]/L", Decimal(1000)),
         "mIU/L": ("m[IU]/L", ONE),
         "uIU/mL": ("m[IU]/L", ONE),  # the usual display of u[IU]/mL (also µIU/mL)
+        # µU/mL: the older TSH unit, a thousandth of the case format's mU/L per litre
+        "uU/mL": ("mU/L", ONE),
     },
     "tg_antibodies": {
         "k[IU]/L": ("[IU]/mL", ONE),

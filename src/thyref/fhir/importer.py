@@ -57,9 +57,19 @@ class FhirImportError(CaseValidationError):
 
 
 def _codings(concept: Any) -> list[Json]:
+    """A CodeableConcept's codings; a system sent as its HL7 OID (``urn:oid:2.16.840.1.
+    113883.6.1`` for LOINC) is read as its FHIR URI (``http://loinc.org``)."""
     if not isinstance(concept, dict):
         return []
-    return [x for x in concept.get("coding") or [] if isinstance(x, dict)]
+    found = []
+    for coding in concept.get("coding") or []:
+        if not isinstance(coding, dict):
+            continue
+        system = coding.get("system")
+        if isinstance(system, str) and system in c.SYSTEM_OF_OID:
+            coding = {**coding, "system": c.SYSTEM_OF_OID[system]}
+        found.append(coding)
+    return found
 
 
 def _code_in(concept: Any, system: str) -> list[str]:
@@ -247,6 +257,8 @@ class _Importer:
         self.scan_member: dict[int, Json] = {}  # id(finding resource) -> its scan
         self.findings: list[_Entry] = []  # read once every scan is known
         self.unfinal: list[_Entry] = []  # Observations used although not final
+        self.read_from_report: set[int] = set()  # id() of contained report results read
+        self.container: dict[int, _Entry] = {}  # id() of a contained result -> its report
 
     # -- helpers --------------------------------------------------------------
     def skip(self, entry: _Entry, why: Unused, /, **values: object) -> None:
@@ -323,6 +335,7 @@ class _Importer:
         for full_url, kept in aliases:
             if any(e is kept for e in valid):
                 self.index.setdefault(full_url, kept)
+        self.entries = [x for e in self.entries for x in (e, *self.contained_results(e))]
 
         self.read_patients()
         self.check_one_patient()
@@ -337,6 +350,8 @@ class _Importer:
             "MedicationStatement": self.read_statement,
             "ImagingStudy": self.read_imaging_study,
             "OperationOutcome": self.read_outcome,
+            "DiagnosticReport": self.read_report,
+            "Procedure": self.read_procedure,
         }
         done = {"Patient", "Condition", "BodyStructure", "Medication"}
         for entry in self.entries:
@@ -400,6 +415,12 @@ class _Importer:
         if isinstance(birth, str) and re.match(r"^[0-9]{4}", birth):
             self.patient["birth_year"] = int(birth[:4])
         self.patient_res = res
+        # the case format has no field for a death: said, never dropped silently
+        for name in ("deceasedDateTime", "deceasedBoolean"):
+            if res.get(name) not in (None, False):
+                part = _Entry(f"{patients[0].path}.{name}", res, patients[0].full_url)
+                said = res[name] if isinstance(res[name], str) else f"{name} true"
+                self.skip(part, "patient_deceased", value=_clip(said))
 
     def patient_named(self, ref: Any) -> str | None:
         """The patient a ``subject``/``patient`` reference names: ``Patient/<id>`` (the
@@ -510,6 +531,19 @@ class _Importer:
                 ]
             )
         entry, histology = usable[0]
+        if len(found := _histologies(entry.res)) > 1:
+            raise FhirImportError(
+                [
+                    Problem(
+                        f"{entry.path}.extension[mcode-histology-morphology-behavior]",
+                        "the Condition gives more than one thyroid histology ("
+                        + ", ".join(f"{code} {word}" for code, word in found)
+                        + "): send the one the pathologist concluded",
+                        "fhir_histology_conflict",
+                        (("codes", ", ".join(code for code, _ in found)),),
+                    )
+                ]
+            )
         for other, _ in primaries:
             if other is not entry:
                 self.skip(other, "second_primary")
@@ -671,12 +705,63 @@ class _Importer:
             self.skip(entry, "disease_status")
         elif own:
             self.read_own(entry, own[0])
+        elif any(
+            set(_code_in(x.get("code"), c.LOINC)) & set(c.LAB_LOINC) for x in _components(res)
+        ):
+            self.read_lab_components(entry)
+        elif res.get("hasMember") and not _components(res) and not _has_value(res):
+            self.read_group(entry)
         else:
             told = ", ".join(f"{x.get('system')}|{x.get('code')}" for x in _codings(code))
             if told:
                 self.skip(entry, "observation_code", code=told)
             else:
                 self.skip(entry, "observation_no_code")
+
+    def read_group(self, entry: _Entry) -> None:
+        """A panel that only groups its members (``hasMember``, no value of its own): the
+        members are read where they are (entries of the Bundle, or results contained in
+        the same report); a member not sent is listed."""
+        res = entry.res
+        container = self.container.get(id(res))
+        siblings = {
+            inner.get("id")
+            for inner in (container.res.get("contained") or [] if container else [])
+            if isinstance(inner, dict) and id(inner) in self.read_from_report
+        }
+        for index, ref in enumerate(res.get("hasMember") or []):
+            local = _local(ref)
+            found = local in siblings if local is not None else self.resolve(ref) is not None
+            if not found:
+                target = ref.get("reference") if isinstance(ref, dict) else None
+                part = _Entry(f"{entry.path}.hasMember[{index}]", res, entry.full_url)
+                self.skip(part, "member_missing", reference=_clip(target))
+
+    def read_lab_components(self, entry: _Entry) -> None:
+        """A panel sent as one Observation whose components are the tests (code, value,
+        interpretation, reference range each): every component with a lab LOINC is read
+        as that test, with the Observation's date and status; any other is listed."""
+        res = entry.res
+        shared = {
+            k: v
+            for k, v in res.items()
+            if k not in ("code", "component", "interpretation", "referenceRange")
+            and not k.startswith("value")
+        }
+        for index, comp in enumerate(res.get("component") or []):
+            if not isinstance(comp, dict):
+                continue
+            part = _Entry(f"{entry.path}.component[{index}]", res, entry.full_url)
+            loinc = _code_in(comp.get("code"), c.LOINC)
+            test = next((c.LAB_LOINC[x] for x in loinc if x in c.LAB_LOINC), None)
+            if test is None:
+                told = _said(comp.get("code"))
+                self.skip(part, "observation_code", code=told)
+            elif comp.get("dataAbsentReason"):
+                self.skip(part, "data_absent")
+            else:
+                inner = {**shared, **{k: v for k, v in comp.items() if k != "extension"}}
+                self.read_lab(_Entry(part.path, inner, entry.full_url), test)
 
     def read_size(self, entry: _Entry) -> None:
         res = entry.res
@@ -995,6 +1080,129 @@ class _Importer:
         words = _clip("; ".join(t for _, t in said), 300)
         self.skip(entry, "server_message", severity=_clip(severity), text=words)
 
+    def contained_results(self, entry: _Entry) -> list[_Entry]:
+        """The Observations a DiagnosticReport holds in ``contained`` and names in
+        ``result`` (``#id``), and the members (``hasMember`` ``#id``) of those that are
+        panels: read as the report's patient's results, each with its own path. A report
+        entered in error or cancelled gives none (listed by ``read_report``). Contained
+        ids are local to the report: never indexed."""
+        res = entry.res
+        if res.get("resourceType") != "DiagnosticReport" or res.get("status") in (
+            "entered-in-error",
+            "cancelled",
+        ):
+            return []
+        inner_of = {
+            inner.get("id"): inner
+            for inner in res.get("contained") or []
+            if isinstance(inner, dict) and inner.get("resourceType") == "Observation"
+        }
+        named: set[Any] = set()
+        todo = [_local(ref) for ref in res.get("result") or []]
+        while todo:
+            rid = todo.pop()
+            if rid is None or rid in named or rid not in inner_of:
+                continue
+            named.add(rid)
+            todo += [_local(ref) for ref in inner_of[rid].get("hasMember") or []]
+        found = []
+        for index, inner in enumerate(res.get("contained") or []):
+            if (
+                isinstance(inner, dict)
+                and inner.get("resourceType") == "Observation"
+                and inner.get("id") in named
+            ):
+                path = f"{entry.path}.contained[{index}](Observation/{inner['id']})"
+                self.read_from_report.add(id(inner))
+                self.container[id(inner)] = entry
+                found.append(_Entry(path, inner, None))
+        return found
+
+    def read_report(self, entry: _Entry) -> None:
+        """A DiagnosticReport: its results are the Observations (contained, read as
+        entries, or entries of the Bundle); what else it says is listed: a result not
+        sent, another contained resource, the conclusion, an attached document."""
+        res = entry.res
+        status = res.get("status")
+        if status in ("entered-in-error", "cancelled"):
+            self.skip(entry, "status", status=status)
+            return
+        said = False  # the report held something: a result, or a part listed below
+        read = {
+            inner.get("id")
+            for inner in res.get("contained") or []
+            if isinstance(inner, dict) and id(inner) in self.read_from_report
+        }
+        for index, ref in enumerate(res.get("result") or []):
+            said = True
+            target = ref.get("reference") if isinstance(ref, dict) else None
+            if isinstance(target, str) and target.startswith("#"):
+                found = target[1:] in read
+            else:
+                found = self.resolve(ref) is not None
+            if not found:
+                part = _Entry(f"{entry.path}.result[{index}]", res, entry.full_url)
+                self.skip(part, "report_result_missing", reference=_clip(target))
+        for index, inner in enumerate(res.get("contained") or []):
+            if isinstance(inner, dict) and id(inner) not in self.read_from_report:
+                said = True
+                part = _Entry(f"{entry.path}.contained[{index}]", res, entry.full_url)
+                self.skip(part, "report_contained", kind=inner.get("resourceType"))
+        codes = ", ".join(_said(x) for x in res.get("conclusionCode") or [])
+        words = " ; ".join(x for x in (res.get("conclusion"), codes) if isinstance(x, str) and x)
+        if words:
+            said = True
+            part = _Entry(f"{entry.path}.conclusion", res, entry.full_url)
+            self.skip(part, "report_conclusion", text=_clip(words))
+        for index, form in enumerate(res.get("presentedForm") or []):
+            said = True
+            part = _Entry(f"{entry.path}.presentedForm[{index}]", res, entry.full_url)
+            kind = form.get("contentType") if isinstance(form, dict) else None
+            self.skip(part, "report_document", kind=_clip(kind or "?"))
+        if not said:
+            self.skip(entry, "resource_type", kind="DiagnosticReport")
+
+    def read_procedure(self, entry: _Entry) -> None:
+        """A Procedure is not read (surgery, radiotherapy: not in the case format). One
+        that gives an activity (Bq, Ci) in an extension, such as a radioiodine therapy
+        with the activity in an EHR's local extension, is listed with the activity
+        quoted: thyref reads I-131 only from a MedicationAdministration's dosage.dose; a
+        local extension's meaning (prescribed, calibrated or given activity) is defined
+        by its sender alone."""
+        res = entry.res
+        if res.get("status") in ("entered-in-error", "not-done"):
+            self.skip(entry, "status", status=res.get("status"))
+            return
+        if any(
+            other.res.get("resourceType") == "MedicationAdministration"
+            and any(self.resolve(ref) is entry for ref in other.res.get("partOf") or [])
+            for other in self.entries
+        ):  # the administration that is part of it gives the activity where thyref reads it
+            self.skip(entry, "resource_type", kind="Procedure")
+            return
+        day = _day(res.get("performedDateTime"))
+        if day is None and isinstance(res.get("performedPeriod"), dict):
+            day = _day(res["performedPeriod"].get("start"))
+        for ext in res.get("extension") or []:
+            quantity = ext.get("valueQuantity") if isinstance(ext, dict) else None
+            unit = (
+                (quantity.get("code") or quantity.get("unit"))
+                if isinstance(quantity, dict)
+                else None
+            )
+            if isinstance(unit, str) and re.fullmatch(r"[kMGTmuµμ]?(Bq|Ci)", unit.strip()):
+                assert isinstance(quantity, dict)
+                self.skip(
+                    entry,
+                    "procedure_activity",
+                    url=_clip(ext.get("url"), 200),
+                    value=_clip(quantity.get("value")),
+                    unit=_clip(unit),
+                    date=day or "?",
+                )
+                return
+        self.skip(entry, "resource_type", kind="Procedure")
+
     def read_imaging_study(self, entry: _Entry) -> None:
         status = entry.res.get("status")
         if status in ("entered-in-error", "cancelled"):
@@ -1011,23 +1219,51 @@ class _Importer:
 # mappings shared with the exporter
 
 
+def _local(ref: Any) -> str | None:
+    """The id a ``#id`` reference (to a contained resource) names; None for another."""
+    target = ref.get("reference") if isinstance(ref, dict) else None
+    return target[1:] if isinstance(target, str) and target.startswith("#") else None
+
+
+def _has_value(res: Json) -> bool:
+    return any(key.startswith("value") for key in res)
+
+
 def _components(res: Json) -> list[Json]:
     return [x for x in res.get("component") or [] if isinstance(x, dict)]
 
 
-def _histology(res: Json) -> str | None:
+def _histology_codes(res: Json) -> list[tuple[str, str]]:
+    """(ICD-O-3 code, thyref histology) of every recognised coding: the mCODE extension(s)
+    first, then ``Condition.code``."""
     concepts = [
         ext.get("valueCodeableConcept")
         for ext in res.get("extension") or []
         if isinstance(ext, dict) and ext.get("url") == c.HISTOLOGY_EXTENSION
     ]
     concepts.append(res.get("code"))
+    found = []
     for concept in concepts:
         for coding in _codings(concept):
             code = _morphology(coding.get("code"))
             if coding.get("system") in (c.ICDO3, None) and code in c.HISTOLOGY_ICDO3:
-                return c.HISTOLOGY_ICDO3[code]
-    return None
+                found.append((code, c.HISTOLOGY_ICDO3[code]))
+    return found
+
+
+def _histology(res: Json) -> str | None:
+    found = _histology_codes(res)
+    return found[0][1] if found else None
+
+
+def _histologies(res: Json) -> list[tuple[str, str]]:
+    """One (code, histology) per distinct histology: more than one is a contradiction
+    (the codings of one CodeableConcept say the same thing; 8260/3 and 8340/3 are both
+    papillary, 8260/3 and 8345/3 are not)."""
+    seen: dict[str, str] = {}
+    for code, word in _histology_codes(res):
+        seen.setdefault(word, code)
+    return [(code, word) for word, code in seen.items()]
 
 
 def _morphology(code: Any) -> str | None:
@@ -1092,19 +1328,26 @@ def _lab_unit(test: str, quantity: Json) -> tuple[str, Decimal] | None:
     return None
 
 
-# a value written as text: an optional comparator, a decimal number (point), a unit
-# (which starts with neither a digit nor a point: in "<0.1" the 1 is not a unit)
-_TEXT_VALUE = re.compile(r"\s*(<=|>=|<|>)?\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*([^\s0-9.,]\S*)\s*")
+# a value written as text: an optional comparator, a decimal number (point or comma), a
+# unit (which starts with neither a digit nor a point: in "<0.1" the 1 is not a unit)
+_TEXT_VALUE = re.compile(r"\s*(<=|>=|<|>)?\s*([0-9]+(?:[.,][0-9]+)?|\.[0-9]+)\s*([^\s0-9.,]\S*)\s*")
 
 
 def _quantity_of_text(text: str) -> Json | None:
     """A ``valueString`` such as ``<0.1 ng/mL`` as the Quantity it says; None unless the
-    whole text is a comparator, a number and a unit (``<0.1`` alone has no unit, ``0,1``
-    no decimal point we would not be guessing, ``see comment`` no number)."""
+    whole text is a comparator, a number and a unit (``<0.1`` alone has no unit, ``see
+    comment`` no number). A decimal comma (``1,5 ng/mL``, as French labs write it) is read
+    when it cannot be a thousands separator: a group of three digits after it (``1,500``)
+    is 1.5 in Paris and 1500 in Boston, and is not read."""
     match = _TEXT_VALUE.fullmatch(text)
     if match is None:
         return None
     comparator, value, unit = match.groups()
+    if "," in value:
+        whole, fraction = value.split(",")
+        if len(fraction) == 3 and whole != "0":
+            return None
+        value = f"{whole}.{fraction}"
     quantity: Json = {"value": value, "unit": unit}
     if comparator:
         quantity["comparator"] = comparator
@@ -1119,13 +1362,31 @@ def _clip(text: Any, size: int = 80) -> str:
 
 
 def _spellings(unit: Any) -> list[str]:
-    """A unit as sent, then as UCUM writes it when a display spelling differs only by
-    the micro sign (µ U+00B5 or Greek μ U+03BC, UCUM's ``u``) or a lower-case litre
-    (``ng/ml``: UCUM's litre is ``l`` as well as ``L``)."""
+    """A unit as sent, then as UCUM writes it when a display spelling differs from it only
+    in ways UCUM or clinical usage make unambiguous:
+
+    - the micro sign (µ U+00B5, Greek μ U+03BC) and the clinical ``mc`` (``mcg``,
+      ``mcIU``) for UCUM's ``u``;
+    - the French ``UI`` (unité internationale) and the printed ``IU`` for UCUM's ``[IU]``;
+    - a lower-case litre (``ng/ml``: UCUM's litre is ``l`` as well as ``L``);
+    - a unit written wholly in capitals (``NG/ML``, as HL7 v2 labs send them): UCUM's
+      case-insensitive form, where ``M`` is milli and ``U`` micro as a prefix."""
     if not isinstance(unit, str):
         return []
-    ucum = re.sub(r"/(m?)l$", r"/\1L", unit.strip().replace("\u00b5", "u").replace("\u03bc", "u"))
-    return [unit] if ucum == unit else [unit, ucum]
+    found = [unit]
+    said = unit.strip()
+    if said.isupper():  # UCUM case-insensitive form: lower case, then the IU and U units
+        said = said.lower()
+        said = said.replace("iu", "IU").replace("ui", "UI")
+        said = re.sub(r"(^|/|(?<=[munk]))u(?=/|$)", r"\1U", said)
+    said = said.replace("\u00b5", "u").replace("\u03bc", "u")
+    said = re.sub(r"/(m?)l$", r"/\1L", said)
+    said = re.sub(r"(^|/)mc(?=g|IU|UI|U/)", r"\1u", said)
+    found.append(said)
+    said = re.sub(r"(^|/|(?<=[munk]))UI(?=/|$)", r"\1IU", said)
+    found.append(said)
+    found.append(re.sub(r"(?<!\[)IU(?!\])", "[IU]", said))
+    return list(dict.fromkeys(found))
 
 
 def _uptake(res: Json) -> str | None:

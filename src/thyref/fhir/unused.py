@@ -85,6 +85,14 @@ Unused = Literal[
     "statement_unusable",
     "second_medicine",
     "imaging_no_date",
+    # patient, reports, procedures
+    "patient_deceased",
+    "report_result_missing",
+    "report_contained",
+    "report_conclusion",
+    "report_document",
+    "member_missing",
+    "procedure_activity",
 ]
 UNUSED: tuple[Unused, ...] = get_args(Unused)
 PREFIX = "fhir.unused."

@@ -42,6 +42,7 @@ from thyref.domain.messages import Lang, plural, text
 from thyref.domain.rules import load_rules
 from thyref.domain.therapies import load_therapies
 from thyref.errors import CaseError
+from thyref.fhir.codes import SYSTEM_OF_OID
 from thyref.fhir.exporter import options_care_plan
 from thyref.fhir.importer import bundle_to_case
 from thyref.storage import Database
@@ -546,6 +547,20 @@ def _failed(value: Any) -> bool:
     return bool(outcomes)
 
 
+def _one_page(value: Any) -> bool:
+    """A prefetch Bundle with a ``next`` link: one page of the search. CDS Hooks 2.0 asks
+    the client for the whole result at once ("no next page links allowed"); a page alone
+    would be read as the whole record (a thyroglobulin series cut short, a lesion
+    missing), so the key is fetched as if absent, else the answer is 412."""
+    if not isinstance(value, dict) or value.get("resourceType") != "Bundle":
+        return False
+    links = value.get("link")
+    return any(
+        isinstance(link, dict) and link.get("relation") == "next"
+        for link in (links if isinstance(links, list) else [])
+    )
+
+
 def _names_patient(ref: Any, patient_id: str) -> bool:
     """``Patient/<id>`` (relative, absolute or with a ``_history`` version), or
     ``urn:uuid:<id>`` (a Patient whose id is that uuid, as thyref's own export writes)."""
@@ -716,15 +731,21 @@ async def _patient_data(
     prefetch = hook.prefetch or {}
     resources: list[dict[str, Any]] = []
     for key, template in PREFETCH.items():
-        if key in prefetch and not _failed(prefetch[key]):
+        value = prefetch.get(key)
+        if key in prefetch and not _failed(value) and not _one_page(value):
             # given, possibly null (nothing found by the client)
-            given = _given_resources(prefetch[key], f"prefetch.{key}")
+            given = _given_resources(value, f"prefetch.{key}")
             if any(r.get("resourceType") == "Patient" and r.get("id") != patient_id for r in given):
                 raise OtherPatient(f"prefetch.{key} holds a Patient other than context.patientId")
             resources += given
             continue
         if not hook.fhirServer or hook.fhirAuthorization is None:
-            state = "could not be fetched by the client" if key in prefetch else "is missing"
+            if key not in prefetch:
+                state = "is missing"
+            elif _one_page(value):
+                state = "is one page of the search (a next link), not all of it,"
+            else:
+                state = "could not be fetched by the client"
             raise PrefetchMissing(f"prefetch {key!r} {state} and no FHIR server access is given")
         resources += await _fetch(request, hook, _fill(template, hook.context))
     # searches by patient may return the same resource twice (e.g. paging): keep one
@@ -996,7 +1017,9 @@ def _kinase_orders(hook: HookRequest, orders: list[dict[str, Any]]) -> list[tupl
         for coding in codings if isinstance(codings, list) else []:
             if not isinstance(coding, dict):
                 continue
-            if coding.get("system") == ATC and coding.get("code") in by_atc:
+            system = coding.get("system")
+            system = SYSTEM_OF_OID.get(system, system) if isinstance(system, str) else system
+            if system == ATC and coding.get("code") in by_atc:
                 drug = by_atc[coding["code"]]
             elif str(coding.get("display", "")).lower() in drugs:
                 drug = str(coding["display"]).lower()
