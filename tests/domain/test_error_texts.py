@@ -125,6 +125,9 @@ def test_every_raised_code_is_listed() -> None:
 COHORT_CODES: dict[str, dict[str, object]] = {
     "no_such_input": {"path": "cases.ndjson"},
     "unknown_folder": {"path": "export/"},
+    "empty_file": {"path": "cases.ndjson"},
+    "empty_folder": {"path": "cases/"},
+    "empty_ndjson": {"path": "export/"},
     "other_run": {"out": "run/"},
     "input_changed": {"source": "cases.ndjson"},
     "bulk_needs_local": {"source": "export/"},

@@ -198,13 +198,13 @@ def run_cohort(
     language of the problems in errors.ndjson (the Parquet parts keep them in both).
     """
     started = time.perf_counter()
-    if not source.exists():  # before anything is written to ``out``
-        raise CohortInputError.no_such_input(source)
+    # missing, of no known kind, or empty: refused before anything is written to ``out``
+    kind = sources.detect(source)
     if out.exists() and not out.is_dir():
         raise CohortInputError(f"{out} is not a folder", "out_not_folder", out=out)
     with writing(out):
         state = _prepare(source, out, chunk_size, today or date.today(), restart)
-    the_plan = sources.plan(source, chunk_size, out / ".work")
+    the_plan = sources.plan(source, chunk_size, out / ".work", kind)
     if state.get("signature") not in (None, the_plan.signature):
         raise CohortInputError(
             f"{source} changed since this run started; use --restart to start again",
