@@ -62,12 +62,26 @@ class CaseFormatError(CaseError):
     @classmethod
     def not_json(cls, exc: ValueError) -> CaseFormatError:
         """The text does not decode as JSON (``exc``: the decoder's error); the place of
-        the fault is kept when the decoder gives it."""
+        the fault is kept when the decoder gives it. Bytes that are not UTF-8 text (a file
+        saved as Latin-1 or Windows-1252) are said as such (``not_utf8``)."""
+        if isinstance(exc, UnicodeDecodeError):
+            return cls.not_utf8(exc)
         if isinstance(exc, json.JSONDecodeError):
             return cls(
                 f"input is not valid JSON: {exc}", "not_json", line=exc.lineno, column=exc.colno
             )
         return cls(f"input is not valid JSON: {exc}", "not_json")
+
+    @classmethod
+    def not_utf8(cls, exc: UnicodeDecodeError) -> CaseFormatError:
+        """Bytes that do not decode as UTF-8: the first bad byte (``0xE9``) and its line,
+        when the text was read as UTF-8 (JSON may also be UTF-16 or UTF-32)."""
+        english = f"input is not UTF-8 text: {exc}"
+        if not exc.encoding.lower().replace("_", "-").startswith("utf-8"):
+            return cls(english, "not_utf8")
+        line = exc.object[: exc.start].count(b"\n") + 1
+        byte = f"0x{exc.object[exc.start]:02X}"
+        return cls(english, "not_utf8", line=line, byte=byte)
 
     @classmethod
     def too_deep(cls, bound: int) -> CaseFormatError:

@@ -101,7 +101,10 @@ def _files(tmp: Path) -> dict[str, str]:
     (tmp / "labelled-bom.jsonl").write_bytes(b"\xef\xbb\xbf" + labelled.encode())
     bundle = ["fhir", "export", str(case), "--out", str(tmp / "bundle.json")]
     assert CliRunner().invoke(app, bundle).exit_code == 0
+    # a case file saved as Latin-1: "é" is the byte 0xE9, on its second line
+    (tmp / "latin1.json").write_bytes('{\n "id": "H\xe9l\xe8ne"\n}\n'.encode("latin-1"))
     names = ["case.json", "dir", "empty.json", "run", "data", "bom.jsonl", "latin1.jsonl"]
+    names += ["latin1.json"]
     names += ["labelled-bom.jsonl", "bundle.json"]
     return {name: str(tmp / name) for name in names} | {"none": str(tmp / "none" / "x.txt")}
 
@@ -151,6 +154,21 @@ BAD: list[tuple[list[str], bytes | None, int, list[str], list[str]]] = [
     (["ask", "--batch", "{latin1.jsonl}", "-l", "en"], None, 2,
      ["--batch {latin1.jsonl}: not UTF-8 text"], []),
     # the same in a file
+    (["assess", "{latin1.json}"], None, 2,
+     ["thyref: {latin1.json}: le fichier n'est pas du texte UTF-8 (octet 0xE9, ligne 2)"
+      "\u00a0; enregistrez-le en UTF-8"], ["JSON"]),
+    # a case file that is not UTF-8: said so, with the file, the byte and its line (was
+    # "le texte n'est pas du JSON valide")
+    (["validate", "{latin1.json}", "-l", "en"], None, 2,
+     ["thyref: {latin1.json}: the file is not UTF-8 text (byte 0xE9, line 2); save it as"
+      " UTF-8"], ["JSON"]),
+    # ... by validate too, in English
+    (["assess", "-", "-l", "en"], '{\n "id": "H\xe9l\xe8ne"\n}\n'.encode("latin-1"), 2,
+     ["thyref: <stdin>: the file is not UTF-8 text (byte 0xE9, line 2)"], ["JSON"]),
+    # ... and on stdin
+    (["fhir", "import", "{latin1.json}", "-l", "en"], None, 2,
+     ["{latin1.json}: the file is not UTF-8 text (byte 0xE9, line 2)"], ["JSON"]),
+    # ... and by the FHIR import (was "the text is not valid JSON")
     (["ask", "--batch", "-", "--format", "json"], b'\xef\xbb\xbf{"q": "iode"}\n', 0,
      ['"q": "iode"'], ["JSON"]),
     # a byte-order mark on stdin, as a case file may have one (was "<stdin>:1: not JSON")

@@ -68,22 +68,86 @@ def test_bad_input_is_one_line_not_a_traceback(tmp_path: Path, lang: str, said: 
     ("args", "said"),
     [
         # a folder with neither case files nor FHIR NDJSON
-        (["EMPTY"], "ne contient ni dossiers de patients (*.json) ni fichiers NDJSON FHIR"),
+        (["OTHER"], "ne contient ni dossiers de patients (*.json) ni fichiers NDJSON FHIR"),
+        # a folder with nothing at all (test_an_empty_input_is_refused_and_nothing_written)
+        (["EMPTY"], "aucun patient dans"),
         # a day that does not exist
         (["CASES", "--as-of", "2020-13-01"], "--as-of\u00a0: '2020-13-01' n'est pas une date"),
     ],
 )
 def test_other_input_errors_are_said_in_french(tmp_path: Path, args: list[str], said: str) -> None:
     (tmp_path / "empty").mkdir()
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("a note", encoding="utf-8")
     cases = tmp_path / "cases.ndjson"
     cases.write_text(json.dumps(synth_case(1, 0)) + "\n", encoding="utf-8")
-    names = {"EMPTY": str(tmp_path / "empty"), "CASES": str(cases)}
+    names = {"EMPTY": str(tmp_path / "empty"), "OTHER": str(tmp_path / "other")}
+    names["CASES"] = str(cases)
     source, *rest = args
     done = runner.invoke(
         app, ["cohort", "run", names[source], "--out", str(tmp_path / "run"), *rest]
     )
     assert done.exit_code == 2, done.output
     assert said in done.output
+
+
+def _empty_input(kind: str, folder: Path) -> Path:
+    """An input of ``kind`` that holds no record."""
+    if kind == "empty-file":
+        (folder / "cases.ndjson").write_bytes(b"")
+        return folder / "cases.ndjson"
+    if kind == "blank-file":  # a byte order mark, blank lines: no line is a record
+        (folder / "cases.ndjson").write_bytes(b"\xef\xbb\xbf\n\n  \r\n\t\n")
+        return folder / "cases.ndjson"
+    source = folder / "in"
+    source.mkdir()
+    if kind == "bulk":  # a FHIR Bulk Data export whose files came out empty
+        for name in ("Patient.ndjson", "Observation.ndjson"):
+            (source / name).write_bytes(b"\n" if name.startswith("O") else b"")
+    elif kind == "other":  # files, but neither case files nor NDJSON (unknown_folder)
+        (source / "notes.txt").write_text("a note", encoding="utf-8")
+    return source
+
+
+@pytest.mark.parametrize(
+    ("kind", "args", "said"),
+    [
+        # an empty NDJSON file: was "0 patient évalué, 0 dossier rejeté", exit 0, and an
+        # output folder with empty Parquet parts
+        ("empty-file", [], "aucun patient dans {source}\u00a0: le fichier ne contient aucun"
+         " enregistrement (il est vide, ou n'a que des lignes blanches)"),
+        # blank lines only (and a byte order mark), in English
+        ("blank-file", ["-l", "en"], "no patient found in {source}: the file holds no record"
+         " (it is empty, or has blank lines only)"),
+        # an empty folder (was "holds neither case files nor FHIR NDJSON files", and a
+        # run.json left in --out)
+        ("folder", ["-l", "en"], "no patient found in {source}: the folder is empty"),
+        # a FHIR export of empty files: was 0 patients, exit 0
+        ("bulk", [], "aucun patient dans {source}\u00a0: ses fichiers NDJSON ne contiennent"
+         " aucun enregistrement"),
+        # the Spark engine says the same, before a Spark session is started
+        ("empty-file", ["--engine", "spark", "-l", "en"], "no patient found in {source}:"
+         " the file holds no record"),
+        # not empty but of no known kind: refused as before, and now nothing written either
+        ("other", ["-l", "en"], "{source} holds neither case files (*.json) nor FHIR NDJSON"),
+    ],
+)  # fmt: skip
+def test_an_empty_input_is_refused_and_nothing_written(
+    tmp_path: Path, kind: str, args: list[str], said: str
+) -> None:
+    """A registry extract that came out empty is a failed extract, not a cohort of 0
+    patients: one line naming the input, exit status 2 (the input, as for a case), and
+    no output folder, so no empty Parquet is taken for a result and no run.json makes the
+    rerun on the right extract ask for --restart."""
+    source = _empty_input(kind, tmp_path)
+    out = tmp_path / "run"
+    cmd = ["cohort", "run", str(source), "--out", str(out), "--no-progress", *args]
+    done = runner.invoke(app, cmd, env={"THYREF_LANG": None})
+    assert done.exit_code == 2, done.output
+    lines = [line for line in done.output.splitlines() if line.strip()]
+    assert len(lines) == 1, done.output  # one line, no traceback
+    assert lines[0].startswith("thyref: " + said.format(source=source)), done.output
+    assert not out.exists()
 
 
 def test_help_does_not_load_the_cohort_libraries() -> None:

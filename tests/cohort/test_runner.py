@@ -257,3 +257,47 @@ def test_records_sharing_a_patient_id_are_set_aside_not_counted_twice(tmp_path: 
     again = run_cohort(source, out, workers=1, chunk_size=4, today=TODAY)
     assert (again.rows, again.errors) == (5, 2)
     assert len(read_rows(out)) == 5 and len(read_errors(out)) == 2
+
+
+# a case saved as Latin-1 (a Windows export): "é" is the byte 0xE9, on its first line
+LATIN1 = '{"format": "thyref-case/1", "id": "h\xe9l\xe8ne"}'.encode("latin-1")
+
+
+def _latin1_input(kind: str, folder: Path) -> tuple[Path, str]:
+    """An input of ``kind`` holding one Latin-1 record, and that record's source."""
+    if kind == "ndjson":
+        source = folder / "cases.ndjson"
+        write_ndjson(source, 2, seed=3, extra=[LATIN1])
+        return source, "cases.ndjson:3"
+    source = folder / "in"
+    source.mkdir()
+    if kind == "folder":
+        (source / "helene.json").write_bytes(LATIN1)
+        return source, "helene.json"
+    (source / "Patient.ndjson").write_bytes(b'{"resourceType": "Patient", "id": "h\xe9"}\n')
+    return source, "Patient.ndjson:1"
+
+
+@pytest.mark.parametrize(
+    ("kind", "lang", "said"),
+    [
+        # a line of an NDJSON file (was "the text is not valid JSON (line 1, column 1)")
+        ("ndjson", "en", "the file is not UTF-8 text (byte 0xE9, line 1); save it as UTF-8"),
+        # a case file of a folder, in French
+        ("folder", "fr", "le fichier n'est pas du texte UTF-8 (octet 0xE9, ligne 1)"),
+        # a resource line of a FHIR Bulk Data export
+        ("bulk", "en", "the file is not UTF-8 text (byte 0xE9, line 1)"),
+    ],
+)
+def test_a_record_that_is_not_utf8_is_said_so(
+    tmp_path: Path, kind: str, lang: str, said: str
+) -> None:
+    source, where = _latin1_input(kind, tmp_path)
+    out = tmp_path / "out"
+    report = run_cohort(source, out, workers=1, today=TODAY, lang=lang)  # type: ignore[arg-type]
+    assert report.errors == 1
+    (entry,) = read_errors(out)
+    assert entry["source"] == where
+    (found,) = entry["problems"]
+    assert found["code"] == "not_utf8"
+    assert found["message"].startswith(said), found["message"]

@@ -66,3 +66,41 @@ def test_a_folder_without_case_files_is_refused(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_bytes(b"")
     with pytest.raises(sources.CohortInputError):
         sources.detect(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("files", "found"),
+    [
+        # an NDJSON file with no byte: no record
+        ({"c.ndjson": b""}, "empty_file"),
+        # blank lines, a byte order mark, whitespace: still no record
+        ({"c.ndjson": b"\xef\xbb\xbf\n\r\n \t\n"}, "empty_file"),
+        # one record after blank lines: a cohort of one
+        ({"c.ndjson": b"\n\n{}\n"}, "ndjson"),
+        # a line that is not JSON is a record (reported as rejected), not an empty input
+        ({"c.ndjson": b"nope"}, "ndjson"),
+        # a folder with no file
+        ({}, "empty_folder"),
+        # FHIR NDJSON files without a line
+        ({"Patient.ndjson": b"", "Observation.ndjson": b"\n"}, "empty_ndjson"),
+        # one of them has a line: an export
+        ({"Patient.ndjson": b"", "Observation.ndjson": b'{"resourceType": "x"}\n'}, "fhir-bulk"),
+        # an empty case file is a patient's file (listed in the errors as "empty file")
+        ({"a.json": b""}, "folder"),
+    ],
+)
+def test_an_input_without_any_record_is_refused(
+    tmp_path: Path, files: dict[str, bytes], found: str
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, body in files.items():
+        (folder / name).write_bytes(body)
+    source = folder / "c.ndjson" if "c.ndjson" in files else folder
+    if found.startswith("empty_"):
+        with pytest.raises(sources.CohortInputError) as info:
+            sources.detect(source)
+        assert info.value.code == found
+        assert info.value.params == {"path": str(source)}
+    else:
+        assert sources.detect(source) == found

@@ -20,6 +20,7 @@ from thyref.errors import CaseFormatError
 # parameters; a code missing from this table fails test_every_raised_code_is_listed.
 CODES: dict[str, dict[str, object]] = {
     "not_json": {},
+    "not_utf8": {"byte": "0xE9", "line": 3},
     "not_object": {},
     "too_large": {"megabytes": 5},
     "too_deep": {"bound": 32},
@@ -35,8 +36,28 @@ CODES: dict[str, dict[str, object]] = {
     [
         # a JSON fault names its line and column, in words of the reader's language
         ('{"id": 1,\n  "format": }', "not_json", "(ligne 2, colonne 13)", "(line 2, column 13)"),
-        # bytes that are not UTF-8: no place to give, the reason alone
-        (b'{"id": "\xff"}', "not_json", "le texte n'est pas du JSON valide", "not valid JSON"),
+        # bytes that are not UTF-8 (was "not valid JSON"): the first bad byte and its line
+        (
+            b'{"id": "\xff"}',
+            "not_utf8",
+            "le fichier n'est pas du texte UTF-8 (octet 0xFF, ligne 1)",
+            "the file is not UTF-8 text (byte 0xFF, line 1); save it as UTF-8",
+        ),
+        # a file saved as Latin-1 (Windows): "é" on its third line
+        (
+            '{\n "id": "x",\n "note": "Hélène"\n}'.encode("latin-1"),
+            "not_utf8",
+            "(octet 0xE9, ligne 3)\u00a0; enregistrez-le en UTF-8",
+            "(byte 0xE9, line 3)",
+        ),
+        # a UTF-16 byte-order mark with an odd byte after it: no UTF-8 line to give, the
+        # reason alone
+        (
+            b"\xff\xfe{",
+            "not_utf8",
+            "le fichier n'est pas du texte UTF-8\u00a0; enregistrez-le",
+            "the file is not UTF-8 text; save it as UTF-8",
+        ),
         # valid JSON that is not an object
         ("[1, 2]", "not_object", "un dossier doit être un objet JSON", "must be a JSON object"),
         # over the size limit, said in the unit people read (MB, not bytes)
@@ -88,9 +109,10 @@ def _raised(error: str) -> set[str]:
     raised: set[str] = set()
     for path in src.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
-        # the message may be several literals in a row ("..." "..."), then the code
-        raised |= set(re.findall(error + r'\(\s*(?:f?"[^"]*"\s*)+,\s*"([a-z_]+)"', text))
-        raised |= set(re.findall(error + r"\.([a-z_]+)\(", text))
+        # the message may be several literals in a row ("..." "..."), then the code; a
+        # code may hold a digit (not_utf8)
+        raised |= set(re.findall(error + r'\(\s*(?:f?"[^"]*"\s*)+,\s*"([a-z0-9_]+)"', text))
+        raised |= set(re.findall(error + r"\.([a-z0-9_]+)\(", text))
     return raised
 
 
@@ -103,6 +125,9 @@ def test_every_raised_code_is_listed() -> None:
 COHORT_CODES: dict[str, dict[str, object]] = {
     "no_such_input": {"path": "cases.ndjson"},
     "unknown_folder": {"path": "export/"},
+    "empty_file": {"path": "cases.ndjson"},
+    "empty_folder": {"path": "cases/"},
+    "empty_ndjson": {"path": "export/"},
     "other_run": {"out": "run/"},
     "input_changed": {"source": "cases.ndjson"},
     "bulk_needs_local": {"source": "export/"},

@@ -880,7 +880,7 @@ def test_load_case_limits_and_errors() -> None:
         load_case(b" " * (MAX_BYTES + 1))
     with pytest.raises(CaseFormatError, match=r"^input is not valid JSON: "):
         load_case("{")
-    with pytest.raises(CaseFormatError, match=r"^input is not valid JSON: "):
+    with pytest.raises(CaseFormatError, match=r"^input is not UTF-8 text: "):
         load_case(b"\xff\xfe{")
     with pytest.raises(CaseFormatError, match=r"^a case must be a JSON object$"):
         load_case("[]")

@@ -348,7 +348,8 @@ def test_redifferentiation_needs_a_mutation_not_an_amplification() -> None:
 
 
 def test_germline_ret_names_every_somatic_ret_result() -> None:
-    # two somatic RET results, one without its alteration: both named, joined by ", "
+    # two somatic RET results, one without its alteration: both named, joined by ", ", in
+    # the plural
     out = run(
         _medullary([{"gene": "RET", "kind": "mutation", "origin": "somatic"}, mol("RET", "M918T")]),
         "en",
@@ -356,8 +357,8 @@ def test_germline_ret_names_every_somatic_ret_result() -> None:
     germline = rec(out, "GERMLINE-RET-TESTING")
     assert germline is not None
     assert germline["rationale"].endswith(
-        "Medullary cancer with no germline RET result recorded. The tumour (somatic) result"
-        " (RET, RET M918T) does not tell whether the cancer is hereditary."
+        "Medullary cancer with no germline RET result recorded. The tumour (somatic) results"
+        " (RET, RET M918T) do not tell whether the cancer is hereditary."
     )
 
 
@@ -560,11 +561,11 @@ def test_every_negative_result_word_is_written_as_compared() -> None:
             "The result recorded without its origin (RET M918T) does not say whether it was a"
             " blood (germline) test: to be checked.",
         ),
-        # two such results: both named, joined by ", "
+        # two such results: both named, joined by ", ", in the plural
         (
             [{"gene": "RET", "alteration": "M918T"}, {"gene": "RET", "alteration": "C634R"}],
-            "The result recorded without its origin (RET M918T, RET C634R) does not say"
-            " whether it was a blood (germline) test: to be checked.",
+            "The results recorded without their origin (RET M918T, RET C634R) do not say"
+            " whether they were blood (germline) tests: to be checked.",
         ),
         # a somatic result: the tumour result does not tell heredity
         (

@@ -162,3 +162,67 @@ def test_one_small_declared_target_is_said_in_the_singular(lang: str, said: str)
         imaging=[scan("2020-01-10", {"L1": 5}), scan("2020-07-10", {"L1": 5})],
     )
     assert run(case, lang)["recist"]["warnings"] == [said]
+
+
+def _medullary_with(molecular: list[Json]) -> Json:
+    """Medullary, a liver lesion, standard treatment not possible (MTC-ADVANCED), no
+    germline RET result: GERMLINE-RET-TESTING says what the recorded RET results are."""
+    return make_case(
+        histology="medullary",
+        lesions=[lesion("H1", "liver")],
+        imaging=[scan("2020-01-10", {"H1": 20}), scan("2020-07-10", {"H1": 20})],
+        molecular=molecular,
+        clinical={"standard_treatment_possible": False, "symptomatic": False},
+    )
+
+
+# a RET result whose origin is not recorded (mol() writes "somatic" unless told)
+def _no_origin(alteration: str) -> Json:
+    entry = mol("RET", alteration)
+    entry.pop("origin")
+    return entry
+
+
+_GERMLINE_FR = "Cancer médullaire sans résultat germinal de RET enregistré."
+_GERMLINE_EN = "Medullary cancer with no germline RET result recorded."
+
+
+@pytest.mark.parametrize(
+    ("molecular", "lang", "said"),
+    [
+        # one tumour (somatic) result: the singular (the golden outputs' sentence)
+        ([mol("RET", "M918T")], "fr", _GERMLINE_FR + " Le résultat tumoral (somatique,"
+         " RET M918T) ne dit pas si la forme est héréditaire."),
+        # two: "Les résultats tumoraux (somatiques, ...) ne disent pas"
+        ([mol("RET", "M918T"), mol("RET", "C634R")], "fr", _GERMLINE_FR + " Les résultats"
+         " tumoraux (somatiques, RET M918T, RET C634R) ne disent pas si la forme est"
+         " héréditaire."),
+        # two in English: "results ... do not tell"
+        ([mol("RET", "M918T"), mol("RET", "C634R")], "en", _GERMLINE_EN + " The tumour"
+         " (somatic) results (RET M918T, RET C634R) do not tell whether the cancer is"
+         " hereditary."),
+        # one without its origin, in French: "Le résultat ... s'il a été cherché"
+        ([_no_origin("M918T")], "fr", _GERMLINE_FR + " Le résultat enregistré sans origine"
+         " (RET M918T) ne dit pas s'il a été cherché dans le sang (germinal) : à préciser."),
+        # two without their origin: "Les résultats ... s'ils ont été cherchés"
+        ([_no_origin("M918T"), _no_origin("C634R")], "fr", _GERMLINE_FR + " Les résultats"
+         " enregistrés sans origine (RET M918T, RET C634R) ne disent pas s'ils ont été"
+         " cherchés dans le sang (germinal) : à préciser."),
+        ([_no_origin("M918T"), _no_origin("C634R")], "en", _GERMLINE_EN + " The results"
+         " recorded without their origin (RET M918T, RET C634R) do not say whether they were"
+         " blood (germline) tests: to be checked."),
+        # two somatic and one of no origin: each sentence counts its own results, in order
+        ([mol("RET", "M918T"), mol("RET", "C634R"), _no_origin("V804M")], "en", _GERMLINE_EN
+         + " The tumour (somatic) results (RET M918T, RET C634R) do not tell whether the"
+         " cancer is hereditary. The result recorded without its origin (RET V804M) does not"
+         " say whether it was a blood (germline) test: to be checked."),
+        # no RET result at all: the first sentence alone
+        ([], "fr", _GERMLINE_FR),
+    ],
+)  # fmt: skip
+def test_germline_ret_sentences_agree_with_the_results_they_name(
+    molecular: list[Json], lang: str, said: str
+) -> None:
+    germline = rec(run(_medullary_with(molecular), lang), "GERMLINE-RET-TESTING")
+    assert germline is not None
+    assert germline["rationale"].endswith(" " + said)

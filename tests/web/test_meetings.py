@@ -464,6 +464,157 @@ def test_the_meeting_page_s_language_switch_keeps_every_typed_decision(
     assert f'name="item{second}.amends"' in client.get(f"/meetings/{meeting}").text
 
 
+def _asked(page: str) -> dict[str, str]:
+    """What "Add a case" of ``page`` posts, in the meeting form (all of it, as a browser)."""
+    fields = dict(form_fields(page, "meeting-form"))
+    return {name: fields[name] for name in ("meeting_id", "case_id", "question") if name in fields}
+
+
+@pytest.mark.parametrize(
+    ("start", "to", "heading"),
+    [
+        ("fr", "en", "<h2>Agenda</h2>"),  # the French page switched to English
+        ("en", "fr", "<h2>Ordre du jour</h2>"),  # and the English one to French
+    ],
+)
+def test_the_meeting_page_s_language_switch_keeps_the_agenda_question(
+    client: TestClient, start: str, to: str, heading: str
+) -> None:
+    """Session 12: the question typed in "Add a case" (and the case chosen) was lost when
+    the language was switched: it was a form of its own, which the switch, a button of the
+    meeting form, did not post. It is part of the meeting form now; its button posts it to
+    /meetings/agenda. The switch gives it back as typed, with the decisions typed, and
+    adds nothing."""
+    for case_id in ("rcp-aq-1", "rcp-aq-2", "rcp-aq-3"):
+        _store(client, case_id)
+    csrf = login(client)
+    meeting = _meeting(client, csrf)
+    item = _add(client, csrf, meeting, "rcp-aq-1", "Q1")
+    opened = client.get(f"/meetings/{meeting}?lang={start}").text
+    # the question and the case are fields of the meeting form, which the switch posts
+    shown = _asked(opened)
+    assert shown["meeting_id"] == str(meeting) and shown["question"] == ""
+    # the case offered first (cases not on the agenda); the other one is chosen
+    assert shown["case_id"] in ("rcp-aq-2", "rcp-aq-3")
+    chosen = "rcp-aq-3" if shown["case_id"] == "rcp-aq-2" else "rcp-aq-2"
+    switch = re.search(r'<button form="meeting-form" formaction="([^"]+)"[^>]*value="lang"', opened)
+    assert switch and html.unescape(switch.group(1)) == f"/meetings/{meeting}?lang={to}"
+    question = "Biologie <moléculaire> & « RET » avant traitement ?"
+    typed_item = [(f"item{item}.case_version", "1"), (f"item{item}.free_text", "Surveillance")]
+    kept = [
+        (k, v)
+        for k, v in form_fields(opened, "meeting-form")
+        if k not in ("case_id", "question") and not k.startswith(f"item{item}.")
+    ]
+    answer = client.post(
+        html.unescape(switch.group(1)),
+        content=urlencode(
+            [
+                *kept,
+                ("case_id", chosen),
+                ("question", question),
+                *typed_item,
+                ("action", "lang"),
+            ]
+        ),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 200
+    assert f'<html lang="{to}">' in answer.text and heading in answer.text
+    # the question as typed (escaped in the page, read back whole), the case chosen
+    assert _asked(answer.text) == {
+        "meeting_id": str(meeting), "case_id": chosen, "question": question
+    }  # fmt: skip
+    assert 'aria-invalid="true"' not in answer.text  # typed, not refused: nothing to say
+    assert sorted(_item_fields(answer.text, item)) == sorted(
+        [*typed_item, (f"item{item}.follow_up", ""), (f"item{item}.contact", "")]
+    )  # the decision typed comes back with it
+    # nothing added: the agenda has its one item; and what came back adds as it is
+    assert re.findall(r'id="item-(\d+)"', client.get(f"/meetings/{meeting}").text) == [str(item)]
+    added = client.post(
+        "/meetings/agenda",
+        content=urlencode([*form_fields(answer.text, "meeting-form")]),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        follow_redirects=False,
+    )
+    assert added.status_code == 303 and added.headers["location"].endswith("?notice=added")
+    page = client.get(f"/meetings/{meeting}").text
+    assert len(re.findall(r'id="item-(\d+)"', page)) == 2
+    assert html.escape(question, quote=False) in page
+    assert f'href="/cases/{chosen}"' in page  # the case chosen before the switch
+
+
+def test_a_refused_question_and_a_refused_decision_keep_each_other_s_typing(
+    client: TestClient,
+) -> None:
+    """One meeting form: a question refused (a bidi override) gives back the decisions
+    typed in the agenda items, and a decision refused gives back the question typed."""
+    _store(client, "rcp-both-1")
+    _store(client, "rcp-both-2")
+    csrf = login(client)
+    meeting = _meeting(client, csrf)
+    item = _add(client, csrf, meeting, "rcp-both-1", "Q1")
+    opened = client.get(f"/meetings/{meeting}").text
+    typed_item = [
+        (f"item{item}.case_version", "1"),
+        (f"item{item}.free_text", "Surveillance"),
+        (f"item{item}.follow_up", ""),
+        (f"item{item}.contact", "Hôpital de jour"),
+    ]
+    others = [
+        (k, v)
+        for k, v in form_fields(opened, "meeting-form")
+        if k not in ("question",) and not k.startswith(f"item{item}.")
+    ]
+    bad_question = "Biologie\u202e moléculaire ?"  # a right-to-left override: refused
+    refused = client.post(
+        "/meetings/agenda",
+        content=urlencode([*others, ("question", bad_question), *typed_item]),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 422
+    assert _asked(refused.text)["question"] == bad_question
+    assert 'id="question-error"' in refused.text
+    assert sorted(_item_fields(refused.text, item)) == sorted(typed_item)
+    # the item's decision, empty (refused), with a question typed above it
+    empty = [(k, "" if k.endswith(".free_text") else v) for k, v in typed_item]
+    question = "Rédifférenciation ?"
+    decision = client.post(
+        f"/meetings/{meeting}/items/{item}/decision",
+        content=urlencode([*others, ("question", question), *empty]),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        follow_redirects=False,
+    )
+    assert decision.status_code == 422
+    assert _asked(decision.text)["question"] == question
+    assert _asked(decision.text)["case_id"] == "rcp-both-2"  # the one case left to add
+    assert 'id="question-error"' not in decision.text  # typed, not refused
+    # nothing stored: no second item, no decision
+    after = client.get(f"/meetings/{meeting}").text
+    assert len(re.findall(r'id="item-(\d+)"', after)) == 1
+    assert f'name="item{item}.amends"' not in after
+
+
+def test_a_decision_s_button_is_not_stopped_by_the_empty_question(client: TestClient) -> None:
+    # the question is required to add a case, and is in the meeting form: each item's
+    # button skips the form's checks (formnovalidate), else an empty question (as it is
+    # once a case is added) would stop every decision in the browser
+    _store(client, "rcp-nv-1")
+    _store(client, "rcp-nv-2")
+    csrf = login(client)
+    meeting = _meeting(client, csrf)
+    item = _add(client, csrf, meeting, "rcp-nv-1", "Q")
+    page = client.get(f"/meetings/{meeting}").text
+    assert re.search(r'<input id="a-question" name="question" type="text" required', page)
+    saves = re.findall(r'<button[^>]*formaction="[^"]*/decision"[^>]*>', page)
+    assert len(saves) == 1 and "formnovalidate" in saves[0], saves
+    add = re.findall(r'<button[^>]*formaction="/meetings/agenda"[^>]*>', page)
+    assert len(add) == 1 and "formnovalidate" not in add[0]  # the question is checked
+    assert item
+
+
 def test_a_refused_decision_keeps_what_the_other_items_hold(client: TestClient) -> None:
     """One meeting form holds every item's decision: a decision refused in one item (422)
     gives back what was typed in the others too (each item had its own form: it was lost)."""
@@ -690,7 +841,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with app.state.thyref.db.session() as db:
         repo.add_user(db, "coord", hash_password("board-pass-123"), "clinician", "Lyon")
     client = TestClient(app)
-    for case_id in ("br-rcp-1", "br-rcp-2", "br-rcp-3"):  # 2 and 3: the language switch
+    # 1: the board, then the question kept by the switch; 2 and 3: the decisions kept by it
+    for case_id in ("br-rcp-1", "br-rcp-2", "br-rcp-3"):
         response = client.post(
             "/api/v1/cases",
             json=demo_case(case_id),
@@ -761,7 +913,7 @@ def test_board_in_the_browser(live_server: str, tmp_path: Path) -> None:
         # the case and its question
         page.select_option("#a-case", "br-rcp-1")
         page.fill("#a-question", "Biologie moléculaire avant traitement systémique ?")
-        page.click("form[action='/meetings/agenda'] button[type=submit]")
+        page.click("#add-case")
         expect(page.locator(".board-item")).to_contain_text("Biologie moléculaire avant")
 
         _axe(page, "meeting-1366-form")
@@ -863,7 +1015,7 @@ def test_the_meeting_page_s_language_switch_in_the_browser(
         for case_id in ("br-rcp-2", "br-rcp-3"):
             page.select_option("#a-case", case_id)
             page.fill("#a-question", f"Question {case_id}")
-            page.click("form[action='/meetings/agenda'] button[type=submit]")
+            page.click("#add-case")
             expect(page.locator(".board-item", has_text=f"Question {case_id}")).to_have_count(1)
         items = page.locator(".board-item")
         expect(items).to_have_count(2)
@@ -905,6 +1057,110 @@ def test_the_meeting_page_s_language_switch_in_the_browser(
         page.emulate_media(media="print")
         expect(page.locator(".board-item").first).to_be_visible()
         expect(page.locator(f"#t-{a}")).to_be_hidden()
+        context.close()
+        browser.close()
+    assert not [e for e in errors if "inline style" not in e], errors
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "javascript",
+    [
+        True,  # as the page is used, HTMX and app.js loaded (Enter in the question adds)
+        False,  # plain HTML: the switch keeps the question too; Enter there adds nothing
+    ],
+)
+def test_the_agenda_question_survives_the_language_switch_in_the_browser(
+    live_server: str, javascript: bool
+) -> None:
+    """Session 12: a case chosen and its question typed in "Add a case", then "English"
+    in the header: the page comes back in English with both, nothing added; back to
+    French, still there; then the case is added with that question. A decision is then
+    recorded though the question is empty again (the item's button skips the question's
+    check), and the agenda prints without the "Add a case" form."""
+    if not Path(CHROMIUM).exists():  # pragma: no cover
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian chromium is required in CI")
+        pytest.skip("Debian chromium is not installed (scripts/system-deps.sh)")
+    from playwright.sync_api import expect, sync_playwright
+
+    suffix = "" if javascript else "-nojs"
+    question = "Biologie moléculaire (RET) avant vandétanib ?"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 768}, locale="fr-FR", java_script_enabled=javascript
+        )
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.set_default_timeout(20_000)
+        page.goto(f"{live_server}/login?next=/meetings")
+        page.fill("#username", "coord")
+        page.fill("#password", "board-pass-123")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/meetings")
+        page.select_option("#m-kind", "regional")
+        page.fill("#m-date", date.today().isoformat())
+        page.fill("#m-title", f"RCP question{suffix}")
+        page.click("form[action='/meetings'] button[type=submit]")
+        page.wait_for_url("**/meetings/*")
+        meeting_url = page.url
+        # br-rcp-1: the last case offered (the first, shown unchosen, is the latest saved)
+        page.select_option("#a-case", "br-rcp-1")
+        page.fill("#a-question", question)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"meeting-question-before{suffix}.png"), full_page=True)
+        page.locator("header .lang").click()
+        page.wait_for_url("**lang=en*")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        expect(page.locator("#h-add")).to_have_text("Add a case")
+        page.screenshot(path=str(SHOTS / f"meeting-question-after{suffix}.png"), full_page=True)
+        expect(page.locator("#a-question")).to_have_value(question)
+        expect(page.locator("#a-case")).to_have_value("br-rcp-1")
+        expect(page.locator(".board-item")).to_have_count(0)  # nothing added
+        if javascript:
+            _axe(page, "meeting-question-switched")
+        page.locator("header .lang").click()  # and back to French, still there
+        page.wait_for_url("**lang=fr*")
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+        expect(page.locator("#a-question")).to_have_value(question)
+        expect(page.locator("#a-case")).to_have_value("br-rcp-1")
+        # Enter in the question: with JavaScript it adds the case (as a form of one field
+        # does); without, the meeting form's default button records nothing, and Add does
+        page.press("#a-question", "Enter")
+        if javascript:
+            page.wait_for_url("**notice=added*")
+        else:
+            page.wait_for_load_state("networkidle")
+            expect(page.locator(".board-item")).to_have_count(0)
+            expect(page.locator("#a-question")).to_have_value(question)
+            page.click("#add-case")
+            page.wait_for_url("**notice=added*")
+        item = page.locator(".board-item")
+        expect(item).to_have_count(1)
+        expect(item).to_contain_text(question)
+        expect(item).to_contain_text("br-rcp-1")
+        # the question is empty again, and required: a decision is still recorded
+        expect(page.locator("#a-question")).to_have_value("")
+        item.locator("input[name$='.options'][value=MOLECULAR-TESTING]").check()
+        for specialty in ("endocrinology", "nuclear_medicine", "surgery"):
+            item.locator(f"input[name$='.specialties'][value={specialty}]").check()
+        item.locator("button[type=submit]").click()
+        page.wait_for_url("**notice=recorded*")
+        expect(page.locator(".board-decision")).to_have_count(1)
+        page.screenshot(path=str(SHOTS / f"meeting-question-added{suffix}.png"), full_page=True)
+        # an empty question stops "Add" (required): no second item, no request
+        if page.locator("#a-question").count():
+            page.click("#add-case")
+            expect(page.locator(".board-item")).to_have_count(1)
+            assert page.url.startswith(meeting_url.split("?")[0])
+        # on paper: the agenda, not the form that adds to it
+        page.emulate_media(media="print")
+        expect(page.locator(".board-item").first).to_be_visible()
+        expect(page.locator("#h-add")).to_be_hidden()
+        page.screenshot(path=str(SHOTS / f"meeting-question-print{suffix}.png"), full_page=True)
         context.close()
         browser.close()
     assert not [e for e in errors if "inline style" not in e], errors

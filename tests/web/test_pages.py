@@ -1703,3 +1703,27 @@ def test_a_too_long_case_text_is_refused_beside_its_field(
     assert slot and said in slot.group(1)
     assert f'value="{alteration}"' in page
     assert client.get("/cases/form-1").status_code == 404  # nothing stored
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        # the file named, then why: not UTF-8 text (was "le texte n'est pas du JSON valide")
+        ("fr", "Import impossible : helene.json\u00a0: le fichier n'est pas du texte UTF-8"
+         " (octet 0xE9, ligne 2)\u00a0; enregistrez-le en UTF-8"),
+        ("en", "Cannot import: helene.json: the file is not UTF-8 text (byte 0xE9, line 2);"
+         " save it as UTF-8"),
+    ],
+)  # fmt: skip
+def test_an_uploaded_case_that_is_not_utf8_is_said_so(
+    client: TestClient, lang: str, said: str
+) -> None:
+    csrf = login(client)
+    latin1 = '{\n "format": "thyref-case/1", "id": "h\xe9l\xe8ne"\n}'.encode("latin-1")
+    refused = client.post(
+        f"/cases/import?lang={lang}",
+        data={"csrf_token": csrf},
+        files={"file": ("helene.json", latin1, "application/json")},
+    )
+    assert refused.status_code == 422
+    assert said in html.unescape(refused.text)

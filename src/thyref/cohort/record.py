@@ -126,6 +126,17 @@ def error_problem(exc: ThyrefError) -> dict[str, str]:
     return problem("", str(exc), key, **exc.params)
 
 
+def not_json(data: bytes, exc: ValueError) -> dict[str, str]:
+    """The problem of a record that orjson could not read (``exc``): bytes that are not
+    UTF-8 text are said as such (orjson says "str is not valid UTF-8"), anything else is
+    not JSON. The bytes are decoded again only on this path."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return error_problem(CaseFormatError.not_utf8(bad))
+    return error_problem(CaseFormatError.not_json(exc))
+
+
 def said_problem(stored: Mapping[str, Any], lang: Lang) -> dict[str, str]:
     """A stored problem as errors.ndjson gives it: ``path``, ``code`` (the last part of
     its catalogue key, "" when it has none) and ``message`` in ``lang`` (the English
@@ -174,7 +185,7 @@ class Batch:
         try:
             obj = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            self.error(None, source, [error_problem(CaseFormatError.not_json(exc))])
+            self.error(None, source, [not_json(line, exc)])
             return
         self.add_object(obj, source)
 

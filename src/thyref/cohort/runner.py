@@ -32,12 +32,17 @@ import orjson
 
 from thyref import __version__
 from thyref.cohort import sources
-from thyref.cohort.record import Batch, error_problem, problem, said_entry, without_bom
+from thyref.cohort.record import (
+    Batch,
+    not_json,
+    problem,
+    said_entry,
+    without_bom,
+)
 from thyref.cohort.sources import Chunk, CohortInputError, Plan
 from thyref.cohort.watch import watch_run
 from thyref.domain.messages import Lang
 from thyref.domain.rules import load_rules
-from thyref.errors import CaseFormatError
 
 DEFAULT_CHUNK = 2000
 Progress = Callable[[int, int], None]  # (records done in a chunk, errors in it)
@@ -94,7 +99,7 @@ def process_chunk(chunk: Chunk, out: str, today: str) -> ChunkDone:
                     )
                     found = problem("", message, "cohort.problem.no_patient")
                 except orjson.JSONDecodeError as exc:
-                    found = error_problem(CaseFormatError.not_json(exc))
+                    found = not_json(lines[0], exc)
                 batch.error(None, key[1:], [found])
                 continue
             resources: list[Any] = []
@@ -102,7 +107,7 @@ def process_chunk(chunk: Chunk, out: str, today: str) -> ChunkDone:
                 try:
                     resources.append(orjson.loads(line))
                 except orjson.JSONDecodeError as exc:
-                    batch.error(None, key, [error_problem(CaseFormatError.not_json(exc))])
+                    batch.error(None, key, [not_json(line, exc)])
             batch.add_fhir(resources, key, patient_id=key.removeprefix("Patient/"))
     rows, errors = batch.tables()
     folder = Path(out)
@@ -193,13 +198,13 @@ def run_cohort(
     language of the problems in errors.ndjson (the Parquet parts keep them in both).
     """
     started = time.perf_counter()
-    if not source.exists():  # before anything is written to ``out``
-        raise CohortInputError.no_such_input(source)
+    # missing, of no known kind, or empty: refused before anything is written to ``out``
+    kind = sources.detect(source)
     if out.exists() and not out.is_dir():
         raise CohortInputError(f"{out} is not a folder", "out_not_folder", out=out)
     with writing(out):
         state = _prepare(source, out, chunk_size, today or date.today(), restart)
-    the_plan = sources.plan(source, chunk_size, out / ".work")
+    the_plan = sources.plan(source, chunk_size, out / ".work", kind)
     if state.get("signature") not in (None, the_plan.signature):
         raise CohortInputError(
             f"{source} changed since this run started; use --restart to start again",

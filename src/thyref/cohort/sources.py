@@ -81,16 +81,41 @@ class Plan:
     signature: dict[str, Any]
 
 
+def has_record(file: Path) -> bool:
+    """Whether an NDJSON file has a line that is not blank (a byte order mark and
+    whitespace alone are blank, as ``Batch.add_line`` and the FHIR partition skip them).
+    Reads up to the first such line: the first, in any real input."""
+    with file.open("rb") as f:
+        return any(without_bom(line).strip() for line in f)
+
+
 def detect(path: Path) -> str:
-    """``ndjson``, ``folder`` (case files) or ``fhir-bulk``."""
+    """``ndjson``, ``folder`` (case files) or ``fhir-bulk``; ``CohortInputError`` for an
+    input that does not exist, is of no known kind, or holds no record at all (an empty
+    file or folder: a registry extract that came out empty is not a cohort of 0 patients)."""
     if not path.exists():
         raise CohortInputError.no_such_input(path)
     if path.is_file():
+        if not has_record(path):
+            raise CohortInputError(
+                f"no patient found in {path}: the file holds no record", "empty_file", path=path
+            )
         return "ndjson"
     names = [p.name for p in path.iterdir() if p.is_file()]
+    if not names:
+        raise CohortInputError(
+            f"no patient found in {path}: the folder is empty", "empty_folder", path=path
+        )
     if any(is_case_file(n) for n in names):
         return "folder"
-    if any(is_ndjson_file(n) for n in names):
+    ndjson = [path / n for n in names if is_ndjson_file(n)]
+    if ndjson and not any(has_record(f) for f in ndjson):
+        raise CohortInputError(
+            f"no patient found in {path}: its NDJSON files hold no record",
+            "empty_ndjson",
+            path=path,
+        )
+    if ndjson:
         return "fhir-bulk"
     raise CohortInputError(
         f"{path}: holds neither case files (*.json) nor FHIR NDJSON files",
@@ -215,8 +240,9 @@ def _partition(files: list[Path], folder: Path, buckets: int) -> int:
     return patients
 
 
-def plan(path: Path, size: int, work: Path) -> Plan:
-    kind = detect(path)
+def plan(path: Path, size: int, work: Path, kind: str | None = None) -> Plan:
+    """The chunks of ``path``; ``kind``: what ``detect`` found, when it was called first."""
+    kind = kind or detect(path)
     if kind == "ndjson":
         return plan_ndjson(path, size)
     if kind == "folder":

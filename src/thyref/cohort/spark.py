@@ -26,6 +26,7 @@ from thyref.cohort.sources import (
     CASE_FILE_GLOB,
     NDJSON_FILE_GLOB,
     CohortInputError,
+    detect,
     is_case_file,
     is_ndjson_file,
 )
@@ -112,8 +113,8 @@ def run_spark(
     started = time.perf_counter()
     remote = "://" in str(source) or "://" in str(out)
     local_source = Path(source)
-    if not remote and not local_source.exists():
-        raise CohortInputError.no_such_input(source)
+    if not remote:  # missing, of no known kind, or empty: as the local engine says it
+        detect(local_source)
     spark = spark or session()
     sc = spark.sparkContext
     today_iso = (today or date.today()).isoformat()

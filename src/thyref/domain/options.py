@@ -16,7 +16,7 @@ from thyref.domain.case import Case, Category, Extent, Lesion, Molecular, Site
 from thyref.domain.dates import add_months
 from thyref.domain.definitions import definition_of, differ
 from thyref.domain.kinetics import Kinetics
-from thyref.domain.messages import Num, Phrase, Term
+from thyref.domain.messages import Num, Phrase, Said, Term
 from thyref.domain.rai import RaiSummary
 from thyref.domain.recist import RecistResult
 from thyref.domain.refractoriness import Refractoriness, missing_term
@@ -338,6 +338,12 @@ def _molecular(ctx: Context) -> Option | None:
     )
 
 
+def _results(key: str, name: str, named: list[str]) -> Said | str:
+    """The counted sentence ``key`` listing the results ``named`` (as ``name``), or nothing
+    when there is none."""
+    return Said(key, {name: ", ".join(named), "n": len(named)}) if named else ""
+
+
 def _germline_ret(ctx: Context) -> Option | None:
     """Medullary cancer with no germline RET result (ATA-MTC2015); a somatic one does not count."""
     if ctx.case.category is not Category.medullary:
@@ -354,12 +360,10 @@ def _germline_ret(ctx: Context) -> Option | None:
         "GERMLINE-RET-TESTING",
         "high",
         "reason.germline_ret",
-        {
+        {  # each kind of result said in a sentence counted by the results it names
             "gene": gene,
-            "somatic": bool(somatic),
-            "found": ", ".join(somatic),
-            "unknown_origin": bool(unknown),
-            "unknown": ", ".join(unknown),
+            "somatic": _results("reason.germline_ret.somatic", "found", somatic),
+            "unknown_origin": _results("reason.germline_ret.unknown_origin", "unknown", unknown),
         },
         _src(ctx, "GERMLINE-RET-TESTING"),
     )

@@ -177,7 +177,8 @@ def create_meeting(p: Page = Depends(clinician_page)) -> Response:
 def add_to_agenda(p: Page = Depends(clinician_page)) -> Response:
     """Put a case on a meeting's agenda with its question (from either page). A refused
     question gives the meeting page (422) with the case and the question kept in its form,
-    the reason tied to the question's field."""
+    the reason tied to the question's field, and (posted from the meeting page, whose
+    meeting form holds them) the decisions typed in the agenda items."""
     meeting_id = _form_id(p.field("meeting_id"))
     case_id = p.field("case_id").strip()
     question = p.field("question")
@@ -194,6 +195,7 @@ def add_to_agenda(p: Page = Depends(clinician_page)) -> Response:
             meeting_id,
             status=422,
             asked={"case_id": case_id, "question": question, "error": refused},
+            keep_typing=True,  # the meeting form posted it: the decisions typed come back
         )
     status = "added"
     with p.state.db.session() as db:
@@ -236,9 +238,12 @@ def _meeting_page(
     anew: int | None = None,
     asked: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    """The meeting page. With ``keep_typing``, the decisions the posted meeting form holds
-    come back as they were typed (``_typed``), but those of the items ``posted`` names and
+    """The meeting page. With ``keep_typing``, what the posted meeting form holds comes
+    back as it was typed: the case and question of "Add a case" (unless ``asked`` is
+    given) and the decisions (``_typed``), but those of the items ``posted`` names and
     of item ``anew`` (its form shows the decision in force again)."""
+    if keep_typing and asked is None:
+        asked = {"case_id": p.field("case_id"), "question": p.field("question")}
     with p.state.db.session() as db:
         try:
             meeting = store.get_meeting(db, p.actor, meeting_id)
@@ -292,8 +297,9 @@ def meeting_page(meeting_id: MeetingId, p: Page = Depends(clinician_page)) -> HT
 @router.post("/meetings/{meeting_id}")
 def meeting_page_again(meeting_id: MeetingId, p: Page = Depends(clinician_page)) -> HTMLResponse:
     """The meeting page again, the meeting form posted: the header's language switch posts
-    it here in the other language (``?lang=``), so the decisions typed and not recorded,
-    in every agenda item, come back (and the page's notice). Nothing is stored."""
+    it here in the other language (``?lang=``), so the case and question typed in "Add a
+    case" and the decisions typed and not recorded, in every agenda item, come back (and
+    the page's notice). Nothing is stored."""
     return _meeting_page(p, meeting_id, notice=p.field("notice"), keep_typing=True)
 
 

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from thyref.domain import Case
-from thyref.domain.messages import Lang, error_text, problem_text, whole
+from thyref.domain.messages import Lang, colon, error_text, problem_text, whole
 from thyref.domain.scans import uptake_by_lesion
 from thyref.fhir.exporter import case_to_bundle
 from thyref.fhir.importer import FhirImportError, ImportResult
@@ -876,10 +876,17 @@ def import_post(p: Page = Depends(clinician_page)) -> Response:
     if p.field("action") == "lang":  # the header's language switch: the page again, in ?lang=
         return p.render("import.html", text=text)
     data: bytes | str = text
+    named = ""  # the file uploaded, named in a format error (as the CLI names its file)
     if isinstance(upload, UploadFile) and upload.filename:
         data = upload.file.read(5 * 1024 * 1024 + 1)
+        named = upload.filename
     if not data or (isinstance(data, str) and not data.strip()):
         return p.render("import.html", text=text, error=p.t("import.empty"))
+
+    def unreadable(exc: CaseFormatError) -> str:
+        said = error_text(exc, p.t.lang)
+        return f"{named}{colon(p.t.lang)} {said}" if named else said
+
     try:
         fhir = read_fhir(data)
     except FhirImportError as exc:
@@ -892,7 +899,7 @@ def import_post(p: Page = Depends(clinician_page)) -> Response:
             "import.html",
             status=422,
             text=text,
-            error=p.t("import.fhir_error", message=error_text(exc, p.t.lang)),
+            error=p.t("import.fhir_error", message=unreadable(exc)),
         )
     if fhir is not None:
         return _import_fhir(p, fhir, text)
@@ -903,7 +910,7 @@ def import_post(p: Page = Depends(clinician_page)) -> Response:
             "import.html",
             status=422,
             text=text,
-            error=p.t("import.format_error", message=error_text(exc, p.t.lang)),
+            error=p.t("import.format_error", message=unreadable(exc)),
         )
     except CaseValidationError:
         raw = json.loads(data)

@@ -32,6 +32,19 @@
     if (target && target.id === "live-panel") { applyFieldErrors(target); }
   });
 
+  // Enter in a field that names a button (data-enter="id") submits its form with that
+  // button, as Enter in a form of one field would: the meeting page's question adds its
+  // case, though the meeting form's default button records nothing (without JavaScript,
+  // Enter there does nothing and the button is clicked).
+  document.addEventListener("keydown", function (event) {
+    var field = event.target;
+    if (event.key !== "Enter" || event.isComposing || !(field instanceof HTMLInputElement)) { return; }
+    var button = field.dataset.enter ? document.getElementById(field.dataset.enter) : null;
+    if (!button || !field.form || button.form !== field.form) { return; }
+    event.preventDefault();
+    field.form.requestSubmit(button);
+  });
+
   // Forms that destroy something ask first.
   document.addEventListener("submit", function (event) {
     var form = event.target;
