@@ -458,3 +458,27 @@ def test_counted_sentences_are_remembered_by_language_and_count(
     before = len(messages._SAID)
     text("c.mixed", "en", {"cold": odd})
     assert len(messages._SAID) == before
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "mixte : jamais lue"),  # a clause without parameters: its sentence as it is
+        ("en", "mixed: never read"),  # in the reader's language
+    ],
+)
+def test_a_clause_without_parameters_is_said_and_remembered(
+    counted: dict[str, dict[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+    lang: messages.Lang,
+    said: str,
+) -> None:
+    # Said's parameters default to None (messages.Said): such a clause is said like a
+    # fixed sentence, and the sentence holding it can still be remembered (its signature
+    # is the clause's key and no parameters)
+    monkeypatch.setattr(messages, "_SAID", {})
+    clause = Said("c.plain.one")
+    assert text("c.mixed", lang, {"cold": clause}) == said
+    assert len(messages._SAID) == 1  # the whole sentence (the clause is a fixed one)
+    assert text("c.mixed", lang, {"cold": clause}) == said
+    assert len(messages._SAID) == 1

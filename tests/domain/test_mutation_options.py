@@ -157,3 +157,49 @@ def test_the_caution_names_every_brain_lesion() -> None:
     assert caution is not None
     assert caution["lesions"] == ["K1", "K2"]
     assert caution["rationale"].endswith("Brain lesions K1, K2 with a reported bleeding risk.")
+
+
+# ADDITIONAL-RAI, clinical-rules.md section 4: "the latest rai[].response is regressing".
+# rai[] comes in any order (case-format.md), so the administrations of the latest day are
+# read together; `response` is optional and "unknown" says that nothing was reported, as
+# an absent one does. 21 GBq on 2019-01-01 then 1 GBq per entry on 2019-06-01 (22 GBq
+# reached: DTC-CUMULATIVE-ACTIVITY), one avid lung lesion, no imaging (nothing shrinks).
+LATEST_DAY = [
+    # regressing beside an "unknown" report: the only response given is regressing
+    (["regressing", "unknown"], True),
+    # the same in the other order
+    (["unknown", "regressing"], True),
+    # regressing beside an entry without any response
+    (["regressing", None], True),
+    # "unknown" alone: no response reported, so not regressing
+    (["unknown"], False),
+    # nothing reported at all on the latest day
+    ([None, None], False),
+    # "unknown" beside stable: the reported response is stable
+    (["unknown", "stable"], False),
+    # one regressing alone: regressing
+    (["regressing"], True),
+]
+
+
+@pytest.mark.parametrize(("responses", "proposed"), LATEST_DAY)
+def test_additional_rai_reads_the_reported_responses_of_the_latest_day(
+    responses: list[str | None], proposed: bool
+) -> None:
+    latest = [rai_("2019-06-01", 1, "GBq", **({"response": r} if r else {})) for r in responses]
+    case = make_case(
+        lesions=[lesion("P1", "lung", "yes")],
+        rai=[rai_("2019-01-01", 21, "GBq"), *latest],
+    )
+    more = rec(run(case, "en"), "ADDITIONAL-RAI")
+    if not proposed:
+        assert more is None
+        return
+    assert more is not None
+    # 21 + n GBq (a whole number, written without decimals) over 1 + n administrations,
+    # and the sentence of a regressing response
+    n = len(responses)
+    assert more["rationale"].endswith(
+        f"Cumulative activity {21 + n} GBq over {1 + n} administrations, avid lesions"
+        " regressing. Response recorded after the latest administration: regressing."
+    )

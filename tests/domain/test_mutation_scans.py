@@ -371,3 +371,50 @@ def test_uptake_by_lesion(case: dict[str, Any], uptake: dict[str, str]) -> None:
     from thyref.domain.scans import uptake_by_lesion
 
     assert uptake_by_lesion(case) == uptake
+
+
+# --------------------------------------------------------------------------------------
+# with_scans: scans of one day in an order of their own, whatever the order given.
+# case-format.md: ``scans[]`` come "in any order", and ``findings`` maps a lesion id to
+# its finding (a mapping: the order of its keys says nothing either). So neither the order
+# of the scans nor the order of a scan's findings may change the history's order, nor the
+# ATA2015-MIXED-UPTAKE evidence read from it (the first counting scan with yes and no).
+
+
+def _day(findings: dict[str, str], kind: str = "diagnostic_i131") -> dict[str, Any]:
+    return {"date": "2020-02-01", "kind": kind, "findings": findings}
+
+
+def _variants(scans: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The scans as given, reversed, and each with its findings' keys reversed."""
+    flipped = [{**s, "findings": dict(reversed(list(s["findings"].items())))} for s in scans]
+    return [scans, scans[::-1], flipped, flipped[::-1]]
+
+
+SAME_DAY = [
+    # two mixed scans, lesion ids spread so that the first key of a findings written in
+    # another order sorts the other way (A..D on one side, B..C on the other)
+    [_day({"A": "yes", "D": "no"}), _day({"B": "no", "C": "yes"})],
+    # the same, the cold lesion first in the first scan
+    [_day({"D": "no", "A": "yes"}), _day({"C": "yes", "B": "no"})],
+    # three scans of one day, two kinds: only their content may order them
+    [_day({"A": "no", "C": "yes"}), _day({"B": "yes", "D": "no"}, "diagnostic_i123"),
+     _day({"B": "no", "A": "yes"})],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("scans", SAME_DAY)
+def test_scans_of_one_day_follow_neither_the_list_nor_the_findings_order(
+    scans: list[dict[str, Any]],
+) -> None:
+    from .conftest import run
+
+    lesions = [lesion("A"), lesion("B"), lesion("C", "bone"), lesion("D", "bone")]
+    histories = []
+    outputs = []
+    for variant in _variants(scans):
+        history = _parsed(variant, lesions).scan_history
+        histories.append([(r.scan.kind, sorted(r.scan.findings.items())) for r in history])
+        outputs.append(run(make_case(lesions=lesions, scans=variant)))
+    assert all(h == histories[0] for h in histories), histories
+    assert all(o == outputs[0] for o in outputs)
