@@ -226,3 +226,56 @@ def test_germline_ret_sentences_agree_with_the_results_they_name(
     germline = rec(run(_medullary_with(molecular), lang), "GERMLINE-RET-TESTING")
     assert germline is not None
     assert germline["rationale"].endswith(" " + said)
+
+
+def _one_course_of(mci: float) -> Json:
+    """Papillary, metastatic, one avid lung lesion, one I-131 course of ``mci`` followed by
+    regression: DTC-CUMULATIVE-ACTIVITY (>= 22 GBq) and ADDITIONAL-RAI when enough."""
+    return make_case(
+        extent="metastatic",
+        lesions=[lesion("L1", "lung", "yes")],
+        rai=[rai_("2019-06-01", mci, response="regressing")],
+    )
+
+
+TWO_COURSES = make_case(
+    extent="metastatic",
+    lesions=[lesion("L1", "lung", "yes")],
+    rai=[rai_("2018-06-01", 300), rai_("2019-06-01", 300, response="regressing")],
+)
+
+
+@pytest.mark.parametrize(
+    ("case", "lang", "said"),
+    [
+        # one course of 600 mCi (22.2 GBq): "1 cure", "1 administration" (was "1 cures",
+        # "over 1 administrations"); the regressing response is still said after it
+        (
+            _one_course_of(600),
+            "fr",
+            "Activité cumulée 22,2 GBq en 1 cure, lésions fixantes en régression. Réponse notée"
+            " après la dernière cure : régression.",
+        ),
+        (
+            _one_course_of(600),
+            "en",
+            "Cumulative activity 22.2 GBq in 1 administration, avid lesions regressing. Response"
+            " recorded after the latest administration: regressing.",
+        ),
+        # two courses of 300 mCi: the plural, as before
+        (
+            TWO_COURSES,
+            "fr",
+            "Activité cumulée 22,2 GBq en 2 cures, lésions fixantes en régression.",
+        ),
+        (
+            TWO_COURSES,
+            "en",
+            "Cumulative activity 22.2 GBq over 2 administrations, avid lesions regressing.",
+        ),
+    ],
+)
+def test_additional_rai_counts_its_courses(case: Json, lang: str, said: str) -> None:
+    option = rec(run(case, lang), "ADDITIONAL-RAI")
+    assert option is not None
+    assert said in option["rationale"]

@@ -274,8 +274,12 @@ def text(key: str, lang: Lang = "fr", params: dict[str, Any] | None = None) -> s
     }
     out = template.format_map(_Safe(params))
     for name, value in params.items():
-        if value is True and f"{key}.{name}" in table:
-            out += table[f"{key}.{name}"].format_map(_Safe(params))
+        if value is not True:
+            continue
+        # a conditional sentence of the form said ("key.one.bone"), else of the key asked
+        extra = table.get(f"{key}.{name}") or table.get(f"{asked}.{name}")
+        if extra is not None:
+            out += extra.format_map(_Safe(params))
     if signature is not None:
         if len(_SAID) >= _SAID_MAX:
             _SAID.clear()

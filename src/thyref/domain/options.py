@@ -400,7 +400,7 @@ def _additional_rai(ctx: Context) -> Option | None:
         "reason.additional_rai",
         {
             "gbq": f"{ctx.rai.cumulative_gbq:.2f}",
-            "count": ctx.rai.count,
+            "n": ctx.rai.count,
             "max": ctx.rules.options.additional_rai_max_administrations,
             "regressing": regressing,
             "shrinking": shrinking,
