@@ -543,6 +543,51 @@ def _definitions_differ(ctx: Context) -> Option | None:
     )
 
 
+def _state(key: str, value: bool | None) -> Term:
+    """A clinical judgement said as it stands in the case: yes, no or not recorded."""
+    return Term(f"{key}.{'unknown' if value is None else 'yes' if value else 'no'}")
+
+
+def _surveillance_params(ctx: Context, targeted: bool) -> dict[str, Any]:
+    """Why no kinase inhibitor is proposed, said from the case: each condition of
+    ``SYSTEMIC-THERAPY`` (progression, symptoms, no local treatment) as it stands, a
+    drug already taken, a targeted therapy proposed. Without it the option read "no
+    current indication for systemic therapy" for a progressing disease whose symptoms
+    were simply not recorded, or for a patient on lenvatinib."""
+    clinical = ctx.case.raw.clinical
+    progressive = ctx.progressive_on()
+    if progressive is not None:
+        progression = Term("state.progression.yes", (("date", progressive.isoformat()),))
+    elif ctx.recist is None or not ctx.recist.timepoints:
+        progression = Term("state.progression.no_follow_up")
+    else:
+        progression = Term(
+            "state.progression.no",
+            (("months", ctx.rules.options.progressive_window_months),),
+        )
+    current = (clinical.on_systemic_therapy or "").strip()
+    # the data not recorded would decide: progression there, nothing recorded against it
+    undecided = (
+        progressive is not None
+        and clinical.symptomatic is not False
+        and clinical.locally_treatable is not True
+        and (clinical.symptomatic is None or clinical.locally_treatable is None)
+    )
+    return {
+        "conditions": (
+            progression,
+            _SEMICOLON,
+            _state("state.symptomatic", clinical.symptomatic),
+            _SEMICOLON,
+            _state("state.locally_treatable", clinical.locally_treatable),
+        ),
+        "drug": current,
+        "on_drug": bool(current),
+        "targeted": targeted,
+        "undecided": undecided,
+    }
+
+
 def recommend(ctx: Context) -> list[Option]:
     """Every option whose trigger holds, most urgent first, then by id."""
     found: list[Option] = []
@@ -622,7 +667,7 @@ def recommend(ctx: Context) -> list[Option]:
                 "ACTIVE-SURVEILLANCE",
                 "routine",
                 "reason.surveillance." + category.value,
-                {},
+                _surveillance_params(ctx, targeted is not None),
                 _src(ctx, "ACTIVE-SURVEILLANCE"),
             )
         )

@@ -1,0 +1,70 @@
+"""The options' words read as a tumour-board clinician reads them (session 12 audit).
+
+The cases are the hand-made histories of ``data/reading/`` (one JSON case each; see its
+README). Each row names what a clinician must find in an option's sentence, and what
+would mislead them, worked out from clinical-rules.md section 4 and the case itself,
+never read from the engine's output.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+from typing import Any
+
+import pytest
+
+from .conftest import rec, run
+
+READING = pathlib.Path(__file__).parent / "data" / "reading"
+
+
+def reading_case(name: str) -> dict[str, Any]:
+    return dict(json.loads((READING / f"{name}.json").read_text(encoding="utf-8")))
+
+
+def rationale(name: str, option_id: str, lang: str) -> str:
+    found = rec(run(reading_case(name), lang), option_id)
+    assert found is not None, f"{name}: {option_id} not proposed"
+    return str(found["rationale"])
+
+
+SURVEILLANCE = [
+    # follicular, RECIST progression 2021-03-15, no `clinical` at all: the kinase inhibitor
+    # is not proposed because symptoms and local treatability are not recorded, not
+    # because there is "no indication"; the reader must see what would decide it
+    (
+        "r02-ftc-pd12m-clinical-unknown",
+        "en",
+        ["RECIST progression on", "symptoms not recorded", "not recorded", "would decide"],
+    ),
+    (
+        "r02-ftc-pd12m-clinical-unknown",
+        "fr",
+        ["progression RECIST le", "symptômes non renseignés", "décideraient"],
+    ),
+    # papillary on sorafenib, stable, no symptoms: the drug under way is said, and the
+    # option does not claim there is no indication for systemic therapy
+    ("r23-ptc-on-sorafenib-stable", "en", ["under way: sorafenib", "no RECIST progression"]),
+    ("r23-ptc-on-sorafenib-stable", "fr", ["en cours : sorafenib", "pas de progression RECIST"]),
+    # follicular with an NTRK fusion: a targeted (systemic) therapy is proposed beside the
+    # surveillance, which must not say that no systemic therapy is indicated
+    ("r18-ftc-ntrk", "en", ["targeted therapy", "no follow-up imaging"]),
+    ("r18-ftc-ntrk", "fr", ["thérapie ciblée", "pas d'imagerie de suivi"]),
+    # follicular bone disease, progressive and symptomatic but treatable locally: the
+    # local treatment is what stops the kinase inhibitor
+    ("r15-ftc-bone-oligo", "en", ["symptomatic disease", "local treatment possible"]),
+]
+
+MISLEADING = ("no current indication for systemic therapy", "sans indication actuelle")
+
+
+@pytest.mark.parametrize(("name", "lang", "expected"), SURVEILLANCE)
+def test_surveillance_says_why_no_kinase_inhibitor(
+    name: str, lang: str, expected: list[str]
+) -> None:
+    said = rationale(name, "ACTIVE-SURVEILLANCE", lang)
+    for words in expected:
+        assert words in said, f"{name} [{lang}]: {words!r} not in {said!r}"
+    for words in MISLEADING:
+        assert words not in said, f"{name} [{lang}]: {words!r} in {said!r}"
