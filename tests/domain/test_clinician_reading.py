@@ -68,3 +68,37 @@ def test_surveillance_says_why_no_kinase_inhibitor(
         assert words in said, f"{name} [{lang}]: {words!r} not in {said!r}"
     for words in MISLEADING:
         assert words not in said, f"{name} [{lang}]: {words!r} in {said!r}"
+
+
+TARGETED = [
+    # follicular with an ETV6-NTRK3 fusion: larotrectinib and entrectinib are two
+    # alternatives (clinical-rules.md: "larotrectinib or entrectinib"), never "+"
+    ("r18-ftc-ntrk", "en", ["larotrectinib or entrectinib", "NTRK3 ETV6-NTRK3 fusion"], [" + "]),
+    ("r18-ftc-ntrk", "fr", ["larotrectinib ou entrectinib", "fusion NTRK"], [" + ", "NTRK fusion"]),
+    # anaplastic with BRAF V600E: dabrafenib and trametinib are given together
+    ("r07-atc-braf", "en", ["BRAF V600E -> dabrafenib + trametinib"], [" or "]),
+    ("r07-atc-braf", "fr", ["BRAF V600E -> dabrafenib + trametinib"], [" ou tram"]),
+    # medullary with RET M918T: the row's label in French words and the case's own result
+    ("r09-mtc-ret-rapid", "fr", ["mutation RET (RET M918T) -> selpercatinib"], ["RET mutation"]),
+    ("r09-mtc-ret-rapid", "en", ["RET mutation (RET M918T) -> selpercatinib"], []),
+    # papillary with an ALK fusion: an ALK inhibitor "within a trial" (clinical-rules.md),
+    # in the reader's words; the English drug label is not shown in French
+    (
+        "r25-ptc-alk",
+        "fr",
+        ["fusion ALK (ALK EML4-ALK)", "inhibiteur d'ALK", "dans le cadre d'un essai"],
+        ["ALK inhibitor", "ALK fusion"],
+    ),
+    ("r25-ptc-alk", "en", ["ALK inhibitor", "within a trial"], []),
+]
+
+
+@pytest.mark.parametrize(("name", "lang", "expected", "absent"), TARGETED)
+def test_targeted_therapy_names_alteration_and_drugs_in_words(
+    name: str, lang: str, expected: list[str], absent: list[str]
+) -> None:
+    said = rationale(name, "TARGETED-THERAPY", lang)
+    for words in expected:
+        assert words in said, f"{name} [{lang}]: {words!r} not in {said!r}"
+    for words in absent:
+        assert words not in said, f"{name} [{lang}]: {words!r} in {said!r}"

@@ -56,8 +56,9 @@ def test_targeted_rows_after_a_group_already_found_are_still_read() -> None:
     targeted = rec(out, "TARGETED-THERAPY")
     assert targeted is not None
     assert targeted["drugs"] == ["selpercatinib", "larotrectinib", "entrectinib"]
+    # larotrectinib and entrectinib are alternatives: "or" (a "+" read as a combination)
     assert (
-        "RET fusion -> selpercatinib; NTRK fusion -> larotrectinib + entrectinib"
+        "RET fusion -> selpercatinib; NTRK fusion (NTRK3 fusion) -> larotrectinib or entrectinib"
         in targeted["rationale"]
     )
     # in French a no-break space comes before the ";"
@@ -65,8 +66,8 @@ def test_targeted_rows_after_a_group_already_found_are_still_read() -> None:
                  kind="fusion")]), "fr"), "TARGETED-THERAPY")  # fmt: skip
     assert french is not None
     assert (
-        "RET fusion -> selpercatinib\u00a0; NTRK fusion -> larotrectinib + entrectinib"
-        in french["rationale"]
+        "fusion RET -> selpercatinib\u00a0; fusion NTRK (NTRK3 fusion) -> larotrectinib ou "
+        "entrectinib" in french["rationale"]
     )
 
 

@@ -293,7 +293,9 @@ def therapy_status(drugs: tuple[str, ...], category: str, lang: Lang) -> str:
         parts.append(said + ("" if ind.verified else text("therapy.unverified", lang)))
         checked.append(ind.checked)
     parts.extend(
-        text("therapy.status.none", lang, {"name": d}) for d in drugs if d.lower() not in named
+        text("therapy.status.none", lang, {"name": options_mod.drug_word(d)})
+        for d in drugs
+        if d.lower() not in named
     )
     if checked:
         parts.append(text("therapy.checked", lang, {"date": min(checked).isoformat()}))

@@ -16,7 +16,7 @@ from thyref.domain.case import Case, Category, Extent, Lesion, Molecular, Site
 from thyref.domain.dates import add_months
 from thyref.domain.definitions import definition_of, differ
 from thyref.domain.kinetics import Kinetics
-from thyref.domain.messages import Num, Phrase, Term
+from thyref.domain.messages import Num, Phrase, Term, has
 from thyref.domain.rai import RaiSummary
 from thyref.domain.recist import RecistResult
 from thyref.domain.refractoriness import Refractoriness, missing_term
@@ -87,12 +87,19 @@ class Context:
         self, gene: str, alteration: str | None = None, kind: str | None = None
     ) -> bool:
         """Some molecular result on ``gene`` (``kind``: "fusion" or "mutation" if given)."""
+        return bool(self.matching(gene, alteration, kind))
+
+    def matching(
+        self, gene: str, alteration: str | None = None, kind: str | None = None
+    ) -> list[Molecular]:
+        """The molecular results on ``gene`` (of ``kind`` if given), in the case's order."""
+        found = []
         for m, fusion, mutation in self._molecular:
             if (kind == "fusion" and not fusion) or (kind == "mutation" and not mutation):
                 continue
             if m.matches(gene, alteration):
-                return True
-        return False
+                found.append(m)
+        return found
 
     def ras(self) -> list[str]:
         return [
@@ -130,38 +137,70 @@ def _src(ctx: Context, option_id: str) -> tuple[str, ...]:
     return tuple(ctx.rules.option_sources(option_id))
 
 
-def _actionable(ctx: Context) -> list[tuple[str, str]]:
-    """(label, drug group) of every ``[[targeted]]`` row the case matches, groups once."""
-    found: list[tuple[str, str]] = []
+def _actionable(ctx: Context) -> list[tuple[str, str, list[str]]]:
+    """(label, drug group, the case's results it matched) of every ``[[targeted]]`` row
+    the case matches, groups once."""
+    found: list[tuple[str, str, list[str]]] = []
     histology = ctx.case.histology.value
     for row in ctx.rules.targeted:
         if row.histologies and histology not in row.histologies:
             continue
-        if any(row.drugs == group for _, group in found):
+        if any(row.drugs == group for _, group, _ in found):
             continue
-        if any(ctx.alterations(gene, row.alteration, kind=row.kind) for gene in row.genes):
-            found.append((row.label, row.drugs))
+        matched = [
+            _named(m) for gene in row.genes for m in ctx.matching(gene, row.alteration, row.kind)
+        ]
+        if matched:
+            found.append((row.label, row.drugs, list(dict.fromkeys(matched))))
     return found
+
+
+def _word(prefix: str, name: str) -> str | Term:
+    """``name`` in the reader's words when the catalogue has ``<prefix>.<name>`` (a row
+    label of the rules file, "RET fusion" -> "fusion RET"), else as the rules file has it."""
+    key = f"{prefix}.{name}"
+    return Term(key) if has(key) else name
+
+
+def drug_word(name: str) -> str | Term:
+    """A drug of the rules file in the reader's words ("ALK inhibitor ..." has some)."""
+    return _word("drug", name)
+
+
+def drug_phrase(rules: Rules, group: str) -> tuple[str | Term, ...]:
+    """The drugs of ``group`` as the board reads them: "dabrafenib + trametinib" for a
+    combination, "larotrectinib or entrectinib" for alternatives (was always "+": two
+    alternatives read as a combination)."""
+    names = rules.drug_names(group)
+    join: str | Term = " + " if rules.drugs[group].combination else Term("word.drug_or")
+    parts: list[str | Term] = []
+    for i, name in enumerate(names):
+        if i:
+            parts.append(join)
+        parts.append(drug_word(name))
+    return tuple(parts)
 
 
 def _targeted(ctx: Context) -> Option | None:
     rules = ctx.rules
-    found = [(label, rules.drug_names(group)) for label, group in _actionable(ctx)]
+    found = _actionable(ctx)
     if not found:
         return None
-    drugs = tuple(d for _, names in found for d in names)
+    drugs = tuple(d for _, group, _ in found for d in rules.drug_names(group))
+    parts: list[str | Term] = []
+    for i, (label, group, matched) in enumerate(found):
+        if i:
+            parts.append(_SEMICOLON)
+        word = _word("targeted", label)
+        parts.append(word)
+        if matched != [label]:  # the case's own result beside the row: "mutation RET (RET M918T)"
+            parts.append(f" ({', '.join(matched)})")
+        parts += [" -> ", *drug_phrase(rules, group)]
     return Option(
         "TARGETED-THERAPY",
         "urgent" if ctx.anaplastic else "high",
         "reason.targeted",
-        {
-            "alterations": tuple(
-                part
-                for i, (alt, names) in enumerate(found)
-                for part in (_SEMICOLON if i else "", f"{alt} -> {' + '.join(names)}")
-            ),
-            "n": len(found),
-        },
+        {"alterations": tuple(parts), "n": len(found)},
         _src(ctx, "TARGETED-THERAPY"),
         drugs=drugs,
     )
@@ -275,7 +314,7 @@ def _redifferentiation(ctx: Context) -> Option | None:
     params: dict[str, Any] = {
         "alteration": ", ".join(found),
         "lesions": _lesion_count(lesions, many),
-        "drugs": " + ".join(ctx.rules.drug_names(group)),
+        "drugs": drug_phrase(ctx.rules, group),
         "n": len(_non_avid(ctx)),  # "non-avid lesion(s)": those the verdict found
     }
     if largest is not None:
