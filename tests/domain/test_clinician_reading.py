@@ -102,3 +102,23 @@ def test_targeted_therapy_names_alteration_and_drugs_in_words(
         assert words in said, f"{name} [{lang}]: {words!r} not in {said!r}"
     for words in absent:
         assert words not in said, f"{name} [{lang}]: {words!r} in {said!r}"
+
+
+NECK_NODE_WASHOUT = [
+    # medullary, unconfirmed lateral neck node 17 mm: a C-cell cancer makes calcitonin,
+    # not thyroglobulin; a thyroglobulin washout would be falsely reassuring (ATA-MTC2015)
+    ("r10-mtc-indeterminate-germline", "en", "calcitonin", "thyroglobulin measured"),
+    ("r10-mtc-indeterminate-germline", "fr", "calcitonine", "dosage de thyroglobuline"),
+    # papillary, unconfirmed lateral neck node 16 mm: thyroglobulin washout (ATA2015 R71)
+    ("r04-ptc-indeterminate-uptake", "en", "thyroglobulin measured", "calcitonin"),
+    ("r04-ptc-indeterminate-uptake", "fr", "dosage de thyroglobuline", "calcitonine"),
+]
+
+
+@pytest.mark.parametrize(("name", "lang", "marker", "wrong"), NECK_NODE_WASHOUT)
+def test_neck_node_workup_names_the_marker_of_the_histology(
+    name: str, lang: str, marker: str, wrong: str
+) -> None:
+    said = rationale(name, "NECK-NODE-WORKUP", lang)
+    assert marker in said
+    assert wrong not in said

@@ -21,7 +21,7 @@ from thyref.domain import recist as recist_mod
 from thyref.domain import refractoriness as refractoriness_mod
 from thyref.domain import therapies as therapies_mod
 from thyref.domain.case import Case
-from thyref.domain.messages import Lang, text
+from thyref.domain.messages import Lang, has, text
 from thyref.domain.rules import Definition, Rules, load_rules
 
 
@@ -320,7 +320,10 @@ def _summary(
         "mci": mci_figure(rules.refractoriness.cumulative_activity_mbq, rules),
         **_thresholds(rules),
     }
-    summary = text(key_name, lang, params)
+    # a category may have its own general part (a medullary node is worked up with
+    # calcitonin in the washout, not thyroglobulin): ``<key>.<category>`` when given
+    specific = f"{key_name}.{category}"
+    summary = text(specific if category and has(specific) else key_name, lang, params)
     _SUMMARIES[key] = (rules, summary)
     return summary
 
