@@ -122,3 +122,44 @@ def test_neck_node_workup_names_the_marker_of_the_histology(
     said = rationale(name, "NECK-NODE-WORKUP", lang)
     assert marker in said
     assert wrong not in said
+
+
+DATES = [
+    # follicular, RECIST progression on 2021-03-15, 278 days after the I-131 of 2020-06-10:
+    # French clinicians read 15/03/2021 (a French reader may take 2021-03-15 for a code);
+    # English keeps the ISO date, unambiguous
+    ("r02-ftc-pd12m-clinical-unknown", "fr", ["15/03/2021", "10/06/2020"], ["2021-03-15"]),
+    ("r02-ftc-pd12m-clinical-unknown", "en", ["2021-03-15", "2020-06-10"], ["15/03/2021"]),
+    # papillary, 25.9 GBq: threshold reached with the I-131 of 2014-05-01, imaging 2015-04-01
+    ("r03-ptc-cumulative-regressing", "fr", ["01/05/2014", "01/04/2015"], ["2014-05-01"]),
+]
+
+
+@pytest.mark.parametrize(("name", "lang", "said", "unsaid"), DATES)
+def test_criterion_evidence_dates_are_written_the_readers_way(
+    name: str, lang: str, said: list[str], unsaid: list[str]
+) -> None:
+    out = run(reading_case(name), lang)
+    details = " ".join(ev["detail"] for ev in out["refractory"]["evidence"])
+    for words in said:
+        assert words in details, f"{words!r} not in {details!r}"
+    for words in unsaid:
+        assert words not in details, f"{words!r} in {details!r}"
+
+
+def test_french_sentences_of_every_reading_case_carry_no_iso_date() -> None:
+    # every sentence of every reading case in French: evidence, notes, warnings, options
+    # and missing data; an ISO date there is a date not written the French way
+    import re
+
+    iso = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+    for path in sorted(READING.glob("*.json")):
+        out = run(reading_case(path.stem), "fr")
+        texts = [r["rationale"] for r in out["recommendations"]]
+        for d in out["definitions"]:
+            texts += [ev["detail"] for ev in d["evidence"]] + list(d["notes"])
+        if out["recist"]:
+            texts += list(out["recist"]["warnings"])
+            texts += [r for tp in out["recist"]["timepoints"] for r in tp.get("reasons", [])]
+        for said in texts:
+            assert not iso.search(said), f"{path.stem}: {said!r}"

@@ -427,8 +427,9 @@ def _anaplastic_untested(diagnosis_date: str) -> dict[str, Any]:
         # to biopsy a metastasis (it was dropped for anaplastic cancer)
         ("en", "2010-01-01", "Anaplastic cancer: test BRAF V600E at once. The primary tumour"
          " sample (2010-01-01) is more than 10 years old: prefer a biopsy of a metastasis."),
+        # (French: the sample date day/month/year)
         ("fr", "2010-01-01", "Cancer anaplasique\u00a0: rechercher BRAF V600E sans attendre."
-         " Le prélèvement de la tumeur primitive (2010-01-01) a plus de 10 ans : préférer la"
+         " Le prélèvement de la tumeur primitive (01/01/2010) a plus de 10 ans : préférer la"
          " biopsie d'une métastase."),
         # a recent sample: the anaplastic sentence ends the rationale
         ("en", "2020-01-01", "No molecular result recorded while the disease is refractory or"

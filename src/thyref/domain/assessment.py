@@ -21,7 +21,7 @@ from thyref.domain import recist as recist_mod
 from thyref.domain import refractoriness as refractoriness_mod
 from thyref.domain import therapies as therapies_mod
 from thyref.domain.case import Case
-from thyref.domain.messages import Lang, has, text
+from thyref.domain.messages import Lang, day, has, text
 from thyref.domain.rules import Definition, Rules, load_rules
 
 
@@ -298,7 +298,7 @@ def therapy_status(drugs: tuple[str, ...], category: str, lang: Lang) -> str:
         if d.lower() not in named
     )
     if checked:
-        parts.append(text("therapy.checked", lang, {"date": min(checked).isoformat()}))
+        parts.append(text("therapy.checked", lang, {"date": day(min(checked))}))
     return text("therapy.separator", lang).join(parts)
 
 

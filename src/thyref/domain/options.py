@@ -16,7 +16,7 @@ from thyref.domain.case import Case, Category, Extent, Lesion, Molecular, Site
 from thyref.domain.dates import add_months
 from thyref.domain.definitions import definition_of, differ
 from thyref.domain.kinetics import Kinetics
-from thyref.domain.messages import Num, Phrase, Term, has
+from thyref.domain.messages import Num, Phrase, Term, day, has
 from thyref.domain.rai import RaiSummary
 from thyref.domain.recist import RecistResult
 from thyref.domain.refractoriness import Refractoriness, missing_term
@@ -229,7 +229,7 @@ def _systemic(ctx: Context) -> Option | None:
         "SYSTEMIC-THERAPY",
         "high",
         "reason.systemic",
-        {"pd_date": progressive.isoformat(), "drugs": ", ".join(drugs)},
+        {"pd_date": day(progressive), "drugs": ", ".join(drugs)},
         _src(ctx, "SYSTEMIC-THERAPY"),
         drugs=tuple(drugs),
     )
@@ -369,7 +369,7 @@ def _molecular(ctx: Context) -> Option | None:
             "panel": ", ".join(panel or ctx.rules.options.molecular_panel),
             "medullary": medullary,
             "anaplastic": ctx.anaplastic,
-            "sample_date": sample.isoformat(),
+            "sample_date": day(sample),
             "old_sample": old,
             "years": ctx.rules.options.primary_sample_max_age_years,
         },
@@ -468,7 +468,7 @@ def _tsh(ctx: Context) -> Option | None:
         {
             "target": str(opts.tsh_target_mu_l),
             "value": "" if latest is None else f"{latest[1].normalize():f}",
-            "date": "" if latest is None else latest[0].isoformat(),
+            "date": "" if latest is None else day(latest[0]),
         },
         _src(ctx, "TSH-SUPPRESSION"),
     )
@@ -547,7 +547,7 @@ def _trial(ctx: Context, targeted: Option | None) -> Option | None:
     others = [g for g in ctx.rules.options.trial_genes if g not in ctx.rules.options.ras_genes]
     other = [g for g in others if ctx.alterations(g)]
     if progressive is not None and on_drug:
-        key, params = "reason.trial.on_drug", {"drug": current, "pd_date": progressive.isoformat()}
+        key, params = "reason.trial.on_drug", {"drug": current, "pd_date": day(progressive)}
     elif (ras or other) and targeted is None:  # an approved targeted option comes first
         key, params = (
             "reason.trial.alteration",
@@ -596,7 +596,7 @@ def _surveillance_params(ctx: Context, targeted: bool) -> dict[str, Any]:
     clinical = ctx.case.raw.clinical
     progressive = ctx.progressive_on()
     if progressive is not None:
-        progression = Term("state.progression.yes", (("date", progressive.isoformat()),))
+        progression = Term("state.progression.yes", (("date", day(progressive)),))
     elif ctx.recist is None or not ctx.recist.timepoints:
         progression = Term("state.progression.no_follow_up")
     else:
