@@ -163,3 +163,23 @@ def test_french_sentences_of_every_reading_case_carry_no_iso_date() -> None:
             texts += [r for tp in out["recist"]["timepoints"] for r in tp.get("reasons", [])]
         for said in texts:
             assert not iso.search(said), f"{path.stem}: {said!r}"
+
+
+LOCAL_VS_SYSTEMIC = [
+    # oncocytic on lenvatinib, two lung lesions of 26 and 22 mm, `clinical.locally_treatable`
+    # false: LOCAL-TREATMENT (per-lesion trigger) and SYSTEMIC-THERAPY ("not treatable
+    # locally") are both proposed; the local option must say the case's judgement
+    ("r12-oncocytic-on-lenvatinib-pd", "en", True),
+    ("r12-oncocytic-on-lenvatinib-pd", "fr", True),
+    # follicular bone disease, `clinical.locally_treatable` true: nothing to reconcile
+    ("r15-ftc-bone-oligo", "en", False),
+]
+
+
+@pytest.mark.parametrize(("name", "lang", "flagged"), LOCAL_VS_SYSTEMIC)
+def test_local_treatment_says_when_the_case_calls_the_disease_not_local(
+    name: str, lang: str, flagged: bool
+) -> None:
+    said = rationale(name, "LOCAL-TREATMENT", lang)
+    words = {"en": "not treatable locally", "fr": "non accessible à un traitement local"}[lang]
+    assert (words in said) is flagged, said

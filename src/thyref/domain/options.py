@@ -278,6 +278,9 @@ def _local(ctx: Context) -> Option | None:
             "symptomatic": ctx.case.raw.clinical.symptomatic is True,
             "local_mm": str(opts.local_min_size_mm),
             "bone": any(site is Site.bone for site, _ in eligible),
+            # SYSTEMIC-THERAPY reads the case's judgement "not treatable locally": said
+            # here too, so the two options do not contradict each other without a word
+            "not_local": ctx.case.raw.clinical.locally_treatable is False,
         },
         _src(ctx, "LOCAL-TREATMENT"),
         lesions=tuple(lesion.id for _, lesions in eligible for lesion in lesions),
