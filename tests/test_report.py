@@ -81,3 +81,67 @@ def test_recist_codes_are_said_in_words(render: Any, lang: Lang, said: list[str]
     report = render(lang)
     for words in said:
         assert words in report, words
+
+
+# papillary, lateral and central neck nodes only (locoregional: no criterion), nodes of
+# 11 and 14 mm short axis at baseline 2022-09-01 (no target: nodes under 15 mm), follow-up
+# 2023-09-01; assessed on 2026-11-28
+LOCOREGIONAL: dict[str, Any] = {
+    "format": "thyref-case/1",
+    "id": "report-reading",
+    "diagnosis": {"histology": "papillary", "date": "2021-06-15"},
+    "rai": [{"date": "2021-08-20", "activity": 1.1, "unit": "GBq"}],
+    "lesions": [
+        {"id": "N1", "site": "lymph_node_cervical_lateral", "rai_uptake": "no"},
+        {"id": "N2", "site": "lymph_node_cervical_central"},
+    ],
+    "imaging": [
+        {"date": "2022-09-01", "measurements": {"N1": 11, "N2": 14}},
+        {"date": "2023-09-01", "measurements": {"N1": 12, "N2": 18}},
+    ],
+}
+
+
+def _reading(render: str, lang: Lang) -> str:
+    from datetime import date
+
+    assessment = assess(parse_case(LOCOREGIONAL), lang, today=date(2026, 11, 28))
+    if render == "markdown":
+        return render_markdown(assessment, lang)
+    out = io.StringIO()
+    Console(file=out, width=200, color_system=None).print(render_rich(assessment, lang))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("render", ["text", "markdown"])
+@pytest.mark.parametrize(
+    ("lang", "said", "unsaid"),
+    [
+        # French: "critères" is masculine ("aucun"), "lésions cibles" feminine ("aucune");
+        # dates day/month/year as French clinicians write them; no target, so no sum
+        # "(– mm)" beside "aucune"
+        (
+            "fr",
+            [
+                "Critères : aucun",
+                "Lésions cibles : aucune",
+                "01/09/2022",
+                "01/09/2023",
+                "28/11/2026",
+            ],
+            ["Critères : aucune", "2022-09-01", "2023-09-01", "– mm"],
+        ),
+        # English keeps ISO dates (unambiguous) and "none"
+        ("en", ["Criteria: none", "2022-09-01", "2023-09-01"], ["01/09/2022", "– mm"]),
+    ],
+)
+def test_reports_say_dates_and_none_the_readers_way(
+    render: str, lang: Lang, said: list[str], unsaid: list[str]
+) -> None:
+    out = _reading(render, lang).replace("**", "").replace("\u00a0", " ")
+    for words in said:
+        if render == "markdown" and words == "28/11/2026":
+            continue  # the Markdown footer has no assessment date
+        assert words in out, f"{words!r} not in the {render} report"
+    for words in unsaid:
+        assert words not in out, f"{words!r} in the {render} report"

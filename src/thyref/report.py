@@ -31,6 +31,22 @@ class _Labels:
         return text(f"label.{key}", self.lang)
 
 
+def _day(value: Any, lang: Lang) -> str:
+    """An ISO date of the assessment the reader's way: ``20/02/2013`` in French (the
+    order French clinicians write and read), ISO ``2013-02-20`` in English."""
+    iso = str(value or "")
+    if lang == "fr" and len(iso) == 10 and iso[4] == "-" and iso[7] == "-":
+        return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
+    return iso or "–"
+
+
+def _targets(rc: Any, lb: _Labels, lang: Lang) -> str:
+    """``L1, L2 (43 mm)``; ``aucune`` alone when no lesion is a target (was "(– mm)")."""
+    if not rc.targets:
+        return lb["none"]
+    return f"{', '.join(rc.targets)} ({_fmt(rc.baseline_sum_mm, lang=lang)} mm)"
+
+
 def _fmt(value: Any, suffix: str = "", lang: Lang = "en") -> str:
     """A number the reader's way (``+12,5 %`` in French); a dash when there is none."""
     if value is None:
@@ -129,7 +145,7 @@ def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
     head.append(f"  ·  {text(f'category.{r.category}', lang)}")
     if r.extent:
         head.append(f"  ·  {text(f'extent.{r.extent}', lang)}")
-    head.append(f"\n{lb['criteria']}{c} {', '.join(r.criteria_met) or lb['none']}")
+    head.append(f"\n{lb['criteria']}{c} {', '.join(r.criteria_met) or lb['criteria_none']}")
     for ev in r.evidence:
         head.append(f"\n  • {ev.criterion}{c} {ev.detail} [{', '.join(ev.sources)}]")
     if r.missing_data:
@@ -145,9 +161,8 @@ def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
     if a.recist is not None:
         rc = a.recist
         table = Table(
-            title=f"{lb['recist']} — {lb['baseline']} {rc.baseline_date}, "
-            f"{lb['targets']}{c} {', '.join(rc.targets) or lb['none']} "
-            f"({_fmt(rc.baseline_sum_mm, lang=lang)} mm)",
+            title=f"{lb['recist']} — {lb['baseline']} {_day(rc.baseline_date, lang)}, "
+            f"{lb['targets']}{c} {_targets(rc, lb, lang)}",
             title_justify="left",
         )
         for col in ("date", "sum", "base", "nadir", "target", "non_target", "new", "overall"):
@@ -157,7 +172,8 @@ def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
         for tp in rc.timepoints:
             overall = _response(tp.overall_response, lang) + (" *" if tp.asserted else "")
             table.add_row(
-                tp.date, _fmt(tp.sum_mm, lang=lang), _fmt(tp.change_from_baseline_pct, "%", lang),
+                _day(tp.date, lang), _fmt(tp.sum_mm, lang=lang),
+                _fmt(tp.change_from_baseline_pct, "%", lang),
                 _fmt(tp.change_from_nadir_pct, "%", lang), _response(tp.target_response, lang),
                 _response(tp.non_target_response, lang), lb["yes"] if tp.new_lesions else lb["no"],
                 Text(overall, "bold red" if tp.overall_response == "PD" else "bold"),
@@ -201,7 +217,8 @@ def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
     parts.append(opts)
     parts.append(
         Text(
-            f"{lb['disclaimer']}  thyref {a.engine.version} · {a.engine.rules} · {a.engine.as_of}",
+            f"{lb['disclaimer']}  thyref {a.engine.version} · {a.engine.rules} · "
+            f"{_day(a.engine.as_of, lang)}",
             "dim",
         )
     )
@@ -221,13 +238,13 @@ def render_markdown(assessment: Assessment, lang: Lang) -> str:
         + (f" · {text(f'extent.{r.extent}', lang)}" if r.extent else "")
     )
     out.append("")
-    out.append(f"**{lb['criteria']}**{c} {', '.join(r.criteria_met) or lb['none']}")
+    out.append(f"**{lb['criteria']}**{c} {', '.join(r.criteria_met) or lb['criteria_none']}")
     out.extend(f"- `{ev.criterion}`{c} {ev.detail} ({', '.join(ev.sources)})" for ev in r.evidence)
     if r.missing_data:
         out.append("")
         out.append(f"**{lb['missing']}**{c}")
         out.extend(f"- {label}" for label in r.missing_data_labels)
-    out.extend(["", *(f"_{n}_" for n in r.notes)])
+    out.extend(["", *(f"_{n}_" for n in r.notes), *([""] if r.notes else [])])
     lines = _other_definitions(a, lang)
     out.extend(
         [*(f"**{lb['other_definition']}**{c} {line}  " for line in lines), *([""] if lines else [])]
@@ -240,8 +257,8 @@ def render_markdown(assessment: Assessment, lang: Lang) -> str:
             "",
             f"## {lb['recist']}",
             "",
-            f"{lb['baseline']}{c} {rc.baseline_date} · {lb['targets']}{c} "
-            f"{', '.join(rc.targets) or lb['none']} · {_fmt(rc.baseline_sum_mm, lang=lang)} mm",
+            f"{lb['baseline']}{c} {_day(rc.baseline_date, lang)} · {lb['targets']}{c} "
+            f"{_targets(rc, lb, lang)}",
             "",
             f"| {lb['date']} | {lb['sum']} | {lb['base']} | {lb['nadir']} | {lb['target']} "
             f"| {lb['non_target']} | {lb['new']} | {lb['overall']} |",
@@ -250,7 +267,7 @@ def render_markdown(assessment: Assessment, lang: Lang) -> str:
         for tp in rc.timepoints:
             asserted = " " + text("report.asserted", lang) if tp.asserted else ""
             out.append(
-                f"| {tp.date} | {_fmt(tp.sum_mm, lang=lang)} "
+                f"| {_day(tp.date, lang)} | {_fmt(tp.sum_mm, lang=lang)} "
                 f"| {_fmt(tp.change_from_baseline_pct, '%', lang)} "
                 f"| {_fmt(tp.change_from_nadir_pct, '%', lang)} "
                 f"| {_response(tp.target_response, lang)} "

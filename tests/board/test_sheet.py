@@ -61,8 +61,8 @@ def test_sheet_pdf_carries_the_key_facts(name: str, lang: str, tmp_path: Path) -
         assert option in text
     for missing in expect.get("missing", []):
         assert missing in text
-    # the footer: date, engine and rules versions
-    assert "2026-11-28" in text and "tuthyref-2021" in text
+    # the footer: date (day/month/year in French, ISO in English), engine and rules versions
+    assert {"fr": "28/11/2026", "en": "2026-11-28"}[lang] in text and "tuthyref-2021" in text
 
 
 @pytest.mark.parametrize("name", example_names())
@@ -268,7 +268,8 @@ def test_a_scan_line_agrees_with_the_count_of_lesions(lang: str, said: str) -> N
     }  # fmt: skip
     sheet = build_sheet(case, assessed(case, lang), lang)
     dated = {row[0]: row for row in sheet["timeline"]}
-    assert dated["2015-04-12"][2] == said
+    # the scan of 2015-04-12, dated the reader's way (12/04/2015 in French)
+    assert dated[{"fr": "12/04/2015", "en": "2015-04-12"}[lang]][2] == said
 
 
 def test_recist_notes_say_the_date_they_belong_to() -> None:
@@ -392,3 +393,35 @@ def test_the_cumulative_line_fits_the_cancer(
         case["rai"] = rai
     sheet = build_sheet(case, assessed(case, lang), lang, with_plots=False)
     assert sheet["cumulative"] == said
+
+
+READING = ROOT / "tests" / "domain" / "data" / "reading"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "unsaid"),
+    [
+        # medullary, diagnosis 2018-02-14, imaging 2025-01-10 and 2025-07-10, calcitonin
+        # doubling in about 174 days (under 6 months: ATA-MTC2015's fastest band, the one
+        # the prognosis turns on; `thyref assess` says it, the sheet left it out)
+        (
+            "fr",
+            ["le 14/02/2018", "10/07/2025", "doublement en moins de 6 mois", "Fiche du 28/11/2026"],
+            ["2018-02-14", "2025-07-10", "2026-11-28"],
+        ),
+        ("en", ["2018-02-14", "2025-07-10", "doubling in under 6 months"], ["14/02/2018"]),
+    ],
+)
+def test_sheet_dates_and_marker_bands_read_as_the_report_says_them(
+    lang: Lang, said: list[str], unsaid: list[str]
+) -> None:
+    import json
+
+    case = json.loads((READING / "r09-mtc-ret-rapid.json").read_text(encoding="utf-8"))
+    sheet = build_sheet(case, assessed(case, lang), lang, today=date(2026, 11, 28))
+    html = re.sub(r"<svg.*?</svg>", "", render_html(sheet), flags=re.S)  # plots apart
+    html = _flat(html.replace("&#39;", "'"))
+    for words in said:
+        assert words in html, words
+    for words in unsaid:
+        assert words not in html, words

@@ -302,7 +302,8 @@ def test_counting_scan_conditions(extra: dict[str, Any], counts: bool) -> None:
         assert met == ["ATA2015-NEVER-AVID"]
     else:
         assert (status, met, missing) == ("indeterminate", [], ["scans.adequate"])
-        assert any("2014-04-06" in n for n in _defs(case)["ata-2015"]["notes"])
+        # the scan of 2014-04-06, named in French day/month/year (the default language)
+        assert any("06/04/2014" in n for n in _defs(case)["ata-2015"]["notes"])
 
 
 # ---------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from .conftest import (
 )
 
 CHECKED = "2026-11-28"  # the `checked` date of every row of data/therapies.toml
+CHECKED_FR = "28/11/2026"  # the same date as French sentences write it (day/month/year)
 
 
 @pytest.mark.parametrize(
@@ -52,7 +53,7 @@ CHECKED = "2026-11-28"  # the `checked` date of every row of data/therapies.toml
             "differentiated",
             "fr",
             "sorafenib : autorisé dans l'UE depuis 2014 (à confirmer) ; "
-            f"lenvatinib : autorisé dans l'UE depuis 2015 ; données vérifiées le {CHECKED}",
+            f"lenvatinib : autorisé dans l'UE depuis 2015 ; données vérifiées le {CHECKED_FR}",
         ),
         # a row without a year says no year (and is unverified)
         (
@@ -106,7 +107,7 @@ CHECKED = "2026-11-28"  # the `checked` date of every row of data/therapies.toml
             "anaplastic",
             "fr",
             "dabrafenib + trametinib : aucune autorisation européenne trouvée pour ce cancer"
-            f" (à confirmer) ; données vérifiées le {CHECKED}",
+            f" (à confirmer) ; données vérifiées le {CHECKED_FR}",
         ),
     ],
 )

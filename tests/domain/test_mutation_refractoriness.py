@@ -56,7 +56,7 @@ PD_WITHOUT_TARGETS = make_case(
         ),
         (
             "fr",
-            "Progression RECIST le 2020-03-01, 274 jours après l'iode 131 du 2019-06-01 "
+            "Progression RECIST le 01/03/2020, 274 jours après l'iode 131 du 01/06/2019 "
             "(fenêtre de 12 mois ; sans lésion cible mesurée : nouvelle lésion ou "
             "progression des lésions non cibles).",
         ),

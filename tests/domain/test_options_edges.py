@@ -56,8 +56,9 @@ def test_targeted_rows_after_a_group_already_found_are_still_read() -> None:
     targeted = rec(out, "TARGETED-THERAPY")
     assert targeted is not None
     assert targeted["drugs"] == ["selpercatinib", "larotrectinib", "entrectinib"]
+    # larotrectinib and entrectinib are alternatives: "or" (a "+" read as a combination)
     assert (
-        "RET fusion -> selpercatinib; NTRK fusion -> larotrectinib + entrectinib"
+        "RET fusion -> selpercatinib; NTRK fusion (NTRK3 fusion) -> larotrectinib or entrectinib"
         in targeted["rationale"]
     )
     # in French a no-break space comes before the ";"
@@ -65,8 +66,8 @@ def test_targeted_rows_after_a_group_already_found_are_still_read() -> None:
                  kind="fusion")]), "fr"), "TARGETED-THERAPY")  # fmt: skip
     assert french is not None
     assert (
-        "RET fusion -> selpercatinib\u00a0; NTRK fusion -> larotrectinib + entrectinib"
-        in french["rationale"]
+        "fusion RET -> selpercatinib\u00a0; fusion NTRK (NTRK3 fusion) -> larotrectinib ou "
+        "entrectinib" in french["rationale"]
     )
 
 
@@ -427,8 +428,9 @@ def _anaplastic_untested(diagnosis_date: str) -> dict[str, Any]:
         # to biopsy a metastasis (it was dropped for anaplastic cancer)
         ("en", "2010-01-01", "Anaplastic cancer: test BRAF V600E at once. The primary tumour"
          " sample (2010-01-01) is more than 10 years old: prefer a biopsy of a metastasis."),
+        # (French: the sample date day/month/year)
         ("fr", "2010-01-01", "Cancer anaplasique\u00a0: rechercher BRAF V600E sans attendre."
-         " Le prélèvement de la tumeur primitive (2010-01-01) a plus de 10 ans : préférer la"
+         " Le prélèvement de la tumeur primitive (01/01/2010) a plus de 10 ans : préférer la"
          " biopsie d'une métastase."),
         # a recent sample: the anaplastic sentence ends the rationale
         ("en", "2020-01-01", "No molecular result recorded while the disease is refractory or"

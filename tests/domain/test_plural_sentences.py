@@ -125,9 +125,11 @@ def test_two_targeted_alterations_are_said_in_the_plural() -> None:
     )
     targeted = rec(run(case, "fr"), "TARGETED-THERAPY")
     assert targeted is not None
+    # the rows' labels in French words; larotrectinib and entrectinib are alternatives
+    # ("ou"), and the NTRK row names the case's own result (gene NTRK3)
     assert targeted["rationale"].endswith(
-        "Altérations trouvées : RET fusion -> selpercatinib\u00a0; "
-        "NTRK fusion -> larotrectinib + entrectinib."
+        "Altérations trouvées : fusion RET -> selpercatinib\u00a0; "
+        "fusion NTRK (NTRK3 fusion) -> larotrectinib ou entrectinib."
     )
 
 

@@ -879,7 +879,8 @@ def test_assessed_response_only_without_target_measurement(
     assert tp["asserted"] is asserted
     differs = follow_up["assessed_response"] != overall
     # "a differing `assessed_response` adds a warning" (naming the date)
-    assert any("2020-06-10" in w for w in out["warnings"]) is differs
+    # the date 2020-06-10, written day/month/year in French (the default language)
+    assert any("10/06/2020" in w for w in out["warnings"]) is differs
 
 
 def test_asserted_pr_counts_for_the_sticky_pr_rule() -> None:

@@ -321,10 +321,12 @@ EXPECTED: Json = {
         "dtc_after_vegfr": {"drugs": ["cabozantinib"]},
         "mtc": {"drugs": ["vandetanib", "cabozantinib"]},
         "ret": {"drugs": ["selpercatinib"]},
-        "braf_atc": {"drugs": ["dabrafenib", "trametinib"]},
+        # dabrafenib and trametinib are given together (clinical-rules.md: "dabrafenib +
+        # trametinib"); the other groups list alternatives ("larotrectinib or entrectinib")
+        "braf_atc": {"drugs": ["dabrafenib", "trametinib"], "combination": True},
         "ntrk": {"drugs": ["larotrectinib", "entrectinib"]},
         "alk": {"drugs": ["ALK inhibitor (crizotinib, alectinib...)"]},
-        "redifferentiation_braf": {"drugs": ["dabrafenib", "trametinib"]},
+        "redifferentiation_braf": {"drugs": ["dabrafenib", "trametinib"], "combination": True},
         "redifferentiation_ras": {"drugs": ["trametinib"]},
     },
 }
@@ -1181,12 +1183,13 @@ def test_redifferentiation_scheme_order() -> None:
             ["selpercatinib", *NTRK],
             "RET mutation",
         ),
-        # RET fusion and mutation: one drug group, named by the first row (RET fusion)
+        # RET fusion and mutation: one drug group, named by the first row (RET fusion),
+        # with the case's own fusion result beside it
         (
             "medullary",
             [mol("RET", "M918T"), mol("RET", "CCDC6-RET", kind="fusion")],
             ["selpercatinib"],
-            "RET fusion -> selpercatinib",
+            "RET fusion (RET CCDC6-RET) -> selpercatinib",
         ),
     ],
 )

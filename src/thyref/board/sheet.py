@@ -18,7 +18,7 @@ from typing import Any
 
 from thyref.board import plots
 from thyref.board.decision import Decision
-from thyref.board.text import bt, bt_n, bt_or, num
+from thyref.board.text import bt, bt_n, bt_or, num, sheet_date
 from thyref.domain.definitions import statuses_differ
 from thyref.domain.messages import Lang, semicolon, text
 from thyref.domain.recist import said_text
@@ -141,8 +141,8 @@ def _timeline(case: JsonObject, assessment: JsonObject, lang: Lang) -> list[list
                     f"{m.get('gene')} {m.get('alteration', '')}".strip(),
                 )
             )
-    rows.sort(key=lambda r: (r[0], r[1]))
-    return [[d, what, detail] for d, _, what, detail in rows]
+    rows.sort(key=lambda r: (r[0], r[1]))  # ISO dates sort in time order; said after
+    return [[sheet_date(d, lang), what, detail] for d, _, what, detail in rows]
 
 
 def _molecular(case: JsonObject, lang: Lang) -> list[list[str]]:
@@ -159,7 +159,7 @@ def _molecular(case: JsonObject, lang: Lang) -> list[list[str]]:
                 str(m.get("gene", "")),
                 str(m.get("alteration") or "–"),
                 ", ".join(known) or "–",
-                str(m.get("date") or "–"),
+                sheet_date(m.get("date"), lang),
             ]
         )
     return out
@@ -197,7 +197,7 @@ def _recist(assessment: JsonObject, lang: Lang) -> dict[str, Any] | None:
     base = rc.get("baseline_sum_mm")
     rows = [
         [
-            str(rc["baseline_date"]),
+            sheet_date(rc["baseline_date"], lang),
             num(base, lang) if base is not None else "–",
             "–",
             "–",
@@ -210,7 +210,7 @@ def _recist(assessment: JsonObject, lang: Lang) -> dict[str, Any] | None:
             overall += " *"
         rows.append(
             [
-                str(tp["date"]),
+                sheet_date(tp["date"], lang),
                 num(tp["sum_mm"], lang) if tp.get("sum_mm") is not None else "–",
                 _pct(tp.get("change_from_baseline_pct"), lang),
                 _pct(tp.get("change_from_nadir_pct"), lang),
@@ -228,7 +228,7 @@ def _recist(assessment: JsonObject, lang: Lang) -> dict[str, Any] | None:
         "rows": rows,
         # a timepoint's reasons are dated: several timepoints have some
         "notes": [
-            f"{tp['date']}{text('punct.colon', lang)}{r}"
+            f"{sheet_date(tp['date'], lang)}{text('punct.colon', lang)}{r}"
             for tp in rc.get("timepoints") or []
             for r in tp.get("reasons") or []
         ]
@@ -245,6 +245,8 @@ def _kinetics(assessment: JsonObject, lang: Lang) -> list[list[str]]:
         ht = k.get("halving_time_days")
         status = str(k.get("status", ""))
         said = bt_or(f"kinetics.{status}", status, lang)
+        if k.get("band"):  # the doubling-time band, as `thyref assess` and the pages say it
+            said += " (" + text(f"vocab.band.{k['band']}", lang) + ")"
         if k.get("warning_text"):
             said += " — " + semicolon(lang).join(k["warning_text"])
         out.append(
@@ -325,7 +327,11 @@ def _decision(decision: Decision, assessment: JsonObject, lang: Lang) -> dict[st
             f"meeting.{decision.meeting_kind}",
             lang,
         )
-        + (f" · {decision.meeting_date.isoformat()}" if decision.meeting_date else ""),
+        + (
+            f" · {sheet_date(decision.meeting_date.isoformat(), lang)}"
+            if decision.meeting_date
+            else ""
+        ),
         "options": [f"{titles.get(o, o)} ({o})" for o in decision.options],
         "free_text": decision.free_text,
         "specialties": ", ".join(bt_or(f"specialty.{s}", s, lang) for s in decision.specialties)
@@ -333,7 +339,9 @@ def _decision(decision: Decision, assessment: JsonObject, lang: Lang) -> dict[st
         "quorum_warning": bt_n("few_specialties", len(set(decision.specialties)), lang)
         if not decision.quorum_ok
         else "",
-        "follow_up": decision.follow_up.isoformat() if decision.follow_up else "–",
+        "follow_up": sheet_date(decision.follow_up.isoformat(), lang)
+        if decision.follow_up
+        else "–",
         "amends": bt("amends", lang, id=decision.amends) if decision.amends else "",
         "author": decision.author,
     }
@@ -401,7 +409,7 @@ def build_sheet(
             "diagnosis_line",
             lang,
             histology=bt_or(f"histology.{histology}", histology, lang),
-            date=diagnosis.get("date", "–"),
+            date=sheet_date(diagnosis.get("date"), lang),
             category=text(f"category.{r['category']}", lang),
             extent=text(f"extent.{r['extent']}", lang) if r.get("extent") else "–",
         ),
@@ -431,10 +439,10 @@ def build_sheet(
         "footer": bt(
             "footer",
             lang,
-            date=today.isoformat(),
+            date=sheet_date(today.isoformat(), lang),
             version=engine.get("version", "?"),
             rules=engine.get("rules", "?"),
-            as_of=engine.get("as_of", "?"),
+            as_of=sheet_date(engine.get("as_of", "?"), lang),
         ),
     }
 

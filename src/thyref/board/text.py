@@ -36,6 +36,19 @@ _MONTHS_EN = (
 )  # fmt: skip
 
 
+def sheet_date(value: object, lang: Lang) -> str:
+    """A date on the board sheet: ``03/12/2026`` in French (how French clinicians write
+    it), ISO ``2026-12-03`` in English; anything not an ISO date is shown as it is."""
+    iso = str(value if value is not None else "")
+    try:
+        d = date.fromisoformat(iso[:10]) if len(iso) >= 10 else None
+    except ValueError:
+        d = None
+    if d is None:
+        return iso or "–"
+    return d.strftime("%d/%m/%Y") if lang == "fr" else d.isoformat()
+
+
 def human_date(value: date | str, lang: Lang) -> str:
     """A date for a patient: ``03/12/2026`` in French, ``3 December 2026`` in English."""
     d = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

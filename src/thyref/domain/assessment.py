@@ -21,7 +21,7 @@ from thyref.domain import recist as recist_mod
 from thyref.domain import refractoriness as refractoriness_mod
 from thyref.domain import therapies as therapies_mod
 from thyref.domain.case import Case
-from thyref.domain.messages import Lang, text
+from thyref.domain.messages import Lang, day, has, text
 from thyref.domain.rules import Definition, Rules, load_rules
 
 
@@ -293,10 +293,12 @@ def therapy_status(drugs: tuple[str, ...], category: str, lang: Lang) -> str:
         parts.append(said + ("" if ind.verified else text("therapy.unverified", lang)))
         checked.append(ind.checked)
     parts.extend(
-        text("therapy.status.none", lang, {"name": d}) for d in drugs if d.lower() not in named
+        text("therapy.status.none", lang, {"name": options_mod.drug_word(d)})
+        for d in drugs
+        if d.lower() not in named
     )
     if checked:
-        parts.append(text("therapy.checked", lang, {"date": min(checked).isoformat()}))
+        parts.append(text("therapy.checked", lang, {"date": day(min(checked))}))
     return text("therapy.separator", lang).join(parts)
 
 
@@ -318,7 +320,10 @@ def _summary(
         "mci": mci_figure(rules.refractoriness.cumulative_activity_mbq, rules),
         **_thresholds(rules),
     }
-    summary = text(key_name, lang, params)
+    # a category may have its own general part (a medullary node is worked up with
+    # calcitonin in the washout, not thyroglobulin): ``<key>.<category>`` when given
+    specific = f"{key_name}.{category}"
+    summary = text(specific if category and has(specific) else key_name, lang, params)
     _SUMMARIES[key] = (rules, summary)
     return summary
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -127,6 +128,25 @@ class Num(NamedTuple):
     value: Decimal | float | int
 
 
+class Day(str):
+    """An ISO date inside a sentence, said the reader's way: ``20/02/2013`` in French (as
+    French clinicians write it), ``2013-02-20`` in English. A ``str`` (its ISO text)
+    wherever it is not rendered by ``text``."""
+
+    __slots__ = ()
+
+
+def day(value: date) -> Day:
+    return Day(value.isoformat())
+
+
+def day_text(value: str, lang: Lang) -> str:
+    """``2013-02-20`` -> ``20/02/2013`` in French; as given otherwise."""
+    if lang == "fr" and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return f"{value[8:10]}/{value[5:7]}/{value[:4]}"
+    return str(value)
+
+
 Phrase = tuple[str | Term | Num, ...]
 _NUMBER = re.compile(r"-?[0-9]+\.[0-9]+")  # ASCII digits: `\d` takes any script's
 
@@ -180,6 +200,8 @@ def _render(value: Any, lang: Lang) -> Any:
         return value.text(lang)
     if kind is Num:
         return number(value.value, lang)
+    if kind is Day:
+        return day_text(value, lang)
     if kind is Said:  # a clause of the sentence (a counted one: "L2 fixe", "L2, L3 fixent")
         return value.text(lang)
     if kind is tuple:  # a Phrase: words, Terms and Nums, said in order
@@ -203,7 +225,7 @@ _PLAIN: dict[tuple[str, str], tuple[dict[str, dict[str, str]], str]] = {}
 # out: equal values may be written differently (0 and -0).
 _SAID: dict[tuple[str, str, tuple[Any, ...]], tuple[dict[str, dict[str, str]], str]] = {}
 _SAID_MAX = 4096
-_KEYED = (str, int, bool, Term)
+_KEYED = (str, int, bool, Term, Day)
 
 
 def _signature(params: dict[str, Any]) -> tuple[Any, ...] | None:

@@ -16,7 +16,7 @@ from thyref.domain.case import Case, Category, Extent, Lesion, Molecular, Site
 from thyref.domain.dates import add_months
 from thyref.domain.definitions import definition_of, differ
 from thyref.domain.kinetics import Kinetics
-from thyref.domain.messages import Num, Phrase, Said, Term
+from thyref.domain.messages import Num, Phrase, Said, Term, day, has
 from thyref.domain.rai import RaiSummary
 from thyref.domain.recist import RecistResult
 from thyref.domain.refractoriness import Refractoriness, missing_term
@@ -87,12 +87,19 @@ class Context:
         self, gene: str, alteration: str | None = None, kind: str | None = None
     ) -> bool:
         """Some molecular result on ``gene`` (``kind``: "fusion" or "mutation" if given)."""
+        return bool(self.matching(gene, alteration, kind))
+
+    def matching(
+        self, gene: str, alteration: str | None = None, kind: str | None = None
+    ) -> list[Molecular]:
+        """The molecular results on ``gene`` (of ``kind`` if given), in the case's order."""
+        found = []
         for m, fusion, mutation in self._molecular:
             if (kind == "fusion" and not fusion) or (kind == "mutation" and not mutation):
                 continue
             if m.matches(gene, alteration):
-                return True
-        return False
+                found.append(m)
+        return found
 
     def ras(self) -> list[str]:
         return [
@@ -130,38 +137,70 @@ def _src(ctx: Context, option_id: str) -> tuple[str, ...]:
     return tuple(ctx.rules.option_sources(option_id))
 
 
-def _actionable(ctx: Context) -> list[tuple[str, str]]:
-    """(label, drug group) of every ``[[targeted]]`` row the case matches, groups once."""
-    found: list[tuple[str, str]] = []
+def _actionable(ctx: Context) -> list[tuple[str, str, list[str]]]:
+    """(label, drug group, the case's results it matched) of every ``[[targeted]]`` row
+    the case matches, groups once."""
+    found: list[tuple[str, str, list[str]]] = []
     histology = ctx.case.histology.value
     for row in ctx.rules.targeted:
         if row.histologies and histology not in row.histologies:
             continue
-        if any(row.drugs == group for _, group in found):
+        if any(row.drugs == group for _, group, _ in found):
             continue
-        if any(ctx.alterations(gene, row.alteration, kind=row.kind) for gene in row.genes):
-            found.append((row.label, row.drugs))
+        matched = [
+            _named(m) for gene in row.genes for m in ctx.matching(gene, row.alteration, row.kind)
+        ]
+        if matched:
+            found.append((row.label, row.drugs, list(dict.fromkeys(matched))))
     return found
+
+
+def _word(prefix: str, name: str) -> str | Term:
+    """``name`` in the reader's words when the catalogue has ``<prefix>.<name>`` (a row
+    label of the rules file, "RET fusion" -> "fusion RET"), else as the rules file has it."""
+    key = f"{prefix}.{name}"
+    return Term(key) if has(key) else name
+
+
+def drug_word(name: str) -> str | Term:
+    """A drug of the rules file in the reader's words ("ALK inhibitor ..." has some)."""
+    return _word("drug", name)
+
+
+def drug_phrase(rules: Rules, group: str) -> tuple[str | Term, ...]:
+    """The drugs of ``group`` as the board reads them: "dabrafenib + trametinib" for a
+    combination, "larotrectinib or entrectinib" for alternatives (was always "+": two
+    alternatives read as a combination)."""
+    names = rules.drug_names(group)
+    join: str | Term = " + " if rules.drugs[group].combination else Term("word.drug_or")
+    parts: list[str | Term] = []
+    for i, name in enumerate(names):
+        if i:
+            parts.append(join)
+        parts.append(drug_word(name))
+    return tuple(parts)
 
 
 def _targeted(ctx: Context) -> Option | None:
     rules = ctx.rules
-    found = [(label, rules.drug_names(group)) for label, group in _actionable(ctx)]
+    found = _actionable(ctx)
     if not found:
         return None
-    drugs = tuple(d for _, names in found for d in names)
+    drugs = tuple(d for _, group, _ in found for d in rules.drug_names(group))
+    parts: list[str | Term] = []
+    for i, (label, group, matched) in enumerate(found):
+        if i:
+            parts.append(_SEMICOLON)
+        word = _word("targeted", label)
+        parts.append(word)
+        if matched != [label]:  # the case's own result beside the row: "mutation RET (RET M918T)"
+            parts.append(f" ({', '.join(matched)})")
+        parts += [" -> ", *drug_phrase(rules, group)]
     return Option(
         "TARGETED-THERAPY",
         "urgent" if ctx.anaplastic else "high",
         "reason.targeted",
-        {
-            "alterations": tuple(
-                part
-                for i, (alt, names) in enumerate(found)
-                for part in (_SEMICOLON if i else "", f"{alt} -> {' + '.join(names)}")
-            ),
-            "n": len(found),
-        },
+        {"alterations": tuple(parts), "n": len(found)},
         _src(ctx, "TARGETED-THERAPY"),
         drugs=drugs,
     )
@@ -190,7 +229,7 @@ def _systemic(ctx: Context) -> Option | None:
         "SYSTEMIC-THERAPY",
         "high",
         "reason.systemic",
-        {"pd_date": progressive.isoformat(), "drugs": ", ".join(drugs)},
+        {"pd_date": day(progressive), "drugs": ", ".join(drugs)},
         _src(ctx, "SYSTEMIC-THERAPY"),
         drugs=tuple(drugs),
     )
@@ -239,6 +278,9 @@ def _local(ctx: Context) -> Option | None:
             "symptomatic": ctx.case.raw.clinical.symptomatic is True,
             "local_mm": str(opts.local_min_size_mm),
             "bone": any(site is Site.bone for site, _ in eligible),
+            # SYSTEMIC-THERAPY reads the case's judgement "not treatable locally": said
+            # here too, so the two options do not contradict each other without a word
+            "not_local": ctx.case.raw.clinical.locally_treatable is False,
         },
         _src(ctx, "LOCAL-TREATMENT"),
         lesions=tuple(lesion.id for _, lesions in eligible for lesion in lesions),
@@ -275,7 +317,7 @@ def _redifferentiation(ctx: Context) -> Option | None:
     params: dict[str, Any] = {
         "alteration": ", ".join(found),
         "lesions": _lesion_count(lesions, many),
-        "drugs": " + ".join(ctx.rules.drug_names(group)),
+        "drugs": drug_phrase(ctx.rules, group),
         "n": len(_non_avid(ctx)),  # "non-avid lesion(s)": those the verdict found
     }
     if largest is not None:
@@ -330,7 +372,7 @@ def _molecular(ctx: Context) -> Option | None:
             "panel": ", ".join(panel or ctx.rules.options.molecular_panel),
             "medullary": medullary,
             "anaplastic": ctx.anaplastic,
-            "sample_date": sample.isoformat(),
+            "sample_date": day(sample),
             "old_sample": old,
             "years": ctx.rules.options.primary_sample_max_age_years,
         },
@@ -433,7 +475,7 @@ def _tsh(ctx: Context) -> Option | None:
         {
             "target": str(opts.tsh_target_mu_l),
             "value": "" if latest is None else f"{latest[1].normalize():f}",
-            "date": "" if latest is None else latest[0].isoformat(),
+            "date": "" if latest is None else day(latest[0]),
         },
         _src(ctx, "TSH-SUPPRESSION"),
     )
@@ -512,7 +554,7 @@ def _trial(ctx: Context, targeted: Option | None) -> Option | None:
     others = [g for g in ctx.rules.options.trial_genes if g not in ctx.rules.options.ras_genes]
     other = [g for g in others if ctx.alterations(g)]
     if progressive is not None and on_drug:
-        key, params = "reason.trial.on_drug", {"drug": current, "pd_date": progressive.isoformat()}
+        key, params = "reason.trial.on_drug", {"drug": current, "pd_date": day(progressive)}
     elif (ras or other) and targeted is None:  # an approved targeted option comes first
         key, params = (
             "reason.trial.alteration",
@@ -545,6 +587,51 @@ def _definitions_differ(ctx: Context) -> Option | None:
         {"verdicts": tuple(parts)},
         _src(ctx, "NOTE-DEFINITIONS-DIFFER"),
     )
+
+
+def _state(key: str, value: bool | None) -> Term:
+    """A clinical judgement said as it stands in the case: yes, no or not recorded."""
+    return Term(f"{key}.{'unknown' if value is None else 'yes' if value else 'no'}")
+
+
+def _surveillance_params(ctx: Context, targeted: bool) -> dict[str, Any]:
+    """Why no kinase inhibitor is proposed, said from the case: each condition of
+    ``SYSTEMIC-THERAPY`` (progression, symptoms, no local treatment) as it stands, a
+    drug already taken, a targeted therapy proposed. Without it the option read "no
+    current indication for systemic therapy" for a progressing disease whose symptoms
+    were simply not recorded, or for a patient on lenvatinib."""
+    clinical = ctx.case.raw.clinical
+    progressive = ctx.progressive_on()
+    if progressive is not None:
+        progression = Term("state.progression.yes", (("date", day(progressive)),))
+    elif ctx.recist is None or not ctx.recist.timepoints:
+        progression = Term("state.progression.no_follow_up")
+    else:
+        progression = Term(
+            "state.progression.no",
+            (("months", ctx.rules.options.progressive_window_months),),
+        )
+    current = (clinical.on_systemic_therapy or "").strip()
+    # the data not recorded would decide: progression there, nothing recorded against it
+    undecided = (
+        progressive is not None
+        and clinical.symptomatic is not False
+        and clinical.locally_treatable is not True
+        and (clinical.symptomatic is None or clinical.locally_treatable is None)
+    )
+    return {
+        "conditions": (
+            progression,
+            _SEMICOLON,
+            _state("state.symptomatic", clinical.symptomatic),
+            _SEMICOLON,
+            _state("state.locally_treatable", clinical.locally_treatable),
+        ),
+        "drug": current,
+        "on_drug": bool(current),
+        "targeted": targeted,
+        "undecided": undecided,
+    }
 
 
 def recommend(ctx: Context) -> list[Option]:
@@ -626,7 +713,7 @@ def recommend(ctx: Context) -> list[Option]:
                 "ACTIVE-SURVEILLANCE",
                 "routine",
                 "reason.surveillance." + category.value,
-                {},
+                _surveillance_params(ctx, targeted is not None),
                 _src(ctx, "ACTIVE-SURVEILLANCE"),
             )
         )

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from operator import itemgetter
 
 from thyref.domain.case import Case, Imaging, Lesion
-from thyref.domain.messages import Lang, Phrase, Said, Term
+from thyref.domain.messages import Lang, Phrase, Said, Term, day
 from thyref.domain.rules import RecistRules, Rules
 
 NODE_ORGAN = "lymph_node"
@@ -268,7 +268,7 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
             warnings.append(Said("recist.small_targets", listed))
     if baseline.assessed_response is not None:
         # a response needs an earlier examination: the baseline's is not used
-        asserted = {"date": baseline.date.isoformat(), "asserted": said(baseline.assessed_response)}
+        asserted = {"date": day(baseline.date), "asserted": said(baseline.assessed_response)}
         warnings.append(Said("recist.baseline_response", asserted))
     target_set = set(targets)
     # every declared lesion that is not a target is a non-target, imaged at baseline or not
@@ -321,7 +321,7 @@ def evaluate(case: Case, rules: Rules) -> RecistResult | None:
         overall = overall_response(target, nt, new_lesions)
         if claimed is not None and claimed != overall:
             differs = {
-                "date": shot.date.isoformat(),
+                "date": day(shot.date),
                 "asserted": said(claimed),
                 "computed": said(overall),
             }

@@ -19,7 +19,7 @@ from typing import Any
 
 from thyref.domain.case import Case, Category, Extent, Lesion, Site
 from thyref.domain.dates import add_months
-from thyref.domain.messages import Phrase, Said, Term, has
+from thyref.domain.messages import Phrase, Said, Term, day, has
 from thyref.domain.rai import RaiSummary
 from thyref.domain.recist import RecistResult, Timepoint, said
 from thyref.domain.rules import CriterionSpec, Definition, MissingSpec, Rules
@@ -190,8 +190,8 @@ def _progression_after_rai(facts: Facts, spec: CriterionSpec) -> Outcome:
 
 def _pd_params(tp: Timepoint, rai_date: date) -> dict[str, Any]:
     return {
-        "pd_date": tp.date.isoformat(),
-        "rai_date": rai_date.isoformat(),
+        "pd_date": day(tp.date),
+        "rai_date": day(rai_date),
         "days": (tp.date - rai_date).days,
         "sum": "" if tp.sum_mm is None else str(tp.sum_mm),
         "nadir": "" if tp.nadir_mm is None else str(tp.nadir_mm),
@@ -214,8 +214,8 @@ def _cumulative_activity(facts: Facts, spec: CriterionSpec) -> Outcome:
             "gbq": f"{rai.cumulative_gbq:.2f}",
             "mci": f"{rai.cumulative_mci:.0f}",
             "threshold_gbq": f"{rai.threshold_mbq / 1000:g}",
-            "reached": reached.isoformat(),
-            "latest_date": after[-1].date.isoformat() if after else "",
+            "reached": day(reached),
+            "latest_date": day(after[-1].date) if after else "",
             "latest_response": said(after[-1].overall_response) if after else "",
             "n": len(case.raw.lesions),  # "n lesions still declared"
         },
@@ -258,8 +258,8 @@ def _lost_uptake(facts: Facts, spec: CriterionSpec) -> Outcome:
         {
             "lesions": _lesion_list(lesions),
             "n": len(lesions),
-            "yes_date": first[0].isoformat(),
-            "no_date": first[1].isoformat(),
+            "yes_date": day(first[0]),
+            "no_date": day(first[1]),
         },
         lesions=tuple(lesion.id for lesion in lesions),
         dates=first,
@@ -278,7 +278,7 @@ def _mixed_uptake(facts: Facts, spec: CriterionSpec) -> Outcome:
                 {  # "L1 (lung) takes up no iodine, L2 does": each clause counted
                     "cold": _clause("cold", _lesion_list(cold), len(cold)),
                     "avid": _clause("avid", ", ".join(lesion.id for lesion in avid), len(avid)),
-                    "date": scan.date.isoformat() if scan.date else "",
+                    "date": day(scan.date) if scan.date else "",
                 },
                 lesions=tuple(lesion.id for lesion in cold),
                 dates=(scan.date,) if scan.date else (),

@@ -254,6 +254,9 @@ class Actionable(_Frozen):
 
 class DrugGroup(_Frozen):
     drugs: list[str]
+    # given together (dabrafenib + trametinib); otherwise the drugs are alternatives
+    # (larotrectinib or entrectinib), said with "or"
+    combination: bool = False
 
 
 class CaseLimits(_Frozen):

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from thyref.domain.case import Case
-from thyref.domain.messages import Said
+from thyref.domain.messages import Said, day
 from thyref.domain.rules import CountingScans
 from thyref.domain.scans import Scan
 
@@ -61,12 +61,12 @@ def why_not_counting(scan: Scan, rules: CountingScans) -> Said | None:
     """Why a scan's findings do not count (None: they count)."""
     low = rules.min_tsh_mu_l
     if low is not None and scan.tsh is not None and scan.tsh < low:
-        params = {"date": scan.date.isoformat(), "tsh": str(scan.tsh), "min": low}
+        params = {"date": day(scan.date), "tsh": str(scan.tsh), "min": low}
         return Said("note.scan_not_counted.tsh", params)
     if scan.iodine_contamination in rules.excluded_contamination:
         return Said(
             "note.scan_not_counted.contamination",
-            {"date": scan.date.isoformat(), "status": scan.iodine_contamination or ""},
+            {"date": day(scan.date), "status": scan.iodine_contamination or ""},
         )
     return None
 
