@@ -145,3 +145,29 @@ def test_reports_say_dates_and_none_the_readers_way(
         assert words in out, f"{words!r} not in the {render} report"
     for words in unsaid:
         assert words not in out, f"{words!r} in the {render} report"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        # the other definition and its criteria in words, each id beside them (was
+        # "ata-2015: refractory (ATA2015-MIXED-UPTAKE, ATA2015-NON-AVID)": codes alone)
+        (
+            "en",
+            "ATA 2015 (recommendation 91, ata-2015): refractory — Avid and non-avid"
+            " lesions on one scan (ATA2015-MIXED-UPTAKE); Lesion without iodine uptake",
+        ),
+        (
+            "fr",
+            "ATA 2015 (recommandation 91, ata-2015)\u00a0: réfractaire — Lésions fixantes et"
+            " non fixantes sur une même scintigraphie (ATA2015-MIXED-UPTAKE)\u00a0; Lésion ne"
+            " fixant pas l'iode",
+        ),
+    ],
+)
+def test_other_definition_is_said_in_words_with_its_codes(lang: str, said: str) -> None:
+    from thyref.demo import demo_cases
+
+    case = next(c for c in demo_cases() if c["id"] == "demo-003")
+    out = render_markdown(assess(parse_case(case), lang=lang), lang)  # type: ignore[arg-type]
+    assert said in out, out

@@ -111,14 +111,32 @@ def _kinetics(a: Any) -> list[tuple[str, Any]]:
     return list(vars(a.kinetics).items())
 
 
+def _definition_name(rule_set: str, lang: Lang) -> str:
+    """A definition in words with its id beside them: "ATA 2015 (recommendation 91,
+    ata-2015)"; the id alone when the catalogue has no name for it."""
+    key = f"board.definition.{rule_set}"
+    name = text(key, lang)
+    if name == key:
+        return rule_set
+    return f"{name[:-1]}, {rule_set})" if name.endswith(")") else f"{name} ({rule_set})"
+
+
+def _criterion_words(criterion: str, lang: Lang) -> str:
+    """A criterion in words with its id beside them, or the id alone when unnamed."""
+    key = f"vocab.criterion.{criterion}"
+    said = text(key, lang)
+    return criterion if said == key else f"{said} ({criterion})"
+
+
 def _other_definitions(a: Any, lang: Lang) -> list[str]:
     """One line per definition other than the primary: verdict, criteria, missing data."""
     c = colon(lang)
     out = []
     for d in getattr(a, "definitions", [])[1:]:
-        line = f"{d.rule_set}{c} {text(f'status.{d.status}', lang)}"
+        line = f"{_definition_name(d.rule_set, lang)}{c} {text(f'status.{d.status}', lang)}"
         if d.criteria_met:
-            line += f" ({', '.join(d.criteria_met)})"
+            named = (_criterion_words(cid, lang) for cid in d.criteria_met)
+            line += " — " + semicolon(lang).join(named)
         if d.missing_data:
             missing = semicolon(lang).join(
                 missing_label(d.rule_set, item, lang) for item in d.missing_data
