@@ -154,3 +154,28 @@ def test_the_glossary_colon_is_written_the_readers_way(lang: str, glossary_line:
     a = assessed(case, lang)
     letter = build_letter(case, a, lang, decision=_decision_of_everything(a))
     assert glossary_line in render_letter_text(letter)
+
+
+@pytest.mark.parametrize(
+    ("lang", "on_drug", "later", "already"),
+    [
+        # a patient on sorafenib is not told that treatment would be talked about later
+        ("fr", "sorafenib", "reparler d'un traitement", "le traitement que vous prenez déjà"),
+        ("en", "sorafenib", "talk about treatment again", "the treatment you already take"),
+        # with no drug recorded, the sentence stays as it was
+        ("fr", None, "le traitement que vous prenez déjà", "reparler d'un traitement"),
+        ("en", None, "the treatment you already take", "talk about treatment again"),
+    ],
+)
+def test_surveillance_in_the_letter_knows_a_drug_under_way(
+    lang: str, on_drug: str | None, later: str, already: str
+) -> None:
+    # session 12's reading: the letter of a patient on sorafenib said "reparler d'un
+    # traitement si la maladie évolue", as if no drug were being taken
+    case, _ = load_example("demo-003")
+    case = {**case, "clinical": {**(case.get("clinical") or {}), "on_systemic_therapy": on_drug}}
+    a = assessed(case, lang)
+    decision = Decision(options=("ACTIVE-SURVEILLANCE",), meeting_kind="regional")
+    said = render_letter_text(build_letter(case, a, lang, decision=decision))  # type: ignore[arg-type]
+    assert later not in said
+    assert already in said

@@ -42,7 +42,16 @@ def _looked_at(case: JsonObject, lang: Lang) -> list[str]:
     return out
 
 
-def _proposals(decision: Decision | None, assessment: JsonObject, lang: Lang) -> list[str]:
+def _on_treatment(case: JsonObject) -> bool:
+    """Whether the case records a systemic drug under way (``clinical.on_systemic_therapy``)."""
+    clinical = case.get("clinical")
+    current = clinical.get("on_systemic_therapy") if isinstance(clinical, Mapping) else None
+    return isinstance(current, str) and bool(current.strip())
+
+
+def _proposals(
+    decision: Decision | None, assessment: JsonObject, lang: Lang, case: JsonObject
+) -> list[str]:
     if decision is None:
         ids = [str(r["id"]) for r in assessment.get("recommendations") or []]
     else:
@@ -50,7 +59,10 @@ def _proposals(decision: Decision | None, assessment: JsonObject, lang: Lang) ->
     out = []
     for option in ids:
         key = f"board.letter.option.{option}"
-        out.append(bt(f"letter.option.{option}", lang) if has(key, lang) else "")
+        # a patient already on a drug is not told that treatment would come later
+        if _on_treatment(case) and has(f"{key}.on_treatment", lang):
+            key += ".on_treatment"
+        out.append(bt(key.removeprefix("board."), lang) if has(key, lang) else "")
     return [o for o in out if o] or [bt("letter.option.none", lang)]
 
 
@@ -104,7 +116,7 @@ def build_letter(
     kind = decision.meeting_kind if decision else "regional"
     meeting = bt(f"letter.meeting.{kind}", lang)
     intro = _intro(decision, meeting, lang)
-    proposals = _proposals(decision, assessment, lang)
+    proposals = _proposals(decision, assessment, lang, case)
     if decision and decision.free_text:
         proposals.append(bt("letter.free_text", lang, text=decision.free_text))
     follow_up = (
