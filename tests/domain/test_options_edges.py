@@ -433,8 +433,9 @@ def _anaplastic_untested(diagnosis_date: str) -> dict[str, Any]:
          " Le prélèvement de la tumeur primitive (01/01/2010) a plus de 10 ans : préférer la"
          " biopsie d'une métastase."),
         # a recent sample: the anaplastic sentence ends the rationale
-        ("en", "2020-01-01", "No molecular result recorded while the disease is refractory or"
-         " metastatic. Anaplastic cancer: test BRAF V600E at once."),
+        # (an anaplastic cancer of no recorded extent: refractory, not said metastatic)
+        ("en", "2020-01-01", "No molecular result recorded while the disease is refractory."
+         " Anaplastic cancer: test BRAF V600E at once."),
     ],
 )  # fmt: skip
 def test_anaplastic_molecular_testing_says_when_the_primary_sample_is_old(

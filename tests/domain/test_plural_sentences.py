@@ -281,3 +281,41 @@ def test_additional_rai_counts_its_courses(case: Json, lang: str, said: str) -> 
     option = rec(run(case, lang), "ADDITIONAL-RAI")
     assert option is not None
     assert said in option["rationale"]
+
+
+@pytest.mark.parametrize(
+    ("case", "lang", "said"),
+    [
+        # refractory (DTC-NO-UPTAKE) and metastatic: both conditions of the trigger hold
+        (
+            make_case(
+                extent="metastatic",
+                lesions=[lesion("L1", "lung", "no")],
+                rai=[rai_("2019-06-01", 100)],
+            ),
+            "fr",
+            "alors que la maladie est réfractaire et métastatique.",
+        ),
+        # anaplastic, locally advanced: refractory (ATC-ALWAYS), not metastatic
+        (
+            make_case(histology="anaplastic", extent="locally_advanced"),
+            "en",
+            "while the disease is refractory.",
+        ),
+        # metastatic, avid and not re-imaged: indeterminate, so only "metastatic"
+        (
+            make_case(
+                extent="metastatic",
+                lesions=[lesion("L1", "lung", "yes")],
+                rai=[rai_("2019-06-01", 100)],
+            ),
+            "fr",
+            "alors que la maladie est métastatique.",
+        ),
+    ],
+)
+def test_molecular_testing_says_which_condition_holds(case: Json, lang: str, said: str) -> None:
+    # the sentence read "réfractaire ou métastatique" whichever held (session 12's reading)
+    option = rec(run(case, lang), "MOLECULAR-TESTING")
+    assert option is not None
+    assert said in option["rationale"]

@@ -369,6 +369,15 @@ def _molecular(ctx: Context) -> Option | None:
         "urgent" if ctx.anaplastic else "high",
         "reason.molecular",
         {  # each true flag adds its sentence, in this order
+            # which of the trigger's conditions the case meets, not "refractory or
+            # metastatic" (an anaplastic cancer is always refractory)
+            "state": Term(
+                "word.refractory_and_metastatic"
+                if ctx.is_refractory and extent is Extent.metastatic
+                else "word.refractory_disease"
+                if ctx.is_refractory
+                else "word.metastatic_disease"
+            ),
             "panel": ", ".join(panel or ctx.rules.options.molecular_panel),
             "medullary": medullary,
             "anaplastic": ctx.anaplastic,
