@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from thyref.domain.assessment import Assessment, missing_label
-from thyref.domain.messages import Lang, colon, number, semicolon, text
+from thyref.domain.messages import Lang, coded, colon, day_text, number, semicolon, text
 from thyref.domain.recist import legend_codes, said_text
 
 if TYPE_CHECKING:  # rich is loaded by the terminal report only: not for Markdown
@@ -32,12 +32,9 @@ class _Labels:
 
 
 def _day(value: Any, lang: Lang) -> str:
-    """An ISO date of the assessment the reader's way: ``20/02/2013`` in French (the
-    order French clinicians write and read), ISO ``2013-02-20`` in English."""
-    iso = str(value or "")
-    if lang == "fr" and len(iso) == 10 and iso[4] == "-" and iso[7] == "-":
-        return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
-    return iso or "–"
+    """An ISO date of the assessment the reader's way (``messages.day_text``), a dash when
+    there is none."""
+    return day_text(str(value), lang) if value else "–"
 
 
 def _targets(rc: Any, lb: _Labels, lang: Lang) -> str:
@@ -121,13 +118,6 @@ def _definition_name(rule_set: str, lang: Lang) -> str:
     return f"{name[:-1]}, {rule_set})" if name.endswith(")") else f"{name} ({rule_set})"
 
 
-def _criterion_words(criterion: str, lang: Lang) -> str:
-    """A criterion in words with its id beside them, or the id alone when unnamed."""
-    key = f"vocab.criterion.{criterion}"
-    said = text(key, lang)
-    return criterion if said == key else f"{said} ({criterion})"
-
-
 def _other_definitions(a: Any, lang: Lang) -> list[str]:
     """One line per definition other than the primary: verdict, criteria, missing data."""
     c = colon(lang)
@@ -135,7 +125,7 @@ def _other_definitions(a: Any, lang: Lang) -> list[str]:
     for d in getattr(a, "definitions", [])[1:]:
         line = f"{_definition_name(d.rule_set, lang)}{c} {text(f'status.{d.status}', lang)}"
         if d.criteria_met:
-            named = (_criterion_words(cid, lang) for cid in d.criteria_met)
+            named = (coded(f"vocab.criterion.{cid}", cid, lang) for cid in d.criteria_met)
             line += " — " + semicolon(lang).join(named)
         if d.missing_data:
             missing = semicolon(lang).join(

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from thyref.domain.messages import Lang, has, number, plural, text
+from thyref.domain.messages import Lang, day_text, has, number, plural, text
 
 
 def bt(key: str, lang: Lang, **params: Any) -> str:
@@ -44,9 +44,7 @@ def sheet_date(value: object, lang: Lang) -> str:
         d = date.fromisoformat(iso[:10]) if len(iso) >= 10 else None
     except ValueError:
         d = None
-    if d is None:
-        return iso or "–"
-    return d.strftime("%d/%m/%Y") if lang == "fr" else d.isoformat()
+    return day_text(d.isoformat(), lang) if d is not None else iso or "–"
 
 
 def human_date(value: date | str, lang: Lang) -> str:

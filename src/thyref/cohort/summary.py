@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from thyref.domain.messages import Lang, plural, text, whole
+from thyref.domain.messages import Lang, coded, plural, text, whole
 
 # New refractory cases a year in France, by category (seed document: about 250
 # differentiated, 50 medullary and 100 anaplastic; TuThyRef network presentation).
@@ -174,8 +174,7 @@ def _tables(summary: Summary, lang: Lang) -> list[tuple[str, list[str], list[lis
         return text(f"cohort.col.{key}", lang)
 
     def word(kind: str, value: str) -> str:
-        said = text(f"{kind}.{value}", lang)
-        return value if said == f"{kind}.{value}" else f"{said} ({value})"
+        return coded(f"{kind}.{value}", value, lang)
 
     total = summary.rows
     refractory = dict(summary.by_status).get("refractory", 0)

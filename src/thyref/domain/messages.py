@@ -140,6 +140,13 @@ def day(value: date) -> Day:
     return Day(value.isoformat())
 
 
+def coded(key: str, code: str, lang: Lang) -> str:
+    """A code in the reader's words with the code beside them ("Cancer anaplasique
+    (ATC-ALWAYS)"), or the code alone when the catalogue has no sentence ``key``."""
+    said = text(key, lang)
+    return code if said == key else f"{said} ({code})"
+
+
 def day_text(value: str, lang: Lang) -> str:
     """``2013-02-20`` -> ``20/02/2013`` in French; as given otherwise."""
     if lang == "fr" and len(value) == 10 and value[4] == "-" and value[7] == "-":
