@@ -327,11 +327,7 @@ def _decision(decision: Decision, assessment: JsonObject, lang: Lang) -> dict[st
             f"meeting.{decision.meeting_kind}",
             lang,
         )
-        + (
-            f" · {sheet_date(decision.meeting_date.isoformat(), lang)}"
-            if decision.meeting_date
-            else ""
-        ),
+        + (f" · {sheet_date(decision.meeting_date, lang)}" if decision.meeting_date else ""),
         "options": [f"{titles.get(o, o)} ({o})" for o in decision.options],
         "free_text": decision.free_text,
         "specialties": ", ".join(bt_or(f"specialty.{s}", s, lang) for s in decision.specialties)
@@ -339,9 +335,7 @@ def _decision(decision: Decision, assessment: JsonObject, lang: Lang) -> dict[st
         "quorum_warning": bt_n("few_specialties", len(set(decision.specialties)), lang)
         if not decision.quorum_ok
         else "",
-        "follow_up": sheet_date(decision.follow_up.isoformat(), lang)
-        if decision.follow_up
-        else "–",
+        "follow_up": sheet_date(decision.follow_up, lang),  # "–" when none
         "amends": bt("amends", lang, id=decision.amends) if decision.amends else "",
         "author": decision.author,
     }
@@ -439,7 +433,7 @@ def build_sheet(
         "footer": bt(
             "footer",
             lang,
-            date=sheet_date(today.isoformat(), lang),
+            date=sheet_date(today, lang),
             version=engine.get("version", "?"),
             rules=engine.get("rules", "?"),
             as_of=sheet_date(engine.get("as_of", "?"), lang),
