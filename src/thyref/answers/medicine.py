@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from thyref.answers.text import words
@@ -39,6 +40,26 @@ def _starts(tokens: Sequence[str], i: int, phrase: Phrase) -> bool:
 def _equals(tokens: Sequence[str], i: int, phrase: Phrase) -> bool:
     """Whether the words from `i` on are exactly `phrase`."""
     return tuple(tokens[i : i + len(phrase)]) == phrase
+
+
+def _by_first_word(phrases: frozenset[Phrase]) -> dict[str, tuple[Phrase, ...]]:
+    """The phrases by their first word: a sentence's words look up only the phrases that
+    can start there (hundreds of medicine names, a question read at every topic question
+    when the engine is built)."""
+    out: dict[str, list[Phrase]] = {}
+    for phrase in phrases:
+        out.setdefault(phrase[0], []).append(phrase)
+    return {first: tuple(found) for first, found in out.items()}
+
+
+def _found(
+    tokens: Sequence[str], index: Mapping[str, tuple[Phrase, ...]]
+) -> Iterable[tuple[int, Phrase]]:
+    """Where the phrases of `index` stand in `tokens` (start, phrase)."""
+    for i, token in enumerate(tokens):
+        for phrase in index.get(token, ()):
+            if _equals(tokens, i, phrase):
+                yield i, phrase
 
 
 @dataclass(frozen=True)
@@ -136,19 +157,20 @@ class MedicineActions:
     def medicine_spans(self, tokens: Sequence[str]) -> list[tuple[int, int]]:
         """Where the words name a medicine (start, end), not inside a phrase that names
         something else ("prise de sang")."""
-        hidden = {
-            k
-            for i in range(len(tokens))
-            for p in self.not_medicines
-            if _equals(tokens, i, p)
-            for k in range(i, i + len(p))
-        }
-        return [
-            (i, i + len(p))
-            for i in range(len(tokens))
-            for p in self.medicines
-            if _equals(tokens, i, p) and i not in hidden
-        ]
+        hidden = {k for i, p in _found(tokens, self._not_medicines) for k in range(i, i + len(p))}
+        return [(i, i + len(p)) for i, p in _found(tokens, self._medicines) if i not in hidden]
+
+    @cached_property
+    def _medicines(self) -> dict[str, tuple[Phrase, ...]]:
+        return _by_first_word(self.medicines)
+
+    @cached_property
+    def _not_medicines(self) -> dict[str, tuple[Phrase, ...]]:
+        return _by_first_word(self.not_medicines)
+
+    @cached_property
+    def _info(self) -> dict[str, tuple[Phrase, ...]]:
+        return _by_first_word(self.info)
 
     def _verbs(self, tokens: Sequence[str]) -> list[tuple[int, int, bool]]:
         """The action verbs (start, end, strong)."""
@@ -261,7 +283,7 @@ class MedicineActions:
 
     def _asks_in(self, tokens: Sequence[str], named: bool) -> set[bool]:
         """Whether the sentence asks with a strong verb (True), a weak one (False)."""
-        if any(_equals(tokens, i, p) for i in range(len(tokens)) for p in self.info):
+        if any(_found(tokens, self._info)):
             return set()
         spans = self.medicine_spans(tokens)
         kinds: set[bool] = set()
