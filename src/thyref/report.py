@@ -111,11 +111,9 @@ def _kinetics(a: Any) -> list[tuple[str, Any]]:
 def _definition_name(rule_set: str, lang: Lang) -> str:
     """A definition in words with its id beside them: "ATA 2015 (recommendation 91,
     ata-2015)"; the id alone when the catalogue has no name for it."""
-    key = f"board.definition.{rule_set}"
+    key = f"definition.coded.{rule_set}"
     name = text(key, lang)
-    if name == key:
-        return rule_set
-    return f"{name[:-1]}, {rule_set})" if name.endswith(")") else f"{name} ({rule_set})"
+    return rule_set if name == key else name
 
 
 def _other_definitions(a: Any, lang: Lang) -> list[str]:

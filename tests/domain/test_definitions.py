@@ -417,8 +417,9 @@ def test_note_definitions_differ(case: dict[str, Any], differs: bool) -> None:
         assert note["priority"] == "routine"
         assert note["sources"] == ["SEED", "ATA2015"]
         # names each verdict with its criteria, says the board decides
-        assert "tuthyref-2021: not refractory" in note["rationale"]
-        assert "ata-2015: refractory (ATA2015-NON-AVID)" in note["rationale"]
+        assert "(tuthyref-2021): not refractory — no criterion met" in note["rationale"]
+        assert "ata-2015): refractory — Lesion without iodine uptake" in note["rationale"]
+        assert "(ATA2015-NON-AVID)" in note["rationale"]
         assert "board decides" in note["rationale"]
 
 

@@ -87,12 +87,15 @@ def test_definitions_differ_lists_every_criterion_of_a_verdict() -> None:
     # a cold cervical node and an avid thyroid-bed lesion, no scan history, no imaging:
     # locoregional disease, not refractory under tuthyref-2021; under ata-2015 the cold
     # and the avid lesion give MIXED-UPTAKE and NON-AVID (clinical-rules.md section 5):
-    # both criteria are named, joined by a comma
+    # both criteria are named in words with their codes, joined by a comma; each
+    # definition by its name and id (was "tuthyref-2021: not refractory (–)")
     note = rec(run(_definitions_differ_case(), "en"), "NOTE-DEFINITIONS-DIFFER")
     assert note is not None
     assert note["rationale"].endswith(
-        "Verdicts: tuthyref-2021: not refractory (–);"
-        " ata-2015: refractory (ATA2015-MIXED-UPTAKE, ATA2015-NON-AVID)."
+        "Verdicts: TuThyRef 2021 (tuthyref-2021): not refractory — no criterion met;"
+        " ATA 2015 (recommendation 91, ata-2015): refractory — Avid and non-avid lesions"
+        " on one scan (ATA2015-MIXED-UPTAKE), Lesion without iodine uptake (no scan"
+        " history) (ATA2015-NON-AVID)."
     )
 
 
@@ -102,8 +105,11 @@ def test_definitions_differ_says_its_verdicts_with_french_punctuation() -> None:
     note = rec(run(_definitions_differ_case(), "fr"), "NOTE-DEFINITIONS-DIFFER")
     assert note is not None
     assert note["rationale"].endswith(
-        "Verdicts : tuthyref-2021\u00a0: non réfractaire (–)\u00a0;"
-        " ata-2015\u00a0: réfractaire (ATA2015-MIXED-UPTAKE, ATA2015-NON-AVID)."
+        "Verdicts : TuThyRef 2021 (tuthyref-2021)\u00a0: non réfractaire — aucun critère"
+        " rempli\u00a0; ATA 2015 (recommandation 91, ata-2015)\u00a0: réfractaire —"
+        " Lésions fixantes et non fixantes sur une même scintigraphie"
+        " (ATA2015-MIXED-UPTAKE), Lésion ne fixant pas l'iode (sans historique de"
+        " scintigraphies) (ATA2015-NON-AVID)."
     )
 
 
@@ -141,8 +147,10 @@ def test_definitions_differ_leaves_a_definition_that_does_not_apply_out() -> Non
     note = options._definitions_differ(ctx)
     assert note is not None
     assert text(note.reason, "en", note.params).endswith(
-        "Verdicts: tuthyref-2021: not refractory (–);"
-        " ata-2015: refractory (ATA2015-MIXED-UPTAKE, ATA2015-NON-AVID)."
+        "Verdicts: TuThyRef 2021 (tuthyref-2021): not refractory — no criterion met;"
+        " ATA 2015 (recommendation 91, ata-2015): refractory — Avid and non-avid lesions"
+        " on one scan (ATA2015-MIXED-UPTAKE), Lesion without iodine uptake (no scan"
+        " history) (ATA2015-NON-AVID)."
     )
 
 

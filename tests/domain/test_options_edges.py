@@ -188,8 +188,9 @@ def test_definitions_differ_names_each_verdict_and_its_criteria() -> None:
     note = rec(out, "NOTE-DEFINITIONS-DIFFER")
     assert note is not None
     assert note["rationale"].endswith(
-        "Verdicts: tuthyref-2021: refractory (DTC-CUMULATIVE-ACTIVITY);"
-        " ata-2015: not refractory (–)."
+        "Verdicts: TuThyRef 2021 (tuthyref-2021): refractory — Disease persisting after"
+        " a high cumulative I-131 activity (DTC-CUMULATIVE-ACTIVITY);"
+        " ATA 2015 (recommendation 91, ata-2015): not refractory — no criterion met."
     )
 
 

@@ -581,14 +581,20 @@ def _definitions_differ(ctx: Context) -> Option | None:
     shown = [v for v in ctx.verdicts if v.status != "not_applicable"]
     parts: list[str | Term] = []
     for i, v in enumerate(shown):
-        criteria = ", ".join(v.criteria_met) or "–"
+        # "ATA 2015 (recommendation 91, ata-2015): refractory — Avid and non-avid lesions
+        # on one scan (ATA2015-MIXED-UPTAKE)": the definition and its criteria in words,
+        # their codes beside them
         parts += [
             _SEMICOLON if i else "",
-            v.rule_set,
+            Term(f"definition.coded.{v.rule_set}"),
             _COLON,
             Term(f"status.{v.status}"),
-            f" ({criteria})",
+            " — ",
         ]
+        for j, criterion in enumerate(v.criteria_met):
+            parts += [", " if j else "", Term(f"vocab.criterion.{criterion}"), f" ({criterion})"]
+        if not v.criteria_met:
+            parts.append(Term("word.no_criterion"))
     return Option(
         "NOTE-DEFINITIONS-DIFFER",
         "routine",
