@@ -613,3 +613,26 @@ def test_redifferentiation_counts_lesions_or_says_a_group(
     redifferentiation = rec(run(case, "en"), "REDIFFERENTIATION")
     assert redifferentiation is not None
     assert said in redifferentiation["rationale"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "ends"),
+    [
+        # the options by their titles, their capital lowered inside the sentence (was
+        # "...national level: Discuss a therapy matched...; Discuss a kinase inhibitor")
+        ("en", "Options to discuss at national level: discuss a therapy matched to the"
+               " alteration; discuss a kinase inhibitor (systemic therapy)."),
+        # the same in French, a no-break space before ";"
+        ("fr", "Options à discuter au niveau national : discuter une thérapie ciblée adaptée"
+               " à l'altération\u00a0; discuter un inhibiteur de kinase (traitement"
+               " systémique)."),
+    ],
+)  # fmt: skip
+def test_national_board_says_its_options_inside_the_sentence(lang: str, ends: str) -> None:
+    from .test_recommendations import RET_FUSION, SYSTEMIC, _b
+
+    # progressive and symptomatic (SYSTEMIC-THERAPY) with a RET fusion (TARGETED-THERAPY,
+    # clinical-rules.md section 4): two options send the case to the national board
+    national = rec(run(_b(**SYSTEMIC, molecular=[RET_FUSION]), lang), "RCP-NATIONAL")
+    assert national is not None
+    assert national["rationale"].endswith(ends)

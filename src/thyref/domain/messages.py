@@ -107,9 +107,11 @@ class Term(NamedTuple):
 
     key: str
     params: tuple[tuple[str, Any], ...] = ()
+    inside: bool = False  # said inside a sentence: an option title's capital lowered
 
     def text(self, lang: Lang = "fr") -> str:
-        return text(self.key, lang, dict(self.params) if self.params else None)
+        said = text(self.key, lang, dict(self.params) if self.params else None)
+        return said[:1].lower() + said[1:] if self.inside else said
 
 
 class Said(NamedTuple):

@@ -680,7 +680,10 @@ def recommend(ctx: Context) -> list[Option]:
                     "because": tuple(  # the options by their titles, not their codes
                         part
                         for i, option_id in enumerate(because)
-                        for part in (_SEMICOLON if i else "", Term(f"title.{option_id}"))
+                        for part in (
+                            _SEMICOLON if i else "",
+                            Term(f"title.{option_id}", inside=True),
+                        )
                     ),
                 },
                 _src(ctx, "RCP-NATIONAL"),
