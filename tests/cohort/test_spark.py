@@ -98,3 +98,27 @@ def test_spark_sets_aside_records_sharing_a_patient_id(spark: SparkSession, tmp_
     assert {e["source"] for e in errors} == {"cases.ndjson:3", "cases.ndjson:11"}
     assert {e["patient_id"] for e in errors} == {orjson.loads(lines[2])["id"]}
     assert summarise(tmp_path / "out").rows == 9
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",  # an empty file
+        b"\n  \n\t\n",  # blank lines only
+    ],
+)
+def test_spark_stops_on_a_remote_input_without_any_record(
+    spark: SparkSession, tmp_path: Path, body: bytes
+) -> None:
+    # a URI goes to Spark unchecked (a cluster's hdfs:// or s3a:// input); one that holds
+    # no record is "no patient found", as a local input is, and nothing is written (was
+    # 0 patients and an empty Parquet output)
+    from thyref.cohort.sources import CohortInputError
+    from thyref.cohort.spark import run_spark
+
+    source = tmp_path / "cases.ndjson"
+    source.write_bytes(body)
+    with pytest.raises(CohortInputError) as caught:
+        run_spark(f"file://{source}", tmp_path / "out", spark=spark, today=TODAY)
+    assert caught.value.code == "empty_input"
+    assert not (tmp_path / "out" / "patients").exists()

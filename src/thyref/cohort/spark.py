@@ -138,6 +138,11 @@ def run_spark(
         kind = "ndjson"
     rdd = records.mapPartitions(partial(assess_partition, today_iso))
     frame = spark.createDataFrame(rdd, schema=spark_schema()).persist()
+    if remote and frame.isEmpty():  # a local input was checked above, before Spark started
+        frame.unpersist()
+        raise CohortInputError(
+            f"no patient found in {source}: no record was read from it", "empty_input", path=source
+        )
     if not remote:
         Path(out).mkdir(parents=True, exist_ok=True)
     base = str(out).rstrip("/")
