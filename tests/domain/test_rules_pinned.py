@@ -972,15 +972,20 @@ def test_primary_sample_age(today: date, old: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("tsh", "priority", "where"),
+    ("tsh", "priority", "where", "not_said"),
     [
-        (0.09, "routine", "on target"),  # below the 0.1 mU/L target
-        (0.1, "routine", "above target"),  # at the target: not below it
-        (0.49, "routine", "above target"),
-        (0.5, "high", "above target"),  # >= 0.5 mU/L: high priority
+        # clinical-rules.md s4 TSH-SUPPRESSION: target < 0.1 mU/L, so 0.09 meets it
+        (0.09, "routine", "on target", "not below"),
+        # s4: 0.1 is not < 0.1 (and s3 counts TSH >= 0.1 as not suppressed): it misses the
+        # target, but it is not above it either (was "above target")
+        (0.1, "routine", "at the limit, not below the target", "above target"),
+        # s4: above the 0.1 target, below the 0.5 mU/L of a high priority
+        (0.49, "routine", "above target", "on target"),
+        # s4: latest TSH >= 0.5 mU/L -> high priority
+        (0.5, "high", "above target", "on target"),
     ],
 )
-def test_tsh_target_and_priority(tsh: float, priority: str, where: str) -> None:
+def test_tsh_target_and_priority(tsh: float, priority: str, where: str, not_said: str) -> None:
     case = make_case(
         lesions=[lesion("N1", "lymph_node_cervical_lateral", "yes")],
         labs=[lab("2020-01-01", "tsh", tsh, "mU/L")],
@@ -990,6 +995,28 @@ def test_tsh_target_and_priority(tsh: float, priority: str, where: str) -> None:
     assert r["priority"] == priority
     assert "TSH below 0.1 mU/L" in r["rationale"]
     assert where in r["rationale"]
+    assert not_said not in r["rationale"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "not_said"),
+    [
+        # clinical-rules.md s4 TSH-SUPPRESSION (target < 0.1 mU/L): 0.1 misses the target
+        # without being above it, in French too
+        ("fr", "à la limite, pas sous l'objectif", "au-dessus"),
+        # the same in English
+        ("en", "at the limit, not below the target", "above"),
+    ],
+)
+def test_tsh_at_the_target_limit(lang: str, said: str, not_said: str) -> None:
+    case = make_case(
+        lesions=[lesion("N1", "lymph_node_cervical_lateral", "yes")],
+        labs=[lab("2020-01-01", "tsh", 0.1, "mU/L")],
+    )
+    r = rec(_assess(case, lang=lang), "TSH-SUPPRESSION")
+    assert r is not None
+    assert said in r["rationale"]
+    assert not_said not in r["rationale"]
 
 
 def test_national_board_frequency() -> None:

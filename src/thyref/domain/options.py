@@ -475,6 +475,9 @@ def _tsh(ctx: Context) -> Option | None:
         key = "reason.tsh.unknown"
     elif latest[1] < opts.tsh_target_mu_l:
         key = "reason.tsh.on_target"
+    elif latest[1] == opts.tsh_target_mu_l:
+        # the target is "below 0.1 mU/L": 0.1 itself misses it, but is not above it
+        key = "reason.tsh.at_limit"
     else:
         key = "reason.tsh.above"
     return Option(
