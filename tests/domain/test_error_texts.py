@@ -128,6 +128,7 @@ COHORT_CODES: dict[str, dict[str, object]] = {
     "empty_file": {"path": "cases.ndjson"},
     "empty_folder": {"path": "cases/"},
     "empty_ndjson": {"path": "export/"},
+    "empty_input": {"path": "hdfs://registry/cases.ndjson"},
     "other_run": {"out": "run/"},
     "input_changed": {"source": "cases.ndjson"},
     "bulk_needs_local": {"source": "export/"},
