@@ -310,3 +310,33 @@ def test_sums_of_diameters_are_rounded_to_a_tenth_of_a_millimetre() -> None:
         22.3,
         0.0,
     )
+
+
+@pytest.mark.parametrize(
+    ("lesions", "lang", "expected"),
+    [
+        # one lung lesion of unknown uptake: named, singular (was "of at least one lesion")
+        ([("P1", "unknown")], "en", "I-131 uptake status of lesion P1"),
+        # two of three unknown: both named in the case's order, plural; the avid one not
+        ([("P3", "unknown"), ("P2", "yes"), ("P1", "unknown")], "en",
+         "I-131 uptake status of lesions P3, P1"),
+        # the same in French
+        ([("P1", "unknown")], "fr", "Statut de fixation de l'iode 131 de la lésion P1"),
+        ([("P3", "unknown"), ("P1", "unknown")], "fr",
+         "Statut de fixation de l'iode 131 des lésions P3, P1"),
+    ],
+)  # fmt: skip
+def test_missing_uptake_names_its_lesions(
+    lesions: list[tuple[str, str]], lang: str, expected: str
+) -> None:
+    # metastatic differentiated disease, one I-131, no imaging: indeterminate
+    # (clinical-rules.md section 1: `lesions.rai_uptake` for a lesion with rai_uptake
+    # unknown); the label says which lesions the board must look at
+    case = make_case(
+        lesions=[lesion(lid, "lung", uptake) for lid, uptake in lesions],
+        rai=[rai("2019-06-01", 100)],
+    )
+    out = run(case, lang)
+    assert out["refractory"]["status"] == "indeterminate"
+    assert out["refractory"]["missing_data"][0] == "lesions.rai_uptake"
+    assert out["refractory"]["missing_data_labels"][0] == expected

@@ -115,12 +115,13 @@ def test_definitions_differ_says_its_verdicts_with_french_punctuation() -> None:
 
 def test_regional_board_lists_missing_items_with_french_punctuation() -> None:
     # a lung lesion of unknown uptake after one I-131 and no imaging: indeterminate, two
-    # items missing, said in French joined by a no-break space and ";" (was "lésion; ")
+    # items missing, said in French joined by a no-break space and ";" (was "lésion; "),
+    # the lesion of unknown uptake named (was "d'au moins une lésion")
     case = make_case(lesions=[lesion("P1", "lung", "unknown")], rai=[rai_("2019-06-01", 100)])
     regional = rec(run(case, "fr"), "RCP-REGIONAL")
     assert regional is not None
     assert regional["rationale"].endswith(
-        "(Statut de fixation de l'iode 131 d'au moins une lésion\u00a0; Imagerie dans les 12"
+        "(Statut de fixation de l'iode 131 de la lésion P1\u00a0; Imagerie dans les 12"
         " mois suivant la dernière cure d'iode 131)."
     )
 

@@ -1279,9 +1279,10 @@ def test_a_prefetch_that_is_one_page_is_fetched_whole_or_412(cds_app: FastAPI) -
     ("lang", "line"),
     [
         # clinical-rules.md section 1: a lesion with rai_uptake unknown gives the missing
-        # item lesions.rai_uptake; the card names it in words, its code beside them
-        ("fr", "- Statut de fixation de l'iode 131 d'au moins une lésion (lesions.rai_uptake)"),
-        ("en", "- I-131 uptake status of at least one lesion (lesions.rai_uptake)"),
+        # item lesions.rai_uptake; the card names it in words, its code beside them, and
+        # the lesions it is about
+        ("fr", "- Statut de fixation de l'iode 131 des lésions L1, L2 (lesions.rai_uptake)"),
+        ("en", "- I-131 uptake status of lesions L1, L2 (lesions.rai_uptake)"),
     ],
 )  # fmt: skip
 def test_indeterminate_card_names_what_is_missing(ehr: TestClient, lang: str, line: str) -> None:

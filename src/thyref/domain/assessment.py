@@ -397,18 +397,27 @@ def _definition_out(
     }
 
 
-def missing_label(rule_set: str, item: str, lang: Lang, rules: Rules | None = None) -> str:
+def missing_label(
+    rule_set: str,
+    item: str,
+    lang: Lang,
+    rules: Rules | None = None,
+    lesions: tuple[str, ...] = (),
+) -> str:
     """A missing item in words, with the numbers its definition sets (imaging window,
-    scan TSH)."""
+    scan TSH) and the lesions it is about, when given."""
     definition = definitions_mod.definition_of(rule_set, rules or load_rules())
-    return refractoriness_mod.missing_term(definition, item).text(lang)
+    return refractoriness_mod.missing_term(definition, item, lesions).text(lang)
 
 
 def _missing_labels(
     verdict: refractoriness_mod.Refractoriness, rules: Rules, lang: Lang
 ) -> list[str]:
     """Each missing item of a verdict in words."""
-    return [missing_label(verdict.rule_set, item, lang, rules) for item in verdict.missing_data]
+    lesions = verdict.unknown_uptake
+    return [
+        missing_label(verdict.rule_set, item, lang, rules, lesions) for item in verdict.missing_data
+    ]
 
 
 def _thresholds(rules: Rules) -> dict[str, str]:

@@ -704,7 +704,10 @@ def recommend(ctx: Context) -> list[Option]:
                     "missing": tuple(
                         part
                         for i, item in enumerate(ctx.refractory.missing_data)
-                        for part in (_SEMICOLON if i else "", missing_term(definition, item))
+                        for part in (
+                            _SEMICOLON if i else "",
+                            missing_term(definition, item, ctx.refractory.unknown_uptake),
+                        )
                     ),
                 },
                 _src(ctx, "RCP-REGIONAL"),

@@ -49,6 +49,7 @@ class Refractoriness:
     notes: tuple[Said, ...] = field(default_factory=tuple)
     rule_set: str = ""
     roles: frozenset[str] = frozenset()
+    unknown_uptake: tuple[str, ...] = ()  # the lesions "lesions.rai_uptake" is about
 
 
 @dataclass(slots=True)
@@ -318,11 +319,16 @@ BLOCKS: dict[str, Callable[[Facts, CriterionSpec], Outcome]] = {
 
 def _uptake_unknown(facts: Facts, spec: MissingSpec) -> bool:
     """A lesion whose uptake is not known (from scans only when the definition reads them)."""
+    return bool(_unknown_uptake(facts))
+
+
+def _unknown_uptake(facts: Facts) -> tuple[str, ...]:
+    """The lesions whose uptake is not known, in the case's order."""
     lesions = facts.case.raw.lesions
     if facts.definition.reads_scans and facts.case.has_scans:
         seen = facts.uptake.seen
-        return any(lesion.id not in seen for lesion in lesions)
-    return any(lesion.rai_uptake == "unknown" for lesion in lesions)
+        return tuple(lesion.id for lesion in lesions if lesion.id not in seen)
+    return tuple(lesion.id for lesion in lesions if lesion.rai_uptake == "unknown")
 
 
 def _scans_inadequate(facts: Facts, spec: MissingSpec) -> bool:
@@ -363,10 +369,12 @@ MISSING: dict[str, Callable[[Facts, MissingSpec], bool]] = {
 }
 
 
-def missing_term(definition: Definition, item: str) -> Term:
+def missing_term(definition: Definition, item: str, lesions: tuple[str, ...] = ()) -> Term:
     """A missing item in words, with the numbers ``definition`` sets for it: the imaging
     window of the item (``missing.imaging_after_rai.any_time`` when it has none) and the
-    TSH a scan needs to count."""
+    TSH a scan needs to count; the lesions of unknown uptake named when given."""
+    if item == "lesions.rai_uptake" and lesions:
+        return Term(f"missing.{item}.named", (("lesions", ", ".join(lesions)), ("n", len(lesions))))
     months = next(
         (m.window_months for scope in definition.scope for m in scope.missing if m.item == item),
         None,
@@ -404,6 +412,7 @@ def judge(
         found: list[Evidence] | None = None,
         missing: list[str] | None = None,
         notes: list[Said] | None = None,
+        unknown_uptake: tuple[str, ...] = (),
     ) -> Refractoriness:
         evidence = tuple(found or ())
         roles = frozenset(criteria[ev.criterion].role or "" for ev in evidence)
@@ -417,6 +426,7 @@ def judge(
             tuple(notes or ()),
             definition.id,
             roles - {""},
+            unknown_uptake,
         )
 
     if scope is None or not scope.applies:
@@ -449,7 +459,9 @@ def judge(
     if found:
         return verdict("refractory", found, notes=notes)
     missing.extend(item.item for item in scope.missing if MISSING[item.item](facts, item))
-    return verdict("indeterminate" if missing else "not_refractory", missing=missing, notes=notes)
+    unknown = _unknown_uptake(facts) if "lesions.rai_uptake" in missing else ()
+    status = "indeterminate" if missing else "not_refractory"
+    return verdict(status, missing=missing, notes=notes, unknown_uptake=unknown)
 
 
 def evaluate(
