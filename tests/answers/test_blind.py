@@ -310,3 +310,30 @@ def test_blind8_tuning_topics_and_look_alikes(engine: AnswerEngine) -> None:
     assert [r["q"] for r in rows if answers[r["q"]].emergency] == []
     assert len(rows) == 53
     assert len(right) >= 47, [r["q"] for r in rows if r not in right]
+
+
+BLIND8_HOLDOUT = _rows8("holdout.jsonl")
+
+
+def test_blind8_holdout_measured_once(engine: AnswerEngine) -> None:
+    # measured on main 79aa811: topics 67 / 67, requests declined 21 / 24, emergencies
+    # 25 / 26, look-alikes 17 / 22, near-misses 2 / 2; after the tuning (7183a99), once:
+    # 67, 22, 25, 18, 2. Not tuned on: these are floors, not targets.
+    answers = {r["q"]: engine.ask(r["q"]) for r in BLIND8_HOLDOUT}
+
+    def right(r: dict[str, Any]) -> bool:
+        a = answers[r["q"]]
+        if r["emergency"]:
+            return a.emergency and a.topic is None
+        return not a.emergency and a.topic in _allowed(r)
+
+    topics = [r for r in BLIND8_HOLDOUT if r["topic"] is not None and r["kind"] != "lookalike"]
+    by_kind = {
+        kind: [right(r) for r in BLIND8_HOLDOUT if r["kind"] == kind]
+        for kind in ("drug-action", "emergency", "lookalike", "near-miss")
+    }
+    assert sum(right(r) for r in topics) >= 67 and len(topics) == 67
+    assert sum(by_kind["drug-action"]) >= 22 and len(by_kind["drug-action"]) == 24
+    assert sum(by_kind["emergency"]) >= 25 and len(by_kind["emergency"]) == 26
+    assert sum(by_kind["lookalike"]) >= 18 and len(by_kind["lookalike"]) == 22
+    assert sum(by_kind["near-miss"]) == 2
