@@ -511,3 +511,23 @@ def test_blind8_tuning_signs_and_look_alikes(
 ) -> None:
     # blind8 tuning rows (tests/answers/data/blind8/README.md) and their counterparts
     assert engine.guard.is_emergency(question) is emergency
+
+
+@pytest.mark.parametrize(
+    ("question", "emergency"),
+    [
+        # SMS "plu" for "plus" and "respire" for "respirer" (a blind8 holdout miss, read
+        # after its one measured run: "jarrive plu a respire...")
+        ("jpeux plu respirer", True),
+        ("jarrive plu a respire", True),
+        ("mon pere peut plu respire", True),
+        ("il arrive pas a respire", True),
+        ("elle arrive plu a respirer depuis ce matin", True),
+        # "il a plu" (it rained) raises nothing
+        ("il a plu toute la journee, question sur la scinti", False),
+    ],
+)
+def test_sms_spellings_of_breathing_difficulty(
+    engine: AnswerEngine, question: str, emergency: bool
+) -> None:
+    assert engine.guard.is_emergency(question) is emergency
