@@ -482,3 +482,52 @@ def test_someone_else_swallowing_the_patients_medicine(
     # "a child who swallowed tablets is not caught by the emergency guard" (session 12's
     # blind7 report): it had no answer and no alarm, only "ask your care team"
     assert engine.guard.is_emergency(question) is emergency
+
+
+@pytest.mark.parametrize(
+    ("question", "emergency"),
+    [
+        # fingers twitching and stiffening after a thyroidectomy: low calcium (tetany);
+        # missed when the stiffness stood more than 20 characters after the fingers
+        ("my mum's fingers are twitching and going stiff after her thyroidectomy", True),
+        ("since the operation his hands keep twitching", True),
+        # a capsule too big to swallow is for the care team, not a closing throat
+        ("my mom cant swallow capsules, can we open her lenvatinib into applesauce", False),
+        ("elle n'arrive plus à avaler ses gélules", False),
+        ("I can't swallow, my throat is closing", True),
+        ("he can't swallow anything, even water", True),
+        ("il n'arrive plus à avaler, même l'eau", True),
+        # a scan "tout blanc" is a result; a person "tout blanc" is not
+        ("scan apres iode tout blanc, mais ya des metastases ? c la resolution ?", False),
+        ("il est devenu tout blanc et ne répond plus", True),
+        # "faint" spots are not "fainted" cut short
+        ("small faint nodules on the lungs, is watching them enough?", False),
+        ("I feel faint", True),
+        ("she fainted in the kitchen", True),
+    ],
+)
+def test_blind8_tuning_signs_and_look_alikes(
+    engine: AnswerEngine, question: str, emergency: bool
+) -> None:
+    # blind8 tuning rows (tests/answers/data/blind8/README.md) and their counterparts
+    assert engine.guard.is_emergency(question) is emergency
+
+
+@pytest.mark.parametrize(
+    ("question", "emergency"),
+    [
+        # SMS "plu" for "plus" and "respire" for "respirer" (a blind8 holdout miss, read
+        # after its one measured run: "jarrive plu a respire...")
+        ("jpeux plu respirer", True),
+        ("jarrive plu a respire", True),
+        ("mon pere peut plu respire", True),
+        ("il arrive pas a respire", True),
+        ("elle arrive plu a respirer depuis ce matin", True),
+        # "il a plu" (it rained) raises nothing
+        ("il a plu toute la journee, question sur la scinti", False),
+    ],
+)
+def test_sms_spellings_of_breathing_difficulty(
+    engine: AnswerEngine, question: str, emergency: bool
+) -> None:
+    assert engine.guard.is_emergency(question) is emergency

@@ -519,6 +519,13 @@ def test_everyday_words_do_not_hide_topics(engine: AnswerEngine, question: str, 
             "je suis fumeur, mes métastases pulmonaires peuvent-elles être opérées ?",
             "lung-metastases-treatment",
         ),
+        # a mood negated after "je ne suis pas" is said in passing (blind8 tuning: declined)
+        (
+            "je ne suis pas deprime mais je voudrais savoir l'esperance de vie",
+            "life-expectancy",
+        ),
+        # a patient who feels fine is no healthy person outside the care (was declined)
+        ("Chest xray showed mediastinal nodes, i feel fine, what now?", "mediastinal-lymph-nodes"),
     ],
 )
 def test_passing_words_do_not_derail(engine: AnswerEngine, question: str, topic: str) -> None:

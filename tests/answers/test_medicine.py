@@ -44,6 +44,17 @@ from thyref.answers import AnswerEngine
         ("can I stop the low-iodine diet after the scan?", []),
         # a blood test is no dose ("prise de sang")
         ("je peux décaler ma prise de sang à jeudi ?", []),
+        # someone outside the care team giving the patient their own medicine (blind8
+        # tuning: both were answered with targeted-therapy-access)
+        ("mon voisin a du cabometyx en trop, il peut me le donner ?", ["medicine-action"]),
+        ("can my friend give me a few of her lenvima pills till my refill", ["medicine-action"]),
+        # a doctor giving a drug is prescribing it: ranked as usual
+        ("can my doctor give me lenvatinib?", []),
+        ("mon médecin peut-il me donner du lenvatinib ?", []),
+        # a giving told in the past is a story
+        ("my brother gave me some of his pills last year, was that dangerous?", []),
+        # "jen" is "j'en": taking a dose again after vomiting it
+        ("jai vomi mon cachet de lenvatinib, jen reprends un ?", ["medicine-action"]),
     ],
 )
 def test_medicine_requests(engine: AnswerEngine, question: str, concepts: list[str]) -> None:

@@ -92,6 +92,12 @@ class MedicineActions:
     after: int
     before: int
     info: frozenset[Phrase]
+    # giving a medicine: a strong verb only when someone outside the care team gives it
+    # ("mon voisin peut me le donner ?", "can my friend give me a few of her pills"),
+    # not a doctor prescribing it ("can my doctor give me lenvatinib?")
+    give: frozenset[Phrase] = frozenset()
+    givers: frozenset[Phrase] = frozenset()
+    giver_window: int = 0
     # the lexicon concepts a request adds to a question's concepts (strong verb, weak)
     concept_strong: str = "medicine-action"
     concept_weak: str = "medicine-take"
@@ -149,6 +155,9 @@ class MedicineActions:
             after=int(med["after"]),
             before=int(med["before"]),
             info=_phrases(raw["info"]["phrases"]),
+            give=_phrases(raw.get("givers", {}).get("verbs", ())),
+            givers=_phrases(raw.get("givers", {}).get("persons", ())),
+            giver_window=int(raw.get("givers", {}).get("window", 0)),
             concept_strong=str(raw.get("concept", {}).get("strong", "medicine-action")),
             concept_weak=str(raw.get("concept", {}).get("weak", "medicine-take")),
         )
@@ -169,6 +178,10 @@ class MedicineActions:
         return _by_first_word(self.not_medicines)
 
     @cached_property
+    def _givers(self) -> dict[str, tuple[Phrase, ...]]:
+        return _by_first_word(self.givers)
+
+    @cached_property
     def _info(self) -> dict[str, tuple[Phrase, ...]]:
         return _by_first_word(self.info)
 
@@ -182,7 +195,15 @@ class MedicineActions:
                         _equals(tokens, i + len(p), q) for q in self.not_followed_by
                     ):
                         found.append((i, i + len(p), strong))
+            if any(_starts(tokens, i, p) for p in self.give) and self._given_by_someone(tokens, i):
+                found.append((i, i + 1, True))
         return found
+
+    def _given_by_someone(self, tokens: Sequence[str], i: int) -> bool:
+        """Whether someone outside the care team (a neighbour, a friend, a relative)
+        stands within `giver_window` words before the giving verb at `i`."""
+        start = max(0, i - self.giver_window)
+        return any(start <= k < i for k, _ in _found(tokens[:i], self._givers))
 
     def _is_past(self, tokens: Sequence[str], i: int) -> bool:
         """Whether the verb at `i` tells a past action: a participle after an auxiliary
