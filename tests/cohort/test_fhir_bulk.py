@@ -209,3 +209,52 @@ def test_a_resource_pointing_at_no_patient_is_an_error(tmp_path: Path) -> None:
     [error] = read_errors(tmp_path / "out")
     assert error["source"] == "Condition.ndjson:1"
     assert "patient reference" in error["problems"][0]["message"]
+
+
+def test_a_merged_record_goes_with_the_record_kept(tmp_path: Path) -> None:
+    # Patient p-old was merged into p-new (Patient.link replaced-by / replaces, FHIR R4
+    # link-type); its Tg and I-131 are still filed under it. They were a patient of their
+    # own (refused by the importer as a replaced record) and p-new's case lacked them.
+    data = orjson.loads((Path(__file__).parents[1] / "fhir/data/merged-patient.json").read_bytes())
+    by_type: dict[str, list[Any]] = {}
+    for item in data["entry"]:
+        by_type.setdefault(item["resource"]["resourceType"], []).append(item["resource"])
+    _bulk(tmp_path / "bulk", by_type)
+    plan = sources.plan(tmp_path / "bulk", 100, tmp_path / "work")
+    assert plan.records == 1  # one person
+    groups = dict(kv for chunk in plan.chunks for kv in sources.bucket_patients(chunk))
+    assert list(groups) == ["Patient/p-new"]
+    ids = sorted(orjson.loads(line)["id"] for line in groups["Patient/p-new"])
+    assert ids == ["c1", "p-new", "p-old", "rai-old", "tg-new", "tg-old"]
+    report = run_cohort(tmp_path / "bulk", tmp_path / "out", workers=1, today=TODAY)
+    assert (report.rows, report.errors) == (1, 0), read_errors(tmp_path / "out")
+    assert set(read_rows(tmp_path / "out")) == {"p-new"}
+
+
+@pytest.mark.parametrize(
+    ("links", "kept"),
+    [
+        # the replaced record says where it went
+        ({"p1": [("replaced-by", "p2")]}, {"Patient/p1": "Patient/p2"}),
+        # the record kept says what it replaces
+        ({"p2": [("replaces", "p1")]}, {"Patient/p1": "Patient/p2"}),
+        # a chain: p1 into p2, p2 into p3
+        (
+            {"p1": [("replaced-by", "p2")], "p2": [("replaced-by", "p3")]},
+            {"Patient/p1": "Patient/p3", "Patient/p2": "Patient/p3"},
+        ),
+        # seealso and refer are no merge: each record stays apart
+        ({"p1": [("seealso", "p2"), ("refer", "p3")]}, {}),
+    ],
+)
+def test_merged_records(tmp_path: Path, links: dict[str, list[tuple[str, str]]], kept: Any) -> None:
+    patients = [
+        {
+            "resourceType": "Patient",
+            "id": pid,
+            "link": [{"other": {"reference": f"Patient/{o}"}, "type": t} for t, o in said],
+        }
+        for pid, said in links.items()
+    ]
+    _bulk(tmp_path / "bulk", {"Patient": patients})
+    assert sources.merged_records([tmp_path / "bulk" / "Patient.ndjson"]) == kept

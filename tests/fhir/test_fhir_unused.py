@@ -47,7 +47,7 @@ SAMPLES: dict[str, dict[str, str]] = {
     "lesion_id_twice": {"lesion": "T1"},  # two BodyStructures with one identifier
     "metastasis_as_lesion": {"lesion": "M-c9", "site": "lung"},  # lesion made from a Condition
     "observation_not_final": {"status": "preliminary"},  # used, but said
-    "data_absent": {},  # Observation with dataAbsentReason
+    "data_absent": {"reason": "not-performed"},  # Observation with dataAbsentReason
     "disease_status": {},  # LOINC 97509-4, computed by thyref
     "observation_code": {"code": "http://loinc.org|29463-7"},  # body weight
     "observation_no_code": {},  # code with no coding (text only)
@@ -95,10 +95,40 @@ SAMPLES: dict[str, dict[str, str]] = {
     "non_target_status": {"status": "gone"},  # not present/absent/unequivocal-progression
     "response": {"response": "MR"},  # not CR/PR/SD/PD/NE
     "own_code_incomplete": {"code": "lesion-resected"},  # thyref flag without a focus
-    "not_iodine": {},  # an administration of another medicine
+    "not_iodine": {"name": "levothyroxine"},  # another medicine (or I-131 coded locally)
     "medication_unresolved": {"reference": "#m2"},  # no such Medication (or no code)
     "rai_incomplete": {},  # I-131 without a dose value
-    "rai_unit": {"unit": "kBq"},  # I-131 in kBq
+    "rai_unit": {"unit": "[mCi]"},  # I-131 in a unit UCUM has not
+    # I-131 in kBq: converted exactly to MBq, said
+    "rai_unit_converted": {
+        "value": "5550000",
+        "unit": "kBq",
+        "activity": "5550",
+        "case_unit": "MBq",
+    },
+    # a dose unit coded in the sender's own system: its display is read
+    "rai_unit_display": {"code": "5", "system": "urn:oid:1.2.3.4", "unit": "mCi"},
+    # a time without a time zone: the day as written, said
+    "datetime_no_zone": {"value": "2023-05-04T10:30:00", "date": "2023-05-04"},
+    # a replaced record merged into the one kept
+    "patient_merged": {"patient": "Patient/p-old", "kept": "Patient/p-new"},
+    # a result of the replaced record, read as the same person's
+    "merged_record": {
+        "reference": "Patient/p-old",
+        "patient": "Patient/p-new",
+        "type": "replaced-by",
+    },
+    # another record of the person, linked, not merged, nothing of it sent
+    "patient_link": {"type": "seealso", "other": "Patient/p9", "patient": "Patient/p1"},
+    # a thyroglobulin under TSH stimulation: not in the kinetics, listed with its value
+    "lab_stimulated": {
+        "test": "thyroglobulin",
+        "date": "2023-05-04",
+        "value": "12 ng/mL",
+        "words": "Tg sous rhTSH",
+    },
+    # a result with issued (release) only: no collection date
+    "lab_issued_only": {"test": "thyroglobulin", "issued": "2023-06-15T10:00:00+02:00"},
     "statement_unusable": {},  # a stopped MedicationStatement
     "second_medicine": {},  # two current medicines
     "imaging_no_date": {},  # ImagingStudy without started
@@ -247,5 +277,5 @@ def test_the_importer_says_why_by_a_catalogue_code_only() -> None:
     # _checked returns the structure codes as the first item of a tuple
     source = Path(importer.__file__).read_text(encoding="utf-8")
     structure = {"not_json", "no_resource_type", "unknown_resource_type", "invalid_resource"}
-    assert all(f'return "{code}", ' in source for code in structure)
+    assert all(f'"{code}", ' in source for code in structure)
     assert used | structure == set(UNUSED)  # no code left unused

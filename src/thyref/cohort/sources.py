@@ -211,9 +211,53 @@ def plan_fhir_bulk(path: Path, work: Path) -> Plan:
     return Plan("fhir-bulk", chunks, patients, signature)
 
 
+def merged_records(files: list[Path]) -> dict[str, str]:
+    """``Patient/<id>`` of each record the export says was merged into another
+    (``Patient.link`` ``replaced-by``, or ``replaces`` on the record kept) -> the record
+    kept. Bulk Data files hold one resource type each: only files whose first resource is
+    a Patient are read, and only their lines that name a merge are decoded."""
+    into: dict[str, str] = {}
+    for file in files:
+        with file.open("rb") as f:
+            first = next((x for x in f if x.strip()), b"")
+            try:
+                head = orjson.loads(without_bom(first))
+            except orjson.JSONDecodeError:
+                continue
+            if not isinstance(head, dict) or head.get("resourceType") != "Patient":
+                continue
+            f.seek(0)
+            for line in f:
+                if b'"replaced-by"' not in line and b'"replaces"' not in line:
+                    continue
+                try:
+                    res = orjson.loads(without_bom(line))
+                except orjson.JSONDecodeError:
+                    continue
+                me = patient_key(res) if isinstance(res, dict) else ""
+                for link in res.get("link") or [] if me else []:
+                    other = link.get("other") if isinstance(link, dict) else None
+                    named = patient_key({"subject": other}) if isinstance(other, dict) else ""
+                    if named and named != me and link.get("type") == "replaced-by":
+                        into[me] = named
+                    elif named and named != me and link.get("type") == "replaces":
+                        into.setdefault(named, me)
+    kept: dict[str, str] = {}
+    for record in into:  # through chains (a record replaced by one replaced since)
+        seen, last = {record}, into[record]
+        while last in into and last not in seen:
+            seen.add(last)
+            last = into[last]
+        kept[record] = last
+    return kept
+
+
 def _partition(files: list[Path], folder: Path, buckets: int) -> int:
-    """Each resource line goes to ``bucket-<crc32(patient) % buckets>`` as ``key<TAB>json``."""
+    """Each resource line goes to ``bucket-<crc32(patient) % buckets>`` as ``key<TAB>json``;
+    a record merged into another goes with the record kept (the importer reads it as the
+    same person's, with a note, or refuses it: never a patient of its own)."""
     folder.mkdir(parents=True, exist_ok=True)
+    merged = merged_records(files)
     outs = [(folder / f"bucket-{k:05d}.ndjson").open("wb") for k in range(buckets)]
     patients = 0
     try:
@@ -228,7 +272,12 @@ def _partition(files: list[Path], folder: Path, buckets: int) -> int:
                         key = patient_key(resource) if isinstance(resource, dict) else ""
                     except orjson.JSONDecodeError:
                         resource, key = None, ""
-                    if isinstance(resource, dict) and resource.get("resourceType") == "Patient":
+                    key = merged.get(key, key)
+                    if (
+                        isinstance(resource, dict)
+                        and resource.get("resourceType") == "Patient"
+                        and patient_key(resource) not in merged
+                    ):
                         patients += 1
                     if not key:  # kept, to be reported as an error with where it came from
                         key = f"!{file.name}:{number}"

@@ -186,6 +186,11 @@ UCUM_OF_CASE_UNIT: Final[dict[str, str]] = {
     "UI/mL": "[IU]/mL",
     "[IU]/mL": "[IU]/mL",
 }
+# Observation.status (R4, a required binding; the structure check does not test codes)
+OBSERVATION_STATUSES: Final = frozenset(
+    {"registered", "preliminary", "final", "amended", "corrected", "cancelled",
+     "entered-in-error", "unknown"}
+)  # fmt: skip
 POSITIVE_INTERPRETATION: Final = frozenset({"POS", "H", "HH", "HU", "A", "AA", "DET", "R"})
 NEGATIVE_INTERPRETATION: Final = frozenset({"NEG", "N", "L", "ND", "S"})
 # a result said positive or negative in words (what the export writes): read for every
@@ -196,6 +201,17 @@ STATED_INTERPRETATION: Final = frozenset({"POS", "NEG"})
 # --- I-131 ---------------------------------------------------------------------------------
 I131_ATC: Final = "V10XA01"
 ACTIVITY_UNITS: Final = frozenset({"MBq", "GBq", "mCi"})
+# further UCUM activity codes (case-sensitive UCUM; Ci is a metric unit there, so mCi and
+# uCi are codes and there is no "[mCi]"), converted exactly to the nearest case unit by a
+# power of ten: UCUM code -> (case unit, factor). A capitalised "MBQ" is not read: in
+# UCUM's case-insensitive form M is milli (mega is MA), so it says millibecquerel.
+ACTIVITY_CONVERSIONS: Final[dict[str, tuple[str, Decimal]]] = {
+    "Bq": ("MBq", Decimal("0.000001")),
+    "kBq": ("MBq", Decimal("0.001")),
+    "TBq": ("GBq", Decimal(1000)),
+    "uCi": ("mCi", Decimal("0.001")),
+    "Ci": ("mCi", Decimal(1000)),
+}
 
 # --- genomics ------------------------------------------------------------------------------
 HGNC_IDS: Final[dict[str, str]] = {

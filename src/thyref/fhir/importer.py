@@ -11,6 +11,7 @@ standard codes (docs/fhir-mapping.md). What cannot be used is listed in
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -177,45 +178,105 @@ def _plain(number: Decimal) -> int | float:
 
 
 _Why = tuple[Unused, tuple[tuple[str, str], ...]]
+# (element path, value) of each dateTime or instant written with a time but no time zone
+_Times = tuple[tuple[str, str], ...]
+
+# a time without a time zone (R4 requires one when a time is given): the day is as written
+_ZONE_LESS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?")
 
 
-def _structure_error(res: Json) -> _Why | None:
-    """Why ``res`` is not a valid R4 resource (code and values), or None (cached by content)."""
+def _structure_error(res: Json) -> tuple[_Why | None, _Times]:
+    """Why ``res`` is not a valid R4 resource (code and values), or None (cached by
+    content); and its times written without a time zone, which alone do not make it
+    invalid here (see ``_checked``)."""
     try:
         key = orjson.dumps(res, option=orjson.OPT_SORT_KEYS)
     except TypeError:
-        return "not_json", ()
+        return ("not_json", ()), ()
     return _checked(key)
 
 
+def _zone_less(error: Any) -> bool:
+    """A checker error that is only a dateTime or instant with a time and no time zone."""
+    said = str(error.get("msg", ""))
+    value = error.get("input")
+    return (
+        ("DateTime value string" in said or "Instant value string" in said)
+        and isinstance(value, str)
+        and _ZONE_LESS.fullmatch(value) is not None
+    )
+
+
+def _element_path(loc: Iterable[Any]) -> str:
+    """A checker location as a FHIR element path: ``contained[0].effectiveDateTime``."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif not str(part).startswith("function"):
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _with_zone(res: Any, loc: tuple[Any, ...]) -> None:
+    """Give the time at ``loc`` in ``res`` a zone (UTC), for the structure check only."""
+    for part in loc[:-1]:
+        res = res[part]
+    said = res[loc[-1]]
+    res[loc[-1]] = f"{said}{':00' if len(said) == 16 else ''}Z"  # hh:mm: seconds too
+
+
+def _invalid(kind: str, first: Any) -> _Why:
+    """The checker's first complaint about a ``kind`` resource, with the values it quotes."""
+    where = ".".join(str(p) for p in first.get("loc", ()) if not str(p).startswith("function"))
+    # the checker's own English words, and its error type for a translated sentence
+    values = validator_params(first)
+    values |= {
+        "kind": kind,
+        "where": where or kind,
+        "detail": str(first.get("msg", "invalid")),
+        "problem": str(first.get("type", "")),
+    }
+    return "invalid_resource", tuple(values.items())
+
+
 @lru_cache(maxsize=8192)
-def _checked(key: bytes) -> _Why | None:
-    """An EHR sends the same resources at every chart opening: each is checked once."""
+def _checked(key: bytes) -> tuple[_Why | None, _Times]:
+    """An EHR sends the same resources at every chart opening: each is checked once.
+
+    A dateTime (or instant) with a time but no time zone is invalid in R4, yet its day is
+    written plainly: such times are returned, and the rest of the resource is checked as
+    if they had a zone (the day thyref reads is the written one either way)."""
     from fhir.resources.R4B import get_fhir_model_class
 
     res = orjson.loads(key)
     kind = res.get("resourceType")
     if not isinstance(kind, str):
-        return "no_resource_type", ()
+        return ("no_resource_type", ()), ()
     try:
         model = get_fhir_model_class(kind)
     except KeyError:
-        return "unknown_resource_type", (("kind", kind),)
+        return ("unknown_resource_type", (("kind", kind),)), ()
+    times: _Times = ()
     try:
         model.model_validate(res)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()) if not str(p).startswith("function"))
-        # the checker's own English words, and its error type for a translated sentence
-        values = validator_params(first)
-        values |= {
-            "kind": kind,
-            "where": where or kind,
-            "detail": str(first.get("msg", "invalid")),
-            "problem": str(first.get("type", "")),
-        }
-        return "invalid_resource", tuple(values.items())
-    return None
+        errors = exc.errors()
+        zone_less = [e for e in errors if _zone_less(e)]
+        if not zone_less:
+            return _invalid(kind, errors[0]), ()
+        fixed = orjson.loads(key)
+        try:
+            for error in zone_less:
+                _with_zone(fixed, tuple(error["loc"]))
+        except (KeyError, IndexError, TypeError):  # a location the copy does not have
+            return _invalid(kind, errors[0]), ()
+        try:
+            model.model_validate(fixed)
+        except ValidationError as real:  # something else is wrong too: that is said
+            return _invalid(kind, real.errors()[0]), ()
+        times = tuple((_element_path(e["loc"]), str(e["input"])) for e in zone_less)
+    return None, times
 
 
 # --------------------------------------------------------------------------------------
@@ -259,6 +320,10 @@ class _Importer:
         self.unfinal: list[_Entry] = []  # Observations used although not final
         self.read_from_report: set[int] = set()  # id() of contained report results read
         self.container: dict[int, _Entry] = {}  # id() of a contained result -> its report
+        self.owner_entry: _Entry | None = None  # the record's Patient, when sent
+        self.merged: dict[str, str] = {}  # a record merged with it -> the link's type
+        self.linked: dict[str, tuple[str, str]] = {}  # linked, not merged -> (link, type)
+        self.link_paths: list[tuple[str, str, str, str]] = []  # (path, type, other, patient)
 
     # -- helpers --------------------------------------------------------------
     def skip(self, entry: _Entry, why: Unused, /, **values: object) -> None:
@@ -319,10 +384,13 @@ class _Importer:
         aliases = self.dedupe()
         valid: list[_Entry] = []
         for entry in self.entries:
-            problem = _structure_error(entry.res)
+            problem, times = _structure_error(entry.res)
             if problem is not None:
                 self.unmapped.append(Unmapped.of(entry.path, problem[0], **dict(problem[1])))
                 continue
+            for where, value in times:  # the day as written, said
+                part = _Entry(f"{entry.path}.{where}", entry.res, entry.full_url)
+                self.note(part, "datetime_no_zone", value=_clip(value), date=value[:10])
             valid.append(entry)
             rid = entry.res.get("id")
             if entry.full_url:
@@ -391,23 +459,90 @@ class _Importer:
         return ImportResult(case, self.unmapped, self.notes, self.skipped)
 
     # -- patient -------------------------------------------------------------------
+    def patient_key(self, entry: _Entry) -> str:
+        rid = entry.res.get("id")
+        return f"Patient/{rid}" if isinstance(rid, str) else entry.full_url or entry.path
+
+    def patient_links(self, patients: list[_Entry]) -> list[tuple[_Entry, str, str, str]]:
+        """Every ``Patient.link`` to another Patient: (the Patient entry, the link's path,
+        its type, the other record as ``Patient/<id>``)."""
+        found = []
+        for entry in patients:
+            for index, link in enumerate(entry.res.get("link") or []):
+                if not isinstance(link, dict):
+                    continue
+                other = self.patient_named(link.get("other"))
+                if other is not None and other != self.patient_key(entry):
+                    found.append(
+                        (entry, f"{entry.path}.link[{index}]", str(link.get("type")), other)
+                    )
+        return found
+
     def read_patients(self) -> None:
+        """The record's Patient. Several Patients are one person only when the EHR says
+        they were merged (``Patient.link`` ``replaced-by`` / ``replaces``): the record
+        kept (replaced by none) is the case's, each replaced one is listed, and their
+        resources are read with a note (``check_one_patient``). A record replaced by one
+        not sent is refused, naming the link: its results since the merge are filed
+        under the other. Records linked without a merge (``seealso``, ``refer``: the
+        same person, maybe overlapping or contradicting data) are never mixed."""
         patients = [e for e in self.entries if e.res["resourceType"] == "Patient"]
-        if len(patients) > 1:
+        links = self.patient_links(patients)
+        if not patients:
+            return
+        merges = [x for x in links if x[2] in ("replaced-by", "replaces")]
+        person: dict[str, str] = {}  # a record -> the first record merged with it
+
+        def first(name: str) -> str:
+            while person.get(name, name) != name:
+                name = person[name]
+            return name
+
+        for entry, _, _, other in merges:
+            ends = sorted({first(self.patient_key(entry)), first(other)})
+            person[ends[-1]] = ends[0]
+        people = {first(self.patient_key(e)) for e in patients}
+        sent = {self.patient_key(e) for e in patients}
+        if len(people) > 1:  # records the EHR has not merged: never mixed
+            for entry, path, kind, other in links:
+                if other in sent and kind in ("seealso", "refer"):
+                    raise FhirImportError([self.linked_problem(path, other, entry, str(kind))])
+            raise self.many_patients(len(people))
+        replaced = {self.patient_key(e) for e, _, kind, _ in merges if kind == "replaced-by"}
+        replaced |= {other for _, _, kind, other in merges if kind == "replaces"}
+        kept = [e for e in patients if self.patient_key(e) not in replaced]
+        forward = [x for x in merges if x[2] == "replaced-by"]
+        if not kept and not forward:  # records that each replace the other: none is kept
+            raise self.many_patients(len(patients))
+        if not kept:
+            entry, path, _, other = forward[0]
             raise FhirImportError(
                 [
                     Problem(
-                        "Bundle",
-                        f"the resources describe {len(patients)} patients; "
-                        "import one patient at a time",
-                        "fhir_many_patients",
-                        (("count", str(len(patients))),),
+                        path,
+                        f"this record ({self.patient_key(entry)}) was replaced by {other} "
+                        "(Patient.link replaced-by): import that record",
+                        "fhir_replaced_patient",
+                        (("patient", self.patient_key(entry)), ("other", other)),
                     )
                 ]
             )
-        if not patients:
-            return
-        res = patients[0].res
+        if len(kept) > 1:  # two records of one merge, neither replaced: no record to keep
+            raise self.many_patients(len(kept))
+        owner = self.owner_entry = kept[0]
+        key = self.patient_key(owner)
+        for entry, _, kind, other in merges:
+            for name in (self.patient_key(entry), other):
+                if name != key:
+                    self.merged.setdefault(name, str(kind))
+        for entry, path, kind, other in links:
+            if kind in ("seealso", "refer") and first(other) != first(key):
+                self.linked.setdefault(other, (path, str(kind)))
+                self.link_paths.append((path, str(kind), other, self.patient_key(entry)))
+        for entry in patients:
+            if entry is not owner:
+                self.skip(entry, "patient_merged", patient=self.patient_key(entry), kept=key)
+        res = owner.res
         gender = res.get("gender")
         if gender in ("female", "male", "other", "unknown"):
             self.patient["sex"] = gender
@@ -418,9 +553,35 @@ class _Importer:
         # the case format has no field for a death: said, never dropped silently
         for name in ("deceasedDateTime", "deceasedBoolean"):
             if res.get(name) not in (None, False):
-                part = _Entry(f"{patients[0].path}.{name}", res, patients[0].full_url)
+                part = _Entry(f"{owner.path}.{name}", res, owner.full_url)
                 said = res[name] if isinstance(res[name], str) else f"{name} true"
                 self.skip(part, "patient_deceased", value=_clip(said))
+
+    @staticmethod
+    def many_patients(count: int) -> FhirImportError:
+        return FhirImportError(
+            [
+                Problem(
+                    "Bundle",
+                    f"the resources describe {count} patients; import one patient at a time",
+                    "fhir_many_patients",
+                    (("count", str(count)),),
+                )
+            ]
+        )
+
+    def linked_problem(self, path: str, named: str, patient: _Entry | str, kind: str) -> Problem:
+        """``named`` is another record of the person, linked (``seealso``, ``refer``) but
+        not merged: its resources are not mixed into this record."""
+        owner = patient if isinstance(patient, str) else self.patient_key(patient)
+        return Problem(
+            path,
+            f"names {named}, another record of the same person (Patient.link {kind} of "
+            f"{owner}) that the EHR has not merged with it: the two records may overlap or "
+            "contradict each other; merge them in the EHR, or import one record at a time",
+            "fhir_linked_patient",
+            (("reference", named), ("patient", owner), ("type", kind)),
+        )
 
     def patient_named(self, ref: Any) -> str | None:
         """The patient a ``subject``/``patient`` reference names: ``Patient/<id>`` (the
@@ -444,12 +605,12 @@ class _Importer:
     def check_one_patient(self) -> None:
         """Refuse a Bundle whose resources name two patients (``subject``, ``patient``):
         the Patient sent, else the first one named, is the record's; another patient's
-        result is never imported into it, nor silently left out."""
+        result is never imported into it, nor silently left out. A record the EHR merged
+        into this one (``read_patients``) is the same person's: its resources are read,
+        each with a note naming that record; one linked without a merge is refused."""
         owner: str | None = None
-        patients = [e for e in self.entries if e.res["resourceType"] == "Patient"]
-        if patients:
-            rid = patients[0].res.get("id")
-            owner = f"Patient/{rid}" if isinstance(rid, str) else patients[0].full_url
+        if self.owner_entry is not None:
+            owner = self.patient_key(self.owner_entry)
         for entry in self.entries:
             for name in ("subject", "patient"):
                 ref = entry.res.get(name)
@@ -457,19 +618,33 @@ class _Importer:
                 if named is None:
                     continue
                 owner = owner or named
-                if named != owner:
-                    said = str(entry.res[name]["reference"])  # named: a reference
+                if named == owner:
+                    continue
+                said = str(entry.res[name]["reference"])  # named: a reference
+                if named in self.merged:
+                    part = _Entry(f"{entry.path}.{name}", entry.res, entry.full_url)
+                    self.note(part, "merged_record", reference=_clip(said), patient=owner,
+                              type=self.merged[named])  # fmt: skip
+                    continue
+                if named in self.linked:
+                    path = f"{entry.path}.{name}"
                     raise FhirImportError(
-                        [
-                            Problem(
-                                f"{entry.path}.{name}",
-                                f"names patient {said}, while the other resources are "
-                                f"those of {owner}; import one patient at a time",
-                                "fhir_other_patient",
-                                (("reference", said), ("patient", owner)),
-                            )
-                        ]
+                        [self.linked_problem(path, said, owner, self.linked[named][1])]
                     )
+                raise FhirImportError(
+                    [
+                        Problem(
+                            f"{entry.path}.{name}",
+                            f"names patient {said}, while the other resources are "
+                            f"those of {owner}; import one patient at a time",
+                            "fhir_other_patient",
+                            (("reference", said), ("patient", owner)),
+                        )
+                    ]
+                )
+        for path, kind, other, patient_key in self.link_paths:  # none of them named
+            part = _Entry(path, {}, None)
+            self.note(part, "patient_link", type=kind, other=other, patient=patient_key)
 
     def pick_case_id(self) -> str:
         if self.case_id:
@@ -679,10 +854,13 @@ class _Importer:
         if status in ("entered-in-error", "cancelled", "registered"):  # registered: no result yet
             self.skip(entry, "status", status=status)
             return
+        if status not in c.OBSERVATION_STATUSES:  # not an R4 status: no telling what it says
+            self.skip(entry, "status", status=_clip(status))
+            return
         if status in ("preliminary", "unknown"):
             self.unfinal.append(entry)  # said once the entry is known to be used
         if res.get("dataAbsentReason"):
-            self.skip(entry, "data_absent")
+            self.skip(entry, "data_absent", reason=_reason(res["dataAbsentReason"]))
             return
         code = res.get("code")
         loinc = _code_in(code, c.LOINC)
@@ -758,7 +936,7 @@ class _Importer:
                 told = _said(comp.get("code"))
                 self.skip(part, "observation_code", code=told)
             elif comp.get("dataAbsentReason"):
-                self.skip(part, "data_absent")
+                self.skip(part, "data_absent", reason=_reason(comp["dataAbsentReason"]))
             else:
                 inner = {**shared, **{k: v for k, v in comp.items() if k != "extension"}}
                 self.read_lab(_Entry(part.path, inner, entry.full_url), test)
@@ -869,6 +1047,10 @@ class _Importer:
     def read_lab(self, entry: _Entry, test: str) -> None:
         res = entry.res
         day = _effective(res)
+        if day is None and not _has_effective(res) and isinstance(res.get("issued"), str):
+            # when the result was released, not when the sample was taken: said
+            self.skip(entry, "lab_issued_only", test=test, issued=_clip(res["issued"]))
+            return
         if day is None:
             self.skip(entry, "lab_no_date", test=test)
             return
@@ -938,6 +1120,12 @@ class _Importer:
             base = upper * high_unit[1] * factors[high_unit[0]]
             lab["upper_limit"] = _plain(base / factors[unit])
             break
+        stimulated = _stimulation(res) if test == "thyroglobulin" else None
+        if stimulated is not None:  # not comparable with the series under suppressed TSH
+            said = f"{'<' if lab.get('below_detection') else ''}{lab['value']} {unit}"
+            self.skip(entry, "lab_stimulated", test=test, date=day, value=said,
+                      words=_clip(stimulated))  # fmt: skip
+            return
         if "valueQuantity" not in res and isinstance(text, str):
             self.note(entry, "lab_value_text", test=test, text=_clip(text))
         self.labs.append(lab)
@@ -1028,8 +1216,8 @@ class _Importer:
         if concept is None and isinstance(ref, dict):
             self.skip(entry, "medication_unresolved", reference=ref.get("reference"))
             return
-        if not _has_code(concept, c.ATC, c.I131_ATC):
-            self.skip(entry, "not_iodine")
+        if not _has_code(concept, c.ATC, c.I131_ATC):  # named: it may be I-131 coded locally
+            self.skip(entry, "not_iodine", name=_clip(_medicine_name(concept)))
             return
         if res.get("status") in ("entered-in-error", "not-done", "stopped"):
             self.skip(entry, "status", status=res.get("status"))
@@ -1037,12 +1225,24 @@ class _Importer:
         day = _effective(res)
         dose = (res.get("dosage") or {}).get("dose")
         activity = _number(dose.get("value")) if isinstance(dose, dict) else None
-        unit = (dose.get("code") or dose.get("unit")) if isinstance(dose, dict) else None
-        if day is None or activity is None or not isinstance(unit, str):
+        said = _dose_unit(dose) if isinstance(dose, dict) else None
+        if day is None or activity is None or said is None:
             self.skip(entry, "rai_incomplete")
             return
+        element, unit = said
+        where = _Entry(f"{entry.path}.dosage.dose.{element}", res, entry.full_url)
+        if element == "unit" and isinstance(dose, dict) and dose.get("code"):
+            # a code of the sender's own unit system: its display says the unit
+            self.note(where, "rai_unit_display", code=_clip(dose["code"]),
+                      system=_clip(dose.get("system")), unit=_clip(unit))  # fmt: skip
+        if unit in c.ACTIVITY_CONVERSIONS:
+            case_unit, factor = c.ACTIVITY_CONVERSIONS[unit]
+            converted = _plain(activity * factor)
+            self.note(where, "rai_unit_converted", value=_plain(activity), unit=unit,
+                      activity=converted, case_unit=case_unit)  # fmt: skip
+            activity, unit = Decimal(str(converted)), case_unit
         if unit not in c.ACTIVITY_UNITS:
-            self.skip(entry, "rai_unit", unit=_clip(unit))
+            self.skip(where, "rai_unit", unit=_clip(unit))
             return
         rai: Json = {"date": day, "activity": _plain(activity), "unit": unit}
         response = _extension(res, "rai-response")
@@ -1225,6 +1425,27 @@ def _local(ref: Any) -> str | None:
     return target[1:] if isinstance(target, str) and target.startswith("#") else None
 
 
+def _medicine_name(concept: Any) -> str:
+    """A medicine as its sender names it: the concept's text, else a display, else its
+    codes (``?`` when it says nothing)."""
+    text = concept.get("text") if isinstance(concept, dict) else None
+    if isinstance(text, str) and text.strip():
+        return text
+    shown = next((x.get("display") for x in _codings(concept) if x.get("display")), None)
+    return str(shown) if shown else _said(concept)
+
+
+def _has_effective(res: Json) -> bool:
+    return any(key.startswith("effective") for key in res)
+
+
+def _reason(concept: Any) -> str:
+    """A dataAbsentReason as sent: its codes, else its text (``?`` when it says nothing)."""
+    codes = [str(x["code"]) for x in _codings(concept) if x.get("code")]
+    text = concept.get("text") if isinstance(concept, dict) else None
+    return _clip(", ".join(codes) or (text if isinstance(text, str) else "?"))
+
+
 def _has_value(res: Json) -> bool:
     return any(key.startswith("value") for key in res)
 
@@ -1387,6 +1608,50 @@ def _spellings(unit: Any) -> list[str]:
     found.append(said)
     found.append(re.sub(r"(?<!\[)IU(?!\])", "[IU]", said))
     return list(dict.fromkeys(found))
+
+
+# words saying a thyroglobulin was measured under TSH stimulation (recombinant TSH, i.e.
+# thyrotropin alfa, Thyrogen; or thyroid hormone withdrawal), in English or French, and
+# words saying it was not (checked first: "unstimulated", "non stimulée", "basale", under
+# suppressive treatment, "freinée"); matched without accents or case
+_UNSTIMULATED = re.compile(
+    r"\b(un|non[- ]?)stimul|\b(sans|without|no|pas de) stimulation|\bbasal|suppress|frein|frenat"
+)
+_STIMULATED = re.compile(r"stimul|\brh[- ]?tsh|thyrogen|thyrotropin[e]? alf|\bsevrage|withdrawal")
+
+
+def _stimulation(res: Json) -> str | None:
+    """The words of a result (its code's text and displays, its method, its notes) that
+    say the value was measured under TSH stimulation; None when none does."""
+    code, method = res.get("code"), res.get("method")
+    texts: list[Any] = [x.get("display") for x in _codings(code) + _codings(method)]
+    texts += [x.get("text") for x in (code, method) if isinstance(x, dict)]
+    texts += [x.get("text") for x in res.get("note") or [] if isinstance(x, dict)]
+    for said in texts:
+        if not isinstance(said, str):
+            continue
+        plain = unicodedata.normalize("NFKD", said).encode("ascii", "ignore").decode().lower()
+        if _UNSTIMULATED.search(plain) is None and _STIMULATED.search(plain) is not None:
+            return said
+    return None
+
+
+def _dose_unit(dose: Json) -> tuple[str, str] | None:
+    """The unit of an I-131 ``dosage.dose`` and the element it is read from: its ``code``
+    when the code is UCUM's (``system`` UCUM, by URI or OID, or not given), else its
+    human-readable ``unit`` (a code of the sender's own unit system says nothing to
+    thyref; the micro sign read as UCUM's ``u``), else that code, to be named; None when
+    the dose gives no unit at all."""
+    code, unit = dose.get("code"), dose.get("unit")
+    system = dose.get("system")
+    system = c.SYSTEM_OF_OID.get(system, system) if isinstance(system, str) else system
+    if isinstance(code, str) and code and system in (None, c.UCUM):
+        return "code", code
+    if isinstance(unit, str) and unit.strip():
+        return "unit", unit.strip().replace("\u00b5", "u").replace("\u03bc", "u")
+    if isinstance(code, str) and code:
+        return "code", code
+    return None
 
 
 def _uptake(res: Json) -> str | None:
