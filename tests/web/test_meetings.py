@@ -908,6 +908,88 @@ def test_coordinator_lists_upcoming_meetings_and_waiting_cases(client: TestClien
     assert len(chips) == 4
 
 
+@pytest.mark.parametrize(
+    ("start", "to", "heading"),
+    [
+        ("fr", "en", "Upcoming meetings"),  # the French page switched to English
+        ("en", "fr", "Réunions à venir"),  # and the English one to French
+    ],
+)
+def test_the_coordinator_s_language_switch_keeps_what_was_typed(
+    client: TestClient, start: str, to: str, heading: str
+) -> None:
+    """Session 13: "English" in the coordinator's header was a link: the new meeting
+    being typed and the question typed for a waiting case were lost. The switch is a
+    button of the coordinator's form, which holds both: they come back in the other
+    language, nothing created, nothing added."""
+    _store(client, "coord-sw-1")
+    _store(client, "coord-sw-2")
+    csrf = login(client)
+    soon, later = _meeting(client, csrf, days=3), _meeting(client, csrf, days=10)
+    opened = client.get(f"/meetings?lang={start}").text
+    switch = re.search(r'<button form="coord-form" formaction="([^"]+)"[^>]*value="lang"', opened)
+    assert switch, "the language switch is not a button of the coordinator's form"
+    assert html.unescape(switch.group(1)) == f"/meetings?lang={to}"
+    assert 'hreflang="' not in opened  # no link that would leave the typing behind
+    # Enter in a field creates nothing: the form's default button is a disabled one
+    assert 'form="coord-form" disabled' in re.findall(r"<button[^>]*>", opened)[0]
+    shown = dict(form_fields(opened, "coord-form"))
+    assert shown["row.coord-sw-1.meeting_id"] == str(soon)  # the first meeting offered
+    typed = {
+        "kind": "national",
+        "held_on": "2031-05-06",
+        "title": "RCP <de mai> & bilan",
+        "row.coord-sw-1.meeting_id": str(later),
+        "row.coord-sw-1.question": "Biologie « RET » avant traitement ?",
+        "row.coord-sw-2.question": "Chirurgie ?",
+    }
+    answer = client.post(
+        switch.group(1).replace("&amp;", "&"),
+        content=urlencode([*{**shown, **typed}.items(), ("action", "lang")]),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 200
+    assert f'<html lang="{to}">' in answer.text and heading in answer.text
+    back = dict(form_fields(answer.text, "coord-form"))
+    assert {k: back.get(k) for k in typed} == typed
+    # nothing created, nothing added
+    again = client.get("/meetings").text
+    assert len(re.findall(r'<a href="/meetings/(\d+)"', again)) == 2
+    assert "coord-sw-1" in again.split('id="h-waiting"')[1]
+    assert 'aria-invalid="true"' not in answer.text  # typed, not refused
+
+
+def test_the_coordinator_s_add_posts_its_row(client: TestClient) -> None:
+    """Each waiting case's "Add" is a button of the coordinator's form naming its case:
+    /meetings/agenda reads that row's meeting and question, not another row's."""
+    _store(client, "coord-add-1")
+    _store(client, "coord-add-2")
+    csrf = login(client)
+    soon, later = _meeting(client, csrf, days=3), _meeting(client, csrf, days=10)
+    opened = client.get("/meetings").text
+    buttons = re.findall(r'<button[^>]*formaction="/meetings/agenda"[^>]*>', opened)
+    assert len(buttons) == 2 and all("formnovalidate" in b for b in buttons), buttons
+    fields = {
+        **dict(form_fields(opened, "coord-form")),
+        "row.coord-add-1.question": "Question 1",
+        "row.coord-add-2.meeting_id": str(later),
+        "row.coord-add-2.question": "Question 2",
+    }
+    added = client.post(
+        "/meetings/agenda",
+        content=urlencode([*fields.items(), ("case_id", "coord-add-2")]),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        follow_redirects=False,
+    )
+    assert added.status_code == 303
+    assert added.headers["location"] == f"/meetings/{later}?notice=added"
+    page = client.get(f"/meetings/{later}").text
+    assert "Question 2" in page and 'href="/cases/coord-add-2"' in page
+    assert "Question 1" not in page
+    assert 'id="item-' not in client.get(f"/meetings/{soon}").text
+
+
 def test_case_page_has_a_sheet_button_and_the_pdf_has_the_key_facts(client: TestClient) -> None:
     _store(client, "rcp-sheet")
     login(client)
@@ -968,8 +1050,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with app.state.thyref.db.session() as db:
         repo.add_user(db, "coord", hash_password("board-pass-123"), "clinician", "Lyon")
     client = TestClient(app)
-    # 1: the board, then the question kept by the switch; 2 and 3: the decisions kept by it
-    for case_id in ("br-rcp-1", "br-rcp-2", "br-rcp-3"):
+    # 1: the board, then the question kept by the switch; 2 and 3: the decisions kept by it;
+    # br-coord-*: the coordinator's switch (one for each run, with and without JavaScript)
+    for case_id in ("br-rcp-1", "br-rcp-2", "br-rcp-3", "br-coord-js", "br-coord-nojs"):
         response = client.post(
             "/api/v1/cases",
             json=demo_case(case_id),
@@ -1288,6 +1371,88 @@ def test_the_agenda_question_survives_the_language_switch_in_the_browser(
         expect(page.locator(".board-item").first).to_be_visible()
         expect(page.locator("#h-add")).to_be_hidden()
         page.screenshot(path=str(SHOTS / f"meeting-question-print{suffix}.png"), full_page=True)
+        context.close()
+        browser.close()
+    assert not [e for e in errors if "inline style" not in e], errors
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "javascript",
+    [
+        True,  # as the page is used (Enter in a question adds its case)
+        False,  # plain HTML: the switch keeps the typing too; Enter adds nothing
+    ],
+)
+def test_the_coordinator_s_typing_survives_the_language_switch_in_the_browser(
+    live_server: str, javascript: bool
+) -> None:
+    """Session 13: a new meeting's title and a waiting case's question typed on the
+    coordinator's page, then "English": both come back, nothing created; back in French,
+    the case is added with that question."""
+    if not Path(CHROMIUM).exists():  # pragma: no cover
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian chromium is required in CI")
+        pytest.skip("Debian chromium is not installed (scripts/system-deps.sh)")
+    from playwright.sync_api import expect, sync_playwright
+
+    suffix = "js" if javascript else "nojs"
+    case = f"br-coord-{suffix}"
+    question = f"Biologie moléculaire avant traitement ? ({suffix})"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 768}, locale="fr-FR", java_script_enabled=javascript
+        )
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.set_default_timeout(20_000)
+        page.goto(f"{live_server}/login?next=/meetings")
+        page.fill("#username", "coord")
+        page.fill("#password", "board-pass-123")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/meetings")
+        page.select_option("#m-kind", "regional")
+        page.fill("#m-date", date.today().isoformat())
+        page.fill("#m-title", f"RCP coordination {suffix}")
+        page.click("#create-meeting")
+        page.wait_for_url("**/meetings/*")
+        meeting_path = page.url.split("?")[0].removeprefix(live_server)
+        meeting_id = meeting_path.rsplit("/", 1)[1]
+        page.goto(f"{live_server}/meetings")
+        row_meeting = page.locator(f"select[name='row.{case}.meeting_id']")
+        row_question = page.locator(f"input[name='row.{case}.question']")
+        page.fill("#m-title", "RCP de juin")
+        page.select_option("#m-kind", "national")
+        row_meeting.select_option(meeting_id)
+        row_question.fill(question)
+        page.locator("header .lang").click()
+        page.wait_for_url("**lang=en*")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        expect(page.locator("#h-new")).to_have_text("New meeting")
+        expect(page.locator("#m-title")).to_have_value("RCP de juin")
+        expect(page.locator("#m-kind")).to_have_value("national")
+        expect(row_meeting).to_have_value(meeting_id)
+        expect(row_question).to_have_value(question)
+        if javascript:
+            _axe(page, "coordinator-switched")
+        page.locator("header .lang").click()  # and back to French, still there
+        page.wait_for_url("**lang=fr*")
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+        expect(row_question).to_have_value(question)
+        expect(page.locator("#m-title")).to_have_value("RCP de juin")
+        assert page.locator("a", has_text="RCP de juin").count() == 0  # nothing created
+        row_question.press("Enter")
+        if not javascript:  # Enter adds nothing (nor creates the meeting typed above)
+            page.wait_for_load_state("networkidle")
+            expect(row_question).to_have_value(question)
+            page.locator(f"button[name=case_id][value='{case}']").click()
+        page.wait_for_url(f"**{meeting_path}?notice=added")
+        item = page.locator(".board-item", has_text=case)
+        expect(item).to_have_count(1)
+        expect(item).to_contain_text(question)
         context.close()
         browser.close()
     assert not [e for e in errors if "inline style" not in e], errors

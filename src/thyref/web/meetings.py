@@ -113,13 +113,19 @@ def _coordinator(
 ) -> HTMLResponse:
     """The coordinator's page; a refused meeting comes back with ``status`` 422, what was
     typed (``typed``: kind, held_on, title) kept and ``error`` (a ``web.error_*`` key) tied
-    to its field."""
+    to its field. Posted (the coordinator's form: a refused meeting, the language switch),
+    the meeting and question chosen for each waiting case come back too (``rows``)."""
     today = date.today()
     with p.state.db.session() as db:
         upcoming = store.list_meetings(db, p.actor, since=today)
         waiting = store.waiting_cases(db, p.actor, today)
     per_month = national_per_month(p)
     typed = typed or {}
+    rows = {
+        c.ref: {"meeting_id": p.field(f"row.{c.ref}.meeting_id"),
+                "question": p.field(f"row.{c.ref}.question")}
+        for c in waiting
+    }  # fmt: skip
     return _render(
         p,
         "coordinator.html",
@@ -134,6 +140,7 @@ def _coordinator(
         error_field=error.split("_", 1)[0],
         error_text=_meeting_error(error, typed.get("title", ""), _lang(p)),
         typed=typed,
+        rows=rows,
     )
 
 
@@ -155,6 +162,9 @@ def create_meeting(p: Page = Depends(clinician_page)) -> Response:
     kind = p.field("kind")
     held_on = _date(p.field("held_on"))
     title = p.field("title")
+    if p.field("action") == "lang":  # the header's language switch: the page again, in ?lang=
+        typed = {"kind": kind, "held_on": p.field("held_on"), "title": title}
+        return _coordinator(p, typed=typed)
     error = ""
     if kind not in MEETING_KINDS:
         error = "kind"
@@ -179,9 +189,12 @@ def add_to_agenda(p: Page = Depends(clinician_page)) -> Response:
     question gives the meeting page (422) with the case and the question kept in its form,
     the reason tied to the question's field, and (posted from the meeting page, whose
     meeting form holds them) the decisions typed in the agenda items."""
-    meeting_id = _form_id(p.field("meeting_id"))
+    raw_meeting, question = p.field("meeting_id"), p.field("question")
+    if "meeting_id" not in p.form:  # the coordinator's form: the row of the case's button
+        row = f"row.{p.field('case_id')}."
+        raw_meeting, question = p.field(row + "meeting_id"), p.field(row + "question")
+    meeting_id = _form_id(raw_meeting)
     case_id = p.field("case_id").strip()
-    question = p.field("question")
     if meeting_id is None:
         raise NotFound()
     refused = ""
