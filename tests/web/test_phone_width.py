@@ -9,6 +9,7 @@ widened the page. Tables whose columns do not fit are one card per row (``table.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import time
@@ -165,3 +166,47 @@ def test_the_main_pages_fit_a_phone(phone_server: str, lang: str) -> None:
         context.close()
         browser.close()
     assert not found, found
+
+
+@pytest.mark.browser
+def test_the_coordinator_s_row_is_reached_by_keyboard_with_its_focus_shown(
+    phone_server: str,
+) -> None:
+    """Keyboard basics on the coordinator's page at a phone's width: each waiting case's
+    meeting, question and "Add" are labelled with the case, Tab goes from the question to
+    its "Add", a button, whose focus ring shows; the cards keep their controls in order."""
+    if not Path(CHROMIUM).exists():  # pragma: no cover
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian chromium is required in CI")
+        pytest.skip("Debian chromium is not installed (scripts/system-deps.sh)")
+    from playwright.sync_api import expect, sync_playwright
+
+    base = phone_server
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(
+            viewport={"width": WIDTH, "height": HEIGHT}, is_mobile=True, locale="fr-FR"
+        )
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        _sign_in(page, base, "fr")
+        if not page.locator("main a[href^='/meetings/']").count():
+            _meeting(page, base)
+            page.goto(f"{base}/meetings")
+        question = page.locator("input[name='row.phone-2.question']")
+        expect(question).to_have_accessible_name("Question posée à la RCP (phone-2)")
+        meeting = page.locator("select[name='row.phone-2.meeting_id']")
+        expect(meeting).to_have_accessible_name(re.compile(r"\(phone-2\)$"))
+        question.focus()
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => { const el = document.activeElement, s = getComputedStyle(el);
+                return [el.tagName, el.type, el.value, s.outlineStyle,
+                        parseFloat(s.outlineWidth), el.textContent.trim()]; }"""
+        )
+        tag, kind, value, outline, width, said = focused
+        assert (tag, kind, value) == ("BUTTON", "submit", "phone-2"), focused
+        assert outline != "none" and width >= 2, focused  # the focus ring shows
+        assert said.startswith("Inscrire") and "phone-2" in said  # its case in its name
+        context.close()
+        browser.close()
