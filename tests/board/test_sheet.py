@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 from datetime import date
@@ -89,7 +90,9 @@ def test_sheet_html_is_standalone_and_says_the_same(lang: str) -> None:
     html = render_html(build_sheet(case, assessed(case, lang), lang, question="<b>Q</b>"))
     assert html.startswith("<!doctype html>") and f'lang="{lang}"' in html
     assert "&lt;b&gt;Q&lt;/b&gt;" in html  # the question is text, never markup
-    assert "DTC-NO-UPTAKE" in html and html.count("<svg") == 2  # diameters and I-131
+    # markers (its one thyroglobulin, before the latest I-131: drawn, not used; session 13:
+    # the plot was left out), diameters and I-131
+    assert "DTC-NO-UPTAKE" in html and html.count("<svg") == 3
     # nothing fetched from elsewhere: no stylesheet link, script or remote image
     assert not re.search(r"<link|<script|<img|(src|href)=\"https?:", html)
 
@@ -425,3 +428,74 @@ def test_sheet_dates_and_marker_bands_read_as_the_report_says_them(
         assert words in html, words
     for words in unsaid:
         assert words not in html, words
+
+
+def _tg_case() -> dict[str, Any]:
+    """Thyroglobulin before and after the latest I-131 (2013-03-11), one value below
+    detection, one of 0."""
+    return {
+        "format": "thyref-case/1",
+        "id": "plot-all-values",
+        "diagnosis": {"histology": "papillary", "date": "2011-06-01", "extent": "metastatic"},
+        "rai": [
+            {"date": "2012-07-02", "activity": 3.7, "unit": "GBq"},
+            {"date": "2013-03-11", "activity": 100, "unit": "mCi"},
+        ],
+        "lesions": [{"id": "L1", "site": "lung"}],
+        "labs": [
+            {"date": "2014-09-01", "test": "thyroglobulin", "value": 14.0, "unit": "ng/mL"},
+            {"date": "2012-01-10", "test": "thyroglobulin", "value": 4.0, "unit": "ng/mL"},
+            {"date": "2013-01-10", "test": "thyroglobulin", "value": 12, "unit": "ug/L"},
+            {"date": "2013-06-01", "test": "thyroglobulin", "value": 0.2, "unit": "ng/mL",
+             "below_detection": True},
+            {"date": "2013-09-01", "test": "thyroglobulin", "value": 3.0, "unit": "ng/mL"},
+            {"date": "2014-03-01", "test": "thyroglobulin", "value": 6.5, "unit": "ng/mL"},
+            {"date": "2014-06-01", "test": "thyroglobulin", "value": 0, "unit": "ng/mL"},
+        ],
+    }  # fmt: skip
+
+
+def test_the_marker_plot_knows_every_value_and_which_were_used() -> None:
+    """Session 13: the sheet's marker plot drew only the values the doubling time used
+    (after the latest I-131, none below detection). Every value is there now, split."""
+    from thyref.board import plots
+
+    case = _tg_case()
+    used, unused = plots.marker_values(assessed(case, "fr"), case)["thyroglobulin"]
+    d = date.fromisoformat
+    # after 2013-03-11 and detectable
+    assert used == [(d("2013-09-01"), 3.0), (d("2014-03-01"), 6.5), (d("2014-09-01"), 14.0)]
+    # before the latest I-131 (12 ug/L is 12 ng/mL), and below detection; 0 has no log
+    assert unused == [(d("2012-01-10"), 4.0), (d("2013-01-10"), 12.0), (d("2013-06-01"), 0.2)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "used", "unused", "last_rai"),
+    [
+        ("fr", "retenue pour le doublement", "non retenue", "dernière cure d'iode 131"),
+        ("en", "used for the doubling time", "not used", "latest I-131"),
+    ],
+)
+def test_the_marker_plot_draws_every_value_with_a_legend_saying_which(
+    lang: str, used: str, unused: str, last_rai: str
+) -> None:
+    from thyref.board import plots
+
+    case = _tg_case()
+    svg = html.unescape(plots.markers(assessed(case, lang), lang, case))
+    blue = "#0072b2"  # the first marker's colour
+    # three filled points (and the legend's line), three hollow ones
+    assert svg.count(f'style="fill: {blue}; stroke: {blue}"') == 3 + 1
+    assert svg.count(f'style="fill: #ffffff; stroke: {blue}; stroke-width: 0.8"') == 3
+    for said in (used, unused, last_rai):
+        assert f">{said}<" in svg.replace("\n", ""), said
+
+
+def test_every_value_used_needs_no_legend_of_it() -> None:
+    # a medullary cancer's calcitonin, every value used: the legend as before
+    from thyref.board import plots
+
+    case, _ = load_example("ex-mtc-calcitonin")
+    svg = plots.markers(assessed(case, "fr"), "fr", case)
+    assert "non retenue" not in svg and "dernière cure" not in svg
+    assert "fill: #ffffff; stroke: #0072b2" not in svg

@@ -92,3 +92,30 @@ def test_no_marker_curve_counts_the_values_recorded(labs: int, lang: str, says: 
     case = {"labs": [{"test": "thyroglobulin", "value": 0} for _ in range(labs)]}
     assessment = {"refractory": {"category": "differentiated"}}
     assert plots._no_markers(case, assessment, Translator(lang)).endswith(says + ".")
+
+
+def _axes_width(svg: str) -> float:
+    """The width of the (first) axes' background, in SVG units."""
+    patch = re.search(r'<g id="patch_2">\s*<path d="M ([\d.]+) [\d.]+\s*L ([\d.]+) ', svg)
+    assert patch, svg[:600]
+    return float(patch.group(2)) - float(patch.group(1))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_long_marker_legend_wraps_and_leaves_the_axes_their_width(lang: str) -> None:
+    # Session 13, at a phone's width: the legend 'Thyroglobuline · 1 dosage ; 4 requis pour
+    # un temps de doublement' was wider than the axes; the layout shrank the axes to make
+    # room (the dates ran into each other) and the legend was cut all the same. Wrapped,
+    # the axes keep most of the figure's width.
+    from .support import demo_case
+
+    raw = demo_case()  # one thyroglobulin value: too few for a doubling time
+    assessment = assess(parse_case(raw), lang).to_json()  # type: ignore[arg-type]
+    rules = plot_rules()
+    svg = plots.render(
+        "markers", raw, assessment, lang, threshold_gbq=rules.threshold_gbq,
+        pr_factor=rules.pr_factor, pd_factor=rules.pd_factor,
+    ).decode()  # fmt: skip
+    assert "Thyroglobulin" in svg or "Thyroglobuline" in svg  # a curve, not the notice
+    width = plots.size_px("markers")[0]
+    assert _axes_width(svg) > 0.75 * width

@@ -2,7 +2,9 @@
 
 Three figures, drawn with matplotlib's object API (no pyplot state, safe in threads):
 
-- ``markers``: tumour markers on a log scale, the doubling time of each in its legend;
+- ``markers``: tumour markers on a log scale, every value of each (the values the doubling
+  time was computed from filled, the others hollow, the legend says which), the doubling
+  time of each in its legend and the latest I-131 administration;
 - ``diameters``: RECIST sum of target diameters, with the baseline and nadir;
 - ``activity``: cumulative I-131 activity as steps on a time axis, each administration
   marked, the diagnosis date, and the threshold of the rules file.
@@ -84,8 +86,44 @@ def _day(value: object) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
-def has_markers(assessment: JsonObject) -> bool:
-    return any(k.get("series") for k in (assessment.get("kinetics") or {}).values())
+def has_markers(assessment: JsonObject, case: JsonObject | None = None) -> bool:
+    """A marker has a value to draw: one the kinetics used, or (``case``) any of its labs
+    (a thyroglobulin measured only before the latest I-131 is drawn, though not used)."""
+    kinetics = assessment.get("kinetics") or {}
+    if any(k.get("series") for k in kinetics.values()):
+        return True
+    return case is not None and any(_values(case, name) for name in kinetics)
+
+
+def _values(case: JsonObject, name: str) -> list[tuple[date, float]]:
+    """Every value of marker ``name`` in the case's labs, in its canonical unit (the unit
+    of the kinetics, converted as the engine does: exact decimals), sorted; a value of 0
+    or below has no place on a log scale and is left out."""
+    from decimal import Decimal, InvalidOperation
+
+    from thyref.domain.rules import load_rules
+
+    units = load_rules().lab_units()
+    if name not in units:
+        return []
+    factors = units[name][1]
+    out: list[tuple[date, float]] = []
+    for lab in case.get("labs") or []:
+        if not isinstance(lab, Mapping) or lab.get("test") != name:
+            continue
+        raw, unit = lab.get("value"), str(lab.get("unit", ""))
+        if isinstance(raw, bool) or not isinstance(raw, int | float) or unit not in factors:
+            continue
+        try:
+            exact = Decimal(repr(raw))
+            factor = factors[unit]
+            value = float(exact * factor if factor is not None else exact)
+            day = _day(lab.get("date"))
+        except (InvalidOperation, ValueError, TypeError):
+            continue
+        if value > 0:
+            out.append((day, value))
+    return sorted(out)
 
 
 def has_diameters(assessment: JsonObject) -> bool:
@@ -97,13 +135,43 @@ def has_activity(assessment: JsonObject) -> bool:
     return bool((assessment.get("rai") or {}).get("history"))
 
 
-def markers(assessment: JsonObject, lang: Lang) -> str:
-    """Markers over time on a log scale; the legend gives each doubling time."""
+Points = list[tuple[date, float]]
+
+
+def marker_values(
+    assessment: JsonObject, case: JsonObject | None
+) -> dict[str, tuple[Points, Points]]:
+    """Per marker of the kinetics, the values its doubling time was computed from
+    (``series``) and, with ``case``, the others of its labs (before the latest I-131,
+    below detection), each list by date; values of 0 or below are in neither."""
+    from collections import Counter
+
+    out: dict[str, tuple[Points, Points]] = {}
+    for name, k in (assessment.get("kinetics") or {}).items():
+        used = sorted((_day(d), float(v)) for d, v in k.get("series") or [] if float(v) > 0)
+        # every value but as many of each (day, value) as were used
+        left = Counter(_values(case, name) if case is not None else [])
+        left.subtract(Counter(used))
+        out[name] = (used, sorted(left.elements()))
+    return out
+
+
+def markers(assessment: JsonObject, lang: Lang, case: JsonObject | None = None) -> str:
+    """Markers over time on a log scale; the legend gives each doubling time. With
+    ``case``, every value of each marker is drawn: those the doubling time was computed
+    from (``series``: after the latest I-131 for thyroglobulin, none below detection)
+    filled, the others hollow, with the latest I-131 as a dotted line; the legend says
+    which is which."""
+    from matplotlib.lines import Line2D
+
     fig, ax = _figure()
     drawn = 0
+    hollow = False
+    first: date | None = None
+    split = marker_values(assessment, case)
     for i, (name, k) in enumerate((assessment.get("kinetics") or {}).items()):
-        points = [(_day(d), float(v)) for d, v in k.get("series") or [] if float(v) > 0]
-        if not points:
+        used, unused = split.get(name, ([], []))
+        if not used and not unused:
             continue
         label = f"{bt(f'marker.{name}', lang)} ({k.get('unit', '')})"
         if k.get("doubling_time_days") is not None:
@@ -114,26 +182,61 @@ def markers(assessment: JsonObject, lang: Lang) -> str:
             label += " · " + bt(
                 "plot.halving", lang, days=num(k["halving_time_days"], lang, places=0)
             )
-        xs, ys = zip(*points, strict=True)
         colour = COLOURS[i % len(COLOURS)]
         marker = MARKERS[i % len(MARKERS)]
-        ax.plot(xs, ys, marker=marker, markersize=3, color=colour, linewidth=1, label=label)
+        if unused:  # every value, joined by a thin dotted line; the unused ones hollow
+            xs, ys = zip(*sorted([*used, *unused]), strict=True)
+            ax.plot(xs, ys, color=colour, linewidth=0.6, linestyle=":")
+            ux, uy = zip(*unused, strict=True)
+            ax.plot(
+                ux, uy, linestyle="none", marker=marker, markersize=3, color=colour,
+                markerfacecolor="white", markeredgewidth=0.8,
+                label=None if used else label,
+            )  # fmt: skip
+            hollow = True
+        if used:
+            xs, ys = zip(*used, strict=True)
+            ax.plot(xs, ys, marker=marker, markersize=3, color=colour, linewidth=1, label=label)
+        days = [d for d, _ in (*used, *unused)]
+        first = min([*days, *([first] if first else [])])
         drawn += 1
     if not drawn:
         _empty(ax, bt("plot.no_markers", lang))
         return _svg(fig)
     from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
+    handles, labels = ax.get_legend_handles_labels()
+    if hollow:  # which values the doubling times were computed from
+        grey = "#444444"
+        handles += [
+            Line2D([], [], linestyle="none", marker="o", markersize=3, color=grey),
+            Line2D(
+                [], [], linestyle="none", marker="o", markersize=3, color=grey,
+                markerfacecolor="white", markeredgewidth=0.8,
+            ),
+        ]  # fmt: skip
+        labels += [bt("plot.fit_used", lang), bt("plot.fit_unused", lang)]
+        history = (assessment.get("rai") or {}).get("history") or []
+        last_rai = max((_day(h["date"]) for h in history), default=None)
+        if last_rai is not None and first is not None and last_rai > first:
+            ax.axvline(last_rai, color="#777", linestyle=":", linewidth=0.8)
+            handles.append(Line2D([], [], color="#777", linestyle=":", linewidth=0.8))
+            labels.append(bt("plot.last_rai", lang))
     ax.set_yscale("log")
     # labelled ticks at 1, 2, 5 x 10^n written as plain numbers; no minor ticks
     ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0), numticks=8))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: num(v, lang, 3)))
     ax.yaxis.set_minor_locator(NullLocator())
     low, high = ax.get_ylim()
-    ax.set_ylim(low, high * 3**drawn)  # headroom for the legend above the lines
+    ax.set_ylim(low, high * 3 ** len(handles))  # headroom for the legend above the lines
     ax.set_ylabel(bt("plot.log_scale", lang))
     _date_axis(ax)
-    ax.legend(loc="upper left", fontsize=5.5, frameon=False)
+    # on white: the latest I-131's line may run under it
+    legend = ax.legend(
+        handles, labels, loc="upper left", fontsize=5.5, frameon=hollow, framealpha=1,
+        edgecolor="none", borderpad=0.2, handlelength=1.6,
+    )  # fmt: skip
+    legend.set_zorder(5)
     return _svg(fig)
 
 

@@ -373,9 +373,12 @@ def build_sheet(
         )
     figures = []
     if with_plots:
-        if plots.has_markers(assessment):
+        if plots.has_markers(assessment, case):
             figures.append(
-                {"title": bt("plot.markers_title", lang), "svg": plots.markers(assessment, lang)}
+                {
+                    "title": bt("plot.markers_title", lang),
+                    "svg": plots.markers(assessment, lang, case),
+                }
             )
         if plots.has_diameters(assessment):
             figures.append(

@@ -113,13 +113,19 @@ def _coordinator(
 ) -> HTMLResponse:
     """The coordinator's page; a refused meeting comes back with ``status`` 422, what was
     typed (``typed``: kind, held_on, title) kept and ``error`` (a ``web.error_*`` key) tied
-    to its field."""
+    to its field. Posted (the coordinator's form: a refused meeting, the language switch),
+    the meeting and question chosen for each waiting case come back too (``rows``)."""
     today = date.today()
     with p.state.db.session() as db:
         upcoming = store.list_meetings(db, p.actor, since=today)
         waiting = store.waiting_cases(db, p.actor, today)
     per_month = national_per_month(p)
     typed = typed or {}
+    rows = {
+        c.ref: {"meeting_id": p.field(f"row.{c.ref}.meeting_id"),
+                "question": p.field(f"row.{c.ref}.question")}
+        for c in waiting
+    }  # fmt: skip
     return _render(
         p,
         "coordinator.html",
@@ -134,6 +140,7 @@ def _coordinator(
         error_field=error.split("_", 1)[0],
         error_text=_meeting_error(error, typed.get("title", ""), _lang(p)),
         typed=typed,
+        rows=rows,
     )
 
 
@@ -155,6 +162,9 @@ def create_meeting(p: Page = Depends(clinician_page)) -> Response:
     kind = p.field("kind")
     held_on = _date(p.field("held_on"))
     title = p.field("title")
+    if p.field("action") == "lang":  # the header's language switch: the page again, in ?lang=
+        typed = {"kind": kind, "held_on": p.field("held_on"), "title": title}
+        return _coordinator(p, typed=typed)
     error = ""
     if kind not in MEETING_KINDS:
         error = "kind"
@@ -179,9 +189,12 @@ def add_to_agenda(p: Page = Depends(clinician_page)) -> Response:
     question gives the meeting page (422) with the case and the question kept in its form,
     the reason tied to the question's field, and (posted from the meeting page, whose
     meeting form holds them) the decisions typed in the agenda items."""
-    meeting_id = _form_id(p.field("meeting_id"))
+    raw_meeting, question = p.field("meeting_id"), p.field("question")
+    if "meeting_id" not in p.form:  # the coordinator's form: the row of the case's button
+        row = f"row.{p.field('case_id')}."
+        raw_meeting, question = p.field(row + "meeting_id"), p.field(row + "question")
+    meeting_id = _form_id(raw_meeting)
     case_id = p.field("case_id").strip()
-    question = p.field("question")
     if meeting_id is None:
         raise NotFound()
     refused = ""
@@ -209,7 +222,17 @@ def add_to_agenda(p: Page = Depends(clinician_page)) -> Response:
             raise NotFound() from exc
         except store.AlreadyOnAgenda:
             status = "already"
-    return _redirect(f"/meetings/{meeting_id}?notice={status}")
+    # posted from the meeting page: the decisions typed and not recorded in its agenda
+    # items come back with the new item (the question is used: "Add a case" is empty);
+    # nothing typed, or from the coordinator's page: the meeting page (303)
+    return _meeting_page(
+        p,
+        meeting_id,
+        notice=status,
+        keep_typing=True,
+        asked={},
+        settled=f"/meetings/{meeting_id}?notice={status}",
+    )
 
 
 # ---------------------------------------------------------------- one meeting
@@ -237,11 +260,16 @@ def _meeting_page(
     keep_typing: bool = False,
     anew: int | None = None,
     asked: dict[str, str] | None = None,
-) -> HTMLResponse:
+    settled: str = "",
+) -> Response:
     """The meeting page. With ``keep_typing``, what the posted meeting form holds comes
     back as it was typed: the case and question of "Add a case" (unless ``asked`` is
     given) and the decisions (``_typed``), but those of the items ``posted`` names and
-    of item ``anew`` (its form shows the decision in force again)."""
+    of item ``anew`` (its form shows the decision in force again).
+
+    ``settled``: what was posted is stored, and the page is that address (a 303 to it)
+    unless something typed comes back (a question, a decision): then it is given here,
+    the address told to the browser (``location``: app.js puts it in the address bar)."""
     if keep_typing and asked is None:
         asked = {"case_id": p.field("case_id"), "question": p.field("question")}
     with p.state.db.session() as db:
@@ -259,6 +287,8 @@ def _meeting_page(
             typed = _typed(p, e.item_id)
             if _differs(typed, e.latest):
                 posted[e.item_id] = typed
+        if settled and not posted and not (asked or {}).get("question", "").strip():
+            return _redirect(settled)  # nothing typed to give back
         shown = {e.item_id: _proposals(db, p, e.case_pk) for e in entries}
         on_agenda = {e.case_pk for e in entries}
         addable = [  # the meeting's centre's cases only (``store.add_case``)
@@ -281,6 +311,7 @@ def _meeting_page(
         posted=posted,
         # a refused agenda question: the case and question typed, and why (``error``)
         asked=asked or {},
+        location=settled,
         notice=(
             notice
             if notice in ("added", "already", "recorded", "conflict", "question", "case_changed")
@@ -290,12 +321,12 @@ def _meeting_page(
 
 
 @router.get("/meetings/{meeting_id}")
-def meeting_page(meeting_id: MeetingId, p: Page = Depends(clinician_page)) -> HTMLResponse:
+def meeting_page(meeting_id: MeetingId, p: Page = Depends(clinician_page)) -> Response:
     return _meeting_page(p, meeting_id, notice=p.request.query_params.get("notice", ""))
 
 
 @router.post("/meetings/{meeting_id}")
-def meeting_page_again(meeting_id: MeetingId, p: Page = Depends(clinician_page)) -> HTMLResponse:
+def meeting_page_again(meeting_id: MeetingId, p: Page = Depends(clinician_page)) -> Response:
     """The meeting page again, the meeting form posted: the header's language switch posts
     it here in the other language (``?lang=``), so the case and question typed in "Add a
     case" and the decisions typed and not recorded, in every agenda item, come back (and
@@ -444,7 +475,16 @@ def record_decision(
                 posted={item_id: data},
                 keep_typing=True,
             )
-    return _redirect(f"/meetings/{meeting_id}?notice=recorded#item-{item_id}")
+    # the decisions typed in the other items, and the question typed in "Add a case",
+    # come back (this item's form shows the decision just recorded); nothing typed: 303
+    return _meeting_page(
+        p,
+        meeting_id,
+        notice="recorded",
+        keep_typing=True,
+        anew=item_id,
+        settled=f"/meetings/{meeting_id}?notice=recorded#item-{item_id}",
+    )
 
 
 # The control of the decision form that a problem's path names (its id, with the item's).

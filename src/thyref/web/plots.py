@@ -13,6 +13,7 @@ import io
 import json
 import math
 import re
+import textwrap
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -47,6 +48,7 @@ UNIT = 72.0  # SVG units (= CSS pixels) per matplotlib inch
 WIDTH_PX = 400
 HEIGHT_PX = {"markers": 290, "recist": 330, "rai": 300, "timeline": 250}
 MARKER_AXIS_PX = 200  # height of each marker panel (one unit per axis)
+LEGEND_CHARS = 44  # a legend line of the marker plot fits in its axes at 11 pt
 FONT_PT = 12.0
 SMALL_PT = 11.0
 
@@ -217,6 +219,9 @@ def plot_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> byt
                 label += " · " + t.plural("plot.too_few", len(points), need=need)
             xs = [d for d, _ in points]
             ys = [v for _, v in points]
+            # wrapped: a legend wider than the axes made the layout shrink them (the dates
+            # ran into each other) and was cut at the figure's edge all the same
+            label = textwrap.fill(label, LEGEND_CHARS)
             ax.plot(xs, ys, linestyle="none", marker=symbol, color=colour, label=label)
             rate = (
                 (math.log(2) / doubling) if doubling else (-math.log(2) / halving if halving else 0)

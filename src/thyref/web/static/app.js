@@ -45,6 +45,16 @@
     field.form.requestSubmit(button);
   });
 
+  // A page given back where a form posted (the meeting page after "Add" or a decision,
+  // with what was typed elsewhere kept) shows the address it stands for, at its item:
+  // a reload then asks for the page, not to post again.
+  var here = document.querySelector("form[data-location]");
+  if (here && window.history && window.history.replaceState) {
+    window.history.replaceState(null, "", here.dataset.location);
+    var at = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
+    if (at) { at.scrollIntoView(); }
+  }
+
   // Forms that destroy something ask first.
   document.addEventListener("submit", function (event) {
     var form = event.target;
