@@ -102,7 +102,7 @@ def test_definitions_differ_says_its_verdicts_with_french_punctuation() -> None:
     note = rec(run(_definitions_differ_case(), "fr"), "NOTE-DEFINITIONS-DIFFER")
     assert note is not None
     assert note["rationale"].endswith(
-        "Verdicts : tuthyref-2021\u00a0: non réfractaire (–)\u00a0;"
+        "Verdicts\u00a0: tuthyref-2021\u00a0: non réfractaire (–)\u00a0;"
         " ata-2015\u00a0: réfractaire (ATA2015-MIXED-UPTAKE, ATA2015-NON-AVID)."
     )
 
