@@ -4,6 +4,8 @@
 
     python scripts/french_typography.py --check   # list the offences (path:line), exit 1
     python scripts/french_typography.py --fix     # rewrite them, exit 0
+    python scripts/french_typography.py --fix-test-literals failed.txt
+        # then: the French literals of the tests that now fail (pytest's FAILED lines)
 
 Only French text is read, and only where it is French:
 
@@ -35,8 +37,11 @@ French keeps together too. Running --fix twice changes nothing the second time.
 from __future__ import annotations
 
 import argparse
+import ast
+import io
 import re
 import sys
+import tokenize
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -252,13 +257,83 @@ def scan(root: Path, fix: bool) -> list[Finding]:
     return sorted(findings, key=lambda f: (str(f.path), f.line))
 
 
+# ------------------------------------------------------------------ the tests' literals
+
+_FAILED = re.compile(r"^(?:FAILED|ERROR) (?P<path>[^\s:]+)::(?:\w+::)?(?P<name>\w+)")
+_RANGE = re.compile(r"^(?P<path>\S+\.py):(?P<first>\d+)-(?P<last>\d+)\s*$")
+_LITERAL = re.compile(r"(?P<prefix>[A-Za-z]*)(?P<quote>\'\'\'|\"\"\"|\'|\")")
+
+
+def test_ranges(report: str, root: Path) -> dict[Path, list[tuple[int, int]]]:
+    """The source lines to read, from pytest's ``FAILED path::test[...]`` lines (the
+    test function, decorators and parameter table included) and ``path:first-last``
+    lines (a table outside the function)."""
+    ranges: dict[Path, list[tuple[int, int]]] = {}
+    for line in report.splitlines():
+        if m := _RANGE.match(line):
+            ranges.setdefault(root / m["path"], []).append((int(m["first"]), int(m["last"])))
+        elif m := _FAILED.match(line):
+            path = root / m["path"]
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and (
+                    node.name == m["name"]
+                ):
+                    first = min([d.lineno for d in node.decorator_list] + [node.lineno])
+                    ranges.setdefault(path, []).append((first, node.end_lineno or first))
+    return ranges
+
+
+def fix_test_literals(report: str, root: Path) -> list[str]:
+    """Rewrite, in the named tests only, the one-line string literals (not raw, not
+    bytes) whose text has a French offence, the no-break space written ``\\u00a0`` as
+    the tests do. Returns one line per change: review them, a French input typed by a
+    user (a question) is to be left as typed."""
+    changes: list[str] = []
+    for path, spans in test_ranges(report, root).items():
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines(keepends=True)
+        edits = []
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type != tokenize.STRING or tok.start[0] != tok.end[0]:
+                continue
+            if not any(first <= tok.start[0] <= last for first, last in spans):
+                continue
+            m = _LITERAL.match(tok.string)
+            if m is None or set(m["prefix"].lower()) & {"r", "b"}:
+                continue
+            head = len(m["prefix"]) + len(m["quote"])
+            inner = tok.string[head : -len(m["quote"])]
+            new = fixed(inner, toml=True)  # Python escapes read like TOML's here
+            if new != inner:
+                edits.append((tok.start, tok.end, tok.string[:head] + new + m["quote"]))
+        for (row, col), (_, end), new in sorted(edits, reverse=True):
+            line = lines[row - 1]
+            changes.append(f"{path.relative_to(root)}:{row}: {line[col:end]} -> {new}")
+            lines[row - 1] = line[:col] + new + line[end:]
+        if edits:
+            path.write_text("".join(lines), encoding="utf-8")
+    return sorted(changes)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     action = parser.add_mutually_exclusive_group(required=True)
     action.add_argument("--check", action="store_true", help="list the offences, exit 1 if any")
     action.add_argument("--fix", action="store_true", help="rewrite them in place")
+    action.add_argument(
+        "--fix-test-literals",
+        metavar="REPORT",
+        type=Path,
+        help="after --fix: rewrite the French literals of the tests named in REPORT "
+        "(pytest's FAILED lines, or path:first-last lines)",
+    )
     parser.add_argument("--root", type=Path, default=ROOT, help="the project's root folder")
     args = parser.parse_args(argv)
+    if args.fix_test_literals:
+        report = args.fix_test_literals.read_text(encoding="utf-8")
+        changes = fix_test_literals(report, args.root)
+        print("\n".join([*changes, f"{len(changes)} literal(s) rewritten: review them"]))
+        return 0
     findings = scan(args.root, fix=args.fix)
     for f in findings:
         where = f.path.relative_to(args.root) if f.path.is_relative_to(args.root) else f.path

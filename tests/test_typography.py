@@ -231,3 +231,44 @@ def test_check_lists_the_french_lines_and_fix_rewrites_only_them(
     assert ft.main(["--check", "--root", str(tmp_path)]) == 0
     assert ft.main(["--fix", "--root", str(tmp_path)]) == 0  # idempotent
     assert _tree(tmp_path) == _AFTER
+
+
+_FAILING_TEST = """import pytest
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "Objectif : TSH"),  # line 7: the French expected text
+        ("en", "Target: TSH"),
+    ],
+)
+def test_target(lang: str, said: str) -> None:
+    assert f"{lang} : {{x}}" and r"brut : gardé" and "ok"
+
+
+def test_other() -> None:
+    assert "Autre : pas nommé"
+"""
+
+
+def test_fix_test_literals_rewrites_the_french_literals_of_the_named_tests_only(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "tests").mkdir()
+    test_file = tmp_path / "tests" / "test_x.py"
+    test_file.write_text(_FAILING_TEST, encoding="utf-8")
+    report = "FAILED tests/test_x.py::test_target[fr-Objectif : TSH] - AssertionError\n"
+    changes = ft.fix_test_literals(report, tmp_path)
+    assert changes == [
+        'tests/test_x.py:12: f"{lang} : {{x}}" -> f"{lang}\\u00a0: {{x}}"',  # an f-string
+        'tests/test_x.py:7: "Objectif : TSH" -> "Objectif\\u00a0: TSH"',  # the table row
+    ]
+    expected = _FAILING_TEST.replace('"Objectif : TSH"', '"Objectif\\u00a0: TSH"')
+    expected = expected.replace('f"{lang} : {{x}}"', 'f"{lang}\\u00a0: {{x}}"')
+    # the raw string, the English row and the test not named are left alone
+    assert test_file.read_text(encoding="utf-8") == expected
+    # a range line reaches a table outside the failing function
+    assert ft.fix_test_literals("tests/test_x.py:15-16\n", tmp_path) == [
+        'tests/test_x.py:16: "Autre : pas nommé" -> "Autre\\u00a0: pas nommé"'
+    ]
