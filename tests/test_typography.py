@@ -164,6 +164,7 @@ _FILES = {
         '"a.title" = "Objectif : TSH"\n'  # line 3: fixed
         '"a.place" = "{path}:{line}: ligne"\n'
         '"a.done" = "Fait\\u00a0!"\n'
+        '"odd : key" = "Oui"\n'  # a key is not text, whatever it holds
         "\n"
         "[en]\n"
         '"a.title" = "Target : TSH"\n'  # English: never read
