@@ -12,8 +12,8 @@ Only French text is read, and only where it is French:
 - the ``[fr]`` table of ``src/thyref/data/messages.toml`` and ``messages-ui.toml``;
 - the ``fr = ...`` values of the answers' knowledge base (``answers/kb/messages.toml``,
   ``glossary.toml``, ``groups.toml``, ``emergency.toml``), ``scope_fr`` of
-  ``data/therapies.toml``, and the guillemets of the source titles (``sources.toml``,
-  whose French titles quote with « »);
+  ``data/therapies.toml``, and the guillemets of the source titles (``sources.toml`` and
+  the ``[sources]`` of ``data/rules/*.toml``, whose French titles quote with « »);
 - the French topics ``answers/kb/topics/*.fr.md``: the ``title`` of the front matter and
   the Markdown body (not the ``questions``: they are what patients type, kept as typed to
   test the engine, and are never shown).
@@ -149,17 +149,24 @@ def _value_strings(line: str) -> Iterator[tuple[int, int]]:
             yield s.start() + 1, s.end() - 1
 
 
-def _catalogue_spans(text: str) -> Iterator[Span]:
-    """The values of the ``[fr]`` table of a message catalogue."""
-    table = None
-    for n, line in enumerate(text.splitlines(), 1):
-        header = _HEADER.match(line)
-        if header:
-            table = header.group(1).strip('"')
-            continue
-        if table == "fr":
-            for start, end in _value_strings(line):
-                yield Span(n, start, end, toml=True)
+def _table_spans(name: str, guillemets_only: bool = False) -> Callable[[str], Iterator[Span]]:
+    """The string values of the table ``[name]`` (not of its sub-tables)."""
+
+    def spans(text: str) -> Iterator[Span]:
+        table = None
+        for n, line in enumerate(text.splitlines(), 1):
+            header = _HEADER.match(line)
+            if header:
+                table = header.group(1).strip('"')
+                continue
+            if table == name:
+                for start, end in _value_strings(line):
+                    yield Span(n, start, end, toml=True, guillemets_only=guillemets_only)
+
+    return spans
+
+
+_catalogue_spans = _table_spans("fr")  # the French side of a message catalogue
 
 
 def _keyed_spans(
@@ -206,6 +213,7 @@ SOURCES: list[tuple[str, Callable[[str], Iterator[Span]]]] = [
     (f"{KB}/groups.toml", _keyed_spans(("fr",))),
     (f"{KB}/emergency.toml", _keyed_spans(("fr",))),
     (f"{KB}/sources.toml", _keyed_spans(("title",), guillemets_only=True)),
+    ("src/thyref/data/rules/*.toml", _table_spans("sources", guillemets_only=True)),
     (f"{KB}/topics/*.fr.md", _topic_spans),
 ]
 
