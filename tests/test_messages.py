@@ -219,7 +219,8 @@ def test_a_problem_without_translation_keeps_its_message() -> None:
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("fr", "Lésions sans fixation de l'iode 131 : L1 (poumon), B1 (os)."),  # sites in French
+        # sites in French
+        ("fr", "Lésions sans fixation de l'iode 131\u00a0: L1 (poumon), B1 (os)."),
         ("en", "Lesions with no I-131 uptake: L1 (lung), B1 (bone)."),  # and in English
     ],
 )
@@ -304,7 +305,7 @@ def test_doubling_bands_of_the_rules_have_words() -> None:
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("fr", "Objectif : TSH"),  # French: a space before the colon
+        ("fr", "Objectif\u00a0: TSH"),  # French: a no-break space before the colon
         ("en", "Target: TSH"),  # English: none
     ],
 )

@@ -97,7 +97,7 @@ def test_ask_refuses_bad_input_in_its_language(
 def test_ask_text(app: typer.Typer) -> None:
     result = runner.invoke(app, ["ask", "Qu'est-ce que le syndrome main-pied ?"])
     assert result.exit_code == 0
-    assert result.stdout.startswith("Qu'est-ce que le syndrome main-pied ?")
+    assert result.stdout.startswith("Qu'est-ce que le syndrome main-pied\u00a0?")
     assert "équipe soignante" in result.stdout
     # French typography: a no-break space before the colon
     assert "Sources\u00a0: SEED" in result.stdout

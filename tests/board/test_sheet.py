@@ -257,7 +257,7 @@ def test_scans_are_on_the_timeline() -> None:
     [
         # L1 avid, L2 and L3 not: the verb agrees with the lesions listed (the line said
         # "fixe(nt) : L1 · ne fixe(nt) pas : L2, L3")
-        ("fr", "post-thérapeutique · fixe : L1 · ne fixent pas : L2, L3"),
+        ("fr", "post-thérapeutique · fixe\u00a0: L1 · ne fixent pas\u00a0: L2, L3"),
         ("en", "post-therapy · avid: L1 · no uptake: L2, L3"),  # English: no verb to agree
     ],
 )
@@ -378,8 +378,8 @@ def test_the_birth_year_agrees_with_the_recorded_sex(sex: str, lang: Lang, said:
                 {"date": "2021-01-01", "activity": 100, "unit": "mCi"},
             ],
             "fr",
-            "Activité cumulée d'iode 131 : 7,4 GBq = 200 mCi en 2 cures "
-            "(seuil des règles : 22 GBq).",
+            "Activité cumulée d'iode 131\u00a0: 7,4 GBq = 200 mCi en 2 cures "
+            "(seuil des règles\u00a0: 22 GBq).",
         ),
     ],
 )

@@ -672,7 +672,7 @@ def test_a_value_outside_a_vocabulary_is_quoted_in_each_language(
         parse_case(_set(path, value))
     (problem,) = [p for p in info.value.problems if p.path == where]
     fr, en = problem_text(problem, "fr"), problem_text(problem, "en")
-    assert f"valeur inconnue {shown} ;" in fr and "{input}" not in fr
+    assert f"valeur inconnue {shown}\u00a0;" in fr and "{input}" not in fr
     assert f"unknown value {shown};" in en and "{input}" not in en
     assert " ou '" in fr and " or " not in fr
     assert " or '" in en

@@ -358,7 +358,7 @@ def test_markdown_report_has_one_line_per_other_definition() -> None:
         # the same from validate, in English
         ("deep-validate", "JSON nested too deeply (254 levels at most)"),
         # an integer of 5,001 digits, over Python's conversion limit
-        ("digits", "un nombre a 5001 chiffres ; 4300 au plus sont acceptés"),
+        ("digits", "un nombre a 5001 chiffres\u00a0; 4300 au plus sont acceptés"),
         # the same from validate, in English
         ("digits-validate", "a number has 5001 digits; at most 4300 are accepted"),
     ],

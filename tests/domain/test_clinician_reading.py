@@ -46,7 +46,11 @@ SURVEILLANCE = [
     # papillary on sorafenib, stable, no symptoms: the drug under way is said, and the
     # option does not claim there is no indication for systemic therapy
     ("r23-ptc-on-sorafenib-stable", "en", ["under way: sorafenib", "no RECIST progression"]),
-    ("r23-ptc-on-sorafenib-stable", "fr", ["en cours : sorafenib", "pas de progression RECIST"]),
+    (
+        "r23-ptc-on-sorafenib-stable",
+        "fr",
+        ["en cours\u00a0: sorafenib", "pas de progression RECIST"],
+    ),
     # follicular with an NTRK fusion: a targeted (systemic) therapy is proposed beside the
     # surveillance, which must not say that no systemic therapy is indicated
     ("r18-ftc-ntrk", "en", ["targeted therapy", "no follow-up imaging"]),

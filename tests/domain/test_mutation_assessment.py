@@ -52,8 +52,9 @@ CHECKED_FR = "28/11/2026"  # the same date as French sentences write it (day/mon
             ("sorafenib", "lenvatinib"),
             "differentiated",
             "fr",
-            "sorafenib : autorisé dans l'UE depuis 2014 (à confirmer) ; "
-            f"lenvatinib : autorisé dans l'UE depuis 2015 ; données vérifiées le {CHECKED_FR}",
+            "sorafenib\u00a0: autorisé dans l'UE depuis 2014 (à confirmer)\u00a0; "
+            "lenvatinib\u00a0: autorisé dans l'UE depuis 2015\u00a0; "
+            f"données vérifiées le {CHECKED_FR}",
         ),
         # a row without a year says no year (and is unverified)
         (
@@ -92,7 +93,7 @@ CHECKED_FR = "28/11/2026"  # the same date as French sentences write it (day/mon
             ("tipifarnib",),
             "differentiated",
             "fr",
-            "tipifarnib : aucune autorisation enregistrée pour ce cancer",
+            "tipifarnib\u00a0: aucune autorisation enregistrée pour ce cancer",
         ),
         # no row for the category: the tumour-agnostic row is read
         (
@@ -106,8 +107,8 @@ CHECKED_FR = "28/11/2026"  # the same date as French sentences write it (day/mon
             ("dabrafenib", "trametinib"),
             "anaplastic",
             "fr",
-            "dabrafenib + trametinib : aucune autorisation européenne trouvée pour ce cancer"
-            f" (à confirmer) ; données vérifiées le {CHECKED_FR}",
+            "dabrafenib + trametinib\u00a0: aucune autorisation européenne trouvée pour ce cancer"
+            f" (à confirmer)\u00a0; données vérifiées le {CHECKED_FR}",
         ),
     ],
 )

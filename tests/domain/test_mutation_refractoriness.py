@@ -57,7 +57,7 @@ PD_WITHOUT_TARGETS = make_case(
         (
             "fr",
             "Progression RECIST le 01/03/2020, 274 jours après l'iode 131 du 01/06/2019 "
-            "(fenêtre de 12 mois ; sans lésion cible mesurée : nouvelle lésion ou "
+            "(fenêtre de 12 mois\u00a0; sans lésion cible mesurée\u00a0: nouvelle lésion ou "
             "progression des lésions non cibles).",
         ),
     ],

@@ -47,26 +47,27 @@ TWO_AVID = _uptake(("L1", "lung", "no"), ("L2", "lung", "yes"), ("L3", "bone", "
         (TWO_COLD, "en", "ATA2015-MIXED-UPTAKE",
          "Mixed uptake: L1 (lung), L3 (bone) take up no iodine, L2 does."),
         (TWO_COLD, "fr", "ATA2015-MIXED-UPTAKE",
-         "Fixation hétérogène : L1 (poumon), L3 (os) ne fixent pas, L2 fixe."),
+         "Fixation hétérogène\u00a0: L1 (poumon), L3 (os) ne fixent pas, L2 fixe."),
         # one without, two with: "takes up" / "ne fixe pas", then "do" / "fixent"
         (TWO_AVID, "en", "ATA2015-MIXED-UPTAKE",
          "Mixed uptake: L1 (lung) takes up no iodine, L2, L3 do."),
         (TWO_AVID, "fr", "ATA2015-MIXED-UPTAKE",
-         "Fixation hétérogène : L1 (poumon) ne fixe pas, L2, L3 fixent."),
+         "Fixation hétérogène\u00a0: L1 (poumon) ne fixe pas, L2, L3 fixent."),
         # DTC-NO-UPTAKE: the cold lesions counted, and the avid ones ("another", "others")
         (TWO_COLD, "fr", "DTC-NO-UPTAKE",
-         "Lésions sans fixation de l'iode 131 : L1 (poumon), L3 (os) ; une autre fixe (L2) :"
-         " fixation hétérogène."),
+         "Lésions sans fixation de l'iode 131\u00a0: L1 (poumon), L3 (os)\u00a0;"
+         " une autre fixe (L2)\u00a0: fixation hétérogène."),
         (TWO_COLD, "en", "DTC-NO-UPTAKE",
          "Lesions with no I-131 uptake: L1 (lung), L3 (bone); another takes it up (L2):"
          " mixed uptake."),
         (TWO_AVID, "fr", "DTC-NO-UPTAKE",
-         "Lésion sans fixation de l'iode 131 : L1 (poumon) ; d'autres fixent (L2, L3) :"
-         " fixation hétérogène."),
+         "Lésion sans fixation de l'iode 131\u00a0: L1 (poumon)\u00a0;"
+         " d'autres fixent (L2, L3)\u00a0: fixation hétérogène."),
         # ATA 2015 without scan history: the cold lesions, one or two
         (TWO_COLD, "fr", "ATA2015-NON-AVID",
-         "Lésions sans fixation de l'iode 131 : L1 (poumon), L3 (os)."),
-        (TWO_AVID, "fr", "ATA2015-NON-AVID", "Lésion sans fixation de l'iode 131 : L1 (poumon)."),
+         "Lésions sans fixation de l'iode 131\u00a0: L1 (poumon), L3 (os)."),
+        (TWO_AVID, "fr", "ATA2015-NON-AVID",
+         "Lésion sans fixation de l'iode 131\u00a0: L1 (poumon)."),
     ],
 )  # fmt: skip
 def test_uptake_sentences_agree_with_the_lesions_they_name(
@@ -84,7 +85,7 @@ def test_the_lesions_still_declared_after_the_threshold_are_counted() -> None:
         rai=[rai_("2019-01-01", 300), rai_("2020-01-01", 300)],
     )
     assert _detail(run(case, "fr"), "DTC-CUMULATIVE-ACTIVITY").endswith(
-        " ; 1 lésion toujours déclarée."
+        "\u00a0; 1 lésion toujours déclarée."
     )
 
 
@@ -128,7 +129,7 @@ def test_two_targeted_alterations_are_said_in_the_plural() -> None:
     # the rows' labels in French words; larotrectinib and entrectinib are alternatives
     # ("ou"), and the NTRK row names the case's own result (gene NTRK3)
     assert targeted["rationale"].endswith(
-        "Altérations trouvées : fusion RET -> selpercatinib\u00a0; "
+        "Altérations trouvées\u00a0: fusion RET -> selpercatinib\u00a0; "
         "fusion NTRK (NTRK3 fusion) -> larotrectinib ou entrectinib."
     )
 
@@ -137,7 +138,7 @@ def test_two_targeted_alterations_are_said_in_the_plural() -> None:
     ("lang", "said"),
     [
         ("en", ["target not measured: L1"]),  # one target missing: singular
-        ("fr", ["cible non mesurée : L1"]),
+        ("fr", ["cible non mesurée\u00a0: L1"]),
     ],
 )
 def test_one_missing_target_is_said_in_the_singular(lang: str, said: list[str]) -> None:
@@ -155,7 +156,7 @@ def test_one_missing_target_is_said_in_the_singular(lang: str, said: list[str]) 
         ("en", "declared target below the measurable size at baseline (10 mm, 15 mm short "
                "axis for a node), kept as a target: L1"),
         ("fr", "cible déclarée sous la taille mesurable à l'examen de référence (10 mm, 15 mm "
-               "de petit axe pour un ganglion), gardée comme cible : L1"),
+               "de petit axe pour un ganglion), gardée comme cible\u00a0: L1"),
     ],
 )  # fmt: skip
 def test_one_small_declared_target_is_said_in_the_singular(lang: str, said: str) -> None:
@@ -205,11 +206,11 @@ _GERMLINE_EN = "Medullary cancer with no germline RET result recorded."
          " hereditary."),
         # one without its origin, in French: "Le résultat ... s'il a été cherché"
         ([_no_origin("M918T")], "fr", _GERMLINE_FR + " Le résultat enregistré sans origine"
-         " (RET M918T) ne dit pas s'il a été cherché dans le sang (germinal) : à préciser."),
+         " (RET M918T) ne dit pas s'il a été cherché dans le sang (germinal)\u00a0: à préciser."),
         # two without their origin: "Les résultats ... s'ils ont été cherchés"
         ([_no_origin("M918T"), _no_origin("C634R")], "fr", _GERMLINE_FR + " Les résultats"
          " enregistrés sans origine (RET M918T, RET C634R) ne disent pas s'ils ont été"
-         " cherchés dans le sang (germinal) : à préciser."),
+         " cherchés dans le sang (germinal)\u00a0: à préciser."),
         ([_no_origin("M918T"), _no_origin("C634R")], "en", _GERMLINE_EN + " The results"
          " recorded without their origin (RET M918T, RET C634R) do not say whether they were"
          " blood (germline) tests: to be checked."),
@@ -256,7 +257,7 @@ TWO_COURSES = make_case(
             _one_course_of(600),
             "fr",
             "Activité cumulée 22,2 GBq en 1 cure, lésions fixantes en régression. Réponse notée"
-            " après la dernière cure : régression.",
+            " après la dernière cure\u00a0: régression.",
         ),
         (
             _one_course_of(600),

@@ -23,7 +23,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "tuthyref-2021": {
         "title": "TuThyRef definition of refractory thyroid cancer (2021) with RECIST 1.1",
         "sources": {
-            "SEED": "Webconférence « Cancers réfractaires de la thyroïde », Vivre sans "
+            "SEED": "Webconférence «\u00a0Cancers réfractaires de la thyroïde\u00a0», Vivre sans "
             "thyroïde, 16 Jan 2021 (TuThyRef definition and answers)",
             "TUTHYREF": "TuThyRef network presentation, tuthyref.com (three criteria, "
             "anaplastic and medullary scope)",

@@ -35,7 +35,7 @@ def test_problems_in_each_language() -> None:
         "unknown value 'papilary'; expected one of papillary, follicular"
     )
     assert problem_text(problem, "fr") == (
-        "valeur inconnue 'papilary' ; valeurs possibles : papillary, follicular"
+        "valeur inconnue 'papilary'\u00a0; valeurs possibles\u00a0: papillary, follicular"
     )
     # no code, or a code with no sentence: the English message as it is
     assert problem_text(Problem("x", "as written"), "fr") == "as written"

@@ -118,7 +118,7 @@ def test_missing_field_is_named() -> None:
             "to be confirmed",
         ),
         # BRAF V600E anaplastic: the combination entry, its anaplastic row, unverified
-        (("dabrafenib", "trametinib"), "anaplastic", "fr", "dabrafenib + trametinib :", None),
+        (("dabrafenib", "trametinib"), "anaplastic", "fr", "dabrafenib + trametinib\u00a0:", None),
         # NTRK fusion in a differentiated cancer: the tumour-agnostic rows
         (("larotrectinib",), "differentiated", "en", "larotrectinib: EU authorised", None),
         # a drug the therapy file does not hold: said as recorded nowhere, never invented

@@ -57,7 +57,9 @@ def test_import_says_why_in_french_by_default(tmp_path: Path) -> None:
     assert done.exit_code == 0
     last = len(bundle["entry"]) - 1
     assert "1 élément FHIR non utilisé\u00a0:" in done.stderr
-    said = f"Bundle.entry[{last}].resource(Encounter/e1): ressource Encounter : type non exploité"
+    said = (
+        f"Bundle.entry[{last}].resource(Encounter/e1): ressource Encounter\u00a0: type non exploité"
+    )
     assert said in done.stderr
     assert "not used by thyref" not in done.stderr
 
@@ -166,12 +168,12 @@ def _with_a_note_and_an_unused_item() -> dict[str, Any]:
         (["fhir", "import"], "en", "1 note on FHIR items used:",
          "body site without a code: site taken as 'other'"),
         (["fhir", "import"], "fr", "1 remarque sur des éléments FHIR utilisés\u00a0:",
-         "localisation sans code : site classé « autre »"),
+         "localisation sans code\u00a0: site classé «\u00a0autre\u00a0»"),
         # assess of a Bundle says them too
         (["assess"], "en", "1 note on FHIR items used:",
          "body site without a code: site taken as 'other'"),
         (["assess"], "fr", "1 remarque sur des éléments FHIR utilisés\u00a0:",
-         "localisation sans code : site classé « autre »"),
+         "localisation sans code\u00a0: site classé «\u00a0autre\u00a0»"),
     ],
 )  # fmt: skip
 def test_notes_are_printed_after_the_unused_items(

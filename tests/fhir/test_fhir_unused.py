@@ -186,13 +186,13 @@ def test_a_checker_complaint_is_said_in_french_when_the_catalogue_knows_it() -> 
     result = bundle_to_case(bundle(primary(), missing, extra))
     first, second = result.unmapped
     assert unmapped_text(first, "fr") == (
-        "ressource Observation non conforme à FHIR R4 : code : champ obligatoire manquant"
+        "ressource Observation non conforme à FHIR R4\u00a0: code\u00a0: champ obligatoire manquant"
     )
     assert unmapped_text(first, "en") == (
         "not a valid FHIR R4 Observation: code: required field is missing"
     )
     assert unmapped_text(second, "fr") == (
-        "ressource Patient non conforme à FHIR R4 : foo : élément non prévu par FHIR R4"
+        "ressource Patient non conforme à FHIR R4\u00a0: foo\u00a0: élément non prévu par FHIR R4"
     )
 
 
@@ -201,13 +201,13 @@ def test_a_checker_sentence_missing_a_value_falls_back_to_the_checker_words() ->
     full = Unmapped.of("x", "invalid_resource", **told, problem="enum", input="'zz'",
                        expected="'male', 'female'")  # fmt: skip
     assert unmapped_text(full, "fr") == (
-        "ressource Patient non conforme à FHIR R4 : gender : "
-        "valeur inconnue 'zz' ; valeurs possibles : 'male' ou 'female'"
+        "ressource Patient non conforme à FHIR R4\u00a0: gender\u00a0: "
+        "valeur inconnue 'zz'\u00a0; valeurs possibles\u00a0: 'male' ou 'female'"
     )
     # problem.enum quotes {input} and {expected}: without them, no placeholder is shown
     short = Unmapped.of("x", "invalid_resource", **told, problem="enum")
     assert unmapped_text(short, "fr") == (
-        "ressource Patient non conforme à FHIR R4 : gender : Input should be 'male'"
+        "ressource Patient non conforme à FHIR R4\u00a0: gender\u00a0: Input should be 'male'"
     )
 
 
@@ -220,11 +220,11 @@ def test_the_french_of_some_reasons_reads_as_written() -> None:
         ),
         (
             Unmapped.of("x", "lab_unit_unknown", test="tg_antibodies", unit="mmol/L"),
-            "Anticorps anti-Tg : unité « mmol/L » non reconnue",
+            "Anticorps anti-Tg\u00a0: unité «\u00a0mmol/L\u00a0» non reconnue",
         ),
         (
             Unmapped.of("x", "metastasis_as_lesion", lesion="M-c9", site="bone"),
-            "métastase sans lésion décrite : lésion « M-c9 » créée (os)",
+            "métastase sans lésion décrite\u00a0: lésion «\u00a0M-c9\u00a0» créée (os)",
         ),
     ]
     for item, french in cases:

@@ -481,9 +481,8 @@ def test_assess_of_a_fhir_bundle_returns_its_notes(client: TestClient) -> None:
     said = "body site without a code: site taken as 'other'"
     assert english["notes"] == [{"path": path, "reason": said, "text": said}]
     french = client.post("/api/v1/assess?lang=fr", json=bundle).json()
-    assert french["notes"] == [
-        {"path": path, "reason": said, "text": "localisation sans code : site classé « autre »"}
-    ]
+    french_said = "localisation sans code\u00a0: site classé «\u00a0autre\u00a0»"
+    assert french["notes"] == [{"path": path, "reason": said, "text": french_said}]
     assert [u["path"] for u in french["unmapped"]] == [
         u["path"] for u in english["unmapped"]
     ]  # the body weight, not used, is still listed apart

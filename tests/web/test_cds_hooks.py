@@ -1339,7 +1339,7 @@ def test_status_summary_says_criteria_in_words_when_they_fit(met: list[str], wor
          "Radioiodine-refractory? Undetermined: 3 items missing, see the details"),
         # the same in French, the plural of the count
         (["lesions.rai_uptake", "imaging_after_rai", "scans.adequate"], "fr",
-         "Réfractaire à l'iode 131 ? Indéterminé : 3 données manquantes, voir le détail"),
+         "Réfractaire à l'iode 131\u00a0? Indéterminé\u00a0: 3 données manquantes, voir le détail"),
     ],
 )  # fmt: skip
 def test_indeterminate_summary_never_cuts_a_missing_item(

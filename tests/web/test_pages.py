@@ -385,7 +385,7 @@ def test_patient_page(anon: TestClient) -> None:
         (
             "fr",
             ["Comprendre la maladie", "L'iode radioactif et les scintigraphies", "Qui vous soigne"],
-            "Qu'appelle-t-on un cancer de la thyroïde « réfractaire » ?",
+            "Qu'appelle-t-on un cancer de la thyroïde «\u00a0réfractaire\u00a0»\u00a0?",
         ),
         ("en", ["Understanding the disease", "Who looks after you"], "refractory"),
     ],
@@ -1048,7 +1048,7 @@ def test_import_page_says_why_in_french_on_a_french_page(client: TestClient) -> 
         ("en", "Notes on the FHIR elements taken into the case",
          "body site without a code: site taken as 'other'"),
         ("fr", "Remarques sur les éléments FHIR repris",
-         "localisation sans code : site classé « autre »"),
+         "localisation sans code\u00a0: site classé «\u00a0autre\u00a0»"),
     ],
 )  # fmt: skip
 def test_import_page_shows_the_notes_beside_the_unused_items(
@@ -1138,7 +1138,7 @@ def test_export_fhir_is_a_download_checked_and_audited(client: TestClient) -> No
                 "Export FHIR",  # fhir_export
                 "réunion 3, point 7",
                 "réunion 3, décision 9 (corrige la décision 8)",
-                "graphique « Somme des diamètres », version 1",
+                "graphique «\u00a0Somme des diamètres\u00a0», version 1",
                 "FHIR, version 1",
             ],
         ),
@@ -1709,7 +1709,7 @@ def test_a_too_long_case_text_is_refused_beside_its_field(
     ("lang", "said"),
     [
         # the file named, then why: not UTF-8 text (was "le texte n'est pas du JSON valide")
-        ("fr", "Import impossible : helene.json\u00a0: le fichier n'est pas du texte UTF-8"
+        ("fr", "Import impossible\u00a0: helene.json\u00a0: le fichier n'est pas du texte UTF-8"
          " (octet 0xE9, ligne 2)\u00a0; enregistrez-le en UTF-8"),
         ("en", "Cannot import: helene.json: the file is not UTF-8 text (byte 0xE9, line 2);"
          " save it as UTF-8"),

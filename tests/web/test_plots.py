@@ -80,9 +80,9 @@ def test_a_medullary_case_has_no_iodine_plot() -> None:
     [
         # one thyroglobulin value recorded, none usable for a curve: "1 enregistré" (the
         # sentence said "1 enregistré(s)")
-        (1, "fr", "(1 enregistré ; 4 nécessaires pour un temps de doublement)"),
-        (2, "fr", "(2 enregistrés ; 4 nécessaires pour un temps de doublement)"),
-        (0, "fr", "(0 enregistré ; 4 nécessaires pour un temps de doublement)"),
+        (1, "fr", "(1 enregistré\u00a0; 4 nécessaires pour un temps de doublement)"),
+        (2, "fr", "(2 enregistrés\u00a0; 4 nécessaires pour un temps de doublement)"),
+        (0, "fr", "(0 enregistré\u00a0; 4 nécessaires pour un temps de doublement)"),
         (2, "en", "(2 recorded; 4 needed for a doubling time)"),
     ],
 )
