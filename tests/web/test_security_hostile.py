@@ -89,3 +89,63 @@ def test_the_word_caches_stay_bounded(anon: TestClient, monkeypatch: pytest.Monk
     caches: list[dict[str, Any]] = [engine.speller._cache]
     caches += [a._cache for a in engine.speller.analyzers]
     assert all(len(cache) <= 50 for cache in caches), [len(c) for c in caches]
+
+
+# ---------------------------------------------------------------- finding 3
+# The editor's hidden fields carry JSON of our own (what the form does not show, and what
+# a FHIR import left out); a form changed by its sender was read with no bounds.
+
+NESTED = "[" * 100_000 + "]" * 100_000
+ALMOST_RECURSION = '{"x":' + "[" * 980 + "]" * 980 + "}"
+HUGE = '{"x": ' + "9" * 5000 + "}"
+
+
+@pytest.fixture
+def lenient(client: TestClient) -> TestClient:
+    """The same app, answering 500 instead of raising, so a 500 fails the assertion."""
+    return TestClient(client.app, raise_server_exceptions=False)
+
+
+@pytest.mark.parametrize("path", ["/cases/new", "/cases/preview"])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        # past the decoder's recursion: RecursionError
+        ("extra", NESTED),
+        # parsed, then written back into the page (deeper in the stack): RecursionError
+        ("extra", ALMOST_RECURSION),
+        # an integer over Python's 4,300 digits: ValueError
+        ("extra", HUGE),
+        # the same in a section's hidden field and in a row's
+        ("patient._extra", NESTED),
+        ("patient._extra", HUGE),
+        ("lesions[0]._extra", NESTED),
+        # what a FHIR import left out, carried by the new case's form
+        ("fhir_left", NESTED),
+        ("fhir_left", HUGE),
+    ],
+    ids=[
+        "extra-nested",
+        "extra-almost-recursion",
+        "extra-huge-integer",
+        "section-nested",
+        "section-huge-integer",
+        "row-nested",
+        "fhir-left-nested",
+        "fhir-left-huge-integer",
+    ],
+)
+def test_a_tampered_hidden_field_gives_the_editor_again(
+    lenient: TestClient, path: str, field: str, value: str
+) -> None:
+    from .support import login
+
+    csrf = login(lenient)
+    response = lenient.post(
+        path, data={"id": "tampered-1", field: value, "csrf_token": csrf}, follow_redirects=False
+    )
+    assert response.status_code in (200, 422), response.text[:300]
+    assert "internal error" not in response.text
+    if path == "/cases/new":
+        assert 'id="editor-form"' in response.text  # the form, what was typed in it
+        assert 'value="tampered-1"' in response.text

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from thyref.domain.messages import Lang, problem_text, text
+from thyref.errors import CaseFormatError
+from thyref.web.case_input import read_json
 
 JsonObject = dict[str, Any]
 
@@ -310,10 +312,7 @@ class EditorState:
             if not isinstance(raw, str) or len(name) > 80:
                 continue
             if name == "extra":
-                try:
-                    loaded = json.loads(raw) if raw else {}
-                except json.JSONDecodeError:
-                    loaded = {}
+                loaded = read_hidden_json(raw)
                 state.extra = loaded if isinstance(loaded, dict) else {}
                 continue
             match = row_name.match(name)
@@ -447,13 +446,22 @@ def _place_findings(
     return {"findings": unplaced} if unplaced else {}
 
 
-def _load_extra(text: str) -> JsonObject:
+def read_hidden_json(text: str) -> object:
+    """The JSON a hidden field of our own form carries, None when there is none or it
+    cannot be read. Read with the bounds of a case body (``read_json``): a form changed
+    by its sender may hold anything, and JSON nested past the decoder's recursion or an
+    integer over Python's 4,300 digits was a 500 (as was JSON nested just short of the
+    recursion limit, when the page wrote it back)."""
     if not text:
-        return {}
+        return None
     try:
-        loaded = json.loads(text)
-    except json.JSONDecodeError:
-        return {}
+        return read_json(text)
+    except CaseFormatError:
+        return None
+
+
+def _load_extra(text: str) -> JsonObject:
+    loaded = read_hidden_json(text)
     return dict(loaded) if isinstance(loaded, dict) else {}
 
 

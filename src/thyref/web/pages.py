@@ -53,6 +53,7 @@ from thyref.web.forms import (
     field_id,
     field_label,
     problems_by_field,
+    read_hidden_json,
 )
 from thyref.web.glance import key_figures
 from thyref.web.i18n import Translator
@@ -609,10 +610,7 @@ class FhirLeft:
     @classmethod
     def from_form(cls, raw: str) -> FhirLeft | None:
         """The lists the editor form carried; None when there are none (or not readable)."""
-        try:
-            data = json.loads(raw) if raw else None
-        except json.JSONDecodeError:
-            return None
+        data = read_hidden_json(raw)
         if not isinstance(data, dict):
             return None
 
