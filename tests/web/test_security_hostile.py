@@ -5,6 +5,7 @@ Each group of tests names the finding it covers (the numbers of the security13 a
 
 from __future__ import annotations
 
+import html
 import secrets
 import string
 from collections.abc import Iterator
@@ -13,6 +14,8 @@ from typing import Any
 import pytest
 
 from thyref.answers import text as answers_text
+from thyref.board.text import bt
+from thyref.storage import repository as repo
 from thyref.web.patient import answer_engine
 
 from .support import TestClient
@@ -149,3 +152,64 @@ def test_a_tampered_hidden_field_gives_the_editor_again(
     if path == "/cases/new":
         assert 'id="editor-form"' in response.text  # the form, what was typed in it
         assert 'value="tampered-1"' in response.text
+
+
+# ---------------------------------------------------------------- finding 4
+# A race lost at the database (two amendments of one decision, two additions of one case
+# to an agenda) was answered inside the session, which then could not be committed:
+# PendingRollbackError, a 500 instead of the conflict notice.
+
+
+def _meeting_with_decision(client: TestClient, csrf: str) -> list[str]:
+    """Meeting 1 with case web-1 as item 1 and a first decision; the options offered."""
+    import re
+
+    from .support import demo_case
+
+    assert client.post("/api/v1/cases", json=demo_case(), headers={"X-CSRF-Token": csrf})
+    client.post("/meetings", data={"kind": "regional", "held_on": "2026-11-02", "csrf_token": csrf})
+    client.post(
+        "/meetings/agenda",
+        data={"meeting_id": "1", "case_id": "web-1", "question": "?", "csrf_token": csrf},
+    )
+    page = client.get("/meetings/1").text
+    options = re.findall(r'name="item1\.options" value="([^"]+)"', page)
+    assert options, page[:300]
+    return options
+
+
+def test_an_amendment_that_loses_the_race_gets_the_conflict_notice(
+    lenient: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+
+    from thyref.storage import meetings as store
+
+    from .support import login
+
+    csrf = login(lenient)
+    options = _meeting_with_decision(lenient, csrf)
+
+    def decide(amends: str) -> Any:
+        form = {"item1.options": options[:1], "item1.amends": amends, "csrf_token": csrf}
+        return lenient.post("/meetings/1/items/1/decision", data=form, follow_redirects=False)
+
+    assert decide("").status_code == 303  # decision 1
+    assert decide("1").status_code == 303  # decision 2 amends it
+    real = store.agenda_entry
+
+    def as_before_decision_2(*args: Any) -> store.AgendaEntry:
+        """The item as a request read it before decision 2 was stored (the race)."""
+        entry = real(*args)
+        return dataclasses.replace(entry, decisions=[d for d in entry.decisions if d.id == 1])
+
+    monkeypatch.setattr(store, "agenda_entry", as_before_decision_2)
+    response = decide("1")  # another amendment of decision 1: the database refuses it
+    monkeypatch.setattr(store, "agenda_entry", real)
+    assert response.status_code == 409, response.text[:300]
+    assert bt("web.notice_conflict", "fr") in html.unescape(response.text)
+    with lenient.app.state.thyref.db.session() as db:
+        alice = repo.find_user(db, "alice")
+        assert alice is not None
+        entry = real(db, alice[0], 1, 1)
+    assert [d.id for d in entry.decisions] == [2, 1]  # nothing stored by the loser
