@@ -6,6 +6,7 @@ Each group of tests names the finding it covers (the numbers of the security13 a
 from __future__ import annotations
 
 import html
+import re
 import secrets
 import string
 from collections.abc import Iterator
@@ -15,10 +16,13 @@ import pytest
 
 from thyref.answers import text as answers_text
 from thyref.board.text import bt
+from thyref.domain.rules import load_rules
 from thyref.storage import repository as repo
 from thyref.web.patient import answer_engine
 
 from .support import TestClient
+
+LIMITS = load_rules().limits
 
 # ---------------------------------------------------------------- finding 1
 # The spelling corrector of patient questions searched the deletion neighbourhood of
@@ -162,8 +166,6 @@ def test_a_tampered_hidden_field_gives_the_editor_again(
 
 def _meeting_with_decision(client: TestClient, csrf: str) -> list[str]:
     """Meeting 1 with case web-1 as item 1 and a first decision; the options offered."""
-    import re
-
     from .support import demo_case
 
     assert client.post("/api/v1/cases", json=demo_case(), headers={"X-CSRF-Token": csrf})
@@ -213,3 +215,98 @@ def test_an_amendment_that_loses_the_race_gets_the_conflict_notice(
         assert alice is not None
         entry = real(db, alice[0], 1, 1)
     assert [d.id for d in entry.decisions] == [2, 1]  # nothing stored by the loser
+
+
+# ---------------------------------------------------------------- finding 5
+# The editor draws imaging rows x lesion rows. A form naming a row far down
+# (``lesions[499].id``: two fields, 200 bytes) was drawn with every row before it (500 x
+# 500 cells, 235 MB, minutes of CPU); an imported case over the limits opened that editor.
+
+LESIONS_MAX = LIMITS.lesions
+IMAGING_MAX = LIMITS.imaging
+
+
+@pytest.mark.parametrize("path", ["/cases/new", "/cases/preview"])
+def test_a_form_naming_rows_past_the_limits_is_drawn_to_the_limits(
+    client: TestClient, path: str
+) -> None:
+    from .support import login
+
+    csrf = login(client)
+    far_lesion, far_scan = LESIONS_MAX + 20, IMAGING_MAX + 30
+    form = {
+        "id": "far-rows",
+        "csrf_token": csrf,
+        f"lesions[{far_lesion}].id": "Lfar",
+        f"imaging[{far_scan}].date": "2020-01-01",
+        # the row just past the limit: shown, with the refusal naming the list
+        f"lesions[{LESIONS_MAX}].id": "Lnext",
+    }
+    page = client.post(path, data=form).text
+    assert f'name="lesions[{far_lesion}].id"' not in page
+    assert f'name="imaging[{far_scan}].date"' not in page
+    assert f'name="imaging[{IMAGING_MAX + 1}].date"' not in page  # no row past the next
+    if path == "/cases/new":
+        assert f'name="lesions[{LESIONS_MAX}].id"' in page and 'value="Lnext"' in page
+
+
+def _long_case(lesions: int, imaging: int) -> dict[str, Any]:
+    from .support import demo_case
+
+    case = demo_case("long-1")
+    case["lesions"] = [{"id": f"L{i}", "site": "lung"} for i in range(lesions)]
+    case["imaging"] = [
+        {"date": f"{2000 + i // 12:04d}-{i % 12 + 1:02d}-01", "measurements": {"L0": 10}}
+        for i in range(imaging)
+    ]
+    return case
+
+
+@pytest.mark.parametrize(
+    ("lesions", "imaging", "opens_editor"),
+    [
+        # one lesion past the limit: the editor opens, the row can be removed there
+        (LESIONS_MAX + 1, 2, True),
+        # far past it: refused on the import page, naming the list (was an editor of
+        # 100 x 100 cells; 300 x 300 took 26 s and 38 MB)
+        (LESIONS_MAX + 40, 2, False),
+        (2, IMAGING_MAX + 40, False),
+    ],
+    ids=["one-past", "lesions-far-past", "imaging-far-past"],
+)
+def test_an_import_far_past_the_limits_is_refused_on_the_import_page(
+    client: TestClient, lesions: int, imaging: int, opens_editor: bool
+) -> None:
+    import json
+
+    from .support import login
+
+    csrf = login(client)
+    text = json.dumps(_long_case(lesions, imaging))
+    response = client.post("/cases/import", data={"text": text, "csrf_token": csrf})
+    assert ('id="editor-form"' in response.text) is opens_editor
+    if not opens_editor:
+        assert response.status_code == 422
+        said = html.unescape(response.text)
+        named = "lesions" if lesions > LESIONS_MAX else "imaging"
+        count = lesions if lesions > LESIONS_MAX else imaging
+        limit = LESIONS_MAX if lesions > LESIONS_MAX else IMAGING_MAX
+        # the list named, with its count and the limit (French spacing around ':' and ';')
+        assert re.search(rf"{named}\W+contient {count} éléments\W+{limit} au plus", said)
+
+
+def test_a_fhir_import_far_past_the_limits_is_refused_on_the_import_page(
+    client: TestClient,
+) -> None:
+    import json
+
+    from thyref.fhir.exporter import case_to_bundle
+
+    from .support import login
+
+    csrf = login(client)
+    bundle = case_to_bundle(_long_case(LESIONS_MAX + 40, 2))
+    response = client.post("/cases/import", data={"text": json.dumps(bundle), "csrf_token": csrf})
+    assert response.status_code == 422
+    assert 'id="editor-form"' not in response.text
+    assert f"contient {LESIONS_MAX + 40} éléments" in html.unescape(response.text)

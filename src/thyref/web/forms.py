@@ -19,7 +19,7 @@ from typing import Any
 
 from thyref.domain.messages import Lang, problem_text, text
 from thyref.errors import CaseFormatError
-from thyref.web.case_input import read_json
+from thyref.web.case_input import limits, read_json
 
 JsonObject = dict[str, Any]
 
@@ -318,7 +318,7 @@ class EditorState:
             match = row_name.match(name)
             if match:
                 section, row = match.group(1), int(match.group(2))
-                if row >= 500:
+                if row >= row_cap(section):
                     continue
                 state.counts[section] = max(state.counts[section], row + 1)
                 state.values[name] = raw
@@ -444,6 +444,25 @@ def _place_findings(
     if not findings:
         return {"findings": {}}  # an empty object stays as typed
     return {"findings": unplaced} if unplaced else {}
+
+
+def row_cap(section: str) -> int:
+    """The most rows of ``section`` the editor holds: one past the limit of the rules file
+    (``[limits]``), so that a row added past it is shown with the refusal naming the list.
+
+    The imaging grid is imaging rows x lesion rows: a form naming ``lesions[499].id`` and
+    ``imaging[499].date`` (two fields, 200 bytes) was drawn with 500 rows of each, a page
+    of 235 MB and minutes of CPU for one request."""
+    return int(getattr(limits(), section)) + 1
+
+
+def beyond_editor(case: object) -> bool:
+    """Whether a decoded case has a list longer than the editor holds (``row_cap``): an
+    import that cannot be opened in the editor to be fixed there."""
+    return isinstance(case, Mapping) and any(
+        isinstance(case.get(section), list) and len(case[section]) > row_cap(section)
+        for section in SECTIONS
+    )
 
 
 def read_hidden_json(text: str) -> object:
