@@ -310,3 +310,52 @@ def test_a_fhir_import_far_past_the_limits_is_refused_on_the_import_page(
     assert response.status_code == 422
     assert 'id="editor-form"' not in response.text
     assert f"contient {LESIONS_MAX + 40} éléments" in html.unescape(response.text)
+
+
+# ---------------------------------------------------------------- finding 6
+# A CDS Hooks call imported, validated and assessed the chart on the event loop: the CPU
+# grows with the record, and every other request of the process waited (a 3 MB prefetch
+# of 5,000 results: 0.6 s for everyone).
+
+
+def test_a_cds_assessment_does_not_hold_the_event_loop(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    from thyref.web import cds_hooks
+
+    from .test_cds_hooks import ISSUER, JWKS, URL, _hook, _record, bearer
+
+    release = threading.Event()
+    started = threading.Event()
+    real = cds_hooks.bundle_to_case
+
+    def slow(*args: Any, **kw: Any) -> Any:
+        started.set()
+        release.wait(timeout=20)  # stands for the import of a long record
+        return real(*args, **kw)
+
+    monkeypatch.setattr(cds_hooks, "bundle_to_case", slow)
+    app = make_app(cds_issuers={ISSUER: JWKS})
+    patient_id, prefetch = _record()
+    body = _hook("patient-view", patient_id, prefetch)
+    answers: list[int] = []
+    with TestClient(app) as shared:  # one event loop for every request
+        worker = threading.Thread(
+            target=lambda: answers.append(
+                shared.post(URL, json=body, headers=bearer(URL)).status_code
+            ),
+            daemon=True,
+        )
+        worker.start()
+        assert started.wait(timeout=20)
+        begun = time.monotonic()
+        health = shared.get("/api/v1/health")
+        waited = time.monotonic() - begun
+        release.set()
+        worker.join(timeout=30)
+    assert health.status_code == 200
+    assert waited < 10  # answered while the chart was still being read
+    assert answers == [200]  # and the hook got its card
