@@ -359,3 +359,26 @@ def test_a_cds_assessment_does_not_hold_the_event_loop(
     assert health.status_code == 200
     assert waited < 10  # answered while the chart was still being read
     assert answers == [200]  # and the hook got its card
+
+
+# ---------------------------------------------------------------- finding 11
+# A CDS Hooks body over the limit was answered with the HTML error page (only /api/ paths
+# had JSON errors): an EHR reads JSON.
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "streamed"])
+def test_an_oversize_cds_call_is_a_json_413(make_app: Any, declared: bool) -> None:
+    from .test_cds_hooks import ISSUER, JWKS, URL, bearer
+
+    client = TestClient(make_app(cds_issuers={ISSUER: JWKS}))
+    limit = client.app.state.thyref.settings.max_body_bytes
+    body = b'{"x": "' + b"a" * (limit + 10) + b'"}'
+    # declared: refused before anything is read; streamed (no length): read up to the
+    # limit after the token is checked
+    content: Any = body if declared else iter([body[: limit // 2], body[limit // 2 :]])
+    answer = client.post(
+        URL, content=content, headers={"content-type": "application/json", **bearer(URL)}
+    )
+    assert answer.status_code == 413
+    assert answer.headers["content-type"].startswith("application/json")
+    assert answer.json()["detail"] == "request body too large"
