@@ -16,7 +16,7 @@ import pytest
 from thyref.domain import assess, parse_case
 from thyref.domain.rules import Rules, load_rules
 
-from .conftest import lesion, make_case, mol, rec, run
+from .conftest import lesion, make_case, mol, rec, run, scan
 from .conftest import rai as rai_
 from .test_options_edges import _refractory_dtc
 
@@ -212,3 +212,82 @@ def test_additional_rai_reads_the_reported_responses_of_the_latest_day(
         f"Cumulative activity {21 + n} GBq over {1 + n} administrations, avid lesions"
         " regressing. Response recorded after the latest administration: regressing."
     )
+
+
+# ACTIVE-SURVEILLANCE, clinical-rules.md section 4: SYSTEMIC-THERAPY needs a progressive
+# disease, `clinical.symptomatic` true and `clinical.locally_treatable` false; when it is
+# not proposed, surveillance says each condition as the case has it, and that the data
+# not recorded would decide only when a recorded value could still make the drug
+# indicated (case-format.md: both fields are "bool or null", null = not recorded).
+# The case: papillary, two lung lesions without uptake after 100 mCi (DTC-NO-UPTAKE,
+# refractory), sums 27 mm on 2020-01-10 then 35 mm on 2020-07-10 (+29.6 %, +8 mm: RECIST
+# PD, within 14 months of the latest imaging: progressive).
+SURVEILLANCE_CONDITIONS = [
+    # symptoms not recorded, no local treatment possible: symptoms would decide
+    pytest.param(
+        None, False, "symptoms not recorded; no local treatment possible", True,
+        id="symptoms-unknown_not-local",
+    ),
+    # symptoms not recorded, local treatment possible: the local treatment alone stops
+    # the drug, whatever the symptoms
+    pytest.param(
+        None, True, "symptoms not recorded; local treatment possible", False,
+        id="symptoms-unknown_local",
+    ),
+    # no symptoms, local treatment not recorded: no symptoms alone stops the drug
+    pytest.param(
+        False, None,
+        "disease without symptoms; whether local treatment is possible not recorded", False,
+        id="no-symptoms_local-unknown",
+    ),
+    # symptomatic, local treatment not recorded: local treatment would decide
+    pytest.param(
+        True, None, "symptomatic disease; whether local treatment is possible not recorded",
+        True, id="symptomatic_local-unknown",
+    ),
+    # neither recorded: both would decide
+    pytest.param(
+        None, None,
+        "symptoms not recorded; whether local treatment is possible not recorded", True,
+        id="both-unknown",
+    ),
+    # symptomatic but treatable locally: recorded, nothing left to decide
+    pytest.param(
+        True, True, "symptomatic disease; local treatment possible", False,
+        id="symptomatic_local",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("symptomatic", "local", "conditions", "undecided"), SURVEILLANCE_CONDITIONS
+)
+def test_surveillance_says_when_missing_data_would_decide_the_drug(
+    symptomatic: bool | None, local: bool | None, conditions: str, undecided: bool
+) -> None:
+    clinical = {
+        key: value
+        for key, value in (("symptomatic", symptomatic), ("locally_treatable", local))
+        if value is not None
+    }
+    case = make_case(
+        extent="metastatic",
+        lesions=[lesion("P1", "lung", "no"), lesion("P2", "lung", "no")],
+        rai=[rai_("2019-06-01", 100)],
+        imaging=[
+            scan("2020-01-10", {"P1": 15, "P2": 12}),
+            scan("2020-07-10", {"P1": 20, "P2": 15}),
+        ],
+        clinical=clinical,
+    )
+    out = run(case, "en")
+    assert rec(out, "SYSTEMIC-THERAPY") is None
+    surveillance = rec(out, "ACTIVE-SURVEILLANCE")
+    assert surveillance is not None
+    said = (
+        "(it needs progression, symptoms and no local treatment possible): RECIST"
+        f" progression on 2020-07-10; {conditions}."
+    )
+    if undecided:
+        said += " These missing data would decide on a kinase inhibitor: to be recorded."
+    assert surveillance["rationale"].endswith(said)

@@ -246,3 +246,22 @@ def test_audit_log(database: Database, actors: dict[str, repo.Actor]) -> None:
         assert [e.action for e in entries] == ["login_failed", "update", "view"]
         assert [e.action for e in repo.list_audit(db, case_id="c-9")] == ["update", "view"]
         assert [e.username for e in repo.list_audit(db, actions=["login_failed"])] == ["mallory"]
+
+
+def test_sign_ins_delete_expired_sessions_now_and_then(
+    database: Database, actors: dict[str, repo.Actor], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing else deleted them: every sign-in left its row for good."""
+    from thyref.storage.models import SessionToken
+
+    alice = actors["alice"]
+    with database.session() as db:
+        repo.create_session(db, alice.user_id, "web", timedelta(seconds=-1))
+        live, _ = repo.create_session(db, alice.user_id, "api", timedelta(hours=1))
+    monkeypatch.setattr(repo.secrets, "randbelow", lambda n: 0)  # this sign-in's turn
+    with database.session() as db:
+        newest, _ = repo.create_session(db, alice.user_id, "web", timedelta(hours=1))
+    with database.session() as db:
+        assert db.scalar(select(func.count()).select_from(SessionToken)) == 2  # both live
+        assert repo.session_user(db, live, "api") is not None
+        assert repo.session_user(db, newest, "web") is not None

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 import Stemmer
 
@@ -19,6 +19,10 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 _ACCENTED = re.compile(r"[àâäçéèêëîïôöùûüÿœæ]", re.IGNORECASE)
 _FR_ELISION = re.compile(r"(?:^|[\s(])(?:[ldjcmnst]|qu)['’]\w", re.IGNORECASE)
 _EN_CONTRACTION = re.compile(r"\w['’](?:s|t|m|re|ve|ll|d)\b", re.IGNORECASE)
+# Words remembered by each cache of a stemmer or of the spelling corrector: questions come
+# from anyone (the public patient page), so a cache of every word ever asked would grow
+# without end. Full, a cache starts again (what it holds is recomputed on demand).
+CACHE_MAX = 20_000
 
 
 def fold(text: str) -> str:
@@ -55,7 +59,7 @@ class Analyzer:
         cached = self._cache.get(word)
         if cached is None:
             cached = str(self._stemmer.stemWord(word))
-            self._cache[word] = cached
+            _remember(self._cache, word, cached)
         return cached
 
     def content_stems(self, tokens: Iterable[str]) -> list[str]:
@@ -145,17 +149,24 @@ class SpellingCorrector:
             for variant in _variants(word, 2 if len(word) >= long_len - 1 else 1):
                 self._deletes.setdefault(variant, []).append(word)
         self._cache: dict[str, str | None] = {}
+        # No word longer than this by more than the distance allowed has a candidate (an
+        # edit changes the length by one at most): such a word is not searched. Its
+        # neighbourhood has some n**2/2 strings of n letters (a 1,500-letter word, three
+        # ligatures of 'ffi' a character, took 30 s of CPU on the public patient page).
+        self.longest = max((len(w) for w in self.vocab), default=0)
 
     def correct(self, word: str) -> str | None:
         """The vocabulary word meant by `word`, or None when unknown or not needed."""
         if word in self.known or len(word) < self.min_len or not word.isalpha():
             return None
+        max_dist = 2 if len(word) >= self.long_len else 1
+        if len(word) > self.longest + max_dist:
+            return None
         if word in self._cache:
             return self._cache[word]
         if any(a.stem(word) in self.known_stems for a in self.analyzers):
-            self._cache[word] = None
+            _remember(self._cache, word, None)
             return None
-        max_dist = 2 if len(word) >= self.long_len else 1
         candidates: set[str] = set()
         for variant in _variants(word, max_dist):
             candidates.update(self._deletes.get(variant, ()))
@@ -171,8 +182,18 @@ class SpellingCorrector:
             if best is None or key < best:
                 best = key
         result = best[2] if best is not None else None
-        self._cache[word] = result
+        _remember(self._cache, word, result)
         return result
+
+
+_V = TypeVar("_V")
+
+
+def _remember(cache: dict[str, _V], word: str, value: _V) -> None:
+    """``cache[word] = value``, the cache emptied first when it holds ``CACHE_MAX`` words."""
+    if len(cache) >= CACHE_MAX:
+        cache.clear()
+    cache[word] = value
 
 
 def _deletes1(word: str) -> set[str]:

@@ -90,11 +90,19 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session committed on success, rolled back on error."""
+        """A session committed on success, rolled back on error.
+
+        A session whose flush failed is rolled back even when its caller handled the
+        error (a concurrent insert answered as a conflict: ``AlreadyOnAgenda``,
+        ``DecisionConflict``): nothing of it can be stored, and committing it raised
+        ``PendingRollbackError`` (a 500 instead of the conflict's answer)."""
         session = self._sessions()
         try:
             yield session
-            session.commit()
+            if session.is_active:
+                session.commit()
+            else:
+                session.rollback()
         except BaseException:
             session.rollback()
             raise

@@ -156,8 +156,12 @@ def _route(scope: Scope) -> str:
     return "/static/*" if raw.startswith("/static/") else "(unrouted)"
 
 
+# Paths whose errors are JSON: the API's, and CDS Hooks' (an EHR reads them, never a person)
+JSON_PATHS = ("/api/", "/cds-services")
+
+
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    return request.url.path.startswith(JSON_PATHS)
 
 
 def _html_error(request: Request, status: int, key: str, **values: object) -> Response:

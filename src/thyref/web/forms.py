@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from thyref.domain.messages import Lang, problem_text, text
+from thyref.errors import CaseFormatError
+from thyref.web.case_input import limits, read_json
 
 JsonObject = dict[str, Any]
 
@@ -310,16 +312,13 @@ class EditorState:
             if not isinstance(raw, str) or len(name) > 80:
                 continue
             if name == "extra":
-                try:
-                    loaded = json.loads(raw) if raw else {}
-                except json.JSONDecodeError:
-                    loaded = {}
+                loaded = read_hidden_json(raw)
                 state.extra = loaded if isinstance(loaded, dict) else {}
                 continue
             match = row_name.match(name)
             if match:
                 section, row = match.group(1), int(match.group(2))
-                if row >= 500:
+                if row >= row_cap(section):
                     continue
                 state.counts[section] = max(state.counts[section], row + 1)
                 state.values[name] = raw
@@ -447,13 +446,41 @@ def _place_findings(
     return {"findings": unplaced} if unplaced else {}
 
 
-def _load_extra(text: str) -> JsonObject:
+def row_cap(section: str) -> int:
+    """The most rows of ``section`` the editor holds: one past the limit of the rules file
+    (``[limits]``), so that a row added past it is shown with the refusal naming the list.
+
+    The imaging grid is imaging rows x lesion rows: a form naming ``lesions[499].id`` and
+    ``imaging[499].date`` (two fields, 200 bytes) was drawn with 500 rows of each, a page
+    of 235 MB and minutes of CPU for one request."""
+    return int(getattr(limits(), section)) + 1
+
+
+def beyond_editor(case: object) -> bool:
+    """Whether a decoded case has a list longer than the editor holds (``row_cap``): an
+    import that cannot be opened in the editor to be fixed there."""
+    return isinstance(case, Mapping) and any(
+        isinstance(case.get(section), list) and len(case[section]) > row_cap(section)
+        for section in SECTIONS
+    )
+
+
+def read_hidden_json(text: str) -> object:
+    """The JSON a hidden field of our own form carries, None when there is none or it
+    cannot be read. Read with the bounds of a case body (``read_json``): a form changed
+    by its sender may hold anything, and JSON nested past the decoder's recursion or an
+    integer over Python's 4,300 digits was a 500 (as was JSON nested just short of the
+    recursion limit, when the page wrote it back)."""
     if not text:
-        return {}
+        return None
     try:
-        loaded = json.loads(text)
-    except json.JSONDecodeError:
-        return {}
+        return read_json(text)
+    except CaseFormatError:
+        return None
+
+
+def _load_extra(text: str) -> JsonObject:
+    loaded = read_hidden_json(text)
     return dict(loaded) if isinstance(loaded, dict) else {}
 
 

@@ -47,12 +47,14 @@ from thyref.web.forms import (
     NOTE_FIELD,
     SECTIONS,
     EditorState,
+    beyond_editor,
     case_path_label,
     case_path_vocabulary,
     error_anchor,
     field_id,
     field_label,
     problems_by_field,
+    read_hidden_json,
 )
 from thyref.web.glance import key_figures
 from thyref.web.i18n import Translator
@@ -609,10 +611,7 @@ class FhirLeft:
     @classmethod
     def from_form(cls, raw: str) -> FhirLeft | None:
         """The lists the editor form carried; None when there are none (or not readable)."""
-        try:
-            data = json.loads(raw) if raw else None
-        except json.JSONDecodeError:
-            return None
+        data = read_hidden_json(raw)
         if not isinstance(data, dict):
             return None
 
@@ -912,14 +911,28 @@ def import_post(p: Page = Depends(clinician_page)) -> Response:
             text=text,
             error=p.t("import.format_error", message=unreadable(exc)),
         )
-    except CaseValidationError:
+    except CaseValidationError as exc:
         raw = json.loads(data)
+        if beyond_editor(raw):
+            return _too_long_to_edit(p, exc, text)
         state = EditorState.from_case(raw)
         return _render_editor(p, state, None, 0, message=p.t("import.invalid"))
     stored = _store_import(p, case)
     if isinstance(stored, Response):
         return stored
     return _redirect(f"/cases/{quote(stored.summary.case_id)}?saved=1")
+
+
+def _too_long_to_edit(p: Page, exc: CaseValidationError, text: str) -> HTMLResponse:
+    """An imported case with a list longer than the editor holds: refused on the import
+    page, naming the lists (``validate_case`` reports the lists beyond the limits alone),
+    not opened in an editor of that many rows (``row_cap``)."""
+    said = "; ".join(
+        f"{pr.path}{colon(p.t.lang)} {problem_text(pr, p.t.lang)}" for pr in exc.problems
+    )
+    return p.render(
+        "import.html", status=422, text=text, error=p.t("import.format_error", message=said)
+    )
 
 
 def _store_import(
@@ -942,7 +955,9 @@ def _import_fhir(p: Page, fhir: ImportResult, text: str) -> Response:
     left = FhirLeft.of(fhir, p.t.lang)
     try:
         case = parse_case(fhir.case)
-    except (CaseValidationError, CaseFormatError):
+    except (CaseValidationError, CaseFormatError) as exc:
+        if isinstance(exc, CaseValidationError) and beyond_editor(fhir.case):
+            return _too_long_to_edit(p, exc, text)
         state = EditorState.from_case(fhir.case)
         return _render_editor(p, state, None, 0, message=p.t("import.invalid"), fhir_left=left)
     stored = _store_import(p, case, left)

@@ -267,9 +267,9 @@ class SecurityMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        # The API answers a declared oversize at once; pages read up to the limit and then
-        # answer with a page (BodyTooLarge -> the app's handler).
-        early = scope["path"].startswith("/api/")
+        # The API and CDS Hooks answer a declared oversize at once (JSON); pages read up to
+        # the limit and then answer with a page (BodyTooLarge -> the app's handler).
+        early = scope["path"].startswith(("/api/", "/cds-services"))
         for name, value in scope.get("headers", []) if early else ():
             if name == b"content-length":
                 try:
