@@ -105,7 +105,7 @@ def test_definitions_differ_says_its_verdicts_with_french_punctuation() -> None:
     note = rec(run(_definitions_differ_case(), "fr"), "NOTE-DEFINITIONS-DIFFER")
     assert note is not None
     assert note["rationale"].endswith(
-        "Verdicts : TuThyRef 2021 (tuthyref-2021)\u00a0: non réfractaire — aucun critère"
+        "Verdicts\u00a0: TuThyRef 2021 (tuthyref-2021)\u00a0: non réfractaire — aucun critère"
         " rempli\u00a0; ATA 2015 (recommandation 91, ata-2015)\u00a0: réfractaire —"
         " Lésions fixantes et non fixantes sur une même scintigraphie"
         " (ATA2015-MIXED-UPTAKE), Lésion ne fixant pas l'iode (sans historique de"

@@ -623,7 +623,7 @@ def test_redifferentiation_counts_lesions_or_says_a_group(
         ("en", "Options to discuss at national level: discuss a therapy matched to the"
                " alteration; discuss a kinase inhibitor (systemic therapy)."),
         # the same in French, a no-break space before ";"
-        ("fr", "Options à discuter au niveau national : discuter une thérapie ciblée adaptée"
+        ("fr", "Options à discuter au niveau national\u00a0: discuter une thérapie ciblée adaptée"
                " à l'altération\u00a0; discuter un inhibiteur de kinase (traitement"
                " systémique)."),
     ],

@@ -318,16 +318,21 @@ def test_what_is_left_or_assumed_is_listed(
         (
             "epic-style-i131.json",
             ma(3, "rai-local"),
-            "« sodium iodide I-131 capsule », non codée comme iode 131",
+            "«\u00a0sodium iodide I-131 capsule\u00a0», non codée comme iode 131",
             "'sodium iodide I-131 capsule', not coded as I-131",
         ),
         (
             "epic-style-i131.json",
             f"{ma(7, 'rai-bracket')}.dosage.dose.code",
-            "« [mCi] »",
+            "«\u00a0[mCi]\u00a0»",
             "'[mCi]'",
         ),
-        ("epic-style-i131.json", f"{ma(8, 'rai-caps')}.dosage.dose.unit", "« MBQ »", "'MBQ'"),
+        (
+            "epic-style-i131.json",
+            f"{ma(8, 'rai-caps')}.dosage.dose.unit",
+            "«\u00a0MBQ\u00a0»",
+            "'MBQ'",
+        ),
         # the lab's reason, as its code or as its text
         ("cerner-style-labs.json", obs(6, "ct-1"), "not-performed", "not-performed"),
         (
@@ -348,7 +353,7 @@ def test_what_is_left_or_assumed_is_listed(
             "stimulated-tg.json",
             obs(4, "tg-stim-method"),
             "du 2023-05-04 (3.5 ng/mL) mesurée sous stimulation par la TSH "
-            "(« Après stimulation par TSH recombinante (Thyrogen) »)",
+            "(«\u00a0Après stimulation par TSH recombinante (Thyrogen)\u00a0»)",
             "of 2023-05-04 (3.5 ng/mL) measured under TSH stimulation "
             "('Après stimulation par TSH recombinante (Thyrogen)')",
         ),
@@ -440,7 +445,7 @@ def test_an_activity_unit_not_read_names_its_element(dose: Json, element: str, s
     path = f"Bundle.entry[2].resource(MedicationAdministration/rai).dosage.dose.{element}"
     (item,) = result.unmapped
     assert (item.path, item.code) == (path, "rai_unit")
-    assert f"« {said} »" in unmapped_text(item, "fr")
+    assert f"«\u00a0{said}\u00a0»" in unmapped_text(item, "fr")
     assert f"'{said}'" in unmapped_text(item, "en")
 
 

@@ -424,7 +424,7 @@ def test_what_is_left_is_listed(
         (
             "censored-values.json",
             obs(5, "tg-text"),
-            "Thyroglobuline : résultat écrit en texte « <0.1 »",
+            "Thyroglobuline\u00a0: résultat écrit en texte «\u00a0<0.1\u00a0»",
             "Thyroglobulin: result given as text '<0.1'",
         ),
         # the server's own words are quoted
@@ -451,12 +451,12 @@ def test_what_is_left_is_listed(
             "https://ehr.example.org/fhir/StructureDefinition/administered-activity",
         ),
         # the unit not read is quoted as the lab wrote it
-        ("lab-units-spellings.json", obs(9, "tgab-u"), "« U/mL »", "'U/mL'"),
+        ("lab-units-spellings.json", obs(9, "tgab-u"), "«\u00a0U/mL\u00a0»", "'U/mL'"),
         # the report's conclusion is quoted
         (
             "report-contained.json",
             f"{DR_THYROID}.conclusion",
-            "« Thyroglobuline stable, anticorps négatifs »",
+            "«\u00a0Thyroglobuline stable, anticorps négatifs\u00a0»",
             "'Thyroglobuline stable, anticorps négatifs'",
         ),
         # the result not sent is named
