@@ -1654,3 +1654,48 @@ def test_a_too_long_contact_is_refused_with_the_typing_kept(client: TestClient) 
     )
     assert stored.status_code == 303
     assert contact[:200] in html.unescape(client.get(f"/meetings/{meeting}").text)
+
+
+_TODAY = date.today()
+
+
+@pytest.mark.parametrize(
+    ("held_on", "created"),
+    [
+        # year 1 and year 9999 (security13: any date was a meeting): refused
+        ("0001-01-01", False),
+        ("9999-12-31", False),
+        # a slip of the keyboard, 0202 for 2026: refused
+        (f"0202-{_TODAY:%m-%d}", False),
+        # more than 2 years ahead: the day after the last allowed one, refused
+        (f"{_TODAY.year + 3}-01-01", False),
+        # 10 years back: the day before the first allowed one, refused
+        (f"{_TODAY.year - 11}-12-31", False),
+        # the first and last allowed days: a meeting (a past board recorded late; the
+        # next years' national dates)
+        (f"{_TODAY.year - 10}-01-01", True),
+        (f"{_TODAY.year + 2}-12-31", True),
+    ],
+)
+def test_a_meeting_is_held_on_a_date_of_the_years_around_today(
+    client: TestClient, held_on: str, created: bool
+) -> None:
+    csrf = login(client)
+    answer = client.post(
+        "/meetings",
+        data={"csrf_token": csrf, "kind": "regional", "held_on": held_on, "title": "T"},
+        follow_redirects=False,
+    )
+    assert (answer.status_code == 303) is created
+    if not created:
+        assert answer.status_code == 422
+        said = html.unescape(answer.text)
+        # the range in French words, the field marked
+        assert f"entre le 01/01/{_TODAY.year - 10} et le 31/12/{_TODAY.year + 2}" in said, said[
+            :3000
+        ]
+        tag = re.search(r'<input[^>]*\bid="m-date"[^>]*>', answer.text)
+        assert tag and 'aria-invalid="true"' in tag.group(0)
+        # the date picker offers the same range
+        assert f'min="{_TODAY.year - 10}-01-01"' in tag.group(0)
+        assert f'max="{_TODAY.year + 2}-12-31"' in tag.group(0)

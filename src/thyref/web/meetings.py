@@ -100,6 +100,24 @@ def _date(value: str) -> date | None:
         return None
 
 
+# a meeting is held from 10 years back (a past board's decision recorded late) to 2 years
+# ahead: a date outside is a slip of the keyboard (0202 for 2026), not a meeting
+MEETING_YEARS_BACK = 10
+MEETING_YEARS_AHEAD = 2
+
+
+def meeting_dates(today: date) -> tuple[date, date]:
+    """The first and last dates a meeting created ``today`` may be held on."""
+    return date(today.year - MEETING_YEARS_BACK, 1, 1), date(
+        today.year + MEETING_YEARS_AHEAD, 12, 31
+    )
+
+
+def _in_range(held_on: date) -> bool:
+    first, last = meeting_dates(date.today())
+    return first <= held_on <= last
+
+
 # ---------------------------------------------------------------- coordinator
 
 
@@ -135,6 +153,7 @@ def _coordinator(
         national=national_dates(today, 4, per_month),
         per_month=per_month,
         today=today.isoformat(),
+        dates=meeting_dates(today),
         error=error,
         # the field the error is about (``title_long`` is the title's)
         error_field=error.split("_", 1)[0],
@@ -149,6 +168,14 @@ def _meeting_error(error: str, title: str, lang: Lang) -> str:
         return ""
     if error == "title_long":
         return _too_long("web.error_title_long", title, store.TITLE_MAX, lang)
+    if error == "date_range":
+        first, last = meeting_dates(date.today())
+        return bt(
+            "web.error_date_range",
+            lang,
+            first=human_date(first, lang),
+            last=human_date(last, lang),
+        )
     return bt(f"web.error_{error}", lang)
 
 
@@ -170,6 +197,8 @@ def create_meeting(p: Page = Depends(clinician_page)) -> Response:
         error = "kind"
     elif held_on is None:
         error = "date"
+    elif not _in_range(held_on):
+        error = "date_range"
     elif hidden_character(title):  # the rule of the board's texts (docs/board.md)
         error = "title"
     elif len(title.strip()) > store.TITLE_MAX:  # refused whole, never cut
