@@ -119,3 +119,51 @@ def test_a_long_marker_legend_wraps_and_leaves_the_axes_their_width(lang: str) -
     assert "Thyroglobulin" in svg or "Thyroglobuline" in svg  # a curve, not the notice
     width = plots.size_px("markers")[0]
     assert _axes_width(svg) > 0.75 * width
+
+
+def _tg_before_and_after_rai() -> dict[str, object]:
+    # two thyroglobulin values before the only I-131 (2017-05-02) and five after it,
+    # rising by 30 % every 90 days: the doubling time is computed from the five after it
+    # (clinical-rules.md section 3: "values after the last I-131 administration")
+    import copy
+    from datetime import date, timedelta
+
+    case = copy.deepcopy(next(c for c in demo_cases() if c["id"] == "ex-ftc-progression"))
+    assert [r["date"] for r in case["rai"]] == ["2017-05-02"]
+    before = [("2012-01-10", 30.0), ("2012-06-10", 45.0)]
+    after = [
+        ((date(2017, 5, 2) + timedelta(days=90 * i + 30)).isoformat(), 2 * 1.3**i) for i in range(5)
+    ]
+    case["labs"] = [
+        {"date": d, "test": "thyroglobulin", "value": v, "unit": "ng/mL"}
+        for d, v in [*before, *after]
+    ]
+    return case
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [
+        # the values before the latest I-131 are drawn hollow, the legend says why (they
+        # were not drawn at all: the page and the board sheet disagreed)
+        ("en", "values not used for the doubling time"),
+        ("fr", "dosages non retenus pour le doublement"),
+    ],
+)
+def test_the_marker_plot_draws_the_values_the_doubling_time_left_out(lang: str, says: str) -> None:
+    from datetime import date
+
+    case = _tg_before_and_after_rai()
+    assessment = assess(parse_case(case), lang).to_json()  # type: ignore[arg-type]
+    ((marker, _info, used, others),) = plots._marker_groups(assessment, case)["ng/mL"]
+    assert marker == "thyroglobulin"
+    assert [d for d, _ in used] == [date(2017, 6, 1), date(2017, 8, 30), date(2017, 11, 28),
+                                    date(2018, 2, 26), date(2018, 5, 27)]  # fmt: skip
+    assert others == [(date(2012, 1, 10), 30.0), (date(2012, 6, 10), 45.0)]
+    rules = plot_rules()
+    svg = plots.render(
+        "markers", case, assessment, lang, threshold_gbq=rules.threshold_gbq,
+        pr_factor=rules.pr_factor, pd_factor=rules.pd_factor,
+    ).decode()  # fmt: skip
+    words = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))  # wrapped lines
+    assert says in words, words

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from thyref.board.plots import Points
 from thyref.domain.rules import load_rules
 from thyref.web.i18n import Translator
 
@@ -59,7 +60,7 @@ def size_px(
     """(width, height) in CSS pixels at which plot ``name`` is drawn and shown."""
     height = HEIGHT_PX[name]
     if name == "markers" and assessment is not None:
-        height = max(height, MARKER_AXIS_PX * max(1, len(_marker_groups(assessment))) + 60)
+        height = max(height, MARKER_AXIS_PX * max(1, len(_marker_groups(assessment, case))) + 60)
     return WIDTH_PX, height
 
 
@@ -169,15 +170,24 @@ def time_span(case: JsonObject, assessment: JsonObject) -> tuple[date, date] | N
     return first - timedelta(days=margin), last + timedelta(days=margin)
 
 
-def _marker_groups(assessment: JsonObject) -> dict[str, list[tuple[str, JsonObject]]]:
-    """Markers with values to draw, grouped by unit: one axis per unit, never two units."""
+Member = tuple[str, JsonObject, Points, Points]  # marker, its kinetics, values used, others
+
+
+def _marker_groups(assessment: JsonObject, case: JsonObject | None) -> dict[str, list[Member]]:
+    """Markers with values to draw, grouped by unit (one axis per unit, never two units),
+    each with the values its doubling time was computed from and, with ``case``, the
+    others (before the latest I-131, below detection)."""
+    from thyref.board.plots import marker_values
+
     category = (assessment.get("refractory") or {}).get("category")
-    groups: dict[str, list[tuple[str, JsonObject]]] = {}
+    values = marker_values(assessment, case)
+    groups: dict[str, list[Member]] = {}
     for marker, info in (assessment.get("kinetics") or {}).items():
         if category == "medullary" and marker in ("thyroglobulin", "tg_antibodies"):
             continue  # thyroglobulin says nothing of a medullary cancer
-        if any(v and v > 0 for _, v in info.get("series") or []):
-            groups.setdefault(str(info.get("unit", "")), []).append((marker, info))
+        used, others = values.get(marker, ([], []))
+        if used or others:
+            groups.setdefault(str(info.get("unit", "")), []).append((marker, info, used, others))
     return groups
 
 
@@ -192,7 +202,10 @@ def _no_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> str:
 
 
 def plot_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> bytes:
-    groups = _marker_groups(assessment)
+    """Each marker's values on a log scale, one axis per unit: those its doubling time was
+    computed from filled, with the fitted line; the others (before the latest I-131,
+    below detection) hollow, as on the board sheet."""
+    groups = _marker_groups(assessment, case)
     span = time_span(case, assessment)
     fig, axes, mdates = _figure("markers", rows=max(1, len(groups)))
     if not groups:
@@ -204,9 +217,7 @@ def plot_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> byt
     need = load_rules().kinetics.min_points
     index = 0
     for ax, (unit, members) in zip(axes, groups.items(), strict=True):
-        for marker, info in members:
-            series = [(_day(d), float(v)) for d, v in info.get("series") or [] if v and v > 0]
-            points = [(d, v) for d, v in series if d is not None]
+        for marker, info, points, others in members:
             colour, symbol = COLOURS[index % len(COLOURS)], MARKERS[index % len(MARKERS)]
             index += 1
             label = t.label("test", marker)
@@ -223,6 +234,14 @@ def plot_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> byt
             # ran into each other) and was cut at the figure's edge all the same
             label = textwrap.fill(label, LEGEND_CHARS)
             ax.plot(xs, ys, linestyle="none", marker=symbol, color=colour, label=label)
+            if others:  # hollow: values the doubling time was not computed from
+                ox, oy = zip(*others, strict=True)
+                ax.plot(
+                    ox, oy, linestyle="none", marker=symbol, color=colour,
+                    markerfacecolor="white", label=textwrap.fill(
+                        t("plot.not_fitted", what=t.label("test", marker)), LEGEND_CHARS
+                    ),
+                )  # fmt: skip
             rate = (
                 (math.log(2) / doubling) if doubling else (-math.log(2) / halving if halving else 0)
             )
@@ -237,9 +256,10 @@ def plot_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> byt
         ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0), numticks=8))
         ax.yaxis.set_major_formatter(plain)
         ax.yaxis.set_minor_formatter(FuncFormatter(lambda _v, _p: ""))
-        names = ", ".join(t.label("test", m) for m, _ in members)
+        names = ", ".join(t.label("test", m) for m, *_ in members)
         ax.set_ylabel(t("plot.value_axis", what=names, unit=t.label("lab_unit", unit)))
-        ax.legend(loc="upper left", frameon=True, framealpha=0.9, edgecolor="none")
+        # where it hides the fewest values (those before the latest I-131 sit at the left)
+        ax.legend(loc="best", frameon=True, framealpha=0.9, edgecolor="none")
     for ax in axes[:-1]:
         ax.tick_params(labelbottom=False)
     _date_axis(axes[-1], mdates, span, t)
@@ -514,8 +534,8 @@ def alt_text(
     if name == "markers":
         parts = [
             f"{t.label('test', marker)}{t.colon} {t('kinetics.' + str(info.get('status')))}"
-            for members in _marker_groups(assessment).values()
-            for marker, info in members
+            for members in _marker_groups(assessment, case).values()
+            for marker, info, _used, _others in members
         ]
         return t("plot.alt_markers", detail="; ".join(parts) or _no_markers(case, assessment, t))
     if name == "recist":
