@@ -10,6 +10,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -1076,6 +1077,36 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app.state.thyref.db.dispose()
 
 
+@contextmanager
+def _coordinator_page(live_server: str, javascript: bool) -> Iterator[tuple[Any, list[str]]]:
+    """The coordinator signed in, on the meetings page of headless chromium (laptop width,
+    French), with or without JavaScript; the console's and the page's errors collected."""
+    if not Path(CHROMIUM).exists():  # pragma: no cover
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian chromium is required in CI")
+        pytest.skip("Debian chromium is not installed (scripts/system-deps.sh)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 768}, locale="fr-FR", java_script_enabled=javascript
+        )
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.set_default_timeout(20_000)
+        page.goto(f"{live_server}/login?next=/meetings")
+        page.fill("#username", "coord")
+        page.fill("#password", "board-pass-123")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/meetings")
+        yield page, errors
+        context.close()
+        browser.close()
+
+
 @pytest.mark.browser
 def test_board_in_the_browser(live_server: str, tmp_path: Path) -> None:
     """Create a meeting, add a case with its question, decide, amend, download both PDFs."""
@@ -1195,28 +1226,10 @@ def test_the_meeting_page_s_language_switch_in_the_browser(
     the header: the page comes back in English with both as they were typed, nothing
     recorded. Enter in a decision field records nothing (the meeting form's default button
     is a disabled one), and the agenda still prints (the print view hides forms)."""
-    if not Path(CHROMIUM).exists():  # pragma: no cover
-        if os.environ.get("CI") == "true":
-            pytest.fail("Debian chromium is required in CI")
-        pytest.skip("Debian chromium is not installed (scripts/system-deps.sh)")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     suffix = "" if javascript else "-nojs"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(
-            viewport={"width": 1366, "height": 768}, locale="fr-FR", java_script_enabled=javascript
-        )
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.set_default_timeout(20_000)
-        page.goto(f"{live_server}/login?next=/meetings")
-        page.fill("#username", "coord")
-        page.fill("#password", "board-pass-123")
-        page.keyboard.press("Enter")
-        page.wait_for_url("**/meetings")
+    with _coordinator_page(live_server, javascript) as (page, errors):
         page.select_option("#m-kind", "regional")
         page.fill("#m-date", date.today().isoformat())
         page.fill("#m-title", f"RCP du jour{suffix}")
@@ -1267,8 +1280,6 @@ def test_the_meeting_page_s_language_switch_in_the_browser(
         page.emulate_media(media="print")
         expect(page.locator(".board-item").first).to_be_visible()
         expect(page.locator(f"#t-{a}")).to_be_hidden()
-        context.close()
-        browser.close()
     assert not [e for e in errors if "inline style" not in e], errors
 
 
@@ -1288,29 +1299,11 @@ def test_the_agenda_question_survives_the_language_switch_in_the_browser(
     French, still there; then the case is added with that question. A decision is then
     recorded though the question is empty again (the item's button skips the question's
     check), and the agenda prints without the "Add a case" form."""
-    if not Path(CHROMIUM).exists():  # pragma: no cover
-        if os.environ.get("CI") == "true":
-            pytest.fail("Debian chromium is required in CI")
-        pytest.skip("Debian chromium is not installed (scripts/system-deps.sh)")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     suffix = "" if javascript else "-nojs"
     question = "Biologie moléculaire (RET) avant vandétanib ?"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(
-            viewport={"width": 1366, "height": 768}, locale="fr-FR", java_script_enabled=javascript
-        )
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.set_default_timeout(20_000)
-        page.goto(f"{live_server}/login?next=/meetings")
-        page.fill("#username", "coord")
-        page.fill("#password", "board-pass-123")
-        page.keyboard.press("Enter")
-        page.wait_for_url("**/meetings")
+    with _coordinator_page(live_server, javascript) as (page, errors):
         page.select_option("#m-kind", "regional")
         page.fill("#m-date", date.today().isoformat())
         page.fill("#m-title", f"RCP question{suffix}")
@@ -1371,8 +1364,6 @@ def test_the_agenda_question_survives_the_language_switch_in_the_browser(
         expect(page.locator(".board-item").first).to_be_visible()
         expect(page.locator("#h-add")).to_be_hidden()
         page.screenshot(path=str(SHOTS / f"meeting-question-print{suffix}.png"), full_page=True)
-        context.close()
-        browser.close()
     assert not [e for e in errors if "inline style" not in e], errors
 
 
@@ -1390,30 +1381,12 @@ def test_the_coordinator_s_typing_survives_the_language_switch_in_the_browser(
     """Session 13: a new meeting's title and a waiting case's question typed on the
     coordinator's page, then "English": both come back, nothing created; back in French,
     the case is added with that question."""
-    if not Path(CHROMIUM).exists():  # pragma: no cover
-        if os.environ.get("CI") == "true":
-            pytest.fail("Debian chromium is required in CI")
-        pytest.skip("Debian chromium is not installed (scripts/system-deps.sh)")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     suffix = "js" if javascript else "nojs"
     case = f"br-coord-{suffix}"
     question = f"Biologie moléculaire avant traitement ? ({suffix})"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(
-            viewport={"width": 1366, "height": 768}, locale="fr-FR", java_script_enabled=javascript
-        )
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.set_default_timeout(20_000)
-        page.goto(f"{live_server}/login?next=/meetings")
-        page.fill("#username", "coord")
-        page.fill("#password", "board-pass-123")
-        page.keyboard.press("Enter")
-        page.wait_for_url("**/meetings")
+    with _coordinator_page(live_server, javascript) as (page, errors):
         page.select_option("#m-kind", "regional")
         page.fill("#m-date", date.today().isoformat())
         page.fill("#m-title", f"RCP coordination {suffix}")
@@ -1453,8 +1426,6 @@ def test_the_coordinator_s_typing_survives_the_language_switch_in_the_browser(
         item = page.locator(".board-item", has_text=case)
         expect(item).to_have_count(1)
         expect(item).to_contain_text(question)
-        context.close()
-        browser.close()
     assert not [e for e in errors if "inline style" not in e], errors
 
 
@@ -1472,28 +1443,10 @@ def test_adding_a_case_and_recording_a_decision_keep_the_typing_in_the_browser(
     """Session 13: a decision typed in one agenda item, then another case added ("Add"):
     the typed decision was lost (the page was sent again). It stays, and so it does when
     the new item's decision is recorded; nothing of it is recorded."""
-    if not Path(CHROMIUM).exists():  # pragma: no cover
-        if os.environ.get("CI") == "true":
-            pytest.fail("Debian chromium is required in CI")
-        pytest.skip("Debian chromium is not installed (scripts/system-deps.sh)")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     suffix = "" if javascript else "-nojs"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(
-            viewport={"width": 1366, "height": 768}, locale="fr-FR", java_script_enabled=javascript
-        )
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.set_default_timeout(20_000)
-        page.goto(f"{live_server}/login?next=/meetings")
-        page.fill("#username", "coord")
-        page.fill("#password", "board-pass-123")
-        page.keyboard.press("Enter")
-        page.wait_for_url("**/meetings")
+    with _coordinator_page(live_server, javascript) as (page, errors):
         page.select_option("#m-kind", "regional")
         page.fill("#m-date", date.today().isoformat())
         page.fill("#m-title", f"RCP ajout{suffix}")
@@ -1539,8 +1492,6 @@ def test_adding_a_case_and_recording_a_decision_keep_the_typing_in_the_browser(
             assert page.url == f"{live_server}{meeting_path}?notice=recorded#item-{b}"
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"meeting-add-kept{suffix}.png"), full_page=True)
-        context.close()
-        browser.close()
     assert not [e for e in errors if "inline style" not in e], errors
 
 
