@@ -472,8 +472,13 @@ def test_the_marker_plot_knows_every_value_and_which_were_used() -> None:
 @pytest.mark.parametrize(
     ("lang", "used", "unused", "last_rai"),
     [
-        ("fr", "retenue pour le doublement", "non retenue", "dernière cure d'iode 131"),
-        ("en", "used for the doubling time", "not used", "latest I-131"),
+        (
+            "fr",
+            "retenue pour la cinétique",
+            "non retenue",
+            "dernière cure d'iode 131",
+        ),
+        ("en", "used for the kinetics", "not used", "latest I-131"),
     ],
 )
 def test_the_marker_plot_draws_every_value_with_a_legend_saying_which(

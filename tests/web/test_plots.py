@@ -146,8 +146,8 @@ def _tg_before_and_after_rai() -> dict[str, object]:
     [
         # the values before the latest I-131 are drawn hollow, the legend says why (they
         # were not drawn at all: the page and the board sheet disagreed)
-        ("en", "values not used for the doubling time"),
-        ("fr", "dosages non retenus pour le doublement"),
+        ("en", "values not used for the kinetics"),
+        ("fr", "dosages non retenus pour la cinétique"),
     ],
 )
 def test_the_marker_plot_draws_the_values_the_doubling_time_left_out(lang: str, says: str) -> None:
