@@ -2,11 +2,12 @@
 
 The full command line (typer app, every command) lives in ``thyref.cli.app``; building
 it costs more start-up time than assessing a case. ``run()`` first tries the common
-shape ``thyref assess FILE [--format json|markdown] [--lang fr|en] [--definition ID]``
+shape ``thyref assess FILE [--format text|json|markdown] [--lang fr|en] [--definition ID]``
 (``THYREF_LANG`` the default of ``--lang``) on a valid ``thyref-case/1`` file: it
-assesses the case without loading typer. Anything
-else (help, stdin, FHIR input, an invalid case, an unknown option, the text format) goes
-to the full app, which reads the input again and answers, or reports, exactly as before.
+assesses the case without loading typer (the text format loads rich, and nothing else of
+the app). Anything else (help, stdin, FHIR input, an invalid case, an unknown option)
+goes to the full app, which reads the input again and answers, or reports, exactly as
+before.
 
 ``from thyref.cli.main import app`` (and the other names of ``thyref.cli.app``) still work.
 """
