@@ -31,8 +31,35 @@ from .conftest import (
     scan,
 )
 
-CHECKED = "2026-11-28"  # the `checked` date of every row of data/therapies.toml
+CHECKED = "2026-11-28"  # the `checked` date of most rows of data/therapies.toml
 CHECKED_FR = "28/11/2026"  # the same date as French sentences write it (day/month/year)
+RECHECKED = "2026-11-30"  # sorafenib's and vandetanib's rows, checked again
+RECHECKED_FR = "30/11/2026"
+# the `source` of each row, as typed in data/therapies.toml
+LENVATINIB = (
+    "European Commission approval of Lenvima, May 2015 (FDAnews, 5 June 2015; Medical News Today)"
+)
+SORAFENIB = (
+    "European Commission approval of Nexavar for DTC, May 2014 (FDAnews, 30 May 2014; "
+    "Medthority, May 2014), after the CHMP positive opinion (BioCentury, 12 May 2014)"
+)
+VANDETANIB = (
+    "European Commission approval of Caprelsa, February 2012 (European Pharmaceutical Review, "
+    "21 February 2012); indication: Caprelsa summary of product characteristics, section 4.1 "
+    "(EMA product information)"
+)
+COMETRIQ = (
+    "European Commission conditional approval of Cometriq, March 2014 (Medthority, 26 March "
+    "2014; ESMO news on the CHMP opinion of 19 December 2013)"
+)
+TAFINLAR_DTC = "EMA: CHMP positive opinion on a Tafinlar variation, 26 March 2026"
+TAFINLAR_ATC = (
+    "FDA approval for BRAF V600E anaplastic thyroid cancer, 4 May 2018 (fda.gov); EMA Tafinlar "
+    "variation opinion of 26 March 2026 (lists no anaplastic indication)"
+)
+NTRK = (
+    "project rule set tuthyref-2021 (drugs.ntrk); not checked against the EMA product information"
+)
 
 
 @pytest.mark.parametrize(
@@ -40,28 +67,30 @@ CHECKED_FR = "28/11/2026"  # the same date as French sentences write it (day/mon
     [
         # no drug: no status at all (the option names none)
         ((), "differentiated", "en", ""),
-        # a verified row with its year, then the check date
+        # a verified row with its year, then its check date and source
         (
             ("lenvatinib",),
             "differentiated",
             "en",
-            f"lenvatinib: EU authorised since 2015; data checked on {CHECKED}",
+            f"lenvatinib: EU authorised since 2015 (status as of {CHECKED}, source: {LENVATINIB})",
         ),
-        # an unverified row is marked, in French, rows joined by the French separator
+        # in French, rows joined by the French separator, each with its own date
         (
             ("sorafenib", "lenvatinib"),
             "differentiated",
             "fr",
-            "sorafenib\u00a0: autorisé dans l'UE depuis 2014 (à confirmer)\u00a0; "
-            "lenvatinib\u00a0: autorisé dans l'UE depuis 2015\u00a0; "
-            f"données vérifiées le {CHECKED_FR}",
+            "sorafenib\u00a0: autorisé dans l'UE depuis 2014 "
+            f"(statut au {RECHECKED_FR}, source\u00a0: {SORAFENIB})\u00a0; "
+            "lenvatinib\u00a0: autorisé dans l'UE depuis 2015 "
+            f"(statut au {CHECKED_FR}, source\u00a0: {LENVATINIB})",
         ),
-        # a row without a year says no year (and is unverified)
+        # the year of the EU decision, checked again
         (
             ("vandetanib",),
             "medullary",
             "en",
-            f"vandetanib: EU authorised (to be confirmed); data checked on {CHECKED}",
+            "vandetanib: EU authorised since 2012 "
+            f"(status as of {RECHECKED}, source: {VANDETANIB})",
         ),
         # a drug with no row for this cancer (nor tumour-agnostic), then one that has a row:
         # both are said, in the drugs' order
@@ -70,23 +99,25 @@ CHECKED_FR = "28/11/2026"  # the same date as French sentences write it (day/mon
             "medullary",
             "en",
             "lenvatinib: no authorisation recorded for this cancer; "
-            f"cabozantinib: EU authorised since 2014; data checked on {CHECKED}",
+            f"cabozantinib: EU authorised since 2014 (status as of {CHECKED}, source: {COMETRIQ})",
         ),
-        # a fixed combination is one row: neither of its drugs is said again on its own
+        # a fixed combination is one row: neither of its drugs is said again on its own; an
+        # unverified row is to be confirmed
         (
             ("dabrafenib", "trametinib"),
             "differentiated",
             "en",
             "dabrafenib + trametinib: positive opinion of the European Medicines Agency, "
-            f"Commission decision not checked (to be confirmed); data checked on {CHECKED}",
+            "Commission decision not checked "
+            f"(to be confirmed; status as of {CHECKED}, source: {TAFINLAR_DTC})",
         ),
-        # a drug the therapy file does not know comes after the known rows
+        # a drug the therapy file does not know comes after the known rows, with no date
         (
             ("lenvatinib", "tipifarnib"),
             "differentiated",
             "en",
-            "lenvatinib: EU authorised since 2015; "
-            f"tipifarnib: no authorisation recorded for this cancer; data checked on {CHECKED}",
+            f"lenvatinib: EU authorised since 2015 (status as of {CHECKED}, source: {LENVATINIB}); "
+            "tipifarnib: no authorisation recorded for this cancer",
         ),
         # only unknown drugs: no check date to give
         (
@@ -100,7 +131,8 @@ CHECKED_FR = "28/11/2026"  # the same date as French sentences write it (day/mon
             ("larotrectinib",),
             "differentiated",
             "en",
-            f"larotrectinib: EU authorised (to be confirmed); data checked on {CHECKED}",
+            "larotrectinib: EU authorised "
+            f"(to be confirmed; status as of {CHECKED}, source: {NTRK})",
         ),
         # a status other than authorised, for anaplastic cancer
         (
@@ -108,7 +140,7 @@ CHECKED_FR = "28/11/2026"  # the same date as French sentences write it (day/mon
             "anaplastic",
             "fr",
             "dabrafenib + trametinib\u00a0: aucune autorisation européenne trouvée pour ce cancer"
-            f" (à confirmer)\u00a0; données vérifiées le {CHECKED_FR}",
+            f" (à confirmer\u00a0; statut au {CHECKED_FR}, source\u00a0: {TAFINLAR_ATC})",
         ),
     ],
 )

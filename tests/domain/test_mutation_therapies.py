@@ -211,9 +211,11 @@ def test_the_packaged_file_as_typed() -> None:
     assert cabo.indications["medullary"].note.startswith("granted as a conditional")
     assert cabo.indications["differentiated"].note == ""
     assert cabo.brands == ("Cabometyx", "Cometriq")
-    # check dates as typed: sorafenib on 2026-11-28, pralsetinib (added later) on 2026-11-29
-    assert drugs["sorafenib"].checked == date(2026, 11, 28)
-    assert drugs["pralsetinib"].checked == date(2026, 11, 29)
+    # check dates as typed: lenvatinib on 2026-11-28, sorafenib and pralsetinib checked
+    # again on 2026-11-30
+    assert drugs["lenvatinib"].checked == date(2026, 11, 28)
+    assert drugs["sorafenib"].checked == date(2026, 11, 30)
+    assert drugs["pralsetinib"].checked == date(2026, 11, 30)
     # a new dict each call, of the same entries
     again = load_therapies()
     assert again == drugs and again is not drugs

@@ -140,5 +140,7 @@ def test_unverified_rows_are_marked_for_a_clinician() -> None:
     from thyref.domain.assessment import therapy_status
 
     # dabrafenib + trametinib for anaplastic cancer is `verified = false` in the file
-    assert "(to be confirmed)" in therapy_status(("dabrafenib", "trametinib"), "anaplastic", "en")
-    assert "(à confirmer)" in therapy_status(("dabrafenib", "trametinib"), "anaplastic", "fr")
+    assert "(to be confirmed; " in therapy_status(("dabrafenib", "trametinib"), "anaplastic", "en")
+    assert "(à confirmer\u00a0; " in therapy_status(
+        ("dabrafenib", "trametinib"), "anaplastic", "fr"
+    )
