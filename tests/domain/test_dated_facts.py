@@ -36,6 +36,8 @@ def _row(**over: Any) -> dict[str, Any]:
         "scope_fr": "pour tous",
         "scope_en": "for all",
         "source": "EMA EPAR",
+        "cite_fr": "EPAR de l'EMA",
+        "cite_en": "EMA EPAR",
         "checked": date(2026, 1, 2),
         "verified": True,
     }
@@ -59,6 +61,9 @@ def _row(**over: Any) -> dict[str, Any]:
         # a source that says nothing: empty, or spaces only
         (_row(source=""), r"d\.indications\.medullary\.source: empty"),
         (_row(source="  \t"), r"d\.indications\.medullary\.source: empty"),
+        # the short citation the options say, per language: missing or blank
+        (_row(cite_fr=None), r"d\.indications\.medullary\.cite_fr: missing"),
+        (_row(cite_en=" "), r"d\.indications\.medullary\.cite_en: empty"),
         # no check date
         (_row(checked=None), r"d\.indications\.medullary\.checked: missing"),
         # a check date written as text, not a TOML date
@@ -81,6 +86,7 @@ def _rows() -> list[tuple[str, str, IndicationStatus]]:
 def test_every_packaged_status_has_a_source_and_a_date() -> None:
     for tid, ind, status in _rows():
         assert status.source.strip(), f"{tid}.{ind}: no source"
+        assert all(status.cite[lang].strip() for lang in ("fr", "en")), f"{tid}.{ind}: no cite"
         assert type(status.checked) is date, f"{tid}.{ind}: checked is not a date"
         assert status.checked <= date.today(), f"{tid}.{ind}: checked in the future"
 
@@ -104,7 +110,7 @@ def test_each_status_is_said_with_its_date_and_source(lang: str) -> None:
         category = "differentiated" if ind == "tumour-agnostic" else ind
         said = therapy_status(tuple(tid.split("-")), category, lang, date(2026, 11, 30))  # type: ignore[arg-type]
         as_of, unverified = AS_OF[lang]
-        expected = as_of.format(date=_said_day(status.checked, lang), source=status.source)
+        expected = as_of.format(date=_said_day(status.checked, lang), source=status.cite[lang])
         assert expected in said, f"{tid}.{ind}"
         assert (unverified in said) is not status.verified, f"{tid}.{ind}"
         assert CHANGED[lang] not in said, f"{tid}.{ind}"
@@ -148,6 +154,7 @@ def test_may_have_changed_counts_calendar_years(checked: date, today: date, chan
         since="",
         scope={"fr": "", "en": ""},
         source="EMA",
+        cite={"fr": "EMA", "en": "EMA"},
         checked=checked,
         verified=True,
     )
@@ -192,7 +199,9 @@ def test_the_options_naming_drugs_carry_their_status_date_and_source(
     rationale = next(r["rationale"] for r in out["recommendations"] if r["id"] == option)
     for drug in drugs:
         status = therapies[drug].indications["medullary"]
-        as_of = AS_OF[lang][0].format(date=_said_day(status.checked, lang), source=status.source)
+        as_of = AS_OF[lang][0].format(
+            date=_said_day(status.checked, lang), source=status.cite[lang]
+        )
         assert as_of in rationale, drug
 
 

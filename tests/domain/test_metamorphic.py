@@ -124,19 +124,19 @@ def _checked_phrases() -> list[str]:
     from thyref.domain.therapies import load_therapies
 
     rows = {
-        (i.checked, i.source, i.verified)
+        (i.checked, lang, i.cite[lang], i.verified)
         for t in load_therapies().values()
         for i in t.indications.values()
+        for lang in ("en", "fr")
     }
     return [
         text(  # type: ignore[arg-type]
             f"therapy.as_of{'' if verified else '.unverified'}{changed}",
             lang,  # type: ignore[arg-type]
-            {"date": day(checked), "source": source},
+            {"date": day(checked), "source": cite},
         )
-        for checked, source, verified in rows
+        for checked, lang, cite, verified in rows
         for changed in ("", ".changed")
-        for lang in ("en", "fr")
     ]
 
 

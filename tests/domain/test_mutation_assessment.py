@@ -35,31 +35,23 @@ CHECKED = "2026-11-28"  # the `checked` date of most rows of data/therapies.toml
 CHECKED_FR = "28/11/2026"  # the same date as French sentences write it (day/month/year)
 RECHECKED = "2026-11-30"  # sorafenib's and vandetanib's rows, checked again
 RECHECKED_FR = "30/11/2026"
-# the `source` of each row, as typed in data/therapies.toml
-LENVATINIB = (
-    "European Commission approval of Lenvima, May 2015 (FDAnews, 5 June 2015; Medical News Today)"
-)
-SORAFENIB = (
-    "European Commission approval of Nexavar for DTC, May 2014 (FDAnews, 30 May 2014; "
-    "Medthority, May 2014), after the CHMP positive opinion (BioCentury, 12 May 2014)"
-)
-VANDETANIB = (
-    "European Commission approval of Caprelsa, February 2012 (European Pharmaceutical Review, "
-    "21 February 2012); indication: Caprelsa summary of product characteristics, section 4.1 "
-    "(EMA product information)"
-)
-COMETRIQ = (
-    "European Commission conditional approval of Cometriq, March 2014 (Medthority, 26 March "
-    "2014; ESMO news on the CHMP opinion of 19 December 2013)"
-)
-TAFINLAR_DTC = "EMA: CHMP positive opinion on a Tafinlar variation, 26 March 2026"
-TAFINLAR_ATC = (
-    "FDA approval for BRAF V600E anaplastic thyroid cancer, 4 May 2018 (fda.gov); EMA Tafinlar "
-    "variation opinion of 26 March 2026 (lists no anaplastic indication)"
-)
-NTRK = (
-    "project rule set tuthyref-2021 (drugs.ntrk); not checked against the EMA product information"
-)
+# the short citation of each row (`cite_en`, `cite_fr`), as typed in data/therapies.toml
+LENVATINIB = {
+    "en": "European Commission decision on Lenvima, May 2015",
+    "fr": "décision de la Commission européenne sur Lenvima, mai 2015",
+}
+SORAFENIB = {
+    "en": "European Commission decision on Nexavar, May 2014",
+    "fr": "décision de la Commission européenne sur Nexavar, mai 2014",
+}
+VANDETANIB = {"en": "European Commission decision on Caprelsa, February 2012"}
+COMETRIQ = {"en": "conditional authorisation of Cometriq by the European Commission, March 2014"}
+TAFINLAR_DTC = {"en": "CHMP positive opinion on Tafinlar, 26 March 2026"}
+TAFINLAR_ATC = {
+    "fr": "FDA, mai 2018\u00a0; avis du CHMP sur Tafinlar du 26 mars 2026, sans indication "
+    "anaplasique"
+}
+NTRK = {"en": "rule set tuthyref-2021, not checked with the EMA"}
 
 
 @pytest.mark.parametrize(
@@ -72,7 +64,8 @@ NTRK = (
             ("lenvatinib",),
             "differentiated",
             "en",
-            f"lenvatinib: EU authorised since 2015 (status as of {CHECKED}, source: {LENVATINIB})",
+            "lenvatinib: EU authorised since 2015 "
+            f"(status as of {CHECKED}, source: {LENVATINIB['en']})",
         ),
         # in French, rows joined by the French separator, each with its own date
         (
@@ -80,9 +73,9 @@ NTRK = (
             "differentiated",
             "fr",
             "sorafenib\u00a0: autorisé dans l'UE depuis 2014 "
-            f"(statut au {RECHECKED_FR}, source\u00a0: {SORAFENIB})\u00a0; "
+            f"(statut au {RECHECKED_FR}, source\u00a0: {SORAFENIB['fr']})\u00a0; "
             "lenvatinib\u00a0: autorisé dans l'UE depuis 2015 "
-            f"(statut au {CHECKED_FR}, source\u00a0: {LENVATINIB})",
+            f"(statut au {CHECKED_FR}, source\u00a0: {LENVATINIB['fr']})",
         ),
         # the year of the EU decision, checked again
         (
@@ -90,7 +83,7 @@ NTRK = (
             "medullary",
             "en",
             "vandetanib: EU authorised since 2012 "
-            f"(status as of {RECHECKED}, source: {VANDETANIB})",
+            f"(status as of {RECHECKED}, source: {VANDETANIB['en']})",
         ),
         # a drug with no row for this cancer (nor tumour-agnostic), then one that has a row:
         # both are said, in the drugs' order
@@ -99,7 +92,8 @@ NTRK = (
             "medullary",
             "en",
             "lenvatinib: no authorisation recorded for this cancer; "
-            f"cabozantinib: EU authorised since 2014 (status as of {CHECKED}, source: {COMETRIQ})",
+            "cabozantinib: EU authorised since 2014 "
+            f"(status as of {CHECKED}, source: {COMETRIQ['en']})",
         ),
         # a fixed combination is one row: neither of its drugs is said again on its own; an
         # unverified row is to be confirmed
@@ -109,14 +103,15 @@ NTRK = (
             "en",
             "dabrafenib + trametinib: positive opinion of the European Medicines Agency, "
             "Commission decision not checked "
-            f"(to be confirmed; status as of {CHECKED}, source: {TAFINLAR_DTC})",
+            f"(to be confirmed; status as of {CHECKED}, source: {TAFINLAR_DTC['en']})",
         ),
         # a drug the therapy file does not know comes after the known rows, with no date
         (
             ("lenvatinib", "tipifarnib"),
             "differentiated",
             "en",
-            f"lenvatinib: EU authorised since 2015 (status as of {CHECKED}, source: {LENVATINIB}); "
+            "lenvatinib: EU authorised since 2015 "
+            f"(status as of {CHECKED}, source: {LENVATINIB['en']}); "
             "tipifarnib: no authorisation recorded for this cancer",
         ),
         # only unknown drugs: no check date to give
@@ -132,7 +127,7 @@ NTRK = (
             "differentiated",
             "en",
             "larotrectinib: EU authorised "
-            f"(to be confirmed; status as of {CHECKED}, source: {NTRK})",
+            f"(to be confirmed; status as of {CHECKED}, source: {NTRK['en']})",
         ),
         # a status other than authorised, for anaplastic cancer
         (
@@ -140,7 +135,7 @@ NTRK = (
             "anaplastic",
             "fr",
             "dabrafenib + trametinib\u00a0: aucune autorisation européenne trouvée pour ce cancer"
-            f" (à confirmer\u00a0; statut au {CHECKED_FR}, source\u00a0: {TAFINLAR_ATC})",
+            f" (à confirmer\u00a0; statut au {CHECKED_FR}, source\u00a0: {TAFINLAR_ATC['fr']})",
         ),
     ],
 )

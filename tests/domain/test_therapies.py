@@ -45,6 +45,8 @@ def _row(**over: Any) -> dict[str, Any]:
         "scope_fr": "x",
         "scope_en": "x",
         "source": "s",
+        "cite_fr": "s",
+        "cite_en": "s",
         "checked": date(2026, 1, 1),
         "verified": True,
     }

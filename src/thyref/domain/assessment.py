@@ -300,7 +300,7 @@ def therapy_status(
         key = "therapy.as_of" + ("" if ind.verified else ".unverified")
         if today is not None and therapies_mod.may_have_changed(ind, today):
             key += ".changed"
-        parts.append(said + text(key, lang, {"date": day(ind.checked), "source": ind.source}))
+        parts.append(said + text(key, lang, {"date": day(ind.checked), "source": ind.cite[lang]}))
     parts.extend(
         text("therapy.status.none", lang, {"name": options_mod.drug_word(d)})
         for d in drugs

@@ -39,6 +39,7 @@ class IndicationStatus:
     since: str
     scope: Mapping[str, str]
     source: str
+    cite: Mapping[str, str]  # the source in a few words, per language (the options say it)
     checked: date
     verified: bool
     note: str = ""
@@ -95,12 +96,12 @@ def _atc(table: Mapping[str, Any], path: str) -> dict[str, str]:
     return dict(codes)
 
 
-def _source(raw: Mapping[str, Any], path: str) -> str:
-    """Where the status was read: a status without its source is not data (a blank
-    ``source`` is refused as a missing one)."""
-    source = _field(raw, "source", path, str)
+def _source(raw: Mapping[str, Any], path: str, key: str) -> str:
+    """Where the status was read (``source``, or its short ``cite_fr``/``cite_en``): a
+    status without its source is not data (a blank one is refused as a missing one)."""
+    source = _field(raw, key, path, str)
     if not source.strip():
-        raise TherapyDataError(f"{path}.source: empty (say where the status was read)")
+        raise TherapyDataError(f"{path}.{key}: empty (say where the status was read)")
     return str(source)
 
 
@@ -121,7 +122,8 @@ def _indication(raw: Mapping[str, Any], ind: str, path: str) -> IndicationStatus
             "fr": _field(raw, "scope_fr", path, str),
             "en": _field(raw, "scope_en", path, str),
         },
-        source=_source(raw, path),
+        source=_source(raw, path, "source"),
+        cite={"fr": _source(raw, path, "cite_fr"), "en": _source(raw, path, "cite_en")},
         checked=_field(raw, "checked", path, date),
         verified=_field(raw, "verified", path, bool),
         note=str(raw.get("note", "")),
