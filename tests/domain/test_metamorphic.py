@@ -117,16 +117,26 @@ def shift_output(value: Any, days: int, known: set[str]) -> Any:
 
 
 def _checked_phrases() -> list[str]:
-    """The "data checked on <date>" phrases of the therapy data file: its dates are not the
-    case's and stay as they are."""
-    from thyref.domain.messages import text
+    """The "(status as of <date>, source: ...)" phrases of the therapy data file, current or
+    said to have maybe changed (that depends on today, which the shifts move): their dates
+    are not the case's and stay as they are."""
+    from thyref.domain.messages import day, text
     from thyref.domain.therapies import load_therapies
 
-    days = {i.checked for t in load_therapies().values() for i in t.indications.values()}
-    return [
-        text("therapy.checked", lang, {"date": day.isoformat()})  # type: ignore[arg-type]
-        for day in days
+    rows = {
+        (i.checked, lang, i.cite[lang], i.verified)
+        for t in load_therapies().values()
+        for i in t.indications.values()
         for lang in ("en", "fr")
+    }
+    return [
+        text(  # type: ignore[arg-type]
+            f"therapy.as_of{'' if verified else '.unverified'}{changed}",
+            lang,  # type: ignore[arg-type]
+            {"date": day(checked), "source": cite},
+        )
+        for checked, lang, cite, verified in rows
+        for changed in ("", ".changed")
     ]
 
 
@@ -268,12 +278,14 @@ def _without(out: Json, option_id: str, key: str) -> Json:
 def test_a_later_today_changes_only_the_sample_age(case: Json, later: int) -> None:
     """Only one rule reads the current date: MOLECULAR-TESTING's "primary sample more
     than 10 years old" (clinical-rules.md section 4). Assessed on a later day, the
-    output differs only by ``engine.as_of`` and that option's rationale."""
+    output differs only by ``engine.as_of``, that option's rationale and the drugs'
+    statuses (said to have maybe changed two years after their check)."""
     before = _out(case)
     after = _out(case, today=TODAY + dt.timedelta(days=later))
     assert after["engine"]["as_of"] == (TODAY + dt.timedelta(days=later)).isoformat()
-    assert _without(after, "MOLECULAR-TESTING", "rationale") == _without(
-        before, "MOLECULAR-TESTING", "rationale"
+    phrases = _checked_phrases()
+    assert _without(_unchecked(after, phrases), "MOLECULAR-TESTING", "rationale") == _without(
+        _unchecked(before, phrases), "MOLECULAR-TESTING", "rationale"
     )
 
 

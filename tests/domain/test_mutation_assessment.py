@@ -31,8 +31,27 @@ from .conftest import (
     scan,
 )
 
-CHECKED = "2026-11-28"  # the `checked` date of every row of data/therapies.toml
+CHECKED = "2026-11-28"  # the `checked` date of most rows of data/therapies.toml
 CHECKED_FR = "28/11/2026"  # the same date as French sentences write it (day/month/year)
+RECHECKED = "2026-11-30"  # sorafenib's and vandetanib's rows, checked again
+RECHECKED_FR = "30/11/2026"
+# the short citation of each row (`cite_en`, `cite_fr`), as typed in data/therapies.toml
+LENVATINIB = {
+    "en": "European Commission decision on Lenvima, May 2015",
+    "fr": "décision de la Commission européenne sur Lenvima, mai 2015",
+}
+SORAFENIB = {
+    "en": "European Commission decision on Nexavar, May 2014",
+    "fr": "décision de la Commission européenne sur Nexavar, mai 2014",
+}
+VANDETANIB = {"en": "European Commission decision on Caprelsa, February 2012"}
+COMETRIQ = {"en": "conditional authorisation of Cometriq by the European Commission, March 2014"}
+TAFINLAR_DTC = {"en": "CHMP positive opinion on Tafinlar, 26 March 2026"}
+TAFINLAR_ATC = {
+    "fr": "FDA, mai 2018\u00a0; avis du CHMP sur Tafinlar du 26 mars 2026, sans indication "
+    "anaplasique"
+}
+NTRK = {"en": "rule set tuthyref-2021, not checked with the EMA"}
 
 
 @pytest.mark.parametrize(
@@ -40,28 +59,31 @@ CHECKED_FR = "28/11/2026"  # the same date as French sentences write it (day/mon
     [
         # no drug: no status at all (the option names none)
         ((), "differentiated", "en", ""),
-        # a verified row with its year, then the check date
+        # a verified row with its year, then its check date and source
         (
             ("lenvatinib",),
             "differentiated",
             "en",
-            f"lenvatinib: EU authorised since 2015; data checked on {CHECKED}",
+            "lenvatinib: EU authorised since 2015 "
+            f"(status as of {CHECKED}, source: {LENVATINIB['en']})",
         ),
-        # an unverified row is marked, in French, rows joined by the French separator
+        # in French, rows joined by the French separator, each with its own date
         (
             ("sorafenib", "lenvatinib"),
             "differentiated",
             "fr",
-            "sorafenib\u00a0: autorisé dans l'UE depuis 2014 (à confirmer)\u00a0; "
-            "lenvatinib\u00a0: autorisé dans l'UE depuis 2015\u00a0; "
-            f"données vérifiées le {CHECKED_FR}",
+            "sorafenib\u00a0: autorisé dans l'UE depuis 2014 "
+            f"(statut au {RECHECKED_FR}, source\u00a0: {SORAFENIB['fr']})\u00a0; "
+            "lenvatinib\u00a0: autorisé dans l'UE depuis 2015 "
+            f"(statut au {CHECKED_FR}, source\u00a0: {LENVATINIB['fr']})",
         ),
-        # a row without a year says no year (and is unverified)
+        # the year of the EU decision, checked again
         (
             ("vandetanib",),
             "medullary",
             "en",
-            f"vandetanib: EU authorised (to be confirmed); data checked on {CHECKED}",
+            "vandetanib: EU authorised since 2012 "
+            f"(status as of {RECHECKED}, source: {VANDETANIB['en']})",
         ),
         # a drug with no row for this cancer (nor tumour-agnostic), then one that has a row:
         # both are said, in the drugs' order
@@ -70,23 +92,27 @@ CHECKED_FR = "28/11/2026"  # the same date as French sentences write it (day/mon
             "medullary",
             "en",
             "lenvatinib: no authorisation recorded for this cancer; "
-            f"cabozantinib: EU authorised since 2014; data checked on {CHECKED}",
+            "cabozantinib: EU authorised since 2014 "
+            f"(status as of {CHECKED}, source: {COMETRIQ['en']})",
         ),
-        # a fixed combination is one row: neither of its drugs is said again on its own
+        # a fixed combination is one row: neither of its drugs is said again on its own; an
+        # unverified row is to be confirmed
         (
             ("dabrafenib", "trametinib"),
             "differentiated",
             "en",
             "dabrafenib + trametinib: positive opinion of the European Medicines Agency, "
-            f"Commission decision not checked (to be confirmed); data checked on {CHECKED}",
+            "Commission decision not checked "
+            f"(to be confirmed; status as of {CHECKED}, source: {TAFINLAR_DTC['en']})",
         ),
-        # a drug the therapy file does not know comes after the known rows
+        # a drug the therapy file does not know comes after the known rows, with no date
         (
             ("lenvatinib", "tipifarnib"),
             "differentiated",
             "en",
-            "lenvatinib: EU authorised since 2015; "
-            f"tipifarnib: no authorisation recorded for this cancer; data checked on {CHECKED}",
+            "lenvatinib: EU authorised since 2015 "
+            f"(status as of {CHECKED}, source: {LENVATINIB['en']}); "
+            "tipifarnib: no authorisation recorded for this cancer",
         ),
         # only unknown drugs: no check date to give
         (
@@ -100,7 +126,8 @@ CHECKED_FR = "28/11/2026"  # the same date as French sentences write it (day/mon
             ("larotrectinib",),
             "differentiated",
             "en",
-            f"larotrectinib: EU authorised (to be confirmed); data checked on {CHECKED}",
+            "larotrectinib: EU authorised "
+            f"(to be confirmed; status as of {CHECKED}, source: {NTRK['en']})",
         ),
         # a status other than authorised, for anaplastic cancer
         (
@@ -108,7 +135,7 @@ CHECKED_FR = "28/11/2026"  # the same date as French sentences write it (day/mon
             "anaplastic",
             "fr",
             "dabrafenib + trametinib\u00a0: aucune autorisation européenne trouvée pour ce cancer"
-            f" (à confirmer)\u00a0; données vérifiées le {CHECKED_FR}",
+            f" (à confirmer\u00a0; statut au {CHECKED_FR}, source\u00a0: {TAFINLAR_ATC['fr']})",
         ),
     ],
 )

@@ -37,6 +37,8 @@ def _ind(**over: Any) -> dict[str, Any]:
         "scope_fr": "pour tous",
         "scope_en": "for all",
         "source": "EMA EPAR",
+        "cite_fr": "EPAR de l'EMA",
+        "cite_en": "EMA EPAR",
         "checked": date(2026, 1, 2),
         "verified": True,
     }
@@ -144,6 +146,7 @@ def test_a_good_entry_is_read_field_by_field() -> None:
             since="2021",
             scope={"fr": "pour tous", "en": "for all"},
             source="EMA EPAR",
+            cite={"fr": "EPAR de l'EMA", "en": "EMA EPAR"},
             checked=date(2026, 1, 2),
             verified=True,
             note="conditional",
@@ -154,6 +157,7 @@ def test_a_good_entry_is_read_field_by_field() -> None:
             since="",  # an empty year is allowed
             scope={"fr": "pour tous", "en": "for all"},
             source="EMA EPAR",
+            cite={"fr": "EPAR de l'EMA", "en": "EMA EPAR"},
             checked=date(2025, 5, 6),
             verified=False,
             note="",  # no note: an empty string
@@ -211,9 +215,11 @@ def test_the_packaged_file_as_typed() -> None:
     assert cabo.indications["medullary"].note.startswith("granted as a conditional")
     assert cabo.indications["differentiated"].note == ""
     assert cabo.brands == ("Cabometyx", "Cometriq")
-    # check dates as typed: sorafenib on 2026-11-28, pralsetinib (added later) on 2026-11-29
-    assert drugs["sorafenib"].checked == date(2026, 11, 28)
-    assert drugs["pralsetinib"].checked == date(2026, 11, 29)
+    # check dates as typed: lenvatinib on 2026-11-28, sorafenib and pralsetinib checked
+    # again on 2026-11-30
+    assert drugs["lenvatinib"].checked == date(2026, 11, 28)
+    assert drugs["sorafenib"].checked == date(2026, 11, 30)
+    assert drugs["pralsetinib"].checked == date(2026, 11, 30)
     # a new dict each call, of the same entries
     again = load_therapies()
     assert again == drugs and again is not drugs
@@ -253,7 +259,7 @@ def test_the_packaged_file_is_read_as_utf8(tmp_path: Path, monkeypatch: pytest.M
         '[d]\nname = "d"\nbrands = []\nclasses = []\natc = { d = "L01EX99" }\n'
         "[d.indications.medullary]\n"
         'status = "authorised"\nsince = ""\nscope_fr = "après échec"\nscope_en = "x"\n'
-        'source = "s"\nchecked = 2026-01-02\nverified = true\n'
+        'source = "s"\ncite_fr = "s"\ncite_en = "s"\nchecked = 2026-01-02\nverified = true\n'
     )
     (tmp_path / "therapies.toml").write_bytes(text.encode("utf-8"))
 

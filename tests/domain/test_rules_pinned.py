@@ -1023,7 +1023,8 @@ def test_national_board_frequency() -> None:
     case = make_case(histology="anaplastic", lesions=[lesion("L1", "lung")])
     r = rec(_assess(case), "RCP-NATIONAL")
     assert r is not None
-    assert "(2 times a month)" in r["rationale"]
+    # the rules' frequency, dated by its source (the January 2021 web conference)
+    assert "(2 times a month according to the January 2021 web conference, SEED)" in r["rationale"]
 
 
 @pytest.mark.parametrize(

@@ -45,6 +45,8 @@ def _row(**over: Any) -> dict[str, Any]:
         "scope_fr": "x",
         "scope_en": "x",
         "source": "s",
+        "cite_fr": "s",
+        "cite_en": "s",
         "checked": date(2026, 1, 1),
         "verified": True,
     }
@@ -140,5 +142,7 @@ def test_unverified_rows_are_marked_for_a_clinician() -> None:
     from thyref.domain.assessment import therapy_status
 
     # dabrafenib + trametinib for anaplastic cancer is `verified = false` in the file
-    assert "(to be confirmed)" in therapy_status(("dabrafenib", "trametinib"), "anaplastic", "en")
-    assert "(à confirmer)" in therapy_status(("dabrafenib", "trametinib"), "anaplastic", "fr")
+    assert "(to be confirmed; " in therapy_status(("dabrafenib", "trametinib"), "anaplastic", "en")
+    assert "(à confirmer\u00a0; " in therapy_status(
+        ("dabrafenib", "trametinib"), "anaplastic", "fr"
+    )

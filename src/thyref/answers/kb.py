@@ -152,10 +152,14 @@ def _toml(root: Traversable, name: str) -> dict[str, Any]:
 
 
 def load_knowledge_base(
-    root: Traversable | None = None, therapies: Mapping[str, Therapy] | None = None
+    root: Traversable | None = None,
+    therapies: Mapping[str, Therapy] | None = None,
+    today: date | None = None,
 ) -> KnowledgeBase:
     """Read and check the whole knowledge base; therapy placeholders are rendered from
-    `therapies` (default: the packaged `thyref/data/therapies.toml`)."""
+    `therapies` (default: the packaged `thyref/data/therapies.toml`) as read on `today`
+    (default: the real today; a status checked more than two years before it is said to
+    have maybe changed)."""
     base = kb_root() if root is None else root
     topics: dict[str, dict[Lang, TopicText]] = {}
     for entry in sorted((base / "topics").iterdir(), key=lambda t: t.name):
@@ -193,7 +197,7 @@ def load_knowledge_base(
     for tid, by_lang in topics.items():
         for lang, text in list(by_lang.items()):
             try:
-                body = render_therapies(text.body, lang, drugs, messages)
+                body = render_therapies(text.body, lang, drugs, messages, today)
             except TherapyPlaceholderError as exc:
                 raise KnowledgeBaseError(f"topic {tid}.{lang}: {exc}") from exc
             by_lang[lang] = dataclasses.replace(

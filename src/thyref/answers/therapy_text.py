@@ -3,8 +3,10 @@
 A topic text says, for instance, "{{therapy:selpercatinib}}" where it names that drug; the
 knowledge base replaces it with the drug's name, brands and EU status per indication, read
 from `thyref/data/therapies.toml` (with the date the status was checked, and a request to
-confirm it with the care team when the data file marks it unverified). So the answers and
-the engine's options read the same facts. `{{therapy:<id>:<indication>}}` keeps one
+confirm it with the care team when the data file marks it unverified, and a word that it
+may have changed, to be asked of the care team, once that date is more than two years
+before the day the answers are read). So the answers and the engine's options read the
+same facts. `{{therapy:<id>:<indication>}}` keeps one
 indication only.
 """
 
@@ -16,7 +18,7 @@ from datetime import date
 
 from thyref.answers.text import Lang
 from thyref.domain.messages import semicolon, text
-from thyref.domain.therapies import IndicationStatus, Therapy
+from thyref.domain.therapies import IndicationStatus, Therapy, may_have_changed
 
 PLACEHOLDER = re.compile(r"\{\{therapy:([a-z0-9-]+)(?::([a-z-]+))?\}\}")
 
@@ -29,8 +31,12 @@ def _date(d: date, lang: Lang) -> str:
     return d.strftime("%d/%m/%Y") if lang == "fr" else d.isoformat()
 
 
-def _checked(ind: IndicationStatus, lang: Lang, messages: Mapping[str, Mapping[Lang, str]]) -> str:
+def _checked(
+    ind: IndicationStatus, lang: Lang, messages: Mapping[str, Mapping[Lang, str]], today: date
+) -> str:
     key = "therapy_checked_verified" if ind.verified else "therapy_checked_unverified"
+    if may_have_changed(ind, today):
+        key += "_changed"
     return messages[key][lang].format(date=_date(ind.checked, lang))
 
 
@@ -45,8 +51,11 @@ def therapy_sentence(
     lang: Lang,
     messages: Mapping[str, Mapping[Lang, str]],
     indication: str | None = None,
+    today: date | None = None,
 ) -> str:
-    """`**name** (brands): status per indication (checked ...)` in `lang`."""
+    """`**name** (brands): status per indication (checked ...)` in `lang`, as read on
+    ``today`` (default: the real today)."""
+    today = today or date.today()
     if indication is not None and indication not in therapy.indications:
         raise TherapyPlaceholderError(f"{therapy.id}: no indication {indication!r}")
     inds = [therapy.indications[indication]] if indication else list(therapy.indications.values())
@@ -55,9 +64,11 @@ def therapy_sentence(
     checks = {(i.checked, i.verified) for i in inds}
     if len(checks) == 1:
         parts = [_status(i, lang, messages) for i in inds]
-        tail = f" ({_checked(inds[0], lang, messages)})"
+        tail = f" ({_checked(inds[0], lang, messages, today)})"
     else:
-        parts = [f"{_status(i, lang, messages)} ({_checked(i, lang, messages)})" for i in inds]
+        parts = [
+            f"{_status(i, lang, messages)} ({_checked(i, lang, messages, today)})" for i in inds
+        ]
         tail = ""
     sep = semicolon(lang)
     return f"**{therapy.name}**{brands}{colon}" + sep.join(parts) + tail
@@ -68,6 +79,7 @@ def render_therapies(
     lang: Lang,
     therapies: Mapping[str, Therapy],
     messages: Mapping[str, Mapping[Lang, str]],
+    today: date | None = None,
 ) -> str:
     """`body` with every `{{therapy:...}}` placeholder replaced by its sentence."""
 
@@ -75,7 +87,7 @@ def render_therapies(
         therapy = therapies.get(m.group(1))
         if therapy is None:
             raise TherapyPlaceholderError(f"unknown therapy {m.group(1)!r}")
-        return therapy_sentence(therapy, lang, messages, m.group(2))
+        return therapy_sentence(therapy, lang, messages, m.group(2), today)
 
     return PLACEHOLDER.sub(replace, body)
 

@@ -270,17 +270,24 @@ def _kinetics_out(k: kinetics_mod.Kinetics, rules: Rules, lang: Lang) -> Kinetic
     }
 
 
-# keyed by id(rules); the entry keeps the rules alive so that id cannot be reused
-_SUMMARIES: dict[tuple[int, str, tuple[str, ...], str, str], tuple[Rules, str]] = {}
+# keyed by id(rules); the entry keeps the rules alive so that id cannot be reused. An
+# option naming drugs is also keyed by the day (its statuses may be said to have changed),
+# so the cache is emptied when it holds more than SUMMARIES_MAX texts (a server running
+# for years, a cohort run on many as-of days).
+_SUMMARIES: dict[tuple[int, str, tuple[str, ...], str, str, date | None], tuple[Rules, str]] = {}
+SUMMARIES_MAX = 20_000
 
 
-def therapy_status(drugs: tuple[str, ...], category: str, lang: Lang) -> str:
+def therapy_status(
+    drugs: tuple[str, ...], category: str, lang: Lang, today: date | None = None
+) -> str:
     """The EU status of each drug for this category of cancer, from the therapy data file
-    (``data/therapies.toml``, the same facts as the patient answers), with its check date."""
+    (``data/therapies.toml``, the same facts as the patient answers): each row says the
+    date its status was checked and the source it was read from, and that it may have
+    changed since when ``today`` is more than two years after that date."""
     if not drugs:
         return ""
     parts: list[str] = []
-    checked: list[date] = []
     entries = therapies_mod.entries_for(drugs)
     named = {p for t in entries for p in t.id.split("-")}
     for therapy in entries:
@@ -290,23 +297,30 @@ def therapy_status(drugs: tuple[str, ...], category: str, lang: Lang) -> str:
             continue
         since = text("therapy.since", lang, {"year": ind.since}) if ind.since else ""
         said = text(f"therapy.status.{ind.status}", lang, {"name": therapy.name, "since": since})
-        parts.append(said + ("" if ind.verified else text("therapy.unverified", lang)))
-        checked.append(ind.checked)
+        key = "therapy.as_of" + ("" if ind.verified else ".unverified")
+        if today is not None and therapies_mod.may_have_changed(ind, today):
+            key += ".changed"
+        parts.append(said + text(key, lang, {"date": day(ind.checked), "source": ind.cite[lang]}))
     parts.extend(
         text("therapy.status.none", lang, {"name": options_mod.drug_word(d)})
         for d in drugs
         if d.lower() not in named
     )
-    if checked:
-        parts.append(text("therapy.checked", lang, {"date": day(min(checked))}))
     return text("therapy.separator", lang).join(parts)
 
 
 def _summary(
-    key_name: str, drugs: tuple[str, ...], rules: Rules, lang: Lang, category: str = ""
+    key_name: str,
+    drugs: tuple[str, ...],
+    rules: Rules,
+    lang: Lang,
+    category: str = "",
+    today: date | None = None,
 ) -> str:
-    """Text that depends only on the rules (an option's general part, a rule): cached."""
-    key = (id(rules), key_name, drugs, lang, category)
+    """Text that depends only on the rules (an option's general part, a rule), and on the
+    day for the drugs' statuses (said to have maybe changed once old): cached."""
+    on = today if drugs else None
+    key = (id(rules), key_name, drugs, lang, category, on)
     cached = _SUMMARIES.get(key)
     if cached is not None:
         return cached[1]
@@ -314,7 +328,7 @@ def _summary(
         "per_month": rules.options.national_rcp_per_month,
         "panel": ", ".join(rules.options.molecular_panel),
         "target": str(rules.options.tsh_target_mu_l),
-        "status": therapy_status(drugs, category, lang),
+        "status": therapy_status(drugs, category, lang, on),
         "months": rules.refractoriness.progression_window_months,
         "gbq": f"{rules.refractoriness.cumulative_activity_mbq / 1000:g}",
         "mci": mci_figure(rules.refractoriness.cumulative_activity_mbq, rules),
@@ -324,6 +338,8 @@ def _summary(
     # calcitonin in the washout, not thyroglobulin): ``<key>.<category>`` when given
     specific = f"{key_name}.{category}"
     summary = text(specific if category and has(specific) else key_name, lang, params)
+    if len(_SUMMARIES) >= SUMMARIES_MAX:
+        _SUMMARIES.clear()
     _SUMMARIES[key] = (rules, summary)
     return summary
 
@@ -437,9 +453,9 @@ def _thresholds(rules: Rules) -> dict[str, str]:
 
 
 def _option_out(
-    opt: options_mod.Option, rules: Rules, lang: Lang, category: str
+    opt: options_mod.Option, rules: Rules, lang: Lang, category: str, today: date
 ) -> RecommendationOut:
-    general = _summary(f"summary.{opt.id}", opt.drugs, rules, lang, category)
+    general = _summary(f"summary.{opt.id}", opt.drugs, rules, lang, category, today)
     rationale = general + " " + text(opt.reason, lang, opt.params)
     return {
         "id": opt.id,
@@ -525,7 +541,7 @@ def assess(
         rai=_rai_out(rai),
         recist=_recist_out(recist, lang),
         kinetics={m: _kinetics_out(k, rules, lang) for m, k in kinetics.items()},
-        recommendations=[_option_out(o, rules, lang, case.category.value) for o in options],
+        recommendations=[_option_out(o, rules, lang, case.category.value, today) for o in options],
         definitions=defined,
         engine=EngineOut(version=__version__, rules=rules.id, lang=lang, as_of=today.isoformat()),
     )

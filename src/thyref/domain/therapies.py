@@ -39,6 +39,7 @@ class IndicationStatus:
     since: str
     scope: Mapping[str, str]
     source: str
+    cite: Mapping[str, str]  # the source in a few words, per language (the options say it)
     checked: date
     verified: bool
     note: str = ""
@@ -95,6 +96,15 @@ def _atc(table: Mapping[str, Any], path: str) -> dict[str, str]:
     return dict(codes)
 
 
+def _source(raw: Mapping[str, Any], path: str, key: str) -> str:
+    """Where the status was read (``source``, or its short ``cite_fr``/``cite_en``): a
+    status without its source is not data (a blank one is refused as a missing one)."""
+    source = _field(raw, key, path, str)
+    if not source.strip():
+        raise TherapyDataError(f"{path}.{key}: empty (say where the status was read)")
+    return str(source)
+
+
 def _indication(raw: Mapping[str, Any], ind: str, path: str) -> IndicationStatus:
     if ind not in INDICATIONS:
         raise TherapyDataError(f"{path}: unknown indication (expected one of {INDICATIONS})")
@@ -112,7 +122,8 @@ def _indication(raw: Mapping[str, Any], ind: str, path: str) -> IndicationStatus
             "fr": _field(raw, "scope_fr", path, str),
             "en": _field(raw, "scope_en", path, str),
         },
-        source=_field(raw, "source", path, str),
+        source=_source(raw, path, "source"),
+        cite={"fr": _source(raw, path, "cite_fr"), "en": _source(raw, path, "cite_en")},
         checked=_field(raw, "checked", path, date),
         verified=_field(raw, "verified", path, bool),
         note=str(raw.get("note", "")),
@@ -188,6 +199,23 @@ def entries_for(drugs: tuple[str, ...] | list[str]) -> list[Therapy]:
             wanted = [d for d in wanted if d not in parts]
     out.extend(known[d] for d in wanted if d in known)
     return out
+
+
+# A status checked longer ago than this many years is said, wherever it is shown (the
+# engine's options, the patient answers), to have possibly changed since. Not a clinical
+# threshold: how long a status read on its source is shown as current (docs/answers.md).
+STATUS_CURRENT_YEARS = 2
+
+
+def may_have_changed(ind: IndicationStatus, today: date) -> bool:
+    """Whether ``today`` is more than ``STATUS_CURRENT_YEARS`` after the status was checked
+    (29 February counts as 28 February in a year without it)."""
+    year = ind.checked.year + STATUS_CURRENT_YEARS
+    try:
+        limit = ind.checked.replace(year=year)
+    except ValueError:  # 29 February
+        limit = ind.checked.replace(year=year, day=28)
+    return today > limit
 
 
 def indication_for(therapy: Therapy, category: str) -> IndicationStatus | None:
