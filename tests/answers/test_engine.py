@@ -670,6 +670,13 @@ def test_reading_ones_own_results_is_for_the_care_team(
         "what are the common side effects of TKIs?",
         # "is it the drug?" about a symptom no topic covers
         "my husband on lenvima has gone very pale and weak, is it the medicine?",
+        # blind9 tuning, all four got the hand-foot answer: tingling is a nerve sign, not
+        # a skin one of the palms and soles
+        "fourmillements dans les mains sous larotrectinib, c'est un effet secondaire ?",
+        "pins and needles in my toes on vitrakvi",
+        # the skin in the sun, or a rash elsewhere than on the hands and feet
+        "my skin goes red and stings in sunlight on caprelsa",
+        "red itchy spots on my back since starting nexavar",
     ],
 )
 def test_side_effects_without_a_topic_go_to_the_care_team(
@@ -692,6 +699,12 @@ def test_side_effects_without_a_topic_go_to_the_care_team(
         ),
         # peeling palms, asked whether the drug causes it
         ("my palms are peeling since I started sorafenib, is it the drug?", "hand-foot-syndrome"),
+        # tingling beside a skin sign of the palms is still hand-foot syndrome
+        ("tingling and burning in my palms on sorafenib", "hand-foot-syndrome"),
+        # the sun on the hands and feet too
+        ("my palms and soles burn and peel in the sun on lenvatinib", "hand-foot-syndrome"),
+        # a rash named on the palms
+        ("itchy red rash on my palms since starting sorafenib", "hand-foot-syndrome"),
         # a condition named as a contraindication: targeted-therapy-when names it
         (
             "quelles sont les contre-indications aux thérapies ciblées, par exemple une "

@@ -536,7 +536,8 @@ class AnswerEngine:
         whatever its subjects, unless a `context` concept places it in thyroid-cancer
         care, in which case it is ignored. A `care_team` one (changing
         one's own dose, stopping a drug before a procedure, which doctor to believe)
-        declines the question whatever its subjects or context.
+        declines the question whatever its subjects or context; one with
+        `rescued_only_by` declines it unless one of those concepts is named.
         """
         asked = self.asked_concepts[top]
         covered = self.covered_offtopic[top]
@@ -557,6 +558,13 @@ class AnswerEngine:
         if not named:
             return False
         if any(self.lexicon.concepts[c].care_team for c in named):
+            return True
+        # one that only some concepts rescue, none of them named
+        if any(
+            self.lexicon.concepts[c].rescued_only_by
+            and not self.lexicon.concepts[c].rescued_only_by & here
+            for c in named
+        ):
             return True
         in_care = self.lexicon.has_context(concepts)
         if any(self.lexicon.concepts[c].decisive for c in named) and not in_care:
