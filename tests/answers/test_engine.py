@@ -464,6 +464,15 @@ def test_topics_and_glossary_listing(engine: AnswerEngine) -> None:
         "Fukushima can cause thyroid cancer?",  # causes
         "can I be a blood donor after thyroid cancer?",  # donation
         "régime sans sucre avec un cancer de la thyroïde",  # food
+        # blind9 tuning (each got a topic before): flying and diving, social security,
+        # fertility, a relative's death
+        "can I fly long haul on sorafenib?",  # was targeted-therapy-access
+        # was lung-nodules-surveillance
+        "la plongee sous marine avec des metastases aux poumons, c'est dangereux ?",
+        "is metastatic thyroid cancer covered 100% by social security?",  # life-expectancy
+        "should I freeze my eggs before starting a kinase inhibitor?",  # targeted-therapy-when
+        "my dad died of anaplastic thyroid cancer, am I at higher risk?",  # life-expectancy
+        "que faire des gelules de cabometyx de ma mere decedee ?",  # targeted-therapy-access
     ],
 )
 def test_everyday_subjects_are_declined(engine: AnswerEngine, question: str) -> None:
@@ -487,6 +496,17 @@ def test_everyday_subjects_are_declined(engine: AnswerEngine, question: str) -> 
         ),
         # family members asking for a patient are not an off-topic subject
         ("my husband's lung metastases, what local treatment?", "lung-metastases-treatment"),
+        # a relative's death told beside a heredity question (kb answers it), and dying
+        # asked about (the stem of "died" is that of "die")
+        (
+            "my dad passed away from thyroid cancer in 2015, is it hereditary?",
+            "mutation-testing",
+        ),
+        ("will I die of this thyroid cancer?", "life-expectancy"),
+        (
+            "je suis morte de peur, combien de temps on vit avec un cancer refractaire ?",
+            "life-expectancy",
+        ),
     ],
 )
 def test_everyday_words_do_not_hide_topics(engine: AnswerEngine, question: str, topic: str) -> None:
