@@ -1034,6 +1034,47 @@ def test_sms_spellings_are_written_out(
     assert engine.respelled(words(question)) == tokens
 
 
+# Voice dictation (blind9 tuning): a domain word cut in pieces is joined again, the
+# punctuation said aloud is dropped; real words side by side are left alone
+@pytest.mark.parametrize(
+    ("question", "tokens"),
+    [
+        # pieces with an unknown one, spelling a lexicon term
+        ("the co vid jab", ["the", "covid", "jab"]),
+        # short pieces only ("t'y" is "t y")
+        ("le reseau tu t'y ref", ["le", "reseau", "tutyref"]),
+        # a misspelt term from short pieces, the speller's word is then found as usual
+        ("sous sort a fini b", ["sous", "sortafinib"]),
+        # spoken punctuation
+        ("ca marche virgule je crois", ["ca", "marche", "je", "crois"]),
+        ("what is it question mark", ["what", "is", "it"]),
+        ("arreter point d'interrogation", ["arreter"]),
+        # real words are not joined: "cure d" is not "cured", nor "special diet" a term
+        ("la cure d'iode", ["la", "cure", "d", "iode"]),
+        ("a special diet on lenvatinib", ["a", "special", "diet", "on", "lenvatinib"]),
+        # a domain word beside a piece stays whole ("vaccin co vide")
+        ("vaccin co vide", ["vaccin", "covide"]),
+    ],
+)
+def test_dictated_words_are_joined(engine: AnswerEngine, question: str, tokens: list[str]) -> None:
+    assert engine.respelled(words(question)) == tokens
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # each was declined before (blind9 tuning; blind4 got specialist-service)
+        ("c'est quoi le reseau tu t'y ref", "tuthyref-network"),
+        ("is the co vid jab ok with leave a tinny b", "covid-vaccine"),
+        ("tu thy ref c'est un hopital ?", "tuthyref-network"),
+    ],
+)
+def test_dictated_questions_find_their_topic(
+    engine: AnswerEngine, question: str, topic: str
+) -> None:
+    assert engine.ask(question).topic == topic
+
+
 # Blind set 6: questions in SMS spelling, from relatives, or told by a specialist, that
 # got no answer or a wrong one ("was")
 @pytest.mark.parametrize(
