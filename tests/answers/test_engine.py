@@ -1049,6 +1049,9 @@ def test_sms_spellings_are_written_out(
         ("ca marche virgule je crois", ["ca", "marche", "je", "crois"]),
         ("what is it question mark", ["what", "is", "it"]),
         ("arreter point d'interrogation", ["arreter"]),
+        # a dictated full stop, only as the last word
+        ("comment on les traite point", ["comment", "on", "les", "traite"]),
+        ("un point sur le scanner", ["un", "point", "sur", "le", "scanner"]),
         # real words are not joined: "cure d" is not "cured", nor "special diet" a term
         ("la cure d'iode", ["la", "cure", "d", "iode"]),
         ("a special diet on lenvatinib", ["a", "special", "diet", "on", "lenvatinib"]),
@@ -1067,6 +1070,8 @@ def test_dictated_words_are_joined(engine: AnswerEngine, question: str, tokens: 
         ("c'est quoi le reseau tu t'y ref", "tuthyref-network"),
         ("is the co vid jab ok with leave a tinny b", "covid-vaccine"),
         ("tu thy ref c'est un hopital ?", "tuthyref-network"),
+        # was lung-nodules-surveillance (the full stop said aloud)
+        ("meta stases pulmonaires comment on les traite point", "lung-metastases-treatment"),
     ],
 )
 def test_dictated_questions_find_their_topic(

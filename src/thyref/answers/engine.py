@@ -86,6 +86,8 @@ class EngineSettings:
     dictation_min_len: int = 6
     dictation_fuzzy_len: int = 8
     spoken_punctuation: tuple[tuple[str, ...], ...] = ()
+    # the same, dropped only as the last word ("... comment on les traite point")
+    spoken_final: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> EngineSettings:
@@ -119,6 +121,7 @@ class EngineSettings:
             dictation_max=int(respell.get("dictation_max", 0)),
             dictation_min_len=int(respell.get("dictation_min_len", 6)),
             dictation_fuzzy_len=int(respell.get("dictation_fuzzy_len", 8)),
+            spoken_final=frozenset(str(w) for w in respell.get("spoken_final", ())),
             spoken_punctuation=tuple(
                 sorted(
                     (tuple(str(p).split()) for p in respell.get("spoken_punctuation", ())),
@@ -483,6 +486,8 @@ class AnswerEngine:
         settings = self.settings
         if not settings.dictation_max and not settings.spoken_punctuation:
             return list(tokens)
+        if len(tokens) > 1 and tokens[-1] in settings.spoken_final:
+            tokens = tokens[:-1]
         known = self.speller.known
         # how many unknown words, and words of more than three letters, before each place:
         # only a run with an unknown word, or of short pieces only, may be a cut term
