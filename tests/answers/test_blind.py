@@ -338,3 +338,80 @@ def test_blind8_holdout_measured_once(engine: AnswerEngine) -> None:
     assert sum(by_kind["emergency"]) == 26 and len(by_kind["emergency"]) == 26
     assert sum(by_kind["lookalike"]) >= 18 and len(by_kind["lookalike"]) == 22
     assert sum(by_kind["near-miss"]) == 2
+
+
+# Blind set 9 (tests/answers/data/blind9/, README there): new angles (conditional changes
+# of a medicine, side-effect scenes for each kinase inhibitor, trials, family, travel,
+# diet, money, grief, very short questions, voice dictation). The tuning rows were used
+# while fixing; the holdout rows were measured before and after only.
+def _rows9(name: str) -> list[dict[str, Any]]:
+    path = Path(__file__).parent / "data" / "blind9" / name
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+BLIND9_TUNING = _rows9("tuning.jsonl")
+
+
+@pytest.mark.parametrize(
+    "row",
+    [r for r in BLIND9_TUNING if r["topic"] is None and not r["emergency"]],
+    ids=lambda r: r["q"][:40],
+)
+def test_blind9_tuning_declines(engine: AnswerEngine, row: dict[str, Any]) -> None:
+    # a change of medicine asked as a supposition, a side effect no topic answers, a
+    # subject no topic covers (pregnancy, travel, diet, money, grief): no topic, no alarm
+    # (45 / 65 before the tuning)
+    answer = engine.ask(row["q"])
+    assert not answer.emergency
+    assert answer.topic in _allowed(row)
+
+
+@pytest.mark.parametrize(
+    "row", [r for r in BLIND9_TUNING if r["emergency"]], ids=lambda r: r["q"][:40]
+)
+def test_blind9_tuning_emergencies(engine: AnswerEngine, row: dict[str, Any]) -> None:
+    # 9 / 9 before the tuning
+    answer = engine.ask(row["q"])
+    assert answer.emergency
+    assert answer.topic is None
+
+
+def test_blind9_tuning_topics(engine: AnswerEngine) -> None:
+    # before the tuning 23 / 28 (the medullary heredity row relabelled mutation-testing,
+    # see the README); after 26 / 28 (left: a fear told before a short question declines
+    # it, "two thy ref" dictated)
+    rows = [r for r in BLIND9_TUNING if r["topic"] is not None]
+    answers = {r["q"]: engine.ask(r["q"]) for r in rows}
+    right = [
+        r for r in rows if not answers[r["q"]].emergency and answers[r["q"]].topic in _allowed(r)
+    ]
+    assert len(rows) == 28
+    assert len(right) >= 26, [r["q"] for r in rows if r not in right]
+
+
+BLIND9_HOLDOUT = _rows9("holdout.jsonl")
+
+
+def test_blind9_holdout_measured_once(engine: AnswerEngine) -> None:
+    # measured on main (1796c23): topics 37 / 41, declines 84 / 96 (83 with the
+    # medullary heredity row as first labelled), emergencies 11 / 11, no false alarm;
+    # after the tuning (d23ef45), once: 38, 93 (92), 11, none. Not tuned on: floors, not
+    # targets.
+    answers = {r["q"]: engine.ask(r["q"]) for r in BLIND9_HOLDOUT}
+
+    def right(r: dict[str, Any]) -> bool:
+        a = answers[r["q"]]
+        if r["emergency"]:
+            return a.emergency and a.topic is None
+        return not a.emergency and a.topic in _allowed(r)
+
+    topics = [r for r in BLIND9_HOLDOUT if r["topic"] is not None and not r["emergency"]]
+    declines = [r for r in BLIND9_HOLDOUT if r["topic"] is None and not r["emergency"]]
+    urgent = [r for r in BLIND9_HOLDOUT if r["emergency"]]
+    assert (len(topics), len(declines), len(urgent)) == (41, 96, 11)
+    assert sum(map(right, topics)) >= 38
+    assert sum(map(right, declines)) >= 93
+    assert sum(map(right, urgent)) == 11
+    # the conditional changes of a medicine: every one declined
+    assert all(right(r) for r in BLIND9_HOLDOUT if r["kind"] == "conditional")
+    assert not any(answers[r["q"]].emergency for r in topics + declines)

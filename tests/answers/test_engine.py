@@ -464,6 +464,15 @@ def test_topics_and_glossary_listing(engine: AnswerEngine) -> None:
         "Fukushima can cause thyroid cancer?",  # causes
         "can I be a blood donor after thyroid cancer?",  # donation
         "régime sans sucre avec un cancer de la thyroïde",  # food
+        # blind9 tuning (each got a topic before): flying and diving, social security,
+        # fertility, a relative's death
+        "can I fly long haul on sorafenib?",  # was targeted-therapy-access
+        # was lung-nodules-surveillance
+        "la plongee sous marine avec des metastases aux poumons, c'est dangereux ?",
+        "is metastatic thyroid cancer covered 100% by social security?",  # life-expectancy
+        "should I freeze my eggs before starting a kinase inhibitor?",  # targeted-therapy-when
+        "my dad died of anaplastic thyroid cancer, am I at higher risk?",  # life-expectancy
+        "que faire des gelules de cabometyx de ma mere decedee ?",  # targeted-therapy-access
     ],
 )
 def test_everyday_subjects_are_declined(engine: AnswerEngine, question: str) -> None:
@@ -487,6 +496,17 @@ def test_everyday_subjects_are_declined(engine: AnswerEngine, question: str) -> 
         ),
         # family members asking for a patient are not an off-topic subject
         ("my husband's lung metastases, what local treatment?", "lung-metastases-treatment"),
+        # a relative's death told beside a heredity question (kb answers it), and dying
+        # asked about (the stem of "died" is that of "die")
+        (
+            "my dad passed away from thyroid cancer in 2015, is it hereditary?",
+            "mutation-testing",
+        ),
+        ("will I die of this thyroid cancer?", "life-expectancy"),
+        (
+            "je suis morte de peur, combien de temps on vit avec un cancer refractaire ?",
+            "life-expectancy",
+        ),
     ],
 )
 def test_everyday_words_do_not_hide_topics(engine: AnswerEngine, question: str, topic: str) -> None:
@@ -670,6 +690,13 @@ def test_reading_ones_own_results_is_for_the_care_team(
         "what are the common side effects of TKIs?",
         # "is it the drug?" about a symptom no topic covers
         "my husband on lenvima has gone very pale and weak, is it the medicine?",
+        # blind9 tuning, all four got the hand-foot answer: tingling is a nerve sign, not
+        # a skin one of the palms and soles
+        "fourmillements dans les mains sous larotrectinib, c'est un effet secondaire ?",
+        "pins and needles in my toes on vitrakvi",
+        # the skin in the sun, or a rash elsewhere than on the hands and feet
+        "my skin goes red and stings in sunlight on caprelsa",
+        "red itchy spots on my back since starting nexavar",
     ],
 )
 def test_side_effects_without_a_topic_go_to_the_care_team(
@@ -692,6 +719,12 @@ def test_side_effects_without_a_topic_go_to_the_care_team(
         ),
         # peeling palms, asked whether the drug causes it
         ("my palms are peeling since I started sorafenib, is it the drug?", "hand-foot-syndrome"),
+        # tingling beside a skin sign of the palms is still hand-foot syndrome
+        ("tingling and burning in my palms on sorafenib", "hand-foot-syndrome"),
+        # the sun on the hands and feet too
+        ("my palms and soles burn and peel in the sun on lenvatinib", "hand-foot-syndrome"),
+        # a rash named on the palms
+        ("itchy red rash on my palms since starting sorafenib", "hand-foot-syndrome"),
         # a condition named as a contraindication: targeted-therapy-when names it
         (
             "quelles sont les contre-indications aux thérapies ciblées, par exemple une "
@@ -999,6 +1032,52 @@ def test_sms_spellings_are_written_out(
     engine: AnswerEngine, question: str, tokens: list[str]
 ) -> None:
     assert engine.respelled(words(question)) == tokens
+
+
+# Voice dictation (blind9 tuning): a domain word cut in pieces is joined again, the
+# punctuation said aloud is dropped; real words side by side are left alone
+@pytest.mark.parametrize(
+    ("question", "tokens"),
+    [
+        # pieces with an unknown one, spelling a lexicon term
+        ("the co vid jab", ["the", "covid", "jab"]),
+        # short pieces only ("t'y" is "t y")
+        ("le reseau tu t'y ref", ["le", "reseau", "tutyref"]),
+        # a misspelt term from short pieces, the speller's word is then found as usual
+        ("sous sort a fini b", ["sous", "sortafinib"]),
+        # spoken punctuation
+        ("ca marche virgule je crois", ["ca", "marche", "je", "crois"]),
+        ("what is it question mark", ["what", "is", "it"]),
+        ("arreter point d'interrogation", ["arreter"]),
+        # a dictated full stop, only as the last word
+        ("comment on les traite point", ["comment", "on", "les", "traite"]),
+        ("un point sur le scanner", ["un", "point", "sur", "le", "scanner"]),
+        # real words are not joined: "cure d" is not "cured", nor "special diet" a term
+        ("la cure d'iode", ["la", "cure", "d", "iode"]),
+        ("a special diet on lenvatinib", ["a", "special", "diet", "on", "lenvatinib"]),
+        # a domain word beside a piece stays whole ("vaccin co vide")
+        ("vaccin co vide", ["vaccin", "covide"]),
+    ],
+)
+def test_dictated_words_are_joined(engine: AnswerEngine, question: str, tokens: list[str]) -> None:
+    assert engine.respelled(words(question)) == tokens
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # each was declined before (blind9 tuning; blind4 got specialist-service)
+        ("c'est quoi le reseau tu t'y ref", "tuthyref-network"),
+        ("is the co vid jab ok with leave a tinny b", "covid-vaccine"),
+        ("tu thy ref c'est un hopital ?", "tuthyref-network"),
+        # was lung-nodules-surveillance (the full stop said aloud)
+        ("meta stases pulmonaires comment on les traite point", "lung-metastases-treatment"),
+    ],
+)
+def test_dictated_questions_find_their_topic(
+    engine: AnswerEngine, question: str, topic: str
+) -> None:
+    assert engine.ask(question).topic == topic
 
 
 # Blind set 6: questions in SMS spelling, from relatives, or told by a specialist, that

@@ -141,6 +141,12 @@ def test_a_drug_named_when_stopping_it_is_not_what_a_topic_answers(
     assert engine.lexicon.counts_beside("vaccine", "stop-drug")
 
 
+def test_lexicon_rejects_unknown_rescuer(engine: AnswerEngine) -> None:
+    # the concepts that alone rescue an off-topic one must exist
+    with pytest.raises(LexiconError, match="rescued_only_by"):
+        Lexicon({"a": {"tier": "offtopic", "rescued_only_by": ["nope"]}}, engine.analyzers)
+
+
 def test_lexicon_rejects_colliding_concepts(engine: AnswerEngine) -> None:
     # "curies" and "cures" share the French stem "cur": the two would always co-occur
     raw = {"a": {"tier": "none", "fr": ["curies"]}, "b": {"tier": "none", "fr": ["cures"]}}

@@ -55,6 +55,37 @@ from thyref.answers import AnswerEngine
         ("my brother gave me some of his pills last year, was that dangerous?", []),
         # "jen" is "j'en": taking a dose again after vomiting it
         ("jai vomi mon cachet de lenvatinib, jen reprends un ?", ["medicine-action"]),
+        # taking one drug without its partner, supposed: a change, not a scene (blind8
+        # holdout's miss, then blind9 tuning rows; all got anaplastic-treatment)
+        ("si je prend le trametinib sans le dabrafenib ca marche pareil ?", ["medicine-action"]),
+        ("ca marche aussi si on prend le dabrafenib seul, sans trametinib ?", ["medicine-action"]),
+        (
+            "what if I only take trametinib without the dabrafenib, does it still work?",
+            ["medicine-action"],
+        ),
+        # a conditional before a negated or restricted taking (blind9 tuning:
+        # targeted-therapy-access before); "prenais" is a form of "prendre"
+        ("si ma mere ne prend pas son sorafenib le dimanche, c'est grave ?", ["medicine-action"]),
+        ("what if I just don't take the vandetanib when I have plans?", ["medicine-action"]),
+        ("et si je prenais le selpercatinib un jour sur trois ?", ["medicine-action"]),
+        ("et si je prenais le lenvima que les jours ou je me sens bien ?", ["medicine-action"]),
+        # "supposing" is a conditional: the English past form is no story
+        ("supposing I doubled the sorafenib for a week?", ["medicine-action"]),
+        # two drugs together, supposed or asked (blind9 tuning)
+        (
+            "si je prends du pralsetinib et du cabozantinib en meme temps ca marche mieux ?",
+            ["medicine-action"],
+        ),
+        (
+            "l'équipe de l'essai me propose un nouveau médicament, je peux le prendre en plus "
+            "du lenvatinib ?",
+            ["medicine-action"],
+        ),
+        ("can I take the trial drug and keep my sorafenib too?", ["medicine-action"]),
+        # a conditional alone still sets a scene
+        ("si je prends du lenvatinib, est-ce que je peux me faire vacciner contre le covid ?", []),
+        # the pair given together, supposed: an information question
+        ("si on prend le dabrafenib avec le trametinib, est-ce que l'iode peut refixer ?", []),
     ],
 )
 def test_medicine_requests(engine: AnswerEngine, question: str, concepts: list[str]) -> None:

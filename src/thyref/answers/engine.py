@@ -77,6 +77,17 @@ class EngineSettings:
     elision_min_len: int = 5
     # one word written in two ("radio actif" -> "radioactif")
     joined: frozenset[tuple[str, str]] = frozenset()
+    # a domain word cut in pieces by voice dictation ("len va tini b", "co vid"): up to
+    # `dictation_max` words joined when together they spell a term of the lexicon's
+    # strong or weak concepts of at least `dictation_min_len` letters (or one misspelt,
+    # for `dictation_fuzzy_len` letters and more); the punctuation said aloud
+    # ("virgule", "question mark") is dropped
+    dictation_max: int = 0
+    dictation_min_len: int = 6
+    dictation_fuzzy_len: int = 8
+    spoken_punctuation: tuple[tuple[str, ...], ...] = ()
+    # the same, dropped only as the last word ("... comment on les traite point")
+    spoken_final: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> EngineSettings:
@@ -106,6 +117,17 @@ class EngineSettings:
                 (pair[0], pair[1])
                 for pair in (str(j).split() for j in respell.get("joined", ()))
                 if len(pair) == 2
+            ),
+            dictation_max=int(respell.get("dictation_max", 0)),
+            dictation_min_len=int(respell.get("dictation_min_len", 6)),
+            dictation_fuzzy_len=int(respell.get("dictation_fuzzy_len", 8)),
+            spoken_final=frozenset(str(w) for w in respell.get("spoken_final", ())),
+            spoken_punctuation=tuple(
+                sorted(
+                    (tuple(str(p).split()) for p in respell.get("spoken_punctuation", ())),
+                    key=len,
+                    reverse=True,
+                )
             ),
         )
 
@@ -171,6 +193,21 @@ class AnswerEngine:
             long_len=self.settings.spelling_long_len,
             analyzers=self.analyzers.values(),
         )
+        # the single words of the domain's terms, which dictated pieces may spell
+        self.domain_words = frozenset(
+            t
+            for spec in kb.lexicon.values()
+            if spec.get("tier", "none") in ("strong", "weak")
+            for key in ("any", "fr", "en", "exact")
+            for t in spec.get(key, ())
+            if " " not in t and len(t) >= self.settings.dictation_min_len
+        )
+        # their first three letters: a misspelt one is searched only from these
+        self._domain_starts = frozenset(w[:3] for w in self.domain_words)
+        # the spoken punctuation by its first word
+        self._spoken: dict[str, list[tuple[str, ...]]] = {}
+        for said in self.settings.spoken_punctuation:
+            self._spoken.setdefault(said[0], []).append(said)
         self.guard = EmergencyGuard.from_config(
             kb.emergency, known=self.speller.known, analyzers=self.analyzers.values()
         )
@@ -420,7 +457,7 @@ class AnswerEngine:
         settings = self.settings
         speller = self.speller
         joined: list[str] = []
-        for w in tokens:
+        for w in self._undictated(tokens):
             if joined and (joined[-1], w) in settings.joined:
                 joined[-1] += w
             else:
@@ -440,6 +477,72 @@ class AnswerEngine:
             else:
                 out.append(w)
         return out
+
+    def _undictated(self, tokens: Sequence[str]) -> list[str]:
+        """The words with the punctuation said aloud dropped ("virgule", "point
+        d'interrogation") and a domain word cut in pieces by voice dictation joined
+        again ("len va tini b" is "lenvatinib", "co vid" is "covid", "sore a fini b" is a
+        misspelt "sorafenib"): the longest run of up to `dictation_max` words first."""
+        settings = self.settings
+        if not settings.dictation_max and not settings.spoken_punctuation:
+            return list(tokens)
+        if len(tokens) > 1 and tokens[-1] in settings.spoken_final:
+            tokens = tokens[:-1]
+        known = self.speller.known
+        # how many unknown words, and words of more than three letters, before each place:
+        # only a run with an unknown word, or of short pieces only, may be a cut term
+        unknown, long_ = [0], [0]
+        for t in tokens:
+            unknown.append(unknown[-1] + (t not in known))
+            long_.append(long_[-1] + (len(t) > 3))
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            said = next(
+                (p for p in self._spoken.get(tokens[i], ()) if tuple(tokens[i : i + len(p)]) == p),
+                None,
+            )
+            if said is not None:
+                i += len(said)
+                continue
+            for n in range(min(settings.dictation_max, len(tokens) - i), 1, -1):
+                cut = unknown[i + n] > unknown[i]
+                if not cut and long_[i + n] > long_[i]:
+                    continue
+                run = tokens[i : i + n]
+                # a word of its own stays whole ("vaccin co vid" is not "vaccinco vid")
+                if any(t in self.domain_words for t in run):
+                    continue
+                piece = "".join(run)
+                if self._dictated_term(piece, run, cut):
+                    out.append(piece)
+                    i += n
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
+    def _dictated_term(self, piece: str, run: Sequence[str], cut: bool) -> bool:
+        """Whether the words of `run`, joined into `piece`, are a domain term cut by
+        dictation. The caller has checked that one of them at least is no known word
+        (`cut`: "co vid", "sort a fini b") or that all are pieces of three letters at most
+        ("tu t y ref"): real words side by side are left alone ("cure d'iode" is not
+        "cured"). A misspelt term is joined only from pieces of five letters at most, one
+        of them unknown."""
+        settings = self.settings
+        if len(piece) < settings.dictation_min_len or not piece.isalpha():
+            return False
+        if piece in self.domain_words:
+            return True
+        # a misspelt one only from short pieces ("cabo zanty nib", not "special diet")
+        return (
+            cut
+            and all(len(t) <= 5 for t in run)
+            and len(piece) >= settings.dictation_fuzzy_len
+            and piece[:3] in self._domain_starts
+            and self.speller.correct(piece) in self.domain_words
+        )
 
     def _bare_term(self, tokens: Sequence[str]) -> bool:
         """Whether a question is only a term: at most `bare_term_max_words` words in all
@@ -536,7 +639,8 @@ class AnswerEngine:
         whatever its subjects, unless a `context` concept places it in thyroid-cancer
         care, in which case it is ignored. A `care_team` one (changing
         one's own dose, stopping a drug before a procedure, which doctor to believe)
-        declines the question whatever its subjects or context.
+        declines the question whatever its subjects or context; one with
+        `rescued_only_by` declines it unless one of those concepts is named.
         """
         asked = self.asked_concepts[top]
         covered = self.covered_offtopic[top]
@@ -557,6 +661,13 @@ class AnswerEngine:
         if not named:
             return False
         if any(self.lexicon.concepts[c].care_team for c in named):
+            return True
+        # one that only some concepts rescue, none of them named
+        if any(
+            self.lexicon.concepts[c].rescued_only_by
+            and not self.lexicon.concepts[c].rescued_only_by & here
+            for c in named
+        ):
             return True
         in_care = self.lexicon.has_context(concepts)
         if any(self.lexicon.concepts[c].decisive for c in named) and not in_care:

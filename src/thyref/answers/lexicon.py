@@ -68,6 +68,10 @@ class Concept:
     # topic's own questions name beside this one ("stop the drug": the drug named is
     # what is stopped, not the subject that makes the topic answer it)
     not_beside: frozenset[str] = frozenset()
+    # off-topic concepts: only these concepts rescue the question, not any subject of the
+    # topic ("my skin goes red in the sun on vandetanib" names the skin, a subject of the
+    # hand-foot answer, but only the hands or the feet make it that answer)
+    rescued_only_by: frozenset[str] = frozenset()
 
     @property
     def token(self) -> str:
@@ -100,9 +104,10 @@ class Lexicon:
                 negated=bool(spec.get("negated", False)),
                 masks=frozenset(spec.get("masks", ())),
                 not_beside=frozenset(spec.get("not_beside", ())),
+                rescued_only_by=frozenset(spec.get("rescued_only_by", ())),
             )
         for c in self.concepts.values():
-            for field in ("implies", "masks", "needs", "not_beside"):
+            for field in ("implies", "masks", "needs", "not_beside", "rescued_only_by"):
                 unknown = getattr(c, field) - self.concepts.keys()
                 if unknown:
                     raise LexiconError(f"concept {c.id}: {field} unknown {sorted(unknown)}")

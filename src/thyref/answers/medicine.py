@@ -98,6 +98,15 @@ class MedicineActions:
     give: frozenset[Phrase] = frozenset()
     givers: frozenset[Phrase] = frozenset()
     giver_window: int = 0
+    # taking it with a change of how it is taken (`[change]` of kb/medicine.toml): a
+    # conditional within `change_window` words before a weak verb, the words before it
+    # that negate or restrict it, the phrases after it that restrict it, leave out a
+    # medicine or add one
+    change_window: int = 0
+    change_before: frozenset[str] = frozenset()
+    change_restrict: frozenset[Phrase] = frozenset()
+    change_without: frozenset[Phrase] = frozenset()
+    change_combine: frozenset[Phrase] = frozenset()
     # the lexicon concepts a request adds to a question's concepts (strong verb, weak)
     concept_strong: str = "medicine-action"
     concept_weak: str = "medicine-take"
@@ -113,6 +122,7 @@ class MedicineActions:
         terms of the lexicon concepts it names (and of those implying them) and
         `drug_names`."""
         verbs, request, past = raw["verbs"], raw["request"], raw["past"]
+        change = raw.get("change", {})
         med = raw["medicines"]
         wanted = set(med.get("concepts", ()))
         # the lexicon concepts that are or imply a medicine concept
@@ -158,6 +168,11 @@ class MedicineActions:
             give=_phrases(raw.get("givers", {}).get("verbs", ())),
             givers=_phrases(raw.get("givers", {}).get("persons", ())),
             giver_window=int(raw.get("givers", {}).get("window", 0)),
+            change_window=int(change.get("window", 0)),
+            change_before=frozenset(change.get("before", ())),
+            change_restrict=_phrases(change.get("restrict", ())),
+            change_without=_phrases(change.get("without", ())),
+            change_combine=_phrases(change.get("combine", ())),
             concept_strong=str(raw.get("concept", {}).get("strong", "medicine-action")),
             concept_weak=str(raw.get("concept", {}).get("weak", "medicine-take")),
         )
@@ -289,6 +304,52 @@ class MedicineActions:
             return True
         return any(_equals(tokens, k, q) for k in range(end, end + 3) for q in self.quantities)
 
+    def _changes_taking(
+        self,
+        tokens: Sequence[str],
+        verb: int,
+        end: int,
+        spans: Sequence[tuple[int, int]],
+        named: bool,
+    ) -> bool:
+        """Whether the weak verb at `verb` (taking a medicine) asks a change of how it is
+        taken: one medicine without another or with another added ("si je prends le
+        trametinib sans le dabrafenib ?", "je peux le prendre en plus du lenvatinib ?"),
+        asked or supposed; or, after a conditional, the taking negated or restricted
+        ("si je ne prends pas mon sorafenib le dimanche", "what if I only take...", "et si
+        je prenais le Lenvima un jour sur trois ?"). A conditional alone sets a scene ("si
+        je prends du lenvatinib, puis-je me faire vacciner ?")."""
+        if not self._has_object(tokens, verb, end, False, spans, named):
+            return False
+        window = tokens[max(0, verb - self.change_window) : verb]
+        supposed = any(t in self.conditionals for t in window) or any(
+            _equals(tokens, k, p)
+            for k in range(max(0, verb - self.change_window), verb)
+            for p in self.conditionals_phrases
+        )
+        asked = self._requested(tokens, verb, False)
+        if not (supposed or asked):
+            return False
+        stop = min(len(tokens), end + self.after + 2)
+        later = range(end, stop)
+        starts = {s for s, _ in spans}
+        for k in later:
+            for p in self.change_without:
+                if _equals(tokens, k, p) and any(k + len(p) <= s < k + len(p) + 3 for s in starts):
+                    return True
+            if len(spans) >= 2 and any(_equals(tokens, k, p) for p in self.change_combine):
+                return True
+        if asked:
+            return False
+        if any(t in self.change_before for t in tokens[max(0, verb - 3) : verb]):
+            return True
+        return any(_equals(tokens, k, p) for k in later for p in self.change_restrict)
+
+    @cached_property
+    def conditionals_phrases(self) -> frozenset[Phrase]:
+        """The conditionals of more than one word ("au cas")."""
+        return frozenset(p for p in _phrases(self.conditionals) if len(p) > 1)
+
     # ------------------------------------------------------------------ reading
     def asks(self, sentences: Sequence[Sequence[str]]) -> list[str]:
         """The concepts of the requests to act on a medicine that a question's sentences
@@ -310,6 +371,9 @@ class MedicineActions:
         kinds: set[bool] = set()
         for start, end, strong in self._verbs(tokens):
             if self._is_past(tokens, start):
+                continue
+            if not strong and self._changes_taking(tokens, start, end, spans, named):
+                kinds.add(True)
                 continue
             if not self._requested(tokens, start, strong):
                 continue
