@@ -474,6 +474,57 @@ def test_a_merge_said_by_the_kept_record_alone_is_enough() -> None:
     assert notes == [f"{obs(2, 'tg-old')}.subject", f"{ma(4, 'rai-old')}.subject"]
 
 
+@pytest.mark.parametrize(
+    ("old", "code", "element", "en", "fr"),
+    [
+        # another birth date on the replaced record: the merge may have joined two
+        # people (an overlay), whose results would be mixed into one Tg series
+        ({"birthDate": "1963-09-30"}, "fhir_merged_birth_date", "birthDate",
+         "1963-09-30 for Patient/p-old, 1961-04-12 for Patient/p-new",
+         "date de naissance (Patient.birthDate)\u00a0: 1963-09-30 pour Patient/p-old"),
+        # a year that is not the kept record's
+        ({"birthDate": "1960"}, "fhir_merged_birth_date", "birthDate",
+         "1960 for Patient/p-old", "vérifier la fusion dans le DPI"),
+        # another sex (twins of different sexes share a birth date)
+        ({"gender": "male"}, "fhir_merged_sex", "gender",
+         "different sexes (Patient.gender): 'male' for Patient/p-old, 'female' for",
+         "«\u00a0male\u00a0» pour Patient/p-old, «\u00a0female\u00a0» pour Patient/p-new"),
+    ],
+)  # fmt: skip
+def test_a_merge_of_records_that_disagree_on_the_person_is_refused(
+    old: Json, code: str, element: str, en: str, fr: str
+) -> None:
+    data = load("merged-patient.json")
+    data["entry"][1]["resource"] |= old  # the replaced record, Patient/p-old
+    problem = refused(data)
+    assert (problem.path, problem.code) == (f"{entry(1, 'Patient', 'p-old')}.{element}", code)
+    assert en in problem_text(problem, "en")
+    assert fr in problem_text(problem, "fr")
+
+
+@pytest.mark.parametrize(
+    "old",
+    [
+        {"birthDate": "1961"},  # a partial date that is the kept one's beginning
+        {"birthDate": "1961-04"},
+        {"gender": "unknown"},  # says nothing of the sex
+        {"gender": "other"},
+        {"gender": None, "birthDate": None},  # not given on the replaced record
+    ],
+)
+def test_a_merge_whose_records_do_not_disagree_is_read(old: Json) -> None:
+    data = load("merged-patient.json")
+    resource = data["entry"][1]["resource"]
+    for name, value in old.items():
+        if value is None:
+            del resource[name]
+        else:
+            resource[name] = value
+    result = imported(data)
+    assert result.case["patient"] == {"sex": "female", "birth_year": 1961}
+    assert len(result.case["labs"]) == 2
+
+
 def test_a_record_linked_without_a_merge_is_never_mixed() -> None:
     problem = refused("linked-patient-seealso.json")
     assert (problem.path, problem.code) == (f"{obs(3, 'tg-9')}.subject", "fhir_linked_patient")

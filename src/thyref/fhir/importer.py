@@ -541,6 +541,9 @@ class _Importer:
                 self.link_paths.append((path, str(kind), other, self.patient_key(entry)))
         for entry in patients:
             if entry is not owner:
+                self.check_same_person(entry, owner)
+        for entry in patients:
+            if entry is not owner:
                 self.skip(entry, "patient_merged", patient=self.patient_key(entry), kept=key)
         res = owner.res
         gender = res.get("gender")
@@ -556,6 +559,50 @@ class _Importer:
                 part = _Entry(f"{owner.path}.{name}", res, owner.full_url)
                 said = res[name] if isinstance(res[name], str) else f"{name} true"
                 self.skip(part, "patient_deceased", value=_clip(said))
+
+    def check_same_person(self, entry: _Entry, owner: _Entry) -> None:
+        """Refuse a merge whose records disagree on the birth date or the sex: a merge of
+        two people (an overlay: twins, a namesake) would put another person's results
+        into this series, and a refractory status can rest on them; the EHR's merge is to
+        be checked, nothing is imported. Dates agree when one is the other's beginning
+        (``1961`` and ``1961-04-12``); sexes only when both are ``female`` or ``male``
+        (``other`` and ``unknown`` tell nothing); a value missing on one side is no
+        disagreement."""
+        said, kept = entry.res, owner.res
+        patient, kept_key = self.patient_key(entry), self.patient_key(owner)
+        birth, kept_birth = said.get("birthDate"), kept.get("birthDate")
+        if (
+            isinstance(birth, str)
+            and isinstance(kept_birth, str)
+            and not (birth.startswith(kept_birth) or kept_birth.startswith(birth))
+        ):
+            code, element, sentence = "fhir_merged_birth_date", "birthDate", "birth dates"
+            values = (_clip(birth), _clip(kept_birth))
+            shown = values
+        elif {said.get("gender"), kept.get("gender")} == {"female", "male"}:
+            code, element, sentence = "fhir_merged_sex", "gender", "sexes"
+            values = (str(said["gender"]), str(kept["gender"]))
+            shown = (f"'{values[0]}'", f"'{values[1]}'")
+        else:
+            return
+        raise FhirImportError(
+            [
+                Problem(
+                    f"{entry.path}.{element}",
+                    f"record {patient} merged into {kept_key} (Patient.link), but the two "
+                    f"records give different {sentence} (Patient.{element}): {shown[0]} "
+                    f"for {patient}, {shown[1]} for {kept_key}; the merge may have joined "
+                    "two people: nothing is imported, check the merge in the EHR",
+                    code,
+                    (
+                        ("patient", patient),
+                        ("kept", kept_key),
+                        ("value", values[0]),
+                        ("kept_value", values[1]),
+                    ),
+                )
+            ]
+        )
 
     @staticmethod
     def many_patients(count: int) -> FhirImportError:
