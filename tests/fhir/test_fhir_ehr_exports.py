@@ -128,7 +128,8 @@ def refused(data: Json | str) -> Any:
             ],
         ),
         # a time without a zone: its day as written (also hh:mm without seconds, a
-        # period's start at 23:45, a contained result)
+        # period's start at 23:45, a contained result); "+0100" (an offset without its
+        # colon): the day as written, as for a valid offset
         (
             "datetime-no-zone.json",
             [
@@ -136,6 +137,7 @@ def refused(data: Json | str) -> Any:
                 {"date": "2023-05-04", "test": "tsh", "value": 0.05, "unit": "m[IU]/L"},
                 tg("2023-08-01", 1.4),
                 tg("2023-11-02", 1.6),
+                tg("2024-01-10", 1.9),
             ],
         ),
         # the merged record's Tg and the kept record's Tg: one person's series
@@ -252,8 +254,6 @@ DR = entry(6, "DiagnosticReport", "dr-1")
             [
                 # a real structure problem beside a time without a zone: said
                 (obs(7, "tg-3"), "invalid_resource"),
-                # "+0100": an offset R4 does not allow (hh:mm), the resource is not valid
-                (obs(8, "tg-4"), "invalid_resource"),
                 # "done" is no Observation status
                 (obs(9, "tg-5"), "status"),
             ],
@@ -266,6 +266,8 @@ DR = entry(6, "DiagnosticReport", "dr-1")
                 (f"{obs(5, 'tg-2')}.issued", NO_ZONE),
                 (f"{DR}.contained[0].effectiveDateTime", NO_ZONE),
                 (f"{DR}.effectiveDateTime", NO_ZONE),
+                # "+0100": an offset R4 writes "+01:00"; read, the day as written, said
+                (f"{obs(8, 'tg-4')}.effectiveDateTime", "datetime_spelling"),
             ],
         ),
         (
@@ -447,6 +449,92 @@ def test_an_activity_unit_not_read_names_its_element(dose: Json, element: str, s
     assert (item.path, item.code) == (path, "rai_unit")
     assert f"«\u00a0{said}\u00a0»" in unmapped_text(item, "fr")
     assert f"'{said}'" in unmapped_text(item, "en")
+
+
+# --------------------------------------------------------------------------------------
+# date-times near R4's spelling
+
+
+TG_PATH = obs(2, "tg")
+
+
+@pytest.mark.parametrize(
+    ("when", "day", "r4"),
+    [
+        # an offset without its colon (ISO 8601 basic format; R4 writes +01:00)
+        ("2024-01-10T10:00:00+0100", "2024-01-10", "2024-01-10T10:00:00+01:00"),
+        # late in the evening west of Greenwich: the local day, as for a valid offset
+        # (23:30-05:00 is 04:30 UTC on the 11th; the day written is the 10th)
+        ("2024-01-10T23:30:00-0500", "2024-01-10", "2024-01-10T23:30:00-05:00"),
+        # an offset of hours alone
+        ("2024-01-10T00:15:00+01", "2024-01-10", "2024-01-10T00:15:00+01:00"),
+        # a lower-case z (RFC 3339 allows it; R4's pattern does not)
+        ("2024-01-10T10:00:00z", "2024-01-10", "2024-01-10T10:00:00Z"),
+        ("2024-01-10T10:00:00.25z", "2024-01-10", "2024-01-10T10:00:00.25Z"),
+        # a space for the T (RFC 3339 allows it)
+        ("2024-01-10 10:00:00+01:00", "2024-01-10", "2024-01-10T10:00:00+01:00"),
+        # hours and minutes with a zone but no seconds (R4 asks for seconds)
+        ("2024-01-10T10:00+01:00", "2024-01-10", "2024-01-10T10:00:00+01:00"),
+    ],
+)  # fmt: skip
+def test_a_time_near_r4_is_read_on_its_written_day(when: str, day: str, r4: str) -> None:
+    result = imported(_bundle(_tg(effectiveDateTime=when)))
+    assert result.case["labs"] == [tg(day, 3.5)]
+    assert result.unmapped == []
+    (note,) = result.notes
+    assert (note.path, note.code) == (f"{TG_PATH}.effectiveDateTime", "datetime_spelling")
+    assert f"'{when}' not written as FHIR R4 writes it ({r4})" in unmapped_text(note, "en")
+    assert f"avec le jour écrit, {day}" in unmapped_text(note, "fr")
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        # R4's own pattern allows any number of decimals: .NET's seven, nanoseconds
+        "2024-01-10T10:00:00.1234567+01:00",
+        "2024-01-10T10:00:00.123456789Z",
+        "2024-01-10T10:00:60Z",  # a leap second, allowed by R4
+        "2024-01-10T23:59:59+14:00",  # the last offset R4 allows
+    ],
+)
+def test_valid_r4_times_are_read_without_a_note(when: str) -> None:
+    result = imported(_bundle(_tg(effectiveDateTime=when)))
+    assert result.case["labs"] == [tg("2024-01-10", 3.5)]
+    assert (result.unmapped, result.notes) == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("where", "when", "code"),
+    [
+        # 24:00 ends the 10th and starts the 11th: the day cannot be told
+        ("effectiveDateTime", "2024-01-10T24:00:00Z", "datetime_end_of_day"),
+        ("effectiveDateTime", "2024-01-10T24:00+0100", "datetime_end_of_day"),
+        ("issued", "2024-01-10T24:00:00.000Z", "datetime_end_of_day"),
+        # not a time near R4's: the checker's words, naming the element
+        ("effectiveDateTime", "2024-01-10T10:00:00+15:00", "invalid_resource"),  # no zone
+        ("effectiveDateTime", "2024-01-10T10:00:00+01:60", "invalid_resource"),
+        ("effectiveDateTime", "2024-01-10T10:00:00UTC", "invalid_resource"),
+        ("effectiveDateTime", "2024-01-10T25:00:00+0100", "invalid_resource"),
+        ("effectiveDateTime", "2024-02-30T10:00:00+0100", "invalid_resource"),  # no such day
+        ("effectiveDateTime", "20240110T100000Z", "invalid_resource"),
+    ],
+)  # fmt: skip
+def test_a_time_that_cannot_be_read_names_its_element(where: str, when: str, code: str) -> None:
+    result = imported(_bundle(_tg(**{where: when})))
+    assert "labs" not in result.case
+    (item,) = result.unmapped
+    assert (item.path, item.code) == (TG_PATH, code)
+    assert f"Observation: {where}: " in unmapped_text(item, "en")
+    if code == "datetime_end_of_day":
+        said = unmapped_text(item, "fr")
+        assert f"«\u00a0{when}\u00a0», 24:00, qui termine le 2024-01-10 et commence" in said
+        assert "commence le 2024-01-11\u00a0: le jour du résultat ne peut être dit" in said
+
+
+def test_a_time_at_the_end_of_the_last_day_is_refused_by_the_checker() -> None:
+    # no day after 9999-12-31: the checker's own words, never a traceback
+    result = imported(_bundle(_tg(effectiveDateTime="9999-12-31T24:00:00Z")))
+    assert codes(result.unmapped) == [(TG_PATH, "invalid_resource")]
 
 
 # --------------------------------------------------------------------------------------

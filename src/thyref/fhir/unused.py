@@ -43,6 +43,8 @@ Unused = Literal[
     "merged_record",
     "patient_link",
     "datetime_no_zone",
+    "datetime_spelling",
+    "datetime_end_of_day",
     # observations
     "observation_not_final",
     "data_absent",
