@@ -452,6 +452,61 @@ def test_an_activity_unit_not_read_names_its_element(dose: Json, element: str, s
 
 
 # --------------------------------------------------------------------------------------
+# I-131 coded otherwise than by ATC
+
+SCT = "http://snomed.info/sct"
+ATC = "http://www.whocc.no/atc"
+# SNOMED CT 111160004 "Sodium iodide I^131^" (DICOM PS3.16 CID 25, Radiopharmaceutical)
+NAI131 = {"system": SCT, "code": "111160004", "display": "Sodium iodide I^131^"}
+
+
+def _iodine(*coding: Json, **dose: Any) -> Json:
+    res = _rai(dose or {"value": 100, "unit": "mCi", "system": UCUM, "code": "mCi"})
+    res["medicationCodeableConcept"] = {"coding": list(coding), "text": "Sodium iodide I-131"}
+    return res
+
+
+@pytest.mark.parametrize(
+    ("coding", "code"),
+    [
+        # the substance by SNOMED CT: I-131, but a therapy or a diagnostic dose (the same
+        # substance at 0.2-5 mCi for a scan): said as such, not read as a therapy; it
+        # was "not coded as I-131" (not_iodine), which it is
+        ([NAI131], "iodine_use_unknown"),
+        ([{**NAI131, "system": "urn:oid:2.16.840.1.113883.6.96"}], "iodine_use_unknown"),
+        # RxNorm: no RxCUI for sodium iodide I-131 could be checked offline; a coding of
+        # that system is a medicine named, as before
+        ([{"system": "http://www.nlm.nih.gov/research/umls/rxnorm",
+           "display": "sodium iodide I-131"}], "not_iodine"),
+    ],
+)  # fmt: skip
+def test_iodine_coded_as_a_substance_is_named_not_read(coding: list[Json], code: str) -> None:
+    result = imported(_bundle(_iodine(*coding)))
+    assert "rai" not in result.case
+    assert codes(result.unmapped) == [(ma(2, "rai"), code)]
+
+
+def test_iodine_coded_as_a_substance_quotes_what_to_enter() -> None:
+    (item,) = imported(_bundle(_iodine(NAI131))).unmapped
+    assert unmapped_text(item, "en") == (
+        "administration of 'Sodium iodide I-131', coded as sodium iodide I-131 by SNOMED CT "
+        "111160004 (the substance), on 2016-03-01, activity 100 mCi: the code does not say "
+        "whether it was a therapy or a diagnostic dose (ATC V10XA01 says a therapy): not "
+        "used; if it is an I-131 therapy, enter its activity in the case"
+    )
+    assert "codée iodure de sodium (131I) par SNOMED CT 111160004" in unmapped_text(item, "fr")
+    (bare,) = imported(_bundle(_iodine(NAI131, value=None))).unmapped  # no activity given
+    assert "activity ?:" in unmapped_text(bare, "en")
+
+
+def test_iodine_with_atc_beside_a_substance_code_is_read() -> None:
+    # V10XA01 says a therapy: the SNOMED CT coding beside it says the same substance
+    result = imported(_bundle(_iodine(NAI131, {"system": ATC, "code": "V10XA01"})))
+    assert result.case["rai"] == [{"date": "2016-03-01", "activity": 100, "unit": "mCi"}]
+    assert result.unmapped == []
+
+
+# --------------------------------------------------------------------------------------
 # date-times near R4's spelling
 
 

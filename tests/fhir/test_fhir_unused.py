@@ -96,6 +96,13 @@ SAMPLES: dict[str, dict[str, str]] = {
     "response": {"response": "MR"},  # not CR/PR/SD/PD/NE
     "own_code_incomplete": {"code": "lesion-resected"},  # thyref flag without a focus
     "not_iodine": {"name": "levothyroxine"},  # another medicine (or I-131 coded locally)
+    # sodium iodide I-131 coded as a substance (SNOMED CT): a therapy or a diagnostic dose
+    "iodine_use_unknown": {
+        "name": "Sodium iodide I-131",
+        "code": "111160004",
+        "date": "2019-06-03",
+        "activity": "100 mCi",
+    },
     "medication_unresolved": {"reference": "#m2"},  # no such Medication (or no code)
     "rai_incomplete": {},  # I-131 without a dose value
     "rai_unit": {"unit": "[mCi]"},  # I-131 in a unit UCUM has not

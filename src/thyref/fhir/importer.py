@@ -1343,6 +1343,13 @@ class _Importer:
         if concept is None and isinstance(ref, dict):
             self.skip(entry, "medication_unresolved", reference=ref.get("reference"))
             return
+        if not _has_code(concept, c.ATC, c.I131_ATC) and _has_code(
+            concept, c.SNOMED, c.I131_SNOMED
+        ):  # I-131, but a therapy or a diagnostic dose: the code does not say (codes.py)
+            self.skip(entry, "iodine_use_unknown", name=_clip(_medicine_name(concept)),
+                      code=c.I131_SNOMED, date=_effective(res) or "?",
+                      activity=_activity_said(res))  # fmt: skip
+            return
         if not _has_code(concept, c.ATC, c.I131_ATC):  # named: it may be I-131 coded locally
             self.skip(entry, "not_iodine", name=_clip(_medicine_name(concept)))
             return
@@ -1761,6 +1768,16 @@ def _stimulation(res: Json) -> str | None:
         if _UNSTIMULATED.search(plain) is None and _STIMULATED.search(plain) is not None:
             return said
     return None
+
+
+def _activity_said(res: Json) -> str:
+    """An administration's ``dosage.dose`` as sent (value and unit), ``?`` without a value."""
+    dose = (res.get("dosage") or {}).get("dose")
+    value = dose.get("value") if isinstance(dose, dict) else None
+    if value is None or not isinstance(dose, dict):
+        return "?"
+    unit = _dose_unit(dose)
+    return f"{_clip(value)} {_clip(unit[1]) if unit else ''}".strip()
 
 
 def _dose_unit(dose: Json) -> tuple[str, str] | None:

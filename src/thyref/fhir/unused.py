@@ -87,6 +87,7 @@ Unused = Literal[
     "own_code_incomplete",
     # medicines and imaging
     "not_iodine",
+    "iodine_use_unknown",
     "medication_unresolved",
     "rai_incomplete",
     "rai_unit",
