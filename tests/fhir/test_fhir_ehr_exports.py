@@ -163,6 +163,26 @@ def refused(data: Json | str) -> Any:
                 {"date": "2023-07-10", "test": "tsh", "value": 0.1, "unit": "m[IU]/L"},
             ],
         ),
+        # session 14: the old record's Tg (filed under it by an absolute reference) and
+        # the kept record's, one series; 23:40-05:00 is the 20th as written
+        (
+            "epic-style-merged-prefetch.json",
+            [tg("2021-02-15", 0.8), tg("2022-02-14", 1.1), tg("2023-02-20", 1.6)],
+        ),
+        # both records sent, compatible (a birth year, sex unknown on the old one)
+        ("epic-style-merged-compatible.json", [tg("2019-09-09", 2), tg("2021-09-13", 2.6)]),
+        # +0100, +0200, z, a space for the T: each on its written day; 24:00 not read;
+        # 23:30-05:00 the 1st of March as written (04:30 UTC on the 2nd)
+        (
+            "dedalus-style-datetimes.json",
+            [
+                tg("2023-01-12", 1.2),
+                tg("2023-06-15", 0.9),
+                tg("2023-09-20", 1.1),
+                tg("2023-12-04", 1.4),
+                tg("2024-03-01", 1.9),
+            ],
+        ),
     ],
 )
 def test_labs_as_ehrs_send_them(name: str, labs: list[Json]) -> None:
@@ -194,6 +214,21 @@ def test_labs_as_ehrs_send_them(name: str, labs: list[Json]) -> None:
         ("datetime-no-zone.json", [{"date": "2015-05-01", "activity": 100, "unit": "mCi"}]),
         # filed under the merged record
         ("merged-patient.json", [{"date": "2016-03-01", "activity": 100, "unit": "mCi"}]),
+        (
+            "epic-style-merged-prefetch.json",
+            [{"date": "2015-05-04", "activity": 100, "unit": "mCi"}],
+        ),
+        # an effectivePeriod whose start is written +0100
+        (
+            "dedalus-style-datetimes.json",
+            [{"date": "2016-03-01", "activity": 3.7, "unit": "GBq"}],
+        ),
+        # the Medication coded by SNOMED CT and ATC V10XA01 (a therapy) only: the 3 mCi
+        # before a scan and the 5.5 GBq coded by SNOMED CT alone are not read as therapies
+        (
+            "cerner-style-i131-substance.json",
+            [{"date": "2017-01-16", "activity": 150, "unit": "mCi"}],
+        ),
     ],
 )
 def test_iodine_as_ehrs_send_it(name: str, rai: list[Json]) -> None:
@@ -302,6 +337,41 @@ DR = entry(6, "DiagnosticReport", "dr-1")
                 (obs(5, "tg-preliminary"), "observation_not_final"),
                 (obs(6, "tg-unknown"), "observation_not_final"),
             ],
+        ),
+        (
+            "epic-style-merged-prefetch.json",
+            [],  # the kept record's Patient only: nothing left
+            [
+                (f"{obs(2, 'tg-2021')}.subject", "merged_record"),
+                (f"{obs(3, 'tg-2022')}.subject", "merged_record"),
+                (f"{ma(5, 'rai-old')}.subject", "merged_record"),
+            ],
+        ),
+        (
+            "epic-style-merged-compatible.json",
+            [(entry(0, "Patient", "p-prior"), "patient_merged")],
+            [(f"{obs(3, 'tg-prior')}.subject", "merged_record")],
+        ),
+        (
+            "dedalus-style-datetimes.json",
+            [(obs(7, "tg-5"), "datetime_end_of_day")],  # 24:00
+            [
+                (f"{ma(2, 'irath-1')}.effectivePeriod.start", "datetime_spelling"),
+                (f"{ma(2, 'irath-1')}.effectivePeriod.end", "datetime_spelling"),
+                (f"{obs(3, 'tg-1')}.effectiveDateTime", "datetime_spelling"),
+                (f"{obs(4, 'tg-2')}.effectiveDateTime", "datetime_spelling"),
+                (f"{obs(5, 'tg-3')}.effectiveDateTime", "datetime_spelling"),
+                (f"{obs(6, 'tg-4')}.effectiveDateTime", "datetime_spelling"),
+                # issued with seven decimals of a second (.NET): valid R4, no note
+            ],
+        ),
+        (
+            "cerner-style-i131-substance.json",
+            [
+                (ma(4, "rai-dx"), "iodine_use_unknown"),  # 3 mCi: a diagnostic dose
+                (ma(6, "rai-sct"), "iodine_use_unknown"),
+            ],
+            [],
         ),
     ],
 )
@@ -643,6 +713,17 @@ def test_a_merge_of_records_that_disagree_on_the_person_is_refused(
     assert (problem.path, problem.code) == (f"{entry(1, 'Patient', 'p-old')}.{element}", code)
     assert en in problem_text(problem, "en")
     assert fr in problem_text(problem, "fr")
+
+
+def test_a_cerner_style_merge_of_two_people_is_refused() -> None:
+    # the replaced record (inactive, replaced-by) was born in 1958, the kept one in 1961:
+    # its Tg of 4.2 would have opened the kept record's series
+    problem = refused("cerner-style-merged-conflict.json")
+    path = f"{entry(1, 'Patient', '12724067')}.birthDate"
+    assert (problem.path, problem.code) == (path, "fhir_merged_birth_date")
+    assert "1958-11-30 for Patient/12724067, 1961-04-12 for Patient/12724066" in problem_text(
+        problem, "en"
+    )
 
 
 @pytest.mark.parametrize(

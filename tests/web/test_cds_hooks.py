@@ -1209,6 +1209,35 @@ def test_a_merged_record_is_said_on_the_card_in_english(ehr: TestClient) -> None
     assert said in card["detail"]
 
 
+def test_an_epic_style_prefetch_of_a_merged_record_is_read_whole(ehr: TestClient) -> None:
+    # tests/fhir/data/epic-style-merged-prefetch.json: the kept record replaces eMRN-old,
+    # under which two Tg and the I-131 administration are filed; the searches answer by
+    # resource type, as the service's prefetch templates ask
+    bundle = json.loads((DATA / "epic-style-merged-prefetch.json").read_text(encoding="utf-8"))
+    resources = [e["resource"] for e in bundle["entry"]]
+    prefetch: dict[str, Any] = {
+        key: {"resourceType": "Bundle", "type": "searchset", "entry": []}
+        for key in SEARCH_KEYS.values()
+    }
+    for res in resources:
+        if res["resourceType"] == "Patient":
+            prefetch["patient"] = res
+        else:
+            prefetch[SEARCH_KEYS[res["resourceType"]]]["entry"].append({"resource": res})
+    url = f"{BASE}/thyref-patient-view"
+    body = _hook("patient-view", "eMRN-kept", prefetch)
+    answer = ehr.post(url, json=body, headers=bearer(url))
+    assert answer.status_code == 200, answer.text
+    (card,) = answer.json()["cards"]
+    # the two Tg and the I-131 of the old record are the patient's: said as such (they
+    # were "3 ressources FHIR non utilisées", left out as another patient's)
+    said = (
+        "Fusion de dossiers dans le DPI (Patient.link)\u00a0: Patient/eMRN-old\u00a0; 3 résultats"
+    )
+    assert said in card["detail"]
+    assert "non utilisée" not in card["detail"]
+
+
 def test_a_patient_replaced_by_another_record_is_still_another_patient(ehr: TestClient) -> None:
     # old-1 says it was replaced by a third record, not by the patient in context: it is
     # another patient's record for this call (refused, as any other Patient)
