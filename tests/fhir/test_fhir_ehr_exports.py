@@ -128,7 +128,8 @@ def refused(data: Json | str) -> Any:
             ],
         ),
         # a time without a zone: its day as written (also hh:mm without seconds, a
-        # period's start at 23:45, a contained result)
+        # period's start at 23:45, a contained result); "+0100" (an offset without its
+        # colon): the day as written, as for a valid offset
         (
             "datetime-no-zone.json",
             [
@@ -136,6 +137,7 @@ def refused(data: Json | str) -> Any:
                 {"date": "2023-05-04", "test": "tsh", "value": 0.05, "unit": "m[IU]/L"},
                 tg("2023-08-01", 1.4),
                 tg("2023-11-02", 1.6),
+                tg("2024-01-10", 1.9),
             ],
         ),
         # the merged record's Tg and the kept record's Tg: one person's series
@@ -159,6 +161,26 @@ def refused(data: Json | str) -> Any:
                 tg("2023-04-10", 1.3),
                 tg("2023-05-10", 1.4),
                 {"date": "2023-07-10", "test": "tsh", "value": 0.1, "unit": "m[IU]/L"},
+            ],
+        ),
+        # session 14: the old record's Tg (filed under it by an absolute reference) and
+        # the kept record's, one series; 23:40-05:00 is the 20th as written
+        (
+            "epic-style-merged-prefetch.json",
+            [tg("2021-02-15", 0.8), tg("2022-02-14", 1.1), tg("2023-02-20", 1.6)],
+        ),
+        # both records sent, compatible (a birth year, sex unknown on the old one)
+        ("epic-style-merged-compatible.json", [tg("2019-09-09", 2), tg("2021-09-13", 2.6)]),
+        # +0100, +0200, z, a space for the T: each on its written day; 24:00 not read;
+        # 23:30-05:00 the 1st of March as written (04:30 UTC on the 2nd)
+        (
+            "dedalus-style-datetimes.json",
+            [
+                tg("2023-01-12", 1.2),
+                tg("2023-06-15", 0.9),
+                tg("2023-09-20", 1.1),
+                tg("2023-12-04", 1.4),
+                tg("2024-03-01", 1.9),
             ],
         ),
     ],
@@ -192,6 +214,21 @@ def test_labs_as_ehrs_send_them(name: str, labs: list[Json]) -> None:
         ("datetime-no-zone.json", [{"date": "2015-05-01", "activity": 100, "unit": "mCi"}]),
         # filed under the merged record
         ("merged-patient.json", [{"date": "2016-03-01", "activity": 100, "unit": "mCi"}]),
+        (
+            "epic-style-merged-prefetch.json",
+            [{"date": "2015-05-04", "activity": 100, "unit": "mCi"}],
+        ),
+        # an effectivePeriod whose start is written +0100
+        (
+            "dedalus-style-datetimes.json",
+            [{"date": "2016-03-01", "activity": 3.7, "unit": "GBq"}],
+        ),
+        # the Medication coded by SNOMED CT and ATC V10XA01 (a therapy) only: the 3 mCi
+        # before a scan and the 5.5 GBq coded by SNOMED CT alone are not read as therapies
+        (
+            "cerner-style-i131-substance.json",
+            [{"date": "2017-01-16", "activity": 150, "unit": "mCi"}],
+        ),
     ],
 )
 def test_iodine_as_ehrs_send_it(name: str, rai: list[Json]) -> None:
@@ -252,8 +289,6 @@ DR = entry(6, "DiagnosticReport", "dr-1")
             [
                 # a real structure problem beside a time without a zone: said
                 (obs(7, "tg-3"), "invalid_resource"),
-                # "+0100": an offset R4 does not allow (hh:mm), the resource is not valid
-                (obs(8, "tg-4"), "invalid_resource"),
                 # "done" is no Observation status
                 (obs(9, "tg-5"), "status"),
             ],
@@ -266,6 +301,8 @@ DR = entry(6, "DiagnosticReport", "dr-1")
                 (f"{obs(5, 'tg-2')}.issued", NO_ZONE),
                 (f"{DR}.contained[0].effectiveDateTime", NO_ZONE),
                 (f"{DR}.effectiveDateTime", NO_ZONE),
+                # "+0100": an offset R4 writes "+01:00"; read, the day as written, said
+                (f"{obs(8, 'tg-4')}.effectiveDateTime", "datetime_spelling"),
             ],
         ),
         (
@@ -300,6 +337,41 @@ DR = entry(6, "DiagnosticReport", "dr-1")
                 (obs(5, "tg-preliminary"), "observation_not_final"),
                 (obs(6, "tg-unknown"), "observation_not_final"),
             ],
+        ),
+        (
+            "epic-style-merged-prefetch.json",
+            [],  # the kept record's Patient only: nothing left
+            [
+                (f"{obs(2, 'tg-2021')}.subject", "merged_record"),
+                (f"{obs(3, 'tg-2022')}.subject", "merged_record"),
+                (f"{ma(5, 'rai-old')}.subject", "merged_record"),
+            ],
+        ),
+        (
+            "epic-style-merged-compatible.json",
+            [(entry(0, "Patient", "p-prior"), "patient_merged")],
+            [(f"{obs(3, 'tg-prior')}.subject", "merged_record")],
+        ),
+        (
+            "dedalus-style-datetimes.json",
+            [(obs(7, "tg-5"), "datetime_end_of_day")],  # 24:00
+            [
+                (f"{ma(2, 'irath-1')}.effectivePeriod.start", "datetime_spelling"),
+                (f"{ma(2, 'irath-1')}.effectivePeriod.end", "datetime_spelling"),
+                (f"{obs(3, 'tg-1')}.effectiveDateTime", "datetime_spelling"),
+                (f"{obs(4, 'tg-2')}.effectiveDateTime", "datetime_spelling"),
+                (f"{obs(5, 'tg-3')}.effectiveDateTime", "datetime_spelling"),
+                (f"{obs(6, 'tg-4')}.effectiveDateTime", "datetime_spelling"),
+                # issued with seven decimals of a second (.NET): valid R4, no note
+            ],
+        ),
+        (
+            "cerner-style-i131-substance.json",
+            [
+                (ma(4, "rai-dx"), "iodine_use_unknown"),  # 3 mCi: a diagnostic dose
+                (ma(6, "rai-sct"), "iodine_use_unknown"),
+            ],
+            [],
         ),
     ],
 )
@@ -450,6 +522,147 @@ def test_an_activity_unit_not_read_names_its_element(dose: Json, element: str, s
 
 
 # --------------------------------------------------------------------------------------
+# I-131 coded otherwise than by ATC
+
+SCT = "http://snomed.info/sct"
+ATC = "http://www.whocc.no/atc"
+# SNOMED CT 111160004 "Sodium iodide I^131^" (DICOM PS3.16 CID 25, Radiopharmaceutical)
+NAI131 = {"system": SCT, "code": "111160004", "display": "Sodium iodide I^131^"}
+
+
+def _iodine(*coding: Json, **dose: Any) -> Json:
+    res = _rai(dose or {"value": 100, "unit": "mCi", "system": UCUM, "code": "mCi"})
+    res["medicationCodeableConcept"] = {"coding": list(coding), "text": "Sodium iodide I-131"}
+    return res
+
+
+@pytest.mark.parametrize(
+    ("coding", "code"),
+    [
+        # the substance by SNOMED CT: I-131, but a therapy or a diagnostic dose (the same
+        # substance at 0.2-5 mCi for a scan): said as such, not read as a therapy; it
+        # was "not coded as I-131" (not_iodine), which it is
+        ([NAI131], "iodine_use_unknown"),
+        ([{**NAI131, "system": "urn:oid:2.16.840.1.113883.6.96"}], "iodine_use_unknown"),
+        # RxNorm: no RxCUI for sodium iodide I-131 could be checked offline; a coding of
+        # that system is a medicine named, as before
+        ([{"system": "http://www.nlm.nih.gov/research/umls/rxnorm",
+           "display": "sodium iodide I-131"}], "not_iodine"),
+    ],
+)  # fmt: skip
+def test_iodine_coded_as_a_substance_is_named_not_read(coding: list[Json], code: str) -> None:
+    result = imported(_bundle(_iodine(*coding)))
+    assert "rai" not in result.case
+    assert codes(result.unmapped) == [(ma(2, "rai"), code)]
+
+
+def test_iodine_coded_as_a_substance_quotes_what_to_enter() -> None:
+    (item,) = imported(_bundle(_iodine(NAI131))).unmapped
+    assert unmapped_text(item, "en") == (
+        "administration of 'Sodium iodide I-131', coded as sodium iodide I-131 by SNOMED CT "
+        "111160004 (the substance), on 2016-03-01, activity 100 mCi: the code does not say "
+        "whether it was a therapy or a diagnostic dose (ATC V10XA01 says a therapy): not "
+        "used; if it is an I-131 therapy, enter its activity in the case"
+    )
+    assert "codée iodure de sodium (131I) par SNOMED CT 111160004" in unmapped_text(item, "fr")
+    (bare,) = imported(_bundle(_iodine(NAI131, value=None))).unmapped  # no activity given
+    assert "activity ?:" in unmapped_text(bare, "en")
+
+
+def test_iodine_with_atc_beside_a_substance_code_is_read() -> None:
+    # V10XA01 says a therapy: the SNOMED CT coding beside it says the same substance
+    result = imported(_bundle(_iodine(NAI131, {"system": ATC, "code": "V10XA01"})))
+    assert result.case["rai"] == [{"date": "2016-03-01", "activity": 100, "unit": "mCi"}]
+    assert result.unmapped == []
+
+
+# --------------------------------------------------------------------------------------
+# date-times near R4's spelling
+
+
+TG_PATH = obs(2, "tg")
+
+
+@pytest.mark.parametrize(
+    ("when", "day", "r4"),
+    [
+        # an offset without its colon (ISO 8601 basic format; R4 writes +01:00)
+        ("2024-01-10T10:00:00+0100", "2024-01-10", "2024-01-10T10:00:00+01:00"),
+        # late in the evening west of Greenwich: the local day, as for a valid offset
+        # (23:30-05:00 is 04:30 UTC on the 11th; the day written is the 10th)
+        ("2024-01-10T23:30:00-0500", "2024-01-10", "2024-01-10T23:30:00-05:00"),
+        # an offset of hours alone
+        ("2024-01-10T00:15:00+01", "2024-01-10", "2024-01-10T00:15:00+01:00"),
+        # a lower-case z (RFC 3339 allows it; R4's pattern does not)
+        ("2024-01-10T10:00:00z", "2024-01-10", "2024-01-10T10:00:00Z"),
+        ("2024-01-10T10:00:00.25z", "2024-01-10", "2024-01-10T10:00:00.25Z"),
+        # a space for the T (RFC 3339 allows it)
+        ("2024-01-10 10:00:00+01:00", "2024-01-10", "2024-01-10T10:00:00+01:00"),
+        # hours and minutes with a zone but no seconds (R4 asks for seconds)
+        ("2024-01-10T10:00+01:00", "2024-01-10", "2024-01-10T10:00:00+01:00"),
+    ],
+)  # fmt: skip
+def test_a_time_near_r4_is_read_on_its_written_day(when: str, day: str, r4: str) -> None:
+    result = imported(_bundle(_tg(effectiveDateTime=when)))
+    assert result.case["labs"] == [tg(day, 3.5)]
+    assert result.unmapped == []
+    (note,) = result.notes
+    assert (note.path, note.code) == (f"{TG_PATH}.effectiveDateTime", "datetime_spelling")
+    assert f"'{when}' not written as FHIR R4 writes it ({r4})" in unmapped_text(note, "en")
+    assert f"avec le jour écrit, {day}" in unmapped_text(note, "fr")
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        # R4's own pattern allows any number of decimals: .NET's seven, nanoseconds
+        "2024-01-10T10:00:00.1234567+01:00",
+        "2024-01-10T10:00:00.123456789Z",
+        "2024-01-10T10:00:60Z",  # a leap second, allowed by R4
+        "2024-01-10T23:59:59+14:00",  # the last offset R4 allows
+    ],
+)
+def test_valid_r4_times_are_read_without_a_note(when: str) -> None:
+    result = imported(_bundle(_tg(effectiveDateTime=when)))
+    assert result.case["labs"] == [tg("2024-01-10", 3.5)]
+    assert (result.unmapped, result.notes) == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("where", "when", "code"),
+    [
+        # 24:00 ends the 10th and starts the 11th: the day cannot be told
+        ("effectiveDateTime", "2024-01-10T24:00:00Z", "datetime_end_of_day"),
+        ("effectiveDateTime", "2024-01-10T24:00+0100", "datetime_end_of_day"),
+        ("issued", "2024-01-10T24:00:00.000Z", "datetime_end_of_day"),
+        # not a time near R4's: the checker's words, naming the element
+        ("effectiveDateTime", "2024-01-10T10:00:00+15:00", "invalid_resource"),  # no zone
+        ("effectiveDateTime", "2024-01-10T10:00:00+01:60", "invalid_resource"),
+        ("effectiveDateTime", "2024-01-10T10:00:00UTC", "invalid_resource"),
+        ("effectiveDateTime", "2024-01-10T25:00:00+0100", "invalid_resource"),
+        ("effectiveDateTime", "2024-02-30T10:00:00+0100", "invalid_resource"),  # no such day
+        ("effectiveDateTime", "20240110T100000Z", "invalid_resource"),
+    ],
+)  # fmt: skip
+def test_a_time_that_cannot_be_read_names_its_element(where: str, when: str, code: str) -> None:
+    result = imported(_bundle(_tg(**{where: when})))
+    assert "labs" not in result.case
+    (item,) = result.unmapped
+    assert (item.path, item.code) == (TG_PATH, code)
+    assert f"Observation: {where}: " in unmapped_text(item, "en")
+    if code == "datetime_end_of_day":
+        said = unmapped_text(item, "fr")
+        assert f"«\u00a0{when}\u00a0», 24:00, qui termine le 2024-01-10 et commence" in said
+        assert "commence le 2024-01-11\u00a0: le jour du résultat ne peut être dit" in said
+
+
+def test_a_time_at_the_end_of_the_last_day_is_refused_by_the_checker() -> None:
+    # no day after 9999-12-31: the checker's own words, never a traceback
+    result = imported(_bundle(_tg(effectiveDateTime="9999-12-31T24:00:00Z")))
+    assert codes(result.unmapped) == [(TG_PATH, "invalid_resource")]
+
+
+# --------------------------------------------------------------------------------------
 # merged and linked patient records
 
 
@@ -472,6 +685,68 @@ def test_a_merge_said_by_the_kept_record_alone_is_enough() -> None:
     assert [x["value"] for x in result.case["labs"]] == [1, 1.5]
     notes = [u.path for u in result.notes if u.code == "merged_record"]
     assert notes == [f"{obs(2, 'tg-old')}.subject", f"{ma(4, 'rai-old')}.subject"]
+
+
+@pytest.mark.parametrize(
+    ("old", "code", "element", "en", "fr"),
+    [
+        # another birth date on the replaced record: the merge may have joined two
+        # people (an overlay), whose results would be mixed into one Tg series
+        ({"birthDate": "1963-09-30"}, "fhir_merged_birth_date", "birthDate",
+         "1963-09-30 for Patient/p-old, 1961-04-12 for Patient/p-new",
+         "date de naissance (Patient.birthDate)\u00a0: 1963-09-30 pour Patient/p-old"),
+        # a year that is not the kept record's
+        ({"birthDate": "1960"}, "fhir_merged_birth_date", "birthDate",
+         "1960 for Patient/p-old", "vérifier la fusion dans le DPI"),
+        # another sex (twins of different sexes share a birth date)
+        ({"gender": "male"}, "fhir_merged_sex", "gender",
+         "different sexes (Patient.gender): 'male' for Patient/p-old, 'female' for",
+         "«\u00a0male\u00a0» pour Patient/p-old, «\u00a0female\u00a0» pour Patient/p-new"),
+    ],
+)  # fmt: skip
+def test_a_merge_of_records_that_disagree_on_the_person_is_refused(
+    old: Json, code: str, element: str, en: str, fr: str
+) -> None:
+    data = load("merged-patient.json")
+    data["entry"][1]["resource"] |= old  # the replaced record, Patient/p-old
+    problem = refused(data)
+    assert (problem.path, problem.code) == (f"{entry(1, 'Patient', 'p-old')}.{element}", code)
+    assert en in problem_text(problem, "en")
+    assert fr in problem_text(problem, "fr")
+
+
+def test_a_cerner_style_merge_of_two_people_is_refused() -> None:
+    # the replaced record (inactive, replaced-by) was born in 1958, the kept one in 1961:
+    # its Tg of 4.2 would have opened the kept record's series
+    problem = refused("cerner-style-merged-conflict.json")
+    path = f"{entry(1, 'Patient', '12724067')}.birthDate"
+    assert (problem.path, problem.code) == (path, "fhir_merged_birth_date")
+    assert "1958-11-30 for Patient/12724067, 1961-04-12 for Patient/12724066" in problem_text(
+        problem, "en"
+    )
+
+
+@pytest.mark.parametrize(
+    "old",
+    [
+        {"birthDate": "1961"},  # a partial date that is the kept one's beginning
+        {"birthDate": "1961-04"},
+        {"gender": "unknown"},  # says nothing of the sex
+        {"gender": "other"},
+        {"gender": None, "birthDate": None},  # not given on the replaced record
+    ],
+)
+def test_a_merge_whose_records_do_not_disagree_is_read(old: Json) -> None:
+    data = load("merged-patient.json")
+    resource = data["entry"][1]["resource"]
+    for name, value in old.items():
+        if value is None:
+            del resource[name]
+        else:
+            resource[name] = value
+    result = imported(data)
+    assert result.case["patient"] == {"sex": "female", "birth_year": 1961}
+    assert len(result.case["labs"]) == 2
 
 
 def test_a_record_linked_without_a_merge_is_never_mixed() -> None:

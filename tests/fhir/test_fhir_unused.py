@@ -96,6 +96,13 @@ SAMPLES: dict[str, dict[str, str]] = {
     "response": {"response": "MR"},  # not CR/PR/SD/PD/NE
     "own_code_incomplete": {"code": "lesion-resected"},  # thyref flag without a focus
     "not_iodine": {"name": "levothyroxine"},  # another medicine (or I-131 coded locally)
+    # sodium iodide I-131 coded as a substance (SNOMED CT): a therapy or a diagnostic dose
+    "iodine_use_unknown": {
+        "name": "Sodium iodide I-131",
+        "code": "111160004",
+        "date": "2019-06-03",
+        "activity": "100 mCi",
+    },
     "medication_unresolved": {"reference": "#m2"},  # no such Medication (or no code)
     "rai_incomplete": {},  # I-131 without a dose value
     "rai_unit": {"unit": "[mCi]"},  # I-131 in a unit UCUM has not
@@ -110,6 +117,20 @@ SAMPLES: dict[str, dict[str, str]] = {
     "rai_unit_display": {"code": "5", "system": "urn:oid:1.2.3.4", "unit": "mCi"},
     # a time without a time zone: the day as written, said
     "datetime_no_zone": {"value": "2023-05-04T10:30:00", "date": "2023-05-04"},
+    # an offset without its colon: read as R4 writes it, the day as written, said
+    "datetime_spelling": {
+        "value": "2023-05-04T10:30:00+0100",
+        "r4": "2023-05-04T10:30:00+01:00",
+        "date": "2023-05-04",
+    },
+    # 24:00, the end of a day and the start of the next: not used, both days named
+    "datetime_end_of_day": {
+        "kind": "Observation",
+        "where": "effectiveDateTime",
+        "value": "2023-05-04T24:00:00Z",
+        "date": "2023-05-04",
+        "next": "2023-05-05",
+    },
     # a replaced record merged into the one kept
     "patient_merged": {"patient": "Patient/p-old", "kept": "Patient/p-new"},
     # a result of the replaced record, read as the same person's
@@ -276,6 +297,7 @@ def test_the_importer_says_why_by_a_catalogue_code_only() -> None:
         assert not any(isinstance(a, ast.JoinedStr) for a in call.args), where
     # _checked returns the structure codes as the first item of a tuple
     source = Path(importer.__file__).read_text(encoding="utf-8")
-    structure = {"not_json", "no_resource_type", "unknown_resource_type", "invalid_resource"}
+    structure = {"not_json", "no_resource_type", "unknown_resource_type", "invalid_resource",
+                 "datetime_end_of_day"}  # fmt: skip
     assert all(f'"{code}", ' in source for code in structure)
     assert used | structure == set(UNUSED)  # no code left unused

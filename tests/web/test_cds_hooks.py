@@ -1139,6 +1139,117 @@ def test_a_record_of_another_patient_gives_no_card(ehr: TestClient) -> None:
     assert answer.json() == {"cards": []}
 
 
+def _merged_prefetch(
+    link: str, old_patient: str | None = None
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """The demo record whose Patient has a ``link`` of type ``link`` to the record
+    ``old-1``, with a BRAF result filed under ``old-1`` (the old record's Patient in the
+    patient key too when ``old_patient`` names its own link type)."""
+    patient_id, prefetch = _record()
+    prefetch["patient"]["link"] = [{"other": {"reference": "Patient/old-1"}, "type": link}]
+    variant = dict(_VARIANT, subject={"reference": "https://ehr.example.org/fhir/Patient/old-1"})
+    prefetch["observations"]["entry"].append({"resource": variant})
+    if old_patient is not None:
+        old = {
+            "resourceType": "Patient",
+            "id": "old-1",
+            "active": False,
+            "gender": prefetch["patient"].get("gender"),
+            "link": [{"other": {"reference": f"Patient/{patient_id}"}, "type": old_patient}],
+        }
+        if "birthDate" in prefetch["patient"]:
+            old["birthDate"] = prefetch["patient"]["birthDate"]
+        bundle = {"resourceType": "Bundle", "type": "searchset", "entry": []}
+        bundle["entry"] = [{"resource": prefetch["patient"]}, {"resource": old}]
+        prefetch["patient"] = bundle
+    return patient_id, prefetch, variant
+
+
+@pytest.mark.parametrize(
+    ("link", "old_patient", "used", "unused"),
+    [
+        # the patient's record replaces old-1 (FHIR R4 link-type replaces): old-1's results
+        # are this patient's, as the Bundle importer reads them (session 13); they were
+        # left out and counted as another patient's
+        ("replaces", None, True, 0),
+        # the same merge said by both records, the old one sent too (replaced-by): the old
+        # Patient is no other patient (it was a 400); its demographics are not used (the
+        # import lists it, patient_merged): one resource not used
+        ("replaces", "replaced-by", True, 1),
+        # a record only linked (seealso: "might overlap or contradict") is not merged:
+        # its result is still left out and counted
+        ("seealso", None, False, 1),
+    ],
+)  # fmt: skip
+def test_results_of_a_record_merged_into_the_patient_are_used(
+    ehr: TestClient, link: str, old_patient: str | None, used: bool, unused: int
+) -> None:
+    patient_id, prefetch, _ = _merged_prefetch(link, old_patient)
+    url = f"{BASE}/thyref-patient-view"
+    answer = ehr.post(url, json=_hook("patient-view", patient_id, prefetch), headers=bearer(url))
+    assert answer.status_code == 200, answer.text
+    (card,) = answer.json()["cards"]
+    # the demo record has no molecular result: the BRAF result filed under old-1
+    # removes MOLECULAR-TESTING only when it is read (as in the test above)
+    assert ("(MOLECULAR-TESTING)" not in card["detail"]) is used
+    assert ("1 ressource FHIR non utilisée" in card["detail"]) is (unused == 1)
+    assert "ressources FHIR non utilisées" not in card["detail"]
+    # the card says which record the result came from, as the import's note does
+    said = "Fusion de dossiers dans le DPI (Patient.link)\u00a0: Patient/old-1\u00a0; 1 résultat"
+    assert (said in card["detail"]) is used
+
+
+def test_a_merged_record_is_said_on_the_card_in_english(ehr: TestClient) -> None:
+    patient_id, prefetch, _ = _merged_prefetch("replaces")
+    url = f"{BASE}/thyref-patient-view"
+    body = _hook("patient-view", patient_id, prefetch)
+    answer = ehr.post(url, json=body, headers=bearer(url) | {"Accept-Language": "en"})
+    (card,) = answer.json()["cards"]
+    said = "Record merge in the EHR (Patient.link): Patient/old-1; 1 result used as a result"
+    assert said in card["detail"]
+
+
+def test_an_epic_style_prefetch_of_a_merged_record_is_read_whole(ehr: TestClient) -> None:
+    # tests/fhir/data/epic-style-merged-prefetch.json: the kept record replaces eMRN-old,
+    # under which two Tg and the I-131 administration are filed; the searches answer by
+    # resource type, as the service's prefetch templates ask
+    bundle = json.loads((DATA / "epic-style-merged-prefetch.json").read_text(encoding="utf-8"))
+    resources = [e["resource"] for e in bundle["entry"]]
+    prefetch: dict[str, Any] = {
+        key: {"resourceType": "Bundle", "type": "searchset", "entry": []}
+        for key in SEARCH_KEYS.values()
+    }
+    for res in resources:
+        if res["resourceType"] == "Patient":
+            prefetch["patient"] = res
+        else:
+            prefetch[SEARCH_KEYS[res["resourceType"]]]["entry"].append({"resource": res})
+    url = f"{BASE}/thyref-patient-view"
+    body = _hook("patient-view", "eMRN-kept", prefetch)
+    answer = ehr.post(url, json=body, headers=bearer(url))
+    assert answer.status_code == 200, answer.text
+    (card,) = answer.json()["cards"]
+    # the two Tg and the I-131 of the old record are the patient's: said as such (they
+    # were "3 ressources FHIR non utilisées", left out as another patient's)
+    said = (
+        "Fusion de dossiers dans le DPI (Patient.link)\u00a0: Patient/eMRN-old\u00a0; 3 résultats"
+    )
+    assert said in card["detail"]
+    assert "non utilisée" not in card["detail"]
+
+
+def test_a_patient_replaced_by_another_record_is_still_another_patient(ehr: TestClient) -> None:
+    # old-1 says it was replaced by a third record, not by the patient in context: it is
+    # another patient's record for this call (refused, as any other Patient)
+    patient_id, prefetch, _ = _merged_prefetch("replaces", "replaced-by")
+    prefetch["patient"]["entry"][1]["resource"]["link"][0]["other"]["reference"] = "Patient/x"
+    prefetch["patient"]["entry"][0]["resource"]["link"] = []
+    url = f"{BASE}/thyref-patient-view"
+    answer = ehr.post(url, json=_hook("patient-view", patient_id, prefetch), headers=bearer(url))
+    assert answer.status_code == 400
+    assert "prefetch.patient holds a Patient other than context.patientId" in answer.text
+
+
 @pytest.mark.parametrize(
     ("context", "detail"),
     [

@@ -199,7 +199,19 @@ NEGATIVE_INTERPRETATION: Final = frozenset({"NEG", "N", "L", "ND", "S"})
 STATED_INTERPRETATION: Final = frozenset({"POS", "NEG"})
 
 # --- I-131 ---------------------------------------------------------------------------------
-I131_ATC: Final = "V10XA01"
+I131_ATC: Final = "V10XA01"  # WHO ATC: sodium iodide (131I), a therapeutic radiopharmaceutical
+# SNOMED CT 111160004 "Sodium iodide I^131^" (a substance), as listed in DICOM PS3.16
+# CID 25 "Radiopharmaceutical" (checked in its FHIR rendering, repository
+# bvdh/dicom-terminology-in-fhir, input/fsh/ValueSet-dicom-cid-25-Radiopharmaceutical.fsh).
+# It names the substance, not its use: the same sodium iodide I-131 is given at 0.2-5 mCi
+# for uptake tests and diagnostic scans and at 30-200 mCi as a therapy (Hicon label;
+# CAPSION SmPC), and RAI resistance is not diagnosed before a therapeutic activity
+# (clinical-rules.md, DTC-NO-UPTAKE, ATA2025 R59A). An administration coded so, without
+# ATC V10XA01, is listed naming the code, never read as a therapy.
+# RxNorm: no RxCUI for sodium iodide I-131 could be verified offline (session 14: the
+# openFDA and DailyMed pages found name the product without its RxCUI), so none is
+# listed; an RxNorm-coded administration is named as any other medicine (not_iodine).
+I131_SNOMED: Final = "111160004"
 ACTIVITY_UNITS: Final = frozenset({"MBq", "GBq", "mCi"})
 # further UCUM activity codes (case-sensitive UCUM; Ci is a metric unit there, so mCi and
 # uCi are codes and there is no "[mCi]"), converted exactly to the nearest case unit by a

@@ -178,11 +178,50 @@ def _plain(number: Decimal) -> int | float:
 
 
 _Why = tuple[Unused, tuple[tuple[str, str], ...]]
-# (element path, value) of each dateTime or instant written with a time but no time zone
-_Times = tuple[tuple[str, str], ...]
+# (element path, value as sent, its R4 spelling, the note's code) of each dateTime or
+# instant whose day and time are plain but not written as R4 writes them
+_Times = tuple[tuple[str, str, str, Unused], ...]
 
-# a time without a time zone (R4 requires one when a time is given): the day is as written
-_ZONE_LESS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?")
+# A dateTime near R4's, its day and time plain: without a time zone (R4 requires one when
+# a time is given), an offset without its colon (ISO 8601's basic "+0100", as some systems
+# write it) or of hours alone ("+01"), a lower-case "z" (RFC 3339 allows it), a space for
+# the "T" (RFC 3339 too), or hours and minutes without seconds. The day thyref reads is
+# the calendar day as written, as for a valid offset (2024-03-01T23:30:00-05:00 is
+# 2024-03-01, the day of the place the time was written in, not UTC's 2024-03-02): the
+# offset, however written, never moves it. Hours 00-23 only: 24:00 is refused
+# (``_END_OF_DAY``), as is an offset past R4's -14:00..+14:00 or with minutes over 59.
+_NEAR_R4 = re.compile(
+    r"(?P<day>[0-9]{4}-[0-9]{2}-[0-9]{2})[T ](?P<hm>(?:[01][0-9]|2[0-3]):[0-5][0-9])"
+    r"(?P<sec>:(?:[0-5][0-9]|60)(?:\.[0-9]+)?)?"
+    r"(?P<zone>[Zz]|[+-](?P<hh>[0-9]{2})(?::?(?P<mm>[0-9]{2}))?)?"
+)
+# ISO 8601's 24:00, the end of a day: the same instant as the next day's 00:00, so the
+# calendar day of the result (the written one, or the next) cannot be told
+_END_OF_DAY = re.compile(
+    r"(?P<day>[0-9]{4}-[0-9]{2}-[0-9]{2})[T ]24:00(?::00(?:\.0+)?)?"
+    r"(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?"
+)
+
+
+def _r4_spelling(value: str) -> tuple[str, Unused] | None:
+    """The R4 spelling of a dateTime near R4's (``_NEAR_R4``), for the structure check
+    only, and the note that says how it was read: ``datetime_no_zone`` (UTC assumed for
+    the check; the day is the written one), ``datetime_spelling`` otherwise. None for a
+    value that is not such a near miss."""
+    match = _NEAR_R4.fullmatch(value)
+    if match is None:
+        return None
+    zone = match["zone"]
+    code: Unused = "datetime_spelling"
+    if zone is None or zone in "Zz":
+        code = "datetime_no_zone" if zone is None else code
+        zone = "Z"
+    else:
+        hours, minutes = int(match["hh"]), int(match["mm"] or 0)
+        if minutes > 59 or hours * 60 + minutes > 14 * 60:
+            return None  # not an offset of R4 (nor of any time zone)
+        zone = f"{zone[0]}{match['hh']}:{match['mm'] or '00'}"
+    return f"{match['day']}T{match['hm']}{match['sec'] or ':00'}{zone}", code
 
 
 def _structure_error(res: Json) -> tuple[_Why | None, _Times]:
@@ -196,15 +235,21 @@ def _structure_error(res: Json) -> tuple[_Why | None, _Times]:
     return _checked(key)
 
 
-def _zone_less(error: Any) -> bool:
-    """A checker error that is only a dateTime or instant with a time and no time zone."""
+def _time_error(error: Any) -> str | None:
+    """The value of a checker error about a dateTime or instant, else None."""
     said = str(error.get("msg", ""))
     value = error.get("input")
-    return (
-        ("DateTime value string" in said or "Instant value string" in said)
-        and isinstance(value, str)
-        and _ZONE_LESS.fullmatch(value) is not None
-    )
+    if ("DateTime value string" in said or "Instant value string" in said) and isinstance(
+        value, str
+    ):
+        return value
+    return None
+
+
+def _near_r4(error: Any) -> bool:
+    """A checker error that is only a dateTime or instant near R4's (``_NEAR_R4``)."""
+    value = _time_error(error)
+    return value is not None and _r4_spelling(value) is not None
 
 
 def _element_path(loc: Iterable[Any]) -> str:
@@ -218,12 +263,31 @@ def _element_path(loc: Iterable[Any]) -> str:
     return path
 
 
-def _with_zone(res: Any, loc: tuple[Any, ...]) -> None:
-    """Give the time at ``loc`` in ``res`` a zone (UTC), for the structure check only."""
+def _respelled(res: Any, loc: tuple[Any, ...]) -> None:
+    """Write the time at ``loc`` in ``res`` as R4 does (``_r4_spelling``), for the
+    structure check only."""
     for part in loc[:-1]:
         res = res[part]
-    said = res[loc[-1]]
-    res[loc[-1]] = f"{said}{':00' if len(said) == 16 else ''}Z"  # hh:mm: seconds too
+    spelling = _r4_spelling(res[loc[-1]])
+    assert spelling is not None  # the checker's input, a near miss
+    res[loc[-1]] = spelling[0]
+
+
+def _end_of_day(kind: str, error: Any) -> _Why | None:
+    """A dateTime at 24:00 (``_END_OF_DAY``): refused, naming the element and the two
+    days it may mean."""
+    value = _time_error(error)
+    match = _END_OF_DAY.fullmatch(value) if value is not None else None
+    if match is None:
+        return None
+    try:
+        day = date.fromisoformat(match["day"])
+        following = date.fromordinal(day.toordinal() + 1).isoformat()
+    except (ValueError, OverflowError):
+        return None  # no such day: the checker's own complaint
+    where = _element_path(error.get("loc", ())) or kind
+    values = {"kind": kind, "where": where, "value": _clip(value), "date": day.isoformat()}
+    return "datetime_end_of_day", tuple((values | {"next": following}).items())
 
 
 def _invalid(kind: str, first: Any) -> _Why:
@@ -244,9 +308,11 @@ def _invalid(kind: str, first: Any) -> _Why:
 def _checked(key: bytes) -> tuple[_Why | None, _Times]:
     """An EHR sends the same resources at every chart opening: each is checked once.
 
-    A dateTime (or instant) with a time but no time zone is invalid in R4, yet its day is
-    written plainly: such times are returned, and the rest of the resource is checked as
-    if they had a zone (the day thyref reads is the written one either way)."""
+    A dateTime (or instant) with a time but no time zone, or written near R4's spelling
+    (``_NEAR_R4``: "+0100", "z"), is invalid in R4, yet its day is written plainly: such
+    times are returned, and the rest of the resource is checked as if they were written
+    as R4 does (the day thyref reads is the written one either way). A time at 24:00 is
+    refused, naming its element (``_end_of_day``)."""
     from fhir.resources.R4B import get_fhir_model_class
 
     res = orjson.loads(key)
@@ -262,20 +328,30 @@ def _checked(key: bytes) -> tuple[_Why | None, _Times]:
         model.model_validate(res)
     except ValidationError as exc:
         errors = exc.errors()
-        zone_less = [e for e in errors if _zone_less(e)]
-        if not zone_less:
+        for error in errors:
+            refused = _end_of_day(kind, error)
+            if refused is not None:
+                return refused, ()
+        near = [e for e in errors if _near_r4(e)]
+        if not near:
             return _invalid(kind, errors[0]), ()
         fixed = orjson.loads(key)
         try:
-            for error in zone_less:
-                _with_zone(fixed, tuple(error["loc"]))
+            for error in near:
+                _respelled(fixed, tuple(error["loc"]))
         except (KeyError, IndexError, TypeError):  # a location the copy does not have
             return _invalid(kind, errors[0]), ()
         try:
             model.model_validate(fixed)
         except ValidationError as real:  # something else is wrong too: that is said
             return _invalid(kind, real.errors()[0]), ()
-        times = tuple((_element_path(e["loc"]), str(e["input"])) for e in zone_less)
+        found = []
+        for error in near:
+            value = str(error["input"])
+            spelling = _r4_spelling(value)
+            assert spelling is not None
+            found.append((_element_path(error["loc"]), value, *spelling))
+        times = tuple(found)
     return None, times
 
 
@@ -388,9 +464,13 @@ class _Importer:
             if problem is not None:
                 self.unmapped.append(Unmapped.of(entry.path, problem[0], **dict(problem[1])))
                 continue
-            for where, value in times:  # the day as written, said
+            for where, value, r4, code in times:  # the day as written, said
                 part = _Entry(f"{entry.path}.{where}", entry.res, entry.full_url)
-                self.note(part, "datetime_no_zone", value=_clip(value), date=value[:10])
+                if code == "datetime_no_zone":
+                    self.note(part, "datetime_no_zone", value=_clip(value), date=value[:10])
+                else:
+                    self.note(part, "datetime_spelling", value=_clip(value), r4=r4,
+                              date=value[:10])  # fmt: skip
             valid.append(entry)
             rid = entry.res.get("id")
             if entry.full_url:
@@ -541,6 +621,9 @@ class _Importer:
                 self.link_paths.append((path, str(kind), other, self.patient_key(entry)))
         for entry in patients:
             if entry is not owner:
+                self.check_same_person(entry, owner)
+        for entry in patients:
+            if entry is not owner:
                 self.skip(entry, "patient_merged", patient=self.patient_key(entry), kept=key)
         res = owner.res
         gender = res.get("gender")
@@ -556,6 +639,50 @@ class _Importer:
                 part = _Entry(f"{owner.path}.{name}", res, owner.full_url)
                 said = res[name] if isinstance(res[name], str) else f"{name} true"
                 self.skip(part, "patient_deceased", value=_clip(said))
+
+    def check_same_person(self, entry: _Entry, owner: _Entry) -> None:
+        """Refuse a merge whose records disagree on the birth date or the sex: a merge of
+        two people (an overlay: twins, a namesake) would put another person's results
+        into this series, and a refractory status can rest on them; the EHR's merge is to
+        be checked, nothing is imported. Dates agree when one is the other's beginning
+        (``1961`` and ``1961-04-12``); sexes only when both are ``female`` or ``male``
+        (``other`` and ``unknown`` tell nothing); a value missing on one side is no
+        disagreement."""
+        said, kept = entry.res, owner.res
+        patient, kept_key = self.patient_key(entry), self.patient_key(owner)
+        birth, kept_birth = said.get("birthDate"), kept.get("birthDate")
+        if (
+            isinstance(birth, str)
+            and isinstance(kept_birth, str)
+            and not (birth.startswith(kept_birth) or kept_birth.startswith(birth))
+        ):
+            code, element, sentence = "fhir_merged_birth_date", "birthDate", "birth dates"
+            values = (_clip(birth), _clip(kept_birth))
+            shown = values
+        elif {said.get("gender"), kept.get("gender")} == {"female", "male"}:
+            code, element, sentence = "fhir_merged_sex", "gender", "sexes"
+            values = (str(said["gender"]), str(kept["gender"]))
+            shown = (f"'{values[0]}'", f"'{values[1]}'")
+        else:
+            return
+        raise FhirImportError(
+            [
+                Problem(
+                    f"{entry.path}.{element}",
+                    f"record {patient} merged into {kept_key} (Patient.link), but the two "
+                    f"records give different {sentence} (Patient.{element}): {shown[0]} "
+                    f"for {patient}, {shown[1]} for {kept_key}; the merge may have joined "
+                    "two people: nothing is imported, check the merge in the EHR",
+                    code,
+                    (
+                        ("patient", patient),
+                        ("kept", kept_key),
+                        ("value", values[0]),
+                        ("kept_value", values[1]),
+                    ),
+                )
+            ]
+        )
 
     @staticmethod
     def many_patients(count: int) -> FhirImportError:
@@ -1216,6 +1343,13 @@ class _Importer:
         if concept is None and isinstance(ref, dict):
             self.skip(entry, "medication_unresolved", reference=ref.get("reference"))
             return
+        if not _has_code(concept, c.ATC, c.I131_ATC) and _has_code(
+            concept, c.SNOMED, c.I131_SNOMED
+        ):  # I-131, but a therapy or a diagnostic dose: the code does not say (codes.py)
+            self.skip(entry, "iodine_use_unknown", name=_clip(_medicine_name(concept)),
+                      code=c.I131_SNOMED, date=_effective(res) or "?",
+                      activity=_activity_said(res))  # fmt: skip
+            return
         if not _has_code(concept, c.ATC, c.I131_ATC):  # named: it may be I-131 coded locally
             self.skip(entry, "not_iodine", name=_clip(_medicine_name(concept)))
             return
@@ -1634,6 +1768,16 @@ def _stimulation(res: Json) -> str | None:
         if _UNSTIMULATED.search(plain) is None and _STIMULATED.search(plain) is not None:
             return said
     return None
+
+
+def _activity_said(res: Json) -> str:
+    """An administration's ``dosage.dose`` as sent (value and unit), ``?`` without a value."""
+    dose = (res.get("dosage") or {}).get("dose")
+    value = dose.get("value") if isinstance(dose, dict) else None
+    if value is None or not isinstance(dose, dict):
+        return "?"
+    unit = _dose_unit(dose)
+    return f"{_clip(value)} {_clip(unit[1]) if unit else ''}".strip()
 
 
 def _dose_unit(dose: Json) -> tuple[str, str] | None:

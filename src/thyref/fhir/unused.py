@@ -43,6 +43,8 @@ Unused = Literal[
     "merged_record",
     "patient_link",
     "datetime_no_zone",
+    "datetime_spelling",
+    "datetime_end_of_day",
     # observations
     "observation_not_final",
     "data_absent",
@@ -85,6 +87,7 @@ Unused = Literal[
     "own_code_incomplete",
     # medicines and imaging
     "not_iodine",
+    "iodine_use_unknown",
     "medication_unresolved",
     "rai_incomplete",
     "rai_unit",

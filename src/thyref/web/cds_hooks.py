@@ -573,17 +573,57 @@ def _names_patient(ref: Any, patient_id: str) -> bool:
     )
 
 
-def _of_patient(res: dict[str, Any], patient_id: str) -> bool:
-    """Whether a resource is the context's patient or names it (``subject``, ``patient``).
+def _patient_id(ref: Any) -> str | None:
+    """The id of the Patient a reference names (``Patient/<id>``, relative, absolute or
+    versioned); None for any other reference."""
+    if not isinstance(ref, dict) or not isinstance(ref.get("reference"), str):
+        return None
+    target: str = ref["reference"]
+    parts = target.split("/_history/")[0].rstrip("/").split("/")
+    if len(parts) >= 2 and parts[-2] == "Patient" and FHIR_ID.fullmatch(parts[-1]):
+        return parts[-1]
+    return None
+
+
+def _merged_into(resources: list[dict[str, Any]], patient_id: str) -> frozenset[str]:
+    """The ids of the records the EHR merged into the context's patient (FHIR R4
+    link-type): those its Patient ``replaces``, and those whose own Patient is
+    ``replaced-by`` it. Their results are the patient's own, filed under the old record;
+    the importer reads them with a note naming that record, as from a Bundle
+    (``bundle_to_case``). A record merged the other way (the context's Patient
+    ``replaced-by`` another) or only linked (``seealso``, ``refer``) is not the
+    patient's record: its resources are left out."""
+    found: set[str] = set()
+    for res in resources:
+        if res.get("resourceType") != "Patient":
+            continue
+        links = res.get("link")
+        for link in links if isinstance(links, list) else []:
+            other = _patient_id(link.get("other")) if isinstance(link, dict) else None
+            if other is None:
+                continue
+            kind = link.get("type")
+            if res.get("id") == patient_id and kind == "replaces" and other != patient_id:
+                found.add(other)
+            elif other == patient_id and kind == "replaced-by" and isinstance(res.get("id"), str):
+                found.add(res["id"])
+    found.discard(patient_id)
+    return frozenset(found)
+
+
+def _of_patient(res: dict[str, Any], patient_id: str, merged: frozenset[str] = frozenset()) -> bool:
+    """Whether a resource is the context's patient or names it (``subject``, ``patient``),
+    or is a record merged into it (``_merged_into``) or names one.
 
     A resource of another patient, or of no patient we can tell, is never used: a card
     for one patient is never built on another's data."""
     kind = res.get("resourceType")
     if kind == "Patient":
-        return res.get("id") == patient_id
+        return res.get("id") == patient_id or res.get("id") in merged
     if kind in NOT_PATIENT_DATA:
         return True
-    return _names_patient(res.get("subject") or res.get("patient"), patient_id)
+    ref = res.get("subject") or res.get("patient")
+    return _names_patient(ref, patient_id) or _patient_id(ref) in merged
 
 
 def _resources_of(value: Any) -> list[dict[str, Any]]:
@@ -727,18 +767,29 @@ async def _patient_data(
 
     A prefetch key given as an OperationOutcome (the client could not fetch it) is
     fetched as if absent. A Patient other than ``context.patientId`` in the prefetch
-    raises ``OtherPatient``; any other resource that does not name the patient is left
-    out (counted with the resources not used)."""
+    raises ``OtherPatient``, unless it is a record merged into it (``_merged_into``); any
+    other resource that names neither the patient nor such a record is left out (counted
+    with the resources not used)."""
     prefetch = hook.prefetch or {}
-    resources: list[dict[str, Any]] = []
-    for key, template in PREFETCH.items():
+    given: dict[str, list[dict[str, Any]]] = {}
+    for key in PREFETCH:
         value = prefetch.get(key)
         if key in prefetch and not _failed(value) and not _one_page(value):
             # given, possibly null (nothing found by the client)
-            given = _given_resources(value, f"prefetch.{key}")
-            if any(r.get("resourceType") == "Patient" and r.get("id") != patient_id for r in given):
-                raise OtherPatient(f"prefetch.{key} holds a Patient other than context.patientId")
-            resources += given
+            given[key] = _given_resources(value, f"prefetch.{key}")
+    # a record merged into the patient's (Patient.link) may be sent beside it
+    sent = _merged_into([r for found in given.values() for r in found], patient_id)
+    for key, found in given.items():
+        if any(
+            r.get("resourceType") == "Patient" and r.get("id") not in (patient_id, *sent)
+            for r in found
+        ):
+            raise OtherPatient(f"prefetch.{key} holds a Patient other than context.patientId")
+    resources: list[dict[str, Any]] = []
+    for key, template in PREFETCH.items():
+        value = prefetch.get(key)
+        if key in given:
+            resources += given[key]
             continue
         if not hook.fhirServer or hook.fhirAuthorization is None:
             if key not in prefetch:
@@ -753,12 +804,13 @@ async def _patient_data(
     seen: set[tuple[str, str]] = set()
     unique = []
     others = 0
+    merged = _merged_into(resources, patient_id)
     for res in resources:
         ident = (str(res.get("resourceType")), str(res.get("id")))
         if res.get("id") is not None and ident in seen:
             continue
         seen.add(ident)
-        if not _of_patient(res, patient_id):
+        if not _of_patient(res, patient_id, merged):
             others += 1
             continue
         unique.append(res)
@@ -818,6 +870,7 @@ def _status_card(
     a: dict[str, Any],
     unmapped: int,
     patient_id: str,
+    merged: tuple[int, tuple[str, ...]] = (0, ()),
 ) -> dict[str, Any]:
     refractory = a["refractory"]
     status = refractory["status"]
@@ -849,6 +902,9 @@ def _status_card(
     if a["recommendations"]:
         lines.append(f"**{text('cds.detail.options', lang)}**")
         lines += [f"- {r['title']} ({r['id']})" for r in a["recommendations"]]
+    if merged[0]:
+        records = ", ".join(merged[1])
+        lines.append(plural("cds.detail.merged", merged[0], lang, records=records))
     if unmapped:
         lines.append(plural("cds.detail.unmapped", unmapped, lang))
     lines.append(f"_{text('cds.detail.proposal', lang)}_")
@@ -1110,6 +1166,10 @@ class _Outcome:
     day: date
     unmapped: int = 0
     parsed: Case | None = None
+    # results of records merged into the patient's (importer notes merged_record), and
+    # those records, said on the card as the import says them
+    merged_results: int = 0
+    merged_records: tuple[str, ...] = ()
     assessments: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -1143,7 +1203,16 @@ class OutcomeCache:
         try:
             imported = bundle_to_case(resources, case_id=case_id)
             parsed = parse_case(imported.case, today=today)
-            found = _Outcome(imported.case, today, len(imported.unmapped), parsed)
+            merged = [dict(n.params) for n in imported.notes if n.code == "merged_record"]
+            records = (_patient_id({"reference": m["reference"]}) for m in merged)
+            found = _Outcome(
+                imported.case,
+                today,
+                len(imported.unmapped),
+                parsed,
+                len(merged),
+                tuple(sorted({f"Patient/{r}" for r in records if r is not None})),
+            )
         except CaseError as exc:
             log.info("CDS: no usable case (%s)", type(exc).__name__)
             found = _Outcome(None, today)
@@ -1237,7 +1306,8 @@ async def call_service(service_id: str, request: Request) -> JSONResponse:
         return JSONResponse({"cards": []})
     if a is not None:
         unused = found.unmapped + others
-        cards = [_status_card(request, lang, found.case, a, unused, patient_id)]
+        merged = (found.merged_results, found.merged_records)
+        cards = [_status_card(request, lang, found.case, a, unused, patient_id, merged)]
     else:
         cards = _order_cards(request, lang, kinase, found.case)
     return JSONResponse({"cards": cards})
