@@ -338,6 +338,11 @@ def test_serve_says_a_busy_port_in_the_chosen_language(
         # addresses or networks
         ("THYREF_TRUSTED_PROXIES", "banana", "en",
          "THYREF_TRUSTED_PROXIES: banana is not a list of addresses or networks"),
+        # requests a minute, a whole number (0: no limit)
+        ("THYREF_RATE_LIMIT", "-5", None,
+         "THYREF_RATE_LIMIT\u00a0: -5 n'est pas un nombre de demandes par minute"),
+        ("THYREF_RATE_LIMIT_SIGNED_IN", "lots", "en",
+         "THYREF_RATE_LIMIT_SIGNED_IN: lots is not a number of requests a minute"),
     ],
 )  # fmt: skip
 def test_serve_refuses_a_bad_setting_before_starting(

@@ -76,6 +76,26 @@ def _env_per_month() -> int | None:
     return int(raw)
 
 
+RATE_ENV = "THYREF_RATE_LIMIT"
+RATE_SIGNED_IN_ENV = "THYREF_RATE_LIMIT_SIGNED_IN"
+RATE_MAX = 1_000_000
+
+
+def _env_rate(name: str, default: int) -> int:
+    """A budget of requests a minute (``ratelimit``): a whole number, 0 for no limit;
+    unset or empty: ``default``."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit() and int(raw) <= RATE_MAX):
+        shown = raw[:20]
+        raise SettingError(
+            name, "rate", f"{shown!r} is not a number of requests a minute (0: no limit)",
+            value=shown,
+        )  # fmt: skip
+    return int(raw)
+
+
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
@@ -144,6 +164,13 @@ class WebSettings:
     # the time spent in the application on every response. Off by default: it tells any
     # client how much work a request costs (a timing oracle).
     server_timing: bool = field(default_factory=lambda: _env_bool("THYREF_SERVER_TIMING", False))
+    # Budget of the public requests that cost CPU (POST /api/v1/assess, patient questions),
+    # requests a minute per client address (THYREF_RATE_LIMIT) and per signed-in account
+    # (THYREF_RATE_LIMIT_SIGNED_IN); a request also costs one more per 64 KiB of body.
+    # 0: no limit. Kept per worker process. See docs/web.md, "Public requests".
+    rate_limit: int = field(default_factory=lambda: _env_rate(RATE_ENV, 60))
+    rate_limit_signed_in: int = field(default_factory=lambda: _env_rate(RATE_SIGNED_IN_ENV, 600))
     # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma
     # separated). Without it the direct peer is the client address.
     trusted_proxies: tuple[Network, ...] = field(default_factory=lambda: _env_proxies())
+
