@@ -37,7 +37,7 @@ from thyref.web.cds_hooks import (
     OutcomeCache,
     remember_jti,
 )
-from thyref.web.settings import parse_fhir_servers
+from thyref.web.settings import SettingError, check_cds_url, parse_fhir_servers
 
 from .support import TestClient, demo_case
 
@@ -59,7 +59,9 @@ def _jwks() -> dict[str, Any]:
 
 
 JWKS = _jwks()
-BASE = "http://testserver/cds-services"
+# THYREF_CDS_URL of the test apps: token audiences name it (the test client's own host)
+PUBLIC = "http://testserver"
+BASE = f"{PUBLIC}/cds-services"
 DATA = Path(__file__).parents[1] / "fhir" / "data"  # EHR-shaped Bundles
 FHIR_SERVER = "https://ehr.example.org/fhir"  # the EHR's FHIR server, allowed in cds_app
 # the prefetch key a FHIR search for each resource type answers (the service's templates)
@@ -100,7 +102,9 @@ def bearer(aud: str, **kw: Any) -> dict[str, str]:
 
 @pytest.fixture
 def cds_app(make_app: Callable[..., FastAPI]) -> FastAPI:
-    return make_app(cds_issuers={ISSUER: JWKS}, cds_fhir_servers=(FHIR_SERVER,))
+    return make_app(
+        cds_issuers={ISSUER: JWKS}, cds_public_url=PUBLIC, cds_fhir_servers=(FHIR_SERVER,)
+    )
 
 
 @pytest.fixture
@@ -789,6 +793,70 @@ def test_jwt_failures_are_401(
     assert why in answer.json()["detail"]
 
 
+def test_the_audience_is_never_built_from_the_host_header(
+    make_app: Callable[..., FastAPI],
+) -> None:
+    """security13 finding 9: without THYREF_CDS_URL the audience was the URL built from the
+    request's Host header, so a token minted for another service of the same issuer at
+    the same path (a test thyref) was accepted by sending that service's host name."""
+    with pytest.raises(SettingError, match="THYREF_CDS_URL") as raised:
+        make_app(cds_issuers={ISSUER: JWKS})  # issuers without the public URL: no app
+    assert raised.value.key == "cds_url_missing"
+    app = make_app(cds_issuers={ISSUER: JWKS}, cds_public_url="https://thyref.example.org/")
+    client = TestClient(app)
+    path = "/cds-services/thyref-patient-view"
+    elsewhere = f"http://thyref-test.example.org{path}"  # another thyref, same issuer
+    spoofed = {"Host": "thyref-test.example.org", **bearer(elsewhere)}
+    refused = client.post(path, json=_hook("patient-view", *_record()), headers=spoofed)
+    assert refused.status_code == 401
+    assert "audience" in refused.json()["detail"]
+    # the token for this service is accepted whatever Host the call came with, and the
+    # cards link to the public URL, not to that host
+    mine = {"Host": "thyref-test.example.org", **bearer(f"https://thyref.example.org{path}")}
+    patient_id, prefetch = _record()
+    answer = client.post(path, json=_hook("patient-view", patient_id, prefetch), headers=mine)
+    assert answer.status_code == 200, answer.text
+    card = answer.json()["cards"][0]
+    assert card["source"]["url"] == "https://thyref.example.org/"
+    assert card["links"][0]["url"] == f"https://thyref.example.org/cases/{patient_id}"
+
+
+def test_without_issuers_the_public_url_may_stay_unset(make_app: Callable[..., FastAPI]) -> None:
+    # `make run`: no issuer, no THYREF_CDS_URL; a token is refused for its issuer, and
+    # open mode (no token) still answers, its links on the request's host
+    closed = TestClient(make_app())
+    assert "issuer not allowed" in _call(closed, bearer(URL)).json()["detail"]
+    opened = _call(TestClient(make_app(cds_open=True)), {})
+    assert opened.status_code == 200
+    link = opened.json()["cards"][0]["links"][0]["url"]
+    assert link.startswith("http://testserver/cases/")
+
+
+@pytest.mark.parametrize(
+    ("raw", "issuers", "expected"),
+    [
+        (None, {}, None),  # no issuer: not needed
+        ("", {}, None),  # empty is unset
+        (None, {ISSUER: JWKS}, "must be set when THYREF_CDS_ISSUERS is"),
+        ("", {ISSUER: JWKS}, "must be set when THYREF_CDS_ISSUERS is"),
+        ("https://thyref.example.org/", {ISSUER: JWKS}, "https://thyref.example.org"),
+        ("https://gw.example.org/thyref", {ISSUER: JWKS}, "https://gw.example.org/thyref"),
+        ("thyref.example.org", {ISSUER: JWKS}, "is not an http(s) URL"),  # no scheme
+        ("ftp://thyref.example.org", {}, "is not an http(s) URL"),
+        ("https://user:secret@thyref.example.org", {}, "must be a base URL"),
+        ("https://thyref.example.org/?x=1", {}, "must be a base URL"),
+    ],
+)  # fmt: skip
+def test_cds_url_setting(raw: str | None, issuers: dict[str, Any], expected: str | None) -> None:
+    if expected is None or expected.startswith("https://"):
+        assert check_cds_url(raw, issuers) == expected
+    else:
+        with pytest.raises(SettingError, match="THYREF_CDS_URL") as raised:
+            check_cds_url(raw, issuers)
+        assert expected in str(raised.value)
+        assert "secret" not in str(raised.value)  # a password is never echoed
+
+
 def test_replayed_jti_is_refused(ehr: TestClient) -> None:
     headers = bearer(URL, jti="same-jti")
     assert _call(ehr, headers).status_code == 200
@@ -825,7 +893,10 @@ def test_rs384_is_accepted(ehr: TestClient) -> None:
 
 
 def test_jwks_fetched_from_the_issuer_url(make_app: Callable[..., FastAPI]) -> None:
-    app = make_app(cds_issuers={ISSUER: "https://ehr.example.org/.well-known/jwks.json"})
+    app = make_app(
+        cds_issuers={ISSUER: "https://ehr.example.org/.well-known/jwks.json"},
+        cds_public_url=PUBLIC,
+    )
     fetched: list[str] = []
 
     def serve(request: httpx.Request) -> httpx.Response:
@@ -1014,7 +1085,7 @@ def test_the_token_goes_only_to_an_allowed_fhir_server(
 
 def test_no_fhir_server_is_called_unless_configured(make_app: Callable[..., FastAPI]) -> None:
     # the safe default: THYREF_CDS_FHIR_SERVERS empty, the token is sent to no server
-    app = make_app(cds_issuers={ISSUER: JWKS})
+    app = make_app(cds_issuers={ISSUER: JWKS}, cds_public_url=PUBLIC)
     called: list[str] = []
     app.state.cds_transport = httpx.MockTransport(
         lambda request: called.append(str(request.url)) or httpx.Response(200, json={})
@@ -1366,7 +1437,7 @@ def _status_request() -> Any:
     from starlette.requests import Request
 
     app = SimpleNamespace(state=SimpleNamespace(thyref=SimpleNamespace(
-        settings=SimpleNamespace(secret_key="k"))))  # fmt: skip
+        settings=SimpleNamespace(secret_key="k", cds_public_url=None))))  # fmt: skip
     return Request({"type": "http", "scheme": "http", "server": ("t", 80), "path": "/",
                     "headers": [], "query_string": b"", "root_path": "", "app": app,
                     "path_params": {"service_id": "thyref-patient-view"}})  # fmt: skip

@@ -335,6 +335,9 @@ def test_serve_says_a_busy_port_in_the_chosen_language(
         ("THYREF_CDS_ISSUERS", "[1]", None,
          "THYREF_CDS_ISSUERS doit être un objet JSON\u00a0: émetteur -> URL du JWKS"),
         ("THYREF_CDS_ISSUERS", "{", "en", "THYREF_CDS_ISSUERS is not JSON"),
+        # issuers without the public URL their tokens' audience names (security13 #9)
+        ("THYREF_CDS_ISSUERS", '{"https://ehr.example.org": "https://ehr.example.org/jwks"}',
+         "en", "THYREF_CDS_URL must be set when THYREF_CDS_ISSUERS is"),
         # addresses or networks
         ("THYREF_TRUSTED_PROXIES", "banana", "en",
          "THYREF_TRUSTED_PROXIES: banana is not a list of addresses or networks"),

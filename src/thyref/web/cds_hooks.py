@@ -4,8 +4,8 @@ The EHR (CDS client) sends FHIR data (prefetch, or a FHIR server and token to fe
 the FHIR adapter turns it into a case, the domain assesses it and the answer is a list of
 cards (https://cds-hooks.hl7.org/2.0/). Every call but discovery carries a JWT signed by
 an allowed issuer (ES384 or RS384, checked against the issuer's JWKS, ``aud`` = the URL
-called, ``exp``, ``jti`` never reused); ``open`` mode, without JWT, is for local testing
-only and must be switched on explicitly (``THYREF_CDS_OPEN=1``).
+called under ``THYREF_CDS_URL``, ``exp``, ``jti`` never reused); ``open`` mode, without
+JWT, is for local testing only and must be switched on explicitly (``THYREF_CDS_OPEN=1``).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ from thyref.fhir.importer import bundle_to_case
 from thyref.storage import Database
 from thyref.storage.errors import check_length
 from thyref.storage.models import CdsFeedback, CdsTokenId, utcnow
-from thyref.web.settings import LOOPBACK_HOSTS
+from thyref.web.settings import CDS_URL_ENV, LOOPBACK_HOSTS
 
 log = logging.getLogger("thyref.cds")
 router = APIRouter(prefix="/cds-services", include_in_schema=False)
@@ -320,7 +320,7 @@ async def verify_token(
     authorization: str | None,
     *,
     issuers: Mapping[str, str | Mapping[str, Any]],
-    audience: str,
+    audience: str | None,
     jwks: JwksCache,
     client: httpx.AsyncClient,
 ) -> dict[str, Any]:
@@ -336,6 +336,8 @@ async def verify_token(
     issuer = payload.get("iss") if isinstance(payload, dict) else None
     if not isinstance(issuer, str) or issuer not in issuers:
         raise CdsAuthError("issuer not allowed")
+    if audience is None:
+        raise CdsAuthError(f"{CDS_URL_ENV} is not set: the token's audience cannot be checked")
     key = _signing_key(await jwks.keys(issuer, issuers[issuer], client), header.get("kid"))
     try:
         claims: dict[str, Any] = jwt.decode(
@@ -434,11 +436,20 @@ def _client(request: Request) -> httpx.AsyncClient:
     return client
 
 
-def _public_url(request: Request) -> str:
+def _public_url(request: Request) -> str | None:
+    """The URL a token for this call names as its audience: ``THYREF_CDS_URL`` and the
+    path called. Never built from the request's ``Host`` header, which the caller writes
+    (a token minted for another service of the same issuer at the same path was accepted
+    by naming that service's host); None when the setting is unset (then no issuer is
+    configured either: ``settings.check_cds_url``)."""
     base = _state(request).settings.cds_public_url
-    if base:
-        return str(base).rstrip("/") + request.url.path
-    return str(request.url.replace(query=None, fragment=None))
+    return f"{base}{request.url.path}" if base else None
+
+
+def _thyref_url(request: Request) -> str:
+    """thyref's base URL for the cards' links (``/`` ended): ``THYREF_CDS_URL`` when set."""
+    base = _state(request).settings.cds_public_url
+    return f"{base}/" if base else str(request.base_url)
 
 
 async def _authenticate(request: Request) -> str | JSONResponse:
@@ -778,7 +789,7 @@ def _summary(sentence: str) -> str:
 def _card(
     request: Request, lang: Lang, summary: str, indicator: str, detail: str, **extra: Any
 ) -> dict[str, Any]:
-    source = {"label": text("cds.source", lang), "url": str(request.base_url)}
+    source = {"label": text("cds.source", lang), "url": _thyref_url(request)}
     secret = _state(request).settings.secret_key
     service_id = request.path_params["service_id"]
     card = new_card_uuid(secret, service_id)
@@ -803,7 +814,7 @@ def _case_id(context: Mapping[str, Any]) -> str:
 
 
 def _case_link(request: Request, case_id: str, lang: Lang) -> dict[str, Any]:
-    base = str(request.base_url).rstrip("/")
+    base = _thyref_url(request).rstrip("/")
     return {
         "label": text("cds.link.case", lang),
         "url": f"{base}/cases/{case_id}",

@@ -129,6 +129,35 @@ def parse_fhir_servers(raw: str) -> tuple[str, ...]:
     return tuple(servers)
 
 
+CDS_URL_ENV = "THYREF_CDS_URL"
+
+
+def check_cds_url(url: str | None, issuers: dict[str, Any]) -> str | None:
+    """THYREF_CDS_URL: the public base URL of thyref (``https://thyref.example.org``, or
+    with a path prefix), whose ``/cds-services/<id>`` a CDS Hooks JWT names as its
+    audience; kept without the trailing ``/``. Required when JWT issuers are configured:
+    the audience is never built from the request (its ``Host`` header is the caller's
+    to write); without issuers no token can be accepted, and it may stay unset."""
+    if not url:
+        if issuers:
+            raise SettingError(
+                CDS_URL_ENV, "cds_url_missing", "must be set when THYREF_CDS_ISSUERS is: "
+                "the public base URL that CDS Hooks tokens name as their audience",
+            )  # fmt: skip
+        return None
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    shown = f"{parts.scheme}://{host}{parts.path}"[:100]  # never a password in a message
+    if parts.scheme not in ("https", "http") or not host:
+        raise SettingError(CDS_URL_ENV, "not_url", f"{shown!r} is not an http(s) URL", url=shown)
+    if parts.username is not None or parts.query or parts.fragment:
+        raise SettingError(
+            CDS_URL_ENV, "not_base", f"{shown!r} must be a base URL (no user, query or fragment)",
+            url=shown,
+        )  # fmt: skip
+    return url.rstrip("/")
+
+
 @dataclass(frozen=True)
 class WebSettings:
     """Everything ``create_app`` needs. Defaults suit ``thyref serve`` on loopback."""
@@ -151,8 +180,9 @@ class WebSettings:
     # THYREF_CDS_ISSUERS as JSON; open mode (no JWT) only when THYREF_CDS_OPEN=1.
     cds_issuers: dict[str, Any] = field(default_factory=_env_issuers)
     cds_open: bool = field(default_factory=lambda: _env_bool("THYREF_CDS_OPEN", False))
-    # the public base URL (behind a proxy) that JWT audiences name; default: the request's
-    cds_public_url: str | None = field(default_factory=lambda: os.environ.get("THYREF_CDS_URL"))
+    # the public base URL that JWT audiences name (THYREF_CDS_URL), required with issuers
+    # (check_cds_url); card links use it too
+    cds_public_url: str | None = field(default_factory=lambda: os.environ.get(CDS_URL_ENV))
     # the FHIR servers an EHR's fhirServer may name (THYREF_CDS_FHIR_SERVERS): thyref sends
     # the EHR's access token to no other (token leakage, SSRF); empty: none is called
     cds_fhir_servers: tuple[str, ...] = field(
@@ -174,3 +204,6 @@ class WebSettings:
     # separated). Without it the direct peer is the client address.
     trusted_proxies: tuple[Network, ...] = field(default_factory=lambda: _env_proxies())
 
+    def __post_init__(self) -> None:
+        url = check_cds_url(self.cds_public_url, self.cds_issuers)
+        object.__setattr__(self, "cds_public_url", url)
