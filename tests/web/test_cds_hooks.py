@@ -1018,21 +1018,39 @@ def test_next_pages_stay_on_the_fhir_server(
     assert called == hosts
 
 
+LOCAL = "http://127.0.0.1:8080/fhir"  # a test FHIR server on this machine
+
+
 @pytest.mark.parametrize(
-    ("server", "status"),
+    ("allowed", "server", "status"),
     [
-        ("https://ehr.example.org/fhir", 412),  # open mode: not a server on this machine
-        ("http://127.0.0.1:8080/fhir", 200),  # loopback: allowed for local testing
-        ("file:///etc/passwd", 412),  # not http(s)
+        # this machine, a private network, link-local: only when THYREF_CDS_FHIR_SERVERS
+        # names the server (open mode called any server on this machine: port probing,
+        # the status each port answered echoed in the 412)
+        ((), LOCAL, 412),
+        ((), "http://localhost:22/", 412),
+        ((), "http://[::1]:5432/fhir", 412),
+        ((), "http://127.0.0.2:8080/fhir", 412),
+        ((), "http://10.0.0.5/fhir", 412),
+        ((), "http://192.168.1.10:8080/fhir", 412),
+        ((), "http://169.254.169.254/latest/meta-data", 412),
+        ((LOCAL,), LOCAL, 200),  # the local test server, named: called
+        ((LOCAL,), "http://127.0.0.1:8081/fhir", 412),  # another port of the machine
+        ((LOCAL,), "http://localhost:8080/fhir", 412),  # another spelling: another host
+        # elsewhere, or not http(s): never (as before)
+        ((), "https://ehr.example.org/fhir", 412),
+        ((LOCAL,), "file:///etc/passwd", 412),
     ],
 )  # fmt: skip
-def test_open_mode_fetches_only_from_this_machine(
-    make_app: Callable[..., FastAPI], server: str, status: int
+def test_open_mode_fetches_only_from_a_listed_fhir_server(
+    make_app: Callable[..., FastAPI], allowed: tuple[str, ...], server: str, status: int
 ) -> None:
     _, prefetch = _record()
-    app = make_app(cds_open=True)
+    app = make_app(cds_open=True, cds_fhir_servers=allowed)
+    called: list[str] = []
 
     def fhir_server(request: httpx.Request) -> httpx.Response:
+        called.append(str(request.url))
         kind = request.url.path.removeprefix("/fhir/").split("/")[0]
         key = SEARCH_KEYS[kind]
         return httpx.Response(200, json=prefetch[key])
@@ -1041,6 +1059,9 @@ def test_open_mode_fetches_only_from_this_machine(
     body = _fetching_hook(server)
     answer = TestClient(app).post(f"{BASE}/thyref-patient-view", json=body)
     assert answer.status_code == status, answer.text
+    if status == 412:
+        assert called == []  # nothing was called, no status echoed
+        assert "fhirServer is not" in answer.json()["detail"]
 
 
 @pytest.mark.parametrize(
@@ -1052,7 +1073,7 @@ def test_open_mode_fetches_only_from_this_machine(
         (FHIR_SERVER + "/r4", 200),
         # cloud metadata, another internal host, a local file: never called (SSRF)
         ("http://169.254.169.254/latest/meta-data", 412),
-        ("http://127.0.0.1:8080/fhir", 412),  # loopback: only in open mode
+        ("http://127.0.0.1:8080/fhir", 412),  # this machine: only when listed
         ("file:///etc/passwd", 412),
         # look-alikes of the allowed server: another host, a user part, a sibling path, a
         # dot segment, another scheme

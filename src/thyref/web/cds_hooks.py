@@ -49,7 +49,7 @@ from thyref.fhir.importer import bundle_to_case
 from thyref.storage import Database
 from thyref.storage.errors import check_length
 from thyref.storage.models import CdsFeedback, CdsTokenId, utcnow
-from thyref.web.settings import CDS_URL_ENV, LOOPBACK_HOSTS
+from thyref.web.settings import CDS_URL_ENV
 
 log = logging.getLogger("thyref.cds")
 router = APIRouter(prefix="/cds-services", include_in_schema=False)
@@ -658,10 +658,12 @@ def _under(url: str, base: str) -> bool:
 
 def _fhir_base(request: Request, server: str) -> str:
     """The base URL thyref may send the EHR's token to for this ``fhirServer``: an entry
-    of ``THYREF_CDS_FHIR_SERVERS`` it lies under; in open mode (no JWT: local testing) the
-    server itself, when it is on this machine. ``PrefetchMissing`` otherwise: the token is
-    never sent elsewhere (token leakage; SSRF to internal addresses such as
-    169.254.169.254)."""
+    of ``THYREF_CDS_FHIR_SERVERS`` it lies under, in open mode (no JWT: local testing) as
+    with a JWT. ``PrefetchMissing`` otherwise: the token is never sent elsewhere (token
+    leakage; SSRF to internal addresses such as 169.254.169.254). Open mode called any
+    server on this machine: whoever could reach thyref could probe its local ports, the
+    status each answered echoed in the 412 (security13 finding 12); a local test FHIR
+    server is now named in the setting (``http://localhost:8080/fhir``)."""
     try:
         parts = httpx.URL(server)
     except httpx.InvalidURL as exc:
@@ -670,10 +672,6 @@ def _fhir_base(request: Request, server: str) -> str:
         raise PrefetchMissing("fhirServer is not an http(s) URL")
     if parts.query:
         raise PrefetchMissing("fhirServer is a base URL: no query")
-    if request.state.cds_caller == "open":
-        if parts.host not in LOOPBACK_HOSTS:
-            raise PrefetchMissing("open mode (no JWT) calls only a FHIR server on this machine")
-        return server
     allowed: tuple[str, ...] = _state(request).settings.cds_fhir_servers
     base = next((b for b in allowed if _under(server, b)), None)
     if base is None:
