@@ -117,6 +117,11 @@ def _record(case_id: str = "cds-1", **clinical: Any) -> tuple[str, dict[str, Any
     case = demo_case(case_id)
     if clinical:
         case["clinical"] = clinical
+    return _record_of(case)
+
+
+def _record_of(case: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A case as FHIR: the patient id and the prefetch the EHR would send."""
     resources = [e["resource"] for e in case_to_bundle(case)["entry"]]
     patient = next(r for r in resources if r["resourceType"] == "Patient")
 
@@ -1462,3 +1467,115 @@ def _status_request() -> Any:
     return Request({"type": "http", "scheme": "http", "server": ("t", 80), "path": "/",
                     "headers": [], "query_string": b"", "root_path": "", "app": app,
                     "path_params": {"service_id": "thyref-patient-view"}})  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------
+# a record beyond the rules' limits (security13 finding 8): a card saying so, not a 500,
+# not silence, and no assessment of it
+
+
+def _rai(count: int) -> list[dict[str, Any]]:
+    """``count`` I-131 administrations, one a month from July 2012."""
+    return [
+        {"date": f"{2012 + (6 + i) // 12}-{(6 + i) % 12 + 1:02d}-02", "activity": 30,
+         "unit": "mCi"}
+        for i in range(count)
+    ]  # fmt: skip
+
+
+TOO_LONG = {
+    "en": "Record too long to assess from the EHR: open thyref",
+    "fr": "Dossier trop long pour être évalué depuis le DPI\u00a0: ouvrir thyref",
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "beyond"),
+    [
+        ("en", "- rai: has 51 items; at most 50 are accepted"),
+        ("fr", "- rai\u00a0: contient 51 éléments\u00a0; 50 au plus sont acceptés"),
+    ],
+)  # fmt: skip
+def test_a_record_beyond_the_limits_gets_a_card_saying_so(
+    ehr: TestClient, monkeypatch: pytest.MonkeyPatch, lang: str, beyond: str
+) -> None:
+    case = demo_case("cds-long")
+    case["rai"] = _rai(51)  # the rules' [limits]: 50 I-131 administrations
+    patient_id, prefetch = _record_of(case)
+    validated: list[Any] = []
+    real = cds_hooks.parse_case
+    monkeypatch.setattr(
+        cds_hooks, "parse_case", lambda *a, **kw: validated.append(a) or real(*a, **kw)
+    )
+    headers = {**bearer(URL), "Accept-Language": lang}
+    answer = ehr.post(URL, json=_hook("patient-view", patient_id, prefetch), headers=headers)
+    assert answer.status_code == 200, answer.text
+    [card] = answer.json()["cards"]
+    check_card(card)
+    assert card["summary"] == TOO_LONG[lang]
+    assert card["indicator"] == "warning"
+    assert beyond in card["detail"].split("\n")
+    assert card["links"][0]["url"] == f"{PUBLIC}/cases/{patient_id}"
+    assert validated == []  # neither validated nor assessed: bounded work
+
+
+def test_a_record_at_the_limits_is_assessed(ehr: TestClient) -> None:
+    case = demo_case("cds-full")
+    case["rai"] = _rai(50)
+    patient_id, prefetch = _record_of(case)
+    answer = ehr.post(URL, json=_hook("patient-view", patient_id, prefetch), headers=bearer(URL))
+    [card] = answer.json()["cards"]
+    assert card["summary"] != TOO_LONG["fr"]
+    assert card["summary"].startswith("Cancer thyroïdien")  # the status card
+
+
+def test_an_order_on_a_record_beyond_the_limits_gets_the_card(ehr: TestClient) -> None:
+    case = demo_case("cds-long")
+    case["rai"] = _rai(51)
+    case["clinical"] = {"brain_metastases_bleeding_risk": True}
+    patient_id, prefetch = _record_of(case)
+    url = f"{BASE}/thyref-order-sign"
+    order = _order("lenvatinib", "L01EX08", patient_id)
+    body = _hook("order-sign", patient_id, prefetch, draftOrders=order)
+    answer = ehr.post(url, json=body, headers={**bearer(url), "Accept-Language": "en"})
+    assert answer.status_code == 200, answer.text
+    # the bleeding check cannot be made on a record not read: said, not left silent
+    assert [c["summary"] for c in answer.json()["cards"]] == [TOO_LONG["en"]]
+
+
+@pytest.mark.parametrize(
+    ("answer_of", "said"),
+    [
+        # observations: one answer of 7 MB, past the 6 MB a request body may have
+        (lambda page: {"resourceType": "Bundle", "type": "searchset",
+                       "padding": "x" * (7 * 2**20)},
+         "The data read from the FHIR server pass 6 MB."),
+        # observations: every page has a next page (was: the first ten read as the
+        # whole record, silently)
+        (lambda page: {"resourceType": "Bundle", "type": "searchset",
+                       "link": [{"relation": "next", "url": f"Observation?page={page + 1}"}]},
+         "A search on the FHIR server has more than 10 pages of results."),
+    ],
+)  # fmt: skip
+def test_a_record_too_long_to_fetch_gets_the_card(
+    cds_app: FastAPI, answer_of: Callable[[int], dict[str, Any]], said: str
+) -> None:
+    _, prefetch = _record()
+    pages: list[str] = []
+
+    def fhir_server(request: httpx.Request) -> httpx.Response:
+        kind = request.url.path.removeprefix("/fhir/")
+        if kind == "Observation":
+            pages.append(str(request.url))
+            return httpx.Response(200, json=answer_of(len(pages)))
+        return httpx.Response(200, json=prefetch[SEARCH_KEYS[kind]])
+
+    cds_app.state.cds_transport = httpx.MockTransport(fhir_server)
+    headers = {**bearer(URL), "Accept-Language": "en"}
+    answer = TestClient(cds_app).post(URL, json=_fetching_hook(FHIR_SERVER), headers=headers)
+    assert answer.status_code == 200, answer.text
+    [card] = answer.json()["cards"]
+    check_card(card)
+    assert card["summary"] == TOO_LONG["en"]
+    assert said in card["detail"].split("\n")
+    assert len(pages) <= 10  # never more pages than are read

@@ -39,16 +39,17 @@ from starlette.concurrency import run_in_threadpool
 
 from thyref.domain import assess, parse_case
 from thyref.domain.case import ID_PATTERN, Case
-from thyref.domain.messages import Lang, plural, text
+from thyref.domain.messages import Lang, colon, plural, problem_text, text
 from thyref.domain.rules import load_rules
 from thyref.domain.therapies import load_therapies
-from thyref.errors import CaseError
+from thyref.errors import CaseError, Problem
 from thyref.fhir.codes import SYSTEM_OF_OID
 from thyref.fhir.exporter import options_care_plan
 from thyref.fhir.importer import bundle_to_case
 from thyref.storage import Database
 from thyref.storage.errors import check_length
 from thyref.storage.models import CdsFeedback, CdsTokenId, utcnow
+from thyref.web.case_input import size_problems
 from thyref.web.settings import CDS_URL_ENV
 
 log = logging.getLogger("thyref.cds")
@@ -62,6 +63,7 @@ SUMMARY_LIMIT = 140
 JWKS_TTL_SECONDS = 600.0
 JTI_PURGE_SECONDS = 60.0  # expired token ids are deleted at most this often (per process)
 OUTCOMES_KEPT = 256  # assessments kept for identical chart data (per process)
+MAX_PAGES = 10  # pages of one search read from the EHR's FHIR server
 
 _PATIENT = "{{context.patientId}}"
 PREFETCH = {
@@ -520,6 +522,25 @@ class PrefetchMissing(Exception):
     """Data is missing and cannot be fetched: the answer is 412."""
 
 
+class RecordTooLong(Exception):
+    """The patient's record is beyond what one hook call assesses: the answer is a card
+    saying so and pointing to thyref (never silence: a missing card reads as "nothing to
+    say"; never a 500). ``problems``: the case's lists beyond the rules' ``[limits]``
+    (as ``POST /api/v1/assess`` refuses them); ``megabytes``: the data read from the FHIR
+    server passed the body limit; ``pages``: a search had more pages than are read."""
+
+    def __init__(
+        self,
+        problems: tuple[Problem, ...] = (),
+        megabytes: int | None = None,
+        pages: int | None = None,
+    ) -> None:
+        super().__init__("record too long")
+        self.problems = problems
+        self.megabytes = megabytes
+        self.pages = pages
+
+
 class OtherPatient(Exception):
     """The prefetch holds a Patient other than ``context.patientId``: the answer is 400."""
 
@@ -694,22 +715,33 @@ async def _fetch(request: Request, hook: HookRequest, query: str) -> list[dict[s
     }
     url: str | None = hook.fhirServer.rstrip("/") + "/" + query
     found: list[dict[str, Any]] = []
-    for _page in range(10):
+    limit = _state(request).settings.max_body_bytes
+    for _page in range(MAX_PAGES):
         if url is None:
             break
         if not _under(url, base):
             raise PrefetchMissing("the FHIR server's next page is outside the allowed server")
         try:
-            response = await client.get(url, headers=headers)
+            async with client.stream("GET", url, headers=headers) as response:
+                if response.status_code == 404 and "?" not in query:
+                    return found
+                if response.status_code != 200:
+                    raise PrefetchMissing(f"the FHIR server answered {response.status_code}")
+                chunks = []
+                # every answer of this call together is bounded as a request body is: a
+                # record of more is not read whole (memory), nor imported (CPU)
+                async for chunk in response.aiter_bytes():
+                    request.state.cds_fetched = getattr(request.state, "cds_fetched", 0) + len(
+                        chunk
+                    )
+                    if request.state.cds_fetched > limit:
+                        raise RecordTooLong(megabytes=limit // 2**20)
+                    chunks.append(chunk)
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise PrefetchMissing("the FHIR server cannot be reached") from exc
-        if response.status_code == 404 and "?" not in query:
-            return found
-        if response.status_code != 200:
-            raise PrefetchMissing(f"the FHIR server answered {response.status_code}")
         try:
-            body = response.json()
-        except ValueError as exc:
+            body = orjson.loads(b"".join(chunks))
+        except orjson.JSONDecodeError as exc:  # also too deep, or not UTF-8
             raise PrefetchMissing("the FHIR server answer is not JSON") from exc
         try:
             found += _given_resources(body, "answer")
@@ -726,6 +758,9 @@ async def _fetch(request: Request, hook: HookRequest, query: str) -> list[dict[s
         )
         # a relative link is read against the page it came from
         url = str(httpx.URL(url).join(following)) if isinstance(following, str) else None
+    if url is not None:
+        # more pages than are read: the rest of the record would be missing, unsaid
+        raise RecordTooLong(pages=MAX_PAGES)
     return found
 
 
@@ -879,6 +914,29 @@ def _status_card(
         extra |= {"suggestions": [suggestion], "selectionBehavior": "at-most-one"}
     indicator = "warning" if status == "refractory" else "info"
     return _card(request, lang, summary, indicator, "\n".join(lines), **extra)
+
+
+def _too_long_card(
+    request: Request, lang: Lang, case_id: str, exc: RecordTooLong
+) -> dict[str, Any]:
+    """The card of a record beyond what a hook call assesses: what passed the limits, and
+    the link to open the case in thyref."""
+    lines = [text("cds.too_long.detail", lang)]
+    if exc.problems:
+        lines.append(f"**{text('cds.too_long.limits', lang)}**")
+        lines += [f"- {p.path}{colon(lang)} {problem_text(p, lang)}" for p in exc.problems]
+    if exc.megabytes is not None:
+        lines.append(text("cds.too_long.fetched", lang, {"megabytes": exc.megabytes}))
+    if exc.pages is not None:
+        lines.append(text("cds.too_long.pages", lang, {"pages": exc.pages}))
+    return _card(
+        request,
+        lang,
+        text("cds.too_long.summary", lang),
+        "warning",
+        "\n".join(lines),
+        links=[_case_link(request, case_id, lang)],
+    )
 
 
 class BadContext(Exception):
@@ -1120,6 +1178,8 @@ class _Outcome:
     unmapped: int = 0
     parsed: Case | None = None
     assessments: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # the case's lists beyond the rules' [limits]: not validated nor assessed
+    too_long: tuple[Problem, ...] = ()
 
 
 class OutcomeCache:
@@ -1151,8 +1211,14 @@ class OutcomeCache:
                 return held
         try:
             imported = bundle_to_case(resources, case_id=case_id)
-            parsed = parse_case(imported.case, today=today)
-            found = _Outcome(imported.case, today, len(imported.unmapped), parsed)
+            beyond = size_problems(imported.case)
+            if beyond:
+                # the limits POST /api/v1/assess applies: the domain's work on a longer
+                # case grows past what one call may take (security13 finding 8)
+                found = _Outcome(None, today, too_long=tuple(beyond))
+            else:
+                parsed = parse_case(imported.case, today=today)
+                found = _Outcome(imported.case, today, len(imported.unmapped), parsed)
         except CaseError as exc:
             log.info("CDS: no usable case (%s)", type(exc).__name__)
             found = _Outcome(None, today)
@@ -1228,19 +1294,25 @@ async def call_service(service_id: str, request: Request) -> JSONResponse:
             # nothing to say unless a kinase inhibitor is being ordered: the record is
             # not read (nor fetched with the EHR's token)
             return JSONResponse({"cards": []})
+    lang = _lang(request)
+    case_id = _case_id(hook.context)
     try:
         resources, others = await _patient_data(request, hook, patient_id)
     except PrefetchMissing as exc:
         return _error(412, str(exc))
     except (OtherPatient, BadContext) as exc:
         return _error(400, f"invalid hook request: {exc}")
-    lang = _lang(request)
+    except RecordTooLong as exc:
+        return JSONResponse({"cards": [_too_long_card(request, lang, case_id, exc)]})
     # import, validation and assessment in a worker thread: the CPU they take grows with
     # the record (a 3 MB prefetch of 5,000 results held the event loop, so every other
     # request of the process, 0.6 s)
     found, a = await run_in_threadpool(
-        _assessed, _outcomes(request), resources, _case_id(hook.context), lang, hook.hook
+        _assessed, _outcomes(request), resources, case_id, lang, hook.hook
     )
+    if found.too_long:
+        too_long = RecordTooLong(found.too_long)
+        return JSONResponse({"cards": [_too_long_card(request, lang, case_id, too_long)]})
     if found.case is None:
         # not a thyroid cancer record we can read: no card (the spec's empty answer)
         return JSONResponse({"cards": []})
