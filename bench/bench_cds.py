@@ -79,7 +79,10 @@ def _request_body() -> dict[str, Any]:
 
 def _start(url: str, port: int, jwks: dict[str, Any]) -> subprocess.Popen[bytes]:
     issuers = json.dumps({ISSUER: jwks})
-    return start_server(url, port, "/cds-services", WORKERS, THYREF_CDS_ISSUERS=issuers)
+    public = f"http://127.0.0.1:{port}"  # the audience the bench's tokens name
+    return start_server(
+        url, port, "/cds-services", WORKERS, THYREF_CDS_ISSUERS=issuers, THYREF_CDS_URL=public
+    )
 
 
 def _bodies(body: dict[str, Any], count: int, cold: bool) -> list[bytes]:

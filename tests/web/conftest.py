@@ -38,7 +38,10 @@ def make_app(database_url: str, password_hash: str) -> Callable[..., FastAPI]:
     """Apps on the test's database (two calls: two workers sharing one database)."""
 
     def make(**overrides: Any) -> FastAPI:
-        settings = WebSettings(database_url=database_url, secret_key="test-secret", **overrides)
+        # no request budget (tests post many requests from one client), unless a test
+        # asks for one (tests/web/test_rate_limit.py)
+        given = {"rate_limit": 0, "rate_limit_signed_in": 0, **overrides}
+        settings = WebSettings(database_url=database_url, secret_key="test-secret", **given)
         app = create_app(settings)
         with app.state.thyref.db.session() as db:
             if repo.find_user(db, "alice") is None:

@@ -37,7 +37,7 @@ from thyref.web.cds_hooks import (
     OutcomeCache,
     remember_jti,
 )
-from thyref.web.settings import parse_fhir_servers
+from thyref.web.settings import SettingError, check_cds_url, parse_fhir_servers
 
 from .support import TestClient, demo_case
 
@@ -59,7 +59,9 @@ def _jwks() -> dict[str, Any]:
 
 
 JWKS = _jwks()
-BASE = "http://testserver/cds-services"
+# THYREF_CDS_URL of the test apps: token audiences name it (the test client's own host)
+PUBLIC = "http://testserver"
+BASE = f"{PUBLIC}/cds-services"
 DATA = Path(__file__).parents[1] / "fhir" / "data"  # EHR-shaped Bundles
 FHIR_SERVER = "https://ehr.example.org/fhir"  # the EHR's FHIR server, allowed in cds_app
 # the prefetch key a FHIR search for each resource type answers (the service's templates)
@@ -100,7 +102,9 @@ def bearer(aud: str, **kw: Any) -> dict[str, str]:
 
 @pytest.fixture
 def cds_app(make_app: Callable[..., FastAPI]) -> FastAPI:
-    return make_app(cds_issuers={ISSUER: JWKS}, cds_fhir_servers=(FHIR_SERVER,))
+    return make_app(
+        cds_issuers={ISSUER: JWKS}, cds_public_url=PUBLIC, cds_fhir_servers=(FHIR_SERVER,)
+    )
 
 
 @pytest.fixture
@@ -113,6 +117,11 @@ def _record(case_id: str = "cds-1", **clinical: Any) -> tuple[str, dict[str, Any
     case = demo_case(case_id)
     if clinical:
         case["clinical"] = clinical
+    return _record_of(case)
+
+
+def _record_of(case: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A case as FHIR: the patient id and the prefetch the EHR would send."""
     resources = [e["resource"] for e in case_to_bundle(case)["entry"]]
     patient = next(r for r in resources if r["resourceType"] == "Patient")
 
@@ -789,6 +798,70 @@ def test_jwt_failures_are_401(
     assert why in answer.json()["detail"]
 
 
+def test_the_audience_is_never_built_from_the_host_header(
+    make_app: Callable[..., FastAPI],
+) -> None:
+    """security13 finding 9: without THYREF_CDS_URL the audience was the URL built from the
+    request's Host header, so a token minted for another service of the same issuer at
+    the same path (a test thyref) was accepted by sending that service's host name."""
+    with pytest.raises(SettingError, match="THYREF_CDS_URL") as raised:
+        make_app(cds_issuers={ISSUER: JWKS})  # issuers without the public URL: no app
+    assert raised.value.key == "cds_url_missing"
+    app = make_app(cds_issuers={ISSUER: JWKS}, cds_public_url="https://thyref.example.org/")
+    client = TestClient(app)
+    path = "/cds-services/thyref-patient-view"
+    elsewhere = f"http://thyref-test.example.org{path}"  # another thyref, same issuer
+    spoofed = {"Host": "thyref-test.example.org", **bearer(elsewhere)}
+    refused = client.post(path, json=_hook("patient-view", *_record()), headers=spoofed)
+    assert refused.status_code == 401
+    assert "audience" in refused.json()["detail"]
+    # the token for this service is accepted whatever Host the call came with, and the
+    # cards link to the public URL, not to that host
+    mine = {"Host": "thyref-test.example.org", **bearer(f"https://thyref.example.org{path}")}
+    patient_id, prefetch = _record()
+    answer = client.post(path, json=_hook("patient-view", patient_id, prefetch), headers=mine)
+    assert answer.status_code == 200, answer.text
+    card = answer.json()["cards"][0]
+    assert card["source"]["url"] == "https://thyref.example.org/"
+    assert card["links"][0]["url"] == f"https://thyref.example.org/cases/{patient_id}"
+
+
+def test_without_issuers_the_public_url_may_stay_unset(make_app: Callable[..., FastAPI]) -> None:
+    # `make run`: no issuer, no THYREF_CDS_URL; a token is refused for its issuer, and
+    # open mode (no token) still answers, its links on the request's host
+    closed = TestClient(make_app())
+    assert "issuer not allowed" in _call(closed, bearer(URL)).json()["detail"]
+    opened = _call(TestClient(make_app(cds_open=True)), {})
+    assert opened.status_code == 200
+    link = opened.json()["cards"][0]["links"][0]["url"]
+    assert link.startswith("http://testserver/cases/")
+
+
+@pytest.mark.parametrize(
+    ("raw", "issuers", "expected"),
+    [
+        (None, {}, None),  # no issuer: not needed
+        ("", {}, None),  # empty is unset
+        (None, {ISSUER: JWKS}, "must be set when THYREF_CDS_ISSUERS is"),
+        ("", {ISSUER: JWKS}, "must be set when THYREF_CDS_ISSUERS is"),
+        ("https://thyref.example.org/", {ISSUER: JWKS}, "https://thyref.example.org"),
+        ("https://gw.example.org/thyref", {ISSUER: JWKS}, "https://gw.example.org/thyref"),
+        ("thyref.example.org", {ISSUER: JWKS}, "is not an http(s) URL"),  # no scheme
+        ("ftp://thyref.example.org", {}, "is not an http(s) URL"),
+        ("https://user:secret@thyref.example.org", {}, "must be a base URL"),
+        ("https://thyref.example.org/?x=1", {}, "must be a base URL"),
+    ],
+)  # fmt: skip
+def test_cds_url_setting(raw: str | None, issuers: dict[str, Any], expected: str | None) -> None:
+    if expected is None or expected.startswith("https://"):
+        assert check_cds_url(raw, issuers) == expected
+    else:
+        with pytest.raises(SettingError, match="THYREF_CDS_URL") as raised:
+            check_cds_url(raw, issuers)
+        assert expected in str(raised.value)
+        assert "secret" not in str(raised.value)  # a password is never echoed
+
+
 def test_replayed_jti_is_refused(ehr: TestClient) -> None:
     headers = bearer(URL, jti="same-jti")
     assert _call(ehr, headers).status_code == 200
@@ -825,7 +898,10 @@ def test_rs384_is_accepted(ehr: TestClient) -> None:
 
 
 def test_jwks_fetched_from_the_issuer_url(make_app: Callable[..., FastAPI]) -> None:
-    app = make_app(cds_issuers={ISSUER: "https://ehr.example.org/.well-known/jwks.json"})
+    app = make_app(
+        cds_issuers={ISSUER: "https://ehr.example.org/.well-known/jwks.json"},
+        cds_public_url=PUBLIC,
+    )
     fetched: list[str] = []
 
     def serve(request: httpx.Request) -> httpx.Response:
@@ -947,21 +1023,39 @@ def test_next_pages_stay_on_the_fhir_server(
     assert called == hosts
 
 
+LOCAL = "http://127.0.0.1:8080/fhir"  # a test FHIR server on this machine
+
+
 @pytest.mark.parametrize(
-    ("server", "status"),
+    ("allowed", "server", "status"),
     [
-        ("https://ehr.example.org/fhir", 412),  # open mode: not a server on this machine
-        ("http://127.0.0.1:8080/fhir", 200),  # loopback: allowed for local testing
-        ("file:///etc/passwd", 412),  # not http(s)
+        # this machine, a private network, link-local: only when THYREF_CDS_FHIR_SERVERS
+        # names the server (open mode called any server on this machine: port probing,
+        # the status each port answered echoed in the 412)
+        ((), LOCAL, 412),
+        ((), "http://localhost:22/", 412),
+        ((), "http://[::1]:5432/fhir", 412),
+        ((), "http://127.0.0.2:8080/fhir", 412),
+        ((), "http://10.0.0.5/fhir", 412),
+        ((), "http://192.168.1.10:8080/fhir", 412),
+        ((), "http://169.254.169.254/latest/meta-data", 412),
+        ((LOCAL,), LOCAL, 200),  # the local test server, named: called
+        ((LOCAL,), "http://127.0.0.1:8081/fhir", 412),  # another port of the machine
+        ((LOCAL,), "http://localhost:8080/fhir", 412),  # another spelling: another host
+        # elsewhere, or not http(s): never (as before)
+        ((), "https://ehr.example.org/fhir", 412),
+        ((LOCAL,), "file:///etc/passwd", 412),
     ],
 )  # fmt: skip
-def test_open_mode_fetches_only_from_this_machine(
-    make_app: Callable[..., FastAPI], server: str, status: int
+def test_open_mode_fetches_only_from_a_listed_fhir_server(
+    make_app: Callable[..., FastAPI], allowed: tuple[str, ...], server: str, status: int
 ) -> None:
     _, prefetch = _record()
-    app = make_app(cds_open=True)
+    app = make_app(cds_open=True, cds_fhir_servers=allowed)
+    called: list[str] = []
 
     def fhir_server(request: httpx.Request) -> httpx.Response:
+        called.append(str(request.url))
         kind = request.url.path.removeprefix("/fhir/").split("/")[0]
         key = SEARCH_KEYS[kind]
         return httpx.Response(200, json=prefetch[key])
@@ -970,6 +1064,9 @@ def test_open_mode_fetches_only_from_this_machine(
     body = _fetching_hook(server)
     answer = TestClient(app).post(f"{BASE}/thyref-patient-view", json=body)
     assert answer.status_code == status, answer.text
+    if status == 412:
+        assert called == []  # nothing was called, no status echoed
+        assert "fhirServer is not" in answer.json()["detail"]
 
 
 @pytest.mark.parametrize(
@@ -981,7 +1078,7 @@ def test_open_mode_fetches_only_from_this_machine(
         (FHIR_SERVER + "/r4", 200),
         # cloud metadata, another internal host, a local file: never called (SSRF)
         ("http://169.254.169.254/latest/meta-data", 412),
-        ("http://127.0.0.1:8080/fhir", 412),  # loopback: only in open mode
+        ("http://127.0.0.1:8080/fhir", 412),  # this machine: only when listed
         ("file:///etc/passwd", 412),
         # look-alikes of the allowed server: another host, a user part, a sibling path, a
         # dot segment, another scheme
@@ -1014,7 +1111,7 @@ def test_the_token_goes_only_to_an_allowed_fhir_server(
 
 def test_no_fhir_server_is_called_unless_configured(make_app: Callable[..., FastAPI]) -> None:
     # the safe default: THYREF_CDS_FHIR_SERVERS empty, the token is sent to no server
-    app = make_app(cds_issuers={ISSUER: JWKS})
+    app = make_app(cds_issuers={ISSUER: JWKS}, cds_public_url=PUBLIC)
     called: list[str] = []
     app.state.cds_transport = httpx.MockTransport(
         lambda request: called.append(str(request.url)) or httpx.Response(200, json={})
@@ -1477,7 +1574,119 @@ def _status_request() -> Any:
     from starlette.requests import Request
 
     app = SimpleNamespace(state=SimpleNamespace(thyref=SimpleNamespace(
-        settings=SimpleNamespace(secret_key="k"))))  # fmt: skip
+        settings=SimpleNamespace(secret_key="k", cds_public_url=None))))  # fmt: skip
     return Request({"type": "http", "scheme": "http", "server": ("t", 80), "path": "/",
                     "headers": [], "query_string": b"", "root_path": "", "app": app,
                     "path_params": {"service_id": "thyref-patient-view"}})  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------
+# a record beyond the rules' limits (security13 finding 8): a card saying so, not a 500,
+# not silence, and no assessment of it
+
+
+def _rai(count: int) -> list[dict[str, Any]]:
+    """``count`` I-131 administrations, one a month from July 2012."""
+    return [
+        {"date": f"{2012 + (6 + i) // 12}-{(6 + i) % 12 + 1:02d}-02", "activity": 30,
+         "unit": "mCi"}
+        for i in range(count)
+    ]  # fmt: skip
+
+
+TOO_LONG = {
+    "en": "Record too long to assess from the EHR: open thyref",
+    "fr": "Dossier trop long pour être évalué depuis le DPI\u00a0: ouvrir thyref",
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "beyond"),
+    [
+        ("en", "- rai: has 51 items; at most 50 are accepted"),
+        ("fr", "- rai\u00a0: contient 51 éléments\u00a0; 50 au plus sont acceptés"),
+    ],
+)  # fmt: skip
+def test_a_record_beyond_the_limits_gets_a_card_saying_so(
+    ehr: TestClient, monkeypatch: pytest.MonkeyPatch, lang: str, beyond: str
+) -> None:
+    case = demo_case("cds-long")
+    case["rai"] = _rai(51)  # the rules' [limits]: 50 I-131 administrations
+    patient_id, prefetch = _record_of(case)
+    validated: list[Any] = []
+    real = cds_hooks.parse_case
+    monkeypatch.setattr(
+        cds_hooks, "parse_case", lambda *a, **kw: validated.append(a) or real(*a, **kw)
+    )
+    headers = {**bearer(URL), "Accept-Language": lang}
+    answer = ehr.post(URL, json=_hook("patient-view", patient_id, prefetch), headers=headers)
+    assert answer.status_code == 200, answer.text
+    [card] = answer.json()["cards"]
+    check_card(card)
+    assert card["summary"] == TOO_LONG[lang]
+    assert card["indicator"] == "warning"
+    assert beyond in card["detail"].split("\n")
+    assert card["links"][0]["url"] == f"{PUBLIC}/cases/{patient_id}"
+    assert validated == []  # neither validated nor assessed: bounded work
+
+
+def test_a_record_at_the_limits_is_assessed(ehr: TestClient) -> None:
+    case = demo_case("cds-full")
+    case["rai"] = _rai(50)
+    patient_id, prefetch = _record_of(case)
+    answer = ehr.post(URL, json=_hook("patient-view", patient_id, prefetch), headers=bearer(URL))
+    [card] = answer.json()["cards"]
+    assert card["summary"] != TOO_LONG["fr"]
+    assert card["summary"].startswith("Cancer thyroïdien")  # the status card
+
+
+def test_an_order_on_a_record_beyond_the_limits_gets_the_card(ehr: TestClient) -> None:
+    case = demo_case("cds-long")
+    case["rai"] = _rai(51)
+    case["clinical"] = {"brain_metastases_bleeding_risk": True}
+    patient_id, prefetch = _record_of(case)
+    url = f"{BASE}/thyref-order-sign"
+    order = _order("lenvatinib", "L01EX08", patient_id)
+    body = _hook("order-sign", patient_id, prefetch, draftOrders=order)
+    answer = ehr.post(url, json=body, headers={**bearer(url), "Accept-Language": "en"})
+    assert answer.status_code == 200, answer.text
+    # the bleeding check cannot be made on a record not read: said, not left silent
+    assert [c["summary"] for c in answer.json()["cards"]] == [TOO_LONG["en"]]
+
+
+@pytest.mark.parametrize(
+    ("answer_of", "said"),
+    [
+        # observations: one answer of 7 MB, past the 6 MB a request body may have
+        (lambda page: {"resourceType": "Bundle", "type": "searchset",
+                       "padding": "x" * (7 * 2**20)},
+         "The data read from the FHIR server pass 6 MB."),
+        # observations: every page has a next page (was: the first ten read as the
+        # whole record, silently)
+        (lambda page: {"resourceType": "Bundle", "type": "searchset",
+                       "link": [{"relation": "next", "url": f"Observation?page={page + 1}"}]},
+         "A search on the FHIR server has more than 10 pages of results."),
+    ],
+)  # fmt: skip
+def test_a_record_too_long_to_fetch_gets_the_card(
+    cds_app: FastAPI, answer_of: Callable[[int], dict[str, Any]], said: str
+) -> None:
+    _, prefetch = _record()
+    pages: list[str] = []
+
+    def fhir_server(request: httpx.Request) -> httpx.Response:
+        kind = request.url.path.removeprefix("/fhir/")
+        if kind == "Observation":
+            pages.append(str(request.url))
+            return httpx.Response(200, json=answer_of(len(pages)))
+        return httpx.Response(200, json=prefetch[SEARCH_KEYS[kind]])
+
+    cds_app.state.cds_transport = httpx.MockTransport(fhir_server)
+    headers = {**bearer(URL), "Accept-Language": "en"}
+    answer = TestClient(cds_app).post(URL, json=_fetching_hook(FHIR_SERVER), headers=headers)
+    assert answer.status_code == 200, answer.text
+    [card] = answer.json()["cards"]
+    check_card(card)
+    assert card["summary"] == TOO_LONG["en"]
+    assert said in card["detail"].split("\n")
+    assert len(pages) <= 10  # never more pages than are read

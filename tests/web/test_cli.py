@@ -335,9 +335,17 @@ def test_serve_says_a_busy_port_in_the_chosen_language(
         ("THYREF_CDS_ISSUERS", "[1]", None,
          "THYREF_CDS_ISSUERS doit être un objet JSON\u00a0: émetteur -> URL du JWKS"),
         ("THYREF_CDS_ISSUERS", "{", "en", "THYREF_CDS_ISSUERS is not JSON"),
+        # issuers without the public URL their tokens' audience names (security13 #9)
+        ("THYREF_CDS_ISSUERS", '{"https://ehr.example.org": "https://ehr.example.org/jwks"}',
+         "en", "THYREF_CDS_URL must be set when THYREF_CDS_ISSUERS is"),
         # addresses or networks
         ("THYREF_TRUSTED_PROXIES", "banana", "en",
          "THYREF_TRUSTED_PROXIES: banana is not a list of addresses or networks"),
+        # requests a minute, a whole number (0: no limit)
+        ("THYREF_RATE_LIMIT", "-5", None,
+         "THYREF_RATE_LIMIT\u00a0: -5 n'est pas un nombre de demandes par minute"),
+        ("THYREF_RATE_LIMIT_SIGNED_IN", "lots", "en",
+         "THYREF_RATE_LIMIT_SIGNED_IN: lots is not a number of requests a minute"),
     ],
 )  # fmt: skip
 def test_serve_refuses_a_bad_setting_before_starting(

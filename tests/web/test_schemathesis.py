@@ -41,7 +41,13 @@ def fuzz_app(
     """The app on a fresh database, SQLite and PostgreSQL (one per module and backend)."""
     url = backend_url(request, request.param, tmp_path_factory.mktemp("fuzz"))
     app = create_app(
-        WebSettings(database_url=url, login_max_failures=10_000, login_max_failures_per_ip=10_000)
+        WebSettings(
+            database_url=url,
+            login_max_failures=10_000,
+            login_max_failures_per_ip=10_000,
+            rate_limit=0,
+            rate_limit_signed_in=0,
+        )
     )
     with app.state.thyref.db.session() as db:
         repo.add_user(db, "fuzz", hash_password("fuzz-password"), "admin", "Fuzz")

@@ -326,7 +326,7 @@ def test_a_cds_assessment_does_not_hold_the_event_loop(
 
     from thyref.web import cds_hooks
 
-    from .test_cds_hooks import ISSUER, JWKS, URL, _hook, _record, bearer
+    from .test_cds_hooks import ISSUER, JWKS, PUBLIC, URL, _hook, _record, bearer
 
     release = threading.Event()
     started = threading.Event()
@@ -338,7 +338,7 @@ def test_a_cds_assessment_does_not_hold_the_event_loop(
         return real(*args, **kw)
 
     monkeypatch.setattr(cds_hooks, "bundle_to_case", slow)
-    app = make_app(cds_issuers={ISSUER: JWKS})
+    app = make_app(cds_issuers={ISSUER: JWKS}, cds_public_url=PUBLIC)
     patient_id, prefetch = _record()
     body = _hook("patient-view", patient_id, prefetch)
     answers: list[int] = []
@@ -368,9 +368,9 @@ def test_a_cds_assessment_does_not_hold_the_event_loop(
 
 @pytest.mark.parametrize("declared", [True, False], ids=["content-length", "streamed"])
 def test_an_oversize_cds_call_is_a_json_413(make_app: Any, declared: bool) -> None:
-    from .test_cds_hooks import ISSUER, JWKS, URL, bearer
+    from .test_cds_hooks import ISSUER, JWKS, PUBLIC, URL, bearer
 
-    client = TestClient(make_app(cds_issuers={ISSUER: JWKS}))
+    client = TestClient(make_app(cds_issuers={ISSUER: JWKS}, cds_public_url=PUBLIC))
     limit = client.app.state.thyref.settings.max_body_bytes
     body = b'{"x": "' + b"a" * (limit + 10) + b'"}'
     # declared: refused before anything is read; streamed (no length): read up to the

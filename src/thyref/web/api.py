@@ -31,6 +31,7 @@ from thyref.web.context import (
     LoginRequired,
     WebError,
     app_state,
+    charge,
     cookie_auth,
 )
 from thyref.web.fhir_input import read_fhir
@@ -185,6 +186,15 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorOut, "description": "not allowed"},
     404: {"model": ErrorOut, "description": "no such case (or not visible to you)"},
     422: {"model": ErrorOut, "description": "invalid input: every problem with its path"},
+}
+# the public requests that cost CPU (WebSettings.rate_limit)
+TOO_MANY: dict[str, Any] = {
+    "model": ErrorOut,
+    "description": (
+        "too many requests from this client (address, or account when signed in): "
+        "`Retry-After` says in how many seconds to try again, the problem's `text` "
+        "says it in `lang`"
+    ),
 }
 CASE_BODY: dict[str, Any] = {
     "requestBody": {
@@ -373,9 +383,10 @@ def health() -> dict[str, str]:
         },
         413: {"model": ErrorOut},
         422: ERRORS[422],
+        429: TOO_MANY,
     },
 )
-def assess_case(body: bytes = Depends(raw_body), lang: Lang = "fr") -> Response:
+def assess_case(request: Request, body: bytes = Depends(raw_body), lang: Lang = "fr") -> Response:
     """Assess a case without storing anything (no sign-in needed).
 
     The body is a `thyref-case/1` case, or FHIR R4: a Bundle (collection, searchset,
@@ -387,6 +398,7 @@ def assess_case(body: bytes = Depends(raw_body), lang: Lang = "fr") -> Response:
     """
     # A sync route: FastAPI runs it in its thread pool, so a large case (up to the limits
     # of the rules file) never holds the event loop while other requests wait.
+    charge(request, len(body))  # before any work: the client's budget (429)
     fhir = read_fhir(body)
     if fhir is None:
         return _json(assess_one(load_case(body), lang))
@@ -396,12 +408,14 @@ def assess_case(body: bytes = Depends(raw_body), lang: Lang = "fr") -> Response:
     return _json({**assessment, "unmapped": unmapped, "notes": notes})
 
 
-@router.get("/faq", responses={422: ERRORS[422]})
+@router.get("/faq", responses={422: ERRORS[422], 429: TOO_MANY})
 def faq(
+    request: Request,
     q: str = Query(min_length=1, max_length=500, description="the patient's question"),
     lang: Lang | None = Query(None, description="answer language (default: the question's)"),
 ) -> dict[str, Any]:
     """Answer a patient question: the best topic, its text, sources and related topics."""
+    charge(request)
     return answer_json(answer_engine().ask(q, lang=lang))
 
 

@@ -22,7 +22,7 @@ from starlette.routing import Match
 
 import thyref
 from thyref.domain.case import MAX_BYTES
-from thyref.domain.messages import Lang, error_text, problem_text
+from thyref.domain.messages import Lang, error_text, plural, problem_text
 from thyref.domain.messages import text as say
 from thyref.errors import CaseFormatError, CaseValidationError
 from thyref.storage import (
@@ -34,13 +34,22 @@ from thyref.storage import (
     StaleVersion,
 )
 from thyref.web import api, cds_hooks, meetings, pages, patient
-from thyref.web.context import TEMPLATES, AppState, LoginRequired, Page, WebError
+from thyref.web.context import (
+    TEMPLATES,
+    AppState,
+    LoginRequired,
+    Page,
+    TooManyRequests,
+    WebError,
+)
 from thyref.web.plots import PlotCache
 from thyref.web.security import (
     ASGIApp,
     BodyTooLarge,
+    Limits,
     LoginLimiter,
     Message,
+    RateLimiter,
     Receive,
     Scope,
     SecurityMiddleware,
@@ -172,6 +181,29 @@ def _html_error(request: Request, status: int, key: str, **values: object) -> Re
     return p.render("error.html", status=status, message=message, status_code=status)
 
 
+def asked_lang(request: Request) -> Lang:
+    """The language of an API error's ``text`` (its ``message`` is the CLI's English)."""
+    return "en" if request.query_params.get("lang") == "en" else "fr"
+
+
+def _too_many(request: Request, exc: TooManyRequests) -> Response:
+    """429 with ``Retry-After``: on the API an error whose problem says the wait in the
+    request's ``lang``, elsewhere the error page in the page's language."""
+    key = "web.too_many_requests"
+    if _is_api(request):
+        english = plural(key, exc.wait, "en")
+        problem = {
+            "path": "",
+            "message": english,
+            "text": plural(key, exc.wait, asked_lang(request)),
+        }
+        return api.error_response(429, exc.detail, [problem], retry_after=exc.wait)
+    p = Page(request, None, check=False)
+    message = p.t.plural("too_many_requests", exc.wait)
+    headers = {"Retry-After": str(exc.wait)}
+    return p.render("error.html", status=429, headers=headers, message=message, status_code=429)
+
+
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
@@ -189,6 +221,8 @@ def _allowed_methods(request: Request) -> str:
 def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(WebError)
     async def web_error(request: Request, exc: WebError) -> Response:
+        if isinstance(exc, TooManyRequests):
+            return _too_many(request, exc)
         if _is_api(request):
             extra = getattr(exc, "extra", {})
             return api.error_response(exc.status, exc.detail or exc.key, **extra)
@@ -199,10 +233,6 @@ def _install_handlers(app: FastAPI) -> None:
                 return Response(status_code=204, headers={"HX-Redirect": url})
             return RedirectResponse(url, status_code=303)
         return _html_error(request, exc.status, exc.key)
-
-    # `message` is the CLI's English text; `text` says it in the request's `lang`
-    def asked_lang(request: Request) -> Lang:
-        return "en" if request.query_params.get("lang") == "en" else "fr"
 
     @app.exception_handler(CaseValidationError)
     async def invalid_case(request: Request, exc: CaseValidationError) -> Response:
@@ -329,6 +359,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             settings.login_window_seconds,
         ),
         plots=PlotCache(),
+        rate=Limits(RateLimiter(settings.rate_limit), RateLimiter(settings.rate_limit_signed_in)),
     )
     _install_handlers(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")

@@ -135,6 +135,12 @@ def _control_problem(path: str, character: str) -> Problem:
     )
 
 
+def size_problems(obj: object) -> list[Problem]:
+    """The lists of a decoded case beyond the rules' ``[limits]`` (one problem each, its
+    path naming the list), without looking at anything else."""
+    return _size_problems(obj) if isinstance(obj, dict) else []
+
+
 def _size_problems(obj: Mapping[str, Any]) -> list[Problem]:
     bounds = limits()
     problems = []

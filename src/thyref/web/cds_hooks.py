@@ -4,8 +4,8 @@ The EHR (CDS client) sends FHIR data (prefetch, or a FHIR server and token to fe
 the FHIR adapter turns it into a case, the domain assesses it and the answer is a list of
 cards (https://cds-hooks.hl7.org/2.0/). Every call but discovery carries a JWT signed by
 an allowed issuer (ES384 or RS384, checked against the issuer's JWKS, ``aud`` = the URL
-called, ``exp``, ``jti`` never reused); ``open`` mode, without JWT, is for local testing
-only and must be switched on explicitly (``THYREF_CDS_OPEN=1``).
+called under ``THYREF_CDS_URL``, ``exp``, ``jti`` never reused); ``open`` mode, without
+JWT, is for local testing only and must be switched on explicitly (``THYREF_CDS_OPEN=1``).
 """
 
 from __future__ import annotations
@@ -39,17 +39,18 @@ from starlette.concurrency import run_in_threadpool
 
 from thyref.domain import assess, parse_case
 from thyref.domain.case import ID_PATTERN, Case
-from thyref.domain.messages import Lang, plural, text
+from thyref.domain.messages import Lang, colon, plural, problem_text, text
 from thyref.domain.rules import load_rules
 from thyref.domain.therapies import load_therapies
-from thyref.errors import CaseError
+from thyref.errors import CaseError, Problem
 from thyref.fhir.codes import SYSTEM_OF_OID
 from thyref.fhir.exporter import options_care_plan
 from thyref.fhir.importer import bundle_to_case
 from thyref.storage import Database
 from thyref.storage.errors import check_length
 from thyref.storage.models import CdsFeedback, CdsTokenId, utcnow
-from thyref.web.settings import LOOPBACK_HOSTS
+from thyref.web.case_input import size_problems
+from thyref.web.settings import CDS_URL_ENV
 
 log = logging.getLogger("thyref.cds")
 router = APIRouter(prefix="/cds-services", include_in_schema=False)
@@ -62,6 +63,7 @@ SUMMARY_LIMIT = 140
 JWKS_TTL_SECONDS = 600.0
 JTI_PURGE_SECONDS = 60.0  # expired token ids are deleted at most this often (per process)
 OUTCOMES_KEPT = 256  # assessments kept for identical chart data (per process)
+MAX_PAGES = 10  # pages of one search read from the EHR's FHIR server
 
 _PATIENT = "{{context.patientId}}"
 PREFETCH = {
@@ -320,7 +322,7 @@ async def verify_token(
     authorization: str | None,
     *,
     issuers: Mapping[str, str | Mapping[str, Any]],
-    audience: str,
+    audience: str | None,
     jwks: JwksCache,
     client: httpx.AsyncClient,
 ) -> dict[str, Any]:
@@ -336,6 +338,8 @@ async def verify_token(
     issuer = payload.get("iss") if isinstance(payload, dict) else None
     if not isinstance(issuer, str) or issuer not in issuers:
         raise CdsAuthError("issuer not allowed")
+    if audience is None:
+        raise CdsAuthError(f"{CDS_URL_ENV} is not set: the token's audience cannot be checked")
     key = _signing_key(await jwks.keys(issuer, issuers[issuer], client), header.get("kid"))
     try:
         claims: dict[str, Any] = jwt.decode(
@@ -434,11 +438,20 @@ def _client(request: Request) -> httpx.AsyncClient:
     return client
 
 
-def _public_url(request: Request) -> str:
+def _public_url(request: Request) -> str | None:
+    """The URL a token for this call names as its audience: ``THYREF_CDS_URL`` and the
+    path called. Never built from the request's ``Host`` header, which the caller writes
+    (a token minted for another service of the same issuer at the same path was accepted
+    by naming that service's host); None when the setting is unset (then no issuer is
+    configured either: ``settings.check_cds_url``)."""
     base = _state(request).settings.cds_public_url
-    if base:
-        return str(base).rstrip("/") + request.url.path
-    return str(request.url.replace(query=None, fragment=None))
+    return f"{base}{request.url.path}" if base else None
+
+
+def _thyref_url(request: Request) -> str:
+    """thyref's base URL for the cards' links (``/`` ended): ``THYREF_CDS_URL`` when set."""
+    base = _state(request).settings.cds_public_url
+    return f"{base}/" if base else str(request.base_url)
 
 
 async def _authenticate(request: Request) -> str | JSONResponse:
@@ -507,6 +520,25 @@ def discovery(request: Request) -> dict[str, Any]:
 
 class PrefetchMissing(Exception):
     """Data is missing and cannot be fetched: the answer is 412."""
+
+
+class RecordTooLong(Exception):
+    """The patient's record is beyond what one hook call assesses: the answer is a card
+    saying so and pointing to thyref (never silence: a missing card reads as "nothing to
+    say"; never a 500). ``problems``: the case's lists beyond the rules' ``[limits]``
+    (as ``POST /api/v1/assess`` refuses them); ``megabytes``: the data read from the FHIR
+    server passed the body limit; ``pages``: a search had more pages than are read."""
+
+    def __init__(
+        self,
+        problems: tuple[Problem, ...] = (),
+        megabytes: int | None = None,
+        pages: int | None = None,
+    ) -> None:
+        super().__init__("record too long")
+        self.problems = problems
+        self.megabytes = megabytes
+        self.pages = pages
 
 
 class OtherPatient(Exception):
@@ -687,10 +719,12 @@ def _under(url: str, base: str) -> bool:
 
 def _fhir_base(request: Request, server: str) -> str:
     """The base URL thyref may send the EHR's token to for this ``fhirServer``: an entry
-    of ``THYREF_CDS_FHIR_SERVERS`` it lies under; in open mode (no JWT: local testing) the
-    server itself, when it is on this machine. ``PrefetchMissing`` otherwise: the token is
-    never sent elsewhere (token leakage; SSRF to internal addresses such as
-    169.254.169.254)."""
+    of ``THYREF_CDS_FHIR_SERVERS`` it lies under, in open mode (no JWT: local testing) as
+    with a JWT. ``PrefetchMissing`` otherwise: the token is never sent elsewhere (token
+    leakage; SSRF to internal addresses such as 169.254.169.254). Open mode called any
+    server on this machine: whoever could reach thyref could probe its local ports, the
+    status each answered echoed in the 412 (security13 finding 12); a local test FHIR
+    server is now named in the setting (``http://localhost:8080/fhir``)."""
     try:
         parts = httpx.URL(server)
     except httpx.InvalidURL as exc:
@@ -699,10 +733,6 @@ def _fhir_base(request: Request, server: str) -> str:
         raise PrefetchMissing("fhirServer is not an http(s) URL")
     if parts.query:
         raise PrefetchMissing("fhirServer is a base URL: no query")
-    if request.state.cds_caller == "open":
-        if parts.host not in LOOPBACK_HOSTS:
-            raise PrefetchMissing("open mode (no JWT) calls only a FHIR server on this machine")
-        return server
     allowed: tuple[str, ...] = _state(request).settings.cds_fhir_servers
     base = next((b for b in allowed if _under(server, b)), None)
     if base is None:
@@ -725,22 +755,33 @@ async def _fetch(request: Request, hook: HookRequest, query: str) -> list[dict[s
     }
     url: str | None = hook.fhirServer.rstrip("/") + "/" + query
     found: list[dict[str, Any]] = []
-    for _page in range(10):
+    limit = _state(request).settings.max_body_bytes
+    for _page in range(MAX_PAGES):
         if url is None:
             break
         if not _under(url, base):
             raise PrefetchMissing("the FHIR server's next page is outside the allowed server")
         try:
-            response = await client.get(url, headers=headers)
+            async with client.stream("GET", url, headers=headers) as response:
+                if response.status_code == 404 and "?" not in query:
+                    return found
+                if response.status_code != 200:
+                    raise PrefetchMissing(f"the FHIR server answered {response.status_code}")
+                chunks = []
+                # every answer of this call together is bounded as a request body is: a
+                # record of more is not read whole (memory), nor imported (CPU)
+                async for chunk in response.aiter_bytes():
+                    request.state.cds_fetched = getattr(request.state, "cds_fetched", 0) + len(
+                        chunk
+                    )
+                    if request.state.cds_fetched > limit:
+                        raise RecordTooLong(megabytes=limit // 2**20)
+                    chunks.append(chunk)
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise PrefetchMissing("the FHIR server cannot be reached") from exc
-        if response.status_code == 404 and "?" not in query:
-            return found
-        if response.status_code != 200:
-            raise PrefetchMissing(f"the FHIR server answered {response.status_code}")
         try:
-            body = response.json()
-        except ValueError as exc:
+            body = orjson.loads(b"".join(chunks))
+        except orjson.JSONDecodeError as exc:  # also too deep, or not UTF-8
             raise PrefetchMissing("the FHIR server answer is not JSON") from exc
         try:
             found += _given_resources(body, "answer")
@@ -757,6 +798,9 @@ async def _fetch(request: Request, hook: HookRequest, query: str) -> list[dict[s
         )
         # a relative link is read against the page it came from
         url = str(httpx.URL(url).join(following)) if isinstance(following, str) else None
+    if url is not None:
+        # more pages than are read: the rest of the record would be missing, unsaid
+        raise RecordTooLong(pages=MAX_PAGES)
     return found
 
 
@@ -830,7 +874,7 @@ def _summary(sentence: str) -> str:
 def _card(
     request: Request, lang: Lang, summary: str, indicator: str, detail: str, **extra: Any
 ) -> dict[str, Any]:
-    source = {"label": text("cds.source", lang), "url": str(request.base_url)}
+    source = {"label": text("cds.source", lang), "url": _thyref_url(request)}
     secret = _state(request).settings.secret_key
     service_id = request.path_params["service_id"]
     card = new_card_uuid(secret, service_id)
@@ -855,7 +899,7 @@ def _case_id(context: Mapping[str, Any]) -> str:
 
 
 def _case_link(request: Request, case_id: str, lang: Lang) -> dict[str, Any]:
-    base = str(request.base_url).rstrip("/")
+    base = _thyref_url(request).rstrip("/")
     return {
         "label": text("cds.link.case", lang),
         "url": f"{base}/cases/{case_id}",
@@ -926,6 +970,29 @@ def _status_card(
         extra |= {"suggestions": [suggestion], "selectionBehavior": "at-most-one"}
     indicator = "warning" if status == "refractory" else "info"
     return _card(request, lang, summary, indicator, "\n".join(lines), **extra)
+
+
+def _too_long_card(
+    request: Request, lang: Lang, case_id: str, exc: RecordTooLong
+) -> dict[str, Any]:
+    """The card of a record beyond what a hook call assesses: what passed the limits, and
+    the link to open the case in thyref."""
+    lines = [text("cds.too_long.detail", lang)]
+    if exc.problems:
+        lines.append(f"**{text('cds.too_long.limits', lang)}**")
+        lines += [f"- {p.path}{colon(lang)} {problem_text(p, lang)}" for p in exc.problems]
+    if exc.megabytes is not None:
+        lines.append(text("cds.too_long.fetched", lang, {"megabytes": exc.megabytes}))
+    if exc.pages is not None:
+        lines.append(text("cds.too_long.pages", lang, {"pages": exc.pages}))
+    return _card(
+        request,
+        lang,
+        text("cds.too_long.summary", lang),
+        "warning",
+        "\n".join(lines),
+        links=[_case_link(request, case_id, lang)],
+    )
 
 
 class BadContext(Exception):
@@ -1171,6 +1238,8 @@ class _Outcome:
     merged_results: int = 0
     merged_records: tuple[str, ...] = ()
     assessments: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # the case's lists beyond the rules' [limits]: not validated nor assessed
+    too_long: tuple[Problem, ...] = ()
 
 
 class OutcomeCache:
@@ -1202,17 +1271,23 @@ class OutcomeCache:
                 return held
         try:
             imported = bundle_to_case(resources, case_id=case_id)
-            parsed = parse_case(imported.case, today=today)
-            merged = [dict(n.params) for n in imported.notes if n.code == "merged_record"]
-            records = (_patient_id({"reference": m["reference"]}) for m in merged)
-            found = _Outcome(
-                imported.case,
-                today,
-                len(imported.unmapped),
-                parsed,
-                len(merged),
-                tuple(sorted({f"Patient/{r}" for r in records if r is not None})),
-            )
+            beyond = size_problems(imported.case)
+            if beyond:
+                # the limits POST /api/v1/assess applies: the domain's work on a longer
+                # case grows past what one call may take (security13 finding 8)
+                found = _Outcome(None, today, too_long=tuple(beyond))
+            else:
+                parsed = parse_case(imported.case, today=today)
+                merged = [dict(n.params) for n in imported.notes if n.code == "merged_record"]
+                records = (_patient_id({"reference": m["reference"]}) for m in merged)
+                found = _Outcome(
+                    imported.case,
+                    today,
+                    len(imported.unmapped),
+                    parsed,
+                    len(merged),
+                    tuple(sorted({f"Patient/{r}" for r in records if r is not None})),
+                )
         except CaseError as exc:
             log.info("CDS: no usable case (%s)", type(exc).__name__)
             found = _Outcome(None, today)
@@ -1288,19 +1363,25 @@ async def call_service(service_id: str, request: Request) -> JSONResponse:
             # nothing to say unless a kinase inhibitor is being ordered: the record is
             # not read (nor fetched with the EHR's token)
             return JSONResponse({"cards": []})
+    lang = _lang(request)
+    case_id = _case_id(hook.context)
     try:
         resources, others = await _patient_data(request, hook, patient_id)
     except PrefetchMissing as exc:
         return _error(412, str(exc))
     except (OtherPatient, BadContext) as exc:
         return _error(400, f"invalid hook request: {exc}")
-    lang = _lang(request)
+    except RecordTooLong as exc:
+        return JSONResponse({"cards": [_too_long_card(request, lang, case_id, exc)]})
     # import, validation and assessment in a worker thread: the CPU they take grows with
     # the record (a 3 MB prefetch of 5,000 results held the event loop, so every other
     # request of the process, 0.6 s)
     found, a = await run_in_threadpool(
-        _assessed, _outcomes(request), resources, _case_id(hook.context), lang, hook.hook
+        _assessed, _outcomes(request), resources, case_id, lang, hook.hook
     )
+    if found.too_long:
+        too_long = RecordTooLong(found.too_long)
+        return JSONResponse({"cards": [_too_long_card(request, lang, case_id, too_long)]})
     if found.case is None:
         # not a thyroid cancer record we can read: no card (the spec's empty answer)
         return JSONResponse({"cards": []})

@@ -24,12 +24,16 @@ from thyref.web.i18n import DEFAULT_LANG, Translator, normalise_lang
 from thyref.web.plots import PlotCache
 from thyref.web.security import (
     ANON_COOKIE,
+    BODY_UNIT,
     CSRF_FIELD,
     CSRF_HEADER,
     LANG_COOKIE,
     SESSION_COOKIE,
+    Limits,
     LoginLimiter,
+    address_key,
     anon_csrf_token,
+    request_address,
     tokens_match,
 )
 from thyref.web.settings import WebSettings
@@ -70,6 +74,18 @@ class LoginRequired(WebError):
     key = "login.required"
 
 
+class TooManyRequests(WebError):
+    """The client spent its budget: 429 with ``Retry-After`` (JSON on the API, a page
+    elsewhere), the wait said in the reader's language."""
+
+    status = 429
+    key = "too_many_requests"
+
+    def __init__(self, wait: int) -> None:
+        super().__init__("too many requests")
+        self.wait = wait
+
+
 @dataclass
 class AppState:
     settings: WebSettings
@@ -77,6 +93,7 @@ class AppState:
     templates: Jinja2Templates
     limiter: LoginLimiter
     plots: PlotCache
+    rate: Limits  # budgets of the public requests that cost CPU (``charge``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,3 +263,39 @@ def admin_page(p: Page = Depends(clinician_page)) -> Page:
     if not p.actor.is_admin:
         raise ForbiddenAction()
     return p
+
+
+def _signed_in(request: Request) -> repo.Actor | None:
+    """The account of an API token or a web session sent with the request, if valid (an
+    invalid token makes the request anonymous: these endpoints need none)."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and 0 < len(token.strip()) < 200:
+        with app_state(request).db.session() as db:
+            found = repo.session_user(db, token.strip(), "api")
+        if found is not None:
+            return found[0]
+    auth = cookie_auth(request)
+    return auth.actor if auth is not None else None
+
+
+def charge(request: Request, body_bytes: int = 0) -> None:
+    """Spend one request (and its body) of this client's budget, or raise
+    ``TooManyRequests``."""
+    state = app_state(request)
+    limits: Limits = state.rate
+    if limits.anonymous.per_minute <= 0 and limits.signed_in.per_minute <= 0:
+        return  # switched off: not even the session is looked up
+    cost = 1 + body_bytes // BODY_UNIT
+    actor = _signed_in(request)
+    if actor is not None:
+        wait = limits.signed_in.take(f"u:{actor.user_id}", cost)
+    else:
+        trusted = state.settings.trusted_proxies
+        address = request_address(request, trusted)
+        if address is None:  # a trusted proxy that names no client: its own address
+            peer = request.client.host if request.client else "unknown"
+            address = f"proxy {peer}"
+        wait = limits.anonymous.take(address_key(address), cost)
+    if wait:
+        raise TooManyRequests(wait)

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from thyref.answers import AnswerEngine
 from thyref.answers.text import Lang
-from thyref.web.context import Page, page
+from thyref.web.context import Page, charge, page
 from thyref.web.i18n import Translator, normalise_lang
 
 router = APIRouter(include_in_schema=False)
@@ -47,6 +47,8 @@ def patient(p: Page = Depends(page), q: str = Query("", max_length=500)) -> HTML
     # one language per page: a question is answered in the language asked for in the URL
     # (the language switch), else in its own, and the whole page follows the answer
     chosen = normalise_lang(p.request.query_params.get("lang"))
+    if q.strip():
+        charge(p.request)  # a question costs CPU: the client's budget (429 page)
     answer = engine.ask(q, lang=cast(Lang | None, chosen)) if q.strip() else None
     if answer is not None and answer.lang != p.lang:
         p.lang = answer.lang

@@ -1,12 +1,16 @@
-"""Passwords, login rate limiting, CSRF tokens and the security-headers middleware."""
+"""Passwords, login rate limiting, the budget of public requests, CSRF tokens and the
+security-headers middleware."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import ipaddress
+import math
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -234,6 +238,107 @@ class LoginLimiter:
             repo.forget_attempts(session, attempt.forget)
             for key in attempt.give_back:
                 repo.give_back_attempt(session, key)
+
+
+# --------------------------------------------------------------------------------------
+# the budget of public requests that cost CPU
+#
+# POST /api/v1/assess and the patient questions (GET /api/v1/faq, the question form of
+# /patient) need no sign-in, so anyone can send them; a 5 MB FHIR upload costs seconds of
+# CPU before the case limits refuse it. Each client has a token bucket of ``per_minute``
+# units a minute, held up to ``per_minute`` (a minute's worth may be spent at once). A
+# request costs one unit plus one per ``BODY_UNIT`` bytes of body (a 5 MB upload takes a
+# full bucket); a request the bucket cannot pay gets 429 with ``Retry-After``
+# (``context.charge``). Clients are told apart by address (IPv6 by its /64 network: one
+# host holds a whole /64), or when signed in by account, on a budget of their own
+# (``WebSettings.rate_limit``, ``rate_limit_signed_in``). Kept in memory, per worker
+# process (N workers let a client about N times the budget); at most ``max_clients``
+# buckets are held, idle ones (full again) dropped first, then the least recently used.
+
+BODY_UNIT = 64 * 1024  # bytes of request body that cost one more unit
+MAX_CLIENTS = 10_000  # buckets held (about 150 bytes each)
+_EPSILON = 1e-9  # units: what float sums of refills may miss
+
+
+@dataclass(slots=True)
+class _Bucket:
+    units: float
+    at: float
+
+
+class RateLimiter:
+    """Token buckets by client key; ``per_minute`` 0 lets every request through."""
+
+    def __init__(
+        self,
+        per_minute: int,
+        max_clients: int = MAX_CLIENTS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.per_minute = per_minute
+        self.max_clients = max_clients
+        self.clock = clock
+        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
+        self._lock = threading.Lock()  # sync routes run in worker threads
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+    def take(self, key: str, cost: int = 1) -> int:
+        """Spend ``cost`` units of ``key``'s budget: 0 when it could, else the whole
+        seconds to wait before it can (nothing is spent then)."""
+        if self.per_minute <= 0:
+            return 0
+        capacity = float(self.per_minute)
+        cost = min(max(cost, 1), self.per_minute)  # a costly request needs a full bucket
+        now = self.clock()
+        with self._lock:
+            bucket = self._buckets.get(key)
+            if bucket is None:
+                bucket = self._buckets[key] = _Bucket(capacity, now)
+                self._evict(now)
+            else:
+                self._buckets.move_to_end(key)
+                refilled = (now - bucket.at) * capacity / 60.0
+                bucket.units = min(capacity, bucket.units + refilled)
+                bucket.at = now
+            if bucket.units + _EPSILON >= cost:
+                bucket.units = max(0.0, bucket.units - cost)
+                return 0
+            return max(1, math.ceil((cost - bucket.units) * 60.0 / capacity - _EPSILON))
+
+    def _evict(self, now: float) -> None:
+        """Drop buckets idle for a minute, full again (forgetting them changes nothing),
+        then the least recently used beyond ``max_clients``."""
+        while self._buckets:
+            oldest = next(iter(self._buckets.values()))
+            if now - oldest.at < 60.0:
+                break
+            self._buckets.popitem(last=False)
+        while len(self._buckets) > self.max_clients:
+            self._buckets.popitem(last=False)
+
+
+def address_key(address: str) -> str:
+    """The bucket of a client address: an IPv4 address, an IPv6 address's /64 network
+    (one host may use any address of it), anything else as given."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return f"a:{address[:100]}"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:  # ::ffff:192.0.2.1 is the IPv4 client 192.0.2.1
+            return f"a:{ip.ipv4_mapped}"
+        return f"a:{ipaddress.ip_network(f'{ip}/64', strict=False)}"
+    return f"a:{ip}"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The two budgets of an app: anonymous clients by address, signed-in by account."""
+
+    anonymous: RateLimiter
+    signed_in: RateLimiter
 
 
 CSP = (

@@ -76,6 +76,26 @@ def _env_per_month() -> int | None:
     return int(raw)
 
 
+RATE_ENV = "THYREF_RATE_LIMIT"
+RATE_SIGNED_IN_ENV = "THYREF_RATE_LIMIT_SIGNED_IN"
+RATE_MAX = 1_000_000
+
+
+def _env_rate(name: str, default: int) -> int:
+    """A budget of requests a minute (``ratelimit``): a whole number, 0 for no limit;
+    unset or empty: ``default``."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit() and int(raw) <= RATE_MAX):
+        shown = raw[:20]
+        raise SettingError(
+            name, "rate", f"{shown!r} is not a number of requests a minute (0: no limit)",
+            value=shown,
+        )  # fmt: skip
+    return int(raw)
+
+
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
@@ -109,6 +129,35 @@ def parse_fhir_servers(raw: str) -> tuple[str, ...]:
     return tuple(servers)
 
 
+CDS_URL_ENV = "THYREF_CDS_URL"
+
+
+def check_cds_url(url: str | None, issuers: dict[str, Any]) -> str | None:
+    """THYREF_CDS_URL: the public base URL of thyref (``https://thyref.example.org``, or
+    with a path prefix), whose ``/cds-services/<id>`` a CDS Hooks JWT names as its
+    audience; kept without the trailing ``/``. Required when JWT issuers are configured:
+    the audience is never built from the request (its ``Host`` header is the caller's
+    to write); without issuers no token can be accepted, and it may stay unset."""
+    if not url:
+        if issuers:
+            raise SettingError(
+                CDS_URL_ENV, "cds_url_missing", "must be set when THYREF_CDS_ISSUERS is: "
+                "the public base URL that CDS Hooks tokens name as their audience",
+            )  # fmt: skip
+        return None
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    shown = f"{parts.scheme}://{host}{parts.path}"[:100]  # never a password in a message
+    if parts.scheme not in ("https", "http") or not host:
+        raise SettingError(CDS_URL_ENV, "not_url", f"{shown!r} is not an http(s) URL", url=shown)
+    if parts.username is not None or parts.query or parts.fragment:
+        raise SettingError(
+            CDS_URL_ENV, "not_base", f"{shown!r} must be a base URL (no user, query or fragment)",
+            url=shown,
+        )  # fmt: skip
+    return url.rstrip("/")
+
+
 @dataclass(frozen=True)
 class WebSettings:
     """Everything ``create_app`` needs. Defaults suit ``thyref serve`` on loopback."""
@@ -131,8 +180,9 @@ class WebSettings:
     # THYREF_CDS_ISSUERS as JSON; open mode (no JWT) only when THYREF_CDS_OPEN=1.
     cds_issuers: dict[str, Any] = field(default_factory=_env_issuers)
     cds_open: bool = field(default_factory=lambda: _env_bool("THYREF_CDS_OPEN", False))
-    # the public base URL (behind a proxy) that JWT audiences name; default: the request's
-    cds_public_url: str | None = field(default_factory=lambda: os.environ.get("THYREF_CDS_URL"))
+    # the public base URL that JWT audiences name (THYREF_CDS_URL), required with issuers
+    # (check_cds_url); card links use it too
+    cds_public_url: str | None = field(default_factory=lambda: os.environ.get(CDS_URL_ENV))
     # the FHIR servers an EHR's fhirServer may name (THYREF_CDS_FHIR_SERVERS): thyref sends
     # the EHR's access token to no other (token leakage, SSRF); empty: none is called
     cds_fhir_servers: tuple[str, ...] = field(
@@ -144,6 +194,16 @@ class WebSettings:
     # the time spent in the application on every response. Off by default: it tells any
     # client how much work a request costs (a timing oracle).
     server_timing: bool = field(default_factory=lambda: _env_bool("THYREF_SERVER_TIMING", False))
+    # Budget of the public requests that cost CPU (POST /api/v1/assess, patient questions),
+    # requests a minute per client address (THYREF_RATE_LIMIT) and per signed-in account
+    # (THYREF_RATE_LIMIT_SIGNED_IN); a request also costs one more per 64 KiB of body.
+    # 0: no limit. Kept per worker process. See docs/web.md, "Public requests".
+    rate_limit: int = field(default_factory=lambda: _env_rate(RATE_ENV, 60))
+    rate_limit_signed_in: int = field(default_factory=lambda: _env_rate(RATE_SIGNED_IN_ENV, 600))
     # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma
     # separated). Without it the direct peer is the client address.
     trusted_proxies: tuple[Network, ...] = field(default_factory=lambda: _env_proxies())
+
+    def __post_init__(self) -> None:
+        url = check_cds_url(self.cds_public_url, self.cds_issuers)
+        object.__setattr__(self, "cds_public_url", url)
