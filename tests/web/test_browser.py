@@ -60,7 +60,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from thyref.web.security import hash_password
 
     folder = tmp_path_factory.mktemp("browser")
-    app = create_app(WebSettings(database_url=f"sqlite:///{folder / 'b.db'}"))
+    app = create_app(
+        WebSettings(
+            database_url=f"sqlite:///{folder / 'b.db'}",
+            # the browser clicks faster than a person: no public request budget
+            rate_limit=0,
+            rate_limit_signed_in=0,
+        )
+    )
     with app.state.thyref.db.session() as db:
         clinician = repo.add_user(db, USER, hash_password(PASSWORD), "clinician", "Lyon")
         repo.add_user(db, ADMIN, hash_password(PASSWORD), "admin", "Lyon")

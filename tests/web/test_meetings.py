@@ -1047,7 +1047,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from thyref.web.security import hash_password
 
     folder = tmp_path_factory.mktemp("board-browser")
-    app = create_app(WebSettings(database_url=f"sqlite:///{folder / 'b.db'}"))
+    app = create_app(
+        WebSettings(
+            database_url=f"sqlite:///{folder / 'b.db'}",
+            # the browser clicks faster than a person: no public request budget
+            rate_limit=0,
+            rate_limit_signed_in=0,
+        )
+    )
     with app.state.thyref.db.session() as db:
         repo.add_user(db, "coord", hash_password("board-pass-123"), "clinician", "Lyon")
     client = TestClient(app)

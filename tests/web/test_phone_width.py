@@ -64,7 +64,14 @@ def phone_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from thyref.web.security import hash_password
 
     folder = tmp_path_factory.mktemp("phone")
-    app = create_app(WebSettings(database_url=f"sqlite:///{folder / 'p.db'}"))
+    app = create_app(
+        WebSettings(
+            database_url=f"sqlite:///{folder / 'p.db'}",
+            # the browser clicks faster than a person: no public request budget
+            rate_limit=0,
+            rate_limit_signed_in=0,
+        )
+    )
     with app.state.thyref.db.session() as db:
         repo.add_user(db, "coord", hash_password(PASSWORD), "clinician", "Lyon")
     client = TestClient(app)
