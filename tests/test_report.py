@@ -4,6 +4,7 @@ beside the JSON contract."""
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -171,3 +172,36 @@ def test_other_definition_is_said_in_words_with_its_codes(lang: str, said: str) 
     case = next(c for c in demo_cases() if c["id"] == "demo-003")
     out = render_markdown(assess(parse_case(case), lang=lang), lang)  # type: ignore[arg-type]
     assert said in out, out
+
+
+# rich wraps at every Unicode space, U+00A0 included: French text broke before its ":"
+# and ";" on a narrow terminal (session 14: "│ ; une autre fixe (L2) :" at 40 columns)
+_BORDERS = "│┃║ "
+
+
+@pytest.mark.parametrize(
+    "width",
+    [
+        34,  # narrower than any sentence: every table squeezed
+        40,  # COLUMNS=40
+        52,
+        66,
+        80,  # a default terminal
+    ],
+)
+def test_a_french_mark_stays_with_its_word_on_a_narrow_terminal(width: int) -> None:
+    from thyref.demo import demo_cases
+
+    for raw in demo_cases():
+        out = io.StringIO()
+        Console(file=out, width=width, color_system=None).print(
+            render_rich(assess(parse_case(raw), "fr"), "fr")
+        )
+        said = out.getvalue()
+        assert "\u00a0" in said  # the no-break spaces are printed as they are
+        assert not any("\ue000" <= ch <= "\uf8ff" for ch in said)  # nothing stands for them
+        for line in said.splitlines():
+            for cell in re.split("[│┃]", line):
+                cell = cell.strip(_BORDERS)
+                assert not cell.startswith(tuple(":;?!»")), (raw["id"], width, line)
+                assert not cell.endswith("«"), (raw["id"], width, line)
