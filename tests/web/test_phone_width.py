@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from .support import TestClient, demo_case, token
+from .support import TestClient, browser_sign_in, demo_case, token
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -130,11 +130,7 @@ def _many_figures() -> dict[str, Any]:
 
 
 def _sign_in(page: Any, base: str, lang: str, user: str = "coord", then: str = "/meetings") -> None:
-    page.goto(f"{base}/login?lang={lang}&next={then}")
-    page.fill("#username", user)
-    page.fill("#password", PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}{then}")
+    browser_sign_in(page, base, user, PASSWORD, then=then, lang=lang)
 
 
 def _meeting(page: Any, base: str) -> str:
