@@ -166,19 +166,21 @@ def _definition_name(rule_set: str, lang: Lang) -> str:
     return rule_set if name == key else name
 
 
-def _other_definitions(a: Any, lang: Lang) -> list[str]:
-    """One line per definition other than the primary: verdict, criteria, missing data."""
+def _other_definitions(assessment: Assessment, a: Any, lang: Lang) -> list[str]:
+    """One line per definition other than the primary: verdict, criteria, missing data
+    (in the words the primary's are said: the lesions of an unknown uptake named)."""
     c = colon(lang)
     out = []
-    for d in getattr(a, "definitions", [])[1:]:
+    for index, d in enumerate(getattr(a, "definitions", [])[1:], start=1):
         line = f"{_definition_name(d.rule_set, lang)}{c} {text(f'status.{d.status}', lang)}"
         if d.criteria_met:
             named = (coded(f"vocab.criterion.{cid}", cid, lang) for cid in d.criteria_met)
             line += " — " + semicolon(lang).join(named)
         if d.missing_data:
-            missing = semicolon(lang).join(
+            said = assessment.missing_words(index) or [
                 missing_label(d.rule_set, item, lang) for item in d.missing_data
-            )
+            ]
+            missing = semicolon(lang).join(said)
             line += f" — {text('label.missing', lang)}{c} {missing}"
         out.append(line)
     return out
@@ -211,7 +213,7 @@ def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
             head.append(f"\n  • {label}", "yellow")
     for note in r.notes:
         head.append(f"\n{note}", "italic")
-    for line in _other_definitions(a, lang):
+    for line in _other_definitions(assessment, a, lang):
         head.append(f"\n{lb['other_definition']}{c} {line}")
     head.append("\n" + _rai_line(a, lb, lang))
     parts: list[RenderableType] = [Panel(head, title=_kept(f"{lb['case']} {a.case_id}"))]
@@ -307,7 +309,7 @@ def render_markdown(assessment: Assessment, lang: Lang) -> str:
         out.append(f"**{lb['missing']}**{c}")
         out.extend(f"- {label}" for label in r.missing_data_labels)
     out.extend(["", *(f"_{n}_" for n in r.notes), *([""] if r.notes else [])])
-    lines = _other_definitions(a, lang)
+    lines = _other_definitions(assessment, a, lang)
     out.extend(
         [*(f"**{lb['other_definition']}**{c} {line}  " for line in lines), *([""] if lines else [])]
     )
