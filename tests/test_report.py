@@ -4,6 +4,7 @@ beside the JSON contract."""
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -171,3 +172,81 @@ def test_other_definition_is_said_in_words_with_its_codes(lang: str, said: str) 
     case = next(c for c in demo_cases() if c["id"] == "demo-003")
     out = render_markdown(assess(parse_case(case), lang=lang), lang)  # type: ignore[arg-type]
     assert said in out, out
+
+
+# rich wraps at every Unicode space, U+00A0 included: French text broke before its ":"
+# and ";" on a narrow terminal (session 14: "│ ; une autre fixe (L2) :" at 40 columns)
+_BORDERS = "│┃║ "
+
+
+@pytest.mark.parametrize(
+    "width",
+    [
+        34,  # narrower than any sentence: every table squeezed
+        40,  # COLUMNS=40
+        52,
+        66,
+        80,  # a default terminal
+    ],
+)
+def test_a_french_mark_stays_with_its_word_on_a_narrow_terminal(width: int) -> None:
+    from thyref.demo import demo_cases
+
+    for raw in demo_cases():
+        out = io.StringIO()
+        Console(file=out, width=width, color_system=None).print(
+            render_rich(assess(parse_case(raw), "fr"), "fr")
+        )
+        said = out.getvalue()
+        assert "\u00a0" in said  # the no-break spaces are printed as they are
+        assert not any("\ue000" <= ch <= "\uf8ff" for ch in said)  # nothing stands for them
+        for line in said.splitlines():
+            for cell in re.split("[│┃]", line):
+                cell = cell.strip(_BORDERS)
+                assert not cell.startswith(tuple(":;?!»")), (raw["id"], width, line)
+                assert not cell.endswith("«"), (raw["id"], width, line)
+
+
+# L1 seen avid on the only scan, L2 declared avid but not on the scan, L3 neither: TuThyRef
+# reads the lesions' own status with the scans filling the rest (L3 unknown); ATA 2015
+# reads the scans only (L2 and L3 unknown). case-format.md, scans[].
+UPTAKE_CASE: dict[str, Any] = {
+    "format": "thyref-case/1",
+    "id": "report-other-definition",
+    "diagnosis": {"histology": "papillary", "date": "2019-01-01"},
+    "rai": [{"date": "2019-03-01", "activity": 3.7, "unit": "GBq"}],
+    "lesions": [
+        {"id": "L1", "site": "lung"},
+        {"id": "L2", "site": "bone", "rai_uptake": "yes"},
+        {"id": "L3", "site": "lung"},
+    ],
+    "scans": [{"date": "2019-03-08", "kind": "post_therapy", "findings": {"L1": "yes"}}],
+}
+
+
+@pytest.mark.parametrize(
+    ("primary", "lang", "other_says"),
+    [
+        # the other definition is ATA 2015: its own lesions, not the primary's (L3)
+        ("tuthyref-2021", "fr", "Statut de fixation de l'iode 131 des lésions L2, L3"),
+        ("tuthyref-2021", "en", "I-131 uptake status of lesions L2, L3"),
+        # the other definition is TuThyRef: one lesion, in the singular
+        ("ata-2015", "fr", "Statut de fixation de l'iode 131 de la lésion L3"),
+        ("ata-2015", "en", "I-131 uptake status of lesion L3"),
+    ],
+)
+def test_the_other_definition_names_the_lesions_of_an_unknown_uptake(
+    primary: str, lang: Lang, other_says: str
+) -> None:
+    """Session 14: the "Other definition" line said "at least one lesion" where the main
+    verdict names them; the JSON contract is unchanged (no new key)."""
+    assessment = assess(parse_case(UPTAKE_CASE), lang, definition=primary)
+    out = io.StringIO()
+    Console(file=out, width=400, color_system=None).print(render_rich(assessment, lang))
+    for report in (out.getvalue(), render_markdown(assessment, lang)):
+        label = "Autre définition" if lang == "fr" else "Other definition"
+        (line,) = [x for x in report.splitlines() if label in x]
+        assert other_says in line, line
+        assert "au moins une lésion" not in line and "at least one lesion" not in line
+    keys = {"rule_set", "primary", "status", "criteria_met", "evidence", "missing_data", "notes"}
+    assert all(set(d) == keys for d in assessment.to_json()["definitions"])

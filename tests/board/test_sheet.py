@@ -461,12 +461,47 @@ def test_the_marker_plot_knows_every_value_and_which_were_used() -> None:
     from thyref.board import plots
 
     case = _tg_case()
-    used, unused = plots.marker_values(assessed(case, "fr"), case)["thyroglobulin"]
+    used, unused, zeros = plots.marker_values(assessed(case, "fr"), case)["thyroglobulin"]
     d = date.fromisoformat
     # after 2013-03-11 and detectable
     assert used == [(d("2013-09-01"), 3.0), (d("2014-03-01"), 6.5), (d("2014-09-01"), 14.0)]
-    # before the latest I-131 (12 ug/L is 12 ng/mL), and below detection; 0 has no log
+    # before the latest I-131 (12 ug/L is 12 ng/mL), and below detection
     assert unused == [(d("2012-01-10"), 4.0), (d("2013-01-10"), 12.0), (d("2013-06-01"), 0.2)]
+    # 0 has no logarithm: apart, drawn at the foot of the axis
+    assert zeros == [d("2014-06-01")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [
+        ("fr", "valeur 0 (sous l'échelle log)"),
+        ("en", "value 0 (below the log scale)"),
+    ],
+)
+def test_a_value_of_0_is_drawn_at_the_foot_of_the_log_axis(
+    lang: str, says: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Session 14: a thyroglobulin of 0 was not drawn at all (a log scale has no 0), the
+    plot silent about it. It is a "0" on the axis' foot, the legend says so."""
+    from thyref.board import plots
+
+    case = _tg_case()
+    drawn: list[tuple[list[date], float, float]] = []
+    real = plots.draw_zeros
+
+    def spy(ax: Any, days: list[date], colour: str, size: float, label: str | None) -> None:
+        real(ax, days, colour, size, label)
+        line = ax.get_lines()[-1]
+        drawn.append((days, float(line.get_ydata()[0]), ax.get_ylim()[0]))
+        assert line.get_clip_on() is False  # drawn whole on the axis line
+
+    monkeypatch.setattr(plots, "draw_zeros", spy)
+    svg = html.unescape(plots.markers(assessed(case, lang), lang, case))
+    ((days, y, bottom),) = drawn
+    assert days == [date(2014, 6, 1)]
+    assert y == bottom  # at the foot of the axis, below the lowest value shown (0.2)
+    assert bottom < 0.2
+    assert f">{says}<" in svg.replace("\n", "")
 
 
 @pytest.mark.parametrize(
@@ -489,8 +524,8 @@ def test_the_marker_plot_draws_every_value_with_a_legend_saying_which(
     case = _tg_case()
     svg = html.unescape(plots.markers(assessed(case, lang), lang, case))
     blue = "#0072b2"  # the first marker's colour
-    # three filled points (and the legend's line), three hollow ones
-    assert svg.count(f'style="fill: {blue}; stroke: {blue}"') == 3 + 1
+    # three filled points (and the legend's line), the "0" on the axis' foot, three hollow
+    assert svg.count(f'style="fill: {blue}; stroke: {blue}"') == 3 + 1 + 1
     assert svg.count(f'style="fill: #ffffff; stroke: {blue}; stroke-width: 0.8"') == 3
     for said in (used, unused, last_rai):
         assert f">{said}<" in svg.replace("\n", ""), said

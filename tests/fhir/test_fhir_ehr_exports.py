@@ -823,6 +823,10 @@ def _tg(**where: Any) -> Json:
         ({"note": [{"text": "unstimulated, on levothyroxine"}]}, False),
         ({"note": [{"text": "Tg basale sous traitement freinateur"}]}, False),
         ({"note": [{"text": "hémolyse légère"}]}, False),  # says nothing of stimulation
+        ({"method": {"text": "Tg non\u2011stimulée"}}, False),  # a non-breaking hyphen
+        ({"method": {"text": "après rh\u2011TSH"}}, True),  # a non-breaking hyphen
+        ({"note": [{"text": "Tg sans\u00a0stimulation"}]}, False),  # a no-break space
+        ({"note": [{"text": "TG STIMULÉE"}]}, True),  # capitals, an accented capital
     ],
 )
 def test_stimulated_thyroglobulin_is_listed_not_read(where: Json, stimulated: bool) -> None:

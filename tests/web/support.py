@@ -163,6 +163,19 @@ def login(client: TestClient, username: str = "alice", password: str = PASSWORD)
     return csrf_of(client.get("/cases").text)
 
 
+def browser_sign_in(
+    page: Any, base: str, username: str, password: str, *, then: str, lang: str | None = None
+) -> None:
+    """Sign in on the sign-in page of a headless browser's ``page`` (``lang``: in that
+    language), Enter sending the form, and wait for the page ``then`` it goes on to."""
+    language = f"lang={lang}&" if lang else ""
+    page.goto(f"{base}/login?{language}next={then}")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}{then}")
+
+
 def token(client: TestClient, username: str = "alice", password: str = PASSWORD) -> dict[str, str]:
     response = client.post("/api/v1/auth/token", json={"username": username, "password": password})
     assert response.status_code == 200, response.text

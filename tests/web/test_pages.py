@@ -769,8 +769,14 @@ def test_case_page_shows_uptake_per_lesion_over_time(client: TestClient) -> None
         "Equivocal",
     ]
     assert "Not visualised" in table
-    # the TSH 12 mU/L scan is marked as not counted, with the reason
-    assert table.count("(not counted)") == 1
+    # the TSH 12 mU/L scan is marked as not counted, with the reason: once in the header,
+    # and in each lesion's cell of its column for the cards of a phone (data-label)
+    head = table[: table.index("</thead>")]
+    assert head.count("(not counted)") == 1
+    labels = re.findall(r'data-label="([^"]*)"', table)
+    assert [x for x in labels if "(not counted)" in x] == [
+        "2015-09-01 · Diagnostic, I-123 (not counted)"  # the I-123 scan at TSH 12 mU/L
+    ] * table.count('<th scope="row">')
     assert "TSH 12 mU/L, below 30 mU/L" in table
     # scans on the I-131 timeline, between the administrations
     rai = _section(page, "h-rai")

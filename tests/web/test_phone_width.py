@@ -4,6 +4,8 @@ and in English: nothing scrolls sideways, and every control is within the screen
 Session 13: at that width the coordinator's "put on the agenda" (meeting, question, Add)
 was in the last column of a table scrolled sideways, off the screen; the API page's paths
 widened the page. Tables whose columns do not fit are one card per row (``table.stack``).
+Session 14: the case page's tables of figures (RECIST, kinetics, iodine scans) and the
+versions still scrolled sideways in their box; no box does now.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from .support import TestClient, demo_case, token
+from .support import TestClient, browser_sign_in, demo_case, token
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -31,13 +33,23 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 WIDTH, HEIGHT = 390, 844
 PASSWORD = "phone-pass-123"
 
-# What overflows at the page's width: the page itself (it scrolls sideways), and each
-# control whose box ends beyond the screen's right edge (or starts left of it), such as
-# one in a table scrolled sideways.
+# What overflows at the page's width: the page itself (it scrolls sideways), each box
+# that scrolls sideways (a table wider than its frame), and each control whose box ends
+# beyond the screen's right edge (or starts left of it), such as one in a table scrolled
+# sideways.
 OVERFLOW = """(width) => {
   const out = [];
   const page = document.documentElement.scrollWidth;
   if (page > width) out.push('the page is ' + page + ' px wide');
+  for (const el of document.querySelectorAll('body *')) {
+    const scrolls = ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+    if (scrolls && el.scrollWidth > el.clientWidth + 1) {
+      const inner = el.querySelector('caption, th') || el;
+      out.push(el.tagName.toLowerCase() + '.' + el.className + ' "'
+        + inner.textContent.trim().slice(0, 30) + '" scrolls sideways: '
+        + el.scrollWidth + ' px in ' + el.clientWidth);
+    }
+  }
   for (const el of document.querySelectorAll('a[href], button, input, select, textarea, summary')) {
     const box = el.getBoundingClientRect();
     const style = getComputedStyle(el);
@@ -74,11 +86,14 @@ def phone_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     with app.state.thyref.db.session() as db:
         repo.add_user(db, "coord", hash_password(PASSWORD), "clinician", "Lyon")
+        repo.add_user(db, "phone-admin", hash_password(PASSWORD), "admin", "Lyon")
     client = TestClient(app)
     headers = token(client, "coord", PASSWORD)
     for case_id in ("phone-1", "phone-2", "phone-3"):
         response = client.post("/api/v1/cases", json=demo_case(case_id), headers=headers)
         assert response.status_code == 201
+    response = client.post("/api/v1/cases", json=_many_figures(), headers=headers)
+    assert response.status_code == 201, response.text
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
@@ -96,12 +111,33 @@ def phone_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app.state.thyref.db.dispose()
 
 
-def _sign_in(page: Any, base: str, lang: str) -> None:
-    page.goto(f"{base}/login?lang={lang}&next=/meetings")
-    page.fill("#username", "coord")
-    page.fill("#password", PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/meetings")
+def _many_figures() -> dict[str, Any]:
+    """A case with wide tables of figures: five target lesions measured on three scans,
+    four I-131 administrations each followed by a scan of every lesion."""
+    case = demo_case("phone-figures")
+    lesions = [f"L{k}" for k in range(1, 6)]
+    case["lesions"] = [{"id": k, "site": "lung", "recist_role": "target"} for k in lesions]
+    case["imaging"] = [
+        {
+            "date": f"201{3 + i}-02-20",
+            "measurements": {k: 11 + i + n for n, k in enumerate(lesions)},
+        }
+        for i in range(3)
+    ]
+    case["rai"] = [{"date": f"201{2 + i}-07-02", "activity": 100, "unit": "mCi"} for i in range(4)]
+    case["scans"] = [
+        {
+            "date": f"201{2 + i}-07-09",
+            "kind": "post_therapy",
+            "findings": dict.fromkeys(lesions, "yes"),
+        }
+        for i in range(4)
+    ]
+    return case
+
+
+def _sign_in(page: Any, base: str, lang: str, user: str = "coord", then: str = "/meetings") -> None:
+    browser_sign_in(page, base, user, PASSWORD, then=then, lang=lang)
 
 
 def _meeting(page: Any, base: str) -> str:
@@ -157,6 +193,7 @@ def test_the_main_pages_fit_a_phone(phone_server: str, lang: str) -> None:
         pages = [
             ("cases", "/cases"),  # the case list
             ("case", "/cases/phone-1"),  # the case and its assessment
+            ("figures", "/cases/phone-figures"),  # RECIST, measurements, iodine scans
             ("editor", "/cases/phone-1/edit"),  # case entry
             ("new", "/cases/new"),
             ("import", "/cases/import"),
@@ -170,6 +207,10 @@ def test_the_main_pages_fit_a_phone(phone_server: str, lang: str) -> None:
         ]
         for name, path in pages:
             check(name, path)
+        # the admin's audit log (signed out first: a new sign-in)
+        context.clear_cookies()
+        _sign_in(page, base, lang, user="phone-admin", then="/admin/audit")
+        check("audit", "/admin/audit")
         context.close()
         browser.close()
     assert not found, found

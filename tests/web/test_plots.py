@@ -155,11 +155,12 @@ def test_the_marker_plot_draws_the_values_the_doubling_time_left_out(lang: str, 
 
     case = _tg_before_and_after_rai()
     assessment = assess(parse_case(case), lang).to_json()  # type: ignore[arg-type]
-    ((marker, _info, used, others),) = plots._marker_groups(assessment, case)["ng/mL"]
+    ((marker, _info, used, others, zeros),) = plots._marker_groups(assessment, case)["ng/mL"]
     assert marker == "thyroglobulin"
     assert [d for d, _ in used] == [date(2017, 6, 1), date(2017, 8, 30), date(2017, 11, 28),
                                     date(2018, 2, 26), date(2018, 5, 27)]  # fmt: skip
     assert others == [(date(2012, 1, 10), 30.0), (date(2012, 6, 10), 45.0)]
+    assert zeros == []
     rules = plot_rules()
     svg = plots.render(
         "markers", case, assessment, lang, threshold_gbq=rules.threshold_gbq,
@@ -167,3 +168,78 @@ def test_the_marker_plot_draws_the_values_the_doubling_time_left_out(lang: str, 
     ).decode()  # fmt: skip
     words = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))  # wrapped lines
     assert says in words, words
+
+
+def _with_zeros(tg_zeros: int, more: list[tuple[str, str]] = []) -> dict[str, object]:  # noqa: B006
+    # the case above, with thyroglobulins of 0 after its five values and (``more``) a
+    # value of 0 of other markers, (marker, unit)
+    case = _tg_before_and_after_rai()
+    labs = case["labs"]
+    assert isinstance(labs, list)
+    labs += [
+        {"date": f"2018-{7 + i:02d}-01", "test": "thyroglobulin", "value": 0, "unit": "ng/mL"}
+        for i in range(tg_zeros)
+    ]
+    labs += [{"date": "2016-01-01", "test": t, "value": 0, "unit": u} for t, u in more]
+    return case
+
+
+@pytest.mark.parametrize(
+    ("lang", "tg_zeros", "says"),
+    [
+        # one thyroglobulin of 0: a "0" at the axis' foot, the legend says why it is there
+        ("en", 1, "Thyroglobulin: value of 0, below what a log scale shows (set at the foot"),
+        ("fr", 1, "Thyroglobuline\u00a0: dosage à 0, sous ce que montre une échelle log"),
+        # two of them: the plural
+        ("en", 2, "Thyroglobulin: values of 0, below what a log scale shows (set at the foot"),
+        ("fr", 2, "Thyroglobuline\u00a0: dosages à 0, sous ce que montre une échelle log"),
+    ],
+)
+def test_a_value_of_0_is_drawn_at_the_foot_of_the_log_axis(
+    lang: str, tg_zeros: int, says: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Session 14: a marker's values of 0 were not drawn at all (a log scale has no 0),
+    # the plot silent about them
+    from datetime import date
+    from typing import Any
+
+    from thyref.board import plots as board_plots
+
+    case = _with_zeros(tg_zeros)
+    assessment = assess(parse_case(case), lang).to_json()  # type: ignore[arg-type]
+    ((*_, zeros),) = plots._marker_groups(assessment, case)["ng/mL"]
+    assert zeros == [date(2018, 7 + i, 1) for i in range(tg_zeros)]
+    drawn: list[tuple[list[date], float, float, bool]] = []
+    real = board_plots.draw_zeros
+
+    def spy(ax: Any, days: list[date], colour: str, size: float, label: str | None) -> None:
+        real(ax, days, colour, size, label)
+        line = ax.get_lines()[-1]
+        drawn.append((days, float(line.get_ydata()[0]), ax.get_ylim()[0], line.get_clip_on()))
+
+    monkeypatch.setattr(board_plots, "draw_zeros", spy)
+    rules = plot_rules()
+    svg = plots.render(
+        "markers", case, assessment, lang, threshold_gbq=rules.threshold_gbq,
+        pr_factor=rules.pr_factor, pd_factor=rules.pd_factor,
+    ).decode()  # fmt: skip
+    # on the foot of the axis (below the lowest value, 2 ng/mL), drawn whole over its line
+    ((days, y, bottom, clipped),) = drawn
+    assert days == zeros and y == bottom < 2 and clipped is False
+    words = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))  # wrapped lines
+    assert says in words, words
+
+
+def test_an_axis_of_values_of_0_only_is_not_drawn() -> None:
+    # a log scale has nothing to show of a calcitonin whose only value is 0 (pg/mL: an
+    # axis of its own): no axis; a CEA of 0 (ng/mL) is drawn on the thyroglobulin's axis
+    from datetime import date
+
+    case = _with_zeros(0, [("calcitonin", "pg/mL"), ("cea", "ng/mL")])
+    assessment = assess(parse_case(case), "en").to_json()  # type: ignore[arg-type]
+    groups = plots._marker_groups(assessment, case)
+    assert list(groups) == ["ng/mL"]
+    assert [(m[0], m[-1]) for m in groups["ng/mL"]] == [
+        ("thyroglobulin", []),
+        ("cea", [date(2016, 1, 1)]),
+    ]

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
 import Stemmer
 
+from thyref.text import fold as fold
+
 Lang = Literal["fr", "en"]
 LANGS: tuple[Lang, Lang] = ("fr", "en")
 
 _STEMMER_NAMES: Mapping[Lang, str] = {"fr": "french", "en": "english"}
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _ACCENTED = re.compile(r"[àâäçéèêëîïôöùûüÿœæ]", re.IGNORECASE)
 _FR_ELISION = re.compile(r"(?:^|[\s(])(?:[ldjcmnst]|qu)['’]\w", re.IGNORECASE)
@@ -23,13 +23,6 @@ _EN_CONTRACTION = re.compile(r"\w['’](?:s|t|m|re|ve|ll|d)\b", re.IGNORECASE)
 # from anyone (the public patient page), so a cache of every word ever asked would grow
 # without end. Full, a cache starts again (what it holds is recomputed on demand).
 CACHE_MAX = 20_000
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip accents: "Irathérapie, cœur" -> "iratherapie, coeur"."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.lower()
 
 
 def words(text: str) -> list[str]:

@@ -3,7 +3,8 @@
 Three figures, drawn with matplotlib's object API (no pyplot state, safe in threads):
 
 - ``markers``: tumour markers on a log scale, every value of each (the values the doubling
-  time was computed from filled, the others hollow, the legend says which), the doubling
+  time was computed from filled, the others hollow, the values of 0, which a log scale
+  cannot show, as a "0" at the foot of the axis; the legend says which), the doubling
   time of each in its legend and the latest I-131 administration;
 - ``diameters``: RECIST sum of target diameters, with the baseline and nadir;
 - ``activity``: cumulative I-131 activity as steps on a time axis, each administration
@@ -18,7 +19,7 @@ import io
 import threading
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from thyref.board.text import bt, num
 from thyref.domain.messages import Lang, text
@@ -92,13 +93,13 @@ def has_markers(assessment: JsonObject, case: JsonObject | None = None) -> bool:
     kinetics = assessment.get("kinetics") or {}
     if any(k.get("series") for k in kinetics.values()):
         return True
-    return case is not None and any(_values(case, name) for name in kinetics)
+    return case is not None and any(v > 0 for name in kinetics for _, v in _values(case, name))
 
 
 def _values(case: JsonObject, name: str) -> list[tuple[date, float]]:
     """Every value of marker ``name`` in the case's labs, in its canonical unit (the unit
-    of the kinetics, converted as the engine does: exact decimals), sorted; a value of 0
-    or below has no place on a log scale and is left out."""
+    of the kinetics, converted as the engine does: exact decimals), sorted; 0 included
+    (one so small it is 0 as a float too)."""
     from decimal import Decimal, InvalidOperation
 
     from thyref.domain.rules import load_rules
@@ -121,8 +122,7 @@ def _values(case: JsonObject, name: str) -> list[tuple[date, float]]:
             day = _day(lab.get("date"))
         except (InvalidOperation, ValueError, TypeError):
             continue
-        if value > 0:
-            out.append((day, value))
+        out.append((day, value))
     return sorted(out)
 
 
@@ -138,40 +138,61 @@ def has_activity(assessment: JsonObject) -> bool:
 Points = list[tuple[date, float]]
 
 
-def marker_values(
-    assessment: JsonObject, case: JsonObject | None
-) -> dict[str, tuple[Points, Points]]:
-    """Per marker of the kinetics, the values its doubling time was computed from
-    (``series``) and, with ``case``, the others of its labs (before the latest I-131,
-    below detection), each list by date; values of 0 or below are in neither."""
+class MarkerValues(NamedTuple):
+    """One marker's values, each list by date."""
+
+    used: Points  # those its doubling time was computed from (``series``)
+    others: Points  # the others above 0 (before the latest I-131, below detection)
+    zeros: list[date]  # the days of its values of 0: no place on a log scale
+
+
+def marker_values(assessment: JsonObject, case: JsonObject | None) -> dict[str, MarkerValues]:
+    """Per marker of the kinetics, the values its doubling time was computed from and,
+    with ``case``, the others of its labs, those of 0 apart."""
     from collections import Counter
 
-    out: dict[str, tuple[Points, Points]] = {}
+    out: dict[str, MarkerValues] = {}
     for name, k in (assessment.get("kinetics") or {}).items():
         used = sorted((_day(d), float(v)) for d, v in k.get("series") or [] if float(v) > 0)
-        # every value but as many of each (day, value) as were used
-        left = Counter(_values(case, name) if case is not None else [])
+        every = _values(case, name) if case is not None else []
+        # every value above 0 but as many of each (day, value) as were used
+        left = Counter((d, v) for d, v in every if v > 0)
         left.subtract(Counter(used))
-        out[name] = (used, sorted(left.elements()))
+        zeros = [d for d, v in every if v <= 0]
+        out[name] = MarkerValues(used, sorted(left.elements()), zeros)
     return out
+
+
+ZERO_MARK = "$0$"  # a value of 0, drawn as a 0 on the foot of a log axis
+
+
+def draw_zeros(ax: Any, days: list[date], colour: str, size: float, label: str | None) -> None:
+    """Values of 0 as a "0" in the marker's colour on the foot of the (log) axis, whose
+    limits are set: below every value a log scale shows, on no value of it."""
+    bottom = ax.get_ylim()[0]
+    ax.plot(
+        days, [bottom] * len(days), linestyle="none", marker=ZERO_MARK, markersize=size,
+        color=colour, clip_on=False, zorder=4, label=label,
+    )  # fmt: skip
 
 
 def markers(assessment: JsonObject, lang: Lang, case: JsonObject | None = None) -> str:
     """Markers over time on a log scale; the legend gives each doubling time. With
     ``case``, every value of each marker is drawn: those the doubling time was computed
     from (``series``: after the latest I-131 for thyroglobulin, none below detection)
-    filled, the others hollow, with the latest I-131 as a dotted line; the legend says
-    which is which."""
+    filled, the others hollow, with the latest I-131 as a dotted line, and those of 0 as
+    a "0" on the axis' foot; the legend says which is which."""
     from matplotlib.lines import Line2D
 
     fig, ax = _figure()
     drawn = 0
     hollow = False
     first: date | None = None
+    zeros: list[tuple[list[date], str, str | None]] = []  # days, colour, legend
     split = marker_values(assessment, case)
     for i, (name, k) in enumerate((assessment.get("kinetics") or {}).items()):
-        used, unused = split.get(name, ([], []))
-        if not used and not unused:
+        used, unused, at_zero = split.get(name, MarkerValues([], [], []))
+        if not used and not unused and not at_zero:
             continue
         label = f"{bt(f'marker.{name}', lang)} ({k.get('unit', '')})"
         if k.get("doubling_time_days") is not None:
@@ -184,6 +205,11 @@ def markers(assessment: JsonObject, lang: Lang, case: JsonObject | None = None) 
             )
         colour = COLOURS[i % len(COLOURS)]
         marker = MARKERS[i % len(MARKERS)]
+        if at_zero:  # drawn once the axis has its limits; named by them if nothing else is
+            zeros.append((at_zero, colour, None if used or unused else label))
+            first = min([*at_zero, *([first] if first else [])])
+        if not used and not unused:
+            continue
         if unused:  # every value, joined by a thin dotted line; the unused ones hollow
             xs, ys = zip(*sorted([*used, *unused]), strict=True)
             ax.plot(xs, ys, color=colour, linewidth=0.6, linestyle=":")
@@ -206,6 +232,13 @@ def markers(assessment: JsonObject, lang: Lang, case: JsonObject | None = None) 
     from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
     handles, labels = ax.get_legend_handles_labels()
+    for _days, colour, named in zeros:
+        if named is not None:  # a marker whose values are all 0
+            handles.append(_zero_handle(colour))
+            labels.append(named)
+    if zeros:
+        handles.append(_zero_handle("#444444"))
+        labels.append(bt("plot.zero", lang))
     if hollow:  # which values the doubling times were computed from
         grey = "#444444"
         handles += [
@@ -229,15 +262,26 @@ def markers(assessment: JsonObject, lang: Lang, case: JsonObject | None = None) 
     ax.yaxis.set_minor_locator(NullLocator())
     low, high = ax.get_ylim()
     ax.set_ylim(low, high * 3 ** len(handles))  # headroom for the legend above the lines
+    for days, colour, _ in zeros:
+        draw_zeros(ax, days, colour, ZERO_SIZE, None)
     ax.set_ylabel(bt("plot.log_scale", lang))
     _date_axis(ax)
     # on white: the latest I-131's line may run under it
     legend = ax.legend(
-        handles, labels, loc="upper left", fontsize=5.5, frameon=hollow, framealpha=1,
-        edgecolor="none", borderpad=0.2, handlelength=1.6,
+        handles, labels, loc="upper left", fontsize=5.5, frameon=hollow or bool(zeros),
+        framealpha=1, edgecolor="none", borderpad=0.2, handlelength=1.6,
     )  # fmt: skip
     legend.set_zorder(5)
     return _svg(fig)
+
+
+ZERO_SIZE = 4.5  # the sheet's "0": as high as its other marks
+
+
+def _zero_handle(colour: str) -> Any:
+    from matplotlib.lines import Line2D
+
+    return Line2D([], [], linestyle="none", marker=ZERO_MARK, markersize=ZERO_SIZE, color=colour)
 
 
 def diameters(assessment: JsonObject, case: JsonObject, lang: Lang) -> str:

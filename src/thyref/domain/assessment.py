@@ -148,13 +148,25 @@ class AssessmentJSON(TypedDict):
 class Assessment:
     """The result of ``assess``: the contract object, built once as plain JSON types.
 
-    The parts are typed dictionaries (``TypedDict``): ``a.refractory["status"]``.
+    The parts are typed dictionaries (``TypedDict``): ``a.refractory["status"]``. Beside
+    them, outside the contract, the missing items of each definition in words
+    (``missing_words``).
     """
 
-    __slots__ = ("_data",)
+    __slots__ = ("_data", "_missing_words")
 
-    def __init__(self, data: AssessmentJSON) -> None:
+    def __init__(
+        self, data: AssessmentJSON, missing_words: tuple[tuple[str, ...], ...] = ()
+    ) -> None:
         self._data = data
+        self._missing_words = missing_words
+
+    def missing_words(self, index: int) -> list[str] | None:
+        """The missing items of ``definitions[index]`` in words, as ``missing_data_labels``
+        says the primary's (the lesions of an unknown uptake named); None when not known."""
+        if index >= len(self._missing_words):
+            return None
+        return list(self._missing_words[index])
 
     def to_json(self) -> dict[str, Any]:
         """The output object (shared: copy it before changing it)."""
@@ -525,6 +537,7 @@ def assess(
     verdicts, kinetics, options = found.verdicts, found.kinetics, found.options
     refractory = verdicts[0]
     defined = [_definition_out(v, i == 0, rules, lang) for i, v in enumerate(verdicts)]
+    missing_words = tuple(tuple(_missing_labels(v, rules, lang)) for v in verdicts)
     primary = defined[0]
     data = AssessmentJSON(
         case_id=case.id,
@@ -535,7 +548,7 @@ def assess(
             criteria_met=primary["criteria_met"],
             evidence=primary["evidence"],
             missing_data=primary["missing_data"],
-            missing_data_labels=_missing_labels(refractory, rules, lang),
+            missing_data_labels=list(missing_words[0]),
             notes=primary["notes"],
         ),
         rai=_rai_out(rai),
@@ -545,4 +558,4 @@ def assess(
         definitions=defined,
         engine=EngineOut(version=__version__, rules=rules.id, lang=lang, as_of=today.isoformat()),
     )
-    return Assessment(data)
+    return Assessment(data, missing_words)

@@ -11,7 +11,6 @@ standard codes (docs/fhir-mapping.md). What cannot be used is listed in
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -34,6 +33,7 @@ from thyref.domain.rules import load_rules
 from thyref.errors import CaseFormatError, CaseValidationError, Problem
 from thyref.fhir import codes as c
 from thyref.fhir.unused import Unmapped, Unused
+from thyref.text import fold
 
 Json = dict[str, Any]
 
@@ -1747,11 +1747,15 @@ def _spellings(unit: Any) -> list[str]:
 # words saying a thyroglobulin was measured under TSH stimulation (recombinant TSH, i.e.
 # thyrotropin alfa, Thyrogen; or thyroid hormone withdrawal), in English or French, and
 # words saying it was not (checked first: "unstimulated", "non stimulée", "basale", under
-# suppressive treatment, "freinée"); matched without accents or case
+# suppressive treatment, "freinée"); matched folded (no accents or case; a no-break
+# space is a space, a non-breaking hyphen the hyphen U+2010)
 _UNSTIMULATED = re.compile(
-    r"\b(un|non[- ]?)stimul|\b(sans|without|no|pas de) stimulation|\bbasal|suppress|frein|frenat"
+    r"\b(un|non[-\u2010 ]?)stimul|\b(sans|without|no|pas de) stimulation|\bbasal|suppress"
+    r"|frein|frenat"
 )
-_STIMULATED = re.compile(r"stimul|\brh[- ]?tsh|thyrogen|thyrotropin[e]? alf|\bsevrage|withdrawal")
+_STIMULATED = re.compile(
+    r"stimul|\brh[-\u2010 ]?tsh|thyrogen|thyrotropin[e]? alf|\bsevrage|withdrawal"
+)
 
 
 def _stimulation(res: Json) -> str | None:
@@ -1764,7 +1768,7 @@ def _stimulation(res: Json) -> str | None:
     for said in texts:
         if not isinstance(said, str):
             continue
-        plain = unicodedata.normalize("NFKD", said).encode("ascii", "ignore").decode().lower()
+        plain = fold(said)
         if _UNSTIMULATED.search(plain) is None and _STIMULATED.search(plain) is not None:
             return said
     return None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session
 from thyref.errors import CaseValidationError, Problem
 from thyref.storage import repository as repo
 from thyref.storage.models import CaseRecord, CaseVersion
+from thyref.text import fold
 from thyref.web.assessing import assess_all, parse_case
 from thyref.web.i18n import LANGS, Translator
 
@@ -60,12 +60,6 @@ def view(db: Session, actor: repo.Actor, case_id: str) -> repo.StoredCase:
 # ---------------------------------------------------------------- search
 
 
-def _plain(text: str) -> str:
-    """Lower case without accents: ``Réfractaire`` and ``refractaire`` match."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def _words_of(summary: repo.CaseSummary, case: Mapping[str, Any]) -> str:
     """Everything a clinician may type to find a case, in French and English."""
     parts = [summary.case_id, *summary.criteria]
@@ -80,13 +74,13 @@ def _words_of(summary: repo.CaseSummary, case: Mapping[str, Any]) -> str:
     for item in case.get("molecular") or []:
         if isinstance(item, Mapping):
             parts += [str(item.get("gene") or ""), str(item.get("alteration") or "")]
-    return _plain(" | ".join(parts))
+    return fold(" | ".join(parts))
 
 
 def _status_named(query: str) -> str | None:
     """The status a query names exactly (``réfractaire`` is not ``non réfractaire``)."""
     for status in ("refractory", "not_refractory", "indeterminate"):
-        if any(_plain(Translator(lang)(f"status.{status}")) == query for lang in LANGS):
+        if any(fold(Translator(lang)(f"status.{status}")) == query for lang in LANGS):
             return status
     return None
 
@@ -106,7 +100,7 @@ def search(
     words), extent and molecular results (``papillaire``, ``réfractaire``, ``BRAF``).
     """
     summaries = repo.list_cases(db, actor, status=status, category=category, differ=differ)
-    wanted = _plain(query).strip()
+    wanted = fold(query).strip()
     if not wanted:
         return summaries
     named = _status_named(wanted)

@@ -113,11 +113,6 @@ def meeting_dates(today: date) -> tuple[date, date]:
     )
 
 
-def _in_range(held_on: date) -> bool:
-    first, last = meeting_dates(date.today())
-    return first <= held_on <= last
-
-
 # ---------------------------------------------------------------- coordinator
 
 
@@ -127,13 +122,21 @@ def coordinator(p: Page = Depends(clinician_page), error: str = "") -> HTMLRespo
 
 
 def _coordinator(
-    p: Page, *, status: int = 200, error: str = "", typed: dict[str, str] | None = None
+    p: Page,
+    *,
+    status: int = 200,
+    error: str = "",
+    typed: dict[str, str] | None = None,
+    today: date | None = None,
 ) -> HTMLResponse:
     """The coordinator's page; a refused meeting comes back with ``status`` 422, what was
     typed (``typed``: kind, held_on, title) kept and ``error`` (a ``web.error_*`` key) tied
     to its field. Posted (the coordinator's form: a refused meeting, the language switch),
-    the meeting and question chosen for each waiting case come back too (``rows``)."""
-    today = date.today()
+    the meeting and question chosen for each waiting case come back too (``rows``).
+    ``today``: the day a refused date was checked against (one range for the check, the
+    date field's bounds and the error's sentence)."""
+    today = today or date.today()
+    dates = meeting_dates(today)
     with p.state.db.session() as db:
         upcoming = store.list_meetings(db, p.actor, since=today)
         waiting = store.waiting_cases(db, p.actor, today)
@@ -153,23 +156,23 @@ def _coordinator(
         national=national_dates(today, 4, per_month),
         per_month=per_month,
         today=today.isoformat(),
-        dates=meeting_dates(today),
+        dates=dates,
         error=error,
         # the field the error is about (``title_long`` is the title's)
         error_field=error.split("_", 1)[0],
-        error_text=_meeting_error(error, typed.get("title", ""), _lang(p)),
+        error_text=_meeting_error(error, typed.get("title", ""), dates, _lang(p)),
         typed=typed,
         rows=rows,
     )
 
 
-def _meeting_error(error: str, title: str, lang: Lang) -> str:
+def _meeting_error(error: str, title: str, dates: tuple[date, date], lang: Lang) -> str:
     if not error:
         return ""
     if error == "title_long":
         return _too_long("web.error_title_long", title, store.TITLE_MAX, lang)
     if error == "date_range":
-        first, last = meeting_dates(date.today())
+        first, last = dates
         return bt(
             "web.error_date_range",
             lang,
@@ -193,11 +196,13 @@ def create_meeting(p: Page = Depends(clinician_page)) -> Response:
         typed = {"kind": kind, "held_on": p.field("held_on"), "title": title}
         return _coordinator(p, typed=typed)
     error = ""
+    today = date.today()
+    first, last = meeting_dates(today)
     if kind not in MEETING_KINDS:
         error = "kind"
     elif held_on is None:
         error = "date"
-    elif not _in_range(held_on):
+    elif not first <= held_on <= last:
         error = "date_range"
     elif hidden_character(title):  # the rule of the board's texts (docs/board.md)
         error = "title"
@@ -205,7 +210,7 @@ def create_meeting(p: Page = Depends(clinician_page)) -> Response:
         error = "title_long"
     if error or held_on is None:
         typed = {"kind": kind, "held_on": p.field("held_on"), "title": title}
-        return _coordinator(p, status=422, error=error, typed=typed)
+        return _coordinator(p, status=422, error=error, typed=typed, today=today)
     with p.state.db.session() as db:
         meeting_id = store.create_meeting(db, p.actor, kind, held_on, title)
         repo.audit(db, p.actor, "meeting_create", None, f"meeting {meeting_id}")

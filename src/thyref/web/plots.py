@@ -52,6 +52,7 @@ MARKER_AXIS_PX = 200  # height of each marker panel (one unit per axis)
 LEGEND_CHARS = 44  # a legend line of the marker plot fits in its axes at 11 pt
 FONT_PT = 12.0
 SMALL_PT = 11.0
+ZERO_PX = 9.0  # a value of 0: a "0" as high as the other marks
 
 
 def size_px(
@@ -170,14 +171,16 @@ def time_span(case: JsonObject, assessment: JsonObject) -> tuple[date, date] | N
     return first - timedelta(days=margin), last + timedelta(days=margin)
 
 
-Member = tuple[str, JsonObject, Points, Points]  # marker, its kinetics, values used, others
+# marker, its kinetics, values used, others, days of its values of 0
+Member = tuple[str, JsonObject, Points, Points, list[date]]
 
 
 def _marker_groups(assessment: JsonObject, case: JsonObject | None) -> dict[str, list[Member]]:
     """Markers with values to draw, grouped by unit (one axis per unit, never two units),
     each with the values its doubling time was computed from and, with ``case``, the
-    others (before the latest I-131, below detection)."""
-    from thyref.board.plots import marker_values
+    others (before the latest I-131, below detection) and the days of those of 0; an
+    axis whose every value is 0 is not drawn (a log scale has nothing to show)."""
+    from thyref.board.plots import MarkerValues, marker_values
 
     category = (assessment.get("refractory") or {}).get("category")
     values = marker_values(assessment, case)
@@ -185,10 +188,11 @@ def _marker_groups(assessment: JsonObject, case: JsonObject | None) -> dict[str,
     for marker, info in (assessment.get("kinetics") or {}).items():
         if category == "medullary" and marker in ("thyroglobulin", "tg_antibodies"):
             continue  # thyroglobulin says nothing of a medullary cancer
-        used, others = values.get(marker, ([], []))
-        if used or others:
-            groups.setdefault(str(info.get("unit", "")), []).append((marker, info, used, others))
-    return groups
+        used, others, zeros = values.get(marker, MarkerValues([], [], []))
+        if used or others or zeros:
+            member = (marker, info, used, others, zeros)
+            groups.setdefault(str(info.get("unit", "")), []).append(member)
+    return {unit: members for unit, members in groups.items() if any(m[2] or m[3] for m in members)}
 
 
 def _no_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> str:
@@ -204,7 +208,10 @@ def _no_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> str:
 def plot_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> bytes:
     """Each marker's values on a log scale, one axis per unit: those its doubling time was
     computed from filled, with the fitted line; the others (before the latest I-131,
-    below detection) hollow, as on the board sheet."""
+    below detection) hollow, and those of 0 as a "0" at the axis' foot, as on the board
+    sheet."""
+    from thyref.board.plots import draw_zeros
+
     groups = _marker_groups(assessment, case)
     span = time_span(case, assessment)
     fig, axes, mdates = _figure("markers", rows=max(1, len(groups)))
@@ -216,9 +223,11 @@ def plot_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> byt
     plain = FuncFormatter(lambda value, _pos: t.say("web.number", n=f"{value:g}"))
     need = load_rules().kinetics.min_points
     index = 0
+    colours: dict[str, str] = {}
     for ax, (unit, members) in zip(axes, groups.items(), strict=True):
-        for marker, info, points, others in members:
+        for marker, info, points, others, _zeros in members:
             colour, symbol = COLOURS[index % len(COLOURS)], MARKERS[index % len(MARKERS)]
+            colours[marker] = colour
             index += 1
             label = t.label("test", marker)
             doubling, halving = info.get("doubling_time_days"), info.get("halving_time_days")
@@ -256,6 +265,12 @@ def plot_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> byt
         ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0), numticks=8))
         ax.yaxis.set_major_formatter(plain)
         ax.yaxis.set_minor_formatter(FuncFormatter(lambda _v, _p: ""))
+        ax.set_ylim(*ax.get_ylim())  # the limits of the values above 0, kept
+        for marker, _info, _points, _others, zeros in members:
+            if zeros:
+                what = t.label("test", marker)
+                said = textwrap.fill(t.plural("plot.zero", len(zeros), what=what), LEGEND_CHARS)
+                draw_zeros(ax, zeros, colours[marker], ZERO_PX, said)
         names = ", ".join(t.label("test", m) for m, *_ in members)
         ax.set_ylabel(t("plot.value_axis", what=names, unit=t.label("lab_unit", unit)))
         # where it hides the fewest values (those before the latest I-131 sit at the left)
@@ -535,7 +550,7 @@ def alt_text(
         parts = [
             f"{t.label('test', marker)}{t.colon} {t('kinetics.' + str(info.get('status')))}"
             for members in _marker_groups(assessment, case).values()
-            for marker, info, _used, _others in members
+            for marker, info, _used, _others, _zeros in members
         ]
         return t("plot.alt_markers", detail="; ".join(parts) or _no_markers(case, assessment, t))
     if name == "recist":
