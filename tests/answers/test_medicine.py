@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from thyref.answers import AnswerEngine
+from thyref.answers.kb import load_knowledge_base
+from thyref.answers.medicine import MedicineActions
 
 
 @pytest.mark.parametrize(
@@ -86,6 +88,46 @@ from thyref.answers import AnswerEngine
         ("si je prends du lenvatinib, est-ce que je peux me faire vacciner contre le covid ?", []),
         # the pair given together, supposed: an information question
         ("si on prend le dabrafenib avec le trametinib, est-ce que l'iode peut refixer ?", []),
+        # session 14 mutation run (each row fails on a mutant of `_changes_taking`):
+        # the medicine named right after "sans", without an article
+        ("si je prends le trametinib sans dabrafenib, ça marche pareil ?", ["medicine-action"]),
+        # a conditional of two words ("au cas") as the first words
+        (
+            "au cas où je prendrais le trametinib sans le dabrafenib, ça marche ?",
+            ["medicine-action"],
+        ),
+        # "only" first, before the conditional, restricts the taking (within 3 words)
+        ("Only if I take lenvatinib at night, will the fatigue be better?", ["medicine-action"]),
+        # a negated taking without a conditional nor leave asked tells what is done
+        ("je ne prends jamais mon sorafenib le dimanche, c'est normal ?", []),
+        # a conditional of another clause, more than `window` words before the verb
+        (
+            "Au cas où ça intéresse le médecin pour la suite, je ne prends plus de lenvatinib "
+            "depuis mars.",
+            [],
+        ),
+        # a weak verb acting on something else, the medicine 5 words after it
+        ("si je prends le soleil sans protection sous lenvatinib, c'est grave ?", []),
+        # a restriction 8 words after the verb belongs to another verb (outside `after` + 2)
+        ("si je prends le lenvatinib, est-ce que je peux sortir le week-end ?", []),
+        # a restriction before the verb is no restriction of it
+        (
+            "Le week-end, si je prends mon lenvatinib, est-ce que je peux boire un verre de vin ?",
+            [],
+        ),
+        # "sans" with a medicine 4 words after it leaves no medicine out
+        (
+            "si je prends le lenvatinib sans souci avec le levothyrox, faut-il quand même une "
+            "prise de sang ?",
+            [],
+        ),
+        # a change read, the verbs after it are read too: leave to take another drug
+        (
+            "if I take trametinib without dabrafenib, can I take my levothyroxine?",
+            ["medicine-action", "medicine-take"],
+        ),
+        # a negation 4 words before the verb is another verb's ("don't eat")
+        ("what if I don't eat then take my sorafenib?", []),
     ],
 )
 def test_medicine_requests(engine: AnswerEngine, question: str, concepts: list[str]) -> None:
@@ -104,3 +146,23 @@ def test_a_topic_asking_leave_to_take_a_drug_does_not_answer_stopping_one(
         engine.ask("can I stop my lenvatinib now that the brain metastases are stable?").topic
         is None
     )
+
+
+def test_without_a_change_table_no_change_is_read() -> None:
+    # `[change]` of kb/medicine.toml is optional (session 14 mutation run): without it,
+    # the change fields keep their "nothing" values, and taking one drug without its
+    # partner is read as any weak verb (no leave asked: no request)
+    kb = load_knowledge_base()
+    raw = {k: v for k, v in kb.medicine.items() if k != "change"}
+    actions = MedicineActions.from_config(raw, kb.lexicon, kb.drug_names)
+    assert (
+        actions.change_window,
+        actions.change_before,
+        actions.change_restrict,
+        actions.change_without,
+        actions.change_combine,
+    ) == (0, frozenset(), frozenset(), frozenset(), frozenset())
+    sentence = ["si", "je", "prends", "le", "trametinib", "sans", "le", "dabrafenib"]
+    assert actions.asks([sentence]) == []
+    full = MedicineActions.from_config(kb.medicine, kb.lexicon, kb.drug_names)
+    assert full.asks([sentence]) == ["medicine-action"]

@@ -212,3 +212,48 @@ def test_the_options_say_an_old_status_may_have_changed() -> None:
         r["rationale"] for r in out["recommendations"] if r["id"] == "SYSTEMIC-THERAPY"
     )
     assert rationale.count(CHANGED["en"]) == 3  # one per drug
+
+
+@pytest.mark.parametrize(
+    ("drugs", "entries"),
+    [
+        # an option naming drugs is keyed by the day too (its statuses may have changed)
+        (("selpercatinib",), 2),
+        # a text naming no drug is the same every day: one entry for both days
+        ((), 1),
+    ],
+)
+def test_the_general_parts_are_cached_by_day_only_when_they_name_drugs(
+    drugs: tuple[str, ...], entries: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # session 14 mutation run (`_summary`): the cache key holds the day only with drugs
+    from thyref.domain import assessment
+    from thyref.domain.rules import load_rules
+
+    monkeypatch.setattr(assessment, "_SUMMARIES", {})
+    rules = load_rules()
+    for day in (date(2026, 11, 30), date(2026, 12, 1)):
+        assessment._summary("summary.TARGETED-THERAPY", drugs, rules, "en", "medullary", day)
+    assert len(assessment._SUMMARIES) == entries
+
+
+def test_the_general_parts_cache_never_holds_more_than_its_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # session 14 mutation run (`_summary`): a server running for years, or a cohort run
+    # on many as-of days, keeps at most SUMMARIES_MAX texts (here 3): the fourth day
+    # empties the cache before it is written
+    from thyref.domain import assessment
+    from thyref.domain.rules import load_rules
+
+    monkeypatch.setattr(assessment, "_SUMMARIES", {})
+    monkeypatch.setattr(assessment, "SUMMARIES_MAX", 3)
+    rules = load_rules()
+    held = []
+    for day in range(1, 6):
+        day_of = date(2026, 12, day)
+        assessment._summary(
+            "summary.TARGETED-THERAPY", ("selpercatinib",), rules, "en", "medullary", day_of
+        )
+        held.append(len(assessment._SUMMARIES))
+    assert held == [1, 2, 3, 1, 2]

@@ -567,6 +567,20 @@ def test_iodine_coded_as_a_substance_quotes_what_to_enter() -> None:
     assert "codée iodure de sodium (131I) par SNOMED CT 111160004" in unmapped_text(item, "fr")
     (bare,) = imported(_bundle(_iodine(NAI131, value=None))).unmapped  # no activity given
     assert "activity ?:" in unmapped_text(bare, "en")
+    # no day to read (a period with only its end): "?" (session 14 mutation run)
+    undated = _iodine(NAI131)
+    del undated["effectiveDateTime"]
+    undated["effectivePeriod"] = {"end": "2016-03-01"}
+    (item,) = imported(_bundle(undated)).unmapped
+    assert "(the substance), on ?, activity 100 mCi:" in unmapped_text(item, "en")
+    # no dosage at all (dosage is optional in R4): no activity either
+    no_dosage = _iodine(NAI131)
+    del no_dosage["dosage"]
+    (item,) = imported(_bundle(no_dosage)).unmapped
+    assert "on 2016-03-01, activity ?:" in unmapped_text(item, "en")
+    # a value without any unit: the value alone
+    (item,) = imported(_bundle(_iodine(NAI131, value=100))).unmapped
+    assert "on 2016-03-01, activity 100:" in unmapped_text(item, "en")
 
 
 def test_iodine_with_atc_beside_a_substance_code_is_read() -> None:
@@ -600,6 +614,13 @@ TG_PATH = obs(2, "tg")
         ("2024-01-10 10:00:00+01:00", "2024-01-10", "2024-01-10T10:00:00+01:00"),
         # hours and minutes with a zone but no seconds (R4 asks for seconds)
         ("2024-01-10T10:00+01:00", "2024-01-10", "2024-01-10T10:00:00+01:00"),
+        # session 14 mutation run: an upper-case Z without seconds
+        ("2024-01-10T10:00Z", "2024-01-10", "2024-01-10T10:00:00Z"),
+        # R4's last offset, +14:00, written without its colon or as hours alone
+        ("2024-01-10T10:00:00+1400", "2024-01-10", "2024-01-10T10:00:00+14:00"),
+        ("2024-01-10T10:00:00+14", "2024-01-10", "2024-01-10T10:00:00+14:00"),
+        # the last minute of an hour's offset, without its colon
+        ("2024-01-10T10:00:00+0159", "2024-01-10", "2024-01-10T10:00:00+01:59"),
     ],
 )  # fmt: skip
 def test_a_time_near_r4_is_read_on_its_written_day(when: str, day: str, r4: str) -> None:
@@ -609,7 +630,7 @@ def test_a_time_near_r4_is_read_on_its_written_day(when: str, day: str, r4: str)
     (note,) = result.notes
     assert (note.path, note.code) == (f"{TG_PATH}.effectiveDateTime", "datetime_spelling")
     assert f"'{when}' not written as FHIR R4 writes it ({r4})" in unmapped_text(note, "en")
-    assert f"avec le jour écrit, {day}" in unmapped_text(note, "fr")
+    assert unmapped_text(note, "fr").endswith(f"avec le jour écrit, {day}")
 
 
 @pytest.mark.parametrize(
@@ -654,6 +675,56 @@ def test_a_time_that_cannot_be_read_names_its_element(where: str, when: str, cod
         said = unmapped_text(item, "fr")
         assert f"«\u00a0{when}\u00a0», 24:00, qui termine le 2024-01-10 et commence" in said
         assert "commence le 2024-01-11\u00a0: le jour du résultat ne peut être dit" in said
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        # minutes over 59, without the colon
+        "2024-01-10T10:00:00+0160",
+        # a minute past +14:00
+        "2024-01-10T10:00:00+1401",
+        # an hour past it
+        "2024-01-10T10:00:00+1500",
+        # west of -14:00
+        "2024-01-10T10:00:00-1430",
+    ],
+)
+def test_an_offset_past_r4s_is_refused_as_written(when: str) -> None:
+    # session 14 mutation run: no time zone has such an offset, so the time is no near
+    # miss: the checker's complaint, quoting the value as sent (not an R4 respelling)
+    result = imported(_bundle(_tg(effectiveDateTime=when)))
+    (item,) = result.unmapped
+    assert (item.path, item.code) == (TG_PATH, "invalid_resource")
+    assert when in dict(item.params)["input"]
+    assert result.notes == []
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        # a time without a zone (session 14 mutation run: the note's day)
+        "2024-01-10T23:30:00",
+        # the same with a space for the T and no seconds
+        "2024-01-10 23:30",
+    ],
+)
+def test_a_time_without_a_zone_is_read_on_its_written_day(when: str) -> None:
+    result = imported(_bundle(_tg(effectiveDateTime=when)))
+    assert result.case["labs"] == [tg("2024-01-10", 3.5)]
+    (note,) = result.notes
+    assert (note.path, note.code) == (f"{TG_PATH}.effectiveDateTime", "datetime_no_zone")
+    assert "with the day as written, 2024-01-10;" in unmapped_text(note, "en")
+
+
+def test_a_date_with_a_time_is_not_read_as_a_date_time() -> None:
+    # session 14 mutation run: only a dateTime or an instant is respelled; a birth date
+    # (a FHIR date) written with a time is the checker's complaint, quoted as sent
+    data = _bundle(_tg(effectiveDateTime="2024-01-10"))
+    data["entry"][0]["resource"]["birthDate"] = "1961-04-12T10:00+0100"
+    (item,) = imported(data).unmapped
+    assert (item.path, item.code) == (entry(0, "Patient", "p1"), "invalid_resource")
+    assert "1961-04-12T10:00+0100" in dict(item.params)["input"]
 
 
 def test_a_time_at_the_end_of_the_last_day_is_refused_by_the_checker() -> None:
@@ -713,6 +784,9 @@ def test_a_merge_of_records_that_disagree_on_the_person_is_refused(
     assert (problem.path, problem.code) == (f"{entry(1, 'Patient', 'p-old')}.{element}", code)
     assert en in problem_text(problem, "en")
     assert fr in problem_text(problem, "fr")
+    # the English message (logs, the API's "message") is the catalogue's English sentence
+    # (session 14 mutation run)
+    assert problem.message == problem_text(problem, "en")
 
 
 def test_a_cerner_style_merge_of_two_people_is_refused() -> None:

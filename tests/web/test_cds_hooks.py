@@ -13,7 +13,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -1306,6 +1306,40 @@ def test_a_merged_record_is_said_on_the_card_in_english(ehr: TestClient) -> None
     assert said in card["detail"]
 
 
+def test_two_merged_records_are_both_named_on_the_card(ehr: TestClient) -> None:
+    # session 14 mutation run: the card names every merged record, comma-separated
+    patient_id, prefetch, variant = _merged_prefetch("replaces")
+    prefetch["patient"]["link"].append(
+        {"other": {"reference": "Patient/old-2"}, "type": "replaces"}
+    )
+    second = dict(variant, id="braf-2", subject={"reference": "Patient/old-2"})
+    prefetch["observations"]["entry"].append({"resource": second})
+    url = f"{BASE}/thyref-patient-view"
+    body = _hook("patient-view", patient_id, prefetch)
+    answer = ehr.post(url, json=body, headers=bearer(url) | {"Accept-Language": "en"})
+    (card,) = answer.json()["cards"]
+    said = "Record merge in the EHR (Patient.link): Patient/old-1, Patient/old-2; 2 results"
+    assert said in card["detail"]
+
+
+def test_a_cached_outcome_is_assessed_on_the_day_it_was_keyed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # session 14 mutation run: the outcome of identical data is keyed by the day, and
+    # its assessment (in any language, later) is made on that day
+    class Day(date):
+        @classmethod
+        def today(cls) -> Day:
+            return cls(2030, 1, 2)
+
+    monkeypatch.setattr(cds_hooks, "date", Day)
+    resources = [e["resource"] for e in case_to_bundle(demo_case("cds-day"))["entry"]]
+    cache = cds_hooks.OutcomeCache()
+    found = cache.outcome(resources, "cds-day")
+    assert found.day == date(2030, 1, 2)
+    assert cache.assessment(found, "en")["engine"]["as_of"] == "2030-01-02"
+
+
 def test_an_epic_style_prefetch_of_a_merged_record_is_read_whole(ehr: TestClient) -> None:
     # tests/fhir/data/epic-style-merged-prefetch.json: the kept record replaces eMRN-old,
     # under which two Tg and the I-131 administration are filed; the searches answer by
@@ -1345,6 +1379,93 @@ def test_a_patient_replaced_by_another_record_is_still_another_patient(ehr: Test
     answer = ehr.post(url, json=_hook("patient-view", patient_id, prefetch), headers=bearer(url))
     assert answer.status_code == 400
     assert "prefetch.patient holds a Patient other than context.patientId" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("reference", "expected"),
+    [
+        # relative, absolute and versioned references to a Patient
+        ("Patient/old-1", "old-1"),
+        ("https://ehr.example.org/fhir/Patient/old-1", "old-1"),
+        ("Patient/old-1/_history/3", "old-1"),
+        # a trailing slash (session 14 mutation run)
+        ("https://ehr.example.org/fhir/Patient/old-1/", "old-1"),
+        # an id ending with an X is not cut
+        ("Patient/MAX", "MAX"),
+        # a reference to another kind of resource names no Patient
+        ("Observation/tg-1", None),
+        ("https://ehr.example.org/fhir/Observation/tg-1/_history/2", None),
+        # not a FHIR id (a space; 65 characters)
+        ("Patient/a b", None),
+        ("Patient/" + "a" * 65, None),
+        # no id at all
+        ("Patient", None),
+    ],
+)
+def test_the_patient_id_a_merged_record_link_names(reference: str, expected: str | None) -> None:
+    # session 14 mutation run: cds_hooks._patient_id, which reads Patient.link.other and
+    # the subject of results filed under a merged record
+    assert cds_hooks._patient_id({"reference": reference}) == expected
+
+
+def _patient(pid: str, *links: Any) -> dict[str, Any]:
+    return {"resourceType": "Patient", "id": pid, "link": list(links)}
+
+
+def _link(other: str, kind: str) -> dict[str, Any]:
+    return {"other": {"reference": f"Patient/{other}"}, "type": kind}
+
+
+@pytest.mark.parametrize(
+    ("resources", "expected"),
+    [
+        # the patient's record replaces old-1, after a resource that is no Patient
+        ([dict(_VARIANT), _patient("p", _link("old-1", "replaces"))], {"old-1"}),
+        # old-1 says it is replaced by the patient's record
+        ([_patient("old-1", _link("p", "replaced-by"))], {"old-1"}),
+        # a link that is not an object, or without `other`, is skipped, not the rest
+        ([_patient("p", "junk", _link("old-1", "replaces"))], {"old-1"}),
+        ([_patient("p", {"type": "seealso"}, _link("old-1", "replaces"))], {"old-1"}),
+        # the patient's record replaced by another, or only linked: no merge into it
+        ([_patient("p", _link("new-1", "replaced-by"))], set()),
+        ([_patient("p", _link("old-1", "seealso"), _link("old-2", "refer"))], set()),
+        # another record replacing old-1 is not the patient's merge
+        ([_patient("q", _link("old-1", "replaces"))], set()),
+        # a record "replacing" itself is no other record
+        ([_patient("p", _link("p", "replaces"))], set()),
+        # nor one "replaced by" itself
+        ([_patient("p", _link("p", "replaced-by"))], set()),
+    ],
+)
+def test_the_records_merged_into_the_patient(
+    resources: list[dict[str, Any]], expected: set[str]
+) -> None:
+    # session 14 mutation run: cds_hooks._merged_into (FHIR R4 Patient.link types)
+    assert cds_hooks._merged_into(resources, "p") == expected
+
+
+@pytest.mark.parametrize(
+    ("res", "used"),
+    [
+        # the patient's own Patient, and that of a record merged into it
+        (_patient("p"), True),
+        (_patient("old-1"), True),
+        # another patient's Patient
+        (_patient("x"), False),
+        # a result of the patient, of the merged record (subject, or patient), of another
+        (dict(_VARIANT, subject={"reference": "Patient/p"}), True),
+        (dict(_VARIANT, subject={"reference": "Patient/old-1"}), True),
+        ({"resourceType": "AllergyIntolerance", "patient": {"reference": "Patient/old-1"}}, True),
+        (dict(_VARIANT, subject={"reference": "Patient/x"}), False),
+        # a Medication names no patient and is no one's data
+        ({"resourceType": "Medication", "id": "m1"}, True),
+        # a result naming no patient
+        ({k: v for k, v in _VARIANT.items() if k != "subject"}, False),
+    ],
+)
+def test_the_resources_of_a_merged_record_are_the_patients(res: dict[str, Any], used: bool) -> None:
+    # session 14 mutation run: cds_hooks._of_patient with old-1 merged into p
+    assert cds_hooks._of_patient(res, "p", frozenset({"old-1"})) is used
 
 
 @pytest.mark.parametrize(
