@@ -1322,6 +1322,24 @@ def test_two_merged_records_are_both_named_on_the_card(ehr: TestClient) -> None:
     assert said in card["detail"]
 
 
+def test_a_merged_record_named_by_a_long_address_is_named_on_the_card(
+    ehr: TestClient,
+) -> None:
+    # session 14 mutation run (cds_hooks._status_card mutant 125): the card read the merged
+    # record's id back from the note's quoted reference, clipped at 80 characters for
+    # display; an absolute address longer than that named no record ("Patient.link): ;")
+    patient_id, prefetch, variant = _merged_prefetch("replaces")
+    long = "https://ehr.example.org/" + "a-very-long-tenant-path/" * 3 + "fhir/r4/Patient/old-1"
+    assert len(long) > 80
+    variant["subject"] = {"reference": long}
+    url = f"{BASE}/thyref-patient-view"
+    body = _hook("patient-view", patient_id, prefetch)
+    answer = ehr.post(url, json=body, headers=bearer(url) | {"Accept-Language": "en"})
+    (card,) = answer.json()["cards"]
+    said = "Record merge in the EHR (Patient.link): Patient/old-1; 1 result used as a result"
+    assert said in card["detail"]
+
+
 def test_a_cached_outcome_is_assessed_on_the_day_it_was_keyed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -750,8 +750,10 @@ class _Importer:
                 said = str(entry.res[name]["reference"])  # named: a reference
                 if named in self.merged:
                     part = _Entry(f"{entry.path}.{name}", entry.res, entry.full_url)
+                    # `record`: the merged record's key whole (the quoted reference is
+                    # clipped for display; CDS Hooks names the record on its card)
                     self.note(part, "merged_record", reference=_clip(said), patient=owner,
-                              type=self.merged[named])  # fmt: skip
+                              type=self.merged[named], record=named)  # fmt: skip
                     continue
                 if named in self.linked:
                     path = f"{entry.path}.{name}"

@@ -1279,14 +1279,13 @@ class OutcomeCache:
             else:
                 parsed = parse_case(imported.case, today=today)
                 merged = [dict(n.params) for n in imported.notes if n.code == "merged_record"]
-                records = (_patient_id({"reference": m["reference"]}) for m in merged)
                 found = _Outcome(
                     imported.case,
                     today,
                     len(imported.unmapped),
                     parsed,
                     len(merged),
-                    tuple(sorted({f"Patient/{r}" for r in records if r is not None})),
+                    tuple(sorted({m["record"] for m in merged})),
                 )
         except CaseError as exc:
             log.info("CDS: no usable case (%s)", type(exc).__name__)
