@@ -1296,14 +1296,21 @@ def test_results_of_a_record_merged_into_the_patient_are_used(
     assert (said in card["detail"]) is used
 
 
-def test_a_merged_record_is_said_on_the_card_in_english(ehr: TestClient) -> None:
-    patient_id, prefetch, _ = _merged_prefetch("replaces")
+def _merged_card_detail(ehr: TestClient, patient_id: str, prefetch: dict[str, Any]) -> str:
+    """The detail of the one card a patient-view hook gives on ``prefetch``, in English."""
     url = f"{BASE}/thyref-patient-view"
     body = _hook("patient-view", patient_id, prefetch)
     answer = ehr.post(url, json=body, headers=bearer(url) | {"Accept-Language": "en"})
     (card,) = answer.json()["cards"]
-    said = "Record merge in the EHR (Patient.link): Patient/old-1; 1 result used as a result"
-    assert said in card["detail"]
+    return str(card["detail"])
+
+
+ONE_MERGED = "Record merge in the EHR (Patient.link): Patient/old-1; 1 result used as a result"
+
+
+def test_a_merged_record_is_said_on_the_card_in_english(ehr: TestClient) -> None:
+    patient_id, prefetch, _ = _merged_prefetch("replaces")
+    assert ONE_MERGED in _merged_card_detail(ehr, patient_id, prefetch)
 
 
 def test_two_merged_records_are_both_named_on_the_card(ehr: TestClient) -> None:
@@ -1314,12 +1321,8 @@ def test_two_merged_records_are_both_named_on_the_card(ehr: TestClient) -> None:
     )
     second = dict(variant, id="braf-2", subject={"reference": "Patient/old-2"})
     prefetch["observations"]["entry"].append({"resource": second})
-    url = f"{BASE}/thyref-patient-view"
-    body = _hook("patient-view", patient_id, prefetch)
-    answer = ehr.post(url, json=body, headers=bearer(url) | {"Accept-Language": "en"})
-    (card,) = answer.json()["cards"]
     said = "Record merge in the EHR (Patient.link): Patient/old-1, Patient/old-2; 2 results"
-    assert said in card["detail"]
+    assert said in _merged_card_detail(ehr, patient_id, prefetch)
 
 
 def test_a_merged_record_named_by_a_long_address_is_named_on_the_card(
@@ -1332,12 +1335,7 @@ def test_a_merged_record_named_by_a_long_address_is_named_on_the_card(
     long = "https://ehr.example.org/" + "a-very-long-tenant-path/" * 3 + "fhir/r4/Patient/old-1"
     assert len(long) > 80
     variant["subject"] = {"reference": long}
-    url = f"{BASE}/thyref-patient-view"
-    body = _hook("patient-view", patient_id, prefetch)
-    answer = ehr.post(url, json=body, headers=bearer(url) | {"Accept-Language": "en"})
-    (card,) = answer.json()["cards"]
-    said = "Record merge in the EHR (Patient.link): Patient/old-1; 1 result used as a result"
-    assert said in card["detail"]
+    assert ONE_MERGED in _merged_card_detail(ehr, patient_id, prefetch)
 
 
 def test_a_cached_outcome_is_assessed_on_the_day_it_was_keyed(
