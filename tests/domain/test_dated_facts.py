@@ -27,30 +27,12 @@ from thyref.domain.therapies import (
 )
 
 from .conftest import lesion, make_case, mol, scan
+from .test_mutation_therapies import _entry, _ind
 
 
 def _row(**over: Any) -> dict[str, Any]:
-    ind: dict[str, Any] = {
-        "status": "authorised",
-        "since": "2021",
-        "scope_fr": "pour tous",
-        "scope_en": "for all",
-        "source": "EMA EPAR",
-        "cite_fr": "EPAR de l'EMA",
-        "cite_en": "EMA EPAR",
-        "checked": date(2026, 1, 2),
-        "verified": True,
-    }
-    ind.update(over)
-    ind = {key: value for key, value in ind.items() if value is not None}
-    entry = {
-        "name": "drug",
-        "brands": [],
-        "classes": ["RET inhibitor"],
-        "atc": {"drug": "L01EX99"},
-        "indications": {"medullary": ind},
-    }
-    return {"d": entry}
+    """A therapy file of one drug whose medullary row takes ``over`` (None: left out)."""
+    return {"d": _entry(indications={"medullary": _ind(**over)})}
 
 
 @pytest.mark.parametrize(
