@@ -531,3 +531,21 @@ def test_sms_spellings_of_breathing_difficulty(
     engine: AnswerEngine, question: str, emergency: bool
 ) -> None:
     assert engine.guard.is_emergency(question) is emergency
+
+
+@pytest.mark.parametrize(
+    ("question", "emergency"),
+    [
+        # how to recognise a sign is a general question (blind10 tuning: it raised the
+        # emergency message)
+        ("comment reconnaître un AVC quand on est sous lenvatinib ?", False),
+        ("how do you recognise a stroke on lenvatinib?", False),
+        # a sign told now still raises it
+        ("je crois que je fais un AVC, je suis sous lenvatinib", True),
+        ("my face is drooping and my arm is weak, I'm on lenvatinib", True),
+    ],
+)
+def test_recognising_a_sign_is_a_general_question(
+    engine: AnswerEngine, question: str, emergency: bool
+) -> None:
+    assert engine.guard.is_emergency(question) is emergency

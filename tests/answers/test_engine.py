@@ -1123,3 +1123,108 @@ def test_blind6_spellings_relatives_and_tellers(
     engine: AnswerEngine, question: str, topic: str
 ) -> None:
     assert engine.ask(question).topic == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # a fear told before a short question on the outlook: what the fear names (the
+        # children, a grandson) is not what is asked (session 14's misses, declined)
+        (
+            "I'm scared my kids will grow up without me. how long do people usually live "
+            "with this?",
+            "life-expectancy",
+        ),
+        (
+            "terrified of dying before my grandson is born. what's the life expectancy?",
+            "life-expectancy",
+        ),
+        (
+            "I'm afraid I won't see my grandchildren grow up. What's the prognosis?",
+            "life-expectancy",
+        ),
+        # ... and "ça se soigne ?" asked of the disease itself (declined)
+        ("J'ai très peur. Est-ce que ça se soigne ?", "life-expectancy"),
+        ("Est-ce que ça se soigne ?", "life-expectancy"),
+        ("What's the prognosis?", "life-expectancy"),
+        # a fear before a question that asks about what the fear names still declines
+        ("I'm scared to hug my grandson after the iodine. Is that ok?", None),
+        ("j'ai peur pour mes enfants. est-ce qu'ils peuvent m'approcher après l'iode ?", None),
+        # "ça" and "it" are another subject when one is named before them
+        ("la calvitie, ça se soigne ?", None),
+        ("my melanoma, can it be cured?", None),
+        ("le cancer du sein, ça se soigne bien ?", None),
+        ("j'ai des aphtes plein la bouche, ça se soigne ?", None),
+        # the subject named after it keeps its topic
+        ("ça se soigne les métas aux poumons ?", "lung-metastases-treatment"),
+    ],
+)
+def test_fear_and_the_outlook_asked_of_it(
+    engine: AnswerEngine, question: str, topic: str | None
+) -> None:
+    answer = engine.ask(question)
+    assert not answer.emergency
+    assert answer.topic == topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # carrying a medicine on a journey is for the pharmacist and the care team; the
+        # "hand" of "hand luggage" is no hand (session 14: targeted-therapy-access)
+        "can I carry my lenvima in hand luggage, do I need a letter?",
+        "je prends l'avion la semaine prochaine, je mets mon cabometyx en soute ou en cabine ?",
+        "faut-il une ordonnance traduite pour passer la douane avec mon vandetanib ?",
+        "do I need a doctor's letter to take my retsevmo through airport security?",
+    ],
+)
+def test_a_medicine_on_a_journey_is_declined(engine: AnswerEngine, question: str) -> None:
+    answer = engine.ask(question)
+    assert not answer.emergency
+    assert answer.topic is None
+
+
+@pytest.mark.parametrize(
+    ("question", "condolences"),
+    [
+        # a relative's death and a family's guilt: declined, condolences first (session
+        # 14: "mourir" gave life-expectancy, "became refractory" the definition)
+        (
+            "mon pere vient de mourir, est-ce que son cancer etait refractaire a cause de nous ?",
+            True,
+        ),
+        ("my mum just passed, was it our fault her cancer became refractory?", True),
+        (
+            "we lost my father in march. could we have caught it before it stopped "
+            "responding to iodine?",
+            True,
+        ),
+        # a guilt without a death is declined without them
+        ("is it my fault my cancer became refractory?", False),
+    ],
+)
+def test_a_relatives_death_is_declined_with_condolences(
+    engine: AnswerEngine, question: str, condolences: bool
+) -> None:
+    answer = engine.ask(question)
+    assert answer.topic is None and not answer.emergency
+    assert answer.message is not None
+    said = engine.kb.messages["condolences"][answer.lang]
+    assert answer.message.startswith(said) is condolences
+    assert engine.kb.messages["abstain"][answer.lang] in answer.message
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # one's own death asked stays the life expectancy; a death beside heredity stays
+        # mutation-testing
+        ("Je vais mourir de ce cancer ?", "life-expectancy"),
+        ("will my dad die from his refractory thyroid cancer?", "life-expectancy"),
+        ("my father passed away from thyroid cancer, is it hereditary?", "mutation-testing"),
+    ],
+)
+def test_death_words_that_ask_a_topic(engine: AnswerEngine, question: str, topic: str) -> None:
+    answer = engine.ask(question)
+    assert answer.topic == topic
+    assert not (answer.message or "").startswith(engine.kb.messages["condolences"][answer.lang])

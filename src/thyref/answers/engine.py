@@ -88,10 +88,15 @@ class EngineSettings:
     spoken_punctuation: tuple[tuple[str, ...], ...] = ()
     # the same, dropped only as the last word ("... comment on les traite point")
     spoken_final: frozenset[str] = frozenset()
+    # a sentence that only tells a fear, not taken along with a short question after it
+    # that names one of `fear_asks` ("I'm scared my kids... How long do people live?")
+    fear_markers: re.Pattern[str] | None = None
+    fear_asks: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> EngineSettings:
         respell: Mapping[str, Any] = raw.get("respell", {})
+        fear: Mapping[str, Any] = raw.get("fear", {})
         return cls(
             k1=float(raw["bm25"]["k1"]),
             b=float(raw["bm25"]["b"]),
@@ -122,6 +127,12 @@ class EngineSettings:
             dictation_min_len=int(respell.get("dictation_min_len", 6)),
             dictation_fuzzy_len=int(respell.get("dictation_fuzzy_len", 8)),
             spoken_final=frozenset(str(w) for w in respell.get("spoken_final", ())),
+            fear_markers=(
+                re.compile("|".join(f"(?:{m})" for m in fear["markers"]))
+                if fear.get("markers")
+                else None
+            ),
+            fear_asks=frozenset(str(c) for c in fear.get("asks", ())),
             spoken_punctuation=tuple(
                 sorted(
                     (tuple(str(p).split()) for p in respell.get("spoken_punctuation", ())),
@@ -146,6 +157,8 @@ class Ranking:
     candidates: list[str]
     matched_words: int
     off_topic: bool
+    # declined, and about a relative's death: condolences come first
+    condolences: bool = False
 
     def shown(self) -> Ranking:
         """What is shown of it: for an emergency, no topic, no related questions and a
@@ -338,6 +351,7 @@ class AnswerEngine:
         tokens = [self.speller.correct(t) or t for t in raw_tokens]
         other: Lang = "en" if q_lang == "fr" else "fr"
         content, concepts = self.analyse(tokens, q_lang)
+        concepts = self._leading_only(question, q_lang, concepts)
         concepts = [*concepts, *self.medicine_action(question)]
         content = self._without_figures(content)
         total = self._scores(content + self._concept_terms(concepts), q_lang)
@@ -432,6 +446,8 @@ class AnswerEngine:
             candidates=ranked,
             matched_words=matched,
             off_topic=off_topic,
+            condolences=topic is None
+            and any(self.lexicon.concepts[c].condolences for c in concepts),
         )
 
     def medicine_action(self, text: str) -> list[str]:
@@ -544,6 +560,41 @@ class AnswerEngine:
             and self.speller.correct(piece) in self.domain_words
         )
 
+    def _leading_only(self, question: str, lang: Lang, concepts: list[str]) -> list[str]:
+        """The concepts less the `leading` ones (and what they imply) whose terms begin
+        no sentence of the question (only stop words before them): "Est-ce que ça se
+        soigne ?" asks about the disease, "la calvitie, ça se soigne ?" about the
+        baldness."""
+        leading = {c for c in concepts if self.lexicon.concepts[c].leading}
+        if not leading:
+            return concepts
+        stop = self.analyzers["fr"].stopwords | self.analyzers["en"].stopwords
+        found: set[str] = set()
+        for part in _SENTENCE_ENDS.split(question):
+            tokens = [self.speller.correct(t) or t for t in self.respelled(words(part))]
+            first = next((i for i, t in enumerate(tokens) if t not in stop), None)
+            if first is None:
+                continue
+            # found in the sentence, and only by terms that hold its first content word:
+            # no content word stands before them
+            here = set(self.analyse(tokens, lang)[1]) & leading
+            found |= here - set(self.analyse(tokens[:first] + tokens[first + 1 :], lang)[1])
+        dropped = leading - found
+        if not dropped:
+            return concepts
+        # what a dropped concept implies goes with it, unless another term found it
+        kept = [c for c in concepts if c not in dropped]
+        implied = Counter(
+            c for d in concepts if d in dropped for c in self.lexicon.implied(d) - {d}
+        )
+        out: list[str] = []
+        for c in kept:
+            if implied[c] > 0:
+                implied[c] -= 1
+                continue
+            out.append(c)
+        return out
+
     def _bare_term(self, tokens: Sequence[str]) -> bool:
         """Whether a question is only a term: at most `bare_term_max_words` words in all
         ("réfractaire ?", "la RCP"), one of them at least not a stop word of either
@@ -590,15 +641,29 @@ class AnswerEngine:
                     and len(content) < 2 * self.settings.focus_min_words
                 )
             )
-            if points_back or len(content) < self.settings.focus_min_words:
+            if (points_back or len(content) < self.settings.focus_min_words) and not (
+                i > 0 and self._after_fear(sentences[i - 1][0], text)
+            ):
                 # too short to say what it asks about: the sentence before it is taken
                 # along, or the one after it when it comes first ("Should I stop my
-                # Lenvima? My feet hurt so much...")
+                # Lenvima? My feet hurt so much..."); not a fear told before a question
+                # on the outlook
                 if i > 0:
                     parts.insert(len(parts) - 1, sentences[i - 1][0])
                 elif len(sentences) > 1:
                     parts.append(sentences[1][0])
         return " ".join(parts)
+
+    def _after_fear(self, before: str, asked: str) -> bool:
+        """Whether `before` only tells a fear (`[fear] markers` of `kb/engine.toml`) and
+        the short question `asked` after it names the outlook (`[fear] asks`): "I'm
+        scared my kids will grow up without me. How long do people live with this?"."""
+        settings = self.settings
+        if settings.fear_markers is None or not settings.fear_markers.search(normalised(before)):
+            return False
+        tokens = [self.speller.correct(t) or t for t in self.respelled(words(asked))]
+        lang = self.detector.detect(asked, tokens)
+        return bool(settings.fear_asks & set(self.analyse(tokens, lang)[1]))
 
     def _in_passing(self, question: str, lang: Lang) -> frozenset[str]:
         """Off-topic concepts the question names only in passing: in clauses that negate
@@ -697,7 +762,10 @@ class AnswerEngine:
             if r.emergency:  # the emergency advice and the care-team reminder only
                 message = reminder
             else:
-                message = f"{self.kb.messages['abstain'][r.lang]}\n\n{reminder}"
+                abstain = self.kb.messages["abstain"][r.lang]
+                if r.condolences:
+                    abstain = f"{self.kb.messages['condolences'][r.lang]} {abstain}"
+                message = f"{abstain}\n\n{reminder}"
             return Answer(
                 topic=None,
                 title=None,

@@ -72,6 +72,12 @@ class Concept:
     # topic ("my skin goes red in the sun on vandetanib" names the skin, a subject of the
     # hand-foot answer, but only the hands or the feet make it that answer)
     rescued_only_by: frozenset[str] = frozenset()
+    # found in a question only where one of its terms begins a sentence ("Est-ce que ça
+    # se soigne ?", not "la calvitie, ça se soigne ?": there "ça" is the baldness)
+    leading: bool = False
+    # off-topic concepts: a question declined for naming it is answered with
+    # condolences first (a relative's death, a family's guilt over it)
+    condolences: bool = False
 
     @property
     def token(self) -> str:
@@ -105,6 +111,8 @@ class Lexicon:
                 masks=frozenset(spec.get("masks", ())),
                 not_beside=frozenset(spec.get("not_beside", ())),
                 rescued_only_by=frozenset(spec.get("rescued_only_by", ())),
+                leading=bool(spec.get("leading", False)),
+                condolences=bool(spec.get("condolences", False)),
             )
         for c in self.concepts.values():
             for field in ("implies", "masks", "needs", "not_beside", "rescued_only_by"):
@@ -163,6 +171,10 @@ class Lexicon:
                         raise LexiconError(
                             f"concepts {a} and {b} share the {lang} match key {' '.join(key)!r}"
                         )
+
+    def implied(self, cid: str) -> frozenset[str]:
+        """The concept and every concept it implies, directly or not."""
+        return self._closure[cid]
 
     def _implied(self, cid: str) -> frozenset[str]:
         seen: set[str] = set()
