@@ -415,3 +415,51 @@ def test_blind9_holdout_measured_once(engine: AnswerEngine) -> None:
     # the conditional changes of a medicine: every one declined
     assert all(right(r) for r in BLIND9_HOLDOUT if r["kind"] == "conditional")
     assert not any(answers[r["q"]].emergency for r in topics + declines)
+
+
+# Blind set 10 (tests/answers/data/blind10/, README there): caregivers, long stories,
+# franglais, SMS, emergencies told without the word, soft requests to change a dose,
+# supplements, work and sport, family, rumours, fear and grief, travel. The tuning rows
+# were used while fixing; the holdout rows were measured before and after only.
+def _rows10(name: str) -> list[dict[str, Any]]:
+    path = Path(__file__).parent / "data" / "blind10" / name
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+BLIND10_TUNING = _rows10("tuning.jsonl")
+
+
+@pytest.mark.parametrize(
+    "row",
+    [r for r in BLIND10_TUNING if r["topic"] is None and not r["emergency"]],
+    ids=lambda r: r["q"][:40],
+)
+def test_blind10_tuning_declines(engine: AnswerEngine, row: dict[str, Any]) -> None:
+    # a soft request to change a medicine, a supplement, a journey with a drug, a
+    # relative's death, pregnancy, sport: no topic, no alarm (39 / 51 before the tuning)
+    answer = engine.ask(row["q"])
+    assert not answer.emergency
+    assert answer.topic in _allowed(row)
+
+
+@pytest.mark.parametrize(
+    "row", [r for r in BLIND10_TUNING if r["emergency"]], ids=lambda r: r["q"][:40]
+)
+def test_blind10_tuning_emergencies(engine: AnswerEngine, row: dict[str, Any]) -> None:
+    # 16 / 16 before the tuning
+    answer = engine.ask(row["q"])
+    assert answer.emergency
+    assert answer.topic is None
+
+
+def test_blind10_tuning_topics(engine: AnswerEngine) -> None:
+    # before the tuning 40 / 49; after 47 / 49 (left: "avc" written for "avec" raises the
+    # stroke alarm, a cough of blood told last year declines a lung question; see the
+    # README)
+    rows = [r for r in BLIND10_TUNING if r["topic"] is not None]
+    answers = {r["q"]: engine.ask(r["q"]) for r in rows}
+    right = [
+        r for r in rows if not answers[r["q"]].emergency and answers[r["q"]].topic in _allowed(r)
+    ]
+    assert len(rows) == 49
+    assert len(right) >= 47, [r["q"] for r in rows if r not in right]

@@ -1228,3 +1228,28 @@ def test_death_words_that_ask_a_topic(engine: AnswerEngine, question: str, topic
     answer = engine.ask(question)
     assert answer.topic == topic
     assert not (answer.message or "").startswith(engine.kb.messages["condolences"][answer.lang])
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # a break from a drug and an extra dose asked softly (blind10 tuning: both got
+        # targeted-therapy-access)
+        (
+            "would it be alright to just have a little break from the lenvima over my birthday?",
+            None,
+        ),
+        ("is there any harm in taking an extra sorafenib when I feel the cancer is growing?", None),
+        # a question on a drug with "harm in" and no action stays answered
+        (
+            "is there any harm in lenvatinib for people in their eighties?",
+            "targeted-therapy-access",
+        ),
+    ],
+)
+def test_soft_requests_to_change_a_medicine(
+    engine: AnswerEngine, question: str, topic: str | None
+) -> None:
+    answer = engine.ask(question)
+    assert not answer.emergency
+    assert answer.topic == topic
