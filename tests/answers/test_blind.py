@@ -463,3 +463,29 @@ def test_blind10_tuning_topics(engine: AnswerEngine) -> None:
     ]
     assert len(rows) == 49
     assert len(right) >= 47, [r["q"] for r in rows if r not in right]
+
+
+BLIND10_HOLDOUT = _rows10("holdout.jsonl")
+
+
+def test_blind10_holdout_measured_once(engine: AnswerEngine) -> None:
+    # measured on main (0d230df): topics 62 / 71, declines 37 / 45, emergencies 23 / 23,
+    # one false alarm; after the tuning (91df49d), once: 65, 37, 23, one. Not tuned on:
+    # floors, not targets
+    answers = {r["q"]: engine.ask(r["q"]) for r in BLIND10_HOLDOUT}
+
+    def right(r: dict[str, Any]) -> bool:
+        a = answers[r["q"]]
+        if r["emergency"]:
+            return a.emergency and a.topic is None
+        return not a.emergency and a.topic in _allowed(r)
+
+    topics = [r for r in BLIND10_HOLDOUT if r["topic"] is not None and not r["emergency"]]
+    declines = [r for r in BLIND10_HOLDOUT if r["topic"] is None and not r["emergency"]]
+    urgent = [r for r in BLIND10_HOLDOUT if r["emergency"]]
+    assert (len(topics), len(declines), len(urgent)) == (71, 45, 23)
+    assert sum(map(right, topics)) >= 65
+    assert sum(map(right, declines)) >= 37
+    # every emergency told without the word is caught
+    assert all(map(right, urgent))
+    assert sum(answers[r["q"]].emergency for r in topics + declines) <= 1
