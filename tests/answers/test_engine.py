@@ -1253,3 +1253,39 @@ def test_soft_requests_to_change_a_medicine(
     answer = engine.ask(question)
     assert not answer.emergency
     assert answer.topic == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # the blind10 holdout's three requests answered on its measured run (fixed after
+        # it, so no longer blind for them): a pause said "faire une petite pause" far from
+        # the request, SMS "arete" for "arrête", a medicine hidden in a relative's food
+        (
+            "je me demandais, sans vouloir déranger, si ce serait très grave de faire une "
+            "petite pause de mon lenvatinib pendant les fêtes ?",
+            None,
+        ),
+        ("jpeu arete le cabometyx 1 semaine pr mon mariage ?", None),
+        (
+            "ma mère refuse son lenvatinib depuis une semaine, est-ce que je peux lui en "
+            "mettre dans sa soupe sans lui dire ?",
+            None,
+        ),
+        # other wordings
+        ("jpeu arete le lenvima 2 semaine ?", None),
+        ("je peux areter mon caprelsa ?", None),
+        ("mon père ne veut plus de son cabometyx, je peux en mettre dans sa compote ?", None),
+        # putting a cream in one's shoes is no medicine hidden in food
+        (
+            "je peux mettre la crème dans mes chaussures pour le syndrome main pied ?",
+            "hand-foot-syndrome",
+        ),
+    ],
+)
+def test_requests_the_blind10_holdout_answered(
+    engine: AnswerEngine, question: str, topic: str | None
+) -> None:
+    answer = engine.ask(question)
+    assert not answer.emergency
+    assert answer.topic == topic
