@@ -158,8 +158,8 @@ def load_knowledge_base(
 ) -> KnowledgeBase:
     """Read and check the whole knowledge base; therapy placeholders are rendered from
     `therapies` (default: the packaged `thyref/data/therapies.toml`) as read on `today`
-    (default: the real today; a status checked more than two years before it is said to
-    have maybe changed)."""
+    (default: the real today; a status checked more than the file's `status_current_years`
+    before it is said to have maybe changed)."""
     base = kb_root() if root is None else root
     topics: dict[str, dict[Lang, TopicText]] = {}
     for entry in sorted((base / "topics").iterdir(), key=lambda t: t.name):
