@@ -178,6 +178,11 @@ def load_knowledge_base(
             unknown = [s for s in text.sources if s not in sources]
             if unknown or not text.sources:
                 raise KnowledgeBaseError(f"topic {tid}.{text.lang}: unknown sources {unknown}")
+    emergency = _toml(base, "emergency.toml")
+    cited = emergency.get("message", {}).get("sources", [])
+    unknown = [s for s in cited if s not in sources]
+    if unknown or not cited:  # the emergency numbers, like every fact, say their source
+        raise KnowledgeBaseError(f"emergency.toml: message.sources: unknown sources {unknown}")
     glossary = tuple(
         GlossaryTerm(
             id=gid,
@@ -211,7 +216,7 @@ def load_knowledge_base(
         messages=messages,
         stopwords={lang: frozenset(stop[lang]) for lang in LANGS},
         lexicon=_toml(base, "lexicon.toml"),
-        emergency=_toml(base, "emergency.toml"),
+        emergency=emergency,
         engine=_toml(base, "engine.toml"),
         real_words=_real_words(base),
         groups=_groups(base, topics),
