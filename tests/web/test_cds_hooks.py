@@ -1583,6 +1583,26 @@ def test_a_patient_merged_into_another_record_gets_a_card_naming_it(
     assert "suggestions" not in card and "links" not in card
 
 
+def test_a_patient_merged_into_two_records_gets_a_card_naming_both(ehr: TestClient) -> None:
+    # unusual (one record replaced by two): both named, in the plural, and the detail
+    # asks which is the active one
+    patient_id, prefetch = _merged_away_prefetch(True, False)
+    prefetch["patient"]["link"].append(
+        {"other": {"reference": "Patient/new-2"}, "type": "replaced-by"}
+    )
+    url = f"{BASE}/thyref-patient-view"
+    body = _hook("patient-view", patient_id, prefetch)
+    answer = ehr.post(url, json=body, headers=bearer(url) | {"Accept-Language": "en"})
+    (card,) = answer.json()["cards"]
+    check_card(card)
+    assert card["summary"] == (
+        "Record merged into Patient/new-1, Patient/new-2: not assessed by thyref, "
+        "open one of those records"
+    )
+    assert "was merged into 2 records, Patient/new-1, Patient/new-2" in card["detail"]
+    assert "which of these records is the active one" in card["detail"]
+
+
 def test_an_order_on_a_record_merged_into_another_is_not_checked(ehr: TestClient) -> None:
     # a kinase inhibitor ordered on the old record: the bleeding and molecular checks would
     # read part of the data; the card says the record to open instead

@@ -1024,13 +1024,14 @@ def _too_long_card(
 
 
 def _merged_away_card(
-    request: Request, lang: Lang, patient_id: str, records: frozenset[str] | tuple[str, ...]
+    request: Request, lang: Lang, patient_id: str, records: list[str]
 ) -> dict[str, Any]:
-    """The card of a record the EHR merged into another (``replaced-by``): nothing is
-    assessed on it (its results since the merge are filed under the other record, so a
-    status or an order check would rest on part of the data); it names the record to
-    open instead, where the hook assesses the patient."""
-    names = sorted(r if "/" in r or r.startswith("urn:") else f"Patient/{r}" for r in records)
+    """The card of a record the EHR merged into ``records`` (references, ``Patient/<id>``
+    or as the import names them): nothing is assessed on it (its results since the merge
+    are filed under the other record, so a status or an order check would rest on part
+    of the data); it names the record to open instead, where the hook assesses the
+    patient."""
+    names = sorted(records)
     values = {"records": ", ".join(names), "patient": f"Patient/{patient_id}"}
     return _card(
         request,
@@ -1427,7 +1428,8 @@ async def call_service(service_id: str, request: Request) -> JSONResponse:
         return JSONResponse({"cards": [_too_long_card(request, lang, case_id, exc)]})
     if merged_away:
         # a record merged into another "must no longer be used": say so, assess nothing
-        card = _merged_away_card(request, lang, patient_id, merged_away)
+        records = [f"Patient/{record}" for record in merged_away]
+        card = _merged_away_card(request, lang, patient_id, records)
         return JSONResponse({"cards": [card]})
     # import, validation and assessment in a worker thread: the CPU they take grows with
     # the record (a 3 MB prefetch of 5,000 results held the event loop, so every other
@@ -1439,7 +1441,7 @@ async def call_service(service_id: str, request: Request) -> JSONResponse:
         too_long = RecordTooLong(found.too_long)
         return JSONResponse({"cards": [_too_long_card(request, lang, case_id, too_long)]})
     if found.replaced_by:  # the import found the merge (a link the hook did not read)
-        card = _merged_away_card(request, lang, patient_id, found.replaced_by)
+        card = _merged_away_card(request, lang, patient_id, list(found.replaced_by))
         return JSONResponse({"cards": [card]})
     if found.case is None:
         # not a thyroid cancer record we can read: no card (the spec's empty answer)
