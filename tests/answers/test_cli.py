@@ -146,8 +146,11 @@ def test_ask_emergency_gives_no_topic(app: typer.Typer, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout.startswith("!! EMERGENCY !!")
     assert "care team" in result.stdout and "Related questions" not in result.stdout
+    # the sources of its numbers, as a topic answer names its own (session 15)
+    assert "Sources: EMERGENCY_NUMBERS_FR, PREVENTION_SUICIDE_3114" in result.stdout
     data = json.loads(runner.invoke(app, ["ask", q, "--format", "json"]).stdout)
     assert data["emergency"] and data["topic"] is None and data["related"] == []
+    assert data["sources"] == ["EMERGENCY_NUMBERS_FR", "PREVENTION_SUICIDE_3114"]
     # the batch says the same
     batch = tmp_path / "q.jsonl"
     batch.write_text(json.dumps({"q": q}) + "\n", encoding="utf-8")

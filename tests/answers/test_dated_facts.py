@@ -7,12 +7,14 @@ the rows of ``data/therapies.toml``, never from the rendered answers."""
 from __future__ import annotations
 
 import re
+import tomllib
 from datetime import date
 
 import pytest
 
+from thyref import data
 from thyref.answers.kb import load_knowledge_base
-from thyref.domain.therapies import load_therapies
+from thyref.domain.therapies import load_therapies, parse_therapies
 
 # the topics whose text names drugs through {{therapy:<id>}} placeholders, with the drugs
 THERAPY_TOPICS = {
@@ -68,6 +70,32 @@ def test_an_old_drug_status_says_it_may_have_changed(today: date, changed: bool,
     statuses = len(re.findall(CHECKED[lang], body))
     assert statuses == 5  # one per drug (each drug's rows share one check)
     assert body.count(CHANGED[lang]) == (statuses if changed else 0)
+
+
+@pytest.mark.parametrize(
+    ("years", "changed"),
+    [
+        # the packaged file as shipped (two years): checked 2.5 years earlier, may have changed
+        (2, True),
+        # the same file keeping statuses current three years: still current
+        (3, False),
+    ],
+)
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_therapy_files_years_decide_what_the_answers_say(
+    years: int, changed: bool, lang: str
+) -> None:
+    # the packaged therapies.toml with its header status_current_years set to ``years``;
+    # 2029-05-28 is two and a half years after the checks of 2026-11-28 and 2026-11-30
+    text = data.text("therapies.toml")
+    header = "\nstatus_current_years = 2\n"
+    assert text.count(header) == 1
+    text = text.replace(header, f"\nstatus_current_years = {years}\n")
+    therapies = parse_therapies(tomllib.loads(text))
+    kb = load_knowledge_base(therapies=therapies, today=date(2029, 5, 28))
+    body = kb.topics["targeted-therapy-access"][lang].body  # type: ignore[index]
+    assert len(re.findall(CHECKED[lang], body)) == 5  # one per drug
+    assert body.count(CHANGED[lang]) == (5 if changed else 0)
 
 
 @pytest.mark.parametrize(

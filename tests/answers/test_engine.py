@@ -369,7 +369,9 @@ def test_emergency_shows_only_the_advice_and_the_reminder(
     assert answer.emergency and answer.emergency_message
     assert answer.topic is None and answer.title is None and answer.body_markdown is None
     assert answer.related == [] and answer.related_topics == []
-    assert answer.sources == [] and answer.glossary == []
+    # the advice cites where its numbers come from (15, 112: service-public.fr; 3114)
+    assert answer.sources == ["EMERGENCY_NUMBERS_FR", "PREVENTION_SUICIDE_3114"]
+    assert answer.glossary == []
     assert answer.message == answer.care_team_reminder
     assert answer.score < 0.5
 

@@ -200,3 +200,61 @@ def test_themes_that_miss_or_repeat_a_topic_are_refused(
     groups.write_text(change(groups.read_text(encoding="utf-8")), encoding="utf-8")
     with pytest.raises(KnowledgeBaseError, match=re.escape(complaint)):
         load_knowledge_base(root)
+
+
+def test_every_source_is_linked_over_https() -> None:
+    # a patient follows these links from the answers: never over plain http
+    # (session 15: unicancer.fr was linked as http://)
+    for sid, source in KB.sources.items():
+        url = source.get("url", "")
+        assert url.startswith("https://"), f"{sid}: {url}"
+
+
+@pytest.mark.parametrize(
+    ("sid", "url", "numbers"),
+    [
+        # 15 (SAMU) and 112 (European emergency number): the French administration's site
+        ("EMERGENCY_NUMBERS_FR", "https://www.service-public.fr/", ("15 ", "112 ")),
+        # 3114, the national suicide prevention line: its own site
+        ("PREVENTION_SUICIDE_3114", "https://3114.fr/", ("3114",)),
+    ],
+)
+def test_the_emergency_numbers_have_a_dated_source(
+    sid: str, url: str, numbers: tuple[str, ...]
+) -> None:
+    source = KB.sources[sid]
+    assert source["url"] == url
+    assert all(n in source["title"] for n in numbers)
+    assert date.fromisoformat(source["checked"]) <= date.today()
+    assert source["checked_how"].strip()  # against what the numbers were checked
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        # the emergency message citing a source sources.toml does not have
+        (
+            lambda t: t.replace('"PREVENTION_SUICIDE_3114"]', '"NOPE"]'),
+            "emergency.toml: message.sources: unknown sources ['NOPE']",
+        ),
+        # the emergency message citing nothing
+        (
+            lambda t: re.sub(r"(?m)^sources = \[.*\]\n", "", t),
+            "emergency.toml: message.sources: unknown sources []",
+        ),
+    ],
+)
+def test_the_emergency_message_must_cite_known_sources(
+    tmp_path: Path, change: Callable[[str], str], complaint: str
+) -> None:
+    from thyref.answers.kb import kb_root
+
+    root = tmp_path / "kb"
+    shutil.copytree(str(kb_root()), root)
+    emergency = root / "emergency.toml"
+    text = emergency.read_text(encoding="utf-8")
+    changed = change(text)
+    assert changed != text
+    emergency.write_text(changed, encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match=re.escape(complaint)):
+        load_knowledge_base(root)

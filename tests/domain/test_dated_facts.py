@@ -27,12 +27,12 @@ from thyref.domain.therapies import (
 )
 
 from .conftest import lesion, make_case, mol, scan
-from .test_mutation_therapies import _entry, _ind
+from .test_mutation_therapies import _entry, _file, _ind
 
 
 def _row(**over: Any) -> dict[str, Any]:
     """A therapy file of one drug whose medullary row takes ``over`` (None: left out)."""
-    return {"d": _entry(indications={"medullary": _ind(**over)})}
+    return _file({"d": _entry(indications={"medullary": _ind(**over)})})
 
 
 @pytest.mark.parametrize(
@@ -139,8 +139,60 @@ def test_may_have_changed_counts_calendar_years(checked: date, today: date, chan
         cite={"fr": "EMA", "en": "EMA"},
         checked=checked,
         verified=True,
+        current_years=2,
     )
     assert may_have_changed(status, today) is changed
+
+
+KEY = "status_current_years"
+
+
+@pytest.mark.parametrize(
+    ("years", "message"),
+    [
+        # the header left out: how long a status is shown as current is not in the code
+        (None, rf"^{KEY}: missing"),
+        # no year at all: every status would be said to have changed the day after its check
+        (0, rf"^{KEY}: expected a whole number of years of at least 1, got 0$"),
+        # a negative number of years
+        (-1, rf"^{KEY}: expected a whole number of years of at least 1, got -1$"),
+        # a number written as text
+        ("2", rf"^{KEY}: expected a whole number of years of at least 1, got '2'$"),
+        # a fraction of a year
+        (2.5, rf"^{KEY}: expected a whole number of years of at least 1, got 2\.5$"),
+        # true is not a number of years (TOML keeps booleans apart, Python does not)
+        (True, rf"^{KEY}: expected a whole number of years of at least 1, got True$"),
+    ],
+)
+def test_the_years_a_status_stays_current_must_be_a_positive_whole_number(
+    years: Any, message: str
+) -> None:
+    with pytest.raises(TherapyDataError, match=message):
+        parse_therapies(_file({"d": _entry()}, years=years))
+
+
+@pytest.mark.parametrize(
+    ("years", "changed"),
+    [
+        # the packaged rule (two years): a status checked 2.5 years earlier may have changed
+        (2, True),
+        # a file that keeps statuses current three years: the same status is still current
+        (3, False),
+    ],
+)
+def test_the_files_years_decide_whether_a_status_may_have_changed(
+    years: int, changed: bool
+) -> None:
+    # the row of _ind is checked on 2026-01-02; 2028-07-02 is two and a half years later
+    row = parse_therapies(_file({"d": _entry()}, years=years))["d"].indications["medullary"]
+    assert row.checked == date(2026, 1, 2)
+    assert may_have_changed(row, date(2028, 7, 2)) is changed
+
+
+def test_the_packaged_file_keeps_a_status_current_two_years() -> None:
+    # data/therapies.toml: status_current_years = 2 (docs/answers.md: "more than two years")
+    for tid, ind, status in _rows():
+        assert status.current_years == 2, f"{tid}.{ind}"
 
 
 def _mtc_ret() -> dict[str, Any]:

@@ -58,9 +58,15 @@ def _entry(**over: Any) -> dict[str, Any]:
     return {key: value for key, value in entry.items() if value is not None}
 
 
+def _file(drugs: dict[str, Any], years: Any = 2) -> dict[str, Any]:
+    """A therapy file: its header ``status_current_years`` (None: left out), then the drugs."""
+    header = {} if years is None else {"status_current_years": years}
+    return {**header, **drugs}
+
+
 def _error(raw: dict[str, Any]) -> str:
     with pytest.raises(TherapyDataError) as info:
-        parse_therapies(raw)
+        parse_therapies(_file(raw))
     return str(info.value)
 
 
@@ -131,7 +137,7 @@ def test_a_good_entry_is_read_field_by_field() -> None:
     medullary = _ind(note="conditional")
     anaplastic = _ind(status="opinion", since="", checked=date(2025, 5, 6), verified=False)
     raw = {"d": _entry(indications={"medullary": medullary, "anaplastic": anaplastic})}
-    drug = parse_therapies(raw)["d"]
+    drug = parse_therapies(_file(raw))["d"]
     assert (drug.id, drug.name, drug.brands, drug.classes) == (
         "d",
         "drug",
@@ -149,6 +155,7 @@ def test_a_good_entry_is_read_field_by_field() -> None:
             cite={"fr": "EPAR de l'EMA", "en": "EMA EPAR"},
             checked=date(2026, 1, 2),
             verified=True,
+            current_years=2,  # the file's header
             note="conditional",
         ),
         "anaplastic": IndicationStatus(
@@ -160,6 +167,7 @@ def test_a_good_entry_is_read_field_by_field() -> None:
             cite={"fr": "EPAR de l'EMA", "en": "EMA EPAR"},
             checked=date(2025, 5, 6),
             verified=False,
+            current_years=2,
             note="",  # no note: an empty string
         ),
     }
@@ -179,7 +187,7 @@ def test_a_good_entry_is_read_field_by_field() -> None:
 )
 def test_a_drug_is_verified_when_every_row_is(flags: tuple[bool, bool], verified: bool) -> None:
     rows = {"medullary": _ind(verified=flags[0]), "differentiated": _ind(verified=flags[1])}
-    assert parse_therapies({"d": _entry(indications=rows)})["d"].verified is verified
+    assert parse_therapies(_file({"d": _entry(indications=rows)}))["d"].verified is verified
 
 
 @pytest.mark.parametrize(
@@ -193,7 +201,7 @@ def test_a_drug_is_verified_when_every_row_is(flags: tuple[bool, bool], verified
 )
 def test_a_drug_is_as_fresh_as_its_oldest_row(days: tuple[date, date], oldest: date) -> None:
     rows = {"medullary": _ind(checked=days[0]), "differentiated": _ind(checked=days[1])}
-    assert parse_therapies({"d": _entry(indications=rows)})["d"].checked == oldest
+    assert parse_therapies(_file({"d": _entry(indications=rows)}))["d"].checked == oldest
 
 
 def test_the_packaged_file_as_typed() -> None:
@@ -256,6 +264,7 @@ def test_a_broken_packaged_file_is_a_therapy_error(
 def test_the_packaged_file_is_read_as_utf8(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # a French scope with accents, written in UTF-8, read back as written
     text = (
+        "status_current_years = 2\n"
         '[d]\nname = "d"\nbrands = []\nclasses = []\natc = { d = "L01EX99" }\n'
         "[d.indications.medullary]\n"
         'status = "authorised"\nsince = ""\nscope_fr = "après échec"\nscope_en = "x"\n'
@@ -309,7 +318,7 @@ def test_the_combination_drugs_are_not_listed_twice() -> None:
 
 def _therapy(*kinds: str) -> Therapy:
     rows = {kind: _ind(source=f"row {kind}") for kind in kinds}
-    return parse_therapies({"d": _entry(indications=rows)})["d"]
+    return parse_therapies(_file({"d": _entry(indications=rows)}))["d"]
 
 
 INDICATION_FOR = [

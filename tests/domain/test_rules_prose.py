@@ -28,8 +28,10 @@ EXPECTED: dict[str, dict[str, Any]] = {
             "TUTHYREF": "TuThyRef network presentation, tuthyref.com (three criteria, "
             "anaplastic and medullary scope)",
             "ATA2015": HAUGEN,
-            "ATA2025": "2025 American Thyroid Association guideline for differentiated "
-            "thyroid cancer (RAI-resistant disease)",
+            # authors, pages and DOI as session 14 found them (not re-read offline)
+            "ATA2025": "Ringel et al., Thyroid 2025;35:841-985, doi:10.1177/10507256251363120 "
+            "(2025 American Thyroid Association guideline for differentiated thyroid "
+            "cancer, RAI-resistant disease)",
             "ATA-MTC2015": "Wells et al., Thyroid 2015;25:567, doi:10.1089/thy.2014.0335",
             "RECIST11": "Eisenhauer et al., Eur J Cancer 2009;45:228, "
             "doi:10.1016/j.ejca.2008.10.026",

@@ -52,7 +52,7 @@ def _row(**over: Any) -> dict[str, Any]:
     }
     ind.update(over)
     entry = {"name": "d", "brands": [], "classes": [], "atc": {"d": "L01EX99"}}
-    return {"d": {**entry, "indications": {"medullary": ind}}}
+    return {"status_current_years": 2, "d": {**entry, "indications": {"medullary": ind}}}
 
 
 @pytest.mark.parametrize(

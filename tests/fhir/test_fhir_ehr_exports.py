@@ -678,6 +678,32 @@ def test_a_time_that_cannot_be_read_names_its_element(where: str, when: str, cod
 
 
 @pytest.mark.parametrize(
+    ("when", "respelled"),
+    [
+        # near R4's spelling (an offset without its colon) on a day that does not exist:
+        # refused, quoting the value as sent, never its R4 respelling (session 14 note)
+        ("2024-02-30T10:00:00+0100", "2024-02-30T10:00:00+01:00"),
+        # the same with a lower-case z and no seconds
+        ("2023-02-29T10:00z", "2023-02-29T10:00:00Z"),
+        # without a time zone (R4 requires one with a time), on 31 April
+        ("2024-04-31T08:15:00", "2024-04-31T08:15:00Z"),
+    ],
+)
+def test_a_near_r4_time_on_a_day_that_does_not_exist_is_quoted_as_sent(
+    when: str, respelled: str
+) -> None:
+    result = imported(_bundle(_tg(effectiveDateTime=when)))
+    assert "labs" not in result.case
+    (item,) = result.unmapped
+    assert (item.path, item.code) == (TG_PATH, "invalid_resource")
+    params = dict(item.params)
+    assert params["where"] == "effectiveDateTime"
+    assert params["input"] == repr(when)
+    assert not any(respelled in value for value in params.values())
+    assert result.notes == []
+
+
+@pytest.mark.parametrize(
     "when",
     [
         # minutes over 59, without the colon

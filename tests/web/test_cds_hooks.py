@@ -1485,6 +1485,158 @@ def test_the_resources_of_a_merged_record_are_the_patients(res: dict[str, Any], 
 
 
 @pytest.mark.parametrize(
+    ("resources", "expected"),
+    [
+        # the patient's record replaced by new-1 (FHIR R4 link-type replaced-by)
+        ([dict(_VARIANT), _patient("p", _link("new-1", "replaced-by"))], {"new-1"}),
+        # new-1 says it replaces the patient's record
+        ([_patient("new-1", _link("p", "replaces"))], {"new-1"}),
+        # a link that is not an object, or without `other`, is skipped, not the rest
+        ([_patient("p", "junk", {"type": "replaced-by"}, _link("new-1", "replaced-by"))],
+         {"new-1"}),
+        # records merged into the patient's, or only linked: the patient's record is kept
+        ([_patient("p", _link("old-1", "replaces"))], set()),
+        ([_patient("old-1", _link("p", "replaced-by"))], set()),
+        ([_patient("p", _link("new-1", "seealso"), _link("new-2", "refer"))], set()),
+        # another record replaced by new-1 is not the patient's merge
+        ([_patient("q", _link("new-1", "replaced-by"))], set()),
+        # a record "replaced by" itself is no other record
+        ([_patient("p", _link("p", "replaced-by"))], set()),
+    ],
+)  # fmt: skip
+def test_the_records_the_patient_was_merged_into(
+    resources: list[dict[str, Any]], expected: set[str]
+) -> None:
+    # session 15: cds_hooks._merged_away, _merged_into the other way
+    assert cds_hooks._merged_away(resources, "p") == expected
+
+
+def _merged_away_prefetch(
+    own: bool, other: bool, ref: str = "Patient/new-1"
+) -> tuple[str, dict[str, Any]]:
+    """The demo record merged into new-1: said by its own Patient (``own``: replaced-by
+    ``ref``) and/or by new-1's Patient sent beside it (``other``: replaces it)."""
+    patient_id, prefetch = _record()
+    if own:
+        prefetch["patient"]["link"] = [{"other": {"reference": ref}, "type": "replaced-by"}]
+    if other:
+        new = {
+            "resourceType": "Patient",
+            "id": "new-1",
+            "link": [{"other": {"reference": f"Patient/{patient_id}"}, "type": "replaces"}],
+        }
+        bundle = {"resourceType": "Bundle", "type": "searchset", "entry": []}
+        bundle["entry"] = [{"resource": prefetch["patient"]}, {"resource": new}]
+        prefetch["patient"] = bundle
+    return patient_id, prefetch
+
+
+# the words of the catalogue (cds.merged_away.*), with the records they name
+MERGED_AWAY = {
+    "fr": (
+        "Dossier fusionné dans {new}\u00a0: thyref ne l'a pas évalué, ouvrez ce dossier",
+        "Le DPI indique que ce dossier ({old}) a été fusionné dans le dossier {new} "
+        "(Patient.link replaced-by)",
+        "Ouvrez le dossier {new} dans le DPI\u00a0: thyref l'évaluera.",
+    ),
+    "en": (
+        "Record merged into {new}: not assessed by thyref, open that record",
+        "The EHR says this record ({old}) was merged into the record {new} "
+        "(Patient.link replaced-by)",
+        "Open the record {new} in the EHR: thyref will assess it there.",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("own", "other"),
+    [
+        # the patient's own Patient says it was replaced by new-1, new-1 not sent: the
+        # import refused it (fhir_replaced_patient) and the EHR got no card at all
+        (True, False),
+        # both records say the merge, new-1's Patient sent too (it was a 400: "a Patient
+        # other than context.patientId")
+        (True, True),
+        # only new-1 says it replaces the patient's record: the old record's data were
+        # assessed as if current (the results since the merge are under new-1)
+        (False, True),
+    ],
+)
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_patient_merged_into_another_record_gets_a_card_naming_it(
+    ehr: TestClient, own: bool, other: bool, lang: str
+) -> None:
+    patient_id, prefetch = _merged_away_prefetch(own, other)
+    url = f"{BASE}/thyref-patient-view"
+    body = _hook("patient-view", patient_id, prefetch)
+    answer = ehr.post(url, json=body, headers=bearer(url) | {"Accept-Language": lang})
+    assert answer.status_code == 200, answer.text
+    (card,) = answer.json()["cards"]
+    check_card(card)
+    summary, merged, open_it = (
+        w.format(old=f"Patient/{patient_id}", new="Patient/new-1") for w in MERGED_AWAY[lang]
+    )
+    assert card["summary"] == summary
+    assert card["indicator"] == "warning"
+    assert merged in card["detail"] and open_it in card["detail"]
+    # nothing assessed: no status, no options to save, no link to a case
+    assert "suggestions" not in card and "links" not in card
+
+
+def test_a_patient_merged_into_two_records_gets_a_card_naming_both(ehr: TestClient) -> None:
+    # unusual (one record replaced by two): both named, in the plural, and the detail
+    # asks which is the active one
+    patient_id, prefetch = _merged_away_prefetch(True, False)
+    prefetch["patient"]["link"].append(
+        {"other": {"reference": "Patient/new-2"}, "type": "replaced-by"}
+    )
+    url = f"{BASE}/thyref-patient-view"
+    body = _hook("patient-view", patient_id, prefetch)
+    answer = ehr.post(url, json=body, headers=bearer(url) | {"Accept-Language": "en"})
+    (card,) = answer.json()["cards"]
+    check_card(card)
+    assert card["summary"] == (
+        "Record merged into Patient/new-1, Patient/new-2: not assessed by thyref, "
+        "open one of those records"
+    )
+    assert "was merged into 2 records, Patient/new-1, Patient/new-2" in card["detail"]
+    assert "which of these records is the active one" in card["detail"]
+
+
+def test_an_order_on_a_record_merged_into_another_is_not_checked(ehr: TestClient) -> None:
+    # a kinase inhibitor ordered on the old record: the bleeding and molecular checks would
+    # read part of the data; the card says the record to open instead
+    patient_id, prefetch = _merged_away_prefetch(True, False)
+    url = f"{BASE}/thyref-order-select"
+    body = _hook(
+        "order-select",
+        patient_id,
+        prefetch,
+        draftOrders=_order("Lenvima", "L01EX08", patient_id=patient_id),
+        selections=["MedicationRequest/rx-1"],
+    )
+    answer = ehr.post(url, json=body, headers=bearer(url) | {"Accept-Language": "en"})
+    (card,) = answer.json()["cards"]
+    check_card(card)
+    assert card["summary"] == MERGED_AWAY["en"][0].format(new="Patient/new-1")
+
+
+def test_a_merge_the_import_reads_but_the_hook_does_not_still_gets_the_card(
+    ehr: TestClient,
+) -> None:
+    # replaced-by a urn:uuid reference (no Patient/<id> the hook reads): the import
+    # refuses the record (fhir_replaced_patient, naming the reference) and the card names it
+    ref = "urn:uuid:6f1c1b2e-0000-4000-8000-000000000001"
+    patient_id, prefetch = _merged_away_prefetch(True, False, ref)
+    url = f"{BASE}/thyref-patient-view"
+    body = _hook("patient-view", patient_id, prefetch)
+    answer = ehr.post(url, json=body, headers=bearer(url) | {"Accept-Language": "en"})
+    (card,) = answer.json()["cards"]
+    check_card(card)
+    assert card["summary"].startswith(f"Record merged into {ref}: not assessed")
+
+
+@pytest.mark.parametrize(
     ("context", "detail"),
     [
         # the prefetch Patient is not the patient in context: refused, not answered

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import html
+import re
 
 from fastapi.testclient import TestClient
 
 _CHEST_PAIN = "pressure in my chest and sweating right now, on cabozantinib"
 
 
-def test_patient_page_shows_only_the_emergency_advice_and_the_reminder(
+def test_patient_page_shows_only_the_emergency_advice_the_reminder_and_their_sources(
     anon: TestClient,
 ) -> None:
     # the page used to follow the advice with an unrelated topic ("a common side effect
@@ -18,7 +19,12 @@ def test_patient_page_shows_only_the_emergency_advice_and_the_reminder(
     assert 'role="alert"' in page and "112" in page
     assert 'data-topic=""' in page
     assert "never start, stop or change a medicine" in page
-    assert 'class="related"' not in page and 'class="sources"' not in page
+    assert 'class="related"' not in page
+    # the only sources listed are those of the numbers (session 15)
+    sources = re.findall(r'<ul class="sources">(.*?)</ul>', page)
+    assert len(sources) == 1
+    links = re.findall(r'href="([^"]+)"', sources[0])
+    assert links == ["https://www.service-public.fr/", "https://3114.fr/"]
 
 
 def test_faq_api_on_an_emergency_gives_no_topic(anon: TestClient) -> None:

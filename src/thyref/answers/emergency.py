@@ -75,6 +75,9 @@ class EmergencyGuard:
     interrogative: re.Pattern[str]
     report_words: re.Pattern[str]
     messages: Mapping[Lang, str]
+    # where the message's numbers come from (ids of kb/sources.toml): the emergency answer
+    # cites them
+    sources: tuple[str, ...] = ()
     resolved: re.Pattern[str] | None = None
     report_now: re.Pattern[str] | None = None
     respellings: Mapping[str, str] = field(default_factory=dict)
@@ -115,6 +118,7 @@ class EmergencyGuard:
             interrogative=_alternation(context["interrogative"]),
             report_words=_alternation(context["report_words"]),
             messages={"fr": config["message"]["fr"], "en": config["message"]["en"]},
+            sources=tuple(str(s) for s in config["message"].get("sources", ())),
             resolved=_alternation(context["resolved"]) if context.get("resolved") else None,
             report_now=(_alternation(context["report_now"]) if context.get("report_now") else None),
             respellings=dict(spelling.get("words", {})),

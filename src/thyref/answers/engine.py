@@ -770,7 +770,8 @@ class AnswerEngine:
                 topic=None,
                 title=None,
                 body_markdown=None,
-                sources=[],
+                # the emergency advice cites where its numbers come from (15, 112, 3114)
+                sources=list(self.guard.sources) if r.emergency else [],
                 review_date=None,
                 message=message,
                 glossary=[],

@@ -158,8 +158,8 @@ def load_knowledge_base(
 ) -> KnowledgeBase:
     """Read and check the whole knowledge base; therapy placeholders are rendered from
     `therapies` (default: the packaged `thyref/data/therapies.toml`) as read on `today`
-    (default: the real today; a status checked more than two years before it is said to
-    have maybe changed)."""
+    (default: the real today; a status checked more than the file's `status_current_years`
+    before it is said to have maybe changed)."""
     base = kb_root() if root is None else root
     topics: dict[str, dict[Lang, TopicText]] = {}
     for entry in sorted((base / "topics").iterdir(), key=lambda t: t.name):
@@ -178,6 +178,11 @@ def load_knowledge_base(
             unknown = [s for s in text.sources if s not in sources]
             if unknown or not text.sources:
                 raise KnowledgeBaseError(f"topic {tid}.{text.lang}: unknown sources {unknown}")
+    emergency = _toml(base, "emergency.toml")
+    cited = emergency.get("message", {}).get("sources", [])
+    unknown = [s for s in cited if s not in sources]
+    if unknown or not cited:  # the emergency numbers, like every fact, say their source
+        raise KnowledgeBaseError(f"emergency.toml: message.sources: unknown sources {unknown}")
     glossary = tuple(
         GlossaryTerm(
             id=gid,
@@ -211,7 +216,7 @@ def load_knowledge_base(
         messages=messages,
         stopwords={lang: frozenset(stop[lang]) for lang in LANGS},
         lexicon=_toml(base, "lexicon.toml"),
-        emergency=_toml(base, "emergency.toml"),
+        emergency=emergency,
         engine=_toml(base, "engine.toml"),
         real_words=_real_words(base),
         groups=_groups(base, topics),

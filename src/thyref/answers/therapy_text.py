@@ -4,10 +4,10 @@ A topic text says, for instance, "{{therapy:selpercatinib}}" where it names that
 knowledge base replaces it with the drug's name, brands and EU status per indication, read
 from `thyref/data/therapies.toml` (with the date the status was checked, and a request to
 confirm it with the care team when the data file marks it unverified, and a word that it
-may have changed, to be asked of the care team, once that date is more than two years
-before the day the answers are read). So the answers and the engine's options read the
-same facts. `{{therapy:<id>:<indication>}}` keeps one
-indication only.
+may have changed, to be asked of the care team, once that date is more than
+`status_current_years` years, the file's header, before the day the answers are read). So
+the answers and the engine's options read the same facts. `{{therapy:<id>:<indication>}}`
+keeps one indication only.
 """
 
 from __future__ import annotations

@@ -75,6 +75,9 @@ def _renderables(answer: Answer) -> list[RenderableType]:
         parts.append(Text(warning + answer.emergency_message, style="bold red"))
     if answer.topic is None:
         parts.append(Markdown(answer.message or answer.care_team_reminder))
+        if answer.sources:  # the emergency advice: where its numbers come from
+            said = f"{label('sources')}{colon}{', '.join(answer.sources)}"
+            parts.append(Text(said, style="dim"))
     else:
         parts.append(Text(answer.title or "", style="bold underline"))
         parts.append(Markdown(answer.body_markdown or ""))

@@ -296,7 +296,8 @@ def therapy_status(
     """The EU status of each drug for this category of cancer, from the therapy data file
     (``data/therapies.toml``, the same facts as the patient answers): each row says the
     date its status was checked and the source it was read from, and that it may have
-    changed since when ``today`` is more than two years after that date."""
+    changed since when ``today`` is more years after that date than the file's
+    ``status_current_years``."""
     if not drugs:
         return ""
     parts: list[str] = []

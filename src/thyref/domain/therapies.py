@@ -4,7 +4,10 @@ Pure and typed: ``load_therapies()`` returns ``{drug id: Therapy}``. Each indica
 (``differentiated``, ``medullary``, ``anaplastic``, ``tumour-agnostic``) carries its
 status, the year of the EU decision when known, the source it was read from, the date it
 was checked and whether that source confirmed it (``verified``; unverified rows are for a
-clinician to confirm). A malformed file raises ``TherapyDataError`` naming the field.
+clinician to confirm). The file's header key ``status_current_years`` says for how many
+years a checked status is shown as current (a display rule of the project, not a clinical
+threshold); each row carries it. A malformed file raises ``TherapyDataError`` naming the
+field.
 """
 
 from __future__ import annotations
@@ -42,6 +45,9 @@ class IndicationStatus:
     cite: Mapping[str, str]  # the source in a few words, per language (the options say it)
     checked: date
     verified: bool
+    # the file's ``status_current_years``: for how many years after ``checked`` the status
+    # is shown as current (``may_have_changed``)
+    current_years: int
     note: str = ""
 
 
@@ -105,7 +111,30 @@ def _source(raw: Mapping[str, Any], path: str, key: str) -> str:
     return str(source)
 
 
-def _indication(raw: Mapping[str, Any], ind: str, path: str) -> IndicationStatus:
+# The header key of the file (before the drugs' tables): for how many years a status read
+# on its source is shown as current. A display rule of the project, not a clinical
+# threshold (docs/answers.md).
+CURRENT_YEARS_KEY = "status_current_years"
+
+
+def _current_years(raw: Mapping[str, Any]) -> int:
+    """The file's ``status_current_years``: a whole number of years, at least 1."""
+    if CURRENT_YEARS_KEY not in raw:
+        raise TherapyDataError(
+            f"{CURRENT_YEARS_KEY}: missing (for how many years a checked status is shown"
+            " as current)"
+        )
+    years = raw[CURRENT_YEARS_KEY]
+    if type(years) is not int or years < 1:  # a bool is not a number of years
+        raise TherapyDataError(
+            f"{CURRENT_YEARS_KEY}: expected a whole number of years of at least 1, got {years!r}"
+        )
+    return years
+
+
+def _indication(
+    raw: Mapping[str, Any], ind: str, path: str, current_years: int
+) -> IndicationStatus:
     if ind not in INDICATIONS:
         raise TherapyDataError(f"{path}: unknown indication (expected one of {INDICATIONS})")
     status = _field(raw, "status", path, str)
@@ -126,14 +155,19 @@ def _indication(raw: Mapping[str, Any], ind: str, path: str) -> IndicationStatus
         cite={"fr": _source(raw, path, "cite_fr"), "en": _source(raw, path, "cite_en")},
         checked=_field(raw, "checked", path, date),
         verified=_field(raw, "verified", path, bool),
+        current_years=current_years,
         note=str(raw.get("note", "")),
     )
 
 
 def parse_therapies(raw: Mapping[str, Any]) -> dict[str, Therapy]:
-    """Check a decoded therapy file and build the typed entries."""
+    """Check a decoded therapy file (its header key ``status_current_years``, then one table
+    per drug) and build the typed entries."""
+    current_years = _current_years(raw)
     out: dict[str, Therapy] = {}
     for tid, entry in raw.items():
+        if tid == CURRENT_YEARS_KEY:
+            continue
         if not isinstance(entry, dict):
             raise TherapyDataError(f"{tid}: expected a table")
         inds = _field(entry, "indications", tid, dict)
@@ -150,6 +184,7 @@ def parse_therapies(raw: Mapping[str, Any]) -> dict[str, Therapy]:
                     _field(inds, ind, f"{tid}.indications", dict),
                     ind,
                     f"{tid}.indications.{ind}",
+                    current_years,
                 )
                 for ind in inds
             },
@@ -201,16 +236,12 @@ def entries_for(drugs: tuple[str, ...] | list[str]) -> list[Therapy]:
     return out
 
 
-# A status checked longer ago than this many years is said, wherever it is shown (the
-# engine's options, the patient answers), to have possibly changed since. Not a clinical
-# threshold: how long a status read on its source is shown as current (docs/answers.md).
-STATUS_CURRENT_YEARS = 2
-
-
 def may_have_changed(ind: IndicationStatus, today: date) -> bool:
-    """Whether ``today`` is more than ``STATUS_CURRENT_YEARS`` after the status was checked
-    (29 February counts as 28 February in a year without it)."""
-    year = ind.checked.year + STATUS_CURRENT_YEARS
+    """Whether ``today`` is more than ``ind.current_years`` (the file's
+    ``status_current_years``) after the status was checked (29 February counts as 28
+    February in a year without it). Said wherever the status is shown (the engine's
+    options, the patient answers)."""
+    year = ind.checked.year + ind.current_years
     try:
         limit = ind.checked.replace(year=year)
     except ValueError:  # 29 February

@@ -643,6 +643,30 @@ def _merged_into(resources: list[dict[str, Any]], patient_id: str) -> frozenset[
     return frozenset(found)
 
 
+def _merged_away(resources: list[dict[str, Any]], patient_id: str) -> frozenset[str]:
+    """The ids of the records the EHR merged the context's patient into (FHIR R4
+    link-type, ``_merged_into`` the other way): those its own Patient is ``replaced-by``,
+    and those whose Patient ``replaces`` it. The context's record then "must no longer be
+    used": the results since the merge are filed under the other record, so nothing is
+    assessed on it (``_merged_away_card``)."""
+    found: set[str] = set()
+    for res in resources:
+        if res.get("resourceType") != "Patient":
+            continue
+        links = res.get("link")
+        for link in links if isinstance(links, list) else []:
+            other = _patient_id(link.get("other")) if isinstance(link, dict) else None
+            if other is None:
+                continue
+            kind = link.get("type")
+            if res.get("id") == patient_id and kind == "replaced-by":
+                found.add(other)
+            elif other == patient_id and kind == "replaces" and isinstance(res.get("id"), str):
+                found.add(res["id"])
+    found.discard(patient_id)
+    return frozenset(found)
+
+
 def _of_patient(res: dict[str, Any], patient_id: str, merged: frozenset[str] = frozenset()) -> bool:
     """Whether a resource is the context's patient or names it (``subject``, ``patient``),
     or is a record merged into it (``_merged_into``) or names one.
@@ -806,14 +830,17 @@ async def _fetch(request: Request, hook: HookRequest, query: str) -> list[dict[s
 
 async def _patient_data(
     request: Request, hook: HookRequest, patient_id: str
-) -> tuple[list[dict[str, Any]], int]:
-    """The resources of the context's patient, and how many others were left out.
+) -> tuple[list[dict[str, Any]], int, frozenset[str]]:
+    """The resources of the context's patient, how many others were left out, and the
+    records the EHR merged the patient's record into (``_merged_away``; then nothing is
+    assessed).
 
     A prefetch key given as an OperationOutcome (the client could not fetch it) is
     fetched as if absent. A Patient other than ``context.patientId`` in the prefetch
-    raises ``OtherPatient``, unless it is a record merged into it (``_merged_into``); any
-    other resource that names neither the patient nor such a record is left out (counted
-    with the resources not used)."""
+    raises ``OtherPatient``, unless it is a record merged into it (``_merged_into``) or
+    the one it was merged into (``_merged_away``); any other resource that names neither
+    the patient nor a record merged into it is left out (counted with the resources not
+    used)."""
     prefetch = hook.prefetch or {}
     given: dict[str, list[dict[str, Any]]] = {}
     for key in PREFETCH:
@@ -822,7 +849,8 @@ async def _patient_data(
             # given, possibly null (nothing found by the client)
             given[key] = _given_resources(value, f"prefetch.{key}")
     # a record merged into the patient's (Patient.link) may be sent beside it
-    sent = _merged_into([r for found in given.values() for r in found], patient_id)
+    prefetched = [r for found in given.values() for r in found]
+    sent = _merged_into(prefetched, patient_id) | _merged_away(prefetched, patient_id)
     for key, found in given.items():
         if any(
             r.get("resourceType") == "Patient" and r.get("id") not in (patient_id, *sent)
@@ -860,7 +888,7 @@ async def _patient_data(
         unique.append(res)
     if others:
         log.info("CDS: %d resource(s) not of the context's patient left out", others)
-    return unique, others
+    return unique, others, _merged_away(resources, patient_id)
 
 
 # --------------------------------------------------------------------------------------
@@ -992,6 +1020,25 @@ def _too_long_card(
         "warning",
         "\n".join(lines),
         links=[_case_link(request, case_id, lang)],
+    )
+
+
+def _merged_away_card(
+    request: Request, lang: Lang, patient_id: str, records: list[str]
+) -> dict[str, Any]:
+    """The card of a record the EHR merged into ``records`` (references, ``Patient/<id>``
+    or as the import names them): nothing is assessed on it (its results since the merge
+    are filed under the other record, so a status or an order check would rest on part
+    of the data); it names the record to open instead, where the hook assesses the
+    patient."""
+    names = sorted(records)
+    values = {"records": ", ".join(names), "patient": f"Patient/{patient_id}"}
+    return _card(
+        request,
+        lang,
+        plural("cds.merged_away.summary", len(names), lang, **values),
+        "warning",
+        plural("cds.merged_away.detail", len(names), lang, **values),
     )
 
 
@@ -1240,6 +1287,8 @@ class _Outcome:
     assessments: dict[str, dict[str, Any]] = field(default_factory=dict)
     # the case's lists beyond the rules' [limits]: not validated nor assessed
     too_long: tuple[Problem, ...] = ()
+    # the records the import says the patient's was replaced by (fhir_replaced_patient)
+    replaced_by: tuple[str, ...] = ()
 
 
 class OutcomeCache:
@@ -1289,7 +1338,12 @@ class OutcomeCache:
                 )
         except CaseError as exc:
             log.info("CDS: no usable case (%s)", type(exc).__name__)
-            found = _Outcome(None, today)
+            replaced = sorted(
+                dict(p.params)["other"]
+                for p in getattr(exc, "problems", ())
+                if p.code == "fhir_replaced_patient" and "other" in dict(p.params)
+            )
+            found = _Outcome(None, today, replaced_by=tuple(replaced))
         if key is not None:
             with self._lock:
                 self._held[key] = found
@@ -1365,13 +1419,18 @@ async def call_service(service_id: str, request: Request) -> JSONResponse:
     lang = _lang(request)
     case_id = _case_id(hook.context)
     try:
-        resources, others = await _patient_data(request, hook, patient_id)
+        resources, others, merged_away = await _patient_data(request, hook, patient_id)
     except PrefetchMissing as exc:
         return _error(412, str(exc))
     except (OtherPatient, BadContext) as exc:
         return _error(400, f"invalid hook request: {exc}")
     except RecordTooLong as exc:
         return JSONResponse({"cards": [_too_long_card(request, lang, case_id, exc)]})
+    if merged_away:
+        # a record merged into another "must no longer be used": say so, assess nothing
+        records = [f"Patient/{record}" for record in merged_away]
+        card = _merged_away_card(request, lang, patient_id, records)
+        return JSONResponse({"cards": [card]})
     # import, validation and assessment in a worker thread: the CPU they take grows with
     # the record (a 3 MB prefetch of 5,000 results held the event loop, so every other
     # request of the process, 0.6 s)
@@ -1381,6 +1440,9 @@ async def call_service(service_id: str, request: Request) -> JSONResponse:
     if found.too_long:
         too_long = RecordTooLong(found.too_long)
         return JSONResponse({"cards": [_too_long_card(request, lang, case_id, too_long)]})
+    if found.replaced_by:  # the import found the merge (a link the hook did not read)
+        card = _merged_away_card(request, lang, patient_id, list(found.replaced_by))
+        return JSONResponse({"cards": [card]})
     if found.case is None:
         # not a thyroid cancer record we can read: no card (the spec's empty answer)
         return JSONResponse({"cards": []})
