@@ -42,7 +42,7 @@ def test_fold(raw: str, folded: str) -> None:
     [
         # the three places that folded text each their own way
         "thyref.answers.text",
-        "thyref.fhir.importer",
+        "thyref.fhir.importer.values",
         "thyref.web.cases",
     ],
 )

@@ -269,15 +269,21 @@ def test_checker_detail_sentences_exist_in_both_languages() -> None:
 # ---------------------------------------------------------------- the importer's calls
 
 
-def _calls() -> list[tuple[str, ast.Call]]:
-    tree = ast.parse(Path(importer.__file__).read_text(encoding="utf-8"))
+def _sources() -> dict[str, str]:
+    """Each module of the importer package, by file name."""
+    folder = Path(importer.__file__).parent
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.py"))}
+
+
+def _calls() -> list[tuple[str, str, ast.Call]]:
     out = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            if name in ("skip", "note", "of", "Unmapped"):
-                out.append((name, node))
+    for file, source in _sources().items():
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if name in ("skip", "note", "of", "Unmapped"):
+                    out.append((file, name, node))
     return out
 
 
@@ -285,8 +291,8 @@ def test_the_importer_says_why_by_a_catalogue_code_only() -> None:
     calls = _calls()
     assert len(calls) > 40
     used: set[str] = set()
-    for name, call in calls:
-        where = f"importer.py line {call.lineno}"
+    for file, name, call in calls:
+        where = f"importer/{file} line {call.lineno}"
         assert name != "Unmapped", f"{where}: build items with Unmapped.of(path, code, ...)"
         why = call.args[1]
         if isinstance(why, ast.Constant):
@@ -296,7 +302,7 @@ def test_the_importer_says_why_by_a_catalogue_code_only() -> None:
             assert name == "of" and ast.unparse(why) in ("why", "problem[0]"), where
         assert not any(isinstance(a, ast.JoinedStr) for a in call.args), where
     # _checked returns the structure codes as the first item of a tuple
-    source = Path(importer.__file__).read_text(encoding="utf-8")
+    source = "\n".join(_sources().values())
     structure = {"not_json", "no_resource_type", "unknown_resource_type", "invalid_resource",
                  "datetime_end_of_day"}  # fmt: skip
     assert all(f'"{code}", ' in source for code in structure)
