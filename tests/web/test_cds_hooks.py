@@ -29,14 +29,13 @@ from sqlalchemy import select
 from thyref.domain.messages import Lang
 from thyref.fhir.exporter import case_to_bundle
 from thyref.storage.models import CdsFeedback, CdsTokenId
-from thyref.web import cds_hooks
-from thyref.web.cds_hooks import (
-    THYREF_OVERRIDE,
-    CdsAuthError,
-    JwksCache,
-    OutcomeCache,
-    remember_jti,
-)
+from thyref.web.cds_hooks import auth as cds_auth
+from thyref.web.cds_hooks import cards as cds_cards
+from thyref.web.cds_hooks import fetch as cds_fetch
+from thyref.web.cds_hooks import service as cds_service
+from thyref.web.cds_hooks.auth import CdsAuthError, JwksCache, remember_jti
+from thyref.web.cds_hooks.orders import THYREF_OVERRIDE
+from thyref.web.cds_hooks.service import OutcomeCache
 from thyref.web.settings import SettingError, check_cds_url, parse_fhir_servers
 
 from .support import TestClient, demo_case
@@ -884,9 +883,9 @@ def test_a_token_in_its_leeway_is_not_accepted_again_after_the_purge(
 ) -> None:
     """Tokens are accepted until ``exp`` + the leeway: their ids are kept as long (they
     were purged at ``exp``, and the same token was then accepted a second time)."""
-    late = bearer(URL, lifetime=-(cds_hooks.LEEWAY_SECONDS // 2))  # expired, in the leeway
+    late = bearer(URL, lifetime=-(cds_auth.LEEWAY_SECONDS // 2))  # expired, in the leeway
     assert _call(ehr, late).status_code == 200
-    cds_hooks._purged_at[cds_app.state.thyref.db.url] = 0.0  # the purge interval is over
+    cds_auth._purged_at[cds_app.state.thyref.db.url] = 0.0  # the purge interval is over
     assert _call(ehr, bearer(URL)).status_code == 200  # another call purges expired ids
     again = _call(ehr, late)
     assert again.status_code == 401
@@ -940,11 +939,11 @@ def test_jti_store_one_insert_and_expired_ids_purged_later(cds_app: FastAPI) -> 
     db = cds_app.state.thyref.db
     now = time.time()
     # expired, and its leeway over
-    old = {"jti": "old", "iss": ISSUER, "exp": now - cds_hooks.LEEWAY_SECONDS - 10}
+    old = {"jti": "old", "iss": ISSUER, "exp": now - cds_auth.LEEWAY_SECONDS - 10}
     remember_jti(db, old)
     with pytest.raises(CdsAuthError, match="replay"):
         remember_jti(db, old)  # not purged yet: still refused (stricter, never looser)
-    cds_hooks._purged_at[db.url] = 0.0  # the purge interval has passed
+    cds_auth._purged_at[db.url] = 0.0  # the purge interval has passed
     remember_jti(db, {"jti": "new", "iss": ISSUER, "exp": now + 200})
     with db.session() as session:
         assert session.scalars(select(CdsTokenId.jti)).all() == ["new"]
@@ -1328,7 +1327,7 @@ def test_two_merged_records_are_both_named_on_the_card(ehr: TestClient) -> None:
 def test_a_merged_record_named_by_a_long_address_is_named_on_the_card(
     ehr: TestClient,
 ) -> None:
-    # session 14 mutation run (cds_hooks._status_card mutant 125): the card read the merged
+    # session 14 mutation run (cds_cards._status_card mutant 125): the card read the merged
     # record's id back from the note's quoted reference, clipped at 80 characters for
     # display; an absolute address longer than that named no record ("Patient.link): ;")
     patient_id, prefetch, variant = _merged_prefetch("replaces")
@@ -1348,9 +1347,9 @@ def test_a_cached_outcome_is_assessed_on_the_day_it_was_keyed(
         def today(cls) -> Day:
             return cls(2030, 1, 2)
 
-    monkeypatch.setattr(cds_hooks, "date", Day)
+    monkeypatch.setattr(cds_service, "date", Day)
     resources = [e["resource"] for e in case_to_bundle(demo_case("cds-day"))["entry"]]
-    cache = cds_hooks.OutcomeCache()
+    cache = cds_service.OutcomeCache()
     found = cache.outcome(resources, "cds-day")
     assert found.day == date(2030, 1, 2)
     assert cache.assessment(found, "en")["engine"]["as_of"] == "2030-01-02"
@@ -1419,9 +1418,9 @@ def test_a_patient_replaced_by_another_record_is_still_another_patient(ehr: Test
     ],
 )
 def test_the_patient_id_a_merged_record_link_names(reference: str, expected: str | None) -> None:
-    # session 14 mutation run: cds_hooks._patient_id, which reads Patient.link.other and
+    # session 14 mutation run: cds_fetch._patient_id, which reads Patient.link.other and
     # the subject of results filed under a merged record
-    assert cds_hooks._patient_id({"reference": reference}) == expected
+    assert cds_fetch._patient_id({"reference": reference}) == expected
 
 
 def _patient(pid: str, *links: Any) -> dict[str, Any]:
@@ -1456,8 +1455,8 @@ def _link(other: str, kind: str) -> dict[str, Any]:
 def test_the_records_merged_into_the_patient(
     resources: list[dict[str, Any]], expected: set[str]
 ) -> None:
-    # session 14 mutation run: cds_hooks._merged_into (FHIR R4 Patient.link types)
-    assert cds_hooks._merged_into(resources, "p") == expected
+    # session 14 mutation run: cds_fetch._merged_into (FHIR R4 Patient.link types)
+    assert cds_fetch._merged_into(resources, "p") == expected
 
 
 @pytest.mark.parametrize(
@@ -1480,8 +1479,8 @@ def test_the_records_merged_into_the_patient(
     ],
 )
 def test_the_resources_of_a_merged_record_are_the_patients(res: dict[str, Any], used: bool) -> None:
-    # session 14 mutation run: cds_hooks._of_patient with old-1 merged into p
-    assert cds_hooks._of_patient(res, "p", frozenset({"old-1"})) is used
+    # session 14 mutation run: cds_fetch._of_patient with old-1 merged into p
+    assert cds_fetch._of_patient(res, "p", frozenset({"old-1"})) is used
 
 
 @pytest.mark.parametrize(
@@ -1507,8 +1506,8 @@ def test_the_resources_of_a_merged_record_are_the_patients(res: dict[str, Any], 
 def test_the_records_the_patient_was_merged_into(
     resources: list[dict[str, Any]], expected: set[str]
 ) -> None:
-    # session 15: cds_hooks._merged_away, _merged_into the other way
-    assert cds_hooks._merged_away(resources, "p") == expected
+    # session 15: cds_fetch._merged_away, _merged_into the other way
+    assert cds_fetch._merged_away(resources, "p") == expected
 
 
 def _merged_away_prefetch(
@@ -1790,7 +1789,7 @@ def test_indeterminate_card_names_what_is_missing(ehr: TestClient, lang: str, li
     patient = next(r for r in resources if r["resourceType"] == "Patient")
     url = f"{BASE}/thyref-patient-view"
     body = _hook("patient-view", patient["id"], None)
-    body["prefetch"] = {key: None for key in cds_hooks.PREFETCH} | {
+    body["prefetch"] = {key: None for key in cds_fetch.PREFETCH} | {
         "patient": patient,
         "conditions": {"resourceType": "Bundle", "type": "searchset", "entry": [
             {"resource": r} for r in resources if r["resourceType"] != "Patient"
@@ -1817,7 +1816,7 @@ def test_status_summary_says_criteria_in_words_when_they_fit(met: list[str], wor
     refractory = {"status": "refractory", "criteria_met": met, "missing_data": [],
                   "evidence": []}  # fmt: skip
     assessed = {"refractory": refractory, "recommendations": []}
-    card = cds_hooks._status_card(request, "en", {"id": "p1"}, assessed, 0, "p1")
+    card = cds_cards._status_card(request, "en", {"id": "p1"}, assessed, 0, "p1")
     summary = card["summary"]
     assert len(summary) < 140 and "…" not in summary
     assert ("A lesion without I-131 uptake (DTC-NO-UPTAKE)" in summary) is worded
@@ -1850,7 +1849,7 @@ def test_indeterminate_summary_never_cuts_a_missing_item(
     refractory = {"status": "indeterminate", "criteria_met": [], "missing_data": missing,
                   "missing_data_labels": labels, "evidence": []}  # fmt: skip
     assessed = {"refractory": refractory, "recommendations": []}
-    card = cds_hooks._status_card(request, lang, {"id": "p1"}, assessed, 0, "p1")
+    card = cds_cards._status_card(request, lang, {"id": "p1"}, assessed, 0, "p1")
     assert card["summary"] == expected
     # the detail still names each missing item in words with its code
     for label, code in zip(labels, missing, strict=True):
@@ -1859,7 +1858,7 @@ def test_indeterminate_summary_never_cuts_a_missing_item(
 
 def _status_request() -> Any:
     """A request to the patient-view service of an app whose secret key ("k") signs the
-    card's uuid (cds_hooks.new_card_uuid), for ``cds_hooks._status_card`` alone."""
+    card's uuid (cds_cards.new_card_uuid), for ``cds_cards._status_card`` alone."""
     from starlette.requests import Request
 
     app = SimpleNamespace(state=SimpleNamespace(thyref=SimpleNamespace(
@@ -1903,9 +1902,9 @@ def test_a_record_beyond_the_limits_gets_a_card_saying_so(
     case["rai"] = _rai(51)  # the rules' [limits]: 50 I-131 administrations
     patient_id, prefetch = _record_of(case)
     validated: list[Any] = []
-    real = cds_hooks.parse_case
+    real = cds_service.parse_case
     monkeypatch.setattr(
-        cds_hooks, "parse_case", lambda *a, **kw: validated.append(a) or real(*a, **kw)
+        cds_service, "parse_case", lambda *a, **kw: validated.append(a) or real(*a, **kw)
     )
     headers = {**bearer(URL), "Accept-Language": lang}
     answer = ehr.post(URL, json=_hook("patient-view", patient_id, prefetch), headers=headers)

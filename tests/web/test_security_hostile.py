@@ -324,20 +324,20 @@ def test_a_cds_assessment_does_not_hold_the_event_loop(
     import threading
     import time
 
-    from thyref.web import cds_hooks
+    from thyref.web.cds_hooks import service as cds_service
 
     from .test_cds_hooks import ISSUER, JWKS, PUBLIC, URL, _hook, _record, bearer
 
     release = threading.Event()
     started = threading.Event()
-    real = cds_hooks.bundle_to_case
+    real = cds_service.bundle_to_case
 
     def slow(*args: Any, **kw: Any) -> Any:
         started.set()
         release.wait(timeout=20)  # stands for the import of a long record
         return real(*args, **kw)
 
-    monkeypatch.setattr(cds_hooks, "bundle_to_case", slow)
+    monkeypatch.setattr(cds_service, "bundle_to_case", slow)
     app = make_app(cds_issuers={ISSUER: JWKS}, cds_public_url=PUBLIC)
     patient_id, prefetch = _record()
     body = _hook("patient-view", patient_id, prefetch)
