@@ -262,7 +262,7 @@ def _case_page(
         a=assessment,
         view=_assessment_view(assessment, p.t),
         figures=key_figures(version.case, assessment, p.t),
-        definitions=definitions_view(assessment, p.t),
+        definitions=definitions_view(assessment, version.case, p.t),
         differ=repo.definitions_differ(assessment),
         scans=scan_table(version.case, p.t),
         uptake=uptake_by_lesion(version.case),
