@@ -186,6 +186,7 @@ def test_other_definition_is_said_in_words_with_its_codes(lang: str, said: str) 
         52,
         66,
         80,  # a default terminal
+        200,  # wide: the option table's rationales still wrap ("; maladie" began a line)
     ],
 )
 def test_a_french_mark_stays_with_its_word_on_a_narrow_terminal(width: int) -> None:
