@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +11,6 @@ from thyref.domain.recist import legend_codes, said_text
 
 if TYPE_CHECKING:  # rich is loaded by the terminal report only: not for Markdown
     from rich.console import RenderableType
-    from rich.text import Text
 
 STATUS_STYLE = {
     "not_applicable": "bold",
@@ -21,54 +19,6 @@ STATUS_STYLE = {
     "indeterminate": "bold yellow",
 }
 PRIORITY_STYLE = {"urgent": "bold red", "high": "yellow", "routine": "dim"}
-
-
-# rich wraps lines at every Unicode space, the no-break ones included (French puts one
-# before ":" ";" "?" "!" "»"): while it wraps, each stands in as a character that is no
-# space (one cell wide, of the private use area: never in a report's text)
-_NO_BREAK = str.maketrans({"\u00a0": "\ue000", "\u202f": "\ue001"})
-_BACK = str.maketrans({"\ue000": "\u00a0", "\ue001": "\u202f"})
-
-
-@cache
-def _kept_text() -> type[Text]:
-    """A rich ``Text`` whose lines never break at a no-break space (class made on first
-    use: rich is imported lazily)."""
-    from rich.console import Console, ConsoleOptions
-    from rich.containers import Lines
-    from rich.measure import Measurement
-    from rich.text import Text
-
-    class KeptText(Text):
-        def _held(self) -> Text:
-            held = self.copy()
-            held.plain = self.plain.translate(_NO_BREAK)
-            return held
-
-        def wrap(self, console: Console, width: int, **options: Any) -> Lines:
-            lines = Text.wrap(self._held(), console, width, **options)
-            for line in lines:
-                line.plain = line.plain.translate(_BACK)
-            return lines
-
-        def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-            # the narrowest width: the longest word, with the marks kept with it
-            return self._held().__rich_measure__(console, options)
-
-    return KeptText
-
-
-def _kept(value: object, style: str = "") -> Text:
-    """``value`` (a string or a rich ``Text``) as text that keeps each no-break space's
-    words on one line."""
-    from rich.text import Text
-
-    kept = _kept_text()
-    if not isinstance(value, Text):
-        return kept(str(value), style)
-    out = kept(value.plain, value.style, justify=value.justify, end=value.end)
-    out.spans = list(value.spans)
-    return out
 
 
 class _Labels:
@@ -191,8 +141,11 @@ def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
     from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
+    from rich.text import Text
 
-    Text = _kept_text()  # every text of the report keeps its no-break spaces
+    from thyref.rich_nobreak import keep_no_break_spaces
+
+    keep_no_break_spaces()  # a French mark stays with its word
 
     a = _view(assessment.to_json())
     lb = _Labels(lang)
@@ -216,15 +169,12 @@ def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
     for line in _other_definitions(assessment, a, lang):
         head.append(f"\n{lb['other_definition']}{c} {line}")
     head.append("\n" + _rai_line(a, lb, lang))
-    parts: list[RenderableType] = [Panel(head, title=_kept(f"{lb['case']} {a.case_id}"))]
+    parts: list[RenderableType] = [Panel(head, title=f"{lb['case']} {a.case_id}")]
     if a.recist is not None:
         rc = a.recist
         table = Table(
-            title=_kept(
-                f"{lb['recist']} — {lb['baseline']} {_day(rc.baseline_date, lang)}, "
-                f"{lb['targets']}{c} {_targets(rc, lb, lang)}",
-                "table.title",  # as rich styles a title given as a string
-            ),
+            title=f"{lb['recist']} — {lb['baseline']} {_day(rc.baseline_date, lang)}, "
+            f"{lb['targets']}{c} {_targets(rc, lb, lang)}",
             title_justify="left",
         )
         for col in ("date", "sum", "base", "nadir", "target", "non_target", "new", "overall"):
@@ -233,20 +183,19 @@ def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
             )
         for tp in rc.timepoints:
             overall = _response(tp.overall_response, lang) + (" *" if tp.asserted else "")
-            cells: tuple[object, ...] = (
+            table.add_row(
                 _day(tp.date, lang), _fmt(tp.sum_mm, lang=lang),
                 _fmt(tp.change_from_baseline_pct, "%", lang),
                 _fmt(tp.change_from_nadir_pct, "%", lang), _response(tp.target_response, lang),
                 _response(tp.non_target_response, lang), lb["yes"] if tp.new_lesions else lb["no"],
                 Text(overall, "bold red" if tp.overall_response == "PD" else "bold"),
             )  # fmt: skip
-            table.add_row(*map(_kept, cells))
         caption = f"{lb['best']}{c} {said_text(rc.best_overall_response, lang) or '–'}"
         if any(tp.asserted for tp in rc.timepoints):
             caption += "  ·  " + text("report.asserted_note", lang)
         if legend := _legend(rc, lang):
             caption += "\n" + legend
-        table.caption = _kept(caption, "table.caption")
+        table.caption = caption
         parts.append(table)
         parts.extend(Text("⚠ " + w, "yellow") for w in rc.warnings)
     kin = Table(title=lb["kinetics"], title_justify="left")
@@ -259,10 +208,10 @@ def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
         status = _trend(k, lang)
         if k.warning_text:
             status += " ⚠ " + semicolon(lang).join(k.warning_text)
-        kin.add_row(*map(_kept, (
+        kin.add_row(
             _marker(marker, lang), str(k.points), _fmt(k.doubling_time_days, lang=lang),
             _fmt(k.halving_time_days, lang=lang), status, _fmt(k.r2, lang=lang),
-        )))  # fmt: skip
+        )  # fmt: skip
     if kin.row_count:
         parts.append(kin)
     opts = Table(title=lb["options"], title_justify="left", show_lines=True)
@@ -276,7 +225,7 @@ def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
         opts.add_row(
             Text(text(f"priority.{rec.priority}", lang), PRIORITY_STYLE.get(rec.priority, "")),
             body,
-            _kept(", ".join(rec.sources)),
+            ", ".join(rec.sources),
         )
     parts.append(opts)
     parts.append(

@@ -9,6 +9,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from frenchmarks import cut_marks
+from thyref.answers import AnswerEngine
 from thyref.cli.ask_commands import register
 
 HERE = Path(__file__).parent
@@ -363,3 +365,29 @@ def test_faq_glossary_writes_the_colon_the_readers_way(
     assert lines and all(mark in line for line in lines)
     if lang == "en":
         assert not any("\u00a0" in line for line in lines)
+
+
+# rich broke lines at U+00A0 (thyref.rich_nobreak): answers showed "?" or ";" alone on a
+# line, "» et devient visible..." or "...le foyer «" at 60 and 80 columns
+@pytest.mark.parametrize(
+    "width",
+    [
+        60,  # a narrow terminal
+        80,  # a default terminal
+        200,  # wide: each paragraph on few lines
+    ],
+)
+def test_a_french_mark_stays_with_its_word_in_every_answer(
+    engine: AnswerEngine, width: int
+) -> None:
+    from thyref.cli.ask_commands import render_text
+
+    questions = [t.title for t in engine.topics("fr")] + [
+        "quelle est la recette des crêpes ?",  # off topic: the answer declines
+        "j'ai des selles noires depuis hier",  # an emergency: its advice first
+    ]
+    for question in questions:
+        said = render_text(engine.ask(question, "fr"), width=width)
+        # the emergency banner opens with its own "!!" ("!! URGENCE !! Si vous...")
+        assert cut_marks(said.removeprefix("!! ")) == [], (question, said)
+    assert "\u00a0" in said  # printed as no-break spaces, not plain ones

@@ -230,6 +230,46 @@ def test_definitions_that_disagree_are_side_by_side(lang: str, said: list[str]) 
         assert rows[1]["name"] in rendered
 
 
+# L1 declared non-avid: refractory for TuThyRef; ATA 2015 reads the scans only, where L2
+# alone is seen: indeterminate, the uptake of L1 and L3 unknown to it
+OTHER_UNKNOWN: dict[str, Any] = {
+    "format": "thyref-case/1",
+    "id": "sheet-other-definition",
+    "diagnosis": {"histology": "papillary", "date": "2019-01-01"},
+    "rai": [{"date": "2019-03-01", "activity": 3.7, "unit": "GBq"}],
+    "lesions": [
+        {"id": "L1", "site": "lung", "rai_uptake": "no"},
+        {"id": "L2", "site": "bone"},
+        {"id": "L3", "site": "lung"},
+    ],
+    "scans": [{"date": "2019-03-08", "kind": "post_therapy", "findings": {"L2": "yes"}}],
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "not_said"),
+    [
+        ("en", "I-131 uptake status of lesions L1, L3 (lesions.rai_uptake)", "at least one"),
+        (
+            "fr",
+            "Statut de fixation de l'iode 131 des lésions L1, L3 (lesions.rai_uptake)",
+            "au moins une lésion",
+        ),
+    ],
+)
+def test_another_definitions_unknown_uptake_names_its_lesions(
+    lang: str, said: str, not_said: str
+) -> None:
+    """The reports name them since session 14; the sheet said "at least one lesion" (the
+    stored assessment names the primary's lesions only: the others' are read again from
+    the case)."""
+    sheet = build_sheet(OTHER_UNKNOWN, assessed(OTHER_UNKNOWN, lang), lang, with_plots=False)
+    _primary, ata = sheet["definitions"]
+    assert ata["rule_set"] == "ata-2015"
+    assert said in ata["missing"] and not_said not in ata["missing"]
+    assert html.unescape(render_html(sheet)).count(said) == 1
+
+
 def test_definitions_that_agree_are_not_repeated() -> None:
     """Both refractory (the example's expectation): the primary verdict says it all."""
     assert build_sheet(LOST_UPTAKE, assessed(LOST_UPTAKE, "en"), "en")["definitions"] == []

@@ -19,6 +19,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from frenchmarks import cut_marks
 from thyref.cli import app as cli_app
 from thyref.cli.helptext import PREFIX
 from thyref.cli.main import app
@@ -398,6 +399,24 @@ def test_no_raw_label_on_an_80_column_page(
     found = [(label, why) for label, why in RAW if label in page]
     assert found == [], page
     assert re.search(r"\{\w+\}", page) is None, page  # "{path}": typer's required argument
+
+
+# rich broke lines at U+00A0 (thyref.rich_nobreak): `thyref synth --help` showed "FHIR Bulk
+# Data" with ": un fichier NDJSON" on the next line at 80 columns, `cohort run` ": local]"
+# and "; par" at 60, `serve` a ":" alone
+@pytest.mark.parametrize(
+    "columns",
+    [
+        60,  # a narrow terminal: the help column of the options is squeezed
+        80,  # a default terminal
+        200,  # wide: the help texts on one line each
+    ],
+)
+def test_a_french_mark_stays_with_its_word_on_every_help_page(columns: int) -> None:
+    for path, _, _ in COMMANDS:
+        page = _page([*path, "--help"], columns)  # French, the default
+        assert "\u00a0" in page, path  # printed as no-break spaces, not plain ones
+        assert cut_marks(page) == [], (path, columns, page)
 
 
 # ------------------------------------------------------------------------- examples

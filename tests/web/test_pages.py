@@ -737,6 +737,40 @@ def test_case_page_compares_the_definitions(client: TestClient) -> None:
     assert "Lésion qui ne fixe plus l'iode" in _section(fr, "h-definitions")
 
 
+@pytest.mark.parametrize(
+    ("lang", "said", "not_said"),
+    [
+        ("en", "I-131 uptake status of lesions L1, L3", "at least one lesion"),
+        ("fr", "Statut de fixation de l'iode 131 des lésions L1, L3", "au moins une lésion"),
+    ],
+)
+def test_case_page_names_the_lesions_another_definition_misses(
+    client: TestClient, lang: str, said: str, not_said: str
+) -> None:
+    """L1 declared non-avid (TuThyRef: refractory); ATA 2015 reads the scans only, where
+    L2 alone is seen: L1 and L3 unknown to it. The row said "at least one lesion" (the
+    reports name them since session 14; the stored assessment names the primary's only,
+    the others' are read again from the stored case)."""
+    case = {
+        "format": "thyref-case/1",
+        "id": f"web-other-{lang}",
+        "diagnosis": {"histology": "papillary", "date": "2019-01-01"},
+        "rai": [{"date": "2019-03-01", "activity": 3.7, "unit": "GBq"}],
+        "lesions": [
+            {"id": "L1", "site": "lung", "rai_uptake": "no"},
+            {"id": "L2", "site": "bone"},
+            {"id": "L3", "site": "lung"},
+        ],
+        "scans": [{"date": "2019-03-08", "kind": "post_therapy", "findings": {"L2": "yes"}}],
+    }
+    _create(client, case)
+    login(client)
+    page = html.unescape(client.get(f"/cases/web-other-{lang}?lang={lang}").text)
+    table = _section(page, "h-definitions")
+    row = table[table.index('class="definition-ata-2015"') :]
+    assert said in row and not_said not in table
+
+
 def test_case_page_says_not_applicable_and_differ(client: TestClient) -> None:
     # medullary: ATA 2015 R91 covers differentiated cancer only -> outside the definition
     case = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
@@ -201,7 +202,6 @@ def test_a_value_of_0_is_drawn_at_the_foot_of_the_log_axis(
     # Session 14: a marker's values of 0 were not drawn at all (a log scale has no 0),
     # the plot silent about them
     from datetime import date
-    from typing import Any
 
     from thyref.board import plots as board_plots
 
@@ -243,3 +243,93 @@ def test_an_axis_of_values_of_0_only_is_not_drawn() -> None:
         ("thyroglobulin", []),
         ("cea", [date(2016, 1, 1)]),
     ]
+
+
+def _drawn_markers(case: dict[str, object], lang: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The marker plot's figure, drawn (its artists placed as in the SVG)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from thyref.web.i18n import Translator
+
+    figures: list[Any] = []
+    real = plots._svg
+
+    def keep(fig: Any) -> bytes:
+        figures.append(fig)
+        return real(fig)
+
+    monkeypatch.setattr(plots, "_svg", keep)
+    assessment = assess(parse_case(case), lang).to_json()  # type: ignore[arg-type]
+    plots.plot_markers(case, assessment, Translator(lang))
+    (fig,) = figures
+    FigureCanvasAgg(fig).draw()
+    return fig
+
+
+def _spread(case: dict[str, object]) -> dict[str, object]:
+    # ``case`` with thyroglobulins before the latest I-131 (2017-05-02) across the upper
+    # part of the axes, where an inside legend went when the top left was taken
+    labs = case["labs"]
+    assert isinstance(labs, list)
+    labs += [
+        {"date": d, "test": "thyroglobulin", "value": v, "unit": "ng/mL"}
+        for d, v in [("2013-06-01", 25.0), ("2014-06-01", 12.0), ("2015-06-01", 30.0),
+                     ("2016-06-01", 15.0), ("2016-12-01", 40.0)]
+    ]  # fmt: skip
+    return case
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        # two thyroglobulins of 0 and a CEA of 0 (two more legend entries): the values
+        # before the latest I-131 (2012, 30 and 45 ng/mL, top left) sat under the legend
+        # that "best" placed inside the axes (in French; in English it fitted beside them)
+        _with_zeros(2, [("cea", "ng/mL")]),
+        # the same with values over the top of the axes: no room inside in either language
+        _spread(_with_zeros(2, [("cea", "ng/mL")])),
+        # no value of 0: a shorter legend
+        _spread(_tg_before_and_after_rai()),
+    ],
+    ids=["zeros", "zeros-spread", "no-zero-spread"],
+)
+def test_the_marker_legend_covers_no_value(
+    case: dict[str, object], lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fig = _drawn_markers(case, lang, monkeypatch)
+    renderer = fig.canvas.get_renderer()
+    boxes = [leg.get_window_extent(renderer) for leg in fig.legends]
+    boxes += [ax.get_legend().get_window_extent(renderer) for ax in fig.axes if ax.get_legend()]
+    assert boxes, "no legend"
+    points = [
+        (x, y, line.get_markersize())
+        for ax in fig.axes
+        for line in ax.get_lines()
+        if line.get_marker() not in (None, "None", "", " ")
+        for x, y in line.get_transform().transform(line.get_xydata())
+    ]
+    assert len(points) >= 7  # the seven thyroglobulins at least
+    for box in boxes:
+        # a point's centre, and the mark around it (markersize is in points, 1 px here)
+        around = [(x, y, size / 2) for x, y, size in points]
+        covered = [
+            (x, y) for x, y, r in around
+            if box.x0 - r < x < box.x1 + r and box.y0 - r < y < box.y1 + r
+        ]  # fmt: skip
+        assert covered == [], (box, covered)
+
+
+def test_the_marker_plot_is_drawn_at_the_size_the_page_gives_it() -> None:
+    # the legend below the axes makes the figure taller: the page's <img> says so
+    from thyref.web.i18n import Translator
+
+    case = _with_zeros(2, [("cea", "ng/mL")])
+    for lang in ("fr", "en"):
+        assessment = assess(parse_case(case), lang).to_json()  # type: ignore[arg-type]
+        svg = plots.plot_markers(case, assessment, Translator(lang)).decode()
+        head = re.search(r'<svg[^>]* width="([\d.]+)" height="([\d.]+)"', svg)
+        assert head, svg[:300]
+        shown = plots.size_px("markers", case, assessment, Translator(lang))
+        assert (float(head.group(1)), float(head.group(2))) == shown
+        assert shown[1] > plots.size_px("markers", case, assessment)[1]  # room for the legend

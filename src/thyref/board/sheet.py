@@ -279,26 +279,23 @@ def _options(assessment: JsonObject, lang: Lang) -> list[dict[str, str]]:
     ]
 
 
-def _definitions(assessment: JsonObject, lang: Lang) -> list[dict[str, Any]]:
+def _definitions(case: JsonObject, assessment: JsonObject, lang: Lang) -> list[dict[str, Any]]:
     """Every definition's verdict side by side, the primary first, when two of them give
     different statuses (``not_applicable`` left out: clinical-rules.md section 5.3);
-    none when they agree (the primary verdict above says it)."""
-    from thyref.domain.assessment import missing_label
-    from thyref.errors import RulesError
+    none when they agree (the primary verdict above says it). What each misses is said
+    as the reports say it, the lesions of an unknown uptake named (read from ``case``
+    for the definitions other than the primary: ``stored_missing_words``)."""
+    from thyref.domain.assessment import stored_missing_words
 
     entries = [d for d in assessment.get("definitions") or [] if isinstance(d, Mapping)]
     if not statuses_differ(d.get("status") for d in entries):
         return []
     rows = []
-    for d in entries:
+    for d, missing_words in zip(entries, stored_missing_words(case, assessment, lang), strict=True):
         rule_set = str(d.get("rule_set", ""))
         name = bt_or(f"definition.{rule_set}", rule_set, lang)
-        missing = []
-        for item in d.get("missing_data") or []:
-            try:
-                missing.append(f"{missing_label(rule_set, str(item), lang)} ({item})")
-            except (RulesError, KeyError, OSError):  # a rule set this version does not know
-                missing.append(str(item))
+        # the words and the code beside them; an item said by its code alone once
+        missing = [said if said == code else f"{said} ({code})" for code, said in missing_words]
         evidence = {str(ev.get("criterion")): ev for ev in d.get("evidence") or []}
         rows.append(
             {
@@ -428,7 +425,7 @@ def build_sheet(
         "recist": _recist(assessment, lang),
         "kinetics": _kinetics(assessment, lang),
         "options": _options(assessment, lang),
-        "definitions": _definitions(assessment, lang),
+        "definitions": _definitions(case, assessment, lang),
         "plots": figures,
         "decision": _decision(decision, assessment, lang) if decision else None,
         "draft_note": "" if decision else bt("label.draft", lang),

@@ -62,6 +62,9 @@ def _renderables(answer: Answer) -> list[RenderableType]:
     from rich.text import Text
 
     from thyref.domain.messages import text
+    from thyref.rich_nobreak import keep_no_break_spaces
+
+    keep_no_break_spaces()  # a French mark stays with its word
 
     lang = answer.lang
 

@@ -97,6 +97,10 @@ def _progress(lang: Lang) -> Progress:
     )
     from rich.text import Text
 
+    from thyref.rich_nobreak import keep_no_break_spaces
+
+    keep_no_break_spaces()  # a French mark stays with its word
+
     class Throughput(ProgressColumn):
         def render(self, task: Task) -> Text:
             speed = task.finished_speed or task.speed

@@ -42,6 +42,7 @@ from thyref.cli import usage
 from thyref.cli.language import lang_defaults, lang_in
 from thyref.cli.main import LANG_ENV, LangEnvError, env_lang
 from thyref.domain.messages import Lang, text
+from thyref.rich_nobreak import keep_no_break_spaces
 
 HELP_ENV = LANG_ENV
 PREFIX = "cli.help."
@@ -223,6 +224,7 @@ def _rich_words(lang: Lang) -> None:
     each time it draws a page)."""
     from typer import rich_utils
 
+    keep_no_break_spaces()  # a French mark stays with its word on the page
     for name, key in _RICH_WORDS.items():
         setattr(rich_utils, name, text(key, lang).replace("{value}", "{}"))
 

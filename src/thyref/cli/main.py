@@ -63,6 +63,9 @@ def _console(stderr: bool = False, piped_width: int = 120) -> Console:
     """A rich console, imported lazily: the JSON path stays fast to start."""
     from rich.console import Console
 
+    from thyref.rich_nobreak import keep_no_break_spaces
+
+    keep_no_break_spaces()  # a French mark stays with its word
     stream = sys.stderr if stderr else sys.stdout
     # piped output is read by programs and grep: do not cut it at 80 columns
     width = None if stream.isatty() else piped_width

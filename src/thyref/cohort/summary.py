@@ -225,6 +225,9 @@ def render_text(summary: Summary, lang: Lang = "fr", width: int = 110) -> str:
     from rich.console import Console
     from rich.table import Table
 
+    from thyref.rich_nobreak import keep_no_break_spaces
+
+    keep_no_break_spaces()  # a French mark stays with its word
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, highlight=False, color_system=None)
     console.print(text("cohort.title", lang), style="bold")

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -20,9 +21,10 @@ from thyref.domain import rai as rai_mod
 from thyref.domain import recist as recist_mod
 from thyref.domain import refractoriness as refractoriness_mod
 from thyref.domain import therapies as therapies_mod
-from thyref.domain.case import Case
+from thyref.domain.case import Case, parse_case
 from thyref.domain.messages import Lang, day, has, text
 from thyref.domain.rules import Definition, Rules, load_rules
+from thyref.errors import CaseFormatError, CaseValidationError, RulesError
 
 
 class EvidenceOut(TypedDict):
@@ -437,6 +439,60 @@ def missing_label(
     scan TSH) and the lesions it is about, when given."""
     definition = definitions_mod.definition_of(rule_set, rules or load_rules())
     return refractoriness_mod.missing_term(definition, item, lesions).text(lang)
+
+
+def stored_missing_words(
+    case: Mapping[str, Any], assessment: Mapping[str, Any], lang: Lang
+) -> list[list[tuple[str, str]]]:
+    """Each definition's missing items of a stored assessment (``definitions[i]
+    .missing_data``), each as (code, words) in the words ``assess`` says them, the
+    lesions of an unknown uptake named.
+
+    The output names those lesions for the primary definition only
+    (``refractory.missing_data_labels``, used as they are when said in ``lang``); for the
+    others they are read again from ``case``, the case the assessment was made of, as
+    the definition reads it (:func:`refractoriness.unknown_uptake`). The words say "at
+    least one lesion" when none is found there (the case no longer reads, or this
+    version reads it otherwise) and are the item's code when they cannot be said at
+    all (a rule set this version does not know)."""
+    rules = load_rules()
+    entries = [d for d in assessment.get("definitions") or [] if isinstance(d, Mapping)]
+    refractory = assessment.get("refractory") or {}
+    labels = refractory.get("missing_data_labels") or []
+    said_in = (assessment.get("engine") or {}).get("lang")
+    parsed: list[Case | None] = []  # the case, parsed on first need
+
+    def lesions_of(definition: Definition) -> tuple[str, ...]:
+        if not parsed:
+            try:
+                parsed.append(parse_case(case, rules=rules))
+            except (CaseFormatError, CaseValidationError):
+                parsed.append(None)
+        return () if parsed[0] is None else refractoriness_mod.unknown_uptake(parsed[0], definition)
+
+    out = []
+    for d in entries:
+        items = [str(item) for item in d.get("missing_data") or []]
+        if (
+            d.get("primary")
+            and said_in == lang
+            and items == [str(i) for i in refractory.get("missing_data") or []]
+            and len(labels) == len(items)
+        ):
+            out.append(list(zip(items, map(str, labels), strict=True)))
+            continue
+        try:
+            definition = definitions_mod.definition_of(str(d.get("rule_set") or ""), rules)
+        except (RulesError, KeyError, OSError):  # a rule set this version does not know
+            out.append([(item, item) for item in items])
+            continue
+        words = []
+        for item in items:
+            lesions = lesions_of(definition) if item == "lesions.rai_uptake" else ()
+            term = refractoriness_mod.missing_term(definition, item, lesions)
+            words.append((item, term.text(lang)))
+        out.append(words)
+    return out
 
 
 def _missing_labels(

@@ -324,10 +324,23 @@ def _uptake_unknown(facts: Facts, spec: MissingSpec) -> bool:
 
 def _unknown_uptake(facts: Facts) -> tuple[str, ...]:
     """The lesions whose uptake is not known, in the case's order."""
-    lesions = facts.case.raw.lesions
-    if facts.definition.reads_scans and facts.case.has_scans:
-        seen = facts.uptake.seen
-        return tuple(lesion.id for lesion in lesions if lesion.id not in seen)
+    return unknown_uptake(facts.case, facts.definition, lambda: facts.uptake)
+
+
+def unknown_uptake(
+    case: Case,
+    definition: Definition,
+    uptake: Callable[[], UptakeHistory] | None = None,
+) -> tuple[str, ...]:
+    """The lesions whose uptake ``definition`` does not know, in the case's order (what
+    its missing item ``lesions.rai_uptake`` is about): from the scans when it reads them
+    and the case has some, else from each lesion's own status. ``uptake``: the
+    definition's uptake history when already built."""
+    lesions = case.raw.lesions
+    if definition.reads_scans and case.has_scans:
+        d = definition
+        read = uptake() if uptake else history(case, d.counting_scans, d.reads_scans)
+        return tuple(lesion.id for lesion in lesions if lesion.id not in read.seen)
     return tuple(lesion.id for lesion in lesions if lesion.rai_uptake == "unknown")
 
 

@@ -250,7 +250,7 @@ def _case_page(
             "title": p.t(f"case.plot_{name}"),
             "url": f"{case_url}/v{version.version}/{name}.svg?lang={p.lang}",
             "alt": plots.alt_text(name, version.case, assessment, p.t, rules.threshold_gbq),
-            "size": plots.size_px(name, version.case, assessment),
+            "size": plots.size_px(name, version.case, assessment, p.t),
         }
         for name in plots.plots_for(assessment)
     ]
@@ -262,7 +262,7 @@ def _case_page(
         a=assessment,
         view=_assessment_view(assessment, p.t),
         figures=key_figures(version.case, assessment, p.t),
-        definitions=definitions_view(assessment, p.t),
+        definitions=definitions_view(assessment, version.case, p.t),
         differ=repo.definitions_differ(assessment),
         scans=scan_table(version.case, p.t),
         uptake=uptake_by_lesion(version.case),

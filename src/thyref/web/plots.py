@@ -49,19 +49,31 @@ UNIT = 72.0  # SVG units (= CSS pixels) per matplotlib inch
 WIDTH_PX = 400
 HEIGHT_PX = {"markers": 290, "recist": 330, "rai": 300, "timeline": 250}
 MARKER_AXIS_PX = 200  # height of each marker panel (one unit per axis)
-LEGEND_CHARS = 44  # a legend line of the marker plot fits in its axes at 11 pt
+LEGEND_CHARS = 44  # a legend line of the marker plot fits in its width at 11 pt
+# the marker plot's legend sits below the axes, the figure made taller by its height: a
+# line of text, the space between two entries, the space around it
+LEGEND_LINE_PX = 15.0
+LEGEND_GAP_PX = 3.0
+LEGEND_PAD_PX = 12.0
 FONT_PT = 12.0
 SMALL_PT = 11.0
 ZERO_PX = 9.0  # a value of 0: a "0" as high as the other marks
 
 
 def size_px(
-    name: str, case: JsonObject | None = None, assessment: JsonObject | None = None
+    name: str,
+    case: JsonObject | None = None,
+    assessment: JsonObject | None = None,
+    t: Translator | None = None,
 ) -> tuple[int, int]:
-    """(width, height) in CSS pixels at which plot ``name`` is drawn and shown."""
+    """(width, height) in CSS pixels at which plot ``name`` is drawn and shown; the
+    marker plot's legend, below its axes, is counted with ``t`` (its words)."""
     height = HEIGHT_PX[name]
     if name == "markers" and assessment is not None:
-        height = max(height, MARKER_AXIS_PX * max(1, len(_marker_groups(assessment, case))) + 60)
+        groups = _marker_groups(assessment, case)
+        height = max(height, MARKER_AXIS_PX * max(1, len(groups)) + 60)
+        if t is not None and groups:
+            height += round(_legend_px(groups, t))
     return WIDTH_PX, height
 
 
@@ -99,9 +111,9 @@ def _style(ax: Any) -> None:
     ax.spines[["top", "right"]].set_visible(False)
 
 
-def _figure(name: str, rows: int = 1) -> tuple[Any, list[Any], Any]:
+def _figure(name: str, rows: int = 1, height: int | None = None) -> tuple[Any, list[Any], Any]:
     Figure, mdates, _ = _mpl()
-    height = HEIGHT_PX[name] if rows == 1 else MARKER_AXIS_PX * rows + 60
+    height = height or HEIGHT_PX[name]
     fig = Figure(figsize=(WIDTH_PX / UNIT, height / UNIT), dpi=UNIT, layout="constrained")
     axes = list(fig.subplots(rows, 1, sharex=True, squeeze=False)[:, 0])
     for ax in axes:
@@ -195,6 +207,39 @@ def _marker_groups(assessment: JsonObject, case: JsonObject | None) -> dict[str,
     return {unit: members for unit, members in groups.items() if any(m[2] or m[3] for m in members)}
 
 
+def _marker_labels(member: Member, t: Translator) -> list[str]:
+    """The legend's entries of one marker, wrapped, in the order they are drawn: its
+    values (with the doubling or halving time, or how many more it needs), those the
+    doubling time was not computed from, those of 0."""
+    marker, info, points, others, zeros = member
+    what = t.label("test", marker)
+    label = what
+    doubling, halving = info.get("doubling_time_days"), info.get("halving_time_days")
+    need = load_rules().kinetics.min_points
+    if doubling:
+        label += " · " + t("plot.doubling", d=f"{doubling:.0f}")
+    elif halving:
+        label += " · " + t("plot.halving", d=f"{halving:.0f}")
+    elif len(points) < need:
+        label += " · " + t.plural("plot.too_few", len(points), need=need)
+    labels = [label]
+    if others:
+        labels.append(t("plot.not_fitted", what=what))
+    if zeros:
+        labels.append(t.plural("plot.zero", len(zeros), what=what))
+    # wrapped: a legend wider than the figure is cut at its edge
+    return [textwrap.fill(label, LEGEND_CHARS) for label in labels]
+
+
+def _legend_px(groups: dict[str, list[Member]], t: Translator) -> float:
+    """The height of the marker plot's legend (every axis' entries, one a row)."""
+    labels = [
+        label for members in groups.values() for m in members for label in _marker_labels(m, t)
+    ]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    return lines * LEGEND_LINE_PX + (len(labels) - 1) * LEGEND_GAP_PX + LEGEND_PAD_PX
+
+
 def _no_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> str:
     """Why there is no marker to draw: how many values are recorded, how many are needed."""
     medullary = (assessment.get("refractory") or {}).get("category") == "medullary"
@@ -214,43 +259,36 @@ def plot_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> byt
 
     groups = _marker_groups(assessment, case)
     span = time_span(case, assessment)
-    fig, axes, mdates = _figure("markers", rows=max(1, len(groups)))
+    height = size_px("markers", case, assessment, t)[1]
+    fig, axes, mdates = _figure("markers", rows=max(1, len(groups)), height=height)
     if not groups:
         _empty(axes[0], t, mdates, span, _no_markers(case, assessment, t))
         return _svg(fig)
     from matplotlib.ticker import FuncFormatter, LogLocator
 
     plain = FuncFormatter(lambda value, _pos: t.say("web.number", n=f"{value:g}"))
-    need = load_rules().kinetics.min_points
     index = 0
     colours: dict[str, str] = {}
+    zero_labels: dict[str, str] = {}
     for ax, (unit, members) in zip(axes, groups.items(), strict=True):
-        for marker, info, points, others, _zeros in members:
+        for member in members:
+            marker, info, points, others, zeros = member
             colour, symbol = COLOURS[index % len(COLOURS)], MARKERS[index % len(MARKERS)]
             colours[marker] = colour
             index += 1
-            label = t.label("test", marker)
-            doubling, halving = info.get("doubling_time_days"), info.get("halving_time_days")
-            if doubling:
-                label += " · " + t("plot.doubling", d=f"{doubling:.0f}")
-            elif halving:
-                label += " · " + t("plot.halving", d=f"{halving:.0f}")
-            elif len(points) < need:
-                label += " · " + t.plural("plot.too_few", len(points), need=need)
+            label, *more = _marker_labels(member, t)
             xs = [d for d, _ in points]
             ys = [v for _, v in points]
-            # wrapped: a legend wider than the axes made the layout shrink them (the dates
-            # ran into each other) and was cut at the figure's edge all the same
-            label = textwrap.fill(label, LEGEND_CHARS)
             ax.plot(xs, ys, linestyle="none", marker=symbol, color=colour, label=label)
             if others:  # hollow: values the doubling time was not computed from
                 ox, oy = zip(*others, strict=True)
                 ax.plot(
                     ox, oy, linestyle="none", marker=symbol, color=colour,
-                    markerfacecolor="white", label=textwrap.fill(
-                        t("plot.not_fitted", what=t.label("test", marker)), LEGEND_CHARS
-                    ),
+                    markerfacecolor="white", label=more[0],
                 )  # fmt: skip
+            if zeros:
+                zero_labels[marker] = more[-1]
+            doubling, halving = info.get("doubling_time_days"), info.get("halving_time_days")
             rate = (
                 (math.log(2) / doubling) if doubling else (-math.log(2) / halving if halving else 0)
             )
@@ -268,16 +306,16 @@ def plot_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> byt
         ax.set_ylim(*ax.get_ylim())  # the limits of the values above 0, kept
         for marker, _info, _points, _others, zeros in members:
             if zeros:
-                what = t.label("test", marker)
-                said = textwrap.fill(t.plural("plot.zero", len(zeros), what=what), LEGEND_CHARS)
-                draw_zeros(ax, zeros, colours[marker], ZERO_PX, said)
+                draw_zeros(ax, zeros, colours[marker], ZERO_PX, zero_labels[marker])
         names = ", ".join(t.label("test", m) for m, *_ in members)
         ax.set_ylabel(t("plot.value_axis", what=names, unit=t.label("lab_unit", unit)))
-        # where it hides the fewest values (those before the latest I-131 sit at the left)
-        ax.legend(loc="best", frameon=True, framealpha=0.9, edgecolor="none")
     for ax in axes[:-1]:
         ax.tick_params(labelbottom=False)
     _date_axis(axes[-1], mdates, span, t)
+    # below the axes, never on a value (inside them, "best" still hid some: a value of 0
+    # adds an entry, and the values before the latest I-131 sat under it), the figure
+    # made taller by its height (``size_px``)
+    fig.legend(loc="outside lower center", frameon=False, alignment="left")
     return _svg(fig)
 
 

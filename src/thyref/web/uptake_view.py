@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from thyref.domain.assessment import missing_label
+from thyref.domain.assessment import stored_missing_words
 from thyref.domain.definitions import definition_of
 from thyref.domain.refractoriness import missing_term
 from thyref.domain.rules import load_definition, load_rules
@@ -69,17 +69,18 @@ def missing_actions(a: Mapping[str, Any], t: Translator) -> list[str]:
     return out
 
 
-def definitions_view(a: Mapping[str, Any], t: Translator) -> list[DefinitionRow]:
-    """One row per definition, the primary first (the order of the assessment)."""
+def definitions_view(
+    a: Mapping[str, Any], case: Mapping[str, Any], t: Translator
+) -> list[DefinitionRow]:
+    """One row per definition, the primary first (the order of the assessment); what
+    each misses said as the reports say it, the lesions of an unknown uptake named (read
+    from ``case``, the case ``a`` was made of, for the definitions other than the
+    primary: ``stored_missing_words``)."""
     rows = []
-    for d in a.get("definitions") or []:
+    entries = [d for d in a.get("definitions") or [] if isinstance(d, Mapping)]
+    for d, missing_words in zip(entries, stored_missing_words(case, a, t.lang), strict=True):
         rule_set = str(d.get("rule_set") or "")
-        missing = []
-        for item in d.get("missing_data") or []:
-            try:
-                missing.append(missing_label(rule_set, str(item), t.lang))
-            except (RulesError, KeyError, OSError):
-                missing.append(str(item))
+        missing = [said for _, said in missing_words]
         rows.append(
             DefinitionRow(
                 rule_set=rule_set,
