@@ -186,7 +186,13 @@ def _checked(key: bytes) -> tuple[_Why | None, _Times]:
         try:
             model.model_validate(fixed)
         except ValidationError as real:  # something else is wrong too: that is said
-            return _invalid(kind, real.errors()[0]), ()
+            first = real.errors()[0]
+            # a respelled time still refused (a day that does not exist: 2024-02-30): the
+            # value quoted is the one sent, not its R4 respelling
+            sent = {tuple(e["loc"]): e["input"] for e in near}
+            if tuple(first.get("loc", ())) in sent:
+                first = {**first, "input": sent[tuple(first["loc"])]}
+            return _invalid(kind, first), ()
         found = []
         for error in near:
             value = str(error["input"])
