@@ -16,6 +16,7 @@ They read only the case JSON and its assessment JSON; labels come from the catal
 from __future__ import annotations
 
 import io
+import math
 import threading
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -229,7 +230,7 @@ def markers(assessment: JsonObject, lang: Lang, case: JsonObject | None = None) 
     if not drawn:
         _empty(ax, bt("plot.no_markers", lang))
         return _svg(fig)
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
     handles, labels = ax.get_legend_handles_labels()
     for _days, colour, named in zeros:
@@ -256,12 +257,13 @@ def markers(assessment: JsonObject, lang: Lang, case: JsonObject | None = None) 
             handles.append(Line2D([], [], color="#777", linestyle=":", linewidth=0.8))
             labels.append(bt("plot.last_rai", lang))
     ax.set_yscale("log")
-    # labelled ticks at 1, 2, 5 x 10^n written as plain numbers; no minor ticks
-    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0), numticks=8))
+    low, high = ax.get_ylim()
+    ax.set_ylim(low, high)  # the values' limits, kept: the "0"s go on its foot
+    # labelled ticks written as plain numbers, only where the values are (not beside the
+    # legend above them); no minor ticks
+    ax.yaxis.set_major_locator(FixedLocator(log_ticks(low, high)))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: num(v, lang, 3)))
     ax.yaxis.set_minor_locator(NullLocator())
-    low, high = ax.get_ylim()
-    ax.set_ylim(low, high * 3 ** len(handles))  # headroom for the legend above the lines
     for days, colour, _ in zeros:
         draw_zeros(ax, days, colour, ZERO_SIZE, None)
     ax.set_ylabel(bt("plot.log_scale", lang))
@@ -272,7 +274,53 @@ def markers(assessment: JsonObject, lang: Lang, case: JsonObject | None = None) 
         framealpha=1, edgecolor="none", borderpad=0.2, handlelength=1.6,
     )  # fmt: skip
     legend.set_zorder(5)
+    _room_above(fig, ax, legend, low, high)
     return _svg(fig)
+
+
+TICKS_MAX = 6  # labelled ticks on the marker plot's axis, at most
+
+
+def log_ticks(low: float, high: float) -> list[float]:
+    """Ticks of a log axis from ``low`` to ``high``: 1, 2 and 5 times the powers of ten
+    when 2 to ``TICKS_MAX`` of them fall in the range; when more, the powers of ten, every
+    second, third... one if still too many (values over eight decades had a label every
+    third of a decade, unreadable, or none at all); when fewer (values close together),
+    round numbers evenly spaced, as a linear axis would have them."""
+    from matplotlib.ticker import MaxNLocator
+
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+
+    def ladder(subs: tuple[int, ...]) -> list[float]:
+        ticks = [m * 10.0**k for k in range(first, last + 1) for m in subs]
+        return [t for t in ticks if low <= t <= high]
+
+    ticks = ladder((1, 2, 5))
+    if len(ticks) > TICKS_MAX:
+        ticks = ladder((1,))
+        return ticks[:: math.ceil(len(ticks) / TICKS_MAX)]
+    if len(ticks) < 2:
+        steps = MaxNLocator(nbins=TICKS_MAX - 1, steps=[1, 2, 2.5, 5, 10])
+        ticks = [float(t) for t in steps.tick_values(low, high) if low <= t <= high]
+    return ticks
+
+
+LEGEND_GAP = 0.04  # between the legend's foot and the highest value, a share of the axes
+LINES_MIN = 0.3  # the share of the axes the values keep, however tall the legend
+
+
+def _room_above(fig: Any, ax: Any, legend: Any, low: float, high: float) -> None:
+    """Raise the top of the log axis (its values from ``low`` to ``high``) until every
+    value lies under the legend's foot, whatever the legend's height. A headroom of a
+    fixed factor per legend entry left values under the legend when they spread over
+    several decades (four decades of thyroglobulin: the legend hid the highest)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas: Any = FigureCanvasAgg(fig)  # untyped
+    renderer = canvas.get_renderer()
+    foot = legend.get_window_extent(renderer).transformed(ax.transAxes.inverted()).y0
+    share = max(foot - LEGEND_GAP, LINES_MIN)
+    ax.set_ylim(low, low * (high / low) ** (1 / share))
 
 
 ZERO_SIZE = 4.5  # the sheet's "0": as high as its other marks

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from thyref.board.plots import Points
+from thyref.board.plots import Points, log_ticks
 from thyref.domain.rules import load_rules
 from thyref.web.i18n import Translator
 
@@ -264,7 +264,7 @@ def plot_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> byt
     if not groups:
         _empty(axes[0], t, mdates, span, _no_markers(case, assessment, t))
         return _svg(fig)
-    from matplotlib.ticker import FuncFormatter, LogLocator
+    from matplotlib.ticker import FixedLocator, FuncFormatter
 
     plain = FuncFormatter(lambda value, _pos: t.say("web.number", n=f"{value:g}"))
     index = 0
@@ -300,10 +300,11 @@ def plot_markers(case: JsonObject, assessment: JsonObject, t: Translator) -> byt
                 fit = [math.exp(mean_y + rate * (x - mean_x)) for x in (ordinals[0], ordinals[-1])]
                 ax.plot([xs[0], xs[-1]], fit, color=colour, linestyle="--", linewidth=1.2)
         ax.set_yscale("log")
-        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0), numticks=8))
+        ax.set_ylim(*ax.get_ylim())  # the limits of the values above 0, kept
+        # a few labelled values, 1, 2, 5 times the powers of ten or fewer (the sheet's)
+        ax.yaxis.set_major_locator(FixedLocator(log_ticks(*ax.get_ylim())))
         ax.yaxis.set_major_formatter(plain)
         ax.yaxis.set_minor_formatter(FuncFormatter(lambda _v, _p: ""))
-        ax.set_ylim(*ax.get_ylim())  # the limits of the values above 0, kept
         for marker, _info, _points, _others, zeros in members:
             if zeros:
                 draw_zeros(ax, zeros, colours[marker], ZERO_PX, zero_labels[marker])

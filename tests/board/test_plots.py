@@ -1,0 +1,131 @@
+"""The board sheet's plots (``thyref.board.plots``), drawn and looked at as figures."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from thyref.board import plots
+from thyref.demo import demo_cases
+from thyref.domain import assess, parse_case
+
+
+def _thyroglobulins(before: list[tuple[str, float]], after: list[float]) -> dict[str, Any]:
+    # ex-ftc-progression (one I-131, 2017-05-02) with thyroglobulins ``before`` it (drawn
+    # hollow: not used for the kinetics) and ``after`` it, every 90 days from 2017-06-01
+    case = copy.deepcopy(next(c for c in demo_cases() if c["id"] == "ex-ftc-progression"))
+    assert [r["date"] for r in case["rai"]] == ["2017-05-02"]
+    days = [(date(2017, 6, 1) + timedelta(days=90 * i)).isoformat() for i in range(len(after))]
+    case["labs"] = [
+        {"date": d, "test": "thyroglobulin", "value": v, "unit": "ng/mL"}
+        for d, v in [*before, *zip(days, after, strict=True)]
+    ]
+    return case
+
+
+def _drawn_markers(case: dict[str, Any], lang: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The sheet's marker plot, drawn (its artists placed as in the SVG)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figures: list[Any] = []
+    real = plots._svg
+
+    def keep(fig: Any) -> str:
+        figures.append(fig)
+        return real(fig)
+
+    monkeypatch.setattr(plots, "_svg", keep)
+    assessment = assess(parse_case(case), lang).to_json()  # type: ignore[arg-type]
+    plots.markers(assessment, lang, case)  # type: ignore[arg-type]
+    (fig,) = figures
+    FigureCanvasAgg(fig).draw()
+    return fig
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        # values before the latest I-131 high on the axis, at its left, where the legend
+        # sat (upper left, inside the axes, above "headroom" of 3 per entry): four
+        # decades of values leave that headroom smaller than the legend
+        _thyroglobulins([("2012-01-10", 5000.0), ("2013-01-10", 3000.0)], [0.5, 1, 2, 4, 8]),
+        # the same values with a value of 0 (two more legend entries)
+        _thyroglobulins([("2012-01-10", 5000.0), ("2013-01-10", 3000.0)], [0.5, 1, 2, 4, 0]),
+        # one decade, rising after the I-131 (the demo's shape)
+        _thyroglobulins([("2012-01-10", 30.0), ("2012-06-10", 45.0)], [2, 2.6, 3.4, 4.4, 5.7]),
+    ],
+    ids=["four-decades", "four-decades-zero", "one-decade"],
+)
+def test_the_sheets_marker_legend_covers_no_value(
+    case: dict[str, Any], lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fig = _drawn_markers(case, lang, monkeypatch)
+    renderer = fig.canvas.get_renderer()
+    boxes = [leg.get_window_extent(renderer) for leg in fig.legends]
+    boxes += [ax.get_legend().get_window_extent(renderer) for ax in fig.axes if ax.get_legend()]
+    assert boxes, "no legend"
+    points = [
+        (x, y, line.get_markersize())
+        for ax in fig.axes
+        for line in ax.get_lines()
+        if line.get_marker() not in (None, "None", "", " ")
+        for x, y in line.get_transform().transform(line.get_xydata())
+    ]
+    assert len(points) >= 6
+    for box in boxes:
+        # a point's centre, and the mark around it (markersize in points, 1 px here)
+        around = [(x, y, size / 2) for x, y, size in points]
+        covered = [
+            (round(x), round(y))
+            for x, y, r in around
+            if box.x0 - r < x < box.x1 + r and box.y0 - r < y < box.y1 + r
+        ]
+        assert covered == [], (box, covered)
+    # the axis says its values: a few labelled ticks, none of them empty
+    (ax,) = fig.axes
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert 2 <= len(labels) <= plots.TICKS_MAX and all(labels), labels
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "ticks"),
+    [
+        # one decade and a half: 1, 2 and 5 times the powers of ten
+        (1.5, 60.0, [2.0, 5.0, 10.0, 20.0, 50.0]),
+        # the range's ends are ticks when they fall on one
+        (1.0, 10.0, [1.0, 2.0, 5.0, 10.0]),
+        # three decades: 1, 2, 5 would be 9 ticks, so the powers of ten
+        (0.5, 800.0, [1.0, 10.0, 100.0]),
+        # eleven decades: every second power of ten
+        (0.3, 2.0e10, [1.0, 100.0, 10000.0, 1000000.0, 100000000.0, 10000000000.0]),
+        # two of the 1-2-5 ladder are enough
+        (1.5, 9.5, [2.0, 5.0]),
+    ],
+)
+def test_log_ticks(low: float, high: float, ticks: list[float]) -> None:
+    assert plots.log_ticks(low, high) == pytest.approx(ticks)
+
+
+@pytest.mark.parametrize(
+    ("low", "high"),
+    [
+        (2.1, 4.9),  # inside one step of the 1-2-5 ladder (between 2 and 5)
+        (2.445, 3.988),  # values rising from 2.5 to 3.9 ng/mL (seen drawn with no tick)
+        (3.1, 3.9),  # closer still
+        (101.0, 180.0),  # between 100 and 200
+        (0.021, 0.048),  # below 1
+    ],
+)
+def test_close_values_get_round_ticks(low: float, high: float) -> None:
+    ticks = plots.log_ticks(low, high)
+    assert 2 <= len(ticks) <= plots.TICKS_MAX, ticks
+    assert all(low <= t <= high for t in ticks), ticks
+    # round: two significant digits at most, evenly spaced
+    assert all(float(f"{t:.2g}") == pytest.approx(t) for t in ticks), ticks
+    gaps = {round(b - a, 9) for a, b in itertools.pairwise(ticks)}
+    assert len(gaps) == 1, ticks
