@@ -213,8 +213,13 @@ def test_every_source_is_linked_over_https() -> None:
 @pytest.mark.parametrize(
     ("sid", "url", "numbers"),
     [
-        # 15 (SAMU) and 112 (European emergency number): the French administration's site
-        ("EMERGENCY_NUMBERS_FR", "https://www.service-public.fr/", ("15 ", "112 ")),
+        # 15 (SAMU) and 112 (European emergency number): the French administration's page
+        # on alerting the emergency services (fiche F33954)
+        (
+            "EMERGENCY_NUMBERS_FR",
+            "https://www.service-public.fr/particuliers/vosdroits/F33954",
+            ("15 ", "112 "),
+        ),
         # 3114, the national suicide prevention line: its own site
         ("PREVENTION_SUICIDE_3114", "https://3114.fr/", ("3114",)),
     ],
