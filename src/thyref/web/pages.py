@@ -223,9 +223,12 @@ def case_list(
 # ---------------------------------------------------------------- case page
 
 
-def _assessment_view(assessment: dict[str, Any], t: Translator) -> dict[str, Any]:
+def _assessment_view(
+    assessment: dict[str, Any], t: Translator, case: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """What the templates need beyond the raw assessment: options grouped by priority,
-    what to complete for each missing item, in the page's language."""
+    what to complete for each missing item, in the page's language (the lesions of an
+    unknown uptake named from ``case``, the case assessed)."""
     recs = sorted(
         assessment.get("recommendations") or [],
         key=lambda r: (PRIORITY_ORDER.get(str(r.get("priority")), 9), str(r.get("id"))),
@@ -233,7 +236,7 @@ def _assessment_view(assessment: dict[str, Any], t: Translator) -> dict[str, Any
     return {
         "options": recs,
         "missing_anchors": MISSING_ANCHORS,
-        "missing": missing_actions(assessment, t),
+        "missing": missing_actions(assessment, t, case),
     }
 
 
@@ -260,7 +263,7 @@ def _case_page(
         version=version,
         case=version.case,
         a=assessment,
-        view=_assessment_view(assessment, p.t),
+        view=_assessment_view(assessment, p.t, version.case),
         figures=key_figures(version.case, assessment, p.t),
         definitions=definitions_view(assessment, version.case, p.t),
         differ=repo.definitions_differ(assessment),
@@ -652,7 +655,13 @@ def _preview(state: EditorState, lang: str) -> dict[str, Any]:
         return {"assessment": None, "errors": errors, "count": 1}
     assessment = assess_one(case, lang)
     figures = key_figures(obj, assessment, Translator(lang))
-    return {"assessment": assessment, "errors": {}, "count": 0, "figures": figures}
+    return {
+        "assessment": assessment,
+        "errors": {},
+        "count": 0,
+        "figures": figures,
+        "case": obj,
+    }
 
 
 def _form_action(case_id: str | None) -> str:
@@ -694,7 +703,7 @@ def _render_editor(
         field_id=field_id,
         error_anchor=error_anchor,
         field_label=lambda name: field_label(name, state, p.lang),
-        view=_assessment_view(preview["assessment"] or {}, p.t),
+        view=_assessment_view(preview["assessment"] or {}, p.t, preview.get("case")),
         fhir_left=fhir_left if case_id is None else None,
         form_action=_form_action(case_id),
     )
@@ -855,7 +864,7 @@ def preview(p: Page = Depends(clinician_page)) -> HTMLResponse:
         state=state,
         preview=result,
         errors=result["errors"],
-        view=_assessment_view(result["assessment"] or {}, p.t),
+        view=_assessment_view(result["assessment"] or {}, p.t, result.get("case")),
         field_id=field_id,
         error_anchor=error_anchor,
         field_label=lambda name: field_label(name, state, p.lang),

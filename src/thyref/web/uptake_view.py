@@ -15,12 +15,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from thyref.domain.assessment import stored_missing_words
+from thyref.domain.case import parse_case
 from thyref.domain.definitions import definition_of
-from thyref.domain.refractoriness import missing_term
-from thyref.domain.rules import load_definition, load_rules
+from thyref.domain.refractoriness import missing_term, unknown_uptake
+from thyref.domain.rules import Definition, load_definition, load_rules
 from thyref.domain.scans import Scan
 from thyref.domain.uptake import why_not_counting
-from thyref.errors import RulesError
+from thyref.errors import CaseFormatError, CaseValidationError, RulesError
 from thyref.web.i18n import Translator
 
 # the definition whose counting-scan conditions mark the scan table (the one that has any)
@@ -50,10 +51,14 @@ class ScanTable:
     rows: list[tuple[str, list[str]]]  # (lesion id, finding per column, "" when none)
 
 
-def missing_actions(a: Mapping[str, Any], t: Translator) -> list[str]:
+def missing_actions(
+    a: Mapping[str, Any], t: Translator, case: Mapping[str, Any] | None = None
+) -> list[str]:
     """What to complete, for each missing item of the primary verdict: the page's wording
-    with the numbers of the definition that asks for it (the imaging window...), else the
-    engine's label, else the item's code in a sentence."""
+    with the numbers of the definition that asks for it (the imaging window...) and the
+    lesions of an unknown uptake named (read from ``case``, the case ``a`` was made of,
+    as the definition reads it; "each lesion" without it or when it no longer reads),
+    else the engine's label, else the item's code in a sentence."""
     refractory = a.get("refractory") or {}
     primary = (a.get("definitions") or [{}])[0].get("rule_set")
     rule_set = str(primary or (a.get("engine") or {}).get("rules") or "")
@@ -64,9 +69,28 @@ def missing_actions(a: Mapping[str, Any], t: Translator) -> list[str]:
         return [t("missing.other", item=item) for item in items]
     out = []
     for item in items:
-        term = missing_term(definition, str(item))
-        out.append(t(term.key, **dict(term.params)) if t.has(term.key) else term.text(t.lang))
+        lesions: tuple[str, ...] = ()
+        if item == "lesions.rai_uptake" and case is not None:
+            lesions = _unknown_uptake(case, definition)
+        term = missing_term(definition, str(item), lesions)
+        params = dict(term.params)
+        if lesions and t.has(f"{term.key}.one"):
+            out.append(t.plural(term.key, int(params.pop("n")), **params))
+        elif t.has(term.key):
+            out.append(t(term.key, **params))
+        else:
+            out.append(term.text(t.lang))
     return out
+
+
+def _unknown_uptake(case: Mapping[str, Any], definition: Definition) -> tuple[str, ...]:
+    """The lesions whose uptake ``definition`` does not know in ``case``; none when the
+    case does not read (stored by another version)."""
+    try:
+        parsed = parse_case(dict(case), rules=load_rules())
+    except (CaseFormatError, CaseValidationError):
+        return ()
+    return unknown_uptake(parsed, definition)
 
 
 def definitions_view(
