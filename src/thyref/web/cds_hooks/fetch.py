@@ -140,22 +140,7 @@ def _merged_into(resources: list[dict[str, Any]], patient_id: str) -> frozenset[
     (``bundle_to_case``). A record merged the other way (the context's Patient
     ``replaced-by`` another) or only linked (``seealso``, ``refer``) is not the
     patient's record: its resources are left out."""
-    found: set[str] = set()
-    for res in resources:
-        if res.get("resourceType") != "Patient":
-            continue
-        links = res.get("link")
-        for link in links if isinstance(links, list) else []:
-            other = _patient_id(link.get("other")) if isinstance(link, dict) else None
-            if other is None:
-                continue
-            kind = link.get("type")
-            if res.get("id") == patient_id and kind == "replaces" and other != patient_id:
-                found.add(other)
-            elif other == patient_id and kind == "replaced-by" and isinstance(res.get("id"), str):
-                found.add(res["id"])
-    found.discard(patient_id)
-    return frozenset(found)
+    return _linked(resources, patient_id, "replaces", "replaced-by")
 
 
 def _merged_away(resources: list[dict[str, Any]], patient_id: str) -> frozenset[str]:
@@ -164,6 +149,15 @@ def _merged_away(resources: list[dict[str, Any]], patient_id: str) -> frozenset[
     and those whose Patient ``replaces`` it. The context's record then "must no longer be
     used": the results since the merge are filed under the other record, so nothing is
     assessed on it (``_merged_away_card``)."""
+    return _linked(resources, patient_id, "replaced-by", "replaces")
+
+
+def _linked(
+    resources: list[dict[str, Any]], patient_id: str, own: str, theirs: str
+) -> frozenset[str]:
+    """The ids of the records the context's Patient links to with the link-type ``own``,
+    and of those whose Patient links to it with ``theirs`` (the same link seen from the
+    other record); never the context's own id."""
     found: set[str] = set()
     for res in resources:
         if res.get("resourceType") != "Patient":
@@ -174,9 +168,9 @@ def _merged_away(resources: list[dict[str, Any]], patient_id: str) -> frozenset[
             if other is None:
                 continue
             kind = link.get("type")
-            if res.get("id") == patient_id and kind == "replaced-by":
+            if res.get("id") == patient_id and kind == own:
                 found.add(other)
-            elif other == patient_id and kind == "replaces" and isinstance(res.get("id"), str):
+            elif other == patient_id and kind == theirs and isinstance(res.get("id"), str):
                 found.add(res["id"])
     found.discard(patient_id)
     return frozenset(found)
