@@ -1192,6 +1192,31 @@ def test_fear_and_the_outlook_asked_of_it(
 
 
 @pytest.mark.parametrize(
+    ("misspelt", "spelt"),
+    [
+        # a fear, then a short question on a cure with two letters swapped: its language
+        # is told from the corrected words ("cured", English), not the raw ones, which
+        # no language claims (session 15 mutation run: _after_fear__mutmut_15, _17)
+        (
+            "I'm scared my kids will grow up without me. Cuerd?",
+            "I'm scared my kids will grow up without me. Cured?",
+        ),
+        (
+            "I'm scared my kids will grow up without me. Crued?",
+            "I'm scared my kids will grow up without me. Cured?",
+        ),
+    ],
+    ids=["cuerd", "crued"],
+)
+def test_a_misspelt_short_question_after_a_fear_is_read_as_spelt(
+    engine: AnswerEngine, misspelt: str, spelt: str
+) -> None:
+    expected = engine.ask(spelt).topic
+    assert expected is not None  # answered, as the fear rows above
+    assert engine.ask(misspelt).topic == expected
+
+
+@pytest.mark.parametrize(
     ("question", "lang", "concepts", "kept"),
     [
         # "the prognosis" after another subject: both matches of the leading term go, and
