@@ -31,10 +31,21 @@ def test_rich_splits_words_with_the_pattern_thyref_replaces() -> None:
     assert done.stdout.strip() == "[11]"  # before ":"
 
 
-def test_a_rich_of_another_pattern_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "other",
+    [
+        # another regular expression
+        re.compile(r"\S+\s*"),
+        # no regular expression at all (no ``pattern`` to compare): left alone, no error
+        str.split,
+    ],
+    ids=["pattern", "not-a-pattern"],
+)
+def test_a_rich_of_another_pattern_is_left_alone(
+    other: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from rich import _wrap
 
-    other = re.compile(r"\S+\s*")
     monkeypatch.setattr(_wrap, "re_word", other)
     assert keep_no_break_spaces() is False
     assert _wrap.re_word is other

@@ -7,6 +7,7 @@ import pytest
 
 from thyref.answers import Answer, AnswerEngine
 from thyref.answers.text import words
+from thyref.domain.messages import Lang
 
 
 @pytest.mark.parametrize(
@@ -1159,6 +1160,27 @@ def test_blind6_spellings_relatives_and_tellers(
         ("j'ai des aphtes plein la bouche, ça se soigne ?", None),
         # the subject named after it keeps its topic
         ("ça se soigne les métas aux poumons ?", "lung-metastases-treatment"),
+        # a sentence that tells no fear is taken along with the short question after it:
+        # another cancer, another being's tumour (declined)
+        ("J'ai un mélanome. Est-ce que ça se soigne ?", None),
+        ("I have a melanoma. Can it be cured?", None),
+        ("Mon chien a une tumeur. Est-ce que ça se soigne ?", None),
+        # nothing but dots before the question: it still begins its sentence
+        ("... est-ce que ça se soigne ?", "life-expectancy"),
+        ("... what's the prognosis?", "life-expectancy"),
+        # a greeting before it does not make the named subject the disease's
+        ("Bonjour docteur. La calvitie, ça se soigne ?", None),
+        ("Hello doctor. My melanoma, can it be cured?", None),
+        # a thanks after the question does not undo that it begins its sentence
+        ("Est-ce que ça se soigne ? Merci d'avance.", "life-expectancy"),
+        ("What's the prognosis? Thanks in advance.", "life-expectancy"),
+        # the subject named before "ça" is what is asked about: its topic, or none
+        ("les métas aux poumons, ça se soigne ?", "lung-metastases-treatment"),
+        ("mon chat, ça se soigne ?", None),
+        # ... and what the dropped term implies goes with it (the outlook, a cure)
+        ("my cat, what's the prognosis?", None),
+        ("mon chat, quel est le pronostic ?", None),
+        ("my cat, can it be cured?", None),
     ],
 )
 def test_fear_and_the_outlook_asked_of_it(
@@ -1167,6 +1189,73 @@ def test_fear_and_the_outlook_asked_of_it(
     answer = engine.ask(question)
     assert not answer.emergency
     assert answer.topic == topic
+
+
+@pytest.mark.parametrize(
+    ("misspelt", "spelt"),
+    [
+        # a fear, then a short question on a cure with two letters swapped: its language
+        # is told from the corrected words ("cured", English), not the raw ones, which
+        # no language claims (session 15 mutation run: _after_fear__mutmut_15, _17)
+        (
+            "I'm scared my kids will grow up without me. Cuerd?",
+            "I'm scared my kids will grow up without me. Cured?",
+        ),
+        (
+            "I'm scared my kids will grow up without me. Crued?",
+            "I'm scared my kids will grow up without me. Cured?",
+        ),
+    ],
+    ids=["cuerd", "crued"],
+)
+def test_a_misspelt_short_question_after_a_fear_is_read_as_spelt(
+    engine: AnswerEngine, misspelt: str, spelt: str
+) -> None:
+    expected = engine.ask(spelt).topic
+    assert expected is not None  # answered, as the fear rows above
+    assert engine.ask(misspelt).topic == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "concepts", "kept"),
+    [
+        # "the prognosis" after another subject: both matches of the leading term go, and
+        # with each the life expectancy it implies; the third life expectancy, found by a
+        # term of its own, stays (session 15 mutation run)
+        (
+            "my cat, what's the prognosis?",
+            "en",
+            [
+                "home-contact",
+                "prognosis-asked",
+                "life-expectancy",
+                "prognosis-asked",
+                "life-expectancy",
+                "life-expectancy",
+            ],
+            ["home-contact", "life-expectancy"],
+        ),
+        # a cure asked of "it" after another subject: the question it implies goes too
+        (
+            "my cat, can it be cured?",
+            "en",
+            ["home-contact", "treatable-pronoun", "treatable-question", "cure"],
+            ["home-contact", "cure"],
+        ),
+        # the leading term begins the sentence: every concept kept
+        (
+            "what's the prognosis?",
+            "en",
+            ["prognosis-asked", "life-expectancy"],
+            ["prognosis-asked", "life-expectancy"],
+        ),
+    ],
+    ids=["prognosis-after-a-subject", "cure-after-a-subject", "prognosis-first"],
+)
+def test_a_leading_term_dropped_takes_what_it_implies(
+    engine: AnswerEngine, question: str, lang: Lang, concepts: list[str], kept: list[str]
+) -> None:
+    assert engine._leading_only(question, lang, concepts) == kept
 
 
 @pytest.mark.parametrize(

@@ -46,20 +46,24 @@ def _drawn_markers(case: dict[str, Any], lang: str, monkeypatch: pytest.MonkeyPa
     return fig
 
 
+_LEGEND_CASES = [
+    # values before the latest I-131 high on the axis, at its left, where the legend
+    # sat (upper left, inside the axes, above "headroom" of 3 per entry): four
+    # decades of values leave that headroom smaller than the legend
+    _thyroglobulins([("2012-01-10", 5000.0), ("2013-01-10", 3000.0)], [0.5, 1, 2, 4, 8]),
+    # the same values with a value of 0 (two more legend entries)
+    _thyroglobulins([("2012-01-10", 5000.0), ("2013-01-10", 3000.0)], [0.5, 1, 2, 4, 0]),
+    # one decade, rising after the I-131 (the demo's shape)
+    _thyroglobulins([("2012-01-10", 30.0), ("2012-06-10", 45.0)], [2, 2.6, 3.4, 4.4, 5.7]),
+]
+_LEGEND_IDS = ["four-decades", "four-decades-zero", "one-decade"]
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize(
     "case",
-    [
-        # values before the latest I-131 high on the axis, at its left, where the legend
-        # sat (upper left, inside the axes, above "headroom" of 3 per entry): four
-        # decades of values leave that headroom smaller than the legend
-        _thyroglobulins([("2012-01-10", 5000.0), ("2013-01-10", 3000.0)], [0.5, 1, 2, 4, 8]),
-        # the same values with a value of 0 (two more legend entries)
-        _thyroglobulins([("2012-01-10", 5000.0), ("2013-01-10", 3000.0)], [0.5, 1, 2, 4, 0]),
-        # one decade, rising after the I-131 (the demo's shape)
-        _thyroglobulins([("2012-01-10", 30.0), ("2012-06-10", 45.0)], [2, 2.6, 3.4, 4.4, 5.7]),
-    ],
-    ids=["four-decades", "four-decades-zero", "one-decade"],
+    _LEGEND_CASES,
+    ids=_LEGEND_IDS,
 )
 def test_the_sheets_marker_legend_covers_no_value(
     case: dict[str, Any], lang: str, monkeypatch: pytest.MonkeyPatch
@@ -92,6 +96,33 @@ def test_the_sheets_marker_legend_covers_no_value(
     assert 2 <= len(labels) <= plots.TICKS_MAX and all(labels), labels
 
 
+@pytest.mark.parametrize("case", _LEGEND_CASES, ids=_LEGEND_IDS)
+def test_the_sheets_marker_values_fill_the_axes_under_the_legend(
+    case: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The axis' top is raised just enough for the legend (session 15 mutation run): every
+    value inside the axes (not on an axis turned upside down), under the legend's foot,
+    the highest close under it (not a top raised twice as far, the values squeezed into
+    the lower part of the plot)."""
+    fig = _drawn_markers(case, "en", monkeypatch)
+    (ax,) = fig.axes
+    renderer = fig.canvas.get_renderer()
+    to_axes = ax.transAxes.inverted()
+    foot = ax.get_legend().get_window_extent(renderer).transformed(to_axes).y0
+    ys = [
+        y
+        for line in ax.get_lines()
+        if line.get_marker() not in (None, "None", "", " ")
+        for _x, y in to_axes.transform(line.get_transform().transform(line.get_xydata()))
+    ]
+    assert ys
+    # inside the axes (the "0"s on its foot, y = 0) and under the legend
+    assert all(-1e-9 <= y < foot for y in ys), (ys, foot)
+    # the top is no higher than needed: the highest value within a tenth of the axes'
+    # height under the legend's foot (the legend takes less than 0.7 of it here)
+    assert max(ys) > foot - 0.1, (max(ys), foot)
+
+
 @pytest.mark.parametrize(
     ("low", "high", "ticks"),
     [
@@ -105,6 +136,19 @@ def test_the_sheets_marker_legend_covers_no_value(
         (0.3, 2.0e10, [1.0, 100.0, 10000.0, 1000000.0, 100000000.0, 10000000000.0]),
         # two of the 1-2-5 ladder are enough
         (1.5, 9.5, [2.0, 5.0]),
+        # below 1 too: the ladder starts at the lowest value's decade, not at 1
+        (0.15, 6.0, [0.2, 0.5, 1.0, 2.0, 5.0]),
+        # exactly TICKS_MAX (6) of the ladder: all kept, not thinned to powers of ten
+        (1.0, 50.0, [1.0, 2.0, 5.0, 10.0, 20.0, 50.0]),
+        # fewer than two of the ladder (none between 2 and 5): the linear axis' round
+        # numbers, the smallest step of 1, 2, 2.5 or 5 x 10^n that gives at most 5
+        # intervals: 1.4 / 5 = 0.28, so steps of 0.5 (not 0.3); the upper end falls on
+        # one: a tick
+        (2.1, 3.5, [2.5, 3.0, 3.5]),
+        # 2.4 / 5 = 0.48: steps of 0.5, four ticks (not steps of 1 and two ticks)
+        (2.05, 4.45, [2.5, 3.0, 3.5, 4.0]),
+        # the same steps with the range's lower end on one of them: it is a tick
+        (2.5, 4.4, [2.5, 3.0, 3.5, 4.0]),
     ],
 )
 def test_log_ticks(low: float, high: float, ticks: list[float]) -> None:

@@ -151,7 +151,7 @@ KEY = "status_current_years"
     ("years", "message"),
     [
         # the header left out: how long a status is shown as current is not in the code
-        (None, rf"^{KEY}: missing"),
+        (None, rf"^{KEY}: missing \(for how many years a checked status is shown as current\)$"),
         # no year at all: every status would be said to have changed the day after its check
         (0, rf"^{KEY}: expected a whole number of years of at least 1, got 0$"),
         # a negative number of years
@@ -178,6 +178,8 @@ def test_the_years_a_status_stays_current_must_be_a_positive_whole_number(
         (2, True),
         # a file that keeps statuses current three years: the same status is still current
         (3, False),
+        # one year, the fewest the file may say: a status 2.5 years old may have changed
+        (1, True),
     ],
 )
 def test_the_files_years_decide_whether_a_status_may_have_changed(

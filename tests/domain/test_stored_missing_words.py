@@ -18,7 +18,10 @@ import pytest
 
 from thyref.domain import assess, parse_case
 from thyref.domain.assessment import stored_missing_words
+from thyref.domain.definitions import definition_of
 from thyref.domain.messages import Lang
+from thyref.domain.refractoriness import unknown_uptake
+from thyref.domain.rules import load_rules
 
 # L1 declared non-avid: refractory for TuThyRef (it reads the lesions' own status); ATA
 # 2015 reads the scans only, where L2 alone is seen: L1 and L3 are unknown to it
@@ -94,3 +97,33 @@ def test_what_cannot_be_read_again_is_said_as_before(change: Any, said: str) -> 
     case = copy.deepcopy(CASE)
     change(case, stored)
     assert _uptake_words(stored_missing_words(case, stored, "en")[1]) == said
+
+
+@pytest.mark.parametrize(
+    ("rule_set", "lesions"),
+    [
+        # TuThyRef reads each lesion's own status (case-format.md: an absent status takes
+        # the scan's latest finding): L1 declared "no", L2 "yes" from the scan, L3 unknown;
+        # the case's scans are not read again for it
+        ("tuthyref-2021", ("L3",)),
+        # ATA 2015 reads the scans only, where L2 alone is seen
+        ("ata-2015", ("L1", "L3")),
+    ],
+)
+def test_the_lesions_whose_uptake_a_definition_does_not_know(
+    rule_set: str, lesions: tuple[str, ...]
+) -> None:
+    rules = load_rules()
+    definition = definition_of(rule_set, rules)
+    assert unknown_uptake(parse_case(CASE), definition) == lesions
+
+
+def test_a_rule_set_not_known_leaves_the_next_definitions_said() -> None:
+    # the first definition's rule set unknown (asked in the other language, so its words
+    # are read again, not taken from the output): it is said by its codes (none missing
+    # here), and ATA 2015 after it still names its lesions
+    stored = _stored("en")
+    stored["definitions"][0]["rule_set"] = "tuthyref-2099"
+    first, ata = stored_missing_words(CASE, stored, "fr")
+    assert first == []
+    assert _uptake_words(ata) == "Statut de fixation de l'iode 131 des lésions L1, L3"
