@@ -24,7 +24,10 @@ def test_patient_page_shows_only_the_emergency_advice_the_reminder_and_their_sou
     sources = re.findall(r'<ul class="sources">(.*?)</ul>', page)
     assert len(sources) == 1
     links = re.findall(r'href="([^"]+)"', sources[0])
-    assert links == ["https://www.service-public.fr/", "https://3114.fr/"]
+    assert links == [
+        "https://www.service-public.fr/particuliers/vosdroits/F33954",  # 15 and 112
+        "https://3114.fr/",
+    ]
 
 
 def test_faq_api_on_an_emergency_gives_no_topic(anon: TestClient) -> None:
