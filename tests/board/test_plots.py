@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import copy
 import itertools
-from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
+from samples import thyroglobulin_series
 from thyref.board import plots
-from thyref.demo import demo_cases
 from thyref.domain import assess, parse_case
-
-
-def _thyroglobulins(before: list[tuple[str, float]], after: list[float]) -> dict[str, Any]:
-    # ex-ftc-progression (one I-131, 2017-05-02) with thyroglobulins ``before`` it (drawn
-    # hollow: not used for the kinetics) and ``after`` it, every 90 days from 2017-06-01
-    case = copy.deepcopy(next(c for c in demo_cases() if c["id"] == "ex-ftc-progression"))
-    assert [r["date"] for r in case["rai"]] == ["2017-05-02"]
-    days = [(date(2017, 6, 1) + timedelta(days=90 * i)).isoformat() for i in range(len(after))]
-    case["labs"] = [
-        {"date": d, "test": "thyroglobulin", "value": v, "unit": "ng/mL"}
-        for d, v in [*before, *zip(days, after, strict=True)]
-    ]
-    return case
 
 
 def _drawn_markers(case: dict[str, Any], lang: str, monkeypatch: pytest.MonkeyPatch) -> Any:
@@ -50,11 +35,11 @@ _LEGEND_CASES = [
     # values before the latest I-131 high on the axis, at its left, where the legend
     # sat (upper left, inside the axes, above "headroom" of 3 per entry): four
     # decades of values leave that headroom smaller than the legend
-    _thyroglobulins([("2012-01-10", 5000.0), ("2013-01-10", 3000.0)], [0.5, 1, 2, 4, 8]),
+    thyroglobulin_series([("2012-01-10", 5000.0), ("2013-01-10", 3000.0)], [0.5, 1, 2, 4, 8]),
     # the same values with a value of 0 (two more legend entries)
-    _thyroglobulins([("2012-01-10", 5000.0), ("2013-01-10", 3000.0)], [0.5, 1, 2, 4, 0]),
+    thyroglobulin_series([("2012-01-10", 5000.0), ("2013-01-10", 3000.0)], [0.5, 1, 2, 4, 0]),
     # one decade, rising after the I-131 (the demo's shape)
-    _thyroglobulins([("2012-01-10", 30.0), ("2012-06-10", 45.0)], [2, 2.6, 3.4, 4.4, 5.7]),
+    thyroglobulin_series([("2012-01-10", 30.0), ("2012-06-10", 45.0)], [2, 2.6, 3.4, 4.4, 5.7]),
 ]
 _LEGEND_IDS = ["four-decades", "four-decades-zero", "one-decade"]
 

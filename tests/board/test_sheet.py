@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from samples import other_definition_unknown_uptake
 from thyref.board.decision import Decision
 from thyref.board.sheet import build_sheet, render_html, render_pdf
 from thyref.domain.messages import Lang
@@ -230,20 +231,8 @@ def test_definitions_that_disagree_are_side_by_side(lang: str, said: list[str]) 
         assert rows[1]["name"] in rendered
 
 
-# L1 declared non-avid: refractory for TuThyRef; ATA 2015 reads the scans only, where L2
-# alone is seen: indeterminate, the uptake of L1 and L3 unknown to it
-OTHER_UNKNOWN: dict[str, Any] = {
-    "format": "thyref-case/1",
-    "id": "sheet-other-definition",
-    "diagnosis": {"histology": "papillary", "date": "2019-01-01"},
-    "rai": [{"date": "2019-03-01", "activity": 3.7, "unit": "GBq"}],
-    "lesions": [
-        {"id": "L1", "site": "lung", "rai_uptake": "no"},
-        {"id": "L2", "site": "bone"},
-        {"id": "L3", "site": "lung"},
-    ],
-    "scans": [{"date": "2019-03-08", "kind": "post_therapy", "findings": {"L2": "yes"}}],
-}
+# (samples.other_definition_unknown_uptake: ATA 2015 does not know L1 and L3)
+OTHER_UNKNOWN = other_definition_unknown_uptake("sheet-other-definition")
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from samples import other_definition_unknown_uptake
 from thyref.domain import assess, parse_case
 from thyref.domain.assessment import stored_missing_words
 from thyref.domain.definitions import definition_of
@@ -23,20 +24,8 @@ from thyref.domain.messages import Lang
 from thyref.domain.refractoriness import unknown_uptake
 from thyref.domain.rules import load_rules
 
-# L1 declared non-avid: refractory for TuThyRef (it reads the lesions' own status); ATA
-# 2015 reads the scans only, where L2 alone is seen: L1 and L3 are unknown to it
-CASE: dict[str, Any] = {
-    "format": "thyref-case/1",
-    "id": "stored-other-definition",
-    "diagnosis": {"histology": "papillary", "date": "2019-01-01"},
-    "rai": [{"date": "2019-03-01", "activity": 3.7, "unit": "GBq"}],
-    "lesions": [
-        {"id": "L1", "site": "lung", "rai_uptake": "no"},
-        {"id": "L2", "site": "bone"},
-        {"id": "L3", "site": "lung"},
-    ],
-    "scans": [{"date": "2019-03-08", "kind": "post_therapy", "findings": {"L2": "yes"}}],
-}
+# (samples.other_definition_unknown_uptake: ATA 2015 does not know L1 and L3)
+CASE = other_definition_unknown_uptake("stored-other-definition")
 
 
 def _stored(lang: Lang, definition: str | None = None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import pytest
 from fastapi import FastAPI
 
+from samples import other_definition_unknown_uptake
 from thyref.demo import demo_cases
 
 from .support import (
@@ -751,18 +752,7 @@ def test_case_page_names_the_lesions_another_definition_misses(
     L2 alone is seen: L1 and L3 unknown to it. The row said "at least one lesion" (the
     reports name them since session 14; the stored assessment names the primary's only,
     the others' are read again from the stored case)."""
-    case = {
-        "format": "thyref-case/1",
-        "id": f"web-other-{lang}",
-        "diagnosis": {"histology": "papillary", "date": "2019-01-01"},
-        "rai": [{"date": "2019-03-01", "activity": 3.7, "unit": "GBq"}],
-        "lesions": [
-            {"id": "L1", "site": "lung", "rai_uptake": "no"},
-            {"id": "L2", "site": "bone"},
-            {"id": "L3", "site": "lung"},
-        ],
-        "scans": [{"date": "2019-03-08", "kind": "post_therapy", "findings": {"L2": "yes"}}],
-    }
+    case = other_definition_unknown_uptake(f"web-other-{lang}")
     _create(client, case)
     login(client)
     page = html.unescape(client.get(f"/cases/web-other-{lang}?lang={lang}").text)

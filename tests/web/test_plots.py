@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from samples import thyroglobulin_series
 from thyref.demo import demo_cases
 from thyref.domain import assess, parse_case
 from thyref.web import plots
@@ -335,28 +336,13 @@ def test_the_marker_plot_is_drawn_at_the_size_the_page_gives_it() -> None:
         assert shown[1] > plots.size_px("markers", case, assessment)[1]  # room for the legend
 
 
-def _tg_series(before: list[tuple[str, float]], after: list[float]) -> dict[str, object]:
-    # ex-ftc-progression (one I-131, 2017-05-02) with thyroglobulins ``before`` it and
-    # ``after`` it, every 90 days from 2017-06-01
-    import copy
-    from datetime import date, timedelta
-
-    case = copy.deepcopy(next(c for c in demo_cases() if c["id"] == "ex-ftc-progression"))
-    days = [(date(2017, 6, 1) + timedelta(days=90 * i)).isoformat() for i in range(len(after))]
-    case["labs"] = [
-        {"date": d, "test": "thyroglobulin", "value": v, "unit": "ng/mL"}
-        for d, v in [*before, *zip(days, after, strict=True)]
-    ]
-    return case
-
-
 @pytest.mark.parametrize(
     "case",
     [
         # four decades (0.5 to 5,000 ng/mL): a label every third of a decade was too many
-        _tg_series([("2012-01-10", 5000.0), ("2013-01-10", 3000.0)], [0.5, 1, 2, 4, 8]),
+        thyroglobulin_series([("2012-01-10", 5000.0), ("2013-01-10", 3000.0)], [0.5, 1, 2, 4, 8]),
         # values close together (2.5 to 3.9 ng/mL), between two ticks of 1, 2, 5
-        _tg_series([], [2.5, 2.8, 3.1, 3.5, 3.9]),
+        thyroglobulin_series([], [2.5, 2.8, 3.1, 3.5, 3.9]),
     ],
     ids=["four-decades", "close-together"],
 )
