@@ -1380,3 +1380,31 @@ def test_requests_the_blind10_holdout_answered(
     answer = engine.ask(question)
     assert not answer.emergency
     assert answer.topic == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # "avc" written for "avec" is read "avec", not a past stroke that declines the
+        # question (blind10 tuning, blind11; the stroke side: test_emergency.py)
+        (
+            "je vis avc des nodules aux poumons depuis 5 ans, c grave de juste surveiller ?",
+            "lung-nodules-surveillance",
+        ),
+        (
+            "je vis avc mon cancer depuis 10 ans, les nodules pulmonaires bougent pas, on "
+            "continue de surveiller comme ça ?",
+            "lung-nodules-surveillance",
+        ),
+        ("c quoi le syndrome main pied, ma soeur en a avc le lenvatinib", "hand-foot-syndrome"),
+        ("pk on me fé pa le vaxin covid avc le lenvima", "covid-vaccine"),
+        # a stroke told as a past condition still declines a question about a drug
+        ("antécédent d'AVC, puis-je prendre du lenvatinib ?", None),
+    ],
+)
+def test_avc_written_for_avec_is_read_avec(
+    engine: AnswerEngine, question: str, topic: str | None
+) -> None:
+    answer = engine.ask(question)
+    assert not answer.emergency
+    assert answer.topic == topic

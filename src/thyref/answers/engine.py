@@ -469,7 +469,8 @@ class AnswerEngine:
         elision glued to its word split off ("liode" -> "l iode", "loperation" ->
         "l operation"): only when the glued word is unknown, and its stem too, and the
         rest is a known word, so that a real word ("lesion", "depuis") is left alone. A
-        word written in two ("radio actif") is joined first."""
+        word written in two ("radio actif") is joined first. A short form is read as
+        the emergency guard reads it (`[[spelling.in_context]]`: "avc le" is "avec le")."""
         settings = self.settings
         speller = self.speller
         joined: list[str] = []
@@ -492,6 +493,10 @@ class AnswerEngine:
                 out.extend((w[0], w[1:]))
             else:
                 out.append(w)
+        # a short form read as another word where it stands as that word, as the
+        # emergency guard reads it ("avc le lenvima" is "avec le lenvima")
+        for reading in self.guard.readings:
+            out = reading.in_words(out)
         return out
 
     def _undictated(self, tokens: Sequence[str]) -> list[str]:
