@@ -1408,3 +1408,41 @@ def test_avc_written_for_avec_is_read_avec(
     answer = engine.ask(question)
     assert not answer.emergency
     assert answer.topic == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # an age or a time in years is no rate: "82 ans" does not take an anaplastic
+        # question to the yearly figures (blind11)
+        (
+            "ma grand-mère a 82 ans et un cancer anaplasique, il existe un traitement ?",
+            "anaplastic-treatment",
+        ),
+        (
+            "mon grand-père a 90 ans et un cancer anaplasique, on peut le soigner ?",
+            "anaplastic-treatment",
+        ),
+        # ... while a rate asked still is
+        ("combien de cancers anaplasiques par an en France ?", "epidemiology"),
+        # the time left asked with "combien" after the verb (blind11)
+        (
+            "mon papa a un cancer de la thyroïde métastatique résistant à l'iode, on a peur, "
+            "il lui reste combien d'années ?",
+            "life-expectancy",
+        ),
+        ("il me reste combien de temps avec des métastases aux poumons ?", "life-expectancy"),
+        # whether an advanced medullary cancer is called refractory: the definition, not
+        # the yearly figures that name it (blind11)
+        (
+            "mon mari a un cancer médullaire avancé, est-ce qu'on parle aussi de cancer "
+            "réfractaire dans son cas ?",
+            "refractory-definition",
+        ),
+        ("combien de cancers médullaires avancés par an ?", "epidemiology"),
+    ],
+)
+def test_blind11_rankings(engine: AnswerEngine, question: str, topic: str) -> None:
+    answer = engine.ask(question)
+    assert not answer.emergency
+    assert answer.topic == topic
