@@ -576,6 +576,8 @@ def test_recognising_a_sign_is_a_general_question(
         ("maman avc, le samu arrive", True),
         ("AVC ?? mon mari parle bizarrement depuis une heure", True),
         ("mon mari avc les bras tout mous", True),
+        ("mon pere avc des troubles", True),
+        ("avc une perte de la vue", True),
     ],
 )
 def test_avc_written_for_avec(engine: AnswerEngine, question: str, emergency: bool) -> None:
