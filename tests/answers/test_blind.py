@@ -453,16 +453,16 @@ def test_blind10_tuning_emergencies(engine: AnswerEngine, row: dict[str, Any]) -
 
 
 def test_blind10_tuning_topics(engine: AnswerEngine) -> None:
-    # before the tuning 40 / 49; after 47 / 49 (left: "avc" written for "avec" raises the
+    # before the tuning 40 / 49; after 47 / 49 (left: "avc" written for "avec" raised the
     # stroke alarm, a cough of blood told last year declines a lung question; see the
-    # README)
+    # README); 48 since "avc" before an article is read "avec" (session 16, blind11)
     rows = [r for r in BLIND10_TUNING if r["topic"] is not None]
     answers = {r["q"]: engine.ask(r["q"]) for r in rows}
     right = [
         r for r in rows if not answers[r["q"]].emergency and answers[r["q"]].topic in _allowed(r)
     ]
     assert len(rows) == 49
-    assert len(right) >= 47, [r["q"] for r in rows if r not in right]
+    assert len(right) >= 48, [r["q"] for r in rows if r not in right]
 
 
 BLIND10_HOLDOUT = _rows10("holdout.jsonl")
@@ -490,3 +490,51 @@ def test_blind10_holdout_measured_once(engine: AnswerEngine) -> None:
     # every emergency told without the word is caught
     assert all(map(right, urgent))
     assert sum(answers[r["q"]].emergency for r in topics + declines) <= 1
+
+
+# Blind set 11 (tests/answers/data/blind11/, README there): 140 questions written from
+# faq-topics.md alone, before the knowledge base, the lexicon or earlier holdouts'
+# questions were read, and frozen before the engine was run. Measured once on main, then
+# every row's misses were read and fixed where they were real: the figures after the
+# fixes are no longer blind. Floors, not targets.
+BLIND11 = [
+    json.loads(line)
+    for line in (Path(__file__).parent / "data" / "blind11" / "holdout.jsonl")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line.strip()
+]
+
+
+def test_blind11_holdout(engine: AnswerEngine) -> None:
+    # measured on main (3dbba63): topics 81 / 90 (top-3 84), declines 29 / 30,
+    # emergencies 20 / 20, three false alarms ("avc" for "avec" twice, "je suis
+    # complètement perdue"); after the fixes (not blind): 88 (top-3 89), 29, 20, none.
+    # Left: a child's lung metastases declined (children are for the care team), a
+    # two-question message answered with redifferentiation, and "can I stop my sorafenib
+    # because of the hand-foot pain?" answered with the hand-foot answer, which says not
+    # to stop or change the dose alone (see the README)
+    answers = {r["q"]: engine.ask(r["q"]) for r in BLIND11}
+
+    def right(r: dict[str, Any]) -> bool:
+        a = answers[r["q"]]
+        if r["emergency"]:
+            return a.emergency and a.topic is None
+        return not a.emergency and a.topic in _allowed(r)
+
+    def in_top3(r: dict[str, Any]) -> bool:
+        a = answers[r["q"]]
+        return not a.emergency and bool({a.topic, *a.related[:2]} & set(_allowed(r)))
+
+    topics = [r for r in BLIND11 if r["topic"] is not None and not r["emergency"]]
+    declines = [r for r in BLIND11 if r["topic"] is None and not r["emergency"]]
+    urgent = [r for r in BLIND11 if r["emergency"]]
+    assert (len(topics), len(declines), len(urgent)) == (90, 30, 20)
+    assert sum(map(right, topics)) >= 88, [r["q"] for r in topics if not right(r)]
+    assert sum(map(in_top3, topics)) >= 89
+    assert sum(map(right, declines)) >= 29, [r["q"] for r in declines if not right(r)]
+    # safety first: every emergency gets the advice alone, no ordinary question raises it
+    assert [r["q"] for r in urgent if not right(r)] == []
+    assert [r["q"] for r in topics + declines if answers[r["q"]].emergency] == []
+    # pregnancy, breastfeeding, children near a treated patient, out-of-scope: declined
+    assert all(right(r) for r in BLIND11 if r["kind"] in ("pregnancy-children", "offtopic"))

@@ -549,3 +549,54 @@ def test_recognising_a_sign_is_a_general_question(
     engine: AnswerEngine, question: str, emergency: bool
 ) -> None:
     assert engine.guard.is_emergency(question) is emergency
+
+
+@pytest.mark.parametrize(
+    ("question", "emergency"),
+    [
+        # "avc" written for "avec" before a determiner, with no stroke sign, time or help
+        # word after it, is no stroke (blind10 tuning, blind11: three false alarms)
+        ("je vis avc des nodules aux poumons depuis 5 ans, c grave de juste surveiller ?", False),
+        ("c quoi le syndrome main pied, ma soeur en a avc le lenvatinib", False),
+        ("pk on me fé pa le vaxin covid avc le lenvima", False),
+        ("je peux voyager avc mes medicaments ?", False),
+        ("on peut vivre longtemps avc ce cancer ?", False),
+        # a stroke in any spelling still raises it: after an article or a verb
+        ("mon mari fait un avc je crois il prend du lenvatinib", True),
+        ("c un avc ?? mon pere est sous lenvatinib", True),
+        ("suspicion d'avc chez ma mère sous lenvatinib", True),
+        ("ma mère a un AVC avec le lenvatinib ?", True),
+        # ... at the start or after a name, not before a determiner
+        ("AVC !!", True),
+        ("papa avc", True),
+        ("mon pere avc ce matin", True),
+        # ... before a determiner, with a sign, a time or help after it
+        ("papa avc la bouche de travers", True),
+        ("ma mere avc le visage qui tombe d'un côté", True),
+        ("maman avc, le samu arrive", True),
+        ("AVC ?? mon mari parle bizarrement depuis une heure", True),
+        ("mon mari avc les bras tout mous", True),
+        ("mon pere avc des troubles", True),
+        ("avc une perte de la vue", True),
+    ],
+)
+def test_avc_written_for_avec(engine: AnswerEngine, question: str, emergency: bool) -> None:
+    assert engine.guard.is_emergency(question) is emergency
+
+
+@pytest.mark.parametrize(
+    ("question", "emergency"),
+    [
+        # "completely lost" said of oneself is a feeling (blind11: a false alarm)
+        ("Je suis complètement perdue, le chirurgien dit qu'on surveille, qui a raison ?", False),
+        ("jsuis tout perdu avec tous ces examens", False),
+        ("je me sens totalement perdue face à ce cancer", False),
+        # said of someone else, it is a sudden confusion
+        ("ma mère est complètement perdue depuis ce matin", True),
+        ("je suis complètement perdue depuis ce matin, je ne sais plus quel jour on est", True),
+        ("il est tout perdu, il ne sait plus où il est", True),
+        ("mon père est totalement désorienté", True),
+    ],
+)
+def test_feeling_lost_is_no_confusion(engine: AnswerEngine, question: str, emergency: bool) -> None:
+    assert engine.guard.is_emergency(question) is emergency

@@ -1380,3 +1380,69 @@ def test_requests_the_blind10_holdout_answered(
     answer = engine.ask(question)
     assert not answer.emergency
     assert answer.topic == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # "avc" written for "avec" is read "avec", not a past stroke that declines the
+        # question (blind10 tuning, blind11; the stroke side: test_emergency.py)
+        (
+            "je vis avc des nodules aux poumons depuis 5 ans, c grave de juste surveiller ?",
+            "lung-nodules-surveillance",
+        ),
+        (
+            "je vis avc mon cancer depuis 10 ans, les nodules pulmonaires bougent pas, on "
+            "continue de surveiller comme ça ?",
+            "lung-nodules-surveillance",
+        ),
+        ("c quoi le syndrome main pied, ma soeur en a avc le lenvatinib", "hand-foot-syndrome"),
+        ("pk on me fé pa le vaxin covid avc le lenvima", "covid-vaccine"),
+        # a stroke told as a past condition still declines a question about a drug
+        ("antécédent d'AVC, puis-je prendre du lenvatinib ?", None),
+    ],
+)
+def test_avc_written_for_avec_is_read_avec(
+    engine: AnswerEngine, question: str, topic: str | None
+) -> None:
+    answer = engine.ask(question)
+    assert not answer.emergency
+    assert answer.topic == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # an age or a time in years is no rate: "82 ans" does not take an anaplastic
+        # question to the yearly figures (blind11)
+        (
+            "ma grand-mère a 82 ans et un cancer anaplasique, il existe un traitement ?",
+            "anaplastic-treatment",
+        ),
+        (
+            "mon grand-père a 90 ans et un cancer anaplasique, on peut le soigner ?",
+            "anaplastic-treatment",
+        ),
+        # ... while a rate asked still is
+        ("combien de cancers anaplasiques par an en France ?", "epidemiology"),
+        # the time left asked with "combien" after the verb (blind11)
+        (
+            "mon papa a un cancer de la thyroïde métastatique résistant à l'iode, on a peur, "
+            "il lui reste combien d'années ?",
+            "life-expectancy",
+        ),
+        ("il me reste combien de temps avec des métastases aux poumons ?", "life-expectancy"),
+        # whether an advanced medullary cancer is called refractory: the definition, not
+        # the yearly figures that name it (blind11)
+        (
+            "mon mari a un cancer médullaire avancé, est-ce qu'on parle aussi de cancer "
+            "réfractaire dans son cas ?",
+            "refractory-definition",
+        ),
+        ("combien de cancers médullaires avancés par an ?", "epidemiology"),
+    ],
+)
+def test_blind11_rankings(engine: AnswerEngine, question: str, topic: str) -> None:
+    answer = engine.ask(question)
+    assert not answer.emergency
+    assert answer.topic == topic

@@ -13,7 +13,9 @@ does not count when:
   word of a current, personal report ("je", "since", "ce matin"...).
 
 Forum and SMS spellings are written out first (`[spelling]`: "jveux" -> "j veux",
-"g" -> "j ai", "ds" -> "dans").
+"g" -> "j ai", "ds" -> "dans"). A short form that is also a sign is read as another word
+only where it stands as that word (`[[spelling.in_context]]`: "avc le lenvima" is "avec
+le lenvima", but "un avc", "papa avc", "avc la bouche de travers" stay a stroke).
 
 Some signs count only together (very high blood pressure *and* a headache or blurred
 vision), anywhere in the question. In doubt the guard fires: a sign reported in one
@@ -27,7 +29,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from thyref.answers.text import Analyzer, Lang, SpellingCorrector, fold, normalised
+from thyref.answers.text import (
+    Analyzer,
+    ContextualReading,
+    Lang,
+    SpellingCorrector,
+    fold,
+    normalised,
+)
 
 _SENTENCE = re.compile(r"([^.!?;\n]*)([.!?;\n]*)")
 _CARRY = frozenset({"or", "nor", "ou", "ni"})
@@ -85,6 +94,9 @@ class EmergencyGuard:
     speller: SpellingCorrector | None = None
     # stem -> sign word, for sign words cut short ("respir" -> "respire")
     sign_stems: Mapping[str, str] = field(default_factory=dict)
+    # short forms read as another word only in some places ("avc" for "avec"); the
+    # engine reads questions with them too
+    readings: tuple[ContextualReading, ...] = ()
 
     @classmethod
     def from_config(
@@ -128,6 +140,9 @@ class EmergencyGuard:
                 else None
             ),
             sign_stems=_first_by_stem(spelling.get("signs", ()), analyzers),
+            readings=tuple(
+                ContextualReading.from_config(r) for r in spelling.get("in_context", ())
+            ),
             speller=(
                 SpellingCorrector(
                     dict.fromkeys(spelling["signs"], 1),
@@ -146,7 +161,7 @@ class EmergencyGuard:
         """The folded clauses of `question` (see the module docstring)."""
         out: list[Clause] = []
         # a decimal point or comma inside a number ("39,8", "39.5") does not end anything
-        for m in _SENTENCE.finditer(_DECIMAL.sub(r"\1 \2", fold(question))):
+        for m in _SENTENCE.finditer(_DECIMAL.sub(r"\1 \2", self.read_in_context(question))):
             sentence, end = m.group(1), m.group(2)
             if not sentence.strip():
                 continue
@@ -166,6 +181,15 @@ class EmergencyGuard:
                 resolved = over[i] or (i + 1 < len(pieces) and over[i + 1])
                 out.append(Clause(piece, is_question, whole, resolved))
         return out
+
+    def read_in_context(self, question: str) -> str:
+        """The folded question with its short forms read where they stand as another
+        word (`[[spelling.in_context]]`: "avc le lenvima" is "avec le lenvima", "un avc"
+        stays a stroke)."""
+        text = fold(question)
+        for reading in self.readings:
+            text = reading.in_text(text)
+        return text
 
     def respell(self, text: str) -> str:
         """SMS and forum spellings written out ("jveux" -> "j veux", "g" -> "j ai",
@@ -238,7 +262,8 @@ class EmergencyGuard:
         all_clauses = self.clauses(question)
         now = (
             self.report_now is not None
-            and self.report_now.search(self.respell(normalised(fold(question)))) is not None
+            and self.report_now.search(self.respell(normalised(self.read_in_context(question))))
+            is not None
         )
         clauses = [c for c in all_clauses if self._live(c, now)]
         for c in clauses:

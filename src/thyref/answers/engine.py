@@ -92,6 +92,9 @@ class EngineSettings:
     # that names one of `fear_asks` ("I'm scared my kids... How long do people live?")
     fear_markers: re.Pattern[str] | None = None
     fear_asks: frozenset[str] = frozenset()
+    # a unit of years right after a figure ("82 ans", "depuis 5 ans", "10 years") is a
+    # patient's age or a time, not a rate ("par an"): dropped with the figure
+    figure_units: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> EngineSettings:
@@ -104,6 +107,7 @@ class EngineSettings:
             cross_language=float(raw["query"]["cross_language"]),
             focus_weight=float(raw["query"].get("focus_weight", 0.0)),
             focus_min_words=int(raw["query"].get("focus_min_words", 3)),
+            figure_units=frozenset(str(w) for w in raw["query"].get("figure_units", ())),
             threshold={k: float(v) for k, v in raw["abstain"]["threshold"].items()},
             min_matched_words={k: int(v) for k, v in raw["abstain"]["min_matched_words"].items()},
             max_related=int(raw["related"]["max"]),
@@ -187,6 +191,9 @@ class AnswerEngine:
             lang: Analyzer(lang, kb.stopwords[lang]) for lang in LANGS
         }
         self.lexicon = Lexicon(kb.lexicon, self.analyzers)
+        self._figure_units = frozenset(
+            a.stem(w) for a in self.analyzers.values() for w in self.settings.figure_units
+        )
         counts: Counter[str] = Counter()
         lang_vocab: dict[Lang, set[str]] = {lang: set() for lang in LANGS}
         for by_lang in kb.topics.values():
@@ -332,9 +339,19 @@ class AnswerEngine:
     def _without_figures(self, content: list[str]) -> list[str]:
         """A question's content words less its figures, except those of a lexicon term
         ("iode 124", "I-131", "600 mCi"): a patient's value ("calcitonine à 350") must not
-        meet a figure of an answer ("350 à 400 nouveaux patients")."""
+        meet a figure of an answer ("350 à 400 nouveaux patients"), nor a unit of years
+        right after it (`figure_units`: "82 ans" is an age, not "par an")."""
         known = self.lexicon.term_numbers
-        return [t for t in content if not t.isdigit() or t in known]
+        out: list[str] = []
+        dropped = False
+        for t in content:
+            if t.isdigit() and t not in known:
+                dropped = True
+                continue
+            if not (dropped and t in self._figure_units):
+                out.append(t)
+            dropped = False
+        return out
 
     def _concept_terms(self, concepts: Sequence[str]) -> list[str]:
         """The concept tokens a question searches: not its off-topic ones, which name
@@ -469,7 +486,8 @@ class AnswerEngine:
         elision glued to its word split off ("liode" -> "l iode", "loperation" ->
         "l operation"): only when the glued word is unknown, and its stem too, and the
         rest is a known word, so that a real word ("lesion", "depuis") is left alone. A
-        word written in two ("radio actif") is joined first."""
+        word written in two ("radio actif") is joined first. A short form is read as
+        the emergency guard reads it (`[[spelling.in_context]]`: "avc le" is "avec le")."""
         settings = self.settings
         speller = self.speller
         joined: list[str] = []
@@ -492,6 +510,10 @@ class AnswerEngine:
                 out.extend((w[0], w[1:]))
             else:
                 out.append(w)
+        # a short form read as another word where it stands as that word, as the
+        # emergency guard reads it ("avc le lenvima" is "avec le lenvima")
+        for reading in self.guard.readings:
+            out = reading.in_words(out)
         return out
 
     def _undictated(self, tokens: Sequence[str]) -> list[str]:

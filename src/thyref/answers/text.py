@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
@@ -33,6 +33,68 @@ def words(text: str) -> list[str]:
 def normalised(text: str) -> str:
     """The folded words joined by single spaces (what phrase patterns are matched on)."""
     return " ".join(words(text))
+
+
+@dataclass(frozen=True)
+class ContextualReading:
+    """A short form read as another word only where it stands as that word: "avc" is
+    SMS for "avec" and also AVC, a stroke. It is read as `reading` when the next word is
+    one of `next_words` (an article, a possessive: "avc le lenvima", "avc mes
+    médicaments"), the word before it is none of `not_after` (an article or a verb that
+    makes it the noun: "un avc", "fait avc") and no word of the next `window` starts with
+    one of `unless` (a sign, a time, help called: "avc la bouche de travers", "avc ce
+    matin", "avc le samu arrive"). Anywhere else it stays as written: in doubt, the
+    stroke."""
+
+    word: str
+    reading: str
+    next_words: frozenset[str]
+    not_after: frozenset[str]
+    unless: tuple[str, ...]
+    window: int
+
+    @classmethod
+    def from_config(cls, raw: Mapping[str, object]) -> ContextualReading:
+        def strings(key: str) -> list[str]:
+            value = raw[key]
+            if not isinstance(value, list):
+                raise ValueError(f"{key}: a list of words expected")
+            return [str(v) for v in value]
+
+        return cls(
+            word=str(raw["word"]),
+            reading=str(raw["reading"]),
+            next_words=frozenset(strings("next_words")),
+            not_after=frozenset(strings("not_after")),
+            unless=tuple(strings("unless")),
+            window=int(str(raw["window"])),
+        )
+
+    def reads(self, before: Sequence[str], after: Sequence[str]) -> bool:
+        """Whether the word, between the folded words `before` and `after`, is `reading`."""
+        return (
+            bool(after)
+            and after[0] in self.next_words
+            and not (before and before[-1] in self.not_after)
+            and not any(w.startswith(self.unless) for w in after[: self.window])
+        )
+
+    def in_words(self, tokens: Sequence[str]) -> list[str]:
+        """`tokens` (folded words) with the word read where it stands as `reading`."""
+        return [
+            self.reading if t == self.word and self.reads(tokens[:i], tokens[i + 1 :]) else t
+            for i, t in enumerate(tokens)
+        ]
+
+    def in_text(self, folded: str) -> str:
+        """`folded` text, punctuation kept, with the word read where it stands as
+        `reading` (its context read across punctuation)."""
+
+        def sub(m: re.Match[str]) -> str:
+            before, after = words(folded[: m.start()]), words(folded[m.end() :])
+            return self.reading if self.reads(before, after) else m.group(0)
+
+        return re.sub(rf"\b{re.escape(self.word)}\b", sub, folded)
 
 
 @dataclass
