@@ -587,6 +587,24 @@ def test_avc_written_for_avec(engine: AnswerEngine, question: str, emergency: bo
 @pytest.mark.parametrize(
     ("question", "emergency"),
     [
+        # "what to do" closing a question with a sign asks for help now (blind11, found
+        # after the freeze: "quoi faire" was read as the "faire" of a question on a risk)
+        ("avc les urgences disent quoi faire ?", True),
+        ("hémorragie sous lenvatinib, que faire ?", True),
+        ("AVC on fait quoi ?", True),
+        ("my husband is coughing up blood, what do we do?", True),
+        # a general question on a risk still gets its answer, not the alarm
+        ("les thérapies ciblées peuvent donner des hémorragies ?", False),
+        ("que faire en cas de saignement sous lenvatinib, c'est fréquent ?", False),
+    ],
+)
+def test_what_to_do_asks_for_help_now(engine: AnswerEngine, question: str, emergency: bool) -> None:
+    assert engine.guard.is_emergency(question) is emergency
+
+
+@pytest.mark.parametrize(
+    ("question", "emergency"),
+    [
         # "completely lost" said of oneself is a feeling (blind11: a false alarm)
         ("Je suis complètement perdue, le chirurgien dit qu'on surveille, qui a raison ?", False),
         ("jsuis tout perdu avec tous ces examens", False),
