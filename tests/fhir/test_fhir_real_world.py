@@ -541,6 +541,13 @@ def _entry(res: Json) -> Json:
         ("<0.1 ng/mL", {"value": 0.1, "unit": "ng/mL", "below_detection": True}, None),
         # no space between the number and the unit
         ("<0.1ng/mL", {"value": 0.1, "unit": "ng/mL", "below_detection": True}, None),
+        # spaces, a tab, a newline or a no-break space around the value are no part of it
+        (" \t<0.1 ng/mL\n", {"value": 0.1, "unit": "ng/mL", "below_detection": True}, None),
+        ("\u00a01.4 ng/mL\u00a0", {"value": 1.4, "unit": "ng/mL"}, None),
+        # spaces inside: between the comparator, the number and the unit
+        ("<  0.1\u00a0 ng/mL", {"value": 0.1, "unit": "ng/mL", "below_detection": True}, None),
+        # only spaces: no number
+        ("   ", None, "lab_text"),
         # a plain measured value with a display unit (micro sign)
         ("1.4 \u00b5g/L", {"value": 1.4, "unit": "ug/L"}, None),
         # no unit: the 1 of "0.1" is not a unit
