@@ -593,6 +593,18 @@ def test_sent_text_is_quoted_on_one_line_and_clipped() -> None:
     assert "<" + "9" * 78 + "…" in said[obs(3, "tg")]
 
 
+def test_a_time_near_r4_is_quoted_clipped_in_its_note() -> None:
+    # security16: the value sent was clipped, its R4 spelling not: a fraction of a second
+    # of 10,000 digits made a note of 10 KB (R4 takes any number of digits)
+    long = "2023-05-04T10:00:00." + "9" * 200 + "+0100"
+    result = _with({**_tg_text("<0.1 ng/mL"), "effectiveDateTime": long})
+    (note,) = [n for n in result.notes if n.code == "datetime_spelling"]
+    params = dict(note.params)
+    assert params["value"].startswith("2023-05-04T10:00:00.999") and len(params["value"]) <= 80
+    assert params["r4"].startswith("2023-05-04T10:00:00.999") and len(params["r4"]) <= 80
+    assert len(unmapped_text(note, "en")) < 400
+
+
 @pytest.mark.parametrize(
     ("dose", "code"),
     [
