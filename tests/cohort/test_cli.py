@@ -219,6 +219,68 @@ def test_an_unusable_out_folder_is_one_clear_line(
         assert out.read_text(encoding="utf-8") == "someone's data"
 
 
+@pytest.mark.parametrize("restart", [False, True])
+@pytest.mark.parametrize(
+    "where",
+    [
+        # a folder of the user's that happens to hold a patients/ folder: --restart
+        # deleted it whole, and a run wrote its parts among the user's files
+        "own-folder",
+        # the input folder itself: its run.json was read as a case by the next run
+        "input-folder",
+    ],
+)
+def test_an_out_folder_that_holds_no_run_is_left_alone(
+    tmp_path: Path, where: str, restart: bool
+) -> None:
+    # security16
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "c1.json").write_text(json.dumps(synth_case(1, 0)), encoding="utf-8")
+    if where == "own-folder":
+        out = tmp_path / "mine"
+        (out / "patients").mkdir(parents=True)
+        (out / "patients" / "notes.txt").write_text("someone's data", encoding="utf-8")
+    else:
+        out = cases
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    for lang, said in (
+        ("fr", "ne contient pas d'exécution de thyref"),
+        ("en", "is not empty and holds no thyref run"),
+    ):
+        args = ["cohort", "run", str(cases), "--out", str(out), "--no-progress", "--lang", lang]
+        done = runner.invoke(app, [*args, "--restart"] if restart else args)
+        assert done.exit_code == 2, done.output
+        assert said in done.output and str(out) in done.output
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+
+
+def test_an_out_folder_with_only_hidden_files_is_used(tmp_path: Path) -> None:
+    # a folder made in a file manager (.DS_Store): an empty folder to its user
+    cases = tmp_path / "cases.ndjson"
+    write_ndjson(cases, 1, 0)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".DS_Store").write_bytes(b"\0")
+    done = runner.invoke(app, ["cohort", "run", str(cases), "--out", str(out), "--no-progress"])
+    assert done.exit_code == 0, done.output
+    assert (out / "run.json").is_file()
+
+
+@pytest.mark.skipif(not Path("/dev/stdin").exists(), reason="no /dev/stdin")
+def test_a_cohort_from_a_pipe_is_one_clear_line(tmp_path: Path) -> None:
+    # security16: `thyref cohort run /dev/stdin` (or <(...)) was "internal error:
+    # NotADirectoryError", exit 1
+    line = json.dumps(synth_case(1, 0)) + "\n"
+    thyref = Path(sys.executable).parent / "thyref"
+    args = [str(thyref), "cohort", "run", "/dev/stdin"]
+    args += ["--out", str(tmp_path / "out"), "--no-progress", "--lang", "en"]
+    done = subprocess.run(args, input=line, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "/dev/stdin is neither a file nor a folder" in done.stderr
+    assert "internal error" not in done.stderr
+
+
 def test_summary_of_a_folder_that_does_not_exist_is_an_error(tmp_path: Path) -> None:
     # was "No patient in this output folder." with exit status 0: a typo in the folder
     # name read as an empty cohort

@@ -134,6 +134,8 @@ COHORT_CODES: dict[str, dict[str, object]] = {
     "bulk_needs_local": {"source": "export/"},
     "out_not_folder": {"out": "run.parquet"},
     "out_unwritable": {"out": "run/", "reason": "Read-only file system"},
+    "out_not_run": {"out": "results/"},
+    "not_file_or_folder": {"path": "/dev/stdin"},
 }
 
 

@@ -541,6 +541,13 @@ def _entry(res: Json) -> Json:
         ("<0.1 ng/mL", {"value": 0.1, "unit": "ng/mL", "below_detection": True}, None),
         # no space between the number and the unit
         ("<0.1ng/mL", {"value": 0.1, "unit": "ng/mL", "below_detection": True}, None),
+        # spaces, a tab, a newline or a no-break space around the value are no part of it
+        (" \t<0.1 ng/mL\n", {"value": 0.1, "unit": "ng/mL", "below_detection": True}, None),
+        ("\u00a01.4 ng/mL\u00a0", {"value": 1.4, "unit": "ng/mL"}, None),
+        # spaces inside: between the comparator, the number and the unit
+        ("<  0.1\u00a0 ng/mL", {"value": 0.1, "unit": "ng/mL", "below_detection": True}, None),
+        # only spaces: no number
+        ("   ", None, "lab_text"),
         # a plain measured value with a display unit (micro sign)
         ("1.4 \u00b5g/L", {"value": 1.4, "unit": "ug/L"}, None),
         # no unit: the 1 of "0.1" is not a unit
@@ -584,6 +591,18 @@ def test_sent_text_is_quoted_on_one_line_and_clipped() -> None:
     assert said[entry(2, "OperationOutcome")].endswith("(error): a b [31m")
     # 80 characters at most are quoted
     assert "<" + "9" * 78 + "…" in said[obs(3, "tg")]
+
+
+def test_a_time_near_r4_is_quoted_clipped_in_its_note() -> None:
+    # security16: the value sent was clipped, its R4 spelling not: a fraction of a second
+    # of 10,000 digits made a note of 10 KB (R4 takes any number of digits)
+    long = "2023-05-04T10:00:00." + "9" * 200 + "+0100"
+    result = _with({**_tg_text("<0.1 ng/mL"), "effectiveDateTime": long})
+    (note,) = [n for n in result.notes if n.code == "datetime_spelling"]
+    params = dict(note.params)
+    assert params["value"].startswith("2023-05-04T10:00:00.999") and len(params["value"]) <= 80
+    assert params["r4"].startswith("2023-05-04T10:00:00.999") and len(params["r4"]) <= 80
+    assert len(unmapped_text(note, "en")) < 400
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -1633,6 +1634,41 @@ def test_a_merge_the_import_reads_but_the_hook_does_not_still_gets_the_card(
     (card,) = answer.json()["cards"]
     check_card(card)
     assert card["summary"].startswith(f"Record merged into {ref}: not assessed")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # a Markdown link and an image the EHR's card viewer would draw (and fetch)
+        "x](javascript:alert(1))![t](https:tracker.example?id",
+        # raw HTML
+        "<img src=x onerror=alert(1)>",
+        # back quotes, which end a code span of fewer of them
+        "a`b``c",
+        # far longer than any record id: named clipped, not 5,000 characters three times
+        "y" * 5000,
+    ],
+    ids=["markdown", "html", "backquotes", "long"],
+)
+def test_a_merged_record_that_is_no_fhir_id_is_named_as_text(ehr: TestClient, said: str) -> None:
+    # security16: Patient.link is free text; the import names the record it replaced the
+    # patient's by the reference's last segment, and the card put it into its detail (the
+    # EHR shows it as Markdown) as is and whole
+    patient_id, prefetch = _merged_away_prefetch(True, False, f"Patient/{said}")
+    url = f"{BASE}/thyref-patient-view"
+    body = _hook("patient-view", patient_id, prefetch)
+    answer = ehr.post(url, json=body, headers=bearer(url) | {"Accept-Language": "en"})
+    (card,) = answer.json()["cards"]
+    check_card(card)
+    assert card["summary"].startswith(f"Record merged into Patient/{said[:20]}")
+    # the detail's code spans (CommonMark: a run of back quotes to the same run)
+    spans = re.findall(r"(`+) (.+?) \1(?!`)", card["detail"])
+    named = [text for _, text in spans]
+    assert named and all(text.startswith(f"Patient/{said[:20]}") for text in named)
+    assert all(len(text) <= 100 for text in named)
+    # outside them, nothing of the reference: no link, image or tag
+    outside = re.sub(r"(`+) .+? \1(?!`)", "", card["detail"])
+    assert not {"[", "]", "<", ">", "`"} & set(outside), outside
 
 
 @pytest.mark.parametrize(

@@ -95,6 +95,15 @@ def detect(path: Path) -> str:
     file or folder: a registry extract that came out empty is not a cohort of 0 patients)."""
     if not path.exists():
         raise CohortInputError.no_such_input(path)
+    if not path.is_file() and not path.is_dir():
+        # a pipe (/dev/stdin, <(...)) or a device: the plan reads an input once and the
+        # workers again (was "internal error: NotADirectoryError", exit 1; security16)
+        raise CohortInputError(
+            f"{path} is neither a file nor a folder: a cohort is read from a file or a "
+            "folder (a pipe cannot be read twice)",
+            "not_file_or_folder",
+            path=path,
+        )
     if path.is_file():
         if not has_record(path):
             raise CohortInputError(

@@ -167,7 +167,8 @@ class _Importer(
                 if code == "datetime_no_zone":
                     self.note(part, "datetime_no_zone", value=_clip(value), date=value[:10])
                 else:
-                    self.note(part, "datetime_spelling", value=_clip(value), r4=r4,
+                    # both clipped: a fraction of second may be any number of digits
+                    self.note(part, "datetime_spelling", value=_clip(value), r4=_clip(r4),
                               date=value[:10])  # fmt: skip
             valid.append(entry)
             rid = entry.res.get("id")

@@ -66,15 +66,23 @@ def _r4_spelling(value: str) -> tuple[str, Unused] | None:
     return f"{match['day']}T{match['hm']}{match['sec'] or ':00'}{zone}", code
 
 
+# Resources whose JSON is longer than this are checked at every import and never kept
+# in the cache: it held every resource whole, whatever its size (up to 8,192 of them), so
+# a 5 MB upload anyone may send to POST /api/v1/assess stayed in memory for good, each
+# new one adding about 10 MB (security16). An EHR's resources are a few kilobytes; at
+# this size the cache holds at most 8,192 x 16 KiB = 128 MiB of them.
+CACHED_MAX = 16 * 1024
+
+
 def _structure_error(res: Json) -> tuple[_Why | None, _Times]:
     """Why ``res`` is not a valid R4 resource (code and values), or None (cached by
-    content); and its times written without a time zone, which alone do not make it
-    invalid here (see ``_checked``)."""
+    content up to ``CACHED_MAX`` bytes); and its times written without a time zone,
+    which alone do not make it invalid here (see ``_check``)."""
     try:
         key = orjson.dumps(res, option=orjson.OPT_SORT_KEYS)
     except TypeError:
         return ("not_json", ()), ()
-    return _checked(key)
+    return _checked(key) if len(key) <= CACHED_MAX else _check(key)
 
 
 def _time_error(error: Any) -> str | None:
@@ -146,9 +154,8 @@ def _invalid(kind: str, first: Any) -> _Why:
     return "invalid_resource", tuple(values.items())
 
 
-@lru_cache(maxsize=8192)
-def _checked(key: bytes) -> tuple[_Why | None, _Times]:
-    """An EHR sends the same resources at every chart opening: each is checked once.
+def _check(key: bytes) -> tuple[_Why | None, _Times]:
+    """The structure check of one resource's JSON (``_checked``: the same, cached).
 
     A dateTime (or instant) with a time but no time zone, or written near R4's spelling
     (``_NEAR_R4``: "+0100", "z"), is invalid in R4, yet its day is written plainly: such
@@ -201,3 +208,7 @@ def _checked(key: bytes) -> tuple[_Why | None, _Times]:
             found.append((_element_path(error["loc"]), value, *spelling))
         times = tuple(found)
     return None, times
+
+
+# An EHR sends the same resources at every chart opening: each is checked once.
+_checked = lru_cache(maxsize=8192)(_check)

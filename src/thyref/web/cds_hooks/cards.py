@@ -14,8 +14,9 @@ from fastapi import Request
 from thyref.domain.case import ID_PATTERN
 from thyref.domain.messages import Lang, colon, plural, problem_text, text
 from thyref.fhir.exporter import options_care_plan
+from thyref.fhir.importer.values import _clip
 from thyref.web.cds_hooks.auth import _state, _thyref_url
-from thyref.web.cds_hooks.fetch import RecordTooLong
+from thyref.web.cds_hooks.fetch import FHIR_ID, RecordTooLong
 from thyref.web.cds_hooks.uuids import new_card_uuid, suggestion_uuid
 
 SUMMARY_LIMIT = 140
@@ -43,6 +44,26 @@ def _card(
         "source": source,
         **extra,
     }
+
+
+RECORD_SAID_MAX = 100  # characters of a record reference that is no Patient/<FHIR id>
+
+
+def _record_said(name: str, markdown: bool) -> str:
+    """A record as a card names it: ``Patient/<id>`` as is. Any other reference, as the
+    EHR wrote it in ``Patient.link`` (free text: the import names the record it cannot
+    resolve by the reference's last segment), on one line and clipped; in the detail,
+    which the EHR shows as Markdown (CDS Hooks 2.0, Card.detail), inside a code span, so
+    it is shown as written and never read as a link, an image or HTML (a reference
+    ``Patient/x](javascript:...)`` or ``Patient/![t](https:host)`` was put into the detail
+    as is, and whole, however long; security16)."""
+    if name.startswith("Patient/") and FHIR_ID.fullmatch(name.removeprefix("Patient/")):
+        return name
+    said = _clip(name, RECORD_SAID_MAX)
+    if not markdown:
+        return said
+    fence = "`" * (max((len(run) for run in re.findall("`+", said)), default=0) + 1)
+    return f"{fence} {said} {fence}"  # a space inside each end: CommonMark strips one
 
 
 def _case_id(context: Mapping[str, Any]) -> str:
@@ -101,7 +122,7 @@ def _status_card(
         lines.append(f"**{text('cds.detail.options', lang)}**")
         lines += [f"- {r['title']} ({r['id']})" for r in a["recommendations"]]
     if merged[0]:
-        records = ", ".join(merged[1])
+        records = ", ".join(_record_said(record, markdown=True) for record in merged[1])
         lines.append(plural("cds.detail.merged", merged[0], lang, records=records))
     if unmapped:
         lines.append(plural("cds.detail.unmapped", unmapped, lang))
@@ -158,11 +179,13 @@ def _merged_away_card(
     of the data); it names the record to open instead, where the hook assesses the
     patient."""
     names = sorted(records)
-    values = {"records": ", ".join(names), "patient": f"Patient/{patient_id}"}
+    patient = f"Patient/{patient_id}"  # a FHIR id (the hook's context is checked)
+    plain = ", ".join(_record_said(name, markdown=False) for name in names)
+    marked = ", ".join(_record_said(name, markdown=True) for name in names)
     return _card(
         request,
         lang,
-        plural("cds.merged_away.summary", len(names), lang, **values),
+        plural("cds.merged_away.summary", len(names), lang, records=plain, patient=patient),
         "warning",
-        plural("cds.merged_away.detail", len(names), lang, **values),
+        plural("cds.merged_away.detail", len(names), lang, records=marked, patient=patient),
     )
