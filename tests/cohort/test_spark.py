@@ -122,3 +122,55 @@ def test_spark_stops_on_a_remote_input_without_any_record(
         run_spark(f"file://{source}", tmp_path / "out", spark=spark, today=TODAY)
     assert caught.value.code == "empty_input"
     assert not (tmp_path / "out" / "patients").exists()
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        # a folder of the user's holding a patients/ folder: Spark's overwrite mode
+        # emptied it (security16 left this to the Spark engine)
+        "own-folder",
+        # the input folder itself: its case files beside Spark's output
+        "input-folder",
+    ],
+)
+def test_spark_leaves_a_folder_that_holds_no_run_alone(tmp_path: Path, where: str) -> None:
+    # refused before Spark starts: no session is needed to see it
+    from thyref.cohort.sources import CohortInputError
+    from thyref.cohort.spark import run_spark
+
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    write_ndjson(cases / "cases.ndjson", 2, seed=3)
+    if where == "own-folder":
+        out = tmp_path / "mine"
+        (out / "patients").mkdir(parents=True)
+        (out / "patients" / "notes.txt").write_text("someone's data", encoding="utf-8")
+    else:
+        out = cases
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    with pytest.raises(CohortInputError) as caught:
+        run_spark(cases, out, today=TODAY)
+    assert caught.value.code == "out_not_run"
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+
+
+def test_a_spark_run_folder_is_marked_as_a_run(spark: SparkSession, tmp_path: Path) -> None:
+    # a Spark run writes run.json: the same --out again is its own earlier run (written
+    # over), and the local engine sees other settings there (--restart to discard it)
+    import orjson
+
+    from thyref.cohort.runner import run_cohort
+    from thyref.cohort.sources import CohortInputError
+    from thyref.cohort.spark import run_spark
+
+    source = tmp_path / "cases.ndjson"
+    write_ndjson(source, 3, seed=5)
+    out = tmp_path / "out"
+    run_spark(source, out, spark=spark, today=TODAY)
+    mark = orjson.loads((out / "run.json").read_bytes())
+    assert (mark["engine_kind"], mark["as_of"]) == ("spark", TODAY.isoformat())
+    assert run_spark(source, out, spark=spark, today=TODAY).rows == 3
+    with pytest.raises(CohortInputError) as caught:
+        run_cohort(source, out, workers=1, today=TODAY)
+    assert caught.value.code == "other_run"

@@ -144,17 +144,7 @@ def _prepare(
         "engine": __version__,
         "rules": load_rules().id,
     }
-    if out.is_dir() and not run_file.exists() and _holds_files(out):
-        # not a run of thyref (run.json is the first thing a run writes): its patients/ or
-        # errors/ would be written into, and deleted by --restart (security16: a user's
-        # own patients/ folder in --out was deleted whole); the source folder itself as
-        # --out had run.json read as a case at the next run
-        raise CohortInputError(
-            f"{out} is not empty and holds no thyref run: choose a new or empty --out "
-            "folder (nothing in it is deleted or written over)",
-            "out_not_run",
-            out=out,
-        )
+    refuse_foreign_out(out)
     if run_file.exists() and not restart:
         previous = orjson.loads(run_file.read_bytes())
         same = {k: previous.get(k) for k in wanted} == wanted
@@ -175,6 +165,21 @@ def _prepare(
     state = {**wanted, "as_of": today.isoformat()}
     run_file.write_bytes(orjson.dumps(state, option=orjson.OPT_INDENT_2))
     return state
+
+
+def refuse_foreign_out(out: Path) -> None:
+    """Refuse an ``out`` folder that is not empty and holds no thyref run (no
+    ``run.json``, the first thing a run of either engine writes): its patients/ or errors/
+    would be written into, and deleted by --restart or Spark's overwrite (security16: a
+    user's own patients/ folder in --out was deleted whole); the source folder itself as
+    --out had run.json read as a case at the next run."""
+    if out.is_dir() and not (out / "run.json").exists() and _holds_files(out):
+        raise CohortInputError(
+            f"{out} is not empty and holds no thyref run: choose a new or empty --out "
+            "folder (nothing in it is deleted or written over)",
+            "out_not_run",
+            out=out,
+        )
 
 
 def _holds_files(folder: Path) -> bool:

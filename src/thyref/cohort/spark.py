@@ -20,8 +20,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from thyref import __version__
 from thyref.cohort.record import COLUMNS, NAMES, PROBLEM_FIELDS, Batch, said_entry
-from thyref.cohort.runner import RunReport, set_aside_duplicates
+from thyref.cohort.runner import RunReport, refuse_foreign_out, set_aside_duplicates
 from thyref.cohort.sources import (
     CASE_FILE_GLOB,
     NDJSON_FILE_GLOB,
@@ -115,6 +116,7 @@ def run_spark(
     local_source = Path(source)
     if not remote:  # missing, of no known kind, or empty: as the local engine says it
         detect(local_source)
+        refuse_foreign_out(Path(out))  # Spark's overwrite mode empties patients/, errors/
     spark = spark or session()
     sc = spark.sparkContext
     today_iso = (today or date.today()).isoformat()
@@ -145,6 +147,7 @@ def run_spark(
         )
     if not remote:
         Path(out).mkdir(parents=True, exist_ok=True)
+        _write_run(Path(out), source, today_iso)
     base = str(out).rstrip("/")
     patients = frame.filter(F.col("ok")).drop("ok", "problems")
     patients.write.mode("overwrite").parquet(f"{base}/patients")
@@ -167,6 +170,24 @@ def run_spark(
         seconds=time.perf_counter() - started,
         out=Path(out),
     )
+
+
+def _write_run(out: Path, source: Path | str, today_iso: str) -> None:
+    """``run.json`` of a Spark run: what was run, and the mark that ``out`` is thyref's
+    (a later Spark run may write over it; the local engine sees other settings and asks
+    for --restart)."""
+    import orjson
+
+    from thyref.domain.rules import load_rules
+
+    state = {
+        "input": str(Path(source).resolve()),
+        "engine": __version__,
+        "engine_kind": "spark",
+        "rules": load_rules().id,
+        "as_of": today_iso,
+    }
+    (out / "run.json").write_bytes(orjson.dumps(state, option=orjson.OPT_INDENT_2))
 
 
 def _has_case_files(folder: Path) -> bool:
