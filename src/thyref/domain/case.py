@@ -206,9 +206,20 @@ def _partners(alteration: str) -> tuple[str, ...]:
     return tuple(re.split(r"[^A-Z0-9]+", alteration.upper()))
 
 
+# "p." after a space, a comma, a semicolon, a colon or a bracket: the protein part of a
+# longer HGVS line
+_PROTEIN_PART = re.compile(r"(?:[\s,;:(])[pP]\.\(?([A-Za-z]{1,3}[0-9]+(?:[A-Za-z]{1,3}|\*))\)?")
+
+
 @lru_cache(maxsize=4096)  # a pure function of a short text; cases repeat the same ones
 def normalise_alteration(alteration: str) -> str:
-    """Upper-case one-letter form of a protein change: ``p.Val600Glu`` -> ``V600E``."""
+    """Upper-case one-letter form of a protein change: ``p.Val600Glu`` -> ``V600E``.
+
+    A lab report's full line gives the DNA change first (``c.1799T>A p.(Val600Glu)``,
+    ``NM_002524.5:c.182A>G p.(Gln61Arg)``): its protein change is the one read."""
+    found = _PROTEIN_PART.search(alteration)
+    if found and alteration.strip()[:2].lower() != "p.":
+        alteration = found.group(1)
     alt = alteration.strip().replace(" ", "")
     if alt[:2].lower() == "p.":
         alt = alt[2:]

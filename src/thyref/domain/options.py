@@ -121,8 +121,17 @@ def _words(text: str | None) -> str:
 
 def is_negative_result(alteration: str | None, rules: Rules) -> bool:
     """Whether a molecular ``alteration`` says the test found nothing (``"wild-type"``):
-    its words are one of the rules' ``negative_results``."""
-    return _words(alteration) in rules.options.negative_results
+    its words are one of the rules' ``negative_results``, or begin or end with one
+    ("no fusion detected", "fusion non détectée", "RET fusion negative"). A negative
+    word inside a positive result ("CCDC6::RET (TERT negative)") does not count: the
+    result still names what was found first and last."""
+    words = _words(alteration)
+    if not words:
+        return False
+    for phrase in rules.options.negative_results:
+        if words == phrase or words.startswith(phrase + " ") or words.endswith(" " + phrase):
+            return True
+    return False
 
 
 # ":" and ";" inside a sentence, written the reader's way ("poumon : P1" in French)

@@ -1,0 +1,103 @@
+"""Session 16 clinical reading audit: outputs that misled a tumour board, one table per
+finding (cases in /work/audit/clinical16/cases)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .conftest import lesion, make_case, rec, run, scan
+from .conftest import rai as rai_
+
+
+def _refractory_dtc(molecular: list[dict[str, Any]], **clinical: Any) -> dict[str, Any]:
+    # papillary, two lung lesions without uptake after 100 mCi -> DTC-NO-UPTAKE
+    return make_case(
+        lesions=[lesion("P1", "lung", "no"), lesion("P2", "lung", "no")],
+        rai=[rai_("2019-06-01", 100)],
+        imaging=[
+            scan("2020-01-10", {"P1": 15, "P2": 12}),
+            scan("2020-07-10", {"P1": 15, "P2": 12}),
+        ],
+        molecular=molecular,
+        clinical={"symptomatic": False, "locally_treatable": False, **clinical},
+    )
+
+
+def _ids(out: dict[str, Any]) -> set[str]:
+    return {r["id"] for r in out["recommendations"]}
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        # a negative fusion test written as a sentence: "fusion" in the text made it a RET
+        # fusion -> selpercatinib was proposed on a negative test
+        {"gene": "RET", "alteration": "no fusion detected"},
+        # the French lab wording, feminine ("fusion non détectée"), kind given
+        {"gene": "RET", "alteration": "fusion non détectée", "kind": "fusion"},
+        # "négative" (feminine) after the gene's fusion
+        {"gene": "NTRK1", "alteration": "fusion négative", "kind": "fusion"},
+        # "negative" at the end of an English result
+        {"gene": "RET", "alteration": "RET fusion negative"},
+        # "negative for ..." at the start
+        {"gene": "ALK", "alteration": "negative for ALK rearrangement", "kind": "fusion"},
+        # "pas de fusion"
+        {"gene": "RET", "alteration": "pas de fusion", "kind": "fusion"},
+        # "absence de fusion"
+        {"gene": "NTRK3", "alteration": "absence de fusion", "kind": "fusion"},
+        # "mutation non détectée" on a RAS gene (any alteration counts): redifferentiation
+        # and a trial were proposed
+        {"gene": "KRAS", "alteration": "mutation non détectée"},
+    ],
+)
+def test_a_negative_result_written_as_a_sentence_opens_no_option(entry: dict[str, Any]) -> None:
+    ids = _ids(run(_refractory_dtc([entry]), "en"))
+    for option in ("TARGETED-THERAPY", "REDIFFERENTIATION", "CLINICAL-TRIAL", "RCP-NATIONAL"):
+        assert option not in ids, (entry, option)
+
+
+@pytest.mark.parametrize(
+    ("entry", "option"),
+    [
+        # a positive result naming a negative word in its middle stays positive
+        ({"gene": "RET", "alteration": "CCDC6::RET (TERT negative)", "kind": "fusion"}, None),
+        # plain positive fusions still open the targeted option
+        ({"gene": "RET", "alteration": "CCDC6::RET", "kind": "fusion"}, "TARGETED-THERAPY"),
+        ({"gene": "NRAS", "alteration": "Q61R"}, "REDIFFERENTIATION"),
+    ],
+)
+def test_a_positive_result_still_opens_its_option(
+    entry: dict[str, Any], option: str | None
+) -> None:
+    ids = _ids(run(_refractory_dtc([entry]), "en"))
+    assert (option or "TARGETED-THERAPY") in ids, entry
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        # the full HGVS line of a lab report, DNA change then protein change: it was read as
+        # one unknown alteration, so a BRAF V600E opened no redifferentiation
+        ("c.1799T>A p.(Val600Glu)", "V600E"),
+        # the same, protein change without brackets, separated by a comma
+        ("c.1799T>A, p.V600E", "V600E"),
+        # NRAS written with its transcript and DNA change first
+        ("NM_002524.5:c.182A>G p.(Gln61Arg)", "Q61R"),
+        # the plain forms are unchanged
+        ("p.(Val600Glu)", "V600E"),
+        ("V600E", "V600E"),
+    ],
+)
+def test_a_protein_change_is_read_after_the_dna_change(written: str, expected: str) -> None:
+    from thyref.domain.case import normalise_alteration
+
+    assert normalise_alteration(written) == expected
+
+
+def test_a_braf_v600e_written_in_full_hgvs_opens_redifferentiation() -> None:
+    braf = {"gene": "BRAF", "alteration": "c.1799T>A p.(Val600Glu)", "kind": "mutation"}
+    found = rec(run(_refractory_dtc([braf]), "en"), "REDIFFERENTIATION")
+    assert found is not None
+    assert found["drugs"] == ["dabrafenib", "trametinib"]
