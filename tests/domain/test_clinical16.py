@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import lesion, make_case, rec, run, scan
+from .conftest import lesion, make_case, mol, rec, run, scan
 from .conftest import rai as rai_
 
 
@@ -101,3 +101,84 @@ def test_a_braf_v600e_written_in_full_hgvs_opens_redifferentiation() -> None:
     found = rec(run(_refractory_dtc([braf]), "en"), "REDIFFERENTIATION")
     assert found is not None
     assert found["drugs"] == ["dabrafenib", "trametinib"]
+
+
+def _progressive_dtc(current: str) -> dict[str, Any]:
+    # two non-avid lung lesions progressing (27 -> 36 mm), symptomatic, not treatable locally
+    return make_case(
+        lesions=[lesion("P1", "lung", "no"), lesion("P2", "lung", "no")],
+        rai=[rai_("2018-01-01", 100)],
+        imaging=[
+            scan("2023-01-01", {"P1": 15, "P2": 12}),
+            scan("2024-01-01", {"P1": 20, "P2": 16}),
+        ],
+        clinical={"symptomatic": True, "locally_treatable": False, "on_systemic_therapy": current},
+    )
+
+
+@pytest.mark.parametrize(
+    ("current", "drugs"),
+    [
+        # the drug with its dose, as a prescription is written: it was not recognised as a
+        # VEGFR inhibitor, and lenvatinib was proposed to a patient progressing on it
+        ("lenvatinib 14 mg/j", ["cabozantinib"]),
+        # brand name in brackets after the drug
+        ("Sorafenib (Nexavar) 400 mg x 2", ["cabozantinib"]),
+        # the bare name, as before
+        ("lenvatinib", ["cabozantinib"]),
+        # a drug that is not a VEGFR inhibitor: first line
+        ("dabrafenib + trametinib", ["lenvatinib", "sorafenib"]),
+    ],
+)
+def test_a_prior_vegfr_inhibitor_is_recognised_within_the_written_treatment(
+    current: str, drugs: list[str]
+) -> None:
+    systemic = rec(run(_progressive_dtc(current), "en"), "SYSTEMIC-THERAPY")
+    assert systemic is not None
+    assert systemic["drugs"] == drugs
+
+
+def _progressive_mtc(current: str, molecular: list[dict[str, Any]]) -> dict[str, Any]:
+    # medullary, liver lesion 30 -> 40 mm, no standard treatment, symptomatic, not local
+    return make_case(
+        histology="medullary",
+        lesions=[lesion("H1", "liver")],
+        imaging=[scan("2024-01-01", {"H1": 30}), scan("2024-07-01", {"H1": 40})],
+        molecular=molecular,
+        clinical={
+            "standard_treatment_possible": False,
+            "symptomatic": True,
+            "locally_treatable": False,
+            "on_systemic_therapy": current,
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "drugs", "said"),
+    [
+        # progressing on cabozantinib: cabozantinib was proposed again, alone
+        (
+            _progressive_dtc("cabozantinib"),
+            [],
+            "on cabozantinib: no other drug of the list for this situation",
+        ),
+        # medullary progressing on vandetanib: vandetanib was listed first
+        (_progressive_mtc("vandetanib", []), ["cabozantinib"], "already taken: vandetanib."),
+        # RET-mutated medullary progressing on selpercatinib: the other two remain
+        (
+            _progressive_mtc("selpercatinib 160 mg x 2", [mol("RET", "M918T")]),
+            ["vandetanib", "cabozantinib"],
+            "already taken: selpercatinib.",
+        ),
+        # on lenvatinib: cabozantinib, nothing said about a drug taken (not in the list)
+        (_progressive_dtc("lenvatinib"), ["cabozantinib"], "Drugs to discuss: cabozantinib."),
+    ],
+)
+def test_the_drug_the_disease_progresses_on_is_not_proposed_again(
+    case: dict[str, Any], drugs: list[str], said: str
+) -> None:
+    systemic = rec(run(case, "en"), "SYSTEMIC-THERAPY")
+    assert systemic is not None
+    assert systemic["drugs"] == drugs
+    assert said in systemic["rationale"]

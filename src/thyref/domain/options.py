@@ -7,6 +7,7 @@ data file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -225,23 +226,36 @@ def _systemic(ctx: Context) -> Option | None:
     if progressive is None:
         return None
     rules = ctx.rules
-    current = (clinical.on_systemic_therapy or "").strip().lower()
+    taken = drugs_named(clinical.on_systemic_therapy)
     if ctx.case.category is Category.medullary:
         drugs = list(rules.drug_names("mtc"))
         if ctx.alterations(rules.options.mtc_ret_gene, kind="mutation"):
             drugs = [*rules.drug_names("ret"), *drugs]
-    elif current in rules.options.vegfr_inhibitors:
+    elif taken & set(rules.options.vegfr_inhibitors):
         drugs = list(rules.drug_names("dtc_after_vegfr"))
     else:
         drugs = list(rules.drug_names("dtc_first_line"))
+    # the disease progresses on the drug taken now: it is not proposed again (a patient
+    # progressing on cabozantinib was offered cabozantinib); when no drug of the list is
+    # left, the option says so (CLINICAL-TRIAL is proposed on progression under a drug)
+    already = [d for d in drugs if d.lower() in taken]
+    drugs = [d for d in drugs if d.lower() not in taken]
+    key = "reason.systemic" + (".none_left" if not drugs else ".taken" if already else "")
     return Option(
         "SYSTEMIC-THERAPY",
         "high",
-        "reason.systemic",
-        {"pd_date": day(progressive), "drugs": ", ".join(drugs)},
+        key,
+        {"pd_date": day(progressive), "drugs": ", ".join(drugs), "taken": ", ".join(already)},
         _src(ctx, "SYSTEMIC-THERAPY"),
         drugs=tuple(drugs),
     )
+
+
+def drugs_named(written: str | None) -> set[str]:
+    """The words of a treatment as the case writes it, in lower case: "lenvatinib 14
+    mg/j" -> {"lenvatinib", "mg", "j"}. A drug of the rules is taken when its name is one
+    of them (the dose, a brand name in brackets or a "+" do not hide it)."""
+    return set(re.findall(r"[a-zà-ÿ]+", (written or "").lower()))
 
 
 def _sites_phrase(groups: list[tuple[Site, list[Lesion]]]) -> Phrase:
