@@ -182,3 +182,67 @@ def test_the_drug_the_disease_progresses_on_is_not_proposed_again(
     assert systemic is not None
     assert systemic["drugs"] == drugs
     assert said in systemic["rationale"]
+
+
+_SHRINKING_WITH_A_NEW_LESION = [
+    scan("2019-03-01", {"L1": 25, "L2": 15}),
+    scan("2020-03-01", {"L1": 14, "L2": 10}, new_lesions=True),
+]
+
+
+def _evidence(out: dict[str, Any]) -> str:
+    return " ".join(e["detail"] for e in out["refractory"]["evidence"])
+
+
+@pytest.mark.parametrize(
+    ("imaging", "cause", "lang"),
+    [
+        # the targets shrink (40 -> 24 mm, PR) and a new lesion appears: the evidence read
+        # "sum 24 mm, nadir 40 mm", as if the sum had grown
+        (
+            _SHRINKING_WITH_A_NEW_LESION,
+            "new lesion",
+            "en",
+        ),
+        # the same in French
+        (
+            _SHRINKING_WITH_A_NEW_LESION,
+            "nouvelle lésion",
+            "fr",
+        ),
+        # targets gone (0 mm), a non-target progresses: it read "sum 0 mm, nadir 0 mm"
+        (
+            [
+                scan("2019-03-01", {"L1": 25}, {"B1": "present"}),
+                scan("2019-09-01", {"L1": 0}, {"B1": "present"}),
+                scan("2020-03-01", {"L1": 0}, {"B1": "unequivocal_progression"}),
+            ],
+            "unequivocal progression of non-target lesions",
+            "en",
+        ),
+    ],
+)
+def test_progression_by_a_new_lesion_or_non_targets_is_said_so(
+    imaging: list[dict[str, Any]], cause: str, lang: str
+) -> None:
+    case = make_case(
+        lesions=[
+            lesion("L1", "lung", "yes"),
+            lesion("L2", "lung", "yes"),
+            lesion("B1", "bone", "yes", recist_role="non_target"),
+        ],
+        rai=[rai_("2019-06-01", 100)],
+        imaging=imaging,
+    )
+    text = _evidence(run(case, lang))
+    assert cause in text
+    assert "nadir" not in text
+
+
+def test_progression_of_the_target_sum_still_gives_the_sum_and_nadir() -> None:
+    case = make_case(
+        lesions=[lesion("L1", "lung", "yes")],
+        rai=[rai_("2019-06-01", 100)],
+        imaging=[scan("2019-03-01", {"L1": 25}), scan("2020-03-01", {"L1": 31})],
+    )
+    assert "sum 31 mm, nadir 25 mm" in _evidence(run(case, "en"))
