@@ -182,6 +182,8 @@ def test_the_drug_the_disease_progresses_on_is_not_proposed_again(
     assert systemic is not None
     assert systemic["drugs"] == drugs
     assert said in systemic["rationale"]
+    # a regulatory status only with a drug to state it of (it read "Regulatory status: .")
+    assert ("Regulatory status:" in systemic["rationale"]) == bool(drugs)
 
 
 _SHRINKING_WITH_A_NEW_LESION = [
