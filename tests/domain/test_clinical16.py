@@ -248,3 +248,34 @@ def test_progression_of_the_target_sum_still_gives_the_sum_and_nadir() -> None:
         imaging=[scan("2019-03-01", {"L1": 25}), scan("2020-03-01", {"L1": 31})],
     )
     assert "sum 31 mm, nadir 25 mm" in _evidence(run(case, "en"))
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        # "none" typed in the treatment field: read as a drug under way, it gave a trial for
+        # "progression on systemic therapy (none)" and hand-foot care for "none"
+        "none",
+        # the French words
+        "aucun",
+        "Néant",
+        "pas de traitement",
+        # a dash, no word at all
+        "-",
+    ],
+)
+def test_no_treatment_written_in_words_is_no_treatment(written: str) -> None:
+    out = run(_progressive_dtc(written), "en")
+    ids = _ids(out)
+    assert "TKI-SKIN-CARE" in ids  # SYSTEMIC-THERAPY is proposed: its skin care too
+    skin = rec(out, "TKI-SKIN-CARE")
+    assert skin is not None and "A kinase inhibitor is proposed." in skin["rationale"]
+    assert "CLINICAL-TRIAL" not in ids
+    systemic = rec(out, "SYSTEMIC-THERAPY")
+    assert systemic is not None and systemic["drugs"] == ["lenvatinib", "sorafenib"]
+
+
+def test_a_drug_written_beside_no_treatment_words_is_a_drug() -> None:
+    # the control: a drug under way keeps its trial and its skin-care sentence
+    out = run(_progressive_dtc("lenvatinib"), "en")
+    assert "CLINICAL-TRIAL" in _ids(out)

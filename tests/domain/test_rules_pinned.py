@@ -274,6 +274,21 @@ EXPECTED: Json = {
             "pazopanib",
             "axitinib",
         ],
+        # project default: treatment text that means no drug under way
+        "no_current_drug": [
+            "none",
+            "no",
+            "nil",
+            "no treatment",
+            "aucun",
+            "aucune",
+            "neant",
+            "néant",
+            "non",
+            "sans",
+            "sans traitement",
+            "pas de traitement",
+        ],
         "sources": {
             "RCP-NATIONAL": ["SEED"],
             "RCP-REGIONAL": ["SEED"],

@@ -69,6 +69,15 @@ class Context:
     def is_refractory(self) -> bool:
         return self.refractory.status == "refractory"
 
+    def current_drug(self) -> str:
+        """``clinical.on_systemic_therapy`` as written, or "" when it names no drug: empty,
+        no letter at all ("-"), or words of the rules' ``no_current_drug`` ("none",
+        "aucun")."""
+        written = (self.case.raw.clinical.on_systemic_therapy or "").strip()
+        if not re.search(r"[^\W\d_]", written):
+            return ""
+        return "" if _words(written) in self.rules.options.no_current_drug else written
+
     def progressive_on(self) -> date | None:
         """The latest PD within the progression window before the latest imaging date."""
         if not self._pd_known:
@@ -226,7 +235,7 @@ def _systemic(ctx: Context) -> Option | None:
     if progressive is None:
         return None
     rules = ctx.rules
-    taken = drugs_named(clinical.on_systemic_therapy)
+    taken = drugs_named(ctx.current_drug())
     if ctx.case.category is Category.medullary:
         drugs = list(rules.drug_names("mtc"))
         if ctx.alterations(rules.options.mtc_ret_gene, kind="mutation"):
@@ -583,8 +592,8 @@ def _trial(ctx: Context, targeted: Option | None) -> Option | None:
     if not ctx.is_refractory:
         return None
     progressive = ctx.progressive_on()
-    current = ctx.case.raw.clinical.on_systemic_therapy
-    on_drug = bool(current and current.strip())
+    current = ctx.current_drug()
+    on_drug = bool(current)
     ras = ctx.ras()
     others = [g for g in ctx.rules.options.trial_genes if g not in ctx.rules.options.ras_genes]
     other = [g for g in others if ctx.alterations(g)]
@@ -652,7 +661,7 @@ def _surveillance_params(ctx: Context, targeted: bool) -> dict[str, Any]:
             "state.progression.no",
             (("months", ctx.rules.options.progressive_window_months),),
         )
-    current = (clinical.on_systemic_therapy or "").strip()
+    current = ctx.current_drug()
     # the data not recorded would decide: progression there, nothing recorded against it
     undecided = (
         progressive is not None
@@ -764,8 +773,8 @@ def recommend(ctx: Context) -> list[Option]:
                 _src(ctx, "ACTIVE-SURVEILLANCE"),
             )
         )
-    current = clinical.on_systemic_therapy
-    if systemic is not None or (current and current.strip()):
+    current = ctx.current_drug()
+    if systemic is not None or current:
         found.append(
             Option(
                 "TKI-SKIN-CARE",
