@@ -279,3 +279,33 @@ def test_a_drug_written_beside_no_treatment_words_is_a_drug() -> None:
     # the control: a drug under way keeps its trial and its skin-care sentence
     out = run(_progressive_dtc("lenvatinib"), "en")
     assert "CLINICAL-TRIAL" in _ids(out)
+
+
+@pytest.mark.parametrize(
+    ("risk", "said"),
+    [
+        # a brain metastasis whose bleeding risk is not recorded: SYSTEMIC-THERAPY-CAUTION
+        # needs it true, and nothing said that it was never assessed before lenvatinib
+        (None, True),
+        # assessed, no risk: nothing to add
+        (False, False),
+        # assessed, a risk: SYSTEMIC-THERAPY-CAUTION says it (not repeated here)
+        (True, False),
+    ],
+)
+def test_an_unassessed_bleeding_risk_of_a_brain_lesion_is_said_beside_the_drug(
+    risk: bool | None, said: bool
+) -> None:
+    case = _progressive_dtc("")
+    case["lesions"].append(lesion("M1", "brain", "no"))
+    case["clinical"]["brain_metastases_bleeding_risk"] = risk
+    out = run(case, "en")
+    systemic = rec(out, "SYSTEMIC-THERAPY")
+    assert systemic is not None
+    sentence = "Brain lesion M1: bleeding risk not recorded"
+    assert (sentence in systemic["rationale"]) is said
+    assert (rec(out, "SYSTEMIC-THERAPY-CAUTION") is not None) is (risk is True)
+    # in French too
+    french = rec(run(case, "fr"), "SYSTEMIC-THERAPY")
+    assert french is not None
+    assert ("risque hémorragique non renseigné" in french["rationale"]) is said

@@ -250,11 +250,24 @@ def _systemic(ctx: Context) -> Option | None:
     already = [d for d in drugs if d.lower() in taken]
     drugs = [d for d in drugs if d.lower() not in taken]
     key = "reason.systemic" + (".none_left" if not drugs else ".taken" if already else "")
+    # a brain lesion whose bleeding risk was never assessed: SYSTEMIC-THERAPY-CAUTION needs
+    # the risk recorded as true, so the drug's own sentence says it is not recorded
+    brain = [lesion.id for lesion in ctx.case.raw.lesions if lesion.site is Site.brain]
+    unassessed: Said | str = ""
+    if brain and clinical.brain_metastases_bleeding_risk is None:
+        unassessed = Said(
+            "reason.systemic.brain_unassessed", {"lesions": ", ".join(brain), "n": len(brain)}
+        )
     return Option(
         "SYSTEMIC-THERAPY",
         "high",
         key,
-        {"pd_date": day(progressive), "drugs": ", ".join(drugs), "taken": ", ".join(already)},
+        {
+            "pd_date": day(progressive),
+            "drugs": ", ".join(drugs),
+            "taken": ", ".join(already),
+            "brain": unassessed,
+        },
         _src(ctx, "SYSTEMIC-THERAPY"),
         drugs=tuple(drugs),
     )
