@@ -309,3 +309,35 @@ def test_an_unassessed_bleeding_risk_of_a_brain_lesion_is_said_beside_the_drug(
     french = rec(run(case, "fr"), "SYSTEMIC-THERAPY")
     assert french is not None
     assert ("risque hémorragique non renseigné" in french["rationale"]) is said
+
+
+_NTRK = ["larotrectinib", "entrectinib"]
+_ALK = ["ALK inhibitor (crizotinib, alectinib...)"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "drugs"),
+    [
+        # the fusion partners joined by a hyphen, kind not given: it was read as a RET
+        # mutation (no option outside medullary cancer), selpercatinib not proposed
+        ({"gene": "RET", "alteration": "CCDC6-RET"}, ["selpercatinib"]),
+        # joined by a slash
+        ({"gene": "RET", "alteration": "NCOA4/RET"}, ["selpercatinib"]),
+        # NTRK3 with its partner first
+        ({"gene": "NTRK3", "alteration": "ETV6-NTRK3"}, _NTRK),
+        # "rearrangement" (and its partners)
+        ({"gene": "NTRK1", "alteration": "TPM3-NTRK1 rearrangement"}, _NTRK),
+        ({"gene": "ALK", "alteration": "réarrangement ALK"}, _ALK),
+        # the controls: a RET point mutation in papillary cancer opens nothing
+        ({"gene": "RET", "alteration": "M918T"}, []),
+        # kind given as a mutation: the kind is trusted
+        ({"gene": "RET", "alteration": "CCDC6-RET", "kind": "mutation"}, []),
+        # a hyphen that does not join the gene to a partner is no fusion
+        ({"gene": "RET", "alteration": "exon-11"}, []),
+    ],
+)
+def test_a_fusion_written_with_its_partner_is_a_fusion(
+    entry: dict[str, Any], drugs: list[str]
+) -> None:
+    found = rec(run(_refractory_dtc([entry]), "en"), "TARGETED-THERAPY")
+    assert (list(found["drugs"]) if found else []) == drugs

@@ -170,8 +170,19 @@ class Molecular(FrozenModel):
 
     @property
     def is_fusion(self) -> bool:
+        """Kind ``fusion``, or the alteration says one: "fusion", "::" (HGVS), and, when
+        the kind is not given, "rearrangement" or "translocation", or the gene joined to a
+        partner by "-" or "/" ("CCDC6-RET", "ETV6-NTRK3", "NCOA4/RET": read as a
+        mutation, they opened no targeted therapy)."""
         alt = (self.alteration or "").lower()
-        return self.kind == "fusion" or "fusion" in alt or "::" in alt
+        if self.kind == "fusion" or "fusion" in alt or "::" in alt:
+            return True
+        if self.kind is not None:
+            return False
+        if any(word in alt for word in _FUSION_WORDS):
+            return True
+        gene = self.gene_upper
+        return any(gene in pair for pair in _GENE_PAIR.findall(alt.upper()))
 
     @property
     def is_mutation(self) -> bool:
@@ -192,6 +203,11 @@ class Molecular(FrozenModel):
             return True
         return self.protein_change == normalise_alteration(alteration)
 
+
+# words of a fusion written without "fusion" (kind not given)
+_FUSION_WORDS = ("rearrangement", "réarrangement", "translocation")
+# two gene symbols joined by "-" or "/": "CCDC6-RET", "NCOA4/RET"
+_GENE_PAIR = re.compile(r"\b([A-Z][A-Z0-9]{1,14})\s*[-/]\s*([A-Z][A-Z0-9]{1,14})\b")
 
 _AMINO = {
     "ALA": "A", "ARG": "R", "ASN": "N", "ASP": "D", "CYS": "C", "GLN": "Q", "GLU": "E",
