@@ -44,6 +44,18 @@ def _targets(rc: Any, lb: _Labels, lang: Lang) -> str:
     return f"{', '.join(rc.targets)} ({_fmt(rc.baseline_sum_mm, lang=lang)} mm)"
 
 
+def _sum(tp: Any, lang: Lang) -> str:
+    """A timepoint's sum of diameters; marked "†" when a target was not measured that
+    day: it is then the sum of the measured targets only (20 mm of 60 read as a response)."""
+    shown = _fmt(tp.sum_mm, lang=lang)
+    return f"{shown} †" if tp.missing_targets and tp.sum_mm is not None else shown
+
+
+def _partial(rc: Any) -> bool:
+    """Whether some timepoint's sum is marked partial (its note goes under the table)."""
+    return any(tp.missing_targets and tp.sum_mm is not None for tp in rc.timepoints)
+
+
 def _fmt(value: Any, suffix: str = "", lang: Lang = "en") -> str:
     """A number the reader's way (``+12,5 %`` in French); a dash when there is none."""
     if value is None:
@@ -184,7 +196,7 @@ def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
         for tp in rc.timepoints:
             overall = _response(tp.overall_response, lang) + (" *" if tp.asserted else "")
             table.add_row(
-                _day(tp.date, lang), _fmt(tp.sum_mm, lang=lang),
+                _day(tp.date, lang), _sum(tp, lang),
                 _fmt(tp.change_from_baseline_pct, "%", lang),
                 _fmt(tp.change_from_nadir_pct, "%", lang), _response(tp.target_response, lang),
                 _response(tp.non_target_response, lang), lb["yes"] if tp.new_lesions else lb["no"],
@@ -193,6 +205,8 @@ def render_rich(assessment: Assessment, lang: Lang) -> RenderableType:
         caption = f"{lb['best']}{c} {said_text(rc.best_overall_response, lang) or '–'}"
         if any(tp.asserted for tp in rc.timepoints):
             caption += "  ·  " + text("report.asserted_note", lang)
+        if _partial(rc):
+            caption += "  ·  " + text("report.partial_sum_note", lang)
         if legend := _legend(rc, lang):
             caption += "\n" + legend
         table.caption = caption
@@ -280,7 +294,7 @@ def render_markdown(assessment: Assessment, lang: Lang) -> str:
         for tp in rc.timepoints:
             asserted = " " + text("report.asserted", lang) if tp.asserted else ""
             out.append(
-                f"| {_day(tp.date, lang)} | {_fmt(tp.sum_mm, lang=lang)} "
+                f"| {_day(tp.date, lang)} | {_sum(tp, lang)} "
                 f"| {_fmt(tp.change_from_baseline_pct, '%', lang)} "
                 f"| {_fmt(tp.change_from_nadir_pct, '%', lang)} "
                 f"| {_response(tp.target_response, lang)} "
@@ -289,6 +303,8 @@ def render_markdown(assessment: Assessment, lang: Lang) -> str:
                 f"| **{_response(tp.overall_response, lang)}**{asserted} |"
             )
         out += ["", f"{lb['best']}{c} **{said_text(rc.best_overall_response, lang) or '–'}**"]
+        if _partial(rc):
+            out += ["", text("report.partial_sum_note", lang)]
         if legend := _legend(rc, lang):
             out += ["", legend]
         out += [f"\n> ⚠ {w}" for w in rc.warnings]

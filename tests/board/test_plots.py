@@ -158,3 +158,38 @@ def test_close_values_get_round_ticks(low: float, high: float) -> None:
     assert all(float(f"{t:.2g}") == pytest.approx(t) for t in ticks), ticks
     gaps = {round(b - a, 9) for a, b in itertools.pairwise(ticks)}
     assert len(gaps) == 1, ticks
+
+
+# baseline 60 mm (L1 30 + L2 30); L2 not measured on 2019-08-01 (the 20 mm there is L1's
+# alone, NE); both measured on 2020-02-01 (50 mm)
+_PARTIAL_SUM = {
+    "format": "thyref-case/1",
+    "id": "partial-sum",
+    "diagnosis": {"histology": "papillary", "date": "2018-06-15"},
+    "lesions": [{"id": "L1", "site": "lung"}, {"id": "L2", "site": "lung"}],
+    "imaging": [
+        {"date": "2019-02-01", "measurements": {"L1": 30, "L2": 30}},
+        {"date": "2019-08-01", "measurements": {"L1": 20}},
+        {"date": "2020-02-01", "measurements": {"L1": 25, "L2": 25}},
+    ],
+}
+
+
+def test_the_sheets_diameter_line_leaves_out_a_partial_sum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the partial sum (20 mm of 60) was drawn as a point: a deep fall then a rise, a
+    # response and a relapse to the eye, where one target was only not measured
+    figures: list[Any] = []
+    real = plots._svg
+
+    def keep(fig: Any) -> str:
+        figures.append(fig)
+        return real(fig)
+
+    monkeypatch.setattr(plots, "_svg", keep)
+    assessment = assess(parse_case(_PARTIAL_SUM), "en").to_json()  # type: ignore[arg-type]
+    plots.diameters(assessment, _PARTIAL_SUM, "en")  # type: ignore[arg-type]
+    (fig,) = figures
+    (line,) = [ln for ln in fig.axes[0].lines if ln.get_marker() == "o"]
+    assert [float(y) for y in line.get_ydata()] == [60.0, 50.0]

@@ -88,3 +88,26 @@ def test_a_marker_without_a_doubling_time_counts_its_values(
 ) -> None:
     figure = _figure(_kinetics(status="insufficient_data", points=points), "marker", lang)
     assert figure.missing and figure.detail == detail
+
+
+def test_the_recist_plot_text_leaves_out_a_partial_sum() -> None:
+    # L2 not measured on 2019-08-01: the 20 mm there is L1's alone, not the sum (it was
+    # read out as the sum, with the complete ones)
+    from thyref.domain import assess, parse_case
+    from thyref.web.plots import alt_text
+
+    case = {
+        "format": "thyref-case/1",
+        "id": "partial-sum",
+        "diagnosis": {"histology": "papillary", "date": "2018-06-15"},
+        "lesions": [{"id": "L1", "site": "lung"}, {"id": "L2", "site": "lung"}],
+        "imaging": [
+            {"date": "2019-02-01", "measurements": {"L1": 30, "L2": 30}},
+            {"date": "2019-08-01", "measurements": {"L1": 20}},
+            {"date": "2020-02-01", "measurements": {"L1": 25, "L2": 25}},
+        ],
+    }
+    assessment = assess(parse_case(case), "en").to_json()
+    said = alt_text("recist", case, assessment, Translator("en"), 22.0)  # type: ignore[arg-type]
+    assert "2020-02-01: 50 mm" in said
+    assert "2019-08-01" not in said

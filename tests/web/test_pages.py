@@ -1758,3 +1758,29 @@ def test_an_uploaded_case_that_is_not_utf8_is_said_so(
     )
     assert refused.status_code == 422
     assert said in html.unescape(refused.text)
+
+
+def test_case_page_marks_a_partial_sum(client: TestClient) -> None:
+    # L2 not measured on 2019-08-01: the 20 mm there is L1's alone (of 60 at baseline); it
+    # was shown as the sum, unmarked
+    case = {
+        "format": "thyref-case/1",
+        "id": "web-partial-sum",
+        "diagnosis": {"histology": "papillary", "date": "2018-06-15"},
+        "lesions": [{"id": "L1", "site": "lung"}, {"id": "L2", "site": "lung"}],
+        "imaging": [
+            {"date": "2019-02-01", "measurements": {"L1": 30, "L2": 30}},
+            {"date": "2019-08-01", "measurements": {"L1": 20}},
+            {"date": "2020-02-01", "measurements": {"L1": 25, "L2": 25}},
+        ],
+    }
+    _create(client, case)
+    login(client)
+    for lang, note in [
+        ("en", "† sum of the measured target lesions only"),
+        ("fr", "† somme des seules lésions cibles mesurées"),
+    ]:
+        page = html.unescape(client.get(f"/cases/web-partial-sum?lang={lang}").text)
+        section = _section(page, "h-recist").replace("\u00a0", " ")
+        assert note in section, lang
+        assert section.count(" †</td>") == 1, lang  # the partial one only

@@ -332,6 +332,12 @@ def _zero_handle(colour: str) -> Any:
     return Line2D([], [], linestyle="none", marker=ZERO_MARK, markersize=ZERO_SIZE, color=colour)
 
 
+def _complete(tp: Any) -> bool:
+    """A timepoint with a sum of every target: one with a target not measured has the
+    sum of the measured ones only (20 mm of 60), which drawn reads as a response."""
+    return tp.get("sum_mm") is not None and not tp.get("missing_targets")
+
+
 def diameters(assessment: JsonObject, case: JsonObject, lang: Lang) -> str:
     """Sum of target diameters at each timepoint, with the baseline and nadir lines."""
     fig, ax = _figure()
@@ -342,7 +348,7 @@ def diameters(assessment: JsonObject, case: JsonObject, lang: Lang) -> str:
         points += [
             (_day(tp["date"]), float(tp["sum_mm"]))
             for tp in rc.get("timepoints") or []
-            if tp.get("sum_mm") is not None
+            if _complete(tp)
         ]
     if len(points) < 1 or rc is None:
         _empty(ax, bt("plot.no_recist", lang))
@@ -360,7 +366,7 @@ def diameters(assessment: JsonObject, case: JsonObject, lang: Lang) -> str:
         color="#555",
     )
     for tp in rc.get("timepoints") or []:
-        if tp.get("sum_mm") is not None:
+        if _complete(tp):
             code = tp.get("overall_response")
             ax.annotate(
                 text(f"vocab.response.{code}", lang) if code else "",  # MS, MP in French

@@ -524,7 +524,10 @@ def _thresholds(rules: Rules) -> dict[str, str]:
 def _option_out(
     opt: options_mod.Option, rules: Rules, lang: Lang, category: str, today: date
 ) -> RecommendationOut:
-    general = _summary(f"summary.{opt.id}", opt.drugs, rules, lang, category, today)
+    key = f"summary.{opt.id}"
+    if not opt.drugs and has(key + ".no_drug"):
+        key += ".no_drug"  # no drug left to propose: no regulatory status to state
+    general = _summary(key, opt.drugs, rules, lang, category, today)
     rationale = general + " " + text(opt.reason, lang, opt.params)
     return {
         "id": opt.id,

@@ -170,8 +170,19 @@ class Molecular(FrozenModel):
 
     @property
     def is_fusion(self) -> bool:
+        """Kind ``fusion``, or the alteration says one: "fusion", "::" (HGVS), and, when
+        the kind is not given, "rearrangement" or "translocation", or the gene joined to a
+        partner by "-" or "/" ("CCDC6-RET", "ETV6-NTRK3", "NCOA4/RET": read as a
+        mutation, they opened no targeted therapy)."""
         alt = (self.alteration or "").lower()
-        return self.kind == "fusion" or "fusion" in alt or "::" in alt
+        if self.kind == "fusion" or "fusion" in alt or "::" in alt:
+            return True
+        if self.kind is not None:
+            return False
+        if any(word in alt for word in _FUSION_WORDS):
+            return True
+        gene = self.gene_upper
+        return any(gene in pair for pair in _GENE_PAIR.findall(alt.upper()))
 
     @property
     def is_mutation(self) -> bool:
@@ -193,6 +204,11 @@ class Molecular(FrozenModel):
         return self.protein_change == normalise_alteration(alteration)
 
 
+# words of a fusion written without "fusion" (kind not given)
+_FUSION_WORDS = ("rearrangement", "réarrangement", "translocation")
+# two gene symbols joined by "-" or "/": "CCDC6-RET", "NCOA4/RET"
+_GENE_PAIR = re.compile(r"\b([A-Z][A-Z0-9]{1,14})\s*[-/]\s*([A-Z][A-Z0-9]{1,14})\b")
+
 _AMINO = {
     "ALA": "A", "ARG": "R", "ASN": "N", "ASP": "D", "CYS": "C", "GLN": "Q", "GLU": "E",
     "GLY": "G", "HIS": "H", "ILE": "I", "LEU": "L", "LYS": "K", "MET": "M", "PHE": "F",
@@ -206,9 +222,20 @@ def _partners(alteration: str) -> tuple[str, ...]:
     return tuple(re.split(r"[^A-Z0-9]+", alteration.upper()))
 
 
+# "p." after a space, a comma, a semicolon, a colon or a bracket: the protein part of a
+# longer HGVS line
+_PROTEIN_PART = re.compile(r"(?:[\s,;:(])[pP]\.\(?([A-Za-z]{1,3}[0-9]+(?:[A-Za-z]{1,3}|\*))\)?")
+
+
 @lru_cache(maxsize=4096)  # a pure function of a short text; cases repeat the same ones
 def normalise_alteration(alteration: str) -> str:
-    """Upper-case one-letter form of a protein change: ``p.Val600Glu`` -> ``V600E``."""
+    """Upper-case one-letter form of a protein change: ``p.Val600Glu`` -> ``V600E``.
+
+    A lab report's full line gives the DNA change first (``c.1799T>A p.(Val600Glu)``,
+    ``NM_002524.5:c.182A>G p.(Gln61Arg)``): its protein change is the one read."""
+    found = _PROTEIN_PART.search(alteration)
+    if found and alteration.strip()[:2].lower() != "p.":
+        alteration = found.group(1)
     alt = alteration.strip().replace(" ", "")
     if alt[:2].lower() == "p.":
         alt = alt[2:]

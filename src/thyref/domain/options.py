@@ -7,6 +7,7 @@ data file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -68,6 +69,15 @@ class Context:
     def is_refractory(self) -> bool:
         return self.refractory.status == "refractory"
 
+    def current_drug(self) -> str:
+        """``clinical.on_systemic_therapy`` as written, or "" when it names no drug: empty,
+        no letter at all ("-"), or words of the rules' ``no_current_drug`` ("none",
+        "aucun")."""
+        written = (self.case.raw.clinical.on_systemic_therapy or "").strip()
+        if not re.search(r"[^\W\d_]", written):
+            return ""
+        return "" if _words(written) in self.rules.options.no_current_drug else written
+
     def progressive_on(self) -> date | None:
         """The latest PD within the progression window before the latest imaging date."""
         if not self._pd_known:
@@ -121,8 +131,17 @@ def _words(text: str | None) -> str:
 
 def is_negative_result(alteration: str | None, rules: Rules) -> bool:
     """Whether a molecular ``alteration`` says the test found nothing (``"wild-type"``):
-    its words are one of the rules' ``negative_results``."""
-    return _words(alteration) in rules.options.negative_results
+    its words are one of the rules' ``negative_results``, or begin or end with one
+    ("no fusion detected", "fusion non détectée", "RET fusion negative"). A negative
+    word inside a positive result ("CCDC6::RET (TERT negative)") does not count: the
+    result still names what was found first and last."""
+    words = _words(alteration)
+    if not words:
+        return False
+    for phrase in rules.options.negative_results:
+        if words == phrase or words.startswith(phrase + " ") or words.endswith(" " + phrase):
+            return True
+    return False
 
 
 # ":" and ";" inside a sentence, written the reader's way ("poumon : P1" in French)
@@ -216,23 +235,49 @@ def _systemic(ctx: Context) -> Option | None:
     if progressive is None:
         return None
     rules = ctx.rules
-    current = (clinical.on_systemic_therapy or "").strip().lower()
+    taken = drugs_named(ctx.current_drug())
     if ctx.case.category is Category.medullary:
         drugs = list(rules.drug_names("mtc"))
         if ctx.alterations(rules.options.mtc_ret_gene, kind="mutation"):
             drugs = [*rules.drug_names("ret"), *drugs]
-    elif current in rules.options.vegfr_inhibitors:
+    elif taken & set(rules.options.vegfr_inhibitors):
         drugs = list(rules.drug_names("dtc_after_vegfr"))
     else:
         drugs = list(rules.drug_names("dtc_first_line"))
+    # the disease progresses on the drug taken now: it is not proposed again (a patient
+    # progressing on cabozantinib was offered cabozantinib); when no drug of the list is
+    # left, the option says so (CLINICAL-TRIAL is proposed on progression under a drug)
+    already = [d for d in drugs if d.lower() in taken]
+    drugs = [d for d in drugs if d.lower() not in taken]
+    key = "reason.systemic" + (".none_left" if not drugs else ".taken" if already else "")
+    # a brain lesion whose bleeding risk was never assessed: SYSTEMIC-THERAPY-CAUTION needs
+    # the risk recorded as true, so the drug's own sentence says it is not recorded
+    brain = [lesion.id for lesion in ctx.case.raw.lesions if lesion.site is Site.brain]
+    unassessed: Said | str = ""
+    if brain and clinical.brain_metastases_bleeding_risk is None:
+        unassessed = Said(
+            "reason.systemic.brain_unassessed", {"lesions": ", ".join(brain), "n": len(brain)}
+        )
     return Option(
         "SYSTEMIC-THERAPY",
         "high",
-        "reason.systemic",
-        {"pd_date": day(progressive), "drugs": ", ".join(drugs)},
+        key,
+        {
+            "pd_date": day(progressive),
+            "drugs": ", ".join(drugs),
+            "taken": ", ".join(already),
+            "brain": unassessed,
+        },
         _src(ctx, "SYSTEMIC-THERAPY"),
         drugs=tuple(drugs),
     )
+
+
+def drugs_named(written: str | None) -> set[str]:
+    """The words of a treatment as the case writes it, in lower case: "lenvatinib 14
+    mg/j" -> {"lenvatinib", "mg", "j"}. A drug of the rules is taken when its name is one
+    of them (the dose, a brand name in brackets or a "+" do not hide it)."""
+    return set(re.findall(r"[a-zà-ÿ]+", (written or "").lower()))
 
 
 def _sites_phrase(groups: list[tuple[Site, list[Lesion]]]) -> Phrase:
@@ -560,8 +605,8 @@ def _trial(ctx: Context, targeted: Option | None) -> Option | None:
     if not ctx.is_refractory:
         return None
     progressive = ctx.progressive_on()
-    current = ctx.case.raw.clinical.on_systemic_therapy
-    on_drug = bool(current and current.strip())
+    current = ctx.current_drug()
+    on_drug = bool(current)
     ras = ctx.ras()
     others = [g for g in ctx.rules.options.trial_genes if g not in ctx.rules.options.ras_genes]
     other = [g for g in others if ctx.alterations(g)]
@@ -629,7 +674,7 @@ def _surveillance_params(ctx: Context, targeted: bool) -> dict[str, Any]:
             "state.progression.no",
             (("months", ctx.rules.options.progressive_window_months),),
         )
-    current = (clinical.on_systemic_therapy or "").strip()
+    current = ctx.current_drug()
     # the data not recorded would decide: progression there, nothing recorded against it
     undecided = (
         progressive is not None
@@ -741,8 +786,8 @@ def recommend(ctx: Context) -> list[Option]:
                 _src(ctx, "ACTIVE-SURVEILLANCE"),
             )
         )
-    current = clinical.on_systemic_therapy
-    if systemic is not None or (current and current.strip()):
+    current = ctx.current_drug()
+    if systemic is not None or current:
         found.append(
             Option(
                 "TKI-SKIN-CARE",

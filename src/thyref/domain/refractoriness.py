@@ -185,6 +185,12 @@ def _progression_after_rai(facts: Facts, spec: CriterionSpec) -> Outcome:
             message = spec.message + (".asserted" if tp.asserted else "")
             if tp.sum_mm is None and not tp.asserted and has(message + ".no_target"):
                 message += ".no_target"  # a new lesion or non-targets only: no sum to state
+            elif not tp.asserted and tp.target_response != "PD":
+                # the targets did not progress (a smaller sum, or not all measured): the PD
+                # is a new lesion's or the non-targets', said so, without a sum that would
+                # read as the reason ("sum 24 mm, nadir 40 mm")
+                cause = ".new_lesion" if tp.new_lesions else ".non_target"
+                message += cause if has(message + cause) else ""
             return _evidence(spec, message, params, dates=(given.date, tp.date))
     return Outcome()
 

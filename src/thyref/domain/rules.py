@@ -121,6 +121,7 @@ class OptionRules(_Frozen):
     mtc_ret_gene: str
     negative_results: list[str]
     vegfr_inhibitors: list[str]
+    no_current_drug: list[str]
     sources: dict[str, list[str]]
 
 

@@ -348,7 +348,9 @@ def plot_recist(
         points.append((baseline_date, float(baseline_sum), "", None))
     for tp in recist.get("timepoints") or []:
         day, total = _day(tp.get("date")), tp.get("sum_mm")
-        if day is not None and total is not None:
+        # a target not measured: the sum of the measured ones only, not drawn (20 mm of 60
+        # read as a response)
+        if day is not None and total is not None and not tp.get("missing_targets"):
             nadir = tp.get("nadir_mm")
             points.append(
                 (
@@ -597,7 +599,7 @@ def alt_text(
         sums = [
             f"{tp.get('date')}{t.colon} {t.say('web.number', n=str(tp.get('sum_mm')))} mm"
             for tp in recist.get("timepoints") or []
-            if tp.get("sum_mm") is not None
+            if tp.get("sum_mm") is not None and not tp.get("missing_targets")
         ]
         return t("plot.alt_recist", detail="; ".join(sums) or t("plot.no_recist"))
     if name == "rai":
