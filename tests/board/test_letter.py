@@ -165,6 +165,11 @@ def test_the_glossary_colon_is_written_the_readers_way(lang: str, glossary_line:
         # with no drug recorded, the sentence stays as it was
         ("fr", None, "le traitement que vous prenez déjà", "reparler d'un traitement"),
         ("en", None, "the treatment you already take", "talk about treatment again"),
+        # "aucun" / "none" written in the field is no drug (session 16: the letter told a
+        # patient on no drug of "the treatment you already take")
+        ("fr", "aucun", "le traitement que vous prenez déjà", "reparler d'un traitement"),
+        ("en", "none", "the treatment you already take", "talk about treatment again"),
+        ("en", "-", "the treatment you already take", "talk about treatment again"),
     ],
 )
 def test_surveillance_in_the_letter_knows_a_drug_under_way(

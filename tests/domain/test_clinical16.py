@@ -59,6 +59,40 @@ def test_a_negative_result_written_as_a_sentence_opens_no_option(entry: dict[str
 
 
 @pytest.mark.parametrize(
+    ("written", "negative"),
+    [
+        # a result in parts, one of them negative: the alteration found stays (session 16
+        # review: the ending "negative" hid BRAF V600E and a RET fusion)
+        ("BRAF V600E, TERT negative", False),
+        ("V600E; TERT promoter not detected", False),
+        ("CCDC6-RET, NTRK negative", False),
+        ("V600E et TERT non muté", False),
+        ("V600E + TERT wild type", False),
+        # every part negative: negative
+        ("fusion non détectée, mutation non détectée", True),
+        ("negative; no mutation", True),
+        # one part, negative at its start or its end
+        ("negative for V600E", True),
+        ("RET fusion negative", True),
+        # a fusion's partners are one part, positive
+        ("NCOA4/RET", False),
+    ],
+)
+def test_a_result_in_parts_is_negative_only_when_every_part_is(
+    written: str, negative: bool
+) -> None:
+    from thyref.domain.options import is_negative_result
+    from thyref.domain.rules import load_rules
+
+    assert is_negative_result(written, load_rules()) is negative
+
+
+def test_a_fusion_beside_a_negative_finding_still_opens_its_option() -> None:
+    entry = {"gene": "RET", "alteration": "CCDC6-RET, NTRK negative", "kind": "fusion"}
+    assert "TARGETED-THERAPY" in _ids(run(_refractory_dtc([entry]), "en"))
+
+
+@pytest.mark.parametrize(
     ("entry", "option"),
     [
         # a positive result naming a negative word in its middle stays positive
@@ -126,6 +160,9 @@ def _progressive_dtc(current: str) -> dict[str, Any]:
         ("Sorafenib (Nexavar) 400 mg x 2", ["cabozantinib"]),
         # the bare name, as before
         ("lenvatinib", ["cabozantinib"]),
+        # the brand name alone, as patients and letters often write it (session 16 review)
+        ("Lenvima 24 mg", ["cabozantinib"]),
+        ("NEXAVAR", ["cabozantinib"]),
         # a drug that is not a VEGFR inhibitor: first line
         ("dabrafenib + trametinib", ["lenvatinib", "sorafenib"]),
     ],

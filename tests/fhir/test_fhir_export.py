@@ -178,3 +178,25 @@ def test_negative_molecular_result_round_trips(alteration: str) -> None:
     again = parse_case(result.case, today=TODAY)
     assert again.raw == parse_case(case, today=TODAY).raw
     assert assess(again, "en", today=TODAY).to_json() == before
+
+
+@pytest.mark.parametrize(
+    ("written", "exported"),
+    [
+        # a drug under way is a MedicationStatement, as written
+        ("lenvatinib 14 mg/j", "lenvatinib 14 mg/j"),
+        # words meaning no drug are none (session 16: "aucun" was exported as an active
+        # MedicationStatement of a medicine called "aucun")
+        ("aucun", None),
+        ("none", None),
+        ("-", None),
+    ],
+)
+def test_a_drug_under_way_is_exported_only_when_one_is_named(
+    written: str, exported: str | None
+) -> None:
+    case = {**_case([20, 21]), "clinical": {"on_systemic_therapy": written}}
+    statements = _resources(_exported(case), "MedicationStatement")
+    assert [s["medicationCodeableConcept"]["text"] for s in statements] == (
+        [exported] if exported else []
+    )

@@ -18,6 +18,8 @@ from thyref.board.decision import Decision
 from thyref.board.sheet import typst_pdf
 from thyref.board.text import bt, bt_n, human_date
 from thyref.domain.messages import Lang, has, text
+from thyref.domain.options import current_drug
+from thyref.domain.rules import load_rules
 
 JsonObject = Mapping[str, Any]
 Letter = dict[str, Any]
@@ -46,7 +48,8 @@ def _on_treatment(case: JsonObject) -> bool:
     """Whether the case records a systemic drug under way (``clinical.on_systemic_therapy``)."""
     clinical = case.get("clinical")
     current = clinical.get("on_systemic_therapy") if isinstance(clinical, Mapping) else None
-    return isinstance(current, str) and bool(current.strip())
+    # "none", "aucun", "-": no drug under way (the options read it the same way)
+    return isinstance(current, str) and bool(current_drug(current, load_rules()))
 
 
 def _proposals(

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from thyref.domain.case import Case, Category, Extent, Lesion, Molecular, Site
@@ -22,6 +23,7 @@ from thyref.domain.rai import RaiSummary
 from thyref.domain.recist import RecistResult
 from thyref.domain.refractoriness import Refractoriness, missing_term
 from thyref.domain.rules import Rules
+from thyref.domain.therapies import load_therapies
 
 PRIORITY_ORDER = {"urgent": 0, "high": 1, "routine": 2}
 
@@ -73,10 +75,7 @@ class Context:
         """``clinical.on_systemic_therapy`` as written, or "" when it names no drug: empty,
         no letter at all ("-"), or words of the rules' ``no_current_drug`` ("none",
         "aucun")."""
-        written = (self.case.raw.clinical.on_systemic_therapy or "").strip()
-        if not re.search(r"[^\W\d_]", written):
-            return ""
-        return "" if _words(written) in self.rules.options.no_current_drug else written
+        return current_drug(self.case.raw.clinical.on_systemic_therapy, self.rules)
 
     def progressive_on(self) -> date | None:
         """The latest PD within the progression window before the latest imaging date."""
@@ -129,19 +128,39 @@ def _words(text: str | None) -> str:
     return " ".join((text or "").lower().replace("-", " ").replace("_", " ").split())
 
 
+def current_drug(written: str | None, rules: Rules) -> str:
+    """A case's ``clinical.on_systemic_therapy`` as written, or "" when it names no drug:
+    empty, no letter at all ("-"), or words of the rules' ``no_current_drug`` ("none",
+    "aucun"). Every reader of the field asks here (the options, the patient letter, the
+    FHIR export)."""
+    written = (written or "").strip()
+    if not re.search(r"[^\W\d_]", written):
+        return ""
+    return "" if _words(written) in rules.options.no_current_drug else written
+
+
 def is_negative_result(alteration: str | None, rules: Rules) -> bool:
     """Whether a molecular ``alteration`` says the test found nothing (``"wild-type"``):
     its words are one of the rules' ``negative_results``, or begin or end with one
     ("no fusion detected", "fusion non détectée", "RET fusion negative"). A negative
     word inside a positive result ("CCDC6::RET (TERT negative)") does not count: the
-    result still names what was found first and last."""
-    words = _words(alteration)
-    if not words:
-        return False
-    for phrase in rules.options.negative_results:
-        if words == phrase or words.startswith(phrase + " ") or words.endswith(" " + phrase):
-            return True
-    return False
+    result still names what was found first and last. A result in several parts ("BRAF
+    V600E, TERT negative", "V600E; TERT non détecté") is negative only when every part
+    is: one negative part does not hide the alteration found."""
+    parts = [_words(part) for part in _PARTS.split(alteration or "")]
+    parts = [part for part in parts if part]
+    return bool(parts) and all(_negative_words(part, rules) for part in parts)
+
+
+# the parts of a result that reports several genes or findings
+_PARTS = re.compile(r"[,;+]|\b(?:and|et|with|avec)\b", re.IGNORECASE)
+
+
+def _negative_words(words: str, rules: Rules) -> bool:
+    return any(
+        words == phrase or words.startswith(phrase + " ") or words.endswith(" " + phrase)
+        for phrase in rules.options.negative_results
+    )
 
 
 # ":" and ";" inside a sentence, written the reader's way ("poumon : P1" in French)
@@ -276,8 +295,23 @@ def _systemic(ctx: Context) -> Option | None:
 def drugs_named(written: str | None) -> set[str]:
     """The words of a treatment as the case writes it, in lower case: "lenvatinib 14
     mg/j" -> {"lenvatinib", "mg", "j"}. A drug of the rules is taken when its name is one
-    of them (the dose, a brand name in brackets or a "+" do not hide it)."""
-    return set(re.findall(r"[a-zà-ÿ]+", (written or "").lower()))
+    of them (the dose, a brand name in brackets or a "+" do not hide it). A brand name of
+    the therapy table adds its drug's name ("Lenvima" -> "lenvatinib")."""
+    words = set(re.findall(r"[a-zà-ÿ]+", (written or "").lower()))
+    for brand, names in _brand_names().items():
+        if brand in words:
+            words |= names
+    return words
+
+
+@cache
+def _brand_names() -> dict[str, frozenset[str]]:
+    """{brand in lower case: the words of its drug's name}, from the therapy table."""
+    return {
+        brand.lower(): frozenset(re.findall(r"[a-zà-ÿ]+", therapy.name.lower()))
+        for therapy in load_therapies().values()
+        for brand in therapy.brands
+    }
 
 
 def _sites_phrase(groups: list[tuple[Site, list[Lesion]]]) -> Phrase:

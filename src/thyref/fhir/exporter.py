@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from thyref.domain.case import normalise_alteration
 from thyref.domain.messages import Lang, text
-from thyref.domain.options import is_negative_result
+from thyref.domain.options import current_drug, is_negative_result
 from thyref.domain.rules import load_rules
 from thyref.domain.scans import link_administration
 from thyref.fhir import codes as c
@@ -491,7 +491,7 @@ class _Writer:
             if clinical.get(key) is not None:
                 self.add(f"clinical/{code}", self.observation(code, valueBoolean=clinical[key]))
         drug = clinical.get("on_systemic_therapy")
-        if drug:
+        if isinstance(drug, str) and current_drug(drug, load_rules()):  # not "none", "-"
             self.add(
                 "clinical/systemic-therapy",
                 {
