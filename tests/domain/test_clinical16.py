@@ -87,6 +87,11 @@ def test_a_result_in_parts_is_negative_only_when_every_part_is(
     assert is_negative_result(written, load_rules()) is negative
 
 
+def test_a_braf_v600e_beside_a_negative_finding_opens_redifferentiation() -> None:
+    braf = {"gene": "BRAF", "alteration": "V600E, TERT negative", "kind": "mutation"}
+    assert "REDIFFERENTIATION" in _ids(run(_refractory_dtc([braf]), "en"))
+
+
 def test_a_fusion_beside_a_negative_finding_still_opens_its_option() -> None:
     entry = {"gene": "RET", "alteration": "CCDC6-RET, NTRK negative", "kind": "fusion"}
     assert "TARGETED-THERAPY" in _ids(run(_refractory_dtc([entry]), "en"))
@@ -119,6 +124,11 @@ def test_a_positive_result_still_opens_its_option(
         ("c.1799T>A, p.V600E", "V600E"),
         # NRAS written with its transcript and DNA change first
         ("NM_002524.5:c.182A>G p.(Gln61Arg)", "Q61R"),
+        # a result in parts: the protein change of the first part that has one (session
+        # 16 review: "V600E, TERT negative" matched no V600E)
+        ("V600E, TERT negative", "V600E"),
+        ("p.V600E; TERT promoter wild type", "V600E"),
+        ("TERT promoter C228T + p.(Val600Glu)", "V600E"),
         # the plain forms are unchanged
         ("p.(Val600Glu)", "V600E"),
         ("V600E", "V600E"),

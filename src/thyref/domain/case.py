@@ -227,12 +227,24 @@ def _partners(alteration: str) -> tuple[str, ...]:
 _PROTEIN_PART = re.compile(r"(?:[\s,;:(])[pP]\.\(?([A-Za-z]{1,3}[0-9]+(?:[A-Za-z]{1,3}|\*))\)?")
 
 
+# the parts of a result reporting several findings, and a protein change in one-letter form
+_RESULT_PARTS = re.compile(r"[,;+]")
+_ONE_LETTER = re.compile(r"[A-Z][0-9]+(?:[A-Z]|\*)")
+
+
 @lru_cache(maxsize=4096)  # a pure function of a short text; cases repeat the same ones
 def normalise_alteration(alteration: str) -> str:
     """Upper-case one-letter form of a protein change: ``p.Val600Glu`` -> ``V600E``.
 
     A lab report's full line gives the DNA change first (``c.1799T>A p.(Val600Glu)``,
-    ``NM_002524.5:c.182A>G p.(Gln61Arg)``): its protein change is the one read."""
+    ``NM_002524.5:c.182A>G p.(Gln61Arg)``): its protein change is the one read. A result
+    in parts (``V600E, TERT negative``, ``p.V600E; TERT promoter wild type``) gives the
+    protein change of its first part that has one."""
+    if _RESULT_PARTS.search(alteration):
+        for part in _RESULT_PARTS.split(alteration):
+            one = normalise_alteration(part)
+            if _ONE_LETTER.fullmatch(one):
+                return one
     found = _PROTEIN_PART.search(alteration)
     if found and alteration.strip()[:2].lower() != "p.":
         alteration = found.group(1)
