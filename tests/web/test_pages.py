@@ -1758,3 +1758,73 @@ def test_an_uploaded_case_that_is_not_utf8_is_said_so(
     )
     assert refused.status_code == 422
     assert said in html.unescape(refused.text)
+
+
+class _Columns(HTMLParser):
+    """Each table's header cells and first body row's cells, as their classes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[dict[str, list[list[str]]]] = []
+        self.part = ""
+        self.rows_in_body = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables.append({"head": [], "body": []})
+        elif tag in ("thead", "tbody"):
+            self.part = "head" if tag == "thead" else "body"
+            self.rows_in_body = 0
+        elif tag == "tr" and self.part == "body":
+            self.rows_in_body += 1
+        elif tag in ("th", "td") and self.tables and self.part:
+            if self.part == "body" and self.rows_in_body != 1:
+                return
+            classes = (dict(attrs).get("class") or "").split()
+            self.tables[-1][self.part].append(classes)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("thead", "tbody"):
+            self.part = ""
+
+
+def test_case_page_headers_of_figures_stand_over_them(client: TestClient) -> None:
+    """Walkthrough, session 16: the columns of figures are right-aligned (``num``) but
+    the headers of the kinetics ("Doubling time", "Halving time", "r²", "Points") and of
+    the labs' "Value" stayed on the left, the header over empty space at 1366 px."""
+    _create(client, demo_case("pg-num"))
+    login(client)
+    parser = _Columns()
+    parser.feed(client.get("/cases/pg-num").text)
+    misaligned = []
+    for table in parser.tables:
+        head, body = table["head"], table["body"]
+        if len(head) != len(body):
+            continue
+        for column, (header, cell) in enumerate(zip(head, body, strict=True)):
+            if ("num" in cell) != ("num" in header):
+                misaligned.append((column, header, cell))
+    assert parser.tables and not misaligned, misaligned
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_editor_error_summary_follows_the_form_s_order(client: TestClient, lang: str) -> None:
+    """Walkthrough, session 16: three mistakes typed from the top of the form down (the
+    birth year, the second I-131 activity, a size in the grid) were listed grid first,
+    then the birth year, then the activity: the summary is read top-down to fix the
+    form, each line a link to its field."""
+    csrf = login(client)
+    client.get(f"/cases?lang={lang}")
+    typed = {
+        "patient.birth_year": "19x0",  # identity, at the top
+        "rai[1].date": "2016-01-15",  # I-131, the second row
+        "rai[1].activity": "-5",
+        "rai[1].unit": "mCi",
+        "imaging[0].cell[0]": "abc",  # the imaging grid, below the lesions
+    }
+    page = client.post("/cases/new", data=_editor_fields(csrf, **typed)).text
+    codes = [
+        re.search(r"[a-z_]+(\[\d+\])?\.[a-z_]+(\[\d+\])?", item) for item in _summary_items(page)
+    ]
+    said = [code.group(0) for code in codes if code]
+    assert said == ["patient.birth_year", "rai[1].activity", "imaging[0].cell[0]"], said
