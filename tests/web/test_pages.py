@@ -1305,21 +1305,29 @@ def test_recist_codes_are_said_in_words(client: TestClient, lang: str, said: lis
 
 
 @pytest.mark.parametrize(
-    ("query", "page_lang", "said"),
+    ("last_seen", "query", "page_lang", "said"),
     [
         # a French question on a page last seen in English: the whole page follows the
         # answer (French), not English labels around a French answer
-        ("q=Qu'est-ce que le syndrome main-pied ?", "fr", ["Vos questions", "syndrome main-pied"]),
+        ("en", "q=Qu'est-ce que le syndrome main-pied ?", "fr", ["Vos questions", "main-pied"]),
         # the language switch (an explicit lang) answers the same question in English
-        ("q=Qu'est-ce que le syndrome main-pied ?&lang=en", "en", ["Your questions", "hand-foot"]),
+        ("en", "q=Qu'est-ce que le syndrome main-pied ?&lang=en", "en", ["Your questions"]),
         # an English question on the French page: English throughout
-        ("q=What is hand-foot syndrome?&lang=", "en", ["Your questions", "hand-foot"]),
+        ("fr", "q=What is hand-foot syndrome?&lang=", "en", ["Your questions", "hand-foot"]),
+        # session 16: a question whose language cannot be told (no word of either
+        # language, no accent) on the page last seen in English stays English; it turned
+        # French, the product's language: a drug's name, an acronym, a typo
+        ("en", "q=lenvatinib", "en", ["Your questions", "lenvatinib"]),
+        ("en", "q=TSH", "en", ["Your questions"]),
+        ("en", "q=zzzz qwerty", "en", ["Your questions", "I cannot find a reliable answer"]),
+        # and French stays French
+        ("fr", "q=lenvatinib", "fr", ["Vos questions", "lenvatinib"]),
     ],
 )
 def test_patient_page_speaks_the_language_of_its_answer(
-    anon: TestClient, query: str, page_lang: str, said: list[str]
+    anon: TestClient, last_seen: str, query: str, page_lang: str, said: list[str]
 ) -> None:
-    anon.cookies.set("thyref_lang", "en" if "Qu'est" in query else "fr")
+    anon.cookies.set("thyref_lang", last_seen)
     page = html.unescape(anon.get(f"/patient?{query}").text)
     assert f'<html lang="{page_lang}">' in page
     for words in said:
