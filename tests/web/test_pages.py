@@ -1836,3 +1836,46 @@ def test_editor_error_summary_follows_the_form_s_order(client: TestClient, lang:
     ]
     said = [code.group(0) for code in codes if code]
     assert said == ["patient.birth_year", "rai[1].activity", "imaging[0].cell[0]"], said
+
+
+# The admin's "Delete the case" asks first, in the page's language, with the case and how
+# many versions go with it; the list it leads to says what was deleted.
+DELETE_SAID = [
+    # one version: the singular
+    (
+        "fr",
+        1,
+        "Supprimer le dossier del-ask et son unique version\u00a0? Cette action est définitive.",
+    ),
+    ("en", 1, "Delete case del-ask and its only version? This cannot be undone."),
+    # saved once more: two versions go
+    ("fr", 2, "Supprimer le dossier del-ask et ses 2 versions\u00a0? Cette action est définitive."),
+    ("en", 2, "Delete case del-ask and its 2 versions? This cannot be undone."),
+]
+
+
+@pytest.mark.parametrize(("lang", "versions", "asked"), DELETE_SAID)
+def test_deleting_a_case_asks_first_and_says_it_was_done(
+    client: TestClient, lang: str, versions: int, asked: str
+) -> None:
+    """Walkthrough, session 16: the button deleted the case and all its versions at once,
+    without a question (app.js asks for a form with ``data-confirm``, and none had it);
+    the case list after it said nothing (``web.case.deleted`` was never shown)."""
+    headers = token(client, "alice")
+    _create(client, demo_case("del-ask"))
+    if versions == 2:
+        changed = {**demo_case("del-ask"), "patient": {"sex": "female", "birth_year": 1958}}
+        put = client.put(
+            "/api/v1/cases/del-ask", json=changed, headers={**headers, "If-Match": '"1"'}
+        )
+        assert put.status_code == 200, put.text
+    csrf = login(client, "root")
+    page = client.get(f"/cases/del-ask?lang={lang}").text
+    form = re.search(r'<form[^>]*action="/cases/del-ask/delete"[^>]*>', page)
+    assert form, "no delete form"
+    assert f'data-confirm="{html.escape(asked)}"' in form.group(0), form.group(0)
+    done = client.post("/cases/del-ask/delete", data={"csrf_token": csrf}, follow_redirects=False)
+    assert done.status_code == 303
+    listed = html.unescape(client.get(done.headers["location"]).text)
+    said = "Dossier del-ask supprimé." if lang == "fr" else "Case del-ask deleted."
+    assert said in listed
