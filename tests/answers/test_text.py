@@ -155,3 +155,22 @@ def test_real_words_are_not_corrected(engine: AnswerEngine, word: str) -> None:
 )
 def test_typos_are_still_corrected(engine: AnswerEngine, typo: str, meant: str) -> None:
     assert engine.speller.correct(typo) == meant
+
+
+@pytest.mark.parametrize(
+    ("question", "shows"),
+    [
+        ("lenvatinib", None),  # a drug's name is the same in both languages
+        ("TSH", None),  # an acronym
+        ("zzzz qwerty", None),  # nothing readable
+        ("c'est quoi le lenvatinib", "fr"),  # an elision and French function words
+        ("what is lenvatinib", "en"),  # English function words
+    ],
+)
+def test_language_evidence_says_when_there_is_none(
+    engine: AnswerEngine, question: str, shows: str | None
+) -> None:
+    """``detect`` answers French without evidence (the product's language); ``evidence``
+    says there was none, so that the web page keeps its reader's language."""
+    assert engine.detector.evidence(question) == shows
+    assert engine.detector.detect(question) == (shows or "fr")

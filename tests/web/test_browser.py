@@ -672,3 +672,45 @@ def test_the_focus_ring_shows_on_the_dark_header(checked: Checked) -> None:
     seen.append(page.evaluate("getComputedStyle(document.activeElement).outlineColor"))
     for ring in seen:
         assert _contrast(ring, header) >= 3, (ring, header, round(_contrast(ring, header), 2))
+
+
+def test_a_value_typed_in_the_grid_while_it_is_redrawn_stays(checked: Checked) -> None:
+    """Walkthrough, session 16: a lesion's identifier typed, the live assessment redraws
+    the imaging grid with it (its column was "#1"); a size typed in the grid while that
+    assessment was on its way was wiped by the redrawn grid, built from the form as it
+    was when the assessment left, and the focus fell out of the grid. The server is held
+    here until the size is typed: what a slow answer does."""
+    page = checked.page
+    _login(checked, audit=False)
+    checked.goto("/cases/new")
+    page.fill("#f-id", "br-regrid-1")
+    page.click("button[value='add:lesions']")
+    expect(page.locator("#f-lesions-0-id")).to_be_focused()
+    _live_settled(page)
+    page.click("button[value='add:imaging']")
+    expect(page.locator("#f-imaging-0-date")).to_be_focused()
+    _live_settled(page)
+    expect(page.locator("#imaging-grid thead")).to_contain_text("#1")
+    held: list[Any] = []
+
+    def hold_the_first(route: Any) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/cases/preview", hold_the_first)
+    page.fill("#f-lesions-0-id", "P1")  # the live assessment leaves 500 ms later
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "no live assessment left"
+    page.click("#f-imaging-0-cell-0")
+    page.keyboard.type("14")
+    held[0].continue_()  # its answer comes: the grid is redrawn with P1
+    expect(page.locator("#imaging-grid thead")).to_contain_text("P1")
+    _live_settled(page)
+    expect(page.locator("#f-imaging-0-cell-0")).to_have_value("14")
+    expect(page.locator("#f-imaging-0-cell-0")).to_be_focused()
+    page.unroute("**/cases/preview")

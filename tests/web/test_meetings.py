@@ -143,13 +143,13 @@ def _pdf_text(pdf: bytes) -> str:
             '"NOT-AN-OPTION" ne fait pas partie des options proposées pour ce dossier',
         ),
         # a follow-up before the meeting (held today by _meeting): the meeting's day
-        # reaches the check, named in the message
+        # reaches the check, named in the message the French way (30/11/2026)
         (
             {
                 "options": ["MOLECULAR-TESTING"],
                 "follow_up": (date.today() - timedelta(days=1)).isoformat(),
             },
-            "est avant la réunion (" + date.today().isoformat() + ")",
+            "est avant la réunion (" + date.today().strftime("%d/%m/%Y") + ")",
         ),
         # a follow-up that is not a calendar date
         (
@@ -771,18 +771,29 @@ def test_recording_a_decision_keeps_what_the_other_items_and_the_question_hold(
     assert f'name="item{first}.amends"' in client.get(f"/meetings/{meeting}").text
 
 
-def test_a_decision_waits_for_the_meeting(client: TestClient) -> None:
+# The refusal of a decision on a meeting still to come, in the page's language: the
+# field said in words (it was the path "meeting.date"), today's date the reader's way
+# (session 16: "(2026-11-30)" in a French sentence, where the case page writes 30/11/2026).
+EARLY = [
+    ("fr", "Réunion\u00a0: est après aujourd'hui ({d:%d/%m/%Y})\u00a0: une décision s'enregistre"),
+    ("en", "Meeting: is after today ({d:%Y-%m-%d}): a decision is recorded once the board"),
+]
+
+
+@pytest.mark.parametrize(("lang", "words"), EARLY)
+def test_a_decision_waits_for_the_meeting(client: TestClient, lang: str, words: str) -> None:
     # a meeting in 7 days: a decision recorded now would make the patient letter say the
     # case "was presented" on a day still to come; refused with the date, as the CLI does
     _store(client, "rcp-early")
     csrf = login(client)
+    client.get(f"/meetings?lang={lang}")  # the language is remembered
     meeting = _meeting(client, csrf, days=7)
     item = _add(client, csrf, meeting, "rcp-early", "Q")
     response = _decide(client, csrf, meeting, item, options=["MOLECULAR-TESTING"])
     assert response.status_code == 422
     said = html.unescape(response.text)
-    assert "une décision s'enregistre une fois la RCP tenue" in said
-    assert f"({date.today().isoformat()})" in said
+    assert words.format(d=date.today()) in said
+    assert "meeting.date" not in said
     assert (
         f'name="item{item}.amends"' not in client.get(f"/meetings/{meeting}").text
     )  # nothing stored

@@ -1305,21 +1305,29 @@ def test_recist_codes_are_said_in_words(client: TestClient, lang: str, said: lis
 
 
 @pytest.mark.parametrize(
-    ("query", "page_lang", "said"),
+    ("last_seen", "query", "page_lang", "said"),
     [
         # a French question on a page last seen in English: the whole page follows the
         # answer (French), not English labels around a French answer
-        ("q=Qu'est-ce que le syndrome main-pied ?", "fr", ["Vos questions", "syndrome main-pied"]),
+        ("en", "q=Qu'est-ce que le syndrome main-pied ?", "fr", ["Vos questions", "main-pied"]),
         # the language switch (an explicit lang) answers the same question in English
-        ("q=Qu'est-ce que le syndrome main-pied ?&lang=en", "en", ["Your questions", "hand-foot"]),
+        ("en", "q=Qu'est-ce que le syndrome main-pied ?&lang=en", "en", ["Your questions"]),
         # an English question on the French page: English throughout
-        ("q=What is hand-foot syndrome?&lang=", "en", ["Your questions", "hand-foot"]),
+        ("fr", "q=What is hand-foot syndrome?&lang=", "en", ["Your questions", "hand-foot"]),
+        # session 16: a question whose language cannot be told (no word of either
+        # language, no accent) on the page last seen in English stays English; it turned
+        # French, the product's language: a drug's name, an acronym, a typo
+        ("en", "q=lenvatinib", "en", ["Your questions", "lenvatinib"]),
+        ("en", "q=TSH", "en", ["Your questions"]),
+        ("en", "q=zzzz qwerty", "en", ["Your questions", "I cannot find a reliable answer"]),
+        # and French stays French
+        ("fr", "q=lenvatinib", "fr", ["Vos questions", "lenvatinib"]),
     ],
 )
 def test_patient_page_speaks_the_language_of_its_answer(
-    anon: TestClient, query: str, page_lang: str, said: list[str]
+    anon: TestClient, last_seen: str, query: str, page_lang: str, said: list[str]
 ) -> None:
-    anon.cookies.set("thyref_lang", "en" if "Qu'est" in query else "fr")
+    anon.cookies.set("thyref_lang", last_seen)
     page = html.unescape(anon.get(f"/patient?{query}").text)
     assert f'<html lang="{page_lang}">' in page
     for words in said:
@@ -1784,3 +1792,116 @@ def test_case_page_marks_a_partial_sum(client: TestClient) -> None:
         section = _section(page, "h-recist").replace("\u00a0", " ")
         assert note in section, lang
         assert section.count(" †</td>") == 1, lang  # the partial one only
+
+
+class _Columns(HTMLParser):
+    """Each table's header cells and first body row's cells, as their classes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[dict[str, list[list[str]]]] = []
+        self.part = ""
+        self.rows_in_body = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables.append({"head": [], "body": []})
+        elif tag in ("thead", "tbody"):
+            self.part = "head" if tag == "thead" else "body"
+            self.rows_in_body = 0
+        elif tag == "tr" and self.part == "body":
+            self.rows_in_body += 1
+        elif tag in ("th", "td") and self.tables and self.part:
+            if self.part == "body" and self.rows_in_body != 1:
+                return
+            classes = (dict(attrs).get("class") or "").split()
+            self.tables[-1][self.part].append(classes)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("thead", "tbody"):
+            self.part = ""
+
+
+def test_case_page_headers_of_figures_stand_over_them(client: TestClient) -> None:
+    """Walkthrough, session 16: the columns of figures are right-aligned (``num``) but
+    the headers of the kinetics ("Doubling time", "Halving time", "r²", "Points") and of
+    the labs' "Value" stayed on the left, the header over empty space at 1366 px."""
+    _create(client, demo_case("pg-num"))
+    login(client)
+    parser = _Columns()
+    parser.feed(client.get("/cases/pg-num").text)
+    misaligned = []
+    for table in parser.tables:
+        head, body = table["head"], table["body"]
+        if len(head) != len(body):
+            continue
+        for column, (header, cell) in enumerate(zip(head, body, strict=True)):
+            if ("num" in cell) != ("num" in header):
+                misaligned.append((column, header, cell))
+    assert parser.tables and not misaligned, misaligned
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_editor_error_summary_follows_the_form_s_order(client: TestClient, lang: str) -> None:
+    """Walkthrough, session 16: three mistakes typed from the top of the form down (the
+    birth year, the second I-131 activity, a size in the grid) were listed grid first,
+    then the birth year, then the activity: the summary is read top-down to fix the
+    form, each line a link to its field."""
+    csrf = login(client)
+    client.get(f"/cases?lang={lang}")
+    typed = {
+        "patient.birth_year": "19x0",  # identity, at the top
+        "rai[1].date": "2016-01-15",  # I-131, the second row
+        "rai[1].activity": "-5",
+        "rai[1].unit": "mCi",
+        "imaging[0].cell[0]": "abc",  # the imaging grid, below the lesions
+    }
+    page = client.post("/cases/new", data=_editor_fields(csrf, **typed)).text
+    codes = [
+        re.search(r"[a-z_]+(\[\d+\])?\.[a-z_]+(\[\d+\])?", item) for item in _summary_items(page)
+    ]
+    said = [code.group(0) for code in codes if code]
+    assert said == ["patient.birth_year", "rai[1].activity", "imaging[0].cell[0]"], said
+
+
+# The admin's "Delete the case" asks first, in the page's language, with the case and how
+# many versions go with it; the list it leads to says what was deleted.
+DELETE_SAID = [
+    # one version: the singular
+    (
+        "fr",
+        1,
+        "Supprimer le dossier del-ask et son unique version\u00a0? Cette action est définitive.",
+    ),
+    ("en", 1, "Delete case del-ask and its only version? This cannot be undone."),
+    # saved once more: two versions go
+    ("fr", 2, "Supprimer le dossier del-ask et ses 2 versions\u00a0? Cette action est définitive."),
+    ("en", 2, "Delete case del-ask and its 2 versions? This cannot be undone."),
+]
+
+
+@pytest.mark.parametrize(("lang", "versions", "asked"), DELETE_SAID)
+def test_deleting_a_case_asks_first_and_says_it_was_done(
+    client: TestClient, lang: str, versions: int, asked: str
+) -> None:
+    """Walkthrough, session 16: the button deleted the case and all its versions at once,
+    without a question (app.js asks for a form with ``data-confirm``, and none had it);
+    the case list after it said nothing (``web.case.deleted`` was never shown)."""
+    headers = token(client, "alice")
+    _create(client, demo_case("del-ask"))
+    if versions == 2:
+        changed = {**demo_case("del-ask"), "patient": {"sex": "female", "birth_year": 1958}}
+        put = client.put(
+            "/api/v1/cases/del-ask", json=changed, headers={**headers, "If-Match": '"1"'}
+        )
+        assert put.status_code == 200, put.text
+    csrf = login(client, "root")
+    page = client.get(f"/cases/del-ask?lang={lang}").text
+    form = re.search(r'<form[^>]*action="/cases/del-ask/delete"[^>]*>', page)
+    assert form, "no delete form"
+    assert f'data-confirm="{html.escape(asked)}"' in form.group(0), form.group(0)
+    done = client.post("/cases/del-ask/delete", data={"csrf_token": csrf}, follow_redirects=False)
+    assert done.status_code == 303
+    listed = html.unescape(client.get(done.headers["location"]).text)
+    said = "Dossier del-ask supprimé." if lang == "fr" else "Case del-ask deleted."
+    assert said in listed

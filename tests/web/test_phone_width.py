@@ -258,3 +258,94 @@ def test_the_coordinator_s_row_is_reached_by_keyboard_with_its_focus_shown(
         assert said.startswith("Inscrire") and "phone-2" in said  # its case in its name
         context.close()
         browser.close()
+
+
+# Each table of the page whose columns do not line up: a header cell and the first row's
+# cell under it that do not start at the same x (within 2 px), or a table that is not laid
+# out as a table (only rows of plain cells, no colspan, are compared); each table's box
+# that scrolls sideways; each check box with its label under it rather than beside it.
+MISALIGNED = """() => {
+  const out = [];
+  for (const table of document.querySelectorAll('main table')) {
+    const name = (table.querySelector('caption, th') || table).textContent.trim().slice(0, 30);
+    if (getComputedStyle(table).display !== 'table') {
+      out.push('"' + name + '" is laid out as ' + getComputedStyle(table).display);
+      continue;
+    }
+    const head = table.querySelector('thead tr');
+    const row = table.querySelector('tbody tr');
+    if (!head || !row) continue;
+    const heads = [...head.cells], cells = [...row.cells];
+    if (heads.length !== cells.length || [...heads, ...cells].some((c) => c.colSpan > 1)) continue;
+    heads.forEach((h, i) => {
+      const x = h.getBoundingClientRect().left, y = cells[i].getBoundingClientRect().left;
+      if (Math.abs(x - y) > 2) out.push('"' + name + '": column ' + (i + 1) + ' "'
+        + h.textContent.trim().slice(0, 20) + '" at ' + Math.round(x) + ' px, its cells at '
+        + Math.round(y) + ' px');
+    });
+  }
+  for (const box of document.querySelectorAll('main .table-wrap')) {
+    if (box.scrollWidth > box.clientWidth + 1) {
+      const name = (box.querySelector('caption, th') || box).textContent.trim().slice(0, 30);
+      out.push('"' + name + '" scrolls sideways: ' + box.scrollWidth + ' px in ' + box.clientWidth);
+    }
+  }
+  for (const box of document.querySelectorAll('main .field.check input')) {
+    const label = document.querySelector('label[for="' + box.id + '"]');
+    if (label && label.getBoundingClientRect().left < box.getBoundingClientRect().right)
+      out.push('the check box "' + label.textContent.trim().slice(0, 30)
+        + '" is not beside its label');
+  }
+  return out;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_tables_keep_their_columns_on_a_wide_screen(phone_server: str, lang: str) -> None:
+    """Session 16: the phone's one-card-per-row tables (``table.stack``) also took the
+    form's column layout (``.stack``: flex, 42rem at most) on a wide screen: at 1366 px the
+    case list, the definitions compared, RECIST, the measurements, the kinetics, the
+    versions and the audit log had their header row squeezed to the left, each header
+    above some other column's figures. The editor's imaging grid of five lesions scrolled
+    sideways, the asserted response and the scan's "Remove" out of sight; the case list's
+    filter had its check box above its label."""
+    if not Path(CHROMIUM).exists():  # pragma: no cover
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian chromium is required in CI")
+        pytest.skip("Debian chromium is not installed (scripts/system-deps.sh)")
+    from playwright.sync_api import sync_playwright
+
+    base = phone_server
+    found: dict[str, list[str]] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 900}, locale="fr-FR" if lang == "fr" else "en-GB"
+        )
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+
+        def check(name: str, path: str) -> None:
+            page.goto(f"{base}{path}?lang={lang}")
+            page.wait_for_load_state("networkidle")
+            problems = page.evaluate(MISALIGNED)
+            if problems:
+                found[name] = problems
+
+        _sign_in(page, base, lang, then="/cases")
+        for name, path in [
+            ("cases", "/cases"),  # the case list
+            ("case", "/cases/phone-1"),  # definitions, RECIST, kinetics
+            ("figures", "/cases/phone-figures"),  # RECIST, measurements, iodine scans
+            ("editor", "/cases/phone-figures/edit"),  # the imaging grid, five lesions
+            ("history", "/cases/phone-1/history"),  # the versions
+            ("coordinator", "/meetings"),  # meetings, cases waiting
+        ]:
+            check(name, path)
+        context.clear_cookies()
+        _sign_in(page, base, lang, user="phone-admin", then="/admin/audit")
+        check("audit", "/admin/audit")
+        context.close()
+        browser.close()
+    assert not found, found

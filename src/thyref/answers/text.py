@@ -148,6 +148,11 @@ class LanguageDetector:
         )
 
     def detect(self, text: str, tokens: list[str] | None = None) -> Lang:
+        return self.evidence(text, tokens) or "fr"
+
+    def evidence(self, text: str, tokens: list[str] | None = None) -> Lang | None:
+        """The language the text shows, None when it shows neither (a drug's name, an
+        acronym, a typo): a caller that knows its reader's language keeps it then."""
         toks = words(text) if tokens is None else tokens
         score = 0.0
         for t in toks:
@@ -167,7 +172,7 @@ class LanguageDetector:
                     score += 0.5
                 elif t in self.vocab["en"]:
                     score -= 0.5
-        return "en" if score < 0 else "fr"
+        return None if score == 0 else "en" if score < 0 else "fr"
 
 
 class SpellingCorrector:

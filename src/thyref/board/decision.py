@@ -25,6 +25,7 @@ from datetime import date
 from typing import Any
 
 from thyref.domain.construct import SURROGATE
+from thyref.domain.messages import day
 from thyref.errors import CaseValidationError, Problem
 
 MEETING_KINDS = ("regional", "national")
@@ -233,7 +234,7 @@ def decision_from_json(
                 f"is after today ({today.isoformat()}): a decision is recorded once the "
                 "board has met",
                 "board_future_meeting",
-                (("today", today.isoformat()),),
+                (("today", day(today)),),  # said the reader's way (30/11/2026 in French)
             )
         )
     if held is not None and decision.follow_up is not None and decision.follow_up < held:
@@ -242,7 +243,7 @@ def decision_from_json(
                 "follow_up",
                 f"is before the meeting ({held.isoformat()})",
                 "board_follow_up_before",
-                (("meeting", held.isoformat()),),
+                (("meeting", day(held)),),
             )
         )
     if not decision.options and not decision.free_text and not problems:

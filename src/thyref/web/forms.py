@@ -544,7 +544,26 @@ def problems_by_field(
             said = text("web.problem.date_missing", language)
         message = said if name else f"{problem.path}: {said}"
         grouped.setdefault(name, []).append(message)
-    return grouped
+    return dict(sorted(grouped.items(), key=lambda item: form_position(item[0])))
+
+
+# The editor's sections from the top of the form down (editor.html): the error summary
+# lists the problems in that order, the whole case's first.
+FORM_ORDER = (
+    *("", "id", "patient", "diagnosis", "rai", "lesions"),
+    *("scans", "imaging", "labs", "molecular", "clinical"),
+)
+
+
+def form_position(name: str) -> tuple[int, int]:
+    """Where a form name stands in the editor: its section's rank, then its row (a
+    section's own problem before its rows); a name of no section last. Problems of one
+    row keep the order they came in."""
+    match = _TOKEN.match(name.split(".", 1)[0]) if name else None
+    head = match.group(1) if match else name
+    rank = FORM_ORDER.index(head) if head in FORM_ORDER else len(FORM_ORDER)
+    row = int(match.group(2)) if match and match.group(2) is not None else -1
+    return rank, row
 
 
 # The words of each form field, as its label on the page says them (catalogue keys).

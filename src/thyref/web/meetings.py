@@ -555,6 +555,7 @@ def _field_label(path: str, lang: Lang) -> str:
         "specialties": "label.d.specialties",
         "follow_up": "label.d.follow_up",
         "contact": "web.contact",
+        "meeting": "label.d.meeting",  # its date: a decision on a meeting still to come
     }.get(head)
     return bt(key, lang) if key else path
 

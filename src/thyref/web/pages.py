@@ -200,6 +200,7 @@ def case_list(
     status: str = Query("", max_length=32),
     category: str = Query("", max_length=32),
     differ: str = Query("", max_length=8),
+    deleted: str = Query("", max_length=200),
 ) -> HTMLResponse:
     status = status if status in STATUSES else ""
     category = category if category in CATEGORIES else ""
@@ -217,6 +218,7 @@ def case_list(
         differ=only_differ,
         statuses=STATUSES,
         categories=CATEGORIES,
+        deleted=deleted,
     )
 
 
@@ -455,7 +457,7 @@ def delete(case_id: str, p: Page = Depends(clinician_page)) -> Response:
         except Forbidden as exc:
             raise ForbiddenAction() from exc
     p.state.plots.clear()  # nothing drawn from a deleted case stays in memory
-    return _redirect("/cases")
+    return _redirect(f"/cases?deleted={quote(case_id, safe='')}")  # said on the list
 
 
 # ---------------------------------------------------------------- history

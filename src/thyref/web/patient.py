@@ -45,8 +45,11 @@ def answer_json(answer: Any) -> dict[str, Any]:
 def patient(p: Page = Depends(page), q: str = Query("", max_length=500)) -> HTMLResponse:
     engine = answer_engine()
     # one language per page: a question is answered in the language asked for in the URL
-    # (the language switch), else in its own, and the whole page follows the answer
+    # (the language switch), else in its own (the page's when it shows none), and the
+    # whole page follows the answer
     chosen = normalise_lang(p.request.query_params.get("lang"))
+    if chosen is None and q.strip() and engine.detector.evidence(q) is None:
+        chosen = p.lang  # a question in no telling language (a drug's name): the page's
     if q.strip():
         charge(p.request)  # a question costs CPU: the client's budget (429 page)
     answer = engine.ask(q, lang=cast(Lang | None, chosen)) if q.strip() else None

@@ -32,6 +32,50 @@
     if (target && target.id === "live-panel") { applyFieldErrors(target); }
   });
 
+  // The live assessment redraws the imaging grid and the iodine scans when a lesion's
+  // identifier or role changes, from the form as it was when the assessment left. What
+  // was typed there since is kept (the page's values are never older than the server's),
+  // and so is the focus: a size typed while a slow answer was on its way was wiped.
+  var refocus = null;
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var old = event.detail && event.detail.target;
+    var fragment = event.detail && event.detail.fragment;
+    if (!old || !fragment || (old.id !== "imaging-grid" && old.id !== "scan-rows")) { return; }
+    old.querySelectorAll("input[name], select[name]").forEach(function (was) {
+      if (was.type === "hidden") { return; }
+      var now = fragment.querySelector("[name=\"" + CSS.escape(was.name) + "\"]");
+      if (!now || now.tagName !== was.tagName) { return; }
+      if (was.type === "checkbox") {
+        if (was.checked) { now.setAttribute("checked", ""); } else { now.removeAttribute("checked"); }
+      } else if (was.tagName === "SELECT") {
+        var option = now.querySelector("option[value=\"" + CSS.escape(was.value) + "\"]");
+        if (option) {
+          now.querySelectorAll("option").forEach(function (o) { o.removeAttribute("selected"); });
+          option.setAttribute("selected", "");
+        }
+      } else if (now.type === was.type) {
+        now.setAttribute("value", was.value);
+      }
+    });
+    var focused = document.activeElement;
+    refocus = focused && old.contains(focused) && focused.name ? {
+      name: focused.name,
+      start: typeof focused.selectionStart === "number" ? focused.selectionStart : null,
+      end: typeof focused.selectionEnd === "number" ? focused.selectionEnd : null
+    } : null;
+  });
+  document.addEventListener("htmx:oobAfterSwap", function () {
+    if (!refocus) { return; }
+    var again = document.querySelector("#editor-form [name=\"" + CSS.escape(refocus.name) + "\"]");
+    var at = refocus;
+    refocus = null;
+    if (!again) { return; }
+    again.focus();
+    if (at.start !== null && typeof again.setSelectionRange === "function") {
+      try { again.setSelectionRange(at.start, at.end); } catch (e) { /* not a text field */ }
+    }
+  });
+
   // Enter in a field that names a button (data-enter="id") submits its form with that
   // button, as Enter in a form of one field would: the meeting page's question adds its
   // case, though the meeting form's default button records nothing (without JavaScript,
