@@ -39,3 +39,20 @@ def thyroglobulin_series(before: list[tuple[str, float]], after: list[float]) ->
         for d, v in [*before, *zip(days, after, strict=True)]
     ]
     return case
+
+
+def partial_sum(case_id: str) -> dict[str, Any]:
+    """Two lung targets of 30 mm at baseline (60 mm); L2 not measured on 2019-08-01 (the
+    20 mm there is L1's alone: a partial sum, target response NE); both measured on
+    2020-02-01 (50 mm)."""
+    return {
+        "format": "thyref-case/1",
+        "id": case_id,
+        "diagnosis": {"histology": "papillary", "date": "2018-06-15"},
+        "lesions": [{"id": "L1", "site": "lung"}, {"id": "L2", "site": "lung"}],
+        "imaging": [
+            {"date": "2019-02-01", "measurements": {"L1": 30, "L2": 30}},
+            {"date": "2019-08-01", "measurements": {"L1": 20}},
+            {"date": "2020-02-01", "measurements": {"L1": 25, "L2": 25}},
+        ],
+    }

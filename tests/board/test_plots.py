@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from samples import thyroglobulin_series
+from samples import partial_sum, thyroglobulin_series
 from thyref.board import plots
 from thyref.domain import assess, parse_case
 
@@ -162,17 +162,7 @@ def test_close_values_get_round_ticks(low: float, high: float) -> None:
 
 # baseline 60 mm (L1 30 + L2 30); L2 not measured on 2019-08-01 (the 20 mm there is L1's
 # alone, NE); both measured on 2020-02-01 (50 mm)
-_PARTIAL_SUM = {
-    "format": "thyref-case/1",
-    "id": "partial-sum",
-    "diagnosis": {"histology": "papillary", "date": "2018-06-15"},
-    "lesions": [{"id": "L1", "site": "lung"}, {"id": "L2", "site": "lung"}],
-    "imaging": [
-        {"date": "2019-02-01", "measurements": {"L1": 30, "L2": 30}},
-        {"date": "2019-08-01", "measurements": {"L1": 20}},
-        {"date": "2020-02-01", "measurements": {"L1": 25, "L2": 25}},
-    ],
-}
+_PARTIAL_SUM = partial_sum("partial-sum")
 
 
 def test_the_sheets_diameter_line_leaves_out_a_partial_sum(

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from samples import partial_sum
 from thyref.web.glance import Figure, key_figures
 from thyref.web.i18n import Translator
 
@@ -96,17 +97,7 @@ def test_the_recist_plot_text_leaves_out_a_partial_sum() -> None:
     from thyref.domain import assess, parse_case
     from thyref.web.plots import alt_text
 
-    case = {
-        "format": "thyref-case/1",
-        "id": "partial-sum",
-        "diagnosis": {"histology": "papillary", "date": "2018-06-15"},
-        "lesions": [{"id": "L1", "site": "lung"}, {"id": "L2", "site": "lung"}],
-        "imaging": [
-            {"date": "2019-02-01", "measurements": {"L1": 30, "L2": 30}},
-            {"date": "2019-08-01", "measurements": {"L1": 20}},
-            {"date": "2020-02-01", "measurements": {"L1": 25, "L2": 25}},
-        ],
-    }
+    case = partial_sum("partial-sum")
     assessment = assess(parse_case(case), "en").to_json()
     said = alt_text("recist", case, assessment, Translator("en"), 22.0)  # type: ignore[arg-type]
     assert "2020-02-01: 50 mm" in said

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pytest
 from fastapi import FastAPI
 
-from samples import other_definition_unknown_uptake
+from samples import other_definition_unknown_uptake, partial_sum
 from thyref.demo import demo_cases
 
 from .support import (
@@ -1771,17 +1771,7 @@ def test_an_uploaded_case_that_is_not_utf8_is_said_so(
 def test_case_page_marks_a_partial_sum(client: TestClient) -> None:
     # L2 not measured on 2019-08-01: the 20 mm there is L1's alone (of 60 at baseline); it
     # was shown as the sum, unmarked
-    case = {
-        "format": "thyref-case/1",
-        "id": "web-partial-sum",
-        "diagnosis": {"histology": "papillary", "date": "2018-06-15"},
-        "lesions": [{"id": "L1", "site": "lung"}, {"id": "L2", "site": "lung"}],
-        "imaging": [
-            {"date": "2019-02-01", "measurements": {"L1": 30, "L2": 30}},
-            {"date": "2019-08-01", "measurements": {"L1": 20}},
-            {"date": "2020-02-01", "measurements": {"L1": 25, "L2": 25}},
-        ],
-    }
+    case = partial_sum("web-partial-sum")
     _create(client, case)
     login(client)
     for lang, note in [
