@@ -345,6 +345,24 @@ def test_downloads_history_and_compare(client: TestClient) -> None:
     assert "Version 1" in old and 'class="notice warn"' in old
 
 
+def test_compare_names_each_option_in_words_then_its_code(client: TestClient) -> None:
+    # session 16 walkthrough: the options added or removed read "LOCAL-TREATMENT Discuss
+    # local treatment", the code before the words (every other page: words, then code)
+    _create(client, demo_case("h-opt"))
+    changed = demo_case("h-opt")
+    changed["lesions"][0]["rai_uptake"] = "yes"
+    client.put("/api/v1/cases/h-opt", json=changed, headers={**token(client), "If-Match": "1"})
+    login(client)
+    page = client.get("/cases/h-opt/compare?a=1&b=2&lang=en").text
+    items = re.findall(r"<li>(.*?)</li>", page.split("<h2>", 1)[1], flags=re.S)
+    assert items, page
+    for item in items:
+        words, code = re.fullmatch(
+            r'\s*([^<]+?) <code class="chip">([A-Z0-9-]+)</code>', item
+        ).groups()  # type: ignore[union-attr]
+        assert words.strip() and code, item
+
+
 def test_audit_page_is_for_admins(client: TestClient) -> None:
     _create(client, demo_case("a-1"))
     login(client)
