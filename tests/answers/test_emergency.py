@@ -578,6 +578,15 @@ def test_recognising_a_sign_is_a_general_question(
         ("mon mari avc les bras tout mous", True),
         ("mon pere avc des troubles", True),
         ("avc une perte de la vue", True),
+        # ... and before or after a person: a relative's stroke (session 16 review: these
+        # were read "avec", no alarm)
+        ("avc de ma mère, que faire ?", True),
+        ("avc de mon pere", True),
+        ("avc mon pere", True),
+        ("avc du papy", True),
+        ("je pense avc de mon mari sous lenvatinib", True),
+        ("avc ma mere aide", True),
+        ("mon pere avc des la sortie", True),
     ],
 )
 def test_avc_written_for_avec(engine: AnswerEngine, question: str, emergency: bool) -> None:
