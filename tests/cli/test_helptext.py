@@ -353,8 +353,10 @@ def test_the_usage_line_reads_in_the_help_language(
         # a number option: its placeholder, and its bounds in words (typer: "[1<=x<=65535]")
         (["serve", "--help", "-l", "en"], "--port PORT Port to listen on. [1 to 65535]"),
         # the same in English
-        (["synth", "--help"], "--n N Nombre de patients. [au moins 1]"),
+        (["synth", "--help"], "--seed GRAINE Même graine, mêmes patients. [au moins 0]"),
         # a lower bound only
+        (["synth", "--help"], "--n N Nombre de patients. [de 1 à 10000000]"),
+        # both bounds (ten million patients at most)
         (["cohort", "run", "--help", "-l", "en"], "--as-of YYYY-MM-DD Assess as of this day"),
         # a date, written as the reader writes it
         (["cohort", "run", "--help"], "--as-of AAAA-MM-JJ Évaluer à cette date"),

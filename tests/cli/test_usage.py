@@ -71,6 +71,11 @@ ERRORS: list[tuple[list[str], str, list[str], list[str], str]] = [
      ["Valeur invalide pour '--n'", "supérieur ou égal à 1"],
      ["Invalid value for '--n'", "greater than or equal to 1"], "Input should be"),
     # under a minimum (min=1)
+    (["synth", "--n", "99999999999999999999999"], "BadParameter",
+     ["Valeur invalide pour '--n'", "inférieur ou égal à 10000000"],
+     ["Invalid value for '--n'", "less than or equal to 10000000"], "Input should be"),
+    # over ten million patients: a typo of a few digits wrote 6 GB before it was stopped
+    # (session 16)
     (["serve", "--workers", "99"], "BadParameter",
      ["Valeur invalide pour '--workers'", "inférieur ou égal à 16"],
      ["Invalid value for '--workers'", "less than or equal to 16"], "Input should be"),

@@ -49,9 +49,17 @@ def register(app: typer.Typer) -> None:
     app.add_typer(cohort_app, name="cohort")
 
 
+SYNTH_MAX = 10_000_000
+
+
 def synth(
     n: Annotated[
-        int, typer.Option("--n", min=1, metavar="cli.help.metavar.n", help="cli.help.synth.n")
+        int,
+        # at most ten million: a typed extra digit or two wrote gigabytes before anyone
+        # noticed (security16); ten times the largest benchmark (docs/benchmarks.md)
+        typer.Option(
+            "--n", min=1, max=SYNTH_MAX, metavar="cli.help.metavar.n", help="cli.help.synth.n"
+        ),
     ] = 100,
     seed: Annotated[
         int,
