@@ -228,7 +228,9 @@ _PROTEIN_PART = re.compile(r"(?:[\s,;:(])[pP]\.\(?([A-Za-z]{1,3}[0-9]+(?:[A-Za-z
 
 
 # the parts of a result reporting several findings, and a protein change in one-letter form
-_RESULT_PARTS = re.compile(r"[,;+]")
+# (one pattern for every reader of a result: the protein change here, negative results in
+# ``options.is_negative_result``)
+RESULT_PARTS = re.compile(r"[,;+]|\b(?:and|et|with|avec)\b", re.IGNORECASE)
 _ONE_LETTER = re.compile(r"[A-Z][0-9]+(?:[A-Z]|\*)")
 
 
@@ -240,8 +242,8 @@ def normalise_alteration(alteration: str) -> str:
     ``NM_002524.5:c.182A>G p.(Gln61Arg)``): its protein change is the one read. A result
     in parts (``V600E, TERT negative``, ``p.V600E; TERT promoter wild type``) gives the
     protein change of its first part that has one."""
-    if _RESULT_PARTS.search(alteration):
-        for part in _RESULT_PARTS.split(alteration):
+    if RESULT_PARTS.search(alteration):
+        for part in RESULT_PARTS.split(alteration):
             one = normalise_alteration(part)
             if _ONE_LETTER.fullmatch(one):
                 return one

@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from thyref.domain.case import Case, Category, Extent, Lesion, Molecular, Site
+from thyref.domain.case import RESULT_PARTS, Case, Category, Extent, Lesion, Molecular, Site
 from thyref.domain.dates import add_months
 from thyref.domain.definitions import definition_of, differ
 from thyref.domain.kinetics import Kinetics
@@ -147,13 +147,9 @@ def is_negative_result(alteration: str | None, rules: Rules) -> bool:
     result still names what was found first and last. A result in several parts ("BRAF
     V600E, TERT negative", "V600E; TERT non détecté") is negative only when every part
     is: one negative part does not hide the alteration found."""
-    parts = [_words(part) for part in _PARTS.split(alteration or "")]
+    parts = [_words(part) for part in RESULT_PARTS.split(alteration or "")]
     parts = [part for part in parts if part]
     return bool(parts) and all(_negative_words(part, rules) for part in parts)
-
-
-# the parts of a result that reports several genes or findings
-_PARTS = re.compile(r"[,;+]|\b(?:and|et|with|avec)\b", re.IGNORECASE)
 
 
 def _negative_words(words: str, rules: Rules) -> bool:
